@@ -1,0 +1,163 @@
+"""Shared fixtures: every database test runs on SQLite and on a throwaway PostgreSQL cluster."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from tests.pg import PostgresCluster
+from webapp import create_app
+from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
+from webapp.database import db
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+BACKENDS = ("sqlite", "postgresql")
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tag each database test with its backend so `-m postgresql` or `-k sqlite` can pick one.
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("backend") if callspec else None
+        if backend:
+            item.add_marker(getattr(pytest.mark, backend))
+
+
+def _base_config(url: str, instance: Path) -> dict[str, Any]:
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(instance),
+        "SERVER_NAME": None,
+        "DB_POOL_SIZE": 20,
+        "COUNT_CACHE_SECONDS": 0,
+    }
+
+
+def _migrate(url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(_base_config(url, instance))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once with Alembic; each test gets a copy of it."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    _migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database(
+    postgres_cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> str:
+    """One migrated database per test worker; tests empty it with TRUNCATE between them."""
+    url = postgres_cluster.create_database(f"civic_{worker_id}")
+    _migrate(url, tmp_path_factory.mktemp("pg-instance"))
+    return url
+
+
+def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [t.name for t in db.metadata.sorted_tables]
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.db"
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_database")
+    _truncate(url)
+    return url
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """Override in a test module to change settings before the app is built."""
+    return _base_config(database_url, tmp_path)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    application = create_app(app_config)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def default_campaign(app: Flask) -> str:
+    """Import the shipped coalition letter and return its slug."""
+    with app.app_context():
+        return import_campaign_path(db.session(), DEFAULT_CAMPAIGN_FILE).slug
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+class LiveServer:
+    """The app on a real loopback port, served by a threaded WSGI server."""
+
+    def __init__(self, app: Flask) -> None:
+        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    with LiveServer(app) as server:
+        yield server

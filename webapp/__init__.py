@@ -1,0 +1,96 @@
+"""civic-letters: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp.config import PROJECT_ROOT, load_config
+from webapp.database import configure_engine, db
+from webapp.extensions import babel, csrf, migrate
+from webapp.security import init_security
+from webapp.services.counts import TTLCounter
+from webapp.services.privacy import derive_key
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+
+
+def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    url = str(config["SQLALCHEMY_DATABASE_URI"])
+    if url.startswith("sqlite"):
+        # Worker threads share the pool; the busy timeout lets writers queue behind each other.
+        return {
+            "connect_args": {
+                "check_same_thread": False,
+                "timeout": config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
+            }
+        }
+    return {
+        "pool_size": config["DB_POOL_SIZE"],
+        "max_overflow": config["DB_POOL_SIZE"],
+        "pool_pre_ping": True,
+    }
+
+
+def _select_locale() -> str | None:
+    from flask import current_app
+
+    supported = current_app.config["SUPPORTED_LOCALES"]
+    wanted = request.args.get("lang")
+    if wanted in supported:
+        return wanted
+    return request.accept_languages.best_match(supported)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, or from defaults plus `test_config` in tests."""
+    config = load_config(env={"TESTING": "true"} if test_config is not None else None)
+    if test_config is not None:
+        config.update(test_config)
+    app = Flask(
+        __name__,
+        instance_path=str(config["INSTANCE_PATH"]),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app.config))
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if app.config["TRUST_PROXY_HOPS"]:
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.config.setdefault(
+        "IP_HASH_BYTES",
+        app.config["IP_HASH_KEY"].encode() or derive_key(app.config["SECRET_KEY"], "ip-hash"),
+    )
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    app.extensions["letter_counts"] = TTLCounter(app.config["COUNT_CACHE_SECONDS"])
+
+    @app.context_processor
+    def _page_direction() -> dict[str, Any]:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+        language = locale.language if locale else "en"
+        return {"page_lang": language, "page_dir": "rtl" if language in RTL_LANGUAGES else "ltr"}
+
+    init_security(app)
+
+    from webapp import models  # noqa: F401  (registers every table for Alembic)
+    from webapp.cli import register_cli
+    from webapp.supporter.views import bp as supporter_bp
+
+    app.register_blueprint(supporter_bp)
+    register_cli(app)
+    return app

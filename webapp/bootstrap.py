@@ -1,0 +1,20 @@
+"""First-start set-up for `make run`: secret key, database schema and default campaign."""
+
+from __future__ import annotations
+
+from webapp.config import prepare_instance
+
+
+def main() -> None:
+    prepare_instance()
+
+    from webapp import create_app
+    from webapp.cli import setup_database
+
+    app = create_app()
+    with app.app_context():
+        setup_database()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Campaigns: the campaign-file format, importing and exporting, and their commands."""

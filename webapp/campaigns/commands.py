@@ -1,0 +1,69 @@
+"""`flask campaigns ...`: import, export and list campaigns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from webapp.campaigns.fileformat import CampaignFileError
+from webapp.campaigns.services import export_campaign, import_campaign_path
+from webapp.database import db
+from webapp.models import Campaign, Submission
+
+campaigns_cli = AppGroup("campaigns", help="Import, export and list campaigns.")
+
+
+@campaigns_cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def import_command(paths: tuple[str, ...]) -> None:
+    """Import campaign files; re-importing updates a campaign and keeps its letters."""
+    failed = False
+    for raw in paths:
+        try:
+            result = import_campaign_path(db.session(), Path(raw))
+        except CampaignFileError as exc:
+            failed = True
+            click.echo(f"{exc.origin}: not imported:", err=True)
+            for problem in exc.problems:
+                click.echo(f"  - {problem}", err=True)
+            continue
+        verb = "created" if result.created else "updated"
+        click.echo(
+            f"{result.slug}: {verb} ({result.targets_added} target(s) added, "
+            f"{result.targets_removed} removed)"
+        )
+    if failed:
+        raise SystemExit(1)
+
+
+@campaigns_cli.command("export")
+@click.argument("slug")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default stdout)."
+)
+def export_command(slug: str, output: str | None) -> None:
+    """Write a campaign out as a campaign file."""
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None:
+        raise click.ClickException(f"no campaign with slug {slug!r}")
+    text = export_campaign(campaign)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@campaigns_cli.command("list")
+def list_command() -> None:
+    """List campaigns with their status and letter count."""
+    rows = db.session.execute(
+        select(Campaign.slug, Campaign.status, func.count(Submission.id))
+        .outerjoin(Submission, Submission.campaign_id == Campaign.id)
+        .group_by(Campaign.id)
+        .order_by(Campaign.slug)
+    )
+    for slug, status, count in rows:
+        click.echo(f"{slug}\t{status.value}\t{count} letter(s)")

@@ -1,0 +1,183 @@
+"""Importing campaign files into the database (idempotently) and exporting them back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.campaigns.fileformat import CampaignFile, TargetSpec, parse_campaign_file
+from webapp.database import write_transaction
+from webapp.models import Campaign, Partner, Signatory, Target, TargetKind
+
+DEFAULT_CAMPAIGN_FILE = Path(__file__).parent / "default" / "syria-five-steps.md"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    slug: str
+    created: bool
+    targets_added: int
+    targets_removed: int
+
+
+def _target_key(kind: TargetKind, name: str | None, chambers: list[Any]) -> tuple[str, str]:
+    # Fixed targets are recognised by name, lookup rules by their chambers, so re-importing
+    # keeps target ids (and the deliveries that point at them) stable.
+    return (
+        (kind.value, name or "") if kind is TargetKind.CUSTOM else (kind.value, ",".join(chambers))
+    )
+
+
+def _apply_target(target: Target, spec: TargetSpec, position: int) -> None:
+    target.position = position
+    target.kind = spec.kind
+    target.name = spec.name
+    target.office = spec.office
+    target.address = spec.address
+    target.contact_url = spec.contact_url
+    target.email = spec.email
+    target.salutation = spec.salutation
+    target.chambers = list(spec.chambers)
+    target.optional = spec.optional
+
+
+def import_campaign(session: Session, spec: CampaignFile) -> ImportResult:
+    """Create or update the campaign named by `spec.slug`; its submissions are kept."""
+    with write_transaction(session):
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == spec.slug))
+        created = campaign is None
+        if campaign is None:
+            campaign = Campaign(slug=spec.slug)
+            session.add(campaign)
+        for name in (
+            "title",
+            "subject",
+            "salutation",
+            "body",
+            "closing",
+            "body_editable",
+            "status",
+            "goal",
+            "starts_at",
+            "ends_at",
+            "require_confirmation",
+            "sender_name",
+            "sender_email",
+            "consent_text",
+            "media_contact",
+            "language",
+        ):
+            setattr(campaign, name, getattr(spec, name))
+        campaign.allowed_origins = list(spec.allowed_origins)
+        if spec.external_id:
+            campaign.external_id = spec.external_id
+
+        existing = {_target_key(t.kind, t.name, t.chambers): t for t in campaign.targets}
+        kept: list[Target] = []
+        for position, target_spec in enumerate(spec.targets):
+            key = _target_key(target_spec.kind, target_spec.name, target_spec.chambers)
+            target = existing.pop(key, None) or Target(kind=target_spec.kind)
+            _apply_target(target, target_spec, position)
+            kept.append(target)
+        added = sum(1 for t in kept if t.id is None)
+        campaign.targets = kept
+
+        campaign.signatories = [
+            Signatory(position=i, name=s.name, member_of=s.member_of, url=s.url)
+            for i, s in enumerate(spec.signatories)
+        ]
+        partners = {p.code: p for p in campaign.partners}
+        for partner_spec in spec.partners:
+            partner = partners.get(partner_spec.code)
+            if partner is None:
+                partner = Partner(code=partner_spec.code)
+                campaign.partners.append(partner)
+            partner.name = partner_spec.name
+            partner.consent_text = partner_spec.consent_text
+        # Partners missing from the file are kept: submissions are attributed to them.
+    return ImportResult(spec.slug, created, added, len(existing))
+
+
+def import_campaign_path(session: Session, path: Path) -> ImportResult:
+    spec = parse_campaign_file(path.read_text(encoding="utf-8"), origin=str(path))
+    return import_campaign(session, spec)
+
+
+def ensure_default_campaign(session: Session, path: Path | None = None) -> ImportResult | None:
+    """Import the shipped campaign unless a campaign with its slug already exists."""
+    source = path or DEFAULT_CAMPAIGN_FILE
+    spec = parse_campaign_file(source.read_text(encoding="utf-8"), origin=str(source))
+    if session.scalar(select(Campaign.id).where(Campaign.slug == spec.slug)) is not None:
+        return None
+    return import_campaign(session, spec)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def export_campaign(campaign: Campaign) -> str:
+    """The campaign as a campaign file that `import_campaign` reads back unchanged."""
+    targets: list[dict[str, Any]] = []
+    for t in campaign.targets:
+        if t.kind is TargetKind.CUSTOM:
+            item = {
+                "kind": "custom",
+                "name": t.name,
+                "office": t.office,
+                "address": t.address,
+                "contact_url": t.contact_url,
+                "email": t.email,
+                "salutation": t.salutation,
+            }
+            targets.append({k: v for k, v in item.items() if v is not None})
+        else:
+            targets.append({"kind": "lookup", "chambers": list(t.chambers), "optional": t.optional})
+    meta: dict[str, Any] = {
+        "slug": campaign.slug,
+        "external_id": campaign.external_id,
+        "title": campaign.title,
+        "subject": campaign.subject,
+        "salutation": campaign.salutation,
+        "closing": campaign.closing,
+        "body_editable": campaign.body_editable,
+        "status": campaign.status.value,
+        "goal": campaign.goal,
+        "starts_at": _iso(campaign.starts_at),
+        "ends_at": _iso(campaign.ends_at),
+        "require_confirmation": campaign.require_confirmation,
+        "allowed_origins": list(campaign.allowed_origins),
+        "sender_name": campaign.sender_name,
+        "sender_email": campaign.sender_email,
+        "consent_text": campaign.consent_text,
+        "media_contact": campaign.media_contact,
+        "language": campaign.language,
+        "targets": targets,
+        "signatories": [
+            s.name
+            if not (s.member_of or s.url)
+            else {
+                k: v
+                for k, v in {"name": s.name, "member_of": s.member_of, "url": s.url}.items()
+                if v
+            }
+            for s in campaign.signatories
+        ],
+        "partners": [
+            {
+                k: v
+                for k, v in {"code": p.code, "name": p.name, "consent_text": p.consent_text}.items()
+                if v
+            }
+            for p in campaign.partners
+        ],
+    }
+    meta = {k: v for k, v in meta.items() if v not in (None, [], "")}
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+    return f"---\n{front}---\n{campaign.body.strip()}\n"

@@ -1,0 +1,139 @@
+"""Settings: read once from the environment (and `.env`), the only place that touches os.environ."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def _env_bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{key} must be true or false, not {raw!r}")
+
+
+def _env_int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{key} must be a whole number, not {raw!r}") from exc
+
+
+def _env_str(env: Mapping[str, str], key: str, default: str) -> str:
+    raw = env.get(key)
+    return default if raw is None or raw.strip() == "" else raw.strip()
+
+
+def ensure_secret_key_file(path: Path) -> str:
+    """Return the key stored at `path`, creating it (mode 0600) on first use."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def _environment() -> Mapping[str, str]:
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    return os.environ
+
+
+def _instance(env: Mapping[str, str], instance_path: Path | None = None) -> Path:
+    return Path(env.get("INSTANCE_PATH") or instance_path or DEFAULT_INSTANCE)
+
+
+def _key_file(env: Mapping[str, str], instance: Path) -> Path:
+    return Path(_env_str(env, "SECRET_KEY_FILE", str(instance / "secret_key")))
+
+
+def prepare_instance() -> Path:
+    """Create the instance folder and, unless SECRET_KEY is set, its secret key file."""
+    env = _environment()
+    instance = _instance(env)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not env.get("SECRET_KEY"):
+        ensure_secret_key_file(_key_file(env, instance))
+    return instance
+
+
+def _secret_key(env: Mapping[str, str], key_file: Path, debug: bool) -> str | None:
+    if env.get("SECRET_KEY"):
+        return env["SECRET_KEY"]
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    if debug:
+        return None
+    raise ConfigError(
+        "SECRET_KEY is not set. Set SECRET_KEY in the environment or .env, or create "
+        f"{key_file} (`make run` does this for you). Refusing to start without it."
+    )
+
+
+def load_config(
+    env: Mapping[str, str] | None = None, instance_path: Path | None = None
+) -> dict[str, Any]:
+    """Build the Flask config mapping from environment variables.
+
+    `env` defaults to os.environ after loading `.env` from the project root.
+    """
+    if env is None:
+        env = _environment()
+    instance = _instance(env, instance_path)
+    debug = _env_bool(env, "FLASK_DEBUG", False)
+    testing = _env_bool(env, "TESTING", False)
+    secret = _secret_key(env, _key_file(env, instance), debug or testing)
+    if secret is None:
+        # Debug only: a per-process key is fine because nothing needs to survive a restart.
+        secret = secrets.token_urlsafe(48)
+    database_url = _env_str(env, "DATABASE_URL", f"sqlite:///{instance / 'civic_letters.db'}")
+    public_url = _env_str(env, "PUBLIC_BASE_URL", "")
+    return {
+        "DEBUG": debug,
+        "TESTING": testing,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": secret,
+        "IP_HASH_KEY": _env_str(env, "IP_HASH_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLITE_BUSY_TIMEOUT_MS": _env_int(env, "SQLITE_BUSY_TIMEOUT_MS", 30000),
+        "DB_POOL_SIZE": _env_int(env, "DB_POOL_SIZE", 10),
+        "MAX_CONTENT_LENGTH": _env_int(env, "REQUEST_MAX_BYTES", 64 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _env_int(env, "REQUEST_MAX_BYTES", 64 * 1024),
+        "PUBLIC_BASE_URL": public_url.rstrip("/"),
+        "SITE_NAME": _env_str(env, "SITE_NAME", "civic-letters"),
+        "TRUST_PROXY_HOPS": _env_int(env, "TRUST_PROXY_HOPS", 0),
+        "SESSION_COOKIE_SECURE": _env_bool(
+            env, "SESSION_COOKIE_SECURE", public_url.startswith("https://")
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": _env_int(env, "CSRF_TIME_LIMIT_SECONDS", 6 * 3600),
+        "BABEL_DEFAULT_LOCALE": _env_str(env, "BABEL_DEFAULT_LOCALE", "en"),
+        "SUPPORTED_LOCALES": _env_str(env, "SUPPORTED_LOCALES", "en").split(","),
+        "DEFAULT_CAMPAIGN_FILE": _env_str(env, "DEFAULT_CAMPAIGN_FILE", ""),
+        "COUNT_CACHE_SECONDS": _env_int(env, "COUNT_CACHE_SECONDS", 5),
+        "LOG_LEVEL": _env_str(env, "LOG_LEVEL", "INFO"),
+    }

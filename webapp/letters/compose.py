@@ -1,0 +1,138 @@
+"""Compose the letter each recipient receives from the campaign text and the supporter's words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from webapp.letters.markdown import escape_markdown, markdown_to_html, text_to_html
+from webapp.letters.merge import MergeValues, render
+from webapp.letters.text import assemble_letter, signature_lines
+from webapp.models import Campaign, Target, TargetKind
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The supporter as they sign the letter."""
+
+    first_name: str
+    last_name: str
+    email: str
+    city: str
+    state: str
+    zip_code: str
+    street: str | None = None
+    prefix: str | None = None
+
+    @property
+    def signature(self) -> list[str]:
+        return signature_lines(
+            self.first_name, self.last_name, self.city, self.state, self.zip_code
+        )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One office a letter goes to, with what the salutation and delivery need to know."""
+
+    key: str
+    name: str
+    office: str | None = None
+    address: str | None = None
+    contact_url: str | None = None
+    email: str | None = None
+    title: str = ""
+    last_name: str = ""
+    salutation: str | None = None
+    target_id: int | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class ComposedLetter:
+    recipient: Recipient
+    subject: str
+    salutation: str
+    body: str
+    body_html: Markup
+    personal_message: str | None
+    closing: str
+    signature: Sequence[str]
+
+    @property
+    def text(self) -> str:
+        return assemble_letter(
+            self.salutation, self.body, self.personal_message, self.closing, self.signature
+        )
+
+
+def fixed_recipients(campaign: Campaign) -> list[Recipient]:
+    """The campaign's fixed (custom) targets as recipients."""
+    return [_recipient_for_target(t) for t in campaign.targets if t.kind is TargetKind.CUSTOM]
+
+
+def _recipient_for_target(target: Target) -> Recipient:
+    return Recipient(
+        key=f"target:{target.id}",
+        name=target.name or "",
+        office=target.office,
+        address=target.address,
+        contact_url=target.contact_url,
+        email=target.email,
+        salutation=target.salutation,
+        target_id=target.id,
+    )
+
+
+def merge_values(campaign: Campaign, signer: Signer, recipient: Recipient) -> MergeValues:
+    return MergeValues(
+        supporter={
+            "first_name": signer.first_name,
+            "last_name": signer.last_name,
+            "full_name": f"{signer.first_name} {signer.last_name}".strip(),
+            "city": signer.city,
+            "state": signer.state,
+            "zip": signer.zip_code,
+        },
+        target={
+            "name": recipient.name,
+            "office": recipient.office or "",
+            "title": recipient.title,
+            "last_name": recipient.last_name,
+        },
+        campaign={"title": campaign.title},
+    )
+
+
+def compose_letters(
+    campaign: Campaign,
+    signer: Signer,
+    recipients: Sequence[Recipient],
+    personal_message: str | None,
+    edited_body: str | None,
+) -> list[ComposedLetter]:
+    """One letter per recipient. An edited body is the supporter's own text and is not merged."""
+    letters = []
+    for recipient in recipients:
+        values = merge_values(campaign, signer, recipient)
+        salutation_source = recipient.salutation or campaign.salutation
+        if edited_body is not None:
+            body, body_html = edited_body, text_to_html(edited_body)
+        else:
+            body = render(campaign.body, values)
+            body_html = markdown_to_html(render(campaign.body, values, escape_markdown))
+        letters.append(
+            ComposedLetter(
+                recipient=recipient,
+                subject=render(campaign.subject, values),
+                salutation=render(salutation_source, values),
+                body=body,
+                body_html=body_html,
+                personal_message=personal_message,
+                closing=render(campaign.closing, values),
+                signature=signer.signature,
+            )
+        )
+    return letters

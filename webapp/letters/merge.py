@@ -1,0 +1,102 @@
+"""Merge fields in organiser-written text, rendered by a locked-down sandboxed Jinja environment.
+
+Only plain fields such as ``{{ supporter.first_name }}`` and a few harmless filters are accepted:
+organiser text can neither run code nor loop, and supporter text is never treated as a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+MERGE_FIELDS: dict[str, frozenset[str]] = {
+    "supporter": frozenset({"first_name", "last_name", "full_name", "city", "state", "zip"}),
+    "target": frozenset({"name", "office", "title", "last_name"}),
+    "campaign": frozenset({"title"}),
+}
+ALLOWED_FILTERS = frozenset({"default", "upper", "lower", "title", "capitalize", "trim"})
+_ALLOWED_NODES = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Getattr,
+    nodes.Const,
+    nodes.Filter,
+)
+
+
+class MergeFieldError(ValueError):
+    """Organiser text uses something other than the documented merge fields."""
+
+
+def _environment(finalize: Callable[[object], object] | None) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
+    env.finalize = finalize
+    return env
+
+
+_PLAIN_ENV = _environment(None)
+
+
+def check_template(source: str) -> None:
+    """Raise MergeFieldError naming the first construct that is not a plain merge field."""
+    try:
+        tree = _PLAIN_ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        raise MergeFieldError(f"line {exc.lineno}: {exc.message}") from exc
+    for node in tree.find_all(nodes.Node):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise MergeFieldError(
+                f"line {node.lineno}: only merge fields such as {{{{ supporter.first_name }}}} "
+                f"are allowed here, not a {type(node).__name__} block"
+            )
+        if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
+            raise MergeFieldError(f"line {node.lineno}: the filter '{node.name}' is not allowed")
+        if isinstance(node, nodes.Getattr):
+            if not isinstance(node.node, nodes.Name):
+                raise MergeFieldError(f"line {node.lineno}: merge fields are one level deep")
+            group, field = node.node.name, node.attr
+            if field not in MERGE_FIELDS.get(group, frozenset()):
+                raise MergeFieldError(f"line {node.lineno}: unknown merge field {group}.{field}")
+    for name in _names_outside_getattr(tree):
+        raise MergeFieldError(f"unknown merge field '{name}': write e.g. supporter.first_name")
+
+
+def _names_outside_getattr(tree: nodes.Template) -> list[str]:
+    inside = {id(g.node) for g in tree.find_all(nodes.Getattr)}
+    return [n.name for n in tree.find_all(nodes.Name) if id(n) not in inside]
+
+
+def has_merge_fields(source: str) -> bool:
+    return "{{" in source or "{%" in source
+
+
+@dataclass(frozen=True)
+class MergeValues:
+    """The values merge fields may show; every one is supporter or dataset text, never code."""
+
+    supporter: Mapping[str, str]
+    target: Mapping[str, str]
+    campaign: Mapping[str, str]
+
+
+def render(source: str, values: MergeValues, escape: Callable[[str], str] | None = None) -> str:
+    """Render organiser text; `escape` is applied to every inserted value (e.g. for Markdown)."""
+    if not has_merge_fields(source):
+        return source
+
+    def finalize(value: object) -> object:
+        text = "" if value is None else str(value)
+        return escape(text) if escape else text
+
+    env = _environment(finalize)
+    template = env.from_string(source)
+    return template.render(
+        supporter=dict(values.supporter),
+        target=dict(values.target),
+        campaign=dict(values.campaign),
+    )

@@ -1,0 +1,144 @@
+"""Campaigns and what belongs to them: targets, signatory organisations and partners."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.database import Base, str_enum, utcnow
+
+
+class CampaignStatus(enum.StrEnum):
+    DRAFT = "draft"
+    LIVE = "live"
+    CLOSED = "closed"
+
+
+class TargetKind(enum.StrEnum):
+    CUSTOM = "custom"  # a fixed office named by the organiser, e.g. the President
+    LOOKUP = "lookup"  # the supporter's own officials in the listed chambers
+
+
+class Chamber(enum.StrEnum):
+    US_SENATE = "us_senate"
+    US_HOUSE = "us_house"
+    STATE_UPPER = "state_upper"
+    STATE_LOWER = "state_lower"
+
+
+class Campaign(Base):
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # Stable across edits and re-imports: delivery systems (CWC CampaignId) group mail by it.
+    external_id: Mapped[str] = mapped_column(
+        String(32), unique=True, default=lambda: uuid.uuid4().hex
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    salutation: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    closing: Mapped[str] = mapped_column(String(200), default="Sincerely,")
+    body_editable: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[CampaignStatus] = mapped_column(
+        str_enum(CampaignStatus, "campaign_status"), default=CampaignStatus.LIVE
+    )
+    goal: Mapped[int | None]
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    require_confirmation: Mapped[bool] = mapped_column(default=False)
+    allowed_origins: Mapped[list[Any]] = mapped_column(default=list)
+    sender_name: Mapped[str | None] = mapped_column(String(200))
+    sender_email: Mapped[str | None] = mapped_column(String(254))
+    consent_text: Mapped[str | None] = mapped_column(String(500))
+    media_contact: Mapped[str | None] = mapped_column(String(500))
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="campaign", order_by="Target.position", cascade="all, delete-orphan"
+    )
+    signatories: Mapped[list[Signatory]] = relationship(
+        back_populates="campaign", order_by="Signatory.position", cascade="all, delete-orphan"
+    )
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="campaign", order_by="Partner.code", cascade="all, delete-orphan"
+    )
+
+    def is_open(self, now: datetime) -> bool:
+        """Whether supporters may write now: live and inside its dates."""
+        if self.status is not CampaignStatus.LIVE:
+            return False
+        if self.starts_at is not None and now < self.starts_at:
+            return False
+        return self.ends_at is None or now < self.ends_at
+
+
+class Target(Base):
+    """A campaign recipient rule: a fixed office, or a lookup of the supporter's officials."""
+
+    __tablename__ = "target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[TargetKind] = mapped_column(str_enum(TargetKind, "target_kind"))
+    # Fixed (custom) targets
+    name: Mapped[str | None] = mapped_column(String(200))
+    office: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(500))
+    contact_url: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(254))
+    salutation: Mapped[str | None] = mapped_column(String(200))
+    # Lookup targets: which chambers, and whether the supporter may untick them
+    chambers: Mapped[list[Any]] = mapped_column(default=list)
+    optional: Mapped[bool] = mapped_column(default=False)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="targets")
+
+    @property
+    def label(self) -> str:
+        if self.kind is TargetKind.CUSTOM:
+            return self.name or self.office or ""
+        return ", ".join(self.chambers)
+
+
+class Signatory(Base):
+    __tablename__ = "signatory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    member_of: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(500))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="signatories")
+
+
+class Partner(Base):
+    """An organisation sharing the campaign: its source code attributes sign-ups to it."""
+
+    __tablename__ = "partner"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    consent_text: Mapped[str | None] = mapped_column(String(500))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="partners")

@@ -1,0 +1,191 @@
+"""A supporter's letter to a campaign (Submission) and one Delivery row per office it goes to."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.database import Base, str_enum, utcnow
+from webapp.letters.text import assemble_letter, signature_lines
+from webapp.models.campaign import Campaign, Partner, Target
+from webapp.models.supporter import Supporter
+
+
+class SubmissionStatus(enum.StrEnum):
+    UNCONFIRMED = "unconfirmed"
+    CONFIRMED = "confirmed"
+
+
+class LookupMatch(enum.StrEnum):
+    NONE = "none"  # no lookup was needed or possible: fixed targets only
+    EXACT = "exact"  # street address geocoded to districts
+    ZIP = "zip"  # districts inferred from the ZIP code alone
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    NEEDS_ACTION = "needs_action"
+    DONE_BY_SUPPORTER = "done_by_supporter"
+    FAILED = "failed"
+    DEAD = "dead"
+
+
+class Channel(enum.StrEnum):
+    EMAIL = "email"
+    CWC = "cwc"
+    FORM = "form"
+    PACKET = "packet"
+
+
+class LetterText(Base):
+    """An organisation statement as sent, stored once however many letters share it."""
+
+    __tablename__ = "letter_text"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def new_receipt_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+class Submission(Base):
+    __tablename__ = "submission"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "supporter_id"),
+        Index("ix_submission_campaign_created", "campaign_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    supporter_id: Mapped[int] = mapped_column(
+        ForeignKey("supporter.id", ondelete="CASCADE"), index=True
+    )
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner.id", ondelete="SET NULL"), index=True
+    )
+    source: Mapped[str | None] = mapped_column(String(64))
+    receipt_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_receipt_token)
+    status: Mapped[SubmissionStatus] = mapped_column(
+        str_enum(SubmissionStatus, "submission_status"), default=SubmissionStatus.CONFIRMED
+    )
+    # The letter as sent: the organisation's words and the supporter's own, kept apart.
+    subject: Mapped[str] = mapped_column(String(300))
+    statement_id: Mapped[int] = mapped_column(ForeignKey("letter_text.id"), index=True)
+    personal_message: Mapped[str | None] = mapped_column(Text)
+    # Set only when the supporter rewrote the statement: then the whole body is their words.
+    edited_body: Mapped[str | None] = mapped_column(Text)
+    closing: Mapped[str] = mapped_column(String(200))
+    # Who signed, as they signed it (the supporter row may change with later letters).
+    prefix: Mapped[str | None] = mapped_column(String(16))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    street: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(2))
+    zip_code: Mapped[str] = mapped_column(String(10))
+    # Where the targets came from, so a wrong office can be traced to its data.
+    lookup_provider: Mapped[str | None] = mapped_column(String(64))
+    lookup_match: Mapped[LookupMatch] = mapped_column(
+        str_enum(LookupMatch, "lookup_match"), default=LookupMatch.NONE
+    )
+    districts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    dataset_date: Mapped[str | None] = mapped_column(String(32))
+    congress: Mapped[int | None]
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+
+    campaign: Mapped[Campaign] = relationship()
+    statement: Mapped[LetterText] = relationship()
+    supporter: Mapped[Supporter] = relationship()
+    partner: Mapped[Partner | None] = relationship()
+    deliveries: Mapped[list[Delivery]] = relationship(
+        back_populates="submission", order_by="Delivery.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def personalised(self) -> bool:
+        return bool(self.personal_message) or self.edited_body is not None
+
+    @property
+    def signature_lines(self) -> list[str]:
+        return signature_lines(
+            self.first_name, self.last_name, self.city, self.state, self.zip_code
+        )
+
+
+class Delivery(Base):
+    """The outbox: one row per (submission, office), written in the submission's transaction."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "recipient_key"),
+        Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
+    target_id: Mapped[int | None] = mapped_column(
+        ForeignKey("target.id", ondelete="SET NULL"), index=True
+    )
+    # "target:<id>" for fixed targets, "official:<id>" for looked-up people.
+    recipient_key: Mapped[str] = mapped_column(String(80))
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    recipient_office: Mapped[str | None] = mapped_column(String(200))
+    recipient_address: Mapped[str | None] = mapped_column(String(500))
+    contact_url: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(254))
+    channel: Mapped[Channel | None] = mapped_column(str_enum(Channel, "delivery_channel"))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        str_enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
+    )
+    idempotency_key: Mapped[str] = mapped_column(
+        String(32), unique=True, default=new_idempotency_key
+    )
+    salutation: Mapped[str] = mapped_column(String(200))
+    # Set only when merge fields made this target's body differ from the submission's.
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("letter_text.id"))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="deliveries")
+    target: Mapped[Target | None] = relationship()
+    body: Mapped[LetterText | None] = relationship()
+
+    @property
+    def body_text(self) -> str:
+        """The letter body this office receives (without salutation or signature)."""
+        if self.body is not None:
+            return self.body.body
+        sub = self.submission
+        return sub.edited_body if sub.edited_body is not None else sub.statement.body
+
+    @property
+    def final_text(self) -> str:
+        """The full letter this office receives, rebuilt from the parts frozen at submission."""
+        sub = self.submission
+        return assemble_letter(
+            self.salutation, self.body_text, sub.personal_message, sub.closing, sub.signature_lines
+        )

@@ -1,0 +1,93 @@
+"""Security headers on every response, and error pages in the site's style."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
+    "frame-ancestors {ancestors}"
+)
+
+# What each error page says; the status code alone tells a supporter nothing.
+_ERRORS = {
+    400: (
+        _l("Something was wrong with that request"),
+        _l("Please go back, check the form and try again. Nothing was recorded."),
+    ),
+    403: (_l("Not allowed"), _l("You do not have access to this page.")),
+    404: (
+        _l("Page not found"),
+        _l(
+            "We could not find that page. The campaign may have ended or the link may be "
+            "incomplete."
+        ),
+    ),
+    405: (_l("Not allowed"), _l("That page cannot be used this way.")),
+    413: (
+        _l("That was too much text"),
+        _l(
+            "Your letter was larger than we can accept. Please go back and shorten it; "
+            "your text is still in the form."
+        ),
+    ),
+    429: (
+        _l("Too many tries"),
+        _l("Please wait a little and try again. Nothing you entered was recorded twice."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Sorry: it is our fault, not yours. Please try again in a moment."),
+    ),
+}
+
+
+def allow_framing(ancestors: str) -> None:
+    """Let the current response be framed by `ancestors` (widget routes only)."""
+    g.frame_ancestors = ancestors
+
+
+def _security_headers(response: Response) -> Response:
+    ancestors = g.get("frame_ancestors", "'none'")
+    response.headers["Content-Security-Policy"] = _CSP.format(ancestors=ancestors)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if ancestors == "'none'":
+        response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+    title, default = _ERRORS.get(code, _ERRORS[500])
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message or default
+    ), code
+
+
+def _handle_http(exc: HTTPException) -> tuple[str, int] | HTTPException:
+    if exc.code is None or exc.code not in _ERRORS:
+        return exc
+    if request.path.startswith("/api/"):
+        return exc
+    return render_error(exc.code)
+
+
+def _handle_unexpected(exc: Exception) -> tuple[str, int]:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return render_error(500)
+
+
+def init_security(app: Flask) -> None:
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(InternalServerError, lambda e: render_error(500))
+    app.register_error_handler(Exception, _handle_unexpected)

@@ -1,0 +1,230 @@
+"""Recording a letter: Supporter, Submission and one Delivery per office, in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from webapp.database import write_transaction
+from webapp.letters.compose import ComposedLetter, Signer, merge_values
+from webapp.letters.merge import render
+from webapp.models import (
+    Campaign,
+    Consent,
+    Delivery,
+    LetterText,
+    LookupMatch,
+    Partner,
+    Submission,
+    SubmissionStatus,
+    Supporter,
+)
+
+_ATTEMPTS = 3
+
+
+def email_key(email: str) -> str:
+    """The form of an address used to recognise the same supporter: trimmed and case-folded."""
+    return email.strip().casefold()
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where the recipients came from."""
+
+    provider: str | None = None
+    match: LookupMatch = LookupMatch.NONE
+    districts: dict[str, Any] = field(default_factory=dict)
+    dataset_date: str | None = None
+    congress: int | None = None
+
+
+@dataclass(frozen=True)
+class LetterRequest:
+    signer: Signer
+    personal_message: str | None
+    edited_body: str | None
+    consents: Sequence[tuple[int | None, str]] = ()  # (partner id or None, wording shown)
+    partner_code: str | None = None
+    source: str | None = None
+    language: str = "en"
+    ip_hash: str | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    submission: Submission
+    created: bool
+
+
+def find_submission(session: Session, campaign: Campaign, email: str) -> Submission | None:
+    return session.scalar(
+        select(Submission)
+        .join(Supporter, Submission.supporter_id == Supporter.id)
+        .where(Submission.campaign_id == campaign.id, Supporter.email_key == email_key(email))
+    )
+
+
+def _letter_text(session: Session, body: str) -> LetterText:
+    digest = hashlib.sha256(body.encode()).hexdigest()
+    existing = session.scalar(select(LetterText).where(LetterText.sha256 == digest))
+    if existing is not None:
+        return existing
+    text = LetterText(sha256=digest, body=body)
+    session.add(text)
+    return text
+
+
+def _upsert_supporter(session: Session, request: LetterRequest, now: datetime) -> Supporter:
+    signer = request.signer
+    supporter = session.scalar(
+        select(Supporter).where(Supporter.email_key == email_key(signer.email))
+    )
+    if supporter is None:
+        supporter = Supporter(email_key=email_key(signer.email), created_at=now)
+        session.add(supporter)
+    supporter.email = signer.email
+    supporter.first_name = signer.first_name
+    supporter.last_name = signer.last_name
+    supporter.street = signer.street
+    supporter.city = signer.city
+    supporter.state = signer.state
+    supporter.zip_code = signer.zip_code
+    supporter.language = request.language
+    supporter.updated_at = now
+    return supporter
+
+
+def _record_once(
+    session: Session,
+    campaign: Campaign,
+    request: LetterRequest,
+    letters: Sequence[ComposedLetter],
+    now: datetime,
+) -> RecordResult:
+    with write_transaction(session):
+        existing = find_submission(session, campaign, request.signer.email)
+        if existing is not None:
+            return RecordResult(existing, created=False)
+        supporter = _upsert_supporter(session, request, now)
+        first = letters[0]
+        # The organisation's statement as this supporter's letter carries it (merge fields filled).
+        statement_body = render(
+            campaign.body, merge_values(campaign, request.signer, first.recipient)
+        )
+        statement = _letter_text(session, statement_body)
+        own_body = request.edited_body if request.edited_body is not None else statement_body
+        partner = None
+        if request.partner_code:
+            partner = session.scalar(
+                select(Partner).where(
+                    Partner.campaign_id == campaign.id, Partner.code == request.partner_code
+                )
+            )
+        provenance = request.provenance
+        submission = Submission(
+            campaign=campaign,
+            supporter=supporter,
+            partner=partner,
+            source=request.source,
+            status=SubmissionStatus.UNCONFIRMED
+            if campaign.require_confirmation
+            else SubmissionStatus.CONFIRMED,
+            subject=first.subject,
+            statement=statement,
+            personal_message=request.personal_message,
+            edited_body=request.edited_body,
+            closing=first.closing,
+            prefix=request.signer.prefix,
+            first_name=request.signer.first_name,
+            last_name=request.signer.last_name,
+            street=request.signer.street,
+            city=request.signer.city,
+            state=request.signer.state,
+            zip_code=request.signer.zip_code,
+            lookup_provider=provenance.provider,
+            lookup_match=provenance.match,
+            districts=dict(provenance.districts),
+            dataset_date=provenance.dataset_date,
+            congress=provenance.congress,
+            ip_hash=request.ip_hash,
+            language=request.language,
+            created_at=now,
+            confirmed_at=None if campaign.require_confirmation else now,
+        )
+        session.add(submission)
+        for letter in letters:
+            r = letter.recipient
+            submission.deliveries.append(
+                Delivery(
+                    target_id=r.target_id,
+                    recipient_key=r.key,
+                    recipient_name=r.name,
+                    recipient_office=r.office,
+                    recipient_address=r.address,
+                    contact_url=r.contact_url,
+                    email=r.email,
+                    salutation=letter.salutation,
+                    body=None if letter.body == own_body else _letter_text(session, letter.body),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        session.flush()
+        for partner_id, wording in request.consents:
+            session.add(
+                Consent(
+                    supporter_id=supporter.id,
+                    campaign_id=campaign.id,
+                    partner_id=partner_id,
+                    submission_id=submission.id,
+                    wording=wording,
+                    granted_at=now,
+                )
+            )
+        session.flush()
+        return RecordResult(submission, created=True)
+
+
+def record_submission(
+    session: Session,
+    campaign: Campaign,
+    request: LetterRequest,
+    letters: Sequence[ComposedLetter],
+    now: datetime,
+) -> RecordResult:
+    """Record the letter once per (campaign, email); a repeat returns the existing submission.
+
+    Concurrent first letters from one address race on the unique email key (PostgreSQL); the
+    loser retries and then finds the winner's row.
+    """
+    if not letters:
+        raise ValueError("a submission needs at least one recipient")
+    for attempt in range(_ATTEMPTS):
+        try:
+            return _record_once(session, campaign, request, letters, now)
+        except IntegrityError:
+            if attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def count_letters(session: Session, campaign_id: int) -> int:
+    """Confirmed letters for a campaign."""
+    return (
+        session.scalar(
+            select(func.count(Submission.id)).where(
+                Submission.campaign_id == campaign_id,
+                Submission.status == SubmissionStatus.CONFIRMED,
+            )
+        )
+        or 0
+    )

@@ -1,0 +1,1 @@
+"""Supporter-facing pages: campaign list, letter form, preview and receipt."""

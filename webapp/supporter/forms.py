@@ -1,0 +1,197 @@
+"""The supporter's letter form: fields, per-field messages, and turning it into a LetterRequest."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from webapp.civic.states import BY_CODE, STATES
+from webapp.civic.zip_prefixes import states_for_zip
+from webapp.letters.compose import Signer
+
+PERSONAL_MESSAGE_LIMIT = 5000
+BODY_LIMIT = 20000
+PREFIXES = ("Mr.", "Ms.", "Mrs.", "Mx.", "Dr.", "Rev.")
+_ZIP_RE = re.compile(r"^\d{5}(?:-?\d{4})?$")
+# C0/C1 control characters other than tab and newline, and the line/paragraph separators.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_line(value: Any) -> Any:
+    """One-line text: Unicode NFC, no control characters, single spaces, trimmed."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL_RE.sub(" ", unicodedata.normalize("NFC", value).replace("\t", " "))
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def clean_block(value: Any) -> Any:
+    """Multi-line text: Unicode NFC, newlines kept (CRLF folded), other controls removed."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_RE.sub("", value).strip()
+
+
+def _check_email(form: FlaskForm, field: EmailField) -> None:
+    if not field.data:
+        return
+    try:
+        result = validate_email(field.data, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(_l("Enter a valid email address, like name@example.com.")) from exc
+    field.data = result.normalized
+
+
+def _check_zip(form: LetterForm, field: StringField) -> None:
+    if not field.data:
+        return
+    if not _ZIP_RE.match(field.data):
+        raise ValidationError(_l("Enter a 5-digit ZIP code, like 20500 (or ZIP+4, 20500-0003)."))
+    digits = field.data.replace("-", "")
+    field.data = digits[:5] if len(digits) == 5 else f"{digits[:5]}-{digits[5:]}"
+    state = form.state.data
+    known = states_for_zip(field.data)
+    if state in BY_CODE and known is not None and state not in known:
+        raise ValidationError(
+            _l(
+                "ZIP code %(zip)s is not in %(state)s. Check the ZIP code or the state.",
+                zip=field.data,
+                state=BY_CODE[state].name,
+            )
+        )
+
+
+class LetterForm(FlaskForm):
+    """Everything a supporter enters; `body` and `consent_updates` are removed when unused."""
+
+    prefix = SelectField(
+        _l("Title (optional)"),
+        choices=[SelectChoice("", _l("None"))] + [SelectChoice(p, p) for p in PREFIXES],
+        validators=[Optional()],
+        default="",
+    )
+    first_name = StringField(
+        _l("First name"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Enter your first name.")),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    last_name = StringField(
+        _l("Last name"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Enter your last name.")),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    email = EmailField(
+        _l("Email"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            _check_email,
+        ],
+    )
+    street = StringField(
+        _l("Street address"),
+        filters=[clean_line],
+        validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
+    )
+    city = StringField(
+        _l("City"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Enter your city or town.")),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    state = SelectField(
+        _l("State"),
+        choices=[SelectChoice("", _l("Choose your state"))]
+        + [SelectChoice(s.code, s.name) for s in STATES],
+        validators=[DataRequired(_l("Choose your state."))],
+        validate_choice=False,
+    )
+    zip_code = StringField(
+        _l("ZIP code"),
+        filters=[clean_line],
+        validators=[DataRequired(_l("Enter your ZIP code.")), _check_zip],
+    )
+    personal_message = TextAreaField(
+        _l("Your own words (optional)"),
+        filters=[clean_block],
+        validators=[
+            Optional(),
+            Length(
+                max=PERSONAL_MESSAGE_LIMIT,
+                message=_l("Your paragraph is too long: use at most %(max)d characters."),
+            ),
+        ],
+    )
+    body = TextAreaField(
+        _l("The letter"),
+        filters=[clean_block],
+        validators=[
+            DataRequired(_l("The letter cannot be empty.")),
+            Length(
+                max=BODY_LIMIT,
+                message=_l("The letter is too long: use at most %(max)d characters."),
+            ),
+        ],
+    )
+    consent_updates = BooleanField()
+
+    def validate_state(self, field: SelectField) -> None:
+        if field.data and field.data not in BY_CODE:
+            raise ValidationError(_l("Choose your state from the list."))
+
+    def signer(self) -> Signer:
+        return Signer(
+            prefix=self.prefix.data or None,
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            email=self.email.data,
+            street=self.street.data or None,
+            city=self.city.data,
+            state=self.state.data,
+            zip_code=self.zip_code.data,
+        )
+
+    def personal_text(self) -> str | None:
+        return self.personal_message.data or None
+
+    def edited_body(self, original: str) -> str | None:
+        """The supporter's body if they changed the statement, else None."""
+        if "body" not in self._fields or not self.body.data:
+            return None
+        if _comparable(self.body.data) == _comparable(original):
+            return None
+        return str(self.body.data)
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"\s+", " ", clean_block(text))
+
+
+def build_letter_form(body_editable: bool, consent_text: str | None, **kwargs: Any) -> LetterForm:
+    """The letter form for one campaign: the body only when editable, consent only when asked."""
+    form = LetterForm(**kwargs)
+    if not body_editable:
+        del form.body
+    if consent_text:
+        form.consent_updates.label.text = consent_text
+    else:
+        del form.consent_updates
+    return form

@@ -1,0 +1,179 @@
+"""Supporter pages: campaign list, the letter form, preview, and the receipt."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from webapp.database import db, utcnow
+from webapp.letters.compose import compose_letters, fixed_recipients
+from webapp.letters.markdown import markdown_to_html
+from webapp.models import Campaign, CampaignStatus, Submission
+from webapp.services.counts import TTLCounter
+from webapp.services.privacy import hash_ip
+from webapp.services.submissions import LetterRequest, count_letters, record_submission
+from webapp.supporter.forms import LetterForm, build_letter_form
+from webapp.supporter.templating import register_template_helpers
+
+bp = Blueprint("supporter", __name__)
+register_template_helpers(bp)
+
+_RECEIPTS_KEPT = 20
+
+
+def _campaign_or_404(slug: str) -> Campaign:
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or campaign.status is CampaignStatus.DRAFT:
+        abort(404)
+    return campaign
+
+
+def _letter_count(campaign: Campaign) -> int:
+    counter: TTLCounter = current_app.extensions["letter_counts"]
+    return counter.get(campaign.id, lambda: count_letters(db.session(), campaign.id))
+
+
+def _form_for(campaign: Campaign) -> LetterForm:
+    data = {"body": campaign.body} if campaign.body_editable else None
+    return build_letter_form(campaign.body_editable, campaign.consent_text, data=data)
+
+
+def _render_form(campaign: Campaign, form: LetterForm, status: int = 200) -> tuple[str, int]:
+    page = render_template(
+        "supporter/campaign.html",
+        campaign=campaign,
+        form=form,
+        body_html=markdown_to_html(campaign.body),
+        letter_count=_letter_count(campaign),
+        is_open=campaign.is_open(utcnow()),
+        recipients=fixed_recipients(campaign),
+    )
+    return page, status
+
+
+@bp.get("/")
+def index() -> str:
+    campaigns = db.session.scalars(
+        select(Campaign).where(Campaign.status == CampaignStatus.LIVE).order_by(Campaign.created_at)
+    ).all()
+    now = utcnow()
+    return render_template(
+        "supporter/index.html", campaigns=[c for c in campaigns if c.is_open(now)]
+    )
+
+
+@bp.get("/campaigns/<slug>")
+def campaign(slug: str) -> tuple[str, int]:
+    campaign = _campaign_or_404(slug)
+    return _render_form(campaign, _form_for(campaign))
+
+
+@bp.post("/campaigns/<slug>")
+def write(slug: str) -> tuple[str, int] | BaseResponse:
+    """One form, three buttons: preview the letter, go back to edit it, or send it."""
+    campaign = _campaign_or_404(slug)
+    if not campaign.is_open(utcnow()):
+        flash(_("This campaign is not accepting letters."), "error")
+        return redirect(url_for(".campaign", slug=slug))
+    form = _form_for(campaign)
+    action = request.form.get("action", "preview")
+    if action == "edit" or not form.validate_on_submit():
+        return _render_form(campaign, form, 200 if action == "edit" else 422)
+    signer = form.signer()
+    letters = compose_letters(
+        campaign,
+        signer,
+        fixed_recipients(campaign),
+        form.personal_text(),
+        form.edited_body(campaign.body),
+    )
+    if action != "send":
+        return render_template(
+            "supporter/preview.html", campaign=campaign, form=form, letters=letters
+        ), 200
+    consents = []
+    if "consent_updates" in form and form.consent_updates.data and campaign.consent_text:
+        consents.append((None, campaign.consent_text))
+    letter_request = LetterRequest(
+        signer=signer,
+        personal_message=form.personal_text(),
+        edited_body=form.edited_body(campaign.body),
+        consents=consents,
+        source=(request.args.get("source") or None),
+        language=(request.accept_languages.best or "en")[:16],
+        ip_hash=hash_ip(request.remote_addr, current_app.config["IP_HASH_BYTES"]),
+    )
+    result = record_submission(db.session(), campaign, letter_request, letters, utcnow())
+    token = result.submission.receipt_token
+    if result.created:
+        current_app.extensions["letter_counts"].forget(campaign.id)
+        _remember_receipt(token)
+        return redirect(url_for(".receipt", token=token), code=303)
+    if token in session.get("receipts", []):
+        flash(
+            _("You already sent this letter, so nothing new was recorded. Here is your receipt."),
+            "info",
+        )
+        return redirect(url_for(".receipt", token=token), code=303)
+    return render_template("supporter/already_sent.html", campaign=campaign), 200
+
+
+def _remember_receipt(token: str) -> None:
+    tokens = [t for t in session.get("receipts", []) if t != token]
+    session["receipts"] = [*tokens, token][-_RECEIPTS_KEPT:]
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error: CSRFError) -> tuple[str, int]:
+    """An expired form keeps what the supporter typed and asks them to send again."""
+    slug = (request.view_args or {}).get("slug")
+    if request.endpoint == "supporter.write" and slug:
+        campaign = _campaign_or_404(slug)
+        form = _form_for(campaign)
+        flash(
+            _(
+                "For your security the form had expired. Your letter is still here: please "
+                "check it and press the button again."
+            ),
+            "error",
+        )
+        return _render_form(campaign, form, 400)
+    from webapp.security import render_error
+
+    return render_error(400)
+
+
+@bp.get("/receipts/<token>")
+def receipt(token: str) -> BaseResponse:
+    submission = db.session.scalar(select(Submission).where(Submission.receipt_token == token))
+    if submission is None:
+        abort(404)
+    campaign_url = url_for(".campaign", slug=submission.campaign.slug, _external=True)
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if base:
+        campaign_url = base + url_for(".campaign", slug=submission.campaign.slug)
+    page = render_template(
+        "supporter/receipt.html",
+        submission=submission,
+        campaign=submission.campaign,
+        campaign_url=campaign_url,
+    )
+    response = Response(page)
+    # The URL is the only key to this page: keep it out of caches and other sites' logs.
+    response.headers["Cache-Control"] = "no-store, private"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
