@@ -42,6 +42,14 @@ def _base_config(url: str, instance: Path) -> dict[str, Any]:
         "SERVER_NAME": None,
         "DB_POOL_SIZE": 20,
         "COUNT_CACHE_SECONDS": 0,
+        # Upstreams point at a closed loopback port unless a test starts a stub server.
+        "CENSUS_GEOCODER_URL": "http://127.0.0.1:9/geocoder",
+        "LEGISLATORS_URL": "http://127.0.0.1:9/legislators-current.json",
+        "LEGISLATORS_OFFICES_URL": "http://127.0.0.1:9/legislators-district-offices.json",
+        "ZIP_DISTRICTS_URL": "http://127.0.0.1:9/zccd.csv",
+        "OPENSTATES_URL": "http://127.0.0.1:9/openstates",
+        "OPENSTATES_API_KEY": "",
+        "CIVIC_SYNC_ON_START": False,
     }
 
 

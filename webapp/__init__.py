@@ -9,9 +9,10 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from webapp.civic.lookup import lookup_from_config
 from webapp.config import PROJECT_ROOT, load_config
 from webapp.database import configure_engine, db
-from webapp.extensions import babel, csrf, migrate
+from webapp.extensions import babel, csrf, limiter, migrate
 from webapp.security import init_security
 from webapp.services.counts import TTLCounter
 from webapp.services.privacy import derive_key
@@ -74,8 +75,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     app.extensions["letter_counts"] = TTLCounter(app.config["COUNT_CACHE_SECONDS"])
+    app.extensions["civic_lookup"] = lookup_from_config(app.config)
 
     @app.context_processor
     def _page_direction() -> dict[str, Any]:
@@ -88,9 +91,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_security(app)
 
     from webapp import models  # noqa: F401  (registers every table for Alembic)
+    from webapp.api.views import bp as api_bp
     from webapp.cli import register_cli
     from webapp.supporter.views import bp as supporter_bp
 
     app.register_blueprint(supporter_bp)
+    app.register_blueprint(api_bp)
     register_cli(app)
     return app

@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 
 from webapp.campaigns.commands import campaigns_cli
 from webapp.campaigns.services import ensure_default_campaign
+from webapp.civic.commands import civic_cli
 from webapp.database import db
 
 
@@ -24,6 +25,7 @@ def setup_database() -> None:
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(campaigns_cli)
+    app.cli.add_command(civic_cli)
 
     @app.cli.command("setup")
     def setup_command() -> None:

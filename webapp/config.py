@@ -136,4 +136,53 @@ def load_config(
         "DEFAULT_CAMPAIGN_FILE": _env_str(env, "DEFAULT_CAMPAIGN_FILE", ""),
         "COUNT_CACHE_SECONDS": _env_int(env, "COUNT_CACHE_SECONDS", 5),
         "LOG_LEVEL": _env_str(env, "LOG_LEVEL", "INFO"),
+        "RATELIMIT_ENABLED": _env_bool(env, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": _env_str(env, "RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "API_LOOKUP_RATE_LIMIT": _env_str(env, "API_LOOKUP_RATE_LIMIT", "30/minute;500/hour"),
+        **_civic_settings(env),
+    }
+
+
+def _civic_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "CENSUS_GEOCODER_URL": _env_str(
+            env, "CENSUS_GEOCODER_URL", "https://geocoding.geo.census.gov/geocoder"
+        ).rstrip("/"),
+        "CENSUS_BENCHMARK": _env_str(env, "CENSUS_BENCHMARK", "Public_AR_Current"),
+        # ACS2025_Current carries the 119th-Congress maps that match the members serving until
+        # 2027-01-03; "Current_Current" already returns the 120th maps (see README).
+        "CENSUS_VINTAGE": _env_str(env, "CENSUS_VINTAGE", "ACS2025_Current"),
+        "CENSUS_LAYERS": _env_str(
+            env,
+            "CENSUS_LAYERS",
+            "119th Congressional Districts,2024 State Legislative Districts - Upper,"
+            "2024 State Legislative Districts - Lower",
+        ),
+        "CIVIC_CONGRESS": _env_int(env, "CIVIC_CONGRESS", 119),
+        "CIVIC_CONNECT_TIMEOUT_SECONDS": float(_env_str(env, "CIVIC_CONNECT_TIMEOUT_SECONDS", "3")),
+        "CIVIC_READ_TIMEOUT_SECONDS": float(_env_str(env, "CIVIC_READ_TIMEOUT_SECONDS", "8")),
+        "CIVIC_CACHE_TTL_SECONDS": _env_int(env, "CIVIC_CACHE_TTL_SECONDS", 30 * 24 * 3600),
+        "CIVIC_SYNC_ON_START": _env_bool(env, "CIVIC_SYNC_ON_START", True),
+        "LEGISLATORS_URL": _env_str(
+            env,
+            "LEGISLATORS_URL",
+            "https://unitedstates.github.io/congress-legislators/legislators-current.json",
+        ),
+        "LEGISLATORS_OFFICES_URL": _env_str(
+            env,
+            "LEGISLATORS_OFFICES_URL",
+            "https://unitedstates.github.io/congress-legislators/legislators-district-offices.json",
+        ),
+        "ZIP_DISTRICTS_URL": _env_str(
+            env,
+            "ZIP_DISTRICTS_URL",
+            "https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/"
+            "master/zccd.csv",
+        ),
+        "OPENSTATES_URL": _env_str(env, "OPENSTATES_URL", "https://v3.openstates.org").rstrip("/"),
+        "OPENSTATES_API_KEY": _env_str(env, "OPENSTATES_API_KEY", ""),
+        "OPENSTATES_CACHE_TTL_SECONDS": _env_int(
+            env, "OPENSTATES_CACHE_TTL_SECONDS", 7 * 24 * 3600
+        ),
     }

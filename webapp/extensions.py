@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
 migrate = Migrate()
 babel = Babel()
+# Limits are declared per route; storage (memory or Redis) comes from RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -73,10 +73,10 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     ), code
 
 
-def _handle_http(exc: HTTPException) -> tuple[str, int] | HTTPException:
-    if exc.code is None or exc.code not in _ERRORS:
-        return exc
+def _handle_http(exc: HTTPException) -> tuple[str, int] | tuple[Response, int] | HTTPException:
     if request.path.startswith("/api/"):
+        return jsonify({"error": exc.description or exc.name, "status": exc.code}), exc.code or 500
+    if exc.code is None or exc.code not in _ERRORS:
         return exc
     return render_error(exc.code)
 

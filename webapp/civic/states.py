@@ -74,3 +74,74 @@ STATES: tuple[State, ...] = (
 )
 BY_CODE: dict[str, State] = {s.code: s for s in STATES}
 BY_FIPS: dict[str, State] = {s.fips: s for s in STATES}
+
+# House seats per state from the 2020 apportionment (118th-122nd Congresses). DC and the
+# territories each send one non-voting member, elected at large (district 0).
+HOUSE_SEATS: dict[str, int] = {
+    "AL": 7,
+    "AK": 1,
+    "AZ": 9,
+    "AR": 4,
+    "CA": 52,
+    "CO": 8,
+    "CT": 5,
+    "DE": 1,
+    "FL": 28,
+    "GA": 14,
+    "HI": 2,
+    "ID": 2,
+    "IL": 17,
+    "IN": 9,
+    "IA": 4,
+    "KS": 4,
+    "KY": 6,
+    "LA": 6,
+    "ME": 2,
+    "MD": 8,
+    "MA": 9,
+    "MI": 13,
+    "MN": 8,
+    "MS": 4,
+    "MO": 8,
+    "MT": 2,
+    "NE": 3,
+    "NV": 4,
+    "NH": 2,
+    "NJ": 12,
+    "NM": 3,
+    "NY": 26,
+    "NC": 14,
+    "ND": 1,
+    "OH": 15,
+    "OK": 5,
+    "OR": 6,
+    "PA": 17,
+    "RI": 2,
+    "SC": 7,
+    "SD": 1,
+    "TN": 9,
+    "TX": 38,
+    "UT": 4,
+    "VT": 1,
+    "VA": 11,
+    "WA": 10,
+    "WV": 2,
+    "WI": 8,
+    "WY": 1,
+    "DC": 1,
+    "AS": 1,
+    "GU": 1,
+    "MP": 1,
+    "PR": 1,
+    "VI": 1,
+}
+
+
+def house_districts(state: str) -> list[int]:
+    """The district numbers of a state's House seats: [0] when it elects at large."""
+    seats = HOUSE_SEATS.get(state, 0)
+    return [0] if seats == 1 else list(range(1, seats + 1))
+
+
+def has_senators(state: str) -> bool:
+    return state in BY_CODE and not BY_CODE[state].non_voting

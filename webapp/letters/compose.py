@@ -48,6 +48,11 @@ class Recipient:
     salutation: str | None = None
     target_id: int | None = None
     optional: bool = False
+    chamber: str | None = None
+    party: str | None = None
+    state: str | None = None
+    district: str | None = None
+    non_voting: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from webapp.models.campaign import (
     Target,
     TargetKind,
 )
+from webapp.models.civic import CivicDataset, LookupCache, Official, RosterChange, ZipDistrict
 from webapp.models.submission import (
     Channel,
     Delivery,
@@ -25,16 +26,21 @@ __all__ = [
     "CampaignStatus",
     "Chamber",
     "Channel",
+    "CivicDataset",
     "Consent",
     "Delivery",
     "DeliveryStatus",
     "LetterText",
+    "LookupCache",
     "LookupMatch",
+    "Official",
     "Partner",
+    "RosterChange",
     "Signatory",
     "Submission",
     "SubmissionStatus",
     "Supporter",
     "Target",
     "TargetKind",
+    "ZipDistrict",
 ]

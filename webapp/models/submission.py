@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.civic.types import MatchKind
 from webapp.database import Base, str_enum, utcnow
 from webapp.letters.text import assemble_letter, signature_lines
 from webapp.models.campaign import Campaign, Partner, Target
@@ -22,10 +23,8 @@ class SubmissionStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
 
 
-class LookupMatch(enum.StrEnum):
-    NONE = "none"  # no lookup was needed or possible: fixed targets only
-    EXACT = "exact"  # street address geocoded to districts
-    ZIP = "zip"  # districts inferred from the ZIP code alone
+# How the supporter's districts were found (the same values as the civic layer's MatchKind).
+LookupMatch = MatchKind
 
 
 class DeliveryStatus(enum.StrEnum):

@@ -6,12 +6,12 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from webapp.civic.types import Provenance
 from webapp.database import write_transaction
 from webapp.letters.compose import ComposedLetter, Signer, merge_values
 from webapp.letters.merge import render
@@ -20,7 +20,6 @@ from webapp.models import (
     Consent,
     Delivery,
     LetterText,
-    LookupMatch,
     Partner,
     Submission,
     SubmissionStatus,
@@ -33,17 +32,6 @@ _ATTEMPTS = 3
 def email_key(email: str) -> str:
     """The form of an address used to recognise the same supporter: trimmed and case-folded."""
     return email.strip().casefold()
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where the recipients came from."""
-
-    provider: str | None = None
-    match: LookupMatch = LookupMatch.NONE
-    districts: dict[str, Any] = field(default_factory=dict)
-    dataset_date: str | None = None
-    congress: int | None = None
 
 
 @dataclass(frozen=True)

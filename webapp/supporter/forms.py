@@ -7,15 +7,29 @@ import unicodedata
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from webapp.civic.lookup import AddressQuery
 from webapp.civic.states import BY_CODE, STATES
 from webapp.civic.zip_prefixes import states_for_zip
 from webapp.letters.compose import Signer
+from webapp.models import Campaign
+from webapp.services.privacy import hash_ip
+from webapp.services.recipients import RecipientPlan
+from webapp.services.submissions import LetterRequest
 
 PERSONAL_MESSAGE_LIMIT = 5000
 BODY_LIMIT = 20000
@@ -152,6 +166,17 @@ class LetterForm(FlaskForm):
         ],
     )
     consent_updates = BooleanField()
+    # Set when the ZIP spans districts and the address could not settle it.
+    district = StringField(
+        _l("Your congressional district"),
+        validators=[
+            Optional(),
+            Regexp(r"^\d{1,2}$", message=_l("Choose a district from the list.")),
+        ],
+    )
+    # Optional recipients the supporter kept ticked; `recipients_chosen` says they were asked.
+    recipients = SelectMultipleField(validate_choice=False)
+    recipients_chosen = HiddenField()
 
     def validate_state(self, field: SelectField) -> None:
         if field.data and field.data not in BY_CODE:
@@ -167,6 +192,37 @@ class LetterForm(FlaskForm):
             city=self.city.data,
             state=self.state.data,
             zip_code=self.zip_code.data,
+        )
+
+    def address_query(self) -> AddressQuery:
+        return AddressQuery(
+            zip_code=self.zip_code.data,
+            state=self.state.data,
+            street=self.street.data or None,
+            city=self.city.data,
+            chosen_district=int(self.district.data) if self.district.data else None,
+        )
+
+    def selected_recipients(self) -> set[str] | None:
+        """Keys of the optional recipients kept, or None when the supporter was not asked."""
+        if not self.recipients_chosen.data:
+            return None
+        return {str(key) for key in (self.recipients.data or [])}
+
+    def letter_request(self, campaign: Campaign, plan: RecipientPlan) -> LetterRequest:
+        """What `record_submission` needs, from this validated form and the request."""
+        consents: list[tuple[int | None, str]] = []
+        if "consent_updates" in self and self.consent_updates.data and campaign.consent_text:
+            consents.append((None, campaign.consent_text))
+        return LetterRequest(
+            signer=self.signer(),
+            personal_message=self.personal_text(),
+            edited_body=self.edited_body(campaign.body),
+            consents=consents,
+            source=(request.args.get("source") or None),
+            language=(request.accept_languages.best or "en")[:16],
+            ip_hash=hash_ip(request.remote_addr, current_app.config["IP_HASH_BYTES"]),
+            provenance=plan.provenance,
         )
 
     def personal_text(self) -> str | None:

@@ -9,6 +9,8 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from webapp.civic.states import BY_CODE
+from webapp.civic.types import MatchKind, Provenance
 from webapp.letters.markdown import text_to_html
 from webapp.models import Delivery, DeliveryStatus
 from webapp.supporter.share import mailto_letter, share_links
@@ -31,6 +33,37 @@ SHARE_LABELS = {
 }
 
 
+MATCH_DESCRIPTIONS = {
+    MatchKind.EXACT: _l("Officials matched from your street address (US Census geocoder)."),
+    MatchKind.ZIP: _l("Officials matched from your ZIP code."),
+    MatchKind.CHOSEN: _l("Representative for the district you chose."),
+    MatchKind.STATE: _l("Officials matched from your state."),
+    MatchKind.NONE: "",
+}
+
+
+def district_label(chamber: str | None, state: str | None, district: str | None) -> str:
+    """'Michigan, district 12', 'Wyoming, at large', 'Michigan' (senators), for people to read."""
+    name = BY_CODE[state].name if state in BY_CODE else (state or "")
+    if chamber == "us_house":
+        if district in (None, "0"):
+            return str(_l("%(state)s, at large", state=name))
+        return str(_l("%(state)s, district %(district)s", state=name, district=district))
+    if chamber == "state_upper":
+        return str(
+            _l("%(state)s State Senate, district %(district)s", state=name, district=district)
+        )
+    if chamber == "state_lower":
+        return str(
+            _l("%(state)s State House, district %(district)s", state=name, district=district)
+        )
+    return name
+
+
+def match_description(provenance: Provenance) -> str:
+    return str(MATCH_DESCRIPTIONS.get(provenance.match, ""))
+
+
 def delivery_status_label(delivery: Delivery) -> str:
     return str(STATUS_LABELS[delivery.status])
 
@@ -49,6 +82,8 @@ def supporter_text(text: str | None) -> Markup:
 
 def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(delivery_status_label)
+    bp.add_app_template_global(district_label)
+    bp.add_app_template_global(match_description)
     bp.add_app_template_global(share_label)
     bp.add_app_template_global(share_links)
     bp.add_app_template_global(mailto_letter)

@@ -19,13 +19,15 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from webapp.civic.lookup import CivicLookup
 from webapp.database import db, utcnow
 from webapp.letters.compose import compose_letters, fixed_recipients
 from webapp.letters.markdown import markdown_to_html
 from webapp.models import Campaign, CampaignStatus, Submission
+from webapp.security import render_error
 from webapp.services.counts import TTLCounter
-from webapp.services.privacy import hash_ip
-from webapp.services.submissions import LetterRequest, count_letters, record_submission
+from webapp.services.recipients import RecipientPlan, lookup_chambers, plan_recipients
+from webapp.services.submissions import count_letters, record_submission
 from webapp.supporter.forms import LetterForm, build_letter_form
 from webapp.supporter.templating import register_template_helpers
 
@@ -52,15 +54,19 @@ def _form_for(campaign: Campaign) -> LetterForm:
     return build_letter_form(campaign.body_editable, campaign.consent_text, data=data)
 
 
-def _render_form(campaign: Campaign, form: LetterForm, status: int = 200) -> tuple[str, int]:
+def _render_form(
+    campaign: Campaign, form: LetterForm, status: int = 200, plan: RecipientPlan | None = None
+) -> tuple[str, int]:
     page = render_template(
         "supporter/campaign.html",
         campaign=campaign,
         form=form,
+        plan=plan,
         body_html=markdown_to_html(campaign.body),
         letter_count=_letter_count(campaign),
         is_open=campaign.is_open(utcnow()),
         recipients=fixed_recipients(campaign),
+        has_lookup=bool(lookup_chambers(campaign)),
     )
     return page, status
 
@@ -93,31 +99,33 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
     action = request.form.get("action", "preview")
     if action == "edit" or not form.validate_on_submit():
         return _render_form(campaign, form, 200 if action == "edit" else 422)
+    plan = plan_recipients(db.session(), campaign, _lookup(), form.address_query(), utcnow())
+    if plan.needs_street:
+        return _render_form(campaign, form, 422, plan=_ask_for_address(form, plan))
     signer = form.signer()
+    selected = form.selected_recipients()
+    if action != "send":
+        letters = compose_letters(
+            campaign, signer, plan.recipients, form.personal_text(), form.edited_body(campaign.body)
+        )
+        return render_template(
+            "supporter/preview.html",
+            campaign=campaign,
+            form=form,
+            letters=letters,
+            plan=plan,
+            selected=selected,
+        ), 200
     letters = compose_letters(
         campaign,
         signer,
-        fixed_recipients(campaign),
+        plan.chosen(selected),
         form.personal_text(),
         form.edited_body(campaign.body),
     )
-    if action != "send":
-        return render_template(
-            "supporter/preview.html", campaign=campaign, form=form, letters=letters
-        ), 200
-    consents = []
-    if "consent_updates" in form and form.consent_updates.data and campaign.consent_text:
-        consents.append((None, campaign.consent_text))
-    letter_request = LetterRequest(
-        signer=signer,
-        personal_message=form.personal_text(),
-        edited_body=form.edited_body(campaign.body),
-        consents=consents,
-        source=(request.args.get("source") or None),
-        language=(request.accept_languages.best or "en")[:16],
-        ip_hash=hash_ip(request.remote_addr, current_app.config["IP_HASH_BYTES"]),
+    result = record_submission(
+        db.session(), campaign, form.letter_request(campaign, plan), letters, utcnow()
     )
-    result = record_submission(db.session(), campaign, letter_request, letters, utcnow())
     token = result.submission.receipt_token
     if result.created:
         current_app.extensions["letter_counts"].forget(campaign.id)
@@ -132,29 +140,44 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
     return render_template("supporter/already_sent.html", campaign=campaign), 200
 
 
+def _lookup() -> CivicLookup:
+    lookup: CivicLookup = current_app.extensions["civic_lookup"]
+    return lookup
+
+
+def _ask_for_address(form: LetterForm, plan: RecipientPlan) -> RecipientPlan:
+    """Put the lookup's question on the right field: the street, or the district choice."""
+    notes = plan.lookup.notes if plan.lookup else []
+    message = notes[-1] if notes else _("Enter your street address.")
+    if form.street.data and plan.lookup and plan.lookup.candidates:
+        form.district.errors = [
+            _("Choose your congressional district below, or check your street address.")
+        ]
+    else:
+        form.street.errors = [message]
+    return plan
+
+
 def _remember_receipt(token: str) -> None:
     tokens = [t for t in session.get("receipts", []) if t != token]
     session["receipts"] = [*tokens, token][-_RECEIPTS_KEPT:]
 
 
 @bp.errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> tuple[str, int]:
+def csrf_failed(error: CSRFError) -> tuple[str, int] | BaseResponse:
     """An expired form keeps what the supporter typed and asks them to send again."""
     slug = (request.view_args or {}).get("slug")
-    if request.endpoint == "supporter.write" and slug:
-        campaign = _campaign_or_404(slug)
-        form = _form_for(campaign)
-        flash(
-            _(
-                "For your security the form had expired. Your letter is still here: please "
-                "check it and press the button again."
-            ),
-            "error",
-        )
-        return _render_form(campaign, form, 400)
-    from webapp.security import render_error
-
-    return render_error(400)
+    if request.endpoint != "supporter.write" or not slug:
+        return render_error(400)
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or campaign.status is CampaignStatus.DRAFT:
+        return render_error(404)
+    if not campaign.is_open(utcnow()):
+        flash(_("This campaign is not accepting letters."), "error")
+        return redirect(url_for(".campaign", slug=slug))
+    flash(_("For your security the form had expired. Your letter is still here: please "
+            "check it and press the button again."), "error")
+    return _render_form(campaign, _form_for(campaign), 400)
 
 
 @bp.get("/receipts/<token>")

@@ -1,0 +1,1 @@
+"""The JSON API: representative lookup (and, later, public campaign stats)."""

@@ -1,0 +1,85 @@
+"""The documented JSON shapes of API answers (see docs/api.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webapp.civic.types import LookupResult, Representative
+from webapp.services.recipients import RecipientPlan
+
+
+def member_json(rep: Representative, optional: bool | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "key": rep.key,
+        "name": rep.name,
+        "chamber": rep.chamber,
+        "title": rep.title,
+        "state": rep.state,
+        "district": rep.district,
+        "party": rep.party,
+        "non_voting": rep.non_voting,
+        "bioguide": rep.bioguide,
+        "url": rep.url,
+        "contact_url": rep.contact_url,
+        "phone": rep.phone,
+    }
+    if optional is not None:
+        data["optional"] = optional
+    return data
+
+
+def lookup_json(
+    result: LookupResult, optional_chambers: dict[str, bool] | None = None
+) -> dict[str, Any]:
+    """A lookup as JSON; `optional_chambers` marks members a campaign lets supporters untick."""
+    chambers = optional_chambers or {}
+    provenance = result.provenance
+    return {
+        "match": provenance.match.value if provenance else "none",
+        "location": result.location.to_json() if result.location else None,
+        "members": [
+            member_json(r, chambers.get(r.chamber) if chambers else None)
+            for r in result.representatives
+        ],
+        "ambiguous": bool(result.candidates),
+        "needs_street": result.needs_street,
+        "candidates": [
+            {
+                "state": c.state,
+                "district": c.district,
+                "members": [member_json(r) for r in c.representatives],
+            }
+            for c in result.candidates
+        ],
+        "vacancies": [v.to_json() for v in result.vacancies],
+        "notes": list(result.notes),
+        "provenance": None
+        if provenance is None
+        else {
+            "provider": provenance.provider,
+            "match": provenance.match.value,
+            "districts": provenance.districts,
+            "dataset_date": provenance.dataset_date,
+            "congress": provenance.congress,
+        },
+    }
+
+
+def plan_json(plan: RecipientPlan) -> dict[str, Any]:
+    """Fixed targets and found officials for one campaign, as the letter form shows them."""
+    return {
+        "recipients": [
+            {
+                "key": r.key,
+                "name": r.name,
+                "office": r.office,
+                "title": r.title,
+                "party": r.party,
+                "state": r.state,
+                "district": r.district,
+                "non_voting": r.non_voting,
+                "optional": r.optional,
+            }
+            for r in plan.recipients
+        ],
+    }

@@ -1,0 +1,83 @@
+"""JSON API views: parse the query, call the lookup service, answer in the documented shape."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from webapp.api.serialise import lookup_json, plan_json
+from webapp.civic.lookup import AddressQuery, CivicLookup
+from webapp.civic.states import BY_CODE
+from webapp.database import db, utcnow
+from webapp.extensions import limiter
+from webapp.models import Campaign, CampaignStatus
+from webapp.services.recipients import lookup_chambers, plan_recipients
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+_ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
+_CONGRESS = ("us_senate", "us_house")
+
+
+class BadQuery(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def _query_from_args(args: Any) -> AddressQuery:
+    raw_zip = (args.get("zip") or "").strip()
+    address = (args.get("address") or "").strip()
+    state = (args.get("state") or "").strip().upper() or None
+    if state is not None and state not in BY_CODE:
+        raise BadQuery("state", _("Unknown state code: use two letters, like MI."))
+    if len(address) > 300:
+        raise BadQuery("address", _("The address is too long (at most 300 characters)."))
+    match = _ZIP_RE.match(raw_zip)
+    if raw_zip and not match:
+        raise BadQuery("zip", _("Give a 5-digit ZIP code, like 48126."))
+    if not match and not address:
+        raise BadQuery("zip", _("Give a ZIP code (zip=) or a one-line address (address=)."))
+    zip_code = match.group(1) if match else _zip_in(address)
+    return AddressQuery(zip_code=zip_code, state=state, line=address or None)
+
+
+def _zip_in(address: str) -> str:
+    found = re.findall(r"\b(\d{5})(?:-\d{4})?\b", address)
+    return found[-1] if found else ""
+
+
+def _lookup() -> CivicLookup:
+    lookup: CivicLookup = current_app.extensions["civic_lookup"]
+    return lookup
+
+
+@bp.get("/representatives")
+@limiter.limit(lambda: str(current_app.config["API_LOOKUP_RATE_LIMIT"]))
+def representatives() -> Response | tuple[Response, int]:
+    """Members of Congress for a ZIP or an address; with campaign=SLUG, that campaign's targets."""
+    try:
+        query = _query_from_args(request.args)
+    except BadQuery as exc:
+        return jsonify({"error": str(exc), "field": exc.field}), 400
+    slug = request.args.get("campaign")
+    session = db.session()
+    if slug:
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+        if campaign is None or campaign.status is CampaignStatus.DRAFT:
+            return jsonify({"error": _("No such campaign."), "field": "campaign"}), 404
+        plan = plan_recipients(session, campaign, _lookup(), query, utcnow())
+        body = lookup_json(plan.lookup, lookup_chambers(campaign)) if plan.lookup else {}
+        body.update(plan_json(plan))
+    else:
+        result = _lookup().lookup(session, query, _CONGRESS, utcnow())
+        body = lookup_json(result)
+    body["query"] = {"zip": query.zip_code or None, "state": query.state, "address": query.line}
+    response = jsonify(body)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-store"
+    return response

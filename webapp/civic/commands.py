@@ -1,0 +1,189 @@
+"""`flask civic ...`: sync members of Congress and the ZIP table, and show what is loaded."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
+
+from webapp.civic.http import Timeouts, timeouts_from_config
+from webapp.civic.legislators import PROVIDER as LEGISLATORS
+from webapp.civic.legislators import DistrictOffice, parse_district_offices, parse_legislators
+from webapp.civic.sync import RosterDiff, load_source, record_sync_failure, sync_officials
+from webapp.civic.types import UpstreamError
+from webapp.civic.zips import ZIP_DATASET, parse_zip_districts, sync_zip_districts
+from webapp.database import db, utcnow
+from webapp.models import CivicDataset
+
+civic_cli = AppGroup("civic", help="Sync civic datasets (members of Congress, ZIP table).")
+
+# What a bad download or file raises: network (UpstreamError), file system, parse errors.
+LOAD_ERRORS = (UpstreamError, OSError, ValueError)
+OFFICES_FILE = "legislators-district-offices"
+
+
+def _snapshot_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError(value)
+        return date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from exc
+
+
+snapshot_option = click.option(
+    "--snapshot-date",
+    metavar="YYYY-MM-DD",
+    callback=_snapshot_date,
+    help="Date of the data (YYYY-MM-DD); default: Last-Modified of the URL or the file's date.",
+)
+
+
+def _timeouts() -> Timeouts:
+    return timeouts_from_config(current_app.config)
+
+
+def _is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def _file_name(location: str) -> str:
+    """The last path part: parse errors name it, the location itself is said once already."""
+    return location.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or location
+
+
+def _fail(dataset: str, location: str, what: str, exc: Exception) -> NoReturn:
+    """Record the failed attempt for `flask civic status`, then exit 1 with a clear message."""
+    record_sync_failure(db.session(), dataset, location, str(exc), utcnow())
+    raise click.ClickException(f"could not load {what} from {location}: {exc}")
+
+
+def _offices_location(source: str | None, offices_from: str | None) -> str | None:
+    if offices_from:
+        return offices_from
+    if source is None or _is_url(source):
+        return str(current_app.config["LEGISLATORS_OFFICES_URL"])
+    # A local members file usually sits beside its offices file, as in the upstream repository.
+    members = Path(source)
+    for suffix in dict.fromkeys([members.suffix, ".json", ".yaml", ".yml"]):
+        candidate = members.with_name(OFFICES_FILE + suffix)
+        if suffix and candidate.is_file():
+            return str(candidate)
+    return None
+
+
+def _load_offices(location: str | None) -> dict[str, list[DistrictOffice]] | None:
+    """District offices are optional: on any failure warn and keep the stored ones."""
+    if location is None:
+        click.echo("warning: no district offices file found; stored offices are kept", err=True)
+        return None
+    try:
+        data, _ = load_source(location, _timeouts(), LEGISLATORS)
+        return parse_district_offices(data, _file_name(location))
+    except LOAD_ERRORS as exc:
+        click.echo(
+            f"warning: district offices not loaded from {location}: {exc}; stored offices are kept",
+            err=True,
+        )
+        return None
+
+
+def _print_diff(diff: RosterDiff, snapshot: str | None, location: str) -> None:
+    click.echo(
+        f"loaded {diff.loaded} members of Congress (snapshot {snapshot or 'unknown'}) "
+        f"from {location}"
+    )
+    if diff.first_sync:
+        click.echo("first sync: members are not listed as added; vacancies are recorded")
+    for change in [*diff.added, *diff.removed, *diff.seat_changed]:
+        click.echo(change.describe())
+    new = Counter(diff.new_vacancies)
+    for seat in diff.vacancies:
+        fresh = new[seat] > 0 and not diff.first_sync
+        new[seat] -= 1
+        click.echo(f"vacant: {seat.label()}" + (" (new since the last sync)" if fresh else ""))
+    if not diff.recorded:
+        click.echo("no roster changes since the last sync")
+        return
+    click.echo(f"recorded {diff.recorded} roster change(s)")
+    affected = ", ".join(diff.affected_campaigns) or "none"
+    click.echo(f"affects live campaigns: {affected}")
+
+
+@civic_cli.command("sync")
+@click.option("--from", "source", metavar="URL_OR_PATH", help="Members file (.json or .yaml).")
+@click.option("--offices-from", metavar="URL_OR_PATH", help="District offices file (optional).")
+@snapshot_option
+def sync_command(source: str | None, offices_from: str | None, snapshot_date: str | None) -> None:
+    """Load the current members of Congress and print what changed since the last sync."""
+    location = source or str(current_app.config["LEGISLATORS_URL"])
+    try:
+        data, guessed = load_source(location, _timeouts(), LEGISLATORS)
+        records = parse_legislators(data, _file_name(location))
+    except LOAD_ERRORS as exc:
+        _fail(LEGISLATORS, location, "the members of Congress", exc)
+    offices = _load_offices(_offices_location(source, offices_from))
+    snapshot = snapshot_date or guessed
+    try:
+        diff = sync_officials(db.session(), records, offices, snapshot, location, utcnow())
+    except SQLAlchemyError as exc:
+        _fail(LEGISLATORS, location, "the members of Congress", exc)
+    _print_diff(diff, snapshot, location)
+
+
+@civic_cli.command("sync-zips")
+@click.option("--from", "source", metavar="URL_OR_PATH", help="ZIP table (zccd.csv format).")
+@snapshot_option
+def sync_zips_command(source: str | None, snapshot_date: str | None) -> None:
+    """Replace the ZIP -> congressional district table."""
+    location = source or str(current_app.config["ZIP_DISTRICTS_URL"])
+    try:
+        data, guessed = load_source(location, _timeouts(), ZIP_DATASET)
+        rows = parse_zip_districts(data)
+    except LOAD_ERRORS as exc:
+        _fail(ZIP_DATASET, location, "the ZIP table", exc)
+    snapshot = snapshot_date or guessed
+    started = time.perf_counter()
+    try:
+        count = sync_zip_districts(db.session(), rows, location, snapshot, utcnow())
+    except SQLAlchemyError as exc:
+        _fail(ZIP_DATASET, location, "the ZIP table", exc)
+    elapsed = time.perf_counter() - started
+    per_zip = Counter(zcta for zcta, _, _ in rows)
+    spanning = sum(1 for districts in per_zip.values() if districts > 1)
+    click.echo(
+        f"loaded {count:,} ZIP rows: {len(per_zip):,} ZIPs, {spanning:,} in more than one "
+        f"district (snapshot {snapshot or 'unknown'}) from {location} in {elapsed:.1f}s"
+    )
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
+@civic_cli.command("status")
+def status_command() -> None:
+    """Show each civic dataset: snapshot date, last sync, row count and last error."""
+    stored = {d.name: d for d in db.session.scalars(db.select(CivicDataset))}
+    for name in sorted({LEGISLATORS, ZIP_DATASET, *stored}):
+        dataset = stored.get(name)
+        if dataset is None:
+            click.echo(f"{name}: never synced")
+            continue
+        click.echo(
+            f"{name}: {dataset.record_count:,} records, snapshot "
+            f"{dataset.snapshot_date or 'unknown'}, synced {_when(dataset.synced_at)}"
+        )
+        click.echo(f"  source: {dataset.source or 'unknown'}")
+        if dataset.last_error:
+            click.echo(f"  last error ({_when(dataset.last_attempt_at)}): {dataset.last_error}")

@@ -1,0 +1,146 @@
+"""In-memory indexes of the roster and the ZIP table, reloaded when a sync changes them."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.civic.legislators import PROVIDER as LEGISLATORS
+from webapp.civic.types import Representative
+from webapp.civic.zips import ZIP_DATASET
+from webapp.models import CivicDataset, Official, ZipDistrict
+
+ROSTER_DATASET = LEGISLATORS
+# How often a process asks the database whether a sync has happened since it loaded.
+_CHECK_EVERY_SECONDS = 15.0
+
+
+def representative_from_official(official: Official) -> Representative:
+    return Representative(
+        key=f"official:{official.external_id}",
+        name=official.full_name,
+        chamber=official.chamber,
+        title=official.title,
+        state=official.state,
+        district=official.district,
+        party=official.party,
+        last_name=official.last_name,
+        non_voting=official.non_voting,
+        bioguide=official.external_id,
+        office=official.office_address,
+        address=official.office_address,
+        phone=official.phone,
+        url=official.url,
+        contact_url=official.contact_form,
+        email=official.email,
+        senate_class=official.senate_class,
+    )
+
+
+class _Versioned:
+    """Loads data once, then reloads only when its dataset's sync time changes."""
+
+    dataset = ""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._version: datetime | None = None
+        self._loaded = False
+        self._checked_at = -1e9
+        self.snapshot_date: str | None = None
+
+    def _refresh(self, session: Session) -> None:
+        now = self._clock()
+        if self._loaded and now - self._checked_at < _CHECK_EVERY_SECONDS:
+            return
+        row = session.execute(
+            select(CivicDataset.synced_at, CivicDataset.snapshot_date).where(
+                CivicDataset.name == self.dataset
+            )
+        ).first()
+        version = row[0] if row else None
+        with self._lock:
+            self._checked_at = now
+            if self._loaded and version == self._version:
+                return
+            self._load(session)
+            self._version = version
+            self.snapshot_date = row[1] if row else None
+            self._loaded = True
+
+    def _load(self, session: Session) -> None:
+        raise NotImplementedError
+
+
+class RosterIndex(_Versioned):
+    """Active members of Congress by seat."""
+
+    dataset = ROSTER_DATASET
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(clock)
+        self._senators: dict[str, list[Representative]] = {}
+        self._house: dict[tuple[str, int], list[Representative]] = {}
+        self.count = 0
+
+    def _load(self, session: Session) -> None:
+        senators: dict[str, list[Representative]] = defaultdict(list)
+        house: dict[tuple[str, int], list[Representative]] = defaultdict(list)
+        officials = session.scalars(select(Official).where(Official.active.is_(True))).all()
+        for official in officials:
+            rep = representative_from_official(official)
+            if official.chamber == "us_senate":
+                senators[official.state].append(rep)
+            elif official.chamber == "us_house" and official.district is not None:
+                house[(official.state, int(official.district))].append(rep)
+        for members in senators.values():
+            members.sort(key=lambda r: (r.senate_class or 0, r.name))
+        self._senators, self._house, self.count = dict(senators), dict(house), len(officials)
+
+    def senators(self, session: Session, state: str) -> list[Representative]:
+        self._refresh(session)
+        return list(self._senators.get(state, []))
+
+    def house(self, session: Session, state: str, district: int) -> list[Representative]:
+        self._refresh(session)
+        return list(self._house.get((state, district), []))
+
+    def is_empty(self, session: Session) -> bool:
+        self._refresh(session)
+        return self.count == 0
+
+
+class ZipIndex(_Versioned):
+    """ZIP code to the (state, district) pairs it overlaps."""
+
+    dataset = ZIP_DATASET
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(clock)
+        self._zips: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    def _load(self, session: Session) -> None:
+        zips: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        rows = session.execute(
+            select(ZipDistrict.zip_code, ZipDistrict.state, ZipDistrict.district).order_by(
+                ZipDistrict.zip_code, ZipDistrict.state, ZipDistrict.district
+            )
+        )
+        for zip_code, state, district in rows:
+            zips[zip_code].append((state, district))
+        self._zips = {k: tuple(v) for k, v in zips.items()}
+
+    def districts(self, session: Session, zip_code: str) -> tuple[tuple[str, int], ...]:
+        self._refresh(session)
+        return self._zips.get(zip_code[:5], ())
+
+    def all_zips(self, session: Session) -> list[str]:
+        self._refresh(session)
+        return sorted(self._zips)

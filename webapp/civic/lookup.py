@@ -1,0 +1,275 @@
+"""Find a supporter's officials: geocoder first, ZIP table when it cannot answer, then people."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from webapp.civic.cache import cache_get, cache_put, normalise_query
+from webapp.civic.index import RosterIndex, ZipIndex
+from webapp.civic.states import BY_CODE, has_senators, house_districts
+from webapp.civic.types import (
+    DistrictChoice,
+    Geocoder,
+    Location,
+    LookupResult,
+    MatchKind,
+    Provenance,
+    Representative,
+    StateLegislators,
+    UpstreamError,
+    Vacancy,
+)
+
+log = logging.getLogger(__name__)
+
+NOTE_BY_ZIP = _l(
+    "The address service did not answer, so we matched you to your officials by ZIP code."
+)
+NOTE_ADDRESS_NOT_FOUND = _l(
+    "We could not find that street address. Check it for typos; meanwhile we used your ZIP code."
+)
+NOTE_SPLIT_ZIP = _l(
+    "Your ZIP code is split between congressional districts. Enter your street "
+    "address so we can find your own representative."
+)
+NOTE_UNKNOWN_ZIP = _l(
+    "We do not know which district this ZIP code is in. Enter your street "
+    "address so we can find your representative."
+)
+NOTE_DISTRICT_UNKNOWN = _l(
+    "We could not work out your congressional district, so your letter "
+    "goes to your state's officials only."
+)
+NOTE_STATE_NEEDS_ADDRESS = _l("Your state legislators can be found from your street address.")
+NOTE_STATE_UNAVAILABLE = _l("State legislators cannot be looked up right now.")
+NOTE_NO_ROSTER = _l(
+    "Members of Congress are not available right now; your letter goes to the "
+    "campaign's other recipients."
+)
+
+
+@dataclass(frozen=True)
+class AddressQuery:
+    zip_code: str
+    state: str | None = None
+    street: str | None = None
+    city: str | None = None
+    line: str | None = None  # a one-line address (API callers)
+    chosen_district: int | None = None
+
+
+@dataclass
+class _Found:
+    location: Location | None = None
+    match: MatchKind = MatchKind.NONE
+    provider: str | None = None
+
+
+class CivicLookup:
+    """The lookup service; one per app, shared by requests (its indexes are thread-safe)."""
+
+    def __init__(
+        self,
+        geocoder: Geocoder | None,
+        state_legislators: StateLegislators | None,
+        congress: int,
+        cache_ttl: int,
+        state_cache_ttl: int,
+        vintage: str,
+    ) -> None:
+        self.geocoder = geocoder
+        self.state_legislators = state_legislators
+        self.congress = congress
+        self.cache_ttl = cache_ttl
+        self.state_cache_ttl = state_cache_ttl
+        self.vintage = vintage
+        self.roster = RosterIndex()
+        self.zips = ZipIndex()
+
+    # -- locating -----------------------------------------------------------------------------
+    def _geocode(
+        self, geocoder: Geocoder, session: Session, query: AddressQuery, now: datetime
+    ) -> Location | None:
+        """Cached geocoder answer: a Location, or None for "no match". Raises UpstreamError."""
+        if query.line:
+            key = normalise_query("line", query.line)
+        else:
+            key = normalise_query(query.street, query.city, query.state, query.zip_code[:5])
+        kind = f"census:{self.vintage}"
+        cached = cache_get(session, kind, key, now)
+        if cached is not None:
+            return Location.from_json(cached["location"]) if cached.get("location") else None
+        if query.line:
+            location = geocoder.geocode_line(query.line)
+        else:
+            location = geocoder.geocode(
+                query.street or "", query.city or "", query.state or "", query.zip_code
+            )
+        payload = {"location": location.to_json() if location else None}
+        cache_put(session, kind, key, payload, self.cache_ttl, now)
+        return location
+
+    def _locate(
+        self, session: Session, query: AddressQuery, result: LookupResult, now: datetime
+    ) -> _Found:
+        if (query.street or query.line) and self.geocoder is not None:
+            try:
+                location = self._geocode(self.geocoder, session, query, now)
+            except UpstreamError as exc:
+                log.warning("geocoder failed, falling back to the ZIP table: %s", exc)
+                result.geocoder_failed = True
+                result.notes.append(str(NOTE_BY_ZIP))
+            else:
+                if location is not None and location.district is not None:
+                    return _Found(location, MatchKind.EXACT, "census")
+                result.address_not_found = location is None
+                if location is None:
+                    result.notes.append(str(NOTE_ADDRESS_NOT_FOUND))
+        return self._locate_by_zip(session, query, result)
+
+    def _locate_by_zip(self, session: Session, query: AddressQuery, result: LookupResult) -> _Found:
+        pairs = self.zips.districts(session, query.zip_code)
+        state = query.state or (pairs[0][0] if pairs else None)
+        if state is None or state not in BY_CODE:
+            return _Found()
+        in_state = sorted({d for s, d in pairs if s == state})
+        if not in_state and house_districts(state) == [0]:
+            in_state = [0]  # at-large states and territories need no ZIP table
+        if len(in_state) == 1:
+            return _Found(Location(state, in_state[0], self.congress), MatchKind.ZIP, "zip-table")
+        if query.chosen_district is not None and query.chosen_district in in_state:
+            location = Location(state, query.chosen_district, self.congress)
+            return _Found(location, MatchKind.CHOSEN, "zip-table")
+        has_street = bool(query.street or query.line)
+        if in_state:
+            result.candidates = [DistrictChoice(state, d) for d in in_state]
+        if in_state or not has_street:
+            result.needs_street = True
+            if not has_street:
+                result.notes.append(str(NOTE_SPLIT_ZIP if in_state else NOTE_UNKNOWN_ZIP))
+        else:
+            # Nothing can settle the district: the state's senators still get the letter.
+            result.notes.append(str(NOTE_DISTRICT_UNKNOWN))
+        return _Found(Location(state, None, self.congress), MatchKind.STATE, "zip-table")
+
+    # -- people ---------------------------------------------------------------------------------
+    def _congress(
+        self, session: Session, location: Location, chambers: Collection[str], result: LookupResult
+    ) -> None:
+        state, district = location.state, location.district
+        if self.roster.is_empty(session):
+            result.notes.append(str(NOTE_NO_ROSTER))
+            return
+        if "us_senate" in chambers and has_senators(state):
+            senators = self.roster.senators(session, state)
+            result.representatives.extend(senators)
+            result.vacancies.extend(Vacancy("us_senate", state) for _ in range(2 - len(senators)))
+        if "us_house" in chambers and district is not None:
+            members = self.roster.house(session, state, district)
+            result.representatives.extend(members)
+            if not members:
+                result.vacancies.append(Vacancy("us_house", state, str(district)))
+        for choice in result.candidates:
+            members = self.roster.house(session, choice.state, choice.district)
+            index = result.candidates.index(choice)
+            result.candidates[index] = DistrictChoice(choice.state, choice.district, tuple(members))
+
+    def _state_legislature(
+        self,
+        session: Session,
+        found: _Found,
+        chambers: Collection[str],
+        result: LookupResult,
+        now: datetime,
+    ) -> None:
+        wanted = {"state_upper", "state_lower"} & set(chambers)
+        if not wanted:
+            return
+        location = found.location
+        if self.state_legislators is None:
+            result.notes.append(str(NOTE_STATE_UNAVAILABLE))
+            return
+        if (
+            found.match is not MatchKind.EXACT
+            or location is None
+            or location.latitude is None
+            or location.longitude is None
+        ):
+            result.notes.append(str(NOTE_STATE_NEEDS_ADDRESS))
+            return
+        key = normalise_query(f"{location.latitude:.5f}", f"{location.longitude:.5f}")
+        cached = cache_get(session, "openstates", key, now)
+        if cached is not None:
+            people = [Representative.from_json(p) for p in cached["people"]]
+        else:
+            try:
+                people = self.state_legislators.for_point(location.latitude, location.longitude)
+            except UpstreamError as exc:
+                log.warning("state legislator lookup failed: %s", exc)
+                result.notes.append(str(NOTE_STATE_UNAVAILABLE))
+                return
+            cache_put(
+                session,
+                "openstates",
+                key,
+                {"people": [p.to_json() for p in people]},
+                self.state_cache_ttl,
+                now,
+            )
+        result.representatives.extend(p for p in people if p.chamber in wanted)
+
+    def lookup(
+        self, session: Session, query: AddressQuery, chambers: Collection[str], now: datetime
+    ) -> LookupResult:
+        """Officials in `chambers` for the supporter; never raises for upstream trouble."""
+        result = LookupResult()
+        if not set(chambers) - {"us_senate", "us_house"} and self.roster.is_empty(session):
+            result.notes.append(str(NOTE_NO_ROSTER))
+            return result
+        found = self._locate(session, query, result, now)
+        if found.location is None:
+            result.needs_street = True
+            return result
+        result.location = found.location
+        self._congress(session, found.location, chambers, result)
+        self._state_legislature(session, found, chambers, result, now)
+        districts: dict[str, Any] = {"state": found.location.state}
+        if found.location.district is not None:
+            districts["cd"] = found.location.district
+        for key, value in (
+            ("sldu", found.location.state_upper),
+            ("sldl", found.location.state_lower),
+        ):
+            if value:
+                districts[key] = value
+        if result.candidates:
+            districts["zip_candidates"] = [c.district for c in result.candidates]
+        result.provenance = Provenance(
+            provider=found.provider,
+            match=found.match,
+            districts=districts,
+            dataset_date=self.roster.snapshot_date,
+            congress=found.location.congress or self.congress,
+        )
+        return result
+
+
+def lookup_from_config(config: Mapping[str, Any]) -> CivicLookup:
+    from webapp.civic.census import census_from_config
+    from webapp.civic.openstates import openstates_from_config
+
+    return CivicLookup(
+        geocoder=census_from_config(config),
+        state_legislators=openstates_from_config(config),
+        congress=int(config["CIVIC_CONGRESS"]),
+        cache_ttl=int(config["CIVIC_CACHE_TTL_SECONDS"]),
+        state_cache_ttl=int(config["OPENSTATES_CACHE_TTL_SECONDS"]),
+        vintage=str(config["CENSUS_VINTAGE"]),
+    )

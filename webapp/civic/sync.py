@@ -1,0 +1,271 @@
+"""Civic dataset syncs: members of Congress (with a roster diff) and the ZIP -> district table."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.civic.http import Timeouts, fetch_bytes, make_session
+from webapp.civic.legislators import PROVIDER as LEGISLATORS
+from webapp.civic.legislators import DistrictOffice, LegislatorRecord
+from webapp.civic.states import BY_CODE, has_senators, house_districts
+from webapp.database import write_transaction
+from webapp.models import (
+    Campaign,
+    CampaignStatus,
+    CivicDataset,
+    Official,
+    RosterChange,
+    Target,
+    TargetKind,
+)
+
+CHAMBER_NAMES = {"us_senate": "US Senate", "us_house": "US House"}
+
+
+def _http_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).astimezone(UTC).date().isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def load_source(
+    location: str, timeouts: Timeouts, provider: str = "civic-data"
+) -> tuple[bytes, str | None]:
+    """Read a local file or download a URL, with a snapshot-date guess (mtime or Last-Modified).
+
+    Download failures raise UpstreamError; unreadable files raise OSError.
+    """
+    if not location.startswith(("http://", "https://")):
+        path = Path(location)
+        data = path.read_bytes()
+        return data, datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+    with make_session() as session:
+        data, headers = fetch_bytes(session, provider, location, timeouts)
+    return data, _http_date(headers.get("Last-Modified"))
+
+
+@dataclass(frozen=True)
+class Seat:
+    chamber: str
+    state: str
+    district: str | None = None  # House only; "0" at large
+
+    @classmethod
+    def of(cls, member: Official | LegislatorRecord) -> Seat:
+        return cls(member.chamber, member.state, member.district)
+
+    @property
+    def place(self) -> str:
+        if self.district is None:
+            return self.state
+        return f"{self.state} at large" if self.district == "0" else f"{self.state}-{self.district}"
+
+    @property
+    def chamber_name(self) -> str:
+        return CHAMBER_NAMES.get(self.chamber, self.chamber)
+
+    def label(self) -> str:
+        """The seat as organisers read it, like "CA-14 (US House)" or "OH (US Senate)"."""
+        return f"{self.place} ({self.chamber_name})"
+
+
+@dataclass(frozen=True)
+class MemberChange:
+    kind: str  # added | removed | seat_changed
+    bioguide: str
+    name: str
+    seat: Seat
+    previous: Seat | None = None
+
+    def describe(self) -> str:
+        """One readable line, like "added: Jane Doe (US House, CA-14)"."""
+        where = f"{self.seat.chamber_name}, {self.seat.place}"
+        if self.previous is not None:
+            before = f"{self.previous.chamber_name}, {self.previous.place}"
+            return f"seat changed: {self.name} ({before} -> {where})"
+        return f"{self.kind}: {self.name} ({where})"
+
+
+@dataclass
+class RosterDiff:
+    """What a members sync changed. The first sync into an empty table reports no additions."""
+
+    loaded: int
+    first_sync: bool
+    added: list[MemberChange] = field(default_factory=list)
+    removed: list[MemberChange] = field(default_factory=list)
+    seat_changed: list[MemberChange] = field(default_factory=list)
+    vacancies: list[Seat] = field(default_factory=list)
+    new_vacancies: list[Seat] = field(default_factory=list)
+    affected_campaigns: list[str] = field(default_factory=list)  # slugs of live campaigns
+    recorded: int = 0  # RosterChange rows written
+
+
+def vacant_seats(filled: Iterable[Seat]) -> list[Seat]:
+    """Seats without a member: two senators per state, and every House seat incl. delegates."""
+    count = Counter(filled)
+    vacant: list[Seat] = []
+    for state in BY_CODE:
+        if has_senators(state):
+            senate = Seat("us_senate", state)
+            vacant.extend([senate] * max(0, 2 - count[senate]))
+        for district in house_districts(state):
+            seat = Seat("us_house", state, str(district))
+            if not count[seat]:
+                vacant.append(seat)
+    return vacant
+
+
+# Every LegislatorRecord field but these is stored under the same name on Official.
+_COPIED = [
+    f.name for f in fields(LegislatorRecord) if f.name not in {"bioguide", "address", "office"}
+]
+
+
+def _apply(
+    official: Official,
+    record: LegislatorRecord,
+    offices: Mapping[str, list[DistrictOffice]] | None,
+    snapshot_date: str | None,
+) -> None:
+    for name in _COPIED:
+        setattr(official, name, getattr(record, name))
+    official.office_address = record.address or record.office
+    official.snapshot_date = snapshot_date
+    official.active = True
+    # Without an offices file (download failed) the offices already stored are kept.
+    if offices is not None:
+        official.district_offices = list(offices.get(record.bioguide, []))
+
+
+def _live_lookup_chambers(session: Session) -> dict[tuple[int, str], set[str]]:
+    """Chambers each live campaign looks up for its supporters, by (id, slug)."""
+    rows = session.execute(
+        select(Campaign.id, Campaign.slug, Target.chambers)
+        .join(Target, Target.campaign_id == Campaign.id)
+        .where(Campaign.status == CampaignStatus.LIVE, Target.kind == TargetKind.LOOKUP)
+    )
+    chambers: dict[tuple[int, str], set[str]] = {}
+    for campaign_id, slug, target_chambers in rows:
+        chambers.setdefault((campaign_id, slug), set()).update(target_chambers or [])
+    return chambers
+
+
+def _record_changes(session: Session, diff: RosterDiff, now: datetime) -> None:
+    campaigns = _live_lookup_chambers(session)
+    affected: set[str] = set()
+
+    def record(
+        kind: str, seat: Seat, chambers: set[str], detail: str, who: MemberChange | None
+    ) -> None:
+        hits = [key for key, wanted in campaigns.items() if wanted & chambers]
+        affected.update(slug for _, slug in hits)
+        session.add(
+            RosterChange(
+                dataset=LEGISLATORS,
+                kind=kind,
+                chamber=seat.chamber,
+                state=seat.state,
+                district=seat.district,
+                external_id=who.bioguide if who else None,
+                name=who.name if who else None,
+                detail=detail,
+                campaign_ids=sorted(campaign_id for campaign_id, _ in hits),
+                detected_at=now,
+            )
+        )
+        diff.recorded += 1
+
+    for change in [*diff.added, *diff.removed, *diff.seat_changed]:
+        chambers = {change.seat.chamber} | ({change.previous.chamber} if change.previous else set())
+        record(change.kind, change.seat, chambers, change.describe(), change)
+    for seat in diff.new_vacancies:
+        record("vacant", seat, {seat.chamber}, f"vacant: {seat.label()}", None)
+    diff.affected_campaigns = sorted(affected)
+
+
+def mark_synced(
+    session: Session, name: str, source: str, snapshot_date: str | None, count: int, now: datetime
+) -> None:
+    """Record a successful load of dataset `name` (inside the caller's transaction)."""
+    dataset = session.get(CivicDataset, name) or CivicDataset(name=name)
+    session.add(dataset)
+    dataset.source = source
+    dataset.snapshot_date = snapshot_date
+    dataset.synced_at = now
+    dataset.record_count = count
+    dataset.last_attempt_at = now
+    dataset.last_error = None
+
+
+def sync_officials(
+    session: Session,
+    records: Sequence[LegislatorRecord],
+    offices: Mapping[str, list[DistrictOffice]] | None,
+    snapshot_date: str | None,
+    source: str,
+    now: datetime,
+) -> RosterDiff:
+    """Upsert members by bioguide id, deactivate the departed, record the roster changes.
+
+    `offices` None means "not available": stored district offices are left as they are.
+    """
+    with write_transaction(session):
+        stored = session.scalars(select(Official).where(Official.source == LEGISLATORS))
+        existing = {official.external_id: official for official in stored}
+        before = Counter(vacant_seats(Seat.of(o) for o in existing.values() if o.active))
+        diff = RosterDiff(loaded=len(records), first_sync=not existing)
+        for record in records:
+            official = existing.get(record.bioguide)
+            change = MemberChange("added", record.bioguide, record.full_name, Seat.of(record))
+            if official is None or not official.active:
+                if not diff.first_sync:
+                    diff.added.append(change)
+            elif Seat.of(official) != change.seat:
+                moved = replace(change, kind="seat_changed", previous=Seat.of(official))
+                diff.seat_changed.append(moved)
+            if official is None:
+                official = Official(source=LEGISLATORS, external_id=record.bioguide)
+                official.district_offices = []
+                session.add(official)
+            _apply(official, record, offices, snapshot_date)
+        incoming = {record.bioguide for record in records}
+        for official in existing.values():
+            if official.active and official.external_id not in incoming:
+                official.active = False
+                seat = Seat.of(official)
+                diff.removed.append(
+                    MemberChange("removed", official.external_id, official.full_name, seat)
+                )
+        diff.vacancies = vacant_seats(Seat.of(r) for r in records)
+        current = Counter(diff.vacancies)
+        # On the first sync every seat was "vacant" before, so report the real vacancies instead.
+        fresh = current if diff.first_sync else current - before
+        diff.new_vacancies = list(fresh.elements())
+        _record_changes(session, diff, now)
+        mark_synced(session, LEGISLATORS, source, snapshot_date, len(records), now)
+    return diff
+
+
+def record_sync_failure(
+    session: Session, dataset_name: str, source: str, error: str, now: datetime
+) -> None:
+    """Store a failed attempt; what was last loaded successfully stays as it was."""
+    with write_transaction(session):
+        dataset = session.get(CivicDataset, dataset_name)
+        if dataset is None:
+            dataset = CivicDataset(name=dataset_name, source=source, record_count=0)
+            session.add(dataset)
+        dataset.last_attempt_at = now
+        dataset.last_error = f"{error} (from {source})"

@@ -1,0 +1,136 @@
+"""Typed results of civic lookups, shared by every upstream adapter and the lookup service."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+
+class UpstreamError(RuntimeError):
+    """An upstream service timed out, failed (5xx, 429) or answered in an unexpected shape."""
+
+    def __init__(self, provider: str, reason: str) -> None:
+        self.provider = provider
+        self.reason = reason
+        super().__init__(f"{provider}: {reason}")
+
+
+class MatchKind(enum.StrEnum):
+    NONE = "none"  # no lookup: fixed targets only
+    EXACT = "exact"  # the street address was geocoded
+    ZIP = "zip"  # inferred from the ZIP code alone
+    STATE = "state"  # only the state is known (senators, at-large seats)
+    CHOSEN = "chosen"  # the supporter picked their district among the ZIP's candidates
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a supporter lives, as districts. `district` 0 means at large (or a delegate)."""
+
+    state: str
+    district: int | None = None
+    congress: int | None = None
+    state_upper: str | None = None
+    state_lower: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    matched_address: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Location:
+        fields: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__}
+        return cls(**fields)
+
+
+@dataclass(frozen=True)
+class Representative:
+    """An official a letter can go to, with what the page and the delivery channels need."""
+
+    key: str  # stable recipient key, e.g. "official:S000510"
+    name: str
+    chamber: str  # us_senate | us_house | state_upper | state_lower
+    title: str  # Senator, Representative, Delegate, Resident Commissioner, State Senator...
+    state: str
+    district: str | None = None
+    party: str | None = None
+    last_name: str = ""
+    non_voting: bool = False
+    bioguide: str | None = None
+    office: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    url: str | None = None
+    contact_url: str | None = None
+    email: str | None = None
+    senate_class: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Representative:
+        fields: dict[str, Any] = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**fields)
+
+
+@dataclass(frozen=True)
+class Vacancy:
+    chamber: str
+    state: str
+    district: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DistrictChoice:
+    """One district a ZIP code overlaps, with its member, shown when the ZIP is ambiguous."""
+
+    state: str
+    district: int
+    representatives: tuple[Representative, ...] = ()
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a supporter's recipients came from, recorded on their submission."""
+
+    provider: str | None = None
+    match: MatchKind = MatchKind.NONE
+    districts: dict[str, Any] = field(default_factory=dict)
+    dataset_date: str | None = None
+    congress: int | None = None
+
+
+@dataclass
+class LookupResult:
+    """Everything one lookup found: members, ambiguity, vacancies and honest notes."""
+
+    representatives: list[Representative] = field(default_factory=list)
+    vacancies: list[Vacancy] = field(default_factory=list)
+    candidates: list[DistrictChoice] = field(default_factory=list)
+    needs_street: bool = False
+    address_not_found: bool = False
+    geocoder_failed: bool = False
+    notes: list[str] = field(default_factory=list)
+    location: Location | None = None
+    provenance: Provenance | None = None
+
+
+class Geocoder(Protocol):
+    """Address to districts. Returns None when the address has no match."""
+
+    def geocode(self, street: str, city: str, state: str, zip_code: str) -> Location | None: ...
+
+    def geocode_line(self, address: str) -> Location | None: ...
+
+
+class StateLegislators(Protocol):
+    """State legislators for a point (Open States)."""
+
+    def for_point(self, latitude: float, longitude: float) -> list[Representative]: ...

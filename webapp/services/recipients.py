@@ -1,0 +1,96 @@
+"""Who a supporter's letter goes to: the campaign's fixed targets plus officials found for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from webapp.civic.lookup import AddressQuery, CivicLookup
+from webapp.civic.types import LookupResult, Provenance, Representative
+from webapp.letters.compose import Recipient, fixed_recipients
+from webapp.models import Campaign, TargetKind
+
+# Salutation for looked-up officials unless the campaign's own uses target merge fields.
+OFFICIAL_SALUTATION = "Dear {{ target.title }} {{ target.last_name }},"
+CHAMBER_OFFICES = {
+    "us_senate": "United States Senate",
+    "us_house": "United States House of Representatives",
+    "state_upper": "State Senate",
+    "state_lower": "State House",
+}
+
+
+@dataclass
+class RecipientPlan:
+    """Every possible recipient for this supporter, which are optional, and how they were found."""
+
+    recipients: list[Recipient] = field(default_factory=list)
+    lookup: LookupResult | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+    @property
+    def needs_street(self) -> bool:
+        return self.lookup is not None and self.lookup.needs_street
+
+    @property
+    def optional_keys(self) -> set[str]:
+        return {r.key for r in self.recipients if r.optional}
+
+    def chosen(self, selected: set[str] | None) -> list[Recipient]:
+        """Required recipients plus the optional ones selected (all of them when not asked)."""
+        return [
+            r for r in self.recipients if not r.optional or selected is None or r.key in selected
+        ]
+
+
+def lookup_chambers(campaign: Campaign) -> dict[str, bool]:
+    """Chamber -> optional, for the campaign's lookup targets (required wins if listed twice)."""
+    chambers: dict[str, bool] = {}
+    for target in campaign.targets:
+        if target.kind is TargetKind.LOOKUP:
+            for chamber in target.chambers:
+                chambers[chamber] = chambers.get(chamber, True) and target.optional
+    return chambers
+
+
+def recipient_for(rep: Representative, campaign: Campaign, optional: bool) -> Recipient:
+    salutation = None if "target." in campaign.salutation else OFFICIAL_SALUTATION
+    return Recipient(
+        key=rep.key,
+        name=rep.name,
+        office=CHAMBER_OFFICES.get(rep.chamber),
+        address=rep.address,
+        contact_url=rep.contact_url or rep.url,
+        email=rep.email,
+        title=rep.title,
+        last_name=rep.last_name,
+        salutation=salutation,
+        optional=optional,
+        chamber=rep.chamber,
+        party=rep.party,
+        state=rep.state,
+        district=rep.district,
+        non_voting=rep.non_voting,
+    )
+
+
+def plan_recipients(
+    session: Session, campaign: Campaign, lookup: CivicLookup, query: AddressQuery, now: datetime
+) -> RecipientPlan:
+    """Fixed targets first, then the supporter's officials in the campaign's chambers."""
+    plan = RecipientPlan(recipients=fixed_recipients(campaign))
+    chambers = lookup_chambers(campaign)
+    if not chambers:
+        return plan
+    result = lookup.lookup(session, query, chambers, now)
+    plan.lookup = result
+    if result.provenance is not None:
+        plan.provenance = result.provenance
+    seen = {r.key for r in plan.recipients}
+    for rep in result.representatives:
+        if rep.key not in seen:
+            seen.add(rep.key)
+            plan.recipients.append(recipient_for(rep, campaign, chambers[rep.chamber]))
+    return plan
