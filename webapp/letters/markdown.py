@@ -27,7 +27,8 @@ _ALLOWED_TAGS = {
     "hr",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
+# "&" too: Markdown would otherwise decode an entity the supporter typed literally.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~&])")
 
 
 def markdown_to_html(source: str) -> Markup:

@@ -1,0 +1,118 @@
+"""Safe Markdown: organiser HTML and script URLs are stripped, supporter text is escaped."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import Markup
+
+from tests.html_safety import script_problems
+from webapp.letters.markdown import escape_markdown, markdown_to_html, text_to_html
+
+
+@pytest.mark.parametrize(
+    ("value", "markup_made"),
+    [
+        ("*emphasis*", "<em>"),
+        ("**strong**", "<strong>"),
+        ("_under_", "<em>"),
+        ("[link](https://example.org)", "<a "),
+        ("<b>bold</b>", "<b>"),
+        ("<script>alert(1)</script>", "<script"),
+        ("`code`", "<code>"),
+        ("# heading", "<h1>"),
+        ("![img](https://example.org/x.png)", "<img"),
+    ],
+)
+def test_escape_markdown_makes_a_value_show_literally(value: str, markup_made: str) -> None:
+    html = markdown_to_html(escape_markdown(value))
+    assert markup_made not in html
+    assert html.startswith("<p>") and html.count("<p>") == 1
+
+
+@pytest.mark.parametrize("char", ["*", "_", "[", "]", "<", ">", "`", "\\", "#", "!"])
+def test_escape_markdown_backslashes_each_special_character(char: str) -> None:
+    assert escape_markdown(f"a{char}b") == f"a\\{char}b"
+
+
+def test_escaped_value_reads_back_unchanged() -> None:
+    value = r"*a* _b_ [c](d) <e> `f` \g # h ! i"
+    html = markdown_to_html(escape_markdown(value))
+    assert html == "<p>*a* _b_ [c](d) &lt;e&gt; `f` \\g # h ! i</p>\n"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "Hello <script>alert(1)</script> there",
+        '<iframe src="https://evil.example/"></iframe>',
+        '<img src="x" onerror="alert(1)">',
+        '<a href="https://example.org" onclick="alert(1)">x</a>',
+        '<div onmouseover="alert(1)">x</div>',
+        "<svg/onload=alert(1)>",
+        "<style>body{display:none}</style>",
+    ],
+)
+def test_markdown_to_html_never_passes_raw_html(source: str) -> None:
+    html = markdown_to_html(source)
+    assert script_problems(html) == []
+    for tag in ("<script", "<iframe", "<img", "<svg", "<style", "<div", "<a "):
+        assert tag not in html
+    assert "&lt;" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "&#106;avascript:alert(1)",
+        "javascript&colon;alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+    ],
+)
+def test_markdown_links_to_script_or_other_schemes_lose_their_href(url: str) -> None:
+    for source in (f"[x]({url})", f"<{url}>", f'[x][r]\n\n[r]: {url} "t"'):
+        html = markdown_to_html(source)
+        assert "href=" not in html, (source, html)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/a?b=1&c=2", "http://example.org/", "mailto:office@example.org"]
+)
+def test_markdown_keeps_http_https_and_mailto_links(url: str) -> None:
+    html = markdown_to_html(f"[the office]({url})")
+    href = url.replace("&", "&amp;")
+    assert f'<a href="{href}" rel="nofollow noopener noreferrer">the office</a>' in html
+
+
+def test_markdown_keeps_lists_emphasis_and_headings() -> None:
+    html = markdown_to_html(
+        "## Five steps\n\n3. Third\n4. Fourth\n\n- a point\n\n*gently* and **firmly**\n\n> quoted"
+    )
+    assert isinstance(html, Markup)
+    assert "<h2>Five steps</h2>" in html
+    assert '<ol start="3">\n<li>Third</li>\n<li>Fourth</li>\n</ol>' in html
+    assert "<ul>\n<li>a point</li>\n</ul>" in html
+    assert "<em>gently</em> and <strong>firmly</strong>" in html
+    assert "<blockquote>" in html
+
+
+def test_text_to_html_escapes_and_splits_paragraphs() -> None:
+    text = (
+        'First line <b>&</b>\nsecond "line"\n\n\n**Not bold** [x](javascript:alert(1))\r\n\r\nEnd'
+    )
+    html = text_to_html(text)
+    assert isinstance(html, Markup)
+    assert html == (
+        "<p>First line &lt;b&gt;&amp;&lt;/b&gt;<br>second &#34;line&#34;</p>\n"
+        "<p>**Not bold** [x](javascript:alert(1))</p>\n"
+        "<p>End</p>"
+    )
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "   \n \n  "])
+def test_text_to_html_of_blank_text_is_empty(text: str) -> None:
+    assert text_to_html(text) == ""

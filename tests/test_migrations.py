@@ -1,0 +1,49 @@
+"""The Alembic migrations build exactly the schema the models describe, on both backends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+from sqlalchemy import Column, MetaData, String, inspect
+
+from webapp.database import db
+
+
+def _differences(app: Flask, metadata: MetaData | None = None, **options: Any) -> list[Any]:
+    """Alembic's autogenerate diff between the migrated database and `metadata`."""
+    target = metadata if metadata is not None else db.metadata
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "target_metadata": target, **options}
+        )
+        return list(compare_metadata(context, target))
+
+
+def test_migrated_schema_matches_the_models(app: Flask) -> None:
+    assert _differences(app) == []
+
+
+def test_migrated_schema_matches_the_models_including_server_defaults(app: Flask) -> None:
+    assert _differences(app, compare_server_default=True) == []
+
+
+def test_the_comparison_notices_a_model_change(app: Flask) -> None:
+    changed = MetaData(naming_convention=db.metadata.naming_convention)
+    for table in db.metadata.sorted_tables:
+        table.to_metadata(changed)
+    changed.tables["supporter"].append_column(Column("nickname", String(40)))
+    diffs = _differences(app, changed)
+    assert [d[0] for d in diffs] == ["add_column"] and diffs[0][3].name == "nickname"
+
+
+def test_every_model_table_exists_and_the_database_is_at_the_newest_revision(app: Flask) -> None:
+    with app.app_context(), db.engine.connect() as connection:
+        config = app.extensions["migrate"].migrate.get_config()
+        heads = ScriptDirectory.from_config(config).get_heads()
+        assert len(heads) == 1, f"migrations have several heads: {heads}"
+        assert set(db.metadata.tables) <= set(inspect(connection).get_table_names())
+        assert MigrationContext.configure(connection).get_current_heads() == tuple(heads)
