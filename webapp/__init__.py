@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.civic.lookup import lookup_from_config
@@ -40,6 +40,8 @@ def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
 def _select_locale() -> str | None:
     from flask import current_app
 
+    if not has_request_context():
+        return None  # commands and workers use the default locale
     supported = current_app.config["SUPPORTED_LOCALES"]
     wanted = request.args.get("lang")
     if wanted in supported:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from webapp.campaigns.commands import campaigns_cli
 from webapp.campaigns.services import ensure_default_campaign
-from webapp.civic.commands import civic_cli
+from webapp.civic.commands import DatasetLoadError, civic_cli, sync_roster, sync_zips
 from webapp.database import db
+from webapp.models import Official, ZipDistrict
+
+log = logging.getLogger(__name__)
 
 
 def setup_database() -> None:
@@ -21,6 +26,25 @@ def setup_database() -> None:
     result = ensure_default_campaign(db.session(), Path(configured) if configured else None)
     if result is not None:
         click.echo(f"imported the default campaign {result.slug!r}")
+    if current_app.config["CIVIC_SYNC_ON_START"]:
+        load_missing_civic_data()
+
+
+def load_missing_civic_data() -> None:
+    """Download the roster and ZIP table if never loaded; the app serves either way."""
+    session = db.session()
+    if session.scalar(select(Official.id).limit(1)) is None:
+        try:
+            sync_roster(None, None, None)
+        except DatasetLoadError as exc:
+            log.warning("%s. Supporters see only fixed targets until `flask civic sync` "
+                        "succeeds.", exc.message)
+    if session.scalar(select(ZipDistrict.zip_code).limit(1)) is None:
+        try:
+            sync_zips(None, None)
+        except DatasetLoadError as exc:
+            log.warning("%s. ZIP codes cannot be matched to districts until `flask civic "
+                        "sync-zips` succeeds; street addresses still can.", exc.message)
 
 
 def register_cli(app: Flask) -> None:

@@ -62,10 +62,14 @@ def _file_name(location: str) -> str:
     return location.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or location
 
 
+class DatasetLoadError(click.ClickException):
+    """A dataset could not be downloaded, read or stored; the attempt is already recorded."""
+
+
 def _fail(dataset: str, location: str, what: str, exc: Exception) -> NoReturn:
-    """Record the failed attempt for `flask civic status`, then exit 1 with a clear message."""
+    """Record the failed attempt for `flask civic status`, then raise with a clear message."""
     record_sync_failure(db.session(), dataset, location, str(exc), utcnow())
-    raise click.ClickException(f"could not load {what} from {location}: {exc}")
+    raise DatasetLoadError(f"could not load {what} from {location}: {exc}")
 
 
 def _offices_location(source: str | None, offices_from: str | None) -> str | None:
@@ -126,6 +130,11 @@ def _print_diff(diff: RosterDiff, snapshot: str | None, location: str) -> None:
 @snapshot_option
 def sync_command(source: str | None, offices_from: str | None, snapshot_date: str | None) -> None:
     """Load the current members of Congress and print what changed since the last sync."""
+    sync_roster(source, offices_from, snapshot_date)
+
+
+def sync_roster(source: str | None, offices_from: str | None, snapshot_date: str | None) -> None:
+    """Load members (default: LEGISLATORS_URL) and print the diff; DatasetLoadError on failure."""
     location = source or str(current_app.config["LEGISLATORS_URL"])
     try:
         data, guessed = load_source(location, _timeouts(), LEGISLATORS)
@@ -146,6 +155,11 @@ def sync_command(source: str | None, offices_from: str | None, snapshot_date: st
 @snapshot_option
 def sync_zips_command(source: str | None, snapshot_date: str | None) -> None:
     """Replace the ZIP -> congressional district table."""
+    sync_zips(source, snapshot_date)
+
+
+def sync_zips(source: str | None, snapshot_date: str | None) -> None:
+    """Load the ZIP table (default: ZIP_DISTRICTS_URL); DatasetLoadError on failure."""
     location = source or str(current_app.config["ZIP_DISTRICTS_URL"])
     try:
         data, guessed = load_source(location, _timeouts(), ZIP_DATASET)
