@@ -31,13 +31,16 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql chromium; \
 	fi
 
+# The outbox worker runs beside the web process and stops with it.
 run: install
 	$(BIN)/python -m webapp.bootstrap
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/flask outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 serve: install
 	$(BIN)/python -m webapp.bootstrap
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - app:app
+	$(BIN)/flask outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - app:app
 
 lint: install
 	$(BIN)/ruff check .

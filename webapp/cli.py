@@ -14,6 +14,7 @@ from webapp.campaigns.commands import campaigns_cli
 from webapp.campaigns.services import ensure_default_campaign
 from webapp.civic.commands import DatasetLoadError, civic_cli, sync_roster, sync_zips
 from webapp.database import db
+from webapp.delivery.commands import outbox_cli
 from webapp.models import Official, ZipDistrict
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def load_missing_civic_data() -> None:
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(campaigns_cli)
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(civic_cli)
 
     @app.cli.command("setup")

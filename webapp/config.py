@@ -123,6 +123,8 @@ def load_config(
         "MAX_CONTENT_LENGTH": _env_int(env, "REQUEST_MAX_BYTES", 64 * 1024),
         "MAX_FORM_MEMORY_SIZE": _env_int(env, "REQUEST_MAX_BYTES", 64 * 1024),
         "PUBLIC_BASE_URL": public_url.rstrip("/"),
+        # Links in emails must be absolute: without PUBLIC_BASE_URL they point at `make run`.
+        "LOCAL_BASE_URL": f"http://127.0.0.1:{_env_int(env, 'PORT', 5000)}",
         "SITE_NAME": _env_str(env, "SITE_NAME", "civic-letters"),
         "TRUST_PROXY_HOPS": _env_int(env, "TRUST_PROXY_HOPS", 0),
         "SESSION_COOKIE_SECURE": _env_bool(
@@ -141,6 +143,31 @@ def load_config(
         "RATELIMIT_HEADERS_ENABLED": True,
         "API_LOOKUP_RATE_LIMIT": _env_str(env, "API_LOOKUP_RATE_LIMIT", "30/minute;500/hour"),
         **_civic_settings(env),
+        **_delivery_settings(env),
+    }
+
+
+def _delivery_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "SMTP_URL": _env_str(env, "SMTP_URL", ""),
+        "SMTP_TIMEOUT_SECONDS": float(_env_str(env, "SMTP_TIMEOUT_SECONDS", "20")),
+        "MAIL_FROM": _env_str(env, "MAIL_FROM", "letters@localhost"),
+        "OUTBOX_BATCH_SIZE": _env_int(env, "OUTBOX_BATCH_SIZE", 50),
+        "OUTBOX_LEASE_SECONDS": _env_int(env, "OUTBOX_LEASE_SECONDS", 300),
+        "OUTBOX_MAX_ATTEMPTS": _env_int(env, "OUTBOX_MAX_ATTEMPTS", 8),
+        "OUTBOX_BACKOFF_BASE_SECONDS": _env_int(env, "OUTBOX_BACKOFF_BASE_SECONDS", 60),
+        "OUTBOX_BACKOFF_MAX_SECONDS": _env_int(env, "OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600),
+        "OUTBOX_POLL_SECONDS": float(_env_str(env, "OUTBOX_POLL_SECONDS", "2")),
+        "CONFIRMATION_EXPIRY_HOURS": _env_int(env, "CONFIRMATION_EXPIRY_HOURS", 72),
+        "CWC_API_KEY": _env_str(env, "CWC_API_KEY", ""),
+        "CWC_URL": _env_str(env, "CWC_URL", "https://test-cwc.house.gov").rstrip("/"),
+        "CWC_DELIVERY_AGENT": _env_str(env, "CWC_DELIVERY_AGENT", ""),
+        "CWC_ACK_EMAIL": _env_str(env, "CWC_ACK_EMAIL", ""),
+        "CWC_CONTACT_NAME": _env_str(env, "CWC_CONTACT_NAME", ""),
+        "CWC_CONTACT_EMAIL": _env_str(env, "CWC_CONTACT_EMAIL", ""),
+        "CWC_CONTACT_PHONE": _env_str(env, "CWC_CONTACT_PHONE", ""),
+        "CWC_ORGANIZATION": _env_str(env, "CWC_ORGANIZATION", ""),
+        "CWC_ORGANIZATION_ABOUT": _env_str(env, "CWC_ORGANIZATION_ABOUT", ""),
     }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.supporter.helpers import post_letter
 from webapp.database import db
-from webapp.models import Consent, Delivery, DeliveryStatus, Submission, Supporter
+from webapp.models import Channel, Consent, Delivery, DeliveryStatus, Submission, Supporter
 
 
 def _count(app: Flask, model: type) -> int:
@@ -64,7 +64,9 @@ def test_send_records_supporter_submission_and_one_delivery_per_target(
         assert submission.edited_body is None and submission.personalised
         assert submission.ip_hash and "127.0.0.1" not in submission.ip_hash
         delivery = db.session.scalars(select(Delivery)).one()
-        assert delivery.status is DeliveryStatus.PENDING
+        # The White House takes letters only through its web form: the supporter hands it over.
+        assert delivery.channel is Channel.FORM
+        assert delivery.status is DeliveryStatus.NEEDS_ACTION
         assert delivery.recipient_name == "The President of the United States"
         assert delivery.final_text.startswith("Dear President Biden,\n\nOne year ago")
         assert "Please act now.\n\nSincerely,\nRasha Haddad\nDearborn, MI 48126\n" in (
@@ -76,7 +78,7 @@ def test_send_records_supporter_submission_and_one_delivery_per_target(
     assert receipt.status_code == 200
     assert "Thank you, Rasha" in receipt.text
     assert "The President of the United States" in receipt.text
-    assert "Queued: waiting to be sent" in receipt.text
+    assert "Needs your action" in receipt.text
     assert receipt.headers["Cache-Control"] == "no-store, private"
     assert receipt.headers["Referrer-Policy"] == "no-referrer"
     for share in (

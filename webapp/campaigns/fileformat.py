@@ -76,6 +76,7 @@ class CampaignFile:
     media_contact: str | None = None
     language: str = "en"
     external_id: str | None = None
+    topics: list[str] = field(default_factory=list)
     targets: list[TargetSpec] = field(default_factory=list)
     signatories: list[SignatorySpec] = field(default_factory=list)
     partners: list[PartnerSpec] = field(default_factory=list)
@@ -216,6 +217,7 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
         media_contact=r.text("media_contact", 500),
         language=r.text("language", 16) or "en",
         external_id=r.text("external_id", 32),
+        topics=_topics(meta.get("topics"), problems),
         targets=_targets(meta.get("targets"), problems),
         signatories=_signatories(meta.get("signatories"), problems),
         partners=_partners(meta.get("partners"), problems),
@@ -331,6 +333,17 @@ def _partners(value: Any, problems: list[str]) -> list[PartnerSpec]:
     if len({p.code for p in specs}) != len(specs):
         problems.append("partners: a code is listed twice")
     return specs
+
+
+def _topics(value: Any, problems: list[str]) -> list[str]:
+    from webapp.delivery.topics import LOC_TOPICS
+
+    topics = [str(t) for t in _items(value, "topics", problems)]
+    for topic in topics:
+        if topic not in LOC_TOPICS:
+            problems.append(f"topics: {topic!r} is not a Library of Congress policy area "
+                            "(see docs/campaign-files.md)")
+    return [t for t in topics if t in LOC_TOPICS]
 
 
 def _origins(value: Any, problems: list[str]) -> list[str]:

@@ -158,6 +158,7 @@ def export_campaign(campaign: Campaign) -> str:
         "consent_text": campaign.consent_text,
         "media_contact": campaign.media_contact,
         "language": campaign.language,
+        "topics": list(campaign.topics),
         "targets": targets,
         "signatories": [
             s.name

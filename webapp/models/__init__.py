@@ -10,7 +10,9 @@ from webapp.models.campaign import (
     TargetKind,
 )
 from webapp.models.civic import CivicDataset, LookupCache, Official, RosterChange, ZipDistrict
+from webapp.models.notification import Notification, NotificationKind
 from webapp.models.submission import (
+    DUE_STATUSES,
     Channel,
     Delivery,
     DeliveryStatus,
@@ -22,6 +24,7 @@ from webapp.models.submission import (
 from webapp.models.supporter import Consent, Supporter
 
 __all__ = [
+    "DUE_STATUSES",
     "Campaign",
     "CampaignStatus",
     "Chamber",
@@ -33,6 +36,8 @@ __all__ = [
     "LetterText",
     "LookupCache",
     "LookupMatch",
+    "Notification",
+    "NotificationKind",
     "Official",
     "Partner",
     "RosterChange",

@@ -59,6 +59,8 @@ class Campaign(Base):
     consent_text: Mapped[str | None] = mapped_column(String(500))
     media_contact: Mapped[str | None] = mapped_column(String(500))
     language: Mapped[str] = mapped_column(String(16), default="en")
+    # Library of Congress policy areas, for CWC (House offices file mail by them).
+    topics: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -19,8 +19,9 @@ from webapp.models.supporter import Supporter
 
 
 class SubmissionStatus(enum.StrEnum):
-    UNCONFIRMED = "unconfirmed"
+    UNCONFIRMED = "unconfirmed"  # waiting for the supporter's confirmation link
     CONFIRMED = "confirmed"
+    EXPIRED = "expired"  # never confirmed in time: nothing was delivered
 
 
 # How the supporter's districts were found (the same values as the civic layer's MatchKind).
@@ -34,8 +35,14 @@ class DeliveryStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     NEEDS_ACTION = "needs_action"
     DONE_BY_SUPPORTER = "done_by_supporter"
-    FAILED = "failed"
-    DEAD = "dead"
+    FAILED = "failed"  # will be retried at next_attempt_at
+    DEAD = "dead"  # gave up; `flask outbox retry-dead` brings it back
+    PACKET = "packet"  # no channel: organisers deliver it by hand from the office packet
+    CANCELLED = "cancelled"  # its submission expired unconfirmed
+
+
+# Statuses the worker picks up when due.
+DUE_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 
 class Channel(enum.StrEnum):
@@ -108,6 +115,8 @@ class Submission(Base):
     dataset_date: Mapped[str | None] = mapped_column(String(32))
     congress: Mapped[int | None]
     ip_hash: Mapped[str | None] = mapped_column(String(64))
+    # True once the supporter clicked a link sent to this address (CWC EmailValidation).
+    email_verified: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(16), default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
@@ -145,8 +154,11 @@ class Delivery(Base):
     target_id: Mapped[int | None] = mapped_column(
         ForeignKey("target.id", ondelete="SET NULL"), index=True
     )
-    # "target:<id>" for fixed targets, "official:<id>" for looked-up people.
+    # "target:<id>" for fixed targets, "official:<bioguide>" / "ocd:<id>" for looked-up people.
     recipient_key: Mapped[str] = mapped_column(String(80))
+    recipient_chamber: Mapped[str | None] = mapped_column(String(16))
+    recipient_state: Mapped[str | None] = mapped_column(String(2))
+    recipient_district: Mapped[str | None] = mapped_column(String(8))
     recipient_name: Mapped[str] = mapped_column(String(200))
     recipient_office: Mapped[str | None] = mapped_column(String(200))
     recipient_address: Mapped[str | None] = mapped_column(String(500))
@@ -164,8 +176,14 @@ class Delivery(Base):
     body_id: Mapped[int | None] = mapped_column(ForeignKey("letter_text.id"))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
+    # A worker owns a `sending` row until its lease expires; then another may take it over.
+    lease_expires_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # What the receiving system said (CWC acknowledgement, SMTP queue id).
+    remote_reference: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,13 +13,17 @@ from sqlalchemy.orm import Session
 
 from webapp.civic.types import Provenance
 from webapp.database import write_transaction
-from webapp.letters.compose import ComposedLetter, Signer, merge_values
+from webapp.delivery.channels import choose_channel, initial_status
+from webapp.letters.compose import ComposedLetter, Recipient, Signer, merge_values
 from webapp.letters.merge import render
 from webapp.models import (
     Campaign,
+    Channel,
     Consent,
     Delivery,
     LetterText,
+    Notification,
+    NotificationKind,
     Partner,
     Submission,
     SubmissionStatus,
@@ -32,6 +36,9 @@ _ATTEMPTS = 3
 def email_key(email: str) -> str:
     """The form of an address used to recognise the same supporter: trimmed and case-folded."""
     return email.strip().casefold()
+
+
+ChannelChooser = Callable[[Recipient, Signer], Channel]
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ def _record_once(
     request: LetterRequest,
     letters: Sequence[ComposedLetter],
     now: datetime,
+    choose: ChannelChooser,
 ) -> RecordResult:
     with write_transaction(session):
         existing = find_submission(session, campaign, request.signer.email)
@@ -149,12 +157,19 @@ def _record_once(
             confirmed_at=None if campaign.require_confirmation else now,
         )
         session.add(submission)
+        confirmed = submission.status is SubmissionStatus.CONFIRMED
         for letter in letters:
             r = letter.recipient
+            channel = choose(r, request.signer)
             submission.deliveries.append(
                 Delivery(
                     target_id=r.target_id,
                     recipient_key=r.key,
+                    recipient_chamber=r.chamber,
+                    recipient_state=r.state,
+                    recipient_district=r.district,
+                    channel=channel,
+                    status=initial_status(channel, confirmed),
                     recipient_name=r.name,
                     recipient_office=r.office,
                     recipient_address=r.address,
@@ -166,6 +181,14 @@ def _record_once(
                     updated_at=now,
                 )
             )
+        session.add(
+            Notification(
+                submission=submission,
+                kind=NotificationKind.RECEIPT if confirmed else NotificationKind.CONFIRMATION,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         session.flush()
         for partner_id, wording in request.consents:
             session.add(
@@ -188,17 +211,22 @@ def record_submission(
     request: LetterRequest,
     letters: Sequence[ComposedLetter],
     now: datetime,
+    choose: ChannelChooser | None = None,
 ) -> RecordResult:
     """Record the letter once per (campaign, email); a repeat returns the existing submission.
+
+    Deliveries (the outbox) and the supporter's receipt or confirmation email are written in
+    the same transaction, so nothing recorded can miss its delivery.
 
     Concurrent first letters from one address race on the unique email key (PostgreSQL); the
     loser retries and then finds the winner's row.
     """
     if not letters:
         raise ValueError("a submission needs at least one recipient")
+    chooser = choose or (lambda recipient, signer: choose_channel(recipient, signer, False))
     for attempt in range(_ATTEMPTS):
         try:
-            return _record_once(session, campaign, request, letters, now)
+            return _record_once(session, campaign, request, letters, now, chooser)
         except IntegrityError:
             if attempt == _ATTEMPTS - 1:
                 raise

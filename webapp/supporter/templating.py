@@ -12,7 +12,7 @@ from markupsafe import Markup
 from webapp.civic.states import BY_CODE
 from webapp.civic.types import MatchKind, Provenance
 from webapp.letters.markdown import text_to_html
-from webapp.models import Delivery, DeliveryStatus
+from webapp.models import Delivery, DeliveryStatus, SubmissionStatus
 from webapp.supporter.share import mailto_letter, share_links
 
 STATUS_LABELS = {
@@ -24,7 +24,10 @@ STATUS_LABELS = {
     DeliveryStatus.DONE_BY_SUPPORTER: _l("Sent by you"),
     DeliveryStatus.FAILED: _l("Not sent yet: retrying"),
     DeliveryStatus.DEAD: _l("Could not be delivered"),
+    DeliveryStatus.PACKET: _l("To be delivered by hand by the organisers"),
+    DeliveryStatus.CANCELLED: _l("Not sent: the letter was never confirmed"),
 }
+UNCONFIRMED_LABEL = _l("Waiting for you to confirm by email")
 SHARE_LABELS = {
     "email": _l("Share by email"),
     "whatsapp": _l("Share on WhatsApp"),
@@ -65,7 +68,16 @@ def match_description(provenance: Provenance) -> str:
 
 
 def delivery_status_label(delivery: Delivery) -> str:
-    return str(STATUS_LABELS[delivery.status])
+    """What the supporter is told about one office; never 'sent' before it really was."""
+    if delivery.submission.status is SubmissionStatus.UNCONFIRMED:
+        return str(UNCONFIRMED_LABEL)
+    label = str(STATUS_LABELS[delivery.status])
+    if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED) and delivery.sent_at:
+        return f"{label} ({format_datetime(delivery.sent_at, 'medium')})"
+    if delivery.status is DeliveryStatus.FAILED and delivery.next_attempt_at:
+        return str(_l("Not sent yet: trying again at %(when)s",
+                      when=format_datetime(delivery.next_attempt_at, "short")))
+    return label
 
 
 def share_label(network: str) -> str:

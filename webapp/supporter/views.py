@@ -21,6 +21,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.civic.lookup import CivicLookup
 from webapp.database import db, utcnow
+from webapp.delivery.channels import chooser_from_config
+from webapp.delivery.emails import read_confirmation_token
+from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
 from webapp.letters.compose import compose_letters, fixed_recipients
 from webapp.letters.markdown import markdown_to_html
 from webapp.models import Campaign, CampaignStatus, Submission
@@ -124,7 +127,12 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
         form.edited_body(campaign.body),
     )
     result = record_submission(
-        db.session(), campaign, form.letter_request(campaign, plan), letters, utcnow()
+        db.session(),
+        campaign,
+        form.letter_request(campaign, plan),
+        letters,
+        utcnow(),
+        chooser_from_config(current_app.config),
     )
     token = result.submission.receipt_token
     if result.created:
@@ -180,11 +188,46 @@ def csrf_failed(error: CSRFError) -> tuple[str, int] | BaseResponse:
     return _render_form(campaign, _form_for(campaign), 400)
 
 
-@bp.get("/receipts/<token>")
-def receipt(token: str) -> BaseResponse:
+@bp.post("/receipts/<token>/deliveries/<int:delivery_id>/done")
+def delivery_done(token: str, delivery_id: int) -> BaseResponse:
+    """The supporter sent a hand-off letter through the office's own form."""
+    submission = _submission_or_404(token)
+    delivery = next((d for d in submission.deliveries if d.id == delivery_id), None)
+    if delivery is None:
+        abort(404)
+    if mark_done_by_supporter(db.session(), delivery, utcnow()):
+        flash(_("Thank you: we recorded that you sent your letter to %(name)s.",
+                name=delivery.recipient_name), "info")
+    return redirect(url_for(".receipt", token=token) + f"#delivery-{delivery_id}", code=303)
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str) -> BaseResponse:
+    """The link in the confirmation email: deliveries wait for it."""
+    hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
+    receipt_token = read_confirmation_token(token, hours * 3600)
+    if receipt_token is None:
+        return Response(render_error(400, _("This confirmation link is not valid or has expired. "
+                                            "Please write your letter again."))[0], 400)
+    submission = _submission_or_404(receipt_token)
+    if confirm_submission(db.session(), submission, utcnow()):
+        current_app.extensions["letter_counts"].forget(submission.campaign_id)
+        flash(_("Thank you: your letter is confirmed and on its way."), "info")
+    else:
+        flash(_("This letter was never confirmed in time, so it was not sent."), "error")
+    return redirect(url_for(".receipt", token=receipt_token), code=303)
+
+
+def _submission_or_404(token: str) -> Submission:
     submission = db.session.scalar(select(Submission).where(Submission.receipt_token == token))
     if submission is None:
         abort(404)
+    return submission
+
+
+@bp.get("/receipts/<token>")
+def receipt(token: str) -> BaseResponse:
+    submission = _submission_or_404(token)
     campaign_url = url_for(".campaign", slug=submission.campaign.slug, _external=True)
     base = current_app.config["PUBLIC_BASE_URL"]
     if base:

@@ -7,7 +7,7 @@
     if (!input || !navigator.clipboard) { return; }
     button.hidden = false;
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(input.value).then(function () {
+      navigator.clipboard.writeText(input.value || input.textContent).then(function () {
         if (status) { status.textContent = status.getAttribute("data-copied"); }
       });
     });

@@ -1,0 +1,1 @@
+"""Tests for webapp.delivery: channels, the outbox and the senders."""

@@ -1,0 +1,91 @@
+"""`flask outbox ...`: run the worker, retry dead letters, show counts, write office packets."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+from flask import current_app, render_template
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from webapp.database import db, utcnow
+from webapp.delivery.outbox import retry_dead, status_counts
+from webapp.delivery.packets import mark_packet_sent, packet_csv, packets
+from webapp.delivery.worker import Worker
+from webapp.models import Campaign, Delivery, Notification
+
+outbox_cli = AppGroup("outbox", help="Deliver letters: worker, retries, packets.")
+
+
+def _campaign_id(slug: str | None) -> int | None:
+    if slug is None:
+        return None
+    campaign_id = db.session.scalar(select(Campaign.id).where(Campaign.slug == slug))
+    if campaign_id is None:
+        raise click.ClickException(f"no campaign with slug {slug!r}")
+    return campaign_id
+
+
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Exit when nothing is due instead of waiting.")
+@click.option("--batch", type=click.IntRange(1, 1000), help="Rows claimed per round.")
+@click.option("--worker-id", help="Name in leases (default host:pid:thread).")
+def work_command(once: bool, batch: int | None, worker_id: str | None) -> None:
+    """Send due deliveries and supporter emails until stopped (SIGTERM/SIGINT finish the row)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    worker = Worker(app, worker_id)
+    if batch:
+        worker.batch_size = batch
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+    click.echo(f"outbox worker {worker.worker_id} started")
+    report = worker.run(once=once, stop=stop)
+    click.echo(f"claimed {report.claimed}, sent {report.sent}, failed {report.failed}, "
+               f"dead {report.dead}")
+
+
+@outbox_cli.command("retry-dead")
+@click.option("--campaign", "slug", help="Only this campaign's letters.")
+def retry_dead_command(slug: str | None) -> None:
+    """Give dead deliveries and supporter emails a fresh set of attempts."""
+    count = retry_dead(db.session(), utcnow(), _campaign_id(slug))
+    click.echo(f"{count} dead row(s) queued again")
+
+
+@outbox_cli.command("status")
+def status_command() -> None:
+    """Counts by status: deliveries, then supporter emails."""
+    for label, model in (("deliveries", Delivery), ("supporter emails", Notification)):
+        counts = status_counts(db.session(), model)
+        summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
+        click.echo(f"{label}: {summary}")
+
+
+@outbox_cli.command("packets")
+@click.option("--campaign", "slug", help="Only this campaign's letters.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True)
+@click.option("--mark-sent", is_flag=True, help="Record the written letters as delivered by hand.")
+def packets_command(slug: str | None, out_dir: str, mark_sent: bool) -> None:
+    """Write one printable HTML page and one CSV per office that has no delivery channel."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[int] = []
+    for packet in packets(db.session(), _campaign_id(slug)):
+        stem = packet.recipient_key.replace(":", "-")
+        (folder / f"{stem}.html").write_text(
+            render_template("delivery/packet.html", packet=packet), encoding="utf-8")
+        (folder / f"{stem}.csv").write_text(packet_csv(packet), encoding="utf-8")
+        written.extend(d.id for d in packet.deliveries)
+        click.echo(f"{packet.name}: {len(packet.deliveries)} letter(s)")
+    if mark_sent and written:
+        click.echo(f"marked {mark_packet_sent(db.session(), written, utcnow())} as delivered")

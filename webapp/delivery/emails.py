@@ -1,0 +1,110 @@
+"""Emails the worker sends: letters to offices, receipts and confirmation links to supporters."""
+
+from __future__ import annotations
+
+import re
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from webapp.database import utcnow
+from webapp.models import Delivery, Submission
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def header_text(value: str, limit: int = 200) -> str:
+    """Header-safe text: no CR/LF or other controls (header injection), single spaces, trimmed."""
+    return re.sub(r"\s+", " ", _UNSAFE.sub(" ", value)).strip()[:limit]
+
+
+def _address(display: str, email: str) -> Address:
+    local, _sep, domain = email.rpartition("@")
+    return Address(display_name=header_text(display), username=local, domain=domain)
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2] or "localhost"
+
+
+def _base(kind: str, subject: str, to: Address, key: str) -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["Subject"] = header_text(subject, 250)
+    message["To"] = to
+    message["Date"] = format_datetime(utcnow())
+    # Stable per delivery, so a resend after a crash is recognisable downstream.
+    message["Message-ID"] = f"<{key}@{_domain(config['MAIL_FROM'])}>"
+    message["X-Civic-Letters"] = f"{kind} {key}"
+    return message
+
+
+def letter_email(delivery: Delivery) -> EmailMessage:
+    """The letter to an office: from our address on the supporter's behalf, replies to them."""
+    submission = delivery.submission
+    campaign = submission.campaign
+    config = current_app.config
+    supporter_name = f"{submission.first_name} {submission.last_name}"
+    sender = campaign.sender_email or config["MAIL_FROM"]
+    if not delivery.email:
+        raise ValueError("delivery has no email address")
+    message = _base("letter", submission.subject,
+                    _address(delivery.recipient_name, delivery.email), delivery.idempotency_key)
+    message["From"] = _address(f"{supporter_name} via {config['SITE_NAME']}", sender)
+    message["Reply-To"] = _address(supporter_name, submission.supporter.email)
+    context = {"delivery": delivery, "submission": submission, "campaign": campaign}
+    message.set_content(render_template("email/letter.txt", **context))
+    message.add_alternative(render_template("email/letter.html", **context), subtype="html")
+    return message
+
+
+def public_url(path: str) -> str:
+    config = current_app.config
+    return str(config["PUBLIC_BASE_URL"] or config["LOCAL_BASE_URL"]).rstrip("/") + path
+
+
+def confirmation_token(submission: Submission) -> str:
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-letter")
+    return str(serializer.dumps(submission.receipt_token))
+
+
+def read_confirmation_token(token: str, max_age_seconds: int) -> str | None:
+    """The receipt token inside a confirmation link, or None if forged or too old."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-letter")
+    try:
+        value = serializer.loads(token, max_age=max_age_seconds)
+    except BadData:  # forged, mangled or expired: simply not valid
+        return None
+    return value if isinstance(value, str) else None
+
+
+def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage:
+    """A receipt (with a copy of each letter) or a confirmation link, in their language."""
+    campaign = submission.campaign
+    config = current_app.config
+    with force_locale(submission.language or "en"):
+        if kind == "confirmation":
+            subject = _("Please confirm your letter: %(title)s", title=campaign.title)
+        else:
+            subject = _("Your letter: %(title)s", title=campaign.title)
+        context = {
+            "submission": submission,
+            "campaign": campaign,
+            "receipt_url": public_url(f"/receipts/{submission.receipt_token}"),
+            "confirm_url": public_url(f"/confirm/{confirmation_token(submission)}"),
+            "expiry_hours": config["CONFIRMATION_EXPIRY_HOURS"],
+        }
+        text = render_template(f"email/{kind}.txt", **context)
+        html = render_template(f"email/{kind}.html", **context)
+    to = _address(f"{submission.first_name} {submission.last_name}", submission.supporter.email)
+    message = _base(kind, subject, to, key)
+    message["From"] = _address(campaign.sender_name or config["SITE_NAME"],
+                               campaign.sender_email or config["MAIL_FROM"])
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message

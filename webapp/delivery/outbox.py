@@ -1,0 +1,222 @@
+"""The outbox: claim due rows under a lease, record each outcome, back off, give up, expire."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from webapp.database import write_transaction
+from webapp.delivery.channels import initial_status
+from webapp.models import (
+    DUE_STATUSES,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    Submission,
+    SubmissionStatus,
+)
+
+Outboxed = type[Delivery] | type[Notification]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    base_seconds: int = 60
+    max_seconds: int = 6 * 3600
+    lease_seconds: int = 300
+
+    def delay(self, attempts: int, rng: random.Random | None = None) -> timedelta:
+        """Exponential backoff with jitter: half the step fixed, half random, so retries spread."""
+        step = min(self.max_seconds, self.base_seconds * 2 ** max(0, attempts - 1))
+        jitter = (rng or random).uniform(0.5, 1.0)
+        return timedelta(seconds=step * jitter)
+
+
+def _due(model: Outboxed, now: datetime) -> ColumnElement[bool]:
+    waiting = and_(
+        model.status.in_(DUE_STATUSES),
+        or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
+    )
+    # A row whose worker died mid-send is taken over once its lease has run out.
+    abandoned = and_(model.status == DeliveryStatus.SENDING, model.lease_expires_at <= now)
+    return or_(waiting, abandoned)
+
+
+def claim(
+    session: Session,
+    model: Outboxed,
+    worker: str,
+    now: datetime,
+    batch: int,
+    policy: RetryPolicy,
+    channels: Collection[Channel] = (),
+) -> list[int]:
+    """Mark up to `batch` due rows as ours (status sending, leased) and return their ids.
+
+    On PostgreSQL, FOR UPDATE SKIP LOCKED lets any number of workers claim side by side; on
+    SQLite the write lock taken at BEGIN makes claiming exclusive.
+    """
+    with write_transaction(session):
+        query = select(model.id).where(_due(model, now))
+        if model is Delivery:
+            query = (
+                query.join(Submission, Submission.id == Delivery.submission_id)
+                .where(Submission.status == SubmissionStatus.CONFIRMED)
+                .where(Delivery.channel.in_(list(channels)))
+            )
+        query = query.order_by(model.id).limit(batch)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=model)
+        ids = list(session.scalars(query))
+        if ids:
+            session.execute(
+                update(model)
+                .where(model.id.in_(ids))
+                .values(
+                    status=DeliveryStatus.SENDING,
+                    claimed_by=worker,
+                    lease_expires_at=now + timedelta(seconds=policy.lease_seconds),
+                    attempts=model.attempts + 1,
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+    return ids
+
+
+def _finish(session: Session, row: Delivery | Notification, worker: str) -> bool:
+    """Whether this worker still holds the row (a takeover after a lost lease wins)."""
+    return row.status is DeliveryStatus.SENDING and row.claimed_by == worker
+
+
+def record_success(
+    session: Session, row: Delivery | Notification, worker: str, now: datetime,
+    status: DeliveryStatus = DeliveryStatus.SENT, reference: str | None = None,
+) -> None:
+    with write_transaction(session):
+        session.refresh(row)
+        if not _finish(session, row, worker):
+            return
+        row.status = status
+        row.sent_at = now
+        row.last_error = None
+        row.lease_expires_at = None
+        row.next_attempt_at = None
+        if isinstance(row, Delivery) and reference:
+            row.remote_reference = reference[:200]
+
+
+def record_failure(
+    session: Session, row: Delivery | Notification, worker: str, now: datetime, error: str,
+    policy: RetryPolicy, permanent: bool = False,
+) -> DeliveryStatus:
+    """Failed now: retry later with backoff, or dead once attempts run out (or it is hopeless)."""
+    with write_transaction(session):
+        session.refresh(row)
+        if not _finish(session, row, worker):
+            return row.status
+        row.last_error = error[:2000]
+        row.lease_expires_at = None
+        if permanent or row.attempts >= policy.max_attempts:
+            row.status = DeliveryStatus.DEAD
+            row.next_attempt_at = None
+        else:
+            row.status = DeliveryStatus.FAILED
+            row.next_attempt_at = now + policy.delay(row.attempts)
+        return row.status
+
+
+def retry_dead(session: Session, now: datetime, campaign_id: int | None = None) -> int:
+    """Give dead deliveries (and supporter emails) a fresh set of attempts, due now."""
+    total = 0
+    with write_transaction(session):
+        for model in (Delivery, Notification):
+            query = update(model).where(model.status == DeliveryStatus.DEAD)
+            if campaign_id is not None:
+                query = query.where(
+                    model.submission_id.in_(
+                        select(Submission.id).where(Submission.campaign_id == campaign_id)
+                    )
+                )
+            result = session.execute(
+                query.values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now,
+                             last_error=None, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            total += int(getattr(result, "rowcount", 0) or 0)
+    return total
+
+
+def confirm_submission(session: Session, submission: Submission, now: datetime) -> bool:
+    """The supporter confirmed by email: deliveries become due. False if it had expired."""
+    with write_transaction(session):
+        session.refresh(submission)
+        if submission.status is SubmissionStatus.EXPIRED:
+            return False
+        if submission.status is SubmissionStatus.CONFIRMED:
+            return True
+        submission.status = SubmissionStatus.CONFIRMED
+        submission.confirmed_at = now
+        submission.email_verified = True
+        for delivery in submission.deliveries:
+            if delivery.status is DeliveryStatus.PENDING and delivery.channel is not None:
+                delivery.status = initial_status(delivery.channel, confirmed=True)
+                delivery.updated_at = now
+        session.add(Notification(submission=submission, kind=NotificationKind.RECEIPT,
+                                 created_at=now, updated_at=now))
+    return True
+
+
+def expire_unconfirmed(session: Session, now: datetime, hours: int) -> int:
+    """Letters never confirmed within `hours` are dropped from delivery (and counted as such)."""
+    cutoff = now - timedelta(hours=hours)
+    with write_transaction(session):
+        ids = list(session.scalars(
+            select(Submission.id).where(Submission.status == SubmissionStatus.UNCONFIRMED,
+                                        Submission.created_at < cutoff)
+        ))
+        if not ids:
+            return 0
+        session.execute(
+            update(Submission).where(Submission.id.in_(ids))
+            .values(status=SubmissionStatus.EXPIRED)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Delivery).where(Delivery.submission_id.in_(ids))
+            .values(status=DeliveryStatus.CANCELLED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return len(ids)
+
+
+def status_counts(session: Session, model: Outboxed = Delivery) -> dict[str, int]:
+    rows = session.execute(select(model.status, func.count()).group_by(model.status))
+    return {status.value: count for status, count in rows}
+
+
+def mark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) -> bool:
+    """The supporter says they sent a hand-off letter themselves."""
+    with write_transaction(session):
+        session.refresh(delivery)
+        if delivery.status is not DeliveryStatus.NEEDS_ACTION:
+            return False
+        delivery.status = DeliveryStatus.DONE_BY_SUPPORTER
+        delivery.done_at = now
+        delivery.updated_at = now
+    return True
+
+
+def load(session: Session, model: Outboxed, ids: Sequence[int]) -> list[Delivery | Notification]:
+    rows: list[Delivery | Notification] = list(
+        session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id))
+    )
+    return rows

@@ -1,0 +1,82 @@
+"""Office packets: every letter for an office with no channel, printable and as CSV, by hand."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from webapp.database import write_transaction
+from webapp.models import Delivery, DeliveryStatus, Submission
+
+CSV_COLUMNS = (
+    "office", "office_address", "delivery_id", "date", "first_name", "last_name", "city",
+    "state", "zip", "letter",
+)
+
+
+@dataclass
+class Packet:
+    recipient_key: str
+    name: str
+    office: str | None
+    address: str | None
+    deliveries: list[Delivery] = field(default_factory=list)
+
+
+def neutralise_cell(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ tab or CR as formulas; make them text."""
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+def packets(session: Session, campaign_id: int | None = None) -> list[Packet]:
+    """Letters waiting for hand delivery, grouped by office."""
+    query = (
+        select(Delivery)
+        .join(Submission, Submission.id == Delivery.submission_id)
+        .where(Delivery.status == DeliveryStatus.PACKET)
+        .options(selectinload(Delivery.submission))
+        .order_by(Delivery.recipient_key, Delivery.id)
+    )
+    if campaign_id is not None:
+        query = query.where(Submission.campaign_id == campaign_id)
+    grouped: dict[str, Packet] = {}
+    by_key: dict[str, list[Delivery]] = defaultdict(list)
+    for delivery in session.scalars(query):
+        by_key[delivery.recipient_key].append(delivery)
+        grouped.setdefault(delivery.recipient_key, Packet(
+            delivery.recipient_key, delivery.recipient_name, delivery.recipient_office,
+            delivery.recipient_address))
+    for key, packet in grouped.items():
+        packet.deliveries = by_key[key]
+    return list(grouped.values())
+
+
+def packet_csv(packet: Packet) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for d in packet.deliveries:
+        s = d.submission
+        row = [packet.name, packet.address or "", d.idempotency_key,
+               s.created_at.date().isoformat(), s.first_name, s.last_name, s.city, s.state,
+               s.zip_code, d.final_text]
+        writer.writerow([neutralise_cell(str(cell)) for cell in row])
+    return out.getvalue()
+
+
+def mark_packet_sent(session: Session, delivery_ids: list[int], now: datetime) -> int:
+    """Organisers delivered these by hand."""
+    with write_transaction(session):
+        result = session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.PACKET)
+            .values(status=DeliveryStatus.SENT, sent_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,178 @@
+"""The outbox worker: claim due deliveries and supporter emails, send each, record every outcome."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from webapp.database import db, utcnow
+from webapp.delivery.cwc import CwcClient, build_message, cwc_settings_from_config
+from webapp.delivery.emails import letter_email, supporter_email
+from webapp.delivery.outbox import (
+    RetryPolicy,
+    claim,
+    expire_unconfirmed,
+    load,
+    record_failure,
+    record_success,
+)
+from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
+from webapp.models import Channel, Delivery, DeliveryStatus, Notification
+
+log = logging.getLogger(__name__)
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def policy_from_config(config: Any) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=int(config["OUTBOX_MAX_ATTEMPTS"]),
+        base_seconds=int(config["OUTBOX_BACKOFF_BASE_SECONDS"]),
+        max_seconds=int(config["OUTBOX_BACKOFF_MAX_SECONDS"]),
+        lease_seconds=int(config["OUTBOX_LEASE_SECONDS"]),
+    )
+
+
+@dataclass
+class BatchReport:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Worker:
+    """Drains the outbox. One per process; several may run on PostgreSQL, one on SQLite."""
+
+    def __init__(self, app: Flask, worker_id: str | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.app = app
+        self.worker_id = worker_id or default_worker_id()
+        self.clock = clock
+        config = app.config
+        self.policy = policy_from_config(config)
+        self.batch_size = int(config["OUTBOX_BATCH_SIZE"])
+        self.smtp = parse_smtp_url(config["SMTP_URL"], config["SMTP_TIMEOUT_SECONDS"]) \
+            if config["SMTP_URL"] else None
+        cwc = cwc_settings_from_config(config)
+        self.cwc = CwcClient(cwc) if cwc else None
+        self.channels = {c for c, ready in ((Channel.EMAIL, self.smtp), (Channel.CWC, self.cwc))
+                         if ready}
+        if self.smtp is None:
+            log.warning("SMTP_URL is not set: emailed letters and supporter emails wait in the "
+                        "outbox until it is")
+
+    def run_batch(self) -> BatchReport:
+        """Claim and send one batch of deliveries, then one of supporter emails."""
+        report = BatchReport()
+        with self.app.app_context():
+            session = db.session()
+            try:
+                if self.channels:
+                    ids = claim(session, Delivery, self.worker_id, self.clock(), self.batch_size,
+                                self.policy, self.channels)
+                    self._send_all(session, load(session, Delivery, ids), report)
+                if self.smtp is not None:
+                    ids = claim(session, Notification, self.worker_id, self.clock(),
+                                self.batch_size, self.policy)
+                    self._send_all(session, load(session, Notification, ids), report)
+            finally:
+                db.session.remove()
+        return report
+
+    def _send_all(self, session: Session, rows: list[Delivery | Notification],
+                  report: BatchReport) -> None:
+        report.claimed += len(rows)
+        if not rows:
+            return
+        mailer = Mailer(self.smtp) if self.smtp else None
+        try:
+            for row in rows:
+                self._send_one(session, row, mailer, report)
+        finally:
+            if mailer is not None:
+                mailer.close()
+
+    def _send_one(self, session: Session, row: Delivery | Notification, mailer: Mailer | None,
+                  report: BatchReport) -> None:
+        # Each outcome is committed before the next send: a crash can repeat at most the one
+        # message in flight, and that one carries the same Message-ID / DeliveryId again.
+        try:
+            status, reference = self._deliver(row, mailer)
+        except SendError as exc:
+            outcome = record_failure(session, row, self.worker_id, self.clock(), str(exc),
+                                     self.policy, permanent=exc.permanent)
+            report.dead += outcome is DeliveryStatus.DEAD
+            report.failed += outcome is DeliveryStatus.FAILED
+            report.errors.append(str(exc))
+            log.warning("%s %s not sent (%s): %s", type(row).__name__, row.id, outcome.value, exc)
+            return
+        record_success(session, row, self.worker_id, self.clock(), status, reference)
+        report.sent += 1
+
+    def _deliver(self, row: Delivery | Notification,
+                 mailer: Mailer | None) -> tuple[DeliveryStatus, str | None]:
+        if isinstance(row, Notification):
+            if mailer is None:
+                raise SendError("SMTP is not configured")
+            mailer.send(supporter_email(row.submission, row.kind.value, row.idempotency_key))
+            return DeliveryStatus.SENT, None
+        if row.channel is Channel.EMAIL:
+            if mailer is None:
+                raise SendError("SMTP is not configured")
+            message = letter_email(row)
+            mailer.send(message)
+            return DeliveryStatus.SENT, str(message["Message-ID"])
+        if row.channel is Channel.CWC and self.cwc is not None:
+            try:
+                xml = build_message(row, self.cwc.settings, self.clock())
+            except ValueError as exc:
+                raise SendError(f"cannot build the CWC message: {exc}", permanent=True) from exc
+            result = self.cwc.send(xml)
+            if result.accepted:
+                return DeliveryStatus.ACCEPTED, result.detail or None
+            raise SendError(f"CWC refused the message: {result.detail}",
+                            permanent=result.permanent)
+        raise SendError(f"no sender for channel {row.channel}", permanent=True)
+
+    def expire(self) -> int:
+        with self.app.app_context():
+            hours = int(self.app.config["CONFIRMATION_EXPIRY_HOURS"])
+            try:
+                return expire_unconfirmed(db.session(), self.clock(), hours)
+            finally:
+                db.session.remove()
+
+    def run(self, once: bool = False, stop: threading.Event | None = None) -> BatchReport:
+        """Loop until stopped; with `once`, until nothing is due."""
+        total = BatchReport()
+        poll = float(self.app.config["OUTBOX_POLL_SECONDS"])
+        last_expiry = 0.0
+        while stop is None or not stop.is_set():
+            if time.monotonic() - last_expiry > 60:
+                self.expire()
+                last_expiry = time.monotonic()
+            report = self.run_batch()
+            for name in ("claimed", "sent", "failed", "dead"):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            if report.claimed == 0:
+                if once:
+                    break
+                if stop is not None:
+                    stop.wait(poll)
+                else:
+                    time.sleep(poll)
+        return total
