@@ -90,4 +90,3 @@ def test_client_turns_refusals_and_outages_into_upstream_errors(
 def test_no_key_means_no_client() -> None:
     config = {"OPENSTATES_API_KEY": "", "OPENSTATES_URL": "http://127.0.0.1:9"}
     assert openstates_from_config(config) is None
-

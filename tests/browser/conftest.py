@@ -1,0 +1,106 @@
+"""Playwright fixtures: one headless Debian Chromium per session, a fresh context per test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps trying to reach the internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+class ConsoleLog:
+    """Console messages and uncaught page errors seen in one browser context."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str, str]] = []  # (type, text, source url)
+        self.page_errors: list[str] = []
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        self.messages.append((message.type, message.text, message.location.get("url", "")))
+
+    def on_page_error(self, error: Exception) -> None:
+        self.page_errors.append(str(error))
+
+    def errors(self) -> list[str]:
+        """Console errors (CSP violations are logged as errors) and uncaught exceptions."""
+        found = [f"{source}: {text}" for kind, text, source in self.messages if kind == "error"]
+        return found + [f"uncaught: {text}" for text in self.page_errors]
+
+    def csp_violations(self) -> list[str]:
+        return [text for _kind, text, _source in self.messages if "Content Security Policy" in text]
+
+    def clear(self) -> None:
+        self.messages.clear()
+        self.page_errors.clear()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium; `playwright install` is never needed (nor possible) here."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: run `make test` (it installs chromium)")
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context_options() -> dict[str, Any]:
+    """Options for each test's browser context; parametrise this name to change them."""
+    return {"viewport": {"width": 1280, "height": 900}, "locale": "en-US"}
+
+
+@pytest.fixture
+def console() -> ConsoleLog:
+    return ConsoleLog()
+
+
+def _artifact_name(nodeid: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")[:150]
+
+
+@pytest.fixture
+def page(
+    browser: Browser,
+    context_options: dict[str, Any],
+    console: ConsoleLog,
+    request: pytest.FixtureRequest,
+) -> Iterator[Page]:
+    """A page in a fresh context (no cookies shared between tests); screenshot on the way out."""
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    page.on("console", console.on_console)
+    page.on("pageerror", console.on_page_error)
+    try:
+        yield page
+    finally:
+        try:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shot = ARTIFACTS / f"{_artifact_name(request.node.nodeid)}.png"
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            context.close()
