@@ -78,6 +78,13 @@ def representatives() -> Response | tuple[Response, int]:
         body = lookup_json(result)
     body["query"] = {"zip": query.zip_code or None, "state": query.state, "address": query.line}
     response = jsonify(body)
-    response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.after_request
+def allow_any_origin(response: Response) -> Response:
+    """Public, credential-free JSON: any site may read it, errors and 429s included."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     return response

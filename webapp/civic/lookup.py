@@ -138,6 +138,7 @@ class CivicLookup:
         pairs = self.zips.districts(session, query.zip_code)
         state = query.state or (pairs[0][0] if pairs else None)
         if state is None or state not in BY_CODE:
+            result.notes.append(str(NOTE_UNKNOWN_ZIP))
             return _Found()
         in_state = sorted({d for s, d in pairs if s == state})
         if not in_state and house_districts(state) == [0]:

@@ -1,0 +1,51 @@
+"""A loopback stub standing in for the Census geocoder (and Open States) in app-level tests."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import SHARED
+from tests.stubs import StubServer
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "census"
+OPENSTATES_SAMPLES = SHARED / "data" / "api-samples" / "openstates-people-geo"
+ADDRESS = "/geocoder/geographies/address"
+ONE_LINE = "/geocoder/geographies/onelineaddress"
+PEOPLE_GEO = "/people.geo"
+DEARBORN = "address-mi-12-dearborn.json"
+# Short enough that a hanging stub costs a test well under a second.
+FAST_TIMEOUTS = {"CIVIC_CONNECT_TIMEOUT_SECONDS": 0.5, "CIVIC_READ_TIMEOUT_SECONDS": 0.5}
+
+
+@cache
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def census_fixture(name: str) -> Any:
+    """A recorded-shape geocoder answer from tests/fixtures/census (a fresh copy)."""
+    return copy.deepcopy(_load(FIXTURES / name))
+
+
+def openstates_sample(name: str) -> Any:
+    return copy.deepcopy(_load(OPENSTATES_SAMPLES / name))
+
+
+def seattle_address_answer() -> Any:
+    """An address-search answer for a Seattle point (WA-9, LD 37), from the coordinates fixture."""
+    coordinates = census_fixture("coordinates-wa-9-seattle.json")["result"]
+    answer = census_fixture(DEARBORN)
+    match = answer["result"]["addressMatches"][0]
+    match["matchedAddress"] = "1000 E MADISON ST, SEATTLE, WA, 98122"
+    match["coordinates"] = coordinates["input"]["location"]
+    match["geographies"] = coordinates["geographies"]
+    return answer
+
+
+def stub_settings(stub: StubServer) -> dict[str, Any]:
+    """App settings pointing the geocoder at `stub`, with short timeouts."""
+    return {"CENSUS_GEOCODER_URL": f"{stub.url}/geocoder", **FAST_TIMEOUTS}

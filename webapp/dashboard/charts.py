@@ -1,0 +1,93 @@
+"""Server-drawn SVG charts (no JavaScript, no CDN): bars over time and a US tile-grid map."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+# A tile grid map: each state one square, laid out roughly where it lies (column, row).
+TILE_GRID: dict[str, tuple[int, int]] = {
+    "AK": (0, 0), "ME": (11, 0),
+    "VT": (10, 1), "NH": (11, 1),
+    "WA": (1, 2), "ID": (2, 2), "MT": (3, 2), "ND": (4, 2), "MN": (5, 2), "IL": (6, 2),
+    "WI": (7, 2), "MI": (8, 2), "NY": (9, 2), "RI": (10, 2), "MA": (11, 2),
+    "OR": (1, 3), "NV": (2, 3), "WY": (3, 3), "SD": (4, 3), "IA": (5, 3), "IN": (6, 3),
+    "OH": (7, 3), "PA": (8, 3), "NJ": (9, 3), "CT": (10, 3),
+    "CA": (1, 4), "UT": (2, 4), "CO": (3, 4), "NE": (4, 4), "MO": (5, 4), "KY": (6, 4),
+    "WV": (7, 4), "VA": (8, 4), "MD": (9, 4), "DE": (10, 4),
+    "AZ": (2, 5), "NM": (3, 5), "KS": (4, 5), "AR": (5, 5), "TN": (6, 5), "NC": (7, 5),
+    "SC": (8, 5), "DC": (9, 5),
+    "OK": (4, 6), "LA": (5, 6), "MS": (6, 6), "AL": (7, 6), "GA": (8, 6),
+    "HI": (0, 7), "TX": (4, 7), "FL": (9, 7),
+    "GU": (0, 8), "MP": (1, 8), "AS": (2, 8), "PR": (10, 8), "VI": (11, 8),
+}
+_SHADES = ("#eef5f1", "#c7e3d3", "#92c7a9", "#58a67c", "#2a7f55", "#0b5d3b")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+
+
+def _shade(value: int, top: int) -> str:
+    if value <= 0 or top <= 0:
+        return "#ffffff"
+    index = 1 + min(len(_SHADES) - 2, int((value / top) * (len(_SHADES) - 1)))
+    return _SHADES[index]
+
+
+def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 180) -> Markup:
+    """Vertical bars with the title as the accessible name; the table beside it holds the data."""
+    top = max((b.value for b in bars), default=0) or 1
+    gap, pad = 2, 20
+    slot = (width - 2 * pad) / max(1, len(bars))
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        'stroke="#4a4a55" stroke-width="1"/>',
+    ]
+    for i, bar in enumerate(bars):
+        h = (height - 2 * pad) * bar.value / top
+        x = pad + i * slot
+        parts.append(
+            f'<rect x="{x + gap / 2:.1f}" y="{height - pad - h:.1f}" '
+            f'width="{max(1.0, slot - gap):.1f}" height="{h:.1f}" fill="#0b5d3b">'
+            f"<title>{escape(bar.label)}: {bar.value:,}</title></rect>"
+        )
+    if bars:
+        parts.append(f'<text x="{pad}" y="{height - 4}" font-size="11">{escape(bars[0].label)}'
+                     "</text>")
+        parts.append(f'<text x="{width - pad}" y="{height - 4}" font-size="11" '
+                     f'text-anchor="end">{escape(bars[-1].label)}</text>')
+    parts.append(f'<text x="{pad}" y="12" font-size="11">{top:,}</text></svg>')
+    return Markup("".join(parts))  # noqa: S704 - every value above is escaped or numeric
+
+
+def state_map(counts: Mapping[str, int], title: str, tile: int = 44) -> Markup:
+    """A tile-grid map of letters by state; darker tiles mean more letters."""
+    top = max(counts.values(), default=0)
+    cols = 1 + max(c for c, _ in TILE_GRID.values())
+    rows = 1 + max(r for _, r in TILE_GRID.values())
+    parts = [
+        f'<svg class="chart state-map" viewBox="0 0 {cols * tile} {rows * tile}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for state, (col, row) in TILE_GRID.items():
+        value = counts.get(state, 0)
+        fill = _shade(value, top)
+        ink = "#ffffff" if fill in _SHADES[3:] else "#1b1b1f"
+        x, y = col * tile, row * tile
+        parts.append(
+            f'<g><rect x="{x + 1}" y="{y + 1}" width="{tile - 2}" height="{tile - 2}" '
+            f'fill="{fill}" stroke="#c9c7bf"><title>{state}: {value:,}</title></rect>'
+            f'<text x="{x + tile / 2}" y="{y + tile / 2 + 4}" font-size="12" '
+            f'text-anchor="middle" fill="{ink}">{state}</text></g>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - state codes are fixed, values numeric
