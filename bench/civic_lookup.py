@@ -12,11 +12,13 @@ import time
 from pathlib import Path
 
 from bench.support import bench_apps, load_civic_data, percentiles
-from tests.stubs import StubServer, json_reply
+from tests.stubs import StubServer
 from webapp.civic.lookup import AddressQuery, CivicLookup
 from webapp.database import db, utcnow
 
-FIXTURE = Path(__file__).resolve().parent.parent / "tests/fixtures/census/address-mi-12-dearborn.json"
+FIXTURE = (
+    Path(__file__).resolve().parent.parent / "tests/fixtures/census/address-mi-12-dearborn.json"
+)
 CONGRESS = ("us_senate", "us_house")
 
 
@@ -39,8 +41,10 @@ def run(backends: list[str], zip_count: int, addresses: int, seed: int = 7) -> d
                         started = time.perf_counter()
                         lookup.lookup(session, AddressQuery(zip_code), CONGRESS, utcnow())
                         zip_ms.append((time.perf_counter() - started) * 1000)
-                    queries = [AddressQuery("48126", "MI", f"{100 + i} Michigan Ave", "Dearborn")
-                               for i in range(addresses)]
+                    queries = [
+                        AddressQuery("48126", "MI", f"{100 + i} Michigan Ave", "Dearborn")
+                        for i in range(addresses)
+                    ]
                     for query in queries:  # fill the cache: one geocoder call per address
                         lookup.lookup(session, query, CONGRESS, utcnow())
                     calls_before = stub.count()
@@ -71,8 +75,10 @@ def main() -> None:
         assert isinstance(numbers, dict)
         for name in ("zip_lookup_ms", "cached_address_lookup_ms"):
             p = numbers[name]
-            print(f"{backend:10} {name:26} p50 {p['p50']:.3f} ms  p90 {p['p90']:.3f} ms  "
-                  f"p99 {p['p99']:.3f} ms  max {p['max']:.3f} ms")
+            print(
+                f"{backend:10} {name:26} p50 {p['p50']:.3f} ms  p90 {p['p90']:.3f} ms  "
+                f"p99 {p['p99']:.3f} ms  max {p['max']:.3f} ms"
+            )
     print(json.dumps(report, indent=2))
 
 

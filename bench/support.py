@@ -27,8 +27,14 @@ def percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
 def _app(url: str, instance: Path, overrides: dict[str, Any]) -> Flask:
     from flask_migrate import upgrade
 
-    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "INSTANCE_PATH": str(instance),
-              "CIVIC_SYNC_ON_START": False, "COUNT_CACHE_SECONDS": 5, **overrides}
+    config = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "bench",
+        "INSTANCE_PATH": str(instance),
+        "CIVIC_SYNC_ON_START": False,
+        "COUNT_CACHE_SECONDS": 5,
+        **overrides,
+    }
     app = create_app(config)
     with app.app_context():
         upgrade()
@@ -36,8 +42,9 @@ def _app(url: str, instance: Path, overrides: dict[str, Any]) -> Flask:
 
 
 @contextmanager
-def bench_apps(backends: Sequence[str], overrides: dict[str, Any] | None = None
-               ) -> Iterator[Iterator[tuple[str, Flask]]]:
+def bench_apps(
+    backends: Sequence[str], overrides: dict[str, Any] | None = None
+) -> Iterator[Iterator[tuple[str, Flask]]]:
     """Yield (backend, migrated app) pairs; PostgreSQL runs in a throwaway cluster."""
     with tempfile.TemporaryDirectory(prefix="civic-bench-") as folder:
         root = Path(folder)
@@ -70,9 +77,17 @@ def load_civic_data(app: Flask) -> None:
     """The real roster and ZIP table, as `flask civic sync` loads them."""
     runner = app.test_cli_runner()
     legislators = SHARED / "data" / "congress-legislators" / "legislators-current.json"
-    for args in (["civic", "sync", "--from", str(legislators), "--snapshot-date", "2026-06-15"],
-                 ["civic", "sync-zips", "--from", str(SHARED / "data/zip-districts/zccd.csv"),
-                  "--snapshot-date", "2024-11-12"]):
+    for args in (
+        ["civic", "sync", "--from", str(legislators), "--snapshot-date", "2026-06-15"],
+        [
+            "civic",
+            "sync-zips",
+            "--from",
+            str(SHARED / "data/zip-districts/zccd.csv"),
+            "--snapshot-date",
+            "2024-11-12",
+        ],
+    ):
         result = runner.invoke(args=args)
         if result.exit_code != 0:
             raise RuntimeError(result.output)

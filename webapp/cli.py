@@ -38,14 +38,19 @@ def load_missing_civic_data() -> None:
         try:
             sync_roster(None, None, None)
         except DatasetLoadError as exc:
-            log.warning("%s. Supporters see only fixed targets until `flask civic sync` "
-                        "succeeds.", exc.message)
+            log.warning(
+                "%s. Supporters see only fixed targets until `flask civic sync` succeeds.",
+                exc.message,
+            )
     if session.scalar(select(ZipDistrict.zip_code).limit(1)) is None:
         try:
             sync_zips(None, None)
         except DatasetLoadError as exc:
-            log.warning("%s. ZIP codes cannot be matched to districts until `flask civic "
-                        "sync-zips` succeeds; street addresses still can.", exc.message)
+            log.warning(
+                "%s. ZIP codes cannot be matched to districts until `flask civic "
+                "sync-zips` succeeds; street addresses still can.",
+                exc.message,
+            )
 
 
 def register_cli(app: Flask) -> None:

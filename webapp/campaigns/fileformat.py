@@ -341,8 +341,10 @@ def _topics(value: Any, problems: list[str]) -> list[str]:
     topics = [str(t) for t in _items(value, "topics", problems)]
     for topic in topics:
         if topic not in LOC_TOPICS:
-            problems.append(f"topics: {topic!r} is not a Library of Congress policy area "
-                            "(see docs/campaign-files.md)")
+            problems.append(
+                f"topics: {topic!r} is not a Library of Congress policy area "
+                "(see docs/campaign-files.md)"
+            )
     return [t for t in topics if t in LOC_TOPICS]
 
 

@@ -9,19 +9,62 @@ from markupsafe import Markup, escape
 
 # A tile grid map: each state one square, laid out roughly where it lies (column, row).
 TILE_GRID: dict[str, tuple[int, int]] = {
-    "AK": (0, 0), "ME": (11, 0),
-    "VT": (10, 1), "NH": (11, 1),
-    "WA": (1, 2), "ID": (2, 2), "MT": (3, 2), "ND": (4, 2), "MN": (5, 2), "IL": (6, 2),
-    "WI": (7, 2), "MI": (8, 2), "NY": (9, 2), "RI": (10, 2), "MA": (11, 2),
-    "OR": (1, 3), "NV": (2, 3), "WY": (3, 3), "SD": (4, 3), "IA": (5, 3), "IN": (6, 3),
-    "OH": (7, 3), "PA": (8, 3), "NJ": (9, 3), "CT": (10, 3),
-    "CA": (1, 4), "UT": (2, 4), "CO": (3, 4), "NE": (4, 4), "MO": (5, 4), "KY": (6, 4),
-    "WV": (7, 4), "VA": (8, 4), "MD": (9, 4), "DE": (10, 4),
-    "AZ": (2, 5), "NM": (3, 5), "KS": (4, 5), "AR": (5, 5), "TN": (6, 5), "NC": (7, 5),
-    "SC": (8, 5), "DC": (9, 5),
-    "OK": (4, 6), "LA": (5, 6), "MS": (6, 6), "AL": (7, 6), "GA": (8, 6),
-    "HI": (0, 7), "TX": (4, 7), "FL": (9, 7),
-    "GU": (0, 8), "MP": (1, 8), "AS": (2, 8), "PR": (10, 8), "VI": (11, 8),
+    "AK": (0, 0),
+    "ME": (11, 0),
+    "VT": (10, 1),
+    "NH": (11, 1),
+    "WA": (1, 2),
+    "ID": (2, 2),
+    "MT": (3, 2),
+    "ND": (4, 2),
+    "MN": (5, 2),
+    "IL": (6, 2),
+    "WI": (7, 2),
+    "MI": (8, 2),
+    "NY": (9, 2),
+    "RI": (10, 2),
+    "MA": (11, 2),
+    "OR": (1, 3),
+    "NV": (2, 3),
+    "WY": (3, 3),
+    "SD": (4, 3),
+    "IA": (5, 3),
+    "IN": (6, 3),
+    "OH": (7, 3),
+    "PA": (8, 3),
+    "NJ": (9, 3),
+    "CT": (10, 3),
+    "CA": (1, 4),
+    "UT": (2, 4),
+    "CO": (3, 4),
+    "NE": (4, 4),
+    "MO": (5, 4),
+    "KY": (6, 4),
+    "WV": (7, 4),
+    "VA": (8, 4),
+    "MD": (9, 4),
+    "DE": (10, 4),
+    "AZ": (2, 5),
+    "NM": (3, 5),
+    "KS": (4, 5),
+    "AR": (5, 5),
+    "TN": (6, 5),
+    "NC": (7, 5),
+    "SC": (8, 5),
+    "DC": (9, 5),
+    "OK": (4, 6),
+    "LA": (5, 6),
+    "MS": (6, 6),
+    "AL": (7, 6),
+    "GA": (8, 6),
+    "HI": (0, 7),
+    "TX": (4, 7),
+    "FL": (9, 7),
+    "GU": (0, 8),
+    "MP": (1, 8),
+    "AS": (2, 8),
+    "PR": (10, 8),
+    "VI": (11, 8),
 }
 _SHADES = ("#eef5f1", "#c7e3d3", "#92c7a9", "#58a67c", "#2a7f55", "#0b5d3b")
 
@@ -60,10 +103,13 @@ def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 1
             f"<title>{escape(bar.label)}: {bar.value:,}</title></rect>"
         )
     if bars:
-        parts.append(f'<text x="{pad}" y="{height - 4}" font-size="11">{escape(bars[0].label)}'
-                     "</text>")
-        parts.append(f'<text x="{width - pad}" y="{height - 4}" font-size="11" '
-                     f'text-anchor="end">{escape(bars[-1].label)}</text>')
+        parts.append(
+            f'<text x="{pad}" y="{height - 4}" font-size="11">{escape(bars[0].label)}</text>'
+        )
+        parts.append(
+            f'<text x="{width - pad}" y="{height - 4}" font-size="11" '
+            f'text-anchor="end">{escape(bars[-1].label)}</text>'
+        )
     parts.append(f'<text x="{pad}" y="12" font-size="11">{top:,}</text></svg>')
     return Markup("".join(parts))  # noqa: S704 - every value above is escaped or numeric
 

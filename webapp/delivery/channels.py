@@ -17,8 +17,14 @@ def choose_channel(recipient: Recipient, signer: Signer, cwc_enabled: bool) -> C
     """
     if recipient.email:
         return Channel.EMAIL
-    if (cwc_enabled and recipient.chamber == "us_house" and recipient.state
-            and recipient.district is not None and signer.prefix and signer.street):
+    if (
+        cwc_enabled
+        and recipient.chamber == "us_house"
+        and recipient.state
+        and recipient.district is not None
+        and signer.prefix
+        and signer.street
+    ):
         return Channel.CWC
     if recipient.contact_url:
         return Channel.FORM

@@ -50,8 +50,9 @@ def work_command(once: bool, batch: int | None, worker_id: str | None) -> None:
         signal.signal(signal.SIGINT, _stop)
     click.echo(f"outbox worker {worker.worker_id} started")
     report = worker.run(once=once, stop=stop)
-    click.echo(f"claimed {report.claimed}, sent {report.sent}, failed {report.failed}, "
-               f"dead {report.dead}")
+    click.echo(
+        f"claimed {report.claimed}, sent {report.sent}, failed {report.failed}, dead {report.dead}"
+    )
 
 
 @outbox_cli.command("retry-dead")
@@ -83,7 +84,8 @@ def packets_command(slug: str | None, out_dir: str, mark_sent: bool) -> None:
     for packet in packets(db.session(), _campaign_id(slug)):
         stem = packet.recipient_key.replace(":", "-")
         (folder / f"{stem}.html").write_text(
-            render_template("delivery/packet.html", packet=packet), encoding="utf-8")
+            render_template("delivery/packet.html", packet=packet), encoding="utf-8"
+        )
         (folder / f"{stem}.csv").write_text(packet_csv(packet), encoding="utf-8")
         written.extend(d.id for d in packet.deliveries)
         click.echo(f"{packet.name}: {len(packet.deliveries)} letter(s)")

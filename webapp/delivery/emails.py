@@ -53,8 +53,12 @@ def letter_email(delivery: Delivery) -> EmailMessage:
     sender = campaign.sender_email or config["MAIL_FROM"]
     if not delivery.email:
         raise ValueError("delivery has no email address")
-    message = _base("letter", submission.subject,
-                    _address(delivery.recipient_name, delivery.email), delivery.idempotency_key)
+    message = _base(
+        "letter",
+        submission.subject,
+        _address(delivery.recipient_name, delivery.email),
+        delivery.idempotency_key,
+    )
     message["From"] = _address(f"{supporter_name} via {config['SITE_NAME']}", sender)
     message["Reply-To"] = _address(supporter_name, submission.supporter.email)
     context = {"delivery": delivery, "submission": submission, "campaign": campaign}
@@ -103,8 +107,9 @@ def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage
         html = render_template(f"email/{kind}.html", **context)
     to = _address(f"{submission.first_name} {submission.last_name}", submission.supporter.email)
     message = _base(kind, subject, to, key)
-    message["From"] = _address(campaign.sender_name or config["SITE_NAME"],
-                               campaign.sender_email or config["MAIL_FROM"])
+    message["From"] = _address(
+        campaign.sender_name or config["SITE_NAME"], campaign.sender_email or config["MAIL_FROM"]
+    )
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message

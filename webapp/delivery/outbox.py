@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from webapp.database import write_transaction
 from webapp.delivery.channels import initial_status
@@ -98,8 +98,12 @@ def _finish(session: Session, row: Delivery | Notification, worker: str) -> bool
 
 
 def record_success(
-    session: Session, row: Delivery | Notification, worker: str, now: datetime,
-    status: DeliveryStatus = DeliveryStatus.SENT, reference: str | None = None,
+    session: Session,
+    row: Delivery | Notification,
+    worker: str,
+    now: datetime,
+    status: DeliveryStatus = DeliveryStatus.SENT,
+    reference: str | None = None,
 ) -> None:
     with write_transaction(session):
         session.refresh(row)
@@ -115,8 +119,13 @@ def record_success(
 
 
 def record_failure(
-    session: Session, row: Delivery | Notification, worker: str, now: datetime, error: str,
-    policy: RetryPolicy, permanent: bool = False,
+    session: Session,
+    row: Delivery | Notification,
+    worker: str,
+    now: datetime,
+    error: str,
+    policy: RetryPolicy,
+    permanent: bool = False,
 ) -> DeliveryStatus:
     """Failed now: retry later with backoff, or dead once attempts run out (or it is hopeless)."""
     with write_transaction(session):
@@ -147,9 +156,13 @@ def retry_dead(session: Session, now: datetime, campaign_id: int | None = None) 
                     )
                 )
             result = session.execute(
-                query.values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now,
-                             last_error=None, updated_at=now)
-                .execution_options(synchronize_session=False)
+                query.values(
+                    status=DeliveryStatus.PENDING,
+                    attempts=0,
+                    next_attempt_at=now,
+                    last_error=None,
+                    updated_at=now,
+                ).execution_options(synchronize_session=False)
             )
             total += int(getattr(result, "rowcount", 0) or 0)
     return total
@@ -170,8 +183,11 @@ def confirm_submission(session: Session, submission: Submission, now: datetime) 
             if delivery.status is DeliveryStatus.PENDING and delivery.channel is not None:
                 delivery.status = initial_status(delivery.channel, confirmed=True)
                 delivery.updated_at = now
-        session.add(Notification(submission=submission, kind=NotificationKind.RECEIPT,
-                                 created_at=now, updated_at=now))
+        session.add(
+            Notification(
+                submission=submission, kind=NotificationKind.RECEIPT, created_at=now, updated_at=now
+            )
+        )
     return True
 
 
@@ -179,22 +195,30 @@ def expire_unconfirmed(session: Session, now: datetime, hours: int) -> int:
     """Letters never confirmed within `hours` are dropped from delivery (and counted as such)."""
     cutoff = now - timedelta(hours=hours)
     with write_transaction(session):
-        ids = list(session.scalars(
-            select(Submission.id).where(Submission.status == SubmissionStatus.UNCONFIRMED,
-                                        Submission.created_at < cutoff)
-        ))
+        ids = list(
+            session.scalars(
+                select(Submission.id).where(
+                    Submission.status == SubmissionStatus.UNCONFIRMED,
+                    Submission.created_at < cutoff,
+                )
+            )
+        )
         if not ids:
             return 0
         session.execute(
-            update(Submission).where(Submission.id.in_(ids))
+            update(Submission)
+            .where(Submission.id.in_(ids))
             .values(status=SubmissionStatus.EXPIRED)
             .execution_options(synchronize_session=False)
         )
-        session.execute(
-            update(Delivery).where(Delivery.submission_id.in_(ids))
-            .values(status=DeliveryStatus.CANCELLED, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        for model in (Delivery, Notification):
+            # The confirmation email too: its link could no longer confirm anything.
+            session.execute(
+                update(model)
+                .where(model.submission_id.in_(ids), model.status.in_(DUE_STATUSES))
+                .values(status=DeliveryStatus.CANCELLED, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
     return len(ids)
 
 
@@ -216,7 +240,20 @@ def mark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) 
 
 
 def load(session: Session, model: Outboxed, ids: Sequence[int]) -> list[Delivery | Notification]:
-    rows: list[Delivery | Notification] = list(
-        session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id))
+    """The claimed rows with what sending them reads, in a handful of queries."""
+    submission = selectinload(model.submission)
+    query = (
+        select(model)
+        .where(model.id.in_(ids))
+        .order_by(model.id)
+        .options(
+            submission.selectinload(Submission.campaign),
+            submission.selectinload(Submission.supporter),
+            submission.selectinload(Submission.statement),
+            submission.selectinload(Submission.deliveries),
+        )
     )
+    if model is Delivery:
+        query = query.options(selectinload(Delivery.body))
+    rows: list[Delivery | Notification] = list(session.scalars(query))
     return rows

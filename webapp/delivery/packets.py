@@ -15,8 +15,16 @@ from webapp.database import write_transaction
 from webapp.models import Delivery, DeliveryStatus, Submission
 
 CSV_COLUMNS = (
-    "office", "office_address", "delivery_id", "date", "first_name", "last_name", "city",
-    "state", "zip", "letter",
+    "office",
+    "office_address",
+    "delivery_id",
+    "date",
+    "first_name",
+    "last_name",
+    "city",
+    "state",
+    "zip",
+    "letter",
 )
 
 
@@ -49,9 +57,15 @@ def packets(session: Session, campaign_id: int | None = None) -> list[Packet]:
     by_key: dict[str, list[Delivery]] = defaultdict(list)
     for delivery in session.scalars(query):
         by_key[delivery.recipient_key].append(delivery)
-        grouped.setdefault(delivery.recipient_key, Packet(
-            delivery.recipient_key, delivery.recipient_name, delivery.recipient_office,
-            delivery.recipient_address))
+        grouped.setdefault(
+            delivery.recipient_key,
+            Packet(
+                delivery.recipient_key,
+                delivery.recipient_name,
+                delivery.recipient_office,
+                delivery.recipient_address,
+            ),
+        )
     for key, packet in grouped.items():
         packet.deliveries = by_key[key]
     return list(grouped.values())
@@ -63,9 +77,18 @@ def packet_csv(packet: Packet) -> str:
     writer.writerow(CSV_COLUMNS)
     for d in packet.deliveries:
         s = d.submission
-        row = [packet.name, packet.address or "", d.idempotency_key,
-               s.created_at.date().isoformat(), s.first_name, s.last_name, s.city, s.state,
-               s.zip_code, d.final_text]
+        row = [
+            packet.name,
+            packet.address or "",
+            d.idempotency_key,
+            s.created_at.date().isoformat(),
+            s.first_name,
+            s.last_name,
+            s.city,
+            s.state,
+            s.zip_code,
+            d.final_text,
+        ]
         writer.writerow([neutralise_cell(str(cell)) for cell in row])
     return out.getvalue()
 

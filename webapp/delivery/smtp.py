@@ -33,8 +33,9 @@ def parse_smtp_url(url: str, timeout: float = 20.0) -> SmtpSettings:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in {"smtp", "smtp+starttls", "smtps"} or not parts.hostname:
-        raise ValueError("SMTP_URL must look like smtp://user:pass@host:587?starttls=true "
-                         "or smtps://host:465")
+        raise ValueError(
+            "SMTP_URL must look like smtp://user:pass@host:587?starttls=true or smtps://host:465"
+        )
     query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
     if scheme == "smtps":
         security, default_port = "tls", 465
@@ -64,8 +65,9 @@ class Mailer:
         try:
             smtp: smtplib.SMTP
             if s.security == "tls":
-                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout,
-                                        context=ssl.create_default_context())
+                smtp = smtplib.SMTP_SSL(
+                    s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
+                )
             else:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
                 if s.security == "starttls":
@@ -83,12 +85,17 @@ class Mailer:
             refused = self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
-            raise SendError(f"recipient refused: {exc.recipients}",
-                            permanent=all(500 <= c < 600 for c in codes)) from exc
+            raise SendError(
+                f"recipient refused: {exc.recipients}", permanent=all(500 <= c < 600 for c in codes)
+            ) from exc
         except smtplib.SMTPResponseException as exc:
             self.close()
-            raise SendError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}",
-                            permanent=500 <= exc.smtp_code < 600) from exc
+            raise SendError(
+                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=500 <= exc.smtp_code < 600
+            ) from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            # e.g. a non-ASCII address to a server without SMTPUTF8: retrying cannot help.
+            raise SendError(f"SMTP server cannot take this message: {exc}", permanent=True) from exc
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise SendError(f"SMTP failure: {exc}") from exc
@@ -106,6 +113,10 @@ class Mailer:
     def __enter__(self) -> Mailer:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()

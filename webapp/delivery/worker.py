@@ -57,23 +57,30 @@ class BatchReport:
 class Worker:
     """Drains the outbox. One per process; several may run on PostgreSQL, one on SQLite."""
 
-    def __init__(self, app: Flask, worker_id: str | None = None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, app: Flask, worker_id: str | None = None, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self.app = app
         self.worker_id = worker_id or default_worker_id()
         self.clock = clock
         config = app.config
         self.policy = policy_from_config(config)
         self.batch_size = int(config["OUTBOX_BATCH_SIZE"])
-        self.smtp = parse_smtp_url(config["SMTP_URL"], config["SMTP_TIMEOUT_SECONDS"]) \
-            if config["SMTP_URL"] else None
+        self.smtp = (
+            parse_smtp_url(config["SMTP_URL"], config["SMTP_TIMEOUT_SECONDS"])
+            if config["SMTP_URL"]
+            else None
+        )
         cwc = cwc_settings_from_config(config)
         self.cwc = CwcClient(cwc) if cwc else None
-        self.channels = {c for c, ready in ((Channel.EMAIL, self.smtp), (Channel.CWC, self.cwc))
-                         if ready}
+        self.channels = {
+            c for c, ready in ((Channel.EMAIL, self.smtp), (Channel.CWC, self.cwc)) if ready
+        }
         if self.smtp is None:
-            log.warning("SMTP_URL is not set: emailed letters and supporter emails wait in the "
-                        "outbox until it is")
+            log.warning(
+                "SMTP_URL is not set: emailed letters and supporter emails wait in the "
+                "outbox until it is"
+            )
 
     def run_batch(self) -> BatchReport:
         """Claim and send one batch of deliveries, then one of supporter emails."""
@@ -82,19 +89,33 @@ class Worker:
             session = db.session()
             try:
                 if self.channels:
-                    ids = claim(session, Delivery, self.worker_id, self.clock(), self.batch_size,
-                                self.policy, self.channels)
+                    ids = claim(
+                        session,
+                        Delivery,
+                        self.worker_id,
+                        self.clock(),
+                        self.batch_size,
+                        self.policy,
+                        self.channels,
+                    )
                     self._send_all(session, load(session, Delivery, ids), report)
                 if self.smtp is not None:
-                    ids = claim(session, Notification, self.worker_id, self.clock(),
-                                self.batch_size, self.policy)
+                    ids = claim(
+                        session,
+                        Notification,
+                        self.worker_id,
+                        self.clock(),
+                        self.batch_size,
+                        self.policy,
+                    )
                     self._send_all(session, load(session, Notification, ids), report)
             finally:
                 db.session.remove()
         return report
 
-    def _send_all(self, session: Session, rows: list[Delivery | Notification],
-                  report: BatchReport) -> None:
+    def _send_all(
+        self, session: Session, rows: list[Delivery | Notification], report: BatchReport
+    ) -> None:
         report.claimed += len(rows)
         if not rows:
             return
@@ -106,15 +127,30 @@ class Worker:
             if mailer is not None:
                 mailer.close()
 
-    def _send_one(self, session: Session, row: Delivery | Notification, mailer: Mailer | None,
-                  report: BatchReport) -> None:
+    def _send_one(
+        self,
+        session: Session,
+        row: Delivery | Notification,
+        mailer: Mailer | None,
+        report: BatchReport,
+    ) -> None:
         # Each outcome is committed before the next send: a crash can repeat at most the one
         # message in flight, and that one carries the same Message-ID / DeliveryId again.
         try:
             status, reference = self._deliver(row, mailer)
-        except SendError as exc:
-            outcome = record_failure(session, row, self.worker_id, self.clock(), str(exc),
-                                     self.policy, permanent=exc.permanent)
+        except Exception as exc:  # one bad row must not stop the outbox
+            if not isinstance(exc, SendError):
+                log.exception("%s %s could not be prepared", type(row).__name__, row.id)
+                exc = SendError(f"{type(exc).__name__}: {exc}", permanent=True)
+            outcome = record_failure(
+                session,
+                row,
+                self.worker_id,
+                self.clock(),
+                str(exc),
+                self.policy,
+                permanent=exc.permanent,
+            )
             report.dead += outcome is DeliveryStatus.DEAD
             report.failed += outcome is DeliveryStatus.FAILED
             report.errors.append(str(exc))
@@ -123,8 +159,9 @@ class Worker:
         record_success(session, row, self.worker_id, self.clock(), status, reference)
         report.sent += 1
 
-    def _deliver(self, row: Delivery | Notification,
-                 mailer: Mailer | None) -> tuple[DeliveryStatus, str | None]:
+    def _deliver(
+        self, row: Delivery | Notification, mailer: Mailer | None
+    ) -> tuple[DeliveryStatus, str | None]:
         if isinstance(row, Notification):
             if mailer is None:
                 raise SendError("SMTP is not configured")
@@ -144,8 +181,7 @@ class Worker:
             result = self.cwc.send(xml)
             if result.accepted:
                 return DeliveryStatus.ACCEPTED, result.detail or None
-            raise SendError(f"CWC refused the message: {result.detail}",
-                            permanent=result.permanent)
+            raise SendError(f"CWC refused the message: {result.detail}", permanent=result.permanent)
         raise SendError(f"no sender for channel {row.channel}", permanent=True)
 
     def expire(self) -> int:
@@ -160,12 +196,18 @@ class Worker:
         """Loop until stopped; with `once`, until nothing is due."""
         total = BatchReport()
         poll = float(self.app.config["OUTBOX_POLL_SECONDS"])
-        last_expiry = 0.0
+        last_expiry = float("-inf")
         while stop is None or not stop.is_set():
-            if time.monotonic() - last_expiry > 60:
-                self.expire()
-                last_expiry = time.monotonic()
-            report = self.run_batch()
+            try:
+                if time.monotonic() - last_expiry > 60:
+                    self.expire()
+                    last_expiry = time.monotonic()
+                report = self.run_batch()
+            except Exception:  # e.g. the database is down: wait, retry
+                log.exception("outbox round failed; retrying after %.0f s", poll)
+                report = BatchReport()
+                if once:
+                    raise
             for name in ("claimed", "sent", "failed", "dead"):
                 setattr(total, name, getattr(total, name) + getattr(report, name))
             if report.claimed == 0:

@@ -59,8 +59,16 @@ def _check_email(form: FlaskForm, field: EmailField) -> None:
     if not field.data:
         return
     try:
-        result = validate_email(field.data, check_deliverability=False)
+        # Offices must be able to reply: addresses needing SMTPUTF8 often cannot receive.
+        result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
+        if any(ord(ch) > 127 for ch in field.data.partition("@")[0]):
+            raise ValidationError(
+                _l(
+                    "Use an email address whose part before the @ has only Latin letters, digits "
+                    "and . _ - +, so offices can reply to it."
+                )
+            ) from exc
         raise ValidationError(_l("Enter a valid email address, like name@example.com.")) from exc
     field.data = result.normalized
 

@@ -75,8 +75,12 @@ def delivery_status_label(delivery: Delivery) -> str:
     if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED) and delivery.sent_at:
         return f"{label} ({format_datetime(delivery.sent_at, 'medium')})"
     if delivery.status is DeliveryStatus.FAILED and delivery.next_attempt_at:
-        return str(_l("Not sent yet: trying again at %(when)s",
-                      when=format_datetime(delivery.next_attempt_at, "short")))
+        return str(
+            _l(
+                "Not sent yet: trying again at %(when)s",
+                when=format_datetime(delivery.next_attempt_at, "short"),
+            )
+        )
     return label
 
 

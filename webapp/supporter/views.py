@@ -183,8 +183,13 @@ def csrf_failed(error: CSRFError) -> tuple[str, int] | BaseResponse:
     if not campaign.is_open(utcnow()):
         flash(_("This campaign is not accepting letters."), "error")
         return redirect(url_for(".campaign", slug=slug))
-    flash(_("For your security the form had expired. Your letter is still here: please "
-            "check it and press the button again."), "error")
+    flash(
+        _(
+            "For your security the form had expired. Your letter is still here: please "
+            "check it and press the button again."
+        ),
+        "error",
+    )
     return _render_form(campaign, _form_for(campaign), 400)
 
 
@@ -196,8 +201,13 @@ def delivery_done(token: str, delivery_id: int) -> BaseResponse:
     if delivery is None:
         abort(404)
     if mark_done_by_supporter(db.session(), delivery, utcnow()):
-        flash(_("Thank you: we recorded that you sent your letter to %(name)s.",
-                name=delivery.recipient_name), "info")
+        flash(
+            _(
+                "Thank you: we recorded that you sent your letter to %(name)s.",
+                name=delivery.recipient_name,
+            ),
+            "info",
+        )
     return redirect(url_for(".receipt", token=token) + f"#delivery-{delivery_id}", code=303)
 
 
@@ -207,8 +217,16 @@ def confirm(token: str) -> BaseResponse:
     hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
     receipt_token = read_confirmation_token(token, hours * 3600)
     if receipt_token is None:
-        return Response(render_error(400, _("This confirmation link is not valid or has expired. "
-                                            "Please write your letter again."))[0], 400)
+        return Response(
+            render_error(
+                400,
+                _(
+                    "This confirmation link is not valid or has expired. "
+                    "Please write your letter again."
+                ),
+            )[0],
+            400,
+        )
     submission = _submission_or_404(receipt_token)
     if confirm_submission(db.session(), submission, utcnow()):
         current_app.extensions["letter_counts"].forget(submission.campaign_id)

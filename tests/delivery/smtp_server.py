@@ -1,0 +1,169 @@
+"""A real SMTP server (aiosmtpd) on a loopback port that records every message it accepts.
+
+The sink can be stopped and started again on the same port (an outage), refuse chosen
+recipients with a 5xx or 4xx reply, and wait a little before acknowledging each message so a
+test can kill a client while a message is in flight. It needs no change to pytest-socket: with
+`--allow-hosts` the plugin only guards `connect()` (to loopback, allowed), and asyncio's
+self-pipe comes from `socket.socketpair()`, which never calls `connect()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import logging
+import threading
+import time
+from collections import Counter
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from functools import cached_property
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from tests.pg import free_port
+
+HOST = "127.0.0.1"
+# aiosmtpd logs every command at INFO; thousands of messages would flood pytest's log capture.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+class Received:
+    """One accepted message: the envelope as the server saw it, parsed on first use."""
+
+    def __init__(self, mail_from: str, rcpt_tos: list[str], content: bytes) -> None:
+        self.mail_from = mail_from
+        self.rcpt_tos = tuple(rcpt_tos)
+        self.content = content
+
+    @cached_property
+    def message(self) -> EmailMessage:
+        parsed = email.message_from_bytes(self.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+    @cached_property
+    def message_id(self) -> str:
+        return str(BytesHeaderParser().parsebytes(self.content)["Message-ID"]).strip()
+
+    def part(self, subtype: str) -> str:
+        """The text/<subtype> part, decoded, with the wire's CRLF line ends read as LF."""
+        part = self.message.get_body(preferencelist=(subtype,))
+        assert part is not None, f"no text/{subtype} part"
+        return str(part.get_content()).replace("\r\n", "\n")
+
+    def text(self) -> str:
+        return self.part("plain")
+
+    def html(self) -> str:
+        return self.part("html")
+
+
+class _Handler:
+    def __init__(self, sink: SmtpSink) -> None:
+        self.sink = sink
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        code = self.sink.refusals.get(address.casefold())
+        if code is not None:
+            return f"{code} {'5.1.1 mailbox unavailable' if code >= 500 else '4.2.1 try later'}"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        # Stored before the (optional) pause: a client killed while waiting for the reply has
+        # delivered a message it never saw acknowledged, exactly the "in flight" case.
+        self.sink._store(Received(envelope.mail_from, envelope.rcpt_tos, envelope.content))
+        if self.sink.delay:
+            await asyncio.sleep(self.sink.delay)
+        return "250 2.0.0 Message accepted for delivery"
+
+
+class SmtpSink:
+    """aiosmtpd on 127.0.0.1:<port>; `with SmtpSink() as sink:` or start()/stop()."""
+
+    def __init__(self, port: int | None = None, delay: float = 0.0) -> None:
+        self.port = port or free_port()
+        self.delay = delay
+        self.refusals: dict[str, int] = {}
+        self._received: list[Received] = []
+        self._lock = threading.Lock()
+        self._controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{HOST}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
+
+    def start(self) -> SmtpSink:
+        """Listen on the sink's port (the same one after a stop, so clients need no change)."""
+        if self._controller is None:
+            controller = Controller(_Handler(self), hostname=HOST, port=self.port)
+            controller.start()
+            self._controller = controller
+        return self
+
+    def stop(self) -> None:
+        """Close the port: clients now get 'connection refused', as with a server that is down."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def __enter__(self) -> SmtpSink:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def refuse(self, address: str, code: int = 550) -> None:
+        """Answer RCPT TO for `address` with `code` (550 permanent, 451 temporary)."""
+        self.refusals[address.casefold()] = code
+
+    def accept(self, address: str) -> None:
+        self.refusals.pop(address.casefold(), None)
+
+    def _store(self, received: Received) -> None:
+        with self._lock:
+            self._received.append(received)
+
+    @property
+    def messages(self) -> list[Received]:
+        with self._lock:
+            return list(self._received)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._received)
+
+    def to(self, address: str) -> list[Received]:
+        """Messages whose envelope included `address`."""
+        wanted = address.casefold()
+        return [m for m in self.messages if wanted in (r.casefold() for r in m.rcpt_tos)]
+
+    def message_ids(self) -> Counter[str]:
+        """How many times each Message-ID arrived."""
+        return Counter(m.message_id for m in self.messages)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._received.clear()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> bool:
+        """Whether at least `count` messages arrived within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.count() >= count:
+                return True
+            time.sleep(0.005)
+        return self.count() >= count

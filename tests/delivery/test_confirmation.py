@@ -1,0 +1,232 @@
+"""Double opt-in: letters wait for the emailed link, then go; unconfirmed ones expire unsent."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from itsdangerous.timed import TimestampSigner
+from sqlalchemy import select
+
+from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
+from tests.delivery.smtp_server import SmtpSink
+from tests.delivery.workers import Clock
+from tests.supporter.helpers import post_letter
+from webapp.database import db, utcnow
+from webapp.delivery.worker import Worker
+from webapp.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    Submission,
+    SubmissionStatus,
+)
+from webapp.services.submissions import count_letters
+
+PUBLIC_URL = "https://letters.example.org"
+EXPIRY_HOURS = 2
+LINK_RE = re.compile(re.escape(PUBLIC_URL) + r"(/confirm/[A-Za-z0-9_.\-]+)")
+REFUSED = "This confirmation link is not valid or has expired. Please write your letter again."
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], smtp: SmtpSink) -> dict[str, Any]:
+    return {
+        **app_config,
+        "SMTP_URL": smtp.url,
+        "PUBLIC_BASE_URL": PUBLIC_URL,
+        "CONFIRMATION_EXPIRY_HOURS": EXPIRY_HOURS,
+    }
+
+
+@pytest.fixture
+def slug(app: Flask, tmp_path: Path) -> str:
+    targets = [
+        office("Water Board", email=OFFICE_EMAIL),
+        office("City Council", contact_url="https://council.example.org/contact"),
+        office("Archive Office", address="1 Records Lane"),
+    ]
+    return write_delivery_campaign(app, tmp_path, "confirm", targets, require_confirmation=True)
+
+
+def _write(client: FlaskClient, slug: str, email: str) -> str:
+    response = post_letter(client, slug, email=email)
+    assert response.status_code == 303
+    return str(response.headers["Location"])
+
+
+def _confirmation_link(smtp: SmtpSink, email: str) -> str:
+    """The confirmation path in the email sent to `email` (and the same link in its HTML part)."""
+    (received,) = smtp.to(email)
+    assert received.message["Subject"] == "Please confirm your letter: Safe water for every school"
+    match = LINK_RE.search(received.text())
+    assert match, received.text()
+    assert f'href="{PUBLIC_URL}{match[1]}"' in received.html()
+    return match[1]
+
+
+def _state(app: Flask, email: str) -> tuple[Submission, dict[Channel | None, DeliveryStatus]]:
+    with app.app_context():
+        submission = db.session.scalars(
+            select(Submission).where(Submission.supporter.has(email=email))
+        ).one()
+        statuses = {d.channel: d.status for d in submission.deliveries}
+        db.session.expunge_all()
+        return submission, statuses
+
+
+def _notifications(app: Flask) -> list[tuple[NotificationKind, DeliveryStatus]]:
+    with app.app_context():
+        rows = db.session.scalars(select(Notification).order_by(Notification.id))
+        return [(n.kind, n.status) for n in rows]
+
+
+def _count_text(client: FlaskClient, slug: str) -> str:
+    match = re.search(
+        r"\d+ (?:person has|people have) written so far", client.get(f"/campaigns/{slug}").text
+    )
+    assert match
+    return match[0]
+
+
+def test_letter_waits_unconfirmed_and_only_the_confirmation_email_leaves(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    receipt = _write(client, slug, "rasha@example.org")
+    submission, statuses = _state(app, "rasha@example.org")
+    assert submission.status is SubmissionStatus.UNCONFIRMED and not submission.email_verified
+    assert statuses == {
+        Channel.EMAIL: DeliveryStatus.PENDING,
+        Channel.FORM: DeliveryStatus.PENDING,
+        Channel.PACKET: DeliveryStatus.PENDING,
+    }
+    assert Worker(app).run(once=True).sent == 1
+    assert [r.rcpt_tos for r in smtp.messages] == [("rasha@example.org",)]
+    _confirmation_link(smtp, "rasha@example.org")
+    assert _state(app, "rasha@example.org")[1] == statuses
+    assert _notifications(app) == [(NotificationKind.CONFIRMATION, DeliveryStatus.SENT)]
+    page = client.get(receipt).text
+    assert "Please confirm your letter: we sent a link to rasha@example.org." in page
+    assert page.count("Waiting for you to confirm by email") == 3
+    assert _count_text(client, slug) == "0 people have written so far"
+
+
+def test_the_emailed_link_confirms_and_releases_each_delivery(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    receipt = _write(client, slug, "rasha@example.org")
+    _write(client, slug, "omar@example.org")  # never confirmed: not counted, not sent
+    Worker(app).run_batch()
+    link = _confirmation_link(smtp, "rasha@example.org")
+    response = client.get(link)
+    assert response.status_code == 303 and response.headers["Location"] == receipt
+    assert "Thank you: your letter is confirmed and on its way." in client.get(receipt).text
+    submission, statuses = _state(app, "rasha@example.org")
+    assert submission.status is SubmissionStatus.CONFIRMED and submission.email_verified
+    assert submission.confirmed_at is not None
+    assert statuses == {
+        Channel.EMAIL: DeliveryStatus.PENDING,
+        Channel.FORM: DeliveryStatus.NEEDS_ACTION,
+        Channel.PACKET: DeliveryStatus.PACKET,
+    }
+    assert _state(app, "omar@example.org")[0].status is SubmissionStatus.UNCONFIRMED
+    with app.app_context():
+        assert count_letters(db.session(), submission.campaign_id) == 1
+    assert _count_text(client, slug) == "1 person has written so far"
+    smtp.clear()
+    assert Worker(app).run(once=True).sent == 2
+    assert len(smtp.to(OFFICE_EMAIL)) == 1 and smtp.count() == 2
+    receipt_email = smtp.to("rasha@example.org")[0]
+    assert receipt_email.message["Subject"] == "Your letter: Safe water for every school"
+    assert f"{PUBLIC_URL}{receipt}" in receipt_email.text()
+    assert _state(app, "rasha@example.org")[1][Channel.EMAIL] is DeliveryStatus.SENT
+    # A second click changes nothing and queues no second receipt.
+    assert client.get(link).status_code == 303
+    assert Worker(app).run(once=True).claimed == 0
+    kinds = [kind for kind, _status in _notifications(app)]
+    assert kinds.count(NotificationKind.RECEIPT) == 1
+
+
+def test_tampered_or_foreign_links_are_refused_with_a_clear_page(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    _write(client, slug, "rasha@example.org")
+    Worker(app).run_batch()
+    link = _confirmation_link(smtp, "rasha@example.org")
+    submission, _statuses = _state(app, "rasha@example.org")
+    forged = URLSafeTimedSerializer("another-key", salt="confirm-letter").dumps(
+        submission.receipt_token
+    )
+    tampered = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
+    for bad in (tampered, f"/confirm/{forged}", "/confirm/nonsense"):
+        response = client.get(bad)
+        assert response.status_code == 400, bad
+        assert REFUSED in response.text
+    assert _state(app, "rasha@example.org")[0].status is SubmissionStatus.UNCONFIRMED
+
+
+def test_a_link_older_than_the_expiry_window_is_refused(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(client, slug, "rasha@example.org")
+    Worker(app).run_batch()
+    link = _confirmation_link(smtp, "rasha@example.org")
+    later = int(time.time()) + EXPIRY_HOURS * 3600 + 60
+    with monkeypatch.context() as patch:
+        patch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
+        response = client.get(link)
+    assert response.status_code == 400 and REFUSED in response.text
+    assert _state(app, "rasha@example.org")[0].status is SubmissionStatus.UNCONFIRMED
+    assert client.get(link).status_code == 303  # the same link, in time, still works
+    assert _state(app, "rasha@example.org")[0].status is SubmissionStatus.CONFIRMED
+
+
+def test_unconfirmed_letters_expire_after_the_window_and_nothing_is_sent(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    receipt = _write(client, slug, "rasha@example.org")
+    _write(client, slug, "omar@example.org")
+    Worker(app).run_batch()
+    assert client.get(_confirmation_link(smtp, "omar@example.org")).status_code == 303
+    rasha_link = _confirmation_link(smtp, "rasha@example.org")
+    assert _count_text(client, slug) == "1 person has written so far"
+    soon = Worker(app, clock=Clock(utcnow() + timedelta(hours=EXPIRY_HOURS, minutes=-5)))
+    assert soon.expire() == 0
+    smtp.clear()
+    later = Worker(app, clock=Clock(utcnow() + timedelta(hours=EXPIRY_HOURS, minutes=5)))
+    later.run(once=True)  # the worker expires old letters before each round
+    submission, statuses = _state(app, "rasha@example.org")
+    assert submission.status is SubmissionStatus.EXPIRED and not submission.email_verified
+    assert set(statuses.values()) == {DeliveryStatus.CANCELLED}
+    assert _state(app, "omar@example.org")[0].status is SubmissionStatus.CONFIRMED
+    assert not smtp.to("rasha@example.org")
+    assert [m.rcpt_tos for m in smtp.to(OFFICE_EMAIL)] == [(OFFICE_EMAIL,)]  # Omar's only
+    assert _count_text(client, slug) == "1 person has written so far"
+    page = client.get(receipt).text
+    assert "This letter was never confirmed, so it was not sent." in page
+    assert page.count("Not sent: the letter was never confirmed") == 3
+    # Her link, still within its signature's age, cannot bring the expired letter back.
+    response = client.get(rasha_link, follow_redirects=True)
+    assert "This letter was never confirmed in time, so it was not sent." in response.text
+    assert _state(app, "rasha@example.org")[0].status is SubmissionStatus.EXPIRED
+    before = smtp.count()
+    assert later.run(once=True).sent == 0 and smtp.count() == before == 2
+    with app.app_context():
+        sent = db.session.scalars(select(Delivery).where(Delivery.status == DeliveryStatus.SENT))
+        assert [d.submission.supporter.email for d in sent] == ["omar@example.org"]

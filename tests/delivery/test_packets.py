@@ -1,0 +1,149 @@
+"""Office packets: letters for offices with no channel, per office as HTML and a safe CSV."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
+from tests.supporter.helpers import post_letter
+from webapp.database import db
+from webapp.delivery.packets import CSV_COLUMNS
+from webapp.models import Channel, Delivery, DeliveryStatus, Submission
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def slug(app: Flask, tmp_path: Path) -> str:
+    targets = [
+        office("Archive Office", office="Records", address="1 Records Lane, Springfield"),
+        office("Mayor", address="City Hall"),
+        office("Water Board", email=OFFICE_EMAIL),
+    ]
+    return write_delivery_campaign(app, tmp_path, "packets", targets)
+
+
+def _write_letters(app: Flask, client: FlaskClient, slug: str) -> None:
+    for n, email in enumerate(("rasha@example.org", "omar@example.org", "lina@example.org")):
+        response = post_letter(client, slug, email=email, personal_message=f"{SCRIPT} {n}")
+        assert response.status_code == 303
+
+
+def _packet_rows(app: Flask) -> dict[str, list[Delivery]]:
+    with app.app_context():
+        rows = db.session.scalars(select(Delivery).where(Delivery.channel == Channel.PACKET))
+        grouped: dict[str, list[Delivery]] = {}
+        for delivery in rows:
+            grouped.setdefault(delivery.recipient_key, []).append(delivery)
+        db.session.expunge_all()
+        return grouped
+
+
+def _packets(app: Flask, out: Path, *extra: str) -> str:
+    result = app.test_cli_runner().invoke(args=["outbox", "packets", "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_letters_without_a_channel_are_grouped_per_office_as_html_and_csv(
+    app: Flask, client: FlaskClient, slug: str, tmp_path: Path
+) -> None:
+    _write_letters(app, client, slug)
+    grouped = _packet_rows(app)
+    assert len(grouped) == 2
+    assert {d.status for rows in grouped.values() for d in rows} == {DeliveryStatus.PACKET}
+    out = tmp_path / "packets"
+    output = _packets(app, out)
+    assert "Archive Office: 3 letter(s)" in output and "Mayor: 3 letter(s)" in output
+    stems = {key.replace(":", "-") for key in grouped}
+    assert {p.name for p in out.iterdir()} == {
+        f"{s}.{ext}" for s in stems for ext in ("html", "csv")
+    }
+    with app.app_context():
+        for key, rows in grouped.items():
+            stem = key.replace(":", "-")
+            page = (out / f"{stem}.html").read_text(encoding="utf-8")
+            table = _read_csv(out / f"{stem}.csv")
+            assert tuple(table[0]) == CSV_COLUMNS and len(table) == 1 + len(rows)
+            for delivery, line in zip(rows, table[1:], strict=True):
+                fresh = db.session.get(Delivery, delivery.id)
+                assert fresh is not None
+                record = dict(zip(CSV_COLUMNS, line, strict=True))
+                assert record["delivery_id"] == fresh.idempotency_key
+                assert record["office"] == fresh.recipient_name
+                assert record["letter"] == fresh.final_text
+                assert (record["first_name"], record["city"]) == ("Rasha", "Dearborn")
+                assert fresh.recipient_name in page and SCRIPT not in page
+                assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    archive = next(p for p in out.glob("*.html") if "Archive Office" in p.read_text())
+    assert "Records" in archive.read_text() and "1 Records Lane, Springfield" in archive.read_text()
+    assert not list(out.glob("*water*"))
+    assert {d.status for rows in _packet_rows(app).values() for d in rows} == {
+        DeliveryStatus.PACKET
+    }
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(
+    app: Flask, client: FlaskClient, slug: str, tmp_path: Path
+) -> None:
+    response = post_letter(client, slug, email="rasha@example.org")
+    assert response.status_code == 303
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        submission.first_name = '=HYPERLINK("https://evil.example","x")'
+        submission.last_name = "+SUM(A1:A9)"
+        submission.city = "-2+3"
+        submission.state = "@A"
+        submission.zip_code = "\t48126"
+        for delivery in submission.deliveries:
+            delivery.salutation = "@Dear office,"
+            delivery.recipient_address = "\r1 Records Lane"
+            delivery.recipient_name = "Board=Plain"  # '=' inside a cell is harmless
+        db.session.commit()
+    out = tmp_path / "packets"
+    _packets(app, out)
+    tables = [_read_csv(path) for path in sorted(out.glob("*.csv"))]
+    assert len(tables) == 2
+    for table in tables:
+        record = dict(zip(CSV_COLUMNS, table[1], strict=True))
+        assert record["first_name"] == '\'=HYPERLINK("https://evil.example","x")'
+        assert record["last_name"] == "'+SUM(A1:A9)"
+        assert record["city"] == "'-2+3"
+        assert record["state"] == "'@A"
+        assert record["zip"] == "'\t48126"
+        assert record["office_address"] == "'\r1 Records Lane"
+        assert record["letter"].startswith("'@Dear office,\n\n")
+        assert record["office"] == "Board=Plain"
+        for cell in (c for row in table for c in row):
+            assert not cell.startswith(FORMULA_STARTS), cell
+
+
+def test_mark_sent_records_the_written_letters_as_delivered_by_hand(
+    app: Flask, client: FlaskClient, slug: str, tmp_path: Path
+) -> None:
+    _write_letters(app, client, slug)
+    output = _packets(app, tmp_path / "first", "--mark-sent")
+    assert "marked 6 as delivered" in output
+    with app.app_context():
+        rows = list(db.session.scalars(select(Delivery)))
+        by_channel = {(d.channel, d.status) for d in rows}
+        assert by_channel == {
+            (Channel.PACKET, DeliveryStatus.SENT),
+            (Channel.EMAIL, DeliveryStatus.PENDING),
+        }
+        assert all(d.sent_at is not None for d in rows if d.channel is Channel.PACKET)
+    second = tmp_path / "second"
+    assert "letter(s)" not in _packets(app, second, "--mark-sent")
+    assert not list(second.iterdir())
