@@ -109,3 +109,9 @@ def test_cli_import_twice_creates_then_updates(app: Flask) -> None:
     assert "syria-five-steps: updated" in second.output
     listed = runner.invoke(args=["campaigns", "list"])
     assert "syria-five-steps\tlive\t0 letter(s)" in listed.output
+
+
+def test_default_campaign_files_its_letters_under_international_affairs(app: Flask) -> None:
+    with app.app_context():
+        import_campaign_path(db.session(), DEFAULT_CAMPAIGN_FILE)
+        assert _campaign("syria-five-steps").topics == ["International Affairs"]

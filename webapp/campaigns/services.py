@@ -72,6 +72,7 @@ def import_campaign(session: Session, spec: CampaignFile) -> ImportResult:
             "consent_text",
             "media_contact",
             "language",
+            "topics",
         ):
             setattr(campaign, name, getattr(spec, name))
         campaign.allowed_origins = list(spec.allowed_origins)

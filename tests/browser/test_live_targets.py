@@ -1,0 +1,50 @@
+"""With JavaScript the recipients appear as the ZIP is typed; unticking one carries to the send."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from tests.browser.conftest import ConsoleLog
+from tests.civic.data import load_civic_data, single_district_zip
+from tests.conftest import LiveServer
+from webapp.database import db
+from webapp.models import Delivery
+
+pytestmark = pytest.mark.browser
+
+
+def test_recipients_appear_as_the_zip_is_typed_and_choices_are_kept(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, console: ConsoleLog
+) -> None:
+    load_civic_data(app)
+    zip_code = single_district_zip("MI", 12)
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
+    page.get_by_label("First name", exact=True).fill("Omar")
+    page.get_by_label("Last name", exact=True).fill("Saleh")
+    page.get_by_label("Email", exact=True).fill("omar@example.org")
+    page.get_by_label("City", exact=True).fill("Dearborn")
+    page.get_by_label("State", exact=True).select_option("MI")
+    live = page.locator("#targets-live")
+    expect(live).to_be_hidden()
+    page.get_by_label("ZIP code", exact=True).press_sequentially(zip_code, delay=30)
+    expect(live).to_be_visible()
+    expect(live).to_contain_text("The President of the United States")
+    boxes = live.locator('input[name="recipients"]')
+    expect(boxes).to_have_count(3)  # two senators and the representative, all optional
+    expect(live).to_contain_text("Representative")
+    first_senator = boxes.first
+    kept_out = first_senator.get_attribute("value")
+    first_senator.uncheck()
+    page.get_by_role("button", name="Preview my letter").click()
+    expect(page.get_by_role("heading", name="Check your letter")).to_be_visible()
+    expect(page.locator(f'input[name="recipients"][value="{kept_out}"]')).not_to_be_checked()
+    page.get_by_role("button", name="Send my letter").click()
+    expect(page.get_by_role("heading", name="Thank you, Omar")).to_be_visible()
+    with app.app_context():
+        keys = set(db.session.scalars(select(Delivery.recipient_key)))
+    assert kept_out not in keys
+    assert len(keys) == 3 and any(k.startswith("target:") for k in keys)
+    assert console.errors() == []

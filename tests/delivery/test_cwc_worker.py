@@ -1,0 +1,109 @@
+"""House letters through CWC end to end: form, worker, a loopback CWC stub, honest status."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.civic.data import load_civic_data, single_district_zip
+from tests.stubs import StubServer
+from tests.supporter.helpers import post_letter
+from webapp.database import db
+from webapp.delivery.cwc import validate_message
+from webapp.delivery.worker import Worker
+from webapp.models import Channel, Delivery, DeliveryStatus
+
+MESSAGE = "/v2/message"
+
+
+@pytest.fixture
+def cwc_stub() -> Iterator[StubServer]:
+    with StubServer() as stub:
+        yield stub
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], cwc_stub: StubServer) -> dict[str, Any]:
+    return {
+        **app_config,
+        "CWC_API_KEY": "secret-test-key",
+        "CWC_URL": cwc_stub.url,
+        "CWC_DELIVERY_AGENT": "Civic Letters Test",
+        "CWC_ACK_EMAIL": "ack@example.org",
+        "CWC_CONTACT_NAME": "Ops Desk",
+        "CWC_CONTACT_EMAIL": "ops@example.org",
+        "CWC_CONTACT_PHONE": "202-555-0100",
+    }
+
+
+def _house_delivery(app: Flask, client: FlaskClient, slug: str) -> Delivery:
+    load_civic_data(app)
+    zip_code = single_district_zip("MI", 12)
+    response = post_letter(client, slug, zip_code=zip_code, street="100 Main St")
+    assert response.status_code == 303
+    with app.app_context():
+        house = db.session.scalars(
+            select(Delivery).where(Delivery.recipient_chamber == "us_house")
+        ).one()
+        assert house.channel is Channel.CWC and house.status is DeliveryStatus.PENDING
+        db.session.expunge(house)
+        return house
+
+
+def test_house_letter_is_posted_as_valid_cwc_and_accepted(
+    app: Flask, client: FlaskClient, default_campaign: str, cwc_stub: StubServer
+) -> None:
+    cwc_stub.reply(MESSAGE, 200, b"<Response>Message accepted</Response>")
+    house = _house_delivery(app, client, default_campaign)
+    report = Worker(app).run(once=True)
+    assert report.sent == 1
+    request = cwc_stub.last(MESSAGE)
+    assert request.params["apikey"] == "secret-test-key"
+    assert validate_message(request.body) == []
+    root = ET.fromstring(request.body)  # noqa: S314 - XML our own code just built
+    assert root.findtext("Recipient/MemberOffice") == "HMI12"
+    assert root.findtext("Delivery/DeliveryId") == house.idempotency_key
+    assert root.findtext("Message/ConstituentMessage", "").startswith("My family is from Aleppo")
+    assert "Appoint a Syria envoy" in root.findtext("Message/OrganizationStatement", "")
+    # The address came from the ZIP table, not the geocoder, and the email is unconfirmed.
+    assert root.findtext("Constituent/AddressValidation") == "N"
+    assert root.findtext("Constituent/EmailValidation") == "N"
+    with app.app_context():
+        stored = db.session.get(Delivery, house.id)
+        assert stored is not None and stored.status is DeliveryStatus.ACCEPTED
+        token = stored.submission.receipt_token
+    assert "Accepted by the office" in client.get(f"/receipts/{token}").text
+
+
+def test_a_rejected_cwc_message_is_dead_with_the_office_error(
+    app: Flask, client: FlaskClient, default_campaign: str, cwc_stub: StubServer
+) -> None:
+    cwc_stub.reply(MESSAGE, 400, b"<Error>Constituent zip code not in district</Error>")
+    house = _house_delivery(app, client, default_campaign)
+    report = Worker(app).run(once=True)
+    assert report.dead == 1
+    with app.app_context():
+        stored = db.session.get(Delivery, house.id)
+        assert stored is not None and stored.status is DeliveryStatus.DEAD
+        assert "zip code not in district" in (stored.last_error or "")
+        assert "secret-test-key" not in (stored.last_error or "")
+        token = stored.submission.receipt_token
+    assert "Could not be delivered" in client.get(f"/receipts/{token}").text
+
+
+def test_a_cwc_outage_is_retried_later(
+    app: Flask, client: FlaskClient, default_campaign: str, cwc_stub: StubServer
+) -> None:
+    cwc_stub.reply(MESSAGE, 503, b"busy")
+    house = _house_delivery(app, client, default_campaign)
+    Worker(app).run(once=True)
+    with app.app_context():
+        stored = db.session.get(Delivery, house.id)
+        assert stored is not None and stored.status is DeliveryStatus.FAILED
+        assert stored.next_attempt_at is not None and stored.attempts == 1
