@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from webapp.database import utcnow
-from webapp.models import Delivery, Submission
+from webapp.models import Delivery, Organiser, Submission
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
@@ -112,4 +112,35 @@ def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage
     )
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    return message
+
+
+def password_reset_token(organiser: Organiser) -> str:
+    """Signed with the current password hash, so a used or outdated link stops working."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+    return str(serializer.dumps([organiser.id, organiser.password_hash[-16:]]))
+
+
+def read_password_reset_token(token: str, max_age_seconds: int) -> tuple[int, str] | None:
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+    try:
+        value = serializer.loads(token, max_age=max_age_seconds)
+    except BadData:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)):
+        return None
+    return int(value[0]), str(value[1])
+
+
+def password_reset_email(organiser: Organiser, key: str) -> EmailMessage:
+    config = current_app.config
+    link = public_url(f"/dashboard/reset/{password_reset_token(organiser)}")
+    message = _base(
+        "password-reset",
+        _("Reset your %(site)s password", site=config["SITE_NAME"]),
+        _address(organiser.name or organiser.email, organiser.email),
+        key,
+    )
+    message["From"] = _address(config["SITE_NAME"], config["MAIL_FROM"])
+    message.set_content(render_template("email/password_reset.txt", link=link, hours=2))
     return message

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from webapp.database import db, utcnow
 from webapp.delivery.cwc import CwcClient, build_message, cwc_settings_from_config
-from webapp.delivery.emails import letter_email, supporter_email
+from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
 from webapp.delivery.outbox import (
     RetryPolicy,
     claim,
@@ -27,7 +27,7 @@ from webapp.delivery.outbox import (
     record_success,
 )
 from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
-from webapp.models import Channel, Delivery, DeliveryStatus, Notification
+from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,12 @@ class Worker:
         if isinstance(row, Notification):
             if mailer is None:
                 raise SendError("SMTP is not configured")
-            mailer.send(supporter_email(row.submission, row.kind.value, row.idempotency_key))
+            if row.kind is NotificationKind.PASSWORD_RESET and row.organiser is not None:
+                mailer.send(password_reset_email(row.organiser, row.idempotency_key))
+            elif row.submission is not None:
+                mailer.send(supporter_email(row.submission, row.kind.value, row.idempotency_key))
+            else:
+                raise SendError("notification has nobody to send to", permanent=True)
             return DeliveryStatus.SENT, None
         if row.channel is Channel.EMAIL:
             if mailer is None:

@@ -11,6 +11,8 @@ from webapp.models.campaign import (
 )
 from webapp.models.civic import CivicDataset, LookupCache, Official, RosterChange, ZipDistrict
 from webapp.models.notification import Notification, NotificationKind
+from webapp.models.organiser import AuditEntry, Organiser, Role
+from webapp.models.stats import DeliveryTally, SubmissionTally
 from webapp.models.submission import (
     DUE_STATUSES,
     Channel,
@@ -25,6 +27,7 @@ from webapp.models.supporter import Consent, Supporter
 
 __all__ = [
     "DUE_STATUSES",
+    "AuditEntry",
     "Campaign",
     "CampaignStatus",
     "Chamber",
@@ -33,17 +36,21 @@ __all__ = [
     "Consent",
     "Delivery",
     "DeliveryStatus",
+    "DeliveryTally",
     "LetterText",
     "LookupCache",
     "LookupMatch",
     "Notification",
     "NotificationKind",
     "Official",
+    "Organiser",
     "Partner",
+    "Role",
     "RosterChange",
     "Signatory",
     "Submission",
     "SubmissionStatus",
+    "SubmissionTally",
     "Supporter",
     "Target",
     "TargetKind",

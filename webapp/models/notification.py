@@ -10,12 +10,14 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.database import Base, str_enum, utcnow
+from webapp.models.organiser import Organiser
 from webapp.models.submission import DeliveryStatus, Submission
 
 
 class NotificationKind(enum.StrEnum):
     RECEIPT = "receipt"
     CONFIRMATION = "confirmation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of email, not a password
 
 
 class Notification(Base):
@@ -25,8 +27,12 @@ class Notification(Base):
     __table_args__ = (Index("ix_notification_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(
+    submission_id: Mapped[int | None] = mapped_column(
         ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    # Emails to organisers (password reset) have no submission.
+    organiser_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organiser.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind, "notification_kind"))
     status: Mapped[DeliveryStatus] = mapped_column(
@@ -44,4 +50,5 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    submission: Mapped[Submission] = relationship()
+    submission: Mapped[Submission | None] = relationship()
+    organiser: Mapped[Organiser | None] = relationship()

@@ -76,6 +76,7 @@ class Submission(Base):
     __table_args__ = (
         UniqueConstraint("campaign_id", "supporter_id"),
         Index("ix_submission_campaign_created", "campaign_id", "created_at"),
+        Index("ix_submission_untallied", "status", "tallied"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +121,12 @@ class Submission(Base):
     language: Mapped[str] = mapped_column(String(16), default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
+    # Counted into the dashboard tallies (set by the stats refresh, once confirmed).
+    tallied: Mapped[bool] = mapped_column(default=False)
+    # Moderation of the personal paragraph on the dashboard (the letter itself still goes).
+    hidden: Mapped[bool] = mapped_column(default=False)
+    flagged: Mapped[bool] = mapped_column(default=False)
+    moderated_at: Mapped[datetime | None]
 
     campaign: Mapped[Campaign] = relationship()
     statement: Mapped[LetterText] = relationship()
@@ -147,10 +154,13 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("submission_id", "recipient_key"),
         Index("ix_delivery_due", "status", "next_attempt_at"),
+        Index("ix_delivery_campaign_office", "campaign_id", "recipient_key", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
+    # Copied from the submission so per-campaign counts need no join over millions of rows.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     target_id: Mapped[int | None] = mapped_column(
         ForeignKey("target.id", ondelete="SET NULL"), index=True
     )

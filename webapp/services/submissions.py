@@ -163,6 +163,7 @@ def _record_once(
             channel = choose(r, request.signer)
             submission.deliveries.append(
                 Delivery(
+                    campaign_id=campaign.id,
                     target_id=r.target_id,
                     recipient_key=r.key,
                     recipient_chamber=r.chamber,
