@@ -15,7 +15,7 @@ help:
 	@echo "make serve   the same under gunicorn ($(WORKERS) workers)"
 	@echo "make test    install everything, then ruff, mypy and pytest (SQLite + PostgreSQL)"
 	@echo "make lint    ruff check and format check; make format rewrites"
-	@echo "make bench   run the benchmarks in bench/"
+	@echo "make bench   run the benchmarks in bench/ (BENCH=\"civic_lookup widget_size\" to pick)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,11 +24,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the test suite drives for real: a PostgreSQL server and a headless Chromium.
+# Debian packages the test suite drives for real: PostgreSQL, headless Chromium, npm (axe-core).
 system-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null; then \
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null \
+			|| ! command -v npm >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql chromium; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql chromium \
+			$$(command -v npm >/dev/null || echo nodejs npm); \
 	fi
 
 # The outbox worker runs beside the web process and stops with it.
@@ -50,13 +52,18 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install system-deps
+# axe-core (accessibility checks injected by the browser tests), from the npm registry.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --no-save --no-audit --no-fund axe-core@4
+
+test: install system-deps $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy webapp
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: install system-deps
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -50,6 +50,11 @@ def _base_config(url: str, instance: Path) -> dict[str, Any]:
         "OPENSTATES_URL": "http://127.0.0.1:9/openstates",
         "OPENSTATES_API_KEY": "",
         "CIVIC_SYNC_ON_START": False,
+        # Tests send many letters from 127.0.0.1; rate-limit tests set their own limits.
+        "LETTER_RATE_LIMIT": "100000/minute",
+        "EMAIL_RATE_LIMIT": "100000/minute",
+        # Tests post the form instantly; the risk checks have their own tests.
+        "RISK_MIN_FORM_SECONDS": 0.0,
     }
 
 

@@ -12,9 +12,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp.civic.lookup import lookup_from_config
 from webapp.config import PROJECT_ROOT, load_config
 from webapp.database import configure_engine, db
-from webapp.extensions import babel, csrf, limiter, migrate
+from webapp.extensions import babel, csrf, limiter, login_manager, migrate
 from webapp.security import init_security
-from webapp.services.counts import TTLCounter
+from webapp.services.counts import PublicStatsCache, TTLCounter
 from webapp.services.privacy import derive_key
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
@@ -78,8 +78,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     app.extensions["letter_counts"] = TTLCounter(app.config["COUNT_CACHE_SECONDS"])
+    app.extensions["public_stats"] = PublicStatsCache(30)
     app.extensions["civic_lookup"] = lookup_from_config(app.config)
 
     @app.context_processor
@@ -95,9 +97,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from webapp import models  # noqa: F401  (registers every table for Alembic)
     from webapp.api.views import bp as api_bp
     from webapp.cli import register_cli
+    from webapp.dashboard.routes import bp as dashboard_bp
     from webapp.supporter.views import bp as supporter_bp
+    from webapp.widget.views import bp as widget_bp
 
     app.register_blueprint(supporter_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(widget_bp)
     register_cli(app)
     return app

@@ -13,9 +13,11 @@ from sqlalchemy import select
 from webapp.campaigns.commands import campaigns_cli
 from webapp.campaigns.services import ensure_default_campaign
 from webapp.civic.commands import DatasetLoadError, civic_cli, sync_roster, sync_zips
+from webapp.dashboard.commands import organisers_cli
 from webapp.database import db
 from webapp.delivery.commands import outbox_cli
 from webapp.models import Official, ZipDistrict
+from webapp.services.supporter_commands import supporters_cli
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ def load_missing_civic_data() -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(campaigns_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(organisers_cli)
+    app.cli.add_command(supporters_cli)
     app.cli.add_command(civic_cli)
 
     @app.cli.command("setup")

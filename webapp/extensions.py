@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
@@ -13,3 +14,7 @@ migrate = Migrate()
 babel = Babel()
 # Limits are declared per route; storage (memory or Redis) comes from RATELIMIT_STORAGE_URI.
 limiter = Limiter(key_func=get_remote_address)
+login_manager = LoginManager()
+login_manager.login_view = "dashboard.login"
+# A session cookie replayed from another browser or address is refused.
+login_manager.session_protection = "strong"

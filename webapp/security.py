@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, abort, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -86,7 +86,14 @@ def _handle_unexpected(exc: Exception) -> tuple[str, int]:
     return render_error(500)
 
 
+def _refuse_nul_bytes() -> None:
+    """No address or query value of ours contains NUL; PostgreSQL cannot even compare one."""
+    if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+        abort(400)
+
+
 def init_security(app: Flask) -> None:
+    app.before_request(_refuse_nul_bytes)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(InternalServerError, lambda e: render_error(500))

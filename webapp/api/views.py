@@ -15,12 +15,15 @@ from webapp.civic.states import BY_CODE
 from webapp.database import db, utcnow
 from webapp.extensions import limiter
 from webapp.models import Campaign, CampaignStatus
+from webapp.services.counts import PublicStatsCache
 from webapp.services.recipients import lookup_chambers, plan_recipients
+from webapp.services.stats import public_stats
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 _ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
 _CONGRESS = ("us_senate", "us_house")
+STATS_MAX_AGE = 30
 
 
 class BadQuery(ValueError):
@@ -79,6 +82,20 @@ def representatives() -> Response | tuple[Response, int]:
     body["query"] = {"zip": query.zip_code or None, "state": query.state, "address": query.line}
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/campaigns/<slug>/stats")
+def campaign_stats(slug: str) -> Response | tuple[Response, int]:
+    """Public totals for counters and partner sites; cached for at most 30 seconds."""
+    session = db.session()
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or campaign.status is CampaignStatus.DRAFT:
+        return jsonify({"error": _("No such campaign."), "field": "slug"}), 404
+    cache: PublicStatsCache = current_app.extensions["public_stats"]
+    body = cache.get(campaign.id, lambda: public_stats(session, campaign))
+    response = jsonify(body)
+    response.headers["Cache-Control"] = f"public, max-age={STATS_MAX_AGE}"
     return response
 
 

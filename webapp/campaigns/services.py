@@ -50,59 +50,64 @@ def _apply_target(target: Target, spec: TargetSpec, position: int) -> None:
 def import_campaign(session: Session, spec: CampaignFile) -> ImportResult:
     """Create or update the campaign named by `spec.slug`; its submissions are kept."""
     with write_transaction(session):
-        campaign = session.scalar(select(Campaign).where(Campaign.slug == spec.slug))
-        created = campaign is None
-        if campaign is None:
-            campaign = Campaign(slug=spec.slug)
-            session.add(campaign)
-        for name in (
-            "title",
-            "subject",
-            "salutation",
-            "body",
-            "closing",
-            "body_editable",
-            "status",
-            "goal",
-            "starts_at",
-            "ends_at",
-            "require_confirmation",
-            "sender_name",
-            "sender_email",
-            "consent_text",
-            "media_contact",
-            "language",
-            "topics",
-        ):
-            setattr(campaign, name, getattr(spec, name))
-        campaign.allowed_origins = list(spec.allowed_origins)
-        if spec.external_id:
-            campaign.external_id = spec.external_id
+        return apply_campaign(session, spec)[1]
 
-        existing = {_target_key(t.kind, t.name, t.chambers): t for t in campaign.targets}
-        kept: list[Target] = []
-        for position, target_spec in enumerate(spec.targets):
-            key = _target_key(target_spec.kind, target_spec.name, target_spec.chambers)
-            target = existing.pop(key, None) or Target(kind=target_spec.kind)
-            _apply_target(target, target_spec, position)
-            kept.append(target)
-        added = sum(1 for t in kept if t.id is None)
-        campaign.targets = kept
 
-        campaign.signatories = [
-            Signatory(position=i, name=s.name, member_of=s.member_of, url=s.url)
-            for i, s in enumerate(spec.signatories)
-        ]
-        partners = {p.code: p for p in campaign.partners}
-        for partner_spec in spec.partners:
-            partner = partners.get(partner_spec.code)
-            if partner is None:
-                partner = Partner(code=partner_spec.code)
-                campaign.partners.append(partner)
-            partner.name = partner_spec.name
-            partner.consent_text = partner_spec.consent_text
-        # Partners missing from the file are kept: submissions are attributed to them.
-    return ImportResult(spec.slug, created, added, len(existing))
+def apply_campaign(session: Session, spec: CampaignFile) -> tuple[Campaign, ImportResult]:
+    """`import_campaign` inside the caller's transaction (the editor adds its audit entry)."""
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == spec.slug))
+    created = campaign is None
+    if campaign is None:
+        campaign = Campaign(slug=spec.slug)
+        session.add(campaign)
+    for name in (
+        "title",
+        "subject",
+        "salutation",
+        "body",
+        "closing",
+        "body_editable",
+        "status",
+        "goal",
+        "starts_at",
+        "ends_at",
+        "require_confirmation",
+        "sender_name",
+        "sender_email",
+        "consent_text",
+        "media_contact",
+        "language",
+        "topics",
+    ):
+        setattr(campaign, name, getattr(spec, name))
+    campaign.allowed_origins = list(spec.allowed_origins)
+    if spec.external_id:
+        campaign.external_id = spec.external_id
+
+    existing = {_target_key(t.kind, t.name, t.chambers): t for t in campaign.targets}
+    kept: list[Target] = []
+    for position, target_spec in enumerate(spec.targets):
+        key = _target_key(target_spec.kind, target_spec.name, target_spec.chambers)
+        target = existing.pop(key, None) or Target(kind=target_spec.kind)
+        _apply_target(target, target_spec, position)
+        kept.append(target)
+    added = sum(1 for t in kept if t.id is None)
+    campaign.targets = kept
+
+    campaign.signatories = [
+        Signatory(position=i, name=s.name, member_of=s.member_of, url=s.url)
+        for i, s in enumerate(spec.signatories)
+    ]
+    partners = {p.code: p for p in campaign.partners}
+    for partner_spec in spec.partners:
+        partner = partners.get(partner_spec.code)
+        if partner is None:
+            partner = Partner(code=partner_spec.code)
+            campaign.partners.append(partner)
+        partner.name = partner_spec.name
+        partner.consent_text = partner_spec.consent_text
+    # Partners missing from the file are kept: submissions are attributed to them.
+    return campaign, ImportResult(spec.slug, created, added, len(existing))
 
 
 def import_campaign_path(session: Session, path: Path) -> ImportResult:

@@ -168,8 +168,13 @@ def retry_dead(session: Session, now: datetime, campaign_id: int | None = None) 
     return total
 
 
-def confirm_submission(session: Session, submission: Submission, now: datetime) -> bool:
-    """The supporter confirmed by email: deliveries become due. False if it had expired."""
+def confirm_submission(
+    session: Session, submission: Submission, now: datetime, email_verified: bool = True
+) -> bool:
+    """Confirmed (by the supporter's link, or released by an organiser): deliveries become due.
+
+    False if it had expired. Only the supporter's own click verifies their email address.
+    """
     with write_transaction(session):
         session.refresh(submission)
         if submission.status is SubmissionStatus.EXPIRED:
@@ -178,7 +183,7 @@ def confirm_submission(session: Session, submission: Submission, now: datetime) 
             return True
         submission.status = SubmissionStatus.CONFIRMED
         submission.confirmed_at = now
-        submission.email_verified = True
+        submission.email_verified = submission.email_verified or email_verified
         for delivery in submission.deliveries:
             if delivery.status is DeliveryStatus.PENDING and delivery.channel is not None:
                 delivery.status = initial_status(delivery.channel, confirmed=True)
@@ -199,6 +204,8 @@ def expire_unconfirmed(session: Session, now: datetime, hours: int) -> int:
             session.scalars(
                 select(Submission.id).where(
                     Submission.status == SubmissionStatus.UNCONFIRMED,
+                    # Held letters wait for the sender or an organiser, however long it takes.
+                    Submission.held.is_(False),
                     Submission.created_at < cutoff,
                 )
             )

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -28,8 +28,11 @@ from webapp.delivery.outbox import (
 )
 from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
 from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
+from webapp.services.stats import refresh_all
+from webapp.services.supporters import purge_personal_text
 
 log = logging.getLogger(__name__)
+STATS_EVERY_SECONDS = 10
 
 
 def default_worker_id() -> str:
@@ -190,10 +193,22 @@ class Worker:
         raise SendError(f"no sender for channel {row.channel}", permanent=True)
 
     def expire(self) -> int:
+        """Expire unconfirmed letters and apply the retention period (both cheap when idle)."""
         with self.app.app_context():
             hours = int(self.app.config["CONFIRMATION_EXPIRY_HOURS"])
             try:
+                purge_personal_text(
+                    db.session(), self.clock(), int(self.app.config["RETENTION_DAYS"])
+                )
                 return expire_unconfirmed(db.session(), self.clock(), hours)
+            finally:
+                db.session.remove()
+
+    def refresh_stats(self) -> None:
+        """Keep the dashboard tallies current, so organisers' pages stay cheap."""
+        with self.app.app_context():
+            try:
+                refresh_all(db.session(), self.clock(), timedelta(seconds=60))
             finally:
                 db.session.remove()
 
@@ -201,12 +216,15 @@ class Worker:
         """Loop until stopped; with `once`, until nothing is due."""
         total = BatchReport()
         poll = float(self.app.config["OUTBOX_POLL_SECONDS"])
-        last_expiry = float("-inf")
+        last_expiry = last_stats = float("-inf")
         while stop is None or not stop.is_set():
             try:
                 if time.monotonic() - last_expiry > 60:
                     self.expire()
                     last_expiry = time.monotonic()
+                if time.monotonic() - last_stats > STATS_EVERY_SECONDS:
+                    self.refresh_stats()
+                    last_stats = time.monotonic()
                 report = self.run_batch()
             except Exception:  # e.g. the database is down: wait, retry
                 log.exception("outbox round failed; retrying after %.0f s", poll)

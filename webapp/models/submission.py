@@ -77,6 +77,10 @@ class Submission(Base):
         UniqueConstraint("campaign_id", "supporter_id"),
         Index("ix_submission_campaign_created", "campaign_id", "created_at"),
         Index("ix_submission_untallied", "status", "tallied"),
+        Index("ix_submission_campaign_status", "campaign_id", "status"),
+        Index("ix_submission_ip_created", "ip_hash", "created_at"),
+        Index("ix_submission_subnet_created", "subnet_hash", "created_at"),
+        Index("ix_submission_personal_hash", "campaign_id", "personal_hash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +120,18 @@ class Submission(Base):
     dataset_date: Mapped[str | None] = mapped_column(String(32))
     congress: Mapped[int | None]
     ip_hash: Mapped[str | None] = mapped_column(String(64))
+    # The /24 (IPv4) or /48 (IPv6) network, hashed the same way: bursts come from neighbours.
+    subnet_hash: Mapped[str | None] = mapped_column(String(64))
+    # The personal paragraph normalised and hashed, to spot the same words from many senders.
+    personal_hash: Mapped[str | None] = mapped_column(String(64))
+    # Friction: a risky letter is held until its sender confirms by email (never dropped).
+    risk_score: Mapped[int] = mapped_column(default=0)
+    risk_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    held: Mapped[bool] = mapped_column(default=False)
+    # "Deliver my letter but keep me off public counts and partner lists."
+    private: Mapped[bool] = mapped_column(default=False)
+    # When retention removed the personal paragraph, rewrite and street address.
+    purged_at: Mapped[datetime | None]
     # True once the supporter clicked a link sent to this address (CWC EmailValidation).
     email_verified: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(16), default="en")

@@ -1,22 +1,25 @@
-"""Live letter counts, cached briefly in-process so a busy campaign page costs one query per TTL."""
+"""Small in-process caches: live letter counts and public stats, each kept for a few seconds."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+V = TypeVar("V")
 
 
-class TTLCounter:
-    """Caches integer values per key for `ttl` seconds; safe to share between threads."""
+class TTLCache(Generic[V]):
+    """Caches values per key for `ttl` seconds; safe to share between threads."""
 
     def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self._clock = clock
-        self._values: dict[object, tuple[float, int]] = {}
+        self._values: dict[object, tuple[float, V]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: object, compute: Callable[[], int]) -> int:
+    def get(self, key: object, compute: Callable[[], V]) -> V:
         now = self._clock()
         with self._lock:
             cached = self._values.get(key)
@@ -30,3 +33,7 @@ class TTLCounter:
     def forget(self, key: object) -> None:
         with self._lock:
             self._values.pop(key, None)
+
+
+TTLCounter = TTLCache[int]
+PublicStatsCache = TTLCache[dict[str, Any]]

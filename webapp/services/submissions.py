@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from webapp.antiabuse.risk import Risk
 from webapp.civic.types import Provenance
 from webapp.database import write_transaction
 from webapp.delivery.channels import choose_channel, initial_status
@@ -52,6 +53,10 @@ class LetterRequest:
     language: str = "en"
     ip_hash: str | None = None
     provenance: Provenance = field(default_factory=Provenance)
+    subnet_hash: str | None = None
+    personal_hash: str | None = None
+    private: bool = False
+    risk: Risk = field(default_factory=Risk)
 
 
 @dataclass(frozen=True)
@@ -132,8 +137,15 @@ def _record_once(
             partner=partner,
             source=request.source,
             status=SubmissionStatus.UNCONFIRMED
-            if campaign.require_confirmation
+            if campaign.require_confirmation or request.risk.held
             else SubmissionStatus.CONFIRMED,
+            held=request.risk.held,
+            risk_score=request.risk.score,
+            risk_reasons=list(request.risk.reasons),
+            flagged=request.risk.flag_for_review,
+            private=request.private,
+            subnet_hash=request.subnet_hash,
+            personal_hash=request.personal_hash,
             subject=first.subject,
             statement=statement,
             personal_message=request.personal_message,
@@ -154,7 +166,7 @@ def _record_once(
             ip_hash=request.ip_hash,
             language=request.language,
             created_at=now,
-            confirmed_at=None if campaign.require_confirmation else now,
+            confirmed_at=None if campaign.require_confirmation or request.risk.held else now,
         )
         session.add(submission)
         confirmed = submission.status is SubmissionStatus.CONFIRMED
@@ -232,16 +244,3 @@ def record_submission(
             if attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
-
-
-def count_letters(session: Session, campaign_id: int) -> int:
-    """Confirmed letters for a campaign."""
-    return (
-        session.scalar(
-            select(func.count(Submission.id)).where(
-                Submission.campaign_id == campaign_id,
-                Submission.status == SubmissionStatus.CONFIRMED,
-            )
-        )
-        or 0
-    )

@@ -22,11 +22,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from webapp.antiabuse.risk import Risk, subnet_of, text_fingerprint
 from webapp.civic.lookup import AddressQuery
 from webapp.civic.states import BY_CODE, STATES
 from webapp.civic.zip_prefixes import states_for_zip
 from webapp.letters.compose import Signer
-from webapp.models import Campaign
+from webapp.models import Campaign, Partner
 from webapp.services.privacy import hash_ip
 from webapp.services.recipients import RecipientPlan
 from webapp.services.submissions import LetterRequest
@@ -34,6 +35,7 @@ from webapp.services.submissions import LetterRequest
 PERSONAL_MESSAGE_LIMIT = 5000
 BODY_LIMIT = 20000
 PREFIXES = ("Mr.", "Ms.", "Mrs.", "Mx.", "Dr.", "Rev.")
+CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
 _ZIP_RE = re.compile(r"^\d{5}(?:-?\d{4})?$")
 # C0/C1 control characters other than tab and newline, and the line/paragraph separators.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -174,6 +176,18 @@ class LetterForm(FlaskForm):
         ],
     )
     consent_updates = BooleanField()
+    # The sharing partner's own consent box (its wording is set per partner).
+    partner_consent = BooleanField()
+    # Attribution carried from the link or widget the supporter came through.
+    source = HiddenField(validators=[Optional(), Regexp(CODE_PATTERN)])
+    partner = HiddenField(validators=[Optional(), Regexp(CODE_PATTERN)])
+    private = BooleanField(
+        _l("Deliver my letter, but keep me off public counts and partner organisations' lists")
+    )
+    # When the form was first shown (signed): letters sent within seconds are suspect.
+    started = HiddenField()
+    # A field people never see (hidden by CSS, skipped by screen readers): bots fill it in.
+    website = StringField(_l("Leave this empty"), validators=[Optional(), Length(max=200)])
     # Set when the ZIP spans districts and the address could not settle it.
     district = StringField(
         _l("Your congressional district"),
@@ -217,19 +231,41 @@ class LetterForm(FlaskForm):
             return None
         return {str(key) for key in (self.recipients.data or [])}
 
-    def letter_request(self, campaign: Campaign, plan: RecipientPlan) -> LetterRequest:
+    def letter_request(
+        self,
+        campaign: Campaign,
+        plan: RecipientPlan,
+        partner: Partner | None = None,
+        risk: Risk | None = None,
+    ) -> LetterRequest:
         """What `record_submission` needs, from this validated form and the request."""
         consents: list[tuple[int | None, str]] = []
         if "consent_updates" in self and self.consent_updates.data and campaign.consent_text:
             consents.append((None, campaign.consent_text))
+        # "Keep me off partner lists" wins over a ticked partner box.
+        if (
+            partner is not None
+            and partner.consent_text
+            and "partner_consent" in self
+            and self.partner_consent.data
+            and not self.private.data
+        ):
+            consents.append((partner.id, partner.consent_text))
+        ip = request.remote_addr
+        key = current_app.config["IP_HASH_BYTES"]
         return LetterRequest(
+            subnet_hash=hash_ip(subnet_of(ip), key),
+            personal_hash=text_fingerprint(self.personal_text()),
+            private=bool(self.private.data),
+            risk=risk or Risk(),
             signer=self.signer(),
             personal_message=self.personal_text(),
             edited_body=self.edited_body(campaign.body),
             consents=consents,
-            source=(request.args.get("source") or None),
+            partner_code=partner.code if partner is not None else None,
+            source=self.source.data or None,
             language=(request.accept_languages.best or "en")[:16],
-            ip_hash=hash_ip(request.remote_addr, current_app.config["IP_HASH_BYTES"]),
+            ip_hash=hash_ip(ip, key),
             provenance=plan.provenance,
         )
 
@@ -249,13 +285,25 @@ def _comparable(text: str) -> str:
     return re.sub(r"\s+", " ", clean_block(text))
 
 
-def build_letter_form(body_editable: bool, consent_text: str | None, **kwargs: Any) -> LetterForm:
-    """The letter form for one campaign: the body only when editable, consent only when asked."""
+def find_partner(campaign: Campaign, code: str | None) -> Partner | None:
+    return next((p for p in campaign.partners if code and p.code == code), None)
+
+
+def build_letter_form(
+    campaign: Campaign, partner: Partner | None = None, **kwargs: Any
+) -> LetterForm:
+    """The letter form for one campaign: the body only when editable, consents only when asked."""
+    if campaign.body_editable and "formdata" not in kwargs:
+        kwargs.setdefault("data", {"body": campaign.body})
     form = LetterForm(**kwargs)
-    if not body_editable:
+    if not campaign.body_editable:
         del form.body
-    if consent_text:
-        form.consent_updates.label.text = consent_text
+    if campaign.consent_text:
+        form.consent_updates.label.text = campaign.consent_text
     else:
         del form.consent_updates
+    if partner is not None and partner.consent_text:
+        form.partner_consent.label.text = partner.consent_text
+    else:
+        del form.partner_consent
     return form

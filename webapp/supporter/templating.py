@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from webapp.civic.states import BY_CODE
 from webapp.civic.types import MatchKind, Provenance
+from webapp.dashboard.charts import bar_chart
 from webapp.letters.markdown import text_to_html
 from webapp.models import Delivery, DeliveryStatus, SubmissionStatus
 from webapp.supporter.share import mailto_letter, share_links
@@ -96,7 +97,14 @@ def supporter_text(text: str | None) -> Markup:
     return text_to_html(text or "")
 
 
+def status_labels() -> dict[str, str]:
+    """Every delivery status value as organisers read it, translated once per page."""
+    return {status.value: str(label) for status, label in STATUS_LABELS.items()}
+
+
 def register_template_helpers(bp: Blueprint) -> None:
+    bp.add_app_template_global(status_labels)
+    bp.add_app_template_global(bar_chart)
     bp.add_app_template_global(delivery_status_label)
     bp.add_app_template_global(district_label)
     bp.add_app_template_global(match_description)

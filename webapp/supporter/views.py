@@ -19,19 +19,26 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from webapp.civic.lookup import CivicLookup
+from webapp.antiabuse.limits import (
+    letter_email_limit,
+    letter_ip_limit,
+    not_sending,
+    sender_email_key,
+)
+from webapp.antiabuse.timing import started_stamp
 from webapp.database import db, utcnow
-from webapp.delivery.channels import chooser_from_config
 from webapp.delivery.emails import read_confirmation_token
 from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
-from webapp.letters.compose import compose_letters, fixed_recipients
+from webapp.extensions import limiter
+from webapp.letters.compose import fixed_recipients
 from webapp.letters.markdown import markdown_to_html
 from webapp.models import Campaign, CampaignStatus, Submission
 from webapp.security import render_error
 from webapp.services.counts import TTLCounter
-from webapp.services.recipients import RecipientPlan, lookup_chambers, plan_recipients
-from webapp.services.submissions import count_letters, record_submission
-from webapp.supporter.forms import LetterForm, build_letter_form
+from webapp.services.recipients import RecipientPlan, lookup_chambers
+from webapp.services.stats import public_letter_count
+from webapp.supporter.flow import Step, handle_letter
+from webapp.supporter.forms import LetterForm, build_letter_form, find_partner
 from webapp.supporter.templating import register_template_helpers
 
 bp = Blueprint("supporter", __name__)
@@ -49,12 +56,18 @@ def _campaign_or_404(slug: str) -> Campaign:
 
 def _letter_count(campaign: Campaign) -> int:
     counter: TTLCounter = current_app.extensions["letter_counts"]
-    return counter.get(campaign.id, lambda: count_letters(db.session(), campaign.id))
+    return counter.get(campaign.id, lambda: public_letter_count(db.session(), campaign.id))
 
 
 def _form_for(campaign: Campaign) -> LetterForm:
-    data = {"body": campaign.body} if campaign.body_editable else None
-    return build_letter_form(campaign.body_editable, campaign.consent_text, data=data)
+    """The campaign's form; on a first visit, attribution comes from the link's query string."""
+    partner = find_partner(campaign, request.values.get("partner"))
+    form = build_letter_form(campaign, partner)
+    if request.method == "GET":
+        form.source.data = (request.args.get("source") or "")[:64]
+        form.partner.data = partner.code if partner else ""
+        form.started.data = started_stamp()
+    return form
 
 
 def _render_form(
@@ -85,6 +98,12 @@ def index() -> str:
     )
 
 
+@bp.get("/privacy")
+def privacy() -> str:
+    """Who receives what, and for how long it is kept."""
+    return render_template("supporter/privacy.html")
+
+
 @bp.get("/campaigns/<slug>")
 def campaign(slug: str) -> tuple[str, int]:
     campaign = _campaign_or_404(slug)
@@ -92,6 +111,8 @@ def campaign(slug: str) -> tuple[str, int]:
 
 
 @bp.post("/campaigns/<slug>")
+@limiter.limit(letter_ip_limit, exempt_when=not_sending)
+@limiter.limit(letter_email_limit, key_func=sender_email_key, exempt_when=not_sending)
 def write(slug: str) -> tuple[str, int] | BaseResponse:
     """One form, three buttons: preview the letter, go back to edit it, or send it."""
     campaign = _campaign_or_404(slug)
@@ -99,44 +120,25 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
         flash(_("This campaign is not accepting letters."), "error")
         return redirect(url_for(".campaign", slug=slug))
     form = _form_for(campaign)
-    action = request.form.get("action", "preview")
-    if action == "edit" or not form.validate_on_submit():
-        return _render_form(campaign, form, 200 if action == "edit" else 422)
-    plan = plan_recipients(db.session(), campaign, _lookup(), form.address_query(), utcnow())
-    if plan.needs_street:
-        return _render_form(campaign, form, 422, plan=_ask_for_address(form, plan))
-    signer = form.signer()
-    selected = form.selected_recipients()
-    if action != "send":
-        letters = compose_letters(
-            campaign, signer, plan.recipients, form.personal_text(), form.edited_body(campaign.body)
-        )
-        return render_template(
+    partner = find_partner(campaign, form.partner.data)
+    valid = form.validate_on_submit()
+    outcome = handle_letter(campaign, form, request.form.get("action", "preview"), valid, partner)
+    if outcome.step is Step.FORM:
+        return _render_form(campaign, form, outcome.status, plan=outcome.plan)
+    if outcome.step is Step.PREVIEW:
+        page = render_template(
             "supporter/preview.html",
             campaign=campaign,
             form=form,
-            letters=letters,
-            plan=plan,
-            selected=selected,
-        ), 200
-    letters = compose_letters(
-        campaign,
-        signer,
-        plan.chosen(selected),
-        form.personal_text(),
-        form.edited_body(campaign.body),
-    )
-    result = record_submission(
-        db.session(),
-        campaign,
-        form.letter_request(campaign, plan),
-        letters,
-        utcnow(),
-        chooser_from_config(current_app.config),
-    )
-    token = result.submission.receipt_token
-    if result.created:
-        current_app.extensions["letter_counts"].forget(campaign.id)
+            letters=outcome.letters,
+            plan=outcome.plan,
+            selected=outcome.selected,
+        )
+        return page, 200
+    if outcome.result is None:
+        abort(500)
+    token = outcome.result.submission.receipt_token
+    if outcome.step is Step.RECORDED:
         _remember_receipt(token)
         return redirect(url_for(".receipt", token=token), code=303)
     if token in session.get("receipts", []):
@@ -146,24 +148,6 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
         )
         return redirect(url_for(".receipt", token=token), code=303)
     return render_template("supporter/already_sent.html", campaign=campaign), 200
-
-
-def _lookup() -> CivicLookup:
-    lookup: CivicLookup = current_app.extensions["civic_lookup"]
-    return lookup
-
-
-def _ask_for_address(form: LetterForm, plan: RecipientPlan) -> RecipientPlan:
-    """Put the lookup's question on the right field: the street, or the district choice."""
-    notes = plan.lookup.notes if plan.lookup else []
-    message = notes[-1] if notes else _("Enter your street address.")
-    if form.street.data and plan.lookup and plan.lookup.candidates:
-        form.district.errors = [
-            _("Choose your congressional district below, or check your street address.")
-        ]
-    else:
-        form.street.errors = [message]
-    return plan
 
 
 def _remember_receipt(token: str) -> None:

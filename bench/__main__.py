@@ -1,0 +1,26 @@
+"""`make bench`: run every benchmark in turn and print its numbers (see each module's docstring)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BENCHES = (
+    ["bench.civic_lookup"],
+    ["bench.widget_size"],
+    ["bench.dashboard"],
+    ["bench.load"],
+)
+
+
+def main() -> None:
+    selected = sys.argv[1:]
+    for command in BENCHES:
+        if selected and command[0].split(".")[-1] not in selected:
+            continue
+        print(f"== {' '.join(command)}", flush=True)
+        subprocess.run([sys.executable, "-m", *command], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+-- wrk script: each letter is the real widget path, a GET for a signed form token, then a POST.
+-- Tokens are stateless (signed, not tied to a session), so any connection may use the latest.
+-- Env: SLUG, ORIGIN, RATE (letters/s per connection pacing; 0 = as fast as possible).
+local slug = os.getenv("SLUG")
+local origin = os.getenv("ORIGIN")
+local rate = tonumber(os.getenv("RATE") or "0")
+local counter, token, step = 0, nil, 0
+local tid = tostring(math.random(100000, 999999))
+local recorded, refused, errors = 0, 0, 0
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  tid = tostring(math.random(100000, 999999)) .. tostring(os.time())
+end
+
+local function form_body(n)
+  local email = "bench" .. tid .. "x" .. n .. "@example.org"
+  return "form_token=" .. token .. "&mode=letter&wid=w1&first_name=Load&last_name=Test" ..
+    "&email=" .. email .. "&street=&city=Dearborn&state=MI&zip_code=48126" ..
+    "&personal_message=My+family+is+in+Idlib.+Please+act.&action=send&started="
+end
+
+function request()
+  step = step + 1
+  if token == nil or step % 2 == 1 then
+    return wrk.format("GET", "/widget/" .. slug .. "?wid=w1&parent=" .. origin)
+  end
+  counter = counter + 1
+  local headers = {["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = origin}
+  return wrk.format("POST", "/widget/" .. slug, headers, form_body(counter))
+end
+
+function response(status, headers, body)
+  local t = string.match(body, 'name="form_token" value="([^"]+)"')
+  if t then token = t end
+  if string.find(body, 'name="civic-letters-sent" content="sent"', 1, true) then
+    recorded = recorded + 1
+  elseif status == 429 then
+    refused = refused + 1
+  elseif status >= 500 then
+    errors = errors + 1
+  end
+end
+
+function delay()
+  if rate > 0 then return 1000 / rate end
+  return 0
+end
+
+function done(summary, latency, requests)
+  local total_recorded, total_refused, total_errors = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    total_recorded = total_recorded + thread:get("recorded")
+    total_refused = total_refused + thread:get("refused")
+    total_errors = total_errors + thread:get("errors")
+  end
+  io.write(string.format(
+    "RESULT recorded=%d refused=%d errors5xx=%d requests=%d seconds=%.2f p50=%.2f p90=%.2f p99=%.2f non2xx=%d\n",
+    total_recorded, total_refused, total_errors, summary.requests, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status))
+end

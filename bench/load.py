@@ -1,0 +1,231 @@
+"""Issue 7 benchmark: letters per second through gunicorn and the real form path, with wrk.
+
+Run: .venv/bin/python -m bench.load [--backends sqlite,postgresql] [--letters 50000]
+
+For each backend: start gunicorn on loopback, load the roster and ZIP table, then
+1. a bare Flask endpoint under the same gunicorn settings, as the yardstick (requests/s);
+2. the letter path as fast as it goes until --letters letters are recorded: each letter is a
+   GET of the widget form (a signed token) then a POST that validates, looks up officials,
+   composes and records the letter in one transaction (wrk + bench/letters.lua);
+3. the same path paced at --rate letters/s, for p50/p99 latency;
+and finally check that the database holds exactly as many letters as were acknowledged.
+The bench raises rate limits and the per-IP burst threshold (all traffic comes from 127.0.0.1);
+it skips no validation and no transaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+from sqlalchemy import create_engine, text
+
+from bench.support import load_civic_data
+from tests.pg import PostgresCluster, free_port
+from webapp import create_app
+from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
+from webapp.database import db
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA = ROOT / "bench" / "letters.lua"
+RESULT = re.compile(r"RESULT (.*)")
+BENCH_ENV = {
+    "RATELIMIT_ENABLED": "0",
+    "RISK_IP_BURST": "100000000",
+    "RISK_SUBNET_BURST": "100000000",
+    "RISK_MIN_FORM_SECONDS": "0",
+    "CIVIC_SYNC_ON_START": "0",
+    "COUNT_CACHE_SECONDS": "5",
+    "LOG_LEVEL": "WARNING",
+    "OUTBOX_POLL_SECONDS": "3600",
+}
+
+
+def _prepare(url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": str(instance),
+            "CIVIC_SYNC_ON_START": False,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        import_campaign_path(db.session(), DEFAULT_CAMPAIGN_FILE)
+        db.engine.dispose()
+    load_civic_data(app)
+
+
+def _gunicorn(
+    app_spec: str, port: int, env: dict[str, str], workers: int
+) -> subprocess.Popen[bytes]:
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+        app_spec,
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return process
+        except requests.RequestException:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start: {app_spec}")
+
+
+def _wrk(
+    url: str,
+    seconds: int,
+    connections: int,
+    lua: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> str:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if lua is not None:
+        command += ["-s", str(lua)]
+    out = subprocess.run(
+        [*command, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+        timeout=seconds + 120,
+    )
+    return out.stdout
+
+
+def _parse_result(output: str) -> dict[str, float]:
+    match = RESULT.search(output)
+    if not match:
+        raise RuntimeError(output)
+    return {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
+
+
+def _bare_rps(port: int, env: dict[str, str], workers: int) -> float:
+    process = _gunicorn("bench.bare_app:app", port, env, workers)
+    try:
+        output = _wrk(f"http://127.0.0.1:{port}/", 15, 32)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+
+
+def _letters_in_db(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM submission")).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def run_backend(backend: str, letters: int, rate: int, workers: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="civic-load-") as folder:
+        instance = Path(folder)
+        cluster = PostgresCluster().start() if backend == "postgresql" else None
+        try:
+            url = (
+                cluster.create_database("load") if cluster else f"sqlite:///{instance / 'load.db'}"
+            )
+            _prepare(url, instance)
+            env = {
+                **BENCH_ENV,
+                "DATABASE_URL": url,
+                "SECRET_KEY": "bench",
+                "INSTANCE_PATH": str(instance),
+                "DB_POOL_SIZE": "8",
+            }
+            port = free_port()
+            bare = _bare_rps(port, env, workers)
+            port = free_port()
+            server = _gunicorn("app:app", port, env, workers)
+            origin = f"http://127.0.0.1:{port}"
+            lua_env = {"SLUG": "syria-five-steps", "ORIGIN": origin, "RATE": "0"}
+            try:
+                _wrk(origin + "/", 5, 16, LUA, lua_env)  # warm-up: imports, caches, pools
+                warm = _letters_in_db(url)
+                probe = _parse_result(_wrk(origin + "/", 10, 32, LUA, lua_env))
+                per_second = max(1.0, probe["recorded"] / probe["seconds"])
+                seconds = int(max(10, (letters - probe["recorded"]) / per_second * 1.15))
+                full = _parse_result(_wrk(origin + "/", seconds, 32, LUA, lua_env))
+                # Paced: each of 50 connections sends one request every 50/(2*rate) seconds.
+                paced_env = {**lua_env, "RATE": str(2 * rate / 50)}
+                paced = _parse_result(_wrk(origin + "/", 30, 50, LUA, paced_env))
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            stored = _letters_in_db(url) - warm
+            acknowledged = probe["recorded"] + full["recorded"] + paced["recorded"]
+            return {
+                "backend": backend,
+                "bare_requests_per_s": round(bare, 1),
+                "letters": int(probe["recorded"] + full["recorded"]),
+                "letters_per_s": round(full["recorded"] / full["seconds"], 1),
+                "ratio_to_bare": round((full["recorded"] / full["seconds"]) / bare, 3),
+                "full_p50_ms": full["p50"],
+                "full_p99_ms": full["p99"],
+                "paced_target_letters_per_s": rate,
+                "paced_letters_per_s": round(paced["recorded"] / paced["seconds"], 1),
+                "paced_p50_ms": paced["p50"],
+                "paced_p99_ms": paced["p99"],
+                "errors_5xx": int(probe["errors5xx"] + full["errors5xx"] + paced["errors5xx"]),
+                "acknowledged": int(acknowledged),
+                "rows": stored,
+                "lost": int(acknowledged - stored),
+            }
+        finally:
+            if cluster is not None:
+                cluster.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--letters", type=int, default=50_000)
+    parser.add_argument("--rate", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    for backend in args.backends.split(","):
+        r = run_backend(backend, args.letters, args.rate, args.workers)
+        print(
+            f"{backend:10} {r['letters']:,} letters at {r['letters_per_s']} letters/s "
+            f"(bare Flask {r['bare_requests_per_s']} req/s, ratio {r['ratio_to_bare']}); "
+            f"p50 {r['full_p50_ms']:.0f} ms p99 {r['full_p99_ms']:.0f} ms flat out; "
+            f"paced {r['paced_letters_per_s']}/s of {r['paced_target_letters_per_s']}: "
+            f"p50 {r['paced_p50_ms']:.0f} ms p99 {r['paced_p99_ms']:.0f} ms; "
+            f"5xx {r['errors_5xx']}; acknowledged {r['acknowledged']:,} = rows {r['rows']:,} "
+            f"(lost {r['lost']})",
+            flush=True,
+        )
+        print(r, flush=True)
+        if r["lost"] != 0 or r["errors_5xx"]:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

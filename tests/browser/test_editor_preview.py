@@ -1,0 +1,43 @@
+"""With JavaScript the campaign editor's preview follows the typing, without saving anything."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from tests.browser.conftest import ConsoleLog
+from tests.conftest import LiveServer
+from tests.dashboard.editor_helpers import PASSWORD, create_account
+from webapp.database import db
+from webapp.models import Campaign
+
+pytestmark = pytest.mark.browser
+
+
+def test_live_preview_follows_the_salutation_as_it_is_typed(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, console: ConsoleLog
+) -> None:
+    create_account(app, "admin@example.org")
+    page.goto(f"{live_server.url}/dashboard/login")
+    page.get_by_label("Email", exact=True).fill("admin@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/edit")
+
+    preview = page.locator("#editor-preview")
+    expect(preview).not_to_contain_text("Sample Supporter")
+    salutation = page.get_by_label("Salutation", exact=True)
+    salutation.fill("")
+    salutation.press_sequentially("Hello {{ supporter.city }} friends,", delay=10)
+    expect(preview).to_contain_text("Hello Dearborn friends,")
+    expect(preview).to_contain_text("Sample Supporter")
+    expect(page.locator("#preview-status")).to_have_text("Preview updated.")
+
+    salutation.fill("Hello {{ supporter.nickname }}")
+    expect(preview).to_contain_text("unknown merge field supporter.nickname")
+    with app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == default_campaign))
+        assert campaign is not None and campaign.salutation == "Dear President Biden,"
+    assert console.errors() == []

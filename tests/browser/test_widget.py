@@ -1,0 +1,189 @@
+"""The widget on a partner's page (another origin, third-party cookies blocked), end to end."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Frame, Page, Response, expect
+from sqlalchemy import select
+
+from tests.browser import widget_host
+from tests.browser.conftest import ConsoleLog
+from tests.browser.widget_host import (
+    Embed,
+    FitLog,
+    HostSite,
+    frame_height,
+    new_host_page,
+    shoot,
+    unexpected_errors,
+    widget_frame,
+)
+from tests.civic.data import load_civic_data, single_district_zip
+from tests.conftest import LiveServer
+from tests.dashboard.helpers import add_partner
+from webapp.database import db
+from webapp.models import Consent, Submission
+
+pytestmark = pytest.mark.browser
+cookieless_browser = widget_host.cookieless_browser
+host_site = widget_host.host_site
+
+PARTNERS = {
+    "riverside": ("Riverside Syrian Community", "Riverside Syrian Community may email me."),
+    "eastside": ("Eastside Relief", "Eastside Relief may text me about events."),
+}
+
+
+@pytest.fixture
+def partnered(app: Flask, default_campaign: str) -> dict[str, int]:
+    """The coalition letter, the real roster and ZIP table, and two partners; their ids."""
+    load_civic_data(app)
+    return {
+        code: add_partner(app, default_campaign, code, name, consent)
+        for code, (name, consent) in PARTNERS.items()
+    }
+
+
+def fill_letter(frame: Frame, zip_code: str) -> None:
+    """Type a whole letter into the widget, ticking the partner's consent box only."""
+    values = {
+        "First name": "Rasha",
+        "Last name": "Haddad",
+        "Email": "rasha@example.org",
+        "Street address": "1 Civic Center Dr",
+        "City": "Southfield",
+        "ZIP code": zip_code,
+        "Your own words (optional)": "My family is from Aleppo.",
+    }
+    for label, value in values.items():
+        frame.get_by_label(label, exact=True).fill(value)
+    frame.get_by_label("State", exact=True).select_option("MI")
+    frame.get_by_label(PARTNERS["riverside"][1], exact=True).check()
+
+
+def _open_details(frame: Frame, summary: str) -> None:
+    frame.get_by_text(summary, exact=True).click()
+    expect(frame.locator("details.widget-letter")).to_have_attribute("open", "")
+
+
+def _set_cookie_headers(responses: list[Response], origin: str) -> list[str]:
+    found = []
+    for response in responses:
+        if response.url.startswith(origin):
+            value = response.all_headers().get("set-cookie")
+            if value:
+                found.append(f"{response.url}: {value}")
+    return found
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_supporter_sends_a_letter_from_one_of_two_widgets_on_a_partner_page(
+    app: Flask,
+    live_server: LiveServer,
+    default_campaign: str,
+    partnered: dict[str, int],
+    cookieless_browser: Browser,
+    host_site: HostSite,
+    backend: str,
+    width: int,
+) -> None:
+    slug = default_campaign
+    url = host_site.serve(
+        live_server.url,
+        [
+            Embed("wa", {"campaign": slug, "partner": "riverside"}),
+            Embed("wb", {"campaign": slug, "partner": "eastside"}),
+        ],
+    )
+    page = new_host_page(cookieless_browser, width)
+    console = ConsoleLog()
+    responses: list[Response] = []
+    page.on("console", console.on_console)
+    page.on("pageerror", console.on_page_error)
+    page.on("response", lambda response: responses.append(response))
+    shot = f"widget-{width}px-{backend}"
+    try:
+        fits = FitLog()
+        _run_two_widget_flow(app, page, url, slug, partnered, shot, fits)
+        assert _set_cookie_headers(responses, live_server.url) == []
+        assert page.context.cookies() == []
+        assert unexpected_errors(console) == [], "console errors on the host page or in a widget"
+        fits.assert_all_fitted()
+    finally:
+        page.context.close()
+
+
+def _run_two_widget_flow(
+    app: Flask,
+    page: Page,
+    url: str,
+    slug: str,
+    partners: dict[str, int],
+    shot: str,
+    fits: FitLog,
+) -> None:
+    page.goto(url)
+    assert page.evaluate("() => location.origin").startswith("http://localhost:")
+    a, b = widget_frame(page, "wa"), widget_frame(page, "wb")
+    for name, frame in (("a", a), ("b", b)):
+        expect(frame.locator("h1.widget-title")).to_contain_text("5 steps that Biden must take")
+        fits.check(frame, f"widget {name}: form")
+        assert frame.evaluate("() => document.cookie") == ""
+    expect(b.get_by_label(PARTNERS["eastside"][1], exact=True)).not_to_be_checked()
+    shoot(page, f"{shot}-1-two-widgets-form")
+    b_height = frame_height(page, "wb")
+
+    fill_letter(a, "10001")  # a New York ZIP with Michigan: the form answers with errors
+    a.get_by_role("button", name="Preview my letter").click()
+    expect(a.locator(".error-summary")).to_contain_text("ZIP code 10001 is not in Michigan")
+    fits.check(a, "form with errors")
+    shoot(page, f"{shot}-2-widget-a-errors")
+
+    a.get_by_label("ZIP code", exact=True).fill(single_district_zip("MI", 12))
+    a.get_by_role("button", name="Preview my letter").click()
+    expect(a.get_by_role("heading", name="Check your letter")).to_be_visible()
+    expect(a.locator(".recipients")).to_contain_text("The President of the United States")
+    fits.check(a, "preview")
+    _open_details(a, "Read your letter")
+    expect(a.locator("article.letter")).to_contain_text("My family is from Aleppo.")
+    fits.check(a, "preview with the letter open")
+    assert a.evaluate("() => document.cookie") == ""
+    shoot(page, f"{shot}-3-widget-a-preview")
+    with app.app_context():
+        assert db.session.scalars(select(Submission)).all() == []
+
+    a.get_by_role("button", name="Send my letter").click()
+    expect(a.get_by_role("heading", name="Thank you, Rasha")).to_be_visible()
+    fits.check(a, "receipt")
+    assert a.evaluate("() => document.cookie") == ""
+    page.wait_for_function("() => window.sentEvents.length > 0")
+    shoot(page, f"{shot}-4-widget-a-sent")
+    assert page.evaluate("() => window.sentEvents") == [
+        {"id": "wa", "detail": {"campaign": slug, "partner": "riverside"}}
+    ]
+
+    # The other widget is untouched: same form, empty, same height, same page.
+    assert "partner=eastside" in b.url and frame_height(page, "wb") == b_height
+    expect(b.get_by_label("First name", exact=True)).to_have_value("")
+    expect(b.locator("h1.widget-title")).to_contain_text("5 steps that Biden must take")
+    a_height = frame_height(page, "wa")
+    _open_details(b, "Read the letter")
+    page.wait_for_function(
+        "h => document.querySelector('#wb + iframe').style.height !== h", arg=b_height
+    )
+    fits.check(b, "widget b with the letter open")
+    assert frame_height(page, "wa") == a_height, "resizing one widget moved the other"
+    shoot(page, f"{shot}-5-widget-b-letter-open")
+    _check_recorded(app, partners)
+
+
+def _check_recorded(app: Flask, partners: dict[str, int]) -> None:
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        consents = db.session.scalars(select(Consent)).all()
+        assert submission.partner_id == partners["riverside"]
+        assert submission.first_name == "Rasha"
+        assert [(c.partner_id, c.wording, c.submission_id) for c in consents] == [
+            (partners["riverside"], PARTNERS["riverside"][1], submission.id)
+        ]

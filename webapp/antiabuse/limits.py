@@ -1,0 +1,25 @@
+"""Rate-limit keys and rules shared by the letter routes (full page and widget)."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from webapp.services.submissions import email_key
+
+
+def letter_ip_limit() -> str:
+    return str(current_app.config["LETTER_RATE_LIMIT"])
+
+
+def letter_email_limit() -> str:
+    return str(current_app.config["EMAIL_RATE_LIMIT"])
+
+
+def sender_email_key() -> str:
+    """Limits per sender address: one person cannot flood from many connections."""
+    return "email:" + email_key(request.form.get("email", ""))
+
+
+def not_sending() -> bool:
+    """Previews and edits are free; only sending a letter counts against the limits."""
+    return request.form.get("action") != "send"

@@ -1,0 +1,139 @@
+"""Risk signals for one letter: each adds to a score; above the threshold the letter is held."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.antiabuse.disposable import is_disposable
+from webapp.models import Submission
+
+BURST_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class RiskSettings:
+    hold_score: int = 4
+    min_form_seconds: float = 4.0
+    ip_burst: int = 20
+    subnet_burst: int = 60
+    same_text_hold: int = 10
+    same_text_flag: int = 3
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> RiskSettings:
+        return cls(
+            hold_score=int(config["RISK_HOLD_SCORE"]),
+            min_form_seconds=float(config["RISK_MIN_FORM_SECONDS"]),
+            ip_burst=int(config["RISK_IP_BURST"]),
+            subnet_burst=int(config["RISK_SUBNET_BURST"]),
+            same_text_hold=int(config["RISK_SAME_TEXT_HOLD"]),
+            same_text_flag=int(config["RISK_SAME_TEXT_FLAG"]),
+        )
+
+
+@dataclass
+class Risk:
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+    flag_for_review: bool = False
+    held: bool = False
+
+    def add(self, points: int, reason: str) -> None:
+        self.score += points
+        self.reasons.append(reason)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the request says about itself, gathered by the view."""
+
+    email: str
+    ip_hash: str | None
+    subnet_hash: str | None
+    personal_hash: str | None
+    honeypot: str | None
+    form_seconds: float | None
+    address_mismatch: bool = False
+
+
+def subnet_of(ip: str | None) -> str | None:
+    """The /24 of an IPv4 address or the /48 of an IPv6 one."""
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def text_fingerprint(text: str | None) -> str | None:
+    """Case, accents, punctuation and spacing folded away, so trivial edits still match."""
+    if not text:
+        return None
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    words = re.findall(r"\w+", folded)
+    if len(words) < 4:
+        return None  # "Please act now" from many people is not a campaign of bots
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def _count_upto(session: Session, limit: int, *conditions: Any) -> int:
+    """Count matching letters, but stop at `limit`: a flood must not make each check slower."""
+    capped = select(Submission.id).where(*conditions).limit(limit).subquery()
+    return session.scalar(select(func.count()).select_from(capped)) or 0
+
+
+def assess(
+    session: Session, campaign_id: int, signals: Signals, settings: RiskSettings, now: datetime
+) -> Risk:
+    """Score one letter from its signals; `held` says whether it waits for confirmation."""
+    risk = Risk()
+    if signals.honeypot:
+        risk.add(settings.hold_score, "honeypot field filled in")
+    if signals.form_seconds is not None and signals.form_seconds < settings.min_form_seconds:
+        risk.add(3, f"sent {signals.form_seconds:.1f} s after opening the form")
+    if is_disposable(signals.email):
+        risk.add(3, "disposable email domain")
+    if signals.address_mismatch:
+        risk.add(2, "address and ZIP code do not agree")
+    since = Submission.created_at > now - BURST_WINDOW
+    if signals.ip_hash:
+        recent = _count_upto(
+            session, 3 * settings.ip_burst, Submission.ip_hash == signals.ip_hash, since
+        )
+        if recent >= 3 * settings.ip_burst:
+            risk.add(4, f"{recent}+ letters from one address in 10 minutes")
+        elif recent >= settings.ip_burst:
+            risk.add(2, f"{recent}+ letters from one address in 10 minutes")
+    if signals.subnet_hash:
+        recent = _count_upto(
+            session, settings.subnet_burst, Submission.subnet_hash == signals.subnet_hash, since
+        )
+        if recent >= settings.subnet_burst:
+            risk.add(2, f"{recent}+ letters from one network in 10 minutes")
+    if signals.personal_hash:
+        same = _count_upto(
+            session,
+            max(settings.same_text_hold, settings.same_text_flag),
+            Submission.campaign_id == campaign_id,
+            Submission.personal_hash == signals.personal_hash,
+        )
+        if same >= settings.same_text_flag:
+            risk.flag_for_review = True
+        if same >= settings.same_text_hold:
+            risk.add(2, f"the same personal paragraph from {same}+ other senders")
+    risk.held = risk.score >= settings.hold_score
+    return risk

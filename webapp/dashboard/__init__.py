@@ -1,0 +1,1 @@
+"""The organiser side: sign-in, campaign dashboards, editor, exports and partner views."""

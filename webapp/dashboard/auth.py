@@ -1,0 +1,103 @@
+"""Sign in and out, and reset a forgotten password by emailed link."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from werkzeug.wrappers import Response
+
+from webapp.dashboard.blueprint import bp
+from webapp.dashboard.forms import LoginForm, NewPasswordForm, ResetRequestForm
+from webapp.database import db, utcnow
+from webapp.delivery.emails import read_password_reset_token
+from webapp.extensions import limiter, login_manager
+from webapp.models import Organiser
+from webapp.services.organisers import (
+    AccountError,
+    authenticate,
+    request_password_reset,
+    set_password,
+)
+
+RESET_HOURS = 2
+_PUBLIC = {"dashboard.login", "dashboard.reset_request", "dashboard.reset"}
+
+
+def _load_organiser(organiser_id: str) -> Organiser | None:
+    organiser = db.session.get(Organiser, int(organiser_id))
+    return organiser if organiser is not None and organiser.active else None
+
+
+login_manager.user_loader(_load_organiser)
+
+
+def _login_key() -> str:
+    return (request.form.get("email") or "").strip().casefold() or "-"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect inside the dashboard after sign-in (no open redirect)."""
+    if target and target.startswith("/dashboard") and not urlsplit(target).netloc:
+        return target
+    return url_for("dashboard.home")
+
+
+def public_endpoint(endpoint: str | None) -> bool:
+    return endpoint in _PUBLIC
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"]), methods=["POST"])
+@limiter.limit("20/hour", methods=["POST"], key_func=_login_key)
+def login() -> str | Response:
+    form = LoginForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        organiser = authenticate(db.session(), form.email.data, form.password.data, utcnow())
+        if organiser is not None:
+            login_user(organiser)
+            return redirect(_safe_next(form.next.data))
+        form.password.errors = [_("That email and password do not match an account.")]
+    return render_template("dashboard/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("dashboard.login"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("5/minute", methods=["POST"])
+def reset_request() -> str | Response:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        request_password_reset(db.session(), form.email.data, utcnow())
+        flash(
+            _("If that address has an account, a link to choose a new password is on its way."),
+            "info",
+        )
+        return redirect(url_for("dashboard.login"))
+    return render_template("dashboard/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str) -> str | Response:
+    found = read_password_reset_token(token, RESET_HOURS * 3600)
+    organiser = db.session.get(Organiser, found[0]) if found else None
+    if organiser is None or found is None or organiser.password_hash[-16:] != found[1]:
+        flash(_("This link is not valid any more. Ask for a new one."), "error")
+        return redirect(url_for("dashboard.reset_request"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            set_password(db.session(), organiser, form.password.data, utcnow())
+        except AccountError as exc:
+            form.password.errors = [str(exc)]
+        else:
+            flash(_("Your password is changed. Please sign in."), "info")
+            return redirect(url_for("dashboard.login"))
+    return render_template("dashboard/reset.html", form=form, site=current_app.config["SITE_NAME"])

@@ -1,0 +1,55 @@
+"""`flask organisers ...`: create and list organiser accounts."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from webapp.database import db, utcnow
+from webapp.models import Organiser, Role
+from webapp.services.organisers import AccountError, create_organiser
+
+organisers_cli = AppGroup("organisers", help="Organiser accounts (admins and partners).")
+
+
+@organisers_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--partner", "partner_code", help="Partner code (partner accounts only).")
+@click.option("--name", help="Display name.")
+@click.option(
+    "--password", envvar="ORGANISER_PASSWORD", help="Default: prompt, or generate with --generate."
+)
+@click.option("--generate", is_flag=True, help="Generate a strong password and print it once.")
+def create_command(
+    email: str,
+    role: str,
+    partner_code: str | None,
+    name: str | None,
+    password: str | None,
+    generate: bool,
+) -> None:
+    """Create an organiser account."""
+    if generate:
+        password = secrets.token_urlsafe(18)
+    secret: str = password or click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        organiser = create_organiser(
+            db.session(), email, secret, Role(role), partner_code, utcnow(), name
+        )
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    partner = f" for partner {organiser.partner_code}" if organiser.partner_code else ""
+    click.echo(f"created {organiser.role.value} account {organiser.email}{partner}")
+    if generate:
+        click.echo(f"password (shown once): {secret}")
+
+
+@organisers_cli.command("list")
+def list_command() -> None:
+    for o in db.session.scalars(select(Organiser).order_by(Organiser.email)):
+        state = "active" if o.active else "disabled"
+        click.echo(f"{o.email}\t{o.role.value}\t{o.partner_code or '-'}\t{state}")

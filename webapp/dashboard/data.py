@@ -1,0 +1,285 @@
+"""Everything one campaign's dashboard shows, assembled from the tallies and small queries."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.civic.index import ROSTER_DATASET
+from webapp.civic.states import BY_CODE, house_districts
+from webapp.dashboard.charts import Bar
+from webapp.models import (
+    Campaign,
+    CivicDataset,
+    Delivery,
+    DeliveryStatus,
+    DeliveryTally,
+    Official,
+    Partner,
+    RosterChange,
+    Submission,
+    SubmissionStatus,
+)
+from webapp.services.recipients import lookup_chambers
+from webapp.services.stats import (
+    delivery_tallies_age,
+    refresh_delivery_tallies,
+    refresh_submission_tallies,
+    tallies,
+)
+
+# Delivery counts are recomputed when older than this (the worker also refreshes them).
+DELIVERY_TALLY_MAX_AGE = timedelta(seconds=60)
+FEW_LETTERS = 3
+RECENT_PERSONAL = 20
+
+
+@dataclass
+class OfficeRow:
+    key: str
+    name: str
+    chamber: str | None
+    state: str | None
+    district: str | None
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(n for s, n in self.by_status.items() if s != DeliveryStatus.CANCELLED.value)
+
+
+@dataclass
+class DashboardData:
+    supporters: int
+    goal: int | None
+    per_day: list[Bar]
+    per_hour: list[Bar]
+    by_state: dict[str, int]
+    by_district: dict[str, int]
+    personalised_share: float | None
+    by_partner: list[tuple[str, int]] = field(default_factory=list)
+    by_source: list[tuple[str, int]] = field(default_factory=list)
+    deliveries_by_status: dict[str, int] = field(default_factory=dict)
+    deliveries_counted_at: datetime | None = None
+    offices: list[OfficeRow] = field(default_factory=list)
+    quiet_offices: list[OfficeRow] = field(default_factory=list)
+    quiet_districts: list[str] = field(default_factory=list)
+    recent_personal: list[Submission] = field(default_factory=list)
+    roster: CivicDataset | None = None
+    roster_changes: list[RosterChange] = field(default_factory=list)
+    unconfirmed: int = 0
+    held: int = 0
+    held_reasons: list[tuple[str, int]] = field(default_factory=list)
+    held_recent: list[Submission] = field(default_factory=list)
+
+    @property
+    def goal_percent(self) -> int | None:
+        if not self.goal:
+            return None
+        return min(100, round(100 * self.supporters / self.goal))
+
+    @property
+    def letters_to_offices(self) -> int:
+        return sum(
+            n for s, n in self.deliveries_by_status.items() if s != DeliveryStatus.CANCELLED.value
+        )
+
+
+def _series(buckets: dict[str, int], keys: list[str], label_from: int = 0) -> list[Bar]:
+    return [Bar(key[label_from:], buckets.get(key, 0)) for key in keys]
+
+
+def _days(buckets: dict[str, int]) -> list[str]:
+    if not buckets:
+        return []
+    first, last = date.fromisoformat(min(buckets)), date.fromisoformat(max(buckets))
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def _last_hours(now: datetime, hours: int = 48) -> list[str]:
+    start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
+    return [(start + timedelta(hours=i)).strftime("%Y-%m-%dT%H") for i in range(hours)]
+
+
+def _partner_scoped(raw: dict[str, int], partner_id: int) -> dict[str, int]:
+    prefix = f"{partner_id}|"
+    return {k[len(prefix) :]: v for k, v in raw.items() if k.startswith(prefix)}
+
+
+def _offices(session: Session, campaign: Campaign, now: datetime) -> list[OfficeRow]:
+    age = delivery_tallies_age(session, campaign.id, now)
+    if age is None or age > DELIVERY_TALLY_MAX_AGE:
+        refresh_delivery_tallies(session, campaign.id, now)
+    rows: dict[str, OfficeRow] = {}
+    for t in session.scalars(select(DeliveryTally).where(DeliveryTally.campaign_id == campaign.id)):
+        row = rows.setdefault(
+            t.recipient_key,
+            OfficeRow(t.recipient_key, t.recipient_name, t.chamber, t.state, t.district),
+        )
+        row.by_status[t.status] = row.by_status.get(t.status, 0) + t.count
+    # Offices the campaign targets but nobody has written to yet belong in coverage too.
+    chambers = [c for c in lookup_chambers(campaign) if c in ("us_senate", "us_house")]
+    if chambers:
+        officials = session.execute(
+            select(
+                Official.external_id,
+                Official.full_name,
+                Official.chamber,
+                Official.state,
+                Official.district,
+            ).where(Official.active.is_(True), Official.chamber.in_(chambers))
+        )
+        for bioguide, name, chamber, state, district in officials:
+            rows.setdefault(
+                f"official:{bioguide}",
+                OfficeRow(f"official:{bioguide}", name, chamber, state, district),
+            )
+    return sorted(rows.values(), key=lambda r: (-r.total, r.name))
+
+
+def _quiet_districts(campaign: Campaign, by_district: dict[str, int]) -> list[str]:
+    if "us_house" not in lookup_chambers(campaign):
+        return []
+    seats = [f"{s}-{d}" for s in BY_CODE for d in house_districts(s)]
+    return [seat for seat in seats if by_district.get(seat, 0) == 0]
+
+
+def build_dashboard(
+    session: Session, campaign: Campaign, partner: Partner | None, now: datetime
+) -> DashboardData:
+    """The numbers for one campaign; a partner sees only letters attributed to it."""
+    refresh_submission_tallies(session)
+    raw = tallies(
+        session,
+        campaign.id,
+        [
+            "day",
+            "hour",
+            "state",
+            "district",
+            "partner",
+            "source",
+            "personalised",
+            "partner_day",
+            "partner_state",
+            "partner_district",
+            "partner_personalised",
+        ],
+    )
+    if partner is not None:
+        scoped = {
+            d: _partner_scoped(raw[f"partner_{d}"], partner.id)
+            for d in ("day", "state", "district", "personalised")
+        }
+        day, state, district, personal = (
+            scoped["day"],
+            scoped["state"],
+            scoped["district"],
+            scoped["personalised"],
+        )
+        hour: dict[str, int] = {}
+    else:
+        day, hour, state, district, personal = (
+            raw["day"],
+            raw["hour"],
+            raw["state"],
+            raw["district"],
+            raw["personalised"],
+        )
+    supporters = sum(personal.values())
+    data = DashboardData(
+        supporters=supporters,
+        goal=campaign.goal,
+        per_day=_series(day, _days(day), label_from=5),
+        per_hour=_series(hour, _last_hours(now), label_from=5) if partner is None else [],
+        by_state=state,
+        by_district=district,
+        personalised_share=(personal.get("yes", 0) / supporters) if supporters else None,
+    )
+    if partner is not None:
+        return data
+    names = {str(p.id): f"{p.name} ({p.code})" for p in campaign.partners}
+    data.by_partner = sorted(
+        (
+            (names.get(k, "no partner") if k != "none" else "no partner", v)
+            for k, v in raw["partner"].items()
+        ),
+        key=lambda kv: -kv[1],
+    )
+    data.by_source = sorted(raw["source"].items(), key=lambda kv: -kv[1])
+    data.offices = _offices(session, campaign, now)
+    totals: dict[str, int] = defaultdict(int)
+    for office in data.offices:
+        for status, count in office.by_status.items():
+            totals[status] += count
+    data.deliveries_by_status = dict(totals)
+    data.deliveries_counted_at = now - (
+        delivery_tallies_age(session, campaign.id, now) or timedelta()
+    )
+    # Offices with one or two letters first (nearly forgotten), then those with none.
+    data.quiet_offices = sorted(
+        (o for o in data.offices if o.total < FEW_LETTERS),
+        key=lambda o: (o.total == 0, o.total, o.name),
+    )
+    data.quiet_districts = _quiet_districts(campaign, district)
+    data.recent_personal = list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.campaign_id == campaign.id, Submission.personal_message.is_not(None))
+            .order_by(Submission.created_at.desc())
+            .limit(RECENT_PERSONAL)
+        )
+    )
+    data.roster = session.get(CivicDataset, ROSTER_DATASET)
+    changes = session.scalars(select(RosterChange).order_by(RosterChange.id.desc()).limit(500))
+    data.roster_changes = [c for c in changes if campaign.id in (c.campaign_ids or [])][:50]
+    data.unconfirmed = (
+        session.scalar(
+            select(func.count(Submission.id)).where(
+                Submission.campaign_id == campaign.id,
+                Submission.status == SubmissionStatus.UNCONFIRMED,
+            )
+        )
+        or 0
+    )
+    _held(session, campaign, data)
+    return data
+
+
+def _held(session: Session, campaign: Campaign, data: DashboardData) -> None:
+    """Letters held by the risk checks: how many, why, and the latest ones to release."""
+    waiting = (
+        (Submission.campaign_id == campaign.id)
+        & Submission.held.is_(True)
+        & (Submission.status == SubmissionStatus.UNCONFIRMED)
+    )
+    data.held = session.scalar(select(func.count(Submission.id)).where(waiting)) or 0
+    if not data.held:
+        return
+    reasons: Counter[str] = Counter()
+    for row in session.scalars(
+        select(Submission.risk_reasons).where(waiting).order_by(Submission.id.desc()).limit(5000)
+    ):
+        for reason in row or []:
+            # "37 letters from one address..." and "38 letters..." are one reason.
+            reasons[re.sub(r"\d+(\.\d+)?", "N", str(reason))] += 1
+    data.held_reasons = reasons.most_common()
+    data.held_recent = list(
+        session.scalars(select(Submission).where(waiting).order_by(Submission.id.desc()).limit(20))
+    )
+
+
+def partner_deliveries(session: Session, campaign: Campaign, partner: Partner) -> dict[str, int]:
+    """Delivery statuses for one partner's letters (small enough to count directly)."""
+    rows = session.execute(
+        select(Delivery.status, func.count())
+        .join(Submission, Submission.id == Delivery.submission_id)
+        .where(Delivery.campaign_id == campaign.id, Submission.partner_id == partner.id)
+        .group_by(Delivery.status)
+    )
+    return {status.value: count for status, count in rows}

@@ -1,0 +1,242 @@
+"""Between the editor form and a campaign file: fill, build the file text, map problems back."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import yaml
+from flask_babel import gettext as _
+
+from webapp.dashboard.editor_forms import LOOKUP_FIELDS, CampaignForm
+from webapp.models import Campaign, Chamber, TargetKind
+
+TARGET_FIELDS = ("name", "office", "address", "contact_url", "email", "salutation")
+# Dashboard URLs that a campaign slug would shadow (/dashboard/campaigns/new, .../import).
+RESERVED_SLUGS = frozenset({"new", "import"})
+_PROBLEM_RE = re.compile(
+    r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?: (?P<msg>.*)$", re.S
+)
+_TOP_LEVEL = frozenset(
+    {
+        "slug", "title", "subject", "salutation", "closing", "body", "body_editable", "status",
+        "goal", "starts_at", "ends_at", "require_confirmation", "allowed_origins", "topics",
+        "sender_name", "sender_email", "consent_text", "media_contact", "signatories",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One line of the error summary: a message and the id of the control it is about."""
+
+    anchor: str
+    label: str
+    message: str
+
+
+@dataclass
+class Draft:
+    """The campaign file built from the form, and where each listed item came from."""
+
+    text: str
+    # targets[i] of the file -> ("row", form row) or ("lookup", -1)
+    targets: list[tuple[str, int]] = field(default_factory=list)
+    signatory_lines: list[int] = field(default_factory=list)
+    partner_rows: list[int] = field(default_factory=list)
+    general: list[SummaryItem] = field(default_factory=list)
+
+
+def _local(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+
+
+def _signatory_line(name: str, member_of: str | None, url: str | None) -> str:
+    parts = [name, member_of or "", url or ""]
+    while parts[-1] == "":
+        parts.pop()
+    return " | ".join(parts)
+
+
+def fill_form(form: CampaignForm, campaign: Campaign) -> None:
+    """Show a stored campaign in the form (GET of the edit page)."""
+    for name in ("slug", "title", "subject", "salutation", "closing", "body", "sender_name"):
+        form[name].data = getattr(campaign, name)
+    for name in ("sender_email", "consent_text", "media_contact"):
+        form[name].data = getattr(campaign, name) or ""
+    form.body_editable.data = "editable" if campaign.body_editable else "locked"
+    form.status.data = campaign.status.value
+    form.goal.data = str(campaign.goal) if campaign.goal else ""
+    form.starts_at.data = _local(campaign.starts_at)
+    form.ends_at.data = _local(campaign.ends_at)
+    form.require_confirmation.data = campaign.require_confirmation
+    form.allowed_origins.data = "\n".join(campaign.allowed_origins)
+    form.topics.data = list(campaign.topics)
+    for target in campaign.targets:
+        if target.kind is TargetKind.CUSTOM:
+            form.targets.append_entry({k: getattr(target, k) or "" for k in TARGET_FIELDS})
+    lookups = [t for t in campaign.targets if t.kind is TargetKind.LOOKUP]
+    ticked = {c for t in lookups for c in t.chambers}
+    for chamber, name in LOOKUP_FIELDS.items():
+        form[name].data = chamber.value in ticked
+    form.lookup_optional.data = any(t.optional for t in lookups)
+    form.signatories.data = "\n".join(
+        _signatory_line(s.name, s.member_of, s.url) for s in campaign.signatories
+    )
+    for partner in campaign.partners:
+        form.partners.append_entry(
+            {"code": partner.code, "name": partner.name, "consent_text": partner.consent_text or ""}
+        )
+
+
+def _row_values(row: Any) -> dict[str, str]:
+    return {name: sub.data for name, sub in row.form._fields.items() if sub.data}
+
+
+def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
+    """The campaign file text for the form's values; nothing is checked here but the line shape."""
+    draft = Draft(text="")
+    goal = (form.goal.data or "").strip()
+    meta: dict[str, Any] = {
+        "slug": campaign.slug if campaign else form.slug.data,
+        "external_id": campaign.external_id if campaign else None,
+        "language": campaign.language if campaign else None,
+        "title": form.title.data,
+        "subject": form.subject.data,
+        "salutation": form.salutation.data,
+        "closing": form.closing.data,
+        "body_editable": form.body_editable.data == "editable",
+        "status": form.status.data,
+        # Text that is not a number goes through as text, so the file check reports it.
+        "goal": int(goal) if goal.isdigit() else goal,
+        "starts_at": form.starts_at.data,
+        "ends_at": form.ends_at.data,
+        "require_confirmation": bool(form.require_confirmation.data),
+        "allowed_origins": (form.allowed_origins.data or "").split(),
+        "topics": list(form.topics.data or []),
+        "sender_name": form.sender_name.data,
+        "sender_email": form.sender_email.data,
+        "consent_text": form.consent_text.data,
+        "media_contact": form.media_contact.data,
+    }
+    targets: list[dict[str, Any]] = []
+    for index, row in enumerate(form.targets):
+        if not row.form.is_empty():
+            targets.append({"kind": TargetKind.CUSTOM.value, **_row_values(row)})
+            draft.targets.append(("row", index))
+    chambers = [c.value for c in form.lookup_chambers()]
+    if chambers:
+        targets.append(
+            {
+                "kind": TargetKind.LOOKUP.value,
+                "chambers": _stored_order(campaign, chambers),
+                "optional": bool(form.lookup_optional.data),
+            }
+        )
+        draft.targets.append(("lookup", -1))
+    meta["targets"] = targets
+    meta["signatories"] = _signatories(form, draft)
+    partners: list[dict[str, str]] = []
+    for index, row in enumerate(form.partners):
+        if not row.form.is_empty():
+            partners.append(_row_values(row))
+            draft.partner_rows.append(index)
+    meta["partners"] = partners
+    meta = {k: v for k, v in meta.items() if v not in (None, "", [])}
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+    draft.text = f"---\n{front}---\n{form.body.data or ''}\n"
+    return draft
+
+
+def _stored_order(campaign: Campaign | None, chambers: list[str]) -> list[str]:
+    # Lookup rules are matched by their chambers in order; keep the stored order so the rule
+    # (and the deliveries pointing at it) keeps its id when the same boxes stay ticked.
+    for target in campaign.targets if campaign else []:
+        if target.kind is TargetKind.LOOKUP and set(target.chambers) == set(chambers):
+            return list(target.chambers)
+    return chambers
+
+
+def _signatories(form: CampaignForm, draft: Draft) -> list[Any]:
+    items: list[Any] = []
+    for number, line in enumerate((form.signatories.data or "").split("\n"), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) > 3:
+            add_error(
+                form.signatories,
+                _("Line %(number)d: write Name | Member of | Web address.", number=number),
+            )
+            continue
+        parts += [""] * (3 - len(parts))
+        item = {"name": parts[0], "member_of": parts[1], "url": parts[2]}
+        items.append({k: v for k, v in item.items() if v} or {"name": ""})
+        draft.signatory_lines.append(number)
+    return items
+
+
+def add_error(target: Any, message: str) -> None:
+    # Fields that were never validated hold their errors in a tuple.
+    target.errors = [*target.errors, message]
+
+
+def _sentence(message: str) -> str:
+    if message == "is required":  # the commonest problem, said as an instruction
+        return str(_("Fill this in."))
+    return message[:1].upper() + message[1:]
+
+
+def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> None:
+    """Put each CampaignFileError problem on the field it names; the rest go in `general`."""
+    for problem in problems:
+        match = _PROBLEM_RE.match(problem)
+        if match is None:
+            draft.general.append(SummaryItem("campaign-form", "", _sentence(problem)))
+            continue
+        key, index, sub, msg = match["key"], match["index"], match["sub"], match["msg"]
+        position = int(index) - 1 if index else None
+        if key in _TOP_LEVEL and position is None:
+            add_error(form[key], _sentence(msg))
+        elif key == "signatories" and position is not None:
+            line = draft.signatory_lines[position]
+            add_error(
+                form.signatories,
+                _("Line %(number)d: %(problem)s", number=line, problem=f"{sub} {msg}"),
+            )
+        elif key == "targets" and position is not None and draft.targets[position][0] == "row":
+            row = form.targets[draft.targets[position][1]].form
+            add_error(row[sub if sub in row._fields else "name"], _sentence(msg))
+        elif key == "partners" and position is not None:
+            row = form.partners[draft.partner_rows[position]].form
+            add_error(row[sub if sub in row._fields else "code"], _sentence(msg))
+        elif key == "targets":
+            draft.general.append(SummaryItem("targets-heading", _("Targets"), _sentence(msg)))
+        elif key == "partners":
+            draft.general.append(SummaryItem("partners-heading", _("Partners"), _sentence(msg)))
+        else:
+            draft.general.append(SummaryItem("campaign-form", key, _sentence(msg)))
+
+
+def error_summary(form: CampaignForm, general: list[SummaryItem]) -> list[SummaryItem]:
+    """Every message on the page, each linking to its control (rows included)."""
+    items: list[SummaryItem] = []
+    for f in form:
+        if f.type == "CSRFTokenField":
+            continue
+        if f.type == "FieldList":
+            for row in f:
+                for sub in row.form:
+                    items += [SummaryItem(sub.id, str(sub.label.text), e) for e in sub.errors]
+        else:
+            items += [SummaryItem(f.id, str(f.label.text), str(e)) for e in f.errors]
+    return items + general
+
+
+def chamber_ticked(form: CampaignForm, chambers: tuple[Chamber, ...]) -> bool:
+    return any(form[LOOKUP_FIELDS[c]].data for c in chambers)

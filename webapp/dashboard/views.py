@@ -1,0 +1,226 @@
+"""Dashboard pages: campaign list, one campaign's numbers, moderation, exports, packets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from webapp.civic.index import ROSTER_DATASET
+from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me, visible_campaigns
+from webapp.dashboard.charts import state_map
+from webapp.dashboard.data import build_dashboard, partner_deliveries
+from webapp.dashboard.export import admin_csv, partner_csv
+from webapp.dashboard.forms import ModerationForm
+from webapp.database import db, utcnow, write_transaction
+from webapp.delivery.outbox import confirm_submission
+from webapp.delivery.packets import packet_csv, packets
+from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
+from webapp.services.organisers import audit
+
+
+@bp.get("/")
+def home() -> str:
+    session = db.session()
+    return render_template(
+        "dashboard/home.html",
+        campaigns=visible_campaigns(),
+        roster=session.get(CivicDataset, ROSTER_DATASET),
+        state_legislators=bool(current_app.config["OPENSTATES_API_KEY"]),
+    )
+
+
+@bp.get("/campaigns/<slug>")
+def campaign(slug: str) -> str:
+    campaign, partner = campaign_for_me(slug)
+    data = build_dashboard(db.session(), campaign, partner, utcnow())
+    return render_template(
+        "dashboard/campaign.html",
+        campaign=campaign,
+        partner=partner,
+        data=data,
+        state_svg=state_map(data.by_state, _("Letters by state")),
+        partner_deliveries=partner_deliveries(db.session(), campaign, partner) if partner else None,
+        moderation=ModerationForm(),
+    )
+
+
+@bp.get("/campaigns/<slug>/offices")
+@admin_required
+def offices(slug: str) -> str:
+    """Every targeted office and every district, for coverage work."""
+    campaign, _partner = campaign_for_me(slug)
+    data = build_dashboard(db.session(), campaign, None, utcnow())
+    return render_template("dashboard/offices.html", campaign=campaign, data=data)
+
+
+@bp.get("/campaigns/<slug>/data.json")
+def campaign_data(slug: str) -> Response:
+    """The dashboard's numbers as JSON (same access rules as the page)."""
+    campaign, partner = campaign_for_me(slug)
+    data = build_dashboard(db.session(), campaign, partner, utcnow())
+    body: dict[str, Any] = {
+        "campaign": campaign.slug,
+        "supporters": data.supporters,
+        "goal": data.goal,
+        "per_day": {b.label: b.value for b in data.per_day},
+        "by_state": data.by_state,
+        "by_district": data.by_district,
+        "personalised_share": data.personalised_share,
+    }
+    if partner is None:
+        body |= {
+            "per_hour": {b.label: b.value for b in data.per_hour},
+            "deliveries_by_status": data.deliveries_by_status,
+            "by_partner": dict(data.by_partner),
+            "by_source": dict(data.by_source),
+            "quiet_districts": data.quiet_districts,
+            "unconfirmed": data.unconfirmed,
+        }
+    return jsonify(body)
+
+
+@bp.post("/campaigns/<slug>/submissions/<int:submission_id>/moderate")
+@admin_required
+def moderate(slug: str, submission_id: int) -> BaseResponse:
+    campaign, _partner = campaign_for_me(slug)
+    form = ModerationForm()
+    if not form.validate_on_submit() or form.action.data not in {"hide", "show", "flag", "unflag"}:
+        abort(400)
+    session = db.session()
+    with write_transaction(session):
+        submission = session.get(Submission, submission_id)
+        if submission is None or submission.campaign_id != campaign.id:
+            abort(404)
+        action = form.action.data
+        if action in {"hide", "show"}:
+            submission.hidden = action == "hide"
+        else:
+            submission.flagged = action == "flag"
+        submission.moderated_at = utcnow()
+        audit(
+            session,
+            me().id,
+            f"moderation.{action}",
+            utcnow(),
+            campaign.id,
+            submission_id=submission.id,
+        )
+    flash(_("Moderation saved."), "info")
+    return redirect(url_for("dashboard.campaign", slug=slug) + "#personal")
+
+
+@bp.post("/campaigns/<slug>/submissions/<int:submission_id>/release")
+@admin_required
+def release(slug: str, submission_id: int) -> BaseResponse:
+    """An organiser vouches for a held letter: it is delivered without the sender's click."""
+    campaign, _partner = campaign_for_me(slug)
+    if not ModerationForm().validate_on_submit():
+        abort(400)
+    session = db.session()
+    submission = session.get(Submission, submission_id)
+    if submission is None or submission.campaign_id != campaign.id or not submission.held:
+        abort(404)
+    if confirm_submission(session, submission, utcnow(), email_verified=False):
+        with write_transaction(session):
+            audit(
+                session,
+                me().id,
+                "moderation.release",
+                utcnow(),
+                campaign.id,
+                submission_id=submission.id,
+                reasons=list(submission.risk_reasons),
+            )
+        flash(_("The letter was released and will be delivered."), "info")
+    else:
+        flash(_("This letter had expired and was not released."), "error")
+    return redirect(url_for("dashboard.campaign", slug=slug) + "#held")
+
+
+@bp.get("/campaigns/<slug>/export.csv")
+def export(slug: str) -> Response:
+    """Admins get every letter; a partner gets only supporters who opted in to it."""
+    campaign, partner = campaign_for_me(slug)
+    session = db.session()
+    if partner is None:
+        names = {p.id: p.code for p in campaign.partners}
+        rows = admin_csv(session, campaign.id, names)
+        audit_action = "export.letters"
+    else:
+        rows = partner_csv(session, campaign.id, partner)
+        audit_action = "export.partner_supporters"
+    with write_transaction(session):
+        audit(session, me().id, audit_action, utcnow(), campaign.id)
+    filename = f"{campaign.slug}-{'letters' if partner is None else partner.code}.csv"
+
+    def stream() -> Iterator[str]:
+        # The request's teardown runs before the rows are read, and reading reopens the session
+        # captured above: it is ours to close when the last row is out.
+        try:
+            yield from rows
+        finally:
+            session.close()
+
+    response = Response(stream_with_context(stream()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/campaigns/<slug>/packets")
+@admin_required
+def packet_list(slug: str) -> str:
+    campaign, _partner = campaign_for_me(slug)
+    return render_template(
+        "dashboard/packets.html", campaign=campaign, packets=packets(db.session(), campaign.id)
+    )
+
+
+@bp.get("/campaigns/<slug>/packets/<path:key>")
+@admin_required
+def packet(slug: str, key: str) -> BaseResponse:
+    campaign, _partner = campaign_for_me(slug)
+    found = next((p for p in packets(db.session(), campaign.id) if p.recipient_key == key), None)
+    if found is None:
+        abort(404)
+    if request.args.get("format") == "csv":
+        response = Response(packet_csv(found), mimetype="text/csv")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{key.replace(":", "-")}.csv"'
+        )
+        return response
+    return Response(render_template("delivery/packet.html", packet=found))
+
+
+@bp.get("/campaigns/<slug>/audit")
+@admin_required
+def audit_log(slug: str) -> str:
+    campaign, _partner = campaign_for_me(slug)
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.campaign_id == campaign.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(500)
+    )
+    rows = list(entries)
+    ids = {e.organiser_id for e in rows if e.organiser_id}
+    who = {
+        o.id: o.email for o in db.session.scalars(select(Organiser).where(Organiser.id.in_(ids)))
+    }
+    return render_template("dashboard/audit.html", campaign=campaign, entries=rows, who=who)

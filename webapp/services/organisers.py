@@ -1,0 +1,136 @@
+"""Organiser accounts: creation, password checks and resets, and the audit log."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.database import write_transaction
+from webapp.models import AuditEntry, Notification, NotificationKind, Organiser, Role
+
+MIN_PASSWORD_LENGTH = 12
+# Compared against when the email is unknown, so both paths take the same time.
+_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+class AccountError(ValueError):
+    """A clear, specific reason an account could not be created or changed."""
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"use at least {MIN_PASSWORD_LENGTH} characters")
+    if password.strip() != password or len(set(password)) < 5:
+        raise AccountError("choose a less repetitive password without leading/trailing spaces")
+
+
+def find_organiser(session: Session, email: str) -> Organiser | None:
+    return session.scalar(select(Organiser).where(Organiser.email == email.strip().casefold()))
+
+
+def create_organiser(
+    session: Session,
+    email: str,
+    password: str,
+    role: Role,
+    partner_code: str | None,
+    now: datetime,
+    name: str | None = None,
+) -> Organiser:
+    email = email.strip().casefold()
+    if "@" not in email:
+        raise AccountError("give an email address")
+    if role is Role.PARTNER and not partner_code:
+        raise AccountError("a partner account needs --partner CODE")
+    if role is Role.ADMIN and partner_code:
+        raise AccountError("an admin account sees every partner; leave out --partner")
+    check_password_strength(password)
+    with write_transaction(session):
+        if find_organiser(session, email) is not None:
+            raise AccountError(f"an account for {email} already exists")
+        organiser = Organiser(
+            email=email,
+            name=name,
+            role=role,
+            partner_code=partner_code,
+            password_hash=generate_password_hash(password),
+            created_at=now,
+        )
+        session.add(organiser)
+        session.flush()
+        session.add(
+            AuditEntry(
+                organiser_id=organiser.id,
+                action="account.created",
+                details={"email": email, "role": role.value, "partner_code": partner_code},
+                created_at=now,
+            )
+        )
+    return organiser
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime) -> Organiser | None:
+    organiser = find_organiser(session, email)
+    if organiser is None or not organiser.active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(organiser.password_hash, password):
+        return None
+    with write_transaction(session):
+        organiser.last_login_at = now
+    return organiser
+
+
+def set_password(session: Session, organiser: Organiser, password: str, now: datetime) -> None:
+    check_password_strength(password)
+    with write_transaction(session):
+        organiser.password_hash = generate_password_hash(password)
+        session.add(
+            AuditEntry(
+                organiser_id=organiser.id,
+                action="account.password_changed",
+                details={},
+                created_at=now,
+            )
+        )
+
+
+def request_password_reset(session: Session, email: str, now: datetime) -> None:
+    """Queue a reset email if the account exists; say nothing either way (no enumeration)."""
+    organiser = find_organiser(session, email)
+    if organiser is None or not organiser.active:
+        return
+    with write_transaction(session):
+        session.add(
+            Notification(
+                organiser_id=organiser.id,
+                kind=NotificationKind.PASSWORD_RESET,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+
+def audit(
+    session: Session,
+    organiser_id: int | None,
+    action: str,
+    now: datetime,
+    campaign_id: int | None = None,
+    **details: Any,
+) -> None:
+    """Add an audit entry inside the caller's transaction."""
+    session.add(
+        AuditEntry(
+            organiser_id=organiser_id,
+            campaign_id=campaign_id,
+            action=action,
+            details=details,
+            created_at=now,
+        )
+    )

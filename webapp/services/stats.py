@@ -1,0 +1,216 @@
+"""Dashboard numbers: letters tallied incrementally, deliveries counted per office periodically."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from webapp.database import write_transaction
+from webapp.models import (
+    Campaign,
+    CampaignStatus,
+    Delivery,
+    DeliveryTally,
+    Submission,
+    SubmissionStatus,
+    SubmissionTally,
+)
+
+TALLY_BATCH = 5000
+# Dimensions counted for every letter; the partner_* ones again under the letter's partner.
+DIMENSIONS = ("day", "hour", "state", "district", "partner", "source", "personalised", "match")
+PARTNER_DIMENSIONS = ("day", "state", "district", "personalised")
+
+
+def _buckets(row: Any) -> Iterable[tuple[str, str]]:
+    created: datetime = row.created_at
+    cd = (row.districts or {}).get("cd")
+    values = {
+        "day": created.strftime("%Y-%m-%d"),
+        "hour": created.strftime("%Y-%m-%dT%H"),
+        "state": row.state,
+        "district": f"{row.state}-{cd}" if cd is not None else f"{row.state}-?",
+        "partner": str(row.partner_id) if row.partner_id else "none",
+        "source": row.source or "none",
+        "personalised": "yes" if row.personalised else "no",
+        "match": row.lookup_match.value,
+    }
+    yield from values.items()
+    if row.private:
+        return  # counted for organisers, but kept off public counts and partners' numbers
+    yield "public_state", values["state"]
+    if row.partner_id:
+        for dimension in PARTNER_DIMENSIONS:
+            yield f"partner_{dimension}", f"{row.partner_id}|{values[dimension]}"
+
+
+def _add_counts(session: Session, counts: Counter[tuple[int, str, str]]) -> None:
+    if not counts:
+        return
+    rows = [
+        {"campaign_id": c, "dimension": d, "bucket": b, "count": n}
+        # A fixed order: concurrent refreshes then lock rows in the same order (no deadlock).
+        for (c, d, b), n in sorted(counts.items())
+    ]
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert_fn(SubmissionTally)
+    statement = statement.on_conflict_do_update(
+        index_elements=["campaign_id", "dimension", "bucket"],
+        set_={"count": SubmissionTally.count + statement.excluded["count"]},
+    )
+    session.execute(statement, rows)
+
+
+def refresh_submission_tallies(session: Session, batch: int = TALLY_BATCH) -> int:
+    """Count newly confirmed letters into the tallies; each letter is counted exactly once."""
+    total = 0
+    # A read first: when nothing is waiting, no write lock is taken at all.
+    waiting = session.scalar(
+        select(Submission.id)
+        .where(Submission.status == SubmissionStatus.CONFIRMED, Submission.tallied.is_(False))
+        .limit(1)
+    )
+    if waiting is None:
+        return 0
+    personalised = (
+        Submission.personal_message.is_not(None) | Submission.edited_body.is_not(None)
+    ).label("personalised")
+    while True:
+        with write_transaction(session):
+            query = (
+                select(
+                    Submission.id,
+                    Submission.campaign_id,
+                    Submission.created_at,
+                    Submission.state,
+                    Submission.districts,
+                    Submission.partner_id,
+                    Submission.source,
+                    Submission.lookup_match,
+                    Submission.private,
+                    personalised,
+                )
+                .where(
+                    Submission.status == SubmissionStatus.CONFIRMED, Submission.tallied.is_(False)
+                )
+                .order_by(Submission.id)
+                .limit(batch)
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                # Two refreshers at once must not count the same letters twice.
+                query = query.with_for_update(skip_locked=True, of=Submission)
+            rows = session.execute(query).all()
+            if not rows:
+                return total
+            counts: Counter[tuple[int, str, str]] = Counter()
+            for row in rows:
+                for dimension, bucket in _buckets(row):
+                    counts[(row.campaign_id, dimension, bucket)] += 1
+            _add_counts(session, counts)
+            session.execute(
+                update(Submission)
+                .where(Submission.id.in_([r.id for r in rows]))
+                .values(tallied=True)
+                .execution_options(synchronize_session=False)
+            )
+        total += len(rows)
+        if len(rows) < batch:
+            return total
+
+
+def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) -> None:
+    """Recount one campaign's deliveries per office and status (they change state over time)."""
+    with write_transaction(session):
+        rows = session.execute(
+            select(
+                Delivery.recipient_key,
+                Delivery.status,
+                func.count(),
+                func.max(Delivery.recipient_name),
+                func.max(Delivery.recipient_chamber),
+                func.max(Delivery.recipient_state),
+                func.max(Delivery.recipient_district),
+            )
+            .where(Delivery.campaign_id == campaign_id)
+            .group_by(Delivery.recipient_key, Delivery.status)
+        ).all()
+        session.execute(delete(DeliveryTally).where(DeliveryTally.campaign_id == campaign_id))
+        if rows:
+            session.execute(
+                insert(DeliveryTally),
+                [
+                    {
+                        "campaign_id": campaign_id,
+                        "recipient_key": key,
+                        "status": status.value,
+                        "count": count,
+                        "recipient_name": name or "",
+                        "chamber": chamber,
+                        "state": state,
+                        "district": district,
+                        "computed_at": now,
+                    }
+                    for key, status, count, name, chamber, state, district in rows
+                ],
+            )
+
+
+def delivery_tallies_age(session: Session, campaign_id: int, now: datetime) -> timedelta | None:
+    computed = session.scalar(
+        select(func.max(DeliveryTally.computed_at)).where(DeliveryTally.campaign_id == campaign_id)
+    )
+    return None if computed is None else now - computed
+
+
+def tallies(
+    session: Session, campaign_id: int, dimensions: Iterable[str]
+) -> dict[str, dict[str, int]]:
+    """dimension -> bucket -> count, for the given dimensions of one campaign."""
+    wanted = list(dimensions)
+    result: dict[str, dict[str, int]] = {d: {} for d in wanted}
+    rows = session.execute(
+        select(SubmissionTally.dimension, SubmissionTally.bucket, SubmissionTally.count).where(
+            SubmissionTally.campaign_id == campaign_id, SubmissionTally.dimension.in_(wanted)
+        )
+    )
+    for dimension, bucket, count in rows:
+        result[dimension][bucket] = count
+    return result
+
+
+def refresh_all(session: Session, now: datetime, max_age: timedelta) -> None:
+    """Periodic work for the worker: tally new letters, recount stale live campaigns."""
+    refresh_submission_tallies(session)
+    live = session.scalars(select(Campaign.id).where(Campaign.status == CampaignStatus.LIVE)).all()
+    for campaign_id in live:
+        age = delivery_tallies_age(session, campaign_id, now)
+        if age is None or age > max_age:
+            refresh_delivery_tallies(session, campaign_id, now)
+
+
+def public_stats(session: Session, campaign: Campaign) -> dict[str, Any]:
+    """The public numbers: total letters, goal and letters by state (no personal data)."""
+    refresh_submission_tallies(session)
+    raw = tallies(session, campaign.id, ["public_state"])
+    total = sum(raw["public_state"].values())
+    return {
+        "campaign": campaign.slug,
+        "title": campaign.title,
+        "letters": total,
+        "goal": campaign.goal,
+        "goal_percent": min(100, round(100 * total / campaign.goal)) if campaign.goal else None,
+        "by_state": dict(sorted(raw["public_state"].items())),
+    }
+
+
+def public_letter_count(session: Session, campaign_id: int) -> int:
+    """Confirmed letters from supporters who did not ask to be left out of public counts."""
+    refresh_submission_tallies(session)
+    return sum(tallies(session, campaign_id, ["public_state"])["public_state"].values())

@@ -1,0 +1,45 @@
+"""`flask supporters ...`: a supporter's data on request (export, erase) and timed retention."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from webapp.database import db, utcnow
+from webapp.services.supporters import erase_supporter, export_supporter, purge_personal_text
+
+supporters_cli = AppGroup("supporters", help="Supporters' data: export, erase, retention.")
+
+
+@supporters_cli.command("export")
+@click.argument("email")
+def export_command(email: str) -> None:
+    """Print everything stored about the supporter with this email address, as JSON."""
+    data = export_supporter(db.session(), email)
+    if data is None:
+        raise click.ClickException("no supporter with that email address")
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@supporters_cli.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_command(email: str, yes: bool) -> None:
+    """Delete the supporter and every letter, receipt and consent of theirs (counts remain)."""
+    if not yes:
+        click.confirm(f"Erase everything about {email}? This cannot be undone", abort=True)
+    letters = erase_supporter(db.session(), email)
+    if not letters and not yes:
+        raise click.ClickException("no supporter with that email address")
+    click.echo(f"erased the supporter and {letters} letter(s)")
+
+
+@supporters_cli.command("purge")
+def purge_command() -> None:
+    """Remove personal text and street addresses older than RETENTION_DAYS after delivery."""
+    days = int(current_app.config["RETENTION_DAYS"])
+    count = purge_personal_text(db.session(), utcnow(), days)
+    click.echo(f"removed personal text from {count} letter(s) delivered over {days} days ago")

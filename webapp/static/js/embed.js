@@ -1,0 +1,43 @@
+/* civic-letters embed: <script src="https://HOST/embed.js" data-campaign="SLUG" data-partner="CODE" async></script>
+   Inserts the letter widget in a frame that resizes to fit. No cookies, no dependencies. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || script.getAttribute("data-cl-done")) { return; }
+  script.setAttribute("data-cl-done", "1");
+  var data = script.dataset;
+  if (!data.campaign) { return; }
+  var base = new URL(script.src).origin;
+  var page = new URLSearchParams(location.search);
+  var params = new URLSearchParams();
+  var wid = "w" + Math.random().toString(36).slice(2, 10);
+  [["partner", "partner"], ["mode", "mode"], ["source", "source"], ["zip", "zip"],
+   ["email", "email"], ["firstName", "first_name"]].forEach(function (pair) {
+    var value = data[pair[0]] || page.get(pair[1]);
+    if (value) { params.set(pair[1], value); }
+  });
+  params.set("wid", wid);
+  params.set("parent", location.origin);
+  var frame = document.createElement("iframe");
+  frame.src = base + "/widget/" + encodeURIComponent(data.campaign) + "?" + params;
+  frame.title = data.title || "Write a letter";
+  frame.style.width = "100%";
+  frame.style.border = "0";
+  frame.style.display = "block";
+  frame.style.height = (data.height || (data.mode === "counter" ? 140 : 640)) + "px";
+  frame.setAttribute("scrolling", "no");
+  script.parentNode.insertBefore(frame, script.nextSibling);
+  window.addEventListener("message", function (event) {
+    // Only our own frame, from our own origin, for this widget.
+    if (event.origin !== base || event.source !== frame.contentWindow) { return; }
+    var message = event.data || {};
+    if (message.wid !== wid) { return; }
+    if (message.type === "civic-letters:resize" && message.height > 0) {
+      frame.style.height = Math.ceil(message.height) + "px";
+    } else if (message.type === "civic-letters:sent") {
+      script.dispatchEvent(new CustomEvent("civic-letters:sent", {
+        bubbles: true, detail: { campaign: data.campaign, partner: data.partner || null }
+      }));
+    }
+  });
+})();

@@ -1,0 +1,177 @@
+"""Widget routes: the embed loader and the framed letter, sign-up and counter pages (no session)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from sqlalchemy import select
+
+from webapp.antiabuse.limits import (
+    letter_email_limit,
+    letter_ip_limit,
+    not_sending,
+    sender_email_key,
+)
+from webapp.antiabuse.timing import started_stamp
+from webapp.database import db, utcnow
+from webapp.extensions import csrf, limiter
+from webapp.letters.markdown import markdown_to_html
+from webapp.models import Campaign, CampaignStatus
+from webapp.security import allow_framing, render_error
+from webapp.services.counts import PublicStatsCache
+from webapp.services.stats import public_stats
+from webapp.supporter.flow import Step, handle_letter
+from webapp.supporter.forms import LetterForm, build_letter_form, find_partner
+from webapp.widget.security import (
+    check_token,
+    embedding_allowed,
+    frame_ancestors,
+    issue_token,
+    origin_of,
+    same_origin_post,
+)
+
+bp = Blueprint("widget", __name__)
+# Widget forms carry their own signed token: a session cookie would be blocked in a frame.
+csrf.exempt(bp)
+
+MODES = ("letter", "signup", "counter")
+PREFILL = ("zip", "email", "first_name")
+
+
+@bp.get("/embed.js")
+def embed_js() -> Response:
+    response = send_from_directory(
+        current_app.static_folder or "",
+        "js/embed.js",
+        mimetype="application/javascript",
+        max_age=3600,
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _campaign(slug: str) -> Campaign:
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or campaign.status is CampaignStatus.DRAFT:
+        abort(404)
+    allow_framing(frame_ancestors(campaign))
+    return campaign
+
+
+def _context(campaign: Campaign, parent: str | None) -> dict[str, Any]:
+    wid = (request.values.get("wid") or "")[:32]
+    mode = request.values.get("mode", "letter")
+    return {
+        "campaign": campaign,
+        "mode": mode if mode in MODES else "letter",
+        "wid": wid if wid.replace("-", "").isalnum() else "",
+        "parent": parent or "",
+        "full_page": url_for("supporter.campaign", slug=campaign.slug, _external=True),
+        "is_open": campaign.is_open(utcnow()),
+    }
+
+
+def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(template, **context), status
+
+
+def _letter_form(campaign: Campaign, partner_code: str | None, **kwargs: Any) -> LetterForm:
+    form = build_letter_form(
+        campaign, find_partner(campaign, partner_code), meta={"csrf": False}, **kwargs
+    )
+    return form
+
+
+@bp.get("/widget/<slug>")
+def widget(slug: str) -> tuple[str, int]:
+    campaign = _campaign(slug)
+    parent = origin_of(request.args.get("parent"))
+    ctx = _context(campaign, parent)
+    if not embedding_allowed(campaign, parent):
+        return _page("widget/blocked.html", 403, **ctx)
+    if ctx["mode"] == "counter":
+        cache: PublicStatsCache = current_app.extensions["public_stats"]
+        stats = cache.get(campaign.id, lambda: public_stats(db.session(), campaign))
+        return _page("widget/counter.html", stats=stats, **ctx)
+    code = request.args.get("partner")
+    form = _letter_form(campaign, code, formdata=None)
+    form.partner.data = code if find_partner(campaign, code) else ""
+    form.source.data = (request.args.get("source") or "")[:64]
+    form.first_name.data = (request.args.get("first_name") or "")[:100]
+    form.email.data = (request.args.get("email") or "")[:254]
+    form.zip_code.data = (request.args.get("zip") or "")[:10]
+    form.started.data = started_stamp()
+    if "body" in form:
+        form.body.data = campaign.body
+    template = "widget/signup.html" if ctx["mode"] == "signup" else "widget/letter.html"
+    return _page(
+        template,
+        form=form,
+        token=issue_token(campaign, parent),
+        body_html=markdown_to_html(campaign.body),
+        **ctx,
+    )
+
+
+@bp.post("/widget/<slug>")
+@limiter.limit(letter_ip_limit, exempt_when=not_sending)
+@limiter.limit(letter_email_limit, key_func=sender_email_key, exempt_when=not_sending)
+def widget_post(slug: str) -> tuple[str, int]:
+    campaign = _campaign(slug)
+    form_state, parent = check_token(request.form.get("form_token"), campaign)
+    ctx = _context(campaign, parent)
+    if not same_origin_post() or form_state == "bad":
+        return _page("widget/expired.html", 400, **ctx)
+    if not ctx["is_open"]:
+        return _page("widget/blocked.html", 403, **ctx)
+    form = _letter_form(campaign, request.form.get("partner"))
+    partner = find_partner(campaign, form.partner.data)
+    action = request.form.get("action", "preview")
+    token = issue_token(campaign, parent)
+    common = {"form": form, "token": token, "body_html": markdown_to_html(campaign.body), **ctx}
+    if action == "continue" or form_state == "expired":
+        # From the sign-up step, or an old form: show the letter form with everything kept
+        # (not yet checked: the supporter has not seen most of its fields).
+        return _page(
+            "widget/letter.html",
+            200 if action == "continue" else 422,
+            expired=form_state == "expired",
+            **common,
+        )
+    outcome = handle_letter(campaign, form, action, form.validate(), partner)
+    if outcome.step is Step.FORM:
+        return _page("widget/letter.html", outcome.status, plan=outcome.plan, **common)
+    if outcome.step is Step.PREVIEW:
+        return _page(
+            "widget/preview.html",
+            letters=outcome.letters,
+            plan=outcome.plan,
+            selected=outcome.selected,
+            **common,
+        )
+    submission = outcome.result.submission if outcome.result else None
+    return _page(
+        "widget/done.html", submission=submission, repeat=outcome.step is Step.REPEAT, **common
+    )
+
+
+@bp.errorhandler(429)
+def too_many(error: Exception) -> tuple[str, int]:
+    """Rate limited inside a frame: say so in the frame (other pages refuse to be framed)."""
+    slug = (request.view_args or {}).get("slug")
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug)) if slug else None
+    if campaign is None:
+        return render_error(429)
+    allow_framing(frame_ancestors(campaign))
+    return _page("widget/too_many.html", 429, **_context(campaign, None))
