@@ -191,3 +191,45 @@ def test_sign_in_forms_never_fail(
     token = csrf_token(client.get(path).text)
     response = _post(client, path, fields, token)
     assert response.status_code in (200, 302, 400, 413), response.status_code
+
+
+EDITOR_FIELDS = (
+    "slug",
+    "title",
+    "subject",
+    "salutation",
+    "closing",
+    "body",
+    "body_editable",
+    "status",
+    "goal",
+    "starts_at",
+    "ends_at",
+    "allowed_origins",
+    "topics",
+    "signatories",
+    "lookup_chambers",
+    "targets-0-name",
+    "targets-0-email",
+    "partners-0-code",
+    "partners-0-name",
+    "action",
+)
+
+
+@given(fields=st.lists(st.tuples(st.sampled_from(EDITOR_FIELDS), values), max_size=25))
+@FUZZ
+def test_campaign_editor_never_fails(
+    app: Flask, default_campaign: str, fields: list[tuple[str, str]]
+) -> None:
+    from tests.dashboard.helpers import ADMIN, OrganiserClient, create_account, log_in
+
+    if not hasattr(app, "_fuzz_admin"):
+        create_account(app, ADMIN)
+        app._fuzz_admin = True  # type: ignore[attr-defined]
+    client = OrganiserClient(app, app.response_class, use_cookies=True)
+    log_in(client, ADMIN)
+    for url in ("/dashboard/campaigns/new", f"/dashboard/campaigns/{default_campaign}/edit"):
+        token = csrf_token(client.get(url).text)
+        response = _post(client, url, fields, token)
+        assert response.status_code in (200, 302, 400, 413, 422), (url, response.status_code)

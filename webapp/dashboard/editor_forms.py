@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
     BooleanField,
@@ -24,6 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 
+from webapp.dashboard.forms import NulSafe, OrganiserForm
 from webapp.delivery.topics import LOC_TOPICS
 from webapp.models import CampaignStatus, Chamber
 
@@ -59,7 +59,7 @@ def _line(label: Any, **kwargs: Any) -> StringField:
     return StringField(label, filters=[clean_line], **kwargs)
 
 
-class TargetRowForm(Form):
+class TargetRowForm(NulSafe, Form):
     """One fixed office; an empty row is ignored, so emptying a row removes the target."""
 
     name = _line(_l("Name"))
@@ -73,7 +73,7 @@ class TargetRowForm(Form):
         return not any(f.data for f in self)
 
 
-class PartnerRowForm(Form):
+class PartnerRowForm(NulSafe, Form):
     code = _line(_l("Source code"))
     name = _line(_l("Organisation name"))
     consent_text = _line(_l("Wording of the partner's consent checkbox"))
@@ -82,7 +82,7 @@ class PartnerRowForm(Form):
         return not any(f.data for f in self)
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(OrganiserForm):
     """Everything in a campaign file. The checks themselves live in `parse_campaign_file`."""
 
     slug = _line(_l("Web address name (slug)"))
@@ -148,7 +148,7 @@ class CampaignForm(FlaskForm):
                 rows.append_entry()
 
 
-class ImportForm(FlaskForm):
+class ImportForm(OrganiserForm):
     campaign_file = FileField(
         _l("Campaign file"),
         validators=[

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, FieldList, FormField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from webapp.services.organisers import MIN_PASSWORD_LENGTH
 
 
-class LoginForm(FlaskForm):
+def _drop_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class NulSafe:
+    """Mixin for organiser forms: NUL characters are dropped from every field's input."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            # Lists and sub-forms take no filters: their own fields get this one.
+            if not issubclass(unbound_field.field_class, FieldList | FormField):
+                options["filters"] = [*unbound_field.kwargs.get("filters", ()), _drop_nul]
+            return unbound_field.bind(form=form, **options)
+
+
+class OrganiserForm(NulSafe, FlaskForm):
+    """Base of the dashboard's forms."""
+
+
+class LoginForm(OrganiserForm):
     email = EmailField(
         _l("Email"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
     )
@@ -20,13 +41,13 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(OrganiserForm):
     email = EmailField(
         _l("Email"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(OrganiserForm):
     password = PasswordField(
         _l("New password"),
         validators=[
@@ -44,5 +65,5 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(OrganiserForm):
     action = HiddenField(validators=[DataRequired()])

@@ -1,0 +1,148 @@
+"""Risky letters are held for email confirmation, never dropped; organisers see why and release."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.dashboard.helpers import ADMIN, page_token, signed_in
+from tests.supporter.helpers import post_letter
+from webapp.antiabuse.risk import text_fingerprint
+from webapp.database import db
+from webapp.models import Notification, NotificationKind, Submission, SubmissionStatus
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **app_config,
+        "RISK_MIN_FORM_SECONDS": 4.0,
+        "RISK_IP_BURST": 5,
+        "RISK_SAME_TEXT_FLAG": 3,
+        "RISK_SAME_TEXT_HOLD": 6,
+    }
+
+
+def _only(app: Flask) -> Submission:
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        db.session.expunge(submission)
+        return submission
+
+
+def test_an_ordinary_letter_is_not_held(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    page = client.get(f"/campaigns/{default_campaign}")
+    assert page.status_code == 200
+    # A person takes more than four seconds; the stamp is backdated instead of sleeping.
+    response = post_letter(client, default_campaign, started=_stamp(app, seconds_ago=60))
+    assert response.status_code == 303
+    submission = _only(app)
+    assert submission.status is SubmissionStatus.CONFIRMED and not submission.held
+    assert submission.risk_score == 0
+
+
+def test_honeypot_alone_holds_the_letter_until_confirmed(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    response = post_letter(
+        client, default_campaign, website="http://spam.example", started=_stamp(app, seconds_ago=60)
+    )
+    assert response.status_code == 303  # the sender is not told; the letter just waits
+    receipt = client.get(response.headers["Location"]).text
+    assert "Please confirm your letter" in receipt
+    submission = _only(app)
+    assert submission.held and submission.status is SubmissionStatus.UNCONFIRMED
+    assert submission.risk_reasons == ["honeypot field filled in"]
+    with app.app_context():
+        kinds = [n.kind for n in db.session.scalars(select(Notification))]
+    assert kinds == [NotificationKind.CONFIRMATION]
+
+
+def test_disposable_address_sent_instantly_is_held_but_either_alone_is_not(
+    app: Flask, default_campaign: str
+) -> None:
+    cases = [
+        ("a@mailinator.com", 60, False),
+        ("b@example.org", 0, False),
+        ("c@mailinator.com", 0, True),
+    ]
+    for email, seconds, held in cases:
+        post_letter(
+            app.test_client(),
+            default_campaign,
+            email=email,
+            started=_stamp(app, seconds_ago=seconds),
+        )
+        with app.app_context():
+            row = db.session.scalars(
+                select(Submission).order_by(Submission.id.desc()).limit(1)
+            ).one()
+            assert row.held is held, (email, row.risk_reasons)
+
+
+def test_the_same_paragraph_from_many_senders_is_flagged_then_held(
+    app: Flask, default_campaign: str
+) -> None:
+    words = "Stop the bombing of Idlib now, please, for our families."
+    for n in range(8):
+        post_letter(
+            app.test_client(),
+            default_campaign,
+            email=f"p{n}@example.org",
+            personal_message=words,
+            started=_stamp(app, seconds_ago=60),
+        )
+    with app.app_context():
+        rows = db.session.scalars(select(Submission).order_by(Submission.id)).all()
+        assert [r.flagged for r in rows] == [False] * 3 + [True] * 5
+        assert [r.held for r in rows] == [False] * 6 + [True] * 2
+        # Only the bursts of same text + same address together reach the hold threshold.
+        assert all("same personal paragraph" in " ".join(r.risk_reasons) for r in rows[6:])
+
+
+def test_fingerprint_ignores_case_accents_and_punctuation() -> None:
+    assert text_fingerprint("Free ALL detainees, now!") == text_fingerprint(
+        "free all détainees now"
+    )
+    assert text_fingerprint("Please act") is None  # too short to mean anything
+
+
+def test_organisers_see_held_reasons_and_can_release(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    post_letter(client, default_campaign, website="bot", started=_stamp(app, seconds_ago=60))
+    held = _only(app)
+    admin = signed_in(app, ADMIN)
+    page = admin.get(f"/dashboard/campaigns/{default_campaign}").text
+    assert "Held for confirmation (1)" in page and "honeypot field filled in" in page
+    token = page_token(admin, f"/dashboard/campaigns/{default_campaign}")
+    response = admin.post(
+        f"/dashboard/campaigns/{default_campaign}/submissions/{held.id}/release",
+        data={"csrf_token": token, "action": "release"},
+    )
+    assert response.status_code == 302
+    released = _only(app)
+    assert released.status is SubmissionStatus.CONFIRMED
+    assert not released.email_verified  # an organiser vouched; the address is still unproven
+
+
+def _stamp(app: Flask, seconds_ago: float) -> str:
+    """A form-started stamp issued `seconds_ago`, as if the supporter took that long."""
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    from webapp.antiabuse import timing
+
+    class Backdated(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(super().get_timestamp() - seconds_ago)
+
+    serializer = URLSafeTimedSerializer(
+        app.config["SECRET_KEY"], salt=timing._SALT, signer=Backdated
+    )
+    return str(serializer.dumps(1))
