@@ -4,9 +4,12 @@
 local slug = os.getenv("SLUG")
 local origin = os.getenv("ORIGIN")
 local rate = tonumber(os.getenv("RATE") or "0")
+local ack_dir = os.getenv("ACK_DIR")
+local ack_file = nil
 local counter, token, step = 0, nil, 0
 local tid = tostring(math.random(100000, 999999))
-local recorded, refused, errors = 0, 0, 0
+-- Globals, not locals: done() reads them from each thread with thread:get().
+recorded, refused, errors = 0, 0, 0
 local threads = {}
 
 function setup(thread)
@@ -14,13 +17,18 @@ function setup(thread)
 end
 
 function init(args)
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
   tid = tostring(math.random(100000, 999999)) .. tostring(os.time())
+  if ack_dir then ack_file = io.open(ack_dir .. "/ack-" .. tid .. ".txt", "w") end
 end
 
 local function form_body(n)
   local email = "bench" .. tid .. "x" .. n .. "@example.org"
-  return "form_token=" .. token .. "&mode=letter&wid=w1&first_name=Load&last_name=Test" ..
-    "&email=" .. email .. "&street=&city=Dearborn&state=MI&zip_code=48126" ..
+  -- The first name is unique per letter and comes back in "Thank you, <name>": acknowledged
+  -- letters can then be matched one by one against the database.
+  return "form_token=" .. token .. "&mode=letter&wid=w1&first_name=L" .. tid .. "x" .. n ..
+    "&last_name=Test" ..
+    "&email=" .. email .. "&street=&city=Dearborn&state=MI&zip_code=48033" ..
     "&personal_message=My+family+is+in+Idlib.+Please+act.&action=send&started="
 end
 
@@ -39,6 +47,8 @@ function response(status, headers, body)
   if t then token = t end
   if string.find(body, 'name="civic-letters-sent" content="sent"', 1, true) then
     recorded = recorded + 1
+    local name = string.match(body, "Thank you, (L%d+x%d+)")
+    if ack_file and name then ack_file:write(name, "\n"); ack_file:flush() end
   elseif status == 429 then
     refused = refused + 1
   elseif status >= 500 then

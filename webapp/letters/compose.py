@@ -61,10 +61,18 @@ class ComposedLetter:
     subject: str
     salutation: str
     body: str
-    body_html: Markup
+    # The organiser's Markdown with merge values escaped; None when the supporter rewrote it.
+    body_markdown: str | None
     personal_message: str | None
     closing: str
     signature: Sequence[str]
+
+    @property
+    def body_html(self) -> Markup:
+        """Rendered only when a page shows it: sending needs the text alone."""
+        if self.body_markdown is None:
+            return text_to_html(self.body)
+        return markdown_to_html(self.body_markdown)
 
     @property
     def text(self) -> str:
@@ -124,17 +132,17 @@ def compose_letters(
         values = merge_values(campaign, signer, recipient)
         salutation_source = recipient.salutation or campaign.salutation
         if edited_body is not None:
-            body, body_html = edited_body, text_to_html(edited_body)
+            body, body_markdown = edited_body, None
         else:
             body = render(campaign.body, values)
-            body_html = markdown_to_html(render(campaign.body, values, escape_markdown))
+            body_markdown = render(campaign.body, values, escape_markdown)
         letters.append(
             ComposedLetter(
                 recipient=recipient,
                 subject=render(campaign.subject, values),
                 salutation=render(salutation_source, values),
                 body=body,
-                body_html=body_html,
+                body_markdown=body_markdown,
                 personal_message=personal_message,
                 closing=render(campaign.closing, values),
                 signature=signer.signature,

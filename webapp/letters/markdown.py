@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -31,6 +32,7 @@ _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~&])")
 
 
+@lru_cache(maxsize=1024)
 def markdown_to_html(source: str) -> Markup:
     """Render organiser Markdown to sanitised HTML (links limited to http, https and mailto)."""
     html = _MD.render(source)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MERGE_FIELDS: dict[str, frozenset[str]] = {
@@ -84,18 +85,25 @@ class MergeValues:
     campaign: Mapping[str, str]
 
 
-def render(source: str, values: MergeValues, escape: Callable[[str], str] | None = None) -> str:
-    """Render organiser text; `escape` is applied to every inserted value (e.g. for Markdown)."""
-    if not has_merge_fields(source):
-        return source
-
+def _finalizer(escape: Callable[[str], str] | None) -> Callable[[object], object]:
     def finalize(value: object) -> object:
         text = "" if value is None else str(value)
         return escape(text) if escape else text
 
-    env = _environment(finalize)
-    template = env.from_string(source)
-    return template.render(
+    return finalize
+
+
+@lru_cache(maxsize=512)
+def _compiled(source: str, escape: Callable[[str], str] | None) -> Template:
+    # Compiling is the costly part, and a campaign's few texts are rendered for every letter.
+    return _environment(_finalizer(escape)).from_string(source)
+
+
+def render(source: str, values: MergeValues, escape: Callable[[str], str] | None = None) -> str:
+    """Render organiser text; `escape` is applied to every inserted value (e.g. for Markdown)."""
+    if not has_merge_fields(source):
+        return source
+    return _compiled(source, escape).render(
         supporter=dict(values.supporter),
         target=dict(values.target),
         campaign=dict(values.campaign),
