@@ -18,6 +18,28 @@ from webapp.models import Campaign, Partner, Signatory, Target, TargetKind
 DEFAULT_CAMPAIGN_FILE = Path(__file__).parent / "default" / "syria-five-steps.md"
 
 
+# Campaign columns copied one to one from a campaign file (lists and rows are handled apart).
+CAMPAIGN_FIELDS = (
+    "title",
+    "subject",
+    "salutation",
+    "body",
+    "closing",
+    "body_editable",
+    "status",
+    "goal",
+    "starts_at",
+    "ends_at",
+    "require_confirmation",
+    "sender_name",
+    "sender_email",
+    "consent_text",
+    "media_contact",
+    "language",
+    "topics",
+)
+
+
 @dataclass(frozen=True)
 class ImportResult:
     slug: str
@@ -60,25 +82,7 @@ def apply_campaign(session: Session, spec: CampaignFile) -> tuple[Campaign, Impo
     if campaign is None:
         campaign = Campaign(slug=spec.slug)
         session.add(campaign)
-    for name in (
-        "title",
-        "subject",
-        "salutation",
-        "body",
-        "closing",
-        "body_editable",
-        "status",
-        "goal",
-        "starts_at",
-        "ends_at",
-        "require_confirmation",
-        "sender_name",
-        "sender_email",
-        "consent_text",
-        "media_contact",
-        "language",
-        "topics",
-    ):
+    for name in CAMPAIGN_FIELDS:
         setattr(campaign, name, getattr(spec, name))
     campaign.allowed_origins = list(spec.allowed_origins)
     if spec.external_id:

@@ -11,33 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.campaigns.fileformat import CampaignFile
-from webapp.campaigns.services import ImportResult, apply_campaign
+from webapp.campaigns.services import CAMPAIGN_FIELDS, ImportResult, apply_campaign
 from webapp.database import write_transaction
 from webapp.models import Campaign, TargetKind
 from webapp.services.organisers import audit
 
 AUDIT_VALUE_LIMIT = 500
-_SCALARS = (
-    "slug",
-    "title",
-    "subject",
-    "salutation",
-    "closing",
-    "body",
-    "body_editable",
-    "status",
-    "goal",
-    "starts_at",
-    "ends_at",
-    "require_confirmation",
-    "allowed_origins",
-    "topics",
-    "sender_name",
-    "sender_email",
-    "consent_text",
-    "media_contact",
-    "language",
-)
+_SCALARS = ("slug", *CAMPAIGN_FIELDS, "allowed_origins")
 
 
 class CampaignExists(ValueError):
