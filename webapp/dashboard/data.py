@@ -33,8 +33,9 @@ from webapp.services.stats import (
     tallies,
 )
 
-# Delivery counts are recomputed when older than this (the worker also refreshes them).
-DELIVERY_TALLY_MAX_AGE = timedelta(seconds=60)
+# The worker recounts deliveries every minute; a page only pays for the recount (a scan of the
+# campaign's deliveries) when no worker has done it for a while, e.g. none is running.
+DELIVERY_TALLY_MAX_AGE = timedelta(minutes=5)
 FEW_LETTERS = 3
 RECENT_PERSONAL = 20
 
