@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
@@ -18,9 +20,10 @@ from tests.dashboard.letters import (
     Letter,
     add_letters,
 )
+from webapp.dashboard import data as dashboard_data
 from webapp.database import db, utcnow, write_transaction
 from webapp.models import Submission, SubmissionStatus, SubmissionTally
-from webapp.services.stats import refresh_submission_tallies, tallies
+from webapp.services.stats import refresh_submission_tallies, tallies, tallies_behind
 
 STATES = ("MI", "CA", "NY", "TX", "WA", "OH", "PA", "GA")
 LETTERS = 480
@@ -160,3 +163,32 @@ def test_letters_confirmed_later_are_counted_then_and_only_once(
             select(func.sum(SubmissionTally.count)).where(SubmissionTally.dimension == "state")
         )
         assert rows == 2
+
+
+def test_a_page_counts_within_its_budget_and_says_it_is_still_counting(
+    app: Flask, default_campaign: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _many_letters(app, default_campaign)
+    with app.app_context():
+        # A zero budget still makes progress: one batch per call.
+        assert refresh_submission_tallies(db.session(), BATCH, budget_s=0) == BATCH
+        assert tallies_behind(db.session(), campaign_id(app, default_campaign))
+    monkeypatch.setattr(dashboard_data, "PAGE_TALLY_BUDGET_S", 0)
+    monkeypatch.setattr(
+        dashboard_data,
+        "refresh_submission_tallies",
+        functools.partial(refresh_submission_tallies, batch=BATCH),
+    )
+    admin = signed_in(app, ADMIN)
+    page = admin.get(f"/dashboard/campaigns/{default_campaign}").get_data(as_text=True)
+    assert "Still counting" in page
+    assert (
+        admin.get(f"/dashboard/campaigns/{default_campaign}/data.json").get_json()["supporters"]
+        == 3 * BATCH
+    )
+    monkeypatch.undo()
+    page = admin.get(f"/dashboard/campaigns/{default_campaign}").get_data(as_text=True)
+    assert "Still counting" not in page
+    with app.app_context():
+        assert not tallies_behind(db.session(), campaign_id(app, default_campaign))
+    assert _counted(app, default_campaign)["state"] == _expected_states()

@@ -29,8 +29,10 @@ from webapp.services.recipients import lookup_chambers
 from webapp.services.stats import (
     delivery_tallies_age,
     refresh_delivery_tallies,
+    PAGE_TALLY_BUDGET_S,
     refresh_submission_tallies,
     tallies,
+    tallies_behind,
 )
 
 # The worker recounts deliveries every minute; a page only pays for the recount (a scan of the
@@ -77,6 +79,7 @@ class DashboardData:
     held: int = 0
     held_reasons: list[tuple[str, int]] = field(default_factory=list)
     held_recent: list[Submission] = field(default_factory=list)
+    still_counting: bool = False
 
     @property
     def goal_percent(self) -> int | None:
@@ -154,7 +157,8 @@ def build_dashboard(
     session: Session, campaign: Campaign, partner: Partner | None, now: datetime
 ) -> DashboardData:
     """The numbers for one campaign; a partner sees only letters attributed to it."""
-    refresh_submission_tallies(session)
+    refresh_submission_tallies(session, budget_s=PAGE_TALLY_BUDGET_S)
+    behind = tallies_behind(session, campaign.id)
     raw = tallies(
         session,
         campaign.id,
@@ -201,6 +205,7 @@ def build_dashboard(
         by_state=state,
         by_district=district,
         personalised_share=(personal.get("yes", 0) / supporters) if supporters else None,
+        still_counting=behind,
     )
     if partner is not None:
         return data

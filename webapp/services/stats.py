@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -23,6 +24,9 @@ from webapp.models import (
 )
 
 TALLY_BATCH = 5000
+# Pages count at most this long before answering; the worker counts the rest in the background.
+PAGE_TALLY_BUDGET_S = 2.0
+PUBLIC_TALLY_BUDGET_S = 0.5
 # Dimensions counted for every letter; the partner_* ones again under the letter's partner.
 DIMENSIONS = ("day", "hour", "state", "district", "partner", "source", "personalised", "match")
 PARTNER_DIMENSIONS = ("day", "state", "district", "personalised")
@@ -68,8 +72,15 @@ def _add_counts(session: Session, counts: Counter[tuple[int, str, str]]) -> None
     session.execute(statement, rows)
 
 
-def refresh_submission_tallies(session: Session, batch: int = TALLY_BATCH) -> int:
-    """Count newly confirmed letters into the tallies; each letter is counted exactly once."""
+def refresh_submission_tallies(
+    session: Session, batch: int = TALLY_BATCH, budget_s: float | None = None
+) -> int:
+    """Count newly confirmed letters into the tallies; each letter is counted exactly once.
+
+    With a budget, stop after the batch that uses it up (a backlog of a million letters takes
+    the best part of a minute; a page must not wait for that).
+    """
+    deadline = None if budget_s is None else time.monotonic() + budget_s
     total = 0
     # A read first: when nothing is waiting, no write lock is taken at all.
     waiting = session.scalar(
@@ -121,8 +132,22 @@ def refresh_submission_tallies(session: Session, batch: int = TALLY_BATCH) -> in
                 .execution_options(synchronize_session=False)
             )
         total += len(rows)
-        if len(rows) < batch:
+        if len(rows) < batch or (deadline is not None and time.monotonic() > deadline):
             return total
+
+
+def tallies_behind(session: Session, campaign_id: int) -> bool:
+    """Whether confirmed letters of this campaign are still waiting to be counted."""
+    waiting = session.scalar(
+        select(Submission.id)
+        .where(
+            Submission.campaign_id == campaign_id,
+            Submission.status == SubmissionStatus.CONFIRMED,
+            Submission.tallied.is_(False),
+        )
+        .limit(1)
+    )
+    return waiting is not None
 
 
 def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) -> None:
@@ -197,7 +222,7 @@ def refresh_all(session: Session, now: datetime, max_age: timedelta) -> None:
 
 def public_stats(session: Session, campaign: Campaign) -> dict[str, Any]:
     """The public numbers: total letters, goal and letters by state (no personal data)."""
-    refresh_submission_tallies(session)
+    refresh_submission_tallies(session, budget_s=PUBLIC_TALLY_BUDGET_S)
     raw = tallies(session, campaign.id, ["public_state"])
     total = sum(raw["public_state"].values())
     return {
@@ -212,5 +237,5 @@ def public_stats(session: Session, campaign: Campaign) -> dict[str, Any]:
 
 def public_letter_count(session: Session, campaign_id: int) -> int:
     """Confirmed letters from supporters who did not ask to be left out of public counts."""
-    refresh_submission_tallies(session)
+    refresh_submission_tallies(session, budget_s=PUBLIC_TALLY_BUDGET_S)
     return sum(tallies(session, campaign_id, ["public_state"])["public_state"].values())
