@@ -27,12 +27,11 @@ from webapp.models import (
 )
 from webapp.services.recipients import lookup_chambers
 from webapp.services.stats import (
+    PAGE_TALLY_BUDGET_S,
+    catch_up_within,
     delivery_tallies_age,
     refresh_delivery_tallies,
-    PAGE_TALLY_BUDGET_S,
-    refresh_submission_tallies,
     tallies,
-    tallies_behind,
 )
 
 # The worker recounts deliveries every minute; a page only pays for the recount (a scan of the
@@ -157,8 +156,7 @@ def build_dashboard(
     session: Session, campaign: Campaign, partner: Partner | None, now: datetime
 ) -> DashboardData:
     """The numbers for one campaign; a partner sees only letters attributed to it."""
-    refresh_submission_tallies(session, budget_s=PAGE_TALLY_BUDGET_S)
-    behind = tallies_behind(session, campaign.id)
+    caught_up = catch_up_within(session, PAGE_TALLY_BUDGET_S)
     raw = tallies(
         session,
         campaign.id,
@@ -205,7 +203,7 @@ def build_dashboard(
         by_state=state,
         by_district=district,
         personalised_share=(personal.get("yes", 0) / supporters) if supporters else None,
-        still_counting=behind,
+        still_counting=not caught_up,
     )
     if partner is not None:
         return data

@@ -72,15 +72,22 @@ def _add_counts(session: Session, counts: Counter[tuple[int, str, str]]) -> None
     session.execute(statement, rows)
 
 
-def refresh_submission_tallies(
-    session: Session, batch: int = TALLY_BATCH, budget_s: float | None = None
-) -> int:
-    """Count newly confirmed letters into the tallies; each letter is counted exactly once.
+def refresh_submission_tallies(session: Session, batch: int = TALLY_BATCH) -> int:
+    """Count every newly confirmed letter into the tallies; each letter is counted exactly once."""
+    return _count_new_letters(session, batch, None)[0]
 
-    With a budget, stop after the batch that uses it up (a backlog of a million letters takes
-    the best part of a minute; a page must not wait for that).
+
+def catch_up_within(session: Session, budget_s: float, batch: int = TALLY_BATCH) -> bool:
+    """Count new letters for about `budget_s` seconds; True when none is left waiting.
+
+    A backlog of a million letters takes the best part of a minute: a page counts what it can
+    and says it is still counting, while the worker counts the rest.
     """
-    deadline = None if budget_s is None else time.monotonic() + budget_s
+    return _count_new_letters(session, batch, time.monotonic() + budget_s)[1]
+
+
+def _count_new_letters(session: Session, batch: int, deadline: float | None) -> tuple[int, bool]:
+    """(letters counted, whether the backlog is cleared)."""
     total = 0
     # A read first: when nothing is waiting, no write lock is taken at all.
     waiting = session.scalar(
@@ -89,7 +96,7 @@ def refresh_submission_tallies(
         .limit(1)
     )
     if waiting is None:
-        return 0
+        return 0, True
     personalised = (
         Submission.personal_message.is_not(None) | Submission.edited_body.is_not(None)
     ).label("personalised")
@@ -119,7 +126,7 @@ def refresh_submission_tallies(
                 query = query.with_for_update(skip_locked=True, of=Submission)
             rows = session.execute(query).all()
             if not rows:
-                return total
+                return total, True
             counts: Counter[tuple[int, str, str]] = Counter()
             for row in rows:
                 for dimension, bucket in _buckets(row):
@@ -132,22 +139,10 @@ def refresh_submission_tallies(
                 .execution_options(synchronize_session=False)
             )
         total += len(rows)
-        if len(rows) < batch or (deadline is not None and time.monotonic() > deadline):
-            return total
-
-
-def tallies_behind(session: Session, campaign_id: int) -> bool:
-    """Whether confirmed letters of this campaign are still waiting to be counted."""
-    waiting = session.scalar(
-        select(Submission.id)
-        .where(
-            Submission.campaign_id == campaign_id,
-            Submission.status == SubmissionStatus.CONFIRMED,
-            Submission.tallied.is_(False),
-        )
-        .limit(1)
-    )
-    return waiting is not None
+        if len(rows) < batch:
+            return total, True
+        if deadline is not None and time.monotonic() > deadline:
+            return total, False
 
 
 def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) -> None:
@@ -222,7 +217,7 @@ def refresh_all(session: Session, now: datetime, max_age: timedelta) -> None:
 
 def public_stats(session: Session, campaign: Campaign) -> dict[str, Any]:
     """The public numbers: total letters, goal and letters by state (no personal data)."""
-    refresh_submission_tallies(session, budget_s=PUBLIC_TALLY_BUDGET_S)
+    catch_up_within(session, PUBLIC_TALLY_BUDGET_S)
     raw = tallies(session, campaign.id, ["public_state"])
     total = sum(raw["public_state"].values())
     return {
@@ -237,5 +232,5 @@ def public_stats(session: Session, campaign: Campaign) -> dict[str, Any]:
 
 def public_letter_count(session: Session, campaign_id: int) -> int:
     """Confirmed letters from supporters who did not ask to be left out of public counts."""
-    refresh_submission_tallies(session, budget_s=PUBLIC_TALLY_BUDGET_S)
+    catch_up_within(session, PUBLIC_TALLY_BUDGET_S)
     return sum(tallies(session, campaign_id, ["public_state"])["public_state"].values())
