@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ TALLY_BATCH = 5000
 # Pages count at most this long before answering; the worker counts the rest in the background.
 PAGE_TALLY_BUDGET_S = 2.0
 PUBLIC_TALLY_BUDGET_S = 0.5
+REANALYZE_AFTER = 20_000
 # Dimensions counted for every letter; the partner_* ones again under the letter's partner.
 DIMENSIONS = ("day", "hour", "state", "district", "partner", "source", "personalised", "match")
 PARTNER_DIMENSIONS = ("day", "state", "district", "personalised")
@@ -74,7 +75,9 @@ def _add_counts(session: Session, counts: Counter[tuple[int, str, str]]) -> None
 
 def refresh_submission_tallies(session: Session, batch: int = TALLY_BATCH) -> int:
     """Count every newly confirmed letter into the tallies; each letter is counted exactly once."""
-    return _count_new_letters(session, batch, None)[0]
+    counted = _count_new_letters(session, batch, None)[0]
+    _reanalyze_after_backlog(session, counted)
+    return counted
 
 
 def catch_up_within(session: Session, budget_s: float, batch: int = TALLY_BATCH) -> bool:
@@ -83,7 +86,21 @@ def catch_up_within(session: Session, budget_s: float, batch: int = TALLY_BATCH)
     A backlog of a million letters takes the best part of a minute: a page counts what it can
     and says it is still counting, while the worker counts the rest.
     """
-    return _count_new_letters(session, batch, time.monotonic() + budget_s)[1]
+    counted, caught_up = _count_new_letters(session, batch, time.monotonic() + budget_s)
+    _reanalyze_after_backlog(session, counted)
+    return caught_up
+
+
+def _reanalyze_after_backlog(session: Session, counted: int) -> None:
+    """Refresh PostgreSQL's statistics once a large backlog has been counted.
+
+    Until autovacuum catches up, the planner still believes most letters are uncounted and
+    answers "is anything waiting?" with a scan of the whole table (400 ms at a million letters)
+    instead of the index.
+    """
+    if counted >= REANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
+        with write_transaction(session):
+            session.execute(text("ANALYZE submission"))
 
 
 def _count_new_letters(session: Session, batch: int, deadline: float | None) -> tuple[int, bool]:
