@@ -32,13 +32,21 @@ local function form_body(n)
     "&personal_message=My+family+is+in+Idlib.+Please+act.&action=send&started="
 end
 
+local function client_address()
+  -- Supporters write from many networks: a random 10.x.y.z per letter (the app trusts one
+  -- proxy hop, as behind a load balancer), so per-address limits and checks apply as in life.
+  return "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+end
+
 function request()
   step = step + 1
   if token == nil or step % 2 == 1 then
-    return wrk.format("GET", "/widget/" .. slug .. "?wid=w1&parent=" .. origin)
+    return wrk.format("GET", "/widget/" .. slug .. "?wid=w1&parent=" .. origin,
+      {["X-Forwarded-For"] = client_address()})
   end
   counter = counter + 1
-  local headers = {["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = origin}
+  local headers = {["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = origin,
+    ["X-Forwarded-For"] = client_address()}
   return wrk.format("POST", "/widget/" .. slug, headers, form_body(counter))
 end
 

@@ -9,8 +9,9 @@ For each backend: start gunicorn on loopback, load the roster and ZIP table, the
    composes and records the letter in one transaction (wrk + bench/letters.lua);
 3. the same path paced at --rate letters/s, for p50/p99 latency;
 and finally check that the database holds exactly as many letters as were acknowledged.
-The bench raises the rate limits and the per-IP burst threshold (all traffic comes from 127.0.0.1);
-it skips no validation and no transaction.
+Each letter comes from a random 10.x.y.z address (X-Forwarded-For, one trusted proxy hop), so
+rate limits and risk checks run with their default settings; nothing is skipped or raised
+except the "sent too fast" signal (wrk does not pause to read).
 """
 
 from __future__ import annotations
@@ -38,12 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "letters.lua"
 RESULT = re.compile(r"RESULT (.*)")
 BENCH_ENV = {
-    # The limiter stays on (its cost is part of the path); only its limits are raised.
-    "RATELIMIT_ENABLED": "1",
-    "LETTER_RATE_LIMIT": "100000000/minute",
-    "EMAIL_RATE_LIMIT": "100000000/hour",
-    "RISK_IP_BURST": "100000000",
-    "RISK_SUBNET_BURST": "100000000",
+    # Letters come from many addresses, as on a day of action: wrk sends a random
+    # X-Forwarded-For per letter and the app trusts one proxy hop. The default rate limits and
+    # risk thresholds then apply unchanged (per address, per network, per sender).
+    "TRUST_PROXY_HOPS": "1",
+    # wrk posts the moment it has the form; a person takes longer than the "too fast" signal.
     "RISK_MIN_FORM_SECONDS": "0",
     "CIVIC_SYNC_ON_START": "0",
     "COUNT_CACHE_SECONDS": "5",
