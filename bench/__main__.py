@@ -10,6 +10,7 @@ BENCHES = (
     ["bench.widget_size"],
     ["bench.dashboard"],
     ["bench.load"],
+    ["bench.profile_letter"],
 )
 
 

@@ -1,0 +1,88 @@
+"""Where one letter's CPU time goes: the widget form GET and send POST in-process, with cProfile.
+
+Run: .venv/bin/python -m bench.profile_letter [--letters 300] [--top 40]
+Prints the milliseconds per letter without a profiler (no HTTP, no other load: the ceiling one
+core can reach), then the profile sorted by cumulative and by own time. SQLite, default limits
+and risk checks, each letter from its own client address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from flask.testing import FlaskClient
+
+from bench.support import bench_apps, load_civic_data
+from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
+from webapp.database import db
+
+SLUG = "syria-five-steps"
+TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+def _letter(client: FlaskClient, n: int) -> None:
+    address = {"REMOTE_ADDR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
+    page = client.get(f"/widget/{SLUG}?wid=w1&parent=http://localhost", environ_base=address)
+    token = TOKEN.search(page.get_data(as_text=True))
+    assert token, page.status_code
+    response = client.post(
+        f"/widget/{SLUG}",
+        data={
+            "form_token": token.group(1),
+            "mode": "letter",
+            "wid": "w1",
+            "first_name": f"L{n}",
+            "last_name": "Test",
+            "email": f"p{n}@example.org",
+            "street": "",
+            "city": "Dearborn",
+            "state": "MI",
+            "zip_code": "48033",
+            "personal_message": "My family is in Idlib. Please act.",
+            "action": "send",
+        },
+        headers={"Origin": "http://localhost"},
+        environ_base=address,
+    )
+    assert b"civic-letters-sent" in response.data, response.status_code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--letters", type=int, default=300)
+    parser.add_argument("--top", type=int, default=40)
+    args = parser.parse_args()
+    with bench_apps(["sqlite"], {"RISK_MIN_FORM_SECONDS": 0, "LOG_LEVEL": "WARNING"}) as apps:
+        for _backend, app in apps:
+            load_civic_data(app)
+            with app.app_context():
+                import_campaign_path(db.session(), DEFAULT_CAMPAIGN_FILE)
+            client = app.test_client()
+            for n in range(50):  # warm caches and pools
+                _letter(client, n)
+            started = time.perf_counter()
+            for n in range(50, 50 + args.letters):
+                _letter(client, n)
+            per_letter = (time.perf_counter() - started) * 1000 / args.letters
+            print(f"{per_letter:.2f} ms of CPU per letter (GET + POST), no profiler")
+            profile = cProfile.Profile()
+            profile.enable()
+            for n in range(100_000, 100_000 + args.letters):
+                _letter(client, n)
+            profile.disable()
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "letters.prof"
+                profile.dump_stats(path)
+                stats = pstats.Stats(str(path))
+                stats.sort_stats("cumulative").print_stats(args.top)
+                stats.sort_stats("tottime").print_stats(args.top // 2)
+
+
+if __name__ == "__main__":
+    main()
