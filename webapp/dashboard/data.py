@@ -114,12 +114,17 @@ def _partner_scoped(raw: dict[str, int], partner_id: int) -> dict[str, int]:
     return {k[len(prefix) :]: v for k, v in raw.items() if k.startswith(prefix)}
 
 
-def _offices(session: Session, campaign: Campaign, now: datetime) -> list[OfficeRow]:
+def _offices(
+    session: Session, campaign: Campaign, now: datetime
+) -> tuple[list[OfficeRow], datetime]:
+    """Every office with its delivery counts, and when those were counted."""
     age = delivery_tallies_age(session, campaign.id, now)
     if age is None or age > DELIVERY_TALLY_MAX_AGE:
         refresh_delivery_tallies(session, campaign.id, now)
     rows: dict[str, OfficeRow] = {}
+    counted_at = None
     for t in session.scalars(select(DeliveryTally).where(DeliveryTally.campaign_id == campaign.id)):
+        counted_at = t.computed_at if counted_at is None else max(counted_at, t.computed_at)
         row = rows.setdefault(
             t.recipient_key,
             OfficeRow(t.recipient_key, t.recipient_name, t.chamber, t.state, t.district),
@@ -142,7 +147,7 @@ def _offices(session: Session, campaign: Campaign, now: datetime) -> list[Office
                 f"official:{bioguide}",
                 OfficeRow(f"official:{bioguide}", name, chamber, state, district),
             )
-    return sorted(rows.values(), key=lambda r: (-r.total, r.name))
+    return sorted(rows.values(), key=lambda r: (-r.total, r.name)), counted_at or now
 
 
 def _quiet_districts(campaign: Campaign, by_district: dict[str, int]) -> list[str]:
@@ -216,15 +221,12 @@ def build_dashboard(
         key=lambda kv: -kv[1],
     )
     data.by_source = sorted(raw["source"].items(), key=lambda kv: -kv[1])
-    data.offices = _offices(session, campaign, now)
+    data.offices, data.deliveries_counted_at = _offices(session, campaign, now)
     totals: dict[str, int] = defaultdict(int)
     for office in data.offices:
         for status, count in office.by_status.items():
             totals[status] += count
     data.deliveries_by_status = dict(totals)
-    data.deliveries_counted_at = now - (
-        delivery_tallies_age(session, campaign.id, now) or timedelta()
-    )
     # Offices with one or two letters first (nearly forgotten), then those with none.
     data.quiet_offices = sorted(
         (o for o in data.offices if o.total < FEW_LETTERS),
