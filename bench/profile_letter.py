@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -19,22 +18,21 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from bench.support import bench_apps, load_civic_data
+from tests.widget.helpers import OWN_ORIGIN, form_token, post_widget
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 from webapp.database import db
 
 SLUG = "syria-five-steps"
-TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 def _letter(client: FlaskClient, n: int) -> None:
     address = {"REMOTE_ADDR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
-    page = client.get(f"/widget/{SLUG}?wid=w1&parent=http://localhost", environ_base=address)
-    token = TOKEN.search(page.get_data(as_text=True))
-    assert token, page.status_code
-    response = client.post(
-        f"/widget/{SLUG}",
-        data={
-            "form_token": token.group(1),
+    page = client.get(f"/widget/{SLUG}?wid=w1&parent={OWN_ORIGIN}", environ_base=address)
+    response = post_widget(
+        client,
+        SLUG,
+        {
+            "form_token": form_token(page.get_data(as_text=True)),
             "mode": "letter",
             "wid": "w1",
             "first_name": f"L{n}",
@@ -47,8 +45,7 @@ def _letter(client: FlaskClient, n: int) -> None:
             "personal_message": "My family is in Idlib. Please act.",
             "action": "send",
         },
-        headers={"Origin": "http://localhost"},
-        environ_base=address,
+        **address,
     )
     assert b"civic-letters-sent" in response.data, response.status_code
 
