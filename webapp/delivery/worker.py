@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -208,7 +208,7 @@ class Worker:
         """Keep the dashboard tallies current, so organisers' pages stay cheap."""
         with self.app.app_context():
             try:
-                refresh_all(db.session(), self.clock(), timedelta(seconds=60))
+                refresh_all(db.session(), self.clock())
             finally:
                 db.session.remove()
 

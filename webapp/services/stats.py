@@ -28,6 +28,8 @@ TALLY_BATCH = 5000
 PAGE_TALLY_BUDGET_S = 2.0
 PUBLIC_TALLY_BUDGET_S = 0.5
 REANALYZE_AFTER = 20_000
+# How stale the worker lets per-office delivery counts get before recounting them.
+DELIVERY_RECOUNT_AFTER = timedelta(seconds=60)
 # Dimensions counted for every letter; the partner_* ones again under the letter's partner.
 DIMENSIONS = ("day", "hour", "state", "district", "partner", "source", "personalised", "match")
 PARTNER_DIMENSIONS = ("day", "state", "district", "personalised")
@@ -222,7 +224,9 @@ def tallies(
     return result
 
 
-def refresh_all(session: Session, now: datetime, max_age: timedelta) -> None:
+def refresh_all(
+    session: Session, now: datetime, max_age: timedelta = DELIVERY_RECOUNT_AFTER
+) -> None:
     """Periodic work for the worker: tally new letters, recount stale live campaigns."""
     refresh_submission_tallies(session)
     live = session.scalars(select(Campaign.id).where(Campaign.status == CampaignStatus.LIVE)).all()
