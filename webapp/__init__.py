@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp.civic.lookup import lookup_from_config
 from webapp.config import PROJECT_ROOT, load_config
 from webapp.database import configure_engine, db
-from webapp.extensions import babel, csrf, limiter, login_manager, migrate
+from webapp.extensions import babel, compress, csrf, limiter, login_manager, migrate
 from webapp.security import init_security
 from webapp.services.counts import PublicStatsCache, TTLCounter
 from webapp.services.privacy import derive_key
@@ -77,6 +77,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -120,9 +120,16 @@ def load_config(
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLITE_BUSY_TIMEOUT_MS": _env_int(env, "SQLITE_BUSY_TIMEOUT_MS", 30000),
         "DB_POOL_SIZE": _env_int(env, "DB_POOL_SIZE", 10),
-        "MAX_CONTENT_LENGTH": _env_int(env, "REQUEST_MAX_BYTES", 64 * 1024),
-        "MAX_FORM_MEMORY_SIZE": _env_int(env, "REQUEST_MAX_BYTES", 64 * 1024),
+        "MAX_CONTENT_LENGTH": _env_int(env, "REQUEST_MAX_BYTES", 256 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _env_int(env, "REQUEST_MAX_BYTES", 256 * 1024),
         "PUBLIC_BASE_URL": public_url.rstrip("/"),
+        # Gzip only: brotli/zstd save little more on pages this size and cost more CPU.
+        "COMPRESS_ENABLED": _env_bool(env, "COMPRESS_RESPONSES", True),
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_LEVEL": 6,
+        "COMPRESS_MIN_SIZE": 500,
+        # CSV exports stream row by row; buffering them to compress would hold them in memory.
+        "COMPRESS_STREAMS": False,
         # Links in emails must be absolute: without PUBLIC_BASE_URL they point at `make run`.
         "LOCAL_BASE_URL": f"http://127.0.0.1:{_env_int(env, 'PORT', 5000)}",
         "SITE_NAME": _env_str(env, "SITE_NAME", "civic-letters"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -10,6 +11,8 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
+# Pages, CSS, JS and JSON go out gzipped, as a reverse proxy would send them.
+compress = Compress()
 migrate = Migrate()
 babel = Babel()
 # Limits are declared per route; storage (memory or Redis) comes from RATELIMIT_STORAGE_URI.

@@ -104,3 +104,12 @@ def page(
             page.screenshot(path=str(shot), full_page=True)
         finally:
             context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_path() -> Path:
+    """axe-core from npm (`make test` installs it before pytest)."""
+    axe = Path(__file__).resolve().parent.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.is_file():
+        pytest.fail(f"{axe} is missing: run `make test` (it installs axe-core)", pytrace=False)
+    return axe

@@ -64,10 +64,10 @@ def ticked_boxes(html: str) -> set[str]:
 def assert_lists(html: str, bioguide: str, place: str) -> None:
     """The recipient list has an entry naming the member with their party and seat."""
     name, party = member_facts()[bioguide]
-    entries = re.findall(r'<li class="recipient">(.*?)</li>', html, flags=re.DOTALL)
-    (entry,) = [e for e in entries if f"<strong>{escape(name)}</strong>" in e] or [""]
+    entries = re.split(r'<li class="office[^"]*"', html)[1:]
+    (entry,) = [e for e in entries if f"<strong><bdi>{escape(name)}</bdi></strong>" in e] or [""]
     details = re.escape(f"{party} · {place}")
-    assert re.search(rf'<span class="hint">{details}( · |</span>)', entry), (name, entries)
+    assert re.search(rf'<p class="hint">{details}( · |</p>)', entry), (name, entries)
 
 
 def deliveries(app: Flask) -> list[Delivery]:
@@ -265,7 +265,7 @@ def test_dc_and_territories_get_their_non_voting_member_and_no_senators(
     member = house_member(state, 0)
     assert_lists(preview.text, member, place)
     assert f"{place} · non-voting member of Congress" in preview.text
-    assert f"</strong>, {title}<br>" in preview.text
+    assert f"</bdi></strong>, {title}</label>" in preview.text
     assert "Senator" not in preview.text and "vacant" not in preview.text
     assert ticked_boxes(preview.text) == {key(member)}
     assert post_letter(client, loaded, **letter).status_code == 303

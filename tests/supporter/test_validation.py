@@ -93,7 +93,8 @@ def test_missing_required_field_is_named_and_the_rest_is_kept(
         (
             "personal_message",
             "p" * 5001,
-            "Your paragraph is too long: use at most 5000 characters.",
+            "Your paragraph has 5,001 characters and the limit is 5,000. Please shorten it: "
+            "your text is kept here.",
         ),
         ("email", "not-an-email", "Enter a valid email address, like name@example.com."),
         ("email", "a@b", "Enter a valid email address, like name@example.com."),
@@ -163,7 +164,11 @@ def test_personal_paragraph_of_exactly_5000_characters_is_recorded_whole(
     [
         ("", "The letter cannot be empty."),
         ("  \r\n\r\n  ", "The letter cannot be empty."),
-        ("b" * 20001, "The letter is too long: use at most 20000 characters."),
+        (
+            "b" * 20001,
+            "The letter has 20,001 characters and the limit is 20,000. Please shorten it: "
+            "your text is kept here.",
+        ),
     ],
 )
 def test_editable_body_must_be_present_and_not_too_long(
@@ -187,8 +192,8 @@ def test_editable_body_of_exactly_20000_characters_is_accepted(
 def test_request_over_the_size_limit_gets_the_friendly_413_page(
     app: Flask, client: FlaskClient, default_campaign: str
 ) -> None:
-    assert app.config["MAX_CONTENT_LENGTH"] == 64 * 1024
-    page = send(client, default_campaign, personal_message="x" * (65 * 1024))
+    assert app.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+    page = send(client, default_campaign, personal_message="x" * (257 * 1024))
     assert page.status_code == 413
     assert "That was too much text" in page.text
     assert 'class="site-header"' in page.text and "/static/css/site.css" in page.text
@@ -198,10 +203,32 @@ def test_request_over_the_size_limit_gets_the_friendly_413_page(
 def test_request_just_under_the_size_limit_is_judged_on_its_fields(
     client: FlaskClient, default_campaign: str
 ) -> None:
-    page = send(client, default_campaign, personal_message="x" * (60 * 1024))
+    page = send(client, default_campaign, personal_message="x" * (250 * 1024))
     assert_field_error(
-        page, "personal_message", "Your paragraph is too long: use at most 5000 characters."
+        page,
+        "personal_message",
+        "Your paragraph has 256,000 characters and the limit is 5,000. Please shorten it: "
+        "your text is kept here.",
     )
+
+
+def test_a_long_arabic_paste_is_kept_whole_with_its_length_and_the_limit(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    """Browsers cut a paste at `maxlength` without a word: the limit is the server's to tell."""
+    pasted = "سوريا حرة " * 2000  # 20,000 characters, 120 KB once percent-encoded
+    page = send(client, default_campaign, personal_message=pasted)
+    assert_field_error(
+        page,
+        "personal_message",
+        "Your paragraph has 19,999 characters and the limit is 5,000. Please shorten it: "
+        "your text is kept here.",
+    )
+    textarea = re.search(r"<textarea[^>]*name=\"personal_message\"[^>]*>", page.text)
+    assert textarea is not None and "maxlength" not in textarea.group(0)
+    kept = rf'name="personal_message"[^>]*>\s*{re.escape(pasted.strip())}</textarea>'
+    assert re.search(kept, page.text)
+    assert record_counts(app) == NOTHING_RECORDED
 
 
 @pytest.mark.parametrize("token", [None, "", "forged-token"])

@@ -24,6 +24,14 @@ class MatchKind(enum.StrEnum):
     CHOSEN = "chosen"  # the supporter picked their district among the ZIP's candidates
 
 
+class Residence(enum.StrEnum):
+    """Where the supporter lives, and so which offices may hear from them as a constituent."""
+
+    US = "us"  # lives in the US: a constituent of their home address
+    VOTING_ADDRESS = "voting_address"  # a US citizen abroad: constituent where they vote
+    ABROAD = "abroad"  # lives abroad: writes only to offices open to everyone
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a supporter lives, as districts. `district` 0 means at large (or a delegate)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -29,6 +30,26 @@ def choose_channel(recipient: Recipient, signer: Signer, cwc_enabled: bool) -> C
     if recipient.contact_url:
         return Channel.FORM
     return Channel.PACKET
+
+
+class Handling(enum.StrEnum):
+    """Who carries a letter the last step, as the supporter is told before pressing Send."""
+
+    AUTOMATIC = "automatic"  # sent by this site (email, CWC)
+    BY_SUPPORTER = "by_supporter"  # pasted by the supporter into the office's website
+    BY_ORGANISERS = "by_organisers"  # delivered by the organisers in a batch
+
+
+_HANDLING = {
+    Channel.EMAIL: Handling.AUTOMATIC,
+    Channel.CWC: Handling.AUTOMATIC,
+    Channel.FORM: Handling.BY_SUPPORTER,
+    Channel.PACKET: Handling.BY_ORGANISERS,
+}
+
+
+def handling_of(channel: Channel) -> Handling:
+    return _HANDLING[channel]
 
 
 def initial_status(channel: Channel, confirmed: bool) -> DeliveryStatus:

@@ -189,9 +189,10 @@ def build_message(
                 ("Address1", address[0]),
                 ("Address2", address[1]),
                 ("Address3", address[2]),
-                ("City", xml_line(sub.city)),
+                # A citizen abroad writes as a constituent of the address where they vote.
+                ("City", xml_line(sub.voting_city or sub.city)),
                 ("StateAbbreviation", xml_line(sub.state).upper()),
-                ("Zip", normal_zip(sub.zip_code)),
+                ("Zip", normal_zip(sub.zip_code or "")),
                 ("AddressValidation", "Y" if sub.lookup_match is MatchKind.EXACT else "N"),
                 ("Email", xml_line(sub.supporter.email)),
                 ("EmailValidation", "Y" if sub.email_verified else "N"),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from webapp.civic.countries import US
+from webapp.civic.types import Residence
 from webapp.letters.markdown import escape_markdown, markdown_to_html, text_to_html
 from webapp.letters.merge import MergeValues, render
 from webapp.letters.text import assemble_letter, signature_lines
@@ -21,16 +23,31 @@ class Signer:
     last_name: str
     email: str
     city: str
-    state: str
-    zip_code: str
+    state: str | None
+    zip_code: str | None
     street: str | None = None
     prefix: str | None = None
+    country: str = US
+    residence: Residence = Residence.US
+    voting_city: str | None = None
 
     @property
     def signature(self) -> list[str]:
         return signature_lines(
-            self.first_name, self.last_name, self.city, self.state, self.zip_code
+            self.first_name,
+            self.last_name,
+            self.city,
+            self.state,
+            self.zip_code,
+            country=self.country,
+            residence=self.residence,
+            voting_city=self.voting_city,
         )
+
+    @property
+    def constituent(self) -> bool:
+        """Whether offices that hear only from their constituents may receive this letter."""
+        return self.residence is not Residence.ABROAD
 
 
 @dataclass(frozen=True)
@@ -106,8 +123,8 @@ def merge_values(campaign: Campaign, signer: Signer, recipient: Recipient) -> Me
             "last_name": signer.last_name,
             "full_name": f"{signer.first_name} {signer.last_name}".strip(),
             "city": signer.city,
-            "state": signer.state,
-            "zip": signer.zip_code,
+            "state": signer.state or "",
+            "zip": signer.zip_code or "",
         },
         target={
             "name": recipient.name,

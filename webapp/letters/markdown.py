@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import nh3
@@ -60,3 +61,56 @@ def text_to_html(text: str) -> Markup:
         if p.strip()
     ]
     return Markup("\n").join(parts)
+
+
+@dataclass(frozen=True)
+class LetterDigest:
+    """A letter cut in reading order so a phone shows its opening and its asks first, and the
+    paragraphs between them behind "Read the whole letter"."""
+
+    lead: str  # the opening sentence, as plain text
+    opening: Markup  # the first paragraph
+    middle: Markup | None  # everything between the opening and the asks
+    asks: Markup | None  # the first numbered list, with the paragraph introducing it
+    rest: Markup | None  # whatever follows the list
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
+
+
+def _html_or_none(source: str) -> Markup | None:
+    return markdown_to_html(source) if source.strip() else None
+
+
+@lru_cache(maxsize=64)
+def letter_digest(source: str) -> LetterDigest:
+    """Cut by the organiser's own block structure, so nothing is rewritten or repeated."""
+    tokens = _MD.parse(source)
+    lines = source.splitlines()
+    top = [t for t in tokens if t.level == 0 and t.map and t.nesting != -1]
+    if not top or top[0].map is None:
+        return LetterDigest("", markdown_to_html(source), None, None, None)
+    opening_end = top[0].map[1]
+    asks_start = asks_end = None
+    for index, token in enumerate(top):
+        if token.type == "ordered_list_open" and token.map and index > 0:
+            asks_start, asks_end = token.map
+            previous = top[index - 1]
+            if previous.type == "paragraph_open" and previous.map and index > 1:
+                asks_start = previous.map[0]
+            break
+    opening = "\n".join(lines[:opening_end])
+    if asks_start is None or asks_end is None:
+        middle, asks, rest = "\n".join(lines[opening_end:]), "", ""
+    else:
+        middle = "\n".join(lines[opening_end:asks_start])
+        asks = "\n".join(lines[asks_start:asks_end])
+        rest = "\n".join(lines[asks_end:])
+    text = re.sub(r"\s+", " ", opening).strip()
+    return LetterDigest(
+        lead=_SENTENCE_END.split(text, maxsplit=1)[0] if text else "",
+        opening=markdown_to_html(opening),
+        middle=_html_or_none(middle),
+        asks=_html_or_none(asks),
+        rest=_html_or_none(rest),
+    )

@@ -4,11 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from webapp.civic.countries import US, country_name
+from webapp.civic.types import Residence
 
-def signature_lines(first: str, last: str, city: str, state: str, zip_code: str) -> list[str]:
-    """The supporter's signature: their name, then where they live."""
-    place = f"{city}, {state} {zip_code}".strip(", ")
-    return [f"{first} {last}".strip(), place]
+
+def signature_lines(
+    first: str,
+    last: str,
+    city: str,
+    state: str | None,
+    zip_code: str | None,
+    *,
+    country: str = US,
+    residence: Residence = Residence.US,
+    voting_city: str | None = None,
+) -> list[str]:
+    """The supporter's signature: their name, then where they really live.
+
+    Offices read English, so a country is named in English. A citizen abroad who writes as a
+    constituent says so, with the US address where they vote.
+    """
+    name = f"{first} {last}".strip()
+    if residence is Residence.US:
+        return [name, us_place(city, state, zip_code)]
+    lines = [name, f"{city}, {country_name(country)}".strip(", ")]
+    if residence is Residence.VOTING_ADDRESS:
+        lines.append(f"US voting address: {us_place(voting_city, state, zip_code)}")
+    return lines
+
+
+def us_place(city: str | None, state: str | None, zip_code: str | None) -> str:
+    """'Burlington, VT 05401', leaving out what is missing."""
+    return f"{city or ''}, {state or ''} {zip_code or ''}".strip(", ")
 
 
 def assemble_letter(

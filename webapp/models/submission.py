@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.civic.types import MatchKind
+from webapp.civic.types import MatchKind, Residence
 from webapp.database import Base, str_enum, utcnow
-from webapp.letters.text import assemble_letter, signature_lines
+from webapp.letters.text import assemble_letter, signature_lines, us_place
 from webapp.models.campaign import Campaign, Partner, Target
 from webapp.models.supporter import Supporter
 
@@ -108,9 +108,16 @@ class Submission(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     street: Mapped[str | None] = mapped_column(String(200))
+    # Where the supporter lives: `city` and `country` always; a US address (home, or where a
+    # citizen abroad votes) in street/state/zip_code, with `voting_city` for the latter.
     city: Mapped[str] = mapped_column(String(100))
-    state: Mapped[str] = mapped_column(String(2))
-    zip_code: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str | None] = mapped_column(String(2))
+    zip_code: Mapped[str | None] = mapped_column(String(10))
+    country: Mapped[str] = mapped_column(String(2), default="US")
+    residence: Mapped[Residence] = mapped_column(
+        str_enum(Residence, "residence"), default=Residence.US
+    )
+    voting_city: Mapped[str | None] = mapped_column(String(100))
     # Where the targets came from, so a wrong office can be traced to its data.
     lookup_provider: Mapped[str | None] = mapped_column(String(64))
     lookup_match: Mapped[LookupMatch] = mapped_column(
@@ -157,9 +164,20 @@ class Submission(Base):
         return bool(self.personal_message) or self.edited_body is not None
 
     @property
+    def voting_place(self) -> str:
+        return us_place(self.voting_city, self.state, self.zip_code)
+
+    @property
     def signature_lines(self) -> list[str]:
         return signature_lines(
-            self.first_name, self.last_name, self.city, self.state, self.zip_code
+            self.first_name,
+            self.last_name,
+            self.city,
+            self.state,
+            self.zip_code,
+            country=self.country,
+            residence=self.residence,
+            voting_city=self.voting_city,
         )
 
 

@@ -45,6 +45,11 @@ class RecipientPlan:
         ]
 
 
+def open_to_everyone(recipients: list[Recipient]) -> list[Recipient]:
+    """The offices that accept letters from anyone, not only from their constituents."""
+    return [r for r in recipients if r.chamber is None]
+
+
 def lookup_chambers(campaign: Campaign) -> dict[str, bool]:
     """Chamber -> optional, for the campaign's lookup targets (required wins if listed twice)."""
     chambers: dict[str, bool] = {}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from webapp.antiabuse.risk import Risk
 from webapp.civic.types import Provenance
 from webapp.database import write_transaction
-from webapp.delivery.channels import choose_channel, initial_status
+from webapp.delivery.channels import initial_status
 from webapp.letters.compose import ComposedLetter, Recipient, Signer, merge_values
 from webapp.letters.merge import render
 from webapp.models import (
@@ -98,6 +98,7 @@ def _upsert_supporter(session: Session, request: LetterRequest, now: datetime) -
     supporter.city = signer.city
     supporter.state = signer.state
     supporter.zip_code = signer.zip_code
+    supporter.country = signer.country
     supporter.language = request.language
     supporter.updated_at = now
     return supporter
@@ -158,6 +159,9 @@ def _record_once(
             city=request.signer.city,
             state=request.signer.state,
             zip_code=request.signer.zip_code,
+            country=request.signer.country,
+            residence=request.signer.residence,
+            voting_city=request.signer.voting_city,
             lookup_provider=provenance.provider,
             lookup_match=provenance.match,
             districts=dict(provenance.districts),
@@ -224,7 +228,7 @@ def record_submission(
     request: LetterRequest,
     letters: Sequence[ComposedLetter],
     now: datetime,
-    choose: ChannelChooser | None = None,
+    choose: ChannelChooser,
 ) -> RecordResult:
     """Record the letter once per (campaign, email); a repeat returns the existing submission.
 
@@ -236,10 +240,9 @@ def record_submission(
     """
     if not letters:
         raise ValueError("a submission needs at least one recipient")
-    chooser = choose or (lambda recipient, signer: choose_channel(recipient, signer, False))
     for attempt in range(_ATTEMPTS):
         try:
-            return _record_once(session, campaign, request, letters, now, chooser)
+            return _record_once(session, campaign, request, letters, now, choose)
         except IntegrityError:
             if attempt == _ATTEMPTS - 1:
                 raise

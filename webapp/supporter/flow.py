@@ -1,23 +1,27 @@
-"""The letter flow shared by the full page and the widget: validate, look up, preview, record."""
+"""Glue between the letter form and the letter service, shared by the full page and the widget."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 
-from webapp.antiabuse.risk import RiskSettings, Signals, assess
-from webapp.antiabuse.timing import seconds_since
-from webapp.civic.lookup import CivicLookup
-from webapp.civic.types import MatchKind
+from webapp.antiabuse.risk import RiskSettings, subnet_of
 from webapp.database import db, utcnow
 from webapp.delivery.channels import chooser_from_config
-from webapp.letters.compose import ComposedLetter, compose_letters
 from webapp.models import Campaign, Partner
-from webapp.services.recipients import RecipientPlan, plan_recipients
-from webapp.services.submissions import LetterRequest, RecordResult, record_submission
+from webapp.services.letters import (
+    LetterDeps,
+    LetterOutcome,
+    LetterStep,
+    RequestFacts,
+    preview_letter,
+    send_letter,
+)
+from webapp.services.privacy import hash_ip
+from webapp.services.recipients import RecipientPlan
 from webapp.supporter.forms import LetterForm
 
 
@@ -32,15 +36,33 @@ class Step(enum.Enum):
 class Outcome:
     step: Step
     status: int = 200
-    plan: RecipientPlan | None = None
-    letters: list[ComposedLetter] | None = None
-    selected: set[str] | None = None
-    result: RecordResult | None = None
+    letter: LetterOutcome | None = None
+
+    @property
+    def plan(self) -> RecipientPlan | None:
+        return self.letter.plan if self.letter else None
 
 
-def civic_lookup() -> CivicLookup:
-    lookup: CivicLookup = current_app.extensions["civic_lookup"]
-    return lookup
+def letter_deps() -> LetterDeps:
+    """The letter service's collaborators, from the running app."""
+    config = current_app.config
+    return LetterDeps(
+        lookup=current_app.extensions["civic_lookup"],
+        choose=chooser_from_config(config),
+        risk=RiskSettings.from_config(config),
+        now=utcnow(),
+    )
+
+
+def request_facts() -> RequestFacts:
+    """The sender's address, hashed at once, and their language."""
+    ip = request.remote_addr
+    key = current_app.config["IP_HASH_BYTES"]
+    return RequestFacts(
+        ip_hash=hash_ip(ip, key),
+        subnet_hash=hash_ip(subnet_of(ip), key),
+        language=(request.accept_languages.best or "en")[:16],
+    )
 
 
 def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
@@ -54,58 +76,36 @@ def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
         form.street.errors = [notes[-1] if notes else _("Enter your street address.")]
 
 
-def _signals(form: LetterForm, request: LetterRequest, plan: RecipientPlan) -> Signals:
-    location = plan.lookup.location if plan.lookup else None
-    mismatch = bool(
-        plan.provenance.match is MatchKind.EXACT
-        and location is not None
-        and location.state != form.state.data
-    )
-    return Signals(
-        email=form.email.data,
-        ip_hash=request.ip_hash,
-        subnet_hash=request.subnet_hash,
-        personal_hash=request.personal_hash,
-        honeypot=form.website.data,
-        form_seconds=seconds_since(form.started.data),
-        address_mismatch=mismatch,
-    )
-
-
 def handle_letter(
     campaign: Campaign, form: LetterForm, action: str, valid: bool, partner: Partner | None
 ) -> Outcome:
     """One step of the flow for an already-parsed form; `valid` is the form's own validation."""
     if action == "edit" or not valid:
         return Outcome(Step.FORM, 200 if action == "edit" else 422)
+    draft = form.draft(campaign, partner)
     session = db.session()
-    plan = plan_recipients(session, campaign, civic_lookup(), form.address_query(), utcnow())
-    if plan.needs_street:
-        ask_for_address(form, plan)
-        return Outcome(Step.FORM, 422, plan=plan)
-    signer, selected = form.signer(), form.selected_recipients()
-    personal, edited = form.personal_text(), form.edited_body(campaign.body)
-    if action != "send":
-        letters = compose_letters(campaign, signer, plan.recipients, personal, edited)
-        return Outcome(Step.PREVIEW, plan=plan, letters=letters, selected=selected)
-    letters = compose_letters(campaign, signer, plan.chosen(selected), personal, edited)
-    request = form.letter_request(campaign, plan, partner)
-    risk = assess(
-        session,
-        campaign.id,
-        _signals(form, request, plan),
-        RiskSettings.from_config(current_app.config),
-        utcnow(),
-    )
-    result = record_submission(
-        session,
-        campaign,
-        replace(request, risk=risk),
-        letters,
-        utcnow(),
-        chooser_from_config(current_app.config),
-    )
-    if result.created:
+    if action == "send":
+        outcome = send_letter(session, campaign, draft, request_facts(), letter_deps())
+    else:
+        outcome = preview_letter(session, campaign, draft, letter_deps())
+    if outcome.step is LetterStep.NEEDS_ADDRESS:
+        ask_for_address(form, outcome.plan)
+        return Outcome(Step.FORM, 422, outcome)
+    if outcome.step is LetterStep.NO_RECIPIENTS and draft.query is not None:
+        form.recipients.errors = [_("Choose at least one office to write to.")]
+        return Outcome(Step.FORM, 422, outcome)
+    if outcome.step is LetterStep.NO_RECIPIENTS:
+        form.country.errors = [
+            _(
+                "This campaign's letters go only to offices that read letters from their own "
+                "constituents, so it cannot take a letter from outside the United States. "
+                "If you are a US citizen, tick the box and give the US address where you vote."
+            )
+        ]
+        return Outcome(Step.FORM, 422, outcome)
+    if outcome.step is LetterStep.PREVIEW:
+        return Outcome(Step.PREVIEW, 200, outcome)
+    if outcome.step is LetterStep.RECORDED:
         current_app.extensions["letter_counts"].forget(campaign.id)
-        return Outcome(Step.RECORDED, 303, plan=plan, result=result)
-    return Outcome(Step.REPEAT, plan=plan, result=result)
+        return Outcome(Step.RECORDED, 303, outcome)
+    return Outcome(Step.REPEAT, 200, outcome)

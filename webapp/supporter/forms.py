@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,17 +20,25 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
-from webapp.antiabuse.risk import Risk, subnet_of, text_fingerprint
+from webapp.antiabuse.risk import text_fingerprint
+from webapp.antiabuse.timing import seconds_since
+from webapp.civic.countries import US, country_choices, is_country
 from webapp.civic.lookup import AddressQuery
 from webapp.civic.states import BY_CODE, STATES
+from webapp.civic.types import Residence
 from webapp.civic.zip_prefixes import states_for_zip
 from webapp.letters.compose import Signer
 from webapp.models import Campaign, Partner
-from webapp.services.privacy import hash_ip
-from webapp.services.recipients import RecipientPlan
-from webapp.services.submissions import LetterRequest
+from webapp.services.letters import LetterDraft
 
 PERSONAL_MESSAGE_LIMIT = 5000
 BODY_LIMIT = 20000
@@ -94,9 +102,66 @@ def _check_zip(form: LetterForm, field: StringField) -> None:
         )
 
 
+def _when_in_us(message: Any) -> Any:
+    """Required for an address in the US (home, or where a citizen abroad votes), else unused."""
+
+    def check(form: LetterForm, field: Any) -> None:
+        if form.residence() is Residence.ABROAD:
+            field.errors[:] = []
+            raise StopValidation()
+        if not (field.data and str(field.data).strip()):
+            raise StopValidation(message)
+
+    return check
+
+
+def _when_abroad(message: Any) -> Any:
+    """Required from a supporter who lives outside the US, else unused."""
+
+    def check(form: LetterForm, field: Any) -> None:
+        if form.residence() is Residence.US:
+            field.errors[:] = []
+            raise StopValidation()
+        if not (field.data and str(field.data).strip()):
+            raise StopValidation(message)
+
+    return check
+
+
+def _at_most(limit: int, message: Any) -> Any:
+    """A length limit that tells the current length and sets no `maxlength`: browsers would
+    cut a long paste silently, and the supporter must see and keep their whole text."""
+
+    def check(form: LetterForm, field: Any) -> None:
+        length = len(field.data or "")
+        if length > limit:
+            raise ValidationError(message % {"max": f"{limit:,}", "length": f"{length:,}"})
+
+    return check
+
+
 class LetterForm(FlaskForm):
     """Everything a supporter enters; `body` and `consent_updates` are removed when unused."""
 
+    # First: where the supporter lives decides which offices may hear from them.
+    country = SelectField(
+        _l("Where do you live?"),
+        default=US,
+        validators=[DataRequired(_l("Choose the country where you live."))],
+        validate_choice=False,
+    )
+    # A US citizen abroad writes as a constituent of the US address where they vote.
+    us_voter = BooleanField(
+        _l("I am a US citizen: write as a constituent of the US address where I vote")
+    )
+    abroad_city = StringField(
+        _l("City or town where you live"),
+        filters=[clean_line],
+        validators=[
+            _when_abroad(_l("Enter the city or town where you live.")),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
     prefix = SelectField(
         _l("Title (optional)"),
         choices=[SelectChoice("", _l("None"))] + [SelectChoice(p, p) for p in PREFIXES],
@@ -137,7 +202,7 @@ class LetterForm(FlaskForm):
         _l("City"),
         filters=[clean_line],
         validators=[
-            DataRequired(_l("Enter your city or town.")),
+            _when_in_us(_l("Enter your city or town.")),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -145,22 +210,25 @@ class LetterForm(FlaskForm):
         _l("State"),
         choices=[SelectChoice("", _l("Choose your state"))]
         + [SelectChoice(s.code, s.name) for s in STATES],
-        validators=[DataRequired(_l("Choose your state."))],
+        validators=[_when_in_us(_l("Choose your state."))],
         validate_choice=False,
     )
     zip_code = StringField(
         _l("ZIP code"),
         filters=[clean_line],
-        validators=[DataRequired(_l("Enter your ZIP code.")), _check_zip],
+        validators=[_when_in_us(_l("Enter your ZIP code.")), _check_zip],
     )
     personal_message = TextAreaField(
         _l("Your own words (optional)"),
         filters=[clean_block],
         validators=[
             Optional(),
-            Length(
-                max=PERSONAL_MESSAGE_LIMIT,
-                message=_l("Your paragraph is too long: use at most %(max)d characters."),
+            _at_most(
+                PERSONAL_MESSAGE_LIMIT,
+                _l(
+                    "Your paragraph has %(length)s characters and the limit is %(max)s. "
+                    "Please shorten it: your text is kept here."
+                ),
             ),
         ],
     )
@@ -169,9 +237,12 @@ class LetterForm(FlaskForm):
         filters=[clean_block],
         validators=[
             DataRequired(_l("The letter cannot be empty.")),
-            Length(
-                max=BODY_LIMIT,
-                message=_l("The letter is too long: use at most %(max)d characters."),
+            _at_most(
+                BODY_LIMIT,
+                _l(
+                    "The letter has %(length)s characters and the limit is %(max)s. "
+                    "Please shorten it: your text is kept here."
+                ),
             ),
         ],
     )
@@ -197,26 +268,44 @@ class LetterForm(FlaskForm):
         ],
     )
     # Optional recipients the supporter kept ticked; `recipients_chosen` says they were asked.
-    recipients = SelectMultipleField(validate_choice=False)
+    recipients = SelectMultipleField(_l("Offices"), validate_choice=False)
     recipients_chosen = HiddenField()
 
     def validate_state(self, field: SelectField) -> None:
         if field.data and field.data not in BY_CODE:
             raise ValidationError(_l("Choose your state from the list."))
 
+    def residence(self) -> Residence:
+        if (self.country.data or US) == US:
+            return Residence.US
+        return Residence.VOTING_ADDRESS if self.us_voter.data else Residence.ABROAD
+
+    def validate_country(self, field: SelectField) -> None:
+        if not is_country(field.data):
+            raise ValidationError(_l("Choose your country from the list."))
+
     def signer(self) -> Signer:
+        residence = self.residence()
+        in_us = residence is not Residence.ABROAD
         return Signer(
             prefix=self.prefix.data or None,
             first_name=self.first_name.data,
             last_name=self.last_name.data,
             email=self.email.data,
-            street=self.street.data or None,
-            city=self.city.data,
-            state=self.state.data,
-            zip_code=self.zip_code.data,
+            street=(self.street.data or None) if in_us else None,
+            city=self.city.data if residence is Residence.US else self.abroad_city.data,
+            state=self.state.data if in_us else None,
+            zip_code=self.zip_code.data if in_us else None,
+            country=US if residence is Residence.US else self.country.data,
+            residence=residence,
+            voting_city=self.city.data if residence is Residence.VOTING_ADDRESS else None,
         )
 
-    def address_query(self) -> AddressQuery:
+    def address_query(self) -> AddressQuery | None:
+        """The US address to find officials by, or None for a supporter abroad who does not
+        vote in the US."""
+        if self.residence() is Residence.ABROAD:
+            return None
         return AddressQuery(
             zip_code=self.zip_code.data,
             state=self.state.data,
@@ -225,20 +314,14 @@ class LetterForm(FlaskForm):
             chosen_district=int(self.district.data) if self.district.data else None,
         )
 
-    def selected_recipients(self) -> set[str] | None:
+    def selected_recipients(self) -> frozenset[str] | None:
         """Keys of the optional recipients kept, or None when the supporter was not asked."""
         if not self.recipients_chosen.data:
             return None
-        return {str(key) for key in (self.recipients.data or [])}
+        return frozenset(str(key) for key in (self.recipients.data or []))
 
-    def letter_request(
-        self,
-        campaign: Campaign,
-        plan: RecipientPlan,
-        partner: Partner | None = None,
-        risk: Risk | None = None,
-    ) -> LetterRequest:
-        """What `record_submission` needs, from this validated form and the request."""
+    def draft(self, campaign: Campaign, partner: Partner | None) -> LetterDraft:
+        """This validated form as the letter service takes it."""
         consents: list[tuple[int | None, str]] = []
         if "consent_updates" in self and self.consent_updates.data and campaign.consent_text:
             consents.append((None, campaign.consent_text))
@@ -251,22 +334,19 @@ class LetterForm(FlaskForm):
             and not self.private.data
         ):
             consents.append((partner.id, partner.consent_text))
-        ip = request.remote_addr
-        key = current_app.config["IP_HASH_BYTES"]
-        return LetterRequest(
-            subnet_hash=hash_ip(subnet_of(ip), key),
-            personal_hash=text_fingerprint(self.personal_text()),
-            private=bool(self.private.data),
-            risk=risk or Risk(),
+        return LetterDraft(
             signer=self.signer(),
+            query=self.address_query(),
             personal_message=self.personal_text(),
             edited_body=self.edited_body(campaign.body),
-            consents=consents,
+            selected=self.selected_recipients(),
+            consents=tuple(consents),
             partner_code=partner.code if partner is not None else None,
             source=self.source.data or None,
-            language=(request.accept_languages.best or "en")[:16],
-            ip_hash=hash_ip(ip, key),
-            provenance=plan.provenance,
+            private=bool(self.private.data),
+            honeypot=self.website.data or None,
+            form_seconds=seconds_since(self.started.data),
+            personal_hash=text_fingerprint(self.personal_text()),
         )
 
     def personal_text(self) -> str | None:
@@ -296,6 +376,7 @@ def build_letter_form(
     if campaign.body_editable and "formdata" not in kwargs:
         kwargs.setdefault("data", {"body": campaign.body})
     form = LetterForm(**kwargs)
+    form.country.choices = country_choices(str(get_locale() or "en"))
     if not campaign.body_editable:
         del form.body
     if campaign.consent_text:

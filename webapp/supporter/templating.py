@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from webapp.civic.countries import country_name
 from webapp.civic.states import BY_CODE
-from webapp.civic.types import MatchKind, Provenance
+from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
+from webapp.delivery.channels import Handling
 from webapp.letters.markdown import text_to_html
-from webapp.models import Delivery, DeliveryStatus, SubmissionStatus
+from webapp.models import Campaign, Delivery, DeliveryStatus, Submission, SubmissionStatus
+from webapp.services.letters import LetterOutcome
 from webapp.supporter.share import mailto_letter, share_links
 
 STATUS_LABELS = {
@@ -34,6 +37,12 @@ SHARE_LABELS = {
     "whatsapp": _l("Share on WhatsApp"),
     "x": _l("Share on X"),
     "facebook": _l("Share on Facebook"),
+}
+
+HANDLING_LABELS = {
+    Handling.AUTOMATIC: _l("Delivered automatically"),
+    Handling.BY_SUPPORTER: _l("You will paste it into their website (we guide you)"),
+    Handling.BY_ORGANISERS: _l("Delivered by the organisers in a batch"),
 }
 
 
@@ -85,6 +94,48 @@ def delivery_status_label(delivery: Delivery) -> str:
     return label
 
 
+def handling_label(handling: Handling) -> str:
+    return str(HANDLING_LABELS[handling])
+
+
+def send_label(outcome: LetterOutcome) -> str:
+    """The Send button's words say who carries the letters the last step."""
+    total = len(outcome.letters)
+    by_me = outcome.count(Handling.BY_SUPPORTER)
+    if by_me == 0:
+        return str(
+            ngettext("Send my letter to %(num)s office", "Send my letter to %(num)s offices", total)
+        )
+    if by_me == total:
+        return str(
+            ngettext(
+                "Record my letter, then send it to %(num)s office myself",
+                "Record my letter, then send it to %(num)s offices myself",
+                total,
+            )
+        )
+    return str(
+        ngettext(
+            "Send my letter, and record %(num)s copy for me to send myself",
+            "Send my letter, and record %(num)s copies for me to send myself",
+            by_me,
+        )
+    )
+
+
+def share_message(submission: Submission, campaign: Campaign) -> str:
+    """What a share link says; from abroad it asks someone in the US to write to their own."""
+    if submission.residence is Residence.ABROAD:
+        return str(
+            _l(
+                'I wrote to the President from abroad: "%(title)s". You live in the US, so your '
+                "own senators and representative will read a letter from you. Will you write too?",
+                title=campaign.title,
+            )
+        )
+    return str(_l('I just wrote a letter: "%(title)s". Will you write too?', title=campaign.title))
+
+
 def share_label(network: str) -> str:
     return str(SHARE_LABELS.get(network, network))
 
@@ -109,6 +160,11 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(district_label)
     bp.add_app_template_global(match_description)
     bp.add_app_template_global(share_label)
+    bp.add_app_template_global(handling_label)
+    bp.add_app_template_global(share_message)
+    bp.add_app_template_global(country_name)
+    bp.add_app_template_global(send_label)
+    bp.add_app_template_global(Handling, "Handling")
     bp.add_app_template_global(share_links)
     bp.add_app_template_global(mailto_letter)
     bp.add_app_template_filter(datetime_utc)

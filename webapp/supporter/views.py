@@ -31,7 +31,7 @@ from webapp.delivery.emails import read_confirmation_token
 from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
 from webapp.extensions import limiter
 from webapp.letters.compose import fixed_recipients
-from webapp.letters.markdown import markdown_to_html
+from webapp.letters.markdown import letter_digest
 from webapp.models import Campaign, CampaignStatus, Submission
 from webapp.security import render_error
 from webapp.services.counts import TTLCounter
@@ -78,7 +78,7 @@ def _render_form(
         campaign=campaign,
         form=form,
         plan=plan,
-        body_html=markdown_to_html(campaign.body),
+        digest=letter_digest(campaign.body),
         letter_count=_letter_count(campaign),
         is_open=campaign.is_open(utcnow()),
         recipients=fixed_recipients(campaign),
@@ -127,17 +127,12 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
         return _render_form(campaign, form, outcome.status, plan=outcome.plan)
     if outcome.step is Step.PREVIEW:
         page = render_template(
-            "supporter/preview.html",
-            campaign=campaign,
-            form=form,
-            letters=outcome.letters,
-            plan=outcome.plan,
-            selected=outcome.selected,
+            "supporter/preview.html", campaign=campaign, form=form, outcome=outcome.letter
         )
         return page, 200
-    if outcome.result is None:
+    if outcome.letter is None or outcome.letter.result is None:
         abort(500)
-    token = outcome.result.submission.receipt_token
+    token = outcome.letter.result.submission.receipt_token
     if outcome.step is Step.RECORDED:
         _remember_receipt(token)
         return redirect(url_for(".receipt", token=token), code=303)

@@ -153,14 +153,9 @@ def widget_post(slug: str) -> tuple[str, int]:
     if outcome.step is Step.FORM:
         return _page("widget/letter.html", outcome.status, plan=outcome.plan, **common)
     if outcome.step is Step.PREVIEW:
-        return _page(
-            "widget/preview.html",
-            letters=outcome.letters,
-            plan=outcome.plan,
-            selected=outcome.selected,
-            **common,
-        )
-    submission = outcome.result.submission if outcome.result else None
+        return _page("widget/preview.html", outcome=outcome.letter, **common)
+    result = outcome.letter.result if outcome.letter else None
+    submission = result.submission if result else None
     return _page(
         "widget/done.html", submission=submission, repeat=outcome.step is Step.REPEAT, **common
     )

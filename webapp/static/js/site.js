@@ -14,4 +14,12 @@
   });
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
+  // The Send button counts the offices shown; once the supporter changes the ticks, it says
+  // so in words instead of a number that would be stale until the next preview.
+  var send = document.querySelector("[data-preview-actions] [data-changed-label]");
+  document.querySelectorAll(".offices input[type=checkbox]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      if (send) { send.textContent = send.getAttribute("data-changed-label"); }
+    });
+  });
 })();

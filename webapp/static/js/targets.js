@@ -2,6 +2,24 @@
 // without this script the preview step shows the same list).
 (function () {
   "use strict";
+  // Where the supporter lives: show the US address for US residents and citizens voting
+  // there, the city abroad for everyone outside the US (without JS both groups show).
+  var residence = document.querySelector("[data-residence]");
+  var country = residence && residence.querySelector("[name=country]");
+  var voter = residence && residence.querySelector("[name=us_voter]");
+  function inUs() { return !country || country.value === "US"; }
+  function votesInUs() { return inUs() || (voter && voter.checked); }
+  function showResidence() {
+    if (!residence) { return; }
+    residence.querySelector("[data-abroad]").hidden = inUs();
+    residence.querySelector("[data-us-address]").hidden = !votesInUs();
+  }
+  if (residence) {
+    country.addEventListener("change", showResidence);
+    if (voter) { voter.addEventListener("change", showResidence); }
+    showResidence();
+  }
+
   var box = document.getElementById("targets-live");
   var form = box && box.closest("form");
   if (!box || !form || !window.fetch) { return; }
@@ -10,6 +28,11 @@
   var street = form.querySelector("[name=street]");
   var lastQuery = "";
   var timer = null;
+  // A choice made on an earlier preview ("Change something") is kept, never re-ticked.
+  var kept = form.querySelectorAll("[data-kept-choice]");
+  var asked = form.querySelector("[data-kept-choice][name=recipients_chosen]") !== null;
+  var keptKeys = [];
+  kept.forEach(function (input) { if (input.name === "recipients") { keptKeys.push(input.value); } });
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -19,6 +42,7 @@
   }
 
   function render(data) {
+    kept.forEach(function (input) { input.remove(); });
     box.textContent = "";
     box.hidden = false;
     box.appendChild(el("p", box.getAttribute("data-heading") || "", "targets-heading"));
@@ -31,7 +55,8 @@
         var wrap = el("div", "", "field field-check");
         var input = document.createElement("input");
         input.type = "checkbox"; input.name = "recipients"; input.value = r.key;
-        input.id = "live-recipient-" + i; input.checked = true;
+        input.id = "live-recipient-" + i;
+        input.checked = !asked || keptKeys.indexOf(r.key) !== -1;
         var lab = el("label", label); lab.htmlFor = input.id;
         wrap.appendChild(input); wrap.appendChild(lab); item.appendChild(wrap);
       } else {
@@ -53,6 +78,7 @@
 
   function lookup() {
     var z = (zip.value || "").trim();
+    if (!votesInUs()) { box.hidden = true; return; }
     if (!/^\d{5}(-?\d{4})?$/.test(z) || !state.value) { return; }
     var query = "zip=" + encodeURIComponent(z) + "&state=" + encodeURIComponent(state.value) +
       "&campaign=" + encodeURIComponent(box.getAttribute("data-campaign"));

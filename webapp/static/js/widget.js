@@ -1,6 +1,14 @@
 // Inside the widget frame: tell the embedding page our height, and when a letter was sent.
 (function () {
   "use strict";
+  // The Send button counts the offices shown; once the supporter changes the ticks, it says
+  // so in words instead of a number that would be stale until the next preview.
+  var send = document.querySelector("[data-preview-actions] [data-changed-label]");
+  document.querySelectorAll(".offices input[type=checkbox]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      if (send) { send.textContent = send.getAttribute("data-changed-label"); }
+    });
+  });
   var root = document.documentElement;
   var parentOrigin = root.getAttribute("data-parent-origin");
   var wid = root.getAttribute("data-wid");

@@ -1,0 +1,194 @@
+"""Supporters abroad write to offices open to everyone; citizens abroad by their voting address."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.civic.data import house_member, load_civic_data, senators, single_district_zip
+from tests.civic.geocoder import stub_settings
+from tests.stubs import StubServer
+from tests.supporter.helpers import post_letter
+from webapp.civic.types import Residence
+from webapp.database import db
+from webapp.models import Delivery, Submission, Target, TargetKind
+
+PRESIDENT = "The President of the United States"
+BERLIN: dict[str, Any] = {
+    "country": "DE",
+    "abroad_city": "Berlin",
+    "street": None,
+    "city": None,
+    "state": None,
+    "zip_code": None,
+}
+
+
+@pytest.fixture
+def census() -> Iterator[StubServer]:
+    with StubServer() as server:
+        yield server
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], census: StubServer) -> dict[str, Any]:
+    return {**app_config, **stub_settings(census)}
+
+
+@pytest.fixture
+def loaded(app: Flask, default_campaign: str) -> str:
+    load_civic_data(app)
+    return default_campaign
+
+
+def recorded(app: Flask) -> tuple[Submission, list[Delivery]]:
+    with app.app_context():
+        (submission,) = db.session.scalars(select(Submission)).all()
+        deliveries = list(db.session.scalars(select(Delivery).order_by(Delivery.id)))
+        db.session.expunge_all()
+        return submission, deliveries
+
+
+def offices_in(html: str) -> list[str]:
+    return re.findall(r'<p class="office-name"><strong><bdi>([^<]+)</bdi>', html) + re.findall(
+        r'name="recipients" value="[^"]+" id="recipient-\d+" checked[^>]*>\s*'
+        r"<label[^>]*><strong><bdi>([^<]+)</bdi>",
+        html,
+    )
+
+
+def test_a_supporter_in_berlin_writes_to_the_president_only_signed_from_berlin(
+    app: Flask, client: FlaskClient, loaded: str
+) -> None:
+    preview = post_letter(client, loaded, "preview", **BERLIN)
+    assert preview.status_code == 200, preview.text
+    assert offices_in(preview.text) == [PRESIDENT]
+    assert "Rasha Haddad<br>Berlin, Germany</p>" in preview.text
+    assert "Send my letter to 1 office" not in preview.text  # the White House is a web form
+    assert "Record my letter, then send it to 1 office myself" in preview.text
+
+    sent = post_letter(client, loaded, **BERLIN)
+    assert sent.status_code == 303
+    submission, deliveries = recorded(app)
+    assert (submission.country, submission.residence) == ("DE", Residence.ABROAD)
+    assert (submission.city, submission.state, submission.zip_code) == ("Berlin", None, None)
+    assert submission.signature_lines == ["Rasha Haddad", "Berlin, Germany"]
+    assert [d.recipient_name for d in deliveries] == [PRESIDENT]
+    assert not [d for d in deliveries if d.recipient_key.startswith("official:")]
+    receipt = client.get(sent.headers["Location"])
+    assert "Ask someone in the US to write too" in receipt.text
+    assert "You wrote from Germany" in receipt.text
+
+
+def test_a_us_address_typed_by_someone_abroad_is_never_used_to_claim_constituency(
+    app: Flask, client: FlaskClient, loaded: str
+) -> None:
+    """Without JavaScript both address groups show; only the ticked box makes a constituent."""
+    typed = {**BERLIN, "city": "New York", "state": "NY", "zip_code": "10119"}
+    preview = post_letter(client, loaded, "preview", **typed)
+    assert offices_in(preview.text) == [PRESIDENT]
+    assert "NY 10119" not in preview.text.split("Who receives your letter")[1]
+    assert post_letter(client, loaded, **typed).status_code == 303
+    submission, deliveries = recorded(app)
+    assert (submission.state, submission.zip_code, submission.street) == (None, None, None)
+    assert [d.recipient_name for d in deliveries] == [PRESIDENT]
+
+
+def test_a_us_citizen_abroad_writes_to_the_members_for_their_voting_address(
+    app: Flask, client: FlaskClient, loaded: str
+) -> None:
+    voting = {
+        **BERLIN,
+        "us_voter": "y",
+        "street": None,
+        "city": "Burlington",
+        "state": "VT",
+        "zip_code": single_district_zip("VT", 0),
+    }
+    preview = post_letter(client, loaded, "preview", **voting)
+    assert preview.status_code == 200, preview.text
+    assert "Matched from the US address where you vote." in preview.text
+    assert post_letter(client, loaded, **voting).status_code == 303
+    submission, deliveries = recorded(app)
+    assert submission.residence is Residence.VOTING_ADDRESS
+    assert (submission.city, submission.country, submission.voting_city) == (
+        "Berlin",
+        "DE",
+        "Burlington",
+    )
+    expected = {f"official:{b}" for b in (*senators("VT"), house_member("VT", 0))}
+    assert {d.recipient_key for d in deliveries if d.recipient_chamber} == expected
+    assert submission.signature_lines[1:] == [
+        "Berlin, Germany",
+        f"US voting address: Burlington, VT {voting['zip_code']}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"abroad_city": ""}, "abroad_city", "Enter the city or town where you live."),
+        ({"country": "XX"}, "country", "Choose your country from the list."),
+        ({"us_voter": "y"}, "zip_code", "Enter your ZIP code."),
+    ],
+)
+def test_missing_or_wrong_details_abroad_are_named_on_their_field(
+    app: Flask,
+    client: FlaskClient,
+    loaded: str,
+    overrides: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    page = post_letter(client, loaded, "preview", **{**BERLIN, **overrides})
+    assert page.status_code == 422
+    assert f'<p class="error" id="{field}-error">{message}</p>' in page.text
+    assert 'value="Rasha"' in page.text
+
+
+def test_a_campaign_only_for_constituents_says_so_to_someone_abroad(
+    app: Flask, client: FlaskClient, loaded: str
+) -> None:
+    with app.app_context():
+        for target in db.session.scalars(select(Target).where(Target.kind == TargetKind.CUSTOM)):
+            db.session.delete(target)
+        db.session.commit()
+    page = post_letter(client, loaded, **BERLIN)
+    assert page.status_code == 422
+    assert "cannot take a letter from outside the United States" in page.text
+    with app.app_context():
+        assert db.session.scalars(select(Submission)).all() == []
+
+
+def test_an_unticked_office_stays_unticked_through_change_something(
+    app: Flask, client: FlaskClient, loaded: str
+) -> None:
+    zip_code = single_district_zip("MI", 12)
+    letter = {"street": None, "city": "Southfield", "zip_code": zip_code}
+    dropped = f"official:{senators('MI')[0]}"
+    kept = [f"official:{b}" for b in (senators("MI")[1], house_member("MI", 12))]
+    first = post_letter(client, loaded, "preview", **letter)
+    assert "Send my letter" in first.text or "Record my letter" in first.text
+
+    choice = {**letter, "recipients_chosen": "1", "recipients": kept}
+    edit = post_letter(client, loaded, "edit", **choice)
+    assert edit.status_code == 200
+    hidden = re.findall(r'name="recipients" value="([^"]+)" data-kept-choice', edit.text)
+    assert sorted(hidden) == sorted(kept)
+
+    again = post_letter(client, loaded, "preview", **choice)
+    listed = re.findall(r'name="recipients" value="([^"]+)" id="recipient-\d+" checked', again.text)
+    assert sorted(listed) == sorted(kept) and dropped not in listed
+    assert "Your letter goes to these 3 offices." in again.text
+    assert f'value="{dropped}" id="unticked-1">' in again.text
+
+    assert post_letter(client, loaded, **choice).status_code == 303
+    _, deliveries = recorded(app)
+    assert dropped not in {d.recipient_key for d in deliveries}
+    assert len(deliveries) == 3

@@ -1,0 +1,206 @@
+"""The letter use case shared by the campaign page and the widget: plan, preview and record."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from webapp.antiabuse.risk import Risk, RiskSettings, Signals, assess
+from webapp.civic.lookup import AddressQuery, CivicLookup
+from webapp.civic.types import MatchKind
+from webapp.delivery.channels import Handling, handling_of
+from webapp.letters.compose import ComposedLetter, Signer, compose_letters, fixed_recipients
+from webapp.models import Campaign, Channel
+from webapp.services.recipients import RecipientPlan, open_to_everyone, plan_recipients
+from webapp.services.submissions import (
+    ChannelChooser,
+    LetterRequest,
+    RecordResult,
+    record_submission,
+)
+
+
+@dataclass(frozen=True)
+class LetterDraft:
+    """Everything the supporter entered, parsed and checked by the form; no request in sight."""
+
+    signer: Signer
+    # The US address to look officials up by (home or voting address); None when abroad.
+    query: AddressQuery | None
+    personal_message: str | None = None
+    edited_body: str | None = None
+    # Optional offices kept ticked, or None when the supporter has not been asked yet.
+    selected: frozenset[str] | None = None
+    consents: tuple[tuple[int | None, str], ...] = ()
+    partner_code: str | None = None
+    source: str | None = None
+    private: bool = False
+    honeypot: str | None = None
+    form_seconds: float | None = None
+    personal_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the web request says about the sender, hashed by the view before it gets here."""
+
+    ip_hash: str | None = None
+    subnet_hash: str | None = None
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class LetterDeps:
+    """The collaborators and the clock a letter needs; the view builds them from the app."""
+
+    lookup: CivicLookup
+    choose: ChannelChooser
+    risk: RiskSettings
+    now: datetime
+
+
+class LetterStep(enum.Enum):
+    NEEDS_ADDRESS = "needs_address"  # the ZIP spans districts: ask for the street or a district
+    NO_RECIPIENTS = "no_recipients"  # nobody this supporter may write to in this campaign
+    PREVIEW = "preview"
+    RECORDED = "recorded"  # a new letter was recorded
+    REPEAT = "repeat"  # this email already wrote to this campaign: nothing new recorded
+
+
+@dataclass(frozen=True)
+class PlannedLetter:
+    """One office's letter as the preview shows it, with how it will travel."""
+
+    letter: ComposedLetter
+    channel: Channel
+
+    @property
+    def handling(self) -> Handling:
+        return handling_of(self.channel)
+
+
+@dataclass
+class LetterOutcome:
+    step: LetterStep
+    plan: RecipientPlan
+    letters: list[PlannedLetter] = field(default_factory=list)
+    # Optional offices the supporter unticked: listed so they can be ticked again, never sent.
+    unticked: list[str] = field(default_factory=list)
+    result: RecordResult | None = None
+
+    def count(self, handling: Handling) -> int:
+        return sum(1 for planned in self.letters if planned.handling is handling)
+
+
+def plan_letter(
+    session: Session, campaign: Campaign, draft: LetterDraft, deps: LetterDeps
+) -> RecipientPlan:
+    """Who may receive this supporter's letter: constituents reach their officials, others
+    only the offices that accept letters from everyone."""
+    if draft.query is None:
+        return RecipientPlan(recipients=open_to_everyone(fixed_recipients(campaign)))
+    return plan_recipients(session, campaign, deps.lookup, draft.query, deps.now)
+
+
+def _planned(
+    campaign: Campaign, draft: LetterDraft, plan: RecipientPlan, deps: LetterDeps
+) -> tuple[list[PlannedLetter], list[str]]:
+    chosen = plan.chosen(None if draft.selected is None else set(draft.selected))
+    letters = compose_letters(
+        campaign, draft.signer, chosen, draft.personal_message, draft.edited_body
+    )
+    kept = {r.key for r in chosen}
+    unticked = [r.key for r in plan.recipients if r.key not in kept]
+    planned = [
+        PlannedLetter(letter, deps.choose(letter.recipient, draft.signer)) for letter in letters
+    ]
+    return planned, unticked
+
+
+def _stop(plan: RecipientPlan) -> LetterStep | None:
+    if plan.needs_street:
+        return LetterStep.NEEDS_ADDRESS
+    if not plan.recipients:
+        return LetterStep.NO_RECIPIENTS
+    return None
+
+
+def preview_letter(
+    session: Session, campaign: Campaign, draft: LetterDraft, deps: LetterDeps
+) -> LetterOutcome:
+    """Exactly what each chosen office would receive, and how it would get there."""
+    plan = plan_letter(session, campaign, draft, deps)
+    stop = _stop(plan)
+    if stop is not None:
+        return LetterOutcome(stop, plan)
+    letters, unticked = _planned(campaign, draft, plan, deps)
+    return LetterOutcome(LetterStep.PREVIEW, plan, letters, unticked)
+
+
+def _signals(draft: LetterDraft, facts: RequestFacts, plan: RecipientPlan) -> Signals:
+    location = plan.lookup.location if plan.lookup else None
+    mismatch = bool(
+        plan.provenance.match is MatchKind.EXACT
+        and location is not None
+        and location.state != draft.signer.state
+    )
+    return Signals(
+        email=draft.signer.email,
+        ip_hash=facts.ip_hash,
+        subnet_hash=facts.subnet_hash,
+        personal_hash=draft.personal_hash,
+        honeypot=draft.honeypot,
+        form_seconds=draft.form_seconds,
+        address_mismatch=mismatch,
+    )
+
+
+def _request(
+    draft: LetterDraft, facts: RequestFacts, plan: RecipientPlan, risk: Risk
+) -> LetterRequest:
+    return LetterRequest(
+        signer=draft.signer,
+        personal_message=draft.personal_message,
+        edited_body=draft.edited_body,
+        consents=draft.consents,
+        partner_code=draft.partner_code,
+        source=draft.source,
+        language=facts.language,
+        ip_hash=facts.ip_hash,
+        provenance=plan.provenance,
+        subnet_hash=facts.subnet_hash,
+        personal_hash=draft.personal_hash,
+        private=draft.private,
+        risk=risk,
+    )
+
+
+def send_letter(
+    session: Session,
+    campaign: Campaign,
+    draft: LetterDraft,
+    facts: RequestFacts,
+    deps: LetterDeps,
+) -> LetterOutcome:
+    """Record the letter with one delivery per chosen office, once per supporter and campaign."""
+    plan = plan_letter(session, campaign, draft, deps)
+    stop = _stop(plan)
+    if stop is not None:
+        return LetterOutcome(stop, plan)
+    letters, unticked = _planned(campaign, draft, plan, deps)
+    if not letters:
+        return LetterOutcome(LetterStep.NO_RECIPIENTS, plan)
+    risk = assess(session, campaign.id, _signals(draft, facts, plan), deps.risk, deps.now)
+    result = record_submission(
+        session,
+        campaign,
+        _request(draft, facts, plan, risk),
+        [planned.letter for planned in letters],
+        deps.now,
+        deps.choose,
+    )
+    step = LetterStep.RECORDED if result.created else LetterStep.REPEAT
+    return LetterOutcome(step, plan, letters, unticked, result)
