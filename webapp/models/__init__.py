@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models; importing this package registers every table on the metadata."""
 
 from webapp.models.campaign import (
+    Audience,
     Campaign,
     CampaignStatus,
     Chamber,
@@ -28,6 +29,7 @@ from webapp.models.supporter import Consent, Supporter
 __all__ = [
     "DUE_STATUSES",
     "AuditEntry",
+    "Audience",
     "Campaign",
     "CampaignStatus",
     "Chamber",
