@@ -174,7 +174,10 @@ def compose_letters(
         else:
             body = render(campaign.body, values)
             body_markdown = render(campaign.body, values, escape_markdown)
-        cover = render(recipient.cover, values) if recipient.cover else None
+        cover = cover_markdown = None
+        if recipient.cover:
+            cover = render(recipient.cover, values)
+            cover_markdown = render(recipient.cover, values, escape_markdown)
         letters.append(
             ComposedLetter(
                 recipient=recipient,
@@ -186,7 +189,7 @@ def compose_letters(
                 closing=render(campaign.closing, values),
                 signature=signer.signature,
                 cover=cover,
-                cover_markdown=render(recipient.cover, values, escape_markdown) if cover else None,
+                cover_markdown=cover_markdown,
             )
         )
     return letters
