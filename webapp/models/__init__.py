@@ -28,8 +28,8 @@ from webapp.models.supporter import Consent, Supporter
 
 __all__ = [
     "DUE_STATUSES",
-    "AuditEntry",
     "Audience",
+    "AuditEntry",
     "Campaign",
     "CampaignStatus",
     "Chamber",
