@@ -7,7 +7,7 @@ words apart from the supporter's) and shown on the receipt.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,28 +16,21 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.delivery.test_cwc import SETTINGS
+from tests.letters.test_compose import SIGNER as COMPOSE_SIGNER
 from webapp.campaigns.fileformat import parse_campaign_file
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign
 from webapp.civic.lookup import AddressQuery
 from webapp.civic.types import LookupResult, Representative
 from webapp.database import db
-from webapp.delivery.cwc import CwcSettings, build_message
-from webapp.letters.compose import Recipient, Signer, compose_letters, open_to_everyone
+from webapp.delivery.cwc import build_message
+from webapp.letters.compose import Recipient, compose_letters, open_to_everyone
 from webapp.models import Audience, Campaign, Channel, Delivery, Submission
 from webapp.services.recipients import plan_recipients
 from webapp.services.submissions import LetterRequest, record_submission
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-SIGNER = Signer(
-    first_name="Rasha",
-    last_name="Haddad",
-    email="rasha@example.org",
-    city="Burlington",
-    state="VT",
-    zip_code="05401",
-    street="100 Main St",
-    prefix="Ms.",
-)
+SIGNER = replace(COMPOSE_SIGNER, city="Burlington", state="VT", zip_code="05401")
 SANDERS = Representative(
     key="official:S000033",
     name="Bernard Sanders",
@@ -188,18 +181,6 @@ def test_each_stored_delivery_is_the_letter_the_preview_showed(session: Session)
     # The cover is stored once however many letters share it word for word.
     assert senator.cover_id == representative.cover_id
     assert senator.cover_text is not None and "Burlington" in senator.cover_text
-
-
-SETTINGS = CwcSettings(
-    delivery_agent="Civic Letters",
-    ack_email="acks@example.org",
-    contact_name="Dana",
-    contact_email="dana@example.org",
-    contact_phone="202-555-0100",
-    api_key="key",
-    organization="Syria Coalition",
-    organization_about="35 organisations.",
-)
 
 
 def _cwc_parts(delivery: Delivery) -> tuple[str | None, str | None]:
