@@ -10,12 +10,16 @@ from typing import Any
 import yaml
 from flask_babel import gettext as _
 
-from webapp.dashboard.editor_forms import LETTER_FIELDS, LOOKUP_FIELDS, CampaignForm
+from webapp.dashboard.editor_forms import (
+    LETTER_FIELDS,
+    LETTER_PARTS,
+    LOOKUP_FIELDS,
+    CampaignForm,
+)
 from webapp.models import Audience, Campaign, Chamber, Target, TargetKind
 from webapp.services.recipients import lookup_targets
 
 TARGET_FIELDS = ("name", "office", "address", "contact_url", "email", "salutation", "cover", "body")
-LETTER_PARTS = ("salutation", "cover", "body")
 # Dashboard URLs that a campaign slug would shadow (/dashboard/campaigns/new, .../import).
 RESERVED_SLUGS = frozenset({"new", "import"})
 _PROBLEM_RE = re.compile(

@@ -37,6 +37,7 @@ LOOKUP_FIELDS: dict[Chamber, str] = {
     Chamber.STATE_LOWER: "lookup_state_lower",
 }
 LETTER_FIELDS: dict[Chamber, str] = {c: f"letter_{c.value}" for c in Chamber}
+LETTER_PARTS = ("salutation", "cover", "body")
 STATE_CHAMBERS = (Chamber.STATE_UPPER, Chamber.STATE_LOWER)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -70,9 +71,7 @@ class OwnLetterForm(NulSafe, Form):
     )
 
     def parts(self) -> dict[str, str]:
-        return {
-            name: self[name].data for name in ("salutation", "cover", "body") if self[name].data
-        }
+        return {name: self[name].data for name in LETTER_PARTS if self[name].data}
 
 
 class TargetRowForm(OwnLetterForm):
