@@ -113,3 +113,8 @@ def axe_path() -> Path:
     if not axe.is_file():
         pytest.fail(f"{axe} is missing: run `make test` (it installs axe-core)", pytrace=False)
     return axe
+
+
+# The Send button says how the letters travel ("Send my letter to 3 offices", "Record my
+# letter, then send it to 1 office myself"); tests press it whatever it says.
+SEND_BUTTON = re.compile(r"^(Send my letter|Record my letter)")

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import SEND_BUTTON
 from tests.browser.widget_host import Embed, HostSite
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, add_partner, create_account
@@ -102,7 +103,7 @@ def test_campaign_page_preview_and_receipt_have_no_serious_violations(
     page.get_by_role("button", name="Preview my letter").click()
     expect(page.get_by_role("heading", name="Check your letter", level=1)).to_be_visible()
     audit.run("preview")
-    page.get_by_role("button", name="Send my letter").click()
+    page.get_by_role("button", name=SEND_BUTTON).click()
     expect(page.get_by_role("heading", name="Thank you, Rasha", level=1)).to_be_visible()
     audit.run("receipt")
     audit.assert_clean()
@@ -128,7 +129,7 @@ def test_widget_steps_and_counter_have_no_serious_violations(
     page.get_by_role("button", name="Preview my letter").click()
     expect(page.get_by_role("heading", name="Check your letter")).to_be_visible()
     audit.run("widget preview")
-    page.get_by_role("button", name="Send my letter").click()
+    page.get_by_role("button", name=SEND_BUTTON).click()
     expect(page.get_by_role("heading", name="Thank you, Rasha")).to_be_visible()
     audit.run("widget done")
     page.goto(f"{widget}?mode=counter")

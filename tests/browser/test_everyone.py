@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, SEND_BUTTON
 from tests.browser.test_accessibility import AxeAudit
 from tests.civic.data import house_member, load_civic_data, senators, single_district_zip
 from tests.conftest import LiveServer
@@ -23,7 +22,6 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 800}
 WIDE = {"width": 1280, "height": 900}
-SEND = re.compile(r"^(Send my letter|Record my letter)")
 
 
 @pytest.fixture(params=["phone", "wide"])
@@ -94,7 +92,7 @@ def test_a_supporter_in_berlin_writes_to_the_president_and_is_counted_under_germ
     assert page.locator(".office").count() == 1
     expect(page.locator(".office").first).to_contain_text("The President of the United States")
     expect(page.locator(".office").first).to_contain_text("You will paste it into their website")
-    send = page.get_by_role("button", name=SEND)
+    send = page.get_by_role("button", name=SEND_BUTTON)
     expect(send).to_have_text("Record my letter, then send it to 1 office myself")
     assert _top(page, "[data-preview-actions] button[value=send]") < 1600
     page.locator(".office-letter summary").first.click()
@@ -144,7 +142,7 @@ def test_a_us_citizen_abroad_writes_to_the_vermont_members_by_voting_address(
     assert page.locator(".office").count() == 4
     audit.run("preview, voting address")
     _shot(page, "voter-preview", viewport)
-    page.get_by_role("button", name=SEND).click()
+    page.get_by_role("button", name=SEND_BUTTON).click()
     expect(page.get_by_role("heading", name="Thank you, Rania", level=1)).to_be_visible()
     expect(
         page.get_by_text("You wrote as a constituent of the US address where you vote")

@@ -10,7 +10,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from tests.browser.conftest import ConsoleLog
+from tests.browser.conftest import SEND_BUTTON, ConsoleLog
 from tests.conftest import LiveServer
 from webapp.database import db
 from webapp.models import Delivery, Submission, Supporter
@@ -96,7 +96,7 @@ def test_supporter_writes_previews_and_sends_one_recorded_letter(
     assert _count(app, Submission) == 0, "a preview must not record anything"
 
     console.clear()
-    page.get_by_role("button", name="Send my letter").click()
+    page.get_by_role("button", name=SEND_BUTTON).click()
     expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/receipts/[^/]{{20,}}$"))
     expect(page.get_by_role("heading", name="Thank you, Rasha", level=1)).to_be_visible()
     expect(page.get_by_text("The President of the United States").first).to_be_visible()
@@ -154,7 +154,7 @@ def test_every_step_fits_a_360px_screen_without_horizontal_scroll(
     expect(page.get_by_role("heading", name="Check your letter", level=1)).to_be_visible()
     _no_horizontal_scroll(page)
 
-    page.get_by_role("button", name="Send my letter").click()
+    page.get_by_role("button", name=SEND_BUTTON).click()
     expect(page.get_by_role("heading", name="Thank you, Rasha", level=1)).to_be_visible()
     _no_horizontal_scroll(page)
 

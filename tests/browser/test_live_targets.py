@@ -7,7 +7,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ConsoleLog
+from tests.browser.conftest import SEND_BUTTON, ConsoleLog
 from tests.civic.data import load_civic_data, single_district_zip
 from tests.conftest import LiveServer
 from webapp.database import db
@@ -41,7 +41,7 @@ def test_recipients_appear_as_the_zip_is_typed_and_choices_are_kept(
     page.get_by_role("button", name="Preview my letter").click()
     expect(page.get_by_role("heading", name="Check your letter")).to_be_visible()
     expect(page.locator(f'input[name="recipients"][value="{kept_out}"]')).not_to_be_checked()
-    page.get_by_role("button", name="Send my letter").click()
+    page.get_by_role("button", name=SEND_BUTTON).click()
     expect(page.get_by_role("heading", name="Thank you, Omar")).to_be_visible()
     with app.app_context():
         keys = set(db.session.scalars(select(Delivery.recipient_key)))

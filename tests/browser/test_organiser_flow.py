@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import ARTIFACTS, DEFAULT_TIMEOUT_MS, ConsoleLog
+from tests.browser.conftest import ARTIFACTS, DEFAULT_TIMEOUT_MS, SEND_BUTTON, ConsoleLog
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import (
     ADMIN,
@@ -87,7 +87,7 @@ def _write_letter(page: Page, server: LiveServer, supporter: tuple[str, str, str
     page.get_by_label("State", exact=True).select_option("MI")
     page.get_by_role("button", name="Preview my letter").click()
     expect(page.get_by_role("heading", name="Check your letter", level=1)).to_be_visible()
-    page.get_by_role("button", name="Send my letter").click()
+    page.get_by_role("button", name=SEND_BUTTON).click()
     expect(page).to_have_url(re.compile(r"/receipts/"))
 
 

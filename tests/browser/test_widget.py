@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Frame, Page, Response, expect
 from sqlalchemy import select
 
 from tests.browser import widget_host
-from tests.browser.conftest import ConsoleLog
+from tests.browser.conftest import SEND_BUTTON, ConsoleLog
 from tests.browser.widget_host import (
     Embed,
     FitLog,
@@ -143,7 +143,7 @@ def _run_two_widget_flow(
     a.get_by_label("ZIP code", exact=True).fill(single_district_zip("MI", 12))
     a.get_by_role("button", name="Preview my letter").click()
     expect(a.get_by_role("heading", name="Check your letter")).to_be_visible()
-    expect(a.locator(".recipients")).to_contain_text("The President of the United States")
+    expect(a.locator(".offices")).to_contain_text("The President of the United States")
     fits.check(a, "preview")
     _open_details(a, "Read your letter")
     expect(a.locator("article.letter")).to_contain_text("My family is from Aleppo.")
@@ -153,7 +153,7 @@ def _run_two_widget_flow(
     with app.app_context():
         assert db.session.scalars(select(Submission)).all() == []
 
-    a.get_by_role("button", name="Send my letter").click()
+    a.get_by_role("button", name=SEND_BUTTON).click()
     expect(a.get_by_role("heading", name="Thank you, Rasha")).to_be_visible()
     fits.check(a, "receipt")
     assert a.evaluate("() => document.cookie") == ""

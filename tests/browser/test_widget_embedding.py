@@ -9,6 +9,7 @@ from flask import Flask
 from playwright.sync_api import Frame, expect
 
 from tests.browser import widget_host
+from tests.browser.conftest import SEND_BUTTON
 from tests.browser.widget_host import (
     Embed,
     FitLog,
@@ -120,7 +121,7 @@ def test_signup_mode_continues_to_the_letter_and_records_partner_and_consent(
     frame.get_by_label("City", exact=True).fill("Dearborn")
     frame.get_by_label("State", exact=True).select_option("MI")
     frame.get_by_role("button", name="Preview my letter").click()
-    frame.get_by_role("button", name="Send my letter").click()
+    frame.get_by_role("button", name=SEND_BUTTON).click()
     expect(frame.get_by_role("heading", name="Thank you, Lina")).to_be_visible()
     fits.check(frame, "receipt")
     page.wait_for_function("() => window.sentEvents.length === 1")

@@ -10,6 +10,7 @@ from flask import Flask
 from playwright.sync_api import Frame, Page, expect
 
 from tests.browser import widget_host
+from tests.browser.conftest import SEND_BUTTON
 from tests.browser.widget_host import Embed, HostPage, HostSite, frame_height, shoot, widget_frame
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import partner_ids
@@ -106,7 +107,7 @@ def _send_from(frame: Frame) -> None:
     frame.get_by_label("State", exact=True).select_option("MI")
     frame.get_by_label(RIVERSIDE_CONSENT, exact=True).check()
     frame.get_by_role("button", name="Preview my letter").click()
-    frame.get_by_role("button", name="Send my letter").click()
+    frame.get_by_role("button", name=SEND_BUTTON).click()
     expect(frame.get_by_role("heading", name="Thank you, Omar")).to_be_visible()
 
 

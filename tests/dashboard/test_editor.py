@@ -291,7 +291,8 @@ def test_preview_shows_the_letter_for_a_sample_supporter_without_saving(
     assert "Dear The President of the United States," in text
     assert "Subject: Unsaved subject for Dearborn" in text
     assert "Sample Supporter<br>Dearborn, MI 48126" in text
-    assert "Dear Senator Example," not in text  # the default salutation is "Dear President"
+    # Senators are greeted as the real lookup greets them; the House box was unticked.
+    assert "Dear Senator Example," in text and "Dear Representative Example," not in text
     assert 'id="campaign-form"' in page.text  # the same page, with the preview section
 
     fragment = admin.post(preview_url, data=form, headers={"X-Requested-With": "fetch"})

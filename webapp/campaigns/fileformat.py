@@ -12,10 +12,18 @@ import yaml
 from email_validator import EmailNotValidError, validate_email
 
 from webapp.letters.merge import MergeFieldError, check_template, has_merge_fields
-from webapp.models.campaign import CampaignStatus, Chamber, TargetKind
+from webapp.models.campaign import (
+    Audience,
+    CampaignStatus,
+    Chamber,
+    TargetKind,
+    default_audience,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 PARTNER_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+COVER_LIMIT = 2000
+BODY_LIMIT = 20000
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?(.*)\Z", re.DOTALL)
 
 
@@ -39,6 +47,10 @@ class TargetSpec:
     salutation: str | None = None
     chambers: list[str] = field(default_factory=list)
     optional: bool = False
+    # None: the default for its kind (lookup: constituents, custom: everyone)
+    audience: Audience | None = None
+    cover: str | None = None
+    body: str | None = None
 
 
 @dataclass
@@ -260,7 +272,7 @@ def _targets(value: Any, problems: list[str]) -> list[TargetSpec]:
                     address=r.text("address", 500),
                     contact_url=r.url("contact_url"),
                     email=r.email("email"),
-                    salutation=r.template("salutation", 200),
+                    **_own_letter(r, TargetKind.CUSTOM),
                 )
             )
         elif kind == TargetKind.LOOKUP.value:
@@ -276,11 +288,28 @@ def _targets(value: Any, problems: list[str]) -> list[TargetSpec]:
                     kind=TargetKind.LOOKUP,
                     chambers=[c for c in chambers if c in chamber_values],
                     optional=r.flag("optional", False),
+                    **_own_letter(r, TargetKind.LOOKUP),
                 )
             )
         else:
             problems.append(f"{where}kind: must be 'custom' or 'lookup', not {kind!r}")
     return specs
+
+
+def _own_letter(r: _Reader, kind: TargetKind) -> dict[str, Any]:
+    """Who may write to the target and its own letter: keys every kind of target accepts."""
+    audience_raw = r.text("audience", 32) or default_audience(kind).value
+    if audience_raw not in {a.value for a in Audience}:
+        r.problems.append(
+            f"{r.where}audience: must be constituents or everyone, not {audience_raw!r}"
+        )
+        audience_raw = default_audience(kind).value
+    return {
+        "audience": Audience(audience_raw),
+        "salutation": r.template("salutation", 200),
+        "cover": r.template("cover", COVER_LIMIT),
+        "body": r.template("body", BODY_LIMIT),
+    }
 
 
 def _signatories(value: Any, problems: list[str]) -> list[SignatorySpec]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from webapp.campaigns.fileformat import CampaignFile, TargetSpec, parse_campaign_file
 from webapp.database import write_transaction
 from webapp.models import Campaign, Partner, Signatory, Target, TargetKind
+from webapp.models.campaign import default_audience
 
 DEFAULT_CAMPAIGN_FILE = Path(__file__).parent / "default" / "syria-five-steps.md"
 
@@ -67,6 +68,9 @@ def _apply_target(target: Target, spec: TargetSpec, position: int) -> None:
     target.salutation = spec.salutation
     target.chambers = list(spec.chambers)
     target.optional = spec.optional
+    target.audience = spec.audience or default_audience(spec.kind)
+    target.cover = spec.cover
+    target.body = spec.body
 
 
 def import_campaign(session: Session, spec: CampaignFile) -> ImportResult:
@@ -132,23 +136,31 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def _export_target(t: Target) -> dict[str, Any]:
+    item: dict[str, Any]
+    if t.kind is TargetKind.CUSTOM:
+        item = {
+            "kind": "custom",
+            "name": t.name,
+            "office": t.office,
+            "address": t.address,
+            "contact_url": t.contact_url,
+            "email": t.email,
+        }
+    else:
+        item = {"kind": "lookup", "chambers": list(t.chambers), "optional": t.optional}
+    item |= {
+        "audience": t.audience.value,
+        "salutation": t.salutation,
+        "cover": t.cover,
+        "body": t.body,
+    }
+    return {k: v for k, v in item.items() if v is not None}
+
+
 def export_campaign(campaign: Campaign) -> str:
     """The campaign as a campaign file that `import_campaign` reads back unchanged."""
-    targets: list[dict[str, Any]] = []
-    for t in campaign.targets:
-        if t.kind is TargetKind.CUSTOM:
-            item = {
-                "kind": "custom",
-                "name": t.name,
-                "office": t.office,
-                "address": t.address,
-                "contact_url": t.contact_url,
-                "email": t.email,
-                "salutation": t.salutation,
-            }
-            targets.append({k: v for k, v in item.items() if v is not None})
-        else:
-            targets.append({"kind": "lookup", "chambers": list(t.chambers), "optional": t.optional})
+    targets = [_export_target(t) for t in campaign.targets]
     meta: dict[str, Any] = {
         "slug": campaign.slug,
         "external_id": campaign.external_id,

@@ -40,10 +40,12 @@ def snapshot(campaign: Campaign | None) -> dict[str, Any]:
         return {}
     values = {name: _plain(getattr(campaign, name)) for name in _SCALARS}
     values["targets"] = [
-        {"name": t.name, "office": t.office, "address": t.address, "contact_url": t.contact_url,
-         "email": t.email, "salutation": t.salutation}
-        if t.kind is TargetKind.CUSTOM
-        else {"lookup": list(t.chambers), "optional": t.optional}
+        {**({"name": t.name, "office": t.office, "address": t.address,
+             "contact_url": t.contact_url, "email": t.email}
+            if t.kind is TargetKind.CUSTOM
+            else {"lookup": list(t.chambers), "optional": t.optional}),
+         "audience": _plain(t.audience), "salutation": t.salutation, "cover": t.cover,
+         "body": t.body}
         for t in campaign.targets
     ]  # fmt: skip
     values["signatories"] = [

@@ -27,7 +27,7 @@ from webapp.dashboard.editor_forms import STATE_CHAMBERS, CampaignForm, ImportFo
 from webapp.dashboard.editor_preview import Preview, build_preview
 from webapp.database import db, utcnow
 from webapp.letters.merge import ALLOWED_FILTERS, MERGE_FIELDS
-from webapp.models import Campaign, CampaignStatus, TargetKind
+from webapp.models import Campaign, CampaignStatus, Target, TargetKind
 from webapp.security import render_error
 
 _EDITOR_ENDPOINTS = {"dashboard.new_campaign", "dashboard.edit_campaign"}
@@ -45,6 +45,15 @@ def _merge_fields() -> list[tuple[str, list[str]]]:
         known = [f for f in order if f in fields]
         listed.append((group, known + sorted(fields - set(order))))
     return listed
+
+
+def _mixed_lookups(lookups: list[Target]) -> bool:
+    """Whether saving would change the stored lookup rules beyond what the form shows.
+
+    The form keeps rules apart by their letter, but has one "may untick" box for all.
+    """
+    chambers = [c for t in lookups for c in t.chambers]
+    return len({t.optional for t in lookups}) > 1 or len(chambers) != len(set(chambers))
 
 
 def _render_editor(
@@ -67,7 +76,7 @@ def _render_editor(
         state_warning=chamber_ticked(form, STATE_CHAMBERS)
         and not current_app.config["OPENSTATES_API_KEY"],
         smtp_warning=bool(form.require_confirmation.data) and not current_app.config["SMTP_URL"],
-        several_lookups=len(lookups) > 1,
+        mixed_lookups=_mixed_lookups(lookups),
         is_live=campaign is not None and campaign.status is CampaignStatus.LIVE,
     )
     return page, status

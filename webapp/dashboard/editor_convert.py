@@ -10,10 +10,16 @@ from typing import Any
 import yaml
 from flask_babel import gettext as _
 
-from webapp.dashboard.editor_forms import LOOKUP_FIELDS, CampaignForm
-from webapp.models import Campaign, Chamber, TargetKind
+from webapp.dashboard.editor_forms import (
+    LETTER_FIELDS,
+    LETTER_PARTS,
+    LOOKUP_FIELDS,
+    CampaignForm,
+)
+from webapp.models import Audience, Campaign, Chamber, Target, TargetKind
+from webapp.services.recipients import lookup_targets
 
-TARGET_FIELDS = ("name", "office", "address", "contact_url", "email", "salutation")
+TARGET_FIELDS = ("name", "office", "address", "contact_url", "email", "salutation", "cover", "body")
 # Dashboard URLs that a campaign slug would shadow (/dashboard/campaigns/new, .../import).
 RESERVED_SLUGS = frozenset({"new", "import"})
 _PROBLEM_RE = re.compile(
@@ -42,7 +48,7 @@ class Draft:
     """The campaign file built from the form, and where each listed item came from."""
 
     text: str
-    # targets[i] of the file -> ("row", form row) or ("lookup", -1)
+    # targets[i] of the file -> ("row", form row) or ("lookup", its first chamber's index)
     targets: list[tuple[str, int]] = field(default_factory=list)
     signatory_lines: list[int] = field(default_factory=list)
     partner_rows: list[int] = field(default_factory=list)
@@ -79,11 +85,16 @@ def fill_form(form: CampaignForm, campaign: Campaign) -> None:
     form.topics.data = list(campaign.topics)
     for target in campaign.targets:
         if target.kind is TargetKind.CUSTOM:
-            form.targets.append_entry({k: getattr(target, k) or "" for k in TARGET_FIELDS})
+            row = {k: getattr(target, k) or "" for k in TARGET_FIELDS}
+            form.targets.append_entry({**row, "audience": target.audience.value})
     lookups = [t for t in campaign.targets if t.kind is TargetKind.LOOKUP]
-    ticked = {c for t in lookups for c in t.chambers}
+    by_chamber = lookup_targets(campaign)
     for chamber, name in LOOKUP_FIELDS.items():
-        form[name].data = chamber.value in ticked
+        form[name].data = chamber.value in by_chamber
+        if chamber.value in by_chamber:
+            letter = form[LETTER_FIELDS[chamber]].form
+            for part in LETTER_PARTS:
+                letter[part].data = getattr(by_chamber[chamber.value], part) or ""
     form.lookup_optional.data = any(t.optional for t in lookups)
     form.signatories.data = "\n".join(
         _signatory_line(s.name, s.member_of, s.url) for s in campaign.signatories
@@ -129,16 +140,16 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
         if not row.form.is_empty():
             targets.append({"kind": TargetKind.CUSTOM.value, **_row_values(row)})
             draft.targets.append(("row", index))
-    chambers = [c.value for c in form.lookup_chambers()]
-    if chambers:
+    for chambers, letter in _lookup_groups(form, campaign):
         targets.append(
             {
                 "kind": TargetKind.LOOKUP.value,
                 "chambers": _stored_order(campaign, chambers),
                 "optional": bool(form.lookup_optional.data),
+                **letter,
             }
         )
-        draft.targets.append(("lookup", -1))
+        draft.targets.append(("lookup", list(Chamber).index(Chamber(chambers[0]))))
     meta["targets"] = targets
     meta["signatories"] = _signatories(form, draft)
     partners: list[dict[str, str]] = []
@@ -151,6 +162,25 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     draft.text = f"---\n{front}---\n{form.body.data or ''}\n"
     return draft
+
+
+def _lookup_groups(
+    form: CampaignForm, campaign: Campaign | None
+) -> list[tuple[list[str], dict[str, str]]]:
+    """The ticked chambers grouped into lookup rules: one rule per distinct letter.
+
+    A chamber keeps the audience its stored rule had (the editor does not show it, since a
+    lookup finds the supporter's own representatives).
+    """
+    stored: dict[str, Target] = lookup_targets(campaign) if campaign else {}
+    groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for chamber in form.lookup_chambers():
+        letter = form[LETTER_FIELDS[chamber]].form.parts()
+        target = stored.get(chamber.value)
+        if target is not None and target.audience is not Audience.CONSTITUENTS:
+            letter["audience"] = target.audience.value
+        groups.setdefault(tuple(letter.items()), []).append(chamber.value)
+    return [(chambers, dict(letter)) for letter, chambers in groups.items()]
 
 
 def _stored_order(campaign: Campaign | None, chambers: list[str]) -> list[str]:
@@ -212,6 +242,9 @@ def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> Non
         elif key == "targets" and position is not None and draft.targets[position][0] == "row":
             row = form.targets[draft.targets[position][1]].form
             add_error(row[sub if sub in row._fields else "name"], _sentence(msg))
+        elif key == "targets" and position is not None and sub in LETTER_PARTS:
+            chamber = list(Chamber)[draft.targets[position][1]]
+            add_error(form[LETTER_FIELDS[chamber]].form[sub], _sentence(msg))
         elif key == "partners" and position is not None:
             row = form.partners[draft.partner_rows[position]].form
             add_error(row[sub if sub in row._fields else "code"], _sentence(msg))
@@ -233,6 +266,10 @@ def error_summary(form: CampaignForm, general: list[SummaryItem]) -> list[Summar
             for row in f:
                 for sub in row.form:
                     items += [SummaryItem(sub.id, str(sub.label.text), e) for e in sub.errors]
+        elif f.type == "FormField":
+            for sub in f.form:
+                label = f"{f.label.text}, {sub.label.text}"
+                items += [SummaryItem(sub.id, label, e) for e in sub.errors]
         else:
             items += [SummaryItem(f.id, str(f.label.text), str(e)) for e in f.errors]
     return items + general

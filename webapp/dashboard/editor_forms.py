@@ -25,7 +25,7 @@ from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 
 from webapp.dashboard.forms import NulSafe, OrganiserForm
 from webapp.delivery.topics import LOC_TOPICS
-from webapp.models import CampaignStatus, Chamber
+from webapp.models import Audience, CampaignStatus, Chamber
 
 # A campaign file is a few kilobytes; the request limit (REQUEST_MAX_BYTES) caps it anyway.
 FILE_LIMIT_BYTES = 60 * 1024
@@ -36,6 +36,8 @@ LOOKUP_FIELDS: dict[Chamber, str] = {
     Chamber.STATE_UPPER: "lookup_state_upper",
     Chamber.STATE_LOWER: "lookup_state_lower",
 }
+LETTER_FIELDS: dict[Chamber, str] = {c: f"letter_{c.value}" for c in Chamber}
+LETTER_PARTS = ("salutation", "cover", "body")
 STATE_CHAMBERS = (Chamber.STATE_UPPER, Chamber.STATE_LOWER)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -59,7 +61,20 @@ def _line(label: Any, **kwargs: Any) -> StringField:
     return StringField(label, filters=[clean_line], **kwargs)
 
 
-class TargetRowForm(NulSafe, Form):
+class OwnLetterForm(NulSafe, Form):
+    """An office's own letter: each part optional, the campaign's text is used where empty."""
+
+    salutation = _line(_l("Salutation for this office (optional)"))
+    cover = TextAreaField(_l("Cover paragraph above the letter (optional)"), filters=[clean_block])
+    body = TextAreaField(
+        _l("Its own letter, replacing the organisation's (optional)"), filters=[clean_block]
+    )
+
+    def parts(self) -> dict[str, str]:
+        return {name: self[name].data for name in LETTER_PARTS if self[name].data}
+
+
+class TargetRowForm(OwnLetterForm):
     """One fixed office; an empty row is ignored, so emptying a row removes the target."""
 
     name = _line(_l("Name"))
@@ -67,10 +82,19 @@ class TargetRowForm(NulSafe, Form):
     address = _line(_l("Postal address"))
     contact_url = _line(_l("Contact page (web address)"))
     email = _line(_l("Email address"))
-    salutation = _line(_l("Salutation for this office (optional)"))
+    audience = SelectField(
+        _l("Who may write to this office"),
+        choices=[
+            SelectChoice(Audience.EVERYONE.value, _l("Everyone, wherever they live")),
+            SelectChoice(Audience.CONSTITUENTS.value, _l("Only the people it represents")),
+        ],
+        default=Audience.EVERYONE.value,
+        validate_choice=False,  # an unknown value is reported by the file checks
+    )
 
     def is_empty(self) -> bool:
-        return not any(f.data for f in self)
+        # The audience always has a value; a row without any text is still empty.
+        return not any(f.data for f in self if f.name != self.audience.name)
 
 
 class PartnerRowForm(NulSafe, Form):
@@ -133,6 +157,11 @@ class CampaignForm(OrganiserForm):
     lookup_state_upper = BooleanField(_l("State senate (upper chamber)"))
     lookup_state_lower = BooleanField(_l("State house or assembly (lower chamber)"))
     lookup_optional = BooleanField(_l("Supporters may untick these officials"))
+    # The letter per chamber; chambers with the same letter are saved as one lookup rule.
+    letter_us_senate = FormField(OwnLetterForm, _l("Letter to senators"))
+    letter_us_house = FormField(OwnLetterForm, _l("Letter to representatives"))
+    letter_state_upper = FormField(OwnLetterForm, _l("Letter to state senators"))
+    letter_state_lower = FormField(OwnLetterForm, _l("Letter to state representatives"))
     signatories = TextAreaField(_l("Signatory organisations"), filters=[clean_block])
     partners = FieldList(FormField(PartnerRowForm), min_entries=0)
 

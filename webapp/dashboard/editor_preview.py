@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from jinja2 import TemplateError
 
-from webapp.dashboard.editor_forms import CampaignForm
+from webapp.civic.types import Representative
+from webapp.dashboard.editor_forms import LETTER_FIELDS, CampaignForm
 from webapp.letters.compose import ComposedLetter, Recipient, Signer, compose_letters
 from webapp.letters.merge import MergeFieldError, check_template
-from webapp.models import Campaign, Chamber
+from webapp.models import Campaign, Chamber, Target, TargetKind
+from webapp.services.recipients import recipient_for
 
 SAMPLE_SIGNER = Signer(
     first_name="Sample",
@@ -21,23 +23,22 @@ SAMPLE_SIGNER = Signer(
     zip_code="48126",
 )
 # One made-up official per chamber, so salutations like "Dear {{ target.title }} ..." show.
-SAMPLE_OFFICIALS: dict[Chamber, Recipient] = {
-    Chamber.US_SENATE: Recipient(
-        key="sample:us_senate", name="Alex Example", office="United States Senate",
-        title="Senator", last_name="Example", chamber="us_senate", state="MI",
+SAMPLE_OFFICIALS: dict[Chamber, Representative] = {
+    Chamber.US_SENATE: Representative(
+        key="sample:us_senate", name="Alex Example", chamber="us_senate", title="Senator",
+        state="MI", last_name="Example",
     ),
-    Chamber.US_HOUSE: Recipient(
-        key="sample:us_house", name="Sam Example", office="US House of Representatives",
-        title="Representative", last_name="Example", chamber="us_house", state="MI",
-        district="12",
+    Chamber.US_HOUSE: Representative(
+        key="sample:us_house", name="Sam Example", chamber="us_house", title="Representative",
+        state="MI", district="12", last_name="Example",
     ),
-    Chamber.STATE_UPPER: Recipient(
-        key="sample:state_upper", name="Jordan Example", office="Michigan Senate",
-        title="Senator", last_name="Example", chamber="state_upper", state="MI",
+    Chamber.STATE_UPPER: Representative(
+        key="sample:state_upper", name="Jordan Example", chamber="state_upper", title="Senator",
+        state="MI", last_name="Example",
     ),
-    Chamber.STATE_LOWER: Recipient(
-        key="sample:state_lower", name="Casey Example", office="Michigan House",
-        title="Representative", last_name="Example", chamber="state_lower", state="MI",
+    Chamber.STATE_LOWER: Representative(
+        key="sample:state_lower", name="Casey Example", chamber="state_lower",
+        title="Representative", state="MI", last_name="Example",
     ),
 }  # fmt: skip
 
@@ -48,7 +49,7 @@ class Preview:
     problems: list[str] = field(default_factory=list)
 
 
-def _recipients(form: CampaignForm) -> list[Recipient]:
+def _recipients(form: CampaignForm, campaign: Campaign) -> list[Recipient]:
     recipients = [
         Recipient(
             key=f"preview:{index}",
@@ -58,12 +59,27 @@ def _recipients(form: CampaignForm) -> list[Recipient]:
             contact_url=row.form.contact_url.data or None,
             email=row.form.email.data or None,
             salutation=row.form.salutation.data or None,
+            cover=row.form.cover.data or None,
+            body=row.form.body.data or None,
         )
         for index, row in enumerate(form.targets)
         if not row.form.is_empty()
     ]
-    recipients += [SAMPLE_OFFICIALS[c] for c in form.lookup_chambers()]
-    return recipients or [SAMPLE_OFFICIALS[Chamber.US_SENATE]]
+    chambers = form.lookup_chambers()
+    if not chambers and not recipients:  # something to show the letter to
+        chambers = [Chamber.US_SENATE]
+    for chamber in chambers:
+        # An unsaved rule per chamber carries that chamber's letter, as the saved rules will.
+        letter = form[LETTER_FIELDS[chamber]].form
+        rule = Target(
+            kind=TargetKind.LOOKUP,
+            chambers=[chamber.value],
+            salutation=letter.salutation.data or None,
+            cover=letter.cover.data or None,
+            body=letter.body.data or None,
+        )
+        recipients.append(recipient_for(SAMPLE_OFFICIALS[chamber], campaign, False, rule))
+    return recipients
 
 
 def build_preview(form: CampaignForm) -> Preview:
@@ -71,15 +87,6 @@ def build_preview(form: CampaignForm) -> Preview:
     preview = Preview()
     texts = [(form[name].label.text, form[name].data or "") for name in
              ("subject", "salutation", "closing", "body")]  # fmt: skip
-    recipients = _recipients(form)
-    texts += [(_("Salutation for %(name)s", name=r.name), r.salutation or "") for r in recipients]
-    for label, text in texts:
-        try:
-            check_template(text)
-        except MergeFieldError as exc:
-            preview.problems.append(f"{label}: {exc}")
-    if preview.problems:
-        return preview
     # A transient campaign, never added to the session, carries the text to compose_letters.
     campaign = Campaign(
         title=form.title.data or "",
@@ -88,6 +95,20 @@ def build_preview(form: CampaignForm) -> Preview:
         closing=form.closing.data or "Sincerely,",
         body=form.body.data or "",
     )
+    recipients = _recipients(form, campaign)
+    for r in recipients:
+        texts += [
+            (_("Salutation for %(name)s", name=r.name), r.salutation or ""),
+            (_("Cover paragraph for %(name)s", name=r.name), r.cover or ""),
+            (_("Own letter for %(name)s", name=r.name), r.body or ""),
+        ]
+    for label, text in texts:
+        try:
+            check_template(text)
+        except MergeFieldError as exc:
+            preview.problems.append(f"{label}: {exc}")
+    if preview.problems:
+        return preview
     try:
         preview.letters = compose_letters(campaign, SAMPLE_SIGNER, recipients, None, None)
     except (TemplateError, TypeError, ValueError) as exc:

@@ -122,7 +122,8 @@ def build_message(
 
     The organisation's statement goes in OrganizationStatement and only the supporter's own
     words in ConstituentMessage, so offices can tell real personalisation from a template; a
-    supporter who rewrote the statement sends it all as their own words. Validation flags are
+    supporter who rewrote the statement sends it all as their own words. The office's cover
+    paragraph, organisation text, opens the OrganizationStatement. Validation flags are
     Y only for what we verified. Raises CwcMessageError (a ValueError) when the delivery cannot
     make a valid message: no topics on the campaign, no prefix or street, an overlong text.
     """
@@ -143,10 +144,12 @@ def build_message(
     office = member_office(
         delivery.recipient_chamber, delivery.recipient_state, delivery.recipient_district
     )
-    if sub.edited_body is not None:  # rewritten: every word of the body is the supporter's
-        statement, own = "", [delivery.body_text, sub.personal_message]
+    # The office's cover paragraph is the organisation's words, so it opens the statement.
+    if delivery.body_is_supporters:  # rewritten: every word of the body is the supporter's
+        organisation, own = [delivery.cover_text], [delivery.body_text, sub.personal_message]
     else:
-        statement, own = xml_block(delivery.body_text), [sub.personal_message]
+        organisation, own = [delivery.cover_text, delivery.body_text], [sub.personal_message]
+    statement = "\n\n".join(part for part in (xml_block(p) for p in organisation) if part)
     message = "\n\n".join(part for part in (xml_block(p) for p in own) if part)
     address = [*address_lines(xml_line(sub.street)), None, None]
     # The campaign's sender stands in for the organisation when none is configured.

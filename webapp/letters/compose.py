@@ -12,7 +12,7 @@ from webapp.civic.types import Residence
 from webapp.letters.markdown import escape_markdown, markdown_to_html, text_to_html
 from webapp.letters.merge import MergeValues, render
 from webapp.letters.text import assemble_letter, signature_lines
-from webapp.models import Campaign, Target, TargetKind
+from webapp.models import Audience, Campaign, Target, TargetKind
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,12 @@ class Signer:
 
 @dataclass(frozen=True)
 class Recipient:
-    """One office a letter goes to, with what the salutation and delivery need to know."""
+    """One office a letter goes to, with what its letter and delivery need to know.
+
+    `salutation`, `cover` and `body` are the target's own organiser text (merge fields not yet
+    filled): the salutation replaces the campaign's, the cover goes above the organisation's
+    letter, the body replaces it.
+    """
 
     key: str
     name: str
@@ -70,6 +75,15 @@ class Recipient:
     state: str | None = None
     district: str | None = None
     non_voting: bool = False
+    # Unknown offices are treated as writable by constituents only: the safe side.
+    audience: Audience = Audience.CONSTITUENTS
+    cover: str | None = None
+    body: str | None = None
+
+
+def open_to_everyone(recipients: Sequence[Recipient]) -> list[Recipient]:
+    """The recipients anyone may write to, wherever they live (e.g. supporters abroad)."""
+    return [r for r in recipients if r.audience is Audience.EVERYONE]
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,13 @@ class ComposedLetter:
     personal_message: str | None
     closing: str
     signature: Sequence[str]
+    # The office's cover paragraph above the body: text, and Markdown with values escaped.
+    cover: str | None = None
+    cover_markdown: str | None = None
+
+    @property
+    def cover_html(self) -> Markup:
+        return markdown_to_html(self.cover_markdown or "")
 
     @property
     def body_html(self) -> Markup:
@@ -94,7 +115,12 @@ class ComposedLetter:
     @property
     def text(self) -> str:
         return assemble_letter(
-            self.salutation, self.body, self.personal_message, self.closing, self.signature
+            self.salutation,
+            self.body,
+            self.personal_message,
+            self.closing,
+            self.signature,
+            cover=self.cover,
         )
 
 
@@ -113,6 +139,9 @@ def _recipient_for_target(target: Target) -> Recipient:
         email=target.email,
         salutation=target.salutation,
         target_id=target.id,
+        audience=target.audience,
+        cover=target.cover,
+        body=target.body,
     )
 
 
@@ -143,16 +172,29 @@ def compose_letters(
     personal_message: str | None,
     edited_body: str | None,
 ) -> list[ComposedLetter]:
-    """One letter per recipient. An edited body is the supporter's own text and is not merged."""
+    """Exactly the letter each recipient receives: its salutation, its cover paragraph, then
+    its own body, the supporter's rewrite or the organisation's letter (in that order of
+    precedence), the personal paragraph and the signature.
+
+    An edited body is the supporter's own text and is not merged. A target's own body wins over
+    it because the supporter rewrote the organisation's letter, which that office does not get.
+    """
     letters = []
     for recipient in recipients:
         values = merge_values(campaign, signer, recipient)
         salutation_source = recipient.salutation or campaign.salutation
-        if edited_body is not None:
+        if recipient.body:
+            body = render(recipient.body, values)
+            body_markdown: str | None = render(recipient.body, values, escape_markdown)
+        elif edited_body is not None:
             body, body_markdown = edited_body, None
         else:
             body = render(campaign.body, values)
             body_markdown = render(campaign.body, values, escape_markdown)
+        cover = cover_markdown = None
+        if recipient.cover:
+            cover = render(recipient.cover, values)
+            cover_markdown = render(recipient.cover, values, escape_markdown)
         letters.append(
             ComposedLetter(
                 recipient=recipient,
@@ -163,6 +205,8 @@ def compose_letters(
                 personal_message=personal_message,
                 closing=render(campaign.closing, values),
                 signature=signer.signature,
+                cover=cover,
+                cover_markdown=cover_markdown,
             )
         )
     return letters

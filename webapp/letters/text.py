@@ -44,9 +44,13 @@ def assemble_letter(
     personal_message: str | None,
     closing: str,
     signature: Sequence[str],
+    cover: str | None = None,
 ) -> str:
-    """Join the parts of a letter with blank lines between them, as it is sent."""
-    parts = [salutation.strip(), body.strip()]
+    """Join the parts of a letter with blank lines between them, as it is sent.
+
+    An office's cover paragraph comes between the salutation and the body.
+    """
+    parts = [salutation.strip(), (cover or "").strip(), body.strip()]
     if personal_message and personal_message.strip():
         parts.append(personal_message.strip())
     parts.append("\n".join([closing.strip(), *[line for line in signature if line]]))

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models; importing this package registers every table on the metadata."""
 
 from webapp.models.campaign import (
+    Audience,
     Campaign,
     CampaignStatus,
     Chamber,
@@ -27,6 +28,7 @@ from webapp.models.supporter import Consent, Supporter
 
 __all__ = [
     "DUE_STATUSES",
+    "Audience",
     "AuditEntry",
     "Campaign",
     "CampaignStatus",

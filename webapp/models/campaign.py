@@ -31,6 +31,22 @@ class Chamber(enum.StrEnum):
     STATE_LOWER = "state_lower"
 
 
+class Audience(enum.StrEnum):
+    """Who may write to a target."""
+
+    CONSTITUENTS = "constituents"  # only people it represents: members of Congress, legislators
+    EVERYONE = "everyone"  # anyone anywhere, e.g. the President
+
+
+def default_audience(kind: TargetKind | str | None) -> Audience:
+    """Lookup targets are the supporter's own representatives; a fixed office hears everyone."""
+    return Audience.CONSTITUENTS if kind == TargetKind.LOOKUP else Audience.EVERYONE
+
+
+def _audience_for_row(context: Any) -> str:
+    return default_audience(context.get_current_parameters().get("kind")).value
+
+
 class Campaign(Base):
     __tablename__ = "campaign"
 
@@ -100,12 +116,24 @@ class Target(Base):
     address: Mapped[str | None] = mapped_column(String(500))
     contact_url: Mapped[str | None] = mapped_column(String(500))
     email: Mapped[str | None] = mapped_column(String(254))
+    audience: Mapped[Audience] = mapped_column(
+        str_enum(Audience, "target_audience"), default=_audience_for_row
+    )
+    # This office's own letter (any kind): salutation, a cover paragraph above the
+    # organisation's letter, and a body replacing it. Organiser Markdown with merge fields.
     salutation: Mapped[str | None] = mapped_column(String(200))
+    cover: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
     # Lookup targets: which chambers, and whether the supporter may untick them
     chambers: Mapped[list[Any]] = mapped_column(default=list)
     optional: Mapped[bool] = mapped_column(default=False)
 
     campaign: Mapped[Campaign] = relationship(back_populates="targets")
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Set at once (not at flush) so an unsaved target already says who may write to it.
+        kwargs.setdefault("audience", default_audience(kwargs.get("kind")))
+        super().__init__(**kwargs)
 
     @property
     def label(self) -> str:

@@ -216,8 +216,11 @@ class Delivery(Base):
         String(32), unique=True, default=new_idempotency_key
     )
     salutation: Mapped[str] = mapped_column(String(200))
-    # Set only when merge fields made this target's body differ from the submission's.
+    # Set only when this office's body differs from the submission's: merge fields, or the
+    # target's own body. Either way it is the organisation's text, never the supporter's.
     body_id: Mapped[int | None] = mapped_column(ForeignKey("letter_text.id"))
+    # The target's cover paragraph above the body, as merged for this letter.
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("letter_text.id"))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     # A worker owns a `sending` row until its lease expires; then another may take it over.
@@ -233,7 +236,9 @@ class Delivery(Base):
 
     submission: Mapped[Submission] = relationship(back_populates="deliveries")
     target: Mapped[Target | None] = relationship()
-    body: Mapped[LetterText | None] = relationship()
+    body: Mapped[LetterText | None] = relationship(foreign_keys=[body_id])
+    # Loaded with the rows that carry one, so the worker needs no query per letter.
+    cover: Mapped[LetterText | None] = relationship(foreign_keys=[cover_id], lazy="selectin")
 
     @property
     def body_text(self) -> str:
@@ -244,9 +249,23 @@ class Delivery(Base):
         return sub.edited_body if sub.edited_body is not None else sub.statement.body
 
     @property
+    def body_is_supporters(self) -> bool:
+        """Whether the body is the supporter's rewrite rather than the organisation's text."""
+        return self.body_id is None and self.submission.edited_body is not None
+
+    @property
+    def cover_text(self) -> str | None:
+        return self.cover.body if self.cover is not None else None
+
+    @property
     def final_text(self) -> str:
         """The full letter this office receives, rebuilt from the parts frozen at submission."""
         sub = self.submission
         return assemble_letter(
-            self.salutation, self.body_text, sub.personal_message, sub.closing, sub.signature_lines
+            self.salutation,
+            self.body_text,
+            sub.personal_message,
+            sub.closing,
+            sub.signature_lines,
+            cover=self.cover_text,
         )

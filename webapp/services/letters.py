@@ -12,9 +12,15 @@ from webapp.antiabuse.risk import Risk, RiskSettings, Signals, assess
 from webapp.civic.lookup import AddressQuery, CivicLookup
 from webapp.civic.types import MatchKind
 from webapp.delivery.channels import Handling, handling_of
-from webapp.letters.compose import ComposedLetter, Signer, compose_letters, fixed_recipients
+from webapp.letters.compose import (
+    ComposedLetter,
+    Signer,
+    compose_letters,
+    fixed_recipients,
+    open_to_everyone,
+)
 from webapp.models import Campaign, Channel
-from webapp.services.recipients import RecipientPlan, open_to_everyone, plan_recipients
+from webapp.services.recipients import RecipientPlan, plan_recipients
 from webapp.services.submissions import (
     ChannelChooser,
     LetterRequest,

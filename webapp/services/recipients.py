@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from webapp.civic.lookup import AddressQuery, CivicLookup
 from webapp.civic.types import LookupResult, Provenance, Representative
 from webapp.letters.compose import Recipient, fixed_recipients
-from webapp.models import Campaign, TargetKind
+from webapp.models import Audience, Campaign, Target, TargetKind
 
 # Salutation for looked-up officials unless the campaign's own uses target merge fields.
 OFFICIAL_SALUTATION = "Dear {{ target.title }} {{ target.last_name }},"
@@ -45,11 +45,6 @@ class RecipientPlan:
         ]
 
 
-def open_to_everyone(recipients: list[Recipient]) -> list[Recipient]:
-    """The offices that accept letters from anyone, not only from their constituents."""
-    return [r for r in recipients if r.chamber is None]
-
-
 def lookup_chambers(campaign: Campaign) -> dict[str, bool]:
     """Chamber -> optional, for the campaign's lookup targets (required wins if listed twice)."""
     chambers: dict[str, bool] = {}
@@ -60,8 +55,23 @@ def lookup_chambers(campaign: Campaign) -> dict[str, bool]:
     return chambers
 
 
-def recipient_for(rep: Representative, campaign: Campaign, optional: bool) -> Recipient:
+def lookup_targets(campaign: Campaign) -> dict[str, Target]:
+    """Chamber -> the lookup target whose letter its officials get (the first that lists it)."""
+    targets: dict[str, Target] = {}
+    for target in campaign.targets:
+        if target.kind is TargetKind.LOOKUP:
+            for chamber in target.chambers:
+                targets.setdefault(chamber, target)
+    return targets
+
+
+def recipient_for(
+    rep: Representative, campaign: Campaign, optional: bool, target: Target | None = None
+) -> Recipient:
+    """A looked-up official as a recipient, with the letter of the lookup target that found it."""
     salutation = None if "target." in campaign.salutation else OFFICIAL_SALUTATION
+    if target is not None and target.salutation:
+        salutation = target.salutation
     return Recipient(
         key=rep.key,
         name=rep.name,
@@ -78,6 +88,10 @@ def recipient_for(rep: Representative, campaign: Campaign, optional: bool) -> Re
         state=rep.state,
         district=rep.district,
         non_voting=rep.non_voting,
+        target_id=target.id if target is not None else None,
+        audience=target.audience if target is not None else Audience.CONSTITUENTS,
+        cover=target.cover if target is not None else None,
+        body=target.body if target is not None else None,
     )
 
 
@@ -93,9 +107,12 @@ def plan_recipients(
     plan.lookup = result
     if result.provenance is not None:
         plan.provenance = result.provenance
+    targets = lookup_targets(campaign)
     seen = {r.key for r in plan.recipients}
     for rep in result.representatives:
         if rep.key not in seen:
             seen.add(rep.key)
-            plan.recipients.append(recipient_for(rep, campaign, chambers[rep.chamber]))
+            plan.recipients.append(
+                recipient_for(rep, campaign, chambers[rep.chamber], targets.get(rep.chamber))
+            )
     return plan

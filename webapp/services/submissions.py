@@ -194,6 +194,7 @@ def _record_once(
                     email=r.email,
                     salutation=letter.salutation,
                     body=None if letter.body == own_body else _letter_text(session, letter.body),
+                    cover=_letter_text(session, letter.cover) if letter.cover else None,
                     created_at=now,
                     updated_at=now,
                 )

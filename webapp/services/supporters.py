@@ -115,7 +115,13 @@ def erase_supporter(session: Session, email: str) -> int:
             session.scalars(select(Submission).where(Submission.supporter_id == supporter.id))
         )
         texts = {s.statement_id for s in submissions}
-        texts |= {d.body_id for s in submissions for d in s.deliveries if d.body_id}
+        texts |= {
+            text_id
+            for s in submissions
+            for d in s.deliveries
+            for text_id in (d.body_id, d.cover_id)
+            if text_id
+        }
         addresses: set[tuple[str | None, ...]] = {
             (s.street, s.city, s.state, s.zip_code) for s in submissions
         }
@@ -134,7 +140,11 @@ def erase_supporter(session: Session, email: str) -> int:
         for text_id in texts:
             used = session.scalar(
                 select(Submission.id).where(Submission.statement_id == text_id).limit(1)
-            ) or session.scalar(select(Delivery.id).where(Delivery.body_id == text_id).limit(1))
+            ) or session.scalar(
+                select(Delivery.id)
+                .where((Delivery.body_id == text_id) | (Delivery.cover_id == text_id))
+                .limit(1)
+            )
             if used is None:
                 session.execute(delete(LetterText).where(LetterText.id == text_id))
     return len(submissions)
