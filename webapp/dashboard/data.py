@@ -63,6 +63,7 @@ class DashboardData:
     per_hour: list[Bar]
     by_state: dict[str, int]
     by_district: dict[str, int]
+    by_country: dict[str, int]
     personalised_share: float | None
     by_partner: list[tuple[str, int]] = field(default_factory=list)
     by_source: list[tuple[str, int]] = field(default_factory=list)
@@ -168,12 +169,14 @@ def build_dashboard(
         [
             "day",
             "hour",
+            "country",
             "state",
             "district",
             "partner",
             "source",
             "personalised",
             "partner_day",
+            "partner_country",
             "partner_state",
             "partner_district",
             "partner_personalised",
@@ -182,19 +185,21 @@ def build_dashboard(
     if partner is not None:
         scoped = {
             d: _partner_scoped(raw[f"partner_{d}"], partner.id)
-            for d in ("day", "state", "district", "personalised")
+            for d in ("day", "country", "state", "district", "personalised")
         }
-        day, state, district, personal = (
+        day, country, state, district, personal = (
             scoped["day"],
+            scoped["country"],
             scoped["state"],
             scoped["district"],
             scoped["personalised"],
         )
         hour: dict[str, int] = {}
     else:
-        day, hour, state, district, personal = (
+        day, hour, country, state, district, personal = (
             raw["day"],
             raw["hour"],
+            raw["country"],
             raw["state"],
             raw["district"],
             raw["personalised"],
@@ -207,6 +212,7 @@ def build_dashboard(
         per_hour=_series(hour, _last_hours(now), label_from=5) if partner is None else [],
         by_state=state,
         by_district=district,
+        by_country=country,
         personalised_share=(personal.get("yes", 0) / supporters) if supporters else None,
         still_counting=not caught_up,
     )

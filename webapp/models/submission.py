@@ -109,8 +109,11 @@ class Submission(Base):
     last_name: Mapped[str] = mapped_column(String(100))
     street: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str] = mapped_column(String(100))
-    state: Mapped[str] = mapped_column(String(2))
-    zip_code: Mapped[str] = mapped_column(String(10))
+    # Letters from abroad have no US state or ZIP code.
+    state: Mapped[str | None] = mapped_column(String(2))
+    zip_code: Mapped[str | None] = mapped_column(String(10))
+    # Where the supporter lives: an ISO 3166-1 alpha-2 code.
+    country: Mapped[str] = mapped_column(String(2), default="US", server_default="US")
     # Where the targets came from, so a wrong office can be traced to its data.
     lookup_provider: Mapped[str | None] = mapped_column(String(64))
     lookup_match: Mapped[LookupMatch] = mapped_column(
@@ -159,7 +162,7 @@ class Submission(Base):
     @property
     def signature_lines(self) -> list[str]:
         return signature_lines(
-            self.first_name, self.last_name, self.city, self.state, self.zip_code
+            self.first_name, self.last_name, self.city, self.state or "", self.zip_code or ""
         )
 
 

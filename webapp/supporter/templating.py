@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -64,6 +64,15 @@ def district_label(chamber: str | None, state: str | None, district: str | None)
     return name
 
 
+def country_name(code: str | None) -> str:
+    """A country's name in the page's language (Babel's territory names), or its code."""
+    if not code:
+        return ""
+    locale = get_locale()
+    names = locale.territories if locale is not None else {}
+    return str(names.get(code.upper(), code))
+
+
 def match_description(provenance: Provenance) -> str:
     return str(MATCH_DESCRIPTIONS.get(provenance.match, ""))
 
@@ -107,6 +116,7 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(bar_chart)
     bp.add_app_template_global(delivery_status_label)
     bp.add_app_template_global(district_label)
+    bp.add_app_template_global(country_name)
     bp.add_app_template_global(match_description)
     bp.add_app_template_global(share_label)
     bp.add_app_template_global(share_links)
