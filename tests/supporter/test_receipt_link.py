@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +29,6 @@ STRANGER = "nobody-wrote@example.org"
 SUBJECT = "The link to your receipt: Safe water for every school"
 SAME_ANSWER = "If this address wrote to this campaign, we have sent it the link to the receipt."
 RECEIPT_URL_RE = re.compile(re.escape(PUBLIC_URL) + r"(/receipts/[A-Za-z0-9_-]+)")
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
 
 
 @pytest.fixture

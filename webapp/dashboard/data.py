@@ -27,7 +27,9 @@ from webapp.models import (
 )
 from webapp.services.recipients import lookup_chambers
 from webapp.services.stats import (
+    DIMENSIONS,
     PAGE_TALLY_BUDGET_S,
+    PARTNER_DIMENSIONS,
     catch_up_within,
     delivery_tallies_age,
     refresh_delivery_tallies,
@@ -164,29 +166,10 @@ def build_dashboard(
     """The numbers for one campaign; a partner sees only letters attributed to it."""
     caught_up = catch_up_within(session, PAGE_TALLY_BUDGET_S)
     raw = tallies(
-        session,
-        campaign.id,
-        [
-            "day",
-            "hour",
-            "country",
-            "state",
-            "district",
-            "partner",
-            "source",
-            "personalised",
-            "partner_day",
-            "partner_country",
-            "partner_state",
-            "partner_district",
-            "partner_personalised",
-        ],
+        session, campaign.id, [*DIMENSIONS, *(f"partner_{d}" for d in PARTNER_DIMENSIONS)]
     )
     if partner is not None:
-        scoped = {
-            d: _partner_scoped(raw[f"partner_{d}"], partner.id)
-            for d in ("day", "country", "state", "district", "personalised")
-        }
+        scoped = {d: _partner_scoped(raw[f"partner_{d}"], partner.id) for d in PARTNER_DIMENSIONS}
         day, country, state, district, personal = (
             scoped["day"],
             scoped["country"],
