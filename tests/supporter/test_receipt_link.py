@@ -146,6 +146,18 @@ def test_erased_supporter_gets_nothing(
     assert smtp.count() == 0
 
 
+def test_link_asked_for_then_erased_before_the_worker_runs_is_not_sent(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    _ask(client, slug, WRITER)
+    assert _queued(app) == 1
+    with app.app_context():
+        assert erase_supporter(db.session(), WRITER) == 1
+    assert _queued(app) == 0
+    Worker(app).run_batch()
+    assert smtp.count() == 0
+
+
 def test_asking_twice_before_the_worker_runs_sends_one_email(
     app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
 ) -> None:
