@@ -32,11 +32,26 @@ _tally = sa.table(
 )
 
 
+def _has_country(connection: sa.engine.Connection) -> bool:
+    return 'country' in {c['name'] for c in sa.inspect(connection).get_columns('submission')}
+
+
 def upgrade() -> None:
+    # The supporters-abroad migration (c11d00000006) may already have added the column and
+    # made state and ZIP optional: then only the server default is ours to set.
+    present = _has_country(op.get_bind())
     with op.batch_alter_table('submission', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('country', sa.String(length=2), nullable=False, server_default='US')
-        )
+        if present:
+            batch_op.alter_column(
+                'country',
+                existing_type=sa.String(length=2),
+                existing_nullable=False,
+                server_default='US',
+            )
+        else:
+            batch_op.add_column(
+                sa.Column('country', sa.String(length=2), nullable=False, server_default='US')
+            )
         batch_op.alter_column('state', existing_type=sa.String(length=2), nullable=True)
         batch_op.alter_column('zip_code', existing_type=sa.String(length=10), nullable=True)
 
@@ -63,6 +78,17 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(_tally.delete().where(_tally.c.dimension.in_(list(_FROM_STATE.values()))))
+    columns = {c['name'] for c in sa.inspect(op.get_bind()).get_columns('submission')}
+    if 'residence' in columns:
+        # Chained after c11d00000006, which owns the column: give back only the default.
+        with op.batch_alter_table('submission', schema=None) as batch_op:
+            batch_op.alter_column(
+                'country',
+                existing_type=sa.String(length=2),
+                existing_nullable=False,
+                server_default=None,
+            )
+        return
     # Fails while letters from abroad exist: they have no state or ZIP code to go back to.
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.alter_column('zip_code', existing_type=sa.String(length=10), nullable=False)

@@ -23,6 +23,7 @@ from tests.dashboard.letters import Letter, add_letters
 from webapp.database import db
 from webapp.models import Role, Submission
 from webapp.services.stats import public_letter_count, refresh_submission_tallies, tallies
+from webapp.supporter.templating import country_name
 
 pytestmark = pytest.mark.usefixtures("release_leaked_sessions")
 
@@ -187,3 +188,16 @@ def test_upgrade_counts_letters_tallied_before_it_under_us(
         assert counted["country"] == {"US": 3, "FR": 1}
         assert counted["public_country"] == {"US": 1, "FR": 1}
         assert counted["state"] == {"MI": 2, "VT": 1}
+
+
+def test_country_names_come_in_the_page_language() -> None:
+    assert (country_name("DE"), country_name("DE", "fr"), country_name("DE", "ar")) == (
+        "Germany",
+        "Allemagne",
+        "ألمانيا",
+    )
+    assert (country_name("QQ"), country_name(None), country_name("FR", "xx-nope")) == (
+        "QQ",
+        "",
+        "France",
+    )

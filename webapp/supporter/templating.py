@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel import Locale, UnknownLocaleError
 from flask import Blueprint
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -64,13 +65,15 @@ def district_label(chamber: str | None, state: str | None, district: str | None)
     return name
 
 
-def country_name(code: str | None) -> str:
-    """A country's name in the page's language (Babel's territory names), or its code."""
+def country_name(code: str | None, language: str = "en") -> str:
+    """A country's name in `language` (Babel's territory names), or its code if unknown."""
     if not code:
         return ""
-    locale = get_locale()
-    names = locale.territories if locale is not None else {}
-    return str(names.get(code.upper(), code))
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    return str(locale.territories.get(code, code))
 
 
 def match_description(provenance: Provenance) -> str:
