@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from tests.delivery.smtp_server import SmtpSink
 from tests.pg import PostgresCluster
 from webapp import create_app
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
@@ -138,6 +139,13 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server on a loopback port for one test; point SMTP_URL at `smtp.url`."""
+    with SmtpSink() as sink:
+        yield sink
 
 
 @pytest.fixture

@@ -156,6 +156,10 @@ def load_config(
         "LETTER_RATE_LIMIT": _env_str(env, "LETTER_RATE_LIMIT", "20/minute;200/hour"),
         "EMAIL_RATE_LIMIT": _env_str(env, "EMAIL_RATE_LIMIT", "10/hour"),
         "LOGIN_RATE_LIMIT": _env_str(env, "LOGIN_RATE_LIMIT", "10/minute"),
+        "RECEIPT_LINK_RATE_LIMIT": _env_str(env, "RECEIPT_LINK_RATE_LIMIT", "10/hour"),
+        "RECEIPT_LINK_EMAIL_RATE_LIMIT": _env_str(
+            env, "RECEIPT_LINK_EMAIL_RATE_LIMIT", "3/hour;6/day"
+        ),
         "RISK_HOLD_SCORE": _env_int(env, "RISK_HOLD_SCORE", 4),
         "RISK_MIN_FORM_SECONDS": float(_env_str(env, "RISK_MIN_FORM_SECONDS", "4")),
         "RISK_IP_BURST": _env_int(env, "RISK_IP_BURST", 20),

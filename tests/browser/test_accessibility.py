@@ -158,6 +158,9 @@ def test_dashboard_campaign_page_has_no_serious_violations(
     app: Flask, live_server: LiveServer, default_campaign: str, page: Page, axe_path: Path
 ) -> None:
     add_partner(app, default_campaign, "partner-org", "Partner Org", CONSENT)
+    # A letter from abroad fills the "By country" table beside the state map.
+    abroad = Letter("b@example.org", state=None, zip_code=None, district=None, country="DE")
+    add_letters(app, default_campaign, [abroad, Letter("vt@example.org", state="VT")])
     create_account(app, ADMIN)
     audit = AxeAudit(page, axe_path)
     page.goto(f"{live_server.url}/dashboard/login")
@@ -171,4 +174,26 @@ def test_dashboard_campaign_page_has_no_serious_violations(
     audit.run("dashboard campaign page")
     page.get_by_text("Live preview", exact=True).click()
     audit.run("dashboard campaign page, live preview open")
+    audit.assert_clean()
+
+
+def test_lost_receipt_link_pages_have_no_serious_violations(
+    app: Flask, live_server: LiveServer, default_campaign: str, page: Page, axe_path: Path
+) -> None:
+    add_letters(app, default_campaign, [Letter("rasha@example.org")])
+    audit = AxeAudit(page, axe_path)
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
+    _fill(page)
+    page.get_by_role("button", name="Preview my letter").click()
+    page.get_by_role("button", name="Send my letter").click()
+    expect(page.get_by_role("heading", name="Your letter was already recorded")).to_be_visible()
+    audit.run("already sent, with the receipt link form")
+    page.get_by_role("button", name="Email me my receipt link").click()
+    expect(page.get_by_text("If this address wrote to this campaign")).to_be_visible()
+    audit.run("receipt link page, after asking")
+    # Valid for the browser, refused by the server: the field shows its error.
+    page.get_by_label("Your email address").fill("rasha@example")
+    page.get_by_role("button", name="Email me my receipt link").click()
+    expect(page.locator("#receipt-link-email-error")).to_be_visible()
+    audit.run("receipt link page, with an error")
     audit.assert_clean()

@@ -156,7 +156,7 @@ def test_organiser_creates_a_campaign_and_sees_letters_and_partner_sees_only_its
         partner.close()
     assert (
         mine.splitlines()[0]
-        == "submitted_at,first_name,last_name,email,city,state,zip,consent_text"
+        == "submitted_at,first_name,last_name,email,city,state,zip,country,consent_text"
     )
     assert "omar.khalil@example.org" in mine
     assert "rasha.haddad@example.org" not in mine and "7 Elm Road" not in mine

@@ -47,7 +47,7 @@ class Letter:
     """A submission as the supporter form would record it, with the fields tests vary."""
 
     email: str
-    state: str = "MI"
+    state: str | None = "MI"
     district: int | None = 12
     created_at: datetime | None = None
     partner: str | None = None
@@ -59,7 +59,9 @@ class Letter:
     last_name: str = "Haddad"
     street: str | None = "100 Main St"
     city: str = "Dearborn"
-    zip_code: str = "48126"
+    zip_code: str | None = "48126"
+    country: str = "US"
+    private: bool = False
     offices: tuple[Office, ...] = (PRESIDENT,)
     consents: tuple[str | None, ...] = ()  # partner codes (None: the campaign's own box)
 
@@ -104,7 +106,7 @@ def _add_letter(
         created_at=when,
         updated_at=when,
     )
-    districts: dict[str, object] = {"state": letter.state}
+    districts: dict[str, object] = {"state": letter.state} if letter.state else {}
     if letter.district is not None:
         districts["cd"] = letter.district
     submission = Submission(
@@ -124,6 +126,8 @@ def _add_letter(
         city=letter.city,
         state=letter.state,
         zip_code=letter.zip_code,
+        country=letter.country,
+        private=letter.private,
         districts=districts,
         created_at=when,
         confirmed_at=when if letter.status is SubmissionStatus.CONFIRMED else None,

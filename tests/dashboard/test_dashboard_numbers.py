@@ -128,6 +128,7 @@ def test_data_json_has_exactly_the_known_numbers(app: Flask, known: Known) -> No
     assert len(data["per_hour"]) == 48
     assert data["by_state"] == {"MI": 3, "CA": 1, "NY": 1}
     assert data["by_district"] == {"MI-12": 2, "MI-13": 1, "CA-12": 1, "NY-10": 1}
+    assert data["by_country"] == {"US": 5}
     assert data["personalised_share"] == pytest.approx(0.6)
     assert data["by_partner"] == {"Alpha Org (alpha)": 2, "Beta Org (beta)": 1, "no partner": 2}
     assert data["by_source"] == {"newsletter": 2, "twitter": 1, "none": 2}
@@ -196,6 +197,7 @@ def test_partner_dashboard_shows_only_its_own_letters(app: Flask, known: Known) 
         "per_day": {known.day(3): 2},
         "by_state": {"MI": 2},
         "by_district": {"MI-12": 2},
+        "by_country": {"US": 2},
         "personalised_share": 0.5,
     }
     page = alpha.get(f"/dashboard/campaigns/{known.slug}")

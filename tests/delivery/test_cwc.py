@@ -299,6 +299,13 @@ def test_letter_without_prefix_or_street_cannot_go_by_cwc(make: Callable[..., De
     assert "street address" in str(caught.value)
 
 
+def test_letter_from_abroad_cannot_go_by_cwc(make: Callable[..., Delivery]) -> None:
+    """No state or ZIP code: refused with a reason (a dead row), never a crash."""
+    with pytest.raises(ValueError, match="StateAbbreviation") as caught:
+        build_message(make(state=None, zip_code=None, country="DE"), SETTINGS, NOW)
+    assert "Zip" in str(caught.value)
+
+
 def test_senate_office_is_refused(make: Callable[..., Delivery]) -> None:
     with pytest.raises(ValueError, match="House only"):
         build_message(make(chamber="us_senate", district=None), SETTINGS, NOW)

@@ -1,4 +1,4 @@
-"""Rate-limit keys and rules shared by the letter routes (full page and widget)."""
+"""Rate-limit keys and rules for the letter routes (full page and widget) and receipt links."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ def letter_ip_limit() -> str:
 
 def letter_email_limit() -> str:
     return str(current_app.config["EMAIL_RATE_LIMIT"])
+
+
+def receipt_link_ip_limit() -> str:
+    return str(current_app.config["RECEIPT_LINK_RATE_LIMIT"])
+
+
+def receipt_link_email_limit() -> str:
+    return str(current_app.config["RECEIPT_LINK_EMAIL_RATE_LIMIT"])
 
 
 def sender_email_key() -> str:

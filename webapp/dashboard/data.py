@@ -27,7 +27,9 @@ from webapp.models import (
 )
 from webapp.services.recipients import lookup_chambers
 from webapp.services.stats import (
+    DIMENSIONS,
     PAGE_TALLY_BUDGET_S,
+    PARTNER_DIMENSIONS,
     catch_up_within,
     delivery_tallies_age,
     refresh_delivery_tallies,
@@ -63,6 +65,7 @@ class DashboardData:
     per_hour: list[Bar]
     by_state: dict[str, int]
     by_district: dict[str, int]
+    by_country: dict[str, int]
     personalised_share: float | None
     by_partner: list[tuple[str, int]] = field(default_factory=list)
     by_source: list[tuple[str, int]] = field(default_factory=list)
@@ -163,38 +166,23 @@ def build_dashboard(
     """The numbers for one campaign; a partner sees only letters attributed to it."""
     caught_up = catch_up_within(session, PAGE_TALLY_BUDGET_S)
     raw = tallies(
-        session,
-        campaign.id,
-        [
-            "day",
-            "hour",
-            "state",
-            "district",
-            "partner",
-            "source",
-            "personalised",
-            "partner_day",
-            "partner_state",
-            "partner_district",
-            "partner_personalised",
-        ],
+        session, campaign.id, [*DIMENSIONS, *(f"partner_{d}" for d in PARTNER_DIMENSIONS)]
     )
     if partner is not None:
-        scoped = {
-            d: _partner_scoped(raw[f"partner_{d}"], partner.id)
-            for d in ("day", "state", "district", "personalised")
-        }
-        day, state, district, personal = (
+        scoped = {d: _partner_scoped(raw[f"partner_{d}"], partner.id) for d in PARTNER_DIMENSIONS}
+        day, country, state, district, personal = (
             scoped["day"],
+            scoped["country"],
             scoped["state"],
             scoped["district"],
             scoped["personalised"],
         )
         hour: dict[str, int] = {}
     else:
-        day, hour, state, district, personal = (
+        day, hour, country, state, district, personal = (
             raw["day"],
             raw["hour"],
+            raw["country"],
             raw["state"],
             raw["district"],
             raw["personalised"],
@@ -207,6 +195,7 @@ def build_dashboard(
         per_hour=_series(hour, _last_hours(now), label_from=5) if partner is None else [],
         by_state=state,
         by_district=district,
+        by_country=country,
         personalised_share=(personal.get("yes", 0) / supporters) if supporters else None,
         still_counting=not caught_up,
     )

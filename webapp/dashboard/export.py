@@ -23,6 +23,7 @@ ADMIN_COLUMNS = (
     "city",
     "state",
     "zip",
+    "country",
     "district",
     "match",
     "partner",
@@ -41,6 +42,7 @@ PARTNER_COLUMNS = (
     "city",
     "state",
     "zip",
+    "country",
     "consent_text",
 )
 _CHUNK = 2000
@@ -66,6 +68,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
         select(func.count(Delivery.id))
         .where(Delivery.submission_id == Submission.id)
         .scalar_subquery()
+        .label("offices")
     )
     query = (
         select(
@@ -79,6 +82,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
             Submission.city,
             Submission.state,
             Submission.zip_code,
+            Submission.country,
             Submission.districts,
             Submission.lookup_match,
             Submission.partner_id,
@@ -109,13 +113,14 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.city,
                 r.state,
                 r.zip_code,
-                f"{r.state}-{cd}" if cd is not None else "",
+                r.country,
+                f"{r.state}-{cd}" if cd is not None and r.state else "",
                 r.lookup_match.value,
                 partner_names.get(r.partner_id, "") if r.partner_id else "",
                 r.source,
                 "yes" if (r.personal_message or r.edited_body is not None) else "no",
                 r.personal_message,
-                r[16],
+                r.offices,
                 r.hidden,
                 r.flagged,
             ]
@@ -134,6 +139,7 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
             Submission.city,
             Submission.state,
             Submission.zip_code,
+            Submission.country,
             Consent.wording,
         )
         .join(Supporter, Supporter.id == Submission.supporter_id)

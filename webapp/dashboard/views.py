@@ -81,6 +81,7 @@ def campaign_data(slug: str) -> Response:
         "per_day": {b.label: b.value for b in data.per_day},
         "by_state": data.by_state,
         "by_district": data.by_district,
+        "by_country": data.by_country,
         "personalised_share": data.personalised_share,
     }
     if partner is None:

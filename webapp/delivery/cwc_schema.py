@@ -83,12 +83,12 @@ def fit_subject(value: str) -> str:
     return (words if len(words) > SUBJECT_MAX // 2 else cut).rstrip() + "…"
 
 
-def normal_zip(value: str) -> str:
-    """ZIP or ZIP+4 written 12345 or 12345-6789 when the digits allow it."""
-    digits = re.sub(r"\D", "", value)
+def normal_zip(value: str | None) -> str:
+    """ZIP or ZIP+4 written 12345 or 12345-6789 when the digits allow it ("" for none)."""
+    digits = re.sub(r"\D", "", value or "")
     if len(digits) == 9:
         return f"{digits[:5]}-{digits[5:]}"
-    return digits if len(digits) == 5 else value.strip()
+    return digits if len(digits) == 5 else (value or "").strip()
 
 
 def _pattern(regex: str, problem: str) -> Check:

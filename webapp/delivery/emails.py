@@ -88,12 +88,14 @@ def read_confirmation_token(token: str, max_age_seconds: int) -> str | None:
 
 
 def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage:
-    """A receipt (with a copy of each letter) or a confirmation link, in their language."""
+    """A receipt (with a copy of each letter), a confirmation or receipt link, in their language."""
     campaign = submission.campaign
     config = current_app.config
     with force_locale(submission.language or "en"):
         if kind == "confirmation":
             subject = _("Please confirm your letter: %(title)s", title=campaign.title)
+        elif kind == "receipt_link":
+            subject = _("The link to your receipt: %(title)s", title=campaign.title)
         else:
             subject = _("Your letter: %(title)s", title=campaign.title)
         context = {

@@ -85,8 +85,8 @@ def packet_csv(packet: Packet) -> str:
             s.first_name,
             s.last_name,
             s.city,
-            s.state,
-            s.zip_code,
+            s.state or "",
+            s.zip_code or "",
             d.final_text,
         ]
         writer.writerow([neutralise_cell(str(cell)) for cell in row])

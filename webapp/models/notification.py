@@ -17,6 +17,7 @@ from webapp.models.submission import DeliveryStatus, Submission
 class NotificationKind(enum.StrEnum):
     RECEIPT = "receipt"
     CONFIRMATION = "confirmation"
+    RECEIPT_LINK = "receipt_link"  # a lost receipt link, sent again on request
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of email, not a password
 
 

@@ -113,7 +113,7 @@ class Submission(Base):
     city: Mapped[str] = mapped_column(String(100))
     state: Mapped[str | None] = mapped_column(String(2))
     zip_code: Mapped[str | None] = mapped_column(String(10))
-    country: Mapped[str] = mapped_column(String(2), default="US")
+    country: Mapped[str] = mapped_column(String(2), default="US", server_default="US")
     residence: Mapped[Residence] = mapped_column(
         str_enum(Residence, "residence"), default=Residence.US
     )

@@ -31,8 +31,20 @@ REANALYZE_AFTER = 20_000
 # How stale the worker lets per-office delivery counts get before recounting them.
 DELIVERY_RECOUNT_AFTER = timedelta(seconds=60)
 # Dimensions counted for every letter; the partner_* ones again under the letter's partner.
-DIMENSIONS = ("day", "hour", "state", "district", "partner", "source", "personalised", "match")
-PARTNER_DIMENSIONS = ("day", "state", "district", "personalised")
+# "country" counts every letter (US ones under "US"); "state" and "district" only US letters.
+DIMENSIONS = (
+    "day",
+    "hour",
+    "country",
+    "state",
+    "district",
+    "partner",
+    "source",
+    "personalised",
+    "match",
+)
+PARTNER_DIMENSIONS = ("day", "country", "state", "district", "personalised")
+HOME_COUNTRY = "US"
 
 
 def _buckets(row: Any) -> Iterable[tuple[str, str]]:
@@ -41,20 +53,28 @@ def _buckets(row: Any) -> Iterable[tuple[str, str]]:
     values = {
         "day": created.strftime("%Y-%m-%d"),
         "hour": created.strftime("%Y-%m-%dT%H"),
-        "state": row.state,
-        "district": f"{row.state}-{cd}" if cd is not None else f"{row.state}-?",
+        "country": row.country or HOME_COUNTRY,
         "partner": str(row.partner_id) if row.partner_id else "none",
         "source": row.source or "none",
         "personalised": "yes" if row.personalised else "no",
         "match": row.lookup_match.value,
     }
+    # A letter from abroad has no state or district: it is on no state map. A citizen abroad
+    # writes as a constituent of the US address where they vote, so their letter counts for
+    # that state and district (their offices' coverage) as well as for the country they live in.
+    if row.state:
+        values["state"] = row.state
+        values["district"] = f"{row.state}-{cd}" if cd is not None else f"{row.state}-?"
     yield from values.items()
     if row.private:
         return  # counted for organisers, but kept off public counts and partners' numbers
-    yield "public_state", values["state"]
+    yield "public_country", values["country"]
+    if "state" in values:
+        yield "public_state", values["state"]
     if row.partner_id:
         for dimension in PARTNER_DIMENSIONS:
-            yield f"partner_{dimension}", f"{row.partner_id}|{values[dimension]}"
+            if dimension in values:
+                yield f"partner_{dimension}", f"{row.partner_id}|{values[dimension]}"
 
 
 def _add_counts(session: Session, counts: Counter[tuple[int, str, str]]) -> None:
@@ -126,6 +146,7 @@ def _count_new_letters(session: Session, batch: int, deadline: float | None) -> 
                     Submission.id,
                     Submission.campaign_id,
                     Submission.created_at,
+                    Submission.country,
                     Submission.state,
                     Submission.districts,
                     Submission.partner_id,
@@ -237,10 +258,10 @@ def refresh_all(
 
 
 def public_stats(session: Session, campaign: Campaign) -> dict[str, Any]:
-    """The public numbers: total letters, goal and letters by state (no personal data)."""
+    """The public numbers: total letters, goal, US letters by state, all letters by country."""
     catch_up_within(session, PUBLIC_TALLY_BUDGET_S)
-    raw = tallies(session, campaign.id, ["public_state"])
-    total = sum(raw["public_state"].values())
+    raw = tallies(session, campaign.id, ["public_state", "public_country"])
+    total = sum(raw["public_country"].values())
     return {
         "campaign": campaign.slug,
         "title": campaign.title,
@@ -248,10 +269,11 @@ def public_stats(session: Session, campaign: Campaign) -> dict[str, Any]:
         "goal": campaign.goal,
         "goal_percent": min(100, round(100 * total / campaign.goal)) if campaign.goal else None,
         "by_state": dict(sorted(raw["public_state"].items())),
+        "by_country": dict(sorted(raw["public_country"].items())),
     }
 
 
 def public_letter_count(session: Session, campaign_id: int) -> int:
     """Confirmed letters from supporters who did not ask to be left out of public counts."""
     catch_up_within(session, PUBLIC_TALLY_BUDGET_S)
-    return sum(tallies(session, campaign_id, ["public_state"])["public_state"].values())
+    return sum(tallies(session, campaign_id, ["public_country"])["public_country"].values())

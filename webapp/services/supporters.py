@@ -71,6 +71,7 @@ def export_supporter(session: Session, email: str) -> dict[str, Any] | None:
                     "city": s.city,
                     "state": s.state,
                     "zip": s.zip_code,
+                    "country": s.country,
                 },
                 "personal_message": s.personal_message,
                 "rewritten_letter": s.edited_body,

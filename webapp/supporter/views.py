@@ -23,6 +23,8 @@ from webapp.antiabuse.limits import (
     letter_email_limit,
     letter_ip_limit,
     not_sending,
+    receipt_link_email_limit,
+    receipt_link_ip_limit,
     sender_email_key,
 )
 from webapp.antiabuse.timing import started_stamp
@@ -35,10 +37,12 @@ from webapp.letters.markdown import letter_digest
 from webapp.models import Campaign, CampaignStatus, Submission
 from webapp.security import render_error
 from webapp.services.counts import TTLCounter
+from webapp.services.receipt_links import email_receipt_link
 from webapp.services.recipients import RecipientPlan, lookup_chambers
 from webapp.services.stats import public_letter_count
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.forms import LetterForm, build_letter_form, find_partner
+from webapp.supporter.receipt_link_form import ReceiptLinkForm
 from webapp.supporter.templating import register_template_helpers
 
 bp = Blueprint("supporter", __name__)
@@ -101,7 +105,12 @@ def index() -> str:
 @bp.get("/privacy")
 def privacy() -> str:
     """Who receives what, and for how long it is kept."""
-    return render_template("supporter/privacy.html")
+    campaigns = db.session.scalars(
+        select(Campaign)
+        .where(Campaign.status != CampaignStatus.DRAFT)
+        .order_by(Campaign.created_at)
+    ).all()
+    return render_template("supporter/privacy.html", campaigns=campaigns)
 
 
 @bp.get("/campaigns/<slug>")
@@ -240,3 +249,28 @@ def receipt(token: str) -> BaseResponse:
     response.headers["Cache-Control"] = "no-store, private"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@bp.get("/campaigns/<slug>/receipt-link")
+def receipt_link(slug: str) -> str:
+    """Lost the receipt link? Ask for it by email (linked from /privacy and "already sent")."""
+    campaign = _campaign_or_404(slug)
+    return render_template("supporter/receipt_link.html", campaign=campaign, form=ReceiptLinkForm())
+
+
+@bp.post("/campaigns/<slug>/receipt-link")
+@limiter.limit(receipt_link_ip_limit)
+@limiter.limit(receipt_link_email_limit, key_func=sender_email_key)
+def send_receipt_link(slug: str) -> tuple[str, int] | BaseResponse:
+    campaign = _campaign_or_404(slug)
+    form = ReceiptLinkForm()
+    if not form.validate_on_submit():
+        page = render_template("supporter/receipt_link.html", campaign=campaign, form=form)
+        return page, 400
+    email_receipt_link(db.session(), campaign, form.email.data or "", utcnow())
+    # The same answer whether or not this address wrote: the page must not tell who did.
+    flash(
+        _("If this address wrote to this campaign, we have sent it the link to the receipt."),
+        "info",
+    )
+    return redirect(url_for(".receipt_link", slug=slug), code=303)
