@@ -40,8 +40,13 @@ def _login_key() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only redirect inside the dashboard after sign-in (no open redirect)."""
-    if target and target.startswith("/dashboard") and not urlsplit(target).netloc:
+    """Only redirect inside the dashboard after sign-in (no open redirect, no CR/LF in headers)."""
+    if (
+        target
+        and target.startswith("/dashboard")
+        and target.isprintable()
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("dashboard.home")
 

@@ -31,6 +31,7 @@ from webapp.models import Campaign, Partner
 from webapp.services.privacy import hash_ip
 from webapp.services.recipients import RecipientPlan
 from webapp.services.submissions import LetterRequest
+from webapp.text_input import ascii_digits
 
 PERSONAL_MESSAGE_LIMIT = 5000
 BODY_LIMIT = 20000
@@ -130,7 +131,7 @@ class LetterForm(FlaskForm):
     )
     street = StringField(
         _l("Street address"),
-        filters=[clean_line],
+        filters=[ascii_digits, clean_line],
         validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
     )
     city = StringField(
@@ -150,7 +151,7 @@ class LetterForm(FlaskForm):
     )
     zip_code = StringField(
         _l("ZIP code"),
-        filters=[clean_line],
+        filters=[ascii_digits, clean_line],
         validators=[DataRequired(_l("Enter your ZIP code.")), _check_zip],
     )
     personal_message = TextAreaField(
@@ -191,6 +192,7 @@ class LetterForm(FlaskForm):
     # Set when the ZIP spans districts and the address could not settle it.
     district = StringField(
         _l("Your congressional district"),
+        filters=[ascii_digits],
         validators=[
             Optional(),
             Regexp(r"^\d{1,2}$", message=_l("Choose a district from the list.")),
