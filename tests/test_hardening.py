@@ -89,7 +89,7 @@ def test_json_object_of_text_still_reads_as_the_form(
 # --- Broken bodies -----------------------------------------------------------------------------
 
 
-def _raw_post(server: LiveServer, path: str, body: bytes) -> bytes:
+def raw_chunked_post(server: LiveServer, path: str, body: bytes) -> bytes:
     port = int(server.url.rsplit(":", 1)[1])
     head = (
         f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
@@ -97,6 +97,7 @@ def _raw_post(server: LiveServer, path: str, body: bytes) -> bytes:
     )
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(head.encode() + body)
+        sock.shutdown(socket.SHUT_WR)  # the end of the body, whatever it claimed
         answer = b""
         while chunk := sock.recv(65536):
             answer += chunk
@@ -114,7 +115,7 @@ def test_badly_chunked_body_gets_400_on_every_post(
         "/receipts/x/deliveries/1/done",
     ):
         for body in (b"zz\r\nabc\r\n0\r\n\r\n", b"-5\r\nabcde\r\n0\r\n\r\n"):
-            answer = _raw_post(live_server, path, body)
+            answer = raw_chunked_post(live_server, path, body)
             status = answer.split(b"\r\n", 1)[0]
             assert status.startswith(b"HTTP/1.1 400"), (path, body, status)
             assert NOT_WHOLE.encode() in answer, path
