@@ -234,11 +234,8 @@ EDITOR_FIELDS = (
 )
 
 
-@given(fields=st.lists(st.tuples(st.sampled_from(EDITOR_FIELDS), values), max_size=25))
-@FUZZ
-def test_campaign_editor_never_fails(
-    app: Flask, default_campaign: str, fields: list[tuple[str, str]]
-) -> None:
+def _admin_client(app: Flask) -> Any:
+    """A client signed in as the one admin account the fuzzed app gets."""
     from tests.dashboard.helpers import ADMIN, OrganiserClient, create_account, log_in
 
     if not hasattr(app, "_fuzz_admin"):
@@ -246,6 +243,15 @@ def test_campaign_editor_never_fails(
         app._fuzz_admin = True  # type: ignore[attr-defined]
     client = OrganiserClient(app, app.response_class, use_cookies=True)
     log_in(client, ADMIN)
+    return client
+
+
+@given(fields=st.lists(st.tuples(st.sampled_from(EDITOR_FIELDS), values), max_size=25))
+@FUZZ
+def test_campaign_editor_never_fails(
+    app: Flask, default_campaign: str, fields: list[tuple[str, str]]
+) -> None:
+    client = _admin_client(app)
     for url in ("/dashboard/campaigns/new", f"/dashboard/campaigns/{default_campaign}/edit"):
         token = csrf_token(client.get(url).text)
         response = _post(client, url, fields, token)
@@ -257,11 +263,9 @@ def test_campaign_editor_never_fails(
 def test_login_next_never_fails_and_never_leaves_the_dashboard(
     app: Flask, client: FlaskClient, asked: str
 ) -> None:
-    from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
+    from tests.dashboard.helpers import ADMIN, PASSWORD
 
-    if not hasattr(app, "_fuzz_admin"):
-        create_account(app, ADMIN)
-        app._fuzz_admin = True  # type: ignore[attr-defined]
+    _admin_client(app)  # creates the account
     page = client.get("/dashboard/login", query_string={"next": asked})
     assert page.status_code in (200, 400), page.status_code
     token = csrf_token(client.get("/dashboard/login").text)
@@ -279,13 +283,7 @@ def test_login_next_never_fails_and_never_leaves_the_dashboard(
 def test_ids_no_integer_column_can_hold_are_404(
     app: Flask, default_campaign: str, submission_id: int
 ) -> None:
-    from tests.dashboard.helpers import ADMIN, OrganiserClient, create_account, log_in
-
-    if not hasattr(app, "_fuzz_admin"):
-        create_account(app, ADMIN)
-        app._fuzz_admin = True  # type: ignore[attr-defined]
-    client = OrganiserClient(app, app.response_class, use_cookies=True)
-    log_in(client, ADMIN)
+    client = _admin_client(app)
     data = {"csrf_token": client.token, "action": "hide"}
     for url in (
         f"/dashboard/campaigns/{default_campaign}/submissions/{submission_id}/moderate",
@@ -372,13 +370,7 @@ front_values = st.one_of(dates, huge_numbers, other_digits, numerals, huge_ints.
 def test_imported_campaign_files_never_fail(
     app: Flask, goal: str, starts: str, ends: str, extra: str
 ) -> None:
-    from tests.dashboard.helpers import ADMIN, OrganiserClient, create_account, log_in
-
-    if not hasattr(app, "_fuzz_admin"):
-        create_account(app, ADMIN)
-        app._fuzz_admin = True  # type: ignore[attr-defined]
-    client = OrganiserClient(app, app.response_class, use_cookies=True)
-    log_in(client, ADMIN)
+    client = _admin_client(app)
     front = (
         f"slug: fuzzed\ntitle: T\nsubject: S\nsalutation: Dear friend,\n"
         f"targets:\n  - kind: custom\n    name: The Mayor\n"

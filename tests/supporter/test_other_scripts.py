@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,8 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.civic.data import house_member, load_civic_data, zip_table
-from tests.civic.geocoder import ADDRESS, stub_settings
+from tests.civic.geocoder import ADDRESS
 from tests.stubs import StubServer
+from tests.supporter import test_lookup_flow
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.models import Delivery, Submission
@@ -28,17 +27,9 @@ SPELLINGS = {
     "devanagari": "४८१२६",
 }
 DISTRICT_RE = re.compile(r'name="district" id="district-(\d+)" value="(\d+)"')
-
-
-@pytest.fixture
-def census() -> Iterator[StubServer]:
-    with StubServer() as server:
-        yield server
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], census: StubServer) -> dict[str, Any]:
-    return {**app_config, **stub_settings(census)}
+# The stub Census geocoder and the settings pointing at it.
+census = test_lookup_flow.census
+app_config = test_lookup_flow.app_config
 
 
 @pytest.fixture
