@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import pytest
@@ -48,12 +50,27 @@ nasty = st.text(
     ),
     max_size=300,
 )
+# Digits of every script (Unicode Nd: Arabic-Indic, full-width, Devanagari…), alone or in a ZIP.
+other_digits = st.text(alphabet=st.characters(categories=["Nd"]), min_size=1, max_size=12)
+numerals = st.sampled_from(["²", "①", "٤٨١٢٦", "４８１２６", "४८१२६", "٤٨١٢٦-١٢٣٤", "١٣", "Ⅻ", "½"])
+# Numbers past what an INTEGER column (2**31 - 1), a SQLite one (2**63 - 1) or int() can hold.
+huge_ints = st.one_of(
+    st.integers(min_value=2**31 - 2, max_value=2**200),
+    st.integers(min_value=-(2**70), max_value=-1),
+    st.sampled_from([2**31, 2**63, 2**64]),
+)
+huge_numbers = st.one_of(
+    huge_ints.map(str), st.builds(lambda n: "9" * n, st.integers(min_value=19, max_value=5000))
+)
 values = st.one_of(
     nasty,
     st.just(""),
     st.sampled_from(["preview", "send", "edit", "MI", "48126", "a@example.org", "y", "1"]),
     st.integers(min_value=0, max_value=10**6).map(str),
     st.builds(lambda n: "x" * n, st.integers(min_value=1000, max_value=70_000)),
+    other_digits,
+    numerals,
+    huge_numbers,
 )
 pairs = st.lists(st.tuples(st.one_of(st.sampled_from(LETTER_FIELDS), nasty), values), max_size=30)
 FUZZ = settings(
@@ -217,11 +234,8 @@ EDITOR_FIELDS = (
 )
 
 
-@given(fields=st.lists(st.tuples(st.sampled_from(EDITOR_FIELDS), values), max_size=25))
-@FUZZ
-def test_campaign_editor_never_fails(
-    app: Flask, default_campaign: str, fields: list[tuple[str, str]]
-) -> None:
+def _admin_client(app: Flask) -> Any:
+    """A client signed in as the one admin account the fuzzed app gets."""
     from tests.dashboard.helpers import ADMIN, OrganiserClient, create_account, log_in
 
     if not hasattr(app, "_fuzz_admin"):
@@ -229,7 +243,144 @@ def test_campaign_editor_never_fails(
         app._fuzz_admin = True  # type: ignore[attr-defined]
     client = OrganiserClient(app, app.response_class, use_cookies=True)
     log_in(client, ADMIN)
+    return client
+
+
+@given(fields=st.lists(st.tuples(st.sampled_from(EDITOR_FIELDS), values), max_size=25))
+@FUZZ
+def test_campaign_editor_never_fails(
+    app: Flask, default_campaign: str, fields: list[tuple[str, str]]
+) -> None:
+    client = _admin_client(app)
     for url in ("/dashboard/campaigns/new", f"/dashboard/campaigns/{default_campaign}/edit"):
         token = csrf_token(client.get(url).text)
         response = _post(client, url, fields, token)
         assert response.status_code in (200, 302, 400, 413, 422), (url, response.status_code)
+
+
+@given(asked=st.one_of(nasty, st.builds(lambda a, b: f"/dashboard/{a}\r\n{b}", nasty, nasty)))
+@FUZZ
+def test_login_next_never_fails_and_never_leaves_the_dashboard(
+    app: Flask, client: FlaskClient, asked: str
+) -> None:
+    from tests.dashboard.helpers import ADMIN, PASSWORD
+
+    _admin_client(app)  # creates the account
+    page = client.get("/dashboard/login", query_string={"next": asked})
+    assert page.status_code in (200, 400), page.status_code
+    token = csrf_token(client.get("/dashboard/login").text)
+    data = {"email": ADMIN, "password": PASSWORD, "next": asked, "csrf_token": token}
+    response = client.post("/dashboard/login", data=data)
+    assert response.status_code in (302, 400), response.status_code
+    if response.status_code == 302:
+        assert response.headers["Location"].startswith("/dashboard")
+        assert "\r" not in response.headers["Location"] and "\n" not in response.headers["Location"]
+    client.post("/dashboard/logout", data={"csrf_token": token})
+
+
+@given(submission_id=huge_ints)
+@FUZZ
+def test_ids_no_integer_column_can_hold_are_404(
+    app: Flask, default_campaign: str, submission_id: int
+) -> None:
+    client = _admin_client(app)
+    data = {"csrf_token": client.token, "action": "hide"}
+    for url in (
+        f"/dashboard/campaigns/{default_campaign}/submissions/{submission_id}/moderate",
+        f"/dashboard/campaigns/{default_campaign}/submissions/{submission_id}/release",
+        f"/receipts/none/deliveries/{submission_id}/done",
+    ):
+        assert client.post(url, data=data).status_code == 404, url
+
+
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        huge_ints,
+        st.floats(allow_nan=False),
+        nasty,
+        st.sampled_from(LETTER_FIELDS),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.dictionaries(st.one_of(st.sampled_from(LETTER_FIELDS), nasty), inner, max_size=8),
+    ),
+    max_leaves=25,
+)
+
+
+@given(body=json_values)
+@FUZZ
+def test_json_bodies_never_fail(
+    app: Flask, client: FlaskClient, default_campaign: str, body: Any
+) -> None:
+    url = f"/campaigns/{default_campaign}"
+    token = csrf_token(client.get(url).text)
+    for target in (url, f"/widget/{default_campaign}", "/dashboard/login", "/dashboard/reset"):
+        response = client.post(
+            target,
+            data=json.dumps(body),
+            content_type="application/json",
+            headers={"X-CSRFToken": token, "Origin": "http://localhost"},
+        )
+        assert response.status_code in (200, 302, 303, 400, 403, 413, 422), (target, response)
+    _consistent(app)
+
+
+@given(body=st.binary(max_size=300))
+@FUZZ
+def test_any_chunked_body_never_fails(
+    app: Flask, default_campaign: str, live_server: Any, body: bytes
+) -> None:
+    from tests.test_hardening import raw_chunked_post
+
+    for path in (f"/campaigns/{default_campaign}", "/dashboard/login"):
+        status = raw_chunked_post(live_server, path, body).split(b"\r\n", 1)[0]
+        assert status[9:10] == b"4" or status[9:12] in (b"200", b"303"), (path, status)
+
+
+dates = st.one_of(
+    st.builds(
+        "{}-{}-{}".format,
+        st.integers(min_value=-10, max_value=99_999),
+        st.integers(min_value=-1, max_value=99),
+        st.integers(min_value=-1, max_value=99),
+    ),
+    st.builds(
+        "{}T{:02d}:00:00{}".format,
+        st.sampled_from(["0001-01-01", "9999-12-31", "2026-02-29", "2026-13-45", "٢٠٢٦-١٢-٠١"]),
+        st.integers(min_value=0, max_value=30),
+        st.sampled_from(["", "Z", "+14:00", "-12:00", "+99:00"]),
+    ),
+    other_digits,
+    huge_numbers,
+    nasty,
+)
+front_values = st.one_of(dates, huge_numbers, other_digits, numerals, huge_ints.map(str), nasty)
+
+
+@given(
+    goal=front_values,
+    starts=dates,
+    ends=dates,
+    extra=st.one_of(nasty, st.sampled_from(["x: &a [1]\ny: *a", "x: " + "[" * 500, "? [a]\n: b"])),
+)
+@FUZZ
+def test_imported_campaign_files_never_fail(
+    app: Flask, goal: str, starts: str, ends: str, extra: str
+) -> None:
+    client = _admin_client(app)
+    front = (
+        f"slug: fuzzed\ntitle: T\nsubject: S\nsalutation: Dear friend,\n"
+        f"targets:\n  - kind: custom\n    name: The Mayor\n"
+        f"goal: {goal}\nstarts_at: {starts}\nends_at: {ends}\n{extra}\n"
+    )
+    for text in (f"---\n{front}---\nThe letter.\n", f"---\n{extra}\n---\nThe letter.\n"):
+        upload = {
+            "csrf_token": client.token,
+            "campaign_file": (io.BytesIO(text.encode("utf-8", "surrogatepass")), "c.md"),
+        }
+        response = client.post("/dashboard/campaigns/import", data=upload)
+        assert response.status_code in (302, 422), response.status_code
+        assert len(response.data) < 200_000

@@ -13,6 +13,7 @@ from webapp.civic.lookup import lookup_from_config
 from webapp.config import PROJECT_ROOT, load_config
 from webapp.database import configure_engine, db
 from webapp.extensions import babel, compress, csrf, limiter, login_manager, migrate
+from webapp.request_guards import init_request_guards
 from webapp.security import init_security
 from webapp.services.counts import PublicStatsCache, TTLCounter
 from webapp.services.privacy import derive_key
@@ -72,6 +73,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["IP_HASH_KEY"].encode() or derive_key(app.config["SECRET_KEY"], "ip-hash"),
     )
 
+    # First, so the body is read and checked before CSRF checks and rate limits read it.
+    init_request_guards(app)
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -26,6 +26,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest value of an INTEGER column on PostgreSQL (SQLite's reach 2**63 - 1): ids and
+# counts from outside are checked against it before a query could overflow.
+DB_INT_MAX = 2**31 - 1
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)

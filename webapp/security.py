@@ -8,6 +8,8 @@ from flask import Flask, Response, abort, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.request_guards import Refused
+
 log = logging.getLogger(__name__)
 
 _CSP = (
@@ -75,10 +77,12 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
 
 def _handle_http(exc: HTTPException) -> tuple[str, int] | tuple[Response, int] | HTTPException:
     if request.path.startswith("/api/"):
-        return jsonify({"error": exc.description or exc.name, "status": exc.code}), exc.code or 500
+        return jsonify(
+            {"error": str(exc.description or exc.name), "status": exc.code}
+        ), exc.code or 500
     if exc.code is None or exc.code not in _ERRORS:
         return exc
-    return render_error(exc.code)
+    return render_error(exc.code, str(exc.description) if isinstance(exc, Refused) else None)
 
 
 def _handle_unexpected(exc: Exception) -> tuple[str, int]:

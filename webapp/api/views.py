@@ -18,6 +18,7 @@ from webapp.models import Campaign, CampaignStatus
 from webapp.services.counts import PublicStatsCache
 from webapp.services.recipients import lookup_chambers, plan_recipients
 from webapp.services.stats import public_stats
+from webapp.text_input import ascii_digits
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -33,8 +34,8 @@ class BadQuery(ValueError):
 
 
 def _query_from_args(args: Any) -> AddressQuery:
-    raw_zip = (args.get("zip") or "").strip()
-    address = (args.get("address") or "").strip()
+    raw_zip = ascii_digits(args.get("zip") or "").strip()
+    address = ascii_digits(args.get("address") or "").strip()
     state = (args.get("state") or "").strip().upper() or None
     if state is not None and state not in BY_CODE:
         raise BadQuery("state", _("Unknown state code: use two letters, like MI."))

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import yaml
 from email_validator import EmailNotValidError, validate_email
 
+from webapp.campaigns import safe_yaml
 from webapp.letters.merge import MergeFieldError, check_template, has_merge_fields
 from webapp.models.campaign import (
     Audience,
@@ -171,7 +172,7 @@ def split_front_matter(text: str, origin: str) -> tuple[dict[str, Any], str]:
     if not match:
         raise CampaignFileError(origin, ["the file must start with '---', YAML, then '---'"])
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = safe_yaml.load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         raise CampaignFileError(origin, [f"front matter is not valid YAML: {exc}"]) from exc
     if not isinstance(meta, dict):

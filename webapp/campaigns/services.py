@@ -11,12 +11,20 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.campaigns.fileformat import CampaignFile, TargetSpec, parse_campaign_file
-from webapp.database import write_transaction
+from webapp.campaigns.fileformat import (
+    CampaignFile,
+    CampaignFileError,
+    TargetSpec,
+    parse_campaign_file,
+)
+from webapp.database import DB_INT_MAX, write_transaction
 from webapp.models import Campaign, Partner, Signatory, Target, TargetKind
 from webapp.models.campaign import default_audience
 
 DEFAULT_CAMPAIGN_FILE = Path(__file__).parent / "default" / "syria-five-steps.md"
+# Years a campaign may open or close in: a typo like 0202 or 20260 would not survive the
+# conversion to UTC or the database.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
 
 
 # Campaign columns copied one to one from a campaign file (lists and rows are handled apart).
@@ -73,6 +81,21 @@ def _apply_target(target: Target, spec: TargetSpec, position: int) -> None:
     target.body = spec.body
 
 
+def read_campaign_file(text: str, origin: str) -> CampaignFile:
+    """`parse_campaign_file`, then what the format allows but the database cannot store."""
+    spec = parse_campaign_file(text, origin)
+    problems = []
+    if spec.goal is not None and spec.goal > DB_INT_MAX:
+        problems.append(f"goal: must be at most {DB_INT_MAX}")
+    for key in ("starts_at", "ends_at"):
+        moment: datetime | None = getattr(spec, key)
+        if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            problems.append(f"{key}: must be a date between {FIRST_YEAR} and {LAST_YEAR}")
+    if problems:
+        raise CampaignFileError(origin, problems)
+    return spec
+
+
 def import_campaign(session: Session, spec: CampaignFile) -> ImportResult:
     """Create or update the campaign named by `spec.slug`; its submissions are kept."""
     with write_transaction(session):
@@ -119,7 +142,7 @@ def apply_campaign(session: Session, spec: CampaignFile) -> tuple[Campaign, Impo
 
 
 def import_campaign_path(session: Session, path: Path) -> ImportResult:
-    spec = parse_campaign_file(path.read_text(encoding="utf-8"), origin=str(path))
+    spec = read_campaign_file(path.read_text(encoding="utf-8"), origin=str(path))
     return import_campaign(session, spec)
 
 

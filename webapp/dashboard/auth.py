@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from webapp.dashboard.blueprint import bp
+from webapp.dashboard.blueprint import bp, me
 from webapp.dashboard.forms import LoginForm, NewPasswordForm, ResetRequestForm
 from webapp.database import db, utcnow
 from webapp.delivery.emails import read_password_reset_token
@@ -18,6 +18,8 @@ from webapp.models import Organiser
 from webapp.services.organisers import (
     AccountError,
     authenticate,
+    end_sessions,
+    organiser_for_session,
     request_password_reset,
     set_password,
 )
@@ -26,9 +28,8 @@ RESET_HOURS = 2
 _PUBLIC = {"dashboard.login", "dashboard.reset_request", "dashboard.reset"}
 
 
-def _load_organiser(organiser_id: str) -> Organiser | None:
-    organiser = db.session.get(Organiser, int(organiser_id))
-    return organiser if organiser is not None and organiser.active else None
+def _load_organiser(user_id: str) -> Organiser | None:
+    return organiser_for_session(db.session(), user_id)
 
 
 login_manager.user_loader(_load_organiser)
@@ -39,8 +40,13 @@ def _login_key() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only redirect inside the dashboard after sign-in (no open redirect)."""
-    if target and target.startswith("/dashboard") and not urlsplit(target).netloc:
+    """Only redirect inside the dashboard after sign-in (no open redirect, no CR/LF in headers)."""
+    if (
+        target
+        and target.startswith("/dashboard")
+        and target.isprintable()
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("dashboard.home")
 
@@ -65,6 +71,8 @@ def login() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
+    """Sign out this browser and every other one, so a copied cookie stops working too."""
+    end_sessions(db.session(), me(), utcnow(), by=me())
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("dashboard.login"))

@@ -1,4 +1,4 @@
-"""`flask organisers ...`: create and list organiser accounts."""
+"""`flask organisers ...`: create and list organiser accounts, and sign one out everywhere."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from webapp.database import db, utcnow
 from webapp.models import Organiser, Role
-from webapp.services.organisers import AccountError, create_organiser
+from webapp.services.organisers import AccountError, create_organiser, end_sessions, find_organiser
 
 organisers_cli = AppGroup("organisers", help="Organiser accounts (admins and partners).")
 
@@ -53,3 +53,14 @@ def list_command() -> None:
     for o in db.session.scalars(select(Organiser).order_by(Organiser.email)):
         state = "active" if o.active else "disabled"
         click.echo(f"{o.email}\t{o.role.value}\t{o.partner_code or '-'}\t{state}")
+
+
+@organisers_cli.command("end-sessions")
+@click.argument("email")
+def end_sessions_command(email: str) -> None:
+    """Sign an account out of every browser (a lost laptop, a leaked cookie, a departure)."""
+    organiser = find_organiser(db.session(), email)
+    if organiser is None:
+        raise click.ClickException(f"no account for {email.strip().casefold()}")
+    end_sessions(db.session(), organiser, utcnow())
+    click.echo(f"ended every session of {organiser.email}")

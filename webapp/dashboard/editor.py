@@ -8,8 +8,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from webapp.campaigns.fileformat import CampaignFile, CampaignFileError, parse_campaign_file
-from webapp.campaigns.services import export_campaign
+from webapp.campaigns.fileformat import CampaignFile, CampaignFileError
+from webapp.campaigns.services import export_campaign, read_campaign_file
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
 from webapp.dashboard.campaign_changes import CampaignExists, save_campaign
 from webapp.dashboard.editor_convert import (
@@ -89,7 +89,7 @@ def _checked_file(
     draft = build_draft(form, campaign)
     spec: CampaignFile | None = None
     try:
-        spec = parse_campaign_file(draft.text, origin=_("the editor"))
+        spec = read_campaign_file(draft.text, origin=_("the editor"))
     except CampaignFileError as exc:
         apply_problems(form, draft, exc.problems)
     if campaign is None and form.slug.data:
@@ -195,7 +195,7 @@ def import_campaign_file() -> tuple[str, int] | BaseResponse:
         upload = form.campaign_file.data
         try:
             text = upload.read().decode("utf-8")
-            spec = parse_campaign_file(text, origin=upload.filename or _("the file"))
+            spec = read_campaign_file(text, origin=upload.filename or _("the file"))
         except UnicodeDecodeError:
             problems = [_("The file is not UTF-8 text. Save it as UTF-8 and upload it again.")]
         except CampaignFileError as exc:

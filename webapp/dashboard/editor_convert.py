@@ -16,6 +16,7 @@ from webapp.dashboard.editor_forms import (
     LOOKUP_FIELDS,
     CampaignForm,
 )
+from webapp.database import DB_INT_MAX
 from webapp.models import Audience, Campaign, Chamber, Target, TargetKind
 from webapp.services.recipients import lookup_targets
 
@@ -123,8 +124,7 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
         "closing": form.closing.data,
         "body_editable": form.body_editable.data == "editable",
         "status": form.status.data,
-        # Text that is not a number goes through as text, so the file check reports it.
-        "goal": int(goal) if goal.isdigit() else goal,
+        "goal": _goal(goal),
         "starts_at": form.starts_at.data,
         "ends_at": form.ends_at.data,
         "require_confirmation": bool(form.require_confirmation.data),
@@ -181,6 +181,15 @@ def _lookup_groups(
             letter["audience"] = target.audience.value
         groups.setdefault(tuple(letter.items()), []).append(chamber.value)
     return [(chambers, dict(letter)) for letter, chambers in groups.items()]
+
+
+def _goal(text: str) -> int | str:
+    """The goal as the file check needs it; a number too long to store is capped, not parsed."""
+    # Text that is not a number goes through as text, so the file check reports it.
+    if not (text.isascii() and text.isdigit()):
+        return text
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 10 else DB_INT_MAX + 1
 
 
 def _stored_order(campaign: Campaign | None, chambers: list[str]) -> list[str]:

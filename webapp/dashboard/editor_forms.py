@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 from webapp.dashboard.forms import NulSafe, OrganiserForm
 from webapp.delivery.topics import LOC_TOPICS
 from webapp.models import Audience, CampaignStatus, Chamber
+from webapp.text_input import ascii_digits
 
 # A campaign file is a few kilobytes; the request limit (REQUEST_MAX_BYTES) caps it anyway.
 FILE_LIMIT_BYTES = 60 * 1024
@@ -59,6 +60,11 @@ def clean_block(value: Any) -> Any:
 
 def _line(label: Any, **kwargs: Any) -> StringField:
     return StringField(label, filters=[clean_line], **kwargs)
+
+
+def _number(label: Any, **kwargs: Any) -> StringField:
+    """A number or a date: digits typed in any script count as 0-9."""
+    return StringField(label, filters=[ascii_digits, clean_line], **kwargs)
 
 
 class OwnLetterForm(NulSafe, Form):
@@ -133,9 +139,9 @@ class CampaignForm(OrganiserForm):
         default=CampaignStatus.DRAFT.value,
         validate_choice=False,  # an unknown status is reported by the file checks
     )
-    goal = _line(_l("Goal (number of letters, optional)"))
-    starts_at = _line(_l("Opens at (UTC, optional)"), widget=DateTimeLocalInput())
-    ends_at = _line(_l("Closes at (UTC, optional)"), widget=DateTimeLocalInput())
+    goal = _number(_l("Goal (number of letters, optional)"))
+    starts_at = _number(_l("Opens at (UTC, optional)"), widget=DateTimeLocalInput())
+    ends_at = _number(_l("Closes at (UTC, optional)"), widget=DateTimeLocalInput())
     require_confirmation = BooleanField(_l("Hold letters until the supporter confirms by email"))
     allowed_origins = TextAreaField(
         _l("Sites allowed to embed the letter form"), filters=[clean_block]

@@ -30,10 +30,15 @@ class Organiser(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Part of every session's user id: raising it signs the account out everywhere.
+    session_version: Mapped[int] = mapped_column(default=1)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
         return self.active
+
+    def get_id(self) -> str:  # Flask-Login stores this in the session cookie
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_admin(self) -> bool:

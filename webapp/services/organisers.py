@@ -86,10 +86,44 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     return organiser
 
 
+def organiser_for_session(session: Session, user_id: str) -> Organiser | None:
+    """The account a session's user id ("id:version") names, if that session is still valid.
+
+    A session is valid while its version is the account's current one, so raising the version
+    (`end_sessions`) signs out every browser at once, including copied cookies.
+    """
+    raw_id, _sep, raw_version = user_id.partition(":")
+    if not (user_id.isascii() and raw_id.isdigit() and raw_version.isdigit()):
+        return None
+    organiser = session.get(Organiser, int(raw_id))
+    if organiser is None or not organiser.active:
+        return None
+    return organiser if organiser.session_version == int(raw_version) else None
+
+
+def end_sessions(
+    session: Session, organiser: Organiser, now: datetime, by: Organiser | None = None
+) -> None:
+    """Sign the account out everywhere; audited when someone else (an admin, a command) does it."""
+    with write_transaction(session):
+        organiser.session_version += 1
+        if by is None or by.id != organiser.id:
+            audit(
+                session,
+                by.id if by is not None else None,
+                "account.sessions_ended",
+                now,
+                email=organiser.email,
+                by="admin" if by is not None else "command line",
+            )
+
+
 def set_password(session: Session, organiser: Organiser, password: str, now: datetime) -> None:
+    """Change the password and end every session opened with the old one."""
     check_password_strength(password)
     with write_transaction(session):
         organiser.password_hash = generate_password_hash(password)
+        organiser.session_version += 1
         session.add(
             AuditEntry(
                 organiser_id=organiser.id,

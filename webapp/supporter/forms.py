@@ -39,6 +39,7 @@ from webapp.civic.zip_prefixes import states_for_zip
 from webapp.letters.compose import Signer
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
+from webapp.text_input import ascii_digits
 
 PERSONAL_MESSAGE_LIMIT = 5000
 BODY_LIMIT = 20000
@@ -195,7 +196,7 @@ class LetterForm(FlaskForm):
     )
     street = StringField(
         _l("Street address"),
-        filters=[clean_line],
+        filters=[ascii_digits, clean_line],
         validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
     )
     city = StringField(
@@ -215,7 +216,7 @@ class LetterForm(FlaskForm):
     )
     zip_code = StringField(
         _l("ZIP code"),
-        filters=[clean_line],
+        filters=[ascii_digits, clean_line],
         validators=[_when_in_us(_l("Enter your ZIP code.")), _check_zip],
     )
     personal_message = TextAreaField(
@@ -262,6 +263,7 @@ class LetterForm(FlaskForm):
     # Set when the ZIP spans districts and the address could not settle it.
     district = StringField(
         _l("Your congressional district"),
+        filters=[ascii_digits],
         validators=[
             Optional(),
             Regexp(r"^\d{1,2}$", message=_l("Choose a district from the list.")),
