@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := app
 
-.PHONY: help install system-deps run serve test lint format bench clean
+.PHONY: help install system-deps bench-deps run serve test lint format bench clean
 
 help:
 	@echo "make run     serve on http://127.0.0.1:$(PORT) (SQLite under instance/)"
@@ -62,7 +62,12 @@ test: install system-deps $(AXE)
 	$(BIN)/mypy webapp
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-bench: install system-deps
+# The load benchmark drives the app with wrk (Debian package).
+bench-deps: system-deps
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
+
+bench: install bench-deps
 	$(BIN)/python -m bench $(BENCH)
 
 clean:
