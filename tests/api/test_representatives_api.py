@@ -246,3 +246,22 @@ def test_fourth_request_in_a_minute_is_a_429_with_retry_after_per_client_ip(
     assert limited.get_json()["status"] == 429 and limited.get_json()["error"]
     assert int(limited.headers["Retry-After"]) > 0
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize("zip_code", ["96799", "96910", "96950", "00802"])
+def test_territory_zip_alone_answers_with_its_non_voting_delegate(
+    client: FlaskClient, loaded: Flask, zip_code: str
+) -> None:
+    state = {"96799": "AS", "96910": "GU", "96950": "MP", "00802": "VI"}[zip_code]
+
+    body = get(client, zip=zip_code).get_json()
+
+    assert (body["match"], body["needs_street"], body["ambiguous"]) == ("zip", False, False)
+    assert (body["location"]["state"], body["location"]["district"]) == (state, 0)
+    (delegate,) = body["members"]
+    assert delegate["bioguide"] == house_member(state, 0)
+    assert (delegate["non_voting"], delegate["title"], delegate["district"]) == (
+        True,
+        "Delegate",
+        "0",
+    )

@@ -26,6 +26,7 @@ from webapp.civic.types import (
     UpstreamError,
     Vacancy,
 )
+from webapp.civic.zip_prefixes import states_for_zip
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ class CivicLookup:
 
     def _locate_by_zip(self, session: Session, query: AddressQuery, result: LookupResult) -> _Found:
         pairs = self.zips.districts(session, query.zip_code)
-        state = query.state or (pairs[0][0] if pairs else None)
+        state = query.state or (pairs[0][0] if pairs else _delegate_seat_for(query.zip_code))
         if state is None or state not in BY_CODE:
             result.notes.append(str(NOTE_UNKNOWN_ZIP))
             return _Found()
@@ -260,6 +261,19 @@ class CivicLookup:
             congress=found.location.congress or self.congress,
         )
         return result
+
+
+def _delegate_seat_for(zip_code: str) -> str | None:
+    """DC or the territory a ZIP lies in when the ZIP table has no row for it (AS, GU, MP, VI).
+
+    Only these single-seat jurisdictions are inferred: a made-up ZIP in a state's range must
+    not name a member.
+    """
+    states = states_for_zip(zip_code)
+    if states is None or len(states) != 1:
+        return None
+    (state,) = states
+    return state if state in BY_CODE and BY_CODE[state].non_voting else None
 
 
 def lookup_from_config(config: Mapping[str, Any]) -> CivicLookup:
