@@ -11,7 +11,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from webapp.civic.cache import cache_get, cache_put, normalise_query
+from webapp.civic.cache import (
+    address_cache_key,
+    cache_get,
+    cache_key,
+    cache_put,
+    geocoder_kind,
+    normalise_query,
+)
 from webapp.civic.index import RosterIndex, ZipIndex
 from webapp.civic.states import BY_CODE, has_senators, house_districts
 from webapp.civic.types import (
@@ -99,12 +106,11 @@ class CivicLookup:
         self, geocoder: Geocoder, session: Session, query: AddressQuery, now: datetime
     ) -> Location | None:
         """Cached geocoder answer: a Location, or None for "no match". Raises UpstreamError."""
-        if query.line:
-            key = normalise_query("line", query.line)
-        else:
-            key = normalise_query(query.street, query.city, query.state, query.zip_code[:5])
-        kind = f"census:{self.vintage}"
-        cached = cache_get(session, kind, key, now)
+        kind = geocoder_kind(self.vintage)
+        key = address_cache_key(
+            kind, query.street, query.city, query.state, query.zip_code, query.line
+        )
+        cached = cache_get(session, key, now)
         if cached is not None:
             return Location.from_json(cached["location"]) if cached.get("location") else None
         if query.line:
@@ -206,8 +212,9 @@ class CivicLookup:
         ):
             result.notes.append(str(NOTE_STATE_NEEDS_ADDRESS))
             return
-        key = normalise_query(f"{location.latitude:.5f}", f"{location.longitude:.5f}")
-        cached = cache_get(session, "openstates", key, now)
+        point = normalise_query(f"{location.latitude:.5f}", f"{location.longitude:.5f}")
+        key = cache_key("openstates", point)
+        cached = cache_get(session, key, now)
         if cached is not None:
             people = [Representative.from_json(p) for p in cached["people"]]
         else:
