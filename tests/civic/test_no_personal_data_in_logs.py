@@ -1,4 +1,4 @@
-"""A failing geocoder leaves no street, email, name or paragraph in any log record, even at DEBUG."""
+"""A failing geocoder leaves no street, email, name or paragraph in any log record at DEBUG."""
 
 from __future__ import annotations
 
