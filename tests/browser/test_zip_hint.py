@@ -35,6 +35,11 @@ def _type_zips(page: Page) -> None:
 
 
 @pytest.mark.parametrize("context_options", [PHONE], ids=["360px"])
+@pytest.mark.parametrize(
+    "path",
+    ["/campaigns/{slug}", "/widget/{slug}?mode=letter", "/widget/{slug}?mode=signup"],
+    ids=["campaign-page", "widget-letter", "widget-signup"],
+)
 def test_split_zip_names_its_districts_as_it_is_typed(
     app: Flask,
     default_campaign: str,
@@ -42,28 +47,10 @@ def test_split_zip_names_its_districts_as_it_is_typed(
     page: Page,
     console: ConsoleLog,
     context_options: dict[str, Any],
+    path: str,
 ) -> None:
     load_civic_data(app)
-    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
-
-    _type_zips(page)
-
-    assert console.errors() == [] and console.csp_violations() == []
-
-
-@pytest.mark.parametrize("context_options", [PHONE], ids=["360px"])
-@pytest.mark.parametrize("mode", ["letter", "signup"])
-def test_the_widget_forms_get_the_same_hint(
-    app: Flask,
-    default_campaign: str,
-    live_server: LiveServer,
-    page: Page,
-    console: ConsoleLog,
-    context_options: dict[str, Any],
-    mode: str,
-) -> None:
-    load_civic_data(app)
-    page.goto(f"{live_server.url}/widget/{default_campaign}?mode={mode}")
+    page.goto(live_server.url + path.format(slug=default_campaign))
 
     _type_zips(page)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from webapp.civic.budget import Budget, CircuitBreaker
 
@@ -72,34 +73,32 @@ def test_zero_threshold_never_opens() -> None:
     assert breaker.allow() and not breaker.is_open
 
 
+def _race(work: Callable[[], None], threads: int = 8) -> None:
+    """Run `work` in `threads` threads released at the same moment; wait for all."""
+    start = threading.Barrier(threads)
+
+    def run() -> None:
+        start.wait()
+        work()
+
+    running = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+
+
 def test_threads_racing_share_one_count_and_one_probe() -> None:
     clock = Clock()
     breaker = CircuitBreaker(400, 60.0, clock)
-    start = threading.Barrier(8)
     opened: list[bool] = []
 
-    def fail_fifty() -> None:
-        start.wait()
-        for _ in range(50):
-            opened.append(breaker.failed())
+    _race(lambda: opened.extend(breaker.failed() for _ in range(50)))
 
-    threads = [threading.Thread(target=fail_fifty) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
     assert opened.count(True) == 1 and breaker.is_open  # exactly the 400th opened it
-
     clock.now += 61
     allowed: list[bool] = []
 
-    def ask() -> None:
-        start.wait()
-        allowed.append(breaker.allow())
+    _race(lambda: allowed.append(breaker.allow()))
 
-    threads = [threading.Thread(target=ask) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
     assert allowed.count(True) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,17 +25,11 @@ HANG = 30.0  # far longer than every timeout: only the budget can end the wait
 
 
 @pytest.fixture
-def census() -> Iterator[StubServer]:
-    with StubServer() as server:
-        yield server
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], census: StubServer) -> dict[str, Any]:
+def app_config(app_config: dict[str, Any], stub_server: StubServer) -> dict[str, Any]:
     # The shipped connect/read timeouts (3 s, 8 s): the budget alone must bound the wait.
     return {
         **app_config,
-        "CENSUS_GEOCODER_URL": f"{census.url}/geocoder",
+        "CENSUS_GEOCODER_URL": f"{stub_server.url}/geocoder",
         "CIVIC_CONNECT_TIMEOUT_SECONDS": 3.0,
         "CIVIC_READ_TIMEOUT_SECONDS": 8.0,
         "CIVIC_LOOKUP_BUDGET_SECONDS": BUDGET,
@@ -85,68 +78,68 @@ def test_the_shipped_budget_is_three_seconds_far_below_the_read_timeout() -> Non
 
 
 def test_a_hung_geocoder_costs_a_lookup_its_budget_then_the_zip_table_answers(
-    loaded: Flask, census: StubServer
+    loaded: Flask, stub_server: StubServer
 ) -> None:
-    census.reply_slowly(ADDRESS, HANG)
+    stub_server.reply_slowly(ADDRESS, HANG)
 
     elapsed, result = timed_lookup(loaded, "1 Hung Street")
 
-    assert census.count(ADDRESS) == 1
+    assert stub_server.count(ADDRESS) == 1
     assert BUDGET * 0.9 <= elapsed <= BUDGET + SLACK, f"took {elapsed:.2f}s"
     assert answered_by_zip(loaded, result)
 
 
-def test_the_retry_after_a_5xx_shares_the_budget(loaded: Flask, census: StubServer) -> None:
+def test_the_retry_after_a_5xx_shares_the_budget(loaded: Flask, stub_server: StubServer) -> None:
     def busy_then_hang(_request: StubRequest) -> Reply:
-        if census.count(ADDRESS) == 1:  # each request is recorded before its handler runs
+        if stub_server.count(ADDRESS) == 1:  # each request is recorded before its handler runs
             return 503, {}, b"busy"
-        census.sleep(HANG)
+        stub_server.sleep(HANG)
         return json_reply({})
 
-    census.route(ADDRESS, busy_then_hang)
+    stub_server.route(ADDRESS, busy_then_hang)
 
     elapsed, result = timed_lookup(loaded, "2 Retry Road")
 
-    assert census.count(ADDRESS) == 2  # the 503, then the retry that hung
+    assert stub_server.count(ADDRESS) == 2  # the 503, then the retry that hung
     assert elapsed <= BUDGET + SLACK, f"took {elapsed:.2f}s"
     assert answered_by_zip(loaded, result)
 
 
 def test_the_next_steps_of_the_same_letter_reuse_the_zip_answer_at_once(
-    loaded: Flask, census: StubServer
+    loaded: Flask, stub_server: StubServer
 ) -> None:
-    census.reply_slowly(ADDRESS, HANG)
+    stub_server.reply_slowly(ADDRESS, HANG)
     timed_lookup(loaded, "3 Same Street")
 
     elapsed, result = timed_lookup(loaded, " 3  SAME street. ")
 
-    assert census.count(ADDRESS) == 1
+    assert stub_server.count(ADDRESS) == 1
     assert elapsed < 0.3, f"took {elapsed:.2f}s"
     assert answered_by_zip(loaded, result)
 
 
 def test_after_repeated_timeouts_the_breaker_answers_by_zip_immediately(
-    loaded: Flask, census: StubServer
+    loaded: Flask, stub_server: StubServer
 ) -> None:
-    census.reply_slowly(ADDRESS, HANG)
+    stub_server.reply_slowly(ADDRESS, HANG)
     for number in (1, 2):  # CIVIC_BREAKER_FAILURES = 2, each a different address
         timed_lookup(loaded, f"{number} Outage Avenue")
-    assert census.count(ADDRESS) == 2
+    assert stub_server.count(ADDRESS) == 2
 
     elapsed, result = timed_lookup(loaded, "3 Outage Avenue")
 
-    assert census.count(ADDRESS) == 2  # not asked at all
+    assert stub_server.count(ADDRESS) == 2  # not asked at all
     assert elapsed < 0.3, f"took {elapsed:.2f}s"
     assert answered_by_zip(loaded, result)
 
 
 def test_a_cached_answer_is_still_used_while_the_breaker_is_open(
-    loaded: Flask, census: StubServer
+    loaded: Flask, stub_server: StubServer
 ) -> None:
-    census.reply_json(ADDRESS, census_fixture(DEARBORN))
+    stub_server.reply_json(ADDRESS, census_fixture(DEARBORN))
     _, known = timed_lookup(loaded, "16901 Michigan Ave", "48126")
     assert known.provenance is not None and known.provenance.match is MatchKind.EXACT
-    census.reply(ADDRESS, 503)
+    stub_server.reply(ADDRESS, 503)
     for number in (1, 2):
         timed_lookup(loaded, f"{number} Broken Boulevard")
     assert loaded.extensions["civic_lookup"].breaker.is_open
@@ -157,9 +150,9 @@ def test_a_cached_answer_is_still_used_while_the_breaker_is_open(
 
 
 def test_a_letter_preview_and_send_cost_one_budget_while_the_geocoder_hangs(
-    loaded: Flask, census: StubServer, default_campaign: str
+    loaded: Flask, stub_server: StubServer, default_campaign: str
 ) -> None:
-    census.reply_slowly(ADDRESS, HANG)
+    stub_server.reply_slowly(ADDRESS, HANG)
     client = loaded.test_client()
     letter = {"street": "4 Preview Place", "zip_code": single_district_zip("MI", 12)}
     page = client.get(f"/campaigns/{default_campaign}")
@@ -176,4 +169,4 @@ def test_a_letter_preview_and_send_cost_one_budget_while_the_geocoder_hangs(
     assert previewed <= BUDGET + SLACK, f"preview took {previewed:.2f}s"
     assert sent.status_code == 303
     assert sending <= SLACK, f"send took {sending:.2f}s"
-    assert census.count(ADDRESS) == 1
+    assert stub_server.count(ADDRESS) == 1
