@@ -15,6 +15,10 @@ log = logging.getLogger(__name__)
 PROVIDER = "census"
 
 
+class GeocoderSkipped(UpstreamError):
+    """The geocoder was not asked (a recent failure for this address, or the breaker is open)."""
+
+
 class GuardedGeocoder:
     """One answer per address: from the cache, else from the geocoder within the budget.
 
@@ -48,10 +52,10 @@ class GuardedGeocoder:
         cached = cache_get(session, key, now)
         if cached is not None:
             if cached.get("unavailable"):
-                raise UpstreamError(PROVIDER, "did not answer for this address a moment ago")
+                raise GeocoderSkipped(PROVIDER, "did not answer for this address a moment ago")
             return Location.from_json(cached["location"]) if cached.get("location") else None
         if not self.breaker.allow():
-            raise UpstreamError(PROVIDER, "skipped while it keeps failing (circuit open)")
+            raise GeocoderSkipped(PROVIDER, "skipped while it keeps failing (circuit open)")
         try:
             location = self._ask(query, budget)
         except UpstreamError as exc:

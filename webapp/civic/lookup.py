@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from webapp.civic.budget import Budget, CircuitBreaker
 from webapp.civic.cache import cache_get, cache_key, cache_put, normalise_query
-from webapp.civic.geocoding import GuardedGeocoder
+from webapp.civic.geocoding import GeocoderSkipped, GuardedGeocoder
 from webapp.civic.index import RosterIndex, ZipIndex
 from webapp.civic.states import BY_CODE, has_senators, house_districts
 
@@ -110,7 +110,9 @@ class CivicLookup:
             try:
                 location = self.guarded.locate(session, query, now, budget)
             except UpstreamError as exc:
-                log.warning("geocoder failed, falling back to the ZIP table: %s", exc)
+                # A skipped call was logged when it failed: once per outage, not per lookup.
+                level = logging.DEBUG if isinstance(exc, GeocoderSkipped) else logging.WARNING
+                log.log(level, "geocoder failed, falling back to the ZIP table: %s", exc)
                 result.geocoder_failed = True
                 result.notes.append(str(NOTE_BY_ZIP))
             else:
