@@ -17,7 +17,8 @@ from webapp.civic.types import UpstreamError
 
 USER_AGENT = "civic-letters/0.1 (+https://github.com/civic-letters)"
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
-RETRY_BACKOFF_SECONDS = 0.5
+# A short pause before the one retry of a 5xx or refused connection (urllib3 retried at once).
+RETRY_BACKOFF_SECONDS = 0.2
 # Below this an attempt cannot even connect: the caller falls back at once instead.
 MIN_ATTEMPT_SECONDS = 0.05
 # A retry is worth its pause only with at least this much of the budget left after it.
@@ -46,7 +47,7 @@ def make_session(retry: bool = True) -> requests.Session:
             connect=1,
             read=0,
             status=1,
-            backoff_factor=RETRY_BACKOFF_SECONDS,
+            backoff_factor=0.5,
             status_forcelist=tuple(RETRY_STATUSES),
             allowed_methods=frozenset({"GET"}),
             respect_retry_after_header=False,
