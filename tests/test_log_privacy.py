@@ -27,7 +27,13 @@ def test_redact_keeps_the_path_and_drops_what_is_personal() -> None:
     assert redact("recipient refused: {'jane.doe+x@mail.example.org': (550, b'no')}") == (
         "recipient refused: {'[email]': (550, b'no')}"
     )
-    assert redact("campaign syria-five-steps sent 3") == "campaign syria-five-steps sent 3"
+    assert redact("ratelimit 20 per 1 minute (203.0.113.7) exceeded") == (
+        "ratelimit 20 per 1 minute ([ip]) exceeded"
+    )
+    assert redact("key 2001:db8::7 and fe80:0:0:0:1:2:3:4") == "key [ip] and [ip]"
+    assert redact("campaign syria-five-steps sent 3 at 08:56:41, std::map") == (
+        "campaign syria-five-steps sent 3 at 08:56:41, std::map"
+    )
 
 
 @pytest.mark.parametrize(
@@ -42,6 +48,8 @@ def test_redact_keeps_the_path_and_drops_what_is_personal() -> None:
             ("Delivery 7", "SMTP 550 <jo@x.org>"),
             "jo@x",
         ),
+        ("flask-limiter", "ratelimit %s (%s) exceeded", ("10/h", "email:jo@x.org"), "jo@x"),
+        ("flask-limiter", "ratelimit %s (%s) exceeded", ("20/min", "203.0.113.7"), "203.0.113"),
     ],
 )
 def test_records_are_clean_at_their_source(

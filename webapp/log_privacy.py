@@ -10,13 +10,21 @@ import re
 _QUERY = re.compile(r"\?[^\s\"'<>]*")
 _SECRET_SEGMENT = re.compile(r"/(receipts|confirm|reset)/[^/\s?\"'<>]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Client addresses (rate-limit keys): IPv4, and IPv6 written in full or with "::".
+_IP = re.compile(
+    r"\b(?:\d{1,3}\.){3}\d{1,3}\b"
+    r"|\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b"
+    r"|(?<![\w:])(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4})*)?::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4})*)?(?![\w:])"
+)
 
 # Loggers whose lines are written by code that does not know what is personal: HTTP clients and
-# servers log whole URLs; the delivery worker logs SMTP errors, which quote recipient addresses.
+# servers log whole URLs; the delivery worker logs SMTP errors, which quote recipient addresses;
+# Flask-Limiter logs the key of a limit hit, a client address or "email:<sender>".
 REDACTED_LOGGERS = (
     "urllib3.connectionpool",
     "werkzeug",
     "gunicorn.access",
+    "flask-limiter",
     "webapp.delivery.worker",
 )
 
@@ -24,7 +32,8 @@ REDACTED_LOGGERS = (
 def redact(text: str) -> str:
     text = _QUERY.sub("?[query]", text)
     text = _SECRET_SEGMENT.sub(r"/\1/[token]", text)
-    return _EMAIL.sub("[email]", text)
+    text = _EMAIL.sub("[email]", text)
+    return _IP.sub("[ip]", text)
 
 
 class RedactPersonalData(logging.Filter):

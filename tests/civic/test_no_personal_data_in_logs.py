@@ -56,6 +56,7 @@ def app_config(app_config: dict[str, Any], failing: str) -> dict[str, Any]:
         "CIVIC_CONNECT_TIMEOUT_SECONDS": 0.5,
         "CIVIC_READ_TIMEOUT_SECONDS": 0.5,
         "CIVIC_FALLBACK_TTL_SECONDS": 0,  # every step asks (and could log) again
+        "EMAIL_RATE_LIMIT": "1/hour",  # a second send is refused, and the refusal logged
         "LOG_LEVEL": "DEBUG",
     }
 
@@ -95,11 +96,13 @@ def test_a_failed_lookup_and_letter_log_no_personal_data(
     client = app.test_client()
     preview = post_letter(client, default_campaign, action="preview", **letter)
     sent = post_letter(client, default_campaign, action="send", **letter)
+    again = post_letter(client, default_campaign, action="send", **letter)
     api = client.get(
         "/api/representatives", query_string={"address": f"{STREET}, {CITY}, MI {zip_code}"}
     )
 
     assert result.geocoder_failed
     assert preview.status_code == 200 and sent.status_code == 303 and api.status_code == 200
+    assert again.status_code == 429
     assert any(r.name.startswith("webapp.civic") for r in caplog.records)  # the failure is logged
     assert _leaks(caplog.records) == []
