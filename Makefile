@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 4
+THREADS ?= 16
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := app
@@ -12,7 +13,7 @@ export FLASK_APP := app
 
 help:
 	@echo "make run     serve on http://127.0.0.1:$(PORT) (SQLite under instance/)"
-	@echo "make serve   the same under gunicorn ($(WORKERS) workers)"
+	@echo "make serve   the same under gunicorn ($(WORKERS) workers x $(THREADS) threads)"
 	@echo "make test    install everything, then ruff, mypy and pytest (SQLite + PostgreSQL)"
 	@echo "make lint    ruff check and format check; make format rewrites"
 	@echo "make bench   run the benchmarks in bench/ (BENCH=\"civic_lookup widget_size\" to pick)"
@@ -33,7 +34,8 @@ system-deps:
 			$$(command -v npm >/dev/null || echo nodejs npm); \
 	fi
 
-# The outbox worker runs beside the web process and stops with it.
+# The outbox worker runs beside the web process and stops with it. `serve` uses threaded
+# workers (gunicorn.conf.py): a request waiting on an upstream holds a thread, not a process.
 run: install
 	$(BIN)/python -m webapp.bootstrap
 	$(BIN)/flask outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -42,7 +44,8 @@ run: install
 serve: install
 	$(BIN)/python -m webapp.bootstrap
 	$(BIN)/flask outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - app:app
+		$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+			--threads $(THREADS) --access-logfile - app:app
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ from webapp.civic.lookup import lookup_from_config
 from webapp.config import PROJECT_ROOT, load_config
 from webapp.database import configure_engine, db
 from webapp.extensions import babel, compress, csrf, limiter, login_manager, migrate
+from webapp.log_privacy import install_log_filters
 from webapp.request_guards import init_request_guards
 from webapp.security import init_security
 from webapp.services.counts import PublicStatsCache, TTLCounter
@@ -29,9 +30,12 @@ def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
             "connect_args": {
                 "check_same_thread": False,
                 "timeout": config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
-            }
+            },
+            "hide_parameters": True,
         }
     return {
+        # Errors would otherwise quote the statement's values (emails, streets) in the log.
+        "hide_parameters": True,
         "pool_size": config["DB_POOL_SIZE"],
         "max_overflow": config["DB_POOL_SIZE"],
         "pool_pre_ping": True,
@@ -65,6 +69,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    install_log_filters()
     if app.config["TRUST_PROXY_HOPS"]:
         hops = app.config["TRUST_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

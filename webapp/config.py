@@ -216,6 +216,14 @@ def _civic_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "CIVIC_CONNECT_TIMEOUT_SECONDS": float(_env_str(env, "CIVIC_CONNECT_TIMEOUT_SECONDS", "3")),
         "CIVIC_READ_TIMEOUT_SECONDS": float(_env_str(env, "CIVIC_READ_TIMEOUT_SECONDS", "8")),
         "CIVIC_CACHE_TTL_SECONDS": _env_int(env, "CIVIC_CACHE_TTL_SECONDS", 30 * 24 * 3600),
+        # A whole lookup (geocoder, retry, Open States) waits this long at most, far below the
+        # worker timeout: a hung Census service must not pin a worker for 8 s per step.
+        "CIVIC_LOOKUP_BUDGET_SECONDS": float(_env_str(env, "CIVIC_LOOKUP_BUDGET_SECONDS", "3")),
+        "CIVIC_FALLBACK_TTL_SECONDS": _env_int(env, "CIVIC_FALLBACK_TTL_SECONDS", 900),
+        "CIVIC_BREAKER_FAILURES": _env_int(env, "CIVIC_BREAKER_FAILURES", 3),
+        "CIVIC_BREAKER_COOLDOWN_SECONDS": float(
+            _env_str(env, "CIVIC_BREAKER_COOLDOWN_SECONDS", "60")
+        ),
         "CIVIC_SYNC_ON_START": _env_bool(env, "CIVIC_SYNC_ON_START", True),
         "LEGISLATORS_URL": _env_str(
             env,

@@ -86,7 +86,9 @@ def _handle_http(exc: HTTPException) -> tuple[str, int] | tuple[Response, int] |
 
 
 def _handle_unexpected(exc: Exception) -> tuple[str, int]:
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    # The route pattern, not the path: a receipt or reset path is itself a secret.
+    rule = request.url_rule.rule if request.url_rule else "(no route)"
+    log.exception("unhandled error on %s %s", request.method, rule)
     return render_error(500)
 
 

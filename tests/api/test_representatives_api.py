@@ -14,6 +14,7 @@ from tests.civic.data import (
     load_civic_data,
     senators,
     single_district_zip,
+    split_zip,
     zip_table,
 )
 from tests.civic.geocoder import DEARBORN, ONE_LINE, census_fixture, stub_settings
@@ -30,6 +31,7 @@ TOP_KEYS = {
     "candidates",
     "vacancies",
     "notes",
+    "zip_hint",
     "provenance",
 }
 LOCATION_KEYS = {
@@ -98,7 +100,7 @@ def test_zip_answer_has_every_documented_key(client: FlaskClient, loaded: Flask)
     assert all(set(m) == MEMBER_KEYS for m in body["members"])
     assert bioguides(body["members"]) == sorted([house_member("MI", 12), *senators("MI")])
     assert (body["ambiguous"], body["needs_street"], body["candidates"]) == (False, False, [])
-    assert body["vacancies"] == [] and body["notes"] == []
+    assert body["vacancies"] == [] and body["notes"] == [] and body["zip_hint"] is None
     assert set(body["provenance"]) == PROVENANCE_KEYS
     assert body["provenance"] == {
         "provider": "zip-table",
@@ -126,6 +128,30 @@ def test_split_zip_is_ambiguous_and_lists_each_candidates_member(
         assert all(set(m) == MEMBER_KEYS for m in candidate["members"])
         assert bioguides(candidate["members"]) == [house_member("MI", candidate["district"])]
     assert bioguides(body["members"]) == list(senators("MI")) and body["notes"]
+    assert body["zip_hint"] == (
+        "ZIP 48126 is split between districts 12 and 13; add your street address."
+    )
+
+
+def test_zip_hint_lists_three_or_more_districts_in_one_sentence(
+    client: FlaskClient, loaded: Flask
+) -> None:
+    zip_code, districts = split_zip("CA", minimum=3)
+    listed = ", ".join(str(d) for d in districts[:-1]) + f", and {districts[-1]}"
+
+    body = get(client, zip=zip_code, state="CA").get_json()
+
+    assert body["zip_hint"] == (
+        f"ZIP {zip_code} is split between districts {listed}; add your street address."
+    )
+
+
+def test_zip_hint_comes_with_a_campaign_lookup_too(
+    client: FlaskClient, loaded: Flask, default_campaign: str
+) -> None:
+    body = get(client, zip="48126", state="MI", campaign=default_campaign).get_json()
+
+    assert "12 and 13" in body["zip_hint"]
 
 
 def test_state_narrows_a_zip_that_crosses_a_state_line(client: FlaskClient, loaded: Flask) -> None:
@@ -246,3 +272,22 @@ def test_fourth_request_in_a_minute_is_a_429_with_retry_after_per_client_ip(
     assert limited.get_json()["status"] == 429 and limited.get_json()["error"]
     assert int(limited.headers["Retry-After"]) > 0
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize("zip_code", ["96799", "96910", "96950", "00802"])
+def test_territory_zip_alone_answers_with_its_non_voting_delegate(
+    client: FlaskClient, loaded: Flask, zip_code: str
+) -> None:
+    state = {"96799": "AS", "96910": "GU", "96950": "MP", "00802": "VI"}[zip_code]
+
+    body = get(client, zip=zip_code).get_json()
+
+    assert (body["match"], body["needs_street"], body["ambiguous"]) == ("zip", False, False)
+    assert (body["location"]["state"], body["location"]["district"]) == (state, 0)
+    (delegate,) = body["members"]
+    assert delegate["bioguide"] == house_member(state, 0)
+    assert (delegate["non_voting"], delegate["title"], delegate["district"]) == (
+        True,
+        "Delegate",
+        "0",
+    )

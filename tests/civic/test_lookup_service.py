@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -52,10 +53,15 @@ def loaded(app: Flask) -> Flask:
     return app
 
 
-def find(app: Flask, query: AddressQuery, chambers: Collection[str] = CONGRESS) -> LookupResult:
+def find(
+    app: Flask,
+    query: AddressQuery,
+    chambers: Collection[str] = CONGRESS,
+    now: datetime | None = None,
+) -> LookupResult:
     with app.app_context():
         lookup: CivicLookup = app.extensions["civic_lookup"]
-        return lookup.lookup(db.session(), query, chambers, utcnow())
+        return lookup.lookup(db.session(), query, chambers, now or utcnow())
 
 
 def note(app: Flask, text: Any) -> str:
@@ -138,15 +144,24 @@ def test_geocoder_outage_falls_back_to_the_zip_table_with_a_note(
     assert (result.provenance.provider, result.provenance.match) == ("zip-table", MatchKind.ZIP)
 
 
-def test_a_failed_geocoder_answer_is_not_cached(loaded: Flask, census: StubServer) -> None:
+def test_a_failed_geocoder_answer_is_remembered_only_briefly(
+    loaded: Flask, census: StubServer
+) -> None:
     census.reply(ADDRESS, 503)
-    assert find(loaded, DEARBORN_STREET).geocoder_failed
-
+    now = utcnow()
+    assert find(loaded, DEARBORN_STREET, now=now).geocoder_failed
+    asked = census.count(ADDRESS)
     census.reply_json(ADDRESS, census_fixture(DEARBORN))
-    result = find(loaded, DEARBORN_STREET)
 
-    assert not result.geocoder_failed
-    assert result.provenance is not None and result.provenance.match is MatchKind.EXACT
+    # The letter's next steps reuse the ZIP answer instead of waiting on the geocoder again.
+    soon = find(loaded, DEARBORN_STREET, now=now + timedelta(seconds=60))
+    ttl = loaded.config["CIVIC_FALLBACK_TTL_SECONDS"]
+    later = find(loaded, DEARBORN_STREET, now=now + timedelta(seconds=ttl + 1))
+
+    assert soon.geocoder_failed and soon.notes[0] == note(loaded, notes.NOTE_BY_ZIP)
+    assert census.count(ADDRESS) == asked + 1
+    assert not later.geocoder_failed
+    assert later.provenance is not None and later.provenance.match is MatchKind.EXACT
 
 
 def test_maps_for_the_next_congress_fall_back_to_the_zip_table(

@@ -161,3 +161,50 @@ def test_territory_outside_the_zip_table_gets_its_non_voting_delegate_and_no_sen
     assert (delegate.bioguide,) == roster_seats()[("us_house", state, 0)]
     assert result.vacancies == [] and result.candidates == [] and not result.needs_street
     assert result.provenance is not None and result.provenance.match is MatchKind.ZIP
+
+
+# USPS ranges of the territories the ZIP table lacks (independent of webapp's own table).
+TERRITORY_RANGES = {
+    "VI": (801, 851),
+    "AS": (96799, 96799),
+    "GU": (96910, 96932),
+    "MP": (96950, 96952),
+}
+
+
+@pytest.mark.parametrize(("state", "zip_code"), sorted(TERRITORY_ZIPS.items()))
+def test_territory_zip_alone_gets_its_delegate_without_asking_for_a_street(
+    loaded: Flask, state: str, zip_code: str
+) -> None:
+    with loaded.app_context():
+        result = _lookup(loaded).lookup(db.session(), AddressQuery(zip_code), CONGRESS, utcnow())
+
+    (delegate,) = result.representatives
+    assert (delegate.state, delegate.district, delegate.non_voting) == (state, "0", True)
+    assert (delegate.bioguide,) == roster_seats()[("us_house", state, 0)]
+    assert not result.needs_street and result.notes == [] and result.candidates == []
+    assert result.provenance is not None and result.provenance.match is MatchKind.ZIP
+
+
+def test_every_zip_of_the_territories_outside_the_table_names_its_delegate(loaded: Flask) -> None:
+    reached: dict[str, set[str]] = {}
+    with loaded.app_context():
+        session, now = db.session(), utcnow()
+        for state, (first, last) in TERRITORY_RANGES.items():
+            for number in range(first, last + 1):
+                result = _lookup(loaded).lookup(
+                    session, AddressQuery(f"{number:05d}"), CONGRESS, now
+                )
+                reached.setdefault(state, set()).update(
+                    r.bioguide or "" for r in result.representatives if not result.needs_street
+                )
+
+    assert reached == {s: set(roster_seats()[("us_house", s, 0)]) for s in TERRITORY_RANGES}
+
+
+def test_a_made_up_zip_in_a_states_range_still_names_nobody(loaded: Flask) -> None:
+    assert "99999" not in zip_table()
+    with loaded.app_context():
+        result = _lookup(loaded).lookup(db.session(), AddressQuery("99999"), CONGRESS, utcnow())
+
+    assert result.needs_street and result.representatives == []

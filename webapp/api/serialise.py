@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
 from webapp.civic.types import LookupResult, Representative
 from webapp.services.recipients import RecipientPlan
 
@@ -63,6 +67,19 @@ def lookup_json(
             "congress": provenance.congress,
         },
     }
+
+
+def zip_hint(zip_code: str, result: LookupResult | None) -> str | None:
+    """One sentence for beside the ZIP field when the ZIP spans districts, else None."""
+    if result is None or not result.candidates or not zip_code:
+        return None
+    districts = [str(choice.district) for choice in result.candidates]
+    hint: str = _(
+        "ZIP %(zip)s is split between districts %(districts)s; add your street address.",
+        zip=zip_code,
+        districts=format_list(districts, locale=get_locale() or "en"),
+    )
+    return hint
 
 
 def plan_json(plan: RecipientPlan) -> dict[str, Any]:

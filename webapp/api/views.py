@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from webapp.api.serialise import lookup_json, plan_json
+from webapp.api.serialise import lookup_json, plan_json, zip_hint
 from webapp.civic.lookup import AddressQuery, CivicLookup
 from webapp.civic.states import BY_CODE
 from webapp.database import db, utcnow
@@ -75,11 +75,13 @@ def representatives() -> Response | tuple[Response, int]:
         if campaign is None or campaign.status is CampaignStatus.DRAFT:
             return jsonify({"error": _("No such campaign."), "field": "campaign"}), 404
         plan = plan_recipients(session, campaign, _lookup(), query, utcnow())
-        body = lookup_json(plan.lookup, lookup_chambers(campaign)) if plan.lookup else {}
+        result = plan.lookup
+        body = lookup_json(result, lookup_chambers(campaign)) if result else {}
         body.update(plan_json(plan))
     else:
         result = _lookup().lookup(session, query, _CONGRESS, utcnow())
         body = lookup_json(result)
+    body["zip_hint"] = zip_hint(query.zip_code, result)
     body["query"] = {"zip": query.zip_code or None, "state": query.state, "address": query.line}
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from webapp.database import write_transaction
 from webapp.models import LookupCache
 
+GEOCODER_PREFIX = "census:"
+
 
 def normalise_query(*parts: str | None) -> str:
     """Case, spacing and punctuation folded, so '100 Main St.' and '100  main st' share a key."""
@@ -26,11 +28,39 @@ def cache_key(kind: str, query: str) -> str:
     return hashlib.sha256(f"{kind}\n{query}".encode()).hexdigest()
 
 
-def cache_get(session: Session, kind: str, query: str, now: datetime) -> dict[str, Any] | None:
+def geocoder_kind(vintage: str) -> str:
+    """The cache namespace of geocoder answers: one per Census vintage, as the maps differ."""
+    return f"{GEOCODER_PREFIX}{vintage}"
+
+
+def geocoder_kinds(session: Session) -> list[str]:
+    """Every geocoder namespace that holds rows (answers from earlier vintages included)."""
+    kinds = session.scalars(select(LookupCache.kind).distinct())
+    return [k for k in kinds if k.startswith(GEOCODER_PREFIX)]
+
+
+def address_cache_key(
+    kind: str,
+    street: str | None,
+    city: str | None,
+    state: str | None,
+    zip_code: str | None,
+    line: str | None = None,
+) -> str:
+    """The one key a geocoder answer for an address is stored under.
+
+    The lookup reads and writes by it, and erasing a supporter deletes by it, so the two can
+    never drift apart.
+    """
+    if line:
+        return cache_key(kind, normalise_query("line", line))
+    return cache_key(kind, normalise_query(street, city, state, (zip_code or "")[:5]))
+
+
+def cache_get(session: Session, key: str, now: datetime) -> dict[str, Any] | None:
+    """The payload stored under `key` (from cache_key / address_cache_key) unless expired."""
     row = session.scalar(
-        select(LookupCache.payload).where(
-            LookupCache.key == cache_key(kind, query), LookupCache.expires_at > now
-        )
+        select(LookupCache.payload).where(LookupCache.key == key, LookupCache.expires_at > now)
     )
     return dict(row) if row is not None else None
 
@@ -38,14 +68,14 @@ def cache_get(session: Session, kind: str, query: str, now: datetime) -> dict[st
 def cache_put(
     session: Session,
     kind: str,
-    query: str,
+    key: str,
     payload: dict[str, Any],
     ttl_seconds: int,
     now: datetime,
 ) -> None:
     """Store an answer; a cache that cannot be written (database busy) is not an error."""
     values = {
-        "key": cache_key(kind, query),
+        "key": key,
         "kind": kind,
         "payload": payload,
         "created_at": now,

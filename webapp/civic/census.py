@@ -8,6 +8,7 @@ from typing import Any, TypeGuard
 
 import requests
 
+from webapp.civic.budget import Budget
 from webapp.civic.http import Timeouts, get_json, make_session, timeouts_from_config
 from webapp.civic.states import BY_CODE, BY_FIPS
 from webapp.civic.types import Location, UpstreamError
@@ -212,26 +213,33 @@ class CensusGeocoder:
         self.layers = layers
         self.congress = congress
         self.timeouts = timeouts
-        self.session = session if session is not None else make_session()
+        # get_json retries within the lookup's budget, so the session itself does not.
+        self.session = session if session is not None else make_session(retry=False)
 
-    def geocode(self, street: str, city: str, state: str, zip_code: str) -> Location | None:
+    def geocode(
+        self, street: str, city: str, state: str, zip_code: str, budget: Budget | None = None
+    ) -> Location | None:
         """Parsed address search; empty city/state/ZIP are left out (only street is required)."""
         params = {"street": street, "city": city, "state": state, "zip": zip_code}
-        return self._geographies("address", {k: v for k, v in params.items() if v})
+        return self._geographies("address", {k: v for k, v in params.items() if v}, budget)
 
-    def geocode_line(self, address: str) -> Location | None:
-        return self._geographies("onelineaddress", {"address": address})
+    def geocode_line(self, address: str, budget: Budget | None = None) -> Location | None:
+        return self._geographies("onelineaddress", {"address": address}, budget)
 
-    def geocode_point(self, latitude: float, longitude: float) -> Location | None:
-        return self._geographies("coordinates", {"x": longitude, "y": latitude})
+    def geocode_point(
+        self, latitude: float, longitude: float, budget: Budget | None = None
+    ) -> Location | None:
+        return self._geographies("coordinates", {"x": longitude, "y": latitude}, budget)
 
-    def _geographies(self, search: str, params: dict[str, Any]) -> Location | None:
+    def _geographies(
+        self, search: str, params: dict[str, Any], budget: Budget | None
+    ) -> Location | None:
         query = {**params, "benchmark": self.benchmark, "vintage": self.vintage}
         if self.layers:
             query["layers"] = self.layers
         query["format"] = "json"
         url = f"{self.base_url}/geographies/{search}"
-        payload = get_json(self.session, PROVIDER, url, self.timeouts, params=query)
+        payload = get_json(self.session, PROVIDER, url, self.timeouts, params=query, budget=budget)
         return parse_geographies(payload, self.congress)
 
 

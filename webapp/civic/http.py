@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.util import Timeout
 from urllib3.util.retry import Retry
 
+from webapp.civic.budget import Budget
 from webapp.civic.types import UpstreamError
 
 USER_AGENT = "civic-letters/0.1 (+https://github.com/civic-letters)"
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+# A short pause before the one retry of a 5xx or refused connection (urllib3 retried at once).
+RETRY_BACKOFF_SECONDS = 0.2
+# Below this an attempt cannot even connect: the caller falls back at once instead.
+MIN_ATTEMPT_SECONDS = 0.05
+# A retry is worth its pause only with at least this much of the budget left after it.
+MIN_RETRY_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -24,28 +34,55 @@ class Timeouts:
         return (self.connect, self.read)
 
 
-def make_session() -> requests.Session:
+def make_session(retry: bool = True) -> requests.Session:
     """A session that retries once (connection errors, 5xx) after a short backoff.
 
     A read timeout is not retried: it has already cost the supporter the whole read timeout.
+    `retry=False` leaves retrying to the caller: get_json retries within the lookup's budget.
     """
-    retry = Retry(
-        total=1,
-        connect=1,
-        read=0,
-        status=1,
-        backoff_factor=0.5,
-        status_forcelist=(500, 502, 503, 504),
-        allowed_methods=frozenset({"GET"}),
-        respect_retry_after_header=False,
-        raise_on_status=False,
-    )
+    retries: Retry | int = 0
+    if retry:
+        retries = Retry(
+            total=1,
+            connect=1,
+            read=0,
+            status=1,
+            backoff_factor=0.5,
+            status_forcelist=tuple(RETRY_STATUSES),
+            allowed_methods=frozenset({"GET"}),
+            respect_retry_after_header=False,
+            raise_on_status=False,
+        )
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=20)
+    adapter = HTTPAdapter(max_retries=retries, pool_maxsize=20)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = USER_AGENT
     return session
+
+
+def _timeout(provider: str, timeouts: Timeouts, budget: Budget | None) -> Any:
+    """This attempt's timeouts: connect and read together never outlast what the budget has."""
+    if budget is None:
+        return timeouts.as_tuple()
+    left = budget.remaining()
+    if left < MIN_ATTEMPT_SECONDS:
+        raise UpstreamError(provider, "out of time")
+    return Timeout(connect=min(timeouts.connect, left), read=min(timeouts.read, left), total=left)
+
+
+def _request_error(provider: str, exc: requests.RequestException) -> tuple[UpstreamError, bool]:
+    """The UpstreamError for a failed request, and whether one retry may help."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return UpstreamError(provider, "timed out", outage=True), True
+    if isinstance(exc, requests.Timeout):
+        return UpstreamError(provider, "timed out", outage=True), False
+    if isinstance(exc, requests.ConnectionError):
+        # urllib3 may wrap a read timeout as a connection error.
+        if "timed out" in str(exc).lower():
+            return UpstreamError(provider, "timed out", outage=True), False
+        return UpstreamError(provider, f"unreachable ({type(exc).__name__})", outage=True), True
+    return UpstreamError(provider, f"unreachable ({type(exc).__name__})", outage=True), False
 
 
 def get_json(
@@ -55,21 +92,44 @@ def get_json(
     timeouts: Timeouts,
     params: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    budget: Budget | None = None,
 ) -> Any:
-    """GET and decode JSON; every failure becomes an UpstreamError naming the provider."""
-    try:
-        response = session.get(url, params=params, headers=headers, timeout=timeouts.as_tuple())
-    except requests.Timeout as exc:
-        raise UpstreamError(provider, "timed out") from exc
-    except requests.ConnectionError as exc:
-        # urllib3 wraps a read timeout that exhausted its retries as a connection error.
-        if "timed out" in str(exc).lower():
-            raise UpstreamError(provider, "timed out") from exc
-        raise UpstreamError(provider, f"unreachable ({type(exc).__name__})") from exc
-    except requests.RequestException as exc:
-        raise UpstreamError(provider, f"unreachable ({type(exc).__name__})") from exc
+    """GET and decode JSON; every failure becomes an UpstreamError naming the provider.
+
+    A refused connection or a 5xx answer is tried once more after a short pause, when the
+    budget leaves time for it; both attempts share the budget.
+    """
+    error = UpstreamError(provider, "out of time")
+    for attempt in range(2):
+        if attempt:
+            if (
+                budget is not None
+                and budget.remaining() < RETRY_BACKOFF_SECONDS + MIN_RETRY_SECONDS
+            ):
+                break
+            time.sleep(RETRY_BACKOFF_SECONDS)
+        try:
+            response = session.get(
+                url, params=params, headers=headers, timeout=_timeout(provider, timeouts, budget)
+            )
+        except requests.RequestException as exc:
+            error, retry = _request_error(provider, exc)
+            error.__cause__ = exc
+            if retry:
+                continue
+            raise error from exc
+        if response.status_code in RETRY_STATUSES:
+            error = UpstreamError(provider, f"HTTP {response.status_code}", outage=True)
+            continue
+        return _decode(provider, response)
+    raise error
+
+
+def _decode(provider: str, response: requests.Response) -> Any:
     if response.status_code == 429:
-        raise UpstreamError(provider, "rate limited (429)")
+        raise UpstreamError(provider, "rate limited (429)", outage=True)
+    if response.status_code >= 500:
+        raise UpstreamError(provider, f"HTTP {response.status_code}", outage=True)
     if response.status_code >= 400:
         raise UpstreamError(provider, f"HTTP {response.status_code}")
     try:

@@ -11,9 +11,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from webapp.civic.cache import cache_get, cache_put, normalise_query
+from webapp.civic.budget import Budget, CircuitBreaker
+from webapp.civic.cache import cache_get, cache_key, cache_put, normalise_query
+from webapp.civic.geocoding import GeocoderSkipped, GuardedGeocoder
 from webapp.civic.index import RosterIndex, ZipIndex
 from webapp.civic.states import BY_CODE, has_senators, house_districts
+
+# Re-exported: callers build queries as webapp.civic.lookup.AddressQuery.
+from webapp.civic.types import AddressQuery as AddressQuery
 from webapp.civic.types import (
     DistrictChoice,
     Geocoder,
@@ -26,6 +31,7 @@ from webapp.civic.types import (
     UpstreamError,
     Vacancy,
 )
+from webapp.civic.zip_prefixes import states_for_zip
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +61,6 @@ NOTE_NO_ROSTER = _l(
 )
 
 
-@dataclass(frozen=True)
-class AddressQuery:
-    zip_code: str
-    state: str | None = None
-    street: str | None = None
-    city: str | None = None
-    line: str | None = None  # a one-line address (API callers)
-    chosen_district: int | None = None
-
-
 @dataclass
 class _Found:
     location: Location | None = None
@@ -83,47 +79,40 @@ class CivicLookup:
         cache_ttl: int,
         state_cache_ttl: int,
         vintage: str,
+        budget_seconds: float = 3.0,
+        fallback_ttl: int = 900,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.geocoder = geocoder
+        self.breaker = breaker or CircuitBreaker(3, 60.0)
+        self.guarded = (
+            None
+            if geocoder is None
+            else GuardedGeocoder(geocoder, vintage, cache_ttl, fallback_ttl, self.breaker)
+        )
         self.state_legislators = state_legislators
         self.congress = congress
-        self.cache_ttl = cache_ttl
         self.state_cache_ttl = state_cache_ttl
-        self.vintage = vintage
+        self.budget_seconds = budget_seconds
         self.roster = RosterIndex()
         self.zips = ZipIndex()
 
     # -- locating -----------------------------------------------------------------------------
-    def _geocode(
-        self, geocoder: Geocoder, session: Session, query: AddressQuery, now: datetime
-    ) -> Location | None:
-        """Cached geocoder answer: a Location, or None for "no match". Raises UpstreamError."""
-        if query.line:
-            key = normalise_query("line", query.line)
-        else:
-            key = normalise_query(query.street, query.city, query.state, query.zip_code[:5])
-        kind = f"census:{self.vintage}"
-        cached = cache_get(session, kind, key, now)
-        if cached is not None:
-            return Location.from_json(cached["location"]) if cached.get("location") else None
-        if query.line:
-            location = geocoder.geocode_line(query.line)
-        else:
-            location = geocoder.geocode(
-                query.street or "", query.city or "", query.state or "", query.zip_code
-            )
-        payload = {"location": location.to_json() if location else None}
-        cache_put(session, kind, key, payload, self.cache_ttl, now)
-        return location
-
     def _locate(
-        self, session: Session, query: AddressQuery, result: LookupResult, now: datetime
+        self,
+        session: Session,
+        query: AddressQuery,
+        result: LookupResult,
+        now: datetime,
+        budget: Budget,
     ) -> _Found:
-        if (query.street or query.line) and self.geocoder is not None:
+        if (query.street or query.line) and self.guarded is not None:
             try:
-                location = self._geocode(self.geocoder, session, query, now)
+                location = self.guarded.locate(session, query, now, budget)
             except UpstreamError as exc:
-                log.warning("geocoder failed, falling back to the ZIP table: %s", exc)
+                # A skipped call was logged when it failed: once per outage, not per lookup.
+                level = logging.DEBUG if isinstance(exc, GeocoderSkipped) else logging.WARNING
+                log.log(level, "geocoder failed, falling back to the ZIP table: %s", exc)
                 result.geocoder_failed = True
                 result.notes.append(str(NOTE_BY_ZIP))
             else:
@@ -136,7 +125,7 @@ class CivicLookup:
 
     def _locate_by_zip(self, session: Session, query: AddressQuery, result: LookupResult) -> _Found:
         pairs = self.zips.districts(session, query.zip_code)
-        state = query.state or (pairs[0][0] if pairs else None)
+        state = query.state or (pairs[0][0] if pairs else _delegate_seat_for(query.zip_code))
         if state is None or state not in BY_CODE:
             result.notes.append(str(NOTE_UNKNOWN_ZIP))
             return _Found()
@@ -189,6 +178,7 @@ class CivicLookup:
         chambers: Collection[str],
         result: LookupResult,
         now: datetime,
+        budget: Budget,
     ) -> None:
         wanted = {"state_upper", "state_lower"} & set(chambers)
         if not wanted:
@@ -205,13 +195,16 @@ class CivicLookup:
         ):
             result.notes.append(str(NOTE_STATE_NEEDS_ADDRESS))
             return
-        key = normalise_query(f"{location.latitude:.5f}", f"{location.longitude:.5f}")
-        cached = cache_get(session, "openstates", key, now)
+        point = normalise_query(f"{location.latitude:.5f}", f"{location.longitude:.5f}")
+        key = cache_key("openstates", point)
+        cached = cache_get(session, key, now)
         if cached is not None:
             people = [Representative.from_json(p) for p in cached["people"]]
         else:
             try:
-                people = self.state_legislators.for_point(location.latitude, location.longitude)
+                people = self.state_legislators.for_point(
+                    location.latitude, location.longitude, budget=budget
+                )
             except UpstreamError as exc:
                 log.warning("state legislator lookup failed: %s", exc)
                 result.notes.append(str(NOTE_STATE_UNAVAILABLE))
@@ -227,20 +220,30 @@ class CivicLookup:
         result.representatives.extend(p for p in people if p.chamber in wanted)
 
     def lookup(
-        self, session: Session, query: AddressQuery, chambers: Collection[str], now: datetime
+        self,
+        session: Session,
+        query: AddressQuery,
+        chambers: Collection[str],
+        now: datetime,
+        budget: Budget | None = None,
     ) -> LookupResult:
-        """Officials in `chambers` for the supporter; never raises for upstream trouble."""
+        """Officials in `chambers` for the supporter; never raises for upstream trouble.
+
+        Every upstream call shares `budget` (default: a fresh CIVIC_LOOKUP_BUDGET_SECONDS), so a
+        hung service costs a request that much at most before the ZIP table answers.
+        """
+        budget = budget if budget is not None else Budget(self.budget_seconds)
         result = LookupResult()
         if not set(chambers) - {"us_senate", "us_house"} and self.roster.is_empty(session):
             result.notes.append(str(NOTE_NO_ROSTER))
             return result
-        found = self._locate(session, query, result, now)
+        found = self._locate(session, query, result, now, budget)
         if found.location is None:
             result.needs_street = True
             return result
         result.location = found.location
         self._congress(session, found.location, chambers, result)
-        self._state_legislature(session, found, chambers, result, now)
+        self._state_legislature(session, found, chambers, result, now, budget)
         districts: dict[str, Any] = {"state": found.location.state}
         if found.location.district is not None:
             districts["cd"] = found.location.district
@@ -262,6 +265,19 @@ class CivicLookup:
         return result
 
 
+def _delegate_seat_for(zip_code: str) -> str | None:
+    """DC or the territory a ZIP lies in when the ZIP table has no row for it (AS, GU, MP, VI).
+
+    Only these single-seat jurisdictions are inferred: a made-up ZIP in a state's range must
+    not name a member.
+    """
+    states = states_for_zip(zip_code)
+    if states is None or len(states) != 1:
+        return None
+    (state,) = states
+    return state if state in BY_CODE and BY_CODE[state].non_voting else None
+
+
 def lookup_from_config(config: Mapping[str, Any]) -> CivicLookup:
     from webapp.civic.census import census_from_config
     from webapp.civic.openstates import openstates_from_config
@@ -273,4 +289,9 @@ def lookup_from_config(config: Mapping[str, Any]) -> CivicLookup:
         cache_ttl=int(config["CIVIC_CACHE_TTL_SECONDS"]),
         state_cache_ttl=int(config["OPENSTATES_CACHE_TTL_SECONDS"]),
         vintage=str(config["CENSUS_VINTAGE"]),
+        budget_seconds=float(config["CIVIC_LOOKUP_BUDGET_SECONDS"]),
+        fallback_ttl=int(config["CIVIC_FALLBACK_TTL_SECONDS"]),
+        breaker=CircuitBreaker(
+            int(config["CIVIC_BREAKER_FAILURES"]), float(config["CIVIC_BREAKER_COOLDOWN_SECONDS"])
+        ),
     )

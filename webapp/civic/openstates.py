@@ -7,6 +7,7 @@ from typing import Any
 
 import requests
 
+from webapp.civic.budget import Budget
 from webapp.civic.http import Timeouts, get_json, make_session, timeouts_from_config
 from webapp.civic.types import Representative, UpstreamError
 
@@ -96,9 +97,11 @@ class OpenStatesClient:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.timeouts = timeouts
-        self.session = session or make_session()
+        self.session = session or make_session(retry=False)
 
-    def for_point(self, latitude: float, longitude: float) -> list[Representative]:
+    def for_point(
+        self, latitude: float, longitude: float, budget: Budget | None = None
+    ) -> list[Representative]:
         people: list[Representative] = []
         for page in range(1, _MAX_PAGES + 1):
             payload = get_json(
@@ -113,6 +116,7 @@ class OpenStatesClient:
                     "page": page,
                 },
                 headers={"X-API-KEY": self.api_key},
+                budget=budget,
             )
             people.extend(parse_people(payload))
             pagination = payload.get("pagination") if isinstance(payload, dict) else None

@@ -6,13 +6,20 @@ import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from webapp.civic.budget import Budget
+
 
 class UpstreamError(RuntimeError):
-    """An upstream service timed out, failed (5xx, 429) or answered in an unexpected shape."""
+    """An upstream service timed out, failed (5xx, 429) or answered in an unexpected shape.
 
-    def __init__(self, provider: str, reason: str) -> None:
+    `outage` marks the failures that say the service is down or overloaded (timeouts, refused
+    connections, 5xx, 429), which the circuit breaker counts; a malformed answer is not one.
+    """
+
+    def __init__(self, provider: str, reason: str, outage: bool = False) -> None:
         self.provider = provider
         self.reason = reason
+        self.outage = outage
         super().__init__(f"{provider}: {reason}")
 
 
@@ -30,6 +37,18 @@ class Residence(enum.StrEnum):
     US = "us"  # lives in the US: a constituent of their home address
     VOTING_ADDRESS = "voting_address"  # a US citizen abroad: constituent where they vote
     ABROAD = "abroad"  # lives abroad: writes only to offices open to everyone
+
+
+@dataclass(frozen=True)
+class AddressQuery:
+    """What a supporter or an API caller gave: a ZIP, and perhaps a street or a one-line address."""
+
+    zip_code: str
+    state: str | None = None
+    street: str | None = None
+    city: str | None = None
+    line: str | None = None  # a one-line address (API callers)
+    chosen_district: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,14 +150,21 @@ class LookupResult:
 
 
 class Geocoder(Protocol):
-    """Address to districts. Returns None when the address has no match."""
+    """Address to districts. Returns None when the address has no match.
 
-    def geocode(self, street: str, city: str, state: str, zip_code: str) -> Location | None: ...
+    `budget` bounds the time spent, retry included; None means the client's own timeouts.
+    """
 
-    def geocode_line(self, address: str) -> Location | None: ...
+    def geocode(
+        self, street: str, city: str, state: str, zip_code: str, budget: Budget | None = None
+    ) -> Location | None: ...
+
+    def geocode_line(self, address: str, budget: Budget | None = None) -> Location | None: ...
 
 
 class StateLegislators(Protocol):
     """State legislators for a point (Open States)."""
 
-    def for_point(self, latitude: float, longitude: float) -> list[Representative]: ...
+    def for_point(
+        self, latitude: float, longitude: float, budget: Budget | None = None
+    ) -> list[Representative]: ...

@@ -228,11 +228,25 @@ _RUNS: tuple[tuple[int, int, str], ...] = (
 )
 _STARTS = [run[0] for run in _RUNS]
 
+# USPS five-digit ranges of the territories the ZIP table has no rows for. Their prefixes are
+# shared (967 with Hawaii, 969 between Guam, the Northern Marianas and the freely associated
+# states), so only the full ZIP tells which delegate a supporter has.
+_TERRITORY_RANGES: tuple[tuple[str, str, str], ...] = (
+    ("00801", "00851", "VI"),
+    ("96799", "96799", "AS"),
+    ("96910", "96932", "GU"),
+    ("96950", "96952", "MP"),
+)
+
 
 def states_for_zip(zip_code: str) -> frozenset[str] | None:
     """States whose ZIPs start like `zip_code`, or None when the prefix is unknown."""
     if len(zip_code) < 3 or not zip_code[:3].isdigit():
         return None
+    five = zip_code[:5]
+    for first_zip, last_zip, territory in _TERRITORY_RANGES:
+        if len(five) == 5 and first_zip <= five <= last_zip:
+            return frozenset({territory})
     prefix = int(zip_code[:3])
     index = bisect_right(_STARTS, prefix) - 1
     if index < 0:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from webapp.civic.budget import Budget
 from webapp.civic.lookup import AddressQuery, CivicLookup
 from webapp.civic.types import LookupResult, Provenance, Representative
 from webapp.letters.compose import Recipient, fixed_recipients
@@ -96,14 +97,22 @@ def recipient_for(
 
 
 def plan_recipients(
-    session: Session, campaign: Campaign, lookup: CivicLookup, query: AddressQuery, now: datetime
+    session: Session,
+    campaign: Campaign,
+    lookup: CivicLookup,
+    query: AddressQuery,
+    now: datetime,
+    budget: Budget | None = None,
 ) -> RecipientPlan:
-    """Fixed targets first, then the supporter's officials in the campaign's chambers."""
+    """Fixed targets first, then the supporter's officials in the campaign's chambers.
+
+    `budget` bounds the upstream waiting (default: the lookup's own CIVIC_LOOKUP_BUDGET_SECONDS).
+    """
     plan = RecipientPlan(recipients=fixed_recipients(campaign))
     chambers = lookup_chambers(campaign)
     if not chambers:
         return plan
-    result = lookup.lookup(session, query, chambers, now)
+    result = lookup.lookup(session, query, chambers, now, budget)
     plan.lookup = result
     if result.provenance is not None:
         plan.provenance = result.provenance

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from webapp.civic.cache import cache_key, normalise_query
+from webapp.civic.cache import address_cache_key, geocoder_kinds
 from webapp.database import write_transaction
 from webapp.models import (
     Consent,
@@ -128,10 +128,10 @@ def erase_supporter(session: Session, email: str) -> int:
         }
         addresses.add((supporter.street, supporter.city, supporter.state, supporter.zip_code))
         keys = [
-            cache_key(kind, normalise_query(street, city, state, (zip_code or "")[:5]))
+            address_cache_key(kind, street, city, state, zip_code)
             for street, city, state, zip_code in addresses
             if street
-            for kind in _geocoder_kinds(session)
+            for kind in geocoder_kinds(session)
         ]
         session.delete(supporter)  # cascades to submissions, deliveries, consents, emails
         session.flush()
@@ -149,12 +149,6 @@ def erase_supporter(session: Session, email: str) -> int:
             if used is None:
                 session.execute(delete(LetterText).where(LetterText.id == text_id))
     return len(submissions)
-
-
-def _geocoder_kinds(session: Session) -> list[str]:
-    """Every geocoder cache namespace in use (one per Census vintage)."""
-    kinds = session.scalars(select(LookupCache.kind).distinct())
-    return [k for k in kinds if k.startswith("census:")]
 
 
 def purge_personal_text(session: Session, now: datetime, days: int) -> int:

@@ -12,6 +12,12 @@
       });
     });
   });
+  // The ZIP field's district hint lives in its own file, fetched only where a ZIP field is.
+  if (document.querySelector("input[name=zip_code]") && document.currentScript) {
+    var hintScript = document.createElement("script");
+    hintScript.src = document.currentScript.src.replace(/[^/?]*(\?.*)?$/, "zip-hint.js");
+    document.head.appendChild(hintScript);
+  }
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
   // The Send button counts the offices shown; once the supporter changes the ticks, it says

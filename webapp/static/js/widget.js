@@ -9,6 +9,12 @@
       if (send) { send.textContent = send.getAttribute("data-changed-label"); }
     });
   });
+  // The ZIP field's district hint lives in its own file, fetched only where a ZIP field is.
+  if (document.querySelector("input[name=zip_code]") && document.currentScript) {
+    var hintScript = document.createElement("script");
+    hintScript.src = document.currentScript.src.replace(/[^/?]*(\?.*)?$/, "zip-hint.js");
+    document.head.appendChild(hintScript);
+  }
   var root = document.documentElement;
   var parentOrigin = root.getAttribute("data-parent-origin");
   var wid = root.getAttribute("data-wid");

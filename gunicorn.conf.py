@@ -1,0 +1,12 @@
+"""gunicorn settings for `make serve` (bind, workers and threads come from the Makefile)."""
+
+# Threads, not one request per process: a lookup waiting on a slow Census geocoder holds one
+# thread for at most CIVIC_LOOKUP_BUDGET_SECONDS, and the other threads keep serving. With the
+# sync worker class, WORKERS=4 meant four waiting lookups stalled every page.
+worker_class = "gthread"
+threads = 16
+# Far above the lookup budget: a worker is killed only when something is truly stuck.
+timeout = 30
+# No client address and no query string (addresses and emails travel in them); the app's log
+# filter also masks receipt, confirmation and reset tokens in the path.
+access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'

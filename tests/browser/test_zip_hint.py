@@ -1,0 +1,59 @@
+"""Typing a ZIP that spans districts shows them beside the ZIP field, on a 360 px screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ConsoleLog
+from tests.civic.data import load_civic_data, single_district_zip
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+SPLIT = "ZIP 48126 is split between districts 12 and 13; add your street address."
+
+
+def _type_zips(page: Page) -> None:
+    zip_field = page.get_by_label("ZIP code", exact=True)
+    hint = page.locator(".zip-hint")
+    expect(hint).to_have_count(1)
+    expect(hint).to_have_attribute("aria-live", "polite")
+    expect(hint).to_have_text("")
+    zip_field.press_sequentially("48126", delay=30)
+    expect(hint).to_have_text(SPLIT)
+    hint_id = hint.get_attribute("id") or ""
+    assert hint_id in (zip_field.get_attribute("aria-describedby") or "").split()
+    box = hint.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360  # beside the field, on screen
+    zip_field.fill("")
+    zip_field.press_sequentially(single_district_zip("MI", 12), delay=30)
+    expect(hint).to_have_text("")  # one district: nothing to add
+
+
+@pytest.mark.parametrize("context_options", [PHONE], ids=["360px"])
+@pytest.mark.parametrize(
+    "path",
+    ["/campaigns/{slug}", "/widget/{slug}?mode=letter", "/widget/{slug}?mode=signup"],
+    ids=["campaign-page", "widget-letter", "widget-signup"],
+)
+def test_split_zip_names_its_districts_as_it_is_typed(
+    app: Flask,
+    default_campaign: str,
+    live_server: LiveServer,
+    page: Page,
+    console: ConsoleLog,
+    context_options: dict[str, Any],
+    path: str,
+) -> None:
+    load_civic_data(app)
+    page.goto(live_server.url + path.format(slug=default_campaign))
+
+    _type_zips(page)
+
+    # Opened on its own (not framed), the widget page has no favicon link: Chromium asks anyway.
+    errors = [e for e in console.errors() if "/favicon.ico" not in e]
+    assert errors == [] and console.csp_violations() == []

@@ -1,0 +1,79 @@
+"""Lines written by HTTP libraries and the delivery worker lose query strings, tokens and emails."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from webapp.log_privacy import install_log_filters, redact
+
+
+@pytest.fixture(autouse=True)
+def filters() -> None:
+    install_log_filters()
+
+
+def test_redact_keeps_the_path_and_drops_what_is_personal() -> None:
+    assert redact('"GET /api/representatives?address=1+Main+St HTTP/1.1" 200') == (
+        '"GET /api/representatives?[query] HTTP/1.1" 200'
+    )
+    assert redact("GET /receipts/AbC-123_x/deliveries/4/done") == (
+        "GET /receipts/[token]/deliveries/4/done"
+    )
+    assert redact("/confirm/tok3n and /dashboard/reset/s3cret") == (
+        "/confirm/[token] and /dashboard/reset/[token]"
+    )
+    assert redact("recipient refused: {'jane.doe+x@mail.example.org': (550, b'no')}") == (
+        "recipient refused: {'[email]': (550, b'no')}"
+    )
+    assert redact("ratelimit 20 per 1 minute (203.0.113.7) exceeded") == (
+        "ratelimit 20 per 1 minute ([ip]) exceeded"
+    )
+    assert redact("key 2001:db8::7 and fe80:0:0:0:1:2:3:4") == "key [ip] and [ip]"
+    assert redact("campaign syria-five-steps sent 3 at 08:56:41, std::map") == (
+        "campaign syria-five-steps sent 3 at 08:56:41, std::map"
+    )
+
+
+@pytest.mark.parametrize(
+    ("logger", "message", "args", "secret"),
+    [
+        ("werkzeug", '%s "%s" %s', ("127.0.0.1", "GET /widget/x?email=a%40b.org", 200), "a%40b"),
+        ("urllib3.connectionpool", '"GET %s" %s', ("/g?street=9+Elm+St", 503), "Elm"),
+        ("gunicorn.access", '"%(r)s" %(s)s', ({"r": "GET /receipts/T0KEN", "s": 200},), "T0KEN"),
+        (
+            "webapp.delivery.worker",
+            "%s not sent: %s",
+            ("Delivery 7", "SMTP 550 <jo@x.org>"),
+            "jo@x",
+        ),
+        ("flask-limiter", "ratelimit %s (%s) exceeded", ("10/h", "email:jo@x.org"), "jo@x"),
+        ("flask-limiter", "ratelimit %s (%s) exceeded", ("20/min", "203.0.113.7"), "203.0.113"),
+    ],
+)
+def test_records_are_clean_at_their_source(
+    caplog: pytest.LogCaptureFixture,
+    logger: str,
+    message: str,
+    args: tuple[object, ...],
+    secret: str,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    logging.getLogger(logger).warning(message, *args)
+
+    (record,) = [r for r in caplog.records if r.name == logger]
+    assert secret not in record.getMessage() and secret not in repr(record.args)
+
+
+def test_exception_text_is_cleaned_too(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    try:
+        raise RuntimeError("refused for rana@example.org")
+    except RuntimeError:
+        logging.getLogger("webapp.delivery.worker").exception("row could not be prepared")
+
+    (record,) = caplog.records
+    assert "RuntimeError" in (record.exc_text or "")
+    assert "rana@example.org" not in (record.exc_text or "")

@@ -1,0 +1,58 @@
+"""Log filters that keep addresses, emails and secret tokens out of lines other code writes."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# Query strings carry street addresses (geocoder and API calls), widget prefill (email, name)
+# and API keys (CWC); these path segments are secrets that open a receipt or an account.
+_QUERY = re.compile(r"\?[^\s\"'<>]*")
+_SECRET_SEGMENT = re.compile(r"/(receipts|confirm|reset)/[^/\s?\"'<>]+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Client addresses (rate-limit keys): IPv4, and IPv6 written in full or with "::".
+_IP = re.compile(
+    r"\b(?:\d{1,3}\.){3}\d{1,3}\b"
+    r"|\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b"
+    r"|(?<![\w:])(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4})*)?::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4})*)?(?![\w:])"
+)
+
+# Loggers whose lines are written by code that does not know what is personal: HTTP clients and
+# servers log whole URLs; the delivery worker logs SMTP errors, which quote recipient addresses;
+# Flask-Limiter logs the key of a limit hit, a client address or "email:<sender>".
+REDACTED_LOGGERS = (
+    "urllib3.connectionpool",
+    "werkzeug",
+    "gunicorn.access",
+    "flask-limiter",
+    "webapp.delivery.worker",
+)
+
+
+def redact(text: str) -> str:
+    text = _QUERY.sub("?[query]", text)
+    text = _SECRET_SEGMENT.sub(r"/\1/[token]", text)
+    text = _EMAIL.sub("[email]", text)
+    return _IP.sub("[ip]", text)
+
+
+class RedactPersonalData(logging.Filter):
+    """Rewrites a record's message (and exception text) without query strings, tokens or emails."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def install_log_filters() -> None:
+    """Attach the filter to those loggers: at the source, so every handler gets clean records."""
+    for name in REDACTED_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactPersonalData) for f in logger.filters):
+            logger.addFilter(RedactPersonalData())

@@ -1,0 +1,49 @@
+// Beside each ZIP field, says which districts the ZIP spans as it is typed, so the supporter
+// adds their street address before previewing. Enhancement only: without it the form asks the
+// same question after "Preview". The sentence comes localised from the JSON API.
+(function () {
+  "use strict";
+  if (!window.fetch) { return; }
+  var lang = document.documentElement.getAttribute("lang") || "";
+
+  function enhance(zip) {
+    var hint = document.createElement("p");
+    hint.className = "hint zip-hint";
+    hint.id = (zip.id || "zip_code") + "-districts";
+    hint.setAttribute("aria-live", "polite");
+    (zip.closest(".field") || zip.parentNode).appendChild(hint);
+    var described = zip.getAttribute("aria-describedby");
+    zip.setAttribute("aria-describedby", (described ? described + " " : "") + hint.id);
+    var state = zip.form && zip.form.querySelector("[name=state]");
+    var asked = "";
+    var timer = null;
+
+    function check() {
+      var match = /^(\d{5})(?:-?\d{4})?$/.exec((zip.value || "").trim());
+      var query = "";
+      if (match) {
+        query = "zip=" + match[1];
+        if (state && state.value) { query += "&state=" + encodeURIComponent(state.value); }
+        if (lang) { query += "&lang=" + encodeURIComponent(lang); }
+      }
+      if (query === asked) { return; }
+      asked = query;
+      if (!query) { hint.textContent = ""; return; }
+      fetch("/api/representatives?" + query, {
+        headers: { "Accept": "application/json" }, credentials: "omit"
+      })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (query === asked) { hint.textContent = (data && data.zip_hint) || ""; }
+        })
+        .catch(function () { /* the form asks for the street after Preview instead */ });
+    }
+
+    function soon() { clearTimeout(timer); timer = setTimeout(check, 250); }
+    zip.addEventListener("input", soon);
+    if (state) { state.addEventListener("change", soon); }
+    check();
+  }
+
+  document.querySelectorAll("input[name=zip_code]").forEach(enhance);
+})();
