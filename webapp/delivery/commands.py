@@ -51,7 +51,8 @@ def work_command(once: bool, batch: int | None, worker_id: str | None) -> None:
     click.echo(f"outbox worker {worker.worker_id} started")
     report = worker.run(once=once, stop=stop)
     click.echo(
-        f"claimed {report.claimed}, sent {report.sent}, failed {report.failed}, dead {report.dead}"
+        f"claimed {report.claimed}, sent {report.sent}, failed {report.failed}, "
+        f"dead {report.dead}, taken over {report.taken_over}"
     )
 
 
