@@ -23,6 +23,7 @@ from webapp.models import (
     SubmissionStatus,
 )
 
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 8

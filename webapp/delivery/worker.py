@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from webapp.database import db, utcnow
 from webapp.delivery.cwc import CwcClient, build_message, cwc_settings_from_config
 from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
-from webapp.delivery.leases import Holder, claim, hold_for_send
+from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send
 from webapp.delivery.outbox import (
     RetryPolicy,
     expire_unconfirmed,
@@ -93,33 +93,38 @@ class Worker:
     def run_batch(self) -> BatchReport:
         """Claim and send one batch of deliveries, then one of supporter emails."""
         report = BatchReport()
+        if self.channels:
+            self.send_claimed(Delivery, self.claim(Delivery), report)
+        if self.smtp is not None:
+            self.send_claimed(Notification, self.claim(Notification), report)
+        return report
+
+    def claim(self, model: Outboxed) -> list[int]:
+        """Reserve a batch of due rows for this worker (each is still checked before its send)."""
+        if model is Delivery and not self.channels or model is Notification and not self.smtp:
+            return []
+        with self.app.app_context():
+            try:
+                return claim(
+                    db.session(),
+                    model,
+                    self.holder,
+                    self.clock(),
+                    self.batch_size,
+                    self.policy.lease_seconds,
+                    self.channels,
+                )
+            finally:
+                db.session.remove()
+
+    def send_claimed(self, model: Outboxed, ids: list[int], report: BatchReport) -> None:
+        """Send the claimed rows in turn, each only if this worker still holds it."""
         with self.app.app_context():
             session = db.session()
             try:
-                if self.channels:
-                    ids = claim(
-                        session,
-                        Delivery,
-                        self.holder,
-                        self.clock(),
-                        self.batch_size,
-                        self.policy.lease_seconds,
-                        self.channels,
-                    )
-                    self._send_all(session, load(session, Delivery, ids), report)
-                if self.smtp is not None:
-                    ids = claim(
-                        session,
-                        Notification,
-                        self.holder,
-                        self.clock(),
-                        self.batch_size,
-                        self.policy.lease_seconds,
-                    )
-                    self._send_all(session, load(session, Notification, ids), report)
+                self._send_all(session, load(session, model, ids), report)
             finally:
                 db.session.remove()
-        return report
 
     def _send_all(
         self, session: Session, rows: list[Delivery | Notification], report: BatchReport
