@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Callable
@@ -16,10 +17,8 @@ def shut(sock: socket.socket | None) -> None:
     """
     if sock is None:
         return
-    try:
+    with contextlib.suppress(OSError):  # already closed, or never connected
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed or never connected
 
 
 class Cutoff:

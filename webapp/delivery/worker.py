@@ -101,7 +101,8 @@ class Worker:
 
     def claim(self, model: Outboxed) -> list[int]:
         """Reserve a batch of due rows for this worker (each is still checked before its send)."""
-        if model is Delivery and not self.channels or model is Notification and not self.smtp:
+        ready = self.channels if model is Delivery else self.smtp is not None
+        if not ready:
             return []
         with self.app.app_context():
             try:
