@@ -11,6 +11,7 @@ from email.message import EmailMessage
 import pytest
 
 from tests.delivery.smtp_server import SmtpSink
+from tests.delivery.test_cwc import SETTINGS
 from webapp.civic.http import Timeouts
 from webapp.delivery.cutoff import Cutoff
 from webapp.delivery.cwc import CwcClient, CwcSettings
@@ -102,18 +103,9 @@ def test_an_smtp_send_on_an_open_connection_is_cut_off_and_the_next_one_reconnec
 
 
 def test_a_cwc_server_dribbling_its_answer_is_cut_off_at_connect_plus_read_timeout() -> None:
-    settings = CwcSettings(
-        delivery_agent="Civic Letters Test",
-        ack_email="ack@example.org",
-        contact_name="Ops Desk",
-        contact_email="ops@example.org",
-        contact_phone="202-555-0100",
-        api_key="secret-test-key",
-    )
     with Dribbler(b"HTTP/1.1 200 OK\r\nX-Slow: ") as server:
-        settings = CwcSettings(
-            **{**settings.__dict__, "base_url": f"http://127.0.0.1:{server.port}"}
-        )
+        base_url = f"http://127.0.0.1:{server.port}"
+        settings = CwcSettings(**{**SETTINGS.__dict__, "base_url": base_url})
         client = CwcClient(settings, Timeouts(connect=0.5, read=0.5))
         assert client.time_limit == 1.0
         started = time.monotonic()

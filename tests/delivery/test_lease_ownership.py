@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,12 +27,6 @@ MARGIN = 30.0
 LETTERS = 3
 SCHOOL_EMAIL = "desk@school-board.example.org"
 EXPECTED = {Delivery: 2 * LETTERS, Notification: LETTERS}  # two offices and a receipt each
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,12 +30,6 @@ MARGIN = 1
 def _postgresql_only(backend: str) -> None:
     if backend == "sqlite":
         pytest.skip("SQLite runs one worker by design; concurrent workers need PostgreSQL")
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
 
 
 def _start(app: Flask, smtp: SmtpSink, tmp_path: Path, batch: int) -> list[WorkerProcess]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -26,12 +25,6 @@ SITE_NAME = "Water Letters"
 PUBLIC_URL = "https://letters.example.org"
 SCHOOL_EMAIL = "desk@school-board.example.org"
 PERSONAL = "My family is from Aleppo.\n\nPlease <b>act</b> now & fast."
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
 
 
 @pytest.fixture

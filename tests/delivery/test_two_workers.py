@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,12 +29,6 @@ def _postgresql_only(backend: str) -> None:
             "SQLite runs one worker by design (its write lock serialises claims); "
             "concurrent workers rely on PostgreSQL's FOR UPDATE SKIP LOCKED"
         )
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
 
 
 def test_two_workers_send_each_of_5000_letters_exactly_once(

@@ -100,12 +100,14 @@ def hold_for_send(
     write lock on SQLite). The renewed lease outlasts the send by design: `lease_seconds` is the
     channel's send deadline plus a margin (`Worker.send_lease`).
     """
-    model = type(row)
+    # Read before the transaction begins: its opening commit expires the row, and reading an
+    # expired attribute would reload the whole row for nothing.
+    model, row_id = type(row), row.id
     with write_transaction(session):
         result = session.execute(
             update(model)
             .where(
-                model.id == row.id,
+                model.id == row_id,
                 model.status == DeliveryStatus.SENDING,
                 model.lease_token == holder.token,
             )
