@@ -173,7 +173,7 @@ class Worker:
         self, session: Session, row: Delivery | Notification, exc: Exception, report: BatchReport
     ) -> None:
         if not isinstance(exc, SendError):
-            log.exception("%s %s could not be prepared", type(row).__name__, row.id)
+            log.exception("%s %s failed unexpectedly", type(row).__name__, row.id)
             exc = SendError(f"{type(exc).__name__}: {exc}", permanent=True)
         outcome = record_failure(
             session, row, self.holder, self.clock(), str(exc), self.policy, exc.permanent
