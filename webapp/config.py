@@ -173,13 +173,27 @@ def load_config(
     }
 
 
+def _env_positive(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = _env_str(env, key, str(default))
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{key} must be a number of seconds, not {raw!r}") from exc
+    if not value > 0:
+        raise ConfigError(f"{key} must be more than 0, not {raw!r}")
+    return value
+
+
 def _delivery_settings(env: Mapping[str, str]) -> dict[str, Any]:
     return {
         "SMTP_URL": _env_str(env, "SMTP_URL", ""),
-        "SMTP_TIMEOUT_SECONDS": float(_env_str(env, "SMTP_TIMEOUT_SECONDS", "20")),
+        # The most one email may take, connecting included; the outbox leases by it.
+        "SMTP_TIMEOUT_SECONDS": _env_positive(env, "SMTP_TIMEOUT_SECONDS", 20),
         "MAIL_FROM": _env_str(env, "MAIL_FROM", "letters@localhost"),
         "OUTBOX_BATCH_SIZE": _env_int(env, "OUTBOX_BATCH_SIZE", 50),
         "OUTBOX_LEASE_SECONDS": _env_int(env, "OUTBOX_LEASE_SECONDS", 300),
+        # A row being sent stays leased for its channel's time limit plus this margin.
+        "OUTBOX_LEASE_MARGIN_SECONDS": _env_positive(env, "OUTBOX_LEASE_MARGIN_SECONDS", 30),
         "OUTBOX_MAX_ATTEMPTS": _env_int(env, "OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_BACKOFF_BASE_SECONDS": _env_int(env, "OUTBOX_BACKOFF_BASE_SECONDS", 60),
         "OUTBOX_BACKOFF_MAX_SECONDS": _env_int(env, "OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600),

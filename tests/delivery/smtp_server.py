@@ -1,8 +1,9 @@
 """A real SMTP server (aiosmtpd) on a loopback port that records every message it accepts.
 
 The sink can be stopped and started again on the same port (an outage), refuse chosen
-recipients with a 5xx or 4xx reply, and wait a little before acknowledging each message so a
-test can kill a client while a message is in flight. It needs no change to pytest-socket: with
+recipients with a 5xx or 4xx reply, wait a little before acknowledging each message, or hold
+one message unanswered until released, so a test can kill a client while a message is in
+flight. It needs no change to pytest-socket: with
 `--allow-hosts` the plugin only guards `connect()` (to loopback, allowed), and asyncio's
 self-pipe comes from `socket.socketpair()`, which never calls `connect()`.
 """
@@ -16,6 +17,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from functools import cached_property
@@ -77,7 +79,15 @@ class _Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         # Stored before the (optional) pause: a client killed while waiting for the reply has
         # delivered a message it never saw acknowledged, exactly the "in flight" case.
-        self.sink._store(Received(envelope.mail_from, envelope.rcpt_tos, envelope.content))
+        received = Received(envelope.mail_from, envelope.rcpt_tos, envelope.content)
+        number = self.sink._store(received)
+        if self.sink.on_message is not None:
+            self.sink.on_message(received)
+        if number == self.sink.block_at:
+            self.sink.blocked = received
+            self.sink._blocking.set()
+            while not self.sink._released.is_set():
+                await asyncio.sleep(0.01)
         if self.sink.delay:
             await asyncio.sleep(self.sink.delay)
         return "250 2.0.0 Message accepted for delivery"
@@ -90,6 +100,13 @@ class SmtpSink:
         self.port = port or free_port()
         self.delay = delay
         self.refusals: dict[str, int] = {}
+        # Called (in the server's thread) with each message as it is stored, before the reply.
+        self.on_message: Callable[[Received], None] | None = None
+        # The n-th message (from 1) gets no reply until release(): a send hanging mid-flight.
+        self.block_at: int | None = None
+        self.blocked: Received | None = None
+        self._blocking = threading.Event()
+        self._released = threading.Event()
         self._received: list[Received] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
@@ -124,6 +141,7 @@ class SmtpSink:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self.stop()
 
     def refuse(self, address: str, code: int = 550) -> None:
@@ -133,9 +151,18 @@ class SmtpSink:
     def accept(self, address: str) -> None:
         self.refusals.pop(address.casefold(), None)
 
-    def _store(self, received: Received) -> None:
+    def _store(self, received: Received) -> int:
         with self._lock:
             self._received.append(received)
+            return len(self._received)
+
+    def wait_blocked(self, timeout: float) -> Received | None:
+        """The message held by `block_at`, once it has arrived (None if not within timeout)."""
+        return self.blocked if self._blocking.wait(timeout) else None
+
+    def release(self) -> None:
+        """Answer the blocked message (and any later one) again."""
+        self._released.set()
 
     @property
     def messages(self) -> list[Received]:

@@ -22,6 +22,9 @@ pytestmark = pytest.mark.slow
 COUNT = 300
 KILL_AFTER = 60  # messages: well into the second batch of 50
 LEASE_SECONDS = 2
+# The row in flight at the kill was leased for its send: the SMTP time limit plus the margin.
+SMTP_TIMEOUT_SECONDS = 1
+MARGIN_SECONDS = 1
 
 
 @pytest.fixture
@@ -54,7 +57,13 @@ def test_worker_killed_mid_batch_loses_nothing_and_repeats_only_the_message_in_f
     app: Flask, tmp_path: Path, smtp: SmtpSink
 ) -> None:
     expected = bulk_email_deliveries(app, tmp_path, COUNT)
-    env = worker_env(app, smtp.url, OUTBOX_LEASE_SECONDS=str(LEASE_SECONDS))
+    env = worker_env(
+        app,
+        smtp.url,
+        OUTBOX_LEASE_SECONDS=str(LEASE_SECONDS),
+        SMTP_TIMEOUT_SECONDS=str(SMTP_TIMEOUT_SECONDS),
+        OUTBOX_LEASE_MARGIN_SECONDS=str(MARGIN_SECONDS),
+    )
     _run(env, tmp_path / "killed.log", kill_after=KILL_AFTER, smtp=smtp)
     at_kill = smtp.messages
     assert KILL_AFTER <= len(at_kill) < COUNT
@@ -62,7 +71,8 @@ def test_worker_killed_mid_batch_loses_nothing_and_repeats_only_the_message_in_f
         counts = status_counts(db.session())
     # Killed mid-batch: the rest of its claimed batch is still leased to the dead worker.
     assert counts.get(DeliveryStatus.SENDING.value, 0) > 0, counts
-    time.sleep(LEASE_SECONDS + 0.5)  # the dead worker's leases run out
+    # The dead worker's leases run out: the batch's claim and the in-flight row's send lease.
+    time.sleep(max(LEASE_SECONDS, SMTP_TIMEOUT_SECONDS + MARGIN_SECONDS) + 0.5)
     restarted = _run(env, tmp_path / "restarted.log", "--once")
     assert f"sent {COUNT - counts['sent']}," in restarted.output(), restarted.output()
     ids = smtp.message_ids()

@@ -69,6 +69,11 @@ class WorkerProcess:
         finally:
             self._log.close()
 
+    def terminate(self, timeout: float = 30) -> int:
+        """SIGTERM: the worker finishes the row in hand, prints its report and exits."""
+        self.process.terminate()
+        return self.wait(timeout)
+
     def kill(self) -> None:
         """SIGKILL: no cleanup, no last commit."""
         self.process.kill()

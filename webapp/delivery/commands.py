@@ -33,7 +33,7 @@ def _campaign_id(slug: str | None) -> int | None:
 @outbox_cli.command("work")
 @click.option("--once", is_flag=True, help="Exit when nothing is due instead of waiting.")
 @click.option("--batch", type=click.IntRange(1, 1000), help="Rows claimed per round.")
-@click.option("--worker-id", help="Name in leases (default host:pid:thread).")
+@click.option("--worker-id", help="Name on claimed rows (default host:pid:thread).")
 def work_command(once: bool, batch: int | None, worker_id: str | None) -> None:
     """Send due deliveries and supporter emails until stopped (SIGTERM/SIGINT finish the row)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -51,7 +51,8 @@ def work_command(once: bool, batch: int | None, worker_id: str | None) -> None:
     click.echo(f"outbox worker {worker.worker_id} started")
     report = worker.run(once=once, stop=stop)
     click.echo(
-        f"claimed {report.claimed}, sent {report.sent}, failed {report.failed}, dead {report.dead}"
+        f"claimed {report.claimed}, sent {report.sent}, failed {report.failed}, "
+        f"dead {report.dead}, taken over {report.taken_over}"
     )
 
 

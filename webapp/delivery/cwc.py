@@ -12,9 +12,10 @@ from urllib.parse import quote
 
 import requests
 
-from webapp.civic.http import Timeouts, make_session
+from webapp.civic.http import Timeouts
 from webapp.civic.types import MatchKind
 from webapp.config import ConfigError
+from webapp.delivery.cwc_http import post_within, watched_session
 from webapp.delivery.cwc_schema import (
     EMAIL_RE,
     PHONE_RE,
@@ -246,7 +247,12 @@ class CwcClient:
     ) -> None:
         self.settings = settings
         self.timeouts = timeouts or DEFAULT_TIMEOUTS
-        self.session = session or make_session()
+        self.session = watched_session(session)
+
+    @property
+    def time_limit(self) -> float:
+        """The longest one post may take in all, connecting included (the outbox leases by it)."""
+        return self.timeouts.connect + self.timeouts.read
 
     def send(self, xml: bytes) -> CwcResult:
         """Deliver one message (POST /v2/message)."""
@@ -259,7 +265,9 @@ class CwcClient:
     def _post(self, path: str, xml: bytes) -> CwcResult:
         url = f"{self.settings.base_url.rstrip('/')}{path}"
         try:
-            response = self.session.post(
+            response = post_within(
+                self.time_limit,
+                self.session,
                 url,
                 params={"apikey": self.settings.api_key},
                 data=xml,

@@ -1,20 +1,20 @@
-"""The outbox: claim due rows under a lease, record each outcome, back off, give up, expire."""
+"""The outbox: record each outcome, back off, give up, expire (claiming is in leases.py)."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.database import write_transaction
 from webapp.delivery.channels import initial_status
+from webapp.delivery.leases import Holder, Outboxed, locked_if_held
 from webapp.models import (
     DUE_STATUSES,
-    Channel,
     Delivery,
     DeliveryStatus,
     Notification,
@@ -23,15 +23,13 @@ from webapp.models import (
     SubmissionStatus,
 )
 
-Outboxed = type[Delivery] | type[Notification]
-
 
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 8
     base_seconds: int = 60
     max_seconds: int = 6 * 3600
-    lease_seconds: int = 300
+    lease_seconds: int = 300  # how long a claimed row waits for its turn in the batch
 
     def delay(self, attempts: int, rng: random.Random | None = None) -> timedelta:
         """Exponential backoff with jitter: half the step fixed, half random, so retries spread."""
@@ -40,74 +38,16 @@ class RetryPolicy:
         return timedelta(seconds=step * jitter)
 
 
-def _due(model: Outboxed, now: datetime) -> ColumnElement[bool]:
-    waiting = and_(
-        model.status.in_(DUE_STATUSES),
-        or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
-    )
-    # A row whose worker died mid-send is taken over once its lease has run out.
-    abandoned = and_(model.status == DeliveryStatus.SENDING, model.lease_expires_at <= now)
-    return or_(waiting, abandoned)
-
-
-def claim(
-    session: Session,
-    model: Outboxed,
-    worker: str,
-    now: datetime,
-    batch: int,
-    policy: RetryPolicy,
-    channels: Collection[Channel] = (),
-) -> list[int]:
-    """Mark up to `batch` due rows as ours (status sending, leased) and return their ids.
-
-    On PostgreSQL, FOR UPDATE SKIP LOCKED lets any number of workers claim side by side; on
-    SQLite the write lock taken at BEGIN makes claiming exclusive.
-    """
-    with write_transaction(session):
-        query = select(model.id).where(_due(model, now))
-        if model is Delivery:
-            query = (
-                query.join(Submission, Submission.id == Delivery.submission_id)
-                .where(Submission.status == SubmissionStatus.CONFIRMED)
-                .where(Delivery.channel.in_(list(channels)))
-            )
-        query = query.order_by(model.id).limit(batch)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True, of=model)
-        ids = list(session.scalars(query))
-        if ids:
-            session.execute(
-                update(model)
-                .where(model.id.in_(ids))
-                .values(
-                    status=DeliveryStatus.SENDING,
-                    claimed_by=worker,
-                    lease_expires_at=now + timedelta(seconds=policy.lease_seconds),
-                    attempts=model.attempts + 1,
-                    updated_at=now,
-                )
-                .execution_options(synchronize_session=False)
-            )
-    return ids
-
-
-def _finish(session: Session, row: Delivery | Notification, worker: str) -> bool:
-    """Whether this worker still holds the row (a takeover after a lost lease wins)."""
-    return row.status is DeliveryStatus.SENDING and row.claimed_by == worker
-
-
 def record_success(
     session: Session,
     row: Delivery | Notification,
-    worker: str,
+    holder: Holder,
     now: datetime,
     status: DeliveryStatus = DeliveryStatus.SENT,
     reference: str | None = None,
 ) -> None:
     with write_transaction(session):
-        session.refresh(row)
-        if not _finish(session, row, worker):
+        if not locked_if_held(session, row, holder):
             return
         row.status = status
         row.sent_at = now
@@ -121,7 +61,7 @@ def record_success(
 def record_failure(
     session: Session,
     row: Delivery | Notification,
-    worker: str,
+    holder: Holder,
     now: datetime,
     error: str,
     policy: RetryPolicy,
@@ -129,8 +69,7 @@ def record_failure(
 ) -> DeliveryStatus:
     """Failed now: retry later with backoff, or dead once attempts run out (or it is hopeless)."""
     with write_transaction(session):
-        session.refresh(row)
-        if not _finish(session, row, worker):
+        if not locked_if_held(session, row, holder):
             return row.status
         row.last_error = error[:2000]
         row.lease_expires_at = None

@@ -1,13 +1,17 @@
-"""SMTP: settings from SMTP_URL, and a mailer that reuses one connection across a batch."""
+"""SMTP: settings from SMTP_URL, and a mailer that reuses one connection, each send time-boxed."""
 
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from webapp.delivery.cutoff import Cutoff, shut
 
 
 class SendError(RuntimeError):
@@ -53,23 +57,50 @@ def parse_smtp_url(url: str, timeout: float = 20.0) -> SmtpSettings:
     )
 
 
+class _WatchedSMTP(smtplib.SMTP):
+    """smtplib.SMTP that puts the socket it opens under a Cutoff, the moment it exists."""
+
+    def __init__(self, *args: Any, cutoff: Cutoff, **kwargs: Any) -> None:
+        self._cutoff = cutoff
+        super().__init__(*args, **kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        # Private in typeshed, but the hook smtplib's own SMTP_SSL and LMTP override.
+        sock: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        # Until connect() stores it, self.sock is unset; after STARTTLS it is the TLS socket.
+        self._cutoff.watch(lambda: shut(self.sock if self.sock is not None else sock))
+        return sock
+
+
+class _WatchedSMTPSSL(_WatchedSMTP, smtplib.SMTP_SSL):
+    pass
+
+
 class Mailer:
-    """Sends messages over one SMTP connection, reconnecting when the server drops it."""
+    """Sends messages over one SMTP connection, reconnecting when the server drops it.
+
+    Each message, connecting included, gets at most `settings.timeout` seconds in all (a
+    Cutoff ends it there): the outbox leases a row for that long plus a margin.
+    """
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self, cutoff: Cutoff) -> smtplib.SMTP:
         s = self.settings
         try:
             smtp: smtplib.SMTP
             if s.security == "tls":
-                smtp = smtplib.SMTP_SSL(
-                    s.host, s.port, timeout=s.timeout, context=ssl.create_default_context()
+                smtp = _WatchedSMTPSSL(
+                    s.host,
+                    s.port,
+                    timeout=s.timeout,
+                    context=ssl.create_default_context(),
+                    cutoff=cutoff,
                 )
             else:
-                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                smtp = _WatchedSMTP(s.host, s.port, timeout=s.timeout, cutoff=cutoff)
                 if s.security == "starttls":
                     smtp.starttls(context=ssl.create_default_context())
             if s.username:
@@ -79,10 +110,27 @@ class Mailer:
         return smtp
 
     def send(self, message: EmailMessage) -> None:
-        if self._smtp is None:
-            self._smtp = self._connect()
+        """Send one message; one not done within the timeout is cut off (a retryable SendError)."""
+        cutoff = Cutoff(self.settings.timeout)
         try:
-            refused = self._smtp.send_message(message)
+            with cutoff:
+                smtp = self._smtp
+                if smtp is None:
+                    smtp = self._smtp = self._connect(cutoff)
+                else:
+                    cutoff.watch(lambda: shut(smtp.sock))
+                self._exchange(smtp, message)
+        except SendError as exc:
+            if cutoff.fired:
+                raise SendError(f"SMTP send cut off after {self.settings.timeout:g} s") from exc
+            raise
+        finally:
+            if cutoff.fired:
+                self.close()
+
+    def _exchange(self, smtp: smtplib.SMTP, message: EmailMessage) -> None:
+        try:
+            refused = smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             raise SendError(

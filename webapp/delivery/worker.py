@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from webapp.database import db, utcnow
 from webapp.delivery.cwc import CwcClient, build_message, cwc_settings_from_config
 from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
+from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send
 from webapp.delivery.outbox import (
     RetryPolicy,
-    claim,
     expire_unconfirmed,
     load,
     record_failure,
@@ -33,6 +33,8 @@ from webapp.services.supporters import purge_personal_text
 
 log = logging.getLogger(__name__)
 STATS_EVERY_SECONDS = 10
+# A prepared send: run it to deliver the row; it returns the outcome or raises SendError.
+Send = Callable[[], tuple[DeliveryStatus, str | None]]
 
 
 def default_worker_id() -> str:
@@ -54,6 +56,7 @@ class BatchReport:
     sent: int = 0
     failed: int = 0
     dead: int = 0
+    taken_over: int = 0  # claimed, then taken over by another worker before its turn: not sent
     errors: list[str] = field(default_factory=list)
 
 
@@ -65,9 +68,11 @@ class Worker:
     ) -> None:
         self.app = app
         self.worker_id = worker_id or default_worker_id()
+        self.holder = Holder(self.worker_id)
         self.clock = clock
         config = app.config
         self.policy = policy_from_config(config)
+        self.lease_margin = float(config["OUTBOX_LEASE_MARGIN_SECONDS"])
         self.batch_size = int(config["OUTBOX_BATCH_SIZE"])
         self.smtp = (
             parse_smtp_url(config["SMTP_URL"], config["SMTP_TIMEOUT_SECONDS"])
@@ -88,33 +93,39 @@ class Worker:
     def run_batch(self) -> BatchReport:
         """Claim and send one batch of deliveries, then one of supporter emails."""
         report = BatchReport()
+        if self.channels:
+            self.send_claimed(Delivery, self.claim(Delivery), report)
+        if self.smtp is not None:
+            self.send_claimed(Notification, self.claim(Notification), report)
+        return report
+
+    def claim(self, model: Outboxed) -> list[int]:
+        """Reserve a batch of due rows for this worker (each is still checked before its send)."""
+        ready = self.channels if model is Delivery else self.smtp is not None
+        if not ready:
+            return []
+        with self.app.app_context():
+            try:
+                return claim(
+                    db.session(),
+                    model,
+                    self.holder,
+                    self.clock(),
+                    self.batch_size,
+                    self.policy.lease_seconds,
+                    self.channels,
+                )
+            finally:
+                db.session.remove()
+
+    def send_claimed(self, model: Outboxed, ids: list[int], report: BatchReport) -> None:
+        """Send the claimed rows in turn, each only if this worker still holds it."""
         with self.app.app_context():
             session = db.session()
             try:
-                if self.channels:
-                    ids = claim(
-                        session,
-                        Delivery,
-                        self.worker_id,
-                        self.clock(),
-                        self.batch_size,
-                        self.policy,
-                        self.channels,
-                    )
-                    self._send_all(session, load(session, Delivery, ids), report)
-                if self.smtp is not None:
-                    ids = claim(
-                        session,
-                        Notification,
-                        self.worker_id,
-                        self.clock(),
-                        self.batch_size,
-                        self.policy,
-                    )
-                    self._send_all(session, load(session, Notification, ids), report)
+                self._send_all(session, load(session, model, ids), report)
             finally:
                 db.session.remove()
-        return report
 
     def _send_all(
         self, session: Session, rows: list[Delivery | Notification], report: BatchReport
@@ -140,57 +151,79 @@ class Worker:
         # Each outcome is committed before the next send: a crash can repeat at most the one
         # message in flight, and that one carries the same Message-ID / DeliveryId again.
         try:
-            status, reference = self._deliver(row, mailer)
+            seconds, send = self._prepare(row, mailer)
         except Exception as exc:  # one bad row must not stop the outbox
-            if not isinstance(exc, SendError):
-                log.exception("%s %s could not be prepared", type(row).__name__, row.id)
-                exc = SendError(f"{type(exc).__name__}: {exc}", permanent=True)
-            outcome = record_failure(
-                session,
-                row,
-                self.worker_id,
-                self.clock(),
-                str(exc),
-                self.policy,
-                permanent=exc.permanent,
-            )
-            report.dead += outcome is DeliveryStatus.DEAD
-            report.failed += outcome is DeliveryStatus.FAILED
-            report.errors.append(str(exc))
-            log.warning("%s %s not sent (%s): %s", type(row).__name__, row.id, outcome.value, exc)
+            self._failed(session, row, exc, report)
             return
-        record_success(session, row, self.worker_id, self.clock(), status, reference)
+        # Right before sending: renew the lease for longer than the send can last, or learn
+        # that another worker took the row over (then it is theirs to send, not ours).
+        if not hold_for_send(session, row, self.holder, self.clock(), seconds + self.lease_margin):
+            report.taken_over += 1
+            log.info("%s %s was taken over by another worker", type(row).__name__, row.id)
+            return
+        try:
+            status, reference = send()
+        except Exception as exc:
+            self._failed(session, row, exc, report)
+            return
+        record_success(session, row, self.holder, self.clock(), status, reference)
         report.sent += 1
 
-    def _deliver(
-        self, row: Delivery | Notification, mailer: Mailer | None
-    ) -> tuple[DeliveryStatus, str | None]:
-        if isinstance(row, Notification):
+    def _failed(
+        self, session: Session, row: Delivery | Notification, exc: Exception, report: BatchReport
+    ) -> None:
+        if not isinstance(exc, SendError):
+            log.exception("%s %s failed unexpectedly", type(row).__name__, row.id)
+            exc = SendError(f"{type(exc).__name__}: {exc}", permanent=True)
+        outcome = record_failure(
+            session, row, self.holder, self.clock(), str(exc), self.policy, exc.permanent
+        )
+        report.dead += outcome is DeliveryStatus.DEAD
+        report.failed += outcome is DeliveryStatus.FAILED
+        report.errors.append(str(exc))
+        log.warning("%s %s not sent (%s): %s", type(row).__name__, row.id, outcome.value, exc)
+
+    def _prepare(self, row: Delivery | Notification, mailer: Mailer | None) -> tuple[float, Send]:
+        """Build what `row` sends (no network yet): the channel's time limit and the send."""
+        if isinstance(row, Notification) or row.channel is Channel.EMAIL:
             if mailer is None:
                 raise SendError("SMTP is not configured")
-            if row.kind is NotificationKind.PASSWORD_RESET and row.organiser is not None:
-                mailer.send(password_reset_email(row.organiser, row.idempotency_key))
-            elif row.submission is not None:
-                mailer.send(supporter_email(row.submission, row.kind.value, row.idempotency_key))
-            else:
-                raise SendError("notification has nobody to send to", permanent=True)
-            return DeliveryStatus.SENT, None
-        if row.channel is Channel.EMAIL:
-            if mailer is None:
-                raise SendError("SMTP is not configured")
-            message = letter_email(row)
-            mailer.send(message)
-            return DeliveryStatus.SENT, str(message["Message-ID"])
-        if row.channel is Channel.CWC and self.cwc is not None:
+            return mailer.settings.timeout, self._mail(row, mailer)
+        cwc = self.cwc
+        if row.channel is Channel.CWC and cwc is not None:
             try:
-                xml = build_message(row, self.cwc.settings, self.clock())
+                xml = build_message(row, cwc.settings, self.clock())
             except ValueError as exc:
                 raise SendError(f"cannot build the CWC message: {exc}", permanent=True) from exc
-            result = self.cwc.send(xml)
-            if result.accepted:
-                return DeliveryStatus.ACCEPTED, result.detail or None
-            raise SendError(f"CWC refused the message: {result.detail}", permanent=result.permanent)
+
+            def post() -> tuple[DeliveryStatus, str | None]:
+                result = cwc.send(xml)
+                if result.accepted:
+                    return DeliveryStatus.ACCEPTED, result.detail or None
+                raise SendError(
+                    f"CWC refused the message: {result.detail}", permanent=result.permanent
+                )
+
+            return cwc.time_limit, post
         raise SendError(f"no sender for channel {row.channel}", permanent=True)
+
+    def _mail(self, row: Delivery | Notification, mailer: Mailer) -> Send:
+        reference: str | None = None
+        if isinstance(row, Delivery):
+            message = letter_email(row)
+            reference = str(message["Message-ID"])
+        elif row.kind is NotificationKind.PASSWORD_RESET and row.organiser is not None:
+            message = password_reset_email(row.organiser, row.idempotency_key)
+        elif row.submission is not None:
+            message = supporter_email(row.submission, row.kind.value, row.idempotency_key)
+        else:
+            raise SendError("notification has nobody to send to", permanent=True)
+
+        def send() -> tuple[DeliveryStatus, str | None]:
+            mailer.send(message)
+            return DeliveryStatus.SENT, reference
+
+        return send
 
     def expire(self) -> int:
         """Expire unconfirmed letters and apply the retention period (both cheap when idle)."""
@@ -231,7 +264,7 @@ class Worker:
                 report = BatchReport()
                 if once:
                     raise
-            for name in ("claimed", "sent", "failed", "dead"):
+            for name in ("claimed", "sent", "failed", "dead", "taken_over"):
                 setattr(total, name, getattr(total, name) + getattr(report, name))
             if report.claimed == 0:
                 if once:

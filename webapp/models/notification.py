@@ -46,6 +46,8 @@ class Notification(Base):
     next_attempt_at: Mapped[datetime | None]
     lease_expires_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # The claiming worker's unique token, as on Delivery.
+    lease_token: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

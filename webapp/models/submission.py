@@ -226,6 +226,9 @@ class Delivery(Base):
     # A worker owns a `sending` row until its lease expires; then another may take it over.
     lease_expires_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # Unique to the claiming worker (names given with --worker-id may repeat): a worker sends
+    # only after an UPDATE that matches this token, so a row taken over is never sent by both.
+    lease_token: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     # What the receiving system said (CWC acknowledgement, SMTP queue id).
     remote_reference: Mapped[str | None] = mapped_column(String(200))

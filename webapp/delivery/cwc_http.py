@@ -1,0 +1,97 @@
+"""HTTP for CWC posts: each on a fresh connection whose sockets are under a Cutoff (cutoff.py)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, ProxyManager
+from urllib3.connection import HTTPConnection, HTTPSConnection
+
+from webapp.civic.http import make_session
+from webapp.delivery.cutoff import Cutoff, shut
+
+# The Cutoff of the post this thread is making, for the connections it opens.
+_current = threading.local()
+
+
+def _watch(conn: HTTPConnection) -> None:
+    cutoff: Cutoff | None = getattr(_current, "cutoff", None)
+    if cutoff is not None:
+        cutoff.watch(lambda: shut(conn.sock))
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()  # the TLS handshake too: no request byte has gone out yet
+        _watch(self)
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _TLSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+WATCHED_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _Pool, "https": _TLSPool}
+
+
+class WatchedAdapter(HTTPAdapter):
+    """Opens a new connection for every request, through pools whose connections are watched.
+
+    A kept-alive connection would have been opened under an earlier post's Cutoff; a new one
+    costs one handshake per letter and is watched from its first byte. (A SOCKS proxy keeps its
+    own connection classes and is not watched; plain HTTP(S) proxies are.)
+    """
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> ProxyManager:
+        manager: ProxyManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if type(manager) is ProxyManager:
+            manager.pool_classes_by_scheme = WATCHED_POOLS
+        return manager
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        self.poolmanager.clear()
+        for manager in self.proxy_manager.values():
+            manager.clear()
+        return super().send(request, *args, **kwargs)
+
+
+def watched_session(session: requests.Session | None = None) -> requests.Session:
+    """`session` (default: the shared upstream session) with watched adapters, same retries."""
+    session = session or make_session()
+    for prefix in ("http://", "https://"):
+        current = session.get_adapter(prefix)
+        retries = current.max_retries if isinstance(current, HTTPAdapter) else None
+        session.mount(prefix, WatchedAdapter(max_retries=retries or 0))
+    return session
+
+
+def post_within(seconds: float, session: requests.Session, url: str, **kwargs: Any) -> Any:
+    """`session.post(url, **kwargs)`, ended after `seconds` in all (then requests.Timeout)."""
+    cutoff = Cutoff(seconds)
+    _current.cutoff = cutoff
+    try:
+        with cutoff:
+            response = session.post(url, **kwargs)
+    except requests.RequestException as exc:
+        if cutoff.fired:
+            raise requests.Timeout(f"cut off after {seconds:g} s") from exc
+        raise
+    finally:
+        _current.cutoff = None
+    return response

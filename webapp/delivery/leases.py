@@ -1,0 +1,127 @@
+"""Leases on outbox rows: claim due rows, then send one only while this worker still holds it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from webapp.database import write_transaction
+from webapp.models import (
+    DUE_STATUSES,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    Submission,
+    SubmissionStatus,
+)
+
+Outboxed = type[Delivery] | type[Notification]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a lease: a name for people (`claimed_by`) and a token no other worker has."""
+
+    name: str
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+def _due(model: Outboxed, now: datetime) -> ColumnElement[bool]:
+    waiting = and_(
+        model.status.in_(DUE_STATUSES),
+        or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
+    )
+    # A row whose worker died (or fell behind) is taken over once its lease has run out.
+    abandoned = and_(model.status == DeliveryStatus.SENDING, model.lease_expires_at <= now)
+    return or_(waiting, abandoned)
+
+
+def claim(
+    session: Session,
+    model: Outboxed,
+    holder: Holder,
+    now: datetime,
+    batch: int,
+    lease_seconds: float,
+    channels: Collection[Channel] = (),
+) -> list[int]:
+    """Mark up to `batch` due rows as ours (status sending, leased) and return their ids.
+
+    The claim only reserves the rows: each is sent after `hold_for_send` succeeds. On PostgreSQL,
+    FOR UPDATE SKIP LOCKED lets any number of workers claim side by side; on SQLite the write
+    lock taken at BEGIN makes claiming exclusive.
+    """
+    with write_transaction(session):
+        query = select(model.id).where(_due(model, now))
+        if model is Delivery:
+            query = (
+                query.join(Submission, Submission.id == Delivery.submission_id)
+                .where(Submission.status == SubmissionStatus.CONFIRMED)
+                .where(Delivery.channel.in_(list(channels)))
+            )
+        query = query.order_by(model.id).limit(batch)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=model)
+        ids = list(session.scalars(query))
+        if ids:
+            session.execute(
+                update(model)
+                .where(model.id.in_(ids))
+                .values(
+                    status=DeliveryStatus.SENDING,
+                    claimed_by=holder.name[:64],
+                    lease_token=holder.token,
+                    lease_expires_at=now + timedelta(seconds=lease_seconds),
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+    return ids
+
+
+def hold_for_send(
+    session: Session,
+    row: Delivery | Notification,
+    holder: Holder,
+    now: datetime,
+    lease_seconds: float,
+) -> bool:
+    """Renew `row`'s lease for one send and count the attempt, if `holder` still owns the row.
+
+    False when another worker took the row over (its claim wrote its own token): then this
+    worker must not send. The UPDATE is the check, so there is no gap between checking and
+    renewing; a takeover and this renewal exclude each other (row lock on PostgreSQL, the
+    write lock on SQLite). The renewed lease outlasts the send by design: `lease_seconds` is the
+    channel's send deadline plus a margin (`Worker.send_lease`).
+    """
+    # Read before the transaction begins: its opening commit expires the row, and reading an
+    # expired attribute would reload the whole row for nothing.
+    model, row_id = type(row), row.id
+    with write_transaction(session):
+        result = session.execute(
+            update(model)
+            .where(
+                model.id == row_id,
+                model.status == DeliveryStatus.SENDING,
+                model.lease_token == holder.token,
+            )
+            .values(
+                lease_expires_at=now + timedelta(seconds=lease_seconds),
+                attempts=model.attempts + 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def locked_if_held(session: Session, row: Delivery | Notification, holder: Holder) -> bool:
+    """Reload `row` (locked until commit on PostgreSQL): whether `holder` still owns it."""
+    session.refresh(row, with_for_update=True)
+    return row.status is DeliveryStatus.SENDING and row.lease_token == holder.token
