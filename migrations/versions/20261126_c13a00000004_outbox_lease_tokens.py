@@ -1,7 +1,7 @@
 """outbox: a unique lease token per claiming worker
 
 Revision ID: c13a00000004
-Revises: 72a220968cc7
+Revises: c13b00000005
 Create Date: 2026-11-26 09:00:00.000000
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'c13a00000004'
-down_revision = '72a220968cc7'
+down_revision = 'c13b00000005'
 branch_labels = None
 depends_on = None
 
