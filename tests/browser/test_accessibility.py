@@ -29,6 +29,17 @@ def context_options() -> dict[str, Any]:
     return {"viewport": {"width": 1280, "height": 900}, "locale": "en-US", "bypass_csp": True}
 
 
+# Pages a supporter meets are checked on a phone and on a wide screen.
+BOTH_WIDTHS = pytest.mark.parametrize(
+    "context_options",
+    [
+        {"viewport": {"width": width, "height": 800}, "locale": "en-US", "bypass_csp": True}
+        for width in (360, 1280)
+    ],
+    ids=["360", "1280"],
+)
+
+
 @pytest.fixture(scope="module")
 def axe_path() -> Path:
     if not AXE.is_file():
@@ -89,6 +100,7 @@ def _fill(page: Page, **extra: str) -> None:
     page.get_by_label("State", exact=True).select_option("MI")
 
 
+@BOTH_WIDTHS
 def test_campaign_page_preview_and_receipt_have_no_serious_violations(
     live_server: LiveServer, default_campaign: str, page: Page, axe_path: Path
 ) -> None:
@@ -109,6 +121,7 @@ def test_campaign_page_preview_and_receipt_have_no_serious_violations(
     audit.assert_clean()
 
 
+@BOTH_WIDTHS
 def test_widget_steps_and_counter_have_no_serious_violations(
     app: Flask, live_server: LiveServer, default_campaign: str, page: Page, axe_path: Path
 ) -> None:
@@ -185,7 +198,7 @@ def test_lost_receipt_link_pages_have_no_serious_violations(
     page.goto(f"{live_server.url}/campaigns/{default_campaign}")
     _fill(page)
     page.get_by_role("button", name="Preview my letter").click()
-    page.get_by_role("button", name="Send my letter").click()
+    page.get_by_role("button", name=SEND_BUTTON).click()
     expect(page.get_by_role("heading", name="Your letter was already recorded")).to_be_visible()
     audit.run("already sent, with the receipt link form")
     page.get_by_role("button", name="Email me my receipt link").click()

@@ -14,6 +14,7 @@ from tests.browser.conftest import ARTIFACTS, SEND_BUTTON
 from tests.browser.test_accessibility import AxeAudit
 from tests.civic.data import house_member, load_civic_data, senators, single_district_zip
 from tests.conftest import LiveServer
+from tests.dashboard.helpers import signed_in
 from webapp.civic.types import Residence
 from webapp.database import db
 from webapp.models import Delivery, Submission
@@ -114,6 +115,11 @@ def test_a_supporter_in_berlin_writes_to_the_president_and_is_counted_under_germ
     stats = page.request.get(f"{live_server.url}/api/campaigns/{loaded}/stats").json()
     assert stats["by_country"] == {"DE": 1}
     assert stats.get("by_state", {}) == {}
+    organiser = signed_in(app, "organiser@example.org")
+    data = organiser.get(f"/dashboard/campaigns/{loaded}/data.json").get_json()
+    assert (data["by_country"], data["by_state"]) == ({"DE": 1}, {})
+    board = organiser.get(f"/dashboard/campaigns/{loaded}")
+    assert "<bdi>Germany</bdi> (DE)" in board.text
 
 
 def test_a_us_citizen_abroad_writes_to_the_vermont_members_by_voting_address(
