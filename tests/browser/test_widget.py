@@ -62,9 +62,9 @@ def fill_letter(frame: Frame, zip_code: str) -> None:
     frame.get_by_label(PARTNERS["riverside"][1], exact=True).check()
 
 
-def _open_details(frame: Frame, summary: str) -> None:
+def _open_details(frame: Frame, summary: str, details: str = "details.widget-letter") -> None:
     frame.get_by_text(summary, exact=True).click()
-    expect(frame.locator("details.widget-letter")).to_have_attribute("open", "")
+    expect(frame.locator(details).first).to_have_attribute("open", "")
 
 
 def _set_cookie_headers(responses: list[Response], origin: str) -> list[str]:
@@ -145,8 +145,11 @@ def _run_two_widget_flow(
     expect(a.get_by_role("heading", name="Check your letter")).to_be_visible()
     expect(a.locator(".offices")).to_contain_text("The President of the United States")
     fits.check(a, "preview")
-    _open_details(a, "Read your letter")
-    expect(a.locator("article.letter")).to_contain_text("My family is from Aleppo.")
+    # The preview opens each office's own letter from its line in the list.
+    _open_details(
+        a, "Read the letter to The President of the United States", "details.office-letter"
+    )
+    expect(a.locator("article.letter").first).to_contain_text("My family is from Aleppo.")
     fits.check(a, "preview with the letter open")
     assert a.evaluate("() => document.cookie") == ""
     shoot(page, f"{shot}-3-widget-a-preview")
