@@ -192,11 +192,10 @@ def send_letter(
     deps: LetterDeps,
 ) -> LetterOutcome:
     """Record the letter with one delivery per chosen office, once per supporter and campaign."""
-    plan = plan_letter(session, campaign, draft, deps)
-    stop = _stop(plan)
-    if stop is not None:
-        return LetterOutcome(stop, plan)
-    letters, unticked = _planned(campaign, draft, plan, deps)
+    preview = preview_letter(session, campaign, draft, deps)
+    if preview.step is not LetterStep.PREVIEW:
+        return preview
+    plan, letters, unticked = preview.plan, preview.letters, preview.unticked
     if not letters:
         return LetterOutcome(LetterStep.NO_RECIPIENTS, plan)
     risk = assess(session, campaign.id, _signals(draft, facts, plan), deps.risk, deps.now)

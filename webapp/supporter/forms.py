@@ -103,30 +103,28 @@ def _check_zip(form: LetterForm, field: StringField) -> None:
         )
 
 
-def _when_in_us(message: Any) -> Any:
-    """Required for an address in the US (home, or where a citizen abroad votes), else unused."""
+def _required_unless(unused_for: Residence, message: Any) -> Any:
+    """Required, except from a supporter whose residence makes the field unused (then its
+    value is ignored and never an error)."""
 
     def check(form: LetterForm, field: Any) -> None:
-        if form.residence() is Residence.ABROAD:
+        if form.residence() is unused_for:
             field.errors[:] = []
             raise StopValidation()
         if not (field.data and str(field.data).strip()):
             raise StopValidation(message)
 
     return check
+
+
+def _when_in_us(message: Any) -> Any:
+    """Required for an address in the US (home, or where a citizen abroad votes)."""
+    return _required_unless(Residence.ABROAD, message)
 
 
 def _when_abroad(message: Any) -> Any:
-    """Required from a supporter who lives outside the US, else unused."""
-
-    def check(form: LetterForm, field: Any) -> None:
-        if form.residence() is Residence.US:
-            field.errors[:] = []
-            raise StopValidation()
-        if not (field.data and str(field.data).strip()):
-            raise StopValidation(message)
-
-    return check
+    """Required from a supporter who lives outside the US."""
+    return _required_unless(Residence.US, message)
 
 
 def _at_most(limit: int, message: Any) -> Any:
