@@ -199,6 +199,6 @@ def test_failure_while_recording_shows_the_500_page_and_records_nothing(
     def failing(*args: object, **kwargs: object) -> None:
         raise RuntimeError("deliberate failure")
 
-    monkeypatch.setattr("webapp.supporter.flow.record_submission", failing)
+    monkeypatch.setattr("webapp.services.letters.record_submission", failing)
     assert_site_500(post_letter(client, default_campaign))
     assert record_counts(app) == NOTHING_RECORDED

@@ -52,7 +52,9 @@ class FakeLookup:
 
     representatives: tuple[Representative, ...] = (SANDERS, BALINT)
 
-    def lookup(self, session: Session, query: AddressQuery, chambers: Any, now: Any) -> Any:
+    def lookup(
+        self, session: Session, query: AddressQuery, chambers: Any, now: Any, budget: Any = None
+    ) -> Any:
         found = [r for r in self.representatives if r.chamber in chambers]
         return LookupResult(representatives=found)
 
