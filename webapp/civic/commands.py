@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.civic.census import ordinal
 from webapp.civic.http import Timeouts, timeouts_from_config
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
 from webapp.civic.legislators import DistrictOffice, parse_district_offices, parse_legislators
@@ -152,15 +153,21 @@ def sync_roster(source: str | None, offices_from: str | None, snapshot_date: str
 
 @civic_cli.command("sync-zips")
 @click.option("--from", "source", metavar="URL_OR_PATH", help="ZIP table (zccd.csv format).")
+@click.option(
+    "--congress",
+    type=click.IntRange(1, 999),
+    help="The Congress whose districts the table describes; default: ZIP_DISTRICTS_CONGRESS.",
+)
 @snapshot_option
-def sync_zips_command(source: str | None, snapshot_date: str | None) -> None:
+def sync_zips_command(source: str | None, congress: int | None, snapshot_date: str | None) -> None:
     """Replace the ZIP -> congressional district table."""
-    sync_zips(source, snapshot_date)
+    sync_zips(source, snapshot_date, congress)
 
 
-def sync_zips(source: str | None, snapshot_date: str | None) -> None:
+def sync_zips(source: str | None, snapshot_date: str | None, congress: int | None = None) -> None:
     """Load the ZIP table (default: ZIP_DISTRICTS_URL); DatasetLoadError on failure."""
     location = source or str(current_app.config["ZIP_DISTRICTS_URL"])
+    congress = congress or int(current_app.config["ZIP_DISTRICTS_CONGRESS"])
     try:
         data, guessed = load_source(location, _timeouts(), ZIP_DATASET)
         rows = parse_zip_districts(data)
@@ -169,7 +176,7 @@ def sync_zips(source: str | None, snapshot_date: str | None) -> None:
     snapshot = snapshot_date or guessed
     started = time.perf_counter()
     try:
-        count = sync_zip_districts(db.session(), rows, location, snapshot, utcnow())
+        count = sync_zip_districts(db.session(), rows, location, snapshot, utcnow(), congress)
     except SQLAlchemyError as exc:
         _fail(ZIP_DATASET, location, "the ZIP table", exc)
     elapsed = time.perf_counter() - started
@@ -177,7 +184,8 @@ def sync_zips(source: str | None, snapshot_date: str | None) -> None:
     spanning = sum(1 for districts in per_zip.values() if districts > 1)
     click.echo(
         f"loaded {count:,} ZIP rows: {len(per_zip):,} ZIPs, {spanning:,} in more than one "
-        f"district (snapshot {snapshot or 'unknown'}) from {location} in {elapsed:.1f}s"
+        f"district of the {ordinal(congress)} Congress (snapshot {snapshot or 'unknown'}) "
+        f"from {location} in {elapsed:.1f}s"
     )
 
 

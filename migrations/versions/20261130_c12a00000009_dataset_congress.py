@@ -1,0 +1,27 @@
+"""civic dataset congress and details (the seated Congress comes from the data)
+
+Revision ID: c12a00000009
+Revises: c13b00000005
+Create Date: 2026-11-30 09:30:00.000000
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = 'c12a00000009'
+down_revision = 'c13b00000005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('civic_dataset', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('congress', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('details', sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('civic_dataset', schema=None) as batch_op:
+        batch_op.drop_column('details')
+        batch_op.drop_column('congress')
