@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.civic.census import ordinal
+from webapp.civic.congress import seated_congress
 from webapp.civic.http import Timeouts, timeouts_from_config
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
 from webapp.civic.legislators import DistrictOffice, parse_district_offices, parse_legislators
@@ -148,7 +149,14 @@ def sync_roster(source: str | None, offices_from: str | None, snapshot_date: str
         diff = sync_officials(db.session(), records, offices, snapshot, location, utcnow())
     except SQLAlchemyError as exc:
         _fail(LEGISLATORS, location, "the members of Congress", exc)
+    _invalidate_lookup()
     _print_diff(diff, snapshot, location)
+
+
+def _invalidate_lookup() -> None:
+    lookup = current_app.extensions.get("civic_lookup")
+    if lookup is not None:
+        lookup.invalidate()
 
 
 @civic_cli.command("sync-zips")
@@ -180,6 +188,7 @@ def sync_zips(source: str | None, snapshot_date: str | None, congress: int | Non
     except SQLAlchemyError as exc:
         _fail(ZIP_DATASET, location, "the ZIP table", exc)
     elapsed = time.perf_counter() - started
+    _invalidate_lookup()
     per_zip = Counter(zcta for zcta, _, _ in rows)
     spanning = sum(1 for districts in per_zip.values() if districts > 1)
     click.echo(
@@ -197,6 +206,9 @@ def _when(moment: datetime | None) -> str:
 def status_command() -> None:
     """Show each civic dataset: snapshot date, last sync, row count and last error."""
     stored = {d.name: d for d in db.session.scalars(db.select(CivicDataset))}
+    pinned = int(current_app.config["CIVIC_CONGRESS"])
+    seated = pinned or seated_congress(utcnow())
+    click.echo(f"seated: the {ordinal(seated)} Congress" + (" (CIVIC_CONGRESS)" if pinned else ""))
     for name in sorted({LEGISLATORS, ZIP_DATASET, *stored}):
         dataset = stored.get(name)
         if dataset is None:
@@ -207,5 +219,14 @@ def status_command() -> None:
             f"{dataset.snapshot_date or 'unknown'}, synced {_when(dataset.synced_at)}"
         )
         click.echo(f"  source: {dataset.source or 'unknown'}")
+        of = f"the {ordinal(dataset.congress)} Congress" if dataset.congress else "unknown"
+        flag = "" if dataset.congress == seated else " (not the seated Congress)"
+        click.echo(f"  describes: {of}{flag}")
+        previous = (dataset.details or {}).get("previous")
+        if isinstance(previous, dict) and previous.get("congress"):
+            click.echo(
+                f"  previous Congress: the {ordinal(int(previous['congress']))}, "
+                f"snapshot {previous.get('snapshot_date') or 'unknown'}"
+            )
         if dataset.last_error:
             click.echo(f"  last error ({_when(dataset.last_attempt_at)}): {dataset.last_error}")

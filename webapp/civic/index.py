@@ -100,6 +100,10 @@ class _Versioned:
     def _load(self, session: Session) -> None:
         raise NotImplementedError
 
+    def invalidate(self) -> None:
+        """Ask the database again on next use (a sync in this process has just changed it)."""
+        self._checked_at = -1e9
+
     def congress_of(self, session: Session) -> int | None:
         """The Congress the loaded data describes (None: unknown or never synced)."""
         self._refresh(session)

@@ -122,6 +122,11 @@ class CivicLookup:
             )
         return self._guarded[congress]
 
+    def invalidate(self) -> None:
+        """A sync in this process changed the roster or the ZIP table: reload on next use."""
+        self.roster.invalidate()
+        self.zips.invalidate()
+
     def seated(self, session: Session, now: datetime) -> Seated:
         return seat(session, self.roster, self.zips, now, self.pinned_congress, self.redistricted)
 
