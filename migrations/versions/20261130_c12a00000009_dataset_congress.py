@@ -20,6 +20,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('congress', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('details', sa.JSON(), nullable=True))
 
+    # Everything loaded before this release describes the 119th Congress (the default ZIP table
+    # and the members serving until 2027-01-03); without it every ZIP-only lookup would ask for
+    # a street address until the next sync.
+    op.execute("UPDATE civic_dataset SET congress = 119")
+
 
 def downgrade() -> None:
     with op.batch_alter_table('civic_dataset', schema=None) as batch_op:
