@@ -217,16 +217,14 @@ def _civic_settings(env: Mapping[str, str]) -> dict[str, Any]:
             env, "CENSUS_GEOCODER_URL", "https://geocoding.geo.census.gov/geocoder"
         ).rstrip("/"),
         "CENSUS_BENCHMARK": _env_str(env, "CENSUS_BENCHMARK", "Public_AR_Current"),
-        # ACS2025_Current carries the 119th-Congress maps that match the members serving until
-        # 2027-01-03; "Current_Current" already returns the 120th maps (see README).
-        "CENSUS_VINTAGE": _env_str(env, "CENSUS_VINTAGE", "ACS2025_Current"),
-        "CENSUS_LAYERS": _env_str(
-            env,
-            "CENSUS_LAYERS",
-            "119th Congressional Districts,2024 State Legislative Districts - Upper,"
-            "2024 State Legislative Districts - Lower",
-        ),
-        "CIVIC_CONGRESS": _env_int(env, "CIVIC_CONGRESS", 119),
+        # Overrides only: the vintage and layers of each Congress live in webapp/civic/congress.py
+        # and follow the seated Congress. "120=ACS2026_Current" overrides one Congress.
+        "CENSUS_VINTAGE": _env_str(env, "CENSUS_VINTAGE", ""),
+        "CENSUS_LAYERS": _env_str(env, "CENSUS_LAYERS", ""),
+        # 0: the seated Congress follows the date (3 January of odd years) and the data.
+        "CIVIC_CONGRESS": _env_int(env, "CIVIC_CONGRESS", 0),
+        # Empty: the shipped list of states redrawn for the next Congress (civic/congress.py).
+        "CIVIC_REDISTRICTED_STATES": _env_str(env, "CIVIC_REDISTRICTED_STATES", ""),
         "CIVIC_CONNECT_TIMEOUT_SECONDS": float(_env_str(env, "CIVIC_CONNECT_TIMEOUT_SECONDS", "3")),
         "CIVIC_READ_TIMEOUT_SECONDS": float(_env_str(env, "CIVIC_READ_TIMEOUT_SECONDS", "8")),
         "CIVIC_CACHE_TTL_SECONDS": _env_int(env, "CIVIC_CACHE_TTL_SECONDS", 30 * 24 * 3600),
@@ -255,6 +253,8 @@ def _civic_settings(env: Mapping[str, str]) -> dict[str, Any]:
             "https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/"
             "master/zccd.csv",
         ),
+        # The Congress whose districts ZIP_DISTRICTS_URL describes (`sync-zips --congress`).
+        "ZIP_DISTRICTS_CONGRESS": _env_int(env, "ZIP_DISTRICTS_CONGRESS", 119),
         "OPENSTATES_URL": _env_str(env, "OPENSTATES_URL", "https://v3.openstates.org").rstrip("/"),
         "OPENSTATES_API_KEY": _env_str(env, "OPENSTATES_API_KEY", ""),
         "OPENSTATES_CACHE_TTL_SECONDS": _env_int(

@@ -218,8 +218,10 @@ def test_unreachable_geocoder_is_an_upstream_error() -> None:
 def test_factory_reads_the_census_and_civic_settings(tmp_path: Path) -> None:
     config = load_config({"TESTING": "1", "INSTANCE_PATH": str(tmp_path)})
 
-    client = census_from_config(config)
+    client = census_from_config(config, 119)
+    later = census_from_config(config, 120)
 
+    assert client is not None and later is not None
     assert client.base_url == "https://geocoding.geo.census.gov/geocoder"
     assert (client.benchmark, client.vintage, client.layers) == (
         "Public_AR_Current",
@@ -228,6 +230,21 @@ def test_factory_reads_the_census_and_civic_settings(tmp_path: Path) -> None:
     )
     assert client.congress == 119
     assert client.timeouts == Timeouts(connect=3.0, read=8.0)
+    # The maps follow the Congress asked for: the 120th's are on the current vintage.
+    assert (later.vintage, later.congress) == ("Current_Current", 120)
+    assert later.layers.split(",")[0] == "120th Congressional Districts"
+    assert "2026 State Legislative Districts - Upper" in later.layers
+    assert census_from_config(config, 121) is None  # no maps known: no geocoder
+
+
+def test_factory_overrides_one_congress_maps(tmp_path: Path) -> None:
+    env = {"TESTING": "1", "INSTANCE_PATH": str(tmp_path), "CENSUS_VINTAGE": "120=ACS2026_Current"}
+    config = load_config(env)
+
+    now, later = census_from_config(config, 119), census_from_config(config, 120)
+
+    assert now is not None and later is not None
+    assert (now.vintage, later.vintage) == ("ACS2025_Current", "ACS2026_Current")
 
 
 def test_factory_client_talks_to_the_configured_url(
@@ -243,7 +260,8 @@ def test_factory_client_talks_to_the_configured_url(
         "CIVIC_READ_TIMEOUT_SECONDS": "2.5",
     }
 
-    client = census_from_config(load_config(env))
+    client = census_from_config(load_config(env), 119)
+    assert client is not None
     location = client.geocode_line("200 W 24th St, Cheyenne, WY 82001")
 
     assert location is not None

@@ -118,7 +118,7 @@ def test_a_failing_insert_rolls_back_and_keeps_the_old_table(app: Flask) -> None
     duplicate = [("35004", "AL", 3), ("35004", "AL", 3)]
 
     with app.app_context(), pytest.raises(IntegrityError):
-        sync_zip_districts(db.session(), duplicate, "test", None, utcnow())
+        sync_zip_districts(db.session(), duplicate, "test", None, utcnow(), 119)
 
     assert table_facts(app) == (42_033, 33_774, 7_299)
 

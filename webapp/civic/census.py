@@ -9,6 +9,7 @@ from typing import Any, TypeGuard
 import requests
 
 from webapp.civic.budget import Budget
+from webapp.civic.congress import census_maps, parse_per_congress
 from webapp.civic.http import Timeouts, get_json, make_session, timeouts_from_config
 from webapp.civic.states import BY_CODE, BY_FIPS
 from webapp.civic.types import Location, UpstreamError
@@ -243,13 +244,20 @@ class CensusGeocoder:
         return parse_geographies(payload, self.congress)
 
 
-def census_from_config(config: Mapping[str, Any]) -> CensusGeocoder:
-    """A CensusGeocoder from the app config (CENSUS_* and CIVIC_* keys)."""
+def census_from_config(config: Mapping[str, Any], congress: int) -> CensusGeocoder | None:
+    """A CensusGeocoder for the maps of `congress` (CENSUS_* overrides), None if none are known."""
+    maps = census_maps(
+        congress,
+        parse_per_congress(str(config["CENSUS_VINTAGE"])),
+        parse_per_congress(str(config["CENSUS_LAYERS"])),
+    )
+    if maps is None:
+        return None
     return CensusGeocoder(
         base_url=str(config["CENSUS_GEOCODER_URL"]),
         benchmark=str(config["CENSUS_BENCHMARK"]),
-        vintage=str(config["CENSUS_VINTAGE"]),
-        layers=str(config["CENSUS_LAYERS"]),
-        congress=int(config["CIVIC_CONGRESS"]),
+        vintage=maps.vintage,
+        layers=maps.layers,
+        congress=congress,
         timeouts=timeouts_from_config(config),
     )

@@ -14,6 +14,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.civic.census import ordinal
+from webapp.civic.congress import seated_congress
 from webapp.civic.http import Timeouts, timeouts_from_config
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
 from webapp.civic.legislators import DistrictOffice, parse_district_offices, parse_legislators
@@ -147,20 +149,33 @@ def sync_roster(source: str | None, offices_from: str | None, snapshot_date: str
         diff = sync_officials(db.session(), records, offices, snapshot, location, utcnow())
     except SQLAlchemyError as exc:
         _fail(LEGISLATORS, location, "the members of Congress", exc)
+    _invalidate_lookup()
     _print_diff(diff, snapshot, location)
+
+
+def _invalidate_lookup() -> None:
+    lookup = current_app.extensions.get("civic_lookup")
+    if lookup is not None:
+        lookup.invalidate()
 
 
 @civic_cli.command("sync-zips")
 @click.option("--from", "source", metavar="URL_OR_PATH", help="ZIP table (zccd.csv format).")
+@click.option(
+    "--congress",
+    type=click.IntRange(1, 999),
+    help="The Congress whose districts the table describes; default: ZIP_DISTRICTS_CONGRESS.",
+)
 @snapshot_option
-def sync_zips_command(source: str | None, snapshot_date: str | None) -> None:
+def sync_zips_command(source: str | None, congress: int | None, snapshot_date: str | None) -> None:
     """Replace the ZIP -> congressional district table."""
-    sync_zips(source, snapshot_date)
+    sync_zips(source, snapshot_date, congress)
 
 
-def sync_zips(source: str | None, snapshot_date: str | None) -> None:
+def sync_zips(source: str | None, snapshot_date: str | None, congress: int | None = None) -> None:
     """Load the ZIP table (default: ZIP_DISTRICTS_URL); DatasetLoadError on failure."""
     location = source or str(current_app.config["ZIP_DISTRICTS_URL"])
+    congress = congress or int(current_app.config["ZIP_DISTRICTS_CONGRESS"])
     try:
         data, guessed = load_source(location, _timeouts(), ZIP_DATASET)
         rows = parse_zip_districts(data)
@@ -169,15 +184,17 @@ def sync_zips(source: str | None, snapshot_date: str | None) -> None:
     snapshot = snapshot_date or guessed
     started = time.perf_counter()
     try:
-        count = sync_zip_districts(db.session(), rows, location, snapshot, utcnow())
+        count = sync_zip_districts(db.session(), rows, location, snapshot, utcnow(), congress)
     except SQLAlchemyError as exc:
         _fail(ZIP_DATASET, location, "the ZIP table", exc)
     elapsed = time.perf_counter() - started
+    _invalidate_lookup()
     per_zip = Counter(zcta for zcta, _, _ in rows)
     spanning = sum(1 for districts in per_zip.values() if districts > 1)
     click.echo(
         f"loaded {count:,} ZIP rows: {len(per_zip):,} ZIPs, {spanning:,} in more than one "
-        f"district (snapshot {snapshot or 'unknown'}) from {location} in {elapsed:.1f}s"
+        f"district of the {ordinal(congress)} Congress (snapshot {snapshot or 'unknown'}) "
+        f"from {location} in {elapsed:.1f}s"
     )
 
 
@@ -189,6 +206,9 @@ def _when(moment: datetime | None) -> str:
 def status_command() -> None:
     """Show each civic dataset: snapshot date, last sync, row count and last error."""
     stored = {d.name: d for d in db.session.scalars(db.select(CivicDataset))}
+    pinned = int(current_app.config["CIVIC_CONGRESS"])
+    seated = pinned or seated_congress(utcnow())
+    click.echo(f"seated: the {ordinal(seated)} Congress" + (" (CIVIC_CONGRESS)" if pinned else ""))
     for name in sorted({LEGISLATORS, ZIP_DATASET, *stored}):
         dataset = stored.get(name)
         if dataset is None:
@@ -199,5 +219,14 @@ def status_command() -> None:
             f"{dataset.snapshot_date or 'unknown'}, synced {_when(dataset.synced_at)}"
         )
         click.echo(f"  source: {dataset.source or 'unknown'}")
+        of = f"the {ordinal(dataset.congress)} Congress" if dataset.congress else "unknown"
+        flag = "" if dataset.congress == seated else " (not the seated Congress)"
+        click.echo(f"  describes: {of}{flag}")
+        previous = (dataset.details or {}).get("previous")
+        if isinstance(previous, dict) and previous.get("congress"):
+            click.echo(
+                f"  previous Congress: the {ordinal(int(previous['congress']))}, "
+                f"snapshot {previous.get('snapshot_date') or 'unknown'}"
+            )
         if dataset.last_error:
             click.echo(f"  last error ({_when(dataset.last_attempt_at)}): {dataset.last_error}")

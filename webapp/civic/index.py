@@ -6,11 +6,14 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.civic.congress import is_serving
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
 from webapp.civic.types import Representative
 from webapp.civic.zips import ZIP_DATASET
@@ -43,6 +46,18 @@ def representative_from_official(official: Official) -> Representative:
     )
 
 
+@dataclass(frozen=True)
+class _Member:
+    rep: Representative
+    term_start: str | None
+    term_end: str | None
+
+
+def _serving(members: list[_Member], when: tuple[str, str] | None) -> list[Representative]:
+    """The members seated given (today, the day the Congress took office); None: all."""
+    return [m.rep for m in members if when is None or is_serving(m.term_start, m.term_end, *when)]
+
+
 class _Versioned:
     """Loads data once, then reloads only when its dataset's sync time changes."""
 
@@ -55,15 +70,20 @@ class _Versioned:
         self._loaded = False
         self._checked_at = -1e9
         self.snapshot_date: str | None = None
+        self.congress: int | None = None  # the Congress the loaded data describes
+        self.details: dict[str, Any] = {}
 
     def _refresh(self, session: Session) -> None:
         now = self._clock()
         if self._loaded and now - self._checked_at < _CHECK_EVERY_SECONDS:
             return
         row = session.execute(
-            select(CivicDataset.synced_at, CivicDataset.snapshot_date).where(
-                CivicDataset.name == self.dataset
-            )
+            select(
+                CivicDataset.synced_at,
+                CivicDataset.snapshot_date,
+                CivicDataset.congress,
+                CivicDataset.details,
+            ).where(CivicDataset.name == self.dataset)
         ).first()
         version = row[0] if row else None
         with self._lock:
@@ -73,10 +93,21 @@ class _Versioned:
             self._load(session)
             self._version = version
             self.snapshot_date = row[1] if row else None
+            self.congress = row[2] if row else None
+            self.details = dict(row[3] or {}) if row else {}
             self._loaded = True
 
     def _load(self, session: Session) -> None:
         raise NotImplementedError
+
+    def invalidate(self) -> None:
+        """Ask the database again on next use (a sync in this process has just changed it)."""
+        self._checked_at = -1e9
+
+    def congress_of(self, session: Session) -> int | None:
+        """The Congress the loaded data describes (None: unknown or never synced)."""
+        self._refresh(session)
+        return self.congress
 
 
 class RosterIndex(_Versioned):
@@ -86,31 +117,55 @@ class RosterIndex(_Versioned):
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(clock)
-        self._senators: dict[str, list[Representative]] = {}
-        self._house: dict[tuple[str, int], list[Representative]] = {}
+        self._senators: dict[str, list[_Member]] = {}
+        self._house: dict[tuple[str, int], list[_Member]] = {}
         self.count = 0
 
     def _load(self, session: Session) -> None:
-        senators: dict[str, list[Representative]] = defaultdict(list)
-        house: dict[tuple[str, int], list[Representative]] = defaultdict(list)
+        senators: dict[str, list[_Member]] = defaultdict(list)
+        house: dict[tuple[str, int], list[_Member]] = defaultdict(list)
         officials = session.scalars(select(Official).where(Official.active.is_(True))).all()
         for official in officials:
-            rep = representative_from_official(official)
+            rep = _Member(
+                representative_from_official(official), official.term_start, official.term_end
+            )
             if official.chamber == "us_senate":
                 senators[official.state].append(rep)
             elif official.chamber == "us_house" and official.district is not None:
                 house[(official.state, int(official.district))].append(rep)
         for members in senators.values():
-            members.sort(key=lambda r: (r.senate_class or 0, r.name))
+            members.sort(key=lambda m: (m.rep.senate_class or 0, m.rep.name))
         self._senators, self._house, self.count = dict(senators), dict(house), len(officials)
 
-    def senators(self, session: Session, state: str) -> list[Representative]:
+    def senators(
+        self, session: Session, state: str, when: tuple[str, str] | None = None
+    ) -> list[Representative]:
+        """The state's senators seated `when` (see `_serving`; None: every one stored)."""
         self._refresh(session)
-        return list(self._senators.get(state, []))
+        return _serving(self._senators.get(state, []), when)
 
-    def house(self, session: Session, state: str, district: int) -> list[Representative]:
+    def senate_seats_held(self, session: Session, state: str) -> int:
+        """Senators the roster lists for the state, serving or not (the rest are vacancies)."""
         self._refresh(session)
-        return list(self._house.get((state, district), []))
+        return len(self._senators.get(state, []))
+
+    def house(
+        self, session: Session, state: str, district: int, when: tuple[str, str] | None = None
+    ) -> list[Representative]:
+        self._refresh(session)
+        return _serving(self._house.get((state, district), []), when)
+
+    def house_seats(self, session: Session) -> dict[str, int] | None:
+        """House districts per state in this roster, as recorded by its sync."""
+        self._refresh(session)
+        seats = self.details.get("house_seats")
+        return dict(seats) if isinstance(seats, dict) else None
+
+    def previous(self, session: Session) -> dict[str, Any]:
+        """The last roster of the previous Congress: its congress, snapshot date and seats."""
+        self._refresh(session)
+        previous = self.details.get("previous")
+        return dict(previous) if isinstance(previous, dict) else {}
 
     def is_empty(self, session: Session) -> bool:
         self._refresh(session)

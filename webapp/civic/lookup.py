@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +15,7 @@ from webapp.civic.budget import Budget, CircuitBreaker
 from webapp.civic.cache import cache_get, cache_key, cache_put, normalise_query
 from webapp.civic.geocoding import GeocoderSkipped, GuardedGeocoder
 from webapp.civic.index import RosterIndex, ZipIndex
+from webapp.civic.seating import Seated, seat, withheld_reason
 from webapp.civic.states import BY_CODE, has_senators, house_districts
 
 # Re-exported: callers build queries as webapp.civic.lookup.AddressQuery.
@@ -55,6 +56,14 @@ NOTE_DISTRICT_UNKNOWN = _l(
 )
 NOTE_STATE_NEEDS_ADDRESS = _l("Your state legislators can be found from your street address.")
 NOTE_STATE_UNAVAILABLE = _l("State legislators cannot be looked up right now.")
+NOTE_DISTRICTS_UPDATING = _l(
+    "Congressional districts are being updated for the new Congress, so we could not name "
+    "your representative; your letter goes to your senators and the campaign's other recipients."
+)
+NOTE_UPDATING_NEEDS_STREET = _l(
+    "Congressional districts are being updated for the new Congress. Enter your street "
+    "address so we can find your representative."
+)
 NOTE_NO_ROSTER = _l(
     "Members of Congress are not available right now; your letter goes to the "
     "campaign's other recipients."
@@ -73,29 +82,53 @@ class CivicLookup:
 
     def __init__(
         self,
-        geocoder: Geocoder | None,
+        geocoder_for: Callable[[int], tuple[Geocoder, str] | None],
         state_legislators: StateLegislators | None,
-        congress: int,
         cache_ttl: int,
         state_cache_ttl: int,
-        vintage: str,
         budget_seconds: float = 3.0,
         fallback_ttl: int = 900,
         breaker: CircuitBreaker | None = None,
+        pinned_congress: int | None = None,
+        redistricted: frozenset[str] | None = None,
     ) -> None:
-        self.geocoder = geocoder
+        """`geocoder_for(congress)` gives the geocoder asking for that Congress's maps and its
+        vintage (None: no maps known); `pinned_congress` overrides the date's Congress and
+        `redistricted` the shipped list of redrawn states."""
+        self.geocoder_for = geocoder_for
         self.breaker = breaker or CircuitBreaker(3, 60.0)
-        self.guarded = (
-            None
-            if geocoder is None
-            else GuardedGeocoder(geocoder, vintage, cache_ttl, fallback_ttl, self.breaker)
-        )
+        self.cache_ttl = cache_ttl
+        self.fallback_ttl = fallback_ttl
+        self._guarded: dict[int, GuardedGeocoder | None] = {}
         self.state_legislators = state_legislators
-        self.congress = congress
+        self.pinned_congress = pinned_congress
+        self.redistricted = redistricted
         self.state_cache_ttl = state_cache_ttl
         self.budget_seconds = budget_seconds
         self.roster = RosterIndex()
         self.zips = ZipIndex()
+
+    # -- the seated Congress ---------------------------------------------------------------------
+    def guarded(self, congress: int) -> GuardedGeocoder | None:
+        """The cached, budgeted geocoder asking for `congress`'s maps (one per Congress)."""
+        if congress not in self._guarded:
+            made = self.geocoder_for(congress)
+            self._guarded[congress] = (
+                None
+                if made is None
+                else GuardedGeocoder(
+                    made[0], made[1], self.cache_ttl, self.fallback_ttl, self.breaker
+                )
+            )
+        return self._guarded[congress]
+
+    def invalidate(self) -> None:
+        """A sync in this process changed the roster or the ZIP table: reload on next use."""
+        self.roster.invalidate()
+        self.zips.invalidate()
+
+    def seated(self, session: Session, now: datetime) -> Seated:
+        return seat(session, self.roster, self.zips, now, self.pinned_congress, self.redistricted)
 
     # -- locating -----------------------------------------------------------------------------
     def _locate(
@@ -103,12 +136,14 @@ class CivicLookup:
         session: Session,
         query: AddressQuery,
         result: LookupResult,
+        seated: Seated,
         now: datetime,
         budget: Budget,
     ) -> _Found:
-        if (query.street or query.line) and self.guarded is not None:
+        guarded = self.guarded(seated.congress)
+        if (query.street or query.line) and guarded is not None:
             try:
-                location = self.guarded.locate(session, query, now, budget)
+                location = guarded.locate(session, query, now, budget)
             except UpstreamError as exc:
                 # A skipped call was logged when it failed: once per outage, not per lookup.
                 level = logging.DEBUG if isinstance(exc, GeocoderSkipped) else logging.WARNING
@@ -116,28 +151,43 @@ class CivicLookup:
                 result.geocoder_failed = True
                 result.notes.append(str(NOTE_BY_ZIP))
             else:
-                if location is not None and location.district is not None:
+                if (
+                    location is not None
+                    and location.district is not None
+                    and location.congress == seated.congress
+                ):
                     return _Found(location, MatchKind.EXACT, "census")
                 result.address_not_found = location is None
                 if location is None:
                     result.notes.append(str(NOTE_ADDRESS_NOT_FOUND))
-        return self._locate_by_zip(session, query, result)
+        return self._locate_by_zip(session, query, result, seated)
 
-    def _locate_by_zip(self, session: Session, query: AddressQuery, result: LookupResult) -> _Found:
+    def _locate_by_zip(
+        self, session: Session, query: AddressQuery, result: LookupResult, seated: Seated
+    ) -> _Found:
+        congress = seated.congress
         pairs = self.zips.districts(session, query.zip_code)
         state = query.state or (pairs[0][0] if pairs else _delegate_seat_for(query.zip_code))
         if state is None or state not in BY_CODE:
             result.notes.append(str(NOTE_UNKNOWN_ZIP))
             return _Found()
+        has_street = bool(query.street or query.line)
+        if not seated.zip_states(state):
+            # The ZIP table describes another Congress's districts in this state.
+            result.withheld = withheld_reason(self.zips.congress, congress, "zip-table")
+            result.needs_street = not has_street
+            note = NOTE_DISTRICTS_UPDATING if has_street else NOTE_UPDATING_NEEDS_STREET
+            result.notes.append(str(note))
+            return _Found(Location(state, None, congress), MatchKind.STATE, "zip-table")
         in_state = sorted({d for s, d in pairs if s == state})
-        if not in_state and house_districts(state) == [0]:
+        seats = self.roster.house_seats(session) or {}
+        if not in_state and house_districts(state) == [0] and seats.get(state, 1) == 1:
             in_state = [0]  # at-large states and territories need no ZIP table
         if len(in_state) == 1:
-            return _Found(Location(state, in_state[0], self.congress), MatchKind.ZIP, "zip-table")
+            return _Found(Location(state, in_state[0], congress), MatchKind.ZIP, "zip-table")
         if query.chosen_district is not None and query.chosen_district in in_state:
-            location = Location(state, query.chosen_district, self.congress)
+            location = Location(state, query.chosen_district, congress)
             return _Found(location, MatchKind.CHOSEN, "zip-table")
-        has_street = bool(query.street or query.line)
         if in_state:
             result.candidates = [DistrictChoice(state, d) for d in in_state]
         if in_state or not has_street:
@@ -147,27 +197,42 @@ class CivicLookup:
         else:
             # Nothing can settle the district: the state's senators still get the letter.
             result.notes.append(str(NOTE_DISTRICT_UNKNOWN))
-        return _Found(Location(state, None, self.congress), MatchKind.STATE, "zip-table")
+        return _Found(Location(state, None, congress), MatchKind.STATE, "zip-table")
 
     # -- people ---------------------------------------------------------------------------------
     def _congress(
-        self, session: Session, location: Location, chambers: Collection[str], result: LookupResult
+        self,
+        session: Session,
+        location: Location,
+        chambers: Collection[str],
+        result: LookupResult,
+        seated: Seated,
     ) -> None:
-        state, district = location.state, location.district
+        state, district, today = location.state, location.district, seated.when
         if self.roster.is_empty(session):
             result.notes.append(str(NOTE_NO_ROSTER))
             return
         if "us_senate" in chambers and has_senators(state):
-            senators = self.roster.senators(session, state)
+            senators = self.roster.senators(session, state, today)
             result.representatives.extend(senators)
-            result.vacancies.extend(Vacancy("us_senate", state) for _ in range(2 - len(senators)))
+            # A senator whose term has ended is not a vacancy: the roster is only behind.
+            held = self.roster.senate_seats_held(session, state)
+            result.vacancies.extend(Vacancy("us_senate", state) for _ in range(2 - held))
+        if not seated.roster_matches:
+            # Members of another Congress than the seated one are never named for a district.
+            if "us_house" in chambers and result.withheld is None:
+                result.withheld = withheld_reason(self.roster.congress, seated.congress, "roster")
+                result.notes.append(str(NOTE_DISTRICTS_UPDATING))
+            result.candidates = []
+            result.needs_street = False
+            return
         if "us_house" in chambers and district is not None:
-            members = self.roster.house(session, state, district)
+            members = self.roster.house(session, state, district, today)
             result.representatives.extend(members)
-            if not members:
+            if not self.roster.house(session, state, district):
                 result.vacancies.append(Vacancy("us_house", state, str(district)))
         for choice in result.candidates:
-            members = self.roster.house(session, choice.state, choice.district)
+            members = self.roster.house(session, choice.state, choice.district, today)
             index = result.candidates.index(choice)
             result.candidates[index] = DistrictChoice(choice.state, choice.district, tuple(members))
 
@@ -237,12 +302,13 @@ class CivicLookup:
         if not set(chambers) - {"us_senate", "us_house"} and self.roster.is_empty(session):
             result.notes.append(str(NOTE_NO_ROSTER))
             return result
-        found = self._locate(session, query, result, now, budget)
+        seated = self.seated(session, now)
+        found = self._locate(session, query, result, seated, now, budget)
         if found.location is None:
             result.needs_street = True
             return result
         result.location = found.location
-        self._congress(session, found.location, chambers, result)
+        self._congress(session, found.location, chambers, result, seated)
         self._state_legislature(session, found, chambers, result, now, budget)
         districts: dict[str, Any] = {"state": found.location.state}
         if found.location.district is not None:
@@ -255,12 +321,14 @@ class CivicLookup:
                 districts[key] = value
         if result.candidates:
             districts["zip_candidates"] = [c.district for c in result.candidates]
+        if result.withheld is not None:
+            districts["withheld"] = result.withheld
         result.provenance = Provenance(
             provider=found.provider,
             match=found.match,
             districts=districts,
             dataset_date=self.roster.snapshot_date,
-            congress=found.location.congress or self.congress,
+            congress=seated.congress,
         )
         return result
 
@@ -282,16 +350,21 @@ def lookup_from_config(config: Mapping[str, Any]) -> CivicLookup:
     from webapp.civic.census import census_from_config
     from webapp.civic.openstates import openstates_from_config
 
+    def geocoder_for(congress: int) -> tuple[Geocoder, str] | None:
+        census = census_from_config(config, congress)
+        return None if census is None else (census, census.vintage)
+
+    redistricted = str(config["CIVIC_REDISTRICTED_STATES"]).replace(" ", "")
     return CivicLookup(
-        geocoder=census_from_config(config),
+        geocoder_for=geocoder_for,
         state_legislators=openstates_from_config(config),
-        congress=int(config["CIVIC_CONGRESS"]),
         cache_ttl=int(config["CIVIC_CACHE_TTL_SECONDS"]),
         state_cache_ttl=int(config["OPENSTATES_CACHE_TTL_SECONDS"]),
-        vintage=str(config["CENSUS_VINTAGE"]),
         budget_seconds=float(config["CIVIC_LOOKUP_BUDGET_SECONDS"]),
         fallback_ttl=int(config["CIVIC_FALLBACK_TTL_SECONDS"]),
         breaker=CircuitBreaker(
             int(config["CIVIC_BREAKER_FAILURES"]), float(config["CIVIC_BREAKER_COOLDOWN_SECONDS"])
         ),
+        pinned_congress=int(config["CIVIC_CONGRESS"]) or None,
+        redistricted=frozenset(redistricted.upper().split(",")) if redistricted else None,
     )

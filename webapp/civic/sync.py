@@ -8,10 +8,12 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.civic.congress import roster_congress
 from webapp.civic.http import Timeouts, fetch_bytes, make_session
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
 from webapp.civic.legislators import DistrictOffice, LegislatorRecord
@@ -196,17 +198,52 @@ def _record_changes(session: Session, diff: RosterDiff, now: datetime) -> None:
 
 
 def mark_synced(
-    session: Session, name: str, source: str, snapshot_date: str | None, count: int, now: datetime
-) -> None:
+    session: Session,
+    name: str,
+    source: str,
+    snapshot_date: str | None,
+    count: int,
+    now: datetime,
+    congress: int | None = None,
+) -> CivicDataset:
     """Record a successful load of dataset `name` (inside the caller's transaction)."""
     dataset = session.get(CivicDataset, name) or CivicDataset(name=name)
     session.add(dataset)
+    dataset.congress = congress
     dataset.source = source
     dataset.snapshot_date = snapshot_date
     dataset.synced_at = now
     dataset.record_count = count
     dataset.last_attempt_at = now
     dataset.last_error = None
+    return dataset
+
+
+def house_seats(records: Iterable[LegislatorRecord]) -> dict[str, int]:
+    """Number of House districts per state in a roster (vacant seats do not count)."""
+    districts: dict[str, set[str]] = {}
+    for record in records:
+        if record.chamber == "us_house" and record.district is not None:
+            districts.setdefault(record.state, set()).add(record.district)
+    return {state: len(found) for state, found in sorted(districts.items())}
+
+
+def _roster_details(
+    session: Session, records: Sequence[LegislatorRecord], congress: int | None
+) -> dict[str, Any]:
+    """This roster's seats, and the last roster of the previous Congress (kept across syncs)."""
+    stored = session.get(CivicDataset, LEGISLATORS)
+    old = (stored.details or {}) if stored is not None else {}
+    details: dict[str, Any] = {"house_seats": house_seats(records)}
+    if stored is not None and stored.congress is not None and stored.congress != congress:
+        details["previous"] = {
+            "congress": stored.congress,
+            "snapshot_date": stored.snapshot_date,
+            "house_seats": old.get("house_seats"),
+        }
+    elif "previous" in old:
+        details["previous"] = old["previous"]
+    return details
 
 
 def sync_officials(
@@ -254,7 +291,12 @@ def sync_officials(
         fresh = current if diff.first_sync else current - before
         diff.new_vacancies = list(fresh.elements())
         _record_changes(session, diff, now)
-        mark_synced(session, LEGISLATORS, source, snapshot_date, len(records), now)
+        congress = roster_congress(r.term_start for r in records if r.chamber == "us_house")
+        details = _roster_details(session, records, congress)
+        dataset = mark_synced(
+            session, LEGISLATORS, source, snapshot_date, len(records), now, congress
+        )
+        dataset.details = details
     return diff
 
 

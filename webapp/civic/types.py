@@ -147,6 +147,7 @@ class LookupResult:
     notes: list[str] = field(default_factory=list)
     location: Location | None = None
     provenance: Provenance | None = None
+    withheld: str | None = None  # why no representative was named (districts being updated)
 
 
 class Geocoder(Protocol):

@@ -63,8 +63,13 @@ def sync_zip_districts(
     source: str,
     snapshot_date: str | None,
     now: datetime,
+    congress: int,
 ) -> int:
-    """Replace the whole ZIP table in one transaction; readers see the old or the new table."""
+    """Replace the whole ZIP table in one transaction; readers see the old or the new table.
+
+    `congress` is the Congress whose districts the table describes: a lookup uses the table only
+    where its districts are those of the seated Congress.
+    """
     if not rows:
         raise ValueError("refusing to empty the ZIP table: no rows given")
     with write_transaction(session):
@@ -73,5 +78,5 @@ def sync_zip_districts(
             insert(ZipDistrict),
             [{"zip_code": zcta, "state": state, "district": cd} for zcta, state, cd in rows],
         )
-        mark_synced(session, ZIP_DATASET, source, snapshot_date, len(rows), now)
+        mark_synced(session, ZIP_DATASET, source, snapshot_date, len(rows), now, congress)
     return len(rows)

@@ -69,6 +69,10 @@ class CivicDataset(Base):
     record_count: Mapped[int] = mapped_column(default=0)
     last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The Congress the data describes (roster: its House terms; ZIP table: as synced).
+    congress: Mapped[int | None]
+    # Roster: House seats per state, and the same for the previous Congress's roster.
+    details: Mapped[dict[str, Any] | None]
 
 
 class RosterChange(Base):
