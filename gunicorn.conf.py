@@ -10,3 +10,10 @@ timeout = 30
 # No client address and no query string (addresses and emails travel in them); the app's log
 # filter also masks receipt, confirmation and reset tokens in the path.
 access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+def post_worker_init(worker: object) -> None:
+    """Each new worker compiles its templates and renders the front pages before it accepts."""
+    from webapp.warmup import warm
+
+    warm(worker.wsgi)  # type: ignore[attr-defined]

@@ -67,6 +67,10 @@ def test_every_upstream_url_of_the_test_app_is_on_loopback(app: Flask) -> None:
         url = urlsplit(str(app.config[setting]))
         assert url.hostname == "127.0.0.1", f"{setting} = {app.config[setting]}"
     lookup: CivicLookup = app.extensions["civic_lookup"]
-    assert isinstance(lookup.geocoder, CensusGeocoder)
-    assert urlsplit(lookup.geocoder.base_url).hostname == "127.0.0.1"
+    for congress in (119, 120):  # each Congress's maps come from the same (stubbed) geocoder
+        made = lookup.geocoder_for(congress)
+        assert made is not None
+        geocoder, _vintage = made
+        assert isinstance(geocoder, CensusGeocoder)
+        assert urlsplit(geocoder.base_url).hostname == "127.0.0.1"
     assert lookup.state_legislators is None  # no Open States key in tests

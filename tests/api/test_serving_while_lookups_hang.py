@@ -101,7 +101,8 @@ def served(app: Flask, app_config: dict[str, Any], census: StubServer) -> Iterat
 
 
 def test_privacy_page_stays_fast_while_eight_lookups_hang(served: str, census: StubServer) -> None:
-    for _ in range(5):  # every worker process has imported and rendered the page once
+    # gunicorn's post_worker_init rendered the page in every worker; these open the connections.
+    for _ in range(5):
         requests.get(f"{served}/privacy", timeout=5)
 
     def hang(number: int) -> None:

@@ -1,0 +1,31 @@
+"""A fresh server process compiles its templates and renders the front pages before serving."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+from flask import Flask
+
+from webapp.warmup import warm
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_warm_compiles_every_template(app: Flask) -> None:
+    assert app.jinja_env.cache is not None
+    app.jinja_env.cache.clear()
+    warm(app)
+    names = app.jinja_env.list_templates(extensions=("html", "txt"))
+    assert len(names) > 20
+    cached = {key[1] for key in app.jinja_env.cache}
+    assert set(names) <= cached
+
+
+def test_gunicorn_warms_each_worker(app: Flask) -> None:
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert app.jinja_env.cache is not None
+    app.jinja_env.cache.clear()
+    settings["post_worker_init"](SimpleNamespace(wsgi=app))
+    assert any(key[1] == "supporter/privacy.html" for key in app.jinja_env.cache)
