@@ -120,9 +120,13 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
         flash(_("This campaign is not accepting letters."), "error")
         return redirect(url_for(".campaign", slug=slug))
     form = _form_for(campaign)
+    action = request.form.get("action", "preview")
+    if action == "language":
+        # The language switch: the same form in the other language, nothing checked yet.
+        return _render_form(campaign, form)
     partner = find_partner(campaign, form.partner.data)
     valid = form.validate_on_submit()
-    outcome = handle_letter(campaign, form, request.form.get("action", "preview"), valid, partner)
+    outcome = handle_letter(campaign, form, action, valid, partner)
     if outcome.step is Step.FORM:
         return _render_form(campaign, form, outcome.status, plan=outcome.plan)
     if outcome.step is Step.PREVIEW:

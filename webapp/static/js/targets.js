@@ -51,6 +51,8 @@
       var item = el("li", "", "recipient");
       var label = r.name + (r.title ? ", " + r.title : (r.office ? ", " + r.office : ""));
       if (r.party) { label += " (" + r.party + ")"; }
+      // English names and titles inside an Arabic page keep their own direction.
+      label = "\u2068" + label + "\u2069";
       if (r.optional) {
         var wrap = el("div", "", "field field-check");
         var input = document.createElement("input");
@@ -81,7 +83,8 @@
     if (!votesInUs()) { box.hidden = true; return; }
     if (!/^\d{5}(-?\d{4})?$/.test(z) || !state.value) { return; }
     var query = "zip=" + encodeURIComponent(z) + "&state=" + encodeURIComponent(state.value) +
-      "&campaign=" + encodeURIComponent(box.getAttribute("data-campaign"));
+      "&campaign=" + encodeURIComponent(box.getAttribute("data-campaign")) +
+      "&lang=" + encodeURIComponent(document.documentElement.lang || "en");
     if (query === lastQuery) { return; }
     lastQuery = query;
     fetch("/api/representatives?" + query, { headers: { "Accept": "application/json" } })
