@@ -108,6 +108,7 @@ def init_i18n(app: Flask) -> None:
     app.add_template_filter(isolate)
     app.add_template_filter(number)
     app.add_template_global(switch_language_url)
+    app.add_template_global(page_language)
 
     @app.context_processor
     def _page_direction() -> dict[str, Any]:
