@@ -51,18 +51,17 @@
       var item = el("li", "", "recipient");
       var label = r.name + (r.title ? ", " + r.title : (r.office ? ", " + r.office : ""));
       if (r.party) { label += " (" + r.party + ")"; }
-      // English names and titles inside an Arabic page keep their own direction.
-      label = "\u2068" + label + "\u2069";
       if (r.optional) {
         var wrap = el("div", "", "field field-check");
         var input = document.createElement("input");
         input.type = "checkbox"; input.name = "recipients"; input.value = r.key;
         input.id = "live-recipient-" + i;
         input.checked = !asked || keptKeys.indexOf(r.key) !== -1;
-        var lab = el("label", label); lab.htmlFor = input.id;
+        // Names and titles keep their own direction inside an Arabic page.
+        var lab = el("label"); lab.htmlFor = input.id; lab.appendChild(el("bdi", label));
         wrap.appendChild(input); wrap.appendChild(lab); item.appendChild(wrap);
       } else {
-        item.appendChild(el("span", label));
+        item.appendChild(el("bdi", label));
       }
       list.appendChild(item);
     });
