@@ -12,11 +12,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp.civic.lookup import lookup_from_config
 from webapp.config import PROJECT_ROOT, load_config
 from webapp.database import configure_engine, db
-from webapp.i18n import init_i18n, select_locale
 from webapp.extensions import babel, compress, csrf, limiter, login_manager, migrate
+from webapp.i18n import init_i18n, select_locale
 from webapp.security import init_security
 from webapp.services.counts import PublicStatsCache, TTLCounter
 from webapp.services.privacy import derive_key
+
 
 def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
     url = str(config["SQLALCHEMY_DATABASE_URI"])

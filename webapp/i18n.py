@@ -55,7 +55,7 @@ def _prefer_chosen_language() -> Response | None:
     chosen = explicit_language()
     if chosen is not None:
         # A cached property on the request: set once, before anything reads it.
-        request.accept_languages = LanguageAccept([(chosen, 1)])  # type: ignore[misc]
+        request.accept_languages = LanguageAccept([(chosen, 1)])
     return None
 
 

@@ -48,7 +48,9 @@ def test_scripts_set_no_physical_side() -> None:
     found = {}
     for path in SCRIPTS:
         text = path.read_text(encoding="utf-8")
-        bad = re.findall(r"style\.(?:left|right|marginLeft|marginRight|paddingLeft|paddingRight)", text)
+        bad = re.findall(
+            r"style\.(?:left|right|marginLeft|marginRight|paddingLeft|paddingRight)", text
+        )
         if bad:
             found[path.name] = bad
     assert not found, found

@@ -150,7 +150,9 @@ def test_widget_language_travels_in_its_address_and_each_post(
     assert preview.status_code == 200, preview.text
     assert RTL_ROOT in preview.text and "راجع رسالتك" in preview.text
     assert '<input type="hidden" name="lang" value="ar">' in preview.text
-    done = post_widget(client, slug, {**data, "action": "send", "form_token": form_token(preview.text)})
+    done = post_widget(
+        client, slug, {**data, "action": "send", "form_token": form_token(preview.text)}
+    )
     assert RTL_ROOT in done.text and "شكرًا لك يا <bdi>" in done.text
     english = open_widget(client, slug, wid="w1")
     assert LTR_ROOT in english.text

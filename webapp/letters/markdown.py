@@ -60,7 +60,9 @@ def text_to_html(text: str) -> Markup:
     """
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
     parts = [
-        Markup('<p dir="auto">') + Markup("<br>").join(escape(line) for line in p.split("\n")) + Markup("</p>")
+        Markup('<p dir="auto">')
+        + Markup("<br>").join(escape(line) for line in p.split("\n"))
+        + Markup("</p>")
         for p in paragraphs
         if p.strip()
     ]

@@ -173,7 +173,8 @@ class LetterForm(FlaskForm):
     )
     prefix = SelectField(
         _l("Title (optional)"),
-        choices=[SelectChoice("", _l("None"))] + [SelectChoice(p, PREFIX_LABELS[p]) for p in PREFIXES],
+        choices=[SelectChoice("", _l("None"))]
+        + [SelectChoice(p, PREFIX_LABELS[p]) for p in PREFIXES],
         validators=[Optional()],
         default="",
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
-from flask import Blueprint
 from babel.lists import format_list
+from flask import Blueprint
 from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -71,25 +72,30 @@ def district_label(chamber: str | None, state: str | None, district: str | None)
     values = {"state": name, "district": escape(district)}
     if chamber == "us_house":
         if district in (None, "0"):
-            return Markup(escape(_("%(state)s, at large"))) % values
-        return Markup(escape(_("%(state)s, district %(district)s"))) % values
+            return escape(_("%(state)s, at large")) % values
+        return escape(_("%(state)s, district %(district)s")) % values
     if chamber == "state_upper":
-        return Markup(escape(_("%(state)s State Senate, district %(district)s"))) % values
+        return escape(_("%(state)s State Senate, district %(district)s")) % values
     if chamber == "state_lower":
-        return Markup(escape(_("%(state)s State House, district %(district)s"))) % values
+        return escape(_("%(state)s State House, district %(district)s")) % values
     return name
 
 
 def party_label(party: str) -> Markup:
     """A party in the page's language; one we have no words for stays as the data has it."""
     label = PARTY_LABELS.get(party)
-    return Markup(escape(str(label))) if label is not None else bdi(party)
+    return escape(str(label)) if label is not None else bdi(party)
 
 
 def name_list(names: list[str]) -> Markup:
     """'A, B and C' as the page's language joins a list, each name isolated."""
-    isolated = [str(bdi(name)) for name in names]
-    return Markup(format_list(isolated, locale=str(get_locale() or "en")))
+    # The language's own pattern around numbered slots, then each slot filled with a name.
+    slots = [f"\x00{i}\x00" for i in range(len(names))]
+    pattern = format_list(slots, locale=str(get_locale() or "en"))
+    parts = re.split(r"\x00(\d+)\x00", pattern)
+    return Markup("").join(
+        bdi(names[int(part)]) if i % 2 else escape(part) for i, part in enumerate(parts)
+    )
 
 
 def match_description(provenance: Provenance) -> str:
