@@ -26,7 +26,14 @@ from tests.dashboard.letters import (
 )
 from webapp.dashboard.export import ADMIN_COLUMNS, PARTNER_COLUMNS
 from webapp.database import db, utcnow, write_transaction
-from webapp.models import Consent, DeliveryStatus, Role, SubmissionStatus, Supporter
+from webapp.models import (
+    Consent,
+    DeliveryStatus,
+    Role,
+    Submission,
+    SubmissionStatus,
+    Supporter,
+)
 
 pytestmark = pytest.mark.usefixtures("release_leaked_sessions")
 INJECTIONS = {
@@ -84,6 +91,15 @@ def _rows(response: TestResponse) -> list[list[str]]:
 
 
 def test_admin_csv_has_every_letter_with_personal_data(app: Flask, slug: str) -> None:
+    nobody = select(Supporter.id).where(Supporter.email_key == "nobody@example.org")
+    with app.app_context():
+        session = db.session()
+        with write_transaction(session):
+            session.execute(
+                update(Submission)
+                .where(Submission.supporter_id == nobody.scalar_subquery())
+                .values(private=True)
+            )
     admin = signed_in(app, ADMIN)
     response = admin.get(f"/dashboard/campaigns/{slug}/export.csv")
     assert response.mimetype == "text/csv"
@@ -119,6 +135,13 @@ def test_admin_csv_has_every_letter_with_personal_data(app: Flask, slug: str) ->
         "2",
     )
     assert (amal["hidden"], amal["flagged"]) == ("False", "False")
+    consents = ("consent_updates", "consent_partner_alpha", "consent_partner_beta")
+    assert [amal[c] for c in consents] == ["yes", "yes", "no"]
+    assert [by_email["both@example.org"][c] for c in consents] == ["no", "yes", "yes"]
+    # A withdrawn consent is not a consent.
+    assert by_email["withdrawn@example.org"]["consent_partner_alpha"] == "no"
+    private = {email for email, row in by_email.items() if row["off_counts_and_lists"] == "yes"}
+    assert private == {"nobody@example.org"}
     assert by_email["beta.fan@example.org"]["state"] == "CA"
     assert by_email["nobody@example.org"]["personalised"] == "no"
     assert ("export.letters", {}) in audit_actions(app)
