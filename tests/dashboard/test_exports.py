@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -71,16 +72,17 @@ def slug(app: Flask, default_campaign: str) -> str:
             Letter("withdrawn@example.org", first_name="Wafa", consents=("alpha",)),
         ],
     )
-    withdrawn = select(Supporter.id).where(Supporter.email_key == "withdrawn@example.org")
+    _update_for(app, "withdrawn@example.org", Consent, withdrawn_at=utcnow())
+    return default_campaign
+
+
+def _update_for(app: Flask, email: str, model: Any, **values: Any) -> None:
+    """Set `values` on the rows of `model` (Consent, Submission) of the supporter `email`."""
+    supporter = select(Supporter.id).where(Supporter.email_key == email).scalar_subquery()
     with app.app_context():
         session = db.session()
         with write_transaction(session):
-            session.execute(
-                update(Consent)
-                .where(Consent.supporter_id == withdrawn.scalar_subquery())
-                .values(withdrawn_at=utcnow())
-            )
-    return default_campaign
+            session.execute(update(model).where(model.supporter_id == supporter).values(**values))
 
 
 def _rows(response: TestResponse) -> list[list[str]]:
@@ -91,15 +93,7 @@ def _rows(response: TestResponse) -> list[list[str]]:
 
 
 def test_admin_csv_has_every_letter_with_personal_data(app: Flask, slug: str) -> None:
-    nobody = select(Supporter.id).where(Supporter.email_key == "nobody@example.org")
-    with app.app_context():
-        session = db.session()
-        with write_transaction(session):
-            session.execute(
-                update(Submission)
-                .where(Submission.supporter_id == nobody.scalar_subquery())
-                .values(private=True)
-            )
+    _update_for(app, "nobody@example.org", Submission, private=True)
     admin = signed_in(app, ADMIN)
     response = admin.get(f"/dashboard/campaigns/{slug}/export.csv")
     assert response.mimetype == "text/csv"
