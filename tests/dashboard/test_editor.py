@@ -289,7 +289,7 @@ def test_preview_shows_the_letter_for_a_sample_supporter_without_saving(
     assert page.status_code == 200
     text = unescape(page.text)
     assert "Dear The President of the United States," in text
-    assert "Subject: Unsaved subject for Dearborn" in text
+    assert "Subject: <bdi>Unsaved subject for Dearborn</bdi>" in text
     assert "Sample Supporter<br>Dearborn, MI 48126" in text
     assert "Dear Senator Example," not in text  # the default salutation is "Dear President"
     assert 'id="campaign-form"' in page.text  # the same page, with the preview section

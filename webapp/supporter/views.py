@@ -229,10 +229,11 @@ def _submission_or_404(token: str) -> Submission:
 @bp.get("/receipts/<token>")
 def receipt(token: str) -> BaseResponse:
     submission = _submission_or_404(token)
-    campaign_url = url_for(".campaign", slug=submission.campaign.slug, _external=True)
+    # Shared with others: no language of ours in it, each reader's browser chooses.
+    campaign_url = url_for(".campaign", slug=submission.campaign.slug, _external=True, lang=None)
     base = current_app.config["PUBLIC_BASE_URL"]
     if base:
-        campaign_url = base + url_for(".campaign", slug=submission.campaign.slug)
+        campaign_url = base + url_for(".campaign", slug=submission.campaign.slug, lang=None)
     page = render_template(
         "supporter/receipt.html",
         submission=submission,
