@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := app
 
-.PHONY: help install system-deps bench-deps run serve test lint format bench clean
+.PHONY: help install system-deps bench-deps run serve test lint format bench clean translations pot
 
 help:
 	@echo "make run     serve on http://127.0.0.1:$(PORT) (SQLite under instance/)"
@@ -17,13 +17,34 @@ help:
 	@echo "make test    install everything, then ruff, mypy and pytest (SQLite + PostgreSQL)"
 	@echo "make lint    ruff check and format check; make format rewrites"
 	@echo "make bench   run the benchmarks in bench/ (BENCH=\"civic_lookup widget_size\" to pick)"
+	@echo "make translations  extract strings, update every catalog, compile them"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Interface translations: the .po catalogs are committed, the compiled .mo files are built here
+# (install compiles them, so run, serve and test always have them).
+TRANSLATIONS := webapp/translations
+POT ?= $(TRANSLATIONS)/messages.pot
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(STAMP) $(MO_FILES)
+
+# The strings as the source has them now (the catalog test extracts the same way).
+pot: $(STAMP)
+	mkdir -p $(dir $(POT))
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l --add-location=file --sort-by-file --no-wrap \
+		-o $(POT) webapp templates
+
+# One command after changing strings: extract, merge into each language, compile.
+translations: pot
+	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 # Debian packages the test suite drives for real: PostgreSQL, headless Chromium, npm (axe-core).
 system-deps:

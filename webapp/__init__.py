@@ -6,20 +6,19 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.civic.lookup import lookup_from_config
 from webapp.config import PROJECT_ROOT, load_config
 from webapp.database import configure_engine, db
 from webapp.extensions import babel, compress, csrf, limiter, login_manager, migrate
+from webapp.i18n import init_i18n, select_locale
 from webapp.log_privacy import install_log_filters
 from webapp.request_guards import init_request_guards
 from webapp.security import init_security
 from webapp.services.counts import PublicStatsCache, TTLCounter
 from webapp.services.privacy import derive_key
-
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 
 
 def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,18 +39,6 @@ def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
         "max_overflow": config["DB_POOL_SIZE"],
         "pool_pre_ping": True,
     }
-
-
-def _select_locale() -> str | None:
-    from flask import current_app
-
-    if not has_request_context():
-        return None  # commands and workers use the default locale
-    supported = current_app.config["SUPPORTED_LOCALES"]
-    wanted = request.args.get("lang")
-    if wanted in supported:
-        return wanted
-    return request.accept_languages.best_match(supported)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -88,18 +75,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     compress.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=select_locale)
+    init_i18n(app)
     app.extensions["letter_counts"] = TTLCounter(app.config["COUNT_CACHE_SECONDS"])
     app.extensions["public_stats"] = PublicStatsCache(30)
     app.extensions["civic_lookup"] = lookup_from_config(app.config)
-
-    @app.context_processor
-    def _page_direction() -> dict[str, Any]:
-        from flask_babel import get_locale
-
-        locale = get_locale()
-        language = locale.language if locale else "en"
-        return {"page_lang": language, "page_dir": "rtl" if language in RTL_LANGUAGES else "ltr"}
 
     init_security(app)
 

@@ -144,7 +144,9 @@ def load_config(
         "WTF_I18N_ENABLED": False,
         "WTF_CSRF_TIME_LIMIT": _env_int(env, "CSRF_TIME_LIMIT_SECONDS", 6 * 3600),
         "BABEL_DEFAULT_LOCALE": _env_str(env, "BABEL_DEFAULT_LOCALE", "en"),
-        "SUPPORTED_LOCALES": _env_str(env, "SUPPORTED_LOCALES", "en").split(","),
+        "SUPPORTED_LOCALES": [
+            code.strip() for code in _env_str(env, "SUPPORTED_LOCALES", "en,ar").split(",")
+        ],
         "DEFAULT_CAMPAIGN_FILE": _env_str(env, "DEFAULT_CAMPAIGN_FILE", ""),
         "COUNT_CACHE_SECONDS": _env_int(env, "COUNT_CACHE_SECONDS", 5),
         "LOG_LEVEL": _env_str(env, "LOG_LEVEL", "INFO"),

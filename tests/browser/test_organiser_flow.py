@@ -134,7 +134,7 @@ def test_organiser_creates_a_campaign_and_sees_letters_and_partner_sees_only_its
     expect(_people_who_wrote(page)).to_have_text("2")
     expect(page.get_by_role("cell", name="Alpha Org (alpha)")).to_be_visible()
     letters = _download(page, "Download CSV", tmp_path / "letters.csv")
-    assert letters.splitlines()[0].startswith("submitted_at,status,prefix,first_name")
+    assert letters.splitlines()[0].startswith("\ufeffsubmitted_at,status,prefix,first_name")
     for first, last, email, street in SUPPORTERS:
         assert f"{first},{last},{email},{street},Dearborn,MI,48126" in letters
     assert console.errors() == []
@@ -156,7 +156,7 @@ def test_organiser_creates_a_campaign_and_sees_letters_and_partner_sees_only_its
         partner.close()
     assert (
         mine.splitlines()[0]
-        == "submitted_at,first_name,last_name,email,city,state,zip,country,consent_text"
+        == "\ufeffsubmitted_at,first_name,last_name,email,city,state,zip,country,consent_text"
     )
     assert "omar.khalil@example.org" in mine
     assert "rasha.haddad@example.org" not in mine and "7 Elm Road" not in mine

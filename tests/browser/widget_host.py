@@ -59,7 +59,7 @@ def host_html(app_url: str, embeds: list[Embed]) -> bytes:
         for e in embeds
     )
     page = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<!doctype html><html lang="en" dir="ltr"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<title>Partner site</title><link rel="icon" href="data:,">'
         f"{RECORDER}</head>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -26,7 +27,14 @@ from tests.dashboard.letters import (
 )
 from webapp.dashboard.export import ADMIN_COLUMNS, PARTNER_COLUMNS
 from webapp.database import db, utcnow, write_transaction
-from webapp.models import Consent, DeliveryStatus, Role, SubmissionStatus, Supporter
+from webapp.models import (
+    Consent,
+    DeliveryStatus,
+    Role,
+    Submission,
+    SubmissionStatus,
+    Supporter,
+)
 
 pytestmark = pytest.mark.usefixtures("release_leaked_sessions")
 INJECTIONS = {
@@ -64,31 +72,35 @@ def slug(app: Flask, default_campaign: str) -> str:
             Letter("withdrawn@example.org", first_name="Wafa", consents=("alpha",)),
         ],
     )
-    withdrawn = select(Supporter.id).where(Supporter.email_key == "withdrawn@example.org")
+    _update_for(app, "withdrawn@example.org", Consent, withdrawn_at=utcnow())
+    return default_campaign
+
+
+def _update_for(app: Flask, email: str, model: Any, **values: Any) -> None:
+    """Set `values` on the rows of `model` (Consent, Submission) of the supporter `email`."""
+    supporter = select(Supporter.id).where(Supporter.email_key == email).scalar_subquery()
     with app.app_context():
         session = db.session()
         with write_transaction(session):
-            session.execute(
-                update(Consent)
-                .where(Consent.supporter_id == withdrawn.scalar_subquery())
-                .values(withdrawn_at=utcnow())
-            )
-    return default_campaign
+            session.execute(update(model).where(model.supporter_id == supporter).values(**values))
 
 
 def _rows(response: TestResponse) -> list[list[str]]:
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff"), "spreadsheets need the BOM to read Arabic names"
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
 
 
 def test_admin_csv_has_every_letter_with_personal_data(app: Flask, slug: str) -> None:
+    _update_for(app, "nobody@example.org", Submission, private=True)
     admin = signed_in(app, ADMIN)
     response = admin.get(f"/dashboard/campaigns/{slug}/export.csv")
     assert response.mimetype == "text/csv"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"] == f'attachment; filename="{slug}-letters.csv"'
     header, *rows = _rows(response)
-    assert header == list(ADMIN_COLUMNS)
+    assert header == [*ADMIN_COLUMNS, "consent_partner_alpha", "consent_partner_beta"]
     assert len(rows) == 5
     by_email = {row[header.index("email")]: dict(zip(header, row, strict=True)) for row in rows}
     assert set(by_email) == {
@@ -117,6 +129,13 @@ def test_admin_csv_has_every_letter_with_personal_data(app: Flask, slug: str) ->
         "2",
     )
     assert (amal["hidden"], amal["flagged"]) == ("False", "False")
+    consents = ("consent_updates", "consent_partner_alpha", "consent_partner_beta")
+    assert [amal[c] for c in consents] == ["yes", "yes", "no"]
+    assert [by_email["both@example.org"][c] for c in consents] == ["no", "yes", "yes"]
+    # A withdrawn consent is not a consent.
+    assert by_email["withdrawn@example.org"]["consent_partner_alpha"] == "no"
+    private = {email for email, row in by_email.items() if row["off_counts_and_lists"] == "yes"}
+    assert private == {"nobody@example.org"}
     assert by_email["beta.fan@example.org"]["state"] == "CA"
     assert by_email["nobody@example.org"]["personalised"] == "no"
     assert ("export.letters", {}) in audit_actions(app)

@@ -115,7 +115,7 @@ def test_letter_waits_unconfirmed_and_only_the_confirmation_email_leaves(
     assert _state(app, "rasha@example.org")[1] == statuses
     assert _notifications(app) == [(NotificationKind.CONFIRMATION, DeliveryStatus.SENT)]
     page = client.get(receipt).text
-    assert "Please confirm your letter: we sent a link to rasha@example.org." in page
+    assert "Please confirm your letter: we sent a link to <bdi>rasha@example.org</bdi>." in page
     assert page.count("Waiting for you to confirm by email") == 3
     assert _count_text(client, slug) == "0 people have written so far"
 

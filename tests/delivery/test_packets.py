@@ -53,7 +53,8 @@ def _packets(app: Flask, out: Path, *extra: str) -> str:
 
 
 def _read_csv(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf"), "a BOM, for Arabic in spreadsheets"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
 
 

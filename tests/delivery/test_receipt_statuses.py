@@ -147,7 +147,7 @@ def test_unconfirmed_letter_shows_every_office_waiting_for_confirmation(
         submission.deliveries[0].status = DeliveryStatus.NEEDS_ACTION  # even so: no hand-off
         db.session.commit()
     page = client.get(receipt).text
-    assert "Please confirm your letter: we sent a link to rasha@example.org." in page
+    assert "Please confirm your letter: we sent a link to <bdi>rasha@example.org</bdi>." in page
     rows = _rows(page)
     assert [r.label for r in rows.values()] == [str(UNCONFIRMED_LABEL)] * 3
     assert [r.status for r in rows.values()] == ["needs_action", "pending", "pending"]

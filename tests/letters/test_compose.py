@@ -101,8 +101,8 @@ def test_edited_body_is_used_verbatim_and_not_merged() -> None:
         assert letter.body == edited
         assert "{{ supporter.city }}" in letter.text and "Fix the pipes" not in letter.text
         assert letter.body_html == (
-            "<p>My own words for {{ supporter.city }}.</p>\n"
-            "<p>&lt;b&gt;**Really**&lt;/b&gt; [x](javascript:alert(1))</p>"
+            '<p dir="auto">My own words for {{ supporter.city }}.</p>\n'
+            '<p dir="auto">&lt;b&gt;**Really**&lt;/b&gt; [x](javascript:alert(1))</p>'
         )
     assert senator.salutation == "Dear Senator Doe,"  # organiser text around it is still merged
 

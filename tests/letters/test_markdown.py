@@ -107,9 +107,9 @@ def test_text_to_html_escapes_and_splits_paragraphs() -> None:
     html = text_to_html(text)
     assert isinstance(html, Markup)
     assert html == (
-        "<p>First line &lt;b&gt;&amp;&lt;/b&gt;<br>second &#34;line&#34;</p>\n"
-        "<p>**Not bold** [x](javascript:alert(1))</p>\n"
-        "<p>End</p>"
+        '<p dir="auto">First line &lt;b&gt;&amp;&lt;/b&gt;<br>second &#34;line&#34;</p>\n'
+        '<p dir="auto">**Not bold** [x](javascript:alert(1))</p>\n'
+        '<p dir="auto">End</p>'
     )
 
 

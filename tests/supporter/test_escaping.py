@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -69,7 +70,9 @@ class _Text(HTMLParser):
 
 def letter_body_text(html: str) -> str:
     """The text a reader sees in the first letter body of a page."""
-    fragment = html.split('<div class="letter-body">', 1)[1].split("</div>", 1)[0]
+    fragment = re.split(r'<div class="letter-body"[^>]*>', html, maxsplit=1)[1].split("</div>", 1)[
+        0
+    ]
     parser = _Text()
     parser.feed(fragment)
     return "".join(parser.parts)

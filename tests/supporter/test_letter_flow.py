@@ -76,7 +76,7 @@ def test_send_records_supporter_submission_and_one_delivery_per_target(
         assert consent.wording.startswith("Email me about this campaign")
     receipt = client.get(receipt_url)
     assert receipt.status_code == 200
-    assert "Thank you, Rasha" in receipt.text
+    assert "Thank you, <bdi>Rasha</bdi>" in receipt.text
     assert "The President of the United States" in receipt.text
     assert "Needs your action" in receipt.text
     assert receipt.headers["Cache-Control"] == "no-store, private"

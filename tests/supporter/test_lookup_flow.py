@@ -67,7 +67,13 @@ def assert_lists(html: str, bioguide: str, place: str) -> None:
     entries = re.split(r'<li class="office[^"]*"', html)[1:]
     (entry,) = [e for e in entries if f"<strong><bdi>{escape(name)}</bdi></strong>" in e] or [""]
     details = re.escape(f"{party} · {place}")
-    assert re.search(rf'<p class="hint">{details}( · |</p>)', entry), (name, entries)
+    assert re.search(rf'<p class="hint">{details}( · |</p>)', unisolated(entry)), (name, entries)
+
+
+def unisolated(html: str) -> str:
+    """The page without its <bdi> tags: names and state names are isolated (so they keep their
+    place in an Arabic sentence), and these checks read the words around them."""
+    return re.sub(r"</?bdi>", "", html)
 
 
 def deliveries(app: Flask) -> list[Delivery]:
@@ -201,7 +207,8 @@ def test_geocoder_outage_in_a_split_zip_offers_the_districts_and_records_the_cho
     for district in (12, 13):
         name = str(escape(member_facts()[house_member("MI", district)][0]))
         assert f'name="district" id="district-{district}" value="{district}"' in asked.text
-        assert re.search(rf"Michigan, district {district}: {re.escape(name)}</label>", asked.text)
+        label = rf"Michigan, district {district}: {re.escape(name)}</label>"
+        assert re.search(label, unisolated(asked.text))
     assert 'id="district-error"' in asked.text
 
     preview = post_letter(client, loaded, "preview", district="13")
@@ -231,7 +238,7 @@ def test_vacant_seat_is_shown_as_currently_vacant_and_gets_no_delivery(
     preview = post_letter(client, loaded, "preview", **letter)
 
     assert preview.status_code == 200, preview.text
-    assert re.search(r"California, district 14: [^<]*currently vacant", preview.text)
+    assert re.search(r"California, district 14: [^<]*currently vacant", unisolated(preview.text))
     assert post_letter(client, loaded, **letter).status_code == 303
     sent = deliveries(app)
     assert sorted(
@@ -264,8 +271,8 @@ def test_dc_and_territories_get_their_non_voting_member_and_no_senators(
     assert preview.status_code == 200, preview.text
     member = house_member(state, 0)
     assert_lists(preview.text, member, place)
-    assert f"{place} · non-voting member of Congress" in preview.text
-    assert f"</bdi></strong>, {title}</label>" in preview.text
+    assert f"{place} · non-voting member of Congress" in unisolated(preview.text)
+    assert f"</strong>, {title}</label>" in unisolated(preview.text)
     assert "Senator" not in preview.text and "vacant" not in preview.text
     assert ticked_boxes(preview.text) == {key(member)}
     assert post_letter(client, loaded, **letter).status_code == 303

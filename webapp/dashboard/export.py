@@ -1,4 +1,8 @@
-"""Streamed CSV exports: every letter for admins, opted-in supporters for a partner."""
+"""Streamed CSV exports: every letter for admins, opted-in supporters for a partner.
+
+Each file starts with a UTF-8 byte-order mark: without it spreadsheet programs read the file in
+a local code page and show Arabic names as mojibake.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
 from webapp.delivery.packets import neutralise_cell
@@ -33,7 +37,12 @@ ADMIN_COLUMNS = (
     "offices",
     "hidden",
     "flagged",
+    "consent_updates",
+    "off_counts_and_lists",
 )
+# Then one column per partner of the campaign: "consent_partner_<code>".
+PARTNER_CONSENT_PREFIX = "consent_partner_"
+BOM = "\ufeff"
 PARTNER_COLUMNS = (
     "submitted_at",
     "first_name",
@@ -57,13 +66,27 @@ class _Line:
 
 def _rows(header: tuple[str, ...], values: Iterator[list[Any]]) -> Iterator[str]:
     writer = csv.writer(_Line())
-    yield writer.writerow(header)
+    yield BOM + writer.writerow(header)
     for row in values:
         yield writer.writerow([neutralise_cell("" if v is None else str(v)) for v in row])
 
 
+def _consented(partner_id: int | None) -> ColumnElement[bool]:
+    """Whether this letter's supporter ticked (and kept) the campaign's or a partner's box."""
+    who = Consent.partner_id.is_(None) if partner_id is None else Consent.partner_id == partner_id
+    return exists().where(
+        Consent.submission_id == Submission.id, who, Consent.withdrawn_at.is_(None)
+    )
+
+
+def _yes(value: object) -> str:
+    return "yes" if value else "no"
+
+
 def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str]) -> Iterator[str]:
-    """All letters with personal data, read in chunks (server-side cursor on PostgreSQL)."""
+    """All letters with personal data and every consent, read in chunks (server-side cursor on
+    PostgreSQL); `partner_names` maps each partner id of the campaign to its code."""
+    partners = sorted(partner_names.items(), key=lambda item: item[1])
     offices = (
         select(func.count(Delivery.id))
         .where(Delivery.submission_id == Submission.id)
@@ -92,6 +115,9 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
             offices,
             Submission.hidden,
             Submission.flagged,
+            _consented(None),
+            Submission.private,
+            *(_consented(partner_id) for partner_id, _code in partners),
         )
         .join(Supporter, Supporter.id == Submission.supporter_id)
         .where(Submission.campaign_id == campaign_id)
@@ -123,9 +149,13 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.offices,
                 r.hidden,
                 r.flagged,
+                _yes(r[19]),
+                _yes(r.private),
+                *(_yes(flag) for flag in list(r)[21:]),
             ]
 
-    return _rows(ADMIN_COLUMNS, values())
+    header = (*ADMIN_COLUMNS, *(PARTNER_CONSENT_PREFIX + code for _id, code in partners))
+    return _rows(header, values())
 
 
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:

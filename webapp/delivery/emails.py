@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from webapp.database import utcnow
+from webapp.i18n import interface_language
 from webapp.models import Delivery, Organiser, Submission
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
@@ -91,7 +92,7 @@ def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage
     """A receipt (with a copy of each letter), a confirmation or receipt link, in their language."""
     campaign = submission.campaign
     config = current_app.config
-    with force_locale(submission.language or "en"):
+    with force_locale(interface_language(submission.language)):
         if kind == "confirmation":
             subject = _("Please confirm your letter: %(title)s", title=campaign.title)
         elif kind == "receipt_link":

@@ -73,6 +73,7 @@ def packets(session: Session, campaign_id: int | None = None) -> list[Packet]:
 
 def packet_csv(packet: Packet) -> str:
     out = io.StringIO()
+    out.write("\ufeff")  # the byte-order mark that lets spreadsheets read Arabic names
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for d in packet.deliveries:

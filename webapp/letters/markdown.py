@@ -53,10 +53,16 @@ def escape_markdown(text: str) -> str:
 
 
 def text_to_html(text: str) -> Markup:
-    """Supporter text as escaped paragraphs: blank lines split paragraphs, newlines break lines."""
+    """Supporter text as escaped paragraphs: blank lines split paragraphs, newlines break lines.
+
+    Each paragraph takes its direction from its own first letters (`dir="auto"`), so an Arabic
+    paragraph reads right to left in an English page and the other way round.
+    """
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
     parts = [
-        Markup("<p>") + Markup("<br>").join(escape(line) for line in p.split("\n")) + Markup("</p>")
+        Markup('<p dir="auto">')
+        + Markup("<br>").join(escape(line) for line in p.split("\n"))
+        + Markup("</p>")
         for p in paragraphs
         if p.strip()
     ]

@@ -44,6 +44,15 @@ from webapp.text_input import ascii_digits
 PERSONAL_MESSAGE_LIMIT = 5000
 BODY_LIMIT = 20000
 PREFIXES = ("Mr.", "Ms.", "Mrs.", "Mx.", "Dr.", "Rev.")
+# The letter, in English, says the prefix itself; the supporter reads it in their language.
+PREFIX_LABELS = {
+    "Mr.": _l("Mr."),
+    "Ms.": _l("Ms."),
+    "Mrs.": _l("Mrs."),
+    "Mx.": _l("Mx."),
+    "Dr.": _l("Dr."),
+    "Rev.": _l("Rev."),
+}
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
 _ZIP_RE = re.compile(r"^\d{5}(?:-?\d{4})?$")
 # C0/C1 control characters other than tab and newline, and the line/paragraph separators.
@@ -163,7 +172,8 @@ class LetterForm(FlaskForm):
     )
     prefix = SelectField(
         _l("Title (optional)"),
-        choices=[SelectChoice("", _l("None"))] + [SelectChoice(p, p) for p in PREFIXES],
+        choices=[SelectChoice("", _l("None"))]
+        + [SelectChoice(p, PREFIX_LABELS[p]) for p in PREFIXES],
         validators=[Optional()],
         default="",
     )

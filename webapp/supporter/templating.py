@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
+from babel.lists import format_list
 from flask import Blueprint
-from flask_babel import format_datetime, ngettext
+from flask_babel import format_datetime, get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from webapp.civic.countries import country_name
 from webapp.civic.states import BY_CODE
 from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
+from webapp.i18n import bdi
 from webapp.letters.markdown import text_to_html
 from webapp.models import Campaign, Delivery, DeliveryStatus, Submission, SubmissionStatus
 from webapp.services.letters import LetterOutcome
@@ -46,6 +50,12 @@ HANDLING_LABELS = {
 }
 
 
+PARTY_LABELS = {
+    "Democrat": _l("Democrat"),
+    "Republican": _l("Republican"),
+    "Independent": _l("Independent"),
+}
+
 MATCH_DESCRIPTIONS = {
     MatchKind.EXACT: _l("Officials matched from your street address (US Census geocoder)."),
     MatchKind.ZIP: _l("Officials matched from your ZIP code."),
@@ -55,22 +65,37 @@ MATCH_DESCRIPTIONS = {
 }
 
 
-def district_label(chamber: str | None, state: str | None, district: str | None) -> str:
-    """'Michigan, district 12', 'Wyoming, at large', 'Michigan' (senators), for people to read."""
-    name = BY_CODE[state].name if state in BY_CODE else (state or "")
+def district_label(chamber: str | None, state: str | None, district: str | None) -> Markup:
+    """'Michigan, district 12', 'Wyoming, at large', 'Michigan' (senators), for people to read;
+    the state's English name is isolated, so it keeps its place in an Arabic sentence."""
+    name = bdi(BY_CODE[state].name if state in BY_CODE else (state or ""))
+    values = {"state": name, "district": escape(district)}
     if chamber == "us_house":
         if district in (None, "0"):
-            return str(_l("%(state)s, at large", state=name))
-        return str(_l("%(state)s, district %(district)s", state=name, district=district))
+            return escape(_("%(state)s, at large")) % values
+        return escape(_("%(state)s, district %(district)s")) % values
     if chamber == "state_upper":
-        return str(
-            _l("%(state)s State Senate, district %(district)s", state=name, district=district)
-        )
+        return escape(_("%(state)s State Senate, district %(district)s")) % values
     if chamber == "state_lower":
-        return str(
-            _l("%(state)s State House, district %(district)s", state=name, district=district)
-        )
+        return escape(_("%(state)s State House, district %(district)s")) % values
     return name
+
+
+def party_label(party: str) -> Markup:
+    """A party in the page's language; one we have no words for stays as the data has it."""
+    label = PARTY_LABELS.get(party)
+    return escape(str(label)) if label is not None else bdi(party)
+
+
+def name_list(names: list[str]) -> Markup:
+    """'A, B and C' as the page's language joins a list, each name isolated."""
+    # The language's own pattern around numbered slots, then each slot filled with a name.
+    slots = [f"\x00{i}\x00" for i in range(len(names))]
+    pattern = format_list(slots, locale=str(get_locale() or "en"))
+    parts = re.split(r"\x00(\d+)\x00", pattern)
+    return Markup("").join(
+        bdi(names[int(part)]) if i % 2 else escape(part) for i, part in enumerate(parts)
+    )
 
 
 def match_description(provenance: Provenance) -> str:
@@ -158,6 +183,8 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(bar_chart)
     bp.add_app_template_global(delivery_status_label)
     bp.add_app_template_global(district_label)
+    bp.add_app_template_global(party_label)
+    bp.add_app_template_filter(name_list)
     bp.add_app_template_global(match_description)
     bp.add_app_template_global(share_label)
     bp.add_app_template_global(handling_label)

@@ -129,9 +129,13 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
         flash(_("This campaign is not accepting letters."), "error")
         return redirect(url_for(".campaign", slug=slug))
     form = _form_for(campaign)
+    action = request.form.get("action", "preview")
+    if action == "language":
+        # The language switch: the same form in the other language, nothing checked yet.
+        return _render_form(campaign, form)
     partner = find_partner(campaign, form.partner.data)
     valid = form.validate_on_submit()
-    outcome = handle_letter(campaign, form, request.form.get("action", "preview"), valid, partner)
+    outcome = handle_letter(campaign, form, action, valid, partner)
     if outcome.step is Step.FORM:
         return _render_form(campaign, form, outcome.status, plan=outcome.plan)
     if outcome.step is Step.PREVIEW:
@@ -234,10 +238,11 @@ def _submission_or_404(token: str) -> Submission:
 @bp.get("/receipts/<token>")
 def receipt(token: str) -> BaseResponse:
     submission = _submission_or_404(token)
-    campaign_url = url_for(".campaign", slug=submission.campaign.slug, _external=True)
+    # Shared with others: no language of ours in it, each reader's browser chooses.
+    campaign_url = url_for(".campaign", slug=submission.campaign.slug, _external=True, lang=None)
     base = current_app.config["PUBLIC_BASE_URL"]
     if base:
-        campaign_url = base + url_for(".campaign", slug=submission.campaign.slug)
+        campaign_url = base + url_for(".campaign", slug=submission.campaign.slug, lang=None)
     page = render_template(
         "supporter/receipt.html",
         submission=submission,

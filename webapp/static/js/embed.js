@@ -11,8 +11,9 @@
   var page = new URLSearchParams(location.search);
   var params = new URLSearchParams();
   var wid = "w" + Math.random().toString(36).slice(2, 10);
+  // data-lang="ar" sets the widget's language (and direction) in its own address: no cookie.
   [["partner", "partner"], ["mode", "mode"], ["source", "source"], ["zip", "zip"],
-   ["email", "email"], ["firstName", "first_name"]].forEach(function (pair) {
+   ["email", "email"], ["firstName", "first_name"], ["lang", "lang"]].forEach(function (pair) {
     var value = data[pair[0]] || page.get(pair[1]);
     if (value) { params.set(pair[1], value); }
   });
@@ -20,7 +21,7 @@
   params.set("parent", location.origin);
   var frame = document.createElement("iframe");
   frame.src = base + "/widget/" + encodeURIComponent(data.campaign) + "?" + params;
-  frame.title = data.title || "Write a letter";
+  frame.title = data.title || (data.lang === "ar" ? "\u0627\u0643\u062a\u0628 \u0631\u0633\u0627\u0644\u0629" : "Write a letter");
   frame.style.width = "100%";
   frame.style.border = "0";
   frame.style.display = "block";

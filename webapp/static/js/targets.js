@@ -57,10 +57,11 @@
         input.type = "checkbox"; input.name = "recipients"; input.value = r.key;
         input.id = "live-recipient-" + i;
         input.checked = !asked || keptKeys.indexOf(r.key) !== -1;
-        var lab = el("label", label); lab.htmlFor = input.id;
+        // Names and titles keep their own direction inside an Arabic page.
+        var lab = el("label"); lab.htmlFor = input.id; lab.appendChild(el("bdi", label));
         wrap.appendChild(input); wrap.appendChild(lab); item.appendChild(wrap);
       } else {
-        item.appendChild(el("span", label));
+        item.appendChild(el("bdi", label));
       }
       list.appendChild(item);
     });
@@ -81,7 +82,8 @@
     if (!votesInUs()) { box.hidden = true; return; }
     if (!/^\d{5}(-?\d{4})?$/.test(z) || !state.value) { return; }
     var query = "zip=" + encodeURIComponent(z) + "&state=" + encodeURIComponent(state.value) +
-      "&campaign=" + encodeURIComponent(box.getAttribute("data-campaign"));
+      "&campaign=" + encodeURIComponent(box.getAttribute("data-campaign")) +
+      "&lang=" + encodeURIComponent(document.documentElement.lang || "en");
     if (query === lastQuery) { return; }
     lastQuery = query;
     fetch("/api/representatives?" + query, { headers: { "Accept": "application/json" } })

@@ -1,0 +1,44 @@
+"""A supporter who wrote in Arabic gets the receipt and confirmation emails in Arabic."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from flask import Flask
+from sqlalchemy import select
+
+from tests.supporter.helpers import post_letter
+from webapp.database import db
+from webapp.delivery.emails import supporter_email
+from webapp.models import Submission
+
+
+def _body(message: EmailMessage, kind: str) -> str:
+    part = message.get_body(preferencelist=(kind,))
+    assert part is not None
+    return str(part.get_content())
+
+
+def test_receipt_and_confirmation_emails_follow_the_recorded_language(
+    app: Flask, default_campaign: str
+) -> None:
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ar-EG,en;q=0.5"
+    response = post_letter(client, default_campaign, first_name="رانيا")
+    assert response.status_code == 303
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        assert submission.language == "ar-EG"
+        receipt = supporter_email(submission, "receipt", "k1")
+        confirmation = supporter_email(submission, "confirmation", "k2")
+        submission.language = "en-US"
+        english = supporter_email(submission, "receipt", "k3")
+    assert receipt["Subject"].startswith("رسالتك: ")
+    html = _body(receipt, "html")
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "شكرًا لك يا <bdi>رانيا</bdi>." in html
+    assert "\u2068رانيا\u2069" in _body(receipt, "plain")
+    assert confirmation["Subject"].startswith("يُرجى تأكيد رسالتك: ")
+    assert "أؤكّد، أرسلوا رسالتي" in _body(confirmation, "html")
+    assert english["Subject"].startswith("Your letter: ")
+    assert '<html lang="en" dir="ltr">' in _body(english, "html")

@@ -1,0 +1,120 @@
+"""Interface language: choosing it per request, carrying it in links, direction and isolation."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, has_request_context, redirect, request
+from flask_babel import format_decimal, get_locale
+from markupsafe import Markup, escape
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+# Each language named in itself, for the switch shown on every supporter page.
+LANGUAGE_NAMES = {"en": "English", "ar": "العربية"}
+
+
+def _supported() -> list[str]:
+    return list(current_app.config["SUPPORTED_LOCALES"])
+
+
+def explicit_language() -> str | None:
+    """The language the supporter chose (a link's ?lang= or a form's lang field), if any."""
+    supported = _supported()
+    wanted = request.args.get("lang")
+    if wanted not in supported and request.method == "POST":
+        try:
+            wanted = request.form.get("lang")
+        except HTTPException:  # a body over the size limit: its error page comes next
+            return None
+    return wanted if wanted in supported else None
+
+
+def select_locale() -> str | None:
+    """Flask-Babel's locale selector: the organiser pages stay in the default language."""
+    if not has_request_context():
+        return None  # commands and workers use the default locale (emails force their own)
+    if request.blueprint == "dashboard":
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    return request.accept_languages.best_match(_supported())
+
+
+def _prefer_chosen_language() -> Response | None:
+    """`/ar/campaigns/x` is `/campaigns/x?lang=ar`; a chosen language outranks the browser's.
+
+    Everything that reads the request's languages (the locale, the language a letter is
+    recorded with, hence its emails) then follows the supporter's own choice.
+    """
+    first, _sep, rest = request.path.lstrip("/").partition("/")
+    if first in _supported() and request.method in ("GET", "HEAD"):
+        query = {**request.args.to_dict(), "lang": first}
+        return redirect(f"/{rest}?{urlencode(query)}", code=302)
+    chosen = explicit_language()
+    if chosen is not None:
+        # A cached property on the request: set once, before anything reads it.
+        request.accept_languages = LanguageAccept([(chosen, 1)])
+    return None
+
+
+def _carry_language(endpoint: str, values: dict[str, Any]) -> None:
+    """Links and form actions keep a language chosen by link or switch (no cookie needed)."""
+    if endpoint == "static" or "lang" in values or not has_request_context():
+        return
+    chosen = explicit_language()
+    if chosen is not None:
+        values["lang"] = chosen
+
+
+def page_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+def switch_language_url(code: str) -> str:
+    """This page's address in another language (GET pages; forms use the switch buttons)."""
+    query = {**request.args.to_dict(), "lang": code}
+    return f"{request.path}?{urlencode(query)}"
+
+
+def bdi(value: Any) -> Markup:
+    """User data (a name, an address, an email) isolated from the sentence around it."""
+    return Markup("<bdi>%s</bdi>") % escape("" if value is None else value)
+
+
+def isolate(value: Any) -> str:
+    """The same isolation in plain text (emails): first-strong isolate ... pop isolate."""
+    return "\u2068%s\u2069" % ("" if value is None else value)
+
+
+def interface_language(tag: str | None) -> str:
+    """A recorded language tag ('ar-EG', 'en_US') as one of the interface languages."""
+    language = (tag or "").replace("_", "-").split("-")[0].lower()
+    supported = _supported()
+    return language if language in supported else str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def number(value: int | float) -> str:
+    """A number as the page's language writes it (grouping, digits)."""
+    return str(format_decimal(value))
+
+
+def init_i18n(app: Flask) -> None:
+    app.before_request(_prefer_chosen_language)
+    app.url_defaults(_carry_language)
+    app.add_template_filter(bdi)
+    app.add_template_filter(isolate)
+    app.add_template_filter(number)
+    app.add_template_global(switch_language_url)
+    app.add_template_global(page_language)
+
+    @app.context_processor
+    def _page_direction() -> dict[str, Any]:
+        language = page_language()
+        return {
+            "page_lang": language,
+            "page_dir": "rtl" if language in RTL_LANGUAGES else "ltr",
+            "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in _supported()],
+        }
