@@ -26,6 +26,7 @@ from webapp.delivery.outbox import (
     record_failure,
     record_success,
 )
+from webapp.delivery.senate import senate_settings_from_config
 from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
 from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
 from webapp.services.stats import refresh_all
@@ -76,9 +77,17 @@ class Worker:
         )
         cwc = cwc_settings_from_config(config)
         self.cwc = CwcClient(cwc) if cwc else None
-        self.channels = {
-            c for c, ready in ((Channel.EMAIL, self.smtp), (Channel.CWC, self.cwc)) if ready
+        senate = senate_settings_from_config(config)
+        self.cwc_clients = {
+            c: client
+            for c, client in (
+                (Channel.CWC, self.cwc),
+                (Channel.SENATE_CWC, senate and CwcClient(senate)),
+            )
+            if client
         }
+        self.channels = {Channel.EMAIL} if self.smtp else set()
+        self.channels |= set(self.cwc_clients)
         if self.smtp is None:
             log.warning(
                 "SMTP_URL is not set: emailed letters and supporter emails wait in the "
@@ -181,15 +190,21 @@ class Worker:
             message = letter_email(row)
             mailer.send(message)
             return DeliveryStatus.SENT, str(message["Message-ID"])
-        if row.channel is Channel.CWC and self.cwc is not None:
+        client = self.cwc_clients.get(row.channel) if row.channel else None
+        if client is not None:
+            system = client.settings.system
             try:
-                xml = build_message(row, self.cwc.settings, self.clock())
+                xml = build_message(row, client.settings, self.clock())
             except ValueError as exc:
-                raise SendError(f"cannot build the CWC message: {exc}", permanent=True) from exc
-            result = self.cwc.send(xml)
+                raise SendError(
+                    f"cannot build the {system} message: {exc}", permanent=True
+                ) from exc
+            result = client.send(xml)
             if result.accepted:
                 return DeliveryStatus.ACCEPTED, result.detail or None
-            raise SendError(f"CWC refused the message: {result.detail}", permanent=result.permanent)
+            raise SendError(
+                f"{system} refused the message: {result.detail}", permanent=result.permanent
+            )
         raise SendError(f"no sender for channel {row.channel}", permanent=True)
 
     def expire(self) -> int:
