@@ -98,7 +98,7 @@ def channel_map(
             )
             .where(Delivery.campaign_id == campaign.id, Delivery.status.in_(SUCCESS))
             .group_by(Delivery.recipient_key)
-        ).tuples()
+        ).all()
     )
     failures = {
         key: (when, error)

@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from webapp.letters.compose import Recipient, Signer
 from webapp.models import Channel, DeliveryStatus
 
@@ -41,14 +43,16 @@ def route(recipient: Recipient, reach: CwcReach, complete: bool) -> Route:
     office falls back to its website, where the supporter can write themselves.
     """
     if recipient.email:
-        return Route(Channel.EMAIL, "the office publishes an email address")
+        return Route(Channel.EMAIL, _("the office publishes an email address"))
     cwc, why_not = _cwc_channel(recipient, reach)
     if cwc is not None and complete:
-        return Route(cwc, "CWC needs a prefix and a street address; without them: web form")
+        return Route(cwc, _("CWC needs a prefix and a street address; without them: web form"))
     if cwc is not None:
-        why_not = "CWC needs a prefix and a street address"
+        why_not = _("CWC needs a prefix and a street address")
     fallback = Channel.FORM if recipient.contact_url else Channel.PACKET
-    where = "web-form hand-off" if fallback is Channel.FORM else "no web form: organisers' packet"
+    where = (
+        _("web-form hand-off") if fallback is Channel.FORM else _("no web form: organisers' packet")
+    )
     return Route(fallback, f"{why_not}; {where}" if why_not else where)
 
 
@@ -57,13 +61,13 @@ def _cwc_channel(recipient: Recipient, reach: CwcReach) -> tuple[Channel | None,
         if recipient.state and recipient.district is not None:
             if reach.house:
                 return Channel.CWC, ""
-            return None, "House CWC is not configured (CWC_API_KEY)"
-        return None, "the House seat has no state or district"
+            return None, _("House CWC is not configured (CWC_API_KEY)")
+        return None, _("the House seat has no state or district")
     if recipient.chamber == "us_senate":
         if not reach.senate:
-            return None, "Senate CWC is not configured (SENATE_CWC_API_KEY)"
+            return None, _("Senate CWC is not configured (SENATE_CWC_API_KEY)")
         if bioguide_of(recipient) not in reach.senate_offices:
-            return None, "office not on the Senate CWC list"
+            return None, _("office not on the Senate CWC list")
         return Channel.SENATE_CWC, ""
     return None, ""
 
