@@ -1,4 +1,4 @@
-"""senate cwc: active office list, supporter asks for a reply, delivery failure time
+"""senate cwc: active office list, supporter asks for a reply, delivery failure time, short letter and form limits
 
 Revision ID: c15a00000008
 Revises: c11c00000003
@@ -29,6 +29,10 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("submission", schema=None) as batch_op:
         batch_op.alter_column("response_requested", server_default=None)
+    with op.batch_alter_table("campaign", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("short_body", sa.Text(), nullable=True))
+    with op.batch_alter_table("target", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("form_limit", sa.Integer(), nullable=True))
     with op.batch_alter_table("delivery", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("failed_at", webapp.database.UTCDateTime(timezone=True), nullable=True)
@@ -36,6 +40,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("target", schema=None) as batch_op:
+        batch_op.drop_column("form_limit")
+    with op.batch_alter_table("campaign", schema=None) as batch_op:
+        batch_op.drop_column("short_body")
     with op.batch_alter_table("delivery", schema=None) as batch_op:
         batch_op.drop_column("failed_at")
     with op.batch_alter_table("submission", schema=None) as batch_op:

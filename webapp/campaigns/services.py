@@ -38,6 +38,7 @@ CAMPAIGN_FIELDS = (
     "media_contact",
     "language",
     "topics",
+    "short_body",
 )
 
 
@@ -71,6 +72,7 @@ def _apply_target(target: Target, spec: TargetSpec, position: int) -> None:
     target.audience = spec.audience or default_audience(spec.kind)
     target.cover = spec.cover
     target.body = spec.body
+    target.form_limit = spec.form_limit
 
 
 def import_campaign(session: Session, spec: CampaignFile) -> ImportResult:
@@ -154,6 +156,7 @@ def _export_target(t: Target) -> dict[str, Any]:
         "salutation": t.salutation,
         "cover": t.cover,
         "body": t.body,
+        "form_limit": t.form_limit,
     }
     return {k: v for k, v in item.items() if v is not None}
 
@@ -181,6 +184,7 @@ def export_campaign(campaign: Campaign) -> str:
         "media_contact": campaign.media_contact,
         "language": campaign.language,
         "topics": list(campaign.topics),
+        "short_body": campaign.short_body,
         "targets": targets,
         "signatories": [
             s.name
