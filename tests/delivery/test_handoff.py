@@ -9,14 +9,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.dashboard.helpers import signed_in
 from tests.supporter.helpers import post_letter
-from webapp.database import db
+from webapp.database import db, utcnow
 from webapp.delivery.handoff import Version, handoff_for, split_text
-from webapp.models import Campaign, Delivery, Target
+from webapp.models import Campaign, Delivery, DeliveryStatus, Target
+from webapp.services.stats import refresh_delivery_tallies
 
 PART_RE = re.compile(
     r'<textarea class="letter-text" id="handoff-\d+-\d+"[^>]*>(.*?)</textarea>', re.S
 )
+TOTAL_RE = re.compile(r"<div><dt>([^<]+)</dt><dd>([\d,]+)</dd></div>")
 COUNTER_RE = re.compile(r"<span class=\"hint\" data-counter>(.*?)</span>", re.S)
 
 
@@ -91,3 +94,24 @@ def test_a_campaign_file_limit_overrides_the_table_and_unknown_limits_show_the_l
         president.contact_url = "https://www.example.gov/contact"
         assert handoff_for(president, "u").limit is None
         assert handoff_for(president, "u").version is Version.FULL
+
+
+def test_dashboard_counts_a_hand_off_as_waiting_until_the_supporter_sends_it(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    _receipt(client, default_campaign, "Short.")
+    admin = signed_in(app, "admin@civic.example.org")
+    path = f"/dashboard/campaigns/{default_campaign}"
+
+    def totals() -> dict[str, str]:
+        page = admin.get(path).text
+        return dict(TOTAL_RE.findall(page))
+
+    before = totals()
+    assert (before["Delivered"], before["Waiting for the supporter"]) == ("0", "1")
+    with app.app_context():
+        _president().status = DeliveryStatus.DONE_BY_SUPPORTER
+        db.session.commit()
+        refresh_delivery_tallies(db.session(), _president().campaign_id, utcnow())
+    after = totals()
+    assert (after["Delivered"], after["Waiting for the supporter"]) == ("1", "0")
