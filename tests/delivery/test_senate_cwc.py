@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,28 @@ def _forward(proxy: StubServer, target: StubServer, path: str) -> None:
     proxy.route(path, handler)
 
 
+@dataclass
+class Systems:
+    """Both CWC stubs and the proxy in front of them."""
+
+    house: StubServer
+    senate: StubServer
+    proxy: StubServer
+
+    def answer(self, house: tuple[int, bytes], senate: tuple[int, bytes] | None) -> None:
+        """Program each system's answer; every message reaches it through the proxy."""
+        self.house.reply(HOUSE_MESSAGE, *house)
+        _forward(self.proxy, self.house, HOUSE_MESSAGE)
+        if senate is not None:
+            self.senate.reply(MESSAGE_PATH, *senate)
+            _forward(self.proxy, self.senate, MESSAGE_PATH)
+
+
+@pytest.fixture
+def systems(house_stub: StubServer, senate_stub: StubServer, proxy: StubServer) -> Systems:
+    return Systems(house_stub, senate_stub, proxy)
+
+
 @pytest.fixture
 def on_list(tmp_path: Path) -> str:
     """The first Vermont senator (by bioguide ID) is on the Senate list; the second is not."""
@@ -130,17 +153,10 @@ def _stored(app: Flask, delivery_id: int) -> Delivery:
 
 
 def test_vermont_letter_goes_house_cwc_senate_cwc_and_hand_off(
-    app: Flask,
-    client: FlaskClient,
-    default_campaign: str,
-    house_stub: StubServer,
-    senate_stub: StubServer,
-    proxy: StubServer,
+    app: Flask, client: FlaskClient, default_campaign: str, systems: Systems
 ) -> None:
-    house_stub.reply(HOUSE_MESSAGE, 200, b"<Response>accepted</Response>")
-    senate_stub.reply(MESSAGE_PATH, 200, b'{"status": "received"}')
-    _forward(proxy, house_stub, HOUSE_MESSAGE)
-    _forward(proxy, senate_stub, MESSAGE_PATH)
+    systems.answer((200, b"<Response>accepted</Response>"), (200, b'{"status": "received"}'))
+    house_stub, senate_stub, proxy = systems.house, systems.senate, systems.proxy
     listed, unlisted = senators("VT")
     rows = _deliveries(app, client, default_campaign)
     with app.app_context():
@@ -177,17 +193,9 @@ def test_vermont_letter_goes_house_cwc_senate_cwc_and_hand_off(
 
 
 def test_senate_rejection_and_house_outage_land_on_their_own_rows(
-    app: Flask,
-    client: FlaskClient,
-    default_campaign: str,
-    house_stub: StubServer,
-    senate_stub: StubServer,
-    proxy: StubServer,
+    app: Flask, client: FlaskClient, default_campaign: str, systems: Systems
 ) -> None:
-    house_stub.reply(HOUSE_MESSAGE, 503, b"busy")
-    senate_stub.reply(MESSAGE_PATH, 400, b'{"error": "Office SVT: constituent not in state"}')
-    _forward(proxy, house_stub, HOUSE_MESSAGE)
-    _forward(proxy, senate_stub, MESSAGE_PATH)
+    systems.answer((503, b"busy"), (400, b'{"error": "Office SVT: constituent not in state"}'))
     rows = _deliveries(app, client, default_campaign)
     Worker(app).run(once=True)
     senate = _stored(app, rows[senators("VT")[0]].id)
@@ -205,16 +213,10 @@ def test_senate_rejection_and_house_outage_land_on_their_own_rows(
 
 
 def test_a_senate_timeout_is_retried(
-    app: Flask,
-    client: FlaskClient,
-    default_campaign: str,
-    house_stub: StubServer,
-    senate_stub: StubServer,
-    proxy: StubServer,
+    app: Flask, client: FlaskClient, default_campaign: str, systems: Systems
 ) -> None:
-    house_stub.reply(HOUSE_MESSAGE, 200, b"ok")
-    _forward(proxy, house_stub, HOUSE_MESSAGE)
-    proxy.reply_slowly(MESSAGE_PATH, 3.0)
+    systems.answer((200, b"ok"), None)
+    systems.proxy.reply_slowly(MESSAGE_PATH, 3.0)
     app.config["SENATE_CWC_API_KEY"] = "senate-key"
     rows = _deliveries(app, client, default_campaign)
     worker = Worker(app)
