@@ -15,6 +15,7 @@ from webapp.campaigns.services import ensure_default_campaign
 from webapp.civic.commands import DatasetLoadError, civic_cli, sync_roster, sync_zips
 from webapp.dashboard.commands import organisers_cli
 from webapp.database import db
+from webapp.delivery.check import delivery_cli
 from webapp.delivery.commands import outbox_cli
 from webapp.models import Official, ZipDistrict
 from webapp.services.supporter_commands import supporters_cli
@@ -58,6 +59,7 @@ def load_missing_civic_data() -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(campaigns_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(delivery_cli)
     app.cli.add_command(organisers_cli)
     app.cli.add_command(supporters_cli)
     app.cli.add_command(civic_cli)

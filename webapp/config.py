@@ -210,6 +210,16 @@ def _delivery_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "CWC_CONTACT_PHONE": _env_str(env, "CWC_CONTACT_PHONE", ""),
         "CWC_ORGANIZATION": _env_str(env, "CWC_ORGANIZATION", ""),
         "CWC_ORGANIZATION_ABOUT": _env_str(env, "CWC_ORGANIZATION_ABOUT", ""),
+        # Both CWC systems accept only allow-listed IPs: a proxy with a fixed address helps.
+        "CWC_PROXY_URL": _env_str(env, "CWC_PROXY_URL", ""),
+        "SENATE_CWC_API_KEY": _env_str(env, "SENATE_CWC_API_KEY", ""),
+        "SENATE_CWC_URL": _env_str(env, "SENATE_CWC_URL", "https://soapbox.senate.gov").rstrip("/"),
+        "SENATE_CWC_DELIVERY_AGENT": _env_str(env, "SENATE_CWC_DELIVERY_AGENT", ""),
+        "SENATE_CWC_ACK_EMAIL": _env_str(env, "SENATE_CWC_ACK_EMAIL", ""),
+        "SENATE_CWC_CONTACT_NAME": _env_str(env, "SENATE_CWC_CONTACT_NAME", ""),
+        "SENATE_CWC_CONTACT_EMAIL": _env_str(env, "SENATE_CWC_CONTACT_EMAIL", ""),
+        "SENATE_CWC_CONTACT_PHONE": _env_str(env, "SENATE_CWC_CONTACT_PHONE", ""),
+        "SENATE_CWC_OFFICES": _env_str(env, "SENATE_CWC_OFFICES", ""),
     }
 
 

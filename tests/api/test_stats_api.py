@@ -21,7 +21,16 @@ from tests.supporter.helpers import post_letter
 from webapp.models import SubmissionStatus
 from webapp.services.counts import PublicStatsCache
 
-KEYS = {"campaign", "title", "letters", "goal", "goal_percent", "by_state", "by_country"}
+KEYS = {
+    "campaign",
+    "title",
+    "letters",
+    "goal",
+    "goal_percent",
+    "by_state",
+    "by_country",
+    "deliveries",
+}
 MAX_AGE_RE = re.compile(r"(?:^|,)\s*max-age=(\d+)\s*(?:,|$)")
 
 
@@ -68,6 +77,9 @@ def test_public_stats_have_totals_goal_and_letters_by_state(
     assert (body["letters"], body["goal"], body["goal_percent"]) == (3, 10, 30)
     assert body["by_state"] == {"CA": 1, "MI": 2}
     assert body["by_country"] == {"US": 3}
+    # The posted letter's offices are web-form hand-offs: waiting, never counted delivered.
+    deliveries = body["deliveries"]
+    assert deliveries["delivered"] == 0 and deliveries["waiting_for_supporter"] >= 1
     text = response.get_data(as_text=True)
     for private in ("a@example.org", "Rasha", "Bashar", "Secret words", "Dearborn", "48126"):
         assert private not in text, private

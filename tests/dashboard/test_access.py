@@ -35,6 +35,7 @@ pytestmark = pytest.mark.usefixtures("release_leaked_sessions")
 PUBLIC = {"dashboard.login", "dashboard.reset_request", "dashboard.reset"}
 # Admin-only endpoints; the editor's appear once webapp/dashboard/editor.py exists.
 ADMIN_ONLY = (
+    "dashboard.channels",
     "dashboard.packet_list",
     "dashboard.packet",
     "dashboard.audit_log",

@@ -306,9 +306,16 @@ def test_letter_from_abroad_cannot_go_by_cwc(make: Callable[..., Delivery]) -> N
     assert "Zip" in str(caught.value)
 
 
-def test_senate_office_is_refused(make: Callable[..., Delivery]) -> None:
-    with pytest.raises(ValueError, match="House only"):
-        build_message(make(chamber="us_senate", district=None), SETTINGS, NOW)
+def test_senate_office_is_the_senators_bioguide_id(make: Callable[..., Delivery]) -> None:
+    """Senate CWC takes the same XML, addressed to the senator's office by bioguide ID."""
+    senator = make(chamber="us_senate", district=None)
+    root = ET.fromstring(build_message(senator, SETTINGS, NOW))  # noqa: S314 - our own XML
+    assert root.findtext("Recipient/MemberOffice") == senator.recipient_key.removeprefix(
+        "official:"
+    )
+    senator.recipient_key = "target:7"  # a fixed office, not a senator from the roster
+    with pytest.raises(ValueError, match="bioguide"):
+        build_message(senator, SETTINGS, NOW)
 
 
 def test_longest_form_values_still_validate(make: Callable[..., Delivery]) -> None:

@@ -25,6 +25,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 PARTNER_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 COVER_LIMIT = 2000
 BODY_LIMIT = 20000
+SHORT_BODY_LIMIT = 1500  # leaves room for the supporter's own words in a 2,000-character form
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?(.*)\Z", re.DOTALL)
 
 
@@ -52,6 +53,7 @@ class TargetSpec:
     audience: Audience | None = None
     cover: str | None = None
     body: str | None = None
+    form_limit: int | None = None
 
 
 @dataclass
@@ -90,6 +92,7 @@ class CampaignFile:
     language: str = "en"
     external_id: str | None = None
     topics: list[str] = field(default_factory=list)
+    short_body: str | None = None
     targets: list[TargetSpec] = field(default_factory=list)
     signatories: list[SignatorySpec] = field(default_factory=list)
     partners: list[PartnerSpec] = field(default_factory=list)
@@ -206,6 +209,9 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
             "body: an editable letter cannot contain merge fields (supporters would see them); "
             "lock the body or move merge fields to the salutation"
         )
+    short_body = r.template("short_body", SHORT_BODY_LIMIT)
+    if short_body and has_merge_fields(short_body):
+        problems.append("short_body: cannot contain merge fields (it is pasted as it is)")
     goal = meta.get("goal")
     if goal is not None and (not isinstance(goal, int) or isinstance(goal, bool) or goal < 1):
         problems.append("goal: must be a whole number above zero")
@@ -231,6 +237,7 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
         language=r.text("language", 16) or "en",
         external_id=r.text("external_id", 32),
         topics=_topics(meta.get("topics"), problems),
+        short_body=short_body,
         targets=_targets(meta.get("targets"), problems),
         signatories=_signatories(meta.get("signatories"), problems),
         partners=_partners(meta.get("partners"), problems),
@@ -310,7 +317,18 @@ def _own_letter(r: _Reader, kind: TargetKind) -> dict[str, Any]:
         "salutation": r.template("salutation", 200),
         "cover": r.template("cover", COVER_LIMIT),
         "body": r.template("body", BODY_LIMIT),
+        "form_limit": _form_limit(r),
     }
+
+
+def _form_limit(r: _Reader) -> int | None:
+    value = r.data.get("form_limit")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 100 <= value <= 100_000:
+        r.problems.append(f"{r.where}form_limit: must be a whole number of characters (100+)")
+        return None
+    return value
 
 
 def _signatories(value: Any, problems: list[str]) -> list[SignatorySpec]:

@@ -46,6 +46,7 @@ CAMPAIGN_FIELDS = (
     "media_contact",
     "language",
     "topics",
+    "short_body",
 )
 
 
@@ -79,6 +80,7 @@ def _apply_target(target: Target, spec: TargetSpec, position: int) -> None:
     target.audience = spec.audience or default_audience(spec.kind)
     target.cover = spec.cover
     target.body = spec.body
+    target.form_limit = spec.form_limit
 
 
 def read_campaign_file(text: str, origin: str) -> CampaignFile:
@@ -177,6 +179,7 @@ def _export_target(t: Target) -> dict[str, Any]:
         "salutation": t.salutation,
         "cover": t.cover,
         "body": t.body,
+        "form_limit": t.form_limit,
     }
     return {k: v for k, v in item.items() if v is not None}
 
@@ -204,6 +207,7 @@ def export_campaign(campaign: Campaign) -> str:
         "media_contact": campaign.media_contact,
         "language": campaign.language,
         "topics": list(campaign.topics),
+        "short_body": campaign.short_body,
         "targets": targets,
         "signatories": [
             s.name

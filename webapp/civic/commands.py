@@ -23,6 +23,8 @@ from webapp.civic.sync import RosterDiff, load_source, record_sync_failure, sync
 from webapp.civic.types import UpstreamError
 from webapp.civic.zips import ZIP_DATASET, parse_zip_districts, sync_zip_districts
 from webapp.database import db, utcnow
+from webapp.delivery.senate import DATASET as SENATE_DATASET
+from webapp.delivery.senate import read_office_list, store_office_list
 from webapp.models import CivicDataset
 
 civic_cli = AppGroup("civic", help="Sync civic datasets (members of Congress, ZIP table).")
@@ -151,6 +153,27 @@ def sync_roster(source: str | None, offices_from: str | None, snapshot_date: str
         _fail(LEGISLATORS, location, "the members of Congress", exc)
     _invalidate_lookup()
     _print_diff(diff, snapshot, location)
+    sync_senate_offices()
+
+
+def sync_senate_offices() -> None:
+    """Refresh the Senate CWC office list when Senate CWC or an office list is configured."""
+    config = current_app.config
+    try:
+        found = read_office_list(config, _timeouts())
+    except LOAD_ERRORS as exc:
+        _fail(SENATE_DATASET, str(config["SENATE_CWC_OFFICES"]), "the Senate CWC offices", exc)
+    if found is None:
+        if config["SENATE_CWC_API_KEY"]:
+            click.echo(
+                "warning: the Senate CWC system offered no office list and SENATE_CWC_OFFICES "
+                "is not set: every senator gets a web-form hand-off",
+                err=True,
+            )
+        return
+    offices, source = found
+    store_office_list(db.session(), offices, source, utcnow())
+    click.echo(f"Senate CWC: {len(offices)} office(s) on the active list (from {source})")
 
 
 def _invalidate_lookup() -> None:

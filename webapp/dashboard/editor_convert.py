@@ -134,11 +134,22 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
         "sender_email": form.sender_email.data,
         "consent_text": form.consent_text.data,
         "media_contact": form.media_contact.data,
+        # Kept as the campaign file set them: the editor has no field for these yet.
+        "short_body": campaign.short_body if campaign else None,
     }
+    limits = {t.name: t.form_limit for t in campaign.targets if t.form_limit} if campaign else {}
     targets: list[dict[str, Any]] = []
     for index, row in enumerate(form.targets):
         if not row.form.is_empty():
-            targets.append({"kind": TargetKind.CUSTOM.value, **_row_values(row)})
+            values = _row_values(row)
+            limit = limits.get(values.get("name"))
+            targets.append(
+                {
+                    "kind": TargetKind.CUSTOM.value,
+                    **values,
+                    **({"form_limit": limit} if limit else {}),
+                }
+            )
             draft.targets.append(("row", index))
     for chambers, letter in _lookup_groups(form, campaign):
         targets.append(

@@ -28,8 +28,11 @@ from webapp.dashboard.data import build_dashboard, partner_deliveries
 from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm
 from webapp.database import db, utcnow, write_transaction
+from webapp.delivery.channel_map import channel_map
+from webapp.delivery.channels import reach_from_config
 from webapp.delivery.outbox import confirm_submission
 from webapp.delivery.packets import packet_csv, packets
+from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
 from webapp.services.organisers import audit
 
@@ -182,6 +185,22 @@ def export(slug: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/campaigns/<slug>/channels")
+@admin_required
+def channels(slug: str) -> str:
+    """How a letter would reach each office today, and how each office's letters fared."""
+    campaign, _partner = campaign_for_me(slug)
+    session = db.session()
+    reach = reach_from_config(current_app.config, senate_offices(session))
+    return render_template(
+        "dashboard/channels.html",
+        campaign=campaign,
+        rows=channel_map(session, campaign, reach, utcnow()),
+        reach=reach,
+        senate_list_date=senate_list_date(session),
+    )
 
 
 @bp.get("/campaigns/<slug>/packets")

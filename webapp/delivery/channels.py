@@ -4,32 +4,80 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
+
+from flask_babel import gettext as _
 
 from webapp.letters.compose import Recipient, Signer
 from webapp.models import Channel, DeliveryStatus
 
 
-def choose_channel(recipient: Recipient, signer: Signer, cwc_enabled: bool) -> Channel:
-    """The best channel the office has: its own email, CWC for the House, its web form, or paper.
+@dataclass(frozen=True)
+class Route:
+    """The channel a letter takes to one office, and why, in words an organiser can act on."""
 
-    CWC needs the constituent's prefix and street address; without them a House office falls
-    back to its website, where the supporter can write themselves.
+    channel: Channel
+    reason: str
+
+
+@dataclass(frozen=True)
+class CwcReach:
+    """Which CWC systems are switched on, and the Senate system's active office list."""
+
+    house: bool = False
+    senate: bool = False
+    senate_offices: frozenset[str] = frozenset()
+
+
+def bioguide_of(recipient: Recipient) -> str | None:
+    key = recipient.key
+    return key.removeprefix("official:").upper() if key.startswith("official:") else None
+
+
+def route(recipient: Recipient, reach: CwcReach, complete: bool) -> Route:
+    """The best channel the office has, and why: its own email, CWC (House, or the Senate for
+    offices on its list), its web form, or paper.
+
+    CWC needs the constituent's prefix and street address (`complete`); without them a CWC
+    office falls back to its website, where the supporter can write themselves.
     """
     if recipient.email:
-        return Channel.EMAIL
-    if (
-        cwc_enabled
-        and recipient.chamber == "us_house"
-        and recipient.state
-        and recipient.district is not None
-        and signer.prefix
-        and signer.street
-    ):
-        return Channel.CWC
-    if recipient.contact_url:
-        return Channel.FORM
-    return Channel.PACKET
+        return Route(Channel.EMAIL, _("the office publishes an email address"))
+    cwc, why_not = _cwc_channel(recipient, reach)
+    if cwc is not None and complete:
+        return Route(cwc, _("CWC needs a prefix and a street address; without them: web form"))
+    if cwc is not None:
+        why_not = _("CWC needs a prefix and a street address")
+    fallback = Channel.FORM if recipient.contact_url else Channel.PACKET
+    where = (
+        _("web-form hand-off") if fallback is Channel.FORM else _("no web form: organisers' packet")
+    )
+    return Route(fallback, f"{why_not}; {where}" if why_not else where)
+
+
+def _cwc_channel(recipient: Recipient, reach: CwcReach) -> tuple[Channel | None, str]:
+    if recipient.chamber == "us_house":
+        if recipient.state and recipient.district is not None:
+            if reach.house:
+                return Channel.CWC, ""
+            return None, _("House CWC is not configured (CWC_API_KEY)")
+        return None, _("the House seat has no state or district")
+    if recipient.chamber == "us_senate":
+        if not reach.senate:
+            return None, _("Senate CWC is not configured (SENATE_CWC_API_KEY)")
+        if bioguide_of(recipient) not in reach.senate_offices:
+            return None, _("office not on the Senate CWC list")
+        return Channel.SENATE_CWC, ""
+    return None, ""
+
+
+def choose_channel(
+    recipient: Recipient, signer: Signer, cwc_enabled: bool, reach: CwcReach | None = None
+) -> Channel:
+    """The channel of `route` for one supporter's letter (`cwc_enabled`: House CWC on)."""
+    reach = reach or CwcReach(house=cwc_enabled)
+    return route(recipient, reach, bool(signer.prefix and signer.street)).channel
 
 
 class Handling(enum.StrEnum):
@@ -43,6 +91,7 @@ class Handling(enum.StrEnum):
 _HANDLING = {
     Channel.EMAIL: Handling.AUTOMATIC,
     Channel.CWC: Handling.AUTOMATIC,
+    Channel.SENATE_CWC: Handling.AUTOMATIC,
     Channel.FORM: Handling.BY_SUPPORTER,
     Channel.PACKET: Handling.BY_ORGANISERS,
 }
@@ -63,7 +112,20 @@ def initial_status(channel: Channel, confirmed: bool) -> DeliveryStatus:
     return DeliveryStatus.PENDING
 
 
-def chooser_from_config(config: Mapping[str, Any]) -> Callable[[Recipient, Signer], Channel]:
-    """choose_channel with CWC switched on when a CWC API key is configured."""
-    cwc_enabled = bool(config.get("CWC_API_KEY"))
-    return lambda recipient, signer: choose_channel(recipient, signer, cwc_enabled)
+def reach_from_config(
+    config: Mapping[str, Any], senate_offices: frozenset[str] = frozenset()
+) -> CwcReach:
+    return CwcReach(
+        house=bool(config.get("CWC_API_KEY")),
+        senate=bool(config.get("SENATE_CWC_API_KEY")),
+        senate_offices=senate_offices,
+    )
+
+
+def chooser_from_config(
+    config: Mapping[str, Any], senate_offices: frozenset[str] = frozenset()
+) -> Callable[[Recipient, Signer], Channel]:
+    """choose_channel with House CWC on when CWC_API_KEY is set, and Senate CWC on for the
+    offices in `senate_offices` when SENATE_CWC_API_KEY is set."""
+    reach = reach_from_config(config, senate_offices)
+    return lambda recipient, signer: choose_channel(recipient, signer, reach.house, reach)

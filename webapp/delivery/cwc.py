@@ -1,4 +1,4 @@
-"""House "Communicating with Congress" (CWC 2.0): settings, the XML message and the API client."""
+"""Communicating with Congress (CWC 2.0), House and Senate: settings, XML message, API client."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from webapp.delivery.cwc_schema import (
     address_lines,
     fit_subject,
     normal_zip,
+    senate_office,
     xml_block,
     xml_line,
 )
@@ -59,45 +60,48 @@ class CwcSettings:
     base_url: str = DEFAULT_URL
     organization: str | None = None
     organization_about: str | None = None
+    proxy_url: str | None = field(default=None, repr=False)  # may carry a password
+    message_path: str = "/v2/message"
+    validate_path: str = "/v2/validate"
+    system: str = "CWC"  # how logs and errors name the system: "CWC" or "Senate CWC"
 
 
-def cwc_settings_from_config(config: Mapping[str, Any]) -> CwcSettings | None:
-    """CWC settings from the app config, or None when CWC_API_KEY is unset (CWC switched off).
+def cwc_settings_from_config(
+    config: Mapping[str, Any], prefix: str = "CWC_", default_url: str = DEFAULT_URL
+) -> CwcSettings | None:
+    """CWC settings from the app config, or None when {prefix}API_KEY is unset (switched off).
 
-    With a key set, a missing or malformed agent field is a ConfigError naming the key.
+    With a key set, a missing or malformed agent field is a ConfigError naming the key. With
+    another prefix (SENATE_CWC_), each empty agent field falls back to its CWC_ twin.
     """
-    api_key = str(config.get("CWC_API_KEY") or "").strip()
+    api_key = str(config.get(f"{prefix}API_KEY") or "").strip()
     if not api_key:
         return None
 
-    def value(key: str) -> str:
-        return str(config.get(key) or "").strip()
+    def value(name: str) -> str:
+        own = str(config.get(f"{prefix}{name}") or "").strip()
+        return own or str(config.get(f"CWC_{name}") or "").strip()
 
-    required = (
-        "CWC_DELIVERY_AGENT",
-        "CWC_ACK_EMAIL",
-        "CWC_CONTACT_NAME",
-        "CWC_CONTACT_EMAIL",
-        "CWC_CONTACT_PHONE",
-    )
-    problems = [f"{key} is not set" for key in required if not value(key)]
-    for key in ("CWC_ACK_EMAIL", "CWC_CONTACT_EMAIL"):
-        if value(key) and not EMAIL_RE.fullmatch(value(key)):
-            problems.append(f"{key} must be an email address")
-    if value("CWC_CONTACT_PHONE") and not PHONE_RE.fullmatch(value("CWC_CONTACT_PHONE")):
-        problems.append("CWC_CONTACT_PHONE must be written xxx-xxx-xxxx, like 202-555-0100")
+    required = ("DELIVERY_AGENT", "ACK_EMAIL", "CONTACT_NAME", "CONTACT_EMAIL", "CONTACT_PHONE")
+    problems = [f"{prefix}{name} is not set" for name in required if not value(name)]
+    for name in ("ACK_EMAIL", "CONTACT_EMAIL"):
+        if value(name) and not EMAIL_RE.fullmatch(value(name)):
+            problems.append(f"{prefix}{name} must be an email address")
+    if value("CONTACT_PHONE") and not PHONE_RE.fullmatch(value("CONTACT_PHONE")):
+        problems.append(f"{prefix}CONTACT_PHONE must be written xxx-xxx-xxxx, like 202-555-0100")
     if problems:
-        raise ConfigError("CWC_API_KEY is set but " + "; ".join(problems))
+        raise ConfigError(f"{prefix}API_KEY is set but " + "; ".join(problems))
     return CwcSettings(
-        delivery_agent=value("CWC_DELIVERY_AGENT"),
-        ack_email=value("CWC_ACK_EMAIL"),
-        contact_name=value("CWC_CONTACT_NAME"),
-        contact_email=value("CWC_CONTACT_EMAIL"),
-        contact_phone=value("CWC_CONTACT_PHONE"),
+        delivery_agent=value("DELIVERY_AGENT"),
+        ack_email=value("ACK_EMAIL"),
+        contact_name=value("CONTACT_NAME"),
+        contact_email=value("CONTACT_EMAIL"),
+        contact_phone=value("CONTACT_PHONE"),
         api_key=api_key,
-        base_url=(value("CWC_URL") or DEFAULT_URL).rstrip("/"),
-        organization=value("CWC_ORGANIZATION") or None,
-        organization_about=value("CWC_ORGANIZATION_ABOUT") or None,
+        base_url=(str(config.get(f"{prefix}URL") or "").strip() or default_url).rstrip("/"),
+        organization=value("ORGANIZATION") or None,
+        organization_about=value("ORGANIZATION_ABOUT") or None,
+        proxy_url=str(config.get("CWC_PROXY_URL") or "").strip() or None,
     )
 
 
@@ -142,9 +146,12 @@ def build_message(
         problems.append("the constituent has no street address, which CWC requires")
     if problems:
         raise CwcMessageError(problems)
-    office = member_office(
-        delivery.recipient_chamber, delivery.recipient_state, delivery.recipient_district
-    )
+    if delivery.recipient_chamber == "us_senate":
+        office = senate_office(delivery.recipient_key)
+    else:
+        office = member_office(
+            delivery.recipient_chamber, delivery.recipient_state, delivery.recipient_district
+        )
     # The office's cover paragraph is the organisation's words, so it opens the statement.
     if delivery.body_is_supporters:  # rewritten: every word of the body is the supporter's
         organisation, own = [delivery.cover_text], [delivery.body_text, sub.personal_message]
@@ -180,7 +187,7 @@ def build_message(
             "Recipient",
             [
                 ("MemberOffice", office),
-                ("IsResponseRequested", "N"),
+                ("IsResponseRequested", "Y" if sub.response_requested else "N"),
                 ("NewsletterOptIn", "N"),
             ],
         ),
@@ -248,6 +255,9 @@ class CwcClient:
         self.settings = settings
         self.timeouts = timeouts or DEFAULT_TIMEOUTS
         self.session = watched_session(session)
+        # Passed on each request: a session-wide setting would lose to HTTP(S)_PROXY variables.
+        proxy = settings.proxy_url
+        self.proxies = {"http": proxy, "https": proxy} if proxy else None
 
     @property
     def time_limit(self) -> float:
@@ -255,12 +265,12 @@ class CwcClient:
         return self.timeouts.connect + self.timeouts.read
 
     def send(self, xml: bytes) -> CwcResult:
-        """Deliver one message (POST /v2/message)."""
-        return self._post("/v2/message", xml)
+        """Deliver one message (House: POST /v2/message)."""
+        return self._post(self.settings.message_path, xml)
 
     def validate(self, xml: bytes) -> CwcResult:
-        """Ask CWC to check a message without delivering it (POST /v2/validate)."""
-        return self._post("/v2/validate", xml)
+        """Ask CWC to check a message without delivering it (House: POST /v2/validate)."""
+        return self._post(self.settings.validate_path, xml)
 
     def _post(self, path: str, xml: bytes) -> CwcResult:
         url = f"{self.settings.base_url.rstrip('/')}{path}"
@@ -274,12 +284,13 @@ class CwcClient:
                 headers={"Content-Type": "application/xml"},
                 timeout=self.timeouts.as_tuple(),
                 allow_redirects=False,
+                proxies=self.proxies,
             )
         except requests.RequestException as exc:
             # Exception texts carry the URL, and so the key: only the kind is kept.
             timed_out = isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower()
             detail = "timed out" if timed_out else f"unreachable ({type(exc).__name__})"
-            log.warning("CWC %s failed: %s", path, detail)
+            log.warning("%s %s failed: %s", self.settings.system, path, detail)
             return CwcResult(False, False, None, detail)
         status = response.status_code
         text = self._scrub(" ".join(response.text.split()))
@@ -287,7 +298,11 @@ class CwcClient:
             return CwcResult(True, False, status, text[:REFERENCE_MAX] or f"HTTP {status}")
         permanent = 400 <= status < 500 and status not in TRANSIENT_4XX
         log.warning(
-            "CWC %s answered HTTP %s (%s)", path, status, "permanent" if permanent else "will retry"
+            "%s %s answered HTTP %s (%s)",
+            self.settings.system,
+            path,
+            status,
+            "permanent" if permanent else "will retry",
         )
         return CwcResult(False, permanent, status, text[:DETAIL_MAX] or f"HTTP {status}")
 

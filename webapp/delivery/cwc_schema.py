@@ -55,6 +55,17 @@ def member_office(chamber: str | None, state: str | None, district: str | int | 
     return f"H{code}{int(raw):02d}"
 
 
+BIOGUIDE_RE = re.compile(r"[A-Z]\d{6}")
+
+
+def senate_office(recipient_key: str) -> str:
+    """The Senate CWC office code of a senator: their bioguide ID, from `official:S000033`."""
+    bioguide = recipient_key.removeprefix("official:").strip().upper()
+    if not BIOGUIDE_RE.fullmatch(bioguide):
+        raise ValueError(f"a Senate office needs a senator's bioguide ID, not {recipient_key!r}")
+    return bioguide
+
+
 def xml_line(value: str | None) -> str:
     """One-line text, XML-safe: illegal characters removed, whitespace runs made one space."""
     return " ".join(NOT_XML.sub("", value or "").split())
@@ -111,6 +122,8 @@ def _date(value: str) -> str | None:
 
 
 def _office(value: str) -> str | None:
+    if BIOGUIDE_RE.fullmatch(value):  # a senator's office on the Senate system
+        return None
     if not re.fullmatch(r"H[A-Z]{2}\d{2}", value):
         return "must be H + state + two-digit district, like HMI12 (HWY00 at large)"
     return None if value[1:3] in STATE_CODES else f"names an unknown state {value[1:3]!r}"
@@ -174,7 +187,7 @@ SCHEMA = Node(
         Node(
             "Recipient",
             children=(
-                _leaf("MemberOffice", 5, _office),
+                _leaf("MemberOffice", 7, _office),
                 _leaf("IsResponseRequested", 1, _YES_NO),
                 _leaf("NewsletterOptIn", 1, _YES_NO),
             ),

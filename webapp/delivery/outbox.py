@@ -73,6 +73,8 @@ def record_failure(
             return row.status
         row.last_error = error[:2000]
         row.lease_expires_at = None
+        if isinstance(row, Delivery):  # dates the channel map's "last failure"
+            row.failed_at = now
         if permanent or row.attempts >= policy.max_attempts:
             row.status = DeliveryStatus.DEAD
             row.next_attempt_at = None

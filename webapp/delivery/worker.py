@@ -26,6 +26,7 @@ from webapp.delivery.outbox import (
     record_failure,
     record_success,
 )
+from webapp.delivery.senate import senate_settings_from_config
 from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
 from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
 from webapp.services.stats import refresh_all
@@ -81,9 +82,17 @@ class Worker:
         )
         cwc = cwc_settings_from_config(config)
         self.cwc = CwcClient(cwc) if cwc else None
-        self.channels = {
-            c for c, ready in ((Channel.EMAIL, self.smtp), (Channel.CWC, self.cwc)) if ready
+        senate = senate_settings_from_config(config)
+        self.cwc_clients = {
+            c: client
+            for c, client in (
+                (Channel.CWC, self.cwc),
+                (Channel.SENATE_CWC, senate and CwcClient(senate)),
+            )
+            if client
         }
+        self.channels = {Channel.EMAIL} if self.smtp else set()
+        self.channels |= set(self.cwc_clients)
         if self.smtp is None:
             log.warning(
                 "SMTP_URL is not set: emailed letters and supporter emails wait in the "
@@ -189,22 +198,25 @@ class Worker:
             if mailer is None:
                 raise SendError("SMTP is not configured")
             return mailer.settings.timeout, self._mail(row, mailer)
-        cwc = self.cwc
-        if row.channel is Channel.CWC and cwc is not None:
+        client = self.cwc_clients.get(row.channel) if row.channel else None
+        if client is not None:
+            system = client.settings.system
             try:
-                xml = build_message(row, cwc.settings, self.clock())
+                xml = build_message(row, client.settings, self.clock())
             except ValueError as exc:
-                raise SendError(f"cannot build the CWC message: {exc}", permanent=True) from exc
+                raise SendError(
+                    f"cannot build the {system} message: {exc}", permanent=True
+                ) from exc
 
             def post() -> tuple[DeliveryStatus, str | None]:
-                result = cwc.send(xml)
+                result = client.send(xml)
                 if result.accepted:
                     return DeliveryStatus.ACCEPTED, result.detail or None
                 raise SendError(
-                    f"CWC refused the message: {result.detail}", permanent=result.permanent
+                    f"{system} refused the message: {result.detail}", permanent=result.permanent
                 )
 
-            return cwc.time_limit, post
+            return client.time_limit, post
         raise SendError(f"no sender for channel {row.channel}", permanent=True)
 
     def _mail(self, row: Delivery | Notification, mailer: Mailer) -> Send:

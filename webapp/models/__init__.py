@@ -10,7 +10,14 @@ from webapp.models.campaign import (
     Target,
     TargetKind,
 )
-from webapp.models.civic import CivicDataset, LookupCache, Official, RosterChange, ZipDistrict
+from webapp.models.civic import (
+    CivicDataset,
+    LookupCache,
+    Official,
+    RosterChange,
+    SenateCwcOffice,
+    ZipDistrict,
+)
 from webapp.models.notification import Notification, NotificationKind
 from webapp.models.organiser import AuditEntry, Organiser, Role
 from webapp.models.stats import DeliveryTally, SubmissionTally
@@ -49,6 +56,7 @@ __all__ = [
     "Partner",
     "Role",
     "RosterChange",
+    "SenateCwcOffice",
     "Signatory",
     "Submission",
     "SubmissionStatus",

@@ -60,6 +60,8 @@ class Campaign(Base):
     subject: Mapped[str] = mapped_column(String(300))
     salutation: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The letter for web forms that cap a message: the asks in a few lines and a link.
+    short_body: Mapped[str | None] = mapped_column(Text)
     closing: Mapped[str] = mapped_column(String(200), default="Sincerely,")
     body_editable: Mapped[bool] = mapped_column(default=False)
     status: Mapped[CampaignStatus] = mapped_column(
@@ -124,6 +126,8 @@ class Target(Base):
     salutation: Mapped[str | None] = mapped_column(String(200))
     cover: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str | None] = mapped_column(Text)
+    # The office's web form caps a message at this many characters (overrides the shipped table).
+    form_limit: Mapped[int | None]
     # Lookup targets: which chambers, and whether the supporter may untick them
     chambers: Mapped[list[Any]] = mapped_column(default=list)
     optional: Mapped[bool] = mapped_column(default=False)

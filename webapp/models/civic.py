@@ -103,3 +103,15 @@ class LookupCache(Base):
     payload: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SenateCwcOffice(Base):
+    """A senator's office on the Senate CWC system's active list, as last synced.
+
+    The list's date is the `senate_cwc` CivicDataset row.
+    """
+
+    __tablename__ = "senate_cwc_office"
+
+    bioguide_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)

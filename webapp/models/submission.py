@@ -47,7 +47,8 @@ DUE_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 class Channel(enum.StrEnum):
     EMAIL = "email"
-    CWC = "cwc"
+    CWC = "cwc"  # the House's Communicating with Congress
+    SENATE_CWC = "senate_cwc"  # the Senate's, for offices on its active list
     FORM = "form"
     PACKET = "packet"
 
@@ -141,6 +142,8 @@ class Submission(Base):
     purged_at: Mapped[datetime | None]
     # True once the supporter clicked a link sent to this address (CWC EmailValidation).
     email_verified: Mapped[bool] = mapped_column(default=False)
+    # The supporter ticked "I would like a reply" (CWC IsResponseRequested).
+    response_requested: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(16), default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
@@ -230,6 +233,7 @@ class Delivery(Base):
     # only after an UPDATE that matches this token, so a row taken over is never sent by both.
     lease_token: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
+    failed_at: Mapped[datetime | None]  # the last failed attempt
     # What the receiving system said (CWC acknowledgement, SMTP queue id).
     remote_reference: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None]

@@ -44,6 +44,7 @@ class LetterDraft:
     partner_code: str | None = None
     source: str | None = None
     private: bool = False
+    response_requested: bool = False
     honeypot: str | None = None
     form_seconds: float | None = None
     personal_hash: str | None = None
@@ -180,6 +181,7 @@ def _request(
         subnet_hash=facts.subnet_hash,
         personal_hash=draft.personal_hash,
         private=draft.private,
+        response_requested=draft.response_requested,
         risk=risk,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,11 +18,13 @@ from webapp.models import (
     Campaign,
     CampaignStatus,
     Delivery,
+    DeliveryStatus,
     DeliveryTally,
     Submission,
     SubmissionStatus,
     SubmissionTally,
 )
+from webapp.services.delivery_counts import DeliverySummary, delivery_summary
 
 TALLY_BATCH = 5000
 # Pages count at most this long before answering; the worker counts the rest in the background.
@@ -270,7 +273,24 @@ def public_stats(session: Session, campaign: Campaign) -> dict[str, Any]:
         "goal_percent": min(100, round(100 * total / campaign.goal)) if campaign.goal else None,
         "by_state": dict(sorted(raw["public_state"].items())),
         "by_country": dict(sorted(raw["public_country"].items())),
+        "deliveries": asdict(public_delivery_summary(session, campaign.id)),
     }
+
+
+def public_delivery_summary(session: Session, campaign_id: int) -> DeliverySummary:
+    """Confirmed letters' deliveries, grouped honestly, leaving out supporters who asked to
+    stay off public counts."""
+    rows = session.execute(
+        select(Delivery.status, func.count())
+        .join(Submission, Submission.id == Delivery.submission_id)
+        .where(
+            Delivery.campaign_id == campaign_id,
+            Submission.status == SubmissionStatus.CONFIRMED,
+            Submission.private.is_(False),
+        )
+        .group_by(Delivery.status)
+    )
+    return delivery_summary({DeliveryStatus(status).value: count for status, count in rows})
 
 
 def public_letter_count(session: Session, campaign_id: int) -> int:

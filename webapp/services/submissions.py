@@ -56,6 +56,7 @@ class LetterRequest:
     subnet_hash: str | None = None
     personal_hash: str | None = None
     private: bool = False
+    response_requested: bool = False
     risk: Risk = field(default_factory=Risk)
 
 
@@ -145,6 +146,7 @@ def _record_once(
             risk_reasons=list(request.risk.reasons),
             flagged=request.risk.flag_for_review,
             private=request.private,
+            response_requested=request.response_requested,
             subnet_hash=request.subnet_hash,
             personal_hash=request.personal_hash,
             subject=first.subject,

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from webapp.antiabuse.risk import RiskSettings, subnet_of
 from webapp.database import db, utcnow
 from webapp.delivery.channels import chooser_from_config
+from webapp.delivery.senate import senate_offices
 from webapp.models import Campaign, Partner
 from webapp.services.letters import (
     LetterDeps,
@@ -48,7 +49,9 @@ def letter_deps() -> LetterDeps:
     config = current_app.config
     return LetterDeps(
         lookup=current_app.extensions["civic_lookup"],
-        choose=chooser_from_config(config),
+        choose=chooser_from_config(
+            config, senate_offices(db.session()) if config["SENATE_CWC_API_KEY"] else frozenset()
+        ),
         risk=RiskSettings.from_config(config),
         now=utcnow(),
     )

@@ -264,6 +264,8 @@ class LetterForm(FlaskForm):
     private = BooleanField(
         _l("Deliver my letter, but keep me off public counts and partner organisations' lists")
     )
+    # Offices reached through CWC are told whether the supporter wants an answer.
+    response_requested = BooleanField(_l("I would like a reply"))
     # When the form was first shown (signed): letters sent within seconds are suspect.
     started = HiddenField()
     # A field people never see (hidden by CSS, skipped by screen readers): bots fill it in.
@@ -354,6 +356,7 @@ class LetterForm(FlaskForm):
             partner_code=partner.code if partner is not None else None,
             source=self.source.data or None,
             private=bool(self.private.data),
+            response_requested=bool(self.response_requested.data),
             honeypot=self.website.data or None,
             form_seconds=seconds_since(self.started.data),
             personal_hash=text_fingerprint(self.personal_text()),

@@ -20,6 +20,7 @@ from webapp.delivery.channels import Handling
 from webapp.i18n import bdi
 from webapp.letters.markdown import text_to_html
 from webapp.models import Campaign, Delivery, DeliveryStatus, Submission, SubmissionStatus
+from webapp.services.delivery_counts import delivery_summary
 from webapp.services.letters import LetterOutcome
 from webapp.supporter.share import mailto_letter, share_links
 
@@ -180,6 +181,7 @@ def status_labels() -> dict[str, str]:
 
 def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(status_labels)
+    bp.add_app_template_global(delivery_summary)
     bp.add_app_template_global(bar_chart)
     bp.add_app_template_global(delivery_status_label)
     bp.add_app_template_global(district_label)

@@ -30,11 +30,12 @@ from webapp.antiabuse.limits import (
 from webapp.antiabuse.timing import started_stamp
 from webapp.database import db, utcnow
 from webapp.delivery.emails import read_confirmation_token
+from webapp.delivery.handoff import handoff_for
 from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
 from webapp.extensions import limiter
 from webapp.letters.compose import fixed_recipients
 from webapp.letters.markdown import letter_digest
-from webapp.models import Campaign, CampaignStatus, Submission
+from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
 from webapp.security import render_error
 from webapp.services.counts import TTLCounter
 from webapp.services.receipt_links import email_receipt_link
@@ -248,6 +249,11 @@ def receipt(token: str) -> BaseResponse:
         submission=submission,
         campaign=submission.campaign,
         campaign_url=campaign_url,
+        handoffs={
+            d.id: handoff_for(d, campaign_url)
+            for d in submission.deliveries
+            if d.status is DeliveryStatus.NEEDS_ACTION
+        },
     )
     response = Response(page)
     # The URL is the only key to this page: keep it out of caches and other sites' logs.

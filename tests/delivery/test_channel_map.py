@@ -1,0 +1,147 @@
+"""The channel map: `flask delivery check` and the organisers' page say how offices are reached."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.civic.data import (
+    house_member,
+    load_civic_data,
+    roster_seats,
+    senators,
+    single_district_zip,
+)
+from tests.dashboard.helpers import signed_in
+from tests.supporter.helpers import post_letter
+from webapp.database import db, utcnow
+from webapp.models import Campaign, Delivery, DeliveryStatus, Official, Role, Submission
+
+CWC_KEYS = {
+    "CWC_API_KEY": "house-key",
+    "CWC_URL": "http://127.0.0.1:9",
+    "SENATE_CWC_API_KEY": "senate-key",
+    "SENATE_CWC_URL": "http://127.0.0.1:9",  # offers no office list: the file is used
+    "CWC_DELIVERY_AGENT": "Civic Letters Test",
+    "CWC_ACK_EMAIL": "ack@example.org",
+    "CWC_CONTACT_NAME": "Ops Desk",
+    "CWC_CONTACT_EMAIL": "ops@example.org",
+    "CWC_CONTACT_PHONE": "202-555-0100",
+}
+
+
+def _check(app: Flask, slug: str) -> tuple[int, dict[str, str]]:
+    """Exit code, and each office's first line keyed by its recipient key."""
+    result = app.test_cli_runner().invoke(args=["delivery", "check", slug])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    lines: dict[str, str] = {}
+    key = None
+    for line in result.output.splitlines():
+        if line[:1].isalpha() and "[" in line and "]:" in line:
+            key = line.split("[", 1)[1].split("]", 1)[0]
+            lines[key] = line
+        elif key and line.startswith("      "):  # the office's detail lines
+            lines[key] += "\n" + line
+        else:
+            key = None
+    return result.exit_code, lines
+
+
+def _offices() -> int:
+    return sum(len(ids) for seat, ids in roster_seats().items())
+
+
+def test_without_keys_every_office_is_a_hand_off_and_the_check_fails(
+    app: Flask, default_campaign: str
+) -> None:
+    load_civic_data(app)
+    code, offices = _check(app, default_campaign)
+    assert code != 0
+    assert len(offices) == 1 + _offices()  # the President and every member of Congress
+    # Every office with a web form is a hand-off; one without (a newly sworn-in member whose
+    # site is not in the dataset yet) is honestly red: only the organisers' packet reaches it.
+    with app.app_context():
+        formless = {
+            f"official:{o.external_id}"
+            for o in db.session.scalars(select(Official))
+            if not (o.contact_form or o.url)
+        }
+    assert len(formless) < 5
+    for key, line in offices.items():
+        if key in formless:
+            assert line.startswith("RED") and "no web form: organisers' packet" in line
+        else:
+            assert line.startswith("AMBER") and "web-form hand-off" in line, line
+    president = next(line for key, line in offices.items() if key.startswith("target:"))
+    assert "The President" in president and "form limit 2,000 characters" in president
+    senator = offices[f"official:{senators('VT')[0]}"]
+    assert "Senate CWC is not configured" in senator
+    assert "House CWC is not configured" in offices[f"official:{house_member('VT', 0)}"]
+
+
+class TestWithBothCwcSystems:
+    @pytest.fixture
+    def app_config(self, app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+        listed = tmp_path / "senate.txt"
+        listed.write_text(f"{senators('VT')[0]}\n", encoding="utf-8")
+        return {**app_config, **CWC_KEYS, "SENATE_CWC_OFFICES": str(listed)}
+
+    def test_their_offices_are_green(self, app: Flask, default_campaign: str) -> None:
+        load_civic_data(app)
+        code, offices = _check(app, default_campaign)
+        listed, unlisted = senators("VT")
+        house = offices[f"official:{house_member('VT', 0)}"]
+        assert house.startswith("GREEN") and "House CWC" in house
+        assert offices[f"official:{listed}"].startswith("GREEN")
+        assert "Senate CWC" in offices[f"official:{listed}"]
+        assert offices[f"official:{unlisted}"].startswith("AMBER")
+        assert "office not on the Senate CWC list" in offices[f"official:{unlisted}"]
+        representatives = sum(len(ids) for s, ids in roster_seats().items() if s[0] == "us_house")
+        green = [key for key, line in offices.items() if line.startswith("GREEN")]
+        assert len(green) == representatives + 1  # every House office and the listed senator
+        assert code != 0  # senators off the list still need a hand-off
+
+    def test_a_failure_in_the_last_day_turns_an_office_red_with_its_error(
+        self, app: Flask, default_campaign: str
+    ) -> None:
+        load_civic_data(app)
+        vermont = {"zip_code": single_district_zip("VT", 0), "city": "Burlington", "state": "VT"}
+        assert post_letter(app.test_client(), default_campaign, **vermont).status_code == 303
+        key = f"official:{house_member('VT', 0)}"
+        self._fail(app, key, utcnow() - timedelta(hours=2))
+        _code, offices = _check(app, default_campaign)
+        assert offices[key].startswith("RED") and "dead 1" in offices[key]
+        assert "zip not in district" in offices[key]
+        self._fail(app, key, utcnow() - timedelta(days=2))
+        _code, offices = _check(app, default_campaign)
+        assert offices[key].startswith("GREEN")
+
+    @staticmethod
+    def _fail(app: Flask, key: str, when: datetime) -> None:
+        with app.app_context():
+            row = db.session.scalars(select(Delivery).where(Delivery.recipient_key == key)).one()
+            row.status = DeliveryStatus.DEAD
+            row.last_error = "CWC refused the message: zip not in district"
+            row.failed_at = when
+            db.session.commit()
+
+
+def test_the_page_is_for_admins_and_lists_each_office(app: Flask, default_campaign: str) -> None:
+    load_civic_data(app)
+    path = f"/dashboard/campaigns/{default_campaign}/channels"
+    assert app.test_client().get(path).status_code == 302
+    partner = signed_in(app, "p@partner.example.org", Role.PARTNER, "alpha")
+    assert partner.get(path).status_code in (403, 404)
+    admin = signed_in(app, "admin@civic.example.org")
+    page = admin.get(path)
+    assert page.status_code == 200
+    assert page.text.count("<tr>") == 2 + _offices()  # the header row and one per office
+    assert "Amber: hand-off only" in page.text and "form limit: 2,000 characters" in page.text
+    with app.app_context():
+        assert db.session.scalar(select(Campaign).where(Campaign.slug == default_campaign))
+        assert db.session.scalar(select(Submission)) is None

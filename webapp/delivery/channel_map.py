@@ -1,0 +1,128 @@
+"""The channel map: for each office a live campaign reaches, how a letter would travel today."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.civic.index import representative_from_official
+from webapp.delivery.channels import CwcReach, Route, route
+from webapp.delivery.form_limits import form_limit
+from webapp.letters.compose import Recipient, fixed_recipients
+from webapp.models import Campaign, Channel, Delivery, DeliveryStatus, Official, TargetKind
+from webapp.services.recipients import recipient_for
+
+FAILURE_WINDOW = timedelta(days=1)
+SUCCESS = (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED, DeliveryStatus.DONE_BY_SUPPORTER)
+# Chambers whose every office is in the local roster; state legislators are looked up live.
+ENUMERABLE = ("us_senate", "us_house")
+CHANNEL_NAMES = {
+    Channel.CWC: "House CWC",
+    Channel.SENATE_CWC: "Senate CWC",
+    Channel.EMAIL: "email",
+    Channel.FORM: "web-form hand-off",
+    Channel.PACKET: "postal packet",
+}
+
+
+class Mark(enum.StrEnum):
+    GREEN = "green"  # a working channel that needs nobody
+    AMBER = "amber"  # hand-off only: the supporter carries the letter
+    RED = "red"  # failures in the last day, or no channel at all
+
+
+@dataclass
+class OfficeChannel:
+    key: str
+    name: str
+    route: Route
+    form_limit: int | None
+    statuses: Counter[str] = field(default_factory=Counter)
+    last_success: datetime | None = None
+    last_failure: datetime | None = None
+    last_error: str | None = None
+    mark: Mark = Mark.GREEN
+
+    @property
+    def channel_name(self) -> str:
+        return CHANNEL_NAMES[self.route.channel]
+
+
+def campaign_offices(session: Session, campaign: Campaign) -> list[Recipient]:
+    """The fixed targets, then every member of Congress a lookup target can reach."""
+    offices = fixed_recipients(campaign)
+    for target in campaign.targets:
+        if target.kind is not TargetKind.LOOKUP:
+            continue
+        chambers = [c for c in target.chambers if c in ENUMERABLE]
+        officials = session.scalars(
+            select(Official)
+            .where(Official.chamber.in_(chambers))
+            .order_by(
+                Official.chamber.desc(), Official.state, Official.district, Official.last_name
+            )
+        )
+        offices += [
+            recipient_for(representative_from_official(o), campaign, target.optional, target)
+            for o in officials
+        ]
+    return offices
+
+
+def _mark(channel: Channel, last_failure: datetime | None, now: datetime) -> Mark:
+    if channel is Channel.PACKET or (last_failure and now - last_failure < FAILURE_WINDOW):
+        return Mark.RED
+    return Mark.AMBER if channel is Channel.FORM else Mark.GREEN
+
+
+def channel_map(
+    session: Session, campaign: Campaign, reach: CwcReach, now: datetime
+) -> list[OfficeChannel]:
+    """One row per office, with its letters by status and its last success and failure."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, status, number in session.execute(
+        select(Delivery.recipient_key, Delivery.status, func.count())
+        .where(Delivery.campaign_id == campaign.id)
+        .group_by(Delivery.recipient_key, Delivery.status)
+    ):
+        counts[key][DeliveryStatus(status).value] = number
+    successes = dict(
+        session.execute(
+            select(
+                Delivery.recipient_key, func.max(func.coalesce(Delivery.done_at, Delivery.sent_at))
+            )
+            .where(Delivery.campaign_id == campaign.id, Delivery.status.in_(SUCCESS))
+            .group_by(Delivery.recipient_key)
+        ).all()
+    )
+    failures = {
+        key: (when, error)
+        for key, when, error in session.execute(
+            select(Delivery.recipient_key, Delivery.failed_at, Delivery.last_error)
+            .where(Delivery.campaign_id == campaign.id, Delivery.failed_at.is_not(None))
+            .order_by(Delivery.failed_at)
+        )
+    }  # ordered oldest first, so each office keeps its latest failure
+    rows = []
+    for office in campaign_offices(session, campaign):
+        way = route(office, reach, complete=True)
+        failed_at, error = failures.get(office.key, (None, None))
+        rows.append(
+            OfficeChannel(
+                key=office.key,
+                name=office.name,
+                route=way,
+                form_limit=form_limit(office.contact_url),
+                statuses=counts.get(office.key, Counter()),
+                last_success=successes.get(office.key),
+                last_failure=failed_at,
+                last_error=error,
+                mark=_mark(way.channel, failed_at, now),
+            )
+        )
+    return rows

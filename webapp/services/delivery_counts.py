@@ -1,0 +1,41 @@
+"""Deliveries counted honestly: delivered only once a system or the supporter has sent it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from webapp.models import DeliveryStatus
+
+# Sent or accepted by a system, or marked sent by the supporter; nothing else counts.
+DELIVERED = frozenset(
+    {DeliveryStatus.SENT, DeliveryStatus.ACCEPTED, DeliveryStatus.DONE_BY_SUPPORTER}
+)
+WAITING_FOR_SUPPORTER = frozenset({DeliveryStatus.NEEDS_ACTION})  # a hand-off not yet sent
+WITH_ORGANISERS = frozenset({DeliveryStatus.PACKET})  # a packet not yet delivered by hand
+ON_THE_WAY = frozenset({DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.FAILED})
+UNDELIVERABLE = frozenset({DeliveryStatus.DEAD})
+
+
+@dataclass(frozen=True)
+class DeliverySummary:
+    delivered: int = 0
+    waiting_for_supporter: int = 0
+    with_organisers: int = 0
+    on_the_way: int = 0
+    undeliverable: int = 0
+
+
+def delivery_summary(by_status: Mapping[str, int]) -> DeliverySummary:
+    """Counts per status value (cancelled ones left out) grouped as organisers read them."""
+
+    def total(group: frozenset[DeliveryStatus]) -> int:
+        return sum(by_status.get(status.value, 0) for status in group)
+
+    return DeliverySummary(
+        delivered=total(DELIVERED),
+        waiting_for_supporter=total(WAITING_FOR_SUPPORTER),
+        with_organisers=total(WITH_ORGANISERS),
+        on_the_way=total(ON_THE_WAY),
+        undeliverable=total(UNDELIVERABLE),
+    )
