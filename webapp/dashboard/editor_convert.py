@@ -254,10 +254,9 @@ def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> Non
         if key in _TOP_LEVEL and position is None:
             add_error(form[key], _sentence(msg))
         elif key == "signatories" and position is not None:
-            line = draft.signatory_lines[position]
+            line, problem = draft.signatory_lines[position], f"{sub} {msg}"
             add_error(
-                form.signatories,
-                _("Line %(number)d: %(problem)s", number=line, problem=f"{sub} {msg}"),
+                form.signatories, _("Line %(number)d: %(problem)s", number=line, problem=problem)
             )
         elif key == "targets" and position is not None and draft.targets[position][0] == "row":
             row = form.targets[draft.targets[position][1]].form
