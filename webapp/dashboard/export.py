@@ -115,9 +115,9 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
             offices,
             Submission.hidden,
             Submission.flagged,
-            _consented(None),
+            _consented(None).label("consent_updates"),
             Submission.private,
-            *(_consented(partner_id) for partner_id, _code in partners),
+            *(_consented(pid).label(f"partner_{n}") for n, (pid, _code) in enumerate(partners)),
         )
         .join(Supporter, Supporter.id == Submission.supporter_id)
         .where(Submission.campaign_id == campaign_id)
@@ -149,9 +149,9 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.offices,
                 r.hidden,
                 r.flagged,
-                _yes(r[19]),
+                _yes(r.consent_updates),
                 _yes(r.private),
-                *(_yes(flag) for flag in list(r)[21:]),
+                *(_yes(r._mapping[f"partner_{n}"]) for n in range(len(partners))),
             ]
 
     header = (*ADMIN_COLUMNS, *(PARTNER_CONSENT_PREFIX + code for _id, code in partners))
