@@ -12,6 +12,8 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from webapp.request_guards import body_unreadable
+
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 # Each language named in itself, for the switch shown on every supporter page.
 LANGUAGE_NAMES = {"en": "English", "ar": "العربية"}
@@ -25,7 +27,7 @@ def explicit_language() -> str | None:
     """The language the supporter chose (a link's ?lang= or a form's lang field), if any."""
     supported = _supported()
     wanted = request.args.get("lang")
-    if wanted not in supported and request.method == "POST":
+    if wanted not in supported and request.method == "POST" and not body_unreadable():
         try:
             wanted = request.form.get("lang")
         except HTTPException:  # a body over the size limit: its error page comes next

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
@@ -38,6 +38,11 @@ def _form_values(data: Any) -> bool:
     )
 
 
+def body_unreadable() -> bool:
+    """Whether this request's body was found broken (then nothing may read it again)."""
+    return bool(g.get("unreadable_body"))
+
+
 def _read_body() -> None:
     """Read and check the body once, up front, so no later reader meets a broken one."""
     if request.method not in _BODY_METHODS:
@@ -49,7 +54,9 @@ def _read_body() -> None:
         raise
     except Exception as exc:
         # A truncated or badly chunked body: werkzeug says ClientDisconnected, gunicorn raises
-        # its own ParseException subclasses from wsgi.input.
+        # its own ParseException subclasses from wsgi.input. The error page must not read it
+        # again (the language choice looks for a form field).
+        g.unreadable_body = True
         raise Refused(_l("The form did not arrive whole. Please send it again.")) from exc
     # Flask-WTF reads a JSON body as form fields: anything but flat text would reach them raw.
     if request.is_json and not _form_values(request.get_json(silent=True)):
