@@ -24,6 +24,7 @@ from webapp.civic.types import UpstreamError
 from webapp.civic.zips import ZIP_DATASET, parse_zip_districts, sync_zip_districts
 from webapp.database import db, utcnow
 from webapp.models import CivicDataset
+from webapp.services.changeover import apply_changeover, changeover_deps
 
 civic_cli = AppGroup("civic", help="Sync civic datasets (members of Congress, ZIP table).")
 
@@ -68,9 +69,11 @@ class DatasetLoadError(click.ClickException):
     """A dataset could not be downloaded, read or stored; the attempt is already recorded."""
 
 
-def _fail(dataset: str, location: str, what: str, exc: Exception) -> NoReturn:
+def _fail(
+    dataset: str, location: str, what: str, exc: Exception, now: datetime | None = None
+) -> NoReturn:
     """Record the failed attempt for `flask civic status`, then raise with a clear message."""
-    record_sync_failure(db.session(), dataset, location, str(exc), utcnow())
+    record_sync_failure(db.session(), dataset, location, str(exc), now or utcnow())
     raise DatasetLoadError(f"could not load {what} from {location}: {exc}")
 
 
@@ -131,26 +134,49 @@ def _print_diff(diff: RosterDiff, snapshot: str | None, location: str) -> None:
 @click.option("--offices-from", metavar="URL_OR_PATH", help="District offices file (optional).")
 @snapshot_option
 def sync_command(source: str | None, offices_from: str | None, snapshot_date: str | None) -> None:
-    """Load the current members of Congress and print what changed since the last sync."""
+    """Load the current members of Congress and print what changed since the last sync.
+
+    Then letters not yet delivered to members who left office are re-targeted or held, as the
+    delivery worker does after its own daily sync.
+    """
     sync_roster(source, offices_from, snapshot_date)
+    deps = changeover_deps(current_app.extensions["civic_lookup"], current_app.config)
+    report = apply_changeover(db.session(), deps, utcnow())
+    if report.outcomes or report.restored:
+        click.echo(
+            f"letters to members who left office: {report.retargeted} re-targeted to the "
+            f"seat's new member, {report.held} held for the organisers, {report.restored} sent on"
+        )
 
 
 def sync_roster(source: str | None, offices_from: str | None, snapshot_date: str | None) -> None:
     """Load members (default: LEGISLATORS_URL) and print the diff; DatasetLoadError on failure."""
+    diff = load_roster(source, offices_from, snapshot_date, utcnow())
+    _print_diff(diff, diff.snapshot_date, diff.source)
+
+
+def load_roster(
+    source: str | None, offices_from: str | None, snapshot_date: str | None, now: datetime
+) -> RosterDiff:
+    """Load members (default: LEGISLATORS_URL) and return the diff; DatasetLoadError on failure.
+
+    The delivery worker calls this once a day; a failed attempt is recorded for `civic status`.
+    """
     location = source or str(current_app.config["LEGISLATORS_URL"])
     try:
         data, guessed = load_source(location, _timeouts(), LEGISLATORS)
         records = parse_legislators(data, _file_name(location))
     except LOAD_ERRORS as exc:
-        _fail(LEGISLATORS, location, "the members of Congress", exc)
+        _fail(LEGISLATORS, location, "the members of Congress", exc, now)
     offices = _load_offices(_offices_location(source, offices_from))
     snapshot = snapshot_date or guessed
     try:
-        diff = sync_officials(db.session(), records, offices, snapshot, location, utcnow())
+        diff = sync_officials(db.session(), records, offices, snapshot, location, now)
     except SQLAlchemyError as exc:
-        _fail(LEGISLATORS, location, "the members of Congress", exc)
+        _fail(LEGISLATORS, location, "the members of Congress", exc, now)
     _invalidate_lookup()
-    _print_diff(diff, snapshot, location)
+    diff.snapshot_date, diff.source = snapshot, location
+    return diff
 
 
 def _invalidate_lookup() -> None:
