@@ -15,16 +15,16 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.civic.census import ordinal
-from webapp.civic.congress import seated_congress
 from webapp.civic.http import Timeouts, timeouts_from_config
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
 from webapp.civic.legislators import DistrictOffice, parse_district_offices, parse_legislators
-from webapp.civic.sync import RosterDiff, load_source, record_sync_failure, sync_officials
+from webapp.civic.sync import RosterDiff, Seat, load_source, record_sync_failure, sync_officials
 from webapp.civic.types import UpstreamError
 from webapp.civic.zips import ZIP_DATASET, parse_zip_districts, sync_zip_districts
 from webapp.database import db, utcnow
 from webapp.models import CivicDataset
 from webapp.services.changeover import apply_changeover, changeover_deps
+from webapp.services.civic_status import CivicStatus, civic_status
 
 civic_cli = AppGroup("civic", help="Sync civic datasets (members of Congress, ZIP table).")
 
@@ -232,9 +232,16 @@ def _when(moment: datetime | None) -> str:
 def status_command() -> None:
     """Show each civic dataset: snapshot date, last sync, row count and last error."""
     stored = {d.name: d for d in db.session.scalars(db.select(CivicDataset))}
-    pinned = int(current_app.config["CIVIC_CONGRESS"])
-    seated = pinned or seated_congress(utcnow())
-    click.echo(f"seated: the {ordinal(seated)} Congress" + (" (CIVIC_CONGRESS)" if pinned else ""))
+    status = civic_status(db.session(), current_app.config, utcnow())
+    seated = status.seated
+    pinned = " (CIVIC_CONGRESS)" if status.pinned else ""
+    click.echo(f"seated: the {ordinal(seated)} Congress{pinned}")
+    maps = status.maps
+    click.echo(
+        f"maps: Census vintage {maps.vintage} ({maps.layers.split(',')[0]})"
+        if maps
+        else "maps: none known for this Congress (set CENSUS_VINTAGE and CENSUS_LAYERS)"
+    )
     for name in sorted({LEGISLATORS, ZIP_DATASET, *stored}):
         dataset = stored.get(name)
         if dataset is None:
@@ -256,3 +263,17 @@ def status_command() -> None:
             )
         if dataset.last_error:
             click.echo(f"  last error ({_when(dataset.last_attempt_at)}): {dataset.last_error}")
+    _print_changes(status)
+
+
+def _print_changes(status: CivicStatus) -> None:
+    if status.last_sync is not None:
+        click.echo(
+            f"last roster sync ({_when(status.last_sync)}): {len(status.left)} left, "
+            f"{len(status.arrived)} arrived"
+        )
+        for kind, changes in (("left", status.left), ("arrived", status.arrived)):
+            for change in changes:
+                seat = Seat(change.chamber, change.state, change.district)
+                click.echo(f"  {kind}: {change.name} ({seat.label()})")
+    click.echo(f"letters held for the organisers (their member left office): {status.held}")

@@ -354,11 +354,3 @@ def organiser_cancel(session: Session, delivery_id: int, now: datetime) -> bool:
         delivery.changeover = Changeover.CANCELLED
         delivery.updated_at = now
     return True
-
-
-def held_for_organisers(session: Session, campaign_id: int | None = None) -> ColumnElement[bool]:
-    """The letters held because their member left office (for counts and lists)."""
-    condition = Delivery.status == DeliveryStatus.HELD
-    return (
-        condition if campaign_id is None else and_(condition, Delivery.campaign_id == campaign_id)
-    )
