@@ -333,3 +333,24 @@ def test_civic_status_prints_the_seated_congress_the_last_sync_and_held_letters(
     assert f"  left: {name} (MI-12 (US House))" in output
     assert "  arrived: New Member Z120001 (MI-12 (US House))" in output
     assert "letters held for the organisers (their member left office): 1" in output
+
+
+def test_a_roster_synced_before_the_day_leaves_outgoing_members_their_letters_until_then(
+    app: Flask, slug: str, roster: RosterServer
+) -> None:
+    december = JAN_2 - timedelta(days=14)
+    sid = record_letter(app, slug, EMAIL, "48126", december, street=STREET)
+    before = deliveries_of(app, sid)
+    clock = Clock(december + timedelta(days=1))
+    worker = Worker(app, clock=clock)
+
+    worker.civic.tick()  # the 120th roster, published early
+
+    early = deliveries_of(app, sid)
+    assert roster.downloads == 1
+    assert {k: (d.status, d.changeover) for k, d in early.items()} == {
+        k: (d.status, None) for k, d in before.items()
+    }
+    clock.now = JAN_4
+    worker.civic.tick()
+    assert deliveries_of(app, sid)[TLAIB].status is DeliveryStatus.REPLACED

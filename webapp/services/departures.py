@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from webapp.civic.congress import congress_start, is_serving, seated_congress
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
-from webapp.models import Official, RosterChange
+from webapp.models import CivicDataset, Official, RosterChange
 
 PREFIX = "official:"  # recipient keys of members of Congress
 
@@ -22,26 +22,30 @@ class Departure:
     left_on: str  # ISO date
 
 
-def _since(now: datetime, pinned: int | None) -> str:
-    return congress_start(pinned or seated_congress(now))
-
-
 def departures(
     session: Session, now: datetime, pinned: int | None = None, only: Collection[str] | None = None
 ) -> dict[str, Departure]:
     """Recipient key -> departure, for every member no longer seated at `now`.
 
     Gone from the roster, or their term ended with the previous Congress (the roster may not
-    list the new members yet). `only` limits the search to these bioguide ids.
+    list the new members yet). A member dropped by a roster of the next Congress, synced before
+    it takes office, serves until their term ends. `only` limits the search to these ids.
     """
-    since, today = _since(now, pinned), now.date().isoformat()
+    seated = pinned or seated_congress(now)
+    since, today = congress_start(seated), now.date().isoformat()
     query = select(Official).where(
         Official.source == LEGISLATORS,
         or_(Official.active.is_(False), Official.term_end <= since),
     )
     if only is not None:
         query = query.where(Official.external_id.in_(list(only)))
-    gone = list(session.scalars(query))
+    roster = session.get(CivicDataset, LEGISLATORS)
+    early = roster is not None and roster.congress is not None and roster.congress > seated
+    gone = [
+        o
+        for o in session.scalars(query)
+        if not (early and not o.active and o.term_end and since < o.term_end)
+    ]
     removed: dict[str, str] = {}
     if any(not o.active for o in gone):
         rows = session.execute(
@@ -79,7 +83,7 @@ def seated_successor(
         query = query.where(Official.senate_class == gone.senate_class)
     else:
         query = query.where(Official.district == gone.district)
-    since, today = _since(now, pinned), now.date().isoformat()
+    since, today = congress_start(pinned or seated_congress(now)), now.date().isoformat()
     seated = [
         o for o in session.scalars(query) if is_serving(o.term_start, o.term_end, today, since)
     ]
