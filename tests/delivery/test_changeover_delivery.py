@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.civic.data import house_member, load_civic_data, single_district_zip
-from tests.civic.geocoder import ADDRESS, stub_settings
-from tests.civic.roster120 import JAN_2, JAN_4, REPLACED, census_by_vintage
+from tests.civic.geocoder import stub_settings
+from tests.civic.roster120 import JAN_2, JAN_4, REPLACED, census_stub
 from tests.delivery.changeover_world import (
     Clock,
     RosterServer,
@@ -39,8 +39,7 @@ EMAIL = "rasha@example.org"
 
 @pytest.fixture
 def census() -> Iterator[StubServer]:
-    with StubServer() as server:
-        server.route(ADDRESS, census_by_vintage)
+    with census_stub() as server:
         yield server
 
 
