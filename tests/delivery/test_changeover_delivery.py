@@ -104,6 +104,10 @@ def test_a_letter_of_2_january_goes_to_the_seats_new_member_not_the_old_office(
         "Your letter goes to New Member Z120001 instead."
     ) in page
     assert "Letter to New Member Z120001" in page
+    # Nothing invites the supporter to send the two old letters to the old offices themselves.
+    unchanged = [d for d in after.values() if d.changeover is None]
+    assert len(unchanged) == len(after) - 2
+    assert page.count("Send it from your own email") == len(unchanged)
 
     worker.civic.settle(JAN_4)  # again, and a second sync: still one letter per office
     worker.civic.sync(JAN_4 + timedelta(hours=1))
