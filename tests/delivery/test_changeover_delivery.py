@@ -29,7 +29,16 @@ from tests.delivery.smtp_server import SmtpSink
 from tests.stubs import StubServer
 from webapp.database import db
 from webapp.delivery.worker import Worker
-from webapp.models import Changeover, Channel, Delivery, DeliveryStatus, Target, TargetKind
+from webapp.models import (
+    Changeover,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Submission,
+    SubmissionStatus,
+    Target,
+    TargetKind,
+)
 
 TLAIB, PETERS, SLOTKIN = "official:T000481", "official:P000595", "official:S001208"
 NEW_REP, NEW_SENATOR = (f"official:{REPLACED[k]}" for k in ("T000481", "P000595"))
@@ -357,3 +366,24 @@ def test_a_roster_synced_before_the_day_leaves_outgoing_members_their_letters_un
     clock.now = JAN_4
     worker.civic.tick()
     assert deliveries_of(app, sid)[TLAIB].status is DeliveryStatus.REPLACED
+
+
+def test_a_held_letter_never_confirmed_expires_like_the_rest(app: Flask, slug: str) -> None:
+    sid = record_letter(app, slug, EMAIL, single_district_zip("MI", 12), JAN_2)
+    with app.app_context():
+        submission = db.session.get(Submission, sid)
+        assert submission is not None
+        submission.status = SubmissionStatus.UNCONFIRMED  # as under require_confirmation
+        for delivery in submission.deliveries:
+            delivery.status = DeliveryStatus.PENDING
+        db.session.commit()
+    clock = Clock(JAN_4)
+    worker = Worker(app, clock=clock)
+    worker.civic.tick()
+    assert deliveries_of(app, sid)[TLAIB].status is DeliveryStatus.HELD
+
+    clock.now = JAN_2 + timedelta(hours=73)
+    assert worker.expire() == 1
+
+    expired = deliveries_of(app, sid)[TLAIB]
+    assert expired.status is DeliveryStatus.CANCELLED and expired.changeover is None
