@@ -12,7 +12,8 @@ from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
 from webapp.dashboard.forms import ModerationForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.models import Delivery, DeliveryStatus
-from webapp.services.changeover import changeover_deps, organiser_cancel, organiser_retarget
+from webapp.services.changeover import changeover_deps
+from webapp.services.changeover_actions import organiser_cancel, organiser_retarget
 from webapp.services.organisers import audit
 
 HELD_SHOWN = 50

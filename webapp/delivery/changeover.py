@@ -7,17 +7,57 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from webapp.civic.commands import DatasetLoadError, load_roster
 from webapp.database import db
 from webapp.delivery.leases import Holder
 from webapp.models import Delivery, Notification
-from webapp.services.changeover import apply_changeover, changeover_deps, divert_departed
+from webapp.services.changeover import (
+    ChangeoverDeps,
+    ChangeoverReport,
+    apply_changeover,
+    changeover_deps,
+    settle,
+)
+from webapp.services.departures import PREFIX, departures
 
 log = logging.getLogger(__name__)
 # Between syncs the date alone can end a term (3 January): letters are looked at hourly too.
 PASS_EVERY = timedelta(hours=1)
+
+
+def divert_departed(
+    session: Session,
+    deps: ChangeoverDeps,
+    rows: Sequence[Delivery | Notification],
+    holder: Holder,
+    now: datetime,
+) -> list[Delivery | Notification]:
+    """The claimed rows still to send: one whose member left office is settled instead."""
+    keys = {
+        r.recipient_key.removeprefix(PREFIX)
+        for r in rows
+        if isinstance(r, Delivery) and r.recipient_key.startswith(PREFIX)
+    }
+    gone = departures(session, now, deps.pinned_congress, only=keys) if keys else {}
+    if not gone:
+        return list(rows)
+    report = ChangeoverReport()
+    for row in rows:
+        if isinstance(row, Delivery) and row.recipient_key in gone:
+            try:
+                settle(session, deps, row.id, now, report, holder)
+            except SQLAlchemyError as exc:  # not sent either way; its lease runs out, then again
+                log.warning("changeover of delivery %s failed (%s)", row.id, type(exc).__name__)
+    log.info(
+        "%d claimed letter(s) to departed members: %d re-targeted, %d held",
+        len(report.outcomes),
+        report.retargeted,
+        report.held,
+    )
+    return [r for r in rows if not (isinstance(r, Delivery) and r.recipient_key in gone)]
 
 
 class CivicDuties:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,7 +25,6 @@ from webapp.models import (
     Changeover,
     Delivery,
     DeliveryStatus,
-    Notification,
     Official,
     Submission,
     SubmissionStatus,
@@ -214,12 +213,12 @@ def _settle_one(
     return retarget(session, deps, delivery, successor, departure, now)
 
 
-def _locked(session: Session, delivery_id: int) -> Delivery | None:
+def locked_delivery(session: Session, delivery_id: int) -> Delivery | None:
     """The row, re-read and locked until commit (PostgreSQL; SQLite's write lock is held)."""
     return session.get(Delivery, delivery_id, with_for_update=True, populate_existing=True)
 
 
-def _departure_of(
+def departure_of(
     session: Session, delivery: Delivery, now: datetime, pinned: int | None
 ) -> Departure | None:
     bioguide = delivery.recipient_key.removeprefix(PREFIX)
@@ -240,10 +239,10 @@ def settle(
     row already replaced, sent or held for another reason is left alone.
     """
     with write_transaction(session):
-        delivery = _locked(session, delivery_id)
+        delivery = locked_delivery(session, delivery_id)
         if delivery is None or not _open(delivery, holder):
             return
-        departure = _departure_of(session, delivery, now, deps.pinned_congress)
+        departure = departure_of(session, delivery, now, deps.pinned_congress)
         if departure is None:
             if delivery.status is DeliveryStatus.HELD:
                 _restore(delivery, now)
@@ -292,65 +291,3 @@ def apply_changeover(session: Session, deps: ChangeoverDeps, now: datetime) -> C
                 type(exc).__name__,
             )
     return report
-
-
-def divert_departed(
-    session: Session,
-    deps: ChangeoverDeps,
-    rows: Sequence[Delivery | Notification],
-    holder: Holder,
-    now: datetime,
-) -> list[Delivery | Notification]:
-    """The claimed rows still to send: one whose member left office is settled instead."""
-    keys = {
-        r.recipient_key.removeprefix(PREFIX)
-        for r in rows
-        if isinstance(r, Delivery) and r.recipient_key.startswith(PREFIX)
-    }
-    gone = departures(session, now, deps.pinned_congress, only=keys) if keys else {}
-    if not gone:
-        return list(rows)
-    report = ChangeoverReport()
-    for row in rows:
-        if isinstance(row, Delivery) and row.recipient_key in gone:
-            try:
-                settle(session, deps, row.id, now, report, holder)
-            except SQLAlchemyError as exc:  # not sent either way; its lease runs out, then again
-                log.warning("changeover of delivery %s failed (%s)", row.id, type(exc).__name__)
-    log.info(
-        "%d claimed letter(s) to departed members: %d re-targeted, %d held",
-        len(report.outcomes),
-        report.retargeted,
-        report.held,
-    )
-    return [r for r in rows if not (isinstance(r, Delivery) and r.recipient_key in gone)]
-
-
-def organiser_retarget(
-    session: Session, deps: ChangeoverDeps, delivery_id: int, now: datetime
-) -> Delivery | None:
-    """An organiser sends a held letter to the seat's new member: the new delivery, or None."""
-    with write_transaction(session):
-        delivery = _locked(session, delivery_id)
-        if delivery is None or delivery.status is not DeliveryStatus.HELD:
-            return None
-        departure = _departure_of(session, delivery, now, deps.pinned_congress)
-        if departure is None:
-            return None
-        successor = seated_successor(session, departure.official, now, deps.pinned_congress)
-        if successor is None:
-            return None
-        retarget(session, deps, delivery, successor, departure, now)
-        return delivery.replaced_by
-
-
-def organiser_cancel(session: Session, delivery_id: int, now: datetime) -> bool:
-    """An organiser decides a held letter is not sent anywhere."""
-    with write_transaction(session):
-        delivery = _locked(session, delivery_id)
-        if delivery is None or delivery.status is not DeliveryStatus.HELD:
-            return False
-        delivery.status = DeliveryStatus.CANCELLED
-        delivery.changeover = Changeover.CANCELLED
-        delivery.updated_at = now
-    return True
