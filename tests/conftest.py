@@ -51,6 +51,8 @@ def _base_config(url: str, instance: Path) -> dict[str, Any]:
         "OPENSTATES_URL": "http://127.0.0.1:9/openstates",
         "OPENSTATES_API_KEY": "",
         "CIVIC_SYNC_ON_START": False,
+        # The worker's daily roster sync is switched on by the tests about it.
+        "CIVIC_SYNC_INTERVAL_HOURS": 0,
         # Tests send many letters from 127.0.0.1; rate-limit tests set their own limits.
         "LETTER_RATE_LIMIT": "100000/minute",
         "EMAIL_RATE_LIMIT": "100000/minute",

@@ -249,6 +249,8 @@ def _civic_settings(env: Mapping[str, str]) -> dict[str, Any]:
             _env_str(env, "CIVIC_BREAKER_COOLDOWN_SECONDS", "60")
         ),
         "CIVIC_SYNC_ON_START": _env_bool(env, "CIVIC_SYNC_ON_START", True),
+        # The delivery worker syncs the roster at start and then this often (0: never).
+        "CIVIC_SYNC_INTERVAL_HOURS": float(_env_str(env, "CIVIC_SYNC_INTERVAL_HOURS", "24")),
         "LEGISLATORS_URL": _env_str(
             env,
             "LEGISLATORS_URL",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -13,8 +15,8 @@ from typing import Any
 from flask import Flask
 
 from tests.civic.data import MEMBERS_FILE
-from tests.civic.geocoder import DEARBORN, census_fixture
-from tests.stubs import Reply, StubRequest, json_reply
+from tests.civic.geocoder import ADDRESS, DEARBORN, census_fixture
+from tests.stubs import Reply, StubRequest, StubServer, json_reply
 
 OFFICES_FILE = MEMBERS_FILE.with_name("legislators-district-offices.json")
 # The last day of the 119th Congress and the first full day of the 120th.
@@ -111,3 +113,11 @@ def census_by_vintage(request: StubRequest) -> Reply:
     if params.get("vintage") == "Current_Current":
         return json_reply(_as_120th(answer))
     return json_reply({"errors": ["unknown vintage"]}, status=400)
+
+
+@contextmanager
+def census_stub() -> Iterator[StubServer]:
+    """A Census geocoder stub answering Dearborn on the maps of the vintage asked for."""
+    with StubServer() as server:
+        server.route(ADDRESS, census_by_vintage)
+        yield server

@@ -17,7 +17,7 @@ from tests.civic.roster120 import (
     JAN_4,
     OREGON_DROPPED,
     REPLACED,
-    census_by_vintage,
+    census_stub,
     seats_120,
     sync_roster_120,
 )
@@ -34,8 +34,7 @@ WALK_STEP = 7
 
 @pytest.fixture
 def census() -> Iterator[StubServer]:
-    with StubServer() as server:
-        server.route(ADDRESS, census_by_vintage)
+    with census_stub() as server:
         yield server
 
 

@@ -40,6 +40,7 @@ ADMIN_ONLY = (
     "dashboard.packet",
     "dashboard.audit_log",
     "dashboard.moderate",
+    "dashboard.changeover_action",
     "dashboard.new_campaign",
     "dashboard.edit_campaign",
     "dashboard.preview_campaign",

@@ -46,7 +46,9 @@ def _offices(count: int) -> list[dict[str, str]]:
     ]
 
 
-def _letter(app: Flask, client: FlaskClient, tmp_path: Path, email: str, count: int = 10) -> str:
+def _letter(
+    app: Flask, client: FlaskClient, tmp_path: Path, email: str, count: int = len(DeliveryStatus)
+) -> str:
     """Post a letter to `count` web-form offices and return its receipt path."""
     slug = write_delivery_campaign(app, tmp_path, "receipts", _offices(count))
     response = post_letter(client, slug, email=email)
@@ -74,7 +76,7 @@ def _expected_labels(app: Flask) -> dict[int, tuple[str, str]]:
 
 
 def _set_statuses(app: Flask) -> dict[int, DeliveryStatus]:
-    """Give each of the submission's ten deliveries a different status, as workers would."""
+    """Give each of the submission's deliveries a different status, as workers would."""
     with app.app_context():
         deliveries = list(db.session.scalars(select(Delivery).order_by(Delivery.id)))
         assert len(deliveries) == len(DeliveryStatus)
@@ -118,6 +120,8 @@ def test_each_office_shows_exactly_the_label_of_its_delivery_status(
         DeliveryStatus.DEAD,
         DeliveryStatus.PACKET,
         DeliveryStatus.CANCELLED,
+        DeliveryStatus.REPLACED,
+        DeliveryStatus.HELD,
     ):
         assert labels[status] == str(STATUS_LABELS[status])
     for status in (
@@ -126,6 +130,7 @@ def test_each_office_shows_exactly_the_label_of_its_delivery_status(
         DeliveryStatus.FAILED,
         DeliveryStatus.DEAD,
         DeliveryStatus.CANCELLED,
+        DeliveryStatus.HELD,
     ):
         assert "Sent" not in labels[status]  # never "sent" before it really was
     for delivery_id, row in rows.items():

@@ -41,6 +41,8 @@ def worker_env(app: Flask, smtp_url: str, **extra: str) -> dict[str, str]:
             "SMTP_URL": smtp_url,
             "MAIL_FROM": str(app.config["MAIL_FROM"]),
             "CIVIC_SYNC_ON_START": "0",
+            # No daily roster sync: it would reach for the real congress-legislators URL.
+            "CIVIC_SYNC_INTERVAL_HOURS": "0",
             "TESTING": "1",
             "LOG_LEVEL": "WARNING",
             **extra,

@@ -15,17 +15,18 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.civic.census import ordinal
-from webapp.civic.congress import seated_congress
 from webapp.civic.http import Timeouts, timeouts_from_config
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
 from webapp.civic.legislators import DistrictOffice, parse_district_offices, parse_legislators
-from webapp.civic.sync import RosterDiff, load_source, record_sync_failure, sync_officials
+from webapp.civic.sync import RosterDiff, Seat, load_source, record_sync_failure, sync_officials
 from webapp.civic.types import UpstreamError
 from webapp.civic.zips import ZIP_DATASET, parse_zip_districts, sync_zip_districts
 from webapp.database import db, utcnow
 from webapp.delivery.senate import DATASET as SENATE_DATASET
 from webapp.delivery.senate import read_office_list, store_office_list
 from webapp.models import CivicDataset
+from webapp.services.changeover import apply_changeover, changeover_deps
+from webapp.services.civic_status import CivicStatus, civic_status
 
 civic_cli = AppGroup("civic", help="Sync civic datasets (members of Congress, ZIP table).")
 
@@ -70,9 +71,11 @@ class DatasetLoadError(click.ClickException):
     """A dataset could not be downloaded, read or stored; the attempt is already recorded."""
 
 
-def _fail(dataset: str, location: str, what: str, exc: Exception) -> NoReturn:
+def _fail(
+    dataset: str, location: str, what: str, exc: Exception, now: datetime | None = None
+) -> NoReturn:
     """Record the failed attempt for `flask civic status`, then raise with a clear message."""
-    record_sync_failure(db.session(), dataset, location, str(exc), utcnow())
+    record_sync_failure(db.session(), dataset, location, str(exc), now or utcnow())
     raise DatasetLoadError(f"could not load {what} from {location}: {exc}")
 
 
@@ -133,36 +136,60 @@ def _print_diff(diff: RosterDiff, snapshot: str | None, location: str) -> None:
 @click.option("--offices-from", metavar="URL_OR_PATH", help="District offices file (optional).")
 @snapshot_option
 def sync_command(source: str | None, offices_from: str | None, snapshot_date: str | None) -> None:
-    """Load the current members of Congress and print what changed since the last sync."""
+    """Load the current members of Congress and print what changed since the last sync.
+
+    Then letters not yet delivered to members who left office are re-targeted or held, as the
+    delivery worker does after its own daily sync.
+    """
     sync_roster(source, offices_from, snapshot_date)
+    deps = changeover_deps(current_app.extensions["civic_lookup"], current_app.config)
+    report = apply_changeover(db.session(), deps, utcnow())
+    if report.outcomes or report.restored:
+        click.echo(
+            f"letters to members who left office: {report.retargeted} re-targeted to the "
+            f"seat's new member, {report.held} held for the organisers, {report.restored} sent on"
+        )
 
 
 def sync_roster(source: str | None, offices_from: str | None, snapshot_date: str | None) -> None:
     """Load members (default: LEGISLATORS_URL) and print the diff; DatasetLoadError on failure."""
+    diff = load_roster(source, offices_from, snapshot_date, utcnow())
+    _print_diff(diff, diff.snapshot_date, diff.source)
+    sync_senate_offices()
+
+
+def load_roster(
+    source: str | None, offices_from: str | None, snapshot_date: str | None, now: datetime
+) -> RosterDiff:
+    """Load members (default: LEGISLATORS_URL) and return the diff; DatasetLoadError on failure.
+
+    The delivery worker calls this once a day; a failed attempt is recorded for `civic status`.
+    """
     location = source or str(current_app.config["LEGISLATORS_URL"])
     try:
         data, guessed = load_source(location, _timeouts(), LEGISLATORS)
         records = parse_legislators(data, _file_name(location))
     except LOAD_ERRORS as exc:
-        _fail(LEGISLATORS, location, "the members of Congress", exc)
+        _fail(LEGISLATORS, location, "the members of Congress", exc, now)
     offices = _load_offices(_offices_location(source, offices_from))
     snapshot = snapshot_date or guessed
     try:
-        diff = sync_officials(db.session(), records, offices, snapshot, location, utcnow())
+        diff = sync_officials(db.session(), records, offices, snapshot, location, now)
     except SQLAlchemyError as exc:
-        _fail(LEGISLATORS, location, "the members of Congress", exc)
+        _fail(LEGISLATORS, location, "the members of Congress", exc, now)
     _invalidate_lookup()
-    _print_diff(diff, snapshot, location)
-    sync_senate_offices()
+    diff.snapshot_date, diff.source = snapshot, location
+    return diff
 
 
 def sync_senate_offices() -> None:
     """Refresh the Senate CWC office list when Senate CWC or an office list is configured."""
     config = current_app.config
+    now = utcnow()
     try:
         found = read_office_list(config, _timeouts())
     except LOAD_ERRORS as exc:
-        _fail(SENATE_DATASET, str(config["SENATE_CWC_OFFICES"]), "the Senate CWC offices", exc)
+        _fail(SENATE_DATASET, str(config["SENATE_CWC_OFFICES"]), "the Senate CWC offices", exc, now)
     if found is None:
         if config["SENATE_CWC_API_KEY"]:
             click.echo(
@@ -172,7 +199,7 @@ def sync_senate_offices() -> None:
             )
         return
     offices, source = found
-    store_office_list(db.session(), offices, source, utcnow())
+    store_office_list(db.session(), offices, source, now)
     click.echo(f"Senate CWC: {len(offices)} office(s) on the active list (from {source})")
 
 
@@ -229,9 +256,16 @@ def _when(moment: datetime | None) -> str:
 def status_command() -> None:
     """Show each civic dataset: snapshot date, last sync, row count and last error."""
     stored = {d.name: d for d in db.session.scalars(db.select(CivicDataset))}
-    pinned = int(current_app.config["CIVIC_CONGRESS"])
-    seated = pinned or seated_congress(utcnow())
-    click.echo(f"seated: the {ordinal(seated)} Congress" + (" (CIVIC_CONGRESS)" if pinned else ""))
+    status = civic_status(db.session(), current_app.config, utcnow())
+    seated = status.seated
+    pinned = " (CIVIC_CONGRESS)" if status.pinned else ""
+    click.echo(f"seated: the {ordinal(seated)} Congress{pinned}")
+    maps = status.maps
+    click.echo(
+        f"maps: Census vintage {maps.vintage} ({maps.layers.split(',')[0]})"
+        if maps
+        else "maps: none known for this Congress (set CENSUS_VINTAGE and CENSUS_LAYERS)"
+    )
     for name in sorted({LEGISLATORS, ZIP_DATASET, *stored}):
         dataset = stored.get(name)
         if dataset is None:
@@ -253,3 +287,17 @@ def status_command() -> None:
             )
         if dataset.last_error:
             click.echo(f"  last error ({_when(dataset.last_attempt_at)}): {dataset.last_error}")
+    _print_changes(status)
+
+
+def _print_changes(status: CivicStatus) -> None:
+    if status.last_sync is not None:
+        click.echo(
+            f"last roster sync ({_when(status.last_sync)}): {len(status.left)} left, "
+            f"{len(status.arrived)} arrived"
+        )
+        for kind, changes in (("left", status.left), ("arrived", status.arrived)):
+            for change in changes:
+                seat = Seat(change.chamber, change.state, change.district)
+                click.echo(f"  {kind}: {change.name} ({seat.label()})")
+    click.echo(f"letters held for the organisers (their member left office): {status.held}")

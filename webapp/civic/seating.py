@@ -41,25 +41,38 @@ def seat(
     congress = pinned or seated_congress(now)
     roster_congress = roster.congress_of(session)
     zip_congress = zips.congress_of(session)
-    changed: frozenset[str] | None = frozenset()
-    if zip_congress is None:
-        changed = None
-    elif zip_congress != congress:
-        previous = roster.previous(session)
-        if roster_congress == zip_congress:
-            older = roster.house_seats(session)
-        else:
-            older = (
-                previous.get("house_seats") if previous.get("congress") == zip_congress else None
-            )
-        newer = roster.house_seats(session) if roster_congress == congress else None
-        changed = redistricted_states(zip_congress, congress, older, newer, redistricted)
+    changed = changed_states(session, roster, zip_congress, congress, redistricted)
 
     def zip_states(state: str) -> bool:
         return changed is not None and state not in changed
 
     when = (now.date().isoformat(), congress_start(congress))
     return Seated(congress, when, roster_congress == congress, zip_states)
+
+
+def changed_states(
+    session: Session,
+    roster: RosterIndex,
+    older: int | None,
+    newer: int,
+    redistricted: frozenset[str] | None = None,
+) -> frozenset[str] | None:
+    """States whose districts differ between the `older` and `newer` Congresses (None: unknown).
+
+    The seat counts come from the loaded roster and the previous Congress's roster it keeps.
+    """
+    if older is None:
+        return None
+    if older == newer:
+        return frozenset()
+    roster_congress = roster.congress_of(session)
+    previous = roster.previous(session)
+    if roster_congress == older:
+        older_seats = roster.house_seats(session)
+    else:
+        older_seats = previous.get("house_seats") if previous.get("congress") == older else None
+    newer_seats = roster.house_seats(session) if roster_congress == newer else None
+    return redistricted_states(older, newer, older_seats, newer_seats, redistricted)
 
 
 def withheld_reason(data: int | None, seated: int, dataset: str) -> str:

@@ -112,6 +112,8 @@ class RosterDiff:
     new_vacancies: list[Seat] = field(default_factory=list)
     affected_campaigns: list[str] = field(default_factory=list)  # slugs of live campaigns
     recorded: int = 0  # RosterChange rows written
+    snapshot_date: str | None = None  # as stored, and where the roster came from
+    source: str = ""
 
 
 def vacant_seats(filled: Iterable[Seat]) -> list[Seat]:

@@ -40,6 +40,8 @@ from webapp.services.stats import (
 # campaign's deliveries) when no worker has done it for a while, e.g. none is running.
 DELIVERY_TALLY_MAX_AGE = timedelta(minutes=5)
 FEW_LETTERS = 3
+# Not letters an office gets: never confirmed, or replaced by one to the seat's new member.
+NOT_RECEIVED = {DeliveryStatus.CANCELLED.value, DeliveryStatus.REPLACED.value}
 RECENT_PERSONAL = 20
 
 
@@ -54,7 +56,7 @@ class OfficeRow:
 
     @property
     def total(self) -> int:
-        return sum(n for s, n in self.by_status.items() if s != DeliveryStatus.CANCELLED.value)
+        return sum(n for s, n in self.by_status.items() if s not in NOT_RECEIVED)
 
 
 @dataclass
@@ -91,9 +93,7 @@ class DashboardData:
 
     @property
     def letters_to_offices(self) -> int:
-        return sum(
-            n for s, n in self.deliveries_by_status.items() if s != DeliveryStatus.CANCELLED.value
-        )
+        return sum(n for s, n in self.deliveries_by_status.items() if s not in NOT_RECEIVED)
 
 
 def _series(buckets: dict[str, int], keys: list[str], label_from: int = 0) -> list[Bar]:

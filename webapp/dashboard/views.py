@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.civic.index import ROSTER_DATASET
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me, visible_campaigns
+from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
 from webapp.dashboard.data import build_dashboard, partner_deliveries
 from webapp.dashboard.export import admin_csv, partner_csv
@@ -34,6 +35,7 @@ from webapp.delivery.outbox import confirm_submission
 from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
+from webapp.services.civic_status import civic_status
 from webapp.services.organisers import audit
 
 
@@ -44,6 +46,7 @@ def home() -> str:
         "dashboard/home.html",
         campaigns=visible_campaigns(),
         roster=session.get(CivicDataset, ROSTER_DATASET),
+        civic=civic_status(session, current_app.config, utcnow()) if me().is_admin else None,
         state_legislators=bool(current_app.config["OPENSTATES_API_KEY"]),
     )
 
@@ -52,11 +55,16 @@ def home() -> str:
 def campaign(slug: str) -> str:
     campaign, partner = campaign_for_me(slug)
     data = build_dashboard(db.session(), campaign, partner, utcnow())
+    civic = (
+        None if partner else civic_status(db.session(), current_app.config, utcnow(), campaign.id)
+    )
     return render_template(
         "dashboard/campaign.html",
         campaign=campaign,
         partner=partner,
         data=data,
+        civic=civic,
+        held_letters=held_letters(db.session(), campaign.id) if civic else [],
         state_svg=state_map(data.by_state, _("Letters by state")),
         partner_deliveries=partner_deliveries(db.session(), campaign, partner) if partner else None,
         moderation=ModerationForm(),

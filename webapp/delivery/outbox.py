@@ -167,6 +167,13 @@ def expire_unconfirmed(session: Session, now: datetime, hours: int) -> int:
                 .values(status=DeliveryStatus.CANCELLED, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
+        # A letter held because its member left office was not going anywhere either.
+        session.execute(
+            update(Delivery)
+            .where(Delivery.submission_id.in_(ids), Delivery.status == DeliveryStatus.HELD)
+            .values(status=DeliveryStatus.CANCELLED, changeover=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
     return len(ids)
 
 

@@ -16,6 +16,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from webapp.database import db, utcnow
+from webapp.delivery.changeover import CivicDuties
 from webapp.delivery.cwc import CwcClient, build_message, cwc_settings_from_config
 from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
 from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send
@@ -82,6 +83,7 @@ class Worker:
         )
         cwc = cwc_settings_from_config(config)
         self.cwc = CwcClient(cwc) if cwc else None
+        self.civic = CivicDuties(app, clock)  # the daily roster sync and its changeover
         senate = senate_settings_from_config(config)
         self.cwc_clients = {
             c: client
@@ -140,6 +142,7 @@ class Worker:
         self, session: Session, rows: list[Delivery | Notification], report: BatchReport
     ) -> None:
         report.claimed += len(rows)
+        rows = self.civic.divert(session, rows, self.holder)
         if not rows:
             return
         mailer = Mailer(self.smtp) if self.smtp else None
@@ -264,6 +267,7 @@ class Worker:
         last_expiry = last_stats = float("-inf")
         while stop is None or not stop.is_set():
             try:
+                self.civic.tick()
                 if time.monotonic() - last_expiry > 60:
                     self.expire()
                     last_expiry = time.monotonic()

@@ -23,6 +23,7 @@ from webapp.models.organiser import AuditEntry, Organiser, Role
 from webapp.models.stats import DeliveryTally, SubmissionTally
 from webapp.models.submission import (
     DUE_STATUSES,
+    Changeover,
     Channel,
     Delivery,
     DeliveryStatus,
@@ -40,6 +41,7 @@ __all__ = [
     "Campaign",
     "CampaignStatus",
     "Chamber",
+    "Changeover",
     "Channel",
     "CivicDataset",
     "Consent",

@@ -39,6 +39,21 @@ class DeliveryStatus(enum.StrEnum):
     DEAD = "dead"  # gave up; `flask outbox retry-dead` brings it back
     PACKET = "packet"  # no channel: organisers deliver it by hand from the office packet
     CANCELLED = "cancelled"  # its submission expired unconfirmed
+    # The member left office before it was sent (a new Congress, a resignation): not sent there.
+    REPLACED = "replaced"  # sent instead to the seat's new member (`replaced_by`)
+    HELD = "held"  # held for the organisers, `changeover` says why
+
+
+class Changeover(enum.StrEnum):
+    """What happened to a letter whose member left office before it was delivered."""
+
+    RETARGETED = "retargeted"  # a new delivery to the seat's new member replaces it
+    ALREADY_WRITING = "already_writing"  # the new member already gets this letter
+    HELD_NOT_EXACT = "held_not_exact"  # the district came from the ZIP code or a choice
+    HELD_REDISTRICTED = "held_redistricted"  # the state's districts were redrawn
+    HELD_NO_SUCCESSOR = "held_no_successor"  # nobody holds the seat yet (re-checked later)
+    HELD_LETTER_CHANGED = "held_letter_changed"  # the campaign's text changed since: check it
+    CANCELLED = "cancelled"  # an organiser decided not to send it
 
 
 # Statuses the worker picks up when due.
@@ -238,10 +253,17 @@ class Delivery(Base):
     remote_reference: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
+    # When the member left office before this was sent: the day, what happened, what replaced it.
+    departed_on: Mapped[str | None] = mapped_column(String(10))
+    changeover: Mapped[Changeover | None] = mapped_column(str_enum(Changeover, "changeover"))
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delivery.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="deliveries")
+    replaced_by: Mapped[Delivery | None] = relationship(remote_side=[id])
     target: Mapped[Target | None] = relationship()
     body: Mapped[LetterText | None] = relationship(foreign_keys=[body_id])
     # Loaded with the rows that carry one, so the worker needs no query per letter.

@@ -74,7 +74,8 @@ def find_submission(session: Session, campaign: Campaign, email: str) -> Submiss
     )
 
 
-def _letter_text(session: Session, body: str) -> LetterText:
+def letter_text(session: Session, body: str) -> LetterText:
+    """The stored text with this body, added if new (each distinct text is stored once)."""
     digest = hashlib.sha256(body.encode()).hexdigest()
     existing = session.scalar(select(LetterText).where(LetterText.sha256 == digest))
     if existing is not None:
@@ -82,6 +83,39 @@ def _letter_text(session: Session, body: str) -> LetterText:
     text = LetterText(sha256=digest, body=body)
     session.add(text)
     return text
+
+
+def new_delivery(
+    session: Session,
+    campaign_id: int,
+    letter: ComposedLetter,
+    channel: Channel,
+    confirmed: bool,
+    own_body: str,
+    now: datetime,
+) -> Delivery:
+    """The outbox row for one office's letter; its body is stored only where it differs."""
+    r = letter.recipient
+    return Delivery(
+        campaign_id=campaign_id,
+        target_id=r.target_id,
+        recipient_key=r.key,
+        recipient_chamber=r.chamber,
+        recipient_state=r.state,
+        recipient_district=r.district,
+        channel=channel,
+        status=initial_status(channel, confirmed),
+        recipient_name=r.name,
+        recipient_office=r.office,
+        recipient_address=r.address,
+        contact_url=r.contact_url,
+        email=r.email,
+        salutation=letter.salutation,
+        body=None if letter.body == own_body else letter_text(session, letter.body),
+        cover=letter_text(session, letter.cover) if letter.cover else None,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def _upsert_supporter(session: Session, request: LetterRequest, now: datetime) -> Supporter:
@@ -123,7 +157,7 @@ def _record_once(
         statement_body = render(
             campaign.body, merge_values(campaign, request.signer, first.recipient)
         )
-        statement = _letter_text(session, statement_body)
+        statement = letter_text(session, statement_body)
         own_body = request.edited_body if request.edited_body is not None else statement_body
         partner = None
         if request.partner_code:
@@ -177,29 +211,9 @@ def _record_once(
         session.add(submission)
         confirmed = submission.status is SubmissionStatus.CONFIRMED
         for letter in letters:
-            r = letter.recipient
-            channel = choose(r, request.signer)
+            channel = choose(letter.recipient, request.signer)
             submission.deliveries.append(
-                Delivery(
-                    campaign_id=campaign.id,
-                    target_id=r.target_id,
-                    recipient_key=r.key,
-                    recipient_chamber=r.chamber,
-                    recipient_state=r.state,
-                    recipient_district=r.district,
-                    channel=channel,
-                    status=initial_status(channel, confirmed),
-                    recipient_name=r.name,
-                    recipient_office=r.office,
-                    recipient_address=r.address,
-                    contact_url=r.contact_url,
-                    email=r.email,
-                    salutation=letter.salutation,
-                    body=None if letter.body == own_body else _letter_text(session, letter.body),
-                    cover=_letter_text(session, letter.cover) if letter.cover else None,
-                    created_at=now,
-                    updated_at=now,
-                )
+                new_delivery(session, campaign.id, letter, channel, confirmed, own_body, now)
             )
         session.add(
             Notification(

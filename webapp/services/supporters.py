@@ -28,6 +28,7 @@ FINISHED = (
     DeliveryStatus.DONE_BY_SUPPORTER,
     DeliveryStatus.DEAD,
     DeliveryStatus.CANCELLED,
+    DeliveryStatus.REPLACED,
 )
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from babel.lists import format_list
 from flask import Blueprint
-from flask_babel import format_datetime, get_locale, ngettext
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from webapp.civic.census import ordinal
 from webapp.civic.countries import country_name
 from webapp.civic.states import BY_CODE
 from webapp.civic.types import MatchKind, Provenance, Residence
@@ -19,7 +20,14 @@ from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
 from webapp.i18n import bdi
 from webapp.letters.markdown import text_to_html
-from webapp.models import Campaign, Delivery, DeliveryStatus, Submission, SubmissionStatus
+from webapp.models import (
+    Campaign,
+    Changeover,
+    Delivery,
+    DeliveryStatus,
+    Submission,
+    SubmissionStatus,
+)
 from webapp.services.delivery_counts import delivery_summary
 from webapp.services.letters import LetterOutcome
 from webapp.supporter.share import mailto_letter, share_links
@@ -35,6 +43,23 @@ STATUS_LABELS = {
     DeliveryStatus.DEAD: _l("Could not be delivered"),
     DeliveryStatus.PACKET: _l("To be delivered by hand by the organisers"),
     DeliveryStatus.CANCELLED: _l("Not sent: the letter was never confirmed"),
+    DeliveryStatus.REPLACED: _l("Not sent: the member left office; sent to the seat's new member"),
+    DeliveryStatus.HELD: _l("Not sent: the member left office; held for the organisers"),
+}
+# Why a letter to a member who left office waits for the organisers, as its sender reads it.
+HELD_REASONS = {
+    Changeover.HELD_NOT_EXACT: _l(
+        "your district was found from your ZIP code, not your street address, so the "
+        "organisers check who represents you now."
+    ),
+    Changeover.HELD_REDISTRICTED: _l(
+        "your state's districts were redrawn for the new Congress, so the organisers check who "
+        "represents you now."
+    ),
+    Changeover.HELD_LETTER_CHANGED: _l(
+        "the campaign's letter has changed since you wrote, so the organisers check it before "
+        "it goes to the seat's new member."
+    ),
 }
 UNCONFIRMED_LABEL = _l("Waiting for you to confirm by email")
 SHARE_LABELS = {
@@ -103,8 +128,39 @@ def match_description(provenance: Provenance) -> str:
     return str(MATCH_DESCRIPTIONS.get(provenance.match, ""))
 
 
+def changeover_label(delivery: Delivery) -> str | None:
+    """What became of a letter whose member left office before it went out (None: nothing)."""
+    if delivery.changeover is None or delivery.departed_on is None:
+        return None
+    name, reason = delivery.recipient_name, delivery.changeover
+    when = format_date(date.fromisoformat(delivery.departed_on), "long")
+    if reason is Changeover.HELD_NO_SUCCESSOR:
+        return str(
+            _l(
+                "Not sent yet: the term of %(name)s ended on %(date)s. Your letter waits until "
+                "the member who holds the seat now is known, then goes to them.",
+                name=name,
+                date=when,
+            )
+        )
+    left = str(_l("Not sent: %(name)s left office on %(date)s.", name=name, date=when))
+    new = delivery.replaced_by.recipient_name if delivery.replaced_by is not None else ""
+    if reason is Changeover.RETARGETED:
+        then = _l("Your letter goes to %(name)s instead.", name=new)
+    elif reason is Changeover.ALREADY_WRITING:
+        then = _l("Your letter already goes to %(name)s, who holds the seat now.", name=new)
+    elif reason is Changeover.CANCELLED:
+        then = _l("The organisers decided not to send it to anyone else.")
+    else:
+        then = _l("Held for the organisers: %(reason)s", reason=HELD_REASONS[reason])
+    return f"{left} {then}"
+
+
 def delivery_status_label(delivery: Delivery) -> str:
     """What the supporter is told about one office; never 'sent' before it really was."""
+    changed = changeover_label(delivery)
+    if changed is not None:
+        return changed
     if delivery.submission.status is SubmissionStatus.UNCONFIRMED:
         return str(UNCONFIRMED_LABEL)
     label = str(STATUS_LABELS[delivery.status])
@@ -184,6 +240,8 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(delivery_summary)
     bp.add_app_template_global(bar_chart)
     bp.add_app_template_global(delivery_status_label)
+    bp.add_app_template_global(changeover_label)
+    bp.add_app_template_global(ordinal)
     bp.add_app_template_global(district_label)
     bp.add_app_template_global(party_label)
     bp.add_app_template_filter(name_list)

@@ -1,0 +1,69 @@
+"""What organisers need to know on a new Congress: who is seated, the data's dates, what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.civic.congress import CensusMaps, census_maps, parse_per_congress, seated_congress
+from webapp.civic.index import ROSTER_DATASET
+from webapp.civic.zips import ZIP_DATASET
+from webapp.models import CivicDataset, Delivery, DeliveryStatus, RosterChange
+
+
+@dataclass
+class CivicStatus:
+    seated: int
+    pinned: bool  # CIVIC_CONGRESS names it, not the date
+    maps: CensusMaps | None
+    roster: CivicDataset | None
+    zips: CivicDataset | None
+    left: list[RosterChange] = field(default_factory=list)  # at the last roster sync
+    arrived: list[RosterChange] = field(default_factory=list)
+    held: int = 0  # letters held for the organisers because their member left office
+
+    @property
+    def last_sync(self) -> datetime | None:
+        return self.roster.synced_at if self.roster is not None else None
+
+
+def civic_status(
+    session: Session, config: Mapping[str, Any], now: datetime, campaign_id: int | None = None
+) -> CivicStatus:
+    """The seated Congress, the maps asked for, each dataset, the last sync's changes and the
+    letters held because of them (`campaign_id`: that campaign's only)."""
+    pinned = int(config["CIVIC_CONGRESS"])
+    seated = pinned or seated_congress(now)
+    maps = census_maps(
+        seated,
+        parse_per_congress(str(config["CENSUS_VINTAGE"])),
+        parse_per_congress(str(config["CENSUS_LAYERS"])),
+    )
+    status = CivicStatus(
+        seated=seated,
+        pinned=bool(pinned),
+        maps=maps,
+        roster=session.get(CivicDataset, ROSTER_DATASET),
+        zips=session.get(CivicDataset, ZIP_DATASET),
+    )
+    if status.last_sync is not None:
+        changes = session.scalars(
+            select(RosterChange)
+            .where(
+                RosterChange.detected_at == status.last_sync,
+                RosterChange.kind.in_(("removed", "added")),
+            )
+            .order_by(RosterChange.state, RosterChange.chamber, RosterChange.district)
+        )
+        for change in changes:
+            (status.left if change.kind == "removed" else status.arrived).append(change)
+    held = select(func.count(Delivery.id)).where(Delivery.status == DeliveryStatus.HELD)
+    if campaign_id is not None:
+        held = held.where(Delivery.campaign_id == campaign_id)
+    status.held = session.scalar(held) or 0
+    return status
