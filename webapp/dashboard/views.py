@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     stream_with_context,
     url_for,
 )
@@ -31,6 +33,7 @@ from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.channel_map import channel_map
 from webapp.delivery.channels import reach_from_config
 from webapp.delivery.outbox import confirm_submission
+from webapp.delivery.packet_pdf import write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
@@ -225,6 +228,12 @@ def packet(slug: str, key: str) -> BaseResponse:
             f'attachment; filename="{key.replace(":", "-")}.csv"'
         )
         return response
+    if request.args.get("format") == "pdf":
+        pdf = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - send_file closes it
+        write_packet_pdf(db.session(), found, pdf, campaign.id)
+        pdf.seek(0)
+        name = f"{key.replace(':', '-')}.pdf"
+        return send_file(pdf, mimetype="application/pdf", as_attachment=True, download_name=name)
     return Response(render_template("delivery/packet.html", packet=found))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from webapp.database import db, utcnow
 from webapp.delivery.outbox import retry_dead, status_counts
+from webapp.delivery.packet_pdf import write_packet_pdf
 from webapp.delivery.packets import mark_packet_sent, packet_csv, packets
 from webapp.delivery.worker import Worker
 from webapp.models import Campaign, Delivery, Notification
@@ -78,16 +79,19 @@ def status_command() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True)
 @click.option("--mark-sent", is_flag=True, help="Record the written letters as delivered by hand.")
 def packets_command(slug: str | None, out_dir: str, mark_sent: bool) -> None:
-    """Write one printable HTML page and one CSV per office that has no delivery channel."""
+    """Write one PDF, one printable HTML page and one CSV per office that has no channel."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[int] = []
-    for packet in packets(db.session(), _campaign_id(slug)):
+    campaign_id = _campaign_id(slug)
+    for packet in packets(db.session(), campaign_id):
         stem = packet.recipient_key.replace(":", "-")
         (folder / f"{stem}.html").write_text(
             render_template("delivery/packet.html", packet=packet), encoding="utf-8"
         )
         (folder / f"{stem}.csv").write_text(packet_csv(packet), encoding="utf-8")
+        with (folder / f"{stem}.pdf").open("wb") as pdf:
+            write_packet_pdf(db.session(), packet, pdf, campaign_id)
         written.extend(d.id for d in packet.deliveries)
         click.echo(f"{packet.name}: {len(packet.deliveries)} letter(s)")
     if mark_sent and written:
