@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from webapp.models import Campaign, Delivery, DeliveryStatus, LetterText, Signat
 # Letters laid out per WeasyPrint document: its layout tree lives only while one chunk renders,
 # so memory stays flat however many letters an office has (the chunks are joined afterwards).
 CHUNK_LETTERS = 400
+# WeasyPrint logs every page it lays out at INFO: thousands of lines per packet.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @dataclass
