@@ -28,6 +28,7 @@ from webapp.models.submission import (
     DeliveryStatus,
     LetterText,
     LookupMatch,
+    PostalStatus,
     Submission,
     SubmissionStatus,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Official",
     "Organiser",
     "Partner",
+    "PostalStatus",
     "Role",
     "RosterChange",
     "SenateCwcOffice",
