@@ -164,8 +164,15 @@ def main() -> None:
                     _generate(count)
                 out = str(Path(app.instance_path) / f"packet-{count}.pdf")
                 subprocess.run(
-                    [sys.executable, "-m", "bench.packet_pdf", "--render", url, app.instance_path]
-                    + [out],
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench.packet_pdf",
+                        "--render",
+                        url,
+                        app.instance_path,
+                        out,
+                    ],
                     check=True,
                 )
 

@@ -143,8 +143,19 @@ def _picture(pdf: Path, page: int, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     stem = ARTIFACTS / name
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile"]
-        + [str(pdf), str(stem)],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            pdf,
+            stem,
+        ],
         check=True,
     )
     picture = stem.with_suffix(".png")

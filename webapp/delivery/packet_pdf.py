@@ -237,6 +237,5 @@ def write_packet_pdf(
 
 
 def _pdf(html: str, fonts: FontConfiguration) -> bytes:
-    pdf = HTML(string=html).write_pdf(font_config=fonts)
-    assert pdf is not None  # without a target, write_pdf returns the bytes
-    return pdf
+    # Without a target, write_pdf returns the document's bytes.
+    return bytes(HTML(string=html).write_pdf(font_config=fonts))

@@ -79,6 +79,8 @@ class Recipient:
     audience: Audience = Audience.CONSTITUENTS
     cover: str | None = None
     body: str | None = None
+    # The organisers ask for this office's letters on paper (Target.post).
+    post: bool = False
 
 
 def open_to_everyone(recipients: Sequence[Recipient]) -> list[Recipient]:
@@ -142,6 +144,7 @@ def _recipient_for_target(target: Target) -> Recipient:
         audience=target.audience,
         cover=target.cover,
         body=target.body,
+        post=target.post,
     )
 
 
