@@ -16,6 +16,8 @@ from webapp.database import db, utcnow
 from webapp.delivery.outbox import retry_dead, status_counts
 from webapp.delivery.packet_pdf import write_packet_pdf
 from webapp.delivery.packets import mark_packet_sent, packet_csv, packets
+from webapp.delivery.post import PostClient, post_settings_from_config
+from webapp.delivery.post_tracking import refresh_tracking
 from webapp.delivery.worker import Worker
 from webapp.models import Campaign, Delivery, Notification
 
@@ -72,6 +74,16 @@ def status_command() -> None:
         counts = status_counts(db.session(), model)
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
         click.echo(f"{label}: {summary}")
+
+
+@outbox_cli.command("track")
+def track_command() -> None:
+    """Ask the postal service where each posted letter still on its way is (webhooks do too)."""
+    settings = post_settings_from_config(current_app.config)
+    if settings is None:
+        raise click.ClickException("POST_API_KEY is not set")
+    moved = refresh_tracking(db.session(), PostClient(settings), utcnow())
+    click.echo(f"{moved} posted letter(s) moved on")
 
 
 @outbox_cli.command("packets")

@@ -15,9 +15,6 @@ from markupsafe import Markup
 from pypdf import PdfWriter
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-
 from webapp.delivery.packets import Packet
 from webapp.letters.markdown import text_to_html
 from webapp.letters.text import signature_lines
@@ -26,7 +23,8 @@ from webapp.models import Campaign, Delivery, DeliveryStatus, LetterText, Signat
 # Letters laid out per WeasyPrint document: its layout tree lives only while one chunk renders,
 # so memory stays flat however many letters an office has (the chunks are joined afterwards).
 CHUNK_LETTERS = 400
-# WeasyPrint logs every page it lays out at INFO: thousands of lines per packet.
+# WeasyPrint logs every page it lays out at INFO: thousands of lines per packet. It is imported
+# only when a packet is rendered: web workers that never render one do not load it.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
@@ -215,6 +213,8 @@ def write_packet_pdf(
     chunk_size: int = CHUNK_LETTERS,
 ) -> int:
     """Render the office's packet into `out`; returns the number of letters in it."""
+    from weasyprint.text.fonts import FontConfiguration
+
     cover = cover_counts(session, packet, campaign_id)
     fonts = FontConfiguration()
     writer = PdfWriter()
@@ -236,6 +236,8 @@ def write_packet_pdf(
     return cover.letters
 
 
-def _pdf(html: str, fonts: FontConfiguration) -> bytes:
+def _pdf(html: str, fonts: Any) -> bytes:
+    from weasyprint import HTML
+
     # Without a target, write_pdf returns the document's bytes.
     return bytes(HTML(string=html).write_pdf(font_config=fonts))

@@ -18,6 +18,7 @@ from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.post import PostClient
 from webapp.extensions import csrf
 from webapp.models import Channel, Delivery, DeliveryStatus, PostalStatus
+from webapp.request_guards import RAW_JSON_ENDPOINTS
 
 # Webhook event types and the names tracking events carry, by the status each means.
 _EVENTS = {
@@ -125,6 +126,7 @@ def refresh_tracking(session: Session, client: PostClient, now: datetime, limit:
 
 webhooks_bp = Blueprint("post_webhooks", __name__)
 csrf.exempt(webhooks_bp)  # signed by the service instead
+RAW_JSON_ENDPOINTS.add("post_webhooks.post_webhook")  # nested JSON, checked by its signature
 
 
 @webhooks_bp.post("/webhooks/post")
