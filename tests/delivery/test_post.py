@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.dashboard.helpers import create_account, log_in
 from tests.delivery.campaigns import office, write_delivery_campaign
 from tests.delivery.postal_stub import API_KEY, LETTERS, VERIFY, WEBHOOK_SECRET, PostalStub
 from tests.delivery.postal_stub import signed_event as signed
@@ -162,9 +163,7 @@ def test_an_undeliverable_office_address_stops_all_its_letters_with_the_reason(
     assert {r.status for r in rows} == {DeliveryStatus.PACKET}
     assert all(r.last_error == "office address refused: address undeliverable" for r in rows)
     assert postal.printed == [] and postal.server.count(LETTERS) == 0
-    office_checks = [
-        r for r in postal.server.requests_to(VERIFY) if b"Pennsylvania" in r.body
-    ]
+    office_checks = [r for r in postal.server.requests_to(VERIFY) if b"Pennsylvania" in r.body]
     assert len(office_checks) == 1
     map_page = app.test_cli_runner().invoke(args=["delivery", "check", slug])
     assert "office address refused: address undeliverable" in map_page.output
@@ -233,6 +232,7 @@ def test_the_budget_stops_posting_at_the_cap_and_the_rest_wait_with_the_organise
     app: Flask, client: FlaskClient, slug: str, postal: PostalStub
 ) -> None:
     app.config["POST_TOTAL_LIMIT"] = 2
+    app.config["POST_PRICE_CENTS"] = 105
     _write(client, slug, 3)
     report = Worker(app).run(once=True)
     assert (report.sent, report.held) == (2, 1)
@@ -240,3 +240,10 @@ def test_the_budget_stops_posting_at_the_cap_and_the_rest_wait_with_the_organise
     assert [r.status for r in rows] == [DeliveryStatus.SENT] * 2 + [DeliveryStatus.PACKET]
     assert "postal budget reached: 2 letters in all" in (rows[2].last_error or "")
     assert len(postal.printed) == 2
+    create_account(app, "admin@example.org")
+    log_in(client, "admin@example.org")
+    page = client.get(f"/dashboard/campaigns/{slug}/channels").get_data(as_text=True)
+    assert "Posted: 2 letters, about $2.10 spent." in page
+    assert "with the organisers instead (budget reached or address refused" in page
+    assert "accepted for printing: 2</li>" in page
+    assert "postal budget reached: 2 letters in all" in page, "the office row says why"

@@ -32,6 +32,7 @@ from webapp.dashboard.forms import ModerationForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.channel_map import channel_map
 from webapp.delivery.channels import reach_from_config
+from webapp.delivery.mailing import budget_from_config, postal_summary
 from webapp.delivery.outbox import confirm_submission
 from webapp.delivery.packet_pdf import write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
@@ -203,6 +204,9 @@ def channels(slug: str) -> str:
         rows=channel_map(session, campaign, reach, utcnow()),
         reach=reach,
         senate_list_date=senate_list_date(session),
+        postal=postal_summary(session, campaign.id, budget_from_config(current_app.config))
+        if reach.post
+        else None,
     )
 
 

@@ -17,7 +17,7 @@ from webapp.delivery.leases import Holder
 from webapp.delivery.outbox import record_held
 from webapp.delivery.post import PostalAddress, PostClient, parse_us_address
 from webapp.delivery.smtp import SendError
-from webapp.models import DUE_STATUSES, Channel, Delivery, DeliveryStatus
+from webapp.models import DUE_STATUSES, Channel, Delivery, DeliveryStatus, PostalStatus
 
 log = logging.getLogger(__name__)
 
@@ -142,3 +142,31 @@ def hold_office(session: Session, recipient_key: str, why: str, now: datetime) -
             .execution_options(synchronize_session=False)
         )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class PostalSummary:
+    """A campaign's letters by post for its dashboard: where they are, what they cost."""
+
+    by_status: dict[str, int]  # PostalStatus values; "waiting" for those not yet posted
+    held: int  # left with the organisers (budget reached, address refused)
+    posted: int
+    spent_cents: int
+    budget: PostBudget
+
+
+def postal_summary(session: Session, campaign_id: int, budget: PostBudget) -> PostalSummary:
+    counts: dict[str, int] = {}
+    held = 0
+    for status, postal, number in session.execute(
+        select(Delivery.status, Delivery.postal_status, func.count())
+        .where(Delivery.campaign_id == campaign_id, Delivery.channel == Channel.POST)
+        .group_by(Delivery.status, Delivery.postal_status)
+    ):
+        if status == DeliveryStatus.PACKET:
+            held += number
+        else:
+            key = PostalStatus(postal).value if postal else "waiting"
+            counts[key] = counts.get(key, 0) + number
+    posted = sum(n for key, n in counts.items() if key != "waiting")
+    return PostalSummary(counts, held, posted, posted * budget.price_cents, budget)

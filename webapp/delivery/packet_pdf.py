@@ -15,6 +15,7 @@ from markupsafe import Markup
 from pypdf import PdfWriter
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
+
 from webapp.delivery.packets import Packet
 from webapp.letters.markdown import text_to_html
 from webapp.letters.text import signature_lines
