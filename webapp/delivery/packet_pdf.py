@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from webapp.delivery.packets import Packet
 from webapp.letters.markdown import text_to_html
-from webapp.letters.text import signature_lines
+from webapp.letters.text import signature_of
 from webapp.models import Campaign, Delivery, DeliveryStatus, LetterText, Signatory, Submission
 
 # Letters laid out per WeasyPrint document: its layout tree lives only while one chunk renders,
@@ -174,22 +174,9 @@ def letter_chunks(
         blocks = []
         for row in rows:
             number += 1
-            blocks.append(LetterBlock(number, _signature(row), _own_words(row)))
+            blocks.append(LetterBlock(number, signature_of(row), _own_words(row)))
         yield blocks
         last_id = rows[-1].id
-
-
-def _signature(row: Any) -> list[str]:
-    return signature_lines(
-        row.first_name,
-        row.last_name,
-        row.city,
-        row.state,
-        row.zip_code,
-        country=row.country,
-        residence=row.residence,
-        voting_city=row.voting_city,
-    )
 
 
 def _own_words(row: Any) -> Markup | None:

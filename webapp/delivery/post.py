@@ -12,7 +12,7 @@ import requests
 
 from webapp.civic.http import Timeouts
 from webapp.config import ConfigError
-from webapp.delivery.cwc_http import post_within, watched_session
+from webapp.delivery.cwc_http import LimitedClient, failure_detail, post_within
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ class PostResult:
     body: dict[str, Any] = field(default_factory=dict)
 
 
-class PostClient:
+class PostClient(LimitedClient):
     """The letters API: HTTP basic auth with the key as user name, JSON bodies."""
 
     def __init__(
@@ -153,14 +153,8 @@ class PostClient:
         timeouts: Timeouts | None = None,
         session: requests.Session | None = None,
     ) -> None:
+        super().__init__(timeouts or DEFAULT_TIMEOUTS, session)
         self.settings = settings
-        self.timeouts = timeouts or DEFAULT_TIMEOUTS
-        self.session = watched_session(session)
-
-    @property
-    def time_limit(self) -> float:
-        """The longest one call may take in all, connecting included (the outbox leases by it)."""
-        return self.timeouts.connect + self.timeouts.read
 
     def create_letter(
         self, to: PostalAddress, html: str, idempotency_key: str, description: str
@@ -199,7 +193,7 @@ class PostClient:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            return PostResult(False, False, None, f"unreachable ({type(exc).__name__})")
+            return PostResult(False, False, None, failure_detail(exc))
         return self._result(LETTERS_PATH, response)
 
     def _post(
@@ -217,8 +211,7 @@ class PostClient:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            timed_out = isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower()
-            detail = "timed out" if timed_out else f"unreachable ({type(exc).__name__})"
+            detail = failure_detail(exc)
             log.warning("postal service %s failed: %s", path, detail)
             return PostResult(False, False, None, detail)
         return self._result(path, response)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.civic.types import MatchKind, Residence
 from webapp.database import Base, str_enum, utcnow
-from webapp.letters.text import assemble_letter, signature_lines, us_place
+from webapp.letters.text import assemble_letter, signature_of, us_place
 from webapp.models.campaign import Campaign, Partner, Target
 from webapp.models.supporter import Supporter
 
@@ -183,16 +183,7 @@ class Submission(Base):
 
     @property
     def signature_lines(self) -> list[str]:
-        return signature_lines(
-            self.first_name,
-            self.last_name,
-            self.city,
-            self.state,
-            self.zip_code,
-            country=self.country,
-            residence=self.residence,
-            voting_city=self.voting_city,
-        )
+        return signature_of(self)
 
 
 class Delivery(Base):
