@@ -10,8 +10,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
@@ -19,6 +21,7 @@ from sqlalchemy import insert, select
 from tests.dashboard.helpers import create_account, log_in
 from tests.delivery.campaigns import BODY, OFFICE_EMAIL, office, write_delivery_campaign
 from webapp.database import db
+from webapp.delivery import packet_pdf
 from webapp.models import (
     Campaign,
     Channel,
@@ -164,13 +167,19 @@ def _picture(pdf: Path, page: int, name: str) -> Path:
 
 
 def test_packet_pdf_has_the_cover_counts_the_coalition_letter_once_and_every_letter_in_order(
-    app: Flask, written: list[Written], tmp_path: Path, backend: str
+    app: Flask, written: list[Written], tmp_path: Path, backend: str, monkeypatch: Any
 ) -> None:
     out = tmp_path / "packets"
+    monkeypatch.setattr(packet_pdf, "CHUNK_LETTERS", 60)  # several parts joined
     result = app.test_cli_runner().invoke(args=["outbox", "packets", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert f"Office of the President: {LETTERS} letter(s)" in result.output
     (pdf,) = out.glob("*.pdf")
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True)
+    assert info.stderr == "", "the joined parts make one well-formed PDF"
+    assert len(PdfReader(pdf, strict=True).pages) == int(
+        re.findall(r"Pages:\s+(\d+)", info.stdout)[0]
+    )
     pages = _pdftotext(pdf).split("\f")
     coalition_page = next(i for i, page in enumerate(pages) if "Signed by" in page)
     cover = _flat(" ".join(pages[:coalition_page]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -12,17 +11,18 @@ from typing import IO, Any
 
 from flask import render_template
 from markupsafe import Markup
-from pypdf import PdfWriter
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from webapp.delivery.packets import Packet
+from webapp.delivery.pdf_join import PdfJoiner
 from webapp.letters.markdown import text_to_html
 from webapp.letters.text import signature_of
 from webapp.models import Campaign, Delivery, DeliveryStatus, LetterText, Signatory, Submission
 
 # Letters laid out per WeasyPrint document: its layout tree lives only while one chunk renders,
-# so memory stays flat however many letters an office has (the chunks are joined afterwards).
+# and each chunk's pages go to the output file at once (pdf_join), so memory stays flat however
+# many letters an office has.
 CHUNK_LETTERS = 400
 # WeasyPrint logs every page it lays out at INFO: thousands of lines per packet. It is imported
 # only when a packet is rendered: web workers that never render one do not load it.
@@ -198,14 +198,14 @@ def write_packet_pdf(
     packet: Packet,
     out: IO[bytes],
     campaign_id: int | None = None,
-    chunk_size: int = CHUNK_LETTERS,
+    chunk_size: int | None = None,
 ) -> int:
     """Render the office's packet into `out`; returns the number of letters in it."""
     from weasyprint.text.fonts import FontConfiguration
 
     cover = cover_counts(session, packet, campaign_id)
     fonts = FontConfiguration()
-    writer = PdfWriter()
+    writer = PdfJoiner(out)
     first = render_template(
         "delivery/packet_pdf.html",
         packet=packet,
@@ -214,13 +214,13 @@ def write_packet_pdf(
         coalition=coalition_letters(session, packet, campaign_id),
         letters=[],
     )
-    writer.append(io.BytesIO(_pdf(first, fonts)))
-    for blocks in letter_chunks(session, packet, campaign_id, chunk_size):
+    writer.add(_pdf(first, fonts))
+    for blocks in letter_chunks(session, packet, campaign_id, chunk_size or CHUNK_LETTERS):
         html = render_template(
             "delivery/packet_pdf.html", packet=packet, cover=cover, letters=blocks
         )
-        writer.append(io.BytesIO(_pdf(html, fonts)))
-    writer.write(out)
+        writer.add(_pdf(html, fonts))
+    writer.finish()
     return cover.letters
 
 
