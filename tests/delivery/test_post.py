@@ -108,6 +108,7 @@ def test_a_letter_is_posted_once_and_tracked_from_created_to_delivered(
     assert (sent["to"]["address_city"], sent["to"]["address_zip"]) == ("Washington", "20500")
     assert sent["from"]["name"] == FROM["POST_FROM_NAME"]
     assert WORDS in sent["file"] and "Rasha Haddad" in sent["file"]
+    assert ".window { block-size: 3.1in; }" in sent["file"], "the page keeps the window clear"
     checked = {json.loads(r.body)["primary_line"] for r in postal.server.requests_to(VERIFY)}
     assert checked == {"1600 Pennsylvania Avenue NW", FROM["POST_FROM_LINE1"]}
     (posted,) = _rows(app)

@@ -6,9 +6,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from flask import render_template
+from markupsafe import Markup
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -116,7 +119,9 @@ class Postal:
         office = parse_us_address(row.recipient_name, row.recipient_address)
         if office is None:
             raise SendError("the office address cannot be printed", permanent=True)
-        html = render_template("delivery/post_letter.html", delivery=row, sub=row.submission)
+        html = render_template(
+            "delivery/post_letter.html", delivery=row, sub=row.submission, letter_style=_style()
+        )
         key = row.idempotency_key
 
         def send() -> tuple[DeliveryStatus, str | None]:
@@ -126,6 +131,15 @@ class Postal:
             raise SendError(f"postal service: {result.detail}", permanent=result.permanent)
 
         return send
+
+
+@cache
+def _style() -> Markup:
+    """The posted letter's stylesheet, inside the page: the service renders it on its own."""
+    css = (
+        Path(__file__).resolve().parent.parent / "static" / "css" / "post_letter.css"
+    ).read_text()
+    return Markup("<style>\n") + Markup(css) + Markup("</style>")  # noqa: S704 - our own file
 
 
 def hold_office(session: Session, recipient_key: str, why: str, now: datetime) -> int:

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 from flask import render_template
@@ -24,6 +25,7 @@ from webapp.models import Campaign, Delivery, DeliveryStatus, LetterText, Signat
 # and each chunk's pages go to the output file at once (pdf_join), so memory stays flat however
 # many letters an office has.
 CHUNK_LETTERS = 400
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "packet.css"
 # WeasyPrint logs every page it lays out at INFO: thousands of lines per packet. It is imported
 # only when a packet is rendered: web workers that never render one do not load it.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -201,10 +203,12 @@ def write_packet_pdf(
     chunk_size: int | None = None,
 ) -> int:
     """Render the office's packet into `out`; returns the number of letters in it."""
+    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     cover = cover_counts(session, packet, campaign_id)
     fonts = FontConfiguration()
+    style = CSS(filename=str(STYLESHEET), font_config=fonts)
     writer = PdfJoiner(out)
     first = render_template(
         "delivery/packet_pdf.html",
@@ -214,18 +218,18 @@ def write_packet_pdf(
         coalition=coalition_letters(session, packet, campaign_id),
         letters=[],
     )
-    writer.add(_pdf(first, fonts))
+    writer.add(_pdf(first, style, fonts))
     for blocks in letter_chunks(session, packet, campaign_id, chunk_size or CHUNK_LETTERS):
         html = render_template(
             "delivery/packet_pdf.html", packet=packet, cover=cover, letters=blocks
         )
-        writer.add(_pdf(html, fonts))
+        writer.add(_pdf(html, style, fonts))
     writer.finish()
     return cover.letters
 
 
-def _pdf(html: str, fonts: Any) -> bytes:
+def _pdf(html: str, style: Any, fonts: Any) -> bytes:
     from weasyprint import HTML
 
     # Without a target, write_pdf returns the document's bytes.
-    return bytes(HTML(string=html).write_pdf(font_config=fonts))
+    return bytes(HTML(string=html).write_pdf(stylesheets=[style], font_config=fonts))
