@@ -20,6 +20,7 @@ from sqlalchemy import insert, select
 
 from tests.dashboard.helpers import create_account, log_in
 from tests.delivery.campaigns import BODY, OFFICE_EMAIL, office, write_delivery_campaign
+from webapp.dashboard import views as dashboard_views
 from webapp.database import db
 from webapp.delivery import packet_pdf
 from webapp.models import (
@@ -218,8 +219,8 @@ def test_packet_pdf_has_the_cover_counts_the_coalition_letter_once_and_every_let
     _picture(pdf, arabic_page, f"packet-arabic-{backend}")
 
 
-def test_dashboard_button_downloads_the_office_pdf(
-    app: Flask, client: FlaskClient, written: list[Written]
+def test_dashboard_button_downloads_the_office_pdf_unless_it_is_too_long_for_a_request(
+    app: Flask, client: FlaskClient, written: list[Written], monkeypatch: Any
 ) -> None:
     create_account(app, "admin@example.org")
     log_in(client, "admin@example.org")
@@ -233,3 +234,8 @@ def test_dashboard_button_downloads_the_office_pdf(
     pdf = Path(app.instance_path) / "download.pdf"
     pdf.write_bytes(response.data)
     assert f"Letters: {LETTERS}" in _flat(_pdftotext(pdf, "-l", "1"))
+
+    monkeypatch.setattr(dashboard_views, "BROWSER_PDF_LETTERS", LETTERS - 1)
+    listing = client.get("/dashboard/campaigns/pdf/packets").get_data(as_text=True)
+    assert "format=pdf" not in listing and "flask outbox packets --campaign pdf" in listing
+    assert client.get(link.group(1).replace("&amp;", "&")).status_code == 413

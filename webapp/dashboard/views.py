@@ -34,7 +34,7 @@ from webapp.delivery.channel_map import channel_map
 from webapp.delivery.channels import reach_from_config
 from webapp.delivery.mailing import budget_from_config, postal_summary
 from webapp.delivery.outbox import confirm_submission
-from webapp.delivery.packet_pdf import write_packet_pdf
+from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
@@ -215,7 +215,10 @@ def channels(slug: str) -> str:
 def packet_list(slug: str) -> str:
     campaign, _partner = campaign_for_me(slug)
     return render_template(
-        "dashboard/packets.html", campaign=campaign, packets=packets(db.session(), campaign.id)
+        "dashboard/packets.html",
+        campaign=campaign,
+        packets=packets(db.session(), campaign.id),
+        browser_pdf_letters=BROWSER_PDF_LETTERS,
     )
 
 
@@ -233,6 +236,8 @@ def packet(slug: str, key: str) -> BaseResponse:
         )
         return response
     if request.args.get("format") == "pdf":
+        if len(found.deliveries) > BROWSER_PDF_LETTERS:
+            abort(413)  # the page offers the command instead
         pdf = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - send_file closes it
         write_packet_pdf(db.session(), found, pdf, campaign.id)
         pdf.seek(0)

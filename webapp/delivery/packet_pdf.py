@@ -25,6 +25,8 @@ from webapp.models import Campaign, Delivery, DeliveryStatus, LetterText, Signat
 # and each chunk's pages go to the output file at once (pdf_join), so memory stays flat however
 # many letters an office has.
 CHUNK_LETTERS = 400
+# About 30 ms a letter: larger packets would outlast a web request; they come from the command.
+BROWSER_PDF_LETTERS = 500
 STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "packet.css"
 # WeasyPrint logs every page it lays out at INFO: thousands of lines per packet. It is imported
 # only when a packet is rendered: web workers that never render one do not load it.
