@@ -46,13 +46,18 @@ translations: pot
 	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --ignore-obsolete --no-wrap
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
-# Debian packages the test suite drives for real: PostgreSQL, headless Chromium, npm (axe-core).
+# Debian packages the test suite drives for real: PostgreSQL, headless Chromium, npm (axe-core),
+# and for PDF packets fonts that cover Latin and Arabic (WeasyPrint shapes through Pango, which
+# needs an Arabic font on the system) plus poppler-utils (pdftotext, pdftoppm) to check them.
+PDF_FONTS := fonts-dejavu-core fonts-hosny-amiri
 system-deps:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null \
-			|| ! command -v npm >/dev/null; then \
+			|| ! command -v npm >/dev/null || ! command -v pdftotext >/dev/null \
+			|| ! fc-list :lang=ar family | grep -q Amiri \
+			|| ! fc-list : family | grep -q "DejaVu Sans"; then \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql chromium \
-			$$(command -v npm >/dev/null || echo nodejs npm); \
+			poppler-utils $(PDF_FONTS) $$(command -v npm >/dev/null || echo nodejs npm); \
 	fi
 
 # The outbox worker runs beside the web process and stops with it. `serve` uses threaded

@@ -87,6 +87,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.api.views import bp as api_bp
     from webapp.cli import register_cli
     from webapp.dashboard.routes import bp as dashboard_bp
+    from webapp.delivery.post_tracking import webhooks_bp
     from webapp.supporter.views import bp as supporter_bp
     from webapp.widget.views import bp as widget_bp
 
@@ -94,5 +95,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(widget_bp)
+    app.register_blueprint(webhooks_bp)
     register_cli(app)
     return app

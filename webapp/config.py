@@ -220,6 +220,18 @@ def _delivery_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "SENATE_CWC_CONTACT_EMAIL": _env_str(env, "SENATE_CWC_CONTACT_EMAIL", ""),
         "SENATE_CWC_CONTACT_PHONE": _env_str(env, "SENATE_CWC_CONTACT_PHONE", ""),
         "SENATE_CWC_OFFICES": _env_str(env, "SENATE_CWC_OFFICES", ""),
+        "POST_API_URL": _env_str(env, "POST_API_URL", "https://api.lob.com").rstrip("/"),
+        "POST_API_KEY": _env_str(env, "POST_API_KEY", ""),
+        "POST_WEBHOOK_SECRET": _env_str(env, "POST_WEBHOOK_SECRET", ""),
+        "POST_FROM_NAME": _env_str(env, "POST_FROM_NAME", ""),
+        "POST_FROM_LINE1": _env_str(env, "POST_FROM_LINE1", ""),
+        "POST_FROM_LINE2": _env_str(env, "POST_FROM_LINE2", ""),
+        "POST_FROM_CITY": _env_str(env, "POST_FROM_CITY", ""),
+        "POST_FROM_STATE": _env_str(env, "POST_FROM_STATE", ""),
+        "POST_FROM_ZIP": _env_str(env, "POST_FROM_ZIP", ""),
+        "POST_DAILY_LIMIT": _env_int(env, "POST_DAILY_LIMIT", 0),
+        "POST_TOTAL_LIMIT": _env_int(env, "POST_TOTAL_LIMIT", 0),
+        "POST_PRICE_CENTS": _env_int(env, "POST_PRICE_CENTS", 0),
     }
 
 

@@ -43,6 +43,10 @@ def body_unreadable() -> bool:
     return bool(g.get("unreadable_body"))
 
 
+# Endpoints that check a signature over their raw JSON body (webhooks), read by no form.
+RAW_JSON_ENDPOINTS: set[str] = set()
+
+
 def _read_body() -> None:
     """Read and check the body once, up front, so no later reader meets a broken one."""
     if request.method not in _BODY_METHODS:
@@ -59,6 +63,8 @@ def _read_body() -> None:
         g.unreadable_body = True
         raise Refused(_l("The form did not arrive whole. Please send it again.")) from exc
     # Flask-WTF reads a JSON body as form fields: anything but flat text would reach them raw.
+    if request.endpoint in RAW_JSON_ENDPOINTS:
+        return
     if request.is_json and not _form_values(request.get_json(silent=True)):
         raise Refused(_l("Send the form's fields, or a JSON object whose values are text."))
 

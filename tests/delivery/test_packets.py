@@ -1,4 +1,4 @@
-"""Office packets: letters for offices with no channel, per office as HTML and a safe CSV."""
+"""Office packets: letters for offices with no channel, per office as HTML, PDF and a safe CSV."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _read_csv(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def test_letters_without_a_channel_are_grouped_per_office_as_html_and_csv(
+def test_letters_without_a_channel_are_grouped_per_office_as_html_pdf_and_csv(
     app: Flask, client: FlaskClient, slug: str, tmp_path: Path
 ) -> None:
     _write_letters(app, client, slug)
@@ -70,7 +70,7 @@ def test_letters_without_a_channel_are_grouped_per_office_as_html_and_csv(
     assert "Archive Office: 3 letter(s)" in output and "Mayor: 3 letter(s)" in output
     stems = {key.replace(":", "-") for key in grouped}
     assert {p.name for p in out.iterdir()} == {
-        f"{s}.{ext}" for s in stems for ext in ("html", "csv")
+        f"{s}.{ext}" for s in stems for ext in ("html", "csv", "pdf")
     }
     with app.app_context():
         for key, rows in grouped.items():

@@ -54,6 +54,7 @@ class TargetSpec:
     cover: str | None = None
     body: str | None = None
     form_limit: int | None = None
+    post: bool = False  # custom targets: letters go on paper when the postal service is set
 
 
 @dataclass
@@ -280,6 +281,7 @@ def _targets(value: Any, problems: list[str]) -> list[TargetSpec]:
                     address=r.text("address", 500),
                     contact_url=r.url("contact_url"),
                     email=r.email("email"),
+                    post=r.flag("post", False),
                     **_own_letter(r, TargetKind.CUSTOM),
                 )
             )

@@ -81,6 +81,7 @@ def _apply_target(target: Target, spec: TargetSpec, position: int) -> None:
     target.cover = spec.cover
     target.body = spec.body
     target.form_limit = spec.form_limit
+    target.post = spec.post
 
 
 def read_campaign_file(text: str, origin: str) -> CampaignFile:
@@ -171,6 +172,7 @@ def _export_target(t: Target) -> dict[str, Any]:
             "address": t.address,
             "contact_url": t.contact_url,
             "email": t.email,
+            "post": t.post or None,
         }
     else:
         item = {"kind": "lookup", "chambers": list(t.chambers), "optional": t.optional}

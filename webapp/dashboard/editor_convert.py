@@ -138,6 +138,7 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
         "short_body": campaign.short_body if campaign else None,
     }
     limits = {t.name: t.form_limit for t in campaign.targets if t.form_limit} if campaign else {}
+    posted = {t.name for t in campaign.targets if t.post} if campaign else set()
     targets: list[dict[str, Any]] = []
     for index, row in enumerate(form.targets):
         if not row.form.is_empty():
@@ -148,6 +149,7 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
                     "kind": TargetKind.CUSTOM.value,
                     **values,
                     **({"form_limit": limit} if limit else {}),
+                    **({"post": True} if values.get("name") in posted else {}),
                 }
             )
             draft.targets.append(("row", index))

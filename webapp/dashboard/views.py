@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     stream_with_context,
     url_for,
 )
@@ -31,7 +33,9 @@ from webapp.dashboard.forms import ModerationForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.channel_map import channel_map
 from webapp.delivery.channels import reach_from_config
+from webapp.delivery.mailing import budget_from_config, postal_summary
 from webapp.delivery.outbox import confirm_submission
+from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
@@ -208,6 +212,9 @@ def channels(slug: str) -> str:
         rows=channel_map(session, campaign, reach, utcnow()),
         reach=reach,
         senate_list_date=senate_list_date(session),
+        postal=postal_summary(session, campaign.id, budget_from_config(current_app.config))
+        if reach.post
+        else None,
     )
 
 
@@ -216,7 +223,10 @@ def channels(slug: str) -> str:
 def packet_list(slug: str) -> str:
     campaign, _partner = campaign_for_me(slug)
     return render_template(
-        "dashboard/packets.html", campaign=campaign, packets=packets(db.session(), campaign.id)
+        "dashboard/packets.html",
+        campaign=campaign,
+        packets=packets(db.session(), campaign.id),
+        browser_pdf_letters=BROWSER_PDF_LETTERS,
     )
 
 
@@ -233,6 +243,14 @@ def packet(slug: str, key: str) -> BaseResponse:
             f'attachment; filename="{key.replace(":", "-")}.csv"'
         )
         return response
+    if request.args.get("format") == "pdf":
+        if len(found.deliveries) > BROWSER_PDF_LETTERS:
+            abort(413)  # the page offers the command instead
+        pdf = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - send_file closes it
+        write_packet_pdf(db.session(), found, pdf, campaign.id)
+        pdf.seek(0)
+        name = f"{key.replace(':', '-')}.pdf"
+        return send_file(pdf, mimetype="application/pdf", as_attachment=True, download_name=name)
     return Response(render_template("delivery/packet.html", packet=found))
 
 

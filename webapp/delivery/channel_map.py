@@ -26,7 +26,8 @@ CHANNEL_NAMES = {
     Channel.SENATE_CWC: "Senate CWC",
     Channel.EMAIL: "email",
     Channel.FORM: "web-form hand-off",
-    Channel.PACKET: "postal packet",
+    Channel.PACKET: "organisers' packet",
+    Channel.POST: "First-Class post",
 }
 
 

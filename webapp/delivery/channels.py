@@ -28,6 +28,7 @@ class CwcReach:
     house: bool = False
     senate: bool = False
     senate_offices: frozenset[str] = frozenset()
+    post: bool = False  # the print-and-mail service is set (POST_API_KEY)
 
 
 def bioguide_of(recipient: Recipient) -> str | None:
@@ -40,8 +41,11 @@ def route(recipient: Recipient, reach: CwcReach, complete: bool) -> Route:
     offices on its list), its web form, or paper.
 
     CWC needs the constituent's prefix and street address (`complete`); without them a CWC
-    office falls back to its website, where the supporter can write themselves.
+    office falls back to its website, where the supporter can write themselves. An office the
+    organisers ask to reach on paper gets a posted letter while the postal service is set.
     """
+    if recipient.post and reach.post and recipient.address:
+        return Route(Channel.POST, _("the organisers send this office's letters by post"))
     if recipient.email:
         return Route(Channel.EMAIL, _("the office publishes an email address"))
     cwc, why_not = _cwc_channel(recipient, reach)
@@ -94,6 +98,7 @@ _HANDLING = {
     Channel.SENATE_CWC: Handling.AUTOMATIC,
     Channel.FORM: Handling.BY_SUPPORTER,
     Channel.PACKET: Handling.BY_ORGANISERS,
+    Channel.POST: Handling.AUTOMATIC,
 }
 
 
@@ -119,6 +124,7 @@ def reach_from_config(
         house=bool(config.get("CWC_API_KEY")),
         senate=bool(config.get("SENATE_CWC_API_KEY")),
         senate_offices=senate_offices,
+        post=bool(config.get("POST_API_KEY")),
     )
 
 

@@ -14,7 +14,10 @@ from sqlalchemy import select
 
 from webapp.database import db, utcnow
 from webapp.delivery.outbox import retry_dead, status_counts
+from webapp.delivery.packet_pdf import write_packet_pdf
 from webapp.delivery.packets import mark_packet_sent, packet_csv, packets
+from webapp.delivery.post import PostClient, post_settings_from_config
+from webapp.delivery.post_tracking import refresh_tracking
 from webapp.delivery.worker import Worker
 from webapp.models import Campaign, Delivery, Notification
 
@@ -73,21 +76,34 @@ def status_command() -> None:
         click.echo(f"{label}: {summary}")
 
 
+@outbox_cli.command("track")
+def track_command() -> None:
+    """Ask the postal service where each posted letter still on its way is (webhooks do too)."""
+    settings = post_settings_from_config(current_app.config)
+    if settings is None:
+        raise click.ClickException("POST_API_KEY is not set")
+    moved = refresh_tracking(db.session(), PostClient(settings), utcnow())
+    click.echo(f"{moved} posted letter(s) moved on")
+
+
 @outbox_cli.command("packets")
 @click.option("--campaign", "slug", help="Only this campaign's letters.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True)
 @click.option("--mark-sent", is_flag=True, help="Record the written letters as delivered by hand.")
 def packets_command(slug: str | None, out_dir: str, mark_sent: bool) -> None:
-    """Write one printable HTML page and one CSV per office that has no delivery channel."""
+    """Write one PDF, one printable HTML page and one CSV per office that has no channel."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[int] = []
-    for packet in packets(db.session(), _campaign_id(slug)):
+    campaign_id = _campaign_id(slug)
+    for packet in packets(db.session(), campaign_id):
         stem = packet.recipient_key.replace(":", "-")
         (folder / f"{stem}.html").write_text(
             render_template("delivery/packet.html", packet=packet), encoding="utf-8"
         )
         (folder / f"{stem}.csv").write_text(packet_csv(packet), encoding="utf-8")
+        with (folder / f"{stem}.pdf").open("wb") as pdf:
+            write_packet_pdf(db.session(), packet, pdf, campaign_id)
         written.extend(d.id for d in packet.deliveries)
         click.echo(f"{packet.name}: {len(packet.deliveries)} letter(s)")
     if mark_sent and written:

@@ -15,7 +15,7 @@ import requests
 from webapp.civic.http import Timeouts
 from webapp.civic.types import MatchKind
 from webapp.config import ConfigError
-from webapp.delivery.cwc_http import post_within, watched_session
+from webapp.delivery.cwc_http import LimitedClient, failure_detail, post_within
 from webapp.delivery.cwc_schema import (
     EMAIL_RE,
     PHONE_RE,
@@ -243,7 +243,7 @@ class CwcResult:
     detail: str
 
 
-class CwcClient:
+class CwcClient(LimitedClient):
     """Posts messages to the CWC API. The API key travels only in the query string."""
 
     def __init__(
@@ -252,17 +252,11 @@ class CwcClient:
         timeouts: Timeouts | None = None,
         session: requests.Session | None = None,
     ) -> None:
+        super().__init__(timeouts or DEFAULT_TIMEOUTS, session)
         self.settings = settings
-        self.timeouts = timeouts or DEFAULT_TIMEOUTS
-        self.session = watched_session(session)
         # Passed on each request: a session-wide setting would lose to HTTP(S)_PROXY variables.
         proxy = settings.proxy_url
         self.proxies = {"http": proxy, "https": proxy} if proxy else None
-
-    @property
-    def time_limit(self) -> float:
-        """The longest one post may take in all, connecting included (the outbox leases by it)."""
-        return self.timeouts.connect + self.timeouts.read
 
     def send(self, xml: bytes) -> CwcResult:
         """Deliver one message (House: POST /v2/message)."""
@@ -287,9 +281,7 @@ class CwcClient:
                 proxies=self.proxies,
             )
         except requests.RequestException as exc:
-            # Exception texts carry the URL, and so the key: only the kind is kept.
-            timed_out = isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower()
-            detail = "timed out" if timed_out else f"unreachable ({type(exc).__name__})"
+            detail = failure_detail(exc)
             log.warning("%s %s failed: %s", self.settings.system, path, detail)
             return CwcResult(False, False, None, detail)
         status = response.status_code

@@ -10,7 +10,7 @@ from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, ProxyManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
-from webapp.civic.http import make_session
+from webapp.civic.http import Timeouts, make_session
 from webapp.delivery.cutoff import Cutoff, shut
 
 # The Cutoff of the post this thread is making, for the connections it opens.
@@ -95,3 +95,22 @@ def post_within(seconds: float, session: requests.Session, url: str, **kwargs: A
     finally:
         _current.cutoff = None
     return response
+
+
+def failure_detail(exc: requests.RequestException) -> str:
+    """What went wrong, without the exception's text (it carries the URL, and so any key)."""
+    timed_out = isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower()
+    return "timed out" if timed_out else f"unreachable ({type(exc).__name__})"
+
+
+class LimitedClient:
+    """An API client each of whose calls ends within `time_limit`, however the server behaves."""
+
+    def __init__(self, timeouts: Timeouts, session: requests.Session | None = None) -> None:
+        self.timeouts = timeouts
+        self.session = watched_session(session)
+
+    @property
+    def time_limit(self) -> float:
+        """The longest one post may take in all, connecting included (the outbox leases by it)."""
+        return self.timeouts.connect + self.timeouts.read

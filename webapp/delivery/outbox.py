@@ -15,10 +15,12 @@ from webapp.delivery.channels import initial_status
 from webapp.delivery.leases import Holder, Outboxed, locked_if_held
 from webapp.models import (
     DUE_STATUSES,
+    Channel,
     Delivery,
     DeliveryStatus,
     Notification,
     NotificationKind,
+    PostalStatus,
     Submission,
     SubmissionStatus,
 )
@@ -56,6 +58,22 @@ def record_success(
         row.next_attempt_at = None
         if isinstance(row, Delivery) and reference:
             row.remote_reference = reference[:200]
+        if isinstance(row, Delivery) and row.channel is Channel.POST:
+            row.postal_status = PostalStatus.CREATED
+            row.postal_updated_at = now
+
+
+def record_held(session: Session, row: Delivery, holder: Holder, now: datetime, why: str) -> None:
+    """Not posted (budget reached, address refused): the letter waits with the organisers, who
+    can hand it over in the office's packet. The reason shows on the channel map."""
+    with write_transaction(session):
+        if not locked_if_held(session, row, holder):
+            return
+        row.status = DeliveryStatus.PACKET
+        row.last_error = why[:2000]
+        row.failed_at = now
+        row.lease_expires_at = None
+        row.next_attempt_at = None
 
 
 def record_failure(

@@ -20,6 +20,7 @@ from webapp.delivery.changeover import CivicDuties
 from webapp.delivery.cwc import CwcClient, build_message, cwc_settings_from_config
 from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
 from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send
+from webapp.delivery.mailing import Postal, budget_from_config
 from webapp.delivery.outbox import (
     RetryPolicy,
     expire_unconfirmed,
@@ -27,6 +28,7 @@ from webapp.delivery.outbox import (
     record_failure,
     record_success,
 )
+from webapp.delivery.post import PostClient, post_settings_from_config
 from webapp.delivery.senate import senate_settings_from_config
 from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
 from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
@@ -59,6 +61,7 @@ class BatchReport:
     failed: int = 0
     dead: int = 0
     taken_over: int = 0  # claimed, then taken over by another worker before its turn: not sent
+    held: int = 0  # posted letters left with the organisers (budget reached, address refused)
     errors: list[str] = field(default_factory=list)
 
 
@@ -93,8 +96,11 @@ class Worker:
             )
             if client
         }
+        post = post_settings_from_config(config)
+        self.postal = Postal(PostClient(post), budget_from_config(config)) if post else None
         self.channels = {Channel.EMAIL} if self.smtp else set()
         self.channels |= set(self.cwc_clients)
+        self.channels |= {Channel.POST} if self.postal else set()
         if self.smtp is None:
             log.warning(
                 "SMTP_URL is not set: emailed letters and supporter emails wait in the "
@@ -163,6 +169,9 @@ class Worker:
         # Each outcome is committed before the next send: a crash can repeat at most the one
         # message in flight, and that one carries the same Message-ID / DeliveryId again.
         try:
+            if self._held(session, row):
+                report.held += 1
+                return
             seconds, send = self._prepare(row, mailer)
         except Exception as exc:  # one bad row must not stop the outbox
             self._failed(session, row, exc, report)
@@ -195,6 +204,12 @@ class Worker:
         report.errors.append(str(exc))
         log.warning("%s %s not sent (%s): %s", type(row).__name__, row.id, outcome.value, exc)
 
+    def _held(self, session: Session, row: Delivery | Notification) -> bool:
+        """A posted letter over budget or to a refused address waits with the organisers."""
+        if self.postal is None or not isinstance(row, Delivery) or row.channel is not Channel.POST:
+            return False
+        return self.postal.hold_if_needed(session, row, self.holder, self.clock())
+
     def _prepare(self, row: Delivery | Notification, mailer: Mailer | None) -> tuple[float, Send]:
         """Build what `row` sends (no network yet): the channel's time limit and the send."""
         if isinstance(row, Notification) or row.channel is Channel.EMAIL:
@@ -220,6 +235,8 @@ class Worker:
                 )
 
             return client.time_limit, post
+        if row.channel is Channel.POST and self.postal is not None:
+            return self.postal.client.time_limit, self.postal.prepare(row)
         raise SendError(f"no sender for channel {row.channel}", permanent=True)
 
     def _mail(self, row: Delivery | Notification, mailer: Mailer) -> Send:
@@ -280,7 +297,7 @@ class Worker:
                 report = BatchReport()
                 if once:
                     raise
-            for name in ("claimed", "sent", "failed", "dead", "taken_over"):
+            for name in ("claimed", "sent", "failed", "dead", "taken_over", "held"):
                 setattr(total, name, getattr(total, name) + getattr(report, name))
             if report.claimed == 0:
                 if once:

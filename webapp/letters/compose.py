@@ -11,7 +11,7 @@ from webapp.civic.countries import US
 from webapp.civic.types import Residence
 from webapp.letters.markdown import escape_markdown, markdown_to_html, text_to_html
 from webapp.letters.merge import MergeValues, render
-from webapp.letters.text import assemble_letter, signature_lines
+from webapp.letters.text import assemble_letter, signature_of
 from webapp.models import Audience, Campaign, Target, TargetKind
 
 
@@ -33,16 +33,7 @@ class Signer:
 
     @property
     def signature(self) -> list[str]:
-        return signature_lines(
-            self.first_name,
-            self.last_name,
-            self.city,
-            self.state,
-            self.zip_code,
-            country=self.country,
-            residence=self.residence,
-            voting_city=self.voting_city,
-        )
+        return signature_of(self)
 
     @property
     def constituent(self) -> bool:
@@ -79,6 +70,8 @@ class Recipient:
     audience: Audience = Audience.CONSTITUENTS
     cover: str | None = None
     body: str | None = None
+    # The organisers ask for this office's letters on paper (Target.post).
+    post: bool = False
 
 
 def open_to_everyone(recipients: Sequence[Recipient]) -> list[Recipient]:
@@ -142,6 +135,7 @@ def _recipient_for_target(target: Target) -> Recipient:
         audience=target.audience,
         cover=target.cover,
         body=target.body,
+        post=target.post,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,21 +53,33 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def text_to_html(text: str) -> Markup:
+def text_to_html(text: str, resolve_direction: bool = False) -> Markup:
     """Supporter text as escaped paragraphs: blank lines split paragraphs, newlines break lines.
 
     Each paragraph takes its direction from its own first letters (`dir="auto"`), so an Arabic
-    paragraph reads right to left in an English page and the other way round.
+    paragraph reads right to left in an English page and the other way round. PDF renderers
+    ignore `dir="auto"`: `resolve_direction` writes the direction it would pick instead.
     """
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
     parts = [
-        Markup('<p dir="auto">')
+        Markup('<p dir="{}">').format(paragraph_direction(p) if resolve_direction else "auto")
         + Markup("<br>").join(escape(line) for line in p.split("\n"))
         + Markup("</p>")
         for p in paragraphs
         if p.strip()
     ]
     return Markup("\n").join(parts)
+
+
+def paragraph_direction(text: str) -> str:
+    """'rtl' or 'ltr' from the first strong letter, as the Unicode bidi rules and dir=auto do."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in {"R", "AL"}:
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 @dataclass(frozen=True)

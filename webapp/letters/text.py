@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from webapp.civic.countries import US, country_name
 from webapp.civic.types import Residence
@@ -31,6 +32,40 @@ def signature_lines(
     if residence is Residence.VOTING_ADDRESS:
         lines.append(f"US voting address: {us_place(voting_city, state, zip_code)}")
     return lines
+
+
+class Signs(Protocol):
+    """Whatever carries a signer's name and where they live (a Signer, a Submission, a row)."""
+
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def state(self) -> str | None: ...
+    @property
+    def zip_code(self) -> str | None: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def residence(self) -> Residence: ...
+    @property
+    def voting_city(self) -> str | None: ...
+
+
+def signature_of(signer: Signs) -> list[str]:
+    return signature_lines(
+        signer.first_name,
+        signer.last_name,
+        signer.city,
+        signer.state,
+        signer.zip_code,
+        country=signer.country,
+        residence=signer.residence,
+        voting_city=signer.voting_city,
+    )
 
 
 def us_place(city: str | None, state: str | None, zip_code: str | None) -> str:

@@ -29,6 +29,7 @@ from webapp.models.submission import (
     DeliveryStatus,
     LetterText,
     LookupMatch,
+    PostalStatus,
     Submission,
     SubmissionStatus,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "Official",
     "Organiser",
     "Partner",
+    "PostalStatus",
     "Role",
     "RosterChange",
     "SenateCwcOffice",

@@ -128,6 +128,8 @@ class Target(Base):
     body: Mapped[str | None] = mapped_column(Text)
     # The office's web form caps a message at this many characters (overrides the shipped table).
     form_limit: Mapped[int | None]
+    # Organisers ask for this office's letters on paper, by the print-and-mail service.
+    post: Mapped[bool] = mapped_column(default=False)
     # Lookup targets: which chambers, and whether the supporter may untick them
     chambers: Mapped[list[Any]] = mapped_column(default=list)
     optional: Mapped[bool] = mapped_column(default=False)

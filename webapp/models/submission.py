@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.civic.types import MatchKind, Residence
 from webapp.database import Base, str_enum, utcnow
-from webapp.letters.text import assemble_letter, signature_lines, us_place
+from webapp.letters.text import assemble_letter, signature_of, us_place
 from webapp.models.campaign import Campaign, Partner, Target
 from webapp.models.supporter import Supporter
 
@@ -66,6 +66,17 @@ class Channel(enum.StrEnum):
     SENATE_CWC = "senate_cwc"  # the Senate's, for offices on its active list
     FORM = "form"
     PACKET = "packet"
+    POST = "post"  # printed and mailed by a print-and-mail service (Lob-compatible API)
+
+
+class PostalStatus(enum.StrEnum):
+    """Where a posted letter is, from the print-and-mail service's tracking events."""
+
+    CREATED = "created"  # the service accepted it for printing
+    MAILED = "mailed"
+    IN_TRANSIT = "in_transit"
+    DELIVERED = "delivered"
+    RETURNED = "returned"  # returned to sender: the address did not take it
 
 
 class LetterText(Base):
@@ -187,16 +198,7 @@ class Submission(Base):
 
     @property
     def signature_lines(self) -> list[str]:
-        return signature_lines(
-            self.first_name,
-            self.last_name,
-            self.city,
-            self.state,
-            self.zip_code,
-            country=self.country,
-            residence=self.residence,
-            voting_city=self.voting_city,
-        )
+        return signature_of(self)
 
 
 class Delivery(Base):
@@ -206,6 +208,8 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("submission_id", "recipient_key"),
         Index("ix_delivery_due", "status", "next_attempt_at"),
+        # Tracking events name the postal service's letter id.
+        Index("ix_delivery_remote_reference", "remote_reference"),
         Index("ix_delivery_campaign_office", "campaign_id", "recipient_key", "status"),
     )
 
@@ -249,8 +253,13 @@ class Delivery(Base):
     lease_token: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     failed_at: Mapped[datetime | None]  # the last failed attempt
-    # What the receiving system said (CWC acknowledgement, SMTP queue id).
+    # What the receiving system said (CWC acknowledgement, SMTP queue id, postal letter id).
     remote_reference: Mapped[str | None] = mapped_column(String(200))
+    # Posted letters only: the furthest tracking event seen, and when.
+    postal_status: Mapped[PostalStatus | None] = mapped_column(
+        str_enum(PostalStatus, "postal_status")
+    )
+    postal_updated_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
     # When the member left office before this was sent: the day, what happened, what replaced it.
