@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from webapp.delivery.packets import neutralise_cell
-from webapp.models import Consent, Delivery, Partner, Submission, Supporter
+from webapp.models import Consent, Delivery, Partner, Submission
 
 ADMIN_COLUMNS = (
     "submitted_at",
@@ -70,37 +70,17 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
         .scalar_subquery()
         .label("offices")
     )
+    # Whole rows: names, addresses and paragraphs are sealed and open through the model.
     query = (
-        select(
-            Submission.created_at,
-            Submission.status,
-            Submission.prefix,
-            Submission.first_name,
-            Submission.last_name,
-            Supporter.email,
-            Submission.street,
-            Submission.city,
-            Submission.state,
-            Submission.zip_code,
-            Submission.country,
-            Submission.districts,
-            Submission.lookup_match,
-            Submission.partner_id,
-            Submission.source,
-            Submission.personal_message,
-            Submission.edited_body,
-            offices,
-            Submission.hidden,
-            Submission.flagged,
-        )
-        .join(Supporter, Supporter.id == Submission.supporter_id)
+        select(Submission, offices)
+        .options(joinedload(Submission.supporter))
         .where(Submission.campaign_id == campaign_id)
         .order_by(Submission.id)
         .execution_options(yield_per=_CHUNK)
     )
 
     def values() -> Iterator[list[Any]]:
-        for r in session.execute(query):
+        for r, office_count in session.execute(query):
             cd = (r.districts or {}).get("cd")
             yield [
                 r.created_at.isoformat(),
@@ -108,7 +88,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.prefix,
                 r.first_name,
                 r.last_name,
-                r.email,
+                r.supporter.email,
                 r.street,
                 r.city,
                 r.state,
@@ -120,7 +100,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.source,
                 "yes" if (r.personal_message or r.edited_body is not None) else "no",
                 r.personal_message,
-                r.offices,
+                office_count,
                 r.hidden,
                 r.flagged,
             ]
@@ -131,18 +111,8 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:
     """Only supporters who ticked this partner's own consent box."""
     query = (
-        select(
-            Submission.created_at,
-            Submission.first_name,
-            Submission.last_name,
-            Supporter.email,
-            Submission.city,
-            Submission.state,
-            Submission.zip_code,
-            Submission.country,
-            Consent.wording,
-        )
-        .join(Supporter, Supporter.id == Submission.supporter_id)
+        select(Submission, Consent.wording)
+        .options(joinedload(Submission.supporter))
         .join(Consent, Consent.submission_id == Submission.id)
         .where(
             Submission.campaign_id == campaign_id,
@@ -155,7 +125,17 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
     )
 
     def values() -> Iterator[list[Any]]:
-        for r in session.execute(query):
-            yield [r.created_at.isoformat(), *list(r)[1:]]
+        for r, wording in session.execute(query):
+            yield [
+                r.created_at.isoformat(),
+                r.first_name,
+                r.last_name,
+                r.supporter.email,
+                r.city,
+                r.state,
+                r.zip_code,
+                r.country,
+                wording,
+            ]
 
     return _rows(PARTNER_COLUMNS, values())
