@@ -186,7 +186,9 @@ def remember_cipher(obj: Any, wrapped: bytes, cipher: AESGCM) -> None:
 
 
 def sealed_fields(obj: object) -> dict[str, Sealed[Any]]:
-    fields: dict[str, Sealed[Any]] = getattr(type(obj), "__sealed__", {})
+    """The sealed attributes of a model (class or instance), by name."""
+    model = obj if isinstance(obj, type) else type(obj)
+    fields: dict[str, Sealed[Any]] = getattr(model, "__sealed__", {})
     return fields
 
 
