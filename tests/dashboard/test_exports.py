@@ -27,6 +27,7 @@ from tests.dashboard.letters import (
 from webapp.dashboard.export import ADMIN_COLUMNS, PARTNER_COLUMNS
 from webapp.database import db, utcnow, write_transaction
 from webapp.models import Consent, DeliveryStatus, Role, SubmissionStatus, Supporter
+from webapp.services.submissions import email_key
 
 pytestmark = pytest.mark.usefixtures("release_leaked_sessions")
 INJECTIONS = {
@@ -64,8 +65,10 @@ def slug(app: Flask, default_campaign: str) -> str:
             Letter("withdrawn@example.org", first_name="Wafa", consents=("alpha",)),
         ],
     )
-    withdrawn = select(Supporter.id).where(Supporter.email_key == "withdrawn@example.org")
     with app.app_context():
+        withdrawn = select(Supporter.id).where(
+            Supporter.email_key == email_key("withdrawn@example.org")
+        )
         session = db.session()
         with write_transaction(session):
             session.execute(
