@@ -39,7 +39,7 @@ class Keyring:
         secrets = [current, *[p for p in previous if p]]
         self._wrappers = [AESGCM(derive_key(s, "data-key-wrap")) for s in secrets]
         self._email_keys = [derive_key(s, "email-key") for s in secrets]
-        self._lookup_key = derive_key(current, "lookup-cache-key")
+        self._text_key = derive_key(current, "text-hash")
 
     def wrap(self, data_key: bytes) -> bytes:
         nonce = os.urandom(_NONCE)
@@ -64,9 +64,13 @@ class Keyring:
         """Keyed hash of the trimmed, case-folded address: equal addresses match, none is kept."""
         return self.email_keys(email)[0]
 
-    def lookup_key(self, query: str) -> str:
-        """Keyed hash of a lookup query (an address): the cache's row key."""
-        return hmac.new(self._lookup_key, query.encode(), hashlib.sha256).hexdigest()
+    def hash_text(self, text: str) -> str:
+        """Keyed hash of text compared but not kept: lookup queries, paragraph fingerprints.
+
+        Under the current key only: after a rotation old values stop matching (a cache miss,
+        an older paragraph no longer counted as a repeat), which is harmless.
+        """
+        return hmac.new(self._text_key, text.encode(), hashlib.sha256).hexdigest()
 
     def email_keys(self, email: str) -> list[str]:
         """The address's key under the current master key, then under the previous one."""

@@ -26,7 +26,7 @@ def normalise_query(*parts: str | None) -> str:
 
 def cache_key(kind: str, query: str) -> str:
     """Keyed, so the files alone cannot confirm a guessed address was ever looked up."""
-    return keyring().lookup_key(f"{kind}\n{query}")
+    return keyring().hash_text(f"{kind}\n{query}")
 
 
 def geocoder_kind(vintage: str) -> str:
