@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from webapp.campaigns.services import import_campaign_path
 from webapp.database import db, utcnow
@@ -24,6 +24,7 @@ from webapp.models import (
     SubmissionStatus,
     Supporter,
 )
+from webapp.sealing import new_cipher, seal
 from webapp.services.submissions import email_key
 
 BODY = "Our children need safe water at school.\n\nPlease fund lead pipe replacement.\n"
@@ -63,7 +64,7 @@ def write_delivery_campaign(
 
 
 def bulk_email_deliveries(app: Flask, folder: Path, count: int) -> list[str]:
-    """`count` confirmed one-office letters, each with one pending email delivery.
+    """`count` confirmed one-office letters, each with one pending email delivery, inserted in bulk.
 
     Returns the Message-ID each delivery's email carries.
     """
@@ -77,50 +78,70 @@ def bulk_email_deliveries(app: Flask, folder: Path, count: int) -> list[str]:
         statement = LetterText(sha256=hashlib.sha256(BODY.encode()).hexdigest(), body=BODY)
         session.add(statement)
         session.flush()
-        # Through the models, so names are sealed under each supporter's key as in production.
-        keys = [uuid.uuid4().hex for _ in range(count)]
-        for n, key in enumerate(keys):
-            supporter = Supporter(
-                email_key=email_key(f"s{n}@example.org"),
-                email=f"s{n}@example.org",
-                first_name="Supporter",
-                last_name=f"N{n}",
-                created_at=now,
-                updated_at=now,
-            )
-            submission = Submission(
-                campaign_id=campaign.id,
-                supporter=supporter,
-                status=SubmissionStatus.CONFIRMED,
-                subject="Safe water in Dearborn",
-                statement_id=statement.id,
-                closing="Sincerely,",
-                first_name="Supporter",
-                last_name=f"N{n}",
-                city="Dearborn",
-                state="MI",
-                zip_code="48126",
-                districts={},
-                created_at=now,
-                confirmed_at=now,
-                receipt_token=uuid.uuid4().hex,
-            )
-            submission.deliveries.append(
-                Delivery(
-                    target_id=campaign.targets[0].id,
-                    campaign_id=campaign.id,
-                    recipient_key=f"target:{campaign.targets[0].id}",
-                    recipient_name="Water Board",
-                    email=OFFICE_EMAIL,
-                    channel=Channel.EMAIL,
-                    status=DeliveryStatus.PENDING,
-                    idempotency_key=key,
-                    salutation="Dear Water Board,",
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            session.add(submission)
+        # Sealed here as the models would, so thousands of rows still go in a few statements.
+        sealed = [new_cipher() for _ in range(count)]
+
+        def seal_as(n: int, field: str, value: str) -> bytes:
+            return seal(sealed[n][0], value, field.encode())
+
+        supporter_ids = session.scalars(
+            insert(Supporter).returning(Supporter.id, sort_by_parameter_order=True),
+            [
+                {
+                    "email_key": email_key(f"s{n}@example.org"),
+                    "wrapped_key": sealed[n][1],
+                    "email_sealed": seal_as(n, "supporter.email", f"s{n}@example.org"),
+                    "first_name_sealed": seal_as(n, "supporter.first_name", "Supporter"),
+                    "last_name_sealed": seal_as(n, "supporter.last_name", f"N{n}"),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(count)
+            ],
+        ).all()
+        submission_ids = session.scalars(
+            insert(Submission).returning(Submission.id, sort_by_parameter_order=True),
+            [
+                {
+                    "campaign_id": campaign.id,
+                    "supporter_id": supporter_id,
+                    "status": SubmissionStatus.CONFIRMED,
+                    "subject_sealed": seal_as(n, "submission.subject", "Safe water in Dearborn"),
+                    "statement_id": statement.id,
+                    "closing_sealed": seal_as(n, "submission.closing", "Sincerely,"),
+                    "first_name_sealed": seal_as(n, "submission.first_name", "Supporter"),
+                    "last_name_sealed": seal_as(n, "submission.last_name", f"N{n}"),
+                    "city_sealed": seal_as(n, "submission.city", "Dearborn"),
+                    "state": "MI",
+                    "zip_code_sealed": seal_as(n, "submission.zip_code", "48126"),
+                    "districts": {},
+                    "created_at": now,
+                    "confirmed_at": now,
+                    "receipt_token": uuid.uuid4().hex,
+                }
+                for n, supporter_id in enumerate(supporter_ids)
+            ],
+        ).all()
+        keys = [uuid.uuid4().hex for _ in submission_ids]
+        session.execute(
+            insert(Delivery),
+            [
+                {
+                    "submission_id": submission_id,
+                    "target_id": campaign.targets[0].id,
+                    "recipient_key": f"target:{campaign.targets[0].id}",
+                    "recipient_name": "Water Board",
+                    "email": OFFICE_EMAIL,
+                    "channel": Channel.EMAIL,
+                    "status": DeliveryStatus.PENDING,
+                    "idempotency_key": key,
+                    "salutation_sealed": seal_as(n, "delivery.salutation", "Dear Water Board,"),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n, (submission_id, key) in enumerate(zip(submission_ids, keys, strict=True))
+            ],
+        )
         session.commit()
         domain = str(app.config["MAIL_FROM"]).rpartition("@")[2]
     return [f"<{key}@{domain}>" for key in keys]
