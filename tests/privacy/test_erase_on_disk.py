@@ -104,7 +104,12 @@ def written(app: Flask, client: FlaskClient, tmp_path: Path) -> Iterator[tuple[P
         app,
         tmp_path,
         "water",
-        [office("Water Board", email=OFFICE_EMAIL)],
+        # A cover merged with the name: a letter text of the supporter's own, sealed.
+        [
+            office(
+                "Water Board", email=OFFICE_EMAIL, cover="On behalf of {{ supporter.full_name }}."
+            )
+        ],
         title=control,
         salutation="Dear {{ target.name }}, from {{ supporter.full_name }}",
     )
@@ -142,7 +147,9 @@ def test_a_letter_is_never_written_to_disk_in_plain_text(
         assert (supporter.first_name, supporter.street) == (person.first_name, person.street)
         submission = db.session.scalars(select(Submission)).one()
         assert submission.personal_message == person.paragraph
-        assert person.last_name in submission.deliveries[0].final_text
+        delivery = submission.deliveries[0]
+        assert delivery.cover is not None and delivery.cover.owner_id == supporter.id
+        assert person.last_name in delivery.cover_text and person.last_name in delivery.final_text
     _assert_unreadable(app, backend, request, person, control)
 
 
