@@ -293,7 +293,13 @@ class Delivery(Base):
     salutation = Sealed[str]("salutation_sealed")
 
     def sealing_cipher(self) -> AESGCM:
-        return self.submission.sealing_cipher()
+        submission: Submission | None = self.submission
+        session = object_session(self)
+        if submission is None and session is not None:  # a new row given only submission_id
+            submission = session.get(Submission, self.submission_id)
+        if submission is None:
+            raise ValueError("Delivery has no submission to seal its fields for")
+        return submission.sealing_cipher()
 
     @property
     def body_text(self) -> str:
