@@ -12,6 +12,7 @@ BENCHES = (
     ["bench.load"],
     ["bench.profile_letter"],
     ["bench.packet_pdf"],
+    ["bench.sealing"],
 )
 
 

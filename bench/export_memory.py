@@ -33,6 +33,7 @@ def main() -> None:
         {
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "bench",
+            "DATA_ENCRYPTION_KEY": "bench",
             "INSTANCE_PATH": instance,
             "RATELIMIT_ENABLED": False,
         }

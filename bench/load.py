@@ -59,6 +59,7 @@ def _prepare(url: str, instance: Path) -> None:
         {
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "bench",
+            "DATA_ENCRYPTION_KEY": "bench",
             "INSTANCE_PATH": str(instance),
             "CIVIC_SYNC_ON_START": False,
         }
@@ -167,6 +168,7 @@ def run_backend(backend: str, letters: int, rate: int, workers: int) -> dict[str
                 **BENCH_ENV,
                 "DATABASE_URL": url,
                 "SECRET_KEY": "bench",
+                "DATA_ENCRYPTION_KEY": "bench",
                 "INSTANCE_PATH": str(instance),
                 "DB_POOL_SIZE": "8",
             }

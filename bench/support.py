@@ -30,6 +30,7 @@ def _app(url: str, instance: Path, overrides: dict[str, Any]) -> Flask:
     config = {
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "bench",
+        "DATA_ENCRYPTION_KEY": "bench",
         "INSTANCE_PATH": str(instance),
         "CIVIC_SYNC_ON_START": False,
         "COUNT_CACHE_SECONDS": 5,

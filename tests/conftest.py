@@ -39,6 +39,8 @@ def _base_config(url: str, instance: Path) -> dict[str, Any]:
     return {
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret-key",
+        # Set, so a data key file under the project's instance folder is never picked up.
+        "DATA_ENCRYPTION_KEY": "test-data-encryption-key",
         "INSTANCE_PATH": str(instance),
         "SERVER_NAME": None,
         "DB_POOL_SIZE": 20,

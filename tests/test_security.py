@@ -105,6 +105,7 @@ def test_config_in_debug_starts_without_a_secret_key(tmp_path: Path) -> None:
 
 
 def test_config_reads_the_secret_key_file(tmp_path: Path) -> None:
+    (tmp_path / "data_encryption_key").write_text("data-key\n", encoding="utf-8")
     (tmp_path / "secret_key").write_text("from-the-key-file\n", encoding="utf-8")
     assert load_config(env={}, instance_path=tmp_path)["SECRET_KEY"] == "from-the-key-file"
     custom = tmp_path / "elsewhere.key"
@@ -114,6 +115,27 @@ def test_config_reads_the_secret_key_file(tmp_path: Path) -> None:
     assert load_config(env={"SECRET_KEY": "env-wins"}, instance_path=tmp_path)["SECRET_KEY"] == (
         "env-wins"
     )
+
+
+def test_config_without_a_data_encryption_key_refuses_to_start(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="DATA_ENCRYPTION_KEY"):
+        load_config(env={"SECRET_KEY": "s"}, instance_path=tmp_path)
+    assert not (tmp_path / "data_encryption_key").exists()  # refusing does not invent a key
+    (tmp_path / "data_encryption_key").write_text("from-the-file\n", encoding="utf-8")
+    assert load_config(env={"SECRET_KEY": "s"}, instance_path=tmp_path)["DATA_ENCRYPTION_KEY"] == (
+        "from-the-file"
+    )
+    env = {"SECRET_KEY": "s", "DATA_ENCRYPTION_KEY": "env-wins"}
+    assert load_config(env=env, instance_path=tmp_path)["DATA_ENCRYPTION_KEY"] == "env-wins"
+
+
+def test_debug_creates_a_data_encryption_key_file_that_outlives_the_process(
+    tmp_path: Path,
+) -> None:
+    first = load_config(env={"FLASK_DEBUG": "1"}, instance_path=tmp_path)["DATA_ENCRYPTION_KEY"]
+    again = load_config(env={"FLASK_DEBUG": "1"}, instance_path=tmp_path)["DATA_ENCRYPTION_KEY"]
+    assert len(first) >= 32 and first == again
+    assert (tmp_path / "data_encryption_key").stat().st_mode & 0o777 == 0o600
 
 
 def _app_from_environment(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Flask:

@@ -16,6 +16,7 @@ from webapp.extensions import babel, compress, csrf, limiter, login_manager, mig
 from webapp.i18n import init_i18n, select_locale
 from webapp.log_privacy import install_log_filters
 from webapp.request_guards import init_request_guards
+from webapp.sealing import Keyring
 from webapp.security import init_security
 from webapp.services.counts import PublicStatsCache, TTLCounter
 from webapp.services.privacy import derive_key
@@ -60,6 +61,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["TRUST_PROXY_HOPS"]:
         hops = app.config["TRUST_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    if not app.config["DATA_ENCRYPTION_KEY"] and app.config["TESTING"]:
+        # Tests (and the worker processes they start) share SECRET_KEY, so they agree on this.
+        app.config["DATA_ENCRYPTION_KEY"] = derive_key(app.config["SECRET_KEY"], "test-data").hex()
+    app.extensions["keyring"] = Keyring(
+        app.config["DATA_ENCRYPTION_KEY"], [app.config["DATA_ENCRYPTION_PREVIOUS_KEY"]]
+    )
     app.config.setdefault(
         "IP_HASH_BYTES",
         app.config["IP_HASH_KEY"].encode() or derive_key(app.config["SECRET_KEY"], "ip-hash"),

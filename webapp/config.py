@@ -70,14 +70,38 @@ def _key_file(env: Mapping[str, str], instance: Path) -> Path:
     return Path(_env_str(env, "SECRET_KEY_FILE", str(instance / "secret_key")))
 
 
+def _data_key_file(env: Mapping[str, str], instance: Path) -> Path:
+    return Path(_env_str(env, "DATA_ENCRYPTION_KEY_FILE", str(instance / "data_encryption_key")))
+
+
 def prepare_instance() -> Path:
-    """Create the instance folder and, unless SECRET_KEY is set, its secret key file."""
+    """Create the instance folder and, unless set in the environment, its two key files."""
     env = _environment()
     instance = _instance(env)
     instance.mkdir(parents=True, exist_ok=True)
     if not env.get("SECRET_KEY"):
         ensure_secret_key_file(_key_file(env, instance))
+    if not env.get("DATA_ENCRYPTION_KEY"):
+        ensure_secret_key_file(_data_key_file(env, instance))
     return instance
+
+
+def _data_encryption_key(env: Mapping[str, str], key_file: Path, debug: bool, testing: bool) -> str:
+    """The master key that wraps each supporter's data key ("" in tests: see create_app)."""
+    if env.get("DATA_ENCRYPTION_KEY", "").strip():
+        return env["DATA_ENCRYPTION_KEY"].strip()
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    if debug:
+        # Unlike the session key, this one must outlive the process: the data it seals does.
+        return ensure_secret_key_file(key_file)
+    if testing:
+        return ""
+    raise ConfigError(
+        "DATA_ENCRYPTION_KEY is not set. Set it in the environment or .env, or create "
+        f"{key_file} (`make run` does this for you). Supporters' personal data is sealed "
+        "under it: keep it out of database backups. Refusing to start without it."
+    )
 
 
 def _secret_key(env: Mapping[str, str], key_file: Path, debug: bool) -> str | None:
@@ -109,6 +133,7 @@ def load_config(
     if secret is None:
         # Debug only: a per-process key is fine because nothing needs to survive a restart.
         secret = secrets.token_urlsafe(48)
+    data_key = _data_encryption_key(env, _data_key_file(env, instance), debug, testing)
     database_url = _env_str(env, "DATABASE_URL", f"sqlite:///{instance / 'civic_letters.db'}")
     public_url = _env_str(env, "PUBLIC_BASE_URL", "")
     return {
@@ -117,6 +142,9 @@ def load_config(
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": secret,
         "IP_HASH_KEY": _env_str(env, "IP_HASH_KEY", ""),
+        "DATA_ENCRYPTION_KEY": data_key,
+        # Set only while rotating: data keys still wrapped by it open, `rotate-key` re-wraps them.
+        "DATA_ENCRYPTION_PREVIOUS_KEY": _env_str(env, "DATA_ENCRYPTION_PREVIOUS_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLITE_BUSY_TIMEOUT_MS": _env_int(env, "SQLITE_BUSY_TIMEOUT_MS", 30000),
         "DB_POOL_SIZE": _env_int(env, "DB_POOL_SIZE", 10),

@@ -99,6 +99,8 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed in the page, not left in free space.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -134,6 +136,30 @@ def _sqlite_writer_turn(engine: Engine) -> Iterator[None]:
     finally:
         _turn.held = False
         os.close(fd)
+
+
+def checkpoint_wal(session: Session) -> bool:
+    """SQLite: copy the WAL into the database file and truncate it, so old page images (with
+    what was just erased) leave the disk now rather than at the next automatic checkpoint.
+
+    False if a reader in another process kept it from finishing (it waits busy_timeout). On
+    PostgreSQL there is nothing to do: its dead rows hold only sealed values (sealing.py).
+    """
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if engine.dialect.name != "sqlite":
+        return True
+    session.commit()
+    # Outside any transaction (a connection of ours reading would hold the WAL back).
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    return row is not None and not row[0]
 
 
 @contextmanager

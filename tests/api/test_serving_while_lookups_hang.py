@@ -66,6 +66,7 @@ def served(app: Flask, app_config: dict[str, Any], census: StubServer) -> Iterat
         **os.environ,
         "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": "test-secret-key",
+        "DATA_ENCRYPTION_KEY": app_config["DATA_ENCRYPTION_KEY"],
         "INSTANCE_PATH": app_config["INSTANCE_PATH"],
         "CENSUS_GEOCODER_URL": f"{census.url}/geocoder",
         "CIVIC_SYNC_ON_START": "0",

@@ -23,6 +23,7 @@ from webapp.models import (
     SubmissionStatus,
     Supporter,
 )
+from webapp.services.submissions import email_key
 
 STATEMENT = "The organisations' statement, as sent.\n"
 
@@ -99,7 +100,7 @@ def _add_letter(
 ) -> int:
     when = letter.created_at or utcnow()
     supporter = Supporter(
-        email_key=letter.email.casefold(),
+        email_key=email_key(letter.email),
         email=letter.email,
         first_name=letter.first_name,
         last_name=letter.last_name,
@@ -171,7 +172,7 @@ def submission_id(app: Flask, email: str) -> int:
         found = db.session.scalar(
             select(Submission.id)
             .join(Supporter, Supporter.id == Submission.supporter_id)
-            .where(Supporter.email_key == email.casefold())
+            .where(Supporter.email_key == email_key(email))
         )
         assert found is not None, email
         return found

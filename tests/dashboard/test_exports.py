@@ -35,6 +35,7 @@ from webapp.models import (
     SubmissionStatus,
     Supporter,
 )
+from webapp.services.submissions import email_key
 
 pytestmark = pytest.mark.usefixtures("release_leaked_sessions")
 INJECTIONS = {
@@ -78,8 +79,9 @@ def slug(app: Flask, default_campaign: str) -> str:
 
 def _update_for(app: Flask, email: str, model: Any, **values: Any) -> None:
     """Set `values` on the rows of `model` (Consent, Submission) of the supporter `email`."""
-    supporter = select(Supporter.id).where(Supporter.email_key == email).scalar_subquery()
     with app.app_context():
+        key = email_key(email)  # keyed by the app's secret: inside the app
+        supporter = select(Supporter.id).where(Supporter.email_key == key).scalar_subquery()
         session = db.session()
         with write_transaction(session):
             session.execute(update(model).where(model.supporter_id == supporter).values(**values))

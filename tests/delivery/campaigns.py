@@ -24,6 +24,8 @@ from webapp.models import (
     SubmissionStatus,
     Supporter,
 )
+from webapp.sealing import new_cipher, seal
+from webapp.services.submissions import email_key
 
 BODY = "Our children need safe water at school.\n\nPlease fund lead pipe replacement.\n"
 OFFICE_EMAIL = "clerk@water-board.example.org"
@@ -76,14 +78,21 @@ def bulk_email_deliveries(app: Flask, folder: Path, count: int) -> list[str]:
         statement = LetterText(sha256=hashlib.sha256(BODY.encode()).hexdigest(), body=BODY)
         session.add(statement)
         session.flush()
+        # Sealed here as the models would, so thousands of rows still go in a few statements.
+        sealed = [new_cipher() for _ in range(count)]
+
+        def seal_as(n: int, field: str, value: str) -> bytes:
+            return seal(sealed[n][0], value, field.encode())
+
         supporter_ids = session.scalars(
             insert(Supporter).returning(Supporter.id, sort_by_parameter_order=True),
             [
                 {
-                    "email_key": f"s{n}@example.org",
-                    "email": f"s{n}@example.org",
-                    "first_name": "Supporter",
-                    "last_name": f"N{n}",
+                    "email_key": email_key(f"s{n}@example.org"),
+                    "wrapped_key": sealed[n][1],
+                    "email_sealed": seal_as(n, "supporter.email", f"s{n}@example.org"),
+                    "first_name_sealed": seal_as(n, "supporter.first_name", "Supporter"),
+                    "last_name_sealed": seal_as(n, "supporter.last_name", f"N{n}"),
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -97,14 +106,14 @@ def bulk_email_deliveries(app: Flask, folder: Path, count: int) -> list[str]:
                     "campaign_id": campaign.id,
                     "supporter_id": supporter_id,
                     "status": SubmissionStatus.CONFIRMED,
-                    "subject": "Safe water in Dearborn",
+                    "subject_sealed": seal_as(n, "submission.subject", "Safe water in Dearborn"),
                     "statement_id": statement.id,
-                    "closing": "Sincerely,",
-                    "first_name": "Supporter",
-                    "last_name": f"N{n}",
-                    "city": "Dearborn",
+                    "closing_sealed": seal_as(n, "submission.closing", "Sincerely,"),
+                    "first_name_sealed": seal_as(n, "submission.first_name", "Supporter"),
+                    "last_name_sealed": seal_as(n, "submission.last_name", f"N{n}"),
+                    "city_sealed": seal_as(n, "submission.city", "Dearborn"),
                     "state": "MI",
-                    "zip_code": "48126",
+                    "zip_code_sealed": seal_as(n, "submission.zip_code", "48126"),
                     "districts": {},
                     "created_at": now,
                     "confirmed_at": now,
@@ -126,11 +135,11 @@ def bulk_email_deliveries(app: Flask, folder: Path, count: int) -> list[str]:
                     "channel": Channel.EMAIL,
                     "status": DeliveryStatus.PENDING,
                     "idempotency_key": key,
-                    "salutation": "Dear Water Board,",
+                    "salutation_sealed": seal_as(n, "delivery.salutation", "Dear Water Board,"),
                     "created_at": now,
                     "updated_at": now,
                 }
-                for submission_id, key in zip(submission_ids, keys, strict=True)
+                for n, (submission_id, key) in enumerate(zip(submission_ids, keys, strict=True))
             ],
         )
         session.commit()

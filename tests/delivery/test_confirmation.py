@@ -31,6 +31,7 @@ from webapp.models import (
     SubmissionStatus,
 )
 from webapp.services.stats import public_letter_count
+from webapp.services.submissions import same_email
 
 PUBLIC_URL = "https://letters.example.org"
 EXPIRY_HOURS = 2
@@ -77,7 +78,7 @@ def _confirmation_link(smtp: SmtpSink, email: str) -> str:
 def _state(app: Flask, email: str) -> tuple[Submission, dict[Channel | None, DeliveryStatus]]:
     with app.app_context():
         submission = db.session.scalars(
-            select(Submission).where(Submission.supporter.has(email=email))
+            select(Submission).where(Submission.supporter.has(same_email(email)))
         ).one()
         statuses = {d.channel: d.status for d in submission.deliveries}
         db.session.expunge_all()

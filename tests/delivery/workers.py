@@ -37,6 +37,7 @@ def worker_env(app: Flask, smtp_url: str, **extra: str) -> dict[str, str]:
         {
             "DATABASE_URL": str(app.config["SQLALCHEMY_DATABASE_URI"]),
             "SECRET_KEY": str(app.config["SECRET_KEY"]),
+            "DATA_ENCRYPTION_KEY": str(app.config["DATA_ENCRYPTION_KEY"]),
             "INSTANCE_PATH": str(app.config["INSTANCE_PATH"]),
             "SMTP_URL": smtp_url,
             "MAIL_FROM": str(app.config["MAIL_FROM"]),

@@ -17,8 +17,9 @@ from tests.civic.geocoder import ADDRESS as GEOCODER_PATH
 from tests.stubs import StubServer, json_reply
 from tests.supporter.campaign_files import MERGED_BODY, write_campaign
 from tests.supporter.helpers import post_letter
-from webapp.database import db, utcnow
+from webapp.database import Base, db, utcnow
 from webapp.models import Delivery, DeliveryStatus, Submission
+from webapp.sealing import sealed_fields
 
 MARKERS = (
     "erase-me-7@example.org",
@@ -68,7 +69,8 @@ def _write_everything(app: Flask, client: FlaskClient, slug: str, tmp_path: Path
 
 
 def _cells_containing(app: Flask, marker: str) -> list[str]:
-    """Every table.column whose stored value mentions `marker` (JSON and text alike)."""
+    """Every table.column whose stored value mentions `marker` (JSON and text alike), sealed
+    columns read opened through their models (raw, they hold only ciphertext)."""
     found = []
     with app.app_context():
         connection = db.session.connection()
@@ -77,6 +79,13 @@ def _cells_containing(app: Flask, marker: str) -> list[str]:
                 for column, value in row._mapping.items():
                     if value is not None and marker.casefold() in str(value).casefold():
                         found.append(f"{table.name}.{column}")
+        for mapper in Base.registry.mappers:
+            model = mapper.class_
+            for name in sealed_fields(model):
+                for row in db.session.scalars(select(model)):
+                    value = getattr(row, name)
+                    if value is not None and marker.casefold() in value.casefold():
+                        found.append(f"{model.__tablename__}.{name} (opened)")
     return found
 
 

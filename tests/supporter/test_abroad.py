@@ -18,6 +18,7 @@ from tests.supporter.helpers import post_letter
 from webapp.civic.types import Residence
 from webapp.database import db
 from webapp.models import Delivery, Submission, Target, TargetKind
+from webapp.sealing import open_all
 
 PRESIDENT = "The President of the United States"
 BERLIN: dict[str, Any] = {
@@ -51,6 +52,7 @@ def recorded(app: Flask) -> tuple[Submission, list[Delivery]]:
     with app.app_context():
         (submission,) = db.session.scalars(select(Submission)).all()
         deliveries = list(db.session.scalars(select(Delivery).order_by(Delivery.id)))
+        open_all([submission, *deliveries])  # sealed fields open only inside the app
         db.session.expunge_all()
         return submission, deliveries
 

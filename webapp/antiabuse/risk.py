@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import re
 import unicodedata
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from webapp.antiabuse.disposable import is_disposable
 from webapp.models import Submission
+from webapp.sealing import keyring
 
 BURST_WINDOW = timedelta(minutes=10)
 
@@ -79,7 +79,10 @@ def subnet_of(ip: str | None) -> str | None:
 
 
 def text_fingerprint(text: str | None) -> str | None:
-    """Case, accents, punctuation and spacing folded away, so trivial edits still match."""
+    """Case, accents, punctuation and spacing folded away, so trivial edits still match.
+
+    Keyed, so the stored fingerprint cannot confirm a guessed paragraph without the key.
+    """
     if not text:
         return None
     folded = unicodedata.normalize("NFKD", text).casefold()
@@ -87,7 +90,7 @@ def text_fingerprint(text: str | None) -> str | None:
     words = re.findall(r"\w+", folded)
     if len(words) < 4:
         return None  # "Please act now" from many people is not a campaign of bots
-    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+    return keyring().hash_text("personal-text\n" + " ".join(words))
 
 
 def _count_upto(session: Session, limit: int, *conditions: Any) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
 from webapp.models import LookupCache
+from webapp.sealing import keyring
 
 GEOCODER_PREFIX = "census:"
 
@@ -25,7 +25,8 @@ def normalise_query(*parts: str | None) -> str:
 
 
 def cache_key(kind: str, query: str) -> str:
-    return hashlib.sha256(f"{kind}\n{query}".encode()).hexdigest()
+    """Keyed, so the files alone cannot confirm a guessed address was ever looked up."""
+    return keyring().hash_text(f"{kind}\n{query}")
 
 
 def geocoder_kind(vintage: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -72,7 +73,10 @@ class GuardedGeocoder:
                 cache_put(session, self.kind, key, {"unavailable": True}, self.fallback_ttl, now)
             raise
         self.breaker.succeeded()
-        payload = {"location": location.to_json() if location else None}
+        # Without the matched street: the cache outlives an erased supporter's rows, and only
+        # the districts and point are needed to answer again.
+        kept = replace(location, matched_address=None) if location else None
+        payload = {"location": kept.to_json() if kept else None}
         cache_put(session, self.kind, key, payload, self.cache_ttl, now)
         return location
 

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from webapp.delivery.packets import neutralise_cell
-from webapp.models import Consent, Delivery, Partner, Submission, Supporter
+from webapp.models import Consent, Delivery, Partner, Submission
 
 ADMIN_COLUMNS = (
     "submitted_at",
@@ -93,40 +93,23 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
         .scalar_subquery()
         .label("offices")
     )
+    # Whole rows: names, addresses and paragraphs are sealed and open through the model.
     query = (
         select(
-            Submission.created_at,
-            Submission.status,
-            Submission.prefix,
-            Submission.first_name,
-            Submission.last_name,
-            Supporter.email,
-            Submission.street,
-            Submission.city,
-            Submission.state,
-            Submission.zip_code,
-            Submission.country,
-            Submission.districts,
-            Submission.lookup_match,
-            Submission.partner_id,
-            Submission.source,
-            Submission.personal_message,
-            Submission.edited_body,
+            Submission,
             offices,
-            Submission.hidden,
-            Submission.flagged,
             _consented(None).label("consent_updates"),
-            Submission.private,
             *(_consented(pid).label(f"partner_{n}") for n, (pid, _code) in enumerate(partners)),
         )
-        .join(Supporter, Supporter.id == Submission.supporter_id)
+        .options(joinedload(Submission.supporter))
         .where(Submission.campaign_id == campaign_id)
         .order_by(Submission.id)
         .execution_options(yield_per=_CHUNK)
     )
 
     def values() -> Iterator[list[Any]]:
-        for r in session.execute(query):
+        for row in session.execute(query):
+            r, cells = row.Submission, row._mapping
             cd = (r.districts or {}).get("cd")
             yield [
                 r.created_at.isoformat(),
@@ -134,7 +117,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.prefix,
                 r.first_name,
                 r.last_name,
-                r.email,
+                r.supporter.email,
                 r.street,
                 r.city,
                 r.state,
@@ -146,12 +129,12 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.source,
                 "yes" if (r.personal_message or r.edited_body is not None) else "no",
                 r.personal_message,
-                r.offices,
+                row.offices,
                 r.hidden,
                 r.flagged,
-                _yes(r.consent_updates),
+                _yes(row.consent_updates),
                 _yes(r.private),
-                *(_yes(r._mapping[f"partner_{n}"]) for n in range(len(partners))),
+                *(_yes(cells[f"partner_{n}"]) for n in range(len(partners))),
             ]
 
     header = (*ADMIN_COLUMNS, *(PARTNER_CONSENT_PREFIX + code for _id, code in partners))
@@ -161,18 +144,8 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:
     """Only supporters who ticked this partner's own consent box."""
     query = (
-        select(
-            Submission.created_at,
-            Submission.first_name,
-            Submission.last_name,
-            Supporter.email,
-            Submission.city,
-            Submission.state,
-            Submission.zip_code,
-            Submission.country,
-            Consent.wording,
-        )
-        .join(Supporter, Supporter.id == Submission.supporter_id)
+        select(Submission, Consent.wording)
+        .options(joinedload(Submission.supporter))
         .join(Consent, Consent.submission_id == Submission.id)
         .where(
             Submission.campaign_id == campaign_id,
@@ -185,7 +158,17 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
     )
 
     def values() -> Iterator[list[Any]]:
-        for r in session.execute(query):
-            yield [r.created_at.isoformat(), *list(r)[1:]]
+        for r, wording in session.execute(query):
+            yield [
+                r.created_at.isoformat(),
+                r.first_name,
+                r.last_name,
+                r.supporter.email,
+                r.city,
+                r.state,
+                r.zip_code,
+                r.country,
+                wording,
+            ]
 
     return _rows(PARTNER_COLUMNS, values())

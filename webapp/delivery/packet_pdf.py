@@ -13,7 +13,7 @@ from typing import IO, Any
 from flask import render_template
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from webapp.delivery.packets import Packet
 from webapp.delivery.pdf_join import PdfJoiner
@@ -83,17 +83,11 @@ def district_of(state: str | None, districts: dict[str, Any] | None) -> str | No
 def cover_counts(session: Session, packet: Packet, campaign_id: int | None) -> Cover:
     """One streamed pass over the office's letters, holding only the counters."""
     cover = Cover()
-    rows = session.execute(
-        select(
-            Submission.campaign_id,
-            Submission.state,
-            Submission.districts,
-            Submission.zip_code,
-            Submission.created_at,
-            Submission.personal_message,
-            Submission.edited_body,
-        )
+    # Whole rows: ZIP codes and paragraphs are sealed and open through the model.
+    rows = session.scalars(
+        select(Submission)
         .join(Delivery, Delivery.submission_id == Submission.id)
+        .options(joinedload(Submission.supporter))
         .where(*_where(packet, campaign_id))
         .execution_options(yield_per=1000)
     )
@@ -153,22 +147,11 @@ def letter_chunks(
     """Every letter in the order written, `size` at a time (keyset pages, columns only)."""
     last_id, number = 0, 0
     while True:
+        # Whole submissions (with the supporter, whose key opens the sealed fields).
         rows = session.execute(
-            select(
-                Delivery.id,
-                Delivery.body_id,
-                Submission.personal_message,
-                Submission.edited_body,
-                Submission.first_name,
-                Submission.last_name,
-                Submission.city,
-                Submission.state,
-                Submission.zip_code,
-                Submission.country,
-                Submission.residence,
-                Submission.voting_city,
-            )
+            select(Delivery.id, Delivery.body_id, Submission)
             .join(Submission, Submission.id == Delivery.submission_id)
+            .options(joinedload(Submission.supporter))
             .where(*_where(packet, campaign_id), Delivery.id > last_id)
             .order_by(Delivery.id)
             .limit(size)
@@ -178,18 +161,20 @@ def letter_chunks(
         blocks = []
         for row in rows:
             number += 1
-            blocks.append(LetterBlock(number, signature_of(row), _own_words(row)))
+            submission = row.Submission
+            words = _own_words(row.body_id, submission)
+            blocks.append(LetterBlock(number, signature_of(submission), words))
         yield blocks
         last_id = rows[-1].id
 
 
-def _own_words(row: Any) -> Markup | None:
+def _own_words(body_id: int | None, submission: Submission) -> Markup | None:
     """The supporter's rewrite of the letter (when the office got it) and their paragraph."""
     parts = []
-    if row.body_id is None and row.edited_body is not None:
-        parts.append(row.edited_body)
-    if row.personal_message and row.personal_message.strip():
-        parts.append(row.personal_message)
+    if body_id is None and submission.edited_body is not None:
+        parts.append(submission.edited_body)
+    if submission.personal_message and submission.personal_message.strip():
+        parts.append(submission.personal_message)
     return text_to_html("\n\n".join(parts), True) if parts else None
 
 

@@ -8,14 +8,16 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from webapp.civic.types import MatchKind, Residence
 from webapp.database import Base, str_enum, utcnow
 from webapp.letters.text import assemble_letter, signature_of, us_place
 from webapp.models.campaign import Campaign, Partner, Target
 from webapp.models.supporter import Supporter
+from webapp.sealing import Sealed
 
 
 class SubmissionStatus(enum.StrEnum):
@@ -79,15 +81,41 @@ class PostalStatus(enum.StrEnum):
     RETURNED = "returned"  # returned to sender: the address did not take it
 
 
+def _supporters_cipher(row: Any, supporter: Supporter | None, supporter_id: int | None) -> AESGCM:
+    """The data key of the supporter a row belongs to (loaded when only its id is set)."""
+    if supporter is None and supporter_id is not None:
+        session = object_session(row)
+        supporter = session.get(Supporter, supporter_id) if session is not None else None
+    if supporter is None:
+        raise ValueError(f"{type(row).__name__} has no supporter to seal its fields for")
+    return supporter.sealing_cipher()
+
+
 class LetterText(Base):
-    """An organisation statement as sent, stored once however many letters share it."""
+    """An organisation statement as sent, stored once however many letters share it.
+
+    A text merged with a supporter's name or ZIP is theirs alone: it has an owner and is
+    sealed under the owner's data key (and erased with them).
+    """
 
     __tablename__ = "letter_text"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    body: Mapped[str] = mapped_column(Text)
+    body_sealed: Mapped[bytes] = mapped_column("body", LargeBinary)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supporter.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner: Mapped[Supporter | None] = relationship()
+
+    body = Sealed[str]("body_sealed")
+
+    def sealing_cipher(self) -> AESGCM | None:
+        if self.owner is None and self.owner_id is None:
+            return None
+        return _supporters_cipher(self, self.owner, self.owner_id)
 
 
 def new_receipt_token() -> str:
@@ -124,27 +152,30 @@ class Submission(Base):
         str_enum(SubmissionStatus, "submission_status"), default=SubmissionStatus.CONFIRMED
     )
     # The letter as sent: the organisation's words and the supporter's own, kept apart.
-    subject: Mapped[str] = mapped_column(String(300))
+    # Every *_sealed column is sealed under the supporter's data key (webapp/sealing.py) and
+    # read through the attribute of the same name without the suffix, further down.
+    # Subject and closing may carry merge fields such as the supporter's name.
+    subject_sealed: Mapped[bytes] = mapped_column("subject", LargeBinary)
     statement_id: Mapped[int] = mapped_column(ForeignKey("letter_text.id"), index=True)
-    personal_message: Mapped[str | None] = mapped_column(Text)
+    personal_message_sealed: Mapped[bytes | None] = mapped_column("personal_message", LargeBinary)
     # Set only when the supporter rewrote the statement: then the whole body is their words.
-    edited_body: Mapped[str | None] = mapped_column(Text)
-    closing: Mapped[str] = mapped_column(String(200))
+    edited_body_sealed: Mapped[bytes | None] = mapped_column("edited_body", LargeBinary)
+    closing_sealed: Mapped[bytes] = mapped_column("closing", LargeBinary)
     # Who signed, as they signed it (the supporter row may change with later letters).
-    prefix: Mapped[str | None] = mapped_column(String(16))
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
-    street: Mapped[str | None] = mapped_column(String(200))
+    prefix_sealed: Mapped[bytes | None] = mapped_column("prefix", LargeBinary)
+    first_name_sealed: Mapped[bytes] = mapped_column("first_name", LargeBinary)
+    last_name_sealed: Mapped[bytes] = mapped_column("last_name", LargeBinary)
+    street_sealed: Mapped[bytes | None] = mapped_column("street", LargeBinary)
     # Where the supporter lives: `city` and `country` always; a US address (home, or where a
     # citizen abroad votes) in street/state/zip_code, with `voting_city` for the latter.
-    city: Mapped[str] = mapped_column(String(100))
+    city_sealed: Mapped[bytes] = mapped_column("city", LargeBinary)
     state: Mapped[str | None] = mapped_column(String(2))
-    zip_code: Mapped[str | None] = mapped_column(String(10))
+    zip_code_sealed: Mapped[bytes | None] = mapped_column("zip_code", LargeBinary)
     country: Mapped[str] = mapped_column(String(2), default="US", server_default="US")
     residence: Mapped[Residence] = mapped_column(
         str_enum(Residence, "residence"), default=Residence.US
     )
-    voting_city: Mapped[str | None] = mapped_column(String(100))
+    voting_city_sealed: Mapped[bytes | None] = mapped_column("voting_city", LargeBinary)
     # Where the targets came from, so a wrong office can be traced to its data.
     lookup_provider: Mapped[str | None] = mapped_column(String(64))
     lookup_match: Mapped[LookupMatch] = mapped_column(
@@ -187,6 +218,21 @@ class Submission(Base):
     deliveries: Mapped[list[Delivery]] = relationship(
         back_populates="submission", order_by="Delivery.id", cascade="all, delete-orphan"
     )
+
+    subject = Sealed[str]("subject_sealed")
+    personal_message = Sealed[str | None]("personal_message_sealed")
+    edited_body = Sealed[str | None]("edited_body_sealed")
+    closing = Sealed[str]("closing_sealed")
+    prefix = Sealed[str | None]("prefix_sealed")
+    first_name = Sealed[str]("first_name_sealed")
+    last_name = Sealed[str]("last_name_sealed")
+    street = Sealed[str | None]("street_sealed")
+    city = Sealed[str]("city_sealed")
+    zip_code = Sealed[str | None]("zip_code_sealed")
+    voting_city = Sealed[str | None]("voting_city_sealed")
+
+    def sealing_cipher(self) -> AESGCM:
+        return _supporters_cipher(self, self.supporter, self.supporter_id)
 
     @property
     def personalised(self) -> bool:
@@ -237,7 +283,8 @@ class Delivery(Base):
     idempotency_key: Mapped[str] = mapped_column(
         String(32), unique=True, default=new_idempotency_key
     )
-    salutation: Mapped[str] = mapped_column(String(200))
+    # Sealed like the submission's fields: it may carry the supporter's name (merge fields).
+    salutation_sealed: Mapped[bytes] = mapped_column("salutation", LargeBinary)
     # Set only when this office's body differs from the submission's: merge fields, or the
     # target's own body. Either way it is the organisation's text, never the supporter's.
     body_id: Mapped[int | None] = mapped_column(ForeignKey("letter_text.id"))
@@ -277,6 +324,17 @@ class Delivery(Base):
     body: Mapped[LetterText | None] = relationship(foreign_keys=[body_id])
     # Loaded with the rows that carry one, so the worker needs no query per letter.
     cover: Mapped[LetterText | None] = relationship(foreign_keys=[cover_id], lazy="selectin")
+
+    salutation = Sealed[str]("salutation_sealed")
+
+    def sealing_cipher(self) -> AESGCM:
+        submission: Submission | None = self.submission
+        session = object_session(self)
+        if submission is None and session is not None:  # a new row given only submission_id
+            submission = session.get(Submission, self.submission_id)
+        if submission is None:
+            raise ValueError("Delivery has no submission to seal its fields for")
+        return submission.sealing_cipher()
 
     @property
     def body_text(self) -> str:

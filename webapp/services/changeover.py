@@ -160,10 +160,14 @@ def retarget(
     outcome = Changeover.ALREADY_WRITING if existing is not None else Changeover.RETARGETED
     if existing is None:
         letter = _letter_to(delivery, successor)
-        channel = deps.choose(letter.recipient, signer_of(sub))
+        signer = signer_of(sub)
+        channel = deps.choose(letter.recipient, signer)
         confirmed = sub.status is SubmissionStatus.CONFIRMED
         own_body = sub.edited_body if sub.edited_body is not None else sub.statement.body
-        existing = new_delivery(session, sub.campaign_id, letter, channel, confirmed, own_body, now)
+        writer = (sub.supporter, signer)
+        existing = new_delivery(
+            session, sub.campaign_id, letter, channel, confirmed, own_body, writer, now
+        )
         existing.target_id = delivery.target_id
         sub.deliveries.append(existing)
         session.flush()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,13 +31,19 @@ from webapp.models import (
     SubmissionStatus,
     Supporter,
 )
+from webapp.sealing import keyring
 
 _ATTEMPTS = 3
 
 
 def email_key(email: str) -> str:
-    """The form of an address used to recognise the same supporter: trimmed and case-folded."""
-    return email.strip().casefold()
+    """How an address is recognised: a keyed hash of it trimmed and case-folded (never kept)."""
+    return keyring().email_key(email)
+
+
+def same_email(email: str) -> ColumnElement[bool]:
+    """Matches the supporter with this address (under the previous master key too, mid-rotation)."""
+    return Supporter.email_key.in_(keyring().email_keys(email))
 
 
 ChannelChooser = Callable[[Recipient, Signer], Channel]
@@ -70,12 +77,22 @@ def find_submission(session: Session, campaign: Campaign, email: str) -> Submiss
     return session.scalar(
         select(Submission)
         .join(Supporter, Submission.supporter_id == Supporter.id)
-        .where(Submission.campaign_id == campaign.id, Supporter.email_key == email_key(email))
+        .where(Submission.campaign_id == campaign.id, same_email(email))
     )
 
 
-def letter_text(session: Session, body: str) -> LetterText:
-    """The stored text with this body, added if new (each distinct text is stored once)."""
+def letter_text(session: Session, body: str, supporter: Supporter, signer: Signer) -> LetterText:
+    """The stored text, shared with every letter that has the same; or, when merge fields put
+    the supporter's name or ZIP into it, theirs alone and sealed under their key.
+    """
+    folded = body.casefold()
+    if any(v and v.casefold() in folded for v in (signer.first_name, signer.last_name)) or (
+        signer.zip_code and signer.zip_code in body
+    ):
+        # Random, not a digest: a hash of a known letter with a name in it would confirm a guess.
+        owned = LetterText(sha256=secrets.token_hex(32), body=body, owner=supporter)
+        session.add(owned)
+        return owned
     digest = hashlib.sha256(body.encode()).hexdigest()
     existing = session.scalar(select(LetterText).where(LetterText.sha256 == digest))
     if existing is not None:
@@ -92,9 +109,14 @@ def new_delivery(
     channel: Channel,
     confirmed: bool,
     own_body: str,
+    writer: tuple[Supporter, Signer],
     now: datetime,
 ) -> Delivery:
-    """The outbox row for one office's letter; its body is stored only where it differs."""
+    """The outbox row for one office's letter; its body is stored only where it differs.
+
+    `writer` (the supporter row and how they sign) decides whether a text merged with their
+    name is theirs alone (sealed, erased with them).
+    """
     r = letter.recipient
     return Delivery(
         campaign_id=campaign_id,
@@ -111,8 +133,8 @@ def new_delivery(
         contact_url=r.contact_url,
         email=r.email,
         salutation=letter.salutation,
-        body=None if letter.body == own_body else letter_text(session, letter.body),
-        cover=letter_text(session, letter.cover) if letter.cover else None,
+        body=None if letter.body == own_body else letter_text(session, letter.body, *writer),
+        cover=letter_text(session, letter.cover, *writer) if letter.cover else None,
         created_at=now,
         updated_at=now,
     )
@@ -120,9 +142,7 @@ def new_delivery(
 
 def _upsert_supporter(session: Session, request: LetterRequest, now: datetime) -> Supporter:
     signer = request.signer
-    supporter = session.scalar(
-        select(Supporter).where(Supporter.email_key == email_key(signer.email))
-    )
+    supporter = session.scalar(select(Supporter).where(same_email(signer.email)))
     if supporter is None:
         supporter = Supporter(email_key=email_key(signer.email), created_at=now)
         session.add(supporter)
@@ -157,7 +177,7 @@ def _record_once(
         statement_body = render(
             campaign.body, merge_values(campaign, request.signer, first.recipient)
         )
-        statement = letter_text(session, statement_body)
+        statement = letter_text(session, statement_body, supporter, request.signer)
         own_body = request.edited_body if request.edited_body is not None else statement_body
         partner = None
         if request.partner_code:
@@ -213,7 +233,16 @@ def _record_once(
         for letter in letters:
             channel = choose(letter.recipient, request.signer)
             submission.deliveries.append(
-                new_delivery(session, campaign.id, letter, channel, confirmed, own_body, now)
+                new_delivery(
+                    session,
+                    campaign.id,
+                    letter,
+                    channel,
+                    confirmed,
+                    own_body,
+                    (supporter, request.signer),
+                    now,
+                )
             )
         session.add(
             Notification(

@@ -9,9 +9,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from webapp.database import db, utcnow
-from webapp.services.supporters import erase_supporter, export_supporter, purge_personal_text
+from webapp.services.supporter_export import export_supporter
+from webapp.services.supporters import erase_supporter, purge_personal_text, rotate_master_key
 
-supporters_cli = AppGroup("supporters", help="Supporters' data: export, erase, retention.")
+supporters_cli = AppGroup(
+    "supporters", help="Supporters' data: export, erase, retention, encryption key rotation."
+)
 
 
 @supporters_cli.command("export")
@@ -43,3 +46,15 @@ def purge_command() -> None:
     days = int(current_app.config["RETENTION_DAYS"])
     count = purge_personal_text(db.session(), utcnow(), days)
     click.echo(f"removed personal text from {count} letter(s) delivered over {days} days ago")
+
+
+@supporters_cli.command("rotate-key")
+def rotate_key_command() -> None:
+    """Re-wrap every supporter's data key under DATA_ENCRYPTION_KEY (old key in
+    DATA_ENCRYPTION_PREVIOUS_KEY); afterwards the old key can be destroyed."""
+    if not current_app.config["DATA_ENCRYPTION_PREVIOUS_KEY"]:
+        raise click.ClickException(
+            "set DATA_ENCRYPTION_PREVIOUS_KEY to the old key and DATA_ENCRYPTION_KEY to the new"
+        )
+    count = rotate_master_key(db.session())
+    click.echo(f"re-wrapped {count} supporter key(s) under the new DATA_ENCRYPTION_KEY")

@@ -1,17 +1,16 @@
-"""A supporter's data on request: export everything, erase everything, and timed retention."""
+"""A supporter's data on request (erase everything), timed retention, master key rotation."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from webapp.civic.cache import address_cache_key, geocoder_kinds
-from webapp.database import write_transaction
+from webapp.database import checkpoint_wal, write_transaction
 from webapp.models import (
-    Consent,
     Delivery,
     DeliveryStatus,
     LetterText,
@@ -19,7 +18,8 @@ from webapp.models import (
     Submission,
     Supporter,
 )
-from webapp.services.submissions import email_key
+from webapp.sealing import keyring, reseal
+from webapp.services.supporter_export import find_supporter
 
 # A delivery in one of these states has left our hands: its letter's personal text may go.
 FINISHED = (
@@ -32,85 +32,16 @@ FINISHED = (
 )
 
 
-def _find(session: Session, email: str) -> Supporter | None:
-    return session.scalar(select(Supporter).where(Supporter.email_key == email_key(email)))
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def export_supporter(session: Session, email: str) -> dict[str, Any] | None:
-    """Everything stored about one supporter, as plain JSON-ready data."""
-    supporter = _find(session, email)
-    if supporter is None:
-        return None
-    submissions = session.scalars(select(Submission).where(Submission.supporter_id == supporter.id))
-    consents = session.scalars(select(Consent).where(Consent.supporter_id == supporter.id))
-    return {
-        "supporter": {
-            "email": supporter.email,
-            "first_name": supporter.first_name,
-            "last_name": supporter.last_name,
-            "street": supporter.street,
-            "city": supporter.city,
-            "state": supporter.state,
-            "zip": supporter.zip_code,
-            "language": supporter.language,
-            "created_at": _iso(supporter.created_at),
-        },
-        "letters": [
-            {
-                "campaign": s.campaign.slug,
-                "written_at": _iso(s.created_at),
-                "status": s.status.value,
-                "receipt": f"/receipts/{s.receipt_token}",
-                "prefix": s.prefix,
-                "name": f"{s.first_name} {s.last_name}",
-                "address": {
-                    "street": s.street,
-                    "city": s.city,
-                    "state": s.state,
-                    "zip": s.zip_code,
-                    "country": s.country,
-                },
-                "personal_message": s.personal_message,
-                "rewritten_letter": s.edited_body,
-                "kept_off_public_counts": s.private,
-                "districts": s.districts,
-                "deliveries": [
-                    {
-                        "to": d.recipient_name,
-                        "office": d.recipient_office,
-                        "status": d.status.value,
-                        "sent_at": _iso(d.sent_at),
-                        "letter": d.final_text,
-                    }
-                    for d in s.deliveries
-                ],
-            }
-            for s in submissions
-        ],
-        "consents": [
-            {
-                "wording": c.wording,
-                "granted_at": _iso(c.granted_at),
-                "withdrawn_at": _iso(c.withdrawn_at),
-                "partner_id": c.partner_id,
-            }
-            for c in consents
-        ],
-    }
-
-
 def erase_supporter(session: Session, email: str) -> int:
     """Delete the supporter, their letters, deliveries, consents, receipts and cached lookups.
 
-    Dashboard tallies (plain numbers, nothing personal) keep counting them. Returns how many
-    letters were erased (0 when the address is unknown).
+    Their data key goes with their row, so sealed copies left in dead rows cannot be opened;
+    on SQLite the freed space is zeroed (secure_delete) and the WAL checkpointed. Dashboard
+    tallies (plain numbers, nothing personal) keep counting them. Returns how many letters
+    were erased (0 when the address is unknown).
     """
     with write_transaction(session):
-        supporter = _find(session, email)
+        supporter = find_supporter(session, email)
         if supporter is None:
             return 0
         submissions = list(
@@ -134,7 +65,8 @@ def erase_supporter(session: Session, email: str) -> int:
             if street
             for kind in geocoder_kinds(session)
         ]
-        session.delete(supporter)  # cascades to submissions, deliveries, consents, emails
+        # Cascades to submissions, deliveries, consents, emails and the texts they own.
+        session.delete(supporter)
         session.flush()
         if keys:
             session.execute(delete(LookupCache).where(LookupCache.key.in_(keys)))
@@ -149,40 +81,107 @@ def erase_supporter(session: Session, email: str) -> int:
             )
             if used is None:
                 session.execute(delete(LetterText).where(LetterText.id == text_id))
+    checkpoint_wal(session)
     return len(submissions)
 
 
-def purge_personal_text(session: Session, now: datetime, days: int) -> int:
+def _owned_rows(session: Session, supporter: Supporter) -> list[object]:
+    """The supporter and every row sealed under their data key."""
+    submissions = list(
+        session.scalars(select(Submission).where(Submission.supporter_id == supporter.id))
+    )
+    texts = session.scalars(select(LetterText).where(LetterText.owner_id == supporter.id))
+    deliveries = [d for s in submissions for d in s.deliveries]
+    return [supporter, *submissions, *deliveries, *texts]
+
+
+def _renew_key(session: Session, supporter: Supporter) -> None:
+    """Seal everything of theirs under a new data key, so what was removed cannot be read from
+    copies under the old one (PostgreSQL keeps dead rows); their last-letter time stays.
+    """
+    reseal(supporter, _owned_rows(session, supporter))
+    flag_modified(supporter, "updated_at")
+
+
+def purge_personal_text(session: Session, now: datetime, days: int, batch: int = 200) -> int:
     """Remove personal paragraphs, rewrites and street addresses `days` after delivery.
 
     Letters keep their counts, districts and who they went to; only the personal text goes.
+    The supporters concerned get a new data key, and the SQLite WAL is checkpointed.
     """
     if days <= 0:
         return 0
     cutoff = now - timedelta(days=days)
     unfinished = select(Delivery.submission_id).where(Delivery.status.not_in(FINISHED))
-    with write_transaction(session):
-        result = session.execute(
-            update(Submission)
-            .where(
-                Submission.purged_at.is_(None),
-                Submission.created_at < cutoff,
-                Submission.id.not_in(unfinished),
+    total = changed = 0
+    while True:
+        with write_transaction(session):
+            due = list(
+                session.scalars(
+                    select(Submission)
+                    .where(
+                        Submission.purged_at.is_(None),
+                        Submission.created_at < cutoff,
+                        Submission.id.not_in(unfinished),
+                    )
+                    .order_by(Submission.id)
+                    .limit(batch)
+                )
             )
-            .values(
-                personal_message=None,
-                edited_body=None,
-                street=None,
-                ip_hash=None,
-                subnet_hash=None,
-                purged_at=now,
+            stale = list(
+                session.scalars(
+                    select(Supporter)
+                    .where(Supporter.updated_at < cutoff, Supporter.street.is_not(None))
+                    .limit(batch)
+                )
             )
-            .execution_options(synchronize_session=False)
-        )
-        session.execute(
-            update(Supporter)
-            .where(Supporter.updated_at < cutoff)
-            .values(street=None)
-            .execution_options(synchronize_session=False)
-        )
-    return int(getattr(result, "rowcount", 0) or 0)
+            for supporter in {s.supporter for s in due} | set(stale):
+                _renew_key(session, supporter)
+            for submission in due:
+                submission.personal_message = None
+                submission.edited_body = None
+                submission.street = None
+                submission.ip_hash = None
+                submission.subnet_hash = None
+                submission.personal_hash = None  # the paragraph's fingerprint goes with it
+                submission.purged_at = now
+            for supporter in stale:
+                supporter.street = None
+        total += len(due)
+        changed += len(due) + len(stale)
+        if len(due) < batch and len(stale) < batch:
+            break
+    if changed:  # the worker calls this every round: idle rounds leave the WAL alone
+        checkpoint_wal(session)
+    return total
+
+
+def rotate_master_key(session: Session, batch: int = 500) -> int:
+    """Re-wrap every data key not yet under the current DATA_ENCRYPTION_KEY, and re-key each
+    email hash; run with the old key in DATA_ENCRYPTION_PREVIOUS_KEY. Returns how many.
+    """
+    ring = keyring()
+    done = 0
+    last_id = 0
+    while True:
+        with write_transaction(session):
+            rows = list(
+                session.scalars(
+                    select(Supporter)
+                    .where(Supporter.id > last_id)
+                    .order_by(Supporter.id)
+                    .limit(batch)
+                )
+            )
+            for supporter in rows:
+                if ring.wrapped_by_current(supporter.wrapped_key):
+                    continue
+                supporter.wrapped_key = ring.wrap(ring.unwrap(supporter.wrapped_key))
+                supporter.email_key = ring.email_key(supporter.email)
+                flag_modified(supporter, "updated_at")
+                done += 1
+        if len(rows) < batch:
+            break
+        last_id = rows[-1].id
+    checkpoint_wal(session)
+    return done

@@ -1,0 +1,141 @@
+"""Everything held about one supporter, as JSON-ready data (`flask supporters export`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.models import Consent, Delivery, Notification, Submission, Supporter
+from webapp.services.submissions import same_email
+
+
+def find_supporter(session: Session, email: str) -> Supporter | None:
+    return session.scalar(select(Supporter).where(same_email(email)))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _delivery(d: Delivery) -> dict[str, Any]:
+    return {
+        "to": d.recipient_name,
+        "office": d.recipient_office,
+        "office_address": d.recipient_address,
+        "channel": d.channel.value if d.channel else None,
+        "status": d.status.value,
+        "attempts": d.attempts,
+        "last_error": d.last_error,
+        "reference": d.remote_reference,
+        "sent_at": _iso(d.sent_at),
+        "done_at": _iso(d.done_at),
+        "letter": d.final_text,
+    }
+
+
+def _email(n: Notification) -> dict[str, Any]:
+    return {
+        "kind": n.kind.value,
+        "status": n.status.value,
+        "attempts": n.attempts,
+        "queued_at": _iso(n.created_at),
+        "sent_at": _iso(n.sent_at),
+    }
+
+
+def _letter(session: Session, s: Submission) -> dict[str, Any]:
+    emails = session.scalars(
+        select(Notification).where(Notification.submission_id == s.id).order_by(Notification.id)
+    )
+    return {
+        "campaign": s.campaign.slug,
+        "written_at": _iso(s.created_at),
+        "status": s.status.value,
+        "confirmed_at": _iso(s.confirmed_at),
+        "email_verified": s.email_verified,
+        "receipt": f"/receipts/{s.receipt_token}",
+        "language": s.language,
+        "subject": s.subject,
+        "prefix": s.prefix,
+        "name": f"{s.first_name} {s.last_name}",
+        "address": {
+            "street": s.street,
+            "city": s.city,
+            "state": s.state,
+            "zip": s.zip_code,
+            "country": s.country,
+            "residence": s.residence.value,
+            "voting_city": s.voting_city,
+        },
+        "personal_message": s.personal_message,
+        "rewritten_letter": s.edited_body,
+        "closing": s.closing,
+        "kept_off_public_counts": s.private,
+        "partner": {"code": s.partner.code, "name": s.partner.name} if s.partner else None,
+        "source": s.source,
+        "lookup": {
+            "provider": s.lookup_provider,
+            "match": s.lookup_match.value,
+            "districts": s.districts,
+            "dataset_date": s.dataset_date,
+            "congress": s.congress,
+        },
+        # Keyed hashes: they cannot be read back, but they are held about this letter.
+        "hashes": {
+            "ip": s.ip_hash,
+            "ip_network": s.subnet_hash,
+            "personal_text": s.personal_hash,
+        },
+        "risk": {"score": s.risk_score, "reasons": s.risk_reasons, "held": s.held},
+        "moderation": {
+            "hidden": s.hidden,
+            "flagged": s.flagged,
+            "moderated_at": _iso(s.moderated_at),
+        },
+        "personal_text_removed_at": _iso(s.purged_at),
+        "deliveries": [_delivery(d) for d in s.deliveries],
+        "emails_sent_to_you": [_email(n) for n in emails],
+    }
+
+
+def export_supporter(session: Session, email: str) -> dict[str, Any] | None:
+    """Everything stored about one supporter, as plain JSON-ready data."""
+    supporter = find_supporter(session, email)
+    if supporter is None:
+        return None
+    submissions = session.scalars(
+        select(Submission).where(Submission.supporter_id == supporter.id).order_by(Submission.id)
+    )
+    consents = session.scalars(
+        select(Consent).where(Consent.supporter_id == supporter.id).order_by(Consent.id)
+    )
+    return {
+        "supporter": {
+            "email": supporter.email,
+            "email_hash": supporter.email_key,
+            "first_name": supporter.first_name,
+            "last_name": supporter.last_name,
+            "street": supporter.street,
+            "city": supporter.city,
+            "state": supporter.state,
+            "zip": supporter.zip_code,
+            "country": supporter.country,
+            "language": supporter.language,
+            "created_at": _iso(supporter.created_at),
+            "updated_at": _iso(supporter.updated_at),
+        },
+        "letters": [_letter(session, s) for s in submissions],
+        "consents": [
+            {
+                "wording": c.wording,
+                "campaign_id": c.campaign_id,
+                "partner_id": c.partner_id,
+                "granted_at": _iso(c.granted_at),
+                "withdrawn_at": _iso(c.withdrawn_at),
+            }
+            for c in consents
+        ],
+    }
