@@ -37,6 +37,8 @@ from webapp.models import (
     SubmissionStatus,
     Supporter,
 )
+from webapp.sealing import new_cipher, sealed_values
+from webapp.services.submissions import email_key
 
 KEY = "official:bench-president"
 OFFICE = "The President"
@@ -59,15 +61,22 @@ def _generate(count: int) -> None:
         session.add(statement)
         session.flush()
     start = datetime(2026, 11, 1, tzinfo=UTC)
+    # Sealed here as the models would, so thousands of rows still go in a few statements.
+    keys = [new_cipher() for _ in range(count)]
     supporter_ids = session.scalars(
         insert(Supporter).returning(Supporter.id, sort_by_parameter_order=True),
         [
-            {
-                "email_key": f"b{n}@x.org",
-                "email": f"b{n}@x.org",
-                "first_name": f"Writer{n}",
-                "last_name": "Sample",
-            }
+            sealed_values(
+                Supporter,
+                keys[n][0],
+                {
+                    "email_key": email_key(f"b{n}@x.org"),
+                    "wrapped_key": keys[n][1],
+                    "email": f"b{n}@x.org",
+                    "first_name": f"Writer{n}",
+                    "last_name": "Sample",
+                },
+            )
             for n in range(count)
         ],
     ).all()
@@ -80,41 +89,50 @@ def _generate(count: int) -> None:
     submission_ids = session.scalars(
         insert(Submission).returning(Submission.id, sort_by_parameter_order=True),
         [
-            {
-                "campaign_id": campaign.id,
-                "supporter_id": supporter_id,
-                "status": SubmissionStatus.CONFIRMED,
-                "subject": campaign.subject,
-                "statement_id": statement.id,
-                "personal_message": words(n),
-                "closing": "Sincerely,",
-                "first_name": f"Writer{n}",
-                "last_name": "Sample",
-                "city": "Dearborn",
-                "state": "MI",
-                "zip_code": ("48126", "48128", "48933", "48201")[n % 4],
-                "districts": {"cd": 12 + n % 3},
-                "private": n % 9 == 0,
-                "created_at": start + timedelta(minutes=n),
-                "confirmed_at": start + timedelta(minutes=n),
-                "receipt_token": uuid.uuid4().hex,
-            }
+            sealed_values(
+                Submission,
+                keys[n][0],
+                {
+                    "campaign_id": campaign.id,
+                    "supporter_id": supporter_id,
+                    "status": SubmissionStatus.CONFIRMED,
+                    "subject": campaign.subject,
+                    "statement_id": statement.id,
+                    "personal_message": words(n),
+                    "closing": "Sincerely,",
+                    "first_name": f"Writer{n}",
+                    "last_name": "Sample",
+                    "city": "Dearborn",
+                    "state": "MI",
+                    "zip_code": ("48126", "48128", "48933", "48201")[n % 4],
+                    "districts": {"cd": 12 + n % 3},
+                    "private": n % 9 == 0,
+                    "created_at": start + timedelta(minutes=n),
+                    "confirmed_at": start + timedelta(minutes=n),
+                    "receipt_token": uuid.uuid4().hex,
+                },
+            )
             for n, supporter_id in enumerate(supporter_ids)
         ],
     ).all()
     session.execute(
         insert(Delivery),
         [
-            {
-                "submission_id": submission_id,
-                "campaign_id": campaign.id,
-                "recipient_key": KEY,
-                "recipient_name": OFFICE,
-                "channel": Channel.PACKET,
-                "status": DeliveryStatus.PACKET,
-                "salutation": "Dear Mr. President,",
-            }
-            for submission_id in submission_ids
+            sealed_values(
+                Delivery,
+                keys[n][0],
+                {
+                    "submission_id": submission_id,
+                    "campaign_id": campaign.id,
+                    "recipient_key": KEY,
+                    "recipient_name": OFFICE,
+                    "channel": Channel.PACKET,
+                    "status": DeliveryStatus.PACKET,
+                    "salutation": "Dear Mr. President,",
+                    "idempotency_key": uuid.uuid4().hex,
+                },
+            )
+            for n, submission_id in enumerate(submission_ids)
         ],
     )
     session.commit()

@@ -90,6 +90,20 @@ def new_cipher() -> tuple[AESGCM, bytes]:
     return AESGCM(data_key), keyring().wrap(data_key)
 
 
+def sealed_values(model: type, cipher: AESGCM, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` for a bulk insert into `model`: its sealed fields sealed under `cipher` (the
+    row's supporter's), as a flush through the model would store them."""
+    fields: dict[str, Sealed[Any]] = getattr(model, "__sealed__", {})
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        field = fields.get(name)
+        if field is None:
+            out[name] = value
+        else:
+            out[field.column] = None if value is None else seal(cipher, value, field.field)
+    return out
+
+
 def open_cipher(wrapped: bytes) -> AESGCM:
     return AESGCM(keyring().unwrap(wrapped))
 

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from tests.dashboard.helpers import create_account, log_in
 from tests.delivery.campaigns import BODY, OFFICE_EMAIL, office, write_delivery_campaign
@@ -115,8 +115,9 @@ def written(app: Flask, tmp_path: Path) -> list[Written]:
             )
             session.add(submission)
             session.flush()
-            session.execute(
-                insert(Delivery).values(
+            # Through the model: the salutation is sealed under the supporter's key.
+            session.add(
+                Delivery(
                     submission_id=submission.id,
                     campaign_id=campaign.id,
                     target_id=target.id,
@@ -126,6 +127,7 @@ def written(app: Flask, tmp_path: Path) -> list[Written]:
                     channel=Channel.PACKET,
                     status=DeliveryStatus.PACKET,
                     salutation="Dear Mr. President,",
+                    idempotency_key=uuid.uuid4().hex,
                 )
             )
         session.commit()
