@@ -19,6 +19,7 @@ from webapp.database import db
 from webapp.delivery.channels import chooser_from_config
 from webapp.letters.compose import Signer
 from webapp.models import Campaign, Delivery, Submission
+from webapp.sealing import open_all
 from webapp.services.letters import LetterDeps, LetterDraft, LetterStep, RequestFacts, send_letter
 
 MEMBERS_PATH = "/legislators-current.json"
@@ -120,6 +121,7 @@ def deliveries_of(app: Flask, submission_id: int) -> dict[str, Delivery]:
             _ = (row.replaced_by, row.body_text, row.cover_text, row.submission.statement)
             if row.replaced_by is not None:
                 _ = row.replaced_by.recipient_name
+        open_all([submission, *rows.values()])  # sealed fields open only inside the app
         db.session.expunge_all()
         return rows
 
