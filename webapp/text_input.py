@@ -18,3 +18,29 @@ def ascii_digits(value: Any) -> Any:
     return "".join(
         str(digit) if (digit := unicodedata.decimal(ch, None)) is not None else ch for ch in value
     )
+
+
+# The Arabic script's blocks: Arabic, Supplement, Extended-A, Presentation Forms-A and -B.
+_ARABIC_RANGES = (
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x08A0, 0x08FF),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
+
+
+def has_arabic_script(value: str | None) -> bool:
+    """Whether the text has a letter of the Arabic script (Arabic, Persian, Urdu…)."""
+    return any(
+        start <= ord(ch) <= end
+        for ch in value or ""
+        if ch.isalpha()
+        for start, end in _ARABIC_RANGES
+    )
+
+
+def is_latin_text(value: str | None) -> bool:
+    """Whether every letter is a Latin one (accents allowed: José, Zoë), as US office
+    systems require of a name."""
+    return all(unicodedata.name(ch, "").startswith("LATIN ") for ch in value or "" if ch.isalpha())

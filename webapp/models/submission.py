@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.civic.types import MatchKind, Residence
 from webapp.database import Base, str_enum, utcnow
-from webapp.letters.text import assemble_letter, signature_lines, us_place
+from webapp.letters.text import assemble_letter, office_paragraph, signature_lines, us_place
 from webapp.models.campaign import Campaign, Partner, Target
 from webapp.models.supporter import Supporter
 
@@ -100,14 +100,24 @@ class Submission(Base):
     # The letter as sent: the organisation's words and the supporter's own, kept apart.
     subject: Mapped[str] = mapped_column(String(300))
     statement_id: Mapped[int] = mapped_column(ForeignKey("letter_text.id"), index=True)
+    # The supporter's own paragraph as they wrote it, in any language.
     personal_message: Mapped[str | None] = mapped_column(Text)
+    # Their own English version of it (offices read English); when set, offices get this, and
+    # the paragraph as written below it only if `include_original`.
+    personal_english: Mapped[str | None] = mapped_column(Text)
+    include_original: Mapped[bool] = mapped_column(default=False)
     # Set only when the supporter rewrote the statement: then the whole body is their words.
     edited_body: Mapped[str | None] = mapped_column(Text)
     closing: Mapped[str] = mapped_column(String(200))
     # Who signed, as they signed it (the supporter row may change with later letters).
     prefix: Mapped[str | None] = mapped_column(String(16))
+    # The name offices receive, in Latin letters (US office systems reject other scripts).
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
+    # The name as the supporter wrote it in another script (e.g. Arabic), for their receipt
+    # and emails; None when they wrote it in Latin letters.
+    native_first_name: Mapped[str | None] = mapped_column(String(100))
+    native_last_name: Mapped[str | None] = mapped_column(String(100))
     street: Mapped[str | None] = mapped_column(String(200))
     # Where the supporter lives: `city` and `country` always; a US address (home, or where a
     # citizen abroad votes) in street/state/zip_code, with `voting_city` for the latter.
@@ -165,6 +175,21 @@ class Submission(Base):
     @property
     def personalised(self) -> bool:
         return bool(self.personal_message) or self.edited_body is not None
+
+    @property
+    def office_paragraph(self) -> str | None:
+        """The supporter's own words as every office receives them."""
+        return office_paragraph(self.personal_message, self.personal_english, self.include_original)
+
+    @property
+    def own_first_name(self) -> str:
+        """The first name as the supporter wrote it: what their receipt and emails greet."""
+        return self.native_first_name or self.first_name
+
+    @property
+    def own_full_name(self) -> str:
+        first = self.native_first_name or self.first_name
+        return f"{first} {self.native_last_name or self.last_name}".strip()
 
     @property
     def voting_place(self) -> str:
@@ -271,7 +296,7 @@ class Delivery(Base):
         return assemble_letter(
             self.salutation,
             self.body_text,
-            sub.personal_message,
+            sub.office_paragraph,
             sub.closing,
             sub.signature_lines,
             cover=self.cover_text,

@@ -66,6 +66,9 @@ def export_supporter(session: Session, email: str) -> dict[str, Any] | None:
                 "receipt": f"/receipts/{s.receipt_token}",
                 "prefix": s.prefix,
                 "name": f"{s.first_name} {s.last_name}",
+                "name_as_written": (
+                    s.own_full_name if s.native_first_name or s.native_last_name else None
+                ),
                 "address": {
                     "street": s.street,
                     "city": s.city,
@@ -74,6 +77,8 @@ def export_supporter(session: Session, email: str) -> dict[str, Any] | None:
                     "country": s.country,
                 },
                 "personal_message": s.personal_message,
+                "personal_message_in_english": s.personal_english,
+                "include_original_words": s.include_original,
                 "rewritten_letter": s.edited_body,
                 "kept_off_public_counts": s.private,
                 "districts": s.districts,
@@ -170,6 +175,7 @@ def purge_personal_text(session: Session, now: datetime, days: int) -> int:
             )
             .values(
                 personal_message=None,
+                personal_english=None,
                 edited_body=None,
                 street=None,
                 ip_hash=None,

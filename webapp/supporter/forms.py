@@ -39,7 +39,7 @@ from webapp.civic.zip_prefixes import states_for_zip
 from webapp.letters.compose import Signer
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
-from webapp.text_input import ascii_digits
+from webapp.text_input import ascii_digits, has_arabic_script, is_latin_text
 
 PERSONAL_MESSAGE_LIMIT = 5000
 BODY_LIMIT = 20000
@@ -148,6 +148,37 @@ def _at_most(limit: int, message: Any) -> Any:
     return check
 
 
+def _latin_name_of(name_field: str, missing: Any) -> Any:
+    """The Latin spelling of a name typed in another script: required then, and only Latin.
+
+    US office systems (CWC, web forms) reject names in other scripts, so offices get this one
+    while the receipt and emails keep the name as the supporter wrote it.
+    """
+
+    def check(form: LetterForm, field: StringField) -> None:
+        if is_latin_text(form[name_field].data):
+            field.errors[:] = []
+            raise StopValidation()
+        if not (field.data or "").strip():
+            raise StopValidation(missing)
+        if not is_latin_text(field.data):
+            raise StopValidation(
+                _l("Use Latin letters only (A to Z, accents allowed), as on a passport.")
+            )
+
+    return check
+
+
+def _check_english(form: LetterForm, field: TextAreaField) -> None:
+    if field.data and has_arabic_script(field.data):
+        raise ValidationError(
+            _l(
+                "This box is for your English version: write it in English, or leave it empty "
+                "to send your words as you wrote them."
+            )
+        )
+
+
 class LetterForm(FlaskForm):
     """Everything a supporter enters; `body` and `consent_updates` are removed when unused."""
 
@@ -190,6 +221,34 @@ class LetterForm(FlaskForm):
         filters=[clean_line],
         validators=[
             DataRequired(_l("Enter your last name.")),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    latin_first_name = StringField(
+        _l("First name in Latin letters"),
+        filters=[clean_line],
+        validators=[
+            _latin_name_of(
+                "first_name",
+                _l(
+                    "US offices accept names in Latin letters only: write your first name as "
+                    "it is spelled in Latin letters, e.g. Rania."
+                ),
+            ),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    latin_last_name = StringField(
+        _l("Last name in Latin letters"),
+        filters=[clean_line],
+        validators=[
+            _latin_name_of(
+                "last_name",
+                _l(
+                    "US offices accept names in Latin letters only: write your last name as "
+                    "it is spelled in Latin letters, e.g. Haddad."
+                ),
+            ),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -241,6 +300,23 @@ class LetterForm(FlaskForm):
             ),
         ],
     )
+    # Offices read English: the supporter's own English version of a paragraph in another script.
+    personal_english = TextAreaField(
+        _l("Your words in English (optional)"),
+        filters=[clean_block],
+        validators=[
+            Optional(),
+            _check_english,
+            _at_most(
+                PERSONAL_MESSAGE_LIMIT,
+                _l(
+                    "Your English version has %(length)s characters and the limit is %(max)s. "
+                    "Please shorten it: your text is kept here."
+                ),
+            ),
+        ],
+    )
+    include_original = BooleanField(_l("Include my words in Arabic too, below the English"))
     body = TextAreaField(
         _l("The letter"),
         filters=[clean_block],
@@ -296,13 +372,39 @@ class LetterForm(FlaskForm):
         if not is_country(field.data):
             raise ValidationError(_l("Choose your country from the list."))
 
+    def name_in_other_script(self) -> bool:
+        """Whether the supporter wrote their name in a script offices cannot take."""
+        return not (is_latin_text(self.first_name.data) and is_latin_text(self.last_name.data))
+
+    def asks_latin_name(self, page_lang: str) -> bool:
+        """Whether the form shows the Latin-letters name fields: always for a page in a
+        language not written in Latin letters, else once a name needs them."""
+        return (
+            page_lang == "ar"
+            or self.name_in_other_script()
+            or bool(self.latin_first_name.data or self.latin_last_name.data)
+        )
+
+    def writes_in_other_script(self) -> bool:
+        """Whether the personal paragraph is (partly) not in Latin letters, e.g. Arabic."""
+        return bool(self.personal_message.data) and not is_latin_text(self.personal_message.data)
+
+    def offers_english_version(self) -> bool:
+        return self.writes_in_other_script() or bool(self.personal_english.data)
+
+    def _office_name(self, typed: str, latin: str | None) -> str:
+        return typed if is_latin_text(typed) else (latin or "")
+
     def signer(self) -> Signer:
         residence = self.residence()
         in_us = residence is not Residence.ABROAD
+        native = self.name_in_other_script()
         return Signer(
             prefix=self.prefix.data or None,
-            first_name=self.first_name.data,
-            last_name=self.last_name.data,
+            first_name=self._office_name(self.first_name.data, self.latin_first_name.data),
+            last_name=self._office_name(self.last_name.data, self.latin_last_name.data),
+            native_first_name=self.first_name.data if native else None,
+            native_last_name=self.last_name.data if native else None,
             email=self.email.data,
             street=(self.street.data or None) if in_us else None,
             city=self.city.data if residence is Residence.US else self.abroad_city.data,
@@ -350,6 +452,8 @@ class LetterForm(FlaskForm):
             signer=self.signer(),
             query=self.address_query(),
             personal_message=self.personal_text(),
+            personal_english=self.english_text(),
+            include_original=bool(self.include_original.data) and self.english_text() is not None,
             edited_body=self.edited_body(campaign.body),
             selected=self.selected_recipients(),
             consents=tuple(consents),
@@ -360,10 +464,17 @@ class LetterForm(FlaskForm):
             honeypot=self.website.data or None,
             form_seconds=seconds_since(self.started.data),
             personal_hash=text_fingerprint(self.personal_text()),
+            reading_language=str(get_locale() or "en"),
         )
 
     def personal_text(self) -> str | None:
         return self.personal_message.data or None
+
+    def english_text(self) -> str | None:
+        """The English version, kept only beside a paragraph to translate."""
+        if not self.personal_message.data:
+            return None
+        return self.personal_english.data or None
 
     def edited_body(self, original: str) -> str | None:
         """The supporter's body if they changed the statement, else None."""
