@@ -19,8 +19,8 @@ from tests.conftest import LiveServer
 pytestmark = pytest.mark.browser
 
 SIZES = {"phone": (360, 800), "wide": (1280, 900)}
-ENGLISH_TAB = "الإنجليزية: ما تتسلّمه المكاتب"
-ARABIC_TAB = "العربية: للقراءة"
+ENGLISH_TAB = "الإنجليزية (المُرسَلة)"
+ARABIC_TAB = "العربية (للقراءة)"
 UNOFFICIAL = "ترجمة غير رسمية، للقراءة فقط."
 ARABIC_WORDS = "عائلتي من حلب، وأكتب إليكم باسمها."
 ENGLISH_WORDS = "My family is from Aleppo, and I write in its name."
