@@ -41,7 +41,12 @@ def context_options(size: str) -> dict[str, Any]:
     width, height = SIZES[size]
     mobile = {"is_mobile": True, "has_touch": True} if width < 500 else {}
     # bypass_csp: Playwright injects axe as an inline script.
-    return {"viewport": {"width": width, "height": height}, "locale": "ar", "bypass_csp": True, **mobile}
+    return {
+        "viewport": {"width": width, "height": height},
+        "locale": "ar",
+        "bypass_csp": True,
+        **mobile,
+    }
 
 
 def _shoot(page: Page, name: str) -> None:
@@ -62,7 +67,10 @@ def _check_pair(page: Page, pair: Locator, size: str) -> None:
     if size == "phone":
         tablist = pair.get_by_role("tablist")
         expect(tablist).to_be_visible()
-        english, arabic = tablist.get_by_role("tab", name=ENGLISH_TAB), tablist.get_by_role("tab", name=ARABIC_TAB)
+        english, arabic = (
+            tablist.get_by_role("tab", name=ENGLISH_TAB),
+            tablist.get_by_role("tab", name=ARABIC_TAB),
+        )
         expect(english).to_have_attribute("aria-selected", "true")
         expect(sent).to_be_visible()
         expect(copy).to_be_hidden()

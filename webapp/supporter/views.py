@@ -33,8 +33,8 @@ from webapp.delivery.emails import read_confirmation_token
 from webapp.delivery.handoff import handoff_for
 from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
 from webapp.extensions import limiter
-from webapp.letters.compose import fixed_recipients
 from webapp.i18n import page_language
+from webapp.letters.compose import fixed_recipients
 from webapp.letters.markdown import letter_digest
 from webapp.letters.reading import campaign_reading
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
