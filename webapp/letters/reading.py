@@ -92,7 +92,12 @@ def reading_letter(
     def html(source: str | None) -> Markup | None:
         return markdown_to_html(render(source, values, escape_markdown)) if source else None
 
-    body = html(own.get("body")) if recipient.body else None if rewritten else html(copy["body"])
+    if recipient.body:
+        body = html(own.get("body"))
+    elif rewritten:
+        body = None  # the supporter's own words: shown as they wrote them
+    else:
+        body = html(copy["body"])
     salutation = own.get("salutation") if recipient.salutation else copy.get("salutation")
     first = signer.native_first_name or signer.first_name
     last = signer.native_last_name or signer.last_name
