@@ -16,28 +16,20 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Existing rows need a value for the new NOT NULL columns; the app sets them itself after.
+    # Only plain ADD COLUMNs: SQLite rebuilds a table for anything more (an expression as a
+    # default, removing a default), and dropping the old campaign or submission table would
+    # cascade (foreign keys are on) to its targets, deliveries and tallies.
     with op.batch_alter_table("campaign", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("translations", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
+        batch_op.add_column(sa.Column("translations", sa.JSON(), nullable=True))
     with op.batch_alter_table("target", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("translations", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
+        batch_op.add_column(sa.Column("translations", sa.JSON(), nullable=True))
     with op.batch_alter_table("submission", schema=None) as batch_op:
         batch_op.add_column(sa.Column("personal_english", sa.Text(), nullable=True))
         batch_op.add_column(
-            sa.Column("include_original", sa.Boolean(), nullable=False, server_default=sa.false())
+            sa.Column("include_original", sa.Boolean(), nullable=False, server_default="0")
         )
         batch_op.add_column(sa.Column("native_first_name", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("native_last_name", sa.String(length=100), nullable=True))
-    with op.batch_alter_table("campaign", schema=None) as batch_op:
-        batch_op.alter_column("translations", server_default=None)
-    with op.batch_alter_table("target", schema=None) as batch_op:
-        batch_op.alter_column("translations", server_default=None)
-    with op.batch_alter_table("submission", schema=None) as batch_op:
-        batch_op.alter_column("include_original", server_default=None)
 
 
 def downgrade() -> None:

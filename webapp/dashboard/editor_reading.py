@@ -42,7 +42,7 @@ def fill_reading(form: CampaignForm, campaign: Campaign) -> None:
 
 def campaign_translations(form: CampaignForm, campaign: Campaign | None) -> dict[str, Any]:
     """`translations` for the file: the form's Arabic, other languages as they were."""
-    kept = {k: v for k, v in (campaign.translations if campaign else {}).items()}
+    kept = dict((campaign.translations if campaign else None) or {})
     kept.pop(READING_LANGUAGE, None)
     copy: dict[str, Any] = {
         key: form[name].data

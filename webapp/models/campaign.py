@@ -81,7 +81,7 @@ class Campaign(Base):
     topics: Mapped[list[Any]] = mapped_column(default=list)
     # Reading copies for supporters, per language ({"ar": {"title", "intro", "salutation",
     # "body", "signatories": {English name: name}}}); offices always receive `body`.
-    translations: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    translations: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -139,7 +139,7 @@ class Target(Base):
     # The office's web form caps a message at this many characters (overrides the shipped table).
     form_limit: Mapped[int | None]
     # Reading copies of this office's own text, per language ({"ar": {"cover": ...}}).
-    translations: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    translations: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     # Lookup targets: which chambers, and whether the supporter may untick them
     chambers: Mapped[list[Any]] = mapped_column(default=list)
     optional: Mapped[bool] = mapped_column(default=False)

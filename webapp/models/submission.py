@@ -105,7 +105,8 @@ class Submission(Base):
     # Their own English version of it (offices read English); when set, offices get this, and
     # the paragraph as written below it only if `include_original`.
     personal_english: Mapped[str | None] = mapped_column(Text)
-    include_original: Mapped[bool] = mapped_column(default=False)
+    # The constant default fills rows written before the column (see the migration).
+    include_original: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Set only when the supporter rewrote the statement: then the whole body is their words.
     edited_body: Mapped[str | None] = mapped_column(Text)
     closing: Mapped[str] = mapped_column(String(200))
