@@ -32,13 +32,18 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("native_last_name", sa.String(length=100), nullable=True))
 
 
+_ADDED = (
+    ("submission", "native_last_name"),
+    ("submission", "native_first_name"),
+    ("submission", "include_original"),
+    ("submission", "personal_english"),
+    ("target", "translations"),
+    ("campaign", "translations"),
+)
+
+
 def downgrade() -> None:
-    with op.batch_alter_table("submission", schema=None) as batch_op:
-        batch_op.drop_column("native_last_name")
-        batch_op.drop_column("native_first_name")
-        batch_op.drop_column("include_original")
-        batch_op.drop_column("personal_english")
-    with op.batch_alter_table("target", schema=None) as batch_op:
-        batch_op.drop_column("translations")
-    with op.batch_alter_table("campaign", schema=None) as batch_op:
-        batch_op.drop_column("translations")
+    # ALTER TABLE ... DROP COLUMN in place (SQLite 3.35+ and PostgreSQL): a batch rebuild on
+    # SQLite would drop the old tables and cascade to targets, deliveries and tallies.
+    for table, column in _ADDED:
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
