@@ -7,46 +7,26 @@ without); at 1280 px they stand side by side. Screenshots go to tests/artifacts/
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.browser import test_arabic
 from tests.browser.conftest import ARTIFACTS, DEFAULT_TIMEOUT_MS
 from tests.browser.test_accessibility import AxeAudit
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
+# The Arabic pages' set-up: SQLite, locale ar, a 360 x 800 phone and a 1280 x 900 screen.
+backend = test_arabic.backend
+size = test_arabic.size
+context_options = test_arabic.context_options
 
-SIZES = {"phone": (360, 800), "wide": (1280, 900)}
 ENGLISH_TAB = "الإنجليزية (المُرسَلة)"
 ARABIC_TAB = "العربية (للقراءة)"
 UNOFFICIAL = "ترجمة غير رسمية، للقراءة فقط."
 ARABIC_WORDS = "عائلتي من حلب، وأكتب إليكم باسمها."
 ENGLISH_WORDS = "My family is from Aleppo, and I write in its name."
-
-
-@pytest.fixture
-def backend() -> str:
-    return "sqlite"  # the pages are the same on PostgreSQL
-
-
-@pytest.fixture(params=sorted(SIZES))
-def size(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def context_options(size: str) -> dict[str, Any]:
-    width, height = SIZES[size]
-    mobile = {"is_mobile": True, "has_touch": True} if width < 500 else {}
-    # bypass_csp: Playwright injects axe as an inline script.
-    return {
-        "viewport": {"width": width, "height": height},
-        "locale": "ar",
-        "bypass_csp": True,
-        **mobile,
-    }
 
 
 def _shoot(page: Page, name: str) -> None:

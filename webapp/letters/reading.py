@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -10,7 +10,6 @@ from markupsafe import Markup
 from webapp.letters.compose import ComposedLetter, Signer, merge_values
 from webapp.letters.markdown import LetterDigest, escape_markdown, letter_digest, markdown_to_html
 from webapp.letters.merge import render
-from webapp.letters.text import signature_lines
 from webapp.models import Campaign, Target
 
 
@@ -99,22 +98,17 @@ def reading_letter(
     else:
         body = html(copy["body"])
     salutation = own.get("salutation") if recipient.salutation else copy.get("salutation")
-    first = signer.native_first_name or signer.first_name
-    last = signer.native_last_name or signer.last_name
+    # Signed with the name as the supporter wrote it: this copy is for them, not for offices.
+    as_written = replace(
+        signer,
+        first_name=signer.native_first_name or signer.first_name,
+        last_name=signer.native_last_name or signer.last_name,
+    )
     return ReadingLetter(
         language=language,
         salutation=render(salutation, values) if salutation else None,
         cover_html=html(own.get("cover")) if recipient.cover else None,
         body_html=body,
         personal_message=written,
-        signature=signature_lines(
-            first,
-            last,
-            signer.city,
-            signer.state,
-            signer.zip_code,
-            country=signer.country,
-            residence=signer.residence,
-            voting_city=signer.voting_city,
-        ),
+        signature=as_written.signature,
     )

@@ -169,6 +169,17 @@ def _latin_name_of(name_field: str, missing: Any) -> Any:
     return check
 
 
+def _latin_name_field(name_field: str, label: Any, missing: Any) -> StringField:
+    return StringField(
+        label,
+        filters=[clean_line],
+        validators=[
+            _latin_name_of(name_field, missing),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
 def _check_english(form: LetterForm, field: TextAreaField) -> None:
     if field.data and has_arabic_script(field.data):
         raise ValidationError(
@@ -224,33 +235,21 @@ class LetterForm(FlaskForm):
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
-    latin_first_name = StringField(
+    latin_first_name = _latin_name_field(
+        "first_name",
         _l("First name in Latin letters"),
-        filters=[clean_line],
-        validators=[
-            _latin_name_of(
-                "first_name",
-                _l(
-                    "US offices accept names in Latin letters only: write your first name as "
-                    "it is spelled in Latin letters, e.g. Rania."
-                ),
-            ),
-            Length(max=100, message=_l("Use at most %(max)d characters.")),
-        ],
+        _l(
+            "US offices accept names in Latin letters only: write your first name as it is "
+            "spelled in Latin letters, e.g. Rania."
+        ),
     )
-    latin_last_name = StringField(
+    latin_last_name = _latin_name_field(
+        "last_name",
         _l("Last name in Latin letters"),
-        filters=[clean_line],
-        validators=[
-            _latin_name_of(
-                "last_name",
-                _l(
-                    "US offices accept names in Latin letters only: write your last name as "
-                    "it is spelled in Latin letters, e.g. Haddad."
-                ),
-            ),
-            Length(max=100, message=_l("Use at most %(max)d characters.")),
-        ],
+        _l(
+            "US offices accept names in Latin letters only: write your last name as it is "
+            "spelled in Latin letters, e.g. Haddad."
+        ),
     )
     email = EmailField(
         _l("Email"),
