@@ -36,6 +36,7 @@ from webapp.civic.lookup import AddressQuery
 from webapp.civic.states import BY_CODE, STATES
 from webapp.civic.types import Residence
 from webapp.civic.zip_prefixes import states_for_zip
+from webapp.i18n import RTL_LANGUAGES
 from webapp.letters.compose import Signer
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
@@ -376,10 +377,10 @@ class LetterForm(FlaskForm):
         return not (is_latin_text(self.first_name.data) and is_latin_text(self.last_name.data))
 
     def asks_latin_name(self, page_lang: str) -> bool:
-        """Whether the form shows the Latin-letters name fields: always for a page in a
-        language not written in Latin letters, else once a name needs them."""
+        """Whether the form shows the Latin-letters name fields: always on a page in a right-to-
+        left language (its readers often write their name in its script), else once needed."""
         return (
-            page_lang == "ar"
+            page_lang in RTL_LANGUAGES
             or self.name_in_other_script()
             or bool(self.latin_first_name.data or self.latin_last_name.data)
         )
