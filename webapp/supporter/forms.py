@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -36,11 +35,11 @@ from webapp.civic.lookup import AddressQuery
 from webapp.civic.states import BY_CODE, STATES
 from webapp.civic.types import Residence
 from webapp.civic.zip_prefixes import states_for_zip
-from webapp.i18n import RTL_LANGUAGES
 from webapp.letters.compose import Signer
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
-from webapp.text_input import ascii_digits, has_arabic_script, is_latin_text
+from webapp.supporter.own_script import OwnScriptForm, check_english, latin_name_field
+from webapp.text_input import ascii_digits, clean_block, clean_line
 
 PERSONAL_MESSAGE_LIMIT = 5000
 BODY_LIMIT = 20000
@@ -56,24 +55,6 @@ PREFIX_LABELS = {
 }
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
 _ZIP_RE = re.compile(r"^\d{5}(?:-?\d{4})?$")
-# C0/C1 control characters other than tab and newline, and the line/paragraph separators.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def clean_line(value: Any) -> Any:
-    """One-line text: Unicode NFC, no control characters, single spaces, trimmed."""
-    if not isinstance(value, str):
-        return value
-    value = _CONTROL_RE.sub(" ", unicodedata.normalize("NFC", value).replace("\t", " "))
-    return re.sub(r"\s+", " ", value).strip()
-
-
-def clean_block(value: Any) -> Any:
-    """Multi-line text: Unicode NFC, newlines kept (CRLF folded), other controls removed."""
-    if not isinstance(value, str):
-        return value
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_RE.sub("", value).strip()
 
 
 def _check_email(form: FlaskForm, field: EmailField) -> None:
@@ -149,49 +130,7 @@ def _at_most(limit: int, message: Any) -> Any:
     return check
 
 
-def _latin_name_of(name_field: str, missing: Any) -> Any:
-    """The Latin spelling of a name typed in another script: required then, and only Latin.
-
-    US office systems (CWC, web forms) reject names in other scripts, so offices get this one
-    while the receipt and emails keep the name as the supporter wrote it.
-    """
-
-    def check(form: LetterForm, field: StringField) -> None:
-        if is_latin_text(form[name_field].data):
-            field.errors[:] = []
-            raise StopValidation()
-        if not (field.data or "").strip():
-            raise StopValidation(missing)
-        if not is_latin_text(field.data):
-            raise StopValidation(
-                _l("Use Latin letters only (A to Z, accents allowed), as on a passport.")
-            )
-
-    return check
-
-
-def _latin_name_field(name_field: str, label: Any, missing: Any) -> StringField:
-    return StringField(
-        label,
-        filters=[clean_line],
-        validators=[
-            _latin_name_of(name_field, missing),
-            Length(max=100, message=_l("Use at most %(max)d characters.")),
-        ],
-    )
-
-
-def _check_english(form: LetterForm, field: TextAreaField) -> None:
-    if field.data and has_arabic_script(field.data):
-        raise ValidationError(
-            _l(
-                "This box is for your English version: write it in English, or leave it empty "
-                "to send your words as you wrote them."
-            )
-        )
-
-
-class LetterForm(FlaskForm):
+class LetterForm(OwnScriptForm, FlaskForm):
     """Everything a supporter enters; `body` and `consent_updates` are removed when unused."""
 
     # First: where the supporter lives decides which offices may hear from them.
@@ -236,7 +175,7 @@ class LetterForm(FlaskForm):
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
-    latin_first_name = _latin_name_field(
+    latin_first_name = latin_name_field(
         "first_name",
         _l("First name in Latin letters"),
         _l(
@@ -244,7 +183,7 @@ class LetterForm(FlaskForm):
             "spelled in Latin letters, e.g. Rania."
         ),
     )
-    latin_last_name = _latin_name_field(
+    latin_last_name = latin_name_field(
         "last_name",
         _l("Last name in Latin letters"),
         _l(
@@ -306,7 +245,7 @@ class LetterForm(FlaskForm):
         filters=[clean_block],
         validators=[
             Optional(),
-            _check_english,
+            check_english,
             _at_most(
                 PERSONAL_MESSAGE_LIMIT,
                 _l(
@@ -372,37 +311,14 @@ class LetterForm(FlaskForm):
         if not is_country(field.data):
             raise ValidationError(_l("Choose your country from the list."))
 
-    def name_in_other_script(self) -> bool:
-        """Whether the supporter wrote their name in a script offices cannot take."""
-        return not (is_latin_text(self.first_name.data) and is_latin_text(self.last_name.data))
-
-    def asks_latin_name(self, page_lang: str) -> bool:
-        """Whether the form shows the Latin-letters name fields: always on a page in a right-to-
-        left language (its readers often write their name in its script), else once needed."""
-        return (
-            page_lang in RTL_LANGUAGES
-            or self.name_in_other_script()
-            or bool(self.latin_first_name.data or self.latin_last_name.data)
-        )
-
-    def writes_in_other_script(self) -> bool:
-        """Whether the personal paragraph is (partly) not in Latin letters, e.g. Arabic."""
-        return bool(self.personal_message.data) and not is_latin_text(self.personal_message.data)
-
-    def offers_english_version(self) -> bool:
-        return self.writes_in_other_script() or bool(self.personal_english.data)
-
-    def _office_name(self, typed: str, latin: str | None) -> str:
-        return typed if is_latin_text(typed) else (latin or "")
-
     def signer(self) -> Signer:
         residence = self.residence()
         in_us = residence is not Residence.ABROAD
         native = self.name_in_other_script()
         return Signer(
             prefix=self.prefix.data or None,
-            first_name=self._office_name(self.first_name.data, self.latin_first_name.data),
-            last_name=self._office_name(self.last_name.data, self.latin_last_name.data),
+            first_name=self.office_name(self.first_name.data, self.latin_first_name.data),
+            last_name=self.office_name(self.last_name.data, self.latin_last_name.data),
             native_first_name=self.first_name.data if native else None,
             native_last_name=self.last_name.data if native else None,
             email=self.email.data,
