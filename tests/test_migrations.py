@@ -8,8 +8,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import Column, MetaData, String, inspect
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import Column, MetaData, String, inspect, text
 
+from tests.supporter.helpers import post_letter
 from webapp.database import db
 
 
@@ -47,3 +49,33 @@ def test_every_model_table_exists_and_the_database_is_at_the_newest_revision(app
         assert len(heads) == 1, f"migrations have several heads: {heads}"
         assert set(db.metadata.tables) <= set(inspect(connection).get_table_names())
         assert MigrationContext.configure(connection).get_current_heads() == tuple(heads)
+
+
+def test_the_reading_copy_migration_keeps_every_letter_both_ways(
+    app: Flask, default_campaign: str
+) -> None:
+    """Down and up again over c14b00000012 alone keeps targets, deliveries and tallies: on
+    SQLite a table rebuild would drop the old campaign and submission tables, cascading."""
+    assert post_letter(app.test_client(), default_campaign).status_code == 303
+    counts = "SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM delivery), " + (
+        "(SELECT count(*) FROM notification), (SELECT count(*) FROM submission_tally)"
+    )
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO submission_tally (campaign_id, dimension, bucket, count) "
+                    "SELECT id, 'country', 'US', 1 FROM campaign"
+                )
+            )
+            before = tuple(connection.execute(text(counts)).one())
+        assert before[0] == 2 and before[1] >= 1 and before[3] == 1
+        config = app.extensions["migrate"].migrate.get_config()
+        script = ScriptDirectory.from_config(config).get_revision("c14b00000012")
+        assert script is not None and isinstance(script.down_revision, str)
+        downgrade(revision=script.down_revision)
+        with db.engine.begin() as connection:
+            assert tuple(connection.execute(text(counts)).one()) == before
+        upgrade()
+        with db.engine.begin() as connection:
+            assert tuple(connection.execute(text(counts)).one()) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, has_request_context, redirect, request
 from flask_babel import format_decimal, get_locale
 from markupsafe import Markup, escape
@@ -98,6 +99,20 @@ def interface_language(tag: str | None) -> str:
     return language if language in supported else str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def language_name(code: str) -> str:
+    """A language's name in the page's language ('العربية' on an Arabic page, 'Arabic' on
+    an English one)."""
+    try:
+        name = Locale.parse(code).get_display_name(page_language())
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code
+
+
+def language_dir(code: str) -> str:
+    return "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
 def number(value: int | float) -> str:
     """A number as the page's language writes it (grouping, digits)."""
     return str(format_decimal(value))
@@ -111,6 +126,8 @@ def init_i18n(app: Flask) -> None:
     app.add_template_filter(number)
     app.add_template_global(switch_language_url)
     app.add_template_global(page_language)
+    app.add_template_global(language_name)
+    app.add_template_global(language_dir)
 
     @app.context_processor
     def _page_direction() -> dict[str, Any]:

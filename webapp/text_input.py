@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -18,3 +19,49 @@ def ascii_digits(value: Any) -> Any:
     return "".join(
         str(digit) if (digit := unicodedata.decimal(ch, None)) is not None else ch for ch in value
     )
+
+
+# The Arabic script's blocks: Arabic, Supplement, Extended-A, Presentation Forms-A and -B.
+_ARABIC_RANGES = (
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x08A0, 0x08FF),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
+
+
+def has_arabic_script(value: str | None) -> bool:
+    """Whether the text has a letter of the Arabic script (Arabic, Persian, Urdu…)."""
+    return any(
+        start <= ord(ch) <= end
+        for ch in value or ""
+        if ch.isalpha()
+        for start, end in _ARABIC_RANGES
+    )
+
+
+def is_latin_text(value: str | None) -> bool:
+    """Whether every letter is a Latin one (accents allowed: José, Zoë), as US office
+    systems require of a name."""
+    return all(unicodedata.name(ch, "").startswith("LATIN ") for ch in value or "" if ch.isalpha())
+
+
+# C0/C1 control characters other than tab and newline, and the line/paragraph separators.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_line(value: Any) -> Any:
+    """One-line text: Unicode NFC, no control characters, single spaces, trimmed."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL_RE.sub(" ", unicodedata.normalize("NFC", value).replace("\t", " "))
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def clean_block(value: Any) -> Any:
+    """Multi-line text: Unicode NFC, newlines kept (CRLF folded), other controls removed."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_RE.sub("", value).strip()

@@ -102,6 +102,9 @@ def test_supporter_pages_in_arabic(
     check.check(page, "campaign page")
     page.fill("[name=first_name]", "رانيا")
     page.fill("[name=last_name]", "حداد")
+    # An Arabic name comes with its Latin spelling, which offices receive (issue 14, part 5).
+    page.fill("[name=latin_first_name]", "Rania")
+    page.fill("[name=latin_last_name]", "Haddad")
     page.fill("[name=email]", "rania@example.org")
     page.fill("[name=city]", "Dearborn")
     page.select_option("[name=state]", "MI")

@@ -12,6 +12,7 @@ import yaml
 from email_validator import EmailNotValidError, validate_email
 
 from webapp.campaigns import safe_yaml
+from webapp.campaigns.translations import parse_campaign_translations, parse_target_translations
 from webapp.letters.merge import MergeFieldError, check_template, has_merge_fields
 from webapp.models.campaign import (
     Audience,
@@ -55,6 +56,7 @@ class TargetSpec:
     body: str | None = None
     form_limit: int | None = None
     post: bool = False  # custom targets: letters go on paper when the postal service is set
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,6 +99,8 @@ class CampaignFile:
     targets: list[TargetSpec] = field(default_factory=list)
     signatories: list[SignatorySpec] = field(default_factory=list)
     partners: list[PartnerSpec] = field(default_factory=list)
+    # Reading copies per language (offices always get `body`): see docs/campaign-files.md.
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -217,6 +221,7 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
     if goal is not None and (not isinstance(goal, int) or isinstance(goal, bool) or goal < 1):
         problems.append("goal: must be a whole number above zero")
         goal = None
+    language = r.text("language", 16) or "en"
     campaign = CampaignFile(
         slug=slug,
         title=r.text("title", 300, required=True) or "",
@@ -235,13 +240,16 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
         sender_email=r.email("sender_email"),
         consent_text=r.text("consent_text", 500),
         media_contact=r.text("media_contact", 500),
-        language=r.text("language", 16) or "en",
+        language=language,
         external_id=r.text("external_id", 32),
         topics=_topics(meta.get("topics"), problems),
         short_body=short_body,
-        targets=_targets(meta.get("targets"), problems),
+        targets=_targets(meta.get("targets"), problems, language),
         signatories=_signatories(meta.get("signatories"), problems),
         partners=_partners(meta.get("partners"), problems),
+    )
+    campaign.translations = parse_campaign_translations(
+        meta.get("translations"), language, {s.name for s in campaign.signatories}, problems
     )
     if campaign.starts_at and campaign.ends_at and campaign.ends_at <= campaign.starts_at:
         problems.append("ends_at: must be after starts_at")
@@ -259,7 +267,7 @@ def _items(value: Any, key: str, problems: list[str]) -> list[Any]:
     return value
 
 
-def _targets(value: Any, problems: list[str]) -> list[TargetSpec]:
+def _targets(value: Any, problems: list[str], language: str = "en") -> list[TargetSpec]:
     items = _items(value, "targets", problems)
     if not items:
         problems.append("targets: list at least one target")
@@ -282,7 +290,7 @@ def _targets(value: Any, problems: list[str]) -> list[TargetSpec]:
                     contact_url=r.url("contact_url"),
                     email=r.email("email"),
                     post=r.flag("post", False),
-                    **_own_letter(r, TargetKind.CUSTOM),
+                    **_own_letter(r, TargetKind.CUSTOM, language),
                 )
             )
         elif kind == TargetKind.LOOKUP.value:
@@ -298,7 +306,7 @@ def _targets(value: Any, problems: list[str]) -> list[TargetSpec]:
                     kind=TargetKind.LOOKUP,
                     chambers=[c for c in chambers if c in chamber_values],
                     optional=r.flag("optional", False),
-                    **_own_letter(r, TargetKind.LOOKUP),
+                    **_own_letter(r, TargetKind.LOOKUP, language),
                 )
             )
         else:
@@ -306,7 +314,7 @@ def _targets(value: Any, problems: list[str]) -> list[TargetSpec]:
     return specs
 
 
-def _own_letter(r: _Reader, kind: TargetKind) -> dict[str, Any]:
+def _own_letter(r: _Reader, kind: TargetKind, language: str) -> dict[str, Any]:
     """Who may write to the target and its own letter: keys every kind of target accepts."""
     audience_raw = r.text("audience", 32) or default_audience(kind).value
     if audience_raw not in {a.value for a in Audience}:
@@ -320,6 +328,9 @@ def _own_letter(r: _Reader, kind: TargetKind) -> dict[str, Any]:
         "cover": r.template("cover", COVER_LIMIT),
         "body": r.template("body", BODY_LIMIT),
         "form_limit": _form_limit(r),
+        "translations": parse_target_translations(
+            r.data.get("translations"), r.where, language, r.problems
+        ),
     }
 
 

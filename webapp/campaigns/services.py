@@ -17,6 +17,7 @@ from webapp.campaigns.fileformat import (
     TargetSpec,
     parse_campaign_file,
 )
+from webapp.campaigns.translations import exported
 from webapp.database import DB_INT_MAX, write_transaction
 from webapp.models import Campaign, Partner, Signatory, Target, TargetKind
 from webapp.models.campaign import default_audience
@@ -82,6 +83,7 @@ def _apply_target(target: Target, spec: TargetSpec, position: int) -> None:
     target.body = spec.body
     target.form_limit = spec.form_limit
     target.post = spec.post
+    target.translations = dict(spec.translations)
 
 
 def read_campaign_file(text: str, origin: str) -> CampaignFile:
@@ -115,6 +117,7 @@ def apply_campaign(session: Session, spec: CampaignFile) -> tuple[Campaign, Impo
     for name in CAMPAIGN_FIELDS:
         setattr(campaign, name, getattr(spec, name))
     campaign.allowed_origins = list(spec.allowed_origins)
+    campaign.translations = dict(spec.translations)
     if spec.external_id:
         campaign.external_id = spec.external_id
 
@@ -182,6 +185,7 @@ def _export_target(t: Target) -> dict[str, Any]:
         "cover": t.cover,
         "body": t.body,
         "form_limit": t.form_limit,
+        "translations": exported(t.translations) or None,
     }
     return {k: v for k, v in item.items() if v is not None}
 
@@ -229,7 +233,8 @@ def export_campaign(campaign: Campaign) -> str:
             }
             for p in campaign.partners
         ],
+        "translations": exported(campaign.translations),
     }
-    meta = {k: v for k, v in meta.items() if v not in (None, [], "")}
+    meta = {k: v for k, v in meta.items() if v not in (None, [], "", {})}
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     return f"---\n{front}---\n{campaign.body.strip()}\n"

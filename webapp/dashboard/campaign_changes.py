@@ -45,9 +45,10 @@ def snapshot(campaign: Campaign | None) -> dict[str, Any]:
             if t.kind is TargetKind.CUSTOM
             else {"lookup": list(t.chambers), "optional": t.optional}),
          "audience": _plain(t.audience), "salutation": t.salutation, "cover": t.cover,
-         "body": t.body}
+         "body": t.body, "translations": dict(t.translations or {})}
         for t in campaign.targets
     ]  # fmt: skip
+    values["translations"] = dict(campaign.translations or {})
     values["signatories"] = [
         {"name": s.name, "member_of": s.member_of, "url": s.url} for s in campaign.signatories
     ]

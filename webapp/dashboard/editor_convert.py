@@ -16,6 +16,13 @@ from webapp.dashboard.editor_forms import (
     LOOKUP_FIELDS,
     CampaignForm,
 )
+from webapp.dashboard.editor_reading import (
+    campaign_translations,
+    fill_reading,
+    reading_problem,
+    target_reading,
+    target_translations,
+)
 from webapp.database import DB_INT_MAX
 from webapp.models import Audience, Campaign, Chamber, Target, TargetKind
 from webapp.services.recipients import lookup_targets
@@ -87,6 +94,7 @@ def fill_form(form: CampaignForm, campaign: Campaign) -> None:
     for target in campaign.targets:
         if target.kind is TargetKind.CUSTOM:
             row = {k: getattr(target, k) or "" for k in TARGET_FIELDS}
+            row["reading_cover"] = target_reading(target).get("cover") or ""
             form.targets.append_entry({**row, "audience": target.audience.value})
     lookups = [t for t in campaign.targets if t.kind is TargetKind.LOOKUP]
     by_chamber = lookup_targets(campaign)
@@ -96,10 +104,12 @@ def fill_form(form: CampaignForm, campaign: Campaign) -> None:
             letter = form[LETTER_FIELDS[chamber]].form
             for part in LETTER_PARTS:
                 letter[part].data = getattr(by_chamber[chamber.value], part) or ""
+            letter.reading_cover.data = target_reading(by_chamber[chamber.value]).get("cover")
     form.lookup_optional.data = any(t.optional for t in lookups)
     form.signatories.data = "\n".join(
         _signatory_line(s.name, s.member_of, s.url) for s in campaign.signatories
     )
+    fill_reading(form, campaign)
     for partner in campaign.partners:
         form.partners.append_entry(
             {"code": partner.code, "name": partner.name, "consent_text": partner.consent_text or ""}
@@ -137,19 +147,23 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
         # Kept as the campaign file set them: the editor has no field for these yet.
         "short_body": campaign.short_body if campaign else None,
     }
-    limits = {t.name: t.form_limit for t in campaign.targets if t.form_limit} if campaign else {}
-    posted = {t.name for t in campaign.targets if t.post} if campaign else set()
+    stored = (
+        {t.name: t for t in campaign.targets if t.kind is TargetKind.CUSTOM} if campaign else {}
+    )
     targets: list[dict[str, Any]] = []
     for index, row in enumerate(form.targets):
         if not row.form.is_empty():
             values = _row_values(row)
-            limit = limits.get(values.get("name"))
+            target = stored.get(values.get("name"))
+            reading = target_translations(target, values.pop("reading_cover", None))
+            limit = target.form_limit if target else None
             targets.append(
                 {
                     "kind": TargetKind.CUSTOM.value,
                     **values,
                     **({"form_limit": limit} if limit else {}),
-                    **({"post": True} if values.get("name") in posted else {}),
+                    **({"post": True} if target is not None and target.post else {}),
+                    **({"translations": reading} if reading else {}),
                 }
             )
             draft.targets.append(("row", index))
@@ -171,7 +185,8 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
             partners.append(_row_values(row))
             draft.partner_rows.append(index)
     meta["partners"] = partners
-    meta = {k: v for k, v in meta.items() if v not in (None, "", [])}
+    meta["translations"] = campaign_translations(form, campaign)
+    meta = {k: v for k, v in meta.items() if v not in (None, "", [], {})}
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     draft.text = f"---\n{front}---\n{form.body.data or ''}\n"
     return draft
@@ -179,7 +194,7 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
 
 def _lookup_groups(
     form: CampaignForm, campaign: Campaign | None
-) -> list[tuple[list[str], dict[str, str]]]:
+) -> list[tuple[list[str], dict[str, Any]]]:
     """The ticked chambers grouped into lookup rules: one rule per distinct letter.
 
     A chamber keeps the audience its stored rule had (the editor does not show it, since a
@@ -187,13 +202,24 @@ def _lookup_groups(
     """
     stored: dict[str, Target] = lookup_targets(campaign) if campaign else {}
     groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    targets: dict[tuple[tuple[str, str], ...], Target | None] = {}
     for chamber in form.lookup_chambers():
-        letter = form[LETTER_FIELDS[chamber]].form.parts()
+        letter_form = form[LETTER_FIELDS[chamber]].form
+        letter = letter_form.parts()
         target = stored.get(chamber.value)
         if target is not None and target.audience is not Audience.CONSTITUENTS:
             letter["audience"] = target.audience.value
-        groups.setdefault(tuple(letter.items()), []).append(chamber.value)
-    return [(chambers, dict(letter)) for letter, chambers in groups.items()]
+        if letter_form.reading_cover.data:
+            letter["reading_cover"] = letter_form.reading_cover.data
+        key = tuple(letter.items())
+        groups.setdefault(key, []).append(chamber.value)
+        targets.setdefault(key, target)
+    result = []
+    for key, chambers in groups.items():
+        letter = dict(key)
+        reading = target_translations(targets[key], letter.pop("reading_cover", None))
+        result.append((chambers, {**letter, **({"translations": reading} if reading else {})}))
+    return result
 
 
 def _goal(text: str) -> int | str:
@@ -247,6 +273,8 @@ def _sentence(message: str) -> str:
 def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> None:
     """Put each CampaignFileError problem on the field it names; the rest go in `general`."""
     for problem in problems:
+        if reading_problem(form, draft.targets, problem):
+            continue
         match = _PROBLEM_RE.match(problem)
         if match is None:
             draft.general.append(SummaryItem("campaign-form", "", _sentence(problem)))

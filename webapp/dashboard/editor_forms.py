@@ -39,6 +39,9 @@ LOOKUP_FIELDS: dict[Chamber, str] = {
 }
 LETTER_FIELDS: dict[Chamber, str] = {c: f"letter_{c.value}" for c in Chamber}
 LETTER_PARTS = ("salutation", "cover", "body")
+# The editor edits the reading copy in the interface's other language; reading copies in other
+# languages that a campaign file carries are kept as the file set them.
+READING_LANGUAGE = "ar"
 STATE_CHAMBERS = (Chamber.STATE_UPPER, Chamber.STATE_LOWER)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -74,6 +77,9 @@ class OwnLetterForm(NulSafe, Form):
     cover = TextAreaField(_l("Cover paragraph above the letter (optional)"), filters=[clean_block])
     body = TextAreaField(
         _l("Its own letter, replacing the organisation's (optional)"), filters=[clean_block]
+    )
+    reading_cover = TextAreaField(
+        _l("Cover paragraph in Arabic, for supporters to read (optional)"), filters=[clean_block]
     )
 
     def parts(self) -> dict[str, str]:
@@ -169,6 +175,15 @@ class CampaignForm(OrganiserForm):
     letter_state_upper = FormField(OwnLetterForm, _l("Letter to state senators"))
     letter_state_lower = FormField(OwnLetterForm, _l("Letter to state representatives"))
     signatories = TextAreaField(_l("Signatory organisations"), filters=[clean_block])
+    # The reading copy in Arabic (campaign file `translations: {ar: ...}`): shown to supporters
+    # beside the English letter, never sent.
+    reading_title = _line(_l("Title in Arabic"))
+    reading_intro = TextAreaField(_l("Introduction in Arabic"), filters=[clean_block])
+    reading_salutation = _line(_l("Salutation in Arabic"))
+    reading_body = TextAreaField(_l("The letter in Arabic"), filters=[clean_block])
+    reading_signatories = TextAreaField(
+        _l("Signatory organisations' names in Arabic"), filters=[clean_block]
+    )
     partners = FieldList(FormField(PartnerRowForm), min_entries=0)
 
     def lookup_chambers(self) -> list[Chamber]:

@@ -154,9 +154,9 @@ def build_message(
         )
     # The office's cover paragraph is the organisation's words, so it opens the statement.
     if delivery.body_is_supporters:  # rewritten: every word of the body is the supporter's
-        organisation, own = [delivery.cover_text], [delivery.body_text, sub.personal_message]
+        organisation, own = [delivery.cover_text], [delivery.body_text, sub.office_paragraph]
     else:
-        organisation, own = [delivery.cover_text, delivery.body_text], [sub.personal_message]
+        organisation, own = [delivery.cover_text, delivery.body_text], [sub.office_paragraph]
     statement = "\n\n".join(part for part in (xml_block(p) for p in organisation) if part)
     message = "\n\n".join(part for part in (xml_block(p) for p in own) if part)
     address = [*address_lines(xml_line(sub.street)), None, None]

@@ -108,7 +108,7 @@ def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage
         }
         text = render_template(f"email/{kind}.txt", **context)
         html = render_template(f"email/{kind}.html", **context)
-    to = _address(f"{submission.first_name} {submission.last_name}", submission.supporter.email)
+    to = _address(submission.own_full_name, submission.supporter.email)
     message = _base(kind, subject, to, key)
     message["From"] = _address(
         campaign.sender_name or config["SITE_NAME"], campaign.sender_email or config["MAIL_FROM"]

@@ -54,7 +54,7 @@ def short_letter(delivery: Delivery, letter_url: str) -> str | None:
         None,
         sub.closing,
         sub.signature_lines,
-        cover=sub.personal_message or delivery_own_words(delivery),
+        cover=sub.office_paragraph or delivery_own_words(delivery),
     )
 
 

@@ -30,6 +30,9 @@ class Signer:
     country: str = US
     residence: Residence = Residence.US
     voting_city: str | None = None
+    # The name as written in another script (the fields above hold its Latin spelling).
+    native_first_name: str | None = None
+    native_last_name: str | None = None
 
     @property
     def signature(self) -> list[str]:

@@ -73,6 +73,23 @@ def us_place(city: str | None, state: str | None, zip_code: str | None) -> str:
     return f"{city or ''}, {state or ''} {zip_code or ''}".strip(", ")
 
 
+def office_paragraph(
+    written: str | None, english: str | None, include_original: bool
+) -> str | None:
+    """The supporter's own words as offices receive them.
+
+    Offices read English: the supporter's own English version, when they gave one, replaces
+    the paragraph as written, which follows it only when they asked for it.
+    """
+    written = (written or "").strip() or None
+    english = (english or "").strip() or None
+    if english is None:
+        return written
+    if include_original and written:
+        return f"{english}\n\n{written}"
+    return english
+
+
 def assemble_letter(
     salutation: str,
     body: str,

@@ -79,6 +79,9 @@ class Campaign(Base):
     language: Mapped[str] = mapped_column(String(16), default="en")
     # Library of Congress policy areas, for CWC (House offices file mail by them).
     topics: Mapped[list[Any]] = mapped_column(default=list)
+    # Reading copies for supporters, per language ({"ar": {"title", "intro", "salutation",
+    # "body", "signatories": {English name: name}}}); offices always receive `body`.
+    translations: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -91,6 +94,13 @@ class Campaign(Base):
     partners: Mapped[list[Partner]] = relationship(
         back_populates="campaign", order_by="Partner.code", cascade="all, delete-orphan"
     )
+
+    def reading_copy(self, language: str) -> dict[str, Any] | None:
+        """The reading translation for supporters who read `language`, if the file has one."""
+        if language == self.language:
+            return None
+        copy = (self.translations or {}).get(language)
+        return copy if isinstance(copy, dict) and copy.get("body") else None
 
     def is_open(self, now: datetime) -> bool:
         """Whether supporters may write now: live and inside its dates."""
@@ -130,6 +140,8 @@ class Target(Base):
     form_limit: Mapped[int | None]
     # Organisers ask for this office's letters on paper, by the print-and-mail service.
     post: Mapped[bool] = mapped_column(default=False)
+    # Reading copies of this office's own text, per language ({"ar": {"cover": ...}}).
+    translations: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     # Lookup targets: which chambers, and whether the supporter may untick them
     chambers: Mapped[list[Any]] = mapped_column(default=list)
     optional: Mapped[bool] = mapped_column(default=False)

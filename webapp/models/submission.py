@@ -14,7 +14,12 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from webapp.civic.types import MatchKind, Residence
 from webapp.database import Base, str_enum, utcnow
-from webapp.letters.text import assemble_letter, signature_of, us_place
+from webapp.letters.text import (
+    assemble_letter,
+    office_paragraph,
+    signature_of,
+    us_place,
+)
 from webapp.models.campaign import Campaign, Partner, Target
 from webapp.models.supporter import Supporter
 from webapp.sealing import Sealed
@@ -157,14 +162,25 @@ class Submission(Base):
     # Subject and closing may carry merge fields such as the supporter's name.
     subject_sealed: Mapped[bytes] = mapped_column("subject", LargeBinary)
     statement_id: Mapped[int] = mapped_column(ForeignKey("letter_text.id"), index=True)
+    # The supporter's own paragraph as they wrote it, in any language.
     personal_message_sealed: Mapped[bytes | None] = mapped_column("personal_message", LargeBinary)
+    # Their own English version of it (offices read English); when set, offices get this, and
+    # the paragraph as written below it only if `include_original`.
+    personal_english_sealed: Mapped[bytes | None] = mapped_column("personal_english", LargeBinary)
+    # The constant default fills rows written before the column (see the migration).
+    include_original: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Set only when the supporter rewrote the statement: then the whole body is their words.
     edited_body_sealed: Mapped[bytes | None] = mapped_column("edited_body", LargeBinary)
     closing_sealed: Mapped[bytes] = mapped_column("closing", LargeBinary)
     # Who signed, as they signed it (the supporter row may change with later letters).
     prefix_sealed: Mapped[bytes | None] = mapped_column("prefix", LargeBinary)
+    # The name offices receive, in Latin letters (US office systems reject other scripts).
     first_name_sealed: Mapped[bytes] = mapped_column("first_name", LargeBinary)
     last_name_sealed: Mapped[bytes] = mapped_column("last_name", LargeBinary)
+    # The name as the supporter wrote it in another script (e.g. Arabic), for their receipt
+    # and emails; None when they wrote it in Latin letters.
+    native_first_name_sealed: Mapped[bytes | None] = mapped_column("native_first_name", LargeBinary)
+    native_last_name_sealed: Mapped[bytes | None] = mapped_column("native_last_name", LargeBinary)
     street_sealed: Mapped[bytes | None] = mapped_column("street", LargeBinary)
     # Where the supporter lives: `city` and `country` always; a US address (home, or where a
     # citizen abroad votes) in street/state/zip_code, with `voting_city` for the latter.
@@ -221,11 +237,14 @@ class Submission(Base):
 
     subject = Sealed[str]("subject_sealed")
     personal_message = Sealed[str | None]("personal_message_sealed")
+    personal_english = Sealed[str | None]("personal_english_sealed")
     edited_body = Sealed[str | None]("edited_body_sealed")
     closing = Sealed[str]("closing_sealed")
     prefix = Sealed[str | None]("prefix_sealed")
     first_name = Sealed[str]("first_name_sealed")
     last_name = Sealed[str]("last_name_sealed")
+    native_first_name = Sealed[str | None]("native_first_name_sealed")
+    native_last_name = Sealed[str | None]("native_last_name_sealed")
     street = Sealed[str | None]("street_sealed")
     city = Sealed[str]("city_sealed")
     zip_code = Sealed[str | None]("zip_code_sealed")
@@ -237,6 +256,21 @@ class Submission(Base):
     @property
     def personalised(self) -> bool:
         return bool(self.personal_message) or self.edited_body is not None
+
+    @property
+    def office_paragraph(self) -> str | None:
+        """The supporter's own words as every office receives them."""
+        return office_paragraph(self.personal_message, self.personal_english, self.include_original)
+
+    @property
+    def own_first_name(self) -> str:
+        """The first name as the supporter wrote it: what their receipt and emails greet."""
+        return self.native_first_name or self.first_name
+
+    @property
+    def own_full_name(self) -> str:
+        first = self.native_first_name or self.first_name
+        return f"{first} {self.native_last_name or self.last_name}".strip()
 
     @property
     def voting_place(self) -> str:
@@ -360,7 +394,7 @@ class Delivery(Base):
         return assemble_letter(
             self.salutation,
             self.body_text,
-            sub.personal_message,
+            sub.office_paragraph,
             sub.closing,
             sub.signature_lines,
             cover=self.cover_text,

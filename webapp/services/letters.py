@@ -19,6 +19,8 @@ from webapp.letters.compose import (
     fixed_recipients,
     open_to_everyone,
 )
+from webapp.letters.reading import ReadingLetter, reading_letter
+from webapp.letters.text import office_paragraph
 from webapp.models import Campaign, Channel
 from webapp.services.recipients import RecipientPlan, plan_recipients
 from webapp.services.submissions import (
@@ -36,7 +38,11 @@ class LetterDraft:
     signer: Signer
     # The US address to look officials up by (home or voting address); None when abroad.
     query: AddressQuery | None
+    # The paragraph as written, and the supporter's own English version of it (offices read
+    # English; the paragraph as written follows the English only when `include_original`).
     personal_message: str | None = None
+    personal_english: str | None = None
+    include_original: bool = False
     edited_body: str | None = None
     # Optional offices kept ticked, or None when the supporter has not been asked yet.
     selected: frozenset[str] | None = None
@@ -48,6 +54,8 @@ class LetterDraft:
     honeypot: str | None = None
     form_seconds: float | None = None
     personal_hash: str | None = None
+    # The supporter's reading language: the preview shows a reading copy in it, if any.
+    reading_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,8 @@ class PlannedLetter:
 
     letter: ComposedLetter
     channel: Channel
+    # The same letter in the supporter's language, for reading only (never sent).
+    reading: ReadingLetter | None = None
 
     @property
     def handling(self) -> Handling:
@@ -116,15 +126,36 @@ def _planned(
     campaign: Campaign, draft: LetterDraft, plan: RecipientPlan, deps: LetterDeps
 ) -> tuple[list[PlannedLetter], list[str]]:
     chosen = plan.chosen(None if draft.selected is None else set(draft.selected))
-    letters = compose_letters(
-        campaign, draft.signer, chosen, draft.personal_message, draft.edited_body
+    own_words = office_paragraph(
+        draft.personal_message, draft.personal_english, draft.include_original
     )
+    letters = compose_letters(campaign, draft.signer, chosen, own_words, draft.edited_body)
     kept = {r.key for r in chosen}
     unticked = [r.key for r in plan.recipients if r.key not in kept]
     planned = [
-        PlannedLetter(letter, deps.choose(letter.recipient, draft.signer)) for letter in letters
+        PlannedLetter(
+            letter,
+            deps.choose(letter.recipient, draft.signer),
+            _reading(campaign, draft, letter),
+        )
+        for letter in letters
     ]
     return planned, unticked
+
+
+def _reading(
+    campaign: Campaign, draft: LetterDraft, letter: ComposedLetter
+) -> ReadingLetter | None:
+    if draft.reading_language is None:
+        return None
+    return reading_letter(
+        campaign,
+        letter,
+        draft.signer,
+        draft.reading_language,
+        draft.personal_message,
+        rewritten=draft.edited_body is not None,
+    )
 
 
 def _stop(plan: RecipientPlan) -> LetterStep | None:
@@ -171,6 +202,8 @@ def _request(
     return LetterRequest(
         signer=draft.signer,
         personal_message=draft.personal_message,
+        personal_english=draft.personal_english,
+        include_original=draft.include_original,
         edited_body=draft.edited_body,
         consents=draft.consents,
         partner_code=draft.partner_code,

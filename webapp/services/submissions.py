@@ -54,6 +54,8 @@ class LetterRequest:
     signer: Signer
     personal_message: str | None
     edited_body: str | None
+    personal_english: str | None = None
+    include_original: bool = False
     consents: Sequence[tuple[int | None, str]] = ()  # (partner id or None, wording shown)
     partner_code: str | None = None
     source: str | None = None
@@ -206,11 +208,15 @@ def _record_once(
             subject=first.subject,
             statement=statement,
             personal_message=request.personal_message,
+            personal_english=request.personal_english,
+            include_original=request.include_original,
             edited_body=request.edited_body,
             closing=first.closing,
             prefix=request.signer.prefix,
             first_name=request.signer.first_name,
             last_name=request.signer.last_name,
+            native_first_name=request.signer.native_first_name,
+            native_last_name=request.signer.native_last_name,
             street=request.signer.street,
             city=request.signer.city,
             state=request.signer.state,

@@ -61,6 +61,7 @@ def _letter(session: Session, s: Submission) -> dict[str, Any]:
         "subject": s.subject,
         "prefix": s.prefix,
         "name": f"{s.first_name} {s.last_name}",
+        "name_as_written": s.own_full_name if s.native_first_name or s.native_last_name else None,
         "address": {
             "street": s.street,
             "city": s.city,
@@ -71,6 +72,8 @@ def _letter(session: Session, s: Submission) -> dict[str, Any]:
             "voting_city": s.voting_city,
         },
         "personal_message": s.personal_message,
+        "personal_message_in_english": s.personal_english,
+        "include_original_words": s.include_original,
         "rewritten_letter": s.edited_body,
         "closing": s.closing,
         "kept_off_public_counts": s.private,

@@ -139,6 +139,7 @@ def purge_personal_text(session: Session, now: datetime, days: int, batch: int =
                 _renew_key(session, supporter)
             for submission in due:
                 submission.personal_message = None
+                submission.personal_english = None
                 submission.edited_body = None
                 submission.street = None
                 submission.ip_hash = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -39,7 +38,8 @@ from webapp.civic.zip_prefixes import states_for_zip
 from webapp.letters.compose import Signer
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
-from webapp.text_input import ascii_digits
+from webapp.supporter.own_script import OwnScriptForm, check_english, latin_name_field
+from webapp.text_input import ascii_digits, clean_block, clean_line
 
 PERSONAL_MESSAGE_LIMIT = 5000
 BODY_LIMIT = 20000
@@ -55,24 +55,6 @@ PREFIX_LABELS = {
 }
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
 _ZIP_RE = re.compile(r"^\d{5}(?:-?\d{4})?$")
-# C0/C1 control characters other than tab and newline, and the line/paragraph separators.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def clean_line(value: Any) -> Any:
-    """One-line text: Unicode NFC, no control characters, single spaces, trimmed."""
-    if not isinstance(value, str):
-        return value
-    value = _CONTROL_RE.sub(" ", unicodedata.normalize("NFC", value).replace("\t", " "))
-    return re.sub(r"\s+", " ", value).strip()
-
-
-def clean_block(value: Any) -> Any:
-    """Multi-line text: Unicode NFC, newlines kept (CRLF folded), other controls removed."""
-    if not isinstance(value, str):
-        return value
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_RE.sub("", value).strip()
 
 
 def _check_email(form: FlaskForm, field: EmailField) -> None:
@@ -148,7 +130,7 @@ def _at_most(limit: int, message: Any) -> Any:
     return check
 
 
-class LetterForm(FlaskForm):
+class LetterForm(OwnScriptForm, FlaskForm):
     """Everything a supporter enters; `body` and `consent_updates` are removed when unused."""
 
     # First: where the supporter lives decides which offices may hear from them.
@@ -192,6 +174,22 @@ class LetterForm(FlaskForm):
             DataRequired(_l("Enter your last name.")),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
+    )
+    latin_first_name = latin_name_field(
+        "first_name",
+        _l("First name in Latin letters"),
+        _l(
+            "US offices accept names in Latin letters only: write your first name as it is "
+            "spelled in Latin letters, e.g. Rania."
+        ),
+    )
+    latin_last_name = latin_name_field(
+        "last_name",
+        _l("Last name in Latin letters"),
+        _l(
+            "US offices accept names in Latin letters only: write your last name as it is "
+            "spelled in Latin letters, e.g. Haddad."
+        ),
     )
     email = EmailField(
         _l("Email"),
@@ -241,6 +239,23 @@ class LetterForm(FlaskForm):
             ),
         ],
     )
+    # Offices read English: the supporter's own English version of a paragraph in another script.
+    personal_english = TextAreaField(
+        _l("Your words in English (optional)"),
+        filters=[clean_block],
+        validators=[
+            Optional(),
+            check_english,
+            _at_most(
+                PERSONAL_MESSAGE_LIMIT,
+                _l(
+                    "Your English version has %(length)s characters and the limit is %(max)s. "
+                    "Please shorten it: your text is kept here."
+                ),
+            ),
+        ],
+    )
+    include_original = BooleanField(_l("Include my words in Arabic too, below the English"))
     body = TextAreaField(
         _l("The letter"),
         filters=[clean_block],
@@ -299,10 +314,13 @@ class LetterForm(FlaskForm):
     def signer(self) -> Signer:
         residence = self.residence()
         in_us = residence is not Residence.ABROAD
+        native = self.name_in_other_script()
         return Signer(
             prefix=self.prefix.data or None,
-            first_name=self.first_name.data,
-            last_name=self.last_name.data,
+            first_name=self.office_name(self.first_name.data, self.latin_first_name.data),
+            last_name=self.office_name(self.last_name.data, self.latin_last_name.data),
+            native_first_name=self.first_name.data if native else None,
+            native_last_name=self.last_name.data if native else None,
             email=self.email.data,
             street=(self.street.data or None) if in_us else None,
             city=self.city.data if residence is Residence.US else self.abroad_city.data,
@@ -350,6 +368,8 @@ class LetterForm(FlaskForm):
             signer=self.signer(),
             query=self.address_query(),
             personal_message=self.personal_text(),
+            personal_english=self.english_text(),
+            include_original=bool(self.include_original.data) and self.english_text() is not None,
             edited_body=self.edited_body(campaign.body),
             selected=self.selected_recipients(),
             consents=tuple(consents),
@@ -360,10 +380,17 @@ class LetterForm(FlaskForm):
             honeypot=self.website.data or None,
             form_seconds=seconds_since(self.started.data),
             personal_hash=text_fingerprint(self.personal_text()),
+            reading_language=str(get_locale() or "en"),
         )
 
     def personal_text(self) -> str | None:
         return self.personal_message.data or None
+
+    def english_text(self) -> str | None:
+        """The English version, kept only beside a paragraph to translate."""
+        if not self.personal_message.data:
+            return None
+        return self.personal_english.data or None
 
     def edited_body(self, original: str) -> str | None:
         """The supporter's body if they changed the statement, else None."""

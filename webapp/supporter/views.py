@@ -33,8 +33,10 @@ from webapp.delivery.emails import read_confirmation_token
 from webapp.delivery.handoff import handoff_for
 from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
 from webapp.extensions import limiter
+from webapp.i18n import page_language
 from webapp.letters.compose import fixed_recipients
 from webapp.letters.markdown import letter_digest
+from webapp.letters.reading import campaign_reading
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
 from webapp.security import render_error
 from webapp.services.counts import TTLCounter
@@ -88,6 +90,7 @@ def _render_form(
         is_open=campaign.is_open(utcnow()),
         recipients=fixed_recipients(campaign),
         has_lookup=bool(lookup_chambers(campaign)),
+        reading=campaign_reading(campaign, page_language()),
     )
     return page, status
 

@@ -28,4 +28,61 @@
       if (send) { send.textContent = send.getAttribute("data-changed-label"); }
     });
   });
+  // A letter and its reading copy: two tabs on a phone (the tab pattern), side by side on
+  // wide screens, where the tabs are hidden and the panes are plain sections again.
+  var narrow = window.matchMedia("(max-width: 47.99rem)");
+  document.querySelectorAll("[data-reading-pair]").forEach(function (pair) {
+    var list = pair.querySelector("[data-reading-tabs]");
+    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    var panes = links.map(function (link) {
+      return document.getElementById(link.getAttribute("href").slice(1));
+    });
+    var active = 0;
+    function attr(el, name, value) {
+      if (value === null) { el.removeAttribute(name); } else { el.setAttribute(name, value); }
+    }
+    function apply() {
+      var tabbed = narrow.matches;
+      pair.classList.toggle("is-tabbed", tabbed);
+      attr(list, "role", tabbed ? "tablist" : null);
+      links.forEach(function (link, i) {
+        var on = i === active;
+        link.classList.toggle("is-active", on);
+        panes[i].classList.toggle("is-active", on);
+        attr(link.parentElement, "role", tabbed ? "presentation" : null);
+        attr(link, "role", tabbed ? "tab" : null);
+        attr(link, "aria-controls", tabbed ? panes[i].id : null);
+        attr(link, "aria-selected", tabbed ? String(on) : null);
+        attr(link, "tabindex", tabbed && !on ? "-1" : null);
+        attr(panes[i], "role", tabbed ? "tabpanel" : null);
+        attr(panes[i], "tabindex", tabbed ? "0" : null);
+      });
+    }
+    function select(index) {
+      active = (index + links.length) % links.length;
+      apply();
+      links[active].focus();
+    }
+    links.forEach(function (link, i) {
+      link.addEventListener("click", function (event) {
+        if (!narrow.matches) { return; }
+        event.preventDefault();
+        select(i);
+      });
+    });
+    list.addEventListener("keydown", function (event) {
+      if (!narrow.matches) { return; }
+      // Arrows follow the reading direction: in Arabic the next tab is to the left.
+      var forward = getComputedStyle(list).direction === "rtl" ? "ArrowLeft" : "ArrowRight";
+      var back = forward === "ArrowLeft" ? "ArrowRight" : "ArrowLeft";
+      var moves = { Home: 0, End: links.length - 1 };
+      if (event.key === forward) { select(active + 1); }
+      else if (event.key === back) { select(active - 1); }
+      else if (event.key in moves) { select(moves[event.key]); }
+      else { return; }
+      event.preventDefault();
+    });
+    if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
+    apply();
+  });
 })();

@@ -1,0 +1,131 @@
+"""Reading translations in a campaign file: parsed, checked and written back per language."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from webapp.letters.merge import MergeFieldError, check_template
+
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+INTRO_LIMIT = 2000
+# The campaign's reading copy: the keys a file may give, each with its length limit.
+CAMPAIGN_KEYS = {"title": 300, "intro": INTRO_LIMIT, "salutation": 200, "body": 20000}
+# A target's reading copy: its own cover, salutation and body.
+TARGET_KEYS = {"salutation": 200, "cover": 2000, "body": 20000}
+
+
+def _language_items(
+    value: Any, where: str, campaign_language: str, problems: list[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        problems.append(f"{where}: must map a language code (e.g. ar) to its translation")
+        return []
+    items = []
+    for language, copy in value.items():
+        language = str(language)
+        if not LANGUAGE_RE.match(language):
+            problems.append(f"{where}: {language!r} is not a language code such as ar or fr")
+        elif language == campaign_language:
+            problems.append(f"{where}.{language}: the letter itself is in this language")
+        elif not isinstance(copy, dict):
+            problems.append(f"{where}.{language}: must be a mapping of keys to text")
+        else:
+            items.append((language, copy))
+    return items
+
+
+def _texts(
+    copy: dict[str, Any], keys: dict[str, int], where: str, problems: list[str]
+) -> dict[str, str]:
+    """The text keys of one language's copy; merge fields are checked as in the letter."""
+    texts: dict[str, str] = {}
+    for key, value in copy.items():
+        if key not in keys:
+            continue
+        if not isinstance(value, str | int | float):
+            problems.append(f"{where}.{key}: must be text")
+            continue
+        text = str(value).strip()
+        if not text:
+            continue
+        if len(text) > keys[key]:
+            problems.append(f"{where}.{key}: is {len(text)} characters; the limit is {keys[key]}")
+        try:
+            check_template(text)
+        except MergeFieldError as exc:
+            problems.append(f"{where}.{key}: {exc}")
+        texts[key] = text
+    return texts
+
+
+def parse_campaign_translations(
+    value: Any, campaign_language: str, signatories: set[str], problems: list[str]
+) -> dict[str, dict[str, Any]]:
+    """`translations: {ar: {title, intro, salutation, body, signatories}}`, checked."""
+    result: dict[str, dict[str, Any]] = {}
+    for language, copy in _language_items(value, "translations", campaign_language, problems):
+        where = f"translations.{language}"
+        known = {*CAMPAIGN_KEYS, "signatories"}
+        for key in copy:
+            if key not in known:
+                problems.append(f"{where}.{key}: unknown key (use {', '.join(sorted(known))})")
+        texts: dict[str, Any] = _texts(copy, CAMPAIGN_KEYS, where, problems)
+        if "body" not in texts:
+            problems.append(f"{where}.body: is required (the letter in this language)")
+        names = _signatory_names(copy.get("signatories"), signatories, where, problems)
+        if names:
+            texts["signatories"] = names
+        result[language] = texts
+    return result
+
+
+def _signatory_names(
+    value: Any, signatories: set[str], where: str, problems: list[str]
+) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{where}.signatories: must map each organisation's name to its name here")
+        return {}
+    names: dict[str, str] = {}
+    for name, translated in value.items():
+        if str(name) not in signatories:
+            problems.append(f"{where}.signatories: {name!r} is not a listed signatory")
+        elif not isinstance(translated, str) or not translated.strip():
+            problems.append(f"{where}.signatories: give {name!r} a name as text")
+        elif len(translated) > 200:
+            problems.append(f"{where}.signatories: the name for {name!r} is over 200 characters")
+        else:
+            names[str(name)] = translated.strip()
+    return names
+
+
+def parse_target_translations(
+    value: Any, where: str, campaign_language: str, problems: list[str]
+) -> dict[str, dict[str, str]]:
+    """A target's `translations: {ar: {cover, salutation, body}}`, checked."""
+    result: dict[str, dict[str, str]] = {}
+    items = _language_items(value, f"{where}translations", campaign_language, problems)
+    for language, copy in items:
+        inner = f"{where}translations.{language}"
+        for key in copy:
+            if key not in TARGET_KEYS:
+                problems.append(f"{inner}.{key}: unknown key (use {', '.join(TARGET_KEYS)})")
+        texts = _texts(copy, TARGET_KEYS, inner, problems)
+        if texts:
+            result[language] = texts
+    return result
+
+
+def exported(translations: dict[str, Any] | None) -> dict[str, Any]:
+    """Translations as a campaign file writes them: languages and keys in a stable order."""
+    out: dict[str, Any] = {}
+    for language in sorted(translations or {}):
+        copy = translations[language] if translations else {}
+        ordered = {k: copy[k] for k in (*CAMPAIGN_KEYS, *TARGET_KEYS, "signatories") if k in copy}
+        if ordered:
+            out[language] = ordered
+    return out

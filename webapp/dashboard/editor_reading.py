@@ -1,0 +1,103 @@
+"""The editor's reading copy in Arabic: shown from a campaign, written into its campaign file."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import gettext as _
+
+from webapp.dashboard.editor_forms import LETTER_FIELDS, READING_LANGUAGE, CampaignForm
+from webapp.models import Campaign, Chamber, Target
+
+# The campaign's reading-copy keys and the editor fields that hold them.
+READING_FIELDS = {
+    "title": "reading_title",
+    "intro": "reading_intro",
+    "salutation": "reading_salutation",
+    "body": "reading_body",
+    "signatories": "reading_signatories",
+}
+_PROBLEM_RE = re.compile(
+    r"^(?:targets\[(?P<index>\d+)\]\.)?translations\.(?P<language>[^.:]+)"
+    r"(?:\.(?P<key>[a-z_]+))?: (?P<msg>.*)$",
+    re.S,
+)
+
+
+def target_reading(target: Target | None) -> dict[str, Any]:
+    copy = (target.translations or {}).get(READING_LANGUAGE) if target is not None else None
+    return dict(copy) if isinstance(copy, dict) else {}
+
+
+def fill_reading(form: CampaignForm, campaign: Campaign) -> None:
+    """Show the campaign's reading copy in the form (the targets' covers are filled with them)."""
+    copy = (campaign.translations or {}).get(READING_LANGUAGE) or {}
+    for key, name in READING_FIELDS.items():
+        if key != "signatories":
+            form[name].data = copy.get(key) or ""
+    names: dict[str, str] = copy.get("signatories") or {}
+    form.reading_signatories.data = "\n".join(f"{name} = {ar}" for name, ar in names.items())
+
+
+def campaign_translations(form: CampaignForm, campaign: Campaign | None) -> dict[str, Any]:
+    """`translations` for the file: the form's Arabic, other languages as they were."""
+    kept = dict((campaign.translations if campaign else None) or {})
+    kept.pop(READING_LANGUAGE, None)
+    copy: dict[str, Any] = {
+        key: form[name].data
+        for key, name in READING_FIELDS.items()
+        if key != "signatories" and form[name].data
+    }
+    names = _signatory_names(form)
+    if names:
+        copy["signatories"] = names
+    return {**kept, READING_LANGUAGE: copy} if copy else kept
+
+
+def _signatory_names(form: CampaignForm) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for number, line in enumerate((form.reading_signatories.data or "").split("\n"), start=1):
+        if not line.strip():
+            continue
+        name, sep, translated = line.partition("=")
+        if not sep or not name.strip() or not translated.strip():
+            message = _("Line %(number)d: write Name = name in Arabic.", number=number)
+            form.reading_signatories.errors = [*form.reading_signatories.errors, message]
+            continue
+        names[name.strip()] = translated.strip()
+    return names
+
+
+def target_translations(stored: Target | None, cover: str | None) -> dict[str, Any] | None:
+    """A target's `translations` for the file: the Arabic cover from the form, the rest of
+    what the stored target had (other languages, an Arabic salutation or body)."""
+    result = dict(stored.translations or {}) if stored is not None else {}
+    copy = target_reading(stored)
+    copy.pop("cover", None)
+    if cover:
+        copy["cover"] = cover
+    if copy:
+        result[READING_LANGUAGE] = copy
+    else:
+        result.pop(READING_LANGUAGE, None)
+    return result or None
+
+
+def reading_problem(form: CampaignForm, targets: list[tuple[str, int]], problem: str) -> bool:
+    """Put a problem about a reading copy on its field; False when it is about something else."""
+    match = _PROBLEM_RE.match(problem)
+    if match is None or match["language"] != READING_LANGUAGE:
+        return False
+    message = match["msg"][:1].upper() + match["msg"][1:]
+    if match["index"] is None:
+        name = READING_FIELDS.get(match["key"] or "", "reading_body")
+        form[name].errors = [*form[name].errors, message]
+        return True
+    where, position = targets[int(match["index"]) - 1]
+    if where == "row":
+        field = form.targets[position].form.reading_cover
+    else:
+        field = form[LETTER_FIELDS[list(Chamber)[position]]].form.reading_cover
+    field.errors = [*field.errors, message]
+    return True
