@@ -14,6 +14,7 @@ from tests.browser.conftest import SEND_BUTTON, ConsoleLog
 from tests.conftest import LiveServer
 from webapp.database import db
 from webapp.models import Delivery, Submission, Supporter
+from webapp.services.submissions import email_key
 
 pytestmark = pytest.mark.browser
 
@@ -112,7 +113,10 @@ def test_supporter_writes_previews_and_sends_one_recorded_letter(
         supporter = db.session.scalars(select(Supporter)).one()
         submission = db.session.scalars(select(Submission)).one()
         delivery = db.session.scalars(select(Delivery)).one()
-        assert supporter.email_key == "rasha.haddad@example.org"
+        assert supporter.email == "rasha.haddad@example.org"
+        assert supporter.email_key == email_key(
+            "rasha.haddad@example.org"
+        )  # keyed, not the address
         assert submission.supporter_id == supporter.id
         assert submission.personal_message == "My family is from Aleppo.\n\nPlease act now."
         assert page.url.endswith("/receipts/" + submission.receipt_token)
