@@ -120,12 +120,16 @@ def test_privacy_page_stays_fast_while_eight_lookups_hang(served: str, census: S
         assert time.monotonic() < deadline, f"only {census.count(ONE_LINE)} lookups reached it"
         time.sleep(0.05)
 
-    timings = []
-    for _ in range(5):
+    def fetch() -> float:
         started = time.perf_counter()
         response = requests.get(f"{served}/privacy", timeout=10)
-        timings.append(time.perf_counter() - started)
         assert response.status_code == 200
+        return time.perf_counter() - started
+
+    # Each sample is the best of three: a page held up by the hung lookups is slow every time
+    # (they hang for 20 s), while the other suite worker on a 2-core machine can delay one
+    # request by a scheduling slice (one in five took 0.22 s in a full run; alone, 0.02 s).
+    timings = [min(fetch() for _ in range(3)) for _ in range(5)]
 
     assert census.count(ONE_LINE) == HUNG_LOOKUPS and all(t.is_alive() for t in threads)
     assert max(timings) < 0.1, f"GET /privacy took {[round(t, 3) for t in timings]} s"
