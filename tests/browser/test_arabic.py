@@ -7,6 +7,7 @@ go to tests/artifacts/arabic-*.png.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -137,13 +138,24 @@ def test_language_switch_keeps_what_was_typed(
     page.fill("[name=personal_message]", "عائلتي من حلب.")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Add your name")).to_be_visible()
-    assert page.evaluate(ROOT_ATTRS) == ["en", "ltr"]
+    expect_root(page, "en", "ltr")
     expect(page.locator("[name=first_name]")).to_have_value("رانيا")
     expect(page.locator("[name=personal_message]")).to_have_value("عائلتي من حلب.")
     page.get_by_role("link", name="Who receives what, and for how long we keep it").click()
-    assert page.evaluate(ROOT_ATTRS) == ["en", "ltr"]  # the choice outlasts the browser's own
+    # Wait for the new page itself: reading the root mid-navigation sees the old page or none.
+    page.wait_for_url(re.compile(r"/privacy"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect_root(page, "en", "ltr")  # the choice outlasts the browser's own
     page.get_by_role("link", name="العربية").click()
-    assert page.evaluate(ROOT_ATTRS) == ["ar", "rtl"]
+    page.wait_for_url(re.compile(r"/privacy\?(.*&)?lang=ar"))
+    expect_root(page, "ar", "rtl")
+
+
+def expect_root(page: Page, lang: str, direction: str) -> None:
+    """Wait (with the usual timeout) until the page's root carries this language and direction."""
+    root = page.locator("html")
+    expect(root).to_have_attribute("lang", lang)
+    expect(root).to_have_attribute("dir", direction)
 
 
 def test_widget_modes_in_arabic_on_a_left_to_right_host_page(
