@@ -179,7 +179,8 @@ def load_config(
         "COUNT_CACHE_SECONDS": _env_int(env, "COUNT_CACHE_SECONDS", 5),
         "LOG_LEVEL": _env_str(env, "LOG_LEVEL", "INFO"),
         "RATELIMIT_ENABLED": _env_bool(env, "RATELIMIT_ENABLED", True),
-        "RATELIMIT_STORAGE_URI": _env_str(env, "RATELIMIT_STORAGE_URI", "memory://"),
+        # Empty: a SQLite file in the instance folder, shared by the workers of one machine.
+        "RATELIMIT_STORAGE_URI": _env_str(env, "RATELIMIT_STORAGE_URI", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         "API_LOOKUP_RATE_LIMIT": _env_str(env, "API_LOOKUP_RATE_LIMIT", "30/minute;500/hour"),
         "WIDGET_TOKEN_MAX_AGE_SECONDS": _env_int(env, "WIDGET_TOKEN_MAX_AGE_SECONDS", 4 * 3600),
