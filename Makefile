@@ -5,11 +5,14 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 4
 THREADS ?= 16
-STAMP := $(VENV)/.installed-stamp
+# Two layers: what the app needs to run (`make run`, `make serve`), and on top of it the test,
+# lint and bench tools (`make test`, `make bench`), so a server's environment holds no test kit.
+STAMP := $(VENV)/.runtime-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := app
 
-.PHONY: help install system-deps bench-deps run serve test lint format bench clean translations pot
+.PHONY: help install install-dev system-deps bench-deps run serve test lint format bench clean translations pot
 
 help:
 	@echo "make run     serve on http://127.0.0.1:$(PORT) (SQLite under instance/)"
@@ -21,8 +24,12 @@ help:
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(DEV_STAMP)
 
 # Interface translations: the .po catalogs are committed, the compiled .mo files are built here
 # (install compiles them, so run, serve and test always have them).
@@ -34,6 +41,8 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messag
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 install: $(STAMP) $(MO_FILES)
+
+install-dev: install $(DEV_STAMP)
 
 # The strings as the source has them now (the catalog test extracts the same way).
 pot: $(STAMP)
@@ -73,11 +82,11 @@ serve: install
 		$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 			--threads $(THREADS) --access-logfile - app:app
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -86,7 +95,7 @@ AXE := node_modules/axe-core/axe.min.js
 $(AXE):
 	npm install --no-save --no-audit --no-fund axe-core@4
 
-test: install system-deps $(AXE)
+test: install-dev system-deps $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy webapp
 	$(BIN)/pytest -n 2 --dist loadgroup
@@ -96,7 +105,7 @@ bench-deps: system-deps
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 
-bench: install bench-deps
+bench: install-dev bench-deps
 	$(BIN)/python -m bench $(BENCH)
 
 clean:
