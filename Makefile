@@ -100,10 +100,13 @@ test: install-dev system-deps $(AXE)
 	$(BIN)/mypy webapp
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-# The load benchmark drives the app with wrk (Debian package).
+# The load benchmark drives the app with wrk and runs once with the rate limits in Redis
+# (Debian packages wrk and redis-server; bench.load starts its own redis-server).
 bench-deps: system-deps
-	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
+	@if ! command -v wrk >/dev/null || ! command -v redis-server >/dev/null; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk redis-server; \
+	fi
 
 bench: install-dev bench-deps
 	$(BIN)/python -m bench $(BENCH)

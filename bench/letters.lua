@@ -55,7 +55,7 @@ function response(status, headers, body)
   if t then token = t end
   if string.find(body, 'name="civic-letters-sent" content="sent"', 1, true) then
     recorded = recorded + 1
-    local name = string.match(body, "Thank you, (L%d+x%d+)")
+    local name = string.match(body, "Thank you, <bdi>(L%d+x%d+)</bdi>")
     if ack_file and name then ack_file:write(name, "\n"); ack_file:flush() end
   elseif status == 429 then
     refused = refused + 1

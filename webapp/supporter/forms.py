@@ -38,6 +38,7 @@ from webapp.civic.zip_prefixes import states_for_zip
 from webapp.letters.compose import Signer
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
+from webapp.supporter.fast_select import FastSelect
 from webapp.supporter.own_script import OwnScriptForm, check_english, latin_name_field
 from webapp.text_input import ascii_digits, clean_block, clean_line
 
@@ -136,6 +137,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
     # First: where the supporter lives decides which offices may hear from them.
     country = SelectField(
         _l("Where do you live?"),
+        widget=FastSelect(),
         default=US,
         validators=[DataRequired(_l("Choose the country where you live."))],
         validate_choice=False,
@@ -154,6 +156,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
     )
     prefix = SelectField(
         _l("Title (optional)"),
+        widget=FastSelect(),
         choices=[SelectChoice("", _l("None"))]
         + [SelectChoice(p, PREFIX_LABELS[p]) for p in PREFIXES],
         validators=[Optional()],
@@ -215,6 +218,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
     )
     state = SelectField(
         _l("State"),
+        widget=FastSelect(),
         choices=[SelectChoice("", _l("Choose your state"))]
         + [SelectChoice(s.code, s.name) for s in STATES],
         validators=[_when_in_us(_l("Choose your state."))],

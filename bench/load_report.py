@@ -1,0 +1,112 @@
+"""What bench.load reads back after a run: stored letters, the rate per tenth, a Redis server."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.pg import free_port
+from webapp import create_app
+from webapp.database import db
+from webapp.models import Submission
+from webapp.sealing import open_all
+
+TENTHS = 10
+
+
+def _app(url: str, instance: Path):  # type: ignore[no-untyped-def]
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "DATA_ENCRYPTION_KEY": "bench",
+            "INSTANCE_PATH": str(instance),
+            "CIVIC_SYNC_ON_START": False,
+        }
+    )
+
+
+def stored_names(url: str, instance: Path) -> set[str]:
+    """First names of every stored letter (sealed at rest, so opened through the app)."""
+    app = _app(url, instance)
+    names: set[str] = set()
+    with app.app_context():
+        last_id = 0
+        while True:
+            batch = select(Submission).where(Submission.id > last_id).order_by(Submission.id)
+            rows = db.session.scalars(batch.limit(2000)).all()
+            if not rows:
+                break
+            open_all(rows)
+            names.update(row.first_name for row in rows)
+            last_id = rows[-1].id
+            db.session.expunge_all()
+        db.engine.dispose()
+    return names
+
+
+def rate_by_tenth(url: str, instance: Path, started: float, ended: float) -> list[float]:
+    """Letters per second recorded in each tenth of [started, ended] (wall clock, seconds)."""
+    app = _app(url, instance)
+    with app.app_context():
+        stamps = db.session.scalars(select(Submission.created_at)).all()
+        db.engine.dispose()
+    width = (ended - started) / TENTHS
+    counts = [0] * TENTHS
+    for stamp in stamps:
+        aware = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+        offset = aware.timestamp() - started
+        if 0 <= offset < ended - started:
+            counts[min(TENTHS - 1, int(offset / width))] += 1
+    return [round(count / width, 1) for count in counts]
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[str | None]:
+    """A throwaway redis-server on loopback when the machine has one (the Makefile installs it)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        yield None
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(port=port)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
