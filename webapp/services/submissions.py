@@ -96,7 +96,15 @@ def letter_text(session: Session, body: str, supporter: Supporter, signer: Signe
         session.add(owned)
         return owned
     digest = hashlib.sha256(body.encode()).hexdigest()
-    existing = session.scalar(select(LetterText).where(LetterText.sha256 == digest))
+    # This letter's other offices may have added the same text a moment ago, not yet written.
+    pending = (o for o in session.new if isinstance(o, LetterText) and o.sha256 == digest)
+    existing = next(pending, None)
+    if existing is not None:
+        return existing
+    # Without autoflush: each lookup would otherwise write the half-built letter's rows one
+    # office at a time (a flush per office); the transaction's last flush writes them together.
+    with session.no_autoflush:
+        existing = session.scalar(select(LetterText).where(LetterText.sha256 == digest))
     if existing is not None:
         return existing
     text = LetterText(sha256=digest, body=body)
