@@ -47,9 +47,8 @@ def president_campaign(
 
 def write(client: FlaskClient, slug: str, count: int, **fields: str) -> None:
     for n in range(count):
-        response = post_letter(
-            client, slug, email=f"w{n}@example.org", personal_message=WORDS, **fields
-        )
+        letter = {"email": f"w{n}@example.org", "personal_message": WORDS, **fields}
+        response = post_letter(client, slug, **letter)
         assert response.status_code == 303
 
 

@@ -161,6 +161,7 @@ class Worker:
 
     def send_mailings(self, batcher: Batcher, report: BatchReport) -> None:
         """Make the day's mailings for batched offices and send those due."""
+        batcher.batch_size = self.batch_size  # `--batch` sets it after start-up
         with self.app.app_context():
             try:
                 done = batcher.run(db.session())
