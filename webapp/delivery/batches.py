@@ -80,26 +80,18 @@ def _leave(session: Session, ids: list[int], why: str, now: datetime) -> None:
     )
 
 
+@dataclass
 class Batcher:
     """Makes the day's mailings, then sends them like outbox rows: claimed, leased, one
     idempotency key per envelope, so a worker dying after the service's answer and before its
     commit has the envelope sent again under the same key, and printed once."""
 
-    def __init__(
-        self,
-        postal: Postal,
-        holder: Holder,
-        policy: RetryPolicy,
-        lease_margin: float,
-        batch_size: int,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self.postal = postal
-        self.holder = holder
-        self.policy = policy
-        self.lease_margin = lease_margin
-        self.batch_size = batch_size
-        self.clock = clock
+    postal: Postal
+    holder: Holder
+    policy: RetryPolicy
+    lease_margin: float
+    batch_size: int
+    clock: Callable[[], datetime]
 
     def run(self, session: Session) -> MailingReport:
         report = MailingReport()

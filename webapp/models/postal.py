@@ -9,10 +9,11 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.database import Base, str_enum, utcnow
-from webapp.models.submission import DeliveryStatus, PostalStatus, new_idempotency_key
+from webapp.models.notification import OutboxRow
+from webapp.models.submission import PostalStatus
 
 
-class Mailing(Base):
+class Mailing(OutboxRow, Base):
     """One envelope to one office holding a day's letters to it (or a part of them, when they
     would pass the service's sheet limit). An outbox row of its own: claimed, leased and sent
     like a delivery, with one idempotency key for the whole envelope."""
@@ -31,27 +32,12 @@ class Mailing(Base):
     part: Mapped[int] = mapped_column(default=1)
     letters: Mapped[int] = mapped_column(default=0)
     sheets: Mapped[int] = mapped_column(default=1)  # paper sheets, cover included
-    status: Mapped[DeliveryStatus] = mapped_column(
-        str_enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
-    )
-    idempotency_key: Mapped[str] = mapped_column(
-        String(32), unique=True, default=new_idempotency_key
-    )
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime | None]
-    lease_expires_at: Mapped[datetime | None]
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    lease_token: Mapped[str | None] = mapped_column(String(32))
-    last_error: Mapped[str | None] = mapped_column(Text)
     failed_at: Mapped[datetime | None]
     remote_reference: Mapped[str | None] = mapped_column(String(200))
     postal_status: Mapped[PostalStatus | None] = mapped_column(
         str_enum(PostalStatus, "postal_status")
     )
     postal_updated_at: Mapped[datetime | None]
-    sent_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class AddressRole(enum.StrEnum):
