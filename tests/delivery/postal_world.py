@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -24,6 +27,30 @@ FROM = {
     "POST_FROM_ZIP": "48126",
 }
 WORDS = "My family is from Aleppo. Please act now."
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], postal: PostalStub) -> dict[str, Any]:
+    """The app with post on, through the stub (import it into a test module to use it)."""
+    return postal_config(app_config, postal)
+
+
+class Killed(BaseException):
+    """The worker process dying between the service's answer and the commit."""
+
+
+def run_killed_after_the_call(
+    monkeypatch: pytest.MonkeyPatch, module: ModuleType, recorder: str, run: Callable[[], Any]
+) -> None:
+    """Run the worker with `module.recorder` (what commits the outcome) dying instead."""
+
+    def die(*args: Any, **kwargs: Any) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, recorder, die)
+        with pytest.raises(Killed):
+            run()
 
 
 def postal_config(app_config: dict[str, Any], postal: PostalStub) -> dict[str, Any]:

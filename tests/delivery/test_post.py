@@ -19,9 +19,10 @@ from tests.delivery.postal_stub import signed_event as signed
 from tests.delivery.postal_world import (
     FROM,
     WORDS,
-    postal_config,
+    app_config,
     president_campaign,
     rows,
+    run_killed_after_the_call,
     track,
     write,
 )
@@ -33,10 +34,7 @@ from webapp.delivery.worker import Worker
 from webapp.letters.compose import fixed_recipients
 from webapp.models import Campaign, Channel, DeliveryStatus, PostalStatus
 
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], postal: PostalStub) -> dict[str, Any]:
-    return postal_config(app_config, postal)
+__all__ = ["app_config"]  # the fixture, used by name
 
 
 @pytest.fixture
@@ -167,22 +165,13 @@ def test_refusals_outages_and_timeouts_are_recorded_on_the_letter(
     assert postal.printed == []
 
 
-class Killed(BaseException):
-    """The worker process dying between the service's answer and the commit."""
-
-
 def test_a_worker_killed_between_the_call_and_the_commit_does_not_mail_twice(
     app: Flask, client: FlaskClient, slug: str, postal: PostalStub, monkeypatch: Any
 ) -> None:
     _write(client, slug, 1)
-
-    def die(*args: Any, **kwargs: Any) -> None:
-        raise Killed
-
-    with monkeypatch.context() as patch:
-        patch.setattr(worker_module, "record_success", die)
-        with pytest.raises(Killed):
-            Worker(app).run(once=True)
+    run_killed_after_the_call(
+        monkeypatch, worker_module, "record_success", lambda: Worker(app).run(once=True)
+    )
     (row,) = _rows(app)
     assert row.status is DeliveryStatus.SENDING and len(postal.printed) == 1
     later = utcnow() + timedelta(hours=1)  # the dead worker's lease has run out

@@ -15,10 +15,11 @@ from tests.dashboard.helpers import create_account, log_in
 from tests.delivery.postal_stub import LETTERS, PostalStub
 from tests.delivery.postal_world import (
     WORDS,
+    app_config,
     mailings,
-    postal_config,
     president_campaign,
     rows,
+    run_killed_after_the_call,
     track,
     write,
 )
@@ -27,10 +28,7 @@ from webapp.delivery import batches as batches_module
 from webapp.delivery.worker import Worker
 from webapp.models import DeliveryStatus, PostalStatus
 
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], postal: PostalStub) -> dict[str, Any]:
-    return postal_config(app_config, postal)
+__all__ = ["app_config"]  # the fixture, used by name
 
 
 @pytest.fixture
@@ -93,22 +91,13 @@ def test_a_day_past_the_sheet_limit_goes_in_several_mailings(
     assert carried == [parts[0].id] * 3 + [parts[1].id] * 2, "in the order written"
 
 
-class Killed(BaseException):
-    """The worker process dying between the service's answer and the commit."""
-
-
 def test_a_worker_killed_mid_batch_does_not_print_twice(
     app: Flask, client: FlaskClient, slug: str, postal: PostalStub, monkeypatch: Any
 ) -> None:
     write(client, slug, 3)
-
-    def die(*args: Any, **kwargs: Any) -> None:
-        raise Killed
-
-    with monkeypatch.context() as patch:
-        patch.setattr(batches_module, "record_mailing_sent", die)
-        with pytest.raises(Killed):
-            _worker(app).run(once=True)
+    run_killed_after_the_call(
+        monkeypatch, batches_module, "record_mailing_sent", lambda: _worker(app).run(once=True)
+    )
     (mailing,) = mailings(app)
     assert mailing.status is DeliveryStatus.SENDING and len(postal.printed) == 1
     assert {r.status for r in rows(app)} == {DeliveryStatus.PENDING}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -13,7 +12,7 @@ from sqlalchemy import select
 
 from tests.dashboard.helpers import create_account, log_in
 from tests.delivery.postal_stub import API_KEY, VERIFY, PostalStub
-from tests.delivery.postal_world import FROM, postal_config, president_campaign, rows, write
+from tests.delivery.postal_world import FROM, app_config, president_campaign, rows, write
 from tests.delivery.workers import WorkerProcess, worker_env
 from tests.stubs import json_reply
 from webapp.database import db, utcnow
@@ -22,10 +21,7 @@ from webapp.models import AddressRole, DeliveryStatus, PostalAddressCheck
 
 CAP = 5
 
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], postal: PostalStub) -> dict[str, Any]:
-    return postal_config(app_config, postal)
+__all__ = ["app_config"]  # the fixture, used by name
 
 
 def test_two_worker_processes_stop_posting_exactly_at_the_campaigns_cap(

@@ -6,14 +6,12 @@ import json
 import re
 import subprocess
 from pathlib import Path
-from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.delivery.postal_stub import LETTERS, PostalStub
-from tests.delivery.postal_world import postal_config, president_campaign
+from tests.delivery.postal_world import app_config, president_campaign
 from tests.supporter.helpers import post_letter
 from webapp.delivery.worker import Worker
 
@@ -32,10 +30,7 @@ ARABIC_NAME = {"first_name": "رانيا", "last_name": "حداد"}
 LATIN_NAME = {"latin_first_name": "Rania", "latin_last_name": "Haddad"}
 WORDS = {"personal_message": "عائلتي من حلب.", "personal_english": "My family is from Aleppo."}
 
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], postal: PostalStub) -> dict[str, Any]:
-    return postal_config(app_config, postal)
+__all__ = ["app_config"]  # the fixture, used by name
 
 
 def _first_page_words(pdf: Path) -> list[tuple[tuple[float, ...], str]]:
