@@ -15,7 +15,7 @@ from webapp.delivery.outbox import record_held
 from webapp.delivery.post import PostClient, parse_us_address
 from webapp.delivery.post_render import letter_html, page_count, sheets
 from webapp.delivery.postal_addresses import AddressChecks
-from webapp.delivery.postal_budget import PostBudget, take_places
+from webapp.delivery.postal_budget import PostBudget, free_places, take_places
 from webapp.delivery.smtp import SendError
 from webapp.models import DUE_STATUSES, AddressRole, Channel, Delivery, DeliveryStatus
 
@@ -62,6 +62,9 @@ class Postal:
         )
         if why is not None:
             record_held(session, row, holder, now, why)
+            if row.postal_budget_day is not None:  # a retry that had its place: not posted now
+                with write_transaction(session):
+                    free_places(session, [row.id])
             if whole_office:
                 hold_office(session, row.recipient_key, why, now)
             log.warning("Delivery %s left with the organisers: %s", row.id, why)
@@ -109,7 +112,13 @@ def hold_office(session: Session, recipient_key: str, why: str, now: datetime) -
                 Delivery.status.in_(DUE_STATUSES),
                 Delivery.mailing_id.is_(None),
             )
-            .values(status=DeliveryStatus.PACKET, last_error=why, failed_at=now, updated_at=now)
+            .values(
+                status=DeliveryStatus.PACKET,
+                last_error=why,
+                failed_at=now,
+                updated_at=now,
+                postal_budget_day=None,  # not posted: a place a retry had is free again
+            )
             .execution_options(synchronize_session=False)
         )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -38,10 +38,6 @@ class PostBudget:
             max_sheets=self.max_sheets,
         )
 
-    def cost(self, sheets: int | None) -> int:
-        """Cents for one mailing of this many sheets (an unknown count is one sheet)."""
-        return self.price_cents + max(0, (sheets or 1) - 1) * self.extra_sheet_cents
-
 
 def budget_from_config(config: Mapping[str, Any]) -> PostBudget:
     return PostBudget(
