@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.dashboard.helpers import create_account, log_in
-from tests.delivery.postal_stub import LETTERS, PostalStub
+from tests.delivery.postal_stub import LETTERS, VERIFY, PostalStub
 from tests.delivery.postal_world import (
     WORDS,
     app_config,
@@ -23,6 +23,7 @@ from tests.delivery.postal_world import (
     track,
     write,
 )
+from tests.stubs import json_reply
 from webapp.database import utcnow
 from webapp.delivery import batches as batches_module
 from webapp.delivery.worker import Worker
@@ -130,3 +131,18 @@ def test_the_budget_caps_a_batch_and_the_channel_map_counts_the_sheets_sent(
     assert "1 mailings, 2 sheets of paper." in page
     assert "Postal budget reached: the campaign" in page
     assert "3 letters in all are taken. Further letters by post wait" in page
+
+
+def test_an_address_check_the_service_cannot_answer_is_asked_again_after_a_backoff(
+    app: Flask, client: FlaskClient, slug: str, postal: PostalStub
+) -> None:
+    postal.server.route(VERIFY, lambda _request: json_reply({"error": {"message": "down"}}, 503))
+    write(client, slug, 2)
+    assert _worker(app).run(once=True).mailings == 0
+    assert _worker(app, hours=0.001).run(once=True).mailings == 0
+    assert postal.server.count(VERIFY) == 1, "not asked again at every poll"
+    waiting = rows(app)
+    assert {r.status for r in waiting} == {DeliveryStatus.PENDING}
+    assert all("check failed" in (r.last_error or "") for r in waiting)
+    postal.server.route(VERIFY, postal._verify)
+    assert _worker(app, hours=3).run(once=True).sent == 2

@@ -98,8 +98,9 @@ class Batcher:
         for group, ids in waiting_groups(session, self.clock()).items():
             try:
                 report.held += self.assemble(session, group, ids, self.clock())
-            except SendError as exc:  # the service could not check an address: next round
+            except SendError as exc:  # the service could not check an address: back off
                 log.warning("mailing to %s not made yet: %s", group[1], exc)
+                self._later(session, ids, str(exc))
         ids = claim(
             session, Mailing, self.holder, self.clock(), self.batch_size, self.policy.lease_seconds
         )
@@ -109,6 +110,21 @@ class Batcher:
                 report.mailings += 1
                 self.send(session, mailing, report)
         return report
+
+    def _later(self, session: Session, ids: list[int], error: str) -> None:
+        """Ask again after the first backoff step, not at every poll of the worker."""
+        now = self.clock()
+        with write_transaction(session):
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ids), Delivery.mailing_id.is_(None))
+                .values(
+                    next_attempt_at=now + self.policy.delay(1),
+                    last_error=error[:2000],
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
 
     def assemble(self, session: Session, group: Group, ids: list[int], now: datetime) -> int:
         """Put the group's letters in mailings; returns how many were left with the organisers."""
