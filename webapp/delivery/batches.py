@@ -194,11 +194,15 @@ class Batcher:
             )
         )
         members = [r for r in load(session, Delivery, member_ids) if isinstance(r, Delivery)]
-        office = members and parse_us_address(
-            members[0].recipient_name, members[0].recipient_address
-        )
-        if not office:
-            self._failed(session, mailing, SendError("no letter to print", permanent=True), report)
+        first = members[0] if members else None
+        office = parse_us_address(first.recipient_name, first.recipient_address) if first else None
+        if office is None:
+            why = (
+                "no letter left to print"
+                if first is None
+                else "the office address cannot be printed"
+            )
+            self._failed(session, mailing, SendError(why, permanent=True), report)
             return
         html = batch_html(members, office, self.postal.client.settings.sender, mailing.day)
         sheets = sheets_for(page_count(html))
