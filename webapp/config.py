@@ -261,6 +261,9 @@ def _delivery_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "POST_DAILY_LIMIT": _env_int(env, "POST_DAILY_LIMIT", 0),
         "POST_TOTAL_LIMIT": _env_int(env, "POST_TOTAL_LIMIT", 0),
         "POST_PRICE_CENTS": _env_int(env, "POST_PRICE_CENTS", 0),
+        "POST_EXTRA_PAGE_CENTS": _env_int(env, "POST_EXTRA_PAGE_CENTS", 0),
+        "POST_MAX_PAGES": _env_int(env, "POST_MAX_PAGES", 60),
+        "POST_ADDRESS_RECHECK_DAYS": _env_int(env, "POST_ADDRESS_RECHECK_DAYS", 30),
     }
 
 

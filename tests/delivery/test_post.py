@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,70 +14,35 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.dashboard.helpers import create_account, log_in
-from tests.delivery.campaigns import office, write_delivery_campaign
-from tests.delivery.postal_stub import API_KEY, LETTERS, VERIFY, WEBHOOK_SECRET, PostalStub
+from tests.delivery.postal_stub import LETTERS, VERIFY, PostalStub
 from tests.delivery.postal_stub import signed_event as signed
-from tests.stubs import StubServer, json_reply
-from tests.supporter.helpers import post_letter
+from tests.delivery.postal_world import (
+    FROM,
+    WORDS,
+    app_config,
+    president_campaign,
+    rows,
+    run_killed_after_the_call,
+    track,
+    write,
+)
+from tests.stubs import json_reply
 from webapp.database import db, utcnow
 from webapp.delivery import worker as worker_module
 from webapp.delivery.channels import reach_from_config, route
 from webapp.delivery.worker import Worker
 from webapp.letters.compose import fixed_recipients
-from webapp.models import Campaign, Channel, Delivery, DeliveryStatus, PostalStatus
+from webapp.models import Campaign, Channel, DeliveryStatus, PostalStatus
 
-WHITE_HOUSE = "1600 Pennsylvania Avenue NW, Washington, DC 20500"
-FROM = {
-    "POST_FROM_NAME": "Syrian Coalition",
-    "POST_FROM_LINE1": "1 Civic Plaza",
-    "POST_FROM_CITY": "Dearborn",
-    "POST_FROM_STATE": "MI",
-    "POST_FROM_ZIP": "48126",
-}
-WORDS = "My family is from Aleppo. Please act now."
-
-
-@pytest.fixture
-def postal() -> Iterator[PostalStub]:
-    with StubServer() as server:
-        yield PostalStub(server)
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], postal: PostalStub) -> dict[str, Any]:
-    return {
-        **app_config,
-        **FROM,
-        "POST_API_URL": postal.url,
-        "POST_API_KEY": API_KEY,
-        "POST_WEBHOOK_SECRET": WEBHOOK_SECRET,
-    }
+__all__ = ["app_config"]  # the fixture, used by name
 
 
 @pytest.fixture
 def slug(app: Flask, tmp_path: Path) -> str:
-    president = {**office("The President", office="The White House", address=WHITE_HOUSE)}
-    president |= {"contact_url": "https://www.whitehouse.gov/contact/", "post": True}
-    return write_delivery_campaign(app, tmp_path, "paper", [president])
+    return president_campaign(app, tmp_path)
 
 
-def _write(client: FlaskClient, slug: str, count: int) -> None:
-    for n in range(count):
-        response = post_letter(client, slug, email=f"w{n}@example.org", personal_message=WORDS)
-        assert response.status_code == 303
-
-
-def _rows(app: Flask) -> list[Delivery]:
-    with app.app_context():
-        rows = list(db.session.scalars(select(Delivery).order_by(Delivery.id)))
-        db.session.expunge_all()
-        return rows
-
-
-def _track(app: Flask) -> str:
-    result = app.test_cli_runner().invoke(args=["outbox", "track"])
-    assert result.exit_code == 0, result.output
-    return result.output
+_write, _rows, _track = write, rows, track
 
 
 def test_the_default_presidents_letters_go_by_post_once_a_key_is_set(
@@ -201,22 +165,13 @@ def test_refusals_outages_and_timeouts_are_recorded_on_the_letter(
     assert postal.printed == []
 
 
-class Killed(BaseException):
-    """The worker process dying between the service's answer and the commit."""
-
-
 def test_a_worker_killed_between_the_call_and_the_commit_does_not_mail_twice(
     app: Flask, client: FlaskClient, slug: str, postal: PostalStub, monkeypatch: Any
 ) -> None:
     _write(client, slug, 1)
-
-    def die(*args: Any, **kwargs: Any) -> None:
-        raise Killed
-
-    with monkeypatch.context() as patch:
-        patch.setattr(worker_module, "record_success", die)
-        with pytest.raises(Killed):
-            Worker(app).run(once=True)
+    run_killed_after_the_call(
+        monkeypatch, worker_module, "record_success", lambda: Worker(app).run(once=True)
+    )
     (row,) = _rows(app)
     assert row.status is DeliveryStatus.SENDING and len(postal.printed) == 1
     later = utcnow() + timedelta(hours=1)  # the dead worker's lease has run out

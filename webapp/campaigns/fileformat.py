@@ -56,6 +56,7 @@ class TargetSpec:
     body: str | None = None
     form_limit: int | None = None
     post: bool = False  # custom targets: letters go on paper when the postal service is set
+    post_batched: bool = False  # ...in one mailing a day per office (`post: batched`)
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -84,6 +85,9 @@ class CampaignFile:
     body_editable: bool = False
     status: CampaignStatus = CampaignStatus.LIVE
     goal: int | None = None
+    # Letters posted a UTC day and in all (0: no cap); None: the POST_* settings.
+    post_daily_limit: int | None = None
+    post_total_limit: int | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     require_confirmation: bool = False
@@ -232,6 +236,8 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
         body_editable=body_editable,
         status=CampaignStatus(status_raw),
         goal=goal,
+        post_daily_limit=_count(meta, "post_daily_limit", problems),
+        post_total_limit=_count(meta, "post_total_limit", problems),
         starts_at=r.moment("starts_at"),
         ends_at=r.moment("ends_at"),
         require_confirmation=r.flag("require_confirmation", False),
@@ -289,7 +295,7 @@ def _targets(value: Any, problems: list[str], language: str = "en") -> list[Targ
                     address=r.text("address", 500),
                     contact_url=r.url("contact_url"),
                     email=r.email("email"),
-                    post=r.flag("post", False),
+                    **_post(r),
                     **_own_letter(r, TargetKind.CUSTOM, language),
                 )
             )
@@ -332,6 +338,28 @@ def _own_letter(r: _Reader, kind: TargetKind, language: str) -> dict[str, Any]:
             r.data.get("translations"), r.where, language, r.problems
         ),
     }
+
+
+POST_CHOICES = {True: (True, False), False: (False, False), "per_letter": (True, False)}
+POST_CHOICES |= {"batched": (True, True)}
+
+
+def _post(r: _Reader) -> dict[str, Any]:
+    """`post: true` (or `per_letter`): one mailing per letter; `post: batched`: one a day."""
+    value = r.data.get("post", False)
+    choice = POST_CHOICES.get(value) if isinstance(value, bool | str) else None
+    if choice is None:
+        r.problems.append(f"{r.where}post: must be true, false, per_letter or batched")
+        choice = (False, False)
+    return {"post": choice[0], "post_batched": choice[1]}
+
+
+def _count(meta: dict[str, Any], key: str, problems: list[str]) -> int | None:
+    value = meta.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        problems.append(f"{key}: must be a whole number of letters (0: no cap)")
+        return None
+    return value
 
 
 def _form_limit(r: _Reader) -> int | None:

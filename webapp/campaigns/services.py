@@ -38,6 +38,8 @@ CAMPAIGN_FIELDS = (
     "body_editable",
     "status",
     "goal",
+    "post_daily_limit",
+    "post_total_limit",
     "starts_at",
     "ends_at",
     "require_confirmation",
@@ -83,6 +85,7 @@ def _apply_target(target: Target, spec: TargetSpec, position: int) -> None:
     target.body = spec.body
     target.form_limit = spec.form_limit
     target.post = spec.post
+    target.post_batched = spec.post_batched
     target.translations = dict(spec.translations)
 
 
@@ -90,8 +93,10 @@ def read_campaign_file(text: str, origin: str) -> CampaignFile:
     """`parse_campaign_file`, then what the format allows but the database cannot store."""
     spec = parse_campaign_file(text, origin)
     problems = []
-    if spec.goal is not None and spec.goal > DB_INT_MAX:
-        problems.append(f"goal: must be at most {DB_INT_MAX}")
+    for key in ("goal", "post_daily_limit", "post_total_limit"):
+        number: int | None = getattr(spec, key)
+        if number is not None and number > DB_INT_MAX:
+            problems.append(f"{key}: must be at most {DB_INT_MAX}")
     for key in ("starts_at", "ends_at"):
         moment: datetime | None = getattr(spec, key)
         if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
@@ -175,7 +180,7 @@ def _export_target(t: Target) -> dict[str, Any]:
             "address": t.address,
             "contact_url": t.contact_url,
             "email": t.email,
-            "post": t.post or None,
+            "post": "batched" if t.post and t.post_batched else (t.post or None),
         }
     else:
         item = {"kind": "lookup", "chambers": list(t.chambers), "optional": t.optional}
@@ -203,6 +208,8 @@ def export_campaign(campaign: Campaign) -> str:
         "body_editable": campaign.body_editable,
         "status": campaign.status.value,
         "goal": campaign.goal,
+        "post_daily_limit": campaign.post_daily_limit,
+        "post_total_limit": campaign.post_total_limit,
         "starts_at": _iso(campaign.starts_at),
         "ends_at": _iso(campaign.ends_at),
         "require_confirmation": campaign.require_confirmation,

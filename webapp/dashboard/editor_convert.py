@@ -95,6 +95,7 @@ def fill_form(form: CampaignForm, campaign: Campaign) -> None:
         if target.kind is TargetKind.CUSTOM:
             row = {k: getattr(target, k) or "" for k in TARGET_FIELDS}
             row["reading_cover"] = target_reading(target).get("cover") or ""
+            row["post"] = "batched" if target.post_batched else "per_letter" if target.post else ""
             form.targets.append_entry({**row, "audience": target.audience.value})
     lookups = [t for t in campaign.targets if t.kind is TargetKind.LOOKUP]
     by_chamber = lookup_targets(campaign)
@@ -146,6 +147,8 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
         "media_contact": form.media_contact.data,
         # Kept as the campaign file set them: the editor has no field for these yet.
         "short_body": campaign.short_body if campaign else None,
+        "post_daily_limit": campaign.post_daily_limit if campaign else None,
+        "post_total_limit": campaign.post_total_limit if campaign else None,
     }
     stored = (
         {t.name: t for t in campaign.targets if t.kind is TargetKind.CUSTOM} if campaign else {}
@@ -162,7 +165,6 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
                     "kind": TargetKind.CUSTOM.value,
                     **values,
                     **({"form_limit": limit} if limit else {}),
-                    **({"post": True} if target is not None and target.post else {}),
                     **({"translations": reading} if reading else {}),
                 }
             )

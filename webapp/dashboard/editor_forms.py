@@ -103,10 +103,20 @@ class TargetRowForm(OwnLetterForm):
         default=Audience.EVERYONE.value,
         validate_choice=False,  # an unknown value is reported by the file checks
     )
+    post = SelectField(
+        _l("Letters on paper (when the postal service is set up)"),
+        choices=[
+            SelectChoice("", _l("No: by its other channel")),
+            SelectChoice("per_letter", _l("Yes: one mailing for each letter")),
+            SelectChoice("batched", _l("Yes: one mailing a day holding that day's letters")),
+        ],
+        default="",
+        validate_choice=False,  # an unknown value is reported by the file checks
+    )
 
     def is_empty(self) -> bool:
         # The audience always has a value; a row without any text is still empty.
-        return not any(f.data for f in self if f.name != self.audience.name)
+        return not any(f.data for f in self if f.name not in (self.audience.name, self.post.name))
 
 
 class PartnerRowForm(NulSafe, Form):

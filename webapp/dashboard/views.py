@@ -33,10 +33,10 @@ from webapp.dashboard.forms import ModerationForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.channel_map import channel_map
 from webapp.delivery.channels import reach_from_config
-from webapp.delivery.mailing import budget_from_config, postal_summary
 from webapp.delivery.outbox import confirm_submission
 from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
+from webapp.delivery.postal_budget import budget_from_config, postal_summary
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
 from webapp.services.civic_status import civic_status
@@ -212,7 +212,7 @@ def channels(slug: str) -> str:
         rows=channel_map(session, campaign, reach, utcnow()),
         reach=reach,
         senate_list_date=senate_list_date(session),
-        postal=postal_summary(session, campaign.id, budget_from_config(current_app.config))
+        postal=postal_summary(session, campaign, budget_from_config(current_app.config), utcnow())
         if reach.post
         else None,
     )

@@ -13,8 +13,18 @@ from sqlalchemy.orm import Session
 from webapp.civic.index import representative_from_official
 from webapp.delivery.channels import CwcReach, Route, route
 from webapp.delivery.form_limits import form_limit
+from webapp.delivery.post import parse_us_address
+from webapp.delivery.postal_addresses import stored_check
 from webapp.letters.compose import Recipient, fixed_recipients
-from webapp.models import Campaign, Channel, Delivery, DeliveryStatus, Official, TargetKind
+from webapp.models import (
+    Campaign,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Official,
+    PostalAddressCheck,
+    TargetKind,
+)
 from webapp.services.recipients import recipient_for
 
 FAILURE_WINDOW = timedelta(days=1)
@@ -48,6 +58,8 @@ class OfficeChannel:
     last_failure: datetime | None = None
     last_error: str | None = None
     mark: Mark = Mark.GREEN
+    # Posting to this office is stopped: the service called its address undeliverable.
+    postal_stop: PostalAddressCheck | None = None
 
     @property
     def channel_name(self) -> str:
@@ -113,6 +125,7 @@ def channel_map(
     for office in campaign_offices(session, campaign):
         way = route(office, reach, complete=True)
         failed_at, error = failures.get(office.key, (None, None))
+        stop = _postal_stop(session, way.channel, office.name, office.address)
         rows.append(
             OfficeChannel(
                 key=office.key,
@@ -123,7 +136,17 @@ def channel_map(
                 last_success=successes.get(office.key),
                 last_failure=failed_at,
                 last_error=error,
-                mark=_mark(way.channel, failed_at, now),
+                mark=Mark.RED if stop else _mark(way.channel, failed_at, now),
+                postal_stop=stop,
             )
         )
     return rows
+
+
+def _postal_stop(
+    session: Session, channel: Channel, name: str, address: str | None
+) -> PostalAddressCheck | None:
+    """The stored verdict that stops this office's post, if the service refused its address."""
+    office = parse_us_address(name, address) if channel is Channel.POST else None
+    check = stored_check(session, office) if office else None
+    return check if check is not None and not check.deliverable else None

@@ -32,6 +32,12 @@ def print_map(rows: list[OfficeChannel]) -> None:
         click.echo(f"{row.mark.value.upper():5} {row.name} [{row.key}]: {row.channel_name}")
         click.echo(f"      why: {row.route.reason}" + (f"; {limit}" if limit else ""))
         click.echo(f"      letters: {counts}; {_when(row)}")
+        if row.postal_stop is not None:
+            when = row.postal_stop.checked_at.strftime("%Y-%m-%d")
+            click.echo(
+                f"      posting stopped: the postal service refused this office's address "
+                f"(checked {when}: {row.postal_stop.reason}); correct it in the campaign file"
+            )
         if row.last_error and row.mark is Mark.RED:
             click.echo(f"      last error: {row.last_error[:300]}")
 

@@ -16,12 +16,17 @@ from webapp.models import (
     Channel,
     Delivery,
     DeliveryStatus,
+    Mailing,
     Notification,
     Submission,
     SubmissionStatus,
+    Target,
 )
 
 Outboxed = type[Delivery] | type[Notification]
+# Batched post's envelopes are leased like any outbox row.
+Claimable = Outboxed | type[Mailing]
+Leased = Delivery | Notification | Mailing
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class Holder:
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-def _due(model: Outboxed, now: datetime) -> ColumnElement[bool]:
+def _due(model: Claimable, now: datetime) -> ColumnElement[bool]:
     waiting = and_(
         model.status.in_(DUE_STATUSES),
         or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
@@ -44,7 +49,7 @@ def _due(model: Outboxed, now: datetime) -> ColumnElement[bool]:
 
 def claim(
     session: Session,
-    model: Outboxed,
+    model: Claimable,
     holder: Holder,
     now: datetime,
     batch: int,
@@ -64,6 +69,17 @@ def claim(
                 query.join(Submission, Submission.id == Delivery.submission_id)
                 .where(Submission.status == SubmissionStatus.CONFIRMED)
                 .where(Delivery.channel.in_(list(channels)))
+                # Letters to an office whose post goes in one mailing a day: the batcher's.
+                .where(Delivery.mailing_id.is_(None))
+                .where(
+                    or_(
+                        Delivery.channel != Channel.POST,
+                        Delivery.target_id.is_(None),
+                        Delivery.target_id.not_in(
+                            select(Target.id).where(Target.post_batched.is_(True))
+                        ),
+                    )
+                )
             )
         query = query.order_by(model.id).limit(batch)
         if session.get_bind().dialect.name == "postgresql":
@@ -87,7 +103,7 @@ def claim(
 
 def hold_for_send(
     session: Session,
-    row: Delivery | Notification,
+    row: Leased,
     holder: Holder,
     now: datetime,
     lease_seconds: float,
@@ -121,7 +137,7 @@ def hold_for_send(
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
-def locked_if_held(session: Session, row: Delivery | Notification, holder: Holder) -> bool:
+def locked_if_held(session: Session, row: Leased, holder: Holder) -> bool:
     """Reload `row` (locked until commit on PostgreSQL): whether `holder` still owns it."""
     session.refresh(row, with_for_update=True)
     return row.status is DeliveryStatus.SENDING and row.lease_token == holder.token

@@ -1,128 +1,96 @@
-"""Posting one letter from the outbox: the budget, both addresses checked, the letter's HTML."""
+"""Posting one letter from the outbox: both addresses checked, a place in the budget, its HTML."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, time
-from functools import cache
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from flask import render_template
-from markupsafe import Markup
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
 from webapp.delivery.leases import Holder
 from webapp.delivery.outbox import record_held
-from webapp.delivery.post import PostalAddress, PostClient, parse_us_address
+from webapp.delivery.post import PostClient, parse_us_address
+from webapp.delivery.post_render import letter_html, page_count, sheets
+from webapp.delivery.postal_addresses import AddressChecks
+from webapp.delivery.postal_budget import PostBudget, free_places, take_places
 from webapp.delivery.smtp import SendError
-from webapp.models import DUE_STATUSES, Channel, Delivery, DeliveryStatus, PostalStatus
+from webapp.models import DUE_STATUSES, AddressRole, Channel, Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class PostBudget:
-    """Per campaign: letters a day and in all (0: no cap), and the price of one letter."""
-
-    per_day: int = 0
-    total: int = 0
-    price_cents: int = 0
-
-
-def budget_from_config(config: Mapping[str, Any]) -> PostBudget:
-    return PostBudget(
-        per_day=int(config.get("POST_DAILY_LIMIT") or 0),
-        total=int(config.get("POST_TOTAL_LIMIT") or 0),
-        price_cents=int(config.get("POST_PRICE_CENTS") or 0),
-    )
-
-
-def posted_counts(session: Session, campaign_id: int | None, now: datetime) -> tuple[int, int]:
-    """The campaign's letters handed to the service: today (UTC) and in all."""
-    mine = (
-        Delivery.campaign_id == campaign_id,
-        Delivery.channel == Channel.POST,
-        Delivery.status == DeliveryStatus.SENT,
-    )
-    midnight = datetime.combine(now.date(), time(), tzinfo=now.tzinfo)
-    total = session.scalar(select(func.count()).select_from(Delivery).where(*mine)) or 0
-    today = (
-        session.scalar(
-            select(func.count()).select_from(Delivery).where(*mine, Delivery.sent_at >= midnight)
-        )
-        or 0
-    )
-    return int(today), int(total)
-
-
-def over_budget(budget: PostBudget, today: int, total: int) -> str | None:
-    if budget.total and total >= budget.total:
-        return f"postal budget reached: {total} letters in all (POST_TOTAL_LIMIT)"
-    if budget.per_day and today >= budget.per_day:
-        return f"postal budget reached: {today} letters today (POST_DAILY_LIMIT)"
-    return None
+UNPRINTABLE = "office address is not a US postal address the service can print"
 
 
 class Postal:
-    """The worker's postal side. Addresses are checked once per process, before the first
-    letter to them; an office the service says mail cannot reach stops all its letters."""
+    """The worker's postal side. Address verdicts live in the database (`AddressChecks`); an
+    office the service says mail cannot reach stops all its letters."""
 
-    def __init__(self, client: PostClient, budget: PostBudget) -> None:
+    def __init__(self, client: PostClient, budget: PostBudget, recheck: timedelta) -> None:
         self.client = client
         self.budget = budget
-        self._checked: dict[str, str | None] = {}  # address -> None (fine) or why not
+        self.checks = AddressChecks(client, recheck)
+
+    def refused(
+        self, session: Session, recipient_key: str, name: str, address: str | None, now: datetime
+    ) -> tuple[str | None, bool]:
+        """Why letters cannot go to this office (return address first), or None; and whether
+        the office's own address is the reason (then none of its letters can go).
+
+        Raises SendError when a check could not be made (the service is down): try later.
+        """
+        why = self.checks.refused(session, AddressRole.RETURN, self.client.settings.sender, now)
+        if why is not None:
+            return why, False
+        office = parse_us_address(name, address)
+        if office is None:
+            return UNPRINTABLE, True
+        why = self.checks.refused(session, AddressRole.OFFICE, office, now, recipient_key)
+        return why, why is not None
 
     def hold_if_needed(
         self, session: Session, row: Delivery, holder: Holder, now: datetime
     ) -> bool:
         """Leave the letter with the organisers when it must not go out; True if it was left.
 
-        An office whose address is refused has all its waiting letters left, not one by one.
-        Raises SendError when a check could not be made (the service is down): try later.
+        Addresses first (a refused office has all its waiting letters left at once), then a
+        place in the campaign's budget, taken under its lock (kept if the send is retried).
         """
-        why = over_budget(self.budget, *posted_counts(session, row.campaign_id, now))
-        whole_office = False
-        if why is None:
-            why = self._check("return address", self.client.settings.sender)
-        if why is None:
-            office = parse_us_address(row.recipient_name, row.recipient_address)
-            why = (
-                "office address is not a US postal address the service can print"
-                if office is None
-                else self._check("office address", office)
+        why, whole_office = self.refused(
+            session, row.recipient_key, row.recipient_name, row.recipient_address, now
+        )
+        if why is not None:
+            record_held(session, row, holder, now, why)
+            if row.postal_budget_day is not None:  # a retry that had its place: not posted now
+                with write_transaction(session):
+                    free_places(session, [row.id])
+            if whole_office:
+                hold_office(session, row.recipient_key, why, now)
+            log.warning("Delivery %s left with the organisers: %s", row.id, why)
+            return True
+        if row.postal_budget_day is not None or row.campaign_id is None:
+            return False
+        row_id, campaign_id = row.id, row.campaign_id
+        with write_transaction(session):
+            granted, why = take_places(
+                session, campaign_id, [row_id], now, self.budget, holder.token
             )
-            whole_office = why is not None
-        if why is None:
+        if granted or why is None:
             return False
         record_held(session, row, holder, now, why)
-        if whole_office:
-            hold_office(session, row.recipient_key, why, now)
-        log.warning("Delivery %s left with the organisers: %s", row.id, why)
+        log.warning("Delivery %s left with the organisers: %s", row_id, why)
         return True
-
-    def _check(self, label: str, address: PostalAddress) -> str | None:
-        key = repr(address)
-        if key not in self._checked:
-            result = self.client.verify(address)
-            if not result.ok and not result.permanent:
-                raise SendError(f"{label} check failed: {result.detail}")
-            self._checked[key] = None if result.ok else f"{label} refused: {result.detail}"
-        return self._checked[key]
 
     def prepare(self, row: Delivery) -> Callable[[], tuple[DeliveryStatus, str | None]]:
         """The send for one letter (its HTML rendered now, no network until it runs)."""
         office = parse_us_address(row.recipient_name, row.recipient_address)
         if office is None:
             raise SendError("the office address cannot be printed", permanent=True)
-        html = render_template(
-            "delivery/post_letter.html", delivery=row, sub=row.submission, letter_style=_style()
-        )
+        html = letter_html(row, office, self.client.settings.sender)
         key = row.idempotency_key
+        # Kept on the row (committed with the lease renewal) for the money spent.
+        row.postal_sheets = sheets(page_count(html))
 
         def send() -> tuple[DeliveryStatus, str | None]:
             result = self.client.create_letter(office, html, key, f"civic-letters {key}")
@@ -131,15 +99,6 @@ class Postal:
             raise SendError(f"postal service: {result.detail}", permanent=result.permanent)
 
         return send
-
-
-@cache
-def _style() -> Markup:
-    """The posted letter's stylesheet, inside the page: the service renders it on its own."""
-    css = (
-        Path(__file__).resolve().parent.parent / "static" / "css" / "post_letter.css"
-    ).read_text()
-    return Markup("<style>\n") + Markup(css) + Markup("</style>")  # noqa: S704 - our own file
 
 
 def hold_office(session: Session, recipient_key: str, why: str, now: datetime) -> int:
@@ -151,36 +110,15 @@ def hold_office(session: Session, recipient_key: str, why: str, now: datetime) -
                 Delivery.recipient_key == recipient_key,
                 Delivery.channel == Channel.POST,
                 Delivery.status.in_(DUE_STATUSES),
+                Delivery.mailing_id.is_(None),
             )
-            .values(status=DeliveryStatus.PACKET, last_error=why, failed_at=now, updated_at=now)
+            .values(
+                status=DeliveryStatus.PACKET,
+                last_error=why,
+                failed_at=now,
+                updated_at=now,
+                postal_budget_day=None,  # not posted: a place a retry had is free again
+            )
             .execution_options(synchronize_session=False)
         )
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-@dataclass(frozen=True)
-class PostalSummary:
-    """A campaign's letters by post for its dashboard: where they are, what they cost."""
-
-    by_status: dict[str, int]  # PostalStatus values; "waiting" for those not yet posted
-    held: int  # left with the organisers (budget reached, address refused)
-    posted: int
-    spent_cents: int
-    budget: PostBudget
-
-
-def postal_summary(session: Session, campaign_id: int, budget: PostBudget) -> PostalSummary:
-    counts: dict[str, int] = {}
-    held = 0
-    for status, postal, number in session.execute(
-        select(Delivery.status, Delivery.postal_status, func.count())
-        .where(Delivery.campaign_id == campaign_id, Delivery.channel == Channel.POST)
-        .group_by(Delivery.status, Delivery.postal_status)
-    ):
-        if status == DeliveryStatus.PACKET:
-            held += number
-        else:
-            key = PostalStatus(postal).value if postal else "waiting"
-            counts[key] = counts.get(key, 0) + number
-    posted = sum(n for key, n in counts.items() if key != "waiting")
-    return PostalSummary(counts, held, posted, posted * budget.price_cents, budget)

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from webapp.database import write_transaction
 from webapp.delivery.channels import initial_status
-from webapp.delivery.leases import Holder, Outboxed, locked_if_held
+from webapp.delivery.leases import Holder, Leased, Outboxed, locked_if_held
 from webapp.models import (
     DUE_STATUSES,
     Channel,
     Delivery,
     DeliveryStatus,
+    Mailing,
     Notification,
     NotificationKind,
     PostalStatus,
@@ -78,7 +79,7 @@ def record_held(session: Session, row: Delivery, holder: Holder, now: datetime, 
 
 def record_failure(
     session: Session,
-    row: Delivery | Notification,
+    row: Leased,
     holder: Holder,
     now: datetime,
     error: str,
@@ -91,7 +92,7 @@ def record_failure(
             return row.status
         row.last_error = error[:2000]
         row.lease_expires_at = None
-        if isinstance(row, Delivery):  # dates the channel map's "last failure"
+        if isinstance(row, Delivery | Mailing):  # dates the channel map's "last failure"
             row.failed_at = now
         if permanent or row.attempts >= policy.max_attempts:
             row.status = DeliveryStatus.DEAD

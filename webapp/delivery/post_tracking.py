@@ -11,13 +11,13 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app
 from flask import request as http_request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.post import PostClient
 from webapp.extensions import csrf
-from webapp.models import Channel, Delivery, DeliveryStatus, PostalStatus
+from webapp.models import Channel, Delivery, DeliveryStatus, Mailing, PostalStatus
 from webapp.request_guards import RAW_JSON_ENDPOINTS
 
 # Webhook event types and the names tracking events carry, by the status each means.
@@ -56,26 +56,33 @@ def furthest(names: Iterable[str]) -> PostalStatus | None:
 
 
 def apply_tracking(session: Session, letter_id: str, names: Iterable[str], now: datetime) -> bool:
-    """Move the letter's delivery to the furthest status named, never back. True if it moved."""
+    """Move the posted letter to the furthest status named, never back. True if it moved.
+
+    A batched mailing's letter id names the envelope: it and every letter in it move together.
+    """
     status = furthest(names)
     if status is None or not letter_id:
         return False
     with write_transaction(session):
-        row = session.scalars(
-            select(Delivery).where(
-                Delivery.remote_reference == letter_id, Delivery.channel == Channel.POST
-            )
-        ).first()
-        if row is None:
-            return False
-        current = row.postal_status
-        if current is not None and (current in FINAL or _RANK[status] <= _RANK[current]):
-            return False
-        row.postal_status = status
-        row.postal_updated_at = now
-        if status is PostalStatus.DELIVERED:
-            row.done_at = now
-        return True
+        rows: list[Delivery | Mailing] = [
+            *session.scalars(
+                select(Delivery).where(
+                    Delivery.remote_reference == letter_id, Delivery.channel == Channel.POST
+                )
+            ),
+            *session.scalars(select(Mailing).where(Mailing.remote_reference == letter_id)),
+        ]
+        moved = False
+        for row in rows:
+            current = row.postal_status
+            if current is not None and (current in FINAL or _RANK[status] <= _RANK[current]):
+                continue
+            row.postal_status = status
+            row.postal_updated_at = now
+            if status is PostalStatus.DELIVERED and isinstance(row, Delivery):
+                row.done_at = now
+            moved = True
+        return moved
 
 
 def signature_valid(
@@ -102,6 +109,7 @@ def signature_valid(
 
 def refresh_tracking(session: Session, client: PostClient, now: datetime, limit: int = 200) -> int:
     """Ask the service about posted letters still on their way, oldest news first."""
+    # One question per letter id: a batched mailing's letters share their envelope's.
     rows = session.execute(
         select(Delivery.remote_reference)
         .where(
@@ -110,7 +118,8 @@ def refresh_tracking(session: Session, client: PostClient, now: datetime, limit:
             Delivery.remote_reference.is_not(None),
             Delivery.postal_status.not_in(FINAL),
         )
-        .order_by(Delivery.postal_updated_at)
+        .group_by(Delivery.remote_reference)
+        .order_by(func.min(Delivery.postal_updated_at))
         .limit(limit)
     ).all()
     moved = 0

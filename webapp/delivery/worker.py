@@ -9,18 +9,19 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from webapp.database import db, utcnow
+from webapp.database import db, utcnow, write_transaction
+from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
 from webapp.delivery.cwc import CwcClient, build_message, cwc_settings_from_config
 from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
 from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send
-from webapp.delivery.mailing import Postal, budget_from_config
+from webapp.delivery.mailing import Postal
 from webapp.delivery.outbox import (
     RetryPolicy,
     expire_unconfirmed,
@@ -29,6 +30,7 @@ from webapp.delivery.outbox import (
     record_success,
 )
 from webapp.delivery.post import PostClient, post_settings_from_config
+from webapp.delivery.postal_budget import budget_from_config, free_places
 from webapp.delivery.senate import senate_settings_from_config
 from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
 from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
@@ -62,6 +64,7 @@ class BatchReport:
     dead: int = 0
     taken_over: int = 0  # claimed, then taken over by another worker before its turn: not sent
     held: int = 0  # posted letters left with the organisers (budget reached, address refused)
+    mailings: int = 0  # envelopes of batched post claimed (their letters count as sent)
     errors: list[str] = field(default_factory=list)
 
 
@@ -97,7 +100,17 @@ class Worker:
             if client
         }
         post = post_settings_from_config(config)
-        self.postal = Postal(PostClient(post), budget_from_config(config)) if post else None
+        recheck = timedelta(days=int(config["POST_ADDRESS_RECHECK_DAYS"]))
+        self.postal = (
+            Postal(PostClient(post), budget_from_config(config), recheck) if post else None
+        )
+        self.batcher = (
+            Batcher(
+                self.postal, self.holder, self.policy, self.lease_margin, self.batch_size, clock
+            )
+            if self.postal
+            else None
+        )
         self.channels = {Channel.EMAIL} if self.smtp else set()
         self.channels |= set(self.cwc_clients)
         self.channels |= {Channel.POST} if self.postal else set()
@@ -112,6 +125,8 @@ class Worker:
         report = BatchReport()
         if self.channels:
             self.send_claimed(Delivery, self.claim(Delivery), report)
+        if self.batcher is not None:
+            self.send_mailings(self.batcher, report)
         if self.smtp is not None:
             self.send_claimed(Notification, self.claim(Notification), report)
         return report
@@ -143,6 +158,20 @@ class Worker:
                 self._send_all(session, load(session, model, ids), report)
             finally:
                 db.session.remove()
+
+    def send_mailings(self, batcher: Batcher, report: BatchReport) -> None:
+        """Make the day's mailings for batched offices and send those due."""
+        batcher.batch_size = self.batch_size  # `--batch` sets it after start-up
+        with self.app.app_context():
+            try:
+                done = batcher.run(db.session())
+            finally:
+                db.session.remove()
+        report.claimed += done.mailings
+        report.mailings += done.mailings
+        report.sent += done.sent
+        report.held += done.held
+        report.failed += done.failed
 
     def _send_all(
         self, session: Session, rows: list[Delivery | Notification], report: BatchReport
@@ -200,6 +229,9 @@ class Worker:
             session, row, self.holder, self.clock(), str(exc), self.policy, exc.permanent
         )
         report.dead += outcome is DeliveryStatus.DEAD
+        if outcome is DeliveryStatus.DEAD and isinstance(row, Delivery):
+            with write_transaction(session):
+                free_places(session, [row.id])  # never posted: its budget place is free again
         report.failed += outcome is DeliveryStatus.FAILED
         report.errors.append(str(exc))
         log.warning("%s %s not sent (%s): %s", type(row).__name__, row.id, outcome.value, exc)
@@ -297,7 +329,7 @@ class Worker:
                 report = BatchReport()
                 if once:
                     raise
-            for name in ("claimed", "sent", "failed", "dead", "taken_over", "held"):
+            for name in ("claimed", "sent", "failed", "dead", "taken_over", "held", "mailings"):
                 setattr(total, name, getattr(total, name) + getattr(report, name))
             if report.claimed == 0:
                 if once:

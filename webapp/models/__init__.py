@@ -20,6 +20,7 @@ from webapp.models.civic import (
 )
 from webapp.models.notification import Notification, NotificationKind
 from webapp.models.organiser import AuditEntry, Organiser, Role
+from webapp.models.postal import AddressRole, Mailing, PostalAddressCheck
 from webapp.models.stats import DeliveryTally, SubmissionTally
 from webapp.models.submission import (
     DUE_STATUSES,
@@ -37,6 +38,7 @@ from webapp.models.supporter import Consent, Supporter
 
 __all__ = [
     "DUE_STATUSES",
+    "AddressRole",
     "Audience",
     "AuditEntry",
     "Campaign",
@@ -52,11 +54,13 @@ __all__ = [
     "LetterText",
     "LookupCache",
     "LookupMatch",
+    "Mailing",
     "Notification",
     "NotificationKind",
     "Official",
     "Organiser",
     "Partner",
+    "PostalAddressCheck",
     "PostalStatus",
     "Role",
     "RosterChange",

@@ -82,6 +82,9 @@ class Campaign(Base):
     # Reading copies for supporters, per language ({"ar": {"title", "intro", "salutation",
     # "body", "signatories": {English name: name}}}); offices always receive `body`.
     translations: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
+    # Letters posted a UTC day and in all (0: no cap); None: POST_DAILY_LIMIT / POST_TOTAL_LIMIT.
+    post_daily_limit: Mapped[int | None]
+    post_total_limit: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -140,6 +143,8 @@ class Target(Base):
     form_limit: Mapped[int | None]
     # Organisers ask for this office's letters on paper, by the print-and-mail service.
     post: Mapped[bool] = mapped_column(default=False)
+    # ...and in one mailing a day holding that day's letters, rather than one per letter.
+    post_batched: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Reading copies of this office's own text, per language ({"ar": {"cover": ...}}).
     translations: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     # Lookup targets: which chambers, and whether the supporter may untick them

@@ -21,21 +21,10 @@ class NotificationKind(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of email, not a password
 
 
-class Notification(Base):
-    """One email to a supporter; drained by the same worker as deliveries."""
+class OutboxRow:
+    """What every row a worker claims and sends carries: its status, a stable key the receiving
+    side can recognise a repeat by, attempts and backoff, and the lease of the worker on it."""
 
-    __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_due", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int | None] = mapped_column(
-        ForeignKey("submission.id", ondelete="CASCADE"), index=True
-    )
-    # Emails to organisers (password reset) have no submission.
-    organiser_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organiser.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind, "notification_kind"))
     status: Mapped[DeliveryStatus] = mapped_column(
         str_enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
     )
@@ -52,6 +41,23 @@ class Notification(Base):
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Notification(OutboxRow, Base):
+    """One email to a supporter; drained by the same worker as deliveries."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    # Emails to organisers (password reset) have no submission.
+    organiser_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organiser.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind, "notification_kind"))
 
     submission: Mapped[Submission | None] = relationship()
     organiser: Mapped[Organiser | None] = relationship()

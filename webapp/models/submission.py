@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -291,6 +291,8 @@ class Delivery(Base):
         # Tracking events name the postal service's letter id.
         Index("ix_delivery_remote_reference", "remote_reference"),
         Index("ix_delivery_campaign_office", "campaign_id", "recipient_key", "status"),
+        # The postal budget counts the letters that took a place in it, per campaign and day.
+        Index("ix_delivery_postal_budget", "campaign_id", "postal_budget_day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -341,6 +343,14 @@ class Delivery(Base):
         str_enum(PostalStatus, "postal_status")
     )
     postal_updated_at: Mapped[datetime | None]
+    # The UTC day this letter took its place in the campaign's postal budget (freed if it dies).
+    postal_budget_day: Mapped[date | None]
+    # Sheets of paper it took, for the money spent (a batched letter's are on its mailing).
+    postal_sheets: Mapped[int | None]
+    # The envelope (Mailing) that carries it, when its office's letters go in one mailing a
+    # day. No foreign key: SQLite cannot add one to a table in place, and a mailing is only
+    # ever removed with its campaign, whose deliveries go with it.
+    mailing_id: Mapped[int | None] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
     # When the member left office before this was sent: the day, what happened, what replaced it.

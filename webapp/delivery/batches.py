@@ -1,0 +1,278 @@
+"""Batched post: an office's letters of one day go in one mailing (a few past the sheet limit)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from webapp.database import write_transaction
+from webapp.delivery.leases import Holder, claim, hold_for_send, locked_if_held
+from webapp.delivery.mailing import Postal, hold_office
+from webapp.delivery.outbox import RetryPolicy, load, record_failure
+from webapp.delivery.post import parse_us_address
+from webapp.delivery.post_render import COVER_PAGES, batch_html, batched_pages, pack, page_count
+from webapp.delivery.post_render import sheets as sheets_for
+from webapp.delivery.postal_budget import free_places, lock_campaign, take_places
+from webapp.delivery.smtp import SendError
+from webapp.models import (
+    DUE_STATUSES,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Mailing,
+    PostalStatus,
+    Submission,
+    SubmissionStatus,
+    Target,
+)
+
+log = logging.getLogger(__name__)
+GROUP_ROWS = 5000  # letters looked at per round; the rest wait for the next round
+Group = tuple[int, str, date]  # campaign, office, the day its letters were written
+
+
+@dataclass
+class MailingReport:
+    mailings: int = 0  # envelopes claimed
+    sent: int = 0  # letters in the envelopes the service accepted
+    held: int = 0
+    failed: int = 0
+
+
+def waiting_groups(session: Session, now: datetime) -> dict[Group, list[int]]:
+    """Letters to batched offices, written before today (UTC) and in no mailing yet."""
+    midnight = datetime.combine(now.date(), time(), tzinfo=now.tzinfo)
+    rows = session.execute(
+        select(Delivery.id, Delivery.campaign_id, Delivery.recipient_key, Delivery.created_at)
+        .join(Submission, Submission.id == Delivery.submission_id)
+        .where(
+            Submission.status == SubmissionStatus.CONFIRMED,
+            Delivery.channel == Channel.POST,
+            Delivery.target_id.in_(select(Target.id).where(Target.post_batched.is_(True))),
+            Delivery.mailing_id.is_(None),
+            Delivery.status.in_(DUE_STATUSES),
+            or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+            Delivery.created_at < midnight,
+        )
+        .order_by(Delivery.id)
+        .limit(GROUP_ROWS)
+    )
+    groups: dict[Group, list[int]] = defaultdict(list)
+    for row_id, campaign_id, key, created in rows:
+        if campaign_id is not None:
+            groups[(campaign_id, key, created.date())].append(row_id)
+    return groups
+
+
+def _leave(session: Session, ids: list[int], why: str, now: datetime) -> None:
+    """These letters wait with the organisers (for the office's packet), with the reason."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids))
+        .values(status=DeliveryStatus.PACKET, last_error=why, failed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass
+class Batcher:
+    """Makes the day's mailings, then sends them like outbox rows: claimed, leased, one
+    idempotency key per envelope, so a worker dying after the service's answer and before its
+    commit has the envelope sent again under the same key, and printed once."""
+
+    postal: Postal
+    holder: Holder
+    policy: RetryPolicy
+    lease_margin: float
+    batch_size: int
+    clock: Callable[[], datetime]
+
+    def run(self, session: Session) -> MailingReport:
+        report = MailingReport()
+        for group, ids in waiting_groups(session, self.clock()).items():
+            try:
+                report.held += self.assemble(session, group, ids, self.clock())
+            except SendError as exc:  # the service could not check an address: back off
+                log.warning("mailing to %s not made yet: %s", group[1], exc)
+                self._later(session, ids, str(exc))
+        ids = claim(
+            session, Mailing, self.holder, self.clock(), self.batch_size, self.policy.lease_seconds
+        )
+        for mailing_id in ids:
+            mailing = session.get(Mailing, mailing_id)
+            if mailing is not None:
+                report.mailings += 1
+                self.send(session, mailing, report)
+        return report
+
+    def _later(self, session: Session, ids: list[int], error: str) -> None:
+        """Ask again after the first backoff step, not at every poll of the worker."""
+        now = self.clock()
+        with write_transaction(session):
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ids), Delivery.mailing_id.is_(None))
+                .values(
+                    next_attempt_at=now + self.policy.delay(1),
+                    last_error=error[:2000],
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    def assemble(self, session: Session, group: Group, ids: list[int], now: datetime) -> int:
+        """Put the group's letters in mailings; returns how many were left with the organisers."""
+        campaign_id, key, day = group
+        rows = [r for r in load(session, Delivery, ids) if isinstance(r, Delivery)]
+        first = rows[0]
+        why, whole_office = self.postal.refused(
+            session, key, first.recipient_name, first.recipient_address, now
+        )
+        if why is not None:
+            if whole_office:
+                return hold_office(session, key, why, now)
+            with write_transaction(session):
+                _leave(session, ids, why, now)
+            return len(ids)
+        pages = {r.id: batched_pages(r) for r in rows}  # laid out before any lock is taken
+        with write_transaction(session):
+            lock_campaign(session, campaign_id)
+            still = list(
+                session.scalars(
+                    select(Delivery.id)
+                    .where(
+                        Delivery.id.in_(list(pages)),
+                        Delivery.mailing_id.is_(None),
+                        Delivery.status.in_(DUE_STATUSES),
+                    )
+                    .order_by(Delivery.id)
+                )
+            )
+            granted, why = take_places(session, campaign_id, still, now, self.postal.budget)
+            over = still[len(granted) :]
+            if over and why:
+                _leave(session, over, why, now)
+            part = session.scalar(
+                select(func.max(Mailing.part)).where(
+                    Mailing.campaign_id == campaign_id,
+                    Mailing.recipient_key == key,
+                    Mailing.day == day,
+                )
+            )
+            max_sheets = self.postal.budget.max_sheets
+            for number, chunk in enumerate(pack([(i, pages[i]) for i in granted], max_sheets)):
+                mailing = Mailing(
+                    campaign_id=campaign_id,
+                    recipient_key=key,
+                    day=day,
+                    part=(part or 0) + number + 1,
+                    letters=len(chunk),
+                    sheets=sheets_for(COVER_PAGES + sum(pages[i] for i in chunk)),
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(mailing)
+                session.flush()
+                session.execute(
+                    update(Delivery)
+                    .where(Delivery.id.in_(chunk))
+                    .values(mailing_id=mailing.id, updated_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+        return len(over)
+
+    def send(self, session: Session, mailing: Mailing, report: MailingReport) -> None:
+        member_ids = list(
+            session.scalars(
+                select(Delivery.id).where(Delivery.mailing_id == mailing.id).order_by(Delivery.id)
+            )
+        )
+        members = [r for r in load(session, Delivery, member_ids) if isinstance(r, Delivery)]
+        first = members[0] if members else None
+        office = parse_us_address(first.recipient_name, first.recipient_address) if first else None
+        if office is None:
+            why = (
+                "no letter left to print"
+                if first is None
+                else "the office address cannot be printed"
+            )
+            self._failed(session, mailing, SendError(why, permanent=True), report)
+            return
+        html = batch_html(members, office, self.postal.client.settings.sender, mailing.day)
+        sheets = sheets_for(page_count(html))
+        client = self.postal.client
+        lease = client.time_limit + self.lease_margin
+        if not hold_for_send(session, mailing, self.holder, self.clock(), lease):
+            return  # another worker took the envelope over: theirs to send
+        key = mailing.idempotency_key
+        result = client.create_letter(office, html, key, f"civic-letters mailing {key}")
+        if result.ok and result.detail:
+            record_mailing_sent(session, mailing, self.holder, self.clock(), result.detail, sheets)
+            report.sent += len(members)
+            return
+        error = SendError(f"postal service: {result.detail}", permanent=result.permanent)
+        self._failed(session, mailing, error, report)
+
+    def _failed(
+        self, session: Session, mailing: Mailing, exc: SendError, report: MailingReport
+    ) -> None:
+        now = self.clock()
+        outcome = record_failure(
+            session, mailing, self.holder, now, str(exc), self.policy, exc.permanent
+        )
+        if outcome not in (DeliveryStatus.FAILED, DeliveryStatus.DEAD):
+            return
+        report.failed += 1
+        log.warning("mailing %s not sent (%s): %s", mailing.id, outcome.value, exc)
+        with write_transaction(session):
+            members = list(
+                session.scalars(select(Delivery.id).where(Delivery.mailing_id == mailing.id))
+            )
+            values: dict[str, object] = {"last_error": str(exc)[:2000], "failed_at": now}
+            if outcome is DeliveryStatus.DEAD:
+                # Out of the envelope and the budget: `flask outbox retry-dead` batches them anew.
+                values |= {"status": DeliveryStatus.DEAD, "mailing_id": None}
+                free_places(session, members)
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(members))
+                .values(**values, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def record_mailing_sent(
+    session: Session, mailing: Mailing, holder: Holder, now: datetime, letter_id: str, sheets: int
+) -> None:
+    """The envelope was accepted: it and every letter in it are posted, under its letter id."""
+    with write_transaction(session):
+        if not locked_if_held(session, mailing, holder):
+            return
+        mailing.status = DeliveryStatus.SENT
+        mailing.sent_at = mailing.postal_updated_at = now
+        mailing.remote_reference = letter_id[:200]
+        mailing.postal_status = PostalStatus.CREATED
+        mailing.sheets = sheets
+        mailing.last_error = None
+        mailing.lease_expires_at = mailing.next_attempt_at = None
+        session.execute(
+            update(Delivery)
+            .where(Delivery.mailing_id == mailing.id)
+            .values(
+                status=DeliveryStatus.SENT,
+                sent_at=now,
+                remote_reference=letter_id[:200],
+                postal_status=PostalStatus.CREATED,
+                postal_updated_at=now,
+                last_error=None,
+                next_attempt_at=None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,102 @@
+"""Address checks kept in the database: every worker, and every restart, shares one verdict."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from webapp.database import write_transaction
+from webapp.delivery.post import PostalAddress, PostClient
+from webapp.delivery.smtp import SendError
+from webapp.models import AddressRole, PostalAddressCheck
+
+log = logging.getLogger(__name__)
+LABELS = {AddressRole.RETURN: "return address", AddressRole.OFFICE: "office address"}
+
+
+def one_line(address: PostalAddress) -> str:
+    parts = [address.line1, address.line2, f"{address.city}, {address.state} {address.zip_code}"]
+    return ", ".join(p for p in parts if p)
+
+
+def address_key(address: PostalAddress) -> str:
+    """The address as the service reads it (the name is not part of a check): a changed
+    street, city, state or ZIP code is a new key, so it is checked afresh."""
+    return hashlib.sha256(" ".join(one_line(address).upper().split()).encode()).hexdigest()
+
+
+def refusal(check: PostalAddressCheck) -> str | None:
+    """Why letters cannot go to this address, or None when the service said they can."""
+    if check.deliverable:
+        return None
+    return f"{LABELS[check.role]} refused: {check.reason or 'undeliverable'}"
+
+
+def stored_check(session: Session, address: PostalAddress) -> PostalAddressCheck | None:
+    return session.scalars(
+        select(PostalAddressCheck).where(PostalAddressCheck.address_key == address_key(address))
+    ).first()
+
+
+class AddressChecks:
+    """Asks the service about an address only when no verdict younger than `recheck` is stored."""
+
+    def __init__(self, client: PostClient, recheck: timedelta) -> None:
+        self.client = client
+        self.recheck = recheck
+
+    def refused(
+        self,
+        session: Session,
+        role: AddressRole,
+        address: PostalAddress,
+        now: datetime,
+        recipient_key: str | None = None,
+    ) -> str | None:
+        """None when letters may go to `address`, else why not (stored for everyone).
+
+        Raises SendError when the service could not answer: try again later.
+        """
+        check = stored_check(session, address)
+        if check is not None and now - check.checked_at < self.recheck:
+            return refusal(check)
+        result = self.client.verify(address)
+        if not result.ok and not result.permanent:
+            raise SendError(f"{LABELS[role]} check failed: {result.detail}")
+        reason = None if result.ok else result.detail
+        values = {
+            "role": role,
+            "recipient_key": recipient_key,
+            "address": one_line(address)[:500],
+            "deliverable": result.ok,
+            "reason": reason,
+            "checked_at": now,
+        }
+        saved = self._save(session, address_key(address), values)
+        if not result.ok:
+            log.warning("the postal service refused a %s (%s)", LABELS[role], recipient_key or "-")
+        return refusal(saved)
+
+    def _save(self, session: Session, key: str, values: Mapping[str, object]) -> PostalAddressCheck:
+        for attempt in range(2):
+            try:
+                with write_transaction(session):
+                    check = session.scalars(
+                        select(PostalAddressCheck).where(PostalAddressCheck.address_key == key)
+                    ).first()
+                    if check is None:
+                        check = PostalAddressCheck(address_key=key)
+                        session.add(check)
+                    for name, value in values.items():
+                        setattr(check, name, value)
+                return check
+            except IntegrityError:  # another worker stored the same address first: update it
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
