@@ -20,6 +20,12 @@ from webapp.models.civic import (
 )
 from webapp.models.notification import Notification, NotificationKind
 from webapp.models.organiser import AuditEntry, Organiser, Role
+from webapp.models.reply_survey import (
+    REPLIED,
+    OfficeReply,
+    ReplyAnswer,
+    ReplySurvey,
+)
 from webapp.models.stats import DeliveryTally, SubmissionTally
 from webapp.models.submission import (
     DUE_STATUSES,
@@ -37,6 +43,7 @@ from webapp.models.supporter import Consent, Supporter
 
 __all__ = [
     "DUE_STATUSES",
+    "REPLIED",
     "Audience",
     "AuditEntry",
     "Campaign",
@@ -54,10 +61,13 @@ __all__ = [
     "LookupMatch",
     "Notification",
     "NotificationKind",
+    "OfficeReply",
     "Official",
     "Organiser",
     "Partner",
     "PostalStatus",
+    "ReplyAnswer",
+    "ReplySurvey",
     "Role",
     "RosterChange",
     "SenateCwcOffice",
