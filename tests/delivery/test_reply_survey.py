@@ -3,6 +3,7 @@ never before the letter went, never to erased or unsubscribed supporters; answer
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -297,3 +298,31 @@ def test_survey_email_over_smtp_in_english_and_in_arabic(
     link = LINK_RE.findall(in_arabic.text())[0]
     page = app.test_client().get(_path(link))
     assert '<html lang="ar" dir="rtl">' in page.text and "سجّل إجابتي" in page.text
+
+
+def test_export_shows_the_answers_and_no_contact_stops_the_survey(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    assert post_letter(client, slug, email=RASHA).status_code == 303
+    assert post_letter(client, slug, email="other@example.org").status_code == 303
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["supporters", "no-contact", "Other@Example.org"])
+    assert result.exit_code == 0, result.output
+    clock = Clock()
+    _run(app, clock, clock.now)
+    _run(app, clock, clock.now + timedelta(days=21))
+    [survey] = _surveys(smtp, NotificationKind.REPLY_SURVEY)
+    assert survey.rcpt_tos == (RASHA,)
+    page = app.test_client().get(_path(_links(survey)[("School Board", "acknowledgement")]))
+    field = re.search(r'name="(office-\d+)" value="acknowledgement" checked', page.text)
+    assert field is not None
+    token = urlsplit(LINK_RE.findall(survey.text())[0]).path.split("/")[2]
+    app.test_client().post(f"/replies/{token}", data={field.group(1): "acknowledgement"})
+    exported = json.loads(runner.invoke(args=["supporters", "export", RASHA]).output)
+    replies = exported["letters"][0]["did_they_reply"]
+    assert replies["asked_at"] is not None and replies["reminded_at"] is None
+    answers = {a["to"]: a["answer"] for a in replies["answers"]}
+    assert answers == {"Water Board": None, "School Board": "acknowledgement"}
+    other = json.loads(runner.invoke(args=["supporters", "export", "other@example.org"]).output)
+    assert other["supporter"]["asked_for_no_follow_up_emails_at"] is not None
+    assert other["letters"][0]["did_they_reply"] is None
