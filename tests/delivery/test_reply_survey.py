@@ -73,6 +73,14 @@ def _run(app: Flask, clock: Clock, at: datetime) -> None:
     Worker(app, clock=clock).run(once=True)
 
 
+def _surveyed(app: Flask, clock: Clock, smtp: SmtpSink) -> Received:
+    """Deliver the letters now, move to day 21: the one survey email to RASHA."""
+    _run(app, clock, clock.now)
+    _run(app, clock, clock.now + timedelta(days=21))
+    [survey] = _surveys(smtp, NotificationKind.REPLY_SURVEY, RASHA)
+    return survey
+
+
 def _answers(app: Flask) -> dict[str, ReplyAnswer | None]:
     with app.app_context():
         rows = db.session.execute(
@@ -198,9 +206,7 @@ def test_answer_links_record_only_when_confirmed_and_can_be_changed(
 ) -> None:
     assert post_letter(client, slug, email=RASHA).status_code == 303
     clock = Clock()
-    _run(app, clock, clock.now)
-    _run(app, clock, clock.now + timedelta(days=21))
-    [survey] = _surveys(smtp, NotificationKind.REPLY_SURVEY, RASHA)
+    survey = _surveyed(app, clock, smtp)
     links = _links(survey)
     assert len(links) == 10
     visitor = app.test_client()  # no session of the supporter's: the link is the key
@@ -243,9 +249,7 @@ def test_one_click_unsubscribe_by_rfc_8058_post_stops_the_reminder(
 ) -> None:
     assert post_letter(client, slug, email=RASHA).status_code == 303
     clock = Clock()
-    _run(app, clock, clock.now)
-    _run(app, clock, clock.now + timedelta(days=21))
-    [survey] = _surveys(smtp, NotificationKind.REPLY_SURVEY, RASHA)
+    survey = _surveyed(app, clock, smtp)
     assert survey.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     header = str(survey.message["List-Unsubscribe"])
     assert header.startswith(f"<{PUBLIC_URL}/replies/") and header.endswith(">")

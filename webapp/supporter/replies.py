@@ -11,7 +11,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from webapp.database import db, utcnow
 from webapp.delivery.survey_email import ANSWER_LABELS, read_survey_token
 from webapp.extensions import csrf
-from webapp.models import Campaign, CampaignStatus, ReplyAnswer, ReplySurvey, Submission
+from webapp.models import (
+    Campaign,
+    CampaignStatus,
+    OfficeReply,
+    ReplyAnswer,
+    ReplySurvey,
+    Submission,
+)
 from webapp.services.reply_survey import record_answers, stop_contact, survey_for
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
 
@@ -54,21 +61,32 @@ def _answer(raw: str | None) -> ReplyAnswer | None:
         return None
 
 
-@bp.get("/replies/<token>")
-def survey(token: str) -> Response:
-    """Every office of the letter with its current answer, to answer or change."""
-    submission, survey = _survey_or_404(token)
+def _survey_page(
+    token: str,
+    submission: Submission,
+    offices: list[OfficeReply],
+    chosen: dict[int, ReplyAnswer | None],
+    single: bool,
+) -> Response:
     page = render_template(
         "replies/survey.html",
         submission=submission,
         campaign=submission.campaign,
-        offices=survey.offices,
-        chosen={o.delivery_id: o.answer for o in survey.offices},
+        offices=offices,
+        chosen=chosen,
         labels=ANSWER_LABELS,
         token=token,
-        single=False,
+        single=single,
     )
     return _private(page)
+
+
+@bp.get("/replies/<token>")
+def survey(token: str) -> Response:
+    """Every office of the letter with its current answer, to answer or change."""
+    submission, survey = _survey_or_404(token)
+    chosen = {o.delivery_id: o.answer for o in survey.offices}
+    return _survey_page(token, submission, survey.offices, chosen, single=False)
 
 
 @bp.get("/replies/<token>/<int:delivery_id>")
@@ -80,17 +98,7 @@ def answer_one(token: str, delivery_id: int) -> Response:
     if office is None:
         abort(404)
     answer = _answer(request.args.get("answer")) or office.answer
-    page = render_template(
-        "replies/survey.html",
-        submission=submission,
-        campaign=submission.campaign,
-        offices=[office],
-        chosen={office.delivery_id: answer},
-        labels=ANSWER_LABELS,
-        token=token,
-        single=True,
-    )
-    return _private(page)
+    return _survey_page(token, submission, [office], {delivery_id: answer}, single=True)
 
 
 @bp.post("/replies/<token>")
@@ -111,17 +119,21 @@ def save(token: str) -> BaseResponse:
     return redirect(url_for(".survey", token=token), code=303)
 
 
-@bp.get("/replies/<token>/stop")
-def stop_page(token: str) -> Response:
-    submission, _survey = _survey_or_404(token)
+def _stop_page(token: str, submission: Submission, stopped: bool) -> Response:
     page = render_template(
         "replies/stop.html",
         submission=submission,
         campaign=submission.campaign,
         token=token,
-        stopped=submission.supporter.no_contact_at is not None,
+        stopped=stopped,
     )
     return _private(page)
+
+
+@bp.get("/replies/<token>/stop")
+def stop_page(token: str) -> Response:
+    submission, _survey = _survey_or_404(token)
+    return _stop_page(token, submission, submission.supporter.no_contact_at is not None)
 
 
 @bp.post("/replies/<token>/stop")
@@ -129,14 +141,7 @@ def stop(token: str) -> Response:
     """Unsubscribe: the page's button, or the mail program's one-click POST (RFC 8058)."""
     submission, _survey = _survey_or_404(token)
     stop_contact(db.session(), submission.supporter, utcnow())
-    page = render_template(
-        "replies/stop.html",
-        submission=submission,
-        campaign=submission.campaign,
-        token=token,
-        stopped=True,
-    )
-    return _private(page)
+    return _stop_page(token, submission, stopped=True)
 
 
 @bp.get("/campaigns/<slug>/replies")
