@@ -144,6 +144,21 @@ def test_no_survey_before_any_letter_was_sent(
     assert kinds == {NotificationKind.RECEIPT}
 
 
+def test_letters_from_long_before_are_not_asked_about(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    """After an upgrade, or weeks without a worker: no survey more than LATEST overdue."""
+    assert post_letter(client, slug, email=RASHA).status_code == 303
+    clock = Clock()
+    start = clock.now
+    _run(app, clock, start)
+    for day in (21 + 14 + 1, 60, 90):
+        _run(app, clock, start + timedelta(days=day))
+    assert _surveys(smtp, NotificationKind.REPLY_SURVEY) == []
+    _run(app, clock, start + timedelta(days=21 + 14 - 1))  # the clock back: still in time
+    assert len(_surveys(smtp, NotificationKind.REPLY_SURVEY)) == 1
+
+
 def test_erased_and_unsubscribed_supporters_get_no_survey(
     app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
 ) -> None:

@@ -28,6 +28,10 @@ from webapp.models import (
 DELIVERED = (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED, DeliveryStatus.DONE_BY_SUPPORTER)
 SURVEY_KINDS = (NotificationKind.REPLY_SURVEY, NotificationKind.REPLY_REMINDER)
 _BATCH = 500
+# A survey more than this late is not sent: letters delivered before an upgrade (or while the
+# worker was stopped for weeks) are not asked about months on, and each run reads only recent
+# deliveries.
+LATEST = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,9 @@ def queue_reply_surveys(
 
     A letter's survey email goes `days` after its first office got the letter and lists every
     office that had it by then; offices reached later join the survey page (and the reminder,
-    if it has not gone). One reminder goes `reminder_days` after the email when no office was
-    answered. Erased supporters have no rows left; those who unsubscribed are skipped.
+    if it has not gone). A survey more than LATEST overdue is never sent. One reminder goes
+    `reminder_days` after the email when no office was answered. Erased supporters have no
+    rows left; those who unsubscribed are skipped.
     """
     if days <= 0:
         return SurveyRound()
@@ -77,6 +82,7 @@ def _queue_invitations(session: Session, now: datetime, days: int) -> tuple[int,
             .where(
                 Delivery.status.in_(DELIVERED),
                 _delivered_at() <= now - timedelta(days=days),
+                _delivered_at() > now - timedelta(days=days) - LATEST,
                 _contactable(),
                 ~exists().where(OfficeReply.delivery_id == Delivery.id),
             )
