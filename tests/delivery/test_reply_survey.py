@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.smtp_server import Received, SmtpSink
@@ -31,6 +31,7 @@ from webapp.models import (
     ReplyAnswer,
     Supporter,
 )
+from webapp.services import reply_survey
 from webapp.services.reply_survey import queue_reply_surveys, stop_contact
 from webapp.services.submissions import email_key
 from webapp.services.supporters import erase_supporter
@@ -345,3 +346,25 @@ def test_export_shows_the_answers_and_no_contact_stops_the_survey(
     other = json.loads(runner.invoke(args=["supporters", "export", "other@example.org"]).output)
     assert other["supporter"]["asked_for_no_follow_up_emails_at"] is not None
     assert other["letters"][0]["did_they_reply"] is None
+
+
+def test_a_letter_is_never_split_between_two_batches(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for address in (RASHA, "other@example.org"):
+        assert post_letter(client, slug, email=address).status_code == 303
+    clock = Clock()
+    _run(app, clock, clock.now)
+    monkeypatch.setattr(reply_survey, "_BATCH", 3)  # two letters of two emailed offices each
+    day_21 = clock.now + timedelta(days=21)
+    with app.app_context():
+        first = queue_reply_surveys(db.session(), day_21, 21, 7)
+        second = queue_reply_surveys(db.session(), day_21, 21, 7)
+        again = queue_reply_surveys(db.session(), day_21, 21, 7)
+        per_letter = db.session.execute(
+            select(OfficeReply.survey_id, func.count()).group_by(OfficeReply.survey_id)
+        ).all()
+    assert (first.invited, first.offices_added) == (1, 0)
+    assert (second.invited, second.offices_added) == (1, 0)
+    assert (again.invited, again.offices_added) == (0, 0)
+    assert sorted(n for _survey, n in per_letter) == [2, 2]

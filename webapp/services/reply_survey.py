@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from webapp.database import write_transaction
@@ -67,7 +68,10 @@ def queue_reply_surveys(
     """
     if days <= 0:
         return SurveyRound()
-    invited, added = _queue_invitations(session, now, days)
+    try:
+        invited, added = _queue_invitations(session, now, days)
+    except IntegrityError:  # another worker queued the same surveys first: theirs stand
+        invited = added = 0
     reminded = _queue_reminders(session, now, reminder_days) if reminder_days > 0 else 0
     return SurveyRound(invited, reminded, added)
 
@@ -92,6 +96,9 @@ def _queue_invitations(session: Session, now: datetime, days: int) -> tuple[int,
         due: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
         for submission_id, delivery_id, campaign_id, key in rows:
             due[submission_id].append((delivery_id, campaign_id, key))
+        if len(rows) == _BATCH and len(due) > 1:
+            # The batch may have cut the last letter's offices short: it goes whole next time.
+            due.pop(rows[-1][0])
         surveys = {
             s.submission_id: s
             for s in session.scalars(
@@ -141,6 +148,8 @@ def _queue_reminders(session: Session, now: datetime, reminder_days: int) -> int
                 )
                 .order_by(ReplySurvey.id)
                 .limit(_BATCH)
+                # Two workers on PostgreSQL: each survey is reminded by one of them only.
+                .with_for_update(skip_locked=True, of=ReplySurvey)
             )
         )
         for survey in surveys:
