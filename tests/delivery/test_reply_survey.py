@@ -223,6 +223,7 @@ def test_answer_links_record_only_when_confirmed_and_can_be_changed(
     assert post_letter(client, slug, email=RASHA).status_code == 303
     clock = Clock()
     survey = _surveyed(app, clock, smtp)
+    assert "would like a reply" not in smtp.to(OFFICE_EMAIL)[0].text()  # not asked for
     links = _links(survey)
     assert len(links) == 10
     visitor = app.test_client()  # no session of the supporter's: the link is the key
