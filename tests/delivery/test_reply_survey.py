@@ -29,6 +29,7 @@ from webapp.models import (
     NotificationKind,
     OfficeReply,
     ReplyAnswer,
+    ReplySurvey,
     Supporter,
 )
 from webapp.services import reply_survey
@@ -347,6 +348,12 @@ def test_export_shows_the_answers_and_no_contact_stops_the_survey(
     other = json.loads(runner.invoke(args=["supporters", "export", "other@example.org"]).output)
     assert other["supporter"]["asked_for_no_follow_up_emails_at"] is not None
     assert other["letters"][0]["did_they_reply"] is None
+    # Erasing the supporter takes their survey and answers with it; the link leads nowhere.
+    assert runner.invoke(args=["supporters", "erase", RASHA, "--yes"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalars(select(OfficeReply)).all() == []
+        assert db.session.scalars(select(ReplySurvey)).all() == []
+    assert app.test_client().get(f"/replies/{token}").status_code == 404
 
 
 def test_a_letter_is_never_split_between_two_batches(
