@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
-from tests.delivery.smtp_server import Received, SmtpSink
+from tests.delivery.smtp_server import Received, SmtpSink, mailing_config
 from tests.delivery.workers import Clock
 from tests.supporter.helpers import post_letter
 from webapp.database import db
@@ -45,13 +45,7 @@ LINK_RE = re.compile(r"https://letters\.example\.org/replies/\S+")
 
 @pytest.fixture
 def app_config(app_config: dict[str, Any], smtp: SmtpSink) -> dict[str, Any]:
-    return {
-        **app_config,
-        "SMTP_URL": smtp.url,
-        "SMTP_TIMEOUT_SECONDS": 5.0,
-        "MAIL_FROM": "letters@civic.example.org",
-        "PUBLIC_BASE_URL": PUBLIC_URL,
-    }
+    return mailing_config(app_config, smtp, PUBLIC_URL)
 
 
 @pytest.fixture
