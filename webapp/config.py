@@ -230,6 +230,9 @@ def _delivery_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "OUTBOX_BACKOFF_MAX_SECONDS": _env_int(env, "OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600),
         "OUTBOX_POLL_SECONDS": float(_env_str(env, "OUTBOX_POLL_SECONDS", "2")),
         "CONFIRMATION_EXPIRY_HOURS": _env_int(env, "CONFIRMATION_EXPIRY_HOURS", 72),
+        # The "did they reply?" survey: days after an office's letter went, then the reminder.
+        "REPLY_SURVEY_DAYS": _env_int(env, "REPLY_SURVEY_DAYS", 21),
+        "REPLY_SURVEY_REMINDER_DAYS": _env_int(env, "REPLY_SURVEY_REMINDER_DAYS", 7),
         "CWC_API_KEY": _env_str(env, "CWC_API_KEY", ""),
         "CWC_URL": _env_str(env, "CWC_URL", "https://test-cwc.house.gov").rstrip("/"),
         "CWC_DELIVERY_AGENT": _env_str(env, "CWC_DELIVERY_AGENT", ""),

@@ -194,3 +194,14 @@ class SmtpSink:
                 return True
             time.sleep(0.005)
         return self.count() >= count
+
+
+def mailing_config(config: dict[str, Any], sink: SmtpSink, public_url: str) -> dict[str, Any]:
+    """The app's settings with supporter emails going to `sink` and links under `public_url`."""
+    return {
+        **config,
+        "SMTP_URL": sink.url,
+        "SMTP_TIMEOUT_SECONDS": 5.0,
+        "MAIL_FROM": "letters@civic.example.org",
+        "PUBLIC_BASE_URL": public_url,
+    }

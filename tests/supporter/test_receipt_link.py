@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import csrf_token
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
-from tests.delivery.smtp_server import Received, SmtpSink
+from tests.delivery.smtp_server import Received, SmtpSink, mailing_config
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.delivery.worker import Worker
@@ -33,13 +33,7 @@ RECEIPT_URL_RE = re.compile(re.escape(PUBLIC_URL) + r"(/receipts/[A-Za-z0-9_-]+)
 
 @pytest.fixture
 def app_config(app_config: dict[str, Any], smtp: SmtpSink) -> dict[str, Any]:
-    return {
-        **app_config,
-        "SMTP_URL": smtp.url,
-        "SMTP_TIMEOUT_SECONDS": 5.0,
-        "MAIL_FROM": "letters@civic.example.org",
-        "PUBLIC_BASE_URL": PUBLIC_URL,
-    }
+    return mailing_config(app_config, smtp, PUBLIC_URL)
 
 
 @pytest.fixture

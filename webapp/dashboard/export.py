@@ -1,4 +1,4 @@
-"""Streamed CSV exports: every letter for admins, opted-in supporters for a partner.
+"""Streamed CSV exports: every letter for admins, opted-in supporters for a partner, replies.
 
 Each file starts with a UTF-8 byte-order mark: without it spreadsheet programs read the file in
 a local code page and show Arabic names as mojibake.
@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from webapp.delivery.packets import neutralise_cell
-from webapp.models import Consent, Delivery, Partner, Submission
+from webapp.models import Consent, Delivery, Partner, ReplyAnswer, Submission
+from webapp.services.responsiveness import Responsiveness
 
 ADMIN_COLUMNS = (
     "submitted_at",
@@ -172,3 +173,43 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
             ]
 
     return _rows(PARTNER_COLUMNS, values())
+
+
+REPLIES_COLUMNS = (
+    "office",
+    "office_title",
+    "recipient_key",
+    "answers",
+    "replied",
+    "reply_share",
+    "ci95_low",
+    "ci95_high",
+    *(answer.value for answer in ReplyAnswer),
+)
+TOO_FEW = "too few answers"
+
+
+def replies_csv(replies: Responsiveness) -> Iterator[str]:
+    """Per office: the answers by kind, the share who got a reply and its 95% Wilson interval
+    (shares as fractions with four decimals; "too few answers" under MIN_ANSWERS)."""
+
+    def values() -> Iterator[list[Any]]:
+        for office in replies.offices:
+            share = office.reply
+            low, high = share.interval or (None, None)
+            figures = (
+                [f"{share.share:.4f}", f"{low:.4f}", f"{high:.4f}"]
+                if share.enough and share.share is not None and low is not None
+                else [TOO_FEW, "", ""]
+            )
+            yield [
+                office.name,
+                office.office,
+                office.recipient_key,
+                share.answers,
+                share.replied,
+                *figures,
+                *(office.counts.get(answer, 0) for answer in ReplyAnswer),
+            ]
+
+    return _rows(REPLIES_COLUMNS, values())

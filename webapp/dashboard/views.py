@@ -41,6 +41,7 @@ from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
 from webapp.services.civic_status import civic_status
 from webapp.services.organisers import audit
+from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
 
 
 @bp.get("/")
@@ -72,6 +73,8 @@ def campaign(slug: str) -> str:
         state_svg=state_map(data.by_state, _("Letters by state")),
         partner_deliveries=partner_deliveries(db.session(), campaign, partner) if partner else None,
         moderation=ModerationForm(),
+        replies=campaign_responsiveness(db.session(), campaign.id, public=partner is not None),
+        min_answers=MIN_ANSWERS,
     )
 
 

@@ -73,19 +73,29 @@ def public_url(path: str) -> str:
     return str(config["PUBLIC_BASE_URL"] or config["LOCAL_BASE_URL"]).rstrip("/") + path
 
 
-def confirmation_token(submission: Submission) -> str:
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-letter")
+def signed_receipt(submission: Submission, salt: str) -> str:
+    """The letter's receipt token signed for one purpose (`salt`): a link that opens only that."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
     return str(serializer.dumps(submission.receipt_token))
 
 
-def read_confirmation_token(token: str, max_age_seconds: int) -> str | None:
-    """The receipt token inside a confirmation link, or None if forged or too old."""
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-letter")
+def read_signed_receipt(token: str, salt: str, max_age_seconds: int | None) -> str | None:
+    """The receipt token inside a link signed for `salt`, or None if forged or too old."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
     try:
         value = serializer.loads(token, max_age=max_age_seconds)
     except BadData:  # forged, mangled or expired: simply not valid
         return None
     return value if isinstance(value, str) else None
+
+
+def confirmation_token(submission: Submission) -> str:
+    return signed_receipt(submission, "confirm-letter")
+
+
+def read_confirmation_token(token: str, max_age_seconds: int) -> str | None:
+    """The receipt token inside a confirmation link, or None if forged or too old."""
+    return read_signed_receipt(token, "confirm-letter", max_age_seconds)
 
 
 def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage:
@@ -108,6 +118,15 @@ def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage
         }
         text = render_template(f"email/{kind}.txt", **context)
         html = render_template(f"email/{kind}.html", **context)
+    return to_supporter(submission, kind, key, subject, text, html)
+
+
+def to_supporter(
+    submission: Submission, kind: str, key: str, subject: str, text: str, html: str
+) -> EmailMessage:
+    """An email to the letter's writer from the campaign's sender, in plain text and HTML."""
+    campaign = submission.campaign
+    config = current_app.config
     to = _address(submission.own_full_name, submission.supporter.email)
     message = _base(kind, subject, to, key)
     message["From"] = _address(

@@ -77,6 +77,19 @@ def record_held(session: Session, row: Delivery, holder: Holder, now: datetime, 
         row.next_attempt_at = None
 
 
+def record_cancelled(
+    session: Session, row: Delivery | Notification, holder: Holder, now: datetime
+) -> None:
+    """Not sent, on purpose: e.g. a survey email whose supporter unsubscribed meanwhile."""
+    with write_transaction(session):
+        if not locked_if_held(session, row, holder):
+            return
+        row.status = DeliveryStatus.CANCELLED
+        row.lease_expires_at = None
+        row.next_attempt_at = None
+        row.updated_at = now
+
+
 def record_failure(
     session: Session,
     row: Leased,

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import object_session as session_of
 
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.batches import Batcher
@@ -26,6 +27,7 @@ from webapp.delivery.outbox import (
     RetryPolicy,
     expire_unconfirmed,
     load,
+    record_cancelled,
     record_failure,
     record_success,
 )
@@ -33,7 +35,9 @@ from webapp.delivery.post import PostClient, post_settings_from_config
 from webapp.delivery.postal_budget import budget_from_config, free_places
 from webapp.delivery.senate import senate_settings_from_config
 from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
+from webapp.delivery.survey_email import survey_email
 from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
+from webapp.services.reply_survey import SURVEY_KINDS, queue_reply_surveys, still_wanted, survey_for
 from webapp.services.stats import refresh_all
 from webapp.services.supporters import purge_personal_text
 
@@ -201,6 +205,9 @@ class Worker:
             if self._held(session, row):
                 report.held += 1
                 return
+            if isinstance(row, Notification) and row.kind in SURVEY_KINDS and not still_wanted(row):
+                record_cancelled(session, row, self.holder, self.clock())
+                return
             seconds, send = self._prepare(row, mailer)
         except Exception as exc:  # one bad row must not stop the outbox
             self._failed(session, row, exc, report)
@@ -278,6 +285,12 @@ class Worker:
             reference = str(message["Message-ID"])
         elif row.kind is NotificationKind.PASSWORD_RESET and row.organiser is not None:
             message = password_reset_email(row.organiser, row.idempotency_key)
+        elif row.kind in SURVEY_KINDS and row.submission is not None:
+            session = session_of(row)
+            survey = survey_for(session, row.submission) if session is not None else None
+            if survey is None:
+                raise SendError("the survey of this letter is gone", permanent=True)
+            message = survey_email(row.submission, survey, row.kind, row.idempotency_key)
         elif row.submission is not None:
             message = supporter_email(row.submission, row.kind.value, row.idempotency_key)
         else:
@@ -290,12 +303,18 @@ class Worker:
         return send
 
     def expire(self) -> int:
-        """Expire unconfirmed letters and apply the retention period (both cheap when idle)."""
+        """Expire unconfirmed letters, apply the retention period and queue the surveys due
+        (all cheap when idle)."""
+        config = self.app.config
         with self.app.app_context():
-            hours = int(self.app.config["CONFIRMATION_EXPIRY_HOURS"])
+            hours = int(config["CONFIRMATION_EXPIRY_HOURS"])
             try:
-                purge_personal_text(
-                    db.session(), self.clock(), int(self.app.config["RETENTION_DAYS"])
+                purge_personal_text(db.session(), self.clock(), int(config["RETENTION_DAYS"]))
+                queue_reply_surveys(
+                    db.session(),
+                    self.clock(),
+                    int(config["REPLY_SURVEY_DAYS"]),
+                    int(config["REPLY_SURVEY_REMINDER_DAYS"]),
                 )
                 return expire_unconfirmed(db.session(), self.clock(), hours)
             finally:

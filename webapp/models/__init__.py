@@ -21,6 +21,12 @@ from webapp.models.civic import (
 from webapp.models.notification import Notification, NotificationKind
 from webapp.models.organiser import AuditEntry, Organiser, Role
 from webapp.models.postal import AddressRole, Mailing, PostalAddressCheck
+from webapp.models.reply_survey import (
+    REPLIED,
+    OfficeReply,
+    ReplyAnswer,
+    ReplySurvey,
+)
 from webapp.models.stats import DeliveryTally, SubmissionTally
 from webapp.models.submission import (
     DUE_STATUSES,
@@ -38,6 +44,7 @@ from webapp.models.supporter import Consent, Supporter
 
 __all__ = [
     "DUE_STATUSES",
+    "REPLIED",
     "AddressRole",
     "Audience",
     "AuditEntry",
@@ -57,11 +64,14 @@ __all__ = [
     "Mailing",
     "Notification",
     "NotificationKind",
+    "OfficeReply",
     "Official",
     "Organiser",
     "Partner",
     "PostalAddressCheck",
     "PostalStatus",
+    "ReplyAnswer",
+    "ReplySurvey",
     "Role",
     "RosterChange",
     "SenateCwcOffice",

@@ -19,6 +19,8 @@ class NotificationKind(enum.StrEnum):
     CONFIRMATION = "confirmation"
     RECEIPT_LINK = "receipt_link"  # a lost receipt link, sent again on request
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of email, not a password
+    REPLY_SURVEY = "reply_survey"  # "did they reply?", weeks after the letters went
+    REPLY_REMINDER = "reply_reminder"  # the one reminder of it, when nothing was answered
 
 
 class OutboxRow:

@@ -30,6 +30,9 @@ class Supporter(Base):
     zip_code_sealed: Mapped[bytes | None] = mapped_column("zip_code", LargeBinary)
     country: Mapped[str | None] = mapped_column(String(2))
     language: Mapped[str] = mapped_column(String(16), default="en")
+    # Asked us to send no more follow-up emails (the survey's unsubscribe link, or by request);
+    # receipts and confirmations of a letter they write still go.
+    no_contact_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -9,11 +9,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from webapp.database import db, utcnow
-from webapp.services.supporter_export import export_supporter
+from webapp.services.reply_survey import stop_contact
+from webapp.services.supporter_export import export_supporter, find_supporter
 from webapp.services.supporters import erase_supporter, purge_personal_text, rotate_master_key
 
 supporters_cli = AppGroup(
-    "supporters", help="Supporters' data: export, erase, retention, encryption key rotation."
+    "supporters", help="Supporters' data: export, erase, no follow-ups, retention, key rotation."
 )
 
 
@@ -38,6 +39,18 @@ def erase_command(email: str, yes: bool) -> None:
     if not letters and not yes:
         raise click.ClickException("no supporter with that email address")
     click.echo(f"erased the supporter and {letters} letter(s)")
+
+
+@supporters_cli.command("no-contact")
+@click.argument("email")
+def no_contact_command(email: str) -> None:
+    """Send this supporter no more follow-up emails (the replies survey), as if they had
+    pressed its unsubscribe link; receipts of letters they write still go."""
+    supporter = find_supporter(db.session(), email)
+    if supporter is None:
+        raise click.ClickException("no supporter with that email address")
+    stop_contact(db.session(), supporter, utcnow())
+    click.echo("no more follow-up emails will be sent to this supporter")
 
 
 @supporters_cli.command("purge")

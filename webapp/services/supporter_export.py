@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import Consent, Delivery, Notification, Submission, Supporter
+from webapp.services.reply_survey import survey_for
 from webapp.services.submissions import same_email
 
 
@@ -101,6 +102,26 @@ def _letter(session: Session, s: Submission) -> dict[str, Any]:
         "personal_text_removed_at": _iso(s.purged_at),
         "deliveries": [_delivery(d) for d in s.deliveries],
         "emails_sent_to_you": [_email(n) for n in emails],
+        "did_they_reply": _replies(session, s),
+    }
+
+
+def _replies(session: Session, s: Submission) -> dict[str, Any] | None:
+    """The follow-up survey of this letter: when it was asked, and each office's answer."""
+    survey = survey_for(session, s)
+    if survey is None:
+        return None
+    return {
+        "asked_at": _iso(survey.invited_at),
+        "reminded_at": _iso(survey.reminded_at),
+        "answers": [
+            {
+                "to": o.delivery.recipient_name,
+                "answer": o.answer.value if o.answer else None,
+                "answered_at": _iso(o.answered_at),
+            }
+            for o in survey.offices
+        ],
     }
 
 
@@ -127,6 +148,7 @@ def export_supporter(session: Session, email: str) -> dict[str, Any] | None:
             "zip": supporter.zip_code,
             "country": supporter.country,
             "language": supporter.language,
+            "asked_for_no_follow_up_emails_at": _iso(supporter.no_contact_at),
             "created_at": _iso(supporter.created_at),
             "updated_at": _iso(supporter.updated_at),
         },
