@@ -20,6 +20,7 @@ from webapp.models.civic import (
 )
 from webapp.models.notification import Notification, NotificationKind
 from webapp.models.organiser import AuditEntry, Organiser, Role
+from webapp.models.sketch import ParagraphBand
 from webapp.models.stats import DeliveryTally, SubmissionTally
 from webapp.models.submission import (
     DUE_STATUSES,
@@ -56,6 +57,7 @@ __all__ = [
     "NotificationKind",
     "Official",
     "Organiser",
+    "ParagraphBand",
     "Partner",
     "PostalStatus",
     "Role",

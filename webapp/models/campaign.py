@@ -82,6 +82,9 @@ class Campaign(Base):
     # Reading copies for supporters, per language ({"ar": {"title", "intro", "salutation",
     # "body", "signatories": {English name: name}}}); offices always receive `body`.
     translations: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
+    # Story prompts beside the supporter's own paragraph, per variant and language
+    # ({"family": {"en": [questions], "ar": [...]}}); two or more variants make an experiment.
+    prompts: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
