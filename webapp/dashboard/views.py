@@ -40,6 +40,7 @@ from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
 from webapp.services.civic_status import civic_status
+from webapp.services.experiment import experiment_json, prompt_experiment
 from webapp.services.organisers import audit
 
 
@@ -72,6 +73,7 @@ def campaign(slug: str) -> str:
         state_svg=state_map(data.by_state, _("Letters by state")),
         partner_deliveries=partner_deliveries(db.session(), campaign, partner) if partner else None,
         moderation=ModerationForm(),
+        experiment=None if partner else prompt_experiment(db.session(), campaign),
     )
 
 
@@ -108,6 +110,9 @@ def campaign_data(slug: str) -> Response:
             "quiet_districts": data.quiet_districts,
             "unconfirmed": data.unconfirmed,
         }
+        experiment = prompt_experiment(db.session(), campaign)
+        if experiment is not None:
+            body["prompt_experiment"] = experiment_json(experiment)
     return jsonify(body)
 
 

@@ -426,12 +426,7 @@ def build_letter_form(
     if campaign.body_editable and "formdata" not in kwargs:
         kwargs.setdefault("data", {"body": campaign.body})
     form = LetterForm(**kwargs)
-    form.prompt_variant, form.prompt_ticket.data = settle_variant(campaign, form.prompt_ticket.data)
-    form.prompt_questions = tuple(
-        questions_for(
-            campaign.prompts, form.prompt_variant, str(get_locale() or "en"), campaign.language
-        )
-    )
+    settle_prompts(form, campaign, form.prompt_ticket.data)
     form.country.choices = country_choices(str(get_locale() or "en"))
     if not campaign.body_editable:
         del form.body
@@ -444,3 +439,14 @@ def build_letter_form(
     else:
         del form.partner_consent
     return form
+
+
+def settle_prompts(form: LetterForm, campaign: Campaign, ticket: str | None) -> None:
+    """The visitor's story-prompt variant (kept from a genuine ticket, else drawn) and its
+    questions in the page's language."""
+    form.prompt_variant, form.prompt_ticket.data = settle_variant(campaign, ticket)
+    form.prompt_questions = tuple(
+        questions_for(
+            campaign.prompts, form.prompt_variant, str(get_locale() or "en"), campaign.language
+        )
+    )
