@@ -70,8 +70,18 @@ def test_a_plain_list_is_one_variant_in_the_letters_language() -> None:
         ({"family": {"en": ["x" * 201]}}, "prompts.family.en: a question is 201 characters"),
         ({"family": {"en": "Why?"}}, "prompts.family.en: must be a list of questions"),
         ({"family": {"english": ["Why?"]}}, "'english' is not a language code"),
-        ({"v1": ["a?"], "v2": ["b?"], "v3": ["c?"], "v4": ["d?"], "v5": ["e?"], "v6": ["f?"],
-          "v7": ["g?"]}, "prompts: at most 6 variants"),  # fmt: skip
+        (
+            {
+                "v1": ["a?"],
+                "v2": ["b?"],
+                "v3": ["c?"],
+                "v4": ["d?"],
+                "v5": ["e?"],
+                "v6": ["f?"],
+                "v7": ["g?"],
+            },
+            "prompts: at most 6 variants",
+        ),  # fmt: skip
         ("Why?", "prompts: must map a variant name"),
     ],
 )
@@ -108,11 +118,16 @@ def test_prompts_round_trip_through_export_and_import(app: Flask) -> None:
 
 
 def test_editor_lines_and_stored_prompts_convert_both_ways() -> None:
-    stored_prompts = {"family": {"en": ["Family?", "Hopes?"], "ar": ["أهل؟"]}, "why": {"en": ["Why?"]}}
+    stored_prompts = {
+        "family": {"en": ["Family?", "Hopes?"], "ar": ["أهل؟"]},
+        "why": {"en": ["Why?"]},
+    }
     text = prompts_text(stored_prompts, "en")
     assert text == "[family]\nFamily?\nHopes?\nar: أهل؟\n\n[why]\nWhy?"
     assert prompts_from_text(text, "en") == stored_prompts
-    assert prompts_from_text("Why?\nar: لماذا؟", "en") == {"default": {"en": ["Why?"], "ar": ["لماذا؟"]}}
+    assert prompts_from_text("Why?\nar: لماذا؟", "en") == {
+        "default": {"en": ["Why?"], "ar": ["لماذا؟"]}
+    }
 
 
 def test_organiser_edits_the_prompts_and_the_change_is_audited(

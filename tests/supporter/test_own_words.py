@@ -96,7 +96,9 @@ def test_the_check_says_common_only_once_many_sent_nearly_the_same(
     assert "detained" not in logged and "Daraa" not in logged
 
 
-def test_the_check_refuses_what_is_not_a_paragraph(client: FlaskClient, default_campaign: str) -> None:
+def test_the_check_refuses_what_is_not_a_paragraph(
+    client: FlaskClient, default_campaign: str
+) -> None:
     url = f"/api/campaigns/{default_campaign}/own-words"
     assert client.post(url, json={"text": "x" * 6001}).status_code == 400
     assert client.post(url, json={"text": ["a list"]}).status_code == 400
@@ -116,7 +118,9 @@ def test_the_check_is_rate_limited_per_address(app: Flask, default_campaign: str
 def _meter(html: str) -> tuple[int, str, str]:
     value = re.search(r'<meter id="own-words-meter"[^>]* value="(\d+)"', html)
     text = re.search(r'<p class="own-words-text" id="own-words-text">(.*?)</p>', html, re.S)
-    hint = re.search(r'<p class="own-words-hint" id="own-words-hint" aria-live="polite">(.*?)</p>', html, re.S)
+    hint = re.search(
+        r'<p class="own-words-hint" id="own-words-hint" aria-live="polite">(.*?)</p>', html, re.S
+    )
     assert value and text and hint, "no meter on the page"
     return int(value.group(1)), unescape(text.group(1)), unescape(hint.group(1))
 
@@ -139,13 +143,17 @@ def test_the_preview_shows_the_meter_and_the_hint_without_javascript(
         "",
     )
     _send_copies(app.test_client, default_campaign, MANY)
-    page = post_letter(app.test_client(), default_campaign, action="preview", personal_message=NEAR_COPY)
+    page = post_letter(
+        app.test_client(), default_campaign, action="preview", personal_message=NEAR_COPY
+    )
     value, _text, hint = _meter(page.text)
     assert value == round(100 * len(NEAR_COPY) / (len(NEAR_COPY) + letter_chars))
     assert hint.startswith(COMMON_HINT)
 
 
-def test_the_form_shows_the_meter_before_any_typing(client: FlaskClient, default_campaign: str) -> None:
+def test_the_form_shows_the_meter_before_any_typing(
+    client: FlaskClient, default_campaign: str
+) -> None:
     page = client.get(f"/campaigns/{default_campaign}")
     value, text, hint = _meter(page.text)
     assert (value, hint) == (0, "")
