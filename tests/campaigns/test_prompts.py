@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
-import pytest
 from tests.campaigns.test_import import _campaign
 from tests.dashboard.test_editor import admin, audit_entries, edit_form, edit_url, stored
 from webapp.campaigns.fileformat import CampaignFileError, parse_campaign_file
@@ -81,7 +81,7 @@ def test_a_plain_list_is_one_variant_in_the_letters_language() -> None:
                 "v7": ["g?"],
             },
             "prompts: at most 6 variants",
-        ),  # fmt: skip
+        ),
         ("Why?", "prompts: must map a variant name"),
     ],
 )

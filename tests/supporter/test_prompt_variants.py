@@ -59,7 +59,12 @@ def test_two_thousand_supporters_are_split_evenly_and_keep_their_variant(
 
 def test_assignment_draws_uniformly_over_the_variants() -> None:
     names = ["a", "b", "c"]
-    assert [assign_variant(names, lambda n: i % n) for i in range(6)] == ["a", "b", "c"] * 2
+    draws = iter(range(6))
+    assert [assign_variant(names, lambda n: next(draws) % n) for _ in range(6)] == [
+        "a",
+        "b",
+        "c",
+    ] * 2
     assert assign_variant([]) is None
 
 
