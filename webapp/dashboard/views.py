@@ -28,6 +28,7 @@ from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me, 
 from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
 from webapp.dashboard.data import build_dashboard, partner_deliveries
+from webapp.dashboard.experiment import experiment_json, prompt_experiment
 from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm
 from webapp.database import db, utcnow, write_transaction
@@ -40,7 +41,6 @@ from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
 from webapp.services.civic_status import civic_status
-from webapp.services.experiment import experiment_json, prompt_experiment
 from webapp.services.organisers import audit
 
 
