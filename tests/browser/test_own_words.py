@@ -10,7 +10,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, ConsoleLog
-from tests.browser.test_accessibility import AxeAudit
+from tests.browser.test_accessibility import AxeAudit, _fill
 from tests.conftest import LiveServer
 from tests.supporter.helpers import post_letter
 
@@ -108,21 +108,6 @@ def test_the_nudge_has_no_serious_accessibility_violations(
     audit.assert_clean()
 
 
-def _fill_letter(page: Page, paragraph: str) -> None:
-    values = {
-        "first_name": "Rasha",
-        "last_name": "Haddad",
-        "email": "rasha@example.org",
-        "street": "100 Main St",
-        "city": "Dearborn",
-        "zip_code": "48126",
-        "personal_message": paragraph,
-    }
-    for name, value in values.items():
-        page.locator(f"[name={name}]").fill(value)
-    page.locator("select[name=state]").select_option("MI")
-
-
 @pytest.mark.parametrize(
     "context_options", [{**PHONE, "java_script_enabled": False}], ids=["360px-no-js"]
 )
@@ -132,7 +117,7 @@ def test_without_javascript_the_preview_shows_the_meter_and_the_hint(
     _send_copies(app, default_campaign)
     page.goto(f"{live_server.url}/campaigns/{default_campaign}")
     expect(page.locator(".story-prompts li")).to_have_count(3)
-    _fill_letter(page, COPIED)
+    _fill(page, **{"Street address": "100 Main St", "Your own words (optional)": COPIED})
     page.get_by_role("button", name="Preview my letter").click()
     expect(page.get_by_role("heading", name="Check your letter")).to_be_visible()
     meter = page.locator("#own-words-meter")
