@@ -23,6 +23,11 @@ def upgrade() -> None:
     with op.batch_alter_table("submission", schema=None) as batch_op:
         batch_op.add_column(sa.Column("prompt_variant", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("own_words_chars", sa.Integer(), nullable=True))
+        batch_op.create_index(
+            "ix_submission_campaign_variant",
+            ["campaign_id", "prompt_variant", "own_words_chars"],
+            unique=False,
+        )
     op.create_table(
         "paragraph_band",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -54,6 +59,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("paragraph_band")
+    op.drop_index("ix_submission_campaign_variant", table_name="submission")
     # In place (SQLite 3.35+ and PostgreSQL): a batch rebuild would cascade, as above.
     for table, column in (
         ("submission", "own_words_chars"),

@@ -105,12 +105,12 @@ def _rows(session: Session, campaign_id: int) -> dict[str, VariantRow]:
 
 def prompt_experiment(session: Session, campaign: Campaign) -> Experiment | None:
     """Per variant in the campaign file's order (then any variant since removed from it), with
-    each later variant compared with the first; None when the campaign never had prompts."""
-    found = _rows(session, campaign.id)
+    each later variant compared with the first; None when the campaign has no prompts now."""
     names = variant_names(campaign.prompts)
-    names += sorted(name for name in found if name not in names)
     if not names:
-        return None
+        return None  # not even a query: most campaigns have no prompts
+    found = _rows(session, campaign.id)
+    names += sorted(name for name in found if name not in names)
     variants = [found.get(name) or VariantRow(name) for name in names]
     reference = variants[0]
     comparisons = []

@@ -141,6 +141,8 @@ class Submission(Base):
         Index("ix_submission_ip_created", "ip_hash", "created_at"),
         Index("ix_submission_subnet_created", "subnet_hash", "created_at"),
         Index("ix_submission_personal_hash", "campaign_id", "personal_hash"),
+        # The dashboard's prompt experiment: letters without a variant are skipped in the index.
+        Index("ix_submission_campaign_variant", "campaign_id", "prompt_variant", "own_words_chars"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
