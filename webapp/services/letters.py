@@ -183,7 +183,12 @@ def preview_letter(
         return LetterOutcome(stop, plan)
     letters, unticked = _planned(campaign, draft, plan, deps)
     own_words = own_words_of(
-        session, campaign, draft.personal_message, draft.edited_body, deps.common_at
+        session,
+        campaign,
+        draft.personal_message,
+        draft.edited_body,
+        draft.paragraph_bands,
+        deps.common_at,
     )
     return LetterOutcome(LetterStep.PREVIEW, plan, letters, unticked, own_words=own_words)
 

@@ -70,9 +70,11 @@ def own_words_of(
     campaign: Campaign,
     paragraph: str | None,
     edited_body: str | None,
+    bands: tuple[str, ...],
     many: int,
 ) -> OwnWords:
+    """The meter and the hint for a paragraph whose sketch is `bands`."""
     own = own_chars(paragraph)
     share = own_words_share(own, body_chars(campaign, edited_body))
-    common = commonness(session, campaign.id, sketch(paragraph), many) is Commonness.COMMON
+    common = commonness(session, campaign.id, bands, many) is Commonness.COMMON
     return OwnWords(chars=own, percent=share_percent(share), common=common)
