@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
 from tests.supporter.helpers import post_letter
+from tests.widget.helpers import form_token, letter_data, open_widget, post_widget
 from webapp.database import db, utcnow, write_transaction
 from webapp.letters.own_words import own_words_share, share_percent
 from webapp.letters.sketch import BANDS, BANDS_TO_MATCH, paragraph_bands
@@ -186,3 +187,17 @@ def test_erasing_a_supporter_removes_their_sketch(app: Flask, default_campaign: 
         assert first is not None
         erase_supporter(session, first.supporter.email)
         assert session.scalar(select(func.count()).select_from(ParagraphBand)) == BANDS
+
+
+def test_the_widget_preview_shows_the_meter_and_the_hint_too(
+    app: Flask, default_campaign: str
+) -> None:
+    _send_copies(app.test_client, default_campaign, MANY)
+    client = app.test_client(use_cookies=False)
+    page = open_widget(client, default_campaign, mode="letter")
+    data = letter_data(form_token(page.text), action="preview", personal_message=NEAR_COPY)
+    preview = post_widget(client, default_campaign, data)
+    assert preview.status_code == 200 and "Check your letter" in preview.text
+    value, text, hint = _meter(preview.text)
+    assert value > 0 and f"({len(NEAR_COPY)} characters)" in text
+    assert hint.startswith(COMMON_HINT)
