@@ -183,6 +183,8 @@ def load_config(
         "RATELIMIT_STORAGE_URI": _env_str(env, "RATELIMIT_STORAGE_URI", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         "API_LOOKUP_RATE_LIMIT": _env_str(env, "API_LOOKUP_RATE_LIMIT", "30/minute;500/hour"),
+        "API_OWN_WORDS_RATE_LIMIT": _env_str(env, "API_OWN_WORDS_RATE_LIMIT", "30/minute;600/hour"),
+        "OWN_WORDS_COMMON_AT": _env_int(env, "OWN_WORDS_COMMON_AT", 5),
         "WIDGET_TOKEN_MAX_AGE_SECONDS": _env_int(env, "WIDGET_TOKEN_MAX_AGE_SECONDS", 4 * 3600),
         "LETTER_RATE_LIMIT": _env_str(env, "LETTER_RATE_LIMIT", "20/minute;200/hour"),
         "EMAIL_RATE_LIMIT": _env_str(env, "EMAIL_RATE_LIMIT", "10/hour"),

@@ -16,7 +16,8 @@ from tests.delivery.smtp_server import SmtpSink
 from tests.supporter.helpers import VALID_LETTER, post_letter
 from webapp.database import db
 from webapp.delivery.worker import Worker
-from webapp.models import Submission, Supporter
+from webapp.letters.sketch import BANDS
+from webapp.models import ParagraphBand, Submission, Supporter
 
 
 @pytest.fixture
@@ -52,7 +53,14 @@ def test_export_lists_hashes_risk_partner_source_language_provenance_deliveries_
             "ip": held.ip_hash,
             "ip_network": held.subnet_hash,
             "personal_text": held.personal_hash,
+            # The paragraph's keyed similarity sketch (the own-words hint compares these).
+            "personal_text_similarity_bands": sorted(
+                db.session.scalars(
+                    select(ParagraphBand.band).where(ParagraphBand.submission_id == held.id)
+                )
+            ),
         }
+        own_words = (held.prompt_variant, held.own_words_chars)
         expected = (held.risk_score, held.risk_reasons, held.lookup_provider, supporter.email_key)
 
     result = app.test_cli_runner().invoke(args=["supporters", "export", VALID_LETTER["email"]])
@@ -68,6 +76,9 @@ def test_export_lists_hashes_risk_partner_source_language_provenance_deliveries_
     (letter,) = data["letters"]
     assert all(expected_hashes.values())  # the letter really holds three hashes
     assert letter["hashes"] == expected_hashes
+    assert len(expected_hashes["personal_text_similarity_bands"]) == BANDS
+    assert (letter["story_prompts_shown"], letter["own_words_characters"]) == own_words
+    assert own_words[1] == len(VALID_LETTER["personal_message"].strip())
     assert (letter["risk"]["score"], letter["risk"]["reasons"]) == expected[:2]
     assert letter["partner"] == {"code": "alpha", "name": "Alpha Aid"}
     assert (letter["source"], letter["language"]) == ("newsletter", "en")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.antiabuse.disposable import is_disposable
+from webapp.letters.sketch import folded_words
 from webapp.models import Submission
 from webapp.sealing import keyring
 
@@ -85,9 +84,7 @@ def text_fingerprint(text: str | None) -> str | None:
     """
     if not text:
         return None
-    folded = unicodedata.normalize("NFKD", text).casefold()
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    words = re.findall(r"\w+", folded)
+    words = folded_words(text)
     if len(words) < 4:
         return None  # "Please act now" from many people is not a campaign of bots
     return keyring().hash_text("personal-text\n" + " ".join(words))

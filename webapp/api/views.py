@@ -13,9 +13,10 @@ from webapp.api.serialise import lookup_json, plan_json, zip_hint
 from webapp.civic.lookup import AddressQuery, CivicLookup
 from webapp.civic.states import BY_CODE
 from webapp.database import db, utcnow
-from webapp.extensions import limiter
+from webapp.extensions import csrf, limiter
 from webapp.models import Campaign, CampaignStatus
 from webapp.services.counts import PublicStatsCache
+from webapp.services.own_words import commonness, sketch
 from webapp.services.recipients import lookup_chambers, plan_recipients
 from webapp.services.stats import public_stats
 from webapp.text_input import ascii_digits
@@ -25,6 +26,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 _ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
 _CONGRESS = ("us_senate", "us_house")
 STATS_MAX_AGE = 30
+# The form's own limit on a paragraph is 5,000 characters; a little more is still answered.
+OWN_WORDS_TEXT_LIMIT = 6000
 
 
 class BadQuery(ValueError):
@@ -100,6 +103,30 @@ def campaign_stats(slug: str) -> Response | tuple[Response, int]:
     response = jsonify(body)
     response.headers["Cache-Control"] = f"public, max-age={STATS_MAX_AGE}"
     return response
+
+
+@bp.post("/campaigns/<slug>/own-words")
+@limiter.limit(lambda: str(current_app.config["API_OWN_WORDS_RATE_LIMIT"]))
+def own_words(slug: str) -> Response | tuple[Response, int]:
+    """Is this paragraph nearly the same as one many others sent? Only "common" or "unusual":
+    never anyone's text. Nothing is stored and the paragraph is not logged."""
+    session = db.session()
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or campaign.status is CampaignStatus.DRAFT:
+        return jsonify({"error": _("No such campaign."), "field": "slug"}), 404
+    data = request.get_json(silent=True) if request.is_json else request.form
+    text = (data or {}).get("text") or ""
+    if not isinstance(text, str) or len(text) > OWN_WORDS_TEXT_LIMIT:
+        return jsonify({"error": _("Send the paragraph as text."), "field": "text"}), 400
+    many = int(current_app.config["OWN_WORDS_COMMON_AT"])
+    result = commonness(session, campaign.id, sketch(text), many)
+    response = jsonify({"result": result.value})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# The check needs no CSRF token: it changes nothing and answers only common or unusual.
+csrf.exempt(own_words)
 
 
 @bp.after_request

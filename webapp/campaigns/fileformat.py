@@ -12,6 +12,7 @@ import yaml
 from email_validator import EmailNotValidError, validate_email
 
 from webapp.campaigns import safe_yaml
+from webapp.campaigns.prompts import Prompts, parse_prompts
 from webapp.campaigns.translations import parse_campaign_translations, parse_target_translations
 from webapp.letters.merge import MergeFieldError, check_template, has_merge_fields
 from webapp.models.campaign import (
@@ -105,6 +106,8 @@ class CampaignFile:
     partners: list[PartnerSpec] = field(default_factory=list)
     # Reading copies per language (offices always get `body`): see docs/campaign-files.md.
     translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Story prompts per variant and language: see webapp/campaigns/prompts.py.
+    prompts: Prompts = field(default_factory=dict)
 
 
 class _Reader:
@@ -257,6 +260,7 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
     campaign.translations = parse_campaign_translations(
         meta.get("translations"), language, {s.name for s in campaign.signatories}, problems
     )
+    campaign.prompts = parse_prompts(meta.get("prompts"), language, problems)
     if campaign.starts_at and campaign.ends_at and campaign.ends_at <= campaign.starts_at:
         problems.append("ends_at: must be after starts_at")
     if problems:

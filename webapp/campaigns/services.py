@@ -123,6 +123,7 @@ def apply_campaign(session: Session, spec: CampaignFile) -> tuple[Campaign, Impo
         setattr(campaign, name, getattr(spec, name))
     campaign.allowed_origins = list(spec.allowed_origins)
     campaign.translations = dict(spec.translations)
+    campaign.prompts = dict(spec.prompts)
     if spec.external_id:
         campaign.external_id = spec.external_id
 
@@ -241,6 +242,7 @@ def export_campaign(campaign: Campaign) -> str:
             for p in campaign.partners
         ],
         "translations": exported(campaign.translations),
+        "prompts": dict(campaign.prompts or {}),
     }
     meta = {k: v for k, v in meta.items() if v not in (None, [], "", {})}
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)

@@ -49,6 +49,7 @@ def snapshot(campaign: Campaign | None) -> dict[str, Any]:
         for t in campaign.targets
     ]  # fmt: skip
     values["translations"] = dict(campaign.translations or {})
+    values["prompts"] = dict(campaign.prompts or {})
     values["signatories"] = [
         {"name": s.name, "member_of": s.member_of, "url": s.url} for s in campaign.signatories
     ]

@@ -16,6 +16,7 @@ from webapp.dashboard.editor_forms import (
     LOOKUP_FIELDS,
     CampaignForm,
 )
+from webapp.dashboard.editor_prompts import prompts_from_text, prompts_text
 from webapp.dashboard.editor_reading import (
     campaign_translations,
     fill_reading,
@@ -111,6 +112,7 @@ def fill_form(form: CampaignForm, campaign: Campaign) -> None:
         _signatory_line(s.name, s.member_of, s.url) for s in campaign.signatories
     )
     fill_reading(form, campaign)
+    form.prompts.data = prompts_text(campaign.prompts, campaign.language)
     for partner in campaign.partners:
         form.partners.append_entry(
             {"code": partner.code, "name": partner.name, "consent_text": partner.consent_text or ""}
@@ -188,6 +190,7 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
             draft.partner_rows.append(index)
     meta["partners"] = partners
     meta["translations"] = campaign_translations(form, campaign)
+    meta["prompts"] = prompts_from_text(form.prompts.data, campaign.language if campaign else "en")
     meta = {k: v for k, v in meta.items() if v not in (None, "", [], {})}
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     draft.text = f"---\n{front}---\n{form.body.data or ''}\n"
@@ -276,6 +279,9 @@ def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> Non
     """Put each CampaignFileError problem on the field it names; the rest go in `general`."""
     for problem in problems:
         if reading_problem(form, draft.targets, problem):
+            continue
+        if problem.startswith("prompts"):
+            add_error(form.prompts, problem)
             continue
         match = _PROBLEM_RE.match(problem)
         if match is None:

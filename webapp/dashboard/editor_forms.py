@@ -194,6 +194,8 @@ class CampaignForm(OrganiserForm):
     reading_signatories = TextAreaField(
         _l("Signatory organisations' names in Arabic"), filters=[clean_block]
     )
+    # Story prompts beside the supporter's paragraph (campaign file `prompts`), as lines.
+    prompts = TextAreaField(_l("Story prompts"), filters=[clean_block])
     partners = FieldList(FormField(PartnerRowForm), min_entries=0)
 
     def lookup_chambers(self) -> list[Chamber]:

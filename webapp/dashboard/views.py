@@ -28,6 +28,7 @@ from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me, 
 from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
 from webapp.dashboard.data import build_dashboard, partner_deliveries
+from webapp.dashboard.experiment import experiment_json, prompt_experiment
 from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm
 from webapp.database import db, utcnow, write_transaction
@@ -75,6 +76,7 @@ def campaign(slug: str) -> str:
         moderation=ModerationForm(),
         replies=campaign_responsiveness(db.session(), campaign.id, public=partner is not None),
         min_answers=MIN_ANSWERS,
+        experiment=None if partner else prompt_experiment(db.session(), campaign),
     )
 
 
@@ -111,6 +113,9 @@ def campaign_data(slug: str) -> Response:
             "quiet_districts": data.quiet_districts,
             "unconfirmed": data.unconfirmed,
         }
+        experiment = prompt_experiment(db.session(), campaign)
+        if experiment is not None:
+            body["prompt_experiment"] = experiment_json(experiment)
     return jsonify(body)
 
 

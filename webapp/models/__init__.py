@@ -27,6 +27,7 @@ from webapp.models.reply_survey import (
     ReplyAnswer,
     ReplySurvey,
 )
+from webapp.models.sketch import ParagraphBand
 from webapp.models.stats import DeliveryTally, SubmissionTally
 from webapp.models.submission import (
     DUE_STATUSES,
@@ -67,6 +68,7 @@ __all__ = [
     "OfficeReply",
     "Official",
     "Organiser",
+    "ParagraphBand",
     "Partner",
     "PostalAddressCheck",
     "PostalStatus",

@@ -85,6 +85,9 @@ class Campaign(Base):
     # Letters posted a UTC day and in all (0: no cap); None: POST_DAILY_LIMIT / POST_TOTAL_LIMIT.
     post_daily_limit: Mapped[int | None]
     post_total_limit: Mapped[int | None]
+    # Story prompts beside the supporter's own paragraph, per variant and language
+    # ({"family": {"en": [questions], "ar": [...]}}); two or more variants make an experiment.
+    prompts: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

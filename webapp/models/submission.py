@@ -141,6 +141,8 @@ class Submission(Base):
         Index("ix_submission_ip_created", "ip_hash", "created_at"),
         Index("ix_submission_subnet_created", "subnet_hash", "created_at"),
         Index("ix_submission_personal_hash", "campaign_id", "personal_hash"),
+        # The dashboard's prompt experiment: letters without a variant are skipped in the index.
+        Index("ix_submission_campaign_variant", "campaign_id", "prompt_variant", "own_words_chars"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -205,6 +207,10 @@ class Submission(Base):
     subnet_hash: Mapped[str | None] = mapped_column(String(64))
     # The personal paragraph normalised and hashed, to spot the same words from many senders.
     personal_hash: Mapped[str | None] = mapped_column(String(64))
+    # Which of the campaign's story-prompt variants the supporter was shown (the experiment),
+    # and how many characters of their own paragraph they wrote (kept after retention, a count).
+    prompt_variant: Mapped[str | None] = mapped_column(String(40))
+    own_words_chars: Mapped[int | None]
     # Friction: a risky letter is held until its sender confirms by email (never dropped).
     risk_score: Mapped[int] = mapped_column(default=0)
     risk_reasons: Mapped[list[Any]] = mapped_column(default=list)

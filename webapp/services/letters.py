@@ -22,6 +22,7 @@ from webapp.letters.compose import (
 from webapp.letters.reading import ReadingLetter, reading_letter
 from webapp.letters.text import office_paragraph
 from webapp.models import Campaign, Channel
+from webapp.services.own_words import OwnWords, own_words_of
 from webapp.services.recipients import RecipientPlan, plan_recipients
 from webapp.services.submissions import (
     ChannelChooser,
@@ -54,6 +55,9 @@ class LetterDraft:
     honeypot: str | None = None
     form_seconds: float | None = None
     personal_hash: str | None = None
+    # The paragraph's similarity sketch, and the story-prompt variant the supporter was shown.
+    paragraph_bands: tuple[str, ...] = ()
+    prompt_variant: str | None = None
     # The supporter's reading language: the preview shows a reading copy in it, if any.
     reading_language: str | None = None
 
@@ -75,6 +79,8 @@ class LetterDeps:
     choose: ChannelChooser
     risk: RiskSettings
     now: datetime
+    # How many letters with nearly the same paragraph make it "common" (OWN_WORDS_COMMON_AT).
+    common_at: int = 5
 
 
 class LetterStep(enum.Enum):
@@ -107,6 +113,7 @@ class LetterOutcome:
     # Optional offices the supporter unticked: listed so they can be ticked again, never sent.
     unticked: list[str] = field(default_factory=list)
     result: RecordResult | None = None
+    own_words: OwnWords | None = None
 
     def count(self, handling: Handling) -> int:
         return sum(1 for planned in self.letters if planned.handling is handling)
@@ -175,7 +182,15 @@ def preview_letter(
     if stop is not None:
         return LetterOutcome(stop, plan)
     letters, unticked = _planned(campaign, draft, plan, deps)
-    return LetterOutcome(LetterStep.PREVIEW, plan, letters, unticked)
+    own_words = own_words_of(
+        session,
+        campaign,
+        draft.personal_message,
+        draft.edited_body,
+        draft.paragraph_bands,
+        deps.common_at,
+    )
+    return LetterOutcome(LetterStep.PREVIEW, plan, letters, unticked, own_words=own_words)
 
 
 def _signals(draft: LetterDraft, facts: RequestFacts, plan: RecipientPlan) -> Signals:
@@ -213,6 +228,8 @@ def _request(
         provenance=plan.provenance,
         subnet_hash=facts.subnet_hash,
         personal_hash=draft.personal_hash,
+        paragraph_bands=draft.paragraph_bands,
+        prompt_variant=draft.prompt_variant,
         private=draft.private,
         response_requested=draft.response_requested,
         risk=risk,

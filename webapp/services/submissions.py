@@ -18,6 +18,7 @@ from webapp.database import write_transaction
 from webapp.delivery.channels import initial_status
 from webapp.letters.compose import ComposedLetter, Recipient, Signer, merge_values
 from webapp.letters.merge import render
+from webapp.letters.own_words import own_chars
 from webapp.models import (
     Campaign,
     Channel,
@@ -26,6 +27,7 @@ from webapp.models import (
     LetterText,
     Notification,
     NotificationKind,
+    ParagraphBand,
     Partner,
     Submission,
     SubmissionStatus,
@@ -64,6 +66,8 @@ class LetterRequest:
     provenance: Provenance = field(default_factory=Provenance)
     subnet_hash: str | None = None
     personal_hash: str | None = None
+    paragraph_bands: tuple[str, ...] = ()
+    prompt_variant: str | None = None
     private: bool = False
     response_requested: bool = False
     risk: Risk = field(default_factory=Risk)
@@ -213,6 +217,8 @@ def _record_once(
             response_requested=request.response_requested,
             subnet_hash=request.subnet_hash,
             personal_hash=request.personal_hash,
+            prompt_variant=request.prompt_variant,
+            own_words_chars=own_chars(request.personal_message),
             subject=first.subject,
             statement=statement,
             personal_message=request.personal_message,
@@ -267,6 +273,10 @@ def _record_once(
             )
         )
         session.flush()
+        session.add_all(
+            ParagraphBand(campaign_id=campaign.id, submission_id=submission.id, band=band)
+            for band in request.paragraph_bands
+        )
         for partner_id, wording in request.consents:
             session.add(
                 Consent(

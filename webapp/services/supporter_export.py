@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from webapp.models import Consent, Delivery, Notification, Submission, Supporter
+from webapp.models import Consent, Delivery, Notification, ParagraphBand, Submission, Supporter
 from webapp.services.reply_survey import survey_for
 from webapp.services.submissions import same_email
 
@@ -92,7 +92,10 @@ def _letter(session: Session, s: Submission) -> dict[str, Any]:
             "ip": s.ip_hash,
             "ip_network": s.subnet_hash,
             "personal_text": s.personal_hash,
+            "personal_text_similarity_bands": _bands(s),
         },
+        "story_prompts_shown": s.prompt_variant,
+        "own_words_characters": s.own_words_chars,
         "risk": {"score": s.risk_score, "reasons": s.risk_reasons, "held": s.held},
         "moderation": {
             "hidden": s.hidden,
@@ -164,3 +167,16 @@ def export_supporter(session: Session, email: str) -> dict[str, Any] | None:
             for c in consents
         ],
     }
+
+
+def _bands(submission: Submission) -> list[str]:
+    session = object_session(submission)
+    if session is None:
+        return []
+    return list(
+        session.scalars(
+            select(ParagraphBand.band)
+            .where(ParagraphBand.submission_id == submission.id)
+            .order_by(ParagraphBand.band)
+        )
+    )

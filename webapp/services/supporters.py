@@ -19,6 +19,7 @@ from webapp.models import (
     Supporter,
 )
 from webapp.sealing import keyring, reseal
+from webapp.services.own_words import forget_sketches
 from webapp.services.supporter_export import find_supporter
 
 # A delivery in one of these states has left our hands: its letter's personal text may go.
@@ -146,6 +147,7 @@ def purge_personal_text(session: Session, now: datetime, days: int, batch: int =
                 submission.subnet_hash = None
                 submission.personal_hash = None  # the paragraph's fingerprint goes with it
                 submission.purged_at = now
+            forget_sketches(session, [submission.id for submission in due])
             for supporter in stale:
                 supporter.street = None
         total += len(due)

@@ -54,6 +54,7 @@ def letter_deps() -> LetterDeps:
         ),
         risk=RiskSettings.from_config(config),
         now=utcnow(),
+        common_at=int(config["OWN_WORDS_COMMON_AT"]),
     )
 
 

@@ -30,6 +30,7 @@ from wtforms.validators import (
 
 from webapp.antiabuse.risk import text_fingerprint
 from webapp.antiabuse.timing import seconds_since
+from webapp.campaigns.prompts import questions_for
 from webapp.civic.countries import US, country_choices, is_country
 from webapp.civic.lookup import AddressQuery
 from webapp.civic.states import BY_CODE, STATES
@@ -38,8 +39,10 @@ from webapp.civic.zip_prefixes import states_for_zip
 from webapp.letters.compose import Signer
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
+from webapp.services.own_words import sketch
 from webapp.supporter.fast_select import FastSelect
 from webapp.supporter.own_script import OwnScriptForm, check_english, latin_name_field
+from webapp.supporter.prompt_variant import settle_variant
 from webapp.text_input import ascii_digits, clean_block, clean_line
 
 PERSONAL_MESSAGE_LIMIT = 5000
@@ -287,6 +290,11 @@ class LetterForm(OwnScriptForm, FlaskForm):
     response_requested = BooleanField(_l("I would like a reply"))
     # When the form was first shown (signed): letters sent within seconds are suspect.
     started = HiddenField()
+    # The story-prompt variant this visitor was shown (signed; see prompt_variant.py).
+    prompt_ticket = HiddenField()
+    # Set by build_letter_form from the ticket: the variant and its questions in this language.
+    prompt_variant: str | None = None
+    prompt_questions: tuple[str, ...] = ()
     # A field people never see (hidden by CSS, skipped by screen readers): bots fill it in.
     website = StringField(_l("Leave this empty"), validators=[Optional(), Length(max=200)])
     # Set when the ZIP spans districts and the address could not settle it.
@@ -384,6 +392,8 @@ class LetterForm(OwnScriptForm, FlaskForm):
             honeypot=self.website.data or None,
             form_seconds=seconds_since(self.started.data),
             personal_hash=text_fingerprint(self.personal_text()),
+            paragraph_bands=sketch(self.personal_text()),
+            prompt_variant=self.prompt_variant,
             reading_language=str(get_locale() or "en"),
         )
 
@@ -420,6 +430,7 @@ def build_letter_form(
     if campaign.body_editable and "formdata" not in kwargs:
         kwargs.setdefault("data", {"body": campaign.body})
     form = LetterForm(**kwargs)
+    settle_prompts(form, campaign, form.prompt_ticket.data)
     form.country.choices = country_choices(str(get_locale() or "en"))
     if not campaign.body_editable:
         del form.body
@@ -432,3 +443,14 @@ def build_letter_form(
     else:
         del form.partner_consent
     return form
+
+
+def settle_prompts(form: LetterForm, campaign: Campaign, ticket: str | None) -> None:
+    """The visitor's story-prompt variant (kept from a genuine ticket, else drawn) and its
+    questions in the page's language."""
+    form.prompt_variant, form.prompt_ticket.data = settle_variant(campaign, ticket)
+    form.prompt_questions = tuple(
+        questions_for(
+            campaign.prompts, form.prompt_variant, str(get_locale() or "en"), campaign.language
+        )
+    )

@@ -20,6 +20,7 @@ from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
 from webapp.i18n import bdi
 from webapp.letters.markdown import text_to_html
+from webapp.letters.own_words import own_chars, own_words_share, share_percent
 from webapp.models import (
     Campaign,
     Changeover,
@@ -30,6 +31,8 @@ from webapp.models import (
 )
 from webapp.services.delivery_counts import delivery_summary
 from webapp.services.letters import LetterOutcome
+from webapp.services.own_words import OwnWords, body_chars
+from webapp.supporter.forms import LetterForm
 from webapp.supporter.share import mailto_letter, share_links
 
 STATUS_LABELS = {
@@ -235,7 +238,21 @@ def status_labels() -> dict[str, str]:
     return {status.value: str(label) for status, label in STATUS_LABELS.items()}
 
 
+def typed_own_words(campaign: Campaign, form: LetterForm) -> OwnWords:
+    """The meter for what the form holds now (the preview adds the "common" check)."""
+    edited = form.edited_body(campaign.body) if "body" in form else None
+    own = own_chars(form.personal_message.data)
+    share = own_words_share(own, body_chars(campaign, edited))
+    return OwnWords(chars=own, percent=share_percent(share), common=False)
+
+
+def letter_chars(campaign: Campaign) -> int:
+    return body_chars(campaign, None)
+
+
 def register_template_helpers(bp: Blueprint) -> None:
+    bp.add_app_template_global(typed_own_words)
+    bp.add_app_template_global(letter_chars)
     bp.add_app_template_global(status_labels)
     bp.add_app_template_global(delivery_summary)
     bp.add_app_template_global(bar_chart)

@@ -44,7 +44,7 @@ from webapp.services.receipt_links import email_receipt_link
 from webapp.services.recipients import RecipientPlan, lookup_chambers
 from webapp.services.stats import public_letter_count
 from webapp.supporter.flow import Step, handle_letter
-from webapp.supporter.forms import LetterForm, build_letter_form, find_partner
+from webapp.supporter.forms import LetterForm, build_letter_form, find_partner, settle_prompts
 from webapp.supporter.receipt_link_form import ReceiptLinkForm
 from webapp.supporter.templating import register_template_helpers
 
@@ -74,6 +74,14 @@ def _form_for(campaign: Campaign) -> LetterForm:
         form.source.data = (request.args.get("source") or "")[:64]
         form.partner.data = partner.code if partner else ""
         form.started.data = started_stamp()
+        # A reload shows the same story prompts: the session remembers the variant drawn.
+        remembered = session.get("prompt_tickets", {}).get(campaign.slug)
+        if remembered:
+            settle_prompts(form, campaign, remembered)
+    if form.prompt_ticket.data:
+        tickets = session.get("prompt_tickets", {})
+        if tickets.get(campaign.slug) != form.prompt_ticket.data:
+            session["prompt_tickets"] = {**tickets, campaign.slug: form.prompt_ticket.data}
     return form
 
 

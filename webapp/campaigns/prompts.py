@@ -1,0 +1,98 @@
+"""Story prompts in a campaign file: short questions beside the supporter's own paragraph.
+
+    prompts:
+      family:                     # a variant: its name, then its questions per language
+        en: ["Do you have family in Syria?", ...]
+        ar: ["هل لديك عائلة في سوريا؟", ...]
+      hopes:
+        en: [...]
+
+A plain list of questions is one variant, named `default`, in the campaign's language. Two or
+more variants make an experiment: each new supporter is shown one at random.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from webapp.campaigns.translations import LANGUAGE_RE
+
+VARIANT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+QUESTION_LIMIT = 200
+QUESTIONS_MAX = 5
+VARIANTS_MAX = 6
+DEFAULT_VARIANT = "default"
+
+Prompts = dict[str, dict[str, list[str]]]
+
+
+def parse_prompts(value: Any, language: str, problems: list[str]) -> Prompts:
+    """The file's `prompts`, checked; every problem names its key."""
+    if value is None:
+        return {}
+    if isinstance(value, list):
+        value = {DEFAULT_VARIANT: {language: value}}
+    if not isinstance(value, dict):
+        problems.append("prompts: must map a variant name to its questions per language")
+        return {}
+    if len(value) > VARIANTS_MAX:
+        problems.append(f"prompts: at most {VARIANTS_MAX} variants")
+    result: Prompts = {}
+    for name, per_language in value.items():
+        name = str(name)
+        where = f"prompts.{name}"
+        if not VARIANT_RE.match(name):
+            problems.append(f"{where}: name a variant with lower-case letters, digits, - and _")
+            continue
+        if isinstance(per_language, list):
+            per_language = {language: per_language}
+        if not isinstance(per_language, dict):
+            problems.append(f"{where}: must map a language code (e.g. en) to a list of questions")
+            continue
+        questions = _languages(per_language, where, problems)
+        if language not in questions:
+            problems.append(f"{where}.{language}: is required (questions in the letter's language)")
+        result[name] = questions
+    return result
+
+
+def _languages(value: dict[Any, Any], where: str, problems: list[str]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for code, items in value.items():
+        code = str(code)
+        if not LANGUAGE_RE.match(code):
+            problems.append(f"{where}: {code!r} is not a language code such as en or ar")
+            continue
+        if not isinstance(items, list) or not items:
+            problems.append(f"{where}.{code}: must be a list of questions")
+            continue
+        if len(items) > QUESTIONS_MAX:
+            problems.append(f"{where}.{code}: at most {QUESTIONS_MAX} questions")
+        texts = []
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                problems.append(f"{where}.{code}: each question must be text")
+                continue
+            text = " ".join(item.split())
+            if len(text) > QUESTION_LIMIT:
+                problems.append(
+                    f"{where}.{code}: a question is {len(text)} characters; "
+                    f"the limit is {QUESTION_LIMIT}"
+                )
+            texts.append(text)
+        result[code] = texts
+    return result
+
+
+def variant_names(prompts: Prompts | None) -> list[str]:
+    """The campaign's variants in the order the file lists them."""
+    return list((prompts or {}).keys())
+
+
+def questions_for(
+    prompts: Prompts | None, variant: str | None, language: str, campaign_language: str
+) -> list[str]:
+    """The variant's questions in the reader's language, else in the letter's own."""
+    per_language = (prompts or {}).get(variant or "") or {}
+    return list(per_language.get(language) or per_language.get(campaign_language) or [])

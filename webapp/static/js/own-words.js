@@ -1,0 +1,70 @@
+// The own-words meter and the "many sent nearly this" hint beside the personal paragraph, kept
+// up to date as the supporter types. Enhancement only: without it the preview shows both. The
+// share is defined in webapp/letters/own_words.py; the check answers only common or unusual.
+(function () {
+  "use strict";
+
+  function chars(text) { return Array.from((text || "").trim()).length; }
+
+  function percentOf(own, letter) {
+    var total = own + letter;
+    if (!total) { return 0; }
+    var percent = Math.round((own / total) * 100);
+    return own > 0 && percent === 0 ? 1 : percent;
+  }
+
+  function enhance(box) {
+    var form = box.closest("form");
+    var paragraph = form && form.querySelector("textarea[name=personal_message]");
+    if (!paragraph) { return; }
+    var body = form.querySelector("textarea[name=body]");
+    var meter = box.querySelector("meter");
+    var sentence = box.querySelector(".own-words-text");
+    var hint = box.querySelector(".own-words-hint");
+    var fixedLetter = parseInt(box.getAttribute("data-letter-chars"), 10) || 0;
+    var url = box.getAttribute("data-check-url");
+    var asked = null;
+    var timer = null;
+
+    function update() {
+      var own = chars(paragraph.value);
+      var percent = percentOf(own, body ? chars(body.value) : fixedLetter);
+      meter.value = percent;
+      meter.textContent = percent + "%";
+      sentence.textContent = own ? box.getAttribute("data-sentence")
+        .replace("{percent}", String(percent)).replace("{count}", String(own))
+        : box.getAttribute("data-empty");
+    }
+
+    function check() {
+      var text = paragraph.value.trim();
+      if (text === asked) { return; }
+      asked = text;
+      if (!text || !window.fetch) { hint.textContent = ""; return; }
+      fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify({ text: text }),
+        credentials: "omit"
+      })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (text !== asked || !data) { return; }
+          hint.textContent = data.result === "common" ? box.getAttribute("data-common") : "";
+        })
+        .catch(function () { /* the preview says it instead */ });
+    }
+
+    function typed() {
+      update();
+      clearTimeout(timer);
+      timer = setTimeout(check, 700);
+    }
+    paragraph.addEventListener("input", typed);
+    if (body) { body.addEventListener("input", typed); }
+    update();
+    if (paragraph.value.trim()) { check(); }
+  }
+
+  document.querySelectorAll("[data-own-words]").forEach(enhance);
+})();
