@@ -130,3 +130,12 @@ def test_count_goes_up_after_a_letter(client: FlaskClient, default_campaign: str
 
 def test_unknown_receipt_is_404(client: FlaskClient, default_campaign: str) -> None:
     assert client.get("/receipts/not-a-real-token").status_code == 404
+
+
+def test_receipt_links_to_how_often_offices_replied(
+    client: FlaskClient, default_campaign: str
+) -> None:
+    receipt = client.get(post_letter(client, default_campaign).headers["Location"])
+    link = f'href="/campaigns/{default_campaign}/replies"'
+    assert link in receipt.text
+    assert client.get(f"/campaigns/{default_campaign}/replies").status_code == 200
