@@ -25,6 +25,8 @@ from webapp.models import (
     Supporter,
     Target,
 )
+from webapp.sealing import new_cipher, sealed_values
+from webapp.services.submissions import email_key
 
 CHUNK = 20_000
 PARTNERS = ("sama", "whitehelmets", "syriacampaign", "sac", "setf")
@@ -79,53 +81,64 @@ def generate(app: Flask, count: int, seed: int = 11) -> str:
                 created = start + timedelta(seconds=rng.randrange(30 * 24 * 3600))
                 partner = rng.choice(partner_ids) if rng.random() < 0.4 else None
                 personal = "My family is in Idlib. Please act." if rng.random() < 0.3 else None
+                # Sealed under each supporter's own key, as a flush through the models would.
+                cipher, wrapped = new_cipher()
                 supporters.append(
-                    {
-                        "id": i,
-                        "email_key": f"s{i}@example.org",
-                        "email": f"s{i}@example.org",
-                        "first_name": f"First{i}",
-                        "last_name": "Supporter",
-                        "city": "Town",
-                        "state": state,
-                        "zip_code": "00000",
-                        "language": "en",
-                        "created_at": created,
-                        "updated_at": created,
-                    }
+                    sealed_values(
+                        Supporter,
+                        cipher,
+                        {
+                            "id": i,
+                            "email_key": email_key(f"s{i}@example.org"),
+                            "wrapped_key": wrapped,
+                            "email": f"s{i}@example.org",
+                            "first_name": f"First{i}",
+                            "last_name": "Supporter",
+                            "city": "Town",
+                            "state": state,
+                            "zip_code": "00000",
+                            "language": "en",
+                            "created_at": created,
+                            "updated_at": created,
+                        },
+                    )
                 )
                 submissions.append(
-                    {
-                        "id": i,
-                        "campaign_id": campaign.id,
-                        "supporter_id": i,
-                        "partner_id": partner,
-                        "source": rng.choice([None, "email", "social"]),
-                        "receipt_token": secrets.token_urlsafe(24),
-                        "status": SubmissionStatus.CONFIRMED,
-                        "subject": campaign.subject,
-                        "statement_id": statement.id,
-                        "personal_message": personal,
-                        "closing": "Sincerely,",
-                        "first_name": f"First{i}",
-                        "last_name": "Supporter",
-                        "street": "1 Main St",
-                        "city": "Town",
-                        "state": state,
-                        "zip_code": "00000",
-                        "lookup_provider": "zip-table",
-                        "lookup_match": "zip",
-                        "districts": {"state": state, "cd": district},
-                        "dataset_date": "2026-06-15",
-                        "congress": 119,
-                        "language": "en",
-                        "created_at": created,
-                        "confirmed_at": created,
-                        "email_verified": False,
-                        "tallied": False,
-                        "hidden": False,
-                        "flagged": False,
-                    }
+                    sealed_values(
+                        Submission,
+                        cipher,
+                        {
+                            "id": i,
+                            "campaign_id": campaign.id,
+                            "supporter_id": i,
+                            "partner_id": partner,
+                            "source": rng.choice([None, "email", "social"]),
+                            "receipt_token": secrets.token_urlsafe(24),
+                            "status": SubmissionStatus.CONFIRMED,
+                            "subject": campaign.subject,
+                            "statement_id": statement.id,
+                            "personal_message": personal,
+                            "closing": "Sincerely,",
+                            "first_name": f"First{i}",
+                            "last_name": "Supporter",
+                            "street": "1 Main St",
+                            "city": "Town",
+                            "state": state,
+                            "zip_code": "00000",
+                            "lookup_provider": "zip-table",
+                            "lookup_match": "zip",
+                            "districts": {"state": state, "cd": district},
+                            "dataset_date": "2026-06-15",
+                            "congress": 119,
+                            "language": "en",
+                            "created_at": created,
+                            "confirmed_at": created,
+                            "email_verified": False,
+                            "tallied": False,
+                            "hidden": False,
+                            "flagged": False,
+                        },
+                    )
                 )
                 for key, name, chamber, dist, target in (
                     (
@@ -144,23 +157,27 @@ def generate(app: Flask, count: int, seed: int = 11) -> str:
                     ),
                 ):
                     deliveries.append(
-                        {
-                            "submission_id": i,
-                            "campaign_id": campaign.id,
-                            "target_id": target,
-                            "recipient_key": key,
-                            "recipient_name": name,
-                            "recipient_chamber": chamber,
-                            "recipient_state": state if chamber else None,
-                            "recipient_district": dist,
-                            "channel": "form" if target else "cwc",
-                            "status": rng.choice(STATUSES),
-                            "idempotency_key": uuid.uuid4().hex,
-                            "salutation": "Dear President Biden,",
-                            "attempts": 1,
-                            "created_at": created,
-                            "updated_at": created,
-                        }
+                        sealed_values(
+                            Delivery,
+                            cipher,
+                            {
+                                "submission_id": i,
+                                "campaign_id": campaign.id,
+                                "target_id": target,
+                                "recipient_key": key,
+                                "recipient_name": name,
+                                "recipient_chamber": chamber,
+                                "recipient_state": state if chamber else None,
+                                "recipient_district": dist,
+                                "channel": "form" if target else "cwc",
+                                "status": rng.choice(STATUSES),
+                                "idempotency_key": uuid.uuid4().hex,
+                                "salutation": "Dear President Biden,",
+                                "attempts": 1,
+                                "created_at": created,
+                                "updated_at": created,
+                            },
+                        )
                     )
             session.execute(insert(Supporter), supporters)
             session.execute(insert(Submission), submissions)

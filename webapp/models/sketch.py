@@ -17,7 +17,11 @@ class ParagraphBand(Base):
     """
 
     __tablename__ = "paragraph_band"
-    __table_args__ = (Index("ix_paragraph_band_campaign_band", "campaign_id", "band"),)
+    # With the letter's id last, the letters carrying one band are read newest first and stop at
+    # a limit (webapp/services/own_words.py), however many carry it.
+    __table_args__ = (
+        Index("ix_paragraph_band_campaign_band_submission", "campaign_id", "band", "submission_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))

@@ -1,0 +1,121 @@
+"""The "many sent nearly this" check reads a bounded number of rows, and floods do not fool it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from flask import Flask
+from sqlalchemy import insert, select, text
+
+from bench.generate import generate
+from webapp.database import db
+from webapp.letters.sketch import BANDS
+from webapp.models import Campaign, ParagraphBand
+from webapp.services.own_words import (
+    RECENT_PER_BAND,
+    Commonness,
+    commonness,
+    recent_with_bands,
+    sketch,
+)
+
+MANY = 3
+LETTERS = RECENT_PER_BAND * 4  # each band's list is longer than the check reads
+PARAGRAPH = (
+    "My cousin was detained in Homs in 2013 and we have heard nothing since. "
+    "Please push for the release of every detainee."
+)
+OTHER = (
+    "I taught school in Daraa before the war. My former pupils are scattered across "
+    "four countries and none of them can go home safely."
+)
+
+
+@pytest.fixture
+def campaign_id(app: Flask) -> int:
+    slug = generate(app, LETTERS)
+    with app.app_context():
+        found = db.session.scalar(select(Campaign.id).where(Campaign.slug == slug))
+        assert found is not None
+        return found
+
+
+def _bands(app: Flask, campaign_id: int, rows: dict[int, tuple[str, ...]]) -> None:
+    with app.app_context():
+        db.session.execute(
+            insert(ParagraphBand),
+            [
+                {"campaign_id": campaign_id, "submission_id": sid, "band": band}
+                for sid, bands in rows.items()
+                for band in bands
+            ],
+        )
+        db.session.commit()
+
+
+def _check(app: Flask, campaign_id: int, paragraph: str) -> Commonness:
+    with app.app_context():
+        return commonness(db.session(), campaign_id, sketch(paragraph), MANY)
+
+
+def test_old_copies_are_found_under_a_flood_of_another_paragraph(
+    app: Flask, campaign_id: int
+) -> None:
+    with app.app_context():
+        mine, other = sketch(PARAGRAPH), sketch(OTHER)
+    assert len(mine) == BANDS and not set(mine) & set(other)
+    # The first MANY letters carry the paragraph; every later one another paragraph.
+    _bands(app, campaign_id, {sid: mine if sid <= MANY else other for sid in range(1, LETTERS + 1)})
+    assert _check(app, campaign_id, PARAGRAPH) is Commonness.COMMON
+    assert _check(app, campaign_id, OTHER) is Commonness.COMMON
+
+
+def test_one_copy_short_of_many_is_not_common(app: Flask, campaign_id: int) -> None:
+    with app.app_context():
+        mine, other = sketch(PARAGRAPH), sketch(OTHER)
+    _bands(app, campaign_id, {1: mine, 2: mine, **{sid: other for sid in range(3, LETTERS)}})
+    assert _check(app, campaign_id, PARAGRAPH) is Commonness.UNUSUAL
+    _bands(app, campaign_id, {LETTERS: mine})
+    assert _check(app, campaign_id, PARAGRAPH) is Commonness.COMMON
+
+
+def test_letters_sharing_one_band_each_are_not_near_copies(app: Flask, campaign_id: int) -> None:
+    with app.app_context():
+        mine = sketch(PARAGRAPH)
+    rng = random.Random(5)
+    # Every letter shares exactly one band with the paragraph (a different one in turn): many
+    # overlaps, none of them a near copy, so counting bands per letter must still say no.
+    rows = {
+        sid: (mine[sid % BANDS], *(f"x{rng.randrange(10**9)}" for _ in range(BANDS - 1)))
+        for sid in range(1, LETTERS + 1)
+    }
+    _bands(app, campaign_id, rows)
+    assert _check(app, campaign_id, PARAGRAPH) is Commonness.UNUSUAL
+
+
+def test_each_band_is_read_newest_first_from_the_index_and_stops(
+    app: Flask, campaign_id: int
+) -> None:
+    with app.app_context():
+        mine = sketch(PARAGRAPH)
+    _bands(app, campaign_id, {sid: mine for sid in range(1, LETTERS + 1)})
+    with app.app_context():
+        session = db.session()
+        query = recent_with_bands(campaign_id, mine, RECENT_PER_BAND)
+        assert len(session.scalars(query).all()) == BANDS * RECENT_PER_BAND  # not BANDS * LETTERS
+        bind = session.get_bind()
+        sql = str(query.compile(bind, compile_kwargs={"literal_binds": True}))
+        if bind.dialect.name == "sqlite":
+            plan = "\n".join(
+                str(row[-1]) for row in session.execute(text("EXPLAIN QUERY PLAN " + sql))
+            )
+            assert plan.count("ix_paragraph_band_campaign_band_submission") == BANDS, plan
+            assert "TEMP B-TREE" not in plan, plan  # no sort of every matching row
+        else:
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = "\n".join(row[0] for row in session.execute(text("EXPLAIN " + sql)))
+            assert (
+                plan.count("Index Only Scan Backward") + plan.count("Index Scan Backward") == BANDS
+            ), plan
+            assert "Sort" not in plan, plan
