@@ -32,7 +32,9 @@ def sketch(paragraph: str | None) -> tuple[str, ...]:
 RECENT_PER_BAND = 64
 
 
-def recent_with_bands(campaign_id: int, bands: tuple[str, ...], per_band: int) -> CompoundSelect:
+def recent_with_bands(
+    campaign_id: int, bands: tuple[str, ...], per_band: int
+) -> CompoundSelect[int]:
     """The newest `per_band` letters carrying each band, one row per (letter, band) shared."""
     recent = [
         select(ParagraphBand.submission_id)
