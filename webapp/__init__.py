@@ -12,9 +12,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.antiabuse.limit_store import sqlite_uri
 from webapp.civic.lookup import lookup_from_config
+from webapp.compression import init_compression
 from webapp.config import PROJECT_ROOT, load_config
 from webapp.database import configure_engine, db
-from webapp.extensions import babel, compress, csrf, limiter, login_manager, migrate
+from webapp.extensions import babel, csrf, limiter, login_manager, migrate
 from webapp.i18n import init_i18n, select_locale
 from webapp.log_privacy import install_log_filters
 from webapp.request_guards import init_request_guards
@@ -81,7 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    compress.init_app(app)
+    init_compression(app)
     if not app.config["RATELIMIT_STORAGE_URI"]:
         app.config["RATELIMIT_STORAGE_URI"] = sqlite_uri(
             Path(app.instance_path) / "ratelimits.sqlite3"
