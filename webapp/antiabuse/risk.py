@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from webapp.antiabuse.disposable import is_disposable
@@ -90,10 +90,18 @@ def text_fingerprint(text: str | None) -> str | None:
     return keyring().hash_text("personal-text\n" + " ".join(words))
 
 
-def _count_upto(session: Session, limit: int, *conditions: Any) -> int:
-    """Count matching letters, but stop at `limit`: a flood must not make each check slower."""
+def capped_count(limit: int, *conditions: Any) -> ScalarSelect[int]:
+    """How many letters match, counting stops at `limit`: a flood must not make each check
+    slower. A scalar subquery, so several counts travel in one statement."""
     capped = select(Submission.id).where(*conditions).limit(limit).subquery()
-    return session.scalar(select(func.count()).select_from(capped)) or 0
+    return select(func.count()).select_from(capped).scalar_subquery()
+
+
+def count_all(session: Session, counts: Sequence[ScalarSelect[int]]) -> list[int]:
+    """The values of several capped counts, from one query."""
+    if not counts:
+        return []
+    return [int(value or 0) for value in session.execute(select(*counts)).one()]
 
 
 def assess(
@@ -110,27 +118,35 @@ def assess(
     if signals.address_mismatch:
         risk.add(2, "address and ZIP code do not agree")
     since = Submission.created_at > now - BURST_WINDOW
+    # The signals' counts from one query (each capped), read back in the order asked.
+    asked: dict[str, ScalarSelect[int]] = {}
     if signals.ip_hash:
-        recent = _count_upto(
-            session, 3 * settings.ip_burst, Submission.ip_hash == signals.ip_hash, since
+        asked["ip"] = capped_count(
+            3 * settings.ip_burst, Submission.ip_hash == signals.ip_hash, since
         )
-        if recent >= 3 * settings.ip_burst:
-            risk.add(4, f"{recent}+ letters from one address in 10 minutes")
-        elif recent >= settings.ip_burst:
-            risk.add(2, f"{recent}+ letters from one address in 10 minutes")
     if signals.subnet_hash:
-        recent = _count_upto(
-            session, settings.subnet_burst, Submission.subnet_hash == signals.subnet_hash, since
+        asked["subnet"] = capped_count(
+            settings.subnet_burst, Submission.subnet_hash == signals.subnet_hash, since
         )
-        if recent >= settings.subnet_burst:
-            risk.add(2, f"{recent}+ letters from one network in 10 minutes")
     if signals.personal_hash:
-        same = _count_upto(
-            session,
+        asked["text"] = capped_count(
             max(settings.same_text_hold, settings.same_text_flag),
             Submission.campaign_id == campaign_id,
             Submission.personal_hash == signals.personal_hash,
         )
+    counted = dict(zip(asked, count_all(session, list(asked.values())), strict=True))
+    if "ip" in counted:
+        recent = counted["ip"]
+        if recent >= 3 * settings.ip_burst:
+            risk.add(4, f"{recent}+ letters from one address in 10 minutes")
+        elif recent >= settings.ip_burst:
+            risk.add(2, f"{recent}+ letters from one address in 10 minutes")
+    if "subnet" in counted:
+        recent = counted["subnet"]
+        if recent >= settings.subnet_burst:
+            risk.add(2, f"{recent}+ letters from one network in 10 minutes")
+    if "text" in counted:
+        same = counted["text"]
         if same >= settings.same_text_flag:
             risk.flag_for_review = True
         if same >= settings.same_text_hold:
