@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import Executable, ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from webapp.antiabuse.disposable import is_disposable
@@ -97,11 +98,25 @@ def capped_count(limit: int, *conditions: Any) -> ScalarSelect[int]:
     return select(func.count()).select_from(capped).scalar_subquery()
 
 
-def count_all(session: Session, counts: Sequence[ScalarSelect[int]]) -> list[int]:
-    """The values of several capped counts, from one query."""
-    if not counts:
-        return []
-    return [int(value or 0) for value in session.execute(select(*counts)).one()]
+@cache
+def signal_counts(settings: RiskSettings, asked: tuple[str, ...]) -> Executable:
+    """One query for the capped counts of the `asked` signals ("ip", "subnet", "text"), in
+    that order; its parameters are the hashes, `campaign_id` and `since`. Built once per kind."""
+    since = Submission.created_at > bindparam("since")
+    made = {
+        "ip": lambda: capped_count(
+            3 * settings.ip_burst, Submission.ip_hash == bindparam("ip_hash"), since
+        ),
+        "subnet": lambda: capped_count(
+            settings.subnet_burst, Submission.subnet_hash == bindparam("subnet_hash"), since
+        ),
+        "text": lambda: capped_count(
+            max(settings.same_text_hold, settings.same_text_flag),
+            Submission.campaign_id == bindparam("campaign_id"),
+            Submission.personal_hash == bindparam("personal_hash"),
+        ),
+    }
+    return select(*(made[name]() for name in asked))
 
 
 def assess(
@@ -117,24 +132,18 @@ def assess(
         risk.add(3, "disposable email domain")
     if signals.address_mismatch:
         risk.add(2, "address and ZIP code do not agree")
-    since = Submission.created_at > now - BURST_WINDOW
-    # The signals' counts from one query (each capped), read back in the order asked.
-    asked: dict[str, ScalarSelect[int]] = {}
-    if signals.ip_hash:
-        asked["ip"] = capped_count(
-            3 * settings.ip_burst, Submission.ip_hash == signals.ip_hash, since
-        )
-    if signals.subnet_hash:
-        asked["subnet"] = capped_count(
-            settings.subnet_burst, Submission.subnet_hash == signals.subnet_hash, since
-        )
-    if signals.personal_hash:
-        asked["text"] = capped_count(
-            max(settings.same_text_hold, settings.same_text_flag),
-            Submission.campaign_id == campaign_id,
-            Submission.personal_hash == signals.personal_hash,
-        )
-    counted = dict(zip(asked, count_all(session, list(asked.values())), strict=True))
+    hashes = {
+        "ip": ("ip_hash", signals.ip_hash),
+        "subnet": ("subnet_hash", signals.subnet_hash),
+        "text": ("personal_hash", signals.personal_hash),
+    }
+    asked = tuple(name for name, (_param, value) in hashes.items() if value)
+    counted: dict[str, int] = {}
+    if asked:
+        params: dict[str, Any] = {hashes[name][0]: hashes[name][1] for name in asked}
+        params.update(since=now - BURST_WINDOW, campaign_id=campaign_id)
+        row = session.execute(signal_counts(settings, asked), params).one()
+        counted = {name: int(value or 0) for name, value in zip(asked, row, strict=True)}
     if "ip" in counted:
         recent = counted["ip"]
         if recent >= 3 * settings.ip_burst:
