@@ -36,7 +36,7 @@ def find_writer(session: Session, campaign_id: int, email_keys: Sequence[str]) -
     """The repeat check and the supporter lookup in one query (`email_keys`: the address under
     every master key of a rotation)."""
     params = {"campaign_id": campaign_id, "email_keys": list(email_keys)}
-    rows = session.execute(_writer_query(), params).all()
+    rows = session.connection().execute(_writer_query(), params).all()
     if not rows:
         return None
     row = next((r for r in rows if r[3] is not None), rows[0])
@@ -107,9 +107,7 @@ def store_texts(
     shared = {name for name, (_body, owned) in zip(names, texts, strict=True) if not owned}
     ids: dict[str, int] = {}
     if shared:
-        found = session.execute(
-            select(LetterText.sha256, LetterText.id).where(LetterText.sha256.in_(shared))
-        )
+        found = session.connection().execute(_texts_query(), {"names": list(shared)})
         ids.update((sha, text_id) for sha, text_id in found)
     rows: dict[str, dict[str, Any]] = {}
     for name, (body, owned) in zip(names, texts, strict=True):
@@ -129,6 +127,14 @@ def store_texts(
         written = session.connection().execute(insert_, list(rows.values()))
         ids.update((sha, text_id) for sha, text_id in written)
     return [ids[name] for name in names]
+
+
+@cache
+def _texts_query() -> Executable:
+    table = _table(LetterText)
+    return select(table.c.sha256, table.c.id).where(
+        table.c.sha256.in_(bindparam("names", expanding=True))
+    )
 
 
 def _digest(body: str) -> str:
