@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +13,15 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from tests.services.helpers import NOW, SIGNER
+from tests.services.helpers import email_channel as _email
+from tests.services.helpers import record_letter as _send
 from tests.supporter.campaign_files import MERGED_BODY, write_campaign
 from webapp import create_app
 from webapp.database import db
-from webapp.letters.compose import Signer, compose_letters, fixed_recipients
+from webapp.letters.compose import compose_letters, fixed_recipients
 from webapp.models import (
     Campaign,
-    Channel,
     Consent,
     Delivery,
     LetterText,
@@ -35,32 +36,6 @@ from webapp.sealing import keyring, open_all
 from webapp.services import letter_rows, submissions
 from webapp.services.letter_rows import WriterRace, upsert_supporter
 from webapp.services.submissions import LetterRequest, RecordResult, record_submission
-
-NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-SIGNER = Signer(
-    first_name="Rasha",
-    last_name="Haddad",
-    email="Rasha.Haddad@Example.org",
-    city="Dearborn",
-    state="MI",
-    zip_code="48126",
-    street="100 Main St",
-)
-
-
-def _email(_recipient: Any, _signer: Any) -> Channel:
-    return Channel.EMAIL
-
-
-def _send(app: Flask, slug: str, signer: Signer = SIGNER, **request: Any) -> tuple[bool, int]:
-    """Record `signer`'s letter to the campaign `slug`: (created, submission id)."""
-    with app.app_context():
-        session = db.session()
-        campaign = session.scalars(select(Campaign).where(Campaign.slug == slug)).one()
-        letters = compose_letters(campaign, signer, fixed_recipients(campaign), None, None)
-        letter = LetterRequest(signer=signer, personal_message=None, edited_body=None, **request)
-        result = record_submission(session, campaign, letter, letters, NOW, _email)
-        return result.created, result.submission.id
 
 
 def _supporters(app: Flask) -> list[Supporter]:
