@@ -261,13 +261,15 @@ def send_letter(
     if not letters:
         return LetterOutcome(LetterStep.NO_RECIPIENTS, plan)
     risk = assess(session, campaign.id, _signals(draft, facts, plan), deps.risk, deps.now)
+    # Each office's channel as the plan chose it, not chosen a second time.
+    channels = {planned.letter.recipient.key: planned.channel for planned in letters}
     result = record_submission(
         session,
         campaign,
         _request(draft, facts, plan, risk),
         [planned.letter for planned in letters],
         deps.now,
-        deps.choose,
+        lambda recipient, _signer: channels[recipient.key],
     )
     step = LetterStep.RECORDED if result.created else LetterStep.REPEAT
     return LetterOutcome(step, plan, letters, unticked, result)
