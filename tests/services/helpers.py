@@ -8,21 +8,14 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
+from tests.letters.test_compose import SIGNER as COMPOSE_SIGNER
 from webapp.database import db
 from webapp.letters.compose import Signer, compose_letters, fixed_recipients
 from webapp.models import Campaign, Channel
 from webapp.services.submissions import LetterRequest, record_submission
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-SIGNER = Signer(
-    first_name="Rasha",
-    last_name="Haddad",
-    email="Rasha.Haddad@Example.org",
-    city="Dearborn",
-    state="MI",
-    zip_code="48126",
-    street="100 Main St",
-)
+SIGNER = COMPOSE_SIGNER
 
 
 def email_channel(_recipient: Any, _signer: Any) -> Channel:

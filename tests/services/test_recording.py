@@ -57,7 +57,7 @@ def test_a_supporter_stored_under_the_previous_master_key_is_updated_not_doubled
     rotating = create_app({**app_config, **keys})
     with rotating.app_context():
         assert keyring().email_key(SIGNER.email) != before.email_key  # found by the old key only
-    moved = replace(SIGNER, city="Hamtramck", email=" rasha.haddad@example.ORG")
+    moved = replace(SIGNER, city="Hamtramck", email=" RASHA@example.ORG")
     created, submission_id = _send(rotating, second, moved, language="ar")
     assert created
     [after] = _supporters(rotating)
