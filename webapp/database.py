@@ -163,20 +163,27 @@ def checkpoint_wal(session: Session) -> bool:
 
 
 @contextmanager
-def write_transaction(session: Session) -> Iterator[Session]:
+def write_transaction(session: Session, *, keep_loaded: bool = False) -> Iterator[Session]:
     """Run a block as one write transaction: committed on success, rolled back on error.
 
     On SQLite the write lock is taken at BEGIN so concurrent writers wait rather than fail.
+    `keep_loaded` is for a block that writes only through Core statements, changing no loaded
+    object: the objects stay loaded across its commits instead of being read again.
     """
-    if session.in_transaction():
-        session.commit()
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    with _sqlite_writer_turn(engine):
-        session.connection(execution_options={IMMEDIATE: True})
-        try:
-            yield session
+    expire = session.expire_on_commit
+    session.expire_on_commit = expire and not keep_loaded
+    try:
+        if session.in_transaction():
             session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        with _sqlite_writer_turn(engine):
+            session.connection(execution_options={IMMEDIATE: True})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        session.expire_on_commit = expire

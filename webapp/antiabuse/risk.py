@@ -6,9 +6,10 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from webapp.antiabuse.disposable import is_disposable
@@ -90,10 +91,32 @@ def text_fingerprint(text: str | None) -> str | None:
     return keyring().hash_text("personal-text\n" + " ".join(words))
 
 
-def _count_upto(session: Session, limit: int, *conditions: Any) -> int:
-    """Count matching letters, but stop at `limit`: a flood must not make each check slower."""
+def capped_count(limit: int, *conditions: Any) -> ScalarSelect[int]:
+    """How many letters match, counting stops at `limit`: a flood must not make each check
+    slower. A scalar subquery, so several counts travel in one statement."""
     capped = select(Submission.id).where(*conditions).limit(limit).subquery()
-    return session.scalar(select(func.count()).select_from(capped)) or 0
+    return select(func.count()).select_from(capped).scalar_subquery()
+
+
+@cache
+def signal_counts(settings: RiskSettings, asked: tuple[str, ...]) -> Executable:
+    """One query for the capped counts of the `asked` signals ("ip", "subnet", "text"), in
+    that order; its parameters are the hashes, `campaign_id` and `since`. Built once per kind."""
+    since = Submission.created_at > bindparam("since")
+    made = {
+        "ip": lambda: capped_count(
+            3 * settings.ip_burst, Submission.ip_hash == bindparam("ip_hash"), since
+        ),
+        "subnet": lambda: capped_count(
+            settings.subnet_burst, Submission.subnet_hash == bindparam("subnet_hash"), since
+        ),
+        "text": lambda: capped_count(
+            max(settings.same_text_hold, settings.same_text_flag),
+            Submission.campaign_id == bindparam("campaign_id"),
+            Submission.personal_hash == bindparam("personal_hash"),
+        ),
+    }
+    return select(*(made[name]() for name in asked))
 
 
 def assess(
@@ -109,28 +132,30 @@ def assess(
         risk.add(3, "disposable email domain")
     if signals.address_mismatch:
         risk.add(2, "address and ZIP code do not agree")
-    since = Submission.created_at > now - BURST_WINDOW
-    if signals.ip_hash:
-        recent = _count_upto(
-            session, 3 * settings.ip_burst, Submission.ip_hash == signals.ip_hash, since
-        )
+    hashes = {
+        "ip": ("ip_hash", signals.ip_hash),
+        "subnet": ("subnet_hash", signals.subnet_hash),
+        "text": ("personal_hash", signals.personal_hash),
+    }
+    asked = tuple(name for name, (_param, value) in hashes.items() if value)
+    counted: dict[str, int] = {}
+    if asked:
+        params: dict[str, Any] = {hashes[name][0]: hashes[name][1] for name in asked}
+        params.update(since=now - BURST_WINDOW, campaign_id=campaign_id)
+        row = session.execute(signal_counts(settings, asked), params).one()
+        counted = {name: int(value or 0) for name, value in zip(asked, row, strict=True)}
+    if "ip" in counted:
+        recent = counted["ip"]
         if recent >= 3 * settings.ip_burst:
             risk.add(4, f"{recent}+ letters from one address in 10 minutes")
         elif recent >= settings.ip_burst:
             risk.add(2, f"{recent}+ letters from one address in 10 minutes")
-    if signals.subnet_hash:
-        recent = _count_upto(
-            session, settings.subnet_burst, Submission.subnet_hash == signals.subnet_hash, since
-        )
+    if "subnet" in counted:
+        recent = counted["subnet"]
         if recent >= settings.subnet_burst:
             risk.add(2, f"{recent}+ letters from one network in 10 minutes")
-    if signals.personal_hash:
-        same = _count_upto(
-            session,
-            max(settings.same_text_hold, settings.same_text_flag),
-            Submission.campaign_id == campaign_id,
-            Submission.personal_hash == signals.personal_hash,
-        )
+    if "text" in counted:
+        same = counted["text"]
         if same >= settings.same_text_flag:
             risk.flag_for_review = True
         if same >= settings.same_text_hold:

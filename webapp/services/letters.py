@@ -130,8 +130,13 @@ def plan_letter(
 
 
 def _planned(
-    campaign: Campaign, draft: LetterDraft, plan: RecipientPlan, deps: LetterDeps
+    campaign: Campaign,
+    draft: LetterDraft,
+    plan: RecipientPlan,
+    deps: LetterDeps,
+    reading: bool = True,
 ) -> tuple[list[PlannedLetter], list[str]]:
+    """The letters to the chosen offices; their reading copies only when a page shows them."""
     chosen = plan.chosen(None if draft.selected is None else set(draft.selected))
     own_words = office_paragraph(
         draft.personal_message, draft.personal_english, draft.include_original
@@ -143,7 +148,7 @@ def _planned(
         PlannedLetter(
             letter,
             deps.choose(letter.recipient, draft.signer),
-            _reading(campaign, draft, letter),
+            _reading(campaign, draft, letter) if reading else None,
         )
         for letter in letters
     ]
@@ -243,21 +248,28 @@ def send_letter(
     facts: RequestFacts,
     deps: LetterDeps,
 ) -> LetterOutcome:
-    """Record the letter with one delivery per chosen office, once per supporter and campaign."""
-    preview = preview_letter(session, campaign, draft, deps)
-    if preview.step is not LetterStep.PREVIEW:
-        return preview
-    plan, letters, unticked = preview.plan, preview.letters, preview.unticked
+    """Record the letter with one delivery per chosen office, once per supporter and campaign.
+
+    The same plan and letters as the preview, without what only the preview page shows (the
+    reading copies, the own-words meter).
+    """
+    plan = plan_letter(session, campaign, draft, deps)
+    stop = _stop(plan)
+    if stop is not None:
+        return LetterOutcome(stop, plan)
+    letters, unticked = _planned(campaign, draft, plan, deps, reading=False)
     if not letters:
         return LetterOutcome(LetterStep.NO_RECIPIENTS, plan)
     risk = assess(session, campaign.id, _signals(draft, facts, plan), deps.risk, deps.now)
+    # Each office's channel as the plan chose it, not chosen a second time.
+    channels = {planned.letter.recipient.key: planned.channel for planned in letters}
     result = record_submission(
         session,
         campaign,
         _request(draft, facts, plan, risk),
         [planned.letter for planned in letters],
         deps.now,
-        deps.choose,
+        lambda recipient, _signer: channels[recipient.key],
     )
     step = LetterStep.RECORDED if result.created else LetterStep.REPEAT
     return LetterOutcome(step, plan, letters, unticked, result)

@@ -7,18 +7,16 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from webapp.antiabuse.risk import Risk
 from webapp.civic.types import Provenance
 from webapp.database import write_transaction
-from webapp.delivery.channels import initial_status
-from webapp.letters.compose import ComposedLetter, Recipient, Signer, merge_values
-from webapp.letters.merge import render
-from webapp.letters.own_words import own_chars
+from webapp.letters.compose import ComposedLetter, Recipient, Signer
 from webapp.models import (
     Campaign,
     Channel,
@@ -28,12 +26,26 @@ from webapp.models import (
     Notification,
     NotificationKind,
     ParagraphBand,
-    Partner,
     Submission,
     SubmissionStatus,
     Supporter,
 )
 from webapp.sealing import keyring
+from webapp.services.letter_fields import (
+    delivery_fields,
+    letter_texts,
+    owned_text,
+    submission_fields,
+    supporter_fields,
+)
+from webapp.services.letter_rows import (
+    WriterRace,
+    find_writer,
+    insert_many,
+    insert_one,
+    store_texts,
+    upsert_supporter,
+)
 
 _ATTEMPTS = 3
 
@@ -75,8 +87,17 @@ class LetterRequest:
 
 @dataclass(frozen=True)
 class RecordResult:
-    submission: Submission
+    """A letter recorded, or found already recorded; its Submission is loaded when first read."""
+
+    session: Session = field(repr=False, compare=False)
+    submission_id: int
     created: bool
+
+    @cached_property
+    def submission(self) -> Submission:
+        return self.session.get_one(
+            Submission, self.submission_id, options=[joinedload(Submission.supporter)]
+        )
 
 
 def find_submission(session: Session, campaign: Campaign, email: str) -> Submission | None:
@@ -91,10 +112,7 @@ def letter_text(session: Session, body: str, supporter: Supporter, signer: Signe
     """The stored text, shared with every letter that has the same; or, when merge fields put
     the supporter's name or ZIP into it, theirs alone and sealed under their key.
     """
-    folded = body.casefold()
-    if any(v and v.casefold() in folded for v in (signer.first_name, signer.last_name)) or (
-        signer.zip_code and signer.zip_code in body
-    ):
+    if owned_text(body, signer):
         # Random, not a digest: a hash of a known letter with a name in it would confirm a guess.
         owned = LetterText(sha256=secrets.token_hex(32), body=body, owner=supporter)
         session.add(owned)
@@ -131,46 +149,11 @@ def new_delivery(
     `writer` (the supporter row and how they sign) decides whether a text merged with their
     name is theirs alone (sealed, erased with them).
     """
-    r = letter.recipient
     return Delivery(
-        campaign_id=campaign_id,
-        target_id=r.target_id,
-        recipient_key=r.key,
-        recipient_chamber=r.chamber,
-        recipient_state=r.state,
-        recipient_district=r.district,
-        channel=channel,
-        status=initial_status(channel, confirmed),
-        recipient_name=r.name,
-        recipient_office=r.office,
-        recipient_address=r.address,
-        contact_url=r.contact_url,
-        email=r.email,
-        salutation=letter.salutation,
+        **delivery_fields(campaign_id, letter, channel, confirmed, now),
         body=None if letter.body == own_body else letter_text(session, letter.body, *writer),
         cover=letter_text(session, letter.cover, *writer) if letter.cover else None,
-        created_at=now,
-        updated_at=now,
     )
-
-
-def _upsert_supporter(session: Session, request: LetterRequest, now: datetime) -> Supporter:
-    signer = request.signer
-    supporter = session.scalar(select(Supporter).where(same_email(signer.email)))
-    if supporter is None:
-        supporter = Supporter(email_key=email_key(signer.email), created_at=now)
-        session.add(supporter)
-    supporter.email = signer.email
-    supporter.first_name = signer.first_name
-    supporter.last_name = signer.last_name
-    supporter.street = signer.street
-    supporter.city = signer.city
-    supporter.state = signer.state
-    supporter.zip_code = signer.zip_code
-    supporter.country = signer.country
-    supporter.language = request.language
-    supporter.updated_at = now
-    return supporter
 
 
 def _record_once(
@@ -181,115 +164,78 @@ def _record_once(
     now: datetime,
     choose: ChannelChooser,
 ) -> RecordResult:
-    with write_transaction(session):
-        existing = find_submission(session, campaign, request.signer.email)
-        if existing is not None:
-            return RecordResult(existing, created=False)
-        supporter = _upsert_supporter(session, request, now)
-        first = letters[0]
-        # The organisation's statement as this supporter's letter carries it (merge fields filled).
-        statement_body = render(
-            campaign.body, merge_values(campaign, request.signer, first.recipient)
+    # Rows go in through Core statements, so nothing loaded before needs reloading after.
+    with write_transaction(session, keep_loaded=True):
+        email = request.signer.email
+        found = find_writer(session, campaign.id, keyring().email_keys(email))
+        if found is not None and found.submission_id is not None:
+            return RecordResult(session, found.submission_id, created=False)
+        supporter_id, cipher = upsert_supporter(
+            session, found, email_key(email), supporter_fields(request, now)
         )
-        statement = letter_text(session, statement_body, supporter, request.signer)
-        own_body = request.edited_body if request.edited_body is not None else statement_body
-        partner = None
-        if request.partner_code:
-            partner = session.scalar(
-                select(Partner).where(
-                    Partner.campaign_id == campaign.id, Partner.code == request.partner_code
-                )
-            )
-        provenance = request.provenance
-        submission = Submission(
-            campaign=campaign,
-            supporter=supporter,
-            partner=partner,
-            source=request.source,
-            status=SubmissionStatus.UNCONFIRMED
-            if campaign.require_confirmation or request.risk.held
-            else SubmissionStatus.CONFIRMED,
-            held=request.risk.held,
-            risk_score=request.risk.score,
-            risk_reasons=list(request.risk.reasons),
-            flagged=request.risk.flag_for_review,
-            private=request.private,
-            response_requested=request.response_requested,
-            subnet_hash=request.subnet_hash,
-            personal_hash=request.personal_hash,
-            prompt_variant=request.prompt_variant,
-            own_words_chars=own_chars(request.personal_message),
-            subject=first.subject,
-            statement=statement,
-            personal_message=request.personal_message,
-            personal_english=request.personal_english,
-            include_original=request.include_original,
-            edited_body=request.edited_body,
-            closing=first.closing,
-            prefix=request.signer.prefix,
-            first_name=request.signer.first_name,
-            last_name=request.signer.last_name,
-            native_first_name=request.signer.native_first_name,
-            native_last_name=request.signer.native_last_name,
-            street=request.signer.street,
-            city=request.signer.city,
-            state=request.signer.state,
-            zip_code=request.signer.zip_code,
-            country=request.signer.country,
-            residence=request.signer.residence,
-            voting_city=request.signer.voting_city,
-            lookup_provider=provenance.provider,
-            lookup_match=provenance.match,
-            districts=dict(provenance.districts),
-            dataset_date=provenance.dataset_date,
-            congress=provenance.congress,
-            ip_hash=request.ip_hash,
-            language=request.language,
-            created_at=now,
-            confirmed_at=None if campaign.require_confirmation or request.risk.held else now,
+        texts, places = letter_texts(campaign, request, letters)
+        text_ids = store_texts(session, texts, supporter_id, cipher)
+        fields = submission_fields(campaign, request, letters[0], now)
+        # The form has loaded the campaign's partners (a query here only if it has not).
+        code = request.partner_code
+        partner_id = next((p.id for p in campaign.partners if code and p.code == code), None)
+        submission_id = insert_one(
+            session,
+            Submission,
+            cipher,
+            {
+                **fields,
+                "supporter_id": supporter_id,
+                "statement_id": text_ids[0],
+                "partner_id": partner_id,
+            },
         )
-        session.add(submission)
-        confirmed = submission.status is SubmissionStatus.CONFIRMED
-        for letter in letters:
-            channel = choose(letter.recipient, request.signer)
-            submission.deliveries.append(
-                new_delivery(
-                    session,
-                    campaign.id,
-                    letter,
-                    channel,
-                    confirmed,
-                    own_body,
-                    (supporter, request.signer),
-                    now,
-                )
-            )
-        session.add(
-            Notification(
-                submission=submission,
-                kind=NotificationKind.RECEIPT if confirmed else NotificationKind.CONFIRMATION,
-                created_at=now,
-                updated_at=now,
-            )
+        confirmed = fields["status"] is SubmissionStatus.CONFIRMED
+        deliveries = [
+            {
+                **delivery_fields(
+                    campaign.id, letter, choose(letter.recipient, request.signer), confirmed, now
+                ),
+                "submission_id": submission_id,
+                "body_id": None if body is None else text_ids[body],
+                "cover_id": None if cover is None else text_ids[cover],
+            }
+            for letter, (body, cover) in zip(letters, places, strict=True)
+        ]
+        insert_many(session, Delivery, cipher, deliveries)
+        kind = NotificationKind.RECEIPT if confirmed else NotificationKind.CONFIRMATION
+        insert_many(
+            session,
+            Notification,
+            cipher,
+            [{"submission_id": submission_id, "kind": kind, "created_at": now, "updated_at": now}],
         )
-        session.flush()
-        session.add_all(
-            ParagraphBand(campaign_id=campaign.id, submission_id=submission.id, band=band)
-            for band in request.paragraph_bands
+        insert_many(
+            session,
+            ParagraphBand,
+            cipher,
+            [
+                {"campaign_id": campaign.id, "submission_id": submission_id, "band": band}
+                for band in request.paragraph_bands
+            ],
         )
-        for partner_id, wording in request.consents:
-            session.add(
-                Consent(
-                    supporter_id=supporter.id,
-                    campaign_id=campaign.id,
-                    partner_id=partner_id,
-                    submission_id=submission.id,
-                    wording=wording,
-                    granted_at=now,
-                )
-            )
-        session.flush()
-        return RecordResult(submission, created=True)
+        insert_many(
+            session,
+            Consent,
+            cipher,
+            [
+                {
+                    "supporter_id": supporter_id,
+                    "campaign_id": campaign.id,
+                    "partner_id": partner_id_,
+                    "submission_id": submission_id,
+                    "wording": wording,
+                    "granted_at": now,
+                }
+                for partner_id_, wording in request.consents
+            ],
+        )
+        return RecordResult(session, submission_id, created=True)
 
 
 def record_submission(
@@ -313,7 +259,7 @@ def record_submission(
     for attempt in range(_ATTEMPTS):
         try:
             return _record_once(session, campaign, request, letters, now, choose)
-        except IntegrityError:
+        except (IntegrityError, WriterRace):
             if attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
