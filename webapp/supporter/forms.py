@@ -421,7 +421,9 @@ def _comparable(text: str) -> str:
 
 
 def find_partner(campaign: Campaign, code: str | None) -> Partner | None:
-    return next((p for p in campaign.partners if code and p.code == code), None)
+    if not code:
+        return None  # without reading the partners (a query on most page views)
+    return next((p for p in campaign.partners if p.code == code), None)
 
 
 @lru_cache(maxsize=16)

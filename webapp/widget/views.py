@@ -15,7 +15,8 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.antiabuse.limits import (
     letter_email_limit,
@@ -28,7 +29,7 @@ from webapp.database import db, utcnow
 from webapp.extensions import csrf, limiter
 from webapp.i18n import explicit_language, page_language
 from webapp.letters.markdown import markdown_to_html
-from webapp.models import Campaign, CampaignStatus
+from webapp.models import Campaign, CampaignStatus, Delivery, Submission
 from webapp.security import allow_framing, render_error
 from webapp.services.counts import PublicStatsCache
 from webapp.services.stats import public_stats
@@ -195,9 +196,27 @@ def widget_post(slug: str) -> tuple[str, int]:
     if outcome.step is Step.PREVIEW:
         return _page("widget/preview.html", outcome=outcome.letter, **common)
     result = outcome.letter.result if outcome.letter else None
-    submission = result.submission if result else None
+    repeat = outcome.step is Step.REPEAT
+    submission = result.submission if result and not repeat else None
     return _page(
-        "widget/done.html", submission=submission, repeat=outcome.step is Step.REPEAT, **common
+        "widget/done.html",
+        submission=_as_recorded(submission) if submission else None,
+        repeat=repeat,
+        **common,
+    )
+
+
+def _as_recorded(submission: Submission) -> Submission | None:
+    """The letter just recorded, with what the thank-you page reads loaded in two queries: the
+    commit expired it, and reading it attribute by attribute cost five (and a cover each)."""
+    (submission_id,) = inspect(submission).identity or (None,)
+    return db.session.scalar(
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .options(
+            joinedload(Submission.supporter),
+            selectinload(Submission.deliveries).lazyload(Delivery.cover),
+        )
     )
 
 
