@@ -30,6 +30,7 @@ from webapp.antiabuse.limits import (
     sender_email_key,
 )
 from webapp.antiabuse.timing import started_stamp
+from webapp.campaigns.services import campaign_by_slug
 from webapp.database import db, utcnow
 from webapp.delivery.emails import read_confirmation_token
 from webapp.delivery.handoff import handoff_for
@@ -59,7 +60,7 @@ _RECEIPTS_KEPT = 20
 
 
 def _campaign_or_404(slug: str) -> Campaign:
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    campaign = campaign_by_slug(db.session(), slug)
     if campaign is None or campaign.status is CampaignStatus.DRAFT:
         abort(404)
     return campaign
@@ -244,7 +245,7 @@ def csrf_failed(error: CSRFError) -> tuple[str, int] | BaseResponse:
     slug = (request.view_args or {}).get("slug")
     if request.endpoint != "supporter.write" or not slug:
         return render_error(400)
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    campaign = campaign_by_slug(db.session(), slug)
     if campaign is None or campaign.status is CampaignStatus.DRAFT:
         return render_error(404)
     if not campaign.is_open(utcnow()):

@@ -25,6 +25,7 @@ from webapp.antiabuse.limits import (
     sender_email_key,
 )
 from webapp.antiabuse.timing import started_stamp
+from webapp.campaigns.services import campaign_by_slug
 from webapp.database import db, utcnow
 from webapp.extensions import csrf, limiter
 from webapp.i18n import explicit_language, page_language
@@ -68,7 +69,7 @@ def embed_js() -> Response:
 
 
 def _campaign(slug: str) -> Campaign:
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    campaign = campaign_by_slug(db.session(), slug)
     if campaign is None or campaign.status is CampaignStatus.DRAFT:
         abort(404)
     allow_framing(frame_ancestors(campaign))
@@ -224,7 +225,7 @@ def _as_recorded(submission: Submission) -> Submission | None:
 def too_many(error: Exception) -> tuple[str, int]:
     """Rate limited inside a frame: say so in the frame (other pages refuse to be framed)."""
     slug = (request.view_args or {}).get("slug")
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug)) if slug else None
+    campaign = campaign_by_slug(db.session(), slug) if slug else None
     if campaign is None:
         return render_error(429)
     allow_framing(frame_ancestors(campaign))
