@@ -23,6 +23,7 @@ from webapp.sealing import Keyring
 from webapp.security import init_security
 from webapp.services.counts import PublicStatsCache, TTLCounter
 from webapp.services.privacy import derive_key
+from webapp.supporter.page_cache import FormPages
 
 
 def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -93,6 +94,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_i18n(app)
     app.extensions["letter_counts"] = TTLCounter(app.config["COUNT_CACHE_SECONDS"])
     app.extensions["public_stats"] = PublicStatsCache(30)
+    app.extensions["form_pages"] = FormPages(app.config["FORM_PAGE_CACHE_SIZE"])
     app.extensions["civic_lookup"] = lookup_from_config(app.config)
 
     init_security(app)

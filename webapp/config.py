@@ -179,6 +179,8 @@ def load_config(
         ],
         "DEFAULT_CAMPAIGN_FILE": _env_str(env, "DEFAULT_CAMPAIGN_FILE", ""),
         "COUNT_CACHE_SECONDS": _env_int(env, "COUNT_CACHE_SECONDS", 5),
+        # Letter form pages kept rendered per worker (0: render every page afresh).
+        "FORM_PAGE_CACHE_SIZE": _env_int(env, "FORM_PAGE_CACHE_SIZE", 256),
         "LOG_LEVEL": _env_str(env, "LOG_LEVEL", "INFO"),
         "RATELIMIT_ENABLED": _env_bool(env, "RATELIMIT_ENABLED", True),
         # Empty: a SQLite file in the instance folder, shared by the workers of one machine.

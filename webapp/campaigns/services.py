@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from webapp.campaigns.fileformat import (
@@ -26,6 +26,9 @@ DEFAULT_CAMPAIGN_FILE = Path(__file__).parent / "default" / "syria-five-steps.md
 # Years a campaign may open or close in: a typo like 0202 or 20260 would not survive the
 # conversion to UTC or the database.
 FIRST_YEAR, LAST_YEAR = 1970, 2999
+# Built once: every letter page asks for its campaign, and building the query cost a fifth of
+# a millisecond each time.
+_BY_SLUG = select(Campaign).where(Campaign.slug == bindparam("slug"))
 
 
 # Campaign columns copied one to one from a campaign file (lists and rows are handled apart).
@@ -104,6 +107,10 @@ def read_campaign_file(text: str, origin: str) -> CampaignFile:
     if problems:
         raise CampaignFileError(origin, problems)
     return spec
+
+
+def campaign_by_slug(session: Session, slug: str) -> Campaign | None:
+    return session.scalar(_BY_SLUG, {"slug": slug})
 
 
 def import_campaign(session: Session, spec: CampaignFile) -> ImportResult:

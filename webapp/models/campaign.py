@@ -7,8 +7,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from webapp.database import Base, str_enum, utcnow
 
@@ -198,3 +198,21 @@ class Partner(Base):
     consent_text: Mapped[str | None] = mapped_column(String(500))
 
     campaign: Mapped[Campaign] = relationship(back_populates="partners")
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_edited_campaigns(session: Session, _context: Any, _instances: Any) -> None:
+    """An edit of a campaign's targets, signatories or partners moves its `updated_at` too:
+    cached form pages (webapp/supporter/page_cache.py) are keyed by it."""
+    dirty = session.dirty
+    touched = {obj for obj in dirty if isinstance(obj, Campaign)}
+    for obj in (*session.new, *dirty, *session.deleted):
+        if isinstance(obj, Target | Signatory | Partner):
+            campaign: Campaign | None = obj.campaign
+            if campaign is None and obj.campaign_id is not None:
+                campaign = session.get(Campaign, obj.campaign_id)
+            if campaign is not None:
+                touched.add(campaign)
+    for campaign in touched:
+        if campaign not in session.deleted:
+            campaign.updated_at = utcnow()

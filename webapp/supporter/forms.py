@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -420,7 +421,16 @@ def _comparable(text: str) -> str:
 
 
 def find_partner(campaign: Campaign, code: str | None) -> Partner | None:
-    return next((p for p in campaign.partners if code and p.code == code), None)
+    if not code:
+        return None  # without reading the partners (a query on most page views)
+    return next((p for p in campaign.partners if p.code == code), None)
+
+
+@lru_cache(maxsize=16)
+def _country_options(language: str) -> list[SelectChoice]:
+    """The country list in one language, sorted and made into options once per process (it
+    was a large share of building every form). WTForms takes the options as they are."""
+    return [SelectChoice(code, name) for code, name in country_choices(language)]
 
 
 def build_letter_form(
@@ -431,7 +441,7 @@ def build_letter_form(
         kwargs.setdefault("data", {"body": campaign.body})
     form = LetterForm(**kwargs)
     settle_prompts(form, campaign, form.prompt_ticket.data)
-    form.country.choices = country_choices(str(get_locale() or "en"))
+    form.country.choices = _country_options(str(get_locale() or "en"))
     if not campaign.body_editable:
         del form.body
     if campaign.consent_text:
@@ -448,9 +458,12 @@ def build_letter_form(
 def settle_prompts(form: LetterForm, campaign: Campaign, ticket: str | None) -> None:
     """The visitor's story-prompt variant (kept from a genuine ticket, else drawn) and its
     questions in the page's language."""
-    form.prompt_variant, form.prompt_ticket.data = settle_variant(campaign, ticket)
+    show_prompts(form, campaign, *settle_variant(campaign, ticket))
+
+
+def show_prompts(form: LetterForm, campaign: Campaign, variant: str | None, ticket: str) -> None:
+    """Put a settled variant, the ticket that carries it and its questions on the form."""
+    form.prompt_variant, form.prompt_ticket.data = variant, ticket
     form.prompt_questions = tuple(
-        questions_for(
-            campaign.prompts, form.prompt_variant, str(get_locale() or "en"), campaign.language
-        )
+        questions_for(campaign.prompts, variant, str(get_locale() or "en"), campaign.language)
     )

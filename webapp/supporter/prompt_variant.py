@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
@@ -33,7 +34,13 @@ def assign_variant(
 
 
 def variant_ticket(campaign: Campaign, variant: str) -> str:
-    return str(_serializer().dumps([campaign.slug, variant]))
+    return _signed(current_app.config["SECRET_KEY"], campaign.slug, variant)
+
+
+@lru_cache(maxsize=256)
+def _signed(secret: str, slug: str, variant: str) -> str:
+    """A ticket has no time in it, so each one is signed once per process."""
+    return str(URLSafeSerializer(secret, salt=_SALT).dumps([slug, variant]))
 
 
 def ticket_variant(campaign: Campaign, ticket: str | None) -> str | None:

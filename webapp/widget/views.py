@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -14,7 +15,8 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.antiabuse.limits import (
     letter_email_limit,
@@ -23,15 +25,20 @@ from webapp.antiabuse.limits import (
     sender_email_key,
 )
 from webapp.antiabuse.timing import started_stamp
+from webapp.campaigns.services import campaign_by_slug
 from webapp.database import db, utcnow
 from webapp.extensions import csrf, limiter
+from webapp.i18n import explicit_language, page_language
 from webapp.letters.markdown import markdown_to_html
-from webapp.models import Campaign, CampaignStatus
+from webapp.models import Campaign, CampaignStatus, Delivery, Submission
 from webapp.security import allow_framing, render_error
 from webapp.services.counts import PublicStatsCache
 from webapp.services.stats import public_stats
 from webapp.supporter.flow import Step, handle_letter
-from webapp.supporter.forms import LetterForm, build_letter_form, find_partner
+from webapp.supporter.forms import LetterForm, build_letter_form, find_partner, show_prompts
+from webapp.supporter.page_cache import FormPages
+from webapp.supporter.prompt_variant import settle_variant
+from webapp.text_input import is_latin_text
 from webapp.widget.security import (
     check_token,
     embedding_allowed,
@@ -62,7 +69,7 @@ def embed_js() -> Response:
 
 
 def _campaign(slug: str) -> Campaign:
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    campaign = campaign_by_slug(db.session(), slug)
     if campaign is None or campaign.status is CampaignStatus.DRAFT:
         abort(404)
     allow_framing(frame_ancestors(campaign))
@@ -105,23 +112,58 @@ def widget(slug: str) -> tuple[str, int]:
         stats = cache.get(campaign.id, lambda: public_stats(db.session(), campaign))
         return _page("widget/counter.html", stats=stats, **ctx)
     code = request.args.get("partner")
-    form = _letter_form(campaign, code, formdata=None)
-    form.partner.data = code if find_partner(campaign, code) else ""
-    form.source.data = (request.args.get("source") or "")[:64]
-    form.first_name.data = (request.args.get("first_name") or "")[:100]
-    form.email.data = (request.args.get("email") or "")[:254]
-    form.zip_code.data = (request.args.get("zip") or "")[:10]
-    form.started.data = started_stamp()
-    if "body" in form:
-        form.body.data = campaign.body
+    partner = find_partner(campaign, code)
+    variant, ticket = settle_variant(campaign, None)
+    first_name = (request.args.get("first_name") or "")[:100]
+    # The marker for the name keeps its script: a name in Arabic letters adds the Latin fields.
+    name_slot = "first_name" if is_latin_text(first_name) else "first_name_\u0628"
+    values = {
+        "token": issue_token(campaign, parent),
+        "started": started_stamp(),
+        "ticket": ticket,
+        "source": (request.args.get("source") or "")[:64],
+        name_slot: first_name,
+        "email": (request.args.get("email") or "")[:254],
+        "zip": (request.args.get("zip") or "")[:10],
+        "parent": ctx["parent"],
+        "wid": ctx["wid"],
+    }
     template = "widget/signup.html" if ctx["mode"] == "signup" else "widget/letter.html"
-    return _page(
+
+    def render(value_of: Callable[[str], str]) -> str:
+        form = _letter_form(campaign, code, formdata=None)
+        form.partner.data = code if partner else ""
+        form.source.data = value_of("source")
+        form.first_name.data = value_of(name_slot)
+        form.email.data = value_of("email")
+        form.zip_code.data = value_of("zip")
+        form.started.data = value_of("started")
+        show_prompts(form, campaign, variant, value_of("ticket"))
+        if "body" in form:
+            form.body.data = campaign.body
+        return render_template(
+            template,
+            form=form,
+            token=value_of("token"),
+            body_html=markdown_to_html(campaign.body),
+            **{**ctx, "parent": value_of("parent"), "wid": value_of("wid")},
+        )
+
+    key = (
+        "widget",
         template,
-        form=form,
-        token=issue_token(campaign, parent),
-        body_html=markdown_to_html(campaign.body),
-        **ctx,
+        campaign.id,
+        campaign.updated_at,
+        ctx["is_open"],
+        page_language(),
+        explicit_language(),
+        request.host_url,
+        partner.code if partner else None,
+        variant,
+        name_slot,
     )
+    pages: FormPages = current_app.extensions["form_pages"]
+    return pages.page(key, render, values), 200
 
 
 @bp.post("/widget/<slug>")
@@ -155,9 +197,27 @@ def widget_post(slug: str) -> tuple[str, int]:
     if outcome.step is Step.PREVIEW:
         return _page("widget/preview.html", outcome=outcome.letter, **common)
     result = outcome.letter.result if outcome.letter else None
-    submission = result.submission if result else None
+    repeat = outcome.step is Step.REPEAT
+    submission = result.submission if result and not repeat else None
     return _page(
-        "widget/done.html", submission=submission, repeat=outcome.step is Step.REPEAT, **common
+        "widget/done.html",
+        submission=_as_recorded(submission) if submission else None,
+        repeat=repeat,
+        **common,
+    )
+
+
+def _as_recorded(submission: Submission) -> Submission | None:
+    """The letter just recorded, with what the thank-you page reads loaded in two queries: the
+    commit expired it, and reading it attribute by attribute cost five (and a cover each)."""
+    (submission_id,) = inspect(submission).identity or (None,)
+    return db.session.scalar(
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .options(
+            joinedload(Submission.supporter),
+            selectinload(Submission.deliveries).lazyload(Delivery.cover),
+        )
     )
 
 
@@ -165,7 +225,7 @@ def widget_post(slug: str) -> tuple[str, int]:
 def too_many(error: Exception) -> tuple[str, int]:
     """Rate limited inside a frame: say so in the frame (other pages refuse to be framed)."""
     slug = (request.view_args or {}).get("slug")
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug)) if slug else None
+    campaign = campaign_by_slug(db.session(), slug) if slug else None
     if campaign is None:
         return render_error(429)
     allow_framing(frame_ancestors(campaign))

@@ -1,0 +1,106 @@
+"""Form pages rendered once per campaign version and variant, then filled in per request.
+
+A letter form page is the same for every visitor but for a few values (the signed form token,
+the `started` stamp, the CSRF token, prefill from the link, the letter count). The page is
+rendered once with a unique marker in place of each such value, cut at the markers, and each
+request joins the pieces with its own values escaped as Jinja and WTForms escape them
+(`markupsafe.escape`), so the bytes are the same as a page rendered for that request.
+
+The cache key names everything else the markup depends on (the campaign's id and updated_at,
+language, mode, partner, prompt variant...): `updated_at` is read from the database on every
+request and moves on any edit of the campaign or of its targets, signatories and partners
+(webapp/models/campaign.py), so every worker sees an edit at once. Per process, bounded (LRU).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+
+from flask_babel import get_translations
+from markupsafe import escape
+
+# Letters and digits only: escaping leaves a marker as it is, wherever the template puts it.
+_NONCE = secrets.token_hex(8)
+_MARKER_RE = re.compile(rf"zq{_NONCE}(\w+?)qz")
+
+Render = Callable[[Callable[[str], str]], str]
+
+
+def marker(slot: str) -> str:
+    """What a page is rendered with in place of the value of `slot` (a word: \\w+)."""
+    return f"zq{_NONCE}{slot}qz"
+
+
+@dataclass(frozen=True)
+class SplitPage:
+    """A page cut at its markers: literal, slot, literal, ..., literal."""
+
+    literals: tuple[str, ...]
+    slots: tuple[str, ...]
+
+    @classmethod
+    def of(cls, page: str) -> SplitPage:
+        parts = _MARKER_RE.split(page)
+        return cls(tuple(parts[0::2]), tuple(parts[1::2]))
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        out = [self.literals[0]]
+        for slot, literal in zip(self.slots, self.literals[1:], strict=True):
+            out.append(escape(values[slot]))
+            out.append(literal)
+        return "".join(out)
+
+
+class FormPages:
+    """The cache: `size` pages at most (0 renders every page afresh)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pages: OrderedDict[Hashable, SplitPage] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def page(self, key: Hashable, render: Render, values: Mapping[str, str]) -> str:
+        """The page for `key` with `values` in its slots; `render(value_of)` makes the page,
+        asking `value_of(slot)` for each per-request value."""
+        if self.size <= 0:
+            return render(lambda slot: values[slot])
+        with self._lock:
+            split = self._pages.get(key)
+            if split is not None:
+                self._pages.move_to_end(key)
+        if split is None:
+            split = SplitPage.of(render(marker))
+            with self._lock:
+                self._pages[key] = split
+                while len(self._pages) > self.size:
+                    self._pages.popitem(last=False)
+        return split.fill(values)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+class ShownNumber(int):
+    """A number that writes itself as `shown` (a marker): plural forms still follow the number."""
+
+    shown: str
+
+    def __new__(cls, value: int, shown: str) -> ShownNumber:
+        number = super().__new__(cls, value)
+        number.shown = shown
+        return number
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+def plural_form(count: int) -> tuple[int, bool]:
+    """What decides the wording of a sentence about `count` things in the page's language: the
+    catalogue's plural form, and n == 1 (the rule for a sentence the catalogue lacks)."""
+    plural = getattr(get_translations(), "plural", None)
+    return (int(plural(count)) if plural is not None else 0), count == 1
