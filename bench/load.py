@@ -134,13 +134,21 @@ def _parse_result(output: str) -> dict[str, float]:
 
 
 def _bare_rps(port: int, env: dict[str, str], workers: int) -> float:
-    process = _gunicorn("bench.bare_app:app", port, env, workers)
-    try:
-        output = _wrk(f"http://127.0.0.1:{port}/", 15, 32)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    """The best of three 15-second runs: one run alone came out at 1,700 or 5,000 requests/s
+    from one start to the next on this 2-core machine, which made the ratio mean little."""
+    samples = []
+    for _ in range(3):
+        process = _gunicorn("bench.bare_app:app", port, env, workers)
+        try:
+            output = _wrk(f"http://127.0.0.1:{port}/", 15, 32)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+        assert found is not None, output
+        samples.append(float(found.group(1)))
+    print(f"bare Flask endpoint, requests/s in three runs: {samples}", flush=True)
+    return max(samples)
 
 
 def _acknowledged(folder: Path) -> set[str]:
