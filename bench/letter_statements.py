@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import event
 
 from bench.profile_letter import SLUG, _letter
-from bench.support import bench_apps, load_civic_data
-from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
+from bench.support import letter_app
 from webapp.database import db
 
 
@@ -41,27 +40,24 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=20)
     parser.add_argument("--show", action="store_true")
     args = parser.parse_args()
-    with bench_apps(["sqlite"], {"RISK_MIN_FORM_SECONDS": 0, "LOG_LEVEL": "WARNING"}) as apps:
-        for _backend, app in apps:
-            load_civic_data(app)
-            with app.app_context():
-                import_campaign_path(db.session(), DEFAULT_CAMPAIGN_FILE)
-                engine = db.engine
-            client = app.test_client()
-            for n in range(30):  # warm caches and pools
-                _letter(client, n)
-            seen: list[str] = []
-            count = _recorder(seen)
-            event.listen(engine, "before_cursor_execute", count)
-            for n in range(1000, 1000 + args.letters):
-                _letter(client, n)
-            event.remove(engine, "before_cursor_execute", count)
-            print(f"{len(seen) / args.letters:.1f} SQL statements per letter (GET + POST, {SLUG})")
-            for kind, times in Counter(_kind(s) for s in seen).most_common():
-                print(f"{times / args.letters:6.2f}  {kind}")
-            if args.show:
-                for statement in seen[: len(seen) // args.letters]:
-                    print("--", " ".join(statement.split())[:160])
+    with letter_app() as app:
+        with app.app_context():
+            engine = db.engine
+        client = app.test_client()
+        for n in range(30):  # warm caches and pools
+            _letter(client, n)
+        seen: list[str] = []
+        count = _recorder(seen)
+        event.listen(engine, "before_cursor_execute", count)
+        for n in range(1000, 1000 + args.letters):
+            _letter(client, n)
+        event.remove(engine, "before_cursor_execute", count)
+        print(f"{len(seen) / args.letters:.1f} SQL statements per letter (GET + POST, {SLUG})")
+        for kind, times in Counter(_kind(s) for s in seen).most_common():
+            print(f"{times / args.letters:6.2f}  {kind}")
+        if args.show:
+            for statement in seen[: len(seen) // args.letters]:
+                print("--", " ".join(statement.split())[:160])
 
 
 if __name__ == "__main__":

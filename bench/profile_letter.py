@@ -20,10 +20,8 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bench.support import bench_apps, load_civic_data
+from bench.support import letter_app
 from tests.widget.helpers import OWN_ORIGIN, form_token, post_widget
-from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
-from webapp.database import db
 
 SLUG = "syria-five-steps"
 
@@ -67,39 +65,33 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=300)
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
-    with bench_apps(["sqlite"], {"RISK_MIN_FORM_SECONDS": 0, "LOG_LEVEL": "WARNING"}) as apps:
-        for _backend, app in apps:
-            load_civic_data(app)
-            with app.app_context():
-                import_campaign_path(db.session(), DEFAULT_CAMPAIGN_FILE)
-            client = app.test_client()
-            for n in range(50):  # warm caches and pools
-                _letter(client, n)
-            started, cpu = time.perf_counter(), time.process_time()
-            for n in range(50, 50 + args.letters):
-                _letter(client, n)
-            per_letter = (time.process_time() - cpu) * 1000 / args.letters
-            wall = (time.perf_counter() - started) * 1000 / args.letters
-            print(f"{per_letter:.2f} ms of CPU per letter (GET + POST), {wall:.2f} ms wall")
-            # Browsers ask for gzip: the same path with both pages compressed, as they would be.
-            cpu = time.process_time()
-            for n in range(50_000, 50_000 + args.letters):
-                _letter(client, n, compressed=True)
-            per_letter = (time.process_time() - cpu) * 1000 / args.letters
-            print(
-                f"{per_letter:.2f} ms of CPU per letter with both pages gzipped (Accept-Encoding)"
-            )
-            profile = cProfile.Profile()
-            profile.enable()
-            for n in range(100_000, 100_000 + args.letters):
-                _letter(client, n)
-            profile.disable()
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / "letters.prof"
-                profile.dump_stats(path)
-                stats = pstats.Stats(str(path))
-                stats.sort_stats("cumulative").print_stats(args.top)
-                stats.sort_stats("tottime").print_stats(args.top // 2)
+    with letter_app() as app:
+        client = app.test_client()
+        for n in range(50):  # warm caches and pools
+            _letter(client, n)
+        started, cpu = time.perf_counter(), time.process_time()
+        for n in range(50, 50 + args.letters):
+            _letter(client, n)
+        per_letter = (time.process_time() - cpu) * 1000 / args.letters
+        wall = (time.perf_counter() - started) * 1000 / args.letters
+        print(f"{per_letter:.2f} ms of CPU per letter (GET + POST), {wall:.2f} ms wall")
+        # Browsers ask for gzip: the same path with both pages compressed, as they would be.
+        cpu = time.process_time()
+        for n in range(50_000, 50_000 + args.letters):
+            _letter(client, n, compressed=True)
+        per_letter = (time.process_time() - cpu) * 1000 / args.letters
+        print(f"{per_letter:.2f} ms of CPU per letter with both pages gzipped (Accept-Encoding)")
+        profile = cProfile.Profile()
+        profile.enable()
+        for n in range(100_000, 100_000 + args.letters):
+            _letter(client, n)
+        profile.disable()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "letters.prof"
+            profile.dump_stats(path)
+            stats = pstats.Stats(str(path))
+            stats.sort_stats("cumulative").print_stats(args.top)
+            stats.sort_stats("tottime").print_stats(args.top // 2)
 
 
 if __name__ == "__main__":

@@ -92,3 +92,17 @@ def load_civic_data(app: Flask) -> None:
         result = runner.invoke(args=args)
         if result.exit_code != 0:
             raise RuntimeError(result.output)
+
+
+@contextmanager
+def letter_app() -> Iterator[Flask]:
+    """A SQLite app with the roster, the ZIP table and the default campaign, for letter benches
+    (default limits and risk checks, but no "sent too fast" signal: the bench does not pause)."""
+    from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
+
+    with bench_apps(["sqlite"], {"RISK_MIN_FORM_SECONDS": 0, "LOG_LEVEL": "WARNING"}) as apps:
+        for _backend, app in apps:
+            load_civic_data(app)
+            with app.app_context():
+                import_campaign_path(db.session(), DEFAULT_CAMPAIGN_FILE)
+            yield app
