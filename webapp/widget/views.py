@@ -15,7 +15,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.antiabuse.limits import (
@@ -198,19 +198,19 @@ def widget_post(slug: str) -> tuple[str, int]:
         return _page("widget/preview.html", outcome=outcome.letter, **common)
     result = outcome.letter.result if outcome.letter else None
     repeat = outcome.step is Step.REPEAT
-    submission = result.submission if result and not repeat else None
+    recorded = result.submission_id if result and not repeat else None
     return _page(
         "widget/done.html",
-        submission=_as_recorded(submission) if submission else None,
+        submission=_as_recorded(recorded) if recorded is not None else None,
         repeat=repeat,
         **common,
     )
 
 
-def _as_recorded(submission: Submission) -> Submission | None:
+def _as_recorded(submission_id: int) -> Submission | None:
     """The letter just recorded, with what the thank-you page reads loaded in two queries: the
-    commit expired it, and reading it attribute by attribute cost five (and a cover each)."""
-    (submission_id,) = inspect(submission).identity or (None,)
+    commit expired it, and reading it attribute by attribute cost five (and a cover each).
+    Loaded by id, not through RecordResult.submission, which would load it once more first."""
     return db.session.scalar(
         select(Submission)
         .where(Submission.id == submission_id)
