@@ -1,6 +1,6 @@
 """Where one letter's CPU time goes: the widget form GET and send POST in-process, with cProfile.
 
-Run: .venv/bin/python -m bench.profile_letter [--letters 300] [--top 40]
+Run: .venv/bin/python -m bench.profile_letter [--letters 300] [--top 40] [--save FILE]
 Prints the milliseconds per letter without a profiler (no HTTP, no other load: the ceiling one
 core can reach), the same with both pages gzipped as a browser asks for them, then the profile
 sorted by cumulative and by own time. SQLite, default limits and risk checks, each letter from
@@ -64,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--letters", type=int, default=300)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--save", type=Path, help="also keep the profile here (for pstats)")
     args = parser.parse_args()
     with letter_app() as app:
         client = app.test_client()
@@ -89,6 +90,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "letters.prof"
             profile.dump_stats(path)
+            if args.save:
+                profile.dump_stats(args.save)
             stats = pstats.Stats(str(path))
             stats.sort_stats("cumulative").print_stats(args.top)
             stats.sort_stats("tottime").print_stats(args.top // 2)

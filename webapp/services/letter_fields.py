@@ -12,6 +12,7 @@ from webapp.letters.compose import ComposedLetter, Signer, merge_values
 from webapp.letters.merge import render
 from webapp.letters.own_words import own_chars
 from webapp.models import Campaign, Channel, SubmissionStatus
+from webapp.models.submission import new_receipt_token
 
 if TYPE_CHECKING:
     from webapp.services.submissions import LetterRequest
@@ -76,6 +77,8 @@ def submission_fields(
     return {
         "campaign_id": campaign.id,
         "source": request.source,
+        # Chosen here, not by the column default, so the thank-you page has it without a read.
+        "receipt_token": new_receipt_token(),
         "status": SubmissionStatus.UNCONFIRMED if waits else SubmissionStatus.CONFIRMED,
         "held": risk.held,
         "risk_score": risk.score,

@@ -29,7 +29,7 @@ class Writer:
     supporter_id: int
     email_key: str
     wrapped_key: bytes
-    submission_id: int | None
+    letter: tuple[int, str] | None  # its letter's submission id and receipt token
 
 
 def find_writer(session: Session, campaign_id: int, email_keys: Sequence[str]) -> Writer | None:
@@ -40,18 +40,25 @@ def find_writer(session: Session, campaign_id: int, email_keys: Sequence[str]) -
     if not rows:
         return None
     row = next((r for r in rows if r[3] is not None), rows[0])
-    supporter_id, key, wrapped, submission_id = row
-    return Writer(supporter_id, key, bytes(wrapped), submission_id)
+    supporter_id, key, wrapped, submission_id, receipt_token = row
+    letter = None if submission_id is None else (submission_id, receipt_token)
+    return Writer(supporter_id, key, bytes(wrapped), letter)
 
 
 @cache
-def _writer_query() -> Select[int, str, bytes, int]:
+def _writer_query() -> Select[int, str, bytes, int, str]:
     joined = and_(
         Submission.supporter_id == Supporter.id,
         Submission.campaign_id == bindparam("campaign_id"),
     )
     return (
-        select(Supporter.id, Supporter.email_key, Supporter.wrapped_key, Submission.id)
+        select(
+            Supporter.id,
+            Supporter.email_key,
+            Supporter.wrapped_key,
+            Submission.id,
+            Submission.receipt_token,
+        )
         .outerjoin(Submission, joined)
         .where(Supporter.email_key.in_(bindparam("email_keys", expanding=True)))
     )

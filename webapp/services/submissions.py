@@ -46,6 +46,7 @@ from webapp.services.letter_rows import (
     store_texts,
     upsert_supporter,
 )
+from webapp.services.recorded import RecordedLetter, recorded_letter
 
 _ATTEMPTS = 3
 
@@ -87,11 +88,16 @@ class LetterRequest:
 
 @dataclass(frozen=True)
 class RecordResult:
-    """A letter recorded, or found already recorded; its Submission is loaded when first read."""
+    """A letter recorded, or found already recorded; its Submission is loaded when first read.
+
+    `letter` is what the thank-you page shows of a letter just recorded (None for a repeat).
+    """
 
     session: Session = field(repr=False, compare=False)
     submission_id: int
     created: bool
+    receipt_token: str
+    letter: RecordedLetter | None = None
 
     @cached_property
     def submission(self) -> Submission:
@@ -168,8 +174,9 @@ def _record_once(
     with write_transaction(session, keep_loaded=True):
         email = request.signer.email
         found = find_writer(session, campaign.id, keyring().email_keys(email))
-        if found is not None and found.submission_id is not None:
-            return RecordResult(session, found.submission_id, created=False)
+        if found is not None and found.letter is not None:
+            submission_id, token = found.letter
+            return RecordResult(session, submission_id, created=False, receipt_token=token)
         supporter_id, cipher = upsert_supporter(
             session, found, email_key(email), supporter_fields(request, now)
         )
@@ -235,7 +242,13 @@ def _record_once(
                 for partner_id_, wording in request.consents
             ],
         )
-        return RecordResult(session, submission_id, created=True)
+        return RecordResult(
+            session,
+            submission_id,
+            created=True,
+            receipt_token=fields["receipt_token"],
+            letter=recorded_letter(fields, deliveries),
+        )
 
 
 def record_submission(

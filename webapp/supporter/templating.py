@@ -26,7 +26,6 @@ from webapp.models import (
     Changeover,
     Delivery,
     DeliveryStatus,
-    Submission,
     SubmissionStatus,
 )
 from webapp.services.delivery_counts import delivery_summary
@@ -166,7 +165,7 @@ def delivery_status_label(delivery: Delivery) -> str:
         return changed
     if delivery.submission.status is SubmissionStatus.UNCONFIRMED:
         return str(UNCONFIRMED_LABEL)
-    label = str(STATUS_LABELS[delivery.status])
+    label = new_letter_label(delivery.status, confirmed=True)
     if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED) and delivery.sent_at:
         return f"{label} ({format_datetime(delivery.sent_at, 'medium')})"
     if delivery.status is DeliveryStatus.FAILED and delivery.next_attempt_at:
@@ -177,6 +176,11 @@ def delivery_status_label(delivery: Delivery) -> str:
             )
         )
     return label
+
+
+def new_letter_label(status: DeliveryStatus, confirmed: bool) -> str:
+    """One office's status on a letter just recorded: nothing is sent or retried yet."""
+    return str(STATUS_LABELS[status] if confirmed else UNCONFIRMED_LABEL)
 
 
 def handling_label(handling: Handling) -> str:
@@ -208,9 +212,9 @@ def send_label(outcome: LetterOutcome) -> str:
     )
 
 
-def share_message(submission: Submission, campaign: Campaign) -> str:
+def share_message(residence: Residence, campaign: Campaign) -> str:
     """What a share link says; from abroad it asks someone in the US to write to their own."""
-    if submission.residence is Residence.ABROAD:
+    if residence is Residence.ABROAD:
         return str(
             _l(
                 'I wrote to the President from abroad: "%(title)s". You live in the US, so your '
@@ -257,6 +261,7 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(delivery_summary)
     bp.add_app_template_global(bar_chart)
     bp.add_app_template_global(delivery_status_label)
+    bp.add_app_template_global(new_letter_label)
     bp.add_app_template_global(changeover_label)
     bp.add_app_template_global(ordinal)
     bp.add_app_template_global(district_label)

@@ -221,7 +221,7 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
         return page, 200
     if outcome.letter is None or outcome.letter.result is None:
         abort(500)
-    token = outcome.letter.result.submission.receipt_token
+    token = outcome.letter.result.receipt_token
     if outcome.step is Step.RECORDED:
         _remember_receipt(token)
         return redirect(url_for(".receipt", token=token), code=303)

@@ -15,8 +15,6 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.antiabuse.limits import (
     letter_email_limit,
@@ -30,7 +28,7 @@ from webapp.database import db, utcnow
 from webapp.extensions import csrf, limiter
 from webapp.i18n import explicit_language, page_language
 from webapp.letters.markdown import markdown_to_html
-from webapp.models import Campaign, CampaignStatus, Delivery, Submission
+from webapp.models import Campaign, CampaignStatus
 from webapp.security import allow_framing, render_error
 from webapp.services.counts import PublicStatsCache
 from webapp.services.stats import public_stats
@@ -198,26 +196,11 @@ def widget_post(slug: str) -> tuple[str, int]:
         return _page("widget/preview.html", outcome=outcome.letter, **common)
     result = outcome.letter.result if outcome.letter else None
     repeat = outcome.step is Step.REPEAT
-    recorded = result.submission_id if result and not repeat else None
     return _page(
         "widget/done.html",
-        submission=_as_recorded(recorded) if recorded is not None else None,
+        letter=None if repeat or result is None else result.letter,
         repeat=repeat,
         **common,
-    )
-
-
-def _as_recorded(submission_id: int) -> Submission | None:
-    """The letter just recorded, with what the thank-you page reads loaded in two queries: the
-    commit expired it, and reading it attribute by attribute cost five (and a cover each).
-    Loaded by id, not through RecordResult.submission, which would load it once more first."""
-    return db.session.scalar(
-        select(Submission)
-        .where(Submission.id == submission_id)
-        .options(
-            joinedload(Submission.supporter),
-            selectinload(Submission.deliveries).lazyload(Delivery.cover),
-        )
     )
 
 

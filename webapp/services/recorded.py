@@ -1,0 +1,46 @@
+"""What the thank-you page says of a letter just recorded, from the values the send wrote."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from webapp.civic.types import Residence
+from webapp.models import DeliveryStatus, SubmissionStatus
+
+
+@dataclass(frozen=True)
+class RecordedOffice:
+    recipient_name: str
+    status: DeliveryStatus
+
+
+@dataclass(frozen=True)
+class RecordedLetter:
+    """The letter as the thank-you page shows it: no read-back of rows the send just wrote
+    (reading them again cost two queries and an ORM load per letter)."""
+
+    own_first_name: str
+    receipt_token: str
+    residence: Residence
+    confirmed: bool
+    offices: tuple[RecordedOffice, ...]
+
+    @property
+    def needs_action(self) -> bool:
+        """Whether an office takes letters only through its own website form."""
+        return any(o.status is DeliveryStatus.NEEDS_ACTION for o in self.offices)
+
+
+def recorded_letter(
+    submission: Mapping[str, Any], deliveries: Sequence[Mapping[str, Any]]
+) -> RecordedLetter:
+    """From the Submission's and Deliveries' columns as `letter_fields` gave them."""
+    return RecordedLetter(
+        own_first_name=submission["native_first_name"] or submission["first_name"],
+        receipt_token=submission["receipt_token"],
+        residence=submission["residence"],
+        confirmed=submission["status"] is SubmissionStatus.CONFIRMED,
+        offices=tuple(RecordedOffice(d["recipient_name"], d["status"]) for d in deliveries),
+    )
