@@ -170,47 +170,48 @@ def _record_once(
     now: datetime,
     choose: ChannelChooser,
 ) -> RecordResult:
+    # What needs no row is worked out before the write transaction: SQLite writers queue for
+    # its lock one at a time, so each moment it is held caps the letters per second.
+    email = request.signer.email
+    email_keys, new_key = keyring().email_keys(email), email_key(email)
+    supporter = supporter_fields(request, now)
+    texts, places = letter_texts(campaign, request, letters)
+    code = request.partner_code
+    # The form has loaded the campaign's partners (a query here only if it has not).
+    partner_id = next((p.id for p in campaign.partners if code and p.code == code), None)
+    fields = {**submission_fields(campaign, request, letters[0], now), "partner_id": partner_id}
+    confirmed = fields["status"] is SubmissionStatus.CONFIRMED
+    offices = [
+        delivery_fields(
+            campaign.id, letter, choose(letter.recipient, request.signer), confirmed, now
+        )
+        for letter in letters
+    ]
+    kind = NotificationKind.RECEIPT if confirmed else NotificationKind.CONFIRMATION
     # Rows go in through Core statements, so nothing loaded before needs reloading after.
     with write_transaction(session, keep_loaded=True):
-        email = request.signer.email
-        found = find_writer(session, campaign.id, keyring().email_keys(email))
+        found = find_writer(session, campaign.id, email_keys)
         if found is not None and found.letter is not None:
             submission_id, token = found.letter
             return RecordResult(session, submission_id, created=False, receipt_token=token)
-        supporter_id, cipher = upsert_supporter(
-            session, found, email_key(email), supporter_fields(request, now)
-        )
-        texts, places = letter_texts(campaign, request, letters)
+        supporter_id, cipher = upsert_supporter(session, found, new_key, supporter)
         text_ids = store_texts(session, texts, supporter_id, cipher)
-        fields = submission_fields(campaign, request, letters[0], now)
-        # The form has loaded the campaign's partners (a query here only if it has not).
-        code = request.partner_code
-        partner_id = next((p.id for p in campaign.partners if code and p.code == code), None)
         submission_id = insert_one(
             session,
             Submission,
             cipher,
-            {
-                **fields,
-                "supporter_id": supporter_id,
-                "statement_id": text_ids[0],
-                "partner_id": partner_id,
-            },
+            {**fields, "supporter_id": supporter_id, "statement_id": text_ids[0]},
         )
-        confirmed = fields["status"] is SubmissionStatus.CONFIRMED
         deliveries = [
             {
-                **delivery_fields(
-                    campaign.id, letter, choose(letter.recipient, request.signer), confirmed, now
-                ),
+                **office,
                 "submission_id": submission_id,
                 "body_id": None if body is None else text_ids[body],
                 "cover_id": None if cover is None else text_ids[cover],
             }
-            for letter, (body, cover) in zip(letters, places, strict=True)
+            for office, (body, cover) in zip(offices, places, strict=True)
         ]
         insert_many(session, Delivery, cipher, deliveries)
-        kind = NotificationKind.RECEIPT if confirmed else NotificationKind.CONFIRMATION
         insert_many(
             session,
             Notification,
@@ -242,13 +243,13 @@ def _record_once(
                 for partner_id_, wording in request.consents
             ],
         )
-        return RecordResult(
-            session,
-            submission_id,
-            created=True,
-            receipt_token=fields["receipt_token"],
-            letter=recorded_letter(fields, deliveries),
-        )
+    return RecordResult(
+        session,
+        submission_id,
+        created=True,
+        receipt_token=fields["receipt_token"],
+        letter=recorded_letter(fields, offices),
+    )
 
 
 def record_submission(
