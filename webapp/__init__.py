@@ -11,6 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.antiabuse.limit_store import sqlite_uri
+from webapp.campaigns.snapshots import CampaignSnapshots
 from webapp.civic.lookup import lookup_from_config
 from webapp.compression import init_compression
 from webapp.config import PROJECT_ROOT, load_config
@@ -95,6 +96,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["letter_counts"] = TTLCounter(app.config["COUNT_CACHE_SECONDS"])
     app.extensions["public_stats"] = PublicStatsCache(30)
     app.extensions["form_pages"] = FormPages(app.config["FORM_PAGE_CACHE_SIZE"])
+    app.extensions["campaign_snapshots"] = CampaignSnapshots()
     app.extensions["civic_lookup"] = lookup_from_config(app.config)
 
     init_security(app)

@@ -31,6 +31,7 @@ from webapp.antiabuse.limits import (
 )
 from webapp.antiabuse.timing import started_stamp
 from webapp.campaigns.services import campaign_by_slug
+from webapp.campaigns.snapshots import campaign_snapshot
 from webapp.database import db, utcnow
 from webapp.delivery.emails import read_confirmation_token
 from webapp.delivery.handoff import handoff_for
@@ -60,7 +61,7 @@ _RECEIPTS_KEPT = 20
 
 
 def _campaign_or_404(slug: str) -> Campaign:
-    campaign = campaign_by_slug(db.session(), slug)
+    campaign = campaign_snapshot(slug)
     if campaign is None or campaign.status is CampaignStatus.DRAFT:
         abort(404)
     return campaign

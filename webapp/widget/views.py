@@ -24,6 +24,7 @@ from webapp.antiabuse.limits import (
 )
 from webapp.antiabuse.timing import started_stamp
 from webapp.campaigns.services import campaign_by_slug
+from webapp.campaigns.snapshots import campaign_snapshot
 from webapp.database import db, utcnow
 from webapp.extensions import csrf, limiter
 from webapp.i18n import explicit_language, page_language
@@ -67,7 +68,7 @@ def embed_js() -> Response:
 
 
 def _campaign(slug: str) -> Campaign:
-    campaign = campaign_by_slug(db.session(), slug)
+    campaign = campaign_snapshot(slug)
     if campaign is None or campaign.status is CampaignStatus.DRAFT:
         abort(404)
     allow_framing(frame_ancestors(campaign))

@@ -1,0 +1,122 @@
+"""Campaign snapshots: reused while unchanged (one small query), replaced on any edit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import delete, event, inspect, select, update
+from sqlalchemy.orm import Session
+
+from tests.widget.helpers import send_letter, widget_campaign
+from webapp.campaigns.snapshots import CampaignSnapshots
+from webapp.database import db
+from webapp.models import Campaign, Delivery, Partner, Submission, Target
+
+
+@contextmanager
+def _statements(app: Flask) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(str(args[2]))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _edit(app: Flask, change: Any) -> None:
+    """Change the campaign in a session of its own, as the dashboard in another worker would."""
+    with app.app_context(), Session(db.engine) as session:
+        change(session)
+        session.commit()
+
+
+def test_an_unchanged_campaign_costs_one_small_query_and_comes_whole(
+    app: Flask, tmp_path: Path
+) -> None:
+    slug = widget_campaign(app, tmp_path)
+    snapshots = CampaignSnapshots()
+    with app.app_context():
+        first = snapshots.get(db.session(), slug)
+        db.session.remove()
+    assert first is not None
+    with _statements(app) as seen, app.app_context():
+        again = snapshots.get(db.session(), slug)
+        db.session.remove()
+    assert again is first
+    queries = [q for q in seen if q != "BEGIN"]  # SQLite's own BEGIN, as any request has
+    assert len(queries) == 1 and "updated_at" in queries[0] and "target" not in queries[0]
+    # Detached, its relationships loaded: readable from any thread without a session.
+    assert inspect(first).detached
+    assert [t.name for t in first.targets] and {p.code for p in first.partners} == {
+        "eastside",
+        "riverside",
+    }
+    assert first.signatories == []
+
+
+def test_an_edit_of_the_campaign_or_its_rows_is_seen_by_the_next_request(
+    app: Flask, tmp_path: Path
+) -> None:
+    slug = widget_campaign(app, tmp_path)
+    snapshots = CampaignSnapshots()
+
+    def current() -> Campaign:
+        with app.app_context():
+            campaign = snapshots.get(db.session(), slug)
+            db.session.remove()
+        assert campaign is not None
+        return campaign
+
+    before = current()
+
+    def rename_target(session: Session) -> None:
+        target = session.scalars(select(Target).where(Target.campaign_id == before.id)).first()
+        assert target is not None
+        target.name = "Renamed Office"
+
+    _edit(app, rename_target)
+    renamed = current()
+    assert renamed is not before and renamed.targets[0].name == "Renamed Office"
+
+    _edit(app, lambda s: s.execute(delete(Partner).where(Partner.code == "eastside")))
+    # A Core statement on a partner moves nothing by itself: only the campaign's own edit does.
+    _edit(
+        app,
+        lambda s: s.execute(update(Campaign).where(Campaign.slug == slug).values(title="New")),
+    )
+    latest = current()
+    assert latest.title == "New" and [p.code for p in latest.partners] == ["riverside"]
+
+    _edit(app, lambda s: s.execute(delete(Campaign).where(Campaign.slug == slug)))
+    with app.app_context():
+        assert snapshots.get(db.session(), slug) is None
+
+
+def test_letters_through_the_snapshot_go_to_the_offices_as_edited(
+    app: Flask, client: Any, tmp_path: Path
+) -> None:
+    slug = widget_campaign(app, tmp_path)
+    assert "civic-letters-sent" in send_letter(client, slug).text
+
+    def rename_target(session: Session) -> None:
+        campaign = session.scalars(select(Campaign).where(Campaign.slug == slug)).one()
+        campaign.targets[0].name = "Renamed Office"
+
+    _edit(app, rename_target)
+    done = send_letter(client, slug, email="second@example.org")
+    assert "<bdi>Renamed Office</bdi>" in done.text
+    with app.app_context():
+        names = db.session.scalars(
+            select(Delivery.recipient_name).join(Submission).order_by(Submission.id)
+        ).all()
+    assert names[-1] == "Renamed Office" and names[0] != "Renamed Office"
