@@ -75,7 +75,7 @@ def _prepare(url: str, instance: Path) -> None:
 
 
 def _gunicorn(
-    app_spec: str, port: int, env: dict[str, str], workers: int
+    app_spec: str, port: int, env: dict[str, str], workers: int, threads: int = 4
 ) -> subprocess.Popen[bytes]:
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
@@ -86,7 +86,7 @@ def _gunicorn(
         "--worker-class",
         "gthread",
         "--threads",
-        "4",
+        str(threads),
         "--backlog",
         "2048",
         "--log-level",
@@ -133,12 +133,12 @@ def _parse_result(output: str) -> dict[str, float]:
     return {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
 
 
-def _bare_rps(port: int, env: dict[str, str], workers: int) -> float:
+def _bare_rps(port: int, env: dict[str, str], workers: int, threads: int) -> float:
     """The best of three 15-second runs: one run alone came out at 1,700 or 5,000 requests/s
     from one start to the next on this 2-core machine, which made the ratio mean little."""
     samples = []
     for _ in range(3):
-        process = _gunicorn("bench.bare_app:app", port, env, workers)
+        process = _gunicorn("bench.bare_app:app", port, env, workers, threads)
         try:
             output = _wrk(f"http://127.0.0.1:{port}/", 15, 32)
         finally:
@@ -159,7 +159,13 @@ def _acknowledged(folder: Path) -> set[str]:
 
 
 def run_backend(
-    backend: str, letters: int, rate: int, workers: int, limits: str = ""
+    backend: str,
+    letters: int,
+    rate: int,
+    workers: int,
+    limits: str = "",
+    threads: int = 4,
+    app: str = "app:app",
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="civic-load-") as folder:
         instance = Path(folder)
@@ -180,9 +186,9 @@ def run_backend(
                 "RATELIMIT_STORAGE_URI": limits,
             }
             port = free_port()
-            bare = _bare_rps(port, env, workers)
+            bare = _bare_rps(port, env, workers, threads)
             port = free_port()
-            server = _gunicorn("app:app", port, env, workers)
+            server = _gunicorn(app, port, env, workers, threads)
             origin = f"http://127.0.0.1:{port}"
             acks = instance / "acks"
             acks.mkdir()
@@ -266,6 +272,7 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=50_000)
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
     parser.add_argument(
         "--redis-letters",
         type=int,
@@ -274,7 +281,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     for backend in args.backends.split(","):
-        _report(run_backend(backend, args.letters, args.rate, args.workers))
+        _report(run_backend(backend, args.letters, args.rate, args.workers, threads=args.threads))
     if args.redis_letters:
         with (
             tempfile.TemporaryDirectory(prefix="civic-redis-") as folder,
@@ -285,7 +292,14 @@ def main() -> None:
             else:
                 backend = args.backends.split(",")[0]
                 _report(
-                    run_backend(backend, args.redis_letters, args.rate, args.workers, redis_url)
+                    run_backend(
+                        backend,
+                        args.redis_letters,
+                        args.rate,
+                        args.workers,
+                        redis_url,
+                        threads=args.threads,
+                    )
                 )
 
 
