@@ -188,3 +188,45 @@ def test_widget_modes_in_arabic_on_a_left_to_right_host_page(
     shoot(page, f"arabic-{size}-widget-host")
     context.close()
     check.assert_clean()
+
+
+def test_a_letter_from_berlin_sent_from_the_arabic_widget_is_thanked_right_to_left(
+    live_server: LiveServer,
+    default_campaign: str,
+    host_site: HostSite,
+    cookieless_browser: Browser,
+    size: str,
+) -> None:
+    """The thank-you step, built from the values the send wrote, in Arabic on an English page."""
+    width, height = SIZES[size]
+    context = cookieless_browser.new_context(
+        viewport={"width": width, "height": height}, locale="en-US"
+    )
+    page = context.new_page()
+    page.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page.goto(
+        host_site.serve(
+            live_server.url, [Embed("wl", {"campaign": default_campaign, "lang": "ar"})]
+        )
+    )
+    frame = widget_frame(page, "wl")
+    frame.locator("select[name=country]").select_option("DE")
+    fields = {
+        "abroad_city": "Berlin",
+        "first_name": "رشا",
+        "latin_first_name": "Rasha",
+        "last_name": "حداد",
+        "latin_last_name": "Haddad",
+        "email": "rasha.berlin@example.org",
+    }
+    for name, value in fields.items():
+        frame.locator(f"input[name={name}]").fill(value)
+    frame.locator("button[name=action][value=preview]").click()
+    frame.locator("button[name=action][value=send]").click()
+    expect(frame.locator("h1.widget-title")).to_contain_text("رشا")
+    assert frame.evaluate(ROOT_ATTRS) == ["ar", "rtl"]
+    assert frame.locator("ul.deliveries li").count() == 1
+    expect(frame.locator("a.share").first).to_be_visible()
+    frame.frame_element().scroll_into_view_if_needed()
+    shoot(page, f"arabic-{size}-widget-sent")
+    context.close()
