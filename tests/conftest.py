@@ -45,6 +45,8 @@ def _base_config(url: str, instance: Path) -> dict[str, Any]:
         "SERVER_NAME": None,
         "DB_POOL_SIZE": 20,
         "COUNT_CACHE_SECONDS": 0,
+        # Tests edit a campaign and read the page straight after (the interval has its own test).
+        "CAMPAIGN_RECHECK_SECONDS": 0,
         # Upstreams point at a closed loopback port unless a test starts a stub server.
         "CENSUS_GEOCODER_URL": "http://127.0.0.1:9/geocoder",
         "LEGISLATORS_URL": "http://127.0.0.1:9/legislators-current.json",

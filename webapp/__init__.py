@@ -96,7 +96,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["letter_counts"] = TTLCounter(app.config["COUNT_CACHE_SECONDS"])
     app.extensions["public_stats"] = PublicStatsCache(30)
     app.extensions["form_pages"] = FormPages(app.config["FORM_PAGE_CACHE_SIZE"])
-    app.extensions["campaign_snapshots"] = CampaignSnapshots()
+    app.extensions["thanks_pages"] = FormPages(app.config["THANKS_PAGE_CACHE_SIZE"])
+    app.extensions["campaign_snapshots"] = CampaignSnapshots(
+        recheck_seconds=app.config["CAMPAIGN_RECHECK_SECONDS"]
+    )
     app.extensions["civic_lookup"] = lookup_from_config(app.config)
 
     init_security(app)

@@ -179,8 +179,12 @@ def load_config(
         ],
         "DEFAULT_CAMPAIGN_FILE": _env_str(env, "DEFAULT_CAMPAIGN_FILE", ""),
         "COUNT_CACHE_SECONDS": _env_int(env, "COUNT_CACHE_SECONDS", 5),
+        # How often each process asks whether a campaign changed (seconds; 0: every request).
+        "CAMPAIGN_RECHECK_SECONDS": _env_seconds(env, "CAMPAIGN_RECHECK_SECONDS", 1.0),
         # Letter form pages kept rendered per worker (0: render every page afresh).
         "FORM_PAGE_CACHE_SIZE": _env_int(env, "FORM_PAGE_CACHE_SIZE", 256),
+        # Widget thank-you pages kept rendered per worker: one per district's set of offices.
+        "THANKS_PAGE_CACHE_SIZE": _env_int(env, "THANKS_PAGE_CACHE_SIZE", 1024),
         "LOG_LEVEL": _env_str(env, "LOG_LEVEL", "INFO"),
         "RATELIMIT_ENABLED": _env_bool(env, "RATELIMIT_ENABLED", True),
         # Empty: a SQLite file in the instance folder, shared by the workers of one machine.
@@ -210,14 +214,21 @@ def load_config(
     }
 
 
-def _env_positive(env: Mapping[str, str], key: str, default: float) -> float:
+def _env_seconds(env: Mapping[str, str], key: str, default: float) -> float:
     raw = _env_str(env, key, str(default))
     try:
         value = float(raw)
     except ValueError as exc:
         raise ConfigError(f"{key} must be a number of seconds, not {raw!r}") from exc
-    if not value > 0:
-        raise ConfigError(f"{key} must be more than 0, not {raw!r}")
+    if not value >= 0:
+        raise ConfigError(f"{key} must be 0 or more, not {raw!r}")
+    return value
+
+
+def _env_positive(env: Mapping[str, str], key: str, default: float) -> float:
+    value = _env_seconds(env, key, default)
+    if value == 0:
+        raise ConfigError(f"{key} must be more than 0, not {env.get(key)!r}")
     return value
 
 

@@ -7,12 +7,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import delete, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from tests.widget.helpers import send_letter, widget_campaign
 from webapp.campaigns.snapshots import CampaignSnapshots
+from webapp.config import ConfigError, load_config
 from webapp.database import db
 from webapp.models import Campaign, Delivery, Partner, Submission, Target
 
@@ -120,3 +122,52 @@ def test_letters_through_the_snapshot_go_to_the_offices_as_edited(
             select(Delivery.recipient_name).join(Submission).order_by(Submission.id)
         ).all()
     assert names[-1] == "Renamed Office" and names[0] != "Renamed Office"
+
+
+def test_within_the_recheck_interval_a_worker_asks_nothing_then_sees_the_edit(
+    app: Flask, tmp_path: Path
+) -> None:
+    slug = widget_campaign(app, tmp_path)
+    now = [1000.0]
+    snapshots = CampaignSnapshots(recheck_seconds=1.0, clock=lambda: now[0])
+
+    def current() -> Campaign | None:
+        with app.app_context():
+            campaign = snapshots.get(db.session(), slug)
+            db.session.remove()
+        return campaign
+
+    first = current()
+    assert first is not None
+    _edit(
+        app,
+        lambda s: s.execute(update(Campaign).where(Campaign.slug == slug).values(title="Edited")),
+    )
+    now[0] += 0.9
+    with _statements(app) as seen:
+        within = current()
+    assert within is first and seen == []  # not even the version query
+    now[0] += 0.2  # 1.1 s after the last check
+    edited = current()
+    assert edited is not None and edited.title == "Edited"
+    # Unchanged since: the version query alone, and the same snapshot, until the next interval.
+    now[0] += 1.5
+    with _statements(app) as seen:
+        assert current() is edited
+    assert [q for q in seen if q != "BEGIN"] and all(
+        "updated_at" in q for q in seen if q != "BEGIN"
+    )
+    _edit(app, lambda s: s.execute(delete(Campaign).where(Campaign.slug == slug)))
+    now[0] += 1.5
+    assert current() is None
+
+
+def test_the_recheck_interval_is_a_setting_and_zero_or_more(tmp_path: Path) -> None:
+    def recheck(value: str | None) -> Any:
+        env = {"TESTING": "1"} | ({} if value is None else {"CAMPAIGN_RECHECK_SECONDS": value})
+        return load_config(env=env, instance_path=tmp_path)["CAMPAIGN_RECHECK_SECONDS"]
+
+    assert recheck(None) == 1.0 and recheck("2.5") == 2.5 and recheck("0") == 0
+    for bad in ("-1", "soon", "nan"):
+        with pytest.raises(ConfigError, match="CAMPAIGN_RECHECK_SECONDS"):
+            recheck(bad)

@@ -6,7 +6,7 @@ import html
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlencode
 
 import pytest
 from flask import Flask
@@ -17,9 +17,11 @@ from sqlalchemy.orm import selectinload
 from tests.civic.data import load_civic_data
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.supporter.test_abroad import BERLIN
-from tests.widget.helpers import send_letter
+from tests.widget.helpers import form_token, letter_data, post_widget, send_letter
 from webapp.database import db
 from webapp.models import Delivery, DeliveryStatus, Submission
+from webapp.services import letter_fields
+from webapp.supporter.page_cache import FormPages
 from webapp.supporter.templating import delivery_status_label, share_message
 
 OFFICES = [
@@ -92,3 +94,63 @@ def test_a_letter_from_berlin_thanks_them_and_asks_a_friend_in_the_us(
     assert ABROAD_LINE in done.text
     assert (WEBSITE_HINT in done.text) == (submission.deliveries[0].status.value == "needs_action")
     assert "I wrote to the President from abroad" in _shared_text(done.text)
+
+
+@pytest.fixture
+def fixed_receipts(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Receipt tokens from a counter the test can set back: [run's prefix, count]. Tokens are
+    unique in the database, so each run has its own prefix."""
+    counter: list[Any] = ["a", 0]
+
+    def token() -> str:
+        counter[1] += 1
+        return f"receipt-{counter[0]}{counter[1]:04d}-Zz_9"
+
+    monkeypatch.setattr(letter_fields, "new_receipt_token", token)
+    return counter
+
+
+def test_thank_you_pages_from_the_cache_are_the_pages_rendered_afresh(
+    app: Flask, default_campaign: str, tmp_path: Path, fixed_receipts: list[Any]
+) -> None:
+    load_civic_data(app)
+    confirmed = write_delivery_campaign(app, tmp_path, "thanks", OFFICES)
+    confirm = write_delivery_campaign(
+        app, tmp_path, "confirm", OFFICES[:2], require_confirmation=True
+    )
+    awkward, arabic = "a\"<>&'b", "رشا \"<>&' حداد"
+    letters: list[tuple[str, dict[str, Any], dict[str, str]]] = [
+        (confirmed, {"first_name": awkward}, {}),
+        (confirmed, {"first_name": "Rasha", "wid": "w-2"}, {}),
+        (confirmed, {"first_name": arabic, "latin_first_name": "Rasha"}, {"lang": "ar"}),
+        (confirm, {"first_name": awkward}, {}),
+        (default_campaign, {**BERLIN, "first_name": arabic, "latin_first_name": "R"}, {}),
+        (default_campaign, {**BERLIN, "first_name": "Rasha"}, {"lang": "ar"}),
+        (confirmed, {"first_name": "Again"}, {}),  # the same address a second time: "repeat"
+    ]
+
+    def run(pages_kept: FormPages, prefix: str) -> list[bytes]:
+        app.extensions["thanks_pages"] = pages_kept
+        fixed_receipts[:] = [prefix, 0]
+        pages = []
+        for n, (slug, fields, query) in enumerate(letters):
+            email = f"same-{prefix}@example.org" if n in (0, 6) else f"w{n}-{prefix}@example.org"
+            client = app.test_client()
+            token = form_token(client.get(f"/widget/{slug}", query_string=query).text)
+            data = letter_data(token, email=email, **fields)
+            done = post_widget(client, f"{slug}?{urlencode(query)}", data)
+            assert done.status_code == 200, done.text
+            pages.append(done.data.replace(f"receipt-{prefix}".encode(), b"receipt-a"))
+        return pages
+
+    fresh = run(FormPages(0), "a")
+    kept = FormPages(1024)
+    assert run(kept, "b") == fresh
+    assert len(kept) == 6  # each shape once: the second letter's page was the first's
+    text = [page.decode() for page in fresh]
+    assert "Thank you, <bdi>a&#34;&lt;&gt;&amp;&#39;b</bdi>" in text[0]
+    assert "<bdi>رشا &#34;&lt;&gt;&amp;&#39; حداد</bdi>" in text[2] and 'dir="rtl"' in text[2]
+    assert '/receipts/receipt-a0002-Zz_9"' in text[1] and 'data-wid="w-2"' in text[1]
+    assert ABROAD_LINE in text[4] and "Your letter was already recorded" in text[6]
+    # Every page again from the cache: the next supporters' own words, not the first ones'.
+    assert run(kept, "c") == fresh and len(kept) == 6

@@ -1,9 +1,12 @@
 """Campaigns as supporters' pages read them: loaded once per process, reused while unchanged.
 
 The letter path read the campaign, then its targets and its partners, on every request (three
-queries and their ORM loads, about a fifth of a letter's CPU). Each request now reads only the
+queries and their ORM loads, about a fifth of a letter's CPU). A worker now reads only the
 campaign's `updated_at`, which moves on any edit of the campaign or of its targets, signatories
-and partners (webapp/models/campaign.py), so every worker sees an edit at once.
+and partners (webapp/models/campaign.py), and at most once per `recheck_seconds`
+(CAMPAIGN_RECHECK_SECONDS): on a day of action that one query was still a sixteenth of a
+letter's CPU, and an organiser's edit reaching every worker within a second is soon enough.
+0 checks on every request.
 
 A snapshot is detached from any session and shared by a worker's threads: read it, never
 change it or attach it (nothing on the supporter path does; its rows go in by id through Core).
@@ -13,7 +16,9 @@ Its relationships are loaded whole; anything else raises rather than querying fr
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
@@ -39,23 +44,37 @@ _WHOLE = (
 class CampaignSnapshots:
     """Per process, bounded (least recently used campaigns leave first)."""
 
-    def __init__(self, size: int = 64) -> None:
+    def __init__(
+        self,
+        size: int = 64,
+        recheck_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._size = size
+        self._recheck = recheck_seconds
+        self._clock = clock
         self._lock = threading.Lock()
-        self._campaigns: OrderedDict[str, Campaign] = OrderedDict()
+        # slug -> (campaign, when its version was last read)
+        self._campaigns: OrderedDict[str, tuple[Campaign, float]] = OrderedDict()
 
     def get(self, session: Session, slug: str) -> Campaign | None:
-        """The campaign called `slug` as it is now in the database (None: there is none)."""
+        """The campaign called `slug` as the database had it at most `recheck_seconds` ago
+        (None: there is none)."""
+        now = self._clock()
+        with self._lock:
+            entry = self._campaigns.get(slug)
+        if entry is not None and now - entry[1] < self._recheck:
+            return entry[0]
         version: datetime | None = session.scalar(_VERSION, {"slug": slug})
         if version is None:
             with self._lock:
                 self._campaigns.pop(slug, None)
             return None
-        with self._lock:
-            cached = self._campaigns.get(slug)
-            if cached is not None and cached.updated_at == version:
+        if entry is not None and entry[0].updated_at == version:
+            with self._lock:
+                self._campaigns[slug] = (entry[0], now)
                 self._campaigns.move_to_end(slug)
-                return cached
+            return entry[0]
         # Loaded in a session of its own, on the request's engine, and closed: detached whole.
         with Session(session.get_bind(), expire_on_commit=False) as own:
             campaign = own.scalar(_WHOLE, {"slug": slug})
@@ -63,7 +82,7 @@ class CampaignSnapshots:
                 return None
             own.expunge_all()
         with self._lock:
-            self._campaigns[slug] = campaign
+            self._campaigns[slug] = (campaign, now)
             self._campaigns.move_to_end(slug)
             while len(self._campaigns) > self._size:
                 self._campaigns.popitem(last=False)

@@ -7,9 +7,10 @@ request joins the pieces with its own values escaped as Jinja and WTForms escape
 (`markupsafe.escape`), so the bytes are the same as a page rendered for that request.
 
 The cache key names everything else the markup depends on (the campaign's id and updated_at,
-language, mode, partner, prompt variant...): `updated_at` is read from the database on every
-request and moves on any edit of the campaign or of its targets, signatories and partners
-(webapp/models/campaign.py), so every worker sees an edit at once. Per process, bounded (LRU).
+language, mode, partner, prompt variant...): `updated_at` moves on any edit of the campaign or
+of its targets, signatories and partners (webapp/models/campaign.py), and every worker reads it
+again within CAMPAIGN_RECHECK_SECONDS (webapp/campaigns/snapshots.py), so an edit shows within
+that time. Per process, bounded (LRU).
 """
 
 from __future__ import annotations

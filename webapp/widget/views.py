@@ -46,6 +46,7 @@ from webapp.widget.security import (
     origin_of,
     same_origin_post,
 )
+from webapp.widget.thanks import thanks_page
 
 bp = Blueprint("widget", __name__)
 # Widget forms carry their own signed token: a session cookie would be blocked in a frame.
@@ -179,30 +180,27 @@ def widget_post(slug: str) -> tuple[str, int]:
     form = _letter_form(campaign, request.form.get("partner"))
     partner = find_partner(campaign, form.partner.data)
     action = request.form.get("action", "preview")
-    token = issue_token(campaign, parent)
-    common = {"form": form, "token": token, "body_html": markdown_to_html(campaign.body), **ctx}
+
+    def form_page(template: str, status: int = 200, **extra: Any) -> tuple[str, int]:
+        # A fresh token for the next step: the thank-you step has none.
+        token = issue_token(campaign, parent)
+        body_html = markdown_to_html(campaign.body)
+        return _page(template, status, form=form, token=token, body_html=body_html, **ctx, **extra)
+
     if action == "continue" or form_state == "expired":
         # From the sign-up step, or an old form: show the letter form with everything kept
         # (not yet checked: the supporter has not seen most of its fields).
-        return _page(
-            "widget/letter.html",
-            200 if action == "continue" else 422,
-            expired=form_state == "expired",
-            **common,
-        )
+        status = 200 if action == "continue" else 422
+        return form_page("widget/letter.html", status, expired=form_state == "expired")
     outcome = handle_letter(campaign, form, action, form.validate(), partner)
     if outcome.step is Step.FORM:
-        return _page("widget/letter.html", outcome.status, plan=outcome.plan, **common)
+        return form_page("widget/letter.html", outcome.status, plan=outcome.plan)
     if outcome.step is Step.PREVIEW:
-        return _page("widget/preview.html", outcome=outcome.letter, **common)
+        return form_page("widget/preview.html", outcome=outcome.letter)
     result = outcome.letter.result if outcome.letter else None
     repeat = outcome.step is Step.REPEAT
-    return _page(
-        "widget/done.html",
-        letter=None if repeat or result is None else result.letter,
-        repeat=repeat,
-        **common,
-    )
+    letter = None if repeat or result is None else result.letter
+    return thanks_page(campaign, letter, repeat, ctx), 200
 
 
 @bp.errorhandler(429)
