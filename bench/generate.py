@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 from webapp.civic.states import BY_CODE, house_districts
@@ -26,6 +26,7 @@ from webapp.models import (
     Target,
 )
 from webapp.sealing import new_cipher, sealed_values
+from webapp.services.letter_rows import by_column
 from webapp.services.submissions import email_key
 
 CHUNK = 20_000
@@ -179,13 +180,20 @@ def generate(app: Flask, count: int, seed: int = 11) -> str:
                             },
                         )
                     )
-            session.execute(insert(Supporter), supporters)
-            session.execute(insert(Submission), submissions)
-            session.execute(insert(Delivery), deliveries)
+            # Core inserts, one executemany per table: the ORM's bulk insert sent most rows one
+            # statement at a time (about half of a million letters' generation time).
+            for model, rows in ((Supporter, supporters), (Submission, submissions)):
+                session.execute(_table(model).insert(), [by_column(model, r) for r in rows])
+            session.execute(_table(Delivery).insert(), [by_column(Delivery, r) for r in deliveries])
             session.commit()
             next_id += n
         _fix_sequences(session)
         return slug
+
+
+def _table(model: type) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def _fix_sequences(session: object) -> None:

@@ -79,7 +79,7 @@ def upsert_supporter(
     else:
         wrapped, key = found.wrapped_key, found.email_key
         cipher = open_cipher(wrapped)
-    values = _by_column(Supporter, sealed_values(Supporter, cipher, dict(fields)))
+    values = by_column(Supporter, sealed_values(Supporter, cipher, dict(fields)))
     values.update(email_key=key, wrapped_key=wrapped)
     stmt = _supporter_upsert(session.get_bind().dialect.name, tuple(values))
     supporter_id = session.connection().execute(stmt, values).scalar_one_or_none()
@@ -125,7 +125,7 @@ def store_texts(
             if owned
             else {"body_sealed": body.encode()}
         )
-        rows[name] = _by_column(
+        rows[name] = by_column(
             LetterText, {**sealed, "sha256": name, "owner_id": owner_id if owned else None}
         )
     if rows:
@@ -151,7 +151,7 @@ def _digest(body: str) -> str:
 def insert_one(session: Session, model: type, cipher: AESGCM, values: Mapping[str, Any]) -> int:
     """Insert one row of `model` (its sealed fields sealed under `cipher`); its id."""
     table = _table(model)
-    row = _by_column(model, sealed_values(model, cipher, dict(values)))
+    row = by_column(model, sealed_values(model, cipher, dict(values)))
     return int(session.connection().execute(_insert_returning_id(table), row).scalar_one())
 
 
@@ -163,7 +163,7 @@ def insert_many(
     Every row must name the same columns.
     """
     if rows:
-        values = [_by_column(model, sealed_values(model, cipher, dict(r))) for r in rows]
+        values = [by_column(model, sealed_values(model, cipher, dict(r))) for r in rows]
         session.connection().execute(_table(model).insert(), values)
 
 
@@ -177,7 +177,7 @@ def _insert_returning_id(table: Table) -> Executable:
     return table.insert().returning(table.c.id)
 
 
-def _by_column(model: type, values: Mapping[str, Any]) -> dict[str, Any]:
+def by_column(model: type, values: Mapping[str, Any]) -> dict[str, Any]:
     """Values keyed by attribute (as sealed_values gives them) re-keyed by column, for Core."""
     names = _column_names(model)
     return {names[key]: value for key, value in values.items()}
