@@ -142,7 +142,8 @@ def assess(
     if asked:
         params: dict[str, Any] = {hashes[name][0]: hashes[name][1] for name in asked}
         params.update(since=now - BURST_WINDOW, campaign_id=campaign_id)
-        row = session.execute(signal_counts(settings, asked), params).one()
+        # Core on the session's connection: the ORM's statement handling was half this call.
+        row = session.connection().execute(signal_counts(settings, asked), params).one()
         counted = {name: int(value or 0) for name, value in zip(asked, row, strict=True)}
     if "ip" in counted:
         recent = counted["ip"]

@@ -297,6 +297,9 @@ class Delivery(Base):
         # Tracking events name the postal service's letter id.
         Index("ix_delivery_remote_reference", "remote_reference"),
         Index("ix_delivery_campaign_office", "campaign_id", "recipient_key", "status"),
+        # A campaign's letters in one status (held at a changeover, on every dashboard view):
+        # SQLite otherwise read all of the campaign's deliveries through the index above.
+        Index("ix_delivery_status_campaign", "status", "campaign_id"),
         # The postal budget counts the letters that took a place in it, per campaign and day.
         Index("ix_delivery_postal_budget", "campaign_id", "postal_budget_day"),
     )

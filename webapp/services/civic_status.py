@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from webapp.civic.congress import CensusMaps, census_maps, parse_per_congress, seated_congress
@@ -62,8 +62,13 @@ def civic_status(
         )
         for change in changes:
             (status.left if change.kind == "removed" else status.arrived).append(change)
+    status.held = session.scalar(held_count(campaign_id)) or 0
+    return status
+
+
+def held_count(campaign_id: int | None) -> Select[int]:
+    """How many letters are held for the organisers (`campaign_id`: that campaign's only)."""
     held = select(func.count(Delivery.id)).where(Delivery.status == DeliveryStatus.HELD)
     if campaign_id is not None:
         held = held.where(Delivery.campaign_id == campaign_id)
-    status.held = session.scalar(held) or 0
-    return status
+    return held
