@@ -11,6 +11,7 @@ import sys
 import time
 import tracemalloc
 
+from bench.support import BENCH_SECRETS
 from webapp import create_app
 
 
@@ -32,8 +33,7 @@ def main() -> None:
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "DATA_ENCRYPTION_KEY": "bench",
+            **BENCH_SECRETS,
             "INSTANCE_PATH": instance,
             "RATELIMIT_ENABLED": False,
         }

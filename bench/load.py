@@ -32,7 +32,7 @@ from typing import Any
 import requests
 
 from bench.load_report import rate_by_tenth, redis_server, stored_names
-from bench.support import load_civic_data
+from bench.support import BENCH_SECRETS, load_civic_data
 from tests.pg import PostgresCluster, free_port
 from webapp import create_app
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
@@ -61,8 +61,7 @@ def _prepare(url: str, instance: Path) -> None:
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "DATA_ENCRYPTION_KEY": "bench",
+            **BENCH_SECRETS,
             "INSTANCE_PATH": str(instance),
             "CIVIC_SYNC_ON_START": False,
         }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bench.support import BENCH_SECRETS
 from tests.pg import free_port
 from webapp import create_app
 from webapp.database import db
@@ -25,8 +26,7 @@ def _app(url: str, instance: Path):  # type: ignore[no-untyped-def]
     return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "DATA_ENCRYPTION_KEY": "bench",
+            **BENCH_SECRETS,
             "INSTANCE_PATH": str(instance),
             "CIVIC_SYNC_ON_START": False,
         }

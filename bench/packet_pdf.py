@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 
 from bench.export_memory import _rss_mb
-from bench.support import bench_apps
+from bench.support import BENCH_SECRETS, bench_apps
 from webapp import create_app
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 from webapp.database import db
@@ -140,8 +140,7 @@ def _generate(count: int) -> None:
 
 def render(url: str, instance: str, out: str) -> None:
     """In a fresh process: render the packet to `out` and print the figures as JSON."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    app.config["INSTANCE_PATH"] = instance
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": instance, **BENCH_SECRETS})
     with app.app_context():
         baseline = _rss_mb()
         started = time.perf_counter()
