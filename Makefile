@@ -97,6 +97,7 @@ $(AXE):
 
 test: install-dev system-deps $(AXE)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy webapp
 	$(BIN)/pytest -n 2 --dist loadgroup
 
