@@ -95,7 +95,7 @@ AXE := node_modules/axe-core/axe.min.js
 $(AXE):
 	npm install --no-save --no-audit --no-fund axe-core@4
 
-test: install-dev system-deps $(AXE)
+test: install-dev bench-deps $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy webapp

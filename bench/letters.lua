@@ -1,6 +1,13 @@
 -- wrk script: each letter is the real widget path, a GET for a signed form token, then a POST.
 -- Tokens are stateless (signed, not tied to a session), so any connection may use the latest.
--- Env: SLUG, ORIGIN, RATE (letters/s per connection pacing; 0 = as fast as possible).
+-- Env: SLUG, ORIGIN, RATE (requests/s for each wrk thread; 0 = as fast as possible).
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } civic_timespec;
+int clock_gettime(int clock, civic_timespec *tp);
+]]
+local CLOCK_MONOTONIC = 1
+local clock = ffi.new("civic_timespec")
 local slug = os.getenv("SLUG")
 local origin = os.getenv("ORIGIN")
 local rate = tonumber(os.getenv("RATE") or "0")
@@ -64,9 +71,22 @@ function response(status, headers, body)
   end
 end
 
+local function now_ms()
+  ffi.C.clock_gettime(CLOCK_MONOTONIC, clock)
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
+
+-- Paced runs send on a schedule, not after a fixed pause: a pause after each reply would make
+-- the rate fall as replies slow (50 connections, 125 ms apart plus the reply time, never reach
+-- 200 letters/s). Each request takes the thread's next free slot; a slot missed because every
+-- connection was busy is not made up, so the achieved rate shows what the server kept up with.
+local next_slot = nil
 function delay()
-  if rate > 0 then return 1000 / rate end
-  return 0
+  if rate <= 0 then return 0 end
+  local now = now_ms()
+  local slot = math.max(next_slot or now, now)
+  next_slot = slot + 1000 / rate
+  return slot - now
 end
 
 function done(summary, latency, requests)

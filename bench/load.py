@@ -41,6 +41,7 @@ from webapp.database import db
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "letters.lua"
 RESULT = re.compile(r"RESULT (.*)")
+WRK_THREADS = 2
 BENCH_ENV = {
     # Letters come from many addresses, as on a day of action: wrk sends a random
     # X-Forwarded-For per letter and the app trusts one proxy hop. The default rate limits and
@@ -111,7 +112,15 @@ def _wrk(
     lua: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> str:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    command = [
+        "wrk",
+        f"-t{WRK_THREADS}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
     if lua is not None:
         command += ["-s", str(lua)]
     out = subprocess.run(
@@ -205,8 +214,9 @@ def run_backend(
                 full_started = time.time()
                 full = _parse_result(_wrk(origin + "/", seconds, 32, LUA, lua_env))
                 full_ended = time.time()
-                # Paced: each of 50 connections sends one request every 50/(2*rate) seconds.
-                paced_env = {**lua_env, "RATE": str(2 * rate / 50)}
+                # Paced: two requests per letter, on a schedule shared by each wrk thread's
+                # 50 / WRK_THREADS connections (letters.lua's delay()).
+                paced_env = {**lua_env, "RATE": str(2 * rate / WRK_THREADS)}
                 paced = _parse_result(_wrk(origin + "/", 30, 50, LUA, paced_env))
             finally:
                 server.terminate()
