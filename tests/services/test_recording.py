@@ -34,8 +34,9 @@ from webapp.models import (
 )
 from webapp.sealing import keyring, open_all
 from webapp.services import letter_rows, submissions
-from webapp.services.letter_rows import WriterRace, upsert_supporter
+from webapp.services.letter_rows import WriterRace, supporter_row, write_supporter
 from webapp.services.submissions import LetterRequest, RecordResult, record_submission
+from webapp.services.supporters import erase_supporter
 
 
 def _supporters(app: Flask) -> list[Supporter]:
@@ -94,11 +95,38 @@ def test_a_supporter_another_transaction_wrote_first_is_left_alone(
         fields = {"email": SIGNER.email, "first_name": "Intruder", "last_name": "X"}
         fields |= {"language": "en", "created_at": NOW, "updated_at": NOW}
         # As if our lookup had found nobody: the fresh data key differs from the row's.
+        values, _cipher = supporter_row(None, before.email_key, fields)
         with pytest.raises(WriterRace):
-            upsert_supporter(session, None, before.email_key, fields)
+            write_supporter(session, None, values)
         session.rollback()
     [after] = _supporters(app)
     assert after.first_name == "Rasha" and after.wrapped_key == before.wrapped_key
+
+
+def test_a_supporter_erased_after_the_lookup_is_not_brought_back_with_their_old_key(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = write_campaign(app, tmp_path, "water"), write_campaign(app, tmp_path, "pipes")
+    _send(app, first)
+    [before] = _supporters(app)
+    real = letter_rows.find_writer
+    calls: list[int] = []
+
+    def erased_after_looking(*args: Any) -> letter_rows.Writer | None:
+        found = real(*args)
+        calls.append(1)
+        if len(calls) == 1:  # the supporter asks to be erased while their next letter is sealed
+            args[0].commit()  # our read ends, as it would before the write (else the erasure's
+            # WAL checkpoint waits on it)
+            with app.app_context():
+                assert erase_supporter(db.session(), SIGNER.email) == 1
+        return found
+
+    monkeypatch.setattr(submissions, "find_writer", erased_after_looking)
+    created, _id = _send(app, second)
+    assert created and len(calls) == 2  # the first write found its row gone, and looked again
+    [after] = _supporters(app)
+    assert after.wrapped_key != before.wrapped_key
 
 
 def test_a_letter_that_lost_the_race_for_its_supporter_is_a_repeat(
@@ -163,16 +191,15 @@ def test_simultaneous_first_letters_from_one_address_record_one_per_campaign(
 ) -> None:
     slugs = [write_campaign(app, tmp_path, "water"), write_campaign(app, tmp_path, "pipes")]
     writers = 6
-    # On PostgreSQL every writer looks, finds nobody, and only then do they all write. SQLite
-    # queues writers for the whole transaction, so there they simply run one after another.
-    together = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    # Every writer looks, finds nobody, and only then do they all write (the lookup runs
+    # before the write transaction, on SQLite too).
     barrier = threading.Barrier(writers, timeout=30)
     local = threading.local()
     real = letter_rows.find_writer
 
     def after_all_looked(*args: Any) -> letter_rows.Writer | None:
         found = real(*args)
-        if together and not getattr(local, "waited", False):
+        if not getattr(local, "waited", False):
             local.waited = True
             barrier.wait()
         return found

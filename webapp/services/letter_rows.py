@@ -1,4 +1,4 @@
-"""One letter's rows written with few statements: Core inserts, sealed as a flush would seal."""
+"""One letter's rows: looked up and sealed before the write, then written with few statements."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Executable, Select, Table, and_, bindparam, inspect, select
+from sqlalchemy import Executable, Select, Table, and_, bindparam, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapper, Session
 
 from webapp.models import LetterText, Submission, Supporter
 from webapp.sealing import new_cipher, open_cipher, sealed_values
+from webapp.services.driver_sql import Prepared, compile_prepared, prepared_insert
 
 
 class WriterRace(Exception):
@@ -64,14 +66,13 @@ def _writer_query() -> Select[int, str, bytes, int, str]:
     )
 
 
-def upsert_supporter(
-    session: Session, found: Writer | None, new_key: str, fields: Mapping[str, Any]
-) -> tuple[int, AESGCM]:
-    """Write the supporter's fields in one INSERT ... ON CONFLICT statement; its id and cipher.
+def supporter_row(
+    found: Writer | None, new_key: str, fields: Mapping[str, Any]
+) -> tuple[dict[str, Any], AESGCM]:
+    """The supporter's columns, sealed, and the cipher their letter's rows are sealed with.
 
     A supporter found keeps its email key (a previous master key's, mid-rotation) and its data
-    key. The update applies only while the row still has the data key the fields were sealed
-    under: a supporter another transaction created meanwhile raises WriterRace instead.
+    key; a new one gets a fresh data key.
     """
     if found is None:
         cipher, wrapped = new_cipher()
@@ -79,61 +80,112 @@ def upsert_supporter(
     else:
         wrapped, key = found.wrapped_key, found.email_key
         cipher = open_cipher(wrapped)
-    values = by_column(Supporter, sealed_values(Supporter, cipher, dict(fields)))
+    values = sealed_row(Supporter, cipher, fields)
     values.update(email_key=key, wrapped_key=wrapped)
-    stmt = _supporter_upsert(session.get_bind().dialect.name, tuple(values))
-    supporter_id = session.connection().execute(stmt, values).scalar_one_or_none()
+    return values, cipher
+
+
+def write_supporter(session: Session, found: Writer | None, values: Mapping[str, Any]) -> int:
+    """Insert the supporter, or update the one found while it still has the data key `values`
+    were sealed under; its id. One statement either way.
+
+    A supporter another transaction created meanwhile, or erased meanwhile, raises WriterRace:
+    the retry looks again, so a row is never sealed under another's key nor brought back with
+    the key of a supporter who asked to be erased.
+    """
+    dialect = session.get_bind().dialect
+    if found is None:
+        prepared = _supporter_insert(dialect, tuple(values))
+        row = values
+    else:
+        prepared = _supporter_update(dialect, tuple(k for k in values if k not in _KEPT))
+        row = {**values, "id": found.supporter_id}
+    supporter_id = prepared.run(session, row).scalar_one_or_none()
     if supporter_id is None:
         raise WriterRace()
-    return supporter_id, cipher
+    return int(supporter_id)
 
 
-@cache
-def _supporter_upsert(dialect: str, names: tuple[str, ...]) -> Executable:
+_KEPT = frozenset({"created_at", "email_key", "wrapped_key"})
+
+
+@lru_cache(maxsize=64)
+def _supporter_insert(dialect: Dialect, keys: tuple[str, ...]) -> Prepared:
     table = _table(Supporter)
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    kept = {"created_at", "email_key", "wrapped_key"}
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c.email_key],
-        set_={table.c[name]: stmt.excluded[name] for name in names if name not in kept},
-        where=table.c.wrapped_key == stmt.excluded.wrapped_key,
-    ).returning(table.c.id)
+    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.email_key])
+        .returning(table.c.id)
+    )
+    return compile_prepared(dialect, table, statement, keys)
 
 
-def store_texts(
-    session: Session, texts: Sequence[tuple[str, bool]], owner_id: int, cipher: AESGCM
-) -> list[int]:
-    """Ids of the LetterText rows for `texts` (body, owned), in order: one query for the shared
-    texts that exist, one insert for the rest.
+@lru_cache(maxsize=64)
+def _supporter_update(dialect: Dialect, keys: tuple[str, ...]) -> Prepared:
+    table = _table(Supporter)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("w_id"), table.c.wrapped_key == bindparam("w_key"))
+        .returning(table.c.id)
+    )
+    extra = (("w_id", "id"), ("w_key", "wrapped_key"))
+    return compile_prepared(dialect, table, statement, keys, extra=extra)
+
+
+@dataclass(frozen=True)
+class PlannedTexts:
+    """A letter's texts by name, in order: the shared ones already stored and the rows still
+    to insert (an owned row's owner is filled in when the supporter's id is known)."""
+
+    names: list[str]
+    stored: dict[str, int]
+    rows: dict[str, dict[str, Any]]
+    owned: frozenset[str]
+
+
+def plan_texts(session: Session, texts: Sequence[tuple[str, bool]], cipher: AESGCM) -> PlannedTexts:
+    """Look up the shared texts for `texts` (body, owned) and seal the rest, before the write.
 
     A shared text is found by its digest; an owned one (the supporter's name or ZIP merged into
     it) is a new row each time, sealed under their key, under a random name: a digest of a known
-    letter with a name in it would confirm a guess.
+    letter with a name in it would confirm a guess. A shared text another letter stores between
+    this lookup and the insert fails the insert on its unique digest, and the retry finds it.
     """
     names = [secrets.token_hex(32) if owned else _digest(body) for body, owned in texts]
     shared = {name for name, (_body, owned) in zip(names, texts, strict=True) if not owned}
-    ids: dict[str, int] = {}
+    stored: dict[str, int] = {}
     if shared:
         found = session.connection().execute(_texts_query(), {"names": list(shared)})
-        ids.update((sha, text_id) for sha, text_id in found)
+        stored.update((sha, text_id) for sha, text_id in found)
     rows: dict[str, dict[str, Any]] = {}
+    owned_names = set()
     for name, (body, owned) in zip(names, texts, strict=True):
-        if name in ids or name in rows:
+        if name in stored or name in rows:
             continue
-        sealed = (
-            sealed_values(LetterText, cipher, {"body": body})
-            if owned
-            else {"body_sealed": body.encode()}
-        )
-        rows[name] = by_column(
-            LetterText, {**sealed, "sha256": name, "owner_id": owner_id if owned else None}
-        )
-    if rows:
-        table = _table(LetterText)
-        insert_ = table.insert().returning(table.c.sha256, table.c.id)
-        written = session.connection().execute(insert_, list(rows.values()))
+        if owned:
+            owned_names.add(name)
+            sealed = sealed_values(LetterText, cipher, {"body": body})
+        else:
+            sealed = {"body_sealed": body.encode()}
+        rows[name] = by_column(LetterText, {**sealed, "sha256": name, "owner_id": None})
+    return PlannedTexts(names, stored, rows, frozenset(owned_names))
+
+
+def write_texts(session: Session, texts: PlannedTexts, owner_id: int) -> list[int]:
+    """Insert the texts still to store (one statement); every text's id, in order."""
+    ids = dict(texts.stored)
+    if texts.rows:
+        rows = [
+            {**row, "owner_id": owner_id} if name in texts.owned else row
+            for name, row in texts.rows.items()
+        ]
+        dialect = session.get_bind().dialect
+        keys = tuple(rows[0])
+        prepared = prepared_insert(dialect, _table(LetterText), keys, len(rows), "sha256,id")
+        written: Sequence[Any] = prepared.run(session, *rows).all()
         ids.update((sha, text_id) for sha, text_id in written)
-    return [ids[name] for name in names]
+    return [ids[name] for name in texts.names]
 
 
 @cache
@@ -148,33 +200,29 @@ def _digest(body: str) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def insert_one(session: Session, model: type, cipher: AESGCM, values: Mapping[str, Any]) -> int:
-    """Insert one row of `model` (its sealed fields sealed under `cipher`); its id."""
-    table = _table(model)
-    row = by_column(model, sealed_values(model, cipher, dict(values)))
-    return int(session.connection().execute(_insert_returning_id(table), row).scalar_one())
+def insert_one(session: Session, model: type, row: Mapping[str, Any]) -> int:
+    """Insert one row of `model` (columns as `sealed_row` gives them); its id."""
+    dialect = session.get_bind().dialect
+    prepared = prepared_insert(dialect, _table(model), tuple(row), 1, "id")
+    return int(prepared.run(session, row).scalar_one())
 
 
-def insert_many(
-    session: Session, model: type, cipher: AESGCM, rows: Sequence[Mapping[str, Any]]
-) -> None:
-    """Insert rows of `model` in one statement (an executemany); nothing is read back.
-
-    Every row must name the same columns.
-    """
+def insert_many(session: Session, model: type, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows of `model` in one executemany; nothing is read back. Every row must name the
+    same columns."""
     if rows:
-        values = [by_column(model, sealed_values(model, cipher, dict(r))) for r in rows]
-        session.connection().execute(_table(model).insert(), values)
+        dialect = session.get_bind().dialect
+        prepared_insert(dialect, _table(model), tuple(rows[0])).run_many(session, rows)
+
+
+def sealed_row(model: type, cipher: AESGCM, values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` (by attribute) as `model`'s columns, its sealed fields sealed under `cipher`."""
+    return by_column(model, sealed_values(model, cipher, dict(values)))
 
 
 def _table(model: type) -> Table:
     table: Table = model.__table__  # type: ignore[attr-defined]
     return table
-
-
-@cache
-def _insert_returning_id(table: Table) -> Executable:
-    return table.insert().returning(table.c.id)
 
 
 def by_column(model: type, values: Mapping[str, Any]) -> dict[str, Any]:

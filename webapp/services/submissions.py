@@ -40,11 +40,15 @@ from webapp.services.letter_fields import (
 )
 from webapp.services.letter_rows import (
     WriterRace,
+    by_column,
     find_writer,
     insert_many,
     insert_one,
-    store_texts,
-    upsert_supporter,
+    plan_texts,
+    sealed_row,
+    supporter_row,
+    write_supporter,
+    write_texts,
 )
 from webapp.services.recorded import RecordedLetter, recorded_letter
 
@@ -170,12 +174,19 @@ def _record_once(
     now: datetime,
     choose: ChannelChooser,
 ) -> RecordResult:
-    # What needs no row is worked out before the write transaction: SQLite writers queue for
-    # its lock one at a time, so each moment it is held caps the letters per second.
+    # Everything but the writes is done before the write transaction: the repeat check, the
+    # shared texts' lookup, the sealing. SQLite writers queue for its lock one at a time, so
+    # each moment it is held caps the letters per second. Whatever changes in between (a
+    # supporter or text written, or erased, by another transaction) fails a statement below
+    # on a unique key or a key check, and the retry looks again.
     email = request.signer.email
-    email_keys, new_key = keyring().email_keys(email), email_key(email)
-    supporter = supporter_fields(request, now)
+    found = find_writer(session, campaign.id, keyring().email_keys(email))
+    if found is not None and found.letter is not None:
+        submission_id, token = found.letter
+        return RecordResult(session, submission_id, created=False, receipt_token=token)
+    supporter, cipher = supporter_row(found, email_key(email), supporter_fields(request, now))
     texts, places = letter_texts(campaign, request, letters)
+    planned_texts = plan_texts(session, texts, cipher)
     code = request.partner_code
     # The form has loaded the campaign's partners (a query here only if it has not).
     partner_id = next((p.id for p in campaign.partners if code and p.code == code), None)
@@ -187,60 +198,58 @@ def _record_once(
         )
         for letter in letters
     ]
+    submission = sealed_row(Submission, cipher, fields)
+    deliveries = [sealed_row(Delivery, cipher, office) for office in offices]
     kind = NotificationKind.RECEIPT if confirmed else NotificationKind.CONFIRMATION
-    # Rows go in through Core statements, so nothing loaded before needs reloading after.
+    notification = by_column(Notification, {"kind": kind, "created_at": now, "updated_at": now})
+    bands = [
+        by_column(ParagraphBand, {"campaign_id": campaign.id, "band": band})
+        for band in request.paragraph_bands
+    ]
+    consents = [
+        by_column(
+            Consent,
+            {
+                "campaign_id": campaign.id,
+                "partner_id": partner_id_,
+                "wording": wording,
+                "granted_at": now,
+            },
+        )
+        for partner_id_, wording in request.consents
+    ]
+    # Rows go in as driver SQL, so nothing loaded before needs reloading after.
     with write_transaction(session, keep_loaded=True):
-        found = find_writer(session, campaign.id, email_keys)
-        if found is not None and found.letter is not None:
-            submission_id, token = found.letter
-            return RecordResult(session, submission_id, created=False, receipt_token=token)
-        supporter_id, cipher = upsert_supporter(session, found, new_key, supporter)
-        text_ids = store_texts(session, texts, supporter_id, cipher)
+        supporter_id = write_supporter(session, found, supporter)
+        text_ids = write_texts(session, planned_texts, supporter_id)
         submission_id = insert_one(
             session,
             Submission,
-            cipher,
-            {**fields, "supporter_id": supporter_id, "statement_id": text_ids[0]},
-        )
-        deliveries = [
-            {
-                **office,
-                "submission_id": submission_id,
-                "body_id": None if body is None else text_ids[body],
-                "cover_id": None if cover is None else text_ids[cover],
-            }
-            for office, (body, cover) in zip(offices, places, strict=True)
-        ]
-        insert_many(session, Delivery, cipher, deliveries)
-        insert_many(
-            session,
-            Notification,
-            cipher,
-            [{"submission_id": submission_id, "kind": kind, "created_at": now, "updated_at": now}],
+            {**submission, "supporter_id": supporter_id, "statement_id": text_ids[0]},
         )
         insert_many(
             session,
-            ParagraphBand,
-            cipher,
+            Delivery,
             [
-                {"campaign_id": campaign.id, "submission_id": submission_id, "band": band}
-                for band in request.paragraph_bands
+                {
+                    **row,
+                    "submission_id": submission_id,
+                    "body_id": None if body is None else text_ids[body],
+                    "cover_id": None if cover is None else text_ids[cover],
+                }
+                for row, (body, cover) in zip(deliveries, places, strict=True)
             ],
+        )
+        insert_many(session, Notification, [{**notification, "submission_id": submission_id}])
+        insert_many(
+            session, ParagraphBand, [{**band, "submission_id": submission_id} for band in bands]
         )
         insert_many(
             session,
             Consent,
-            cipher,
             [
-                {
-                    "supporter_id": supporter_id,
-                    "campaign_id": campaign.id,
-                    "partner_id": partner_id_,
-                    "submission_id": submission_id,
-                    "wording": wording,
-                    "granted_at": now,
-                }
-                for partner_id_, wording in request.consents
+                {**consent, "supporter_id": supporter_id, "submission_id": submission_id}
+                for consent in consents
             ],
         )
     return RecordResult(

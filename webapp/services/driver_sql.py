@@ -1,0 +1,117 @@
+"""A letter's inserts compiled once per dialect and run as driver SQL, with the same conversions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import CursorResult, Table, bindparam
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ValuesBase
+
+Convert = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Bind:
+    name: str  # the bind parameter's name in the compiled SQL
+    row: int  # which row of a multi-row VALUES it belongs to
+    key: str  # the column it fills
+    convert: Convert  # the dialect's conversion of the column type (None: passed as it is)
+    default: Callable[[], Any] | None  # the column's Python default, for a key not given
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One statement as the driver runs it: its SQL text and how to lay out its parameters.
+
+    Compiling a Core statement costs more than the insert itself; a letter runs the same few
+    statements every time, most of them inside SQLite's single write turn. Executed through
+    `Connection.exec_driver_sql`, so engine events (statement counts, timing) still see them.
+    """
+
+    sql: str
+    binds: tuple[_Bind, ...]
+    positional: bool
+
+    def parameters(self, rows: Sequence[Mapping[str, Any]]) -> tuple[Any, ...] | dict[str, Any]:
+        values = []
+        for bind in self.binds:
+            row = rows[bind.row]
+            value = row[bind.key] if bind.default is None or bind.key in row else bind.default()
+            values.append(value if value is None or bind.convert is None else bind.convert(value))
+        if self.positional:
+            return tuple(values)
+        return {bind.name: value for bind, value in zip(self.binds, values, strict=True)}
+
+    def run(self, session: Session, *rows: Mapping[str, Any]) -> CursorResult[Any]:
+        """Execute once with `rows` (one per VALUES row the statement was prepared for)."""
+        return session.connection().exec_driver_sql(self.sql, self.parameters(rows))
+
+    def run_many(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Execute once per row (the driver's executemany); nothing is read back."""
+        if rows:
+            params = [self.parameters((row,)) for row in rows]
+            session.connection().exec_driver_sql(self.sql, params)
+
+
+def _default(table: Table, key: str) -> Callable[[], Any] | None:
+    default = table.c[key].default
+    if default is None:
+        return None
+    if default.is_scalar:
+        value = default.arg  # type: ignore[attr-defined]
+        return lambda: value
+    if default.is_callable:
+        # SQLAlchemy wraps a callable default to take an execution context; ours use none.
+        function = default.arg  # type: ignore[attr-defined]
+        return lambda: function(None)
+    raise ValueError(f"{table.name}.{key}: only Python defaults can be prepared")
+
+
+def compile_prepared(
+    dialect: Dialect,
+    table: Table,
+    statement: ValuesBase,
+    keys: Sequence[str],
+    rows: int = 1,
+    extra: Sequence[tuple[str, str]] = (),
+) -> Prepared:
+    """`statement` (an insert or update of `table`) with its values bound for `rows` rows of
+    `keys`; columns with a Python default not among `keys` are filled from it, as Core would.
+    `extra`: (bind name, key) pairs the statement binds elsewhere (a WHERE clause), row 0."""
+    filled = list(keys)
+    if statement.is_insert:
+        filled += [c.key for c in table.c if c.key not in keys and c.default is not None]
+    values = [
+        {key: bindparam(f"p{row}_{key}", type_=table.c[key].type) for key in filled}
+        for row in range(rows)
+    ]
+    stmt = statement.values(values if rows > 1 else values[0])
+    compiled = stmt.compile(dialect=dialect)
+    names = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
+    binds = []
+    extras = dict(extra)
+    for name in names:
+        bound = compiled.binds[name]
+        convert = bound.type.dialect_impl(dialect).bind_processor(dialect)
+        if name in extras:
+            binds.append(_Bind(name, 0, extras[name], convert, None))
+            continue
+        prefix, _, key = name.partition("_")
+        binds.append(_Bind(name, int(prefix[1:]), key, convert, _default(table, key)))
+    return Prepared(compiled.string, tuple(binds), compiled.positional)
+
+
+@lru_cache(maxsize=256)
+def prepared_insert(
+    dialect: Dialect, table: Table, keys: tuple[str, ...], rows: int = 1, returning: str = ""
+) -> Prepared:
+    """INSERT of `rows` rows of `keys` into `table`, returning the comma-separated columns."""
+    statement = table.insert()
+    if returning:
+        statement = statement.returning(*(table.c[name] for name in returning.split(",")))
+    return compile_prepared(dialect, table, statement, keys, rows)
