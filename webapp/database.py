@@ -9,7 +9,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -154,17 +154,22 @@ def _sqlite_writer_turn(engine: Engine) -> Iterator[None]:
 
 def _checkpoint_now(engine: Engine) -> None:
     """Copy the WAL's committed pages into the database file, outside any writer's turn."""
+    # What was written is committed; if this fails, the next one (or the safety net) will do.
+    with suppress(sqlite3.Error):
+        _wal_checkpoint(engine, "PASSIVE")
+
+
+def _wal_checkpoint(engine: Engine, mode: str) -> Any:
+    """Run a WAL checkpoint on a pooled connection, outside any transaction; its result row."""
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        cursor.fetchone()
+        cursor.execute(f"PRAGMA wal_checkpoint({mode})")
+        row = cursor.fetchone()
         cursor.close()
-    except sqlite3.Error:
-        # What was written is committed; the next turn's checkpoint (or the safety net) will do.
-        pass
     finally:
         raw.close()
+    return row
 
 
 def checkpoint_wal(session: Session) -> bool:
@@ -180,14 +185,7 @@ def checkpoint_wal(session: Session) -> bool:
         return True
     session.commit()
     # Outside any transaction (a connection of ours reading would hold the WAL back).
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        row = cursor.fetchone()
-        cursor.close()
-    finally:
-        raw.close()
+    row = _wal_checkpoint(engine, "TRUNCATE")
     return row is not None and not row[0]
 
 
