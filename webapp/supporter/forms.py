@@ -20,6 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import Label
 from wtforms.validators import (
     DataRequired,
     Length,
@@ -42,6 +43,7 @@ from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
 from webapp.services.own_words import sketch
 from webapp.supporter.fast_select import FastSelect
+from webapp.supporter.field_copies import CopiedFields
 from webapp.supporter.own_script import OwnScriptForm, check_english, latin_name_field
 from webapp.supporter.prompt_variant import settle_variant
 from webapp.text_input import ascii_digits, clean_block, clean_line
@@ -137,6 +139,8 @@ def _at_most(limit: int, message: Any) -> Any:
 
 class LetterForm(OwnScriptForm, FlaskForm):
     """Everything a supporter enters; `body` and `consent_updates` are removed when unused."""
+
+    Meta = CopiedFields  # built on every letter's POST: fields are copied, not constructed
 
     # First: where the supporter lives decides which offices may hear from them.
     country = SelectField(
@@ -445,11 +449,11 @@ def build_letter_form(
     if not campaign.body_editable:
         del form.body
     if campaign.consent_text:
-        form.consent_updates.label.text = campaign.consent_text
+        form.consent_updates.label = Label(form.consent_updates.id, campaign.consent_text)
     else:
         del form.consent_updates
     if partner is not None and partner.consent_text:
-        form.partner_consent.label.text = partner.consent_text
+        form.partner_consent.label = Label(form.partner_consent.id, partner.consent_text)
     else:
         del form.partner_consent
     return form

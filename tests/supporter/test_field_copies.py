@@ -1,0 +1,75 @@
+"""Letter-form fields copied from a pristine field behave as fields built one by one."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale
+from werkzeug.datastructures import MultiDict
+from wtforms import Field
+
+from webapp.supporter import field_copies
+from webapp.supporter.forms import LetterForm
+
+FILLED = MultiDict(
+    {
+        "first_name": "Rania",
+        "last_name": "Haddad",
+        "email": "rania@example.org",
+        "city": "Dearborn",
+        "state": "MI",
+        "zip_code": "48126",
+        "personal_message": "My brother is still in Idlib.",
+    }
+)
+
+
+def _constructed(form: LetterForm, name: str) -> Field:
+    """The same field bound the library's way, with the same data processed."""
+    unbound = dict(form._unbound_fields)[name]
+    field = unbound.bind(
+        form=form, name=name, prefix="", translations=form.meta.get_translations(form)
+    )
+    field.process(FILLED)
+    return field
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_every_copied_field_renders_as_a_constructed_one(app: Flask, locale: str) -> None:
+    with app.test_request_context(), force_locale(locale):
+        LetterForm(meta={"csrf": False})  # the pristine fields now exist
+        form = LetterForm(formdata=FILLED, meta={"csrf": False})
+        form.validate()
+        for field in form:
+            twin = _constructed(form, field.short_name)
+            assert type(twin) is type(field)
+            assert twin.data == field.data, field.name
+            assert str(twin.label()) == str(field.label()), field.name
+            if field.type != "SelectField":  # choices are set per form, after binding
+                assert str(twin()) == str(field()), field.name
+            assert vars(twin.flags) == vars(field.flags), field.name
+
+
+def test_forms_share_no_entered_data_or_errors(app: Flask) -> None:
+    with app.test_request_context():
+        first = LetterForm(formdata=FILLED, meta={"csrf": False})
+        first.validate()
+        second = LetterForm(formdata=MultiDict({"email": "not an address"}), meta={"csrf": False})
+        second.validate()
+        blank = LetterForm(meta={"csrf": False})
+        assert first.first_name.data == "Rania" and first.email.errors == []
+        assert second.first_name.data in ("", None) and second.email.errors
+        assert blank.first_name.data in ("", None) and not blank.email.errors
+        assert first.email.errors == [] and "not an address" not in str(blank.email())
+        assert all(a is not b for a, b in zip(first, second, strict=True))
+        assert first.first_name._form is first and second.first_name._form is second
+
+
+def test_the_pristine_fields_keep_no_form(app: Flask) -> None:
+    """A pristine field lives as long as the process: it must not hold anyone's letter."""
+    with app.test_request_context():
+        LetterForm(formdata=FILLED, meta={"csrf": False})
+    assert field_copies._PRISTINE
+    for pristine in field_copies._PRISTINE.values():
+        assert pristine._form is None and pristine.meta is None
+        assert "data" not in pristine.__dict__ and "raw_data" not in pristine.__dict__
