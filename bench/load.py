@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -75,10 +76,19 @@ def _prepare(url: str, instance: Path) -> None:
 
 
 def _gunicorn(
-    app_spec: str, port: int, env: dict[str, str], workers: int, threads: int = 4
+    app_spec: str,
+    port: int,
+    env: dict[str, str],
+    workers: int,
+    threads: int = 4,
+    warm: bool = True,
 ) -> subprocess.Popen[bytes]:
+    """gunicorn with the app's settings, returned once every worker has warmed up and serves."""
+    ready = Path(tempfile.mkdtemp(prefix="civic-ready-"))
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
+        "--config",
+        str(ROOT / "bench" / "gunicorn_ready.py"),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -93,16 +103,22 @@ def _gunicorn(
         "warning",
         app_spec,
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return process
-        except requests.RequestException:
-            time.sleep(0.3)
+    hook = {"BENCH_READY_DIR": str(ready), "BENCH_WARM": "1" if warm else "0"}
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, **hook})
+    deadline = time.monotonic() + 90
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            marks = {path.name for path in ready.iterdir()}
+            if len(marks) >= workers:
+                children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+                assert marks == set(children.split()), (marks, children)
+                requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+                return process
+            time.sleep(0.2)
+    finally:
+        shutil.rmtree(ready, ignore_errors=True)
     process.kill()
-    raise RuntimeError(f"gunicorn did not start: {app_spec}")
+    raise RuntimeError(f"gunicorn did not start {workers} workers: {app_spec}")
 
 
 def _wrk(
@@ -142,11 +158,12 @@ def _parse_result(output: str) -> dict[str, float]:
 
 
 def _bare_rps(port: int, env: dict[str, str], workers: int, threads: int) -> float:
-    """The best of three 15-second runs: one run alone came out at 1,700 or 5,000 requests/s
-    from one start to the next on this 2-core machine, which made the ratio mean little."""
+    """The best of three 15-second runs, each from a fresh start once every worker is ready
+    (before that wait, one run came out at about 1,800 or 5,000 requests/s from one start to the
+    next, as the first worker up took every connection)."""
     samples = []
     for _ in range(3):
-        process = _gunicorn("bench.bare_app:app", port, env, workers, threads)
+        process = _gunicorn("bench.bare_app:app", port, env, workers, threads, warm=False)
         try:
             output = _wrk(f"http://127.0.0.1:{port}/", 15, 32)
         finally:

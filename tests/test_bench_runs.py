@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,3 +38,24 @@ def test_a_packet_renders_in_its_own_process_from_the_generated_letters() -> Non
 def test_the_dashboard_bench_exports_from_its_own_process() -> None:
     lines = _run("bench.dashboard", "--backends", "sqlite", "--letters", "300", "--renders", "2")
     assert any(line.startswith("sqlite     CSV: 300 rows") for line in lines), lines
+
+
+def test_bench_load_sends_nothing_before_every_worker_is_ready() -> None:
+    from bench.load import _gunicorn
+    from tests.pg import free_port
+
+    port = free_port()
+    started = time.monotonic()
+    process = _gunicorn("bench.bare_app:app", port, {}, workers=3, threads=1, warm=False)
+    try:
+        # _gunicorn returned once the 3 workers' pids were marked by their post_worker_init.
+        assert (
+            len(Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()) == 3
+        )
+        assert requests.get(f"http://127.0.0.1:{port}/", timeout=5).text == "ok"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert time.monotonic() - started < 60
+    with pytest.raises(RuntimeError, match="did not start 2 workers"):
+        _gunicorn("bench.no_such_app:app", free_port(), {}, workers=2, threads=1, warm=False)
