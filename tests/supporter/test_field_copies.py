@@ -73,3 +73,15 @@ def test_the_pristine_fields_keep_no_form(app: Flask) -> None:
     for pristine in field_copies._PRISTINE.values():
         assert pristine._form is None and pristine.meta is None
         assert "data" not in pristine.__dict__ and "raw_data" not in pristine.__dict__
+
+
+def test_a_form_with_its_csrf_token_copies_only_the_declared_fields(app: Flask) -> None:
+    """The CSRF field is made anew for each form: keeping a pristine copy of each would grow
+    without end on the campaign page, which checks CSRF."""
+    with app.test_request_context():
+        LetterForm(meta={"csrf": True})
+        known = len(field_copies._PRISTINE)
+        forms = [LetterForm(meta={"csrf": True}) for _ in range(3)]
+        assert len(field_copies._PRISTINE) == known
+        tokens = {str(form.csrf_token.current_token) for form in forms}
+        assert len(tokens) == 1 and 'name="csrf_token"' in str(forms[0].csrf_token())
