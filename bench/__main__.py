@@ -11,6 +11,7 @@ BENCHES = (
     ["bench.dashboard"],
     ["bench.load"],
     ["bench.profile_letter"],
+    ["bench.decay"],
     ["bench.letter_statements"],
     ["bench.packet_pdf"],
     ["bench.sealing"],

@@ -59,3 +59,20 @@ def test_bench_load_sends_nothing_before_every_worker_is_ready() -> None:
     assert time.monotonic() - started < 60
     with pytest.raises(RuntimeError, match="did not start 2 workers"):
         _gunicorn("bench.no_such_app:app", free_port(), {}, workers=2, threads=1, warm=False)
+
+
+def test_the_decay_bench_compares_an_empty_and_a_full_database_on_both_backends() -> None:
+    lines = _run(
+        "bench.decay",
+        "--backends",
+        "sqlite,postgresql",
+        "--letters",
+        "300",
+        "--rounds",
+        "2",
+        "--batch",
+        "10",
+    )
+    for backend in ("sqlite", "postgresql"):
+        summary = next(line for line in lines if line.startswith(f"{backend}: CPU per letter"))
+        assert "with 300 letters stored" in summary and "median" in summary
