@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 
 COUNT = 5000
 WORKERS = ("worker-a", "worker-b")
+HUNG_AFTER_SECONDS = 600
 REPORT_RE = re.compile(r"claimed (\d+), sent (\d+), failed (\d+), dead (\d+)")
 
 
@@ -41,7 +42,9 @@ def test_two_workers_send_each_of_5000_letters_exactly_once(
         for name in WORKERS
     ]
     try:
-        codes = [worker.wait(timeout=120) for worker in workers]
+        # Only a guard against a hung worker, not a speed bound (speed is bench's job): with
+        # the suite's other process on the same 2 cores, 5,000 letters took up to about 120 s.
+        codes = [worker.wait(timeout=HUNG_AFTER_SECONDS) for worker in workers]
     finally:
         for worker in workers:
             worker.stop()
