@@ -23,6 +23,7 @@ from webapp.services.letters import (
 )
 from webapp.services.privacy import hash_ip
 from webapp.services.recipients import RecipientPlan
+from webapp.supporter.form_build import letter_draft
 from webapp.supporter.forms import LetterForm
 
 
@@ -86,7 +87,7 @@ def handle_letter(
     """One step of the flow for an already-parsed form; `valid` is the form's own validation."""
     if action == "edit" or not valid:
         return Outcome(Step.FORM, 200 if action == "edit" else 422)
-    draft = form.draft(campaign, partner)
+    draft = letter_draft(form, campaign, partner)
     session = db.session()
     if action == "send":
         outcome = send_letter(session, campaign, draft, request_facts(), letter_deps())

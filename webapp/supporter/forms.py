@@ -1,13 +1,9 @@
-"""The supporter's letter form: fields, per-field messages, and turning it into a LetterRequest."""
+"""The supporter's letter form: its fields and messages, and what was entered as domain values."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,32 +16,23 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.fields.core import Label
 from wtforms.validators import (
     DataRequired,
     Length,
     Optional,
     Regexp,
-    StopValidation,
     ValidationError,
 )
 
-from webapp.antiabuse.risk import text_fingerprint
-from webapp.antiabuse.timing import seconds_since
-from webapp.campaigns.prompts import questions_for
-from webapp.civic.countries import US, country_choices, is_country
+from webapp.civic.countries import US, is_country
 from webapp.civic.lookup import AddressQuery
 from webapp.civic.states import BY_CODE, STATES
 from webapp.civic.types import Residence
-from webapp.civic.zip_prefixes import states_for_zip
 from webapp.letters.compose import Signer
-from webapp.models import Campaign, Partner
-from webapp.services.letters import LetterDraft
-from webapp.services.own_words import sketch
 from webapp.supporter.fast_select import FastSelect
 from webapp.supporter.field_copies import CopiedFields
+from webapp.supporter.form_checks import at_most, check_email, check_zip, when_abroad, when_in_us
 from webapp.supporter.own_script import OwnScriptForm, check_english, latin_name_field
-from webapp.supporter.prompt_variant import settle_variant
 from webapp.text_input import ascii_digits, clean_block, clean_line
 
 PERSONAL_MESSAGE_LIMIT = 5000
@@ -61,80 +48,6 @@ PREFIX_LABELS = {
     "Rev.": _l("Rev."),
 }
 CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
-_ZIP_RE = re.compile(r"^\d{5}(?:-?\d{4})?$")
-
-
-def _check_email(form: FlaskForm, field: EmailField) -> None:
-    if not field.data:
-        return
-    try:
-        # Offices must be able to reply: addresses needing SMTPUTF8 often cannot receive.
-        result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError as exc:
-        if any(ord(ch) > 127 for ch in field.data.partition("@")[0]):
-            raise ValidationError(
-                _l(
-                    "Use an email address whose part before the @ has only Latin letters, digits "
-                    "and . _ - +, so offices can reply to it."
-                )
-            ) from exc
-        raise ValidationError(_l("Enter a valid email address, like name@example.com.")) from exc
-    field.data = result.normalized
-
-
-def _check_zip(form: LetterForm, field: StringField) -> None:
-    if not field.data:
-        return
-    if not _ZIP_RE.match(field.data):
-        raise ValidationError(_l("Enter a 5-digit ZIP code, like 20500 (or ZIP+4, 20500-0003)."))
-    digits = field.data.replace("-", "")
-    field.data = digits[:5] if len(digits) == 5 else f"{digits[:5]}-{digits[5:]}"
-    state = form.state.data
-    known = states_for_zip(field.data)
-    if state in BY_CODE and known is not None and state not in known:
-        raise ValidationError(
-            _l(
-                "ZIP code %(zip)s is not in %(state)s. Check the ZIP code or the state.",
-                zip=field.data,
-                state=BY_CODE[state].name,
-            )
-        )
-
-
-def _required_unless(unused_for: Residence, message: Any) -> Any:
-    """Required, except from a supporter whose residence makes the field unused (then its
-    value is ignored and never an error)."""
-
-    def check(form: LetterForm, field: Any) -> None:
-        if form.residence() is unused_for:
-            field.errors[:] = []
-            raise StopValidation()
-        if not (field.data and str(field.data).strip()):
-            raise StopValidation(message)
-
-    return check
-
-
-def _when_in_us(message: Any) -> Any:
-    """Required for an address in the US (home, or where a citizen abroad votes)."""
-    return _required_unless(Residence.ABROAD, message)
-
-
-def _when_abroad(message: Any) -> Any:
-    """Required from a supporter who lives outside the US."""
-    return _required_unless(Residence.US, message)
-
-
-def _at_most(limit: int, message: Any) -> Any:
-    """A length limit that tells the current length and sets no `maxlength`: browsers would
-    cut a long paste silently, and the supporter must see and keep their whole text."""
-
-    def check(form: LetterForm, field: Any) -> None:
-        length = len(field.data or "")
-        if length > limit:
-            raise ValidationError(message % {"max": f"{limit:,}", "length": f"{length:,}"})
-
-    return check
 
 
 class LetterForm(OwnScriptForm, FlaskForm):
@@ -158,7 +71,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
         _l("City or town where you live"),
         filters=[clean_line],
         validators=[
-            _when_abroad(_l("Enter the city or town where you live.")),
+            when_abroad(_l("Enter the city or town where you live.")),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -208,7 +121,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
         validators=[
             DataRequired(_l("Enter your email address.")),
             Length(max=254, message=_l("Use at most %(max)d characters.")),
-            _check_email,
+            check_email,
         ],
     )
     street = StringField(
@@ -220,7 +133,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
         _l("City"),
         filters=[clean_line],
         validators=[
-            _when_in_us(_l("Enter your city or town.")),
+            when_in_us(_l("Enter your city or town.")),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -229,20 +142,20 @@ class LetterForm(OwnScriptForm, FlaskForm):
         widget=FastSelect(),
         choices=[SelectChoice("", _l("Choose your state"))]
         + [SelectChoice(s.code, s.name) for s in STATES],
-        validators=[_when_in_us(_l("Choose your state."))],
+        validators=[when_in_us(_l("Choose your state."))],
         validate_choice=False,
     )
     zip_code = StringField(
         _l("ZIP code"),
         filters=[ascii_digits, clean_line],
-        validators=[_when_in_us(_l("Enter your ZIP code.")), _check_zip],
+        validators=[when_in_us(_l("Enter your ZIP code.")), check_zip],
     )
     personal_message = TextAreaField(
         _l("Your own words (optional)"),
         filters=[clean_block],
         validators=[
             Optional(),
-            _at_most(
+            at_most(
                 PERSONAL_MESSAGE_LIMIT,
                 _l(
                     "Your paragraph has %(length)s characters and the limit is %(max)s. "
@@ -258,7 +171,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
         validators=[
             Optional(),
             check_english,
-            _at_most(
+            at_most(
                 PERSONAL_MESSAGE_LIMIT,
                 _l(
                     "Your English version has %(length)s characters and the limit is %(max)s. "
@@ -273,7 +186,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
         filters=[clean_block],
         validators=[
             DataRequired(_l("The letter cannot be empty.")),
-            _at_most(
+            at_most(
                 BODY_LIMIT,
                 _l(
                     "The letter has %(length)s characters and the limit is %(max)s. "
@@ -367,41 +280,6 @@ class LetterForm(OwnScriptForm, FlaskForm):
             return None
         return frozenset(str(key) for key in (self.recipients.data or []))
 
-    def draft(self, campaign: Campaign, partner: Partner | None) -> LetterDraft:
-        """This validated form as the letter service takes it."""
-        consents: list[tuple[int | None, str]] = []
-        if "consent_updates" in self and self.consent_updates.data and campaign.consent_text:
-            consents.append((None, campaign.consent_text))
-        # "Keep me off partner lists" wins over a ticked partner box.
-        if (
-            partner is not None
-            and partner.consent_text
-            and "partner_consent" in self
-            and self.partner_consent.data
-            and not self.private.data
-        ):
-            consents.append((partner.id, partner.consent_text))
-        return LetterDraft(
-            signer=self.signer(),
-            query=self.address_query(),
-            personal_message=self.personal_text(),
-            personal_english=self.english_text(),
-            include_original=bool(self.include_original.data) and self.english_text() is not None,
-            edited_body=self.edited_body(campaign.body),
-            selected=self.selected_recipients(),
-            consents=tuple(consents),
-            partner_code=partner.code if partner is not None else None,
-            source=self.source.data or None,
-            private=bool(self.private.data),
-            response_requested=bool(self.response_requested.data),
-            honeypot=self.website.data or None,
-            form_seconds=seconds_since(self.started.data),
-            personal_hash=text_fingerprint(self.personal_text()),
-            paragraph_bands=sketch(self.personal_text()),
-            prompt_variant=self.prompt_variant,
-            reading_language=str(get_locale() or "en"),
-        )
-
     def personal_text(self) -> str | None:
         return self.personal_message.data or None
 
@@ -422,52 +300,3 @@ class LetterForm(OwnScriptForm, FlaskForm):
 
 def _comparable(text: str) -> str:
     return re.sub(r"\s+", " ", clean_block(text))
-
-
-def find_partner(campaign: Campaign, code: str | None) -> Partner | None:
-    if not code:
-        return None  # without reading the partners (a query on most page views)
-    return next((p for p in campaign.partners if p.code == code), None)
-
-
-@lru_cache(maxsize=16)
-def _country_options(language: str) -> list[SelectChoice]:
-    """The country list in one language, sorted and made into options once per process (it
-    was a large share of building every form). WTForms takes the options as they are."""
-    return [SelectChoice(code, name) for code, name in country_choices(language)]
-
-
-def build_letter_form(
-    campaign: Campaign, partner: Partner | None = None, **kwargs: Any
-) -> LetterForm:
-    """The letter form for one campaign: the body only when editable, consents only when asked."""
-    if campaign.body_editable and "formdata" not in kwargs:
-        kwargs.setdefault("data", {"body": campaign.body})
-    form = LetterForm(**kwargs)
-    settle_prompts(form, campaign, form.prompt_ticket.data)
-    form.country.choices = _country_options(str(get_locale() or "en"))
-    if not campaign.body_editable:
-        del form.body
-    if campaign.consent_text:
-        form.consent_updates.label = Label(form.consent_updates.id, campaign.consent_text)
-    else:
-        del form.consent_updates
-    if partner is not None and partner.consent_text:
-        form.partner_consent.label = Label(form.partner_consent.id, partner.consent_text)
-    else:
-        del form.partner_consent
-    return form
-
-
-def settle_prompts(form: LetterForm, campaign: Campaign, ticket: str | None) -> None:
-    """The visitor's story-prompt variant (kept from a genuine ticket, else drawn) and its
-    questions in the page's language."""
-    show_prompts(form, campaign, *settle_variant(campaign, ticket))
-
-
-def show_prompts(form: LetterForm, campaign: Campaign, variant: str | None, ticket: str) -> None:
-    """Put a settled variant, the ticket that carries it and its questions on the form."""
-    form.prompt_variant, form.prompt_ticket.data = variant, ticket
-    form.prompt_questions = tuple(
-        questions_for(campaign.prompts, variant, str(get_locale() or "en"), campaign.language)
-    )

@@ -48,7 +48,8 @@ from webapp.services.receipt_links import email_receipt_link
 from webapp.services.recipients import RecipientPlan, lookup_chambers
 from webapp.services.stats import public_letter_count
 from webapp.supporter.flow import Step, handle_letter
-from webapp.supporter.forms import LetterForm, build_letter_form, find_partner, show_prompts
+from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
+from webapp.supporter.forms import LetterForm
 from webapp.supporter.page_cache import FormPages, ShownNumber, plural_form
 from webapp.supporter.prompt_variant import settle_variant
 from webapp.supporter.receipt_link_form import ReceiptLinkForm

@@ -34,7 +34,8 @@ from webapp.security import allow_framing, render_error
 from webapp.services.counts import PublicStatsCache
 from webapp.services.stats import public_stats
 from webapp.supporter.flow import Step, handle_letter
-from webapp.supporter.forms import LetterForm, build_letter_form, find_partner, show_prompts
+from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
+from webapp.supporter.forms import LetterForm
 from webapp.supporter.page_cache import FormPages
 from webapp.supporter.prompt_variant import settle_variant
 from webapp.text_input import is_latin_text

@@ -1,0 +1,105 @@
+"""Building the letter form for a campaign and turning a validated one into a LetterDraft."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from flask_babel import get_locale
+from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import Label
+
+from webapp.antiabuse.risk import text_fingerprint
+from webapp.antiabuse.timing import seconds_since
+from webapp.campaigns.prompts import questions_for
+from webapp.civic.countries import country_choices
+from webapp.models import Campaign, Partner
+from webapp.services.letters import LetterDraft
+from webapp.services.own_words import sketch
+from webapp.supporter.forms import LetterForm
+from webapp.supporter.prompt_variant import settle_variant
+
+
+def find_partner(campaign: Campaign, code: str | None) -> Partner | None:
+    if not code:
+        return None  # without reading the partners (a query on most page views)
+    return next((p for p in campaign.partners if p.code == code), None)
+
+
+@lru_cache(maxsize=16)
+def _country_options(language: str) -> list[SelectChoice]:
+    """The country list in one language, sorted and made into options once per process (it
+    was a large share of building every form). WTForms takes the options as they are."""
+    return [SelectChoice(code, name) for code, name in country_choices(language)]
+
+
+def build_letter_form(
+    campaign: Campaign, partner: Partner | None = None, **kwargs: Any
+) -> LetterForm:
+    """The letter form for one campaign: the body only when editable, consents only when asked."""
+    if campaign.body_editable and "formdata" not in kwargs:
+        kwargs.setdefault("data", {"body": campaign.body})
+    form = LetterForm(**kwargs)
+    settle_prompts(form, campaign, form.prompt_ticket.data)
+    form.country.choices = _country_options(str(get_locale() or "en"))
+    if not campaign.body_editable:
+        del form.body
+    if campaign.consent_text:
+        form.consent_updates.label = Label(form.consent_updates.id, campaign.consent_text)
+    else:
+        del form.consent_updates
+    if partner is not None and partner.consent_text:
+        form.partner_consent.label = Label(form.partner_consent.id, partner.consent_text)
+    else:
+        del form.partner_consent
+    return form
+
+
+def settle_prompts(form: LetterForm, campaign: Campaign, ticket: str | None) -> None:
+    """The visitor's story-prompt variant (kept from a genuine ticket, else drawn) and its
+    questions in the page's language."""
+    show_prompts(form, campaign, *settle_variant(campaign, ticket))
+
+
+def show_prompts(form: LetterForm, campaign: Campaign, variant: str | None, ticket: str) -> None:
+    """Put a settled variant, the ticket that carries it and its questions on the form."""
+    form.prompt_variant, form.prompt_ticket.data = variant, ticket
+    form.prompt_questions = tuple(
+        questions_for(campaign.prompts, variant, str(get_locale() or "en"), campaign.language)
+    )
+
+
+def letter_draft(form: LetterForm, campaign: Campaign, partner: Partner | None) -> LetterDraft:
+    """This validated form as the letter service takes it."""
+    consents: list[tuple[int | None, str]] = []
+    if "consent_updates" in form and form.consent_updates.data and campaign.consent_text:
+        consents.append((None, campaign.consent_text))
+    # "Keep me off partner lists" wins over a ticked partner box.
+    if (
+        partner is not None
+        and partner.consent_text
+        and "partner_consent" in form
+        and form.partner_consent.data
+        and not form.private.data
+    ):
+        consents.append((partner.id, partner.consent_text))
+    return LetterDraft(
+        signer=form.signer(),
+        query=form.address_query(),
+        personal_message=form.personal_text(),
+        personal_english=form.english_text(),
+        include_original=bool(form.include_original.data) and form.english_text() is not None,
+        edited_body=form.edited_body(campaign.body),
+        selected=form.selected_recipients(),
+        consents=tuple(consents),
+        partner_code=partner.code if partner is not None else None,
+        source=form.source.data or None,
+        private=bool(form.private.data),
+        response_requested=bool(form.response_requested.data),
+        honeypot=form.website.data or None,
+        form_seconds=seconds_since(form.started.data),
+        personal_hash=text_fingerprint(form.personal_text()),
+        paragraph_bands=sketch(form.personal_text()),
+        prompt_variant=form.prompt_variant,
+        reading_language=str(get_locale() or "en"),
+    )
