@@ -22,7 +22,8 @@ from tests.dashboard.editor_helpers import (
     read_form,
 )
 from tests.supporter.helpers import post_letter
-from webapp.campaigns.fileformat import PartnerSpec, parse_campaign_file
+from webapp.campaigns.fileformat import parse_campaign_file
+from webapp.campaigns.sections import PartnerSpec
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign
 from webapp.database import db
 from webapp.models import AuditEntry, Campaign, Organiser, Role, Submission, Target, TargetKind

@@ -11,12 +11,8 @@ import yaml
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from webapp.campaigns.fileformat import (
-    CampaignFile,
-    CampaignFileError,
-    TargetSpec,
-    parse_campaign_file,
-)
+from webapp.campaigns.fileformat import CampaignFile, CampaignFileError, parse_campaign_file
+from webapp.campaigns.sections import TargetSpec
 from webapp.campaigns.translations import exported
 from webapp.database import DB_INT_MAX, write_transaction
 from webapp.models import Campaign, Partner, Signatory, Target, TargetKind

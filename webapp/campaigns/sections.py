@@ -1,0 +1,227 @@
+"""Campaign file sections: targets, signatories, partners, topics and origins, each checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from webapp.campaigns.field_reader import FieldReader
+from webapp.campaigns.translations import parse_target_translations
+from webapp.models.campaign import Audience, Chamber, TargetKind, default_audience
+
+PARTNER_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+COVER_LIMIT = 2000
+BODY_LIMIT = 20000
+
+
+@dataclass
+class TargetSpec:
+    kind: TargetKind
+    name: str | None = None
+    office: str | None = None
+    address: str | None = None
+    contact_url: str | None = None
+    email: str | None = None
+    salutation: str | None = None
+    chambers: list[str] = field(default_factory=list)
+    optional: bool = False
+    # None: the default for its kind (lookup: constituents, custom: everyone)
+    audience: Audience | None = None
+    cover: str | None = None
+    body: str | None = None
+    form_limit: int | None = None
+    post: bool = False  # custom targets: letters go on paper when the postal service is set
+    post_batched: bool = False  # ...in one mailing a day per office (`post: batched`)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class SignatorySpec:
+    name: str
+    member_of: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class PartnerSpec:
+    code: str
+    name: str
+    consent_text: str | None = None
+
+
+def _items(value: Any, key: str, problems: list[str]) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(f"{key}: must be a list")
+        return []
+    return value
+
+
+def parse_targets(value: Any, problems: list[str], language: str = "en") -> list[TargetSpec]:
+    items = _items(value, "targets", problems)
+    if not items:
+        problems.append("targets: list at least one target")
+    chamber_values = {c.value for c in Chamber}
+    specs: list[TargetSpec] = []
+    for index, item in enumerate(items, start=1):
+        where = f"targets[{index}]."
+        if not isinstance(item, dict):
+            problems.append(f"{where[:-1]}: must be a mapping")
+            continue
+        r = FieldReader(item, where, problems)
+        kind = item.get("kind")
+        if kind == TargetKind.CUSTOM.value:
+            specs.append(
+                TargetSpec(
+                    kind=TargetKind.CUSTOM,
+                    name=r.text("name", 200, required=True),
+                    office=r.text("office", 200),
+                    address=r.text("address", 500),
+                    contact_url=r.url("contact_url"),
+                    email=r.email("email"),
+                    **_post(r),
+                    **_own_letter(r, TargetKind.CUSTOM, language),
+                )
+            )
+        elif kind == TargetKind.LOOKUP.value:
+            chambers = item.get("chambers")
+            if not isinstance(chambers, list) or not chambers:
+                problems.append(f"{where}chambers: list one or more of {sorted(chamber_values)}")
+                chambers = []
+            unknown = [c for c in chambers if c not in chamber_values]
+            if unknown:
+                problems.append(f"{where}chambers: unknown chamber(s) {unknown}")
+            specs.append(
+                TargetSpec(
+                    kind=TargetKind.LOOKUP,
+                    chambers=[c for c in chambers if c in chamber_values],
+                    optional=r.flag("optional", False),
+                    **_own_letter(r, TargetKind.LOOKUP, language),
+                )
+            )
+        else:
+            problems.append(f"{where}kind: must be 'custom' or 'lookup', not {kind!r}")
+    return specs
+
+
+def _own_letter(r: FieldReader, kind: TargetKind, language: str) -> dict[str, Any]:
+    """Who may write to the target and its own letter: keys every kind of target accepts."""
+    audience_raw = r.text("audience", 32) or default_audience(kind).value
+    if audience_raw not in {a.value for a in Audience}:
+        r.problems.append(
+            f"{r.where}audience: must be constituents or everyone, not {audience_raw!r}"
+        )
+        audience_raw = default_audience(kind).value
+    return {
+        "audience": Audience(audience_raw),
+        "salutation": r.template("salutation", 200),
+        "cover": r.template("cover", COVER_LIMIT),
+        "body": r.template("body", BODY_LIMIT),
+        "form_limit": _form_limit(r),
+        "translations": parse_target_translations(
+            r.data.get("translations"), r.where, language, r.problems
+        ),
+    }
+
+
+POST_CHOICES = {True: (True, False), False: (False, False), "per_letter": (True, False)}
+POST_CHOICES |= {"batched": (True, True)}
+
+
+def _post(r: FieldReader) -> dict[str, Any]:
+    """`post: true` (or `per_letter`): one mailing per letter; `post: batched`: one a day."""
+    value = r.data.get("post", False)
+    choice = POST_CHOICES.get(value) if isinstance(value, bool | str) else None
+    if choice is None:
+        r.problems.append(f"{r.where}post: must be true, false, per_letter or batched")
+        choice = (False, False)
+    return {"post": choice[0], "post_batched": choice[1]}
+
+
+def _form_limit(r: FieldReader) -> int | None:
+    value = r.data.get("form_limit")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 100 <= value <= 100_000:
+        r.problems.append(f"{r.where}form_limit: must be a whole number of characters (100+)")
+        return None
+    return value
+
+
+def parse_signatories(value: Any, problems: list[str]) -> list[SignatorySpec]:
+    specs: list[SignatorySpec] = []
+    for index, item in enumerate(_items(value, "signatories", problems), start=1):
+        where = f"signatories[{index}]."
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict):
+            problems.append(f"{where[:-1]}: must be a name or a mapping with a name")
+            continue
+        r = FieldReader(item, where, problems)
+        specs.append(
+            SignatorySpec(
+                name=r.text("name", 200, required=True) or "",
+                member_of=r.text("member_of", 200),
+                url=r.url("url"),
+            )
+        )
+    names = {s.name for s in specs}
+    for spec in specs:
+        if spec.member_of and spec.member_of not in names:
+            problems.append(
+                f"signatories: {spec.name!r} is a member of {spec.member_of!r}, "
+                "which is not itself listed"
+            )
+    if len(names) != len(specs):
+        problems.append("signatories: a name is listed twice")
+    return specs
+
+
+def parse_partners(value: Any, problems: list[str]) -> list[PartnerSpec]:
+    specs: list[PartnerSpec] = []
+    for index, item in enumerate(_items(value, "partners", problems), start=1):
+        where = f"partners[{index}]."
+        if not isinstance(item, dict):
+            problems.append(f"{where[:-1]}: must be a mapping with code and name")
+            continue
+        r = FieldReader(item, where, problems)
+        code = r.text("code", 64, required=True) or ""
+        if code and not PARTNER_CODE_RE.match(code):
+            problems.append(f"{where}code: letters, digits, '-' and '_' only")
+        specs.append(
+            PartnerSpec(
+                code=code,
+                name=r.text("name", 200, required=True) or "",
+                consent_text=r.text("consent_text", 500),
+            )
+        )
+    if len({p.code for p in specs}) != len(specs):
+        problems.append("partners: a code is listed twice")
+    return specs
+
+
+def parse_topics(value: Any, problems: list[str]) -> list[str]:
+    from webapp.delivery.topics import LOC_TOPICS
+
+    topics = [str(t) for t in _items(value, "topics", problems)]
+    for topic in topics:
+        if topic not in LOC_TOPICS:
+            problems.append(
+                f"topics: {topic!r} is not a Library of Congress policy area "
+                "(see docs/campaign-files.md)"
+            )
+    return [t for t in topics if t in LOC_TOPICS]
+
+
+def parse_origins(value: Any, problems: list[str]) -> list[str]:
+    origins: list[str] = []
+    for item in _items(value, "allowed_origins", problems):
+        parts = urlsplit(str(item))
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
+            problems.append(f"allowed_origins: {item!r} is not an origin like https://example.org")
+            continue
+        origins.append(f"{parts.scheme}://{parts.netloc}".lower())
+    return origins
