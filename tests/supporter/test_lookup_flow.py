@@ -26,7 +26,7 @@ from tests.stubs import StubServer
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.models import Delivery, Submission
-from webapp.models.submission import LookupMatch
+from webapp.models.statuses import LookupMatch
 
 PRESIDENT = "The President of the United States"
 SPLIT_MESSAGE = "Your ZIP code is split between congressional districts."

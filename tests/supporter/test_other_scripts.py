@@ -16,7 +16,7 @@ from tests.supporter import test_lookup_flow
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.models import Delivery, Submission
-from webapp.models.submission import LookupMatch
+from webapp.models.statuses import LookupMatch
 
 SPLIT_ZIP = "48126"
 # The same ZIP in Arabic-Indic, Extended Arabic-Indic (Persian), full-width and Devanagari.

@@ -18,6 +18,8 @@ from webapp.models.civic import (
     SenateCwcOffice,
     ZipDistrict,
 )
+from webapp.models.delivery import Delivery
+from webapp.models.letter_text import LetterText
 from webapp.models.notification import Notification, NotificationKind
 from webapp.models.organiser import AuditEntry, Organiser, Role
 from webapp.models.postal import AddressRole, Mailing, PostalAddressCheck
@@ -29,18 +31,16 @@ from webapp.models.reply_survey import (
 )
 from webapp.models.sketch import ParagraphBand
 from webapp.models.stats import DeliveryTally, SubmissionTally
-from webapp.models.submission import (
+from webapp.models.statuses import (
     DUE_STATUSES,
     Changeover,
     Channel,
-    Delivery,
     DeliveryStatus,
-    LetterText,
     LookupMatch,
     PostalStatus,
-    Submission,
     SubmissionStatus,
 )
+from webapp.models.submission import Submission
 from webapp.models.supporter import Consent, Supporter
 
 __all__ = [

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.database import Base, str_enum, utcnow
 from webapp.models.organiser import Organiser
-from webapp.models.submission import DeliveryStatus, Submission
+from webapp.models.statuses import DeliveryStatus
+from webapp.models.submission import Submission
 
 
 class NotificationKind(enum.StrEnum):

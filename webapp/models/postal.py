@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.database import Base, str_enum, utcnow
 from webapp.models.notification import OutboxRow
-from webapp.models.submission import PostalStatus
+from webapp.models.statuses import PostalStatus
 
 
 class Mailing(OutboxRow, Base):

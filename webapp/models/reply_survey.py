@@ -9,7 +9,8 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.database import Base, str_enum, utcnow
-from webapp.models.submission import Delivery, Submission
+from webapp.models.delivery import Delivery
+from webapp.models.submission import Submission
 
 
 class ReplyAnswer(enum.StrEnum):

@@ -12,7 +12,7 @@ from webapp.letters.compose import ComposedLetter, Signer, merge_values
 from webapp.letters.merge import render
 from webapp.letters.own_words import own_chars
 from webapp.models import Campaign, Channel, SubmissionStatus
-from webapp.models.submission import new_receipt_token
+from webapp.models.letter_text import new_receipt_token
 
 if TYPE_CHECKING:
     from webapp.services.submissions import LetterRequest
