@@ -28,6 +28,7 @@ from tests.civic.geocoder import (
 )
 from tests.stubs import StubServer
 from webapp.civic import lookup as notes
+from webapp.civic import zip_fallback
 from webapp.civic.lookup import AddressQuery, CivicLookup
 from webapp.civic.types import LookupResult, MatchKind
 from webapp.database import db, utcnow
@@ -214,7 +215,7 @@ def test_split_zip_without_a_street_asks_for_it_and_lists_each_districts_member(
     result = find(loaded, AddressQuery(zip_code, "MI"))
 
     assert census.count() == 0
-    assert result.needs_street and result.notes == [note(loaded, notes.NOTE_SPLIT_ZIP)]
+    assert result.needs_street and result.notes == [note(loaded, zip_fallback.NOTE_SPLIT_ZIP)]
     assert [(c.state, c.district) for c in result.candidates] == [("MI", d) for d in districts]
     for choice in result.candidates:
         assert [r.bioguide for r in choice.representatives] == [member("MI", choice.district)]
@@ -290,7 +291,7 @@ def test_unknown_zip_without_a_street_asks_for_it_with_a_note(
     loaded: Flask, census: StubServer
 ) -> None:
     assert "99999" not in zip_table()
-    expected = [note(loaded, notes.NOTE_UNKNOWN_ZIP)]
+    expected = [note(loaded, zip_fallback.NOTE_UNKNOWN_ZIP)]
 
     for query in (AddressQuery("99999", "MI"), AddressQuery("99999")):
         result = find(loaded, query)
@@ -307,6 +308,6 @@ def test_unknown_zip_with_a_street_the_geocoder_cannot_place_still_reaches_the_s
     result = find(loaded, AddressQuery("99999", "MI", street="1 Main St", city="Detroit"))
 
     assert not result.needs_street
-    assert note(loaded, notes.NOTE_DISTRICT_UNKNOWN) in result.notes
+    assert note(loaded, zip_fallback.NOTE_DISTRICT_UNKNOWN) in result.notes
     assert ids(result, "us_senate") == list(senators("MI")) and ids(result, "us_house") == []
     assert result.provenance is not None and result.provenance.match is MatchKind.STATE

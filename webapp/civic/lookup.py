@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +15,7 @@ from webapp.civic.cache import cache_get, cache_key, cache_put, normalise_query
 from webapp.civic.geocoding import GeocoderSkipped, GuardedGeocoder
 from webapp.civic.index import RosterIndex, ZipIndex
 from webapp.civic.seating import Seated, seat, withheld_reason
-from webapp.civic.states import BY_CODE, has_senators, house_districts
+from webapp.civic.states import has_senators
 
 # Re-exported: callers build queries as webapp.civic.lookup.AddressQuery.
 from webapp.civic.types import AddressQuery as AddressQuery
@@ -32,7 +31,7 @@ from webapp.civic.types import (
     UpstreamError,
     Vacancy,
 )
-from webapp.civic.zip_prefixes import states_for_zip
+from webapp.civic.zip_fallback import NOTE_DISTRICTS_UPDATING, Found, locate_by_zip
 
 log = logging.getLogger(__name__)
 
@@ -42,39 +41,12 @@ NOTE_BY_ZIP = _l(
 NOTE_ADDRESS_NOT_FOUND = _l(
     "We could not find that street address. Check it for typos; meanwhile we used your ZIP code."
 )
-NOTE_SPLIT_ZIP = _l(
-    "Your ZIP code is split between congressional districts. Enter your street "
-    "address so we can find your own representative."
-)
-NOTE_UNKNOWN_ZIP = _l(
-    "We do not know which district this ZIP code is in. Enter your street "
-    "address so we can find your representative."
-)
-NOTE_DISTRICT_UNKNOWN = _l(
-    "We could not work out your congressional district, so your letter "
-    "goes to your state's officials only."
-)
 NOTE_STATE_NEEDS_ADDRESS = _l("Your state legislators can be found from your street address.")
 NOTE_STATE_UNAVAILABLE = _l("State legislators cannot be looked up right now.")
-NOTE_DISTRICTS_UPDATING = _l(
-    "Congressional districts are being updated for the new Congress, so we could not name "
-    "your representative; your letter goes to your senators and the campaign's other recipients."
-)
-NOTE_UPDATING_NEEDS_STREET = _l(
-    "Congressional districts are being updated for the new Congress. Enter your street "
-    "address so we can find your representative."
-)
 NOTE_NO_ROSTER = _l(
     "Members of Congress are not available right now; your letter goes to the "
     "campaign's other recipients."
 )
-
-
-@dataclass
-class _Found:
-    location: Location | None = None
-    match: MatchKind = MatchKind.NONE
-    provider: str | None = None
 
 
 class CivicLookup:
@@ -139,7 +111,7 @@ class CivicLookup:
         seated: Seated,
         now: datetime,
         budget: Budget,
-    ) -> _Found:
+    ) -> Found:
         guarded = self.guarded(seated.congress)
         if (query.street or query.line) and guarded is not None:
             try:
@@ -156,48 +128,11 @@ class CivicLookup:
                     and location.district is not None
                     and location.congress == seated.congress
                 ):
-                    return _Found(location, MatchKind.EXACT, "census")
+                    return Found(location, MatchKind.EXACT, "census")
                 result.address_not_found = location is None
                 if location is None:
                     result.notes.append(str(NOTE_ADDRESS_NOT_FOUND))
-        return self._locate_by_zip(session, query, result, seated)
-
-    def _locate_by_zip(
-        self, session: Session, query: AddressQuery, result: LookupResult, seated: Seated
-    ) -> _Found:
-        congress = seated.congress
-        pairs = self.zips.districts(session, query.zip_code)
-        state = query.state or (pairs[0][0] if pairs else _delegate_seat_for(query.zip_code))
-        if state is None or state not in BY_CODE:
-            result.notes.append(str(NOTE_UNKNOWN_ZIP))
-            return _Found()
-        has_street = bool(query.street or query.line)
-        if not seated.zip_states(state):
-            # The ZIP table describes another Congress's districts in this state.
-            result.withheld = withheld_reason(self.zips.congress, congress, "zip-table")
-            result.needs_street = not has_street
-            note = NOTE_DISTRICTS_UPDATING if has_street else NOTE_UPDATING_NEEDS_STREET
-            result.notes.append(str(note))
-            return _Found(Location(state, None, congress), MatchKind.STATE, "zip-table")
-        in_state = sorted({d for s, d in pairs if s == state})
-        seats = self.roster.house_seats(session) or {}
-        if not in_state and house_districts(state) == [0] and seats.get(state, 1) == 1:
-            in_state = [0]  # at-large states and territories need no ZIP table
-        if len(in_state) == 1:
-            return _Found(Location(state, in_state[0], congress), MatchKind.ZIP, "zip-table")
-        if query.chosen_district is not None and query.chosen_district in in_state:
-            location = Location(state, query.chosen_district, congress)
-            return _Found(location, MatchKind.CHOSEN, "zip-table")
-        if in_state:
-            result.candidates = [DistrictChoice(state, d) for d in in_state]
-        if in_state or not has_street:
-            result.needs_street = True
-            if not has_street:
-                result.notes.append(str(NOTE_SPLIT_ZIP if in_state else NOTE_UNKNOWN_ZIP))
-        else:
-            # Nothing can settle the district: the state's senators still get the letter.
-            result.notes.append(str(NOTE_DISTRICT_UNKNOWN))
-        return _Found(Location(state, None, congress), MatchKind.STATE, "zip-table")
+        return locate_by_zip(self.zips, self.roster, session, query, result, seated)
 
     # -- people ---------------------------------------------------------------------------------
     def _congress(
@@ -239,7 +174,7 @@ class CivicLookup:
     def _state_legislature(
         self,
         session: Session,
-        found: _Found,
+        found: Found,
         chambers: Collection[str],
         result: LookupResult,
         now: datetime,
@@ -331,19 +266,6 @@ class CivicLookup:
             congress=seated.congress,
         )
         return result
-
-
-def _delegate_seat_for(zip_code: str) -> str | None:
-    """DC or the territory a ZIP lies in when the ZIP table has no row for it (AS, GU, MP, VI).
-
-    Only these single-seat jurisdictions are inferred: a made-up ZIP in a state's range must
-    not name a member.
-    """
-    states = states_for_zip(zip_code)
-    if states is None or len(states) != 1:
-        return None
-    (state,) = states
-    return state if state in BY_CODE and BY_CODE[state].non_voting else None
 
 
 def lookup_from_config(config: Mapping[str, Any]) -> CivicLookup:
