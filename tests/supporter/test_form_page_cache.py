@@ -19,8 +19,7 @@ from tests.supporter.campaign_files import write_campaign
 from tests.widget.helpers import PARTNERS, partners_yaml, widget_campaign
 from webapp.database import db
 from webapp.models import Target
-from webapp.supporter import prompt_variant
-from webapp.supporter import views as supporter_views
+from webapp.supporter import campaign_page, prompt_variant
 from webapp.supporter.page_cache import FormPages, SplitPage, marker
 from webapp.widget import views as widget_views
 
@@ -42,9 +41,9 @@ def fixed(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     state: dict[str, Any] = {"variant": None, "count": 0}
     monkeypatch.setattr(widget_views, "issue_token", lambda c, p: f"tok{AWKWARD}{p}")
     monkeypatch.setattr(widget_views, "started_stamp", lambda: f"st{AWKWARD}")
-    monkeypatch.setattr(supporter_views, "started_stamp", lambda: f"st{AWKWARD}")
-    monkeypatch.setattr(supporter_views, "_letter_count", lambda c: state["count"])
-    for module in (flask_wtf.csrf, supporter_views):
+    monkeypatch.setattr(campaign_page, "started_stamp", lambda: f"st{AWKWARD}")
+    monkeypatch.setattr(campaign_page, "_letter_count", lambda c: state["count"])
+    for module in (flask_wtf.csrf, campaign_page):
         monkeypatch.setattr(module, "generate_csrf", lambda *a, **k: f"csrf{AWKWARD}")
 
     def draw(names: list[str], *_args: Any) -> str | None:

@@ -6,6 +6,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -39,6 +40,15 @@ class RetryPolicy:
         step = min(self.max_seconds, self.base_seconds * 2 ** max(0, attempts - 1))
         jitter = (rng or random).uniform(0.5, 1.0)
         return timedelta(seconds=step * jitter)
+
+
+def policy_from_config(config: Any) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=int(config["OUTBOX_MAX_ATTEMPTS"]),
+        base_seconds=int(config["OUTBOX_BACKOFF_BASE_SECONDS"]),
+        max_seconds=int(config["OUTBOX_BACKOFF_MAX_SECONDS"]),
+        lease_seconds=int(config["OUTBOX_LEASE_SECONDS"]),
+    )
 
 
 def record_success(

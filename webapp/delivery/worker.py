@@ -10,23 +10,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import object_session as session_of
 
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
-from webapp.delivery.cwc import CwcClient, build_message, cwc_settings_from_config
-from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
+from webapp.delivery.cwc import CwcClient, cwc_settings_from_config
 from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send
 from webapp.delivery.mailing import Postal
 from webapp.delivery.outbox import (
-    RetryPolicy,
     expire_unconfirmed,
     load,
+    policy_from_config,
     record_cancelled,
     record_failure,
     record_success,
@@ -34,30 +31,19 @@ from webapp.delivery.outbox import (
 from webapp.delivery.post import PostClient, post_settings_from_config
 from webapp.delivery.postal_budget import budget_from_config, free_places
 from webapp.delivery.senate import senate_settings_from_config
+from webapp.delivery.sends import prepare_send
 from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
-from webapp.delivery.survey_email import survey_email
-from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
-from webapp.services.reply_survey import SURVEY_KINDS, queue_reply_surveys, still_wanted, survey_for
+from webapp.models import Channel, Delivery, DeliveryStatus, Notification
+from webapp.services.reply_survey import SURVEY_KINDS, queue_reply_surveys, still_wanted
 from webapp.services.stats import refresh_all
 from webapp.services.supporters import purge_personal_text
 
 log = logging.getLogger(__name__)
 STATS_EVERY_SECONDS = 10
-# A prepared send: run it to deliver the row; it returns the outcome or raises SendError.
-Send = Callable[[], tuple[DeliveryStatus, str | None]]
 
 
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-
-
-def policy_from_config(config: Any) -> RetryPolicy:
-    return RetryPolicy(
-        max_attempts=int(config["OUTBOX_MAX_ATTEMPTS"]),
-        base_seconds=int(config["OUTBOX_BACKOFF_BASE_SECONDS"]),
-        max_seconds=int(config["OUTBOX_BACKOFF_MAX_SECONDS"]),
-        lease_seconds=int(config["OUTBOX_LEASE_SECONDS"]),
-    )
 
 
 @dataclass
@@ -208,7 +194,7 @@ class Worker:
             if isinstance(row, Notification) and row.kind in SURVEY_KINDS and not still_wanted(row):
                 record_cancelled(session, row, self.holder, self.clock())
                 return
-            seconds, send = self._prepare(row, mailer)
+            seconds, send = prepare_send(row, mailer, self.cwc_clients, self.postal, self.clock)
         except Exception as exc:  # one bad row must not stop the outbox
             self._failed(session, row, exc, report)
             return
@@ -248,59 +234,6 @@ class Worker:
         if self.postal is None or not isinstance(row, Delivery) or row.channel is not Channel.POST:
             return False
         return self.postal.hold_if_needed(session, row, self.holder, self.clock())
-
-    def _prepare(self, row: Delivery | Notification, mailer: Mailer | None) -> tuple[float, Send]:
-        """Build what `row` sends (no network yet): the channel's time limit and the send."""
-        if isinstance(row, Notification) or row.channel is Channel.EMAIL:
-            if mailer is None:
-                raise SendError("SMTP is not configured")
-            return mailer.settings.timeout, self._mail(row, mailer)
-        client = self.cwc_clients.get(row.channel) if row.channel else None
-        if client is not None:
-            system = client.settings.system
-            try:
-                xml = build_message(row, client.settings, self.clock())
-            except ValueError as exc:
-                raise SendError(
-                    f"cannot build the {system} message: {exc}", permanent=True
-                ) from exc
-
-            def post() -> tuple[DeliveryStatus, str | None]:
-                result = client.send(xml)
-                if result.accepted:
-                    return DeliveryStatus.ACCEPTED, result.detail or None
-                raise SendError(
-                    f"{system} refused the message: {result.detail}", permanent=result.permanent
-                )
-
-            return client.time_limit, post
-        if row.channel is Channel.POST and self.postal is not None:
-            return self.postal.client.time_limit, self.postal.prepare(row)
-        raise SendError(f"no sender for channel {row.channel}", permanent=True)
-
-    def _mail(self, row: Delivery | Notification, mailer: Mailer) -> Send:
-        reference: str | None = None
-        if isinstance(row, Delivery):
-            message = letter_email(row)
-            reference = str(message["Message-ID"])
-        elif row.kind is NotificationKind.PASSWORD_RESET and row.organiser is not None:
-            message = password_reset_email(row.organiser, row.idempotency_key)
-        elif row.kind in SURVEY_KINDS and row.submission is not None:
-            session = session_of(row)
-            survey = survey_for(session, row.submission) if session is not None else None
-            if survey is None:
-                raise SendError("the survey of this letter is gone", permanent=True)
-            message = survey_email(row.submission, survey, row.kind, row.idempotency_key)
-        elif row.submission is not None:
-            message = supporter_email(row.submission, row.kind.value, row.idempotency_key)
-        else:
-            raise SendError("notification has nobody to send to", permanent=True)
-
-        def send() -> tuple[DeliveryStatus, str | None]:
-            mailer.send(message)
-            return DeliveryStatus.SENT, reference
-
-        return send
 
     def expire(self) -> int:
         """Expire unconfirmed letters, apply the retention period and queue the surveys due

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import (
     Blueprint,
     Response,
@@ -17,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -29,7 +27,6 @@ from webapp.antiabuse.limits import (
     receipt_link_ip_limit,
     sender_email_key,
 )
-from webapp.antiabuse.timing import started_stamp
 from webapp.campaigns.services import campaign_by_slug
 from webapp.campaigns.snapshots import campaign_snapshot
 from webapp.database import db, utcnow
@@ -37,21 +34,12 @@ from webapp.delivery.emails import read_confirmation_token
 from webapp.delivery.handoff import handoff_for
 from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
 from webapp.extensions import limiter
-from webapp.i18n import explicit_language, page_language
-from webapp.letters.compose import fixed_recipients
-from webapp.letters.markdown import letter_digest
-from webapp.letters.reading import campaign_reading
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
 from webapp.security import render_error
-from webapp.services.counts import TTLCounter
 from webapp.services.receipt_links import email_receipt_link
-from webapp.services.recipients import RecipientPlan, lookup_chambers
-from webapp.services.stats import public_letter_count
+from webapp.supporter.campaign_page import form_for, form_page, render_form
 from webapp.supporter.flow import Step, handle_letter
-from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
-from webapp.supporter.forms import LetterForm
-from webapp.supporter.page_cache import FormPages, ShownNumber, plural_form
-from webapp.supporter.prompt_variant import settle_variant
+from webapp.supporter.form_build import find_partner
 from webapp.supporter.receipt_link_form import ReceiptLinkForm
 from webapp.supporter.templating import register_template_helpers
 
@@ -66,104 +54,6 @@ def _campaign_or_404(slug: str) -> Campaign:
     if campaign is None or campaign.status is CampaignStatus.DRAFT:
         abort(404)
     return campaign
-
-
-def _letter_count(campaign: Campaign) -> int:
-    counter: TTLCounter = current_app.extensions["letter_counts"]
-    return counter.get(campaign.id, lambda: public_letter_count(db.session(), campaign.id))
-
-
-def _form_for(campaign: Campaign) -> LetterForm:
-    """The campaign's form; on a first visit, attribution comes from the link's query string."""
-    partner = find_partner(campaign, request.values.get("partner"))
-    form = build_letter_form(campaign, partner)
-    if request.method == "GET":
-        form.source.data = (request.args.get("source") or "")[:64]
-        form.partner.data = partner.code if partner else ""
-        form.started.data = started_stamp()
-        show_prompts(form, campaign, *_visit_prompts(campaign))
-    _remember_prompts(campaign, form.prompt_ticket.data)
-    return form
-
-
-def _visit_prompts(campaign: Campaign) -> tuple[str | None, str]:
-    """A page view's story-prompt variant and ticket: a reload shows the same story prompts,
-    the session remembering the variant drawn."""
-    drawn = settle_variant(campaign, None)
-    remembered = session.get("prompt_tickets", {}).get(campaign.slug)
-    return settle_variant(campaign, remembered) if remembered else drawn
-
-
-def _remember_prompts(campaign: Campaign, ticket: str | None) -> None:
-    if ticket:
-        tickets = session.get("prompt_tickets", {})
-        if tickets.get(campaign.slug) != ticket:
-            session["prompt_tickets"] = {**tickets, campaign.slug: ticket}
-
-
-def _render_form(
-    campaign: Campaign,
-    form: LetterForm,
-    status: int = 200,
-    plan: RecipientPlan | None = None,
-    letter_count: int | None = None,
-) -> tuple[str, int]:
-    page = render_template(
-        "supporter/campaign.html",
-        campaign=campaign,
-        form=form,
-        plan=plan,
-        digest=letter_digest(campaign.body),
-        letter_count=_letter_count(campaign) if letter_count is None else letter_count,
-        is_open=campaign.is_open(utcnow()),
-        recipients=fixed_recipients(campaign),
-        has_lookup=bool(lookup_chambers(campaign)),
-        reading=campaign_reading(campaign, page_language()),
-    )
-    return page, status
-
-
-def _form_page(campaign: Campaign) -> str:
-    """The campaign page as `_render_form(campaign, _form_for(campaign))` makes it on a GET,
-    from the form page cache (webapp/supporter/page_cache.py)."""
-    partner = find_partner(campaign, request.args.get("partner"))
-    variant, ticket = _visit_prompts(campaign)
-    _remember_prompts(campaign, ticket)
-    csrf = bool(current_app.config.get("WTF_CSRF_ENABLED", True))
-    count = _letter_count(campaign)
-    values = {
-        "csrf": generate_csrf() if csrf else "",
-        "started": started_stamp(),
-        "ticket": ticket,
-        "source": (request.args.get("source") or "")[:64],
-        "count": str(count),
-    }
-
-    def render(value_of: Callable[[str], str]) -> str:
-        form = build_letter_form(campaign, partner)
-        form.source.data = value_of("source")
-        form.partner.data = partner.code if partner else ""
-        form.started.data = value_of("started")
-        show_prompts(form, campaign, variant, value_of("ticket"))
-        if csrf:
-            form.csrf_token.current_token = value_of("csrf")
-        return _render_form(campaign, form, letter_count=ShownNumber(count, value_of("count")))[0]
-
-    key = (
-        "campaign",
-        campaign.id,
-        campaign.updated_at,
-        campaign.is_open(utcnow()),
-        page_language(),
-        explicit_language(),
-        request.host_url,
-        partner.code if partner else None,
-        variant,
-        csrf,
-        plural_form(count),
-    )
-    pages: FormPages = current_app.extensions["form_pages"]
-    return pages.page(key, render, values)
 
 
 @bp.get("/")
@@ -193,8 +83,8 @@ def campaign(slug: str) -> tuple[str, int]:
     campaign = _campaign_or_404(slug)
     if "_flashes" in session:
         # A message shown once belongs to this request alone: render the page afresh.
-        return _render_form(campaign, _form_for(campaign))
-    return _form_page(campaign), 200
+        return render_form(campaign, form_for(campaign))
+    return form_page(campaign), 200
 
 
 @bp.post("/campaigns/<slug>")
@@ -206,16 +96,16 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
     if not campaign.is_open(utcnow()):
         flash(_("This campaign is not accepting letters."), "error")
         return redirect(url_for(".campaign", slug=slug))
-    form = _form_for(campaign)
+    form = form_for(campaign)
     action = request.form.get("action", "preview")
     if action == "language":
         # The language switch: the same form in the other language, nothing checked yet.
-        return _render_form(campaign, form)
+        return render_form(campaign, form)
     partner = find_partner(campaign, form.partner.data)
     valid = form.validate_on_submit()
     outcome = handle_letter(campaign, form, action, valid, partner)
     if outcome.step is Step.FORM:
-        return _render_form(campaign, form, outcome.status, plan=outcome.plan)
+        return render_form(campaign, form, outcome.status, plan=outcome.plan)
     if outcome.step is Step.PREVIEW:
         page = render_template(
             "supporter/preview.html", campaign=campaign, form=form, outcome=outcome.letter
@@ -260,7 +150,7 @@ def csrf_failed(error: CSRFError) -> tuple[str, int] | BaseResponse:
         ),
         "error",
     )
-    return _render_form(campaign, _form_for(campaign), 400)
+    return render_form(campaign, form_for(campaign), 400)
 
 
 @bp.post("/receipts/<token>/deliveries/<int:delivery_id>/done")

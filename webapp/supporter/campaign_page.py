@@ -1,0 +1,121 @@
+"""The campaign page: its letter form for this request, rendered afresh or from the page cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app, render_template, request, session
+from flask_wtf.csrf import generate_csrf
+
+from webapp.antiabuse.timing import started_stamp
+from webapp.database import db, utcnow
+from webapp.i18n import explicit_language, page_language
+from webapp.letters.compose import fixed_recipients
+from webapp.letters.markdown import letter_digest
+from webapp.letters.reading import campaign_reading
+from webapp.models import Campaign
+from webapp.services.counts import TTLCounter
+from webapp.services.recipients import RecipientPlan, lookup_chambers
+from webapp.services.stats import public_letter_count
+from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
+from webapp.supporter.forms import LetterForm
+from webapp.supporter.page_cache import FormPages, ShownNumber, plural_form
+from webapp.supporter.prompt_variant import settle_variant
+
+
+def _letter_count(campaign: Campaign) -> int:
+    counter: TTLCounter = current_app.extensions["letter_counts"]
+    return counter.get(campaign.id, lambda: public_letter_count(db.session(), campaign.id))
+
+
+def form_for(campaign: Campaign) -> LetterForm:
+    """The campaign's form; on a first visit, attribution comes from the link's query string."""
+    partner = find_partner(campaign, request.values.get("partner"))
+    form = build_letter_form(campaign, partner)
+    if request.method == "GET":
+        form.source.data = (request.args.get("source") or "")[:64]
+        form.partner.data = partner.code if partner else ""
+        form.started.data = started_stamp()
+        show_prompts(form, campaign, *_visit_prompts(campaign))
+    _remember_prompts(campaign, form.prompt_ticket.data)
+    return form
+
+
+def _visit_prompts(campaign: Campaign) -> tuple[str | None, str]:
+    """A page view's story-prompt variant and ticket: a reload shows the same story prompts,
+    the session remembering the variant drawn."""
+    drawn = settle_variant(campaign, None)
+    remembered = session.get("prompt_tickets", {}).get(campaign.slug)
+    return settle_variant(campaign, remembered) if remembered else drawn
+
+
+def _remember_prompts(campaign: Campaign, ticket: str | None) -> None:
+    if ticket:
+        tickets = session.get("prompt_tickets", {})
+        if tickets.get(campaign.slug) != ticket:
+            session["prompt_tickets"] = {**tickets, campaign.slug: ticket}
+
+
+def render_form(
+    campaign: Campaign,
+    form: LetterForm,
+    status: int = 200,
+    plan: RecipientPlan | None = None,
+    letter_count: int | None = None,
+) -> tuple[str, int]:
+    page = render_template(
+        "supporter/campaign.html",
+        campaign=campaign,
+        form=form,
+        plan=plan,
+        digest=letter_digest(campaign.body),
+        letter_count=_letter_count(campaign) if letter_count is None else letter_count,
+        is_open=campaign.is_open(utcnow()),
+        recipients=fixed_recipients(campaign),
+        has_lookup=bool(lookup_chambers(campaign)),
+        reading=campaign_reading(campaign, page_language()),
+    )
+    return page, status
+
+
+def form_page(campaign: Campaign) -> str:
+    """The campaign page as `render_form(campaign, form_for(campaign))` makes it on a GET,
+    from the form page cache (webapp/supporter/page_cache.py)."""
+    partner = find_partner(campaign, request.args.get("partner"))
+    variant, ticket = _visit_prompts(campaign)
+    _remember_prompts(campaign, ticket)
+    csrf = bool(current_app.config.get("WTF_CSRF_ENABLED", True))
+    count = _letter_count(campaign)
+    values = {
+        "csrf": generate_csrf() if csrf else "",
+        "started": started_stamp(),
+        "ticket": ticket,
+        "source": (request.args.get("source") or "")[:64],
+        "count": str(count),
+    }
+
+    def render(value_of: Callable[[str], str]) -> str:
+        form = build_letter_form(campaign, partner)
+        form.source.data = value_of("source")
+        form.partner.data = partner.code if partner else ""
+        form.started.data = value_of("started")
+        show_prompts(form, campaign, variant, value_of("ticket"))
+        if csrf:
+            form.csrf_token.current_token = value_of("csrf")
+        return render_form(campaign, form, letter_count=ShownNumber(count, value_of("count")))[0]
+
+    key = (
+        "campaign",
+        campaign.id,
+        campaign.updated_at,
+        campaign.is_open(utcnow()),
+        page_language(),
+        explicit_language(),
+        request.host_url,
+        partner.code if partner else None,
+        variant,
+        csrf,
+        plural_form(count),
+    )
+    pages: FormPages = current_app.extensions["form_pages"]
+    return pages.page(key, render, values)
