@@ -15,16 +15,13 @@ from webapp.dashboard.campaign_changes import CampaignExists, save_campaign
 from webapp.dashboard.editor_convert import (
     RESERVED_SLUGS,
     Draft,
-    SummaryItem,
-    add_error,
-    apply_problems,
     build_draft,
     chamber_ticked,
-    error_summary,
     fill_form,
 )
 from webapp.dashboard.editor_forms import STATE_CHAMBERS, CampaignForm, ImportForm
 from webapp.dashboard.editor_preview import Preview, build_preview
+from webapp.dashboard.editor_problems import SummaryItem, add_error, apply_problems, error_summary
 from webapp.database import db, utcnow
 from webapp.letters.merge import ALLOWED_FILTERS, MERGE_FIELDS
 from webapp.models import Campaign, CampaignStatus, Target, TargetKind

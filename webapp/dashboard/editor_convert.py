@@ -1,8 +1,7 @@
-"""Between the editor form and a campaign file: fill, build the file text, map problems back."""
+"""Between the editor form and a campaign file: fill the form, build the file text."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -16,11 +15,11 @@ from webapp.dashboard.editor_forms import (
     LOOKUP_FIELDS,
     CampaignForm,
 )
+from webapp.dashboard.editor_problems import SummaryItem, add_error
 from webapp.dashboard.editor_prompts import prompts_from_text, prompts_text
 from webapp.dashboard.editor_reading import (
     campaign_translations,
     fill_reading,
-    reading_problem,
     target_reading,
     target_translations,
 )
@@ -31,25 +30,6 @@ from webapp.services.recipients import lookup_targets
 TARGET_FIELDS = ("name", "office", "address", "contact_url", "email", "salutation", "cover", "body")
 # Dashboard URLs that a campaign slug would shadow (/dashboard/campaigns/new, .../import).
 RESERVED_SLUGS = frozenset({"new", "import"})
-_PROBLEM_RE = re.compile(
-    r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?: (?P<msg>.*)$", re.S
-)
-_TOP_LEVEL = frozenset(
-    {
-        "slug", "title", "subject", "salutation", "closing", "body", "body_editable", "status",
-        "goal", "starts_at", "ends_at", "require_confirmation", "allowed_origins", "topics",
-        "sender_name", "sender_email", "consent_text", "media_contact", "signatories",
-    }
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class SummaryItem:
-    """One line of the error summary: a message and the id of the control it is about."""
-
-    anchor: str
-    label: str
-    message: str
 
 
 @dataclass
@@ -262,74 +242,6 @@ def _signatories(form: CampaignForm, draft: Draft) -> list[Any]:
         items.append({k: v for k, v in item.items() if v} or {"name": ""})
         draft.signatory_lines.append(number)
     return items
-
-
-def add_error(target: Any, message: str) -> None:
-    # Fields that were never validated hold their errors in a tuple.
-    target.errors = [*target.errors, message]
-
-
-def _sentence(message: str) -> str:
-    if message == "is required":  # the commonest problem, said as an instruction
-        return str(_("Fill this in."))
-    return message[:1].upper() + message[1:]
-
-
-def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> None:
-    """Put each CampaignFileError problem on the field it names; the rest go in `general`."""
-    for problem in problems:
-        if reading_problem(form, draft.targets, problem):
-            continue
-        if problem.startswith("prompts"):
-            add_error(form.prompts, problem)
-            continue
-        match = _PROBLEM_RE.match(problem)
-        if match is None:
-            draft.general.append(SummaryItem("campaign-form", "", _sentence(problem)))
-            continue
-        key, index, sub, msg = match["key"], match["index"], match["sub"], match["msg"]
-        position = int(index) - 1 if index else None
-        if key in _TOP_LEVEL and position is None:
-            add_error(form[key], _sentence(msg))
-        elif key == "signatories" and position is not None:
-            line, problem = draft.signatory_lines[position], f"{sub} {msg}"
-            add_error(
-                form.signatories, _("Line %(number)d: %(problem)s", number=line, problem=problem)
-            )
-        elif key == "targets" and position is not None and draft.targets[position][0] == "row":
-            row = form.targets[draft.targets[position][1]].form
-            add_error(row[sub if sub in row._fields else "name"], _sentence(msg))
-        elif key == "targets" and position is not None and sub in LETTER_PARTS:
-            chamber = list(Chamber)[draft.targets[position][1]]
-            add_error(form[LETTER_FIELDS[chamber]].form[sub], _sentence(msg))
-        elif key == "partners" and position is not None:
-            row = form.partners[draft.partner_rows[position]].form
-            add_error(row[sub if sub in row._fields else "code"], _sentence(msg))
-        elif key == "targets":
-            draft.general.append(SummaryItem("targets-heading", _("Targets"), _sentence(msg)))
-        elif key == "partners":
-            draft.general.append(SummaryItem("partners-heading", _("Partners"), _sentence(msg)))
-        else:
-            draft.general.append(SummaryItem("campaign-form", key, _sentence(msg)))
-
-
-def error_summary(form: CampaignForm, general: list[SummaryItem]) -> list[SummaryItem]:
-    """Every message on the page, each linking to its control (rows included)."""
-    items: list[SummaryItem] = []
-    for f in form:
-        if f.type == "CSRFTokenField":
-            continue
-        if f.type == "FieldList":
-            for row in f:
-                for sub in row.form:
-                    items += [SummaryItem(sub.id, str(sub.label.text), e) for e in sub.errors]
-        elif f.type == "FormField":
-            for sub in f.form:
-                label = f"{f.label.text}, {sub.label.text}"
-                items += [SummaryItem(sub.id, label, e) for e in sub.errors]
-        else:
-            items += [SummaryItem(f.id, str(f.label.text), str(e)) for e in f.errors]
-    return items + general
 
 
 def chamber_ticked(form: CampaignForm, chambers: tuple[Chamber, ...]) -> bool:
