@@ -15,10 +15,7 @@ import requests
 from webapp.civic.http import Timeouts
 from webapp.civic.types import MatchKind
 from webapp.config import ConfigError
-from webapp.delivery.cwc_http import LimitedClient, failure_detail, post_within
-from webapp.delivery.cwc_schema import (
-    EMAIL_RE,
-    PHONE_RE,
+from webapp.delivery.cwc_fields import (
     address_lines,
     fit_subject,
     normal_zip,
@@ -26,7 +23,9 @@ from webapp.delivery.cwc_schema import (
     xml_block,
     xml_line,
 )
-from webapp.delivery.cwc_schema import member_office as member_office
+from webapp.delivery.cwc_fields import member_office as member_office
+from webapp.delivery.cwc_http import LimitedClient, failure_detail, post_within
+from webapp.delivery.cwc_schema import EMAIL_RE, PHONE_RE
 from webapp.delivery.cwc_schema import validate_message as validate_message
 from webapp.delivery.topics import LOC_TOPICS as LOC_TOPICS
 from webapp.models import Delivery

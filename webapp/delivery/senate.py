@@ -17,7 +17,7 @@ from webapp.civic.http import Timeouts, make_session
 from webapp.civic.sync import load_source
 from webapp.database import write_transaction
 from webapp.delivery.cwc import DEFAULT_TIMEOUTS, CwcSettings, cwc_settings_from_config
-from webapp.delivery.cwc_schema import BIOGUIDE_RE
+from webapp.delivery.cwc_fields import BIOGUIDE_RE
 from webapp.models import CivicDataset, SenateCwcOffice
 
 log = logging.getLogger(__name__)
