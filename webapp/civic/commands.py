@@ -18,7 +18,8 @@ from webapp.civic.census import ordinal
 from webapp.civic.http import Timeouts, timeouts_from_config
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
 from webapp.civic.legislators import DistrictOffice, parse_district_offices, parse_legislators
-from webapp.civic.sync import RosterDiff, Seat, load_source, record_sync_failure, sync_officials
+from webapp.civic.roster_diff import RosterDiff, Seat
+from webapp.civic.sync import load_source, record_sync_failure, sync_officials
 from webapp.civic.types import UpstreamError
 from webapp.civic.zips import ZIP_DATASET, parse_zip_districts, sync_zip_districts
 from webapp.database import db, utcnow
