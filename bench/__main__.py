@@ -13,6 +13,7 @@ BENCHES = (
     ["bench.profile_letter"],
     ["bench.decay"],
     ["bench.letter_statements"],
+    ["bench.pg_statements"],
     ["bench.packet_pdf"],
     ["bench.sealing"],
 )

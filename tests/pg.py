@@ -34,8 +34,9 @@ def _bindir() -> Path:
 class PostgresCluster:
     """initdb + pg_ctl in a temporary folder; as root the server runs as the postgres user."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: str = "") -> None:
         self.bindir = _bindir()
+        self.settings = settings  # more server options, e.g. "-c shared_preload_libraries=..."
         self.root = Path(tempfile.mkdtemp(prefix="civic-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
@@ -56,7 +57,7 @@ class PostgresCluster:
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=300"
+            f"-c max_connections=300 {self.settings}"
         )
         self._run(
             "pg_ctl",

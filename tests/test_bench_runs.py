@@ -76,3 +76,14 @@ def test_the_decay_bench_compares_an_empty_and_a_full_database_on_both_backends(
     for backend in ("sqlite", "postgresql"):
         summary = next(line for line in lines if line.startswith(f"{backend}: CPU per letter"))
         assert "with 300 letters stored" in summary and "median" in summary
+
+
+def test_the_statements_bench_reads_the_servers_own_timings_for_a_letter() -> None:
+    lines = _run("bench.pg_statements", "--letters", "10", "--top", "40")
+    summary = next(line for line in lines if line.startswith("CPU per letter"))
+    assert "PostgreSQL server" in summary and "(10 letters, GET + POST)" in summary
+    statements = lines[lines.index(summary) + 2 :]
+    # pg_stat_statements saw the letter's own writes, each once per letter.
+    for table in ("submission", "supporter", "notification"):
+        row = next(line for line in statements if f"INSERT INTO {table} " in line)
+        assert row.split()[0] == "1.00", row
