@@ -210,7 +210,8 @@ class LetterForm(OwnScriptForm, FlaskForm):
     started = HiddenField()
     # The story-prompt variant this visitor was shown (signed; see prompt_variant.py).
     prompt_ticket = HiddenField()
-    # Set by build_letter_form from the ticket: the variant and its questions in this language.
+    # Set by build_letter_form (form_build.py) from the ticket: the variant and its questions
+    # in this language.
     prompt_variant: str | None = None
     prompt_questions: tuple[str, ...] = ()
     # A field people never see (hidden by CSS, skipped by screen readers): bots fill it in.
