@@ -63,7 +63,7 @@ def _server_processes(app: Flask) -> list[int]:
     raise RuntimeError(f"no PostgreSQL server on port {url.port}")
 
 
-def _server_cpu(app: Flask) -> float:
+def server_cpu(app: Flask) -> float:
     """CPU seconds used so far by the server's processes now alive."""
     ticks = 0
     for pid in _server_processes(app):
@@ -77,10 +77,10 @@ def _server_cpu(app: Flask) -> float:
 
 def _batch(app: Flask, first: int, count: int) -> float:
     client = app.test_client()
-    started, server = time.process_time(), _server_cpu(app)
+    started, server = time.process_time(), server_cpu(app)
     for n in range(first, first + count):
         _letter(client, n)
-    spent = time.process_time() - started + _server_cpu(app) - server
+    spent = time.process_time() - started + server_cpu(app) - server
     return spent * 1000 / count
 
 

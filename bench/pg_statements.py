@@ -11,24 +11,20 @@ is the protocol, parsing, transaction and WAL work that each round trip costs.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
-from pathlib import Path
 
 import psycopg
+from sqlalchemy.engine import make_url
 
-from bench.decay import _server_cpu
+from bench.decay import server_cpu
 from bench.profile_letter import _letter
-from bench.support import _app, load_civic_data
-from tests.pg import PostgresCluster
-from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
-from webapp.database import db
+from bench.support import letter_app
 
 STATS = "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
 TOP = """
 SELECT calls, total_exec_time, total_plan_time, rows, regexp_replace(query, '\\s+', ' ', 'g')
-FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'bench')
-  AND query NOT LIKE '%pg_stat_statements%'
+FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = %(database)s)
+  AND query NOT LIKE '%%pg_stat_statements%%'
 ORDER BY total_exec_time + total_plan_time DESC
 """
 
@@ -38,33 +34,22 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=500)
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
-    cluster = PostgresCluster(settings=STATS).start()
-    try:
-        url = cluster.create_database("bench")
-        dsn = f"host=127.0.0.1 port={cluster.port} user=app dbname=bench"
-        with tempfile.TemporaryDirectory(prefix="civic-bench-") as folder:
-            app = _app(url, Path(folder), {"RISK_MIN_FORM_SECONDS": 0, "LOG_LEVEL": "WARNING"})
-            load_civic_data(app)
-            with app.app_context():
-                import_campaign_path(db.session(), DEFAULT_CAMPAIGN_FILE)
-            client = app.test_client()
-            for n in range(50):  # warm caches and pools
-                _letter(client, n)
-            with psycopg.connect(dsn, autocommit=True) as conn:
-                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-                conn.execute("SELECT pg_stat_statements_reset()")
-            cpu, server = time.process_time(), _server_cpu(app)
-            for n in range(50, 50 + args.letters):
-                _letter(client, n)
-            app_ms = (time.process_time() - cpu) * 1000 / args.letters
-            server_ms = (_server_cpu(app) - server) * 1000 / args.letters
-            with psycopg.connect(dsn, autocommit=True) as conn:
-                rows = conn.execute(TOP).fetchall()
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        cluster.stop()
+    with letter_app("postgresql", STATS) as app:
+        url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+        dsn = f"host={url.host} port={url.port} user={url.username} dbname={url.database}"
+        client = app.test_client()
+        for n in range(50):  # warm caches and pools
+            _letter(client, n)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            conn.execute("SELECT pg_stat_statements_reset()")
+        cpu, server = time.process_time(), server_cpu(app)
+        for n in range(50, 50 + args.letters):
+            _letter(client, n)
+        app_ms = (time.process_time() - cpu) * 1000 / args.letters
+        server_ms = (server_cpu(app) - server) * 1000 / args.letters
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            rows = conn.execute(TOP, {"database": url.database}).fetchall()
     per = args.letters
     statements_ms = sum(r[1] + r[2] for r in rows) / per
     print(

@@ -48,9 +48,10 @@ def _app(url: str, instance: Path, overrides: dict[str, Any]) -> Flask:
 
 @contextmanager
 def bench_apps(
-    backends: Sequence[str], overrides: dict[str, Any] | None = None
+    backends: Sequence[str], overrides: dict[str, Any] | None = None, pg_settings: str = ""
 ) -> Iterator[Iterator[tuple[str, Flask]]]:
-    """Yield (backend, migrated app) pairs; PostgreSQL runs in a throwaway cluster."""
+    """Yield (backend, migrated app) pairs; PostgreSQL runs in a throwaway cluster (started
+    with `pg_settings`, more server options)."""
     with tempfile.TemporaryDirectory(prefix="civic-bench-") as folder:
         root = Path(folder)
         cluster: PostgresCluster | None = None
@@ -61,7 +62,7 @@ def bench_apps(
                 if backend == "sqlite":
                     url = f"sqlite:///{root / 'bench.db'}"
                 else:
-                    cluster = PostgresCluster().start()
+                    cluster = PostgresCluster(pg_settings).start()
                     url = cluster.create_database("bench")
                 app = _app(url, root, overrides or {})
                 try:
@@ -99,12 +100,13 @@ def load_civic_data(app: Flask) -> None:
 
 
 @contextmanager
-def letter_app() -> Iterator[Flask]:
-    """A SQLite app with the roster, the ZIP table and the default campaign, for letter benches
+def letter_app(backend: str = "sqlite", pg_settings: str = "") -> Iterator[Flask]:
+    """An app with the roster, the ZIP table and the default campaign, for letter benches
     (default limits and risk checks, but no "sent too fast" signal: the bench does not pause)."""
     from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 
-    with bench_apps(["sqlite"], {"RISK_MIN_FORM_SECONDS": 0, "LOG_LEVEL": "WARNING"}) as apps:
+    settings = {"RISK_MIN_FORM_SECONDS": 0, "LOG_LEVEL": "WARNING"}
+    with bench_apps([backend], settings, pg_settings) as apps:
         for _backend, app in apps:
             load_civic_data(app)
             with app.app_context():
