@@ -87,3 +87,18 @@ def test_the_statements_bench_reads_the_servers_own_timings_for_a_letter() -> No
     for table in ("submission", "supporter", "notification"):
         row = next(line for line in statements if f"INSERT INTO {table} " in line)
         assert row.split()[0] == "1.00", row
+
+
+def test_the_blocks_bench_times_every_block_of_a_letter_once_per_letter() -> None:
+    from bench.letter_blocks import report
+
+    lines = report(20)
+    assert lines[0].endswith("ms of CPU per letter without timers")
+    once = ("form validated", "letter recorded", "risk assessed", "thank-you page")
+    for label in once:
+        row = next(line for line in lines if line.endswith(label))
+        assert "1.00/letter" in row, row
+    # Every block a letter passes through was reached (a renamed function would show 0 runs).
+    blocks = [line for line in lines[2:] if "/letter" in line]
+    assert len(blocks) >= 20
+    assert "4.00/letter" in next(line for line in lines if line.endswith("consents written"))
