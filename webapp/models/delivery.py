@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from webapp.database import Base, str_enum, utcnow
+from webapp.database import Base, str_enum
 from webapp.letters.text import assemble_letter
 from webapp.models.campaign import Target
-from webapp.models.letter_text import LetterText, new_idempotency_key
-from webapp.models.statuses import Changeover, Channel, DeliveryStatus, PostalStatus
+from webapp.models.letter_text import LetterText
+from webapp.models.outbox import OutboxRow
+from webapp.models.statuses import Changeover, Channel, PostalStatus
 from webapp.models.submission import Submission
 from webapp.sealing import Sealed
 
 
-class Delivery(Base):
+class Delivery(OutboxRow, Base):
     """The outbox: one row per (submission, office), written in the submission's transaction."""
 
     __tablename__ = "delivery"
@@ -52,12 +53,6 @@ class Delivery(Base):
     contact_url: Mapped[str | None] = mapped_column(String(500))
     email: Mapped[str | None] = mapped_column(String(254))
     channel: Mapped[Channel | None] = mapped_column(str_enum(Channel, "delivery_channel"))
-    status: Mapped[DeliveryStatus] = mapped_column(
-        str_enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
-    )
-    idempotency_key: Mapped[str] = mapped_column(
-        String(32), unique=True, default=new_idempotency_key
-    )
     # Sealed like the submission's fields: it may carry the supporter's name (merge fields).
     salutation_sealed: Mapped[bytes] = mapped_column("salutation", LargeBinary)
     # Set only when this office's body differs from the submission's: merge fields, or the
@@ -65,15 +60,6 @@ class Delivery(Base):
     body_id: Mapped[int | None] = mapped_column(ForeignKey("letter_text.id"))
     # The target's cover paragraph above the body, as merged for this letter.
     cover_id: Mapped[int | None] = mapped_column(ForeignKey("letter_text.id"))
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime | None]
-    # A worker owns a `sending` row until its lease expires; then another may take it over.
-    lease_expires_at: Mapped[datetime | None]
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    # Unique to the claiming worker (names given with --worker-id may repeat): a worker sends
-    # only after an UPDATE that matches this token, so a row taken over is never sent by both.
-    lease_token: Mapped[str | None] = mapped_column(String(32))
-    last_error: Mapped[str | None] = mapped_column(Text)
     failed_at: Mapped[datetime | None]  # the last failed attempt
     # What the receiving system said (CWC acknowledgement, SMTP queue id, postal letter id).
     remote_reference: Mapped[str | None] = mapped_column(String(200))
@@ -90,7 +76,6 @@ class Delivery(Base):
     # day. No foreign key: SQLite cannot add one to a table in place, and a mailing is only
     # ever removed with its campaign, whose deliveries go with it.
     mailing_id: Mapped[int | None] = mapped_column(index=True)
-    sent_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
     # When the member left office before this was sent: the day, what happened, what replaced it.
     departed_on: Mapped[str | None] = mapped_column(String(10))
@@ -98,8 +83,6 @@ class Delivery(Base):
     replaced_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("delivery.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="deliveries")
     replaced_by: Mapped[Delivery | None] = relationship(remote_side=[id])

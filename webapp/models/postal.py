@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.database import Base, str_enum, utcnow
-from webapp.models.notification import OutboxRow
+from webapp.models.outbox import OutboxRow
 from webapp.models.statuses import PostalStatus
 
 
