@@ -131,3 +131,16 @@ def test_a_finished_exchange_is_never_cut_off_afterwards() -> None:
         cutoff.watch(lambda: shut.append("socket"))
     time.sleep(0.3)
     assert not cutoff.fired and shut == []
+
+
+def test_a_failure_once_the_limit_is_past_counts_as_reaching_it_even_before_the_timer_runs() -> (
+    None
+):
+    # A socket timeout equal to the limit can end a wait before the timer's thread gets to run
+    # on a busy machine: the error is still the limit's, and is reported as a cut-off.
+    with Cutoff(0.05) as cutoff:
+        assert not cutoff.reached
+        cutoff._timer.cancel()  # as if its thread had not been scheduled yet
+        time.sleep(0.06)
+        assert cutoff.reached and not cutoff.fired
+    assert not Cutoff(0.05).reached  # not started: nothing reached

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 
@@ -39,6 +40,18 @@ class Cutoff:
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._fire)
         self._timer.daemon = True
+        self._started: float | None = None
+
+    @property
+    def reached(self) -> bool:
+        """Whether the exchange ran into the limit: cut off, or failed once the limit was past.
+
+        A socket's own timeout can end a wait at the same moment as the limit; on a busy machine
+        the timer's thread may run a little after it. Either way the limit is what ended it.
+        """
+        if self.fired:
+            return True
+        return self._started is not None and time.monotonic() - self._started >= self.seconds
 
     def watch(self, abort: Callable[[], None]) -> None:
         """Call `abort` (which shuts the exchange's current socket) at the limit, or now if past."""
@@ -58,6 +71,7 @@ class Cutoff:
             abort()
 
     def __enter__(self) -> Cutoff:
+        self._started = time.monotonic()
         self._timer.start()
         return self
 

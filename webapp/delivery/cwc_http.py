@@ -89,7 +89,7 @@ def post_within(seconds: float, session: requests.Session, url: str, **kwargs: A
         with cutoff:
             response = session.post(url, **kwargs)
     except requests.RequestException as exc:
-        if cutoff.fired:
+        if cutoff.reached:
             raise requests.Timeout(f"cut off after {seconds:g} s") from exc
         raise
     finally:

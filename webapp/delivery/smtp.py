@@ -121,11 +121,11 @@ class Mailer:
                     cutoff.watch(lambda: shut(smtp.sock))
                 self._exchange(smtp, message)
         except SendError as exc:
-            if cutoff.fired:
+            if cutoff.reached:
                 raise SendError(f"SMTP send cut off after {self.settings.timeout:g} s") from exc
             raise
         finally:
-            if cutoff.fired:
+            if cutoff.reached:
                 self.close()
 
     def _exchange(self, smtp: smtplib.SMTP, message: EmailMessage) -> None:
