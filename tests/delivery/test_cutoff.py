@@ -133,14 +133,18 @@ def test_a_finished_exchange_is_never_cut_off_afterwards() -> None:
     assert not cutoff.fired and shut == []
 
 
-def test_a_failure_once_the_limit_is_past_counts_as_reaching_it_even_before_the_timer_runs() -> (
-    None
-):
+def test_a_failure_past_the_limit_has_reached_it_even_before_the_timer_runs() -> None:
     # A socket timeout equal to the limit can end a wait before the timer's thread gets to run
     # on a busy machine: the error is still the limit's, and is reported as a cut-off.
-    with Cutoff(0.05) as cutoff:
-        assert not cutoff.reached
+    with Cutoff(0.5) as cutoff:
         cutoff._timer.cancel()  # as if its thread had not been scheduled yet
-        time.sleep(0.06)
-        assert cutoff.reached and not cutoff.fired
-    assert not Cutoff(0.05).reached  # not started: nothing reached
+        time.sleep(0.55)
+    assert cutoff.reached and not cutoff.fired
+    assert not Cutoff(0.5).reached  # never started: nothing reached
+
+
+def test_an_exchange_that_ended_within_the_limit_never_reaches_it_afterwards() -> None:
+    with Cutoff(0.2) as cutoff:
+        pass
+    time.sleep(0.25)  # asked after the limit would have passed: the answer is the exchange's
+    assert not cutoff.reached and not cutoff.fired

@@ -41,17 +41,22 @@ class Cutoff:
         self._timer = threading.Timer(seconds, self._fire)
         self._timer.daemon = True
         self._started: float | None = None
+        self._ended: float | None = None
 
     @property
     def reached(self) -> bool:
-        """Whether the exchange ran into the limit: cut off, or failed once the limit was past.
+        """Whether the exchange ran into the limit: cut off, or still going when it passed.
 
         A socket's own timeout can end a wait at the same moment as the limit; on a busy machine
         the timer's thread may run a little after it. Either way the limit is what ended it.
+        Measured to the end of the `with` block, so asking later does not change the answer.
         """
         if self.fired:
             return True
-        return self._started is not None and time.monotonic() - self._started >= self.seconds
+        if self._started is None:
+            return False
+        ended = self._ended if self._ended is not None else time.monotonic()
+        return ended - self._started >= self.seconds
 
     def watch(self, abort: Callable[[], None]) -> None:
         """Call `abort` (which shuts the exchange's current socket) at the limit, or now if past."""
@@ -81,6 +86,7 @@ class Cutoff:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._ended = time.monotonic()
         self._timer.cancel()
         with self._lock:
             # From here `fired` is final: a timer already running finds _done and does nothing.

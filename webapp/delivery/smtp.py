@@ -121,12 +121,13 @@ class Mailer:
                     cutoff.watch(lambda: shut(smtp.sock))
                 self._exchange(smtp, message)
         except SendError as exc:
-            if cutoff.reached:
+            # A refusal the server did send stays what it is, even if it came at the limit.
+            if cutoff.reached and not exc.permanent:
                 raise SendError(f"SMTP send cut off after {self.settings.timeout:g} s") from exc
             raise
         finally:
             if cutoff.reached:
-                self.close()
+                self._drop()
 
     def _exchange(self, smtp: smtplib.SMTP, message: EmailMessage) -> None:
         try:
@@ -149,6 +150,14 @@ class Mailer:
             raise SendError(f"SMTP failure: {exc}") from exc
         if refused:
             raise SendError(f"some recipients refused: {refused}")
+
+    def _drop(self) -> None:
+        """Forget the connection without a QUIT: past the limit nothing may wait on the server
+        (the timer that would cut a QUIT short has been stopped), and the row's lease is ending."""
+        if self._smtp is not None:
+            shut(self._smtp.sock)
+            self._smtp.close()
+            self._smtp = None
 
     def close(self) -> None:
         if self._smtp is not None:
