@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -55,7 +54,3 @@ class LetterText(Base):
 
 def new_receipt_token() -> str:
     return secrets.token_urlsafe(24)
-
-
-def new_idempotency_key() -> str:
-    return uuid.uuid4().hex

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.database import str_enum, utcnow
-from webapp.models.letter_text import new_idempotency_key
 from webapp.models.statuses import DeliveryStatus
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
 
 
 class OutboxRow:
