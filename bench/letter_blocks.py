@@ -38,8 +38,8 @@ import webapp.supporter.flow as flow
 import webapp.widget.views as widget_views
 from bench.profile_letter import _letter
 from bench.support import letter_app
+from webapp.antiabuse.rate_limits import Counters
 from webapp.database import db
-from webapp.extensions import limiter
 from webapp.supporter.forms import LetterForm
 
 # (depth, label, owner, attribute): each block is timed where its caller looks it up; a row
@@ -53,10 +53,8 @@ END = "COMMIT, turn handed on, checkpoint"
 def _blocks(app: Flask) -> list[Block]:
     return [
         (0, "Flask's WSGI app, both requests (the rest: test client, bench)", app, "wsgi_app"),
-        (1, "before-request hooks (body, language, CSRF, limits)", app, "preprocess_request"),
-        # Flask-Limiter registered its bound method as a hook: timed where the hook list holds it.
-        (2, "Flask-Limiter's hook", app.before_request_funcs[None], "_check_request_limit"),
-        (1, "after-request hooks (limit headers, security headers, gzip)", app, "process_response"),
+        (1, "before-request hooks (body, language, CSRF)", app, "preprocess_request"),
+        (1, "after-request hooks (security headers, gzip)", app, "process_response"),
         (1, "GET: the widget's letter form", app.view_functions, "widget.widget"),
         (
             1,
@@ -64,8 +62,8 @@ def _blocks(app: Flask) -> list[Block]:
             app.view_functions,
             "widget.widget_post",
         ),
-        # The route's decorator calls the method through the limiter, so the instance is patched.
-        (2, "the route's rate limits (its decorator's check)", limiter, "_check_request_limit"),
+        # Each app's counters are a frozen instance: the class's method is patched.
+        (2, "the route's rate limits (one per rule: address, sender)", Counters, "spend"),
         (2, "form token checked", widget_views, "check_token"),
         (2, "letter form built", widget_views, "_letter_form"),
         (2, "form validated", LetterForm, "validate"),

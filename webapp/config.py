@@ -189,7 +189,6 @@ def load_config(
         "RATELIMIT_ENABLED": _env_bool(env, "RATELIMIT_ENABLED", True),
         # Empty: a SQLite file in the instance folder, shared by the workers of one machine.
         "RATELIMIT_STORAGE_URI": _env_str(env, "RATELIMIT_STORAGE_URI", ""),
-        "RATELIMIT_HEADERS_ENABLED": True,
         "API_LOOKUP_RATE_LIMIT": _env_str(env, "API_LOOKUP_RATE_LIMIT", "30/minute;500/hour"),
         "API_OWN_WORDS_RATE_LIMIT": _env_str(env, "API_OWN_WORDS_RATE_LIMIT", "30/minute;600/hour"),
         "OWN_WORDS_COMMON_AT": _env_int(env, "OWN_WORDS_COMMON_AT", 5),

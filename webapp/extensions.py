@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from flask_babel import Babel
 from flask_compress import Compress
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
+
+from webapp.antiabuse.rate_limits import RateLimits
 
 csrf = CSRFProtect()
 # Pages, CSS, JS and JSON go out gzipped, as a reverse proxy would send them.
 compress = Compress()
 migrate = Migrate()
 babel = Babel()
-# Limits are declared per route; storage (memory or Redis) comes from RATELIMIT_STORAGE_URI.
-limiter = Limiter(key_func=get_remote_address)
+# Limits are declared per route; each app's counters live where RATELIMIT_STORAGE_URI says.
+limiter = RateLimits()
 login_manager = LoginManager()
 login_manager.login_view = "dashboard.login"
 # A session cookie replayed from another browser or address is refused.

@@ -18,13 +18,11 @@ _IP = re.compile(
 )
 
 # Loggers whose lines are written by code that does not know what is personal: HTTP clients and
-# servers log whole URLs; the delivery worker logs SMTP errors, which quote recipient addresses;
-# Flask-Limiter logs the key of a limit hit, a client address or "email:<sender>".
+# servers log whole URLs; the delivery worker logs SMTP errors, which quote recipient addresses.
 REDACTED_LOGGERS = (
     "urllib3.connectionpool",
     "werkzeug",
     "gunicorn.access",
-    "flask-limiter",
     "webapp.delivery.worker",
 )
 

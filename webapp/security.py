@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, abort, g, jsonify, render_template, request
+from flask import Flask, Response, abort, g, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -75,14 +75,22 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     ), code
 
 
-def _handle_http(exc: HTTPException) -> tuple[str, int] | tuple[Response, int] | HTTPException:
+def _handle_http(exc: HTTPException) -> Response | HTTPException:
     if request.path.startswith("/api/"):
-        return jsonify(
-            {"error": str(exc.description or exc.name), "status": exc.code}
-        ), exc.code or 500
+        body = jsonify({"error": str(exc.description or exc.name), "status": exc.code})
+        return with_error_headers(exc, make_response(body, exc.code or 500))
     if exc.code is None or exc.code not in _ERRORS:
         return exc
-    return render_error(exc.code, str(exc.description) if isinstance(exc, Refused) else None)
+    page = render_error(exc.code, str(exc.description) if isinstance(exc, Refused) else None)
+    return with_error_headers(exc, make_response(page))
+
+
+def with_error_headers(exc: HTTPException, response: Response) -> Response:
+    """Keep what the error says in its headers (Retry-After on a 429, Allow on a 405)."""
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _handle_unexpected(exc: Exception) -> tuple[str, int]:

@@ -39,7 +39,7 @@ def sqlite_uri(path: Path) -> str:
 
 
 class SQLiteStorage(Storage):
-    """Fixed-window counters (Flask-Limiter's default strategy) in a WAL-mode SQLite file.
+    """Fixed-window counters (the strategy `rate_limits` uses) in a WAL-mode SQLite file.
 
     The in-memory store walks every key each 10 ms on a timer thread, which slows a long day
     of action as distinct addresses pile up, and each gunicorn worker has its own, so a per-IP

@@ -57,7 +57,7 @@ def public_endpoint(endpoint: str | None) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"]), methods=["POST"])
-@limiter.limit("20/hour", methods=["POST"], key_func=_login_key)
+@limiter.limit("20/hour", methods=["POST"], key=_login_key)
 def login() -> str | Response:
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():

@@ -89,7 +89,7 @@ def campaign(slug: str) -> tuple[str, int]:
 
 @bp.post("/campaigns/<slug>")
 @limiter.limit(letter_ip_limit, exempt_when=not_sending)
-@limiter.limit(letter_email_limit, key_func=sender_email_key, exempt_when=not_sending)
+@limiter.limit(letter_email_limit, key=sender_email_key, exempt_when=not_sending)
 def write(slug: str) -> tuple[str, int] | BaseResponse:
     """One form, three buttons: preview the letter, go back to edit it, or send it."""
     campaign = _campaign_or_404(slug)
@@ -238,7 +238,7 @@ def receipt_link(slug: str) -> str:
 
 @bp.post("/campaigns/<slug>/receipt-link")
 @limiter.limit(receipt_link_ip_limit)
-@limiter.limit(receipt_link_email_limit, key_func=sender_email_key)
+@limiter.limit(receipt_link_email_limit, key=sender_email_key)
 def send_receipt_link(slug: str) -> tuple[str, int] | BaseResponse:
     campaign = _campaign_or_404(slug)
     form = ReceiptLinkForm()

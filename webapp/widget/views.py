@@ -10,11 +10,13 @@ from flask import (
     Response,
     abort,
     current_app,
+    make_response,
     render_template,
     request,
     send_from_directory,
     url_for,
 )
+from werkzeug.exceptions import HTTPException
 
 from webapp.antiabuse.limits import (
     letter_email_limit,
@@ -30,7 +32,7 @@ from webapp.extensions import csrf, limiter
 from webapp.i18n import explicit_language, page_language
 from webapp.letters.markdown import markdown_to_html
 from webapp.models import Campaign, CampaignStatus
-from webapp.security import allow_framing, render_error
+from webapp.security import allow_framing, render_error, with_error_headers
 from webapp.services.counts import PublicStatsCache
 from webapp.services.stats import public_stats
 from webapp.supporter.flow import Step, handle_letter
@@ -169,7 +171,7 @@ def widget(slug: str) -> tuple[str, int]:
 
 @bp.post("/widget/<slug>")
 @limiter.limit(letter_ip_limit, exempt_when=not_sending)
-@limiter.limit(letter_email_limit, key_func=sender_email_key, exempt_when=not_sending)
+@limiter.limit(letter_email_limit, key=sender_email_key, exempt_when=not_sending)
 def widget_post(slug: str) -> tuple[str, int]:
     campaign = _campaign(slug)
     form_state, parent = check_token(request.form.get("form_token"), campaign)
@@ -205,11 +207,12 @@ def widget_post(slug: str) -> tuple[str, int]:
 
 
 @bp.errorhandler(429)
-def too_many(error: Exception) -> tuple[str, int]:
+def too_many(error: HTTPException) -> Response:
     """Rate limited inside a frame: say so in the frame (other pages refuse to be framed)."""
     slug = (request.view_args or {}).get("slug")
     campaign = campaign_by_slug(db.session(), slug) if slug else None
     if campaign is None:
-        return render_error(429)
+        return with_error_headers(error, make_response(render_error(429)))
     allow_framing(frame_ancestors(campaign))
-    return _page("widget/too_many.html", 429, **_context(campaign, None))
+    page = _page("widget/too_many.html", 429, **_context(campaign, None))
+    return with_error_headers(error, make_response(page))
