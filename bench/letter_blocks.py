@@ -63,7 +63,7 @@ def _blocks(app: Flask) -> list[Block]:
             "widget.widget_post",
         ),
         # Each app's counters are a frozen instance: the class's method is patched.
-        (2, "the route's rate limits (one per rule: address, sender)", Counters, "spend"),
+        (2, "the route's rate limits (address and sender: three counters)", Counters, "spend"),
         (2, "form token checked", widget_views, "check_token"),
         (2, "letter form built", widget_views, "_letter_form"),
         (2, "form validated", LetterForm, "validate"),

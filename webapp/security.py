@@ -87,9 +87,14 @@ def _handle_http(exc: HTTPException) -> Response | HTTPException:
 
 def with_error_headers(exc: HTTPException, response: Response) -> Response:
     """Keep what the error says in its headers (Retry-After on a 429, Allow on a 405)."""
+    replaced: set[str] = set()
     for name, value in exc.get_headers():
-        if name.lower() != "content-type":
-            response.headers[name] = value
+        if name.lower() == "content-type":
+            continue
+        if name.lower() not in replaced:
+            response.headers.pop(name, None)
+            replaced.add(name.lower())
+        response.headers.add(name, value)
     return response
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import csrf_token
 from tests.supporter.helpers import VALID_LETTER
+from webapp import create_app
 from webapp.antiabuse.limit_store import sqlite_uri
 from webapp.antiabuse.rate_limits import RateLimits
 from webapp.database import db
@@ -45,6 +46,16 @@ def _app(tmp_path: Path, enabled: bool = True) -> Flask:
     def other() -> str:
         return "ok"
 
+    @app.post("/another")
+    @limits.limit("1/minute")
+    def another() -> str:
+        return "ok"
+
+    @app.post("/misread")
+    @limits.limit(lambda: str(app.config["MISREAD_LIMIT"]))
+    def misread() -> str:
+        return "ok"
+
     return app
 
 
@@ -56,13 +67,36 @@ def _post(app: Flask, ip: str, email: str, action: str = "send") -> int:
     return response.status_code
 
 
-def test_stacked_rules_each_count_and_the_first_spent_one_refuses(tmp_path: Path) -> None:
+def _sign_in(app: Flask) -> int:
+    """One wrong sign-in attempt, with the form's token, as a browser sends it."""
+    client = app.test_client()
+    token = csrf_token(client.get("/dashboard/login").text)
+    data = {"email": "nobody@example.org", "password": "wrong", "csrf_token": token}
+    return client.post("/dashboard/login", data=data).status_code
+
+
+def test_stacked_rules_count_shortest_window_first_and_stop_at_the_first_spent(
+    tmp_path: Path,
+) -> None:
     app = _app(tmp_path)
-    # The sender's 2/hour is spent first; a new sender on the same address then meets the
-    # address's 3/minute, which counted every request that reached it.
-    assert [_post(app, "10.0.0.1", "a@example.org") for _ in range(3)] == [200, 200, 429]
-    assert _post(app, "10.0.0.1", "b@example.org") == 429
-    assert _post(app, "10.0.0.2", "b@example.org") == 200, "another address has its own count"
+    app.config["ADDRESS_LIMIT"] = "20/minute;4/hour"
+    # Each send counts the address's minute, then the hours: the sender's 2/hour (the lower
+    # decorator first) and the address's 4/hour. The third from a@ is refused by the sender's
+    # hour before the address's hour counts it, so b@'s and c@'s sends still fit in 4/hour.
+    sends = [_post(app, "10.0.0.1", email) for email in ("a@x.org",) * 3 + ("b@x.org", "c@x.org")]
+    assert sends == [200, 200, 429, 200, 200]
+    assert _post(app, "10.0.0.1", "d@x.org") == 429, "the address's 4/hour is spent now"
+    assert _post(app, "10.0.0.2", "d@x.org") == 200, "another address has its own count"
+
+
+def test_a_send_refused_by_the_address_minute_does_not_spend_the_senders_hour(
+    tmp_path: Path,
+) -> None:
+    app = _app(tmp_path)
+    app.config["ADDRESS_LIMIT"] = "1/minute"
+    assert _post(app, "10.0.0.5", "f@x.org") == 200
+    assert _post(app, "10.0.0.5", "f@x.org") == 429  # the address's minute, checked first
+    assert _post(app, "10.0.0.6", "f@x.org") == 200, "the sender's 2/hour had one left"
 
 
 def test_methods_and_exemptions_do_not_count(tmp_path: Path) -> None:
@@ -80,7 +114,29 @@ def test_each_route_counts_on_its_own(tmp_path: Path) -> None:
     client = app.test_client()
     assert client.post("/other").status_code == 200
     assert client.post("/other").status_code == 429
-    assert _post(app, "127.0.0.1", "d@example.org") == 200
+    assert client.post("/another").status_code == 200, "the same limit on another route"
+
+
+def test_requests_without_an_address_share_one_counter(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    client = app.test_client()
+    statuses = [client.post("/other", environ_base={"REMOTE_ADDR": ""}).status_code for _ in "ab"]
+    assert statuses == [200, 429]
+
+
+def test_a_limit_setting_that_cannot_be_read_stops_the_start(app_config: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="LETTER_RATE_LIMIT: '20/minute;' is not a rate limit"):
+        create_app({**app_config, "LETTER_RATE_LIMIT": "20/minute;"})
+
+
+def test_a_limit_changed_to_nonsense_while_running_is_skipped_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = _app(tmp_path)
+    app.config["MISREAD_LIMIT"] = "1/fortnight"
+    client = app.test_client()
+    assert [client.post("/misread").status_code for _ in "ab"] == [200, 200]
+    assert "rate limit '1/fortnight' cannot be read: not applied" in caplog.text
 
 
 def test_a_refusal_says_when_to_try_again_and_logs_nothing_personal(
@@ -106,10 +162,19 @@ def test_switched_off_nothing_is_counted(tmp_path: Path) -> None:
     assert {_post(app, "10.0.0.4", "e@example.org") for _ in range(6)} == {200}
 
 
-def test_apps_keep_their_own_counters(tmp_path: Path) -> None:
-    first, second = _app(tmp_path / "one"), _app(tmp_path / "two")
-    assert first.test_client().post("/other").status_code == 200
-    assert second.test_client().post("/other").status_code == 200
+def test_apps_keep_their_own_counters(app_config: dict[str, Any], tmp_path: Path) -> None:
+    """The app's one `limiter`, bound to two apps with their own stores, counts them apart."""
+
+    def login_attempts(folder: str) -> list[int]:
+        store = sqlite_uri(tmp_path / folder / "counters.sqlite3")
+        app = create_app(
+            {**app_config, "RATELIMIT_STORAGE_URI": store, "LOGIN_RATE_LIMIT": "2/minute"}
+        )
+        return [_sign_in(app) for _ in range(3)]
+
+    assert login_attempts("one")[-1] == 429
+    assert login_attempts("two")[-1] == 429, "the second app started from nothing too"
+    assert login_attempts("two")[0] == 429, "and kept its own count"
 
 
 @pytest.fixture
@@ -132,6 +197,10 @@ def test_a_store_that_is_down_lets_the_letter_through(
         assert db.session.scalar(select(func.count(Submission.id))) == 1
     assert "rate-limit store unavailable on supporter.write: ConnectionError" in caplog.text
     assert "198.51.100" not in caplog.text and VALID_LETTER["email"] not in caplog.text
+
+
+def test_with_the_store_down_sign_in_is_refused_not_left_unlimited(app: Flask) -> None:
+    assert _sign_in(app) == 500
 
 
 def test_a_refused_method_says_which_are_allowed(client: Any) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import Any, TypeVar, cast
+from weakref import WeakKeyDictionary
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
@@ -23,10 +24,27 @@ View = TypeVar("View", bound=Callable[..., Any])
 # A limit is "20/minute;200/hour", or a function reading it from the app's settings.
 LimitText = str | Callable[[], str]
 EXTENSION = "rate_limits"
+# The rules each limited view checks, by wrapper: not an attribute, which functools.wraps would
+# copy onto any decorator between two of ours.
+_RULES: WeakKeyDictionary[Callable[..., Any], list[Rule]] = WeakKeyDictionary()
+
+
+class StoreUnavailable(RuntimeError):
+    """The counters could not be reached, on a route that must not run uncounted."""
 
 
 def remote_address() -> str:
-    return request.remote_addr or ""
+    # Requests without one (a misconfigured proxy) share a counter rather than go uncounted.
+    return request.remote_addr or "127.0.0.1"
+
+
+def check_limit_setting(name: str, text: str) -> None:
+    """Refuse to start with a limit that cannot be read (a typo would otherwise surface as a
+    skipped limit on the day)."""
+    try:
+        _parsed(text)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {text!r} is not a rate limit like '20/minute;200/hour'") from exc
 
 
 @dataclass(frozen=True)
@@ -37,6 +55,7 @@ class Rule:
     key: Callable[[], str]
     methods: frozenset[str] | None
     exempt_when: Callable[[], bool] | None
+    fail_open: bool
 
     def counts(self) -> bool:
         if self.methods is not None and request.method not in self.methods:
@@ -44,7 +63,13 @@ class Rule:
         return not (self.exempt_when and self.exempt_when())
 
     def items(self) -> tuple[RateLimitItem, ...]:
-        return _parsed(self.limit() if callable(self.limit) else self.limit)
+        text = self.limit() if callable(self.limit) else self.limit
+        try:
+            return _parsed(text)
+        except ValueError:
+            # Settings are checked at start-up; this is one changed while running.
+            log.error("rate limit %r cannot be read: not applied", text)
+            return ()
 
 
 @lru_cache(maxsize=64)
@@ -57,52 +82,48 @@ class Counters:
     """One app's counters. Kept in `app.extensions`, so apps with different stores (the tests
     make one per test) never share them."""
 
-    enabled: bool
     strategy: FixedWindowRateLimiter
-    storage: Storage
 
-    def spend(self, rule: Rule, scope: str) -> None:
-        """Count this request against `rule`; a 429 with Retry-After when a limit is spent.
-
-        A store that cannot be reached lets the request through (with a warning): the letter's
-        risk checks still run, and refusing every supporter because Redis is down loses letters.
-        """
-        key = rule.key()
-        if not key:
-            log.warning("rate limit skipped on %s: the request has no key", scope)
-            return
-        for item in rule.items():
+    def spend(self, rules: list[Rule], scope: str) -> None:
+        """Count this request against each counting rule's limits, the shortest windows first
+        (as Flask-Limiter did), stopping at the first one spent: a 429 with Retry-After."""
+        hits = sorted(
+            ((item, rule) for rule in rules if rule.counts() for item in rule.items()),
+            key=lambda hit: hit[0].GRANULARITY.seconds,
+        )
+        for item, rule in hits:
+            key = rule.key()
             try:
-                allowed = self.strategy.hit(item, key, scope)
-                if allowed:
+                if self.strategy.hit(item, key, scope):
                     continue
                 reset_at = self.strategy.get_window_stats(item, key, scope).reset_time
             except StorageError as exc:
                 # The exception's text may hold the key (an address): its class says enough.
-                log.warning(
-                    "rate-limit store unavailable on %s: %s",
-                    scope,
-                    type(exc.storage_error).__name__,
-                )
-                return
+                reason = type(exc.storage_error).__name__
+                if not rule.fail_open:
+                    raise StoreUnavailable(f"rate-limit store unavailable: {reason}") from None
+                log.warning("rate-limit store unavailable on %s: %s", scope, reason)
+                continue
             # Only the rule and route: the key is an address or an email.
             log.info("rate limit %s reached on %s", item, scope)
-            raise TooManyRequests(retry_after=max(1, math.ceil(reset_at - time.time())))
+            raise TooManyRequests(str(item), retry_after=max(1, math.ceil(reset_at - time.time())))
 
 
 class RateLimits:
     """Declares limits on routes (`@rate_limits.limit(...)`); each app binds its own store."""
 
     def init_app(self, app: Flask) -> None:
+        for name, value in app.config.items():
+            if name.endswith("_RATE_LIMIT"):
+                check_limit_setting(name, str(value))
+        if not app.config["RATELIMIT_ENABLED"]:
+            app.extensions[EXTENSION] = None
+            return
         storage = cast(
             Storage,
             storage_from_string(app.config["RATELIMIT_STORAGE_URI"], wrap_exceptions=True),
         )
-        app.extensions[EXTENSION] = Counters(
-            enabled=bool(app.config["RATELIMIT_ENABLED"]),
-            strategy=FixedWindowRateLimiter(storage),
-            storage=storage,
-        )
+        app.extensions[EXTENSION] = Counters(FixedWindowRateLimiter(storage))
 
     def limit(
         self,
@@ -111,29 +132,29 @@ class RateLimits:
         key: Callable[[], str] = remote_address,
         methods: list[str] | None = None,
         exempt_when: Callable[[], bool] | None = None,
+        fail_open: bool = False,
     ) -> Callable[[View], View]:
-        """Limit a view. Stacked decorators are checked top first, each counter per route."""
-        rule = Rule(limit, key, frozenset(methods) if methods else None, exempt_when)
+        """Limit a view, each counter per route. `fail_open`: when the store cannot be reached,
+        serve the request (a letter) rather than fail it (a sign-in: no guessing unlimited)."""
+        allowed = frozenset(m.upper() for m in methods) if methods else None
+        rule = Rule(limit, key, allowed, exempt_when, fail_open)
 
         def decorate(view: View) -> View:
-            rules: list[Rule] | None = getattr(view, "rate_limit_rules", None)
+            rules = _RULES.get(view)
             if rules is not None:
-                # Already wrapped by the decorator below: one wrapper checks them all, in order.
-                rules.insert(0, rule)
+                # Our own wrapper, just below: one wrapper checks every rule.
+                rules.append(rule)
                 return view
             rules = [rule]
 
             @wraps(view)
             def limited(*args: Any, **kwargs: Any) -> Any:
-                counters: Counters = current_app.extensions[EXTENSION]
-                if counters.enabled:
-                    scope = request.endpoint or ""
-                    for each in rules:
-                        if each.counts():
-                            counters.spend(each, scope)
+                counters: Counters | None = current_app.extensions[EXTENSION]
+                if counters is not None:
+                    counters.spend(rules, request.endpoint or "")
                 return view(*args, **kwargs)
 
-            limited.rate_limit_rules = rules  # type: ignore[attr-defined]
+            _RULES[limited] = rules
             return cast(View, limited)
 
         return decorate
