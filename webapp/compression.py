@@ -1,13 +1,56 @@
-"""Static styles and scripts gzipped like pages: whole files, not streams, for Flask-Compress."""
+"""Responses gzipped: pages by Flask-Compress, static files whole, cached pages from pieces
+compressed once."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import struct
+import zlib
+from collections.abc import Callable, Iterable
+
+from flask import Flask, Response, g, has_request_context, request
 
 from webapp.extensions import compress
 
 # Files the app serves itself (the stylesheet, scripts, the widget loader).
 FILE_ENDPOINTS = frozenset({"static", "widget.embed_js"})
+# A gzip member's header: deflate, no name, no time, best compression, unknown system.
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+# The last deflate block: empty, marked final.
+_FINAL_BLOCK = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+_STORED_MAX = 0xFFFF
+
+# Given the response's body, its gzip encoding, or None when the body is not what was offered.
+Precompressed = Callable[[bytes], bytes | None]
+
+
+def deflate_piece(data: bytes) -> bytes:
+    """`data` as deflate blocks that stand alone: no reference outside `data`, ending on a byte
+    boundary (a sync flush), so pieces compressed once can be joined in any order."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def stored_piece(data: bytes) -> bytes:
+    """`data` uncompressed, as deflate stored blocks (for the few bytes that change per request:
+    compressing them would cost more than it saves)."""
+    out = bytearray()
+    for start in range(0, len(data), _STORED_MAX):
+        chunk = data[start : start + _STORED_MAX]
+        out += b"\x00" + struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF) + chunk
+    return bytes(out)
+
+
+def gzip_of_pieces(pieces: Iterable[bytes], body: bytes) -> bytes:
+    """A gzip member whose deflate stream is `pieces` (from the two functions above, in order)
+    and whose uncompressed content is `body`."""
+    trailer = struct.pack("<LL", zlib.crc32(body), len(body) & 0xFFFFFFFF)
+    return _GZIP_HEADER + b"".join(pieces) + _FINAL_BLOCK + trailer
+
+
+def offer_precompressed(encode: Precompressed) -> None:
+    """Say how this request's page can be gzipped without compressing it whole."""
+    if has_request_context():
+        g.precompressed = encode
 
 
 def init_compression(app: Flask) -> None:
@@ -15,10 +58,11 @@ def init_compression(app: Flask) -> None:
     if not app.config["COMPRESS_ENABLED"]:
         return
     compress.init_app(app)
-    # Registered after Flask-Compress, so it runs before it (after-request hooks run in
+    # Registered after Flask-Compress, so they run before it (after-request hooks run in
     # reverse). A served file is a stream, and streams stay uncompressed (CSV exports would be
     # held in memory); these files are small and fixed, so they are read whole and compressed.
     app.after_request(_whole_file)
+    app.after_request(_precompressed)
 
 
 def _whole_file(response: Response) -> Response:
@@ -30,4 +74,23 @@ def _whole_file(response: Response) -> Response:
     ):
         response.direct_passthrough = False
         response.set_data(response.get_data())
+    return response
+
+
+def _precompressed(response: Response) -> Response:
+    """A cached page's gzip from its pieces: compressing a whole form page cost a fifth of the
+    request; Flask-Compress then sees Content-Encoding and leaves the body alone."""
+    encode: Precompressed | None = g.pop("precompressed", None)
+    if (
+        encode is None
+        or response.status_code != 200
+        or response.is_streamed
+        or "Content-Encoding" in response.headers
+        or request.accept_encodings["gzip"] <= 0
+    ):
+        return response
+    encoded = encode(response.get_data())
+    if encoded is not None:
+        response.set_data(encoded)
+        response.headers["Content-Encoding"] = "gzip"
     return response

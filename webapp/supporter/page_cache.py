@@ -21,9 +21,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
+from functools import cached_property, partial
 
 from flask_babel import get_translations
 from markupsafe import escape
+
+from webapp.compression import deflate_piece, gzip_of_pieces, offer_precompressed, stored_piece
 
 # Letters and digits only: escaping leaves a marker as it is, wherever the template puts it.
 _NONCE = secrets.token_hex(8)
@@ -56,6 +59,24 @@ class SplitPage:
             out.append(literal)
         return "".join(out)
 
+    @cached_property
+    def _encoded(self) -> tuple[tuple[bytes, bytes], ...]:
+        """Each literal in UTF-8 and deflated, once (at the best level: it is paid once)."""
+        return tuple((text.encode(), deflate_piece(text.encode())) for text in self.literals)
+
+    def gzipped(self, values: Mapping[str, str], body: bytes) -> bytes | None:
+        """`body` gzipped from the literals deflated once and the values stored as they are,
+        or None when `body` is not this page filled with `values` (something changed it)."""
+        (first, first_deflated), *rest = self._encoded
+        raw, pieces = [first], [first_deflated]
+        for slot, (literal, deflated) in zip(self.slots, rest, strict=True):
+            value = str(escape(values[slot])).encode()
+            raw += (value, literal)
+            pieces += (stored_piece(value), deflated)
+        if b"".join(raw) != body:
+            return None
+        return gzip_of_pieces(pieces, body)
+
 
 class FormPages:
     """The cache: `size` pages at most (0 renders every page afresh)."""
@@ -80,6 +101,7 @@ class FormPages:
                 self._pages[key] = split
                 while len(self._pages) > self.size:
                     self._pages.popitem(last=False)
+        offer_precompressed(partial(split.gzipped, values))
         return split.fill(values)
 
     def __len__(self) -> int:
