@@ -7,7 +7,7 @@ import zlib
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, make_response
 from flask.testing import FlaskClient
 
 from webapp import create_app
@@ -85,9 +85,14 @@ ARABIC = "رسالة إلى الرئيس"
 def test_a_cached_page_gzipped_from_its_pieces_is_the_page(long_value: int) -> None:
     """The literals are deflated once and the values stored as they are: the whole must be one
     valid gzip member of exactly the filled page, whatever the values hold."""
-    page = f"<p>{ARABIC}{marker('a')}</p>" + "<option>x</option>" * 500 + f"{marker('b')}<end>"
+    # Starts and ends on a value, two values side by side, text and values in Arabic.
+    page = (
+        f"{marker('c')}<p>{ARABIC}{marker('a')}</p>"
+        + "<option>x</option>" * 500
+        + f"{marker('b')}{marker('c')}<end>{marker('d')}"
+    )
     split = SplitPage.of(page)
-    values = {"a": 'Rania & "Sami" <3', "b": "z" * long_value}
+    values = {"a": 'Rania & "Sami" <3', "b": "z" * long_value, "c": ARABIC, "d": ""}
     body = split.fill(values).encode()
 
     encoded = split.gzipped(values, body)
@@ -97,6 +102,29 @@ def test_a_cached_page_gzipped_from_its_pieces_is_the_page(long_value: int) -> N
     assert whole.decompress(encoded) == body
     assert whole.eof and not whole.unused_data
     assert split.gzipped(values, body + b" ") is None, "a changed body is not this page"
+
+
+@pytest.mark.parametrize(
+    "accept",
+    ["gzip", "*", "gzip;q=0.5, identity", "identity;q=1, gzip;q=0.1", "gzip;q=0", "identity"],
+)
+def test_a_cached_page_is_gzipped_exactly_when_any_other_response_would_be(
+    client: FlaskClient, default_campaign: str, accept: str
+) -> None:
+    page = client.get(f"/campaigns/{default_campaign}", headers={"Accept-Encoding": accept})
+    style = client.get("/static/css/site.css", headers={"Accept-Encoding": accept})
+    assert page.headers.get("Content-Encoding") == style.headers.get("Content-Encoding")
+    head = client.head(f"/campaigns/{default_campaign}", headers={"Accept-Encoding": accept})
+    assert head.headers.get("Content-Encoding") == page.headers.get("Content-Encoding")
+
+
+def test_with_compression_off_a_cached_page_goes_as_it_is(
+    app_config: dict[str, Any], default_campaign: str
+) -> None:
+    off = create_app({**app_config, "COMPRESS_ENABLED": False}).test_client()
+    response = off.get(f"/campaigns/{default_campaign}", headers=GZIP)
+    assert "Content-Encoding" not in response.headers
+    assert b"</html>" in response.data
 
 
 def test_a_page_changed_after_the_cache_filled_it_is_compressed_whole(
@@ -112,7 +140,23 @@ def test_a_page_changed_after_the_cache_filled_it_is_compressed_whole(
         )
         return page.replace("<p>", "<p class=x>")
 
-    response = app.test_client().get("/changed", headers=GZIP)
+    @app.get("/created")
+    def created() -> tuple[str, int]:
+        return pages.page("k", lambda value_of: "", {"n": "1"}), 201
+
+    @app.get("/tagged")
+    def tagged() -> Any:
+        response = make_response(pages.page("k", lambda value_of: "", {"n": "1"}))
+        response.set_etag("v1")
+        return response
+
+    client = app.test_client()
+    response = client.get("/changed", headers=GZIP)
     assert response.headers["Content-Encoding"] == "gzip"
     assert response.data[8] == FASTEST, "Flask-Compress compressed it, not the page cache"
     assert gzip.decompress(response.data).startswith(b"<p class=x>1</p><br>")
+    for url in ("/created", "/tagged"):  # left to Flask-Compress as well
+        response = client.get(url, headers=GZIP)
+        assert response.data[8] == FASTEST, url
+        assert gzip.decompress(response.data).startswith(b"<p>1</p><br>"), url
+    assert client.get("/tagged", headers=GZIP).headers["ETag"] == '"v1:gzip"'

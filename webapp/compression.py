@@ -7,7 +7,7 @@ import struct
 import zlib
 from collections.abc import Callable, Iterable
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 
 from webapp.extensions import compress
 
@@ -85,8 +85,11 @@ def _precompressed(response: Response) -> Response:
         encode is None
         or response.status_code != 200
         or response.is_streamed
+        or response.mimetype not in compress.compress_mimetypes_set
+        # Conditional requests and ETags stay Flask-Compress's (it marks the ETag ":gzip").
+        or "ETag" in response.headers
         or "Content-Encoding" in response.headers
-        or request.accept_encodings["gzip"] <= 0
+        or not _gzip_chosen()
     ):
         return response
     encoded = encode(response.get_data())
@@ -94,3 +97,13 @@ def _precompressed(response: Response) -> Response:
         response.set_data(encoded)
         response.headers["Content-Encoding"] = "gzip"
     return response
+
+
+def _gzip_chosen() -> bool:
+    """Gzip as Flask-Compress would choose it: asked for (directly or by `*`), and not ranked
+    below an explicit `identity`."""
+    if "gzip" not in current_app.config["COMPRESS_ALGORITHM"]:
+        return False
+    asked = {value.lower(): quality for value, quality in request.accept_encodings}
+    gzip = asked.get("gzip", asked.get("*", 0))
+    return gzip > 0 and gzip >= asked.get("identity", 0)

@@ -60,21 +60,19 @@ class SplitPage:
         return "".join(out)
 
     @cached_property
-    def _encoded(self) -> tuple[tuple[bytes, bytes], ...]:
-        """Each literal in UTF-8 and deflated, once (at the best level: it is paid once)."""
-        return tuple((text.encode(), deflate_piece(text.encode())) for text in self.literals)
+    def _deflated(self) -> tuple[bytes, ...]:
+        """Each literal deflated, once (at the best level: it is paid once)."""
+        return tuple(deflate_piece(text.encode()) for text in self.literals)
 
     def gzipped(self, values: Mapping[str, str], body: bytes) -> bytes | None:
         """`body` gzipped from the literals deflated once and the values stored as they are,
         or None when `body` is not this page filled with `values` (something changed it)."""
-        (first, first_deflated), *rest = self._encoded
-        raw, pieces = [first], [first_deflated]
-        for slot, (literal, deflated) in zip(self.slots, rest, strict=True):
-            value = str(escape(values[slot])).encode()
-            raw += (value, literal)
-            pieces += (stored_piece(value), deflated)
-        if b"".join(raw) != body:
+        if self.fill(values).encode() != body:
             return None
+        first, *rest = self._deflated
+        pieces = [first]
+        for slot, deflated in zip(self.slots, rest, strict=True):
+            pieces += (stored_piece(str(escape(values[slot])).encode()), deflated)
         return gzip_of_pieces(pieces, body)
 
 
