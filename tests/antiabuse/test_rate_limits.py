@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from flask import Flask, request
 from sqlalchemy import func, select
 
+from bench.load_report import redis_server
 from tests.conftest import csrf_token
 from tests.supporter.helpers import VALID_LETTER
 from webapp import create_app
@@ -155,6 +157,22 @@ def test_a_refusal_says_when_to_try_again_and_logs_nothing_personal(
     assert 0 < int(refused.headers["Retry-After"]) <= 3600
     assert "rate limit 2 per 1 hour reached on form" in caplog.text
     assert "203.0.113" not in caplog.text and "jo@" not in caplog.text
+
+
+def test_counters_in_a_real_redis_limit_as_the_file_does(tmp_path: Path) -> None:
+    """The store for several machines: a redis-server on loopback (the Makefile installs it)."""
+    with redis_server(tmp_path) as url:
+        if url is None:
+            pytest.fail("redis-server is missing: make test installs it")
+        app = _app(tmp_path)
+        limits = RateLimits()
+        app.config["RATELIMIT_STORAGE_URI"] = url
+        limits.init_app(app)  # the same routes, their counters now in Redis
+        sends = [_post(app, "10.0.0.9", f"{n}@x.org") for n in range(4)]
+        assert sends == [200, 200, 200, 429]
+        stored = sorted(key.decode() for key in redis.Redis.from_url(url).keys("LIMITS:LIMITER/*"))
+        assert "LIMITS:LIMITER/10.0.0.9/form/3/1/minute" in stored, stored
+        assert "LIMITS:LIMITER/email:0@x.org/form/2/1/hour" in stored
 
 
 def test_switched_off_nothing_is_counted(tmp_path: Path) -> None:
