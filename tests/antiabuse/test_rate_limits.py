@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from bench.load_report import redis_server
 from tests.conftest import csrf_token
+from tests.dashboard.helpers import log_in
 from tests.supporter.helpers import VALID_LETTER
 from webapp import create_app
 from webapp.antiabuse.limit_store import sqlite_uri
@@ -71,10 +72,7 @@ def _post(app: Flask, ip: str, email: str, action: str = "send") -> int:
 
 def _sign_in(app: Flask) -> int:
     """One wrong sign-in attempt, with the form's token, as a browser sends it."""
-    client = app.test_client()
-    token = csrf_token(client.get("/dashboard/login").text)
-    data = {"email": "nobody@example.org", "password": "wrong", "csrf_token": token}
-    return client.post("/dashboard/login", data=data).status_code
+    return log_in(app.test_client(), "nobody@example.org", "wrong").status_code
 
 
 def test_stacked_rules_count_shortest_window_first_and_stop_at_the_first_spent(

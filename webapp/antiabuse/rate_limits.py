@@ -87,12 +87,13 @@ class Counters:
     def spend(self, rules: list[Rule], scope: str) -> None:
         """Count this request against each counting rule's limits, the shortest windows first
         (as Flask-Limiter did), stopping at the first one spent: a 429 with Retry-After."""
-        hits = sorted(
-            ((item, rule) for rule in rules if rule.counts() for item in rule.items()),
-            key=lambda hit: hit[0].GRANULARITY.seconds,
-        )
-        for item, rule in hits:
-            key = rule.key()
+        hits: list[tuple[RateLimitItem, str, Rule]] = []
+        for rule in rules:
+            if rule.counts():
+                key = rule.key()  # once per rule: a sender's key is a keyed hash
+                hits += ((item, key, rule) for item in rule.items())
+        hits.sort(key=lambda hit: hit[0].GRANULARITY.seconds)
+        for item, key, rule in hits:
             try:
                 if self.strategy.hit(item, key, scope):
                     continue

@@ -64,10 +64,11 @@ class SplitPage:
         """Each literal deflated, once (at the best level: it is paid once)."""
         return tuple(deflate_piece(text.encode()) for text in self.literals)
 
-    def gzipped(self, values: Mapping[str, str], body: bytes) -> bytes | None:
+    def gzipped(self, values: Mapping[str, str], page: str, body: bytes) -> bytes | None:
         """`body` gzipped from the literals deflated once and the values stored as they are,
-        or None when `body` is not this page filled with `values` (something changed it)."""
-        if self.fill(values).encode() != body:
+        or None when `body` is not `page`, this page filled with `values` (something changed
+        it)."""
+        if page.encode() != body:
             return None
         first, *rest = self._deflated
         pieces = [first]
@@ -99,8 +100,9 @@ class FormPages:
                 self._pages[key] = split
                 while len(self._pages) > self.size:
                     self._pages.popitem(last=False)
-        offer_precompressed(partial(split.gzipped, values))
-        return split.fill(values)
+        page = split.fill(values)
+        offer_precompressed(partial(split.gzipped, values, page))
+        return page
 
     def __len__(self) -> int:
         return len(self._pages)

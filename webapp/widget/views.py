@@ -212,7 +212,8 @@ def too_many(error: HTTPException) -> Response:
     slug = (request.view_args or {}).get("slug")
     campaign = campaign_by_slug(db.session(), slug) if slug else None
     if campaign is None:
-        return with_error_headers(error, make_response(render_error(429)))
-    allow_framing(frame_ancestors(campaign))
-    page = _page("widget/too_many.html", 429, **_context(campaign, None))
+        page = render_error(429)
+    else:
+        allow_framing(frame_ancestors(campaign))
+        page = _page("widget/too_many.html", 429, **_context(campaign, None))
     return with_error_headers(error, make_response(page))
