@@ -78,6 +78,23 @@ def test_the_decay_bench_compares_an_empty_and_a_full_database_on_both_backends(
         assert "with 300 letters stored" in summary and "median" in summary
 
 
+def test_the_schema_bench_compares_the_newest_schema_with_an_older_revision() -> None:
+    lines = _run(
+        "bench.schema_ab",
+        "--revision",
+        "c18b00000019",
+        "--backends",
+        "sqlite,postgresql",
+        "--rounds",
+        "2",
+        "--batch",
+        "10",
+    )
+    for backend in ("sqlite", "postgresql"):
+        summary = next(line for line in lines if line.startswith(f"{backend}: CPU per letter"))
+        assert "newest schema" in summary and "at c18b00000019" in summary, summary
+
+
 def test_the_statements_bench_reads_the_servers_own_timings_for_a_letter() -> None:
     lines = _run("bench.pg_statements", "--letters", "10", "--top", "40")
     summary = next(line for line in lines if line.startswith("CPU per letter"))

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.civic.types import Residence
-from webapp.database import Base, str_enum, utcnow
+from webapp.database import Base, index_where_set, str_enum, utcnow
 from webapp.letters.text import office_paragraph, signature_of, us_place
 from webapp.models.campaign import Campaign, Partner
 from webapp.models.letter_text import LetterText, new_receipt_token, supporters_cipher
@@ -34,6 +34,8 @@ class Submission(Base):
         Index("ix_submission_personal_hash", "campaign_id", "personal_hash"),
         # The dashboard's prompt experiment: letters without a variant are skipped in the index.
         Index("ix_submission_campaign_variant", "campaign_id", "prompt_variant", "own_words_chars"),
+        # Only letters that came through a partner: most do not, and each would add an entry.
+        index_where_set("ix_submission_partner_id", "partner_id", set_column="partner_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,9 +43,7 @@ class Submission(Base):
     supporter_id: Mapped[int] = mapped_column(
         ForeignKey("supporter.id", ondelete="CASCADE"), index=True
     )
-    partner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("partner.id", ondelete="SET NULL"), index=True
-    )
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))
     source: Mapped[str | None] = mapped_column(String(64))
     receipt_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_receipt_token)
     status: Mapped[SubmissionStatus] = mapped_column(
