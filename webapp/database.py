@@ -86,8 +86,9 @@ def index_where_set(name: str, *columns: str, set_column: str) -> Index:
     """An index of only the rows whose `set_column` is not NULL, on both backends.
 
     For a column that is empty when a letter is written and filled later (a mailing, a
-    partner): each letter's insert then leaves the index's B-tree alone instead of adding an
-    entry nobody looks up. Queries with `set_column = value` (or IS NOT NULL) still use it.
+    partner): each letter's insert then leaves the index's B-tree alone. Queries with
+    `set_column = value` (or IS NOT NULL) still use it; `IS NULL` ones cannot, so no query
+    should need it to find the empty rows (the outbox's claim reads its due index instead).
     """
     where = text(f"{set_column} IS NOT NULL")
     return Index(name, *columns, sqlite_where=where, postgresql_where=where)

@@ -25,16 +25,16 @@ class Delivery(OutboxRow, Base):
     __table_args__ = (
         UniqueConstraint("submission_id", "recipient_key"),
         Index("ix_delivery_due", "status", "next_attempt_at"),
-        # Tracking events name the postal service's letter id. This index and the two below
-        # leave out the rows where it is still empty: every letter's insert (four offices at a
-        # time on a day of action) would otherwise add an entry to each.
-        index_where_set(
-            "ix_delivery_remote_reference", "remote_reference", set_column="remote_reference"
-        ),
         Index("ix_delivery_campaign_office", "campaign_id", "recipient_key", "status"),
         # A campaign's letters in one status (held at a changeover, on every dashboard view):
         # SQLite otherwise read all of the campaign's deliveries through the index above.
         Index("ix_delivery_status_campaign", "status", "campaign_id"),
+        # The next three leave out the rows where their column is still empty: every letter's
+        # insert (four offices at a time on a day of action) would otherwise add an entry to
+        # each. Tracking events name the postal service's letter id.
+        index_where_set(
+            "ix_delivery_remote_reference", "remote_reference", set_column="remote_reference"
+        ),
         # The postal budget counts the letters that took a place in it, per campaign and day.
         index_where_set(
             "ix_delivery_postal_budget",
