@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
@@ -25,6 +24,7 @@ from webapp.models import (
     Supporter,
     Target,
 )
+from webapp.models.outbox import new_idempotency_key
 from webapp.sealing import new_cipher, sealed_values
 from webapp.services.letter_rows import by_column
 from webapp.services.submissions import email_key
@@ -172,7 +172,7 @@ def generate(app: Flask, count: int, seed: int = 11) -> str:
                                 "recipient_district": dist,
                                 "channel": "form" if target else "cwc",
                                 "status": rng.choice(STATUSES),
-                                "idempotency_key": uuid.uuid4().hex,
+                                "idempotency_key": new_idempotency_key(),
                                 "salutation": "Dear President Biden,",
                                 "attempts": 1,
                                 "created_at": created,

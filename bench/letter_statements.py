@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python -m bench.letter_statements [--letters 20] [--show]
 The same letters as bench.profile_letter (SQLite, each from its own client address); `--show`
-prints one letter's statements in order.
+prints one letter's statements in order. Also the bytes the process wrote per letter (Linux's
+count of its write calls): SQLite's log, the database file at checkpoints, the rate-limit store.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ def _recorder(seen: list[str]) -> Callable[..., None]:
     return record
 
 
+def _written() -> int:
+    """Bytes this process has passed to write calls so far."""
+    with open("/proc/self/io") as io:
+        return next(int(line.split()[1]) for line in io if line.startswith("wchar:"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--letters", type=int, default=20)
@@ -49,10 +56,13 @@ def main() -> None:
         seen: list[str] = []
         count = _recorder(seen)
         event.listen(engine, "before_cursor_execute", count)
+        written = _written()
         for n in range(1000, 1000 + args.letters):
             _letter(client, n)
+        written = _written() - written
         event.remove(engine, "before_cursor_execute", count)
         print(f"{len(seen) / args.letters:.1f} SQL statements per letter (GET + POST, {SLUG})")
+        print(f"{written / args.letters / 1024:.1f} KiB written per letter (logs, database files)")
         for kind, times in Counter(_kind(s) for s in seen).most_common():
             print(f"{times / args.letters:6.2f}  {kind}")
         if args.show:

@@ -37,6 +37,7 @@ from webapp.models import (
     SubmissionStatus,
     Supporter,
 )
+from webapp.models.outbox import new_idempotency_key
 from webapp.sealing import new_cipher, sealed_values
 from webapp.services.submissions import email_key
 
@@ -129,7 +130,7 @@ def _generate(count: int) -> None:
                     "channel": Channel.PACKET,
                     "status": DeliveryStatus.PACKET,
                     "salutation": "Dear Mr. President,",
-                    "idempotency_key": uuid.uuid4().hex,
+                    "idempotency_key": new_idempotency_key(),
                 },
             )
             for n, submission_id in enumerate(submission_ids)

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from webapp.database import Base, utcnow
+from webapp.database import Base, time_ordered_hex, utcnow
 from webapp.models.supporter import Supporter
 from webapp.sealing import Sealed
 
@@ -50,6 +50,13 @@ class LetterText(Base):
         if self.owner is None and self.owner_id is None:
             return None
         return supporters_cipher(self, self.owner, self.owner_id)
+
+
+def owned_text_name() -> str:
+    """The name of a text with a supporter's name or ZIP merged into it: random, not its
+    digest, since a digest of a known letter with a name in it would confirm a guess. Ordered by
+    time, as most letters add one (see time_ordered_hex)."""
+    return time_ordered_hex(64)
 
 
 def new_receipt_token() -> str:

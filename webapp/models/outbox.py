@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.database import str_enum, utcnow
+from webapp.database import str_enum, time_ordered_hex, utcnow
 from webapp.models.statuses import DeliveryStatus
 
 
 def new_idempotency_key() -> str:
-    return uuid.uuid4().hex
+    """Unique and the same on every retry is all the receiving side needs; ordered by time so
+    a letter's keys go in at the end of the index (see time_ordered_hex)."""
+    return time_ordered_hex(32)
 
 
 class OutboxRow:

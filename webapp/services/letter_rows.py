@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -16,6 +15,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapper, Session
 
 from webapp.models import LetterText, Submission, Supporter
+from webapp.models.letter_text import owned_text_name
 from webapp.sealing import new_cipher, open_cipher, sealed_values
 from webapp.services.driver_sql import Prepared, compile_prepared, prepared_insert
 
@@ -152,7 +152,7 @@ def plan_texts(session: Session, texts: Sequence[tuple[str, bool]], cipher: AESG
     letter with a name in it would confirm a guess. A shared text another letter stores between
     this lookup and the insert fails the insert on its unique digest, and the retry finds it.
     """
-    names = [secrets.token_hex(32) if owned else _digest(body) for body, owned in texts]
+    names = [owned_text_name() if owned else _digest(body) for body, owned in texts]
     shared = {name for name, (_body, owned) in zip(names, texts, strict=True) if not owned}
     stored: dict[str, int] = {}
     if shared:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +29,7 @@ from webapp.models import (
     SubmissionStatus,
     Supporter,
 )
+from webapp.models.letter_text import owned_text_name
 from webapp.sealing import keyring
 from webapp.services.letter_fields import (
     delivery_fields,
@@ -123,8 +123,7 @@ def letter_text(session: Session, body: str, supporter: Supporter, signer: Signe
     the supporter's name or ZIP into it, theirs alone and sealed under their key.
     """
     if owned_text(body, signer):
-        # Random, not a digest: a hash of a known letter with a name in it would confirm a guess.
-        owned = LetterText(sha256=secrets.token_hex(32), body=body, owner=supporter)
+        owned = LetterText(sha256=owned_text_name(), body=body, owner=supporter)
         session.add(owned)
         return owned
     digest = hashlib.sha256(body.encode()).hexdigest()
