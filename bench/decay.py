@@ -34,7 +34,7 @@ from webapp.database import db
 SETTINGS = {"RISK_MIN_FORM_SECONDS": 0, "LOG_LEVEL": "WARNING"}
 
 
-def _app(stack: ExitStack, backend: str, stored: int) -> Flask:
+def app_with_letters(stack: ExitStack, backend: str, stored: int) -> Flask:
     """An app of its own (own folder and database) with `stored` letters already in it."""
     _backend, app = next(stack.enter_context(bench_apps([backend], SETTINGS)))
     if stored:
@@ -75,7 +75,7 @@ def server_cpu(app: Flask) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def _batch(app: Flask, first: int, count: int) -> float:
+def cpu_per_letter(app: Flask, first: int, count: int) -> float:
     client = app.test_client()
     started, server = time.process_time(), server_cpu(app)
     for n in range(first, first + count):
@@ -87,17 +87,17 @@ def _batch(app: Flask, first: int, count: int) -> float:
 def run(backend: str, letters: int, rounds: int, batch: int) -> None:
     with ExitStack() as stack:
         generated = time.perf_counter()
-        full = _app(stack, backend, letters)
+        full = app_with_letters(stack, backend, letters)
         print(f"{backend}: {letters:,} letters stored in {time.perf_counter() - generated:.0f} s")
-        empty = _app(stack, backend, 0)
+        empty = app_with_letters(stack, backend, 0)
         for app in (empty, full):  # warm caches and pools
-            _batch(app, 1_000_000, 50)
+            cpu_per_letter(app, 1_000_000, 50)
         costs: dict[str, list[float]] = {"empty": [], "full": []}
         for round_ in range(rounds):
             # Distinct senders in every batch: a repeat letter would take the short path.
             first = 2_000_000 + round_ * batch
-            costs["empty"].append(_batch(empty, first, batch))
-            costs["full"].append(_batch(full, first, batch))
+            costs["empty"].append(cpu_per_letter(empty, first, batch))
+            costs["full"].append(cpu_per_letter(full, first, batch))
             print(
                 f"round {round_ + 1}: empty {costs['empty'][-1]:.2f} ms, "
                 f"full {costs['full'][-1]:.2f} ms of CPU per letter",

@@ -21,12 +21,12 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade
 
-from bench.decay import _app, _batch
+from bench.decay import app_with_letters, cpu_per_letter
 from webapp.database import db
 
 
 def _older(stack: ExitStack, backend: str, stored: int, revision: str) -> Flask:
-    app = _app(stack, backend, stored)
+    app = app_with_letters(stack, backend, stored)
     with app.app_context():
         db.session.remove()
         downgrade(revision=revision)
@@ -41,18 +41,18 @@ def _older(stack: ExitStack, backend: str, stored: int, revision: str) -> Flask:
 def run(backend: str, revision: str, rounds: int, batch: int, stored: int) -> None:
     with ExitStack() as stack:
         apps = {
-            "newest": _app(stack, backend, stored),
+            "newest": app_with_letters(stack, backend, stored),
             revision: _older(stack, backend, stored, revision),
         }
         for app in apps.values():  # warm caches and pools
-            _batch(app, 1_000_000, 50)
+            cpu_per_letter(app, 1_000_000, 50)
         costs: dict[str, list[float]] = {name: [] for name in apps}
         for round_ in range(rounds):
             first = 2_000_000 + round_ * batch  # distinct senders: a repeat takes a short path
             # Each round starts with the other app, so neither always runs on a warmer cache.
             order = list(apps) if round_ % 2 == 0 else list(reversed(apps))
             for name in order:
-                costs[name].append(_batch(apps[name], first, batch))
+                costs[name].append(cpu_per_letter(apps[name], first, batch))
             print(
                 f"round {round_ + 1}: "
                 + ", ".join(f"{name} {costs[name][-1]:.2f} ms" for name in apps)

@@ -96,8 +96,8 @@ def _entries(connection: Connection, index: str) -> int:
         sql = "SELECT coalesce(sum(ncell), 0) FROM dbstat WHERE name = :name"
         return int(connection.execute(text(sql), {"name": index}).scalar_one())
     # A B-tree with no entry is its metapage alone; the first entry adds a page.
-    size = connection.execute(text("SELECT pg_relation_size(:name)"), {"name": index})
-    return int(size.scalar_one() // 8192 - 1)
+    pages = "SELECT pg_relation_size(:name) / current_setting('block_size')::int"
+    return int(connection.execute(text(pages), {"name": index}).scalar_one()) - 1
 
 
 def test_a_letter_adds_no_entry_to_the_partial_indexes(app: Flask, default_campaign: str) -> None:

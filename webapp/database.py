@@ -50,6 +50,10 @@ def time_ordered_hex(digits: int = 32) -> str:
     instead of on a random page of its own (SQLite writes every page a commit changed to its
     log; PostgreSQL's random B-tree inserts dirty as many pages).
     """
+    if digits < 32 or digits % 2:
+        raise ValueError(
+            f"a time-ordered key is an even number of hex digits, 32 or more: {digits}"
+        )
     milliseconds = time.time_ns() // 1_000_000 & ((1 << 48) - 1)
     random_bits = int.from_bytes(secrets.token_bytes(10)) >> 6
     rand_a, rand_b = random_bits >> 62, random_bits & ((1 << 62) - 1)
