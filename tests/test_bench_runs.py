@@ -95,6 +95,22 @@ def test_the_schema_bench_compares_the_newest_schema_with_an_older_revision() ->
         assert "newest schema" in summary and "at c18b00000019" in summary, summary
 
 
+def test_the_claim_bench_times_the_outbox_claim_on_both_backends() -> None:
+    lines = _run(
+        "bench.claim_time",
+        "--letters",
+        "300",
+        "--waiting",
+        "40",
+        "--claims",
+        "2",
+        "--explain",
+    )
+    for backend in ("sqlite", "postgresql"):
+        summary = next(line for line in lines if line.startswith(f"{backend}: 300 letters"))
+        assert "40 deliveries waiting: a claim of 40 took" in summary, summary
+
+
 def test_the_statements_bench_reads_the_servers_own_timings_for_a_letter() -> None:
     lines = _run("bench.pg_statements", "--letters", "10", "--top", "40")
     summary = next(line for line in lines if line.startswith("CPU per letter"))

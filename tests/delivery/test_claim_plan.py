@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from bench.generate import generate
 from webapp.database import db
@@ -18,21 +18,28 @@ from webapp.models import Channel, Delivery, DeliveryStatus, Mailing, Notificati
 LETTERS = 300
 
 
-@pytest.mark.parametrize("analyzed", [False, True], ids=["no statistics", "analyzed"])
 @pytest.mark.parametrize("model", [Delivery, Notification, Mailing], ids=lambda m: m.__name__)
 def test_the_claim_reads_the_status_index_on_sqlite(
-    app: Flask, backend: str, model: Claimable, analyzed: bool
+    app: Flask, backend: str, model: Claimable
 ) -> None:
-    """SQLite as the app runs it (never analysed) and analysed. There the claim holds the write
-    lock letters queue for; as one OR condition, the deliveries' claim read every confirmed
-    letter. (PostgreSQL's plan depends on its statistics and is not pinned here.)"""
+    """SQLite as the app runs it, never analysed. There the claim holds the write lock letters
+    queue for; as the bare waiting-or-abandoned condition, the deliveries' claim read every
+    confirmed letter. (Analysed, SQLite's per-index averages cannot tell that few rows wait,
+    and it may go back to that plan. PostgreSQL's plan follows its statistics; bench.claim_time
+    prints both.)"""
     if backend != "sqlite":
         pytest.skip("the plan that mattered is SQLite's, under its single write lock")
-    generate(app, LETTERS)  # deliveries in six statuses, as after a day of sending
+    generate(app, LETTERS)
     with app.app_context():
         session = db.session()
-        if analyzed:
-            session.execute(text("ANALYZE"))
+        # As during a day of action: most letters sent, the newest ones waiting.
+        newest = session.scalar(select(func.max(Delivery.id))) or 0
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id <= newest - 40)
+            .values(status=DeliveryStatus.SENT, mailing_id=None)
+        )
+        session.commit()
         query = claim_query(model, datetime.now(UTC), 50, list(Channel))
         sql = str(query.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
         rows = session.execute(text("EXPLAIN QUERY PLAN " + sql))
@@ -48,8 +55,9 @@ def test_a_row_another_worker_claimed_while_this_one_waited_is_not_claimed_again
     app: Flask, backend: str
 ) -> None:
     """PostgreSQL, READ COMMITTED: this claim's snapshot still sees the row waiting when another
-    worker's claim commits it as sending; waiting for its lock, it checks the row again and
-    leaves it. (The ids found through the index alone would pass that check.)"""
+    worker's claim commits it as sending; waiting for its lock, it checks the row's new version
+    and leaves it. (A claim that took the ids from a subquery, as a first try here did, would
+    pass that check: PostgreSQL does not run the subquery again.)"""
     if backend != "postgresql":
         pytest.skip("SQLite's claims take the write lock in turn: none waits on a row")
     generate(app, 20)
