@@ -27,10 +27,17 @@ def _run(*args: str) -> list[str]:
     return done.stdout.splitlines()
 
 
+def _line(lines: list[str], start: str) -> str:
+    """The first line of a bench's output that starts with `start`."""
+    found = [line for line in lines if line.startswith(start)]
+    assert found, (start, lines[-20:])
+    return found[0]
+
+
 def test_a_packet_renders_in_its_own_process_from_the_generated_letters() -> None:
     # The render process must open the letters the generating process sealed.
     lines = _run("bench.packet_pdf", "--letters", "12")
-    figures = json.loads(next(line for line in lines if line.startswith("{")))
+    figures = json.loads(_line(lines, "{"))
     assert figures["letters"] == 12
     assert int(figures["pages"]) >= 2
 
@@ -74,7 +81,7 @@ def test_the_decay_bench_compares_an_empty_and_a_full_database_on_both_backends(
         "10",
     )
     for backend in ("sqlite", "postgresql"):
-        summary = next(line for line in lines if line.startswith(f"{backend}: CPU per letter"))
+        summary = _line(lines, f"{backend}: CPU per letter")
         assert "with 300 letters stored" in summary and "median" in summary
 
 
@@ -91,7 +98,7 @@ def test_the_schema_bench_compares_the_newest_schema_with_an_older_revision() ->
         "10",
     )
     for backend in ("sqlite", "postgresql"):
-        summary = next(line for line in lines if line.startswith(f"{backend}: CPU per letter"))
+        summary = _line(lines, f"{backend}: CPU per letter")
         assert "newest schema" in summary and "at c18b00000019" in summary, summary
 
 
@@ -107,13 +114,13 @@ def test_the_claim_bench_times_the_outbox_claim_on_both_backends() -> None:
         "--explain",
     )
     for backend in ("sqlite", "postgresql"):
-        summary = next(line for line in lines if line.startswith(f"{backend}: 300 letters"))
+        summary = _line(lines, f"{backend}: 300 letters")
         assert "40 deliveries waiting: a claim of 40 took" in summary, summary
 
 
 def test_the_statements_bench_reads_the_servers_own_timings_for_a_letter() -> None:
     lines = _run("bench.pg_statements", "--letters", "10", "--top", "40")
-    summary = next(line for line in lines if line.startswith("CPU per letter"))
+    summary = _line(lines, "CPU per letter")
     assert "PostgreSQL server" in summary and "(10 letters, GET + POST)" in summary
     statements = lines[lines.index(summary) + 2 :]
     # pg_stat_statements saw the letter's own writes, each once per letter.

@@ -10,6 +10,7 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import Connection, Index, Table, and_, inspect, select, text
 
+from tests.plans import query_plan
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 
@@ -63,13 +64,10 @@ def test_the_migrated_database_has_each_index_with_the_models_predicate(app: Fla
 
 
 def _plan(connection: Connection, statement: Any) -> str:
-    sql = str(statement.compile(connection, compile_kwargs={"literal_binds": True}))
-    if connection.dialect.name == "sqlite":
-        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
-        return "\n".join(str(row[-1]) for row in rows)
-    # A table of a few rows is read whole; the question is whether the index can serve.
-    connection.execute(text("SET LOCAL enable_seqscan = off"))
-    return "\n".join(str(row[0]) for row in connection.exec_driver_sql(f"EXPLAIN {sql}"))
+    if connection.dialect.name != "sqlite":
+        # A table of a few rows is read whole; the question is whether the index can serve.
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+    return query_plan(connection, statement)
 
 
 def test_lookups_by_a_set_value_still_use_each_partial_index(

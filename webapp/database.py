@@ -58,7 +58,7 @@ def time_ordered_hex(digits: int = 32) -> str:
     random_bits = int.from_bytes(secrets.token_bytes(10)) >> 6
     rand_a, rand_b = random_bits >> 62, random_bits & ((1 << 62) - 1)
     value = milliseconds << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
-    return uuid.UUID(int=value).hex + secrets.token_hex(max(0, digits - 32) // 2)
+    return uuid.UUID(int=value).hex + secrets.token_hex((digits - 32) // 2)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -6,6 +6,7 @@ from flask import Flask
 from sqlalchemy import select, text
 
 from bench.generate import generate
+from tests.plans import query_plan
 from webapp.database import db
 from webapp.models import Campaign
 from webapp.services.civic_status import held_count
@@ -21,14 +22,7 @@ def test_held_letters_are_counted_from_the_status_index(app: Flask) -> None:
         assert campaign_id is not None
         query = held_count(campaign_id)
         assert session.scalar(query) == 0  # generated letters are never held
-        bind = session.get_bind()
-        sql = str(query.compile(bind, compile_kwargs={"literal_binds": True}))
-        if bind.dialect.name == "sqlite":
-            session.execute(text("ANALYZE"))  # as a long-running database would have
-            plan = "\n".join(
-                str(row[-1]) for row in session.execute(text("EXPLAIN QUERY PLAN " + sql))
-            )
-        else:
-            session.execute(text("ANALYZE delivery"))
-            plan = "\n".join(row[0] for row in session.execute(text("EXPLAIN " + sql)))
+        analyze = "ANALYZE" if session.get_bind().dialect.name == "sqlite" else "ANALYZE delivery"
+        session.execute(text(analyze))  # as a long-running database would have
+        plan = query_plan(session, query)
         assert "ix_delivery_status_campaign" in plan, plan

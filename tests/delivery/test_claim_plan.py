@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select, text, update
 
 from bench.generate import generate
+from tests.plans import query_plan
 from webapp.database import db
 from webapp.delivery.leases import Claimable, claim_query
 from webapp.models import Channel, Delivery, DeliveryStatus, Mailing, Notification
@@ -41,9 +42,7 @@ def test_the_claim_reads_the_status_index_on_sqlite(
         )
         session.commit()
         query = claim_query(model, datetime.now(UTC), 50, list(Channel))
-        sql = str(query.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
-        rows = session.execute(text("EXPLAIN QUERY PLAN " + sql))
-        plan = "\n".join(str(row[-1]) for row in rows)
+        plan = query_plan(session, query)
     for table in ("delivery", "submission", "notification", "mailing"):
         assert f"SCAN {table}" not in plan, plan
     by_status = [i.name for i in model.__table__.indexes if i.columns[0].name == "status"]
