@@ -16,16 +16,15 @@ at the end of each batch: the app's pooled connections, the checkpointer, the WA
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 from contextlib import ExitStack
-from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.engine import make_url
 
 from bench.generate import generate
+from bench.process_cpu import cpu_seconds, postgres_processes
 from bench.profile_letter import SLUG, _letter
 from bench.support import bench_apps, load_civic_data
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
@@ -46,33 +45,13 @@ def app_with_letters(stack: ExitStack, backend: str, stored: int) -> Flask:
     return app
 
 
-def _server_processes(app: Flask) -> list[int]:
-    """The PostgreSQL server's processes for this app's database (none on SQLite)."""
+def server_cpu(app: Flask) -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes now alive (0 on SQLite)."""
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() != "postgresql":
-        return []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if command[0].endswith(b"postgres") and f"-p {url.port}".encode() in b" ".join(command):
-                task = entry / "task" / entry.name / "children"
-                return [int(entry.name), *map(int, task.read_text().split())]
-    raise RuntimeError(f"no PostgreSQL server on port {url.port}")
-
-
-def server_cpu(app: Flask) -> float:
-    """CPU seconds used so far by the server's processes now alive."""
-    ticks = 0
-    for pid in _server_processes(app):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+        return 0.0
+    assert url.port is not None
+    return sum(cpu_seconds(postgres_processes(url.port)).values())
 
 
 def cpu_per_letter(app: Flask, first: int, count: int) -> float:

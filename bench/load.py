@@ -35,7 +35,7 @@ from typing import Any
 
 import requests
 
-from bench.load_report import rate_by_tenth, redis_server, stored_names
+from bench.load_report import CpuMeter, rate_by_tenth, redis_server, stored_names
 from bench.support import BENCH_SECRETS, load_civic_data
 from tests.pg import PostgresCluster, free_port
 from webapp import create_app
@@ -96,8 +96,6 @@ def _gunicorn(
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
-        "--worker-class",
-        "gthread",
         "--threads",
         str(threads),
         "--backlog",
@@ -231,9 +229,11 @@ def run_backend(
                 probe = _parse_result(_wrk(origin + "/", 10, 32, LUA, lua_env))
                 per_second = max(1.0, probe["recorded"] / probe["seconds"])
                 seconds = int(max(10, (letters - probe["recorded"]) / per_second * 1.15))
+                meter = CpuMeter(server.pid, cluster.port if cluster else None)
                 full_started = time.time()
                 full = _parse_result(_wrk(origin + "/", seconds, 32, LUA, lua_env))
                 full_ended = time.time()
+                cpu = meter.read(int(full["recorded"]), full_ended - full_started)
                 # Paced: two requests per letter, on a schedule shared by each wrk thread's
                 # 50 / WRK_THREADS connections (letters.lua's delay()).
                 paced_env = {**lua_env, "RATE": str(2 * rate / WRK_THREADS)}
@@ -259,6 +259,7 @@ def run_backend(
                 "ratio_to_bare": round((full["recorded"] / full["seconds"]) / yardstick, 3),
                 "rate_by_tenth": tenths,
                 "last_tenth_over_first": round(tenths[-1] / tenths[0], 3) if tenths[0] else 0.0,
+                **cpu,
                 "full_p50_ms": full["p50"],
                 "full_p99_ms": full["p99"],
                 "paced_target_letters_per_s": rate,
@@ -283,7 +284,11 @@ def _report(r: dict[str, Any]) -> None:
         f"of {r['bare_before_and_after'][0]} before and {r['bare_before_and_after'][1]} after; "
         f"ratio {r['ratio_to_bare']}); p50 {r['full_p50_ms']:.0f} ms p99 {r['full_p99_ms']:.0f} ms "
         f"flat out; per tenth of the run {r['rate_by_tenth']} letters/s (last/first "
-        f"{r['last_tenth_over_first']}); paced {r['paced_letters_per_s']}/s of "
+        f"{r['last_tenth_over_first']}); CPU a letter flat out: app "
+        f"{r['app_cpu_ms_per_letter']} ms (workers' shares {r['worker_cpu_shares']}), "
+        f"database server "
+        f"{r['database_server_cpu_ms_per_letter']} ms, wrk {r['wrk_cpu_ms_per_letter']} ms, "
+        f"{r['cores_busy']} of {os.cpu_count()} cores busy; paced {r['paced_letters_per_s']}/s of "
         f"{r['paced_target_letters_per_s']}: p50 {r['paced_p50_ms']:.0f} ms p99 "
         f"{r['paced_p99_ms']:.0f} ms; 5xx {r['errors_5xx']}; acknowledged "
         f"{r['acknowledged']:,}, in the database {r['rows']:,}, reply cut off by wrk's stop "

@@ -1,7 +1,9 @@
-"""What bench.load reads back after a run: stored letters, the rate per tenth, a Redis server."""
+"""What bench.load reads back after a run: stored letters, the rate per tenth, the CPU it cost,
+a Redis server."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -9,9 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
+from bench.process_cpu import children, cpu_seconds, postgres_processes, shares, spent
 from bench.support import BENCH_SECRETS
 from tests.pg import free_port
 from webapp import create_app
@@ -66,6 +70,42 @@ def rate_by_tenth(url: str, instance: Path, started: float, ended: float) -> lis
         if 0 <= offset < ended - started:
             counts[min(TENTHS - 1, int(offset / width))] += 1
     return [round(count / width, 1) for count in counts]
+
+
+class CpuMeter:
+    """The CPU a run costs from now on, split between gunicorn (its workers' shares too: one
+    worker may hold most of wrk's keep-alive connections), the database server and wrk."""
+
+    def __init__(self, gunicorn_pid: int, postgres_port: int | None) -> None:
+        self.workers = children(gunicorn_pid)
+        self.app = [gunicorn_pid, *self.workers]
+        self.postgres_port = postgres_port
+        self.app_before = cpu_seconds(self.app)
+        self.database_before = cpu_seconds(self._database())
+        self.wrk_before = self._waited_children()
+
+    def _database(self) -> list[int]:
+        # Read again at the end: a backend started meanwhile counts from zero.
+        return postgres_processes(self.postgres_port) if self.postgres_port else []
+
+    @staticmethod
+    def _waited_children() -> float:
+        times = os.times()  # wrk runs to its end under subprocess.run, so it is counted here
+        return times.children_user + times.children_system
+
+    def read(self, letters: int, seconds: float) -> dict[str, Any]:
+        app = spent(self.app_before, cpu_seconds(self.app))
+        database = spent(self.database_before, cpu_seconds(self._database()))
+        wrk = self._waited_children() - self.wrk_before
+        per_letter = 1000 / max(1, letters)
+        total = sum(app.values()) + sum(database.values()) + wrk
+        return {
+            "app_cpu_ms_per_letter": round(sum(app.values()) * per_letter, 2),
+            "worker_cpu_shares": shares({pid: app.get(pid, 0.0) for pid in self.workers}),
+            "database_server_cpu_ms_per_letter": round(sum(database.values()) * per_letter, 2),
+            "wrk_cpu_ms_per_letter": round(wrk * per_letter, 2),
+            "cores_busy": round(total / seconds, 2) if seconds > 0 else 0.0,
+        }
 
 
 @contextmanager
