@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bench.process_cpu import children, cpu_seconds, postgres_processes, shares, spent
+from bench.process_cpu import Tree, postgres_processes, shares
 from bench.support import BENCH_SECRETS
 from tests.pg import free_port
 from webapp import create_app
@@ -77,16 +77,10 @@ class CpuMeter:
     worker may hold most of wrk's keep-alive connections), the database server and wrk."""
 
     def __init__(self, gunicorn_pid: int, postgres_port: int | None) -> None:
-        self.workers = children(gunicorn_pid)
-        self.app = [gunicorn_pid, *self.workers]
-        self.postgres_port = postgres_port
-        self.app_before = cpu_seconds(self.app)
-        self.database_before = cpu_seconds(self._database())
+        self.gunicorn_pid = gunicorn_pid
+        self.app = Tree(gunicorn_pid)
+        self.database = Tree(postgres_processes(postgres_port)[0]) if postgres_port else None
         self.wrk_before = self._waited_children()
-
-    def _database(self) -> list[int]:
-        # Read again at the end: a backend started meanwhile counts from zero.
-        return postgres_processes(self.postgres_port) if self.postgres_port else []
 
     @staticmethod
     def _waited_children() -> float:
@@ -94,17 +88,24 @@ class CpuMeter:
         return times.children_user + times.children_system
 
     def read(self, letters: int, seconds: float) -> dict[str, Any]:
-        app = spent(self.app_before, cpu_seconds(self.app))
-        database = spent(self.database_before, cpu_seconds(self._database()))
+        app, app_ended = self.app.read()
+        database, database_ended = self.database.read() if self.database else ({}, 0.0)
         wrk = self._waited_children() - self.wrk_before
+        app_total = sum(app.values()) + app_ended
+        database_total = sum(database.values()) + database_ended
         per_letter = 1000 / max(1, letters)
-        total = sum(app.values()) + sum(database.values()) + wrk
+        workers = {pid: used for pid, used in app.items() if pid != self.gunicorn_pid}
         return {
-            "app_cpu_ms_per_letter": round(sum(app.values()) * per_letter, 2),
-            "worker_cpu_shares": shares({pid: app.get(pid, 0.0) for pid in self.workers}),
-            "database_server_cpu_ms_per_letter": round(sum(database.values()) * per_letter, 2),
+            "app_cpu_ms_per_letter": round(app_total * per_letter, 2),
+            # Of the workers alive at the end; one that ended counts in the app's CPU only.
+            "worker_cpu_shares": shares(workers),
+            "workers_ended": len(set(self.app.before) - set(app) - {self.gunicorn_pid}),
+            "database_server_cpu_ms_per_letter": round(database_total * per_letter, 2),
             "wrk_cpu_ms_per_letter": round(wrk * per_letter, 2),
-            "cores_busy": round(total / seconds, 2) if seconds > 0 else 0.0,
+            # Only what these processes used: not Redis, nor the kernel's work for no process.
+            "cores_busy": round((app_total + database_total + wrk) / seconds, 2)
+            if seconds > 0
+            else 0.0,
         }
 
 

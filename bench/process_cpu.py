@@ -31,22 +31,52 @@ def postgres_processes(port: int) -> list[int]:
     raise RuntimeError(f"no PostgreSQL server on port {port}")
 
 
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def cpu_seconds(pids: Iterable[int]) -> dict[int, float]:
     """User plus system CPU seconds each process has used so far (a process gone is left out)."""
     used = {}
     for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        used[pid] = (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND  # utime, stime
+        fields = _stat(pid)
+        if fields is not None:
+            used[pid] = (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND  # utime, stime
     return used
+
+
+def reaped_seconds(pid: int) -> float:
+    """CPU seconds of the children `pid` has waited for after they ended (cutime, cstime)."""
+    fields = _stat(pid)
+    return 0.0 if fields is None else (int(fields[13]) + int(fields[14])) / TICKS_PER_SECOND
 
 
 def spent(before: Mapping[int, float], after: Mapping[int, float]) -> dict[int, float]:
     """CPU seconds each process used between two readings; one born meanwhile counts from zero.
-    A process that ended meanwhile is missing from `after`, and its time with it."""
+    A process that ended meanwhile is missing from `after` (see `Tree` for where its time went)."""
     return {pid: seconds - before.get(pid, 0.0) for pid, seconds in after.items()}
+
+
+class Tree:
+    """A parent and its children, read now and again later: the CPU all of them used between
+    the two readings, including children that ended meanwhile (the parent waited for them, so
+    their time moved to its reaped total: a replaced gunicorn worker, a PostgreSQL backend or
+    autovacuum worker that exited)."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.before = cpu_seconds([root, *children(root)])
+        self.reaped_before = reaped_seconds(root)
+
+    def read(self) -> tuple[dict[int, float], float]:
+        """CPU seconds since the first reading of each process alive now, and of those ended."""
+        after = cpu_seconds([self.root, *children(self.root)])
+        gone = sum(seconds for pid, seconds in self.before.items() if pid not in after)
+        ended = reaped_seconds(self.root) - self.reaped_before - gone
+        return spent(self.before, after), max(0.0, ended)
 
 
 def shares(used: Mapping[int, float]) -> list[float]:
