@@ -20,8 +20,6 @@ _spec.loader.exec_module(_app_conf)
 
 worker_class = _app_conf.worker_class
 timeout = _app_conf.timeout
-reuse_port = _app_conf.reuse_port
-on_starting = _app_conf.on_starting
 
 
 def post_worker_init(worker: Any) -> None:
