@@ -36,6 +36,7 @@ from typing import Any
 import requests
 
 from bench.load_report import CpuMeter, rate_by_tenth, redis_server, stored_names
+from bench.process_cpu import children
 from bench.support import BENCH_SECRETS, load_civic_data
 from tests.pg import PostgresCluster, free_port
 from webapp import create_app
@@ -111,8 +112,8 @@ def _gunicorn(
         while time.monotonic() < deadline and process.poll() is None:
             marks = {path.name for path in ready.iterdir()}
             if len(marks) >= workers:
-                children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
-                assert marks == set(children.split()), (marks, children)
+                started = {str(pid) for pid in children(process.pid)}
+                assert marks == started, (marks, started)
                 requests.get(f"http://127.0.0.1:{port}/", timeout=5)
                 return process
             time.sleep(0.2)

@@ -49,6 +49,7 @@ def test_the_dashboard_bench_exports_from_its_own_process() -> None:
 
 def test_bench_load_sends_nothing_before_every_worker_is_ready() -> None:
     from bench.load import _gunicorn
+    from bench.process_cpu import children
     from tests.pg import free_port
 
     port = free_port()
@@ -56,9 +57,7 @@ def test_bench_load_sends_nothing_before_every_worker_is_ready() -> None:
     process = _gunicorn("bench.bare_app:app", port, {}, workers=3, threads=1, warm=False)
     try:
         # _gunicorn returned once the 3 workers' pids were marked by their post_worker_init.
-        assert (
-            len(Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()) == 3
-        )
+        assert len(children(process.pid)) == 3
         assert requests.get(f"http://127.0.0.1:{port}/", timeout=5).text == "ok"
     finally:
         process.terminate()
