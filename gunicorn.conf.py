@@ -2,7 +2,9 @@
 
 # Threads, not one request per process: a lookup waiting on a slow Census geocoder holds one
 # thread for at most CIVIC_LOOKUP_BUDGET_SECONDS, and the other threads keep serving. With the
-# sync worker class, WORKERS=4 meant four waiting lookups stalled every page.
+# sync worker class, WORKERS=4 meant four waiting lookups stalled every page. The threads of a
+# worker take turns at its Python (REQUEST_SLOTS, webapp/request_slots.py); one waiting on an
+# upstream gives its turn up.
 worker_class = "gthread"
 threads = 16
 # Far above the lookup budget: a worker is killed only when something is truly stuck.

@@ -20,6 +20,7 @@ from webapp.extensions import babel, csrf, limiter, login_manager, migrate
 from webapp.i18n import init_i18n, select_locale
 from webapp.log_privacy import install_log_filters
 from webapp.request_guards import init_request_guards
+from webapp.request_slots import init_request_slots
 from webapp.sealing import Keyring
 from webapp.security import init_security
 from webapp.services.counts import PublicStatsCache, TTLCounter
@@ -79,6 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     # First, so the body is read and checked before CSRF checks and rate limits read it.
     init_request_guards(app)
+    init_request_slots(app)
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

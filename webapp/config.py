@@ -150,6 +150,7 @@ def load_config(
         "DB_POOL_SIZE": _env_int(env, "DB_POOL_SIZE", 10),
         "MAX_CONTENT_LENGTH": _env_int(env, "REQUEST_MAX_BYTES", 256 * 1024),
         "MAX_FORM_MEMORY_SIZE": _env_int(env, "REQUEST_MAX_BYTES", 256 * 1024),
+        "REQUEST_SLOTS": _env_int(env, "REQUEST_SLOTS", 1),
         "PUBLIC_BASE_URL": public_url.rstrip("/"),
         # Gzip only: brotli/zstd save little more on pages this size and cost more CPU.
         "COMPRESS_ENABLED": _env_bool(env, "COMPRESS_RESPONSES", True),

@@ -159,6 +159,11 @@ WAL_SAFETY_PAGES = 8000
 _turns = itertools.count(1)
 
 
+def in_writer_turn() -> bool:
+    """Whether this thread holds the SQLite writers' file lock now."""
+    return bool(getattr(_turn, "held", False))
+
+
 @contextmanager
 def _sqlite_writer_turn(engine: Engine) -> Iterator[None]:
     """Queue SQLite writers on an OS file lock beside the database file.
@@ -172,7 +177,7 @@ def _sqlite_writer_turn(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    if getattr(_turn, "held", False):  # already this thread's turn
+    if in_writer_turn():  # already this thread's turn
         yield
         return
     fd = os.open(f"{database}-writers", os.O_RDWR | os.O_CREAT, 0o600)

@@ -6,6 +6,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import requests
@@ -19,6 +20,14 @@ from webapp.models import Delivery, Submission, Supporter
 from webapp.services.submissions import email_key
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    # With request slots one process runs one request at a time, and nothing here would race.
+    # gunicorn's worker processes race as these threads do with no slots.
+    return {**app_config, "REQUEST_SLOTS": 0}
+
 
 LOCKED = "database is locked"
 BARRIER_TIMEOUT_S = 60

@@ -14,6 +14,7 @@ from urllib3.util.retry import Retry
 
 from webapp.civic.budget import Budget
 from webapp.civic.types import UpstreamError
+from webapp.request_slots import waiting
 
 USER_AGENT = "civic-letters/0.1 (+https://github.com/civic-letters)"
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
@@ -107,11 +108,16 @@ def get_json(
                 and budget.remaining() < RETRY_BACKOFF_SECONDS + MIN_RETRY_SECONDS
             ):
                 break
-            time.sleep(RETRY_BACKOFF_SECONDS)
+            with waiting():
+                time.sleep(RETRY_BACKOFF_SECONDS)
         try:
-            response = session.get(
-                url, params=params, headers=headers, timeout=_timeout(provider, timeouts, budget)
-            )
+            with waiting():
+                response = session.get(
+                    url,
+                    params=params,
+                    headers=headers,
+                    timeout=_timeout(provider, timeouts, budget),
+                )
         except requests.RequestException as exc:
             error, retry = _request_error(provider, exc)
             error.__cause__ = exc
@@ -143,7 +149,8 @@ def fetch_bytes(
 ) -> tuple[bytes, Mapping[str, str]]:
     """GET a whole file (datasets) with its response headers; failures become UpstreamError."""
     try:
-        response = session.get(url, timeout=timeouts.as_tuple())
+        with waiting():
+            response = session.get(url, timeout=timeouts.as_tuple())
     except requests.RequestException as exc:
         raise UpstreamError(provider, f"download failed ({type(exc).__name__})") from exc
     if response.status_code >= 400:
