@@ -26,6 +26,7 @@ from webapp.request_slots import holds_slot, waiting
 NAP = 0.05
 # A request that never gets its slot fails the test at this point instead of hanging the suite.
 PATIENCE = 10.0
+HUNG_LOOKUPS = 16
 
 
 @pytest.fixture(params=["sqlite"])
@@ -83,16 +84,18 @@ def getter(app: Flask, path: str) -> Callable[[], int]:
     return lambda: app.test_client().get(path).status_code
 
 
-@pytest.mark.parametrize(("slots", "most"), [(1, 1), (2, 2), (0, 6)])
+@pytest.mark.parametrize("slots", [1, 2, 0])
 def test_requests_of_one_process_run_as_many_at_once_as_it_has_slots(
-    app_config: dict[str, Any], slots: int, most: int
+    app_config: dict[str, Any], slots: int
 ) -> None:
     overlap = Overlap()
     with built(app_config, REQUEST_SLOTS=slots) as app:
         app.add_url_rule("/overlap", "overlap", overlap.view)
         assert in_threads([getter(app, "/overlap") for _ in range(6)]) == [200] * 6
-    # 0 is no limit: all six overlap during the nap.
-    assert overlap.most == most
+    if slots:
+        assert overlap.most == slots
+    else:  # no limit: at least two overlap during a nap (all six, unless the machine is busy)
+        assert overlap.most >= 2
 
 
 def test_a_request_waiting_on_the_network_gives_its_slot_up_and_gets_it_back(
@@ -149,6 +152,10 @@ def test_requests_that_fail_or_are_refused_give_their_slot_back(
     def boom() -> str:
         raise RuntimeError("deliberate failure")
 
+    def tears_down_badly(_error: BaseException | None) -> None:
+        if request.path == "/torn":  # the teardown functions after this one do not run
+            raise RuntimeError("deliberate failure")
+
     def fails_late(response: Response) -> Response:
         if request.path == "/late":  # after the view, in a hook: the later hooks do not run
             raise RuntimeError("deliberate failure")
@@ -159,6 +166,8 @@ def test_requests_that_fail_or_are_refused_give_their_slot_back(
         app.add_url_rule("/boom", "boom", boom)
         app.add_url_rule("/late", "late", lambda: "ok")
         app.after_request(fails_late)
+        app.add_url_rule("/torn", "torn", lambda: "ok")
+        app.teardown_request(tears_down_badly)
         app.add_url_rule("/quick", "quick", lambda: "ok")
         with app.app_context():
             slug = db.session.scalars(db.text("SELECT slug FROM campaign")).first()
@@ -166,7 +175,27 @@ def test_requests_that_fail_or_are_refused_give_their_slot_back(
         # A view that raises, a hook that raises after it, and a POST the CSRF check refuses
         # after the slot was taken.
         assert in_threads([getter(app, "/boom"), getter(app, "/late"), refused]) == [500, 500, 400]
+        with pytest.raises(RuntimeError):  # raised past the app, to the server
+            app.test_client().get("/torn")
         assert in_threads([getter(app, "/quick")]) == [200]
+
+
+def test_a_request_made_inside_a_request_leaves_the_outer_one_its_slot(
+    app_config: dict[str, Any],
+) -> None:
+    seen: dict[str, bool] = {}
+
+    def outer() -> str:
+        seen["inner answered"] = app.test_client().get("/quick").status_code == 200
+        seen["outer holds"] = holds_slot()
+        return "ok"
+
+    with built(app_config) as app:
+        app.add_url_rule("/outer", "outer", outer)
+        app.add_url_rule("/quick", "quick", lambda: "ok")
+        assert in_threads([getter(app, "/outer")]) == [200]
+        assert in_threads([getter(app, "/quick")]) == [200]
+    assert seen == {"inner answered": True, "outer holds": True}
 
 
 def test_a_slow_upload_holds_no_slot(app_config: dict[str, Any]) -> None:
@@ -193,8 +222,9 @@ def geocoder() -> Iterator[StubServer]:
 
 
 def test_pages_answer_while_lookups_wait_on_a_hung_geocoder(
-    app_config: dict[str, Any], geocoder: StubServer
+    app_config: dict[str, Any], geocoder: StubServer, default_campaign: str
 ) -> None:
+    # More than a pool of SQLAlchemy's default size (5 + 10) could lend: each keeps one.
     settings = {
         "CENSUS_GEOCODER_URL": f"{geocoder.url}/geocoder",
         "CIVIC_LOOKUP_BUDGET_SECONDS": 20.0,
@@ -207,14 +237,15 @@ def test_pages_answer_while_lookups_wait_on_a_hung_geocoder(
             address = f"{number} Hanging Lane, Dearborn, MI 48126"
             # It is still waiting when the test ends.
             with contextlib.suppress(requests.RequestException):
-                requests.get(f"{server.url}/api/representatives", {"address": address}, timeout=3)
+                requests.get(f"{server.url}/api/representatives", {"address": address}, timeout=8)
 
-        for number in range(3):
+        for number in range(HUNG_LOOKUPS):
             threading.Thread(target=lookup, args=(number,), daemon=True).start()
         deadline = time.monotonic() + PATIENCE
-        while geocoder.count(ONE_LINE) < 3:
+        while geocoder.count(ONE_LINE) < HUNG_LOOKUPS:
             assert time.monotonic() < deadline, "the lookups did not reach the geocoder"
             time.sleep(0.02)
-        # Each lookup holds a thread, not the process's one slot.
-        response = requests.get(f"{server.url}/privacy", timeout=2)
-        assert response.status_code == 200
+        # Each lookup holds a thread and a database connection, not the process's one slot.
+        assert requests.get(f"{server.url}/privacy", timeout=2).status_code == 200
+        page = requests.get(f"{server.url}/campaigns/{default_campaign}", timeout=5)
+        assert page.status_code == 200

@@ -33,6 +33,10 @@ def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
     if url.startswith("sqlite"):
         # Worker threads share the pool; the busy timeout lets writers queue behind each other.
         return {
+            # Unbounded: a lookup waiting on an upstream keeps its connection but not its slot
+            # (request_slots), and a full pool would leave the slot's holder waiting for
+            # connections that only threads without a slot can give back. SQLite's are files.
+            "max_overflow": -1,
             "connect_args": {
                 "check_same_thread": False,
                 "timeout": config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,

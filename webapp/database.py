@@ -224,8 +224,12 @@ def checkpoint_wal(session: Session) -> bool:
     if engine.dialect.name != "sqlite":
         return True
     session.commit()
-    # Outside any transaction (a connection of ours reading would hold the WAL back).
-    row = _wal_checkpoint(engine, "TRUNCATE")
+    from webapp.request_slots import waiting  # it reads the writer's turn from here
+
+    # Outside any transaction (a connection of ours reading would hold the WAL back). It may
+    # wait busy_timeout for another process's reader: this request's slot is not needed then.
+    with waiting():
+        row = _wal_checkpoint(engine, "TRUNCATE")
     return row is not None and not row[0]
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 from webapp.database import in_writer_turn
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _holding = threading.local()
 
@@ -18,10 +22,10 @@ class RequestSlots:
 
     CPython runs one thread's Python at a time in a process. When several threads all have
     Python to run, each SQLite call and socket write hands the GIL to another thread, and the
-    switching cost a letter about a quarter more CPU with four threads than with one (the
-    README's "Requests take turns"). A request waits here once, right after its body is read,
-    and keeps the slot until its teardown. A thread waiting on the network gives it up
-    (`waiting`), so a slow upstream holds a thread, as before, and not the process.
+    switching cost a letter about a quarter more CPU with four threads than with one (README,
+    Benchmarks). A request waits here once, right after its body is read, and keeps the slot
+    until the app has answered. A thread waiting on the network gives it up (`waiting`), so a
+    slow upstream holds a thread, as before, and not the process.
     """
 
     def __init__(self, slots: int) -> None:
@@ -33,10 +37,31 @@ class RequestSlots:
         self._free.acquire()
         _holding.slots = self
 
-    def give(self, _error: BaseException | None = None) -> None:
+    def give(self) -> None:
         if getattr(_holding, "slots", None) is self:
             _holding.slots = None
             self._free.release()
+
+
+class _GiveBack:
+    """WSGI wrapper: the slot goes back when the app returns or raises, whatever the hooks did.
+
+    (A teardown function that raises stops the ones after it: the slot must not depend on them.)
+    Nested calls in one thread give it back only when the outermost returns.
+    """
+
+    def __init__(self, app: WSGIApplication, slots: RequestSlots) -> None:
+        self.app = app
+        self.slots = slots
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        _holding.depth = getattr(_holding, "depth", 0) + 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            _holding.depth -= 1
+            if not _holding.depth:
+                self.slots.give()
 
 
 def holds_slot() -> bool:
@@ -49,7 +74,8 @@ def waiting() -> Iterator[None]:
     """Give this thread's slot up while it waits on something slow: an upstream, a pause.
 
     Kept through a SQLite writer's turn: another request of this process may be queued for that
-    turn while holding the slot, and the turn must end before the slot is asked for again.
+    turn while holding the slot, and the turn must end before the slot is asked for again. For
+    the same reason, never wait on an upstream inside a PostgreSQL write transaction.
     """
     slots: RequestSlots | None = getattr(_holding, "slots", None)
     if slots is None or in_writer_turn():
@@ -72,5 +98,5 @@ def init_request_slots(app: Flask) -> None:
         return
     slots = RequestSlots(count)
     app.before_request(slots.take)
-    # Teardown functions run last registered first: this one runs after the others.
-    app.teardown_request(slots.give)
+    wrapped: Any = _GiveBack(app.wsgi_app, slots)
+    app.wsgi_app = wrapped  # type: ignore[method-assign]

@@ -100,6 +100,21 @@ def get_json(
     A refused connection or a 5xx answer is tried once more after a short pause, when the
     budget leaves time for it; both attempts share the budget.
     """
+    # The slot is given up once, for both attempts and the pause between them.
+    with waiting():
+        response = _answer(session, provider, url, timeouts, params, headers, budget)
+    return _decode(provider, response)
+
+
+def _answer(
+    session: requests.Session,
+    provider: str,
+    url: str,
+    timeouts: Timeouts,
+    params: dict[str, Any] | None,
+    headers: dict[str, str] | None,
+    budget: Budget | None,
+) -> requests.Response:
     error = UpstreamError(provider, "out of time")
     for attempt in range(2):
         if attempt:
@@ -108,16 +123,11 @@ def get_json(
                 and budget.remaining() < RETRY_BACKOFF_SECONDS + MIN_RETRY_SECONDS
             ):
                 break
-            with waiting():
-                time.sleep(RETRY_BACKOFF_SECONDS)
+            time.sleep(RETRY_BACKOFF_SECONDS)
         try:
-            with waiting():
-                response = session.get(
-                    url,
-                    params=params,
-                    headers=headers,
-                    timeout=_timeout(provider, timeouts, budget),
-                )
+            response = session.get(
+                url, params=params, headers=headers, timeout=_timeout(provider, timeouts, budget)
+            )
         except requests.RequestException as exc:
             error, retry = _request_error(provider, exc)
             error.__cause__ = exc
@@ -127,7 +137,7 @@ def get_json(
         if response.status_code in RETRY_STATUSES:
             error = UpstreamError(provider, f"HTTP {response.status_code}", outage=True)
             continue
-        return _decode(provider, response)
+        return response
     raise error
 
 

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.database import write_transaction
 from webapp.models import AuditEntry, Notification, NotificationKind, Organiser, Role
+from webapp.request_slots import waiting
 
 MIN_PASSWORD_LENGTH = 12
 # Compared against when the email is unknown, so both paths take the same time.
@@ -74,12 +75,18 @@ def create_organiser(
     return organiser
 
 
+def _password_matches(stored: str, password: str) -> bool:
+    # scrypt runs for tens of milliseconds without the GIL: other requests may use the slot.
+    with waiting():
+        return check_password_hash(stored, password)
+
+
 def authenticate(session: Session, email: str, password: str, now: datetime) -> Organiser | None:
     organiser = find_organiser(session, email)
     if organiser is None or not organiser.active:
-        check_password_hash(_DUMMY_HASH, password)
+        _password_matches(_DUMMY_HASH, password)
         return None
-    if not check_password_hash(organiser.password_hash, password):
+    if not _password_matches(organiser.password_hash, password):
         return None
     with write_transaction(session):
         organiser.last_login_at = now
