@@ -11,6 +11,7 @@ BENCHES = (
     ["bench.dashboard"],
     ["bench.load"],
     ["bench.profile_letter"],
+    ["bench.threads_cpu"],
     ["bench.letter_blocks"],
     ["bench.decay"],
     ["bench.letter_statements"],

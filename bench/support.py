@@ -100,12 +100,14 @@ def load_civic_data(app: Flask) -> None:
 
 
 @contextmanager
-def letter_app(backend: str = "sqlite", pg_settings: str = "") -> Iterator[Flask]:
+def letter_app(
+    backend: str = "sqlite", pg_settings: str = "", overrides: dict[str, Any] | None = None
+) -> Iterator[Flask]:
     """An app with the roster, the ZIP table and the default campaign, for letter benches
     (default limits and risk checks, but no "sent too fast" signal: the bench does not pause)."""
     from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 
-    settings = {"RISK_MIN_FORM_SECONDS": 0, "LOG_LEVEL": "WARNING"}
+    settings = {"RISK_MIN_FORM_SECONDS": 0, "LOG_LEVEL": "WARNING", **(overrides or {})}
     with bench_apps([backend], settings, pg_settings) as apps:
         for _backend, app in apps:
             load_civic_data(app)

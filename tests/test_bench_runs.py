@@ -150,3 +150,12 @@ def test_the_blocks_bench_times_every_block_of_a_letter_once_per_letter() -> Non
     assert "4.00/letter" in next(line for line in lines if line.endswith("consents written"))
     # The driver's own time is listed by kind of statement: the letter row is written once.
     assert any(line.endswith("INSERT INTO submission") and "1.00/letter" in line for line in lines)
+
+
+def test_the_threads_bench_compares_one_thread_with_many_with_and_without_slots() -> None:
+    lines = _run("bench.threads_cpu", "--batch", "8", "--rounds", "2", "--threads", "2")
+    assert len([line for line in lines if line.startswith("round ")]) == 2
+    for name in ("1 thread", "2 threads, no slots", "2 threads, 1 slot"):
+        summary = _line(lines, f"{name}: median ")
+        assert "ms of CPU a letter" in summary and "times one thread's" in summary
+    assert _line(lines, "1 thread: median ").split("(rounds: ")[1] == "1.00, 1.00)"
