@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import runpy
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,13 +23,14 @@ from tests.conftest import LiveServer
 from tests.stubs import StubServer
 from webapp import create_app
 from webapp.database import db, write_transaction
-from webapp.request_slots import holds_slot, waiting
+from webapp.request_slots import holds_slot, pool_shortfall, waiting
 
 # Long enough that requests sharing one slot would have to wait for each other to be seen.
 NAP = 0.05
 # A request that never gets its slot fails the test at this point instead of hanging the suite.
 PATIENCE = 10.0
 HUNG_LOOKUPS = 16
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(params=["sqlite"])
@@ -249,3 +253,28 @@ def test_pages_answer_while_lookups_wait_on_a_hung_geocoder(
         assert requests.get(f"{server.url}/privacy", timeout=2).status_code == 200
         page = requests.get(f"{server.url}/campaigns/{default_campaign}", timeout=5)
         assert page.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "pool", "slots", "threads", "refused"),
+    [
+        ("postgresql://db/civic", 4, 1, 16, True),
+        ("postgresql://db/civic", 8, 1, 16, False),  # 8 + 8 overflow cover 16 threads
+        ("postgresql://db/civic", 10, 1, 24, True),
+        ("postgresql://db/civic", 4, 0, 16, False),  # no slots: no thread waits for one
+        ("sqlite:///instance/civic_letters.db", 1, 1, 64, False),  # unbounded pool
+    ],
+)
+def test_a_worker_refuses_to_start_with_fewer_connections_than_threads(
+    app: Flask, url: str, pool: int, slots: int, threads: int, refused: bool
+) -> None:
+    config = {"SQLALCHEMY_DATABASE_URI": url, "DB_POOL_SIZE": pool, "REQUEST_SLOTS": slots}
+    assert (pool_shortfall(config, threads) is not None) is refused
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    app.config.update(config)
+    worker = SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=threads))
+    if refused:
+        with pytest.raises(RuntimeError, match=f"DB_POOL_SIZE={pool} lends a worker at most"):
+            settings["post_worker_init"](worker)
+    else:
+        settings["post_worker_init"](worker)  # and warms the app

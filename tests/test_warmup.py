@@ -27,5 +27,5 @@ def test_gunicorn_warms_each_worker(app: Flask) -> None:
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert app.jinja_env.cache is not None
     app.jinja_env.cache.clear()
-    settings["post_worker_init"](SimpleNamespace(wsgi=app))
+    settings["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=16)))
     assert any(key[1] == "supporter/privacy.html" for key in app.jinja_env.cache)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +87,29 @@ def waiting() -> Iterator[None]:
         yield
     finally:
         slots.take()
+
+
+def pool_shortfall(config: Mapping[str, Any], threads: int) -> str | None:
+    """Why a worker of `threads` threads could stall on its PostgreSQL pool, or None if it cannot.
+
+    A lookup waiting on an upstream keeps its database connection but not its slot. If such
+    lookups hold every connection the pool lends (pool and overflow: twice DB_POOL_SIZE), the
+    slot's holder waits for one that only a thread without the slot can give back. SQLite's
+    pool is unbounded for that reason (webapp/__init__.py).
+    """
+    if int(config["REQUEST_SLOTS"]) <= 0 or str(config["SQLALCHEMY_DATABASE_URI"]).startswith(
+        "sqlite"
+    ):
+        return None
+    size = int(config["DB_POOL_SIZE"])
+    if 2 * size >= threads:
+        return None
+    return (
+        f"DB_POOL_SIZE={size} lends a worker at most {2 * size} database connections, fewer "
+        f"than its {threads} threads: lookups waiting on an upstream could hold them all while "
+        f"another request holds the worker's slot. Set DB_POOL_SIZE to at least "
+        f"{math.ceil(threads / 2)}, or run fewer threads."
+    )
 
 
 def init_request_slots(app: Flask) -> None:
