@@ -6,6 +6,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -133,13 +134,22 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
     return _base_config(database_url, tmp_path)
 
 
+@contextmanager
+def built_app(config: dict[str, Any]) -> Iterator[Flask]:
+    """An app from `config`, its sessions and pool closed when the block ends."""
+    application = create_app(config)
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    application = create_app(app_config)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with built_app(app_config) as application:
+        yield application
 
 
 @pytest.fixture

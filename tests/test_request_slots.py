@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -19,9 +19,8 @@ from flask import Flask, Response, request
 
 from tests.civic.data import load_roster
 from tests.civic.geocoder import ONE_LINE
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, built_app
 from tests.stubs import StubServer
-from webapp import create_app
 from webapp.database import db, write_transaction
 from webapp.request_slots import holds_slot, pool_shortfall, waiting
 
@@ -39,15 +38,8 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@contextmanager
-def built(app_config: dict[str, Any], **settings: Any) -> Iterator[Flask]:
-    app = create_app({**app_config, **settings})
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+def built(app_config: dict[str, Any], **settings: Any) -> AbstractContextManager[Flask]:
+    return built_app({**app_config, **settings})
 
 
 class Overlap:

@@ -33,7 +33,7 @@ class RequestSlots:
         self._free = threading.BoundedSemaphore(slots)
 
     def take(self) -> None:
-        if getattr(_holding, "slots", None) is not None:
+        if holds_slot():
             return  # a request within a request (a test client inside a view): one slot
         self._free.acquire()
         _holding.slots = self
