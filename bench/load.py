@@ -1,6 +1,7 @@
 """Letters per second through gunicorn and the real form path, with wrk.
 
 Run: .venv/bin/python -m bench.load [--backends sqlite,postgresql] [--letters 50000]
+     [--decay-rounds 4] [--decay-seconds 12]
 
 For each backend: start gunicorn on loopback, load the roster and ZIP table, then
 1. a bare Flask endpoint under the same gunicorn settings, as the yardstick (requests/s);
@@ -8,7 +9,10 @@ For each backend: start gunicorn on loopback, load the roster and ZIP table, the
    GET of the widget form (a signed token) then a POST that validates, looks up officials,
    composes and records the letter in one transaction (wrk + bench/letters.lua);
 3. the same path paced at --rate letters/s, for p50/p99 latency;
-4. the bare endpoint again: this machine's speed drifts by a third within minutes, so the ratio
+4. that server, now holding the letters of 1-3, and a fresh one on an empty database, flat out
+   in turns (bench/server_decay.py): whether a server slows as its tables fill, measured
+   without the machine's drift (--decay-rounds 0 skips it);
+5. the bare endpoint again: this machine's speed drifts by a third within minutes, so the ratio
    is taken against the better of the two yardsticks (a machine that sped up during the letter
    runs does not flatter it) and both are printed;
 and finally check that the database holds exactly as many letters as were acknowledged, and
@@ -25,138 +29,26 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from bench.load_report import CpuMeter, rate_by_tenth, redis_server, stored_names
-from bench.process_cpu import children
-from bench.support import BENCH_SECRETS, load_civic_data
+from bench.server_decay import Served, loaded_against_fresh
+from bench.serving import (
+    LUA,
+    WRK_THREADS,
+    acknowledged,
+    app_env,
+    letters_env,
+    parse_result,
+    prepare_database,
+    run_wrk,
+    start_gunicorn,
+)
 from tests.pg import PostgresCluster, free_port
-from webapp import create_app
-from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
-from webapp.database import db
-
-ROOT = Path(__file__).resolve().parent.parent
-LUA = ROOT / "bench" / "letters.lua"
-RESULT = re.compile(r"RESULT (.*)")
-WRK_THREADS = 2
-BENCH_ENV = {
-    # Letters come from many addresses, as on a day of action: wrk sends a random
-    # X-Forwarded-For per letter and the app trusts one proxy hop. The default rate limits and
-    # risk thresholds then apply unchanged (per address, per network, per sender).
-    "TRUST_PROXY_HOPS": "1",
-    # wrk posts the moment it has the form; a person takes longer than the "too fast" signal.
-    "RISK_MIN_FORM_SECONDS": "0",
-    "CIVIC_SYNC_ON_START": "0",
-    "COUNT_CACHE_SECONDS": "5",
-    "LOG_LEVEL": "WARNING",
-    "OUTBOX_POLL_SECONDS": "3600",
-}
-
-
-def _prepare(url: str, instance: Path) -> None:
-    from flask_migrate import upgrade
-
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            **BENCH_SECRETS,
-            "INSTANCE_PATH": str(instance),
-            "CIVIC_SYNC_ON_START": False,
-        }
-    )
-    with app.app_context():
-        upgrade()
-        import_campaign_path(db.session(), DEFAULT_CAMPAIGN_FILE)
-        db.engine.dispose()
-    load_civic_data(app)
-
-
-def _gunicorn(
-    app_spec: str,
-    port: int,
-    env: dict[str, str],
-    workers: int,
-    threads: int = 4,
-    warm: bool = True,
-) -> subprocess.Popen[bytes]:
-    """gunicorn with the app's settings, returned once every worker has warmed up and serves."""
-    ready = Path(tempfile.mkdtemp(prefix="civic-ready-"))
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"),
-        "--config",
-        str(ROOT / "bench" / "gunicorn_ready.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--backlog",
-        "2048",
-        "--log-level",
-        "warning",
-        app_spec,
-    ]
-    hook = {"BENCH_READY_DIR": str(ready), "BENCH_WARM": "1" if warm else "0"}
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, **hook})
-    deadline = time.monotonic() + 90
-    try:
-        while time.monotonic() < deadline and process.poll() is None:
-            marks = {path.name for path in ready.iterdir()}
-            if len(marks) >= workers:
-                started = {str(pid) for pid in children(process.pid)}
-                assert marks == started, (marks, started)
-                requests.get(f"http://127.0.0.1:{port}/", timeout=5)
-                return process
-            time.sleep(0.2)
-    finally:
-        shutil.rmtree(ready, ignore_errors=True)
-    process.kill()
-    raise RuntimeError(f"gunicorn did not start {workers} workers: {app_spec}")
-
-
-def _wrk(
-    url: str,
-    seconds: int,
-    connections: int,
-    lua: Path | None = None,
-    env: dict[str, str] | None = None,
-) -> str:
-    command = [
-        "wrk",
-        f"-t{WRK_THREADS}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--latency",
-        "--timeout",
-        "10s",
-    ]
-    if lua is not None:
-        command += ["-s", str(lua)]
-    out = subprocess.run(
-        [*command, url],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **(env or {})},
-        timeout=seconds + 120,
-    )
-    return out.stdout
-
-
-def _parse_result(output: str) -> dict[str, float]:
-    match = RESULT.search(output)
-    if not match:
-        raise RuntimeError(output)
-    return {k: float(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
 
 
 def _bare_rps(port: int, env: dict[str, str], workers: int, threads: int) -> float:
@@ -165,9 +57,9 @@ def _bare_rps(port: int, env: dict[str, str], workers: int, threads: int) -> flo
     next, as the first worker up took every connection)."""
     samples = []
     for _ in range(3):
-        process = _gunicorn("bench.bare_app:app", port, env, workers, threads, warm=False)
+        process = start_gunicorn("bench.bare_app:app", port, env, workers, threads, warm=False)
         try:
-            output = _wrk(f"http://127.0.0.1:{port}/", 15, 32)
+            output = run_wrk(f"http://127.0.0.1:{port}/", 15, 32)
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -178,13 +70,6 @@ def _bare_rps(port: int, env: dict[str, str], workers: int, threads: int) -> flo
     return max(samples)
 
 
-def _acknowledged(folder: Path) -> set[str]:
-    names: set[str] = set()
-    for path in folder.glob("ack-*.txt"):
-        names.update(line.strip() for line in path.read_text().splitlines() if line.strip())
-    return names
-
-
 def run_backend(
     backend: str,
     letters: int,
@@ -193,7 +78,10 @@ def run_backend(
     limits: str = "",
     threads: int = 4,
     app: str = "app:app",
+    decay: tuple[int, int] = (0, 0),
 ) -> dict[str, Any]:
+    """One backend's runs (see the module's docstring); `decay`: rounds and seconds a turn of
+    the loaded server against a fresh one afterwards (0 rounds: none)."""
     with tempfile.TemporaryDirectory(prefix="civic-load-") as folder:
         instance = Path(folder)
         cluster = PostgresCluster().start() if backend == "postgresql" else None
@@ -201,55 +89,53 @@ def run_backend(
             url = (
                 cluster.create_database("load") if cluster else f"sqlite:///{instance / 'load.db'}"
             )
-            _prepare(url, instance)
-            env = {
-                **BENCH_ENV,
-                "DATABASE_URL": url,
-                "SECRET_KEY": "bench",
-                "DATA_ENCRYPTION_KEY": "bench",
-                "INSTANCE_PATH": str(instance),
-                "DB_POOL_SIZE": "8",
-                # Empty: the default, a SQLite file shared by the gunicorn workers.
-                "RATELIMIT_STORAGE_URI": limits,
-            }
+            prepare_database(url, instance)
+            env = app_env(url, instance, limits)
             port = free_port()
             bare = _bare_rps(port, env, workers, threads)
             port = free_port()
-            server = _gunicorn(app, port, env, workers, threads)
+            server = start_gunicorn(app, port, env, workers, threads)
             origin = f"http://127.0.0.1:{port}"
             acks = instance / "acks"
             acks.mkdir()
-            lua_env = {
-                "SLUG": "syria-five-steps",
-                "ORIGIN": origin,
-                "RATE": "0",
-                "ACK_DIR": str(acks),
-            }
+            lua_env = letters_env(origin, acks)
             try:
-                _wrk(origin + "/", 5, 16, LUA, lua_env)  # warm-up: imports, caches, pools
-                probe = _parse_result(_wrk(origin + "/", 10, 32, LUA, lua_env))
+                run_wrk(origin + "/", 5, 16, LUA, lua_env)  # warm-up: imports, caches, pools
+                probe = parse_result(run_wrk(origin + "/", 10, 32, LUA, lua_env))
                 per_second = max(1.0, probe["recorded"] / probe["seconds"])
                 seconds = int(max(10, (letters - probe["recorded"]) / per_second * 1.15))
                 meter = CpuMeter(server.pid, cluster.port if cluster else None)
                 full_started = time.time()
-                full = _parse_result(_wrk(origin + "/", seconds, 32, LUA, lua_env))
+                full = parse_result(run_wrk(origin + "/", seconds, 32, LUA, lua_env))
                 full_ended = time.time()
                 cpu = meter.read(int(full["recorded"]), full_ended - full_started)
                 # Paced: two requests per letter, on a schedule shared by each wrk thread's
                 # 50 / WRK_THREADS connections (letters.lua's delay()).
                 paced_env = {**lua_env, "RATE": str(2 * rate / WRK_THREADS)}
-                paced = _parse_result(_wrk(origin + "/", 30, 50, LUA, paced_env))
+                paced = parse_result(run_wrk(origin + "/", 30, 50, LUA, paced_env))
+                taken = int(probe["recorded"] + full["recorded"] + paced["recorded"])
+                turns = (
+                    loaded_against_fresh(
+                        Served(server.pid, lua_env),
+                        cluster,
+                        instance / "fresh",
+                        (app, workers, threads, limits),
+                        *decay,
+                    )
+                    if decay[0]
+                    else {}
+                )
             finally:
                 server.terminate()
                 server.wait(timeout=30)
             bare_after = _bare_rps(free_port(), env, workers, threads)
             yardstick = max(bare, bare_after)
-            acknowledged = _acknowledged(acks)
+            letters_acknowledged = acknowledged(acks)
             stored = stored_names(url, instance)
             tenths = rate_by_tenth(url, instance, full_started, full_ended)
             # wrk stops mid-request at the end of each run: a letter may be recorded whose reply
             # was never read. Every acknowledged letter must be stored; nothing else is lost.
-            lost = acknowledged - stored
+            lost = letters_acknowledged - stored
             return {
                 "backend": backend,
                 "limits": limits.split(":")[0] or "sqlite file",
@@ -267,11 +153,13 @@ def run_backend(
                 "paced_letters_per_s": round(paced["recorded"] / paced["seconds"], 1),
                 "paced_p50_ms": paced["p50"],
                 "paced_p99_ms": paced["p99"],
-                "errors_5xx": int(probe["errors5xx"] + full["errors5xx"] + paced["errors5xx"]),
-                "acknowledged": len(acknowledged),
-                "rows": len(stored & acknowledged),
-                "lost": len(lost),
-                "recorded_but_reply_cut_off": len(stored - acknowledged),
+                "errors_5xx": int(probe["errors5xx"] + full["errors5xx"] + paced["errors5xx"])
+                + turns.get("decay_errors_5xx", 0),
+                "acknowledged": len(letters_acknowledged),
+                "rows": len(stored & letters_acknowledged),
+                "lost": len(lost) + turns.get("fresh_lost", 0),
+                "recorded_but_reply_cut_off": len(stored - letters_acknowledged),
+                **({"decay_after_letters": taken, **turns} if turns else {}),
             }
         finally:
             if cluster is not None:
@@ -297,6 +185,15 @@ def _report(r: dict[str, Any]) -> None:
         f"{r['recorded_but_reply_cut_off']} (lost {r['lost']})",
         flush=True,
     )
+    if "decay_rounds" in r:
+        print(
+            f"{r['backend']:10} a server that had taken {r['decay_after_letters']:,} letters "
+            f"against a fresh one, flat out in turns ({r['decay_rounds']} rounds): "
+            f"{r['loaded_letters_per_s']} against {r['fresh_letters_per_s']} letters/s, app CPU "
+            f"{r['loaded_app_cpu_ms']} against {r['fresh_app_cpu_ms']} ms a letter; "
+            f"loaded/fresh {r['loaded_over_fresh']}",
+            flush=True,
+        )
     print(r, flush=True)
     if r["lost"] != 0 or r["errors_5xx"]:
         sys.exit(1)
@@ -319,9 +216,21 @@ def main() -> None:
         default=10_000,
         help="letters for a last SQLite run with the limits in Redis (0: skip)",
     )
+    parser.add_argument(
+        "--decay-rounds",
+        type=int,
+        default=4,
+        help="rounds of the loaded server against a fresh one, in turns (0: skip)",
+    )
+    parser.add_argument("--decay-seconds", type=int, default=12, help="seconds a turn")
     args = parser.parse_args()
+    decay = (args.decay_rounds, args.decay_seconds)
     for backend in args.backends.split(","):
-        _report(run_backend(backend, args.letters, args.rate, args.workers, threads=args.threads))
+        _report(
+            run_backend(
+                backend, args.letters, args.rate, args.workers, threads=args.threads, decay=decay
+            )
+        )
     if args.redis_letters:
         with (
             tempfile.TemporaryDirectory(prefix="civic-redis-") as folder,

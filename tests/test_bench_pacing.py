@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import LUA, WRK_THREADS, _parse_result
+from bench.serving import LUA, WRK_THREADS, parse_result
 
 REPLY_SECONDS = 0.08
 
@@ -69,7 +69,7 @@ def _paced(origin: str, requests_per_second: float, seconds: int) -> float:
         env={"PATH": "/usr/bin:/bin", **env},
         cwd=Path(LUA).parent,
     )
-    result = _parse_result(done.stdout)
+    result = parse_result(done.stdout)
     return result["requests"] / result["seconds"]
 
 

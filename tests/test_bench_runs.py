@@ -48,15 +48,15 @@ def test_the_dashboard_bench_exports_from_its_own_process() -> None:
 
 
 def test_bench_load_sends_nothing_before_every_worker_is_ready() -> None:
-    from bench.load import _gunicorn
     from bench.process_cpu import children
+    from bench.serving import start_gunicorn
     from tests.pg import free_port
 
     port = free_port()
     started = time.monotonic()
-    process = _gunicorn("bench.bare_app:app", port, {}, workers=3, threads=1, warm=False)
+    process = start_gunicorn("bench.bare_app:app", port, {}, workers=3, threads=1, warm=False)
     try:
-        # _gunicorn returned once the 3 workers' pids were marked by their post_worker_init.
+        # start_gunicorn returned once the 3 workers' pids were marked by their post_worker_init.
         assert len(children(process.pid)) == 3
         assert requests.get(f"http://127.0.0.1:{port}/", timeout=5).text == "ok"
     finally:
@@ -64,7 +64,7 @@ def test_bench_load_sends_nothing_before_every_worker_is_ready() -> None:
         process.wait(timeout=30)
     assert time.monotonic() - started < 60
     with pytest.raises(RuntimeError, match="did not start 2 workers"):
-        _gunicorn("bench.no_such_app:app", free_port(), {}, workers=2, threads=1, warm=False)
+        start_gunicorn("bench.no_such_app:app", free_port(), {}, workers=2, threads=1, warm=False)
 
 
 def test_the_decay_bench_compares_an_empty_and_a_full_database_on_both_backends() -> None:
