@@ -1,7 +1,7 @@
 """Letters per second through gunicorn and the real form path, with wrk.
 
 Run: .venv/bin/python -m bench.load [--backends sqlite,postgresql] [--letters 50000]
-     [--decay-rounds 4] [--decay-seconds 12]
+     [--decay-rounds 2] [--decay-seconds 12]
 
 For each backend: start gunicorn on loopback, load the roster and ZIP table, then
 1. a bare Flask endpoint under the same gunicorn settings, as the yardstick (requests/s);
@@ -9,12 +9,12 @@ For each backend: start gunicorn on loopback, load the roster and ZIP table, the
    GET of the widget form (a signed token) then a POST that validates, looks up officials,
    composes and records the letter in one transaction (wrk + bench/letters.lua);
 3. the same path paced at --rate letters/s, for p50/p99 latency;
-4. that server, now holding the letters of 1-3, and a fresh one on an empty database, flat out
-   in turns (bench/server_decay.py): whether a server slows as its tables fill, measured
-   without the machine's drift (--decay-rounds 0 skips it);
-5. the bare endpoint again: this machine's speed drifts by a third within minutes, so the ratio
+4. the bare endpoint again: this machine's speed drifts by a third within minutes, so the ratio
    is taken against the better of the two yardsticks (a machine that sped up during the letter
    runs does not flatter it) and both are printed;
+5. the server that took the letters of 2-3 against a new one on an empty database, flat out in
+   turns (bench/server_decay.py): whether a server that has taken a day's letters answers
+   slower, measured without the machine's drift (--decay-rounds 0 skips it);
 and finally check that the database holds exactly as many letters as were acknowledged, and
 read from the stored rows the letters per second in each tenth of the flat-out run (a rate
 that falls as a day goes on shows there). Rate limits use the default store (a SQLite file
@@ -31,22 +31,25 @@ import os
 import re
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from bench.load_report import CpuMeter, rate_by_tenth, redis_server, stored_names
-from bench.server_decay import Served, loaded_against_fresh
+from bench.load_report import rate_by_tenth, redis_server, stored_names
+from bench.server_decay import loaded_against_new
 from bench.serving import (
+    FLAT_OUT_CONNECTIONS,
     LUA,
     WRK_THREADS,
     acknowledged,
     app_env,
-    letters_env,
+    flat_out,
     parse_result,
     prepare_database,
     run_wrk,
+    serve_letters,
     start_gunicorn,
+    stop,
+    warm_up,
 )
 from tests.pg import PostgresCluster, free_port
 
@@ -59,10 +62,9 @@ def _bare_rps(port: int, env: dict[str, str], workers: int, threads: int) -> flo
     for _ in range(3):
         process = start_gunicorn("bench.bare_app:app", port, env, workers, threads, warm=False)
         try:
-            output = run_wrk(f"http://127.0.0.1:{port}/", 15, 32)
+            output = run_wrk(f"http://127.0.0.1:{port}/", 15, FLAT_OUT_CONNECTIONS)
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process)
         found = re.search(r"Requests/sec:\s+([\d.]+)", output)
         assert found is not None, output
         samples.append(float(found.group(1)))
@@ -78,86 +80,81 @@ def run_backend(
     limits: str = "",
     threads: int = 4,
     app: str = "app:app",
-    decay: tuple[int, int] = (0, 0),
+    decay_rounds: int = 0,
+    decay_seconds: int = 12,
 ) -> dict[str, Any]:
-    """One backend's runs (see the module's docstring); `decay`: rounds and seconds a turn of
-    the loaded server against a fresh one afterwards (0 rounds: none)."""
+    """One backend's runs, as the module's docstring lists them (`decay_rounds` 0: no turns)."""
     with tempfile.TemporaryDirectory(prefix="civic-load-") as folder:
         instance = Path(folder)
         cluster = PostgresCluster().start() if backend == "postgresql" else None
+        postgres_port = cluster.port if cluster else None
         try:
             url = (
                 cluster.create_database("load") if cluster else f"sqlite:///{instance / 'load.db'}"
             )
             prepare_database(url, instance)
             env = app_env(url, instance, limits)
-            port = free_port()
-            bare = _bare_rps(port, env, workers, threads)
-            port = free_port()
-            server = start_gunicorn(app, port, env, workers, threads)
-            origin = f"http://127.0.0.1:{port}"
-            acks = instance / "acks"
-            acks.mkdir()
-            lua_env = letters_env(origin, acks)
-            try:
-                run_wrk(origin + "/", 5, 16, LUA, lua_env)  # warm-up: imports, caches, pools
-                probe = parse_result(run_wrk(origin + "/", 10, 32, LUA, lua_env))
+            bare = _bare_rps(free_port(), env, workers, threads)
+            with serve_letters(app, env, workers, threads, instance / "acks") as served:
+                warm = warm_up(served)
+                probe = parse_result(
+                    run_wrk(served.url, 10, FLAT_OUT_CONNECTIONS, LUA, served.lua_env)
+                )
                 per_second = max(1.0, probe["recorded"] / probe["seconds"])
                 seconds = int(max(10, (letters - probe["recorded"]) / per_second * 1.15))
-                meter = CpuMeter(server.pid, cluster.port if cluster else None)
-                full_started = time.time()
-                full = parse_result(run_wrk(origin + "/", seconds, 32, LUA, lua_env))
-                full_ended = time.time()
-                cpu = meter.read(int(full["recorded"]), full_ended - full_started)
+                full = flat_out(served, seconds, postgres_port)
                 # Paced: two requests per letter, on a schedule shared by each wrk thread's
                 # 50 / WRK_THREADS connections (letters.lua's delay()).
-                paced_env = {**lua_env, "RATE": str(2 * rate / WRK_THREADS)}
-                paced = parse_result(run_wrk(origin + "/", 30, 50, LUA, paced_env))
-                taken = int(probe["recorded"] + full["recorded"] + paced["recorded"])
+                paced_env = {**served.lua_env, "RATE": str(2 * rate / WRK_THREADS)}
+                paced = parse_result(run_wrk(served.url, 30, 50, LUA, paced_env))
+                # Measured as close to the letter runs as the first; the loaded server idles.
+                bare_after = _bare_rps(free_port(), env, workers, threads)
+                taken = int(sum(r["recorded"] for r in (warm, probe, full.result, paced)))
                 turns = (
-                    loaded_against_fresh(
-                        Served(server.pid, lua_env),
-                        cluster,
-                        instance / "fresh",
-                        (app, workers, threads, limits),
-                        *decay,
+                    loaded_against_new(
+                        served,
+                        cluster=cluster,
+                        folder=instance / "new",
+                        app_spec=app,
+                        workers=workers,
+                        threads=threads,
+                        limits=limits,
+                        rounds=decay_rounds,
+                        seconds=decay_seconds,
                     )
-                    if decay[0]
+                    if decay_rounds
                     else {}
                 )
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-            bare_after = _bare_rps(free_port(), env, workers, threads)
             yardstick = max(bare, bare_after)
-            letters_acknowledged = acknowledged(acks)
+            letters_acknowledged = acknowledged(instance / "acks")
             stored = stored_names(url, instance)
-            tenths = rate_by_tenth(url, instance, full_started, full_ended)
+            tenths = rate_by_tenth(url, instance, full.started, full.ended)
             # wrk stops mid-request at the end of each run: a letter may be recorded whose reply
             # was never read. Every acknowledged letter must be stored; nothing else is lost.
             lost = letters_acknowledged - stored
+            runs = (warm, probe, full.result, paced)
             return {
                 "backend": backend,
                 "limits": limits.split(":")[0] or "sqlite file",
                 "bare_requests_per_s": round(yardstick, 1),
                 "bare_before_and_after": [round(bare, 1), round(bare_after, 1)],
-                "letters": int(probe["recorded"] + full["recorded"]),
-                "letters_per_s": round(full["recorded"] / full["seconds"], 1),
-                "ratio_to_bare": round((full["recorded"] / full["seconds"]) / yardstick, 3),
+                "letters": int(probe["recorded"] + full.result["recorded"]),
+                "letters_per_s": round(full.letters_per_s, 1),
+                "ratio_to_bare": round(full.letters_per_s / yardstick, 3),
                 "rate_by_tenth": tenths,
                 "last_tenth_over_first": round(tenths[-1] / tenths[0], 3) if tenths[0] else 0.0,
-                **cpu,
-                "full_p50_ms": full["p50"],
-                "full_p99_ms": full["p99"],
+                **full.cpu,
+                "full_p50_ms": full.result["p50"],
+                "full_p99_ms": full.result["p99"],
                 "paced_target_letters_per_s": rate,
                 "paced_letters_per_s": round(paced["recorded"] / paced["seconds"], 1),
                 "paced_p50_ms": paced["p50"],
                 "paced_p99_ms": paced["p99"],
-                "errors_5xx": int(probe["errors5xx"] + full["errors5xx"] + paced["errors5xx"])
+                "errors_5xx": int(sum(r["errors5xx"] for r in runs))
                 + turns.get("decay_errors_5xx", 0),
                 "acknowledged": len(letters_acknowledged),
                 "rows": len(stored & letters_acknowledged),
-                "lost": len(lost) + turns.get("fresh_lost", 0),
+                "lost": len(lost),
                 "recorded_but_reply_cut_off": len(stored - letters_acknowledged),
                 **({"decay_after_letters": taken, **turns} if turns else {}),
             }
@@ -187,15 +184,17 @@ def _report(r: dict[str, Any]) -> None:
     )
     if "decay_rounds" in r:
         print(
-            f"{r['backend']:10} a server that had taken {r['decay_after_letters']:,} letters "
-            f"against a fresh one, flat out in turns ({r['decay_rounds']} rounds): "
-            f"{r['loaded_letters_per_s']} against {r['fresh_letters_per_s']} letters/s, app CPU "
-            f"{r['loaded_app_cpu_ms']} against {r['fresh_app_cpu_ms']} ms a letter; "
-            f"loaded/fresh {r['loaded_over_fresh']}",
+            f"{r['backend']:10} the server that had taken {r['decay_after_letters']:,} letters "
+            f"against a new one, flat out in turns (new, loaded, loaded, new; "
+            f"{r['decay_rounds']}x): {r['loaded_letters_per_s']} against {r['new_letters_per_s']} "
+            f"letters/s; CPU a letter, app {r['loaded_app_cpu_ms']} against "
+            f"{r['new_app_cpu_ms']} ms, database server {r['loaded_database_cpu_ms']} against "
+            f"{r['new_database_cpu_ms']} ms; loaded/new {r['loaded_over_new']}; the new one "
+            f"held {r['new_letters']:,} letters at the end (lost {r['new_lost']})",
             flush=True,
         )
     print(r, flush=True)
-    if r["lost"] != 0 or r["errors_5xx"]:
+    if r["lost"] != 0 or r["errors_5xx"] or r.get("new_lost"):
         sys.exit(1)
     if r["acknowledged"] < r["letters"]:
         # Every "sent" page names its letter; fewer names than letters means the check of
@@ -219,18 +218,24 @@ def main() -> None:
     parser.add_argument(
         "--decay-rounds",
         type=int,
-        default=4,
-        help="rounds of the loaded server against a fresh one, in turns (0: skip)",
+        default=2,
+        help="rounds of the loaded server against a new one, four turns each (0: skip)",
     )
     parser.add_argument("--decay-seconds", type=int, default=12, help="seconds a turn")
     args = parser.parse_args()
-    decay = (args.decay_rounds, args.decay_seconds)
+    if args.decay_rounds < 0 or args.decay_seconds < 1:
+        parser.error("--decay-rounds must be 0 or more and --decay-seconds 1 or more")
     for backend in args.backends.split(","):
-        _report(
-            run_backend(
-                backend, args.letters, args.rate, args.workers, threads=args.threads, decay=decay
-            )
+        result = run_backend(
+            backend,
+            args.letters,
+            args.rate,
+            args.workers,
+            threads=args.threads,
+            decay_rounds=args.decay_rounds,
+            decay_seconds=args.decay_seconds,
         )
+        _report(result)
     if args.redis_letters:
         with (
             tempfile.TemporaryDirectory(prefix="civic-redis-") as folder,

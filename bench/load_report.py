@@ -13,6 +13,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import select
 
 from bench.process_cpu import Tree, postgres_processes, shares
@@ -26,7 +27,8 @@ from webapp.sealing import open_all
 TENTHS = 10
 
 
-def _app(url: str, instance: Path):  # type: ignore[no-untyped-def]
+def bench_app(url: str, instance: Path) -> Flask:
+    """The app on a bench database, with its files under `instance`."""
     return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -39,7 +41,7 @@ def _app(url: str, instance: Path):  # type: ignore[no-untyped-def]
 
 def stored_names(url: str, instance: Path) -> set[str]:
     """First names of every stored letter (sealed at rest, so opened through the app)."""
-    app = _app(url, instance)
+    app = bench_app(url, instance)
     names: set[str] = set()
     with app.app_context():
         last_id = 0
@@ -58,7 +60,7 @@ def stored_names(url: str, instance: Path) -> set[str]:
 
 def rate_by_tenth(url: str, instance: Path, started: float, ended: float) -> list[float]:
     """Letters per second recorded in each tenth of [started, ended] (wall clock, seconds)."""
-    app = _app(url, instance)
+    app = bench_app(url, instance)
     with app.app_context():
         stamps = db.session.scalars(select(Submission.created_at)).all()
         db.engine.dispose()

@@ -1,116 +1,116 @@
-"""Does a gunicorn server that has taken many letters answer slower than a fresh one? In turns.
+"""Does a gunicorn server that has taken many letters answer slower than a new one? In turns.
 
 bench.load reads its rate in each tenth of the flat-out run from the stored rows. This machine's
 speed drifts by a third within minutes, so a last tenth slower than the first cannot tell a
-slower machine from a slower server. Here, after bench.load's runs, the loaded server and a fresh
-one (same backend and settings, an empty database) are sent letters flat out in turn, so both
-see the machine at the same moments. The order flips every round, so a machine that slows or
-speeds up steadily favours neither: the ratio is the mean of the rounds' loaded/fresh ratios.
+slower machine from a slower server. Here, after bench.load's runs, the loaded server (fuller
+tables, workers that served those letters, a filled limit store) and a new one (same backend
+and settings, an empty database) are sent letters flat out in turns, so both see the machine at
+the same moments. Each round runs new, loaded, loaded, new: a machine that slows or speeds up
+steadily favours neither, and the round's ratio is the loaded turns' letters over the new ones'.
 """
 
 from __future__ import annotations
 
 import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.load_report import CpuMeter, stored_names
+from bench.load_report import stored_names
 from bench.serving import (
-    LUA,
+    Served,
     acknowledged,
     app_env,
-    letters_env,
-    parse_result,
+    flat_out,
     prepare_database,
-    run_wrk,
-    start_gunicorn,
+    serve_letters,
+    warm_up,
 )
-from tests.pg import PostgresCluster, free_port
-
-
-@dataclass(frozen=True)
-class Served:
-    """A running gunicorn, and letters.lua's settings for sending letters to it."""
-
-    pid: int
-    lua_env: dict[str, str]
+from tests.pg import PostgresCluster
 
 
 @dataclass(frozen=True)
 class Turn:
-    """One turn at a server: its letters per second, the app's CPU a letter, its 5xx."""
+    """One turn at a server: letters a second, CPU a letter (app, PostgreSQL), its 5xx."""
 
     letters_per_s: float
     app_cpu_ms: float
+    database_cpu_ms: float
     errors_5xx: int
 
 
 Measure = Callable[[Served], Turn]
 
 
-def flat_out(seconds: int) -> Measure:
-    """A turn of `seconds` with 32 connections, as bench.load's flat-out run."""
+def flat_out_turns(seconds: int, postgres_port: int | None) -> Measure:
+    """Turns of `seconds` flat out, as bench.load's flat-out run."""
 
     def measure(served: Served) -> Turn:
-        meter = CpuMeter(served.pid, None)
-        started = time.time()
-        origin = served.lua_env["ORIGIN"]
-        result = parse_result(run_wrk(origin + "/", seconds, 32, LUA, served.lua_env))
-        cpu = meter.read(int(result["recorded"]), time.time() - started)
-        rate = result["recorded"] / result["seconds"]
-        return Turn(rate, float(cpu["app_cpu_ms_per_letter"]), int(result["errors5xx"]))
+        run = flat_out(served, seconds, postgres_port)
+        return Turn(
+            run.letters_per_s,
+            float(run.cpu["app_cpu_ms_per_letter"]),
+            float(run.cpu["database_server_cpu_ms_per_letter"]),
+            int(run.result["errors5xx"]),
+        )
 
     return measure
 
 
-def alternate(loaded: Served, fresh: Served, rounds: int, measure: Measure) -> dict[str, Any]:
-    """`rounds` turns at each server, the fresh one first in even rounds, the loaded in odd."""
-    turns: dict[str, list[Turn]] = {"loaded": [], "fresh": []}
-    for n in range(rounds):
-        order = [("fresh", fresh), ("loaded", loaded)]
-        for name, served in order if n % 2 == 0 else reversed(order):
-            turns[name].append(measure(served))
-    pairs = zip(turns["loaded"], turns["fresh"], strict=True)
-    ratios = [old.letters_per_s / new.letters_per_s for old, new in pairs if new.letters_per_s]
+def alternate(loaded: Served, new: Served, rounds: int, measure: Measure) -> dict[str, Any]:
+    """`rounds` rounds of new, loaded, loaded, new; the mean of the rounds' loaded/new ratios."""
+    if rounds < 1:
+        raise ValueError("at least one round")
+    turns: dict[str, list[Turn]] = {"loaded": [], "new": []}
+    ratios = []
+    for _ in range(rounds):
+        done = {"loaded": 0.0, "new": 0.0}
+        for name, served in (("new", new), ("loaded", loaded), ("loaded", loaded), ("new", new)):
+            turn = measure(served)
+            turns[name].append(turn)
+            done[name] += turn.letters_per_s
+        if not done["new"]:
+            raise RuntimeError("the new server recorded no letter in a round")
+        ratios.append(done["loaded"] / done["new"])
     return {
         "decay_rounds": rounds,
         "loaded_letters_per_s": [round(t.letters_per_s, 1) for t in turns["loaded"]],
-        "fresh_letters_per_s": [round(t.letters_per_s, 1) for t in turns["fresh"]],
+        "new_letters_per_s": [round(t.letters_per_s, 1) for t in turns["new"]],
         "loaded_app_cpu_ms": [t.app_cpu_ms for t in turns["loaded"]],
-        "fresh_app_cpu_ms": [t.app_cpu_ms for t in turns["fresh"]],
-        "loaded_over_fresh": round(statistics.fmean(ratios), 3) if ratios else 0.0,
-        "decay_errors_5xx": sum(t.errors_5xx for t in turns["loaded"] + turns["fresh"]),
+        "new_app_cpu_ms": [t.app_cpu_ms for t in turns["new"]],
+        "loaded_database_cpu_ms": [t.database_cpu_ms for t in turns["loaded"]],
+        "new_database_cpu_ms": [t.database_cpu_ms for t in turns["new"]],
+        "loaded_over_new": round(statistics.fmean(ratios), 3),
+        "decay_errors_5xx": sum(t.errors_5xx for t in turns["loaded"] + turns["new"]),
     }
 
 
-def loaded_against_fresh(
+def loaded_against_new(
     loaded: Served,
+    *,
     cluster: PostgresCluster | None,
     folder: Path,
-    server: tuple[str, int, int, str],
+    app_spec: str,
+    workers: int,
+    threads: int,
+    limits: str,
     rounds: int,
     seconds: int,
 ) -> dict[str, Any]:
-    """Start a fresh server like the loaded one (`server`: app, workers, threads, limits) on an
-    empty database in `folder` (or the cluster), warm it up, and alternate. The fresh server's
-    letters are checked as the loaded one's are: acknowledged ones must all be stored."""
-    app, workers, threads, limits = server
+    """Start a new server like the loaded one on an empty database in `folder` (or in the
+    cluster), warm it up as the loaded one was, and alternate. Its acknowledged letters are
+    checked as the loaded one's are: each must be stored."""
     folder.mkdir()
-    url = cluster.create_database("fresh") if cluster else f"sqlite:///{folder / 'fresh.db'}"
+    url = cluster.create_database("new") if cluster else f"sqlite:///{folder / 'new.db'}"
     prepare_database(url, folder)
-    port = free_port()
-    process = start_gunicorn(app, port, app_env(url, folder, limits), workers, threads)
-    acks = folder / "acks"
-    acks.mkdir()
-    fresh = Served(process.pid, letters_env(f"http://127.0.0.1:{port}", acks))
-    try:
-        run_wrk(fresh.lua_env["ORIGIN"] + "/", 5, 16, LUA, fresh.lua_env)  # as the loaded had
-        result = alternate(loaded, fresh, rounds, flat_out(seconds))
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-    result["fresh_lost"] = len(acknowledged(acks) - stored_names(url, folder))
+    env = app_env(url, folder, limits)
+    with serve_letters(app_spec, env, workers, threads, folder / "acks") as new:
+        warm = warm_up(new)
+        port = cluster.port if cluster else None
+        result = alternate(loaded, new, rounds, flat_out_turns(seconds, port))
+    stored = stored_names(url, folder)
+    result["decay_errors_5xx"] += int(warm["errors5xx"])
+    result["new_letters"] = len(stored)
+    result["new_lost"] = len(acknowledged(folder / "acks") - stored)
     return result

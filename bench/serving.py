@@ -1,5 +1,8 @@
-"""Serving the app for the load benches: a database prepared, gunicorn started once every
-worker is warm, and wrk sending letters with bench/letters.lua."""
+"""Serving the app for the load benches: databases, gunicorn once warm, wrk with letters.lua.
+
+A database is migrated and given the default campaign, the roster and the ZIP table; gunicorn
+answers only once every worker is warm; wrk sends letters through the widget's real form path.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,18 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
+from bench.load_report import CpuMeter, bench_app
 from bench.process_cpu import children
-from bench.support import BENCH_SECRETS, load_civic_data
-from webapp import create_app
+from bench.support import load_civic_data
+from tests.pg import free_port
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 from webapp.database import db
 
@@ -23,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "letters.lua"
 RESULT = re.compile(r"RESULT (.*)")
 WRK_THREADS = 2
+FLAT_OUT_CONNECTIONS = 32
 BENCH_ENV = {
     # Letters come from many addresses, as on a day of action: wrk sends a random
     # X-Forwarded-For per letter and the app trusts one proxy hop. The default rate limits and
@@ -41,14 +50,7 @@ def prepare_database(url: str, instance: Path) -> None:
     """Migrate an empty database, import the default campaign and load the roster and ZIPs."""
     from flask_migrate import upgrade
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            **BENCH_SECRETS,
-            "INSTANCE_PATH": str(instance),
-            "CIVIC_SYNC_ON_START": False,
-        }
-    )
+    app = bench_app(url, instance)
     with app.app_context():
         upgrade()
         import_campaign_path(db.session(), DEFAULT_CAMPAIGN_FILE)
@@ -94,10 +96,23 @@ def start_gunicorn(
                 requests.get(f"http://127.0.0.1:{port}/", timeout=5)
                 return process
             time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not start {workers} workers: {app_spec}")
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
     finally:
         shutil.rmtree(ready, ignore_errors=True)
-    process.kill()
-    raise RuntimeError(f"gunicorn did not start {workers} workers: {app_spec}")
+
+
+def stop(process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    """Stop gunicorn gracefully within `seconds`, else kill it; either way it is reaped."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def run_wrk(
@@ -164,3 +179,59 @@ def letters_env(origin: str, acks: Path) -> dict[str, str]:
     """letters.lua's settings: the default campaign's widget at `origin`, flat out, each
     acknowledged letter's name written under `acks`."""
     return {"SLUG": "syria-five-steps", "ORIGIN": origin, "RATE": "0", "ACK_DIR": str(acks)}
+
+
+@dataclass(frozen=True)
+class Served:
+    """A running gunicorn, and letters.lua's settings for sending letters to it."""
+
+    pid: int
+    lua_env: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return self.lua_env["ORIGIN"] + "/"
+
+
+@contextmanager
+def serve_letters(
+    app_spec: str, env: dict[str, str], workers: int, threads: int, acks: Path
+) -> Iterator[Served]:
+    """gunicorn serving `app_spec` (warm), its acknowledged letters' names written under
+    `acks`; stopped on leaving, whatever happened."""
+    acks.mkdir()
+    port = free_port()
+    process = start_gunicorn(app_spec, port, env, workers, threads)
+    try:
+        yield Served(process.pid, letters_env(f"http://127.0.0.1:{port}", acks))
+    finally:
+        stop(process)
+
+
+def warm_up(served: Served) -> dict[str, float]:
+    """Five seconds of letters, so imports, caches and pools are ready before a measured run."""
+    return parse_result(run_wrk(served.url, 5, 16, LUA, served.lua_env))
+
+
+@dataclass(frozen=True)
+class FlatOut:
+    """A flat-out run: letters.lua's figures, the CPU it cost (CpuMeter) and when it ran."""
+
+    result: dict[str, float]
+    cpu: dict[str, Any]
+    started: float
+    ended: float
+
+    @property
+    def letters_per_s(self) -> float:
+        return self.result["recorded"] / self.result["seconds"]
+
+
+def flat_out(served: Served, seconds: int, postgres_port: int | None) -> FlatOut:
+    """Letters as fast as they go for `seconds`, with the app's (and PostgreSQL's) CPU."""
+    meter = CpuMeter(served.pid, postgres_port)
+    started = time.time()
+    output = run_wrk(served.url, seconds, FLAT_OUT_CONNECTIONS, LUA, served.lua_env)
+    ended = time.time()
+    result = parse_result(output)
+    return FlatOut(result, meter.read(int(result["recorded"]), ended - started), started, ended)

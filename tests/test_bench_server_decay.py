@@ -1,4 +1,4 @@
-"""bench.load's loaded-against-fresh turns: the machine's drift cancels, and a real run of both."""
+"""bench.load's loaded-against-new turns: the machine's drift cancels, and a real run of both."""
 
 from __future__ import annotations
 
@@ -6,60 +6,125 @@ from pathlib import Path
 
 import pytest
 
-from bench.server_decay import Measure, Served, Turn, alternate, loaded_against_fresh
-from bench.serving import app_env, letters_env, prepare_database, start_gunicorn
-from tests.pg import free_port
+from bench.load import _report
+from bench.server_decay import Measure, Turn, alternate, loaded_against_new
+from bench.serving import Served, acknowledged, app_env, prepare_database, serve_letters
 
 LOADED = Served(1, {"ORIGIN": "http://loaded"})
-FRESH = Served(2, {"ORIGIN": "http://fresh"})
+NEW = Served(2, {"ORIGIN": "http://new"})
 
 
 def _slowing_machine(loaded_factor: float) -> tuple[list[str], Measure]:
     """A machine that loses 5% of its first speed at every turn; the loaded server answers at
-    `loaded_factor` of the fresh one's rate at any one moment."""
+    `loaded_factor` of the new one's rate at any one moment, and costs CPU in proportion."""
     order: list[str] = []
 
     def measure(served: Served) -> Turn:
         speed = 100.0 - 5.0 * len(order)
         order.append(served.lua_env["ORIGIN"])
         rate = speed * (loaded_factor if served is LOADED else 1.0)
-        return Turn(rate, 1000.0 / rate, 0)
+        return Turn(rate, 1000.0 / rate, served.pid / 10, 0)
 
     return order, measure
 
 
-def test_turns_flip_order_each_round_so_a_steady_slowdown_favours_neither() -> None:
+def test_rounds_run_new_loaded_loaded_new_so_a_steady_slowdown_favours_neither() -> None:
     order, measure = _slowing_machine(0.9)
-    result = alternate(LOADED, FRESH, 4, measure)
-    fresh_first, loaded_first = ["http://fresh", "http://loaded"], ["http://loaded", "http://fresh"]
-    assert order == fresh_first + loaded_first + fresh_first + loaded_first
-    # Read one after the other in a fixed order, the loaded server would look 15% slower
-    # (0.846); in turns the mean comes back to the 0.9 set above.
-    assert result["loaded_over_fresh"] == pytest.approx(0.9, abs=0.01)
+    result = alternate(LOADED, NEW, 2, measure)
+    one_round = ["http://new", "http://loaded", "http://loaded", "http://new"]
+    assert order == one_round * 2
+    # Read one after the other in a fixed order (new, loaded), the loaded server would look
+    # 0.846 of the new one here; in turns it comes back to the 0.9 set above.
+    assert result["loaded_over_new"] == 0.9
     assert result["loaded_letters_per_s"] == [85.5, 81.0, 67.5, 63.0]
-    assert result["fresh_letters_per_s"] == [100.0, 85.0, 80.0, 65.0]
+    assert result["new_letters_per_s"] == [100.0, 85.0, 80.0, 65.0]
+    assert result["loaded_app_cpu_ms"] == [pytest.approx(1000 / r) for r in (85.5, 81, 67.5, 63)]
+    assert result["new_app_cpu_ms"] == [
+        10.0,
+        pytest.approx(1000 / 85),
+        12.5,
+        pytest.approx(1000 / 65),
+    ]
+    assert result["loaded_database_cpu_ms"] == [0.1] * 4
+    assert result["new_database_cpu_ms"] == [0.2] * 4
     assert result["decay_errors_5xx"] == 0
 
 
-def test_a_loaded_server_and_a_fresh_one_take_turns_under_gunicorn(tmp_path: Path) -> None:
+def test_a_round_in_which_the_new_server_recorded_nothing_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match="no letter"):
+        alternate(LOADED, NEW, 1, lambda served: Turn(0.0, 0.0, 0.0, 0))
+    with pytest.raises(ValueError):
+        alternate(LOADED, NEW, 0, lambda served: Turn(1.0, 1.0, 0.0, 0))
+
+
+def test_the_report_prints_the_turns_and_fails_on_a_letter_the_new_server_lost(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = {
+        "backend": "sqlite",
+        "limits": "sqlite file",
+        "bare_requests_per_s": 9000.0,
+        "bare_before_and_after": [9000.0, 8800.0],
+        "letters": 100,
+        "letters_per_s": 250.0,
+        "ratio_to_bare": 0.028,
+        "rate_by_tenth": [250.0] * 10,
+        "last_tenth_over_first": 1.0,
+        "app_cpu_ms_per_letter": 7.0,
+        "worker_cpu_shares": [0.5, 0.5],
+        "workers_ended": 0,
+        "database_server_cpu_ms_per_letter": 0.0,
+        "wrk_cpu_ms_per_letter": 0.2,
+        "cores_busy": 1.9,
+        "full_p50_ms": 60.0,
+        "full_p99_ms": 200.0,
+        "paced_target_letters_per_s": 200,
+        "paced_letters_per_s": 199.0,
+        "paced_p50_ms": 10.0,
+        "paced_p99_ms": 100.0,
+        "errors_5xx": 0,
+        "acknowledged": 100,
+        "rows": 100,
+        "lost": 0,
+        "recorded_but_reply_cut_off": 0,
+        "decay_after_letters": 60_000,
+        **alternate(LOADED, NEW, 1, _slowing_machine(0.9)[1]),
+        "new_letters": 3_000,
+        "new_lost": 0,
+    }
+    _report(result)
+    out = capsys.readouterr().out
+    assert "the server that had taken 60,000 letters against a new one" in out
+    assert "[85.5, 81.0] against [100.0, 85.0] letters/s" in out
+    assert "loaded/new 0.9; the new one held 3,000 letters at the end (lost 0)" in out
+    with pytest.raises(SystemExit):
+        _report({**result, "new_lost": 1})
+
+
+def test_a_loaded_server_and_a_new_one_take_turns_under_gunicorn(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'load.db'}"
     prepare_database(url, tmp_path)
-    port = free_port()
-    process = start_gunicorn("app:app", port, app_env(url, tmp_path), workers=1, threads=2)
-    acks = tmp_path / "acks"
-    acks.mkdir()
-    try:
-        loaded = Served(process.pid, letters_env(f"http://127.0.0.1:{port}", acks))
-        result = loaded_against_fresh(loaded, None, tmp_path / "fresh", ("app:app", 1, 2, ""), 2, 2)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-    assert len(result["loaded_letters_per_s"]) == len(result["fresh_letters_per_s"]) == 2
-    assert min(result["loaded_letters_per_s"] + result["fresh_letters_per_s"]) > 0
-    assert all(ms > 0 for ms in result["loaded_app_cpu_ms"] + result["fresh_app_cpu_ms"])
-    assert result["loaded_over_fresh"] > 0
-    assert result["fresh_lost"] == 0
+    with serve_letters("app:app", app_env(url, tmp_path), 1, 2, tmp_path / "acks") as loaded:
+        result = loaded_against_new(
+            loaded,
+            cluster=None,
+            folder=tmp_path / "new",
+            app_spec="app:app",
+            workers=1,
+            threads=2,
+            limits="",
+            rounds=1,
+            seconds=2,
+        )
+    assert len(result["loaded_letters_per_s"]) == len(result["new_letters_per_s"]) == 2
+    assert min(result["loaded_letters_per_s"] + result["new_letters_per_s"]) > 0
+    assert all(ms > 0 for ms in result["loaded_app_cpu_ms"] + result["new_app_cpu_ms"])
+    assert result["loaded_database_cpu_ms"] == result["new_database_cpu_ms"] == [0.0, 0.0]
+    assert result["loaded_over_new"] > 0
     assert result["decay_errors_5xx"] == 0
-    # Both servers were sent letters through the widget: each wrote its acknowledgements.
-    assert any(acks.glob("ack-*.txt"))
-    assert any((tmp_path / "fresh" / "acks").glob("ack-*.txt"))
+    assert result["new_lost"] == 0
+    # The loaded server was not warmed here: its letters all come from its two turns. The new
+    # one's database holds its warm-up's and its turns' letters, all acknowledged.
+    assert len(acknowledged(tmp_path / "acks")) > 0
+    new_acknowledged = acknowledged(tmp_path / "new" / "acks")
+    assert result["new_letters"] >= len(new_acknowledged) > 0
