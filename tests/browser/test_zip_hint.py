@@ -57,3 +57,40 @@ def test_split_zip_names_its_districts_as_it_is_typed(
     # Opened on its own (not framed), the widget page has no favicon link: Chromium asks anyway.
     errors = [e for e in console.errors() if "/favicon.ico" not in e]
     assert errors == [] and console.csp_violations() == []
+
+
+@pytest.mark.parametrize("context_options", [PHONE], ids=["360px"])
+@pytest.mark.parametrize(
+    "path", ["/campaigns/{slug}", "/widget/{slug}?mode=letter"], ids=["campaign-page", "widget"]
+)
+def test_the_preview_carries_the_zip_with_no_hint_and_no_lookup(
+    app: Flask,
+    default_campaign: str,
+    live_server: LiveServer,
+    page: Page,
+    console: ConsoleLog,
+    context_options: dict[str, Any],
+    path: str,
+) -> None:
+    """The preview holds the ZIP in a hidden field. The hint's script used to load there too,
+    add its paragraph to the form after the page was shown and ask for a lookup."""
+    load_civic_data(app)
+    page.goto(live_server.url + path.format(slug=default_campaign))
+    for label, value in {
+        "First name": "Rasha",
+        "Last name": "Haddad",
+        "Email": "rasha@example.org",
+        "City": "Dearborn",
+        "ZIP code": single_district_zip("MI", 12),
+    }.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("State", exact=True).select_option("MI")
+    page.get_by_role("button", name="Preview my letter").click()
+    expect(page.get_by_role("heading", name="Check your letter", level=1)).to_be_visible()
+    assert page.locator("input[name=zip_code][type=hidden]").count() == 1
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator(".zip-hint").count() == 0
+    assert page.locator("script[src*='zip-hint.js']").count() == 0
+    errors = [e for e in console.errors() if "/favicon.ico" not in e]
+    assert errors == [] and console.csp_violations() == []

@@ -12,8 +12,11 @@
       });
     });
   });
-  // The ZIP field's district hint lives in its own file, fetched only where a ZIP field is.
-  if (document.querySelector("input[name=zip_code]") && document.currentScript) {
+  // The ZIP field's district hint lives in its own file, fetched only where a ZIP is typed.
+  // Not on the preview, which carries the ZIP in a hidden field: the hint would change that
+  // page after it is shown (this file loads late) and ask for a lookup on every preview.
+  if (document.querySelector("input[name=zip_code]:not([type=hidden])") &&
+      document.currentScript) {
     var hintScript = document.createElement("script");
     hintScript.src = document.currentScript.src.replace(/[^/?]*(\?.*)?$/, "zip-hint.js");
     document.head.appendChild(hintScript);
