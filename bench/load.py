@@ -189,7 +189,8 @@ def _report(r: dict[str, Any]) -> None:
             f"{r['decay_rounds']}x): {r['loaded_letters_per_s']} against {r['new_letters_per_s']} "
             f"letters/s; CPU a letter, app {r['loaded_app_cpu_ms']} against "
             f"{r['new_app_cpu_ms']} ms, database server {r['loaded_database_cpu_ms']} against "
-            f"{r['new_database_cpu_ms']} ms; loaded/new {r['loaded_over_new']}; the new one "
+            f"{r['new_database_cpu_ms']} ms; busiest worker's share {r['loaded_busiest_worker']} "
+            f"against {r['new_busiest_worker']}; loaded/new {r['loaded_over_new']}; the new one "
             f"held {r['new_letters']:,} letters at the end (lost {r['new_lost']})",
             flush=True,
         )

@@ -32,12 +32,14 @@ from tests.pg import PostgresCluster
 
 @dataclass(frozen=True)
 class Turn:
-    """One turn at a server: letters a second, CPU a letter (app, PostgreSQL), its 5xx."""
+    """One turn at a server: letters a second, CPU a letter (app, PostgreSQL), its 5xx, and the
+    busiest worker's share of the app's CPU (1.0: one worker took every connection)."""
 
     letters_per_s: float
     app_cpu_ms: float
     database_cpu_ms: float
     errors_5xx: int
+    busiest_worker: float
 
 
 Measure = Callable[[Served], Turn]
@@ -53,6 +55,7 @@ def flat_out_turns(seconds: int, postgres_port: int | None) -> Measure:
             float(run.cpu["app_cpu_ms_per_letter"]),
             float(run.cpu["database_server_cpu_ms_per_letter"]),
             int(run.result["errors5xx"]),
+            max(run.cpu["worker_cpu_shares"]),
         )
 
     return measure
@@ -81,6 +84,8 @@ def alternate(loaded: Served, new: Served, rounds: int, measure: Measure) -> dic
         "new_app_cpu_ms": [t.app_cpu_ms for t in turns["new"]],
         "loaded_database_cpu_ms": [t.database_cpu_ms for t in turns["loaded"]],
         "new_database_cpu_ms": [t.database_cpu_ms for t in turns["new"]],
+        "loaded_busiest_worker": [t.busiest_worker for t in turns["loaded"]],
+        "new_busiest_worker": [t.busiest_worker for t in turns["new"]],
         "loaded_over_new": round(statistics.fmean(ratios), 3),
         "decay_errors_5xx": sum(t.errors_5xx for t in turns["loaded"] + turns["new"]),
     }

@@ -23,7 +23,7 @@ def _slowing_machine(loaded_factor: float) -> tuple[list[str], Measure]:
         speed = 100.0 - 5.0 * len(order)
         order.append(served.lua_env["ORIGIN"])
         rate = speed * (loaded_factor if served is LOADED else 1.0)
-        return Turn(rate, 1000.0 / rate, served.pid / 10, 0)
+        return Turn(rate, 1000.0 / rate, served.pid / 10, 0, 0.5 if served is LOADED else 0.25)
 
     return order, measure
 
@@ -47,14 +47,16 @@ def test_rounds_run_new_loaded_loaded_new_so_a_steady_slowdown_favours_neither()
     ]
     assert result["loaded_database_cpu_ms"] == [0.1] * 4
     assert result["new_database_cpu_ms"] == [0.2] * 4
+    assert result["loaded_busiest_worker"] == [0.5] * 4
+    assert result["new_busiest_worker"] == [0.25] * 4
     assert result["decay_errors_5xx"] == 0
 
 
 def test_a_round_in_which_the_new_server_recorded_nothing_is_an_error() -> None:
     with pytest.raises(RuntimeError, match="no letter"):
-        alternate(LOADED, NEW, 1, lambda served: Turn(0.0, 0.0, 0.0, 0))
+        alternate(LOADED, NEW, 1, lambda served: Turn(0.0, 0.0, 0.0, 0, 1.0))
     with pytest.raises(ValueError):
-        alternate(LOADED, NEW, 0, lambda served: Turn(1.0, 1.0, 0.0, 0))
+        alternate(LOADED, NEW, 0, lambda served: Turn(1.0, 1.0, 0.0, 0, 1.0))
 
 
 def test_the_report_prints_the_turns_and_fails_on_a_letter_the_new_server_lost(
@@ -96,7 +98,8 @@ def test_the_report_prints_the_turns_and_fails_on_a_letter_the_new_server_lost(
     out = capsys.readouterr().out
     assert "the server that had taken 60,000 letters against a new one" in out
     assert "[85.5, 81.0] against [100.0, 85.0] letters/s" in out
-    assert "loaded/new 0.9; the new one held 3,000 letters at the end (lost 0)" in out
+    assert "busiest worker's share [0.5, 0.5] against [0.25, 0.25]; loaded/new 0.9;" in out
+    assert "the new one held 3,000 letters at the end (lost 0)" in out
     with pytest.raises(SystemExit):
         _report({**result, "new_lost": 1})
 
@@ -121,6 +124,7 @@ def test_a_loaded_server_and_a_new_one_take_turns_under_gunicorn(tmp_path: Path)
     assert all(ms > 0 for ms in result["loaded_app_cpu_ms"] + result["new_app_cpu_ms"])
     assert result["loaded_database_cpu_ms"] == result["new_database_cpu_ms"] == [0.0, 0.0]
     assert result["loaded_over_new"] > 0
+    assert result["loaded_busiest_worker"] == result["new_busiest_worker"] == [1.0, 1.0]
     assert result["decay_errors_5xx"] == 0
     assert result["new_lost"] == 0
     # The loaded server was not warmed here: its letters all come from its two turns. The new
