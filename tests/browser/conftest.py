@@ -43,6 +43,11 @@ class ConsoleLog:
         found = [f"{source}: {text}" for kind, text, source in self.messages if kind == "error"]
         return found + [f"uncaught: {text}" for text in self.page_errors]
 
+    def errors_but_favicon(self) -> list[str]:
+        """errors() less the favicon request Chromium makes for a page opened on its own (the
+        widget page outside a frame has no favicon link)."""
+        return [e for e in self.errors() if "/favicon.ico" not in e]
+
     def csp_violations(self) -> list[str]:
         return [text for _kind, text, _source in self.messages if "Content Security Policy" in text]
 

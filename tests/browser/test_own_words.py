@@ -85,8 +85,7 @@ def test_prompts_show_the_meter_moves_and_the_hint_appears_for_a_common_paragrap
     _send_copies(app, default_campaign)
     page.goto(live_server.url + path.format(slug=default_campaign))
     _check_nudge(page)
-    errors = [e for e in console.errors() if "/favicon.ico" not in e]
-    assert errors == [] and console.csp_violations() == []
+    assert console.errors_but_favicon() == [] and console.csp_violations() == []
 
 
 @pytest.mark.parametrize("context_options", [{**PHONE, "bypass_csp": True}], ids=["360px"])
@@ -162,4 +161,4 @@ def test_screenshots_of_the_form_with_prompts_and_meter(
     for selector in (".story-prompts", "#own-words-meter", "textarea[name=personal_message]"):
         box = page.locator(selector).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
-    assert [e for e in console.errors() if "/favicon.ico" not in e] == []
+    assert console.errors_but_favicon() == []

@@ -54,9 +54,7 @@ def test_split_zip_names_its_districts_as_it_is_typed(
 
     _type_zips(page)
 
-    # Opened on its own (not framed), the widget page has no favicon link: Chromium asks anyway.
-    errors = [e for e in console.errors() if "/favicon.ico" not in e]
-    assert errors == [] and console.csp_violations() == []
+    assert console.errors_but_favicon() == [] and console.csp_violations() == []
 
 
 @pytest.mark.parametrize("context_options", [PHONE], ids=["360px"])
@@ -92,5 +90,4 @@ def test_the_preview_carries_the_zip_with_no_hint_and_no_lookup(
 
     assert page.locator(".zip-hint").count() == 0
     assert page.locator("script[src*='zip-hint.js']").count() == 0
-    errors = [e for e in console.errors() if "/favicon.ico" not in e]
-    assert errors == [] and console.csp_violations() == []
+    assert console.errors_but_favicon() == [] and console.csp_violations() == []
