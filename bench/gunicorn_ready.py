@@ -20,6 +20,9 @@ _spec.loader.exec_module(_app_conf)
 
 worker_class = _app_conf.worker_class
 timeout = _app_conf.timeout
+on_starting = _app_conf.on_starting
+pre_fork = _app_conf.pre_fork
+child_exit = _app_conf.child_exit
 
 
 def post_worker_init(worker: Any) -> None:
