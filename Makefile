@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-WORKERS ?= 4
+# One gunicorn worker a core: each takes its fair share of the connections (webapp/fair_accept.py)
+# and its threads wait on upstreams, so more processes than cores only take turns at the cores.
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 THREADS ?= 16
 # Two layers: what the app needs to run (`make run`, `make serve`), and on top of it the test,
 # lint and bench tools (`make test`, `make bench`), so a server's environment holds no test kit.

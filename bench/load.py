@@ -208,7 +208,8 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--letters", type=int, default=50_000)
     parser.add_argument("--rate", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=4)
+    # As `make serve`: one worker a core.
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
     parser.add_argument(
         "--redis-letters",
