@@ -1,13 +1,18 @@
 """gunicorn settings for `make serve` (bind, workers and threads come from the Makefile)."""
 
-from webapp.fair_accept import child_exit, on_starting, pre_fork  # noqa: F401 (gunicorn hooks)
+from webapp.fair_accept import (  # noqa: F401 (gunicorn hooks)
+    child_exit,
+    on_starting,
+    pre_fork,
+    worker_exit,
+)
 
 # Threads, not one request per process: a lookup waiting on a slow Census geocoder holds one
 # thread for at most CIVIC_LOOKUP_BUDGET_SECONDS, and the other threads keep serving. With the
 # sync worker class, WORKERS=4 meant four waiting lookups stalled every page. The threads of a
 # worker take turns at its Python (REQUEST_SLOTS, webapp/request_slots.py); one waiting on an
 # upstream gives its turn up. The class is gthread that takes no more than its fair share of the
-# open connections (webapp/fair_accept.py); the three hooks imported above keep its table.
+# open connections (webapp/fair_accept.py); the hooks imported above keep its table.
 worker_class = "webapp.fair_accept.FairThreadWorker"
 threads = 16
 # Far above the lookup budget: a worker is killed only when something is truly stuck.

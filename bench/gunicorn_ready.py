@@ -23,6 +23,7 @@ timeout = _app_conf.timeout
 on_starting = _app_conf.on_starting
 pre_fork = _app_conf.pre_fork
 child_exit = _app_conf.child_exit
+worker_exit = _app_conf.worker_exit
 
 
 def post_worker_init(worker: Any) -> None:

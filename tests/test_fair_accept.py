@@ -10,13 +10,26 @@ import random
 import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from gunicorn.workers.gthread import ThreadWorker  # type: ignore[import-untyped]
 
 from tests.gunicorn import app_env, gunicorn
-from webapp.fair_accept import NOT_ACCEPTING, SLACK, ConnectionTable, fair_limit
+from webapp.fair_accept import (
+    NOT_ACCEPTING,
+    RECHECK_SECONDS,
+    SLACK,
+    ConnectionTable,
+    FairThreadWorker,
+    child_exit,
+    fair_limit,
+    on_starting,
+    pre_fork,
+    worker_exit,
+)
 
 ESTABLISHED, LISTEN = "01", "0A"  # TCP states in /proc/net/tcp
 CONNECTIONS = 16
@@ -75,6 +88,97 @@ def test_the_table_is_shared_with_forked_workers_and_slots_are_given_again() -> 
     assert table.assign() == second
     assert table.assign() is not None
     assert table.assign() is None  # all three taken: that worker runs as stock gthread
+
+
+class _Loop:
+    """What gthread's loop would have done: the timeouts it was asked to wait."""
+
+    def __init__(self) -> None:
+        self.timeouts: list[float] = []
+
+
+@pytest.fixture
+def worker(monkeypatch: pytest.MonkeyPatch) -> tuple[FairThreadWorker, ConnectionTable, _Loop]:
+    """A worker on a table beside one other accepting worker holding 1 connection, its own
+    loop replaced by a recorder (gthread's run and wait need sockets and a poller)."""
+    loop = _Loop()
+    monkeypatch.setattr(ThreadWorker, "run", lambda self: None)
+    monkeypatch.setattr(
+        ThreadWorker, "wait_for_and_dispatch_events", lambda self, t: loop.timeouts.append(t)
+    )
+    server = SimpleNamespace(log=SimpleNamespace(warning=lambda *args: None))
+    on_starting(server)
+    table: ConnectionTable = server.connection_table  # type: ignore[attr-defined]
+    other = table.assign()
+    assert other is not None
+    table.publish(other, 1)
+    fair = FairThreadWorker.__new__(FairThreadWorker)
+    fair._open, fair._configured, fair._published = 0, 1000, False
+    fair.alive, fair._accepting = True, True
+    pre_fork(server, fair)
+    return fair, table, loop
+
+
+def test_a_worker_counts_only_once_it_runs_and_pauses_above_its_share(
+    worker: tuple[FairThreadWorker, ConnectionTable, _Loop],
+) -> None:
+    fair, table, loop = worker
+    fair.nr_conns = 5  # still warming up: not counted, gunicorn's own ceiling applies
+    assert fair.table_slot is not None and table.counts()[fair.table_slot] == NOT_ACCEPTING
+    assert fair.worker_connections == 1000
+    fair.run()
+    assert table.counts()[fair.table_slot] == 5
+    # [5, 1]: a mean of 3, so 3 + SLACK; gthread's loop stops accepting at 5.
+    assert fair.worker_connections == 3 + SLACK
+    fair._accepting = False
+    fair.wait_for_and_dispatch_events(1.0)
+    assert loop.timeouts == [RECHECK_SECONDS]
+
+
+@pytest.mark.parametrize("stop", ["handle_exit", "alive"])
+def test_a_stopping_worker_withdraws_its_count(
+    worker: tuple[FairThreadWorker, ConnectionTable, _Loop], stop: str
+) -> None:
+    """SIGTERM, and max_requests or the reloader (which only clear `alive`): a worker draining
+    its connections must not keep the others' share down."""
+    fair, table, loop = worker
+    fair.run()
+    fair.nr_conns = 6
+    fair._accepting = False
+    if stop == "handle_exit":
+        fair.method_queue = SimpleNamespace(defer=lambda callback: None)
+        fair.handle_exit(15, None)
+    else:
+        fair.alive = False
+    fair.wait_for_and_dispatch_events(1.0)
+    assert fair.table_slot is not None and table.counts()[fair.table_slot] == NOT_ACCEPTING
+    assert loop.timeouts == [1.0]  # no quick rechecks while it drains
+    fair.nr_conns = 5
+    assert table.counts()[fair.table_slot] == NOT_ACCEPTING
+
+
+def test_a_count_written_as_the_worker_stops_is_withdrawn_at_once(
+    worker: tuple[FairThreadWorker, ConnectionTable, _Loop],
+) -> None:
+    fair, table, _ = worker
+    fair.run()
+    fair.alive = False  # as a SIGTERM landing just before the setter's write
+    fair.nr_conns = 4
+    assert fair.table_slot is not None and table.counts()[fair.table_slot] == NOT_ACCEPTING
+
+
+def test_the_hooks_free_a_slot_when_its_worker_exits(
+    worker: tuple[FairThreadWorker, ConnectionTable, _Loop],
+) -> None:
+    fair, table, _ = worker
+    fair.run()
+    fair.nr_conns = 2
+    slot = fair.table_slot
+    assert slot is not None
+    worker_exit(None, fair)  # in the worker, or the arbiter finding it gone
+    child_exit(None, fair)  # the arbiter reaping it: releasing twice is harmless
+    assert table.counts()[slot] == NOT_ACCEPTING
+    assert table.assign() == slot
 
 
 def _sockets(port: int, state: str, remote_port: int | None = None) -> set[str]:
@@ -139,7 +243,9 @@ def _accepting_workers(port: int) -> list[int]:
 def test_kept_alive_connections_are_spread_over_both_workers(
     app_config: dict[str, Any],
 ) -> None:
-    with gunicorn(app_env(app_config), workers=2) as url:
+    # Kept alive long enough to count them all on a busy machine (gunicorn's default is 2 s).
+    env = app_env(app_config, GUNICORN_CMD_ARGS="--keep-alive 60")
+    with gunicorn(env, workers=2) as url:
         port = urlsplit(url).port
         assert port is not None
         workers = _accepting_workers(port)

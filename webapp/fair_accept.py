@@ -90,6 +90,8 @@ class FairThreadWorker(ThreadWorker):
         self._open = value
         if self._published:
             self._publish(value)
+            # After the write: a SIGTERM landing just before it still ends as NOT_ACCEPTING.
+            self._withdraw_if_stopping()
 
     @property
     def worker_connections(self) -> int:
@@ -105,7 +107,16 @@ class FairThreadWorker(ThreadWorker):
         if self.table is not None and self.table_slot is not None:
             self.table.publish(self.table_slot, value)
 
+    def _withdraw_if_stopping(self) -> None:
+        """A stopping worker accepts nothing more, and its count must not hold the others back
+        while it drains. SIGTERM, max_requests and the reloader each only clear `alive`, so this
+        is checked on the event loop's own thread rather than in a signal handler."""
+        if self._published and not self.alive:
+            self._published = False
+            self._publish(NOT_ACCEPTING)
+
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        self._withdraw_if_stopping()
         if self._published and not self._accepting and self._open < self._configured:
             timeout = min(timeout, RECHECK_SECONDS)
         super().wait_for_and_dispatch_events(timeout)
@@ -113,15 +124,9 @@ class FairThreadWorker(ThreadWorker):
     def run(self) -> None:
         # Counted only from here, after post_worker_init's warm-up: a warming worker takes no
         # connections, so it must not lower the others' share.
-        self._published = self.table is not None and self.table_slot is not None
+        self._published = self.alive and self.table is not None and self.table_slot is not None
         self._publish(self._open)
         super().run()
-
-    def handle_exit(self, sig: Any, frame: Any) -> None:
-        # A stopping worker accepts nothing more: the others' share grows at once.
-        self._published = False
-        self._publish(NOT_ACCEPTING)
-        super().handle_exit(sig, frame)
 
 
 def on_starting(server: Any) -> None:
@@ -134,10 +139,17 @@ def pre_fork(server: Any, worker: Any) -> None:
     if table is not None:
         worker.table = table
         worker.table_slot = table.assign()
+        if worker.table_slot is None:
+            server.log.warning("all %d connection slots taken: a worker accepts as gthread", SLOTS)
 
 
 def child_exit(server: Any, worker: Any) -> None:
-    table = getattr(server, "connection_table", None)
-    slot = getattr(worker, "table_slot", None)
-    if table is not None and slot is not None:
-        table.release(slot)
+    """The arbiter has reaped a worker: its slot is free again."""
+    table = getattr(worker, "table", None)
+    if table is not None and worker.table_slot is not None:
+        table.release(worker.table_slot)
+
+
+# Also when the worker itself exits, and when the arbiter finds a worker already gone (gunicorn
+# then calls worker_exit, not child_exit). Releasing twice is harmless.
+worker_exit = child_exit
