@@ -135,6 +135,16 @@ def test_a_worker_counts_only_once_it_runs_and_pauses_above_its_share(
     assert loop.timeouts == [RECHECK_SECONDS]
 
 
+def test_a_worker_stopped_during_its_warm_up_never_counts(
+    worker: tuple[FairThreadWorker, ConnectionTable, _Loop],
+) -> None:
+    fair, table, _ = worker
+    fair.nr_conns = 0
+    fair.alive = False
+    fair.run()
+    assert fair.table_slot is not None and table.counts()[fair.table_slot] == NOT_ACCEPTING
+
+
 @pytest.mark.parametrize("stop", ["handle_exit", "alive"])
 def test_a_stopping_worker_withdraws_its_count(
     worker: tuple[FairThreadWorker, ConnectionTable, _Loop], stop: str

@@ -24,8 +24,8 @@ NOT_ACCEPTING = -1  # a slot that is free, or whose worker is warming up or stop
 
 def fair_limit(own: int, counts: list[int], configured: int) -> int:
     """How many connections a worker may hold, given the counts every accepting worker
-    published (its own among them, as `own`): the mean rounded up plus SLACK, at least one more
-    than nothing, never above gunicorn's worker_connections."""
+    published (its own among them, as `own`): the mean rounded up plus SLACK, at least 1, never
+    above gunicorn's worker_connections."""
     accepting = [count for count in counts if count != NOT_ACCEPTING]
     if not accepting:  # this worker has not published yet
         accepting = [own]
@@ -125,7 +125,8 @@ class FairThreadWorker(ThreadWorker):
         # Counted only from here, after post_worker_init's warm-up: a warming worker takes no
         # connections, so it must not lower the others' share.
         self._published = self.alive and self.table is not None and self.table_slot is not None
-        self._publish(self._open)
+        if self._published:
+            self._publish(self._open)
         super().run()
 
 
