@@ -18,12 +18,10 @@ assert _spec is not None and _spec.loader is not None
 _app_conf = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_app_conf)
 
-worker_class = _app_conf.worker_class
-timeout = _app_conf.timeout
-on_starting = _app_conf.on_starting
-pre_fork = _app_conf.pre_fork
-child_exit = _app_conf.child_exit
-worker_exit = _app_conf.worker_exit
+# Every setting and hook of the app's file, so a new one reaches the benches without a copy here
+# (gunicorn ignores names that are not settings; the command line overrides bind, workers and
+# threads). Only post_worker_init is wrapped, below.
+globals().update({k: v for k, v in vars(_app_conf).items() if not k.startswith("_")})
 
 
 def post_worker_init(worker: Any) -> None:

@@ -90,21 +90,18 @@ def test_the_table_is_shared_with_forked_workers_and_slots_are_given_again() -> 
     assert table.assign() is None  # all three taken: that worker runs as stock gthread
 
 
-class _Loop:
-    """What gthread's loop would have done: the timeouts it was asked to wait."""
-
-    def __init__(self) -> None:
-        self.timeouts: list[float] = []
+Fixture = tuple[FairThreadWorker, ConnectionTable, list[float]]
 
 
 @pytest.fixture
-def worker(monkeypatch: pytest.MonkeyPatch) -> tuple[FairThreadWorker, ConnectionTable, _Loop]:
+def worker(monkeypatch: pytest.MonkeyPatch) -> Fixture:
     """A worker on a table beside one other accepting worker holding 1 connection, its own
-    loop replaced by a recorder (gthread's run and wait need sockets and a poller)."""
-    loop = _Loop()
+    loop replaced by a list of the timeouts it was asked to wait (gthread's run and wait need
+    sockets and a poller)."""
+    waits: list[float] = []
     monkeypatch.setattr(ThreadWorker, "run", lambda self: None)
     monkeypatch.setattr(
-        ThreadWorker, "wait_for_and_dispatch_events", lambda self, t: loop.timeouts.append(t)
+        ThreadWorker, "wait_for_and_dispatch_events", lambda self, t: waits.append(t)
     )
     server = SimpleNamespace(log=SimpleNamespace(warning=lambda *args: None))
     on_starting(server)
@@ -116,13 +113,13 @@ def worker(monkeypatch: pytest.MonkeyPatch) -> tuple[FairThreadWorker, Connectio
     fair._open, fair._configured, fair._published = 0, 1000, False
     fair.alive, fair._accepting = True, True
     pre_fork(server, fair)
-    return fair, table, loop
+    return fair, table, waits
 
 
 def test_a_worker_counts_only_once_it_runs_and_pauses_above_its_share(
-    worker: tuple[FairThreadWorker, ConnectionTable, _Loop],
+    worker: Fixture,
 ) -> None:
-    fair, table, loop = worker
+    fair, table, waits = worker
     fair.nr_conns = 5  # still warming up: not counted, gunicorn's own ceiling applies
     assert fair.table_slot is not None and table.counts()[fair.table_slot] == NOT_ACCEPTING
     assert fair.worker_connections == 1000
@@ -132,11 +129,11 @@ def test_a_worker_counts_only_once_it_runs_and_pauses_above_its_share(
     assert fair.worker_connections == 3 + SLACK
     fair._accepting = False
     fair.wait_for_and_dispatch_events(1.0)
-    assert loop.timeouts == [RECHECK_SECONDS]
+    assert waits == [RECHECK_SECONDS]
 
 
 def test_a_worker_stopped_during_its_warm_up_never_counts(
-    worker: tuple[FairThreadWorker, ConnectionTable, _Loop],
+    worker: Fixture,
 ) -> None:
     fair, table, _ = worker
     fair.nr_conns = 0
@@ -146,12 +143,10 @@ def test_a_worker_stopped_during_its_warm_up_never_counts(
 
 
 @pytest.mark.parametrize("stop", ["handle_exit", "alive"])
-def test_a_stopping_worker_withdraws_its_count(
-    worker: tuple[FairThreadWorker, ConnectionTable, _Loop], stop: str
-) -> None:
+def test_a_stopping_worker_withdraws_its_count(worker: Fixture, stop: str) -> None:
     """SIGTERM, and max_requests or the reloader (which only clear `alive`): a worker draining
     its connections must not keep the others' share down."""
-    fair, table, loop = worker
+    fair, table, waits = worker
     fair.run()
     fair.nr_conns = 6
     fair._accepting = False
@@ -162,13 +157,13 @@ def test_a_stopping_worker_withdraws_its_count(
         fair.alive = False
     fair.wait_for_and_dispatch_events(1.0)
     assert fair.table_slot is not None and table.counts()[fair.table_slot] == NOT_ACCEPTING
-    assert loop.timeouts == [1.0]  # no quick rechecks while it drains
+    assert waits == [1.0]  # no quick rechecks while it drains
     fair.nr_conns = 5
     assert table.counts()[fair.table_slot] == NOT_ACCEPTING
 
 
 def test_a_count_written_as_the_worker_stops_is_withdrawn_at_once(
-    worker: tuple[FairThreadWorker, ConnectionTable, _Loop],
+    worker: Fixture,
 ) -> None:
     fair, table, _ = worker
     fair.run()
@@ -178,7 +173,7 @@ def test_a_count_written_as_the_worker_stops_is_withdrawn_at_once(
 
 
 def test_the_hooks_free_a_slot_when_its_worker_exits(
-    worker: tuple[FairThreadWorker, ConnectionTable, _Loop],
+    worker: Fixture,
 ) -> None:
     fair, table, _ = worker
     fair.run()
