@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps trying to reach the internet.
@@ -23,6 +30,9 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 DEFAULT_TIMEOUT_MS = 10_000
+# expect() waits 5 s unless told; the suite runs two workers and Chromium on two cores, where a
+# letter sent on PostgreSQL has been seen to need longer. Same wait as every other action.
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 
 class ConsoleLog:

@@ -151,10 +151,21 @@ def frame_metrics(frame: Frame) -> dict[str, float]:
     return metrics
 
 
-FITTED = """() => { const d = document.documentElement;
+# Fitted, and unchanged for `ms`: the widget's scripts change the page after it loads (the
+# residence fields one way, the live list of offices the other), and a page fitted for a moment
+# before they run would be measured mid-change. State lives on the window, so each new page in
+# the frame starts over. Polled on a timer, not on animation frames, which Chromium may hold
+# back in a cross-origin frame on a loaded machine.
+SETTLED_FIT = """(ms) => { const d = document.documentElement;
     const body = Math.ceil(document.body.getBoundingClientRect().height);
-    return d.scrollHeight <= window.innerHeight + 1 && window.innerHeight <= body + 8
-        && d.scrollWidth <= d.clientWidth; }"""
+    const fitted = d.scrollHeight <= window.innerHeight + 1 && window.innerHeight <= body + 8
+        && d.scrollWidth <= d.clientWidth;
+    const key = fitted ? d.scrollHeight + "x" + window.innerHeight + "x" + d.scrollWidth : "";
+    const now = performance.now();
+    const seen = window.__clFit || (window.__clFit = {key: "", since: now});
+    if (key !== seen.key) { seen.key = key; seen.since = now; }
+    return key !== "" && now - seen.since >= ms; }"""
+SETTLE_MS = 400
 
 
 class FitLog:
@@ -164,12 +175,16 @@ class FitLog:
         self.steps: list[str] = []
         self.problems: list[str] = []
 
-    def check(self, frame: Frame, step: str, timeout_ms: int = 2000) -> dict[str, float]:
-        """Wait for the frame to be resized to its content, and note the step if it is not."""
+    def check(self, frame: Frame, step: str, timeout_ms: int = 5000) -> dict[str, float]:
+        """Wait for the frame's page to settle and be resized to its content; note the step if
+        it is not."""
         # Chromium does not lay out a cross-origin frame while it is off screen: show it first.
         frame.frame_element().scroll_into_view_if_needed()
         with contextlib.suppress(PlaywrightError):
-            frame.wait_for_function(FITTED, timeout=timeout_ms)
+            # The page's own requests (scripts, the lookup of offices) done first.
+            frame.wait_for_load_state("networkidle", timeout=timeout_ms)
+        with contextlib.suppress(PlaywrightError):
+            frame.wait_for_function(SETTLED_FIT, arg=SETTLE_MS, polling=100, timeout=timeout_ms)
         m = frame_metrics(frame)
         self.steps.append(f"{step}: {m}")
         if m["scroll"] > m["inner"] + 1:
