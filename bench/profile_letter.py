@@ -1,10 +1,12 @@
 """Where one letter's CPU time goes: the widget form GET and send POST in-process, with cProfile.
 
 Run: .venv/bin/python -m bench.profile_letter [--letters 300] [--top 40] [--save FILE]
+    [--backend sqlite|postgresql]
 Prints the milliseconds per letter without a profiler (no HTTP, no other load: the ceiling one
 core can reach), the same with both pages gzipped as a browser asks for them, then the profile
-sorted by cumulative and by own time. SQLite, default limits and risk checks, each letter from
-its own client address.
+sorted by cumulative and by own time. SQLite unless told (PostgreSQL: a throwaway cluster, whose
+own CPU is not counted; bench.pg_statements reads it), default limits and risk checks, each
+letter from its own client address.
 """
 
 from __future__ import annotations
@@ -65,8 +67,9 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=300)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--save", type=Path, help="also keep the profile here (for pstats)")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
-    with letter_app() as app:
+    with letter_app(args.backend) as app:
         client = app.test_client()
         for n in range(50):  # warm caches and pools
             _letter(client, n)
@@ -75,7 +78,10 @@ def main() -> None:
             _letter(client, n)
         per_letter = (time.process_time() - cpu) * 1000 / args.letters
         wall = (time.perf_counter() - started) * 1000 / args.letters
-        print(f"{per_letter:.2f} ms of CPU per letter (GET + POST), {wall:.2f} ms wall")
+        print(
+            f"{per_letter:.2f} ms of CPU per letter (GET + POST) on {args.backend}, "
+            f"{wall:.2f} ms wall"
+        )
         # Browsers ask for gzip: the same path with both pages compressed, as they would be.
         cpu = time.process_time()
         for n in range(50_000, 50_000 + args.letters):

@@ -128,6 +128,15 @@ def test_the_statements_bench_reads_the_servers_own_timings_for_a_letter() -> No
         assert row.split()[0] == "1.00", row
 
 
+def test_the_letter_profile_runs_on_postgresql_through_its_driver() -> None:
+    lines = _run(
+        "bench.profile_letter", "--backend", "postgresql", "--letters", "5", "--top", "400"
+    )
+    assert lines[0].endswith(" ms wall") and " on postgresql, " in lines[0], lines[0]
+    # The profiled letters went to PostgreSQL (the rate limits stay in their SQLite file).
+    assert any("psycopg/cursor.py" in line and "(execute)" in line for line in lines)
+
+
 def test_the_blocks_bench_times_every_block_of_a_letter_once_per_letter() -> None:
     from bench.letter_blocks import BEGIN, BODY, END, report
 
