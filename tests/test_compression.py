@@ -106,15 +106,30 @@ def test_a_cached_page_gzipped_from_its_pieces_is_the_page(long_value: int) -> N
 
 
 @pytest.mark.parametrize(
-    "accept",
-    ["gzip", "*", "gzip;q=0.5, identity", "identity;q=1, gzip;q=0.1", "gzip;q=0", "identity"],
+    ("accept", "encoding"),
+    [
+        ("gzip", "gzip"),
+        ("*", "gzip"),
+        ("gzip;q=0.5, identity", None),
+        ("identity;q=1, gzip;q=0.1", None),
+        ("identity", None),
+        # A quality of 0 refuses the encoding (RFC 9110, 12.4.2), whatever else is offered.
+        ("gzip;q=0", None),
+        ("deflate, gzip;q=0", None),
+        ("gzip;q=0, *", None),
+    ],
 )
 def test_a_cached_page_is_gzipped_exactly_when_any_other_response_would_be(
-    client: FlaskClient, default_campaign: str, accept: str
+    client: FlaskClient, default_campaign: str, accept: str, encoding: str | None
 ) -> None:
     page = client.get(f"/campaigns/{default_campaign}", headers={"Accept-Encoding": accept})
     style = client.get("/static/css/site.css", headers={"Accept-Encoding": accept})
-    assert page.headers.get("Content-Encoding") == style.headers.get("Content-Encoding")
+    assert page.headers.get("Content-Encoding") == encoding
+    assert style.headers.get("Content-Encoding") == encoding
+    # Either way the answer depended on the header, and a cache must know it.
+    assert "Accept-Encoding" in page.headers["Vary"] and "Accept-Encoding" in style.headers["Vary"]
+    if encoding is None:
+        assert page.data.rstrip().endswith(b"</html>")
     head = client.head(f"/campaigns/{default_campaign}", headers={"Accept-Encoding": accept})
     assert head.headers.get("Content-Encoding") == page.headers.get("Content-Encoding")
 

@@ -8,8 +8,22 @@ import zlib
 from collections.abc import Callable, Iterable
 
 from flask import Flask, Response, current_app, g, has_request_context, request
+from flask_compress import Compress
 
-from webapp.extensions import compress
+
+class _Compress(Compress):
+    """Flask-Compress, except that an encoding the client refuses (`gzip;q=0`) is not used:
+    Flask-Compress reads a quality of 0 as any other and would send gzip anyway."""
+
+    def after_request(self, response: Response | None) -> Response:
+        if response is not None and not _gzip_chosen():
+            _vary_on_encoding(response)  # the answer still depends on the header
+            return response
+        return super().after_request(response)
+
+
+# Pages, CSS, JS and JSON go out gzipped, as a reverse proxy would send them.
+compress = _Compress()
 
 # Files the app serves itself (the stylesheet, scripts, the widget loader).
 FILE_ENDPOINTS = frozenset({"static", "widget.embed_js"})
@@ -97,6 +111,11 @@ def _precompressed(response: Response) -> Response:
         response.set_data(encoded)
         response.headers["Content-Encoding"] = "gzip"
     return response
+
+
+def _vary_on_encoding(response: Response) -> None:
+    if "accept-encoding" not in response.headers.get("Vary", "").lower():
+        response.vary.add("Accept-Encoding")
 
 
 def _gzip_chosen() -> bool:

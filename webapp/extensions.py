@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import Babel
-from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
@@ -11,8 +10,6 @@ from flask_wtf.csrf import CSRFProtect
 from webapp.antiabuse.rate_limits import RateLimits
 
 csrf = CSRFProtect()
-# Pages, CSS, JS and JSON go out gzipped, as a reverse proxy would send them.
-compress = Compress()
 migrate = Migrate()
 babel = Babel()
 # Limits are declared per route; each app's counters live where RATELIMIT_STORAGE_URI says.
