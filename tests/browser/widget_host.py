@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,19 +154,22 @@ def frame_metrics(frame: Frame) -> dict[str, float]:
 
 # Fitted, and unchanged for `ms`: the widget's scripts change the page after it loads (the
 # residence fields one way, the live list of offices the other), and a page fitted for a moment
-# before they run would be measured mid-change. State lives on the window, so each new page in
-# the frame starts over. Polled on a timer, not on animation frames, which Chromium may hold
-# back in a cross-origin frame on a loaded machine.
-SETTLED_FIT = """(ms) => { const d = document.documentElement;
-    const body = Math.ceil(document.body.getBoundingClientRect().height);
+# before they run would be measured mid-change. The rule is FitLog's own verdict. Each check
+# starts its own watch (a new token), so a state seen by an earlier check on the same page does
+# not count. Polled on a timer, not on animation frames, which Chromium may hold back in a
+# cross-origin frame on a loaded machine.
+SETTLED_FIT = """({ms, token}) => { const d = document.documentElement;
+    const body = document.body.getBoundingClientRect().height;
     const fitted = d.scrollHeight <= window.innerHeight + 1 && window.innerHeight <= body + 8
         && d.scrollWidth <= d.clientWidth;
     const key = fitted ? d.scrollHeight + "x" + window.innerHeight + "x" + d.scrollWidth : "";
     const now = performance.now();
-    const seen = window.__clFit || (window.__clFit = {key: "", since: now});
+    let seen = window.__clFit;
+    if (!seen || seen.token !== token) { seen = window.__clFit = {token, key: "", since: now}; }
     if (key !== seen.key) { seen.key = key; seen.since = now; }
     return key !== "" && now - seen.since >= ms; }"""
 SETTLE_MS = 400
+_WATCHES = itertools.count()
 
 
 class FitLog:
@@ -181,10 +185,12 @@ class FitLog:
         # Chromium does not lay out a cross-origin frame while it is off screen: show it first.
         frame.frame_element().scroll_into_view_if_needed()
         with contextlib.suppress(PlaywrightError):
-            # The page's own requests (scripts, the lookup of offices) done first.
+            # After a navigation: the new page's scripts and their first lookups done (Playwright
+            # marks a page idle once, so on a page already idle this returns at once).
             frame.wait_for_load_state("networkidle", timeout=timeout_ms)
+        watch = {"ms": SETTLE_MS, "token": next(_WATCHES)}
         with contextlib.suppress(PlaywrightError):
-            frame.wait_for_function(SETTLED_FIT, arg=SETTLE_MS, polling=100, timeout=timeout_ms)
+            frame.wait_for_function(SETTLED_FIT, arg=watch, polling=100, timeout=timeout_ms)
         m = frame_metrics(frame)
         self.steps.append(f"{step}: {m}")
         if m["scroll"] > m["inner"] + 1:
