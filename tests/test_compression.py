@@ -11,6 +11,7 @@ from flask import Flask, make_response
 from flask.testing import FlaskClient
 
 from webapp import create_app
+from webapp.config import ConfigError
 from webapp.supporter.page_cache import FormPages, SplitPage, marker
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
@@ -117,6 +118,11 @@ def test_a_cached_page_gzipped_from_its_pieces_is_the_page(long_value: int) -> N
         ("gzip;q=0", None),
         ("deflate, gzip;q=0", None),
         ("gzip;q=0, *", None),
+        # `*` stands in for gzip only while identity is not named (as Flask-Compress has it).
+        ("*, identity", None),
+        ("*;q=0.5, identity;q=0.4", None),
+        ("identity;q=0, *", None),
+        ("gzip;q=0.5, identity;q=0.5", "gzip"),
     ],
 )
 def test_a_cached_page_is_gzipped_exactly_when_any_other_response_would_be(
@@ -132,6 +138,16 @@ def test_a_cached_page_is_gzipped_exactly_when_any_other_response_would_be(
         assert page.data.rstrip().endswith(b"</html>")
     head = client.head(f"/campaigns/{default_campaign}", headers={"Accept-Encoding": accept})
     assert head.headers.get("Content-Encoding") == page.headers.get("Content-Encoding")
+
+
+@pytest.mark.parametrize(
+    "setting", [{"COMPRESS_ALGORITHM": ["br", "gzip"]}, {"COMPRESS_STREAMS": True}]
+)
+def test_compression_other_than_gzip_of_whole_responses_is_refused_at_start(
+    app_config: dict[str, Any], setting: dict[str, Any]
+) -> None:
+    with pytest.raises(ConfigError, match="gzip only"):
+        create_app({**app_config, **setting})
 
 
 def test_with_compression_off_a_cached_page_goes_as_it_is(

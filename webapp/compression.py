@@ -7,13 +7,15 @@ import struct
 import zlib
 from collections.abc import Callable, Iterable
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 from flask_compress import Compress
+
+from webapp.config import ConfigError
 
 
 class _Compress(Compress):
-    """Flask-Compress, except that an encoding the client refuses (`gzip;q=0`) is not used:
-    Flask-Compress reads a quality of 0 as any other and would send gzip anyway."""
+    """Flask-Compress, gzipping exactly when _gzip_chosen says so: Flask-Compress reads a
+    quality of 0 (`gzip;q=0`, a refusal) as any other and would send gzip anyway."""
 
     def after_request(self, response: Response | None) -> Response:
         if response is not None and not _gzip_chosen():
@@ -71,6 +73,10 @@ def init_compression(app: Flask) -> None:
     """Compress responses unless COMPRESS_RESPONSES turned it off (a proxy in front does it)."""
     if not app.config["COMPRESS_ENABLED"]:
         return
+    # _gzip_chosen speaks for gzip alone: another algorithm, or streams (whose default list
+    # has no gzip), would be switched off without a word.
+    if app.config["COMPRESS_ALGORITHM"] != ["gzip"] or app.config["COMPRESS_STREAMS"]:
+        raise ConfigError("compression here is gzip only, and never of streams")
     compress.init_app(app)
     # Registered after Flask-Compress, so they run before it (after-request hooks run in
     # reverse). A served file is a stream, and streams stay uncompressed (CSV exports would be
@@ -119,10 +125,11 @@ def _vary_on_encoding(response: Response) -> None:
 
 
 def _gzip_chosen() -> bool:
-    """Gzip as Flask-Compress would choose it: asked for (directly or by `*`), and not ranked
-    below an explicit `identity`."""
-    if "gzip" not in current_app.config["COMPRESS_ALGORITHM"]:
-        return False
+    """The app's one rule for gzip, for cached pages and every other response alike: named and
+    not refused (a quality of 0), and not ranked below `identity`; or, not named, asked for by
+    `*` while `identity` is not named. Flask-Compress's choice except that a refusal counts."""
     asked = {value.lower(): quality for value, quality in request.accept_encodings}
-    gzip = asked.get("gzip", asked.get("*", 0))
-    return gzip > 0 and gzip >= asked.get("identity", 0)
+    if "gzip" in asked:
+        return asked["gzip"] > 0 and asked["gzip"] >= asked.get("identity", 0)
+    # Flask-Compress falls back on `*` only when nothing named is acceptable, identity included.
+    return asked.get("*", 0) > 0 and "identity" not in asked
