@@ -19,7 +19,7 @@ class _Compress(Compress):
 
     def after_request(self, response: Response | None) -> Response:
         if response is not None and not _gzip_chosen():
-            _vary_on_encoding(response)  # the answer still depends on the header
+            response.vary.add("Accept-Encoding")  # the answer still depends on the header
             return response
         return super().after_request(response)
 
@@ -117,11 +117,6 @@ def _precompressed(response: Response) -> Response:
         response.set_data(encoded)
         response.headers["Content-Encoding"] = "gzip"
     return response
-
-
-def _vary_on_encoding(response: Response) -> None:
-    if "accept-encoding" not in response.headers.get("Vary", "").lower():
-        response.vary.add("Accept-Encoding")
 
 
 def _gzip_chosen() -> bool:
