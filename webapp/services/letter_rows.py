@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -37,8 +37,8 @@ class Writer:
 def find_writer(session: Session, campaign_id: int, email_keys: Sequence[str]) -> Writer | None:
     """The repeat check and the supporter lookup in one query (`email_keys`: the address under
     every master key of a rotation)."""
-    params = {"campaign_id": campaign_id, "email_keys": list(email_keys)}
-    rows = session.connection().execute(_writer_query(), params).all()
+    params = {"campaign_id": campaign_id, **_listed("email_key", email_keys)}
+    rows = session.connection().execute(_writer_query(len(email_keys)), params).all()
     if not rows:
         return None
     row = next((r for r in rows if r[3] is not None), rows[0])
@@ -47,8 +47,8 @@ def find_writer(session: Session, campaign_id: int, email_keys: Sequence[str]) -
     return Writer(supporter_id, key, bytes(wrapped), letter)
 
 
-@cache
-def _writer_query() -> Select[int, str, bytes, int, str]:
+@lru_cache(maxsize=8)
+def _writer_query(keys: int) -> Select[int, str, bytes, int, str]:
     joined = and_(
         Submission.supporter_id == Supporter.id,
         Submission.campaign_id == bindparam("campaign_id"),
@@ -62,7 +62,7 @@ def _writer_query() -> Select[int, str, bytes, int, str]:
             Submission.receipt_token,
         )
         .outerjoin(Submission, joined)
-        .where(Supporter.email_key.in_(bindparam("email_keys", expanding=True)))
+        .where(_in_list(Supporter.email_key, "email_key", keys))
     )
 
 
@@ -156,7 +156,8 @@ def plan_texts(session: Session, texts: Sequence[tuple[str, bool]], cipher: AESG
     shared = {name for name, (_body, owned) in zip(names, texts, strict=True) if not owned}
     stored: dict[str, int] = {}
     if shared:
-        found = session.connection().execute(_texts_query(), {"names": list(shared)})
+        query = _texts_query(len(shared))
+        found = session.connection().execute(query, _listed("name", sorted(shared)))
         stored.update((sha, text_id) for sha, text_id in found)
     rows: dict[str, dict[str, Any]] = {}
     owned_names = set()
@@ -188,12 +189,23 @@ def write_texts(session: Session, texts: PlannedTexts, owner_id: int) -> list[in
     return [ids[name] for name in texts.names]
 
 
-@cache
-def _texts_query() -> Executable:
+@lru_cache(maxsize=32)
+def _texts_query(names: int) -> Executable:
     table = _table(LetterText)
-    return select(table.c.sha256, table.c.id).where(
-        table.c.sha256.in_(bindparam("names", expanding=True))
-    )
+    return select(table.c.sha256, table.c.id).where(_in_list(table.c.sha256, "name", names))
+
+
+def _in_list(column: Any, name: str, count: int) -> Any:
+    """`column IN (:name_0, ...)` for a list of `count` values, compiled once like any statement.
+
+    An expanding IN re-renders its SQL at every execution: over half the supporter lookup's CPU.
+    """
+    return column.in_([bindparam(f"{name}_{n}", type_=column.type) for n in range(count)])
+
+
+def _listed(name: str, values: Iterable[Any]) -> dict[str, Any]:
+    """The parameters of an `_in_list(..., name, ...)` for `values`."""
+    return {f"{name}_{n}": value for n, value in enumerate(values)}
 
 
 def _digest(body: str) -> str:
