@@ -7,7 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from webapp.letters.compose import Recipient, Signer
 from webapp.models import Channel, DeliveryStatus
@@ -18,7 +19,13 @@ class Route:
     """The channel a letter takes to one office, and why, in words an organiser can act on."""
 
     channel: Channel
-    reason: str
+    # Translated when read: a letter's route is decided for every office it goes to, and only
+    # the organisers' channel map ever reads why.
+    why: tuple[LazyString, ...]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(str(part) for part in self.why)
 
 
 @dataclass(frozen=True)
@@ -45,35 +52,37 @@ def route(recipient: Recipient, reach: CwcReach, complete: bool) -> Route:
     organisers ask to reach on paper gets a posted letter while the postal service is set.
     """
     if recipient.post and reach.post and recipient.address:
-        return Route(Channel.POST, _("the organisers send this office's letters by post"))
+        return Route(Channel.POST, (_l("the organisers send this office's letters by post"),))
     if recipient.email:
-        return Route(Channel.EMAIL, _("the office publishes an email address"))
+        return Route(Channel.EMAIL, (_l("the office publishes an email address"),))
     cwc, why_not = _cwc_channel(recipient, reach)
     if cwc is not None and complete:
-        return Route(cwc, _("CWC needs a prefix and a street address; without them: web form"))
+        return Route(cwc, (_l("CWC needs a prefix and a street address; without them: web form"),))
     if cwc is not None:
-        why_not = _("CWC needs a prefix and a street address")
+        why_not = _l("CWC needs a prefix and a street address")
     fallback = Channel.FORM if recipient.contact_url else Channel.PACKET
     where = (
-        _("web-form hand-off") if fallback is Channel.FORM else _("no web form: organisers' packet")
+        _l("web-form hand-off")
+        if fallback is Channel.FORM
+        else _l("no web form: organisers' packet")
     )
-    return Route(fallback, f"{why_not}; {where}" if why_not else where)
+    return Route(fallback, (where,) if why_not is None else (why_not, where))
 
 
-def _cwc_channel(recipient: Recipient, reach: CwcReach) -> tuple[Channel | None, str]:
+def _cwc_channel(recipient: Recipient, reach: CwcReach) -> tuple[Channel | None, LazyString | None]:
     if recipient.chamber == "us_house":
         if recipient.state and recipient.district is not None:
             if reach.house:
-                return Channel.CWC, ""
-            return None, _("House CWC is not configured (CWC_API_KEY)")
-        return None, _("the House seat has no state or district")
+                return Channel.CWC, None
+            return None, _l("House CWC is not configured (CWC_API_KEY)")
+        return None, _l("the House seat has no state or district")
     if recipient.chamber == "us_senate":
         if not reach.senate:
-            return None, _("Senate CWC is not configured (SENATE_CWC_API_KEY)")
+            return None, _l("Senate CWC is not configured (SENATE_CWC_API_KEY)")
         if bioguide_of(recipient) not in reach.senate_offices:
-            return None, _("office not on the Senate CWC list")
-        return Channel.SENATE_CWC, ""
-    return None, ""
+            return None, _l("office not on the Senate CWC list")
+        return Channel.SENATE_CWC, None
+    return None, None
 
 
 def choose_channel(
