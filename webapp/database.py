@@ -234,22 +234,29 @@ def checkpoint_wal(session: Session) -> bool:
 
 
 @contextmanager
-def write_transaction(session: Session, *, keep_loaded: bool = False) -> Iterator[Session]:
+def write_transaction(
+    session: Session, *, keep_loaded: bool = False, after_reads: bool = False
+) -> Iterator[Session]:
     """Run a block as one write transaction: committed on success, rolled back on error.
 
     On SQLite the write lock is taken at BEGIN so concurrent writers wait rather than fail.
     `keep_loaded` is for a block that writes only through Core statements, changing no loaded
     object: the objects stay loaded across its commits instead of being read again.
+    `after_reads` is the caller's word that the session's open transaction has only read: on
+    PostgreSQL the block then runs in it, one BEGIN and COMMIT (and pool checkout) fewer. SQLite
+    ends it first all the same, since its write lock is taken at BEGIN.
     """
     expire = session.expire_on_commit
     session.expire_on_commit = expire and not keep_loaded
     try:
-        if session.in_transaction():
-            session.commit()
         bind = session.get_bind()
         engine = bind if isinstance(bind, Engine) else bind.engine
+        joined = after_reads and engine.dialect.name != "sqlite" and session.in_transaction()
+        if session.in_transaction() and not joined:
+            session.commit()
         with _sqlite_writer_turn(engine):
-            session.connection(execution_options={IMMEDIATE: True})
+            if not joined:  # an open transaction would ignore the option, with a warning
+                session.connection(execution_options={IMMEDIATE: True})
             try:
                 yield session
                 session.commit()

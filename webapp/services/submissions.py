@@ -217,8 +217,9 @@ def _record_once(
         )
         for partner_id_, wording in request.consents
     ]
-    # Rows go in as driver SQL, so nothing loaded before needs reloading after.
-    with write_transaction(session, keep_loaded=True):
+    # Rows go in as driver SQL, so nothing loaded before needs reloading after. Since the
+    # last commit this request has only read (the civic cache commits its own writes).
+    with write_transaction(session, keep_loaded=True, after_reads=True):
         supporter_id = write_supporter(session, found, supporter)
         text_ids = write_texts(session, planned_texts, supporter_id)
         submission_id = insert_one(

@@ -1,0 +1,76 @@
+"""The send's transactions as the engine sees them: on PostgreSQL the reads before the write
+share its one transaction; on SQLite they end before the writer's turn begins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import Engine, event, func, select
+
+from tests.widget.helpers import form_token, open_widget, post_widget, widget_campaign
+from tests.widget.helpers import letter_data as widget_letter
+from webapp.database import db
+from webapp.models import Submission
+
+
+@contextmanager
+def _transactions(engine: Engine) -> Iterator[list[list[str]]]:
+    """Each transaction begun while the block runs, as the first words of its statements."""
+    seen: list[list[str]] = []
+
+    def begun(_conn: Any) -> None:
+        seen.append([])
+
+    def executed(*args: Any) -> None:
+        words = " ".join(str(args[2]).split()[:3])
+        if words not in ("BEGIN", "BEGIN IMMEDIATE") and seen:
+            seen[-1].append(words)
+
+    event.listen(engine, "begin", begun)
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+        event.remove(engine, "begin", begun)
+
+
+def _send(app: Flask, tmp_path: Path) -> list[list[str]]:
+    slug = widget_campaign(app, tmp_path)
+    client = app.test_client()
+    token = form_token(open_widget(client, slug).text)
+    with app.app_context():
+        engine = db.engine
+    with _transactions(engine) as seen:
+        response = post_widget(client, slug, widget_letter(token))
+    assert "civic-letters-sent" in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
+    return seen
+
+
+def _writing(seen: list[list[str]]) -> list[str]:
+    [writing] = [t for t in seen if "INSERT INTO submission" in t]
+    return writing
+
+
+def test_the_letters_reads_share_its_write_transaction_on_postgresql_only(
+    app: Flask, tmp_path: Path
+) -> None:
+    seen = _send(app, tmp_path)
+    writing = _writing(seen)
+    reads = writing[: next(n for n, words in enumerate(writing) if words.startswith("INSERT"))]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite takes its write lock at BEGIN: the letter's reads all come before that turn.
+        assert not any(words.startswith("SELECT") for words in writing), writing
+        earlier = [words for t in seen if t is not writing for words in t]
+        assert any(words.startswith("SELECT supporter.id") for words in earlier), seen
+        return
+    # The repeat check and the risk counts, then the rows: one BEGIN and one COMMIT.
+    assert any(words.startswith("SELECT supporter.id") for words in reads), writing
+    assert any(words.startswith("SELECT (SELECT count(*)") for words in reads), writing
+    assert all(words.startswith("SELECT") for words in reads), writing
