@@ -24,12 +24,13 @@ access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 def post_worker_init(worker: object) -> None:
     """Each new worker checks its pool against its threads, then compiles its templates and
-    renders the front pages before it accepts."""
+    renders the front pages, and freezes what it then holds, before it accepts."""
     from webapp.request_slots import pool_shortfall
-    from webapp.warmup import warm
+    from webapp.warmup import freeze_heap, warm
 
     app = worker.wsgi  # type: ignore[attr-defined]
     problem = pool_shortfall(app.config, worker.cfg.threads)  # type: ignore[attr-defined]
     if problem:  # gunicorn logs it and stops: "Worker failed to boot"
         raise RuntimeError(problem)
     warm(app)
+    freeze_heap()

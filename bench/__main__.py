@@ -13,6 +13,7 @@ BENCHES = (
     ["bench.profile_letter"],
     ["bench.threads_cpu"],
     ["bench.letter_blocks"],
+    ["bench.gc_pauses"],
     ["bench.decay"],
     ["bench.letter_statements"],
     ["bench.pg_statements"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import threading
@@ -109,6 +110,15 @@ def _truncate(url: str) -> None:
         tables = [t.name for t in db.metadata.sorted_tables]
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_heap() -> Iterator[None]:
+    """A test that runs gunicorn's worker start-up freezes the heap; the next test starts with
+    it unfrozen, so the session's garbage stays collectable."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -137,6 +137,17 @@ def test_the_letter_profile_runs_on_postgresql_through_its_driver() -> None:
     assert any("psycopg/cursor.py" in line and "(execute)" in line for line in lines)
 
 
+def test_the_gc_bench_runs_letters_with_the_heap_as_it_is_then_frozen() -> None:
+    lines = _run("bench.gc_pauses", "--letters", "20", "--warm", "5")
+    as_is, frozen = _line(lines, "heap as it is: "), _line(lines, "heap frozen: ")
+    assert " 0 frozen; " in as_is, as_is
+    tracked = [int(line.split(": ")[1].split(" objects")[0]) for line in (as_is, frozen)]
+    held = int(frozen.split("tracked, ")[1].split(" frozen")[0])
+    # The warmed app moved out of the collector's sight, and stayed out through the letters.
+    assert held > 10_000 and tracked[1] < tracked[0] - held // 2, (as_is, frozen)
+    assert "full collections, longest " in frozen and " p99.9 " in frozen, frozen
+
+
 def test_the_blocks_bench_times_every_block_of_a_letter_once_per_letter() -> None:
     from bench.letter_blocks import BEGIN, BODY, END, report
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import runpy
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,3 +30,5 @@ def test_gunicorn_warms_each_worker(app: Flask) -> None:
     app.jinja_env.cache.clear()
     settings["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(threads=16)))
     assert any(key[1] == "supporter/privacy.html" for key in app.jinja_env.cache)
+    # What the warm worker holds is frozen: a full collection no longer walks the app.
+    assert gc.get_freeze_count() > 10_000

@@ -1,7 +1,8 @@
-"""Warm a fresh server process so its first supporter does not pay for template compilation."""
+"""Warm a fresh server process: templates compiled, front pages served, its heap settled."""
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from flask import Flask
@@ -28,3 +29,15 @@ def warm(app: Flask) -> None:
         if status != 200:
             # The app has logged the cause; the worker still serves.
             log.warning("warm-up: %s answered %s", path, status)
+
+
+def freeze_heap() -> None:
+    """Put everything a warmed worker holds out of the garbage collector's sight for good.
+
+    The app, its templates and caches are some 230,000 tracked objects that live as long as the
+    process, and each full collection walked them all: 180 to 290 ms on a 2-core test machine,
+    with the worker's requests waiting (bench.gc_pauses). Frozen, a full collection walks only
+    what came after. Garbage from start-up is collected first, so none of it is kept.
+    """
+    gc.collect()
+    gc.freeze()
