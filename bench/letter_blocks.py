@@ -31,10 +31,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, event
 
-import webapp.database as database
 import webapp.services.letters as letters
 import webapp.services.submissions as submissions
 import webapp.supporter.flow as flow
+import webapp.wal_checkpoints as wal_checkpoints
 import webapp.widget.views as widget_views
 from bench.profile_letter import _letter
 from bench.support import letter_app
@@ -47,7 +47,8 @@ from webapp.supporter.forms import LetterForm
 Block = tuple[int, str, Any, str]
 BEGIN = "writer's turn taken, BEGIN IMMEDIATE"
 BODY = "its statements"
-END = "COMMIT, turn handed on, checkpoint"
+END = "COMMIT, turn handed on"
+CHECKPOINTS = "WAL checkpoints (every few writer turns, on their own thread)"
 
 
 def _blocks(app: Flask) -> list[Block]:
@@ -87,8 +88,8 @@ def _blocks(app: Flask) -> list[Block]:
         (7, "letter row written", submissions, "insert_one"),
         (7, "deliveries, notification, bands, consents written", submissions, "insert_many"),
         (6, END, None, ""),
-        (7, "WAL checkpoint (every few writer turns)", database, "_checkpoint_now"),
         (2, "thank-you page", widget_views, "thanks_page"),
+        (0, CHECKPOINTS, wal_checkpoints, "checkpoint_now"),
     ]
 
 

@@ -149,7 +149,7 @@ def test_the_gc_bench_runs_letters_with_the_heap_as_it_is_then_frozen() -> None:
 
 
 def test_the_blocks_bench_times_every_block_of_a_letter_once_per_letter() -> None:
-    from bench.letter_blocks import BEGIN, BODY, END, report
+    from bench.letter_blocks import BEGIN, BODY, CHECKPOINTS, END, report
 
     lines = report(20)
     assert lines[0].endswith("ms of CPU per letter without timers (median)")
@@ -163,7 +163,7 @@ def test_the_blocks_bench_times_every_block_of_a_letter_once_per_letter() -> Non
     blocks = lines[2:driver]
     assert len(blocks) >= 30
     for line in blocks:
-        if not line.endswith((BEGIN, BODY, END, "WAL checkpoint (every few writer turns)")):
+        if not line.endswith((BEGIN, BODY, END, CHECKPOINTS)):
             assert "/letter" in line, line
     limits = next(line for line in blocks if line.endswith("(address and sender: three counters)"))
     assert "1.00/letter" in limits, limits  # counted once, before the send's view runs

@@ -1,11 +1,13 @@
 """SQLite writers take turns on a file lock: one at a time, across threads, re-entrant; the WAL
-is checkpointed between turns."""
+is checkpointed between turns, on a thread of its own."""
 
 from __future__ import annotations
 
 import fcntl
 import itertools
+import logging
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -14,7 +16,9 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 import webapp.database as database
+import webapp.wal_checkpoints as wal_checkpoints
 from webapp.database import _sqlite_writer_turn, configure_engine
+from webapp.wal_checkpoints import checkpointer
 
 
 def test_writers_take_turns_one_at_a_time(tmp_path: Path) -> None:
@@ -69,7 +73,7 @@ def test_the_wal_is_checkpointed_after_a_turn_never_inside_one(
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     monkeypatch.setattr(database, "_turns", itertools.count(1))
-    real = database._checkpoint_now
+    real = wal_checkpoints.checkpoint_now
     outside: list[bool] = []
 
     def spied(engine_: Engine) -> None:
@@ -81,7 +85,7 @@ def test_the_wal_is_checkpointed_after_a_turn_never_inside_one(
             os.close(fd)
         real(engine_)
 
-    monkeypatch.setattr(database, "_checkpoint_now", spied)
+    monkeypatch.setattr(wal_checkpoints, "checkpoint_now", spied)
     size = path.stat().st_size
     for n in range(1, database.CHECKPOINT_EVERY_TURNS + 1):
         with _sqlite_writer_turn(engine), engine.begin() as connection:
@@ -90,5 +94,77 @@ def test_the_wal_is_checkpointed_after_a_turn_never_inside_one(
             # Every commit so far went to the WAL only (past SQLite's 1,000-page automatic
             # checkpoint by turn 27): no checkpoint inside a turn.
             assert path.stat().st_size == size and not outside
+    assert checkpointer.wait_idle()
     assert outside == [True]
     assert path.stat().st_size > size + 150_000 * (database.CHECKPOINT_EVERY_TURNS - 1)
+
+
+def _wal_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+    configure_engine(engine, 5000)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x BLOB)")
+    return engine
+
+
+def test_the_writer_whose_turn_asks_for_a_checkpoint_does_not_wait_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = _wal_engine(tmp_path / "async.db")
+    monkeypatch.setattr(database, "_turns", itertools.count(1))
+    release, ran_on = threading.Event(), []
+
+    def slow(engine_: Engine) -> None:
+        ran_on.append(threading.current_thread().name)
+        release.wait(10)  # a checkpoint as slow as you like
+
+    monkeypatch.setattr(wal_checkpoints, "checkpoint_now", slow)
+    for _ in range(database.CHECKPOINT_EVERY_TURNS):
+        with _sqlite_writer_turn(engine), engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO t VALUES (x'00')")
+    # The last turn asked for a checkpoint and returned while it is still running.
+    assert not checkpointer.wait_idle(timeout=0.5)
+    release.set()
+    assert checkpointer.wait_idle()
+    assert ran_on == ["wal-checkpoints"]
+    engine.dispose()
+
+
+def test_a_checkpoint_that_fails_is_logged_by_kind_and_the_next_one_still_runs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    gone = _wal_engine(folder / "gone.db")
+    gone.dispose()
+    shutil.rmtree(folder)  # the database's folder taken away: the checkpoint cannot connect
+    kept = _wal_engine(tmp_path / "kept.db")
+    with kept.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO t VALUES (?)", (os.urandom(200_000),))
+    size = (tmp_path / "kept.db").stat().st_size
+    with caplog.at_level(logging.WARNING, logger="webapp.wal_checkpoints"):
+        checkpointer.ask(gone)
+        assert checkpointer.wait_idle()
+        checkpointer.ask(kept)
+        assert checkpointer.wait_idle()
+    assert [r.getMessage() for r in caplog.records] == ["WAL checkpoint skipped: OperationalError"]
+    assert (tmp_path / "kept.db").stat().st_size > size + 150_000  # the WAL was copied in
+    kept.dispose()
+
+
+def test_a_forked_process_runs_its_checkpoints_on_its_own_thread(tmp_path: Path) -> None:
+    engine = _wal_engine(tmp_path / "forked.db")
+    checkpointer.ask(engine)  # the parent's thread is running
+    assert checkpointer.wait_idle()
+    engine.dispose()
+    pid = os.fork()
+    if pid == 0:  # the child: a gunicorn worker forked from a process that had written
+        code = 1
+        try:
+            child = _wal_engine(tmp_path / "child.db")
+            checkpointer.ask(child)
+            code = 0 if checkpointer.wait_idle(timeout=10) else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

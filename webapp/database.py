@@ -7,12 +7,11 @@ import fcntl
 import itertools
 import os
 import secrets
-import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +20,8 @@ from sqlalchemy import JSON, DateTime, Engine, Enum, Index, MetaData, event, tex
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
+
+from webapp.wal_checkpoints import checkpointer, wal_checkpoint
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -136,7 +137,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # Checkpoints run after a writer's turn (see _checkpoint_now); this only catches a WAL
+        # Checkpoints are asked for after a writer's turn (see below); this only catches a WAL
         # that grew past it anyway, as SQLite's automatic checkpoint (1,000 pages) would.
         cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_SAFETY_PAGES}")
         # Deleted and overwritten content is zeroed in the page, not left in free space.
@@ -152,8 +153,9 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 _turn = threading.local()
 # SQLite's automatic checkpoint runs inside the commit that fills the WAL past 1,000 pages, with
 # the write lock held: every few dozen letters one writer held it about 10 ms instead of 2, and
-# every queued writer waited. Checkpoints run instead right after a writer's turn, every this
-# many turns per process, without the lock (PASSIVE: writers and readers carry on meanwhile).
+# every queued writer waited. Checkpoints are asked for instead after a writer's turn, every this
+# many turns per process, and run on a thread of their own without the lock (PASSIVE: writers
+# and readers carry on meanwhile), so no letter's reply waits for one (wal_checkpoints.py).
 CHECKPOINT_EVERY_TURNS = 32
 WAL_SAFETY_PAGES = 8000
 _turns = itertools.count(1)
@@ -189,27 +191,7 @@ def _sqlite_writer_turn(engine: Engine) -> Iterator[None]:
         _turn.held = False
         os.close(fd)
     if next(_turns) % CHECKPOINT_EVERY_TURNS == 0:
-        _checkpoint_now(engine)
-
-
-def _checkpoint_now(engine: Engine) -> None:
-    """Copy the WAL's committed pages into the database file, outside any writer's turn."""
-    # What was written is committed; if this fails, the next one (or the safety net) will do.
-    with suppress(sqlite3.Error):
-        _wal_checkpoint(engine, "PASSIVE")
-
-
-def _wal_checkpoint(engine: Engine, mode: str) -> Any:
-    """Run a WAL checkpoint on a pooled connection, outside any transaction; its result row."""
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(f"PRAGMA wal_checkpoint({mode})")
-        row = cursor.fetchone()
-        cursor.close()
-    finally:
-        raw.close()
-    return row
+        checkpointer.ask(engine)
 
 
 def checkpoint_wal(session: Session) -> bool:
@@ -229,7 +211,7 @@ def checkpoint_wal(session: Session) -> bool:
     # Outside any transaction (a connection of ours reading would hold the WAL back). It may
     # wait busy_timeout for another process's reader: this request's slot is not needed then.
     with waiting():
-        row = _wal_checkpoint(engine, "TRUNCATE")
+        row = wal_checkpoint(engine, "TRUNCATE")
     return row is not None and not row[0]
 
 
