@@ -168,3 +168,25 @@ def test_a_forked_process_runs_its_checkpoints_on_its_own_thread(tmp_path: Path)
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_an_unexpected_error_in_a_checkpoint_leaves_the_thread_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = _wal_engine(tmp_path / "odd.db")
+    real, calls = wal_checkpoints.checkpoint_now, []
+
+    def odd_then_real(engine_: Engine) -> None:
+        calls.append(engine_)
+        if len(calls) == 1:
+            raise RuntimeError("something no one expected")
+        real(engine_)
+
+    monkeypatch.setattr(wal_checkpoints, "checkpoint_now", odd_then_real)
+    with caplog.at_level(logging.WARNING, logger="webapp.wal_checkpoints"):
+        for _ in range(2):
+            checkpointer.ask(engine)
+            assert checkpointer.wait_idle()
+    assert len(calls) == 2
+    assert [r.getMessage() for r in caplog.records] == ["WAL checkpoint failed: RuntimeError"]
+    engine.dispose()

@@ -79,7 +79,10 @@ class _Checkpointer:
                 self._wanted.clear()
                 self._running = len(engines)
             for engine in engines:
-                checkpoint_now(engine)
+                try:
+                    checkpoint_now(engine)
+                except Exception as error:  # the thread outlives any one checkpoint
+                    log.warning("WAL checkpoint failed: %s", type(error).__name__)
             with self._lock:
                 self._running = 0
                 self._asked.notify_all()
