@@ -146,10 +146,11 @@ class Timers:
 
 
 def _cpu_per_letter(client: FlaskClient, first: int, count: int) -> float:
-    started = time.thread_time_ns()
+    # The whole process's: the WAL checkpoints the letters ask for run on a thread of their own.
+    started = time.process_time_ns()
     for n in range(first, first + count):
         _letter(client, n)
-    return (time.thread_time_ns() - started) / count / 1e6
+    return (time.process_time_ns() - started) / count / 1e6
 
 
 def _patched(stack: ExitStack, timers: Timers, blocks: list[Block], engine: Engine) -> None:

@@ -10,6 +10,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,15 @@ import webapp.database as database
 import webapp.wal_checkpoints as wal_checkpoints
 from webapp.database import _sqlite_writer_turn, configure_engine
 from webapp.wal_checkpoints import checkpointer
+
+
+@pytest.fixture(autouse=True)
+def _no_checkpoint_pending() -> Iterator[None]:
+    """Every 32nd writer turn of the session asks for a checkpoint: none left over from an
+    earlier test may run through this test's spies, or after it."""
+    assert checkpointer.wait_idle()
+    yield
+    assert checkpointer.wait_idle()
 
 
 def test_writers_take_turns_one_at_a_time(tmp_path: Path) -> None:
@@ -62,7 +72,7 @@ def test_a_nested_turn_does_not_wait_for_itself(tmp_path: Path) -> None:
     assert done.is_set()
 
 
-def test_the_wal_is_checkpointed_after_a_turn_never_inside_one(
+def test_the_wal_is_checkpointed_after_the_asking_turn_outside_the_writers_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "checkpoints.db"
@@ -147,7 +157,8 @@ def test_a_checkpoint_that_fails_is_logged_by_kind_and_the_next_one_still_runs(
         assert checkpointer.wait_idle()
         checkpointer.ask(kept)
         assert checkpointer.wait_idle()
-    assert [r.getMessage() for r in caplog.records] == ["WAL checkpoint skipped: OperationalError"]
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["WAL checkpoint skipped: OperationalError SQLITE_CANTOPEN"]
     assert (tmp_path / "kept.db").stat().st_size > size + 150_000  # the WAL was copied in
     kept.dispose()
 
@@ -188,5 +199,27 @@ def test_an_unexpected_error_in_a_checkpoint_leaves_the_thread_running(
             checkpointer.ask(engine)
             assert checkpointer.wait_idle()
     assert len(calls) == 2
-    assert [r.getMessage() for r in caplog.records] == ["WAL checkpoint failed: RuntimeError"]
+    [failed] = caplog.records
+    assert failed.getMessage() == "WAL checkpoint failed" and failed.exc_info is not None
+    assert failed.exc_info[0] is RuntimeError
+    engine.dispose()
+
+
+def test_without_a_thread_to_be_had_the_turn_checkpoints_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = _wal_engine(tmp_path / "threadless.db")
+    fresh = wal_checkpoints._Checkpointer()
+    ran_on: list[str] = []
+    monkeypatch.setattr(
+        wal_checkpoints, "checkpoint_now", lambda _e: ran_on.append(threading.current_thread().name)
+    )
+
+    def refused(_thread: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    fresh.ask(engine)  # does not raise: the letter that asked is committed
+    assert ran_on == [threading.current_thread().name]
+    assert fresh.wait_idle(timeout=0.1)
     engine.dispose()

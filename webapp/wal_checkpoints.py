@@ -6,6 +6,7 @@ import logging
 import os
 import sqlite3
 import threading
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine
@@ -33,7 +34,9 @@ def checkpoint_now(engine: Engine) -> None:
     try:
         wal_checkpoint(engine, "PASSIVE")
     except (sqlite3.Error, SQLAlchemyError) as error:
-        log.warning("WAL checkpoint skipped: %s", type(error).__name__)
+        cause = getattr(error, "orig", error)  # SQLAlchemy wraps the driver's error
+        code = getattr(cause, "sqlite_errorname", "")
+        log.warning("WAL checkpoint skipped: %s %s", type(error).__name__, code)
 
 
 class _Checkpointer:
@@ -51,20 +54,29 @@ class _Checkpointer:
 
     def _reset(self) -> None:
         self._lock = threading.Lock()
-        self._wanted: dict[int, Engine] = {}  # by id: an engine asked for twice is done once
+        # By id, so an engine asked for twice is done once; weakly, so an engine its owner let
+        # go of is neither kept alive nor reopened.
+        self._wanted: dict[int, weakref.ref[Engine]] = {}
         self._asked = threading.Condition(self._lock)
         self._running = 0
         self._thread: threading.Thread | None = None
 
     def ask(self, engine: Engine) -> None:
+        """Have `engine` checkpointed soon; never raises (the letter has been committed)."""
         with self._lock:
-            self._wanted[id(engine)] = engine
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="wal-checkpoints", daemon=True
-                )
-                self._thread.start()
+            self._wanted[id(engine)] = weakref.ref(engine)
+            started = self._thread is not None and self._thread.is_alive()
+            if not started:
+                thread = threading.Thread(target=self._run, name="wal-checkpoints", daemon=True)
+                try:
+                    thread.start()
+                except RuntimeError:  # no thread to be had (limits, interpreter shutdown)
+                    del self._wanted[id(engine)]
+                else:
+                    self._thread, started = thread, True
             self._asked.notify_all()
+        if not started:
+            checkpoint_now(engine)  # as before the thread: in the turn's own request
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Whether every checkpoint asked for so far has run (False: `timeout` passed first)."""
@@ -78,14 +90,24 @@ class _Checkpointer:
                 engines = list(self._wanted.values())
                 self._wanted.clear()
                 self._running = len(engines)
-            for engine in engines:
-                try:
-                    checkpoint_now(engine)
-                except Exception as error:  # the thread outlives any one checkpoint
-                    log.warning("WAL checkpoint failed: %s", type(error).__name__)
-            with self._lock:
-                self._running = 0
-                self._asked.notify_all()
+            try:
+                self._checkpoint_all(engines)
+            finally:
+                with self._lock:
+                    self._running = 0
+                    self._asked.notify_all()
+
+    @staticmethod
+    def _checkpoint_all(engines: list[weakref.ref[Engine]]) -> None:
+        # Its own frame, so no engine stays referenced while the thread waits for the next.
+        for ref in engines:
+            engine = ref()
+            if engine is None:
+                continue
+            try:
+                checkpoint_now(engine)
+            except Exception:  # the thread outlives any one checkpoint
+                log.warning("WAL checkpoint failed", exc_info=True)
 
 
 checkpointer = _Checkpointer()
