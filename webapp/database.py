@@ -226,14 +226,21 @@ def write_transaction(
     object: the objects stay loaded across its commits instead of being read again.
     `after_reads` is the caller's word that the session's open transaction has only read: on
     PostgreSQL the block then runs in it, one BEGIN and COMMIT (and pool checkout) fewer. SQLite
-    ends it first all the same, since its write lock is taken at BEGIN.
+    ends it first all the same, since its write lock is taken at BEGIN. Objects waiting to be
+    written end it first too (their own commit, as without the flag); statements already run
+    cannot be seen from here, so the flag is only for callers that know.
     """
     expire = session.expire_on_commit
     session.expire_on_commit = expire and not keep_loaded
     try:
         bind = session.get_bind()
         engine = bind if isinstance(bind, Engine) else bind.engine
-        joined = after_reads and engine.dialect.name != "sqlite" and session.in_transaction()
+        joined = (
+            after_reads
+            and engine.dialect.name != "sqlite"
+            and session.in_transaction()
+            and not (session.new or session.dirty or session.deleted)
+        )
         if session.in_transaction() and not joined:
             session.commit()
         with _sqlite_writer_turn(engine):

@@ -9,10 +9,20 @@ from functools import cache, lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Executable, Select, Table, and_, bindparam, inspect, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm import InstrumentedAttribute, Mapper, Session
 
 from webapp.models import LetterText, Submission, Supporter
 from webapp.models.letter_text import owned_text_name
@@ -195,7 +205,9 @@ def _texts_query(names: int) -> Executable:
     return select(table.c.sha256, table.c.id).where(_in_list(table.c.sha256, "name", names))
 
 
-def _in_list(column: Any, name: str, count: int) -> Any:
+def _in_list(
+    column: ColumnElement[Any] | InstrumentedAttribute[Any], name: str, count: int
+) -> ColumnElement[bool]:
     """`column IN (:name_0, ...)` for a list of `count` values, compiled once like any statement.
 
     An expanding IN re-renders its SQL at every execution: over half the supporter lookup's CPU.
