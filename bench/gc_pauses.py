@@ -3,9 +3,11 @@
 Run: .venv/bin/python -m bench.gc_pauses [--letters 3000] [--warm 300] [--backend sqlite|postgresql]
 The same letters as bench.profile_letter (widget form GET and send POST, in-process), first
 with every object the warmed app holds still tracked, then after webapp.warmup.freeze_heap, as
-each gunicorn worker does before it accepts. For each half: the full (generation 2) collections
-that ran, their longest and total pause, and each letter's wall time (p50, p99, p99.9, max),
-since a letter that meets a full collection waits for all of it.
+each gunicorn worker does before it accepts. Each half starts from a full collection, so both
+start level. For each half: the full (generation 2) collections that came during its letters,
+their longest and total pause, each letter's wall time (p50, p99, p99.9, max), since a letter
+that meets a full collection waits for all of it, and last one full collection timed on its own:
+the pause a worker's requests wait for whenever one does come.
 """
 
 from __future__ import annotations
@@ -50,11 +52,16 @@ def _half(client: Any, first: int, letters: int, label: str) -> None:
         gc.callbacks.remove(full)
     cuts = statistics.quantiles(sorted(walls), n=1000, method="inclusive")
     pauses = full.pauses_ms
+    tracked = len(gc.get_objects())
+    started = time.perf_counter()
+    gc.collect()
+    one = (time.perf_counter() - started) * 1000
     print(
-        f"{label}: {len(gc.get_objects())} objects tracked, {gc.get_freeze_count()} frozen; "
+        f"{label}: {tracked} objects tracked, {gc.get_freeze_count()} frozen; "
         f"{len(pauses)} full collections, longest {max(pauses, default=0):.1f} ms, "
         f"{sum(pauses):.1f} ms in all; letter wall ms p50 {cuts[499]:.1f}, "
-        f"p99 {cuts[989]:.1f}, p99.9 {cuts[998]:.1f}, max {max(walls):.1f}"
+        f"p99 {cuts[989]:.1f}, p99.9 {cuts[998]:.1f}, max {max(walls):.1f}; "
+        f"one full collection timed after: {one:.1f} ms"
     )
 
 
@@ -68,8 +75,9 @@ def main() -> None:
         client = app.test_client()
         for n in range(args.warm):  # caches and pools warm, as a worker's are when it accepts
             _letter(client, n)
+        gc.collect()
         _half(client, 1_000, args.letters, "heap as it is")
-        freeze_heap()
+        freeze_heap()  # a full collection first, as at the start of the other half
         try:
             _half(client, 1_000 + args.letters, args.letters, "heap frozen")
         finally:
