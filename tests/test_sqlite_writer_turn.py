@@ -72,14 +72,19 @@ def test_a_nested_turn_does_not_wait_for_itself(tmp_path: Path) -> None:
     assert done.is_set()
 
 
-def test_the_wal_is_checkpointed_after_the_asking_turn_outside_the_writers_lock(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "checkpoints.db"
+def _wal_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
     configure_engine(engine, 5000)
     with engine.begin() as connection:
         connection.exec_driver_sql("CREATE TABLE t (x BLOB)")
+    return engine
+
+
+def test_the_wal_is_checkpointed_after_the_asking_turn_outside_the_writers_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "checkpoints.db"
+    engine = _wal_engine(path)
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     monkeypatch.setattr(database, "_turns", itertools.count(1))
@@ -107,14 +112,6 @@ def test_the_wal_is_checkpointed_after_the_asking_turn_outside_the_writers_lock(
     assert checkpointer.wait_idle()
     assert outside == [True]
     assert path.stat().st_size > size + 150_000 * (database.CHECKPOINT_EVERY_TURNS - 1)
-
-
-def _wal_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
-    configure_engine(engine, 5000)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("CREATE TABLE t (x BLOB)")
-    return engine
 
 
 def test_the_writer_whose_turn_asks_for_a_checkpoint_does_not_wait_for_it(
