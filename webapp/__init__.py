@@ -25,6 +25,7 @@ from webapp.sealing import Keyring
 from webapp.security import init_security
 from webapp.services.counts import PublicStatsCache, TTLCounter
 from webapp.services.privacy import derive_key
+from webapp.signing import CachedSigningSessions
 from webapp.supporter.page_cache import FormPages
 
 
@@ -63,6 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.update(config)
+    app.session_interface = CachedSigningSessions()
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app.config))
     logging.basicConfig(
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
+
+from webapp.signing import timed_serializer
 
 _SALT = "form-started"
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    return timed_serializer(_SALT)
 
 
 def started_stamp() -> str:

@@ -10,11 +10,12 @@ from email.utils import format_datetime
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData
 
 from webapp.database import utcnow
 from webapp.i18n import interface_language
 from webapp.models import Delivery, Organiser, Submission
+from webapp.signing import timed_serializer
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
@@ -75,13 +76,13 @@ def public_url(path: str) -> str:
 
 def signed_receipt(submission: Submission, salt: str) -> str:
     """The letter's receipt token signed for one purpose (`salt`): a link that opens only that."""
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    serializer = timed_serializer(salt)
     return str(serializer.dumps(submission.receipt_token))
 
 
 def read_signed_receipt(token: str, salt: str, max_age_seconds: int | None) -> str | None:
     """The receipt token inside a link signed for `salt`, or None if forged or too old."""
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    serializer = timed_serializer(salt)
     try:
         value = serializer.loads(token, max_age=max_age_seconds)
     except BadData:  # forged, mangled or expired: simply not valid
@@ -139,12 +140,12 @@ def to_supporter(
 
 def password_reset_token(organiser: Organiser) -> str:
     """Signed with the current password hash, so a used or outdated link stops working."""
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+    serializer = timed_serializer("password-reset")
     return str(serializer.dumps([organiser.id, organiser.password_hash[-16:]]))
 
 
 def read_password_reset_token(token: str, max_age_seconds: int) -> tuple[int, str] | None:
-    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+    serializer = timed_serializer("password-reset")
     try:
         value = serializer.loads(token, max_age=max_age_seconds)
     except BadData:

@@ -16,12 +16,13 @@ from itsdangerous import BadData, URLSafeSerializer
 
 from webapp.campaigns.prompts import variant_names
 from webapp.models import Campaign
+from webapp.signing import untimed_serializer
 
 _SALT = "prompt-variant"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    return untimed_serializer(_SALT)
 
 
 def assign_variant(
@@ -40,7 +41,7 @@ def variant_ticket(campaign: Campaign, variant: str) -> str:
 @lru_cache(maxsize=256)
 def _signed(secret: str, slug: str, variant: str) -> str:
     """A ticket has no time in it, so each one is signed once per process."""
-    return str(URLSafeSerializer(secret, salt=_SALT).dumps([slug, variant]))
+    return str(untimed_serializer(_SALT, secret).dumps([slug, variant]))
 
 
 def ticket_variant(campaign: Campaign, ticket: str | None) -> str | None:

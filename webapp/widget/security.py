@@ -9,6 +9,7 @@ from flask import current_app, request
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from webapp.models import Campaign
+from webapp.signing import timed_serializer
 
 TOKEN_SALT = "widget-form"  # noqa: S105 - a namespace for signatures, not a secret
 
@@ -45,7 +46,7 @@ def frame_ancestors(campaign: Campaign) -> str:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+    return timed_serializer(TOKEN_SALT)
 
 
 def issue_token(campaign: Campaign, parent: str | None) -> str:
