@@ -104,11 +104,13 @@ test: install-dev bench-deps $(AXE)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # The load benchmark drives the app with wrk and runs once with the rate limits in Redis
-# (Debian packages wrk and redis-server; bench.load starts its own redis-server).
+# (Debian packages wrk and redis-server; bench.load starts its own redis-server);
+# bench.letter_instructions counts a letter's instructions under valgrind's callgrind.
 bench-deps: system-deps
-	@if ! command -v wrk >/dev/null || ! command -v redis-server >/dev/null; then \
+	@if ! command -v wrk >/dev/null || ! command -v redis-server >/dev/null \
+			|| ! command -v callgrind_control >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk redis-server; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk redis-server valgrind; \
 	fi
 
 bench: install-dev bench-deps

@@ -11,6 +11,7 @@ BENCHES = (
     ["bench.dashboard"],
     ["bench.load"],
     ["bench.profile_letter"],
+    ["bench.letter_instructions"],
     ["bench.threads_cpu"],
     ["bench.letter_blocks"],
     ["bench.gc_pauses"],
