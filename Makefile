@@ -105,10 +105,10 @@ test: install-dev bench-deps $(AXE)
 
 # The load benchmark drives the app with wrk and runs once with the rate limits in Redis
 # (Debian packages wrk and redis-server; bench.load starts its own redis-server);
-# bench.letter_instructions counts a letter's instructions under valgrind's callgrind.
+# bench.letter_instructions counts a letter's instructions under valgrind's callgrind (vgdb).
 bench-deps: system-deps
 	@if ! command -v wrk >/dev/null || ! command -v redis-server >/dev/null \
-			|| ! command -v callgrind_control >/dev/null; then \
+			|| ! command -v vgdb >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk redis-server valgrind; \
 	fi

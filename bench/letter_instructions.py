@@ -1,12 +1,13 @@
-"""Instructions per widget letter, counted by valgrind: a CPU figure a busy machine cannot blur.
+"""Instructions per widget letter, counted by valgrind: a CPU figure that drift hardly moves.
 
 Run: .venv/bin/python -m bench.letter_instructions [--letters 100] [--warm 30]
 The same letters as bench.profile_letter (the widget form GET and send POST in-process, SQLite,
 default limits and risk checks), in a child process under callgrind with counting switched off
 while the app starts and warms up, on for --letters letters, and off again before it exits.
 Prints the user-space instructions per letter, the whole process's (checkpoint thread included).
-Milliseconds on these shared machines drift by a third between minutes; an instruction count
-repeats within a fraction of a percent, so it can tell a 1% change from noise. It does not count
+Milliseconds on these shared machines drift by a third between minutes. Two counts side by side
+agreed within 0.2%, and one taken while the test suite kept both cores busy was 1.7% higher
+(threads and waits go on longer), so compare counts taken under the same load. It does not count
 time in the kernel (getrusage puts that at about 0.6 ms a letter) or waiting on memory.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import select
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,8 @@ from bench.support import letter_app
 
 # Runs of the same code give the same count only when dict and set order repeats.
 _ENV = {**os.environ, "PYTHONHASHSEED": "0"}
+# Under valgrind the app starts in about a minute and a letter takes about a second.
+_STEP_SECONDS = 900
 
 
 def _child(letters: int, warm: int) -> None:
@@ -34,67 +38,89 @@ def _child(letters: int, warm: int) -> None:
         for n in range(warm):
             _letter(client, n)
         print("ready", flush=True)
-        sys.stdin.readline()
+        if not sys.stdin.readline():
+            return  # the parent is gone: nobody would read the count
         for n in range(warm, warm + letters):
             _letter(client, n)
         print("done", flush=True)
         sys.stdin.readline()
 
 
-def _switch(pid: int, on: bool) -> None:
-    subprocess.run(
-        ["callgrind_control", "--instr=on" if on else "--instr=off", str(pid)],
-        check=True,
-        capture_output=True,
+def _vgdb(pid: int, *command: str) -> str:
+    done = subprocess.run(
+        ["vgdb", f"--pid={pid}", *command], capture_output=True, text=True, timeout=120
     )
+    if done.returncode != 0:
+        sys.exit(f"vgdb {' '.join(command)}: {done.stderr.strip()[-500:]}")
+    return done.stdout
 
 
-def _step(child: subprocess.Popen[str], expect: str) -> None:
+def _switch(pid: int, state: str) -> None:
+    """Counting on or off, checked: callgrind_control exits 0 even when it reached nothing."""
+    _vgdb(pid, "instrumentation", state)
+    if f"instrumentation: {state}" not in _vgdb(pid, "instrumentation"):
+        sys.exit(f"callgrind did not switch counting {state}")
+
+
+def _step(child: subprocess.Popen[str], expect: str, errors: Path) -> None:
     assert child.stdout is not None
-    line = child.stdout.readline().strip()
+    ready, _, _ = select.select([child.stdout], [], [], _STEP_SECONDS)
+    line = child.stdout.readline().strip() if ready else "(nothing in time)"
     if line != expect:
-        child.kill()
-        sys.exit(f"the counted child said {line!r}, not {expect!r}")
+        tail = errors.read_text(errors="replace")[-2000:]
+        sys.exit(f"the counted child said {line!r}, not {expect!r}\n{tail}")
+
+
+def _say(child: subprocess.Popen[str], line: str) -> None:
+    assert child.stdin is not None
+    child.stdin.write(line + "\n")
+    child.stdin.flush()
 
 
 def count(letters: int, warm: int) -> int:
     """User-space instructions the child ran for `letters` letters."""
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "callgrind.out"
-        child = subprocess.Popen(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                "--instr-atstart=no",
-                f"--callgrind-out-file={out}",
-                sys.executable,
-                "-m",
-                "bench.letter_instructions",
-                "--child",
-                "--letters",
-                str(letters),
-                "--warm",
-                str(warm),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=_ENV,
-        )
-        assert child.stdin is not None
-        _step(child, "ready")
-        _switch(child.pid, on=True)
-        child.stdin.write("go\n")
-        child.stdin.flush()
-        _step(child, "done")
-        _switch(child.pid, on=False)
-        child.stdin.write("stop\n")
-        child.stdin.flush()
-        if child.wait(timeout=600) != 0:
-            sys.exit(f"the counted child exited with {child.returncode}")
-        totals = re.findall(r"^(?:summary|totals): (\d+)", out.read_text(), re.MULTILINE)
-        return max(int(total) for total in totals)
+        out, errors = Path(folder) / "callgrind.out", Path(folder) / "stderr.txt"
+        with errors.open("w") as stderr:
+            child = subprocess.Popen(
+                [
+                    "valgrind",
+                    "--tool=callgrind",
+                    "--instr-atstart=no",
+                    f"--callgrind-out-file={out}",
+                    sys.executable,
+                    "-m",
+                    "bench.letter_instructions",
+                    "--child",
+                    "--letters",
+                    str(letters),
+                    "--warm",
+                    str(warm),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                env=_ENV,
+            )
+        try:
+            _step(child, "ready", errors)
+            _switch(child.pid, "on")
+            _say(child, "go")
+            _step(child, "done", errors)
+            _switch(child.pid, "off")
+            _say(child, "stop")
+            if child.wait(timeout=_STEP_SECONDS) != 0:
+                sys.exit(f"the counted child exited with {child.returncode}")
+        finally:
+            child.kill()  # a no-op once it has exited; never left running the letters alone
+            child.wait()
+        # "totals:" is the sum of the cost lines, written at exit. The header's "summary:" is
+        # the running cost, which switching counting off sets back to zero.
+        found = re.search(r"^totals: (\d+)$", out.read_text(), re.MULTILINE)
+        if found is None or int(found.group(1)) == 0:
+            sys.exit("callgrind counted no instructions")
+        return int(found.group(1))
 
 
 def main() -> None:

@@ -153,8 +153,9 @@ def test_the_instruction_count_covers_the_letters_and_not_the_start_up() -> None
     lines = _run("bench.letter_instructions", "--letters", "2", "--warm", "3")
     per_letter = float(_line(lines, "").split(" million instructions per letter")[0])
     # Starting the app runs about fifteen billion instructions and a letter about twenty million:
-    # counting from the start, or not at all, would land far outside this range.
-    assert 2 < per_letter < 200, lines
+    # counting from the start, or not at all, would land far outside this range (the bench
+    # itself checks that counting was switched off again before the process ended).
+    assert 5 < per_letter < 60, lines
 
 
 def test_the_blocks_bench_times_every_block_of_a_letter_once_per_letter() -> None:
