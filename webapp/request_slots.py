@@ -30,7 +30,11 @@ class RequestSlots:
     """
 
     def __init__(self, slots: int) -> None:
-        self._free = threading.BoundedSemaphore(slots)
+        # One slot (the default) is a plain lock: the semaphore is Python code around a
+        # Condition, and its release woke the next thread through notify() on every request.
+        self._free: threading.Lock | threading.BoundedSemaphore = (
+            threading.Lock() if slots == 1 else threading.BoundedSemaphore(slots)
+        )
 
     def take(self) -> None:
         if holds_slot():
