@@ -72,7 +72,10 @@ def _names_outside_getattr(tree: nodes.Template) -> list[str]:
     return [n.name for n in tree.find_all(nodes.Name) if id(n) not in inside]
 
 
+@lru_cache(maxsize=512)
 def has_merge_fields(source: str) -> bool:
+    # Cached: a letter asks this of the campaign's whole body a few times per office (a scan of
+    # several kilobytes each), and the few texts a campaign has are the same str on every letter.
     return "{{" in source or "{%" in source
 
 
