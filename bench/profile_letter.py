@@ -3,10 +3,12 @@
 Run: .venv/bin/python -m bench.profile_letter [--letters 300] [--top 40] [--save FILE]
     [--backend sqlite|postgresql]
 Prints the milliseconds per letter without a profiler (no HTTP, no other load: the ceiling one
-core can reach), the same with both pages gzipped as a browser asks for them, then the profile
-sorted by cumulative and by own time. SQLite unless told (PostgreSQL: a throwaway cluster, whose
-own CPU is not counted; bench.pg_statements reads it), default limits and risk checks, each
-letter from its own client address.
+core can reach), the same with both pages gzipped as a browser asks for them, the same with a
+150-word paragraph of the supporter's own and with one at the form's limit (5,000 characters;
+the bench's letter has seven words, and the paragraph's similarity sketch grows with its
+length), then the profile sorted by cumulative and by own time. SQLite unless told
+(PostgreSQL: a throwaway cluster, whose own CPU is not counted; bench.pg_statements reads it),
+default limits and risk checks, each letter from its own client address.
 """
 
 from __future__ import annotations
@@ -19,13 +21,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from bench.support import letter_app
 from tests.widget.helpers import OWN_ORIGIN, form_token, post_widget
+from webapp.campaigns.services import campaign_by_slug
+from webapp.database import db
 
 SLUG = "syria-five-steps"
+MESSAGE = "My family is in Idlib. Please act."
 
 
 def _text(response: TestResponse) -> str:
@@ -35,7 +41,14 @@ def _text(response: TestResponse) -> str:
     return data.decode()
 
 
-def _letter(client: FlaskClient, n: int, compressed: bool = False) -> None:
+def own_words(n: int, words: list[str], count: int) -> str:
+    """Letter n's paragraph: `count` words from `words`, starting at a place of its own, so
+    paragraphs differ from letter to letter as supporters' do."""
+    start = n * 7919 % len(words)
+    return " ".join(words[(start + i) % len(words)] for i in range(count))
+
+
+def _letter(client: FlaskClient, n: int, compressed: bool = False, message: str = MESSAGE) -> None:
     address = {"REMOTE_ADDR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
     if compressed:
         address["HTTP_ACCEPT_ENCODING"] = "gzip, deflate, br"
@@ -54,12 +67,20 @@ def _letter(client: FlaskClient, n: int, compressed: bool = False) -> None:
             "city": "Dearborn",
             "state": "MI",
             "zip_code": "48033",
-            "personal_message": "My family is in Idlib. Please act.",
+            "personal_message": message,
             "action": "send",
         },
         **address,
     )
     assert "civic-letters-sent" in _text(response), response.status_code
+
+
+def campaign_words(app: Flask) -> list[str]:
+    """The default campaign's words, the pool own_words draws paragraphs from."""
+    with app.app_context():
+        campaign = campaign_by_slug(db.session(), SLUG)
+        assert campaign is not None
+        return campaign.body.split()
 
 
 def main() -> None:
@@ -88,6 +109,14 @@ def main() -> None:
             _letter(client, n, compressed=True)
         per_letter = (time.process_time() - cpu) * 1000 / args.letters
         print(f"{per_letter:.2f} ms of CPU per letter with both pages gzipped (Accept-Encoding)")
+        words = campaign_words(app)
+        for label, count, limit in (("a 150-word", 150, 0), ("a 5,000-character", 900, 5000)):
+            cpu = time.process_time()
+            for n in range(70_000, 70_000 + args.letters):
+                message = own_words(n, words, count)
+                _letter(client, n, message=message[:limit] if limit else message)
+            per_letter = (time.process_time() - cpu) * 1000 / args.letters
+            print(f"{per_letter:.2f} ms of CPU per letter with {label} paragraph of own words")
         profile = cProfile.Profile()
         profile.enable()
         for n in range(100_000, 100_000 + args.letters):

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from bench.profile_letter import own_words
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -133,6 +135,10 @@ def test_the_letter_profile_runs_on_postgresql_through_its_driver() -> None:
         "bench.profile_letter", "--backend", "postgresql", "--letters", "5", "--top", "400"
     )
     assert lines[0].endswith(" ms wall") and " on postgresql, " in lines[0], lines[0]
+    # Letters with a long paragraph of the supporter's own were sent too (each letter checks
+    # for the "sent" page), and their cost is printed beside the bench letter's.
+    for label in ("150-word", "5,000-character"):
+        assert any(line.endswith(f"with a {label} paragraph of own words") for line in lines)
     # The profiled letters went to PostgreSQL (the rate limits stay in their SQLite file).
     assert any("psycopg/cursor.py" in line and "(execute)" in line for line in lines)
 
@@ -189,3 +195,10 @@ def test_the_threads_bench_compares_one_thread_with_many_with_and_without_slots(
         summary = _line(lines, f"{name}: median ")
         assert "ms of CPU a letter" in summary and "times one thread's" in summary
     assert _line(lines, "1 thread: median ").split("(rounds: ")[1] == "1.00, 1.00)"
+
+
+def test_each_letter_of_the_profile_writes_a_paragraph_of_its_own() -> None:
+    words = [f"w{i}" for i in range(1000)]
+    paragraphs = [own_words(n, words, 150) for n in range(50)]
+    assert len(set(paragraphs)) == 50
+    assert all(len(p.split()) == 150 for p in paragraphs)
