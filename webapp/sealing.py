@@ -39,7 +39,9 @@ class Keyring:
         secrets = [current, *[p for p in previous if p]]
         self._wrappers = [AESGCM(derive_key(s, "data-key-wrap")) for s in secrets]
         self._email_keys = [derive_key(s, "email-key") for s in secrets]
-        self._text_key = derive_key(current, "text-hash")
+        # Keyed once: hash_text copies this state instead of setting the key up again for each
+        # text (a long paragraph's similarity sketch hashes several hundred shingles).
+        self._text_hmac = hmac.new(derive_key(current, "text-hash"), digestmod=hashlib.sha256)
 
     def wrap(self, data_key: bytes) -> bytes:
         nonce = os.urandom(_NONCE)
@@ -70,7 +72,9 @@ class Keyring:
         Under the current key only: after a rotation old values stop matching (a cache miss,
         an older paragraph no longer counted as a repeat), which is harmless.
         """
-        return hmac.new(self._text_key, text.encode(), hashlib.sha256).hexdigest()
+        keyed = self._text_hmac.copy()
+        keyed.update(text.encode())
+        return keyed.hexdigest()
 
     def email_keys(self, email: str) -> list[str]:
         """The address's key under the current master key, then under the previous one."""

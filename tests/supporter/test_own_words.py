@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import logging
 import re
@@ -21,6 +23,7 @@ from webapp.letters.own_words import own_words_share, share_percent
 from webapp.letters.sketch import BANDS, BANDS_TO_MATCH, paragraph_bands
 from webapp.models import Campaign, Delivery, DeliveryStatus, ParagraphBand, Submission
 from webapp.sealing import Keyring
+from webapp.services.privacy import derive_key
 from webapp.services.supporters import erase_supporter, purge_personal_text
 
 MANY = 3
@@ -79,6 +82,15 @@ def test_sketches_are_keyed_and_hold_none_of_the_words() -> None:
     assert set(one).isdisjoint(two)  # without the key a guessed paragraph cannot be checked
     words = {w.casefold() for w in re.findall(r"\w{4,}", COPIED)}
     assert not any(word in band for band in one for word in words)
+
+
+def test_text_hashes_stay_the_keyed_hmac_that_stored_sketches_were_made_with() -> None:
+    ring = Keyring("one master key")
+    key = derive_key("one master key", "text-hash")
+    expected = hmac.new(key, b"a shingle", hashlib.sha256).hexdigest()
+    assert ring.hash_text("a shingle") == expected
+    ring.hash_text("another shingle")  # each text starts from the keyed state, not the last text
+    assert ring.hash_text("a shingle") == expected
 
 
 def test_the_check_says_common_only_once_many_sent_nearly_the_same(
