@@ -92,3 +92,13 @@ def test_ended_windows_are_swept_so_the_table_stays_the_size_of_the_live_ones(
     store.incr("ip/last", 60)  # the sweep runs on this hit
     rows = sqlite3.connect(store.path).execute("SELECT key FROM counters").fetchall()
     assert rows == [("ip/last",)]
+
+
+def test_the_file_store_opens_a_new_connection_after_one_fails(tmp_path: Path) -> None:
+    store = SQLiteStorage(sqlite_uri(tmp_path / "counters.sqlite3"))
+    assert store.incr("k", 60) == 1
+    store._db.execute("PRAGMA query_only = 1")  # this connection can no longer write
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store.incr("k", 60)
+    assert store.incr("k", 60) == 2, "the next count has a connection that works"
+    assert store.check()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from sqlite3 import Cursor
 from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
@@ -81,36 +83,47 @@ class SQLiteStorage(Storage):
             self._local.connection = connection
         return connection
 
+    def _run(self, sql: str, parameters: Mapping[str, object] | Sequence[object] = ()) -> Cursor:
+        try:
+            return self._db.execute(sql, parameters)
+        except sqlite3.Error:
+            # The next call opens a new connection: one that failed (a file replaced or gone,
+            # a disk error) may fail for good, and the limits would stay off until a restart.
+            connection = self._local.__dict__.pop("connection", None)
+            if connection is not None:
+                connection.close()
+            raise
+
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         now = time.time()
-        row = self._db.execute(
+        row = self._run(
             INCR, {"key": key, "amount": amount, "now": now, "expiry": float(expiry)}
         ).fetchone()
         self._hits += 1
         if self._hits % SWEEP_EVERY == 0:
-            self._db.execute("DELETE FROM counters WHERE expires_at <= ?", (now,))
+            self._run("DELETE FROM counters WHERE expires_at <= ?", (now,))
         return int(row[0])
 
     def get(self, key: str) -> int:
-        row = self._db.execute(
+        row = self._run(
             "SELECT count FROM counters WHERE key = ? AND expires_at > ?", (key, time.time())
         ).fetchone()
         return int(row[0]) if row else 0
 
     def get_expiry(self, key: str) -> float:
-        row = self._db.execute("SELECT expires_at FROM counters WHERE key = ?", (key,)).fetchone()
+        row = self._run("SELECT expires_at FROM counters WHERE key = ?", (key,)).fetchone()
         return float(row[0]) if row else time.time()
 
     def check(self) -> bool:
         try:
-            self._db.execute("SELECT 1").fetchone()
+            self._run("SELECT 1").fetchone()
         except sqlite3.Error:
             return False
         return True
 
     def reset(self) -> int | None:
-        cursor = self._db.execute("DELETE FROM counters")
+        cursor = self._run("DELETE FROM counters")
         return cursor.rowcount
 
     def clear(self, key: str) -> None:
-        self._db.execute("DELETE FROM counters WHERE key = ?", (key,))
+        self._run("DELETE FROM counters WHERE key = ?", (key,))
