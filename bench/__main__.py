@@ -10,6 +10,7 @@ BENCHES = (
     ["bench.widget_size"],
     ["bench.dashboard"],
     ["bench.load"],
+    ["bench.store_outage"],
     ["bench.profile_letter"],
     ["bench.letter_instructions"],
     ["bench.threads_cpu"],

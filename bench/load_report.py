@@ -112,13 +112,14 @@ class CpuMeter:
 
 
 @contextmanager
-def redis_server(folder: Path) -> Iterator[str | None]:
-    """A throwaway redis-server on loopback when the machine has one (the Makefile installs it)."""
+def redis_server(folder: Path, port: int | None = None) -> Iterator[str | None]:
+    """A throwaway redis-server on loopback when the machine has one (the Makefile installs it);
+    on `port` when given, to stand in for one that was stopped."""
     binary = shutil.which("redis-server")
     if binary is None:
         yield None
         return
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [
             binary,

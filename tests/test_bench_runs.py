@@ -206,3 +206,14 @@ def test_each_letter_of_the_profile_writes_a_paragraph_of_its_own() -> None:
     runs = [{tuple(p.split()[i : i + 3]) for i in range(898)} for p in paragraphs]
     shared = max(len(a & b) / len(a) for a, b in itertools.combinations(runs, 2))
     assert shared < 0.05, shared
+
+
+def test_the_outage_bench_serves_letters_while_the_limit_store_hangs() -> None:
+    lines = _run("bench.store_outage", "--seconds", "3", "--rounds", "1")
+    aside = _line(lines, "round 1, store hangs, checked aside: ")
+    assert "5xx 0" in aside and float(aside.split(": ")[1].split(" ")[0]) > 0
+    assert "5xx 0" in _line(lines, "store hangs, every letter asks: ")
+    asked = _line(lines, "connections that reached the hanging store: ")
+    assert int(asked.split(": ")[1].split(" ")[0]) >= 1, asked
+    _line(lines, "letters/s with the store hanging and checked aside, against it answering: ")
+    assert _line(lines, "acknowledged ").endswith("of them not in the database: 0")

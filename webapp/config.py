@@ -190,6 +190,8 @@ def load_config(
         "RATELIMIT_ENABLED": _env_bool(env, "RATELIMIT_ENABLED", True),
         # Empty: a SQLite file in the instance folder, shared by the workers of one machine.
         "RATELIMIT_STORAGE_URI": _env_str(env, "RATELIMIT_STORAGE_URI", ""),
+        # After the store fails to answer, requests skip it; it is checked again this often.
+        "RATELIMIT_STORE_RETRY_SECONDS": _env_seconds(env, "RATELIMIT_STORE_RETRY_SECONDS", 10.0),
         "API_LOOKUP_RATE_LIMIT": _env_str(env, "API_LOOKUP_RATE_LIMIT", "30/minute;500/hour"),
         "API_OWN_WORDS_RATE_LIMIT": _env_str(env, "API_OWN_WORDS_RATE_LIMIT", "30/minute;600/hour"),
         "OWN_WORDS_COMMON_AT": _env_int(env, "OWN_WORDS_COMMON_AT", 5),

@@ -48,6 +48,10 @@ _ERRORS = {
         _l("Something went wrong on our side"),
         _l("Sorry: it is our fault, not yours. Please try again in a moment."),
     ),
+    503: (
+        _l("Not available for a moment"),
+        _l("Part of the site is not answering. Please go back and try again in a minute."),
+    ),
 }
 
 

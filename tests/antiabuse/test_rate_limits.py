@@ -28,6 +28,7 @@ def _app(tmp_path: Path, enabled: bool = True) -> Flask:
     app.config.update(
         RATELIMIT_ENABLED=enabled,
         RATELIMIT_STORAGE_URI=sqlite_uri(tmp_path / "counters.sqlite3"),
+        RATELIMIT_STORE_RETRY_SECONDS=10.0,
         ADDRESS_LIMIT="3/minute",
     )
     limits = RateLimits()
@@ -216,7 +217,10 @@ def test_a_store_that_is_down_lets_the_letter_through(
 
 
 def test_with_the_store_down_sign_in_is_refused_not_left_unlimited(app: Flask) -> None:
-    assert _sign_in(app) == 500
+    response = log_in(app.test_client(), "nobody@example.org", "wrong")
+    assert response.status_code == 503
+    assert 1 <= int(response.headers["Retry-After"]) <= 10
+    assert "Not available for a moment" in response.text
 
 
 def test_a_refused_method_says_which_are_allowed(client: Any) -> None:

@@ -16,7 +16,9 @@ from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
+
+from webapp.antiabuse.store_breaker import StoreBreaker
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,8 @@ EXTENSION = "rate_limits"
 _RULES: WeakKeyDictionary[Callable[..., Any], list[Rule]] = WeakKeyDictionary()
 
 
-class StoreUnavailable(RuntimeError):
-    """The counters could not be reached, on a route that must not run uncounted."""
+class StoreUnavailable(ServiceUnavailable):
+    """The counters could not be reached, on a route that must not run uncounted (a 503)."""
 
 
 def remote_address() -> str:
@@ -83,6 +85,7 @@ class Counters:
     make one per test) never share them."""
 
     strategy: FixedWindowRateLimiter
+    breaker: StoreBreaker
 
     def spend(self, rules: list[Rule], scope: str) -> None:
         """Count this request against each counting rule's limits, the shortest windows first
@@ -92,22 +95,39 @@ class Counters:
             if rule.counts():
                 key = rule.key()  # once per rule: a sender's key is a keyed hash
                 hits += ((item, key, rule) for item in rule.items())
+        if not hits:
+            return
+        # A wait of 0 is no breaker: every request asks the store and waits out its timeouts.
+        if self.breaker.retry_seconds and not self.breaker.try_store():
+            self._uncounted(hits)
+            return
+        try:
+            refusal = self._count(hits, scope)
+        except StorageError as exc:
+            self.breaker.failed(scope, type(exc.storage_error).__name__)
+            self._uncounted(hits)
+            return
+        self.breaker.answered()
+        if refusal is not None:
+            raise refusal
+
+    def _count(
+        self, hits: list[tuple[RateLimitItem, str, Rule]], scope: str
+    ) -> TooManyRequests | None:
         hits.sort(key=lambda hit: hit[0].GRANULARITY.seconds)
-        for item, key, rule in hits:
-            try:
-                if self.strategy.hit(item, key, scope):
-                    continue
-                reset_at = self.strategy.get_window_stats(item, key, scope).reset_time
-            except StorageError as exc:
-                # The exception's text may hold the key (an address): its class says enough.
-                reason = type(exc.storage_error).__name__
-                if not rule.fail_open:
-                    raise StoreUnavailable(f"rate-limit store unavailable: {reason}") from None
-                log.warning("rate-limit store unavailable on %s: %s", scope, reason)
+        for item, key, _rule in hits:
+            if self.strategy.hit(item, key, scope):
                 continue
+            reset_at = self.strategy.get_window_stats(item, key, scope).reset_time
             # Only the rule and route: the key is an address or an email.
             log.info("rate limit %s reached on %s", item, scope)
-            raise TooManyRequests(str(item), retry_after=max(1, math.ceil(reset_at - time.time())))
+            return TooManyRequests(str(item), retry_after=max(1, math.ceil(reset_at - time.time())))
+        return None
+
+    def _uncounted(self, hits: list[tuple[RateLimitItem, str, Rule]]) -> None:
+        """With the store out of reach: a letter goes through, anything else is refused."""
+        if not all(rule.fail_open for _item, _key, rule in hits):
+            raise StoreUnavailable(retry_after=self.breaker.retry_after())
 
 
 class RateLimits:
@@ -124,7 +144,8 @@ class RateLimits:
             Storage,
             storage_from_string(app.config["RATELIMIT_STORAGE_URI"], wrap_exceptions=True),
         )
-        app.extensions[EXTENSION] = Counters(FixedWindowRateLimiter(storage))
+        breaker = StoreBreaker(float(app.config["RATELIMIT_STORE_RETRY_SECONDS"]), storage.check)
+        app.extensions[EXTENSION] = Counters(FixedWindowRateLimiter(storage), breaker)
 
     def limit(
         self,

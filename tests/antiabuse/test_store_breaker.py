@@ -1,0 +1,175 @@
+"""A rate-limit store that stops answering is asked once per wait, not once per letter."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+
+from bench.load_report import redis_server
+from bench.store_outage import SilentServer, silent_server
+from tests.pg import free_port
+from webapp.antiabuse.limit_store import sqlite_uri
+from webapp.antiabuse.rate_limits import RateLimits
+from webapp.antiabuse.store_breaker import StoreBreaker
+
+RETRY = 30.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def silent() -> Iterator[SilentServer]:
+    with silent_server() as server:
+        yield server
+
+
+def _settled(breaker: StoreBreaker) -> None:
+    """Wait for the breaker's background check (a few ms against a local Redis)."""
+    if breaker.probe is not None:
+        breaker.probe.join(timeout=10)
+        assert not breaker.probe.is_alive()
+
+
+def _app(store: str, retry: float = RETRY) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=store, RATELIMIT_STORE_RETRY_SECONDS=retry
+    )
+    limits = RateLimits()
+    limits.init_app(app)
+
+    @app.post("/letter")
+    @limits.limit("3/minute", fail_open=True)
+    def letter() -> str:
+        return "sent"
+
+    @app.post("/sign-in")
+    @limits.limit("5/minute")
+    def sign_in() -> str:
+        return "in"
+
+    return app
+
+
+def _post(app: Flask, path: str) -> int:
+    client = app.test_client()
+    return client.post(path, environ_base={"REMOTE_ADDR": "192.0.2.44"}).status_code
+
+
+def test_a_store_that_hangs_is_asked_once_then_letters_skip_it(
+    silent: SilentServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    app = _app(f"redis://127.0.0.1:{silent.port}?socket_timeout=0.3&socket_connect_timeout=0.3")
+    assert [_post(app, "/letter") for _ in range(6)] == [200] * 6, "letters are not refused"
+    assert len(silent.accepted) == 1, "only the first letter waited for the store"
+    refused = app.test_client().post("/sign-in")
+    assert refused.status_code == 503, "a sign-in is refused, not let through uncounted"
+    assert 1 <= int(refused.headers["Retry-After"]) <= RETRY
+    assert len(silent.accepted) == 1, "and refused without asking the store"
+    warnings = [r.getMessage() for r in caplog.records if "rate-limit store" in r.getMessage()]
+    assert warnings == [
+        "rate-limit store unavailable on letter: TimeoutError; letters go uncounted and "
+        "sign-ins are refused, checking the store again every 30 s"
+    ]
+    assert "192.0.2" not in caplog.text
+
+
+def test_with_no_wait_every_letter_asks_the_store(silent: SilentServer) -> None:
+    app = _app(f"redis://127.0.0.1:{silent.port}?socket_timeout=0.2&socket_connect_timeout=0.2", 0)
+    assert [_post(app, "/letter") for _ in range(3)] == [200] * 3
+    assert len(silent.accepted) == 3
+
+
+def test_after_the_wait_a_check_finds_the_store_back_and_counting_resumes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}?socket_timeout=2&socket_connect_timeout=2"
+    for folder in ("first", "second"):
+        (tmp_path / folder).mkdir()
+    with redis_server(tmp_path / "first", port) as started:
+        if started is None:
+            pytest.fail("redis-server is missing: make test installs it")
+        app = _app(url, retry=RETRY)
+        assert _post(app, "/letter") == 200
+    breaker = app.extensions["rate_limits"].breaker
+    clock = Clock()
+    breaker._clock = clock  # the wait is tested by moving time, not by sleeping through it
+    # Redis stopped: the next letter finds it gone, the three after it do not ask.
+    assert [_post(app, "/letter") for _ in range(4)] == [200] * 4
+    assert breaker.is_open() and breaker.probe is None
+    clock.now += RETRY + 1
+    with redis_server(tmp_path / "second", port):
+        # The store is back (empty: it kept nothing). The first letter after the wait starts a
+        # check and goes on uncounted; once the check has its answer, letters count again.
+        assert _post(app, "/letter") == 200
+        _settled(breaker)
+        assert not breaker.is_open()
+        assert [_post(app, "/letter") for _ in range(4)] == [200, 200, 200, 429]
+        keys = [k.decode() for k in redis.Redis.from_url(url).keys("LIMITS:*")]
+        assert keys == ["LIMITS:LIMITER/192.0.2.44/letter/3/1/minute"]
+    assert "rate-limit store answers again after 31 s; 5 requests were not counted" in caplog.text
+
+
+def test_one_check_at_a_time_and_a_failed_check_waits_again() -> None:
+    clock = Clock()
+    answers: list[bool] = []
+    release = threading.Event()
+
+    def check() -> bool:
+        release.wait(10)
+        return answers.pop(0)
+
+    breaker = StoreBreaker(10.0, check, clock)
+    assert breaker.try_store() and not breaker.is_open()
+    breaker.failed("letter", "ConnectionError")
+    assert not breaker.try_store() and breaker.probe is None, "no check before the wait is over"
+    assert breaker.retry_after() == 10
+    clock.now += 9.5
+    assert breaker.retry_after() == 1
+    clock.now += 0.5
+    answers += [False, True]
+    assert not breaker.try_store(), "the request that starts the check does not wait for it"
+    first = breaker.probe
+    clock.now += 20
+    assert not breaker.try_store() and breaker.probe is first, "one check at a time"
+    release.set()
+    _settled(breaker)
+    assert breaker.is_open(), "the store did not answer: still open"
+    assert not breaker.try_store() and breaker.probe is not first, "the wait was over: again"
+    _settled(breaker)
+    assert not breaker.is_open() and breaker.try_store()
+    assert answers == []
+
+
+def test_a_check_that_raises_counts_as_no_answer() -> None:
+    def check() -> bool:
+        raise OSError("unreachable")
+
+    clock = Clock()
+    breaker = StoreBreaker(1.0, check, clock)
+    breaker.failed("letter", "ConnectionError")
+    clock.now += 1
+    assert not breaker.try_store()
+    _settled(breaker)
+    assert breaker.is_open()
+
+
+def test_with_a_file_store_nothing_changes(tmp_path: Path) -> None:
+    app = _app(sqlite_uri(tmp_path / "counters.sqlite3"))
+    assert [_post(app, "/letter") for _ in range(4)] == [200, 200, 200, 429]
+    assert not app.extensions["rate_limits"].breaker.is_open()
