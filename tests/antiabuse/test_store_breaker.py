@@ -14,6 +14,7 @@ from flask import Flask
 from bench.load_report import redis_server
 from bench.store_outage import SilentServer, silent_server
 from tests.pg import free_port
+from webapp.antiabuse import rate_limits
 from webapp.antiabuse.limit_store import sqlite_uri
 from webapp.antiabuse.rate_limits import RateLimits
 from webapp.antiabuse.store_breaker import StoreBreaker
@@ -173,3 +174,29 @@ def test_with_a_file_store_nothing_changes(tmp_path: Path) -> None:
     app = _app(sqlite_uri(tmp_path / "counters.sqlite3"))
     assert [_post(app, "/letter") for _ in range(4)] == [200, 200, 200, 429]
     assert not app.extensions["rate_limits"].breaker.is_open()
+
+
+def test_a_redis_address_without_timeouts_gets_them(silent: SilentServer) -> None:
+    """Without a timeout the first letter would wait for the hanging store for good."""
+    app = _app(f"redis://127.0.0.1:{silent.port}")
+    statuses: list[int] = []
+    sender = threading.Thread(target=lambda: statuses.append(_post(app, "/letter")), daemon=True)
+    sender.start()
+    sender.join(timeout=15)
+    assert not sender.is_alive(), "the letter still waits for a store that never answers"
+    assert statuses == [200]
+    client = app.extensions["rate_limits"].strategy.storage.storage
+    assert client.connection_pool.connection_kwargs["socket_timeout"] == 1.0
+    assert client.connection_pool.connection_kwargs["socket_connect_timeout"] == 1.0
+
+
+def test_timeouts_in_the_address_win_and_other_stores_get_none() -> None:
+    url = "redis://127.0.0.1:1?socket_timeout=0.25"
+    options = rate_limits.store_options(url)
+    assert options == rate_limits.REDIS_TIMEOUTS
+    pool = redis.Redis.from_url(url, **options).connection_pool
+    assert pool.connection_kwargs["socket_timeout"] == 0.25
+    assert pool.connection_kwargs["socket_connect_timeout"] == 1.0
+    assert rate_limits.store_options("rediss://h:6380") == rate_limits.REDIS_TIMEOUTS
+    assert rate_limits.store_options("sqlite:///tmp/c.sqlite3") == {}
+    assert rate_limits.store_options("memory://") == {}

@@ -31,6 +31,19 @@ EXTENSION = "rate_limits"
 _RULES: WeakKeyDictionary[Callable[..., Any], list[Rule]] = WeakKeyDictionary()
 
 
+# A Redis client waits for an answer forever unless told: one Redis that stopped answering
+# would then hold a worker's request slot for good, and no failure would ever reach the breaker.
+# Values in the URI's query win over these (redis-py's from_url).
+REDIS_TIMEOUTS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
+_REDIS_SCHEMES = frozenset({"redis", "rediss", "redis+unix", "valkey", "valkeys", "valkey+unix"})
+
+
+def store_options(uri: str) -> dict[str, float]:
+    """The store's client options: the default timeouts for a Redis, nothing for the others."""
+    scheme = uri.split(":", 1)[0].lower()
+    return dict(REDIS_TIMEOUTS) if scheme in _REDIS_SCHEMES else {}
+
+
 class StoreUnavailable(ServiceUnavailable):
     """The counters could not be reached, on a route that must not run uncounted (a 503)."""
 
@@ -140,9 +153,9 @@ class RateLimits:
         if not app.config["RATELIMIT_ENABLED"]:
             app.extensions[EXTENSION] = None
             return
+        uri = str(app.config["RATELIMIT_STORAGE_URI"])
         storage = cast(
-            Storage,
-            storage_from_string(app.config["RATELIMIT_STORAGE_URI"], wrap_exceptions=True),
+            Storage, storage_from_string(uri, wrap_exceptions=True, **store_options(uri))
         )
         breaker = StoreBreaker(float(app.config["RATELIMIT_STORE_RETRY_SECONDS"]), storage.check)
         app.extensions[EXTENSION] = Counters(FixedWindowRateLimiter(storage), breaker)
