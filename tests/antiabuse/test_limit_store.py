@@ -102,3 +102,16 @@ def test_the_file_store_opens_a_new_connection_after_one_fails(tmp_path: Path) -
         store.incr("k", 60)
     assert store.incr("k", 60) == 2, "the next count has a connection that works"
     assert store.check()
+
+
+def test_a_file_that_lost_its_table_fails_the_check_and_the_next_connection_restores_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "counters.sqlite3"
+    store = SQLiteStorage(sqlite_uri(path))
+    assert store.incr("k", 60) == 1 and store.check()
+    with sqlite3.connect(path) as other:
+        other.execute("DROP TABLE counters")
+    assert not store.check(), "a check that reads the counters, not SELECT 1"
+    assert store.check(), "the new connection made the table again"
+    assert store.incr("k", 60) == 1

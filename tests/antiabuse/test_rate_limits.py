@@ -203,7 +203,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 def test_a_store_that_is_down_lets_the_letter_through(
     app: Flask, default_campaign: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="webapp.antiabuse.rate_limits")
+    caplog.set_level(logging.WARNING, logger="webapp.antiabuse.store_breaker")
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
     token = csrf_token(client.get(f"/campaigns/{default_campaign}").text)
@@ -221,6 +221,16 @@ def test_with_the_store_down_sign_in_is_refused_not_left_unlimited(app: Flask) -
     assert response.status_code == 503
     assert 1 <= int(response.headers["Retry-After"]) <= 10
     assert "Not available for a moment" in response.text
+
+
+def test_with_the_store_down_the_api_answers_503_in_json(client: Any) -> None:
+    response = client.get("/api/representatives", query_string={"zip": "05401"})
+    assert response.status_code == 503
+    assert 1 <= int(response.headers["Retry-After"]) <= 10
+    assert response.json == {
+        "error": "The rate-limit store is not answering. Try again in a minute.",
+        "status": 503,
+    }
 
 
 def test_a_refused_method_says_which_are_allowed(client: Any) -> None:

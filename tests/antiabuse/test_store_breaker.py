@@ -88,10 +88,15 @@ def test_a_store_that_hangs_is_asked_once_then_letters_skip_it(
     assert "192.0.2" not in caplog.text
 
 
-def test_with_no_wait_every_letter_asks_the_store(silent: SilentServer) -> None:
+def test_with_no_wait_every_letter_asks_the_store(
+    silent: SilentServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
     app = _app(f"redis://127.0.0.1:{silent.port}?socket_timeout=0.2&socket_connect_timeout=0.2", 0)
     assert [_post(app, "/letter") for _ in range(3)] == [200] * 3
     assert len(silent.accepted) == 3
+    assert caplog.text.count("rate-limit store unavailable") == 1
+    assert "refused, every request asks it again" in caplog.text
 
 
 def test_after_the_wait_a_check_finds_the_store_back_and_counting_resumes(
@@ -121,8 +126,13 @@ def test_after_the_wait_a_check_finds_the_store_back_and_counting_resumes(
         _settled(breaker)
         assert not breaker.is_open()
         assert [_post(app, "/letter") for _ in range(4)] == [200, 200, 200, 429]
-        keys = [k.decode() for k in redis.Redis.from_url(url).keys("LIMITS:*")]
-        assert keys == ["LIMITS:LIMITER/192.0.2.44/letter/3/1/minute"]
+        keys = sorted(k.decode() for k in redis.Redis.from_url(url).keys("LIMITS:*"))
+        # The check's own counter, which expires after a wait, and the letters' counter.
+        assert keys == [
+            "LIMITS:LIMITER/192.0.2.44/letter/3/1/minute",
+            "LIMITS:civic-letters/store-check",
+        ]
+        assert 0 < redis.Redis.from_url(url).ttl("LIMITS:civic-letters/store-check") <= RETRY
     assert "rate-limit store answers again after 31 s; 5 requests were not counted" in caplog.text
 
 
@@ -155,6 +165,84 @@ def test_one_check_at_a_time_and_a_failed_check_waits_again() -> None:
     _settled(breaker)
     assert not breaker.is_open() and breaker.try_store()
     assert answers == []
+
+
+def test_a_store_that_pings_but_cannot_count_stays_skipped(tmp_path: Path) -> None:
+    """A Redis that refuses writes (here: it wants a replica it does not have, as one left
+    read-only after a failover does) still answers PING: the check counts, so it stays open."""
+    with redis_server(tmp_path) as url:
+        if url is None:
+            pytest.fail("redis-server is missing: make test installs it")
+        admin = redis.Redis.from_url(url)
+        app = _app(url)
+        breaker = app.extensions["rate_limits"].breaker
+        clock = Clock()
+        breaker._clock = clock
+        assert _post(app, "/letter") == 200 and not breaker.is_open()
+        admin.config_set("min-replicas-to-write", 1)
+        assert admin.ping()
+        assert [_post(app, "/letter") for _ in range(2)] == [200, 200]
+        assert breaker.is_open()
+        clock.now += RETRY
+        assert _post(app, "/letter") == 200
+        _settled(breaker)
+        assert breaker.is_open(), "a ping would have closed it; the count did not"
+        admin.config_set("min-replicas-to-write", 0)
+        clock.now += RETRY
+        assert _post(app, "/letter") == 200
+        _settled(breaker)
+        assert not breaker.is_open()
+        # 3/minute: the first letter and these two count; the letters between did not.
+        assert [_post(app, "/letter") for _ in range(3)] == [200, 200, 429]
+
+
+def test_an_answer_that_began_before_the_outage_does_not_end_it() -> None:
+    clock = Clock()
+    breaker = StoreBreaker(10.0, lambda: True, clock)
+    before = breaker.outages  # a request starts counting, then another finds the store down
+    breaker.failed("letter", "TimeoutError")
+    breaker.answered(before)
+    assert breaker.is_open()
+    breaker.answered(breaker.outages)
+    assert not breaker.is_open()
+
+
+def test_a_check_that_cannot_start_leaves_the_letter_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock()
+    breaker = StoreBreaker(10.0, lambda: True, clock)
+    breaker.failed("letter", "TimeoutError")
+    clock.now += 10
+
+    def no_thread(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    assert not breaker.try_store() and breaker.probe is None
+    monkeypatch.undo()
+    clock.now += 10
+    assert not breaker.try_store()
+    _settled(breaker)
+    assert not breaker.is_open()
+
+
+def test_a_check_stuck_for_three_waits_is_left_and_another_starts() -> None:
+    clock = Clock()
+    release = threading.Event()
+    breaker = StoreBreaker(10.0, lambda: release.wait(10), clock)
+    breaker.failed("letter", "TimeoutError")
+    clock.now += 10
+    breaker.try_store()
+    stuck = breaker.probe
+    clock.now += 20
+    breaker.try_store()
+    assert breaker.probe is stuck, "two waits: still its check"
+    clock.now += 10
+    breaker.try_store()
+    assert breaker.probe is not stuck and stuck is not None and stuck.is_alive()
+    release.set()
+    _settled(breaker)
+    stuck.join(10)
+    assert not breaker.is_open()
 
 
 def test_a_check_that_raises_counts_as_no_answer() -> None:

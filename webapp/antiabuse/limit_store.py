@@ -57,11 +57,7 @@ class SQLiteStorage(Storage):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._hits = 0
-        connection = self._connect()
-        try:
-            connection.executescript(SCHEMA)
-        finally:
-            connection.close()
+        self._connect().close()  # the file and its table exist before the first count
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -70,9 +66,15 @@ class SQLiteStorage(Storage):
     def _connect(self) -> sqlite3.Connection:
         # Autocommit: each statement is its own short transaction, so no lock is held between.
         connection = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        # A counter lost to a power cut costs nothing; an fsync per hit would cost a lot.
-        connection.execute("PRAGMA synchronous=OFF")
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            # A counter lost to a power cut costs nothing; an fsync per hit would cost a lot.
+            connection.execute("PRAGMA synchronous=OFF")
+            # On every connection: one that replaces a failed one may find a new, empty file.
+            connection.executescript(SCHEMA)
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     @property
@@ -116,7 +118,7 @@ class SQLiteStorage(Storage):
 
     def check(self) -> bool:
         try:
-            self._run("SELECT 1").fetchone()
+            self._run("SELECT 1 FROM counters LIMIT 1").fetchone()
         except sqlite3.Error:
             return False
         return True

@@ -7,7 +7,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, wraps
+from functools import lru_cache, partial, wraps
 from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
@@ -42,6 +42,17 @@ def store_options(uri: str) -> dict[str, float]:
     """The store's client options: the default timeouts for a Redis, nothing for the others."""
     scheme = uri.split(":", 1)[0].lower()
     return dict(REDIS_TIMEOUTS) if scheme in _REDIS_SCHEMES else {}
+
+
+# What the API's JSON says with its 503 (the pages have their own words, security.py).
+_STORE_DOWN = "The rate-limit store is not answering. Try again in a minute."
+
+
+def _counts(storage: Storage, expiry: int) -> bool:
+    """Whether the store counts again: a count on a key of its own, not a ping, since a Redis
+    replica left read-only after a failover, or a SQLite file without its table, still pings."""
+    storage.incr("civic-letters/store-check", expiry)
+    return True
 
 
 class StoreUnavailable(ServiceUnavailable):
@@ -114,13 +125,14 @@ class Counters:
         if self.breaker.retry_seconds and not self.breaker.try_store():
             self._uncounted(hits)
             return
+        outage = self.breaker.outages
         try:
             refusal = self._count(hits, scope)
         except StorageError as exc:
             self.breaker.failed(scope, type(exc.storage_error).__name__)
             self._uncounted(hits)
             return
-        self.breaker.answered()
+        self.breaker.answered(outage)
         if refusal is not None:
             raise refusal
 
@@ -140,7 +152,7 @@ class Counters:
     def _uncounted(self, hits: list[tuple[RateLimitItem, str, Rule]]) -> None:
         """With the store out of reach: a letter goes through, anything else is refused."""
         if not all(rule.fail_open for _item, _key, rule in hits):
-            raise StoreUnavailable(retry_after=self.breaker.retry_after())
+            raise StoreUnavailable(_STORE_DOWN, retry_after=self.breaker.retry_after())
 
 
 class RateLimits:
@@ -157,7 +169,8 @@ class RateLimits:
         storage = cast(
             Storage, storage_from_string(uri, wrap_exceptions=True, **store_options(uri))
         )
-        breaker = StoreBreaker(float(app.config["RATELIMIT_STORE_RETRY_SECONDS"]), storage.check)
+        retry = float(app.config["RATELIMIT_STORE_RETRY_SECONDS"])
+        breaker = StoreBreaker(retry, partial(_counts, storage, max(1, math.ceil(retry))))
         app.extensions[EXTENSION] = Counters(FixedWindowRateLimiter(storage), breaker)
 
     def limit(

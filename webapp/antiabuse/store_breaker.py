@@ -10,17 +10,25 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
+# A check still running after this many waits (a store whose timeouts were set very long) is
+# left to itself, and the next request after the wait starts another.
+ABANDON_AFTER_WAITS = 3
+
 
 class StoreBreaker:
     """A worker process's view of whether its rate-limit store answers.
 
     Without it, every limited request asked a store that was down and waited out the store's
     timeout (a second or more for each counter) while holding its worker's request slot, so a
-    Redis that stopped answering stopped the letters too. After a failure the breaker opens:
-    requests skip the store, letters uncounted and sign-ins refused at once. Every
-    `retry_seconds` a thread of its own asks the store (`check`), never a request, since under
-    gunicorn's threads one request waiting a second held up the worker's other connections;
-    an answer closes the breaker.
+    Redis that stopped answering stopped the letters too. Once a request finds the store down
+    (with the requests already asking it then), the breaker opens: requests skip the store,
+    letters uncounted and sign-ins refused at once. After each wait of `retry_seconds`, the
+    next request starts `check` in a thread of its own and goes on without the store: under
+    gunicorn's threads, one request waiting a second held up its worker's other connections.
+    A check that answers closes the breaker.
+
+    Each outage has a number, so an answer that began before the outage (a request that was
+    already counting, a check that was already running) cannot close it.
     """
 
     def __init__(
@@ -36,7 +44,9 @@ class StoreBreaker:
         self._open_until: float | None = None  # None: closed, the store is asked
         self._opened_at = 0.0
         self._skipped = 0
+        self.outages = 0
         self.probe: threading.Thread | None = None
+        self._probe_started = 0.0
 
     def is_open(self) -> bool:
         return self._open_until is not None
@@ -49,22 +59,35 @@ class StoreBreaker:
                 return True
             self._skipped += 1
             now = self._clock()
-            if now < self._open_until or (self.probe is not None and self.probe.is_alive()):
+            if now < self._open_until or self._checking(now):
                 return False
             self._open_until = now + self.retry_seconds
-            self.probe = threading.Thread(
-                target=self._run_check, name="rate-limit-store-check", daemon=True
+            probe = threading.Thread(
+                target=self._run_check,
+                args=(self.outages,),
+                name="rate-limit-store-check",
+                daemon=True,
             )
-            self.probe.start()
+            try:
+                probe.start()
+            except RuntimeError:  # no thread to be had, or shutting down: the next wait retries
+                return False
+            self.probe, self._probe_started = probe, now
         return False
 
-    def _run_check(self) -> None:
+    def _checking(self, now: float) -> bool:
+        if self.probe is None or not self.probe.is_alive():
+            return False
+        limit = ABANDON_AFTER_WAITS * max(self.retry_seconds, 1.0)
+        return now - self._probe_started < limit
+
+    def _run_check(self, outage: int) -> None:
         try:
             answered = self._check()
         except Exception:  # a check that raises is a store that does not answer
             answered = False
         if answered:
-            self.answered()
+            self.answered(outage)
 
     def retry_after(self) -> int:
         """Whole seconds until the store is tried again (at least 1)."""
@@ -79,21 +102,28 @@ class StoreBreaker:
             now = self._clock()
             self._open_until = now + self.retry_seconds
             if first:
+                self.outages += 1
                 self._opened_at = now
                 self._skipped = 0
             self._skipped += 1
         if first:
+            again = (
+                f"checking the store again every {self.retry_seconds:g} s"
+                if self.retry_seconds
+                else "every request asks it again"
+            )
             log.warning(
                 "rate-limit store unavailable on %s: %s; letters go uncounted and sign-ins are "
-                "refused, checking the store again every %g s",
+                "refused, %s",
                 scope,
                 reason,
-                self.retry_seconds,
+                again,
             )
 
-    def answered(self) -> None:
+    def answered(self, outage: int) -> None:
+        """The store answered a request or check that began when `outages` was `outage`."""
         with self._lock:
-            if self._open_until is None:
+            if self._open_until is None or outage != self.outages:
                 return
             self._open_until = None
             down, skipped = self._clock() - self._opened_at, self._skipped
