@@ -6,8 +6,8 @@ in another store, and wrk sends letters flat out through letters.lua, in three r
 - the limits in a redis-server that answers (skipped when redis-server is not installed);
 - the limits at a port that takes connections and never answers, as a Redis that hangs, with
   RATELIMIT_STORE_RETRY_SECONDS=0: every letter asks the store and waits out its timeout;
-- the same store with the default wait (10 s): letters skip it, and a thread of each worker
-  checks it every 10 s.
+- the same store with the default wait (10 s): letters skip it, and after each wait the next
+  request starts a check in a thread of its worker's own.
 The store's timeouts are the app's default for a Redis address (1 s). Each run prints letters/s,
 p50/p99, 5xx, how many connections reached the hanging store, and acknowledged letters against
 stored ones: a store that hangs may slow letters, never lose one.

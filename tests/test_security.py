@@ -224,3 +224,10 @@ def test_failure_while_recording_shows_the_500_page_and_records_nothing(
     monkeypatch.setattr("webapp.services.letters.record_submission", failing)
     assert_site_500(post_letter(client, default_campaign))
     assert record_counts(app) == NOTHING_RECORDED
+
+
+@pytest.mark.parametrize("value", ["inf", "-1", "nan", "soon"])
+def test_a_setting_in_seconds_must_be_a_finite_number(tmp_path: Path, value: str) -> None:
+    env = {"SECRET_KEY": "s", "DATA_ENCRYPTION_KEY": "d", "RATELIMIT_STORE_RETRY_SECONDS": value}
+    with pytest.raises(ConfigError, match="RATELIMIT_STORE_RETRY_SECONDS"):
+        load_config(env=env, instance_path=tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from collections.abc import Mapping
@@ -222,8 +223,8 @@ def _env_seconds(env: Mapping[str, str], key: str, default: float) -> float:
         value = float(raw)
     except ValueError as exc:
         raise ConfigError(f"{key} must be a number of seconds, not {raw!r}") from exc
-    if not value >= 0:
-        raise ConfigError(f"{key} must be 0 or more, not {raw!r}")
+    if not 0 <= value < math.inf:
+        raise ConfigError(f"{key} must be a finite number of seconds, 0 or more, not {raw!r}")
     return value
 
 

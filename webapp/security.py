@@ -50,7 +50,7 @@ _ERRORS = {
     ),
     503: (
         _l("Not available for a moment"),
-        _l("Part of the site is not answering. Please go back and try again in a minute."),
+        _l("Part of the site is not answering. Please go back and try again in a moment."),
     ),
 }
 

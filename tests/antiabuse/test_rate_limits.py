@@ -228,7 +228,7 @@ def test_with_the_store_down_the_api_answers_503_in_json(client: Any) -> None:
     assert response.status_code == 503
     assert 1 <= int(response.headers["Retry-After"]) <= 10
     assert response.json == {
-        "error": "The rate-limit store is not answering. Try again in a minute.",
+        "error": "Part of the site is not answering. Please try again in a moment.",
         "status": 503,
     }
 

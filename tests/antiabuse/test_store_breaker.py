@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 import redis
 from flask import Flask
+from flask_babel import Babel
+from limits.errors import StorageError
 
 from bench.load_report import redis_server
 from bench.store_outage import SilentServer, silent_server
@@ -48,6 +51,7 @@ def _app(store: str, retry: float = RETRY) -> Flask:
     app.config.update(
         RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=store, RATELIMIT_STORE_RETRY_SECONDS=retry
     )
+    Babel(app)  # as in the app: the 503's words are translated
     limits = RateLimits()
     limits.init_app(app)
 
@@ -196,6 +200,39 @@ def test_a_store_that_pings_but_cannot_count_stays_skipped(tmp_path: Path) -> No
         assert [_post(app, "/letter") for _ in range(3)] == [200, 200, 429]
 
 
+def test_a_letter_counted_while_another_found_the_store_down_does_not_end_the_outage(
+    tmp_path: Path,
+) -> None:
+    """Two letters at once: the first is counting when the second finds the store down. The
+    first's late success began before the outage, so the breaker stays open."""
+    app = _app(sqlite_uri(tmp_path / "counters.sqlite3"))
+    counters = app.extensions["rate_limits"]
+    storage = counters.strategy.storage
+    counting, release = threading.Event(), threading.Event()
+    real_incr = storage.incr
+
+    def incr(key: str, expiry: float, amount: int = 1) -> int:
+        if threading.current_thread().name == "first":
+            counting.set()
+            release.wait(10)
+            return real_incr(key, expiry, amount)
+        raise StorageError(sqlite3.OperationalError("disk I/O error"))
+
+    storage.incr = incr
+    statuses: list[int] = []
+    first = threading.Thread(
+        target=lambda: statuses.append(_post(app, "/letter")), name="first", daemon=True
+    )
+    first.start()
+    assert counting.wait(10)
+    assert _post(app, "/letter") == 200, "the second letter goes through uncounted"
+    assert counters.breaker.is_open()
+    release.set()
+    first.join(10)
+    assert statuses == [200]
+    assert counters.breaker.is_open(), "the first letter's count began before the outage"
+
+
 def test_an_answer_that_began_before_the_outage_does_not_end_it() -> None:
     clock = Clock()
     breaker = StoreBreaker(10.0, lambda: True, clock)
@@ -213,10 +250,10 @@ def test_a_check_that_cannot_start_leaves_the_letter_alone(monkeypatch: pytest.M
     breaker.failed("letter", "TimeoutError")
     clock.now += 10
 
-    def no_thread(self: threading.Thread) -> None:
+    def no_thread(probe: threading.Thread) -> None:
         raise RuntimeError("can't start new thread")
 
-    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    monkeypatch.setattr(breaker, "_start", no_thread)
     assert not breaker.try_store() and breaker.probe is None
     monkeypatch.undo()
     clock.now += 10

@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from flask import Flask, current_app, request
+from flask_babel import lazy_gettext as _l
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
@@ -45,7 +46,7 @@ def store_options(uri: str) -> dict[str, float]:
 
 
 # What the API's JSON says with its 503 (the pages have their own words, security.py).
-_STORE_DOWN = "The rate-limit store is not answering. Try again in a minute."
+_STORE_DOWN = _l("Part of the site is not answering. Please try again in a moment.")
 
 
 def _counts(storage: Storage, expiry: int) -> bool:
@@ -152,7 +153,7 @@ class Counters:
     def _uncounted(self, hits: list[tuple[RateLimitItem, str, Rule]]) -> None:
         """With the store out of reach: a letter goes through, anything else is refused."""
         if not all(rule.fail_open for _item, _key, rule in hits):
-            raise StoreUnavailable(_STORE_DOWN, retry_after=self.breaker.retry_after())
+            raise StoreUnavailable(str(_STORE_DOWN), retry_after=self.breaker.retry_after())
 
 
 class RateLimits:

@@ -69,17 +69,24 @@ class StoreBreaker:
                 daemon=True,
             )
             try:
-                probe.start()
+                self._start(probe)
             except RuntimeError:  # no thread to be had, or shutting down: the next wait retries
                 return False
             self.probe, self._probe_started = probe, now
         return False
 
+    def _start(self, probe: threading.Thread) -> None:
+        probe.start()
+
     def _checking(self, now: float) -> bool:
         if self.probe is None or not self.probe.is_alive():
             return False
         limit = ABANDON_AFTER_WAITS * max(self.retry_seconds, 1.0)
-        return now - self._probe_started < limit
+        if now - self._probe_started < limit:
+            return True
+        # Its store's timeouts are longer than three waits; each left check holds a thread.
+        log.warning("rate-limit store check still waiting after %.0f s: starting another", limit)
+        return False
 
     def _run_check(self, outage: int) -> None:
         try:
