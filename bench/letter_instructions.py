@@ -1,14 +1,15 @@
 """Instructions per widget letter, counted by valgrind: a CPU figure that drift hardly moves.
 
-Run: .venv/bin/python -m bench.letter_instructions [--letters 100] [--warm 30]
-The same letters as bench.profile_letter (the widget form GET and send POST in-process, SQLite,
-default limits and risk checks), in a child process under callgrind with counting switched off
+Run: .venv/bin/python -m bench.letter_instructions [--letters 100] [--warm 30] [--backend B]
+The same letters as bench.profile_letter (the widget form GET and send POST in-process, SQLite
+unless told, default limits and risk checks), in a child process under callgrind with counting switched off
 while the app starts and warms up, on for --letters letters, and off again before it exits.
 Prints the user-space instructions per letter, the whole process's (checkpoint thread included).
 Milliseconds on these shared machines drift by a third between minutes. Two counts side by side
 agreed within 0.2%, and one taken while the test suite kept both cores busy was 1.7% higher
 (threads and waits go on longer), so compare counts taken under the same load. It does not count
-time in the kernel (getrusage puts that at about 0.6 ms a letter) or waiting on memory.
+time in the kernel (getrusage puts that at about 0.6 ms a letter) or waiting on memory. On
+PostgreSQL it counts the app's side only: the server's processes run outside valgrind.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ _ENV = {**os.environ, "PYTHONHASHSEED": "0"}
 _STEP_SECONDS = 900
 
 
-def _child(letters: int, warm: int) -> None:
+def _child(letters: int, warm: int, backend: str) -> None:
     """Warm up, then run the counted letters between two lines from the parent."""
-    with letter_app("sqlite") as app:
+    with letter_app(backend) as app:
         client = app.test_client()
         for n in range(warm):
             _letter(client, n)
@@ -77,7 +78,7 @@ def _say(child: subprocess.Popen[str], line: str) -> None:
     child.stdin.flush()
 
 
-def count(letters: int, warm: int) -> int:
+def count(letters: int, warm: int, backend: str = "sqlite") -> int:
     """User-space instructions the child ran for `letters` letters."""
     with tempfile.TemporaryDirectory() as folder:
         out, errors = Path(folder) / "callgrind.out", Path(folder) / "stderr.txt"
@@ -96,6 +97,8 @@ def count(letters: int, warm: int) -> int:
                     str(letters),
                     "--warm",
                     str(warm),
+                    "--backend",
+                    backend,
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -127,17 +130,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--letters", type=int, default=100)
     parser.add_argument("--warm", type=int, default=30)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.letters < 1:
         parser.error("--letters must be 1 or more")
     if args.child:
-        _child(args.letters, args.warm)
+        _child(args.letters, args.warm, args.backend)
         return
-    instructions = count(args.letters, args.warm)
+    instructions = count(args.letters, args.warm, args.backend)
     print(
         f"{instructions / args.letters / 1e6:.2f} million instructions per letter "
-        f"(GET + POST) on sqlite, {args.letters} letters after {args.warm} warm"
+        f"(GET + POST) on {args.backend}, {args.letters} letters after {args.warm} warm"
     )
 
 

@@ -89,3 +89,38 @@ def test_objects_waiting_to_be_written_are_committed_on_their_own_first(app: Fla
             raise RuntimeError("the block fails")
         assert session.get(LookupCache, "k" * 64) is not None
     assert len(seen) >= 2 and any(w.startswith("INSERT INTO lookup_cache") for w in seen[0])
+
+
+def test_each_table_of_the_letter_gets_one_insert_run_once(app: Flask, tmp_path: Path) -> None:
+    # An executemany runs its statement once per row: on PostgreSQL each run is a protocol
+    # round and an executor start in the server. Several offices and bands go in one VALUES.
+    slug = widget_campaign(app, tmp_path, targets=("Water Board", "School Board"))
+    client = app.test_client()
+    token = form_token(open_widget(client, slug).text)
+    data = {**widget_letter(token), "personal_message": "My family left Aleppo in 2013. " * 4}
+    with app.app_context():
+        engine = db.engine
+    inserts: list[tuple[str, bool, int]] = []
+    sizes: list[tuple[int, int]] = []
+
+    def executed(*args: Any) -> None:
+        statement, parameters, many = args[2], args[3], args[5]
+        sizes.append((len(statement.encode()), len(parameters)))
+        if statement.lstrip().startswith("INSERT"):
+            inserts.append((statement.split()[2], many, statement.count("), (")))
+
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        response = post_widget(client, slug, data)
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+    assert "civic-letters-sent" in response.text
+    tables = [table for table, _many, _more in inserts]
+    assert len(tables) == len(set(tables)), inserts
+    assert not any(many for _table, many, _more in inserts), inserts
+    more_rows = {table: more for table, _many, more in inserts}
+    # Two offices, and a paragraph has several bands: each table's rows in one VALUES.
+    assert more_rows["delivery"] == 1 and more_rows["paragraph_band"] >= 1, inserts
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # psycopg rewrites placeholders in Python at every execution past these sizes.
+        assert all(size <= 4096 and values <= 50 for size, values in sizes), sizes

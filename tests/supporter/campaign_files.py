@@ -33,8 +33,10 @@ def write_campaign(
     salutation: str = "Dear {{ target.name }},",
     closing: str = "Sincerely,",
     extra: str = "",
+    targets: tuple[str, ...] = ("Water Board",),
 ) -> str:
-    """Write a one-target campaign file under `folder`, import it and return its slug."""
+    """Write a campaign file to custom `targets` (one unless told) under `folder`, import it
+    and return its slug."""
     path = folder / f"{slug}.md"
     path.write_text(
         "---\n"
@@ -47,9 +49,8 @@ def write_campaign(
         f"status: {status}\n"
         f"{extra}"
         "targets:\n"
-        "  - kind: custom\n"
-        '    name: "Water Board"\n'
-        "---\n"
+        + "".join(f"  - kind: custom\n    name: {_quoted(name)}\n" for name in targets)
+        + "---\n"
         f"{body}",
         encoding="utf-8",
     )

@@ -51,12 +51,6 @@ class Prepared:
         """Execute once with `rows` (one per VALUES row the statement was prepared for)."""
         return session.connection().exec_driver_sql(self.sql, self.parameters(rows))
 
-    def run_many(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Execute once per row (the driver's executemany); nothing is read back."""
-        if rows:
-            params = [self.parameters((row,)) for row in rows]
-            session.connection().exec_driver_sql(self.sql, params)
-
 
 def _default(table: Table, key: str) -> Callable[[], Any] | None:
     default = table.c[key].default
@@ -114,4 +108,7 @@ def prepared_insert(
     statement = table.insert()
     if returning:
         statement = statement.returning(*(table.c[name] for name in returning.split(",")))
+    else:
+        # Without it, a one-row insert on PostgreSQL asks for its new id (implicit RETURNING).
+        statement = statement.inline()
     return compile_prepared(dialect, table, statement, keys, rows)

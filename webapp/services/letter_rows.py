@@ -232,11 +232,30 @@ def insert_one(session: Session, model: type, row: Mapping[str, Any]) -> int:
 
 
 def insert_many(session: Session, model: type, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert rows of `model` in one executemany; nothing is read back. Every row must name the
-    same columns."""
-    if rows:
-        dialect = session.get_bind().dialect
-        prepared_insert(dialect, _table(model), tuple(rows[0])).run_many(session, rows)
+    """Insert rows of `model` in as few statements as stay cheap; nothing is read back. Every
+    row must name the same columns.
+
+    Multi-row VALUES, where an executemany runs the statement once per row: on PostgreSQL each
+    run is a round of the protocol and an executor start in the server. But psycopg rewrites a
+    statement's placeholders in Python at every execution once it has more than 50 values (it
+    caches the rewrite up to there), which costs more than the runs saved; SQLite before 3.32
+    refuses more than 999.
+    """
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    table = _table(model)
+    keys = tuple(rows[0])
+    most = _MOST_PARAMETERS.get(dialect.name, _MOST_PARAMETERS["sqlite"])
+    per_row = len(prepared_insert(dialect, table, keys).binds)  # defaults filled in included
+    per_statement = max(1, most // per_row)
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        prepared_insert(dialect, table, keys, len(part)).run(session, *part)
+
+
+# Values a statement takes at most: psycopg.MAX_CACHED_STATEMENT_PARAMS, and SQLite's oldest limit.
+_MOST_PARAMETERS = {"postgresql": 50, "sqlite": 999}
 
 
 def sealed_row(model: type, cipher: AESGCM, values: Mapping[str, Any]) -> dict[str, Any]:
