@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,11 @@ def test_a_supporter_in_berlin_writes_to_the_president_and_is_counted_under_germ
     send = page.get_by_role("button", name=SEND_BUTTON)
     expect(send).to_have_text("Record my letter, then send it to 1 office myself")
     assert _top(page, "[data-preview-actions] button[value=send]") < 1600
+    # What pressing it leads to is read before the button, not squeezed under the buttons.
+    expect(send).to_have_accessible_description(re.compile("^After you press the button"))
+    hint = page.locator("#send-hint").bounding_box()
+    assert hint is not None
+    assert hint["y"] + hint["height"] + 8 <= _top(page, "[data-preview-actions]"), hint
     page.locator(".office-letter summary").first.click()
     expect(page.locator(".letter-signature").first).to_contain_text("Berlin, Germany")
     audit.run("preview")
