@@ -2,8 +2,9 @@
 
 Run: .venv/bin/python -m bench.letter_instructions [--letters 100] [--warm 30] [--backend B]
 The same letters as bench.profile_letter (the widget form GET and send POST in-process, SQLite
-unless told, default limits and risk checks), in a child process under callgrind with counting switched off
-while the app starts and warms up, on for --letters letters, and off again before it exits.
+unless told, default limits and risk checks), in a child process under callgrind with counting
+switched off while the app starts and warms up, on for --letters letters, and off again before
+it exits.
 Prints the user-space instructions per letter, the whole process's (checkpoint thread included).
 Milliseconds on these shared machines drift by a third between minutes. Two counts side by side
 agreed within 0.2%, and one taken while the test suite kept both cores busy was 1.7% higher

@@ -48,7 +48,7 @@ def partners_yaml(origins: tuple[str, ...] = ()) -> str:
 
 
 def widget_campaign(app: Flask, folder: Path, slug: str = "safe-water", **kwargs: Any) -> str:
-    """Import a one-office campaign with the two partners; returns its slug."""
+    """Import a campaign with the two partners (one office unless `targets` says); its slug."""
     origins: tuple[str, ...] = kwargs.pop("origins", ())
     return write_campaign(app, folder, slug, extra=partners_yaml(origins), **kwargs)
 

@@ -112,3 +112,16 @@ def prepared_insert(
         # Without it, a one-row insert on PostgreSQL asks for its new id (implicit RETURNING).
         statement = statement.inline()
     return compile_prepared(dialect, table, statement, keys, rows)
+
+
+# Values a statement is given at most. psycopg rewrites a statement's placeholders in Python at
+# every execution once it has more than 50 (it caches the rewrite up to there: _queries.py);
+# SQLite before 3.32 refuses more than 999, and so may other drivers' servers.
+_MOST_PARAMETERS = {"psycopg": 50}
+_MOST_PARAMETERS_ELSEWHERE = 999
+
+
+def rows_per_statement(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> int:
+    """How many rows of `keys` (Python defaults filled in too) one INSERT of `table` takes."""
+    most = _MOST_PARAMETERS.get(dialect.driver, _MOST_PARAMETERS_ELSEWHERE)
+    return max(1, most // len(prepared_insert(dialect, table, keys).binds))

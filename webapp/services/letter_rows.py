@@ -27,7 +27,12 @@ from sqlalchemy.orm import InstrumentedAttribute, Mapper, Session
 from webapp.models import LetterText, Submission, Supporter
 from webapp.models.letter_text import owned_text_name
 from webapp.sealing import new_cipher, open_cipher, sealed_values
-from webapp.services.driver_sql import Prepared, compile_prepared, prepared_insert
+from webapp.services.driver_sql import (
+    Prepared,
+    compile_prepared,
+    prepared_insert,
+    rows_per_statement,
+)
 
 
 class WriterRace(Exception):
@@ -184,18 +189,22 @@ def plan_texts(session: Session, texts: Sequence[tuple[str, bool]], cipher: AESG
 
 
 def write_texts(session: Session, texts: PlannedTexts, owner_id: int) -> list[int]:
-    """Insert the texts still to store (one statement); every text's id, in order."""
+    """Insert the texts still to store (one statement unless there are very many); every
+    text's id, in order."""
     ids = dict(texts.stored)
     if texts.rows:
         rows = [
             {**row, "owner_id": owner_id} if name in texts.owned else row
             for name, row in texts.rows.items()
         ]
-        dialect = session.get_bind().dialect
+        dialect, table = session.get_bind().dialect, _table(LetterText)
         keys = tuple(rows[0])
-        prepared = prepared_insert(dialect, _table(LetterText), keys, len(rows), "sha256,id")
-        written: Sequence[Any] = prepared.run(session, *rows).all()
-        ids.update((sha, text_id) for sha, text_id in written)
+        per = rows_per_statement(dialect, table, keys)
+        for start in range(0, len(rows), per):
+            part = rows[start : start + per]
+            prepared = prepared_insert(dialect, table, keys, len(part), "sha256,id")
+            written: Sequence[Any] = prepared.run(session, *part).all()
+            ids.update((sha, text_id) for sha, text_id in written)
     return [ids[name] for name in texts.names]
 
 
@@ -232,30 +241,27 @@ def insert_one(session: Session, model: type, row: Mapping[str, Any]) -> int:
 
 
 def insert_many(session: Session, model: type, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert rows of `model` in as few statements as stay cheap; nothing is read back. Every
+    """Insert rows of `model` with few statements and round trips; nothing is read back. Every
     row must name the same columns.
 
-    Multi-row VALUES, where an executemany runs the statement once per row: on PostgreSQL each
-    run is a round of the protocol and an executor start in the server. But psycopg rewrites a
-    statement's placeholders in Python at every execution once it has more than 50 values (it
-    caches the rewrite up to there), which costs more than the runs saved; SQLite before 3.32
-    refuses more than 999.
+    Multi-row VALUES of as many rows as `rows_per_statement` allows, the full ones in one
+    executemany (psycopg sends them in one round trip) and the rest in one more statement. An
+    executemany of one-row inserts runs the statement once per row: on PostgreSQL each run is an
+    executor start in the server, and psycopg's pipeline costs more Python than the rows.
     """
     if not rows:
         return
     dialect = session.get_bind().dialect
     table = _table(model)
     keys = tuple(rows[0])
-    most = _MOST_PARAMETERS.get(dialect.name, _MOST_PARAMETERS["sqlite"])
-    per_row = len(prepared_insert(dialect, table, keys).binds)  # defaults filled in included
-    per_statement = max(1, most // per_row)
-    for start in range(0, len(rows), per_statement):
-        part = rows[start : start + per_statement]
-        prepared_insert(dialect, table, keys, len(part)).run(session, *part)
-
-
-# Values a statement takes at most: psycopg.MAX_CACHED_STATEMENT_PARAMS, and SQLite's oldest limit.
-_MOST_PARAMETERS = {"postgresql": 50, "sqlite": 999}
+    per = rows_per_statement(dialect, table, keys)
+    whole, rest = divmod(len(rows), per)
+    if whole:
+        prepared = prepared_insert(dialect, table, keys, per)
+        groups = [prepared.parameters(rows[n * per : (n + 1) * per]) for n in range(whole)]
+        session.connection().exec_driver_sql(prepared.sql, groups if whole > 1 else groups[0])
+    if rest:
+        prepared_insert(dialect, table, keys, rest).run(session, *rows[whole * per :])
 
 
 def sealed_row(model: type, cipher: AESGCM, values: Mapping[str, Any]) -> dict[str, Any]:
