@@ -23,12 +23,15 @@
   }
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
-  // The Send button counts the offices shown; once the supporter changes the ticks, it says
-  // so in words instead of a number that would be stale until the next preview.
+  // The Send button and the note above it count the offices shown; once the supporter
+  // changes the ticks, they say so in words instead of a number that would be stale until the
+  // next preview.
   var send = document.querySelector("[data-preview-actions] [data-changed-label]");
+  var sendHint = document.querySelector("[data-changed-text]");
   document.querySelectorAll(".offices input[type=checkbox]").forEach(function (box) {
     box.addEventListener("change", function () {
       if (send) { send.textContent = send.getAttribute("data-changed-label"); }
+      if (sendHint) { sendHint.textContent = sendHint.getAttribute("data-changed-text"); }
     });
   });
   // A letter and its reading copy: two tabs on a phone (the tab pattern), side by side on

@@ -1,12 +1,15 @@
 // Inside the widget frame: tell the embedding page our height, and when a letter was sent.
 (function () {
   "use strict";
-  // The Send button counts the offices shown; once the supporter changes the ticks, it says
-  // so in words instead of a number that would be stale until the next preview.
+  // The Send button and the note above it count the offices shown; once the supporter
+  // changes the ticks, they say so in words instead of a number that would be stale until the
+  // next preview.
   var send = document.querySelector("[data-preview-actions] [data-changed-label]");
+  var sendHint = document.querySelector("[data-changed-text]");
   document.querySelectorAll(".offices input[type=checkbox]").forEach(function (box) {
     box.addEventListener("change", function () {
       if (send) { send.textContent = send.getAttribute("data-changed-label"); }
+      if (sendHint) { sendHint.textContent = sendHint.getAttribute("data-changed-text"); }
     });
   });
   // The ZIP field's district hint lives in its own file, fetched only where a ZIP is typed.
