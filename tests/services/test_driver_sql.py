@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import event, select
 
@@ -13,8 +14,15 @@ from tests.services.helpers import record_letter as _send
 from tests.supporter.campaign_files import write_campaign
 from webapp.database import db
 from webapp.models import Delivery, DeliveryStatus, LetterText, ParagraphBand, Submission
+from webapp.services import driver_sql
 from webapp.services.driver_sql import prepared_insert
-from webapp.services.letter_rows import by_column, insert_many, insert_one
+from webapp.services.letter_rows import (
+    PlannedTexts,
+    by_column,
+    insert_many,
+    insert_one,
+    write_texts,
+)
 
 
 def test_a_prepared_insert_converts_types_and_fills_python_defaults(
@@ -94,3 +102,31 @@ def test_many_rows_go_in_few_statements_of_bounded_size(app: Flask, tmp_path: Pa
     per = (50 if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else 999) // 3
     whole, rest = divmod(600, per)
     assert statements == [(whole > 1, whole, per * 3), (False, 1, rest * 3)], statements
+
+
+def test_texts_in_several_statements_come_back_with_their_own_ids(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seven texts at three a statement: ids are matched by digest across the three statements.
+    monkeypatch.setattr(driver_sql, "_MOST_PARAMETERS", {})
+    monkeypatch.setattr(driver_sql, "_MOST_PARAMETERS_ELSEWHERE", 9)
+    with app.app_context():
+        session = db.session()
+        names = [f"{n:064x}" for n in range(7)]
+        rows = {name: {"sha256": name, "body": f"text {name[-1]}".encode()} for name in names}
+        planned = PlannedTexts([*reversed(names), names[0]], {}, rows, frozenset())
+        statements: list[str] = []
+
+        def executed(*args: Any) -> None:
+            if args[2].startswith("INSERT"):  # SQLite's BEGIN comes through here too
+                statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", executed)
+        try:
+            ids = write_texts(session, planned, owner_id=0)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", executed)
+        session.commit()
+        stored = dict(session.execute(select(LetterText.sha256, LetterText.id)).all())
+    assert [len(s.split("), (")) for s in statements] == [3, 3, 1], statements
+    assert ids == [stored[name] for name in planned.names] and len(set(ids)) == 7

@@ -117,7 +117,7 @@ def prepared_insert(
 # Values a statement is given at most. psycopg rewrites a statement's placeholders in Python at
 # every execution once it has more than 50 (it caches the rewrite up to there: _queries.py);
 # SQLite before 3.32 refuses more than 999, and so may other drivers' servers.
-_MOST_PARAMETERS = {"psycopg": 50}
+_MOST_PARAMETERS = {"psycopg": 50, "psycopg_async": 50}
 _MOST_PARAMETERS_ELSEWHERE = 999
 
 

@@ -5,7 +5,7 @@
   // changes the ticks, they say so in words instead of a number that would be stale until the
   // next preview.
   var send = document.querySelector("[data-preview-actions] [data-changed-label]");
-  var sendHint = document.querySelector("[data-changed-text]");
+  var sendHint = document.getElementById("send-hint");
   document.querySelectorAll(".offices input[type=checkbox]").forEach(function (box) {
     box.addEventListener("change", function () {
       if (send) { send.textContent = send.getAttribute("data-changed-label"); }
