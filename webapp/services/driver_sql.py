@@ -51,6 +51,12 @@ class Prepared:
         """Execute once with `rows` (one per VALUES row the statement was prepared for)."""
         return session.connection().exec_driver_sql(self.sql, self.parameters(rows))
 
+    def run_many(self, session: Session, groups: Sequence[Sequence[Mapping[str, Any]]]) -> None:
+        """Execute once per group of rows, as one executemany (psycopg pipelines it: one round
+        trip); nothing is read back."""
+        params = [self.parameters(rows) for rows in groups]
+        session.connection().exec_driver_sql(self.sql, params)
+
 
 def _default(table: Table, key: str) -> Callable[[], Any] | None:
     default = table.c[key].default

@@ -257,9 +257,8 @@ def insert_many(session: Session, model: type, rows: Sequence[Mapping[str, Any]]
     per = rows_per_statement(dialect, table, keys)
     whole, rest = divmod(len(rows), per)
     if whole:
-        prepared = prepared_insert(dialect, table, keys, per)
-        groups = [prepared.parameters(rows[n * per : (n + 1) * per]) for n in range(whole)]
-        session.connection().exec_driver_sql(prepared.sql, groups if whole > 1 else groups[0])
+        groups = [rows[n * per : (n + 1) * per] for n in range(whole)]
+        prepared_insert(dialect, table, keys, per).run_many(session, groups)
     if rest:
         prepared_insert(dialect, table, keys, rest).run(session, *rows[whole * per :])
 
