@@ -125,6 +125,7 @@ def test_signup_mode_continues_to_the_letter_and_records_partner_and_consent(
     # The host resizes the frame to the preview: a click while it does may land beside the
     # button (once in a loaded run no POST followed it), so the send waits for the fit.
     fits.check(frame, "preview")
+    shoot(page, f"widget-signup-360px-2b-preview-{backend}")
     frame.get_by_role("button", name=SEND_BUTTON).click()
     expect(frame.get_by_role("heading", name="Thank you, Lina")).to_be_visible()
     fits.check(frame, "receipt")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_plain_iframe_snippet_completes_a_letter_at_its_fixed_height(
     letter_box = frame.get_by_label("The letter", exact=True)
     expect(letter_box).to_have_value(re.compile(r"^Our children need safe water at school\."))
 
-    _send_from(frame)
+    _send_from(frame, lambda: shoot(page, f"widget-plain-iframe-{width}px-preview-{backend}"))
 
     shoot(page, f"widget-plain-iframe-{width}px-sent-{backend}")
     assert page.eval_on_selector("#plain", "f => f.getBoundingClientRect().height") == 900
@@ -95,7 +96,7 @@ def _scroll_inside(page: Page, frame: Frame) -> None:
     page.wait_for_timeout(300)
 
 
-def _send_from(frame: Frame) -> None:
+def _send_from(frame: Frame, at_preview: Callable[[], None] = lambda: None) -> None:
     for label, value in {
         "First name": "Omar",
         "Last name": "Saleh",
@@ -107,6 +108,8 @@ def _send_from(frame: Frame) -> None:
     frame.get_by_label("State", exact=True).select_option("MI")
     frame.get_by_label(RIVERSIDE_CONSENT, exact=True).check()
     frame.get_by_role("button", name="Preview my letter").click()
+    expect(frame.get_by_role("heading", name="Check your letter")).to_be_visible()
+    at_preview()
     frame.get_by_role("button", name=SEND_BUTTON).click()
     expect(frame.get_by_role("heading", name="Thank you, Omar")).to_be_visible()
 
