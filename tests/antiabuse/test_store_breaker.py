@@ -325,3 +325,44 @@ def test_timeouts_in_the_address_win_and_other_stores_get_none() -> None:
     assert rate_limits.store_options("rediss://h:6380") == rate_limits.REDIS_TIMEOUTS
     assert rate_limits.store_options("sqlite:///tmp/c.sqlite3") == {}
     assert rate_limits.store_options("memory://") == {}
+
+
+def test_a_sentinel_that_never_answers_times_out_and_the_letter_goes_through(
+    silent: SilentServer,
+) -> None:
+    """limits gives redis-py sentinel_kwargs of its own, so the sentinels' connections would
+    not inherit a timeout: a letter would wait for the hanging sentinel for good."""
+    app = _app(f"redis+sentinel://127.0.0.1:{silent.port}/primary")
+    statuses: list[int] = []
+    sender = threading.Thread(target=lambda: statuses.append(_post(app, "/letter")), daemon=True)
+    sender.start()
+    sender.join(timeout=15)
+    assert not sender.is_alive(), "the letter still waits for a sentinel that never answers"
+    assert statuses == [200]
+    assert silent.accepted, "the sentinel was asked"
+    sentinel = app.extensions["rate_limits"].strategy.storage.sentinel
+    for kwargs in (sentinel.sentinel_kwargs, sentinel.connection_kwargs):
+        assert kwargs["socket_timeout"] == kwargs["socket_connect_timeout"] == 1.0
+
+
+def test_a_cluster_that_never_answers_fails_the_start_instead_of_hanging_it(
+    silent: SilentServer,
+) -> None:
+    """A cluster client asks for the cluster's layout as it is made, when the app starts."""
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            _app(f"redis+cluster://127.0.0.1:{silent.port}")
+        except Exception as exc:
+            failures.append(exc)
+
+    starter = threading.Thread(target=start, daemon=True)
+    starter.start()
+    starter.join(timeout=15)
+    assert not starter.is_alive(), "the start still waits for a cluster that never answers"
+    assert silent.accepted
+    assert len(failures) == 1, "a cluster that cannot be reached stops the start"
+    assert isinstance(failures[0], redis.exceptions.RedisClusterException)
+    assert "Timeout reading from socket" in str(failures[0])
+    assert rate_limits.store_options("valkey+cluster://h:7000") == rate_limits.REDIS_TIMEOUTS

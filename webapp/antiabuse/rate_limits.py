@@ -34,15 +34,23 @@ _RULES: WeakKeyDictionary[Callable[..., Any], list[Rule]] = WeakKeyDictionary()
 
 # A Redis client waits for an answer forever unless told: one Redis that stopped answering
 # would then hold a worker's request slot for good, and no failure would ever reach the breaker.
-# Values in the URI's query win over these (redis-py's from_url).
+# For a single Redis, values in the URI's query win over these (redis-py's from_url).
 REDIS_TIMEOUTS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
 _REDIS_SCHEMES = frozenset({"redis", "rediss", "redis+unix", "valkey", "valkeys", "valkey+unix"})
+_CLUSTER_SCHEMES = frozenset({"redis+cluster", "valkey+cluster"})
+_SENTINEL_SCHEMES = frozenset({"redis+sentinel", "valkey+sentinel"})
 
 
-def store_options(uri: str) -> dict[str, float]:
-    """The store's client options: the default timeouts for a Redis, nothing for the others."""
+def store_options(uri: str) -> dict[str, Any]:
+    """The store's client options: the default timeouts for any Redis, nothing for the others."""
     scheme = uri.split(":", 1)[0].lower()
-    return dict(REDIS_TIMEOUTS) if scheme in _REDIS_SCHEMES else {}
+    if scheme in _REDIS_SCHEMES or scheme in _CLUSTER_SCHEMES:
+        return dict(REDIS_TIMEOUTS)
+    if scheme in _SENTINEL_SCHEMES:
+        # The sentinels, asked first where the primary is, have connections of their own: limits
+        # hands redis-py a sentinel_kwargs of its own, so they do not inherit the timeouts.
+        return {**REDIS_TIMEOUTS, "sentinel_kwargs": dict(REDIS_TIMEOUTS)}
+    return {}
 
 
 # What the API's JSON says with its 503 (the pages have their own words, security.py).
