@@ -49,7 +49,7 @@ install-dev: install $(DEV_STAMP)
 # The strings as the source has them now (the catalog test extracts the same way).
 pot: $(STAMP)
 	mkdir -p $(dir $(POT))
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l --add-location=file --sort-by-file --no-wrap \
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k counted:1,2 --add-location=file --sort-by-file --no-wrap \
 		-o $(POT) webapp templates
 
 # One command after changing strings: extract, merge into each language, compile.

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, has_request_context, redirect, request
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, get_translations
 from markupsafe import Markup, escape
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
@@ -113,9 +113,33 @@ def language_dir(code: str) -> str:
     return "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"
 
 
+class ShownNumber(int):
+    """A number that writes itself as `shown` (the form page cache's marker, filled in later with
+    the number as `number` writes it): plural forms still follow the number."""
+
+    shown: str
+
+    def __new__(cls, value: int, shown: str) -> ShownNumber:
+        number = super().__new__(cls, value)
+        number.shown = shown
+        return number
+
+    def __str__(self) -> str:
+        return self.shown
+
+
 def number(value: int | float) -> str:
     """A number as the page's language writes it (grouping, digits)."""
+    if isinstance(value, ShownNumber):
+        return str(value)
     return str(format_decimal(value))
+
+
+def counted(singular: str, plural: str, n: int) -> Markup:
+    """ngettext for HTML: the page language's plural form, its %(num)s written as that language
+    writes numbers and isolated, so it keeps its place in a right-to-left sentence."""
+    pattern = get_translations().ngettext(singular, plural, n)
+    return escape(pattern) % {"num": bdi(number(n))}
 
 
 def init_i18n(app: Flask) -> None:

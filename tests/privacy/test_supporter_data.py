@@ -129,7 +129,7 @@ def test_private_letters_are_delivered_but_not_publicly_counted(
     stats = client.get(f"/api/campaigns/{default_campaign}/stats").get_json()
     assert stats["letters"] == 1 and stats["by_state"] == {"MI": 1}
     page = app.test_client().get(f"/campaigns/{default_campaign}").text
-    assert "1 person has written so far" in page
+    assert "<bdi>1</bdi> person has written so far" in page
 
 
 def test_retention_removes_personal_text_after_delivery_and_keeps_counts(

@@ -172,8 +172,8 @@ def test_counter_shows_the_letter_count_and_the_goal_bar(
 
     page = open_widget(client, slug, mode="counter").text
 
-    assert re.search(r"<strong>3</strong>\s*letters written", page), page
-    assert f"Goal: {GOAL}" in page
+    assert re.search(r"<strong><bdi>3</bdi></strong>\s*letters written", page), page
+    assert f"Goal: <bdi>{GOAL}</bdi>" in page
     assert re.search(rf'<progress id="goal" max="{GOAL}" value="3">', page)
     assert "<form" not in page
 

@@ -9,7 +9,7 @@ from flask_wtf.csrf import generate_csrf
 
 from webapp.antiabuse.timing import started_stamp
 from webapp.database import db, utcnow
-from webapp.i18n import explicit_language, page_language
+from webapp.i18n import ShownNumber, explicit_language, number, page_language
 from webapp.letters.compose import fixed_recipients
 from webapp.letters.markdown import letter_digest
 from webapp.letters.reading import campaign_reading
@@ -19,7 +19,7 @@ from webapp.services.recipients import RecipientPlan, lookup_chambers
 from webapp.services.stats import public_letter_count
 from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
 from webapp.supporter.forms import LetterForm
-from webapp.supporter.page_cache import FormPages, ShownNumber, plural_form
+from webapp.supporter.page_cache import FormPages, plural_form
 from webapp.supporter.prompt_variant import settle_variant
 
 
@@ -91,7 +91,7 @@ def form_page(campaign: Campaign) -> str:
         "started": started_stamp(),
         "ticket": ticket,
         "source": (request.args.get("source") or "")[:64],
-        "count": str(count),
+        "count": number(count),
     }
 
     def render(value_of: Callable[[str], str]) -> str:

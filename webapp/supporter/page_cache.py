@@ -108,20 +108,6 @@ class FormPages:
         return len(self._pages)
 
 
-class ShownNumber(int):
-    """A number that writes itself as `shown` (a marker): plural forms still follow the number."""
-
-    shown: str
-
-    def __new__(cls, value: int, shown: str) -> ShownNumber:
-        number = super().__new__(cls, value)
-        number.shown = shown
-        return number
-
-    def __str__(self) -> str:
-        return self.shown
-
-
 def plural_form(count: int) -> tuple[int, bool]:
     """What decides the wording of a sentence about `count` things in the page's language: the
     catalogue's plural form, and n == 1 (the rule for a sentence the catalogue lacks)."""

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from babel.lists import format_list
 from flask import Blueprint
-from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -18,7 +18,7 @@ from webapp.civic.states import BY_CODE
 from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
-from webapp.i18n import bdi
+from webapp.i18n import bdi, counted
 from webapp.letters.markdown import text_to_html
 from webapp.letters.own_words import own_chars, own_words_share, share_percent
 from webapp.models import (
@@ -187,28 +187,24 @@ def handling_label(handling: Handling) -> str:
     return str(HANDLING_LABELS[handling])
 
 
-def send_label(outcome: LetterOutcome) -> str:
+def send_label(outcome: LetterOutcome) -> Markup:
     """The Send button's words say who carries the letters the last step."""
     total = len(outcome.letters)
     by_me = outcome.count(Handling.BY_SUPPORTER)
     if by_me == 0:
-        return str(
-            ngettext("Send my letter to %(num)s office", "Send my letter to %(num)s offices", total)
+        return counted(
+            "Send my letter to %(num)s office", "Send my letter to %(num)s offices", total
         )
     if by_me == total:
-        return str(
-            ngettext(
-                "Record my letter, then send it to %(num)s office myself",
-                "Record my letter, then send it to %(num)s offices myself",
-                total,
-            )
+        return counted(
+            "Record my letter, then send it to %(num)s office myself",
+            "Record my letter, then send it to %(num)s offices myself",
+            total,
         )
-    return str(
-        ngettext(
-            "Send my letter, and record %(num)s copy for me to send myself",
-            "Send my letter, and record %(num)s copies for me to send myself",
-            by_me,
-        )
+    return counted(
+        "Send my letter, and record %(num)s copy for me to send myself",
+        "Send my letter, and record %(num)s copies for me to send myself",
+        by_me,
     )
 
 
