@@ -31,6 +31,7 @@ def test_receipt_and_confirmation_emails_follow_the_recorded_language(
         assert submission.language == "ar-EG"
         receipt = supporter_email(submission, "receipt", "k1")
         confirmation = supporter_email(submission, "confirmation", "k2")
+        receipt_link = supporter_email(submission, "receipt_link", "k4")
         submission.language = "en-US"
         english = supporter_email(submission, "receipt", "k3")
     assert receipt["Subject"].startswith("رسالتك: ")
@@ -40,5 +41,14 @@ def test_receipt_and_confirmation_emails_follow_the_recorded_language(
     assert "\u2068رانيا\u2069" in _body(receipt, "plain")
     assert confirmation["Subject"].startswith("يُرجى تأكيد رسالتك: ")
     assert "أؤكّد، أرسلوا رسالتي" in _body(confirmation, "html")
+    hours = app.config["CONFIRMATION_EXPIRY_HOURS"]
+    assert f"<bdi>{hours}</bdi>" in _body(confirmation, "html")
+    assert f"\u2068{hours}\u2069" in _body(confirmation, "plain")
+    # The receipt link's email is right to left too, its name and title isolated.
+    link_html = _body(receipt_link, "html")
+    assert '<html lang="ar" dir="rtl">' in link_html
+    assert "<bdi>رانيا</bdi>" in link_html and "<bdi>5 steps" in link_html
+    link_text = _body(receipt_link, "plain")
+    assert "\u2068رانيا\u2069" in link_text and "\u20685 steps" in link_text
     assert english["Subject"].startswith("Your letter: ")
     assert '<html lang="en" dir="ltr">' in _body(english, "html")

@@ -87,7 +87,7 @@ def test_a_supporter_in_berlin_writes_to_the_president_only_signed_from_berlin(
     assert not [d for d in deliveries if d.recipient_key.startswith("official:")]
     receipt = client.get(sent.headers["Location"])
     assert "Ask someone in the US to write too" in receipt.text
-    assert "You wrote from Germany" in receipt.text
+    assert "You wrote from <bdi>Germany</bdi>" in receipt.text
 
 
 def test_a_us_address_typed_by_someone_abroad_is_never_used_to_claim_constituency(
