@@ -225,3 +225,21 @@ def test_the_outage_bench_serves_letters_while_the_limit_store_hangs() -> None:
     assert every_asked >= 8 and aside_asked <= every_asked / 4, asked
     _line(lines, "letters/s with the store hanging and checked aside, against it answering: ")
     assert _line(lines, "acknowledged ").endswith("of them not in the database: 0")
+
+
+def test_the_store_turns_start_a_server_on_the_loaded_ones_limit_store() -> None:
+    lines = _run("bench.limit_store_turns", "--load-seconds", "3", "--rounds", "1", "--turn", "2")
+    copied = _line(lines, "the store server starts with ")
+    assert int(copied.split()[5]) > 0, copied  # the loaded server's counters, not an empty file
+    for ratio in ("loaded/new", "store/new", "loaded/store"):
+        median = float(_line(lines, f"{ratio}: median ").split()[2].rstrip(","))
+        assert median > 0, ratio  # every server took letters in its turns
+    for name in ("loaded", "new", "store"):
+        assert "letters/s [" in _line(lines, f"{name}: letters/s")
+
+
+def test_the_long_process_bench_reads_each_block_of_letters() -> None:
+    lines = _run("bench.long_process", "--letters", "60", "--block", "20")
+    blocks = [line for line in lines if " letters: " in line and "ms of CPU a letter" in line]
+    assert [line.split()[0] for line in blocks] == ["20", "40", "60"], lines
+    assert "(1.000 of the first block)" in blocks[0]
