@@ -366,3 +366,31 @@ def test_a_cluster_that_never_answers_fails_the_start_instead_of_hanging_it(
     assert isinstance(failures[0], redis.exceptions.RedisClusterException)
     assert "Timeout reading from socket" in str(failures[0])
     assert rate_limits.store_options("valkey+cluster://h:7000") == rate_limits.REDIS_TIMEOUTS
+
+
+def test_a_sentinel_lookup_tries_each_sentinel_once() -> None:
+    """redis-py retries a connection three times with up to 14 s of backoff by default; the
+    sentinels are asked once each, and a failed lookup goes to the breaker."""
+    app = _app(f"redis+sentinel://127.0.0.1:{free_port()}/primary")  # nothing listens there
+    assert _post(app, "/letter") == 200
+    assert app.extensions["rate_limits"].breaker.is_open()
+    sentinel = app.extensions["rate_limits"].strategy.storage.sentinel
+    connection = sentinel.sentinels[0].connection_pool.make_connection()
+    assert connection.retry.get_retries() == 0
+
+
+def test_a_cluster_that_stops_answering_while_running_lets_letters_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its start a cluster client raises RedisClusterException, which limits does not wrap
+    as a StorageError: it must still reach the breaker, not end the letter in a 500."""
+    app = _app(sqlite_uri(tmp_path / "counters.sqlite3"))
+    counters = app.extensions["rate_limits"]
+
+    def down(*_args: object, **_kwargs: object) -> int:
+        raise redis.exceptions.RedisClusterException("Redis Cluster cannot be connected.")
+
+    monkeypatch.setattr(counters.strategy.storage, "incr", down)
+    assert _post(app, "/letter") == 200
+    assert counters.breaker.is_open()
+    assert _post(app, "/sign-in") == 503

@@ -49,8 +49,22 @@ def store_options(uri: str) -> dict[str, Any]:
     if scheme in _SENTINEL_SCHEMES:
         # The sentinels, asked first where the primary is, have connections of their own: limits
         # hands redis-py a sentinel_kwargs of its own, so they do not inherit the timeouts.
-        return {**REDIS_TIMEOUTS, "sentinel_kwargs": dict(REDIS_TIMEOUTS)}
+        # No retries there either: redis-py's default backs off up to 14 s a sentinel before
+        # trying the next one, and a failed lookup goes to the breaker anyway.
+        return {**REDIS_TIMEOUTS, "sentinel_kwargs": {**REDIS_TIMEOUTS, "retry": None}}
     return {}
+
+
+# limits wraps RedisError as StorageError, but a cluster whose nodes all stopped answering
+# raises RedisClusterException, which is not one: unwrapped, every letter would be a 500.
+# The redis package is installed only where limits are kept in Redis.
+_STORE_FAILURES: tuple[type[Exception], ...] = (StorageError,)
+try:
+    from redis.exceptions import RedisClusterException
+except ImportError:  # pragma: no cover - no Redis client, so no cluster either
+    pass
+else:
+    _STORE_FAILURES += (RedisClusterException,)
 
 
 # What the API's JSON says with its 503 (the pages have their own words, security.py).
@@ -137,8 +151,9 @@ class Counters:
         outage = self.breaker.outages
         try:
             refusal = self._count(hits, scope)
-        except StorageError as exc:
-            self.breaker.failed(scope, type(exc.storage_error).__name__)
+        except _STORE_FAILURES as exc:
+            cause = exc.storage_error if isinstance(exc, StorageError) else exc
+            self.breaker.failed(scope, type(cause).__name__)
             self._uncounted(hits)
             return
         self.breaker.answered(outage)
