@@ -59,7 +59,7 @@ def test_the_white_house_gets_the_short_form_within_2000_characters(
     assert len(texts) == 1 and len(texts[0].strip()) <= 2000
     assert "My family is from Aleppo" in texts[0] and "/campaigns/syria-five-steps" in texts[0]
     assert re.search(r"<bdi>[\d,]+</bdi> of <bdi>2,000</bdi> characters", page)
-    assert "your phone number" in page and "International Affairs" in page
+    assert "your phone number" in page and "a topic (<bdi>International Affairs</bdi>)." in page
 
 
 def test_a_long_paragraph_is_split_into_numbered_parts(
@@ -73,6 +73,9 @@ def test_a_long_paragraph_is_split_into_numbered_parts(
     assert counters[0].startswith(f"part <bdi>1</bdi> of <bdi>{len(texts)}</bdi>, ")
     assert counters[0].endswith("of <bdi>2,000</bdi> characters")
     assert "Copy part <bdi>2</bdi>" in page
+    parts = f"<bdi>{len(texts)}</bdi>"
+    said = f"at most <bdi>2,000</bdi> characters: send the letter in {parts} messages"
+    assert said in page
 
 
 def test_a_campaign_file_limit_overrides_the_table_and_unknown_limits_show_the_length(
