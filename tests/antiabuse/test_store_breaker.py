@@ -295,6 +295,18 @@ def test_a_check_that_raises_counts_as_no_answer() -> None:
     assert breaker.is_open()
 
 
+def _post_within(app: Flask, path: str, waiting_for: str, seconds: float = 15) -> int:
+    """_post on a thread of its own, which must end within `seconds` (a hang fails the test
+    rather than blocking the suite)."""
+    statuses: list[int] = []
+    sender = threading.Thread(target=lambda: statuses.append(_post(app, path)), daemon=True)
+    sender.start()
+    sender.join(timeout=seconds)
+    assert not sender.is_alive(), f"the request still waits for {waiting_for}"
+    (status,) = statuses
+    return status
+
+
 def test_with_a_file_store_nothing_changes(tmp_path: Path) -> None:
     app = _app(sqlite_uri(tmp_path / "counters.sqlite3"))
     assert [_post(app, "/letter") for _ in range(4)] == [200, 200, 200, 429]
@@ -304,12 +316,7 @@ def test_with_a_file_store_nothing_changes(tmp_path: Path) -> None:
 def test_a_redis_address_without_timeouts_gets_them(silent: SilentServer) -> None:
     """Without a timeout the first letter would wait for the hanging store for good."""
     app = _app(f"redis://127.0.0.1:{silent.port}")
-    statuses: list[int] = []
-    sender = threading.Thread(target=lambda: statuses.append(_post(app, "/letter")), daemon=True)
-    sender.start()
-    sender.join(timeout=15)
-    assert not sender.is_alive(), "the letter still waits for a store that never answers"
-    assert statuses == [200]
+    assert _post_within(app, "/letter", "a store that never answers") == 200
     client = app.extensions["rate_limits"].strategy.storage.storage
     assert client.connection_pool.connection_kwargs["socket_timeout"] == 1.0
     assert client.connection_pool.connection_kwargs["socket_connect_timeout"] == 1.0
@@ -333,12 +340,7 @@ def test_a_sentinel_that_never_answers_times_out_and_the_letter_goes_through(
     """limits gives redis-py sentinel_kwargs of its own, so the sentinels' connections would
     not inherit a timeout: a letter would wait for the hanging sentinel for good."""
     app = _app(f"redis+sentinel://127.0.0.1:{silent.port}/primary")
-    statuses: list[int] = []
-    sender = threading.Thread(target=lambda: statuses.append(_post(app, "/letter")), daemon=True)
-    sender.start()
-    sender.join(timeout=15)
-    assert not sender.is_alive(), "the letter still waits for a sentinel that never answers"
-    assert statuses == [200]
+    assert _post_within(app, "/letter", "a sentinel that never answers") == 200
     assert silent.accepted, "the sentinel was asked"
     sentinel = app.extensions["rate_limits"].strategy.storage.sentinel
     for kwargs in (sentinel.sentinel_kwargs, sentinel.connection_kwargs):
