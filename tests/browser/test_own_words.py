@@ -58,11 +58,11 @@ def _check_nudge(page: Page) -> None:
 
     paragraph = page.locator("textarea[name=personal_message]")
     paragraph.press_sequentially("My grandmother still lives in Idlib.", delay=10)
-    expect(page.locator("#own-words-text")).to_contain_text("(36 characters)")
+    expect(page.locator("#own-words-text")).to_contain_text("(\u206836\u2069 characters)")
     first = _meter_value(page)
     assert first > 0
     paragraph.press_sequentially(" She has been displaced four times since 2015.", delay=10)
-    expect(page.locator("#own-words-text")).not_to_contain_text("(36 characters)")
+    expect(page.locator("#own-words-text")).not_to_contain_text("(\u206836\u2069 characters)")
     assert _meter_value(page) > first
     expect(hint).to_have_text("")  # her own story is not a common one
 
@@ -122,7 +122,8 @@ def test_without_javascript_the_preview_shows_the_meter_and_the_hint(
     meter = page.locator("#own-words-meter")
     expect(meter).to_be_visible()
     assert int(meter.get_attribute("value") or "0") > 0
-    expect(page.locator("#own-words-text")).to_contain_text(f"({len(COPIED)} characters)")
+    expect(page.locator("#own-words-text")).to_contain_text(f"({len(COPIED):,} characters)")
+    expect(page.locator("#own-words-text bdi")).to_have_text(f"{len(COPIED):,}")  # isolated
     expect(page.locator("#own-words-hint")).to_contain_text(COMMON_HINT)
 
 

@@ -152,7 +152,7 @@ def test_the_preview_shows_the_meter_and_the_hint_without_javascript(
     assert page.status_code == 200
     assert _meter(page.text) == (
         percent,
-        f"Your own words: {percent}% of your letter ({own} characters).",
+        f"Your own words: {percent}% of your letter (<bdi>{own:,}</bdi> characters).",
         "",
     )
     _send_copies(app.test_client, default_campaign, MANY)
@@ -211,5 +211,5 @@ def test_the_widget_preview_shows_the_meter_and_the_hint_too(
     preview = post_widget(client, default_campaign, data)
     assert preview.status_code == 200 and "Check your letter" in preview.text
     value, text, hint = _meter(preview.text)
-    assert value > 0 and f"({len(NEAR_COPY)} characters)" in text
+    assert value > 0 and f"(<bdi>{len(NEAR_COPY)}</bdi> characters)" in text
     assert hint.startswith(COMMON_HINT)

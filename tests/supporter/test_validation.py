@@ -32,6 +32,14 @@ INPUTS = ("first_name", "last_name", "email", "street", "city", "zip_code")
 SELECTS = ("prefix", "state")
 
 
+def too_long(start: str, length: str, limit: str) -> str:
+    """A text over its limit: its length and the limit isolated, as the page shows them."""
+    return (
+        f"{start} \u2068{length}\u2069 characters and the limit is \u2068{limit}\u2069. "
+        "Please shorten it: your text is kept here."
+    )
+
+
 def send(client: FlaskClient, slug: str, **overrides: Any) -> TestResponse:
     """Post TYPED with `overrides` as a send, the step that would record a letter."""
     return post_letter(client, slug, action="send", **{**TYPED, **overrides})
@@ -93,8 +101,7 @@ def test_missing_required_field_is_named_and_the_rest_is_kept(
         (
             "personal_message",
             "p" * 5001,
-            "Your paragraph has 5,001 characters and the limit is 5,000. Please shorten it: "
-            "your text is kept here.",
+            too_long("Your paragraph has", "5,001", "5,000"),
         ),
         ("email", "not-an-email", "Enter a valid email address, like name@example.com."),
         ("email", "a@b", "Enter a valid email address, like name@example.com."),
@@ -166,8 +173,7 @@ def test_personal_paragraph_of_exactly_5000_characters_is_recorded_whole(
         ("  \r\n\r\n  ", "The letter cannot be empty."),
         (
             "b" * 20001,
-            "The letter has 20,001 characters and the limit is 20,000. Please shorten it: "
-            "your text is kept here.",
+            too_long("The letter has", "20,001", "20,000"),
         ),
     ],
 )
@@ -207,8 +213,7 @@ def test_request_just_under_the_size_limit_is_judged_on_its_fields(
     assert_field_error(
         page,
         "personal_message",
-        "Your paragraph has 256,000 characters and the limit is 5,000. Please shorten it: "
-        "your text is kept here.",
+        too_long("Your paragraph has", "256,000", "5,000"),
     )
 
 
@@ -221,8 +226,7 @@ def test_a_long_arabic_paste_is_kept_whole_with_its_length_and_the_limit(
     assert_field_error(
         page,
         "personal_message",
-        "Your paragraph has 19,999 characters and the limit is 5,000. Please shorten it: "
-        "your text is kept here.",
+        too_long("Your paragraph has", "19,999", "5,000"),
     )
     textarea = re.search(r"<textarea[^>]*name=\"personal_message\"[^>]*>", page.text)
     assert textarea is not None and "maxlength" not in textarea.group(0)

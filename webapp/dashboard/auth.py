@@ -24,7 +24,6 @@ from webapp.services.organisers import (
     set_password,
 )
 
-RESET_HOURS = 2
 _PUBLIC = {"dashboard.login", "dashboard.reset_request", "dashboard.reset"}
 
 
@@ -94,7 +93,7 @@ def reset_request() -> str | Response:
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset(token: str) -> str | Response:
-    found = read_password_reset_token(token, RESET_HOURS * 3600)
+    found = read_password_reset_token(token)
     organiser = db.session.get(Organiser, found[0]) if found else None
     if organiser is None or found is None or organiser.password_hash[-16:] != found[1]:
         flash(_("This link is not valid any more. Ask for a new one."), "error")

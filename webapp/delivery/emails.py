@@ -138,16 +138,20 @@ def to_supporter(
     return message
 
 
+# How long a reset link works: the email says so and the link is read with it.
+RESET_HOURS = 2
+
+
 def password_reset_token(organiser: Organiser) -> str:
     """Signed with the current password hash, so a used or outdated link stops working."""
     serializer = timed_serializer("password-reset")
     return str(serializer.dumps([organiser.id, organiser.password_hash[-16:]]))
 
 
-def read_password_reset_token(token: str, max_age_seconds: int) -> tuple[int, str] | None:
+def read_password_reset_token(token: str) -> tuple[int, str] | None:
     serializer = timed_serializer("password-reset")
     try:
-        value = serializer.loads(token, max_age=max_age_seconds)
+        value = serializer.loads(token, max_age=RESET_HOURS * 3600)
     except BadData:
         return None
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)):
@@ -165,5 +169,5 @@ def password_reset_email(organiser: Organiser, key: str) -> EmailMessage:
         key,
     )
     message["From"] = _address(config["SITE_NAME"], config["MAIL_FROM"])
-    message.set_content(render_template("email/password_reset.txt", link=link, hours=2))
+    message.set_content(render_template("email/password_reset.txt", link=link, hours=RESET_HOURS))
     return message

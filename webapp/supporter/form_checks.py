@@ -14,6 +14,7 @@ from wtforms.validators import StopValidation, ValidationError
 from webapp.civic.states import BY_CODE
 from webapp.civic.types import Residence
 from webapp.civic.zip_prefixes import states_for_zip
+from webapp.i18n import isolate, number
 
 if TYPE_CHECKING:
     from webapp.supporter.forms import LetterForm
@@ -89,6 +90,8 @@ def at_most(limit: int, message: Any) -> Any:
     def check(form: LetterForm, field: Any) -> None:
         length = len(field.data or "")
         if length > limit:
-            raise ValidationError(message % {"max": f"{limit:,}", "length": f"{length:,}"})
+            # Isolated, so each number keeps its place inside a right-to-left sentence.
+            shown = {"max": isolate(number(limit)), "length": isolate(number(length))}
+            raise ValidationError(message % shown)
 
     return check

@@ -6,6 +6,12 @@
 
   function chars(text) { return Array.from((text || "").trim()).length; }
 
+  // As the page writes the count (grouped, Latin digits) and isolated, as <bdi> does server-side,
+  // so it keeps its place inside a right-to-left sentence.
+  var grouping = window.Intl ? new Intl.NumberFormat(document.documentElement.lang || "en",
+    { numberingSystem: "latn", useGrouping: true }) : null;
+  function isolated(n) { return "\u2068" + (grouping ? grouping.format(n) : String(n)) + "\u2069"; }
+
   function percentOf(own, letter) {
     var total = own + letter;
     if (!total) { return 0; }
@@ -32,7 +38,7 @@
       meter.value = percent;
       meter.textContent = percent + "%";
       sentence.textContent = own ? box.getAttribute("data-sentence")
-        .replace("{percent}", String(percent)).replace("{count}", String(own))
+        .replace("{percent}", String(percent)).replace("{count}", isolated(own))
         : box.getAttribute("data-empty");
     }
 

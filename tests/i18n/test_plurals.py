@@ -1,0 +1,97 @@
+"""Sentences with a count take the noun form their number needs, in English and in Arabic."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.supporter.campaign_files import write_campaign
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+ARABIC = ROOT / "webapp" / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
+SIGNED = ("Signed by %(num)s organisation", "Signed by %(num)s organisations")
+DELETED = (
+    "Your own words and your street address are deleted %(num)s day after your letter is "
+    "delivered. The count of letters is kept.",
+    "Your own words and your street address are deleted %(num)s days after your letter is "
+    "delivered. The count of letters is kept.",
+)
+LINK_TAIL = " If you did not write this letter, ignore this email and nothing will be sent."
+LINK = (
+    f"The link works for %(num)s hour.{LINK_TAIL}",
+    f"The link works for %(num)s hours.{LINK_TAIL}",
+)
+
+
+@pytest.fixture(scope="module")
+def arabic() -> gettext.GNUTranslations:
+    """The Arabic catalogue as the app reads it once compiled (from the .po, not a stale .mo)."""
+    with ARABIC.open("rb") as handle:
+        catalog = read_po(handle, locale="ar")
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+@pytest.mark.parametrize(
+    ("message", "n", "expected"),
+    [
+        (SIGNED, 1, "وقّعتها منظمة واحدة"),
+        (SIGNED, 2, "وقّعتها منظمتان"),
+        (SIGNED, 7, "وقّعتها 7 منظمات"),
+        (SIGNED, 35, "وقّعتها 35 منظمةً"),
+        (SIGNED, 100, "وقّعتها 100 منظمة"),
+        (SIGNED, 103, "وقّعتها 103 منظمات"),
+        (DELETED, 1, "بعد يوم واحد من"),
+        (DELETED, 2, "بعد يومين من"),
+        (DELETED, 7, "بعد 7 أيام من"),
+        (DELETED, 90, "بعد 90 يومًا من"),
+        (DELETED, 0, "فور إيصال رسالتك"),
+        (LINK, 1, "مدة ساعة واحدة."),
+        (LINK, 2, "مدة ساعتين."),
+        (LINK, 3, "مدة 3 ساعات."),
+        (LINK, 72, "مدة 72 ساعةً."),
+        (LINK, 200, "مدة 200 ساعة."),
+    ],
+)
+def test_arabic_counts_take_the_form_their_number_needs(
+    arabic: gettext.GNUTranslations, message: tuple[str, str], n: int, expected: str
+) -> None:
+    """Arabic has six forms: one and two say the number with the noun, 3 to 10 take the plural,
+    11 to 99 the singular with tanween, 100 and up the plain singular."""
+    assert expected in arabic.ngettext(*message, n) % {"num": n}
+
+
+def test_one_signatory_reads_in_the_singular(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    slug = write_campaign(
+        app, tmp_path, "one-signatory", extra='signatories:\n  - "Water Rights Now"\n'
+    )
+    page = client.get(f"/campaigns/{slug}")
+    assert "Signed by <bdi>1</bdi> organisation</summary>" in page.text
+
+
+def test_the_coalition_letter_counts_its_signatories_in_arabic(
+    client: FlaskClient, default_campaign: str
+) -> None:
+    page = client.get(f"/campaigns/{default_campaign}?lang=ar")
+    assert "وقّعتها <bdi>35</bdi> منظمةً" in page.text
+
+
+def test_privacy_page_days_in_both_languages(app: Flask, client: FlaskClient) -> None:
+    app.config.update(RETENTION_DAYS=1, REPLY_SURVEY_DAYS=7)
+    english = client.get("/privacy").text
+    assert "deleted <bdi>1</bdi> day after your letter is delivered" in english
+    assert "About <bdi>7</bdi> days after your letter reaches an office" in english
+    arabic = client.get("/privacy?lang=ar").text
+    assert "بعد يوم واحد من إيصال رسالتك" in arabic
+    assert "بعد نحو <bdi>7</bdi> أيام من وصول رسالتك" in arabic
