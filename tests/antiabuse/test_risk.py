@@ -125,7 +125,7 @@ def test_organisers_see_held_reasons_and_can_release(
     held = _only(app)
     admin = signed_in(app, ADMIN)
     page = admin.get(f"/dashboard/campaigns/{default_campaign}").text
-    assert "Held for confirmation (1)" in page and "honeypot field filled in" in page
+    assert "Held for confirmation (<bdi>1</bdi>)" in page and "honeypot field filled in" in page
     token = page_token(admin, f"/dashboard/campaigns/{default_campaign}")
     response = admin.post(
         f"/dashboard/campaigns/{default_campaign}/submissions/{held.id}/release",

@@ -156,7 +156,7 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     assert "<dt>Letters to offices</dt><dd>8</dd>" in html
     assert "<dt>Waiting for email confirmation</dt><dd>1</dd>" in html
     assert "<dt>Wrote their own words</dt><dd>60%</dd>" in html
-    assert "Goal: 5 of 10" in html
+    assert "Goal: <bdi>5</bdi> of <bdi>10</bdi>" in html
     assert '<progress id="goal" max="10" value="5">50%</progress>' in html
     for label, n in (("Sent", 2), ("Queued: waiting to be sent", 2), ("Needs your action", 1)):
         assert _cell_row(label, str(n)) in html, label
@@ -177,7 +177,7 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     for source, n in (("newsletter", 2), ("twitter", 1), ("none", 2)):
         assert _cell_row(source, str(n)) in html, source
     coverage = html[html.index('id="coverage"') : html.index('id="targets-heading"')]
-    assert f"{HOUSE_SEATS - 4} congressional districts have no letters yet" in coverage
+    assert f"<bdi>{HOUSE_SEATS - 4}</bdi> congressional districts have no letters yet" in coverage
     assert "MI-11" in coverage and "MI-12," not in coverage
     assert "Sen. Alma Example" in coverage and "Rep. Ben Example" in coverage
     assert "The President of the United States" not in coverage  # six letters: not quiet
@@ -246,7 +246,7 @@ def test_coverage_keeps_offices_with_few_letters_beside_hundreds_with_none(
     html = _synced_page(app, known, tmp_path)
     coverage = html[html.index('id="coverage"') : html.index('id="targets-heading"')]
     # 537 members have no letter and two offices have one each: all 539 have "fewer than 3".
-    counted = re.search(r"Offices with fewer than 3 letters \((\d+)\)", coverage)
+    counted = re.search(r"Offices with fewer than 3 letters \(<bdi>(\d+)</bdi>\)", coverage)
     assert counted is not None
     assert int(counted.group(1)) == 539
     assert "Sen. Alma Example" in coverage and "Rep. Ben Example" in coverage

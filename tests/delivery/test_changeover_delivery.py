@@ -191,7 +191,7 @@ def test_a_zip_only_letter_is_held_for_the_organisers_and_they_can_send_it_on(
     admin = signed_in(app, "admin@civic.example.org")
     dashboard = html.unescape(admin.get(f"/dashboard/campaigns/{slug}").text)
     section = dashboard[dashboard.index('id="changeover"') :]
-    assert "the member left office (1)" in section
+    assert "the member left office (<bdi>1</bdi>)" in section
     assert "your district was found from your ZIP code" in section
     home = html.unescape(admin.get("/dashboard/").text)
     assert "Letters held: their member left office" in home

@@ -141,7 +141,8 @@ def test_the_page_is_for_admins_and_lists_each_office(app: Flask, default_campai
     page = admin.get(path)
     assert page.status_code == 200
     assert page.text.count("<tr>") == 2 + _offices()  # the header row and one per office
-    assert "Amber: hand-off only" in page.text and "form limit: 2,000 characters" in page.text
+    assert "Amber: hand-off only" in page.text
+    assert "form limit: <bdi>2,000</bdi> characters" in page.text
     with app.app_context():
         assert db.session.scalar(select(Campaign).where(Campaign.slug == default_campaign))
         assert db.session.scalar(select(Submission)) is None

@@ -59,7 +59,7 @@ def test_an_office_gets_the_days_letters_in_one_mailing_that_follows_its_trackin
     request = postal.server.last(LETTERS)
     assert request.header("Idempotency-Key") == mailing.idempotency_key
     sent = json.loads(request.body)
-    assert sent["file"].count(WORDS) == 3 and "3 letters written on" in sent["file"]
+    assert sent["file"].count(WORDS) == 3 and "<bdi>3</bdi> letters written on" in sent["file"]
     letter_id = next(iter(postal.letters))
     letters = rows(app)
     assert {(r.status, r.mailing_id, r.remote_reference) for r in letters} == {
@@ -127,10 +127,11 @@ def test_the_budget_caps_a_batch_and_the_channel_map_counts_the_sheets_sent(
     create_account(app, "admin@example.org")
     log_in(client, "admin@example.org")
     page = client.get(f"/dashboard/campaigns/{slug}/channels").get_data(as_text=True)
-    assert "Posted: 3 letters, about $1.25 spent." in page, "one mailing, one extra sheet"
-    assert "1 mailings, 2 sheets of paper." in page
+    posted = "Posted: <bdi>3</bdi> letters, about $<bdi>1.25</bdi> spent."
+    assert posted in page, "one mailing, one extra sheet"
+    assert "Mailings: <bdi>1</bdi>; sheets of paper: <bdi>2</bdi>." in page
     assert "Postal budget reached: the campaign" in page
-    assert "3 letters in all are taken. Further letters by post wait" in page
+    assert "<bdi>3</bdi> letters in all are taken. Further letters by post wait" in page
 
 
 def test_an_address_check_the_service_cannot_answer_is_asked_again_after_a_backoff(

@@ -23,6 +23,11 @@ DELETED = (
     "Your own words and your street address are deleted %(num)s days after your letter is "
     "delivered. The count of letters is kept.",
 )
+WRITTEN = ("%(num)s letter written on %(day)s", "%(num)s letters written on %(day)s")
+QUIET = (
+    "%(num)s congressional district has no letters yet:",
+    "%(num)s congressional districts have no letters yet:",
+)
 LINK_TAIL = " If you did not write this letter, ignore this email and nothing will be sent."
 LINK = (
     f"The link works for %(num)s hour.{LINK_TAIL}",
@@ -60,6 +65,14 @@ def arabic() -> gettext.GNUTranslations:
         (LINK, 3, "مدة 3 ساعات."),
         (LINK, 72, "مدة 72 ساعةً."),
         (LINK, 200, "مدة 200 ساعة."),
+        (WRITTEN, 1, "رسالة واحدة كُتبت في"),
+        (WRITTEN, 2, "رسالتان كُتبتا في"),
+        (WRITTEN, 4, "4 رسائل كُتبت في"),
+        (WRITTEN, 12, "12 رسالةً كُتبت في"),
+        (WRITTEN, 300, "300 رسالة كُتبت في"),
+        (QUIET, 1, "دائرة انتخابية واحدة لم تصلها"),
+        (QUIET, 2, "دائرتان انتخابيتان لم تصلهما"),
+        (QUIET, 431, "دوائر انتخابية لم تصلها أي رسالة بعد (431):"),
     ],
 )
 def test_arabic_counts_take_the_form_their_number_needs(
@@ -67,7 +80,7 @@ def test_arabic_counts_take_the_form_their_number_needs(
 ) -> None:
     """Arabic has six forms: one and two say the number with the noun, 3 to 10 take the plural,
     11 to 99 the singular with tanween, 100 and up the plain singular."""
-    assert expected in arabic.ngettext(*message, n) % {"num": n}
+    assert expected in arabic.ngettext(*message, n) % {"num": n, "day": "2026-12-03"}
 
 
 def test_one_signatory_reads_in_the_singular(
