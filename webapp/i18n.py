@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -142,6 +143,22 @@ def counted(singular: str, plural: str, n: int) -> Markup:
     return escape(pattern) % {"num": bdi(number(n))}
 
 
+@functools.cache
+def _samples(language: str) -> dict[str, int]:
+    rule = Locale.parse(language).plural_form
+    samples: dict[str, int] = {}
+    for n in range(1000):  # every CLDR category of every language has a member below 1,000
+        samples.setdefault(str(rule(n)), n)
+    return samples
+
+
+def plural_samples() -> dict[str, int]:
+    """The page language's plural categories (CLDR: zero, one, two, few, many, other), each with
+    its smallest number: a sentence rendered with each is the one a script picks for any count
+    with `Intl.PluralRules`, which uses the same categories."""
+    return _samples(str(get_locale()))
+
+
 def init_i18n(app: Flask) -> None:
     app.before_request(_prefer_chosen_language)
     app.url_defaults(_carry_language)
@@ -152,6 +169,7 @@ def init_i18n(app: Flask) -> None:
     app.add_template_global(page_language)
     app.add_template_global(language_name)
     app.add_template_global(language_dir)
+    app.add_template_global(plural_samples)
 
     @app.context_processor
     def _page_direction() -> dict[str, Any]:

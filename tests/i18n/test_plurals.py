@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gettext
+import html
 import io
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,8 +14,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from tests.supporter.campaign_files import write_campaign
+from tests.supporter.helpers import post_letter
+from webapp.i18n import plural_samples
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARABIC = ROOT / "webapp" / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
@@ -28,6 +34,7 @@ QUIET = (
     "%(num)s congressional district has no letters yet:",
     "%(num)s congressional districts have no letters yet:",
 )
+COUNTER = ("%(num)s letter written", "%(num)s letters written")
 LINK_TAIL = " If you did not write this letter, ignore this email and nothing will be sent."
 LINK = (
     f"The link works for %(num)s hour.{LINK_TAIL}",
@@ -72,6 +79,10 @@ def arabic() -> gettext.GNUTranslations:
         (WRITTEN, 300, "300 رسالة كُتبت في"),
         (QUIET, 1, "دائرة انتخابية واحدة لم تصلها"),
         (QUIET, 2, "دائرتان انتخابيتان لم تصلهما"),
+        (COUNTER, 2, "2 رسالتان كُتبتا"),
+        (COUNTER, 5, "5 رسائل كُتبت"),
+        (COUNTER, 40, "40 رسالةً كُتبت"),
+        (COUNTER, 1000, "1000 رسالة كُتبت"),
         (QUIET, 431, "دوائر انتخابية لم تصلها أي رسالة بعد (431):"),
     ],
 )
@@ -80,7 +91,9 @@ def test_arabic_counts_take_the_form_their_number_needs(
 ) -> None:
     """Arabic has six forms: one and two say the number with the noun, 3 to 10 take the plural,
     11 to 99 the singular with tanween, 100 and up the plain singular."""
-    assert expected in arabic.ngettext(*message, n) % {"num": n, "day": "2026-12-03"}
+    shown = arabic.ngettext(*message, n) % {"num": n, "day": "2026-12-03"}
+    # Whole sentences are compared whole, so a form that only begins right does not pass.
+    assert shown == expected if message in (SIGNED, COUNTER) else expected in shown
 
 
 def test_one_signatory_reads_in_the_singular(
@@ -108,3 +121,34 @@ def test_privacy_page_days_in_both_languages(app: Flask, client: FlaskClient) ->
     arabic = client.get("/privacy?lang=ar").text
     assert "بعد يوم واحد من إيصال رسالتك" in arabic
     assert "بعد نحو <bdi>7</bdi> أيام من وصول رسالتك" in arabic
+
+
+@pytest.mark.parametrize(
+    ("lang", "samples"),
+    [
+        ("en", {"one": 1, "other": 0}),
+        ("ar", {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 11, "other": 100}),
+    ],
+)
+def test_a_script_gets_a_sentence_for_every_plural_category(
+    app: Flask, client: FlaskClient, default_campaign: str, lang: str, samples: dict[str, int]
+) -> None:
+    """own-words.js picks its sentence with Intl.PluralRules: every category is there."""
+    with app.test_request_context(), force_locale(lang):
+        assert plural_samples() == samples
+    page = client.get(f"/campaigns/{default_campaign}?lang={lang}").text
+    found = re.search(r"data-sentences='([^']*)'", page)
+    assert found is not None
+    sentences = json.loads(html.unescape(found.group(1)))
+    assert set(sentences) == set(samples)
+    if lang == "en":
+        assert sentences["one"].endswith("({count} character).")
+        assert sentences["other"].endswith("({count} characters).")
+    assert all("{percent}%" in s and "{count}" in s for s in sentences.values())
+
+
+def test_one_character_of_ones_own_reads_in_the_singular_without_javascript(
+    client: FlaskClient, default_campaign: str
+) -> None:
+    page = post_letter(client, default_campaign, action="preview", personal_message="!")
+    assert "of your letter (<bdi>1</bdi> character)." in page.text

@@ -178,6 +178,17 @@ def test_counter_shows_the_letter_count_and_the_goal_bar(
     assert "<form" not in page
 
 
+def test_counter_says_one_letter_in_the_singular_in_both_languages(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    add_letters(app, slug, [Letter("writer@example.org")])
+
+    english = open_widget(client, slug, mode="counter").text
+    assert re.search(r"<strong><bdi>1</bdi></strong>\s*letter written", english), english
+    arabic = open_widget(client, slug, mode="counter", lang="ar").text
+    assert "<strong><bdi>1</bdi></strong> رسالة كُتبت" in arabic, arabic
+
+
 def test_same_email_writing_again_is_told_it_was_recorded_once(
     app: Flask, client: FlaskClient, slug: str
 ) -> None:

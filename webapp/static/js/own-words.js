@@ -30,6 +30,11 @@
     var fixedLetter = parseInt(box.getAttribute("data-letter-chars"), 10) || 0;
     var url = box.getAttribute("data-check-url");
     var asked = null;
+    // One sentence per plural category of the page's language ("1 character", "2 characters").
+    var sentences = JSON.parse(box.getAttribute("data-sentences") || "{}");
+    var rules = window.Intl && Intl.PluralRules ?
+      new Intl.PluralRules(document.documentElement.lang || "en") : null;
+    function sentenceFor(n) { return (rules && sentences[rules.select(n)]) || sentences.other; }
     var timer = null;
 
     function update() {
@@ -37,7 +42,7 @@
       var percent = percentOf(own, body ? chars(body.value) : fixedLetter);
       meter.value = percent;
       meter.textContent = percent + "%";
-      sentence.textContent = own ? box.getAttribute("data-sentence")
+      sentence.textContent = own ? sentenceFor(own)
         .replace("{percent}", String(percent)).replace("{count}", isolated(own))
         : box.getAttribute("data-empty");
     }
