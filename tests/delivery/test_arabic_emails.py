@@ -34,12 +34,14 @@ def test_receipt_and_confirmation_emails_follow_the_recorded_language(
         receipt_link = supporter_email(submission, "receipt_link", "k4")
         submission.language = "en-US"
         english = supporter_email(submission, "receipt", "k3")
-    assert receipt["Subject"].startswith("رسالتك: ")
+    # The English title keeps its leading number inside the Arabic subject.
+    assert receipt["Subject"].startswith("رسالتك: \u20685 steps that Biden")
+    assert receipt["Subject"].endswith("\u2069")
     html = _body(receipt, "html")
     assert '<html lang="ar" dir="rtl">' in html
     assert "شكرًا لك يا <bdi>رانيا</bdi>." in html
     assert "\u2068رانيا\u2069" in _body(receipt, "plain")
-    assert confirmation["Subject"].startswith("يُرجى تأكيد رسالتك: ")
+    assert confirmation["Subject"].startswith("يُرجى تأكيد رسالتك: \u20685 steps")
     assert "أؤكّد، أرسلوا رسالتي" in _body(confirmation, "html")
     hours = app.config["CONFIRMATION_EXPIRY_HOURS"]
     assert f"<bdi>{hours}</bdi>" in _body(confirmation, "html")

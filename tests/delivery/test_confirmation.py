@@ -68,7 +68,10 @@ def _write(client: FlaskClient, slug: str, email: str) -> str:
 def _confirmation_link(smtp: SmtpSink, email: str) -> str:
     """The confirmation path in the email sent to `email` (and the same link in its HTML part)."""
     (received,) = smtp.to(email)
-    assert received.message["Subject"] == "Please confirm your letter: Safe water for every school"
+    assert (
+        received.message["Subject"]
+        == "Please confirm your letter: \u2068Safe water for every school\u2069"
+    )
     match = LINK_RE.search(received.text())
     assert match, received.text()
     assert f'href="{PUBLIC_URL}{match[1]}"' in received.html()
@@ -148,7 +151,8 @@ def test_the_emailed_link_confirms_and_releases_each_delivery(
     assert Worker(app).run(once=True).sent == 2
     assert len(smtp.to(OFFICE_EMAIL)) == 1 and smtp.count() == 2
     receipt_email = smtp.to("rasha@example.org")[0]
-    assert receipt_email.message["Subject"] == "Your letter: Safe water for every school"
+    subject = "Your letter: \u2068Safe water for every school\u2069"
+    assert receipt_email.message["Subject"] == subject
     assert f"{PUBLIC_URL}{receipt}" in receipt_email.text()
     assert _state(app, "rasha@example.org")[1][Channel.EMAIL] is DeliveryStatus.SENT
     # A second click changes nothing and queues no second receipt.

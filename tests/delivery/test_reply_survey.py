@@ -301,7 +301,7 @@ def test_survey_email_over_smtp_in_english_and_in_arabic(
     assert "They replied and answered my point" in english.html()
     assert "Hello \u2068Rasha\u2069," in english.text()
     subject = str(in_arabic.message["Subject"])
-    assert subject.startswith("هل ردّت المكاتب على رسالتك؟ ")
+    assert subject.startswith("هل ردّت المكاتب على رسالتك؟ \u2068") and subject.endswith("\u2069")
     html = in_arabic.html()
     assert '<html lang="ar" dir="rtl">' in html
     assert "<bdi>رانيا</bdi>" in html and "<bdi>Water Board</bdi>" in html

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadData
 
 from webapp.database import utcnow
-from webapp.i18n import interface_language
+from webapp.i18n import interface_language, isolate
 from webapp.models import Delivery, Organiser, Submission
 from webapp.signing import timed_serializer
 
@@ -103,13 +103,16 @@ def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage
     """A receipt (with a copy of each letter), a confirmation or receipt link, in their language."""
     campaign = submission.campaign
     config = current_app.config
+    # Isolated as in the body: an English title ("5 steps ...") in an Arabic subject would
+    # otherwise lose its leading number to the right-to-left sentence around it.
+    title = isolate(campaign.title)
     with force_locale(interface_language(submission.language)):
         if kind == "confirmation":
-            subject = _("Please confirm your letter: %(title)s", title=campaign.title)
+            subject = _("Please confirm your letter: %(title)s", title=title)
         elif kind == "receipt_link":
-            subject = _("The link to your receipt: %(title)s", title=campaign.title)
+            subject = _("The link to your receipt: %(title)s", title=title)
         else:
-            subject = _("Your letter: %(title)s", title=campaign.title)
+            subject = _("Your letter: %(title)s", title=title)
         context = {
             "submission": submission,
             "campaign": campaign,

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.delivery.emails import public_url, read_signed_receipt, signed_receipt, to_supporter
-from webapp.i18n import interface_language
+from webapp.i18n import interface_language, isolate
 from webapp.models import NotificationKind, ReplyAnswer, ReplySurvey, Submission
 
 # Its own purpose: a survey link opens the survey, never the receipt with the letter in it, so
@@ -68,11 +68,12 @@ def survey_email(
         )
         for office in survey.offices
     ]
+    title = isolate(campaign.title)  # as in the other emails' subjects
     with force_locale(lang):
         if kind is NotificationKind.REPLY_REMINDER:
-            subject = _("A reminder: did the offices reply? %(title)s", title=campaign.title)
+            subject = _("A reminder: did the offices reply? %(title)s", title=title)
         else:
-            subject = _("Did the offices reply to your letter? %(title)s", title=campaign.title)
+            subject = _("Did the offices reply to your letter? %(title)s", title=title)
         context = {
             "submission": submission,
             "campaign": campaign,
