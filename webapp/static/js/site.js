@@ -12,28 +12,8 @@
       });
     });
   });
-  // The ZIP field's district hint lives in its own file, fetched only where a ZIP is typed.
-  // Not on the preview, which carries the ZIP in a hidden field: the hint would change that
-  // page after it is shown (this file loads late) and ask for a lookup on every preview.
-  if (document.querySelector("input[name=zip_code]:not([type=hidden])") &&
-      document.currentScript) {
-    var hintScript = document.createElement("script");
-    hintScript.src = document.currentScript.src.replace(/[^/?]*(\?.*)?$/, "zip-hint.js");
-    document.head.appendChild(hintScript);
-  }
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
-  // The Send button and the note above it count the offices shown; once the supporter
-  // changes the ticks, they say so in words instead of a number that would be stale until the
-  // next preview.
-  var send = document.querySelector("[data-preview-actions] [data-changed-label]");
-  var sendHint = document.getElementById("send-hint");
-  document.querySelectorAll(".offices input[type=checkbox]").forEach(function (box) {
-    box.addEventListener("change", function () {
-      if (send) { send.textContent = send.getAttribute("data-changed-label"); }
-      if (sendHint) { sendHint.textContent = sendHint.getAttribute("data-changed-text"); }
-    });
-  });
   // A letter and its reading copy: two tabs on a phone (the tab pattern), side by side on
   // wide screens, where the tabs are hidden and the panes are plain sections again.
   var narrow = window.matchMedia("(max-width: 47.99rem)");
