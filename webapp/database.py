@@ -194,6 +194,13 @@ def _sqlite_writer_turn(engine: Engine) -> Iterator[None]:
         checkpointer.ask(engine)
 
 
+# A TRUNCATE checkpoint refused this fast met another checkpoint, not a reader: it is tried
+# again every pause for as long as another process's checkpoint may take (pages copied, synced).
+REFUSED_AT_ONCE_SECONDS = 0.5
+TRUNCATE_RETRY_SECONDS = 10.0
+TRUNCATE_RETRY_PAUSE_SECONDS = 0.05
+
+
 def checkpoint_wal(session: Session) -> bool:
     """SQLite: copy the WAL into the database file and truncate it, so old page images (with
     what was just erased) leave the disk now rather than at the next automatic checkpoint.
@@ -208,11 +215,22 @@ def checkpoint_wal(session: Session) -> bool:
     session.commit()
     from webapp.request_slots import waiting  # it reads the writer's turn from here
 
-    # Outside any transaction (a connection of ours reading would hold the WAL back). It may
-    # wait busy_timeout for another process's reader: this request's slot is not needed then.
-    with waiting():
-        row = wal_checkpoint(engine, "TRUNCATE")
-    return row is not None and not row[0]
+    deadline = time.monotonic() + TRUNCATE_RETRY_SECONDS
+    while True:
+        # SQLite refuses a checkpoint at once, without its busy handler, while another one runs:
+        # this process's own (wal_checkpoints.py) is waited for, another's is tried again.
+        checkpointer.wait_idle()
+        started = time.monotonic()
+        # Outside any transaction (a connection of ours reading would hold the WAL back). It may
+        # wait busy_timeout for another process's reader: this request's slot is not needed then.
+        with waiting():
+            row = wal_checkpoint(engine, "TRUNCATE")
+        if row is not None and not row[0]:
+            return True
+        now = time.monotonic()
+        if now - started >= REFUSED_AT_ONCE_SECONDS or now >= deadline:
+            return False  # a reader held the log through busy_timeout: another try waits as long
+        time.sleep(TRUNCATE_RETRY_PAUSE_SECONDS)
 
 
 @contextmanager
