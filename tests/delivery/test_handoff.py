@@ -97,6 +97,11 @@ def test_a_campaign_file_limit_overrides_the_table_and_unknown_limits_show_the_l
         president.contact_url = "https://www.example.gov/contact"
         assert handoff_for(president, "u").limit is None
         assert handoff_for(president, "u").version is Version.FULL
+        receipt_token = president.submission.receipt_token
+        db.session.commit()
+    page = client.get(f"/receipts/{receipt_token}").text
+    length = re.search(r"<bdi>([\d,]+)</bdi> characters \(this office's limit is not known\)", page)
+    assert length is not None and int(length.group(1).replace(",", "")) > 1000, "the whole letter"
 
 
 def test_dashboard_counts_a_hand_off_as_waiting_until_the_supporter_sends_it(
