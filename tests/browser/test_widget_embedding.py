@@ -161,6 +161,30 @@ def test_counter_mode_shows_the_count_and_the_goal_bar(
     fits.assert_all_fitted()
 
 
+def test_counter_in_arabic_counts_one_letter_right_to_left(
+    app: Flask,
+    live_server: LiveServer,
+    slug: str,
+    host_site: HostSite,
+    host_page: HostPage,
+    backend: str,
+) -> None:
+    add_letters(app, slug, [Letter("writer@example.org")])
+    embed = Embed("wc", {"campaign": slug, "mode": "counter", "lang": "ar"})
+    page = host_page(360)
+    page.goto(host_site.serve(live_server.url, [embed]))
+    frame, fits = widget_frame(page, "wc"), FitLog()
+
+    expect(frame.locator("html")).to_have_attribute("dir", "rtl")
+    expect(frame.locator(".counter-number")).to_have_text("1 رسالة كُتبت")
+    number = frame.locator(".counter-number strong").bounding_box()
+    words = frame.get_by_text("رسالة كُتبت").bounding_box()
+    assert number and words and number["x"] > words["x"], "the number starts the line, on the right"
+    fits.check(frame, "counter")
+    shoot(page, f"widget-counter-ar-{backend}")
+    fits.assert_all_fitted()
+
+
 def test_campaign_with_allowed_origins_shows_only_on_those_sites(
     app: Flask, live_server: LiveServer, tmp_path: Path, host_site: HostSite, host_page: HostPage
 ) -> None:
