@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
+    Frame,
     Page,
     Playwright,
     expect,
@@ -33,6 +34,45 @@ DEFAULT_TIMEOUT_MS = 10_000
 # expect() waits 5 s unless told; the suite runs two workers and Chromium on two cores, where a
 # letter sent on PostgreSQL has been seen to need longer. Same wait as every other action.
 expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+
+
+# Every shown <bdi> whose neighbouring text has a space against it: is that space on screen?
+# A <bdi> that is a direct flex item loses them ("Signed by35organisations"): whitespace between
+# flex items is not rendered. Measures the nearest visible character on the same line.
+SPACES_AROUND_ISOLATES = r"""() => {
+  const squeezed = [];
+  const charBox = (node, at) => {
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + 1);
+    return range.getBoundingClientRect();
+  };
+  for (const bdi of document.querySelectorAll("bdi")) {
+    const boxes = [...bdi.getClientRects()].filter((r) => r.width && r.height);
+    if (!boxes.length) continue;
+    const sides = [[bdi.previousSibling, true], [bdi.nextSibling, false]];
+    for (const [node, before] of sides) {
+      if (!node || node.nodeType !== Node.TEXT_NODE) continue;
+      const text = node.textContent;
+      const spaced = before ? /\S\s+$/.test(text) : /^\s+\S/.test(text);
+      if (!spaced) continue;
+      const at = before ? text.trimEnd().length - 1 : text.length - text.trimStart().length;
+      const near = charBox(node, at);
+      // Only the isolate's pieces on the character's line (a long one wraps).
+      const line = boxes.filter((r) => Math.abs(r.top - near.top) < r.height / 2);
+      if (!near.width || !line.length) continue;
+      const gap = Math.min(...line.map((r) => Math.max(r.left - near.right, near.left - r.right)));
+      if (gap < 2) squeezed.push(bdi.parentElement.textContent.trim().slice(0, 80));
+    }
+  }
+  return squeezed;
+}"""
+
+
+def squeezed_isolates(page: Page | Frame) -> list[str]:
+    """Sentences where an isolated value lost the spaces around it on screen."""
+    found: list[str] = page.evaluate(SPACES_AROUND_ISOLATES)
+    return found
 
 
 class ConsoleLog:

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
 
 from tests.browser import widget_host
-from tests.browser.conftest import ARTIFACTS, DEFAULT_TIMEOUT_MS
+from tests.browser.conftest import ARTIFACTS, DEFAULT_TIMEOUT_MS, squeezed_isolates
 from tests.browser.test_accessibility import AxeAudit
 from tests.browser.widget_host import Embed, HostSite, shoot, widget_frame
 from tests.conftest import LiveServer
@@ -83,6 +83,9 @@ class ArabicCheck:
         untranslated = where.evaluate(UNTRANSLATED)
         if untranslated:
             self.problems.append(f"{step}: text without Arabic: {untranslated[:8]}")
+        squeezed = squeezed_isolates(where)
+        if squeezed:
+            self.problems.append(f"{step}: no space around an isolated value: {squeezed[:8]}")
         self.axe.page = where  # type: ignore[assignment]  # a Frame runs axe the same way
         self.axe.run(f"{step} ({self.size})")
         if shot:

@@ -10,7 +10,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from tests.browser.conftest import SEND_BUTTON, ConsoleLog
+from tests.browser.conftest import SEND_BUTTON, ConsoleLog, squeezed_isolates
 from tests.conftest import LiveServer
 from webapp.database import db
 from webapp.models import Delivery, Submission, Supporter
@@ -83,6 +83,7 @@ def test_supporter_writes_previews_and_sends_one_recorded_letter(
     # The signatories sit behind a disclosure, so the form stays near the top on a phone.
     signed = page.locator("details.disclosure summary", has_text="Signed by 35 organisations")
     expect(signed).to_be_visible()
+    assert squeezed_isolates(page) == [], "an isolated number lost its spaces on screen"
     page.wait_for_load_state("load")
     assert console.errors() == [], "console errors on the campaign page"
     assert console.csp_violations() == []

@@ -103,7 +103,7 @@ def test_one_signatory_reads_in_the_singular(
         app, tmp_path, "one-signatory", extra='signatories:\n  - "Water Rights Now"\n'
     )
     page = client.get(f"/campaigns/{slug}")
-    assert "Signed by <bdi>1</bdi> organisation</summary>" in page.text
+    assert "Signed by <bdi>1</bdi> organisation</span></summary>" in page.text
 
 
 def test_the_coalition_letter_counts_its_signatories_in_arabic(
