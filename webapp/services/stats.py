@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -80,6 +80,12 @@ def _buckets(row: Any) -> Iterable[tuple[str, str]]:
                 yield f"partner_{dimension}", f"{row.partner_id}|{values[dimension]}"
 
 
+def _upsert_into(session: Session, model: Any) -> Any:
+    """An INSERT that can take ON CONFLICT, in the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
 def _add_counts(session: Session, counts: Counter[tuple[int, str, str]]) -> None:
     if not counts:
         return
@@ -88,9 +94,7 @@ def _add_counts(session: Session, counts: Counter[tuple[int, str, str]]) -> None
         # A fixed order: concurrent refreshes then lock rows in the same order (no deadlock).
         for (c, d, b), n in sorted(counts.items())
     ]
-    dialect = session.get_bind().dialect.name
-    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert_fn(SubmissionTally)
+    statement = _upsert_into(session, SubmissionTally)
     statement = statement.on_conflict_do_update(
         index_elements=["campaign_id", "dimension", "bucket"],
         set_={"count": SubmissionTally.count + statement.excluded["count"]},
@@ -206,8 +210,26 @@ def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) 
         ).all()
         session.execute(delete(DeliveryTally).where(DeliveryTally.campaign_id == campaign_id))
         if rows:
+            # Two workers may recount at once: the one whose delete ran before the other's
+            # commit inserts rows that now exist again, so it updates them (as _add_counts does).
+            statement = _upsert_into(session, DeliveryTally)
+            fresh = statement.excluded
+            statement = statement.on_conflict_do_update(
+                index_elements=["campaign_id", "recipient_key", "status"],
+                set_={
+                    column: fresh[column]
+                    for column in (
+                        "count",
+                        "recipient_name",
+                        "chamber",
+                        "state",
+                        "district",
+                        "computed_at",
+                    )
+                },
+            )
             session.execute(
-                insert(DeliveryTally),
+                statement,
                 [
                     {
                         "campaign_id": campaign_id,
@@ -220,7 +242,10 @@ def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) 
                         "district": district,
                         "computed_at": now,
                     }
-                    for key, status, count, name, chamber, state, district in rows
+                    # A fixed order, so concurrent recounts lock rows in the same order.
+                    for key, status, count, name, chamber, state, district in sorted(
+                        rows, key=lambda row: (row[0], row[1].value)
+                    )
                 ],
             )
 
