@@ -12,6 +12,11 @@ from webapp.database import db
 from webapp.delivery.emails import supporter_email
 from webapp.models import Submission
 
+ARABIC_TITLE = (
+    "خمس خطوات على بايدن اتخاذها ليُظهر أن الولايات المتحدة لا تزال ملتزمة بحماية حقوق الإنسان"
+    " في سوريا وبالسعي إلى العدالة للسوريين"
+)
+
 
 def _body(message: EmailMessage, kind: str) -> str:
     part = message.get_body(preferencelist=(kind,))
@@ -32,16 +37,25 @@ def test_receipt_and_confirmation_emails_follow_the_recorded_language(
         receipt = supporter_email(submission, "receipt", "k1")
         confirmation = supporter_email(submission, "confirmation", "k2")
         receipt_link = supporter_email(submission, "receipt_link", "k4")
+        # A campaign whose Arabic reading copy has no title: its English title is used.
+        campaign = submission.campaign
+        reading = dict(campaign.translations or {})
+        campaign.translations = {**reading, "ar": {**reading["ar"], "title": None}}
+        untitled = supporter_email(submission, "receipt", "k5")
+        untitled_link = supporter_email(submission, "receipt_link", "k6")
+        campaign.translations = reading
         submission.language = "en-US"
         english = supporter_email(submission, "receipt", "k3")
-    # The English title keeps its leading number inside the Arabic subject.
-    assert receipt["Subject"].startswith("رسالتك: \u20685 steps that Biden")
-    assert receipt["Subject"].endswith("\u2069")
+    # The campaign's Arabic title, isolated, in the Arabic subject.
+    assert receipt["Subject"] == f"رسالتك: \u2068{ARABIC_TITLE}\u2069"
+    assert confirmation["Subject"] == f"يُرجى تأكيد رسالتك: \u2068{ARABIC_TITLE}\u2069"
+    # An English title keeps its leading number inside the Arabic subject.
+    assert untitled["Subject"].startswith("رسالتك: \u20685 steps that Biden")
+    assert untitled["Subject"].endswith("\u2069")
     html = _body(receipt, "html")
     assert '<html lang="ar" dir="rtl">' in html
     assert "شكرًا لك يا <bdi>رانيا</bdi>." in html
     assert "\u2068رانيا\u2069" in _body(receipt, "plain")
-    assert confirmation["Subject"].startswith("يُرجى تأكيد رسالتك: \u20685 steps")
     assert "أؤكّد، أرسلوا رسالتي" in _body(confirmation, "html")
     hours = app.config["CONFIRMATION_EXPIRY_HOURS"]
     assert f"<bdi>{hours}</bdi>" in _body(confirmation, "html")
@@ -49,8 +63,10 @@ def test_receipt_and_confirmation_emails_follow_the_recorded_language(
     # The receipt link's email is right to left too, its name and title isolated.
     link_html = _body(receipt_link, "html")
     assert '<html lang="ar" dir="rtl">' in link_html
-    assert "<bdi>رانيا</bdi>" in link_html and "<bdi>5 steps" in link_html
+    assert "<bdi>رانيا</bdi>" in link_html and f"<bdi>{ARABIC_TITLE}</bdi>" in link_html
     link_text = _body(receipt_link, "plain")
-    assert "\u2068رانيا\u2069" in link_text and "\u20685 steps" in link_text
-    assert english["Subject"].startswith("Your letter: ")
+    assert "\u2068رانيا\u2069" in link_text and f"\u2068{ARABIC_TITLE}\u2069" in link_text
+    assert "<bdi>5 steps" in _body(untitled_link, "html")
+    assert "\u20685 steps" in _body(untitled_link, "plain")
+    assert english["Subject"].startswith("Your letter: \u20685 steps that Biden")
     assert '<html lang="en" dir="ltr">' in _body(english, "html")

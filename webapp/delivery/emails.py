@@ -105,8 +105,9 @@ def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage
     config = current_app.config
     # Isolated as in the body: an English title ("5 steps ...") in an Arabic subject would
     # otherwise lose its leading number to the right-to-left sentence around it.
-    title = isolate(campaign.title)
-    with force_locale(interface_language(submission.language)):
+    language = interface_language(submission.language)
+    title = isolate(campaign.title_in(language))
+    with force_locale(language):
         if kind == "confirmation":
             subject = _("Please confirm your letter: %(title)s", title=title)
         elif kind == "receipt_link":

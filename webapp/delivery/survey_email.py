@@ -68,7 +68,7 @@ def survey_email(
         )
         for office in survey.offices
     ]
-    title = isolate(campaign.title)  # as in the other emails' subjects
+    title = isolate(campaign.title_in(lang))  # as in the other emails' subjects
     with force_locale(lang):
         if kind is NotificationKind.REPLY_REMINDER:
             subject = _("A reminder: did the offices reply? %(title)s", title=title)

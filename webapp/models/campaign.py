@@ -108,6 +108,10 @@ class Campaign(Base):
         copy = (self.translations or {}).get(language)
         return copy if isinstance(copy, dict) and copy.get("body") else None
 
+    def title_in(self, language: str) -> str:
+        """The title a reader of `language` sees: its reading copy's, else the letter's own."""
+        return (self.reading_copy(language) or {}).get("title") or self.title
+
     def is_open(self, now: datetime) -> bool:
         """Whether supporters may write now: live and inside its dates."""
         if self.status is not CampaignStatus.LIVE:

@@ -208,6 +208,11 @@ def send_label(outcome: LetterOutcome) -> Markup:
     )
 
 
+def shown_title(campaign: Campaign) -> str:
+    """The campaign's title in the page's language when its file translates it."""
+    return campaign.title_in(str(get_locale() or "en"))
+
+
 def share_message(residence: Residence, campaign: Campaign) -> str:
     """What a share link says; from abroad it asks someone in the US to write to their own."""
     if residence is Residence.ABROAD:
@@ -215,10 +220,11 @@ def share_message(residence: Residence, campaign: Campaign) -> str:
             _l(
                 'I wrote to the President from abroad: "%(title)s". You live in the US, so your '
                 "own senators and representative will read a letter from you. Will you write too?",
-                title=campaign.title,
+                title=shown_title(campaign),
             )
         )
-    return str(_l('I just wrote a letter: "%(title)s". Will you write too?', title=campaign.title))
+    title = shown_title(campaign)
+    return str(_l('I just wrote a letter: "%(title)s". Will you write too?', title=title))
 
 
 def share_label(network: str) -> str:
@@ -253,6 +259,7 @@ def letter_chars(campaign: Campaign) -> int:
 def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(typed_own_words)
     bp.add_app_template_global(letter_chars)
+    bp.add_app_template_global(shown_title)
     bp.add_app_template_global(status_labels)
     bp.add_app_template_global(delivery_summary)
     bp.add_app_template_global(bar_chart)
