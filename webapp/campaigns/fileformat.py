@@ -151,8 +151,13 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
         partners=parse_partners(meta.get("partners"), problems),
     )
     campaign.translations = parse_campaign_translations(
-        meta.get("translations"), language, {s.name for s in campaign.signatories}, problems
+        meta.get("translations"),
+        language,
+        {s.name for s in campaign.signatories},
+        problems,
+        frozenset(p.code for p in campaign.partners),
     )
+    _check_consent_translations(campaign, problems)
     campaign.prompts = parse_prompts(meta.get("prompts"), language, problems)
     if campaign.starts_at and campaign.ends_at and campaign.ends_at <= campaign.starts_at:
         problems.append("ends_at: must be after starts_at")
@@ -167,3 +172,20 @@ def _count(meta: dict[str, Any], key: str, problems: list[str]) -> int | None:
         problems.append(f"{key}: must be a whole number of letters (0: no cap)")
         return None
     return value
+
+
+def _check_consent_translations(campaign: CampaignFile, problems: list[str]) -> None:
+    """A translated consent sentence needs the sentence itself: without it there is no box."""
+    consenting = {p.code for p in campaign.partners if p.consent_text}
+    for language, copy in campaign.translations.items():
+        if copy.get("consent_text") and not campaign.consent_text:
+            problems.append(
+                f"translations.{language}.consent_text: the campaign has no consent_text "
+                "to translate"
+            )
+        for code in copy.get("partners", {}):
+            if code not in consenting:
+                problems.append(
+                    f"translations.{language}.partners: partner {code!r} has no consent_text "
+                    "to translate"
+                )

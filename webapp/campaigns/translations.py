@@ -10,7 +10,13 @@ from webapp.letters.merge import MergeFieldError, check_template
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 INTRO_LIMIT = 2000
 # The campaign's reading copy: the keys a file may give, each with its length limit.
-CAMPAIGN_KEYS = {"title": 300, "intro": INTRO_LIMIT, "salutation": 200, "body": 20000}
+CAMPAIGN_KEYS = {
+    "title": 300,
+    "intro": INTRO_LIMIT,
+    "salutation": 200,
+    "body": 20000,
+    "consent_text": 500,
+}
 # A target's reading copy: its own cover, salutation and body.
 TARGET_KEYS = {"salutation": 200, "cover": 2000, "body": 20000}
 
@@ -62,13 +68,18 @@ def _texts(
 
 
 def parse_campaign_translations(
-    value: Any, campaign_language: str, signatories: set[str], problems: list[str]
+    value: Any,
+    campaign_language: str,
+    signatories: set[str],
+    problems: list[str],
+    partners: frozenset[str] = frozenset(),
 ) -> dict[str, dict[str, Any]]:
-    """`translations: {ar: {title, intro, salutation, body, signatories}}`, checked."""
+    """`translations: {ar: {title, intro, salutation, body, consent_text, signatories,
+    partners}}`, checked (`partners` maps a partner's code to its consent sentence here)."""
     result: dict[str, dict[str, Any]] = {}
     for language, copy in _language_items(value, "translations", campaign_language, problems):
         where = f"translations.{language}"
-        known = {*CAMPAIGN_KEYS, "signatories"}
+        known = {*CAMPAIGN_KEYS, "signatories", "partners"}
         for key in copy:
             if key not in known:
                 problems.append(f"{where}.{key}: unknown key (use {', '.join(sorted(known))})")
@@ -78,8 +89,33 @@ def parse_campaign_translations(
         names = _signatory_names(copy.get("signatories"), signatories, where, problems)
         if names:
             texts["signatories"] = names
+        consents = _partner_consents(copy.get("partners"), partners, where, problems)
+        if consents:
+            texts["partners"] = consents
         result[language] = texts
     return result
+
+
+def _partner_consents(
+    value: Any, partners: frozenset[str], where: str, problems: list[str]
+) -> dict[str, str]:
+    """A language's wording of each partner's consent sentence, keyed by the partner's code."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{where}.partners: must map each partner's code to its consent sentence")
+        return {}
+    wordings: dict[str, str] = {}
+    for code, text in value.items():
+        if str(code) not in partners:
+            problems.append(f"{where}.partners: {code!r} is not a listed partner's code")
+        elif not isinstance(text, str) or not text.strip():
+            problems.append(f"{where}.partners: give {code!r} a consent sentence as text")
+        elif len(text.strip()) > 500:
+            problems.append(f"{where}.partners: the sentence for {code!r} is over 500 characters")
+        else:
+            wordings[str(code)] = text.strip()
+    return wordings
 
 
 def _signatory_names(
@@ -125,7 +161,8 @@ def exported(translations: dict[str, Any] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for language in sorted(translations or {}):
         copy = translations[language] if translations else {}
-        ordered = {k: copy[k] for k in (*CAMPAIGN_KEYS, *TARGET_KEYS, "signatories") if k in copy}
+        keys = (*CAMPAIGN_KEYS, *TARGET_KEYS, "signatories", "partners")
+        ordered = {k: copy[k] for k in keys if k in copy}
         if ordered:
             out[language] = ordered
     return out

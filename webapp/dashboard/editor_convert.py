@@ -91,12 +91,12 @@ def fill_form(form: CampaignForm, campaign: Campaign) -> None:
     form.signatories.data = "\n".join(
         _signatory_line(s.name, s.member_of, s.url) for s in campaign.signatories
     )
-    fill_reading(form, campaign)
     form.prompts.data = prompts_text(campaign.prompts, campaign.language)
     for partner in campaign.partners:
         form.partners.append_entry(
             {"code": partner.code, "name": partner.name, "consent_text": partner.consent_text or ""}
         )
+    fill_reading(form, campaign)  # after the partner rows: it fills their Arabic wording
 
 
 def _row_values(row: Any) -> dict[str, str]:
@@ -166,7 +166,8 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
     partners: list[dict[str, str]] = []
     for index, row in enumerate(form.partners):
         if not row.form.is_empty():
-            partners.append(_row_values(row))
+            # The Arabic wording goes into the file's translations (campaign_translations).
+            partners.append({k: v for k, v in _row_values(row).items() if k != "reading_consent"})
             draft.partner_rows.append(index)
     meta["partners"] = partners
     meta["translations"] = campaign_translations(form, campaign)

@@ -123,6 +123,7 @@ class PartnerRowForm(NulSafe, Form):
     code = _line(_l("Source code"))
     name = _line(_l("Organisation name"))
     consent_text = _line(_l("Wording of the partner's consent checkbox"))
+    reading_consent = _line(_l("The same wording in Arabic"))
 
     def is_empty(self) -> bool:
         return not any(f.data for f in self)
@@ -191,6 +192,7 @@ class CampaignForm(OrganiserForm):
     reading_intro = TextAreaField(_l("Introduction in Arabic"), filters=[clean_block])
     reading_salutation = _line(_l("Salutation in Arabic"))
     reading_body = TextAreaField(_l("The letter in Arabic"), filters=[clean_block])
+    reading_consent = _line(_l("Wording of the “keep me informed” checkbox in Arabic"))
     reading_signatories = TextAreaField(
         _l("Signatory organisations' names in Arabic"), filters=[clean_block]
     )

@@ -16,6 +16,7 @@ READING_FIELDS = {
     "intro": "reading_intro",
     "salutation": "reading_salutation",
     "body": "reading_body",
+    "consent_text": "reading_consent",
     "signatories": "reading_signatories",
 }
 _PROBLEM_RE = re.compile(
@@ -38,6 +39,9 @@ def fill_reading(form: CampaignForm, campaign: Campaign) -> None:
             form[name].data = copy.get(key) or ""
     names: dict[str, str] = copy.get("signatories") or {}
     form.reading_signatories.data = "\n".join(f"{name} = {ar}" for name, ar in names.items())
+    consents: dict[str, str] = copy.get("partners") or {}
+    for row in form.partners:
+        row.form.reading_consent.data = consents.get(row.form.code.data or "") or ""
 
 
 def campaign_translations(form: CampaignForm, campaign: Campaign | None) -> dict[str, Any]:
@@ -52,6 +56,13 @@ def campaign_translations(form: CampaignForm, campaign: Campaign | None) -> dict
     names = _signatory_names(form)
     if names:
         copy["signatories"] = names
+    consents = {
+        row.form.code.data.strip(): row.form.reading_consent.data
+        for row in form.partners
+        if row.form.code.data and row.form.reading_consent.data
+    }
+    if consents:
+        copy["partners"] = consents
     return {**kept, READING_LANGUAGE: copy} if copy else kept
 
 
@@ -90,6 +101,8 @@ def reading_problem(form: CampaignForm, targets: list[tuple[str, int]], problem:
     if match is None or match["language"] != READING_LANGUAGE:
         return False
     message = match["msg"][:1].upper() + match["msg"][1:]
+    if match["key"] == "partners":
+        return _partner_problem(form, message)
     if match["index"] is None:
         name = READING_FIELDS.get(match["key"] or "", "reading_body")
         form[name].errors = [*form[name].errors, message]
@@ -101,3 +114,15 @@ def reading_problem(form: CampaignForm, targets: list[tuple[str, int]], problem:
         field = form[LETTER_FIELDS[list(Chamber)[position]]].form.reading_cover
     field.errors = [*field.errors, message]
     return True
+
+
+def _partner_problem(form: CampaignForm, message: str) -> bool:
+    """A problem with a partner's Arabic consent wording goes on that partner's row (the file
+    check names the code); False when no row has it."""
+    for row in form.partners:
+        code = (row.form.code.data or "").strip()
+        if code and repr(code) in message:
+            field = row.form.reading_consent
+            field.errors = [*field.errors, message]
+            return True
+    return False

@@ -112,6 +112,19 @@ class Campaign(Base):
         """The title a reader of `language` sees: its reading copy's, else the letter's own."""
         return (self.reading_copy(language) or {}).get("title") or self.title
 
+    def consent_wording(
+        self, language: str, partner: Partner | None = None
+    ) -> tuple[str, str] | None:
+        """The campaign's (or a partner's) consent sentence for a reader of `language`, with
+        the language it is in: the reading copy's wording when the file gives one, else the
+        sentence as written (in the campaign's language)."""
+        own = partner.consent_text if partner is not None else self.consent_text
+        if not own:
+            return None  # no sentence, no checkbox, whatever the translations hold
+        copy = self.reading_copy(language) or {}
+        found = copy.get("partners", {}).get(partner.code) if partner else copy.get("consent_text")
+        return (str(found), language) if found else (own, self.language)
+
     def is_open(self, now: datetime) -> bool:
         """Whether supporters may write now: live and inside its dates."""
         if self.status is not CampaignStatus.LIVE:

@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import get_locale
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Label
 
@@ -44,15 +45,26 @@ def build_letter_form(
     form.country.choices = _country_options(str(get_locale() or "en"))
     if not campaign.body_editable:
         del form.body
-    if campaign.consent_text:
-        form.consent_updates.label = Label(form.consent_updates.id, campaign.consent_text)
+    language = str(get_locale() or "en")
+    wording = campaign.consent_wording(language)
+    if wording:
+        form.consent_updates.label = Label(form.consent_updates.id, _label_text(*wording))
     else:
         del form.consent_updates
-    if partner is not None and partner.consent_text:
-        form.partner_consent.label = Label(form.partner_consent.id, partner.consent_text)
+    wording = campaign.consent_wording(language, partner) if partner is not None else None
+    if wording:
+        form.partner_consent.label = Label(form.partner_consent.id, _label_text(*wording))
     else:
         del form.partner_consent
     return form
+
+
+def _label_text(wording: str, language: str) -> str | Markup:
+    """A consent sentence as a label; one in another language than the page (no translation
+    in the file) says which, so a screen reader reads it in that language's voice."""
+    if language == str(get_locale() or "en"):
+        return wording
+    return Markup('<span lang="{}">{}</span>').format(language, wording)
 
 
 def settle_prompts(form: LetterForm, campaign: Campaign, ticket: str | None) -> None:
@@ -71,18 +83,22 @@ def show_prompts(form: LetterForm, campaign: Campaign, variant: str | None, tick
 
 def letter_draft(form: LetterForm, campaign: Campaign, partner: Partner | None) -> LetterDraft:
     """This validated form as the letter service takes it."""
+    # Each consent is kept in the words the supporter saw beside the box they ticked.
+    language = str(get_locale() or "en")
     consents: list[tuple[int | None, str]] = []
-    if "consent_updates" in form and form.consent_updates.data and campaign.consent_text:
-        consents.append((None, campaign.consent_text))
+    wording = campaign.consent_wording(language)
+    if "consent_updates" in form and form.consent_updates.data and wording:
+        consents.append((None, wording[0]))
     # "Keep me off partner lists" wins over a ticked partner box.
+    wording = campaign.consent_wording(language, partner) if partner is not None else None
     if (
         partner is not None
-        and partner.consent_text
+        and wording
         and "partner_consent" in form
         and form.partner_consent.data
         and not form.private.data
     ):
-        consents.append((partner.id, partner.consent_text))
+        consents.append((partner.id, wording[0]))
     return LetterDraft(
         signer=form.signer(),
         query=form.address_query(),
