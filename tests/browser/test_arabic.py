@@ -216,6 +216,15 @@ def test_a_letter_from_berlin_sent_from_the_arabic_widget_is_thanked_right_to_le
         )
     )
     frame = widget_frame(page, "wl")
+    # The letter to read in Arabic comes first, right to left and inside the frame's width.
+    reading = frame.locator("details.widget-letter").first
+    reading.locator("summary").click()
+    expect(reading.locator("[lang=ar]")).to_contain_text("قبل عام، حين أصبحتم رئيسًا")
+    assert reading.locator("[lang=ar]").evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert frame.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+    frame.frame_element().scroll_into_view_if_needed()
+    shoot(page, f"arabic-{size}-widget-reading")
+    reading.locator("summary").click()
     frame.locator("select[name=country]").select_option("DE")
     fields = {
         "abroad_city": "Berlin",

@@ -92,6 +92,20 @@ def _context(campaign: Campaign, parent: str | None) -> dict[str, Any]:
     }
 
 
+def _letter_copies(campaign: Campaign) -> dict[str, Any]:
+    """The letter as offices receive it, and its reading copy in the page's language if any."""
+    language = page_language()
+    copy = campaign.reading_copy(language)
+    reading = None
+    if copy is not None:
+        reading = {
+            "language": language,
+            "salutation": copy.get("salutation"),
+            "body_html": markdown_to_html(copy["body"]),
+        }
+    return {"body_html": markdown_to_html(campaign.body), "reading": reading}
+
+
 def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
 
@@ -148,7 +162,7 @@ def widget(slug: str) -> tuple[str, int]:
             template,
             form=form,
             token=value_of("token"),
-            body_html=markdown_to_html(campaign.body),
+            **_letter_copies(campaign),
             **{**ctx, "parent": value_of("parent"), "wid": value_of("wid")},
         )
 
@@ -187,8 +201,8 @@ def widget_post(slug: str) -> tuple[str, int]:
     def form_page(template: str, status: int = 200, **extra: Any) -> tuple[str, int]:
         # A fresh token for the next step: the thank-you step has none.
         token = issue_token(campaign, parent)
-        body_html = markdown_to_html(campaign.body)
-        return _page(template, status, form=form, token=token, body_html=body_html, **ctx, **extra)
+        copies = _letter_copies(campaign)
+        return _page(template, status, form=form, token=token, **copies, **ctx, **extra)
 
     if action == "continue" or form_state == "expired":
         # From the sign-up step, or an old form: show the letter form with everything kept
