@@ -1,5 +1,4 @@
-"""Consent sentences and titles in the supporter's language: read from the file, shown, recorded
-with the words the supporter saw, and edited in the editor."""
+"""Consent sentences and titles in the supporter's language, recorded in the words shown."""
 
 from __future__ import annotations
 
@@ -7,6 +6,7 @@ import html
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import yaml
@@ -15,10 +15,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.campaigns.test_translations import _file, _problems
+from tests.conftest import csrf_token
 from tests.dashboard.helpers import partner_ids
 from tests.dashboard.test_editor import admin, edit_form, edit_url, field_error, stored
 from tests.supporter.campaign_files import write_campaign
-from tests.supporter.helpers import post_letter
+from tests.supporter.helpers import VALID_LETTER, post_letter
+from tests.supporter.test_escaping import hidden_inputs
 from tests.widget.helpers import (
     CAMPAIGN_CONSENT,
     PARTNERS,
@@ -30,7 +32,7 @@ from tests.widget.helpers import (
     recorded,
 )
 from webapp.campaigns.fileformat import parse_campaign_file
-from webapp.campaigns.services import export_campaign
+from webapp.campaigns.services import export_campaign, import_campaign
 from webapp.database import db
 from webapp.models import Campaign, Consent
 
@@ -180,8 +182,45 @@ def test_an_untranslated_consent_is_shown_as_written_and_marked_as_english(
     assert html.unescape(_label(page, "consent_updates")) == (
         f'<span lang="en">{SHIPPED_CONSENT_EN}</span>'
     )
-    post_letter(client, default_campaign, consent_updates="y")
+    response = post_letter(client, default_campaign, consent_updates="y")
+    assert response.status_code == 303, response.text
     assert _consents(app) == [SHIPPED_CONSENT_EN]
+
+
+def test_switching_the_previews_language_records_the_words_beside_the_ticked_box(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    """Ticked beside the Arabic sentence, previewed in English (whose preview shows no
+    consent sentence), sent: the Arabic words are the ones recorded."""
+    client.environ_base.update(ARABIC)
+    page = client.get(f"/campaigns/{default_campaign}").text
+    assert hidden_inputs(page)["consent_language"] == "ar"
+    data = {**VALID_LETTER, "consent_updates": "y", "action": "preview"}
+    data |= {"consent_language": "ar", "csrf_token": csrf_token(page)}
+    preview = client.post(f"/campaigns/{default_campaign}?lang=en", data=data)
+    assert preview.status_code == 200 and "Check your letter" in preview.text
+    carried = hidden_inputs(preview.text)
+    assert carried["consent_language"] == "ar" and carried["consent_updates"] == "y"
+    sent = client.post(f"/campaigns/{default_campaign}?lang=en", data={**carried, "action": "send"})
+    assert sent.status_code == 303, sent.text
+    assert _consents(app) == [SHIPPED_CONSENT_AR]
+
+
+def test_a_consent_sentence_is_shown_escaped_in_either_language(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    hostile = {"ar": {"body": "نص.", "consent_text": "<b>راسلوني</b> & <script>x()</script>"}}
+    extra = 'consent_text: "Email <i>me</i> & co."\n' + yaml.safe_dump(
+        {"translations": hostile}, allow_unicode=True
+    )
+    slug = write_campaign(app, tmp_path, "hostile", extra=extra)
+    arabic = client.get(f"/campaigns/{slug}?lang=ar").text
+    assert _label(arabic, "consent_updates") == (
+        "&lt;b&gt;راسلوني&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt;"
+    )
+    english = client.get(f"/campaigns/{slug}?lang=en").text
+    assert _label(english, "consent_updates") == "Email &lt;i&gt;me&lt;/i&gt; &amp; co."
+    assert "<script>x()</script>" not in arabic and "<i>me</i>" not in english
 
 
 def _arabic_partner_campaign(app: Flask, folder: Path) -> str:
@@ -274,8 +313,59 @@ def test_the_arabic_consent_wordings_export_and_import_back_unchanged(
 ) -> None:
     slug = _arabic_partner_campaign(app, tmp_path)
     with app.app_context():
-        campaign = db.session.scalars(select(Campaign).where(Campaign.slug == slug)).one()
+        session = db.session()
+        campaign = session.scalars(select(Campaign).where(Campaign.slug == slug)).one()
+        before = dict(campaign.translations or {})
+        assert before["ar"]["consent_text"] == CAMPAIGN_CONSENT_AR
+        assert before["ar"]["partners"] == {"riverside": RIVERSIDE_AR}
         exported = export_campaign(campaign)
-        spec = parse_campaign_file(exported)
-    assert spec.translations["ar"]["consent_text"] == CAMPAIGN_CONSENT_AR
-    assert spec.translations["ar"]["partners"] == {"riverside": RIVERSIDE_AR}
+        campaign.translations = {}
+        session.commit()
+        import_campaign(session, parse_campaign_file(exported))
+        again = session.scalars(select(Campaign).where(Campaign.slug == slug)).one()
+        assert again.translations == before
+        assert export_campaign(again) == exported
+
+
+def test_the_editor_drops_another_languages_wording_for_a_partner_it_no_longer_has(
+    app: Flask, admin: FlaskClient, tmp_path: Path
+) -> None:
+    slug = _arabic_partner_campaign(app, tmp_path)
+    with app.app_context():
+        campaign = db.session.scalars(select(Campaign).where(Campaign.slug == slug)).one()
+        french: dict[str, Any] = {"body": "Financez les tuyaux.", "consent_text": "Écrivez-moi."}
+        french["partners"] = {"riverside": "Riverside m’écrira.", "eastside": "Eastside aussi."}
+        campaign.translations = {**(campaign.translations or {}), "fr": french}
+        db.session.commit()
+    form = edit_form(admin, slug)
+    row = next(i for i in range(2) if form[f"partners-{i}-code"] == "riverside")
+    form[f"partners-{row}-code"] = "riverside-parents"  # a new code: the French is for the old
+    form["consent_text"] = ""
+    form["reading_consent"] = ""
+    response = admin.post(edit_url(slug), data=form)
+    assert response.status_code == 302, response.text
+    translations = stored(app, slug).translations
+    assert translations["fr"] == {
+        "body": "Financez les tuyaux.",
+        "partners": {"eastside": "Eastside aussi."},
+    }
+    assert translations["ar"]["partners"] == {"riverside-parents": RIVERSIDE_AR}
+
+
+def test_the_share_email_is_titled_with_the_campaigns_title_in_the_receipts_language(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """Not the letter's subject, whose merge fields ('in {{ supporter.city }}') were shared
+    unfilled."""
+    translations = {"ar": {"title": "مياه آمنة لكل مدرسة", "body": "موّلوا الأنابيب."}}
+    extra = yaml.safe_dump({"translations": translations}, allow_unicode=True)
+    slug = write_campaign(app, tmp_path, "water", extra=extra)
+    subjects = []
+    for language in ("en", "ar"):
+        sent = post_letter(client, f"{slug}?lang={language}", email=f"{language}@example.org")
+        assert sent.status_code == 303, sent.text
+        receipt = client.get(sent.headers["Location"]).text
+        found = re.search(r'class="share share-email" href="mailto:\?subject=([^&"]*)', receipt)
+        assert found, "no share email link"
+        subjects.append(unquote(html.unescape(found.group(1))))
+    assert subjects == ["Safe water for every school", "مياه آمنة لكل مدرسة"]

@@ -154,8 +154,8 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
         meta.get("translations"),
         language,
         {s.name for s in campaign.signatories},
-        problems,
         frozenset(p.code for p in campaign.partners),
+        problems,
     )
     _check_consent_translations(campaign, problems)
     campaign.prompts = parse_prompts(meta.get("prompts"), language, problems)

@@ -17,6 +17,8 @@ CAMPAIGN_KEYS = {
     "body": 20000,
     "consent_text": 500,
 }
+# Shown as written, never merged (as the campaign's own consent_text): no merge-field check.
+PLAIN_KEYS = frozenset({"consent_text"})
 # A target's reading copy: its own cover, salutation and body.
 TARGET_KEYS = {"salutation": 200, "cover": 2000, "body": 20000}
 
@@ -59,10 +61,11 @@ def _texts(
             continue
         if len(text) > keys[key]:
             problems.append(f"{where}.{key}: is {len(text)} characters; the limit is {keys[key]}")
-        try:
-            check_template(text)
-        except MergeFieldError as exc:
-            problems.append(f"{where}.{key}: {exc}")
+        if key not in PLAIN_KEYS:
+            try:
+                check_template(text)
+            except MergeFieldError as exc:
+                problems.append(f"{where}.{key}: {exc}")
         texts[key] = text
     return texts
 
@@ -71,8 +74,8 @@ def parse_campaign_translations(
     value: Any,
     campaign_language: str,
     signatories: set[str],
+    partners: frozenset[str],
     problems: list[str],
-    partners: frozenset[str] = frozenset(),
 ) -> dict[str, dict[str, Any]]:
     """`translations: {ar: {title, intro, salutation, body, consent_text, signatories,
     partners}}`, checked (`partners` maps a partner's code to its consent sentence here)."""

@@ -46,8 +46,11 @@ def fill_reading(form: CampaignForm, campaign: Campaign) -> None:
 
 def campaign_translations(form: CampaignForm, campaign: Campaign | None) -> dict[str, Any]:
     """`translations` for the file: the form's Arabic, other languages as they were."""
-    kept = dict((campaign.translations if campaign else None) or {})
-    kept.pop(READING_LANGUAGE, None)
+    kept = {
+        language: _still_consented(form, copy)
+        for language, copy in ((campaign.translations if campaign else None) or {}).items()
+        if language != READING_LANGUAGE
+    }
     copy: dict[str, Any] = {
         key: form[name].data
         for key, name in READING_FIELDS.items()
@@ -64,6 +67,19 @@ def campaign_translations(form: CampaignForm, campaign: Campaign | None) -> dict
     if consents:
         copy["partners"] = consents
     return {**kept, READING_LANGUAGE: copy} if copy else kept
+
+
+def _still_consented(form: CampaignForm, copy: dict[str, Any]) -> dict[str, Any]:
+    """Another language's copy, kept as the file had it but for consent sentences the form no
+    longer has (cleared, or a partner's code changed): the editor cannot show that language, so
+    a left-over wording would be a problem the organiser could not fix here."""
+    copy = dict(copy)
+    if not form.consent_text.data:
+        copy.pop("consent_text", None)
+    codes = {(r.form.code.data or "").strip() for r in form.partners if r.form.consent_text.data}
+    partners = {code: text for code, text in (copy.get("partners") or {}).items() if code in codes}
+    copy.pop("partners", None)
+    return {**copy, "partners": partners} if partners else copy
 
 
 def _signatory_names(form: CampaignForm) -> dict[str, str]:

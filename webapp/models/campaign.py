@@ -80,7 +80,8 @@ class Campaign(Base):
     # Library of Congress policy areas, for CWC (House offices file mail by them).
     topics: Mapped[list[Any]] = mapped_column(default=list)
     # Reading copies for supporters, per language ({"ar": {"title", "intro", "salutation",
-    # "body", "signatories": {English name: name}}}); offices always receive `body`.
+    # "body", "consent_text", "signatories": {English name: name}, "partners": {code: consent
+    # sentence}}}); offices always receive `body`.
     translations: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     # Letters posted a UTC day and in all (0: no cap); None: POST_DAILY_LIMIT / POST_TOTAL_LIMIT.
     post_daily_limit: Mapped[int | None]

@@ -14,6 +14,7 @@ from webapp.antiabuse.risk import text_fingerprint
 from webapp.antiabuse.timing import seconds_since
 from webapp.campaigns.prompts import questions_for
 from webapp.civic.countries import country_choices
+from webapp.i18n import interface_language, page_language
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
 from webapp.services.own_words import sketch
@@ -42,10 +43,10 @@ def build_letter_form(
         kwargs.setdefault("data", {"body": campaign.body})
     form = LetterForm(**kwargs)
     settle_prompts(form, campaign, form.prompt_ticket.data)
+    language = page_language()
     form.country.choices = _country_options(str(get_locale() or "en"))
     if not campaign.body_editable:
         del form.body
-    language = str(get_locale() or "en")
     wording = campaign.consent_wording(language)
     if wording:
         form.consent_updates.label = Label(form.consent_updates.id, _label_text(*wording))
@@ -62,7 +63,7 @@ def build_letter_form(
 def _label_text(wording: str, language: str) -> str | Markup:
     """A consent sentence as a label; one in another language than the page (no translation
     in the file) says which, so a screen reader reads it in that language's voice."""
-    if language == str(get_locale() or "en"):
+    if language == page_language():
         return wording
     return Markup('<span lang="{}">{}</span>').format(language, wording)
 
@@ -83,8 +84,10 @@ def show_prompts(form: LetterForm, campaign: Campaign, variant: str | None, tick
 
 def letter_draft(form: LetterForm, campaign: Campaign, partner: Partner | None) -> LetterDraft:
     """This validated form as the letter service takes it."""
-    # Each consent is kept in the words the supporter saw beside the box they ticked.
-    language = str(get_locale() or "en")
+    # Each consent is kept in the words the supporter saw beside the box they ticked, in the
+    # language of the step that showed the boxes.
+    shown = form.consent_language.data
+    language = interface_language(shown) if shown else page_language()
     consents: list[tuple[int | None, str]] = []
     wording = campaign.consent_wording(language)
     if "consent_updates" in form and form.consent_updates.data and wording:

@@ -198,6 +198,9 @@ class LetterForm(OwnScriptForm, FlaskForm):
     consent_updates = BooleanField()
     # The sharing partner's own consent box (its wording is set per partner).
     partner_consent = BooleanField()
+    # The language the boxes' sentences were shown in: a later step in another language
+    # (the preview's switch) still records the words beside the box that was ticked.
+    consent_language = HiddenField()
     # Attribution carried from the link or widget the supporter came through.
     source = HiddenField(validators=[Optional(), Regexp(CODE_PATTERN)])
     partner = HiddenField(validators=[Optional(), Regexp(CODE_PATTERN)])
