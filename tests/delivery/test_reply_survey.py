@@ -23,6 +23,7 @@ from webapp.database import db
 from webapp.delivery.outbox import mark_done_by_supporter
 from webapp.delivery.worker import Worker
 from webapp.models import (
+    Campaign,
     Delivery,
     DeliveryStatus,
     Notification,
@@ -291,17 +292,24 @@ def test_survey_email_over_smtp_in_english_and_in_arabic(
         arabic, slug, email="rania@example.org", first_name="رانيا", latin_first_name="Rania"
     )
     assert response.status_code == 303
+    with app.app_context():  # the campaign's title in Arabic, for the Arabic subject
+        campaign = db.session.scalars(select(Campaign)).one()
+        english_title = campaign.title
+        campaign.translations = {"ar": {"title": "مياه آمنة", "body": "موّلوا الأنابيب."}}
+        db.session.commit()
     clock = Clock()
     _run(app, clock, clock.now)
     _run(app, clock, clock.now + timedelta(days=21))
     [english] = _surveys(smtp, NotificationKind.REPLY_SURVEY, RASHA)
     [in_arabic] = _surveys(smtp, NotificationKind.REPLY_SURVEY, "rania@example.org")
-    assert str(english.message["Subject"]).startswith("Did the offices reply to your letter? ")
+    assert str(english.message["Subject"]) == (
+        f"Did the offices reply to your letter? \u2068{english_title}\u2069"
+    )
     assert '<html lang="en" dir="ltr">' in english.html()
     assert "They replied and answered my point" in english.html()
     assert "Hello \u2068Rasha\u2069," in english.text()
     subject = str(in_arabic.message["Subject"])
-    assert subject.startswith("هل ردّت المكاتب على رسالتك؟ \u2068") and subject.endswith("\u2069")
+    assert subject == "هل ردّت المكاتب على رسالتك؟ \u2068مياه آمنة\u2069"
     html = in_arabic.html()
     assert '<html lang="ar" dir="rtl">' in html
     assert "<bdi>رانيا</bdi>" in html and "<bdi>Water Board</bdi>" in html

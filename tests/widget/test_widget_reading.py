@@ -22,7 +22,7 @@ def test_an_arabic_widget_offers_the_reading_copy_before_the_english_letter(
     assert '<div lang="ar" dir="rtl">' in reading
     assert "<p>السيد الرئيس بايدن المحترم،</p>" in reading
     assert "<p>قبل عام، حين أصبحتم رئيسًا" in reading
-    assert 'class="reading-note"' in reading  # labelled as an unofficial translation
+    assert '<p class="reading-note">ترجمة غير رسمية، للقراءة فقط.' in reading
     assert "<p>Dear President Biden,</p>" in english
 
 

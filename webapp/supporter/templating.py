@@ -18,7 +18,7 @@ from webapp.civic.states import BY_CODE
 from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
-from webapp.i18n import bdi, counted
+from webapp.i18n import bdi, counted, page_language
 from webapp.letters.markdown import text_to_html
 from webapp.letters.own_words import own_chars, own_words_share, share_percent
 from webapp.models import (
@@ -210,7 +210,7 @@ def send_label(outcome: LetterOutcome) -> Markup:
 
 def shown_title(campaign: Campaign) -> str:
     """The campaign's title in the page's language when its file translates it."""
-    return campaign.title_in(str(get_locale() or "en"))
+    return campaign.title_in(page_language())
 
 
 def share_message(residence: Residence, campaign: Campaign) -> str:
