@@ -369,3 +369,28 @@ def test_the_share_email_is_titled_with_the_campaigns_title_in_the_receipts_lang
         assert found, "no share email link"
         subjects.append(unquote(html.unescape(found.group(1))))
     assert subjects == ["Safe water for every school", "مياه آمنة لكل مدرسة"]
+
+
+def test_changing_an_english_consent_alone_warns_that_its_arabic_still_says_the_old(
+    app: Flask, admin: FlaskClient, tmp_path: Path
+) -> None:
+    slug = _arabic_partner_campaign(app, tmp_path)
+    form = edit_form(admin, slug)
+    row = next(i for i in range(2) if form[f"partners-{i}-code"] == "riverside")
+    form["consent_text"] = "Email me about this campaign and others."
+    form[f"partners-{row}-consent_text"] = "Riverside Parents may email me about anything."
+    saved = admin.post(edit_url(slug), data=form, follow_redirects=True)
+    assert saved.status_code == 200
+    warnings = re.findall(r'<p class="flash flash-warning" role="status">(.*?)</p>', saved.text)
+    assert [html.unescape(w) for w in warnings] == [
+        "The consent sentence changed but its Arabic wording did not: check that it still "
+        "asks the same.",
+        "Partner \u2068riverside\u2069's consent sentence changed but its Arabic wording did "
+        "not: check that it still asks the same.",
+    ]
+    # Both changed together (or the English alone changed back): no warning.
+    form = edit_form(admin, slug)
+    form["consent_text"] = "Email me."
+    form["reading_consent"] = "راسلوني."
+    saved = admin.post(edit_url(slug), data=form, follow_redirects=True)
+    assert "flash-warning" not in saved.text

@@ -22,6 +22,7 @@ from webapp.dashboard.editor_convert import (
 from webapp.dashboard.editor_forms import STATE_CHAMBERS, CampaignForm, ImportForm
 from webapp.dashboard.editor_preview import Preview, build_preview
 from webapp.dashboard.editor_problems import SummaryItem, add_error, apply_problems, error_summary
+from webapp.dashboard.editor_reading import stale_consents
 from webapp.database import db, utcnow
 from webapp.letters.merge import ALLOWED_FILTERS, MERGE_FIELDS
 from webapp.models import Campaign, CampaignStatus, Target, TargetKind
@@ -104,6 +105,8 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
     if spec is None:
         return _render_editor(form, campaign, draft.general, status=422)
     action = "campaign.created" if campaign is None else "campaign.updated"
+    # Before the save, which changes the stored campaign in place.
+    warnings = stale_consents(campaign, spec) if campaign is not None else []
     try:
         save_campaign(db.session(), spec, me().id, action, utcnow(), must_be_new=campaign is None)
     except CampaignExists:
@@ -113,6 +116,8 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
     if campaign is not None and spec.status is CampaignStatus.LIVE:
         message = _("Saved. Letters already written keep their text; new ones use this version.")
     flash(message, "info")
+    for warning in warnings:
+        flash(warning, "warning")
     return redirect(url_for("dashboard.campaign", slug=spec.slug))
 
 
@@ -200,8 +205,12 @@ def import_campaign_file() -> tuple[str, int] | BaseResponse:
         else:
             problems = _import_conflicts(spec)
             if not problems:
+                stored = db.session.scalar(select(Campaign).where(Campaign.slug == spec.slug))
+                warnings = stale_consents(stored, spec) if stored is not None else []
                 result = save_campaign(db.session(), spec, me().id, "campaign.imported", utcnow())
                 flash(_("Campaign created.") if result.created else _("Campaign updated."), "info")
+                for warning in warnings:
+                    flash(warning, "warning")
                 return redirect(url_for("dashboard.campaign", slug=spec.slug))
     status = 422 if problems or form.errors else 200
     return render_template("dashboard/import.html", form=form, problems=problems), status

@@ -7,7 +7,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from webapp.campaigns.fileformat import CampaignFile
 from webapp.dashboard.editor_forms import LETTER_FIELDS, READING_LANGUAGE, CampaignForm
+from webapp.i18n import isolate, language_name
 from webapp.models import Campaign, Chamber, Target
 
 # The campaign's reading-copy keys and the editor fields that hold them.
@@ -142,3 +144,46 @@ def _partner_problem(form: CampaignForm, message: str) -> bool:
             field.errors = [*field.errors, message]
             return True
     return False
+
+
+def stale_consents(before: Campaign, spec: CampaignFile) -> list[str]:
+    """Warnings for consent sentences whose English changed while a translation stayed as it
+    was: readers of that language would still be asked, and recorded, in the old words."""
+    warnings: list[str] = []
+    old_partners = {p.code: p.consent_text for p in before.partners}
+    for language, copy in spec.translations.items():
+        old = (before.translations or {}).get(language) or {}
+        name = language_name(language)
+        if _left_behind(
+            (before.consent_text, spec.consent_text),
+            (old.get("consent_text"), copy.get("consent_text")),
+        ):
+            warnings.append(
+                _(
+                    "The consent sentence changed but its %(language)s wording did not: "
+                    "check that it still asks the same.",
+                    language=name,
+                )
+            )
+        for partner in spec.partners:
+            if partner.code in old_partners and _left_behind(
+                (old_partners[partner.code], partner.consent_text),
+                (
+                    (old.get("partners") or {}).get(partner.code),
+                    copy.get("partners", {}).get(partner.code),
+                ),
+            ):
+                warnings.append(
+                    _(
+                        "Partner %(code)s's consent sentence changed but its %(language)s "
+                        "wording did not: check that it still asks the same.",
+                        code=isolate(partner.code),
+                        language=name,
+                    )
+                )
+    return warnings
+
+
+def _left_behind(english: tuple[str | None, str | None], wording: tuple[Any, Any]) -> bool:
+    """The English (before, after) changed; the translation (before, after) is there, unchanged."""
+    return english[0] != english[1] and bool(wording[1]) and wording[0] == wording[1]
