@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -394,3 +395,20 @@ def test_changing_an_english_consent_alone_warns_that_its_arabic_still_says_the_
     form["reading_consent"] = "راسلوني."
     saved = admin.post(edit_url(slug), data=form, follow_redirects=True)
     assert "flash-warning" not in saved.text
+
+
+def test_importing_a_file_whose_english_consent_alone_changed_warns_too(
+    app: Flask, admin: FlaskClient, default_campaign: str
+) -> None:
+    exported = admin.get(f"/dashboard/campaigns/{default_campaign}/file").text
+    changed = exported.replace(SHIPPED_CONSENT_EN, "Email me about Syria.")
+    assert changed != exported
+    page = admin.get("/dashboard/campaigns/import")
+    upload = {
+        "csrf_token": csrf_token(page.text),
+        "campaign_file": (io.BytesIO(changed.encode()), "campaign.md"),
+    }
+    saved = admin.post("/dashboard/campaigns/import", data=upload, follow_redirects=True)
+    assert saved.status_code == 200
+    assert "The consent sentence changed but its Arabic wording did not" in saved.text
+    assert stored(app, default_campaign).consent_text == "Email me about Syria."
