@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import squeezed_isolates
 from tests.browser.test_accessibility import AxeAudit
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
@@ -41,6 +42,8 @@ def test_channel_map_is_behind_sign_in_and_accessible(
     page.goto(path)
     expect(page.get_by_role("heading", name="Channel map", exact=False)).to_be_visible()
     expect(page.get_by_text("form limit: 2,000 characters")).to_be_visible()
+    assert page.locator("bdi").count() > 0
+    assert squeezed_isolates(page) == []  # the office and letter counts keep their spaces
     audit = AxeAudit(page, axe_path)
     audit.run("channel map")
     audit.assert_clean()

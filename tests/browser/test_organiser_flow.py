@@ -9,7 +9,13 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import ARTIFACTS, DEFAULT_TIMEOUT_MS, SEND_BUTTON, ConsoleLog
+from tests.browser.conftest import (
+    ARTIFACTS,
+    DEFAULT_TIMEOUT_MS,
+    SEND_BUTTON,
+    ConsoleLog,
+    squeezed_isolates,
+)
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import (
     ADMIN,
@@ -133,6 +139,8 @@ def test_organiser_creates_a_campaign_and_sees_letters_and_partner_sees_only_its
     page.reload()
     expect(_people_who_wrote(page)).to_have_text("2")
     expect(page.get_by_role("cell", name="Alpha Org (alpha)")).to_be_visible()
+    assert page.locator("bdi").count() > 0
+    assert squeezed_isolates(page) == []  # the counts isolated inside sentences keep their spaces
     letters = _download(page, "Download CSV", tmp_path / "letters.csv")
     assert letters.splitlines()[0].startswith("\ufeffsubmitted_at,status,prefix,first_name")
     for first, last, email, street in SUPPORTERS:
@@ -147,6 +155,8 @@ def test_organiser_creates_a_campaign_and_sees_letters_and_partner_sees_only_its
         own.get_by_role("link", name=TITLE).click()
         expect(own.get_by_text("Numbers for Alpha Org only")).to_be_visible()
         expect(_people_who_wrote(own)).to_have_text("1")
+        assert own.locator("bdi").count() > 0
+        assert squeezed_isolates(own) == []
         expect(own.get_by_text("Rasha drinks this water.")).to_have_count(0)
         mine = _download(own, "Download my opted-in supporters (CSV)", tmp_path / "mine.csv")
         own.screenshot(
