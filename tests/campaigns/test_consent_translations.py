@@ -412,3 +412,18 @@ def test_importing_a_file_whose_english_consent_alone_changed_warns_too(
     assert saved.status_code == 200
     assert "The consent sentence changed but its Arabic wording did not" in saved.text
     assert stored(app, default_campaign).consent_text == "Email me about Syria."
+
+
+def test_the_campaign_list_introduces_each_campaign_by_its_letter_in_the_readers_language(
+    app: Flask, client: FlaskClient, default_campaign: str, tmp_path: Path
+) -> None:
+    """Not by the letter's subject, whose merge fields ('in {{ supporter.city }}') showed."""
+    write_campaign(app, tmp_path, "water")  # subject "Safe water in {{ supporter.city }}"
+    english = client.get("/?lang=en").text
+    assert '<p lang="en" dir="auto">One year ago when you became president,' in english
+    assert '<p lang="en" dir="auto">Our children need safe water at school.</p>' in english
+    assert "{{" not in english
+    arabic = client.get("/?lang=ar").text
+    assert f">{SHIPPED_TITLE_AR}" in arabic
+    assert '<p lang="ar" dir="auto">قبل عام، حين أصبحتم رئيسًا' in arabic
+    assert '<p lang="en" dir="auto">Our children need safe water at school.</p>' in arabic

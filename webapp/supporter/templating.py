@@ -18,7 +18,7 @@ from webapp.civic.states import BY_CODE
 from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
-from webapp.i18n import bdi, counted, page_language
+from webapp.i18n import bdi, counted
 from webapp.letters.markdown import text_to_html
 from webapp.letters.own_words import own_chars, own_words_share, share_percent
 from webapp.models import (
@@ -31,6 +31,7 @@ from webapp.models import (
 from webapp.services.delivery_counts import delivery_summary
 from webapp.services.letters import LetterOutcome
 from webapp.services.own_words import OwnWords, body_chars
+from webapp.supporter.campaign_text import campaign_lead, shown_title
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.share import mailto_letter, share_links
 
@@ -208,11 +209,6 @@ def send_label(outcome: LetterOutcome) -> Markup:
     )
 
 
-def shown_title(campaign: Campaign) -> str:
-    """The campaign's title in the page's language when its file translates it."""
-    return campaign.title_in(page_language())
-
-
 def share_message(residence: Residence, campaign: Campaign) -> str:
     """What a share link says; from abroad it asks someone in the US to write to their own."""
     if residence is Residence.ABROAD:
@@ -260,6 +256,7 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(typed_own_words)
     bp.add_app_template_global(letter_chars)
     bp.add_app_template_global(shown_title)
+    bp.add_app_template_global(campaign_lead)
     bp.add_app_template_global(status_labels)
     bp.add_app_template_global(delivery_summary)
     bp.add_app_template_global(bar_chart)
