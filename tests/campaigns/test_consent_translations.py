@@ -427,3 +427,49 @@ def test_the_campaign_list_introduces_each_campaign_by_its_letter_in_the_readers
     assert f">{SHIPPED_TITLE_AR}" in arabic
     assert '<p lang="ar" dir="auto">قبل عام، حين أصبحتم رئيسًا' in arabic
     assert '<p lang="en" dir="auto">Our children need safe water at school.</p>' in arabic
+
+
+def test_merge_fields_show_as_what_they_stand_for_before_anyone_writes(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """The page and the widget showed '{{ supporter.city }}' itself; the English letter keeps
+    English placeholders on an Arabic page, the Arabic copy Arabic ones."""
+    translations = {
+        "ar": {
+            "salutation": "حضرة {{ target.name }}،",
+            "body": "مياه آمنة في {{ supporter.city }}. نطالب بها.",
+        }
+    }
+    extra = yaml.safe_dump({"translations": translations}, allow_unicode=True)
+    slug = write_campaign(
+        app,
+        tmp_path,
+        "water",
+        body="Safe water in {{ supporter.city }}, from {{ supporter.full_name }}. Now.",
+        body_editable=False,
+        salutation="Dear {{ target.title }} {{ target.last_name }},",
+        extra=extra,
+    )
+    english = client.get(f"/campaigns/{slug}?lang=en").text
+    assert "Safe water in [your city], from [your name]. Now." in english
+    assert 'Subject: <bdi lang="en">Safe water in [your city]</bdi>' in english
+    assert "<p>Dear [the official&#39;s title] [the official&#39;s last name],</p>" in english
+    assert "{{" not in english
+    arabic = client.get(f"/campaigns/{slug}?lang=ar").text
+    assert "Safe water in [your city], from [your name]." in arabic  # the English letter
+    assert "مياه آمنة في [مدينتك]." in arabic and "<p>حضرة [اسم المسؤول]،</p>" in arabic
+    assert '<p class="lead">مياه آمنة في [مدينتك].' in arabic
+    assert "{{" not in arabic
+    widget = open_widget(client, slug, lang="ar").text
+    assert "مياه آمنة في [مدينتك]." in widget and "Safe water in [your city]," in widget
+    assert "{{" not in widget
+    assert "مياه آمنة في [مدينتك]." in client.get("/?lang=ar").text
+
+
+def test_the_lead_is_read_as_text_without_markdowns_marks(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    body = "We ask **you**, [the board](https://board.example), to act & fund pipes. More."
+    slug = write_campaign(app, tmp_path, "water", body=body, body_editable=False)
+    page = client.get(f"/campaigns/{slug}").text
+    assert '<span lang="en">We ask you, the board, to act &amp; fund pipes.</span>' in page

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape as unescape_html
 
 import nh3
 from markdown_it import MarkdownIt
@@ -95,6 +96,7 @@ class LetterDigest:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _html_or_none(source: str) -> Markup | None:
@@ -125,10 +127,13 @@ def letter_digest(source: str) -> LetterDigest:
         middle = "\n".join(lines[opening_end:asks_start])
         asks = "\n".join(lines[asks_start:asks_end])
         rest = "\n".join(lines[asks_end:])
-    text = re.sub(r"\s+", " ", opening).strip()
+    opening_html = markdown_to_html(opening)
+    # The lead is read as text: from the rendered paragraph, so Markdown's marks and escapes
+    # ("**", "\\[") are not shown with it.
+    text = re.sub(r"\s+", " ", unescape_html(_TAG.sub("", opening_html))).strip()
     return LetterDigest(
         lead=_SENTENCE_END.split(text, maxsplit=1)[0] if text else "",
-        opening=markdown_to_html(opening),
+        opening=opening_html,
         middle=_html_or_none(middle),
         asks=_html_or_none(asks),
         rest=_html_or_none(rest),

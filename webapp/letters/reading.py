@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from webapp.letters.compose import ComposedLetter, Signer, merge_values
 from webapp.letters.markdown import LetterDigest, escape_markdown, letter_digest, markdown_to_html
-from webapp.letters.merge import render
+from webapp.letters.merge import MergeValues, render
 from webapp.models import Campaign, Target
 
 
@@ -32,17 +32,27 @@ class CampaignReading:
     signatories: list[ReadingSignatory]
 
 
-def campaign_reading(campaign: Campaign, language: str) -> CampaignReading | None:
+def campaign_reading(
+    campaign: Campaign, language: str, values: MergeValues | None = None
+) -> CampaignReading | None:
+    """The campaign page's reading copy; merge fields filled with `values` when given (the
+    page's placeholders), else left as written."""
     copy = campaign.reading_copy(language)
     if copy is None:
         return None
     names: dict[str, str] = copy.get("signatories") or {}
+
+    def shown(text: str | None, markdown: bool = False) -> str | None:
+        if text is None or values is None:
+            return text
+        return render(text, values, escape_markdown if markdown else None)
+
     return CampaignReading(
         language=language,
         title=copy.get("title"),
         intro=copy.get("intro"),
-        salutation=copy.get("salutation"),
-        digest=letter_digest(copy["body"]),
+        salutation=shown(copy.get("salutation")),
+        digest=letter_digest(shown(copy["body"], markdown=True) or ""),
         signatories=[
             ReadingSignatory(s.name, names.get(s.name), s.member_of) for s in campaign.signatories
         ],

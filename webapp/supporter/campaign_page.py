@@ -17,6 +17,7 @@ from webapp.models import Campaign
 from webapp.services.counts import TTLCounter
 from webapp.services.recipients import RecipientPlan, lookup_chambers
 from webapp.services.stats import public_letter_count
+from webapp.supporter.campaign_text import placeholders, with_placeholders
 from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.page_cache import FormPages, plural_form
@@ -68,12 +69,14 @@ def render_form(
         campaign=campaign,
         form=form,
         plan=plan,
-        digest=letter_digest(campaign.body),
+        digest=letter_digest(with_placeholders(campaign, campaign.body, markdown=True)),
         letter_count=_letter_count(campaign) if letter_count is None else letter_count,
         is_open=campaign.is_open(utcnow()),
         recipients=fixed_recipients(campaign),
         has_lookup=bool(lookup_chambers(campaign)),
-        reading=campaign_reading(campaign, page_language()),
+        reading=campaign_reading(
+            campaign, page_language(), placeholders(campaign, page_language())
+        ),
     )
     return page, status
 

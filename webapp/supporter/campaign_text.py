@@ -1,10 +1,56 @@
-"""A campaign's title and lead as a supporter reading the page's language sees them."""
+"""A campaign's texts as a supporter reading the page's language sees them before writing."""
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
 from webapp.i18n import page_language
-from webapp.letters.markdown import letter_digest
+from webapp.letters.markdown import escape_markdown, letter_digest
+from webapp.letters.merge import MergeValues, has_merge_fields, render
 from webapp.models import Campaign
+
+# What each merge field stands for, shown in its place until a supporter's letter fills it.
+_PLACEHOLDERS = {
+    "supporter": {
+        "first_name": _l("your first name"),
+        "last_name": _l("your last name"),
+        "full_name": _l("your name"),
+        "city": _l("your city"),
+        "state": _l("your state"),
+        "zip": _l("your ZIP code"),
+    },
+    "target": {
+        "name": _l("the official's name"),
+        "office": _l("the official's office"),
+        "title": _l("the official's title"),
+        "last_name": _l("the official's last name"),
+    },
+}
+
+
+def placeholders(campaign: Campaign, language: str) -> MergeValues:
+    """Merge values that describe themselves ("[your city]") in the language of the text they
+    go into: the English letter keeps English ones on an Arabic page."""
+    with force_locale(language):
+        shown = {
+            group: {name: f"[{label}]" for name, label in fields.items()}
+            for group, fields in _PLACEHOLDERS.items()
+        }
+    title = {"title": campaign.title_in(language)}
+    return MergeValues(shown["supporter"], shown["target"], title)
+
+
+def with_placeholders(
+    campaign: Campaign, text: str, markdown: bool = False, language: str | None = None
+) -> str:
+    """Organiser text (the campaign's own unless `language` says) as a page shows it before
+    anyone writes: each merge field in brackets ("Safe water in [your city]"), not its raw
+    "{{ supporter.city }}"."""
+    if not has_merge_fields(text):
+        return text
+    values = placeholders(campaign, language or campaign.language)
+    return render(text, values, escape_markdown if markdown else None)
 
 
 def shown_title(campaign: Campaign) -> str:
@@ -17,6 +63,5 @@ def campaign_lead(campaign: Campaign) -> tuple[str, str]:
     letter's own), and the language it is in, for its `lang` attribute."""
     language = page_language()
     copy = campaign.reading_copy(language)
-    if copy is not None:
-        return letter_digest(copy["body"]).lead, language
-    return letter_digest(campaign.body).lead, campaign.language
+    body, language = (copy["body"], language) if copy else (campaign.body, campaign.language)
+    return letter_digest(with_placeholders(campaign, body, True, language)).lead, language

@@ -35,6 +35,7 @@ from webapp.models import Campaign, CampaignStatus
 from webapp.security import allow_framing, render_error, with_error_headers
 from webapp.services.counts import PublicStatsCache
 from webapp.services.stats import public_stats
+from webapp.supporter.campaign_text import with_placeholders
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
 from webapp.supporter.forms import LetterForm
@@ -98,12 +99,18 @@ def _letter_copies(campaign: Campaign) -> dict[str, Any]:
     copy = campaign.reading_copy(language)
     reading = None
     if copy is not None:
+        salutation = copy.get("salutation")
         reading = {
             "language": language,
-            "salutation": copy.get("salutation"),
-            "body_html": markdown_to_html(copy["body"]),
+            "salutation": with_placeholders(campaign, salutation, False, language)
+            if salutation
+            else None,
+            "body_html": markdown_to_html(
+                with_placeholders(campaign, copy["body"], True, language)
+            ),
         }
-    return {"body_html": markdown_to_html(campaign.body), "reading": reading}
+    body = with_placeholders(campaign, campaign.body, markdown=True)
+    return {"body_html": markdown_to_html(body), "reading": reading}
 
 
 def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
