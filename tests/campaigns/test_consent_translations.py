@@ -7,7 +7,6 @@ import io
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import pytest
 import yaml
@@ -124,6 +123,18 @@ def test_consent_wordings_are_read_per_language() -> None:
             {"consent_text": "ن" * 501},
             "Riverside may email me.",
             "translations.ar.consent_text: is 501 characters; the limit is 500",
+        ),
+        (
+            {"consent_text": "راسلوني في {{ supporter.city }}."},
+            "Riverside may email me.",
+            "translations.ar.consent_text: merge fields are not filled in here; write it as it "
+            "should read",
+        ),
+        (
+            {"title": "مياه {{ supporter.city }}", "intro": "{{ campaign.title }}"},
+            "Riverside may email me.",
+            "translations.ar.title: merge fields are not filled in here; write it as it should "
+            "read",
         ),
     ],
 )
@@ -247,7 +258,7 @@ def test_the_widget_asks_for_a_partners_consent_in_arabic_and_records_those_word
     page = open_widget(client, slug, partner="riverside").text
     assert _label(page, "partner_consent") == RIVERSIDE_AR
     assert _label(page, "consent_updates") == CAMPAIGN_CONSENT_AR
-    assert '<h1 class="widget-title" dir="auto">مياه آمنة لكل مدرسة</h1>' in page
+    assert '<h1 class="widget-title" lang="ar" dir="auto">مياه آمنة لكل مدرسة</h1>' in page
     signup = open_widget(client, slug, partner="riverside", mode="signup").text
     assert _label(signup, "partner_consent") == RIVERSIDE_AR
 
@@ -353,25 +364,6 @@ def test_the_editor_drops_another_languages_wording_for_a_partner_it_no_longer_h
     assert translations["ar"]["partners"] == {"riverside-parents": RIVERSIDE_AR}
 
 
-def test_the_share_email_is_titled_with_the_campaigns_title_in_the_receipts_language(
-    app: Flask, client: FlaskClient, tmp_path: Path
-) -> None:
-    """Not the letter's subject, whose merge fields ('in {{ supporter.city }}') were shared
-    unfilled."""
-    translations = {"ar": {"title": "مياه آمنة لكل مدرسة", "body": "موّلوا الأنابيب."}}
-    extra = yaml.safe_dump({"translations": translations}, allow_unicode=True)
-    slug = write_campaign(app, tmp_path, "water", extra=extra)
-    subjects = []
-    for language in ("en", "ar"):
-        sent = post_letter(client, f"{slug}?lang={language}", email=f"{language}@example.org")
-        assert sent.status_code == 303, sent.text
-        receipt = client.get(sent.headers["Location"]).text
-        found = re.search(r'class="share share-email" href="mailto:\?subject=([^&"]*)', receipt)
-        assert found, "no share email link"
-        subjects.append(unquote(html.unescape(found.group(1))))
-    assert subjects == ["Safe water for every school", "مياه آمنة لكل مدرسة"]
-
-
 def test_changing_an_english_consent_alone_warns_that_its_arabic_still_says_the_old(
     app: Flask, admin: FlaskClient, tmp_path: Path
 ) -> None:
@@ -382,14 +374,17 @@ def test_changing_an_english_consent_alone_warns_that_its_arabic_still_says_the_
     form[f"partners-{row}-consent_text"] = "Riverside Parents may email me about anything."
     saved = admin.post(edit_url(slug), data=form, follow_redirects=True)
     assert saved.status_code == 200
-    warnings = re.findall(r'<p class="flash flash-warning" role="status">(.*?)</p>', saved.text)
+    warnings = re.findall(
+        r'<p class="flash flash-warning" role="status"><strong>Warning:</strong> (.*?)</p>',
+        saved.text,
+    )
     assert [html.unescape(w) for w in warnings] == [
         "The consent sentence changed but its Arabic wording did not: check that it still "
         "asks the same.",
         "Partner \u2068riverside\u2069's consent sentence changed but its Arabic wording did "
         "not: check that it still asks the same.",
     ]
-    # Both changed together (or the English alone changed back): no warning.
+    # Both changed together: no warning.
     form = edit_form(admin, slug)
     form["consent_text"] = "Email me."
     form["reading_consent"] = "راسلوني."
@@ -414,62 +409,62 @@ def test_importing_a_file_whose_english_consent_alone_changed_warns_too(
     assert stored(app, default_campaign).consent_text == "Email me about Syria."
 
 
-def test_the_campaign_list_introduces_each_campaign_by_its_letter_in_the_readers_language(
-    app: Flask, client: FlaskClient, default_campaign: str, tmp_path: Path
-) -> None:
-    """Not by the letter's subject, whose merge fields ('in {{ supporter.city }}') showed."""
-    write_campaign(app, tmp_path, "water")  # subject "Safe water in {{ supporter.city }}"
-    english = client.get("/?lang=en").text
-    assert '<p lang="en" dir="auto">One year ago when you became president,' in english
-    assert '<p lang="en" dir="auto">Our children need safe water at school.</p>' in english
-    assert "{{" not in english
-    arabic = client.get("/?lang=ar").text
-    assert f">{SHIPPED_TITLE_AR}" in arabic
-    assert '<p lang="ar" dir="auto">قبل عام، حين أصبحتم رئيسًا' in arabic
-    assert '<p lang="en" dir="auto">Our children need safe water at school.</p>' in arabic
-
-
-def test_merge_fields_show_as_what_they_stand_for_before_anyone_writes(
-    app: Flask, client: FlaskClient, tmp_path: Path
-) -> None:
-    """The page and the widget showed '{{ supporter.city }}' itself; the English letter keeps
-    English placeholders on an Arabic page, the Arabic copy Arabic ones."""
-    translations = {
-        "ar": {
-            "salutation": "حضرة {{ target.name }}،",
-            "body": "مياه آمنة في {{ supporter.city }}. نطالب بها.",
-        }
-    }
-    extra = yaml.safe_dump({"translations": translations}, allow_unicode=True)
-    slug = write_campaign(
-        app,
-        tmp_path,
-        "water",
-        body="Safe water in {{ supporter.city }}, from {{ supporter.full_name }}. Now.",
-        body_editable=False,
-        salutation="Dear {{ target.title }} {{ target.last_name }},",
-        extra=extra,
+def test_an_english_title_with_a_merge_field_is_refused() -> None:
+    text = _file({"ar": {"body": "x", "intro": "{{ supporter.city }}"}}).replace(
+        "title: Safe water", "title: Safe water for {{ supporter.city }}"
     )
-    english = client.get(f"/campaigns/{slug}?lang=en").text
-    assert "Safe water in [your city], from [your name]. Now." in english
-    assert 'Subject: <bdi lang="en">Safe water in [your city]</bdi>' in english
-    assert "<p>Dear [the official&#39;s title] [the official&#39;s last name],</p>" in english
-    assert "{{" not in english
-    arabic = client.get(f"/campaigns/{slug}?lang=ar").text
-    assert "Safe water in [your city], from [your name]." in arabic  # the English letter
-    assert "مياه آمنة في [مدينتك]." in arabic and "<p>حضرة [اسم المسؤول]،</p>" in arabic
-    assert '<p class="lead">مياه آمنة في [مدينتك].' in arabic
-    assert "{{" not in arabic
-    widget = open_widget(client, slug, lang="ar").text
-    assert "مياه آمنة في [مدينتك]." in widget and "Safe water in [your city]," in widget
-    assert "{{" not in widget
-    assert "مياه آمنة في [مدينتك]." in client.get("/?lang=ar").text
+    assert _problems(text) == [
+        "title: merge fields are not filled in here; write it as it should read",
+        "translations.ar.intro: merge fields are not filled in here; write it as it should read",
+    ]
 
 
-def test_the_lead_is_read_as_text_without_markdowns_marks(
+def test_an_unchanged_save_or_a_new_partner_gives_no_consent_warning(
+    app: Flask, admin: FlaskClient, tmp_path: Path
+) -> None:
+    slug = _arabic_partner_campaign(app, tmp_path)
+    saved = admin.post(edit_url(slug), data=edit_form(admin, slug), follow_redirects=True)
+    assert saved.status_code == 200 and "Saved." in saved.text
+    assert "flash-warning" not in saved.text
+    form = edit_form(admin, slug)
+    empty = next(i for i in range(9) if not form.get(f"partners-{i}-code"))
+    form[f"partners-{empty}-code"] = "northside"
+    form[f"partners-{empty}-name"] = "Northside"
+    form[f"partners-{empty}-consent_text"] = "Northside may email me."
+    form[f"partners-{empty}-reading_consent"] = "يراسلني الحي الشمالي."
+    saved = admin.post(edit_url(slug), data=form, follow_redirects=True)
+    assert "flash-warning" not in saved.text
+    assert stored(app, slug).translations["ar"]["partners"]["northside"] == "يراسلني الحي الشمالي."
+
+
+def test_the_widget_carries_the_boxes_language_to_the_send(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:
-    body = "We ask **you**, [the board](https://board.example), to act & fund pipes. More."
-    slug = write_campaign(app, tmp_path, "water", body=body, body_editable=False)
-    page = client.get(f"/campaigns/{slug}").text
-    assert '<span lang="en">We ask you, the board, to act &amp; fund pipes.</span>' in page
+    """Ticked beside the Arabic sentences in the widget; the send arrives asking for English
+    (a forged or changed lang): the Arabic words are recorded."""
+    slug = _arabic_partner_campaign(app, tmp_path)
+    page = open_widget(client, slug, partner="riverside", lang="ar").text
+    assert hidden_inputs(page)["consent_language"] == "ar"
+    data = letter_data(
+        form_token(page), partner="riverside", partner_consent="y", consent_updates="y"
+    )
+    data |= {"consent_language": "ar", "lang": "ar", "action": "preview"}
+    preview = post_widget(client, slug, data)
+    carried = hidden_inputs(preview.text)
+    assert carried["consent_language"] == "ar"
+    done = post_widget(client, slug, {**carried, "lang": "en", "action": "send"})
+    assert '<meta name="civic-letters-sent" content="sent">' in done.text, done.text
+    riverside = partner_ids(app, slug)["riverside"]
+    assert recorded(app)[0][2] == [(None, CAMPAIGN_CONSENT_AR), (riverside, RIVERSIDE_AR)]
+
+
+def test_a_forged_consent_language_records_the_interface_default(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    """Only the forger's own record is affected, in a language the site has."""
+    page = client.get(f"/campaigns/{default_campaign}").text
+    data = {**VALID_LETTER, "consent_updates": "y", "action": "send"}
+    data |= {"consent_language": "x" * 300 + "<script>", "csrf_token": csrf_token(page)}
+    sent = client.post(f"/campaigns/{default_campaign}", data=data)
+    assert sent.status_code == 303, sent.text
+    assert _consents(app) == [SHIPPED_CONSENT_EN]

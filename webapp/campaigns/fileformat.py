@@ -22,7 +22,7 @@ from webapp.campaigns.sections import (
     parse_targets,
     parse_topics,
 )
-from webapp.campaigns.translations import parse_campaign_translations
+from webapp.campaigns.translations import NOT_MERGED, parse_campaign_translations
 from webapp.letters.merge import MergeFieldError, check_template, has_merge_fields
 from webapp.models.campaign import CampaignStatus
 
@@ -115,6 +115,9 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
             "lock the body or move merge fields to the salutation"
         )
     short_body = r.template("short_body", SHORT_BODY_LIMIT)
+    if has_merge_fields(str(meta.get("title") or "")):
+        # It heads pages, emails and share links, none of them merged: it would show raw.
+        problems.append(f"title: {NOT_MERGED}")
     if short_body and has_merge_fields(short_body):
         problems.append("short_body: cannot contain merge fields (it is pasted as it is)")
     goal = meta.get("goal")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from webapp.letters.merge import MergeFieldError, check_template
+from webapp.letters.merge import MergeFieldError, check_template, has_merge_fields
 
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 INTRO_LIMIT = 2000
@@ -17,8 +17,10 @@ CAMPAIGN_KEYS = {
     "body": 20000,
     "consent_text": 500,
 }
-# Shown as written, never merged (as the campaign's own consent_text): no merge-field check.
-PLAIN_KEYS = frozenset({"consent_text"})
+# Shown as written, never merged (titles head pages and emails before any letter exists):
+# a merge field there would be shown raw, so it is refused.
+PLAIN_KEYS = frozenset({"title", "intro", "consent_text"})
+NOT_MERGED = "merge fields are not filled in here; write it as it should read"
 # A target's reading copy: its own cover, salutation and body.
 TARGET_KEYS = {"salutation": 200, "cover": 2000, "body": 20000}
 
@@ -61,7 +63,10 @@ def _texts(
             continue
         if len(text) > keys[key]:
             problems.append(f"{where}.{key}: is {len(text)} characters; the limit is {keys[key]}")
-        if key not in PLAIN_KEYS:
+        if key in PLAIN_KEYS:
+            if has_merge_fields(text):
+                problems.append(f"{where}.{key}: {NOT_MERGED}")
+        else:
             try:
                 check_template(text)
             except MergeFieldError as exc:

@@ -97,6 +97,7 @@ class LetterDigest:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
 _TAG = re.compile(r"<[^>]*>")
+_BLOCK_END = re.compile(r"<br\s*/?>|</(?:li|p|h[1-6]|blockquote)>")
 
 
 def _html_or_none(source: str) -> Markup | None:
@@ -130,7 +131,8 @@ def letter_digest(source: str) -> LetterDigest:
     opening_html = markdown_to_html(opening)
     # The lead is read as text: from the rendered paragraph, so Markdown's marks and escapes
     # ("**", "\\[") are not shown with it.
-    text = re.sub(r"\s+", " ", unescape_html(_TAG.sub("", opening_html))).strip()
+    spaced = _BLOCK_END.sub(" ", opening_html)  # list items and lines stay apart
+    text = re.sub(r"\s+", " ", unescape_html(_TAG.sub("", spaced))).strip()
     return LetterDigest(
         lead=_SENTENCE_END.split(text, maxsplit=1)[0] if text else "",
         opening=opening_html,

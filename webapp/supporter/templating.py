@@ -31,7 +31,12 @@ from webapp.models import (
 from webapp.services.delivery_counts import delivery_summary
 from webapp.services.letters import LetterOutcome
 from webapp.services.own_words import OwnWords, body_chars
-from webapp.supporter.campaign_text import campaign_lead, shown_title, with_placeholders
+from webapp.supporter.campaign_text import (
+    campaign_lead,
+    shown_title,
+    title_language,
+    with_placeholders,
+)
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.share import mailto_letter, share_links
 
@@ -257,6 +262,7 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(letter_chars)
     bp.add_app_template_global(shown_title)
     bp.add_app_template_global(campaign_lead)
+    bp.add_app_template_global(title_language)
     bp.add_app_template_global(with_placeholders)
     bp.add_app_template_global(status_labels)
     bp.add_app_template_global(delivery_summary)

@@ -208,7 +208,8 @@ def widget_post(slug: str) -> tuple[str, int]:
     def form_page(template: str, status: int = 200, **extra: Any) -> tuple[str, int]:
         # A fresh token for the next step: the thank-you step has none.
         token = issue_token(campaign, parent)
-        copies = _letter_copies(campaign)
+        # Only the letter step shows the letter (the preview shows each office's own).
+        copies = _letter_copies(campaign) if template == "widget/letter.html" else {}
         return _page(template, status, form=form, token=token, **copies, **ctx, **extra)
 
     if action == "continue" or form_state == "expired":

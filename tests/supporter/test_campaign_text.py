@@ -1,0 +1,108 @@
+"""A campaign's title, lead, share subject and merge fields as a reader sees them, per language."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import yaml
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.supporter.campaign_files import write_campaign
+from tests.supporter.helpers import post_letter
+from tests.widget.helpers import open_widget
+from webapp.database import db
+from webapp.models import Delivery
+
+SHIPPED_TITLE_AR = "خمس خطوات على بايدن اتخاذها"
+
+
+def test_the_share_email_is_titled_with_the_campaigns_title_in_the_receipts_language(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """Not the letter's subject, whose merge fields ('in {{ supporter.city }}') were shared
+    unfilled."""
+    translations = {"ar": {"title": "مياه آمنة لكل مدرسة", "body": "موّلوا الأنابيب."}}
+    extra = yaml.safe_dump({"translations": translations}, allow_unicode=True)
+    slug = write_campaign(app, tmp_path, "water", extra=extra)
+    subjects = []
+    for language in ("en", "ar"):
+        sent = post_letter(client, f"{slug}?lang={language}", email=f"{language}@example.org")
+        assert sent.status_code == 303, sent.text
+        receipt = client.get(sent.headers["Location"]).text
+        found = re.search(r'class="share share-email" href="mailto:\?subject=([^&"]*)', receipt)
+        assert found, "no share email link"
+        subjects.append(unquote(html.unescape(found.group(1))))
+    assert subjects == ["Safe water for every school", "مياه آمنة لكل مدرسة"]
+
+
+def test_the_campaign_list_introduces_each_campaign_by_its_letter_in_the_readers_language(
+    app: Flask, client: FlaskClient, default_campaign: str, tmp_path: Path
+) -> None:
+    """Not by the letter's subject, whose merge fields ('in {{ supporter.city }}') showed."""
+    write_campaign(app, tmp_path, "water")  # subject "Safe water in {{ supporter.city }}"
+    english = client.get("/?lang=en").text
+    assert '<p lang="en" dir="auto">One year ago when you became president,' in english
+    assert '<p lang="en" dir="auto">Our children need safe water at school.</p>' in english
+    assert "{{" not in english
+    arabic = client.get("/?lang=ar").text
+    assert f">{SHIPPED_TITLE_AR}" in arabic
+    assert '<p lang="ar" dir="auto">قبل عام، حين أصبحتم رئيسًا' in arabic
+    assert '<p lang="en" dir="auto">Our children need safe water at school.</p>' in arabic
+
+
+def test_merge_fields_show_as_what_they_stand_for_before_anyone_writes(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """The page and the widget showed '{{ supporter.city }}' itself; the English letter keeps
+    English placeholders on an Arabic page, the Arabic copy Arabic ones."""
+    translations = {
+        "ar": {
+            "salutation": "حضرة {{ target.name }}،",
+            "body": "مياه آمنة في {{ supporter.city }}. نطالب بها.",
+        }
+    }
+    extra = yaml.safe_dump({"translations": translations}, allow_unicode=True)
+    slug = write_campaign(
+        app,
+        tmp_path,
+        "water",
+        body="Safe water in {{ supporter.city }}, from {{ supporter.full_name }}. Now.",
+        body_editable=False,
+        salutation="Dear {{ target.title }} {{ target.last_name }},",
+        extra=extra,
+    )
+    english = client.get(f"/campaigns/{slug}?lang=en").text
+    assert "Safe water in [your city], from [your name]. Now." in english
+    assert 'Subject: <bdi lang="en">Safe water in [your city]</bdi>' in english
+    assert "<p>Dear [the official&#39;s title] [the official&#39;s last name],</p>" in english
+    assert "{{" not in english
+    arabic = client.get(f"/campaigns/{slug}?lang=ar").text
+    assert "Safe water in [your city], from [your name]." in arabic  # the English letter
+    assert "مياه آمنة في [مدينتك]." in arabic and "<p>حضرة [اسم المسؤول]،</p>" in arabic
+    assert '<p class="lead">مياه آمنة في [مدينتك].' in arabic
+    assert "{{" not in arabic
+    widget = open_widget(client, slug, lang="ar").text
+    assert "مياه آمنة في [مدينتك]." in widget and "Safe water in [your city]," in widget
+    assert "{{" not in widget
+    assert "مياه آمنة في [مدينتك]." in client.get("/?lang=ar").text
+    # What is sent is merged with the writer's own values, never the placeholders.
+    sent = post_letter(client, f"{slug}?lang=ar", email="p@example.org")
+    assert sent.status_code == 303, sent.text
+    with app.app_context():
+        text = db.session.scalars(select(Delivery)).one().final_text
+    assert "Safe water in Dearborn, from Rasha Haddad. Now." in text
+    assert "[" not in text and "{{" not in text
+
+
+def test_the_lead_is_read_as_text_without_markdowns_marks(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    body = "We ask **you**, [the board](https://board.example), to act & fund pipes. More."
+    slug = write_campaign(app, tmp_path, "water", body=body, body_editable=False)
+    page = client.get(f"/campaigns/{slug}").text
+    assert '<span lang="en">We ask you, the board, to act &amp; fund pipes.</span>' in page
