@@ -59,6 +59,13 @@ def _label(page: str, name: str) -> str:
     return label.group(1)
 
 
+def _sent_with_the_box_ticked(app: Flask, client: FlaskClient, slug: str) -> list[str]:
+    """Send a letter with "keep me informed" ticked; the consent wordings then recorded."""
+    response = post_letter(client, slug, consent_updates="y")
+    assert response.status_code == 303, response.text
+    return _consents(app)
+
+
 def _consents(app: Flask) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(select(Consent.wording).order_by(Consent.id)))
@@ -165,9 +172,7 @@ def test_an_arabic_page_shows_title_lead_and_consent_in_arabic_and_records_its_w
     assert lead and lead.group(1).startswith("قبل عام، حين أصبحتم رئيسًا")
     assert lead.group(1).endswith("الأمريكية.")  # its first sentence, whole
 
-    response = post_letter(client, default_campaign, consent_updates="y")
-    assert response.status_code == 303, response.text
-    assert _consents(app) == [SHIPPED_CONSENT_AR]
+    assert _sent_with_the_box_ticked(app, client, default_campaign) == [SHIPPED_CONSENT_AR]
 
 
 def test_an_english_page_keeps_the_english_title_and_records_the_english_words(
@@ -176,9 +181,7 @@ def test_an_english_page_keeps_the_english_title_and_records_the_english_words(
     page = client.get(f"/campaigns/{default_campaign}").text
     assert html.unescape(_label(page, "consent_updates")) == SHIPPED_CONSENT_EN
     assert '<h1 lang="en" dir="auto">5 steps that Biden' in page
-    response = post_letter(client, default_campaign, consent_updates="y")
-    assert response.status_code == 303, response.text
-    assert _consents(app) == [SHIPPED_CONSENT_EN]
+    assert _sent_with_the_box_ticked(app, client, default_campaign) == [SHIPPED_CONSENT_EN]
 
 
 def test_an_untranslated_consent_is_shown_as_written_and_marked_as_english(
@@ -194,9 +197,7 @@ def test_an_untranslated_consent_is_shown_as_written_and_marked_as_english(
     assert html.unescape(_label(page, "consent_updates")) == (
         f'<span lang="en">{SHIPPED_CONSENT_EN}</span>'
     )
-    response = post_letter(client, default_campaign, consent_updates="y")
-    assert response.status_code == 303, response.text
-    assert _consents(app) == [SHIPPED_CONSENT_EN]
+    assert _sent_with_the_box_ticked(app, client, default_campaign) == [SHIPPED_CONSENT_EN]
 
 
 def test_switching_the_previews_language_records_the_words_beside_the_ticked_box(

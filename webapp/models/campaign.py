@@ -109,9 +109,13 @@ class Campaign(Base):
         copy = (self.translations or {}).get(language)
         return copy if isinstance(copy, dict) and copy.get("body") else None
 
+    def reading_title(self, language: str) -> str | None:
+        """The title of the reading copy for `language`, if the file gives one."""
+        return (self.reading_copy(language) or {}).get("title")
+
     def title_in(self, language: str) -> str:
         """The title a reader of `language` sees: its reading copy's, else the letter's own."""
-        return (self.reading_copy(language) or {}).get("title") or self.title
+        return self.reading_title(language) or self.title
 
     def consent_wording(
         self, language: str, partner: Partner | None = None

@@ -64,6 +64,7 @@ def render_form(
     plan: RecipientPlan | None = None,
     letter_count: int | None = None,
 ) -> tuple[str, int]:
+    language = page_language()
     page = render_template(
         "supporter/campaign.html",
         campaign=campaign,
@@ -74,9 +75,7 @@ def render_form(
         is_open=campaign.is_open(utcnow()),
         recipients=fixed_recipients(campaign),
         has_lookup=bool(lookup_chambers(campaign)),
-        reading=campaign_reading(
-            campaign, page_language(), placeholders(campaign, page_language())
-        ),
+        reading=campaign_reading(campaign, language, placeholders(campaign, language)),
     )
     return page, status
 

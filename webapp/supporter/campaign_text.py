@@ -71,7 +71,7 @@ def shown_title(campaign: Campaign) -> str:
 def title_language(campaign: Campaign) -> str:
     """The language shown_title is in, for its `lang` attribute."""
     language = page_language()
-    return language if (campaign.reading_copy(language) or {}).get("title") else campaign.language
+    return language if campaign.reading_title(language) else campaign.language
 
 
 def campaign_lead(campaign: Campaign) -> tuple[str, str]:
