@@ -37,13 +37,15 @@ def _shoot(page: Page, name: str) -> None:
 def _side_by_side(first: Locator, second: Locator) -> bool:
     a, b = first.bounding_box(), second.bounding_box()
     assert a is not None and b is not None
-    # Right to left: the English pane (first in the page) stands on the right.
+    # Right to left: the pane first in the page stands on the right.
     return abs(a["y"] - b["y"]) < 5 and b["x"] + b["width"] <= a["x"] + 1
 
 
-def _check_pair(page: Page, pair: Locator, size: str) -> None:
-    """Tabs on the phone (keyboard included), side by side on the wide screen."""
+def _check_pair(page: Page, pair: Locator, size: str, copy_first: bool) -> None:
+    """Tabs on the phone (keyboard included), the first one open; side by side on the wide
+    screen, the first pane on the start side. `copy_first`: the reading copy comes first."""
     sent, copy = pair.locator(".reading-pane-sent"), pair.locator(".reading-pane-copy")
+    first_pane, second_pane = (copy, sent) if copy_first else (sent, copy)
     if size == "phone":
         tablist = pair.get_by_role("tablist")
         expect(tablist).to_be_visible()
@@ -51,28 +53,32 @@ def _check_pair(page: Page, pair: Locator, size: str) -> None:
             tablist.get_by_role("tab", name=ENGLISH_TAB),
             tablist.get_by_role("tab", name=ARABIC_TAB),
         )
-        expect(english).to_have_attribute("aria-selected", "true")
-        expect(sent).to_be_visible()
-        expect(copy).to_be_hidden()
-        arabic.click()
-        expect(arabic).to_have_attribute("aria-selected", "true")
-        expect(copy).to_be_visible()
-        expect(sent).to_be_hidden()
-        expect(copy).to_have_attribute("role", "tabpanel")
+        first, second = (arabic, english) if copy_first else (english, arabic)
+        expect(first).to_have_attribute("aria-selected", "true")
+        expect(first_pane).to_be_visible()
+        expect(second_pane).to_be_hidden()
+        second.click()
+        expect(second).to_have_attribute("aria-selected", "true")
+        expect(second_pane).to_be_visible()
+        expect(first_pane).to_be_hidden()
+        expect(second_pane).to_have_attribute("role", "tabpanel")
         # Right to left, the previous tab is to the right.
-        arabic.press("ArrowRight")
-        expect(english).to_have_attribute("aria-selected", "true")
-        expect(english).to_be_focused()
-        expect(sent).to_be_visible()
-        english.press("ArrowLeft")
-        expect(arabic).to_be_focused()
-        expect(copy).to_be_visible()
+        second.press("ArrowRight")
+        expect(first).to_have_attribute("aria-selected", "true")
+        expect(first).to_be_focused()
+        expect(first_pane).to_be_visible()
+        first.press("ArrowLeft")
+        expect(second).to_be_focused()
+        expect(second_pane).to_be_visible()
     else:
         expect(pair.locator("[data-reading-tabs]")).to_be_hidden()
         assert pair.get_by_role("tablist").count() == 0
         expect(sent).to_be_visible()
         expect(copy).to_be_visible()
-        assert _side_by_side(sent, copy), (sent.bounding_box(), copy.bounding_box())
+        assert _side_by_side(first_pane, second_pane), (
+            first_pane.bounding_box(),
+            second_pane.bounding_box(),
+        )
 
 
 def test_campaign_page_and_preview_show_the_letter_beside_its_reading_copy(
@@ -86,7 +92,9 @@ def test_campaign_page_and_preview_show_the_letter_beside_its_reading_copy(
     expect(copy).to_contain_text(UNOFFICIAL)
     assert copy.locator(".reading-text").get_attribute("lang") == "ar"
     assert copy.locator(".reading-text").get_attribute("dir") == "rtl"
-    _check_pair(page, pair, size)
+    # Finding out what the letter says: the Arabic first, as in the widget.
+    pair.screenshot(path=str(ARTIFACTS / f"reading-{size}-campaign-letter.png"))
+    _check_pair(page, pair, size, copy_first=True)
     expect(copy).to_contain_text("السيد الرئيس بايدن المحترم،")
     expect(copy).to_contain_text("الخوذ البيضاء")  # the signatories, named in Arabic
     audit.run(f"campaign page ({size})")
@@ -122,7 +130,8 @@ def test_campaign_page_and_preview_show_the_letter_beside_its_reading_copy(
     expect(sent).to_contain_text(ENGLISH_WORDS)
     expect(sent).to_contain_text(ARABIC_WORDS)  # ticked: the Arabic follows the English
     expect(sent).to_contain_text("Rania Haddad")
-    _check_pair(page, pair, size)
+    # Checking what is sent in their name: the English first.
+    _check_pair(page, pair, size, copy_first=False)
     reading = pair.locator(".reading-pane-copy")
     expect(reading).to_contain_text(ARABIC_WORDS)
     expect(reading).to_contain_text("رانيا حداد")
@@ -148,6 +157,10 @@ def test_tabs_work_without_javascript(
     pair = page.locator("#letter [data-reading-pair]")
     sent, copy = pair.locator(".reading-pane-sent"), pair.locator(".reading-pane-copy")
     expect(sent).to_be_visible()
+    # Both shown until a tab is followed, the reading copy above.
+    copy_box, sent_box = copy.bounding_box(), sent.bounding_box()
+    assert copy_box is not None and sent_box is not None
+    assert copy_box["y"] + copy_box["height"] <= sent_box["y"] + 1, (copy_box, sent_box)
     pair.get_by_role("link", name=ARABIC_TAB).click()
     expect(copy).to_be_visible()
     expect(sent).to_be_hidden()

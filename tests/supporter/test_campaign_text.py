@@ -106,3 +106,27 @@ def test_the_lead_is_read_as_text_without_markdowns_marks(
     slug = write_campaign(app, tmp_path, "water", body=body, body_editable=False)
     page = client.get(f"/campaigns/{slug}").text
     assert '<span lang="en">We ask you, the board, to act &amp; fund pipes.</span>' in page
+
+
+def _panes_and_tabs(page: str, prefix: str) -> tuple[list[str], list[str]]:
+    """The order of a reading pair's panes and of its tabs ('sent', 'copy')."""
+    panes = re.findall(rf'<section class="reading-pane reading-pane-\w+" id="{prefix}-(\w+)"', page)
+    tabs = re.findall(rf'<a href="#{prefix}-(\w+)" id="{prefix}-\w+-tab">', page)
+    return panes, tabs
+
+
+def test_an_arabic_reader_meets_the_reading_copy_first_and_checks_the_english_on_the_preview(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    """On the campaign page the reader finds out what the letter says: the Arabic copy is the
+    first tab on a phone and the start column on a wide screen, as in the widget. On the
+    preview they check what is sent in their name: the English comes first there."""
+    page = client.get(f"/campaigns/{default_campaign}?lang=ar").text
+    assert _panes_and_tabs(page, "letter") == (["copy", "sent"], ["copy", "sent"])
+    preview = post_letter(client, f"{default_campaign}?lang=ar", "preview")
+    assert preview.status_code == 200, preview.text
+    panes, tabs = _panes_and_tabs(preview.text, "office-1")
+    assert panes == tabs == ["sent", "copy"]
+    # No reading copy in English: the letter alone, no pair.
+    english = client.get(f"/campaigns/{default_campaign}?lang=en").text
+    assert "data-reading-pair" not in english
