@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,30 @@ from webapp.services.counts import PublicStatsCache, TTLCounter
 from webapp.services.privacy import derive_key
 from webapp.signing import CachedSigningSessions
 from webapp.supporter.page_cache import FormPages
+
+
+class CivicFlask(Flask):
+    """Flask, asking once per function whether it is a coroutine function.
+
+    Flask asks it of every view and hook on every request (`ensure_sync`), a dozen times a
+    request through `inspect`, and the answer for a function never changes.
+    """
+
+    # Views and hooks are registered once: a few dozen functions. The bound only guards a
+    # caller that passes a new object each time (a bound method made per call).
+    _MOST_REMEMBERED = 1024
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        sync = self._sync.get(func)
+        if sync is None:
+            sync = super().ensure_sync(func)
+            if len(self._sync) < self._MOST_REMEMBERED:
+                self._sync[func] = sync
+        return sync
 
 
 def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -58,7 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config = load_config(env={"TESTING": "true"} if test_config is not None else None)
     if test_config is not None:
         config.update(test_config)
-    app = Flask(
+    app = CivicFlask(
         __name__,
         instance_path=str(config["INSTANCE_PATH"]),
         template_folder=str(PROJECT_ROOT / "templates"),

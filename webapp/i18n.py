@@ -25,8 +25,22 @@ def _supported() -> list[str]:
     return list(current_app.config["SUPPORTED_LOCALES"])
 
 
+# Where a request keeps its chosen language once read: it is asked for by the language hook,
+# by every url_for and by the form page caches' keys, and it cannot change within a request.
+_CHOSEN = "civic_letters.explicit_language"
+
+
 def explicit_language() -> str | None:
     """The language the supporter chose (a link's ?lang= or a form's lang field), if any."""
+    environ = request.environ
+    if _CHOSEN in environ:
+        chosen: str | None = environ[_CHOSEN]
+        return chosen
+    chosen = environ[_CHOSEN] = _read_explicit_language()
+    return chosen
+
+
+def _read_explicit_language() -> str | None:
     supported = _supported()
     wanted = request.args.get("lang")
     if wanted not in supported and request.method == "POST" and not body_unreadable():
