@@ -1,0 +1,73 @@
+"""The editor's warning after a save that changed a consent sentence in English only, as an
+organiser sees it on a phone and a wide screen (tests/artifacts/editor-warning-*.png)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_accessibility import AxeAudit
+from tests.conftest import LiveServer
+from tests.dashboard.editor_helpers import PASSWORD, create_account
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"phone": {"width": 360, "height": 800}, "wide": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(params=sorted(SIZES))
+def size(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def context_options(size: str) -> dict[str, Any]:
+    # axe is injected as a script the site's own policy would refuse.
+    return {"viewport": SIZES[size], "locale": "en-US", "bypass_csp": True}
+
+
+def test_a_save_that_leaves_the_arabic_consent_behind_warns_and_keeps_what_was_saved(
+    app: Flask,
+    default_campaign: str,
+    live_server: LiveServer,
+    page: Page,
+    axe_path: Path,
+    size: str,
+) -> None:
+    create_account(app, "admin@example.org")
+    page.goto(f"{live_server.url}/dashboard/login")
+    page.get_by_label("Email", exact=True).fill("admin@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/edit")
+    sentence = "Email me about this campaign and nothing else."
+    page.get_by_label("Wording of the “keep me informed” checkbox", exact=True).fill(sentence)
+    page.get_by_role("button", name="Save campaign").click()
+
+    warning = page.locator(".flash-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_have_attribute("role", "status")
+    expect(warning).to_contain_text(
+        "Warning: The consent sentence changed but its Arabic wording did not"
+    )
+    # Shown as a warning, not as the "Saved." beside it: a border and a colour of its own.
+    border = warning.evaluate("el => getComputedStyle(el).borderInlineStartColor")
+    saved = page.locator(".flash").filter(has_not_text="Warning:").first
+    expect(saved).to_be_visible()
+    assert border != saved.evaluate("el => getComputedStyle(el).borderInlineStartColor")
+    box = warning.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size]["width"]
+    audit = AxeAudit(page, axe_path)
+    audit.run(f"editor warning ({size})")
+    audit.assert_clean()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"editor-warning-{size}.png"))
+    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/edit")
+    expect(
+        page.get_by_label("Wording of the “keep me informed” checkbox", exact=True)
+    ).to_have_value(sentence)
