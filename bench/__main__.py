@@ -18,6 +18,7 @@ BENCHES = (
     ["bench.gc_pauses"],
     ["bench.decay"],
     ["bench.letter_statements"],
+    ["bench.wal_pages"],
     ["bench.pg_statements"],
     ["bench.packet_pdf"],
     ["bench.sealing"],

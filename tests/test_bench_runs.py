@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 import time
@@ -43,6 +44,23 @@ def test_a_packet_renders_in_its_own_process_from_the_generated_letters() -> Non
     figures = json.loads(_line(lines, "{"))
     assert figures["letters"] == 12
     assert int(figures["pages"]) >= 2
+
+
+def test_the_wal_bench_reads_back_every_page_the_letters_wrote() -> None:
+    lines = _run("bench.wal_pages", "--warm", "30", "--letters", "5", "--top", "40")
+    found = re.match(
+        r"([\d.]+) pages a letter written to the database's WAL \(([\d.]+) commits a letter\), "
+        r"([\d.]+) to the rate-limit file's",
+        _line(lines, ""),
+    )
+    assert found, lines
+    pages, commits, limit_pages = (float(value) for value in found.groups())
+    # One commit a letter: every frame of the window was still in the WAL when it was read.
+    assert commits == 1.0
+    assert pages >= 20 and limit_pages >= 1
+    named = dict((line.split()[1], float(line.split()[0])) for line in lines[1:])
+    assert round(sum(named.values()), 1) == pages  # every page is named, "new page" included
+    assert named["submission"] > 0 and named["ix_paragraph_band_campaign_band_submission"] > 0
 
 
 def test_the_dashboard_bench_exports_from_its_own_process() -> None:
