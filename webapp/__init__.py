@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -36,21 +37,22 @@ class CivicFlask(Flask):
     request through `inspect`, and the answer for a function never changes.
     """
 
-    # Views and hooks are registered once: a few dozen functions. The bound only guards a
-    # caller that passes a new object each time (a bound method made per call).
-    _MOST_REMEMBERED = 1024
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
+        # Weak keys: a callable made for one request (a bound method, an after_this_request
+        # closure) leaves with it, and so does whatever it holds of that request.
+        self._coroutine: WeakKeyDictionary[Callable[..., Any], bool] = WeakKeyDictionary()
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        sync = self._sync.get(func)
-        if sync is None:
-            sync = super().ensure_sync(func)
-            if len(self._sync) < self._MOST_REMEMBERED:
-                self._sync[func] = sync
-        return sync
+        try:
+            coroutine = self._coroutine.get(func)
+            if coroutine is None:
+                # Flask's own answer: it returns a sync function as it is.
+                coroutine = self._coroutine[func] = super().ensure_sync(func) is not func
+        except TypeError:  # unhashable, or no weak reference to it: asked each time
+            return super().ensure_sync(func)
+        # A new wrapper each time, as Flask makes: one is not shared between threads.
+        return self.async_to_sync(func) if coroutine else func
 
 
 def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
