@@ -20,11 +20,11 @@ import sqlite3
 import struct
 from collections import Counter
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import webapp.database
 from bench.profile_letter import _letter
 from bench.support import letter_app
+from webapp.antiabuse.limit_store import sqlite_path
 from webapp.database import checkpointer, db
 
 # SQLite's own checkpoint at WAL_SAFETY_PAGES (about 136 letters) or the rate-limit file's at
@@ -100,7 +100,7 @@ def main() -> None:
             db.session.remove()
             db.engine.dispose()  # no connection of the app's holds the WAL back
         checkpointer.wait_idle()
-        limits = Path("/" + unquote(urlsplit(app.config["RATELIMIT_STORAGE_URI"]).path).lstrip("/"))
+        limits = sqlite_path(app.config["RATELIMIT_STORAGE_URI"])
         names, pages = _truncate(database)
         _truncate(limits)
         for n in range(1_000_000, 1_000_000 + args.letters):

@@ -40,6 +40,11 @@ def sqlite_uri(path: Path) -> str:
     return f"{SCHEME}:///{path.resolve().as_posix().lstrip('/')}"
 
 
+def sqlite_path(uri: str) -> Path:
+    """The file a `sqlite:///` storage URI names (the inverse of sqlite_uri)."""
+    return Path("/" + unquote(urlsplit(uri).path).lstrip("/"))
+
+
 class SQLiteStorage(Storage):
     """Fixed-window counters (the strategy `rate_limits` uses) in a WAL-mode SQLite file.
 
@@ -52,8 +57,7 @@ class SQLiteStorage(Storage):
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: object):
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
-        parsed = urlsplit(uri or "")
-        self.path = Path("/" + unquote(parsed.path).lstrip("/"))
+        self.path = sqlite_path(uri or "")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._hits = 0
