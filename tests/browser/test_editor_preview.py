@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tests.browser.conftest import ConsoleLog
+from tests.browser.editor import open_editor
 from tests.conftest import LiveServer
-from tests.dashboard.editor_helpers import PASSWORD, create_account
 from webapp.database import db
 from webapp.models import Campaign
 
@@ -19,12 +19,7 @@ pytestmark = pytest.mark.browser
 def test_live_preview_follows_the_salutation_as_it_is_typed(
     app: Flask, default_campaign: str, live_server: LiveServer, page: Page, console: ConsoleLog
 ) -> None:
-    create_account(app, "admin@example.org")
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.get_by_label("Email", exact=True).fill("admin@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/edit")
+    open_editor(app, page, live_server, default_campaign)
 
     preview = page.locator("#editor-preview")
     expect(preview).not_to_contain_text("Sample Supporter")

@@ -11,9 +11,9 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.editor import open_editor
 from tests.browser.test_accessibility import AxeAudit
 from tests.conftest import LiveServer
-from tests.dashboard.editor_helpers import PASSWORD, create_account
 
 pytestmark = pytest.mark.browser
 
@@ -39,12 +39,7 @@ def test_a_save_that_leaves_the_arabic_consent_behind_warns_and_keeps_what_was_s
     axe_path: Path,
     size: str,
 ) -> None:
-    create_account(app, "admin@example.org")
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.get_by_label("Email", exact=True).fill("admin@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/edit")
+    open_editor(app, page, live_server, default_campaign)
     sentence = "Email me about this campaign and nothing else."
     page.get_by_label("Wording of the “keep me informed” checkbox", exact=True).fill(sentence)
     page.get_by_role("button", name="Save campaign").click()

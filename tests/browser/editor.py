@@ -1,0 +1,19 @@
+"""Browser helper for the campaign editor's tests: an admin signed in, on the editor."""
+
+from __future__ import annotations
+
+from flask import Flask
+from playwright.sync_api import Page
+
+from tests.conftest import LiveServer
+from tests.dashboard.editor_helpers import PASSWORD, create_account
+
+
+def open_editor(app: Flask, page: Page, server: LiveServer, slug: str) -> None:
+    """Create an admin, sign in through the form and open the editor of campaign `slug`."""
+    create_account(app, "admin@example.org")
+    page.goto(f"{server.url}/dashboard/login")
+    page.get_by_label("Email", exact=True).fill("admin@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{server.url}/dashboard/campaigns/{slug}/edit")
