@@ -130,7 +130,10 @@ def test_the_shipped_campaign_carries_an_arabic_reading_copy_of_letter_and_cover
         congress = campaign.targets[1]
         assert congress.translations["ar"]["cover"].startswith("أكتب إليكم بصفتي أحد ناخبيكم")
         assert "{{ supporter.city }}" in congress.translations["ar"]["cover"]
-        assert campaign.targets[0].translations == {}
+        # The President's office as Arabic readers see it named (offices get the English).
+        assert campaign.targets[0].translations == {
+            "ar": {"name": "رئيس الولايات المتحدة", "office": "البيت الأبيض"}
+        }
 
 
 def test_translations_export_and_import_back_unchanged(app: Flask) -> None:
@@ -173,7 +176,14 @@ def test_the_editor_shows_edits_and_saves_the_arabic_reading_copy(
     assert campaign.translations["ar"]["body"].startswith("قبل عام")  # untouched parts kept
     assert len(campaign.translations["ar"]["signatories"]) == 35
     president, congress = campaign.targets
-    assert president.translations == {"ar": {"cover": "إلى الرئيس، نسخة للقراءة."}}
+    # The cover is added beside the office's Arabic name, which the save keeps.
+    assert president.translations == {
+        "ar": {
+            "name": "رئيس الولايات المتحدة",
+            "office": "البيت الأبيض",
+            "cover": "إلى الرئيس، نسخة للقراءة.",
+        }
+    }
     assert congress.translations["ar"]["cover"].startswith("أكتب إليكم بصفتي")
     (entry,) = audit_entries(app, "campaign.updated")
     assert "translations" in entry.details

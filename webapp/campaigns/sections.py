@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from webapp.campaigns.field_reader import FieldReader
-from webapp.campaigns.translations import parse_target_translations
+from webapp.campaigns.translations import FIXED_ONLY_KEYS, parse_target_translations
 from webapp.models.campaign import Audience, Chamber, TargetKind, default_audience
 
 PARTNER_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -115,15 +115,24 @@ def _own_letter(r: FieldReader, kind: TargetKind, language: str) -> dict[str, An
             f"{r.where}audience: must be constituents or everyone, not {audience_raw!r}"
         )
         audience_raw = default_audience(kind).value
+    translations = parse_target_translations(
+        r.data.get("translations"), r.where, language, r.problems
+    )
+    if kind is TargetKind.LOOKUP:
+        for code, copy in translations.items():
+            for key in FIXED_ONLY_KEYS:
+                if copy.pop(key, None) is not None:
+                    r.problems.append(
+                        f"{r.where}translations.{code}.{key}: only a fixed (custom) target has "
+                        "one; looked-up officials are named from the roster"
+                    )
     return {
         "audience": Audience(audience_raw),
         "salutation": r.template("salutation", 200),
         "cover": r.template("cover", COVER_LIMIT),
         "body": r.template("body", BODY_LIMIT),
         "form_limit": _form_limit(r),
-        "translations": parse_target_translations(
-            r.data.get("translations"), r.where, language, r.problems
-        ),
+        "translations": {code: copy for code, copy in translations.items() if copy},
     }
 
 

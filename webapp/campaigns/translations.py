@@ -19,10 +19,13 @@ CAMPAIGN_KEYS = {
 }
 # Shown as written, never merged (titles head pages and emails before any letter exists):
 # a merge field there would be shown raw, so it is refused.
-PLAIN_KEYS = frozenset({"title", "intro", "consent_text"})
+PLAIN_KEYS = frozenset({"title", "intro", "consent_text", "name", "office"})
 NOT_MERGED = "merge fields are not filled in here; write it as it should read"
-# A target's reading copy: its own cover, salutation and body.
-TARGET_KEYS = {"salutation": 200, "cover": 2000, "body": 20000}
+# A target's reading copy: its own cover, salutation and body, and a fixed office's name and
+# office as supporters read them (offices still receive the English).
+TARGET_KEYS = {"name": 200, "office": 200, "salutation": 200, "cover": 2000, "body": 20000}
+# Only a fixed office has a name of the campaign's own to translate.
+FIXED_ONLY_KEYS = ("name", "office")
 
 
 def _language_items(
@@ -150,7 +153,7 @@ def _signatory_names(
 def parse_target_translations(
     value: Any, where: str, campaign_language: str, problems: list[str]
 ) -> dict[str, dict[str, str]]:
-    """A target's `translations: {ar: {cover, salutation, body}}`, checked."""
+    """A target's `translations: {ar: {name, office, cover, salutation, body}}`, checked."""
     result: dict[str, dict[str, str]] = {}
     items = _language_items(value, f"{where}translations", campaign_language, problems)
     for language, copy in items:

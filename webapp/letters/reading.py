@@ -74,7 +74,8 @@ class ReadingLetter:
     signature: list[str]
 
 
-def _target_copy(campaign: Campaign, target_id: int | None, language: str) -> dict[str, Any]:
+def target_copy(campaign: Campaign, target_id: int | None, language: str) -> dict[str, Any]:
+    """The target's own texts in `language` (`translations.<language>` in the campaign file)."""
     target: Target | None = next((t for t in campaign.targets if t.id == target_id), None)
     copy = (target.translations or {}).get(language) if target is not None else None
     return copy if isinstance(copy, dict) else {}
@@ -95,7 +96,7 @@ def reading_letter(
     if copy is None:
         return None
     recipient = letter.recipient
-    own = _target_copy(campaign, recipient.target_id, language)
+    own = target_copy(campaign, recipient.target_id, language)
     values = merge_values(campaign, signer, recipient)
 
     def html(source: str | None) -> Markup | None:

@@ -12,8 +12,13 @@ from webapp.models import DeliveryStatus, SubmissionStatus
 
 @dataclass(frozen=True)
 class RecordedOffice:
+    """One office's new letter; named as a Delivery is (supporter/office_names.py)."""
+
     recipient_name: str
     status: DeliveryStatus
+    target_id: int | None = None
+    recipient_office: str | None = None
+    recipient_chamber: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,5 +47,14 @@ def recorded_letter(
         receipt_token=submission["receipt_token"],
         residence=submission["residence"],
         confirmed=submission["status"] is SubmissionStatus.CONFIRMED,
-        offices=tuple(RecordedOffice(d["recipient_name"], d["status"]) for d in deliveries),
+        offices=tuple(
+            RecordedOffice(
+                d["recipient_name"],
+                d["status"],
+                d["target_id"],
+                d["recipient_office"],
+                d["recipient_chamber"],
+            )
+            for d in deliveries
+        ),
     )

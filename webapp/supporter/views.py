@@ -40,11 +40,13 @@ from webapp.services.receipt_links import email_receipt_link
 from webapp.supporter.campaign_page import form_for, form_page, render_form
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import find_partner
+from webapp.supporter.office_names import register_office_names
 from webapp.supporter.receipt_link_form import ReceiptLinkForm
 from webapp.supporter.templating import register_template_helpers
 
 bp = Blueprint("supporter", __name__)
 register_template_helpers(bp)
+register_office_names(bp)
 
 _RECEIPTS_KEPT = 20
 

@@ -1,0 +1,114 @@
+"""An office as supporters read it: in their language where we have the words, as sent elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from webapp.i18n import bdi, isolate, page_language
+from webapp.letters.reading import target_copy
+from webapp.models import Campaign, Delivery
+from webapp.services.recipients import CHAMBER_OFFICES
+from webapp.services.recorded import RecordedOffice
+
+# Letters, deliveries and packets keep the English an office receives (recipients.py); these
+# are only how a supporter's page or email names it.
+CHAMBER_LABELS = {
+    "us_senate": _l("United States Senate"),
+    "us_house": _l("United States House of Representatives"),
+    "state_upper": _l("State Senate"),
+    "state_lower": _l("State House"),
+}
+# The titles the roster gives members of Congress (legislators.py). Open States' titles of state
+# legislators are free text and stay as it has them.
+TITLE_LABELS = {
+    "Senator": _l("Senator"),
+    "Representative": _l("Representative"),
+    "Delegate": _l("Delegate"),
+    "Resident Commissioner": _l("Resident Commissioner"),
+}
+
+
+@dataclass(frozen=True)
+class ShownOffice:
+    """Who an office is, in words for the page (plain text: templates isolate each part)."""
+
+    name: str
+    office: str | None
+    title: str | None
+
+
+def shown_office(
+    campaign: Campaign | None,
+    target_id: int | None,
+    name: str,
+    office: str | None,
+    chamber: str | None,
+    title: str | None = None,
+) -> ShownOffice:
+    """A fixed office's reading name from the campaign file (`translations.ar.name`, `office`),
+    a chamber and a member's title in the page's language; a person's name as it is."""
+    language = page_language()
+    copy = target_copy(campaign, target_id, language) if campaign is not None else {}
+    shown_name = copy.get("name") or name
+    if copy.get("office"):
+        office = copy["office"]
+    elif chamber in CHAMBER_LABELS and office == CHAMBER_OFFICES.get(chamber):
+        office = str(CHAMBER_LABELS[chamber])
+    label = TITLE_LABELS.get(title or "")
+    return ShownOffice(shown_name, office, str(label) if label is not None else title or None)
+
+
+def recipient_office(campaign: Campaign | None, recipient: Any) -> ShownOffice:
+    """A planned letter's recipient (letters.compose.Recipient) as the page names it."""
+    return shown_office(
+        campaign,
+        recipient.target_id,
+        recipient.name,
+        recipient.office,
+        recipient.chamber,
+        recipient.title,
+    )
+
+
+def delivery_office(campaign: Campaign | None, delivery: Delivery | RecordedOffice) -> ShownOffice:
+    """A recorded letter's office as the page or email names it."""
+    return shown_office(
+        campaign,
+        delivery.target_id,
+        delivery.recipient_name,
+        delivery.recipient_office,
+        delivery.recipient_chamber,
+    )
+
+
+def office_line(shown: ShownOffice, strong: bool = False, title: bool = False) -> Markup:
+    """'Name, office' as the page's language punctuates it, each part isolated; `title` puts a
+    member's title in the office's place, `strong` sets the name in bold."""
+    name = bdi(shown.name)
+    if strong:
+        name = Markup("<strong>%s</strong>") % name
+    where = (shown.title or shown.office) if title else shown.office
+    if not where:
+        return name
+    return escape(_("%(name)s, %(office)s")) % {"name": name, "office": bdi(where)}
+
+
+def office_text(shown: ShownOffice) -> str:
+    """office_line for a plain-text email."""
+    if not shown.office:
+        return isolate(shown.name)
+    pattern: str = _("%(name)s, %(office)s")
+    return pattern % {"name": isolate(shown.name), "office": isolate(shown.office)}
+
+
+def register_office_names(bp: Blueprint) -> None:
+    bp.add_app_template_global(recipient_office)
+    bp.add_app_template_global(delivery_office)
+    bp.add_app_template_global(office_line)
+    bp.add_app_template_global(office_text)
