@@ -164,6 +164,8 @@ def test_the_editor_shows_edits_and_saves_the_arabic_reading_copy(
     for chamber in ("us_senate", "us_house"):
         assert form[f"letter_{chamber}-reading_cover"].startswith("أكتب إليكم بصفتي")
     assert form["targets-0-reading_cover"] == ""
+    assert form["targets-0-reading_name"] == "رئيس الولايات المتحدة"
+    assert form["targets-0-reading_office"] == "البيت الأبيض"
 
     form["reading_title"] = "خمس خطوات"
     form["targets-0-reading_cover"] = "إلى الرئيس، نسخة للقراءة."
@@ -187,6 +189,26 @@ def test_the_editor_shows_edits_and_saves_the_arabic_reading_copy(
     assert congress.translations["ar"]["cover"].startswith("أكتب إليكم بصفتي")
     (entry,) = audit_entries(app, "campaign.updated")
     assert "translations" in entry.details
+
+
+def test_the_editor_changes_and_removes_a_fixed_offices_arabic_name(
+    app: Flask, admin: FlaskClient, default_campaign: str
+) -> None:
+    form = edit_form(admin, default_campaign)
+    form["targets-0-reading_name"] = "السيد الرئيس"
+    form["targets-0-reading_office"] = ""
+    form["targets-0-reading_cover"] = "نسخة للقراءة."
+    assert admin.post(edit_url(default_campaign), data=form).status_code == 302
+    president = stored(app, default_campaign).targets[0]
+    assert president.translations == {"ar": {"name": "السيد الرئيس", "cover": "نسخة للقراءة."}}
+    assert president.name == "The President of the United States"  # what offices are sent
+
+    form = edit_form(admin, default_campaign)
+    form["targets-0-reading_name"] = "ا" * 201
+    page = admin.post(edit_url(default_campaign), data=form)
+    assert page.status_code == 422
+    assert "201 characters; the limit is 200" in field_error(page, "targets-0-reading_name")
+    assert stored(app, default_campaign).targets[0].translations["ar"]["name"] == "السيد الرئيس"
 
 
 def test_the_unchanged_editor_form_keeps_every_translation(

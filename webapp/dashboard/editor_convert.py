@@ -27,6 +27,8 @@ from webapp.database import DB_INT_MAX
 from webapp.models import Audience, Campaign, Chamber, Target, TargetKind
 from webapp.services.recipients import lookup_targets
 
+# A fixed office's reading copy in the editor: its Arabic name, office and cover.
+ROW_READING_KEYS = ("name", "office", "cover")
 TARGET_FIELDS = ("name", "office", "address", "contact_url", "email", "salutation", "cover", "body")
 # Dashboard URLs that a campaign slug would shadow (/dashboard/campaigns/new, .../import).
 RESERVED_SLUGS = frozenset({"new", "import"})
@@ -75,7 +77,9 @@ def fill_form(form: CampaignForm, campaign: Campaign) -> None:
     for target in campaign.targets:
         if target.kind is TargetKind.CUSTOM:
             row = {k: getattr(target, k) or "" for k in TARGET_FIELDS}
-            row["reading_cover"] = target_reading(target).get("cover") or ""
+            reading = target_reading(target)
+            for key in ROW_READING_KEYS:
+                row[f"reading_{key}"] = reading.get(key) or ""
             row["post"] = "batched" if target.post_batched else "per_letter" if target.post else ""
             form.targets.append_entry({**row, "audience": target.audience.value})
     lookups = [t for t in campaign.targets if t.kind is TargetKind.LOOKUP]
@@ -140,7 +144,8 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
         if not row.form.is_empty():
             values = _row_values(row)
             target = stored.get(values.get("name"))
-            reading = target_translations(target, values.pop("reading_cover", None))
+            texts = {key: values.pop(f"reading_{key}", None) for key in ROW_READING_KEYS}
+            reading = target_translations(target, texts)
             limit = target.form_limit if target else None
             targets.append(
                 {
@@ -203,7 +208,7 @@ def _lookup_groups(
     result = []
     for key, chambers in groups.items():
         letter = dict(key)
-        reading = target_translations(targets[key], letter.pop("reading_cover", None))
+        reading = target_translations(targets[key], {"cover": letter.pop("reading_cover", None)})
         result.append((chambers, {**letter, **({"translations": reading} if reading else {})}))
     return result
 

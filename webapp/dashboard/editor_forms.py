@@ -91,6 +91,8 @@ class TargetRowForm(OwnLetterForm):
 
     name = _line(_l("Name"))
     office = _line(_l("Office"))
+    reading_name = _line(_l("Name in Arabic, for supporters to read (optional)"))
+    reading_office = _line(_l("Office in Arabic, for supporters to read (optional)"))
     address = _line(_l("Postal address"))
     contact_url = _line(_l("Contact page (web address)"))
     email = _line(_l("Email address"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -98,14 +99,18 @@ def _signatory_names(form: CampaignForm) -> dict[str, str]:
     return names
 
 
-def target_translations(stored: Target | None, cover: str | None) -> dict[str, Any] | None:
-    """A target's `translations` for the file: the Arabic cover from the form, the rest of
-    what the stored target had (other languages, an Arabic salutation or body)."""
+def target_translations(
+    stored: Target | None, texts: Mapping[str, str | None]
+) -> dict[str, Any] | None:
+    """A target's `translations` for the file: the Arabic `texts` the form has fields for (an
+    empty one removed), the rest of what the stored target had (other languages, an Arabic
+    salutation or body)."""
     result = dict(stored.translations or {}) if stored is not None else {}
     copy = target_reading(stored)
-    copy.pop("cover", None)
-    if cover:
-        copy["cover"] = cover
+    for key, text in texts.items():
+        copy.pop(key, None)
+        if text:
+            copy[key] = text
     if copy:
         result[READING_LANGUAGE] = copy
     else:
@@ -127,7 +132,12 @@ def reading_problem(form: CampaignForm, targets: list[tuple[str, int]], problem:
         return True
     where, position = targets[int(match["index"]) - 1]
     if where == "row":
-        field = form.targets[position].form.reading_cover
+        row = form.targets[position].form
+        field = (
+            row[f"reading_{match['key']}"]
+            if match["key"] in ("name", "office")
+            else row.reading_cover
+        )
     else:
         field = form[LETTER_FIELDS[list(Chamber)[position]]].form.reading_cover
     field.errors = [*field.errors, message]
