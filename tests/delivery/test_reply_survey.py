@@ -296,6 +296,8 @@ def test_survey_email_over_smtp_in_english_and_in_arabic(
         campaign = db.session.scalars(select(Campaign)).one()
         english_title = campaign.title
         campaign.translations = {"ar": {"title": "مياه آمنة", "body": "موّلوا الأنابيب."}}
+        water = next(t for t in campaign.targets if t.name == "Water Board")
+        water.translations = {"ar": {"name": "مجلس المياه"}}  # how Arabic readers see it named
         db.session.commit()
     clock = Clock()
     _run(app, clock, clock.now)
@@ -312,16 +314,20 @@ def test_survey_email_over_smtp_in_english_and_in_arabic(
     assert subject == "هل ردّت المكاتب على رسالتك؟ \u2068مياه آمنة\u2069"
     html = in_arabic.html()
     assert '<html lang="ar" dir="rtl">' in html
-    assert "<bdi>رانيا</bdi>" in html and "<bdi>Water Board</bdi>" in html
+    assert "<bdi>رانيا</bdi>" in html and "<bdi>مجلس المياه</bdi>" in html
+    assert (
+        "<bdi>Water Board</bdi>" in english.html() and "\u2068Water Board\u2069" in english.text()
+    )
     for label in ("ردّوا وأجابوا عن مسألتي", "إشعار بالاستلام فقط", "لم أكن أنتظر ردًّا"):
         assert label in html
     assert "lang=ar" in html and "lang=en" not in html
-    assert "\u2068رانيا\u2069" in in_arabic.text()
+    assert "\u2068رانيا\u2069" in in_arabic.text() and "\u2068مجلس المياه\u2069" in in_arabic.text()
     assert in_arabic.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # The link opens the survey in Arabic too.
     link = LINK_RE.findall(in_arabic.text())[0]
     page = app.test_client().get(_path(link))
     assert '<html lang="ar" dir="rtl">' in page.text and "سجّل إجابتي" in page.text
+    assert "<legend><bdi>مجلس المياه</bdi></legend>" in page.text
 
 
 def test_export_shows_the_answers_and_no_contact_stops_the_survey(

@@ -12,12 +12,16 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.civic.data import load_civic_data, single_district_zip
+from tests.dashboard.replies import add_answers
 from tests.delivery.smtp_server import SmtpSink, mailing_config
 from tests.supporter.helpers import VALID_LETTER, post_letter
+from tests.supporter.test_abroad import BERLIN
+from tests.widget.helpers import form_token, letter_data, post_widget
 from webapp.campaigns.fileformat import CampaignFileError, parse_campaign_file
+from webapp.campaigns.services import campaign_by_slug
 from webapp.database import db
 from webapp.delivery.worker import Worker
-from webapp.models import Submission
+from webapp.models import Delivery, ReplyAnswer, Submission
 from webapp.services.recipients import CHAMBER_OFFICES
 from webapp.supporter.office_names import shown_office
 
@@ -117,9 +121,6 @@ def test_the_arabic_receipt_and_its_email_name_the_offices_in_arabic_the_rows_ke
 def test_the_arabic_widget_thanks_page_names_the_office_in_arabic(
     app: Flask, default_campaign: str
 ) -> None:
-    from tests.supporter.test_abroad import BERLIN
-    from tests.widget.helpers import form_token, letter_data, post_widget
-
     client = app.test_client()
     query = "?lang=ar"
     token = form_token(client.get(f"/widget/{default_campaign}{query}").text)
@@ -182,3 +183,28 @@ def test_a_bad_office_name_translation_is_refused_naming_its_key(
     with pytest.raises(CampaignFileError) as caught:
         parse_campaign_file(_targets({"ar": copy}, kind))
     assert any(p.startswith(expected) for p in caught.value.problems), caught.value.problems
+
+
+def test_the_public_replies_page_names_each_office_in_the_readers_language(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    add_answers(app, default_campaign, "official:S1", "Alma Example", [ReplyAnswer.NO_REPLY])
+    add_answers(app, default_campaign, "target:p", PRESIDENT, [ReplyAnswer.ACKNOWLEDGEMENT])
+    with app.app_context():
+        session = db.session()
+        president_target = campaign_by_slug(session, default_campaign).targets[0]  # type: ignore[union-attr]
+        for delivery in session.scalars(select(Delivery)):
+            if delivery.recipient_key == "official:S1":
+                delivery.recipient_chamber = "us_senate"
+                delivery.recipient_office = CHAMBER_OFFICES["us_senate"]
+            else:
+                delivery.target_id = president_target.id
+                delivery.recipient_office = "The White House"
+        session.commit()
+    arabic = client.get(f"/campaigns/{default_campaign}/replies?lang=ar").text
+    assert f"<h3><bdi>{PRESIDENT_AR}</bdi></h3>" in arabic
+    assert f'<p class="hint"><bdi>{WHITE_HOUSE_AR}</bdi></p>' in arabic
+    assert f'<h3><bdi>Alma Example</bdi></h3>\n    <p class="hint"><bdi>{SENATE_AR}</bdi>' in arabic
+    english = client.get(f"/campaigns/{default_campaign}/replies?lang=en").text
+    assert f"<h3><bdi>{PRESIDENT}</bdi></h3>" in english
+    assert '<p class="hint"><bdi>United States Senate</bdi>' in english

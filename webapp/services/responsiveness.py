@@ -71,6 +71,9 @@ class OfficeReplies:
     name: str
     office: str | None
     counts: dict[ReplyAnswer, int] = field(default_factory=dict)
+    # For naming the office in the reader's language (supporter/office_names.py).
+    target_id: int | None = None
+    chamber: str | None = None
 
     @property
     def reply(self) -> ReplyShare:
@@ -111,22 +114,24 @@ def campaign_responsiveness(
         if answer is not None:
             counts.setdefault(key, {})[answer] = int(number)
     names = {
-        key: (name, office)
-        for key, name, office in session.execute(
+        key: (name, office, target_id, chamber)
+        for key, name, office, target_id, chamber in session.execute(
             select(
                 Delivery.recipient_key,
                 func.max(Delivery.recipient_name),
                 func.max(Delivery.recipient_office),
+                func.max(Delivery.target_id),
+                func.max(Delivery.recipient_chamber),
             )
             .join(OfficeReply, OfficeReply.delivery_id == Delivery.id)
             .where(OfficeReply.campaign_id == campaign_id, Delivery.recipient_key.in_(list(counts)))
             .group_by(Delivery.recipient_key)
         )
     }
-    offices = [
-        OfficeReplies(key, *names.get(key, (key, None)), counts=by_answer)
-        for key, by_answer in counts.items()
-    ]
+    offices = []
+    for key, by_answer in counts.items():
+        name, office, target_id, chamber = names.get(key, (key, None, None, None))
+        offices.append(OfficeReplies(key, name, office, by_answer, target_id, chamber))
     offices.sort(key=lambda o: (-o.reply.answers, o.name.casefold()))
     total: dict[ReplyAnswer, int] = {}
     for by_answer in counts.values():

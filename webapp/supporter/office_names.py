@@ -108,6 +108,7 @@ def office_text(shown: ShownOffice) -> str:
 
 
 def register_office_names(bp: Blueprint) -> None:
+    bp.add_app_template_global(shown_office)
     bp.add_app_template_global(recipient_office)
     bp.add_app_template_global(delivery_office)
     bp.add_app_template_global(office_line)
