@@ -62,7 +62,10 @@ def test_a_save_that_leaves_the_arabic_consent_behind_warns_and_keeps_what_was_s
     audit.assert_clean()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"editor-warning-{size}.png"))
-    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/edit")
+    # The warning's link opens the editor at the Arabic wording to fix.
+    warning.get_by_role("link", name="Edit the Arabic wording").click()
+    assert page.url.endswith(f"/dashboard/campaigns/{default_campaign}/edit#reading_consent")
+    expect(page.locator("#reading_consent")).to_be_in_viewport()
     expect(
         page.get_by_label("Wording of the “keep me informed” checkbox", exact=True)
     ).to_have_value(sentence)

@@ -379,12 +379,16 @@ def test_changing_an_english_consent_alone_warns_that_its_arabic_still_says_the_
         r'<p class="flash flash-warning" role="status"><strong>Warning:</strong> (.*?)</p>',
         saved.text,
     )
+    link = '<a href="/dashboard/campaigns/{}/edit#{}">Edit the Arabic wording</a>'
     assert [html.unescape(w) for w in warnings] == [
         "The consent sentence changed but its Arabic wording did not: check that it still "
-        "asks the same.",
+        "asks the same. " + link.format(slug, "reading_consent"),
         "Partner \u2068riverside\u2069's consent sentence changed but its Arabic wording did "
-        "not: check that it still asks the same.",
+        "not: check that it still asks the same. " + link.format(slug, "partners-heading"),
     ]
+    # Each link leads to the field (or the partners' rows) that fixes it.
+    editor = admin.get(edit_url(slug)).text
+    assert 'id="reading_consent"' in editor and 'id="partners-heading"' in editor
     # Both changed together: no warning.
     form = edit_form(admin, slug)
     form["consent_text"] = "Email me."

@@ -22,7 +22,7 @@ from webapp.dashboard.editor_convert import (
 from webapp.dashboard.editor_forms import STATE_CHAMBERS, CampaignForm, ImportForm
 from webapp.dashboard.editor_preview import Preview, build_preview
 from webapp.dashboard.editor_problems import SummaryItem, add_error, apply_problems, error_summary
-from webapp.dashboard.editor_reading import stale_consents
+from webapp.dashboard.editor_reading import flash_stale_consents, stale_consents
 from webapp.database import db, utcnow
 from webapp.letters.merge import ALLOWED_FILTERS, MERGE_FIELDS
 from webapp.models import Campaign, CampaignStatus, Target, TargetKind
@@ -116,8 +116,7 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
     if campaign is not None and spec.status is CampaignStatus.LIVE:
         message = _("Saved. Letters already written keep their text; new ones use this version.")
     flash(message, "info")
-    for warning in warnings:
-        flash(warning, "warning")
+    flash_stale_consents(warnings, spec.slug)
     return redirect(url_for("dashboard.campaign", slug=spec.slug))
 
 
@@ -209,8 +208,7 @@ def import_campaign_file() -> tuple[str, int] | BaseResponse:
                 warnings = stale_consents(stored, spec) if stored is not None else []
                 result = save_campaign(db.session(), spec, me().id, "campaign.imported", utcnow())
                 flash(_("Campaign created.") if result.created else _("Campaign updated."), "info")
-                for warning in warnings:
-                    flash(warning, "warning")
+                flash_stale_consents(warnings, spec.slug)
                 return redirect(url_for("dashboard.campaign", slug=spec.slug))
     status = 422 if problems or form.errors else 200
     return render_template("dashboard/import.html", form=form, problems=problems), status

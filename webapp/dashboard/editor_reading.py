@@ -6,7 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from flask import flash, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from webapp.campaigns.fileformat import CampaignFile
 from webapp.dashboard.editor_forms import LETTER_FIELDS, READING_LANGUAGE, CampaignForm
@@ -156,25 +158,26 @@ def _partner_problem(form: CampaignForm, message: str) -> bool:
     return False
 
 
-def stale_consents(before: Campaign, spec: CampaignFile) -> list[str]:
+def stale_consents(before: Campaign, spec: CampaignFile) -> list[tuple[str, str | None]]:
     """Warnings for consent sentences whose English changed while a translation stayed as it
-    was: readers of that language would still be asked, and recorded, in the old words."""
-    warnings: list[str] = []
+    was: readers of that language would still be asked, and recorded, in the old words. Each
+    comes with the editor's element to fix it in (None: a language the editor does not edit)."""
+    warnings: list[tuple[str, str | None]] = []
     old_partners = {p.code: p.consent_text for p in before.partners}
     for language, copy in spec.translations.items():
         old = (before.translations or {}).get(language) or {}
         name = language_name(language)
+        edited = language == READING_LANGUAGE
         if _left_behind(
             (before.consent_text, spec.consent_text),
             (old.get("consent_text"), copy.get("consent_text")),
         ):
-            warnings.append(
-                _(
-                    "The consent sentence changed but its %(language)s wording did not: "
-                    "check that it still asks the same.",
-                    language=name,
-                )
+            message = _(
+                "The consent sentence changed but its %(language)s wording did not: "
+                "check that it still asks the same.",
+                language=name,
             )
+            warnings.append((message, "reading_consent" if edited else None))
         for partner in spec.partners:
             if partner.code in old_partners and _left_behind(
                 (old_partners[partner.code], partner.consent_text),
@@ -183,15 +186,27 @@ def stale_consents(before: Campaign, spec: CampaignFile) -> list[str]:
                     copy.get("partners", {}).get(partner.code),
                 ),
             ):
-                warnings.append(
-                    _(
-                        "Partner %(code)s's consent sentence changed but its %(language)s "
-                        "wording did not: check that it still asks the same.",
-                        code=isolate(partner.code),
-                        language=name,
-                    )
+                message = _(
+                    "Partner %(code)s's consent sentence changed but its %(language)s "
+                    "wording did not: check that it still asks the same.",
+                    code=isolate(partner.code),
+                    language=name,
                 )
+                # The partners' rows are in the order of their codes as the database sorts
+                # them, so the link goes to the partners, not to a row.
+                warnings.append((message, "partners-heading" if edited else None))
     return warnings
+
+
+def flash_stale_consents(warnings: list[tuple[str, str | None]], slug: str) -> None:
+    """Show each warning after the save, with a link to the field that fixes it."""
+    for message, element in warnings:
+        shown = escape(message)
+        if element is not None:
+            url = url_for("dashboard.edit_campaign", slug=slug, _anchor=element)
+            link = Markup('<a href="{}">{}</a>').format(url, _("Edit the Arabic wording"))
+            shown = Markup("{} {}").format(shown, link)
+        flash(shown, "warning")
 
 
 def _left_behind(english: tuple[str | None, str | None], wording: tuple[Any, Any]) -> bool:

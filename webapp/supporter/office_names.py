@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Blueprint
 from flask_babel import gettext as _
@@ -11,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from webapp.i18n import bdi, isolate, page_language
+from webapp.letters.compose import Recipient
 from webapp.letters.reading import target_copy
 from webapp.models import Campaign, Delivery
 from webapp.services.recipients import CHAMBER_OFFICES
@@ -64,8 +64,8 @@ def shown_office(
     return ShownOffice(shown_name, office, str(label) if label is not None else title or None)
 
 
-def recipient_office(campaign: Campaign | None, recipient: Any) -> ShownOffice:
-    """A planned letter's recipient (letters.compose.Recipient) as the page names it."""
+def recipient_office(campaign: Campaign | None, recipient: Recipient) -> ShownOffice:
+    """A planned letter's recipient as the page names it."""
     return shown_office(
         campaign,
         recipient.target_id,
