@@ -202,15 +202,42 @@ def test_campaign_adds_its_recipients_with_optional_flags(
 ) -> None:
     body = get(client, zip=single_district_zip("MI", 12), campaign=default_campaign).get_json()
 
-    assert set(body) == TOP_KEYS | {"recipients"}
+    assert set(body) == TOP_KEYS | {"recipients", "between"}
     assert all(m["optional"] is True for m in body["members"])
     president, *officials = body["recipients"]
     assert president["key"].startswith("target:") and president["optional"] is False
     assert president["name"] == "The President of the United States"
+    assert president["shown"] == {
+        "name": "The President of the United States",
+        "where": "The White House",
+        "party": None,
+    }
+    assert body["between"] == ", "
     assert sorted(r["key"].removeprefix("official:") for r in officials) == sorted(
         [house_member("MI", 12), *senators("MI")]
     )
     assert all(r["optional"] is True for r in officials)
+    assert {r["shown"]["where"] for r in officials} == {"Senator", "Representative"}
+
+
+def test_campaign_recipients_are_shown_in_the_asked_language(
+    client: FlaskClient, loaded: Flask, default_campaign: str
+) -> None:
+    zip_code = single_district_zip("MI", 12)
+    body = get(client, zip=zip_code, campaign=default_campaign, lang="ar").get_json()
+    president, *officials = body["recipients"]
+    # What offices receive is unchanged; `shown` is for the Arabic page.
+    assert president["name"] == "The President of the United States"
+    assert president["shown"] == {
+        "name": "رئيس الولايات المتحدة",
+        "where": "البيت الأبيض",
+        "party": None,
+    }
+    assert body["between"] == "، "
+    wheres = sorted(r["shown"]["where"] for r in officials)
+    assert wheres == ["عضو مجلس الشيوخ", "عضو مجلس الشيوخ", "عضو مجلس النواب"]
+    assert {r["shown"]["name"] for r in officials} == {r["name"] for r in officials}
+    assert all(r["shown"]["party"] in {"ديمقراطي", "جمهوري", "مستقل"} for r in officials)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from webapp.civic.types import LookupResult, Representative
+from webapp.models import Campaign
 from webapp.services.recipients import RecipientPlan
+from webapp.supporter.office_names import live_label, name_office_between, recipient_office
 
 
 def member_json(rep: Representative, optional: bool | None = None) -> dict[str, Any]:
@@ -82,8 +84,9 @@ def zip_hint(zip_code: str, result: LookupResult | None) -> str | None:
     return hint
 
 
-def plan_json(plan: RecipientPlan) -> dict[str, Any]:
-    """Fixed targets and found officials for one campaign, as the letter form shows them."""
+def plan_json(plan: RecipientPlan, campaign: Campaign) -> dict[str, Any]:
+    """Fixed targets and found officials for one campaign, as the letter form shows them:
+    `shown` names each in the asked language (`lang`), `between` joins a name and its office."""
     return {
         "recipients": [
             {
@@ -96,7 +99,9 @@ def plan_json(plan: RecipientPlan) -> dict[str, Any]:
                 "district": r.district,
                 "non_voting": r.non_voting,
                 "optional": r.optional,
+                "shown": live_label(recipient_office(campaign, r), r.party),
             }
             for r in plan.recipients
         ],
+        "between": name_office_between(),
     }

@@ -80,7 +80,7 @@ def representatives() -> Response | tuple[Response, int]:
         plan = plan_recipients(session, campaign, _lookup(), query, utcnow())
         result = plan.lookup
         body = lookup_json(result, lookup_chambers(campaign)) if result else {}
-        body.update(plan_json(plan))
+        body.update(plan_json(plan, campaign))
     else:
         result = _lookup().lookup(session, query, _CONGRESS, utcnow())
         body = lookup_json(result)

@@ -34,6 +34,13 @@ TITLE_LABELS = {
 }
 
 
+PARTY_LABELS = {
+    "Democrat": _l("Democrat"),
+    "Republican": _l("Republican"),
+    "Independent": _l("Independent"),
+}
+
+
 @dataclass(frozen=True)
 class ShownOffice:
     """Who an office is, in words for the page (plain text: templates isolate each part)."""
@@ -97,6 +104,24 @@ def office_line(shown: ShownOffice, strong: bool = False, title: bool = False) -
     if not where:
         return name
     return escape(_("%(name)s, %(office)s")) % {"name": name, "office": bdi(where)}
+
+
+def live_label(shown: ShownOffice, party: str | None) -> dict[str, str | None]:
+    """The parts the form's live list of recipients (targets.js) puts together as office_line
+    would, in the page's language: the name, its title or office, the party."""
+    label = PARTY_LABELS.get(party or "")
+    return {
+        "name": shown.name,
+        "where": shown.title or shown.office,
+        "party": str(label) if label is not None else party or None,
+    }
+
+
+def name_office_between() -> str:
+    """What stands between an office's name and where it sits in the page's language (", ",
+    "، "), for a script that builds office_line's text itself."""
+    pattern: str = _("%(name)s, %(office)s")
+    return pattern.partition("%(name)s")[2].partition("%(office)s")[0] or ", "
 
 
 def office_text(shown: ShownOffice) -> str:

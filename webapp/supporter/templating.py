@@ -38,6 +38,7 @@ from webapp.supporter.campaign_text import (
     with_placeholders,
 )
 from webapp.supporter.forms import LetterForm
+from webapp.supporter.office_names import PARTY_LABELS
 from webapp.supporter.share import mailto_letter, share_links
 
 STATUS_LABELS = {
@@ -83,12 +84,6 @@ HANDLING_LABELS = {
     Handling.BY_ORGANISERS: _l("Delivered by the organisers in a batch"),
 }
 
-
-PARTY_LABELS = {
-    "Democrat": _l("Democrat"),
-    "Republican": _l("Republican"),
-    "Independent": _l("Independent"),
-}
 
 MATCH_DESCRIPTIONS = {
     MatchKind.EXACT: _l("Officials matched from your street address (US Census geocoder)."),

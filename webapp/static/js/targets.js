@@ -41,6 +41,20 @@
     return node;
   }
 
+  // "Name, office (party)" in the page's language; the name and the office each keep their
+  // own direction inside an Arabic page.
+  function label(r, between) {
+    var shown = r.shown || { name: r.name, where: r.title || r.office, party: r.party };
+    var node = el("span");
+    node.appendChild(el("bdi", shown.name));
+    if (shown.where) {
+      node.appendChild(document.createTextNode(between || ", "));
+      node.appendChild(el("bdi", shown.where));
+    }
+    if (shown.party) { node.appendChild(document.createTextNode(" (" + shown.party + ")")); }
+    return node;
+  }
+
   function render(data) {
     kept.forEach(function (input) { input.remove(); });
     box.textContent = "";
@@ -49,19 +63,16 @@
     var list = el("ul", "", "recipients");
     (data.recipients || []).forEach(function (r, i) {
       var item = el("li", "", "recipient");
-      var label = r.name + (r.title ? ", " + r.title : (r.office ? ", " + r.office : ""));
-      if (r.party) { label += " (" + r.party + ")"; }
       if (r.optional) {
         var wrap = el("div", "", "field field-check");
         var input = document.createElement("input");
         input.type = "checkbox"; input.name = "recipients"; input.value = r.key;
         input.id = "live-recipient-" + i;
         input.checked = !asked || keptKeys.indexOf(r.key) !== -1;
-        // Names and titles keep their own direction inside an Arabic page.
-        var lab = el("label"); lab.htmlFor = input.id; lab.appendChild(el("bdi", label));
+        var lab = el("label"); lab.htmlFor = input.id; lab.appendChild(label(r, data.between));
         wrap.appendChild(input); wrap.appendChild(lab); item.appendChild(wrap);
       } else {
-        item.appendChild(el("bdi", label));
+        item.appendChild(label(r, data.between));
       }
       list.appendChild(item);
     });
