@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from flask import Flask, current_app, has_request_context, redirect, request
 from flask_babel import format_decimal, get_locale, get_translations
 from markupsafe import Markup, escape
@@ -148,6 +150,17 @@ def number(value: int | float) -> str:
     if isinstance(value, ShownNumber):
         return str(value)
     return str(format_decimal(value))
+
+
+def joined_list(parts: list[Markup]) -> Markup:
+    """'A, B and C' as the page's language joins a list, of parts already made safe."""
+    # The language's own pattern around numbered slots, then each slot filled with its part.
+    slots = [f"\x00{i}\x00" for i in range(len(parts))]
+    pattern = format_list(slots, locale=str(get_locale() or "en"))
+    pieces = re.split(r"\x00(\d+)\x00", pattern)
+    return Markup("").join(
+        parts[int(piece)] if i % 2 else escape(piece) for i, piece in enumerate(pieces)
+    )
 
 
 def counted(singular: str, plural: str, n: int) -> Markup:

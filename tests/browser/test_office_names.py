@@ -65,8 +65,9 @@ def test_an_arabic_reader_sees_the_offices_named_in_arabic_from_zip_to_preview(
     expect(senators).to_have_count(2)
     expect(live.locator("li", has_text="عضو مجلس النواب")).to_have_count(1)
     expect(live).not_to_contain_text("Senator")
-    # Each name keeps its own direction: the Latin name is one isolate beside the Arabic title.
-    assert live.locator("li").nth(1).locator("bdi").count() == 2
+    # Each part keeps its own direction: the Latin name, the Arabic title and the party are
+    # isolates of their own.
+    assert live.locator("li").nth(1).locator("bdi").count() == 3
     shots = ARTIFACTS / f"office-names-{size}-form.png"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     live.scroll_into_view_if_needed()

@@ -203,7 +203,7 @@ def test_i_have_sent_it_turns_a_hand_off_into_done_by_supporter(
         other = db.session.get(Delivery, second)
         assert other is not None and other.status is DeliveryStatus.NEEDS_ACTION
     after = client.get(receipt).text
-    assert "Thank you: we recorded that you sent your letter to Office 0." in after
+    assert "Thank you: we recorded that you sent your letter to <bdi>Office 0</bdi>." in after
     rows = _rows(after)
     assert (rows[first].status, rows[first].label) == ("done_by_supporter", "Sent by you")
     assert SENT_IT not in rows[first].body and SENT_IT in rows[second].body

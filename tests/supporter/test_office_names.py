@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from webapp.database import db
 from webapp.delivery.worker import Worker
 from webapp.models import Delivery, ReplyAnswer, Submission
 from webapp.services.recipients import CHAMBER_OFFICES
-from webapp.supporter.office_names import shown_office
+from webapp.supporter.office_names import CHAMBER_LABELS, shown_office
 
 PRESIDENT = "The President of the United States"
 PRESIDENT_AR = "رئيس الولايات المتحدة"
@@ -80,9 +81,9 @@ def test_the_campaign_page_names_the_office_in_the_readers_language(
     client: FlaskClient, default_campaign: str
 ) -> None:
     arabic = client.get(f"/campaigns/{default_campaign}?lang=ar").text
-    assert f"<bdi>{PRESIDENT_AR} ({WHITE_HOUSE_AR})</bdi>" in arabic
+    assert f"<bdi>{PRESIDENT_AR}</bdi> (<bdi>{WHITE_HOUSE_AR}</bdi>)" in arabic
     english = client.get(f"/campaigns/{default_campaign}?lang=en").text
-    assert f"<bdi>{PRESIDENT} (The White House)</bdi>" in english
+    assert f"<bdi>{PRESIDENT}</bdi> (<bdi>The White House</bdi>)" in english
 
 
 def test_the_arabic_receipt_and_its_email_name_the_offices_in_arabic_the_rows_keep_english(
@@ -97,6 +98,17 @@ def test_the_arabic_receipt_and_its_email_name_the_offices_in_arabic_the_rows_ke
     )
     assert page.count(f"، <bdi>{SENATE_AR}</bdi></span>") == 2
     assert f"رسالة إلى <bdi>{PRESIDENT_AR}</bdi>" in page
+    # "I have sent it" on the President's hand-off is thanked with the office's Arabic name.
+    with app.app_context():
+        handoff = db.session.scalars(
+            select(Delivery).where(Delivery.recipient_chamber.is_(None))
+        ).one()
+        done_url = f"{response.headers['Location']}/deliveries/{handoff.id}/done"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    assert client.post(done_url, data={"csrf_token": token[1]}).status_code == 303
+    thanked = client.get(response.headers["Location"]).text
+    assert f"شكرًا لك: سجّلنا أنك أرسلت رسالتك إلى <bdi>{PRESIDENT_AR}</bdi>." in thanked
 
     Worker(app).run_batch()
     writer = VALID_LETTER["email"].casefold()
@@ -106,7 +118,7 @@ def test_the_arabic_receipt_and_its_email_name_the_offices_in_arabic_the_rows_ke
 
     with app.app_context():
         submission = db.session.scalars(select(Submission)).one()
-        president = next(d for d in submission.deliveries if d.target_id is not None)
+        president = next(d for d in submission.deliveries if d.recipient_chamber is None)
         assert (president.recipient_name, president.recipient_office) == (
             PRESIDENT,
             "The White House",
@@ -137,7 +149,17 @@ def test_a_state_legislator_keeps_an_unknown_title_and_an_office_not_a_chamber(
         assert (seated.name, seated.office) == ("Dana Doe", "Room 12")
         assert seated.title == "Assemblymember"
         chamber = shown_office(None, None, "Dana Doe", "State Senate", "state_upper", "Senator")
-        assert (chamber.office, chamber.title) == ("مجلس شيوخ الولاية", "عضو مجلس الشيوخ")
+        # A state senator is not called a member of the US Senate.
+        assert (chamber.office, chamber.title) == ("مجلس شيوخ الولاية", "عضو مجلس شيوخ الولاية")
+        member = shown_office(
+            None, None, "Dana Doe", CHAMBER_OFFICES["us_senate"], "us_senate", "Senator"
+        )
+        assert (member.office, member.title) == (SENATE_AR, "عضو مجلس الشيوخ")
+
+
+def test_every_chamber_has_a_label_saying_in_english_what_offices_receive(app: Flask) -> None:
+    with app.test_request_context("/"), force_locale("en"):
+        assert {c: str(label) for c, label in CHAMBER_LABELS.items()} == CHAMBER_OFFICES
 
 
 def _targets(translations: dict[str, Any], kind: str = "custom") -> str:

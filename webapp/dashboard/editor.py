@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -22,7 +23,7 @@ from webapp.dashboard.editor_convert import (
 from webapp.dashboard.editor_forms import STATE_CHAMBERS, CampaignForm, ImportForm
 from webapp.dashboard.editor_preview import Preview, build_preview
 from webapp.dashboard.editor_problems import SummaryItem, add_error, apply_problems, error_summary
-from webapp.dashboard.editor_reading import flash_stale_consents, stale_consents
+from webapp.dashboard.editor_reading import stale_consents
 from webapp.database import db, utcnow
 from webapp.letters.merge import ALLOWED_FILTERS, MERGE_FIELDS
 from webapp.models import Campaign, CampaignStatus, Target, TargetKind
@@ -118,6 +119,17 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
     flash(message, "info")
     flash_stale_consents(warnings, spec.slug)
     return redirect(url_for("dashboard.campaign", slug=spec.slug))
+
+
+def flash_stale_consents(warnings: list[tuple[str, str | None]], slug: str) -> None:
+    """Show each warning after the save, with a link to the field that fixes it."""
+    for message, element in warnings:
+        shown = escape(message)
+        if element is not None:
+            url = url_for("dashboard.edit_campaign", slug=slug, _anchor=element)
+            link = Markup('<a href="{}">{}</a>').format(url, _("Edit the Arabic wording"))
+            shown = Markup("{} {}").format(shown, link)
+        flash(shown, "warning")
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])

@@ -6,9 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask import flash, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
 
 from webapp.campaigns.fileformat import CampaignFile
 from webapp.dashboard.editor_forms import LETTER_FIELDS, READING_LANGUAGE, CampaignForm
@@ -196,17 +194,6 @@ def stale_consents(before: Campaign, spec: CampaignFile) -> list[tuple[str, str 
                 # them, so the link goes to the partners, not to a row.
                 warnings.append((message, "partners-heading" if edited else None))
     return warnings
-
-
-def flash_stale_consents(warnings: list[tuple[str, str | None]], slug: str) -> None:
-    """Show each warning after the save, with a link to the field that fixes it."""
-    for message, element in warnings:
-        shown = escape(message)
-        if element is not None:
-            url = url_for("dashboard.edit_campaign", slug=slug, _anchor=element)
-            link = Markup('<a href="{}">{}</a>').format(url, _("Edit the Arabic wording"))
-            shown = Markup("{} {}").format(shown, link)
-        flash(shown, "warning")
 
 
 def _left_behind(english: tuple[str | None, str | None], wording: tuple[Any, Any]) -> bool:

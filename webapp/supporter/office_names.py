@@ -5,33 +5,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from webapp.i18n import bdi, isolate, page_language
+from webapp.i18n import bdi, isolate, joined_list, page_language
 from webapp.letters.compose import Recipient
 from webapp.letters.reading import target_copy
 from webapp.models import Campaign, Delivery
 from webapp.services.recipients import CHAMBER_OFFICES
 from webapp.services.recorded import RecordedOffice
 
-# Letters, deliveries and packets keep the English an office receives (recipients.py); these
-# are only how a supporter's page or email names it.
+# Letters, deliveries and packets keep the English an office receives (CHAMBER_OFFICES); these
+# are only how a supporter's page or email names it (a test keeps the two tables' keys alike).
 CHAMBER_LABELS = {
     "us_senate": _l("United States Senate"),
     "us_house": _l("United States House of Representatives"),
     "state_upper": _l("State Senate"),
     "state_lower": _l("State House"),
 }
-# The titles the roster gives members of Congress (legislators.py). Open States' titles of state
-# legislators are free text and stay as it has them.
+# Titles by chamber: those the roster gives members of Congress (legislators.py) and Open States'
+# usual ones for state legislators, whose "Senator" sits in another senate. Any other title is
+# free text and stays as the data has it.
 TITLE_LABELS = {
-    "Senator": _l("Senator"),
-    "Representative": _l("Representative"),
-    "Delegate": _l("Delegate"),
-    "Resident Commissioner": _l("Resident Commissioner"),
+    ("us_senate", "Senator"): _l("Senator"),
+    ("us_house", "Representative"): _l("Representative"),
+    ("us_house", "Delegate"): _l("Delegate"),
+    ("us_house", "Resident Commissioner"): _l("Resident Commissioner"),
+    ("state_upper", "Senator"): _l("State senator"),
+    ("state_lower", "Representative"): _l("State representative"),
+    ("state_lower", "Assembly Member"): _l("Assembly member"),
 }
+# An office and where it sits, with the page language's comma.
+NAME_OFFICE = _l("%(name)s, %(office)s")
 
 
 PARTY_LABELS = {
@@ -67,7 +72,7 @@ def shown_office(
         office = copy["office"]
     elif chamber in CHAMBER_LABELS and office == CHAMBER_OFFICES.get(chamber):
         office = str(CHAMBER_LABELS[chamber])
-    label = TITLE_LABELS.get(title or "")
+    label = TITLE_LABELS.get((chamber or "", title or ""))
     return ShownOffice(shown_name, office, str(label) if label is not None else title or None)
 
 
@@ -103,7 +108,18 @@ def office_line(shown: ShownOffice, strong: bool = False, title: bool = False) -
     where = (shown.title or shown.office) if title else shown.office
     if not where:
         return name
-    return escape(_("%(name)s, %(office)s")) % {"name": name, "office": bdi(where)}
+    return escape(str(NAME_OFFICE)) % {"name": name, "office": bdi(where)}
+
+
+def offices_sentence(campaign: Campaign, recipients: list[Recipient]) -> Markup:
+    """'A (office) and B (office)' for the campaign page's "To:" line, each part isolated."""
+    parts = []
+    for recipient in recipients:
+        shown = recipient_office(campaign, recipient)
+        name = bdi(shown.name)
+        # Brackets outside the isolates take the page's direction, so they face the right way.
+        parts.append(Markup("{} ({})").format(name, bdi(shown.office)) if shown.office else name)
+    return joined_list(parts)
 
 
 def live_label(shown: ShownOffice, party: str | None) -> dict[str, str | None]:
@@ -120,16 +136,14 @@ def live_label(shown: ShownOffice, party: str | None) -> dict[str, str | None]:
 def name_office_between() -> str:
     """What stands between an office's name and where it sits in the page's language (", ",
     "، "), for a script that builds office_line's text itself."""
-    pattern: str = _("%(name)s, %(office)s")
-    return pattern.partition("%(name)s")[2].partition("%(office)s")[0] or ", "
+    return str(NAME_OFFICE).partition("%(name)s")[2].partition("%(office)s")[0] or ", "
 
 
 def office_text(shown: ShownOffice) -> str:
     """office_line for a plain-text email."""
     if not shown.office:
         return isolate(shown.name)
-    pattern: str = _("%(name)s, %(office)s")
-    return pattern % {"name": isolate(shown.name), "office": isolate(shown.office)}
+    return str(NAME_OFFICE) % {"name": isolate(shown.name), "office": isolate(shown.office)}
 
 
 def register_office_names(bp: Blueprint) -> None:
@@ -137,4 +151,5 @@ def register_office_names(bp: Blueprint) -> None:
     bp.add_app_template_global(recipient_office)
     bp.add_app_template_global(delivery_office)
     bp.add_app_template_global(office_line)
+    bp.add_app_template_global(offices_sentence)
     bp.add_app_template_global(office_text)

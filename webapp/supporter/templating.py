@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
-from babel.lists import format_list
 from flask import Blueprint
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -18,7 +16,7 @@ from webapp.civic.states import BY_CODE
 from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
-from webapp.i18n import bdi, counted
+from webapp.i18n import bdi, counted, joined_list
 from webapp.letters.markdown import text_to_html
 from webapp.letters.own_words import own_chars, own_words_share, share_percent
 from webapp.models import (
@@ -118,13 +116,7 @@ def party_label(party: str) -> Markup:
 
 def name_list(names: list[str]) -> Markup:
     """'A, B and C' as the page's language joins a list, each name isolated."""
-    # The language's own pattern around numbered slots, then each slot filled with a name.
-    slots = [f"\x00{i}\x00" for i in range(len(names))]
-    pattern = format_list(slots, locale=str(get_locale() or "en"))
-    parts = re.split(r"\x00(\d+)\x00", pattern)
-    return Markup("").join(
-        bdi(names[int(part)]) if i % 2 else escape(part) for i, part in enumerate(parts)
-    )
+    return joined_list([bdi(name) for name in names])
 
 
 def match_description(provenance: Provenance) -> str:

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -34,13 +35,14 @@ from webapp.delivery.emails import read_confirmation_token
 from webapp.delivery.handoff import handoff_for
 from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
 from webapp.extensions import limiter
+from webapp.i18n import bdi
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
 from webapp.security import render_error
 from webapp.services.receipt_links import email_receipt_link
 from webapp.supporter.campaign_page import form_for, form_page, render_form
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import find_partner
-from webapp.supporter.office_names import register_office_names
+from webapp.supporter.office_names import delivery_office, register_office_names
 from webapp.supporter.receipt_link_form import ReceiptLinkForm
 from webapp.supporter.templating import register_template_helpers
 
@@ -163,13 +165,9 @@ def delivery_done(token: str, delivery_id: int) -> BaseResponse:
     if delivery is None:
         abort(404)
     if mark_done_by_supporter(db.session(), delivery, utcnow()):
-        flash(
-            _(
-                "Thank you: we recorded that you sent your letter to %(name)s.",
-                name=delivery.recipient_name,
-            ),
-            "info",
-        )
+        name = bdi(delivery_office(submission.campaign, delivery).name)
+        sentence = escape(_("Thank you: we recorded that you sent your letter to %(name)s."))
+        flash(sentence % {"name": name}, "info")
     return redirect(url_for(".receipt", token=token) + f"#delivery-{delivery_id}", code=303)
 
 

@@ -51,7 +51,11 @@
       node.appendChild(document.createTextNode(between || ", "));
       node.appendChild(el("bdi", shown.where));
     }
-    if (shown.party) { node.appendChild(document.createTextNode(" (" + shown.party + ")")); }
+    if (shown.party) {
+      node.appendChild(document.createTextNode(" ("));
+      node.appendChild(el("bdi", shown.party));
+      node.appendChild(document.createTextNode(")"));
+    }
     return node;
   }
 
