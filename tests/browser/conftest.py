@@ -128,6 +128,22 @@ def context_options() -> dict[str, Any]:
     return {"viewport": {"width": 1280, "height": 900}, "locale": "en-US"}
 
 
+# The two screens a page is looked at on: a small phone and a desktop.
+SCREENS = {"phone": {"width": 360, "height": 800}, "wide": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(params=sorted(SCREENS))
+def screen(request: pytest.FixtureRequest) -> str:
+    """Runs a test that asks for it once on each of SCREENS."""
+    return str(request.param)
+
+
+def screen_options(screen: str, locale: str) -> dict[str, Any]:
+    """A context on one of SCREENS in `locale`; bypass_csp because axe is injected as a script
+    the site's own policy would refuse."""
+    return {"viewport": SCREENS[screen], "locale": locale, "bypass_csp": True}
+
+
 @pytest.fixture
 def console() -> ConsoleLog:
     return ConsoleLog()

@@ -10,25 +10,17 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, SCREENS, screen_options
 from tests.browser.editor import open_editor
 from tests.browser.test_accessibility import AxeAudit
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"phone": {"width": 360, "height": 800}, "wide": {"width": 1280, "height": 900}}
-
-
-@pytest.fixture(params=sorted(SIZES))
-def size(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
 
 @pytest.fixture
-def context_options(size: str) -> dict[str, Any]:
-    # axe is injected as a script the site's own policy would refuse.
-    return {"viewport": SIZES[size], "locale": "en-US", "bypass_csp": True}
+def context_options(screen: str) -> dict[str, Any]:
+    return screen_options(screen, "en-US")
 
 
 def test_a_save_that_leaves_the_arabic_consent_behind_warns_and_keeps_what_was_saved(
@@ -37,7 +29,7 @@ def test_a_save_that_leaves_the_arabic_consent_behind_warns_and_keeps_what_was_s
     live_server: LiveServer,
     page: Page,
     axe_path: Path,
-    size: str,
+    screen: str,
 ) -> None:
     open_editor(app, page, live_server, default_campaign)
     sentence = "Email me about this campaign and nothing else."
@@ -56,12 +48,12 @@ def test_a_save_that_leaves_the_arabic_consent_behind_warns_and_keeps_what_was_s
     expect(saved).to_be_visible()
     assert border != saved.evaluate("el => getComputedStyle(el).borderInlineStartColor")
     box = warning.bounding_box()
-    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size]["width"]
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= SCREENS[screen]["width"]
     audit = AxeAudit(page, axe_path)
-    audit.run(f"editor warning ({size})")
+    audit.run(f"editor warning ({screen})")
     audit.assert_clean()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"editor-warning-{size}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"editor-warning-{screen}.png"))
     # The warning's link opens the editor at the Arabic wording to fix.
     warning.get_by_role("link", name="Edit the Arabic wording").click()
     assert page.url.endswith(f"/dashboard/campaigns/{default_campaign}/edit#reading_consent")

@@ -10,14 +10,19 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, ConsoleLog, squeezed_isolates
+from tests.browser.conftest import (
+    ARTIFACTS,
+    SCREENS,
+    ConsoleLog,
+    screen_options,
+    squeezed_isolates,
+)
 from tests.browser.test_accessibility import AxeAudit
 from tests.civic.data import load_civic_data, single_district_zip
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"phone": {"width": 360, "height": 800}, "wide": {"width": 1280, "height": 900}}
 PRESIDENT_AR = "رئيس الولايات المتحدة"
 
 
@@ -26,15 +31,9 @@ def backend() -> str:
     return "sqlite"  # the same pages on PostgreSQL; the names come from the campaign and roster
 
 
-@pytest.fixture(params=sorted(SIZES))
-def size(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
-def context_options(size: str) -> dict[str, Any]:
-    # bypass_csp: axe is injected as a script the site's own policy would refuse.
-    return {"viewport": SIZES[size], "locale": "ar", "bypass_csp": True}
+def context_options(screen: str) -> dict[str, Any]:
+    return screen_options(screen, "ar")
 
 
 def test_an_arabic_reader_sees_the_offices_named_in_arabic_from_zip_to_preview(
@@ -44,7 +43,7 @@ def test_an_arabic_reader_sees_the_offices_named_in_arabic_from_zip_to_preview(
     page: Page,
     console: ConsoleLog,
     axe_path: Path,
-    size: str,
+    screen: str,
 ) -> None:
     load_civic_data(app)
     page.goto(f"{live_server.url}/campaigns/{default_campaign}")
@@ -68,12 +67,12 @@ def test_an_arabic_reader_sees_the_offices_named_in_arabic_from_zip_to_preview(
     # Each part keeps its own direction: the Latin name, the Arabic title and the party are
     # isolates of their own.
     assert live.locator("li").nth(1).locator("bdi").count() == 3
-    shots = ARTIFACTS / f"office-names-{size}-form.png"
+    shots = ARTIFACTS / f"office-names-{screen}-form.png"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     live.scroll_into_view_if_needed()
     page.screenshot(path=str(shots))
     audit = AxeAudit(page, axe_path)
-    audit.run(f"letter form, offices in Arabic ({size})")
+    audit.run(f"letter form, offices in Arabic ({screen})")
 
     page.locator("button[name=action][value=preview]").click()
     offices = page.locator("ul.offices")
@@ -83,9 +82,9 @@ def test_an_arabic_reader_sees_the_offices_named_in_arabic_from_zip_to_preview(
     # The English letter each office receives still names it in English.
     expect(page.locator(".letter-to").first).to_contain_text("The President of the United States")
     assert squeezed_isolates(page) == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["width"]
     offices.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / f"office-names-{size}-preview.png"))
-    audit.run(f"preview, offices in Arabic ({size})")
+    page.screenshot(path=str(ARTIFACTS / f"office-names-{screen}-preview.png"))
+    audit.run(f"preview, offices in Arabic ({screen})")
     audit.assert_clean()
     assert console.errors() == []
