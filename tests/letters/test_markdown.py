@@ -6,7 +6,12 @@ import pytest
 from markupsafe import Markup
 
 from tests.html_safety import script_problems
-from webapp.letters.markdown import escape_markdown, markdown_to_html, text_to_html
+from webapp.letters.markdown import (
+    escape_markdown,
+    letter_digest,
+    markdown_to_html,
+    text_to_html,
+)
 
 
 @pytest.mark.parametrize(
@@ -116,3 +121,19 @@ def test_text_to_html_escapes_and_splits_paragraphs() -> None:
 @pytest.mark.parametrize("text", ["", "\n\n", "   \n \n  "])
 def test_text_to_html_of_blank_text_is_empty(text: str) -> None:
     assert text_to_html(text) == ""
+
+
+@pytest.mark.parametrize(
+    ("body", "lead"),
+    [
+        ("We write to you today. It matters.\n\nMore.", "We write to you today."),
+        # A list has no sentence end between its items: the lead is the first item alone.
+        ("- Free every detainee\n- End torture\n\nThank you.", "Free every detainee"),
+        ("1. Appoint an envoy. Now.\n2. Protect civilians\n\nThanks.", "Appoint an envoy."),
+        ("* **Act** now\n* Later", "Act now"),
+    ],
+)
+def test_the_lead_is_the_first_sentence_or_the_first_item_of_an_opening_list(
+    body: str, lead: str
+) -> None:
+    assert letter_digest(body).lead == lead

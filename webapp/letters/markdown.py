@@ -131,7 +131,12 @@ def letter_digest(source: str) -> LetterDigest:
     opening_html = markdown_to_html(opening)
     # The lead is read as text: from the rendered paragraph, so Markdown's marks and escapes
     # ("**", "\\[") are not shown with it.
-    spaced = _BLOCK_END.sub(" ", opening_html)  # list items and lines stay apart
+    lead_html = opening_html
+    if top[0].type in ("bullet_list_open", "ordered_list_open"):
+        # A letter that opens with a list leads with its first item: the items have no
+        # sentence end between them, so read as text they would run on as one sentence.
+        lead_html = opening_html.split("</li>", 1)[0]
+    spaced = _BLOCK_END.sub(" ", lead_html)  # list items and lines stay apart
     text = re.sub(r"\s+", " ", unescape_html(_TAG.sub("", spaced))).strip()
     return LetterDigest(
         lead=_SENTENCE_END.split(text, maxsplit=1)[0] if text else "",
