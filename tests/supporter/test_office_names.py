@@ -230,3 +230,30 @@ def test_the_public_replies_page_names_each_office_in_the_readers_language(
     english = client.get(f"/campaigns/{default_campaign}/replies?lang=en").text
     assert f"<h3><bdi>{PRESIDENT}</bdi></h3>" in english
     assert '<p class="hint"><bdi>United States Senate</bdi>' in english
+
+
+def test_a_reading_copys_merge_fields_name_the_office_and_campaign_as_its_reader_knows_them(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    with app.app_context():
+        session = db.session()
+        campaign = campaign_by_slug(session, default_campaign)
+        assert campaign is not None
+        congress = campaign.targets[1]
+        congress.cover = "To {{ target.title }} {{ target.name }}, about {{ campaign.title }}."
+        congress.translations = {
+            "ar": {
+                "cover": "إلى {{ target.title }} {{ target.name }}، بشأن «{{ campaign.title }}»."
+            }
+        }
+        arabic_title = campaign.translations["ar"]["title"]
+        session.commit()
+    page = post_letter(_writer(client, "ar"), default_campaign, "preview", **_in_michigan(app))
+    html = page.text
+    # The Arabic reading copy: the title in Arabic, the member's own name, the campaign's
+    # Arabic title.
+    assert html.count("إلى عضو مجلس الشيوخ ") == 2 and html.count("إلى عضو مجلس النواب ") == 1
+    assert html.count(f"بشأن «{arabic_title}».") == 3
+    # What the offices receive is unchanged: the English title, the English campaign title.
+    assert html.count("To Senator ") == 2 and html.count("To Representative ") == 1
+    assert "about 5 steps that Biden must take" in html

@@ -98,6 +98,8 @@ def reading_letter(
     recipient = letter.recipient
     own = target_copy(campaign, recipient.target_id, language)
     values = merge_values(campaign, signer, recipient)
+    # {{ campaign.title }} in the reader's language, as the page heading it shows.
+    values = replace(values, campaign={"title": campaign.title_in(language)})
 
     def html(source: str | None) -> Markup | None:
         return markdown_to_html(render(source, values, escape_markdown)) if source else None

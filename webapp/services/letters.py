@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from webapp.civic.types import MatchKind
 from webapp.delivery.channels import Handling, handling_of
 from webapp.letters.compose import (
     ComposedLetter,
+    Recipient,
     Signer,
     compose_letters,
     fixed_recipients,
@@ -81,6 +83,9 @@ class LetterDeps:
     now: datetime
     # How many letters with nearly the same paragraph make it "common" (OWN_WORDS_COMMON_AT).
     common_at: int = 5
+    # The recipient as the reader of a reading copy knows it (its name, office and title in
+    # their language), for that copy's merge fields; None: as offices know it.
+    reading_recipient: Callable[[Campaign, Recipient], Recipient] | None = None
 
 
 class LetterStep(enum.Enum):
@@ -148,7 +153,7 @@ def _planned(
         PlannedLetter(
             letter,
             deps.choose(letter.recipient, draft.signer),
-            _reading(campaign, draft, letter) if reading else None,
+            _reading(campaign, draft, letter, deps) if reading else None,
         )
         for letter in letters
     ]
@@ -156,10 +161,12 @@ def _planned(
 
 
 def _reading(
-    campaign: Campaign, draft: LetterDraft, letter: ComposedLetter
+    campaign: Campaign, draft: LetterDraft, letter: ComposedLetter, deps: LetterDeps
 ) -> ReadingLetter | None:
     if draft.reading_language is None:
         return None
+    if deps.reading_recipient is not None:
+        letter = replace(letter, recipient=deps.reading_recipient(campaign, letter.recipient))
     return reading_letter(
         campaign,
         letter,

@@ -25,6 +25,7 @@ from webapp.services.privacy import hash_ip
 from webapp.services.recipients import RecipientPlan
 from webapp.supporter.form_build import letter_draft
 from webapp.supporter.forms import LetterForm
+from webapp.supporter.office_names import as_read
 
 
 class Step(enum.Enum):
@@ -56,6 +57,7 @@ def letter_deps() -> LetterDeps:
         risk=RiskSettings.from_config(config),
         now=utcnow(),
         common_at=int(config["OWN_WORDS_COMMON_AT"]),
+        reading_recipient=as_read,
     )
 
 

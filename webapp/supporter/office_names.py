@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -86,6 +86,14 @@ def recipient_office(campaign: Campaign | None, recipient: Recipient) -> ShownOf
         recipient.chamber,
         recipient.title,
     )
+
+
+def as_read(campaign: Campaign, recipient: Recipient) -> Recipient:
+    """The recipient named as the page's reader knows it, for a reading copy's merge fields
+    ({{ target.name }}, {{ target.office }}, {{ target.title }}); never for what is sent."""
+    shown = recipient_office(campaign, recipient)
+    title = shown.title or recipient.title
+    return replace(recipient, name=shown.name, office=shown.office, title=title)
 
 
 def delivery_office(campaign: Campaign | None, delivery: Delivery | RecordedOffice) -> ShownOffice:
