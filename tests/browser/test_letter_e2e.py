@@ -155,7 +155,9 @@ def test_every_step_fits_a_360px_screen_without_horizontal_scroll(
     _fill_form(page)
     page.get_by_label("ZIP code", exact=True).fill("10001")  # a New York ZIP: errors shown
     page.get_by_role("button", name="Preview my letter").click()
-    expect(page.locator(".error-summary")).to_contain_text("ZIP code 10001 is not in Michigan")
+    expect(page.locator(".error-summary")).to_contain_text(
+        "ZIP code \u206810001\u2069 is not in \u2068Michigan\u2069"
+    )
     _no_horizontal_scroll(page)
 
     page.get_by_label("ZIP code", exact=True).fill("48126")

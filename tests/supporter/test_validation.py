@@ -125,7 +125,11 @@ def test_zip_outside_the_chosen_state_names_the_state(
 ) -> None:
     page = send(client, default_campaign, zip_code="48126", state="CA")
     assert_field_error(
-        page, "zip_code", "ZIP code 48126 is not in California. Check the ZIP code or the state."
+        page,
+        "zip_code",
+        # The ZIP and the state are isolated, as every value inside a sentence.
+        "ZIP code \u206848126\u2069 is not in \u2068California\u2069. "
+        "Check the ZIP code or the state.",
     )
     assert_kept(page.text, {**TYPED, "state": "CA"})
     assert record_counts(app) == NOTHING_RECORDED

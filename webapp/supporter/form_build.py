@@ -20,6 +20,7 @@ from webapp.services.letters import LetterDraft
 from webapp.services.own_words import sketch
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.prompt_variant import settle_variant
+from webapp.supporter.state_names import state_options
 
 
 def find_partner(campaign: Campaign, code: str | None) -> Partner | None:
@@ -45,6 +46,7 @@ def build_letter_form(
     settle_prompts(form, campaign, form.prompt_ticket.data)
     language = page_language()
     form.country.choices = _country_options(str(get_locale() or "en"))
+    form.state.choices = state_options(str(get_locale() or "en"))
     if not campaign.body_editable:
         del form.body
     wording = campaign.consent_wording(language)

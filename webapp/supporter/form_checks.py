@@ -15,6 +15,7 @@ from webapp.civic.states import BY_CODE
 from webapp.civic.types import Residence
 from webapp.civic.zip_prefixes import states_for_zip
 from webapp.i18n import isolate, number
+from webapp.supporter.state_names import state_name
 
 if TYPE_CHECKING:
     from webapp.supporter.forms import LetterForm
@@ -53,8 +54,8 @@ def check_zip(form: LetterForm, field: StringField) -> None:
         raise ValidationError(
             _l(
                 "ZIP code %(zip)s is not in %(state)s. Check the ZIP code or the state.",
-                zip=field.data,
-                state=BY_CODE[state].name,
+                zip=isolate(field.data),
+                state=isolate(state_name(state)),
             )
         )
 

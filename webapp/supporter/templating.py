@@ -12,7 +12,6 @@ from markupsafe import Markup, escape
 
 from webapp.civic.census import ordinal
 from webapp.civic.countries import country_name
-from webapp.civic.states import BY_CODE
 from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
@@ -38,6 +37,7 @@ from webapp.supporter.campaign_text import (
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.office_names import PARTY_LABELS
 from webapp.supporter.share import mailto_letter, share_links
+from webapp.supporter.state_names import state_name
 
 STATUS_LABELS = {
     DeliveryStatus.PENDING: _l("Queued: waiting to be sent"),
@@ -94,8 +94,9 @@ MATCH_DESCRIPTIONS = {
 
 def district_label(chamber: str | None, state: str | None, district: str | None) -> Markup:
     """'Michigan, district 12', 'Wyoming, at large', 'Michigan' (senators), for people to read;
-    the state's English name is isolated, so it keeps its place in an Arabic sentence."""
-    name = bdi(BY_CODE[state].name if state in BY_CODE else (state or ""))
+    the state's name in the page's language is isolated, so it keeps its place in a sentence
+    of either direction."""
+    name = bdi(state_name(state))
     values = {"state": name, "district": escape(district)}
     if chamber == "us_house":
         if district in (None, "0"):
