@@ -131,6 +131,7 @@ def test_text_to_html_of_blank_text_is_empty(text: str) -> None:
         ("- Free every detainee\n- End torture\n\nThank you.", "Free every detainee"),
         ("1. Appoint an envoy. Now.\n2. Protect civilians\n\nThanks.", "Appoint an envoy."),
         ("* **Act** now\n* Later", "Act now"),
+        ("- Free\n  - every detainee\n- End torture", "Free"),  # not its own sub-list
     ],
 )
 def test_the_lead_is_the_first_sentence_or_the_first_item_of_an_opening_list(

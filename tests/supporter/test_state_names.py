@@ -10,6 +10,7 @@ from flask_babel import force_locale
 
 from tests.civic.data import load_civic_data, single_district_zip
 from tests.supporter.helpers import post_letter
+from webapp.civic.countries import country_choices, name_order
 from webapp.civic.states import STATES
 from webapp.supporter.state_names import STATE_LABELS, state_options
 
@@ -37,8 +38,23 @@ def test_the_english_list_is_as_it_was_and_the_arabic_one_is_in_arabic_order(
     assert [(c.value, c.label) for c in english[1:]] == [(s.code, s.name) for s in STATES]
     assert arabic[0].value == "" and arabic[0].label == "اختر ولايتك"
     names = [c.label for c in arabic[1:]]
-    # The states and DC in Arabic order, then the five territories, as the English has them.
-    assert names[:51] == sorted(names[:51]) and names[51:] == sorted(names[51:])
+    # Arabic order: alif is one letter however it is written (آ أ إ), so Iowa (آيوا) comes
+    # after Idaho (أيداهو), not first as by code point.
+    assert names[:11] == [
+        "أركنساس",
+        "أريزونا",
+        "ألاباما",
+        "ألاسكا",
+        "إلينوي",
+        "إنديانا",
+        "أوريغون",
+        "أوكلاهوما",
+        "أوهايو",
+        "أيداهو",
+        "آيوا",
+    ]
+    assert names.index("واشنطن العاصمة") < names.index("ولاية واشنطن")
+    # Then the five territories, as the English has them.
     assert {c.value for c in arabic[-5:]} == {"AS", "GU", "MP", "PR", "VI"}
     assert {c.value for c in arabic[1:]} == {s.code for s in STATES}
 
@@ -67,3 +83,12 @@ def test_an_arabic_preview_and_zip_check_name_the_state_in_arabic(
         "تحقّق من الرمز البريدي أو من الولاية."
     )
     assert sentence in wrong.text
+
+
+def test_country_names_are_in_alphabetical_order_whatever_their_accents() -> None:
+    english = [name for _code, name in country_choices("en")]
+    # By code point "Åland Islands" came after "Zimbabwe".
+    assert english.index("Åland Islands") < english.index("Albania")
+    arabic = [name for _code, name in country_choices("ar")][1:]  # the United States first
+    assert [name_order(n) for n in arabic] == sorted(name_order(n) for n in arabic)
+    assert arabic.index("إريتريا") < arabic.index("أستراليا")  # ر before س, hamza aside

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
@@ -40,13 +41,27 @@ def is_country(code: str | None) -> bool:
     return bool(code) and str(code) in _codes()
 
 
+# Letters Arabic files as one that NFKD leaves apart: alif wasla (ٱ) and alif maqsura (ى).
+_SAME_LETTER = str.maketrans({"ٱ": "ا", "ى": "ي"})
+
+
+def name_order(name: str) -> str:
+    """A place name's key for alphabetical order in English or Arabic: case, accents and Arabic
+    short vowels set aside, and alif counted as one letter however it is written (sorting by
+    code point put آيوا before أركنساس, and Åland after Zambia)."""
+    folded = unicodedata.normalize("NFKD", name).casefold()
+    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    # NFKD already takes the hamza and madda off أ, إ and آ as combining marks.
+    return bare.translate(_SAME_LETTER)
+
+
 @cache
 def country_choices(language: str) -> tuple[tuple[str, str], ...]:
     """(code, name) for every country, the United States first, then by name in `language`."""
     names = _locale(language).territories
     others = sorted(
         ((code, names.get(code, code)) for code in _codes() if code != US),
-        key=lambda item: item[1].casefold(),
+        key=lambda item: name_order(item[1]),
     )
     return ((US, names.get(US, "United States")), *others)
 

@@ -131,11 +131,12 @@ def letter_digest(source: str) -> LetterDigest:
     opening_html = markdown_to_html(opening)
     # The lead is read as text: from the rendered paragraph, so Markdown's marks and escapes
     # ("**", "\\[") are not shown with it.
-    lead_html = opening_html
+    lead_html = str(opening_html)
     if top[0].type in ("bullet_list_open", "ordered_list_open"):
-        # A letter that opens with a list leads with its first item: the items have no
-        # sentence end between them, so read as text they would run on as one sentence.
-        lead_html = opening_html.split("</li>", 1)[0]
+        # A letter that opens with a list leads with its first item (without any list inside
+        # it): the items have no sentence end between them, so read as text they would run on.
+        first_item = lead_html.split("<li>", 1)[-1]
+        lead_html = re.split(r"</li>|<[ou]l\b", first_item, maxsplit=1)[0]
     spaced = _BLOCK_END.sub(" ", lead_html)  # list items and lines stay apart
     text = re.sub(r"\s+", " ", unescape_html(_TAG.sub("", spaced))).strip()
     return LetterDigest(

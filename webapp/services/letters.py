@@ -84,7 +84,8 @@ class LetterDeps:
     # How many letters with nearly the same paragraph make it "common" (OWN_WORDS_COMMON_AT).
     common_at: int = 5
     # The recipient as the reader of a reading copy knows it (its name, office and title in
-    # their language), for that copy's merge fields; None: as offices know it.
+    # the page's language, which is the copy's), for that copy's merge fields; None: as
+    # offices know it.
     reading_recipient: Callable[[Campaign, Recipient], Recipient] | None = None
 
 
@@ -163,8 +164,8 @@ def _planned(
 def _reading(
     campaign: Campaign, draft: LetterDraft, letter: ComposedLetter, deps: LetterDeps
 ) -> ReadingLetter | None:
-    if draft.reading_language is None:
-        return None
+    if draft.reading_language is None or campaign.reading_copy(draft.reading_language) is None:
+        return None  # before naming the recipient for a copy there is none of
     if deps.reading_recipient is not None:
         letter = replace(letter, recipient=deps.reading_recipient(campaign, letter.recipient))
     return reading_letter(

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from webapp.civic.countries import name_order
 from webapp.civic.states import STATES, State
 
 # The English names are civic/states.py's (a test keeps the two alike). Offices, packets and
@@ -90,7 +91,7 @@ def state_options(language: str) -> list[SelectChoice]:
 
     def order(state: State) -> tuple[bool, str]:
         # The territories elect non-voting members (FIPS 60 and up) and come last.
-        return state.fips >= "60", names[state.code]
+        return state.fips >= "60", name_order(names[state.code])
 
     ordered = sorted(STATES, key=order)
     return [SelectChoice("", choose)] + [SelectChoice(s.code, names[s.code]) for s in ordered]
