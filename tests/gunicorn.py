@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -47,14 +49,30 @@ def app_env(app_config: Mapping[str, Any], **settings: str) -> dict[str, str]:
     }
 
 
+def _marking_ready(command: list[str]) -> tuple[list[str], int]:
+    """The command with the app's settings wrapped to leave a mark per warmed worker
+    (bench/gunicorn_ready.py), and how many workers it starts."""
+    marked = list(command)
+    marked[marked.index("--config") + 1] = str(ROOT / "bench" / "gunicorn_ready.py")
+    return marked, int(marked[marked.index("--workers") + 1])
+
+
 @contextmanager
 def gunicorn(env: Mapping[str, str], workers: int | None = None) -> Iterator[str]:
-    """Serve until the block ends; yields the base URL once every worker answers pages."""
+    """Serve until the block ends; yields the base URL once every worker answers pages.
+
+    A worker accepts only after its warm-up, so the first one ready answers a probe while the
+    others still warm: a test that started then sent every connection to one worker (the
+    control in test_limits_across_workers saw exactly one worker's 20 letters). Each worker's
+    mark is waited for as well as a page.
+    """
     port = free_port()
+    command, count = _marking_ready(serve_command(port, workers))
+    ready = Path(tempfile.mkdtemp(prefix="civic-ready-"))
     process = subprocess.Popen(
-        serve_command(port, workers),
+        command,
         cwd=ROOT,
-        env=dict(env),
+        env={**env, "BENCH_READY_DIR": str(ready), "BENCH_WARM": "1"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -64,7 +82,9 @@ def gunicorn(env: Mapping[str, str], workers: int | None = None) -> Iterator[str
         deadline = time.monotonic() + 60
         while True:
             try:
-                if requests.get(f"{url}/privacy", timeout=2).status_code == 200:
+                marks = len(list(ready.iterdir()))
+                page = requests.get(f"{url}/privacy", timeout=2).status_code
+                if marks >= count and page == 200:
                     break
             except requests.RequestException:
                 pass
@@ -75,3 +95,4 @@ def gunicorn(env: Mapping[str, str], workers: int | None = None) -> Iterator[str
         # Our own process group, at once: a graceful stop would wait out any hung request.
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+        shutil.rmtree(ready, ignore_errors=True)
