@@ -37,6 +37,7 @@ class Row:
     css: str
     label: str
     body: str
+    markup: str
 
 
 def _offices(count: int) -> list[dict[str, str]]:
@@ -61,8 +62,11 @@ def _rows(page: str) -> dict[int, Row]:
     for match in ROW_RE.finditer(page):
         label = LABEL_RE.search(match["body"])
         assert label, match["body"]
-        text = html.unescape(re.sub(r"[ \t\r\n]+", " ", label["label"])).strip()
-        rows[int(match["id"])] = Row(match["status"], label["cls"], text, match["body"])
+        words = re.sub(r"<[^>]+>", "", label["label"])
+        text = html.unescape(re.sub(r"[ \t\r\n]+", " ", words)).strip()
+        rows[int(match["id"])] = Row(
+            match["status"], label["cls"], text, match["body"], label["label"]
+        )
     return rows
 
 
@@ -112,6 +116,15 @@ def test_each_office_shows_exactly_the_label_of_its_delivery_status(
     for status in (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED):
         assert labels[status].startswith(f"{STATUS_LABELS[status]} (") and "2025" in labels[status]
     assert labels[DeliveryStatus.FAILED].startswith("Not sent yet: trying again at ")
+    # Each time names its zone, and carries the moment for the page to show in the reader's.
+    markups = {statuses[i]: row.markup for i, row in rows.items()}
+    for status, shown in (
+        (DeliveryStatus.SENT, "Mar 14, 2025, 3:09:00\u202fPM UTC"),
+        (DeliveryStatus.ACCEPTED, "Mar 14, 2025, 3:09:00\u202fPM UTC"),
+        (DeliveryStatus.FAILED, "3/14/25, 3:09\u202fPM UTC"),
+    ):
+        assert shown in labels[status]
+        assert '<time datetime="2025-03-14T15:09:00Z" data-local=' in markups[status]
     for status in (
         DeliveryStatus.PENDING,
         DeliveryStatus.SENDING,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Blueprint
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -25,6 +25,7 @@ from webapp.models import (
     DeliveryStatus,
     SubmissionStatus,
 )
+from webapp.moments import Precision, moment_html, moment_text
 from webapp.services.delivery_counts import delivery_summary
 from webapp.services.letters import LetterOutcome
 from webapp.services.own_words import OwnWords, body_chars
@@ -152,8 +153,10 @@ def changeover_label(delivery: Delivery) -> str | None:
     return f"{left} {then}"
 
 
-def delivery_status_label(delivery: Delivery) -> str:
-    """What the supporter is told about one office; never 'sent' before it really was."""
+def delivery_status_label(delivery: Delivery, html: bool = False) -> str:
+    """What the supporter is told about one office; never 'sent' before it really was.
+
+    With `html`, its time is a <time> the page shows in the reader's own zone (Markup)."""
     changed = changeover_label(delivery)
     if changed is not None:
         return changed
@@ -161,14 +164,15 @@ def delivery_status_label(delivery: Delivery) -> str:
         return str(UNCONFIRMED_LABEL)
     label = new_letter_label(delivery.status, confirmed=True)
     if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED) and delivery.sent_at:
-        return f"{label} ({format_datetime(delivery.sent_at, 'medium')})"
+        if html:
+            return Markup("%s (%s)") % (label, moment_html(delivery.sent_at))
+        return f"{label} ({moment_text(delivery.sent_at)})"
     if delivery.status is DeliveryStatus.FAILED and delivery.next_attempt_at:
-        return str(
-            _l(
-                "Not sent yet: trying again at %(when)s",
-                when=format_datetime(delivery.next_attempt_at, "short"),
-            )
-        )
+        if html:
+            when = moment_html(delivery.next_attempt_at, Precision.MINUTES)
+            return escape(_("Not sent yet: trying again at %(when)s")) % {"when": when}
+        when_text = moment_text(delivery.next_attempt_at, Precision.MINUTES)
+        return str(_("Not sent yet: trying again at %(when)s", when=when_text))
     return label
 
 
@@ -220,10 +224,6 @@ def share_label(network: str) -> str:
     return str(SHARE_LABELS.get(network, network))
 
 
-def datetime_utc(moment: datetime) -> str:
-    return str(format_datetime(moment, "medium"))
-
-
 def supporter_text(text: str | None) -> Markup:
     return text_to_html(text or "")
 
@@ -271,5 +271,5 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(Handling, "Handling")
     bp.add_app_template_global(share_links)
     bp.add_app_template_global(mailto_letter)
-    bp.add_app_template_filter(datetime_utc)
+    bp.add_app_template_filter(moment_html, "moment")
     bp.add_app_template_filter(supporter_text)

@@ -12,6 +12,20 @@
       });
     });
   });
+  // Times come from the server in UTC, the zone named; here they read in the reader's own
+  // zone, in the page's language with its Western digits, as the server writes them.
+  document.querySelectorAll("time[data-local]").forEach(function (time) {
+    var when = new Date(time.getAttribute("datetime"));
+    if (isNaN(when.getTime()) || !window.Intl) { return; }
+    var parts = { year: "numeric", month: "short", day: "numeric", hour: "numeric",
+      minute: "2-digit", timeZoneName: "short", numberingSystem: "latn", calendar: "gregory" };
+    if (time.getAttribute("data-local") === "seconds") { parts.second = "2-digit"; }
+    try {
+      var shown = new Intl.DateTimeFormat(document.documentElement.lang || undefined, parts);
+      time.title = time.textContent;
+      time.textContent = shown.format(when);
+    } catch (error) { /* an engine without these options keeps the UTC text */ }
+  });
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
   // A letter and its reading copy: two tabs on a phone (the tab pattern), side by side on

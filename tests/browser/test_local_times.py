@@ -1,0 +1,79 @@
+"""A receipt's time reads in the reader's own zone, named, in the page's language."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import screen_options
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+# (page language, browser locale, where the supporter is, zone as Chromium names it there)
+READERS = {
+    "arabic-berlin": ("ar", "ar", "Europe/Berlin", "غرينتش+1"),
+    "english-california": ("en", "en-US", "America/Los_Angeles", "PST"),
+}
+
+
+@pytest.fixture
+def backend() -> str:
+    return "sqlite"  # what is tested is the page's script, the same on either backend
+
+
+@pytest.fixture(params=sorted(READERS))
+def reader(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def context_options(screen: str, reader: str) -> dict[str, Any]:
+    _, locale, zone, _ = READERS[reader]
+    return {**screen_options(screen, locale), "timezone_id": zone}
+
+
+def _send_from_abroad(page: Page, server: LiveServer, slug: str) -> None:
+    page.goto(f"{server.url}/campaigns/{slug}")
+    page.select_option("[name=country]", "DE")
+    fields = {"abroad_city": "Berlin", "first_name": "Rasha", "last_name": "Haddad"}
+    for name, value in {**fields, "email": "rasha.zone@example.org"}.items():
+        page.fill(f"[name={name}]", value)
+    page.locator("button[name=action][value=preview]").click()
+    page.locator("button[name=action][value=send]").click()
+    expect(page).to_have_url(re.compile(r"/receipts/[^/]{20,}$"))
+
+
+def test_the_receipt_tells_when_it_was_recorded_in_the_readers_zone(
+    live_server: LiveServer, default_campaign: str, page: Page, reader: str
+) -> None:
+    language, _, zone, zone_name = READERS[reader]
+    _send_from_abroad(page, live_server, default_campaign)
+    recorded = page.locator(".lead time[data-local=seconds]")
+    expect(recorded).to_have_count(1)
+    moment = datetime.fromisoformat(recorded.get_attribute("datetime") or "")
+    local = moment.astimezone(ZoneInfo(zone))
+    # Chromium writes the hour on a 12-hour clock in both languages, with Western digits.
+    clock = f"{local.hour % 12 or 12}:{local:%M:%S}"
+    shown = recorded.text_content() or ""
+    assert clock in shown and zone_name in shown, shown
+    assert str(local.year) in shown, shown
+    # Before the script ran it said UTC; that stays on the element for who wants it.
+    utc = recorded.get_attribute("title") or ""
+    utc_name = "التوقيت العالمي" if language == "ar" else "UTC"
+    assert utc.endswith(utc_name) and f"{moment.hour % 12 or 12}:{moment:%M:%S}" in utc, utc
+
+
+def test_without_the_script_the_receipt_says_its_time_is_utc(
+    live_server: LiveServer, default_campaign: str, page: Page, reader: str
+) -> None:
+    page.context.route("**/js/site.js", lambda route: route.abort())
+    _send_from_abroad(page, live_server, default_campaign)
+    recorded = page.locator(".lead time[data-local=seconds]")
+    utc_name = "التوقيت العالمي" if READERS[reader][0] == "ar" else "UTC"
+    expect(recorded).to_have_text(re.compile(f"{utc_name}$"))

@@ -1,0 +1,47 @@
+"""Dates and times as a reader sees them: in the page's language, with their time zone named."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from babel import Locale
+from babel.dates import get_datetime_format
+from flask_babel import format_date, format_time, get_locale
+from markupsafe import Markup
+
+
+class Precision(enum.Enum):
+    """How finely a moment is told: a receipt's record to the second, a retry to the minute."""
+
+    SECONDS = "seconds"
+    MINUTES = "minutes"
+
+
+def moment_text(moment: datetime, precision: Precision = Precision.SECONDS) -> str:
+    """'Dec 4, 2026, 9:04:59 AM UTC', as the page's language writes it.
+
+    The zone is always named: a bare time is read as the reader's own, and times are kept in
+    UTC, so a receipt read in Berlin or California was an hour or eight off.
+    """
+    locale = get_locale() or Locale("en")
+    if precision is Precision.SECONDS:
+        date, time = format_date(moment, "medium"), format_time(moment, "long")
+        joined = get_datetime_format("medium", locale)
+    else:
+        date = format_date(moment, "short")
+        time = format_time(moment, f"{locale.time_formats['short'].pattern} z")
+        joined = get_datetime_format("short", locale)
+    # Babel's own way of putting a date and a time together in a locale's order ({1} the date).
+    return str(joined).replace("'", "").replace("{0}", time).replace("{1}", date)
+
+
+def moment_html(moment: datetime, precision: Precision = Precision.SECONDS) -> Markup:
+    """moment_text in a <time> that site.js rewrites in the reader's own zone, isolated so
+    its digits keep their order in a right-to-left sentence."""
+    stamp = moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return Markup('<bdi><time datetime="%s" data-local="%s">%s</time></bdi>') % (
+        stamp,
+        precision.value,
+        moment_text(moment, precision),
+    )
