@@ -290,7 +290,7 @@ def test_preview_shows_the_letter_for_a_sample_supporter_without_saving(
     assert page.status_code == 200
     text = unescape(page.text)
     assert "Dear The President of the United States," in text
-    assert "Subject: <bdi>Unsaved subject for Dearborn</bdi>" in text
+    assert 'Subject: <bdi lang="en">Unsaved subject for Dearborn</bdi>' in text
     assert "Sample Supporter<br>Dearborn, MI 48126" in text
     # Senators are greeted as the real lookup greets them; the House box was unticked.
     assert "Dear Senator Example," in text and "Dear Representative Example," not in text

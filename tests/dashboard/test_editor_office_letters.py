@@ -98,8 +98,8 @@ def test_preview_shows_each_office_its_own_salutation_cover_and_body(
     assert "One year ago when you became president" in president
     assert "Dear Senator Example," in senator
     assert (
-        '<div class="letter-cover" dir="auto"><p>A copy for you, Senator, from Dearborn.</p>'
-        in senator
+        '<div class="letter-cover" lang="en" dir="auto">'
+        "<p>A copy for you, Senator, from Dearborn.</p>" in senator
     )
     assert senator.index("letter-cover") < senator.index("One year ago")
     assert "Dear Representative Example," in representative

@@ -118,6 +118,20 @@ def test_text_to_html_escapes_and_splits_paragraphs() -> None:
     )
 
 
+def test_a_paragraph_that_opens_in_arabic_is_marked_arabic_and_the_rest_left_to_their_page() -> (
+    None
+):
+    text = "My family is in Idlib.\n\n«عائلتي في إدلب» 2022\n\n2022: Aleppo حلب\n\nשלום"
+    assert text_to_html(text) == (
+        '<p dir="auto">My family is in Idlib.</p>\n'
+        # Punctuation and digits are weak: the first letter decides, as dir="auto" does.
+        '<p dir="auto" lang="ar">«عائلتي في إدلب» 2022</p>\n'
+        '<p dir="auto">2022: Aleppo حلب</p>\n'
+        '<p dir="auto">שלום</p>'  # right to left, but not Arabic
+    )
+    assert text_to_html("عائلتي", resolve_direction=True) == '<p dir="rtl" lang="ar">عائلتي</p>'
+
+
 @pytest.mark.parametrize("text", ["", "\n\n", "   \n \n  "])
 def test_text_to_html_of_blank_text_is_empty(text: str) -> None:
     assert text_to_html(text) == ""

@@ -64,7 +64,7 @@ def test_an_arabic_preview_names_each_office_in_arabic_and_the_letter_keeps_the_
     assert html.count("</bdi></strong>، <bdi>عضو مجلس الشيوخ</bdi>") == 2
     assert html.count("</bdi></strong>، <bdi>عضو مجلس النواب</bdi>") == 1
     # The English letter the office receives is addressed as before.
-    assert f"<bdi>{PRESIDENT}, The White House</bdi>" in html
+    assert f'<bdi lang="en">{PRESIDENT}, The White House</bdi>' in html
     assert "Dear Senator " in html and ", Senator<" not in html
 
 

@@ -261,6 +261,23 @@ def test_the_preview_shows_the_english_version_as_offices_get_it(
     assert "Rania Haddad" in page
 
 
+def test_on_an_arabic_page_the_letter_offices_get_is_marked_as_english(
+    client: FlaskClient, slug: str
+) -> None:
+    """So a screen reader reads it with an English voice, and the Arabic original with an
+    Arabic one."""
+    fields = {**WRITING_IN_ARABIC, "include_original": "y"}
+    page = post_letter(_in_arabic(client), slug, "preview", **fields).text
+    assert '<html lang="ar" dir="rtl">' in page
+    letter = page.split('<article class="letter"', 1)[1].split("</article>", 1)[0]
+    assert '<p class="letter-subject">الموضوع: <bdi lang="en">' in letter
+    assert '<div class="letter-body" lang="en" dir="auto">' in letter
+    assert '<p class="letter-signature" lang="en" dir="auto">' in letter
+    personal = letter.split('<div class="letter-personal" lang="en">', 1)[1]
+    assert f'<p dir="auto">{ENGLISH_WORDS}</p>' in personal
+    assert f'<p dir="auto" lang="ar">{ARABIC_WORDS}</p>' in personal
+
+
 def test_the_latin_name_fields_are_asked_on_arabic_pages_and_for_names_in_other_scripts(
     client: FlaskClient, slug: str
 ) -> None:

@@ -161,7 +161,7 @@ def preview_campaign(slug: str | None) -> tuple[str, int]:
     campaign = campaign_for_me(slug)[0] if slug else None
     form = CampaignForm()
     form.validate()
-    preview = build_preview(form)
+    preview = build_preview(form, campaign.language if campaign else Preview.language)
     _spec, draft = _checked_file(form, campaign)
     if request.headers.get("X-Requested-With") == "fetch":
         fragment = render_template(

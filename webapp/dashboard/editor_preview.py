@@ -47,6 +47,7 @@ SAMPLE_OFFICIALS: dict[Chamber, Representative] = {
 class Preview:
     letters: list[ComposedLetter] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    language: str = "en"  # what the letters are written in, for the page to mark them
 
 
 def _recipients(form: CampaignForm, campaign: Campaign) -> list[Recipient]:
@@ -82,9 +83,9 @@ def _recipients(form: CampaignForm, campaign: Campaign) -> list[Recipient]:
     return recipients
 
 
-def build_preview(form: CampaignForm) -> Preview:
+def build_preview(form: CampaignForm, language: str) -> Preview:
     """Compose the letters from the form's (unsaved) text; nothing is written anywhere."""
-    preview = Preview()
+    preview = Preview(language=language)
     texts = [(form[name].label.text, form[name].data or "") for name in
              ("subject", "salutation", "closing", "body")]  # fmt: skip
     # A transient campaign, never added to the session, carries the text to compose_letters.

@@ -59,17 +59,33 @@ def text_to_html(text: str, resolve_direction: bool = False) -> Markup:
 
     Each paragraph takes its direction from its own first letters (`dir="auto"`), so an Arabic
     paragraph reads right to left in an English page and the other way round. PDF renderers
-    ignore `dir="auto"`: `resolve_direction` writes the direction it would pick instead.
+    ignore `dir="auto"`: `resolve_direction` writes the direction it would pick instead. A
+    paragraph that opens in the Arabic script is marked `lang="ar"`, so a screen reader reading
+    an English letter does not read its Arabic words out as English sounds; any other paragraph
+    takes the language of what it sits in.
     """
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
     parts = [
-        Markup('<p dir="{}">').format(paragraph_direction(p) if resolve_direction else "auto")
+        Markup('<p dir="{}"{}>').format(
+            paragraph_direction(p) if resolve_direction else "auto",
+            Markup(' lang="ar"') if opens_in_arabic_script(p) else "",
+        )
         + Markup("<br>").join(escape(line) for line in p.split("\n"))
         + Markup("</p>")
         for p in paragraphs
         if p.strip()
     ]
     return Markup("\n").join(parts)
+
+
+def opens_in_arabic_script(text: str) -> bool:
+    """Whether the first strong letter is of the Arabic script (Arabic, Persian, Urdu…): Arabic
+    is the app's one right-to-left language, so such a paragraph is marked as Arabic."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in {"R", "AL", "L"}:
+            return kind == "AL"
+    return False
 
 
 def paragraph_direction(text: str) -> str:
