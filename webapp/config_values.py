@@ -1,0 +1,55 @@
+"""One environment value read as a typed setting, or a ConfigError that says how to fix it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def env_bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{key} must be true or false, not {raw!r}")
+
+
+def env_int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{key} must be a whole number, not {raw!r}") from exc
+
+
+def env_str(env: Mapping[str, str], key: str, default: str) -> str:
+    raw = env.get(key)
+    return default if raw is None or raw.strip() == "" else raw.strip()
+
+
+def env_seconds(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env_str(env, key, str(default))
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{key} must be a number of seconds, not {raw!r}") from exc
+    if not 0 <= value < math.inf:
+        raise ConfigError(f"{key} must be a finite number of seconds, 0 or more, not {raw!r}")
+    return value
+
+
+def env_positive(env: Mapping[str, str], key: str, default: float) -> float:
+    value = env_seconds(env, key, default)
+    if value == 0:
+        raise ConfigError(f"{key} must be more than 0, not {env.get(key)!r}")
+    return value
