@@ -61,6 +61,7 @@ def test_a_reading_translation_is_read_with_its_signatory_names_and_covers() -> 
             {
                 "ar": {
                     "title": "مياه آمنة",
+                    "subject": "مياه آمنة في {{ supporter.city }}",
                     "body": "موّلوا الأنابيب.",
                     "signatories": {"Water Watch": "رقابة المياه"},
                 }
@@ -71,6 +72,7 @@ def test_a_reading_translation_is_read_with_its_signatory_names_and_covers() -> 
     assert spec.translations == {
         "ar": {
             "title": "مياه آمنة",
+            "subject": "مياه آمنة في {{ supporter.city }}",
             "body": "موّلوا الأنابيب.",
             "signatories": {"Water Watch": "رقابة المياه"},
         }
@@ -103,6 +105,12 @@ def test_a_reading_translation_is_read_with_its_signatory_names_and_covers() -> 
             "targets[1].translations.ar.cover: line 1: unknown merge field target.secret",
         ),
         ({"ar": {"body": "x" * 20001}}, None, "translations.ar.body: is 20001 characters"),
+        (
+            {"ar": {"body": "x", "subject": "{{ supporter.password }}"}},
+            None,
+            "translations.ar.subject: line 1: unknown merge field supporter.password",
+        ),
+        ({"ar": {"body": "x", "subject": "م" * 301}}, None, "translations.ar.subject: is 301"),
     ],
 )
 def test_a_bad_translation_is_refused_naming_its_key(
@@ -126,6 +134,7 @@ def test_the_shipped_campaign_carries_an_arabic_reading_copy_of_letter_and_cover
         for step in range(1, 6):
             assert f"\n{step}. " in copy["body"]
         assert re.search(r"[\u0600-\u06FF]", copy["title"]) and copy["salutation"]
+        assert re.search(r"[\u0600-\u06FF]", copy["subject"])
         assert set(copy["signatories"]) == {s.name for s in campaign.signatories}
         congress = campaign.targets[1]
         assert congress.translations["ar"]["cover"].startswith("أكتب إليكم بصفتي أحد ناخبيكم")
@@ -159,6 +168,7 @@ def test_the_editor_shows_edits_and_saves_the_arabic_reading_copy(
 ) -> None:
     form = edit_form(admin, default_campaign)
     assert form["reading_salutation"] == "السيد الرئيس بايدن المحترم،"
+    assert form["reading_subject"].startswith("خمس خطوات تُظهر")
     assert form["reading_body"].startswith("قبل عام، حين أصبحتم رئيسًا")
     assert "The White Helmets = الخوذ البيضاء" in form["reading_signatories"].splitlines()
     for chamber in ("us_senate", "us_house"):
@@ -168,6 +178,7 @@ def test_the_editor_shows_edits_and_saves_the_arabic_reading_copy(
     assert form["targets-0-reading_office"] == "البيت الأبيض"
 
     form["reading_title"] = "خمس خطوات"
+    form["reading_subject"] = "رسالة من {{ supporter.city }}"
     form["targets-0-reading_cover"] = "إلى الرئيس، نسخة للقراءة."
     form["targets-0-cover"] = "A copy for the President."
     response = admin.post(edit_url(default_campaign), data=form)
@@ -175,6 +186,7 @@ def test_the_editor_shows_edits_and_saves_the_arabic_reading_copy(
 
     campaign = stored(app, default_campaign)
     assert campaign.translations["ar"]["title"] == "خمس خطوات"
+    assert campaign.translations["ar"]["subject"] == "رسالة من {{ supporter.city }}"
     assert campaign.translations["ar"]["body"].startswith("قبل عام")  # untouched parts kept
     assert len(campaign.translations["ar"]["signatories"]) == 35
     president, congress = campaign.targets

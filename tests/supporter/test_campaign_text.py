@@ -99,6 +99,34 @@ def test_merge_fields_show_as_what_they_stand_for_before_anyone_writes(
     assert "[" not in text and "{{" not in text
 
 
+def test_the_reading_copy_has_its_own_subject_line_and_offices_get_the_english(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    translations = {"ar": {"subject": "مياه آمنة في {{ supporter.city }}", "body": "نطالب بها."}}
+    extra = yaml.safe_dump({"translations": translations}, allow_unicode=True)
+    slug = write_campaign(app, tmp_path, "water", extra=extra)
+    page = client.get(f"/campaigns/{slug}?lang=ar").text
+    copy = page.split('class="reading-pane reading-pane-copy"', 1)[1].split("</section>", 1)[0]
+    assert '<p class="letter-subject">الموضوع: <bdi>مياه آمنة في [مدينتك]</bdi></p>' in copy
+    assert 'الموضوع: <bdi lang="en">Safe water in [your city]</bdi>' in page  # above both
+
+    preview = post_letter(client, f"{slug}?lang=ar", "preview").text
+    reading = preview.split('<article class="letter letter-reading"', 1)[1].split("</article>")[0]
+    assert '<p class="letter-subject">الموضوع: <bdi>مياه آمنة في Dearborn</bdi></p>' in reading
+    english = preview.split('<article class="letter"', 1)[1].split("</article>")[0]
+    assert 'الموضوع: <bdi lang="en">Safe water in Dearborn</bdi>' in english
+    # Without a translated subject the reading letter shows the one offices get, as English.
+    plain = write_campaign(
+        app,
+        tmp_path,
+        "plain",
+        extra=yaml.safe_dump({"translations": {"ar": {"body": "نطالب بها."}}}, allow_unicode=True),
+    )
+    preview = post_letter(client, f"{plain}?lang=ar", "preview").text
+    reading = preview.split('<article class="letter letter-reading"', 1)[1].split("</article>")[0]
+    assert 'الموضوع: <bdi lang="en">Safe water in Dearborn</bdi>' in reading
+
+
 def test_the_lead_is_read_as_text_without_markdowns_marks(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ INTRO_LIMIT = 2000
 # The campaign's reading copy: the keys a file may give, each with its length limit.
 CAMPAIGN_KEYS = {
     "title": 300,
+    "subject": 300,
     "intro": INTRO_LIMIT,
     "salutation": 200,
     "body": 20000,

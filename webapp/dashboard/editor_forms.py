@@ -191,6 +191,7 @@ class CampaignForm(OrganiserForm):
     # The reading copy in Arabic (campaign file `translations: {ar: ...}`): shown to supporters
     # beside the English letter, never sent.
     reading_title = _line(_l("Title in Arabic"))
+    reading_subject = _line(_l("Subject line in Arabic"))
     reading_intro = TextAreaField(_l("Introduction in Arabic"), filters=[clean_block])
     reading_salutation = _line(_l("Salutation in Arabic"))
     reading_body = TextAreaField(_l("The letter in Arabic"), filters=[clean_block])

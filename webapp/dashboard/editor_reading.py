@@ -16,6 +16,7 @@ from webapp.models import Campaign, Chamber, Target
 # The campaign's reading-copy keys and the editor fields that hold them.
 READING_FIELDS = {
     "title": "reading_title",
+    "subject": "reading_subject",
     "intro": "reading_intro",
     "salutation": "reading_salutation",
     "body": "reading_body",

@@ -27,6 +27,7 @@ class CampaignReading:
     language: str
     title: str | None
     intro: str | None
+    subject: str | None
     salutation: str | None
     digest: LetterDigest
     signatories: list[ReadingSignatory]
@@ -51,6 +52,7 @@ def campaign_reading(
         language=language,
         title=copy.get("title"),
         intro=copy.get("intro"),
+        subject=shown(copy.get("subject")),
         salutation=shown(copy.get("salutation")),
         digest=letter_digest(shown(copy["body"], markdown=True) or ""),
         signatories=[
@@ -67,6 +69,7 @@ class ReadingLetter:
     """
 
     language: str
+    subject: str | None
     salutation: str | None
     cover_html: Markup | None
     body_html: Markup | None
@@ -119,6 +122,7 @@ def reading_letter(
     )
     return ReadingLetter(
         language=language,
+        subject=render(copy["subject"], values) if copy.get("subject") else None,
         salutation=render(salutation, values) if salutation else None,
         cover_html=html(own.get("cover")) if recipient.cover else None,
         body_html=body,
