@@ -112,7 +112,7 @@ def test_a_letter_of_2_january_goes_to_the_seats_new_member_not_the_old_office(
         f"Not sent: {old.recipient_name} left office on January 3, 2027. "
         "Your letter goes to New Member Z120001 instead."
     ) in page
-    assert "Letter to New Member Z120001" in page
+    assert "Letter to <bdi>New Member Z120001</bdi>" in page
     # Nothing invites the supporter to send the two old letters to the old offices themselves.
     unchanged = [d for d in after.values() if d.changeover is None]
     assert len(unchanged) == len(after) - 2

@@ -3,6 +3,7 @@ supporter, through every channel (real SMTP for the emails)."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import timedelta
@@ -142,6 +143,10 @@ def test_a_supporter_writes_in_arabic_end_to_end(
     assert '<html lang="ar" dir="rtl">' in html
     assert "شكرًا لك يا <bdi>رانيا</bdi>." in html
     assert ENGLISH_WORDS in receipt.text()
+    # Its copy of the letters is English in an Arabic email, and marked so.
+    assert html.count('<hr><div dir="auto" lang="en">') == 3
+    if include_original:
+        assert f'<p dir="auto" lang="ar">{ARABIC_WORDS}</p>' in html
 
     # The receipt page shows the Arabic name, and says which name and words offices get.
     page = client.get(response.headers["Location"]).text
@@ -149,6 +154,13 @@ def test_a_supporter_writes_in_arabic_end_to_end(
     assert "تتسلّم المكاتب اسمك بالأحرف اللاتينية: <bdi>Rania Haddad</bdi>." in page
     # The Mayor's web form: the hand-off card pastes the English and names the Latin spelling.
     assert "كما وُقّعت الرسالة: <bdi>Rania Haddad</bdi>." in page
+    # The letters' text is marked English; each is named by its Arabic heading, not in English.
+    assert page.count('readonly rows="8" dir="auto" lang="en">') == 1  # the text to paste
+    copies = re.findall(r'<textarea class="letter-text" id="letter-text-(\d+)"([^>]*)>', page)
+    assert len(copies) == 3
+    for number, attributes in copies:
+        assert 'lang="en"' in attributes and f'aria-labelledby="letter-name-{number}"' in attributes
+        assert f'<span id="letter-name-{number}">رسالة إلى <bdi>' in page
     with app.app_context():
         submission = db.session.scalars(select(Submission)).one()
         mayor = next(d for d in submission.deliveries if d.contact_url == MAYOR_FORM)
