@@ -14,7 +14,7 @@ from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-SPLIT = "ZIP \u206848126\u2069 is split between districts 12 and 13; add your street address."
+SPLIT = "ZIP 48126 is split between districts 12 and 13; add your street address."
 
 
 def _type_zips(page: Page) -> None:

@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from webapp.civic.types import LookupResult, Representative
-from webapp.i18n import isolate
 from webapp.models import Campaign
 from webapp.services.recipients import RecipientPlan
 from webapp.supporter.office_names import live_label, name_office_between, recipient_office
@@ -73,16 +72,13 @@ def lookup_json(
 
 
 def zip_hint(zip_code: str, result: LookupResult | None) -> str | None:
-    """One sentence for beside the ZIP field when the ZIP spans districts, else None.
-
-    Plain text (a script puts it in the page as text), so the ZIP is isolated with Unicode's
-    isolates, as emails do: in an Arabic sentence a ZIP+4 would otherwise be reordered."""
+    """One sentence for beside the ZIP field when the ZIP spans districts, else None."""
     if result is None or not result.candidates or not zip_code:
         return None
     districts = [str(choice.district) for choice in result.candidates]
     hint: str = _(
         "ZIP %(zip)s is split between districts %(districts)s; add your street address.",
-        zip=isolate(zip_code),
+        zip=zip_code,
         districts=format_list(districts, locale=get_locale() or "en"),
     )
     return hint
