@@ -24,14 +24,18 @@ def moment_text(moment: datetime, precision: Precision = Precision.SECONDS) -> s
     The zone is always named: a bare time is read as the reader's own, and times are kept in
     UTC, so a receipt read in Berlin or California was an hour or eight off.
     """
+    if moment.tzinfo is None:
+        # Babel would read it as UTC and astimezone as the server's zone: refuse, as the
+        # database's UTCDateTime does.
+        raise ValueError("naive datetime given; use an aware UTC datetime")
     locale = get_locale() or Locale("en")
+    # The date spelt out ("Dec 4, 2026"): a short one ("12/4/26") is read as 12 April abroad.
+    date = format_date(moment, "medium")
     if precision is Precision.SECONDS:
-        date, time = format_date(moment, "medium"), format_time(moment, "long")
-        joined = get_datetime_format("medium", locale)
+        time = format_time(moment, "long")
     else:
-        date = format_date(moment, "short")
         time = format_time(moment, f"{locale.time_formats['short'].pattern} z")
-        joined = get_datetime_format("short", locale)
+    joined = get_datetime_format("medium", locale)
     # Babel's own way of putting a date and a time together in a locale's order ({1} the date).
     return str(joined).replace("'", "").replace("{0}", time).replace("{1}", date)
 

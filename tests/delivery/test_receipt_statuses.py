@@ -121,7 +121,7 @@ def test_each_office_shows_exactly_the_label_of_its_delivery_status(
     for status, shown in (
         (DeliveryStatus.SENT, "Mar 14, 2025, 3:09:00\u202fPM UTC"),
         (DeliveryStatus.ACCEPTED, "Mar 14, 2025, 3:09:00\u202fPM UTC"),
-        (DeliveryStatus.FAILED, "3/14/25, 3:09\u202fPM UTC"),
+        (DeliveryStatus.FAILED, "Mar 14, 2025, 3:09\u202fPM UTC"),
     ):
         assert shown in labels[status]
         assert '<time datetime="2025-03-14T15:09:00Z" data-local=' in markups[status]

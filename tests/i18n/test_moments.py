@@ -21,9 +21,9 @@ NNBSP = "\u202f"  # CLDR puts a narrow no-break space before AM/PM
     ("lang", "precision", "expected"),
     [
         ("en", Precision.SECONDS, f"Dec 4, 2026, 9:04:59{NNBSP}AM UTC"),
-        ("en", Precision.MINUTES, f"12/4/26, 9:04{NNBSP}AM UTC"),
+        ("en", Precision.MINUTES, f"Dec 4, 2026, 9:04{NNBSP}AM UTC"),
         ("ar", Precision.SECONDS, "04\u200f/12\u200f/2026، 9:04:59 ص التوقيت العالمي"),
-        ("ar", Precision.MINUTES, "4\u200f/12\u200f/2026، 9:04 ص التوقيت العالمي"),
+        ("ar", Precision.MINUTES, "04\u200f/12\u200f/2026، 9:04 ص التوقيت العالمي"),
     ],
 )
 def test_a_time_names_its_zone_in_the_pages_language(
@@ -40,12 +40,17 @@ def test_a_time_given_in_another_zone_is_told_in_utc(app: Flask) -> None:
         assert 'datetime="2026-12-04T09:04:59Z"' in moment_html(beirut)
 
 
+def test_a_time_without_a_zone_is_refused(app: Flask) -> None:
+    with app.test_request_context(), force_locale("en"), pytest.raises(ValueError):
+        moment_text(WHEN.replace(tzinfo=None))
+
+
 def test_the_html_form_is_an_isolated_time_element(app: Flask) -> None:
     with app.test_request_context(), force_locale("en"):
         shown = moment_html(WHEN, Precision.MINUTES)
     assert shown == (
         '<bdi><time datetime="2026-12-04T09:04:59Z" data-local="minutes">'
-        f"12/4/26, 9:04{NNBSP}AM UTC</time></bdi>"
+        f"Dec 4, 2026, 9:04{NNBSP}AM UTC</time></bdi>"
     )
 
 

@@ -20,8 +20,8 @@ delivery_cli = AppGroup("delivery", help="Check how letters reach each office.")
 
 
 def _when(row: OfficeChannel) -> str:
-    ok = row.last_success.strftime("%Y-%m-%d %H:%M") if row.last_success else "-"
-    bad = row.last_failure.strftime("%Y-%m-%d %H:%M") if row.last_failure else "-"
+    ok = row.last_success.strftime("%Y-%m-%d %H:%M UTC") if row.last_success else "-"
+    bad = row.last_failure.strftime("%Y-%m-%d %H:%M UTC") if row.last_failure else "-"
     return f"last ok {ok}, last failure {bad}"
 
 
