@@ -182,7 +182,7 @@ def load_config(
             env, "RECEIPT_LINK_EMAIL_RATE_LIMIT", "3/hour;6/day"
         ),
         "RISK_HOLD_SCORE": env_int(env, "RISK_HOLD_SCORE", 4),
-        "RISK_MIN_FORM_SECONDS": float(env_str(env, "RISK_MIN_FORM_SECONDS", "4")),
+        "RISK_MIN_FORM_SECONDS": env_seconds(env, "RISK_MIN_FORM_SECONDS", 4.0),
         "RISK_IP_BURST": env_int(env, "RISK_IP_BURST", 20),
         "RISK_SUBNET_BURST": env_int(env, "RISK_SUBNET_BURST", 60),
         "RISK_SAME_TEXT_HOLD": env_int(env, "RISK_SAME_TEXT_HOLD", 10),
@@ -207,7 +207,7 @@ def _delivery_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "OUTBOX_MAX_ATTEMPTS": env_int(env, "OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_BACKOFF_BASE_SECONDS": env_int(env, "OUTBOX_BACKOFF_BASE_SECONDS", 60),
         "OUTBOX_BACKOFF_MAX_SECONDS": env_int(env, "OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600),
-        "OUTBOX_POLL_SECONDS": float(env_str(env, "OUTBOX_POLL_SECONDS", "2")),
+        "OUTBOX_POLL_SECONDS": env_positive(env, "OUTBOX_POLL_SECONDS", 2.0),
         "CONFIRMATION_EXPIRY_HOURS": env_int(env, "CONFIRMATION_EXPIRY_HOURS", 72),
         # The "did they reply?" survey: days after an office's letter went, then the reminder.
         "REPLY_SURVEY_DAYS": env_int(env, "REPLY_SURVEY_DAYS", 21),
@@ -263,12 +263,12 @@ def _civic_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "CIVIC_CONGRESS": env_int(env, "CIVIC_CONGRESS", 0),
         # Empty: the shipped list of states redrawn for the next Congress (civic/congress.py).
         "CIVIC_REDISTRICTED_STATES": env_str(env, "CIVIC_REDISTRICTED_STATES", ""),
-        "CIVIC_CONNECT_TIMEOUT_SECONDS": float(env_str(env, "CIVIC_CONNECT_TIMEOUT_SECONDS", "3")),
-        "CIVIC_READ_TIMEOUT_SECONDS": float(env_str(env, "CIVIC_READ_TIMEOUT_SECONDS", "8")),
+        "CIVIC_CONNECT_TIMEOUT_SECONDS": env_positive(env, "CIVIC_CONNECT_TIMEOUT_SECONDS", 3.0),
+        "CIVIC_READ_TIMEOUT_SECONDS": env_positive(env, "CIVIC_READ_TIMEOUT_SECONDS", 8.0),
         "CIVIC_CACHE_TTL_SECONDS": env_int(env, "CIVIC_CACHE_TTL_SECONDS", 30 * 24 * 3600),
         # A whole lookup (geocoder, retry, Open States) waits this long at most, far below the
         # worker timeout: a hung Census service must not pin a worker for 8 s per step.
-        "CIVIC_LOOKUP_BUDGET_SECONDS": float(env_str(env, "CIVIC_LOOKUP_BUDGET_SECONDS", "3")),
+        "CIVIC_LOOKUP_BUDGET_SECONDS": env_positive(env, "CIVIC_LOOKUP_BUDGET_SECONDS", 3.0),
         "CIVIC_FALLBACK_TTL_SECONDS": env_int(env, "CIVIC_FALLBACK_TTL_SECONDS", 900),
         "CIVIC_BREAKER_FAILURES": env_int(env, "CIVIC_BREAKER_FAILURES", 3),
         "CIVIC_BREAKER_COOLDOWN_SECONDS": float(
@@ -276,7 +276,9 @@ def _civic_settings(env: Mapping[str, str]) -> dict[str, Any]:
         ),
         "CIVIC_SYNC_ON_START": env_bool(env, "CIVIC_SYNC_ON_START", True),
         # The delivery worker syncs the roster at start and then this often (0: never).
-        "CIVIC_SYNC_INTERVAL_HOURS": float(env_str(env, "CIVIC_SYNC_INTERVAL_HOURS", "24")),
+        "CIVIC_SYNC_INTERVAL_HOURS": env_seconds(
+            env, "CIVIC_SYNC_INTERVAL_HOURS", 24.0, unit="hours"
+        ),
         "LEGISLATORS_URL": env_str(
             env,
             "LEGISLATORS_URL",

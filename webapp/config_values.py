@@ -37,14 +37,15 @@ def env_str(env: Mapping[str, str], key: str, default: str) -> str:
     return default if raw is None or raw.strip() == "" else raw.strip()
 
 
-def env_seconds(env: Mapping[str, str], key: str, default: float) -> float:
+def env_seconds(env: Mapping[str, str], key: str, default: float, unit: str = "seconds") -> float:
+    """A duration in `unit`, 0 or more."""
     raw = env_str(env, key, str(default))
     try:
         value = float(raw)
     except ValueError as exc:
-        raise ConfigError(f"{key} must be a number of seconds, not {raw!r}") from exc
+        raise ConfigError(f"{key} must be a number of {unit}, not {raw!r}") from exc
     if not 0 <= value < math.inf:
-        raise ConfigError(f"{key} must be a finite number of seconds, 0 or more, not {raw!r}")
+        raise ConfigError(f"{key} must be a finite number of {unit}, 0 or more, not {raw!r}")
     return value
 
 

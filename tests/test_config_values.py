@@ -1,0 +1,36 @@
+"""A malformed duration in the settings stops the app with a message naming the setting."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp.config import ConfigError, load_config
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("OUTBOX_POLL_SECONDS", "soon", "OUTBOX_POLL_SECONDS must be a number of seconds"),
+        ("OUTBOX_POLL_SECONDS", "0", "OUTBOX_POLL_SECONDS must be more than 0"),
+        ("CIVIC_READ_TIMEOUT_SECONDS", "-1", "0 or more"),
+        ("CIVIC_LOOKUP_BUDGET_SECONDS", "inf", "must be a finite number of seconds"),
+        ("RISK_MIN_FORM_SECONDS", "4s", "RISK_MIN_FORM_SECONDS must be a number of seconds"),
+        (
+            "CIVIC_SYNC_INTERVAL_HOURS",
+            "daily",
+            "CIVIC_SYNC_INTERVAL_HOURS must be a number of hours",
+        ),
+    ],
+)
+def test_a_malformed_duration_is_refused_by_name(key: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config({"TESTING": "1", key: value})
+
+
+def test_durations_read_as_numbers_and_zero_hours_means_never() -> None:
+    config = load_config(
+        {"TESTING": "1", "OUTBOX_POLL_SECONDS": "0.2", "CIVIC_SYNC_INTERVAL_HOURS": "0"}
+    )
+    assert config["OUTBOX_POLL_SECONDS"] == 0.2
+    assert config["CIVIC_SYNC_INTERVAL_HOURS"] == 0
+    assert load_config({"TESTING": "1"})["RISK_MIN_FORM_SECONDS"] == 4.0
