@@ -140,6 +140,13 @@ def test_a_us_citizen_abroad_writes_to_the_members_for_their_voting_address(
         ({"abroad_city": ""}, "abroad_city", "Enter the city or town where you live."),
         ({"country": "XX"}, "country", "Choose your country from the list."),
         ({"us_voter": "y"}, "zip_code", "Enter your ZIP code."),
+        # The letter is signed with the city, in English: another script is refused, kept.
+        (
+            {"abroad_city": "برلين"},
+            "abroad_city",
+            "Write your city in Latin letters (A to Z), e.g. Berlin: the letter to offices is "
+            "in English and signed with it.",
+        ),
     ],
 )
 def test_missing_or_wrong_details_abroad_are_named_on_their_field(
@@ -154,6 +161,32 @@ def test_missing_or_wrong_details_abroad_are_named_on_their_field(
     assert page.status_code == 422
     assert f'<p class="error" id="{field}-error">{message}</p>' in page.text
     assert 'value="Rasha"' in page.text
+
+
+def test_a_city_in_latin_letters_with_accents_signs_the_letter_as_typed(
+    app: Flask, client: FlaskClient, loaded: str
+) -> None:
+    preview = post_letter(
+        client, loaded, "preview", **{**BERLIN, "country": "CH", "abroad_city": "Zürich"}
+    )
+    assert preview.status_code == 200, preview.text
+    assert "Rasha Haddad<br>Zürich, Switzerland</p>" in preview.text
+
+
+def test_on_an_arabic_page_the_city_is_asked_in_latin_letters_and_an_arabic_one_kept(
+    client: FlaskClient, loaded: str
+) -> None:
+    page = client.get(f"/campaigns/{loaded}?lang=ar").text
+    assert '<p class="hint" id="abroad_city-hint">بالأحرف اللاتينية، مثل Berlin،' in page
+    assert '<p class="hint" id="city-hint">بالأحرف اللاتينية، مثل Dearborn.</p>' in page
+    assert 'id="city-hint"' not in client.get(f"/campaigns/{loaded}?lang=en").text
+    us = post_letter(client, f"{loaded}?lang=ar", "preview", city="ديربورن")
+    assert us.status_code == 422
+    assert (
+        '<p class="error" id="city-error">'
+        "اكتب اسم مدينتك بالأحرف اللاتينية (من A إلى Z)، مثل Dearborn:" in us.text
+    )
+    assert 'value="ديربورن"' in us.text
 
 
 def test_a_campaign_only_for_constituents_says_so_to_someone_abroad(

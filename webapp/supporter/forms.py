@@ -32,7 +32,7 @@ from webapp.letters.compose import Signer
 from webapp.supporter.fast_select import FastSelect
 from webapp.supporter.field_copies import CopiedFields
 from webapp.supporter.form_checks import at_most, check_email, check_zip, when_abroad, when_in_us
-from webapp.supporter.own_script import OwnScriptForm, check_english, latin_name_field
+from webapp.supporter.own_script import OwnScriptForm, check_english, latin_name_field, latin_place
 from webapp.text_input import ascii_digits, clean_block, clean_line
 
 PERSONAL_MESSAGE_LIMIT = 5000
@@ -72,6 +72,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
         filters=[clean_line],
         validators=[
             when_abroad(_l("Enter the city or town where you live.")),
+            latin_place("Berlin"),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -134,6 +135,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
         filters=[clean_line],
         validators=[
             when_in_us(_l("Enter your city or town.")),
+            latin_place("Dearborn"),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )

@@ -44,6 +44,22 @@ def latin_name_field(name_field: str, label: Any, missing: Any) -> StringField:
     )
 
 
+def latin_place(example: str) -> Any:
+    """A place the letter is signed with (its city): the letter to offices is in English, so a
+    city typed in another script (برلين) is refused, and kept in the field."""
+    message = _l(
+        "Write your city in Latin letters (A to Z), e.g. %(example)s: the letter to offices is "
+        "in English and signed with it.",
+        example=example,
+    )
+
+    def check(form: Any, field: StringField) -> None:
+        if field.data and not is_latin_text(field.data):
+            raise StopValidation(message)
+
+    return check
+
+
 def check_english(form: Any, field: TextAreaField) -> None:
     if field.data and has_arabic_script(field.data):
         raise ValidationError(
