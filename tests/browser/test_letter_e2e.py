@@ -189,3 +189,16 @@ def test_console_check_catches_an_inline_script_blocked_by_csp(
     assert any("script-src 'self'" in text for text in console.csp_violations())
     assert page.evaluate("() => window.inlineRan === undefined")
     assert console.errors() != []
+
+
+def test_an_empty_form_gets_every_error_at_once_from_the_app_not_the_browser(
+    live_server: LiveServer, default_campaign: str, page: Page
+) -> None:
+    """The browser's own bubbles came one field at a time, in the browser's language."""
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
+    page.get_by_role("button", name="Preview my letter").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    for message in ("Enter your first name.", "Enter your last name.", "Enter your email"):
+        expect(summary).to_contain_text(message)
