@@ -135,6 +135,19 @@ def test_zip_outside_the_chosen_state_names_the_state(
     assert record_counts(app) == NOTHING_RECORDED
 
 
+def test_the_error_summary_lists_problems_in_the_order_of_the_fields_on_the_page(
+    client: FlaskClient, default_campaign: str
+) -> None:
+    page = send(client, default_campaign, first_name="", email="nobody", zip_code="9")
+    assert page.status_code == 422
+    summary = page.text.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    listed = re.findall(r'<a href="#([a-z_]+)">', summary)
+    assert set(listed) == {"first_name", "email", "zip_code"}
+    form = page.text.split('id="letter-form"', 1)[1]
+    on_page = sorted(listed, key=lambda name: form.index(f'id="{name}"'))
+    assert listed == on_page == ["zip_code", "first_name", "email"]
+
+
 @pytest.mark.parametrize("typed", ["48126-1234", "481261234", " 48126-1234 "])
 def test_zip_plus_four_is_accepted_and_normalised(
     app: Flask, client: FlaskClient, default_campaign: str, typed: str

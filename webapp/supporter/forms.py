@@ -76,6 +76,43 @@ class LetterForm(OwnScriptForm, FlaskForm):
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
+    # The US address, in the page's order (the error summary lists problems in this order).
+    street = StringField(
+        _l("Street address"),
+        filters=[ascii_digits, clean_line],
+        validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
+    )
+    city = StringField(
+        _l("City"),
+        filters=[clean_line],
+        validators=[
+            when_in_us(_l("Enter your city or town.")),
+            latin_place("Dearborn"),
+            Length(max=100, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    state = SelectField(
+        _l("State"),
+        widget=FastSelect(),
+        choices=[SelectChoice("", _l("Choose your state"))]
+        + [SelectChoice(s.code, s.name) for s in STATES],
+        validators=[when_in_us(_l("Choose your state."))],
+        validate_choice=False,
+    )
+    zip_code = StringField(
+        _l("ZIP code"),
+        filters=[ascii_digits, clean_line],
+        validators=[when_in_us(_l("Enter your ZIP code.")), check_zip],
+    )
+    # Set when the ZIP spans districts and the address could not settle it.
+    district = StringField(
+        _l("Your congressional district"),
+        filters=[ascii_digits],
+        validators=[
+            Optional(),
+            Regexp(r"^\d{1,2}$", message=_l("Choose a district from the list.")),
+        ],
+    )
     prefix = SelectField(
         _l("Title (optional)"),
         widget=FastSelect(),
@@ -124,33 +161,6 @@ class LetterForm(OwnScriptForm, FlaskForm):
             Length(max=254, message=_l("Use at most %(max)d characters.")),
             check_email,
         ],
-    )
-    street = StringField(
-        _l("Street address"),
-        filters=[ascii_digits, clean_line],
-        validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
-    )
-    city = StringField(
-        _l("City"),
-        filters=[clean_line],
-        validators=[
-            when_in_us(_l("Enter your city or town.")),
-            latin_place("Dearborn"),
-            Length(max=100, message=_l("Use at most %(max)d characters.")),
-        ],
-    )
-    state = SelectField(
-        _l("State"),
-        widget=FastSelect(),
-        choices=[SelectChoice("", _l("Choose your state"))]
-        + [SelectChoice(s.code, s.name) for s in STATES],
-        validators=[when_in_us(_l("Choose your state."))],
-        validate_choice=False,
-    )
-    zip_code = StringField(
-        _l("ZIP code"),
-        filters=[ascii_digits, clean_line],
-        validators=[when_in_us(_l("Enter your ZIP code.")), check_zip],
     )
     personal_message = TextAreaField(
         _l("Your own words (optional)"),
@@ -221,15 +231,6 @@ class LetterForm(OwnScriptForm, FlaskForm):
     prompt_questions: tuple[str, ...] = ()
     # A field people never see (hidden by CSS, skipped by screen readers): bots fill it in.
     website = StringField(_l("Leave this empty"), validators=[Optional(), Length(max=200)])
-    # Set when the ZIP spans districts and the address could not settle it.
-    district = StringField(
-        _l("Your congressional district"),
-        filters=[ascii_digits],
-        validators=[
-            Optional(),
-            Regexp(r"^\d{1,2}$", message=_l("Choose a district from the list.")),
-        ],
-    )
     # Optional recipients the supporter kept ticked; `recipients_chosen` says they were asked.
     recipients = SelectMultipleField(_l("Offices"), validate_choice=False)
     recipients_chosen = HiddenField()
