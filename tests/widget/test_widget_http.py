@@ -165,6 +165,31 @@ def test_signup_mode_continues_to_the_letter_form_with_everything_kept(
     assert record_counts(app) == NOTHING_RECORDED
 
 
+def test_signup_says_the_zip_is_for_the_us_only_and_continues_without_one(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    """A supporter in Berlin: no ZIP to give, nothing to make them think they need one."""
+    signup = open_widget(client, slug, mode="signup", wid="w7")
+    zip_input = re.search(r'<input[^>]*id="zip_code"[^>]*>', signup.text)
+    assert zip_input is not None and "required" not in zip_input.group(0)
+    assert 'aria-describedby="zip_code-hint"' in zip_input.group(0)
+    assert "If you live in the United States. From anywhere else, leave it empty" in signup.text
+    data = {
+        "form_token": form_token(signup.text),
+        "mode": "letter",
+        "wid": "w7",
+        "first_name": "Lina",
+        "last_name": "Saleh",
+        "email": "lina.berlin@example.org",
+        "zip_code": "",
+        "action": "continue",
+    }
+    letter = post_widget(client, slug, data)
+    assert letter.status_code == 200 and 'value="preview"' in letter.text
+    assert _value(letter.text, "first_name") == "Lina"
+    assert 'class="error"' not in letter.text
+
+
 def test_counter_shows_the_letter_count_and_the_goal_bar(
     app: Flask, client: FlaskClient, slug: str
 ) -> None:
