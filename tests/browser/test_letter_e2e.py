@@ -202,3 +202,17 @@ def test_an_empty_form_gets_every_error_at_once_from_the_app_not_the_browser(
     expect(summary).to_be_focused()
     for message in ("Enter your first name.", "Enter your last name.", "Enter your email"):
         expect(summary).to_contain_text(message)
+
+
+def test_an_arabic_name_on_the_english_page_brings_up_the_latin_name_fields_at_once(
+    live_server: LiveServer, default_campaign: str, page: Page
+) -> None:
+    """Before, they came only after Preview, with two errors: a round trip on a phone."""
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
+    latin = page.get_by_label("First name in Latin letters")
+    expect(latin).to_be_hidden()
+    page.get_by_label("First name", exact=True).fill("Rania")
+    expect(latin).to_be_hidden()  # a Latin name needs nothing more
+    page.get_by_label("First name", exact=True).fill("رانيا")
+    expect(latin).to_be_visible()
+    expect(page.get_by_label("Last name in Latin letters")).to_be_visible()

@@ -10,6 +10,19 @@
     hintScript.src = document.currentScript.src.replace(/[^/?]*(\?.*)?$/, "zip-hint.js");
     document.head.appendChild(hintScript);
   }
+  // A name typed in another script on a page that has not asked for its Latin spelling yet:
+  // show those fields now rather than after a round trip that ends in two errors.
+  var latinName = document.querySelector("[data-other-script]");
+  var otherScript = null;
+  try { otherScript = new RegExp("[^\\P{L}\\p{Script=Latin}]", "u"); } catch (error) { /* old */ }
+  if (latinName && otherScript) {
+    document.querySelectorAll("input[name=first_name], input[name=last_name]").forEach(
+      function (name) {
+        name.addEventListener("input", function () {
+          if (otherScript.test(name.value)) { latinName.hidden = false; }
+        });
+      });
+  }
   // The Send button and the note above it count the offices shown; once the supporter
   // changes the ticks, they say so in words instead of a number that would be stale until the
   // next preview.
