@@ -41,10 +41,21 @@ def has_arabic_script(value: str | None) -> bool:
     )
 
 
+# Letters of Latin spellings that Unicode names otherwise: the ʻokina of Hawaiian place and
+# family names (Kāneʻohe, ʻEwa Beach) and the modifier apostrophes used the same way.
+_LATIN_MODIFIERS = frozenset("\u02bb\u02bc\u02bd")
+
+
 def is_latin_text(value: str | None) -> bool:
-    """Whether every letter is a Latin one (accents allowed: José, Zoë), as US office
-    systems require of a name."""
-    return all(unicodedata.name(ch, "").startswith("LATIN ") for ch in value or "" if ch.isalpha())
+    """Whether every letter is a Latin one (accents allowed: José, Zoë, Kāneʻohe), as US office
+    systems require of a name. Full-width letters from an East Asian keyboard count as the
+    letters they stand for."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return all(
+        ch in _LATIN_MODIFIERS or unicodedata.name(ch, "").startswith("LATIN ")
+        for ch in text
+        if ch.isalpha()
+    )
 
 
 # C0/C1 control characters other than tab and newline, and the line/paragraph separators.

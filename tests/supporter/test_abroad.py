@@ -144,8 +144,8 @@ def test_a_us_citizen_abroad_writes_to_the_members_for_their_voting_address(
         (
             {"abroad_city": "برلين"},
             "abroad_city",
-            "Write your city in Latin letters (A to Z), e.g. Berlin: the letter to offices is "
-            "in English and signed with it.",
+            "Write your city in Latin letters (A to Z, accents allowed), e.g. Berlin: the "
+            "letter to offices is in English and signed with it.",
         ),
     ],
 )
@@ -161,6 +161,16 @@ def test_missing_or_wrong_details_abroad_are_named_on_their_field(
     assert page.status_code == 422
     assert f'<p class="error" id="{field}-error">{message}</p>' in page.text
     assert 'value="Rasha"' in page.text
+
+
+@pytest.mark.parametrize("city", ["Kāneʻohe", "Saint-Étienne", "'s-Hertogenbosch", "Ｂｅｒｌｉｎ"])
+def test_latin_spellings_of_every_kind_are_accepted_as_cities(
+    client: FlaskClient, loaded: str, city: str
+) -> None:
+    """Hawaii's ʻokina, accents, apostrophes and full-width letters are Latin spellings."""
+    page = post_letter(client, loaded, "preview", city=city)
+    assert 'id="city-error"' not in page.text  # (the ZIP spans districts: the street is asked)
+    assert 'id="city-error"' in post_letter(client, loaded, "preview", city="ديربورن").text
 
 
 def test_a_city_in_latin_letters_with_accents_signs_the_letter_as_typed(
@@ -184,7 +194,8 @@ def test_on_an_arabic_page_the_city_is_asked_in_latin_letters_and_an_arabic_one_
     assert us.status_code == 422
     assert (
         '<p class="error" id="city-error">'
-        "اكتب اسم مدينتك بالأحرف اللاتينية (من A إلى Z)، مثل Dearborn:" in us.text
+        "اكتب اسم مدينتك بالأحرف اللاتينية (من A إلى Z، مع السماح بعلامات مثل é)، مثل Dearborn:"
+        in us.text
     )
     assert 'value="ديربورن"' in us.text
 

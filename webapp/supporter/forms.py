@@ -162,6 +162,20 @@ class LetterForm(OwnScriptForm, FlaskForm):
             check_email,
         ],
     )
+    body = TextAreaField(
+        _l("The letter"),
+        filters=[clean_block],
+        validators=[
+            DataRequired(_l("The letter cannot be empty.")),
+            at_most(
+                BODY_LIMIT,
+                _l(
+                    "The letter has %(length)s characters and the limit is %(max)s. "
+                    "Please shorten it: your text is kept here."
+                ),
+            ),
+        ],
+    )
     personal_message = TextAreaField(
         _l("Your own words (optional)"),
         filters=[clean_block],
@@ -193,20 +207,6 @@ class LetterForm(OwnScriptForm, FlaskForm):
         ],
     )
     include_original = BooleanField(_l("Include my words in Arabic too, below the English"))
-    body = TextAreaField(
-        _l("The letter"),
-        filters=[clean_block],
-        validators=[
-            DataRequired(_l("The letter cannot be empty.")),
-            at_most(
-                BODY_LIMIT,
-                _l(
-                    "The letter has %(length)s characters and the limit is %(max)s. "
-                    "Please shorten it: your text is kept here."
-                ),
-            ),
-        ],
-    )
     consent_updates = BooleanField()
     # The sharing partner's own consent box (its wording is set per partner).
     partner_consent = BooleanField()

@@ -48,8 +48,8 @@ def latin_place(example: str) -> Any:
     """A place the letter is signed with (its city): the letter to offices is in English, so a
     city typed in another script (برلين) is refused, and kept in the field."""
     message = _l(
-        "Write your city in Latin letters (A to Z), e.g. %(example)s: the letter to offices is "
-        "in English and signed with it.",
+        "Write your city in Latin letters (A to Z, accents allowed), e.g. %(example)s: the "
+        "letter to offices is in English and signed with it.",
         example=example,
     )
 

@@ -18,9 +18,9 @@
   if (latinName && otherScript) {
     document.querySelectorAll("input[name=first_name], input[name=last_name]").forEach(
       function (name) {
-        name.addEventListener("input", function () {
-          if (otherScript.test(name.value)) { latinName.hidden = false; }
-        });
+        function check() { if (otherScript.test(name.value)) { latinName.hidden = false; } }
+        name.addEventListener("input", check);
+        check();  // a name the browser put back (Back button, autofill) before this ran
       });
   }
   // The Send button and the note above it count the offices shown; once the supporter
