@@ -32,7 +32,7 @@ from webapp.letters.compose import Signer
 from webapp.supporter.fast_select import FastSelect
 from webapp.supporter.field_copies import CopiedFields
 from webapp.supporter.form_checks import at_most, check_email, check_zip, when_abroad, when_in_us
-from webapp.supporter.own_script import OwnScriptForm, check_english, latin_name_field, latin_place
+from webapp.supporter.own_script import OwnScriptForm, check_english, city_field, latin_name_field
 from webapp.text_input import ascii_digits, clean_block, clean_line
 
 PERSONAL_MESSAGE_LIMIT = 5000
@@ -67,14 +67,10 @@ class LetterForm(OwnScriptForm, FlaskForm):
     us_voter = BooleanField(
         _l("I am a US citizen: write as a constituent of the US address where I vote")
     )
-    abroad_city = StringField(
+    abroad_city = city_field(
         _l("City or town where you live"),
-        filters=[clean_line],
-        validators=[
-            when_abroad(_l("Enter the city or town where you live.")),
-            latin_place("Berlin"),
-            Length(max=100, message=_l("Use at most %(max)d characters.")),
-        ],
+        when_abroad(_l("Enter the city or town where you live.")),
+        "Berlin",
     )
     # The US address, in the page's order (the error summary lists problems in this order).
     street = StringField(
@@ -82,15 +78,7 @@ class LetterForm(OwnScriptForm, FlaskForm):
         filters=[ascii_digits, clean_line],
         validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
     )
-    city = StringField(
-        _l("City"),
-        filters=[clean_line],
-        validators=[
-            when_in_us(_l("Enter your city or town.")),
-            latin_place("Dearborn"),
-            Length(max=100, message=_l("Use at most %(max)d characters.")),
-        ],
-    )
+    city = city_field(_l("City"), when_in_us(_l("Enter your city or town.")), "Dearborn")
     state = SelectField(
         _l("State"),
         widget=FastSelect(),

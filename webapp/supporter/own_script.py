@@ -33,15 +33,14 @@ def _latin_name_of(name_field: str, missing: Any) -> Any:
     return check
 
 
+def _line_field(label: Any, *checks: Any) -> StringField:
+    """A one-line field of at most 100 characters (a name, a city) with its own `checks`."""
+    length = Length(max=100, message=_l("Use at most %(max)d characters."))
+    return StringField(label, filters=[clean_line], validators=[*checks, length])
+
+
 def latin_name_field(name_field: str, label: Any, missing: Any) -> StringField:
-    return StringField(
-        label,
-        filters=[clean_line],
-        validators=[
-            _latin_name_of(name_field, missing),
-            Length(max=100, message=_l("Use at most %(max)d characters.")),
-        ],
-    )
+    return _line_field(label, _latin_name_of(name_field, missing))
 
 
 def latin_place(example: str) -> Any:
@@ -58,6 +57,11 @@ def latin_place(example: str) -> Any:
             raise StopValidation(message)
 
     return check
+
+
+def city_field(label: Any, required: Any, example: str) -> StringField:
+    """A city the letter is signed with; `required` says when it must be given."""
+    return _line_field(label, required, latin_place(example))
 
 
 def check_english(form: Any, field: TextAreaField) -> None:
