@@ -135,6 +135,18 @@ def test_zip_outside_the_chosen_state_names_the_state(
     assert record_counts(app) == NOTHING_RECORDED
 
 
+def test_the_arabic_zip_error_keeps_its_zip_plus_four_example_whole(
+    client: FlaskClient, default_campaign: str
+) -> None:
+    """In a right-to-left line the example broke at its hyphen, its halves swapped round."""
+    page = send(client, f"{default_campaign}?lang=ar", zip_code="1234")
+    assert_field_error(
+        page,
+        "zip_code",
+        "أدخل رمزًا بريديًا من 5 أرقام، مثل 20500 (أو ZIP+4 مثل \u206620500\u20110003\u2069).",
+    )
+
+
 def test_the_error_summary_lists_problems_in_the_order_of_the_fields_on_the_page(
     client: FlaskClient, default_campaign: str
 ) -> None:
