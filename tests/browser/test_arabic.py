@@ -147,6 +147,9 @@ def test_language_switch_keeps_what_was_typed(
     expect_root(page, "en", "ltr")
     expect(page.locator("[name=first_name]")).to_have_value("رانيا")
     expect(page.locator("[name=personal_message]")).to_have_value("عائلتي من حلب.")
+    # Back at the field last filled, not at the top of the page.
+    assert page.url.endswith("#personal_message")
+    expect(page.locator("[name=personal_message]")).to_be_in_viewport()
     page.get_by_role("link", name="Who receives what, and for how long we keep it").click()
     # Wait for the new page itself: reading the root mid-navigation sees the old page or none.
     page.wait_for_url(re.compile(r"/privacy"))

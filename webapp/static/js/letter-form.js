@@ -23,6 +23,19 @@
         check();  // a name the browser put back (Back button, autofill) before this ran
       });
   }
+  // The language switch sends the form and gets it back in the other language: come back to
+  // the field being filled, not to the top of a long page on a phone.
+  var switches = document.querySelectorAll("button[name=action][value=language][form]");
+  var switched = switches.length && document.getElementById(switches[0].getAttribute("form"));
+  if (switched) {
+    switched.addEventListener("focusin", function (event) {
+      if (!event.target.id) { return; }
+      switches.forEach(function (button) {
+        var action = button.getAttribute("formaction").split("#")[0];
+        button.setAttribute("formaction", action + "#" + event.target.id);
+      });
+    });
+  }
   // The Send button and the note above it count the offices shown; once the supporter
   // changes the ticks, they say so in words instead of a number that would be stale until the
   // next preview.
