@@ -78,25 +78,24 @@ def text_to_html(text: str, resolve_direction: bool = False) -> Markup:
     return Markup("\n").join(parts)
 
 
+def _first_strong(text: str) -> str | None:
+    """The bidi class (L, R or AL) of the first strong letter, the one dir=auto goes by."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in {"L", "R", "AL"}:
+            return kind
+    return None
+
+
 def opens_in_arabic_script(text: str) -> bool:
     """Whether the first strong letter is of the Arabic script (Arabic, Persian, Urdu…): Arabic
     is the app's one right-to-left language, so such a paragraph is marked as Arabic."""
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in {"R", "AL", "L"}:
-            return kind == "AL"
-    return False
+    return _first_strong(text) == "AL"
 
 
 def paragraph_direction(text: str) -> str:
     """'rtl' or 'ltr' from the first strong letter, as the Unicode bidi rules and dir=auto do."""
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in {"R", "AL"}:
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return "ltr"
+    return "rtl" if _first_strong(text) in {"R", "AL"} else "ltr"
 
 
 @dataclass(frozen=True)
