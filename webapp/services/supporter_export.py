@@ -129,10 +129,13 @@ def _replies(session: Session, s: Submission) -> dict[str, Any] | None:
 
 
 def export_supporter(session: Session, email: str) -> dict[str, Any] | None:
-    """Everything stored about one supporter, as plain JSON-ready data."""
+    """Everything stored about the supporter with this address (None when unknown)."""
     supporter = find_supporter(session, email)
-    if supporter is None:
-        return None
+    return None if supporter is None else supporter_record(session, supporter)
+
+
+def supporter_record(session: Session, supporter: Supporter) -> dict[str, Any]:
+    """Everything stored about one supporter, as plain JSON-ready data."""
     submissions = session.scalars(
         select(Submission).where(Submission.supporter_id == supporter.id).order_by(Submission.id)
     )

@@ -34,55 +34,60 @@ FINISHED = (
 
 
 def erase_supporter(session: Session, email: str) -> int:
-    """Delete the supporter, their letters, deliveries, consents, receipts and cached lookups.
-
-    Their data key goes with their row, so sealed copies left in dead rows cannot be opened;
-    on SQLite the freed space is zeroed (secure_delete) and the WAL checkpointed. Dashboard
-    tallies (plain numbers, nothing personal) keep counting them. Returns how many letters
-    were erased (0 when the address is unknown).
-    """
+    """Delete the supporter with this address and everything of theirs (see `erase_rows`).
+    Returns how many letters were erased (0 when the address is unknown)."""
     with write_transaction(session):
         supporter = find_supporter(session, email)
-        if supporter is None:
-            return 0
-        submissions = list(
-            session.scalars(select(Submission).where(Submission.supporter_id == supporter.id))
-        )
-        texts = {s.statement_id for s in submissions}
-        texts |= {
-            text_id
-            for s in submissions
-            for d in s.deliveries
-            for text_id in (d.body_id, d.cover_id)
-            if text_id
-        }
-        addresses: set[tuple[str | None, ...]] = {
-            (s.street, s.city, s.state, s.zip_code) for s in submissions
-        }
-        addresses.add((supporter.street, supporter.city, supporter.state, supporter.zip_code))
-        keys = [
-            address_cache_key(kind, street, city, state, zip_code)
-            for street, city, state, zip_code in addresses
-            if street
-            for kind in geocoder_kinds(session)
-        ]
-        # Cascades to submissions, deliveries, consents, emails and the texts they own.
-        session.delete(supporter)
-        session.flush()
-        if keys:
-            session.execute(delete(LookupCache).where(LookupCache.key.in_(keys)))
-        # Statement texts are shared between letters; only those nobody else uses go.
-        for text_id in texts:
-            used = session.scalar(
-                select(Submission.id).where(Submission.statement_id == text_id).limit(1)
-            ) or session.scalar(
-                select(Delivery.id)
-                .where((Delivery.body_id == text_id) | (Delivery.cover_id == text_id))
-                .limit(1)
-            )
-            if used is None:
-                session.execute(delete(LetterText).where(LetterText.id == text_id))
+        letters = 0 if supporter is None else erase_rows(session, supporter)
     checkpoint_wal(session)
+    return letters
+
+
+def erase_rows(session: Session, supporter: Supporter) -> int:
+    """Delete the supporter, their letters, deliveries, consents, receipts and cached lookups,
+    inside the caller's write transaction; the caller checkpoints the WAL after it commits.
+
+    Their data key goes with their row, so sealed copies left in dead rows cannot be opened;
+    on SQLite the freed space is zeroed (secure_delete). Dashboard tallies (plain numbers,
+    nothing personal) keep counting them. Returns how many letters were erased.
+    """
+    submissions = list(
+        session.scalars(select(Submission).where(Submission.supporter_id == supporter.id))
+    )
+    texts = {s.statement_id for s in submissions}
+    texts |= {
+        text_id
+        for s in submissions
+        for d in s.deliveries
+        for text_id in (d.body_id, d.cover_id)
+        if text_id
+    }
+    addresses: set[tuple[str | None, ...]] = {
+        (s.street, s.city, s.state, s.zip_code) for s in submissions
+    }
+    addresses.add((supporter.street, supporter.city, supporter.state, supporter.zip_code))
+    keys = [
+        address_cache_key(kind, street, city, state, zip_code)
+        for street, city, state, zip_code in addresses
+        if street
+        for kind in geocoder_kinds(session)
+    ]
+    # Cascades to submissions, deliveries, consents, emails and the texts they own.
+    session.delete(supporter)
+    session.flush()
+    if keys:
+        session.execute(delete(LookupCache).where(LookupCache.key.in_(keys)))
+    # Statement texts are shared between letters; only those nobody else uses go.
+    for text_id in texts:
+        used = session.scalar(
+            select(Submission.id).where(Submission.statement_id == text_id).limit(1)
+        ) or session.scalar(
+            select(Delivery.id)
+            .where((Delivery.body_id == text_id) | (Delivery.cover_id == text_id))
+            .limit(1)
+        )
+        if used is None:
+            session.execute(delete(LetterText).where(LetterText.id == text_id))
     return len(submissions)
 
 

@@ -1,0 +1,107 @@
+"""From a receipt, on a phone and a wide screen, in English and Arabic: a copy, then deletion."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, screen_options
+from tests.browser.test_accessibility import AxeAudit
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+WORDS = {
+    "en": {
+        "download": "Download everything we hold about you",
+        "delete": "Delete everything about me",
+        "confirm": "Delete everything about you?",
+        "button": "Delete everything",
+        "done": "Everything about you is deleted",
+    },
+    "ar": {
+        "download": "نزّل كل ما نحتفظ به عنك",
+        "delete": "احذف كل ما تحتفظون به عني",
+        "confirm": "هل تريد حذف كل ما نحتفظ به عنك؟",
+        "button": "احذف كل شيء",
+        "done": "حُذف كل ما كنا نحتفظ به عنك",
+    },
+}
+
+
+@pytest.fixture
+def backend() -> str:
+    return "sqlite"  # the pages and the browser's download; erasure itself is tested on both
+
+
+@pytest.fixture(params=sorted(WORDS))
+def language(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def context_options(screen: str, language: str) -> dict[str, Any]:
+    return {**screen_options(screen, language), "accept_downloads": True}
+
+
+def _write_from_berlin(page: Page, server: LiveServer, slug: str) -> None:
+    page.goto(f"{server.url}/campaigns/{slug}")
+    page.select_option("[name=country]", "DE")
+    fields = {"abroad_city": "Berlin", "first_name": "Rasha", "last_name": "Haddad"}
+    for name, value in {**fields, "email": "rasha.own@example.org"}.items():
+        page.fill(f"[name={name}]", value)
+    page.locator("button[name=action][value=preview]").click()
+    page.locator("button[name=action][value=send]").click()
+    expect(page).to_have_url(re.compile(r"/receipts/[^/]{20,}$"))
+
+
+def test_a_supporter_takes_a_copy_then_deletes_everything_from_the_receipt(
+    live_server: LiveServer,
+    default_campaign: str,
+    page: Page,
+    axe_path: Path,
+    screen: str,
+    language: str,
+) -> None:
+    words = WORDS[language]
+    audit = AxeAudit(page, axe_path)
+    _write_from_berlin(page, live_server, default_campaign)
+    receipt = page.url
+
+    link = page.get_by_role("link", name=words["download"])
+    link.scroll_into_view_if_needed()
+    with page.expect_download() as download:
+        link.click()
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert saved["supporter"]["email"] == "rasha.own@example.org"
+    assert saved["letters"][0]["address"]["city"] == "Berlin"
+
+    page.screenshot(
+        path=str(ARTIFACTS / f"own-data-receipt-{language}-{screen}.png"), full_page=True
+    )
+    page.get_by_role("link", name=words["delete"]).click()
+    expect(page.get_by_role("heading", name=words["confirm"], level=1)).to_be_visible()
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    audit.run("confirmation")
+    button = page.get_by_role("button", name=words["button"], exact=True)
+    box = button.bounding_box()
+    assert (
+        box is not None and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+    )  # type: ignore[index]
+    page.screenshot(
+        path=str(ARTIFACTS / f"own-data-confirm-{language}-{screen}.png"), full_page=True
+    )
+
+    button.click()
+    expect(page.get_by_role("heading", name=words["done"], level=1)).to_be_visible()
+    audit.run("deleted")
+    page.screenshot(
+        path=str(ARTIFACTS / f"own-data-deleted-{language}-{screen}.png"), full_page=True
+    )
+    assert page.goto(receipt).status == 404  # type: ignore[union-attr]
+    audit.assert_clean()

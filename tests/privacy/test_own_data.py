@@ -1,0 +1,164 @@
+"""From the receipt link a supporter downloads everything held about them, or deletes it all."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.conftest import csrf_token
+from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
+from tests.delivery.smtp_server import SmtpSink
+from tests.privacy.test_supporter_data import (
+    MARKERS,
+    _cells_containing,
+    _write_everything,
+    geocoder,  # noqa: F401  (a fixture: the Census stub, so every letter finds its district)
+)
+from tests.stubs import StubServer
+from tests.supporter.helpers import post_letter
+from webapp.database import db
+from webapp.delivery.worker import Worker
+from webapp.models import AuditEntry, Campaign, Submission
+
+
+@pytest.fixture
+def app_config(
+    app_config: dict[str, Any],
+    smtp: SmtpSink,
+    geocoder: StubServer,  # noqa: F811
+) -> dict[str, Any]:
+    return {
+        **app_config,
+        "SMTP_URL": smtp.url,
+        "SMTP_TIMEOUT_SECONDS": 5.0,
+        "CENSUS_GEOCODER_URL": f"{geocoder.url}/geocoder",
+    }
+
+
+def _receipts(app: Flask) -> dict[str, str]:
+    """Each supporter's email address and the receipt token of their first letter."""
+    with app.app_context():
+        rows = db.session.scalars(select(Submission).order_by(Submission.id))
+        found: dict[str, str] = {}
+        for row in rows:
+            found.setdefault(row.supporter.email, row.receipt_token)
+        return found
+
+
+def test_the_receipt_offers_a_copy_of_everything_held_and_deleting_it(
+    app: Flask, client: FlaskClient, default_campaign: str, tmp_path: Path
+) -> None:
+    _write_everything(app, client, default_campaign, tmp_path)
+    token = _receipts(app)[MARKERS[0]]
+    page = client.get(f"/receipts/{token}").text
+    assert f'href="/receipts/{token}/my-data.json" download' in page
+    assert f'href="/receipts/{token}/delete"' in page
+
+    download = client.get(f"/receipts/{token}/my-data.json")
+    assert download.status_code == 200 and download.mimetype == "application/json"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["Cache-Control"] == "no-store, private"
+    data = json.loads(download.text)
+    assert data["supporter"]["street"] == MARKERS[3]
+    # Both of their letters, the other campaign's too; nobody else's.
+    assert len(data["letters"]) == 2 and data["letters"][0]["personal_message"] == MARKERS[5]
+    assert "someone.else@example.org" not in download.text
+
+
+def test_deleting_from_the_receipt_leaves_no_trace_and_tells_the_organisers_only_a_count(
+    app: Flask, client: FlaskClient, default_campaign: str, tmp_path: Path
+) -> None:
+    _write_everything(app, client, default_campaign, tmp_path)
+    receipts = _receipts(app)
+    assert len(receipts) == 2
+    token = receipts[MARKERS[0]]
+    confirm = client.get(f"/receipts/{token}/delete")
+    assert confirm.status_code == 200 and confirm.headers["Referrer-Policy"] == "no-referrer"
+    assert "the <bdi>2</bdi> letters you wrote through this site" in confirm.text
+    # Nothing was sent yet (no worker ran): no office would then receive the letters.
+    assert re.search(r"<bdi>\d+</bdi> offices have not received your letter yet", confirm.text)
+    assert "already have" not in confirm.text and "already has" not in confirm.text
+
+    done = client.post(f"/receipts/{token}/delete", data={"csrf_token": csrf_token(confirm.text)})
+    assert done.status_code == 303 and done.headers["Location"] == "/deleted"
+    assert "Everything about you is deleted" in client.get("/deleted").text
+    for path in ("", "/delete", "/my-data.json"):
+        assert client.get(f"/receipts/{token}{path}").status_code == 404
+    for marker in MARKERS:
+        assert _cells_containing(app, marker) == [], marker
+    other = receipts["someone.else@example.org"]
+    assert client.get(f"/receipts/{other}").status_code == 200
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.campaign_id)).all()
+        campaigns = db.session.scalars(select(Campaign.id).order_by(Campaign.id)).all()
+        assert [(e.action, e.campaign_id, e.details, e.organiser_id) for e in entries] == [
+            ("supporter.erased_own_data", c, {"letters": 1}, None) for c in campaigns
+        ]
+
+
+def test_the_confirmation_says_which_offices_have_the_letter_and_which_partner_was_told(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    slug = write_delivery_campaign(
+        app,
+        tmp_path,
+        "water",
+        [office("Water Board", email=OFFICE_EMAIL)],
+        partners=[{"code": "alpha", "name": "Alpha Aid", "consent_text": "Alpha may write"}],
+    )
+    assert post_letter(client, slug, partner="alpha", partner_consent="y").status_code == 303
+    assert Worker(app).run_batch().sent == 2  # the office's letter and the receipt
+    token = next(iter(_receipts(app).values()))
+    page = client.get(f"/receipts/{token}/delete").text
+    assert "the <bdi>1</bdi> letter you wrote through this site, with its receipt" in page
+    assert "<bdi>1</bdi> office already has your letter" in page
+    assert "never be sent" not in page
+    assert "You ticked the box of <bdi>Alpha Aid</bdi>" in page
+
+
+def test_a_deletion_without_the_form_token_deletes_nothing_and_asks_again(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    assert post_letter(client, default_campaign).status_code == 303
+    token = next(iter(_receipts(app).values()))
+    refused = client.post(f"/receipts/{token}/delete", data={})
+    assert refused.status_code == 400
+    assert "Nothing was deleted: press the button again" in refused.text
+    assert 'class="button button-danger"' in refused.text
+    assert client.get(f"/receipts/{token}").status_code == 200
+
+
+def test_unknown_receipts_open_nothing(client: FlaskClient, default_campaign: str) -> None:
+    for path in ("/delete", "/my-data.json"):
+        assert client.get(f"/receipts/not-a-receipt{path}").status_code == 404
+
+
+def test_the_pages_are_in_arabic_for_an_arabic_reader(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    assert post_letter(client, default_campaign).status_code == 303
+    token = next(iter(_receipts(app).values()))
+    arabic = {"Accept-Language": "ar"}
+    receipt = client.get(f"/receipts/{token}", headers=arabic).text
+    confirm = client.get(f"/receipts/{token}/delete", headers=arabic).text
+    assert "Delete everything" not in confirm and "Your data" not in receipt
+    assert 'dir="rtl"' in confirm
+
+
+def test_the_privacy_page_points_to_the_receipt_and_to_a_contact_when_one_is_set(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    page = client.get("/privacy").text
+    assert "At the foot of your receipt page are two links" in page
+    assert "Lost the link? Ask for it again above." in page
+    assert "For anything else about your data" not in page
+    app.config["PRIVACY_CONTACT"] = "privacy@coalition.example"
+    page = client.get("/privacy").text
+    assert "write to <bdi>privacy@coalition.example</bdi>." in page

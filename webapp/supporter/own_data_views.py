@@ -1,0 +1,77 @@
+"""From the receipt link: the supporter downloads everything held about them, or deletes it."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response as BaseResponse
+
+from webapp.database import db, utcnow
+from webapp.services.own_data import erase_own_data, own_data, own_data_copy
+
+bp = Blueprint("own_data", __name__)
+
+
+class EraseForm(FlaskForm):
+    """The deletion's single button: nothing to fill in, CSRF-protected."""
+
+
+def _private(response: Response) -> Response:
+    # The URL is the only key to these pages: keep them out of caches and other sites' logs.
+    response.headers["Cache-Control"] = "no-store, private"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _confirm_page(token: str, status: int = 200) -> Response:
+    summary = own_data(db.session(), token)
+    if summary is None:
+        abort(404)
+    page = render_template(
+        "supporter/erase_own_data.html", token=token, summary=summary, form=EraseForm()
+    )
+    return _private(Response(page, status))
+
+
+@bp.get("/receipts/<token>/my-data.json")
+def own_data_download(token: str) -> Response:
+    data = own_data_copy(db.session(), token)
+    if data is None:
+        abort(404)
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-letters-data.json"'
+    return _private(response)
+
+
+@bp.get("/receipts/<token>/delete")
+def erase_confirm(token: str) -> Response:
+    return _confirm_page(token)
+
+
+@bp.post("/receipts/<token>/delete")
+def erase(token: str) -> BaseResponse:
+    # CSRFProtect has checked the form's token before this runs (see `expired`).
+    if erase_own_data(db.session(), token, utcnow()) is None:
+        abort(404)
+    return redirect(url_for(".erased"), code=303)
+
+
+@bp.get("/deleted")
+def erased() -> str:
+    return render_template("supporter/erased_own_data.html")
+
+
+@bp.errorhandler(CSRFError)
+def expired(error: CSRFError) -> Response:
+    """A confirmation page left open past the form's lifetime: ask once more, nothing lost."""
+    token = str((request.view_args or {}).get("token", ""))
+    flash(
+        _("For your security the page had expired. Nothing was deleted: press the button again."),
+        "error",
+    )
+    return _confirm_page(token, 400)
