@@ -23,9 +23,10 @@ from tests.privacy.test_supporter_data import (
 )
 from tests.stubs import StubServer
 from tests.supporter.helpers import post_letter
-from webapp.database import db
+from webapp.database import db, utcnow
 from webapp.delivery.worker import Worker
 from webapp.models import AuditEntry, Campaign, Submission
+from webapp.services.own_data import erase_own_data
 
 
 @pytest.fixture
@@ -162,3 +163,61 @@ def test_the_privacy_page_points_to_the_receipt_and_to_a_contact_when_one_is_set
     app.config["PRIVACY_CONTACT"] = "privacy@coalition.example"
     page = client.get("/privacy").text
     assert "write to <bdi>privacy@coalition.example</bdi>." in page
+
+
+def test_deleting_while_the_letter_is_being_sent_leaves_the_worker_running(
+    app: Flask, client: FlaskClient, smtp: SmtpSink, tmp_path: Path
+) -> None:
+    """The supporter deletes from the receipt while the worker is mid-send of their letter:
+    the send finishes, the worker finds the row gone and goes on with the next one."""
+    slug = write_delivery_campaign(
+        app, tmp_path, "water", [office("Water Board", email=OFFICE_EMAIL)]
+    )
+    assert post_letter(client, slug).status_code == 303
+    assert post_letter(app.test_client(), slug, email="other@example.org").status_code == 303
+    token = next(t for e, t in _receipts(app).items() if e != "other@example.org")
+    erased: list[int | None] = []
+
+    def erase_during_the_first_send(_message: object) -> None:
+        if not erased:
+            with app.app_context():
+                erased.append(erase_own_data(db.session(), token, utcnow()))
+
+    smtp.on_message = erase_during_the_first_send
+    result = Worker(app).run_batch()
+    assert erased == [1]
+    # Their letter was on the wire and went; their receipt email, not yet sent, never goes;
+    # everybody else's mail goes on.
+    assert result.sent == 3 and not result.errors
+    assert sorted(r for m in smtp.messages for r in m.rcpt_tos) == sorted(
+        [OFFICE_EMAIL, OFFICE_EMAIL, "other@example.org"]
+    )
+    with app.app_context():
+        rows = db.session.scalars(select(Submission)).all()
+        assert [s.supporter.email for s in rows] == ["other@example.org"]
+        assert {d.status.value for d in rows[0].deliveries} == {"sent"}
+
+
+def test_deleting_after_the_worker_claimed_the_letter_sends_nothing_of_theirs(
+    app: Flask, client: FlaskClient, smtp: SmtpSink, tmp_path: Path
+) -> None:
+    """Claimed in the same batch as someone else's letter, theirs is deleted while the other
+    one is on the wire: the worker lets it go and sends nothing of theirs."""
+    slug = write_delivery_campaign(
+        app, tmp_path, "water", [office("Water Board", email=OFFICE_EMAIL)]
+    )
+    assert post_letter(app.test_client(), slug, email="first@example.org").status_code == 303
+    assert post_letter(client, slug, email="deleting@example.org").status_code == 303
+    token = _receipts(app)["deleting@example.org"]
+    erased: list[int | None] = []
+
+    def erase_during_the_first_send(_message: object) -> None:
+        if not erased:
+            with app.app_context():
+                erased.append(erase_own_data(db.session(), token, utcnow()))
+
+    smtp.on_message = erase_during_the_first_send
+    result = Worker(app).run_batch()
+    assert erased == [1] and not result.errors and result.taken_over == 1
+    recipients = [r for m in smtp.messages for r in m.rcpt_tos]
+    assert sorted(recipients) == sorted([OFFICE_EMAIL, "first@example.org"])

@@ -7,8 +7,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, inspect, or_, select, update
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm import InstanceState, Session
 
 from webapp.database import write_transaction
 from webapp.models import (
@@ -141,7 +142,7 @@ def hold_for_send(
     """
     # Read before the transaction begins: its opening commit expires the row, and reading an
     # expired attribute would reload the whole row for nothing.
-    model, row_id = type(row), row.id
+    model, row_id = type(row), key_of(row)
     with write_transaction(session):
         result = session.execute(
             update(model)
@@ -160,7 +161,21 @@ def hold_for_send(
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
+def key_of(row: Leased) -> int:
+    """The row's id without reading the database: it stays known after the row is deleted
+    (a supporter may erase their data while their letter is being sent)."""
+    state: InstanceState[Leased] = inspect(row)
+    return int(state.identity[0]) if state.identity else row.id
+
+
 def locked_if_held(session: Session, row: Leased, holder: Holder) -> bool:
-    """Reload `row` (locked until commit on PostgreSQL): whether `holder` still owns it."""
-    session.refresh(row, with_for_update=True)
+    """Reload `row` (locked until commit on PostgreSQL): whether `holder` still owns it. A row
+    deleted meanwhile is nobody's: False, with the stale object taken out of the session."""
+    try:
+        session.refresh(row, with_for_update=True)
+    except InvalidRequestError:  # "could not refresh": the row is gone
+        if session.get(type(row), key_of(row), populate_existing=True) is not None:
+            raise
+        session.expunge(row)
+        return False
     return row.status is DeliveryStatus.SENDING and row.lease_token == holder.token

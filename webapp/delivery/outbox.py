@@ -108,11 +108,12 @@ def record_failure(
     error: str,
     policy: RetryPolicy,
     permanent: bool = False,
-) -> DeliveryStatus:
-    """Failed now: retry later with backoff, or dead once attempts run out (or it is hopeless)."""
+) -> DeliveryStatus | None:
+    """Failed now: retry later with backoff, or dead once attempts run out (or it is hopeless).
+    None when the row is no longer this worker's: taken over by another, or deleted."""
     with write_transaction(session):
         if not locked_if_held(session, row, holder):
-            return row.status
+            return None
         row.last_error = error[:2000]
         row.lease_expires_at = None
         if isinstance(row, Delivery | Mailing):  # dates the channel map's "last failure"

@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
 from webapp.delivery.cwc import CwcClient, cwc_settings_from_config
-from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send
+from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send, key_of
 from webapp.delivery.mailing import Postal
 from webapp.delivery.outbox import (
     expire_unconfirmed,
@@ -52,7 +53,7 @@ class BatchReport:
     sent: int = 0
     failed: int = 0
     dead: int = 0
-    taken_over: int = 0  # claimed, then taken over by another worker before its turn: not sent
+    taken_over: int = 0  # claimed, then taken over by another worker (or deleted): not sent
     held: int = 0  # posted letters left with the organisers (budget reached, address refused)
     mailings: int = 0  # envelopes of batched post claimed (their letters count as sent)
     errors: list[str] = field(default_factory=list)
@@ -195,6 +196,10 @@ class Worker:
                 record_cancelled(session, row, self.holder, self.clock())
                 return
             seconds, send = prepare_send(row, mailer, self.cwc_clients, self.postal, self.clock)
+        except ObjectDeletedError:  # deleted since the claim, with its supporter's data
+            report.taken_over += 1
+            log.info("%s %s is no longer ours to send", type(row).__name__, key_of(row))
+            return
         except Exception as exc:  # one bad row must not stop the outbox
             self._failed(session, row, exc, report)
             return
@@ -202,7 +207,7 @@ class Worker:
         # that another worker took the row over (then it is theirs to send, not ours).
         if not hold_for_send(session, row, self.holder, self.clock(), seconds + self.lease_margin):
             report.taken_over += 1
-            log.info("%s %s was taken over by another worker", type(row).__name__, row.id)
+            log.info("%s %s is no longer ours to send", type(row).__name__, key_of(row))
             return
         try:
             status, reference = send()
@@ -215,19 +220,24 @@ class Worker:
     def _failed(
         self, session: Session, row: Delivery | Notification, exc: Exception, report: BatchReport
     ) -> None:
+        name, key = type(row).__name__, key_of(row)
         if not isinstance(exc, SendError):
-            log.exception("%s %s failed unexpectedly", type(row).__name__, row.id)
+            log.exception("%s %s failed unexpectedly", name, key)
             exc = SendError(f"{type(exc).__name__}: {exc}", permanent=True)
         outcome = record_failure(
             session, row, self.holder, self.clock(), str(exc), self.policy, exc.permanent
         )
+        if outcome is None:  # taken over, or deleted with its supporter's data meanwhile
+            report.taken_over += 1
+            log.info("%s %s is no longer ours to send", name, key)
+            return
         report.dead += outcome is DeliveryStatus.DEAD
         if outcome is DeliveryStatus.DEAD and isinstance(row, Delivery):
             with write_transaction(session):
-                free_places(session, [row.id])  # never posted: its budget place is free again
+                free_places(session, [key])  # never posted: its budget place is free again
         report.failed += outcome is DeliveryStatus.FAILED
         report.errors.append(str(exc))
-        log.warning("%s %s not sent (%s): %s", type(row).__name__, row.id, outcome.value, exc)
+        log.warning("%s %s not sent (%s): %s", name, key, outcome.value, exc)
 
     def _held(self, session: Session, row: Delivery | Notification) -> bool:
         """A posted letter over budget or to a refused address waits with the organisers."""
