@@ -151,3 +151,26 @@ def _stamp(app: Flask, seconds_ago: float) -> str:
         app.config["SECRET_KEY"], salt=timing._SALT, signer=Backdated
     )
     return str(serializer.dumps(1))
+
+
+def test_held_reasons_are_grouped_by_kind_without_one_letters_figures(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    """Two letters sent 0.x and 1.x s after opening the form are one kind of reason; the
+    table says what kind, not "sent N s after…"."""
+    for n, seconds in enumerate((0.5, 1.5)):
+        post_letter(
+            client,
+            default_campaign,
+            email=f"quick{n}@mailinator.com",
+            started=_stamp(app, seconds_ago=seconds),
+        )
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}").text
+    reasons = page[
+        page.index("Why letters were held") : page.index(
+            "</table>", page.index("Why letters were held")
+        )
+    ]
+    assert '<td>sent seconds after opening the form</td><td class="num">2</td>' in reasons
+    assert '<td>disposable email domain</td><td class="num">2</td>' in reasons
+    assert " N " not in reasons

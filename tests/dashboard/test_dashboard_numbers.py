@@ -132,9 +132,10 @@ def test_data_json_has_exactly_the_known_numbers(app: Flask, known: Known) -> No
     assert data["personalised_share"] == pytest.approx(0.6)
     assert data["by_partner"] == {"Alpha Org (alpha)": 2, "Beta Org (beta)": 1, "no partner": 2}
     assert data["by_source"] == {"newsletter": 2, "twitter": 1, "none": 2}
+    # l6 waits for its sender's confirmation: its delivery is not on its way yet.
     assert data["deliveries_by_status"] == {
         "sent": 2,
-        "pending": 2,
+        "pending": 1,
         "failed": 1,
         "packet": 1,
         "needs_action": 1,
@@ -153,14 +154,16 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     assert page.status_code == 200, page.text
     html = page.text
     assert "<dt>People who wrote</dt><dd>5</dd>" in html
-    assert "<dt>Letters to offices</dt><dd>8</dd>" in html
+    assert "<dt>Letters to offices</dt><dd>7</dd>" in html  # not l6's, still unconfirmed
     assert "<dt>Waiting for email confirmation</dt><dd>1</dd>" in html
     assert "<dt>Wrote their own words</dt><dd>60%</dd>" in html
     assert "Goal: <bdi>5</bdi> of <bdi>10</bdi>" in html
     assert '<progress id="goal" max="10" value="5">50%</progress>' in html
-    for label, n in (("Sent", 2), ("Queued: waiting to be sent", 2), ("Needs your action", 1)):
+    waiting = "Waiting for the supporter (the office&#39;s own web form)"
+    for label, n in (("Sent", 2), ("Queued: waiting to be sent", 1), (waiting, 1)):
         assert _cell_row(label, str(n)) in html, label
-    assert _cell_row("Not sent: the letter was never confirmed", "1") in html
+    assert "Needs your action" not in html  # the supporter's words, not the organiser's
+    assert _cell_row("Not sent: its sender never confirmed the letter", "1") in html
     for day, n in ((3, 2), (2, 1), (1, 0), (0, 2)):
         assert _cell_row(known.day(day), str(n)) in html, day
     assert _cell_row(known.now.strftime("%m-%dT%H"), "2") in html
@@ -209,9 +212,32 @@ def test_partner_dashboard_shows_only_its_own_letters(app: Flask, known: Known) 
     assert "<title>MI: 2</title>" in html and "<title>CA: 0</title>" in html
     assert _cell_row("MI", "2") in html and _cell_row("MI-12", "2") in html
     assert _cell_row("Sent", "2") in html
+    # l2's delivery is queued; l6's (alpha's too, unconfirmed) is not counted until its sender
+    # confirms.
+    assert _cell_row("Queued: waiting to be sent", "1") in html
     for other in ("Beta Org", "Homs is my home.", "My family is from Aleppo.", "newsletter"):
         assert other not in html, other
     assert 'id="coverage"' not in html and "Letters to offices" not in html
+
+
+def test_a_partner_does_not_see_the_deliveries_of_letters_kept_off_its_numbers(
+    app: Flask, known: Known
+) -> None:
+    """A supporter who asked to stay off partners' lists is in none of its numbers: neither
+    people nor deliveries (which would tell the partner such a letter exists)."""
+    kept_off = (_office(PRESIDENT, DeliveryStatus.NEEDS_ACTION),)
+    add_letters(
+        app, known.slug, [Letter("l8@example.org", partner="alpha", private=True, offices=kept_off)]
+    )
+    html = (
+        signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+        .get(f"/dashboard/campaigns/{known.slug}")
+        .text
+    )
+    assert "<dt>People who wrote</dt><dd>2</dd>" in html
+    assert "<dt>Waiting for the supporter</dt><dd>0</dd>" in html
+    assert "(the office&#39;s own web form)" not in html
+    assert _cell_row("Sent", "2") in html and _cell_row("Queued: waiting to be sent", "1") in html
 
 
 def _synced_page(app: Flask, known: Known, tmp_path: Path) -> str:

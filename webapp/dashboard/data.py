@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -246,6 +247,23 @@ def build_dashboard(
     return data
 
 
+# A reason carries its letter's own figure ("sent 1.2 s after…", "37+ letters…"): grouped, the
+# table names the kind of reason, without a figure that would be one letter's.
+_REASON_GROUPS = (
+    (r"sent [\d.]+ s after opening the form", _l("sent seconds after opening the form")),
+    (r"\d+\+ letters from one address in 10 minutes", _l("many letters from one address")),
+    (r"\d+\+ letters from one network in 10 minutes", _l("many letters from one network")),
+    (r"the same personal paragraph from \d+\+ other senders", _l("a paragraph many others sent")),
+)
+
+
+def _reason_group(reason: str) -> str:
+    for pattern, label in _REASON_GROUPS:
+        if re.fullmatch(pattern, reason):
+            return str(label)
+    return reason
+
+
 def _held(session: Session, campaign: Campaign, data: DashboardData) -> None:
     """Letters held by the risk checks: how many, why, and the latest ones to release."""
     waiting = (
@@ -261,8 +279,7 @@ def _held(session: Session, campaign: Campaign, data: DashboardData) -> None:
         select(Submission.risk_reasons).where(waiting).order_by(Submission.id.desc()).limit(5000)
     ):
         for reason in row or []:
-            # "37 letters from one address..." and "38 letters..." are one reason.
-            reasons[re.sub(r"\d+(\.\d+)?", "N", str(reason))] += 1
+            reasons[_reason_group(str(reason))] += 1
     data.held_reasons = reasons.most_common()
     data.held_recent = list(
         session.scalars(select(Submission).where(waiting).order_by(Submission.id.desc()).limit(20))
@@ -270,11 +287,17 @@ def _held(session: Session, campaign: Campaign, data: DashboardData) -> None:
 
 
 def partner_deliveries(session: Session, campaign: Campaign, partner: Partner) -> dict[str, int]:
-    """Delivery statuses for one partner's letters (small enough to count directly)."""
+    """Delivery statuses for one partner's letters (small enough to count directly): the
+    letters its other numbers count, confirmed and not kept off partners' numbers."""
     rows = session.execute(
         select(Delivery.status, func.count())
         .join(Submission, Submission.id == Delivery.submission_id)
-        .where(Delivery.campaign_id == campaign.id, Submission.partner_id == partner.id)
+        .where(
+            Delivery.campaign_id == campaign.id,
+            Submission.partner_id == partner.id,
+            Submission.status == SubmissionStatus.CONFIRMED,
+            Submission.private.is_(False),
+        )
         .group_by(Delivery.status)
     )
     return {status.value: count for status, count in rows}

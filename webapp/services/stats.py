@@ -205,7 +205,13 @@ def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) 
                 func.max(Delivery.recipient_state),
                 func.max(Delivery.recipient_district),
             )
-            .where(Delivery.campaign_id == campaign_id)
+            # An unconfirmed (or held) letter's deliveries are not on their way until its
+            # sender confirms: the dashboard counts those letters apart, as it does people.
+            .join(Submission, Submission.id == Delivery.submission_id)
+            .where(
+                Delivery.campaign_id == campaign_id,
+                Submission.status != SubmissionStatus.UNCONFIRMED,
+            )
             .group_by(Delivery.recipient_key, Delivery.status)
         ).all()
         session.execute(delete(DeliveryTally).where(DeliveryTally.campaign_id == campaign_id))

@@ -228,9 +228,19 @@ def supporter_text(text: str | None) -> Markup:
     return text_to_html(text or "")
 
 
+# Where the supporter's own wording ("Needs your action", "Sent by you") would address the
+# organiser reading the dashboard.
+ORGANISER_LABELS = {
+    **STATUS_LABELS,
+    DeliveryStatus.NEEDS_ACTION: _l("Waiting for the supporter (the office's own web form)"),
+    DeliveryStatus.DONE_BY_SUPPORTER: _l("Sent by the supporter (the office's own web form)"),
+    DeliveryStatus.CANCELLED: _l("Not sent: its sender never confirmed the letter"),
+}
+
+
 def status_labels() -> dict[str, str]:
     """Every delivery status value as organisers read it, translated once per page."""
-    return {status.value: str(label) for status, label in STATUS_LABELS.items()}
+    return {status.value: str(label) for status, label in ORGANISER_LABELS.items()}
 
 
 def typed_own_words(campaign: Campaign, form: LetterForm) -> OwnWords:
