@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from flask import Flask, Response, abort, g, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -87,6 +88,15 @@ def _handle_http(exc: HTTPException) -> Response | HTTPException:
         return exc
     page = render_error(exc.code, str(exc.description) if isinstance(exc, Refused) else None)
     return with_error_headers(exc, make_response(page))
+
+
+def retry_minutes(exc: HTTPException) -> int:
+    """Whole minutes until a refused request may be tried again (at least one), from the
+    Retry-After our limiter gives its 429."""
+    seconds = getattr(exc, "retry_after", None)
+    if not isinstance(seconds, int | float):
+        return 1
+    return max(1, math.ceil(seconds / 60))
 
 
 def with_error_headers(exc: HTTPException, response: Response) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -96,3 +97,36 @@ def test_previews_do_not_count_against_the_send_limit(app: Flask, default_campai
     for _ in range(30):
         data = {**VALID_LETTER, "action": "preview", "csrf_token": token}
         assert client.post(f"/campaigns/{default_campaign}", data=data).status_code == 200
+
+
+def test_a_limited_send_keeps_the_letter_to_send_again_later(
+    app: Flask, default_campaign: str
+) -> None:
+    """On a shared network at an event the limit is reached by others: the page says nothing
+    was recorded and when to try again, and holds the letter as posted; pressing Send once
+    the window has passed records it."""
+    app.config["LETTER_RATE_LIMIT"] = "1/minute"
+    client, token = _sender(app, FLOODER, default_campaign)
+    first = {**VALID_LETTER, "email": "first@example.org", "action": "send", "csrf_token": token}
+    assert client.post(f"/campaigns/{default_campaign}", data=first).status_code == 303
+    mine = {
+        **VALID_LETTER,
+        "email": "second@example.org",
+        "personal_message": "Words I do not want to type twice.",
+        "action": "send",
+        "csrf_token": token,
+    }
+    limited = client.post(f"/campaigns/{default_campaign}", data=mine)
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    page = limited.text
+    assert "Nothing was recorded, and nothing you wrote is lost" in page
+    assert "again in <bdi>1</bdi> minute." in page
+    held = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    assert held == {k: v for k, v in mine.items() if k != "action"}
+    assert '<button type="submit" name="action" value="send"' in page
+    assert '<button type="submit" name="action" value="edit"' in page
+    app.config["LETTER_RATE_LIMIT"] = "100/minute"  # the window has passed
+    again = client.post(f"/campaigns/{default_campaign}", data={**held, "action": "send"})
+    assert again.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Submission.id))) == 2

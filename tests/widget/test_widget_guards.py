@@ -271,3 +271,6 @@ def test_rate_limited_widget_post_is_still_allowed_to_show_in_the_frame(
     frame = csp_directives(limited.headers["Content-Security-Policy"])["frame-ancestors"]
     assert frame == ["*"], "the widget's 429 page refuses to be framed"
     assert "X-Frame-Options" not in limited.headers
+    # The letter is held as posted, to send again once the window has passed.
+    assert '<input type="hidden" name="email" value="second@example.org">' in limited.text
+    assert "Nothing was recorded, and nothing you wrote is lost" in limited.text

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import current_app, render_template, request, session
 from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
 
 from webapp.antiabuse.timing import started_stamp
 from webapp.database import db, utcnow
@@ -121,3 +122,9 @@ def form_page(campaign: Campaign) -> str:
     )
     pages: FormPages = current_app.extensions["form_pages"]
     return pages.page(key, render, values)
+
+
+def resend_fields(posted: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """A refused send's fields as posted (its button left out), for a page that can post them
+    again unchanged: nothing the supporter typed is lost, and nothing is re-rendered."""
+    return [(name, value) for name, value in posted.items(multi=True) if name != "action"]

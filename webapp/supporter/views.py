@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,6 +19,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.antiabuse.limits import (
@@ -37,9 +39,9 @@ from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
 from webapp.extensions import limiter
 from webapp.i18n import bdi
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
-from webapp.security import render_error
+from webapp.security import render_error, retry_minutes, with_error_headers
 from webapp.services.receipt_links import email_receipt_link
-from webapp.supporter.campaign_page import form_for, form_page, render_form
+from webapp.supporter.campaign_page import form_for, form_page, render_form, resend_fields
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import find_partner
 from webapp.supporter.office_names import delivery_office, register_office_names
@@ -155,6 +157,23 @@ def csrf_failed(error: CSRFError) -> tuple[str, int] | BaseResponse:
         "error",
     )
     return render_form(campaign, form_for(campaign), 400)
+
+
+@bp.errorhandler(429)
+def too_many_letters(error: HTTPException) -> BaseResponse:
+    """Rate limited on Send (often a shared network at an event): a light page that holds the
+    letter as it was posted, to send again in a minute or change, instead of losing it."""
+    slug = (request.view_args or {}).get("slug")
+    campaign = campaign_snapshot(slug) if slug else None
+    if request.endpoint != "supporter.write" or campaign is None:
+        return with_error_headers(error, make_response(render_error(429)))
+    page = render_template(
+        "supporter/too_many.html",
+        campaign=campaign,
+        fields=resend_fields(request.form),
+        minutes=retry_minutes(error),
+    )
+    return with_error_headers(error, make_response(page, 429))
 
 
 @bp.post("/receipts/<token>/deliveries/<int:delivery_id>/done")

@@ -32,9 +32,10 @@ from webapp.extensions import csrf, limiter
 from webapp.i18n import explicit_language, page_language
 from webapp.letters.markdown import markdown_to_html
 from webapp.models import Campaign, CampaignStatus
-from webapp.security import allow_framing, render_error, with_error_headers
+from webapp.security import allow_framing, render_error, retry_minutes, with_error_headers
 from webapp.services.counts import PublicStatsCache
 from webapp.services.stats import public_stats
+from webapp.supporter.campaign_page import resend_fields
 from webapp.supporter.campaign_text import with_placeholders
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
@@ -190,6 +191,22 @@ def widget(slug: str) -> tuple[str, int]:
     return pages.page(key, render, values), 200
 
 
+def _form_page(
+    campaign: Campaign,
+    form: LetterForm,
+    parent: str | None,
+    ctx: dict[str, Any],
+    template: str,
+    status: int = 200,
+    **extra: Any,
+) -> tuple[str, int]:
+    # A fresh token for the next step: the thank-you step has none.
+    token = issue_token(campaign, parent)
+    # Only the letter step shows the letter (the preview shows each office's own).
+    copies = _letter_copies(campaign) if template == "widget/letter.html" else {}
+    return _page(template, status, form=form, token=token, **copies, **ctx, **extra)
+
+
 @bp.post("/widget/<slug>")
 @limiter.limit(letter_ip_limit, exempt_when=not_sending, fail_open=True)
 @limiter.limit(letter_email_limit, key=sender_email_key, exempt_when=not_sending, fail_open=True)
@@ -206,11 +223,7 @@ def widget_post(slug: str) -> tuple[str, int]:
     action = request.form.get("action", "preview")
 
     def form_page(template: str, status: int = 200, **extra: Any) -> tuple[str, int]:
-        # A fresh token for the next step: the thank-you step has none.
-        token = issue_token(campaign, parent)
-        # Only the letter step shows the letter (the preview shows each office's own).
-        copies = _letter_copies(campaign) if template == "widget/letter.html" else {}
-        return _page(template, status, form=form, token=token, **copies, **ctx, **extra)
+        return _form_page(campaign, form, parent, ctx, template, status, **extra)
 
     if action == "continue" or form_state == "expired":
         # From the sign-up step, or an old form: show the letter form with everything kept
@@ -230,12 +243,17 @@ def widget_post(slug: str) -> tuple[str, int]:
 
 @bp.errorhandler(429)
 def too_many(error: HTTPException) -> Response:
-    """Rate limited inside a frame: say so in the frame (other pages refuse to be framed)."""
+    """Rate limited inside a frame: the letter kept as posted, to send again in a minute (the
+    frame keeps its origin and size; other pages refuse to be framed)."""
     slug = (request.view_args or {}).get("slug")
     campaign = campaign_by_slug(db.session(), slug) if slug else None
     if campaign is None:
         page = render_error(429)
     else:
         allow_framing(frame_ancestors(campaign))
-        page = _page("widget/too_many.html", 429, **_context(campaign, None))
+        _state, parent = check_token(request.form.get("form_token"), campaign)
+        fields = resend_fields(request.form)
+        minutes = retry_minutes(error)
+        context = _context(campaign, parent)
+        page = _page("widget/too_many.html", 429, fields=fields, minutes=minutes, **context)
     return with_error_headers(error, make_response(page))
