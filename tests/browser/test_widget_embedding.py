@@ -203,3 +203,8 @@ def test_campaign_with_allowed_origins_shows_only_on_those_sites(
     widget_statuses = [s for u, s in statuses if f"/widget/{slug}" in u]
     assert widget_statuses == [200, 403]
     assert widget_frame(page, "wa").locator("form").count() == 0
+    # The frame says so, and names the site to add, instead of the browser's "refused".
+    refusal = widget_frame(page, "wa").get_by_text("This letter cannot be shown here.")
+    expect(refusal).to_be_visible()
+    expect(widget_frame(page, "wa").get_by_text("http://127.0.0.1:")).to_be_visible()
+    shoot(page, "widget-refused-origin-1280")

@@ -177,8 +177,14 @@ def test_restricted_campaign_refuses_to_render_for_other_embedders(
     assert response.status_code == 403
     assert "This letter cannot be shown here." in response.text
     assert "<form" not in response.text and "form_token" not in response.text
+    # The refusal (no form in it) shows in any frame, or the visitor would see the browser's
+    # "refused to connect"; the letter itself is framed only by the partner (next test).
     frame = csp_directives(response.headers["Content-Security-Policy"])["frame-ancestors"]
-    assert frame == ["'self'", PARTNER_SITE]
+    assert frame == ["*"]
+    # The site's owner is told which origin to have added: the page's own, as seen.
+    told = f"Ask the campaign’s organisers to add <bdi>{OTHER_SITE}</bdi>"
+    assert (told in response.text) == (OTHER_SITE in f"{parent} {referer}")
+    assert "javascript" not in response.text.split("<main", 1)[1]
 
 
 @pytest.mark.parametrize("mode", ["letter", "signup", "counter"])

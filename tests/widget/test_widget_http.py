@@ -257,3 +257,22 @@ def test_widget_responses_never_set_a_cookie(client: FlaskClient, slug: str, ste
     response = WIDGET_RESPONSES[step](client, slug)
     assert response.status_code < 500, response.text
     assert "Set-Cookie" not in response.headers, response.headers.get("Set-Cookie")
+
+
+def test_links_out_of_the_frame_keep_the_partner_and_its_code_matches_any_case(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    """ "Open the full page", the counter's "Write yours" and the thank-you step's share links
+    carry the partner's code: a letter written there is attributed to it too. A code pasted
+    in capitals still finds its partner."""
+    full_page = f"http://localhost/campaigns/{slug}?partner=riverside"
+    page = open_widget(client, slug, partner="RiverSide").text
+    assert _value(page, "partner") == "riverside"
+    assert f'<a href="{full_page}" target="_blank"' in page.replace("&amp;", "&")
+    counter = open_widget(client, slug, partner="riverside", mode="counter").text
+    assert f'<a href="{full_page}" target="_blank"' in counter.replace("&amp;", "&")
+    done = send_letter(client, slug, partner="riverside")
+    assert "partner%3Driverside" in done.text or "partner=riverside" in done.text
+    assert recorded(app)[0][0] == partner_ids(app, slug)["riverside"]
+    plain = open_widget(client, slug).text
+    assert f'href="http://localhost/campaigns/{slug}" target="_blank"' in plain

@@ -26,7 +26,9 @@ from webapp.supporter.state_names import state_options
 def find_partner(campaign: Campaign, code: str | None) -> Partner | None:
     if not code:
         return None  # without reading the partners (a query on most page views)
-    return next((p for p in campaign.partners if p.code == code), None)
+    # Pasted by hand into a partner's page: "SAMA" for "sama" still attributes the letter.
+    wanted = code.casefold()
+    return next((p for p in campaign.partners if p.code.casefold() == wanted), None)
 
 
 @lru_cache(maxsize=16)

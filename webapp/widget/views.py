@@ -84,12 +84,20 @@ def _campaign(slug: str) -> Campaign:
 def _context(campaign: Campaign, parent: str | None) -> dict[str, Any]:
     wid = (request.values.get("wid") or "")[:32]
     mode = request.values.get("mode", "letter")
+    # Links out of the frame keep the partner: a letter written there is theirs too.
+    partner = find_partner(campaign, request.values.get("partner"))
+    page = url_for(
+        "supporter.campaign",
+        slug=campaign.slug,
+        _external=True,
+        partner=partner.code if partner else None,
+    )
     return {
         "campaign": campaign,
         "mode": mode if mode in MODES else "letter",
         "wid": wid if wid.replace("-", "").isalnum() else "",
         "parent": parent or "",
-        "full_page": url_for("supporter.campaign", slug=campaign.slug, _external=True),
+        "full_page": page,
         "is_open": campaign.is_open(utcnow()),
     }
 
@@ -131,7 +139,12 @@ def widget(slug: str) -> tuple[str, int]:
     parent = origin_of(request.args.get("parent"))
     ctx = _context(campaign, parent)
     if not embedding_allowed(campaign, parent):
-        return _page("widget/blocked.html", 403, **ctx)
+        # The refusal itself may show anywhere (it holds no form): otherwise the visitor sees
+        # the browser's "refused to connect", and the site's owner no word on how to fix it.
+        allow_framing("*")
+        seen = origin_of(request.referrer) or parent
+        refused = seen if seen not in campaign.allowed_origins else None
+        return _page("widget/blocked.html", 403, refused_site=refused, **ctx)
     if ctx["mode"] == "counter":
         cache: PublicStatsCache = current_app.extensions["public_stats"]
         stats = cache.get(campaign.id, lambda: public_stats(db.session(), campaign))
@@ -157,7 +170,7 @@ def widget(slug: str) -> tuple[str, int]:
 
     def render(value_of: Callable[[str], str]) -> str:
         form = _letter_form(campaign, code, formdata=None)
-        form.partner.data = code if partner else ""
+        form.partner.data = partner.code if partner else ""
         form.source.data = value_of("source")
         form.first_name.data = value_of(name_slot)
         form.email.data = value_of("email")
