@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Frame, Page, Response, expect
+from playwright.sync_api import Browser, Frame, Locator, Page, Response, expect
 from sqlalchemy import select
 
 from tests.browser import widget_host
-from tests.browser.conftest import SEND_BUTTON, ConsoleLog
+from tests.browser.conftest import ARTIFACTS, SEND_BUTTON, ConsoleLog
 from tests.browser.widget_host import (
     Embed,
     FitLog,
@@ -114,6 +114,19 @@ def test_supporter_sends_a_letter_from_one_of_two_widgets_on_a_partner_page(
         page.context.close()
 
 
+def _assert_in_view(page: Page, element: Locator) -> None:
+    """The element (in a frame) starts inside the host page's viewport, once it has scrolled."""
+    height = (page.viewport_size or {"height": 0})["height"]
+    top = None
+    for _ in range(20):
+        box = element.bounding_box()  # relative to the host page's viewport
+        top = box["y"] if box else None
+        if top is not None and 0 <= top < height:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"top at {top}, outside the host page's viewport of {height}px")
+
+
 def _run_two_widget_flow(
     app: Flask,
     page: Page,
@@ -140,11 +153,16 @@ def _run_two_widget_flow(
         "ZIP code \u206810001\u2069 is not in \u2068Michigan\u2069"
     )
     fits.check(a, "form with errors")
+    # Pressed at the form's foot, the errors at its top are brought into view and focused.
+    expect(a.locator("#error-summary")).to_be_focused()
+    _assert_in_view(page, a.locator("#error-summary"))
+    page.screenshot(path=str(ARTIFACTS / f"{shot}-2-widget-a-errors-as-seen.png"))
     shoot(page, f"{shot}-2-widget-a-errors")
 
     a.get_by_label("ZIP code", exact=True).fill(single_district_zip("MI", 12))
     a.get_by_role("button", name="Preview my letter").click()
     expect(a.get_by_role("heading", name="Check your letter")).to_be_visible()
+    _assert_in_view(page, a.get_by_role("heading", name="Check your letter"))
     expect(a.locator(".offices")).to_contain_text("The President of the United States")
     fits.check(a, "preview")
     # The preview opens each office's own letter from its line in the list.

@@ -25,6 +25,12 @@
   frame.style.width = "100%";
   frame.style.border = "0";
   frame.style.display = "block";
+  // A host page's own iframe rules (padding, content-box, min-width) must not widen the frame.
+  frame.style.padding = "0";
+  frame.style.boxSizing = "border-box";
+  frame.style.maxWidth = "100%";
+  frame.style.minWidth = "0";
+  if (data.lang) { frame.setAttribute("lang", data.lang); }
   frame.style.height = (data.height || (data.mode === "counter" ? 140 : 640)) + "px";
   frame.setAttribute("scrolling", "no");
   script.parentNode.insertBefore(frame, script.nextSibling);
@@ -35,6 +41,9 @@
     if (message.wid !== wid) { return; }
     if (message.type === "civic-letters:resize" && message.height > 0) {
       frame.style.height = Math.ceil(message.height) + "px";
+    } else if (message.type === "civic-letters:top") {
+      // The next step starts at the frame's top: bring it into view if scrolled past.
+      if (frame.getBoundingClientRect().top < 0) { frame.scrollIntoView({ block: "start" }); }
     } else if (message.type === "civic-letters:sent") {
       script.dispatchEvent(new CustomEvent("civic-letters:sent", {
         bubbles: true, detail: { campaign: data.campaign, partner: data.partner || null }

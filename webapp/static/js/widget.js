@@ -4,6 +4,15 @@
   var root = document.documentElement;
   var parentOrigin = root.getAttribute("data-parent-origin");
   var wid = root.getAttribute("data-wid");
+  // A step reached by pressing a button in the frame: what to read first is its errors, or its
+  // heading, which may be far above the button on the embedding page (see civic-letters:top).
+  var anchor = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
+  var posted = root.hasAttribute("data-step-posted") && !anchor;  // the language switch's field
+  var first = posted && (document.getElementById("error-summary") || document.querySelector("h1"));
+  if (first) {
+    if (!first.hasAttribute("tabindex")) { first.setAttribute("tabindex", "-1"); }
+    first.focus({ preventScroll: Boolean(parentOrigin && wid) });
+  }
   if (!parentOrigin || !wid || window.parent === window) { return; }
   function post(message) {
     message.wid = wid;
@@ -22,6 +31,7 @@
   window.addEventListener("load", size);
   document.addEventListener("toggle", size, true);
   size();
+  if (posted) { post({ type: "civic-letters:top" }); }
   var sent = document.querySelector('meta[name="civic-letters-sent"]');
   if (sent && sent.content === "sent") { post({ type: "civic-letters:sent" }); }
 })();
