@@ -142,3 +142,19 @@ def test_receipt_links_to_how_often_offices_replied(
     link = f'href="/campaigns/{default_campaign}/replies"'
     assert link in receipt.text
     assert client.get(f"/campaigns/{default_campaign}/replies").status_code == 200
+
+
+def test_a_repeat_letter_says_the_boxes_ticked_this_time_were_not_recorded(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    """Only the first letter counts, and with it what its writer agreed to: a second one with
+    a box ticked is told so, in the same browser and in another."""
+    post_letter(client, default_campaign)
+    again = post_letter(client, default_campaign, consent_updates="y")
+    followed = client.get(again.headers["Location"]).text
+    assert "The boxes you ticked this time were not recorded either" in followed
+    elsewhere = post_letter(app.test_client(), default_campaign, consent_updates="y").text
+    assert "The boxes you ticked this time were not recorded either" in elsewhere
+    plain = post_letter(app.test_client(), default_campaign).text
+    assert "The boxes you ticked" not in plain
+    assert _count(app, Consent) == 0

@@ -222,6 +222,11 @@ def test_same_email_writing_again_is_told_it_was_recorded_once(
     assert "Your letter was already recorded" in again.text
     assert '<meta name="civic-letters-sent" content="repeat">' in again.text
     assert record_counts(app)["Submission"] == 1
+    assert "The boxes you ticked" not in again.text
+    # A partner's box ticked only the second time is not recorded, and the page says so.
+    ticked = send_letter(client, slug, partner="riverside", partner_consent="y")
+    assert "The boxes you ticked this time were not recorded either" in ticked.text
+    assert recorded(app) == [(None, None, [])]
 
 
 def _preview(client: FlaskClient, slug: str) -> TestResponse:
@@ -276,3 +281,7 @@ def test_links_out_of_the_frame_keep_the_partner_and_its_code_matches_any_case(
     assert recorded(app)[0][0] == partner_ids(app, slug)["riverside"]
     plain = open_widget(client, slug).text
     assert f'href="http://localhost/campaigns/{slug}" target="_blank"' in plain
+    # The thank-you page is cached per shape: another partner's (or none) gets its own links.
+    other = send_letter(client, slug, email="other@example.org", first_name="Omar")
+    assert "Thank you, <bdi>Omar</bdi>" in other.text
+    assert "riverside" not in other.text

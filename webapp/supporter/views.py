@@ -128,6 +128,14 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
             _("You already sent this letter, so nothing new was recorded. Here is your receipt."),
             "info",
         )
+        if any(name in form and form[name].data for name in ("partner_consent", "consent_updates")):
+            flash(
+                _(
+                    "The boxes you ticked this time were not recorded either: what you agreed "
+                    "to with your first letter stands."
+                ),
+                "info",
+            )
         return redirect(url_for(".receipt", token=token), code=303)
     return render_template("supporter/already_sent.html", campaign=campaign), 200
 

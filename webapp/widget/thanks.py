@@ -25,6 +25,8 @@ def thanks_page(
 ) -> str:
     """widget/done.html for `letter` (None with `repeat`: the address had already written)."""
     values = {"parent": ctx["parent"], "wid": ctx["wid"]}
+    # A repeat letter with a box ticked is told that box was not recorded either.
+    ticked = repeat and any(request.form.get(n) for n in ("partner_consent", "consent_updates"))
     if letter is not None:
         values |= {"name": letter.own_first_name, "receipt": letter.receipt_token}
 
@@ -38,6 +40,7 @@ def thanks_page(
             "widget/done.html",
             letter=shown,
             repeat=repeat,
+            ticked=ticked,
             **{**ctx, "parent": value_of("parent"), "wid": value_of("wid")},
         )
 
@@ -51,7 +54,9 @@ def thanks_page(
         explicit_language(),
         request.host_url,
         ctx["mode"],
+        ctx["full_page"],  # its share links carry the partner's code
         repeat,
+        ticked,
         shape,
     )
     pages: FormPages = current_app.extensions["thanks_pages"]
