@@ -81,6 +81,8 @@ def test_dashboard_counts_letters_by_country_and_maps_only_us_states(
     }
     # The state tiles: Vermont has its letter; Germany's "DE" is not Delaware's.
     assert "<title>VT: 1</title>" in page.text and "<title>DE: 0</title>" in page.text
+    # An at-large seat reads as people write it; data.json keeps the stored "VT-0".
+    assert '<td>VT-AL</td><td class="num">1</td>' in page.text and "VT-0" not in page.text
     data = client.get(f"/dashboard/campaigns/{default_campaign}/data.json").get_json()
     assert data["by_state"] == {"VT": 1}
     assert data["by_district"] == {"VT-0": 1}
@@ -134,7 +136,11 @@ def test_csv_export_has_a_country_column_and_blank_state_for_letters_from_abroad
         "",
     )
     vermont = by_email["vt@example.org"]
-    assert (vermont["country"], vermont["state"], vermont["district"]) == ("US", "VT", "VT-0")
+    assert (vermont["country"], vermont["state"], vermont["district"]) == (
+        "US",
+        "VT",
+        "VT-AL",
+    )  # at large, as people write it
     assert vermont["offices"] == "1"
 
 

@@ -130,7 +130,7 @@ def test_admin_csv_has_every_letter_with_personal_data(app: Flask, slug: str) ->
         "From Idlib.",
         "2",
     )
-    assert (amal["hidden"], amal["flagged"]) == ("False", "False")
+    assert (amal["hidden"], amal["flagged"]) == ("no", "no")  # as every other yes-or-no column
     consents = ("consent_updates", "consent_partner_alpha", "consent_partner_beta")
     assert [amal[c] for c in consents] == ["yes", "yes", "no"]
     assert [by_email["both@example.org"][c] for c in consents] == ["no", "yes", "yes"]

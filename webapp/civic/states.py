@@ -145,3 +145,10 @@ def house_districts(state: str) -> list[int]:
 
 def has_senators(state: str) -> bool:
     return state in BY_CODE and not BY_CODE[state].non_voting
+
+
+def seat_code(seat: str) -> str:
+    """A House seat as people write it: "MI-12", and "VT-AL" for an at-large seat (stored
+    and counted as district 0)."""
+    state, _, district = seat.partition("-")
+    return f"{state}-AL" if district == "0" else seat

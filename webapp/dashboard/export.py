@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from webapp.civic.states import seat_code
 from webapp.delivery.packets import neutralise_cell
 from webapp.models import Consent, Delivery, Partner, ReplyAnswer, Submission
 from webapp.services.responsiveness import Responsiveness
@@ -124,15 +125,15 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.state,
                 r.zip_code,
                 r.country,
-                f"{r.state}-{cd}" if cd is not None and r.state else "",
+                seat_code(f"{r.state}-{cd}") if cd is not None and r.state else "",
                 r.lookup_match.value,
                 partner_names.get(r.partner_id, "") if r.partner_id else "",
                 r.source,
                 "yes" if (r.personal_message or r.edited_body is not None) else "no",
                 r.personal_message,
                 row.offices,
-                r.hidden,
-                r.flagged,
+                _yes(r.hidden),
+                _yes(r.flagged),
                 _yes(row.consent_updates),
                 _yes(r.private),
                 *(_yes(cells[f"partner_{n}"]) for n in range(len(partners))),

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from webapp.civic.census import ordinal
 from webapp.civic.countries import country_name
+from webapp.civic.states import seat_code
 from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
@@ -283,3 +284,4 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(mailto_letter)
     bp.add_app_template_filter(moment_html, "moment")
     bp.add_app_template_filter(supporter_text)
+    bp.add_app_template_filter(seat_code)

@@ -26,6 +26,25 @@
       time.textContent = shown.format(when);
     } catch (error) { /* an engine without these options keeps the UTC text */ }
   });
+  // A table wider than the screen scrolls in its own box: then the keyboard can reach it too,
+  // and it is named by its caption.
+  document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+    var caption = wrap.querySelector("caption");
+    function mark() {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls) {
+        wrap.tabIndex = 0;
+        if (caption) {
+          wrap.setAttribute("role", "region");
+          wrap.setAttribute("aria-label", caption.textContent.trim());
+        }
+      } else {
+        ["tabindex", "role", "aria-label"].forEach(function (name) { wrap.removeAttribute(name); });
+      }
+    }
+    mark();
+    window.addEventListener("resize", mark);
+  });
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
   // A letter and its reading copy: two tabs on a phone (the tab pattern), side by side on
