@@ -276,3 +276,18 @@ def test_coverage_keeps_offices_with_few_letters_beside_hundreds_with_none(
     assert counted is not None
     assert int(counted.group(1)) == 539
     assert "Sen. Alma Example" in coverage and "Rep. Ben Example" in coverage
+
+
+def test_a_partner_is_given_the_one_line_in_english_and_in_arabic(app: Flask, known: Known) -> None:
+    html = (
+        signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+        .get(f"/dashboard/campaigns/{known.slug}")
+        .text
+    )
+    page = html.replace("&#34;", '"')
+    line = f'/embed.js" data-campaign="{known.slug}" data-partner="alpha"'
+    assert f"{line} async&gt;&lt;/script&gt;" in page
+    assert f'{line} data-lang="ar" async&gt;&lt;/script&gt;' in page
+    assert "One line, the widget in Arabic (right to left)" in html
+    framed = app.test_client().get(f"/widget/{known.slug}?partner=alpha&lang=ar").text
+    assert '<html lang="ar" dir="rtl"' in framed
