@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.dashboard.helpers import ADMIN, page_token, signed_in
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.delivery.packets import CSV_COLUMNS
-from webapp.models import Channel, Delivery, DeliveryStatus, Submission
+from webapp.models import AuditEntry, Channel, Delivery, DeliveryStatus, Submission
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SCRIPT = "<script>alert(1)</script>"
@@ -148,3 +150,48 @@ def test_mark_sent_records_the_written_letters_as_delivered_by_hand(
     second = tmp_path / "second"
     assert "letter(s)" not in _packets(app, second, "--mark-sent")
     assert not list(second.iterdir())
+
+
+def test_an_organiser_records_a_packet_delivered_from_the_page_and_only_what_it_listed(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    """The packets page marks one office's packet delivered: the letters the page listed when
+    it was printed, not a letter that joined the packet since; the audit log says who did."""
+    _write_letters(app, client, slug)
+    admin = signed_in(app, ADMIN)
+    page = admin.get(f"/dashboard/campaigns/{slug}/packets").text
+    assert "flask outbox packets" not in page and "`" not in page
+    forms = re.findall(
+        r'name="key" value="([^"]+)"><input type="hidden" name="ids" value="([^"]+)"', page
+    )
+    assert len(forms) == 2  # the archive and the mayor; the water board takes email
+    key, ids = forms[0]
+    assert "I delivered these <bdi>3</bdi> letters" in page
+    post_letter(app.test_client(), slug, email="late@example.org")  # joins after printing
+    token = page_token(admin, f"/dashboard/campaigns/{slug}/packets")
+    done = admin.post(
+        f"/dashboard/campaigns/{slug}/packet-delivered",
+        data={"csrf_token": token, "key": key, "ids": ids},
+    )
+    assert done.status_code == 303
+    shown = admin.get(done.headers["Location"]).text
+    assert "<bdi>3</bdi> letters recorded as delivered by hand." in shown
+    rows = _packet_rows(app)[key]
+    assert sorted(d.status.value for d in rows) == ["packet", "sent", "sent", "sent"]
+    again = admin.post(
+        f"/dashboard/campaigns/{slug}/packet-delivered",
+        data={"csrf_token": token, "key": key, "ids": ids},
+    )
+    assert "already recorded as delivered" in admin.get(again.headers["Location"]).text
+    with app.app_context():
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "packets.delivered")
+        ).one()
+        assert (entry.action, entry.details) == ("packets.delivered", {"office": key, "letters": 3})
+    # Another campaign's office key, or letters not in this packet, mark nothing.
+    other_ids = ",".join(str(d.id) for d in _packet_rows(app)[forms[1][0]])
+    admin.post(
+        f"/dashboard/campaigns/{slug}/packet-delivered",
+        data={"csrf_token": token, "key": key, "ids": other_ids},
+    )
+    assert {d.status.value for d in _packet_rows(app)[forms[1][0]]} == {"packet"}

@@ -67,3 +67,13 @@ class NewPasswordForm(OrganiserForm):
 
 class ModerationForm(OrganiserForm):
     action = HiddenField(validators=[DataRequired()])
+
+
+class PacketDeliveredForm(OrganiserForm):
+    """One office's packet delivered by hand: its key, and the letters the page listed."""
+
+    key = HiddenField(validators=[DataRequired()])
+    ids = HiddenField(validators=[DataRequired()])
+
+    def delivery_ids(self) -> list[int]:
+        return [int(part) for part in (self.ids.data or "").split(",") if part.isdigit()]

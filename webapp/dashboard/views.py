@@ -30,7 +30,7 @@ from webapp.dashboard.charts import state_map
 from webapp.dashboard.data import build_dashboard, partner_deliveries
 from webapp.dashboard.experiment import experiment_json, prompt_experiment
 from webapp.dashboard.export import admin_csv, partner_csv
-from webapp.dashboard.forms import ModerationForm
+from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.channel_map import channel_map
 from webapp.delivery.channels import reach_from_config
@@ -235,6 +235,7 @@ def packet_list(slug: str) -> str:
         campaign=campaign,
         packets=packets(db.session(), campaign.id),
         browser_pdf_letters=BROWSER_PDF_LETTERS,
+        delivered_form=PacketDeliveredForm(),
     )
 
 

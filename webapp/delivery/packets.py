@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from webapp.database import write_transaction
 from webapp.models import Delivery, DeliveryStatus, Submission
+from webapp.services.organisers import audit
 
 CSV_COLUMNS = (
     "office",
@@ -97,10 +98,47 @@ def packet_csv(packet: Packet) -> str:
 def mark_packet_sent(session: Session, delivery_ids: list[int], now: datetime) -> int:
     """Organisers delivered these by hand."""
     with write_transaction(session):
-        result = session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.PACKET)
-            .values(status=DeliveryStatus.SENT, sent_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        return _mark_sent(session, delivery_ids, now)
+
+
+def _mark_sent(session: Session, delivery_ids: list[int], now: datetime) -> int:
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.PACKET)
+        .values(status=DeliveryStatus.SENT, sent_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def mark_office_packet_delivered(
+    session: Session,
+    campaign_id: int,
+    key: str,
+    delivery_ids: list[int],
+    organiser_id: int,
+    now: datetime,
+) -> int:
+    """An organiser delivered one office's packet by hand: the letters it held when they
+    printed it (`delivery_ids`, as the page listed them), not any that joined it since.
+    Recorded in the campaign's audit log. Returns how many were marked."""
+    with write_transaction(session):
+        wanted = session.scalars(
+            select(Delivery.id).where(
+                Delivery.id.in_(delivery_ids),
+                Delivery.campaign_id == campaign_id,
+                Delivery.recipient_key == key,
+            )
+        ).all()
+        marked = _mark_sent(session, list(wanted), now)
+        if marked:
+            audit(
+                session,
+                organiser_id,
+                "packets.delivered",
+                now,
+                campaign_id,
+                office=key,
+                letters=marked,
+            )
+    return marked
