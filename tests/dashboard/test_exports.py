@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
+from tests.conftest import csrf_token
 from tests.dashboard.helpers import (
     ADMIN,
     add_partner,
@@ -25,7 +26,8 @@ from tests.dashboard.letters import (
     Office,
     add_letters,
 )
-from webapp.dashboard.export import ADMIN_COLUMNS, PARTNER_COLUMNS
+from tests.supporter.helpers import VALID_LETTER
+from webapp.dashboard.export import ADMIN_COLUMNS, DELIVERY_COLUMNS, PARTNER_COLUMNS
 from webapp.database import db, utcnow, write_transaction
 from webapp.models import (
     Consent,
@@ -131,6 +133,7 @@ def test_admin_csv_has_every_letter_with_personal_data(app: Flask, slug: str) ->
         "2",
     )
     assert (amal["hidden"], amal["flagged"]) == ("no", "no")  # as every other yes-or-no column
+    assert (amal["language"], amal["name_as_written"]) == ("en", "")  # a Latin name: no other
     consents = ("consent_updates", "consent_partner_alpha", "consent_partner_beta")
     assert [amal[c] for c in consents] == ["yes", "yes", "no"]
     assert [by_email["both@example.org"][c] for c in consents] == ["no", "yes", "yes"]
@@ -223,7 +226,8 @@ def test_export_is_streamed_row_by_row(app: Flask, default_campaign: str) -> Non
         response.close()
     assert len(chunks) == 61  # the header, then one chunk per letter
     rows = list(csv.reader(io.StringIO(b"".join(_bytes(c) for c in chunks).decode(), newline="")))
-    assert [r[5] for r in rows[1:]] == [f"s{n}@example.org" for n in range(60)]
+    email = ADMIN_COLUMNS.index("email")
+    assert [r[email] for r in rows[1:]] == [f"s{n}@example.org" for n in range(60)]
     assert [r[1] for r in rows[1:5]] == ["unconfirmed", "confirmed", "confirmed", "confirmed"]
 
 
@@ -238,3 +242,61 @@ def test_export_returns_its_database_connection(app: Flask, slug: str) -> None:
     with app.app_context():
         # Nothing may stay checked out (on PostgreSQL: "idle in transaction") after the download.
         assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_deliveries_csv_says_where_every_letter_to_every_office_stands(
+    app: Flask, slug: str
+) -> None:
+    """One row per letter and office: organisers follow up the hand-offs still waiting and the
+    letters that failed, and see which reached their office."""
+    failing = Office(
+        "official:R000009", "Rep. Ben Example", DeliveryStatus.FAILED, "us_house", "MI"
+    )
+    add_letters(app, slug, [Letter("late@example.org", first_name="Lina", offices=(failing,))])
+    admin = signed_in(app, ADMIN)
+    response = admin.get(f"/dashboard/campaigns/{slug}/deliveries.csv")
+    assert (
+        response.headers["Content-Disposition"] == f'attachment; filename="{slug}-deliveries.csv"'
+    )
+    header, *rows = _rows(response)
+    assert header == list(DELIVERY_COLUMNS)
+    seen = [dict(zip(header, row, strict=True)) for row in rows]
+    assert len(seen) == 7  # Amal wrote to two offices, the five others to one
+    amal = [r for r in seen if r["first_name"] == "Amal"]
+    assert sorted((r["office"], r["status"]) for r in amal) == [
+        ("Sen. Alma Example", "sent"),
+        ("The President of the United States", PRESIDENT.status.value),
+    ]
+    [lina] = [r for r in seen if r["first_name"] == "Lina"]
+    assert (lina["email"], lina["status"], lina["office_key"]) == (
+        "late@example.org",
+        "failed",
+        "official:R000009",
+    )
+    assert ("export.deliveries", {}) in audit_actions(app)
+    partner = signed_in(app, "p@alpha.example.org", Role.PARTNER, "alpha")
+    assert partner.get(f"/dashboard/campaigns/{slug}/deliveries.csv").status_code == 403
+
+
+def test_the_letters_csv_keeps_a_name_as_its_writer_wrote_it_and_the_letter_s_language(
+    app: Flask, default_campaign: str
+) -> None:
+    client = app.test_client()
+    page = client.get(f"/campaigns/{default_campaign}?lang=ar")
+    data = {
+        **VALID_LETTER,
+        "first_name": "رانيا",
+        "last_name": "حداد",
+        "latin_first_name": "Rania",
+        "latin_last_name": "Haddad",
+        "action": "send",
+        "csrf_token": csrf_token(page.text),
+    }
+    assert client.post(f"/campaigns/{default_campaign}?lang=ar", data=data).status_code == 303
+    header, *rows = _rows(
+        signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}/export.csv")
+    )
+    [row] = [dict(zip(header, r, strict=True)) for r in rows]
+    assert (row["first_name"], row["last_name"]) == ("Rania", "Haddad")
+    assert row["name_as_written"] == "رانيا حداد"
+    assert row["language"] == "ar"

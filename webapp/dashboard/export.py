@@ -1,4 +1,5 @@
-"""Streamed CSV exports: every letter for admins, opted-in supporters for a partner, replies.
+"""Streamed CSV exports: every letter and every delivery for admins, opted-in supporters for a
+partner, replies.
 
 Each file starts with a UTF-8 byte-order mark: without it spreadsheet programs read the file in
 a local code page and show Arabic names as mojibake.
@@ -10,6 +11,7 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
+from flask import Response, stream_with_context
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -24,12 +26,14 @@ ADMIN_COLUMNS = (
     "prefix",
     "first_name",
     "last_name",
+    "name_as_written",
     "email",
     "street",
     "city",
     "state",
     "zip",
     "country",
+    "language",
     "district",
     "match",
     "partner",
@@ -64,6 +68,23 @@ class _Line:
 
     def write(self, text: str) -> str:
         return text
+
+
+def csv_response(rows: Iterator[str], session: Session, filename: str) -> Response:
+    """A download streamed row by row, not kept by any cache."""
+
+    def stream() -> Iterator[str]:
+        # The request's teardown runs before the rows are read, and reading reopens the session
+        # the rows were built on: it is ours to close when the last row is out.
+        try:
+            yield from rows
+        finally:
+            session.close()
+
+    response = Response(stream_with_context(stream()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _rows(header: tuple[str, ...], values: Iterator[list[Any]]) -> Iterator[str]:
@@ -119,12 +140,15 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.prefix,
                 r.first_name,
                 r.last_name,
+                # The name in the writer's own script, when the letter carries a Latin spelling.
+                r.own_full_name if r.native_first_name or r.native_last_name else "",
                 r.supporter.email,
                 r.street,
                 r.city,
                 r.state,
                 r.zip_code,
                 r.country,
+                r.language,
                 seat_code(f"{r.state}-{cd}") if cd is not None and r.state else "",
                 r.lookup_match.value,
                 partner_names.get(r.partner_id, "") if r.partner_id else "",
@@ -141,6 +165,65 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
 
     header = (*ADMIN_COLUMNS, *(PARTNER_CONSENT_PREFIX + code for _id, code in partners))
     return _rows(header, values())
+
+
+DELIVERY_COLUMNS = (
+    "letter_submitted_at",
+    "letter_status",
+    "first_name",
+    "last_name",
+    "email",
+    "state",
+    "country",
+    "office",
+    "office_key",
+    "district",
+    "channel",
+    "status",
+    "attempts",
+    "sent_at",
+    "last_failure_at",
+    "last_error",
+    "postal_status",
+)
+
+
+def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
+    """Every letter to every office, with where it stands: which reached their office, which
+    wait for their writer's own hand-off or the organisers' packet, which failed and why."""
+    query = (
+        select(Delivery, Submission)
+        .options(joinedload(Submission.supporter))
+        .join(Submission, Submission.id == Delivery.submission_id)
+        .where(Delivery.campaign_id == campaign_id)
+        .order_by(Submission.id, Delivery.id)
+        .execution_options(yield_per=_CHUNK)
+    )
+
+    def values() -> Iterator[list[Any]]:
+        for d, s in session.execute(query):
+            seat = f"{d.recipient_state}-{d.recipient_district}" if d.recipient_district else ""
+            yield [
+                s.created_at.isoformat(),
+                s.status.value,
+                s.first_name,
+                s.last_name,
+                s.supporter.email,
+                s.state,
+                s.country,
+                d.recipient_name,
+                d.recipient_key,
+                seat_code(seat) if seat else d.recipient_state,
+                d.channel.value if d.channel else "",
+                d.status.value,
+                d.attempts,
+                d.sent_at.isoformat() if d.sent_at else "",
+                d.failed_at.isoformat() if d.failed_at else "",
+                d.last_error,
+                d.postal_status.value if d.postal_status else "",
+            ]
+
+    return _rows(DELIVERY_COLUMNS, values())
 
 
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:

@@ -3,8 +3,8 @@
 from webapp.dashboard import (  # noqa: F401  (they add routes to bp)
     auth,
     changeover_views,
+    delivery_views,
     editor,
-    packet_views,
     replies_views,
     views,
 )

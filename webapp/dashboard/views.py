@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from typing import Any
 
 from flask import (
@@ -16,7 +15,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,7 +27,7 @@ from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
 from webapp.dashboard.data import build_dashboard, partner_deliveries
 from webapp.dashboard.experiment import experiment_json, prompt_experiment
-from webapp.dashboard.export import admin_csv, partner_csv
+from webapp.dashboard.export import admin_csv, csv_response, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.channel_map import channel_map
@@ -192,19 +190,7 @@ def export(slug: str) -> Response:
     with write_transaction(session):
         audit(session, me().id, audit_action, utcnow(), campaign.id)
     filename = f"{campaign.slug}-{'letters' if partner is None else partner.code}.csv"
-
-    def stream() -> Iterator[str]:
-        # The request's teardown runs before the rows are read, and reading reopens the session
-        # captured above: it is ours to close when the last row is out.
-        try:
-            yield from rows
-        finally:
-            session.close()
-
-    response = Response(stream_with_context(stream()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_response(rows, session, filename)
 
 
 @bp.get("/campaigns/<slug>/channels")

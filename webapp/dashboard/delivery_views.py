@@ -1,16 +1,18 @@
-"""Organisers record an office's packet as delivered by hand, from the packets page."""
+"""Where letters stand, for organisers: every delivery as CSV, packets delivered by hand."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
+from webapp.dashboard.export import csv_response, deliveries_csv
 from webapp.dashboard.forms import PacketDeliveredForm
-from webapp.database import db, utcnow
+from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.packets import mark_office_packet_delivered
 from webapp.i18n import counted
+from webapp.services.organisers import audit
 
 
 @bp.post("/campaigns/<slug>/packet-delivered")
@@ -35,3 +37,14 @@ def packet_delivered(slug: str) -> BaseResponse:
     else:
         flash(_("Nothing was marked: these letters were already recorded as delivered."), "info")
     return back
+
+
+@bp.get("/campaigns/<slug>/deliveries.csv")
+@admin_required
+def deliveries_export(slug: str) -> Response:
+    """Every letter to every office and where it stands, to follow up what did not arrive."""
+    campaign, _partner = campaign_for_me(slug)
+    session = db.session()
+    with write_transaction(session):
+        audit(session, me().id, "export.deliveries", utcnow(), campaign.id)
+    return csv_response(deliveries_csv(session, campaign.id), session, f"{slug}-deliveries.csv")
