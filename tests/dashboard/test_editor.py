@@ -512,3 +512,23 @@ def test_goal_dates_and_partner_rows_are_checked_by_the_file_rules(
     ends_at = stored(app, "clean-water").ends_at
     assert ends_at is not None and ends_at.isoformat() == "2027-01-03T12:00:00+00:00"
     assert read_form(admin.get(edit_url("clean-water")).text)["ends_at"] == "2027-01-03T12:00"
+
+
+def test_a_change_deep_in_a_long_letter_shows_in_the_audit_log(
+    app: Flask, admin: FlaskClient, default_campaign: str
+) -> None:
+    """Cut at its start, a long letter's old and new values read the same in the log; cut
+    around the change, the new sentence is there."""
+    before = stored(app, default_campaign)
+    form = edit_form(admin, default_campaign)
+    form["body"] = before.body.rstrip("\n") + "\n\nWe thank you for reading."
+    assert admin.post(edit_url(default_campaign), data=form).status_code == 302
+    (entry,) = audit_entries(app, "campaign.updated")
+    old_body, new_body = entry.details["body"]
+    assert len(before.body) > 1000 and len(new_body) <= 500
+    assert "We thank you for reading." in new_body and "We thank you" not in old_body
+    assert old_body.startswith("…") and new_body.startswith("…")
+    # The same context before the change, from the letter's closing lines.
+    assert new_body[1:].startswith(old_body[1:].rstrip("\n")) and len(old_body) > 40
+    page = admin.get(f"/dashboard/campaigns/{default_campaign}/audit").text
+    assert "before:" in page and "after:" in page and "We thank you for reading." in page

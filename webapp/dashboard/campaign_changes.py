@@ -17,6 +17,7 @@ from webapp.models import Campaign, TargetKind
 from webapp.services.organisers import audit
 
 AUDIT_VALUE_LIMIT = 500
+AUDIT_CONTEXT = 80  # characters shown before and after a change in a long value
 _SCALARS = ("slug", *CAMPAIGN_FIELDS, "allowed_origins")
 
 
@@ -69,10 +70,37 @@ def _short(value: Any) -> Any:
     return value
 
 
+def _as_text(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+def _window(text: str, start: int, stop: int) -> str:
+    """text[start:stop] with some context after it, marked with … where cut, within the limit."""
+    end = min(len(text), stop + AUDIT_CONTEXT)
+    shown = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    return shown if len(shown) <= AUDIT_VALUE_LIMIT else shown[: AUDIT_VALUE_LIMIT - 1] + "…"
+
+
+def _pair(old: Any, new: Any) -> list[Any]:
+    """[old, new], long ones cut around where they differ: a sentence changed at the end of a
+    long letter must show in the log, not the letter's unchanged opening twice."""
+    a, b = _as_text(old), _as_text(new)
+    if not (isinstance(a, str) and isinstance(b, str)) or max(len(a), len(b)) <= AUDIT_VALUE_LIMIT:
+        return [_short(old), _short(new)]
+    same = 0
+    while same < min(len(a), len(b)) and a[same] == b[same]:
+        same += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - same and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    start = max(0, same - AUDIT_CONTEXT)
+    return [_window(a, start, len(a) - tail), _window(b, start, len(b) - tail)]
+
+
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for every field whose value differs."""
     return {
-        name: [_short(before.get(name)), _short(value)]
+        name: _pair(before.get(name), value)
         for name, value in after.items()
         if before.get(name) != value
     }
