@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from tests.dashboard.helpers import ADMIN, page_token, signed_in
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.supporter.helpers import post_letter
 from webapp.database import db
-from webapp.delivery.packets import CSV_COLUMNS
+from webapp.delivery.packet_pdf import cover_counts
+from webapp.delivery.packets import CSV_COLUMNS, packets
 from webapp.models import AuditEntry, Channel, Delivery, DeliveryStatus, Submission
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -195,3 +197,29 @@ def test_an_organiser_records_a_packet_delivered_from_the_page_and_only_what_it_
         data={"csrf_token": token, "key": key, "ids": other_ids},
     )
     assert {d.status.value for d in _packet_rows(app)[forms[1][0]]} == {"packet"}
+
+
+def test_a_packet_counts_letters_from_abroad_and_downloads_under_its_office_s_name(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    """The cover's tables count every letter: those from abroad by country (they have no
+    district or ZIP); the CSV says the country; the files are named after the office."""
+    _write_letters(app, client, slug)
+    abroad = {"country": "DE", "abroad_city": "Berlin", "street": None, "state": None}
+    response = post_letter(
+        app.test_client(), slug, email="berlin@example.org", zip_code=None, **abroad
+    )
+    assert response.status_code == 303, response.text
+    with app.app_context():
+        [mayor] = [p for p in packets(db.session()) if p.name == "Mayor"]
+        cover = cover_counts(db.session(), mayor, None)
+        assert cover.letters == 4 and dict(cover.by_country) == {"Germany": 1}
+        assert sum(cover.by_district.values()) + sum(cover.by_country.values()) == 4
+        key = mayor.recipient_key
+    admin = signed_in(app, ADMIN)
+    download = admin.get(f"/dashboard/campaigns/{slug}/packets/{key}?format=csv")
+    expected = f"{slug}-mayor-{key.replace(':', '-')}.csv"
+    assert download.headers["Content-Disposition"] == f'attachment; filename="{expected}"'
+    rows = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == list(CSV_COLUMNS)
+    assert sorted(r[CSV_COLUMNS.index("country")] for r in rows[1:]) == ["DE", "US", "US", "US"]

@@ -234,9 +234,8 @@ def packet(slug: str, key: str) -> BaseResponse:
         abort(404)
     if request.args.get("format") == "csv":
         response = Response(packet_csv(found), mimetype="text/csv")
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="{key.replace(":", "-")}.csv"'
-        )
+        name = found.download_name(campaign.slug, "csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     if request.args.get("format") == "pdf":
         if len(found.deliveries) > BROWSER_PDF_LETTERS:
@@ -244,7 +243,7 @@ def packet(slug: str, key: str) -> BaseResponse:
         pdf = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - send_file closes it
         write_packet_pdf(db.session(), found, pdf, campaign.id)
         pdf.seek(0)
-        name = f"{key.replace(':', '-')}.pdf"
+        name = found.download_name(campaign.slug, "pdf")
         return send_file(pdf, mimetype="application/pdf", as_attachment=True, download_name=name)
     return Response(render_template("delivery/packet.html", packet=found))
 

@@ -15,6 +15,8 @@ from markupsafe import Markup
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from webapp.civic.countries import country_name
+from webapp.civic.states import seat_code
 from webapp.delivery.packets import Packet
 from webapp.delivery.pdf_join import PdfJoiner
 from webapp.letters.markdown import text_to_html
@@ -43,6 +45,7 @@ class Cover:
     last: date | None = None
     by_district: Counter[str] = field(default_factory=Counter)
     by_zip: Counter[str] = field(default_factory=Counter)
+    by_country: Counter[str] = field(default_factory=Counter)  # letters from abroad
     campaign_ids: set[int] = field(default_factory=set)
 
 
@@ -73,11 +76,11 @@ def _where(packet: Packet, campaign_id: int | None) -> list[ColumnElement[bool]]
 
 
 def district_of(state: str | None, districts: dict[str, Any] | None) -> str | None:
-    """'MI-12', 'MI-?' when the district is unknown, None for a letter from abroad."""
+    """'MI-12' ('VT-AL' at large), 'MI-?' when unknown, None for a letter from abroad."""
     if not state:
         return None
     cd = (districts or {}).get("cd")
-    return f"{state}-{cd}" if cd is not None else f"{state}-?"
+    return seat_code(f"{state}-{cd}") if cd is not None else f"{state}-?"
 
 
 def cover_counts(session: Session, packet: Packet, campaign_id: int | None) -> Cover:
@@ -104,6 +107,8 @@ def cover_counts(session: Session, packet: Packet, campaign_id: int | None) -> C
             cover.by_district[district] += 1
         if row.zip_code:
             cover.by_zip[row.zip_code] += 1
+        if not row.state and row.country and row.country != "US":
+            cover.by_country[country_name(row.country)] += 1
     return cover
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +27,7 @@ CSV_COLUMNS = (
     "city",
     "state",
     "zip",
+    "country",
     "letter",
 )
 
@@ -36,6 +39,14 @@ class Packet:
     office: str | None
     address: str | None
     deliveries: list[Delivery] = field(default_factory=list)
+
+    def download_name(self, campaign_slug: str, extension: str) -> str:
+        """A file name that says whose packet it is ("…-the-mayor-target-4.pdf"); the key
+        keeps two offices of the same name apart."""
+        ascii_name = unicodedata.normalize("NFKD", self.name).encode("ascii", "ignore").decode()
+        words = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
+        key = re.sub(r"[^A-Za-z0-9]+", "-", self.recipient_key)
+        return "-".join(part for part in (campaign_slug, words, key) if part) + f".{extension}"
 
 
 def neutralise_cell(value: str) -> str:
@@ -89,6 +100,7 @@ def packet_csv(packet: Packet) -> str:
             s.city,
             s.state or "",
             s.zip_code or "",
+            s.country or "",
             d.final_text,
         ]
         writer.writerow([neutralise_cell(str(cell)) for cell in row])
