@@ -532,3 +532,18 @@ def test_a_change_deep_in_a_long_letter_shows_in_the_audit_log(
     assert new_body[1:].startswith(old_body[1:].rstrip("\n")) and len(old_body) > 40
     page = admin.get(f"/dashboard/campaigns/{default_campaign}/audit").text
     assert "before:" in page and "after:" in page and "We thank you for reading." in page
+
+
+def test_the_error_summary_names_the_partner_row_a_problem_is_in(
+    app: Flask, admin: FlaskClient, default_campaign: str
+) -> None:
+    form = edit_form(admin, default_campaign)
+    form.setlist("partners-0-code", ["has spaces"])
+    form.setlist("partners-0-name", ["Sama Relief"])
+    page = admin.post(edit_url(default_campaign), data=form)
+    assert page.status_code == 422
+    assert (
+        'href="#partners-0-code">Partner 1, Partner code (in its embed line and links):'
+        in page.text
+    )
+    assert "Source code" not in page.text

@@ -142,3 +142,18 @@ def test_has_merge_fields_spots_expressions_and_blocks() -> None:
     assert has_merge_fields("Hi {{ supporter.first_name }}")
     assert has_merge_fields("{% if x %}{% endif %}")
     assert not has_merge_fields("Plain text with {single} braces")
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("Dear {{ supporter.first_name", "a merge field is not closed"),
+        ("Dear {{ supporter.first_name }", "a merge field is not closed"),
+        ("Dear {{ supporter first_name }}", "a merge field is not written as {{ group.field }}"),
+    ],
+)
+def test_a_slip_in_a_merge_field_is_told_in_an_organiser_s_words(source: str, said: str) -> None:
+    with pytest.raises(MergeFieldError) as raised:
+        check_template(source)
+    assert str(raised.value).startswith(f"line 1: {said}")
+    assert "print statement" not in str(raised.value) and "token" not in str(raised.value)

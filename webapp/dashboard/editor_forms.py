@@ -122,7 +122,7 @@ class TargetRowForm(OwnLetterForm):
 
 
 class PartnerRowForm(NulSafe, Form):
-    code = _line(_l("Source code"))
+    code = _line(_l("Partner code (in its embed line and links)"))
     name = _line(_l("Organisation name"))
     consent_text = _line(_l("Wording of the partner's consent checkbox"))
     reading_consent = _line(_l("The same wording in Arabic"))

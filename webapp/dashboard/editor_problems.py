@@ -85,6 +85,12 @@ def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> Non
             draft.general.append(SummaryItem("campaign-form", key, _sentence(msg)))
 
 
+def _row_name(field_list: str, number: int) -> str:
+    if field_list == "partners":
+        return str(_("Partner %(number)s", number=number))
+    return str(_("Office %(number)s", number=number))
+
+
 def error_summary(form: CampaignForm, general: list[SummaryItem]) -> list[SummaryItem]:
     """Every message on the page, each linking to its control (rows included)."""
     items: list[SummaryItem] = []
@@ -92,9 +98,11 @@ def error_summary(form: CampaignForm, general: list[SummaryItem]) -> list[Summar
         if f.type == "CSRFTokenField":
             continue
         if f.type == "FieldList":
-            for row in f:
+            for number, row in enumerate(f, start=1):
                 for sub in row.form:
-                    items += [SummaryItem(sub.id, str(sub.label.text), e) for e in sub.errors]
+                    # "Partner 2, Partner code": which row, as its legend names it.
+                    label = f"{_row_name(f.name, number)}, {sub.label.text}"
+                    items += [SummaryItem(sub.id, label, e) for e in sub.errors]
         elif f.type == "FormField":
             for sub in f.form:
                 label = f"{f.label.text}, {sub.label.text}"

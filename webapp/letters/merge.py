@@ -48,7 +48,7 @@ def check_template(source: str) -> None:
     try:
         tree = _PLAIN_ENV.parse(source)
     except TemplateSyntaxError as exc:
-        raise MergeFieldError(f"line {exc.lineno}: {exc.message}") from exc
+        raise MergeFieldError(f"line {exc.lineno}: {_plain_syntax(exc.message or '')}") from exc
     for node in tree.find_all(nodes.Node):
         if not isinstance(node, _ALLOWED_NODES):
             raise MergeFieldError(
@@ -65,6 +65,15 @@ def check_template(source: str) -> None:
                 raise MergeFieldError(f"line {node.lineno}: unknown merge field {group}.{field}")
     for name in _names_outside_getattr(tree):
         raise MergeFieldError(f"unknown merge field '{name}': write e.g. supporter.first_name")
+
+
+def _plain_syntax(message: str) -> str:
+    """The template engine's complaint in an organiser's words, for the two common slips."""
+    if "unexpected end of template" in message or "unexpected '}'" in message:
+        return "a merge field is not closed: write {{ supporter.first_name }}, with both braces"
+    if "unexpected char" in message or "expected token" in message:
+        return "a merge field is not written as {{ group.field }}, e.g. {{ supporter.city }}"
+    return message
 
 
 def _names_outside_getattr(tree: nodes.Template) -> list[str]:
