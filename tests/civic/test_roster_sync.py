@@ -10,6 +10,7 @@ from click.testing import Result
 from flask import Flask
 from sqlalchemy import func, select
 
+from tests.dashboard.helpers import ADMIN, signed_in
 from tests.pg import free_port
 from tests.stubs import StubRequest, StubServer
 from webapp.database import db, write_transaction
@@ -243,6 +244,9 @@ def test_failed_download_exits_1_and_is_recorded(app: Flask) -> None:
     assert "congress-legislators: 537 records, snapshot 2026-06-15" in status.output
     assert "last error" in status.output
     assert "zip-districts: never synced" in status.output
+    # The dashboard says when the failed sync was, beside the roster loaded before it.
+    home = signed_in(app, ADMIN).get("/dashboard/").text
+    assert "The last sync, <bdi><time datetime=" in home and "UTC</time></bdi>, failed:" in home
 
 
 def test_url_sync_takes_the_snapshot_date_from_last_modified(app: Flask) -> None:
