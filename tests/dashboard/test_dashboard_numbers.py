@@ -45,6 +45,11 @@ class Known:
     def day(self, days_ago: int) -> str:
         return (self.now - timedelta(days=days_ago)).strftime("%m-%d")
 
+    def shown_day(self, days_ago: int) -> str:
+        """The day as the page shows it to people: "Dec 1"."""
+        day = self.now - timedelta(days=days_ago)
+        return f"{day:%b} {day.day}"
+
 
 def _office(office: Office, status: DeliveryStatus) -> Office:
     return Office(office.key, office.name, status, office.chamber, office.state, office.district)
@@ -165,8 +170,9 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     assert "Needs your action" not in html  # the supporter's words, not the organiser's
     assert _cell_row("Not sent: its sender never confirmed the letter", "1") in html
     for day, n in ((3, 2), (2, 1), (1, 0), (0, 2)):
-        assert _cell_row(known.day(day), str(n)) in html, day
-    assert _cell_row(known.now.strftime("%m-%dT%H"), "2") in html
+        assert _cell_row(known.shown_day(day), str(n)) in html, day
+    assert _cell_row(f"{known.shown_day(0)}, {known.now:%H}:00", "2") in html
+    assert f">{known.shown_day(3)}</text>" in html and f">{known.shown_day(0)}</text>" in html
     # The map has a tile per state with its count, and the table beside it the same rows.
     assert "<title>MI: 3</title>" in html and "<title>CA: 1</title>" in html
     assert "<title>TX: 0</title>" in html

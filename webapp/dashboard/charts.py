@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 # A tile grid map: each state one square, laid out roughly where it lies (column, row).
@@ -71,8 +74,13 @@ _SHADES = ("#eef5f1", "#c7e3d3", "#92c7a9", "#58a67c", "#2a7f55", "#0b5d3b")
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    label: str  # the bucket's key, as data.json gives it
     value: int
+    shown: str = ""  # the label for people ("Dec 4"), when it differs from the key
+
+    @property
+    def title(self) -> str:
+        return self.shown or self.label
 
 
 def _shade(value: int, top: int) -> str:
@@ -100,15 +108,16 @@ def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 1
         parts.append(
             f'<rect x="{x + gap / 2:.1f}" y="{height - pad - h:.1f}" '
             f'width="{max(1.0, slot - gap):.1f}" height="{h:.1f}" fill="#0b5d3b">'
-            f"<title>{escape(bar.label)}: {bar.value:,}</title></rect>"
+            f"<title>{escape(bar.title)}: {bar.value:,}</title></rect>"
         )
     if bars:
         parts.append(
-            f'<text x="{pad}" y="{height - 4}" font-size="11">{escape(bars[0].label)}</text>'
+            f'<text x="{pad}" y="{height - 4}" font-size="11">{escape(bars[0].title)}</text>'
         )
+    if len(bars) > 1:  # one day alone is not labelled at both ends
         parts.append(
             f'<text x="{width - pad}" y="{height - 4}" font-size="11" '
-            f'text-anchor="end">{escape(bars[-1].label)}</text>'
+            f'text-anchor="end">{escape(bars[-1].title)}</text>'
         )
     parts.append(f'<text x="{pad}" y="12" font-size="11">{top:,}</text></svg>')
     return Markup("".join(parts))  # noqa: S704 - every value above is escaped or numeric
@@ -137,3 +146,28 @@ def state_map(counts: Mapping[str, int], title: str, tile: int = 44) -> Markup:
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - state codes are fixed, values numeric
+
+
+def series(buckets: dict[str, int], keys: list[str], label_from: int = 0) -> list[Bar]:
+    """A bar for each key in order (none missing), labelled for data.json and for people."""
+    return [Bar(key[label_from:], buckets.get(key, 0), _shown(key)) for key in keys]
+
+
+def _shown(key: str) -> str:
+    """ "2026-12-04" as "Dec 4", "2026-12-04T13" as "Dec 4, 13:00", in the page's language."""
+    day = format_skeleton("MMMd", date.fromisoformat(key[:10]), locale=str(get_locale() or "en"))
+    return f"{day}, {key[11:13]}:00" if len(key) > 10 else day
+
+
+def days_between(buckets: dict[str, int]) -> list[str]:
+    """Every day from the first bucket's to the last's, the quiet ones too."""
+    if not buckets:
+        return []
+    first, last = date.fromisoformat(min(buckets)), date.fromisoformat(max(buckets))
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def last_hours(now: datetime, hours: int = 48) -> list[str]:
+    """The keys of the last `hours` hours, up to the current one."""
+    start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
+    return [(start + timedelta(hours=i)).strftime("%Y-%m-%dT%H") for i in range(hours)]

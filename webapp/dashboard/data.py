@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from webapp.civic.index import ROSTER_DATASET
 from webapp.civic.states import BY_CODE, house_districts
-from webapp.dashboard.charts import Bar
+from webapp.dashboard.charts import Bar, days_between, last_hours, series
 from webapp.models import (
     Campaign,
     CivicDataset,
@@ -97,22 +97,6 @@ class DashboardData:
         return sum(n for s, n in self.deliveries_by_status.items() if s not in NOT_RECEIVED)
 
 
-def _series(buckets: dict[str, int], keys: list[str], label_from: int = 0) -> list[Bar]:
-    return [Bar(key[label_from:], buckets.get(key, 0)) for key in keys]
-
-
-def _days(buckets: dict[str, int]) -> list[str]:
-    if not buckets:
-        return []
-    first, last = date.fromisoformat(min(buckets)), date.fromisoformat(max(buckets))
-    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
-
-
-def _last_hours(now: datetime, hours: int = 48) -> list[str]:
-    start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
-    return [(start + timedelta(hours=i)).strftime("%Y-%m-%dT%H") for i in range(hours)]
-
-
 def _partner_scoped(raw: dict[str, int], partner_id: int) -> dict[str, int]:
     prefix = f"{partner_id}|"
     return {k[len(prefix) :]: v for k, v in raw.items() if k.startswith(prefix)}
@@ -192,8 +176,8 @@ def build_dashboard(
     data = DashboardData(
         supporters=supporters,
         goal=campaign.goal,
-        per_day=_series(day, _days(day), label_from=5),
-        per_hour=_series(hour, _last_hours(now), label_from=5) if partner is None else [],
+        per_day=series(day, days_between(day), label_from=5),
+        per_hour=series(hour, last_hours(now), label_from=5) if partner is None else [],
         by_state=state,
         by_district=district,
         by_country=country,
