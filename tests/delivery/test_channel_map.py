@@ -143,6 +143,8 @@ def test_the_page_is_for_admins_and_lists_each_office(app: Flask, default_campai
     assert page.text.count("<tr>") == 2 + _offices()  # the header row and one per office
     assert "Amber: hand-off only" in page.text
     assert "form limit: <bdi>2,000</bdi> characters" in page.text
+    # Each member's seat, so two senators are told apart by their state.
+    assert "<td><bdi>Alaska</bdi></td>" in page.text and "<bdi>Vermont</bdi>, at large" in page.text
     with app.app_context():
         assert db.session.scalar(select(Campaign).where(Campaign.slug == default_campaign))
         assert db.session.scalar(select(Submission)) is None

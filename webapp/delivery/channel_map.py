@@ -60,6 +60,10 @@ class OfficeChannel:
     mark: Mark = Mark.GREEN
     # Posting to this office is stopped: the service called its address undeliverable.
     postal_stop: PostalAddressCheck | None = None
+    # Whose seat: a member of Congress's chamber, state and district (None for fixed offices).
+    chamber: str | None = None
+    state: str | None = None
+    district: str | None = None
 
     @property
     def channel_name(self) -> str:
@@ -138,6 +142,9 @@ def channel_map(
                 last_error=error,
                 mark=Mark.RED if stop else _mark(way.channel, failed_at, now),
                 postal_stop=stop,
+                chamber=office.chamber,
+                state=office.state,
+                district=office.district,
             )
         )
     return rows
