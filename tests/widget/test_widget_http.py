@@ -285,3 +285,17 @@ def test_links_out_of_the_frame_keep_the_partner_and_its_code_matches_any_case(
     other = send_letter(client, slug, email="other@example.org", first_name="Omar")
     assert "Thank you, <bdi>Omar</bdi>" in other.text
     assert "riverside" not in other.text
+
+
+def test_the_preview_says_a_partner_box_gives_way_to_keeping_off_partners_lists(
+    app: Flask, client: FlaskClient, slug: str
+) -> None:
+    said = "so the partner whose box you ticked will not receive your name or email"
+    token = form_token(open_widget(client, slug, partner="riverside").text)
+    both = letter_data(
+        token, action="preview", partner="riverside", partner_consent="y", private="y"
+    )
+    assert said in post_widget(client, slug, both).text
+    token = form_token(open_widget(client, slug, partner="riverside").text)
+    one = letter_data(token, action="preview", partner="riverside", partner_consent="y")
+    assert said not in post_widget(client, slug, one).text
