@@ -18,18 +18,18 @@ pytestmark = pytest.mark.browser
 
 WORDS = {
     "en": {
-        "download": "Download everything we hold about you",
-        "delete": "Delete everything about me",
-        "confirm": "Delete everything about you?",
-        "button": "Delete everything",
-        "done": "Everything about you is deleted",
+        "download": "Download what this letter holds about you",
+        "delete": "Delete this letter",
+        "confirm": "Delete this letter?",
+        "button": "Delete this letter",
+        "done": "Your letter is deleted",
     },
     "ar": {
-        "download": "نزّل كل ما نحتفظ به عنك",
-        "delete": "احذف كل ما تحتفظون به عني",
-        "confirm": "هل تريد حذف كل ما نحتفظ به عنك؟",
-        "button": "احذف كل شيء",
-        "done": "حُذف كل ما كنا نحتفظ به عنك",
+        "download": "نزّل ما تحمله هذه الرسالة عنك",
+        "delete": "احذف هذه الرسالة",
+        "confirm": "هل تريد حذف هذه الرسالة؟",
+        "button": "احذف هذه الرسالة",
+        "done": "حُذفت رسالتك",
     },
 }
 
@@ -78,8 +78,8 @@ def test_a_supporter_takes_a_copy_then_deletes_everything_from_the_receipt(
     with page.expect_download() as download:
         link.click()
     saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-    assert saved["supporter"]["email"] == "rasha.own@example.org"
-    assert saved["letters"][0]["address"]["city"] == "Berlin"
+    assert saved["email"] == "rasha.own@example.org"
+    assert saved["letter"]["address"]["city"] == "Berlin"
 
     page.screenshot(
         path=str(ARTIFACTS / f"own-data-receipt-{language}-{screen}.png"), full_page=True

@@ -1,4 +1,4 @@
-"""A supporter's own data from their receipt link: a copy of all of it, or deleting all of it."""
+"""A letter's own data from its receipt link: a copy of all it holds, or deleting it."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.database import checkpoint_wal, write_transaction
-from webapp.models import Consent, DeliveryStatus, Partner, Submission, Supporter
+from webapp.models import Consent, DeliveryStatus, Partner, Submission
 from webapp.services.delivery_counts import DELIVERED
 from webapp.services.organisers import audit
-from webapp.services.supporter_export import supporter_record
-from webapp.services.supporters import erase_rows
+from webapp.services.supporter_export import letter_record
+from webapp.services.supporters import erase_letter_rows, erase_rows
 
 log = logging.getLogger(__name__)
 
@@ -35,50 +35,42 @@ NOT_YET_DELIVERED = frozenset(
 
 @dataclass(frozen=True)
 class OwnData:
-    """What the supporter behind a receipt has here, told before they delete it."""
+    """What one letter holds, told before its writer deletes it."""
 
-    letters: int  # on every campaign, not only the receipt's
-    delivered: int  # offices that already have a letter of theirs: deleting cannot recall it
-    not_yet_delivered: int  # offices whose letter would then never be sent
-    # Partners whose own box they ticked: such a partner may already hold their details.
+    delivered: int  # offices that already have it: deleting cannot recall it
+    not_yet_delivered: int  # offices it would then never be sent to
+    # Partners whose own box was ticked with it: such a partner may hold their details already.
     partners: tuple[str, ...] = ()
 
 
-def _supporter(session: Session, token: str) -> Supporter | None:
-    submission = session.scalar(select(Submission).where(Submission.receipt_token == token))
-    return None if submission is None else submission.supporter
+# A receipt proves who wrote that letter, nothing more: anyone may write a letter with someone
+# else's email address, and letters with one address share its supporter row. So a receipt's
+# copy and deletion cover its own letter, never the supporter's other letters.
+def _letter(session: Session, token: str) -> Submission | None:
+    return session.scalar(select(Submission).where(Submission.receipt_token == token))
 
 
 def own_data(session: Session, token: str) -> OwnData | None:
-    """What deleting would remove, for the supporter who holds this receipt (None: unknown)."""
-    supporter = _supporter(session, token)
-    if supporter is None:
+    """What deleting this receipt's letter would remove (None: no such receipt)."""
+    letter = _letter(session, token)
+    if letter is None:
         return None
-    submissions = session.scalars(select(Submission).where(Submission.supporter_id == supporter.id))
-    letters = 0
-    statuses: Counter[DeliveryStatus] = Counter()
-    for submission in submissions:
-        letters += 1
-        statuses.update(d.status for d in submission.deliveries)
+    statuses: Counter[DeliveryStatus] = Counter(d.status for d in letter.deliveries)
     return OwnData(
-        letters=letters,
         delivered=sum(statuses[s] for s in DELIVERED),
         not_yet_delivered=sum(statuses[s] for s in NOT_YET_DELIVERED),
-        partners=_partners_told(session, supporter),
+        partners=_partners_told(session, letter),
     )
 
 
-def _partners_told(session: Session, supporter: Supporter) -> tuple[str, ...]:
-    """Partners given this supporter's details: their box ticked on a letter not kept private."""
+def _partners_told(session: Session, letter: Submission) -> tuple[str, ...]:
+    """Partners given the writer's details with this letter: their box ticked, not private."""
+    if letter.private:
+        return ()
     names = session.scalars(
         select(Partner.name)
         .join(Consent, Consent.partner_id == Partner.id)
-        .join(Submission, Submission.id == Consent.submission_id)
-        .where(
-            Consent.supporter_id == supporter.id,
-            Consent.withdrawn_at.is_(None),
-            Submission.private.is_(False),
-        )
+        .where(Consent.submission_id == letter.id, Consent.withdrawn_at.is_(None))
         .distinct()
         .order_by(Partner.name)
     )
@@ -86,27 +78,46 @@ def _partners_told(session: Session, supporter: Supporter) -> tuple[str, ...]:
 
 
 def own_data_copy(session: Session, token: str) -> dict[str, Any] | None:
-    """Everything stored about the supporter who holds this receipt, as JSON-ready data."""
-    supporter = _supporter(session, token)
-    return None if supporter is None else supporter_record(session, supporter)
+    """Everything this receipt's letter holds about its writer, as JSON-ready data."""
+    letter = _letter(session, token)
+    if letter is None:
+        return None
+    consents = session.scalars(
+        select(Consent).where(Consent.submission_id == letter.id).order_by(Consent.id)
+    )
+    return {
+        "email": letter.supporter.email,
+        "letter": letter_record(session, letter, internals=False),
+        "consents": [
+            {
+                "wording": c.wording,
+                "granted_at": c.granted_at.isoformat(),
+                "withdrawn": c.withdrawn_at is not None,
+            }
+            for c in consents
+        ],
+    }
 
 
-def erase_own_data(session: Session, token: str, now: datetime) -> int | None:
-    """Delete the supporter who holds this receipt and everything of theirs, as `flask
-    supporters erase` does; each campaign's audit log says a supporter did so, with no more
-    than the number of letters. Returns the letters erased (None: the receipt is unknown)."""
+def erase_own_data(session: Session, token: str, now: datetime) -> bool:
+    """Delete this receipt's letter and all it holds, as `flask supporters erase` deletes a
+    supporter's; the supporter row goes too when no other letter of theirs is left. The
+    campaign's audit log says a writer did so, and nothing about them. False: no such receipt."""
     with write_transaction(session):
-        supporter = _supporter(session, token)
-        if supporter is None:
-            return None
-        campaigns = Counter(
-            session.scalars(
-                select(Submission.campaign_id).where(Submission.supporter_id == supporter.id)
-            )
+        letter = _letter(session, token)
+        if letter is None:
+            return False
+        campaign_id, supporter = letter.campaign_id, letter.supporter
+        others = session.scalar(
+            select(Submission.id)
+            .where(Submission.supporter_id == supporter.id, Submission.id != letter.id)
+            .limit(1)
         )
-        letters = erase_rows(session, supporter)
-        for campaign_id, count in sorted(campaigns.items()):
-            audit(session, None, "supporter.erased_own_data", now, campaign_id, letters=count)
+        if others is None:
+            erase_rows(session, supporter)
+        else:
+            erase_letter_rows(session, letter)
+        audit(session, None, "supporter.erased_own_letter", now, campaign_id)
     checkpoint_wal(session)
-    log.info("a supporter erased their own data from a receipt (%d letters)", letters)
-    return letters
+    log.info("a writer erased their letter from its receipt")
+    return True

@@ -48,10 +48,17 @@ def _email(n: Notification) -> dict[str, Any]:
 
 
 def _letter(session: Session, s: Submission) -> dict[str, Any]:
+    return letter_record(session, s, internals=True)
+
+
+def letter_record(session: Session, s: Submission, internals: bool) -> dict[str, Any]:
+    """One letter as JSON-ready data. Without `internals` (the copy a supporter downloads
+    themselves) the anti-abuse signals are left out: keyed hashes, similarity bands and risk
+    reasons would show a bot how to slip under the checks; "held" stays."""
     emails = session.scalars(
         select(Notification).where(Notification.submission_id == s.id).order_by(Notification.id)
     )
-    return {
+    record = {
         "campaign": s.campaign.slug,
         "written_at": _iso(s.created_at),
         "status": s.status.value,
@@ -107,6 +114,10 @@ def _letter(session: Session, s: Submission) -> dict[str, Any]:
         "emails_sent_to_you": [_email(n) for n in emails],
         "did_they_reply": _replies(session, s),
     }
+    if not internals:
+        del record["hashes"]
+        record["risk"] = {"held": s.held}
+    return record
 
 
 def _replies(session: Session, s: Submission) -> dict[str, Any] | None:

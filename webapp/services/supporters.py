@@ -54,6 +54,25 @@ def erase_rows(session: Session, supporter: Supporter) -> int:
     submissions = list(
         session.scalars(select(Submission).where(Submission.supporter_id == supporter.id))
     )
+    own = (supporter.street, supporter.city, supporter.state, supporter.zip_code)
+    # Cascades to submissions, deliveries, consents, emails and the texts they own.
+    _erase(session, submissions, supporter, extra_address=own)
+    return len(submissions)
+
+
+def erase_letter_rows(session: Session, submission: Submission) -> None:
+    """Delete one letter with its deliveries, consents, emails, sketches and the cached lookup
+    of its address, inside the caller's write transaction. The supporter's row (and their
+    other letters) stay: one letter's receipt proves nothing about the others."""
+    _erase(session, [submission], submission)
+
+
+def _erase(
+    session: Session,
+    submissions: list[Submission],
+    doomed: Supporter | Submission,
+    extra_address: tuple[str | None, ...] | None = None,
+) -> None:
     texts = {s.statement_id for s in submissions}
     texts |= {
         text_id
@@ -65,15 +84,15 @@ def erase_rows(session: Session, supporter: Supporter) -> int:
     addresses: set[tuple[str | None, ...]] = {
         (s.street, s.city, s.state, s.zip_code) for s in submissions
     }
-    addresses.add((supporter.street, supporter.city, supporter.state, supporter.zip_code))
+    if extra_address is not None:
+        addresses.add(extra_address)
     keys = [
         address_cache_key(kind, street, city, state, zip_code)
         for street, city, state, zip_code in addresses
         if street
         for kind in geocoder_kinds(session)
     ]
-    # Cascades to submissions, deliveries, consents, emails and the texts they own.
-    session.delete(supporter)
+    session.delete(doomed)
     session.flush()
     if keys:
         session.execute(delete(LookupCache).where(LookupCache.key.in_(keys)))
@@ -88,7 +107,6 @@ def erase_rows(session: Session, supporter: Supporter) -> int:
         )
         if used is None:
             session.execute(delete(LetterText).where(LetterText.id == text_id))
-    return len(submissions)
 
 
 def _owned_rows(session: Session, supporter: Supporter) -> list[object]:

@@ -1,4 +1,4 @@
-"""From the receipt link: the supporter downloads everything held about them, or deletes it."""
+"""From a receipt: its writer downloads everything the letter holds about them, or deletes it."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def _confirm_page(token: str, status: int = 200) -> Response:
 
 @bp.get("/receipts/<token>/my-data.json")
 def own_data_download(token: str) -> Response:
+    """Everything this receipt's letter holds about its writer, as a JSON file."""
     data = own_data_copy(db.session(), token)
     if data is None:
         abort(404)
@@ -50,19 +51,22 @@ def own_data_download(token: str) -> Response:
 
 @bp.get("/receipts/<token>/delete")
 def erase_confirm(token: str) -> Response:
+    """What deleting would remove, and the button."""
     return _confirm_page(token)
 
 
 @bp.post("/receipts/<token>/delete")
 def erase(token: str) -> BaseResponse:
+    """Delete this receipt's letter, then say so on a page of its own (the receipt is gone)."""
     # CSRFProtect has checked the form's token before this runs (see `expired`).
-    if erase_own_data(db.session(), token, utcnow()) is None:
+    if not erase_own_data(db.session(), token, utcnow()):
         abort(404)
     return redirect(url_for(".erased"), code=303)
 
 
 @bp.get("/deleted")
 def erased() -> str:
+    """The deletion is done."""
     return render_template("supporter/erased_own_data.html")
 
 
