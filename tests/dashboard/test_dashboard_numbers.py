@@ -168,7 +168,7 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     for label, n in (("Sent", 2), ("Queued: waiting to be sent", 1), (waiting, 1)):
         assert _cell_row(label, str(n)) in html, label
     assert "Needs your action" not in html  # the supporter's words, not the organiser's
-    assert _cell_row("Not sent: its sender never confirmed the letter", "1") in html
+    assert _cell_row("Not sent: never confirmed, or cancelled by the organisers", "1") in html
     for day, n in ((3, 2), (2, 1), (1, 0), (0, 2)):
         assert _cell_row(known.shown_day(day), str(n)) in html, day
     assert _cell_row(f"{known.shown_day(0)}, {known.now:%H}:00", "2") in html

@@ -25,8 +25,9 @@ from tests.supporter.helpers import post_letter
 from webapp.campaigns.fileformat import parse_campaign_file
 from webapp.campaigns.sections import PartnerSpec
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign
-from webapp.database import db
+from webapp.database import db, utcnow, write_transaction
 from webapp.models import AuditEntry, Campaign, Organiser, Role, Submission, Target, TargetKind
+from webapp.services.organisers import audit
 
 ADMIN = "admin@example.org"
 NEW = "/dashboard/campaigns/new"
@@ -547,3 +548,15 @@ def test_the_error_summary_names_the_partner_row_a_problem_is_in(
         in page.text
     )
     assert "Source code" not in page.text
+
+
+def test_only_a_campaign_edit_reads_as_before_and_after_in_the_audit_log(
+    app: Flask, admin: FlaskClient, default_campaign: str
+) -> None:
+    with app.app_context():
+        session = db.session()
+        campaign_id = session.scalar(select(Campaign.id).where(Campaign.slug == default_campaign))
+        with write_transaction(session):
+            audit(session, None, "moderation.release", utcnow(), campaign_id, reasons=["a", "b"])
+    page = admin.get(f"/dashboard/campaigns/{default_campaign}/audit").text
+    assert "moderation.release" in page and "before:" not in page

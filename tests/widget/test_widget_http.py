@@ -27,6 +27,8 @@ from tests.widget.helpers import (
     send_letter,
     widget_campaign,
 )
+from webapp.models import Campaign, Partner
+from webapp.supporter.form_build import find_partner
 
 
 @pytest.fixture
@@ -299,3 +301,16 @@ def test_the_preview_says_a_partner_box_gives_way_to_keeping_off_partners_lists(
     token = form_token(open_widget(client, slug, partner="riverside").text)
     one = letter_data(token, action="preview", partner="riverside", partner_consent="y")
     assert said not in post_widget(client, slug, one).text
+
+
+def test_a_code_in_another_case_is_not_guessed_between_two_partners() -> None:
+    """Two partners whose codes differ only in case: each exact code finds its own, and
+    neither is guessed for a third spelling."""
+    both = Campaign(
+        partners=[Partner(code="sama", name="Sama A"), Partner(code="Sama", name="Sama B")]
+    )
+    assert find_partner(both, "Sama").name == "Sama B"  # type: ignore[union-attr]
+    assert find_partner(both, "sama").name == "Sama A"  # type: ignore[union-attr]
+    assert find_partner(both, "SAMA") is None
+    one = Campaign(partners=[Partner(code="sama", name="Sama A")])
+    assert find_partner(one, "SAMA").name == "Sama A"  # type: ignore[union-attr]

@@ -23,6 +23,8 @@ from webapp.models import (
     DeliveryStatus,
     Official,
     PostalAddressCheck,
+    Submission,
+    SubmissionStatus,
     TargetKind,
 )
 from webapp.services.recipients import recipient_for
@@ -104,7 +106,12 @@ def channel_map(
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for key, status, number in session.execute(
         select(Delivery.recipient_key, Delivery.status, func.count())
-        .where(Delivery.campaign_id == campaign.id)
+        # As the dashboard counts them: not an unconfirmed letter's, not on its way yet.
+        .join(Submission, Submission.id == Delivery.submission_id)
+        .where(
+            Delivery.campaign_id == campaign.id,
+            Submission.status != SubmissionStatus.UNCONFIRMED,
+        )
         .group_by(Delivery.recipient_key, Delivery.status)
     ):
         counts[key][DeliveryStatus(status).value] = number

@@ -26,9 +26,14 @@ from webapp.supporter.state_names import state_options
 def find_partner(campaign: Campaign, code: str | None) -> Partner | None:
     if not code:
         return None  # without reading the partners (a query on most page views)
-    # Pasted by hand into a partner's page: "SAMA" for "sama" still attributes the letter.
+    exact = next((p for p in campaign.partners if p.code == code), None)
+    if exact is not None:
+        return exact
+    # Pasted by hand into a partner's page: "SAMA" for "sama" still attributes the letter,
+    # unless two codes differ only in case (then neither is guessed).
     wanted = code.casefold()
-    return next((p for p in campaign.partners if p.code.casefold() == wanted), None)
+    found = [p for p in campaign.partners if p.code.casefold() == wanted]
+    return found[0] if len(found) == 1 else None
 
 
 @lru_cache(maxsize=16)

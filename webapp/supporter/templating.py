@@ -235,7 +235,7 @@ ORGANISER_LABELS = {
     **STATUS_LABELS,
     DeliveryStatus.NEEDS_ACTION: _l("Waiting for the supporter (the office's own web form)"),
     DeliveryStatus.DONE_BY_SUPPORTER: _l("Sent by the supporter (the office's own web form)"),
-    DeliveryStatus.CANCELLED: _l("Not sent: its sender never confirmed the letter"),
+    DeliveryStatus.CANCELLED: _l("Not sent: never confirmed, or cancelled by the organisers"),
 }
 
 

@@ -173,7 +173,7 @@ def too_many_letters(error: HTTPException) -> BaseResponse:
     letter as it was posted, to send again in a minute or change, instead of losing it."""
     slug = (request.view_args or {}).get("slug")
     campaign = campaign_snapshot(slug) if slug else None
-    if request.endpoint != "supporter.write" or campaign is None:
+    if request.endpoint != "supporter.write" or campaign is None or not campaign.is_open(utcnow()):
         return with_error_headers(error, make_response(render_error(429)))
     page = render_template(
         "supporter/too_many.html",

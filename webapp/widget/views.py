@@ -260,7 +260,7 @@ def too_many(error: HTTPException) -> Response:
     frame keeps its origin and size; other pages refuse to be framed)."""
     slug = (request.view_args or {}).get("slug")
     campaign = campaign_by_slug(db.session(), slug) if slug else None
-    if campaign is None:
+    if campaign is None or campaign.status is CampaignStatus.DRAFT:
         page = render_error(429)
     else:
         allow_framing(frame_ancestors(campaign))

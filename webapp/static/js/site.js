@@ -28,23 +28,30 @@
   });
   // A table wider than the screen scrolls in its own box: then the keyboard can reach it too,
   // and it is named by its caption.
-  document.querySelectorAll(".table-wrap").forEach(function (wrap) {
-    var caption = wrap.querySelector("caption");
-    function mark() {
-      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
-      if (scrolls) {
+  var wraps = Array.prototype.slice.call(document.querySelectorAll(".table-wrap"));
+  function markWraps() {
+    wraps.forEach(function (wrap) {
+      var caption = wrap.querySelector("caption");
+      var section = wrap.closest("[aria-labelledby]");
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
         wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
         if (caption) {
-          wrap.setAttribute("role", "region");
           wrap.setAttribute("aria-label", caption.textContent.trim());
+        } else if (section) {
+          wrap.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
         }
       } else {
-        ["tabindex", "role", "aria-label"].forEach(function (name) { wrap.removeAttribute(name); });
+        ["tabindex", "role", "aria-label", "aria-labelledby"].forEach(function (name) {
+          wrap.removeAttribute(name);
+        });
       }
-    }
-    mark();
-    window.addEventListener("resize", mark);
-  });
+    });
+  }
+  markWraps();
+  window.addEventListener("resize", markWraps);
+  // A table inside a closed <details> has no width until it is opened.
+  document.addEventListener("toggle", markWraps, true);
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
   // A letter and its reading copy: two tabs on a phone (the tab pattern), side by side on
