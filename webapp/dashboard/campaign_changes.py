@@ -71,6 +71,7 @@ def _short(value: Any) -> Any:
 
 
 def _as_text(value: Any) -> Any:
+    """Lists and tables as the JSON the log keeps them in; anything else as it is."""
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 

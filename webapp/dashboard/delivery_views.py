@@ -18,6 +18,7 @@ from webapp.services.organisers import audit
 @bp.post("/campaigns/<slug>/packet-delivered")
 @admin_required
 def packet_delivered(slug: str) -> BaseResponse:
+    """One office's packet handed over: its letters, as the page listed them, are delivered."""
     campaign, _partner = campaign_for_me(slug)
     form = PacketDeliveredForm()
     back = redirect(url_for(".packet_list", slug=slug), code=303)

@@ -86,6 +86,7 @@ def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> Non
 
 
 def _row_name(field_list: str, number: int) -> str:
+    """A row as its legend names it: "Partner 2", "Office 1"."""
     if field_list == "partners":
         return str(_("Partner %(number)s", number=number))
     return str(_("Office %(number)s", number=number))

@@ -213,6 +213,7 @@ def _form_page(
     status: int = 200,
     **extra: Any,
 ) -> tuple[str, int]:
+    """A step of the letter form in the frame, with everything the supporter typed."""
     # A fresh token for the next step: the thank-you step has none.
     token = issue_token(campaign, parent)
     # Only the letter step shows the letter (the preview shows each office's own).
