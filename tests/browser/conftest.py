@@ -189,3 +189,15 @@ def axe_path() -> Path:
 # The Send button says how the letters travel ("Send my letter to 3 offices", "Record my
 # letter, then send it to 1 office myself"); tests press it whatever it says.
 SEND_BUTTON = re.compile(r"^(Send my letter|Record my letter)")
+
+
+def write_from_berlin(page: Page, server_url: str, slug: str, email: str) -> None:
+    """Write the campaign's letter from Berlin, Germany, through the page, to its receipt."""
+    page.goto(f"{server_url}/campaigns/{slug}")
+    page.select_option("[name=country]", "DE")
+    fields = {"abroad_city": "Berlin", "first_name": "Rasha", "last_name": "Haddad"}
+    for name, value in {**fields, "email": email}.items():
+        page.fill(f"[name={name}]", value)
+    page.locator("button[name=action][value=preview]").click()
+    page.locator("button[name=action][value=send]").click()
+    expect(page).to_have_url(re.compile(r"/receipts/[^/]{20,}$"))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screen_options
+from tests.browser.conftest import screen_options, write_from_berlin
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -47,22 +47,11 @@ def context_options(screen: str, reader: str) -> dict[str, Any]:
     return {**screen_options(screen, locale), "timezone_id": zone}
 
 
-def _send_from_abroad(page: Page, server: LiveServer, slug: str) -> None:
-    page.goto(f"{server.url}/campaigns/{slug}")
-    page.select_option("[name=country]", "DE")
-    fields = {"abroad_city": "Berlin", "first_name": "Rasha", "last_name": "Haddad"}
-    for name, value in {**fields, "email": "rasha.zone@example.org"}.items():
-        page.fill(f"[name={name}]", value)
-    page.locator("button[name=action][value=preview]").click()
-    page.locator("button[name=action][value=send]").click()
-    expect(page).to_have_url(re.compile(r"/receipts/[^/]{20,}$"))
-
-
 def test_the_receipt_tells_when_it_was_recorded_in_the_readers_zone(
     live_server: LiveServer, default_campaign: str, page: Page, reader: str
 ) -> None:
     language, _, zone = READERS[reader]
-    _send_from_abroad(page, live_server, default_campaign)
+    write_from_berlin(page, live_server.url, default_campaign, "rasha.zone@example.org")
     recorded = page.locator(".lead time[data-local=seconds]")
     expect(recorded).to_have_count(1)
     # The page's script moves the UTC text to the title as it rewrites the time: wait for it,
@@ -85,7 +74,7 @@ def test_without_the_script_the_receipt_says_its_time_is_utc(
     live_server: LiveServer, default_campaign: str, page: Page, reader: str
 ) -> None:
     page.context.route("**/js/site.js", lambda route: route.abort())
-    _send_from_abroad(page, live_server, default_campaign)
+    write_from_berlin(page, live_server.url, default_campaign, "rasha.zone@example.org")
     recorded = page.locator(".lead time[data-local=seconds]")
     utc_name = "التوقيت العالمي" if READERS[reader][0] == "ar" else "UTC"
     expect(recorded).to_have_text(re.compile(f"{utc_name}$"))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, screen_options
+from tests.browser.conftest import ARTIFACTS, screen_options, write_from_berlin
 from tests.browser.test_accessibility import AxeAudit
 from tests.conftest import LiveServer
 
@@ -49,17 +48,6 @@ def context_options(screen: str, language: str) -> dict[str, Any]:
     return {**screen_options(screen, language), "accept_downloads": True}
 
 
-def _write_from_berlin(page: Page, server: LiveServer, slug: str) -> None:
-    page.goto(f"{server.url}/campaigns/{slug}")
-    page.select_option("[name=country]", "DE")
-    fields = {"abroad_city": "Berlin", "first_name": "Rasha", "last_name": "Haddad"}
-    for name, value in {**fields, "email": "rasha.own@example.org"}.items():
-        page.fill(f"[name={name}]", value)
-    page.locator("button[name=action][value=preview]").click()
-    page.locator("button[name=action][value=send]").click()
-    expect(page).to_have_url(re.compile(r"/receipts/[^/]{20,}$"))
-
-
 def test_a_supporter_takes_a_copy_then_deletes_everything_from_the_receipt(
     live_server: LiveServer,
     default_campaign: str,
@@ -70,7 +58,7 @@ def test_a_supporter_takes_a_copy_then_deletes_everything_from_the_receipt(
 ) -> None:
     words = WORDS[language]
     audit = AxeAudit(page, axe_path)
-    _write_from_berlin(page, live_server, default_campaign)
+    write_from_berlin(page, live_server.url, default_campaign, "rasha.own@example.org")
     receipt = page.url
 
     link = page.get_by_role("link", name=words["download"])

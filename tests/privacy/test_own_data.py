@@ -141,9 +141,11 @@ def test_deleting_every_letter_of_a_writer_leaves_no_trace_and_tells_organisers_
         entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
         campaigns = db.session.scalars(select(Campaign.id).order_by(Campaign.id)).all()
         erased = [
-            (e.campaign_id, e.details, e.organiser_id) for e in entries if "erased" in e.action
+            (e.action, e.campaign_id, e.details, e.organiser_id)
+            for e in entries
+            if "erased" in e.action
         ]
-        assert sorted(erased) == [(c, {}, None) for c in campaigns]
+        assert sorted(erased) == [("supporter.erased_own_letter", c, {}, None) for c in campaigns]
 
 
 def test_the_confirmation_says_which_offices_have_the_letter_and_which_partner_was_told(
@@ -206,6 +208,20 @@ def test_the_privacy_page_points_to_the_receipt_and_to_a_contact_when_one_is_set
     assert "write to <bdi>privacy@coalition.example</bdi>." in page
 
 
+def _erase_during_the_first_send(app: Flask, smtp: SmtpSink, token: str) -> list[int]:
+    """Delete the receipt's letter (once) while the SMTP server holds the batch's first message;
+    the list it returns records 1 for each deletion done."""
+    erased: list[int] = []
+
+    def erase(_message: object) -> None:
+        if not erased:
+            with app.app_context():
+                erased.append(1 if erase_own_data(db.session(), token, utcnow()) else 0)
+
+    smtp.on_message = erase
+    return erased
+
+
 def test_deleting_while_the_letter_is_being_sent_leaves_the_worker_running(
     app: Flask, client: FlaskClient, smtp: SmtpSink, tmp_path: Path
 ) -> None:
@@ -217,14 +233,7 @@ def test_deleting_while_the_letter_is_being_sent_leaves_the_worker_running(
     assert post_letter(client, slug).status_code == 303
     assert post_letter(app.test_client(), slug, email="other@example.org").status_code == 303
     token = next(t for e, t in _receipts(app).items() if e != "other@example.org")
-    erased: list[int] = []
-
-    def erase_during_the_first_send(_message: object) -> None:
-        if not erased:
-            with app.app_context():
-                erased.append(1 if erase_own_data(db.session(), token, utcnow()) else 0)
-
-    smtp.on_message = erase_during_the_first_send
+    erased = _erase_during_the_first_send(app, smtp, token)
     result = Worker(app).run_batch()
     assert erased == [1]
     # Their letter was on the wire and went; their receipt email, not yet sent, never goes;
@@ -250,14 +259,7 @@ def test_deleting_after_the_worker_claimed_the_letter_sends_nothing_of_theirs(
     assert post_letter(app.test_client(), slug, email="first@example.org").status_code == 303
     assert post_letter(client, slug, email="deleting@example.org").status_code == 303
     token = _receipts(app)["deleting@example.org"]
-    erased: list[int] = []
-
-    def erase_during_the_first_send(_message: object) -> None:
-        if not erased:
-            with app.app_context():
-                erased.append(1 if erase_own_data(db.session(), token, utcnow()) else 0)
-
-    smtp.on_message = erase_during_the_first_send
+    erased = _erase_during_the_first_send(app, smtp, token)
     result = Worker(app).run_batch()
     assert erased == [1] and not result.errors and result.taken_over == 1
     recipients = [r for m in smtp.messages for r in m.rcpt_tos]
