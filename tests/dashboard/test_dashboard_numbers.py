@@ -295,5 +295,7 @@ def test_a_partner_is_given_the_one_line_in_english_and_in_arabic(app: Flask, kn
     assert f"{line} async&gt;&lt;/script&gt;" in page
     assert f'{line} data-lang="ar" async&gt;&lt;/script&gt;' in page
     assert "One line, the widget in Arabic (right to left)" in html
+    # The link for visitors without JavaScript says which language its title is in.
+    assert f'/campaigns/{known.slug}?partner=alpha" lang="en"&gt;' in page
     framed = app.test_client().get(f"/widget/{known.slug}?partner=alpha&lang=ar").text
     assert '<html lang="ar" dir="rtl"' in framed
