@@ -204,23 +204,6 @@ def widget(slug: str) -> tuple[str, int]:
     return pages.page(key, render, values), 200
 
 
-def _form_page(
-    campaign: Campaign,
-    form: LetterForm,
-    parent: str | None,
-    ctx: dict[str, Any],
-    template: str,
-    status: int = 200,
-    **extra: Any,
-) -> tuple[str, int]:
-    """A step of the letter form in the frame, with everything the supporter typed."""
-    # A fresh token for the next step: the thank-you step has none.
-    token = issue_token(campaign, parent)
-    # Only the letter step shows the letter (the preview shows each office's own).
-    copies = _letter_copies(campaign) if template == "widget/letter.html" else {}
-    return _page(template, status, form=form, token=token, **copies, **ctx, **extra)
-
-
 @bp.post("/widget/<slug>")
 @limiter.limit(letter_ip_limit, exempt_when=not_sending, fail_open=True)
 @limiter.limit(letter_email_limit, key=sender_email_key, exempt_when=not_sending, fail_open=True)
@@ -237,7 +220,11 @@ def widget_post(slug: str) -> tuple[str, int]:
     action = request.form.get("action", "preview")
 
     def form_page(template: str, status: int = 200, **extra: Any) -> tuple[str, int]:
-        return _form_page(campaign, form, parent, ctx, template, status, **extra)
+        # A fresh token for the next step: the thank-you step has none.
+        token = issue_token(campaign, parent)
+        # Only the letter step shows the letter (the preview shows each office's own).
+        copies = _letter_copies(campaign) if template == "widget/letter.html" else {}
+        return _page(template, status, form=form, token=token, **copies, **ctx, **extra)
 
     if action == "continue" or form_state == "expired":
         # From the sign-up step, or an old form: show the letter form with everything kept
