@@ -90,6 +90,14 @@ def _handle_http(exc: HTTPException) -> Response | HTTPException:
     return with_error_headers(exc, make_response(page))
 
 
+def kept_private(response: Response) -> Response:
+    """A page whose URL is its only key (a receipt, a survey, a letter's data): out of caches
+    and other sites' logs."""
+    response.headers["Cache-Control"] = "no-store, private"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def retry_minutes(exc: HTTPException) -> int:
     """Whole minutes until a refused request may be tried again (at least one), from the
     Retry-After our limiter gives its 429."""

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.database import db, utcnow
+from webapp.security import kept_private
 from webapp.services.own_data import erase_own_data, own_data, own_data_copy
 
 bp = Blueprint("own_data", __name__)
@@ -20,13 +21,6 @@ class EraseForm(FlaskForm):
     """The deletion's single button: nothing to fill in, CSRF-protected."""
 
 
-def _private(response: Response) -> Response:
-    # The URL is the only key to these pages: keep them out of caches and other sites' logs.
-    response.headers["Cache-Control"] = "no-store, private"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 def _confirm_page(token: str, status: int = 200) -> Response:
     summary = own_data(db.session(), token)
     if summary is None:
@@ -34,7 +28,7 @@ def _confirm_page(token: str, status: int = 200) -> Response:
     page = render_template(
         "supporter/erase_own_data.html", token=token, summary=summary, form=EraseForm()
     )
-    return _private(Response(page, status))
+    return kept_private(Response(page, status))
 
 
 @bp.get("/receipts/<token>/my-data.json")
@@ -46,7 +40,7 @@ def own_data_download(token: str) -> Response:
     body = json.dumps(data, indent=2, ensure_ascii=False)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-letters-data.json"'
-    return _private(response)
+    return kept_private(response)
 
 
 @bp.get("/receipts/<token>/delete")

@@ -19,6 +19,7 @@ from webapp.models import (
     ReplySurvey,
     Submission,
 )
+from webapp.security import kept_private
 from webapp.services.reply_survey import record_answers, stop_contact, survey_for
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
 
@@ -47,11 +48,8 @@ def _survey_or_404(token: str) -> tuple[Submission, ReplySurvey]:
 
 
 def _private(page: str) -> Response:
-    response = Response(page)
-    # The URL is the key to these answers: out of caches and other sites' logs.
-    response.headers["Cache-Control"] = "no-store, private"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    # The URL is the key to these answers.
+    return kept_private(Response(page))
 
 
 def _answer(raw: str | None) -> ReplyAnswer | None:

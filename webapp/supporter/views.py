@@ -39,7 +39,7 @@ from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
 from webapp.extensions import limiter
 from webapp.i18n import bdi
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
-from webapp.security import render_error, retry_minutes, with_error_headers
+from webapp.security import kept_private, render_error, retry_minutes, with_error_headers
 from webapp.services.receipt_links import email_receipt_link
 from webapp.supporter.campaign_page import form_for, form_page, render_form, resend_fields
 from webapp.supporter.flow import Step, handle_letter
@@ -249,11 +249,8 @@ def receipt(token: str) -> BaseResponse:
             if d.status is DeliveryStatus.NEEDS_ACTION
         },
     )
-    response = Response(page)
-    # The URL is the only key to this page: keep it out of caches and other sites' logs.
-    response.headers["Cache-Control"] = "no-store, private"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    # The URL is the only key to this page.
+    return kept_private(Response(page))
 
 
 @bp.get("/campaigns/<slug>/receipt-link")
