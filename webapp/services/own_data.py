@@ -13,24 +13,21 @@ from sqlalchemy.orm import Session
 
 from webapp.database import checkpoint_wal, write_transaction
 from webapp.models import Consent, DeliveryStatus, Partner, Submission
-from webapp.services.delivery_counts import DELIVERED
+from webapp.services.delivery_counts import (
+    DELIVERED,
+    ON_THE_WAY,
+    WAITING_FOR_SUPPORTER,
+    WITH_ORGANISERS,
+)
 from webapp.services.organisers import audit
 from webapp.services.supporter_export import letter_record
 from webapp.services.supporters import erase_letter_rows, erase_rows
 
 log = logging.getLogger(__name__)
 
-# Letters still in our hands: deleting them now means they are never delivered.
-NOT_YET_DELIVERED = frozenset(
-    {
-        DeliveryStatus.PENDING,
-        DeliveryStatus.SENDING,
-        DeliveryStatus.FAILED,
-        DeliveryStatus.NEEDS_ACTION,
-        DeliveryStatus.PACKET,
-        DeliveryStatus.HELD,
-    }
-)
+# Letters still in our hands (on the way, with the writer or the organisers, or held when
+# their member left office): deleting them now means they are never delivered.
+NOT_YET_DELIVERED = ON_THE_WAY | WAITING_FOR_SUPPORTER | WITH_ORGANISERS | {DeliveryStatus.HELD}
 
 
 @dataclass(frozen=True)
