@@ -128,3 +128,9 @@ def resend_fields(posted: MultiDict[str, str]) -> list[tuple[str, str]]:
     """A refused send's fields as posted (its button left out), for a page that can post them
     again unchanged: nothing the supporter typed is lost, and nothing is re-rendered."""
     return [(name, value) for name, value in posted.items(multi=True) if name != "action"]
+
+
+def ticked_a_box(posted: MultiDict[str, str]) -> bool:
+    """Whether a letter's form came with a consent box ticked (the campaign's or a partner's):
+    a repeat letter is told those were not recorded either."""
+    return any(posted.get(name) for name in ("partner_consent", "consent_updates"))

@@ -41,7 +41,13 @@ from webapp.i18n import bdi
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
 from webapp.security import kept_private, render_error, retry_minutes, with_error_headers
 from webapp.services.receipt_links import email_receipt_link
-from webapp.supporter.campaign_page import form_for, form_page, render_form, resend_fields
+from webapp.supporter.campaign_page import (
+    form_for,
+    form_page,
+    render_form,
+    resend_fields,
+    ticked_a_box,
+)
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import find_partner
 from webapp.supporter.office_names import delivery_office, register_office_names
@@ -128,7 +134,7 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
             _("You already sent this letter, so nothing new was recorded. Here is your receipt."),
             "info",
         )
-        if any(name in form and form[name].data for name in ("partner_consent", "consent_updates")):
+        if ticked_a_box(request.form):
             flash(
                 _(
                     "The boxes you ticked this time were not recorded either: what you agreed "
@@ -137,7 +143,10 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
                 "info",
             )
         return redirect(url_for(".receipt", token=token), code=303)
-    return render_template("supporter/already_sent.html", campaign=campaign), 200
+    page = render_template(
+        "supporter/already_sent.html", campaign=campaign, ticked=ticked_a_box(request.form)
+    )
+    return page, 200
 
 
 def _remember_receipt(token: str) -> None:

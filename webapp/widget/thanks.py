@@ -17,6 +17,7 @@ from flask import current_app, render_template, request
 from webapp.i18n import explicit_language, page_language
 from webapp.models import Campaign
 from webapp.services.recorded import RecordedLetter
+from webapp.supporter.campaign_page import ticked_a_box
 from webapp.supporter.page_cache import FormPages
 
 
@@ -26,7 +27,7 @@ def thanks_page(
     """widget/done.html for `letter` (None with `repeat`: the address had already written)."""
     values = {"parent": ctx["parent"], "wid": ctx["wid"]}
     # A repeat letter with a box ticked is told that box was not recorded either.
-    ticked = repeat and any(request.form.get(n) for n in ("partner_consent", "consent_updates"))
+    ticked = repeat and ticked_a_box(request.form)
     if letter is not None:
         values |= {"name": letter.own_first_name, "receipt": letter.receipt_token}
 
