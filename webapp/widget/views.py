@@ -31,7 +31,7 @@ from webapp.database import db, utcnow
 from webapp.extensions import csrf, limiter
 from webapp.i18n import explicit_language, page_language
 from webapp.letters.markdown import markdown_to_html
-from webapp.models import Campaign, CampaignStatus
+from webapp.models import Campaign, CampaignStatus, Partner
 from webapp.security import allow_framing, render_error, retry_minutes, with_error_headers
 from webapp.services.counts import PublicStatsCache
 from webapp.services.stats import public_stats
@@ -81,11 +81,10 @@ def _campaign(slug: str) -> Campaign:
     return campaign
 
 
-def _context(campaign: Campaign, parent: str | None) -> dict[str, Any]:
+def _context(campaign: Campaign, parent: str | None, partner: Partner | None) -> dict[str, Any]:
     wid = (request.values.get("wid") or "")[:32]
     mode = request.values.get("mode", "letter")
     # Links out of the frame keep the partner: a letter written there is theirs too.
-    partner = find_partner(campaign, request.values.get("partner"))
     page = url_for(
         "supporter.campaign",
         slug=campaign.slug,
@@ -126,18 +125,16 @@ def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
 
 
-def _letter_form(campaign: Campaign, partner_code: str | None, **kwargs: Any) -> LetterForm:
-    form = build_letter_form(
-        campaign, find_partner(campaign, partner_code), meta={"csrf": False}, **kwargs
-    )
-    return form
+def _letter_form(campaign: Campaign, partner: Partner | None, **kwargs: Any) -> LetterForm:
+    return build_letter_form(campaign, partner, meta={"csrf": False}, **kwargs)
 
 
 @bp.get("/widget/<slug>")
 def widget(slug: str) -> tuple[str, int]:
     campaign = _campaign(slug)
     parent = origin_of(request.args.get("parent"))
-    ctx = _context(campaign, parent)
+    partner = find_partner(campaign, request.args.get("partner"))
+    ctx = _context(campaign, parent, partner)
     if not embedding_allowed(campaign, parent):
         # The refusal itself may show anywhere (it holds no form): otherwise the visitor sees
         # the browser's "refused to connect", and the site's owner no word on how to fix it.
@@ -149,8 +146,6 @@ def widget(slug: str) -> tuple[str, int]:
         cache: PublicStatsCache = current_app.extensions["public_stats"]
         stats = cache.get(campaign.id, lambda: public_stats(db.session(), campaign))
         return _page("widget/counter.html", stats=stats, **ctx)
-    code = request.args.get("partner")
-    partner = find_partner(campaign, code)
     variant, ticket = settle_variant(campaign, None)
     first_name = (request.args.get("first_name") or "")[:100]
     # The marker for the name keeps its script: a name in Arabic letters adds the Latin fields.
@@ -169,7 +164,7 @@ def widget(slug: str) -> tuple[str, int]:
     template = "widget/signup.html" if ctx["mode"] == "signup" else "widget/letter.html"
 
     def render(value_of: Callable[[str], str]) -> str:
-        form = _letter_form(campaign, code, formdata=None)
+        form = _letter_form(campaign, partner, formdata=None)
         form.partner.data = partner.code if partner else ""
         form.source.data = value_of("source")
         form.first_name.data = value_of(name_slot)
@@ -210,13 +205,13 @@ def widget(slug: str) -> tuple[str, int]:
 def widget_post(slug: str) -> tuple[str, int]:
     campaign = _campaign(slug)
     form_state, parent = check_token(request.form.get("form_token"), campaign)
-    ctx = _context(campaign, parent)
+    partner = find_partner(campaign, request.form.get("partner"))
+    ctx = _context(campaign, parent, partner)
     if not same_origin_post() or form_state == "bad":
         return _page("widget/expired.html", 400, **ctx)
     if not ctx["is_open"]:
         return _page("widget/blocked.html", 403, **ctx)
-    form = _letter_form(campaign, request.form.get("partner"))
-    partner = find_partner(campaign, form.partner.data)
+    form = _letter_form(campaign, partner)
     action = request.form.get("action", "preview")
 
     def form_page(template: str, status: int = 200, **extra: Any) -> tuple[str, int]:
@@ -255,6 +250,7 @@ def too_many(error: HTTPException) -> Response:
         _state, parent = check_token(request.form.get("form_token"), campaign)
         fields = resend_fields(request.form)
         minutes = retry_minutes(error)
-        context = _context(campaign, parent)
+        partner = find_partner(campaign, request.form.get("partner"))
+        context = _context(campaign, parent, partner)
         page = _page("widget/too_many.html", 429, fields=fields, minutes=minutes, **context)
     return with_error_headers(error, make_response(page))
