@@ -38,6 +38,9 @@ def test_a_save_that_leaves_the_arabic_consent_behind_warns_and_keeps_what_was_s
 
     warning = page.locator(".flash-warning")
     expect(warning).to_be_visible()
+    # The warning can be in the DOM before the page's stylesheet applies (CI once read both
+    # borders as the default black); the colours are compared on the loaded page, as seen.
+    page.wait_for_load_state("load")
     expect(warning).to_have_attribute("role", "status")
     expect(warning).to_contain_text(
         "Warning: The consent sentence changed but its Arabic wording did not"
