@@ -132,6 +132,25 @@ def test_a_paragraph_that_opens_in_arabic_is_marked_arabic_and_the_rest_left_to_
     assert text_to_html("عائلتي", resolve_direction=True) == '<p dir="rtl" lang="ar">عائلتي</p>'
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "lang"),
+    [
+        ("عائلتي في إدلب منذ عشر سنوات", "ar"),
+        # Persian: a Syrian's neighbour from Iran writes "my family is in Germany".
+        ("خانواده‌ام در آلمان زندگی می‌کنند", "fa"),
+        ("پدرم", "fa"),
+        # Urdu: "my family lives in Karachi" (ے and ہ are not Persian's).
+        ("میرا خاندان کراچی میں رہتا ہے", "ur"),
+        # Sorani Kurdish: "my family lives in Erbil" (ە and ێ).
+        ("خێزانەکەم لە هەولێر دەژین", "ckb"),
+    ],
+)
+def test_a_paragraph_in_the_arabic_script_is_marked_with_the_language_its_letters_show(
+    paragraph: str, lang: str
+) -> None:
+    assert text_to_html(paragraph) == f'<p dir="auto" lang="{lang}">{paragraph}</p>'
+
+
 @pytest.mark.parametrize("text", ["", "\n\n", "   \n \n  "])
 def test_text_to_html_of_blank_text_is_empty(text: str) -> None:
     assert text_to_html(text) == ""

@@ -60,15 +60,16 @@ def text_to_html(text: str, resolve_direction: bool = False) -> Markup:
     Each paragraph takes its direction from its own first letters (`dir="auto"`), so an Arabic
     paragraph reads right to left in an English page and the other way round. PDF renderers
     ignore `dir="auto"`: `resolve_direction` writes the direction it would pick instead. A
-    paragraph that opens in the Arabic script is marked `lang="ar"`, so a screen reader reading
-    an English letter does not read its Arabic words out as English sounds; any other paragraph
-    takes the language of what it sits in.
+    paragraph that opens in the Arabic script is marked with its language (Arabic, Persian,
+    Urdu or Sorani: arabic_script_language), so a screen reader reading an English letter does
+    not read its words out as English sounds; any other paragraph takes the language of what
+    it sits in.
     """
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
     parts = [
         Markup('<p dir="{}"{}>').format(
             paragraph_direction(p) if resolve_direction else "auto",
-            Markup(' lang="ar"') if opens_in_arabic_script(p) else "",
+            Markup(' lang="{}"').format(lang) if (lang := arabic_script_language(p)) else "",
         )
         + Markup("<br>").join(escape(line) for line in p.split("\n"))
         + Markup("</p>")
@@ -87,10 +88,27 @@ def _first_strong(text: str) -> str | None:
     return None
 
 
-def opens_in_arabic_script(text: str) -> bool:
-    """Whether the first strong letter is of the Arabic script (Arabic, Persian, Urdu…): Arabic
-    is the app's one right-to-left language, so such a paragraph is marked as Arabic."""
-    return _first_strong(text) == "AL"
+# Letters that Arabic does not use, by the language whose keyboard types them. Urdu and Sorani
+# Kurdish are checked before Persian: their keyboards also type Persian's keheh and yeh.
+_SCRIPT_LANGUAGES = (
+    ("ur", frozenset("\u0679\u0688\u0691\u06ba\u06c1\u06d2")),  # ٹ ڈ ڑ ں ہ ے
+    ("ckb", frozenset("\u0695\u06b5\u06c6\u06ce\u06d5")),  # ڕ ڵ ۆ ێ ە
+    ("fa", frozenset("\u067e\u0686\u0698\u06a9\u06af\u06cc")),  # پ چ ژ ک گ ی
+)
+
+
+def arabic_script_language(text: str) -> str | None:
+    """The language of a paragraph that opens in the Arabic script, for its `lang`: Urdu,
+    Sorani Kurdish or Persian when it has a letter only their keyboards type, else Arabic;
+    None for a paragraph opening in another script.
+
+    A screen reader picks its voice from `lang`: Persian read with an Arabic voice is read
+    wrongly, so a Persian-speaking Syrian's paragraph is not simply marked Arabic.
+    """
+    if _first_strong(text) != "AL":
+        return None
+    letters = set(text)
+    return next((code for code, own in _SCRIPT_LANGUAGES if letters & own), "ar")
 
 
 def paragraph_direction(text: str) -> str:
