@@ -288,6 +288,7 @@ def test_ids_no_integer_column_can_hold_are_404(
     for url in (
         f"/dashboard/campaigns/{default_campaign}/submissions/{submission_id}/moderate",
         f"/dashboard/campaigns/{default_campaign}/submissions/{submission_id}/release",
+        f"/dashboard/campaigns/{default_campaign}/submissions/{submission_id}/decline",
         f"/receipts/none/deliveries/{submission_id}/done",
     ):
         assert client.post(url, data=data).status_code == 404, url

@@ -237,7 +237,7 @@ def test_the_import_command_names_an_impossible_date(app: Flask, tmp_path: Any) 
 def test_ids_beyond_the_database_range_are_404(
     app: Flask, admin: OrganiserClient, default_campaign: str, huge: int
 ) -> None:
-    for action in ("moderate", "release"):
+    for action in ("moderate", "release", "decline"):
         url = f"/dashboard/campaigns/{default_campaign}/submissions/{huge}/{action}"
         response = admin.post(url, data={"csrf_token": admin.token, "action": "hide"})
         assert response.status_code == 404, (url, response.status_code)

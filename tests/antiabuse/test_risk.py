@@ -10,11 +10,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.dashboard.helpers import ADMIN, page_token, signed_in
+from tests.dashboard.helpers import ADMIN, audit_actions, page_token, signed_in
 from tests.supporter.helpers import post_letter
 from webapp.antiabuse.risk import text_fingerprint
 from webapp.database import db
-from webapp.models import Notification, NotificationKind, Submission, SubmissionStatus
+from webapp.delivery.emails import confirmation_token
+from webapp.models import (
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    Submission,
+    SubmissionStatus,
+)
 
 
 @pytest.fixture
@@ -138,6 +145,98 @@ def test_organisers_see_held_reasons_and_can_release(
     released = _only(app)
     assert released.status is SubmissionStatus.CONFIRMED
     assert not released.email_verified  # an organiser vouched; the address is still unproven
+
+
+def _held_letter(app: Flask, client: FlaskClient, slug: str, **fields: str) -> Submission:
+    post_letter(client, slug, website="bot", started=_stamp(app, seconds_ago=60), **fields)
+    held = _only(app)
+    assert held.held and held.status is SubmissionStatus.UNCONFIRMED
+    return held
+
+
+def _statuses(app: Flask) -> tuple[SubmissionStatus, set[DeliveryStatus], dict[str, str]]:
+    """The letter's status, its deliveries' statuses and its emails' (kind: status)."""
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        deliveries = {d.status for d in submission.deliveries}
+        emails = {n.kind.value: n.status.value for n in db.session.scalars(select(Notification))}
+        return submission.status, deliveries, emails
+
+
+def test_an_organiser_declines_a_held_letter_and_its_confirmation_link_then_sends_nothing(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    held = _held_letter(
+        app, client, default_campaign, personal_message="Buy cheap watches at spam.example"
+    )
+    admin = signed_in(app, ADMIN)
+    dashboard = f"/dashboard/campaigns/{default_campaign}"
+    page = admin.get(dashboard).text
+    # The organiser reads the letter's own words before deciding, and each button says whose.
+    assert "Their own words" in page and "Buy cheap watches at spam.example" in page
+    assert f'aria-describedby="held-{held.id}">Decline: never deliver</button>' in page
+
+    url = f"{dashboard}/submissions/{held.id}/decline"
+    response = admin.post(url, data={"csrf_token": admin.token, "action": "decline"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#held")
+    after = admin.get(dashboard).text
+    assert "The letter was declined and will not be delivered." in after
+    assert "Held for confirmation (<bdi>0</bdi>)" in after
+    status, deliveries, emails = _statuses(app)
+    assert status is SubmissionStatus.DECLINED
+    assert deliveries == {DeliveryStatus.CANCELLED}
+    assert emails == {"confirmation": "cancelled"}  # not yet sent: it never will be
+    assert [a for a, _ in audit_actions(app)][-1] == "moderation.decline"
+
+    # The sender (a bot with a real mailbox, say) clicks the link it was sent: nothing leaves.
+    with app.app_context():
+        link = "/confirm/" + confirmation_token(db.session.get(Submission, held.id))
+    receipt = client.get(link, follow_redirects=True).text
+    assert "the campaign’s organisers declined it" in receipt
+    assert "on its way" not in receipt and "never confirmed in time" not in receipt
+    status, deliveries, emails = _statuses(app)
+    assert status is SubmissionStatus.DECLINED and deliveries == {DeliveryStatus.CANCELLED}
+    assert "receipt" not in emails
+
+    # Nor can a second organiser, with the page still open, release it.
+    response = admin.post(
+        f"{dashboard}/submissions/{held.id}/release",
+        data={"csrf_token": admin.token, "action": "release"},
+    )
+    assert "This letter was declined earlier and was not released." in admin.get(dashboard).text
+    assert _statuses(app)[0] is SubmissionStatus.DECLINED
+
+
+def test_a_held_letter_its_sender_confirmed_meanwhile_is_not_declined(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    held = _held_letter(app, client, default_campaign)
+    with app.app_context():
+        link = "/confirm/" + confirmation_token(db.session.get(Submission, held.id))
+    assert "on its way" in client.get(link, follow_redirects=True).text
+    admin = signed_in(app, ADMIN)
+    dashboard = f"/dashboard/campaigns/{default_campaign}"
+    url = f"{dashboard}/submissions/{held.id}/decline"
+    admin.post(url, data={"csrf_token": admin.token, "action": "decline"})
+    assert "This letter was no longer waiting" in admin.get(dashboard).text
+    status, deliveries, _emails = _statuses(app)
+    assert status is SubmissionStatus.CONFIRMED
+    assert DeliveryStatus.CANCELLED not in deliveries
+    assert "moderation.decline" not in [a for a, _ in audit_actions(app)]
+
+
+def test_only_a_held_letter_of_this_campaign_can_be_declined(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    post_letter(client, default_campaign, started=_stamp(app, seconds_ago=60))
+    ordinary = _only(app)
+    admin = signed_in(app, ADMIN)
+    url = f"/dashboard/campaigns/{default_campaign}/submissions/{ordinary.id}/decline"
+    response = admin.post(url, data={"csrf_token": admin.token, "action": "decline"})
+    assert response.status_code == 404
+    no_token = admin.post(url, data={"action": "decline"})
+    assert no_token.status_code == 400
+    assert _statuses(app)[0] is SubmissionStatus.CONFIRMED
 
 
 def _stamp(app: Flask, seconds_ago: float) -> str:

@@ -161,7 +161,7 @@ def confirm_submission(
     """
     with write_transaction(session):
         session.refresh(submission)
-        if submission.status is SubmissionStatus.EXPIRED:
+        if submission.status in (SubmissionStatus.EXPIRED, SubmissionStatus.DECLINED):
             return False
         if submission.status is SubmissionStatus.CONFIRMED:
             return True
@@ -196,28 +196,46 @@ def expire_unconfirmed(session: Session, now: datetime, hours: int) -> int:
         )
         if not ids:
             return 0
-        session.execute(
-            update(Submission)
-            .where(Submission.id.in_(ids))
-            .values(status=SubmissionStatus.EXPIRED)
-            .execution_options(synchronize_session=False)
-        )
-        for model in (Delivery, Notification):
-            # The confirmation email too: its link could no longer confirm anything.
-            session.execute(
-                update(model)
-                .where(model.submission_id.in_(ids), model.status.in_(DUE_STATUSES))
-                .values(status=DeliveryStatus.CANCELLED, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-        # A letter held because its member left office was not going anywhere either.
-        session.execute(
-            update(Delivery)
-            .where(Delivery.submission_id.in_(ids), Delivery.status == DeliveryStatus.HELD)
-            .values(status=DeliveryStatus.CANCELLED, changeover=None, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        _never_send(session, ids, SubmissionStatus.EXPIRED, now)
     return len(ids)
+
+
+def decline_held(session: Session, submission: Submission, now: datetime) -> bool:
+    """An organiser declines a letter the risk checks held: it is never delivered, and its
+    confirmation link no longer confirms it. False if it is no longer waiting (its sender
+    confirmed it, or an organiser released or declined it, in the meantime)."""
+    with write_transaction(session):
+        session.refresh(submission)
+        if not submission.held or submission.status is not SubmissionStatus.UNCONFIRMED:
+            return False
+        _never_send(session, [submission.id], SubmissionStatus.DECLINED, now)
+    session.refresh(submission)
+    return True
+
+
+def _never_send(session: Session, ids: list[int], status: SubmissionStatus, now: datetime) -> None:
+    """Letters `ids` end unsent with `status`: their deliveries and unsent emails cancelled."""
+    session.execute(
+        update(Submission)
+        .where(Submission.id.in_(ids))
+        .values(status=status)
+        .execution_options(synchronize_session=False)
+    )
+    for model in (Delivery, Notification):
+        # The confirmation email too: its link could no longer confirm anything.
+        session.execute(
+            update(model)
+            .where(model.submission_id.in_(ids), model.status.in_(DUE_STATUSES))
+            .values(status=DeliveryStatus.CANCELLED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    # A letter held because its member left office was not going anywhere either.
+    session.execute(
+        update(Delivery)
+        .where(Delivery.submission_id.in_(ids), Delivery.status == DeliveryStatus.HELD)
+        .values(status=DeliveryStatus.CANCELLED, changeover=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def status_counts(session: Session, model: Outboxed = Delivery) -> dict[str, int]:

@@ -11,6 +11,7 @@ class SubmissionStatus(enum.StrEnum):
     UNCONFIRMED = "unconfirmed"  # waiting for the supporter's confirmation link
     CONFIRMED = "confirmed"
     EXPIRED = "expired"  # never confirmed in time: nothing was delivered
+    DECLINED = "declined"  # held by the risk checks and declined by an organiser: not delivered
 
 
 # How the supporter's districts were found (the same values as the civic layer's MatchKind).

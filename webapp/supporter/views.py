@@ -38,7 +38,7 @@ from webapp.delivery.handoff import handoff_for
 from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
 from webapp.extensions import limiter
 from webapp.i18n import bdi
-from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
+from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission, SubmissionStatus
 from webapp.security import kept_private, render_error, retry_minutes, with_error_headers
 from webapp.services.receipt_links import email_receipt_link
 from webapp.supporter.campaign_page import (
@@ -227,7 +227,7 @@ def confirm(token: str) -> BaseResponse:
     if confirm_submission(db.session(), submission, utcnow()):
         current_app.extensions["letter_counts"].forget(submission.campaign_id)
         flash(_("Thank you: your letter is confirmed and on its way."), "info")
-    else:
+    elif submission.status is not SubmissionStatus.DECLINED:  # the receipt says why
         flash(_("This letter was never confirmed in time, so it was not sent."), "error")
     return redirect(url_for(".receipt", token=receipt_token), code=303)
 
