@@ -1,4 +1,4 @@
-"""Browser helper for the campaign editor's tests: an admin signed in, on the editor."""
+"""Browser helpers for the dashboard's tests: an admin signed in, on the editor or elsewhere."""
 
 from __future__ import annotations
 
@@ -11,9 +11,15 @@ from tests.dashboard.editor_helpers import PASSWORD, create_account
 
 def open_editor(app: Flask, page: Page, server: LiveServer, slug: str) -> None:
     """Create an admin, sign in through the form and open the editor of campaign `slug`."""
+    sign_in_admin(app, page, server)
+    page.goto(f"{server.url}/dashboard/campaigns/{slug}/edit")
+
+
+def sign_in_admin(app: Flask, page: Page, server: LiveServer) -> None:
+    """Create an admin and sign in through the login form."""
     create_account(app, "admin@example.org")
     page.goto(f"{server.url}/dashboard/login")
     page.get_by_label("Email", exact=True).fill("admin@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(f"{server.url}/dashboard/campaigns/{slug}/edit")
+    page.wait_for_url(f"{server.url}/dashboard/")

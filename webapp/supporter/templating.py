@@ -71,6 +71,7 @@ HELD_REASONS = {
     ),
 }
 UNCONFIRMED_LABEL = _l("Waiting for you to confirm by email")
+DECLINED_LABEL = _l("Not sent: the organisers declined the letter")
 SHARE_LABELS = {
     "email": _l("Share by email"),
     "whatsapp": _l("Share on WhatsApp"),
@@ -163,6 +164,8 @@ def delivery_status_label(delivery: Delivery, html: bool = False) -> str:
         return changed
     if delivery.submission.status is SubmissionStatus.UNCONFIRMED:
         return str(UNCONFIRMED_LABEL)
+    if delivery.submission.status is SubmissionStatus.DECLINED:
+        return str(DECLINED_LABEL)
     label = new_letter_label(delivery.status, confirmed=True)
     if delivery.status in (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED) and delivery.sent_at:
         if html:
