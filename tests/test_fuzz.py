@@ -35,6 +35,7 @@ LETTER_FIELDS = (
     "district",
     "recipients",
     "recipients_chosen",
+    "recipients_shown",
     "source",
     "partner",
     "started",

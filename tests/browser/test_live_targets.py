@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tests.browser.conftest import SEND_BUTTON, ConsoleLog
-from tests.civic.data import load_civic_data, single_district_zip
+from tests.civic.data import load_civic_data, single_district_zip, split_zip
 from tests.conftest import LiveServer
 from webapp.database import db
 from webapp.models import Delivery
@@ -48,3 +48,41 @@ def test_recipients_appear_as_the_zip_is_typed_and_choices_are_kept(
     assert kept_out not in keys
     assert len(keys) == 3 and any(k.startswith("target:") for k in keys)
     assert console.errors() == []
+
+
+def test_a_representative_found_on_the_preview_joins_the_offices_ticked_as_typed(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, console: ConsoleLog
+) -> None:
+    """A ZIP split between districts: the list shown as the ZIP is typed has the senators only;
+    the district chosen on the next step adds a Representative, ticked like the others."""
+    load_civic_data(app)
+    zip_code, districts = split_zip("MI")
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
+    page.get_by_label("First name", exact=True).fill("Samir")
+    page.get_by_label("Last name", exact=True).fill("Haddad")
+    page.get_by_label("Email", exact=True).fill("samir@example.org")
+    page.get_by_label("City", exact=True).fill("Dearborn")
+    page.get_by_label("State", exact=True).select_option("MI")
+    live = page.locator("#targets-live")
+    page.get_by_label("ZIP code", exact=True).press_sequentially(zip_code, delay=30)
+    expect(live).to_contain_text("The President of the United States")
+    expect(live.locator('input[name="recipients"]')).to_have_count(2)  # the senators
+    expect(live).not_to_contain_text("Representative")
+    page.get_by_label("Street address", exact=False).fill("13615 Michigan Ave")
+    page.get_by_role("button", name="Preview my letter").click()
+    # The address service cannot be reached from tests: the district is asked for instead.
+    page.locator(f"#district-{districts[0]}").check()
+    page.get_by_role("button", name="Preview my letter").click()
+    expect(page.get_by_role("heading", name="Check your letter")).to_be_visible()
+    boxes = page.locator('input[type="checkbox"][name="recipients"]')
+    expect(boxes).to_have_count(3)
+    for n in range(3):
+        expect(boxes.nth(n)).to_be_checked()
+    expect(page.get_by_text("not writing to this office")).to_have_count(0)
+    page.get_by_role("button", name=SEND_BUTTON).click()
+    expect(page.get_by_role("heading", name="Thank you, Samir")).to_be_visible()
+    with app.app_context():
+        keys = set(db.session.scalars(select(Delivery.recipient_key)))
+    assert len(keys) == 4  # the President, two senators and the Representative
+    # The step that asked for the district answered 422, which Chromium logs; nothing else.
+    assert [e for e in console.errors() if "422" not in e] == []

@@ -224,6 +224,48 @@ def test_geocoder_outage_in_a_split_zip_offers_the_districts_and_records_the_cho
     assert key(house_member("MI", 13)) in keys and key(house_member("MI", 12)) not in keys
 
 
+def test_a_representative_found_after_the_live_list_showed_is_not_taken_as_unticked(
+    app: Flask, client: FlaskClient, loaded: str, census: StubServer
+) -> None:
+    """The walk-through's Samir: in a split ZIP the list shown as he typed had the senators
+    only (tick boxes posted with them); his district, chosen on the preview, adds a
+    Representative whose box he never saw. Before, the letter left without that office."""
+    census.reply(ADDRESS, 503)
+    both = [key(s) for s in senators("MI")]
+    live_list = {"recipients_chosen": "1", "recipients": both, "recipients_shown": both}
+
+    asked = post_letter(client, loaded, "preview", **live_list)
+    assert asked.status_code == 422 and 'id="district-error"' in asked.text
+    kept = re.findall(r'name="recipients_shown" value="([^"]+)" data-kept-choice', asked.text)
+    assert sorted(kept) == sorted(both)  # what he saw travels with the form
+
+    representative = key(house_member("MI", 13))
+    preview = post_letter(client, loaded, "preview", district="13", **live_list)
+    assert preview.status_code == 200, preview.text
+    assert representative in ticked_boxes(preview.text)
+    assert "not writing to this office" not in preview.text
+    assert post_letter(client, loaded, district="13", **live_list).status_code == 303
+    assert representative in {d.recipient_key for d in deliveries(app)}
+
+
+def test_an_office_whose_box_was_shown_and_left_unticked_stays_out(
+    app: Flask, client: FlaskClient, loaded: str, census: StubServer
+) -> None:
+    census.reply(ADDRESS, 503)
+    shown = [key(s) for s in senators("MI")] + [key(house_member("MI", 13))]
+    dropped = key(senators("MI")[0])
+    choice = {
+        "recipients_chosen": "1",
+        "recipients": [k for k in shown if k != dropped],
+        "recipients_shown": shown,
+    }
+    preview = post_letter(client, loaded, "preview", district="13", **choice)
+    assert f'value="{dropped}" id="unticked-1">' in preview.text
+    assert post_letter(client, loaded, district="13", **choice).status_code == 303
+    keys = {d.recipient_key for d in deliveries(app)}
+    assert dropped not in keys and key(house_member("MI", 13)) in keys
+
+
 def test_vacant_seat_is_shown_as_currently_vacant_and_gets_no_delivery(
     app: Flask, client: FlaskClient, loaded: str
 ) -> None:

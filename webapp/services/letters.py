@@ -47,8 +47,10 @@ class LetterDraft:
     personal_english: str | None = None
     include_original: bool = False
     edited_body: str | None = None
-    # Optional offices kept ticked, or None when the supporter has not been asked yet.
+    # Optional offices kept ticked, or None when the supporter has not been asked yet; and
+    # the offices whose boxes they saw (None: all of them). One not seen stays in.
     selected: frozenset[str] | None = None
+    shown: frozenset[str] | None = None
     consents: tuple[tuple[int | None, str], ...] = ()
     partner_code: str | None = None
     source: str | None = None
@@ -143,7 +145,7 @@ def _planned(
     reading: bool = True,
 ) -> tuple[list[PlannedLetter], list[str]]:
     """The letters to the chosen offices; their reading copies only when a page shows them."""
-    chosen = plan.chosen(None if draft.selected is None else set(draft.selected))
+    chosen = plan.chosen(draft.selected, draft.shown)
     own_words = office_paragraph(
         draft.personal_message, draft.personal_english, draft.include_original
     )

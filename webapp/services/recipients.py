@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,10 +40,18 @@ class RecipientPlan:
     def optional_keys(self) -> set[str]:
         return {r.key for r in self.recipients if r.optional}
 
-    def chosen(self, selected: set[str] | None) -> list[Recipient]:
-        """Required recipients plus the optional ones selected (all of them when not asked)."""
+    def chosen(
+        self, selected: Collection[str] | None, shown: Collection[str] | None = None
+    ) -> list[Recipient]:
+        """Required recipients plus the optional ones selected (all of them when not asked),
+        and those whose box was never `shown` (when the page says which were)."""
         return [
-            r for r in self.recipients if not r.optional or selected is None or r.key in selected
+            r
+            for r in self.recipients
+            if not r.optional
+            or selected is None
+            or r.key in selected
+            or (shown is not None and r.key not in shown)
         ]
 
 

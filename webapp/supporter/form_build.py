@@ -119,6 +119,7 @@ def letter_draft(form: LetterForm, campaign: Campaign, partner: Partner | None) 
         include_original=bool(form.include_original.data) and form.english_text() is not None,
         edited_body=form.edited_body(campaign.body),
         selected=form.selected_recipients(),
+        shown=form.shown_recipients(),
         consents=tuple(consents),
         partner_code=partner.code if partner is not None else None,
         source=form.source.data or None,

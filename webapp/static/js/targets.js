@@ -32,7 +32,16 @@
   var kept = form.querySelectorAll("[data-kept-choice]");
   var asked = form.querySelector("[data-kept-choice][name=recipients_chosen]") !== null;
   var keptKeys = [];
-  kept.forEach(function (input) { if (input.name === "recipients") { keptKeys.push(input.value); } });
+  var shownKeys = [];
+  kept.forEach(function (input) {
+    if (input.name === "recipients") { keptKeys.push(input.value); }
+    if (input.name === "recipients_shown") { shownKeys.push(input.value); }
+  });
+  // Unticked only if the supporter saw its box and left it so: an office found since (their
+  // district chosen on the preview) was never offered, so it starts ticked.
+  function ticked(key) {
+    return !asked || keptKeys.indexOf(key) !== -1 || shownKeys.indexOf(key) === -1;
+  }
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -72,9 +81,11 @@
         var input = document.createElement("input");
         input.type = "checkbox"; input.name = "recipients"; input.value = r.key;
         input.id = "live-recipient-" + i;
-        input.checked = !asked || keptKeys.indexOf(r.key) !== -1;
+        input.checked = ticked(r.key);
         var lab = el("label"); lab.htmlFor = input.id; lab.appendChild(label(r, data.between));
-        wrap.appendChild(input); wrap.appendChild(lab); item.appendChild(wrap);
+        var seen = document.createElement("input");
+        seen.type = "hidden"; seen.name = "recipients_shown"; seen.value = r.key;
+        wrap.appendChild(input); wrap.appendChild(lab); wrap.appendChild(seen); item.appendChild(wrap);
       } else {
         item.appendChild(label(r, data.between));
       }
