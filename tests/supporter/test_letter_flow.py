@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.supporter.helpers import post_letter
+from webapp.campaigns.services import import_campaign_path
 from webapp.database import db
 from webapp.models import Channel, Consent, Delivery, DeliveryStatus, Submission, Supporter
 from webapp.services.submissions import email_key
@@ -91,7 +95,27 @@ def test_send_records_supporter_submission_and_one_delivery_per_target(
         "https://www.facebook.com/sharer/sharer.php?u=",
     ):
         assert share in receipt.text
-    assert "Send it from your own email" in receipt.text
+    # The White House has no email address to write to: no link offers an email to nobody.
+    assert "Send it from your own email" not in receipt.text
+
+
+def test_the_receipt_offers_an_email_only_to_an_office_with_an_address(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "water.md"
+    path.write_text(
+        "---\nslug: water\ntitle: Safe water\nsubject: Safe water\nstatus: live\n"
+        "salutation: Dear {{ target.name }},\ntargets:\n"
+        "  - kind: custom\n    name: Water Board\n    email: clerk@water-board.example.org\n"
+        "  - kind: custom\n    name: Town Council\n"
+        "---\nPlease fund lead pipe replacement.\n",
+        encoding="utf-8",
+    )
+    with app.app_context():
+        slug = import_campaign_path(db.session(), path).slug
+    receipt = client.get(post_letter(client, slug).headers["Location"]).text
+    links = re.findall(r'href="(mailto:[^"]*)">Send it from your own email</a>', receipt)
+    assert len(links) == 1 and links[0].startswith("mailto:clerk@water-board.example.org?")
 
 
 def test_second_send_from_same_email_creates_nothing(
