@@ -20,7 +20,8 @@
       function (name) {
         function check() { if (otherScript.test(name.value)) { latinName.hidden = false; } }
         name.addEventListener("input", check);
-        check();  // a name the browser put back (Back button, autofill) before this ran
+        check();  // a name the browser put back (autofill) before this ran
+        window.addEventListener("pageshow", check);  // or after it, coming Back to the page
       });
   }
   // The language switch sends the form and gets it back in the other language: come back to

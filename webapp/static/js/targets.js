@@ -18,6 +18,9 @@
     country.addEventListener("change", showResidence);
     if (voter) { voter.addEventListener("change", showResidence); }
     showResidence();
+    // Back to this page, the browser puts the chosen country back after this script ran (or
+    // restores the page whole): show the fields for that country, not for the first one.
+    window.addEventListener("pageshow", showResidence);
   }
 
   var box = document.getElementById("targets-live");
@@ -122,4 +125,5 @@
   zip.addEventListener("input", soon);
   state.addEventListener("change", soon);
   lookup();
+  window.addEventListener("pageshow", lookup);  // a ZIP and state put back by the browser
 })();
