@@ -7,7 +7,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import SEND_BUTTON, ConsoleLog
+from tests.browser.conftest import ARTIFACTS, SEND_BUTTON, ConsoleLog
 from tests.civic.data import load_civic_data, single_district_zip, split_zip
 from tests.conftest import LiveServer
 from webapp.database import db
@@ -71,6 +71,9 @@ def test_a_representative_found_on_the_preview_joins_the_offices_ticked_as_typed
     page.get_by_label("Street address", exact=False).fill("13615 Michigan Ave")
     page.get_by_role("button", name="Preview my letter").click()
     # The address service cannot be reached from tests: the district is asked for instead.
+    expect(page.locator("#district-error")).to_contain_text("The address service did not answer")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#district").screenshot(path=str(ARTIFACTS / "district-choice-wide.png"))
     page.locator(f"#district-{districts[0]}").check()
     page.get_by_role("button", name="Preview my letter").click()
     expect(page.get_by_role("heading", name="Check your letter")).to_be_visible()

@@ -210,6 +210,13 @@ def test_geocoder_outage_in_a_split_zip_offers_the_districts_and_records_the_cho
         label = rf"Michigan, district {district}: {re.escape(name)}</label>"
         assert re.search(label, unisolated(asked.text))
     assert 'id="district-error"' in asked.text
+    # The street is right: the error says the service failed, not "check your street".
+    assert (
+        "The address service did not answer, so we could not find your district from your "
+        "street address." in asked.text
+    )
+    assert "check your street address" not in asked.text
+    assert "https://www.house.gov/representatives/find-your-representative" in asked.text
 
     preview = post_letter(client, loaded, "preview", district="13")
     assert preview.status_code == 200, preview.text
@@ -222,6 +229,34 @@ def test_geocoder_outage_in_a_split_zip_offers_the_districts_and_records_the_cho
     assert recorded.districts["cd"] == 13
     keys = {d.recipient_key for d in deliveries(app)}
     assert key(house_member("MI", 13)) in keys and key(house_member("MI", 12)) not in keys
+
+
+def test_a_street_the_service_cannot_find_in_a_split_zip_says_so_beside_the_districts(
+    client: FlaskClient, loaded: str, census: StubServer
+) -> None:
+    census.reply_json(ADDRESS, census_fixture("address-no-match.json"))
+    asked = post_letter(client, loaded, "preview")
+    assert asked.status_code == 422
+    error = re.search(r'<p class="error" id="district-error">([^<]*)</p>', asked.text)
+    assert error is not None
+    assert error.group(1) == (
+        "We could not find that street address. Check it for typos, or choose your district below."
+    )
+
+
+def test_the_district_chosen_is_kept_through_change_something(
+    app: Flask, client: FlaskClient, loaded: str, census: StubServer
+) -> None:
+    """Before, "Change something" dropped the district chosen on the step before: the next
+    preview asked for it again, as an error."""
+    census.reply(ADDRESS, 503)
+    assert post_letter(client, loaded, "preview", district="13").status_code == 200
+    edit = post_letter(client, loaded, "edit", district="13")
+    assert edit.status_code == 200
+    assert '<input type="hidden" name="district" value="13">' in edit.text
+    again = post_letter(client, loaded, "preview", district="13")
+    assert again.status_code == 200 and 'id="district-error"' not in again.text
+    assert_lists(again.text, house_member("MI", 13), "Michigan, district 13")
 
 
 def test_a_representative_found_after_the_live_list_showed_is_not_taken_as_unticked(

@@ -9,6 +9,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from webapp.antiabuse.risk import RiskSettings, subnet_of
+from webapp.civic.lookup import NOTE_ADDRESS_NOT_FOUND, NOTE_BY_ZIP
 from webapp.database import db, utcnow
 from webapp.delivery.channels import chooser_from_config
 from webapp.delivery.senate import senate_offices
@@ -76,9 +77,23 @@ def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
     """Put the lookup's question on the right field: the street, or the district choice."""
     notes = plan.lookup.notes if plan.lookup else []
     if form.street.data and plan.lookup and plan.lookup.candidates:
-        form.district.errors = [
-            _("Choose your congressional district below, or check your street address.")
-        ]
+        # Say why the street address did not settle it: an address that is right is not
+        # the supporter's to fix when the address service is down.
+        said = {str(note) for note in notes}
+        if str(NOTE_BY_ZIP) in said:
+            why = _(
+                "The address service did not answer, so we could not find your district from "
+                "your street address. Your ZIP code spans more than one district: choose yours "
+                "below."
+            )
+        elif str(NOTE_ADDRESS_NOT_FOUND) in said:
+            why = _(
+                "We could not find that street address. Check it for typos, or choose your "
+                "district below."
+            )
+        else:
+            why = _("Choose your congressional district below, or check your street address.")
+        form.district.errors = [why]
     else:
         form.street.errors = [notes[-1] if notes else _("Enter your street address.")]
 
