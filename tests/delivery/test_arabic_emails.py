@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from flask import Flask
@@ -70,3 +71,38 @@ def test_receipt_and_confirmation_emails_follow_the_recorded_language(
     assert "\u20685 steps" in _body(untitled_link, "plain")
     assert english["Subject"].startswith("Your letter: \u20685 steps that Biden")
     assert '<html lang="en" dir="ltr">' in _body(english, "html")
+    # The links open the pages in the email's language, whatever the reader's browser says.
+    token = submission.receipt_token
+    assert f"/receipts/{token}?lang=ar" in html and f"/receipts/{token}?lang=en" in _body(
+        english, "html"
+    )
+    assert "?lang=ar" in _body(confirmation, "html") and "?lang=ar" in _body(confirmation, "plain")
+    # Laid out at the phone's width by mail apps that show it as a web page.
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+def test_long_subjects_keep_every_space_as_sent_over_smtp(
+    app: Flask, default_campaign: str
+) -> None:
+    """Serialised as the SMTP client sends it and parsed as a mail app reads it: the policy's
+    own folding had run "في سوريا" together as "فيسوريا" (and lost spaces in English too)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ar"
+    post_letter(client, default_campaign, first_name="رانيا", latin_first_name="Rania")
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        arabic = supporter_email(submission, "receipt", "k1")
+        submission.language = "en"
+        english = supporter_email(submission, "receipt", "k2")
+    for message, subject in (
+        (arabic, f"رسالتك: \u2068{ARABIC_TITLE}\u2069"),
+        (
+            english,
+            "Your letter: \u20685 steps that Biden must take to show that the US is still "
+            "committed to protecting human rights in Syria and pursuing justice for Syrians\u2069",
+        ),
+    ):
+        wire = message.as_bytes(policy=policy.SMTP)
+        head = wire.split(b"\r\n\r\n")[0].decode("ascii")
+        assert max(len(line) for line in head.split("\r\n")) <= 78
+        assert message_from_bytes(wire, policy=policy.default)["Subject"] == subject

@@ -35,7 +35,8 @@ from webapp.services.submissions import same_email
 
 PUBLIC_URL = "https://letters.example.org"
 EXPIRY_HOURS = 2
-LINK_RE = re.compile(re.escape(PUBLIC_URL) + r"(/confirm/[A-Za-z0-9_.\-]+)")
+# The link opens the page in the email's language (the letter was written in English).
+LINK_RE = re.compile(re.escape(PUBLIC_URL) + r"(/confirm/[A-Za-z0-9_.\-]+)\?lang=en")
 REFUSED = "This confirmation link is not valid or has expired. Please write your letter again."
 
 
@@ -74,7 +75,7 @@ def _confirmation_link(smtp: SmtpSink, email: str) -> str:
     )
     match = LINK_RE.search(received.text())
     assert match, received.text()
-    assert f'href="{PUBLIC_URL}{match[1]}"' in received.html()
+    assert f'href="{match[0]}"' in received.html()
     return match[1]
 
 

@@ -130,7 +130,7 @@ def test_receipt_email_carries_each_letter_and_the_receipt_link(
     with app.app_context():
         submission = db.session.scalars(select(Submission)).one()
         texts = [d.final_text for d in submission.deliveries]
-        link = f"{PUBLIC_URL}/receipts/{submission.receipt_token}"
+        link = f"{PUBLIC_URL}/receipts/{submission.receipt_token}?lang=en"
         notification = db.session.scalars(select(Notification)).one()
         assert notification.status is DeliveryStatus.SENT
         key = notification.idempotency_key

@@ -103,7 +103,7 @@ def test_already_sent_page_offers_the_link_and_it_arrives_by_smtp_and_opens_the_
     found = RECEIPT_URL_RE.search(email.text())
     assert found is not None, email.text()
     assert found.group(1) == f"/receipts/{token}"
-    assert f'href="{PUBLIC_URL}/receipts/{token}"' in email.html()
+    assert f'href="{PUBLIC_URL}/receipts/{token}?lang=en"' in email.html()
     receipt = app.test_client().get(found.group(1))
     assert receipt.status_code == 200 and "Safe water for every school" in receipt.text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -37,13 +38,27 @@ def _domain(address: str) -> str:
 def _base(kind: str, subject: str, to: Address, key: str) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
-    message["Subject"] = header_text(subject, 250)
+    _set_subject(message, header_text(subject, 250))
     message["To"] = to
     message["Date"] = format_datetime(utcnow())
     # Stable per delivery, so a resend after a crash is recognisable downstream.
     message["Message-ID"] = f"<{key}@{_domain(config['MAIL_FROM'])}>"
     message["X-Civic-Letters"] = f"{kind} {key}"
     return message
+
+
+def _set_subject(message: EmailMessage, subject: str) -> None:
+    """The Subject header, folded so that every space survives.
+
+    The email policy's own folding (CPython 3.11) loses the space where it breaks a long
+    non-ASCII subject between two encoded words: an Arabic receipt read "فيسوريا", an English
+    one with its title's isolate marks lost spaces too. email.header keeps every character,
+    spaces included, inside its encoded words; the value is stored folded as it made it.
+    """
+    if subject.isascii():
+        message["Subject"] = subject
+    else:
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
 
 
 def letter_email(delivery: Delivery) -> EmailMessage:
@@ -117,8 +132,10 @@ def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage
         context = {
             "submission": submission,
             "campaign": campaign,
-            "receipt_url": public_url(f"/receipts/{submission.receipt_token}"),
-            "confirm_url": public_url(f"/confirm/{confirmation_token(submission)}"),
+            # The pages open in the email's language, whatever the browser reading it prefers
+            # (a laptop in Berlin set to German would otherwise show the receipt in English).
+            "receipt_url": public_url(f"/receipts/{submission.receipt_token}?lang={language}"),
+            "confirm_url": public_url(f"/confirm/{confirmation_token(submission)}?lang={language}"),
             "expiry_hours": config["CONFIRMATION_EXPIRY_HOURS"],
         }
         text = render_template(f"email/{kind}.txt", **context)
