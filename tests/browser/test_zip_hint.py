@@ -91,3 +91,22 @@ def test_the_preview_carries_the_zip_with_no_hint_and_no_lookup(
     assert page.locator(".zip-hint").count() == 0
     assert page.locator("script[src*='zip-hint.js']").count() == 0
     assert console.errors_but_favicon() == [] and console.csp_violations() == []
+
+
+@pytest.mark.parametrize("context_options", [PHONE], ids=["360px"])
+def test_a_zip_typed_in_arabic_digits_names_its_districts_and_lists_the_offices(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, console: ConsoleLog
+) -> None:
+    """An Arabic phone keyboard types ٤٨١٢٦: the server took it, the page's scripts did not."""
+    load_civic_data(app)
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}?lang=ar")
+    page.locator("select[name=state]").select_option("MI")
+    page.locator("input[name=zip_code]").press_sequentially("٤٨١٢٦", delay=30)
+    expect(page.locator(".zip-hint")).not_to_have_text("")
+    expect(page.locator("#targets-live input[name=recipients]")).to_have_count(2)  # senators
+    zip_field = page.locator("input[name=zip_code]")
+    zip_field.fill("")
+    expect(page.locator(".zip-hint")).to_have_text("")
+    zip_field.press_sequentially("۴۸۱۲۶", delay=30)  # Persian digits, the same ZIP
+    expect(page.locator(".zip-hint")).not_to_have_text("")
+    assert console.errors_but_favicon() == []

@@ -1,6 +1,14 @@
 // The letter form and its preview, on the site and in the widget alike. Enhancement only.
 (function () {
   "use strict";
+  // A ZIP code typed on an Arabic or Persian keyboard comes in its digits (٤٨١٢٦, ۴۸۱۲۶): the
+  // live office list and the district hint (targets.js, zip-hint.js) read them as 0-9, as the
+  // server does.
+  window.civicAsciiDigits = function (text) {
+    return String(text || "").replace(/[\u0660-\u0669\u06f0-\u06f9]/g, function (digit) {
+      return String(digit.charCodeAt(0) % 16);
+    });
+  };
   // The ZIP field's district hint lives in its own file, fetched only where a ZIP is typed.
   // Not on the preview, which carries the ZIP in a hidden field: the hint would change that
   // page after it is shown (this file loads late) and ask for a lookup on every preview.

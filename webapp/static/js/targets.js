@@ -107,7 +107,7 @@
   }
 
   function lookup() {
-    var z = (zip.value || "").trim();
+    var z = (window.civicAsciiDigits || String)(zip.value || "").trim();
     if (!votesInUs()) { box.hidden = true; return; }
     if (!/^\d{5}(-?\d{4})?$/.test(z) || !state.value) { return; }
     var query = "zip=" + encodeURIComponent(z) + "&state=" + encodeURIComponent(state.value) +

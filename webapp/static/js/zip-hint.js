@@ -19,7 +19,8 @@
     var timer = null;
 
     function check() {
-      var match = /^(\d{5})(?:-?\d{4})?$/.exec((zip.value || "").trim());
+      var typed = (window.civicAsciiDigits || String)(zip.value || "");
+      var match = /^(\d{5})(?:-?\d{4})?$/.exec(typed.trim());
       var query = "";
       if (match) {
         query = "zip=" + match[1];
