@@ -194,3 +194,26 @@ def test_back_from_the_privacy_page_shows_the_fields_of_the_country_chosen(
     expect(page.locator("input[name=abroad_city]")).to_have_value("Berlin")
     expect(page.locator("[data-abroad]")).to_be_visible()
     expect(page.locator("[data-us-address]")).to_be_hidden()
+
+
+@pytest.mark.parametrize(
+    "context_options",
+    [{"viewport": PHONE, "locale": "en-US", "java_script_enabled": False}],
+    ids=["no-js"],
+)
+@pytest.mark.parametrize("path", ["/campaigns/{slug}", "/widget/{slug}?mode=letter"])
+def test_without_javascript_only_the_chosen_countrys_fields_show(
+    live_server: LiveServer, loaded: str, page: Page, path: str
+) -> None:
+    """The walk-through's no-JavaScript supporter in Dearborn saw a second city field and the
+    "US citizen" box meant for people abroad; CSS alone now shows one group or the other."""
+    page.goto(live_server.url + path.format(slug=loaded))
+    abroad, us_address = page.locator(".residence .abroad"), page.locator(".residence .us-address")
+    expect(us_address).to_be_visible()
+    expect(abroad).to_be_hidden()
+    page.locator("select[name=country]").select_option("DE")
+    expect(abroad).to_be_visible()
+    expect(us_address).to_be_hidden()
+    page.locator("input[name=us_voter]").check()  # a US citizen voting from Berlin
+    expect(us_address).to_be_visible()
+    expect(abroad).to_be_visible()
