@@ -89,3 +89,43 @@ def test_a_representative_found_on_the_preview_joins_the_offices_ticked_as_typed
     assert len(keys) == 4  # the President, two senators and the Representative
     # The step that asked for the district answered 422, which Chromium logs; nothing else.
     assert [e for e in console.errors() if "422" not in e] == []
+
+
+def test_a_representative_unticked_on_the_preview_stays_unticked_through_change_something(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, console: ConsoleLog
+) -> None:
+    """The live list (senators only, in a split ZIP) redrawn after "Change something" must not
+    forget the Representative the supporter unticked on the preview."""
+    load_civic_data(app)
+    zip_code, districts = split_zip("MI")
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
+    for label, value in {
+        "First name": "Samir",
+        "Last name": "Haddad",
+        "Email": "samir.two@example.org",
+        "City": "Dearborn",
+        "Street address": "13615 Michigan Ave",
+    }.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("State", exact=True).select_option("MI")
+    page.get_by_label("ZIP code", exact=True).press_sequentially(zip_code, delay=30)
+    expect(page.locator("#targets-live input[name=recipients]")).to_have_count(2)
+    page.get_by_role("button", name="Preview my letter").click()
+    page.locator(f"#district-{districts[0]}").check()
+    page.get_by_role("button", name="Preview my letter").click()
+    expect(page.get_by_role("heading", name="Check your letter")).to_be_visible()
+    representative = page.locator("input[type=checkbox][name=recipients]").last
+    rep_key = representative.get_attribute("value")
+    representative.uncheck()
+    page.get_by_role("button", name="Change something").click()
+    expect(page.locator("#targets-live input[name=recipients]")).to_have_count(2)
+    page.get_by_role("button", name="Preview my letter").click()
+    expect(page.get_by_role("heading", name="Check your letter")).to_be_visible()
+    expect(page.locator(f'input[name="recipients"][value="{rep_key}"]')).not_to_be_checked()
+    expect(page.get_by_text("not writing to this office")).to_have_count(1)
+    page.get_by_role("button", name=SEND_BUTTON).click()
+    expect(page.get_by_role("heading", name="Thank you, Samir")).to_be_visible()
+    with app.app_context():
+        keys = set(db.session.scalars(select(Delivery.recipient_key)))
+    assert rep_key not in keys and len(keys) == 3
+    assert [e for e in console.errors() if "422" not in e] == []

@@ -42,8 +42,11 @@
   });
   // Unticked only if the supporter saw its box and left it so: an office found since (their
   // district chosen on the preview) was never offered, so it starts ticked.
+  // (A page from before the shown offices were posted carried none: every office counts as
+  // seen, as on the server.)
   function ticked(key) {
-    return !asked || keptKeys.indexOf(key) !== -1 || shownKeys.indexOf(key) === -1;
+    if (!asked || keptKeys.indexOf(key) !== -1) { return true; }
+    return shownKeys.length > 0 && shownKeys.indexOf(key) === -1;
   }
 
   function el(tag, text, cls) {
@@ -72,7 +75,18 @@
   }
 
   function render(data) {
-    kept.forEach(function (input) { input.remove(); });
+    // The live list replaces the kept choice for the offices it shows; a choice about an office
+    // it cannot show (the Representative of a district picked on the preview) stays as it was.
+    var listed = (data.recipients || []).map(function (r) { return r.key; });
+    var stays = false;
+    kept.forEach(function (input) {
+      if (input.name !== "recipients_chosen" && listed.indexOf(input.value) === -1 &&
+          input.isConnected) {
+        stays = true;
+      } else {
+        input.remove();
+      }
+    });
     box.textContent = "";
     box.hidden = false;
     box.appendChild(el("p", box.getAttribute("data-heading") || "", "targets-heading"));
@@ -95,7 +109,7 @@
       list.appendChild(item);
     });
     box.appendChild(list);
-    if ((data.recipients || []).some(function (r) { return r.optional; })) {
+    if (stays || (data.recipients || []).some(function (r) { return r.optional; })) {
       var marker = document.createElement("input");
       marker.type = "hidden"; marker.name = "recipients_chosen"; marker.value = "1";
       box.appendChild(marker);
