@@ -72,6 +72,10 @@ def test_a_supporter_takes_a_copy_then_deletes_everything_from_the_receipt(
     page.screenshot(
         path=str(ARTIFACTS / f"own-data-receipt-{language}-{screen}.png"), full_page=True
     )
+    # The receipt's standalone links are tall enough to tap on a phone (WCAG 2.5.8's 24 px).
+    for name in (words["download"], words["delete"]):
+        tapped = page.get_by_role("link", name=name).bounding_box()
+        assert tapped is not None and tapped["height"] >= 24, (name, tapped)
     page.get_by_role("link", name=words["delete"]).click()
     expect(page.get_by_role("heading", name=words["confirm"], level=1)).to_be_visible()
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
