@@ -168,6 +168,23 @@ def test_partner_csv_has_only_supporters_who_ticked_its_box(app: Flask, slug: st
     assert ("export.partner_supporters", {}) in audit_actions(app)
 
 
+def test_partner_csv_leaves_out_letters_not_confirmed(app: Flask, default_campaign: str) -> None:
+    """A letter still waiting for its sender's click, held and declined by the organisers, or
+    expired gives the partner nothing: its email address was never shown to be the writer's."""
+    add_partner(app, default_campaign, "alpha", "Alpha Org", "Alpha may email me.")
+    add_letters(
+        app,
+        default_campaign,
+        [
+            Letter(f"{status.value}@example.org", consents=("alpha",), status=status)
+            for status in SubmissionStatus
+        ],
+    )
+    alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+    header, *rows = _rows(alpha.get(f"/dashboard/campaigns/{default_campaign}/export.csv"))
+    assert [row[header.index("email")] for row in rows] == ["confirmed@example.org"]
+
+
 def test_cells_that_spreadsheets_would_run_are_neutralised(
     app: Flask, default_campaign: str
 ) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from webapp.civic.states import seat_code
 from webapp.delivery.packets import neutralise_cell
-from webapp.models import Consent, Delivery, Partner, ReplyAnswer, Submission
+from webapp.models import Consent, Delivery, Partner, ReplyAnswer, Submission, SubmissionStatus
 from webapp.services.responsiveness import Responsiveness
 
 ADMIN_COLUMNS = (
@@ -227,7 +227,9 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
 
 
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:
-    """Only supporters who ticked this partner's own consent box."""
+    """Only supporters who ticked this partner's own consent box, on a confirmed letter: not a
+    letter still waiting for its sender's click, nor one the checks held and organisers
+    declined (its address may be someone else's that a bot typed)."""
     query = (
         select(Submission, Consent.wording)
         .options(joinedload(Submission.supporter))
@@ -237,6 +239,7 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
             Consent.partner_id == partner.id,
             Consent.withdrawn_at.is_(None),
             Submission.private.is_(False),
+            Submission.status == SubmissionStatus.CONFIRMED,
         )
         .order_by(Submission.id)
         .execution_options(yield_per=_CHUNK)
