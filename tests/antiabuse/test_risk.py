@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,18 +13,23 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.dashboard.helpers import ADMIN, audit_actions, page_token, signed_in
+from tests.dashboard.helpers import ADMIN, PASSWORD, audit_actions, page_token, signed_in
+from tests.supporter.campaign_files import write_campaign
 from tests.supporter.helpers import post_letter
 from webapp.antiabuse.risk import text_fingerprint
-from webapp.database import db
+from webapp.database import db, utcnow
 from webapp.delivery.emails import confirmation_token
+from webapp.delivery.outbox import confirm_submission
 from webapp.models import (
     DeliveryStatus,
     Notification,
     NotificationKind,
+    Role,
     Submission,
     SubmissionStatus,
 )
+from webapp.services import moderation
+from webapp.services.organisers import create_organiser
 
 
 @pytest.fixture
@@ -174,9 +182,14 @@ def test_an_organiser_declines_a_held_letter_and_its_confirmation_link_then_send
     page = admin.get(dashboard).text
     # The organiser reads the letter's own words before deciding, and each button says whose.
     assert "Their own words" in page and "Buy cheap watches at spam.example" in page
-    assert f'aria-describedby="held-{held.id}">Decline: never deliver</button>' in page
-
     url = f"{dashboard}/submissions/{held.id}/decline"
+    assert f'href="{url}" aria-describedby="held-{held.id}">Decline: never deliver</a>' in page
+    # Asked first, with what it means: it cannot be undone.
+    asked = admin.get(url).text
+    assert "Decline this letter?" in asked and "This cannot be undone" in asked
+    assert "Buy cheap watches at spam.example" in asked
+    assert _statuses(app)[0] is SubmissionStatus.UNCONFIRMED
+
     response = admin.post(url, data={"csrf_token": admin.token, "action": "decline"})
     assert response.status_code == 302 and response.headers["Location"].endswith("#held")
     after = admin.get(dashboard).text
@@ -203,7 +216,8 @@ def test_an_organiser_declines_a_held_letter_and_its_confirmation_link_then_send
         f"{dashboard}/submissions/{held.id}/release",
         data={"csrf_token": admin.token, "action": "release"},
     )
-    assert "This letter was declined earlier and was not released." in admin.get(dashboard).text
+    assert "This letter was declined earlier, so nothing was changed." in admin.get(dashboard).text
+    assert "no longer waiting, so it cannot be declined" in admin.get(url).text
     assert _statuses(app)[0] is SubmissionStatus.DECLINED
 
 
@@ -218,7 +232,7 @@ def test_a_held_letter_its_sender_confirmed_meanwhile_is_not_declined(
     dashboard = f"/dashboard/campaigns/{default_campaign}"
     url = f"{dashboard}/submissions/{held.id}/decline"
     admin.post(url, data={"csrf_token": admin.token, "action": "decline"})
-    assert "This letter was no longer waiting" in admin.get(dashboard).text
+    assert "This letter was no longer waiting: its sender confirmed it" in admin.get(dashboard).text
     status, deliveries, _emails = _statuses(app)
     assert status is SubmissionStatus.CONFIRMED
     assert DeliveryStatus.CANCELLED not in deliveries
@@ -236,7 +250,64 @@ def test_only_a_held_letter_of_this_campaign_can_be_declined(
     assert response.status_code == 404
     no_token = admin.post(url, data={"action": "decline"})
     assert no_token.status_code == 400
+    assert admin.get(url).status_code == 404
     assert _statuses(app)[0] is SubmissionStatus.CONFIRMED
+
+
+def test_a_held_letter_of_another_campaign_cannot_be_reached_through_this_one(
+    app: Flask, client: FlaskClient, default_campaign: str, tmp_path: Path
+) -> None:
+    other = write_campaign(app, tmp_path, "water")
+    held = _held_letter(app, client, other)
+    admin = signed_in(app, ADMIN)
+    for action in ("decline", "release"):
+        url = f"/dashboard/campaigns/{default_campaign}/submissions/{held.id}/{action}"
+        response = admin.post(url, data={"csrf_token": admin.token, "action": action})
+        assert response.status_code == 404, action
+    page = admin.get(f"/dashboard/campaigns/{default_campaign}/submissions/{held.id}/decline")
+    assert page.status_code == 404
+    assert _statuses(app)[0] is SubmissionStatus.UNCONFIRMED
+
+
+def test_a_decline_and_the_senders_click_at_once_cannot_both_go_through(
+    app: Flask, client: FlaskClient, default_campaign: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender's confirmation arrives while an organiser's decline holds the letter: it
+    waits for the decline's commit, then finds the letter declined (before the row was
+    locked, it set it back to confirmed and its deliveries went out)."""
+    held = _held_letter(app, client, default_campaign)
+    with app.app_context():
+        organiser = create_organiser(db.session(), ADMIN, PASSWORD, Role.ADMIN, None, utcnow()).id
+    locked, confirmed = threading.Event(), threading.Event()
+    real_never_send = moderation.never_send
+
+    def slow_never_send(*args: Any) -> None:
+        locked.set()
+        # The click is under way meanwhile; it must not finish before this commits.
+        assert not confirmed.wait(timeout=1.5), "confirmed while the decline held the letter"
+        real_never_send(*args)
+
+    monkeypatch.setattr(moderation, "never_send", slow_never_send)
+
+    def click() -> bool:
+        locked.wait(timeout=10)
+        with app.app_context():
+            letter = db.session.get(Submission, held.id)
+            assert letter is not None
+            done = confirm_submission(db.session(), letter, utcnow())
+        confirmed.set()
+        return done
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sender = pool.submit(click)
+        with app.app_context():
+            letter = db.session.get(Submission, held.id)
+            assert letter is not None
+            outcome = moderation.decline_held(db.session(), letter, organiser, utcnow())
+        assert outcome is moderation.Moderated.DONE
+        assert sender.result(timeout=30) is False
+    status, deliveries, _emails = _statuses(app)
+    assert status is SubmissionStatus.DECLINED and deliveries == {DeliveryStatus.CANCELLED}
 
 
 def _stamp(app: Flask, seconds_ago: float) -> str:

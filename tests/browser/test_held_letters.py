@@ -54,7 +54,7 @@ def test_an_organiser_reads_a_held_letter_and_declines_it(
     expect(held.get_by_role("heading", level=2)).to_have_text("Held for confirmation (1)")
     held.get_by_text("Their own words").click()
     expect(held.get_by_text(WORDS)).to_be_visible()
-    decline = held.get_by_role("button", name="Decline: never deliver")
+    decline = held.get_by_role("link", name="Decline: never deliver")
     release = held.get_by_role("button", name="Release and deliver")
     # Each button is described by the letter's line: who, where, when and why it was held.
     described = page.locator(f"#held-{letter_id}").inner_text()
@@ -70,11 +70,17 @@ def test_an_organiser_reads_a_held_letter_and_declines_it(
     held.screenshot(path=str(ARTIFACTS / f"held-dashboard-{screen}.png"))
 
     decline.click()
+    # Asked first, with what it means; the letter's own words again.
+    expect(page.get_by_role("heading", name="Decline this letter?", level=1)).to_be_visible()
+    expect(page.get_by_text(WORDS)).to_be_visible()
+    audit.run(f"decline confirmation ({screen})")
+    page.screenshot(path=str(ARTIFACTS / f"held-decline-confirm-{screen}.png"), full_page=True)
+    page.get_by_role("button", name="Decline this letter").click()
     expect(page.get_by_role("status").filter(has_text="declined")).to_have_text(
         "The letter was declined and will not be delivered."
     )
     expect(held.get_by_role("heading", level=2)).to_have_text("Held for confirmation (0)")
-    expect(held.get_by_role("button", name="Decline: never deliver")).to_have_count(0)
+    expect(held.get_by_role("link", name="Decline: never deliver")).to_have_count(0)
 
     # The writer's receipt says what happened, in English and in Arabic.
     for lang, said, office in (

@@ -32,12 +32,11 @@ from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.channel_map import channel_map
 from webapp.delivery.channels import reach_from_config
-from webapp.delivery.outbox import confirm_submission, decline_held
 from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.postal_budget import budget_from_config, postal_summary
 from webapp.delivery.senate import senate_list_date, senate_offices
-from webapp.models import AuditEntry, CivicDataset, Organiser, Submission, SubmissionStatus
+from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
 from webapp.services.civic_status import civic_status
 from webapp.services.organisers import audit
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
@@ -145,68 +144,6 @@ def moderate(slug: str, submission_id: int) -> BaseResponse:
         )
     flash(_("Moderation saved."), "info")
     return redirect(url_for("dashboard.campaign", slug=slug) + "#personal")
-
-
-@bp.post("/campaigns/<slug>/submissions/<int:submission_id>/release")
-@admin_required
-def release(slug: str, submission_id: int) -> BaseResponse:
-    """An organiser vouches for a held letter: it is delivered without the sender's click."""
-    campaign, _partner = campaign_for_me(slug)
-    submission = _held_submission(campaign.id, submission_id)
-    session = db.session()
-    if confirm_submission(session, submission, utcnow(), email_verified=False):
-        _audit_held(campaign.id, submission, "moderation.release")
-        flash(_("The letter was released and will be delivered."), "info")
-    elif submission.status is SubmissionStatus.DECLINED:
-        flash(_("This letter was declined earlier and was not released."), "error")
-    else:
-        flash(_("This letter had expired and was not released."), "error")
-    return redirect(url_for("dashboard.campaign", slug=slug) + "#held")
-
-
-@bp.post("/campaigns/<slug>/submissions/<int:submission_id>/decline")
-@admin_required
-def decline(slug: str, submission_id: int) -> BaseResponse:
-    """An organiser turns down a held letter: it is never delivered, even if its sender
-    confirms it later, and it leaves the list of letters waiting."""
-    campaign, _partner = campaign_for_me(slug)
-    submission = _held_submission(campaign.id, submission_id)
-    if decline_held(db.session(), submission, utcnow()):
-        _audit_held(campaign.id, submission, "moderation.decline")
-        flash(_("The letter was declined and will not be delivered."), "info")
-    else:
-        flash(
-            _(
-                "This letter was no longer waiting: its sender confirmed it, or another "
-                "organiser released or declined it."
-            ),
-            "error",
-        )
-    return redirect(url_for("dashboard.campaign", slug=slug) + "#held")
-
-
-def _held_submission(campaign_id: int, submission_id: int) -> Submission:
-    """The held letter a release or decline form names, or 400 (bad form) or 404."""
-    if not ModerationForm().validate_on_submit():
-        abort(400)
-    submission = db.session().get(Submission, submission_id)
-    if submission is None or submission.campaign_id != campaign_id or not submission.held:
-        abort(404)
-    return submission
-
-
-def _audit_held(campaign_id: int, submission: Submission, action: str) -> None:
-    session = db.session()
-    with write_transaction(session):
-        audit(
-            session,
-            me().id,
-            action,
-            utcnow(),
-            campaign_id,
-            submission_id=submission.id,
-            reasons=list(submission.risk_reasons),
-        )
 
 
 @bp.get("/campaigns/<slug>/export.csv")

@@ -157,26 +157,35 @@ def confirm_submission(
 ) -> bool:
     """Confirmed (by the supporter's link, or released by an organiser): deliveries become due.
 
-    False if it had expired. Only the supporter's own click verifies their email address.
+    False if it had expired or was declined. Only the supporter's own click verifies their
+    email address.
     """
     with write_transaction(session):
-        session.refresh(submission)
-        if submission.status in (SubmissionStatus.EXPIRED, SubmissionStatus.DECLINED):
-            return False
-        if submission.status is SubmissionStatus.CONFIRMED:
-            return True
-        submission.status = SubmissionStatus.CONFIRMED
-        submission.confirmed_at = now
-        submission.email_verified = submission.email_verified or email_verified
-        for delivery in submission.deliveries:
-            if delivery.status is DeliveryStatus.PENDING and delivery.channel is not None:
-                delivery.status = initial_status(delivery.channel, confirmed=True)
-                delivery.updated_at = now
-        session.add(
-            Notification(
-                submission=submission, kind=NotificationKind.RECEIPT, created_at=now, updated_at=now
-            )
+        return confirm_locked(session, submission, now, email_verified)
+
+
+def confirm_locked(
+    session: Session, submission: Submission, now: datetime, email_verified: bool
+) -> bool:
+    """confirm_submission inside the caller's write transaction. The row is locked as it is
+    read again, so an organiser's decline and the sender's click cannot both succeed."""
+    session.refresh(submission, with_for_update=True)
+    if submission.status in (SubmissionStatus.EXPIRED, SubmissionStatus.DECLINED):
+        return False
+    if submission.status is SubmissionStatus.CONFIRMED:
+        return True
+    submission.status = SubmissionStatus.CONFIRMED
+    submission.confirmed_at = now
+    submission.email_verified = submission.email_verified or email_verified
+    for delivery in submission.deliveries:
+        if delivery.status is DeliveryStatus.PENDING and delivery.channel is not None:
+            delivery.status = initial_status(delivery.channel, confirmed=True)
+            delivery.updated_at = now
+    session.add(
+        Notification(
+            submission=submission, kind=NotificationKind.RECEIPT, created_at=now, updated_at=now
         )
+    )
     return True
 
 
@@ -196,25 +205,13 @@ def expire_unconfirmed(session: Session, now: datetime, hours: int) -> int:
         )
         if not ids:
             return 0
-        _never_send(session, ids, SubmissionStatus.EXPIRED, now)
+        never_send(session, ids, SubmissionStatus.EXPIRED, now)
     return len(ids)
 
 
-def decline_held(session: Session, submission: Submission, now: datetime) -> bool:
-    """An organiser declines a letter the risk checks held: it is never delivered, and its
-    confirmation link no longer confirms it. False if it is no longer waiting (its sender
-    confirmed it, or an organiser released or declined it, in the meantime)."""
-    with write_transaction(session):
-        session.refresh(submission)
-        if not submission.held or submission.status is not SubmissionStatus.UNCONFIRMED:
-            return False
-        _never_send(session, [submission.id], SubmissionStatus.DECLINED, now)
-    session.refresh(submission)
-    return True
-
-
-def _never_send(session: Session, ids: list[int], status: SubmissionStatus, now: datetime) -> None:
-    """Letters `ids` end unsent with `status`: their deliveries and unsent emails cancelled."""
+def never_send(session: Session, ids: list[int], status: SubmissionStatus, now: datetime) -> None:
+    """Letters `ids` end unsent with `status`: their deliveries and unsent emails cancelled
+    (inside the caller's write transaction)."""
     session.execute(
         update(Submission)
         .where(Submission.id.in_(ids))

@@ -1,0 +1,74 @@
+"""Letters the risk checks held, for admins: release one, or decline it after a confirmation."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response as BaseResponse
+
+from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
+from webapp.dashboard.forms import ModerationForm
+from webapp.database import db, utcnow
+from webapp.models import Submission
+from webapp.services.moderation import Moderated, decline_held, held_letter, release_held
+
+# What the organiser is told when the letter no longer waited.
+_NOT_WAITING = {
+    Moderated.EXPIRED: _l("This letter had expired, so nothing was changed."),
+    Moderated.DECLINED: _l("This letter was declined earlier, so nothing was changed."),
+    Moderated.CONFIRMED: _l(
+        "This letter was no longer waiting: its sender confirmed it, or another organiser "
+        "released it. Nothing was changed."
+    ),
+}
+
+
+@bp.post("/campaigns/<slug>/submissions/<int:submission_id>/release")
+@admin_required
+def release(slug: str, submission_id: int) -> BaseResponse:
+    """An organiser vouches for a held letter: it is delivered without the sender's click."""
+    campaign, _partner = campaign_for_me(slug)
+    submission = _held(campaign.id, submission_id, posted=True)
+    outcome = release_held(db.session(), submission, me().id, utcnow())
+    if outcome is Moderated.DONE:
+        flash(_("The letter was released and will be delivered."), "info")
+    else:
+        flash(str(_NOT_WAITING[outcome]), "error")
+    return redirect(url_for("dashboard.campaign", slug=slug) + "#held")
+
+
+@bp.get("/campaigns/<slug>/submissions/<int:submission_id>/decline")
+@admin_required
+def decline_page(slug: str, submission_id: int) -> str:
+    """What declining means, asked before it is done: it cannot be undone."""
+    campaign, _partner = campaign_for_me(slug)
+    submission = _held(campaign.id, submission_id, posted=False)
+    return render_template(
+        "dashboard/decline.html", campaign=campaign, s=submission, moderation=ModerationForm()
+    )
+
+
+@bp.post("/campaigns/<slug>/submissions/<int:submission_id>/decline")
+@admin_required
+def decline(slug: str, submission_id: int) -> BaseResponse:
+    """An organiser turns down a held letter: it is never delivered, even if its sender
+    confirms it later, and it leaves the list of letters waiting."""
+    campaign, _partner = campaign_for_me(slug)
+    submission = _held(campaign.id, submission_id, posted=True)
+    outcome = decline_held(db.session(), submission, me().id, utcnow())
+    if outcome is Moderated.DONE:
+        flash(_("The letter was declined and will not be delivered."), "info")
+    else:
+        flash(str(_NOT_WAITING[outcome]), "error")
+    return redirect(url_for("dashboard.campaign", slug=slug) + "#held")
+
+
+def _held(campaign_id: int, submission_id: int, posted: bool) -> Submission:
+    """The held letter a page or form names; 400 for a form without its token, else 404."""
+    if posted and not ModerationForm().validate_on_submit():
+        abort(400)
+    submission = held_letter(db.session(), campaign_id, submission_id)
+    if submission is None:
+        abort(404)
+    return submission

@@ -1,0 +1,81 @@
+"""Letters the risk checks held: an organiser releases one or declines it, audited as it changes."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from webapp.database import write_transaction
+from webapp.delivery.outbox import confirm_locked, never_send
+from webapp.models import Submission, SubmissionStatus
+from webapp.services.organisers import audit
+
+
+class Moderated(enum.StrEnum):
+    DONE = "done"
+    EXPIRED = "expired"  # never confirmed in time
+    DECLINED = "declined"  # an organiser declined it already
+    CONFIRMED = "confirmed"  # its sender confirmed it, or an organiser released it, meanwhile
+
+
+def held_letter(session: Session, campaign_id: int, submission_id: int) -> Submission | None:
+    """The letter the risk checks held in this campaign, whatever became of it since."""
+    submission = session.get(Submission, submission_id)
+    if submission is None or submission.campaign_id != campaign_id or not submission.held:
+        return None
+    return submission
+
+
+def release_held(
+    session: Session, submission: Submission, organiser_id: int, now: datetime
+) -> Moderated:
+    """An organiser vouches for a held letter: it is delivered without its sender's click (its
+    email address stays unverified)."""
+    with write_transaction(session):
+        outcome = _waiting(session, submission)
+        if outcome is Moderated.DONE:
+            confirm_locked(session, submission, now, email_verified=False)
+            _audit(session, submission, organiser_id, "moderation.release", now)
+    return outcome
+
+
+def decline_held(
+    session: Session, submission: Submission, organiser_id: int, now: datetime
+) -> Moderated:
+    """An organiser turns a held letter down: it is never delivered, its confirmation link no
+    longer confirms it, and its receipt says the organisers declined it."""
+    with write_transaction(session):
+        outcome = _waiting(session, submission)
+        if outcome is Moderated.DONE:
+            never_send(session, [submission.id], SubmissionStatus.DECLINED, now)
+            _audit(session, submission, organiser_id, "moderation.decline", now)
+    session.refresh(submission)
+    return outcome
+
+
+def _waiting(session: Session, submission: Submission) -> Moderated:
+    """DONE if the letter still waits (read again and locked until the transaction ends, so a
+    release, a decline and the sender's click cannot both go through), else what it became."""
+    session.refresh(submission, with_for_update=True)
+    return {
+        SubmissionStatus.UNCONFIRMED: Moderated.DONE,
+        SubmissionStatus.EXPIRED: Moderated.EXPIRED,
+        SubmissionStatus.DECLINED: Moderated.DECLINED,
+        SubmissionStatus.CONFIRMED: Moderated.CONFIRMED,
+    }[submission.status]
+
+
+def _audit(
+    session: Session, submission: Submission, organiser_id: int, action: str, now: datetime
+) -> None:
+    audit(
+        session,
+        organiser_id,
+        action,
+        now,
+        submission.campaign_id,
+        submission_id=submission.id,
+        reasons=list(submission.risk_reasons),
+    )
