@@ -219,9 +219,8 @@ class LetterForm(OwnScriptForm, FlaskForm):
     prompt_questions: tuple[str, ...] = ()
     # A field people never see (hidden by CSS, skipped by screen readers): bots fill it in.
     website = StringField(_l("Leave this empty"), validators=[Optional(), Length(max=200)])
-    # Optional recipients the supporter kept ticked; `recipients_chosen` says they were asked,
-    # and `recipients_shown` which boxes they saw: an office found later (a district chosen
-    # after the list first showed) was never offered, so it is not taken as unticked.
+    # Optional recipients kept ticked; `recipients_chosen`: they were asked; `recipients_shown`:
+    # the boxes they saw (an office found later was never offered, so it is not unticked).
     recipients = SelectMultipleField(_l("Offices"), validate_choice=False)
     recipients_chosen = HiddenField()
     recipients_shown = SelectMultipleField(_l("Offices shown"), validate_choice=False)
@@ -279,11 +278,9 @@ class LetterForm(OwnScriptForm, FlaskForm):
         return frozenset(str(key) for key in (self.recipients.data or []))
 
     def shown_recipients(self) -> frozenset[str] | None:
-        """Keys of the optional recipients whose boxes the supporter saw, or None from a page
-        that did not say (one served before this field existed: every box counts as seen)."""
-        if not self.recipients_chosen.data or not self.recipients_shown.data:
-            return None
-        return frozenset(str(key) for key in self.recipients_shown.data)
+        """Keys of the boxes the supporter saw; None (all seen) from a page that did not say."""
+        shown = self.recipients_shown.data if self.recipients_chosen.data else None
+        return frozenset(str(key) for key in shown) if shown else None
 
     def personal_text(self) -> str | None:
         return self.personal_message.data or None
