@@ -88,6 +88,10 @@ def _first_strong(text: str) -> str | None:
     return None
 
 
+# Arabic's own yeh, kaf and alef maksura: an Arabic keyboard types them, the Persian, Urdu and
+# Kurdish ones type keheh and Farsi yeh instead. A paragraph with one is Arabic, whatever else
+# it holds (Iraqi and Gulf Arabic write چ and گ; names borrow پ).
+_ARABIC_KEYBOARD = frozenset("\u064a\u0643\u0649")  # ي ك ى
 # Letters that Arabic does not use, by the language whose keyboard types them. Urdu and Sorani
 # Kurdish are checked before Persian: their keyboards also type Persian's keheh and yeh.
 _SCRIPT_LANGUAGES = (
@@ -99,8 +103,8 @@ _SCRIPT_LANGUAGES = (
 
 def arabic_script_language(text: str) -> str | None:
     """The language of a paragraph that opens in the Arabic script, for its `lang`: Urdu,
-    Sorani Kurdish or Persian when it has a letter only their keyboards type, else Arabic;
-    None for a paragraph opening in another script.
+    Sorani Kurdish or Persian when it has a letter only their keyboards type and none only an
+    Arabic keyboard types, else Arabic; None for a paragraph opening in another script.
 
     A screen reader picks its voice from `lang`: Persian read with an Arabic voice is read
     wrongly, so a Persian-speaking Syrian's paragraph is not simply marked Arabic.
@@ -108,6 +112,8 @@ def arabic_script_language(text: str) -> str | None:
     if _first_strong(text) != "AL":
         return None
     letters = set(text)
+    if letters & _ARABIC_KEYBOARD:
+        return "ar"
     return next((code for code, own in _SCRIPT_LANGUAGES if letters & own), "ar")
 
 
