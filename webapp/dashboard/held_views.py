@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
@@ -13,6 +17,7 @@ from webapp.database import db, utcnow
 from webapp.models import Submission
 from webapp.services.moderation import Moderated, decline_held, held_letter, release_held
 
+Act = Callable[[Session, Submission, int, datetime], Moderated]
 # What the organiser is told when the letter no longer waited.
 _NOT_WAITING = {
     Moderated.EXPIRED: _l("This letter had expired, so nothing was changed."),
@@ -28,14 +33,9 @@ _NOT_WAITING = {
 @admin_required
 def release(slug: str, submission_id: int) -> BaseResponse:
     """An organiser vouches for a held letter: it is delivered without the sender's click."""
-    campaign, _partner = campaign_for_me(slug)
-    submission = _held(campaign.id, submission_id, posted=True)
-    outcome = release_held(db.session(), submission, me().id, utcnow())
-    if outcome is Moderated.DONE:
-        flash(_("The letter was released and will be delivered."), "info")
-    else:
-        flash(str(_NOT_WAITING[outcome]), "error")
-    return redirect(url_for("dashboard.campaign", slug=slug) + "#held")
+    return _moderate(
+        slug, submission_id, release_held, _("The letter was released and will be delivered.")
+    )
 
 
 @bp.get("/campaigns/<slug>/submissions/<int:submission_id>/decline")
@@ -54,11 +54,17 @@ def decline_page(slug: str, submission_id: int) -> str:
 def decline(slug: str, submission_id: int) -> BaseResponse:
     """An organiser turns down a held letter: it is never delivered, even if its sender
     confirms it later, and it leaves the list of letters waiting."""
+    done = _("The letter was declined and will not be delivered.")
+    return _moderate(slug, submission_id, decline_held, done)
+
+
+def _moderate(slug: str, submission_id: int, act: Act, done: str) -> BaseResponse:
+    """Release or decline (`act`) the letter a form names, and say what came of it."""
     campaign, _partner = campaign_for_me(slug)
     submission = _held(campaign.id, submission_id, posted=True)
-    outcome = decline_held(db.session(), submission, me().id, utcnow())
+    outcome = act(db.session(), submission, me().id, utcnow())
     if outcome is Moderated.DONE:
-        flash(_("The letter was declined and will not be delivered."), "info")
+        flash(done, "info")
     else:
         flash(str(_NOT_WAITING[outcome]), "error")
     return redirect(url_for("dashboard.campaign", slug=slug) + "#held")
