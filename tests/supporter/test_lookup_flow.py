@@ -364,7 +364,9 @@ def test_without_the_roster_the_letter_goes_to_the_president_only_and_says_why(
     preview = post_letter(client, default_campaign, "preview")
 
     assert preview.status_code == 200, preview.text
-    assert "Members of Congress are not available right now" in preview.text
+    # Said before Send: the members cannot be added to this letter later (one a campaign).
+    assert "Members of Congress cannot be looked up right now" in preview.text
+    assert "your members cannot be added to it later" in preview.text
     assert 'type="checkbox" name="recipients"' not in preview.text
     assert post_letter(client, default_campaign).status_code == 303
     assert [d.recipient_name for d in deliveries(app)] == [PRESIDENT]

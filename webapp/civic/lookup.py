@@ -44,8 +44,9 @@ NOTE_ADDRESS_NOT_FOUND = _l(
 NOTE_STATE_NEEDS_ADDRESS = _l("Your state legislators can be found from your street address.")
 NOTE_STATE_UNAVAILABLE = _l("State legislators cannot be looked up right now.")
 NOTE_NO_ROSTER = _l(
-    "Members of Congress are not available right now; your letter goes to the "
-    "campaign's other recipients."
+    "Members of Congress cannot be looked up right now: sent now, your letter goes only to the "
+    "campaign's other recipients, and your members cannot be added to it later. To write to "
+    "them too, come back later."
 )
 
 
