@@ -41,7 +41,6 @@ ADMIN_ONLY = (
     "dashboard.audit_log",
     "dashboard.moderate",
     "dashboard.release",
-    "dashboard.decline_page",
     "dashboard.decline",
     "dashboard.changeover_action",
     "dashboard.new_campaign",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -38,22 +38,20 @@ def release(slug: str, submission_id: int) -> BaseResponse:
     )
 
 
-@bp.get("/campaigns/<slug>/submissions/<int:submission_id>/decline")
+# One rule for the page and its form: with two, an id no column can hold would answer a POST
+# with 405 (the GET rule's path matched) where every other id route answers 404.
+@bp.route("/campaigns/<slug>/submissions/<int:submission_id>/decline", methods=["GET", "POST"])
 @admin_required
-def decline_page(slug: str, submission_id: int) -> str:
-    """What declining means, asked before it is done: it cannot be undone."""
-    campaign, _partner = campaign_for_me(slug)
-    submission = _held(campaign.id, submission_id, posted=False)
-    return render_template(
-        "dashboard/decline.html", campaign=campaign, s=submission, moderation=ModerationForm()
-    )
-
-
-@bp.post("/campaigns/<slug>/submissions/<int:submission_id>/decline")
-@admin_required
-def decline(slug: str, submission_id: int) -> BaseResponse:
+def decline(slug: str, submission_id: int) -> BaseResponse | str:
     """An organiser turns down a held letter: it is never delivered, even if its sender
-    confirms it later, and it leaves the list of letters waiting."""
+    confirms it later, and it leaves the list of letters waiting. Asked first (GET), with what
+    declining means, since it cannot be undone."""
+    if request.method == "GET":
+        campaign, _partner = campaign_for_me(slug)
+        submission = _held(campaign.id, submission_id, posted=False)
+        return render_template(
+            "dashboard/decline.html", campaign=campaign, s=submission, moderation=ModerationForm()
+        )
     done = _("The letter was declined and will not be delivered.")
     return _moderate(slug, submission_id, decline_held, done)
 
