@@ -283,6 +283,41 @@ def test_a_representative_found_after_the_live_list_showed_is_not_taken_as_untic
     assert representative in {d.recipient_key for d in deliveries(app)}
 
 
+def test_a_page_that_showed_no_boxes_leaves_every_office_found_later_ticked(
+    app: Flask, client: FlaskClient, loaded: str
+) -> None:
+    """A preview with no optional box still says which it showed (none): the offices found
+    after it, once the address is complete, go out. A page from before that field did not
+    say, and keeps its old meaning: the optional offices not ticked stay out."""
+    zip_code = single_district_zip("MI", 12)
+    letter = {"street": None, "city": "Southfield", "zip_code": zip_code}
+    said_none = {"recipients_chosen": "1", "recipients_shown": ""}
+    preview = post_letter(client, loaded, "preview", **letter)
+    assert '<input type="hidden" name="recipients_shown" value="">' in preview.text  # the saying
+    assert post_letter(client, loaded, **letter, **said_none).status_code == 303
+    officials = {key(b) for b in [house_member("MI", 12), *senators("MI")]}
+    assert officials <= {d.recipient_key for d in deliveries(app)}
+
+    old_page = app.test_client()
+    response = post_letter(
+        old_page,
+        loaded,
+        **letter,
+        email="old@example.org",
+        **{
+            "recipients_chosen": "1",
+        },
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        mine = db.session.scalars(
+            select(Delivery.recipient_key)
+            .join(Submission, Submission.id == Delivery.submission_id)
+            .where(Submission.receipt_token == response.headers["Location"].rsplit("/", 1)[-1])
+        ).all()
+    assert not officials & set(mine)
+
+
 def test_an_office_whose_box_was_shown_and_left_unticked_stays_out(
     app: Flask, client: FlaskClient, loaded: str, census: StubServer
 ) -> None:

@@ -278,9 +278,10 @@ class LetterForm(OwnScriptForm, FlaskForm):
         return frozenset(str(key) for key in (self.recipients.data or []))
 
     def shown_recipients(self) -> frozenset[str] | None:
-        """Keys of the boxes the supporter saw; None (all seen) from a page that did not say."""
+        """Keys of the boxes the supporter saw; None (all seen) from a page that did not say.
+        Pages say it with an empty value besides the keys, so "none shown" is not "not said"."""
         shown = self.recipients_shown.data if self.recipients_chosen.data else None
-        return frozenset(str(key) for key in shown) if shown else None
+        return frozenset(str(key) for key in shown if key) if shown else None
 
     def personal_text(self) -> str | None:
         return self.personal_message.data or None

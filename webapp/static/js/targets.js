@@ -113,6 +113,9 @@
       var marker = document.createElement("input");
       marker.type = "hidden"; marker.name = "recipients_chosen"; marker.value = "1";
       box.appendChild(marker);
+      var said = document.createElement("input");  // this list says which boxes it showed
+      said.type = "hidden"; said.name = "recipients_shown"; said.value = "";
+      box.appendChild(said);
     }
     (data.notes || []).forEach(function (note) { box.appendChild(el("p", note, "note")); });
     if (street) {
