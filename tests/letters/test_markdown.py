@@ -139,6 +139,9 @@ def test_a_paragraph_that_opens_in_arabic_is_marked_arabic_and_the_rest_left_to_
         # Iraqi Arabic writes گ and چ ("I told him: come here"); its ي keeps it Arabic.
         ("گلتله تعال هنا، چا شلونك؟ أنا في بغداد", "ar"),
         ("صديقي پول من كندا", "ar"),  # a borrowed name with پ
+        # Sorani and Urdu typed on an Arabic keyboard (its ي and ك) keep their own letters.
+        ("ئەمە نامەيەكە بۆ كۆنگرێس", "ckb"),
+        ("ميرا خاندان كراچی ميں رہتا ہے", "ur"),
         # Persian: a Syrian's neighbour from Iran writes "my family is in Germany".
         ("خانواده‌ام در آلمان زندگی می‌کنند", "fa"),
         ("پدرم", "fa"),

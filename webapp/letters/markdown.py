@@ -88,9 +88,9 @@ def _first_strong(text: str) -> str | None:
     return None
 
 
-# Arabic's own yeh, kaf and alef maksura: an Arabic keyboard types them, the Persian, Urdu and
-# Kurdish ones type keheh and Farsi yeh instead. A paragraph with one is Arabic, whatever else
-# it holds (Iraqi and Gulf Arabic write چ and گ; names borrow پ).
+# Arabic's own yeh, kaf and alef maksura: an Arabic keyboard types them, a Persian one types
+# keheh and Farsi yeh instead. With one, Persian-looking letters are Arabic's (Iraqi and Gulf
+# Arabic write چ and گ; names borrow پ).
 _ARABIC_KEYBOARD = frozenset("\u064a\u0643\u0649")  # ي ك ى
 # Letters that Arabic does not use, by the language whose keyboard types them. Urdu and Sorani
 # Kurdish are checked before Persian: their keyboards also type Persian's keheh and yeh.
@@ -112,9 +112,10 @@ def arabic_script_language(text: str) -> str | None:
     if _first_strong(text) != "AL":
         return None
     letters = set(text)
-    if letters & _ARABIC_KEYBOARD:
-        return "ar"
-    return next((code for code, own in _SCRIPT_LANGUAGES if letters & own), "ar")
+    found = next((code for code, own in _SCRIPT_LANGUAGES if letters & own), "ar")
+    # Persian's letters alone are weak evidence (Arabic dialects write چ and گ); Urdu's and
+    # Sorani's are never Arabic's, even typed on an Arabic keyboard.
+    return "ar" if found == "fa" and letters & _ARABIC_KEYBOARD else found
 
 
 def paragraph_direction(text: str) -> str:
