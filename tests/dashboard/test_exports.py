@@ -176,13 +176,21 @@ def test_partner_csv_leaves_out_letters_not_confirmed(app: Flask, default_campai
         app,
         default_campaign,
         [
-            Letter(f"{status.value}@example.org", consents=("alpha",), status=status)
-            for status in SubmissionStatus
+            *(
+                Letter(f"{status.value}@example.org", consents=("alpha",), status=status)
+                for status in SubmissionStatus
+            ),
+            Letter("released@example.org", consents=("alpha",)),
+            Letter("clicked@example.org", consents=("alpha",)),
         ],
     )
+    # Held: one released by an organiser (address unproven), one its sender confirmed.
+    _update_for(app, "released@example.org", Submission, held=True, email_verified=False)
+    _update_for(app, "clicked@example.org", Submission, held=True, email_verified=True)
     alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
     header, *rows = _rows(alpha.get(f"/dashboard/campaigns/{default_campaign}/export.csv"))
-    assert [row[header.index("email")] for row in rows] == ["confirmed@example.org"]
+    emails = [row[header.index("email")] for row in rows]
+    assert emails == ["confirmed@example.org", "clicked@example.org"]
 
 
 def test_cells_that_spreadsheets_would_run_are_neutralised(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, stream_with_context
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from webapp.civic.states import seat_code
@@ -228,8 +228,8 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
 
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:
     """Only supporters who ticked this partner's own consent box, on a confirmed letter: not a
-    letter still waiting for its sender's click, nor one the checks held and organisers
-    declined (its address may be someone else's that a bot typed)."""
+    letter still waiting for its sender's click, nor one the checks held unless its sender
+    confirmed it (a held letter's address may be someone else's that a bot typed)."""
     query = (
         select(Submission, Consent.wording)
         .options(joinedload(Submission.supporter))
@@ -240,6 +240,8 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
             Consent.withdrawn_at.is_(None),
             Submission.private.is_(False),
             Submission.status == SubmissionStatus.CONFIRMED,
+            # A held letter an organiser released is delivered, but its address stays unproven.
+            or_(Submission.held.is_(False), Submission.email_verified.is_(True)),
         )
         .order_by(Submission.id)
         .execution_options(yield_per=_CHUNK)
