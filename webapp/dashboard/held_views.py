@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -62,6 +62,8 @@ def _moderate(slug: str, submission_id: int, act: Act, done: str) -> BaseRespons
     submission = _held(campaign.id, submission_id, posted=True)
     outcome = act(db.session(), submission, me().id, utcnow())
     if outcome is Moderated.DONE:
+        # A released letter is counted now; the public count must not wait for its cache.
+        current_app.extensions["letter_counts"].forget(campaign.id)
         flash(done, "info")
     else:
         flash(str(_NOT_WAITING[outcome]), "error")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import assert_never
 
 from sqlalchemy.orm import Session
 
@@ -59,12 +60,17 @@ def _waiting(session: Session, submission: Submission) -> Moderated:
     """DONE if the letter still waits (read again and locked until the transaction ends, so a
     release, a decline and the sender's click cannot both go through), else what it became."""
     session.refresh(submission, with_for_update=True)
-    return {
-        SubmissionStatus.UNCONFIRMED: Moderated.DONE,
-        SubmissionStatus.EXPIRED: Moderated.EXPIRED,
-        SubmissionStatus.DECLINED: Moderated.DECLINED,
-        SubmissionStatus.CONFIRMED: Moderated.CONFIRMED,
-    }[submission.status]
+    match submission.status:
+        case SubmissionStatus.UNCONFIRMED:
+            return Moderated.DONE
+        case SubmissionStatus.EXPIRED:
+            return Moderated.EXPIRED
+        case SubmissionStatus.DECLINED:
+            return Moderated.DECLINED
+        case SubmissionStatus.CONFIRMED:
+            return Moderated.CONFIRMED
+        case unknown:
+            assert_never(unknown)
 
 
 def _audit(
