@@ -161,19 +161,22 @@ def confirm_submission(
     email address.
     """
     with write_transaction(session):
-        return confirm_locked(session, submission, now, email_verified)
+        # Locked as it is read again, so an organiser's decline and this click cannot both
+        # succeed.
+        session.refresh(submission, with_for_update=True)
+        if submission.status in (SubmissionStatus.EXPIRED, SubmissionStatus.DECLINED):
+            return False
+        if submission.status is SubmissionStatus.CONFIRMED:
+            return True
+        mark_confirmed(session, submission, now, email_verified)
+    return True
 
 
-def confirm_locked(
+def mark_confirmed(
     session: Session, submission: Submission, now: datetime, email_verified: bool
-) -> bool:
-    """confirm_submission inside the caller's write transaction. The row is locked as it is
-    read again, so an organiser's decline and the sender's click cannot both succeed."""
-    session.refresh(submission, with_for_update=True)
-    if submission.status in (SubmissionStatus.EXPIRED, SubmissionStatus.DECLINED):
-        return False
-    if submission.status is SubmissionStatus.CONFIRMED:
-        return True
+) -> None:
+    """An unconfirmed letter the caller has read and locked in its write transaction becomes
+    confirmed: its deliveries fall due and its receipt email is queued."""
     submission.status = SubmissionStatus.CONFIRMED
     submission.confirmed_at = now
     submission.email_verified = submission.email_verified or email_verified
@@ -186,7 +189,6 @@ def confirm_locked(
             submission=submission, kind=NotificationKind.RECEIPT, created_at=now, updated_at=now
         )
     )
-    return True
 
 
 def expire_unconfirmed(session: Session, now: datetime, hours: int) -> int:

@@ -9,7 +9,7 @@ from typing import assert_never
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
-from webapp.delivery.outbox import confirm_locked, never_send
+from webapp.delivery.outbox import mark_confirmed, never_send
 from webapp.models import Submission, SubmissionStatus
 from webapp.services.organisers import audit
 
@@ -37,7 +37,7 @@ def release_held(
     with write_transaction(session):
         outcome = _waiting(session, submission)
         if outcome is Moderated.DONE:
-            confirm_locked(session, submission, now, email_verified=False)
+            mark_confirmed(session, submission, now, email_verified=False)
             _audit(session, submission, organiser_id, "moderation.release", now)
     return outcome
 
@@ -52,7 +52,6 @@ def decline_held(
         if outcome is Moderated.DONE:
             never_send(session, [submission.id], SubmissionStatus.DECLINED, now)
             _audit(session, submission, organiser_id, "moderation.decline", now)
-    session.refresh(submission)
     return outcome
 
 
