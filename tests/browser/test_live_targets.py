@@ -16,17 +16,23 @@ from webapp.models import Delivery
 pytestmark = pytest.mark.browser
 
 
+def _in_dearborn(page: Page, url: str, first: str, last: str, email: str | None = None) -> None:
+    """Open the letter form at `url` and fill a Dearborn, Michigan supporter's name, email,
+    city and state (the ZIP is left to the test, which types it)."""
+    page.goto(url)
+    page.get_by_label("First name", exact=True).fill(first)
+    page.get_by_label("Last name", exact=True).fill(last)
+    page.get_by_label("Email", exact=True).fill(email or f"{first.lower()}@example.org")
+    page.get_by_label("City", exact=True).fill("Dearborn")
+    page.get_by_label("State", exact=True).select_option("MI")
+
+
 def test_recipients_appear_as_the_zip_is_typed_and_choices_are_kept(
     app: Flask, default_campaign: str, live_server: LiveServer, page: Page, console: ConsoleLog
 ) -> None:
     load_civic_data(app)
     zip_code = single_district_zip("MI", 12)
-    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
-    page.get_by_label("First name", exact=True).fill("Omar")
-    page.get_by_label("Last name", exact=True).fill("Saleh")
-    page.get_by_label("Email", exact=True).fill("omar@example.org")
-    page.get_by_label("City", exact=True).fill("Dearborn")
-    page.get_by_label("State", exact=True).select_option("MI")
+    _in_dearborn(page, f"{live_server.url}/campaigns/{default_campaign}", "Omar", "Saleh")
     live = page.locator("#targets-live")
     expect(live).to_be_hidden()
     page.get_by_label("ZIP code", exact=True).press_sequentially(zip_code, delay=30)
@@ -57,12 +63,7 @@ def test_a_representative_found_on_the_preview_joins_the_offices_ticked_as_typed
     the district chosen on the next step adds a Representative, ticked like the others."""
     load_civic_data(app)
     zip_code, districts = split_zip("MI")
-    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
-    page.get_by_label("First name", exact=True).fill("Samir")
-    page.get_by_label("Last name", exact=True).fill("Haddad")
-    page.get_by_label("Email", exact=True).fill("samir@example.org")
-    page.get_by_label("City", exact=True).fill("Dearborn")
-    page.get_by_label("State", exact=True).select_option("MI")
+    _in_dearborn(page, f"{live_server.url}/campaigns/{default_campaign}", "Samir", "Haddad")
     live = page.locator("#targets-live")
     page.get_by_label("ZIP code", exact=True).press_sequentially(zip_code, delay=30)
     expect(live).to_contain_text("The President of the United States")
@@ -98,16 +99,9 @@ def test_a_representative_unticked_on_the_preview_stays_unticked_through_change_
     forget the Representative the supporter unticked on the preview."""
     load_civic_data(app)
     zip_code, districts = split_zip("MI")
-    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
-    for label, value in {
-        "First name": "Samir",
-        "Last name": "Haddad",
-        "Email": "samir.two@example.org",
-        "City": "Dearborn",
-        "Street address": "13615 Michigan Ave",
-    }.items():
-        page.get_by_label(label, exact=True).fill(value)
-    page.get_by_label("State", exact=True).select_option("MI")
+    url = f"{live_server.url}/campaigns/{default_campaign}"
+    _in_dearborn(page, url, "Samir", "Haddad", "samir.two@example.org")
+    page.get_by_label("Street address", exact=True).fill("13615 Michigan Ave")
     page.get_by_label("ZIP code", exact=True).press_sequentially(zip_code, delay=30)
     expect(page.locator("#targets-live input[name=recipients]")).to_have_count(2)
     page.get_by_role("button", name="Preview my letter").click()
