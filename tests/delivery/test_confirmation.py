@@ -37,7 +37,10 @@ PUBLIC_URL = "https://letters.example.org"
 EXPIRY_HOURS = 2
 # The link opens the page in the email's language (the letter was written in English).
 LINK_RE = re.compile(re.escape(PUBLIC_URL) + r"(/confirm/[A-Za-z0-9_.\-]+)\?lang=en")
-REFUSED = "This confirmation link is not valid or has expired. Please write your letter again."
+REFUSED = (
+    "This confirmation link is not valid. Please open the whole link from the email, "
+    "or copy it into the address bar in one piece."
+)
 
 
 @pytest.fixture
@@ -181,9 +184,11 @@ def test_tampered_or_foreign_links_are_refused_with_a_clear_page(
     assert _state(app, "rasha@example.org")[0].status is SubmissionStatus.UNCONFIRMED
 
 
-def test_a_link_older_than_the_expiry_window_is_refused(
+def test_an_old_link_still_works_while_its_letter_is_in_time(
     app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The letter's age decides, not the link's (a link emailed again later is no younger than
+    # its letter): test_confirmation_later shows a letter past the window refused at the click.
     _write(client, slug, "rasha@example.org")
     Worker(app).run_batch()
     link = _confirmation_link(smtp, "rasha@example.org")
@@ -191,9 +196,7 @@ def test_a_link_older_than_the_expiry_window_is_refused(
     with monkeypatch.context() as patch:
         patch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
         response = client.get(link)
-    assert response.status_code == 400 and REFUSED in response.text
-    assert _state(app, "rasha@example.org")[0].status is SubmissionStatus.UNCONFIRMED
-    assert client.get(link).status_code == 303  # the same link, in time, still works
+    assert response.status_code == 303
     assert _state(app, "rasha@example.org")[0].status is SubmissionStatus.CONFIRMED
 
 

@@ -109,9 +109,10 @@ def confirmation_token(submission: Submission) -> str:
     return signed_receipt(submission, "confirm-letter")
 
 
-def read_confirmation_token(token: str, max_age_seconds: int) -> str | None:
-    """The receipt token inside a confirmation link, or None if forged or too old."""
-    return read_signed_receipt(token, "confirm-letter", max_age_seconds)
+def read_confirmation_token(token: str) -> str | None:
+    """The receipt token inside a confirmation link, or None if forged or mangled. The link
+    has no age of its own: its letter's age and state decide (`confirm_submission`)."""
+    return read_signed_receipt(token, "confirm-letter", None)
 
 
 def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage:

@@ -153,12 +153,17 @@ def retry_dead(session: Session, now: datetime, campaign_id: int | None = None) 
 
 
 def confirm_submission(
-    session: Session, submission: Submission, now: datetime, email_verified: bool = True
+    session: Session,
+    submission: Submission,
+    now: datetime,
+    email_verified: bool = True,
+    expiry_hours: int | None = None,
 ) -> bool:
-    """Confirmed (by the supporter's link, or released by an organiser): deliveries become due.
+    """Confirmed by the supporter's link: deliveries become due, and the address is proven.
 
-    False if it had expired or was declined. Only the supporter's own click verifies their
-    email address.
+    False if it had expired or was declined. A letter not held that waited more than
+    `expiry_hours` expires here, as the worker would expire it; a held one waits for its
+    sender or an organiser however long it takes, as `expire_unconfirmed` lets it.
     """
     with write_transaction(session):
         # Locked as it is read again, so an organiser's decline and this click cannot both
@@ -167,7 +172,17 @@ def confirm_submission(
         if submission.status in (SubmissionStatus.EXPIRED, SubmissionStatus.DECLINED):
             return False
         if submission.status is SubmissionStatus.CONFIRMED:
+            # Released by an organiser before the sender clicked: the click still proves
+            # the address (partner lists and CWC's EmailValidation read it).
+            submission.email_verified = submission.email_verified or email_verified
             return True
+        late = expiry_hours is not None and submission.created_at < now - timedelta(
+            hours=expiry_hours
+        )
+        if late and not submission.held:
+            never_send(session, [submission.id], SubmissionStatus.EXPIRED, now)
+            session.refresh(submission)
+            return False
         mark_confirmed(session, submission, now, email_verified)
     return True
 

@@ -210,21 +210,18 @@ def delivery_done(token: str, delivery_id: int) -> BaseResponse:
 @bp.get("/confirm/<token>")
 def confirm(token: str) -> BaseResponse:
     """The link in the confirmation email: deliveries wait for it."""
-    hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
-    receipt_token = read_confirmation_token(token, hours * 3600)
+    # The letter's own age decides whether it is too late (a held letter's link never is),
+    # not the link's: a link emailed again later is no younger than the letter.
+    receipt_token = read_confirmation_token(token)
     if receipt_token is None:
-        return Response(
-            render_error(
-                400,
-                _(
-                    "This confirmation link is not valid or has expired. "
-                    "Please write your letter again."
-                ),
-            )[0],
-            400,
+        message = _(
+            "This confirmation link is not valid. Please open the whole link from the email, "
+            "or copy it into the address bar in one piece."
         )
+        return Response(render_error(400, message)[0], 400)
     submission = _submission_or_404(receipt_token)
-    if confirm_submission(db.session(), submission, utcnow()):
+    hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
+    if confirm_submission(db.session(), submission, utcnow(), expiry_hours=hours):
         current_app.extensions["letter_counts"].forget(submission.campaign_id)
         flash(_("Thank you: your letter is confirmed and on its way."), "info")
     elif submission.status is not SubmissionStatus.DECLINED:  # the receipt says why

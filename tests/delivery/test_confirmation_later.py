@@ -1,0 +1,159 @@
+"""Confirmation links after the fact: a held letter's link never expires, a click after an
+organiser's release still proves the address, and a lost link can be emailed again."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.conftest import csrf_token
+from tests.dashboard.helpers import ADMIN, signed_in
+from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
+from tests.delivery.smtp_server import Received, SmtpSink
+from tests.supporter.helpers import post_letter
+from webapp.database import db
+from webapp.delivery.worker import Worker
+from webapp.models import DeliveryStatus, Submission, SubmissionStatus
+
+PUBLIC_URL = "https://letters.example.org"
+EXPIRY_HOURS = 2
+LINK_RE = re.compile(re.escape(PUBLIC_URL) + r"(/confirm/[A-Za-z0-9_.\-]+)\?lang=en")
+WRITER = "rasha@example.org"
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], smtp: SmtpSink) -> dict[str, Any]:
+    return {
+        **app_config,
+        "SMTP_URL": smtp.url,
+        "PUBLIC_BASE_URL": PUBLIC_URL,
+        "CONFIRMATION_EXPIRY_HOURS": EXPIRY_HOURS,
+    }
+
+
+@pytest.fixture
+def slug(app: Flask, tmp_path: Path) -> str:
+    targets = [office("Water Board", email=OFFICE_EMAIL)]
+    return write_delivery_campaign(app, tmp_path, "confirm", targets, require_confirmation=True)
+
+
+def _write(client: FlaskClient, slug: str, **fields: str) -> str:
+    response = post_letter(client, slug, email=WRITER, **fields)
+    assert response.status_code == 303
+    return str(response.headers["Location"])
+
+
+def _letter(app: Flask) -> Submission:
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        assert submission.deliveries  # loaded before the session closes
+        db.session.expunge_all()
+        return submission
+
+
+def _age(app: Flask, hours: float) -> None:
+    """Make the letter `hours` old, as if the supporter wrote it then."""
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        submission.created_at -= timedelta(hours=hours)
+        db.session.commit()
+
+
+def _emails(app: Flask, smtp: SmtpSink) -> list[Received]:
+    Worker(app).run_batch()
+    found = smtp.to(WRITER)
+    smtp.clear()
+    return found
+
+
+def _link(message: Received) -> str:
+    match = LINK_RE.search(message.text())
+    assert match, message.text()
+    assert f'href="{match[0]}"' in message.html()
+    return match[1]
+
+
+def test_a_held_letters_link_still_confirms_it_long_after_the_window(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    receipt = _write(client, slug, website="bot")  # the honeypot: held for the organisers
+    assert _letter(app).held
+    (email,) = _emails(app, smtp)
+    # Held letters wait however long it takes, so their email promises no deadline.
+    assert "hours" not in email.text() and "hours" not in email.html()
+    assert "If you did not write this letter, ignore this email" in email.text()
+    _age(app, EXPIRY_HOURS * 10)
+    Worker(app).run(once=True)  # the worker's expiry leaves held letters alone
+    response = client.get(_link(email))
+    assert response.status_code == 303 and response.headers["Location"] == receipt
+    assert "your letter is confirmed and on its way" in client.get(receipt).text
+    letter = _letter(app)
+    assert letter.status is SubmissionStatus.CONFIRMED and letter.email_verified
+
+
+def test_a_letter_not_held_is_too_late_after_the_window_and_expires_at_the_click(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    receipt = _write(client, slug)
+    (email,) = _emails(app, smtp)
+    assert f"The link works for \u2068{EXPIRY_HOURS}\u2069 hours." in email.text()
+    _age(app, EXPIRY_HOURS + 0.1)  # before the worker's next round has expired it
+    response = client.get(_link(email), follow_redirects=True)
+    assert "This letter was never confirmed in time, so it was not sent." in response.text
+    letter = _letter(app)
+    assert letter.status is SubmissionStatus.EXPIRED and not letter.email_verified
+    assert {d.status for d in letter.deliveries} == {DeliveryStatus.CANCELLED}
+    assert "This letter was never confirmed, so it was not sent." in client.get(receipt).text
+
+
+def test_the_senders_click_after_a_release_still_proves_the_address(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    _write(client, slug, website="bot")
+    (email,) = _emails(app, smtp)
+    held = _letter(app)
+    admin = signed_in(app, ADMIN)
+    admin.post(
+        f"/dashboard/campaigns/{slug}/submissions/{held.id}/release",
+        data={"csrf_token": admin.token, "action": "release"},
+    )
+    released = _letter(app)
+    assert released.status is SubmissionStatus.CONFIRMED and not released.email_verified
+    client.get(_link(email))
+    assert _letter(app).email_verified
+
+
+def test_a_lost_confirmation_link_comes_again_with_the_receipt_link(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    receipt = _write(client, slug)
+    _emails(app, smtp)  # the first confirmation email, lost
+    page = client.get(receipt).text
+    assert f'href="/campaigns/{slug}/receipt-link">No email? Have the link sent again.</a>' in page
+    asked = client.get(f"/campaigns/{slug}/receipt-link")
+    assert "the email holds a new confirmation link too" in asked.text
+    client.post(
+        f"/campaigns/{slug}/receipt-link",
+        data={"email": WRITER, "csrf_token": csrf_token(asked.text)},
+    )
+    (email,) = _emails(app, smtp)
+    assert "Your letter is still waiting for you to confirm it" in email.text()
+    assert "Confirm and send my letter</a>" in email.html()
+    client.get(_link(email))
+    assert _letter(app).status is SubmissionStatus.CONFIRMED
+    # Once confirmed, the receipt link comes alone.
+    asked = client.get(f"/campaigns/{slug}/receipt-link")
+    client.post(
+        f"/campaigns/{slug}/receipt-link",
+        data={"email": WRITER, "csrf_token": csrf_token(asked.text)},
+    )
+    emails = _emails(app, smtp)
+    link_email = next(m for m in emails if "link to your receipt" in m.message["Subject"])
+    assert "/confirm/" not in link_email.text() and "/confirm/" not in link_email.html()
