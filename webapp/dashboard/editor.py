@@ -23,7 +23,7 @@ from webapp.dashboard.editor_convert import (
 from webapp.dashboard.editor_forms import STATE_CHAMBERS, CampaignForm, ImportForm
 from webapp.dashboard.editor_preview import Preview, build_preview
 from webapp.dashboard.editor_problems import SummaryItem, add_error, apply_problems, error_summary
-from webapp.dashboard.editor_reading import stale_consents
+from webapp.dashboard.editor_reading import consent_warnings
 from webapp.database import db, utcnow
 from webapp.letters.merge import ALLOWED_FILTERS, MERGE_FIELDS
 from webapp.models import Campaign, CampaignStatus, Target, TargetKind
@@ -107,7 +107,7 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
         return _render_editor(form, campaign, draft.general, status=422)
     action = "campaign.created" if campaign is None else "campaign.updated"
     # Before the save, which changes the stored campaign in place.
-    warnings = stale_consents(campaign, spec) if campaign is not None else []
+    warnings = consent_warnings(campaign, spec)
     try:
         save_campaign(db.session(), spec, me().id, action, utcnow(), must_be_new=campaign is None)
     except CampaignExists:
@@ -117,11 +117,11 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
     if campaign is not None and spec.status is CampaignStatus.LIVE:
         message = _("Saved. Letters already written keep their text; new ones use this version.")
     flash(message, "info")
-    flash_stale_consents(warnings, spec.slug)
+    flash_consent_warnings(warnings, spec.slug)
     return redirect(url_for("dashboard.campaign", slug=spec.slug))
 
 
-def flash_stale_consents(warnings: list[tuple[str, str | None]], slug: str) -> None:
+def flash_consent_warnings(warnings: list[tuple[str, str | None]], slug: str) -> None:
     """Show each warning after the save, with a link to the field that fixes it."""
     for message, element in warnings:
         shown = escape(message)
@@ -217,10 +217,10 @@ def import_campaign_file() -> tuple[str, int] | BaseResponse:
             problems = _import_conflicts(spec)
             if not problems:
                 stored = db.session.scalar(select(Campaign).where(Campaign.slug == spec.slug))
-                warnings = stale_consents(stored, spec) if stored is not None else []
+                warnings = consent_warnings(stored, spec)
                 result = save_campaign(db.session(), spec, me().id, "campaign.imported", utcnow())
                 flash(_("Campaign created.") if result.created else _("Campaign updated."), "info")
-                flash_stale_consents(warnings, spec.slug)
+                flash_consent_warnings(warnings, spec.slug)
                 return redirect(url_for("dashboard.campaign", slug=spec.slug))
     status = 422 if problems or form.errors else 200
     return render_template("dashboard/import.html", form=form, problems=problems), status

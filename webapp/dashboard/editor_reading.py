@@ -157,10 +157,58 @@ def _partner_problem(form: CampaignForm, message: str) -> bool:
     return False
 
 
+def consent_warnings(before: Campaign | None, spec: CampaignFile) -> list[tuple[str, str | None]]:
+    """Warnings about consent sentences, each with the editor's element to fix it in (None: a
+    language the editor does not edit): `stale_consents`, then sentences this save leaves with
+    no wording in a language the campaign has a reading copy in (a gap already there before is
+    not repeated on every save)."""
+    warnings = stale_consents(before, spec) if before is not None else []
+    partners = {p.code: p.consent_text for p in spec.partners}
+    gaps = _wordless(spec.consent_text, partners, spec.translations)
+    if before is not None:
+        old = {p.code: p.consent_text for p in before.partners}
+        gaps -= _wordless(before.consent_text, old, before.translations or {})
+    for language, code in sorted(gaps, key=lambda gap: (gap[0], gap[1] or "")):
+        name = language_name(language)
+        if code is None:
+            message = _(
+                "The consent sentence has no %(language)s wording: readers of the page in "
+                "%(language)s are asked in the campaign's own language.",
+                language=name,
+            )
+        else:
+            message = _(
+                "Partner %(code)s's consent sentence has no %(language)s wording: readers "
+                "of the page in %(language)s are asked in the campaign's own language.",
+                code=isolate(code),
+                language=name,
+            )
+        element = "reading_consent" if code is None else "partners-heading"
+        warnings.append((message, element if language == READING_LANGUAGE else None))
+    return warnings
+
+
+def _wordless(
+    consent: str | None, partners: Mapping[str, str | None], translations: Mapping[str, Any]
+) -> set[tuple[str, str | None]]:
+    """(language, partner code or None for the campaign's) of each consent sentence with no
+    wording in a language the campaign has a reading copy in."""
+    gaps: set[tuple[str, str | None]] = set()
+    for language, copy in translations.items():
+        if not isinstance(copy, Mapping) or not set(copy) - {"consent_text", "partners"}:
+            continue  # no reading copy in this language: its readers get the campaign's own
+        if consent and not copy.get("consent_text"):
+            gaps.add((language, None))
+        worded = copy.get("partners") or {}
+        gaps |= {
+            (language, code) for code, text in partners.items() if text and not worded.get(code)
+        }
+    return gaps
+
+
 def stale_consents(before: Campaign, spec: CampaignFile) -> list[tuple[str, str | None]]:
     """Warnings for consent sentences whose English changed while a translation stayed as it
-    was: readers of that language would still be asked, and recorded, in the old words. Each
-    comes with the editor's element to fix it in (None: a language the editor does not edit)."""
+    was: readers of that language would still be asked, and recorded, in the old words."""
     warnings: list[tuple[str, str | None]] = []
     old_partners = {p.code: p.consent_text for p in before.partners}
     for language, copy in spec.translations.items():

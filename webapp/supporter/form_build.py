@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Label
@@ -14,7 +15,7 @@ from webapp.antiabuse.risk import text_fingerprint
 from webapp.antiabuse.timing import seconds_since
 from webapp.campaigns.prompts import questions_for
 from webapp.civic.countries import country_choices
-from webapp.i18n import interface_language, page_language
+from webapp.i18n import interface_language, isolate, page_language
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
 from webapp.services.own_words import sketch
@@ -62,8 +63,14 @@ def build_letter_form(
     else:
         del form.consent_updates
     wording = campaign.consent_wording(language, partner) if partner is not None else None
-    if wording:
+    if wording and partner is not None:
         form.partner_consent.label = Label(form.partner_consent.id, _label_text(*wording))
+        # The partner's own sentence may not name it: say whose box it is, and what it gets.
+        form.partner_consent.description = _(
+            "Asked by %(partner)s. If you tick it, %(partner)s receives your name, email "
+            "address and where you live.",
+            partner=isolate(partner.name),
+        )
     else:
         del form.partner_consent
     return form
