@@ -177,6 +177,8 @@ def load_config(
         "LETTER_RATE_LIMIT": env_str(env, "LETTER_RATE_LIMIT", "20/minute;200/hour"),
         "EMAIL_RATE_LIMIT": env_str(env, "EMAIL_RATE_LIMIT", "10/hour"),
         "LOGIN_RATE_LIMIT": env_str(env, "LOGIN_RATE_LIMIT", "10/minute"),
+        # Failed sign-ins per email address (typed, account or not); good ones do not count.
+        "LOGIN_FAILURE_RATE_LIMIT": env_str(env, "LOGIN_FAILURE_RATE_LIMIT", "20/hour"),
         "RECEIPT_LINK_RATE_LIMIT": env_str(env, "RECEIPT_LINK_RATE_LIMIT", "10/hour"),
         "RECEIPT_LINK_EMAIL_RATE_LIMIT": env_str(
             env, "RECEIPT_LINK_EMAIL_RATE_LIMIT", "3/hour;6/day"

@@ -110,6 +110,28 @@ def test_methods_and_exemptions_do_not_count(tmp_path: Path) -> None:
     assert _post(app, "10.0.0.3", "c@example.org") == 429
 
 
+@pytest.mark.parametrize("store", ["sqlite", "memory"])
+def test_deduct_when_counts_only_the_responses_it_accepts(tmp_path: Path, store: str) -> None:
+    app = _app(tmp_path)
+    if store == "memory":
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+    limits = RateLimits()
+    limits.init_app(app)
+
+    @app.post("/guess")
+    @limits.limit("2/hour", deduct_when=lambda response: response.status_code == 401)
+    def guess() -> tuple[str, int]:
+        return "", 204 if request.form.get("word") == "open" else 401
+
+    def statuses(word: str, times: int) -> list[int]:
+        client = app.test_client()
+        return [client.post("/guess", data={"word": word}).status_code for _ in range(times)]
+
+    assert statuses("open", 5) == [204] * 5, "accepted answers are never counted"
+    assert statuses("shut", 2) == [401, 401]
+    assert statuses("open", 1) == [429], "two counted: spent, whatever comes next"
+
+
 def test_each_route_counts_on_its_own(tmp_path: Path) -> None:
     app = _app(tmp_path)
     client = app.test_client()

@@ -7,6 +7,7 @@ import re
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.dashboard.helpers import (
     ADMIN,
@@ -82,6 +83,52 @@ def test_eleventh_login_attempt_in_a_minute_is_refused(app: Flask) -> None:
     refused = client.post("/dashboard/login", data={**data, "password": PASSWORD})
     assert refused.status_code == 429
     assert client.get("/dashboard/").status_code == 302
+
+
+def _sign_in_from(app: Flask, number: int, email: str, password: str) -> TestResponse:
+    """A sign-in from a browser of its own, on an address of its own (no per-IP limit)."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = f"198.51.100.{number}"
+    return log_in(client, email, password)
+
+
+def test_signing_in_all_day_on_several_devices_never_pauses_the_account(app: Flask) -> None:
+    """Good sign-ins do not count toward the per-account limit (20 an hour by default)."""
+    create_account(app, ADMIN)
+    statuses = [_sign_in_from(app, n, ADMIN, PASSWORD).status_code for n in range(25)]
+    assert statuses == [302] * 25
+    assert _sign_in_from(app, 99, ADMIN, "Not-the-password-1").status_code == 200
+
+
+def test_failed_sign_ins_pause_an_address_and_the_page_says_until_when(app: Flask) -> None:
+    create_account(app, ADMIN)
+    failures = [_sign_in_from(app, n, ADMIN, "Not-the-password-1").status_code for n in range(20)]
+    assert failures == [200] * 20
+    paused = _sign_in_from(app, 50, ADMIN, PASSWORD)
+    assert paused.status_code == 429, "the right password too, from another connection"
+    minutes = -(-int(paused.headers["Retry-After"]) // 60)
+    assert 1 <= minutes <= 60
+    assert "Sign-in is paused" in paused.text
+    assert f"Please try again in <bdi>{minutes}</bdi> minute" in paused.text
+    assert "an administrator of this site can lift the pause" in paused.text
+    # An address without an account is paused alike, and the two pages say the same.
+    for n in range(20):
+        _sign_in_from(app, 100 + n, "nobody@civic.example.org", "Not-the-password-1")
+    stranger = _sign_in_from(app, 150, "nobody@civic.example.org", "Not-the-password-1")
+    assert stranger.status_code == 429
+    assert _answer_without_secrets(stranger.text, "x") == _answer_without_secrets(paused.text, "x")
+    assert _sign_in_from(app, 51, "other@civic.example.org", "x").status_code == 200
+
+
+def test_an_admin_lifts_the_pause_with_flask_organisers_unlock(app: Flask) -> None:
+    create_account(app, ADMIN)
+    app.config["LOGIN_FAILURE_RATE_LIMIT"] = "2/hour"
+    for n in range(2):
+        _sign_in_from(app, n, ADMIN, "Not-the-password-1")
+    assert _sign_in_from(app, 10, ADMIN, PASSWORD).status_code == 429
+    done = app.test_cli_runner().invoke(args=["organisers", "unlock", " Admin@Civic.example.org"])
+    assert done.exit_code == 0, done.output
+    assert _sign_in_from(app, 11, ADMIN, PASSWORD).status_code == 302
 
 
 def test_login_and_reset_forms_without_a_token_change_nothing(app: Flask) -> None:

@@ -11,13 +11,14 @@ from functools import lru_cache, partial, wraps
 from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, make_response, request
 from flask_babel import lazy_gettext as _l
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
+from werkzeug.wrappers import Response
 
 from webapp.antiabuse.store_breaker import StoreBreaker
 
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
 # A limit is "20/minute;200/hour", or a function reading it from the app's settings.
 LimitText = str | Callable[[], str]
+# Given the view's response: whether this request counts (a failed sign-in, not a good one).
+DeductWhen = Callable[[Response], bool]
 EXTENSION = "rate_limits"
 # The rules each limited view checks, by wrapper: not an attribute, which functools.wraps would
 # copy onto any decorator between two of ours.
@@ -105,6 +108,7 @@ class Rule:
     methods: frozenset[str] | None
     exempt_when: Callable[[], bool] | None
     fail_open: bool
+    deduct_when: DeductWhen | None = None
 
     def counts(self) -> bool:
         if self.methods is not None and request.method not in self.methods:
@@ -126,6 +130,10 @@ def _parsed(text: str) -> tuple[RateLimitItem, ...]:
     return tuple(parse_many(text))
 
 
+# One limit of one rule, and the key it counts under.
+Hit = tuple[RateLimitItem, str, Rule]
+
+
 @dataclass(frozen=True)
 class Counters:
     """One app's counters. Kept in `app.extensions`, so apps with different stores (the tests
@@ -134,38 +142,61 @@ class Counters:
     strategy: FixedWindowRateLimiter
     breaker: StoreBreaker
 
-    def spend(self, rules: list[Rule], scope: str) -> None:
+    def spend(self, rules: list[Rule], scope: str) -> list[Hit]:
         """Count this request against each counting rule's limits, the shortest windows first
-        (as Flask-Limiter did), stopping at the first one spent: a 429 with Retry-After."""
-        hits: list[tuple[RateLimitItem, str, Rule]] = []
+        (as Flask-Limiter did), stopping at the first one spent: a 429 with Retry-After.
+
+        A rule with `deduct_when` is only checked here (a 429 once it is spent); the hits it
+        may count once the response is known are returned, for `settle`."""
+        hits: list[Hit] = []
         for rule in rules:
             if rule.counts():
                 key = rule.key()  # once per rule: a sender's key is a keyed hash
                 hits += ((item, key, rule) for item in rule.items())
         if not hits:
-            return
+            return []
         # A wait of 0 is no breaker: every request asks the store and waits out its timeouts.
         if self.breaker.retry_seconds and not self.breaker.try_store():
             self._uncounted(hits)
-            return
+            return []
         outage = self.breaker.outages
         try:
             refusal = self._count(hits, scope)
         except _STORE_FAILURES as exc:
-            cause = exc.storage_error if isinstance(exc, StorageError) else exc
-            self.breaker.failed(scope, type(cause).__name__)
+            self._failed(exc, scope)
             self._uncounted(hits)
-            return
+            return []
         self.breaker.answered(outage)
         if refusal is not None:
             raise refusal
+        return [hit for hit in hits if hit[2].deduct_when is not None]
 
-    def _count(
-        self, hits: list[tuple[RateLimitItem, str, Rule]], scope: str
-    ) -> TooManyRequests | None:
+    def settle(self, later: list[Hit], response: Response, scope: str) -> None:
+        """Count the checked-only hits whose rule says this response counts. Two such requests
+        at once may both pass the check, so a limit can be overrun by the requests in flight.
+        A store lost in between leaves this one uncounted: the next is refused by `spend`."""
+        due = [
+            (item, key)
+            for item, key, rule in later
+            if rule.deduct_when and rule.deduct_when(response)
+        ]
+        try:
+            for item, key in due:
+                self.strategy.hit(item, key, scope)
+        except _STORE_FAILURES as exc:
+            self._failed(exc, scope)
+
+    def _failed(self, exc: Exception, scope: str) -> None:
+        cause = exc.storage_error if isinstance(exc, StorageError) else exc
+        self.breaker.failed(scope, type(cause).__name__)
+
+    def _count(self, hits: list[Hit], scope: str) -> TooManyRequests | None:
         hits.sort(key=lambda hit: hit[0].GRANULARITY.seconds)
-        for item, key, _rule in hits:
-            if self.strategy.hit(item, key, scope):
+        for item, key, rule in hits:
+            if rule.deduct_when is not None:
+                if self.strategy.test(item, key, scope):
+                    continue
+            elif self.strategy.hit(item, key, scope):
                 continue
             reset_at = self.strategy.get_window_stats(item, key, scope).reset_time
             # Only the rule and route: the key is an address or an email.
@@ -173,7 +204,7 @@ class Counters:
             return TooManyRequests(str(item), retry_after=max(1, math.ceil(reset_at - time.time())))
         return None
 
-    def _uncounted(self, hits: list[tuple[RateLimitItem, str, Rule]]) -> None:
+    def _uncounted(self, hits: list[Hit]) -> None:
         """With the store out of reach: a letter goes through, anything else is refused."""
         if not all(rule.fail_open for _item, _key, rule in hits):
             raise StoreUnavailable(str(_STORE_DOWN), retry_after=self.breaker.retry_after())
@@ -197,6 +228,13 @@ class RateLimits:
         breaker = StoreBreaker(retry, partial(_counts, storage, max(1, math.ceil(retry))))
         app.extensions[EXTENSION] = Counters(FixedWindowRateLimiter(storage), breaker)
 
+    def clear(self, app: Flask, limit: str, key: str, scope: str) -> None:
+        """Forget what `key` spent of `limit` on the route `scope` (an admin lifting a pause)."""
+        counters: Counters | None = app.extensions[EXTENSION]
+        if counters is not None:
+            for item in _parsed(limit):
+                counters.strategy.clear(item, key, scope)
+
     def limit(
         self,
         limit: LimitText,
@@ -205,11 +243,14 @@ class RateLimits:
         methods: list[str] | None = None,
         exempt_when: Callable[[], bool] | None = None,
         fail_open: bool = False,
+        deduct_when: DeductWhen | None = None,
     ) -> Callable[[View], View]:
         """Limit a view, each counter per route. `fail_open`: when the store cannot be reached,
-        serve the request (a letter) rather than fail it (a sign-in: no guessing unlimited)."""
+        serve the request (a letter) rather than fail it (a sign-in: no guessing unlimited).
+        `deduct_when`: count only requests whose response it accepts (Flask-Limiter's
+        argument of that name): checked before the view, counted after it."""
         allowed = frozenset(m.upper() for m in methods) if methods else None
-        rule = Rule(limit, key, allowed, exempt_when, fail_open)
+        rule = Rule(limit, key, allowed, exempt_when, fail_open, deduct_when)
 
         def decorate(view: View) -> View:
             rules = _RULES.get(view)
@@ -222,9 +263,15 @@ class RateLimits:
             @wraps(view)
             def limited(*args: Any, **kwargs: Any) -> Any:
                 counters: Counters | None = current_app.extensions[EXTENSION]
-                if counters is not None:
-                    counters.spend(rules, request.endpoint or "")
-                return view(*args, **kwargs)
+                if counters is None:
+                    return view(*args, **kwargs)
+                scope = request.endpoint or ""
+                later = counters.spend(rules, scope)
+                if not later:
+                    return view(*args, **kwargs)
+                response = make_response(view(*args, **kwargs))
+                counters.settle(later, response, scope)
+                return response
 
             _RULES[limited] = rules
             return cast(View, limited)

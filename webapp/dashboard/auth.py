@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from webapp.dashboard.blueprint import bp, me
@@ -15,6 +16,7 @@ from webapp.database import db, utcnow
 from webapp.delivery.emails import read_password_reset_token
 from webapp.extensions import limiter, login_manager
 from webapp.models import Organiser
+from webapp.security import render_error, retry_minutes, with_error_headers
 from webapp.services.organisers import (
     AccountError,
     authenticate,
@@ -38,6 +40,16 @@ def _login_key() -> str:
     return (request.form.get("email") or "").strip().casefold() or "-"
 
 
+def _login_failure_limit() -> str:
+    return str(current_app.config["LOGIN_FAILURE_RATE_LIMIT"])
+
+
+def _not_signed_in(response: Response) -> bool:
+    """A sign-in that did not redirect into the dashboard failed: only those count per account,
+    so an organiser signing in on a phone and a laptop all day is never locked out."""
+    return not 300 <= response.status_code < 400
+
+
 def _safe_next(target: str | None) -> str:
     """Only redirect inside the dashboard after sign-in (no open redirect, no CR/LF in headers)."""
     if (
@@ -56,7 +68,7 @@ def public_endpoint(endpoint: str | None) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"]), methods=["POST"])
-@limiter.limit("20/hour", methods=["POST"], key=_login_key)
+@limiter.limit(_login_failure_limit, methods=["POST"], key=_login_key, deduct_when=_not_signed_in)
 def login() -> str | Response:
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
@@ -66,6 +78,16 @@ def login() -> str | Response:
             return redirect(_safe_next(form.next.data))
         form.password.errors = [_("That email and password do not match an account.")]
     return render_template("dashboard/login.html", form=form)
+
+
+@bp.errorhandler(429)
+def sign_in_paused(error: HTTPException) -> Response:
+    """Too many sign-in attempts, from this connection or with this email address: say so and
+    when to try again, in the same words whether or not the address has an account."""
+    if request.endpoint != "dashboard.login":
+        return with_error_headers(error, make_response(render_error(429)))
+    page = render_template("dashboard/login_paused.html", minutes=retry_minutes(error))
+    return with_error_headers(error, make_response(page, 429))
 
 
 @bp.post("/logout")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from webapp.database import db, utcnow
+from webapp.extensions import limiter
 from webapp.models import Organiser, Role
 from webapp.services.organisers import AccountError, create_organiser, end_sessions, find_organiser
 
@@ -64,3 +66,13 @@ def end_sessions_command(email: str) -> None:
         raise click.ClickException(f"no account for {email.strip().casefold()}")
     end_sessions(db.session(), organiser, utcnow())
     click.echo(f"ended every session of {organiser.email}")
+
+
+@organisers_cli.command("unlock")
+@click.argument("email")
+def unlock_command(email: str) -> None:
+    """Lift the sign-in pause after too many failed attempts with EMAIL (account or not)."""
+    key = email.strip().casefold()
+    limit = str(current_app.config["LOGIN_FAILURE_RATE_LIMIT"])
+    limiter.clear(current_app._get_current_object(), limit, key, "dashboard.login")  # type: ignore[attr-defined]
+    click.echo(f"{key} may try to sign in again")

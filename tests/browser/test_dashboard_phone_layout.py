@@ -1,0 +1,98 @@
+"""The dashboard on a phone: compact civic-data values, the quiet-districts list folded away,
+and wide tables whose rows stay short (they scroll sideways in their box instead)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, SCREENS
+from tests.civic.data import load_civic_data
+from tests.conftest import LiveServer
+from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
+from tests.dashboard.letters import Letter, add_letters
+from webapp.database import db, utcnow, write_transaction
+from webapp.services.organisers import audit
+
+pytestmark = pytest.mark.browser
+
+# A campaign edit's before/after pair as the audit log shows it: a long value of each.
+LONG_EDIT = (
+    "Dear representative, I am writing to ask you to support accountability in Syria. " * 3,
+    "Dear representative, as your constituent I ask you to support accountability. " * 3,
+)
+
+
+@pytest.fixture
+def context_options(screen: str) -> dict[str, Any]:
+    # The organiser pages are in English only (i18n.select_locale), so no right-to-left run.
+    return {"viewport": SCREENS[screen], "locale": "en-US"}
+
+
+def _tallest_row(page: Page, table: str) -> float:
+    heights: list[float] = page.locator(f"{table} tbody tr").evaluate_all(
+        "rows => rows.map(row => row.getBoundingClientRect().height)"
+    )
+    assert heights, table
+    return max(heights)
+
+
+def test_dashboard_pages_stay_compact_on_a_phone(
+    app: Flask, live_server: LiveServer, default_campaign: str, page: Page, screen: str
+) -> None:
+    load_civic_data(app)
+    add_letters(app, default_campaign, [Letter("vt@example.org", state="VT")])
+    admin = create_account(app, ADMIN)
+    with app.app_context(), write_transaction(db.session()):
+        audit(
+            db.session(),
+            admin,
+            "campaign.edit",
+            utcnow(),
+            campaign_id(app, default_campaign),
+            letter=list(LONG_EDIT),
+            title=["Old title", "New title"],
+        )
+    page.goto(f"{live_server.url}/dashboard/login")
+    page.fill("[name=email]", ADMIN)
+    page.fill("[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/dashboard/")
+    width = SCREENS[screen]["width"]
+    base = f"{live_server.url}/dashboard/campaigns/{default_campaign}"
+
+    def shot(name: str) -> None:
+        page.screenshot(path=str(ARTIFACTS / f"layout-{name}-{width}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, name
+
+    # Civic data: a date and a Congress in the body font, on at most two lines.
+    value = page.locator("#civic-status dd").first
+    size, line, height = value.evaluate(
+        "dd => [parseFloat(getComputedStyle(dd).fontSize), parseFloat(getComputedStyle(dd)"
+        ".lineHeight), dd.getBoundingClientRect().height]"
+    )
+    shot("home")
+    assert size <= 18 and height <= 2 * line + 1, (size, line, height)
+
+    # The campaign: every quiet district is listed, folded away, and the held letters are
+    # near the top of the page, which links to them.
+    page.goto(base)
+    quiet = page.locator("#coverage details.seat-list-fold")
+    expect(quiet).to_have_count(1)
+    assert quiet.get_attribute("open") is None
+    assert (page.locator("#coverage .seat-list").text_content() or "").count(",") > 400
+    expect(page.locator("nav.page-sections a[href='#held']")).to_have_count(1)
+    held = page.locator("#held").evaluate("s => s.getBoundingClientRect().top + scrollY")
+    shot("campaign")
+    assert held < 8000, f"the held letters start {held}px down the page"
+
+    # Wide tables scroll sideways in their box; a row is never a tall, mostly blank column.
+    page.goto(f"{base}/channels")
+    shot("channels")
+    assert _tallest_row(page, "table.channel-map") < 200
+    page.goto(f"{base}/audit")
+    shot("audit")
+    assert _tallest_row(page, "table.audit-log") < 400
