@@ -61,6 +61,10 @@ def test_hide_and_flag_change_the_page_and_write_audit_entries(
     html = admin.get(page).text
     hidden, flagged = _article(html, ALEPPO), _article(html, HOMS)
     assert 'class="personal is-hidden"' in hidden and "· hidden" in hidden
+    # Folded away on the page, the words one click off; what Hide does is said above the list.
+    assert "<details><summary>Hidden by an organiser: show the paragraph</summary>" in hidden
+    assert "<details>" not in flagged
+    assert "Neither changes a letter: its offices receive it as its writer sent it." in html
     assert 'value="show"' in hidden
     assert 'class="personal is-flagged"' in flagged and "flagged for review" in flagged
     assert 'value="unflag"' in flagged
