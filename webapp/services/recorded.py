@@ -31,6 +31,7 @@ class RecordedLetter:
     residence: Residence
     confirmed: bool
     offices: tuple[RecordedOffice, ...]
+    email: str = ""  # where an unconfirmed letter's link went
 
     @property
     def needs_action(self) -> bool:
@@ -39,7 +40,7 @@ class RecordedLetter:
 
 
 def recorded_letter(
-    submission: Mapping[str, Any], deliveries: Sequence[Mapping[str, Any]]
+    submission: Mapping[str, Any], deliveries: Sequence[Mapping[str, Any]], email: str = ""
 ) -> RecordedLetter:
     """From the Submission's and Deliveries' columns as `letter_fields` gave them."""
     return RecordedLetter(
@@ -57,4 +58,5 @@ def recorded_letter(
             )
             for d in deliveries
         ),
+        email=email,
     )

@@ -257,7 +257,7 @@ def _record_once(
         submission_id,
         created=True,
         receipt_token=fields["receipt_token"],
-        letter=recorded_letter(fields, offices),
+        letter=recorded_letter(fields, offices, email),
     )
 
 

@@ -30,12 +30,16 @@ def thanks_page(
     ticked = repeat and ticked_a_box(request.form)
     if letter is not None:
         values |= {"name": letter.own_first_name, "receipt": letter.receipt_token}
+        values["email"] = letter.email
 
     def render(value_of: Callable[[str], str]) -> str:
         shown = letter
         if letter is not None:
             shown = replace(
-                letter, own_first_name=value_of("name"), receipt_token=value_of("receipt")
+                letter,
+                own_first_name=value_of("name"),
+                receipt_token=value_of("receipt"),
+                email=value_of("email"),
             )
         return render_template(
             "widget/done.html",
