@@ -143,6 +143,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.cli import register_cli
     from webapp.dashboard.routes import bp as dashboard_bp
     from webapp.delivery.post_tracking import webhooks_bp
+    from webapp.supporter.confirm_views import bp as confirmation_bp
     from webapp.supporter.own_data_views import bp as own_data_bp
     from webapp.supporter.replies import bp as replies_bp
     from webapp.supporter.views import bp as supporter_bp
@@ -150,6 +151,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(supporter_bp)
     app.register_blueprint(replies_bp)
+    app.register_blueprint(confirmation_bp)
     app.register_blueprint(own_data_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(dashboard_bp)

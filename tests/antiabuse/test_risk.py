@@ -204,7 +204,7 @@ def test_an_organiser_declines_a_held_letter_and_its_confirmation_link_then_send
     # The sender (a bot with a real mailbox, say) clicks the link it was sent: nothing leaves.
     with app.app_context():
         link = "/confirm/" + confirmation_token(db.session.get(Submission, held.id))
-    receipt = client.get(link, follow_redirects=True).text
+    receipt = client.post(link, follow_redirects=True).text
     assert "the campaign’s organisers declined it" in receipt
     assert "on its way" not in receipt and "never confirmed in time" not in receipt
     status, deliveries, emails = _statuses(app)
@@ -227,7 +227,7 @@ def test_a_held_letter_its_sender_confirmed_meanwhile_is_not_declined(
     held = _held_letter(app, client, default_campaign)
     with app.app_context():
         link = "/confirm/" + confirmation_token(db.session.get(Submission, held.id))
-    assert "on its way" in client.get(link, follow_redirects=True).text
+    assert "on its way" in client.post(link, follow_redirects=True).text
     admin = signed_in(app, ADMIN)
     dashboard = f"/dashboard/campaigns/{default_campaign}"
     url = f"{dashboard}/submissions/{held.id}/decline"

@@ -136,7 +136,7 @@ def test_the_emailed_link_confirms_and_releases_each_delivery(
     _write(client, slug, "omar@example.org")  # never confirmed: not counted, not sent
     Worker(app).run_batch()
     link = _confirmation_link(smtp, "rasha@example.org")
-    response = client.get(link)
+    response = client.post(link)
     assert response.status_code == 303 and response.headers["Location"] == receipt
     assert "Thank you: your letter is confirmed and on its way." in client.get(receipt).text
     submission, statuses = _state(app, "rasha@example.org")
@@ -160,7 +160,7 @@ def test_the_emailed_link_confirms_and_releases_each_delivery(
     assert f"{PUBLIC_URL}{receipt}" in receipt_email.text()
     assert _state(app, "rasha@example.org")[1][Channel.EMAIL] is DeliveryStatus.SENT
     # A second click changes nothing and queues no second receipt.
-    assert client.get(link).status_code == 303
+    assert client.post(link).status_code == 303
     assert Worker(app).run(once=True).claimed == 0
     kinds = [kind for kind, _status in _notifications(app)]
     assert kinds.count(NotificationKind.RECEIPT) == 1
@@ -195,7 +195,7 @@ def test_an_old_link_still_works_while_its_letter_is_in_time(
     later = int(time.time()) + EXPIRY_HOURS * 3600 + 60
     with monkeypatch.context() as patch:
         patch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
-        response = client.get(link)
+        response = client.post(link)
     assert response.status_code == 303
     assert _state(app, "rasha@example.org")[0].status is SubmissionStatus.CONFIRMED
 
@@ -206,7 +206,7 @@ def test_unconfirmed_letters_expire_after_the_window_and_nothing_is_sent(
     receipt = _write(client, slug, "rasha@example.org")
     _write(client, slug, "omar@example.org")
     Worker(app).run_batch()
-    assert client.get(_confirmation_link(smtp, "omar@example.org")).status_code == 303
+    assert client.post(_confirmation_link(smtp, "omar@example.org")).status_code == 303
     rasha_link = _confirmation_link(smtp, "rasha@example.org")
     assert _count_text(client, slug) == "<bdi>1</bdi> person has written so far"
     soon = Worker(app, clock=Clock(utcnow() + timedelta(hours=EXPIRY_HOURS, minutes=-5)))
@@ -225,7 +225,7 @@ def test_unconfirmed_letters_expire_after_the_window_and_nothing_is_sent(
     assert "This letter was never confirmed, so it was not sent." in page
     assert page.count("Not sent: the letter was never confirmed") == 3
     # Her link, still within its signature's age, cannot bring the expired letter back.
-    response = client.get(rasha_link, follow_redirects=True)
+    response = client.post(rasha_link, follow_redirects=True)
     assert "This letter was never confirmed in time, so it was not sent." in response.text
     assert _state(app, "rasha@example.org")[0].status is SubmissionStatus.EXPIRED
     before = smtp.count()

@@ -91,7 +91,7 @@ def test_a_held_letters_link_still_confirms_it_long_after_the_window(
     assert "If you did not write this letter, ignore this email" in email.text()
     _age(app, EXPIRY_HOURS * 10)
     Worker(app).run(once=True)  # the worker's expiry leaves held letters alone
-    response = client.get(_link(email))
+    response = client.post(_link(email))
     assert response.status_code == 303 and response.headers["Location"] == receipt
     assert "your letter is confirmed and on its way" in client.get(receipt).text
     letter = _letter(app)
@@ -105,7 +105,7 @@ def test_a_letter_not_held_is_too_late_after_the_window_and_expires_at_the_click
     (email,) = _emails(app, smtp)
     assert f"The link works for \u2068{EXPIRY_HOURS}\u2069 hours." in email.text()
     _age(app, EXPIRY_HOURS + 0.1)  # before the worker's next round has expired it
-    response = client.get(_link(email), follow_redirects=True)
+    response = client.post(_link(email), follow_redirects=True)
     assert "This letter was never confirmed in time, so it was not sent." in response.text
     letter = _letter(app)
     assert letter.status is SubmissionStatus.EXPIRED and not letter.email_verified
@@ -126,7 +126,7 @@ def test_the_senders_click_after_a_release_still_proves_the_address(
     )
     released = _letter(app)
     assert released.status is SubmissionStatus.CONFIRMED and not released.email_verified
-    client.get(_link(email))
+    client.post(_link(email))
     assert _letter(app).email_verified
 
 
@@ -146,7 +146,7 @@ def test_a_lost_confirmation_link_comes_again_with_the_receipt_link(
     (email,) = _emails(app, smtp)
     assert "Your letter is still waiting for you to confirm it" in email.text()
     assert "Confirm and send my letter</a>" in email.html()
-    client.get(_link(email))
+    client.post(_link(email))
     assert _letter(app).status is SubmissionStatus.CONFIRMED
     # Once confirmed, the receipt link comes alone.
     asked = client.get(f"/campaigns/{slug}/receipt-link")
@@ -157,3 +157,30 @@ def test_a_lost_confirmation_link_comes_again_with_the_receipt_link(
     emails = _emails(app, smtp)
     link_email = next(m for m in emails if "link to your receipt" in m.message["Subject"])
     assert "/confirm/" not in link_email.text() and "/confirm/" not in link_email.html()
+
+
+def test_opening_the_link_confirms_nothing_and_one_button_does(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    receipt = _write(client, slug)
+    (email,) = _emails(app, smtp)
+    link = _link(email)
+    # Mail scanners and link previews open links as a person would: nothing may happen.
+    for _opened in range(2):
+        page = client.get(f"{link}?lang=en")
+        assert page.status_code == 200
+        assert _letter(app).status is SubmissionStatus.UNCONFIRMED
+    assert page.headers["Cache-Control"] == "no-store, private"
+    assert '<h1 id="confirm-heading">Confirm your letter</h1>' in page.text
+    assert "<li><bdi>Water Board</bdi></li>" in page.text
+    assert f'<form method="post" action="{link}?lang=en"' in page.text
+    assert "If you did not write this letter, close this page" in page.text
+    arabic = client.get(f"{link}?lang=ar").text
+    assert '<h1 id="confirm-heading">أكّد رسالتك</h1>' in arabic and 'dir="rtl"' in arabic
+
+    response = client.post(f"{link}?lang=en")
+    assert response.status_code == 303 and response.headers["Location"] == f"{receipt}?lang=en"
+    assert _letter(app).status is SubmissionStatus.CONFIRMED
+    # Opened again once confirmed: straight to the receipt, which says so.
+    again = client.get(link)
+    assert again.status_code == 303 and again.headers["Location"] == receipt

@@ -33,12 +33,11 @@ from webapp.antiabuse.limits import (
 from webapp.campaigns.services import campaign_by_slug
 from webapp.campaigns.snapshots import campaign_snapshot
 from webapp.database import db, utcnow
-from webapp.delivery.emails import read_confirmation_token
 from webapp.delivery.handoff import handoff_for
-from webapp.delivery.outbox import confirm_submission, mark_done_by_supporter
+from webapp.delivery.outbox import mark_done_by_supporter
 from webapp.extensions import limiter
 from webapp.i18n import bdi
-from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission, SubmissionStatus
+from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
 from webapp.security import kept_private, render_error, retry_minutes, with_error_headers
 from webapp.services.receipt_links import email_receipt_link
 from webapp.supporter.campaign_page import (
@@ -205,28 +204,6 @@ def delivery_done(token: str, delivery_id: int) -> BaseResponse:
         sentence = escape(_("Thank you: we recorded that you sent your letter to %(name)s."))
         flash(sentence % {"name": name}, "info")
     return redirect(url_for(".receipt", token=token) + f"#delivery-{delivery_id}", code=303)
-
-
-@bp.get("/confirm/<token>")
-def confirm(token: str) -> BaseResponse:
-    """The link in the confirmation email: deliveries wait for it."""
-    # The letter's own age decides whether it is too late (a held letter's link never is),
-    # not the link's: a link emailed again later is no younger than the letter.
-    receipt_token = read_confirmation_token(token)
-    if receipt_token is None:
-        message = _(
-            "This confirmation link is not valid. Please open the whole link from the email, "
-            "or copy it into the address bar in one piece."
-        )
-        return Response(render_error(400, message)[0], 400)
-    submission = _submission_or_404(receipt_token)
-    hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
-    if confirm_submission(db.session(), submission, utcnow(), expiry_hours=hours):
-        current_app.extensions["letter_counts"].forget(submission.campaign_id)
-        flash(_("Thank you: your letter is confirmed and on its way."), "info")
-    elif submission.status is not SubmissionStatus.DECLINED:  # the receipt says why
-        flash(_("This letter was never confirmed in time, so it was not sent."), "error")
-    return redirect(url_for(".receipt", token=receipt_token), code=303)
 
 
 def _submission_or_404(token: str) -> Submission:

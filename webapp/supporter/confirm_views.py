@@ -1,0 +1,68 @@
+"""The confirmation link from the email: a page with one button, which confirms the letter."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from webapp.database import db, utcnow
+from webapp.delivery.emails import read_confirmation_token
+from webapp.delivery.outbox import confirm_submission
+from webapp.extensions import csrf
+from webapp.models import Submission, SubmissionStatus
+from webapp.security import kept_private, render_error
+
+bp = Blueprint("confirmation", __name__)
+# The signed link is the only key: a cross-site form cannot know it, and the page is often
+# opened in a mail app's own browser, with no session from the letter form.
+csrf.exempt(bp)
+
+
+def _letter(token: str) -> Submission | Response:
+    """The letter a link names, or the page refusing a link that is not one of ours."""
+    # The letter's own age decides whether it is too late (a held letter's link never is),
+    # not the link's: a link emailed again later is no younger than the letter.
+    receipt_token = read_confirmation_token(token)
+    if receipt_token is None:
+        message = _(
+            "This confirmation link is not valid. Please open the whole link from the email, "
+            "or copy it into the address bar in one piece."
+        )
+        return Response(render_error(400, message)[0], 400)
+    query = select(Submission).where(Submission.receipt_token == receipt_token)
+    submission = db.session.scalar(query)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@bp.get("/confirm/<token>")
+def ask(token: str) -> BaseResponse:
+    """Opening the link confirms nothing: mail scanners and link previews open links too, and
+    would confirm a letter written in someone else's name. One button does it."""
+    submission = _letter(token)
+    if isinstance(submission, Response):
+        return submission
+    if submission.status is not SubmissionStatus.UNCONFIRMED:  # its receipt says what became
+        return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)
+    page = render_template(
+        "supporter/confirm.html", submission=submission, campaign=submission.campaign, token=token
+    )
+    return kept_private(Response(page))
+
+
+@bp.post("/confirm/<token>")
+def confirm(token: str) -> BaseResponse:
+    """The page's button: deliveries wait for it."""
+    submission = _letter(token)
+    if isinstance(submission, Response):
+        return submission
+    hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
+    if confirm_submission(db.session(), submission, utcnow(), expiry_hours=hours):
+        current_app.extensions["letter_counts"].forget(submission.campaign_id)
+        flash(_("Thank you: your letter is confirmed and on its way."), "info")
+    elif submission.status is not SubmissionStatus.DECLINED:  # the receipt says why
+        flash(_("This letter was never confirmed in time, so it was not sent."), "error")
+    return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)
