@@ -53,11 +53,13 @@ PARTNER_COLUMNS = (
     "submitted_at",
     "first_name",
     "last_name",
+    "name_as_written",
     "email",
     "city",
     "state",
     "zip",
     "country",
+    "language",
     "consent_text",
 )
 _CHUNK = 2000
@@ -106,6 +108,11 @@ def _yes(value: object) -> str:
     return "yes" if value else "no"
 
 
+def _name_as_written(letter: Submission) -> str:
+    """The name in the writer's own script, when the letter carries a Latin spelling."""
+    return letter.own_full_name if letter.native_first_name or letter.native_last_name else ""
+
+
 def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str]) -> Iterator[str]:
     """All letters with personal data and every consent, read in chunks (server-side cursor on
     PostgreSQL); `partner_names` maps each partner id of the campaign to its code."""
@@ -140,8 +147,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.prefix,
                 r.first_name,
                 r.last_name,
-                # The name in the writer's own script, when the letter carries a Latin spelling.
-                r.own_full_name if r.native_first_name or r.native_last_name else "",
+                _name_as_written(r),
                 r.supporter.email,
                 r.street,
                 r.city,
@@ -253,11 +259,14 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
                 r.created_at.isoformat(),
                 r.first_name,
                 r.last_name,
+                _name_as_written(r),
                 r.supporter.email,
                 r.city,
                 r.state,
                 r.zip_code,
                 r.country,
+                # The language the supporter wrote in: the one to write back to them in.
+                r.language,
                 wording,
             ]
 
