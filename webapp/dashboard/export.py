@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session, joinedload
 
 from webapp.civic.states import seat_code
 from webapp.delivery.packets import neutralise_cell
-from webapp.models import Consent, Delivery, Partner, ReplyAnswer, Submission, SubmissionStatus
+from webapp.models import (
+    Consent,
+    Delivery,
+    DeliveryStatus,
+    Partner,
+    ReplyAnswer,
+    Submission,
+    SubmissionStatus,
+)
 from webapp.services.responsiveness import Responsiveness
 
 ADMIN_COLUMNS = (
@@ -178,6 +186,7 @@ DELIVERY_COLUMNS = (
     "letter_status",
     "first_name",
     "last_name",
+    "name_as_written",
     "email",
     "state",
     "country",
@@ -188,6 +197,8 @@ DELIVERY_COLUMNS = (
     "status",
     "attempts",
     "sent_at",
+    # When the supporter said they sent a hand-off (sent_at: when we or organisers sent it).
+    "done_by_supporter_at",
     "last_failure_at",
     "last_error",
     "postal_status",
@@ -214,6 +225,7 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 s.status.value,
                 s.first_name,
                 s.last_name,
+                _name_as_written(s),
                 s.supporter.email,
                 s.state,
                 s.country,
@@ -224,6 +236,10 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 d.status.value,
                 d.attempts,
                 d.sent_at.isoformat() if d.sent_at else "",
+                # done_at also dates a posted letter's tracked arrival: not this column's fact.
+                d.done_at.isoformat()
+                if d.done_at and d.status is DeliveryStatus.DONE_BY_SUPPORTER
+                else "",
                 d.failed_at.isoformat() if d.failed_at else "",
                 d.last_error,
                 d.postal_status.value if d.postal_status else "",

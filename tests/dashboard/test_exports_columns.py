@@ -11,13 +11,14 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from tests.dashboard.helpers import (
+    ADMIN,
     add_partner,
     release_leaked_sessions,  # noqa: F401  (a fixture, used below)
     signed_in,
 )
-from tests.dashboard.letters import Letter, Office, add_letters
+from tests.dashboard.letters import PRESIDENT, Letter, Office, add_letters
 from webapp.database import db, write_transaction
-from webapp.models import DeliveryStatus, Role, Submission
+from webapp.models import DeliveryStatus, PostalStatus, Role, Submission
 
 pytestmark = pytest.mark.usefixtures("release_leaked_sessions")
 SAID_SENT_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -65,3 +66,36 @@ def test_the_partner_csv_says_each_supporter_s_language_and_name_as_written(
     assert (arabic["first_name"], arabic["last_name"]) == ("Rania", "Haddad")
     assert (arabic["name_as_written"], arabic["language"]) == ("رانيا حداد", "ar")
     assert (latin["name_as_written"], latin["language"]) == ("", "en")
+
+
+def test_the_deliveries_csv_dates_a_hand_off_its_supporter_said_they_sent(
+    app: Flask, default_campaign: str
+) -> None:
+    """sent_at is when the letter was sent for the writer; the writer's own "I have sent it"
+    has its own column, and a posted letter's tracked arrival is in neither."""
+    [letter] = add_letters(
+        app,
+        default_campaign,
+        [Letter("rania@example.org", first_name="Rania", offices=(WEB_FORM, POSTED, PRESIDENT))],
+    )
+    _write_in_arabic(app, letter)
+    with app.app_context():
+        session = db.session()
+        with write_transaction(session):
+            for d in session.get(Submission, letter).deliveries:  # type: ignore[union-attr]
+                if d.recipient_key == WEB_FORM.key:
+                    d.done_at = SAID_SENT_AT
+                elif d.recipient_key == POSTED.key:
+                    d.sent_at, d.done_at = SAID_SENT_AT, ARRIVED_AT
+                    d.postal_status = PostalStatus.DELIVERED
+    rows = _rows(
+        signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}/deliveries.csv")
+    )
+    by_office = {row["office_key"]: row for row in rows}
+    web_form, posted = by_office[WEB_FORM.key], by_office[POSTED.key]
+    assert (web_form["status"], web_form["sent_at"]) == ("done_by_supporter", "")
+    assert web_form["done_by_supporter_at"] == SAID_SENT_AT.isoformat()
+    assert (posted["sent_at"], posted["done_by_supporter_at"]) == (SAID_SENT_AT.isoformat(), "")
+    assert by_office[PRESIDENT.key]["done_by_supporter_at"] == ""
+    assert {row["name_as_written"] for row in rows} == {"رانيا حداد"}
+    assert {(row["first_name"], row["last_name"]) for row in rows} == {("Rania", "Haddad")}
