@@ -1,5 +1,5 @@
 """Streamed CSV exports: every letter and every delivery for admins, opted-in supporters for a
-partner, replies.
+partner (replies by office are in replies_export.py).
 
 Each file starts with a UTF-8 byte-order mark: without it spreadsheet programs read the file in
 a local code page and show Arabic names as mojibake.
@@ -22,11 +22,9 @@ from webapp.models import (
     Delivery,
     DeliveryStatus,
     Partner,
-    ReplyAnswer,
     Submission,
     SubmissionStatus,
 )
-from webapp.services.responsiveness import Responsiveness
 
 ADMIN_COLUMNS = (
     "submitted_at",
@@ -97,7 +95,7 @@ def csv_response(rows: Iterator[str], session: Session, filename: str) -> Respon
     return response
 
 
-def _rows(header: tuple[str, ...], values: Iterator[list[Any]]) -> Iterator[str]:
+def csv_lines(header: tuple[str, ...], values: Iterator[list[Any]]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield BOM + writer.writerow(header)
     for row in values:
@@ -178,7 +176,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
             ]
 
     header = (*ADMIN_COLUMNS, *(PARTNER_CONSENT_PREFIX + code for _id, code in partners))
-    return _rows(header, values())
+    return csv_lines(header, values())
 
 
 DELIVERY_COLUMNS = (
@@ -245,7 +243,7 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 d.postal_status.value if d.postal_status else "",
             ]
 
-    return _rows(DELIVERY_COLUMNS, values())
+    return csv_lines(DELIVERY_COLUMNS, values())
 
 
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:
@@ -286,44 +284,4 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
                 wording,
             ]
 
-    return _rows(PARTNER_COLUMNS, values())
-
-
-REPLIES_COLUMNS = (
-    "office",
-    "office_title",
-    "recipient_key",
-    "answers",
-    "replied",
-    "reply_share",
-    "ci95_low",
-    "ci95_high",
-    *(answer.value for answer in ReplyAnswer),
-)
-TOO_FEW = "too few answers"
-
-
-def replies_csv(replies: Responsiveness) -> Iterator[str]:
-    """Per office: the answers by kind, the share who got a reply and its 95% Wilson interval
-    (shares as fractions with four decimals; "too few answers" under MIN_ANSWERS)."""
-
-    def values() -> Iterator[list[Any]]:
-        for office in replies.offices:
-            share = office.reply
-            low, high = share.interval or (None, None)
-            figures = (
-                [f"{share.share:.4f}", f"{low:.4f}", f"{high:.4f}"]
-                if share.enough and share.share is not None and low is not None
-                else [TOO_FEW, "", ""]
-            )
-            yield [
-                office.name,
-                office.office,
-                office.recipient_key,
-                share.answers,
-                share.replied,
-                *figures,
-                *(office.counts.get(answer, 0) for answer in ReplyAnswer),
-            ]
-
-    return _rows(REPLIES_COLUMNS, values())
+    return csv_lines(PARTNER_COLUMNS, values())
