@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.dashboard.helpers import ADMIN, release_leaked_sessions, signed_in  # noqa: F401
 from tests.dashboard.replies import add_answers
-from webapp.dashboard.export import REPLIES_COLUMNS
+from webapp.dashboard.replies_export import REPLIES_COLUMNS
 from webapp.database import db
 from webapp.models import Campaign, ReplyAnswer
 from webapp.services.responsiveness import (

@@ -148,3 +148,21 @@ def test_the_page_is_for_admins_and_lists_each_office(app: Flask, default_campai
     with app.app_context():
         assert db.session.scalar(select(Campaign).where(Campaign.slug == default_campaign))
         assert db.session.scalar(select(Submission)) is None
+
+
+def test_the_page_shows_the_command_as_code_with_its_slug_escaped(
+    app: Flask, default_campaign: str
+) -> None:
+    load_civic_data(app)
+    admin = signed_in(app, "admin@civic.example.org")
+    page = admin.get(f"/dashboard/campaigns/{default_campaign}/channels").text
+    assert f"<code>flask delivery check {default_campaign}</code>" in page
+    assert "&lt;code&gt;" not in page
+    # A slug is checked on import; the page escapes it all the same.
+    with app.app_context():
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == default_campaign))
+        assert campaign is not None
+        campaign.slug = "five<i>steps"
+        db.session.commit()
+    page = admin.get("/dashboard/campaigns/five%3Ci%3Esteps/channels").text
+    assert "<code>flask delivery check five&lt;i&gt;steps</code>" in page

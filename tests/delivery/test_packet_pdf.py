@@ -239,5 +239,6 @@ def test_dashboard_button_downloads_the_office_pdf_unless_it_is_too_long_for_a_r
 
     monkeypatch.setattr(dashboard_views, "BROWSER_PDF_LETTERS", LETTERS - 1)
     listing = client.get("/dashboard/campaigns/pdf/packets").get_data(as_text=True)
-    assert "format=pdf" not in listing and "flask outbox packets --campaign pdf" in listing
+    assert "format=pdf" not in listing
+    assert "<code>flask outbox packets --campaign pdf --out DIR</code>" in listing
     assert client.get(link.group(1).replace("&amp;", "&")).status_code == 413

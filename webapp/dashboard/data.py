@@ -41,9 +41,10 @@ from webapp.services.stats import (
 # campaign's deliveries) when no worker has done it for a while, e.g. none is running.
 DELIVERY_TALLY_MAX_AGE = timedelta(minutes=5)
 FEW_LETTERS = 3
-# Not letters an office gets: never confirmed, or replaced by one to the seat's new member.
+# Not letters an office gets: never confirmed, declined, or replaced by the seat's new member's.
 NOT_RECEIVED = {DeliveryStatus.CANCELLED.value, DeliveryStatus.REPLACED.value}
 RECENT_PERSONAL = 20
+TOP_OFFICES = 15
 
 
 @dataclass
@@ -57,7 +58,17 @@ class OfficeRow:
 
     @property
     def total(self) -> int:
-        return sum(n for s, n in self.by_status.items() if s not in NOT_RECEIVED)
+        return sum(self.counted.values())
+
+    @property
+    def counted(self) -> dict[str, int]:
+        """The statuses of the letters in `total`, so that a row's statuses add up to it."""
+        return {s: n for s, n in self.by_status.items() if s not in NOT_RECEIVED}
+
+    @property
+    def not_sent(self) -> dict[str, int]:
+        """Letters never to go to this office (declined, expired, retargeted): not in `total`."""
+        return {s: n for s, n in self.by_status.items() if s in NOT_RECEIVED}
 
 
 @dataclass
@@ -91,6 +102,11 @@ class DashboardData:
         if not self.goal:
             return None
         return min(100, round(100 * self.supporters / self.goal))
+
+    @property
+    def top_offices(self) -> list[OfficeRow]:
+        """The offices with the most letters, none without: 15 unless fewer have any."""
+        return [o for o in self.offices if o.total][:TOP_OFFICES]
 
     @property
     def letters_to_offices(self) -> int:

@@ -1,5 +1,5 @@
 """Streamed CSV exports: every letter and every delivery for admins, opted-in supporters for a
-partner, replies.
+partner (replies by office are in replies_export.py).
 
 Each file starts with a UTF-8 byte-order mark: without it spreadsheet programs read the file in
 a local code page and show Arabic names as mojibake.
@@ -17,8 +17,14 @@ from sqlalchemy.orm import Session, joinedload
 
 from webapp.civic.states import seat_code
 from webapp.delivery.packets import neutralise_cell
-from webapp.models import Consent, Delivery, Partner, ReplyAnswer, Submission, SubmissionStatus
-from webapp.services.responsiveness import Responsiveness
+from webapp.models import (
+    Consent,
+    Delivery,
+    DeliveryStatus,
+    Partner,
+    Submission,
+    SubmissionStatus,
+)
 
 ADMIN_COLUMNS = (
     "submitted_at",
@@ -53,11 +59,13 @@ PARTNER_COLUMNS = (
     "submitted_at",
     "first_name",
     "last_name",
+    "name_as_written",
     "email",
     "city",
     "state",
     "zip",
     "country",
+    "language",
     "consent_text",
 )
 _CHUNK = 2000
@@ -87,7 +95,7 @@ def csv_response(rows: Iterator[str], session: Session, filename: str) -> Respon
     return response
 
 
-def _rows(header: tuple[str, ...], values: Iterator[list[Any]]) -> Iterator[str]:
+def csv_lines(header: tuple[str, ...], values: Iterator[list[Any]]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield BOM + writer.writerow(header)
     for row in values:
@@ -104,6 +112,11 @@ def _consented(partner_id: int | None) -> ColumnElement[bool]:
 
 def _yes(value: object) -> str:
     return "yes" if value else "no"
+
+
+def _name_as_written(letter: Submission) -> str:
+    """The name in the writer's own script, when the letter carries a Latin spelling."""
+    return letter.own_full_name if letter.native_first_name or letter.native_last_name else ""
 
 
 def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str]) -> Iterator[str]:
@@ -140,8 +153,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.prefix,
                 r.first_name,
                 r.last_name,
-                # The name in the writer's own script, when the letter carries a Latin spelling.
-                r.own_full_name if r.native_first_name or r.native_last_name else "",
+                _name_as_written(r),
                 r.supporter.email,
                 r.street,
                 r.city,
@@ -164,7 +176,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
             ]
 
     header = (*ADMIN_COLUMNS, *(PARTNER_CONSENT_PREFIX + code for _id, code in partners))
-    return _rows(header, values())
+    return csv_lines(header, values())
 
 
 DELIVERY_COLUMNS = (
@@ -172,6 +184,7 @@ DELIVERY_COLUMNS = (
     "letter_status",
     "first_name",
     "last_name",
+    "name_as_written",
     "email",
     "state",
     "country",
@@ -182,6 +195,8 @@ DELIVERY_COLUMNS = (
     "status",
     "attempts",
     "sent_at",
+    # When the supporter said they sent a hand-off (sent_at: when we or organisers sent it).
+    "done_by_supporter_at",
     "last_failure_at",
     "last_error",
     "postal_status",
@@ -208,6 +223,7 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 s.status.value,
                 s.first_name,
                 s.last_name,
+                _name_as_written(s),
                 s.supporter.email,
                 s.state,
                 s.country,
@@ -218,12 +234,16 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 d.status.value,
                 d.attempts,
                 d.sent_at.isoformat() if d.sent_at else "",
+                # done_at also dates a posted letter's tracked arrival: not this column's fact.
+                d.done_at.isoformat()
+                if d.done_at and d.status is DeliveryStatus.DONE_BY_SUPPORTER
+                else "",
                 d.failed_at.isoformat() if d.failed_at else "",
                 d.last_error,
                 d.postal_status.value if d.postal_status else "",
             ]
 
-    return _rows(DELIVERY_COLUMNS, values())
+    return csv_lines(DELIVERY_COLUMNS, values())
 
 
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:
@@ -253,52 +273,15 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
                 r.created_at.isoformat(),
                 r.first_name,
                 r.last_name,
+                _name_as_written(r),
                 r.supporter.email,
                 r.city,
                 r.state,
                 r.zip_code,
                 r.country,
+                # The language the supporter wrote in: the one to write back to them in.
+                r.language,
                 wording,
             ]
 
-    return _rows(PARTNER_COLUMNS, values())
-
-
-REPLIES_COLUMNS = (
-    "office",
-    "office_title",
-    "recipient_key",
-    "answers",
-    "replied",
-    "reply_share",
-    "ci95_low",
-    "ci95_high",
-    *(answer.value for answer in ReplyAnswer),
-)
-TOO_FEW = "too few answers"
-
-
-def replies_csv(replies: Responsiveness) -> Iterator[str]:
-    """Per office: the answers by kind, the share who got a reply and its 95% Wilson interval
-    (shares as fractions with four decimals; "too few answers" under MIN_ANSWERS)."""
-
-    def values() -> Iterator[list[Any]]:
-        for office in replies.offices:
-            share = office.reply
-            low, high = share.interval or (None, None)
-            figures = (
-                [f"{share.share:.4f}", f"{low:.4f}", f"{high:.4f}"]
-                if share.enough and share.share is not None and low is not None
-                else [TOO_FEW, "", ""]
-            )
-            yield [
-                office.name,
-                office.office,
-                office.recipient_key,
-                share.answers,
-                share.replied,
-                *figures,
-                *(office.counts.get(answer, 0) for answer in ReplyAnswer),
-            ]
-
-    return _rows(REPLIES_COLUMNS, values())
+    return csv_lines(PARTNER_COLUMNS, values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from webapp.dashboard.blueprint import bp, campaign_for_me
-from webapp.dashboard.export import replies_csv
+from webapp.dashboard.replies_export import replies_csv
 from webapp.database import db
 from webapp.services.responsiveness import campaign_responsiveness
 

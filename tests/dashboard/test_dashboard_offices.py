@@ -1,0 +1,102 @@
+"""The dashboard's numbers per office add up, and a partner's page says what it leaves out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from tests.civic.test_roster_sync import MEMBERS, sync
+from tests.dashboard.helpers import ADMIN, add_partner, signed_in
+from tests.dashboard.letters import PRESIDENT, Letter, Office, add_letters
+from webapp.models import DeliveryStatus, Role, SubmissionStatus
+
+S = DeliveryStatus
+SENATOR = Office("official:S000001", "Sen. Alma Example", S.SENT, "us_senate", "MI")
+CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
+
+
+def _to_president(status: DeliveryStatus) -> tuple[Office, ...]:
+    return (Office(PRESIDENT.key, PRESIDENT.name, status),)
+
+
+@pytest.fixture
+def slug(app: Flask, default_campaign: str) -> str:
+    """Four letters to the President, one declined by the organisers; one to a senator; and
+    every member of Congress loaded, nearly all of them without a letter."""
+    assert sync(app, MEMBERS).exit_code == 0
+    add_letters(
+        app,
+        default_campaign,
+        [
+            Letter("sent@example.org", offices=(*_to_president(S.SENT), SENATOR)),
+            Letter("queued@example.org", offices=_to_president(S.PENDING)),
+            Letter("web-form@example.org", offices=_to_president(S.NEEDS_ACTION)),
+            # A held letter an organiser declined: its delivery is cancelled, never sent.
+            Letter(
+                "declined@example.org",
+                status=SubmissionStatus.DECLINED,
+                offices=_to_president(S.CANCELLED),
+            ),
+        ],
+    )
+    return default_campaign
+
+
+def _by_office(html: str) -> str:
+    return html[html.index('id="targets-heading"') : html.index('id="replies-heading"')]
+
+
+def _row(html: str, name: str) -> list[str]:
+    """The cells of the office's row, its name first."""
+    start = html.index(f"<tr><td>{name}</td>")
+    return CELL.findall(html[start : html.index("</tr>", start)])
+
+
+def test_the_top_offices_are_only_those_with_letters_and_say_how_many_there_are(
+    app: Flask, slug: str
+) -> None:
+    section = _by_office(signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text)
+    assert "The 15 offices with the most letters" not in section
+    assert "Only <bdi>2</bdi> offices have letters so far" in section
+    assert section.count("<tr><td>") == 2, section
+    assert _row(section, "The President of the United States")[1] == "3"
+    assert _row(section, SENATOR.name)[1] == "1"
+
+
+def test_an_office_s_statuses_add_up_to_its_letters_and_the_declined_one_is_apart(
+    app: Flask, slug: str
+) -> None:
+    admin = signed_in(app, ADMIN)
+    for path, name_cells in (("", 1), ("/offices", 2)):
+        html = admin.get(f"/dashboard/campaigns/{slug}{path}").text
+        letters, statuses, not_sent = _row(html, "The President of the United States")[name_cells:]
+        counts = [int(n) for n in re.findall(r": (\d+)", statuses)]
+        assert (int(letters), sum(counts), len(counts)) == (3, 3, 3), path
+        assert "never confirmed" not in statuses, path
+        assert not_sent == "Not sent: never confirmed, or cancelled by the organisers: 1", path
+        assert "Not sent: letters never confirmed, declined or cancelled" in html, path
+
+
+def test_a_partner_is_told_that_letters_kept_off_counts_are_not_in_its_numbers(
+    app: Flask, default_campaign: str
+) -> None:
+    """The admins' "By partner" counts every letter; the partner's own page leaves out those
+    whose writers asked to be kept off counts and lists, and says so."""
+    add_partner(app, default_campaign, "alpha", "Alpha Org")
+    add_letters(
+        app,
+        default_campaign,
+        [
+            Letter("open@example.org", partner="alpha"),
+            Letter("private@example.org", partner="alpha", private=True),
+        ],
+    )
+    note = "Letters whose writers asked to be kept off counts and lists are not in these numbers"
+    alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+    page = alpha.get(f"/dashboard/campaigns/{default_campaign}").text
+    assert "<dt>People who wrote</dt><dd>1</dd>" in page and note in page
+    admin = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}").text
+    assert '<tr><td>Alpha Org (alpha)</td><td class="num">2</td></tr>' in admin
+    assert note not in admin
