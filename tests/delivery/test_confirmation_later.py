@@ -3,6 +3,8 @@ organiser's release still proves the address, and a lost link can be emailed aga
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -126,8 +128,18 @@ def test_the_senders_click_after_a_release_still_proves_the_address(
     )
     released = _letter(app)
     assert released.status is SubmissionStatus.CONFIRMED and not released.email_verified
+    # The organisers' CSV tells this letter from one its writer confirmed.
+    assert _exported(admin, slug) == ("confirmed", "yes", "no")
     client.post(_link(email))
     assert _letter(app).email_verified
+    assert _exported(admin, slug) == ("confirmed", "yes", "yes")
+
+
+def _exported(admin: FlaskClient, slug: str) -> tuple[str, str, str]:
+    """The one letter's status, held and email_verified in the admins' letters CSV."""
+    text = admin.get(f"/dashboard/campaigns/{slug}/export.csv").get_data(as_text=True)
+    (row,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    return row["status"], row["held"], row["email_verified"]
 
 
 def test_a_lost_confirmation_link_comes_again_with_the_receipt_link(

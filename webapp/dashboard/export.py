@@ -29,6 +29,10 @@ from webapp.models import (
 ADMIN_COLUMNS = (
     "submitted_at",
     "status",
+    # Told apart, a letter an organiser released from one its writer confirmed: both are
+    # "confirmed", but only the writer's click proves the address.
+    "held",
+    "email_verified",
     "prefix",
     "first_name",
     "last_name",
@@ -150,6 +154,8 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
             yield [
                 r.created_at.isoformat(),
                 r.status.value,
+                _yes(r.held),
+                _yes(r.email_verified),
                 r.prefix,
                 r.first_name,
                 r.last_name,
