@@ -195,6 +195,8 @@ def test_an_organiser_declines_a_held_letter_and_its_confirmation_link_then_send
     after = admin.get(dashboard).text
     assert "The letter was declined and will not be delivered." in after
     assert "Held for confirmation (<bdi>0</bdi>)" in after
+    # Its words stay among the recent paragraphs, marked as never delivered.
+    assert after.count(" · declined: not delivered</p>") == 1
     status, deliveries, emails = _statuses(app)
     assert status is SubmissionStatus.DECLINED
     assert deliveries == {DeliveryStatus.CANCELLED}
