@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from tests.civic.test_roster_sync import MEMBERS, modified_roster, sync
 from tests.dashboard.helpers import (
@@ -25,8 +27,8 @@ from tests.dashboard.letters import (
     add_letters,
 )
 from webapp.civic.states import BY_CODE, house_districts
-from webapp.database import utcnow
-from webapp.models import DeliveryStatus, Role, SubmissionStatus
+from webapp.database import db, utcnow
+from webapp.models import Campaign, DeliveryStatus, Role, SubmissionStatus
 
 S = DeliveryStatus
 SENATOR = Office("official:S000001", "Sen. Alma Example", S.SENT, "us_senate", "MI")
@@ -298,4 +300,45 @@ def test_a_partner_is_given_the_one_line_in_english_and_in_arabic(app: Flask, kn
     # The link for visitors without JavaScript says which language its title is in.
     assert f'/campaigns/{known.slug}?partner=alpha" lang="en"&gt;' in page
     framed = app.test_client().get(f"/widget/{known.slug}?partner=alpha&lang=ar").text
+    assert '<html lang="ar" dir="rtl"' in framed
+
+
+def _snippet(html_page: str, sid: str) -> str:
+    """What a partner copies from the snippet box `sid`: the HTML source, unescaped once."""
+    found = re.search(
+        rf'<textarea id="snippet-alpha-{sid}" readonly rows="3">([^<]*)</textarea>', html_page
+    )
+    assert found, sid
+    return html.unescape(found[1])
+
+
+def test_the_plain_frame_and_the_link_come_in_arabic_too(app: Flask, known: Known) -> None:
+    """For sites that remove scripts, and visitors without JavaScript, as the one line does:
+    the Arabic page, with the campaign's Arabic title, marked as Arabic."""
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{known.slug}").text
+    base, slug = "http://localhost", known.slug
+    with app.app_context():
+        campaign = db.session.scalars(select(Campaign).where(Campaign.slug == slug)).one()
+        title, title_ar = campaign.title, campaign.reading_title("ar")
+    assert title_ar and title_ar != title
+    assert _snippet(page, "iframe") == (
+        f'<iframe src="{base}/widget/{slug}?partner=alpha" title="{title}" width="100%" '
+        'height="1400" frameborder="0"></iframe>'
+    )
+    assert _snippet(page, "iframe-ar") == (
+        f'<iframe src="{base}/widget/{slug}?partner=alpha&amp;lang=ar" title="{title_ar}" '
+        'width="100%" height="1400" frameborder="0"></iframe>'
+    )
+    assert _snippet(page, "link") == (
+        f'<noscript><a href="{base}/campaigns/{slug}?partner=alpha" lang="en">{title}</a>'
+        "</noscript>"
+    )
+    assert _snippet(page, "link-ar") == (
+        f'<noscript><a href="{base}/campaigns/{slug}?partner=alpha&amp;lang=ar" lang="ar">'
+        f"{title_ar}</a></noscript>"
+    )
+    assert "Plain frame, the widget in Arabic" in page
+    assert "Link for visitors without JavaScript, to the page in Arabic" in page
+    # The frame's address opens the Arabic widget.
+    framed = app.test_client().get(f"/widget/{slug}?partner=alpha&lang=ar").text
     assert '<html lang="ar" dir="rtl"' in framed

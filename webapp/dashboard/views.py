@@ -26,6 +26,7 @@ from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me, 
 from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
 from webapp.dashboard.data import build_dashboard, partner_deliveries
+from webapp.dashboard.embed_snippets import embed_snippets
 from webapp.dashboard.experiment import experiment_json, prompt_experiment
 from webapp.dashboard.export import admin_csv, csv_response, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
@@ -74,6 +75,7 @@ def campaign(slug: str) -> str:
         replies=campaign_responsiveness(db.session(), campaign.id, public=partner is not None),
         min_answers=MIN_ANSWERS,
         experiment=None if partner else prompt_experiment(db.session(), campaign),
+        embed_snippets=embed_snippets,
     )
 
 
