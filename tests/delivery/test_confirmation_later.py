@@ -107,6 +107,9 @@ def test_a_letter_not_held_is_too_late_after_the_window_and_expires_at_the_click
     (email,) = _emails(app, smtp)
     assert f"The link works for \u2068{EXPIRY_HOURS}\u2069 hours." in email.text()
     _age(app, EXPIRY_HOURS + 0.1)  # before the worker's next round has expired it
+    # No button that could only fail: the link leads to the receipt.
+    opened = client.get(_link(email))
+    assert opened.status_code == 303 and opened.headers["Location"] == receipt
     response = client.post(_link(email), follow_redirects=True)
     assert "This letter was never confirmed in time, so it was not sent." in response.text
     letter = _letter(app)
@@ -130,8 +133,16 @@ def test_the_senders_click_after_a_release_still_proves_the_address(
     assert released.status is SubmissionStatus.CONFIRMED and not released.email_verified
     # The organisers' CSV tells this letter from one its writer confirmed.
     assert _exported(admin, slug) == ("confirmed", "yes", "no")
-    client.post(_link(email))
+    # The link opens a page that says the letter went, and asks only to prove the address.
+    page = client.get(_link(email))
+    assert page.status_code == 200
+    assert "is already on its way" in page.text and "organisers checked it and sent it" in page.text
+    action = re.search(r'<form method="post" action="([^"]+)"', page.text)
+    assert action and ">Confirm my email address</button>" in page.text
+    client.post(action[1])
     assert _letter(app).email_verified
+    # Proven: the link now leads straight to the receipt.
+    assert client.get(_link(email)).status_code == 303
     assert _exported(admin, slug) == ("confirmed", "yes", "yes")
 
 

@@ -176,15 +176,19 @@ def confirm_submission(
             # the address (partner lists and CWC's EmailValidation read it).
             submission.email_verified = submission.email_verified or email_verified
             return True
-        late = expiry_hours is not None and submission.created_at < now - timedelta(
-            hours=expiry_hours
-        )
-        if late and not submission.held:
+        if expiry_hours is not None and too_late(submission, now, expiry_hours):
             never_send(session, [submission.id], SubmissionStatus.EXPIRED, now)
             session.refresh(submission)
             return False
         mark_confirmed(session, submission, now, email_verified)
     return True
+
+
+def too_late(submission: Submission, now: datetime, expiry_hours: int) -> bool:
+    """Whether an unconfirmed letter waited too long for its writer's click: one not held
+    expires `expiry_hours` after it was written; a held one waits for its writer or an
+    organiser however long it takes."""
+    return not submission.held and submission.created_at < now - timedelta(hours=expiry_hours)
 
 
 def mark_confirmed(

@@ -9,12 +9,14 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.database import db, utcnow
 from webapp.delivery.emails import read_confirmation_token
-from webapp.delivery.outbox import confirm_submission
+from webapp.delivery.outbox import confirm_submission, too_late
 from webapp.extensions import csrf
-from webapp.models import Submission, SubmissionStatus
+from webapp.models import DeliveryStatus, Submission, SubmissionStatus
 from webapp.security import kept_private, render_error
 
 bp = Blueprint("confirmation", __name__)
+# Letters that will not go: cancelled, or sent instead to a departed member's successor.
+_GONE = frozenset({DeliveryStatus.CANCELLED, DeliveryStatus.REPLACED})
 # The signed link is the only key: a cross-site form cannot know it, and the page is often
 # opened in a mail app's own browser, with no session from the letter form.
 csrf.exempt(bp)
@@ -45,10 +47,21 @@ def ask(token: str) -> BaseResponse:
     submission = _letter(token)
     if isinstance(submission, Response):
         return submission
-    if submission.status is not SubmissionStatus.UNCONFIRMED:  # its receipt says what became
+    hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
+    waiting = submission.status is SubmissionStatus.UNCONFIRMED and not too_late(
+        submission, utcnow(), hours
+    )
+    # Released by an organiser before its writer clicked: the click still proves the address.
+    unproven = submission.status is SubmissionStatus.CONFIRMED and not submission.email_verified
+    if not (waiting or unproven):  # its receipt says what became of it
         return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)
     page = render_template(
-        "supporter/confirm.html", submission=submission, campaign=submission.campaign, token=token
+        "supporter/confirm.html",
+        submission=submission,
+        campaign=submission.campaign,
+        token=token,
+        released=unproven,
+        offices=[d for d in submission.deliveries if d.status not in _GONE],
     )
     return kept_private(Response(page))
 
