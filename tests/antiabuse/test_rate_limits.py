@@ -4,6 +4,8 @@ a store that is down letting letters through, and nothing personal in the log.""
 from __future__ import annotations
 
 import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +113,9 @@ def test_methods_and_exemptions_do_not_count(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("store", ["sqlite", "memory"])
-def test_deduct_when_counts_only_the_responses_it_accepts(tmp_path: Path, store: str) -> None:
+def test_reset_when_clears_the_count_on_the_responses_it_accepts(
+    tmp_path: Path, store: str
+) -> None:
     app = _app(tmp_path)
     if store == "memory":
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
@@ -119,7 +123,7 @@ def test_deduct_when_counts_only_the_responses_it_accepts(tmp_path: Path, store:
     limits.init_app(app)
 
     @app.post("/guess")
-    @limits.limit("2/hour", deduct_when=lambda response: response.status_code == 401)
+    @limits.limit("2/hour", reset_when=lambda response: response.status_code == 204)
     def guess() -> tuple[str, int]:
         return "", 204 if request.form.get("word") == "open" else 401
 
@@ -127,7 +131,9 @@ def test_deduct_when_counts_only_the_responses_it_accepts(tmp_path: Path, store:
         client = app.test_client()
         return [client.post("/guess", data={"word": word}).status_code for _ in range(times)]
 
-    assert statuses("open", 5) == [204] * 5, "accepted answers are never counted"
+    assert statuses("open", 5) == [204] * 5, "each accepted answer clears its own count"
+    assert statuses("shut", 1) == [401]
+    assert statuses("open", 1) == [204], "and the failures before it"
     assert statuses("shut", 2) == [401, 401]
     assert statuses("open", 1) == [429], "two counted: spent, whatever comes next"
 
@@ -259,3 +265,26 @@ def test_a_refused_method_says_which_are_allowed(client: Any) -> None:
     response = client.delete("/privacy")
     assert response.status_code == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_guesses_at_the_same_moment_cannot_overrun_a_limit_that_resets(tmp_path: Path) -> None:
+    """Each guess is counted before the (slow) password check: eight at once, two get through."""
+    app = _app(tmp_path)
+    limits = RateLimits()
+    limits.init_app(app)
+    checked: list[str] = []
+
+    @app.post("/guess")
+    @limits.limit("2/hour", reset_when=lambda response: response.status_code == 204)
+    def guess() -> tuple[str, int]:
+        checked.append(request.form["word"])
+        time.sleep(0.2)  # a password hash takes a while
+        return "", 401
+
+    def one(n: int) -> int:
+        return app.test_client().post("/guess", data={"word": str(n)}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(one, range(8)))
+    assert statuses == [401, 401] + [429] * 6
+    assert len(checked) == 2

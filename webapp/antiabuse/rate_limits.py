@@ -27,8 +27,9 @@ log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
 # A limit is "20/minute;200/hour", or a function reading it from the app's settings.
 LimitText = str | Callable[[], str]
-# Given the view's response: whether this request counts (a failed sign-in, not a good one).
-DeductWhen = Callable[[Response], bool]
+# Given the view's response: whether it clears the key's count (a good sign-in clears the
+# failures before it).
+ResetWhen = Callable[[Response], bool]
 EXTENSION = "rate_limits"
 # The rules each limited view checks, by wrapper: not an attribute, which functools.wraps would
 # copy onto any decorator between two of ours.
@@ -108,7 +109,7 @@ class Rule:
     methods: frozenset[str] | None
     exempt_when: Callable[[], bool] | None
     fail_open: bool
-    deduct_when: DeductWhen | None = None
+    reset_when: ResetWhen | None = None
 
     def counts(self) -> bool:
         if self.methods is not None and request.method not in self.methods:
@@ -146,8 +147,8 @@ class Counters:
         """Count this request against each counting rule's limits, the shortest windows first
         (as Flask-Limiter did), stopping at the first one spent: a 429 with Retry-After.
 
-        A rule with `deduct_when` is only checked here (a 429 once it is spent); the hits it
-        may count once the response is known are returned, for `settle`."""
+        Every request is counted here, so requests at the same moment cannot overrun a
+        limit; the hits of rules with `reset_when` are returned, for `settle`."""
         hits: list[Hit] = []
         for rule in rules:
             if rule.counts():
@@ -169,20 +170,19 @@ class Counters:
         self.breaker.answered(outage)
         if refusal is not None:
             raise refusal
-        return [hit for hit in hits if hit[2].deduct_when is not None]
+        return [hit for hit in hits if hit[2].reset_when is not None]
 
-    def settle(self, later: list[Hit], response: Response, scope: str) -> None:
-        """Count the checked-only hits whose rule says this response counts. Two such requests
-        at once may both pass the check, so a limit can be overrun by the requests in flight.
-        A store lost in between leaves this one uncounted: the next is refused by `spend`."""
+    def settle(self, hits: list[Hit], response: Response, scope: str) -> None:
+        """Clear the counts of `hits` whose rule's `reset_when` accepts this response (a good
+        sign-in forgets its address's failures). A store lost in between leaves them counted."""
         due = [
             (item, key)
-            for item, key, rule in later
-            if rule.deduct_when and rule.deduct_when(response)
+            for item, key, rule in hits
+            if rule.reset_when is not None and rule.reset_when(response)
         ]
         try:
             for item, key in due:
-                self.strategy.hit(item, key, scope)
+                self.strategy.clear(item, key, scope)
         except _STORE_FAILURES as exc:
             self._failed(exc, scope)
 
@@ -192,11 +192,8 @@ class Counters:
 
     def _count(self, hits: list[Hit], scope: str) -> TooManyRequests | None:
         hits.sort(key=lambda hit: hit[0].GRANULARITY.seconds)
-        for item, key, rule in hits:
-            if rule.deduct_when is not None:
-                if self.strategy.test(item, key, scope):
-                    continue
-            elif self.strategy.hit(item, key, scope):
+        for item, key, _rule in hits:
+            if self.strategy.hit(item, key, scope):
                 continue
             reset_at = self.strategy.get_window_stats(item, key, scope).reset_time
             # Only the rule and route: the key is an address or an email.
@@ -243,14 +240,14 @@ class RateLimits:
         methods: list[str] | None = None,
         exempt_when: Callable[[], bool] | None = None,
         fail_open: bool = False,
-        deduct_when: DeductWhen | None = None,
+        reset_when: ResetWhen | None = None,
     ) -> Callable[[View], View]:
         """Limit a view, each counter per route. `fail_open`: when the store cannot be reached,
         serve the request (a letter) rather than fail it (a sign-in: no guessing unlimited).
-        `deduct_when`: count only requests whose response it accepts (Flask-Limiter's
-        argument of that name): checked before the view, counted after it."""
+        `reset_when`: a response it accepts clears the key's count (every request is counted
+        first, at once, so a burst cannot overrun the limit)."""
         allowed = frozenset(m.upper() for m in methods) if methods else None
-        rule = Rule(limit, key, allowed, exempt_when, fail_open, deduct_when)
+        rule = Rule(limit, key, allowed, exempt_when, fail_open, reset_when)
 
         def decorate(view: View) -> View:
             rules = _RULES.get(view)

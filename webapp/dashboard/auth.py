@@ -44,10 +44,11 @@ def _login_failure_limit() -> str:
     return str(current_app.config["LOGIN_FAILURE_RATE_LIMIT"])
 
 
-def _not_signed_in(response: Response) -> bool:
-    """A sign-in that did not redirect into the dashboard failed: only those count per account,
-    so an organiser signing in on a phone and a laptop all day is never locked out."""
-    return not 300 <= response.status_code < 400
+def _signed_in(response: Response) -> bool:
+    """A sign-in that redirected into the dashboard succeeded: it clears the failures counted
+    against its address, so an organiser signing in on a phone and a laptop all day is never
+    paused, while guesses at the same moment are each counted before any is checked."""
+    return 300 <= response.status_code < 400
 
 
 def _safe_next(target: str | None) -> str:
@@ -68,7 +69,7 @@ def public_endpoint(endpoint: str | None) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"]), methods=["POST"])
-@limiter.limit(_login_failure_limit, methods=["POST"], key=_login_key, deduct_when=_not_signed_in)
+@limiter.limit(_login_failure_limit, methods=["POST"], key=_login_key, reset_when=_signed_in)
 def login() -> str | Response:
     form = LoginForm(next=request.args.get("next"))
     if form.validate_on_submit():
