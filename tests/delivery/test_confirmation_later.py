@@ -20,7 +20,8 @@ from tests.dashboard.helpers import ADMIN, signed_in
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.smtp_server import Received, SmtpSink
 from tests.supporter.helpers import post_letter
-from webapp.database import db
+from webapp.database import db, utcnow, write_transaction
+from webapp.delivery.outbox import never_send
 from webapp.delivery.worker import Worker
 from webapp.models import DeliveryStatus, Submission, SubmissionStatus
 
@@ -207,3 +208,22 @@ def test_opening_the_link_confirms_nothing_and_one_button_does(
     # Opened again once confirmed: straight to the receipt, which says so.
     again = client.get(link)
     assert again.status_code == 303 and again.headers["Location"] == receipt
+
+
+def test_expiry_leaves_a_letter_its_writer_confirmed_after_it_was_read(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    """The worker reads the letters to expire, then ends them: on PostgreSQL a click can commit
+    in between. Ending only what is still unconfirmed, it leaves that letter on its way."""
+    _write(client, slug)
+    (email,) = _emails(app, smtp)
+    letter_id = _letter(app).id
+    client.post(_link(email))  # confirmed after the worker's read, before its update
+    with app.app_context():
+        session = db.session()
+        with write_transaction(session):
+            ended = never_send(session, [letter_id], SubmissionStatus.EXPIRED, utcnow())
+    assert ended == []
+    letter = _letter(app)
+    assert letter.status is SubmissionStatus.CONFIRMED
+    assert DeliveryStatus.CANCELLED not in {d.status for d in letter.deliveries}

@@ -226,19 +226,29 @@ def expire_unconfirmed(session: Session, now: datetime, hours: int) -> int:
         )
         if not ids:
             return 0
-        never_send(session, ids, SubmissionStatus.EXPIRED, now)
-    return len(ids)
+        expired = never_send(session, ids, SubmissionStatus.EXPIRED, now)
+    return len(expired)
 
 
-def never_send(session: Session, ids: list[int], status: SubmissionStatus, now: datetime) -> None:
-    """Letters `ids` end unsent with `status`: their deliveries and unsent emails cancelled
-    (inside the caller's write transaction)."""
-    session.execute(
-        update(Submission)
-        .where(Submission.id.in_(ids))
-        .values(status=status)
-        .execution_options(synchronize_session=False)
+def never_send(
+    session: Session, ids: list[int], status: SubmissionStatus, now: datetime
+) -> list[int]:
+    """Letters `ids` still unconfirmed end unsent with `status`: their deliveries and unsent
+    emails cancelled (inside the caller's write transaction). Returns the ids it ended.
+
+    Only letters still unconfirmed: on PostgreSQL a writer's click may commit between the
+    caller's read and this update, which then sees the row as it is now and leaves it be."""
+    ids = list(
+        session.scalars(
+            update(Submission)
+            .where(Submission.id.in_(ids), Submission.status == SubmissionStatus.UNCONFIRMED)
+            .values(status=status)
+            .returning(Submission.id)
+            .execution_options(synchronize_session=False)
+        )
     )
+    if not ids:
+        return ids
     for model in (Delivery, Notification):
         # The confirmation email too: its link could no longer confirm anything.
         session.execute(
@@ -254,6 +264,7 @@ def never_send(session: Session, ids: list[int], status: SubmissionStatus, now: 
         .values(status=DeliveryStatus.CANCELLED, changeover=None, updated_at=now)
         .execution_options(synchronize_session=False)
     )
+    return ids
 
 
 def status_counts(session: Session, model: Outboxed = Delivery) -> dict[str, int]:
