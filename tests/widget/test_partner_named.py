@@ -33,12 +33,12 @@ def _box(page: str) -> str:
         (
             "en",
             f"Asked by \u2068{NAME}\u2069. If you tick it, \u2068{NAME}\u2069 receives your "
-            "name, email address and where you live.",
+            "name, email address, where you live and the language you wrote in.",
         ),
         (
             "ar",
-            f"هذا المربع تطلبه \u2068{NAME}\u2069. إن حدّدته تتسلّم \u2068{NAME}\u2069 "
-            "اسمك وعنوان بريدك الإلكتروني ومكان سكنك.",
+            f"هذا المربع تطلبه \u2068{NAME}\u2069. إن وضعت علامة فيه تتلقّى \u2068{NAME}\u2069 "
+            "اسمك وعنوان بريدك الإلكتروني ومكان إقامتك واللغة التي كتبت بها.",
         ),
     ],
 )

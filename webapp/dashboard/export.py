@@ -29,10 +29,6 @@ from webapp.models import (
 ADMIN_COLUMNS = (
     "submitted_at",
     "status",
-    # Told apart, a letter an organiser released from one its writer confirmed: both are
-    # "confirmed", but only the writer's click proves the address.
-    "held",
-    "email_verified",
     "prefix",
     "first_name",
     "last_name",
@@ -55,6 +51,11 @@ ADMIN_COLUMNS = (
     "flagged",
     "consent_updates",
     "off_counts_and_lists",
+    # New columns go last, so a spreadsheet reading columns by place keeps working. Told
+    # apart: a letter an organiser released and one its writer confirmed (both "confirmed";
+    # only the writer's click proves the address).
+    "held",
+    "email_verified",
 )
 # Then one column per partner of the campaign: "consent_partner_<code>".
 PARTNER_CONSENT_PREFIX = "consent_partner_"
@@ -63,14 +64,15 @@ PARTNER_COLUMNS = (
     "submitted_at",
     "first_name",
     "last_name",
-    "name_as_written",
     "email",
     "city",
     "state",
     "zip",
     "country",
-    "language",
     "consent_text",
+    # New columns go last (see ADMIN_COLUMNS).
+    "name_as_written",
+    "language",
 )
 _CHUNK = 2000
 
@@ -154,8 +156,6 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
             yield [
                 r.created_at.isoformat(),
                 r.status.value,
-                _yes(r.held),
-                _yes(r.email_verified),
                 r.prefix,
                 r.first_name,
                 r.last_name,
@@ -178,6 +178,8 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 _yes(r.flagged),
                 _yes(row.consent_updates),
                 _yes(r.private),
+                _yes(r.held),
+                _yes(r.email_verified),
                 *(_yes(cells[f"partner_{n}"]) for n in range(len(partners))),
             ]
 
@@ -190,7 +192,6 @@ DELIVERY_COLUMNS = (
     "letter_status",
     "first_name",
     "last_name",
-    "name_as_written",
     "email",
     "state",
     "country",
@@ -201,11 +202,13 @@ DELIVERY_COLUMNS = (
     "status",
     "attempts",
     "sent_at",
-    # When the supporter said they sent a hand-off (sent_at: when we or organisers sent it).
-    "done_by_supporter_at",
     "last_failure_at",
     "last_error",
     "postal_status",
+    # New columns go last (see ADMIN_COLUMNS). When the supporter said they sent a hand-off
+    # (sent_at: when we or the organisers sent it).
+    "done_by_supporter_at",
+    "name_as_written",
 )
 
 
@@ -229,7 +232,6 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 s.status.value,
                 s.first_name,
                 s.last_name,
-                _name_as_written(s),
                 s.supporter.email,
                 s.state,
                 s.country,
@@ -240,13 +242,14 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 d.status.value,
                 d.attempts,
                 d.sent_at.isoformat() if d.sent_at else "",
+                d.failed_at.isoformat() if d.failed_at else "",
+                d.last_error,
+                d.postal_status.value if d.postal_status else "",
                 # done_at also dates a posted letter's tracked arrival: not this column's fact.
                 d.done_at.isoformat()
                 if d.done_at and d.status is DeliveryStatus.DONE_BY_SUPPORTER
                 else "",
-                d.failed_at.isoformat() if d.failed_at else "",
-                d.last_error,
-                d.postal_status.value if d.postal_status else "",
+                _name_as_written(s),
             ]
 
     return csv_lines(DELIVERY_COLUMNS, values())
@@ -279,15 +282,15 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
                 r.created_at.isoformat(),
                 r.first_name,
                 r.last_name,
-                _name_as_written(r),
                 r.supporter.email,
                 r.city,
                 r.state,
                 r.zip_code,
                 r.country,
+                wording,
+                _name_as_written(r),
                 # The language the supporter wrote in: the one to write back to them in.
                 r.language,
-                wording,
             ]
 
     return csv_lines(PARTNER_COLUMNS, values())

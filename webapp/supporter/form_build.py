@@ -68,7 +68,7 @@ def build_letter_form(
         # The partner's own sentence may not name it: say whose box it is, and what it gets.
         form.partner_consent.description = _(
             "Asked by %(partner)s. If you tick it, %(partner)s receives your name, email "
-            "address and where you live.",
+            "address, where you live and the language you wrote in.",
             partner=isolate(partner.name),
         )
     else:
