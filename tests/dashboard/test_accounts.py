@@ -12,6 +12,7 @@ from werkzeug.test import TestResponse
 from tests.dashboard.helpers import (
     ADMIN,
     PASSWORD,
+    audit_actions,
     count,
     create_account,
     log_in,
@@ -129,6 +130,18 @@ def test_an_admin_lifts_the_pause_with_flask_organisers_unlock(app: Flask) -> No
     done = app.test_cli_runner().invoke(args=["organisers", "unlock", " Admin@Civic.example.org"])
     assert done.exit_code == 0, done.output
     assert _sign_in_from(app, 11, ADMIN, PASSWORD).status_code == 302
+    # Recorded, as ending an account's sessions from the command line is.
+    assert ("account.sign_in_unpaused", {"email": ADMIN, "by": "command line"}) in audit_actions(
+        app
+    )
+
+
+def test_unlock_refuses_when_it_cannot_reach_the_servers_counters(app: Flask) -> None:
+    """Counters kept in each server process's memory are out of a command's reach: saying
+    "may try again" would be untrue."""
+    app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+    done = app.test_cli_runner().invoke(args=["organisers", "unlock", ADMIN])
+    assert done.exit_code != 0 and "restart the server to lift the pause" in done.output
 
 
 def test_login_and_reset_forms_without_a_token_change_nothing(app: Flask) -> None:

@@ -9,10 +9,16 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from webapp.database import db, utcnow
+from webapp.database import db, utcnow, write_transaction
 from webapp.extensions import limiter
 from webapp.models import Organiser, Role
-from webapp.services.organisers import AccountError, create_organiser, end_sessions, find_organiser
+from webapp.services.organisers import (
+    AccountError,
+    audit,
+    create_organiser,
+    end_sessions,
+    find_organiser,
+)
 
 organisers_cli = AppGroup("organisers", help="Organiser accounts (admins and partners).")
 
@@ -72,7 +78,19 @@ def end_sessions_command(email: str) -> None:
 @click.argument("email")
 def unlock_command(email: str) -> None:
     """Lift the sign-in pause after too many failed attempts with EMAIL (account or not)."""
+    config = current_app.config
+    if not config["RATELIMIT_ENABLED"]:
+        raise click.ClickException("rate limits are off (RATELIMIT_ENABLED): nothing is paused")
+    if str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
+        # Each server process counts in its own memory: this command cannot reach them.
+        raise click.ClickException(
+            "the limits are counted in each server process's memory "
+            "(RATELIMIT_STORAGE_URI=memory://): restart the server to lift the pause"
+        )
     key = email.strip().casefold()
-    limit = str(current_app.config["LOGIN_FAILURE_RATE_LIMIT"])
+    limit = str(config["LOGIN_FAILURE_RATE_LIMIT"])
     limiter.clear(current_app._get_current_object(), limit, key, "dashboard.login")  # type: ignore[attr-defined]
+    session = db.session()
+    with write_transaction(session):
+        audit(session, None, "account.sign_in_unpaused", utcnow(), email=key, by="command line")
     click.echo(f"{key} may try to sign in again")
