@@ -75,7 +75,7 @@ def test_an_office_s_statuses_add_up_to_its_letters_and_the_declined_one_is_apar
         counts = [int(n) for n in re.findall(r": (\d+)", statuses)]
         assert (int(letters), sum(counts), len(counts)) == (3, 3, 3), path
         assert "never confirmed" not in statuses, path
-        assert not_sent == "Not sent: never confirmed, or cancelled by the organisers: 1", path
+        assert not_sent == "never confirmed, declined or cancelled: 1", path
         assert "Not sent: letters never confirmed, declined or cancelled" in html, path
 
 
