@@ -8,7 +8,6 @@ import io
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -19,26 +18,15 @@ from tests.conftest import csrf_token
 from tests.dashboard.helpers import ADMIN, signed_in
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.smtp_server import Received, SmtpSink
+from tests.delivery.test_confirmation import EXPIRY_HOURS, LINK_RE, app_config
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.outbox import never_send
 from webapp.delivery.worker import Worker
 from webapp.models import DeliveryStatus, Submission, SubmissionStatus
 
-PUBLIC_URL = "https://letters.example.org"
-EXPIRY_HOURS = 2
-LINK_RE = re.compile(re.escape(PUBLIC_URL) + r"(/confirm/[A-Za-z0-9_.\-]+)\?lang=en")
 WRITER = "rasha@example.org"
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], smtp: SmtpSink) -> dict[str, Any]:
-    return {
-        **app_config,
-        "SMTP_URL": smtp.url,
-        "PUBLIC_BASE_URL": PUBLIC_URL,
-        "CONFIRMATION_EXPIRY_HOURS": EXPIRY_HOURS,
-    }
+__all__ = ["app_config"]  # mail over the SMTP stub, a two-hour window (a fixture)
 
 
 @pytest.fixture
