@@ -20,6 +20,7 @@ from webapp.services.delivery_counts import (
     WITH_ORGANISERS,
 )
 from webapp.services.organisers import audit
+from webapp.services.submissions import letter_by_receipt
 from webapp.services.supporter_export import letter_record
 from webapp.services.supporters import erase_letter_rows, erase_rows
 
@@ -44,7 +45,7 @@ class OwnData:
 # else's email address, and letters with one address share its supporter row. So a receipt's
 # copy and deletion cover its own letter, never the supporter's other letters.
 def _letter(session: Session, token: str) -> Submission | None:
-    return session.scalar(select(Submission).where(Submission.receipt_token == token))
+    return letter_by_receipt(session, token)
 
 
 def own_data(session: Session, token: str) -> OwnData | None:

@@ -110,6 +110,11 @@ class RecordResult:
         )
 
 
+def letter_by_receipt(session: Session, token: str) -> Submission | None:
+    """The letter whose receipt token this is (a receipt, confirmation or survey link's key)."""
+    return session.scalar(select(Submission).where(Submission.receipt_token == token))
+
+
 def find_submission(session: Session, campaign: Campaign, email: str) -> Submission | None:
     return session.scalar(
         select(Submission)

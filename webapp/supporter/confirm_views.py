@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.database import db, utcnow
@@ -13,6 +12,7 @@ from webapp.delivery.outbox import confirm_submission, too_late
 from webapp.extensions import csrf
 from webapp.models import DeliveryStatus, Submission, SubmissionStatus
 from webapp.security import kept_private, render_error
+from webapp.services.submissions import letter_by_receipt
 
 bp = Blueprint("confirmation", __name__)
 # Letters that will not go: cancelled, or sent instead to a departed member's successor.
@@ -33,8 +33,7 @@ def _letter(token: str) -> Submission | Response:
             "or copy it into the address bar in one piece."
         )
         return Response(render_error(400, message)[0], 400)
-    query = select(Submission).where(Submission.receipt_token == receipt_token)
-    submission = db.session.scalar(query)
+    submission = letter_by_receipt(db.session(), receipt_token)
     if submission is None:
         abort(404)
     return submission

@@ -22,6 +22,7 @@ from webapp.models import (
 from webapp.security import kept_private
 from webapp.services.reply_survey import record_answers, stop_contact, survey_for
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
+from webapp.services.submissions import letter_by_receipt
 
 bp = Blueprint("replies", __name__)
 # The signed link is the only key: a cross-site form cannot know it, and one-click unsubscribe
@@ -36,11 +37,7 @@ def percent(value: float | None) -> str:
 
 def _survey_or_404(token: str) -> tuple[Submission, ReplySurvey]:
     receipt_token = read_survey_token(token)
-    submission = (
-        db.session.scalar(select(Submission).where(Submission.receipt_token == receipt_token))
-        if receipt_token
-        else None
-    )
+    submission = letter_by_receipt(db.session(), receipt_token) if receipt_token else None
     survey = survey_for(db.session(), submission) if submission is not None else None
     if submission is None or survey is None:
         abort(404)

@@ -40,6 +40,7 @@ from webapp.i18n import bdi
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
 from webapp.security import kept_private, render_error, retry_minutes, with_error_headers
 from webapp.services.receipt_links import email_receipt_link
+from webapp.services.submissions import letter_by_receipt
 from webapp.supporter.campaign_page import (
     form_for,
     form_page,
@@ -207,7 +208,7 @@ def delivery_done(token: str, delivery_id: int) -> BaseResponse:
 
 
 def _submission_or_404(token: str) -> Submission:
-    submission = db.session.scalar(select(Submission).where(Submission.receipt_token == token))
+    submission = letter_by_receipt(db.session(), token)
     if submission is None:
         abort(404)
     return submission
