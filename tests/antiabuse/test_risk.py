@@ -185,6 +185,8 @@ def test_an_organiser_declines_a_held_letter_and_its_confirmation_link_then_send
     url = f"{dashboard}/submissions/{held.id}/decline"
     assert f'href="{url}" aria-describedby="held-{held.id}">Decline: never deliver</a>' in page
     # Asked first, with what it means: it cannot be undone.
+    # Among the recent paragraphs, its words are marked as not delivered yet.
+    assert page.count(" · held or waiting for its writer: not delivered yet</p>") == 1
     asked = admin.get(url).text
     assert "Decline this letter?" in asked and "This cannot be undone" in asked
     assert "Buy cheap watches at spam.example" in asked
@@ -283,11 +285,11 @@ def test_a_decline_and_the_senders_click_at_once_cannot_both_go_through(
     locked, confirmed = threading.Event(), threading.Event()
     real_never_send = moderation.never_send
 
-    def slow_never_send(*args: Any) -> None:
+    def slow_never_send(*args: Any) -> list[int]:
         locked.set()
         # The click is under way meanwhile; it must not finish before this commits.
         assert not confirmed.wait(timeout=1.5), "confirmed while the decline held the letter"
-        real_never_send(*args)
+        return real_never_send(*args)
 
     monkeypatch.setattr(moderation, "never_send", slow_never_send)
 

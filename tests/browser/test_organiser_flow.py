@@ -167,7 +167,8 @@ def test_organiser_creates_a_campaign_and_sees_letters_and_partner_sees_only_its
         partner.close()
     assert (
         mine.splitlines()[0]
-        == "\ufeffsubmitted_at,first_name,last_name,email,city,state,zip,country,consent_text"
+        == "\ufeffsubmitted_at,first_name,last_name,email,city,state,zip,country,consent_text,"
+        "name_as_written,language"
     )
     assert "omar.khalil@example.org" in mine
     assert "rasha.haddad@example.org" not in mine and "7 Elm Road" not in mine

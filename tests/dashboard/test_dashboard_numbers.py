@@ -322,12 +322,12 @@ def test_the_plain_frame_and_the_link_come_in_arabic_too(app: Flask, known: Know
         title, title_ar = campaign.title, campaign.reading_title("ar")
     assert title_ar and title_ar != title
     assert _snippet(page, "iframe") == (
-        f'<iframe src="{base}/widget/{slug}?partner=alpha" title="{title}" width="100%" '
-        'height="1400" frameborder="0"></iframe>'
+        f'<iframe src="{base}/widget/{slug}?partner=alpha" title="{title}" lang="en" '
+        'width="100%" height="1400" frameborder="0"></iframe>'
     )
     assert _snippet(page, "iframe-ar") == (
         f'<iframe src="{base}/widget/{slug}?partner=alpha&amp;lang=ar" title="{title_ar}" '
-        'width="100%" height="1400" frameborder="0"></iframe>'
+        'lang="ar" width="100%" height="1400" frameborder="0"></iframe>'
     )
     assert _snippet(page, "link") == (
         f'<noscript><a href="{base}/campaigns/{slug}?partner=alpha" lang="en">{title}</a>'

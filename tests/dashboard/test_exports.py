@@ -27,7 +27,12 @@ from tests.dashboard.letters import (
     add_letters,
 )
 from tests.supporter.helpers import VALID_LETTER
-from webapp.dashboard.export import ADMIN_COLUMNS, DELIVERY_COLUMNS, PARTNER_COLUMNS
+from webapp.dashboard.export import (
+    ADMIN_COLUMNS,
+    DELIVERY_COLUMNS,
+    LATER_ADMIN_COLUMNS,
+    PARTNER_COLUMNS,
+)
 from webapp.database import db, utcnow, write_transaction
 from webapp.models import (
     Consent,
@@ -105,7 +110,8 @@ def test_admin_csv_has_every_letter_with_personal_data(app: Flask, slug: str) ->
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"] == f'attachment; filename="{slug}-letters.csv"'
     header, *rows = _rows(response)
-    assert header == [*ADMIN_COLUMNS, "consent_partner_alpha", "consent_partner_beta"]
+    partners = ["consent_partner_alpha", "consent_partner_beta"]
+    assert header == [*ADMIN_COLUMNS, *partners, *LATER_ADMIN_COLUMNS]
     assert len(rows) == 5
     by_email = {row[header.index("email")]: dict(zip(header, row, strict=True)) for row in rows}
     assert set(by_email) == {
@@ -329,3 +335,39 @@ def test_the_letters_csv_keeps_a_name_as_its_writer_wrote_it_and_the_letter_s_la
     assert (row["first_name"], row["last_name"]) == ("Rania", "Haddad")
     assert row["name_as_written"] == "رانيا حداد"
     assert row["language"] == "ar"
+
+
+def test_columns_added_later_come_after_those_before_them(app: Flask, slug: str) -> None:
+    """A spreadsheet that reads the letters CSV by column position keeps working: the columns
+    as they were before the newer ones were added, in order, then the newer ones."""
+    admin = signed_in(app, ADMIN)
+    header = _rows(admin.get(f"/dashboard/campaigns/{slug}/export.csv"))[0]
+    before = [
+        "submitted_at",
+        "status",
+        "prefix",
+        "first_name",
+        "last_name",
+        "name_as_written",
+        "email",
+        "street",
+        "city",
+        "state",
+        "zip",
+        "country",
+        "language",
+        "district",
+        "match",
+        "partner",
+        "source",
+        "personalised",
+        "personal_message",
+        "offices",
+        "hidden",
+        "flagged",
+        "consent_updates",
+        "off_counts_and_lists",
+        "consent_partner_alpha",
+        "consent_partner_beta",
+    ]
+    assert header == [*before, "held", "email_verified"]

@@ -96,9 +96,10 @@ def test_a_letter_not_held_is_too_late_after_the_window_and_expires_at_the_click
     (email,) = _emails(app, smtp)
     assert f"The link works for \u2068{EXPIRY_HOURS}\u2069 hours." in email.text()
     _age(app, EXPIRY_HOURS + 0.1)  # before the worker's next round has expired it
-    # No button that could only fail: the link leads to the receipt.
+    # No button that could only fail: the link leads to the receipt, which says why.
     opened = client.get(_link(email))
     assert opened.status_code == 303 and opened.headers["Location"] == receipt
+    assert "never confirmed in time, so it was not sent" in client.get(receipt).text
     response = client.post(_link(email), follow_redirects=True)
     assert "This letter was never confirmed in time, so it was not sent." in response.text
     letter = _letter(app)
@@ -128,7 +129,8 @@ def test_the_senders_click_after_a_release_still_proves_the_address(
     assert "is already on its way" in page.text and "organisers checked it and sent it" in page.text
     action = re.search(r'<form method="post" action="([^"]+)"', page.text)
     assert action and ">Confirm my email address</button>" in page.text
-    client.post(action[1])
+    done = client.post(action[1], follow_redirects=True)
+    assert "Thank you: your email address is confirmed." in done.text
     assert _letter(app).email_verified
     # Proven: the link now leads straight to the receipt.
     assert client.get(_link(email)).status_code == 303

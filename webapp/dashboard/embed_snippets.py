@@ -47,6 +47,7 @@ def embed_snippets(campaign: Campaign, code: str, base: str) -> list[Snippet]:
             "script": f'<script src="{base}/embed.js" data-campaign="{slug}" '
             f'data-partner="{partner}"{data_lang} async></script>',
             "iframe": f'<iframe src="{base}/widget/{slug}?{query}" title="{shown}" '
+            f'lang="{escape(title_lang)}" '
             'width="100%" height="1400" frameborder="0"></iframe>',
             "link": f'<noscript><a href="{base}/campaigns/{slug}?{query}" '
             f'lang="{escape(title_lang)}">{shown}</a></noscript>',

@@ -51,13 +51,12 @@ ADMIN_COLUMNS = (
     "flagged",
     "consent_updates",
     "off_counts_and_lists",
-    # New columns go last, so a spreadsheet reading columns by place keeps working. Told
-    # apart: a letter an organiser released and one its writer confirmed (both "confirmed";
-    # only the writer's click proves the address).
-    "held",
-    "email_verified",
 )
-# Then one column per partner of the campaign: "consent_partner_<code>".
+# Then one column per partner of the campaign: "consent_partner_<code>"; then the newer ones,
+# last, so a spreadsheet reading columns by place keeps working. Told apart: a letter an
+# organiser released and one its writer confirmed (both "confirmed"; only the writer's click
+# proves the address).
+LATER_ADMIN_COLUMNS = ("held", "email_verified")
 PARTNER_CONSENT_PREFIX = "consent_partner_"
 BOM = "\ufeff"
 PARTNER_COLUMNS = (
@@ -178,12 +177,13 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 _yes(r.flagged),
                 _yes(row.consent_updates),
                 _yes(r.private),
+                *(_yes(cells[f"partner_{n}"]) for n in range(len(partners))),
                 _yes(r.held),
                 _yes(r.email_verified),
-                *(_yes(cells[f"partner_{n}"]) for n in range(len(partners))),
             ]
 
-    header = (*ADMIN_COLUMNS, *(PARTNER_CONSENT_PREFIX + code for _id, code in partners))
+    partner_columns = (PARTNER_CONSENT_PREFIX + code for _id, code in partners)
+    header = (*ADMIN_COLUMNS, *partner_columns, *LATER_ADMIN_COLUMNS)
     return csv_lines(header, values())
 
 

@@ -39,6 +39,13 @@ def _letter(token: str) -> Submission | Response:
     return submission
 
 
+def _released_unproven(submission: Submission) -> bool:
+    """Held, then released by an organiser before its writer clicked: the click still proves
+    the address."""
+    confirmed = submission.status is SubmissionStatus.CONFIRMED
+    return submission.held and confirmed and not submission.email_verified
+
+
 @bp.get("/confirm/<token>")
 def ask(token: str) -> BaseResponse:
     """Opening the link confirms nothing: mail scanners and link previews open links too, and
@@ -47,13 +54,13 @@ def ask(token: str) -> BaseResponse:
     if isinstance(submission, Response):
         return submission
     hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
-    waiting = submission.status is SubmissionStatus.UNCONFIRMED and not too_late(
-        submission, utcnow(), hours
-    )
-    # Released by an organiser before its writer clicked: the click still proves the address.
-    unproven = submission.status is SubmissionStatus.CONFIRMED and not submission.email_verified
-    if not (waiting or unproven):  # its receipt says what became of it
+    unconfirmed = submission.status is SubmissionStatus.UNCONFIRMED
+    late = unconfirmed and too_late(submission, utcnow(), hours)
+    if late:  # the worker may not have expired it yet: say so, not "please confirm"
+        flash(_("This letter was never confirmed in time, so it was not sent."), "error")
+    if late or not (unconfirmed or _released_unproven(submission)):  # its receipt says why
         return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)
+    unproven = _released_unproven(submission)
     page = render_template(
         "supporter/confirm.html",
         submission=submission,
@@ -72,9 +79,13 @@ def confirm(token: str) -> BaseResponse:
     if isinstance(submission, Response):
         return submission
     hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
+    released = _released_unproven(submission)
     if confirm_submission(db.session(), submission, utcnow(), expiry_hours=hours):
         current_app.extensions["letter_counts"].forget(submission.campaign_id)
-        flash(_("Thank you: your letter is confirmed and on its way."), "info")
+        if released:
+            flash(_("Thank you: your email address is confirmed."), "info")
+        else:
+            flash(_("Thank you: your letter is confirmed and on its way."), "info")
     elif submission.status is not SubmissionStatus.DECLINED:  # the receipt says why
         flash(_("This letter was never confirmed in time, so it was not sent."), "error")
     return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)
