@@ -53,6 +53,11 @@ def test_changes_lost_to_an_ended_session_are_offered_back(
     page.context.clear_cookies()
     page.get_by_role("button", name="Save campaign").click()
     assert _stored_subject(app, default_campaign) != SUBJECT
+    # Meanwhile another organiser saves a field this one did not touch: it must stay.
+    with app.app_context():
+        campaign = db.session.scalars(select(Campaign).where(Campaign.slug == default_campaign))
+        campaign.one().closing = "With hope,"
+        db.session.commit()
 
     page.goto(f"{live_server.url}/dashboard/login")
     page.get_by_label("Email", exact=True).fill("admin@example.org")
@@ -71,12 +76,35 @@ def test_changes_lost_to_an_ended_session_are_offered_back(
     offer.get_by_role("button", name="Put my changes back").click()
     expect(offer).to_be_hidden()
     expect(subject).to_have_value(SUBJECT)
+    expect(subject).to_be_focused()  # keyboard users land on the first field put back
     consent = page.get_by_label("Wording of the “keep me informed” checkbox", exact=True)
     expect(consent).to_have_value(SENTENCE)
+    # Only the fields this organiser changed came back: the other one's closing stays.
+    expect(page.get_by_label("Closing", exact=True)).to_have_value("With hope,")
     page.get_by_role("button", name="Save campaign").click()
     expect(page.locator(".flash").first).to_contain_text("Saved.")
     assert _stored_subject(app, default_campaign) == SUBJECT
     # Saved: opened again, the editor offers nothing.
+    page.goto(editor)
+    page.wait_for_load_state("load")
+    expect(page.locator("#editor-draft")).to_be_hidden()
+
+
+def test_a_save_the_server_tidied_is_not_offered_back(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, screen: str
+) -> None:
+    """The server trims what it saves: the page after the save tells the browser the kept
+    changes are saved, whatever the editor shows next."""
+    open_editor(app, page, live_server, default_campaign)
+    editor = page.url
+    page.get_by_label("Subject line", exact=True).fill(SUBJECT + "  ")
+    page.wait_for_timeout(600)
+    page.get_by_role("button", name="Save campaign").click()
+    expect(page.locator(".flash").first).to_contain_text("Saved.")
+    kept = page.evaluate(
+        "() => Object.keys(sessionStorage).filter(k => k.startsWith('civic-letters:editor-draft:'))"
+    )
+    assert kept == []
     page.goto(editor)
     page.wait_for_load_state("load")
     expect(page.locator("#editor-draft")).to_be_hidden()
@@ -94,6 +122,7 @@ def test_discarded_changes_are_not_offered_again(
     expect(offer).to_be_visible()
     offer.get_by_role("button", name="Discard them").click()
     expect(offer).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
     page.goto(editor)
     page.wait_for_load_state("load")
     expect(page.locator("#editor-draft")).to_be_hidden()

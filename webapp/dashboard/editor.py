@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -77,8 +86,15 @@ def _render_editor(
         smtp_warning=bool(form.require_confirmation.data) and not current_app.config["SMTP_URL"],
         mixed_lookups=_mixed_lookups(lookups),
         is_live=campaign is not None and campaign.status is CampaignStatus.LIVE,
+        draft_key=draft_key,
     )
     return page, status
+
+
+def draft_key(save_url: str) -> str:
+    """What the editor's unsaved changes are kept under in the browser: the form and the
+    organiser, so another account in the same tab is never offered them."""
+    return f"{save_url}|{me().id}"
 
 
 def _checked_file(
@@ -118,6 +134,9 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
         message = _("Saved. Letters already written keep their text; new ones use this version.")
     flash(message, "info")
     flash_consent_warnings(warnings, spec.slug)
+    # The page the save leads to tells the browser to drop the changes it kept.
+    saved_from = url_for("dashboard.edit_campaign", slug=spec.slug) if campaign else None
+    session["editor_draft_saved"] = draft_key(saved_from or url_for("dashboard.new_campaign"))
     return redirect(url_for("dashboard.campaign", slug=spec.slug))
 
 

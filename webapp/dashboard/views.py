@@ -15,6 +15,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -76,6 +77,7 @@ def campaign(slug: str) -> str:
         min_answers=MIN_ANSWERS,
         experiment=None if partner else prompt_experiment(db.session(), campaign),
         embed_snippets=embed_snippets,
+        draft_saved=session.pop("editor_draft_saved", None),
     )
 
 

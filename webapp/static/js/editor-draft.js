@@ -1,76 +1,122 @@
-// Keeps the campaign editor's unsaved text in this browser (enhancement only), so a save that
+// Keeps the campaign editor's unsaved changes in this tab (enhancement only), so a save that
 // never arrives (signed out on another device, cookies cleared, network gone) loses nothing:
-// the editor opened again offers the text back. Campaign text only; nothing of a supporter's.
+// the editor opened again in this tab offers the changes back. sessionStorage, not
+// localStorage: campaign text can hold a staff contact or an unlaunched campaign, and should
+// not outlive the tab on a shared computer. Only fields the organiser changed are kept and put
+// back, so edits others saved meanwhile to other fields stay.
 (function () {
   "use strict";
+  var PREFIX = "civic-letters:editor-draft:";
+  var store;
+  try { store = window.sessionStorage; } catch (e) { return; }  // storage blocked
+  if (!store) { return; }
+
+  function forget(key) { try { store.removeItem(key); } catch (e) { /* nothing kept */ } }
+
+  // After a save: the dashboard page it leads to names the draft the save made obsolete.
+  var saved = document.querySelector("meta[name=civic-letters-draft-saved]");
+  if (saved) { forget(PREFIX + saved.getAttribute("content")); }
+  // Signing out leaves nothing of this organiser's behind in the tab.
+  Array.prototype.forEach.call(document.querySelectorAll("form[action$='/dashboard/logout']"),
+    function (logout) {
+      logout.addEventListener("submit", function () {
+        for (var i = store.length - 1; i >= 0; i--) {
+          var k = store.key(i);
+          if (k && k.indexOf(PREFIX) === 0) { forget(k); }
+        }
+      });
+    });
+
   var form = document.getElementById("campaign-form");
   var offer = document.getElementById("editor-draft");
-  if (!form || !offer) { return; }
-  var store;
-  try { store = window.localStorage; } catch (e) { return; }  // storage blocked: nothing to do
-  if (!store) { return; }
-  var key = "civic-letters:editor-draft:" + form.getAttribute("action");
+  if (!form || !offer || !form.getAttribute("data-draft-key")) { return; }
+  var key = PREFIX + form.getAttribute("data-draft-key");
+  var DAY = 24 * 3600 * 1000;
 
+  function norm(value) {
+    // The server trims and normalises what it saves: a trailing space is no unsaved change.
+    return String(value).normalize ? String(value).normalize("NFC").trim() : String(value).trim();
+  }
+
+  // Each control as [name, nth control of that name, value or checked].
   function fields() {
-    var out = [];
+    var out = [], seen = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === "csrf_token" || el.type === "file" || el.type === "submit") { return; }
-      if (el.type === "checkbox" || el.type === "radio") {
-        out.push([el.name, el.value, el.checked]);
-      } else {
-        out.push([el.name, el.value, null]);
-      }
+      if (!el.name || el.name === "csrf_token" || el.type === "file" || el.type === "submit" ||
+          el.type === "button") { return; }
+      var nth = seen[el.name] = (seen[el.name] || 0) + 1;
+      var box = el.type === "checkbox" || el.type === "radio";
+      out.push([el.name, nth, box ? el.checked : norm(el.value)]);
     });
     return out;
   }
 
-  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  function byPlace(list) {
+    var map = {};
+    list.forEach(function (f) { map[f[0] + "#" + f[1]] = f[2]; });
+    return map;
+  }
+
+  // What the organiser changed from the page as it was first shown to them.
+  function changes(kept) {
+    var base = byPlace(kept.base);
+    return kept.fields.filter(function (f) { return base[f[0] + "#" + f[1]] !== f[2]; });
+  }
 
   var shown = fields();
   var kept = null;
   try { kept = JSON.parse(store.getItem(key) || "null"); } catch (e) { kept = null; }
-  if (kept && kept.fields && !same(kept.fields, shown)) {
+  var pending = kept && kept.fields && kept.base && Date.now() - kept.at < DAY ? changes(kept) : [];
+  var now = byPlace(shown);
+  // Offered only when the page does not already hold them (saved after all).
+  if (pending.some(function (f) { return now[f[0] + "#" + f[1]] !== f[2]; })) {
     var when = new Date(kept.at);
-    offer.querySelector("[data-draft-time]").textContent = isNaN(when) ? "" : when.toLocaleString();
+    var lang = document.documentElement.lang || undefined;
+    offer.querySelector("[data-draft-time]").textContent = when.toLocaleString(lang);
     offer.hidden = false;
   } else {
-    store.removeItem(key);  // saved, or the same as the page: nothing to offer
+    forget(key);
+    pending = [];
   }
 
   function restore() {
-    var byName = {};
-    kept.fields.forEach(function (f) { (byName[f[0]] = byName[f[0]] || []).push(f); });
+    var wanted = byPlace(pending), seen = {}, first = null;
     Array.prototype.forEach.call(form.elements, function (el) {
-      var saved = byName[el.name];
-      if (!saved || el.name === "csrf_token") { return; }
-      if (el.type === "checkbox" || el.type === "radio") {
-        var match = saved.filter(function (f) { return f[1] === el.value; })[0];
-        if (match) { el.checked = match[2]; }
-      } else {
-        el.value = saved.shift()[1];
-      }
+      if (!el.name) { return; }
+      var nth = seen[el.name] = (seen[el.name] || 0) + 1;
+      var place = el.name + "#" + nth;
+      if (!(place in wanted)) { return; }
+      if (el.type === "checkbox" || el.type === "radio") { el.checked = wanted[place]; }
+      else { el.value = wanted[place]; }
+      first = first || el;
     });
     form.dispatchEvent(new Event("input", { bubbles: true }));  // the live preview follows
+    return first;
   }
 
   offer.querySelector("[data-draft-restore]").addEventListener("click", function () {
-    restore();
+    var first = restore();
     offer.hidden = true;
-    form.querySelector("input, textarea, select").focus();
+    if (first) { first.focus(); }
   });
   offer.querySelector("[data-draft-discard]").addEventListener("click", function () {
-    store.removeItem(key);
+    forget(key);
     offer.hidden = true;
+    var heading = document.querySelector("h1");
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
   });
 
+  // Changes are kept against the page as this visit showed it (after a restore, the restored
+  // fields count as changes again).
+  var base = shown;
   var timer = null;
   function keep() {
     clearTimeout(timer);
     timer = setTimeout(function () {
-      var now = fields();
+      var current = fields();
       try {
-        if (same(now, shown)) { store.removeItem(key); }
-        else { store.setItem(key, JSON.stringify({ at: Date.now(), fields: now })); }
+        if (JSON.stringify(current) === JSON.stringify(base)) { forget(key); }
+        else { store.setItem(key, JSON.stringify({ at: Date.now(), base: base, fields: current })); }
       } catch (e) { /* storage full or blocked: the form itself still works */ }
     }, 300);
   }
