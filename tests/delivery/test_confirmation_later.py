@@ -23,7 +23,7 @@ from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.outbox import never_send
 from webapp.delivery.worker import Worker
-from webapp.models import DeliveryStatus, Submission, SubmissionStatus
+from webapp.models import Delivery, DeliveryStatus, Submission, SubmissionStatus
 
 WRITER = "rasha@example.org"
 __all__ = ["app_config"]  # mail over the SMTP stub, a two-hour window (a fixture)
@@ -217,3 +217,31 @@ def test_expiry_leaves_a_letter_its_writer_confirmed_after_it_was_read(
     letter = _letter(app)
     assert letter.status is SubmissionStatus.CONFIRMED
     assert DeliveryStatus.CANCELLED not in {d.status for d in letter.deliveries}
+
+
+def test_the_page_lists_only_offices_the_letter_still_goes_to(
+    app: Flask, client: FlaskClient, tmp_path: Path, smtp: SmtpSink
+) -> None:
+    offices = [office("Water Board", email=OFFICE_EMAIL), office("Old Council", address="1 Hall")]
+    slug = write_delivery_campaign(app, tmp_path, "two", offices, require_confirmation=True)
+    _write(client, slug)
+    (email,) = _emails(app, smtp)
+    with app.app_context():
+        old = db.session.scalars(select(Delivery).where(Delivery.recipient_name == "Old Council"))
+        old.one().status = DeliveryStatus.REPLACED  # its member left; sent to the successor
+        db.session.commit()
+    page = client.get(_link(email)).text
+    assert "<li><bdi>Water Board</bdi></li>" in page
+    assert "Old Council" not in page
+
+
+def test_an_expired_letters_paragraph_is_marked_on_the_dashboard(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    _write(client, slug)
+    _emails(app, smtp)
+    _age(app, EXPIRY_HOURS + 1)
+    Worker(app).run(once=True)  # expires it
+    assert _letter(app).status is SubmissionStatus.EXPIRED
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text
+    assert page.count(" · never confirmed: not delivered</p>") == 1
