@@ -33,28 +33,29 @@ class Snippet:
 def embed_snippets(campaign: Campaign, code: str, base: str) -> list[Snippet]:
     """One partner's snippets, in the campaign's language first, then each in Arabic."""
     slug, partner = escape(campaign.slug), escape(code)
-    snippets = []
+    texts: dict[tuple[str, bool], str] = {}
     for arabic in (False, True):
-        suffix = "-ar" if arabic else ""
-        lang = SECOND_LANGUAGE if arabic else None
         # A title in Arabic only when the campaign has one; else its own, marked as such.
         title = campaign.reading_title(SECOND_LANGUAGE) if arabic else None
-        title_lang = SECOND_LANGUAGE if title else campaign.language
+        title_lang = escape(SECOND_LANGUAGE if title else campaign.language)
         shown = escape(title or campaign.title)
-        query = escape(urlencode({"partner": code} | ({"lang": lang} if lang else {})))
+        query = escape(urlencode({"partner": code} | ({"lang": SECOND_LANGUAGE} if arabic else {})))
         data_lang = f' data-lang="{SECOND_LANGUAGE}"' if arabic else ""
-        texts = {
-            "script": f'<script src="{base}/embed.js" data-campaign="{slug}" '
-            f'data-partner="{partner}"{data_lang} async></script>',
-            "iframe": f'<iframe src="{base}/widget/{slug}?{query}" title="{shown}" '
-            f'lang="{escape(title_lang)}" '
-            'width="100%" height="1400" frameborder="0"></iframe>',
-            "link": f'<noscript><a href="{base}/campaigns/{slug}?{query}" '
-            f'lang="{escape(title_lang)}">{shown}</a></noscript>',
-        }
-        snippets += [
-            Snippet(kind + suffix, str(_LABELS[kind, arabic]), text) for kind, text in texts.items()
-        ]
-    # The recommended line and its Arabic twin first, as before.
-    order = ["script", "script-ar", "iframe", "iframe-ar", "link", "link-ar"]
-    return sorted(snippets, key=lambda s: order.index(s.sid))
+        texts["script", arabic] = (
+            f'<script src="{base}/embed.js" data-campaign="{slug}" '
+            f'data-partner="{partner}"{data_lang} async></script>'
+        )
+        texts["iframe", arabic] = (
+            f'<iframe src="{base}/widget/{slug}?{query}" title="{shown}" lang="{title_lang}" '
+            'width="100%" height="1400" frameborder="0"></iframe>'
+        )
+        texts["link", arabic] = (
+            f'<noscript><a href="{base}/campaigns/{slug}?{query}" '
+            f'lang="{title_lang}">{shown}</a></noscript>'
+        )
+    # Each kind, then its Arabic twin: the recommended line first.
+    return [
+        Snippet(kind + ("-ar" if arabic else ""), str(_LABELS[kind, arabic]), texts[kind, arabic])
+        for kind in ("script", "iframe", "link")
+        for arabic in (False, True)
+    ]

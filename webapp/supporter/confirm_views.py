@@ -58,9 +58,9 @@ def ask(token: str) -> BaseResponse:
     late = unconfirmed and too_late(submission, utcnow(), hours)
     if late:  # the worker may not have expired it yet: say so, not "please confirm"
         flash(_("This letter was never confirmed in time, so it was not sent."), "error")
-    if late or not (unconfirmed or _released_unproven(submission)):  # its receipt says why
-        return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)
     unproven = _released_unproven(submission)
+    if late or not (unconfirmed or unproven):  # its receipt says why
+        return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)
     page = render_template(
         "supporter/confirm.html",
         submission=submission,
