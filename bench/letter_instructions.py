@@ -1,10 +1,13 @@
 """Instructions per widget letter, counted by valgrind: a CPU figure that drift hardly moves.
 
 Run: .venv/bin/python -m bench.letter_instructions [--letters 100] [--warm 30] [--backend B]
+    [--words N]
 The same letters as bench.profile_letter (the widget form GET and send POST in-process, SQLite
 unless told, default limits and risk checks), in a child process under callgrind with counting
 switched off while the app starts and warms up, on for --letters letters, and off again before
-it exits.
+it exits. --words N: each letter carries a paragraph of N words of its own (as
+bench.profile_letter's 150-word pass; cut at the form's 5,000-character limit) instead of the
+seven-word one.
 Prints the user-space instructions per letter, the whole process's (checkpoint thread included).
 Milliseconds on these shared machines drift by a third between minutes. Two counts side by side
 agreed within 0.2%, and one taken while the test suite kept both cores busy was 1.7% higher
@@ -24,8 +27,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.profile_letter import _letter
+from bench.profile_letter import MESSAGE, _letter, campaign_words, own_words
 from bench.support import letter_app
+from webapp.supporter.forms import PERSONAL_MESSAGE_LIMIT
 
 # Runs of the same code give the same count only when dict and set order repeats.
 _ENV = {**os.environ, "PYTHONHASHSEED": "0"}
@@ -33,17 +37,22 @@ _ENV = {**os.environ, "PYTHONHASHSEED": "0"}
 _STEP_SECONDS = 900
 
 
-def _child(letters: int, warm: int, backend: str) -> None:
+def _child(letters: int, warm: int, backend: str, words: int) -> None:
     """Warm up, then run the counted letters between two lines from the parent."""
     with letter_app(backend) as app:
         client = app.test_client()
+        pool = campaign_words(app) if words else []
+        messages = [
+            own_words(n, pool, words)[:PERSONAL_MESSAGE_LIMIT] if words else MESSAGE
+            for n in range(warm + letters)
+        ]
         for n in range(warm):
-            _letter(client, n)
+            _letter(client, n, message=messages[n])
         print("ready", flush=True)
         if not sys.stdin.readline():
             return  # the parent is gone: nobody would read the count
         for n in range(warm, warm + letters):
-            _letter(client, n)
+            _letter(client, n, message=messages[n])
         print("done", flush=True)
         sys.stdin.readline()
 
@@ -79,7 +88,7 @@ def _say(child: subprocess.Popen[str], line: str) -> None:
     child.stdin.flush()
 
 
-def count(letters: int, warm: int, backend: str = "sqlite") -> int:
+def count(letters: int, warm: int, backend: str = "sqlite", words: int = 0) -> int:
     """User-space instructions the child ran for `letters` letters."""
     with tempfile.TemporaryDirectory() as folder:
         out, errors = Path(folder) / "callgrind.out", Path(folder) / "stderr.txt"
@@ -100,6 +109,8 @@ def count(letters: int, warm: int, backend: str = "sqlite") -> int:
                     str(warm),
                     "--backend",
                     backend,
+                    "--words",
+                    str(words),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -132,17 +143,20 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=100)
     parser.add_argument("--warm", type=int, default=30)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--words", type=int, default=0, help="an own paragraph of N words")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.letters < 1:
         parser.error("--letters must be 1 or more")
     if args.child:
-        _child(args.letters, args.warm, args.backend)
+        _child(args.letters, args.warm, args.backend, args.words)
         return
-    instructions = count(args.letters, args.warm, args.backend)
+    instructions = count(args.letters, args.warm, args.backend, args.words)
+    paragraph = f"a {args.words}-word paragraph" if args.words else "the seven-word paragraph"
     print(
         f"{instructions / args.letters / 1e6:.2f} million instructions per letter "
-        f"(GET + POST) on {args.backend}, {args.letters} letters after {args.warm} warm"
+        f"(GET + POST) with {paragraph} on {args.backend}, {args.letters} letters after "
+        f"{args.warm} warm"
     )
 
 

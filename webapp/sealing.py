@@ -40,8 +40,11 @@ class Keyring:
         self._wrappers = [AESGCM(derive_key(s, "data-key-wrap")) for s in secrets]
         self._email_keys = [derive_key(s, "email-key") for s in secrets]
         # Keyed once: hash_text copies this state instead of setting the key up again for each
-        # text (a long paragraph's similarity sketch hashes several hundred shingles).
+        # text.
         self._text_hmac = hmac.new(derive_key(current, "text-hash"), digestmod=hashlib.sha256)
+        # Personal paragraphs' similarity sketches (webapp/letters/sketch.py), current key only,
+        # as hash_text: after a rotation older sketches stop matching new ones.
+        self.sketch_key = derive_key(current, "paragraph-sketch")
 
     def wrap(self, data_key: bytes) -> bytes:
         nonce = os.urandom(_NONCE)

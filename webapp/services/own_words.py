@@ -22,7 +22,7 @@ class Commonness(enum.StrEnum):
 
 def sketch(paragraph: str | None) -> tuple[str, ...]:
     """The paragraph's keyed MinHash bands (needs an app context for the master key)."""
-    return paragraph_bands(paragraph, keyring().hash_text)
+    return paragraph_bands(paragraph, keyring().sketch_key)
 
 
 # How many of the newest letters carrying each band the check reads. A paragraph many people
