@@ -231,7 +231,7 @@ def test_a_held_letter_its_sender_confirmed_meanwhile_is_not_declined(
     held = _held_letter(app, client, default_campaign)
     with app.app_context():
         link = "/confirm/" + confirmation_token(db.session.get(Submission, held.id))
-    assert "on its way" in client.post(link, follow_redirects=True).text
+    assert "your letter is confirmed" in client.post(link, follow_redirects=True).text
     admin = signed_in(app, ADMIN)
     dashboard = f"/dashboard/campaigns/{default_campaign}"
     url = f"{dashboard}/submissions/{held.id}/decline"

@@ -22,7 +22,7 @@ from webapp.models import Submission, SubmissionStatus
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "en": ("Confirm your letter", "Confirm and send my letter", "is confirmed and on its way"),
+    "en": ("Confirm your letter", "Confirm and send my letter", "your letter is confirmed"),
     "ar": ("أكّد رسالتك", "أؤكّد، أرسلوا رسالتي", "تأكّدت رسالتك"),
 }
 

@@ -63,6 +63,38 @@ def slug(app: Flask, tmp_path: Path) -> str:
     return write_delivery_campaign(app, tmp_path, "confirm", targets, require_confirmation=True)
 
 
+BY_HAND_ONE = (
+    "Thank you: your letter is confirmed. <bdi>1</bdi> office takes letters only through its "
+    "own website: send your letter to it with the steps below."
+)
+
+
+def test_a_letter_only_automatic_channels_carry_is_confirmed_and_on_its_way(
+    app: Flask, client: FlaskClient, tmp_path: Path, smtp: SmtpSink
+) -> None:
+    targets = [office("Water Board", email=OFFICE_EMAIL)]
+    slug = write_delivery_campaign(app, tmp_path, "auto", targets, require_confirmation=True)
+    receipt = _write(client, slug, "rasha@example.org")
+    Worker(app).run_batch()
+    client.post(_confirmation_link(smtp, "rasha@example.org"))
+    page = client.get(receipt).text
+    assert "Thank you: your letter is confirmed and on its way." in page
+    assert "only through" not in page
+
+
+def test_the_thanks_in_arabic_counts_the_offices_the_supporter_must_write_to_by_hand(
+    app: Flask, client: FlaskClient, tmp_path: Path, smtp: SmtpSink
+) -> None:
+    forms = [office(f"Office {n}", contact_url=f"https://o{n}.example.org/c") for n in range(3)]
+    slug = write_delivery_campaign(app, tmp_path, "forms", forms, require_confirmation=True)
+    receipt = _write(client, slug, "rasha@example.org")
+    Worker(app).run_batch()
+    client.post(_confirmation_link(smtp, "rasha@example.org") + "?lang=ar")
+    page = client.get(receipt + "?lang=ar").text
+    assert "تأكّدت رسالتك. <bdi>3</bdi> مكاتب لا تقبل الرسائل إلا عبر مواقعها" in page
+    assert "في طريقها" not in page
+
+
 def _write(client: FlaskClient, slug: str, email: str) -> str:
     response = post_letter(client, slug, email=email)
     assert response.status_code == 303
@@ -138,7 +170,10 @@ def test_the_emailed_link_confirms_and_releases_each_delivery(
     link = _confirmation_link(smtp, "rasha@example.org")
     response = client.post(link)
     assert response.status_code == 303 and response.headers["Location"] == receipt
-    assert "Thank you: your letter is confirmed and on its way." in client.get(receipt).text
+    # The City Council takes letters only through its web form: the letter is not "on its way"
+    # there until its writer pastes it, so the thanks sends them to the steps on the receipt.
+    page = client.get(receipt).text
+    assert BY_HAND_ONE in page and "on its way" not in page
     submission, statuses = _state(app, "rasha@example.org")
     assert submission.status is SubmissionStatus.CONFIRMED and submission.email_verified
     assert submission.confirmed_at is not None

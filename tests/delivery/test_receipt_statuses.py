@@ -150,7 +150,36 @@ def test_each_office_shows_exactly_the_label_of_its_delivery_status(
         is_handoff = statuses[delivery_id] is DeliveryStatus.NEEDS_ACTION
         assert (SENT_IT in row.body) is is_handoff
         n = list(statuses).index(delivery_id)
-        assert (f'href="https://office{n}.example.org/contact"' in row.body) is is_handoff
+        # A letter that could not be delivered may still go through the office's web form.
+        offers_form = is_handoff or statuses[delivery_id] is DeliveryStatus.DEAD
+        assert (f'href="https://office{n}.example.org/contact"' in row.body) is offers_form
+
+
+DEAD_LETTER = "Every attempt to deliver your letter to this office failed."
+
+
+def test_a_letter_that_could_not_be_delivered_says_what_happens_next_and_how_to_send_it(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """A bare "Could not be delivered" was a dead end: the supporter learnt neither whether
+    anyone would try again nor that they could still reach the office themselves."""
+    receipt = _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    with app.app_context():
+        delivery = db.session.scalars(select(Delivery)).one()
+        delivery.status, delivery.last_error = DeliveryStatus.DEAD, "CWC refused: 503"
+        db.session.commit()
+        delivery_id = delivery.id
+    row = _rows(client.get(receipt).text)[delivery_id]
+    assert row.label == "Could not be delivered"
+    assert DEAD_LETTER in row.body and "organisers can see this and may try again" in row.body
+    assert "you can send it yourself through the office" in row.body
+    assert 'href="https://office0.example.org/contact"' in row.body
+    assert "Copy the letter" in row.body and "Dear Office 0" in row.body
+    assert SENT_IT not in row.body  # that button only turns a hand-off into "sent by you"
+    assert "CWC refused" not in row.body  # the worker's error is for the organisers
+    arabic = _rows(client.get(receipt + "?lang=ar").text)[delivery_id]
+    assert "تعذّر إيصال رسالتك إلى هذا المكتب في كل المحاولات" in arabic.body
+    assert "يمكنك أن ترسلها بنفسك عبر موقع المكتب" in arabic.body
 
 
 def test_unconfirmed_letter_shows_every_office_waiting_for_confirmation(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
+from email.policy import Policy
 from urllib.parse import urlencode
 
 from flask import render_template
@@ -27,6 +28,27 @@ ANSWER_LABELS = {
     ReplyAnswer.NOT_EXPECTED: _l("I did not expect a reply"),
     ReplyAnswer.NO_REPLY: _l("No reply yet"),
 }
+
+
+class OneLineHeader(str):
+    """A header value written exactly as given, on one line (RFC 5322 allows 998 characters).
+
+    The email policy refolds a value longer than 78 characters and, finding no space to break
+    at, turns a long URL into RFC 2047 encoded words; no mail program decodes those in
+    List-Unsubscribe, whose value must be the URL in angle brackets with nothing inserted
+    (RFC 2369), so the one-click unsubscribe button never showed."""
+
+    def __new__(cls, name: str, value: str) -> OneLineHeader:
+        if not value.isascii() or "\r" in value or "\n" in value or len(name) + len(value) > 996:
+            raise ValueError(f"{name} does not fit one ASCII header line")
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    name: str
+
+    def fold(self, *, policy: Policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
 
 
 def survey_token(submission: Submission) -> str:
@@ -86,6 +108,6 @@ def survey_email(
         html = render_template("email/reply_survey.html", **context)
     message = to_supporter(submission, kind.value, key, subject, text, html)
     # RFC 8058: mail programs offer "unsubscribe" and POST this body to the address, one click.
-    message["List-Unsubscribe"] = f"<{stop_url}>"
+    message["List-Unsubscribe"] = OneLineHeader("List-Unsubscribe", f"<{stop_url}>")
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message

@@ -10,6 +10,7 @@ from webapp.database import db, utcnow
 from webapp.delivery.emails import read_confirmation_token
 from webapp.delivery.outbox import confirm_submission, too_late
 from webapp.extensions import csrf
+from webapp.i18n import counted
 from webapp.models import DeliveryStatus, Submission, SubmissionStatus
 from webapp.security import kept_private, render_error
 from webapp.services.submissions import letter_by_receipt
@@ -44,6 +45,22 @@ def _released_unproven(submission: Submission) -> bool:
     the address."""
     confirmed = submission.status is SubmissionStatus.CONFIRMED
     return submission.held and confirmed and not submission.email_verified
+
+
+def _confirmed_message(submission: Submission) -> str:
+    """Say "on its way" only when nothing more is asked of the supporter: an office reached only
+    through its web form gets the letter when they paste it there, and a supporter told their
+    letter was on its way would close the page before reading the steps below."""
+    by_hand = sum(d.status is DeliveryStatus.NEEDS_ACTION for d in submission.deliveries)
+    if not by_hand:
+        return str(_("Thank you: your letter is confirmed and on its way."))
+    return counted(
+        "Thank you: your letter is confirmed. %(num)s office takes letters only through its "
+        "own website: send your letter to it with the steps below.",
+        "Thank you: your letter is confirmed. %(num)s offices take letters only through "
+        "their own websites: send your letter to each of them with the steps below.",
+        by_hand,
+    )
 
 
 @bp.get("/confirm/<token>")
@@ -85,7 +102,7 @@ def confirm(token: str) -> BaseResponse:
         if released:
             flash(_("Thank you: your email address is confirmed."), "info")
         else:
-            flash(_("Thank you: your letter is confirmed and on its way."), "info")
+            flash(_confirmed_message(submission), "info")
     elif submission.status is not SubmissionStatus.DECLINED:  # the receipt says why
         flash(_("This letter was never confirmed in time, so it was not sent."), "error")
     return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)

@@ -231,6 +231,8 @@ def receipt(token: str) -> BaseResponse:
             d.id: handoff_for(d, campaign_url)
             for d in submission.deliveries
             if d.status is DeliveryStatus.NEEDS_ACTION
+            # A letter the worker could not deliver can still go through the office's form.
+            or (d.status is DeliveryStatus.DEAD and d.contact_url and not d.changeover)
         },
     )
     # The URL is the only key to this page.
