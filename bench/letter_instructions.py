@@ -152,7 +152,7 @@ def main() -> None:
         _child(args.letters, args.warm, args.backend, args.words)
         return
     instructions = count(args.letters, args.warm, args.backend, args.words)
-    paragraph = f"a {args.words}-word paragraph" if args.words else "the seven-word paragraph"
+    paragraph = f"a paragraph of {args.words} words" if args.words else "the seven-word paragraph"
     print(
         f"{instructions / args.letters / 1e6:.2f} million instructions per letter "
         f"(GET + POST) with {paragraph} on {args.backend}, {args.letters} letters after "
