@@ -15,7 +15,14 @@ from sqlalchemy import select
 from tests.delivery.campaigns import office, write_delivery_campaign
 from tests.supporter.helpers import post_letter
 from webapp.database import db
-from webapp.models import Delivery, DeliveryStatus, Submission, SubmissionStatus
+from webapp.models import (
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    Submission,
+    SubmissionStatus,
+)
 from webapp.supporter.templating import STATUS_LABELS, UNCONFIRMED_LABEL, delivery_status_label
 
 WHEN = datetime(2025, 3, 14, 15, 9, tzinfo=UTC)
@@ -192,6 +199,13 @@ def test_unconfirmed_letter_shows_every_office_waiting_for_confirmation(
         for delivery in submission.deliveries:
             delivery.status = DeliveryStatus.PENDING
         submission.deliveries[0].status = DeliveryStatus.NEEDS_ACTION  # even so: no hand-off
+        db.session.add(  # its confirmation email went out
+            Notification(
+                submission=submission,
+                kind=NotificationKind.CONFIRMATION,
+                status=DeliveryStatus.SENT,
+            )
+        )
         db.session.commit()
     page = client.get(receipt).text
     assert "Please confirm your letter: we sent a link to <bdi>rasha@example.org</bdi>." in page

@@ -69,10 +69,11 @@ def test_each_office_is_listed_with_the_status_its_stored_row_has(
     submission, labels, shared = _as_stored(app)
     assert _listed(done.text) == labels
     assert [name for name, _ in labels] == ["Water Board", "City Council", "Archive Office"]
-    # As the full page's receipt says it: where the link went, and that nothing goes before.
+    # As the full page's receipt says it before the worker has run: where the link is going,
+    # and that nothing goes before.
     waiting = (
-        "Please confirm your letter: we sent a link to <bdi>rasha.haddad@example.org</bdi>. "
-        "Nothing is delivered until you click it."
+        "Please confirm your letter: we are emailing a link to "
+        "<bdi>rasha.haddad@example.org</bdi>. Nothing is delivered until you click it."
     )
     if confirm:
         assert {label for _, label in labels} == {"Waiting for you to confirm by email"}

@@ -34,6 +34,7 @@ class RetryPolicy:
     base_seconds: int = 60
     max_seconds: int = 6 * 3600
     lease_seconds: int = 300  # how long a claimed row waits for its turn in the batch
+    confirm_within_hours: int = 72  # a confirmation email retries this long after its letter
 
     def delay(self, attempts: int, rng: random.Random | None = None) -> timedelta:
         """Exponential backoff with jitter: half the step fixed, half random, so retries spread."""
@@ -48,6 +49,7 @@ def policy_from_config(config: Any) -> RetryPolicy:
         base_seconds=int(config["OUTBOX_BACKOFF_BASE_SECONDS"]),
         max_seconds=int(config["OUTBOX_BACKOFF_MAX_SECONDS"]),
         lease_seconds=int(config["OUTBOX_LEASE_SECONDS"]),
+        confirm_within_hours=int(config["CONFIRMATION_EXPIRY_HOURS"]),
     )
 
 
@@ -118,13 +120,27 @@ def record_failure(
         row.lease_expires_at = None
         if isinstance(row, Delivery | Mailing):  # dates the channel map's "last failure"
             row.failed_at = now
-        if permanent or row.attempts >= policy.max_attempts:
+        if permanent or (row.attempts >= policy.max_attempts and not _awaited(row, now, policy)):
             row.status = DeliveryStatus.DEAD
             row.next_attempt_at = None
         else:
             row.status = DeliveryStatus.FAILED
             row.next_attempt_at = now + policy.delay(row.attempts)
         return row.status
+
+
+def _awaited(row: Leased, now: datetime, policy: RetryPolicy) -> bool:
+    """A confirmation email keeps its retries while its letter waits within the confirmation
+    window: given up after the few hours the attempts last, a mail server's outage would leave
+    the letter to expire unsent although its writer did all they were asked."""
+    if not isinstance(row, Notification) or row.kind is not NotificationKind.CONFIRMATION:
+        return False
+    letter = row.submission
+    return (
+        letter is not None
+        and letter.status is SubmissionStatus.UNCONFIRMED
+        and letter.created_at >= now - timedelta(hours=policy.confirm_within_hours)
+    )
 
 
 def retry_dead(session: Session, now: datetime, campaign_id: int | None = None) -> int:

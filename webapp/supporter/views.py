@@ -37,8 +37,9 @@ from webapp.delivery.handoff import handoff_for
 from webapp.delivery.outbox import mark_done_by_supporter
 from webapp.extensions import limiter
 from webapp.i18n import bdi
-from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission
+from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission, SubmissionStatus
 from webapp.security import kept_private, render_error, retry_minutes, with_error_headers
+from webapp.services.link_emails import link_email
 from webapp.services.receipt_links import email_receipt_link
 from webapp.services.submissions import letter_by_receipt
 from webapp.supporter.campaign_page import (
@@ -222,11 +223,13 @@ def receipt(token: str) -> BaseResponse:
     base = current_app.config["PUBLIC_BASE_URL"]
     if base:
         campaign_url = base + url_for(".campaign", slug=submission.campaign.slug, lang=None)
+    waiting = submission.status is SubmissionStatus.UNCONFIRMED
     page = render_template(
         "supporter/receipt.html",
         submission=submission,
         campaign=submission.campaign,
         campaign_url=campaign_url,
+        link_email=link_email(db.session(), submission) if waiting else None,
         handoffs={
             d.id: handoff_for(d, campaign_url)
             for d in submission.deliveries
