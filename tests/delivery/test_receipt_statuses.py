@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from tests.delivery.campaigns import office, write_delivery_campaign
 from tests.supporter.helpers import post_letter
-from webapp.database import db
+from webapp.database import db, utcnow
+from webapp.delivery.outbox import mark_done_by_supporter, retry_dead
 from webapp.models import (
     Delivery,
     DeliveryStatus,
@@ -155,11 +156,11 @@ def test_each_office_shows_exactly_the_label_of_its_delivery_status(
         assert "Sent" not in labels[status]  # never "sent" before it really was
     for delivery_id, row in rows.items():
         is_handoff = statuses[delivery_id] is DeliveryStatus.NEEDS_ACTION
-        assert (SENT_IT in row.body) is is_handoff
         n = list(statuses).index(delivery_id)
         # A letter that could not be delivered may still go through the office's web form.
         offers_form = is_handoff or statuses[delivery_id] is DeliveryStatus.DEAD
         assert (f'href="https://office{n}.example.org/contact"' in row.body) is offers_form
+        assert (SENT_IT in row.body) is offers_form
 
 
 DEAD_LETTER = "Every attempt to deliver your letter to this office failed."
@@ -182,11 +183,35 @@ def test_a_letter_that_could_not_be_delivered_says_what_happens_next_and_how_to_
     assert "you can send it yourself through the office" in row.body
     assert 'href="https://office0.example.org/contact"' in row.body
     assert "Copy the letter" in row.body and "Dear Office 0" in row.body
-    assert SENT_IT not in row.body  # that button only turns a hand-off into "sent by you"
     assert "CWC refused" not in row.body  # the worker's error is for the organisers
     arabic = _rows(client.get(receipt + "?lang=ar").text)[delivery_id]
     assert "تعذّر إيصال رسالتك إلى هذا المكتب في كل المحاولات" in arabic.body
     assert "يمكنك أن ترسلها بنفسك عبر موقع المكتب" in arabic.body
+    # Sent by the supporter: an organiser's retry of the dead letters leaves it alone.
+    assert SENT_IT in row.body
+    token = FORM_CSRF_RE.search(client.get(receipt).text)
+    assert token
+    assert _done(client, receipt, delivery_id, token[1]) == 303
+    page = client.get(receipt).text
+    assert "we recorded that you sent your letter to" in page
+    assert _rows(page)[delivery_id].status == "done_by_supporter"
+    with app.app_context():
+        assert retry_dead(db.session(), utcnow()) == 0
+        assert db.session.get(Delivery, delivery_id).status is DeliveryStatus.DONE_BY_SUPPORTER
+
+
+def test_a_letter_queued_again_meanwhile_is_not_marked_sent_by_its_writer(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    with app.app_context():
+        delivery = db.session.scalars(select(Delivery)).one()
+        delivery.status = DeliveryStatus.DEAD
+        db.session.commit()
+        seen = db.session.scalars(select(Delivery)).one()  # the page the supporter had open
+        assert retry_dead(db.session(), utcnow()) == 1  # an organiser's retry, in between
+        assert not mark_done_by_supporter(db.session(), seen, utcnow())
+        assert db.session.get(Delivery, delivery.id).status is DeliveryStatus.PENDING
 
 
 def test_unconfirmed_letter_shows_every_office_waiting_for_confirmation(
@@ -265,15 +290,17 @@ def test_i_have_sent_it_turns_a_hand_off_into_done_by_supporter(
     assert SENT_IT not in rows[first].body and SENT_IT in rows[second].body
 
 
-def test_i_have_sent_it_changes_nothing_unless_the_office_needs_action(
+def test_i_have_sent_it_changes_nothing_unless_the_supporter_could_send_it(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:
+    """Only a hand-off, or a letter we gave up on (the receipt offers the office's form or the
+    supporter's email for it), can be marked sent by its writer."""
     receipt = _letter(app, client, tmp_path, "rasha@example.org")
     statuses = _set_statuses(app)
     token = FORM_CSRF_RE.search(client.get(receipt).text)
     assert token
     for delivery_id, status in statuses.items():
-        if status is DeliveryStatus.NEEDS_ACTION:
+        if status in (DeliveryStatus.NEEDS_ACTION, DeliveryStatus.DEAD):
             continue
         assert _done(client, receipt, delivery_id, token[1]) == 303
         page = client.get(receipt).text

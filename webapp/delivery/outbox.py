@@ -288,16 +288,24 @@ def status_counts(session: Session, model: Outboxed = Delivery) -> dict[str, int
     return {status.value: count for status, count in rows}
 
 
+# The supporter can send these themselves: a hand-off, or a letter our attempts failed to
+# deliver (the receipt offers the office's form or their own email for it).
+_SUPPORTER_CAN_SEND = (DeliveryStatus.NEEDS_ACTION, DeliveryStatus.DEAD)
+
+
 def mark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) -> bool:
-    """The supporter says they sent a hand-off letter themselves."""
+    """The supporter says they sent this letter themselves.
+
+    One conditional UPDATE: an organiser's retry of dead letters, or a worker that claimed the
+    row meanwhile, wins the row, and then it is not marked (nor sent twice by us)."""
     with write_transaction(session):
-        session.refresh(delivery)
-        if delivery.status is not DeliveryStatus.NEEDS_ACTION:
-            return False
-        delivery.status = DeliveryStatus.DONE_BY_SUPPORTER
-        delivery.done_at = now
-        delivery.updated_at = now
-    return True
+        done = session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery.id, Delivery.status.in_(_SUPPORTER_CAN_SEND))
+            .values(status=DeliveryStatus.DONE_BY_SUPPORTER, done_at=now, updated_at=now)
+        )
+    session.expire(delivery)
+    return int(getattr(done, "rowcount", 0) or 0) == 1
 
 
 def load(session: Session, model: Outboxed, ids: Sequence[int]) -> list[Delivery | Notification]:
