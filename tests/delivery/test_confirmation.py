@@ -193,6 +193,13 @@ def test_the_emailed_link_confirms_and_releases_each_delivery(
     subject = "Your letter: \u2068Safe water for every school\u2069"
     assert receipt_email.message["Subject"] == subject
     assert f"{PUBLIC_URL}{receipt}" in receipt_email.text()
+    # The City Council takes letters through its web form only: the email says what to do.
+    by_hand = (
+        "office takes letters only through its own website. Your receipt page has your letter "
+        "ready to paste there, with the link to its form."
+    )
+    assert f"\u20681\u2069 {by_hand}" in receipt_email.text()
+    assert f"<bdi>1</bdi> {by_hand}" in receipt_email.html()
     assert _state(app, "rasha@example.org")[1][Channel.EMAIL] is DeliveryStatus.SENT
     # A second click changes nothing and queues no second receipt.
     assert client.post(link).status_code == 303
