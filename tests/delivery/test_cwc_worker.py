@@ -14,10 +14,12 @@ from sqlalchemy import select
 from tests.civic.data import load_civic_data, single_district_zip
 from tests.stubs import StubServer
 from tests.supporter.helpers import post_letter
+from webapp.campaigns.services import campaign_by_slug
 from webapp.database import db
 from webapp.delivery.cwc import validate_message
 from webapp.delivery.worker import Worker
 from webapp.models import Channel, Delivery, DeliveryStatus
+from webapp.supporter.campaign_page import form_for, render_form
 
 MESSAGE = "/v2/message"
 
@@ -107,3 +109,22 @@ def test_a_cwc_outage_is_retried_later(
         stored = db.session.get(Delivery, house.id)
         assert stored is not None and stored.status is DeliveryStatus.FAILED
         assert stored.next_attempt_at is not None and stored.attempts == 1
+
+
+def test_the_title_field_says_congress_needs_it_when_its_message_system_is_on(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    """An empty "optional" title quietly sent the House letter to the supporter's own hands
+    (CWC refuses a letter without one); the field says so while CWC is on, and only then."""
+    needed = "لا يوصل نظام رسائل الكونغرس أي رسالة إلا إذا حملت لقبًا"
+    page = client.get(f"/campaigns/{default_campaign}?lang=ar").text
+    assert needed in page and "تطلبه بعض المكاتب." not in page
+    english = client.get(f"/campaigns/{default_campaign}?lang=en").text
+    assert "Congress's message system delivers a letter only with a title" in english
+    app.config["CWC_API_KEY"] = ""
+    # A new page (cached pages are kept per settings' lifetime: a process's).
+    with app.test_request_context():
+        campaign = campaign_by_slug(db.session(), default_campaign)
+        assert campaign is not None
+        page = render_form(campaign, form_for(campaign))[0]
+    assert "Some offices ask for it." in page and "message system" not in page

@@ -76,6 +76,10 @@ def render_form(
         is_open=campaign.is_open(utcnow()),
         recipients=fixed_recipients(campaign),
         has_lookup=bool(lookup_chambers(campaign)),
+        # Congress's message system (CWC) refuses a letter without a title: say so at the field.
+        title_needed=bool(
+            current_app.config.get("CWC_API_KEY") or current_app.config.get("SENATE_CWC_API_KEY")
+        ),
         reading=campaign_reading(campaign, language, placeholders(campaign, language)),
     )
     return page, status
