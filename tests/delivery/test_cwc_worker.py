@@ -80,7 +80,8 @@ def test_house_letter_is_posted_as_valid_cwc_and_accepted(
         stored = db.session.get(Delivery, house.id)
         assert stored is not None and stored.status is DeliveryStatus.ACCEPTED
         token = stored.submission.receipt_token
-    assert "Accepted by the office" in client.get(f"/receipts/{token}").text
+    page = client.get(f"/receipts/{token}").text
+    assert "Delivered to the office&#39;s correspondence system" in page
 
 
 def test_a_rejected_cwc_message_is_dead_with_the_office_error(

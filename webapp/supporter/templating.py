@@ -45,7 +45,8 @@ STATUS_LABELS = {
     DeliveryStatus.PENDING: _l("Queued: waiting to be sent"),
     DeliveryStatus.SENDING: _l("Sending now"),
     DeliveryStatus.SENT: _l("Sent"),
-    DeliveryStatus.ACCEPTED: _l("Accepted by the office"),
+    # CWC took it into the office's correspondence system; nobody there has read it yet.
+    DeliveryStatus.ACCEPTED: _l("Delivered to the office's correspondence system"),
     DeliveryStatus.NEEDS_ACTION: _l("Needs your action"),
     DeliveryStatus.DONE_BY_SUPPORTER: _l("Sent by you"),
     DeliveryStatus.FAILED: _l("Not sent yet: retrying"),
