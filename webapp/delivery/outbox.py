@@ -204,7 +204,30 @@ def too_late(submission: Submission, now: datetime, expiry_hours: int) -> bool:
     """Whether an unconfirmed letter waited too long for its writer's click: one not held
     expires `expiry_hours` after it was written; a held one waits for its writer or an
     organiser however long it takes."""
-    return not submission.held and submission.created_at < now - timedelta(hours=expiry_hours)
+    left = time_left(submission, now, expiry_hours)
+    return left is not None and left < timedelta(0)
+
+
+def time_left(submission: Submission, now: datetime, expiry_hours: int) -> timedelta | None:
+    """How long the letter's writer still has to confirm it (negative once too late), or None
+    for a held letter, which has no deadline."""
+    if submission.held:
+        return None
+    return submission.created_at + timedelta(hours=expiry_hours) - now
+
+
+def expire_if_too_late(
+    session: Session, submission: Submission, now: datetime, expiry_hours: int
+) -> bool:
+    """Whether the letter is expired, expiring it now if it is unconfirmed and too late rather
+    than at the worker's next expiry round (so no email goes out offering it a click)."""
+    if submission.status is SubmissionStatus.UNCONFIRMED and too_late(
+        submission, now, expiry_hours
+    ):
+        with write_transaction(session):
+            never_send(session, [submission.id], SubmissionStatus.EXPIRED, now)
+        session.refresh(submission)
+    return submission.status is SubmissionStatus.EXPIRED
 
 
 def mark_confirmed(

@@ -22,6 +22,7 @@ from webapp.delivery.cwc import CwcClient, cwc_settings_from_config
 from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send, key_of
 from webapp.delivery.mailing import Postal
 from webapp.delivery.outbox import (
+    expire_if_too_late,
     expire_unconfirmed,
     load,
     policy_from_config,
@@ -34,7 +35,7 @@ from webapp.delivery.postal_budget import budget_from_config, free_places
 from webapp.delivery.senate import senate_settings_from_config
 from webapp.delivery.sends import prepare_send
 from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
-from webapp.models import Channel, Delivery, DeliveryStatus, Notification
+from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
 from webapp.services.reply_survey import SURVEY_KINDS, queue_reply_surveys, still_wanted
 from webapp.services.stats import refresh_all
 from webapp.services.supporters import purge_personal_text
@@ -192,7 +193,7 @@ class Worker:
             if self._held(session, row):
                 report.held += 1
                 return
-            if isinstance(row, Notification) and row.kind in SURVEY_KINDS and not still_wanted(row):
+            if isinstance(row, Notification) and not self._wanted(session, row):
                 record_cancelled(session, row, self.holder, self.clock())
                 return
             seconds, send = prepare_send(row, mailer, self.cwc_clients, self.postal, self.clock)
@@ -238,6 +239,18 @@ class Worker:
         report.failed += outcome is DeliveryStatus.FAILED
         report.errors.append(str(exc))
         log.warning("%s %s not sent (%s): %s", name, key, outcome.value, exc)
+
+    def _wanted(self, session: Session, row: Notification) -> bool:
+        """Whether a supporter email is still to go. A letter past its confirmation window
+        expires here, not at the next expiry round: its confirmation email would offer a click
+        that can no longer confirm it, and its receipt link goes without one."""
+        if row.kind in SURVEY_KINDS:
+            return still_wanted(row)
+        hours = int(self.app.config["CONFIRMATION_EXPIRY_HOURS"])
+        letter = row.submission
+        if letter is not None and expire_if_too_late(session, letter, self.clock(), hours):
+            return row.kind is not NotificationKind.CONFIRMATION
+        return True
 
     def _held(self, session: Session, row: Delivery | Notification) -> bool:
         """A posted letter over budget or to a refused address waits with the organisers."""
