@@ -19,10 +19,8 @@ from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
 from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send, key_of
-from webapp.delivery.outbox import (
-    expire_if_too_late,
-    expire_unconfirmed,
-    load,
+from webapp.delivery.outbox import expire_if_too_late, expire_unconfirmed, load
+from webapp.delivery.outcomes import (
     policy_from_config,
     record_cancelled,
     record_failure,
