@@ -15,7 +15,7 @@ from tests.civic.data import load_civic_data, single_district_zip
 from tests.stubs import StubServer
 from tests.supporter.helpers import post_letter
 from webapp.database import db
-from webapp.delivery.cwc import validate_message
+from webapp.delivery.cwc_schema import validate_message
 from webapp.delivery.worker import Worker
 from webapp.models import Channel, Delivery, DeliveryStatus
 

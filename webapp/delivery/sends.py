@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import object_session as session_of
 
-from webapp.delivery.cwc import CwcClient, build_message
+from webapp.delivery.cwc import CwcClient
+from webapp.delivery.cwc_message import build_message
 from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
 from webapp.delivery.mailing import Postal
 from webapp.delivery.smtp import Mailer, SendError
