@@ -19,8 +19,8 @@ from webapp.models import (
     Submission,
     SubmissionStatus,
 )
+from webapp.services.delivery_tallies import delivery_tallies_age, refresh_delivery_tallies
 from webapp.services.recipients import lookup_chambers
-from webapp.services.stats import delivery_tallies_age, refresh_delivery_tallies
 
 # The worker recounts deliveries every minute; a page only pays for the recount (a scan of the
 # campaign's deliveries) when no worker has done it for a while, e.g. none is running.

@@ -31,8 +31,8 @@ from webapp.delivery.senders import senders_from_config
 from webapp.delivery.sends import prepare_send
 from webapp.delivery.smtp import Mailer, SendError
 from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
+from webapp.services.delivery_tallies import refresh_all
 from webapp.services.reply_survey import SURVEY_KINDS, queue_reply_surveys, still_wanted
-from webapp.services.stats import refresh_all
 from webapp.services.supporters import purge_personal_text
 
 log = logging.getLogger(__name__)
