@@ -21,8 +21,8 @@ from bench.generate import generate
 from bench.support import bench_apps, load_civic_data, percentiles
 from webapp.database import db, utcnow
 from webapp.models import Role
+from webapp.services.delivery_tallies import refresh_all
 from webapp.services.organisers import create_organiser
-from webapp.services.stats import refresh_all
 
 PASSWORD = "bench password 12345"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from webapp.campaigns.commands import campaigns_cli
 from webapp.campaigns.services import ensure_default_campaign
-from webapp.civic.commands import DatasetLoadError, civic_cli, sync_roster, sync_zips
+from webapp.civic.commands import civic_cli, sync_roster, sync_zips
+from webapp.civic.loading import DatasetLoadError
 from webapp.dashboard.commands import organisers_cli
 from webapp.database import db
 from webapp.delivery.check import delivery_cli

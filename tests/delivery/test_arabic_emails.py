@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.delivery.emails import supporter_email
-from webapp.models import Submission
+from webapp.models import Submission, SubmissionStatus
 
 ARABIC_TITLE = (
     "خمس خطوات على بايدن اتخاذها ليُظهر أن الولايات المتحدة لا تزال ملتزمة بحماية حقوق الإنسان"
@@ -36,6 +36,8 @@ def test_receipt_and_confirmation_emails_follow_the_recorded_language(
         submission = db.session.scalars(select(Submission)).one()
         assert submission.language == "ar-EG"
         receipt = supporter_email(submission, "receipt", "k1")
+        # As a campaign that asks for confirmation keeps it until the click.
+        submission.status = SubmissionStatus.UNCONFIRMED
         confirmation = supporter_email(submission, "confirmation", "k2")
         receipt_link = supporter_email(submission, "receipt_link", "k4")
         # A campaign whose Arabic reading copy has no title: its English title is used.
@@ -59,7 +61,7 @@ def test_receipt_and_confirmation_emails_follow_the_recorded_language(
     assert "\u2068رانيا\u2069" in _body(receipt, "plain")
     assert "أؤكّد، أرسلوا رسالتي" in _body(confirmation, "html")
     hours = app.config["CONFIRMATION_EXPIRY_HOURS"]
-    assert f"<bdi>{hours}</bdi>" in _body(confirmation, "html")
+    assert f"يعمل الرابط نحو <bdi>{hours}</bdi> ساعةً أخرى." in _body(confirmation, "html")
     assert f"\u2068{hours}\u2069" in _body(confirmation, "plain")
     # The receipt link's email is right to left too, its name and title isolated.
     link_html = _body(receipt_link, "html")

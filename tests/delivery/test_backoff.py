@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from webapp.delivery.outbox import RetryPolicy
+from webapp.delivery.outcomes import RetryPolicy
 
 
 class _Fixed(random.Random):

@@ -20,16 +20,11 @@ from webapp.civic.http import Timeouts
 from webapp.civic.types import MatchKind
 from webapp.config import ConfigError
 from webapp.database import db
-from webapp.delivery.cwc import (
-    LOC_TOPICS,
-    CwcClient,
-    CwcMessageError,
-    CwcSettings,
-    build_message,
-    cwc_settings_from_config,
-    member_office,
-    validate_message,
-)
+from webapp.delivery.cwc import CwcClient, CwcSettings, cwc_settings_from_config
+from webapp.delivery.cwc_fields import member_office
+from webapp.delivery.cwc_message import CwcMessageError, build_message
+from webapp.delivery.cwc_schema import validate_message
+from webapp.delivery.topics import LOC_TOPICS
 from webapp.models import Campaign, Channel, Delivery, LetterText, Submission, Supporter
 
 NOW = datetime(2025, 3, 14, 15, 9, tzinfo=UTC)

@@ -16,7 +16,7 @@ from tests.stubs import StubServer
 from tests.supporter.helpers import post_letter
 from webapp.campaigns.services import campaign_by_slug
 from webapp.database import db
-from webapp.delivery.cwc import validate_message
+from webapp.delivery.cwc_schema import validate_message
 from webapp.delivery.worker import Worker
 from webapp.models import Channel, Delivery, DeliveryStatus
 from webapp.supporter.campaign_page import form_for, render_form

@@ -14,7 +14,7 @@ from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow
 from webapp.delivery.handoff import Version, handoff_for, split_text
 from webapp.models import Campaign, Delivery, DeliveryStatus, Target
-from webapp.services.stats import refresh_delivery_tallies
+from webapp.services.delivery_tallies import refresh_delivery_tallies
 
 PART_RE = re.compile(
     r'<textarea class="letter-text" id="handoff-\d+-\d+"[^>]*>(.*?)</textarea>', re.S

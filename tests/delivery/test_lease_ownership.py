@@ -17,7 +17,7 @@ from tests.delivery.workers import Clock
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.delivery.leases import Outboxed, hold_for_send
-from webapp.delivery.outbox import record_failure, record_success
+from webapp.delivery.outcomes import record_failure, record_success
 from webapp.delivery.worker import BatchReport, Worker
 from webapp.models import Delivery, DeliveryStatus, Notification
 

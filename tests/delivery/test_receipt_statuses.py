@@ -15,7 +15,8 @@ from sqlalchemy import select
 from tests.delivery.campaigns import office, write_delivery_campaign
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow
-from webapp.delivery.outbox import mark_done_by_supporter, retry_dead
+from webapp.delivery.outbox import mark_done_by_supporter
+from webapp.delivery.outcomes import retry_dead
 from webapp.models import (
     Delivery,
     DeliveryStatus,

@@ -18,7 +18,7 @@ from tests.civic.data import house_member, load_civic_data, senators, single_dis
 from tests.stubs import StubRequest, StubServer
 from tests.supporter.helpers import post_letter
 from webapp.database import db
-from webapp.delivery.cwc import validate_message
+from webapp.delivery.cwc_schema import validate_message
 from webapp.delivery.senate import (
     MESSAGE_PATH,
     OFFICES_PATH,

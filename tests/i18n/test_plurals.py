@@ -35,10 +35,13 @@ QUIET = (
     "%(num)s congressional districts have no letters yet:",
 )
 COUNTER = ("%(num)s letter written", "%(num)s letters written")
-LINK_TAIL = " If you did not write this letter, ignore this email and nothing will be sent."
-LINK = (
-    f"The link works for %(num)s hour.{LINK_TAIL}",
-    f"The link works for %(num)s hours.{LINK_TAIL}",
+HOURS_LEFT = (
+    "The link works for about %(num)s more hour.",
+    "The link works for about %(num)s more hours.",
+)
+MINUTES_LEFT = (
+    "The link works for about %(num)s more minute.",
+    "The link works for about %(num)s more minutes.",
 )
 
 
@@ -67,11 +70,15 @@ def arabic() -> gettext.GNUTranslations:
         (DELETED, 7, "بعد 7 أيام من"),
         (DELETED, 90, "بعد 90 يومًا من"),
         (DELETED, 0, "فور إيصال رسالتك"),
-        (LINK, 1, "مدة ساعة واحدة."),
-        (LINK, 2, "مدة ساعتين."),
-        (LINK, 3, "مدة 3 ساعات."),
-        (LINK, 72, "مدة 72 ساعةً."),
-        (LINK, 200, "مدة 200 ساعة."),
+        (HOURS_LEFT, 1, "يعمل الرابط نحو ساعة أخرى."),
+        (HOURS_LEFT, 2, "يعمل الرابط نحو ساعتين أخريين."),
+        (HOURS_LEFT, 3, "يعمل الرابط نحو 3 ساعات أخرى."),
+        (HOURS_LEFT, 72, "يعمل الرابط نحو 72 ساعةً أخرى."),
+        (HOURS_LEFT, 200, "يعمل الرابط نحو 200 ساعة أخرى."),
+        (MINUTES_LEFT, 1, "يعمل الرابط نحو دقيقة أخرى."),
+        (MINUTES_LEFT, 2, "يعمل الرابط نحو دقيقتين أخريين."),
+        (MINUTES_LEFT, 5, "يعمل الرابط نحو 5 دقائق أخرى."),
+        (MINUTES_LEFT, 45, "يعمل الرابط نحو 45 دقيقةً أخرى."),
         (WRITTEN, 1, "رسالة واحدة كُتبت في"),
         (WRITTEN, 2, "رسالتان كُتبتا في"),
         (WRITTEN, 4, "4 رسائل كُتبت في"),

@@ -23,7 +23,7 @@ from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign
 from webapp.civic.lookup import AddressQuery
 from webapp.civic.types import LookupResult, Representative
 from webapp.database import db
-from webapp.delivery.cwc import build_message
+from webapp.delivery.cwc_message import build_message
 from webapp.letters.compose import Recipient, compose_letters, open_to_everyone
 from webapp.models import Audience, Campaign, Channel, Delivery, Submission
 from webapp.services.recipients import plan_recipients

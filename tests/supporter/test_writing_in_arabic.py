@@ -22,7 +22,8 @@ from tests.delivery.smtp_server import Received, SmtpSink
 from tests.stubs import StubServer
 from tests.supporter.helpers import VALID_LETTER, post_letter
 from webapp.database import db, utcnow
-from webapp.delivery.cwc import CwcSettings, build_message
+from webapp.delivery.cwc import CwcSettings
+from webapp.delivery.cwc_message import build_message
 from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.worker import Worker
 from webapp.models import Delivery, DeliveryStatus, Submission

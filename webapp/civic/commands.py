@@ -6,8 +6,6 @@ import re
 import time
 from collections import Counter
 from datetime import date, datetime
-from pathlib import Path
-from typing import NoReturn
 
 import click
 from flask import current_app
@@ -15,12 +13,16 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.civic.census import ordinal
-from webapp.civic.http import Timeouts, timeouts_from_config
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
-from webapp.civic.legislators import DistrictOffice, parse_district_offices, parse_legislators
+from webapp.civic.loading import (
+    LOAD_ERRORS,
+    civic_timeouts,
+    invalidate_lookup,
+    load_roster,
+    record_failed_load,
+)
 from webapp.civic.roster_diff import RosterDiff, Seat
-from webapp.civic.sync import load_source, record_sync_failure, sync_officials
-from webapp.civic.types import UpstreamError
+from webapp.civic.sync import load_source
 from webapp.civic.zips import ZIP_DATASET, parse_zip_districts, sync_zip_districts
 from webapp.database import db, utcnow
 from webapp.delivery.senate import DATASET as SENATE_DATASET
@@ -30,10 +32,6 @@ from webapp.services.changeover import apply_changeover, changeover_deps
 from webapp.services.civic_status import CivicStatus, civic_status
 
 civic_cli = AppGroup("civic", help="Sync civic datasets (members of Congress, ZIP table).")
-
-# What a bad download or file raises: network (UpstreamError), file system, parse errors.
-LOAD_ERRORS = (UpstreamError, OSError, ValueError)
-OFFICES_FILE = "legislators-district-offices"
 
 
 def _snapshot_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -53,61 +51,6 @@ snapshot_option = click.option(
     callback=_snapshot_date,
     help="Date of the data (YYYY-MM-DD); default: Last-Modified of the URL or the file's date.",
 )
-
-
-def _timeouts() -> Timeouts:
-    return timeouts_from_config(current_app.config)
-
-
-def _is_url(location: str) -> bool:
-    return location.startswith(("http://", "https://"))
-
-
-def _file_name(location: str) -> str:
-    """The last path part: parse errors name it, the location itself is said once already."""
-    return location.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or location
-
-
-class DatasetLoadError(click.ClickException):
-    """A dataset could not be downloaded, read or stored; the attempt is already recorded."""
-
-
-def _fail(
-    dataset: str, location: str, what: str, exc: Exception, now: datetime | None = None
-) -> NoReturn:
-    """Record the failed attempt for `flask civic status`, then raise with a clear message."""
-    record_sync_failure(db.session(), dataset, location, str(exc), now or utcnow())
-    raise DatasetLoadError(f"could not load {what} from {location}: {exc}")
-
-
-def _offices_location(source: str | None, offices_from: str | None) -> str | None:
-    if offices_from:
-        return offices_from
-    if source is None or _is_url(source):
-        return str(current_app.config["LEGISLATORS_OFFICES_URL"])
-    # A local members file usually sits beside its offices file, as in the upstream repository.
-    members = Path(source)
-    for suffix in dict.fromkeys([members.suffix, ".json", ".yaml", ".yml"]):
-        candidate = members.with_name(OFFICES_FILE + suffix)
-        if suffix and candidate.is_file():
-            return str(candidate)
-    return None
-
-
-def _load_offices(location: str | None) -> dict[str, list[DistrictOffice]] | None:
-    """District offices are optional: on any failure warn and keep the stored ones."""
-    if location is None:
-        click.echo("warning: no district offices file found; stored offices are kept", err=True)
-        return None
-    try:
-        data, _ = load_source(location, _timeouts(), LEGISLATORS)
-        return parse_district_offices(data, _file_name(location))
-    except LOAD_ERRORS as exc:
-        click.echo(
-            f"warning: district offices not loaded from {location}: {exc}; stored offices are kept",
-            err=True,
-        )
-        return None
 
 
 def _print_diff(diff: RosterDiff, snapshot: str | None, location: str) -> None:
@@ -159,38 +102,16 @@ def sync_roster(source: str | None, offices_from: str | None, snapshot_date: str
     sync_senate_offices()
 
 
-def load_roster(
-    source: str | None, offices_from: str | None, snapshot_date: str | None, now: datetime
-) -> RosterDiff:
-    """Load members (default: LEGISLATORS_URL) and return the diff; DatasetLoadError on failure.
-
-    The delivery worker calls this once a day; a failed attempt is recorded for `civic status`.
-    """
-    location = source or str(current_app.config["LEGISLATORS_URL"])
-    try:
-        data, guessed = load_source(location, _timeouts(), LEGISLATORS)
-        records = parse_legislators(data, _file_name(location))
-    except LOAD_ERRORS as exc:
-        _fail(LEGISLATORS, location, "the members of Congress", exc, now)
-    offices = _load_offices(_offices_location(source, offices_from))
-    snapshot = snapshot_date or guessed
-    try:
-        diff = sync_officials(db.session(), records, offices, snapshot, location, now)
-    except SQLAlchemyError as exc:
-        _fail(LEGISLATORS, location, "the members of Congress", exc, now)
-    _invalidate_lookup()
-    diff.snapshot_date, diff.source = snapshot, location
-    return diff
-
-
 def sync_senate_offices() -> None:
     """Refresh the Senate CWC office list when Senate CWC or an office list is configured."""
     config = current_app.config
     now = utcnow()
     try:
-        found = read_office_list(config, _timeouts())
+        found = read_office_list(config, civic_timeouts())
     except LOAD_ERRORS as exc:
-        _fail(SENATE_DATASET, str(config["SENATE_CWC_OFFICES"]), "the Senate CWC offices", exc, now)
+        record_failed_load(
+            SENATE_DATASET, str(config["SENATE_CWC_OFFICES"]), "the Senate CWC offices", exc, now
+        )
     if found is None:
         if config["SENATE_CWC_API_KEY"]:
             click.echo(
@@ -202,12 +123,6 @@ def sync_senate_offices() -> None:
     offices, source = found
     store_office_list(db.session(), offices, source, now)
     click.echo(f"Senate CWC: {len(offices)} office(s) on the active list (from {source})")
-
-
-def _invalidate_lookup() -> None:
-    lookup = current_app.extensions.get("civic_lookup")
-    if lookup is not None:
-        lookup.invalidate()
 
 
 @civic_cli.command("sync-zips")
@@ -228,18 +143,18 @@ def sync_zips(source: str | None, snapshot_date: str | None, congress: int | Non
     location = source or str(current_app.config["ZIP_DISTRICTS_URL"])
     congress = congress or int(current_app.config["ZIP_DISTRICTS_CONGRESS"])
     try:
-        data, guessed = load_source(location, _timeouts(), ZIP_DATASET)
+        data, guessed = load_source(location, civic_timeouts(), ZIP_DATASET)
         rows = parse_zip_districts(data)
     except LOAD_ERRORS as exc:
-        _fail(ZIP_DATASET, location, "the ZIP table", exc)
+        record_failed_load(ZIP_DATASET, location, "the ZIP table", exc)
     snapshot = snapshot_date or guessed
     started = time.perf_counter()
     try:
         count = sync_zip_districts(db.session(), rows, location, snapshot, utcnow(), congress)
     except SQLAlchemyError as exc:
-        _fail(ZIP_DATASET, location, "the ZIP table", exc)
+        record_failed_load(ZIP_DATASET, location, "the ZIP table", exc)
     elapsed = time.perf_counter() - started
-    _invalidate_lookup()
+    invalidate_lookup()
     per_zip = Counter(zcta for zcta, _, _ in rows)
     spanning = sum(1 for districts in per_zip.values() if districts > 1)
     click.echo(

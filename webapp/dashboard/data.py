@@ -5,70 +5,39 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.civic.index import ROSTER_DATASET
-from webapp.civic.states import BY_CODE, house_districts
 from webapp.dashboard.charts import Bar, days_between, last_hours, series
+from webapp.dashboard.offices import (
+    NOT_RECEIVED,
+    OfficeRow,
+    office_rows,
+    quiet_districts,
+    quiet_offices,
+)
 from webapp.models import (
     Campaign,
     CivicDataset,
-    Delivery,
-    DeliveryStatus,
-    DeliveryTally,
-    Official,
     Partner,
     RosterChange,
     Submission,
     SubmissionStatus,
 )
-from webapp.services.recipients import lookup_chambers
 from webapp.services.stats import (
     DIMENSIONS,
     PAGE_TALLY_BUDGET_S,
     PARTNER_DIMENSIONS,
     catch_up_within,
-    delivery_tallies_age,
-    refresh_delivery_tallies,
     tallies,
 )
 
-# The worker recounts deliveries every minute; a page only pays for the recount (a scan of the
-# campaign's deliveries) when no worker has done it for a while, e.g. none is running.
-DELIVERY_TALLY_MAX_AGE = timedelta(minutes=5)
-FEW_LETTERS = 3
-# Not letters an office gets: never confirmed, declined, or replaced by the seat's new member's.
-NOT_RECEIVED = {DeliveryStatus.CANCELLED.value, DeliveryStatus.REPLACED.value}
 RECENT_PERSONAL = 20
 TOP_OFFICES = 15
-
-
-@dataclass
-class OfficeRow:
-    key: str
-    name: str
-    chamber: str | None
-    state: str | None
-    district: str | None
-    by_status: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counted.values())
-
-    @property
-    def counted(self) -> dict[str, int]:
-        """The statuses of the letters in `total`, so that a row's statuses add up to it."""
-        return {s: n for s, n in self.by_status.items() if s not in NOT_RECEIVED}
-
-    @property
-    def not_sent(self) -> dict[str, int]:
-        """Letters never to go to this office (declined, expired, retargeted): not in `total`."""
-        return {s: n for s, n in self.by_status.items() if s in NOT_RECEIVED}
 
 
 @dataclass
@@ -116,49 +85,6 @@ class DashboardData:
 def _partner_scoped(raw: dict[str, int], partner_id: int) -> dict[str, int]:
     prefix = f"{partner_id}|"
     return {k[len(prefix) :]: v for k, v in raw.items() if k.startswith(prefix)}
-
-
-def _offices(
-    session: Session, campaign: Campaign, now: datetime
-) -> tuple[list[OfficeRow], datetime]:
-    """Every office with its delivery counts, and when those were counted."""
-    age = delivery_tallies_age(session, campaign.id, now)
-    if age is None or age > DELIVERY_TALLY_MAX_AGE:
-        refresh_delivery_tallies(session, campaign.id, now)
-    rows: dict[str, OfficeRow] = {}
-    counted_at = None
-    for t in session.scalars(select(DeliveryTally).where(DeliveryTally.campaign_id == campaign.id)):
-        counted_at = t.computed_at if counted_at is None else max(counted_at, t.computed_at)
-        row = rows.setdefault(
-            t.recipient_key,
-            OfficeRow(t.recipient_key, t.recipient_name, t.chamber, t.state, t.district),
-        )
-        row.by_status[t.status] = row.by_status.get(t.status, 0) + t.count
-    # Offices the campaign targets but nobody has written to yet belong in coverage too.
-    chambers = [c for c in lookup_chambers(campaign) if c in ("us_senate", "us_house")]
-    if chambers:
-        officials = session.execute(
-            select(
-                Official.external_id,
-                Official.full_name,
-                Official.chamber,
-                Official.state,
-                Official.district,
-            ).where(Official.active.is_(True), Official.chamber.in_(chambers))
-        )
-        for bioguide, name, chamber, state, district in officials:
-            rows.setdefault(
-                f"official:{bioguide}",
-                OfficeRow(f"official:{bioguide}", name, chamber, state, district),
-            )
-    return sorted(rows.values(), key=lambda r: (-r.total, r.name)), counted_at or now
-
-
-def _quiet_districts(campaign: Campaign, by_district: dict[str, int]) -> list[str]:
-    if "us_house" not in lookup_chambers(campaign):
-        return []
-    seats = [f"{s}-{d}" for s in BY_CODE for d in house_districts(s)]
-    return [seat for seat in seats if by_district.get(seat, 0) == 0]
 
 
 def build_dashboard(
@@ -211,18 +137,14 @@ def build_dashboard(
         key=lambda kv: -kv[1],
     )
     data.by_source = sorted(raw["source"].items(), key=lambda kv: -kv[1])
-    data.offices, data.deliveries_counted_at = _offices(session, campaign, now)
+    data.offices, data.deliveries_counted_at = office_rows(session, campaign, now)
     totals: dict[str, int] = defaultdict(int)
     for office in data.offices:
         for status, count in office.by_status.items():
             totals[status] += count
     data.deliveries_by_status = dict(totals)
-    # Offices with one or two letters first (nearly forgotten), then those with none.
-    data.quiet_offices = sorted(
-        (o for o in data.offices if o.total < FEW_LETTERS),
-        key=lambda o: (o.total == 0, o.total, o.name),
-    )
-    data.quiet_districts = _quiet_districts(campaign, district)
+    data.quiet_offices = quiet_offices(data.offices)
+    data.quiet_districts = quiet_districts(campaign, district)
     data.recent_personal = list(
         session.scalars(
             select(Submission)
@@ -284,20 +206,3 @@ def _held(session: Session, campaign: Campaign, data: DashboardData) -> None:
     data.held_recent = list(
         session.scalars(select(Submission).where(waiting).order_by(Submission.id.desc()).limit(20))
     )
-
-
-def partner_deliveries(session: Session, campaign: Campaign, partner: Partner) -> dict[str, int]:
-    """Delivery statuses for one partner's letters (small enough to count directly): the
-    letters its other numbers count, confirmed and not kept off partners' numbers."""
-    rows = session.execute(
-        select(Delivery.status, func.count())
-        .join(Submission, Submission.id == Delivery.submission_id)
-        .where(
-            Delivery.campaign_id == campaign.id,
-            Submission.partner_id == partner.id,
-            Submission.status == SubmissionStatus.CONFIRMED,
-            Submission.private.is_(False),
-        )
-        .group_by(Delivery.status)
-    )
-    return {status.value: count for status, count in rows}

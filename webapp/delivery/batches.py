@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from webapp.database import write_transaction
 from webapp.delivery.leases import Holder, claim, hold_for_send, locked_if_held
 from webapp.delivery.mailing import Postal, hold_office
-from webapp.delivery.outbox import RetryPolicy, load, record_failure
+from webapp.delivery.outbox import load
+from webapp.delivery.outcomes import RetryPolicy, record_failure
 from webapp.delivery.post import parse_us_address
 from webapp.delivery.post_render import COVER_PAGES, batch_html, batched_pages, pack, page_count
 from webapp.delivery.post_render import sheets as sheets_for

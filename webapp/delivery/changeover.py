@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from webapp.civic.commands import DatasetLoadError, load_roster
+from webapp.civic.loading import DatasetLoadError, load_roster
 from webapp.database import db
 from webapp.delivery.leases import Holder
 from webapp.models import Delivery, Notification

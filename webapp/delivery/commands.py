@@ -13,7 +13,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from webapp.database import db, utcnow
-from webapp.delivery.outbox import retry_dead, status_counts
+from webapp.delivery.outbox import status_counts
+from webapp.delivery.outcomes import retry_dead
 from webapp.delivery.packet_pdf import write_packet_pdf
 from webapp.delivery.packets import mark_packet_sent, packet_csv, packets
 from webapp.delivery.post import PostClient, post_settings_from_config

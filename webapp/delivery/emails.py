@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -14,8 +17,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadData
 
 from webapp.database import utcnow
+from webapp.delivery.outbox import time_left, too_late
 from webapp.i18n import interface_language, isolate
-from webapp.models import Delivery, Organiser, Submission
+from webapp.models import Delivery, NotificationKind, Organiser, Submission, SubmissionStatus
 from webapp.signing import timed_serializer
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
@@ -115,10 +119,49 @@ def read_confirmation_token(token: str) -> str | None:
     return read_signed_receipt(token, "confirm-letter", None)
 
 
-def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage:
-    """A receipt (with a copy of each letter), a confirmation or receipt link, in their language."""
+@dataclass(frozen=True)
+class TimeLeft:
+    """How long a confirmation link still works, as its email says it: `hours` rounded down,
+    or when under an hour (`hours` 0) the `minutes`."""
+
+    hours: int
+    minutes: int
+
+
+def time_left_to_confirm(submission: Submission, now: datetime) -> TimeLeft | None:
+    """The time its writer still has to confirm the letter, as an email rendered `now` states
+    it; None when there is none to state: a held letter has no deadline, and a letter
+    confirmed, ended or past its window has nothing left to promise."""
+    hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
+    waiting = submission.status is SubmissionStatus.UNCONFIRMED
+    left = time_left(submission, now, hours) if waiting else None
+    if left is None or left < timedelta(0):
+        return None
+    # Whole minutes rounded up, so an email written a moment after its letter still states
+    # the whole window; hours below that rounded down, so it never promises more.
+    minutes = max(1, math.ceil(left / timedelta(minutes=1)))
+    return TimeLeft(hours=minutes // 60, minutes=minutes)
+
+
+def _confirming(submission: Submission, kind: str, now: datetime) -> dict[str, object]:
+    """What the emails say about confirming the letter, counted as they are written, not from
+    the setting: one may go out late (retried while SMTP was down) or again (a receipt link)."""
+    hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
+    waiting = submission.status is SubmissionStatus.UNCONFIRMED
+    if waiting and too_late(submission, now, hours):
+        if kind == NotificationKind.CONFIRMATION:  # the worker expires it instead (`_wanted`)
+            raise ValueError("the letter is past its confirmation window")
+        waiting = False
+    return {"awaiting_click": waiting, "time_left": time_left_to_confirm(submission, now)}
+
+
+def supporter_email(
+    submission: Submission, kind: str, key: str, now: datetime | None = None
+) -> EmailMessage:
+    """A receipt (with a copy of each letter), a confirmation or receipt link, in their language,
+    as it stands `now` (the worker's clock; by default the current time)."""
     campaign = submission.campaign
-    config = current_app.config
+    confirming = _confirming(submission, kind, now or utcnow())
     # Isolated as in the body: an English title ("5 steps ...") in an Arabic subject would
     # otherwise lose its leading number to the right-to-left sentence around it.
     language = interface_language(submission.language)
@@ -137,7 +180,7 @@ def supporter_email(submission: Submission, kind: str, key: str) -> EmailMessage
             # (a laptop in Berlin set to German would otherwise show the receipt in English).
             "receipt_url": public_url(f"/receipts/{submission.receipt_token}?lang={language}"),
             "confirm_url": public_url(f"/confirm/{confirmation_token(submission)}?lang={language}"),
-            "expiry_hours": config["CONFIRMATION_EXPIRY_HOURS"],
+            **confirming,
         }
         text = render_template(f"email/{kind}.txt", **context)
         html = render_template(f"email/{kind}.html", **context)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
 from webapp.delivery.leases import Holder
-from webapp.delivery.outbox import record_held
+from webapp.delivery.outcomes import record_held
 from webapp.delivery.post import PostClient, parse_us_address
 from webapp.delivery.post_render import letter_html, page_count, sheets
 from webapp.delivery.postal_addresses import AddressChecks

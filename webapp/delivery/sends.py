@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import object_session as session_of
 
-from webapp.delivery.cwc import CwcClient, build_message
+from webapp.delivery.cwc import CwcClient
+from webapp.delivery.cwc_message import build_message
 from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
 from webapp.delivery.mailing import Postal
 from webapp.delivery.smtp import Mailer, SendError
@@ -30,7 +31,7 @@ def prepare_send(
     if isinstance(row, Notification) or row.channel is Channel.EMAIL:
         if mailer is None:
             raise SendError("SMTP is not configured")
-        return mailer.settings.timeout, mail_send(row, mailer)
+        return mailer.settings.timeout, mail_send(row, mailer, clock())
     client = cwc_clients.get(row.channel) if row.channel else None
     if client is not None:
         system = client.settings.system
@@ -53,7 +54,7 @@ def prepare_send(
     raise SendError(f"no sender for channel {row.channel}", permanent=True)
 
 
-def mail_send(row: Delivery | Notification, mailer: Mailer) -> Send:
+def mail_send(row: Delivery | Notification, mailer: Mailer, now: datetime) -> Send:
     reference: str | None = None
     if isinstance(row, Delivery):
         message = letter_email(row)
@@ -67,7 +68,7 @@ def mail_send(row: Delivery | Notification, mailer: Mailer) -> Send:
             raise SendError("the survey of this letter is gone", permanent=True)
         message = survey_email(row.submission, survey, row.kind, row.idempotency_key)
     elif row.submission is not None:
-        message = supporter_email(row.submission, row.kind.value, row.idempotency_key)
+        message = supporter_email(row.submission, row.kind.value, row.idempotency_key, now)
     else:
         raise SendError("notification has nobody to send to", permanent=True)
 

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -18,25 +18,21 @@ from sqlalchemy.orm.exc import ObjectDeletedError
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
-from webapp.delivery.cwc import CwcClient, cwc_settings_from_config
 from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send, key_of
-from webapp.delivery.mailing import Postal
-from webapp.delivery.outbox import (
-    expire_unconfirmed,
-    load,
+from webapp.delivery.outbox import expire_if_too_late, expire_unconfirmed, load
+from webapp.delivery.outcomes import (
     policy_from_config,
     record_cancelled,
     record_failure,
     record_success,
 )
-from webapp.delivery.post import PostClient, post_settings_from_config
-from webapp.delivery.postal_budget import budget_from_config, free_places
-from webapp.delivery.senate import senate_settings_from_config
+from webapp.delivery.postal_budget import free_places
+from webapp.delivery.senders import senders_from_config
 from webapp.delivery.sends import prepare_send
-from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
-from webapp.models import Channel, Delivery, DeliveryStatus, Notification
+from webapp.delivery.smtp import Mailer, SendError
+from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
+from webapp.services.delivery_tallies import refresh_all
 from webapp.services.reply_survey import SURVEY_KINDS, queue_reply_surveys, still_wanted
-from webapp.services.stats import refresh_all
 from webapp.services.supporters import purge_personal_text
 
 log = logging.getLogger(__name__)
@@ -73,28 +69,10 @@ class Worker:
         self.policy = policy_from_config(config)
         self.lease_margin = float(config["OUTBOX_LEASE_MARGIN_SECONDS"])
         self.batch_size = int(config["OUTBOX_BATCH_SIZE"])
-        self.smtp = (
-            parse_smtp_url(config["SMTP_URL"], config["SMTP_TIMEOUT_SECONDS"])
-            if config["SMTP_URL"]
-            else None
-        )
-        cwc = cwc_settings_from_config(config)
-        self.cwc = CwcClient(cwc) if cwc else None
+        senders = senders_from_config(config)
+        self.smtp, self.cwc_clients, self.postal = senders.smtp, senders.cwc_clients, senders.postal
+        self.channels = senders.channels
         self.civic = CivicDuties(app, clock)  # the daily roster sync and its changeover
-        senate = senate_settings_from_config(config)
-        self.cwc_clients = {
-            c: client
-            for c, client in (
-                (Channel.CWC, self.cwc),
-                (Channel.SENATE_CWC, senate and CwcClient(senate)),
-            )
-            if client
-        }
-        post = post_settings_from_config(config)
-        recheck = timedelta(days=int(config["POST_ADDRESS_RECHECK_DAYS"]))
-        self.postal = (
-            Postal(PostClient(post), budget_from_config(config), recheck) if post else None
-        )
         self.batcher = (
             Batcher(
                 self.postal, self.holder, self.policy, self.lease_margin, self.batch_size, clock
@@ -102,14 +80,6 @@ class Worker:
             if self.postal
             else None
         )
-        self.channels = {Channel.EMAIL} if self.smtp else set()
-        self.channels |= set(self.cwc_clients)
-        self.channels |= {Channel.POST} if self.postal else set()
-        if self.smtp is None:
-            log.warning(
-                "SMTP_URL is not set: emailed letters and supporter emails wait in the "
-                "outbox until it is"
-            )
 
     def run_batch(self) -> BatchReport:
         """Claim and send one batch of deliveries, then one of supporter emails."""
@@ -192,7 +162,7 @@ class Worker:
             if self._held(session, row):
                 report.held += 1
                 return
-            if isinstance(row, Notification) and row.kind in SURVEY_KINDS and not still_wanted(row):
+            if isinstance(row, Notification) and not self._wanted(session, row):
                 record_cancelled(session, row, self.holder, self.clock())
                 return
             seconds, send = prepare_send(row, mailer, self.cwc_clients, self.postal, self.clock)
@@ -238,6 +208,18 @@ class Worker:
         report.failed += outcome is DeliveryStatus.FAILED
         report.errors.append(str(exc))
         log.warning("%s %s not sent (%s): %s", name, key, outcome.value, exc)
+
+    def _wanted(self, session: Session, row: Notification) -> bool:
+        """Whether a supporter email is still to go. A letter past its confirmation window
+        expires here, not at the next expiry round: its confirmation email would offer a click
+        that can no longer confirm it, and its receipt link goes without one."""
+        if row.kind in SURVEY_KINDS:
+            return still_wanted(row)
+        hours = int(self.app.config["CONFIRMATION_EXPIRY_HOURS"])
+        letter = row.submission
+        if letter is not None and expire_if_too_late(session, letter, self.clock(), hours):
+            return row.kind is not NotificationKind.CONFIRMATION
+        return True
 
     def _held(self, session: Session, row: Delivery | Notification) -> bool:
         """A posted letter over budget or to a refused address waits with the organisers."""

@@ -1,4 +1,4 @@
-"""Dashboard numbers: letters tallied incrementally, deliveries counted per office periodically."""
+"""Dashboard and public numbers: letters tallied incrementally, once each, as they are confirmed."""
 
 from __future__ import annotations
 
@@ -6,20 +6,18 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
 from webapp.models import (
     Campaign,
-    CampaignStatus,
     Delivery,
     DeliveryStatus,
-    DeliveryTally,
     Submission,
     SubmissionStatus,
     SubmissionTally,
@@ -31,8 +29,6 @@ TALLY_BATCH = 5000
 PAGE_TALLY_BUDGET_S = 2.0
 PUBLIC_TALLY_BUDGET_S = 0.5
 REANALYZE_AFTER = 20_000
-# How stale the worker lets per-office delivery counts get before recounting them.
-DELIVERY_RECOUNT_AFTER = timedelta(seconds=60)
 # Dimensions counted for every letter; the partner_* ones again under the letter's partner.
 # "country" counts every letter (US ones under "US"); "state" and "district" only US letters.
 DIMENSIONS = (
@@ -80,7 +76,7 @@ def _buckets(row: Any) -> Iterable[tuple[str, str]]:
                 yield f"partner_{dimension}", f"{row.partner_id}|{values[dimension]}"
 
 
-def _upsert_into(session: Session, model: Any) -> Any:
+def upsert_into(session: Session, model: Any) -> Any:
     """An INSERT that can take ON CONFLICT, in the session's dialect."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
@@ -94,7 +90,7 @@ def _add_counts(session: Session, counts: Counter[tuple[int, str, str]]) -> None
         # A fixed order: concurrent refreshes then lock rows in the same order (no deadlock).
         for (c, d, b), n in sorted(counts.items())
     ]
-    statement = _upsert_into(session, SubmissionTally)
+    statement = upsert_into(session, SubmissionTally)
     statement = statement.on_conflict_do_update(
         index_elements=["campaign_id", "dimension", "bucket"],
         set_={"count": SubmissionTally.count + statement.excluded["count"]},
@@ -192,77 +188,6 @@ def _count_new_letters(session: Session, batch: int, deadline: float | None) -> 
             return total, False
 
 
-def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) -> None:
-    """Recount one campaign's deliveries per office and status (they change state over time)."""
-    with write_transaction(session):
-        rows = session.execute(
-            select(
-                Delivery.recipient_key,
-                Delivery.status,
-                func.count(),
-                func.max(Delivery.recipient_name),
-                func.max(Delivery.recipient_chamber),
-                func.max(Delivery.recipient_state),
-                func.max(Delivery.recipient_district),
-            )
-            # An unconfirmed (or held) letter's deliveries are not on their way until its
-            # sender confirms: the dashboard counts those letters apart, as it does people.
-            .join(Submission, Submission.id == Delivery.submission_id)
-            .where(
-                Delivery.campaign_id == campaign_id,
-                Submission.status != SubmissionStatus.UNCONFIRMED,
-            )
-            .group_by(Delivery.recipient_key, Delivery.status)
-        ).all()
-        session.execute(delete(DeliveryTally).where(DeliveryTally.campaign_id == campaign_id))
-        if rows:
-            # Two workers may recount at once: the one whose delete ran before the other's
-            # commit inserts rows that now exist again, so it updates them (as _add_counts does).
-            statement = _upsert_into(session, DeliveryTally)
-            fresh = statement.excluded
-            statement = statement.on_conflict_do_update(
-                index_elements=["campaign_id", "recipient_key", "status"],
-                set_={
-                    column: fresh[column]
-                    for column in (
-                        "count",
-                        "recipient_name",
-                        "chamber",
-                        "state",
-                        "district",
-                        "computed_at",
-                    )
-                },
-            )
-            session.execute(
-                statement,
-                [
-                    {
-                        "campaign_id": campaign_id,
-                        "recipient_key": key,
-                        "status": status.value,
-                        "count": count,
-                        "recipient_name": name or "",
-                        "chamber": chamber,
-                        "state": state,
-                        "district": district,
-                        "computed_at": now,
-                    }
-                    # A fixed order, so concurrent recounts lock rows in the same order.
-                    for key, status, count, name, chamber, state, district in sorted(
-                        rows, key=lambda row: (row[0], row[1].value)
-                    )
-                ],
-            )
-
-
-def delivery_tallies_age(session: Session, campaign_id: int, now: datetime) -> timedelta | None:
-    computed = session.scalar(
-        select(func.max(DeliveryTally.computed_at)).where(DeliveryTally.campaign_id == campaign_id)
-    )
-    return None if computed is None else now - computed
-
-
 def tallies(
     session: Session, campaign_id: int, dimensions: Iterable[str]
 ) -> dict[str, dict[str, int]]:
@@ -277,18 +202,6 @@ def tallies(
     for dimension, bucket, count in rows:
         result[dimension][bucket] = count
     return result
-
-
-def refresh_all(
-    session: Session, now: datetime, max_age: timedelta = DELIVERY_RECOUNT_AFTER
-) -> None:
-    """Periodic work for the worker: tally new letters, recount stale live campaigns."""
-    refresh_submission_tallies(session)
-    live = session.scalars(select(Campaign.id).where(Campaign.status == CampaignStatus.LIVE)).all()
-    for campaign_id in live:
-        age = delivery_tallies_age(session, campaign_id, now)
-        if age is None or age > max_age:
-            refresh_delivery_tallies(session, campaign_id, now)
 
 
 def public_stats(session: Session, campaign: Campaign) -> dict[str, Any]:

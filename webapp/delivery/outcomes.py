@@ -1,0 +1,165 @@
+"""What each send came to, kept on its outbox row: sent, held, cancelled, or failed and retried."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from webapp.database import write_transaction
+from webapp.delivery.leases import Holder, Leased, locked_if_held
+from webapp.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Mailing,
+    Notification,
+    NotificationKind,
+    PostalStatus,
+    Submission,
+    SubmissionStatus,
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    base_seconds: int = 60
+    max_seconds: int = 6 * 3600
+    lease_seconds: int = 300  # how long a claimed row waits for its turn in the batch
+    confirm_within_hours: int = 72  # a confirmation email retries this long after its letter
+
+    def delay(self, attempts: int, rng: random.Random | None = None) -> timedelta:
+        """Exponential backoff with jitter: half the step fixed, half random, so retries spread."""
+        step = min(self.max_seconds, self.base_seconds * 2 ** max(0, attempts - 1))
+        jitter = (rng or random).uniform(0.5, 1.0)
+        return timedelta(seconds=step * jitter)
+
+
+def policy_from_config(config: Any) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=int(config["OUTBOX_MAX_ATTEMPTS"]),
+        base_seconds=int(config["OUTBOX_BACKOFF_BASE_SECONDS"]),
+        max_seconds=int(config["OUTBOX_BACKOFF_MAX_SECONDS"]),
+        lease_seconds=int(config["OUTBOX_LEASE_SECONDS"]),
+        confirm_within_hours=int(config["CONFIRMATION_EXPIRY_HOURS"]),
+    )
+
+
+def record_success(
+    session: Session,
+    row: Delivery | Notification,
+    holder: Holder,
+    now: datetime,
+    status: DeliveryStatus = DeliveryStatus.SENT,
+    reference: str | None = None,
+) -> None:
+    with write_transaction(session):
+        if not locked_if_held(session, row, holder):
+            return
+        row.status = status
+        row.sent_at = now
+        row.last_error = None
+        row.lease_expires_at = None
+        row.next_attempt_at = None
+        if isinstance(row, Delivery) and reference:
+            row.remote_reference = reference[:200]
+        if isinstance(row, Delivery) and row.channel is Channel.POST:
+            row.postal_status = PostalStatus.CREATED
+            row.postal_updated_at = now
+
+
+def record_held(session: Session, row: Delivery, holder: Holder, now: datetime, why: str) -> None:
+    """Not posted (budget reached, address refused): the letter waits with the organisers, who
+    can hand it over in the office's packet. The reason shows on the channel map."""
+    with write_transaction(session):
+        if not locked_if_held(session, row, holder):
+            return
+        row.status = DeliveryStatus.PACKET
+        row.last_error = why[:2000]
+        row.failed_at = now
+        row.lease_expires_at = None
+        row.next_attempt_at = None
+
+
+def record_cancelled(
+    session: Session, row: Delivery | Notification, holder: Holder, now: datetime
+) -> None:
+    """Not sent, on purpose: e.g. a survey email whose supporter unsubscribed meanwhile."""
+    with write_transaction(session):
+        if not locked_if_held(session, row, holder):
+            return
+        row.status = DeliveryStatus.CANCELLED
+        row.lease_expires_at = None
+        row.next_attempt_at = None
+        row.updated_at = now
+
+
+def record_failure(
+    session: Session,
+    row: Leased,
+    holder: Holder,
+    now: datetime,
+    error: str,
+    policy: RetryPolicy,
+    permanent: bool = False,
+) -> DeliveryStatus | None:
+    """Failed now: retry later with backoff, or dead once attempts run out (or it is hopeless).
+    None when the row is no longer this worker's: taken over by another, or deleted."""
+    with write_transaction(session):
+        if not locked_if_held(session, row, holder):
+            return None
+        row.last_error = error[:2000]
+        row.lease_expires_at = None
+        if isinstance(row, Delivery | Mailing):  # dates the channel map's "last failure"
+            row.failed_at = now
+        if permanent or (row.attempts >= policy.max_attempts and not _awaited(row, now, policy)):
+            row.status = DeliveryStatus.DEAD
+            row.next_attempt_at = None
+        else:
+            row.status = DeliveryStatus.FAILED
+            row.next_attempt_at = now + policy.delay(row.attempts)
+        return row.status
+
+
+def _awaited(row: Leased, now: datetime, policy: RetryPolicy) -> bool:
+    """A confirmation email keeps its retries while its letter waits within the confirmation
+    window: given up after the few hours the attempts last, a mail server's outage would leave
+    the letter to expire unsent although its writer did all they were asked."""
+    if not isinstance(row, Notification) or row.kind is not NotificationKind.CONFIRMATION:
+        return False
+    letter = row.submission
+    return (
+        letter is not None
+        and letter.status is SubmissionStatus.UNCONFIRMED
+        and letter.created_at >= now - timedelta(hours=policy.confirm_within_hours)
+    )
+
+
+def retry_dead(session: Session, now: datetime, campaign_id: int | None = None) -> int:
+    """Give dead deliveries (and supporter emails) a fresh set of attempts, due now."""
+    total = 0
+    with write_transaction(session):
+        for model in (Delivery, Notification):
+            query = update(model).where(model.status == DeliveryStatus.DEAD)
+            if campaign_id is not None:
+                query = query.where(
+                    model.submission_id.in_(
+                        select(Submission.id).where(Submission.campaign_id == campaign_id)
+                    )
+                )
+            result = session.execute(
+                query.values(
+                    status=DeliveryStatus.PENDING,
+                    attempts=0,
+                    next_attempt_at=now,
+                    last_error=None,
+                    updated_at=now,
+                ).execution_options(synchronize_session=False)
+            )
+            total += int(getattr(result, "rowcount", 0) or 0)
+    return total
