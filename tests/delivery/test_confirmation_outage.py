@@ -3,12 +3,15 @@ confirmed, and the receipt says where the email stands instead of "we sent a lin
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from tests.conftest import csrf_token
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.smtp_server import SmtpSink
 from tests.delivery.test_confirmation import (
@@ -18,9 +21,11 @@ from tests.delivery.test_confirmation import (
     _write,
     app_config,
 )
+from tests.delivery.test_confirmation_later import _link
 from tests.delivery.workers import Clock
+from webapp.database import db
 from webapp.delivery.worker import Worker
-from webapp.models import DeliveryStatus, NotificationKind, SubmissionStatus
+from webapp.models import DeliveryStatus, Notification, NotificationKind, SubmissionStatus
 
 WRITER = "rasha@example.org"
 __all__ = ["app_config"]  # mail over the SMTP stub, a two-hour window (a fixture)
@@ -97,3 +102,69 @@ def test_a_refused_address_is_said_plainly_on_the_receipt(
     page = client.get(receipt).text
     assert _says(page) == [NOT_SENT]
     assert "No email? Have the link sent again." in page
+
+
+def _ask_for_the_link_again(client: FlaskClient, slug: str) -> None:
+    asked = client.get(f"/campaigns/{slug}/receipt-link")
+    client.post(
+        f"/campaigns/{slug}/receipt-link",
+        data={"email": WRITER, "csrf_token": csrf_token(asked.text)},
+    )
+
+
+def test_asking_for_the_link_again_during_the_outage_never_says_the_address_failed(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    """The receipt's own "have the link sent again" made a second email; given up on after its
+    attempts, it made the receipt say the address could not be emailed, while the first was
+    still being tried. Both carry the link, so both are retried, and the receipt tells the best."""
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 1
+    receipt = _write(client, slug, WRITER)
+    smtp.stop()
+    clock = Clock()
+    worker = Worker(app, clock=clock)
+    worker.run_batch()
+    _ask_for_the_link_again(client, slug)
+    clock.advance(minutes=5)
+    assert worker.run_batch().failed == 2 and worker.run_batch().dead == 0
+    assert {status for _, status in _notifications(app)} == {DeliveryStatus.FAILED}
+    assert _says(client.get(receipt).text) == [RETRYING]
+
+
+def test_a_confirmation_email_still_retrying_is_dropped_once_the_letter_is_confirmed(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    receipt = _write(client, slug, WRITER)
+    smtp.refuse(WRITER, 451)
+    clock = Clock()
+    worker = Worker(app, clock=clock)
+    assert worker.run_batch().failed == 1  # the confirmation email, retried in a minute or so
+    smtp.accept(WRITER)
+    _ask_for_the_link_again(client, slug)
+    assert worker.run_batch().sent == 1  # the receipt link, with its confirmation link
+    client.post(_link(smtp.to(WRITER)[-1]))
+    assert _state(app, WRITER)[0].status is SubmissionStatus.CONFIRMED
+    smtp.clear()
+    clock.advance(hours=1)
+    worker.run_batch()
+    # The office's letter and the receipt go; "please confirm" would now be wrong.
+    assert not any("confirm" in m.message["Subject"].lower() for m in smtp.to(WRITER))
+    assert (NotificationKind.CONFIRMATION, DeliveryStatus.CANCELLED) in _notifications(app)
+    assert "we sent a link" not in client.get(receipt).text
+
+
+def test_the_last_retry_comes_before_the_window_shuts(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 1
+    _write(client, slug, WRITER)
+    smtp.stop()
+    with app.app_context():
+        letter_at = db.session.scalars(select(Notification)).one().submission.created_at
+    # An hour and a half into the two-hour window, with backoff at hours by now.
+    app.config["OUTBOX_BACKOFF_BASE_SECONDS"] = 6 * 3600
+    clock = Clock(letter_at + timedelta(minutes=90))
+    assert Worker(app, clock=clock).run_batch().failed == 1
+    with app.app_context():
+        retry = db.session.scalars(select(Notification)).one().next_attempt_at
+    assert retry is not None and retry <= letter_at + timedelta(hours=2) - timedelta(minutes=15)

@@ -117,27 +117,40 @@ def record_failure(
         row.lease_expires_at = None
         if isinstance(row, Delivery | Mailing):  # dates the channel map's "last failure"
             row.failed_at = now
-        if permanent or (row.attempts >= policy.max_attempts and not _awaited(row, now, policy)):
+        awaited_until = _awaited_until(row, now, policy)
+        if permanent or (row.attempts >= policy.max_attempts and awaited_until is None):
             row.status = DeliveryStatus.DEAD
             row.next_attempt_at = None
         else:
             row.status = DeliveryStatus.FAILED
             row.next_attempt_at = now + policy.delay(row.attempts)
+            if awaited_until is not None:
+                # Past its attempts the backoff is hours: one more try before the window shuts.
+                row.next_attempt_at = max(now, min(row.next_attempt_at, awaited_until))
         return row.status
 
 
-def _awaited(row: Leased, now: datetime, policy: RetryPolicy) -> bool:
-    """A confirmation email keeps its retries while its letter waits within the confirmation
-    window: given up after the few hours the attempts last, a mail server's outage would leave
-    the letter to expire unsent although its writer did all they were asked."""
-    if not isinstance(row, Notification) or row.kind is not NotificationKind.CONFIRMATION:
-        return False
+# Emails that carry a waiting letter's confirmation link.
+_CONFIRMING = (NotificationKind.CONFIRMATION, NotificationKind.RECEIPT_LINK)
+
+
+def _awaited_until(row: Leased, now: datetime, policy: RetryPolicy) -> datetime | None:
+    """Until when an email carrying its letter's confirmation link keeps its retries: given up
+    after the few hours the attempts last, a mail server's outage would leave the letter to
+    expire unsent although its writer did all they were asked. The window's last few minutes
+    are left for the click. None for other emails and rows, or a letter no longer waiting.
+    A held letter has no deadline, but its emails stop at the same point: an organiser can
+    release it, or retry its email, after that."""
+    if not isinstance(row, Notification) or row.kind not in _CONFIRMING:
+        return None
     letter = row.submission
-    return (
-        letter is not None
-        and letter.status is SubmissionStatus.UNCONFIRMED
-        and letter.created_at >= now - timedelta(hours=policy.confirm_within_hours)
-    )
+    if letter is None or letter.status is not SubmissionStatus.UNCONFIRMED:
+        return None
+    until = letter.created_at + timedelta(hours=policy.confirm_within_hours) - _LEFT_TO_CLICK
+    return until if until > now else None
+
+
+_LEFT_TO_CLICK = timedelta(minutes=15)
 
 
 def retry_dead(session: Session, now: datetime, campaign_id: int | None = None) -> int:

@@ -30,7 +30,14 @@ from webapp.delivery.postal_budget import free_places
 from webapp.delivery.senders import senders_from_config
 from webapp.delivery.sends import prepare_send
 from webapp.delivery.smtp import Mailer, SendError
-from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
+from webapp.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    SubmissionStatus,
+)
 from webapp.services.delivery_tallies import refresh_all
 from webapp.services.reply_survey import SURVEY_KINDS, queue_reply_surveys, still_wanted
 from webapp.services.supporters import purge_personal_text
@@ -158,14 +165,17 @@ class Worker:
     ) -> None:
         # Each outcome is committed before the next send: a crash can repeat at most the one
         # message in flight, and that one carries the same Message-ID / DeliveryId again.
+        # One reading of the clock decides whether the row still goes and what it says (a
+        # confirmation email's time left): read twice, a letter could cross its deadline between.
+        now = self.clock()
         try:
             if self._held(session, row):
                 report.held += 1
                 return
-            if isinstance(row, Notification) and not self._wanted(session, row):
-                record_cancelled(session, row, self.holder, self.clock())
+            if isinstance(row, Notification) and not self._wanted(session, row, now):
+                record_cancelled(session, row, self.holder, now)
                 return
-            seconds, send = prepare_send(row, mailer, self.cwc_clients, self.postal, self.clock)
+            seconds, send = prepare_send(row, mailer, self.cwc_clients, self.postal, lambda: now)
         except ObjectDeletedError:  # deleted since the claim, with its supporter's data
             report.taken_over += 1
             log.info("%s %s is no longer ours to send", type(row).__name__, key_of(row))
@@ -209,16 +219,23 @@ class Worker:
         report.errors.append(str(exc))
         log.warning("%s %s not sent (%s): %s", name, key, outcome.value, exc)
 
-    def _wanted(self, session: Session, row: Notification) -> bool:
+    def _wanted(self, session: Session, row: Notification, now: datetime) -> bool:
         """Whether a supporter email is still to go. A letter past its confirmation window
         expires here, not at the next expiry round: its confirmation email would offer a click
-        that can no longer confirm it, and its receipt link goes without one."""
+        that can no longer confirm it, and its receipt link goes without one. A confirmation
+        email still retrying when its letter was confirmed another way (a receipt link's link)
+        or ended would ask for a click that means nothing, unless an organiser released the
+        letter and the click still proves the address."""
         if row.kind in SURVEY_KINDS:
             return still_wanted(row)
         hours = int(self.app.config["CONFIRMATION_EXPIRY_HOURS"])
         letter = row.submission
-        if letter is not None and expire_if_too_late(session, letter, self.clock(), hours):
+        if letter is None:
+            return True
+        if expire_if_too_late(session, letter, now, hours):
             return row.kind is not NotificationKind.CONFIRMATION
+        if row.kind is NotificationKind.CONFIRMATION:
+            return letter.status is SubmissionStatus.UNCONFIRMED or letter.released_unproven
         return True
 
     def _held(self, session: Session, row: Delivery | Notification) -> bool:

@@ -170,6 +170,12 @@ class Submission(Base):
         return f"{first} {self.native_last_name or self.last_name}".strip()
 
     @property
+    def released_unproven(self) -> bool:
+        """Held, then released by an organiser before its writer clicked the emailed link: that
+        click still proves the address (partner lists and CWC read `email_verified`)."""
+        return self.held and self.status is SubmissionStatus.CONFIRMED and not self.email_verified
+
+    @property
     def voting_place(self) -> str:
         return us_place(self.voting_city, self.state, self.zip_code)
 

@@ -22,20 +22,19 @@ class LinkEmail(enum.StrEnum):
 
 
 def link_email(session: Session, submission: Submission) -> LinkEmail:
-    """How the emails carrying this letter's confirmation link stand: sent if any went out,
-    else as the newest stands."""
+    """How the emails carrying this letter's confirmation link stand, the best of them: one
+    email given up on says nothing while another is still being tried."""
     rows = session.execute(
-        select(Notification.status, Notification.attempts)
-        .where(Notification.submission_id == submission.id, Notification.kind.in_(_CARRIERS))
-        .order_by(Notification.id.desc())
+        select(Notification.status, Notification.last_error).where(
+            Notification.submission_id == submission.id, Notification.kind.in_(_CARRIERS)
+        )
     ).all()
-    if any(status is DeliveryStatus.SENT for status, _ in rows):
+    statuses = {status for status, _ in rows}
+    if DeliveryStatus.SENT in statuses:
         return LinkEmail.SENT
-    if not rows:
-        return LinkEmail.NOT_SENT
-    status, attempts = rows[0]
-    if status is DeliveryStatus.FAILED or (status in _UNDER_WAY and attempts):
+    # A send under way has counted its attempt already: only a failure says it did not go.
+    if any(s is DeliveryStatus.FAILED or (s in _UNDER_WAY and error) for s, error in rows):
         return LinkEmail.RETRYING
-    if status in _UNDER_WAY:
+    if statuses & _UNDER_WAY:
         return LinkEmail.SENDING
     return LinkEmail.NOT_SENT

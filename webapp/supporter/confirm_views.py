@@ -40,13 +40,6 @@ def _letter(token: str) -> Submission | Response:
     return submission
 
 
-def _released_unproven(submission: Submission) -> bool:
-    """Held, then released by an organiser before its writer clicked: the click still proves
-    the address."""
-    confirmed = submission.status is SubmissionStatus.CONFIRMED
-    return submission.held and confirmed and not submission.email_verified
-
-
 def _confirmed_message(submission: Submission) -> str:
     """Say "on its way" only when nothing more is asked of the supporter: an office reached only
     through its web form gets the letter when they paste it there, and a supporter told their
@@ -75,7 +68,7 @@ def ask(token: str) -> BaseResponse:
     late = unconfirmed and too_late(submission, utcnow(), hours)
     if late:  # the worker may not have expired it yet: say so, not "please confirm"
         flash(_("This letter was never confirmed in time, so it was not sent."), "error")
-    unproven = _released_unproven(submission)
+    unproven = submission.released_unproven
     if late or not (unconfirmed or unproven):  # its receipt says why
         return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)
     page = render_template(
@@ -96,7 +89,7 @@ def confirm(token: str) -> BaseResponse:
     if isinstance(submission, Response):
         return submission
     hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
-    released = _released_unproven(submission)
+    released = submission.released_unproven
     if confirm_submission(db.session(), submission, utcnow(), expiry_hours=hours):
         current_app.extensions["letter_counts"].forget(submission.campaign_id)
         if released:
