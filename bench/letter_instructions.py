@@ -148,11 +148,17 @@ def main() -> None:
     args = parser.parse_args()
     if args.letters < 1:
         parser.error("--letters must be 1 or more")
+    if args.words < 0:
+        parser.error("--words must be 0 (the seven-word paragraph) or more")
     if args.child:
         _child(args.letters, args.warm, args.backend, args.words)
         return
     instructions = count(args.letters, args.warm, args.backend, args.words)
-    paragraph = f"a paragraph of {args.words} words" if args.words else "the seven-word paragraph"
+    paragraph = (
+        f"a paragraph of {args.words} words (cut at {PERSONAL_MESSAGE_LIMIT:,} characters)"
+        if args.words
+        else "the seven-word paragraph"
+    )
     print(
         f"{instructions / args.letters / 1e6:.2f} million instructions per letter "
         f"(GET + POST) with {paragraph} on {args.backend}, {args.letters} letters after "

@@ -177,7 +177,9 @@ def test_the_gc_bench_runs_letters_with_the_heap_as_it_is_then_frozen() -> None:
 def test_the_instruction_count_covers_the_letters_and_not_the_start_up() -> None:
     # With paragraphs of the letters' own (--words), each letter drawn and recorded as new.
     lines = _run("bench.letter_instructions", "--letters", "2", "--warm", "3", "--words", "40")
-    assert "with a paragraph of 40 words on sqlite" in _line(lines, ""), lines
+    assert "with a paragraph of 40 words (cut at 5,000 characters) on sqlite" in _line(lines, ""), (
+        lines
+    )
     per_letter = float(_line(lines, "").split(" million instructions per letter")[0])
     # Starting the app runs about fifteen billion instructions and a letter about twenty million:
     # counting from the start, or not at all, would land far outside this range (the bench

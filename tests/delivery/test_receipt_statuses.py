@@ -18,6 +18,7 @@ from webapp.database import db, utcnow
 from webapp.delivery.outbox import mark_done_by_supporter
 from webapp.delivery.outcomes import retry_dead
 from webapp.models import (
+    Changeover,
     Delivery,
     DeliveryStatus,
     Notification,
@@ -328,3 +329,15 @@ def test_i_have_sent_it_is_refused_for_another_letters_delivery_or_without_csrf(
         assert {d.status for d in db.session.scalars(select(Delivery))} == {
             DeliveryStatus.NEEDS_ACTION
         }
+
+
+def test_a_dead_letter_whose_member_left_office_stays_with_the_organisers(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    with app.app_context():
+        delivery = db.session.scalars(select(Delivery)).one()
+        delivery.status, delivery.changeover = DeliveryStatus.DEAD, Changeover.HELD_NO_SUCCESSOR
+        db.session.commit()
+        assert not mark_done_by_supporter(db.session(), delivery, utcnow())
+        assert db.session.get(Delivery, delivery.id).status is DeliveryStatus.DEAD

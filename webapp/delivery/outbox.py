@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.database import write_transaction
@@ -166,8 +166,12 @@ def status_counts(session: Session, model: Outboxed = Delivery) -> dict[str, int
 
 
 # The supporter can send these themselves: a hand-off, or a letter our attempts failed to
-# deliver (the receipt offers the office's form or their own email for it).
-_SUPPORTER_CAN_SEND = (DeliveryStatus.NEEDS_ACTION, DeliveryStatus.DEAD)
+# deliver (the receipt offers the office's form or their own email for it), unless its member
+# left office meanwhile (a changeover: the organisers decide where it goes).
+_SUPPORTER_CAN_SEND = or_(
+    Delivery.status == DeliveryStatus.NEEDS_ACTION,
+    and_(Delivery.status == DeliveryStatus.DEAD, Delivery.changeover.is_(None)),
+)
 
 
 def mark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) -> bool:
@@ -178,7 +182,7 @@ def mark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) 
     with write_transaction(session):
         done = session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery.id, Delivery.status.in_(_SUPPORTER_CAN_SEND))
+            .where(Delivery.id == delivery.id, _SUPPORTER_CAN_SEND)
             .values(status=DeliveryStatus.DONE_BY_SUPPORTER, done_at=now, updated_at=now)
         )
     session.expire(delivery)

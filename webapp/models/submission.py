@@ -14,7 +14,7 @@ from webapp.database import Base, index_where_set, str_enum, utcnow
 from webapp.letters.text import office_paragraph, signature_of, us_place
 from webapp.models.campaign import Campaign, Partner
 from webapp.models.letter_text import LetterText, new_receipt_token, supporters_cipher
-from webapp.models.statuses import LookupMatch, SubmissionStatus
+from webapp.models.statuses import DeliveryStatus, LookupMatch, SubmissionStatus
 from webapp.models.supporter import Supporter
 from webapp.sealing import Sealed
 
@@ -168,6 +168,11 @@ class Submission(Base):
     def own_full_name(self) -> str:
         first = self.native_first_name or self.first_name
         return f"{first} {self.native_last_name or self.last_name}".strip()
+
+    @property
+    def offices_by_hand(self) -> int:
+        """Offices waiting for the supporter to send the letter through their own website."""
+        return sum(d.status is DeliveryStatus.NEEDS_ACTION for d in self.deliveries)
 
     @property
     def released_unproven(self) -> bool:

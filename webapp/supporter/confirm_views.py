@@ -44,7 +44,7 @@ def _confirmed_message(submission: Submission) -> str:
     """Say "on its way" only when nothing more is asked of the supporter: an office reached only
     through its web form gets the letter when they paste it there, and a supporter told their
     letter was on its way would close the page before reading the steps below."""
-    by_hand = sum(d.status is DeliveryStatus.NEEDS_ACTION for d in submission.deliveries)
+    by_hand = submission.offices_by_hand
     if not by_hand:
         return str(_("Thank you: your letter is confirmed and on its way."))
     return counted(
