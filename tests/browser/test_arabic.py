@@ -124,8 +124,10 @@ def test_supporter_pages_in_arabic(
     check.check(page, "preview")
     page.locator("button[name=action][value=send]").click()
     expect(page.get_by_role("heading", name="شكرًا لك يا رانيا", level=1)).to_be_visible()
-    # The Latin titles sit in a left-to-right isolate, so their full stops stay after each.
-    titles = "(\u2066Mr., Ms., Mx., Dr.\u2069)"
+    # Each Latin title sits in a left-to-right isolate of its own, joined by Arabic commas: one
+    # isolate around the whole list, broken across two lines on a phone, put its full stops
+    # and commas at the wrong ends ("(,Mr." then ".Ms., Mx., Dr").
+    titles = "(\u2066Mr.\u2069، \u2066Ms.\u2069، \u2066Mx.\u2069، \u2066Dr.\u2069)"
     assert titles in (page.locator(".handoff").first.text_content() or "")
     check.check(page, "receipt")
     page.goto(f"{live_server.url}/privacy")
