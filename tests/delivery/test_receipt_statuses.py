@@ -202,14 +202,22 @@ def test_a_letter_that_could_not_be_delivered_says_what_happens_next_and_how_to_
         assert db.session.get(Delivery, delivery_id).status is DeliveryStatus.DONE_BY_SUPPORTER
 
 
+def _one_dead_letter(
+    app: Flask, client: FlaskClient, tmp_path: Path, changeover: Changeover | None = None
+) -> Delivery:
+    """A one-office letter given up on (in the caller's app context)."""
+    _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    delivery = db.session.scalars(select(Delivery)).one()
+    delivery.status, delivery.changeover = DeliveryStatus.DEAD, changeover
+    db.session.commit()
+    return delivery
+
+
 def test_a_letter_queued_again_meanwhile_is_not_marked_sent_by_its_writer(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:
-    _letter(app, client, tmp_path, "rasha@example.org", count=1)
     with app.app_context():
-        delivery = db.session.scalars(select(Delivery)).one()
-        delivery.status = DeliveryStatus.DEAD
-        db.session.commit()
+        delivery = _one_dead_letter(app, client, tmp_path)
         seen = db.session.scalars(select(Delivery)).one()  # the page the supporter had open
         assert retry_dead(db.session(), utcnow()) == 1  # an organiser's retry, in between
         assert not mark_done_by_supporter(db.session(), seen, utcnow())
@@ -334,10 +342,7 @@ def test_i_have_sent_it_is_refused_for_another_letters_delivery_or_without_csrf(
 def test_a_dead_letter_whose_member_left_office_stays_with_the_organisers(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:
-    _letter(app, client, tmp_path, "rasha@example.org", count=1)
     with app.app_context():
-        delivery = db.session.scalars(select(Delivery)).one()
-        delivery.status, delivery.changeover = DeliveryStatus.DEAD, Changeover.HELD_NO_SUCCESSOR
-        db.session.commit()
+        delivery = _one_dead_letter(app, client, tmp_path, Changeover.HELD_NO_SUCCESSOR)
         assert not mark_done_by_supporter(db.session(), delivery, utcnow())
         assert db.session.get(Delivery, delivery.id).status is DeliveryStatus.DEAD
