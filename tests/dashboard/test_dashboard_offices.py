@@ -10,6 +10,7 @@ from flask import Flask
 from tests.civic.test_roster_sync import MEMBERS, sync
 from tests.dashboard.helpers import ADMIN, add_partner, signed_in
 from tests.dashboard.letters import PRESIDENT, Letter, Office, add_letters
+from webapp.dashboard import data as dashboard_data
 from webapp.models import DeliveryStatus, Role, SubmissionStatus
 
 S = DeliveryStatus
@@ -58,11 +59,20 @@ def test_the_top_offices_are_only_those_with_letters_and_say_how_many_there_are(
     app: Flask, slug: str
 ) -> None:
     section = _by_office(signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text)
-    assert "The 15 offices with the most letters" not in section
+    assert "offices with the most letters" not in section
     assert "Only <bdi>2</bdi> offices have letters so far" in section
     assert section.count("<tr><td>") == 2, section
     assert _row(section, "The President of the United States")[1] == "3"
     assert _row(section, SENATOR.name)[1] == "1"
+
+
+def test_the_busiest_offices_caption_names_as_many_as_the_table_lists(
+    app: Flask, slug: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dashboard_data, "TOP_OFFICES", 1)
+    section = _by_office(signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text)
+    assert "The <bdi>1</bdi> office with the most letters" in section
+    assert section.count("<tr><td>") == 1, section
 
 
 def test_an_office_s_statuses_add_up_to_its_letters_and_the_declined_one_is_apart(

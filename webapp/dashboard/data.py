@@ -73,6 +73,11 @@ class DashboardData:
         return min(100, round(100 * self.supporters / self.goal))
 
     @property
+    def top_offices_shown(self) -> int:
+        """How many offices the busiest-offices table lists at most."""
+        return TOP_OFFICES
+
+    @property
     def top_offices(self) -> list[OfficeRow]:
         """The offices with the most letters, none without: 15 unless fewer have any."""
         return [o for o in self.offices if o.total][:TOP_OFFICES]
