@@ -315,6 +315,7 @@ def test_i_have_sent_it_changes_nothing_unless_the_supporter_could_send_it(
         assert _done(client, receipt, delivery_id, token[1]) == 303
         page = client.get(receipt).text
         assert "Thank you: we recorded" not in page
+        assert "Nothing was recorded: this letter&#39;s delivery changed since" in page
         assert _rows(page)[delivery_id].status == status.value
     with app.app_context():
         now = {d.id: d.status for d in db.session.scalars(select(Delivery))}

@@ -205,6 +205,14 @@ def delivery_done(token: str, delivery_id: int) -> BaseResponse:
         name = bdi(delivery_office(submission.campaign, delivery).name)
         sentence = escape(_("Thank you: we recorded that you sent your letter to %(name)s."))
         flash(sentence % {"name": name}, "info")
+    else:  # e.g. the organisers queued it again meanwhile: say so rather than nothing
+        flash(
+            _(
+                "Nothing was recorded: this letter's delivery changed since the page was "
+                "opened. It shows where it stands now."
+            ),
+            "info",
+        )
     return redirect(url_for(".receipt", token=token) + f"#delivery-{delivery_id}", code=303)
 
 
