@@ -31,7 +31,7 @@ class RetryPolicy:
     base_seconds: int = 60
     max_seconds: int = 6 * 3600
     lease_seconds: int = 300  # how long a claimed row waits for its turn in the batch
-    confirm_within_hours: int = 72  # a confirmation email retries this long after its letter
+    confirm_within_hours: int = 72  # emails with a waiting letter's link retry this long
 
     def delay(self, attempts: int, rng: random.Random | None = None) -> timedelta:
         """Exponential backoff with jitter: half the step fixed, half random, so retries spread."""
