@@ -8,6 +8,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.delivery.smtp_server import SmtpSink
@@ -22,6 +24,7 @@ from tests.pg import PostgresCluster
 from webapp import create_app
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 from webapp.database import db
+from webapp.services import organisers
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 BACKENDS = ("sqlite", "postgresql")
@@ -110,6 +113,26 @@ def _truncate(url: str) -> None:
         tables = [t.name for t in db.metadata.sorted_tables]
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+# Werkzeug's scrypt (N=32768) takes about 0.15 s of CPU per hash and per check; the suite signs
+# in over a thousand times. In this process passwords are hashed with the same scrypt at a
+# lower work factor (check_password_hash reads the factor from the stored hash, so sign-in runs
+# its real code); tests/dashboard/test_password_cost.py checks the production factor.
+# Servers and workers the tests start as processes hash at the production factor.
+TEST_PASSWORD_HASH = "scrypt:1024:8:1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_password_hashing() -> Iterator[tuple[Any, str]]:
+    """Swaps in the cheaper hashing for the session; yields what the product had (the hash
+    function and the hash an unknown email is checked against), for the test that checks it."""
+    production = (organisers.generate_password_hash, organisers._DUMMY_HASH)
+    with pytest.MonkeyPatch.context() as patch:
+        cheap = partial(generate_password_hash, method=TEST_PASSWORD_HASH)
+        patch.setattr(organisers, "generate_password_hash", cheap)
+        patch.setattr(organisers, "_DUMMY_HASH", cheap("not-anyone's-password"))
+        yield production
 
 
 @pytest.fixture(autouse=True)
