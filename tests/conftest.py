@@ -107,11 +107,29 @@ def postgres_database(
     return url
 
 
+# Every sequence in the schema belongs to a table's id column, so resetting each one that has
+# been used is what TRUNCATE ... RESTART IDENTITY of every table did.
+_RESTART_USED_SEQUENCES = text(
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+    "FROM pg_sequences WHERE last_value IS NOT NULL"
+)
+
+
 def _truncate(url: str) -> None:
+    """Empty every table and restart every id, as TRUNCATE ... RESTART IDENTITY of all of them
+    would, but truncating only the tables that hold rows: a TRUNCATE costs about 5 ms a table
+    even when empty (0.13 s for all of them), and most tests fill only a few."""
+    tables = [t.name for t in db.metadata.sorted_tables]
     engine = create_engine(url)
     with engine.begin() as conn:
-        tables = [t.name for t in db.metadata.sorted_tables]
-        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        # Waits, as TRUNCATE of every table did, for a writer still open, and keeps others out
+        # until the tables are empty.
+        conn.execute(text(f"LOCK TABLE {', '.join(tables)} IN SHARE MODE"))
+        probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT FROM {t})" for t in tables)
+        filled = list(conn.scalars(text(probe)))
+        if filled:
+            conn.execute(text(f"TRUNCATE {', '.join(filled)} CASCADE"))
+        conn.execute(_RESTART_USED_SEQUENCES)
     engine.dispose()
 
 
