@@ -8,6 +8,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.delivery.smtp_server import SmtpSink
@@ -22,6 +24,7 @@ from tests.pg import PostgresCluster
 from webapp import create_app
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 from webapp.database import db
+from webapp.services import organisers
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 BACKENDS = ("sqlite", "postgresql")
@@ -104,12 +107,50 @@ def postgres_database(
     return url
 
 
+# Every sequence in the schema belongs to a table's id column, so resetting each one that has
+# been used is what TRUNCATE ... RESTART IDENTITY of every table did.
+_RESTART_USED_SEQUENCES = text(
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+    "FROM pg_sequences WHERE last_value IS NOT NULL"
+)
+
+
 def _truncate(url: str) -> None:
+    """Empty every table and restart every id, as TRUNCATE ... RESTART IDENTITY of all of them
+    would, but truncating only the tables that hold rows: a TRUNCATE costs about 5 ms a table
+    even when empty (0.13 s for all of them), and most tests fill only a few."""
+    tables = [t.name for t in db.metadata.sorted_tables]
     engine = create_engine(url)
     with engine.begin() as conn:
-        tables = [t.name for t in db.metadata.sorted_tables]
-        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        # Waits, as TRUNCATE of every table did, for a writer still open, and keeps others out
+        # until the tables are empty.
+        conn.execute(text(f"LOCK TABLE {', '.join(tables)} IN SHARE MODE"))
+        probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT FROM {t})" for t in tables)
+        filled = list(conn.scalars(text(probe)))
+        if filled:
+            conn.execute(text(f"TRUNCATE {', '.join(filled)} CASCADE"))
+        conn.execute(_RESTART_USED_SEQUENCES)
     engine.dispose()
+
+
+# Werkzeug's scrypt (N=32768) takes about 0.15 s of CPU per hash and per check; the suite signs
+# in over a thousand times. In this process passwords are hashed with the same scrypt at a
+# lower work factor (check_password_hash reads the factor from the stored hash, so sign-in runs
+# its real code); tests/dashboard/test_password_cost.py checks the production factor.
+# Servers and workers the tests start as processes hash at the production factor.
+TEST_PASSWORD_HASH = "scrypt:1024:8:1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_password_hashing() -> Iterator[tuple[Any, str]]:
+    """Swaps in the cheaper hashing for the session; yields what the product had (the hash
+    function and the hash an unknown email is checked against), for the test that checks it."""
+    production = (organisers.generate_password_hash, organisers._DUMMY_HASH)
+    with pytest.MonkeyPatch.context() as patch:
+        cheap = partial(generate_password_hash, method=TEST_PASSWORD_HASH)
+        patch.setattr(organisers, "generate_password_hash", cheap)
+        patch.setattr(organisers, "_DUMMY_HASH", cheap("not-anyone's-password"))
+        yield production
 
 
 @pytest.fixture(autouse=True)
@@ -193,7 +234,11 @@ class LiveServer:
     def __init__(self, app: Flask) -> None:
         self.server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # serve_forever checks for shutdown every poll_interval (0.5 s unless told): a short one
+        # keeps __exit__ from adding up to half a second to every test with a live server.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
