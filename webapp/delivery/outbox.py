@@ -142,14 +142,25 @@ def never_send(
     )
     if not ids:
         return ids
-    for model in (Delivery, Notification):
-        # The confirmation email too: its link could no longer confirm anything.
-        session.execute(
-            update(model)
-            .where(model.submission_id.in_(ids), model.status.in_(DUE_STATUSES))
-            .values(status=DeliveryStatus.CANCELLED, updated_at=now)
-            .execution_options(synchronize_session=False)
+    session.execute(
+        update(Delivery)
+        .where(Delivery.submission_id.in_(ids), Delivery.status.in_(DUE_STATUSES))
+        .values(status=DeliveryStatus.CANCELLED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    # The confirmation email too: its link could no longer confirm anything. A receipt link
+    # its writer asked for still goes, without a confirmation link: the receipt says what
+    # became of the letter.
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.submission_id.in_(ids),
+            Notification.status.in_(DUE_STATUSES),
+            Notification.kind != NotificationKind.RECEIPT_LINK,
         )
+        .values(status=DeliveryStatus.CANCELLED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
     # A letter held because its member left office was not going anywhere either.
     session.execute(
         update(Delivery)
