@@ -27,14 +27,18 @@ from webapp.services.privacy import derive_key
 from webapp.services.supporters import erase_supporter, purge_personal_text
 
 MANY = 3
+# Long enough that one changed word leaves most three-word runs shared: the near copy below is
+# caught under about 98 keys in 100, so the app-level tests do not rest on a lucky test key.
 COPIED = (
     "My cousin was detained in Homs in 2013 and we have heard nothing since. "
-    "Please push for the release of every detainee."
+    "Please push for the release of every detainee. Our whole street in Homs signed this "
+    "letter together, and we will keep writing until they are free."
 )
 # The same words with case, punctuation and one word changed.
 NEAR_COPY = (
     "my cousin was detained in Homs in 2012 and we have heard nothing since "
-    "please push for the release of every detainee!"
+    "please push for the release of every detainee! our whole street in Homs signed this "
+    "letter together and we will keep writing until they are free"
 )
 OTHER = (
     "I taught school in Daraa before the war. My former pupils are scattered across "
@@ -68,8 +72,8 @@ def _send_copies(client_factory: Any, slug: str, count: int, text: str = COPIED)
 
 
 def test_sketches_match_near_copies_and_not_other_paragraphs() -> None:
-    # A match is a draw under each key: it and the letter share 17 of their 23 shingles (Jaccard
-    # 0.74), so two bands of 4 agree under about 74 keys in 100; the other paragraph shares none.
+    # A match is a draw under each key: it and the letter share 35 of their 41 shingles (Jaccard
+    # 0.85), so two bands of 4 agree under about 98 keys in 100; the other paragraph shares none.
     caught = unrelated = 0
     for n in range(100):
         key = Keyring(f"master key {n}").sketch_key
@@ -77,7 +81,7 @@ def test_sketches_match_near_copies_and_not_other_paragraphs() -> None:
         assert len(copied) == BANDS
         caught += len(set(copied) & set(near)) >= BANDS_TO_MATCH
         unrelated += len(set(copied) & set(other)) >= BANDS_TO_MATCH
-    assert caught >= 60 and unrelated == 0, (caught, unrelated)
+    assert caught >= 90 and unrelated == 0, (caught, unrelated)
     assert paragraph_bands("Please act now", key) == ()  # too short to compare
 
 
