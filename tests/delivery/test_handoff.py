@@ -123,3 +123,17 @@ def test_dashboard_counts_a_hand_off_as_waiting_until_the_supporter_sends_it(
         refresh_delivery_tallies(db.session(), _president().campaign_id, utcnow())
     after = totals()
     assert (after["Delivered"], after["Waiting for the supporter"]) == ("1", "0")
+
+
+def test_the_card_names_the_title_the_letter_gives_or_the_ones_to_choose_from(
+    client: FlaskClient, default_campaign: str
+) -> None:
+    """The office's form asks for a title: the one the supporter chose, as their letter is
+    signed, and the choices only when they chose none."""
+    response = post_letter(client, default_campaign, prefix="Dr.")
+    page = client.get(response.headers["Location"]).text
+    assert "your title (<bdi>Dr.</bdi>, as in your letter), your phone number" in page
+    assert "Mr., Ms., Mx., Dr." not in page
+    response = post_letter(client, default_campaign, prefix="", email="salma@example.org")
+    page = client.get(response.headers["Location"]).text
+    assert "your title (Mr., Ms., Mx., Dr.), your phone number" in page
