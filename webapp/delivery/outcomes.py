@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from webapp.database import write_transaction
 from webapp.delivery.leases import Holder, Leased, locked_if_held
 from webapp.models import (
+    LINK_CARRIERS,
     Channel,
     Delivery,
     DeliveryStatus,
     Mailing,
     Notification,
-    NotificationKind,
     PostalStatus,
     Submission,
     SubmissionStatus,
@@ -130,10 +130,6 @@ def record_failure(
         return row.status
 
 
-# Emails that carry a waiting letter's confirmation link.
-_CONFIRMING = (NotificationKind.CONFIRMATION, NotificationKind.RECEIPT_LINK)
-
-
 def _awaited_until(row: Leased, now: datetime, policy: RetryPolicy) -> datetime | None:
     """Until when an email carrying its letter's confirmation link keeps its retries: given up
     after the few hours the attempts last, a mail server's outage would leave the letter to
@@ -141,7 +137,7 @@ def _awaited_until(row: Leased, now: datetime, policy: RetryPolicy) -> datetime 
     are left for the click. None for other emails and rows, or a letter no longer waiting.
     A held letter has no deadline, but its emails stop at the same point: an organiser can
     release it, or retry its email, after that."""
-    if not isinstance(row, Notification) or row.kind not in _CONFIRMING:
+    if not isinstance(row, Notification) or row.kind not in LINK_CARRIERS:
         return None
     letter = row.submission
     if letter is None or letter.status is not SubmissionStatus.UNCONFIRMED:

@@ -20,7 +20,7 @@ from webapp.models.civic import (
 )
 from webapp.models.delivery import Delivery
 from webapp.models.letter_text import LetterText
-from webapp.models.notification import Notification, NotificationKind
+from webapp.models.notification import LINK_CARRIERS, Notification, NotificationKind
 from webapp.models.organiser import AuditEntry, Organiser, Role
 from webapp.models.postal import AddressRole, Mailing, PostalAddressCheck
 from webapp.models.reply_survey import (
@@ -45,6 +45,7 @@ from webapp.models.supporter import Consent, Supporter
 
 __all__ = [
     "DUE_STATUSES",
+    "LINK_CARRIERS",
     "REPLIED",
     "AddressRole",
     "Audience",

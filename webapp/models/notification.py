@@ -22,6 +22,10 @@ class NotificationKind(enum.StrEnum):
     REPLY_REMINDER = "reply_reminder"  # the one reminder of it, when nothing was answered
 
 
+# While a letter waits for its writer's click, both of these carry its confirmation link.
+LINK_CARRIERS = (NotificationKind.CONFIRMATION, NotificationKind.RECEIPT_LINK)
+
+
 class Notification(OutboxRow, Base):
     """One email to a supporter; drained by the same worker as deliveries."""
 

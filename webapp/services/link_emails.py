@@ -7,10 +7,8 @@ import enum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.models import DeliveryStatus, Notification, NotificationKind, Submission
+from webapp.models import LINK_CARRIERS, DeliveryStatus, Notification, Submission
 
-# While a letter waits for its writer, both of these carry its confirmation link.
-_CARRIERS = (NotificationKind.CONFIRMATION, NotificationKind.RECEIPT_LINK)
 _UNDER_WAY = frozenset({DeliveryStatus.PENDING, DeliveryStatus.SENDING})
 
 
@@ -26,7 +24,7 @@ def link_email(session: Session, submission: Submission) -> LinkEmail:
     email given up on says nothing while another is still being tried."""
     rows = session.execute(
         select(Notification.status, Notification.last_error).where(
-            Notification.submission_id == submission.id, Notification.kind.in_(_CARRIERS)
+            Notification.submission_id == submission.id, Notification.kind.in_(LINK_CARRIERS)
         )
     ).all()
     statuses = {status for status, _ in rows}
