@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from typing import Any
 from urllib.parse import urlencode
 
@@ -107,6 +108,18 @@ def bdi(value: Any) -> Markup:
 def isolate(value: Any) -> str:
     """The same isolation in plain text (emails): first-strong isolate ... pop isolate."""
     return "\u2068%s\u2069" % ("" if value is None else value)
+
+
+def isolate_in_subject(value: str, language: str) -> str:
+    """A title isolated for an email subject only where direction can change it: in a
+    right-to-left subject, or when it holds right-to-left letters or digits. Mail clients show
+    a subject bare in their lists, and some draw the isolate marks of "Your letter: Syria" as
+    boxes, where they change nothing."""
+    if language.split("-")[0] in RTL_LANGUAGES or any(
+        unicodedata.bidirectional(char) in {"R", "AL", "AN"} for char in value
+    ):
+        return isolate(value)
+    return value
 
 
 def interface_language(tag: str | None) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.delivery.emails import supporter_email
+from webapp.i18n import isolate_in_subject
 from webapp.models import Submission, SubmissionStatus
 
 ARABIC_TITLE = (
@@ -71,7 +72,10 @@ def test_receipt_and_confirmation_emails_follow_the_recorded_language(
     assert "\u2068رانيا\u2069" in link_text and f"\u2068{ARABIC_TITLE}\u2069" in link_text
     assert "<bdi>5 steps" in _body(untitled_link, "html")
     assert "\u20685 steps" in _body(untitled_link, "plain")
-    assert english["Subject"].startswith("Your letter: \u20685 steps that Biden")
+    # An English subject around an English title has no isolate marks: they change nothing
+    # there, and some mail clients draw them as boxes in the inbox list.
+    assert english["Subject"].startswith("Your letter: 5 steps that Biden")
+    assert "\u2068" not in english["Subject"] and "\u2069" not in english["Subject"]
     assert '<html lang="en" dir="ltr">' in _body(english, "html")
     # The links open the pages in the email's language, whatever the reader's browser says.
     token = submission.receipt_token
@@ -100,11 +104,23 @@ def test_long_subjects_keep_every_space_as_sent_over_smtp(
         (arabic, f"رسالتك: \u2068{ARABIC_TITLE}\u2069"),
         (
             english,
-            "Your letter: \u20685 steps that Biden must take to show that the US is still "
-            "committed to protecting human rights in Syria and pursuing justice for Syrians\u2069",
+            "Your letter: 5 steps that Biden must take to show that the US is still "
+            "committed to protecting human rights in Syria and pursuing justice for Syrians",
         ),
     ):
         wire = message.as_bytes(policy=policy.SMTP)
         head = wire.split(b"\r\n\r\n")[0].decode("ascii")
         assert max(len(line) for line in head.split("\r\n")) <= 78
         assert message_from_bytes(wire, policy=policy.default)["Subject"] == subject
+
+
+def test_a_title_is_isolated_in_a_subject_where_direction_can_change_it(app: Flask) -> None:
+    with app.app_context():
+        # An English subject: a Latin title stands bare, one with Arabic letters or Arabic
+        # digits is isolated (it would otherwise pull the punctuation around it).
+        assert isolate_in_subject("5 steps for Syria", "en") == "5 steps for Syria"
+        assert isolate_in_subject("Syria ١٠", "en") == "\u2068Syria ١٠\u2069"
+        assert isolate_in_subject("مياه آمنة", "en") == "\u2068مياه آمنة\u2069"
+        # A right-to-left subject isolates any title, Latin ones included.
+        assert isolate_in_subject("5 steps", "ar") == "\u20685 steps\u2069"
+        assert isolate_in_subject("مياه آمنة", "ar-SY") == "\u2068مياه آمنة\u2069"

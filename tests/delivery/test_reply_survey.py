@@ -323,7 +323,7 @@ def test_survey_email_over_smtp_in_english_and_in_arabic(
     [english] = _surveys(smtp, NotificationKind.REPLY_SURVEY, RASHA)
     [in_arabic] = _surveys(smtp, NotificationKind.REPLY_SURVEY, "rania@example.org")
     assert str(english.message["Subject"]) == (
-        f"Did the offices reply to your letter? \u2068{english_title}\u2069"
+        f"Did the offices reply to your letter? {english_title}"
     )
     assert '<html lang="en" dir="ltr">' in english.html()
     assert "They replied and answered my point" in english.html()

@@ -136,7 +136,7 @@ def test_receipt_email_carries_each_letter_and_the_receipt_link(
         key = notification.idempotency_key
     receipt = _one(smtp.to("rasha@example.org"))
     assert receipt.rcpt_tos == ("rasha@example.org",)
-    assert receipt.message["Subject"] == "Your letter: \u2068Safe water for every school\u2069"
+    assert receipt.message["Subject"] == "Your letter: Safe water for every school"
     assert receipt.message["Message-ID"] == f"<{key}@civic.example.org>"
     text = receipt.text()
     assert link in text and all(t in text for t in texts)

@@ -26,7 +26,7 @@ PUBLIC_URL = "https://letters.example.org"
 WRITER = "Rasha.Haddad@Example.org"
 STORED = "Rasha.Haddad@example.org"  # as the form normalised it when the letter was sent
 STRANGER = "nobody-wrote@example.org"
-SUBJECT = "The link to your receipt: \u2068Safe water for every school\u2069"
+SUBJECT = "The link to your receipt: Safe water for every school"
 SAME_ANSWER = "If this address wrote to this campaign, we have sent it the link to the receipt."
 RECEIPT_URL_RE = re.compile(re.escape(PUBLIC_URL) + r"(/receipts/[A-Za-z0-9_-]+)")
 

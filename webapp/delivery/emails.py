@@ -18,7 +18,7 @@ from itsdangerous import BadData
 
 from webapp.database import utcnow
 from webapp.delivery.outbox import time_left, too_late
-from webapp.i18n import interface_language, isolate
+from webapp.i18n import interface_language, isolate_in_subject
 from webapp.models import Delivery, NotificationKind, Organiser, Submission, SubmissionStatus
 from webapp.signing import timed_serializer
 
@@ -162,10 +162,10 @@ def supporter_email(
     as it stands `now` (the worker's clock; by default the current time)."""
     campaign = submission.campaign
     confirming = _confirming(submission, kind, now or utcnow())
-    # Isolated as in the body: an English title ("5 steps ...") in an Arabic subject would
-    # otherwise lose its leading number to the right-to-left sentence around it.
+    # Isolated as in the body where it matters: an English title ("5 steps ...") in an Arabic
+    # subject would otherwise lose its leading number to the right-to-left sentence around it.
     language = interface_language(submission.language)
-    title = isolate(campaign.title_in(language))
+    title = isolate_in_subject(campaign.title_in(language), language)
     with force_locale(language):
         if kind == "confirmation":
             subject = _("Please confirm your letter: %(title)s", title=title)

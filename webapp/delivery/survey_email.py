@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.delivery.emails import public_url, read_signed_receipt, signed_receipt, to_supporter
-from webapp.i18n import interface_language, isolate
+from webapp.i18n import interface_language, isolate_in_subject
 from webapp.models import NotificationKind, ReplyAnswer, ReplySurvey, Submission
 
 # Its own purpose: a survey link opens the survey, never the receipt with the letter in it, so
@@ -90,7 +90,7 @@ def survey_email(
         )
         for office in survey.offices
     ]
-    title = isolate(campaign.title_in(lang))  # as in the other emails' subjects
+    title = isolate_in_subject(campaign.title_in(lang), lang)  # as the other emails do
     with force_locale(lang):
         if kind is NotificationKind.REPLY_REMINDER:
             subject = _("A reminder: did the offices reply? %(title)s", title=title)
