@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, render_template, request, session
+from flask import current_app, render_template, request, session, url_for
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
@@ -58,6 +58,18 @@ def _remember_prompts(campaign: Campaign, ticket: str | None) -> None:
             session["prompt_tickets"] = {**tickets, campaign.slug: ticket}
 
 
+def get_address(campaign: Campaign, form: LetterForm) -> str | None:
+    """For a step that answers a POST, the address of the form it came from, which the page's
+    script makes that step's history entry as it is left (letter-form.js): Back then loads a
+    page instead of Chromium's "Confirm Form Resubmission". None on a GET."""
+    if request.method != "POST":
+        return None
+    partner = form.partner.data or None
+    return url_for(
+        "supporter.campaign", slug=campaign.slug, partner=partner, lang=explicit_language()
+    )
+
+
 def render_form(
     campaign: Campaign,
     form: LetterForm,
@@ -70,6 +82,7 @@ def render_form(
         "supporter/campaign.html",
         campaign=campaign,
         form=form,
+        get_url=get_address(campaign, form),
         plan=plan,
         digest=letter_digest(with_placeholders(campaign, campaign.body, markdown=True)),
         letter_count=_letter_count(campaign) if letter_count is None else letter_count,

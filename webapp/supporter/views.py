@@ -45,6 +45,7 @@ from webapp.services.submissions import letter_by_receipt
 from webapp.supporter.campaign_page import (
     form_for,
     form_page,
+    get_address,
     render_form,
     resend_fields,
     ticked_a_box,
@@ -121,7 +122,11 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
         return render_form(campaign, form, outcome.status, plan=outcome.plan)
     if outcome.step is Step.PREVIEW:
         page = render_template(
-            "supporter/preview.html", campaign=campaign, form=form, outcome=outcome.letter
+            "supporter/preview.html",
+            campaign=campaign,
+            form=form,
+            outcome=outcome.letter,
+            get_url=get_address(campaign, form),
         )
         return page, 200
     if outcome.letter is None or outcome.letter.result is None:

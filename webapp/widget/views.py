@@ -129,6 +129,21 @@ def _letter_form(campaign: Campaign, partner: Partner | None, **kwargs: Any) -> 
     return build_letter_form(campaign, partner, meta={"csrf": False}, **kwargs)
 
 
+def _get_address(campaign: Campaign, ctx: dict[str, Any], partner: Partner | None) -> str:
+    """The frame's first address, which a step answering a POST becomes in the frame's history
+    as it is left (letter-form.js), so Back loads the form instead of "Confirm Form
+    Resubmission". The embedding page's details only: nothing the supporter typed."""
+    return url_for(
+        "widget.widget",
+        slug=campaign.slug,
+        parent=ctx["parent"] or None,
+        partner=partner.code if partner else None,
+        wid=ctx["wid"] or None,
+        mode=None if ctx["mode"] == "letter" else ctx["mode"],
+        lang=explicit_language(),
+    )
+
+
 @bp.get("/widget/<slug>")
 def widget(slug: str) -> tuple[str, int]:
     campaign = _campaign(slug)
@@ -219,7 +234,10 @@ def widget_post(slug: str) -> tuple[str, int]:
         token = issue_token(campaign, parent)
         # Only the letter step shows the letter (the preview shows each office's own).
         copies = _letter_copies(campaign) if template == "widget/letter.html" else {}
-        return _page(template, status, form=form, token=token, **copies, **ctx, **extra)
+        get_url = _get_address(campaign, ctx, partner)
+        return _page(
+            template, status, form=form, token=token, get_url=get_url, **copies, **ctx, **extra
+        )
 
     if action == "continue" or form_state == "expired":
         # From the sign-up step, or an old form: show the letter form with everything kept

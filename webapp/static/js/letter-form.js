@@ -32,6 +32,16 @@
         window.addEventListener("pageshow", check);  // or after it, coming Back to the page
       });
   }
+  // A step that answers a POST (a preview, a form sent back with its errors) would stay in the
+  // history as that POST: Back to it after the next step showed "Confirm Form Resubmission".
+  // As it is left, its entry becomes the form's own address, which Back loads as a page.
+  document.querySelectorAll("form[data-get-url]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      if (window.history && history.replaceState) {
+        history.replaceState(history.state, "", form.getAttribute("data-get-url"));
+      }
+    });
+  });
   // The language switch sends the form and gets it back in the other language: come back to
   // the field being filled, not to the top of a long page on a phone.
   var switches = document.querySelectorAll("button[name=action][value=language][form]");
