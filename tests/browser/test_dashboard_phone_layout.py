@@ -32,6 +32,21 @@ def context_options(screen: str) -> dict[str, Any]:
     return {"viewport": SCREENS[screen], "locale": "en-US"}
 
 
+# Every label of the dashboard's charts as drawn on screen, in CSS px: an SVG text's font size
+# times the scale its SVG is drawn at, and the HTML labels around the bars.
+CHART_LABEL_SIZES = """() => {
+  const sizes = [];
+  for (const text of document.querySelectorAll("svg.chart text")) {
+    const m = text.getScreenCTM();
+    sizes.push(parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b));
+  }
+  for (const label of document.querySelectorAll(".chart-top, .chart-axis bdi")) {
+    if (label.getClientRects().length) sizes.push(parseFloat(getComputedStyle(label).fontSize));
+  }
+  return sizes;
+}"""
+
+
 def _tallest_row(page: Page, table: str) -> float:
     heights: list[float] = page.locator(f"{table} tbody tr").evaluate_all(
         "rows => rows.map(row => row.getBoundingClientRect().height)"
@@ -88,8 +103,15 @@ def test_dashboard_pages_stay_compact_on_a_phone(
     assert (page.locator("#coverage .seat-list").text_content() or "").count(",") > 400
     expect(page.locator("nav.page-sections a[href='#held']")).to_have_count(1)
     held = page.locator("#held").evaluate("s => s.getBoundingClientRect().top + scrollY")
+    page.locator("#time-heading").scroll_into_view_if_needed()
+    shot("campaign-charts", full_page=False)
     shot("campaign")
     assert held < 8000, f"the held letters start {held}px down the page"
+    # The charts' labels (days, the scale, the map's states) are readable on a phone: they
+    # were drawn inside the SVG and shrank with it, to about 5 px at 360 px.
+    sizes: list[float] = page.evaluate(CHART_LABEL_SIZES)
+    assert len(sizes) > 50, sizes  # the map's states, the bars' scale and days
+    assert min(sizes) >= 11, f"a chart label is {min(sizes):.1f}px at {width}px"
 
     # Wide tables scroll sideways in their box; a row is never a tall, mostly blank column.
     page.goto(f"{base}/channels")

@@ -69,6 +69,9 @@ TILE_GRID: dict[str, tuple[int, int]] = {
     "PR": (10, 8),
     "VI": (11, 8),
 }
+# Tile labels in the map's units: the 528-unit-wide map is about 300 px wide on a 360 px phone,
+# where 20 units are 11 px (12 were 7 px).
+_TILE_FONT = 20
 _SHADES = ("#eef5f1", "#c7e3d3", "#92c7a9", "#58a67c", "#2a7f55", "#0b5d3b")
 
 
@@ -90,36 +93,39 @@ def _shade(value: int, top: int) -> str:
     return _SHADES[index]
 
 
-def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 180) -> Markup:
-    """Vertical bars with the title as the accessible name; the table beside it holds the data."""
+def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 160) -> Markup:
+    """Vertical bars with the title as the accessible name; the table beside it holds the data.
+
+    The bars stretch to the box; the scale and the first and last buckets are HTML around
+    them, so they keep their size on a phone (inside the SVG they shrank with it to ~5 px).
+    """
     top = max((b.value for b in bars), default=0) or 1
-    gap, pad = 2, 20
-    slot = (width - 2 * pad) / max(1, len(bars))
+    gap = 2
+    slot = width / max(1, len(bars))
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        '<figure class="bar-chart">',
+        f'<p class="chart-top">{top:,}</p>',
+        f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
+        f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
-        'stroke="#4a4a55" stroke-width="1"/>',
+        f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" '
+        'stroke="#4a4a55" stroke-width="1" vector-effect="non-scaling-stroke"/>',
     ]
     for i, bar in enumerate(bars):
-        h = (height - 2 * pad) * bar.value / top
-        x = pad + i * slot
+        h = height * bar.value / top
         parts.append(
-            f'<rect x="{x + gap / 2:.1f}" y="{height - pad - h:.1f}" '
+            f'<rect x="{i * slot + gap / 2:.1f}" y="{height - h:.1f}" '
             f'width="{max(1.0, slot - gap):.1f}" height="{h:.1f}" fill="#0b5d3b">'
             f"<title>{escape(bar.title)}: {bar.value:,}</title></rect>"
         )
+    parts.append("</svg>")
+    # Time runs left to right in the bars whatever the page's direction: so do their ends.
+    parts.append('<p class="chart-axis" dir="ltr">')
     if bars:
-        parts.append(
-            f'<text x="{pad}" y="{height - 4}" font-size="11">{escape(bars[0].title)}</text>'
-        )
+        parts.append(f'<bdi dir="auto">{escape(bars[0].title)}</bdi>')
     if len(bars) > 1:  # one day alone is not labelled at both ends
-        parts.append(
-            f'<text x="{width - pad}" y="{height - 4}" font-size="11" '
-            f'text-anchor="end">{escape(bars[-1].title)}</text>'
-        )
-    parts.append(f'<text x="{pad}" y="12" font-size="11">{top:,}</text></svg>')
+        parts.append(f'<bdi dir="auto">{escape(bars[-1].title)}</bdi>')
+    parts.append("</p></figure>")
     return Markup("".join(parts))  # noqa: S704 - every value above is escaped or numeric
 
 
@@ -141,7 +147,7 @@ def state_map(counts: Mapping[str, int], title: str, tile: int = 44) -> Markup:
         parts.append(
             f'<g><rect x="{x + 1}" y="{y + 1}" width="{tile - 2}" height="{tile - 2}" '
             f'fill="{fill}" stroke="#c9c7bf"><title>{state}: {value:,}</title></rect>'
-            f'<text x="{x + tile / 2}" y="{y + tile / 2 + 4}" font-size="12" '
+            f'<text x="{x + tile / 2}" y="{y + tile / 2 + 7}" font-size="{_TILE_FONT}" '
             f'text-anchor="middle" fill="{ink}">{state}</text></g>'
         )
     parts.append("</svg>")
