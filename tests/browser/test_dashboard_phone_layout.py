@@ -117,6 +117,14 @@ def test_dashboard_pages_stay_compact_on_a_phone(
     page.goto(f"{base}/channels")
     shot("channels", full_page=False)
     assert _tallest_row(page, "table.channel-map") < 200
+    # The Mark column is a badge's width, not the widest label on one line beside the office.
+    mark, office = (
+        page.locator(f"table.channel-map thead th:nth-child({n})").evaluate(
+            "th => th.getBoundingClientRect().width"
+        )
+        for n in (1, 2)
+    )
+    assert mark <= 180, (mark, office)
     page.goto(f"{base}/audit")
     shot("audit")
     assert _tallest_row(page, "table.audit-log") < 400
