@@ -247,8 +247,14 @@ def receipt(token: str) -> BaseResponse:
             d.id: handoff_for(d, campaign_url)
             for d in submission.deliveries
             if d.status is DeliveryStatus.NEEDS_ACTION
-            # A letter the worker could not deliver can still go through the office's form.
-            or (d.status is DeliveryStatus.DEAD and d.contact_url and not d.changeover)
+            # A letter the worker could not deliver can still go through the office's form,
+            # until retention removed its own words: what is left is not the letter written.
+            or (
+                d.status is DeliveryStatus.DEAD
+                and d.contact_url
+                and not d.changeover
+                and submission.purged_at is None
+            )
         },
     )
     # The URL is the only key to this page.
