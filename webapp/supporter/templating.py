@@ -16,6 +16,7 @@ from webapp.civic.states import seat_code
 from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
+from webapp.delivery.letter_copies import letter_copies
 from webapp.i18n import bdi, counted, joined_list
 from webapp.letters.markdown import text_to_html
 from webapp.letters.own_words import own_chars, own_words_share, share_percent
@@ -286,6 +287,7 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(Handling, "Handling")
     bp.add_app_template_global(share_links)
     bp.add_app_template_global(mailto_letter)
+    bp.add_app_template_global(letter_copies)
     bp.add_app_template_filter(moment_html, "moment")
     bp.add_app_template_filter(supporter_text)
     bp.add_app_template_filter(seat_code)
