@@ -174,7 +174,9 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     for day, n in ((3, 2), (2, 1), (1, 0), (0, 2)):
         assert _cell_row(known.shown_day(day), str(n)) in html, day
     assert _cell_row(f"{known.shown_day(0)}, {known.now:%H}:00", "2") in html
-    assert f">{known.shown_day(3)}</text>" in html and f">{known.shown_day(0)}</text>" in html
+    # The per-day chart's first and last days, as text beside its bars.
+    assert f'<bdi dir="auto">{known.shown_day(3)}</bdi>' in html
+    assert f'<bdi dir="auto">{known.shown_day(0)}</bdi>' in html
     # The map has a tile per state with its count, and the table beside it the same rows.
     assert "<title>MI: 3</title>" in html and "<title>CA: 1</title>" in html
     assert "<title>TX: 0</title>" in html
