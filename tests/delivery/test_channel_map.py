@@ -141,7 +141,8 @@ def test_the_page_is_for_admins_and_lists_each_office(app: Flask, default_campai
     page = admin.get(path)
     assert page.status_code == 200
     assert page.text.count("<tr>") == 2 + _offices()  # the header row and one per office
-    assert "Amber: hand-off only" in page.text
+    # The mark wraps after its colour only ("Amber:" above "hand-off only") on a phone.
+    assert 'Amber: <span class="nowrap">hand-off only</span>' in page.text
     assert "form limit: <bdi>2,000</bdi> characters" in page.text
     # Each member's seat, so two senators are told apart by their state.
     assert "<td><bdi>Alaska</bdi></td>" in page.text and "<bdi>Vermont</bdi>, at large" in page.text
