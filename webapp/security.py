@@ -92,9 +92,11 @@ def _handle_http(exc: HTTPException) -> Response | HTTPException:
 
 def kept_private(response: Response) -> Response:
     """A page whose URL is its only key (a receipt, a survey, a letter's data): out of caches
-    and other sites' logs."""
+    and out of every Referer, ours included (a proxy's log keeps them). The origin alone is
+    still sent: over HTTPS Flask-WTF refuses a form posted with no Referer, which with
+    "no-referrer" was every form on these pages."""
     response.headers["Cache-Control"] = "no-store, private"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "strict-origin"
     return response
 
 

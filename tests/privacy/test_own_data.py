@@ -118,7 +118,7 @@ def test_deleting_every_letter_of_a_writer_leaves_no_trace_and_tells_organisers_
     _write_everything(app, client, default_campaign, tmp_path)
     (_, first), (_, second), (_, other) = _all_receipts(app)
     confirm = client.get(f"/receipts/{first}/delete")
-    assert confirm.status_code == 200 and confirm.headers["Referrer-Policy"] == "no-referrer"
+    assert confirm.status_code == 200 and confirm.headers["Referrer-Policy"] == "strict-origin"
     assert "This deletes this letter and everything it holds about you" in confirm.text
     # Nothing was sent yet (no worker ran): no office would then receive the letter.
     assert re.search(r"<bdi>\d+</bdi> offices have not received your letter yet", confirm.text)

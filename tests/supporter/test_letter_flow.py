@@ -87,7 +87,7 @@ def test_send_records_supporter_submission_and_one_delivery_per_target(
     assert "The President of the United States" in receipt.text
     assert "Needs your action" in receipt.text
     assert receipt.headers["Cache-Control"] == "no-store, private"
-    assert receipt.headers["Referrer-Policy"] == "no-referrer"
+    assert receipt.headers["Referrer-Policy"] == "strict-origin"
     for share in (
         "mailto:?subject=",
         "https://wa.me/?text=",
