@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, stream_with_context
-from sqlalchemy import ColumnElement, exists, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from webapp.civic.states import seat_code
 from webapp.delivery.packets import neutralise_cell
@@ -24,6 +24,7 @@ from webapp.models import (
     Partner,
     Submission,
     SubmissionStatus,
+    Supporter,
 )
 
 ADMIN_COLUMNS = (
@@ -258,10 +259,13 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:
     """Only supporters who ticked this partner's own consent box, on a confirmed letter: not a
     letter still waiting for its sender's click, nor one the checks held unless its sender
-    confirmed it (a held letter's address may be someone else's that a bot typed)."""
+    confirmed it (a held letter's address may be someone else's that a bot typed), nor one
+    written with an address its owner had proven already unless its sender clicked too (the
+    box may have been ticked by someone else in their name)."""
     query = (
         select(Submission, Consent.wording)
-        .options(joinedload(Submission.supporter))
+        .join(Supporter, Supporter.id == Submission.supporter_id)
+        .options(contains_eager(Submission.supporter))
         .join(Consent, Consent.submission_id == Submission.id)
         .where(
             Submission.campaign_id == campaign_id,
@@ -269,8 +273,18 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
             Consent.withdrawn_at.is_(None),
             Submission.private.is_(False),
             Submission.status == SubmissionStatus.CONFIRMED,
-            # A held letter an organiser released is delivered, but its address stays unproven.
-            or_(Submission.held.is_(False), Submission.email_verified.is_(True)),
+            or_(
+                Submission.email_verified.is_(True),
+                and_(
+                    # A held letter an organiser released is delivered, but its address
+                    # stays unproven.
+                    Submission.held.is_(False),
+                    or_(
+                        Supporter.proven_at.is_(None),
+                        Supporter.proven_at > Submission.created_at,
+                    ),
+                ),
+            ),
         )
         .order_by(Submission.id)
         .execution_options(yield_per=_CHUNK)
