@@ -1,22 +1,16 @@
 """Streamed CSV exports: every letter and every delivery for admins, opted-in supporters for a
-partner (replies by office are in replies_export.py).
-
-Each file starts with a UTF-8 byte-order mark: without it spreadsheet programs read the file in
-a local code page and show Arabic names as mojibake.
-"""
+partner (replies by office are in replies_export.py; the streaming itself in csv_stream.py)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, stream_with_context
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from webapp.civic.states import seat_code
-from webapp.delivery.packets import neutralise_cell
+from webapp.dashboard.csv_stream import csv_lines
 from webapp.models import (
     Consent,
     Delivery,
@@ -59,7 +53,6 @@ ADMIN_COLUMNS = (
 # proves the address).
 LATER_ADMIN_COLUMNS = ("held", "email_verified")
 PARTNER_CONSENT_PREFIX = "consent_partner_"
-BOM = "\ufeff"
 PARTNER_COLUMNS = (
     "submitted_at",
     "first_name",
@@ -75,37 +68,6 @@ PARTNER_COLUMNS = (
     "language",
 )
 _CHUNK = 2000
-
-
-class _Line:
-    """A file-like object whose write() returns the text, so csv rows can be yielded one by one."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
-def csv_response(rows: Iterator[str], session: Session, filename: str) -> Response:
-    """A download streamed row by row, not kept by any cache."""
-
-    def stream() -> Iterator[str]:
-        # The request's teardown runs before the rows are read, and reading reopens the session
-        # the rows were built on: it is ours to close when the last row is out.
-        try:
-            yield from rows
-        finally:
-            session.close()
-
-    response = Response(stream_with_context(stream()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def csv_lines(header: tuple[str, ...], values: Iterator[list[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield BOM + writer.writerow(header)
-    for row in values:
-        yield writer.writerow([neutralise_cell("" if v is None else str(v)) for v in row])
 
 
 def _consented(partner_id: int | None) -> ColumnElement[bool]:
