@@ -1,5 +1,4 @@
-"""The instance folder's two key files (session secret, data master key): made on first use,
-read at start-up, or start-up refused. Which key and file are used is read in config.py."""
+"""The instance's key files (session secret, data master key): made, read, or start-up refused."""
 
 from __future__ import annotations
 
@@ -8,6 +7,8 @@ import secrets
 from pathlib import Path
 
 from webapp.config_values import ConfigError
+
+# Which key and which file are used is read from the environment in config.py, with every setting.
 
 
 def ensure_secret_key_file(path: Path) -> str:

@@ -1,5 +1,4 @@
-"""The worker's rounds between sends: expiry of unconfirmed letters, retention, the reply
-surveys due, and the dashboard tallies, each when its interval has passed."""
+"""The worker's rounds between sends: expiry, retention, reply surveys and dashboard tallies."""
 
 from __future__ import annotations
 

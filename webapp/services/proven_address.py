@@ -1,5 +1,4 @@
-"""An address proven by a click on a link emailed to it: its letter's details become the
-supporter's."""
+"""An address proven by a click on a link emailed to it: the letter's details become theirs."""
 
 from __future__ import annotations
 
