@@ -79,3 +79,31 @@ def test_the_reading_copy_migration_keeps_every_letter_both_ways(
         upgrade()
         with db.engine.begin() as connection:
             assert tuple(connection.execute(text(counts)).one()) == before
+
+
+def test_the_proven_at_migration_dates_each_address_by_its_first_clicked_letter(
+    app: Flask, default_campaign: str
+) -> None:
+    """c19a00000021 fills supporter.proven_at from the letters whose link was clicked: the
+    earliest one's confirmation; an address never clicked stays unproven."""
+    client = app.test_client()
+    for email in ("clicked@example.org", "never@example.org"):
+        assert post_letter(client, default_campaign, email=email).status_code == 303
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "UPDATE submission SET email_verified = true, "
+                    "confirmed_at = '2026-06-02 09:30:00' WHERE id = 1"
+                )
+            )
+        downgrade(revision="c18c00000020")
+        upgrade()
+        with db.engine.begin() as connection:
+            proven = connection.execute(
+                text("SELECT id, proven_at FROM supporter ORDER BY id")
+            ).all()
+    assert [(row[0], str(row[1])[:19]) for row in proven] == [
+        (1, "2026-06-02 09:30:00"),
+        (2, "None"),
+    ]

@@ -18,21 +18,10 @@ from webapp.config_values import (
     env_seconds,
     env_str,
 )
+from webapp.instance_keys import data_encryption_key, ensure_secret_key_file, secret_key
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
-
-
-def ensure_secret_key_file(path: Path) -> str:
-    """Return the key stored at `path`, creating it (mode 0600) on first use."""
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
-    return key
 
 
 def _environment() -> Mapping[str, str]:
@@ -64,37 +53,6 @@ def prepare_instance() -> Path:
     return instance
 
 
-def _data_encryption_key(env: Mapping[str, str], key_file: Path, debug: bool, testing: bool) -> str:
-    """The master key that wraps each supporter's data key ("" in tests: see create_app)."""
-    if env.get("DATA_ENCRYPTION_KEY", "").strip():
-        return env["DATA_ENCRYPTION_KEY"].strip()
-    if key_file.exists():
-        return key_file.read_text(encoding="utf-8").strip()
-    if debug:
-        # Unlike the session key, this one must outlive the process: the data it seals does.
-        return ensure_secret_key_file(key_file)
-    if testing:
-        return ""
-    raise ConfigError(
-        "DATA_ENCRYPTION_KEY is not set. Set it in the environment or .env, or create "
-        f"{key_file} (`make run` does this for you). Supporters' personal data is sealed "
-        "under it: keep it out of database backups. Refusing to start without it."
-    )
-
-
-def _secret_key(env: Mapping[str, str], key_file: Path, debug: bool) -> str | None:
-    if env.get("SECRET_KEY"):
-        return env["SECRET_KEY"]
-    if key_file.exists():
-        return key_file.read_text(encoding="utf-8").strip()
-    if debug:
-        return None
-    raise ConfigError(
-        "SECRET_KEY is not set. Set SECRET_KEY in the environment or .env, or create "
-        f"{key_file} (`make run` does this for you). Refusing to start without it."
-    )
-
-
 def load_config(
     env: Mapping[str, str] | None = None, instance_path: Path | None = None
 ) -> dict[str, Any]:
@@ -107,11 +65,13 @@ def load_config(
     instance = _instance(env, instance_path)
     debug = env_bool(env, "FLASK_DEBUG", False)
     testing = env_bool(env, "TESTING", False)
-    secret = _secret_key(env, _key_file(env, instance), debug or testing)
+    secret = secret_key(env.get("SECRET_KEY", ""), _key_file(env, instance), debug or testing)
     if secret is None:
         # Debug only: a per-process key is fine because nothing needs to survive a restart.
         secret = secrets.token_urlsafe(48)
-    data_key = _data_encryption_key(env, _data_key_file(env, instance), debug, testing)
+    data_key = data_encryption_key(
+        env.get("DATA_ENCRYPTION_KEY", ""), _data_key_file(env, instance), debug, testing
+    )
     database_url = env_str(env, "DATABASE_URL", f"sqlite:///{instance / 'civic_letters.db'}")
     public_url = env_str(env, "PUBLIC_BASE_URL", "")
     return {

@@ -12,7 +12,7 @@ from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.delivery.emails import supporter_email
 from webapp.i18n import isolate_in_subject
-from webapp.models import Submission, SubmissionStatus
+from webapp.models import NotificationKind, Submission, SubmissionStatus
 
 ARABIC_TITLE = (
     "خمس خطوات على بايدن اتخاذها ليُظهر أن الولايات المتحدة لا تزال ملتزمة بحماية حقوق الإنسان"
@@ -36,20 +36,20 @@ def test_receipt_and_confirmation_emails_follow_the_recorded_language(
     with app.app_context():
         submission = db.session.scalars(select(Submission)).one()
         assert submission.language == "ar-EG"
-        receipt = supporter_email(submission, "receipt", "k1")
+        receipt = supporter_email(submission, NotificationKind.RECEIPT, "k1")
         # As a campaign that asks for confirmation keeps it until the click.
         submission.status = SubmissionStatus.UNCONFIRMED
-        confirmation = supporter_email(submission, "confirmation", "k2")
-        receipt_link = supporter_email(submission, "receipt_link", "k4")
+        confirmation = supporter_email(submission, NotificationKind.CONFIRMATION, "k2")
+        receipt_link = supporter_email(submission, NotificationKind.RECEIPT_LINK, "k4")
         # A campaign whose Arabic reading copy has no title: its English title is used.
         campaign = submission.campaign
         reading = dict(campaign.translations or {})
         campaign.translations = {**reading, "ar": {**reading["ar"], "title": None}}
-        untitled = supporter_email(submission, "receipt", "k5")
-        untitled_link = supporter_email(submission, "receipt_link", "k6")
+        untitled = supporter_email(submission, NotificationKind.RECEIPT, "k5")
+        untitled_link = supporter_email(submission, NotificationKind.RECEIPT_LINK, "k6")
         campaign.translations = reading
         submission.language = "en-US"
-        english = supporter_email(submission, "receipt", "k3")
+        english = supporter_email(submission, NotificationKind.RECEIPT, "k3")
     # The campaign's Arabic title, isolated, in the Arabic subject.
     assert receipt["Subject"] == f"رسالتك: \u2068{ARABIC_TITLE}\u2069"
     assert confirmation["Subject"] == f"يُرجى تأكيد رسالتك: \u2068{ARABIC_TITLE}\u2069"
@@ -97,9 +97,9 @@ def test_long_subjects_keep_every_space_as_sent_over_smtp(
     post_letter(client, default_campaign, first_name="رانيا", latin_first_name="Rania")
     with app.app_context():
         submission = db.session.scalars(select(Submission)).one()
-        arabic = supporter_email(submission, "receipt", "k1")
+        arabic = supporter_email(submission, NotificationKind.RECEIPT, "k1")
         submission.language = "en"
-        english = supporter_email(submission, "receipt", "k2")
+        english = supporter_email(submission, NotificationKind.RECEIPT, "k2")
     for message, subject in (
         (arabic, f"رسالتك: \u2068{ARABIC_TITLE}\u2069"),
         (

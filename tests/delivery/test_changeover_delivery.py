@@ -384,7 +384,7 @@ def test_a_held_letter_never_confirmed_expires_like_the_rest(app: Flask, slug: s
     assert deliveries_of(app, sid)[TLAIB].status is DeliveryStatus.HELD
 
     clock.now = JAN_2 + timedelta(hours=73)
-    assert worker.expire() == 1
+    assert worker.upkeep.expire() == 1
 
     expired = deliveries_of(app, sid)[TLAIB]
     assert expired.status is DeliveryStatus.CANCELLED and expired.changeover is None

@@ -249,7 +249,7 @@ def test_unconfirmed_letters_expire_after_the_window_and_nothing_is_sent(
     rasha_link = _confirmation_link(smtp, "rasha@example.org")
     assert _count_text(client, slug) == "<bdi>1</bdi> person has written so far"
     soon = Worker(app, clock=Clock(utcnow() + timedelta(hours=EXPIRY_HOURS, minutes=-5)))
-    assert soon.expire() == 0
+    assert soon.upkeep.expire() == 0
     smtp.clear()
     later = Worker(app, clock=Clock(utcnow() + timedelta(hours=EXPIRY_HOURS, minutes=5)))
     later.run(once=True)  # the worker expires old letters before each round

@@ -111,7 +111,7 @@ def test_a_receipt_link_asked_for_just_before_the_expiry_round_still_goes(
     _sent_after(app, smtp, 0)  # the confirmation email, lost
     _ask_for_the_link(client, slug)
     late = _letter(app).created_at + timedelta(minutes=EXPIRY_HOURS * 60 + 1)
-    assert Worker(app, clock=Clock(late)).expire() == 1  # the round runs before the email
+    assert Worker(app, clock=Clock(late)).upkeep.expire() == 1  # the round runs before the email
     assert _letter(app).status is SubmissionStatus.EXPIRED
     (email,) = _sent_after(app, smtp, EXPIRY_HOURS * 60 + 2)
     assert "/receipts/" in email.text() and "/confirm/" not in email.text()

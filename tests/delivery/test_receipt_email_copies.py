@@ -12,7 +12,7 @@ from tests.civic.data import load_civic_data, single_district_zip
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.delivery.emails import supporter_email
-from webapp.models import Submission
+from webapp.models import NotificationKind, Submission
 
 STEP = "Appoint a Syria envoy"  # a sentence of the coalition letter every office receives
 GREETINGS = ("Dear Senator Slotkin,", "Dear Senator Peters,", "Dear Representative Tlaib,")
@@ -32,7 +32,7 @@ def _receipt(app: Flask, slug: str, **fields: str) -> tuple[str, str]:
     with app.app_context():
         submission = db.session.scalars(select(Submission)).one()
         assert len(submission.deliveries) == 4  # the President, two senators, a representative
-        return _parts(supporter_email(submission, "receipt", "k1"))
+        return _parts(supporter_email(submission, NotificationKind.RECEIPT, "k1"))
 
 
 def test_a_letter_to_four_offices_is_copied_once_per_distinct_text(
@@ -63,6 +63,6 @@ def test_the_grouped_copy_in_arabic(app: Flask, default_campaign: str) -> None:
     assert sent.status_code == 303
     with app.app_context():
         submission = db.session.scalars(select(Submission)).one()
-        text, _html = _parts(supporter_email(submission, "receipt", "k1"))
+        text, _html = _parts(supporter_email(submission, NotificationKind.RECEIPT, "k1"))
     assert "ذهبت هذه الرسالة إلى هذه المكاتب الـ\u20683\u2069:" in text
     assert text.count(STEP) == 2

@@ -1,22 +1,16 @@
 """Streamed CSV exports: every letter and every delivery for admins, opted-in supporters for a
-partner (replies by office are in replies_export.py).
-
-Each file starts with a UTF-8 byte-order mark: without it spreadsheet programs read the file in
-a local code page and show Arabic names as mojibake.
-"""
+partner (replies by office are in replies_export.py; the streaming itself in csv_stream.py)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, stream_with_context
-from sqlalchemy import ColumnElement, exists, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from webapp.civic.states import seat_code
-from webapp.delivery.packets import neutralise_cell
+from webapp.dashboard.csv_stream import csv_lines
 from webapp.models import (
     Consent,
     Delivery,
@@ -24,6 +18,7 @@ from webapp.models import (
     Partner,
     Submission,
     SubmissionStatus,
+    Supporter,
 )
 
 ADMIN_COLUMNS = (
@@ -58,7 +53,6 @@ ADMIN_COLUMNS = (
 # proves the address).
 LATER_ADMIN_COLUMNS = ("held", "email_verified")
 PARTNER_CONSENT_PREFIX = "consent_partner_"
-BOM = "\ufeff"
 PARTNER_COLUMNS = (
     "submitted_at",
     "first_name",
@@ -74,37 +68,6 @@ PARTNER_COLUMNS = (
     "language",
 )
 _CHUNK = 2000
-
-
-class _Line:
-    """A file-like object whose write() returns the text, so csv rows can be yielded one by one."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
-def csv_response(rows: Iterator[str], session: Session, filename: str) -> Response:
-    """A download streamed row by row, not kept by any cache."""
-
-    def stream() -> Iterator[str]:
-        # The request's teardown runs before the rows are read, and reading reopens the session
-        # the rows were built on: it is ours to close when the last row is out.
-        try:
-            yield from rows
-        finally:
-            session.close()
-
-    response = Response(stream_with_context(stream()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def csv_lines(header: tuple[str, ...], values: Iterator[list[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield BOM + writer.writerow(header)
-    for row in values:
-        yield writer.writerow([neutralise_cell("" if v is None else str(v)) for v in row])
 
 
 def _consented(partner_id: int | None) -> ColumnElement[bool]:
@@ -258,10 +221,13 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:
     """Only supporters who ticked this partner's own consent box, on a confirmed letter: not a
     letter still waiting for its sender's click, nor one the checks held unless its sender
-    confirmed it (a held letter's address may be someone else's that a bot typed)."""
+    confirmed it (a held letter's address may be someone else's that a bot typed), nor one
+    written with an address its owner had proven already unless its sender clicked too (the
+    box may have been ticked by someone else in their name)."""
     query = (
         select(Submission, Consent.wording)
-        .options(joinedload(Submission.supporter))
+        .join(Supporter, Supporter.id == Submission.supporter_id)
+        .options(contains_eager(Submission.supporter))
         .join(Consent, Consent.submission_id == Submission.id)
         .where(
             Submission.campaign_id == campaign_id,
@@ -269,8 +235,18 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
             Consent.withdrawn_at.is_(None),
             Submission.private.is_(False),
             Submission.status == SubmissionStatus.CONFIRMED,
-            # A held letter an organiser released is delivered, but its address stays unproven.
-            or_(Submission.held.is_(False), Submission.email_verified.is_(True)),
+            or_(
+                Submission.email_verified.is_(True),
+                and_(
+                    # A held letter an organiser released is delivered, but its address
+                    # stays unproven.
+                    Submission.held.is_(False),
+                    or_(
+                        Supporter.proven_at.is_(None),
+                        Supporter.proven_at > Submission.created_at,
+                    ),
+                ),
+            ),
         )
         .order_by(Submission.id)
         .execution_options(yield_per=_CHUNK)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from webapp.dashboard.export import csv_lines
+from webapp.dashboard.csv_stream import csv_lines
 from webapp.models import ReplyAnswer
 from webapp.services.responsiveness import Responsiveness
 

@@ -26,10 +26,11 @@ from webapp.civic.index import ROSTER_DATASET
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me, visible_campaigns
 from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
+from webapp.dashboard.csv_stream import csv_response
 from webapp.dashboard.data import build_dashboard
 from webapp.dashboard.embed_snippets import embed_snippets
 from webapp.dashboard.experiment import experiment_json, prompt_experiment
-from webapp.dashboard.export import admin_csv, csv_response, partner_csv
+from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
 from webapp.dashboard.offices import partner_deliveries
 from webapp.database import db, utcnow, write_transaction

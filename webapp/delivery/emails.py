@@ -143,20 +143,20 @@ def time_left_to_confirm(submission: Submission, now: datetime) -> TimeLeft | No
     return TimeLeft(hours=minutes // 60, minutes=minutes)
 
 
-def _confirming(submission: Submission, kind: str, now: datetime) -> dict[str, object]:
+def _confirming(submission: Submission, kind: NotificationKind, now: datetime) -> dict[str, object]:
     """What the emails say about confirming the letter, counted as they are written, not from
     the setting: one may go out late (retried while SMTP was down) or again (a receipt link)."""
     hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
     waiting = submission.status is SubmissionStatus.UNCONFIRMED
     if waiting and too_late(submission, now, hours):
-        if kind == NotificationKind.CONFIRMATION:  # the worker expires it instead (`_wanted`)
+        if kind is NotificationKind.CONFIRMATION:  # the worker expires it instead (`_wanted`)
             raise ValueError("the letter is past its confirmation window")
         waiting = False
     return {"awaiting_click": waiting, "time_left": time_left_to_confirm(submission, now)}
 
 
 def supporter_email(
-    submission: Submission, kind: str, key: str, now: datetime | None = None
+    submission: Submission, kind: NotificationKind, key: str, now: datetime | None = None
 ) -> EmailMessage:
     """A receipt (with a copy of each letter), a confirmation or receipt link, in their language,
     as it stands `now` (the worker's clock; by default the current time)."""
@@ -167,12 +167,14 @@ def supporter_email(
     language = interface_language(submission.language)
     title = isolate_in_subject(campaign.title_in(language), language)
     with force_locale(language):
-        if kind == "confirmation":
+        if kind is NotificationKind.CONFIRMATION:
             subject = _("Please confirm your letter: %(title)s", title=title)
-        elif kind == "receipt_link":
+        elif kind is NotificationKind.RECEIPT_LINK:
             subject = _("The link to your receipt: %(title)s", title=title)
-        else:
+        elif kind is NotificationKind.RECEIPT:
             subject = _("Your letter: %(title)s", title=title)
+        else:
+            raise ValueError(f"{kind.value} is not an email about one letter")
         context = {
             "submission": submission,
             "campaign": campaign,
@@ -182,19 +184,19 @@ def supporter_email(
             "confirm_url": public_url(f"/confirm/{confirmation_token(submission)}?lang={language}"),
             **confirming,
         }
-        text = render_template(f"email/{kind}.txt", **context)
-        html = render_template(f"email/{kind}.html", **context)
+        text = render_template(f"email/{kind.value}.txt", **context)
+        html = render_template(f"email/{kind.value}.html", **context)
     return to_supporter(submission, kind, key, subject, text, html)
 
 
 def to_supporter(
-    submission: Submission, kind: str, key: str, subject: str, text: str, html: str
+    submission: Submission, kind: NotificationKind, key: str, subject: str, text: str, html: str
 ) -> EmailMessage:
     """An email to the letter's writer from the campaign's sender, in plain text and HTML."""
     campaign = submission.campaign
     config = current_app.config
     to = _address(submission.own_full_name, submission.supporter.email)
-    message = _base(kind, subject, to, key)
+    message = _base(kind.value, subject, to, key)
     message["From"] = _address(
         campaign.sender_name or config["SITE_NAME"], campaign.sender_email or config["MAIL_FROM"]
     )

@@ -20,6 +20,7 @@ from webapp.models import (
     Submission,
     SubmissionStatus,
 )
+from webapp.services.proven_address import prove_address
 
 
 def confirm_submission(
@@ -44,12 +45,16 @@ def confirm_submission(
         if submission.status is SubmissionStatus.CONFIRMED:
             # Released by an organiser before the sender clicked: the click still proves
             # the address (partner lists and CWC's EmailValidation read it).
+            if email_verified:
+                prove_address(session, submission, now)
             submission.email_verified = submission.email_verified or email_verified
             return True
         if expiry_hours is not None and too_late(submission, now, expiry_hours):
             never_send(session, [submission.id], SubmissionStatus.EXPIRED, now)
             session.refresh(submission)
             return False
+        if email_verified:
+            prove_address(session, submission, now)
         mark_confirmed(session, submission, now, email_verified)
     return True
 

@@ -68,7 +68,7 @@ def mail_send(row: Delivery | Notification, mailer: Mailer, now: datetime) -> Se
             raise SendError("the survey of this letter is gone", permanent=True)
         message = survey_email(row.submission, survey, row.kind, row.idempotency_key)
     elif row.submission is not None:
-        message = supporter_email(row.submission, row.kind.value, row.idempotency_key, now)
+        message = supporter_email(row.submission, row.kind, row.idempotency_key, now)
     else:
         raise SendError("notification has nobody to send to", permanent=True)
 

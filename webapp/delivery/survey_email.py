@@ -106,7 +106,7 @@ def survey_email(
         }
         text = render_template("email/reply_survey.txt", **context)
         html = render_template("email/reply_survey.html", **context)
-    message = to_supporter(submission, kind.value, key, subject, text, html)
+    message = to_supporter(submission, kind, key, subject, text, html)
     # RFC 8058: mail programs offer "unsubscribe" and POST this body to the address, one click.
     message["List-Unsubscribe"] = OneLineHeader("List-Unsubscribe", f"<{stop_url}>")
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -19,7 +19,7 @@ from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
 from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send, key_of
-from webapp.delivery.outbox import expire_if_too_late, expire_unconfirmed, load
+from webapp.delivery.outbox import expire_if_too_late, load
 from webapp.delivery.outcomes import (
     policy_from_config,
     record_cancelled,
@@ -30,6 +30,7 @@ from webapp.delivery.postal_budget import free_places
 from webapp.delivery.senders import senders_from_config
 from webapp.delivery.sends import prepare_send
 from webapp.delivery.smtp import Mailer, SendError
+from webapp.delivery.upkeep import Upkeep
 from webapp.models import (
     Channel,
     Delivery,
@@ -38,12 +39,9 @@ from webapp.models import (
     NotificationKind,
     SubmissionStatus,
 )
-from webapp.services.delivery_tallies import refresh_all
-from webapp.services.reply_survey import SURVEY_KINDS, queue_reply_surveys, still_wanted
-from webapp.services.supporters import purge_personal_text
+from webapp.services.reply_survey import SURVEY_KINDS, still_wanted
 
 log = logging.getLogger(__name__)
-STATS_EVERY_SECONDS = 10
 
 
 def default_worker_id() -> str:
@@ -80,6 +78,7 @@ class Worker:
         self.smtp, self.cwc_clients, self.postal = senders.smtp, senders.cwc_clients, senders.postal
         self.channels = senders.channels
         self.civic = CivicDuties(app, clock)  # the daily roster sync and its changeover
+        self.upkeep = Upkeep(app, clock)  # expiry, retention, surveys, tallies
         self.batcher = (
             Batcher(
                 self.postal, self.holder, self.policy, self.lease_margin, self.batch_size, clock
@@ -244,46 +243,15 @@ class Worker:
             return False
         return self.postal.hold_if_needed(session, row, self.holder, self.clock())
 
-    def expire(self) -> int:
-        """Expire unconfirmed letters, apply the retention period and queue the surveys due
-        (all cheap when idle)."""
-        config = self.app.config
-        with self.app.app_context():
-            hours = int(config["CONFIRMATION_EXPIRY_HOURS"])
-            try:
-                purge_personal_text(db.session(), self.clock(), int(config["RETENTION_DAYS"]))
-                queue_reply_surveys(
-                    db.session(),
-                    self.clock(),
-                    int(config["REPLY_SURVEY_DAYS"]),
-                    int(config["REPLY_SURVEY_REMINDER_DAYS"]),
-                )
-                return expire_unconfirmed(db.session(), self.clock(), hours)
-            finally:
-                db.session.remove()
-
-    def refresh_stats(self) -> None:
-        """Keep the dashboard tallies current, so organisers' pages stay cheap."""
-        with self.app.app_context():
-            try:
-                refresh_all(db.session(), self.clock())
-            finally:
-                db.session.remove()
-
     def run(self, once: bool = False, stop: threading.Event | None = None) -> BatchReport:
         """Loop until stopped; with `once`, until nothing is due."""
         total = BatchReport()
         poll = float(self.app.config["OUTBOX_POLL_SECONDS"])
-        last_expiry = last_stats = float("-inf")
+        self.upkeep.start()
         while stop is None or not stop.is_set():
             try:
                 self.civic.tick()
-                if time.monotonic() - last_expiry > 60:
-                    self.expire()
-                    last_expiry = time.monotonic()
-                if time.monotonic() - last_stats > STATS_EVERY_SECONDS:
-                    self.refresh_stats()
-                    last_stats = time.monotonic()
+                self.upkeep.tick()
                 report = self.run_batch()
             except Exception:  # e.g. the database is down: wait, retry
                 log.exception("outbox round failed; retrying after %.0f s", poll)

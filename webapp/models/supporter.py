@@ -33,6 +33,10 @@ class Supporter(Base):
     # Asked us to send no more follow-up emails (the survey's unsubscribe link, or by request);
     # receipts and confirmations of a letter they write still go.
     no_contact_at: Mapped[datetime | None]
+    # When a link we emailed to this address was first clicked (a letter's confirmation). From
+    # then on a letter from the address changes the name, address and language here only once
+    # its own link is clicked: anyone may type someone else's address into the form.
+    proven_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

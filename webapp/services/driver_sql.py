@@ -7,12 +7,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import CursorResult, Table, bindparam
+from sqlalchemy import BindParameter, Column, ColumnElement, CursorResult, Table, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ValuesBase
 
 Convert = Callable[[Any], Any] | None
+SetTo = Callable[[Column[Any], BindParameter[Any]], ColumnElement[Any]]
+
+
+def _as_bound(_column: Column[Any], bound: BindParameter[Any]) -> ColumnElement[Any]:
+    return bound
 
 
 @dataclass(frozen=True)
@@ -79,15 +84,22 @@ def compile_prepared(
     keys: Sequence[str],
     rows: int = 1,
     extra: Sequence[tuple[str, str]] = (),
+    set_to: SetTo | None = None,
 ) -> Prepared:
     """`statement` (an insert or update of `table`) with its values bound for `rows` rows of
     `keys`; columns with a Python default not among `keys` are filled from it, as Core would.
-    `extra`: (bind name, key) pairs the statement binds elsewhere (a WHERE clause), row 0."""
+    `extra`: (bind name, key) pairs the statement binds elsewhere (a WHERE clause), row 0.
+    `set_to`: what each column is set to, from its column and bound value (default: the value)."""
     filled = list(keys)
     if statement.is_insert:
         filled += [c.key for c in table.c if c.key not in keys and c.default is not None]
     values = [
-        {key: bindparam(f"p{row}_{key}", type_=table.c[key].type) for key in filled}
+        {
+            key: (set_to or _as_bound)(
+                table.c[key], bindparam(f"p{row}_{key}", type_=table.c[key].type)
+            )
+            for key in filled
+        }
         for row in range(rows)
     ]
     stmt = statement.values(values if rows > 1 else values[0])

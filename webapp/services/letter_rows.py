@@ -10,12 +10,15 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import (
+    BindParameter,
+    Column,
     ColumnElement,
     Executable,
     Select,
     Table,
     and_,
     bindparam,
+    case,
     inspect,
     select,
     update,
@@ -145,7 +148,15 @@ def _supporter_update(dialect: Dialect, keys: tuple[str, ...]) -> Prepared:
         .returning(table.c.id)
     )
     extra = (("w_id", "id"), ("w_key", "wrapped_key"))
-    return compile_prepared(dialect, table, statement, keys, extra=extra)
+    return compile_prepared(dialect, table, statement, keys, extra=extra, set_to=_unless_proven)
+
+
+def _unless_proven(column: Column[Any], bound: BindParameter[Any]) -> ColumnElement[Any]:
+    """A letter is never proven as it is recorded (its link is not clicked yet): it changes a
+    supporter's details only while no link emailed to the address was ever clicked, decided in
+    the statement itself, so a click committed after the lookup counts. Once proven, a letter
+    changes them when its own link is clicked (`prove_address`)."""
+    return case((column.table.c.proven_at.is_(None), bound), else_=column)
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,7 @@ def supporter_record(session: Session, supporter: Supporter) -> dict[str, Any]:
             "country": supporter.country,
             "language": supporter.language,
             "asked_for_no_follow_up_emails_at": _iso(supporter.no_contact_at),
+            "address_proven_at": _iso(supporter.proven_at),
             "created_at": _iso(supporter.created_at),
             "updated_at": _iso(supporter.updated_at),
         },

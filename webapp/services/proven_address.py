@@ -1,0 +1,47 @@
+"""An address proven by a click on a link emailed to it: the letter's details become theirs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.models import Submission, Supporter
+
+# What a letter says about its writer that the supporter row keeps too (one name and address
+# per email address, shown in their data export).
+_DETAILS = ("first_name", "last_name", "street", "city", "state", "zip_code", "country", "language")
+
+
+def prove_address(session: Session, letter: Submission, now: datetime) -> None:
+    """The writer of `letter` clicked a link emailed to its address (inside the caller's write
+    transaction, before `letter.email_verified` is set): the address is proven, and the
+    letter's name, address and language become the supporter's, unless they wrote a later
+    letter whose link was clicked already.
+
+    Until then a letter from an already proven address left the supporter row as it was
+    (`letter_rows._unless_proven`): anyone may write with someone else's address.
+    """
+    if letter.email_verified:
+        return
+    # Locked first, so of two of their letters clicked at once the later one's details stay.
+    supporter = session.get_one(
+        Supporter, letter.supporter_id, with_for_update=True, populate_existing=True
+    )
+    if supporter.proven_at is None:
+        supporter.proven_at = now
+    later = session.scalar(
+        select(Submission.id)
+        .where(
+            Submission.supporter_id == supporter.id,
+            Submission.email_verified.is_(True),
+            Submission.created_at > letter.created_at,
+        )
+        .limit(1)
+    )
+    if later is not None:
+        return
+    for name in _DETAILS:
+        setattr(supporter, name, getattr(letter, name))
+    supporter.updated_at = now
