@@ -45,4 +45,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # In place, as the earlier migrations drop columns (SQLite 3.35+ and PostgreSQL): a batch
+    # rebuild of the supporter table would drop and recreate what refers to it.
     op.execute("ALTER TABLE supporter DROP COLUMN proven_at")

@@ -188,12 +188,14 @@ def _partner_rows(app: Flask, slug: str) -> list[str]:
         return list(partner_csv(session, campaign.id, partner))[1:]
 
 
-def test_a_partner_s_box_ticked_with_an_address_proven_before_reaches_no_partner_list(
+def test_a_partner_s_box_counts_as_its_campaign_counts_the_letter_whoever_proved_the_address(
     app: Flask, tmp_path: Path
 ) -> None:
-    """In a campaign that confirms letters at once, a letter from an address its owner proved
-    elsewhere proves nothing itself: its partner box is kept with it, but the partner's list
-    leaves it out. One from an address never proven is listed, as before."""
+    """In a campaign that confirms letters at once, a ticked partner box reaches the partner's
+    list whether or not the address was proven elsewhere, as the own-data page tells its owner:
+    an old click elsewhere says nothing about who wrote this letter, and leaving such boxes out
+    dropped real supporters' choices (retroactively, on upgrade). Only the row's details are
+    kept from an unproven letter."""
     _proven(app, tmp_path)
     open_slug = write_campaign(app, tmp_path, "open")
     partner_id = add_partner(app, open_slug, "alpha", "Alpha Org", "Alpha may email me.")
@@ -203,4 +205,9 @@ def test_a_partner_s_box_ticked_with_an_address_proven_before_reaches_no_partner
     other = replace(SIGNER, email="nour@example.org", first_name="Nour")
     _send(app, open_slug, other, now=later, consents=consent)
     rows = _partner_rows(app, open_slug)
-    assert len(rows) == 1 and "Nour" in rows[0]
+    assert len(rows) == 2 and any("Nour" in row for row in rows)
+    assert any("Mallory" in row for row in rows)  # the letter's own details, as before
+    with app.app_context():  # the proven row keeps its own details
+        supporters = list(db.session.scalars(select(Supporter)))
+        open_all(supporters)
+        assert sorted(row.first_name for row in supporters) == ["Nour", "Rasha"]

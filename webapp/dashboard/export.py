@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from webapp.civic.states import seat_code
 from webapp.dashboard.csv_stream import csv_lines
@@ -18,7 +18,6 @@ from webapp.models import (
     Partner,
     Submission,
     SubmissionStatus,
-    Supporter,
 )
 
 ADMIN_COLUMNS = (
@@ -221,13 +220,12 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:
     """Only supporters who ticked this partner's own consent box, on a confirmed letter: not a
     letter still waiting for its sender's click, nor one the checks held unless its sender
-    confirmed it (a held letter's address may be someone else's that a bot typed), nor one
-    written with an address its owner had proven already unless its sender clicked too (the
-    box may have been ticked by someone else in their name)."""
+    confirmed it (a held letter's address may be someone else's that a bot typed). A box
+    ticked in a campaign that confirms letters at once counts as the campaign counts the letter,
+    whoever proved the address elsewhere: the supporter's own-data page says the partner has it."""
     query = (
         select(Submission, Consent.wording)
-        .join(Supporter, Supporter.id == Submission.supporter_id)
-        .options(contains_eager(Submission.supporter))
+        .options(joinedload(Submission.supporter))
         .join(Consent, Consent.submission_id == Submission.id)
         .where(
             Submission.campaign_id == campaign_id,
@@ -235,18 +233,8 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
             Consent.withdrawn_at.is_(None),
             Submission.private.is_(False),
             Submission.status == SubmissionStatus.CONFIRMED,
-            or_(
-                Submission.email_verified.is_(True),
-                and_(
-                    # A held letter an organiser released is delivered, but its address
-                    # stays unproven.
-                    Submission.held.is_(False),
-                    or_(
-                        Supporter.proven_at.is_(None),
-                        Supporter.proven_at > Submission.created_at,
-                    ),
-                ),
-            ),
+            # A held letter an organiser released is delivered, but its address stays unproven.
+            or_(Submission.held.is_(False), Submission.email_verified.is_(True)),
         )
         .order_by(Submission.id)
         .execution_options(yield_per=_CHUNK)

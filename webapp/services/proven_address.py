@@ -26,8 +26,13 @@ def prove_address(session: Session, letter: Submission, now: datetime) -> None:
     if letter.email_verified:
         return
     # Locked first, so of two of their letters clicked at once the later one's details stay.
+    # FOR NO KEY UPDATE on PostgreSQL: new letters' rows referring to the supporter (a key
+    # share lock each) and a retention round's updates need not wait on it.
     supporter = session.get_one(
-        Supporter, letter.supporter_id, with_for_update=True, populate_existing=True
+        Supporter,
+        letter.supporter_id,
+        with_for_update={"key_share": True},
+        populate_existing=True,
     )
     if supporter.proven_at is None:
         supporter.proven_at = now
