@@ -8,8 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.dashboard.helpers import add_partner
 from tests.services.helpers import NOW, SIGNER
@@ -211,3 +212,36 @@ def test_a_partner_s_box_counts_as_its_campaign_counts_the_letter_whoever_proved
         supporters = list(db.session.scalars(select(Supporter)))
         open_all(supporters)
         assert sorted(row.first_name for row in supporters) == ["Nour", "Rasha"]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite locks no rows
+def test_a_click_locks_the_supporter_before_the_letter_as_retention_updates_them(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Retention updates a supporter, then their letters: a click that locked its letter first
+    and the supporter second could deadlock with it on PostgreSQL (review). Both take the
+    supporter first; on PostgreSQL as FOR NO KEY UPDATE, so new letters need not wait."""
+    slug = write_campaign(app, tmp_path, "water", extra=CONFIRMED_BY_EMAIL)
+    _created, letter = _send(app, slug)
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        statement = " ".join(str(args[2]).split())
+        if statement.startswith("SELECT") and (
+            " supporter" in statement or "submission" in statement
+        ):
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            _click(app, letter)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    locking = [s for s in seen if "FOR UPDATE" in s or "FOR NO KEY UPDATE" in s]
+    first_supporter = next(i for i, s in enumerate(locking) if "FROM supporter" in s)
+    first_letter = next(i for i, s in enumerate(locking) if "FROM submission" in s)
+    assert first_supporter < first_letter, locking
+    assert locking[first_supporter].endswith("FOR NO KEY UPDATE")
+    assert locking[first_letter].endswith("FOR UPDATE")

@@ -20,7 +20,7 @@ from webapp.models import (
     Submission,
     SubmissionStatus,
 )
-from webapp.services.proven_address import prove_address
+from webapp.services.proven_address import lock_writer, prove_address
 
 
 def confirm_submission(
@@ -37,6 +37,8 @@ def confirm_submission(
     sender or an organiser however long it takes, as `expire_unconfirmed` lets it.
     """
     with write_transaction(session):
+        if email_verified:
+            lock_writer(session, submission)
         # Locked as it is read again, so an organiser's decline and this click cannot both
         # succeed.
         session.refresh(submission, with_for_update=True)

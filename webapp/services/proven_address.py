@@ -14,9 +14,22 @@ from webapp.models import Submission, Supporter
 _DETAILS = ("first_name", "last_name", "street", "city", "state", "zip_code", "country", "language")
 
 
+def lock_writer(session: Session, letter: Submission) -> None:
+    """Lock the letter's supporter, before the letter itself: retention updates a supporter,
+    then their letters, and a click that locked the letter first deadlocked with it on
+    PostgreSQL. FOR NO KEY UPDATE there, so new letters (which only refer to the row) need not
+    wait on it; nothing on SQLite, whose writers take turns."""
+    session.get_one(
+        Supporter,
+        letter.supporter_id,
+        with_for_update={"key_share": True},
+        populate_existing=True,
+    )
+
+
 def prove_address(session: Session, letter: Submission, now: datetime) -> None:
     """The writer of `letter` clicked a link emailed to its address (inside the caller's write
-    transaction, before `letter.email_verified` is set): the address is proven, and the
+    transaction, after `lock_writer`, before `letter.email_verified` is set): the address is proven, and the
     letter's name, address and language become the supporter's, unless they wrote a later
     letter whose link was clicked already.
 
@@ -25,15 +38,9 @@ def prove_address(session: Session, letter: Submission, now: datetime) -> None:
     """
     if letter.email_verified:
         return
-    # Locked first, so of two of their letters clicked at once the later one's details stay.
-    # FOR NO KEY UPDATE on PostgreSQL: new letters' rows referring to the supporter (a key
-    # share lock each) and a retention round's updates need not wait on it.
-    supporter = session.get_one(
-        Supporter,
-        letter.supporter_id,
-        with_for_update={"key_share": True},
-        populate_existing=True,
-    )
+    # Locked by the caller (`lock_writer`), so of two of their letters clicked at once the
+    # later one's details stay.
+    supporter = session.get_one(Supporter, letter.supporter_id)
     if supporter.proven_at is None:
         supporter.proven_at = now
     later = session.scalar(
