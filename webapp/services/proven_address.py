@@ -29,9 +29,9 @@ def lock_writer(session: Session, letter: Submission) -> None:
 
 def prove_address(session: Session, letter: Submission, now: datetime) -> None:
     """The writer of `letter` clicked a link emailed to its address (inside the caller's write
-    transaction, after `lock_writer`, before `letter.email_verified` is set): the address is proven, and the
-    letter's name, address and language become the supporter's, unless they wrote a later
-    letter whose link was clicked already.
+    transaction, after `lock_writer`, before `letter.email_verified` is set): the address is
+    proven, and the letter's name, address and language become the supporter's, unless they
+    wrote a later letter whose link was clicked already.
 
     Until then a letter from an already proven address left the supporter row as it was
     (`letter_rows._unless_proven`): anyone may write with someone else's address.
