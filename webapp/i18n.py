@@ -110,13 +110,18 @@ def isolate(value: Any) -> str:
     return "\u2068%s\u2069" % ("" if value is None else value)
 
 
+# Bidi classes that can turn text right to left: letters, Arabic-Indic digits, and the
+# explicit embedding, override and isolate controls.
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "AN", "RLE", "RLO", "RLI", "FSI"})
+
+
 def isolate_in_subject(value: str, language: str) -> str:
     """A title isolated for an email subject only where direction can change it: in a
-    right-to-left subject, or when it holds right-to-left letters or digits. Mail clients show
-    a subject bare in their lists, and some draw the isolate marks of "Your letter: Syria" as
-    boxes, where they change nothing."""
+    right-to-left subject, or when it holds right-to-left letters, Arabic-Indic digits or a
+    bidi control. Mail clients show a subject bare in their lists, and some draw the isolate
+    marks of "Your letter: Syria" as boxes, where they change nothing."""
     if language.split("-")[0] in RTL_LANGUAGES or any(
-        unicodedata.bidirectional(char) in {"R", "AL", "AN"} for char in value
+        unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in value
     ):
         return isolate(value)
     return value

@@ -65,6 +65,10 @@ def test_sessions_opened_before_a_password_reset_are_refused_afterwards(app: Fla
         assert organiser is not None
         link = f"/dashboard/reset/{password_reset_token(organiser)}"
     stranger = app.test_client()
+    # The link's token is the page's only key: kept out of caches and of every Referer.
+    page = stranger.get(link)
+    assert page.headers["Cache-Control"] == "no-store, private"
+    assert page.headers["Referrer-Policy"] == "strict-origin"
     token = page_token(stranger, link)
     new = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": token}
     assert stranger.post(link, data=new).headers["Location"] == "/dashboard/login"

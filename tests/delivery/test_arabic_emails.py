@@ -121,6 +121,8 @@ def test_a_title_is_isolated_in_a_subject_where_direction_can_change_it(app: Fla
         assert isolate_in_subject("5 steps for Syria", "en") == "5 steps for Syria"
         assert isolate_in_subject("Syria ١٠", "en") == "\u2068Syria ١٠\u2069"
         assert isolate_in_subject("مياه آمنة", "en") == "\u2068مياه آمنة\u2069"
+        # So is one carrying a control that turns what follows right to left.
+        assert isolate_in_subject("Syria\u202e 5", "en") == "\u2068Syria\u202e 5\u2069"
         # A right-to-left subject isolates any title, Latin ones included.
         assert isolate_in_subject("5 steps", "ar") == "\u20685 steps\u2069"
         assert isolate_in_subject("مياه آمنة", "ar-SY") == "\u2068مياه آمنة\u2069"

@@ -16,7 +16,7 @@ from webapp.database import db, utcnow
 from webapp.delivery.emails import read_password_reset_token
 from webapp.extensions import limiter, login_manager
 from webapp.models import Organiser
-from webapp.security import render_error, retry_minutes, with_error_headers
+from webapp.security import kept_private, render_error, retry_minutes, with_error_headers
 from webapp.services.organisers import (
     AccountError,
     authenticate,
@@ -130,4 +130,6 @@ def reset(token: str) -> str | Response:
         else:
             flash(_("Your password is changed. Please sign in."), "info")
             return redirect(url_for("dashboard.login"))
-    return render_template("dashboard/reset.html", form=form, site=current_app.config["SITE_NAME"])
+    page = render_template("dashboard/reset.html", form=form, site=current_app.config["SITE_NAME"])
+    # The token is the page's only key: out of caches and of the Referer of its own requests.
+    return kept_private(make_response(page))

@@ -104,7 +104,9 @@ def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 1
     slot = width / max(1, len(bars))
     parts = [
         '<figure class="bar-chart">',
-        f'<p class="chart-top">{top:,}</p>',
+        # The labels beside the SVG repeat the table next to each chart: hidden from screen
+        # readers, which would read them out of context.
+        f'<p class="chart-top" aria-hidden="true">{top:,}</p>',
         f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
         f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
@@ -120,7 +122,7 @@ def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 1
         )
     parts.append("</svg>")
     # Time runs left to right in the bars whatever the page's direction: so do their ends.
-    parts.append('<p class="chart-axis" dir="ltr">')
+    parts.append('<p class="chart-axis" dir="ltr" aria-hidden="true">')
     if bars:
         parts.append(f'<bdi dir="auto">{escape(bars[0].title)}</bdi>')
     if len(bars) > 1:  # one day alone is not labelled at both ends

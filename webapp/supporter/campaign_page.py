@@ -64,9 +64,13 @@ def get_address(campaign: Campaign, form: LetterForm) -> str | None:
     page instead of Chromium's "Confirm Form Resubmission". None on a GET."""
     if request.method != "POST":
         return None
-    partner = form.partner.data or None
+    partner = find_partner(campaign, form.partner.data)
     return url_for(
-        "supporter.campaign", slug=campaign.slug, partner=partner, lang=explicit_language()
+        "supporter.campaign",
+        slug=campaign.slug,
+        partner=partner.code if partner else None,
+        source=form.source.data or None,  # a campaign's tag for where the link was shared
+        lang=explicit_language(),
     )
 
 

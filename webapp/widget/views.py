@@ -129,7 +129,9 @@ def _letter_form(campaign: Campaign, partner: Partner | None, **kwargs: Any) -> 
     return build_letter_form(campaign, partner, meta={"csrf": False}, **kwargs)
 
 
-def _get_address(campaign: Campaign, ctx: dict[str, Any], partner: Partner | None) -> str:
+def _get_address(
+    campaign: Campaign, ctx: dict[str, Any], partner: Partner | None, source: str | None
+) -> str:
     """The frame's first address, which a step answering a POST becomes in the frame's history
     as it is left (letter-form.js), so Back loads the form instead of "Confirm Form
     Resubmission". The embedding page's details only: nothing the supporter typed."""
@@ -138,6 +140,7 @@ def _get_address(campaign: Campaign, ctx: dict[str, Any], partner: Partner | Non
         slug=campaign.slug,
         parent=ctx["parent"] or None,
         partner=partner.code if partner else None,
+        source=source or None,
         wid=ctx["wid"] or None,
         mode=None if ctx["mode"] == "letter" else ctx["mode"],
         lang=explicit_language(),
@@ -234,7 +237,7 @@ def widget_post(slug: str) -> tuple[str, int]:
         token = issue_token(campaign, parent)
         # Only the letter step shows the letter (the preview shows each office's own).
         copies = _letter_copies(campaign) if template == "widget/letter.html" else {}
-        get_url = _get_address(campaign, ctx, partner)
+        get_url = _get_address(campaign, ctx, partner, form.source.data)
         return _page(
             template, status, form=form, token=token, get_url=get_url, **copies, **ctx, **extra
         )

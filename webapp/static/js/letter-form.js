@@ -35,7 +35,7 @@
   // A step that answers a POST (a preview, a form sent back with its errors) would stay in the
   // history as that POST: Back to it after the next step showed "Confirm Form Resubmission".
   // As it is left, its entry becomes the form's own address, which Back loads as a page.
-  document.querySelectorAll("form[data-get-url]").forEach(function (form) {
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-get-url]"), function (form) {
     form.addEventListener("submit", function () {
       if (window.history && history.replaceState) {
         history.replaceState(history.state, "", form.getAttribute("data-get-url"));
