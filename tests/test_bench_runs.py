@@ -158,6 +158,8 @@ def test_the_letter_profile_runs_on_postgresql_through_its_driver() -> None:
     # for the "sent" page), and their cost is printed beside the bench letter's.
     for label in ("150-word", "5,000-character"):
         assert any(line.endswith(f"with a {label} paragraph of own words") for line in lines)
+    # So were letters through the preview a browser takes (each preview answered 200).
+    assert any(line.endswith("with a browser's preview (3 requests)") for line in lines)
     # The profiled letters went to PostgreSQL (the rate limits stay in their SQLite file).
     assert any("psycopg/cursor.py" in line and "(execute)" in line for line in lines)
 
