@@ -22,6 +22,7 @@ import pstats
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
@@ -87,6 +88,21 @@ def _letter(
     )
 
 
+def _cpu_ms(
+    client: FlaskClient,
+    first: int,
+    count: int,
+    paragraph: Callable[[int], str] | None = None,
+    **options: bool,
+) -> float:
+    """This process's CPU milliseconds per letter for letters `first` to `first + count`, each
+    with `paragraph(n)` for its own words (the seven-word one without) and `options`."""
+    cpu = time.process_time()
+    for n in range(first, first + count):
+        _letter(client, n, message=paragraph(n) if paragraph else MESSAGE, **options)
+    return (time.process_time() - cpu) * 1000 / count
+
+
 def campaign_words(app: Flask) -> list[str]:
     """The default campaign's words, the pool own_words draws paragraphs from."""
     with app.app_context():
@@ -116,26 +132,21 @@ def main() -> None:
             f"{wall:.2f} ms wall"
         )
         # Browsers ask for gzip: the same path with both pages compressed, as they would be.
-        cpu = time.process_time()
-        for n in range(50_000, 50_000 + args.letters):
-            _letter(client, n, compressed=True)
-        per_letter = (time.process_time() - cpu) * 1000 / args.letters
+        per_letter = _cpu_ms(client, 50_000, args.letters, compressed=True)
         print(f"{per_letter:.2f} ms of CPU per letter with both pages gzipped (Accept-Encoding)")
         # The benches' letter skips the preview no browser can skip: its cost, shown apart so
         # the figures above stay comparable with earlier runs.
-        cpu = time.process_time()
-        for n in range(60_000, 60_000 + args.letters):
-            _letter(client, n, preview=True)
-        per_letter = (time.process_time() - cpu) * 1000 / args.letters
+        per_letter = _cpu_ms(client, 60_000, args.letters, preview=True)
         print(f"{per_letter:.2f} ms of CPU per letter with a browser's preview (3 requests)")
         words = campaign_words(app)
         lengths = (("a 150-word", 150, 0, 70_000), ("a 5,000-character", 900, 5000, 80_000))
         for label, count, limit, first in lengths:
-            cpu = time.process_time()
-            for n in range(first, first + args.letters):
+
+            def paragraph(n: int, count: int = count, limit: int = limit) -> str:
                 message = own_words(n, words, count)
-                _letter(client, n, message=message[:limit] if limit else message)
-            per_letter = (time.process_time() - cpu) * 1000 / args.letters
+                return message[:limit] if limit else message
+
+            per_letter = _cpu_ms(client, first, args.letters, paragraph)
             print(f"{per_letter:.2f} ms of CPU per letter with {label} paragraph of own words")
         profile = cProfile.Profile()
         profile.enable()
