@@ -25,19 +25,19 @@ class LetterCopy:
 def letter_copies(deliveries: Iterable[Delivery]) -> list[LetterCopy]:
     """Letters that differ only in their greeting ("Dear Senator X,") are shown once, with each
     office's greeting listed; letters that differ in more (a cover note) each stay whole."""
-    groups: dict[str, list[Delivery]] = {}
+    groups: dict[str, list[Greeted]] = {}
     for delivery in deliveries:
         full = delivery.final_text
         greeting, blank, rest = full.partition("\n\n")
         salutation = (delivery.salutation or "").strip()
         key = rest if blank and salutation and greeting.strip() == salutation else full
-        groups.setdefault(key, []).append(delivery)
+        groups.setdefault(key, []).append(Greeted(delivery, salutation))
     copies = []
     for rest, members in groups.items():
-        greetings = {(d.salutation or "").strip() for d in members}
-        if len(members) == 1 or len(greetings) == 1:  # the same letter, greeting and all
-            copies.append(LetterCopy([Greeted(d) for d in members], members[0].final_text))
+        if len(members) == 1 or len({g.salutation for g in members}) == 1:
+            # The same letter, greeting and all.
+            whole = [Greeted(g.delivery) for g in members]
+            copies.append(LetterCopy(whole, members[0].delivery.final_text))
         else:
-            greeted = [Greeted(d, (d.salutation or "").strip()) for d in members]
-            copies.append(LetterCopy(greeted, rest))
+            copies.append(LetterCopy(members, rest))
     return copies
