@@ -15,7 +15,9 @@ from webapp.models import Campaign, ParagraphBand
 from webapp.services.own_words import (
     RECENT_PER_BAND,
     Commonness,
+    _near_copies,
     commonness,
+    near_copies,
     recent_with_bands,
     sketch,
 )
@@ -119,3 +121,35 @@ def test_each_band_is_read_newest_first_from_the_index_and_stops(
                 plan.count("Index Only Scan Backward") + plan.count("Index Scan Backward") == BANDS
             ), plan
             assert "Sort" not in plan, plan
+
+
+def test_the_count_is_made_in_the_database_from_the_same_index_ranges(
+    app: Flask, campaign_id: int
+) -> None:
+    """The statement a preview runs counts near copies itself (one row back, not one per letter
+    and band), still reading each band newest first from the index, a bounded range each."""
+    with app.app_context():
+        mine = sketch(PARAGRAPH)
+    _bands(app, campaign_id, {sid: mine for sid in range(1, LETTERS + 1)})
+    with app.app_context():
+        session = db.session()
+        assert near_copies(session, campaign_id, mine, RECENT_PER_BAND) == RECENT_PER_BAND
+        # A band given twice counts once, as it did when the rows were counted in Python.
+        assert near_copies(session, campaign_id, (*mine, mine[0]), 5) == 5
+        bind = session.get_bind()
+        statement = _near_copies(bind.dialect, BANDS, RECENT_PER_BAND)
+        assert f"LIMIT {RECENT_PER_BAND}" in statement.sql  # not a bound value
+        values = {"campaign_id": campaign_id, **{f"band{i}": b for i, b in enumerate(mine)}}
+        params = statement.parameters(values)
+        cursor = session.connection().exec_driver_sql
+        if bind.dialect.name == "sqlite":
+            plan = "\n".join(
+                str(row[-1]) for row in cursor("EXPLAIN QUERY PLAN " + statement.sql, params)
+            )
+            assert plan.count("ix_paragraph_band_campaign_band_submission") == BANDS, plan
+        else:
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = "\n".join(row[0] for row in cursor("EXPLAIN " + statement.sql, params))
+            assert (
+                plan.count("Index Only Scan Backward") + plan.count("Index Scan Backward") == BANDS
+            ), plan

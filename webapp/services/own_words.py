@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import enum
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import CompoundSelect, delete, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from webapp.letters.own_words import own_chars, own_words_share, share_percent
@@ -32,19 +46,75 @@ def sketch(paragraph: str | None) -> tuple[str, ...]:
 RECENT_PER_BAND = 64
 
 
+def _recent(
+    campaign: BindParameter[int], bands: Sequence[BindParameter[str]], per_band: int
+) -> CompoundSelect[int]:
+    # The limit is written into the SQL, not bound: a plan PostgreSQL keeps for a prepared
+    # statement then still knows each band's range is short.
+    recent = [
+        select(ParagraphBand.submission_id)
+        .where(ParagraphBand.campaign_id == campaign, ParagraphBand.band == band)
+        .order_by(ParagraphBand.submission_id.desc())
+        .limit(literal_column(str(per_band), Integer))
+        .subquery()
+        for band in bands
+    ]
+    return union_all(*(select(sub.c.submission_id) for sub in recent))
+
+
 def recent_with_bands(
     campaign_id: int, bands: tuple[str, ...], per_band: int
 ) -> CompoundSelect[int]:
     """The newest `per_band` letters carrying each band, one row per (letter, band) shared."""
-    recent = [
-        select(ParagraphBand.submission_id)
-        .where(ParagraphBand.campaign_id == campaign_id, ParagraphBand.band == band)
-        .order_by(ParagraphBand.submission_id.desc())
-        .limit(per_band)
+    return _recent(
+        bindparam("campaign_id", campaign_id, Integer),
+        [bindparam(f"band{i}", band, String) for i, band in enumerate(dict.fromkeys(bands))],
+        per_band,
+    )
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """The near-copy count as the driver runs it: SQL text and its parameters' layout."""
+
+    sql: str
+    fixed: dict[str, Any]  # values compiled into the statement's own binds (HAVING's count)
+    order: tuple[str, ...] | None  # positional drivers: the binds in order
+
+    def parameters(self, values: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        given = {**self.fixed, **values}
+        return tuple(given[name] for name in self.order) if self.order else given
+
+
+@lru_cache(maxsize=64)
+def _near_copies(dialect: Dialect, bands: int, per_band: int) -> _Statement:
+    # Built and compiled once per shape: building the eight-way union cost more than running
+    # it, on every preview.
+    recent = _recent(
+        bindparam("campaign_id", type_=Integer),
+        [bindparam(f"band{i}", type_=String) for i in range(bands)],
+        per_band,
+    ).subquery()
+    shared = (
+        select(recent.c.submission_id)
+        .group_by(recent.c.submission_id)
+        .having(func.count() >= BANDS_TO_MATCH)
         .subquery()
-        for band in dict.fromkeys(bands)
-    ]
-    return union_all(*(select(sub.c.submission_id) for sub in recent))
+    )
+    compiled = select(func.count()).select_from(shared).compile(dialect=dialect)
+    fixed = {name: value for name, value in compiled.params.items() if value is not None}
+    order = tuple(compiled.positiontup or ()) if compiled.positional else None
+    return _Statement(compiled.string, fixed, order)
+
+
+def near_copies(session: Session, campaign_id: int, bands: tuple[str, ...], per_band: int) -> int:
+    """How many of the newest `per_band` letters per band share BANDS_TO_MATCH bands with
+    `bands`: counted in the database, so one row comes back, not one per (letter, band)."""
+    distinct = list(dict.fromkeys(bands))
+    connection = session.connection()
+    statement = _near_copies(connection.dialect, len(distinct), per_band)
+    values = {"campaign_id": campaign_id, **{f"band{i}": b for i, b in enumerate(distinct)}}
+    return int(connection.exec_driver_sql(statement.sql, statement.parameters(values)).scalar_one())
 
 
 def commonness(session: Session, campaign_id: int, bands: tuple[str, ...], many: int) -> Commonness:
@@ -56,9 +126,7 @@ def commonness(session: Session, campaign_id: int, bands: tuple[str, ...], many:
     """
     if not bands or many < 1:
         return Commonness.UNUSUAL
-    rows = session.scalars(recent_with_bands(campaign_id, bands, max(RECENT_PER_BAND, 4 * many)))
-    shared = Counter(rows)
-    found = sum(1 for count in shared.values() if count >= BANDS_TO_MATCH)
+    found = near_copies(session, campaign_id, bands, max(RECENT_PER_BAND, 4 * many))
     return Commonness.COMMON if found >= many else Commonness.UNUSUAL
 
 
