@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 from webapp.antiabuse.rate_limits import RateLimits
+from webapp.catalogue import KeptCatalogueBabel
 
 csrf = CSRFProtect()
 migrate = Migrate()
-babel = Babel()
+babel = KeptCatalogueBabel()
 # Limits are declared per route; each app's counters live where RATELIMIT_STORAGE_URI says.
 limiter = RateLimits()
 login_manager = LoginManager()
