@@ -1,4 +1,4 @@
-"""A letter's inserts compiled once per dialect and run as driver SQL, with the same conversions."""
+"""Hot statements compiled once per dialect and run as driver SQL, with the same conversions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import BindParameter, Column, ColumnElement, CursorResult, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ValuesBase
+from sqlalchemy.sql.selectable import Select
 
 Convert = Callable[[Any], Any] | None
 SetTo = Callable[[Column[Any], BindParameter[Any]], ColumnElement[Any]]
@@ -115,6 +116,21 @@ def compile_prepared(
             continue
         prefix, _, key = name.partition("_")
         binds.append(_Bind(name, int(prefix[1:]), key, convert, _default(table, key)))
+    return Prepared(compiled.string, tuple(binds), compiled.positional)
+
+
+def compile_select(dialect: Dialect, statement: Select[Any]) -> Prepared:
+    """A query whose caller's values are named binds (`bindparam("name")`, no value): run it
+    with one mapping of those names. Binds compiled with a value (a LIMIT, a HAVING count) keep
+    it."""
+    compiled = statement.compile(dialect=dialect)
+    names = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
+    binds = []
+    for name in names:
+        bound = compiled.binds[name]
+        convert = bound.type.dialect_impl(dialect).bind_processor(dialect)
+        default = None if bound.value is None else (lambda value=bound.value: value)
+        binds.append(_Bind(name, 0, name, convert, default))
     return Prepared(compiled.string, tuple(binds), compiled.positional)
 
 

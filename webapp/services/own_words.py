@@ -6,7 +6,6 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from sqlalchemy import (
     BindParameter,
@@ -27,6 +26,7 @@ from webapp.letters.own_words import own_chars, own_words_share, share_percent
 from webapp.letters.sketch import BANDS_TO_MATCH, paragraph_bands
 from webapp.models import Campaign, ParagraphBand
 from webapp.sealing import keyring
+from webapp.services.driver_sql import Prepared, compile_select
 
 
 class Commonness(enum.StrEnum):
@@ -65,7 +65,8 @@ def _recent(
 def recent_with_bands(
     campaign_id: int, bands: tuple[str, ...], per_band: int
 ) -> CompoundSelect[int]:
-    """The newest `per_band` letters carrying each band, one row per (letter, band) shared."""
+    """The newest `per_band` letters carrying each band, one row per (letter, band) shared:
+    the rows the near-copy count reads (its inner statement, here with the values bound)."""
     return _recent(
         bindparam("campaign_id", campaign_id, Integer),
         [bindparam(f"band{i}", band, String) for i, band in enumerate(dict.fromkeys(bands))],
@@ -73,21 +74,8 @@ def recent_with_bands(
     )
 
 
-@dataclass(frozen=True)
-class _Statement:
-    """The near-copy count as the driver runs it: SQL text and its parameters' layout."""
-
-    sql: str
-    fixed: dict[str, Any]  # values compiled into the statement's own binds (HAVING's count)
-    order: tuple[str, ...] | None  # positional drivers: the binds in order
-
-    def parameters(self, values: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        given = {**self.fixed, **values}
-        return tuple(given[name] for name in self.order) if self.order else given
-
-
 @lru_cache(maxsize=64)
-def _near_copies(dialect: Dialect, bands: int, per_band: int) -> _Statement:
+def _near_copies(dialect: Dialect, bands: int, per_band: int) -> Prepared:
     # Built and compiled once per shape: building the eight-way union cost more than running
     # it, on every preview.
     recent = _recent(
@@ -101,20 +89,18 @@ def _near_copies(dialect: Dialect, bands: int, per_band: int) -> _Statement:
         .having(func.count() >= BANDS_TO_MATCH)
         .subquery()
     )
-    compiled = select(func.count()).select_from(shared).compile(dialect=dialect)
-    fixed = {name: value for name, value in compiled.params.items() if value is not None}
-    order = tuple(compiled.positiontup or ()) if compiled.positional else None
-    return _Statement(compiled.string, fixed, order)
+    return compile_select(dialect, select(func.count()).select_from(shared))
 
 
 def near_copies(session: Session, campaign_id: int, bands: tuple[str, ...], per_band: int) -> int:
     """How many of the newest `per_band` letters per band share BANDS_TO_MATCH bands with
     `bands`: counted in the database, so one row comes back, not one per (letter, band)."""
     distinct = list(dict.fromkeys(bands))
-    connection = session.connection()
-    statement = _near_copies(connection.dialect, len(distinct), per_band)
+    if not distinct:
+        return 0
+    prepared = _near_copies(session.get_bind().dialect, len(distinct), per_band)
     values = {"campaign_id": campaign_id, **{f"band{i}": b for i, b in enumerate(distinct)}}
-    return int(connection.exec_driver_sql(statement.sql, statement.parameters(values)).scalar_one())
+    return int(prepared.run(session, values).scalar_one())
 
 
 def commonness(session: Session, campaign_id: int, bands: tuple[str, ...], many: int) -> Commonness:
