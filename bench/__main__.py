@@ -13,6 +13,8 @@ BENCHES = (
     ["bench.store_outage"],
     ["bench.profile_letter"],
     ["bench.letter_instructions"],
+    # The same count for a letter through a browser's preview (three requests): about a minute.
+    ["bench.letter_instructions", "--preview"],
     ["bench.threads_cpu"],
     ["bench.letter_blocks"],
     ["bench.gc_pauses"],

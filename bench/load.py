@@ -1,13 +1,16 @@
 """Letters per second through gunicorn and the real form path, with wrk.
 
 Run: .venv/bin/python -m bench.load [--backends sqlite,postgresql] [--letters 50000]
-     [--decay-rounds 2] [--decay-seconds 12]
+     [--decay-rounds 2] [--decay-seconds 12] [--preview]
 
 For each backend: start gunicorn on loopback, load the roster and ZIP table, then
 1. a bare Flask endpoint under the same gunicorn settings, as the yardstick (requests/s);
 2. the letter path as fast as it goes until --letters letters are recorded: each letter is a
    GET of the widget form (a signed token) then a POST that validates, looks up officials,
-   composes and records the letter in one transaction (wrk + bench/letters.lua);
+   composes and records the letter in one transaction (wrk + bench/letters.lua); with
+   --preview, each letter also takes the preview POST a browser takes between the two (the
+   form's only button is "Preview my letter"): three requests a letter, still counted as one
+   letter when its send is recorded (the default, two requests, stays the issue's yardstick);
 3. the same path paced at --rate letters/s, for p50/p99 latency;
 4. the bare endpoint again: this machine's speed drifts by a third within minutes, so the ratio
    is taken against the better of the two yardsticks (a machine that sped up during the letter
@@ -39,7 +42,6 @@ from bench.server_decay import loaded_against_new
 from bench.serving import (
     FLAT_OUT_CONNECTIONS,
     LUA,
-    WRK_THREADS,
     acknowledged,
     app_env,
     flat_out,
@@ -82,6 +84,7 @@ def run_backend(
     app: str = "app:app",
     decay_rounds: int = 0,
     decay_seconds: int = 12,
+    preview: bool = False,
 ) -> dict[str, Any]:
     """One backend's runs, as the module's docstring lists them (`decay_rounds` 0: no turns)."""
     with tempfile.TemporaryDirectory(prefix="civic-load-") as folder:
@@ -95,7 +98,8 @@ def run_backend(
             prepare_database(url, instance)
             env = app_env(url, instance, limits)
             bare = _bare_rps(free_port(), env, workers, threads)
-            with serve_letters(app, env, workers, threads, instance / "acks") as served:
+            acks = instance / "acks"
+            with serve_letters(app, env, workers, threads, acks, preview) as served:
                 warm = warm_up(served)
                 probe = parse_result(
                     run_wrk(served.url, 10, FLAT_OUT_CONNECTIONS, LUA, served.lua_env)
@@ -103,13 +107,13 @@ def run_backend(
                 per_second = max(1.0, probe["recorded"] / probe["seconds"])
                 seconds = int(max(10, (letters - probe["recorded"]) / per_second * 1.15))
                 full = flat_out(served, seconds, postgres_port)
-                # Paced: two requests per letter, on a schedule shared by each wrk thread's
-                # 50 / WRK_THREADS connections (letters.lua's delay()).
-                paced_env = {**served.lua_env, "RATE": str(2 * rate / WRK_THREADS)}
+                # Paced: `rate` letters/s of two (three with the preview) requests each.
+                paced_env = {**served.lua_env, "RATE": served.paced_rate(rate)}
                 paced = parse_result(run_wrk(served.url, 30, 50, LUA, paced_env))
                 # Measured as close to the letter runs as the first; the loaded server idles.
                 bare_after = _bare_rps(free_port(), env, workers, threads)
-                taken = int(sum(r["recorded"] for r in (warm, probe, full.result, paced)))
+                runs = (warm, probe, full.result, paced)
+                taken = int(sum(r["recorded"] for r in runs))
                 turns = (
                     loaded_against_new(
                         served,
@@ -132,10 +136,11 @@ def run_backend(
             # wrk stops mid-request at the end of each run: a letter may be recorded whose reply
             # was never read. Every acknowledged letter must be stored; nothing else is lost.
             lost = letters_acknowledged - stored
-            runs = (warm, probe, full.result, paced)
             return {
                 "backend": backend,
                 "limits": limits.split(":")[0] or "sqlite file",
+                "preview": preview,
+                "previews": int(sum(r["previews"] for r in runs)),
                 "bare_requests_per_s": round(yardstick, 1),
                 "bare_before_and_after": [round(bare, 1), round(bare_after, 1)],
                 "letters": int(probe["recorded"] + full.result["recorded"]),
@@ -164,8 +169,14 @@ def run_backend(
 
 
 def _report(r: dict[str, Any]) -> None:
+    path = (
+        f"through the preview (GET, preview POST, send POST: 3 requests a letter; "
+        f"{r['previews']:,} previews answered), letters/s counting sent letters, not requests, "
+        if r.get("preview")
+        else ""
+    )
     print(
-        f"{r['backend']:10} limits in {r['limits']}: {r['letters']:,} letters at "
+        f"{r['backend']:10} limits in {r['limits']}: {r['letters']:,} letters {path}at "
         f"{r['letters_per_s']} letters/s (bare Flask {r['bare_requests_per_s']} req/s, the better "
         f"of {r['bare_before_and_after'][0]} before and {r['bare_before_and_after'][1]} after; "
         f"ratio {r['ratio_to_bare']}); p50 {r['full_p50_ms']:.0f} ms p99 {r['full_p99_ms']:.0f} ms "
@@ -224,6 +235,11 @@ def main() -> None:
         help="rounds of the loaded server against a new one, four turns each (0: skip)",
     )
     parser.add_argument("--decay-seconds", type=int, default=12, help="seconds a turn")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="each letter takes a browser's preview step (3 requests a letter, not 2)",
+    )
     args = parser.parse_args()
     if args.decay_rounds < 0 or args.decay_seconds < 1:
         parser.error("--decay-rounds must be 0 or more and --decay-seconds 1 or more")
@@ -236,6 +252,7 @@ def main() -> None:
             threads=args.threads,
             decay_rounds=args.decay_rounds,
             decay_seconds=args.decay_seconds,
+            preview=args.preview,
         )
         _report(result)
     if args.redis_letters:
@@ -255,6 +272,7 @@ def main() -> None:
                         args.workers,
                         redis_url,
                         threads=args.threads,
+                        preview=args.preview,
                     )
                 )
 

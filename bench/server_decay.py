@@ -104,13 +104,16 @@ def loaded_against_new(
     seconds: int,
 ) -> dict[str, Any]:
     """Start a new server like the loaded one on an empty database in `folder` (or in the
-    cluster), warm it up as the loaded one was, and alternate. Its acknowledged letters are
+    cluster), sent letters as the loaded one is (through the preview or not), warm it up as the
+    loaded one was, and alternate. Its acknowledged letters are
     checked as the loaded one's are: each must be stored."""
     folder.mkdir()
     url = cluster.create_database("new") if cluster else f"sqlite:///{folder / 'new.db'}"
     prepare_database(url, folder)
     env = app_env(url, folder, limits)
-    with serve_letters(app_spec, env, workers, threads, folder / "acks") as new:
+    with serve_letters(
+        app_spec, env, workers, threads, folder / "acks", preview=loaded.preview
+    ) as new:
         warm = warm_up(new)
         port = cluster.port if cluster else None
         result = alternate(loaded, new, rounds, flat_out_turns(seconds, port))

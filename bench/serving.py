@@ -175,10 +175,17 @@ def app_env(url: str, instance: Path, limits: str = "") -> dict[str, str]:
     }
 
 
-def letters_env(origin: str, acks: Path) -> dict[str, str]:
+def letters_env(origin: str, acks: Path, preview: bool = False) -> dict[str, str]:
     """letters.lua's settings: the default campaign's widget at `origin`, flat out, each
-    acknowledged letter's name written under `acks`."""
-    return {"SLUG": "syria-five-steps", "ORIGIN": origin, "RATE": "0", "ACK_DIR": str(acks)}
+    acknowledged letter's name written under `acks`; with `preview`, each letter takes the
+    preview step a browser takes (three requests a letter, not two)."""
+    return {
+        "SLUG": "syria-five-steps",
+        "ORIGIN": origin,
+        "RATE": "0",
+        "ACK_DIR": str(acks),
+        "PREVIEW": "1" if preview else "0",
+    }
 
 
 @dataclass(frozen=True)
@@ -192,18 +199,34 @@ class Served:
     def url(self) -> str:
         return self.lua_env["ORIGIN"] + "/"
 
+    @property
+    def preview(self) -> bool:
+        """Whether its letters take the preview step (letters_env)."""
+        return self.lua_env.get("PREVIEW") == "1"
+
+    def paced_rate(self, letters_per_s: float) -> str:
+        """letters.lua's RATE for `letters_per_s`: requests a second for each wrk thread, on a
+        schedule its connections share (delay()), each letter two or three requests."""
+        return str((3 if self.preview else 2) * letters_per_s / WRK_THREADS)
+
 
 @contextmanager
 def serve_letters(
-    app_spec: str, env: dict[str, str], workers: int, threads: int, acks: Path
+    app_spec: str,
+    env: dict[str, str],
+    workers: int,
+    threads: int,
+    acks: Path,
+    preview: bool = False,
 ) -> Iterator[Served]:
     """gunicorn serving `app_spec` (warm), its acknowledged letters' names written under
-    `acks`; stopped on leaving, whatever happened."""
+    `acks`, sent letters through the preview with `preview`; stopped on leaving, whatever
+    happened."""
     acks.mkdir()
     port = free_port()
     process = start_gunicorn(app_spec, port, env, workers, threads)
     try:
-        yield Served(process.pid, letters_env(f"http://127.0.0.1:{port}", acks))
+        yield Served(process.pid, letters_env(f"http://127.0.0.1:{port}", acks, preview))
     finally:
         stop(process)
 

@@ -9,12 +9,14 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 
-from bench.serving import LUA, WRK_THREADS, parse_result
+from bench.serving import LUA, WRK_THREADS, Served, parse_result
 
 REPLY_SECONDS = 0.08
+POSTED: list[dict[str, str]] = []  # every POST's form the slow server took, in order
 
 
 class _SlowHandler(BaseHTTPRequestHandler):
@@ -23,7 +25,9 @@ class _SlowHandler(BaseHTTPRequestHandler):
 
     def _reply(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
+        form = self.rfile.read(length).decode()
+        if self.command == "POST":
+            POSTED.append(dict(parse_qsl(form, keep_blank_values=True)))
         time.sleep(REPLY_SECONDS)
         body = b'<input name="form_token" value="t">'
         self.send_response(200)
@@ -58,8 +62,7 @@ def slow_server() -> Iterator[str]:
         server.server_close()
 
 
-def _paced(origin: str, requests_per_second: float, seconds: int) -> float:
-    env = {"SLUG": "s", "ORIGIN": origin, "RATE": str(requests_per_second / WRK_THREADS)}
+def _wrk(origin: str, env: dict[str, str], seconds: int) -> dict[str, float]:
     done = subprocess.run(
         ["wrk", f"-t{WRK_THREADS}", "-c50", f"-d{seconds}s", "-s", str(LUA), origin + "/"],
         capture_output=True,
@@ -69,7 +72,12 @@ def _paced(origin: str, requests_per_second: float, seconds: int) -> float:
         env={"PATH": "/usr/bin:/bin", **env},
         cwd=Path(LUA).parent,
     )
-    result = parse_result(done.stdout)
+    return parse_result(done.stdout)
+
+
+def _paced(origin: str, requests_per_second: float, seconds: int) -> float:
+    env = {"SLUG": "s", "ORIGIN": origin, "RATE": str(requests_per_second / WRK_THREADS)}
+    result = _wrk(origin, env, seconds)
     return result["requests"] / result["seconds"]
 
 
@@ -79,3 +87,21 @@ def test_the_paced_rate_holds_when_each_reply_takes_80_ms(slow_server: str) -> N
     # claimed ahead, up to 250 ms here, which a short run's count misses at its end.)
     achieved = _paced(slow_server, 200, seconds=8)
     assert 175 <= achieved <= 210, achieved
+
+
+def test_paced_letters_through_the_preview_keep_to_the_letters_asked_for(
+    slow_server: str,
+) -> None:
+    # With the preview a letter is three requests: 60 letters/s asked is 180 requests/s sent,
+    # one send in three, each carrying the form its preview carried.
+    POSTED.clear()
+    served = Served(0, {"SLUG": "s", "ORIGIN": slow_server, "PREVIEW": "1"})
+    result = _wrk(slow_server, {**served.lua_env, "RATE": served.paced_rate(60)}, 8)
+    sends = [form for form in POSTED if form["action"] == "send"]
+    previews = [form for form in POSTED if form["action"] == "preview"]
+    assert 52 <= len(sends) / result["seconds"] <= 63, (len(sends), result)
+    assert abs(result["requests"] - 3 * len(sends)) <= 3 * 25, result
+    shown = {form["first_name"]: form for form in previews}
+    assert len(shown) == len(previews)  # a new letter each time
+    for form in sends:
+        assert {**shown[form["first_name"]], "action": "send"} == form

@@ -1,0 +1,147 @@
+"""The benches' --preview: each letter takes the preview POST a browser takes before its send."""
+
+from __future__ import annotations
+
+import io
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bench.letter_instructions as letter_instructions
+from bench.load import _report
+from bench.load_report import stored_names
+from bench.serving import (
+    LUA,
+    WRK_THREADS,
+    Served,
+    acknowledged,
+    app_env,
+    parse_result,
+    prepare_database,
+    run_wrk,
+    serve_letters,
+)
+from tests.pg import PostgresCluster
+
+
+def test_a_paced_letter_takes_three_requests_with_the_preview_and_two_without() -> None:
+    two = Served(1, {"ORIGIN": "http://x", "PREVIEW": "0"})
+    three = Served(1, {"ORIGIN": "http://x", "PREVIEW": "1"})
+    assert float(two.paced_rate(200)) * WRK_THREADS == 400
+    assert float(three.paced_rate(200)) * WRK_THREADS == 600
+    assert not Served(1, {"ORIGIN": "http://x"}).preview and three.preview
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_letters_through_the_preview_under_gunicorn_are_all_stored(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if backend == "postgresql":
+        cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+        url = cluster.create_database("bench_preview")
+    else:
+        url = f"sqlite:///{tmp_path / 'load.db'}"
+    prepare_database(url, tmp_path)
+    env = app_env(url, tmp_path)
+    with serve_letters("app:app", env, 1, 2, tmp_path / "acks", preview=True) as served:
+        result = parse_result(run_wrk(served.url, 4, 8, LUA, served.lua_env))
+    recorded, previews = int(result["recorded"]), int(result["previews"])
+    assert recorded > 0 and result["errors5xx"] == result["non2xx"] == 0, result
+    # A preview for every send (wrk's stop may cut one off on either side: a thread's send can
+    # go out before its preview's answer, the token being any fresh one), and each letter took
+    # three requests: a GET, the preview, the send.
+    assert abs(previews - recorded) <= 8, result
+    assert 3 * recorded <= result["requests"] <= 3 * recorded + 3 * 8 + 2 * WRK_THREADS, result
+    acks = acknowledged(tmp_path / "acks")
+    assert len(acks) == recorded
+    assert acks <= stored_names(url, tmp_path)  # acknowledged = stored: none lost
+
+
+def _result(**changes: Any) -> dict[str, Any]:
+    return {
+        "backend": "sqlite",
+        "limits": "sqlite file",
+        "bare_requests_per_s": 9000.0,
+        "bare_before_and_after": [9000.0, 8800.0],
+        "letters": 100,
+        "letters_per_s": 250.0,
+        "ratio_to_bare": 0.028,
+        "rate_by_tenth": [250.0] * 10,
+        "last_tenth_over_first": 1.0,
+        "app_cpu_ms_per_letter": 7.0,
+        "worker_cpu_shares": [0.5, 0.5],
+        "workers_ended": 0,
+        "database_server_cpu_ms_per_letter": 0.0,
+        "wrk_cpu_ms_per_letter": 0.2,
+        "cores_busy": 1.9,
+        "full_p50_ms": 60.0,
+        "full_p99_ms": 200.0,
+        "paced_target_letters_per_s": 200,
+        "paced_letters_per_s": 199.0,
+        "paced_p50_ms": 10.0,
+        "paced_p99_ms": 100.0,
+        "errors_5xx": 0,
+        "acknowledged": 100,
+        "rows": 100,
+        "lost": 0,
+        "recorded_but_reply_cut_off": 0,
+        **changes,
+    }
+
+
+def test_the_load_report_says_when_letters_took_the_preview(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _report(_result(preview=True, previews=1_203))
+    out = capsys.readouterr().out
+    assert (
+        "100 letters through the preview (GET, preview POST, send POST: 3 requests a letter; "
+        "1,203 previews answered), letters/s counting sent letters, not requests, at 250.0 "
+        "letters/s" in out
+    ), out
+    _report(_result(preview=False, previews=0))
+    assert "100 letters at 250.0 letters/s" in capsys.readouterr().out
+
+
+class _App:
+    def test_client(self) -> object:
+        return object()
+
+
+@pytest.mark.parametrize("preview", [True, False])
+def test_the_instruction_count_sends_each_letter_through_the_preview_when_asked(
+    preview: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The parent hands the flag to the child it runs under valgrind ...
+    command = letter_instructions.child_command(2, 3, "sqlite", 0, preview)
+    assert ("--preview" in command) is preview
+    # ... and the child sends every letter, warm-up included, with the preview or without.
+    letters: list[tuple[int, bool]] = []
+
+    def letter(client: object, n: int, message: str, preview: bool = False) -> None:
+        letters.append((n, preview))
+
+    monkeypatch.setattr(letter_instructions, "letter_app", lambda backend: nullcontext(_App()))
+    monkeypatch.setattr(letter_instructions, "_letter", letter)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("go\nstop\n"))
+    monkeypatch.setattr(sys, "argv", ["letter_instructions", *command[3:]])
+    letter_instructions.main()
+    assert capsys.readouterr().out == "ready\ndone\n"
+    assert letters == [(n, preview) for n in range(5)]
+    # The parent's line names the requests counted.
+    counted: list[tuple[object, ...]] = []
+
+    def count(*args: object) -> int:
+        counted.append(args)
+        return 40_000_000 * 2
+
+    monkeypatch.setattr(letter_instructions, "count", count)
+    flags = ["--preview"] if preview else []
+    monkeypatch.setattr(sys, "argv", ["letter_instructions", "--letters", "2", *flags])
+    letter_instructions.main()
+    assert counted == [(2, 30, "sqlite", 0, preview)]
+    requests = "GET, preview POST, send POST" if preview else "GET + POST"
+    assert capsys.readouterr().out.startswith(f"40.00 million instructions per letter ({requests})")
