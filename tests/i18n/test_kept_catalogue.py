@@ -62,7 +62,35 @@ def test_forced_and_refreshed_languages_get_their_own_catalogue(
     assert all(before != after for before, after in itertools.pairwise(lookups)), lookups
 
 
-def test_outside_a_request_strings_stay_in_the_default_language(app: Flask) -> None:
+def test_the_worker_writes_each_email_in_its_own_language(app: Flask) -> None:
+    """The delivery worker: one app context, no request, one email after another, each forced
+    into its supporter's language, and the default between them."""
     with app.app_context():
         assert gettext(ENGLISH) == ENGLISH
-    assert gettext(ENGLISH) == ENGLISH  # no context at all
+        for language in ("ar", "en", "ar", "ar", "en"):
+            expected = ARABIC if language == "ar" else ENGLISH
+            with force_locale(language):
+                assert gettext(ENGLISH) == expected
+                assert app.jinja_env.from_string("{{ _(s) }}").render(s=ENGLISH) == expected
+            assert gettext(ENGLISH) == ENGLISH
+    with app.app_context(), force_locale("ar"):  # forced before any locale was chosen
+        assert gettext(ENGLISH) == ARABIC
+
+
+def test_a_failure_inside_a_forced_language_gives_the_language_back(app: Flask) -> None:
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert gettext(ENGLISH) == ENGLISH
+        with pytest.raises(RuntimeError), force_locale("ar"):
+            assert gettext(ENGLISH) == ARABIC
+            raise RuntimeError
+        assert gettext(ENGLISH) == ENGLISH
+        with force_locale("ar"):
+            with pytest.raises(RuntimeError), force_locale("en"):
+                assert gettext(ENGLISH) == ENGLISH
+                raise RuntimeError
+            assert gettext(ENGLISH) == ARABIC
+        assert gettext(ENGLISH) == ENGLISH
+
+
+def test_outside_any_context_strings_stay_in_the_default_language() -> None:
+    assert gettext(ENGLISH) == ENGLISH

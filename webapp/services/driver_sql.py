@@ -121,13 +121,23 @@ def compile_prepared(
 
 def compile_select(dialect: Dialect, statement: Select[Any]) -> Prepared:
     """A query whose caller's values are named binds (`bindparam("name")`, no value): run it
-    with one mapping of those names. Binds compiled with a value (a LIMIT, a HAVING count) keep
-    it."""
+    with one mapping of those names. Binds compiled with a value (a HAVING count, the OFFSET 0
+    SQLite adds to a LIMIT) keep it."""
     compiled = statement.compile(dialect=dialect)
-    names = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
+    if compiled.post_compile_params or compiled.escaped_bind_names:
+        # An expanding IN is rendered only at execution, and an escaped name would not match
+        # the caller's key: neither fits SQL compiled once.
+        raise ValueError("compile_select: no expanding or escaped binds")
+    if compiled.positional:
+        names = list(compiled.positiontup or [])
+    else:
+        # `binds` also holds each anonymous bind under its own key: only rendered names count.
+        names = list(dict.fromkeys(compiled.bind_names.values()))
     binds = []
     for name in names:
         bound = compiled.binds[name]
+        if bound.callable is not None:
+            raise ValueError(f"compile_select: {name} has a callable value")
         convert = bound.type.dialect_impl(dialect).bind_processor(dialect)
         default = None if bound.value is None else (lambda value=bound.value: value)
         binds.append(_Bind(name, 0, name, convert, default))
