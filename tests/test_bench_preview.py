@@ -6,7 +6,6 @@ import io
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -24,6 +23,7 @@ from bench.serving import (
     run_wrk,
     serve_letters,
 )
+from tests.load_results import load_result
 from tests.pg import PostgresCluster
 
 
@@ -60,49 +60,17 @@ def test_letters_through_the_preview_under_gunicorn_are_all_stored(
     assert acks <= stored_names(url, tmp_path)  # acknowledged = stored: none lost
 
 
-def _result(**changes: Any) -> dict[str, Any]:
-    return {
-        "backend": "sqlite",
-        "limits": "sqlite file",
-        "bare_requests_per_s": 9000.0,
-        "bare_before_and_after": [9000.0, 8800.0],
-        "letters": 100,
-        "letters_per_s": 250.0,
-        "ratio_to_bare": 0.028,
-        "rate_by_tenth": [250.0] * 10,
-        "last_tenth_over_first": 1.0,
-        "app_cpu_ms_per_letter": 7.0,
-        "worker_cpu_shares": [0.5, 0.5],
-        "workers_ended": 0,
-        "database_server_cpu_ms_per_letter": 0.0,
-        "wrk_cpu_ms_per_letter": 0.2,
-        "cores_busy": 1.9,
-        "full_p50_ms": 60.0,
-        "full_p99_ms": 200.0,
-        "paced_target_letters_per_s": 200,
-        "paced_letters_per_s": 199.0,
-        "paced_p50_ms": 10.0,
-        "paced_p99_ms": 100.0,
-        "errors_5xx": 0,
-        "acknowledged": 100,
-        "rows": 100,
-        "lost": 0,
-        "recorded_but_reply_cut_off": 0,
-        **changes,
-    }
-
-
 def test_the_load_report_says_when_letters_took_the_preview(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _report(_result(preview=True, previews=1_203))
+    _report(load_result(preview=True, previews=1_203))
     out = capsys.readouterr().out
     assert (
         "100 letters through the preview (GET, preview POST, send POST: 3 requests a letter; "
         "1,203 previews answered), letters/s counting sent letters, not requests, at 250.0 "
         "letters/s" in out
     ), out
-    _report(_result(preview=False, previews=0))
+    _report(load_result(preview=False, previews=0))
     assert "100 letters at 250.0 letters/s" in capsys.readouterr().out
 
 

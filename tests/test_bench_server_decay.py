@@ -9,6 +9,7 @@ import pytest
 from bench.load import _report
 from bench.server_decay import Measure, Turn, alternate, loaded_against_new
 from bench.serving import Served, acknowledged, app_env, prepare_database, serve_letters
+from tests.load_results import load_result
 
 LOADED = Served(1, {"ORIGIN": "http://loaded"})
 NEW = Served(2, {"ORIGIN": "http://new"})
@@ -62,38 +63,12 @@ def test_a_round_in_which_the_new_server_recorded_nothing_is_an_error() -> None:
 def test_the_report_prints_the_turns_and_fails_on_a_letter_the_new_server_lost(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    result = {
-        "backend": "sqlite",
-        "limits": "sqlite file",
-        "bare_requests_per_s": 9000.0,
-        "bare_before_and_after": [9000.0, 8800.0],
-        "letters": 100,
-        "letters_per_s": 250.0,
-        "ratio_to_bare": 0.028,
-        "rate_by_tenth": [250.0] * 10,
-        "last_tenth_over_first": 1.0,
-        "app_cpu_ms_per_letter": 7.0,
-        "worker_cpu_shares": [0.5, 0.5],
-        "workers_ended": 0,
-        "database_server_cpu_ms_per_letter": 0.0,
-        "wrk_cpu_ms_per_letter": 0.2,
-        "cores_busy": 1.9,
-        "full_p50_ms": 60.0,
-        "full_p99_ms": 200.0,
-        "paced_target_letters_per_s": 200,
-        "paced_letters_per_s": 199.0,
-        "paced_p50_ms": 10.0,
-        "paced_p99_ms": 100.0,
-        "errors_5xx": 0,
-        "acknowledged": 100,
-        "rows": 100,
-        "lost": 0,
-        "recorded_but_reply_cut_off": 0,
-        "decay_after_letters": 60_000,
+    result = load_result(
+        decay_after_letters=60_000,
         **alternate(LOADED, NEW, 1, _slowing_machine(0.9)[1]),
-        "new_letters": 3_000,
-        "new_lost": 0,
-    }
+        new_letters=3_000,
+        new_lost=0,
+    )
     _report(result)
     out = capsys.readouterr().out
     assert "the server that had taken 60,000 letters against a new one" in out
