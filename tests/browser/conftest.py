@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -153,15 +154,11 @@ def _artifact_name(nodeid: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")[:150]
 
 
-@pytest.fixture
-def page(
-    browser: Browser,
-    context_options: dict[str, Any],
-    console: ConsoleLog,
-    request: pytest.FixtureRequest,
+@contextmanager
+def _opened_page(
+    browser: Browser, options: dict[str, Any], console: ConsoleLog, request: pytest.FixtureRequest
 ) -> Iterator[Page]:
-    """A page in a fresh context (no cookies shared between tests); screenshot on the way out."""
-    context = browser.new_context(**context_options)
+    context = browser.new_context(**options)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
     page.on("console", console.on_console)
@@ -175,6 +172,28 @@ def page(
             page.screenshot(path=str(shot), full_page=True)
         finally:
             context.close()
+
+
+@pytest.fixture
+def page(
+    browser: Browser,
+    context_options: dict[str, Any],
+    console: ConsoleLog,
+    request: pytest.FixtureRequest,
+) -> Iterator[Page]:
+    """A page in a fresh context (no cookies shared between tests); screenshot on the way out."""
+    with _opened_page(browser, context_options, console, request) as opened:
+        yield opened
+
+
+@pytest.fixture
+def screen_page(
+    browser: Browser, screen: str, locale: str, console: ConsoleLog, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    """The same on one of SCREENS in `locale` (parametrise the test with "locale"), for a test
+    whose module keeps the default page for its other tests."""
+    with _opened_page(browser, screen_options(screen, locale), console, request) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,10 @@ import re
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Locator, Page, Response, expect
+from playwright.sync_api import Locator, Page, Response, expect
 from sqlalchemy import func, select
 
-from tests.browser.conftest import ARTIFACTS, SEND_BUTTON, screen_options
+from tests.browser.conftest import ARTIFACTS, SEND_BUTTON
 from tests.conftest import LiveServer
 from webapp.database import db
 from webapp.models import Submission
@@ -57,31 +57,27 @@ def test_back_after_send_loads_the_campaign_page_and_records_nothing_more(
     app: Flask,
     live_server: LiveServer,
     default_campaign: str,
-    browser: Browser,
+    screen_page: Page,
     screen: str,
     locale: str,
 ) -> None:
-    context = browser.new_context(**screen_options(screen, locale))
-    page = context.new_page()
+    page = screen_page
     campaign_url = f"{live_server.url}/campaigns/{default_campaign}?lang={locale}"
-    try:
-        page.goto(campaign_url)
-        _fill_from_berlin(page, "rasha@example.org")
-        _press(page, page.locator("button[name=action][value=send]"))
-        expect(page).to_have_url(re.compile(r"/receipts/[^/?]{20,}"))
-        assert _letters(app) == 1
+    page.goto(campaign_url)
+    _fill_from_berlin(page, "rasha@example.org")
+    _press(page, page.locator("button[name=action][value=send]"))
+    expect(page).to_have_url(re.compile(r"/receipts/[^/?]{20,}"))
+    assert _letters(app) == 1
 
-        _back(page)  # the preview's entry
-        assert page.url == campaign_url
-        expect(page.locator("#letter-form button[name=action][value=preview]")).to_be_visible()
-        assert "Rasha" not in page.url and "Berlin" not in page.url
-        page.screenshot(path=str(ARTIFACTS / f"back-after-send-{locale}-{screen}.png"))
-        page.reload()
-        _back(page)  # the form as first loaded
-        assert page.url == campaign_url
-        assert _letters(app) == 1, "Back (or a reload) recorded a second letter"
-    finally:
-        context.close()
+    _back(page)  # the preview's entry
+    assert page.url == campaign_url
+    expect(page.locator("#letter-form button[name=action][value=preview]")).to_be_visible()
+    assert "Rasha" not in page.url and "Berlin" not in page.url
+    page.screenshot(path=str(ARTIFACTS / f"back-after-send-{locale}-{screen}.png"))
+    page.reload()
+    _back(page)  # the form as first loaded
+    assert page.url == campaign_url
+    assert _letters(app) == 1, "Back (or a reload) recorded a second letter"
 
 
 def test_back_through_a_changed_and_previewed_again_letter_is_a_get_each_time(

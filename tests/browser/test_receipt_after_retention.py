@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, screen_options
+from tests.browser.conftest import ARTIFACTS
 from tests.conftest import LiveServer
 from tests.supporter.test_receipt_after_retention import _dead_letter
 from webapp.database import db, utcnow
@@ -27,23 +27,19 @@ def test_a_dead_letter_after_retention_on_screen(
     app: Flask,
     live_server: LiveServer,
     default_campaign: str,
-    browser: Browser,
+    screen_page: Page,
     screen: str,
     locale: str,
 ) -> None:
     receipt, dead_id = _dead_letter(app, app.test_client(), default_campaign)
     with app.app_context():
         purge_personal_text(db.session(), utcnow() + timedelta(days=91), 90)
-    context = browser.new_context(**screen_options(screen, locale))
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}{receipt}?lang={locale}")
-        row = page.locator(f"#delivery-{dead_id}")
-        expect(row).to_contain_text(REMOVED[locale])
-        expect(row.locator(".handoff, form, textarea")).to_have_count(0)
-        row.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / f"receipt-after-retention-{locale}-{screen}.png"))
-        width = page.viewport_size["width"] if page.viewport_size else 0
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-    finally:
-        context.close()
+    page = screen_page
+    page.goto(f"{live_server.url}{receipt}?lang={locale}")
+    row = page.locator(f"#delivery-{dead_id}")
+    expect(row).to_contain_text(REMOVED[locale])
+    expect(row.locator(".handoff, form, textarea")).to_have_count(0)
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"receipt-after-retention-{locale}-{screen}.png"))
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
