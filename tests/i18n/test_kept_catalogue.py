@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import itertools
+import re
 
+import flask_babel
 import pytest
-from flask import Flask, request
-from flask_babel import Domain, force_locale, get_locale, gettext, lazy_gettext, refresh
+from flask import Flask, g, request
+from flask_babel import (
+    Domain,
+    force_locale,
+    get_locale,
+    gettext,
+    lazy_gettext,
+    ngettext,
+    refresh,
+)
 from werkzeug.datastructures import LanguageAccept
 
 ARABIC = "راجع رسالتك"
 ENGLISH = "Check your letter"
+SIGNED = ("Signed by %(num)s organisation", "Signed by %(num)s organisations")
 
 
 @pytest.fixture
@@ -94,3 +105,43 @@ def test_a_failure_inside_a_forced_language_gives_the_language_back(app: Flask) 
 
 def test_outside_any_context_strings_stay_in_the_default_language() -> None:
     assert gettext(ENGLISH) == ENGLISH
+
+
+@pytest.fixture
+def domain_walks(monkeypatch: pytest.MonkeyPatch) -> list[None]:
+    """Each walk through Flask-Babel's get_domain (`g` three times) to reach the catalogue."""
+    walks: list[None] = []
+    walk = flask_babel.get_domain
+
+    def counted() -> Domain:
+        walks.append(None)
+        return walk()
+
+    monkeypatch.setattr(flask_babel, "get_domain", counted)
+    return walks
+
+
+def test_template_strings_reach_the_kept_catalogue_directly(
+    app: Flask, domain_walks: list[None]
+) -> None:
+    page = app.jinja_env.from_string(
+        "{% for n in numbers %}{{ _(s) }}|{{ ngettext(one, many, n) }}|{% endfor %}"
+    )
+    numbers = (0, 1, 2, 3, 11, 100)  # one for each of Arabic's six plural forms
+    with app.test_request_context("/", headers={"Accept-Language": "ar"}):
+        assert gettext(ENGLISH) == ARABIC  # the catalogue is found, and kept
+        walked = len(domain_walks)
+        shown = page.render(s=ENGLISH, one=SIGNED[0], many=SIGNED[1], numbers=numbers)
+        assert len(domain_walks) == walked  # before: one walk per string, 12 here
+        # The same strings as Flask-Babel's own functions give, in six different forms.
+        expected = [text for n in numbers for text in (ARABIC, ngettext(*SIGNED, n))]
+        assert shown.split("|")[:-1] == expected
+        assert len({re.sub(r"\d+", "N", text) for text in expected[1::2]}) == 6
+
+
+def test_template_strings_follow_a_domain_other_than_the_kept_one(app: Flask) -> None:
+    with app.test_request_context("/", headers={"Accept-Language": "ar"}):
+        assert app.jinja_env.from_string("{{ _(s) }}").render(s=ENGLISH) == ARABIC
+        # Another domain (one with no catalogue) put where get_domain reads the request's.
+        g._flask_babel.babel_domain = Domain(domain="no-such-catalogue")
+        assert app.jinja_env.from_string("{{ _(s) }}").render(s=ENGLISH) == ENGLISH
