@@ -10,7 +10,8 @@ supporter's own and with one at the form's limit (5,000 characters; the bench's 
 words, and the paragraph's similarity sketch grows with its length), then the profile sorted by
 cumulative and by own time. SQLite unless told (PostgreSQL: a throwaway cluster, whose own CPU
 is not counted; bench.pg_statements reads it),
-default limits and risk checks, each letter from its own client address.
+default limits and risk checks, each letter from its own client address, the heap frozen after
+the warm-up as a served worker's is.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from bench.support import letter_app
 from tests.widget.helpers import OWN_ORIGIN, form_token, post_widget
 from webapp.campaigns.services import campaign_by_slug
 from webapp.database import db
+from webapp.warmup import freeze_heap
 
 SLUG = "syria-five-steps"
 MESSAGE = "My family is in Idlib. Please act."
@@ -122,6 +124,7 @@ def main() -> None:
         client = app.test_client()
         for n in range(50):  # warm caches and pools
             _letter(client, n)
+        freeze_heap()  # as each gunicorn worker does before it accepts (gunicorn.conf.py)
         started, cpu = time.perf_counter(), time.process_time()
         for n in range(50, 50 + args.letters):
             _letter(client, n)
