@@ -97,10 +97,15 @@ class MergeValues:
     campaign: Mapping[str, str]
 
 
+def _shown(value: object, escape: Callable[[str], str] | None) -> str:
+    """A merge field's value as the letter shows it (a missing value renders as nothing)."""
+    text = "" if value is None else str(value)
+    return escape(text) if escape else text
+
+
 def _finalizer(escape: Callable[[str], str] | None) -> Callable[[object], object]:
     def finalize(value: object) -> object:
-        text = "" if value is None else str(value)
-        return escape(text) if escape else text
+        return _shown(value, escape)
 
     return finalize
 
@@ -111,10 +116,50 @@ def _compiled(source: str, escape: Callable[[str], str] | None) -> Template:
     return _environment(_finalizer(escape)).from_string(source)
 
 
+# A text read as literal runs and (group, field) pairs: what nearly every campaign's salutation
+# and cover note are.
+_Parts = tuple[str | tuple[str, str], ...]
+
+
+@lru_cache(maxsize=512)
+def _plain_parts(source: str) -> _Parts | None:
+    """The text's parts when it holds only text and bare documented fields (no filter, no
+    constant): filled without Jinja, which took 9 µs a text, 18 texts a letter. Else None."""
+    try:
+        tree = _PLAIN_ENV.parse(source)
+    except TemplateSyntaxError:
+        return None
+    parts: list[str | tuple[str, str]] = []
+    for output in tree.body:
+        if not isinstance(output, nodes.Output):
+            return None
+        for node in output.nodes:
+            if isinstance(node, nodes.TemplateData):
+                parts.append(node.data)
+            elif (
+                isinstance(node, nodes.Getattr)
+                and isinstance(node.node, nodes.Name)
+                and node.attr in MERGE_FIELDS.get(node.node.name, ())
+                # Jinja prefers an attribute to a key: a field named like a dict method would
+                # show the method, so only names a dict lacks are looked up as keys here.
+                and not hasattr(dict, node.attr)
+            ):
+                parts.append((node.node.name, node.attr))
+            else:
+                return None
+    return tuple(parts)
+
+
 def render(source: str, values: MergeValues, escape: Callable[[str], str] | None = None) -> str:
     """Render organiser text; `escape` is applied to every inserted value (e.g. for Markdown)."""
     if not has_merge_fields(source):
         return source
+    parts = _plain_parts(source)
+    if parts is not None:
+        return "".join(
+            part if isinstance(part, str) else _shown(getattr(values, part[0]).get(part[1]), escape)
+            for part in parts
+        )
     return _compiled(source, escape).render(
         supporter=dict(values.supporter),
         target=dict(values.target),
