@@ -91,9 +91,10 @@ class KeptCatalogueBabel(Babel):
 
     def init_app(self, app: Flask, *args: Any, **kwargs: Any) -> None:
         super().init_app(app, *args, **kwargs)
-        # Only where Flask-Babel set Jinja up (its configure_jinja, on by default).
-        if hasattr(app.jinja_env, "install_gettext_callables"):
-            app.jinja_env.install_gettext_callables(
+        # Only where Flask-Babel set Jinja up (configure_jinja, given to the constructor).
+        if self._configure_jinja:
+            # Jinja's i18n extension, which Flask-Babel has added, adds this method.
+            app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
                 gettext=_gettext,
                 ngettext=_ngettext,
                 newstyle=True,

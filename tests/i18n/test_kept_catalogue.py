@@ -19,6 +19,8 @@ from flask_babel import (
 )
 from werkzeug.datastructures import LanguageAccept
 
+from webapp.catalogue import KeptCatalogueBabel
+
 ARABIC = "راجع رسالتك"
 ENGLISH = "Check your letter"
 SIGNED = ("Signed by %(num)s organisation", "Signed by %(num)s organisations")
@@ -145,3 +147,14 @@ def test_template_strings_follow_a_domain_other_than_the_kept_one(app: Flask) ->
         # Another domain (one with no catalogue) put where get_domain reads the request's.
         g._flask_babel.babel_domain = Domain(domain="no-such-catalogue")
         assert app.jinja_env.from_string("{{ _(s) }}").render(s=ENGLISH) == ENGLISH
+
+
+def test_an_app_that_sets_jinja_up_itself_keeps_its_own_template_strings() -> None:
+    app = Flask(__name__)
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda s: "own", lambda s, p, n: "own", newstyle=True
+    )
+    KeptCatalogueBabel(configure_jinja=False).init_app(app)
+    with app.app_context():
+        assert app.jinja_env.from_string("{{ _('Hello') }}").render() == "own"

@@ -100,7 +100,8 @@ class MergeValues:
 def _shown(value: object, escape: Callable[[str], str] | None) -> str:
     """A merge field's value as the letter shows it (a missing value renders as nothing)."""
     text = "" if value is None else str(value)
-    return escape(text) if escape else text
+    # str() as Jinja's output does, should an escape give something else.
+    return str(escape(text)) if escape else text
 
 
 def _finalizer(escape: Callable[[str], str] | None) -> Callable[[object], object]:
