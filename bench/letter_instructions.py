@@ -11,16 +11,16 @@ seven-word one. --preview: each letter, warm-up included, also takes the preview
 takes between the two (the form's only button is "Preview my letter"), its token sent; the count
 is then of the three requests a letter (the default, two, stays the issue's yardstick).
 Prints the user-space instructions per letter, the whole process's (checkpoint thread included).
-After the warm-up the heap is frozen, as each gunicorn worker's is. Unfrozen, the collector's
-passes over the whole app's objects (bench.gc_pauses) were 6 to 7% of a letter through the
-preview, a cost no served letter pays, and that share moved with the code's allocations: three
-runs of one tree counted 37.6 to 39.9 million a letter. Frozen, two runs of each of two trees
-agreed within 0.13%.
-Milliseconds on these shared machines drift by a third between minutes. Two counts side by side
-agreed within 0.2%, and one taken while the test suite kept both cores busy was 1.7% higher
-(threads and waits go on longer), so compare counts taken under the same load. It does not count
-time in the kernel (getrusage puts that at about 0.6 ms a letter) or waiting on memory. On
-PostgreSQL it counts the app's side only: the server's processes run outside valgrind.
+After the warm-up the heap is frozen, as each gunicorn worker's is. Unfrozen, a full collection
+walked all the app's objects whenever one fell among the counted letters, a pass no served
+worker makes: about 2.5 million instructions a letter spread over 40 letters, in some runs and
+not others (three runs of 79bac13 through the preview: 38.0, 37.6 and 39.9 million a letter).
+Milliseconds on these shared machines drift by a third between minutes. Frozen, two runs of one
+tree side by side agreed within 0.13%, but counts rise with the machine's load (threads and
+waits go on longer: 4% between a quiet pair and one beside a test run), so compare only counts
+taken side by side. It does not count time in the kernel (getrusage puts that at about 0.6 ms
+a letter) or waiting on memory. On PostgreSQL it counts the app's side only: the server's
+processes run outside valgrind.
 """
 
 from __future__ import annotations
