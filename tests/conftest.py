@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
 from sqlalchemy import create_engine, text
+from werkzeug.routing import Rule
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -218,6 +219,34 @@ def shared_template_code() -> Iterator[SharedTemplateCode]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(CivicFlask, "create_jinja_environment", create_jinja_environment)
         yield shared
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_url_builders() -> Iterator[dict[tuple[Any, ...], Any]]:
+    """Every app built in this process compiles each URL rule's builders once.
+
+    Werkzeug compiles two Python functions per URL rule (one to build its URLs, one that also
+    appends unknown arguments) from an AST it assembles: some 110 compilations, most of
+    create_app's time, for every test's app. A builder is a function of the rule's text, its
+    parsed parts and its defaults' names only (it reaches the rule's converters through the
+    rule it is bound to), so rules alike share one. A rule with a default for one of its own
+    variables (resolved through its converter when compiled) is compiled as before.
+    """
+    builders: dict[tuple[Any, ...], Any] = {}
+    compile_builder = Rule._compile_builder
+
+    def shared(self: Rule, append_unknown: bool = True) -> Any:
+        defaults = self.defaults or {}
+        if any(dynamic and name in defaults for dynamic, name in self._trace):
+            return compile_builder(self, append_unknown)
+        key = (self.rule, tuple(self._trace), tuple(defaults), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_compile_builder", shared)
+        yield builders
 
 
 @pytest.fixture(autouse=True)
