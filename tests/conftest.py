@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import re
 import shutil
@@ -25,6 +26,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from tests.delivery.smtp_server import SmtpSink
 from tests.pg import PostgresCluster
 from webapp import CivicFlask, create_app
+from webapp.campaigns import safe_yaml
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 from webapp.database import db
 from webapp.services import organisers
@@ -247,6 +249,28 @@ def shared_url_builders() -> Iterator[dict[tuple[Any, ...], Any]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Rule, "_compile_builder", shared)
         yield builders
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_front_matter() -> Iterator[dict[str, Any]]:
+    """Each campaign file's YAML front matter is parsed once in this process.
+
+    Most tests import the shipped campaign (default_campaign), whose front matter took 10 ms
+    to parse every time. The parse is a function of the text alone: a text seen before gets a
+    deep copy of what it parsed to (the caller may change it), and one that fails to parse is
+    parsed, and fails, every time.
+    """
+    parsed: dict[str, Any] = {}
+    load = safe_yaml.load
+
+    def shared(text: str) -> Any:
+        if text not in parsed:
+            parsed[text] = load(text)
+        return copy.deepcopy(parsed[text])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(safe_yaml, "load", shared)
+        yield parsed
 
 
 @pytest.fixture(autouse=True)
