@@ -33,8 +33,12 @@ def _read(path: Path) -> Catalog:
 def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     """The strings in the source now, extracted exactly as `make translations` does."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    # -o: the install step `pot` depends on is taken as done (`make test` has just run it). In
+    # a worktree whose .venv links to a shared environment, pyproject.toml is newer than the
+    # stamp, and the test ran `pip install -e .` from the worktree into the shared environment
+    # (its editable install then pointed there), some 10 s of the test's setup.
     subprocess.run(
-        ["make", "-s", "--no-print-directory", "pot", f"POT={pot}"],
+        ["make", "-s", "--no-print-directory", "-o", ".venv/.runtime-stamp", "pot", f"POT={pot}"],
         cwd=ROOT,
         check=True,
         capture_output=True,
