@@ -86,19 +86,28 @@ def test_the_instruction_count_sends_each_letter_through_the_preview_when_asked(
     # The parent hands the flag to the child it runs under valgrind ...
     command = letter_instructions.child_command(2, 3, "sqlite", 0, preview)
     assert ("--preview" in command) is preview
-    # ... and the child sends every letter, warm-up included, with the preview or without.
-    letters: list[tuple[int, bool]] = []
+    # ... and the child sends every letter, warm-up included, with the preview or without,
+    # freezing the heap between the warm-up and the counted letters as a served worker does.
+    letters: list[object] = []
 
     def letter(client: object, n: int, message: str, preview: bool = False) -> None:
         letters.append((n, preview))
 
     monkeypatch.setattr(letter_instructions, "letter_app", lambda backend: nullcontext(_App()))
     monkeypatch.setattr(letter_instructions, "_letter", letter)
+    monkeypatch.setattr(letter_instructions, "freeze_heap", lambda: letters.append("frozen"))
     monkeypatch.setattr(sys, "stdin", io.StringIO("go\nstop\n"))
     monkeypatch.setattr(sys, "argv", ["letter_instructions", *command[3:]])
     letter_instructions.main()
     assert capsys.readouterr().out == "ready\ndone\n"
-    assert letters == [(n, preview) for n in range(5)]
+    assert letters == [
+        (0, preview),
+        (1, preview),
+        (2, preview),
+        "frozen",
+        (3, preview),
+        (4, preview),
+    ]
     # The parent's line names the requests counted.
     counted: list[tuple[object, ...]] = []
 
