@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, inspect, or_, select, update
 from sqlalchemy.exc import InvalidRequestError
-from sqlalchemy.orm import InstanceState, Session
+from sqlalchemy.orm import InstanceState, Session, class_mapper
 
 from webapp.database import write_transaction
 from webapp.models import (
@@ -168,11 +168,18 @@ def key_of(row: Leased) -> int:
     return int(state.identity[0]) if state.identity else row.id
 
 
+def _own_columns(model: type[Leased]) -> list[str]:
+    return [column.key for column in class_mapper(model).column_attrs]
+
+
 def locked_if_held(session: Session, row: Leased, holder: Holder) -> bool:
     """Reload `row` (locked until commit on PostgreSQL): whether `holder` still owns it. A row
     deleted meanwhile is nobody's: False, with the stale object taken out of the session."""
     try:
-        session.refresh(row, with_for_update=True)
+        # Its own columns only: a whole refresh would also reload, a query each, everything
+        # the batch's load read with it (letter, supporter, campaign, texts), which the
+        # outcome written here does not read.
+        session.refresh(row, _own_columns(type(row)), with_for_update=True)
     except InvalidRequestError:  # "could not refresh": the row is gone
         if session.get(type(row), key_of(row), populate_existing=True) is not None:
             raise

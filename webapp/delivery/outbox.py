@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from webapp.database import write_transaction
 from webapp.delivery.channels import initial_status
@@ -208,20 +208,21 @@ def mark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) 
 
 
 def load(session: Session, model: Outboxed, ids: Sequence[int]) -> list[Delivery | Notification]:
-    """The claimed rows with what sending them reads, in a handful of queries."""
-    submission = selectinload(model.submission)
+    """The claimed rows with what sending them reads, in two queries: the rows joined with
+    their letters, supporters, campaigns and texts, then their letters' other offices."""
+    submission = joinedload(model.submission)
     query = (
         select(model)
         .where(model.id.in_(ids))
         .order_by(model.id)
         .options(
-            submission.selectinload(Submission.campaign),
-            submission.selectinload(Submission.supporter),
-            submission.selectinload(Submission.statement),
+            submission.joinedload(Submission.campaign),
+            submission.joinedload(Submission.supporter),
+            submission.joinedload(Submission.statement),
             submission.selectinload(Submission.deliveries),
         )
     )
     if model is Delivery:
-        query = query.options(selectinload(Delivery.body))
+        query = query.options(joinedload(Delivery.body))
     rows: list[Delivery | Notification] = list(session.scalars(query))
     return rows

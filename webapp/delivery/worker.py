@@ -122,7 +122,7 @@ class Worker:
         with self.app.app_context():
             session = db.session()
             try:
-                self._send_all(session, load(session, model, ids), report)
+                self._send_all(session, model, load(session, model, ids), report)
             finally:
                 db.session.remove()
 
@@ -141,15 +141,29 @@ class Worker:
         report.failed += done.failed
 
     def _send_all(
-        self, session: Session, rows: list[Delivery | Notification], report: BatchReport
+        self,
+        session: Session,
+        model: Outboxed,
+        rows: list[Delivery | Notification],
+        report: BatchReport,
     ) -> None:
         report.claimed += len(rows)
         rows = self.civic.divert(session, rows, self.holder)
         if not rows:
             return
+        keys = [key_of(row) for row in rows]
         mailer = Mailer(self.smtp) if self.smtp else None
         try:
-            for row in rows:
+            for key in keys:
+                # Each row is read afresh in its turn, as every commit before it would have
+                # left it to be, and only it is in the session when its outcome commits: with
+                # the whole batch in it, every commit walked every row's objects to expire them.
+                session.expunge_all()
+                row = next(iter(load(session, model, [key])), None)
+                if row is None:  # deleted since the claim, with its supporter's data
+                    report.taken_over += 1
+                    log.info("%s %s is no longer ours to send", model.__name__, key)
+                    continue
                 self._send_one(session, row, mailer, report)
         finally:
             if mailer is not None:
