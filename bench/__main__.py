@@ -24,6 +24,7 @@ BENCHES = (
     ["bench.pg_statements"],
     ["bench.packet_pdf"],
     ["bench.sealing"],
+    ["bench.outbox_send"],
 )
 
 

@@ -138,6 +138,15 @@ def test_the_claim_bench_times_the_outbox_claim_on_both_backends() -> None:
         assert "40 deliveries waiting: a claim of 40 took" in summary, summary
 
 
+def test_the_outbox_bench_sends_every_letter_and_counts_its_statements() -> None:
+    lines = _run("bench.outbox_send", "--letters", "40")
+    for backend in ("sqlite", "postgresql"):
+        summary = _line(lines, f"{backend}: 40 emails at ")
+        assert "ms of the worker's CPU each" in summary, summary
+        kinds = lines[lines.index(summary) + 1 :][:3]
+        assert any(line.split()[1:] == ["UPDATE", "delivery", "SET"] for line in kinds), kinds
+
+
 def test_the_statements_bench_reads_the_servers_own_timings_for_a_letter() -> None:
     lines = _run("bench.pg_statements", "--letters", "10", "--top", "40")
     summary = _line(lines, "CPU per letter")
