@@ -37,7 +37,7 @@ def _kind(statement: str) -> str | None:
     words = statement.split()
     verb = words[0].upper()
     if verb == "SELECT":
-        return f"SELECT {words[words.index('FROM') + 1]}"
+        return f"SELECT {words[words.index('FROM') + 1]}" if "FROM" in words else "SELECT"
     if verb == "UPDATE":
         return f"UPDATE {words[1]}"
     return None

@@ -207,6 +207,16 @@ def mark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) 
     return int(getattr(done, "rowcount", 0) or 0) == 1
 
 
+def claimed_rows(
+    session: Session, model: Outboxed, ids: Sequence[int]
+) -> list[Delivery | Notification]:
+    """The claimed rows alone, in order: enough to divert those to departed members. Each is
+    read again with what its send needs in its turn (`load`)."""
+    query = select(model).where(model.id.in_(ids)).order_by(model.id)
+    rows: list[Delivery | Notification] = list(session.scalars(query))
+    return rows
+
+
 def load(session: Session, model: Outboxed, ids: Sequence[int]) -> list[Delivery | Notification]:
     """The claimed rows with what sending them reads, in two queries: the rows joined with
     their letters, supporters, campaigns and texts, then their letters' other offices."""

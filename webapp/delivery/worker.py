@@ -19,7 +19,7 @@ from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
 from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send, key_of
-from webapp.delivery.outbox import expire_if_too_late, load
+from webapp.delivery.outbox import claimed_rows, expire_if_too_late, load
 from webapp.delivery.outcomes import (
     policy_from_config,
     record_cancelled,
@@ -122,7 +122,7 @@ class Worker:
         with self.app.app_context():
             session = db.session()
             try:
-                self._send_all(session, model, load(session, model, ids), report)
+                self._send_all(session, model, claimed_rows(session, model, ids), report)
             finally:
                 db.session.remove()
 
