@@ -30,6 +30,11 @@ Claimable = Outboxed | type[Mailing]
 Leased = Delivery | Notification | Mailing
 
 
+class LeaseLost(Exception):
+    """The row was deleted (with its writer's data) or taken over since this worker read it:
+    not this worker's to send or to settle."""
+
+
 @dataclass(frozen=True)
 class Holder:
     """Who holds a lease: a name for people (`claimed_by`) and a token no other worker has."""
@@ -183,6 +188,7 @@ def locked_if_held(session: Session, row: Leased, holder: Holder) -> bool:
     except InvalidRequestError:  # "could not refresh": the row is gone
         if session.get(type(row), key_of(row), populate_existing=True) is not None:
             raise
-        session.expunge(row)
+        if row in session:
+            session.expunge(row)
         return False
     return row.status is DeliveryStatus.SENDING and row.lease_token == holder.token

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
-from webapp.delivery.leases import Holder, Leased, locked_if_held
+from webapp.delivery.leases import Holder, Leased, LeaseLost, key_of, locked_if_held
 from webapp.models import (
     LINK_CARRIERS,
     Channel,
@@ -75,10 +75,11 @@ def record_success(
 
 def record_held(session: Session, row: Delivery, holder: Holder, now: datetime, why: str) -> None:
     """Not posted (budget reached, address refused): the letter waits with the organisers, who
-    can hand it over in the office's packet. The reason shows on the channel map."""
+    can hand it over in the office's packet. The reason shows on the channel map. LeaseLost if
+    the row was deleted or taken over meanwhile (the address check can take a while)."""
     with write_transaction(session):
         if not locked_if_held(session, row, holder):
-            return
+            raise LeaseLost(key_of(row))
         row.status = DeliveryStatus.PACKET
         row.last_error = why[:2000]
         row.failed_at = now

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import ObjectDeletedError
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
-from webapp.delivery.leases import Holder, Outboxed, claim, hold_for_send, key_of
+from webapp.delivery.leases import Holder, LeaseLost, Outboxed, claim, hold_for_send, key_of
 from webapp.delivery.outbox import claimed_rows, expire_if_too_late, load
 from webapp.delivery.outcomes import (
     policy_from_config,
@@ -189,7 +189,7 @@ class Worker:
                 record_cancelled(session, row, self.holder, now)
                 return
             seconds, send = prepare_send(row, mailer, self.cwc_clients, self.postal, lambda: now)
-        except ObjectDeletedError:  # deleted since the claim, with its supporter's data
+        except (ObjectDeletedError, LeaseLost):  # deleted since the claim, or taken over
             report.taken_over += 1
             log.info("%s %s is no longer ours to send", type(row).__name__, key_of(row))
             return
