@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from webapp.civic.loading import DatasetLoadError, load_roster
 from webapp.database import db
-from webapp.delivery.leases import Holder
+from webapp.delivery.leases import Holder, key_of
 from webapp.models import Delivery, Notification
 from webapp.services.changeover import (
     ChangeoverDeps,
@@ -36,28 +36,27 @@ def divert_departed(
     now: datetime,
 ) -> list[Delivery | Notification]:
     """The claimed rows still to send: one whose member left office is settled instead."""
-    keys = {
-        r.recipient_key.removeprefix(PREFIX)
-        for r in rows
-        if isinstance(r, Delivery) and r.recipient_key.startswith(PREFIX)
-    }
+    # Read before the first settle: each commits, which leaves the other rows to be read
+    # again, and one of them may have been erased with its writer's data meanwhile.
+    offices = {key_of(r): r.recipient_key for r in rows if isinstance(r, Delivery)}
+    keys = {key.removeprefix(PREFIX) for key in offices.values() if key.startswith(PREFIX)}
     gone = departures(session, now, deps.pinned_congress, only=keys) if keys else {}
     if not gone:
         return list(rows)
     report = ChangeoverReport()
-    for row in rows:
-        if isinstance(row, Delivery) and row.recipient_key in gone:
-            try:
-                settle(session, deps, row.id, now, report, holder)
-            except SQLAlchemyError as exc:  # not sent either way; its lease runs out, then again
-                log.warning("changeover of delivery %s failed (%s)", row.id, type(exc).__name__)
+    departed = {row_id for row_id, key in offices.items() if key in gone}
+    for row_id in sorted(departed):
+        try:
+            settle(session, deps, row_id, now, report, holder)
+        except SQLAlchemyError as exc:  # not sent either way; its lease runs out, then again
+            log.warning("changeover of delivery %s failed (%s)", row_id, type(exc).__name__)
     log.info(
         "%d claimed letter(s) to departed members: %d re-targeted, %d held",
         len(report.outcomes),
         report.retargeted,
         report.held,
     )
-    return [r for r in rows if not (isinstance(r, Delivery) and r.recipient_key in gone)]
+    return [r for r in rows if not (isinstance(r, Delivery) and key_of(r) in departed)]
 
 
 class CivicDuties:

@@ -57,16 +57,17 @@ class Postal:
         Addresses first (a refused office has all its waiting letters left at once), then a
         place in the campaign's budget, taken under its lock (kept if the send is retried).
         """
+        office = row.recipient_key
         why, whole_office = self.refused(
-            session, row.recipient_key, row.recipient_name, row.recipient_address, now
+            session, office, row.recipient_name, row.recipient_address, now
         )
         if why is not None:
+            if whole_office:  # its other waiting letters, even if this one is no longer ours
+                hold_office(session, office, why, now)
             record_held(session, row, holder, now, why)
             if row.postal_budget_day is not None:  # a retry that had its place: not posted now
                 with write_transaction(session):
                     free_places(session, [row.id])
-            if whole_office:
-                hold_office(session, row.recipient_key, why, now)
             log.warning("Delivery %s left with the organisers: %s", row.id, why)
             return True
         if row.postal_budget_day is not None or row.campaign_id is None:
