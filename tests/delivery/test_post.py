@@ -33,7 +33,6 @@ from webapp.delivery.channels import reach_from_config, route
 from webapp.delivery.worker import Worker
 from webapp.letters.compose import fixed_recipients
 from webapp.models import Campaign, Channel, DeliveryStatus, PostalStatus
-from webapp.services.supporters import erase_supporter
 
 __all__ = ["app_config"]  # the fixture, used by name
 
@@ -204,27 +203,3 @@ def test_the_budget_stops_posting_at_the_cap_and_the_rest_wait_with_the_organise
     assert "with the organisers instead (budget reached or address refused" in page
     assert "accepted for printing: 2</li>" in page
     assert "postal budget reached: 2 letters in all" in page, "the office row says why"
-
-
-def test_a_letter_erased_while_its_office_address_is_checked_is_let_go(
-    app: Flask, client: FlaskClient, slug: str, postal: PostalStub
-) -> None:
-    """Its writer deletes it while the worker asks whether the office's address takes post,
-    and the answer is no: the worker finds the row gone when it would leave it with the
-    organisers, lets it go, and goes on with the batch."""
-    postal.undeliverable.add("1600 Pennsylvania Avenue NW")
-    _write(client, slug, 1)
-    erased: list[int] = []
-
-    def verify_then_erase(request: Any) -> Any:
-        answer = postal._verify(request)
-        if not erased and b"Pennsylvania" in request.body:
-            with app.app_context():
-                erased.append(erase_supporter(db.session(), "w0@example.org"))
-        return answer
-
-    postal.server.route(VERIFY, verify_then_erase)
-    report = Worker(app).run_batch()
-    assert erased == [1]
-    assert (report.held, report.sent, report.taken_over, report.errors) == (0, 0, 1, [])
-    assert _rows(app) == [] and postal.printed == []
