@@ -181,9 +181,9 @@ def locked_if_held(session: Session, row: Leased, holder: Holder) -> bool:
     """Reload `row` (locked until commit on PostgreSQL): whether `holder` still owns it. A row
     deleted meanwhile is nobody's: False, with the stale object taken out of the session."""
     try:
-        # Its own columns only: a whole refresh would also reload, a query each, everything
-        # the batch's load read with it (letter, supporter, campaign, texts), which the
-        # outcome written here does not read.
+        # Its own columns only: a whole refresh would run again the options it was loaded
+        # with (its letter, supporter, campaign, texts and the letter's other offices), none
+        # of which the outcome written here reads.
         session.refresh(row, _own_columns(type(row)), with_for_update=True)
     except InvalidRequestError:  # "could not refresh": the row is gone
         if session.get(type(row), key_of(row), populate_existing=True) is not None:
