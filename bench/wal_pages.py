@@ -25,7 +25,8 @@ import webapp.database
 from bench.profile_letter import _letter
 from bench.support import letter_app
 from webapp.antiabuse.limit_store import sqlite_path
-from webapp.database import checkpointer, db
+from webapp.database import db
+from webapp.wal_checkpoints import checkpointer
 
 # SQLite's own checkpoint at WAL_SAFETY_PAGES (about 136 letters) or the rate-limit file's at
 # 1,000 pages (about 120) would restart a log before it is read.
