@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import event
 
 from bench.letter_statements import _kind
@@ -30,7 +31,7 @@ from webapp.database import db
 from webapp.delivery.worker import Worker
 
 
-def _run(app: Any, letters: int, sink: SmtpSink) -> dict[str, Any]:
+def _run(app: Flask, letters: int, sink: SmtpSink) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="civic-outbox-") as folder:
         bulk_email_deliveries(app, Path(folder), letters)
     worker = Worker(app, "bench-worker")
