@@ -97,6 +97,7 @@ def test_letters_sharing_one_band_each_are_not_near_copies(app: Flask, campaign_
     assert _check(app, campaign_id, PARAGRAPH) is Commonness.UNUSUAL
 
 
+@pytest.mark.truncated  # its PostgreSQL plan rests on the tables' statistics
 def test_each_band_is_read_newest_first_from_the_index_and_stops(
     app: Flask, campaign_id: int
 ) -> None:
@@ -124,6 +125,7 @@ def test_each_band_is_read_newest_first_from_the_index_and_stops(
             assert "Sort" not in plan, plan
 
 
+@pytest.mark.truncated  # its PostgreSQL plan rests on the tables' statistics
 def test_the_count_is_made_in_the_database_from_the_same_index_ranges(
     app: Flask, campaign_id: int
 ) -> None:
