@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 import shutil
 import threading
@@ -25,6 +24,7 @@ from tests.compiled_once import (  # noqa: F401 - session fixtures, registered b
     shared_url_builders,
 )
 from tests.delivery.smtp_server import SmtpSink
+from tests.frozen_heap import freezes_noticed, frozen_heap  # noqa: F401 - autouse fixtures
 from tests.pg import PostgresCluster
 from webapp import create_app
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
@@ -174,52 +174,6 @@ def production_password_hashing() -> Iterator[tuple[Any, str]]:
         patch.setattr(organisers, "generate_password_hash", cheap)
         patch.setattr(organisers, "_DUMMY_HASH", cheap("not-anyone's-password"))
         yield production
-
-
-class _Heap:
-    tests = 0
-    froze_itself = True  # a test froze the heap (or none has run): collect, then freeze
-
-
-# How many tests run between two freezes of what they left alive (caches, session fixtures).
-REFREEZE_EVERY = 25
-_freeze = gc.freeze
-
-
-def _freeze_in_a_test() -> None:
-    _Heap.froze_itself = True
-    _freeze()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _freezes_noticed() -> Iterator[None]:
-    """gc.freeze, noted when a test calls it (gunicorn's worker start-up does): counting the
-    frozen objects instead would walk them all."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(gc, "freeze", _freeze_in_a_test)
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _frozen_heap(_freezes_noticed: None) -> Iterator[None]:
-    """The heap that outlives tests is frozen, as a served worker's is (freeze_heap).
-
-    The session holds some 300,000 tracked objects (test modules, shared compiled templates and
-    URL builders), and each test leaves its app as garbage in cycles, which only a full
-    collection frees. Unfrozen, each full collection walked the whole heap: about 280 ms, every
-    four tests or so, a quarter of a worker's own CPU. What a test froze itself is unfrozen and
-    collected before the next, so its garbage does not stay for the session.
-    """
-    _Heap.tests += 1
-    if _Heap.froze_itself:
-        _Heap.froze_itself = False
-        gc.unfreeze()
-        gc.collect()
-        _freeze()
-    elif _Heap.tests % REFREEZE_EVERY == 0:
-        gc.collect()
-        _freeze()
-    yield
 
 
 @pytest.fixture(params=BACKENDS)
