@@ -28,6 +28,9 @@ def test_a_new_context_opens_no_webui_page_of_chromes_own(browser: Browser) -> N
         page = context.new_page()
         page.goto("about:blank")
         targets = cdp.send("Target.getTargets", {"filter": [{}]})["targetInfos"]
+        # Listed again a moment later, for a Chromium that opens the popup after the page.
+        page.wait_for_timeout(500)
+        targets += cdp.send("Target.getTargets", {"filter": [{}]})["targetInfos"]
     finally:
         context.close()
         cdp.detach()
