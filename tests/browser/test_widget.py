@@ -160,6 +160,10 @@ def _run_two_widget_flow(
     shoot(page, f"{shot}-2-widget-a-errors")
 
     a.get_by_label("ZIP code", exact=True).fill(single_district_zip("MI", 12))
+    # The offices found for the ZIP appear above the button as it is typed, moving it down: a
+    # press before they do could land where the button was (it did, once, in a busy run). Two
+    # senators and a representative.
+    expect(a.locator("#targets-live input[name=recipients]")).to_have_count(3)
     a.get_by_role("button", name="Preview my letter").click()
     expect(a.get_by_role("heading", name="Check your letter")).to_be_visible()
     _assert_in_view(page, a.get_by_role("heading", name="Check your letter"))
