@@ -142,15 +142,18 @@ def _empty(url: str, truncate: bool = False) -> None:
         # Waits, as TRUNCATE of every table did, for a writer still open, and keeps others out
         # until the tables are empty.
         conn.execute(text(f"LOCK TABLE {', '.join(tables)} IN SHARE MODE"))
-        probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT FROM {t})" for t in tables)
-        filled = list(conn.scalars(text(probe)))
         if truncate:
             # Every table: one emptied by DELETE in an earlier test still has its pages.
             conn.execute(text(f"TRUNCATE {', '.join(tables)}"))
-        elif filled:
-            # Every row of every filled table goes, so the foreign keys' triggers (a check of
-            # the referring tables for each row deleted) have nothing to find.
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            probe = " UNION ALL ".join(
+                f"SELECT '{t}' WHERE EXISTS (SELECT FROM {t})" for t in tables
+            )
+            filled = conn.scalars(text(probe)).all()
+            if filled:
+                # Every row of every filled table goes, so the foreign keys' triggers (a check
+                # of the referring tables for each row deleted) have nothing to find.
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
             for table in filled:
                 conn.execute(text(f"DELETE FROM {table}"))
         conn.execute(_RESTART_USED_SEQUENCES)
