@@ -30,6 +30,7 @@ def record_letter(
         session = db.session()
         campaign = session.scalars(select(Campaign).where(Campaign.slug == slug)).one()
         letters = compose_letters(campaign, signer, fixed_recipients(campaign), None, None)
-        letter = LetterRequest(signer=signer, personal_message=None, edited_body=None, **request)
+        request = {"personal_message": None, "edited_body": None, **request}
+        letter = LetterRequest(signer=signer, **request)
         result = record_submission(session, campaign, letter, letters, now, email_channel)
         return result.created, result.submission.id

@@ -20,6 +20,7 @@ from webapp.services.delivery_counts import (
     WITH_ORGANISERS,
 )
 from webapp.services.organisers import audit
+from webapp.services.proven_address import lock_writer
 from webapp.services.submissions import letter_by_receipt
 from webapp.services.supporter_export import letter_record
 from webapp.services.supporters import erase_letter_rows, erase_rows
@@ -105,6 +106,9 @@ def erase_own_data(session: Session, token: str, now: datetime) -> bool:
         letter = _letter(session, token)
         if letter is None:
             return False
+        # A letter of theirs recorded meanwhile waits for this one's key change, then finds
+        # the new key (`write_supporter`), instead of sealing its rows under the old one.
+        lock_writer(session, letter)
         campaign_id, supporter = letter.campaign_id, letter.supporter
         others = session.scalar(
             select(Submission.id)

@@ -57,3 +57,31 @@ def prove_address(session: Session, letter: Submission, now: datetime) -> None:
     for name in _DETAILS:
         setattr(supporter, name, getattr(letter, name))
     supporter.updated_at = now
+
+
+def forget_letter_details(session: Session, supporter: Supporter) -> None:
+    """One of the supporter's letters was deleted (inside the caller's write transaction, after
+    the delete's flush): their row takes the details it would hold had that letter never been
+    written, so nothing it said about them stays behind. That is the latest clicked letter's;
+    with none left, the address is no longer proven (only deleted letters proved it) and it
+    is the latest letter's, as each letter from an unproven address overwrote the row.
+    """
+    remaining = session.scalars(
+        select(Submission)
+        .where(Submission.supporter_id == supporter.id)
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+    ).all()
+    if not remaining:
+        return
+    clicked = [letter for letter in remaining if letter.email_verified]
+    if not clicked:
+        supporter.proven_at = None
+    source = clicked[0] if clicked else remaining[0]
+    for name in _DETAILS:
+        setattr(supporter, name, getattr(source, name))
+    # When the row last took a letter's details: its click, or its writing. Retention clears
+    # the row's street that long after, as it would have without the deleted letter.
+    changed = source.created_at
+    if clicked and source.confirmed_at is not None:
+        changed = max(changed, source.confirmed_at)
+    supporter.updated_at = changed

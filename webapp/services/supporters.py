@@ -20,6 +20,7 @@ from webapp.models import (
 )
 from webapp.sealing import keyring, reseal
 from webapp.services.own_words import forget_sketches
+from webapp.services.proven_address import forget_letter_details
 from webapp.services.supporter_export import find_supporter
 
 # A delivery in one of these states has left our hands: its letter's personal text may go.
@@ -62,9 +63,15 @@ def erase_rows(session: Session, supporter: Supporter) -> int:
 
 def erase_letter_rows(session: Session, submission: Submission) -> None:
     """Delete one letter with its deliveries, consents, emails, sketches and the cached lookup
-    of its address, inside the caller's write transaction. The supporter's row (and their
-    other letters) stay: one letter's receipt proves nothing about the others."""
+    of its address, inside the caller's write transaction, after `lock_writer`. The supporter's
+    row (and their other letters) stay: one letter's receipt proves nothing about the others.
+    The row loses what that letter put in it (`forget_letter_details`), and everything of
+    theirs is sealed under a new data key, so the letter's copies in dead rows cannot be
+    opened (PostgreSQL keeps them until vacuumed; SQLite zeroes them)."""
+    supporter = submission.supporter
     _erase(session, [submission], submission)
+    forget_letter_details(session, supporter)
+    _renew_key(session, supporter)
 
 
 def _erase(
