@@ -146,6 +146,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.supporter.confirm_views import bp as confirmation_bp
     from webapp.supporter.own_data_views import bp as own_data_bp
     from webapp.supporter.replies import bp as replies_bp
+    from webapp.supporter.sent_views import bp as sent_bp
     from webapp.supporter.views import bp as supporter_bp
     from webapp.widget.views import bp as widget_bp
 
@@ -153,6 +154,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(replies_bp)
     app.register_blueprint(confirmation_bp)
     app.register_blueprint(own_data_bp)
+    app.register_blueprint(sent_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(widget_bp)

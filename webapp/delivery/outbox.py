@@ -13,6 +13,7 @@ from webapp.delivery.channels import initial_status
 from webapp.delivery.leases import Outboxed
 from webapp.models import (
     DUE_STATUSES,
+    Channel,
     Delivery,
     DeliveryStatus,
     Notification,
@@ -205,6 +206,24 @@ def mark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) 
         )
     session.expire(delivery)
     return int(getattr(done, "rowcount", 0) or 0) == 1
+
+
+def unmark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) -> bool:
+    """The supporter had not sent it after all (a mistaken tap on "I have sent it"): the letter
+    waits for them again, as it did before. A hand-off (the office's own form) needs their
+    action again; a letter our attempts had failed to deliver is undelivered again, for them
+    to send or the organisers to retry. One conditional UPDATE, as the marking was."""
+    before = (
+        DeliveryStatus.NEEDS_ACTION if delivery.channel is Channel.FORM else DeliveryStatus.DEAD
+    )
+    with write_transaction(session):
+        undone = session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery.id, Delivery.status == DeliveryStatus.DONE_BY_SUPPORTER)
+            .values(status=before, done_at=None, updated_at=now)
+        )
+    session.expire(delivery)
+    return int(getattr(undone, "rowcount", 0) or 0) == 1
 
 
 def claimed_rows(

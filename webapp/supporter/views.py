@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from markupsafe import escape
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
@@ -34,9 +33,7 @@ from webapp.campaigns.services import campaign_by_slug
 from webapp.campaigns.snapshots import campaign_snapshot
 from webapp.database import db, utcnow
 from webapp.delivery.handoff import handoff_for
-from webapp.delivery.outbox import mark_done_by_supporter
 from webapp.extensions import limiter
-from webapp.i18n import bdi
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission, SubmissionStatus
 from webapp.security import kept_private, render_error, retry_minutes, with_error_headers
 from webapp.services.link_emails import link_email
@@ -52,7 +49,7 @@ from webapp.supporter.campaign_page import (
 )
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import find_partner
-from webapp.supporter.office_names import delivery_office, register_office_names
+from webapp.supporter.office_names import register_office_names
 from webapp.supporter.receipt_link_form import ReceiptLinkForm
 from webapp.supporter.templating import register_template_helpers
 
@@ -197,28 +194,6 @@ def too_many_letters(error: HTTPException) -> BaseResponse:
         minutes=retry_minutes(error),
     )
     return with_error_headers(error, make_response(page, 429))
-
-
-@bp.post("/receipts/<token>/deliveries/<int:delivery_id>/done")
-def delivery_done(token: str, delivery_id: int) -> BaseResponse:
-    """The supporter sent a hand-off letter through the office's own form."""
-    submission = _submission_or_404(token)
-    delivery = next((d for d in submission.deliveries if d.id == delivery_id), None)
-    if delivery is None:
-        abort(404)
-    if mark_done_by_supporter(db.session(), delivery, utcnow()):
-        name = bdi(delivery_office(submission.campaign, delivery).name)
-        sentence = escape(_("Thank you: we recorded that you sent your letter to %(name)s."))
-        flash(sentence % {"name": name}, "info")
-    else:  # e.g. the organisers queued it again meanwhile: say so rather than nothing
-        flash(
-            _(
-                "Nothing was recorded: this letter's delivery changed since the page was "
-                "opened. It shows where it stands now."
-            ),
-            "info",
-        )
-    return redirect(url_for(".receipt", token=token) + f"#delivery-{delivery_id}", code=303)
 
 
 def _submission_or_404(token: str) -> Submission:

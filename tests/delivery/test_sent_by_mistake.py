@@ -1,0 +1,143 @@
+"""A mistaken "I have sent it" is taken back from the receipt: the letter waits for its writer
+again, and no office is counted as reached that was not."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import TimestampSigner
+from sqlalchemy import select
+
+from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
+from tests.delivery.test_receipt_statuses import FORM_CSRF_RE, SENT_IT, _letter, _rows
+from tests.supporter.helpers import post_letter
+from webapp.database import db
+from webapp.models import Delivery, DeliveryStatus
+from webapp.services.delivery_counts import DELIVERED
+
+NOT_SENT = "I have not sent it yet"
+
+
+def _press(client: FlaskClient, receipt: str, delivery_id: int, step: str) -> str:
+    """Press the receipt's button for this office (`done` or `not-done`); the page after."""
+    token = FORM_CSRF_RE.search(client.get(receipt).text)
+    assert token
+    path = f"{receipt}/deliveries/{delivery_id}/{step}"
+    response = client.post(path, data={"csrf_token": token[1]})
+    assert response.status_code == 303, response.status_code
+    assert response.headers["Location"].endswith(f"{receipt}#delivery-{delivery_id}")
+    return client.get(receipt).text
+
+
+def _delivery(app: Flask, delivery_id: int) -> Delivery:
+    with app.app_context():
+        row = db.session.get(Delivery, delivery_id)
+        assert row is not None
+        db.session.expunge(row)
+        return row
+
+
+def test_a_hand_off_marked_sent_by_mistake_needs_its_writer_again(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    receipt = _letter(app, client, tmp_path, "rasha@example.org", count=2)
+    first, second = sorted(_rows(client.get(receipt).text))
+    marked = _press(client, receipt, first, "done")
+    rows = _rows(marked)
+    assert NOT_SENT in rows[first].body and NOT_SENT not in rows[second].body
+    assert _delivery(app, first).status in DELIVERED
+
+    page = _press(client, receipt, first, "not-done")
+    assert "We recorded that your letter to <bdi>Office 0</bdi> is not sent yet." in page
+    rows = _rows(page)
+    assert (rows[first].status, rows[first].label) == ("needs_action", "Needs your action")
+    # The hand-off is back: the office's page, the text to paste and the button.
+    assert "https://office0.example.org/contact" in rows[first].body
+    assert SENT_IT in rows[first].body and NOT_SENT not in rows[first].body
+    row = _delivery(app, first)
+    assert (row.status, row.done_at) == (DeliveryStatus.NEEDS_ACTION, None)
+    assert _delivery(app, second).status is DeliveryStatus.NEEDS_ACTION
+    # And it can be marked again, once really sent.
+    assert _rows(_press(client, receipt, first, "done"))[first].status == "done_by_supporter"
+
+
+def test_a_failed_letter_the_writer_had_not_sent_after_all_is_undelivered_again(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """A letter our attempts failed to deliver (the receipt offers the writer's own email for
+    it) goes back to failed, for the writer or the organisers to send, not to a hand-off."""
+    slug = write_delivery_campaign(app, tmp_path, "mailed", [office("Board", email=OFFICE_EMAIL)])
+    receipt = post_letter(client, slug).headers["Location"]
+    with app.app_context():
+        delivery = db.session.scalars(select(Delivery)).one()
+        delivery.status = DeliveryStatus.DEAD
+        db.session.commit()
+        delivery_id = delivery.id
+    _press(client, receipt, delivery_id, "done")
+    page = _press(client, receipt, delivery_id, "not-done")
+    assert _delivery(app, delivery_id).status is DeliveryStatus.DEAD
+    row = _rows(page)[delivery_id]
+    assert "Send it from your own email" in row.body and SENT_IT in row.body
+
+
+def test_only_a_letter_its_writer_marked_sent_can_be_taken_back(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    receipt = _letter(app, client, tmp_path, "rasha@example.org", count=2)
+    first, second = sorted(_rows(client.get(receipt).text))
+    with app.app_context():
+        db.session.get_one(Delivery, second).status = DeliveryStatus.SENT
+        db.session.commit()
+    for delivery_id, status in ((first, "needs_action"), (second, "sent")):
+        page = _press(client, receipt, delivery_id, "not-done")
+        assert "Nothing was recorded: this letter&#39;s delivery changed since" in page
+        assert _rows(page)[delivery_id].status == status
+        assert NOT_SENT not in page
+
+
+def test_taking_back_is_refused_for_another_letters_delivery_or_without_a_token(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    mine = _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    theirs = post_letter(client, "receipts", email="omar@example.org").headers["Location"]
+    ((my_id, _row),) = _rows(client.get(mine).text).items()
+    ((their_id, _other),) = _rows(client.get(theirs).text).items()
+    _press(client, mine, my_id, "done")
+    _press(client, theirs, their_id, "done")
+    token = FORM_CSRF_RE.search(client.get(mine).text)
+    assert token
+    for receipt, delivery_id, data, code in (
+        (mine, their_id, {"csrf_token": token[1]}, 404),
+        ("/receipts/not-a-real-token", my_id, {"csrf_token": token[1]}, 404),
+        (mine, my_id, {}, 400),
+        (mine, my_id, {"csrf_token": "forged"}, 400),
+    ):
+        response = client.post(f"{receipt}/deliveries/{delivery_id}/not-done", data=data)
+        assert response.status_code == code, (receipt, data)
+    with app.app_context():
+        statuses = set(db.session.scalars(select(Delivery.status)))
+    assert statuses == {DeliveryStatus.DONE_BY_SUPPORTER}
+
+
+def test_a_receipt_left_open_for_hours_asks_to_press_again_and_records_nothing(
+    app: Flask, client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receipt = _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    (delivery_id,) = _rows(client.get(receipt).text)
+    # The page was opened longer ago than a form's token lasts.
+    earlier = int(time.time()) - app.config["WTF_CSRF_TIME_LIMIT"] - 60
+    with monkeypatch.context() as patch:
+        patch.setattr(TimestampSigner, "get_timestamp", lambda self: earlier)
+        token = FORM_CSRF_RE.search(client.get(receipt).text)
+    assert token
+    path = f"{receipt}/deliveries/{delivery_id}/done"
+    response = client.post(path, data={"csrf_token": token[1]})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{receipt}#delivery-{delivery_id}")
+    page = client.get(receipt).text
+    assert "the page had expired. Nothing was recorded: press the button again." in page
+    assert _rows(page)[delivery_id].status == "needs_action"

@@ -1,0 +1,79 @@
+"""From a receipt: its writer says they sent a letter to an office themselves, or takes it back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
+
+from webapp.database import db, utcnow
+from webapp.delivery.outbox import mark_done_by_supporter, unmark_done_by_supporter
+from webapp.i18n import bdi
+from webapp.models import Delivery
+from webapp.security import render_error
+from webapp.services.submissions import letter_by_receipt
+from webapp.supporter.office_names import delivery_office
+
+bp = Blueprint("sent", __name__)
+
+Change = Callable[[Session, Delivery, datetime], bool]
+
+
+def _change(token: str, delivery_id: int, change: Change, recorded: str) -> BaseResponse:
+    """Apply `change` to this receipt's delivery, say what happened, back to the receipt."""
+    submission = letter_by_receipt(db.session(), token)
+    if submission is None:
+        abort(404)
+    delivery = next((d for d in submission.deliveries if d.id == delivery_id), None)
+    if delivery is None:
+        abort(404)
+    if change(db.session(), delivery, utcnow()):
+        name = bdi(delivery_office(submission.campaign, delivery).name)
+        flash(escape(recorded) % {"name": name}, "info")
+    else:  # e.g. the organisers queued it again meanwhile: say so rather than nothing
+        flash(
+            _(
+                "Nothing was recorded: this letter's delivery changed since the page was "
+                "opened. It shows where it stands now."
+            ),
+            "info",
+        )
+    return _back(token, delivery_id)
+
+
+def _back(token: str, delivery_id: int) -> BaseResponse:
+    return redirect(url_for("supporter.receipt", token=token) + f"#delivery-{delivery_id}", 303)
+
+
+@bp.post("/receipts/<token>/deliveries/<int:delivery_id>/done")
+def delivery_done(token: str, delivery_id: int) -> BaseResponse:
+    """The supporter sent a hand-off letter through the office's own form."""
+    recorded = _("Thank you: we recorded that you sent your letter to %(name)s.")
+    return _change(token, delivery_id, mark_done_by_supporter, recorded)
+
+
+@bp.post("/receipts/<token>/deliveries/<int:delivery_id>/not-done")
+def delivery_not_done(token: str, delivery_id: int) -> BaseResponse:
+    """The supporter pressed "I have sent it" by mistake: the letter waits for them again."""
+    recorded = _("We recorded that your letter to %(name)s is not sent yet. It waits for you here.")
+    return _change(token, delivery_id, unmark_done_by_supporter, recorded)
+
+
+@bp.errorhandler(CSRFError)
+def expired(error: CSRFError) -> BaseResponse | tuple[str, int]:
+    """A receipt left open for hours while its writer used the offices' forms: back to it,
+    nothing recorded, to press again. A form without a token at all is refused."""
+    args = request.view_args or {}
+    if error.description != "The CSRF token has expired." or "token" not in args:
+        return render_error(400)
+    flash(
+        _("For your security the page had expired. Nothing was recorded: press the button again."),
+        "error",
+    )
+    return _back(str(args["token"]), int(args["delivery_id"]))
