@@ -1,6 +1,6 @@
 """The receipt after something went wrong, in Arabic on a phone and a wide screen: a letter we
-gave up delivering (the office's form offered, "I have sent it"), and a confirmation email that
-has not gone through yet. Screenshots go to tests/artifacts/arabic-*-receipt-*.png."""
+gave up delivering (the office's form offered, "I have sent it" pressed and taken back), and a
+confirmation email that has not gone through yet. Screenshots: tests/artifacts/arabic-*-receipt-*.png."""
 
 from __future__ import annotations
 
@@ -82,6 +82,18 @@ def test_a_letter_we_could_not_deliver_and_an_email_still_being_tried(
     expect(page.locator(f"#delivery-{dead_id}")).to_have_attribute(
         "data-status", "done_by_supporter"
     )
+    # Pressed by mistake: taken back, the office's form and the button are offered again.
+    row = page.locator(f"#delivery-{dead_id}")
+    undo = row.get_by_role("button", name="لم أرسلها بعد")
+    expect(undo).to_be_visible()
+    row.scroll_into_view_if_needed()
+    check.check(page, "receipt marked sent")
+    undo.click()
+    row = page.locator(f"#delivery-{dead_id}")
+    expect(row).to_have_attribute("data-status", "dead")
+    expect(page.get_by_text("سجّلنا أن رسالتك إلى")).to_be_visible()
+    expect(row.get_by_role("button", name="لقد أرسلتها")).to_be_visible()
+    check.check(page, "receipt taken back")
     page.goto(live_server.url + waiting_receipt)
     expect(page.get_by_text("لم تصل بعدُ رسالتنا التي تحمل الرابط")).to_be_visible()
     check.check(page, "receipt email retrying")

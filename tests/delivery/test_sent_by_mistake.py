@@ -74,7 +74,7 @@ def test_a_failed_letter_the_writer_had_not_sent_after_all_is_undelivered_again(
     receipt = post_letter(client, slug).headers["Location"]
     with app.app_context():
         delivery = db.session.scalars(select(Delivery)).one()
-        delivery.status = DeliveryStatus.DEAD
+        delivery.status, delivery.attempts = DeliveryStatus.DEAD, 8
         db.session.commit()
         delivery_id = delivery.id
     _press(client, receipt, delivery_id, "done")
