@@ -1,6 +1,7 @@
 """The receipt after something went wrong, in Arabic on a phone and a wide screen: a letter we
 gave up delivering (the office's form offered, "I have sent it" pressed and taken back), and a
-confirmation email that has not gone through yet. Screenshots: tests/artifacts/arabic-*-receipt-*.png."""
+confirmation email that has not gone through yet. Screenshots go to
+tests/artifacts/arabic-*-receipt-*.png."""
 
 from __future__ import annotations
 
