@@ -24,10 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 ARABIC = ROOT / "webapp" / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
 SIGNED = ("Signed by %(num)s organisation", "Signed by %(num)s organisations")
 DELETED = (
-    "Your own words and your street address are deleted %(num)s day after your letter is "
-    "delivered. The count of letters is kept.",
-    "Your own words and your street address are deleted %(num)s days after your letter is "
-    "delivered. The count of letters is kept.",
+    "Your own words and your street address are deleted %(num)s day after you write your letter. "
+    "If an office is still waiting for it then (a form you have not sent yet, or a letter still "
+    "on its way), they are kept until it arrives or we stop trying. The count of letters is kept.",
+    "Your own words and your street address are deleted %(num)s days after you write your letter. "
+    "If an office is still waiting for it then (a form you have not sent yet, or a letter still "
+    "on its way), they are kept until it arrives or we stop trying. The count of letters is kept.",
 )
 WRITTEN = ("%(num)s letter written on %(day)s", "%(num)s letters written on %(day)s")
 QUIET = (
@@ -69,7 +71,7 @@ def arabic() -> gettext.GNUTranslations:
         (DELETED, 2, "بعد يومين من"),
         (DELETED, 7, "بعد 7 أيام من"),
         (DELETED, 90, "بعد 90 يومًا من"),
-        (DELETED, 0, "فور إيصال رسالتك"),
+        (DELETED, 0, "فور كتابة رسالتك"),
         (HOURS_LEFT, 1, "يعمل الرابط نحو ساعة أخرى."),
         (HOURS_LEFT, 2, "يعمل الرابط نحو ساعتين أخريين."),
         (HOURS_LEFT, 3, "يعمل الرابط نحو 3 ساعات أخرى."),
@@ -123,10 +125,10 @@ def test_the_coalition_letter_counts_its_signatories_in_arabic(
 def test_privacy_page_days_in_both_languages(app: Flask, client: FlaskClient) -> None:
     app.config.update(RETENTION_DAYS=1, REPLY_SURVEY_DAYS=7)
     english = client.get("/privacy").text
-    assert "deleted <bdi>1</bdi> day after your letter is delivered" in english
+    assert "deleted <bdi>1</bdi> day after you write your letter. If an office is" in english
     assert "About <bdi>7</bdi> days after your letter reaches an office" in english
     arabic = client.get("/privacy?lang=ar").text
-    assert "بعد يوم واحد من إيصال رسالتك" in arabic
+    assert "بعد يوم واحد من كتابة رسالتك" in arabic
     assert "بعد نحو <bdi>7</bdi> أيام من وصول رسالتك" in arabic
 
 
