@@ -181,6 +181,13 @@ class Submission(Base):
         return self.held and self.status is SubmissionStatus.CONFIRMED and not self.email_verified
 
     @property
+    def unproven(self) -> bool:
+        """Delivered or on its way (confirmed at once, or released) while no link emailed with
+        it was clicked: a click on its link still proves the address (`email_verified`, read
+        by partner lists, CWC's EmailValidation and the organisers' export)."""
+        return self.status is SubmissionStatus.CONFIRMED and not self.email_verified
+
+    @property
     def voting_place(self) -> str:
         return us_place(self.voting_city, self.state, self.zip_code)
 

@@ -68,7 +68,7 @@ def ask(token: str) -> BaseResponse:
     late = unconfirmed and too_late(submission, utcnow(), hours)
     if late:  # the worker may not have expired it yet: say so, not "please confirm"
         flash(_("This letter was never confirmed in time, so it was not sent."), "error")
-    unproven = submission.released_unproven
+    unproven = submission.unproven
     if late or not (unconfirmed or unproven):  # its receipt says why
         return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)
     page = render_template(
@@ -76,7 +76,8 @@ def ask(token: str) -> BaseResponse:
         submission=submission,
         campaign=submission.campaign,
         token=token,
-        released=unproven,
+        proving=unproven,
+        released=submission.released_unproven,
         offices=[d for d in submission.deliveries if d.status not in _GONE],
     )
     return kept_private(Response(page))
@@ -89,10 +90,10 @@ def confirm(token: str) -> BaseResponse:
     if isinstance(submission, Response):
         return submission
     hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
-    released = submission.released_unproven
+    proving = submission.unproven
     if confirm_submission(db.session(), submission, utcnow(), expiry_hours=hours):
         current_app.extensions["letter_counts"].forget(submission.campaign_id)
-        if released:
+        if proving:
             flash(_("Thank you: your email address is confirmed."), "info")
         else:
             flash(_confirmed_message(submission), "info")
