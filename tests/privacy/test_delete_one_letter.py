@@ -24,6 +24,7 @@ from webapp.delivery.outbox import confirm_submission
 from webapp.models import Submission, Supporter
 from webapp.sealing import SealingError, open_all, open_cipher, unseal
 from webapp.services.own_data import erase_own_data
+from webapp.services.supporters import purge_personal_text
 
 CONFIRMED_BY_EMAIL = "require_confirmation: true\n"
 # The same address, written again later with other details: a move, or someone else typing it.
@@ -167,3 +168,28 @@ def test_through_the_receipt_the_letter_s_street_leaves_the_supporter_s_export(
     exported = runner.invoke(args=["supporters", "export", email]).output
     assert "77 Newly Moved Avenue" not in exported and "1 Old Road" in exported
     assert _cells_containing(app, "77 Newly Moved Avenue") == []
+
+
+def test_a_street_retention_cleared_from_the_row_is_not_brought_back(
+    app: Flask, tmp_path: Path
+) -> None:
+    first, second = _campaigns(app, tmp_path, 2)
+    _created, older = _send(app, first, SIGNER, NOW)
+    _send(app, second, LATER, NOW + HOUR)
+    # Retention clears the row's street long after; the letters, not yet delivered, keep theirs.
+    with app.app_context():
+        purge_personal_text(db.session(), NOW + timedelta(days=91), 90)
+    assert _row(app)[2] is None
+    _delete(app, older)
+    assert _row(app) == (*_as_signed(LATER)[:2], None, *_as_signed(LATER)[3:])
+
+
+def test_the_address_stays_proven_from_the_first_click_left(app: Flask, tmp_path: Path) -> None:
+    first, second = _campaigns(app, tmp_path, 2)
+    _created, kept = _send(app, first, SIGNER, NOW)
+    _created, doomed = _send(app, second, LATER, NOW + HOUR)
+    _click(app, doomed, NOW + 2 * HOUR)  # the first click proves the address
+    _click(app, kept, NOW + 3 * HOUR)  # an older letter's: the row stays the later one's
+    _delete(app, doomed)
+    assert _row(app) == _as_signed(SIGNER)
+    assert _proven_at(app) == NOW + 3 * HOUR

@@ -30,6 +30,7 @@ from webapp.models import (
     SubmissionStatus,
 )
 from webapp.services.departures import PREFIX, Departure, departures, seated_successor
+from webapp.services.proven_address import lock_supporter
 from webapp.services.recipients import recipient_for
 from webapp.services.submissions import ChannelChooser, new_delivery
 
@@ -218,7 +219,16 @@ def _settle_one(
 
 
 def locked_delivery(session: Session, delivery_id: int) -> Delivery | None:
-    """The row, re-read and locked until commit (PostgreSQL; SQLite's write lock is held)."""
+    """The row, re-read and locked until commit (PostgreSQL; SQLite's write lock is held),
+    after its writer's supporter row: a delivery added to their letter is sealed under their
+    data key, which a deletion from a receipt renews meanwhile otherwise (`lock_writer`)."""
+    writer = session.scalar(
+        select(Submission.supporter_id)
+        .join(Delivery, Delivery.submission_id == Submission.id)
+        .where(Delivery.id == delivery_id)
+    )
+    if writer is None or lock_supporter(session, writer) is None:
+        return None
     return session.get(Delivery, delivery_id, with_for_update=True, populate_existing=True)
 
 

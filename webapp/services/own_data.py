@@ -109,6 +109,19 @@ def erase_own_data(session: Session, token: str, now: datetime) -> bool:
         # A letter of theirs recorded meanwhile waits for this one's key change, then finds
         # the new key (`write_supporter`), instead of sealing its rows under the old one.
         lock_writer(session, letter)
+        # Their letters read again and locked, in id order as expiry locks them: another
+        # deletion of theirs, or retention, may have deleted this one or sealed it under a new
+        # key while this one waited (a double click on Delete, two receipts at once).
+        theirs = session.scalars(
+            select(Submission)
+            .where(Submission.supporter_id == letter.supporter_id)
+            .order_by(Submission.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+        letter = next((mine for mine in theirs if mine.id == letter.id), None)
+        if letter is None:
+            return False
         campaign_id, supporter = letter.campaign_id, letter.supporter
         others = session.scalar(
             select(Submission.id)

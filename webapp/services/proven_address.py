@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from webapp.models import Submission, Supporter
@@ -19,9 +20,15 @@ def lock_writer(session: Session, letter: Submission) -> None:
     then their letters, and a click that locked the letter first deadlocked with it on
     PostgreSQL. FOR NO KEY UPDATE there, so new letters (which only refer to the row) need not
     wait on it; nothing on SQLite, whose writers take turns."""
-    session.get_one(
+    if lock_supporter(session, letter.supporter_id) is None:
+        raise NoResultFound("the letter's supporter is gone")
+
+
+def lock_supporter(session: Session, supporter_id: int) -> Supporter | None:
+    """The supporter, re-read and locked as `lock_writer` locks it (None: erased)."""
+    return session.get(
         Supporter,
-        letter.supporter_id,
+        supporter_id,
         with_for_update={"key_share": True},
         populate_existing=True,
     )
@@ -65,6 +72,10 @@ def forget_letter_details(session: Session, supporter: Supporter) -> None:
     written, so nothing it said about them stays behind. That is the latest clicked letter's;
     with none left, the address is no longer proven (only deleted letters proved it) and it
     is the latest letter's, as each letter from an unproven address overwrote the row.
+
+    Never more than the row holds: a street it no longer has (retention cleared it) stays
+    gone. Not stored, so approximated: each click's time by its letter's confirmation (for a
+    letter an organiser released, the release), and the email's spelling stays as it is.
     """
     remaining = session.scalars(
         select(Submission)
@@ -76,8 +87,14 @@ def forget_letter_details(session: Session, supporter: Supporter) -> None:
     clicked = [letter for letter in remaining if letter.email_verified]
     if not clicked:
         supporter.proven_at = None
+    elif supporter.proven_at is not None:
+        # Proven since the first click left: the deleted letter's may have been it.
+        first = min(letter.confirmed_at or letter.created_at for letter in clicked)
+        supporter.proven_at = max(supporter.proven_at, first)
     source = clicked[0] if clicked else remaining[0]
     for name in _DETAILS:
+        if name == "street" and supporter.street is None:
+            continue
         setattr(supporter, name, getattr(source, name))
     # When the row last took a letter's details: its click, or its writing. Retention clears
     # the row's street that long after, as it would have without the deleted letter.

@@ -1,0 +1,319 @@
+"""Deleting one letter from its receipt beside other writes to its writer's rows: another
+deletion, retention, a changeover, expiry, a new letter. Interleaved with threads and short
+waits; those needing two writers at once run on PostgreSQL only (SQLite's writers take turns)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.privacy.test_delete_one_letter import (
+    HOUR,
+    LATER,
+    OTHER,
+    _as_signed,
+    _campaigns,
+    _delete,
+    _row,
+)
+from tests.services.helpers import NOW, SIGNER
+from tests.services.helpers import record_letter as _send
+from webapp.database import db, write_transaction
+from webapp.models import Delivery, Submission, Supporter
+from webapp.sealing import open_all
+from webapp.services import own_data
+from webapp.services.changeover import locked_delivery
+from webapp.services.own_data import erase_own_data
+from webapp.services.supporters import purge_personal_text
+
+DAYS = 90
+
+
+def _pg_only(backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL interleaving (SQLite writers take turns)")
+
+
+def _token(app: Flask, submission_id: int) -> str:
+    with app.app_context():
+        return db.session.get_one(Submission, submission_id).receipt_token
+
+
+def _updated_at(app: Flask) -> Any:
+    with app.app_context():
+        return db.session.scalars(select(Supporter.updated_at)).one()
+
+
+def _in_thread(target: Any, *args: Any) -> list[BaseException]:
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            target(*args)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    return errors
+
+
+def _meanwhile(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
+    """Run `action` (committed in its own session) right after erase_own_data read its letter
+    by its receipt (before lock_writer, where there is one): what another request does between
+    those two statements. Works on the code before b40860a too."""
+    real = own_data._letter
+    done: list[bool] = []
+
+    def interleaved(session: Any, token: str) -> Any:
+        letter = real(session, token)
+        if not done:
+            done.append(True)
+            errors = _in_thread(action)
+            assert errors == [], errors
+        return letter
+
+    monkeypatch.setattr(own_data, "_letter", interleaved)
+
+
+def test_a_double_click_on_delete_deletes_once(
+    app: Flask, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pg_only(backend)
+    first, second = _campaigns(app, tmp_path, 2)
+    _send(app, first, SIGNER, NOW)
+    _c, doomed = _send(app, second, LATER, NOW + HOUR)
+    token = _token(app, doomed)
+
+    def other_request() -> None:
+        with app.app_context():
+            assert erase_own_data(db.session(), token, NOW + 10 * HOUR)
+
+    _meanwhile(monkeypatch, other_request)
+    with app.app_context():
+        result = erase_own_data(db.session(), token, NOW + 10 * HOUR)  # a double click
+    assert result in (True, False)
+
+
+def test_two_of_one_writer_s_letters_deleted_at_once(
+    app: Flask, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pg_only(backend)
+    first, second, third = _campaigns(app, tmp_path, 3)
+    _send(app, first, SIGNER, NOW)
+    _c, two = _send(app, second, LATER, NOW + HOUR)
+    _c, three = _send(app, third, OTHER, NOW + 2 * HOUR)
+    _meanwhile(monkeypatch, lambda: _delete(app, three))
+    _delete(app, two)
+    assert _row(app) == _as_signed(SIGNER)
+
+
+def test_retention_renews_the_key_while_a_deletion_waits(
+    app: Flask, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pg_only(backend)
+    first, second = _campaigns(app, tmp_path, 2)
+    _send(app, first, SIGNER, NOW)
+    _c, doomed = _send(app, second, LATER, NOW + HOUR)
+
+    def purge() -> None:
+        with app.app_context():
+            purge_personal_text(db.session(), NOW + timedelta(days=DAYS + 1), DAYS)
+
+    _meanwhile(monkeypatch, purge)
+    _delete(app, doomed)
+
+
+def test_a_delivery_added_by_a_changeover_meanwhile_opens_after_the_deletion(
+    app: Flask, tmp_path: Path, backend: str
+) -> None:
+    _pg_only(backend)
+    first, second = _campaigns(app, tmp_path, 2)
+    _c, kept = _send(app, first, SIGNER, NOW)
+    _c, doomed = _send(app, second, LATER, NOW + HOUR)
+    ready = threading.Event()
+
+    def retarget_like() -> None:
+        # changeover.settle: lock the delivery, read its letter and supporter, add the new
+        # office's delivery (salutation sealed under the supporter's key), commit.
+        with app.app_context():
+            session = db.session()
+            with write_transaction(session):
+                old_id = session.scalars(
+                    select(Delivery.id).where(Delivery.submission_id == kept)
+                ).first()
+                old = locked_delivery(session, old_id)
+                assert old is not None
+                sub = old.submission
+                _ = sub.supporter.sealing_cipher()
+                new = Delivery(
+                    campaign_id=old.campaign_id,
+                    recipient_key="official:NEW",
+                    recipient_name="New Member",
+                    recipient_chamber=old.recipient_chamber,
+                    salutation="Dear New Member,",
+                    status=old.status,
+                    channel=old.channel,
+                )
+                sub.deliveries.append(new)
+                session.flush()
+                ready.set()
+                time.sleep(2)  # the deletion reads the rows, then waits on this lock
+
+    thread = threading.Thread(target=retarget_like)
+    thread.start()
+    assert ready.wait(20)
+    _delete(app, doomed)
+    thread.join(30)
+    with app.app_context():
+        # Before the changeover locked the writer, the new delivery stayed sealed under the
+        # key the deletion had just replaced: SealingError, and it could never be sent.
+        salutations = {
+            d.recipient_key: d.salutation
+            for d in db.session.scalars(select(Delivery).order_by(Delivery.id))
+        }
+    assert salutations["official:NEW"] == "Dear New Member,"
+
+
+def test_a_deletion_and_expiry_of_the_same_writer_s_letters_do_not_deadlock(
+    app: Flask, tmp_path: Path, backend: str
+) -> None:
+    _pg_only(backend)
+    from sqlalchemy import event
+
+    from webapp.delivery.outbox import expire_unconfirmed
+
+    first, second = _campaigns(app, tmp_path, 2)
+    _send(app, first, SIGNER, NOW)  # lower id, unconfirmed
+    _c, doomed = _send(app, second, LATER, NOW + HOUR)  # unconfirmed
+    main = threading.current_thread()
+    fired: list[bool] = []
+    errors: list[BaseException] = []
+    threads: list[threading.Thread] = []
+
+    def expire() -> None:
+        try:
+            with app.app_context():
+                expire_unconfirmed(db.session(), NOW + 100 * HOUR, 72)
+        except BaseException as exc:
+            errors.append(exc)
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        # The deletion has deleted its letter and is about to reseal the other one.
+        if (
+            threading.current_thread() is main
+            and not fired
+            and statement.startswith("UPDATE submission")
+        ):
+            fired.append(True)
+            thread = threading.Thread(target=expire)
+            thread.start()
+            threads.append(thread)
+            time.sleep(2)  # expiry locks the kept letter, then waits for the deleted one
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        try:
+            _delete(app, doomed)  # DeadlockDetected here before the letters were locked first
+        finally:
+            threads[0].join(30)
+        assert errors == []
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def test_a_letter_recorded_behind_the_deletion_retries_under_the_new_key(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second, third = _campaigns(app, tmp_path, 3)
+    _send(app, first, SIGNER, NOW)
+    _c, doomed = _send(app, second, LATER, NOW + HOUR)
+    real_audit = own_data.audit
+    results: list[Any] = []
+    threads: list[threading.Thread] = []
+
+    def record() -> None:
+        try:
+            results.append(_send(app, third, OTHER, NOW + 2 * HOUR, personal_message="New one."))
+        except BaseException as exc:
+            results.append(exc)
+
+    def audit_then_record(session: Any, *args: Any) -> None:
+        real_audit(session, *args)
+        session.flush()
+        thread = threading.Thread(target=record)
+        thread.start()
+        threads.append(thread)
+        time.sleep(2)  # it looks the supporter up (old key), seals, then waits to write
+
+    from webapp.services import submissions
+
+    real_write, races = submissions.write_supporter, []
+
+    def counting(*args: Any) -> Any:
+        try:
+            return real_write(*args)
+        except Exception as exc:
+            races.append(type(exc).__name__)
+            raise
+
+    monkeypatch.setattr(submissions, "write_supporter", counting)
+    monkeypatch.setattr(own_data, "audit", audit_then_record)
+    _delete(app, doomed)
+    threads[0].join(30)
+    assert races == ["WriterRace"]
+    assert results and not isinstance(results[0], BaseException)
+    with app.app_context():
+        for sub in db.session.scalars(select(Submission)):
+            open_all([sub, *sub.deliveries])
+        new = db.session.get_one(Submission, results[0][1])
+        assert new.personal_message == "New one."
+    assert _row(app) == _as_signed(OTHER)  # unproven: the newest letter's
+
+
+def test_a_letter_recorded_just_before_is_resealed_by_the_deletion(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webapp.services import submissions
+
+    first, second, third = _campaigns(app, tmp_path, 3)
+    _send(app, first, SIGNER, NOW)
+    _c, doomed = _send(app, second, LATER, NOW + HOUR)
+    real = submissions.write_texts
+    errors: list[BaseException] = []
+    threads: list[threading.Thread] = []
+
+    def delete() -> None:
+        try:
+            _delete(app, doomed)
+        except BaseException as exc:
+            errors.append(exc)
+
+    def texts_then_delete(*args: Any) -> Any:
+        ids = real(*args)  # the supporter row is updated (locked on PostgreSQL)
+        if not threads:
+            thread = threading.Thread(target=delete)
+            thread.start()
+            threads.append(thread)
+            time.sleep(2)
+        return ids
+
+    monkeypatch.setattr(submissions, "write_texts", texts_then_delete)
+    _c, new_id = _send(app, third, OTHER, NOW + 2 * HOUR, personal_message="New one.")
+    threads[0].join(30)
+    assert errors == [], errors
+    with app.app_context():
+        for sub in db.session.scalars(select(Submission)):
+            open_all([sub, *sub.deliveries])
+        assert db.session.get_one(Submission, new_id).personal_message == "New one."
+    assert _row(app) == _as_signed(OTHER)  # unproven: the newest letter's
