@@ -250,6 +250,11 @@ def test_a_letter_from_berlin_sent_from_the_arabic_widget_is_thanked_right_to_le
     expect(frame.locator("h1.widget-title")).to_contain_text("رشا")
     assert frame.evaluate(ROOT_ATTRS) == ["ar", "rtl"]
     assert frame.locator("ul.deliveries li").count() == 1
+    # Nothing has reached the President's office yet: the next step is the page's one button.
+    step = frame.get_by_role("link", name="أرسلها إلى هذا المكتب الآن")
+    expect(step).to_be_visible()
+    assert "/receipts/" in (step.get_attribute("href") or "")
+    assert step.evaluate("e => e.target") == "_blank"
     expect(frame.locator("a.share").first).to_be_visible()
     frame.frame_element().scroll_into_view_if_needed()
     shoot(page, f"arabic-{size}-widget-sent")

@@ -29,7 +29,7 @@ OFFICES = [
     office("City Council", contact_url="https://council.example.org/contact"),
     office("Archive Office", address="1 Records Lane"),
 ]
-WEBSITE_HINT = "Some offices take letters only through their own website"
+WEBSITE_HINT = "One more step: <bdi>1</bdi> office takes letters only through its own website"
 ABROAD_LINE = "A friend or relative who lives in the United States can send this letter"
 
 
@@ -85,6 +85,15 @@ def test_each_office_is_listed_with_the_status_its_stored_row_has(
     assert f"/receipts/{submission.receipt_token}" in done.text
     website = any(d.status is DeliveryStatus.NEEDS_ACTION for d in submission.deliveries)
     assert (WEBSITE_HINT in done.text) == website
+    if website:
+        # The next step comes first and is the page's button, before the list and sharing.
+        step = done.text.index(WEBSITE_HINT)
+        button = re.search(
+            r'<a class="button button-primary" href="([^"]+)"[^>]*>([^<]+)</a>', done.text
+        )
+        assert button and button[2] == "Send it to this office now"
+        assert button[1].endswith(f"/receipts/{submission.receipt_token}")
+        assert step < done.text.index('<ul class="deliveries">') < done.text.index("share-links")
     assert ABROAD_LINE not in done.text
     assert shared in _shared_text(done.text)
 

@@ -34,9 +34,9 @@ class RecordedLetter:
     email: str = ""  # where an unconfirmed letter's link went
 
     @property
-    def needs_action(self) -> bool:
-        """Whether an office takes letters only through its own website form."""
-        return any(o.status is DeliveryStatus.NEEDS_ACTION for o in self.offices)
+    def offices_by_hand(self) -> int:
+        """How many offices take letters only through their own website form."""
+        return sum(o.status is DeliveryStatus.NEEDS_ACTION for o in self.offices)
 
 
 def recorded_letter(
