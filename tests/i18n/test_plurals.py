@@ -25,11 +25,11 @@ ARABIC = ROOT / "webapp" / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
 SIGNED = ("Signed by %(num)s organisation", "Signed by %(num)s organisations")
 DELETED = (
     "Your own words and your street address are deleted %(num)s day after you write your letter. "
-    "If an office is still waiting for it then (a form you have not sent yet, or a letter still "
-    "on its way), they are kept until it arrives or we stop trying. The count of letters is kept.",
+    "If it is still on its way to an office then (being sent, printed or with the organisers), "
+    "they are kept until it arrives or we stop trying. The count of letters is kept.",
     "Your own words and your street address are deleted %(num)s days after you write your letter. "
-    "If an office is still waiting for it then (a form you have not sent yet, or a letter still "
-    "on its way), they are kept until it arrives or we stop trying. The count of letters is kept.",
+    "If it is still on its way to an office then (being sent, printed or with the organisers), "
+    "they are kept until it arrives or we stop trying. The count of letters is kept.",
 )
 WRITTEN = ("%(num)s letter written on %(day)s", "%(num)s letters written on %(day)s")
 QUIET = (
@@ -125,7 +125,7 @@ def test_the_coalition_letter_counts_its_signatories_in_arabic(
 def test_privacy_page_days_in_both_languages(app: Flask, client: FlaskClient) -> None:
     app.config.update(RETENTION_DAYS=1, REPLY_SURVEY_DAYS=7)
     english = client.get("/privacy").text
-    assert "deleted <bdi>1</bdi> day after you write your letter. If an office is" in english
+    assert "deleted <bdi>1</bdi> day after you write your letter. If it is still" in english
     assert "About <bdi>7</bdi> days after your letter reaches an office" in english
     arabic = client.get("/privacy?lang=ar").text
     assert "بعد يوم واحد من كتابة رسالتك" in arabic

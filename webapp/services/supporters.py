@@ -24,13 +24,17 @@ from webapp.services.proven_address import forget_letter_details
 from webapp.services.supporter_export import find_supporter
 
 # A delivery in one of these states has left our hands: its letter's personal text may go.
-FINISHED = (
+# A hand-off waiting for its writer is in theirs: their receipt offered it to paste for the
+# whole retention period, and without it their words would be kept for as long as they never
+# pressed "I have sent it" (the receipt then says the words were removed).
+LEFT_OUR_HANDS = (
     DeliveryStatus.SENT,
     DeliveryStatus.ACCEPTED,
     DeliveryStatus.DONE_BY_SUPPORTER,
     DeliveryStatus.DEAD,
     DeliveryStatus.CANCELLED,
     DeliveryStatus.REPLACED,
+    DeliveryStatus.NEEDS_ACTION,
 )
 
 
@@ -143,7 +147,7 @@ def purge_personal_text(session: Session, now: datetime, days: int, batch: int =
     if days <= 0:
         return 0
     cutoff = now - timedelta(days=days)
-    unfinished = select(Delivery.submission_id).where(Delivery.status.not_in(FINISHED))
+    unfinished = select(Delivery.submission_id).where(Delivery.status.not_in(LEFT_OUR_HANDS))
     total = changed = 0
     while True:
         with write_transaction(session):
