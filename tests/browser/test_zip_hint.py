@@ -9,7 +9,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ConsoleLog
-from tests.civic.data import load_civic_data, single_district_zip
+from tests.civic.data import load_civic_data, single_district_zip, split_zip
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -110,3 +110,40 @@ def test_a_zip_typed_in_arabic_digits_names_its_districts_and_lists_the_offices(
     zip_field.press_sequentially("۴۸۱۲۶", delay=30)  # Persian digits, the same ZIP
     expect(page.locator(".zip-hint")).not_to_have_text("")
     assert console.errors_but_favicon() == []
+
+
+@pytest.mark.parametrize("context_options", [PHONE], ids=["360px"])
+def test_no_street_hint_beside_the_zip_while_the_form_asks_to_choose_a_district(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page
+) -> None:
+    """The street was given but the address service could not place it: the form comes back
+    asking which of the ZIP's districts is theirs. The hint used to say "add your street"
+    beside the ZIP as well (the QA walk-through, in Arabic on a phone)."""
+    load_civic_data(app)
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
+    for label, value in {
+        "First name": "Rasha",
+        "Last name": "Haddad",
+        "Email": "rasha@example.org",
+        "Street address": "1 Main Street",
+        "City": "Dearborn",
+        "ZIP code": "48126",
+    }.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("State", exact=True).select_option("MI")
+    page.get_by_role("button", name="Preview my letter").click()
+    expect(page.locator("fieldset.district-choice")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    hint = page.locator(".zip-hint")
+    assert hint.text_content() == ""  # read once the page's requests are done, not awaited
+    # Another ZIP typed here is a new question: its districts are named again, and back to
+    # the one the form asks about, the hint goes.
+    zip_field = page.get_by_label("ZIP code", exact=True)
+    other, _districts = split_zip("MI")
+    assert other != "48126"
+    zip_field.fill("")
+    zip_field.press_sequentially(other, delay=30)
+    expect(hint).to_contain_text(f"ZIP {other} is split between districts")
+    zip_field.fill("")
+    zip_field.press_sequentially("48126", delay=30)
+    expect(hint).to_have_text("")

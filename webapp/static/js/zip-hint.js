@@ -15,6 +15,9 @@
     var described = zip.getAttribute("aria-describedby");
     zip.setAttribute("aria-describedby", (described ? described + " " : "") + hint.id);
     var state = zip.form && zip.form.querySelector("[name=state]");
+    // The form came back asking which of this ZIP's districts is theirs (the address service
+    // could not tell from the street): "add your street" beside the ZIP would contradict it.
+    var choosing = zip.form && zip.form.querySelector(".district-choice");
     var asked = "";
     var timer = null;
 
@@ -22,6 +25,7 @@
       var typed = (window.civicAsciiDigits || String)(zip.value || "");
       var match = /^(\d{5})(?:-?\d{4})?$/.exec(typed.trim());
       var query = "";
+      if (choosing && typed.trim() === zip.defaultValue.trim()) { match = null; }
       if (match) {
         query = "zip=" + match[1];
         if (state && state.value) { query += "&state=" + encodeURIComponent(state.value); }
