@@ -41,6 +41,12 @@ def test_recipients_appear_as_the_zip_is_typed_and_choices_are_kept(
     boxes = live.locator('input[name="recipients"]')
     expect(boxes).to_have_count(3)  # two senators and the representative, all optional
     expect(live).to_contain_text("Representative")
+    # A box marks each office that can be unticked, without a list bullet beside it; the
+    # President, fixed, keeps the bullet.
+    marks = live.locator("li.recipient").evaluate_all(
+        "items => items.map(i => [!!i.querySelector('input'), getComputedStyle(i).listStyleType])"
+    )
+    assert sorted(marks) == [[False, "disc"], [True, "none"], [True, "none"], [True, "none"]]
     first_senator = boxes.first
     kept_out = first_senator.get_attribute("value")
     first_senator.uncheck()
