@@ -51,19 +51,40 @@ def _updated_at(app: Flask) -> Any:
         return db.session.scalars(select(Supporter.updated_at)).one()
 
 
-def _in_thread(target: Any, *args: Any) -> list[BaseException]:
-    errors: list[BaseException] = []
+class _Beside:
+    """`target` run once on a thread of its own, as another request would, keeping what it
+    returned or raised."""
 
-    def run() -> None:
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        self.thread: threading.Thread | None = None
+        self.results: list[Any] = []
+        self.errors: list[BaseException] = []
+
+    def start(self, pause: float = 0.0) -> None:
+        """Start it, unless started already; `pause`: let it reach the lock the caller holds."""
+        if self.thread is not None:
+            return
+        self.thread = threading.Thread(target=self._run)
+        self.thread.start()
+        time.sleep(pause)
+
+    def _run(self) -> None:
         try:
-            target(*args)
+            self.results.append(self.target())
         except BaseException as exc:
-            errors.append(exc)
+            self.errors.append(exc)
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(30)
-    return errors
+    def join(self) -> None:
+        assert self.thread is not None, "it never started"
+        self.thread.join(30)
+
+
+def _in_thread(target: Any) -> list[BaseException]:
+    beside = _Beside(target)
+    beside.start()
+    beside.join()
+    return beside.errors
 
 
 def _meanwhile(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
@@ -195,29 +216,18 @@ def test_a_deletion_and_expiry_of_the_same_writer_s_letters_do_not_deadlock(
     _send(app, first, SIGNER, NOW)  # lower id, unconfirmed
     _c, doomed = _send(app, second, LATER, NOW + HOUR)  # unconfirmed
     main = threading.current_thread()
-    fired: list[bool] = []
-    errors: list[BaseException] = []
-    threads: list[threading.Thread] = []
 
     def expire() -> None:
-        try:
-            with app.app_context():
-                expire_unconfirmed(db.session(), NOW + 100 * HOUR, 72)
-        except BaseException as exc:
-            errors.append(exc)
+        with app.app_context():
+            expire_unconfirmed(db.session(), NOW + 100 * HOUR, 72)
+
+    expiry = _Beside(expire)
 
     def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        # The deletion has deleted its letter and is about to reseal the other one.
-        if (
-            threading.current_thread() is main
-            and not fired
-            and statement.startswith("UPDATE submission")
-        ):
-            fired.append(True)
-            thread = threading.Thread(target=expire)
-            thread.start()
-            threads.append(thread)
-            time.sleep(2)  # expiry locks the kept letter, then waits for the deleted one
+        # The deletion has deleted its letter and is about to reseal the other one: expiry
+        # locks the kept letter, then waits for the deleted one.
+        if threading.current_thread() is main and statement.startswith("UPDATE submission"):
+            expiry.start(pause=2)
 
     with app.app_context():
         engine = db.engine
@@ -226,8 +236,8 @@ def test_a_deletion_and_expiry_of_the_same_writer_s_letters_do_not_deadlock(
         try:
             _delete(app, doomed)  # DeadlockDetected here before the letters were locked first
         finally:
-            threads[0].join(30)
-        assert errors == []
+            expiry.join()
+        assert expiry.errors == []
     finally:
         event.remove(engine, "before_cursor_execute", before)
 
@@ -239,22 +249,12 @@ def test_a_letter_recorded_behind_the_deletion_retries_under_the_new_key(
     _send(app, first, SIGNER, NOW)
     _c, doomed = _send(app, second, LATER, NOW + HOUR)
     real_audit = own_data.audit
-    results: list[Any] = []
-    threads: list[threading.Thread] = []
-
-    def record() -> None:
-        try:
-            results.append(_send(app, third, OTHER, NOW + 2 * HOUR, personal_message="New one."))
-        except BaseException as exc:
-            results.append(exc)
+    letter = _Beside(lambda: _send(app, third, OTHER, NOW + 2 * HOUR, personal_message="New one."))
 
     def audit_then_record(session: Any, *args: Any) -> None:
         real_audit(session, *args)
         session.flush()
-        thread = threading.Thread(target=record)
-        thread.start()
-        threads.append(thread)
-        time.sleep(2)  # it looks the supporter up (old key), seals, then waits to write
+        letter.start(pause=2)  # it looks the supporter up (old key), seals, then waits to write
 
     from webapp.services import submissions
 
@@ -270,13 +270,13 @@ def test_a_letter_recorded_behind_the_deletion_retries_under_the_new_key(
     monkeypatch.setattr(submissions, "write_supporter", counting)
     monkeypatch.setattr(own_data, "audit", audit_then_record)
     _delete(app, doomed)
-    threads[0].join(30)
+    letter.join()
     assert races == ["WriterRace"]
-    assert results and not isinstance(results[0], BaseException)
+    assert letter.errors == [] and letter.results
     with app.app_context():
         for sub in db.session.scalars(select(Submission)):
             open_all([sub, *sub.deliveries])
-        new = db.session.get_one(Submission, results[0][1])
+        new = db.session.get_one(Submission, letter.results[0][1])
         assert new.personal_message == "New one."
     assert _row(app) == _as_signed(OTHER)  # unproven: the newest letter's
 
@@ -290,28 +290,17 @@ def test_a_letter_recorded_just_before_is_resealed_by_the_deletion(
     _send(app, first, SIGNER, NOW)
     _c, doomed = _send(app, second, LATER, NOW + HOUR)
     real = submissions.write_texts
-    errors: list[BaseException] = []
-    threads: list[threading.Thread] = []
-
-    def delete() -> None:
-        try:
-            _delete(app, doomed)
-        except BaseException as exc:
-            errors.append(exc)
+    deletion = _Beside(lambda: _delete(app, doomed))
 
     def texts_then_delete(*args: Any) -> Any:
         ids = real(*args)  # the supporter row is updated (locked on PostgreSQL)
-        if not threads:
-            thread = threading.Thread(target=delete)
-            thread.start()
-            threads.append(thread)
-            time.sleep(2)
+        deletion.start(pause=2)
         return ids
 
     monkeypatch.setattr(submissions, "write_texts", texts_then_delete)
     _c, new_id = _send(app, third, OTHER, NOW + 2 * HOUR, personal_message="New one.")
-    threads[0].join(30)
-    assert errors == [], errors
+    deletion.join()
+    assert deletion.errors == [], deletion.errors
     with app.app_context():
         for sub in db.session.scalars(select(Submission)):
             open_all([sub, *sub.deliveries])
