@@ -20,7 +20,7 @@ from webapp.models import (
 )
 from webapp.sealing import keyring, reseal
 from webapp.services.own_words import forget_sketches
-from webapp.services.proven_address import forget_letter_details
+from webapp.services.proven_address import forget_letter_details, lock_supporter
 from webapp.services.supporter_export import find_supporter
 
 # A delivery in one of these states has left our hands: its letter's personal text may go.
@@ -121,11 +121,19 @@ def _erase(
 
 
 def _owned_rows(session: Session, supporter: Supporter) -> list[object]:
-    """The supporter and every row sealed under their data key."""
+    """The supporter and every row sealed under their data key, read again (the caller locked
+    the supporter: what another writer changed before is what gets sealed)."""
+    fresh = {"populate_existing": True}
     submissions = list(
-        session.scalars(select(Submission).where(Submission.supporter_id == supporter.id))
+        session.scalars(
+            select(Submission)
+            .where(Submission.supporter_id == supporter.id)
+            .execution_options(**fresh)
+        )
     )
-    texts = session.scalars(select(LetterText).where(LetterText.owner_id == supporter.id))
+    texts = session.scalars(
+        select(LetterText).where(LetterText.owner_id == supporter.id).execution_options(**fresh)
+    )
     deliveries = [d for s in submissions for d in s.deliveries]
     return [supporter, *submissions, *deliveries, *texts]
 
@@ -133,9 +141,18 @@ def _owned_rows(session: Session, supporter: Supporter) -> list[object]:
 def _renew_key(session: Session, supporter: Supporter) -> None:
     """Seal everything of theirs under a new data key, so what was removed cannot be read from
     copies under the old one (PostgreSQL keeps dead rows); their last-letter time stays.
+
+    Their supporter row is locked first, as every writer of their sealed rows locks it (a
+    changeover adding a delivery, a click, a deletion): one that committed before is read
+    here, one after waits and finds the new key.
     """
+    lock_supporter(session, supporter.id)
     reseal(supporter, _owned_rows(session, supporter))
     flag_modified(supporter, "updated_at")
+
+
+def _by_id(supporter: Supporter) -> int:
+    return supporter.id
 
 
 def purge_personal_text(session: Session, now: datetime, days: int, batch: int = 200) -> int:
@@ -170,7 +187,8 @@ def purge_personal_text(session: Session, now: datetime, days: int, batch: int =
                     .limit(batch)
                 )
             )
-            for supporter in {s.supporter for s in due} | set(stale):
+            # In id order, so two rounds never wait on each other's writers.
+            for supporter in sorted({s.supporter for s in due} | set(stale), key=_by_id):
                 _renew_key(session, supporter)
             for submission in due:
                 submission.personal_message = None

@@ -1,0 +1,78 @@
+"""Retention renews a writer's data key beside other writes to their rows (PostgreSQL: SQLite's
+writers take turns): a changeover adding a delivery to another of their letters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, update
+
+from tests.privacy.test_delete_one_letter import HOUR, LATER, _campaigns
+from tests.privacy.test_delete_one_letter_races import DAYS, _Beside, _pg_only
+from tests.services.helpers import NOW, SIGNER
+from tests.services.helpers import record_letter as _send
+from webapp.database import db, write_transaction
+from webapp.models import Delivery, DeliveryStatus
+from webapp.services import supporters
+from webapp.services.changeover import locked_delivery
+
+
+def test_a_delivery_a_changeover_adds_while_retention_reseals_still_opens(
+    app: Flask, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pg_only(backend)
+    first, second = _campaigns(app, tmp_path, 2)
+    _c, old = _send(app, first, SIGNER, NOW)  # delivered long ago: retention is due
+    _c, waiting = _send(app, second, LATER, NOW + HOUR)  # still on its way
+    with app.app_context():
+        db.session.execute(
+            update(Delivery).where(Delivery.submission_id == old).values(status=DeliveryStatus.SENT)
+        )
+        db.session.commit()
+
+    def retarget() -> None:
+        """What changeover.settle writes: a delivery to the seat's new member, sealed under
+        the writer's key, beside the one whose member left."""
+        with app.app_context():
+            session = db.session()
+            with write_transaction(session):
+                old_id = session.scalars(
+                    select(Delivery.id).where(Delivery.submission_id == waiting)
+                ).first()
+                row = locked_delivery(session, old_id)
+                assert row is not None
+                row.submission.deliveries.append(
+                    Delivery(
+                        campaign_id=row.campaign_id,
+                        recipient_key="official:NEW",
+                        recipient_name="New Member",
+                        recipient_chamber=row.recipient_chamber,
+                        salutation="Dear New Member,",
+                        status=row.status,
+                        channel=row.channel,
+                    )
+                )
+
+    changeover = _Beside(retarget)
+    real = supporters._owned_rows
+
+    def read_then_changeover(session: Any, supporter: Any) -> Any:
+        rows = real(session, supporter)
+        changeover.start(pause=2)  # it commits now unless it waits for this writer's lock
+        return rows
+
+    monkeypatch.setattr(supporters, "_owned_rows", read_then_changeover)
+    with app.app_context():
+        later = NOW + timedelta(days=DAYS + 1)
+        assert supporters.purge_personal_text(db.session(), later, DAYS) == 1
+    changeover.join()
+    assert changeover.errors == []
+    with app.app_context():
+        # Sealed under the key retention had just replaced, it raised SealingError: a delivery
+        # that could never be sent, and an export that failed.
+        found = {d.recipient_key: d.salutation for d in db.session.scalars(select(Delivery))}
+    assert found["official:NEW"] == "Dear New Member,"
