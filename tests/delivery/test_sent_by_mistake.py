@@ -4,6 +4,7 @@ again, and no office is counted as reached that was not."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,11 @@ from sqlalchemy import select
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.test_receipt_statuses import FORM_CSRF_RE, SENT_IT, _letter, _rows
 from tests.supporter.helpers import post_letter
-from webapp.database import db
-from webapp.models import Delivery, DeliveryStatus
+from webapp.database import db, utcnow
+from webapp.models import Delivery, DeliveryStatus, Notification, NotificationKind, OfficeReply
 from webapp.services.delivery_counts import DELIVERED
+from webapp.services.reply_survey import queue_reply_surveys, still_wanted
+from webapp.services.supporters import purge_personal_text
 
 NOT_SENT = "I have not sent it yet"
 
@@ -141,3 +144,41 @@ def test_a_receipt_left_open_for_hours_asks_to_press_again_and_records_nothing(
     page = client.get(receipt).text
     assert "the page had expired. Nothing was recorded: press the button again." in page
     assert _rows(page)[delivery_id].status == "needs_action"
+
+
+def test_after_retention_a_letter_marked_sent_stays_so(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """Retention took the letter's own words: taken back, it would wait for its writer for good
+    with nothing left to offer them (the receipt offers what is left to no one)."""
+    receipt = _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    (first,) = _rows(client.get(receipt).text)
+    opened = _press(client, receipt, first, "done")  # the page as it was before the purge
+    token = FORM_CSRF_RE.search(opened)
+    assert token and NOT_SENT in opened
+    with app.app_context():
+        assert purge_personal_text(db.session(), utcnow() + timedelta(days=91), 90) == 1
+    assert NOT_SENT not in _rows(client.get(receipt).text)[first].body
+    path = f"{receipt}/deliveries/{first}/not-done"
+    assert client.post(path, data={"csrf_token": token[1]}).status_code == 303
+    assert "Nothing was recorded" in client.get(receipt).text
+    assert _delivery(app, first).status is DeliveryStatus.DONE_BY_SUPPORTER
+
+
+def test_a_reply_survey_stops_asking_about_an_office_taken_back(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    receipt = _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    (first,) = _rows(client.get(receipt).text)
+    _press(client, receipt, first, "done")
+    later = utcnow() + timedelta(days=22)
+    with app.app_context():
+        assert queue_reply_surveys(db.session(), later, 21, 7).invited == 1
+    _press(client, receipt, first, "not-done")
+    with app.app_context():
+        session = db.session()
+        assert list(session.scalars(select(OfficeReply))) == []
+        [invitation] = session.scalars(select(Notification)).all()[-1:]
+        assert invitation.kind is NotificationKind.REPLY_SURVEY
+        assert not still_wanted(invitation)  # nothing left to ask about
+        assert queue_reply_surveys(session, later + timedelta(days=8), 21, 7).reminded == 0

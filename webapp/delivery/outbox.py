@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from webapp.database import write_transaction
@@ -13,7 +13,6 @@ from webapp.delivery.channels import initial_status
 from webapp.delivery.leases import Outboxed
 from webapp.models import (
     DUE_STATUSES,
-    Channel,
     Delivery,
     DeliveryStatus,
     Notification,
@@ -206,27 +205,6 @@ def mark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) 
         )
     session.expire(delivery)
     return int(getattr(done, "rowcount", 0) or 0) == 1
-
-
-def unmark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) -> bool:
-    """The supporter had not sent it after all (a mistaken tap on "I have sent it"): the letter
-    waits for them again, as it did before. A hand-off we never tried to send (the office's
-    own form) needs their action again; a letter our attempts had failed to deliver is
-    undelivered again, for them to send or the organisers to retry. One conditional UPDATE,
-    as the marking was, deciding from the row as it stands."""
-    handoff = and_(Delivery.channel == Channel.FORM, Delivery.attempts == 0)
-    with write_transaction(session):
-        undone = session.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery.id, Delivery.status == DeliveryStatus.DONE_BY_SUPPORTER)
-            .values(
-                status=case((handoff, DeliveryStatus.NEEDS_ACTION), else_=DeliveryStatus.DEAD),
-                done_at=None,
-                updated_at=now,
-            )
-        )
-    session.expire(delivery)
-    return int(getattr(undone, "rowcount", 0) or 0) == 1
 
 
 def claimed_rows(

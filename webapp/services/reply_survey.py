@@ -145,6 +145,8 @@ def _queue_reminders(session: Session, now: datetime, reminder_days: int) -> int
                     ~exists().where(
                         OfficeReply.survey_id == ReplySurvey.id, OfficeReply.answer.is_not(None)
                     ),
+                    # Every office taken back by its writer ("I have not sent it yet"): no ask.
+                    exists().where(OfficeReply.survey_id == ReplySurvey.id),
                 )
                 .order_by(ReplySurvey.id)
                 .limit(_BATCH)
@@ -174,23 +176,26 @@ def survey_for(session: Session, submission: Submission) -> ReplySurvey | None:
 def still_wanted(notification: Notification) -> bool:
     """Whether a queued survey email should still go when its turn comes.
 
-    The supporter may have unsubscribed, or answered before the reminder left the outbox.
+    The supporter may have unsubscribed, answered before the reminder left the outbox, or taken
+    back "I have sent it" for every office it asks about.
     """
     submission = notification.submission
     if submission is None or submission.supporter.no_contact_at is not None:
         return False
-    if notification.kind is not NotificationKind.REPLY_REMINDER:
-        return True
     session = object_session(notification)
     if session is None:
         return True
-    answered = session.scalar(
+    asked = (
         select(func.count())
         .select_from(OfficeReply)
         .join(ReplySurvey, ReplySurvey.id == OfficeReply.survey_id)
-        .where(ReplySurvey.submission_id == submission.id, OfficeReply.answer.is_not(None))
+        .where(ReplySurvey.submission_id == submission.id)
     )
-    return not answered
+    if not session.scalar(asked):  # its writer took back "I have sent it" for every office
+        return False
+    if notification.kind is not NotificationKind.REPLY_REMINDER:
+        return True
+    return not session.scalar(asked.where(OfficeReply.answer.is_not(None)))
 
 
 def record_answers(

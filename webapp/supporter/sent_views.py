@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.database import db, utcnow
-from webapp.delivery.outbox import mark_done_by_supporter, unmark_done_by_supporter
+from webapp.delivery.outbox import mark_done_by_supporter
 from webapp.i18n import bdi
 from webapp.models import Delivery
 from webapp.security import render_error
 from webapp.services.submissions import letter_by_receipt
+from webapp.services.taken_back import unmark_done_by_supporter
 from webapp.supporter.office_names import delivery_office
 
 bp = Blueprint("sent", __name__)
