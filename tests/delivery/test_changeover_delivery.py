@@ -388,3 +388,19 @@ def test_a_held_letter_never_confirmed_expires_like_the_rest(app: Flask, slug: s
 
     expired = deliveries_of(app, sid)[TLAIB]
     assert expired.status is DeliveryStatus.CANCELLED and expired.changeover is None
+
+
+def test_a_letter_retention_took_the_words_from_is_not_sent_on_to_a_new_member(
+    app: Flask, slug: str, roster: RosterServer
+) -> None:
+    """What is left of it is not the letter its writer wrote (their receipt no longer offers
+    it either): a departed member's hand-off stays as it was, not re-targeted."""
+    sid = record_letter(app, slug, EMAIL, "48126", JAN_2, street=STREET)
+    with app.app_context():
+        db.session.get_one(Submission, sid).purged_at = JAN_2 + timedelta(days=1)
+        db.session.commit()
+    before = deliveries_of(app, sid)
+    Worker(app, clock=Clock(JAN_4)).civic.tick()
+    after = deliveries_of(app, sid)
+    assert after.keys() == before.keys() and NEW_REP not in after
+    assert {k: d.status for k, d in after.items()} == {k: d.status for k, d in before.items()}

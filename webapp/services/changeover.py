@@ -124,7 +124,10 @@ def _why_held(
 
 
 def _open(delivery: Delivery, holder: Holder | None) -> bool:
-    """Whether this row may still go elsewhere: unsent, or being sent by `holder` itself."""
+    """Whether this row may still go elsewhere: unsent, or being sent by `holder` itself.
+    Never once retention took its writer's words: what is left is not the letter they wrote."""
+    if delivery.submission.purged_at is not None:
+        return False
     if delivery.status in UNSENT:
         return True
     if delivery.status is DeliveryStatus.HELD:
