@@ -50,6 +50,9 @@ def test_the_receipt_of_a_letter_delivered_at_once_asks_for_the_click_that_prove
     receipt_path = post_letter(client, slug, email=EMAIL).headers["Location"]
     receipt = _receipt_email(app, smtp)
     assert ASKS in receipt.text()
+    # The address's owner reading a letter someone else wrote with it is told not to click.
+    assert "If you did not write this letter, do not confirm it." in receipt.text()
+    assert "offices" not in receipt.text().split(ASKS)[1].split("\n")[0]  # they have it
     link = LINK_RE.search(receipt.text())
     assert link and link[2] == "en"
     assert _proof(app) == (False, None)
