@@ -104,3 +104,23 @@ def test_the_request_in_arabic(app: Flask, default_campaign: str) -> None:
     assert "يُرجى تأكيد أن عنوان البريد الإلكتروني هذا لك" in text
     button = "أؤكّد عنوان بريدي الإلكتروني"
     assert re.search(r'<a href="[^"]+/confirm/[^"]+\?lang=ar">' + button + "</a>", text)
+
+
+def test_a_receipt_link_asked_for_again_carries_the_request_until_the_click(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """A writer who lost the receipt email asks for their receipt link: it asks for the click
+    too, as the receipt did, and no longer once the address is proven."""
+    slug = write_delivery_campaign(app, tmp_path, "at-once", [office("Board", email=OFFICE_EMAIL)])
+    post_letter(client, slug, email=EMAIL)
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        text = str(
+            supporter_email(submission, NotificationKind.RECEIPT_LINK, "k1")
+            .get_body(preferencelist=("plain",))
+            .get_content()
+        )
+        assert ASKS in text and "/confirm/" in text
+        submission.email_verified = True
+        proven = supporter_email(submission, NotificationKind.RECEIPT_LINK, "k2")
+        assert ASKS not in str(proven.get_body(preferencelist=("plain",)).get_content())
