@@ -156,7 +156,9 @@ def _by_id(supporter: Supporter) -> int:
 
 
 def purge_personal_text(session: Session, now: datetime, days: int, batch: int = 200) -> int:
-    """Remove personal paragraphs, rewrites and street addresses `days` after delivery.
+    """Remove personal paragraphs, rewrites and street addresses from letters written `days`
+    ago or more, once every delivery has left our hands (`LEFT_OUR_HANDS`), and the street
+    of supporters whose row has not changed for that long.
 
     Letters keep their counts, districts and who they went to; only the personal text goes.
     The supporters concerned get a new data key, and the SQLite WAL is checkpointed.
