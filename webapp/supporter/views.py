@@ -218,17 +218,15 @@ def receipt(token: str) -> BaseResponse:
         campaign=submission.campaign,
         campaign_url=campaign_url,
         link_email=link_email(db.session(), submission) if waiting else None,
+        # A hand-off, or a letter the worker could not deliver, goes through the office's
+        # form until retention removed its own words: what is left is not the letter written.
         handoffs={
             d.id: handoff_for(d, campaign_url)
             for d in submission.deliveries
-            if d.status is DeliveryStatus.NEEDS_ACTION
-            # A letter the worker could not deliver can still go through the office's form,
-            # until retention removed its own words: what is left is not the letter written.
-            or (
-                d.status is DeliveryStatus.DEAD
-                and d.contact_url
-                and not d.changeover
-                and submission.purged_at is None
+            if submission.purged_at is None
+            and (
+                d.status is DeliveryStatus.NEEDS_ACTION
+                or (d.status is DeliveryStatus.DEAD and d.contact_url and not d.changeover)
             )
         },
     )
