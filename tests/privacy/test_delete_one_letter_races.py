@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.privacy.test_delete_one_letter import (
     HOUR,
@@ -85,6 +86,29 @@ def _in_thread(target: Any) -> list[BaseException]:
     beside.start()
     beside.join()
     return beside.errors
+
+
+def add_successor_delivery(session: Session, submission_id: int) -> None:
+    """What changeover.settle writes, in the caller's transaction: the letter's first delivery
+    locked (its writer first), and a delivery to the seat's new member beside it, its
+    salutation sealed under the writer's key."""
+    old_id = session.scalars(
+        select(Delivery.id).where(Delivery.submission_id == submission_id)
+    ).first()
+    assert old_id is not None
+    row = locked_delivery(session, old_id)
+    assert row is not None
+    row.submission.deliveries.append(
+        Delivery(
+            campaign_id=row.campaign_id,
+            recipient_key="official:NEW",
+            recipient_name="New Member",
+            recipient_chamber=row.recipient_chamber,
+            salutation="Dear New Member,",
+            status=row.status,
+            channel=row.channel,
+        )
+    )
 
 
 def _meanwhile(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
@@ -164,28 +188,10 @@ def test_a_delivery_added_by_a_changeover_meanwhile_opens_after_the_deletion(
     ready = threading.Event()
 
     def retarget_like() -> None:
-        # changeover.settle: lock the delivery, read its letter and supporter, add the new
-        # office's delivery (salutation sealed under the supporter's key), commit.
         with app.app_context():
             session = db.session()
             with write_transaction(session):
-                old_id = session.scalars(
-                    select(Delivery.id).where(Delivery.submission_id == kept)
-                ).first()
-                old = locked_delivery(session, old_id)
-                assert old is not None
-                sub = old.submission
-                _ = sub.supporter.sealing_cipher()
-                new = Delivery(
-                    campaign_id=old.campaign_id,
-                    recipient_key="official:NEW",
-                    recipient_name="New Member",
-                    recipient_chamber=old.recipient_chamber,
-                    salutation="Dear New Member,",
-                    status=old.status,
-                    channel=old.channel,
-                )
-                sub.deliveries.append(new)
+                add_successor_delivery(session, kept)
                 session.flush()
                 ready.set()
                 time.sleep(2)  # the deletion reads the rows, then waits on this lock

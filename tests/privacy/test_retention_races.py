@@ -12,13 +12,17 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from tests.privacy.test_delete_one_letter import HOUR, LATER, _campaigns
-from tests.privacy.test_delete_one_letter_races import DAYS, _Beside, _pg_only
+from tests.privacy.test_delete_one_letter_races import (
+    DAYS,
+    _Beside,
+    _pg_only,
+    add_successor_delivery,
+)
 from tests.services.helpers import NOW, SIGNER
 from tests.services.helpers import record_letter as _send
 from webapp.database import db, write_transaction
 from webapp.models import Delivery, DeliveryStatus
 from webapp.services import supporters
-from webapp.services.changeover import locked_delivery
 
 
 def test_a_delivery_a_changeover_adds_while_retention_reseals_still_opens(
@@ -35,27 +39,10 @@ def test_a_delivery_a_changeover_adds_while_retention_reseals_still_opens(
         db.session.commit()
 
     def retarget() -> None:
-        """What changeover.settle writes: a delivery to the seat's new member, sealed under
-        the writer's key, beside the one whose member left."""
         with app.app_context():
             session = db.session()
             with write_transaction(session):
-                old_id = session.scalars(
-                    select(Delivery.id).where(Delivery.submission_id == waiting)
-                ).first()
-                row = locked_delivery(session, old_id)
-                assert row is not None
-                row.submission.deliveries.append(
-                    Delivery(
-                        campaign_id=row.campaign_id,
-                        recipient_key="official:NEW",
-                        recipient_name="New Member",
-                        recipient_chamber=row.recipient_chamber,
-                        salutation="Dear New Member,",
-                        status=row.status,
-                        channel=row.channel,
-                    )
-                )
+                add_successor_delivery(session, waiting)
 
     changeover = _Beside(retarget)
     real = supporters._owned_rows
