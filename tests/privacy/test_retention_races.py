@@ -21,7 +21,7 @@ from tests.privacy.test_delete_one_letter_races import (
 from tests.services.helpers import NOW, SIGNER
 from tests.services.helpers import record_letter as _send
 from webapp.database import db, write_transaction
-from webapp.models import Delivery, DeliveryStatus
+from webapp.models import Delivery, DeliveryStatus, Submission
 from webapp.services import supporters
 
 
@@ -63,3 +63,50 @@ def test_a_delivery_a_changeover_adds_while_retention_reseals_still_opens(
         # that could never be sent, and an export that failed.
         found = {d.recipient_key: d.salutation for d in db.session.scalars(select(Delivery))}
     assert found["official:NEW"] == "Dear New Member,"
+
+
+def test_a_letter_a_changeover_sends_on_before_retention_s_lock_keeps_its_words(
+    app: Flask, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand-off left to its writer is due; a changeover re-targets it (a new delivery on its
+    way) between retention's read and its lock: the new delivery must not go without them."""
+    _pg_only(backend)
+    (first,) = _campaigns(app, tmp_path, 1)
+    _c, letter = _send(app, first, SIGNER, NOW)
+    with app.app_context():
+        db.session.execute(
+            update(Delivery)
+            .where(Delivery.submission_id == letter)
+            .values(status=DeliveryStatus.NEEDS_ACTION)
+        )
+        db.session.commit()
+
+    def retarget() -> None:
+        with app.app_context():
+            session = db.session()
+            with write_transaction(session):
+                add_successor_delivery(session, letter)
+                # The new member takes email: the letter is on its way again, in our hands.
+                for delivery in session.scalars(
+                    select(Delivery).where(Delivery.submission_id == letter)
+                ):
+                    new = delivery.recipient_key == "official:NEW"
+                    delivery.status = DeliveryStatus.PENDING if new else DeliveryStatus.REPLACED
+
+    changeover = _Beside(retarget)
+    real = supporters.lock_supporter
+
+    def changeover_then_lock(session: Any, supporter_id: int) -> Any:
+        changeover.start()
+        changeover.join()
+        return real(session, supporter_id)
+
+    monkeypatch.setattr(supporters, "lock_supporter", changeover_then_lock)
+    with app.app_context():
+        later = NOW + timedelta(days=DAYS + 1)
+        assert supporters.purge_personal_text(db.session(), later, DAYS) == 0
+    assert changeover.errors == []
+    with app.app_context():
+        kept = db.session.get_one(Submission, letter)
+        assert kept.purged_at is None
+        assert DeliveryStatus.PENDING in {d.status for d in kept.deliveries}

@@ -189,9 +189,21 @@ def purge_personal_text(session: Session, now: datetime, days: int, batch: int =
                     .limit(batch)
                 )
             )
+            selected = len(due)
             # In id order, so two rounds never wait on each other's writers.
             for supporter in sorted({s.supporter for s in due} | set(stale), key=_by_id):
                 _renew_key(session, supporter)
+            # Asked again now their writers are locked: a changeover may have sent one of these
+            # letters on meanwhile (a new delivery on its way), and its words stay with it.
+            ids = [submission.id for submission in due]
+            still_due = set(
+                session.scalars(
+                    select(Submission.id).where(
+                        Submission.id.in_(ids), Submission.id.not_in(unfinished)
+                    )
+                )
+            )
+            due = [submission for submission in due if submission.id in still_due]
             for submission in due:
                 submission.personal_message = None
                 submission.personal_english = None
@@ -206,7 +218,7 @@ def purge_personal_text(session: Session, now: datetime, days: int, batch: int =
                 supporter.street = None
         total += len(due)
         changed += len(due) + len(stale)
-        if len(due) < batch and len(stale) < batch:
+        if selected < batch and len(stale) < batch:
             break
     if changed:  # the worker calls this every round: idle rounds leave the WAL alone
         checkpoint_wal(session)
