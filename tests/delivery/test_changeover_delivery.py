@@ -39,6 +39,7 @@ from webapp.models import (
     Target,
     TargetKind,
 )
+from webapp.services import changeover
 
 TLAIB, PETERS, SLOTKIN = "official:T000481", "official:P000595", "official:S001208"
 NEW_REP, NEW_SENATOR = (f"official:{REPLACED[k]}" for k in ("T000481", "P000595"))
@@ -391,7 +392,7 @@ def test_a_held_letter_never_confirmed_expires_like_the_rest(app: Flask, slug: s
 
 
 def test_a_letter_retention_took_the_words_from_is_not_sent_on_to_a_new_member(
-    app: Flask, slug: str, roster: RosterServer
+    app: Flask, slug: str, roster: RosterServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What is left of it is not the letter its writer wrote (their receipt no longer offers
     it either): a departed member's hand-off stays as it was, not re-targeted."""
@@ -400,7 +401,14 @@ def test_a_letter_retention_took_the_words_from_is_not_sent_on_to_a_new_member(
         db.session.get_one(Submission, sid).purged_at = JAN_2 + timedelta(days=1)
         db.session.commit()
     before = deliveries_of(app, sid)
-    Worker(app, clock=Clock(JAN_4)).civic.tick()
+    worker = Worker(app, clock=Clock(JAN_4))
+    worker.civic.tick()
     after = deliveries_of(app, sid)
     assert after.keys() == before.keys() and NEW_REP not in after
     assert {k: d.status for k, d in after.items()} == {k: d.status for k, d in before.items()}
+    # Nor is it picked up again at every pass, each a write turn and two locks for nothing.
+    settled: list[int] = []
+    real = changeover.settle
+    monkeypatch.setattr(changeover, "settle", lambda *a, **k: (settled.append(a[2]), real(*a, **k)))
+    worker.civic.settle(JAN_4 + timedelta(hours=1))
+    assert settled == []

@@ -292,8 +292,17 @@ def apply_changeover(session: Session, deps: ChangeoverDeps, now: datetime) -> C
         Delivery.recipient_key.in_(gone),
         or_(Delivery.status.in_(UNSENT), _waiting_for_a_member()),
     )
+    # A letter retention took the words from stays as it is (`_open`): not looked at each pass.
+    kept_whole = select(Submission.id).where(Submission.purged_at.is_(None))
     ids = sorted(
-        set(session.scalars(select(Delivery.id).where(or_(to_departed, _waiting_for_a_member()))))
+        set(
+            session.scalars(
+                select(Delivery.id).where(
+                    or_(to_departed, _waiting_for_a_member()),
+                    Delivery.submission_id.in_(kept_whole),
+                )
+            )
+        )
     )
     session.commit()  # end the read: each row gets its own short write transaction
     for delivery_id in ids:
