@@ -17,7 +17,14 @@ from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campai
 from tests.delivery.test_receipt_statuses import FORM_CSRF_RE, SENT_IT, _letter, _rows
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow
-from webapp.models import Delivery, DeliveryStatus, Notification, NotificationKind, OfficeReply
+from webapp.models import (
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    OfficeReply,
+    ReplySurvey,
+)
 from webapp.services.delivery_counts import DELIVERED
 from webapp.services.reply_survey import queue_reply_surveys, still_wanted
 from webapp.services.supporters import purge_personal_text
@@ -181,4 +188,10 @@ def test_a_reply_survey_stops_asking_about_an_office_taken_back(
         [invitation] = session.scalars(select(Notification)).all()[-1:]
         assert invitation.kind is NotificationKind.REPLY_SURVEY
         assert not still_wanted(invitation)  # nothing left to ask about
+        assert list(session.scalars(select(ReplySurvey))) == []  # no empty form to open
         assert queue_reply_surveys(session, later + timedelta(days=8), 21, 7).reminded == 0
+    # Really sent later: asked afresh, with an invitation of its own, not a reminder first.
+    _press(client, receipt, first, "done")
+    with app.app_context():
+        again = queue_reply_surveys(db.session(), later + timedelta(days=1), 21, 7)
+        assert (again.invited, again.reminded) == (1, 0)

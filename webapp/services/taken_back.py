@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, delete, select, update
+from sqlalchemy import and_, case, delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
-from webapp.models import Channel, Delivery, DeliveryStatus, OfficeReply, Submission
+from webapp.models import Channel, Delivery, DeliveryStatus, OfficeReply, ReplySurvey, Submission
 
 
 def unmark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) -> bool:
@@ -41,5 +41,13 @@ def unmark_done_by_supporter(session: Session, delivery: Delivery, now: datetime
         taken_back = int(getattr(undone, "rowcount", 0) or 0) == 1
         if taken_back:
             session.execute(delete(OfficeReply).where(OfficeReply.delivery_id == delivery.id))
+            # A survey left with no office would open an empty form; sent again, the letter
+            # gets a survey (and its invitation) afresh.
+            session.execute(
+                delete(ReplySurvey).where(
+                    ReplySurvey.submission_id == delivery.submission_id,
+                    ~exists().where(OfficeReply.survey_id == ReplySurvey.id),
+                )
+            )
     session.expire(delivery)
     return taken_back
