@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.test_receipt_statuses import FORM_CSRF_RE, SENT_IT, _letter, _rows
+from tests.delivery.test_senate_cwc import _stored
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow
 from webapp.models import (
@@ -43,14 +44,6 @@ def _press(client: FlaskClient, receipt: str, delivery_id: int, step: str) -> st
     return client.get(receipt).text
 
 
-def _delivery(app: Flask, delivery_id: int) -> Delivery:
-    with app.app_context():
-        row = db.session.get(Delivery, delivery_id)
-        assert row is not None
-        db.session.expunge(row)
-        return row
-
-
 def test_a_hand_off_marked_sent_by_mistake_needs_its_writer_again(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:
@@ -59,7 +52,7 @@ def test_a_hand_off_marked_sent_by_mistake_needs_its_writer_again(
     marked = _press(client, receipt, first, "done")
     rows = _rows(marked)
     assert NOT_SENT in rows[first].body and NOT_SENT not in rows[second].body
-    assert _delivery(app, first).status in DELIVERED
+    assert _stored(app, first).status in DELIVERED
 
     page = _press(client, receipt, first, "not-done")
     assert "We recorded that your letter to <bdi>Office 0</bdi> is not sent yet." in page
@@ -68,9 +61,9 @@ def test_a_hand_off_marked_sent_by_mistake_needs_its_writer_again(
     # The hand-off is back: the office's page, the text to paste and the button.
     assert "https://office0.example.org/contact" in rows[first].body
     assert SENT_IT in rows[first].body and NOT_SENT not in rows[first].body
-    row = _delivery(app, first)
+    row = _stored(app, first)
     assert (row.status, row.done_at) == (DeliveryStatus.NEEDS_ACTION, None)
-    assert _delivery(app, second).status is DeliveryStatus.NEEDS_ACTION
+    assert _stored(app, second).status is DeliveryStatus.NEEDS_ACTION
     # And it can be marked again, once really sent.
     assert _rows(_press(client, receipt, first, "done"))[first].status == "done_by_supporter"
 
@@ -89,7 +82,7 @@ def test_a_failed_letter_the_writer_had_not_sent_after_all_is_undelivered_again(
         delivery_id = delivery.id
     _press(client, receipt, delivery_id, "done")
     page = _press(client, receipt, delivery_id, "not-done")
-    assert _delivery(app, delivery_id).status is DeliveryStatus.DEAD
+    assert _stored(app, delivery_id).status is DeliveryStatus.DEAD
     row = _rows(page)[delivery_id]
     assert "Send it from your own email" in row.body and SENT_IT in row.body
 
@@ -169,7 +162,7 @@ def test_after_retention_a_letter_marked_sent_stays_so(
     path = f"{receipt}/deliveries/{first}/not-done"
     assert client.post(path, data={"csrf_token": token[1]}).status_code == 303
     assert "Nothing was recorded" in client.get(receipt).text
-    assert _delivery(app, first).status is DeliveryStatus.DONE_BY_SUPPORTER
+    assert _stored(app, first).status is DeliveryStatus.DONE_BY_SUPPORTER
 
 
 def test_a_reply_survey_stops_asking_about_an_office_taken_back(
