@@ -75,10 +75,17 @@ def _campaigns(app: Flask, tmp_path: Path, count: int) -> list[str]:
     return [write_campaign(app, tmp_path, name, extra=CONFIRMED_BY_EMAIL) for name in names]
 
 
-def test_the_row_takes_back_the_earlier_letter_s_details(app: Flask, tmp_path: Path) -> None:
+def two_letters(app: Flask, tmp_path: Path) -> tuple[int, int]:
+    """One writer's two letters to two campaigns, an hour apart: SIGNER's, then LATER's (the
+    same address with other details). Their ids, in that order."""
     first, second = _campaigns(app, tmp_path, 2)
-    _send(app, first, SIGNER, NOW)
+    _created, earlier = _send(app, first, SIGNER, NOW)
     _created, later = _send(app, second, LATER, NOW + HOUR)
+    return earlier, later
+
+
+def test_the_row_takes_back_the_earlier_letter_s_details(app: Flask, tmp_path: Path) -> None:
+    _earlier, later = two_letters(app, tmp_path)
     assert _row(app) == _as_signed(LATER)  # an unproven address: each letter overwrites
 
     _delete(app, later)
@@ -173,9 +180,7 @@ def test_through_the_receipt_the_letter_s_street_leaves_the_supporter_s_export(
 def test_a_street_retention_cleared_from_the_row_is_not_brought_back(
     app: Flask, tmp_path: Path
 ) -> None:
-    first, second = _campaigns(app, tmp_path, 2)
-    _created, older = _send(app, first, SIGNER, NOW)
-    _send(app, second, LATER, NOW + HOUR)
+    older, _later = two_letters(app, tmp_path)
     # Retention clears the row's street long after; the letters, not yet delivered, keep theirs.
     with app.app_context():
         purge_personal_text(db.session(), NOW + timedelta(days=91), 90)
@@ -185,9 +190,7 @@ def test_a_street_retention_cleared_from_the_row_is_not_brought_back(
 
 
 def test_the_address_stays_proven_from_the_first_click_left(app: Flask, tmp_path: Path) -> None:
-    first, second = _campaigns(app, tmp_path, 2)
-    _created, kept = _send(app, first, SIGNER, NOW)
-    _created, doomed = _send(app, second, LATER, NOW + HOUR)
+    kept, doomed = two_letters(app, tmp_path)
     _click(app, doomed, NOW + 2 * HOUR)  # the first click proves the address
     _click(app, kept, NOW + 3 * HOUR)  # an older letter's: the row stays the later one's
     _delete(app, doomed)

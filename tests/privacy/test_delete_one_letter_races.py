@@ -23,6 +23,7 @@ from tests.privacy.test_delete_one_letter import (
     _campaigns,
     _delete,
     _row,
+    two_letters,
 )
 from tests.services.helpers import NOW, SIGNER
 from tests.services.helpers import record_letter as _send
@@ -133,9 +134,7 @@ def test_a_double_click_on_delete_deletes_once(
     app: Flask, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _pg_only(backend)
-    first, second = _campaigns(app, tmp_path, 2)
-    _send(app, first, SIGNER, NOW)
-    _c, doomed = _send(app, second, LATER, NOW + HOUR)
+    _earlier, doomed = two_letters(app, tmp_path)
     token = _token(app, doomed)
 
     def other_request() -> None:
@@ -166,9 +165,7 @@ def test_retention_renews_the_key_while_a_deletion_waits(
     app: Flask, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _pg_only(backend)
-    first, second = _campaigns(app, tmp_path, 2)
-    _send(app, first, SIGNER, NOW)
-    _c, doomed = _send(app, second, LATER, NOW + HOUR)
+    _earlier, doomed = two_letters(app, tmp_path)
 
     def purge() -> None:
         with app.app_context():
@@ -182,9 +179,7 @@ def test_a_delivery_added_by_a_changeover_meanwhile_opens_after_the_deletion(
     app: Flask, tmp_path: Path, backend: str
 ) -> None:
     _pg_only(backend)
-    first, second = _campaigns(app, tmp_path, 2)
-    _c, kept = _send(app, first, SIGNER, NOW)
-    _c, doomed = _send(app, second, LATER, NOW + HOUR)
+    kept, doomed = two_letters(app, tmp_path)
     ready = threading.Event()
 
     def retarget_like() -> None:
@@ -219,9 +214,7 @@ def test_a_deletion_and_expiry_of_the_same_writer_s_letters_do_not_deadlock(
 
     from webapp.delivery.outbox import expire_unconfirmed
 
-    first, second = _campaigns(app, tmp_path, 2)
-    _send(app, first, SIGNER, NOW)  # lower id, unconfirmed
-    _c, doomed = _send(app, second, LATER, NOW + HOUR)  # unconfirmed
+    _earlier, doomed = two_letters(app, tmp_path)  # both unconfirmed, the earlier lower id
     main = threading.current_thread()
 
     def expire() -> None:

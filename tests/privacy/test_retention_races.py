@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from tests.privacy.test_delete_one_letter import HOUR, LATER, _campaigns
+from tests.privacy.test_delete_one_letter import _campaigns, two_letters
 from tests.privacy.test_delete_one_letter_races import (
     DAYS,
     _Beside,
@@ -29,9 +29,7 @@ def test_a_delivery_a_changeover_adds_while_retention_reseals_still_opens(
     app: Flask, tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _pg_only(backend)
-    first, second = _campaigns(app, tmp_path, 2)
-    _c, old = _send(app, first, SIGNER, NOW)  # delivered long ago: retention is due
-    _c, waiting = _send(app, second, LATER, NOW + HOUR)  # still on its way
+    old, waiting = two_letters(app, tmp_path)  # the first delivered below: retention is due
     with app.app_context():
         db.session.execute(
             update(Delivery).where(Delivery.submission_id == old).values(status=DeliveryStatus.SENT)
