@@ -69,3 +69,40 @@ def test_the_link_asks_first_and_the_button_confirms(
     expect(page.get_by_role("status").filter(has_text=done)).to_be_visible()
     assert _status(app) is SubmissionStatus.CONFIRMED
     audit.assert_clean()
+
+
+PROVING = {
+    "en": ("Confirm your email address", "Confirm my email address", "email address is confirmed"),
+    "ar": ("أكّد عنوان بريدك الإلكتروني", "أؤكّد عنوان بريدي الإلكتروني", "تأكّد عنوان بريدك"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(PROVING))
+def test_a_letter_delivered_at_once_asks_only_to_prove_the_address(
+    app: Flask,
+    default_campaign: str,
+    live_server: LiveServer,
+    page: Page,
+    axe_path: Path,
+    screen: str,
+    language: str,
+) -> None:
+    """The default campaign asks for no click before delivery: its receipt email's link opens
+    the page worded for a letter already recorded, with its own warning to a non-writer."""
+    post_letter(app.test_client(), default_campaign)
+    assert _status(app) is SubmissionStatus.CONFIRMED
+    with app.app_context():
+        link = "/confirm/" + confirmation_token(db.session.scalars(select(Submission)).one())
+    heading, button, done = PROVING[language]
+    page.goto(f"{live_server.url}{link}?lang={language}")
+    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["width"]
+    audit = AxeAudit(page, axe_path)
+    audit.run(f"proving page ({language}, {screen})")
+    audit.assert_clean()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"proving-{language}-{screen}.png"), full_page=True)
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("status").filter(has_text=done)).to_be_visible()
+    with app.app_context():
+        assert db.session.scalars(select(Submission)).one().email_verified
