@@ -112,6 +112,13 @@ def test_dashboard_pages_stay_compact_on_a_phone(
     sizes: list[float] = page.evaluate(CHART_LABEL_SIZES)
     assert len(sizes) > 50, sizes  # the map's states, the bars' scale and days
     assert min(sizes) >= 11, f"a chart label is {min(sizes):.1f}px at {width}px"
+    # The first day of a campaign is one bar of a bar's width with its day under it, not a
+    # green block across the page (it was 1,036 px wide at 1,280).
+    day_chart = page.locator("#time-heading ~ figure.bar-chart").first
+    bar = day_chart.locator("rect").evaluate("r => r.getBoundingClientRect().width")
+    axis = day_chart.locator(".chart-axis bdi").evaluate("b => b.getBoundingClientRect().width")
+    assert 20 <= bar <= 48, f"one day's bar is {bar:.0f}px wide at {width}px"
+    assert axis <= 80, axis
 
     # Wide tables scroll sideways in their box; a row is never a tall, mostly blank column.
     page.goto(f"{base}/channels")
