@@ -14,6 +14,8 @@ from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
 from tests.dashboard.letters import Letter, add_letters
+from tests.dashboard.test_experiment import FAMILY, WHY
+from tests.dashboard.test_experiment import _add as add_variant_letters
 from webapp.database import db, utcnow, write_transaction
 from webapp.services.organisers import audit
 
@@ -60,6 +62,8 @@ def test_dashboard_pages_stay_compact_on_a_phone(
 ) -> None:
     load_civic_data(app)
     add_letters(app, default_campaign, [Letter("vt@example.org", state="VT")])
+    add_variant_letters(app, default_campaign, "family", FAMILY)
+    add_variant_letters(app, default_campaign, "why", WHY)
     admin = create_account(app, ADMIN)
     with app.app_context(), write_transaction(db.session()):
         audit(
@@ -103,6 +107,11 @@ def test_dashboard_pages_stay_compact_on_a_phone(
     assert (page.locator("#coverage .seat-list").text_content() or "").count(",") > 400
     expect(page.locator("nav.page-sections a[href='#held']")).to_have_count(1)
     held = page.locator("#held").evaluate("s => s.getBoundingClientRect().top + scrollY")
+    # The story prompts' table: its numbers and intervals fit a phone's width, in columns.
+    experiment = page.locator("#experiment")
+    experiment.screenshot(path=str(ARTIFACTS / f"layout-experiment-{width}.png"))
+    wrap = experiment.locator(".table-wrap")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "the table scrolls sideways"
     page.locator("#time-heading").scroll_into_view_if_needed()
     shot("campaign-charts", full_page=False)
     shot("campaign")
