@@ -13,14 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from webapp.civic.congress import seated_congress
-from webapp.civic.index import representative_from_official
 from webapp.civic.lookup import CivicLookup
 from webapp.civic.seating import changed_states
 from webapp.civic.types import MatchKind
 from webapp.database import write_transaction
 from webapp.delivery.channels import chooser_from_config, initial_status
 from webapp.delivery.leases import Holder
-from webapp.letters.compose import ComposedLetter, Signer, compose_letters
 from webapp.models import (
     Changeover,
     Delivery,
@@ -31,7 +29,7 @@ from webapp.models import (
 )
 from webapp.services.departures import PREFIX, Departure, departures, seated_successor
 from webapp.services.proven_address import lock_supporter
-from webapp.services.recipients import recipient_for
+from webapp.services.recomposed import letter_to, same_letter, signer_of
 from webapp.services.submissions import ChannelChooser, new_delivery
 
 log = logging.getLogger(__name__)
@@ -65,43 +63,6 @@ class ChangeoverReport:
     held: int = 0
     restored: int = 0  # held while the seat looked empty; the member turned out to be serving
     outcomes: list[Changeover] = field(default_factory=list)
-
-
-def signer_of(submission: Submission) -> Signer:
-    """The supporter as they signed this letter (the supporter row may have changed since)."""
-    return Signer(
-        first_name=submission.first_name,
-        last_name=submission.last_name,
-        email=submission.supporter.email or "",
-        city=submission.city,
-        state=submission.state,
-        zip_code=submission.zip_code,
-        street=submission.street,
-        prefix=submission.prefix,
-        country=submission.country,
-        residence=submission.residence,
-        voting_city=submission.voting_city,
-    )
-
-
-def _letter_to(delivery: Delivery, official: Official) -> ComposedLetter:
-    sub = delivery.submission
-    recipient = recipient_for(
-        representative_from_official(official), sub.campaign, False, delivery.target
-    )
-    (letter,) = compose_letters(
-        sub.campaign, signer_of(sub), [recipient], sub.personal_message, sub.edited_body
-    )
-    return letter
-
-
-def _same_letter(delivery: Delivery, letter: ComposedLetter) -> bool:
-    """Whether the campaign's texts today still give the letter this office was to receive."""
-    return (
-        letter.salutation == delivery.salutation
-        and letter.body == delivery.body_text
-        and letter.cover == delivery.cover_text
-    )
 
 
 def _why_held(
@@ -163,7 +124,7 @@ def retarget(
     )
     outcome = Changeover.ALREADY_WRITING if existing is not None else Changeover.RETARGETED
     if existing is None:
-        letter = _letter_to(delivery, successor)
+        letter = letter_to(delivery, successor)
         signer = signer_of(sub)
         channel = deps.choose(letter.recipient, signer)
         confirmed = sub.status is SubmissionStatus.CONFIRMED
@@ -214,7 +175,7 @@ def _settle_one(
     if successor is None:
         return _hold(delivery, Changeover.HELD_NO_SUCCESSOR, departure, now)
     reason = _why_held(session, deps, delivery, now)
-    if reason is None and not _same_letter(delivery, _letter_to(delivery, departure.official)):
+    if reason is None and not same_letter(delivery, letter_to(delivery, departure.official)):
         reason = Changeover.HELD_LETTER_CHANGED
     if reason is not None:
         return _hold(delivery, reason, departure, now)

@@ -8,16 +8,14 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.database import db, utcnow
 from webapp.delivery.emails import read_confirmation_token
-from webapp.delivery.outbox import confirm_submission, too_late
 from webapp.extensions import csrf
 from webapp.i18n import counted
-from webapp.models import DeliveryStatus, Submission, SubmissionStatus
+from webapp.models import Submission
 from webapp.security import kept_private, render_error
+from webapp.services.confirm_link import Clicked, Opened, confirm_link, link_page
 from webapp.services.submissions import letter_by_receipt
 
 bp = Blueprint("confirmation", __name__)
-# Letters that will not go: cancelled, or sent instead to a departed member's successor.
-_GONE = frozenset({DeliveryStatus.CANCELLED, DeliveryStatus.REPLACED})
 # The signed link is the only key: a cross-site form cannot know it, and the page is often
 # opened in a mail app's own browser, with no session from the letter form.
 csrf.exempt(bp)
@@ -25,8 +23,6 @@ csrf.exempt(bp)
 
 def _letter(token: str) -> Submission | Response:
     """The letter a link names, or the page refusing a link that is not one of ours."""
-    # The letter's own age decides whether it is too late (a held letter's link never is),
-    # not the link's: a link emailed again later is no younger than the letter.
     receipt_token = read_confirmation_token(token)
     if receipt_token is None:
         message = _(
@@ -40,11 +36,10 @@ def _letter(token: str) -> Submission | Response:
     return submission
 
 
-def _confirmed_message(submission: Submission) -> str:
+def _confirmed_message(by_hand: int) -> str:
     """Say "on its way" only when nothing more is asked of the supporter: an office reached only
     through its web form gets the letter when they paste it there, and a supporter told their
     letter was on its way would close the page before reading the steps below."""
-    by_hand = submission.offices_by_hand
     if not by_hand:
         return str(_("Thank you: your letter is confirmed and on its way."))
     return counted(
@@ -64,23 +59,21 @@ def ask(token: str) -> BaseResponse:
     if isinstance(submission, Response):
         return submission
     hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
-    unconfirmed = submission.status is SubmissionStatus.UNCONFIRMED
-    late = unconfirmed and too_late(submission, utcnow(), hours)
-    if late:  # the worker may not have expired it yet: say so, not "please confirm"
+    page = link_page(submission, utcnow(), hours)
+    if page.opened is Opened.TOO_LATE:  # not "please confirm": it was never confirmed
         flash(_("This letter was never confirmed in time, so it was not sent."), "error")
-    unproven = submission.unproven
-    if late or not (unconfirmed or unproven):  # its receipt says why
+    if page.to_receipt:  # its receipt says why
         return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)
-    page = render_template(
+    html = render_template(
         "supporter/confirm.html",
         submission=submission,
         campaign=submission.campaign,
         token=token,
-        proving=unproven,
-        released=submission.released_unproven,
-        offices=[d for d in submission.deliveries if d.status not in _GONE],
+        proving=page.proving,
+        released=page.released,
+        offices=page.offices,
     )
-    return kept_private(Response(page))
+    return kept_private(Response(html))
 
 
 @bp.post("/confirm/<token>")
@@ -90,13 +83,13 @@ def confirm(token: str) -> BaseResponse:
     if isinstance(submission, Response):
         return submission
     hours = int(current_app.config["CONFIRMATION_EXPIRY_HOURS"])
-    proving = submission.unproven
-    if confirm_submission(db.session(), submission, utcnow(), expiry_hours=hours):
+    done = confirm_link(db.session(), submission, utcnow(), hours)
+    if done.confirmed:
         current_app.extensions["letter_counts"].forget(submission.campaign_id)
-        if proving:
-            flash(_("Thank you: your email address is confirmed."), "info")
-        else:
-            flash(_confirmed_message(submission), "info")
-    elif submission.status is not SubmissionStatus.DECLINED:  # the receipt says why
+    if done.clicked is Clicked.ADDRESS_PROVEN:
+        flash(_("Thank you: your email address is confirmed."), "info")
+    elif done.clicked is Clicked.CONFIRMED:
+        flash(_confirmed_message(done.by_hand), "info")
+    elif done.clicked is Clicked.TOO_LATE:  # a declined letter's receipt says why
         flash(_("This letter was never confirmed in time, so it was not sent."), "error")
     return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)

@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.database import db, utcnow
-from webapp.delivery.outbox import mark_done_by_supporter
 from webapp.i18n import bdi
-from webapp.models import Delivery
 from webapp.security import render_error
-from webapp.services.submissions import letter_by_receipt
-from webapp.services.taken_back import unmark_done_by_supporter
+from webapp.services.sent_myself import Said, say_sent, take_back_sent
 from webapp.supporter.office_names import delivery_office
 
 bp = Blueprint("sent", __name__)
 
-Change = Callable[[Session, Delivery, datetime], bool]
 
-
-def _change(token: str, delivery_id: int, change: Change, recorded: str) -> BaseResponse:
-    """Apply `change` to this receipt's delivery, say what happened, back to the receipt."""
-    submission = letter_by_receipt(db.session(), token)
-    if submission is None:
+def _told(token: str, delivery_id: int, said: Said | None, recorded: str) -> BaseResponse:
+    """Say what happened to this receipt's delivery, back to the receipt."""
+    if said is None:
         abort(404)
-    delivery = next((d for d in submission.deliveries if d.id == delivery_id), None)
-    if delivery is None:
-        abort(404)
-    if change(db.session(), delivery, utcnow()):
-        name = bdi(delivery_office(submission.campaign, delivery).name)
+    if said.recorded:
+        name = bdi(delivery_office(said.letter.campaign, said.delivery).name)
         flash(escape(recorded) % {"name": name}, "info")
     else:  # e.g. the organisers queued it again meanwhile: say so rather than nothing
         flash(
@@ -55,15 +42,17 @@ def _back(token: str, delivery_id: int) -> BaseResponse:
 @bp.post("/receipts/<token>/deliveries/<int:delivery_id>/done")
 def delivery_done(token: str, delivery_id: int) -> BaseResponse:
     """The supporter sent a hand-off letter through the office's own form."""
+    said = say_sent(db.session(), token, delivery_id, utcnow())
     recorded = _("Thank you: we recorded that you sent your letter to %(name)s.")
-    return _change(token, delivery_id, mark_done_by_supporter, recorded)
+    return _told(token, delivery_id, said, recorded)
 
 
 @bp.post("/receipts/<token>/deliveries/<int:delivery_id>/not-done")
 def delivery_not_done(token: str, delivery_id: int) -> BaseResponse:
     """The supporter pressed "I have sent it" by mistake: the letter waits for them again."""
+    said = take_back_sent(db.session(), token, delivery_id, utcnow())
     recorded = _("We recorded that your letter to %(name)s is not sent yet. It waits for you here.")
-    return _change(token, delivery_id, unmark_done_by_supporter, recorded)
+    return _told(token, delivery_id, said, recorded)
 
 
 @bp.errorhandler(CSRFError)

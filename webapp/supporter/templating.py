@@ -16,6 +16,7 @@ from webapp.civic.states import seat_code
 from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
+from webapp.delivery.handoff import Version as HandoffVersion
 from webapp.delivery.letter_copies import letter_copies
 from webapp.i18n import bdi, counted, joined_list
 from webapp.letters.markdown import text_to_html
@@ -30,6 +31,7 @@ from webapp.models import (
 from webapp.moments import Precision, moment_html, moment_text
 from webapp.services.delivery_counts import delivery_summary
 from webapp.services.letters import LetterOutcome
+from webapp.services.link_emails import LinkEmail
 from webapp.services.own_words import OwnWords, body_chars
 from webapp.supporter.campaign_text import (
     campaign_lead,
@@ -284,7 +286,10 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(share_message)
     bp.add_app_template_global(country_name)
     bp.add_app_template_global(send_label)
-    bp.add_app_template_global(Handling, "Handling")
+    # Templates compare against enums, never their values as strings (house rule).
+    for vocabulary in (Handling, DeliveryStatus, SubmissionStatus, Residence, LinkEmail):
+        bp.add_app_template_global(vocabulary, vocabulary.__name__)
+    bp.add_app_template_global(HandoffVersion, "HandoffVersion")
     bp.add_app_template_global(share_links)
     bp.add_app_template_global(mailto_letter)
     bp.add_app_template_global(letter_copies)
