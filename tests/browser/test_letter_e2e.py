@@ -153,6 +153,10 @@ def test_every_step_fits_a_360px_screen_without_horizontal_scroll(
     _no_horizontal_scroll(page)
 
     _fill_form(page)
+    # A long unbroken run (a hashtag, a link) in the supporter's own words wraps on every step.
+    page.get_by_label("Your own words (optional)", exact=True).fill(
+        "My family is from Aleppo. #" + "StandWithSyria" * 8
+    )
     page.get_by_label("ZIP code", exact=True).fill("10001")  # a New York ZIP: errors shown
     page.get_by_role("button", name="Preview my letter").click()
     expect(page.locator(".error-summary")).to_contain_text(
