@@ -502,7 +502,8 @@ def test_goal_dates_and_partner_rows_are_checked_by_the_file_rules(
     page = admin.post(NEW, data=new_form(admin, **typed))
     assert page.status_code == 422
     assert "whole number above zero" in field_error(page, "goal")
-    assert "Must be after starts_at" in field_error(page, "ends_at")
+    # Named as the form labels it, not by its key in the campaign file.
+    assert "Must be after “Opens at”" in field_error(page, "ends_at")
     assert "Letters, digits" in field_error(page, "partners-0-code")
     assert field_error(page, "partners-1-name") == "Fill this in."
     kept = read_form(page.text)

@@ -47,6 +47,22 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
+_KEY_RE = re.compile(r"\b(" + "|".join(sorted(_TOP_LEVEL)) + r")\b")
+
+
+def _labelled(form: CampaignForm, message: str) -> str:
+    """A file rule's message names other fields by their file key ("must be after starts_at"):
+    in the editor they are named as their labels say ("must be after “Opens at”")."""
+
+    def label(match: re.Match[str]) -> str:
+        field = form._fields.get(match[1])
+        if field is None:
+            return match[0]
+        return f"“{str(field.label.text).split(' (')[0]}”"
+
+    return _KEY_RE.sub(label, message)
+
+
 def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> None:
     """Put each CampaignFileError problem on the field it names; the rest go in `general`."""
     for problem in problems:
@@ -62,7 +78,7 @@ def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> Non
         key, index, sub, msg = match["key"], match["index"], match["sub"], match["msg"]
         position = int(index) - 1 if index else None
         if key in _TOP_LEVEL and position is None:
-            add_error(form[key], _sentence(msg))
+            add_error(form[key], _sentence(_labelled(form, msg)))
         elif key == "signatories" and position is not None:
             line, problem = draft.signatory_lines[position], f"{sub} {msg}"
             add_error(
