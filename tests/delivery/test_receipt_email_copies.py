@@ -45,7 +45,9 @@ def test_a_letter_to_four_offices_is_copied_once_per_distinct_text(
         assert part.count(STEP) == 2
         assert part.count("My family is from Aleppo.") == 2
     assert "Dear President Biden," in text
-    assert "This letter went to these \u20683\u2069 offices:" in text
+    # Addressed, not "went": the status lines above say which offices it has reached.
+    assert "This copy is addressed to these \u20683\u2069 offices:" in text
+    assert "went to" not in text + html
     for greeting in GREETINGS:
         assert f":\n  \u2068{greeting}\u2069\n" in text  # a greeting a line of its own
         assert f'<bdi lang="en">{greeting}</bdi>' in html
@@ -64,5 +66,5 @@ def test_the_grouped_copy_in_arabic(app: Flask, default_campaign: str) -> None:
     with app.app_context():
         submission = db.session.scalars(select(Submission)).one()
         text, _html = _parts(supporter_email(submission, NotificationKind.RECEIPT, "k1"))
-    assert "ذهبت هذه الرسالة إلى هذه المكاتب الـ\u20683\u2069:" in text
+    assert "هذه النسخة موجّهة إلى هذه المكاتب الـ\u20683\u2069:" in text
     assert text.count(STEP) == 2
