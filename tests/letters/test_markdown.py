@@ -118,6 +118,21 @@ def test_text_to_html_escapes_and_splits_paragraphs() -> None:
     )
 
 
+def test_a_long_run_without_spaces_can_break_every_twenty_characters() -> None:
+    # Mail apps ignore style sheets: a long link must carry its own break opportunities.
+    link = "https://example.org/c?from=<me>&ref=" + "x" * 34  # 70 characters
+    html = text_to_html(f"Read {link} now")
+    assert html == (
+        '<p dir="auto">Read https://example.org/<wbr>c?from=&lt;me&gt;&amp;ref=xxxx<wbr>'
+        + "x" * 20
+        + "<wbr>"
+        + "x" * 10
+        + " now</p>"
+    )
+    assert html.striptags() == f"Read {link} now"  # the same text, entities whole
+    assert text_to_html("a" * 29) == f'<p dir="auto">{"a" * 29}</p>'  # short runs untouched
+
+
 def test_a_paragraph_that_opens_in_arabic_is_marked_arabic_and_the_rest_left_to_their_page() -> (
     None
 ):
