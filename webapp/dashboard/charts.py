@@ -72,10 +72,11 @@ TILE_GRID: dict[str, tuple[int, int]] = {
 # Tile labels in the map's units: the 528-unit-wide map is about 300 px wide on a 360 px phone,
 # where 20 units are 11 px (12 were 7 px).
 _TILE_FONT = 20
-# From this many bars on (two weeks of days) they share the box's width; fewer keep this width
-# each (2.5 em: 40 px), so one busy day is a bar, not a block across the page.
+# From this many bars on (two weeks of days) they share the box's width; fewer keep a width
+# each (40 of the 160 units high: 36 px at the chart's 9rem), so one busy day is a bar, not a
+# green block across the page.
 FULL_WIDTH_FROM = 14
-_BAR_EM = 2.5
+_BAR_UNITS = 40
 _SHADES = ("#eef5f1", "#c7e3d3", "#92c7a9", "#58a67c", "#2a7f55", "#0b5d3b")
 
 
@@ -102,20 +103,21 @@ def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 1
 
     The bars stretch to the box; the scale and the first and last buckets are HTML around
     them, so they keep their size on a phone (inside the SVG they shrank with it to ~5 px).
-    Fewer than `FULL_WIDTH_FROM` bars keep a bar's width instead (`_narrow_size`).
+    Fewer than `FULL_WIDTH_FROM` bars keep a bar's width instead: their viewBox is
+    `_BAR_UNITS` wide a bar, and the SVG takes its shape at the chart's height (CSS).
     """
     top = max((b.value for b in bars), default=0) or 1
     gap = 2
-    size = ""
-    if 0 < len(bars) < FULL_WIDTH_FROM:
-        width, size = _narrow_size(len(bars))
+    few = 0 < len(bars) < FULL_WIDTH_FROM
+    if few:
+        width = len(bars) * _BAR_UNITS
     slot = width / max(1, len(bars))
     parts = [
-        f'<figure class="bar-chart{" few-bars" if size else ""}">',
+        f'<figure class="bar-chart{" few-bars" if few else ""}">',
         # The labels beside the SVG repeat the table next to each chart: hidden from screen
         # readers, which would read them out of context.
         f'<p class="chart-top" aria-hidden="true">{top:,}</p>',
-        f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="none"{size} '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
         f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
         f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" '
@@ -137,12 +139,6 @@ def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 1
         parts.append(f'<bdi dir="auto">{escape(bars[-1].title)}</bdi>')
     parts.append("</p></figure>")
     return Markup("".join(parts))  # noqa: S704 - every value above is escaped or numeric
-
-
-def _narrow_size(count: int) -> tuple[int, str]:
-    """The viewBox width and the SVG's own width for `count` bars of `_BAR_EM` each: a first
-    day of action drawn to the box's width was one green slab as wide as the page."""
-    return count * 40, f' width="{count * _BAR_EM}em"'
 
 
 def state_map(counts: Mapping[str, int], title: str, tile: int = 44) -> Markup:
