@@ -73,6 +73,9 @@ def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
     return {
         # Errors would otherwise quote the statement's values (emails, streets) in the log.
         "hide_parameters": True,
+        # A wait for another transaction's lock ends, as SQLite's busy timeout does: the
+        # supporter is asked to press again (supporter/kept_letter.py) instead of a hung worker.
+        "connect_args": {"options": f"-c lock_timeout={int(config['POSTGRES_LOCK_TIMEOUT_MS'])}"},
         "pool_size": config["DB_POOL_SIZE"],
         "max_overflow": config["DB_POOL_SIZE"],
         "pool_pre_ping": True,

@@ -85,6 +85,7 @@ def load_config(
         "DATA_ENCRYPTION_PREVIOUS_KEY": env_str(env, "DATA_ENCRYPTION_PREVIOUS_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLITE_BUSY_TIMEOUT_MS": env_int(env, "SQLITE_BUSY_TIMEOUT_MS", 30000),
+        "POSTGRES_LOCK_TIMEOUT_MS": env_int(env, "POSTGRES_LOCK_TIMEOUT_MS", 30000),
         "DB_POOL_SIZE": env_int(env, "DB_POOL_SIZE", 10),
         "MAX_CONTENT_LENGTH": env_int(env, "REQUEST_MAX_BYTES", 256 * 1024),
         "MAX_FORM_MEMORY_SIZE": env_int(env, "REQUEST_MAX_BYTES", 256 * 1024),

@@ -9,6 +9,7 @@ from flask import Flask, Response, abort, g, jsonify, make_response, render_temp
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.db_faults import DATABASE_ERRORS, database_unavailable
 from webapp.request_guards import Refused
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,27 @@ def _handle_unexpected(exc: Exception) -> tuple[str, int]:
     return render_error(500)
 
 
+# Seconds a refused request is asked to wait when the database is busy or out of reach.
+BUSY_RETRY_SECONDS = 60
+
+
+def database_busy(exc: Exception, page: tuple[str, int] | None = None) -> Response:
+    """A request the database could not serve for a moment: logged without the statement,
+    answered 503 with Retry-After (`page`: one that keeps what was posted; else the error
+    page). Any other database error is a fault of ours: a 500 with its trace."""
+    if not database_unavailable(exc):
+        return make_response(_handle_unexpected(exc))
+    rule = request.url_rule.rule if request.url_rule else "(no route)"
+    cause = type(getattr(exc, "orig", None) or exc).__name__
+    log.warning("database busy or out of reach on %s %s (%s)", request.method, rule, cause)
+    if page is None and request.path.startswith("/api/"):
+        response = make_response(jsonify({"error": "database busy", "status": 503}), 503)
+    else:
+        response = make_response(page or render_error(503))
+    response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response
+
+
 def _refuse_nul_bytes() -> None:
     """No address or query value of ours contains NUL; PostgreSQL cannot even compare one."""
     if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
@@ -141,3 +163,5 @@ def init_security(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(InternalServerError, lambda e: render_error(500))
     app.register_error_handler(Exception, _handle_unexpected)
+    for error in DATABASE_ERRORS:
+        app.register_error_handler(error, database_busy)

@@ -57,6 +57,11 @@ class CampaignSnapshots:
         # slug -> (campaign, when its version was last read)
         self._campaigns: OrderedDict[str, tuple[Campaign, float]] = OrderedDict()
 
+    def last_known(self, slug: str) -> Campaign | None:
+        with self._lock:
+            entry = self._campaigns.get(slug)
+        return entry[0] if entry else None
+
     def get(self, session: Session, slug: str) -> Campaign | None:
         """The campaign called `slug` as the database had it at most `recheck_seconds` ago
         (None: there is none)."""
@@ -87,6 +92,13 @@ class CampaignSnapshots:
             while len(self._campaigns) > self._size:
                 self._campaigns.popitem(last=False)
         return campaign
+
+
+def last_known_campaign(slug: str) -> Campaign | None:
+    """This worker's snapshot of `slug` as last read, asking the database nothing: for a page
+    saying the database is busy (None: never read here)."""
+    snapshots: CampaignSnapshots = current_app.extensions["campaign_snapshots"]
+    return snapshots.last_known(slug)
 
 
 def campaign_snapshot(slug: str) -> Campaign | None:

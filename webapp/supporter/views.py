@@ -49,6 +49,7 @@ from webapp.supporter.campaign_page import (
 )
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import find_partner
+from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.office_names import register_office_names
 from webapp.supporter.receipt_link_form import ReceiptLinkForm
 from webapp.supporter.templating import register_template_helpers
@@ -194,6 +195,16 @@ def too_many_letters(error: HTTPException) -> BaseResponse:
         minutes=retry_minutes(error),
     )
     return with_error_headers(error, make_response(page, 429))
+
+
+def _kept_letter(campaign: Campaign, fields: list[tuple[str, str]], step: str) -> tuple[str, int]:
+    page = render_template(
+        "supporter/too_many.html", campaign=campaign, fields=fields, step=step, busy=True
+    )
+    return page, 503
+
+
+keep_letters_when_busy(bp, "supporter.write", _kept_letter)
 
 
 def _submission_or_404(token: str) -> Submission:

@@ -40,6 +40,7 @@ from webapp.supporter.campaign_text import with_placeholders
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
 from webapp.supporter.forms import LetterForm
+from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.page_cache import FormPages
 from webapp.supporter.prompt_variant import settle_variant
 from webapp.text_input import is_latin_text
@@ -275,3 +276,15 @@ def too_many(error: HTTPException) -> Response:
         context = _context(campaign, parent, partner)
         page = _page("widget/too_many.html", 429, fields=fields, minutes=minutes, **context)
     return with_error_headers(error, make_response(page))
+
+
+def _kept_letter(campaign: Campaign, fields: list[tuple[str, str]], step: str) -> tuple[str, int]:
+    """The database busy on a letter inside a frame: kept as posted, the frame as it was."""
+    allow_framing(frame_ancestors(campaign))
+    _state, parent = check_token(request.form.get("form_token"), campaign)
+    partner = find_partner(campaign, request.form.get("partner"))
+    context = _context(campaign, parent, partner)
+    return _page("widget/too_many.html", 503, fields=fields, step=step, busy=True, **context)
+
+
+keep_letters_when_busy(bp, "widget.widget_post", _kept_letter)

@@ -1,0 +1,34 @@
+"""Which database errors mean "busy or out of reach for a moment", not a fault in our code."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+# Caught by the error handlers, then told apart by `database_unavailable`.
+DATABASE_ERRORS = (OperationalError, PoolTimeout)
+
+# PostgreSQL's states of a server that is busy, starting, stopping or out of connections, or
+# of a lock not granted within lock_timeout: the same request succeeds a little later.
+_BUSY_STATES = frozenset({"55P03", "57014", "53300", "57P01", "57P02", "57P03", "40001", "40P01"})
+# SQLite says so in words: a writer waited busy_timeout for another's lock.
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database is busy or unreachable (try again soon), rather than
+    that a statement of ours is wrong (a bug, which stays a 500 with its trace)."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    state = getattr(exc.orig, "sqlstate", None)
+    if isinstance(state, str):
+        return state in _BUSY_STATES or state.startswith("08")  # 08: connection exceptions
+    message = str(exc.orig).lower()
+    if any(words in message for words in _SQLITE_BUSY):
+        return True
+    # psycopg gives no state when it cannot reach the server at all (refused, closed, gone).
+    return isinstance(exc, OperationalError) and type(exc.orig).__module__.startswith("psycopg")
