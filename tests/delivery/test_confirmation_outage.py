@@ -77,9 +77,11 @@ def test_the_email_outlives_an_outage_longer_than_its_attempts_and_the_letter_go
     assert len(smtp.to(OFFICE_EMAIL)) == 1
 
 
-def test_other_supporter_emails_still_stop_when_their_attempts_run_out(
+def test_the_receipt_email_outlives_an_outage_past_its_attempts(
     app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
 ) -> None:
+    """It carries the writer's only way back to the letter: a two-hour outage had left it dead
+    after its attempts, until an operator ran `outbox retry-dead` (QA walk-through)."""
     app.config["OUTBOX_MAX_ATTEMPTS"] = 2
     _write(client, slug, WRITER)
     clock = Clock()
@@ -89,7 +91,31 @@ def test_other_supporter_emails_still_stop_when_their_attempts_run_out(
     smtp.stop()
     assert worker.run_batch().failed == 2  # the office's letter and the receipt email
     clock.advance(minutes=5)
-    assert worker.run_batch().dead == 2
+    # Out of attempts: the office's letter is given up on (organisers see it), the receipt not.
+    second = worker.run_batch()
+    assert (second.dead, second.failed) == (1, 1)
+    assert _notifications(app)[-1] == (NotificationKind.RECEIPT, DeliveryStatus.FAILED)
+    smtp.start()
+    clock.advance(minutes=30)
+    assert worker.run_batch().sent == 1
+    assert _notifications(app)[-1] == (NotificationKind.RECEIPT, DeliveryStatus.SENT)
+    assert len(smtp.to(WRITER)) == 2  # the confirmation link, then the receipt
+
+
+def test_a_receipt_email_still_failing_when_its_window_shuts_is_given_up(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 2
+    _write(client, slug, WRITER)
+    clock = Clock()
+    worker = Worker(app, clock=clock)
+    worker.run_batch()
+    client.post(_confirmation_link(smtp, WRITER))
+    smtp.stop()
+    worker.run_batch()
+    for _ in range(4):  # the window (two hours here) runs out while the server stays down
+        clock.advance(hours=1)
+        worker.run_batch()
     assert _notifications(app)[-1] == (NotificationKind.RECEIPT, DeliveryStatus.DEAD)
 
 

@@ -19,6 +19,7 @@ from webapp.models import (
     DeliveryStatus,
     Mailing,
     Notification,
+    NotificationKind,
     PostalStatus,
     Submission,
     SubmissionStatus,
@@ -137,8 +138,16 @@ def _awaited_until(row: Leased, now: datetime, policy: RetryPolicy) -> datetime 
     expire unsent although its writer did all they were asked. The window's last few minutes
     are left for the click. None for other emails and rows, or a letter no longer waiting.
     A held letter has no deadline, but its emails stop at the same point: an organiser can
-    release it, or retry its email, after that."""
-    if not isinstance(row, Notification) or row.kind not in LINK_CARRIERS:
+    release it, or retry its email, after that. A receipt email keeps its retries as long
+    from when it was queued: it carries its writer's only way back to the letter (the offices
+    still to send it to, the address to prove, deleting it), and an outage of two hours had
+    left it dead until an operator ran `outbox retry-dead`."""
+    if not isinstance(row, Notification):
+        return None
+    if row.kind is NotificationKind.RECEIPT:
+        until = row.created_at + timedelta(hours=policy.confirm_within_hours)
+        return until if until > now else None
+    if row.kind not in LINK_CARRIERS:
         return None
     letter = row.submission
     if letter is None or letter.status is not SubmissionStatus.UNCONFIRMED:
