@@ -22,6 +22,7 @@ WORDS = {
         "confirm": "Delete this letter?",
         "button": "Delete this letter",
         "done": "Your letter is deleted",
+        "missing": "We could not find this receipt",
     },
     "ar": {
         "download": "نزّل ما تحمله هذه الرسالة عنك",
@@ -29,6 +30,7 @@ WORDS = {
         "confirm": "هل تريد حذف هذه الرسالة؟",
         "button": "احذف هذه الرسالة",
         "done": "حُذفت رسالتك",
+        "missing": "لم نجد هذا الإيصال",
     },
 }
 
@@ -95,5 +97,12 @@ def test_a_supporter_takes_a_copy_then_deletes_everything_from_the_receipt(
     page.screenshot(
         path=str(ARTIFACTS / f"own-data-deleted-{language}-{screen}.png"), full_page=True
     )
+    # Its old link says the letter may have been deleted, and offers a receipt link by email.
     assert page.goto(receipt).status == 404  # type: ignore[union-attr]
+    expect(page.get_by_role("heading", name=words["missing"], level=1)).to_be_visible()
+    expect(page.locator("form.receipt-link-form")).to_be_visible()
+    audit.run("receipt missing")
+    page.screenshot(
+        path=str(ARTIFACTS / f"own-data-receipt-missing-{language}-{screen}.png"), full_page=True
+    )
     audit.assert_clean()

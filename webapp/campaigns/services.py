@@ -15,7 +15,7 @@ from webapp.campaigns.fileformat import CampaignFile, CampaignFileError, parse_c
 from webapp.campaigns.sections import TargetSpec
 from webapp.campaigns.translations import exported
 from webapp.database import DB_INT_MAX, write_transaction
-from webapp.models import Campaign, Partner, Signatory, Target, TargetKind
+from webapp.models import Campaign, CampaignStatus, Partner, Signatory, Target, TargetKind
 from webapp.models.campaign import default_audience
 
 DEFAULT_CAMPAIGN_FILE = Path(__file__).parent / "default" / "syria-five-steps.md"
@@ -107,6 +107,14 @@ def read_campaign_file(text: str, origin: str) -> CampaignFile:
 
 def campaign_by_slug(session: Session, slug: str) -> Campaign | None:
     return session.scalar(_BY_SLUG, {"slug": slug})
+
+
+def open_campaigns(session: Session, now: datetime) -> list[Campaign]:
+    """The live campaigns taking letters now, oldest first (the home page's list)."""
+    live = session.scalars(
+        select(Campaign).where(Campaign.status == CampaignStatus.LIVE).order_by(Campaign.created_at)
+    )
+    return [campaign for campaign in live if campaign.is_open(now)]
 
 
 def import_campaign(session: Session, spec: CampaignFile) -> ImportResult:

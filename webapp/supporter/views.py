@@ -29,7 +29,7 @@ from webapp.antiabuse.limits import (
     receipt_link_ip_limit,
     sender_email_key,
 )
-from webapp.campaigns.services import campaign_by_slug
+from webapp.campaigns.services import campaign_by_slug, open_campaigns
 from webapp.campaigns.snapshots import campaign_snapshot
 from webapp.database import db, utcnow
 from webapp.delivery.handoff import handoff_for
@@ -70,13 +70,7 @@ def _campaign_or_404(slug: str) -> Campaign:
 
 @bp.get("/")
 def index() -> str:
-    campaigns = db.session.scalars(
-        select(Campaign).where(Campaign.status == CampaignStatus.LIVE).order_by(Campaign.created_at)
-    ).all()
-    now = utcnow()
-    return render_template(
-        "supporter/index.html", campaigns=[c for c in campaigns if c.is_open(now)]
-    )
+    return render_template("supporter/index.html", campaigns=open_campaigns(db.session(), utcnow()))
 
 
 @bp.get("/privacy")
@@ -210,7 +204,13 @@ keep_letters_when_busy(bp, "supporter.write", _kept_letter)
 def _submission_or_404(token: str) -> Submission:
     submission = letter_by_receipt(db.session(), token)
     if submission is None:
-        abort(404)
+        # A link cut short or mistyped, or a deleted letter's: say which could be, and offer
+        # the link again by email rather than a bare "page not found".
+        page = render_template(
+            "supporter/receipt_missing.html",
+            campaigns=open_campaigns(db.session(), utcnow()),
+        )
+        abort(kept_private(make_response(page, 404)))
     return submission
 
 
