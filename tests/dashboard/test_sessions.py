@@ -104,3 +104,17 @@ def test_a_session_cookie_from_before_the_upgrade_is_refused(app: Flask) -> None
         assert session["_user_id"].endswith(":1")
         session["_user_id"] = session["_user_id"].split(":")[0]
     _refused(client)
+
+
+def test_the_sign_in_page_says_a_session_ended_and_the_editor_kept_its_changes(
+    app: Flask,
+) -> None:
+    client = signed_in(app, ADMIN)
+    assert app.test_cli_runner().invoke(args=["organisers", "end-sessions", ADMIN]).exit_code == 0
+    page = client.get("/dashboard/", follow_redirects=True)
+    assert "Your session has ended: please sign in again." in page.text
+    assert "kept in this browser tab" in page.text
+    # A visitor who never signed in is asked to, in the page's own words ("sign in").
+    visitor = app.test_client().get("/dashboard/", follow_redirects=True)
+    assert "Please sign in to see this page." in visitor.text
+    assert "log in" not in visitor.text.lower()

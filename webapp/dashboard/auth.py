@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from werkzeug.exceptions import HTTPException
@@ -34,6 +43,21 @@ def _load_organiser(user_id: str) -> Organiser | None:
 
 
 login_manager.user_loader(_load_organiser)
+
+
+def _sign_in_message(_default: str) -> str:
+    """What the sign-in page says when a page needed it: a session that ended (signed out
+    elsewhere, a new password, `organisers end-sessions`) is told so, with the editor's kept
+    changes, not a bare "Please log in"."""
+    if session.get("_user_id"):
+        return _(
+            "Your session has ended: please sign in again. Changes you had not saved in the "
+            "campaign editor are kept in this browser tab."
+        )
+    return _("Please sign in to see this page.")
+
+
+login_manager.localize_callback = _sign_in_message
 
 
 def _login_key() -> str:
