@@ -63,6 +63,7 @@ class Letter:
     zip_code: str | None = "48126"
     country: str = "US"
     private: bool = False
+    held: bool = False  # held by the risk checks (released if confirmed, declined if declined)
     offices: tuple[Office, ...] = (PRESIDENT,)
     consents: tuple[str | None, ...] = ()  # partner codes (None: the campaign's own box)
 
@@ -129,6 +130,7 @@ def _add_letter(
         zip_code=letter.zip_code,
         country=letter.country,
         private=letter.private,
+        held=letter.held,
         districts=districts,
         created_at=when,
         confirmed_at=when if letter.status is SubmissionStatus.CONFIRMED else None,

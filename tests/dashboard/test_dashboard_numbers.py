@@ -139,8 +139,9 @@ def test_data_json_has_exactly_the_known_numbers(app: Flask, known: Known) -> No
     assert data["personalised_share"] == pytest.approx(0.6)
     assert data["by_partner"] == {"Alpha Org (alpha)": 2, "Beta Org (beta)": 1, "no partner": 2}
     assert data["by_source"] == {"newsletter": 2, "twitter": 1, "none": 2}
-    # l6 waits for its sender's confirmation: its delivery is not on its way yet.
+    # l6 waits for its sender's confirmation: its delivery is not on its way yet, but may go.
     assert data["deliveries_by_status"] == {
+        "unconfirmed": 1,
         "sent": 2,
         "pending": 1,
         "failed": 1,
@@ -161,7 +162,8 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     assert page.status_code == 200, page.text
     html = page.text
     assert "<dt>People who wrote</dt><dd>5</dd>" in html
-    assert "<dt>Letters to offices</dt><dd>7</dd>" in html  # not l6's, still unconfirmed
+    # l6's too, still unconfirmed: counted apart from those on their way.
+    assert "<dt>Letters to offices</dt><dd>8</dd>" in html
     assert "<dt>Waiting for email confirmation</dt><dd>1</dd>" in html
     assert "<dt>Wrote their own words</dt><dd>60%</dd>" in html
     assert "Goal: <bdi>5</bdi> of <bdi>10</bdi>" in html
@@ -171,6 +173,7 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
         assert _cell_row(label, str(n)) in html, label
     assert "Needs your action" not in html  # the supporter's words, not the organiser's
     assert _cell_row("Not sent: never confirmed, or cancelled by the organisers", "1") in html
+    assert _cell_row("Held or waiting for its writer&#39;s confirmation", "1") in html
     for day, n in ((3, 2), (2, 1), (1, 0), (0, 2)):
         assert _cell_row(known.shown_day(day), str(n)) in html, day
     assert _cell_row(f"{known.shown_day(0)}, {known.now:%H}:00", "2") in html

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.dashboard.blueprint import bp
 from webapp.models import DeliveryStatus
+from webapp.services.delivery_counts import TallyStatus
 from webapp.supporter.templating import STATUS_LABELS
 
 # Where the supporter's own wording ("Needs your action", "Sent by you") would address the
@@ -16,9 +17,16 @@ ORGANISER_LABELS = {
     DeliveryStatus.DONE_BY_SUPPORTER: _l("Sent by the supporter (the office's own web form)"),
     DeliveryStatus.CANCELLED: _l("Not sent: never confirmed, or cancelled by the organisers"),
 }
+# Queued for a letter the risk checks hold or whose writer has not clicked the link yet.
+HELD_OR_UNCONFIRMED = _l("Held or waiting for its writer's confirmation")
 
 
 @bp.app_template_global()
 def status_labels() -> dict[str, str]:
-    """Every delivery status value as organisers read it, translated once per page."""
-    return {status.value: str(label) for status, label in ORGANISER_LABELS.items()}
+    """Every delivery status value as organisers read it, translated once per page, and the
+    dashboard's own status for deliveries whose letter is not confirmed yet."""
+    labels = {status.value: str(label) for status, label in ORGANISER_LABELS.items()}
+    return labels | {TallyStatus.UNCONFIRMED.value: str(HELD_OR_UNCONFIRMED)}
+
+
+bp.add_app_template_global(TallyStatus, "TallyStatus")  # templates compare against enums
