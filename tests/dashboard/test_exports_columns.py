@@ -99,3 +99,30 @@ def test_the_deliveries_csv_dates_a_hand_off_its_supporter_said_they_sent(
     assert by_office[PRESIDENT.key]["done_by_supporter_at"] == ""
     assert {row["name_as_written"] for row in rows} == {"رانيا حداد"}
     assert {(row["first_name"], row["last_name"]) for row in rows} == {("Rania", "Haddad")}
+
+
+def test_both_letter_csvs_give_one_code_per_interface_language(
+    app: Flask, default_campaign: str
+) -> None:
+    """Letters recorded with the browser's tag before ("en-US", "ar-SY") are written with the
+    interface language their emails use, so counting by language gives one group each."""
+    add_partner(app, default_campaign, "alpha", "Alpha Org", "Alpha may email me.")
+    recorded = {"us@example.org": "en-US", "sy@example.org": "ar-SY", "en@example.org": "en"}
+    ids = add_letters(
+        app,
+        default_campaign,
+        [Letter(email, partner="alpha", consents=("alpha",)) for email in recorded],
+    )
+    with app.app_context():
+        session = db.session()
+        with write_transaction(session):
+            for letter_id, language in zip(ids, recorded.values(), strict=True):
+                letter = session.get(Submission, letter_id)
+                assert letter is not None
+                letter.language = language
+    expected = {"us@example.org": "en", "sy@example.org": "ar", "en@example.org": "en"}
+    admin = _rows(signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}/export.csv"))
+    assert {row["email"]: row["language"] for row in admin} == expected
+    alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+    partner = _rows(alpha.get(f"/dashboard/campaigns/{default_campaign}/export.csv"))
+    assert {row["email"]: row["language"] for row in partner} == expected

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from webapp.civic.states import seat_code
 from webapp.dashboard.csv_stream import csv_lines
+from webapp.i18n import interface_language
 from webapp.models import (
     Consent,
     Delivery,
@@ -127,7 +128,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.state,
                 r.zip_code,
                 r.country,
-                r.language,
+                interface_language(r.language),
                 seat_code(f"{r.state}-{cd}") if cd is not None and r.state else "",
                 r.lookup_match.value,
                 partner_names.get(r.partner_id, "") if r.partner_id else "",
@@ -254,7 +255,7 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
                 wording,
                 _name_as_written(r),
                 # The language the supporter wrote in: the one to write back to them in.
-                r.language,
+                interface_language(r.language),
             ]
 
     return csv_lines(PARTNER_COLUMNS, values())
