@@ -38,6 +38,7 @@ class Office:
     chamber: str | None = None
     state: str | None = None
     district: str | None = None
+    office: str | None = None  # as the letter addresses it ("United States Senate")
 
 
 PRESIDENT = Office("target:president", "The President of the United States")
@@ -145,6 +146,7 @@ def _add_letter(
                 recipient_chamber=office.chamber,
                 recipient_state=office.state,
                 recipient_district=office.district,
+                recipient_office=office.office,
                 channel=Channel.FORM,
                 status=office.status,
                 salutation=f"Dear {office.name},",

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from webapp.civic.states import seat_code
 from webapp.dashboard.csv_stream import csv_lines
 from webapp.dashboard.export import CHUNK, name_as_written
-from webapp.models import Delivery, DeliveryStatus, Submission
+from webapp.dashboard.status_names import status_labels
+from webapp.models import Delivery, DeliveryStatus, Official, Submission, SubmissionStatus
+from webapp.services.delivery_counts import tally_status
 
 DELIVERY_COLUMNS = (
     "letter_submitted_at",
@@ -35,7 +38,21 @@ DELIVERY_COLUMNS = (
     # (sent_at: when we or the organisers sent it).
     "done_by_supporter_at",
     "name_as_written",
+    # `office` is a name: what the office is ("United States Senate", "The White House", as the
+    # replies CSV's office_title), the member's title, the office's state (`district` holds a
+    # House or state legislative seat only), and the status as the dashboard words it.
+    "office_title",
+    "member_title",
+    "office_state",
+    "status_label",
 )
+# A member the roster no longer lists (left office) is titled as their chamber's members are.
+CHAMBER_TITLES = {
+    "us_senate": "Senator",
+    "us_house": "Representative",
+    "state_upper": "Senator",
+    "state_lower": "Representative",
+}
 
 
 def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
@@ -50,9 +67,18 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
         .execution_options(yield_per=CHUNK)
     )
 
+    titles = {
+        f"official:{external_id}": title
+        for external_id, title in session.execute(select(Official.external_id, Official.title))
+    }
+
     def values() -> Iterator[list[Any]]:
+        # In English whatever the default locale, as the CSV's other words and codes are.
+        with force_locale("en"):
+            labels = status_labels()
         for d, s in session.execute(query):
             seat = f"{d.recipient_state}-{d.recipient_district}" if d.recipient_district else ""
+            unconfirmed = s.status is SubmissionStatus.UNCONFIRMED
             yield [
                 s.created_at.isoformat(),
                 s.status.value,
@@ -63,7 +89,7 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 s.country,
                 d.recipient_name,
                 d.recipient_key,
-                seat_code(seat) if seat else d.recipient_state,
+                seat_code(seat) if seat else "",
                 d.channel.value if d.channel else "",
                 d.status.value,
                 d.attempts,
@@ -76,6 +102,10 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 if d.done_at and d.status is DeliveryStatus.DONE_BY_SUPPORTER
                 else "",
                 name_as_written(s),
+                d.recipient_office,
+                titles.get(d.recipient_key) or CHAMBER_TITLES.get(d.recipient_chamber or "", ""),
+                d.recipient_state,
+                labels[tally_status(d.status, unconfirmed)],
             ]
 
     return csv_lines(DELIVERY_COLUMNS, values())
