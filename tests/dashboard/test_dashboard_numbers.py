@@ -215,6 +215,8 @@ def test_partner_dashboard_shows_only_its_own_letters(app: Flask, known: Known) 
         "by_district": {"MI-12": 2},
         "by_country": {"US": 2},
         "personalised_share": 0.5,
+        "per_date": {(known.now - timedelta(days=3)).date().isoformat(): 2},
+        "by_seat": {"MI-12": 2},
     }
     page = alpha.get(f"/dashboard/campaigns/{known.slug}")
     assert page.status_code == 200
@@ -347,3 +349,23 @@ def test_the_plain_frame_and_the_link_come_in_arabic_too(app: Flask, known: Know
     # The frame's address opens the Arabic widget.
     framed = app.test_client().get(f"/widget/{slug}?partner=alpha&lang=ar").text
     assert '<html lang="ar" dir="rtl"' in framed
+
+
+def test_data_json_adds_full_dates_and_the_dashboard_s_seat_codes(app: Flask, known: Known) -> None:
+    """per_day and by_district stay as scripts read them; per_date has the year, per_hour_utc
+    the date too, and by_seat writes an at-large seat as the dashboard does ("VT-AL")."""
+    add_letters(app, known.slug, [Letter("vt@example.org", state="VT", district=0)])
+    admin = signed_in(app, ADMIN)
+    data: dict[str, Any] = admin.get(f"/dashboard/campaigns/{known.slug}/data.json").get_json()
+    iso = [(known.now - timedelta(days=n)).date().isoformat() for n in range(4)]
+    assert data["per_date"] == {iso[3]: 2, iso[2]: 1, iso[1]: 0, iso[0]: 3}
+    assert data["per_day"] == {known.day(3): 2, known.day(2): 1, known.day(1): 0, known.day(0): 3}
+    assert data["per_hour_utc"][known.now.strftime("%Y-%m-%dT%H")] == 3
+    assert data["by_district"]["VT-0"] == 1
+    assert data["by_seat"] == {"MI-12": 2, "MI-13": 1, "CA-12": 1, "NY-10": 1, "VT-AL": 1}
+    page = admin.get(f"/dashboard/campaigns/{known.slug}").text
+    assert _cell_row("VT-AL", "1") in page
+    alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+    mine = alpha.get(f"/dashboard/campaigns/{known.slug}/data.json").get_json()
+    assert (mine["per_date"], mine["by_seat"]) == ({iso[3]: 2}, {"MI-12": 2})
+    assert "per_hour_utc" not in mine
