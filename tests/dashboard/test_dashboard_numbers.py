@@ -369,3 +369,29 @@ def test_data_json_adds_full_dates_and_the_dashboard_s_seat_codes(app: Flask, kn
     mine = alpha.get(f"/dashboard/campaigns/{known.slug}/data.json").get_json()
     assert (mine["per_date"], mine["by_seat"]) == ({iso[3]: 2}, {"MI-12": 2})
     assert "per_hour_utc" not in mine
+
+
+def test_the_last_sync_table_counts_every_change_the_campaign_s_list_shows(
+    app: Flask, known: Known, tmp_path: Path
+) -> None:
+    """The first sync found four vacant House seats and no member leaving or arriving: the
+    last sync's table says so, rather than "no change" beside a list of four vacancies."""
+    assert sync(app, MEMBERS).exit_code == 0
+    admin = signed_in(app, ADMIN)
+    for path in ("/dashboard/", f"/dashboard/campaigns/{known.slug}"):
+        page = html.unescape(admin.get(path).text)
+        table = page[
+            page.index('id="roster-last-sync"') : page.index(
+                "</table>", page.index('id="roster-last-sync"')
+            )
+        ]
+        assert ": 0 left, 0 arrived, 0 changed seat, 4 vacant</caption>" in table, path
+        for seat in ("<bdi>California</bdi>, district 14", "<bdi>Georgia</bdi>, district 13"):
+            assert f"<tr><td>vacant</td><td>–</td><td>{seat}</td></tr>" in table, (path, seat)
+        assert "No member" not in table and "No change" not in table, path
+    result = sync(app, modified_roster(tmp_path), "2026-07-01")
+    assert result.exit_code == 0, result.output
+    page = html.unescape(admin.get("/dashboard/").text)
+    assert ": 1 left, 1 arrived, 1 changed seat, 2 vacant</caption>" in page
+    moved = "<td>Lateefah Simon</td><td><bdi>California</bdi>, district 14</td>"
+    assert f"<tr><td>changed seat</td>{moved}</tr>" in page
