@@ -38,6 +38,7 @@ class Office:
     chamber: str | None = None
     state: str | None = None
     district: str | None = None
+    office: str | None = None  # as the letter addresses it ("United States Senate")
 
 
 PRESIDENT = Office("target:president", "The President of the United States")
@@ -63,6 +64,7 @@ class Letter:
     zip_code: str | None = "48126"
     country: str = "US"
     private: bool = False
+    held: bool = False  # held by the risk checks (released if confirmed, declined if declined)
     offices: tuple[Office, ...] = (PRESIDENT,)
     consents: tuple[str | None, ...] = ()  # partner codes (None: the campaign's own box)
 
@@ -129,6 +131,7 @@ def _add_letter(
         zip_code=letter.zip_code,
         country=letter.country,
         private=letter.private,
+        held=letter.held,
         districts=districts,
         created_at=when,
         confirmed_at=when if letter.status is SubmissionStatus.CONFIRMED else None,
@@ -143,6 +146,7 @@ def _add_letter(
                 recipient_chamber=office.chamber,
                 recipient_state=office.state,
                 recipient_district=office.district,
+                recipient_office=office.office,
                 channel=Channel.FORM,
                 status=office.status,
                 salutation=f"Dear {office.name},",

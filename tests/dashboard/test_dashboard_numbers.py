@@ -139,8 +139,9 @@ def test_data_json_has_exactly_the_known_numbers(app: Flask, known: Known) -> No
     assert data["personalised_share"] == pytest.approx(0.6)
     assert data["by_partner"] == {"Alpha Org (alpha)": 2, "Beta Org (beta)": 1, "no partner": 2}
     assert data["by_source"] == {"newsletter": 2, "twitter": 1, "none": 2}
-    # l6 waits for its sender's confirmation: its delivery is not on its way yet.
+    # l6 waits for its sender's confirmation: its delivery is not on its way yet, but may go.
     assert data["deliveries_by_status"] == {
+        "unconfirmed": 1,
         "sent": 2,
         "pending": 1,
         "failed": 1,
@@ -161,7 +162,8 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     assert page.status_code == 200, page.text
     html = page.text
     assert "<dt>People who wrote</dt><dd>5</dd>" in html
-    assert "<dt>Letters to offices</dt><dd>7</dd>" in html  # not l6's, still unconfirmed
+    # l6's too, still unconfirmed: counted apart from those on their way.
+    assert "<dt>Letters to offices</dt><dd>8</dd>" in html
     assert "<dt>Waiting for email confirmation</dt><dd>1</dd>" in html
     assert "<dt>Wrote their own words</dt><dd>60%</dd>" in html
     assert "Goal: <bdi>5</bdi> of <bdi>10</bdi>" in html
@@ -171,6 +173,7 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
         assert _cell_row(label, str(n)) in html, label
     assert "Needs your action" not in html  # the supporter's words, not the organiser's
     assert _cell_row("Not sent: never confirmed, or cancelled by the organisers", "1") in html
+    assert _cell_row("Held or waiting for its writer&#39;s confirmation", "1") in html
     for day, n in ((3, 2), (2, 1), (1, 0), (0, 2)):
         assert _cell_row(known.shown_day(day), str(n)) in html, day
     assert _cell_row(f"{known.shown_day(0)}, {known.now:%H}:00", "2") in html
@@ -212,6 +215,8 @@ def test_partner_dashboard_shows_only_its_own_letters(app: Flask, known: Known) 
         "by_district": {"MI-12": 2},
         "by_country": {"US": 2},
         "personalised_share": 0.5,
+        "per_date": {(known.now - timedelta(days=3)).date().isoformat(): 2},
+        "by_seat": {"MI-12": 2},
     }
     page = alpha.get(f"/dashboard/campaigns/{known.slug}")
     assert page.status_code == 200
@@ -344,3 +349,49 @@ def test_the_plain_frame_and_the_link_come_in_arabic_too(app: Flask, known: Know
     # The frame's address opens the Arabic widget.
     framed = app.test_client().get(f"/widget/{slug}?partner=alpha&lang=ar").text
     assert '<html lang="ar" dir="rtl"' in framed
+
+
+def test_data_json_adds_full_dates_and_the_dashboard_s_seat_codes(app: Flask, known: Known) -> None:
+    """per_day and by_district stay as scripts read them; per_date has the year, per_hour_utc
+    the date too, and by_seat writes an at-large seat as the dashboard does ("VT-AL")."""
+    add_letters(app, known.slug, [Letter("vt@example.org", state="VT", district=0)])
+    admin = signed_in(app, ADMIN)
+    data: dict[str, Any] = admin.get(f"/dashboard/campaigns/{known.slug}/data.json").get_json()
+    iso = [(known.now - timedelta(days=n)).date().isoformat() for n in range(4)]
+    assert data["per_date"] == {iso[3]: 2, iso[2]: 1, iso[1]: 0, iso[0]: 3}
+    assert data["per_day"] == {known.day(3): 2, known.day(2): 1, known.day(1): 0, known.day(0): 3}
+    assert data["per_hour_utc"][known.now.strftime("%Y-%m-%dT%H")] == 3
+    assert data["by_district"]["VT-0"] == 1
+    assert data["by_seat"] == {"MI-12": 2, "MI-13": 1, "CA-12": 1, "NY-10": 1, "VT-AL": 1}
+    page = admin.get(f"/dashboard/campaigns/{known.slug}").text
+    assert _cell_row("VT-AL", "1") in page
+    alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+    mine = alpha.get(f"/dashboard/campaigns/{known.slug}/data.json").get_json()
+    assert (mine["per_date"], mine["by_seat"]) == ({iso[3]: 2}, {"MI-12": 2})
+    assert "per_hour_utc" not in mine
+
+
+def test_the_last_sync_table_counts_every_change_the_campaign_s_list_shows(
+    app: Flask, known: Known, tmp_path: Path
+) -> None:
+    """The first sync found four vacant House seats and no member leaving or arriving: the
+    last sync's table says so, rather than "no change" beside a list of four vacancies."""
+    assert sync(app, MEMBERS).exit_code == 0
+    admin = signed_in(app, ADMIN)
+    for path in ("/dashboard/", f"/dashboard/campaigns/{known.slug}"):
+        page = html.unescape(admin.get(path).text)
+        table = page[
+            page.index('id="roster-last-sync"') : page.index(
+                "</table>", page.index('id="roster-last-sync"')
+            )
+        ]
+        assert ": 0 left, 0 arrived, 0 changed seat, 4 vacant</caption>" in table, path
+        for seat in ("<bdi>California</bdi>, district 14", "<bdi>Georgia</bdi>, district 13"):
+            assert f"<tr><td>vacant</td><td>–</td><td>{seat}</td></tr>" in table, (path, seat)
+        assert "No member" not in table and "No change" not in table, path
+    result = sync(app, modified_roster(tmp_path), "2026-07-01")
+    assert result.exit_code == 0, result.output
+    page = html.unescape(admin.get("/dashboard/").text)
+    assert ": 1 left, 1 arrived, 1 changed seat, 2 vacant</caption>" in page
+    moved = "<td>Lateefah Simon</td><td><bdi>California</bdi>, district 14</td>"
+    assert f"<tr><td>changed seat</td>{moved}</tr>" in page

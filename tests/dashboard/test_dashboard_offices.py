@@ -110,3 +110,67 @@ def test_a_partner_is_told_that_letters_kept_off_counts_are_not_in_its_numbers(
     admin = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}").text
     assert '<tr><td>Alpha Org (alpha)</td><td class="num">2</td></tr>' in admin
     assert note not in admin
+
+
+HELD_OR_UNCONFIRMED = "Held or waiting for its writer&#39;s confirmation"
+
+
+def test_held_and_unconfirmed_letters_are_counted_so_every_office_s_statuses_add_up(
+    app: Flask, default_campaign: str
+) -> None:
+    """Letters the risk checks still hold, or whose writer has not clicked the link yet, can
+    still go: they are in each office's letters under a status of their own, not left out."""
+    add_letters(
+        app,
+        default_campaign,
+        [
+            Letter("delivered@example.org", offices=(*_to_president(S.SENT), SENATOR)),
+            Letter("queued@example.org", offices=_to_president(S.PENDING)),
+            Letter(
+                "held@example.org",
+                held=True,
+                status=SubmissionStatus.UNCONFIRMED,
+                offices=(
+                    *_to_president(S.PENDING),
+                    Office(SENATOR.key, SENATOR.name, S.PENDING, "us_senate", "MI"),
+                ),
+            ),
+            Letter("released@example.org", held=True, offices=_to_president(S.NEEDS_ACTION)),
+            Letter(
+                "declined@example.org",
+                held=True,
+                status=SubmissionStatus.DECLINED,
+                offices=_to_president(S.CANCELLED),
+            ),
+            Letter(
+                "unconfirmed@example.org",
+                status=SubmissionStatus.UNCONFIRMED,
+                offices=_to_president(S.PENDING),
+            ),
+        ],
+    )
+    admin = signed_in(app, ADMIN)
+    for path, name_cells in (("", 1), ("/offices", 2)):
+        html = admin.get(f"/dashboard/campaigns/{default_campaign}{path}").text
+        html = html if path else _by_office(html)  # not the quiet offices' table
+        for name, letters_expected, waiting in (
+            ("The President of the United States", 5, 2),
+            (SENATOR.name, 2, 1),
+        ):
+            letters, statuses, not_sent = _row(html, name)[name_cells:]
+            counts = [int(n) for n in re.findall(r": (\d+)", statuses)]
+            assert (int(letters), sum(counts)) == (letters_expected, letters_expected), (path, name)
+            assert f"{HELD_OR_UNCONFIRMED}: {waiting}" in statuses, (path, name, statuses)
+            assert not_sent == (
+                "never confirmed, declined or cancelled: 1" if waiting == 2 else "–"
+            )
+    html = admin.get(f"/dashboard/campaigns/{default_campaign}").text
+    section = html[html.index('id="deliveries-heading"') : html.index('id="time-heading"')]
+    summary = dict(re.findall(r"<dt>(.*?)</dt><dd>([\d,]+)</dd>", section))
+    assert summary[HELD_OR_UNCONFIRMED] == "3", summary
+    letters_to_offices = re.search(r"<dt>Letters to offices</dt><dd>(\d+)</dd>", html)
+    assert letters_to_offices is not None and letters_to_offices[1] == "7"
+    assert sum(int(n) for n in summary.values()) == 7, summary
+    assert f'<tr><td>{HELD_OR_UNCONFIRMED}</td><td class="num">3</td></tr>' in section
+    data = admin.get(f"/dashboard/campaigns/{default_campaign}/data.json").get_json()
+    assert data["deliveries_by_status"]["unconfirmed"] == 3

@@ -27,9 +27,9 @@ from tests.dashboard.letters import (
     add_letters,
 )
 from tests.supporter.helpers import VALID_LETTER
+from webapp.dashboard.deliveries_export import DELIVERY_COLUMNS
 from webapp.dashboard.export import (
     ADMIN_COLUMNS,
-    DELIVERY_COLUMNS,
     LATER_ADMIN_COLUMNS,
     PARTNER_COLUMNS,
 )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tests.supporter.helpers import VALID_LETTER
+from tests.supporter.helpers import VALID_LETTER, post_letter
 from tests.widget.helpers import form_token, letter_data, open_widget, post_widget, widget_campaign
 from webapp.database import db
 from webapp.models import Submission
@@ -162,3 +163,19 @@ def test_widget_language_travels_in_its_address_and_each_post(
 def test_embed_script_passes_data_lang_to_the_frame(client: FlaskClient) -> None:
     script = client.get("/embed.js").text
     assert '["lang", "lang"]' in script
+
+
+@pytest.mark.parametrize(
+    ("accept", "recorded"),
+    [("en-US,en;q=0.9", "en"), ("ar-SY,en;q=0.5", "ar"), ("de-DE,de;q=0.9", "en")],
+)
+def test_a_letter_records_the_interface_language_it_was_written_in(
+    app: Flask, default_campaign: str, accept: str, recorded: str
+) -> None:
+    """One of the interface's languages, the one its emails use, not the browser's tag:
+    letters written in English on the full page and in the widget count as one language."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = accept
+    assert post_letter(client, default_campaign).status_code == 303
+    with app.app_context():
+        assert db.session.scalars(select(Submission.language)).one() == recorded

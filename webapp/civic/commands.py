@@ -210,10 +210,17 @@ def _print_changes(status: CivicStatus) -> None:
     if status.last_sync is not None:
         click.echo(
             f"last roster sync ({_when(status.last_sync)}): {len(status.left)} left, "
-            f"{len(status.arrived)} arrived"
+            f"{len(status.arrived)} arrived, {len(status.moved)} changed seat, "
+            f"{len(status.vacant)} vacant"
         )
-        for kind, changes in (("left", status.left), ("arrived", status.arrived)):
+        for kind, changes in (
+            ("left", status.left),
+            ("arrived", status.arrived),
+            ("changed seat", status.moved),
+            ("vacant", status.vacant),
+        ):
             for change in changes:
                 seat = Seat(change.chamber, change.state, change.district)
-                click.echo(f"  {kind}: {change.name} ({seat.label()})")
+                who = f"{change.name} " if change.name else ""  # a vacant seat: nobody
+                click.echo(f"  {kind}: {who}({seat.label()})")
     click.echo(f"letters held for the organisers (their member left office): {status.held}")

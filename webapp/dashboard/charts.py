@@ -82,9 +82,10 @@ _SHADES = ("#eef5f1", "#c7e3d3", "#92c7a9", "#58a67c", "#2a7f55", "#0b5d3b")
 
 @dataclass(frozen=True)
 class Bar:
-    label: str  # the bucket's key, as data.json gives it
+    label: str  # the bucket's key as data.json's per_day and per_hour give it ("12-04")
     value: int
     shown: str = ""  # the label for people ("Dec 4"), when it differs from the key
+    key: str = ""  # the whole key, with its year ("2026-12-04", "2026-12-04T13")
 
     @property
     def title(self) -> str:
@@ -168,7 +169,7 @@ def state_map(counts: Mapping[str, int], title: str, tile: int = 44) -> Markup:
 
 def series(buckets: dict[str, int], keys: list[str], label_from: int = 0) -> list[Bar]:
     """A bar for each key in order (none missing), labelled for data.json and for people."""
-    return [Bar(key[label_from:], buckets.get(key, 0), _shown(key)) for key in keys]
+    return [Bar(key[label_from:], buckets.get(key, 0), _shown(key), key) for key in keys]
 
 
 def _shown(key: str) -> str:

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
 from webapp.dashboard.csv_stream import csv_response
-from webapp.dashboard.export import deliveries_csv
+from webapp.dashboard.deliveries_export import deliveries_csv
 from webapp.dashboard.forms import PacketDeliveredForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.packets import mark_office_packet_delivered

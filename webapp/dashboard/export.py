@@ -1,5 +1,6 @@
-"""Streamed CSV exports: every letter and every delivery for admins, opted-in supporters for a
-partner (replies by office are in replies_export.py; the streaming itself in csv_stream.py)."""
+"""Streamed CSV exports: every letter for admins, opted-in supporters for a partner (deliveries
+and replies by office are in deliveries_export.py and replies_export.py; the streaming itself in
+csv_stream.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from webapp.civic.states import seat_code
 from webapp.dashboard.csv_stream import csv_lines
+from webapp.i18n import interface_language
 from webapp.models import (
     Consent,
     Delivery,
-    DeliveryStatus,
     Partner,
     Submission,
     SubmissionStatus,
@@ -66,7 +67,7 @@ PARTNER_COLUMNS = (
     "name_as_written",
     "language",
 )
-_CHUNK = 2000
+CHUNK = 2000
 
 
 def _consented(partner_id: int | None) -> ColumnElement[bool]:
@@ -81,7 +82,7 @@ def _yes(value: object) -> str:
     return "yes" if value else "no"
 
 
-def _name_as_written(letter: Submission) -> str:
+def name_as_written(letter: Submission) -> str:
     """The name in the writer's own script, when the letter carries a Latin spelling."""
     return letter.own_full_name if letter.native_first_name or letter.native_last_name else ""
 
@@ -107,7 +108,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
         .options(joinedload(Submission.supporter))
         .where(Submission.campaign_id == campaign_id)
         .order_by(Submission.id)
-        .execution_options(yield_per=_CHUNK)
+        .execution_options(yield_per=CHUNK)
     )
 
     def values() -> Iterator[list[Any]]:
@@ -120,14 +121,14 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 r.prefix,
                 r.first_name,
                 r.last_name,
-                _name_as_written(r),
+                name_as_written(r),
                 r.supporter.email,
                 r.street,
                 r.city,
                 r.state,
                 r.zip_code,
                 r.country,
-                r.language,
+                interface_language(r.language),
                 seat_code(f"{r.state}-{cd}") if cd is not None and r.state else "",
                 r.lookup_match.value,
                 partner_names.get(r.partner_id, "") if r.partner_id else "",
@@ -147,74 +148,6 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
     partner_columns = (PARTNER_CONSENT_PREFIX + code for _id, code in partners)
     header = (*ADMIN_COLUMNS, *partner_columns, *LATER_ADMIN_COLUMNS)
     return csv_lines(header, values())
-
-
-DELIVERY_COLUMNS = (
-    "letter_submitted_at",
-    "letter_status",
-    "first_name",
-    "last_name",
-    "email",
-    "state",
-    "country",
-    "office",
-    "office_key",
-    "district",
-    "channel",
-    "status",
-    "attempts",
-    "sent_at",
-    "last_failure_at",
-    "last_error",
-    "postal_status",
-    # New columns go last (see ADMIN_COLUMNS). When the supporter said they sent a hand-off
-    # (sent_at: when we or the organisers sent it).
-    "done_by_supporter_at",
-    "name_as_written",
-)
-
-
-def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
-    """Every letter to every office, with where it stands: which reached their office, which
-    wait for their writer's own hand-off or the organisers' packet, which failed and why."""
-    query = (
-        select(Delivery, Submission)
-        .options(joinedload(Submission.supporter))
-        .join(Submission, Submission.id == Delivery.submission_id)
-        .where(Delivery.campaign_id == campaign_id)
-        .order_by(Submission.id, Delivery.id)
-        .execution_options(yield_per=_CHUNK)
-    )
-
-    def values() -> Iterator[list[Any]]:
-        for d, s in session.execute(query):
-            seat = f"{d.recipient_state}-{d.recipient_district}" if d.recipient_district else ""
-            yield [
-                s.created_at.isoformat(),
-                s.status.value,
-                s.first_name,
-                s.last_name,
-                s.supporter.email,
-                s.state,
-                s.country,
-                d.recipient_name,
-                d.recipient_key,
-                seat_code(seat) if seat else d.recipient_state,
-                d.channel.value if d.channel else "",
-                d.status.value,
-                d.attempts,
-                d.sent_at.isoformat() if d.sent_at else "",
-                d.failed_at.isoformat() if d.failed_at else "",
-                d.last_error,
-                d.postal_status.value if d.postal_status else "",
-                # done_at also dates a posted letter's tracked arrival: not this column's fact.
-                d.done_at.isoformat()
-                if d.done_at and d.status is DeliveryStatus.DONE_BY_SUPPORTER
-                else "",
-                _name_as_written(s),
-            ]
-
-    return csv_lines(DELIVERY_COLUMNS, values())
 
 
 def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterator[str]:
@@ -237,7 +170,7 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
             or_(Submission.held.is_(False), Submission.email_verified.is_(True)),
         )
         .order_by(Submission.id)
-        .execution_options(yield_per=_CHUNK)
+        .execution_options(yield_per=CHUNK)
     )
 
     def values() -> Iterator[list[Any]]:
@@ -252,9 +185,9 @@ def partner_csv(session: Session, campaign_id: int, partner: Partner) -> Iterato
                 r.zip_code,
                 r.country,
                 wording,
-                _name_as_written(r),
+                name_as_written(r),
                 # The language the supporter wrote in: the one to write back to them in.
-                r.language,
+                interface_language(r.language),
             ]
 
     return csv_lines(PARTNER_COLUMNS, values())

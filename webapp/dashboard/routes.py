@@ -7,6 +7,7 @@ from webapp.dashboard import (  # noqa: F401  (they add routes to bp)
     editor,
     held_views,
     replies_views,
+    status_names,
     views,
 )
 from webapp.dashboard.blueprint import bp

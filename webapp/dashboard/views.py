@@ -23,6 +23,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.civic.index import ROSTER_DATASET
+from webapp.civic.states import seat_code
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me, visible_campaigns
 from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
@@ -106,10 +107,15 @@ def campaign_data(slug: str) -> Response:
         "by_district": data.by_district,
         "by_country": data.by_country,
         "personalised_share": data.personalised_share,
+        # Added beside per_day and by_district, which scripts read as they are: whole dates,
+        # and House seats written as the dashboard writes them ("VT-AL", not "VT-0").
+        "per_date": {b.key: b.value for b in data.per_day},
+        "by_seat": {seat_code(seat): n for seat, n in data.by_district.items()},
     }
     if partner is None:
         body |= {
             "per_hour": {b.label: b.value for b in data.per_hour},
+            "per_hour_utc": {b.key: b.value for b in data.per_hour},
             "deliveries_by_status": data.deliveries_by_status,
             "by_partner": dict(data.by_partner),
             "by_source": dict(data.by_source),

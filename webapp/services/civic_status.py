@@ -25,6 +25,8 @@ class CivicStatus:
     zips: CivicDataset | None
     left: list[RosterChange] = field(default_factory=list)  # at the last roster sync
     arrived: list[RosterChange] = field(default_factory=list)
+    moved: list[RosterChange] = field(default_factory=list)  # a member in another seat
+    vacant: list[RosterChange] = field(default_factory=list)  # a seat nobody holds now
     held: int = 0  # letters held for the organisers because their member left office
 
     @property
@@ -52,16 +54,21 @@ def civic_status(
         zips=session.get(CivicDataset, ZIP_DATASET),
     )
     if status.last_sync is not None:
+        # Every kind the sync records, as the campaign's list of roster changes shows them: a
+        # sync that only found vacant seats did change something.
+        kinds = {
+            "removed": status.left,
+            "added": status.arrived,
+            "seat_changed": status.moved,
+            "vacant": status.vacant,
+        }
         changes = session.scalars(
             select(RosterChange)
-            .where(
-                RosterChange.detected_at == status.last_sync,
-                RosterChange.kind.in_(("removed", "added")),
-            )
+            .where(RosterChange.detected_at == status.last_sync, RosterChange.kind.in_(kinds))
             .order_by(RosterChange.state, RosterChange.chamber, RosterChange.district)
         )
         for change in changes:
-            (status.left if change.kind == "removed" else status.arrived).append(change)
+            kinds[change.kind].append(change)
     status.held = session.scalar(held_count(campaign_id)) or 0
     return status
 

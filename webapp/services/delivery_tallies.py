@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -16,36 +17,53 @@ from webapp.models import (
     Submission,
     SubmissionStatus,
 )
+from webapp.services.delivery_counts import tally_status
 from webapp.services.stats import refresh_submission_tallies, upsert_into
 
 # How stale the worker lets per-office delivery counts get before recounting them.
 DELIVERY_RECOUNT_AFTER = timedelta(seconds=60)
 
 
+class _Counted(NamedTuple):
+    letters: int
+    name: str
+    chamber: str | None
+    state: str | None
+    district: str | None
+
+
 def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) -> None:
     """Recount one campaign's deliveries per office and status (they change state over time)."""
     with write_transaction(session):
+        unconfirmed = Submission.status == SubmissionStatus.UNCONFIRMED
         rows = session.execute(
             select(
                 Delivery.recipient_key,
                 Delivery.status,
+                unconfirmed,
                 func.count(),
                 func.max(Delivery.recipient_name),
                 func.max(Delivery.recipient_chamber),
                 func.max(Delivery.recipient_state),
                 func.max(Delivery.recipient_district),
             )
-            # An unconfirmed (or held) letter's deliveries are not on their way until its
-            # sender confirms: the dashboard counts those letters apart, as it does people.
             .join(Submission, Submission.id == Delivery.submission_id)
-            .where(
-                Delivery.campaign_id == campaign_id,
-                Submission.status != SubmissionStatus.UNCONFIRMED,
-            )
-            .group_by(Delivery.recipient_key, Delivery.status)
+            .where(Delivery.campaign_id == campaign_id)
+            .group_by(Delivery.recipient_key, Delivery.status, unconfirmed)
         ).all()
+        # An unconfirmed (or held) letter's queued deliveries are not on their way until its
+        # writer confirms, but may still go: they are counted under a status of their own.
+        counted: dict[tuple[str, str], _Counted] = {}
+        for key, status, waiting, count, name, chamber, state, district in rows:
+            bucket = (key, tally_status(status, bool(waiting)))
+            before = counted.get(bucket)
+            counted[bucket] = (
+                before._replace(letters=before.letters + count)
+                if before
+                else _Counted(count, name or "", chamber, state, district)
+            )
         session.execute(delete(DeliveryTally).where(DeliveryTally.campaign_id == campaign_id))
-        if rows:
+        if counted:
             # Two workers may recount at once: the one whose delete ran before the other's
             # commit inserts rows that now exist again, so it updates them (as tallies do).
             statement = upsert_into(session, DeliveryTally)
@@ -70,18 +88,16 @@ def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) 
                     {
                         "campaign_id": campaign_id,
                         "recipient_key": key,
-                        "status": status.value,
-                        "count": count,
-                        "recipient_name": name or "",
-                        "chamber": chamber,
-                        "state": state,
-                        "district": district,
+                        "status": status,
+                        "count": c.letters,
+                        "recipient_name": c.name,
+                        "chamber": c.chamber,
+                        "state": c.state,
+                        "district": c.district,
                         "computed_at": now,
                     }
                     # A fixed order, so concurrent recounts lock rows in the same order.
-                    for key, status, count, name, chamber, state, district in sorted(
-                        rows, key=lambda row: (row[0], row[1].value)
-                    )
+                    for (key, status), c in sorted(counted.items())
                 ],
             )
 

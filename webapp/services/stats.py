@@ -217,7 +217,12 @@ def public_stats(session: Session, campaign: Campaign) -> dict[str, Any]:
         "goal_percent": min(100, round(100 * total / campaign.goal)) if campaign.goal else None,
         "by_state": dict(sorted(raw["public_state"].items())),
         "by_country": dict(sorted(raw["public_country"].items())),
-        "deliveries": asdict(public_delivery_summary(session, campaign.id)),
+        # Confirmed letters only: none awaits confirmation, so that count stays the organisers'.
+        "deliveries": {
+            k: v
+            for k, v in asdict(public_delivery_summary(session, campaign.id)).items()
+            if k != "awaiting_confirmation"
+        },
     }
 
 

@@ -13,6 +13,7 @@ from webapp.civic.lookup import NOTE_ADDRESS_NOT_FOUND, NOTE_BY_ZIP
 from webapp.database import db, utcnow
 from webapp.delivery.channels import chooser_from_config
 from webapp.delivery.senate import senate_offices
+from webapp.i18n import interface_language
 from webapp.models import Campaign, Partner
 from webapp.services.letters import (
     LetterDeps,
@@ -63,13 +64,15 @@ def letter_deps() -> LetterDeps:
 
 
 def request_facts() -> RequestFacts:
-    """The sender's address, hashed at once, and their language."""
+    """The sender's address, hashed at once, and the interface language they wrote in."""
     ip = request.remote_addr
     key = current_app.config["IP_HASH_BYTES"]
     return RequestFacts(
         ip_hash=hash_ip(ip, key),
         subnet_hash=hash_ip(subnet_of(ip), key),
-        language=(request.accept_languages.best or "en")[:16],
+        # An interface language ("en", "ar"), not the browser's tag ("en-US"): the one its
+        # emails and survey already chose from that tag, the same on the page and the widget.
+        language=interface_language(request.accept_languages.best),
     )
 
 

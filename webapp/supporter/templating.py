@@ -236,21 +236,6 @@ def supporter_text(text: str | None) -> Markup:
     return text_to_html(text or "")
 
 
-# Where the supporter's own wording ("Needs your action", "Sent by you") would address the
-# organiser reading the dashboard.
-ORGANISER_LABELS = {
-    **STATUS_LABELS,
-    DeliveryStatus.NEEDS_ACTION: _l("Waiting for the supporter (the office's own web form)"),
-    DeliveryStatus.DONE_BY_SUPPORTER: _l("Sent by the supporter (the office's own web form)"),
-    DeliveryStatus.CANCELLED: _l("Not sent: never confirmed, or cancelled by the organisers"),
-}
-
-
-def status_labels() -> dict[str, str]:
-    """Every delivery status value as organisers read it, translated once per page."""
-    return {status.value: str(label) for status, label in ORGANISER_LABELS.items()}
-
-
 def typed_own_words(campaign: Campaign, form: LetterForm) -> OwnWords:
     """The meter for what the form holds now (the preview adds the "common" check)."""
     edited = form.edited_body(campaign.body) if "body" in form else None
@@ -270,7 +255,6 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(campaign_lead)
     bp.add_app_template_global(title_language)
     bp.add_app_template_global(with_placeholders)
-    bp.add_app_template_global(status_labels)
     bp.add_app_template_global(delivery_summary)
     bp.add_app_template_global(bar_chart)
     bp.add_app_template_global(delivery_status_label)
