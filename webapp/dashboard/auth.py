@@ -50,11 +50,13 @@ def _sign_in_message(_default: str) -> str:
     elsewhere, a new password, `organisers end-sessions`) is told so, with the editor's kept
     changes, not a bare "Please log in"."""
     if session.get("_user_id"):
-        return _(
-            "Your session has ended: please sign in again. Changes you had not saved in the "
-            "campaign editor are kept in this browser tab."
+        return str(
+            _(
+                "Your session has ended: please sign in again. Changes you had not saved in "
+                "the campaign editor are kept in this browser tab."
+            )
         )
-    return _("Please sign in to see this page.")
+    return str(_("Please sign in to see this page."))
 
 
 login_manager.localize_callback = _sign_in_message
