@@ -291,7 +291,7 @@ def test_coverage_keeps_offices_with_few_letters_beside_hundreds_with_none(
 def test_a_partner_is_given_the_one_line_in_english_and_in_arabic(app: Flask, known: Known) -> None:
     html = (
         signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
-        .get(f"/dashboard/campaigns/{known.slug}")
+        .get(f"/dashboard/campaigns/{known.slug}/embed")
         .text
     )
     page = html.replace("&#34;", '"')
@@ -317,7 +317,7 @@ def _snippet(html_page: str, sid: str) -> str:
 def test_the_plain_frame_and_the_link_come_in_arabic_too(app: Flask, known: Known) -> None:
     """For sites that remove scripts, and visitors without JavaScript, as the one line does:
     the Arabic page, with the campaign's Arabic title, marked as Arabic."""
-    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{known.slug}").text
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{known.slug}/embed").text
     base, slug = "http://localhost", known.slug
     with app.app_context():
         campaign = db.session.scalars(select(Campaign).where(Campaign.slug == slug)).one()

@@ -5,6 +5,7 @@ from webapp.dashboard import (  # noqa: F401  (they add routes to bp)
     changeover_views,
     delivery_views,
     editor,
+    embed_views,
     held_views,
     replies_views,
     views,

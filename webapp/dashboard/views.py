@@ -28,7 +28,6 @@ from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
 from webapp.dashboard.csv_stream import csv_response
 from webapp.dashboard.data import build_dashboard
-from webapp.dashboard.embed_snippets import embed_snippets
 from webapp.dashboard.experiment import experiment_json, prompt_experiment
 from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
@@ -78,7 +77,6 @@ def campaign(slug: str) -> str:
         replies=campaign_responsiveness(db.session(), campaign.id, public=partner is not None),
         min_answers=MIN_ANSWERS,
         experiment=None if partner else prompt_experiment(db.session(), campaign),
-        embed_snippets=embed_snippets,
         draft_saved=session.pop("editor_draft_saved", None),
     )
 
