@@ -9,14 +9,11 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     jsonify,
-    redirect,
     render_template,
     request,
     send_file,
     session,
-    url_for,
 )
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -39,7 +36,7 @@ from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.postal_budget import budget_from_config, postal_summary
 from webapp.delivery.senate import senate_list_date, senate_offices
-from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
+from webapp.models import AuditEntry, CivicDataset, Organiser
 from webapp.services.civic_status import civic_status
 from webapp.services.organisers import audit
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
@@ -118,36 +115,6 @@ def campaign_data(slug: str) -> Response:
         if experiment is not None:
             body["prompt_experiment"] = experiment_json(experiment)
     return jsonify(body)
-
-
-@bp.post("/campaigns/<slug>/submissions/<int:submission_id>/moderate")
-@admin_required
-def moderate(slug: str, submission_id: int) -> BaseResponse:
-    campaign, _partner = campaign_for_me(slug)
-    form = ModerationForm()
-    if not form.validate_on_submit() or form.action.data not in {"hide", "show", "flag", "unflag"}:
-        abort(400)
-    session = db.session()
-    with write_transaction(session):
-        submission = session.get(Submission, submission_id)
-        if submission is None or submission.campaign_id != campaign.id:
-            abort(404)
-        action = form.action.data
-        if action in {"hide", "show"}:
-            submission.hidden = action == "hide"
-        else:
-            submission.flagged = action == "flag"
-        submission.moderated_at = utcnow()
-        audit(
-            session,
-            me().id,
-            f"moderation.{action}",
-            utcnow(),
-            campaign.id,
-            submission_id=submission.id,
-        )
-    flash(_("Moderation saved."), "info")
-    return redirect(url_for("dashboard.campaign", slug=slug) + "#personal")
 
 
 @bp.get("/campaigns/<slug>/export.csv")
