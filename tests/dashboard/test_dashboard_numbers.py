@@ -260,6 +260,30 @@ def _synced_page(app: Flask, known: Known, tmp_path: Path) -> str:
     return page.text
 
 
+def test_a_partners_goal_bar_is_the_whole_campaigns_public_count(app: Flask, known: Known) -> None:
+    """Not "Goal: 2 of 10" (its own letters against the campaign's goal): the campaign's count
+    as its public page shows it, said to be the whole campaign's; its own count apart. A
+    letter kept off public counts stays out of it, as on the public page."""
+    add_letters(app, known.slug, [Letter("l8@example.org", partner="beta", private=True)])
+    public = app.test_client().get(f"/campaigns/{known.slug}").text
+    assert "<bdi>5</bdi> people have written so far." in public
+    html = (
+        signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+        .get(f"/dashboard/campaigns/{known.slug}")
+        .text
+    )
+    assert "<dt>People who wrote</dt><dd>2</dd>" in html
+    assert "Goal: " not in html
+    assert (
+        "The whole campaign, all partners together, as its public page counts it: "
+        "<bdi>5</bdi> of its goal of <bdi>10</bdi>"
+    ) in html
+    assert '<progress id="goal" max="10" value="5">50%</progress>' in html
+    # An admin's bar still counts every letter, those kept off public counts too.
+    admin = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{known.slug}").text
+    assert "Goal: <bdi>6</bdi> of <bdi>10</bdi>" in admin
+
+
 def test_roster_changes_and_data_date_appear_for_the_campaign(
     app: Flask, known: Known, tmp_path: Path
 ) -> None:
