@@ -142,7 +142,7 @@ def test_organisers_see_held_reasons_and_can_release(
     page = admin.get(f"/dashboard/campaigns/{default_campaign}").text
     assert "Held for confirmation (<bdi>1</bdi>)" in page and "honeypot field filled in" in page
     # Each letter's button is described by its own line (who, where, when, why).
-    assert f'<p class="hint" id="held-{held.id}">' in page
+    assert f'<p class="held-who" id="held-{held.id}">' in page
     assert f'aria-describedby="held-{held.id}">Release and deliver</button>' in page
     token = page_token(admin, f"/dashboard/campaigns/{default_campaign}")
     response = admin.post(

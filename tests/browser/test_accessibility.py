@@ -183,10 +183,14 @@ def test_dashboard_campaign_page_has_no_serious_violations(
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}/dashboard/")
     page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}")
-    expect(page.get_by_role("heading", name="Put it on your site")).to_be_visible()
+    expect(page.get_by_role("heading", name="At a glance")).to_be_visible()
     audit.run("dashboard campaign page")
+    # The embed snippets have their own page, linked from the dashboard's top.
+    page.get_by_role("link", name="Put it on your site (embed snippets)").click()
+    expect(page.get_by_role("heading", name="Partner Org (partner-org)")).to_be_visible()
+    audit.run("embed snippets page")
     page.get_by_text("Live preview", exact=True).click()
-    audit.run("dashboard campaign page, live preview open")
+    audit.run("embed snippets page, live preview open")
     audit.assert_clean()
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tests.browser.conftest import ARTIFACTS, SCREENS, screen_options
 from tests.browser.editor import sign_in_admin
 from tests.browser.test_accessibility import AxeAudit
+from tests.browser.test_dashboard_order import held_letters
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import release_leaked_sessions  # noqa: F401  (a fixture)
 from tests.supporter.helpers import post_letter
@@ -96,3 +97,35 @@ def test_an_organiser_reads_a_held_letter_and_declines_it(
         audit.run(f"declined receipt ({lang}, {screen})")
         page.screenshot(path=str(ARTIFACTS / f"held-receipt-{lang}-{screen}.png"), full_page=True)
     audit.assert_clean()
+
+
+def test_each_held_letter_is_a_group_its_buttons_apart_from_the_next(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, screen: str
+) -> None:
+    """Release acts at once: its buttons must not sit against the next letter's line, and each
+    names its own letter to a screen reader."""
+    held_letters(app, default_campaign, ["Bot", "Spam", "Robo"])
+    sign_in_admin(app, page, live_server)
+    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}#held")
+    letters = page.locator("#held .held-letter")
+    expect(letters).to_have_count(3)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#held").screenshot(path=str(ARTIFACTS / f"held-groups-{screen}.png"))
+    previous_bottom = None
+    for n in range(3):
+        letter = letters.nth(n)
+        line = letter.locator("p[id^=held-]")
+        said = line.inner_text()
+        for button in (
+            letter.get_by_role("button", name="Release and deliver"),
+            letter.get_by_role("link", name="Decline: never deliver"),
+        ):
+            expect(button).to_have_accessible_description(said)
+        divider = letter.evaluate("e => parseFloat(getComputedStyle(e).borderBlockStartWidth)")
+        assert divider >= 1, f"letter {n} has no divider above it"
+        top = line.evaluate("e => e.getBoundingClientRect().top")
+        if previous_bottom is not None:
+            assert top - previous_bottom >= 16, f"{top - previous_bottom:.0f}px between letters"
+        previous_bottom = letter.locator(".button").last.evaluate(
+            "e => e.getBoundingClientRect().bottom"
+        )

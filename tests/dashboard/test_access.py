@@ -53,6 +53,7 @@ KNOWN = {
     "dashboard.home",
     "dashboard.campaign",
     "dashboard.campaign_data",
+    "dashboard.embed",
     "dashboard.moderate",
     "dashboard.export",
     "dashboard.packet_list",
@@ -162,7 +163,7 @@ def test_every_organiser_url_sends_a_logged_out_visitor_to_login(app: Flask, wor
 
 def test_partner_gets_404_for_a_campaign_it_does_not_share(app: Flask, world: World) -> None:
     alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
-    for path in ("", "/data.json", "/export.csv"):
+    for path in ("", "/data.json", "/export.csv", "/embed"):
         assert alpha.get(f"/dashboard/campaigns/{world.water}{path}").status_code == 404, path
         assert alpha.get(f"/dashboard/campaigns/no-such-campaign{path}").status_code == 404, path
     home = alpha.get("/dashboard/")
@@ -228,6 +229,28 @@ def test_partner_reads_only_its_own_numbers_and_supporters(app: Flask, world: Wo
     data = beta.get(f"/dashboard/campaigns/{world.slug}/data.json").get_json()
     assert (data["supporters"], data["by_state"]) == (1, {"CA": 1})
     assert "alpha@example.org" not in beta.get(f"/dashboard/campaigns/{world.slug}/export.csv").text
+
+
+def test_embed_snippets_have_their_own_page_each_partner_only_its_own(
+    app: Flask, world: World
+) -> None:
+    """The snippets left the dashboard (they pushed its numbers screens down); their page
+    keeps its access rules: an admin gets every partner's, a partner account only its own."""
+    snippet = 'id="snippet-{}-script"'
+    admin = signed_in(app, ADMIN)
+    dashboard = admin.get(f"/dashboard/campaigns/{world.slug}").text
+    embed_url = f"/dashboard/campaigns/{world.slug}/embed"
+    assert f'href="{embed_url}"' in dashboard
+    assert "<textarea" not in dashboard and 'id="embed-heading"' not in dashboard
+    page = admin.get(embed_url)
+    assert page.status_code == 200, page.text
+    assert snippet.format("alpha") in page.text and snippet.format("beta") in page.text
+    alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+    assert f'href="{embed_url}"' in alpha.get(f"/dashboard/campaigns/{world.slug}").text
+    own = alpha.get(embed_url)
+    assert own.status_code == 200, own.text
+    assert snippet.format("alpha") in own.text
+    assert "beta" not in own.text.casefold() and "gamma" not in own.text.casefold()
 
 
 def test_admin_sees_every_campaign_and_every_page(app: Flask, world: World) -> None:

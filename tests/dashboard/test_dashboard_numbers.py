@@ -265,6 +265,30 @@ def _synced_page(app: Flask, known: Known, tmp_path: Path) -> str:
     return page.text
 
 
+def test_a_partners_goal_bar_is_the_whole_campaigns_public_count(app: Flask, known: Known) -> None:
+    """Not "Goal: 2 of 10" (its own letters against the campaign's goal): the campaign's count
+    as its public page shows it, said to be the whole campaign's; its own count apart. A
+    letter kept off public counts stays out of it, as on the public page."""
+    add_letters(app, known.slug, [Letter("l8@example.org", partner="beta", private=True)])
+    public = app.test_client().get(f"/campaigns/{known.slug}").text
+    assert "<bdi>5</bdi> people have written so far." in public
+    html = (
+        signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+        .get(f"/dashboard/campaigns/{known.slug}")
+        .text
+    )
+    assert "<dt>People who wrote</dt><dd>2</dd>" in html
+    assert "Goal: " not in html
+    assert (
+        "The whole campaign, all partners together, as its public page counts it: "
+        "<bdi>5</bdi> of its goal of <bdi>10</bdi>"
+    ) in html
+    assert '<progress id="goal" max="10" value="5">50%</progress>' in html
+    # An admin's bar still counts every letter, those kept off public counts too.
+    admin = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{known.slug}").text
+    assert "Goal: <bdi>6</bdi> of <bdi>10</bdi>" in admin
+
+
 def test_roster_changes_and_data_date_appear_for_the_campaign(
     app: Flask, known: Known, tmp_path: Path
 ) -> None:
@@ -296,7 +320,7 @@ def test_coverage_keeps_offices_with_few_letters_beside_hundreds_with_none(
 def test_a_partner_is_given_the_one_line_in_english_and_in_arabic(app: Flask, known: Known) -> None:
     html = (
         signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
-        .get(f"/dashboard/campaigns/{known.slug}")
+        .get(f"/dashboard/campaigns/{known.slug}/embed")
         .text
     )
     page = html.replace("&#34;", '"')
@@ -322,7 +346,7 @@ def _snippet(html_page: str, sid: str) -> str:
 def test_the_plain_frame_and_the_link_come_in_arabic_too(app: Flask, known: Known) -> None:
     """For sites that remove scripts, and visitors without JavaScript, as the one line does:
     the Arabic page, with the campaign's Arabic title, marked as Arabic."""
-    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{known.slug}").text
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{known.slug}/embed").text
     base, slug = "http://localhost", known.slug
     with app.app_context():
         campaign = db.session.scalars(select(Campaign).where(Campaign.slug == slug)).one()

@@ -20,7 +20,7 @@ from webapp.models import AuditEntry, Submission
 
 ALEPPO = "My family is from Aleppo."
 HOMS = "Homs is my home."
-ARTICLE_RE = re.compile(r"<article class=\"personal[^\"]*\">.*?</article>", re.S)
+ARTICLE_RE = re.compile(r"<article class=\"personal[^\"]*\"[^>]*>.*?</article>", re.S)
 
 
 def _article(html: str, text: str) -> str:
@@ -36,7 +36,8 @@ def _moderate(app: Flask, slug: str, submission: int, action: str) -> None:
     url = f"/dashboard/campaigns/{slug}/submissions/{submission}/moderate"
     response = admin.post(url, data={"action": action, "csrf_token": admin.token})
     assert response.status_code == 302, response.text
-    assert response.headers["Location"] == f"/dashboard/campaigns/{slug}#personal"
+    # Back on the paragraph itself, not the top of the list.
+    assert response.headers["Location"] == f"/dashboard/campaigns/{slug}#personal-{submission}"
 
 
 def test_hide_and_flag_change_the_page_and_write_audit_entries(
@@ -117,3 +118,35 @@ def test_unknown_moderation_action_is_refused_and_changes_nothing(
         assert row is not None
         assert (row.hidden, row.flagged, row.moderated_at) == (False, False, None)
     assert [a for a, _ in audit_actions(app) if a.startswith("moderation.")] == []
+
+
+def test_hide_and_flag_say_what_happened_to_which_paragraph_and_land_on_it(
+    app: Flask, default_campaign: str
+) -> None:
+    """Not "Moderation saved.": which paragraph (its writer's first name and city, isolated:
+    either may be Arabic) and what became of it; the page opens at that paragraph."""
+    (rasha, salim) = add_letters(
+        app,
+        default_campaign,
+        [
+            Letter("a@example.org", personal_message=ALEPPO),
+            Letter("b@example.org", personal_message=HOMS, first_name="سليم", city="حمص"),
+        ],
+    )
+    admin = signed_in(app, ADMIN)
+    url = f"/dashboard/campaigns/{default_campaign}/submissions/{{}}/moderate"
+    rasha_who = "from <bdi>Rasha</bdi>, <bdi>Dearborn</bdi>"
+    salim_who = "from <bdi>سليم</bdi>, <bdi>حمص</bdi>"
+    for sid, action, said in (
+        (rasha, "hide", f"The paragraph {rasha_who} is hidden: folded away on this page"),
+        (rasha, "show", f"The paragraph {rasha_who} is shown again on this page."),
+        (salim, "flag", f"The paragraph {salim_who} is flagged for review."),
+        (salim, "unflag", f"The paragraph {salim_who} is no longer flagged for review."),
+    ):
+        response = admin.post(url.format(sid), data={"action": action, "csrf_token": admin.token})
+        assert response.headers["Location"].endswith(f"#personal-{sid}"), action
+        page = admin.get(f"/dashboard/campaigns/{default_campaign}").text
+        assert "Moderation saved." not in page
+        flash = re.search(r'<p class="flash flash-info" role="status">(.*?)</p>', page, re.S)
+        assert flash is not None and said in flash.group(1), (action, flash)
+        assert f'id="personal-{sid}"' in _article(page, ALEPPO if sid == rasha else HOMS)

@@ -137,7 +137,8 @@ def test_dashboard_and_csv_show_the_same_figures(app: Flask, answered: str) -> N
     page = client.get(f"/dashboard/campaigns/{answered}")
     assert page.status_code == 200
     assert 'id="replies-heading"' in page.text
-    assert "<td>70%</td>" in page.text.replace('<td class="num">', "<td>")
+    # The share with its 95% interval under it, in one cell (a phone shows every column).
+    assert '<td class="num">70% <span class="interval">(40%&nbsp;– 89%)</span></td>' in page.text
     response = client.get(f"/dashboard/campaigns/{answered}/replies.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))

@@ -33,6 +33,7 @@ from webapp.services.stats import (
     PAGE_TALLY_BUDGET_S,
     PARTNER_DIMENSIONS,
     catch_up_within,
+    public_letter_count,
     tallies,
 )
 
@@ -65,12 +66,20 @@ class DashboardData:
     held_reasons: list[tuple[str, int]] = field(default_factory=list)
     held_recent: list[Submission] = field(default_factory=list)
     still_counting: bool = False
+    # For a partner: the whole campaign's letters as its public page counts them (the goal is
+    # the campaign's, so a partner's own letters against it would read as the campaign's).
+    campaign_public: int | None = None
+
+    @property
+    def goal_count(self) -> int:
+        """The letters the goal bar measures: a partner's the public count, an admin's all."""
+        return self.supporters if self.campaign_public is None else self.campaign_public
 
     @property
     def goal_percent(self) -> int | None:
         if not self.goal:
             return None
-        return min(100, round(100 * self.supporters / self.goal))
+        return min(100, round(100 * self.goal_count / self.goal))
 
     @property
     def top_offices_shown(self) -> int:
@@ -132,6 +141,7 @@ def build_dashboard(
         still_counting=not caught_up,
     )
     if partner is not None:
+        data.campaign_public = public_letter_count(session, campaign.id) if campaign.goal else None
         return data
     names = {str(p.id): f"{p.name} ({p.code})" for p in campaign.partners}
     data.by_partner = sorted(

@@ -9,14 +9,11 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     jsonify,
-    redirect,
     render_template,
     request,
     send_file,
     session,
-    url_for,
 )
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -29,7 +26,6 @@ from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
 from webapp.dashboard.csv_stream import csv_response
 from webapp.dashboard.data import build_dashboard
-from webapp.dashboard.embed_snippets import embed_snippets
 from webapp.dashboard.experiment import experiment_json, prompt_experiment
 from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
@@ -41,7 +37,7 @@ from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.postal_budget import budget_from_config, postal_summary
 from webapp.delivery.senate import senate_list_date, senate_offices
-from webapp.models import AuditEntry, CivicDataset, Organiser, Submission
+from webapp.models import AuditEntry, CivicDataset, Organiser
 from webapp.services.civic_status import civic_status
 from webapp.services.organisers import audit
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
@@ -79,7 +75,6 @@ def campaign(slug: str) -> str:
         replies=campaign_responsiveness(db.session(), campaign.id, public=partner is not None),
         min_answers=MIN_ANSWERS,
         experiment=None if partner else prompt_experiment(db.session(), campaign),
-        embed_snippets=embed_snippets,
         draft_saved=session.pop("editor_draft_saved", None),
     )
 
@@ -126,36 +121,6 @@ def campaign_data(slug: str) -> Response:
         if experiment is not None:
             body["prompt_experiment"] = experiment_json(experiment)
     return jsonify(body)
-
-
-@bp.post("/campaigns/<slug>/submissions/<int:submission_id>/moderate")
-@admin_required
-def moderate(slug: str, submission_id: int) -> BaseResponse:
-    campaign, _partner = campaign_for_me(slug)
-    form = ModerationForm()
-    if not form.validate_on_submit() or form.action.data not in {"hide", "show", "flag", "unflag"}:
-        abort(400)
-    session = db.session()
-    with write_transaction(session):
-        submission = session.get(Submission, submission_id)
-        if submission is None or submission.campaign_id != campaign.id:
-            abort(404)
-        action = form.action.data
-        if action in {"hide", "show"}:
-            submission.hidden = action == "hide"
-        else:
-            submission.flagged = action == "flag"
-        submission.moderated_at = utcnow()
-        audit(
-            session,
-            me().id,
-            f"moderation.{action}",
-            utcnow(),
-            campaign.id,
-            submission_id=submission.id,
-        )
-    flash(_("Moderation saved."), "info")
-    return redirect(url_for("dashboard.campaign", slug=slug) + "#personal")
 
 
 @bp.get("/campaigns/<slug>/export.csv")

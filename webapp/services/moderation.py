@@ -1,4 +1,5 @@
-"""Letters the risk checks held: an organiser releases one or declines it, audited as it changes."""
+"""Organisers' moderation, audited as it changes: held letters released or declined, personal
+paragraphs hidden or flagged."""
 
 from __future__ import annotations
 
@@ -53,6 +54,40 @@ def decline_held(
             never_send(session, [submission.id], SubmissionStatus.DECLINED, now)
             _audit(session, submission, organiser_id, "moderation.decline", now)
     return outcome
+
+
+# A personal paragraph's moderation actions; none changes its letter.
+PARAGRAPH_ACTIONS = frozenset({"hide", "show", "flag", "unflag"})
+
+
+def moderate_paragraph(
+    session: Session,
+    campaign_id: int,
+    submission_id: int,
+    action: str,
+    organiser_id: int,
+    now: datetime,
+) -> Submission | None:
+    """Hide or show, flag or unflag one letter's personal paragraph on the dashboard and in the
+    CSV; None when the letter is not this campaign's."""
+    with write_transaction(session):
+        submission = session.get(Submission, submission_id)
+        if submission is None or submission.campaign_id != campaign_id:
+            return None
+        if action in {"hide", "show"}:
+            submission.hidden = action == "hide"
+        else:
+            submission.flagged = action == "flag"
+        submission.moderated_at = now
+        audit(
+            session,
+            organiser_id,
+            f"moderation.{action}",
+            now,
+            campaign_id,
+            submission_id=submission.id,
+        )
+    return submission
 
 
 def _waiting(session: Session, submission: Submission) -> Moderated:
