@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +168,43 @@ def test_the_page_shows_the_command_as_code_with_its_slug_escaped(
         db.session.commit()
     page = admin.get("/dashboard/campaigns/five%3Ci%3Esteps/channels").text
     assert "<code>flask delivery check five&lt;i&gt;steps</code>" in page
+
+
+def test_the_page_counts_offices_by_mark_and_lists_those_asked_for(
+    app: Flask, default_campaign: str
+) -> None:
+    """538 rows with no summary could not say which offices got what (QA walk-through): the
+    page counts offices by mark and with letters, and lists only those asked for."""
+    load_civic_data(app)
+    vermont = {"zip_code": single_district_zip("VT", 0), "city": "Burlington", "state": "VT"}
+    sent = post_letter(app.test_client(), default_campaign, **vermont)  # 4 offices
+    held = post_letter(
+        app.test_client(),
+        default_campaign,
+        email="held@example.org",
+        website="http://spam.example",  # the honeypot: held until its writer confirms
+        **vermont,
+    )
+    assert sent.status_code == 303 and held.status_code == 303
+    admin = signed_in(app, "admin@civic.example.org")
+    path = f"/dashboard/campaigns/{default_campaign}/channels"
+    everything = admin.get(path).text
+    total = 1 + _offices()  # the President and every member of Congress
+    assert f'aria-current="page">All offices</a> <span class="count">({total:,})</span>' in (
+        everything
+    )
+    assert f'show=letters">Offices with letters</a> <span class="count">(4)</span>' in everything
+    # Without CWC keys every office is a hand-off, but one whose web form is unknown: red.
+    assert 'Red: failing or no channel</a> <span class="count">(1)</span>' in everything
+    assert f'hand-off only</a> <span class="count">({total - 1:,})</span>' in everything
+
+    with_letters = admin.get(f"{path}?show=letters").text
+    assert with_letters.count("<tr>") == 1 + 4
+    assert "Offices with letters: <bdi>4</bdi> of <bdi>" in with_letters
+    # A held letter's deliveries are counted as the dashboard counts them, not left out.
+    assert "Held or waiting for its writer's confirmation: 1" in unescape(with_letters)
+    assert admin.get(f"{path}?show=red").text.count("<tr>") == 1 + 1
+    green = admin.get(f"{path}?show=green").text
+    assert "No office is listed under this choice." in green
+    # An unknown choice lists every office.
+    assert admin.get(f"{path}?show=nonsense").text.count("<tr>") == 2 + _offices()

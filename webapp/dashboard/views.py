@@ -31,7 +31,7 @@ from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
 from webapp.dashboard.offices import partner_deliveries
 from webapp.database import db, utcnow, write_transaction
-from webapp.delivery.channel_map import channel_map
+from webapp.delivery.channel_map import Shown, channel_map, shown, summarise
 from webapp.delivery.channels import reach_from_config
 from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
@@ -148,10 +148,16 @@ def channels(slug: str) -> str:
     campaign, _partner = campaign_for_me(slug)
     session = db.session()
     reach = reach_from_config(current_app.config, senate_offices(session))
+    asked = request.args.get("show", "")
+    show = Shown(asked) if asked in set(Shown) else Shown.ALL
+    rows = channel_map(session, campaign, reach, utcnow())
     return render_template(
         "dashboard/channels.html",
         campaign=campaign,
-        rows=channel_map(session, campaign, reach, utcnow()),
+        rows=shown(rows, show),
+        summary=summarise(rows),
+        show=show,
+        Shown=Shown,
         reach=reach,
         senate_list_date=senate_list_date(session),
         postal=postal_summary(session, campaign, budget_from_config(current_app.config), utcnow())

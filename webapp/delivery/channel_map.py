@@ -27,6 +27,7 @@ from webapp.models import (
     SubmissionStatus,
     TargetKind,
 )
+from webapp.services.delivery_counts import tally_status
 from webapp.services.recipients import recipient_for
 
 FAILURE_WINDOW = timedelta(days=1)
@@ -104,17 +105,15 @@ def channel_map(
 ) -> list[OfficeChannel]:
     """One row per office, with its letters by status and its last success and failure."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for key, status, number in session.execute(
-        select(Delivery.recipient_key, Delivery.status, func.count())
-        # As the dashboard counts them: not an unconfirmed letter's, not on its way yet.
+    unconfirmed = Submission.status == SubmissionStatus.UNCONFIRMED
+    for key, status, waiting, number in session.execute(
+        select(Delivery.recipient_key, Delivery.status, unconfirmed, func.count())
+        # As the dashboard counts them: a held or unconfirmed letter's under its own status.
         .join(Submission, Submission.id == Delivery.submission_id)
-        .where(
-            Delivery.campaign_id == campaign.id,
-            Submission.status != SubmissionStatus.UNCONFIRMED,
-        )
-        .group_by(Delivery.recipient_key, Delivery.status)
+        .where(Delivery.campaign_id == campaign.id)
+        .group_by(Delivery.recipient_key, Delivery.status, unconfirmed)
     ):
-        counts[key][DeliveryStatus(status).value] = number
+        counts[key][tally_status(DeliveryStatus(status), bool(waiting))] += number
     successes = dict(
         session.execute(
             select(
@@ -155,6 +154,46 @@ def channel_map(
             )
         )
     return rows
+
+
+class Shown(enum.StrEnum):
+    """Which offices the channel map lists (its `show` query value)."""
+
+    ALL = "all"
+    WITH_LETTERS = "letters"
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+@dataclass(frozen=True)
+class ChannelSummary:
+    by_mark: Counter[Mark]
+    with_letters: int
+    total: int
+
+    def count(self, show: Shown) -> int:
+        """How many offices `show` lists."""
+        if show is Shown.ALL:
+            return self.total
+        if show is Shown.WITH_LETTERS:
+            return self.with_letters
+        return self.by_mark[Mark(show.value)]
+
+
+def summarise(rows: list[OfficeChannel]) -> ChannelSummary:
+    """How many offices each mark has, and how many have letters: the map's first lines."""
+    marks = Counter(row.mark for row in rows)
+    return ChannelSummary(marks, sum(1 for row in rows if row.statuses), len(rows))
+
+
+def shown(rows: list[OfficeChannel], show: Shown) -> list[OfficeChannel]:
+    """The rows `show` asks for, in the map's order."""
+    if show is Shown.ALL:
+        return rows
+    if show is Shown.WITH_LETTERS:
+        return [row for row in rows if row.statuses]
+    return [row for row in rows if row.mark.value == show.value]
 
 
 def _postal_stop(
