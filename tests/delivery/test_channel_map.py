@@ -193,7 +193,7 @@ def test_the_page_counts_offices_by_mark_and_lists_those_asked_for(
     assert f'aria-current="page">All offices</a> <span class="count">({total:,})</span>' in (
         everything
     )
-    assert f'show=letters">Offices with letters</a> <span class="count">(4)</span>' in everything
+    assert 'show=letters">Offices with letters</a> <span class="count">(4)</span>' in everything
     # Without CWC keys every office is a hand-off, but one whose web form is unknown: red.
     assert 'Red: failing or no channel</a> <span class="count">(1)</span>' in everything
     assert f'hand-off only</a> <span class="count">({total - 1:,})</span>' in everything
