@@ -28,7 +28,13 @@ from webapp.supporter.fast_select import FastSelect
 from webapp.supporter.field_copies import CopiedFields
 from webapp.supporter.form_checks import at_most, check_email, check_zip, when_abroad, when_in_us
 from webapp.supporter.form_values import EnteredValues
-from webapp.supporter.own_script import check_english, city_field, latin_name_field
+from webapp.supporter.own_script import (
+    NAME_SYMBOLS,
+    check_english,
+    city_field,
+    latin_name_field,
+    letters_only,
+)
 from webapp.text_input import ascii_digits, clean_block, clean_line
 
 PERSONAL_MESSAGE_LIMIT = 5000
@@ -104,12 +110,14 @@ class LetterForm(EnteredValues, FlaskForm):
         + [SelectChoice(p, PREFIX_LABELS[p]) for p in PREFIXES],
         validators=[Optional()],
         default="",
+        validate_choice=False,  # validate_prefix says it in the page's language
     )
     first_name = StringField(
         _l("First name"),
         filters=[clean_line],
         validators=[
             DataRequired(_l("Enter your first name.")),
+            letters_only(NAME_SYMBOLS),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -118,6 +126,7 @@ class LetterForm(EnteredValues, FlaskForm):
         filters=[clean_line],
         validators=[
             DataRequired(_l("Enter your last name.")),
+            letters_only(NAME_SYMBOLS),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -224,6 +233,10 @@ class LetterForm(EnteredValues, FlaskForm):
     def validate_state(self, field: SelectField) -> None:
         if field.data and field.data not in BY_CODE:
             raise ValidationError(_l("Choose your state from the list."))
+
+    def validate_prefix(self, field: SelectField) -> None:
+        if field.data and field.data not in PREFIXES:
+            raise ValidationError(_l("Choose a title from the list."))
 
     def validate_country(self, field: SelectField) -> None:
         if not is_country(field.data):
