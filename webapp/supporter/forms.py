@@ -24,6 +24,7 @@ from wtforms.validators import (
 
 from webapp.civic.countries import US, is_country
 from webapp.civic.states import BY_CODE, STATES
+from webapp.supporter.email_typos import question_typo
 from webapp.supporter.fast_select import FastSelect
 from webapp.supporter.field_copies import CopiedFields
 from webapp.supporter.form_checks import at_most, check_email, check_zip, when_abroad, when_in_us
@@ -153,8 +154,14 @@ class LetterForm(EnteredValues, FlaskForm):
             DataRequired(_l("Enter your email address.")),
             Length(max=254, message=_l("Use at most %(max)d characters.")),
             check_email,
+            question_typo,
         ],
     )
+    # The address a "Did you mean …?" was asked about (kept if posted again unchanged), and
+    # the suggestion's button; `email_suggestion`: the question asked on this page.
+    email_asked = HiddenField()
+    email_suggested = HiddenField()
+    email_suggestion: str | None = None
     body = TextAreaField(
         _l("The letter"),
         filters=[clean_block],
