@@ -95,6 +95,7 @@ def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
         else:
             why = _("Choose your congressional district below, or check your street address.")
         form.district.errors = [why]
+        form.error_anchors = {"district": f"district-{plan.lookup.candidates[0].district}"}
     elif not form.street.data and plan.lookup and plan.lookup.zip_unknown:
         # A ZIP no one has heard of is most often mistyped: say so on the ZIP field itself.
         form.zip_code.errors = [
