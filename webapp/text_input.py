@@ -58,6 +58,22 @@ def is_latin_text(value: str | None) -> bool:
     )
 
 
+# Pictographs: emoji and other symbols (So), enclosing marks (the keycap of 1️⃣), private-use
+# and surrogate code points; with the emoji presentation selector and the skin tones (Sk).
+_PICTOGRAPH_CATEGORIES = frozenset({"So", "Me", "Co", "Cs"})
+_EMOJI_PARTS = frozenset(["\ufe0f", *map(chr, range(0x1F3FB, 0x1F400))])
+
+
+def has_pictographs(value: str | None) -> bool:
+    """Whether the text has an emoji or another pictograph: letters of any script, digits,
+    marks and punctuation (O'Brien, Anne-Marie, J. R.) have none."""
+    if not value or value.isascii():
+        return False
+    return any(
+        ch in _EMOJI_PARTS or unicodedata.category(ch) in _PICTOGRAPH_CATEGORIES for ch in value
+    )
+
+
 # C0/C1 control characters other than tab and newline, and the line/paragraph separators.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 

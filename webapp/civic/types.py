@@ -143,6 +143,7 @@ class LookupResult:
     candidates: list[DistrictChoice] = field(default_factory=list)
     needs_street: bool = False
     address_not_found: bool = False
+    zip_unknown: bool = False  # the ZIP table has no row for the ZIP: perhaps mistyped
     geocoder_failed: bool = False
     notes: list[str] = field(default_factory=list)
     location: Location | None = None

@@ -53,6 +53,7 @@ def locate_by_zip(
     congress = seated.congress
     pairs = zips.districts(session, query.zip_code)
     state = query.state or (pairs[0][0] if pairs else _delegate_seat_for(query.zip_code))
+    result.zip_unknown = not pairs
     if state is None or state not in BY_CODE:
         result.notes.append(str(NOTE_UNKNOWN_ZIP))
         return Found()

@@ -13,7 +13,7 @@ from webapp.civic.lookup import NOTE_ADDRESS_NOT_FOUND, NOTE_BY_ZIP
 from webapp.database import db, utcnow
 from webapp.delivery.channels import chooser_from_config
 from webapp.delivery.senate import senate_offices
-from webapp.i18n import interface_language
+from webapp.i18n import interface_language, isolate
 from webapp.models import Campaign, Partner
 from webapp.services.letters import (
     LetterDeps,
@@ -97,6 +97,16 @@ def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
         else:
             why = _("Choose your congressional district below, or check your street address.")
         form.district.errors = [why]
+        form.error_anchors = {"district": f"district-{plan.lookup.candidates[0].district}"}
+    elif not form.street.data and plan.lookup and plan.lookup.zip_unknown:
+        # A ZIP no one has heard of is most often mistyped: say so on the ZIP field itself.
+        form.zip_code.errors = [
+            _(
+                "We do not know the ZIP code %(zip)s. Check it for typos; if it is right, enter "
+                "your street address so we can find your representative.",
+                zip=isolate(form.zip_code.data),
+            )
+        ]
     else:
         form.street.errors = [notes[-1] if notes else _("Enter your street address.")]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from wtforms import Field
 
@@ -32,6 +34,9 @@ class EnteredValues(OwnScriptForm):
     recipients: Field
     recipients_chosen: Field
     recipients_shown: Field
+    # Where the error summary's link for a field goes when not to the field's own id (a radio
+    # group's first radio: a fieldset cannot take focus, so the link left it on the page).
+    error_anchors: Mapping[str, str] = MappingProxyType({})
 
     def residence(self) -> Residence:
         if (self.country.data or US) == US:

@@ -24,11 +24,18 @@ from wtforms.validators import (
 
 from webapp.civic.countries import US, is_country
 from webapp.civic.states import BY_CODE, STATES
+from webapp.supporter.email_typos import question_typo
 from webapp.supporter.fast_select import FastSelect
 from webapp.supporter.field_copies import CopiedFields
 from webapp.supporter.form_checks import at_most, check_email, check_zip, when_abroad, when_in_us
 from webapp.supporter.form_values import EnteredValues
-from webapp.supporter.own_script import check_english, city_field, latin_name_field
+from webapp.supporter.own_script import (
+    NAME_SYMBOLS,
+    check_english,
+    city_field,
+    latin_name_field,
+    letters_only,
+)
 from webapp.text_input import ascii_digits, clean_block, clean_line
 
 PERSONAL_MESSAGE_LIMIT = 5000
@@ -104,12 +111,14 @@ class LetterForm(EnteredValues, FlaskForm):
         + [SelectChoice(p, PREFIX_LABELS[p]) for p in PREFIXES],
         validators=[Optional()],
         default="",
+        validate_choice=False,  # validate_prefix says it in the page's language
     )
     first_name = StringField(
         _l("First name"),
         filters=[clean_line],
         validators=[
             DataRequired(_l("Enter your first name.")),
+            letters_only(NAME_SYMBOLS),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -118,6 +127,7 @@ class LetterForm(EnteredValues, FlaskForm):
         filters=[clean_line],
         validators=[
             DataRequired(_l("Enter your last name.")),
+            letters_only(NAME_SYMBOLS),
             Length(max=100, message=_l("Use at most %(max)d characters.")),
         ],
     )
@@ -144,8 +154,14 @@ class LetterForm(EnteredValues, FlaskForm):
             DataRequired(_l("Enter your email address.")),
             Length(max=254, message=_l("Use at most %(max)d characters.")),
             check_email,
+            question_typo,
         ],
     )
+    # The address a "Did you mean …?" was asked about (kept if posted again unchanged), and
+    # the suggestion's button; `email_suggestion`: the question asked on this page.
+    email_asked = HiddenField()
+    email_suggested = HiddenField()
+    email_suggestion: str | None = None
     body = TextAreaField(
         _l("The letter"),
         filters=[clean_block],
@@ -224,6 +240,10 @@ class LetterForm(EnteredValues, FlaskForm):
     def validate_state(self, field: SelectField) -> None:
         if field.data and field.data not in BY_CODE:
             raise ValidationError(_l("Choose your state from the list."))
+
+    def validate_prefix(self, field: SelectField) -> None:
+        if field.data and field.data not in PREFIXES:
+            raise ValidationError(_l("Choose a title from the list."))
 
     def validate_country(self, field: SelectField) -> None:
         if not is_country(field.data):

@@ -9,7 +9,7 @@ from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from webapp.i18n import RTL_LANGUAGES
-from webapp.text_input import clean_line, has_arabic_script, is_latin_text
+from webapp.text_input import clean_line, has_arabic_script, has_pictographs, is_latin_text
 
 
 def _latin_name_of(name_field: str, missing: Any) -> Any:
@@ -33,6 +33,28 @@ def _latin_name_of(name_field: str, missing: Any) -> Any:
     return check
 
 
+# A name or city is typed into office systems and signs every letter: offices' forms and CWC may
+# refuse an emoji, and staff read it as unserious. The supporter's own paragraph may have them.
+NAME_SYMBOLS = _l(
+    "Use letters only: emoji and other symbols cannot go into the name your letters are "
+    "signed with."
+)
+CITY_SYMBOLS = _l(
+    "Use letters only: emoji and other symbols cannot go into the city your letters are "
+    "signed with."
+)
+
+
+def letters_only(message: Any) -> Any:
+    """Refuses emoji and other pictographs, with `message`."""
+
+    def check(form: Any, field: StringField) -> None:
+        if has_pictographs(field.data):
+            raise ValidationError(message)
+
+    return check
+
+
 def _line_field(label: Any, *checks: Any) -> StringField:
     """A one-line field of at most 100 characters (a name, a city) with its own `checks`."""
     length = Length(max=100, message=_l("Use at most %(max)d characters."))
@@ -40,7 +62,7 @@ def _line_field(label: Any, *checks: Any) -> StringField:
 
 
 def latin_name_field(name_field: str, label: Any, missing: Any) -> StringField:
-    return _line_field(label, _latin_name_of(name_field, missing))
+    return _line_field(label, _latin_name_of(name_field, missing), letters_only(NAME_SYMBOLS))
 
 
 def latin_place(example: str) -> Any:
@@ -61,7 +83,7 @@ def latin_place(example: str) -> Any:
 
 def city_field(label: Any, required: Any, example: str) -> StringField:
     """A city the letter is signed with; `required` says when it must be given."""
-    return _line_field(label, required, latin_place(example))
+    return _line_field(label, required, latin_place(example), letters_only(CITY_SYMBOLS))
 
 
 def check_english(form: Any, field: TextAreaField) -> None:

@@ -1,0 +1,55 @@
+"""The district choice's error leads into its radio group, for a keyboard and a screen reader."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS
+from tests.civic.data import load_civic_data, split_zip
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+FOCUSED = "() => { const e = document.activeElement; return [e.tagName, e.type, e.name]; }"
+
+
+@pytest.fixture
+def context_options() -> dict[str, object]:
+    return {"viewport": {"width": 360, "height": 760}, "locale": "en-US"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("where", ["campaigns", "widget"])
+def test_the_summary_link_puts_focus_on_the_first_district_radio(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, where: str, lang: str
+) -> None:
+    load_civic_data(app)
+    zip_code, districts = split_zip("MI")
+    page.goto(f"{live_server.url}/{where}/{default_campaign}?lang={lang}")
+    for name, value in {
+        "first_name": "Rana",
+        "last_name": "Haddad",
+        "email": "rana@example.org",
+        "street": "13615 Michigan Ave",
+        "city": "Dearborn",
+        "zip_code": zip_code,
+    }.items():
+        page.locator(f'[name="{name}"]').fill(value)
+    page.locator('[name="state"]').select_option("MI")
+    page.locator('button[name="action"][value="preview"]').click()
+    # The address service cannot be reached from tests: the district is asked for instead.
+    error = page.locator("#district-error")
+    expect(error).to_be_visible()
+    fieldset = page.locator("fieldset#district")
+    expect(fieldset).to_have_attribute("aria-describedby", "district-error")
+    radios = fieldset.locator('input[type="radio"][name="district"]')
+    expect(radios).to_have_count(len(districts))
+    for n in range(len(districts)):
+        expect(radios.nth(n)).to_have_attribute("aria-invalid", "true")
+    page.locator('.error-summary a[href^="#district"]').click()
+    assert page.evaluate(FOCUSED) == ["INPUT", "radio", "district"]
+    expect(radios.first).to_be_focused()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"district-focus-{where}-{lang}.png"))
