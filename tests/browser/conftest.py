@@ -243,6 +243,6 @@ def write_from_berlin(page: Page, server_url: str, slug: str, email: str) -> Non
     fields = {"abroad_city": "Berlin", "first_name": "Rasha", "last_name": "Haddad"}
     for name, value in {**fields, "email": email}.items():
         page.fill(f"[name={name}]", value)
-    page.locator("button[name=action][value=preview]").click()
+    page.locator("form button[name=action][value=preview]").click()
     page.locator("button[name=action][value=send]").click()
     expect(page).to_have_url(re.compile(r"/receipts/[^/]{20,}$"))

@@ -32,7 +32,7 @@ def _fill_from_berlin(page: Page, email: str) -> None:
     fields = {"abroad_city": "Berlin", "first_name": "Rasha", "last_name": "Haddad"}
     for name, value in {**fields, "email": email}.items():
         page.fill(f"[name={name}]", value)
-    _press(page, page.locator("button[name=action][value=preview]"))
+    _press(page, page.locator("form button[name=action][value=preview]"))
 
 
 def _press(page: Page, button: Locator) -> None:
@@ -89,7 +89,7 @@ def test_back_through_a_changed_and_previewed_again_letter_is_a_get_each_time(
     _press(page, page.locator("button[name=action][value=edit]"))
     expect(page.locator("[name=abroad_city]")).to_have_value("Berlin")
     page.fill("[name=abroad_city]", "Hamburg")
-    _press(page, page.locator("button[name=action][value=preview]"))
+    _press(page, page.locator("form button[name=action][value=preview]"))
     _press(page, page.get_by_role("button", name=SEND_BUTTON))
     expect(page).to_have_url(re.compile(r"/receipts/"))
     for _step in range(4):  # the second preview, the changed form, the first preview, the form
@@ -102,7 +102,7 @@ def test_a_form_sent_back_with_errors_is_a_get_when_come_back_to(
 ) -> None:
     page.goto(f"{live_server.url}/campaigns/{default_campaign}")
     page.select_option("[name=country]", "DE")
-    _press(page, page.locator("button[name=action][value=preview]"))  # nothing filled in
+    _press(page, page.locator("form button[name=action][value=preview]"))  # nothing filled in
     expect(page.locator("#error-summary")).to_be_visible()
     _fill_from_berlin(page, "rasha@example.org")
     _press(page, page.get_by_role("button", name=SEND_BUTTON))
@@ -125,7 +125,7 @@ def test_back_after_send_in_the_widget_loads_its_form_with_the_frame_s_own_addre
     assert page.url.split("?")[0] == f"{live_server.url}/widget/{default_campaign}"
     assert "lang=ar" in page.url and "Rasha" not in page.url
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    expect(page.locator("button[name=action][value=preview]")).to_be_visible()
+    expect(page.locator("form button[name=action][value=preview]")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "back-after-send-widget.png"))
     page.reload()
     assert _letters(app) == 1

@@ -54,7 +54,7 @@ def test_send_while_the_database_is_busy_keeps_the_letter_to_send_again(
         if field.count() and field.is_visible():
             field.fill(value)
     page.locator("select[name=state]").select_option("MI")
-    page.locator("button[name=action][value=preview]").click()
+    page.locator("form button[name=action][value=preview]").click()
     send = page.locator("button[name=action][value=send]")
     expect(send).to_be_visible()
 

@@ -38,7 +38,7 @@ def test_the_summary_link_puts_focus_on_the_first_district_radio(
     }.items():
         page.locator(f'[name="{name}"]').fill(value)
     page.locator('[name="state"]').select_option("MI")
-    page.locator('button[name="action"][value="preview"]').click()
+    page.locator('form button[name="action"][value="preview"]').click()
     # The address service cannot be reached from tests: the district is asked for instead.
     error = page.locator("#district-error")
     expect(error).to_be_visible()

@@ -74,7 +74,7 @@ def test_an_arabic_reader_sees_the_offices_named_in_arabic_from_zip_to_preview(
     audit = AxeAudit(page, axe_path)
     audit.run(f"letter form, offices in Arabic ({screen})")
 
-    page.locator("button[name=action][value=preview]").click()
+    page.locator("form button[name=action][value=preview]").click()
     offices = page.locator("ul.offices")
     expect(offices).to_be_visible()
     expect(offices.locator(".office-name").first).to_have_text(f"{PRESIDENT_AR}، البيت الأبيض")
