@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -11,8 +13,19 @@ DATABASE_ERRORS = (OperationalError, PoolTimeout)
 # PostgreSQL's states of a server that is busy, starting, stopping or out of connections, or
 # of a lock not granted within lock_timeout: the same request succeeds a little later.
 _BUSY_STATES = frozenset({"55P03", "57014", "53300", "57P01", "57P02", "57P03", "40001", "40P01"})
-# SQLite says so in words: a writer waited busy_timeout for another's lock.
-_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+# SQLite says so in words: a writer waited busy_timeout for another's lock, or the file could
+# not be opened for a moment (no file descriptor left, a network volume away).
+_SQLITE_BUSY = (
+    "database is locked",
+    "database table is locked",
+    "database is busy",
+    "unable to open database file",
+)
+
+
+_LOST = re.compile(
+    r"connection|server closed|terminat|timeout expired|could not (?:connect|receive|send)"
+)
 
 
 def database_unavailable(exc: BaseException) -> bool:
@@ -30,5 +43,7 @@ def database_unavailable(exc: BaseException) -> bool:
     message = str(exc.orig).lower()
     if any(words in message for words in _SQLITE_BUSY):
         return True
-    # psycopg gives no state when it cannot reach the server at all (refused, closed, gone).
-    return isinstance(exc, OperationalError) and type(exc.orig).__module__.startswith("psycopg")
+    # psycopg gives no state when it cannot reach the server at all (refused, closed, gone);
+    # a misuse of ours without a state ("another command is already in progress") stays a bug.
+    from_psycopg = type(exc.orig).__module__.startswith("psycopg")
+    return isinstance(exc, OperationalError) and from_psycopg and _LOST.search(message) is not None

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 
-from flask import Flask, Response, abort, g, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.database import db
 from webapp.db_faults import DATABASE_ERRORS, database_unavailable
 from webapp.request_guards import Refused
 
@@ -134,10 +146,22 @@ def _handle_unexpected(exc: Exception) -> tuple[str, int]:
 BUSY_RETRY_SECONDS = 60
 
 
-def database_busy(exc: Exception, page: tuple[str, int] | None = None) -> Response:
+def forget_failed_transaction() -> None:
+    """Before a page about a database error is drawn: end the request's failed transaction
+    (PostgreSQL refuses every statement in it) and let the page take no one as signed in, so
+    drawing it asks the database nothing (the organiser's row was read through it)."""
+    try:
+        db.session.rollback()
+    except DATABASE_ERRORS:
+        db.session().invalidate()
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+
+
+def database_busy(exc: Exception, page: Callable[[], tuple[str, int]] | None = None) -> Response:
     """A request the database could not serve for a moment: logged without the statement,
     answered 503 with Retry-After (`page`: one that keeps what was posted; else the error
     page). Any other database error is a fault of ours: a 500 with its trace."""
+    forget_failed_transaction()
     if not database_unavailable(exc):
         return make_response(_handle_unexpected(exc))
     rule = request.url_rule.rule if request.url_rule else "(no route)"
@@ -146,7 +170,11 @@ def database_busy(exc: Exception, page: tuple[str, int] | None = None) -> Respon
     if page is None and request.path.startswith("/api/"):
         response = make_response(jsonify({"error": "database busy", "status": 503}), 503)
     else:
-        response = make_response(page or render_error(503))
+        try:
+            response = make_response(page() if page else render_error(503))
+        except DATABASE_ERRORS:  # a page that still asked the database: its words, plainly
+            text = str(_ERRORS[503][1])
+            response = make_response(text, 503, {"Content-Type": "text/plain; charset=utf-8"})
     response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
     return response
 

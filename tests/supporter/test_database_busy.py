@@ -85,7 +85,7 @@ def test_a_letter_sent_while_the_database_is_busy_is_kept_to_send_again(
         busy = client.post(f"/campaigns/{default_campaign}", data=letter)
     assert busy.status_code == 503, busy.text[:500]
     assert busy.headers["Retry-After"] == "60"
-    assert "nothing was recorded. Nothing you wrote is lost" in busy.text
+    assert "may not have been recorded. Nothing you wrote is lost" in busy.text
     kept = _kept(busy.text)
     for field in ("first_name", "last_name", "email", "street", "zip_code"):
         assert kept[field] == VALID_LETTER[field]

@@ -29,7 +29,8 @@ def keep_letters_when_busy(bp: Blueprint, endpoint: str, page: KeptPage) -> None
         if request.endpoint != endpoint or campaign is None or not database_unavailable(error):
             return database_busy(error)
         step = "preview" if request.form.get("action") == "preview" else "send"
-        return database_busy(error, page(campaign, resend_fields(request.form), step))
+        fields = resend_fields(request.form)
+        return database_busy(error, lambda: page(campaign, fields, step))
 
     for error in DATABASE_ERRORS:
         bp.register_error_handler(error, handler)
