@@ -96,6 +96,7 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
             Delivery.postal_status,
             Delivery.done_at,
         )
+        .select_from(Delivery)
         .join(Submission, Submission.id == Delivery.submission_id)
         .join(Supporter, Supporter.id == Submission.supporter_id)
         .where(Delivery.campaign_id == campaign_id)
