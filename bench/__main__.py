@@ -9,6 +9,7 @@ BENCHES = (
     ["bench.civic_lookup"],
     ["bench.widget_size"],
     ["bench.dashboard"],
+    ["bench.export_speed"],
     ["bench.load"],
     ["bench.store_outage"],
     ["bench.profile_letter"],

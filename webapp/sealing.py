@@ -215,6 +215,31 @@ def remember_cipher(obj: Any, wrapped: bytes, cipher: AESGCM) -> None:
     obj.__dict__[_CIPHER] = (wrapped, cipher)
 
 
+class SealedColumns:
+    """Some sealed fields of `model` read as their raw columns (Core rows, for exports of many
+    rows) and opened row by row, as the model's attributes would open them, keeping nothing."""
+
+    def __init__(self, model: type, *names: str) -> None:
+        fields = [sealed_fields(model)[name] for name in names]
+        self.columns: list[InstrumentedAttribute[bytes | None]] = [
+            getattr(model, field.column) for field in fields
+        ]
+        self._fields = [field.field for field in fields]
+        # Looked up once: the app's keyring per row cost more than opening the row's key.
+        self._ring = keyring()
+
+    def cipher(self, wrapped: bytes) -> AESGCM:
+        """The cipher of the supporter whose wrapped data key this is (Supporter.wrapped_key)."""
+        return AESGCM(self._ring.unwrap(bytes(wrapped)))
+
+    def open(self, cipher: AESGCM, blobs: Sequence[bytes | None]) -> list[Any]:
+        """The plaintexts of `blobs`, read in the order of `columns` (None stays None)."""
+        return [
+            None if blob is None else unseal(cipher, bytes(blob), field)
+            for blob, field in zip(blobs, self._fields, strict=True)
+        ]
+
+
 def sealed_fields(obj: object) -> dict[str, Sealed[Any]]:
     """The sealed attributes of a model (class or instance), by name."""
     model = obj if isinstance(obj, type) else type(obj)

@@ -7,13 +7,21 @@ from typing import Any
 
 from flask_babel import force_locale
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from webapp.civic.states import seat_code
 from webapp.dashboard.csv_stream import csv_lines
-from webapp.dashboard.export import CHUNK, name_as_written
+from webapp.dashboard.export import CHUNK, written_name
 from webapp.dashboard.status_names import status_labels
-from webapp.models import Delivery, DeliveryStatus, Official, Submission, SubmissionStatus
+from webapp.models import (
+    Delivery,
+    DeliveryStatus,
+    Official,
+    Submission,
+    SubmissionStatus,
+    Supporter,
+)
+from webapp.sealing import SealedColumns
 from webapp.services.delivery_counts import tally_status
 
 DELIVERY_COLUMNS = (
@@ -46,6 +54,7 @@ DELIVERY_COLUMNS = (
     "office_state",
     "status_label",
 )
+NATIVE_NAME = ("native_first_name", "native_last_name")
 # A member the roster no longer lists (left office) is titled as their chamber's members are.
 CHAMBER_TITLES = {
     "us_senate": "Senator",
@@ -58,10 +67,38 @@ CHAMBER_TITLES = {
 def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
     """Every letter to every office, with where it stands: which reached their office, which
     wait for their writer's own hand-off or the organisers' packet, which failed and why."""
+    # Plain columns, not entities (see export.admin_csv): a Delivery and a Submission built per
+    # row, each with every column decoded, were most of the time.
+    sealed = SealedColumns(Submission, "first_name", "last_name", *NATIVE_NAME)
+    email = SealedColumns(Supporter, "email")
     query = (
-        select(Delivery, Submission)
-        .options(joinedload(Submission.supporter))
+        select(
+            Submission.id,
+            Submission.created_at,
+            Submission.status,
+            Submission.state,
+            Submission.country,
+            Supporter.wrapped_key,
+            *email.columns,
+            *sealed.columns,
+            Delivery.recipient_name,
+            Delivery.recipient_key,
+            Delivery.recipient_state,
+            Delivery.recipient_district,
+            Delivery.recipient_chamber,
+            Delivery.recipient_office,
+            Delivery.channel,
+            Delivery.status,
+            Delivery.attempts,
+            Delivery.sent_at,
+            Delivery.failed_at,
+            Delivery.last_error,
+            Delivery.postal_status,
+            Delivery.done_at,
+        )
+        .select_from(Delivery)
         .join(Submission, Submission.id == Delivery.submission_id)
+        .join(Supporter, Supporter.id == Submission.supporter_id)
         .where(Delivery.campaign_id == campaign_id)
         .order_by(Submission.id, Delivery.id)
         .execution_options(yield_per=CHUNK)
@@ -76,36 +113,54 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
         # In English whatever the default locale, as the CSV's other words and codes are.
         with force_locale("en"):
             labels = status_labels()
-        for d, s in session.execute(query):
-            seat = f"{d.recipient_state}-{d.recipient_district}" if d.recipient_district else ""
-            unconfirmed = s.status is SubmissionStatus.UNCONFIRMED
+        letter_id: int | None = None
+        letter: list[Any] = []
+        unconfirmed = False
+        for row in session.execute(query):
+            (sid, created, letter_status, state, country, wrapped, sealed_email,
+             first, last, native_first, native_last,
+             name, key, office_state, district, chamber, office, channel, status, attempts,
+             sent_at, failed_at, last_error, postal_status, done_at) = row  # fmt: skip
+            if sid != letter_id:
+                # A letter's deliveries come together: its fields open once for all of them,
+                # and its plaintext goes when the next letter's first row comes.
+                cipher = sealed.cipher(wrapped)
+                first, last, native_first, native_last = sealed.open(
+                    cipher, (first, last, native_first, native_last)
+                )
+                letter_id, unconfirmed = sid, letter_status is SubmissionStatus.UNCONFIRMED
+                letter = [
+                    created.isoformat(),
+                    letter_status.value,
+                    first,
+                    last,
+                    email.open(cipher, (sealed_email,))[0],
+                    state,
+                    country,
+                    written_name(first, last, native_first, native_last),
+                ]
+            seat = f"{office_state}-{district}" if district else ""
             yield [
-                s.created_at.isoformat(),
-                s.status.value,
-                s.first_name,
-                s.last_name,
-                s.supporter.email,
-                s.state,
-                s.country,
-                d.recipient_name,
-                d.recipient_key,
+                *letter[:7],
+                name,
+                key,
                 seat_code(seat) if seat else "",
-                d.channel.value if d.channel else "",
-                d.status.value,
-                d.attempts,
-                d.sent_at.isoformat() if d.sent_at else "",
-                d.failed_at.isoformat() if d.failed_at else "",
-                d.last_error,
-                d.postal_status.value if d.postal_status else "",
+                channel.value if channel else "",
+                status.value,
+                attempts,
+                sent_at.isoformat() if sent_at else "",
+                failed_at.isoformat() if failed_at else "",
+                last_error,
+                postal_status.value if postal_status else "",
                 # done_at also dates a posted letter's tracked arrival: not this column's fact.
-                d.done_at.isoformat()
-                if d.done_at and d.status is DeliveryStatus.DONE_BY_SUPPORTER
+                done_at.isoformat()
+                if done_at and status is DeliveryStatus.DONE_BY_SUPPORTER
                 else "",
-                name_as_written(s),
-                d.recipient_office,
-                titles.get(d.recipient_key) or CHAMBER_TITLES.get(d.recipient_chamber or "", ""),
-                d.recipient_state,
-                labels[tally_status(d.status, unconfirmed)],
+                letter[7],
+                office,
+                titles.get(key) or CHAMBER_TITLES.get(chamber or "", ""),
+                office_state,
+                labels[tally_status(status, unconfirmed)],
             ]
 
     return csv_lines(DELIVERY_COLUMNS, values())
