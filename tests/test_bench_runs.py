@@ -63,6 +63,14 @@ def test_the_wal_bench_reads_back_every_page_the_letters_wrote() -> None:
     assert named["submission"] > 0 and named["ix_paragraph_band_campaign_band_submission"] > 0
 
 
+def test_the_export_bench_compares_both_exports_and_checks_their_bytes() -> None:
+    lines = _run("bench.export_speed", "--letters", "200", "--rounds", "1", "--backends", "sqlite")
+    assert any(
+        line.startswith("sqlite letters: 200 rows") and "same bytes" in line for line in lines
+    )
+    assert any(line.startswith("sqlite deliveries: 400 rows") for line in lines), lines
+
+
 def test_the_dashboard_bench_exports_from_its_own_process() -> None:
     lines = _run("bench.dashboard", "--backends", "sqlite", "--letters", "300", "--renders", "2")
     assert any(line.startswith("sqlite     CSV: 300 rows") for line in lines), lines
