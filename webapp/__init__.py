@@ -9,6 +9,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.antiabuse.limit_store import sqlite_uri
@@ -55,6 +56,18 @@ class CivicFlask(Flask):
         return self.async_to_sync(func) if coroutine else func
 
 
+def _postgres_options(url: str, lock_timeout_ms: int) -> dict[str, str]:
+    """A wait for another transaction's lock ends, as SQLite's busy timeout does: the supporter
+    is asked to press again (supporter/kept_letter.py) instead of a hung worker. Added to any
+    `options` the URL gives (connect_args would replace them: a search_path, a timeout)."""
+    given = make_url(url).query.get("options") or ""
+    own = f"-c lock_timeout={lock_timeout_ms}" if lock_timeout_ms > 0 else ""
+    options = " ".join(
+        part for part in (*([given] if isinstance(given, str) else given), own) if part
+    )
+    return {"options": options} if options else {}
+
+
 def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
     url = str(config["SQLALCHEMY_DATABASE_URI"])
     if url.startswith("sqlite"):
@@ -73,9 +86,7 @@ def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
     return {
         # Errors would otherwise quote the statement's values (emails, streets) in the log.
         "hide_parameters": True,
-        # A wait for another transaction's lock ends, as SQLite's busy timeout does: the
-        # supporter is asked to press again (supporter/kept_letter.py) instead of a hung worker.
-        "connect_args": {"options": f"-c lock_timeout={int(config['POSTGRES_LOCK_TIMEOUT_MS'])}"},
+        "connect_args": _postgres_options(url, int(config["POSTGRES_LOCK_TIMEOUT_MS"])),
         "pool_size": config["DB_POOL_SIZE"],
         "max_overflow": config["DB_POOL_SIZE"],
         "pool_pre_ping": True,
