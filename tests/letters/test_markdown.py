@@ -118,19 +118,25 @@ def test_text_to_html_escapes_and_splits_paragraphs() -> None:
     )
 
 
-def test_a_long_run_without_spaces_can_break_every_twenty_characters() -> None:
+def test_a_long_run_without_spaces_can_break_after_its_punctuation() -> None:
     # Mail apps ignore style sheets: a long link must carry its own break opportunities.
     link = "https://example.org/c?from=<me>&ref=" + "x" * 34  # 70 characters
     html = text_to_html(f"Read {link} now")
     assert html == (
-        '<p dir="auto">Read https://example.org/<wbr>c?from=&lt;me&gt;&amp;ref=xxxx<wbr>'
-        + "x" * 20
-        + "<wbr>"
-        + "x" * 10
-        + " now</p>"
+        '<p dir="auto">Read https:<wbr>/<wbr>/<wbr>example.<wbr>org/<wbr>c?<wbr>from=<wbr>'
+        "&lt;me&gt;&amp;<wbr>ref=<wbr>" + "x" * 20 + "<wbr>" + "x" * 14 + " now</p>"
     )
     assert html.striptags() == f"Read {link} now"  # the same text, entities whole
     assert text_to_html("a" * 29) == f'<p dir="auto">{"a" * 29}</p>'  # short runs untouched
+
+
+def test_an_arabic_run_breaks_only_between_its_words_never_between_two_letters() -> None:
+    """A break between two Arabic letters unjoins them in the PDFs (second review)."""
+    hashtag = "#أوقفوا_الحرب_على_المدنيين_في_سوريا_الآن"
+    html = text_to_html(hashtag)
+    assert str(html).count("<wbr>") == 7
+    assert all(piece.endswith(("_", "#")) for piece in str(html).split("<wbr>")[:-1])
+    assert text_to_html("أ" * 40) == f'<p dir="auto" lang="ar">{"أ" * 40}</p>'
 
 
 def test_a_paragraph_that_opens_in_arabic_is_marked_arabic_and_the_rest_left_to_their_page() -> (

@@ -79,11 +79,23 @@ def text_to_html(text: str, resolve_direction: bool = False) -> Markup:
     return Markup("\n").join(parts)
 
 
-# A run this long without a space (a link, a hashtag) gets a break opportunity every
-# `_CHUNK` characters: mail apps ignore style sheets, and one such run made a receipt email
-# 2,685 px wide on a 360 px phone.
+# A run this long without a space (a link, a hashtag) gets break opportunities: mail apps
+# ignore style sheets, and one such run made a receipt email 2,685 px wide on a 360 px phone.
 _LONG_RUN = re.compile(r"\S{30,}")
+# After a link's or a hashtag's punctuation; between two letters only in plain ASCII stretches,
+# every `_CHUNK` characters: a break inside an Arabic word unjoins its letters in the PDFs.
+_AFTER_PUNCTUATION = re.compile(r"(?<=[/.\-_?&=#+:;,~])")
 _CHUNK = 20
+
+
+def _pieces(run: str) -> list[str]:
+    pieces: list[str] = []
+    for piece in _AFTER_PUNCTUATION.split(run):
+        if len(piece) > _CHUNK and piece.isascii():
+            pieces += [piece[i : i + _CHUNK] for i in range(0, len(piece), _CHUNK)]
+        elif piece:
+            pieces.append(piece)
+    return pieces
 
 
 def _breakable(line: str) -> Markup:
@@ -92,9 +104,7 @@ def _breakable(line: str) -> Markup:
     last = 0
     for run in _LONG_RUN.finditer(line):
         parts.append(escape(line[last : run.start()]))
-        text = run.group()
-        chunks = (escape(text[i : i + _CHUNK]) for i in range(0, len(text), _CHUNK))
-        parts.append(Markup("<wbr>").join(chunks))
+        parts.append(Markup("<wbr>").join(escape(piece) for piece in _pieces(run.group())))
         last = run.end()
     parts.append(escape(line[last:]))
     return Markup("").join(parts)
