@@ -44,3 +44,14 @@ def test_a_deleted_letter_s_link_says_it_was_deleted_with_it_in_arabic(
     assert "لم نجد هذا الإيصال" in page.text
     assert "فقد حُذف إيصالها معها" in page.text
     assert f'action="/campaigns/{default_campaign}/receipt-link?lang=ar"' in page.text
+
+
+def test_every_route_under_a_receipt_says_the_same(
+    client: FlaskClient, default_campaign: str
+) -> None:
+    token = _receipt_token(client, default_campaign)[:-4]  # cut short
+    for path in (f"/receipts/{token}/delete", f"/receipts/{token}/my-data.json"):
+        page = client.get(path)
+        assert page.status_code == 404, path
+        assert "We could not find this receipt" in page.text, path
+        assert page.headers["Cache-Control"] == "no-store, private", path

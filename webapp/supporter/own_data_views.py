@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from webapp.database import db, utcnow
 from webapp.security import kept_private
 from webapp.services.own_data import erase_own_data, own_data, own_data_copy
+from webapp.supporter.receipt_missing import receipt_missing
 
 bp = Blueprint("own_data", __name__)
 
@@ -24,7 +25,7 @@ class EraseForm(FlaskForm):
 def _confirm_page(token: str, status: int = 200) -> Response:
     summary = own_data(db.session(), token)
     if summary is None:
-        abort(404)
+        receipt_missing()
     page = render_template(
         "supporter/erase_own_data.html", token=token, summary=summary, form=EraseForm()
     )
@@ -36,7 +37,7 @@ def own_data_download(token: str) -> Response:
     """Everything this receipt's letter holds about its writer, as a JSON file."""
     data = own_data_copy(db.session(), token)
     if data is None:
-        abort(404)
+        receipt_missing()
     body = json.dumps(data, indent=2, ensure_ascii=False)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-letters-data.json"'
@@ -54,7 +55,7 @@ def erase(token: str) -> BaseResponse:
     """Delete this receipt's letter, then say so on a page of its own (the receipt is gone)."""
     # CSRFProtect has checked the form's token before this runs (see `expired`).
     if not erase_own_data(db.session(), token, utcnow()):
-        abort(404)
+        receipt_missing()
     return redirect(url_for(".erased"), code=303)
 
 

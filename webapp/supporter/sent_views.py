@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -13,6 +13,7 @@ from webapp.i18n import bdi
 from webapp.security import render_error
 from webapp.services.sent_myself import Said, say_sent, take_back_sent
 from webapp.supporter.office_names import delivery_office
+from webapp.supporter.receipt_missing import receipt_missing
 
 bp = Blueprint("sent", __name__)
 
@@ -20,7 +21,7 @@ bp = Blueprint("sent", __name__)
 def _told(token: str, delivery_id: int, said: Said | None, recorded: str) -> BaseResponse:
     """Say what happened to this receipt's delivery, back to the receipt."""
     if said is None:
-        abort(404)
+        receipt_missing()
     if said.recorded:
         name = bdi(delivery_office(said.letter.campaign, said.delivery).name)
         flash(escape(recorded) % {"name": name}, "info")

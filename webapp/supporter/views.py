@@ -52,6 +52,7 @@ from webapp.supporter.form_build import find_partner
 from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.office_names import register_office_names
 from webapp.supporter.receipt_link_form import ReceiptLinkForm
+from webapp.supporter.receipt_missing import receipt_missing
 from webapp.supporter.templating import register_template_helpers
 
 bp = Blueprint("supporter", __name__)
@@ -204,13 +205,7 @@ keep_letters_when_busy(bp, "supporter.write", _kept_letter)
 def _submission_or_404(token: str) -> Submission:
     submission = letter_by_receipt(db.session(), token)
     if submission is None:
-        # A link cut short or mistyped, or a deleted letter's: say which could be, and offer
-        # the link again by email rather than a bare "page not found".
-        page = render_template(
-            "supporter/receipt_missing.html",
-            campaigns=open_campaigns(db.session(), utcnow()),
-        )
-        abort(kept_private(make_response(page, 404)))
+        receipt_missing()
     return submission
 
 
