@@ -77,11 +77,11 @@ def test_the_email_outlives_an_outage_longer_than_its_attempts_and_the_letter_go
     assert len(smtp.to(OFFICE_EMAIL)) == 1
 
 
-def test_the_receipt_email_outlives_an_outage_past_its_attempts(
+def _confirmed_then_mail_down(
     app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
-) -> None:
-    """It carries the writer's only way back to the letter: a two-hour outage had left it dead
-    after its attempts, until an operator ran `outbox retry-dead` (QA walk-through)."""
+) -> tuple[Clock, Worker]:
+    """A letter confirmed by its link, then the mail server gone: its office's letter and its
+    receipt email are queued, two attempts each."""
     app.config["OUTBOX_MAX_ATTEMPTS"] = 2
     _write(client, slug, WRITER)
     clock = Clock()
@@ -89,6 +89,15 @@ def test_the_receipt_email_outlives_an_outage_past_its_attempts(
     worker.run_batch()
     client.post(_confirmation_link(smtp, WRITER))
     smtp.stop()
+    return clock, worker
+
+
+def test_the_receipt_email_outlives_an_outage_past_its_attempts(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    """It carries the writer's only way back to the letter: a two-hour outage had left it dead
+    after its attempts, until an operator ran `outbox retry-dead` (QA walk-through)."""
+    clock, worker = _confirmed_then_mail_down(app, client, slug, smtp)
     assert worker.run_batch().failed == 2  # the office's letter and the receipt email
     clock.advance(minutes=5)
     # Out of attempts: the office's letter is given up on (organisers see it), the receipt not.
@@ -105,13 +114,7 @@ def test_the_receipt_email_outlives_an_outage_past_its_attempts(
 def test_a_receipt_email_still_failing_when_its_window_shuts_is_given_up(
     app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
 ) -> None:
-    app.config["OUTBOX_MAX_ATTEMPTS"] = 2
-    _write(client, slug, WRITER)
-    clock = Clock()
-    worker = Worker(app, clock=clock)
-    worker.run_batch()
-    client.post(_confirmation_link(smtp, WRITER))
-    smtp.stop()
+    clock, worker = _confirmed_then_mail_down(app, client, slug, smtp)
     worker.run_batch()
     for _ in range(4):  # the window (two hours here) runs out while the server stays down
         clock.advance(hours=1)
