@@ -1,7 +1,8 @@
 """The letters and deliveries CSVs as read through the models (before 2026-12 plain rows)."""
 
-# The exports' code at f5eddba, kept verbatim as the oracle: it reads whole entities and opens
-# every sealed field through the model, the slow way that cannot disagree with the model.
+# The exports' code at f5eddba, kept as the oracle (verbatim but for `district`, which keeps a
+# senator's state again): it reads whole entities and opens every sealed field through the
+# model, the slow way that cannot disagree with the model.
 # test_exports_unchanged.py compares the exports' bytes with these on the same data.
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 s.country,
                 d.recipient_name,
                 d.recipient_key,
-                seat_code(seat) if seat else "",
+                seat_code(seat) if seat else d.recipient_state or "",  # a senator's state
                 d.channel.value if d.channel else "",
                 d.status.value,
                 d.attempts,

@@ -156,7 +156,7 @@ def test_the_deliveries_csv_names_each_office_s_title_seat_and_status_in_words(
     app: Flask, default_campaign: str
 ) -> None:
     """New columns last: the member's title from the roster, the office's state, and the
-    status as the dashboard words it; `district` holds a House seat only."""
+    status as the dashboard words it; `district` keeps its meaning (a senator's state)."""
     assert sync(app, MEMBERS).exit_code == 0
     senate, house = "United States Senate", "United States House of Representatives"
     sanders = Office("official:S000033", "Bernard Sanders", S.SENT, "us_senate", "VT", None, senate)
@@ -189,7 +189,7 @@ def test_the_deliveries_csv_names_each_office_s_title_seat_and_status_in_words(
         for row in rows
     }
     assert seen == {
-        "Bernard Sanders": ["", senate, "Senator", "VT", "sent", "Sent"],
+        "Bernard Sanders": ["VT", senate, "Senator", "VT", "sent", "Sent"],
         "Becca Balint": [
             "VT-AL",
             house,

@@ -47,8 +47,8 @@ DELIVERY_COLUMNS = (
     "done_by_supporter_at",
     "name_as_written",
     # `office` is a name: what the office is ("United States Senate", "The White House", as the
-    # replies CSV's office_title), the member's title, the office's state (`district` holds a
-    # House or state legislative seat only), and the status as the dashboard words it.
+    # replies CSV's office_title), the member's title, the office's state (for every office;
+    # `district` keeps its meaning: a seat, or a senator's state), and the status in words.
     "office_title",
     "member_title",
     "office_state",
@@ -144,7 +144,8 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 *letter[:7],
                 name,
                 key,
-                seat_code(seat) if seat else "",
+                # A senator's state, as this column has always held it (office_state too).
+                seat_code(seat) if seat else office_state or "",
                 channel.value if channel else "",
                 status.value,
                 attempts,
