@@ -6,6 +6,7 @@ from collections import defaultdict
 from string import ascii_lowercase
 from typing import Any
 
+from babel import Locale
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.validators import ValidationError
@@ -81,6 +82,15 @@ def _fixes(words: set[str], short: int = 0) -> dict[str, tuple[str, ...]]:
     return {slip: tuple(sorted(meant)) for slip, meant in fixes.items()}
 
 
+# Two-letter country endings, as the ISO 3166 codes CLDR names (and the UK's own .uk).
+_COUNTRIES = frozenset(
+    {
+        code.lower()
+        for code in map(str, Locale("en").territories)
+        if len(code) == 2 and code.isalpha()
+    }
+    | {"uk"}
+)
 # Built once at import: a request only looks two strings up.
 _NAMES = {domain.partition(".")[0] for domain in COMMON}
 _NAME_FIXES = {slip: meant[0] for slip, meant in _fixes(_NAMES, _SHORT).items() if len(meant) == 1}
@@ -98,12 +108,15 @@ def suggest_address(address: str | None) -> str | None:
     name, dot, ending = domain.partition(".")
     if not dot:
         return None
-    endings = (ending, *_ENDING_FIXES.get(ending, ()))
+    # A country's ending (hotmail.se, live.dk: real mailboxes) is never made another country's.
+    slips = _ENDING_FIXES.get(ending, ())
+    endings = (ending, *(e for e in slips if ending not in _COUNTRIES or len(e) != 2))
     # A real name with its ending mistyped (ymail.con) keeps its name.
     meant = [f"{name}.{e}" for e in endings[1:] if f"{name}.{e}" in REAL]
     if not meant and (fixed := _NAME_FIXES.get(name)):
         meant = [f"{fixed}.{e}" for e in endings if f"{fixed}.{e}" in COMMON]
-    return f"{local}@{meant[0]}" if meant else None
+    # A slip that fits two domains (gmx.nt: .net or .at?) is not guessed at.
+    return f"{local}@{meant[0]}" if len(meant) == 1 else None
 
 
 def question_typo(form: Any, field: Field) -> None:
