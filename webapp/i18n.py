@@ -60,7 +60,18 @@ def select_locale() -> str | None:
         return None  # commands and workers use the default locale (emails force their own)
     if request.blueprint == "dashboard":
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
-    return request.accept_languages.best_match(_supported())
+    return first_offered(request.accept_languages, _supported())
+
+
+def first_offered(accepted: LanguageAccept, supported: list[str]) -> str | None:
+    """The browser's most preferred language that we offer, a regional tag by its language
+    ("ar-SY" is Arabic). Werkzeug's best_match tries exact tags first, so "ar-SY,en;q=0.5"
+    (a Syrian phone's) got English pages. None: the default."""
+    for tag, quality in accepted:  # in the browser's order of preference
+        language = tag.replace("_", "-").split("-")[0].lower()
+        if quality > 0 and language in supported:
+            return language
+    return None
 
 
 def _prefer_chosen_language() -> Response | None:

@@ -13,7 +13,7 @@ from webapp.civic.lookup import NOTE_ADDRESS_NOT_FOUND, NOTE_BY_ZIP
 from webapp.database import db, utcnow
 from webapp.delivery.channels import chooser_from_config
 from webapp.delivery.senate import senate_offices
-from webapp.i18n import interface_language, isolate
+from webapp.i18n import isolate, page_language
 from webapp.models import Campaign, Partner
 from webapp.services.letters import (
     LetterDeps,
@@ -70,9 +70,9 @@ def request_facts() -> RequestFacts:
     return RequestFacts(
         ip_hash=hash_ip(ip, key),
         subnet_hash=hash_ip(subnet_of(ip), key),
-        # An interface language ("en", "ar"), not the browser's tag ("en-US"): the one its
-        # emails and survey already chose from that tag, the same on the page and the widget.
-        language=interface_language(request.accept_languages.best),
+        # The page's own language ("en", "ar"), not the browser's first tag: with French first
+        # and Arabic second a supporter writes on an Arabic page, and their emails follow it.
+        language=page_language(),
     )
 
 
