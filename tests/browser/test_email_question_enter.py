@@ -58,3 +58,28 @@ def test_enter_in_the_zip_field_previews_in_the_page_s_language(
     page.locator("[name=zip_code]").press("Enter")
     expect(page.get_by_role("heading", name="Check your letter", level=1)).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+@pytest.mark.parametrize("path", ["/campaigns/{slug}", "/widget/{slug}?mode=letter"])
+def test_enter_on_a_box_of_the_preview_shows_the_letter_again_and_sends_nothing(
+    live_server: LiveServer, default_campaign: str, page: Page, path: str
+) -> None:
+    """The page's Enter switched language (third review's probe). In the widget the first button
+    is the English version's here (a guard: with offices to tick and no such button, Send)."""
+    page.goto(live_server.url + path.format(slug=default_campaign))
+    fields = {"first_name": "Rasha", "last_name": "Haddad", "email": "rasha@example.org"}
+    for name, value in {**fields, "street": "100 Main St", "city": "Dearborn"}.items():
+        page.locator(f"[name={name}]").fill(value)
+    page.locator("select[name=state]").select_option("MI")
+    page.locator("[name=zip_code]").fill("48126")
+    # An Arabic paragraph: the preview offers an English version and its box too.
+    page.locator("[name=personal_message]").fill("عائلتي من حلب. أرجو أن تتحركوا الآن.")
+    page.locator("form button[name=action][value=preview]:visible").click()
+    expect(page.get_by_role("heading", name="Check your letter", level=1)).to_be_visible()
+    box = page.locator("form input[type=checkbox]:visible").first
+    box.focus()
+    box.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Check your letter", level=1)).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "civic-letters-sent" not in page.content()
