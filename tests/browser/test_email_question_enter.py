@@ -45,16 +45,21 @@ def test_enter_in_another_field_previews_and_keeps_the_address_as_typed(
     assert page.locator("input[name=email]").first.input_value() == TYPO
 
 
-@pytest.mark.parametrize("path", ["/campaigns/{slug}", "/widget/{slug}?mode=letter"])
-def test_enter_in_the_zip_field_previews_in_the_page_s_language(
-    live_server: LiveServer, default_campaign: str, page: Page, path: str
-) -> None:
-    page.goto(live_server.url + path.format(slug=default_campaign))
+def _open_and_fill(page: Page, url: str) -> None:
+    """The page or the widget, filled by field name (the widget has no title to choose)."""
+    page.goto(url)
     fields = {"first_name": "Rasha", "last_name": "Haddad", "email": "rasha@example.org"}
     for name, value in {**fields, "street": "100 Main St", "city": "Dearborn"}.items():
         page.locator(f"[name={name}]").fill(value)
     page.locator("select[name=state]").select_option("MI")
     page.locator("[name=zip_code]").fill("48126")
+
+
+@pytest.mark.parametrize("path", ["/campaigns/{slug}", "/widget/{slug}?mode=letter"])
+def test_enter_in_the_zip_field_previews_in_the_page_s_language(
+    live_server: LiveServer, default_campaign: str, page: Page, path: str
+) -> None:
+    _open_and_fill(page, live_server.url + path.format(slug=default_campaign))
     page.locator("[name=zip_code]").press("Enter")
     expect(page.get_by_role("heading", name="Check your letter", level=1)).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "en"
@@ -66,12 +71,7 @@ def test_enter_on_a_box_of_the_preview_shows_the_letter_again_and_sends_nothing(
 ) -> None:
     """The page's Enter switched language (third review's probe). In the widget the first button
     is the English version's here (a guard: with offices to tick and no such button, Send)."""
-    page.goto(live_server.url + path.format(slug=default_campaign))
-    fields = {"first_name": "Rasha", "last_name": "Haddad", "email": "rasha@example.org"}
-    for name, value in {**fields, "street": "100 Main St", "city": "Dearborn"}.items():
-        page.locator(f"[name={name}]").fill(value)
-    page.locator("select[name=state]").select_option("MI")
-    page.locator("[name=zip_code]").fill("48126")
+    _open_and_fill(page, live_server.url + path.format(slug=default_campaign))
     # An Arabic paragraph: the preview offers an English version and its box too.
     page.locator("[name=personal_message]").fill("عائلتي من حلب. أرجو أن تتحركوا الآن.")
     page.locator("form button[name=action][value=preview]:visible").click()
