@@ -42,7 +42,11 @@ def _write_letters(app: Flask, client: FlaskClient, slug: str) -> None:
 
 def _packet_rows(app: Flask) -> dict[str, list[Delivery]]:
     with app.app_context():
-        rows = db.session.scalars(select(Delivery).where(Delivery.channel == Channel.PACKET))
+        # In id order, as the packets list them: without it PostgreSQL returns rows in the order
+        # it finds them, which an update of a row can change (a clean run failed on it).
+        rows = db.session.scalars(
+            select(Delivery).where(Delivery.channel == Channel.PACKET).order_by(Delivery.id)
+        )
         grouped: dict[str, list[Delivery]] = {}
         for delivery in rows:
             grouped.setdefault(delivery.recipient_key, []).append(delivery)
