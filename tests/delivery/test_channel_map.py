@@ -21,7 +21,16 @@ from tests.civic.data import (
 from tests.dashboard.helpers import signed_in
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow
-from webapp.models import Campaign, Delivery, DeliveryStatus, Official, Role, Submission
+from webapp.models import (
+    Campaign,
+    Delivery,
+    DeliveryStatus,
+    Official,
+    Organiser,
+    Role,
+    Submission,
+)
+from webapp.services.moderation import decline_held
 
 CWC_KEYS = {
     "CWC_API_KEY": "house-key",
@@ -185,8 +194,21 @@ def test_the_page_counts_offices_by_mark_and_lists_those_asked_for(
         website="http://spam.example",  # the honeypot: held until its writer confirms
         **vermont,
     )
-    assert sent.status_code == 303 and held.status_code == 303
+    # Declined by the organisers: its Wyoming offices get nothing, so they have no letters.
+    wyoming = {"zip_code": single_district_zip("WY", 0), "city": "Casper", "state": "WY"}
+    declined = post_letter(
+        app.test_client(),
+        default_campaign,
+        email="declined@example.org",
+        website="http://spam.example",
+        **wyoming,
+    )
+    assert sent.status_code == 303 and held.status_code == 303 and declined.status_code == 303
     admin = signed_in(app, "admin@civic.example.org")
+    with app.app_context():
+        organiser = db.session.scalars(select(Organiser)).one()
+        letter = db.session.scalars(select(Submission).where(Submission.state == "WY")).one()
+        decline_held(db.session(), letter, organiser.id, utcnow())
     path = f"/dashboard/campaigns/{default_campaign}/channels"
     everything = admin.get(path).text
     total = 1 + _offices()  # the President and every member of Congress

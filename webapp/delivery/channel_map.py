@@ -181,10 +181,19 @@ class ChannelSummary:
         return self.by_mark[Mark(show.value)]
 
 
+# Letters never to go to an office (declined, never confirmed, re-targeted): as the dashboard's
+# offices page leaves them out of an office's letters, an office with only these has none.
+_NEVER_SENT = frozenset({DeliveryStatus.CANCELLED.value, DeliveryStatus.REPLACED.value})
+
+
+def _has_letters(row: OfficeChannel) -> bool:
+    return any(status not in _NEVER_SENT for status in row.statuses)
+
+
 def summarise(rows: list[OfficeChannel]) -> ChannelSummary:
     """How many offices each mark has, and how many have letters: the map's first lines."""
     marks = Counter(row.mark for row in rows)
-    return ChannelSummary(marks, sum(1 for row in rows if row.statuses), len(rows))
+    return ChannelSummary(marks, sum(1 for row in rows if _has_letters(row)), len(rows))
 
 
 def shown(rows: list[OfficeChannel], show: Shown) -> list[OfficeChannel]:
@@ -192,7 +201,7 @@ def shown(rows: list[OfficeChannel], show: Shown) -> list[OfficeChannel]:
     if show is Shown.ALL:
         return rows
     if show is Shown.WITH_LETTERS:
-        return [row for row in rows if row.statuses]
+        return [row for row in rows if _has_letters(row)]
     return [row for row in rows if row.mark.value == show.value]
 
 
