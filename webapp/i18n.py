@@ -138,6 +138,13 @@ def isolate_in_subject(value: str, language: str) -> str:
     return value
 
 
+def isolate_in_text(value: Any) -> str:
+    """The `isolate` filter of plain-text emails: isolated as in a subject, by the language the
+    email is written in. Plain-text clients show the marks as the subject's lists do, so
+    "Hello Rana," in an English email carries none, and "Hello رنا," does."""
+    return isolate_in_subject("" if value is None else str(value), str(get_locale() or "en"))
+
+
 def interface_language(tag: str | None) -> str:
     """A recorded language tag ('ar-EG', 'en_US') as one of the interface languages."""
     language = (tag or "").replace("_", "-").split("-")[0].lower()
@@ -219,7 +226,7 @@ def init_i18n(app: Flask) -> None:
     app.before_request(_prefer_chosen_language)
     app.url_defaults(_carry_language)
     app.add_template_filter(bdi)
-    app.add_template_filter(isolate)
+    app.add_template_filter(isolate_in_text, name="isolate")
     app.add_template_filter(number)
     app.add_template_global(switch_language_url)
     app.add_template_global(page_language)

@@ -8,7 +8,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from webapp.i18n import bdi, isolate, joined_list, page_language
+from webapp.i18n import bdi, isolate_in_text, joined_list, page_language
 from webapp.letters.compose import Recipient
 from webapp.letters.reading import target_copy
 from webapp.models import Campaign, Delivery
@@ -150,8 +150,11 @@ def name_office_between() -> str:
 def office_text(shown: ShownOffice) -> str:
     """office_line for a plain-text email."""
     if not shown.office:
-        return isolate(shown.name)
-    return str(NAME_OFFICE) % {"name": isolate(shown.name), "office": isolate(shown.office)}
+        return isolate_in_text(shown.name)
+    return str(NAME_OFFICE) % {
+        "name": isolate_in_text(shown.name),
+        "office": isolate_in_text(shown.office),
+    }
 
 
 def register_office_names(bp: Blueprint) -> None:
