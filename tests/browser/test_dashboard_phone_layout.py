@@ -14,8 +14,10 @@ from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
 from tests.dashboard.letters import Letter, add_letters
+from tests.dashboard.test_audit_log import REASONS, SAMA
 from tests.dashboard.test_experiment import FAMILY, WHY
 from tests.dashboard.test_experiment import _add as add_variant_letters
+from webapp.dashboard.campaign_changes import changes
 from webapp.database import db, utcnow, write_transaction
 from webapp.services.organisers import audit
 
@@ -61,7 +63,9 @@ def test_dashboard_pages_stay_compact_on_a_phone(
     app: Flask, live_server: LiveServer, default_campaign: str, page: Page, screen: str
 ) -> None:
     load_civic_data(app)
-    add_letters(app, default_campaign, [Letter("vt@example.org", state="VT")])
+    (vt,) = add_letters(
+        app, default_campaign, [Letter("vt@example.org", state="VT", personal_message="Hi.")]
+    )
     add_variant_letters(app, default_campaign, "family", FAMILY)
     add_variant_letters(app, default_campaign, "why", WHY)
     admin = create_account(app, ADMIN)
@@ -74,6 +78,23 @@ def test_dashboard_pages_stay_compact_on_a_phone(
             campaign_id(app, default_campaign),
             letter=list(LONG_EDIT),
             title=["Old title", "New title"],
+        )
+        audit(
+            db.session(),
+            admin,
+            "moderation.decline",
+            utcnow(),
+            campaign_id(app, default_campaign),
+            submission_id=vt,
+            reasons=list(REASONS),
+        )
+        audit(
+            db.session(),
+            admin,
+            "campaign.updated",
+            utcnow(),
+            campaign_id(app, default_campaign),
+            **changes({"partners": []}, {"partners": [SAMA]}),
         )
     page.goto(f"{live_server.url}/dashboard/login")
     page.fill("[name=email]", ADMIN)
@@ -144,3 +165,19 @@ def test_dashboard_pages_stay_compact_on_a_phone(
     page.goto(f"{base}/audit")
     shot("audit")
     assert _tallest_row(page, "table.audit-log") < 400
+    # A declined letter's reasons are a list, and the letter a link to its paragraph; a new
+    # partner reads as its fields, not JSON.
+    declined = page.locator("table.audit-log tr", has_text="moderation.decline")
+    expect(declined.locator("li")).to_have_text(list(REASONS))
+    declined.get_by_role("link", name=f"Letter {vt}").click()
+    expect(page).to_have_url(f"{base}#personal-{vt}")
+    page.go_back()
+    partners = page.locator("table.audit-log tr", has_text="campaign.updated").locator(
+        ".audit-after"
+    )
+    expect(partners).to_contain_text("name: Action For Sama")
+    expect(partners).not_to_contain_text('{"')
+    # The details as they scroll into view in the table's box (at 360 px it scrolls sideways).
+    table = page.locator("table.audit-log").locator("..")
+    table.evaluate("wrap => { wrap.scrollLeft = wrap.scrollWidth; }")
+    table.screenshot(path=str(ARTIFACTS / f"layout-audit-details-{width}.png"))

@@ -64,3 +64,28 @@ def test_a_save_that_leaves_the_arabic_consent_behind_warns_and_keeps_what_was_s
     expect(
         page.get_by_label("Wording of the “keep me informed” checkbox", exact=True)
     ).to_have_value(sentence)
+
+
+def test_a_save_that_leaves_the_arabic_title_behind_names_it_and_links_to_it(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, screen: str
+) -> None:
+    open_editor(app, page, live_server, default_campaign)
+    arabic = page.locator("#reading_title").input_value()
+    title = page.locator("#title")
+    title.fill("Day of action: " + title.input_value())
+    page.get_by_role("button", name="Save campaign").click()
+
+    warning = page.locator(".flash-warning")
+    expect(warning).to_have_count(1)
+    expect(warning).to_contain_text(
+        "Warning: The title changed but its Arabic reading copy did not: the page in Arabic "
+        "still shows the old title."
+    )
+    box = warning.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= SCREENS[screen]["width"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"editor-title-warning-{screen}.png"))
+    warning.get_by_role("link", name="Edit the Arabic wording").click()
+    assert page.url.endswith(f"/dashboard/campaigns/{default_campaign}/edit#reading_title")
+    expect(page.locator("#reading_title")).to_be_in_viewport()
+    expect(page.locator("#reading_title")).to_have_value(arabic)

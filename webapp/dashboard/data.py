@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from webapp.civic.index import ROSTER_DATASET
@@ -38,7 +38,33 @@ from webapp.services.stats import (
 )
 
 RECENT_PERSONAL = 20
+HELD_SHOWN = 20
 TOP_OFFICES = 15
+
+
+def recent_personal(campaign_id: int) -> Select[Submission]:
+    """The letters the dashboard lists under its recent personal paragraphs."""
+    return (
+        select(Submission)
+        .where(Submission.campaign_id == campaign_id, Submission.personal_message.is_not(None))
+        .order_by(Submission.created_at.desc())
+        .limit(RECENT_PERSONAL)
+    )
+
+
+def held_waiting(campaign_id: int) -> ColumnElement[bool]:
+    """Letters the risk checks held that still wait for their sender or an organiser."""
+    return (
+        (Submission.campaign_id == campaign_id)
+        & Submission.held.is_(True)
+        & (Submission.status == SubmissionStatus.UNCONFIRMED)
+    )
+
+
+def held_shown(campaign_id: int) -> Select[Submission]:
+    """The held letters the dashboard lists, to release or decline."""
+    waiting = held_waiting(campaign_id)
+    return select(Submission).where(waiting).order_by(Submission.id.desc()).limit(HELD_SHOWN)
 
 
 @dataclass
@@ -160,14 +186,7 @@ def build_dashboard(
     data.deliveries_by_status = dict(totals)
     data.quiet_offices = quiet_offices(data.offices)
     data.quiet_districts = quiet_districts(campaign, district)
-    data.recent_personal = list(
-        session.scalars(
-            select(Submission)
-            .where(Submission.campaign_id == campaign.id, Submission.personal_message.is_not(None))
-            .order_by(Submission.created_at.desc())
-            .limit(RECENT_PERSONAL)
-        )
-    )
+    data.recent_personal = list(session.scalars(recent_personal(campaign.id)))
     data.roster = session.get(CivicDataset, ROSTER_DATASET)
     changes = session.scalars(select(RosterChange).order_by(RosterChange.id.desc()).limit(500))
     data.roster_changes = [c for c in changes if campaign.id in (c.campaign_ids or [])][:50]
@@ -203,11 +222,7 @@ def _reason_group(reason: str) -> str:
 
 def _held(session: Session, campaign: Campaign, data: DashboardData) -> None:
     """Letters held by the risk checks: how many, why, and the latest ones to release."""
-    waiting = (
-        (Submission.campaign_id == campaign.id)
-        & Submission.held.is_(True)
-        & (Submission.status == SubmissionStatus.UNCONFIRMED)
-    )
+    waiting = held_waiting(campaign.id)
     data.held = session.scalar(select(func.count(Submission.id)).where(waiting)) or 0
     if not data.held:
         return
@@ -218,6 +233,4 @@ def _held(session: Session, campaign: Campaign, data: DashboardData) -> None:
         for reason in row or []:
             reasons[_reason_group(str(reason))] += 1
     data.held_reasons = reasons.most_common()
-    data.held_recent = list(
-        session.scalars(select(Submission).where(waiting).order_by(Submission.id.desc()).limit(20))
-    )
+    data.held_recent = list(session.scalars(held_shown(campaign.id)))

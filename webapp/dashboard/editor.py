@@ -33,6 +33,7 @@ from webapp.dashboard.editor_forms import STATE_CHAMBERS, CampaignForm, ImportFo
 from webapp.dashboard.editor_preview import Preview, build_preview
 from webapp.dashboard.editor_problems import SummaryItem, add_error, apply_problems, error_summary
 from webapp.dashboard.editor_reading import consent_warnings
+from webapp.dashboard.reading_warnings import reading_warnings
 from webapp.database import db, utcnow
 from webapp.letters.merge import ALLOWED_FILTERS, MERGE_FIELDS
 from webapp.models import Campaign, CampaignStatus, Target, TargetKind
@@ -123,7 +124,7 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
         return _render_editor(form, campaign, draft.general, status=422)
     action = "campaign.created" if campaign is None else "campaign.updated"
     # Before the save, which changes the stored campaign in place.
-    warnings = consent_warnings(campaign, spec)
+    warnings = reading_warnings(campaign, spec) + consent_warnings(campaign, spec)
     try:
         save_campaign(db.session(), spec, me().id, action, utcnow(), must_be_new=campaign is None)
     except CampaignExists:
@@ -236,7 +237,7 @@ def import_campaign_file() -> tuple[str, int] | BaseResponse:
             problems = _import_conflicts(spec)
             if not problems:
                 stored = db.session.scalar(select(Campaign).where(Campaign.slug == spec.slug))
-                warnings = consent_warnings(stored, spec)
+                warnings = reading_warnings(stored, spec) + consent_warnings(stored, spec)
                 result = save_campaign(db.session(), spec, me().id, "campaign.imported", utcnow())
                 flash(_("Campaign created.") if result.created else _("Campaign updated."), "info")
                 flash_consent_warnings(warnings, spec.slug)

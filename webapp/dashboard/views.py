@@ -16,11 +16,11 @@ from flask import (
     session,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.civic.index import ROSTER_DATASET
 from webapp.civic.states import seat_code
+from webapp.dashboard.audit_entries import audit_page
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me, visible_campaigns
 from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
@@ -37,7 +37,7 @@ from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.postal_budget import budget_from_config, postal_summary
 from webapp.delivery.senate import senate_list_date, senate_offices
-from webapp.models import AuditEntry, CivicDataset, Organiser
+from webapp.models import CivicDataset
 from webapp.services.civic_status import civic_status
 from webapp.services.organisers import audit
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
@@ -206,15 +206,5 @@ def packet(slug: str, key: str) -> BaseResponse:
 @admin_required
 def audit_log(slug: str) -> str:
     campaign, _partner = campaign_for_me(slug)
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.campaign_id == campaign.id)
-        .order_by(AuditEntry.id.desc())
-        .limit(500)
-    )
-    rows = list(entries)
-    ids = {e.organiser_id for e in rows if e.organiser_id}
-    who = {
-        o.id: o.email for o in db.session.scalars(select(Organiser).where(Organiser.id.in_(ids)))
-    }
-    return render_template("dashboard/audit.html", campaign=campaign, entries=rows, who=who)
+    entries = audit_page(db.session(), campaign.id)
+    return render_template("dashboard/audit.html", campaign=campaign, entries=entries)

@@ -1,0 +1,91 @@
+"""The audit log as organisers read it: letters they can find, lists as lists, values as text."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from flask import Flask
+
+from tests.dashboard.helpers import ADMIN, campaign_id, signed_in
+from tests.dashboard.letters import Letter, add_letters
+from webapp.dashboard.campaign_changes import changes
+from webapp.database import db, utcnow, write_transaction
+from webapp.models import Submission, SubmissionStatus
+from webapp.services.organisers import audit
+
+REASONS = ["sent 1.7 s after opening the form", "disposable email domain"]
+SAMA = {"code": "sama", "name": "Action For Sama", "consent_text": "Sama may email me."}
+
+
+def _audit(app: Flask, slug: str, action: str, **details: object) -> None:
+    with app.app_context(), write_transaction(db.session()):
+        audit(db.session(), None, action, utcnow(), campaign_id(app, slug), **details)
+
+
+def _log(app: Flask, slug: str) -> str:
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}/audit")
+    assert page.status_code == 200, page.text
+    return page.text
+
+
+def _cell(html: str, action: str) -> str:
+    """The details cell of the (only) entry with this action."""
+    (row,) = re.findall(rf"<tr><td>(?:(?!</tr>).)*?>{re.escape(action)}</td>(.*?)</tr>", html, re.S)
+    return str(row)
+
+
+def _text(html: str) -> str:
+    return re.sub(r" :", ":", " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()))
+
+
+def test_a_moderated_letter_links_to_where_the_dashboard_shows_it(
+    app: Flask, default_campaign: str
+) -> None:
+    shown, unlisted, erased, held = add_letters(
+        app,
+        default_campaign,
+        [
+            Letter("shown@example.org", personal_message="My family is from Aleppo."),
+            Letter("unlisted@example.org", first_name="Nour"),
+            Letter("erased@example.org"),
+            Letter("held@example.org", held=True, status=SubmissionStatus.UNCONFIRMED),
+        ],
+    )
+    _audit(app, default_campaign, "moderation.decline", submission_id=shown, reasons=REASONS)
+    _audit(app, default_campaign, "moderation.hide", submission_id=unlisted)
+    _audit(app, default_campaign, "moderation.flag", submission_id=erased)
+    _audit(app, default_campaign, "moderation.unflag", submission_id=held)
+    with app.app_context(), write_transaction(db.session()):
+        db.session.delete(db.session.get(Submission, erased))
+    html = _log(app, default_campaign)
+
+    declined = _cell(html, "moderation.decline")
+    link = f'href="/dashboard/campaigns/{default_campaign}#personal-{shown}"'
+    assert link in declined
+    assert f"Letter {shown}" in _text(declined)
+    # Its reasons are a list, not a Python list's repr.
+    assert "['" not in declined and "[&#39;" not in declined
+    assert [_text(li) for li in re.findall(r"<li>(.*?)</li>", declined, re.S)] == REASONS
+    hidden = _text(_cell(html, "moderation.hide"))
+    assert f"Letter {unlisted}" in hidden and "no longer listed on the dashboard" in hidden
+    assert "href" not in _cell(html, "moderation.hide")
+    assert f"Letter {erased} (deleted since)" in _text(_cell(html, "moderation.flag"))
+    # A letter still held links to its place in the queue, where it can be released.
+    assert f'#held-{held}">Letter {held}</a>' in _cell(html, "moderation.unflag")
+    # Nothing about the writers that the log did not show before.
+    for personal in ("Aleppo", "Rasha", "Nour", "Haddad", "Dearborn", "shown@", "unlisted@"):
+        assert personal not in html, personal
+
+
+def test_a_partners_change_reads_as_names_not_json(app: Flask, default_campaign: str) -> None:
+    before = {"partners": [], "goal": None, "require_confirmation": False}
+    after = {"partners": [SAMA], "goal": 500, "require_confirmation": True}
+    _audit(app, default_campaign, "campaign.updated", **changes(before, after))
+    cell = _cell(_log(app, default_campaign), "campaign.updated")
+    text = _text(cell)
+    assert '{"' not in unescape(cell) and "[]" not in text and "True" not in text
+    assert "before: none after: code: sama name: Action For Sama" in text
+    assert "consent_text: Sama may email me." in text
+    assert "goal: before: — after: 500" in text
+    assert "require_confirmation: before: no after: yes" in text

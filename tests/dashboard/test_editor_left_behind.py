@@ -1,0 +1,102 @@
+"""A save that changes English text but not its Arabic reading copy says which Arabic fields may
+now be out of date, and saves all the same."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+
+from tests.conftest import csrf_token
+from tests.dashboard.helpers import ADMIN, signed_in
+from tests.dashboard.test_editor import edit_form, edit_url, stored
+
+LINK = '<a href="/dashboard/campaigns/{}/edit#{}">Edit the Arabic wording</a>'
+TITLE = (
+    "The title changed but its Arabic reading copy did not: the page in Arabic still shows the "
+    "old title."
+)
+
+
+@pytest.fixture
+def admin(app: Flask) -> FlaskClient:
+    return signed_in(app, ADMIN)
+
+
+def _save(client: FlaskClient, slug: str, form: MultiDict[str, str]) -> list[str]:
+    """Post the editor form; the warnings the page it leads to shows."""
+    saved = client.post(edit_url(slug), data=form, follow_redirects=True)
+    assert saved.status_code == 200, saved.text
+    found = re.findall(
+        r'<p class="flash flash-warning" role="status"><strong>Warning:</strong> (.*?)</p>',
+        saved.text,
+    )
+    return [html.unescape(w) for w in found]
+
+
+def test_an_english_title_changed_alone_flags_the_arabic_title_and_saves(
+    app: Flask, admin: FlaskClient, default_campaign: str
+) -> None:
+    form = edit_form(admin, default_campaign)
+    arabic = form["reading_title"]
+    assert arabic
+    form["title"] = "Day of action: " + form["title"]
+    assert _save(admin, default_campaign, form) == [
+        TITLE + " " + LINK.format(default_campaign, "reading_title")
+    ]
+    campaign = stored(app, default_campaign)
+    assert campaign.title.startswith("Day of action: ")
+    assert campaign.translations["ar"]["title"] == arabic
+    # The link leads to the Arabic title's field.
+    assert 'id="reading_title"' in admin.get(edit_url(default_campaign)).text
+    # Both changed together, or nothing changed: no warning.
+    form = edit_form(admin, default_campaign)
+    form["title"] = "Five steps"
+    form["reading_title"] = "خمس خطوات"
+    assert _save(admin, default_campaign, form) == []
+    assert _save(admin, default_campaign, edit_form(admin, default_campaign)) == []
+
+
+def test_each_english_text_left_without_its_arabic_is_named(
+    app: Flask, admin: FlaskClient, default_campaign: str
+) -> None:
+    form = edit_form(admin, default_campaign)
+    form["subject"] = form["subject"] + " now"
+    form["salutation"] = "Dear Mr President,"
+    form["body"] = form["body"].rstrip("\n") + "\n\nThank you for reading."
+    form["targets-0-name"] = "President of the United States"
+    form["letter_us_senate-cover"] = "I write to you as your constituent."
+    form["letter_us_house-cover"] = "I write to you as your constituent."
+    warnings = _save(admin, default_campaign, form)
+    assert [w.split(":")[0] for w in warnings] == [
+        "The subject changed but its Arabic reading copy did not",
+        "The salutation changed but its Arabic reading copy did not",
+        "The letter changed but its Arabic reading copy did not",
+        "The name of \u2068President of the United States\u2069 changed but its Arabic wording "
+        "did not",
+        "The letter to United States Senate, United States House of Representatives changed "
+        "but its Arabic reading copy did not",
+    ]
+    assert warnings[0].endswith(LINK.format(default_campaign, "reading_subject"))
+    assert warnings[3].endswith(LINK.format(default_campaign, "targets-heading"))
+
+
+def test_an_imported_file_with_only_its_english_title_changed_warns_too(
+    app: Flask, admin: FlaskClient, default_campaign: str
+) -> None:
+    exported = admin.get(f"/dashboard/campaigns/{default_campaign}/file").text
+    changed = re.sub(r"^title: (['\"]?)", r"title: \1Now, ", exported, count=1, flags=re.M)
+    assert changed != exported
+    page = admin.get("/dashboard/campaigns/import")
+    upload = {
+        "csrf_token": csrf_token(page.text),
+        "campaign_file": (io.BytesIO(changed.encode()), "campaign.md"),
+    }
+    saved = admin.post("/dashboard/campaigns/import", data=upload, follow_redirects=True)
+    assert saved.status_code == 200
+    assert TITLE in html.unescape(saved.text)

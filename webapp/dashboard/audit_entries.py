@@ -1,0 +1,149 @@
+"""A campaign's audit log as organisers read it: lists as lists, values as text, letters by
+where the dashboard shows them."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.dashboard.data import held_shown, recent_personal
+from webapp.models import AuditEntry, Organiser, Submission
+
+ENTRIES_SHOWN = 500
+# A campaign edit keeps lists and tables as JSON text, and dates as ISO text (campaign_changes).
+_JSON_RE = re.compile(r"^\s*[\[{]")
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
+
+
+@dataclass(frozen=True)
+class LetterRef:
+    """A letter an entry names: its number, and where the dashboard lists it (an anchor on
+    the campaign's page), if it does."""
+
+    number: int
+    anchor: str | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One value as the page shows it: text, a moment, a letter, a list or named fields."""
+
+    kind: str  # "text", "moment", "letter", "list" or "fields"
+    text: str = ""
+    moment: datetime | None = None
+    letter: LetterRef | None = None
+    items: tuple[Shown, ...] = ()
+    fields: tuple[tuple[str, Shown], ...] = ()
+
+
+@dataclass(frozen=True)
+class Detail:
+    label: str
+    value: Shown | None = None
+    change: tuple[Shown, Shown] | None = None  # a campaign edit: (before, after)
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    entry: AuditEntry
+    who: str
+    details: list[Detail] = field(default_factory=list)
+
+
+def audit_page(session: Session, campaign_id: int) -> list[ShownEntry]:
+    """The campaign's latest audit entries, newest first, each ready to show."""
+    entries = list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.campaign_id == campaign_id)
+            .order_by(AuditEntry.id.desc())
+            .limit(ENTRIES_SHOWN)
+        )
+    )
+    ids = {e.organiser_id for e in entries if e.organiser_id}
+    rows = session.execute(select(Organiser.id, Organiser.email).where(Organiser.id.in_(ids)))
+    who = {organiser: email for organiser, email in rows}
+    letters = _letters(session, campaign_id, entries)
+    return [
+        ShownEntry(
+            entry=e,
+            who=who.get(e.organiser_id, "—") if e.organiser_id else "—",
+            details=[
+                _detail(e.action, key, value, letters) for key, value in sorted(e.details.items())
+            ],
+        )
+        for e in entries
+    ]
+
+
+def _letters(session: Session, campaign_id: int, entries: list[AuditEntry]) -> dict[int, LetterRef]:
+    """Each letter the entries name, with where the dashboard lists it now (the same lists
+    the campaign's page draws), so the log names no one: the dashboard does."""
+    numbers = {
+        e.details["submission_id"]
+        for e in entries
+        if isinstance(e.details.get("submission_id"), int)
+    }
+    if not numbers:
+        return {}
+    found = set(session.scalars(select(Submission.id).where(Submission.id.in_(numbers))))
+    personal = set(session.scalars(recent_personal(campaign_id).with_only_columns(Submission.id)))
+    held = set(session.scalars(held_shown(campaign_id).with_only_columns(Submission.id)))
+    refs = {}
+    for number in numbers:
+        anchor = None
+        if number in held:  # waiting to be released or declined: the place to act on it
+            anchor = f"held-{number}"
+        elif number in personal:
+            anchor = f"personal-{number}"
+        refs[number] = LetterRef(number, anchor, deleted=number not in found)
+    return refs
+
+
+def _detail(action: str, key: str, value: Any, letters: dict[int, LetterRef]) -> Detail:
+    label = _LABELS.get(key, key)
+    if key == "submission_id" and isinstance(value, int):
+        return Detail(str(label), Shown("letter", letter=letters.get(value, LetterRef(value))))
+    if action.startswith("campaign.") and isinstance(value, list) and len(value) == 2:
+        return Detail(str(label), change=(shown(value[0], True), shown(value[1], True)))
+    return Detail(str(label), shown(value))
+
+
+def shown(value: Any, edited: bool = False) -> Shown:
+    """`value` as an organiser reads it; `edited`: a campaign edit's value, whose lists and
+    tables were kept as JSON text (a cut one stays text)."""
+    if isinstance(value, str) and edited:
+        if _JSON_RE.match(value):
+            try:
+                return shown(json.loads(value))
+            except ValueError:
+                pass
+        if _ISO_RE.match(value):
+            return Shown("moment", moment=datetime.fromisoformat(value))
+    if value is None:
+        return Shown("text", "—")
+    if isinstance(value, bool):
+        return Shown("text", _("yes") if value else _("no"))
+    if isinstance(value, list | tuple):
+        if not value:
+            return Shown("text", _("none"))
+        return Shown("list", items=tuple(shown(item) for item in value))
+    if isinstance(value, dict):
+        if not value:
+            return Shown("text", _("none"))
+        return Shown("fields", fields=tuple((str(k), shown(v)) for k, v in value.items()))
+    return Shown("text", str(value))
+
+
+# Keys that name a row by its id; the rest are words already (a campaign edit's keys are its
+# fields' names in the campaign file, which organisers write too).
+_LABELS = {"submission_id": _l("letter"), "delivery_id": _l("delivery")}
