@@ -333,7 +333,8 @@ def test_i_have_sent_it_is_refused_for_another_letters_delivery_or_without_csrf(
     assert token
     (my_id,) = _rows(client.get(mine).text)
     (their_id,) = _rows(client.get(theirs).text)
-    assert _done(client, mine, their_id, token[1]) == 404
+    # Back to the writer's own receipt, which says that office is not on their letter.
+    assert _done(client, mine, their_id, token[1]) == 303
     assert _done(client, "/receipts/not-a-real-token", my_id, token[1]) == 404
     assert _done(client, mine, my_id, None) == 400
     with app.app_context():

@@ -116,7 +116,7 @@ def test_taking_back_is_refused_for_another_letters_delivery_or_without_a_token(
     token = FORM_CSRF_RE.search(client.get(mine).text)
     assert token
     for receipt, delivery_id, data, code in (
-        (mine, their_id, {"csrf_token": token[1]}, 404),
+        (mine, their_id, {"csrf_token": token[1]}, 303),  # "no longer on your letter"
         ("/receipts/not-a-real-token", my_id, {"csrf_token": token[1]}, 404),
         (mine, my_id, {}, 400),
         (mine, my_id, {"csrf_token": "forged"}, 400),

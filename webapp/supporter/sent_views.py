@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -23,6 +23,16 @@ def _told(token: str, delivery_id: int, said: Said | None, recorded: str) -> Bas
     """Say what happened to this receipt's delivery, back to the receipt."""
     if said is None:
         receipt_missing()
+    if said.delivery is None:
+        # The receipt is there, only not this office: its top, which lists where the letter goes.
+        flash(
+            _(
+                "Nothing was recorded: that office is no longer on your letter. The offices it "
+                "goes to are below."
+            ),
+            "info",
+        )
+        return redirect(url_for("supporter.receipt", token=token), 303)
     if said.recorded:
         name = bdi(delivery_office(said.letter.campaign, said.delivery).name)
         note_row(delivery_id, escape(recorded) % {"name": name})
