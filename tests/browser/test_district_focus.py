@@ -15,15 +15,24 @@ pytestmark = pytest.mark.browser
 FOCUSED = "() => { const e = document.activeElement; return [e.tagName, e.type, e.name]; }"
 
 
-@pytest.fixture
-def context_options() -> dict[str, object]:
-    return {"viewport": {"width": 360, "height": 760}, "locale": "en-US"}
+PHONE = {"viewport": {"width": 360, "height": 760}, "locale": "en-US"}
 
 
+@pytest.mark.parametrize(
+    "context_options",
+    [PHONE, {**PHONE, "java_script_enabled": False}],
+    ids=["360px", "360px-no-js"],
+)
 @pytest.mark.parametrize("lang", ["en", "ar"])
 @pytest.mark.parametrize("where", ["campaigns", "widget"])
 def test_the_summary_link_puts_focus_on_the_first_district_radio(
-    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, where: str, lang: str
+    app: Flask,
+    default_campaign: str,
+    live_server: LiveServer,
+    page: Page,
+    context_options: dict[str, object],
+    where: str,
+    lang: str,
 ) -> None:
     load_civic_data(app)
     zip_code, districts = split_zip("MI")
@@ -51,5 +60,10 @@ def test_the_summary_link_puts_focus_on_the_first_district_radio(
     page.locator('.error-summary a[href^="#district"]').click()
     assert page.evaluate(FOCUSED) == ["INPUT", "radio", "district"]
     expect(radios.first).to_be_focused()
+    # On a phone the group's question and its error are on screen with the radio, not above it.
+    expect(fieldset.locator("legend")).to_be_in_viewport(ratio=1)
+    expect(error).to_be_in_viewport(ratio=1)
+    expect(radios.first).to_be_in_viewport(ratio=1)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"district-focus-{where}-{lang}.png"))
+    js = "" if context_options.get("java_script_enabled", True) else "-no-js"
+    page.screenshot(path=str(ARTIFACTS / f"district-focus-{where}-{lang}{js}.png"))

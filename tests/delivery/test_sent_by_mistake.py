@@ -55,8 +55,9 @@ def test_a_hand_off_marked_sent_by_mistake_needs_its_writer_again(
     assert _stored(app, first).status in DELIVERED
 
     page = _press(client, receipt, first, "not-done")
-    assert "We recorded that your letter to <bdi>Office 0</bdi> is not sent yet." in page
     rows = _rows(page)
+    taken_back = "We recorded that your letter to <bdi>Office 0</bdi> is not sent yet."
+    assert taken_back in rows[first].body
     assert (rows[first].status, rows[first].label) == ("needs_action", "Needs your action")
     # The hand-off is back: the office's page, the text to paste and the button.
     assert "https://office0.example.org/contact" in rows[first].body
@@ -97,7 +98,8 @@ def test_only_a_letter_its_writer_marked_sent_can_be_taken_back(
         db.session.commit()
     for delivery_id, status in ((first, "needs_action"), (second, "sent")):
         page = _press(client, receipt, delivery_id, "not-done")
-        assert "Nothing was recorded: this letter&#39;s delivery changed since" in page
+        changed = "Nothing was recorded: this letter&#39;s delivery changed since"
+        assert changed in _rows(page)[delivery_id].body
         assert _rows(page)[delivery_id].status == status
         assert NOT_SENT not in page
 
@@ -114,7 +116,7 @@ def test_taking_back_is_refused_for_another_letters_delivery_or_without_a_token(
     token = FORM_CSRF_RE.search(client.get(mine).text)
     assert token
     for receipt, delivery_id, data, code in (
-        (mine, their_id, {"csrf_token": token[1]}, 404),
+        (mine, their_id, {"csrf_token": token[1]}, 303),  # "no longer on your letter"
         ("/receipts/not-a-real-token", my_id, {"csrf_token": token[1]}, 404),
         (mine, my_id, {}, 400),
         (mine, my_id, {"csrf_token": "forged"}, 400),
@@ -142,8 +144,9 @@ def test_a_receipt_left_open_for_hours_asks_to_press_again_and_records_nothing(
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"{receipt}#delivery-{delivery_id}")
     page = client.get(receipt).text
-    assert "the page had expired. Nothing was recorded: press the button again." in page
-    assert _rows(page)[delivery_id].status == "needs_action"
+    row = _rows(page)[delivery_id]
+    assert "the page had expired. Nothing was recorded: press the button again." in row.body
+    assert 'role="alert"' in row.body and row.status == "needs_action"
 
 
 def test_after_retention_a_letter_marked_sent_stays_so(

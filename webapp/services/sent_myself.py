@@ -19,13 +19,14 @@ Change = Callable[[Session, Delivery, datetime], bool]
 @dataclass(frozen=True)
 class Said:
     letter: Submission
-    delivery: Delivery
+    # None: no such office on this letter (taken off it, re-targeted, a mistyped id, or another
+    # letter's, which is not to be told from these).
+    delivery: Delivery | None
     recorded: bool  # False: the delivery changed since the receipt was opened (e.g. queued again)
 
 
 def say_sent(session: Session, token: str, delivery_id: int, now: datetime) -> Said | None:
-    """The writer sent a hand-off letter through the office's own form (None: no such office
-    on this receipt)."""
+    """The writer sent a hand-off letter through the office's own form (None: no such receipt)."""
     return _change(session, token, delivery_id, now, mark_done_by_supporter)
 
 
@@ -43,5 +44,5 @@ def _change(
         return None
     delivery = next((d for d in letter.deliveries if d.id == delivery_id), None)
     if delivery is None:
-        return None
+        return Said(letter, None, False)
     return Said(letter, delivery, change(session, delivery, now))

@@ -14,6 +14,7 @@ from webapp.security import render_error
 from webapp.services.sent_myself import Said, say_sent, take_back_sent
 from webapp.supporter.office_names import delivery_office
 from webapp.supporter.receipt_missing import receipt_missing
+from webapp.supporter.row_notes import note_row
 
 bp = Blueprint("sent", __name__)
 
@@ -22,16 +23,26 @@ def _told(token: str, delivery_id: int, said: Said | None, recorded: str) -> Bas
     """Say what happened to this receipt's delivery, back to the receipt."""
     if said is None:
         receipt_missing()
+    if said.delivery is None:
+        # The receipt is there, only not this office: its top, which lists where the letter goes.
+        flash(
+            _(
+                "Nothing was recorded: that office is no longer on your letter. The offices it "
+                "goes to are below."
+            ),
+            "info",
+        )
+        return redirect(url_for("supporter.receipt", token=token), 303)
     if said.recorded:
         name = bdi(delivery_office(said.letter.campaign, said.delivery).name)
-        flash(escape(recorded) % {"name": name}, "info")
+        note_row(delivery_id, escape(recorded) % {"name": name})
     else:  # e.g. the organisers queued it again meanwhile: say so rather than nothing
-        flash(
+        note_row(
+            delivery_id,
             _(
                 "Nothing was recorded: this letter's delivery changed since the page was "
                 "opened. It shows where it stands now."
             ),
-            "info",
         )
     return _back(token, delivery_id)
 
@@ -63,7 +74,8 @@ def expired(error: CSRFError) -> BaseResponse | tuple[str, int]:
     args = request.view_args or {}
     if error.description != "The CSRF token has expired." or "token" not in args:
         return render_error(400)
-    flash(
+    note_row(
+        int(args["delivery_id"]),
         _("For your security the page had expired. Nothing was recorded: press the button again."),
         "error",
     )
