@@ -121,9 +121,11 @@ def isolate(value: Any) -> str:
     return "\u2068%s\u2069" % ("" if value is None else value)
 
 
-# Bidi classes that can turn text right to left: letters, Arabic-Indic digits, and the
-# explicit embedding, override and isolate controls.
-_RIGHT_TO_LEFT = frozenset({"R", "AL", "AN", "RLE", "RLO", "RLI", "FSI"})
+# Bidi classes that can move text: right-to-left letters, Arabic-Indic digits, and every
+# explicit embedding, override and isolate control, which an unclosed one carries past the value.
+_MAY_MOVE = frozenset(
+    {"R", "AL", "AN", "RLE", "RLO", "RLI", "FSI", "LRE", "LRO", "LRI", "PDF", "PDI"}
+)
 
 
 def isolate_in_subject(value: str, language: str) -> str:
@@ -132,7 +134,7 @@ def isolate_in_subject(value: str, language: str) -> str:
     bidi control. Mail clients show a subject bare in their lists, and some draw the isolate
     marks of "Your letter: Syria" as boxes, where they change nothing."""
     if language.split("-")[0] in RTL_LANGUAGES or any(
-        unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in value
+        unicodedata.bidirectional(char) in _MAY_MOVE for char in value
     ):
         return isolate(value)
     return value

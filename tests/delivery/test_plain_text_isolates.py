@@ -12,6 +12,7 @@ from tests.civic.data import load_civic_data, single_district_zip
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.delivery.emails import supporter_email
+from webapp.i18n import isolate_in_text
 from webapp.models import NotificationKind, Submission, SubmissionStatus
 
 MARKS = ("\u2068", "\u2069")
@@ -71,3 +72,12 @@ def test_an_arabic_email_isolates_every_value(app: Flask, default_campaign: str)
     assert "\u2068Elissa Slotkin\u2069" in receipt
     assert "الـ\u20683\u2069" in receipt
     assert "\u2068رانيا\u2069" in confirmation
+
+
+def test_a_bidi_control_in_a_value_is_contained_in_an_english_email(app: Flask) -> None:
+    """A name may hold an unclosed embedding, override or isolate control (the form keeps them):
+    isolated, it cannot carry past the name into the sentence (review 4)."""
+    with app.app_context():
+        for control in ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2069"):
+            assert isolate_in_text(f"Rasha{control}") == f"\u2068Rasha{control}\u2069"
+        assert isolate_in_text("Rasha") == "Rasha"
