@@ -1,5 +1,6 @@
-"""A valid receipt link whose office is not on its letter (removed, re-targeted, mistyped, or
-another letter's) goes back to the receipt and says so; never the receipt-missing page."""
+"""A valid receipt link whose office is not on its letter (a mistyped id, or another letter's)
+goes back to the receipt and says so; never the receipt-missing page. An office re-targeted or
+cancelled keeps its row (tests/delivery/test_row_notes.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.models import Delivery, DeliveryStatus
 
-GONE = "Nothing was recorded: that office is no longer on your letter."
+GONE = "Nothing was recorded: that office is not on your letter."
 MISSING = "We could not find this receipt"
 
 
@@ -29,24 +30,22 @@ def _csrf(client: FlaskClient, receipt: str) -> str:
 
 
 @pytest.mark.parametrize("step", ["done", "not-done"])
-def test_an_office_no_longer_on_the_letter_is_said_on_the_receipt(
+def test_an_office_not_on_the_letter_is_said_on_the_receipt(
     app: Flask, client: FlaskClient, tmp_path: Path, step: str
 ) -> None:
     receipt = _letter(app, client, tmp_path, "rasha@example.org", count=2)
     first, second = sorted(_rows(client.get(receipt).text))
-    with app.app_context():  # the organisers took the second office off the letter
-        db.session.delete(db.session.get_one(Delivery, second))
-        db.session.commit()
-    for delivery_id in (second, 987654):
+    for delivery_id in (second + 1, 987654):  # mistyped: no office of this letter
         path = f"{receipt}/deliveries/{delivery_id}/{step}"
         response = client.post(path, data={"csrf_token": _csrf(client, receipt)})
         assert response.status_code == 303
         assert response.headers["Location"].endswith(receipt)  # its top, where the word is
         page = client.get(receipt)
         assert page.status_code == 200 and GONE in page.text and MISSING not in page.text
-        assert list(_rows(page.text)) == [first]
+        assert sorted(_rows(page.text)) == [first, second]
     with app.app_context():
-        assert db.session.get_one(Delivery, first).status is DeliveryStatus.NEEDS_ACTION
+        for delivery_id in (first, second):
+            assert db.session.get_one(Delivery, delivery_id).status is DeliveryStatus.NEEDS_ACTION
 
 
 def test_another_letters_office_is_not_on_this_receipt_and_is_not_named(
@@ -78,10 +77,11 @@ def test_a_wrong_token_still_leads_to_the_receipt_missing_page(
     assert response.status_code == 404 and MISSING in response.text
 
 
-def test_an_expired_page_for_an_office_no_longer_on_the_letter_says_so_at_the_top(
+def test_an_expired_page_for_an_office_not_on_the_letter_records_nothing_and_says_nothing(
     app: Flask, client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The row it was meant for is gone: the word is not lost with it."""
+    """The word of an expired page is said only in a row of this receipt's own (review 5: one
+    for an address that leads nowhere waited in the cookie for the writer's next receipt)."""
     receipt = _letter(app, client, tmp_path, "rasha@example.org", count=1)
     earlier = int(time.time()) - app.config["WTF_CSRF_TIME_LIMIT"] - 60
     with monkeypatch.context() as patch:
@@ -89,8 +89,8 @@ def test_an_expired_page_for_an_office_no_longer_on_the_letter_says_so_at_the_to
         token = _csrf(client, receipt)
     response = client.post(f"{receipt}/deliveries/987654/done", data={"csrf_token": token})
     assert response.status_code == 303
-    page = client.get(receipt).text
-    assert "the page had expired. Nothing was recorded" in page
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "the page had expired" not in page.text
     with app.app_context():
         assert {d.status for d in db.session.scalars(select(Delivery))} == {
             DeliveryStatus.NEEDS_ACTION
@@ -105,4 +105,4 @@ def test_the_word_is_in_arabic_on_an_arabic_receipt(
     response = client.post(path, data={"csrf_token": _csrf(client, receipt)})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).text
-    assert "لم يعد ذلك المكتب ضمن مكاتب رسالتك" in page and 'dir="rtl"' in page
+    assert "ذلك المكتب ليس ضمن مكاتب رسالتك" in page and 'dir="rtl"' in page

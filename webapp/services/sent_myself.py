@@ -19,8 +19,8 @@ Change = Callable[[Session, Delivery, datetime], bool]
 @dataclass(frozen=True)
 class Said:
     letter: Submission
-    # None: no such office on this letter (taken off it, re-targeted, a mistyped id, or another
-    # letter's, which is not to be told from these).
+    # None: no such office on this letter (a mistyped id, or another letter's, which is not to
+    # be told from it). An office re-targeted or cancelled keeps its row: `recorded` is False.
     delivery: Delivery | None
     recorded: bool  # False: the delivery changed since the receipt was opened (e.g. queued again)
 

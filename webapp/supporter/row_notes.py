@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
-from flask import flash, session
+from flask import url_for
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-# Beside Flask's "_flashes", and one-shot like them. It holds a delivery id, never the receipt's
-# token: the session cookie is signed, not sealed.
-_KEY = "_receipt_row_note"
+from webapp.i18n import bdi
+from webapp.models import Campaign, Delivery, DeliveryStatus
+from webapp.supporter.office_names import delivery_office
+
+
+class RowSaid(StrEnum):
+    """What a button in an office's row did, carried in the address it sends the writer back to."""
+
+    SENT = "sent"
+    NOT_SENT = "not-sent"
+    CHANGED = "changed"  # nothing recorded: the delivery moved on since the page was opened
+    EXPIRED = "expired"  # nothing recorded: the form's token had expired
 
 
 @dataclass(frozen=True)
@@ -20,22 +31,53 @@ class RowNote:
     category: str  # as a flash's: "info" or "error"
 
 
-def note_row(delivery_id: int, text: str, category: str = "info") -> None:
-    """Say something about this office on the next receipt page. A button in an office's row
-    brings the page back at that row (#delivery-N): a flash at the top would be off a phone's
-    screen, unseen without JavaScript."""
-    session[_KEY] = {"delivery": delivery_id, "text": escape(text), "category": category}
+def back_to_row(token: str, delivery_id: int, said: RowSaid) -> str:
+    """The receipt's address at this office's row, saying what happened there.
+
+    In the address, not the session: a note kept in the cookie waited for whichever receipt
+    the browser opened next, and on a shared phone named one writer's office on another's.
+    """
+    receipt = url_for("supporter.receipt", token=token, said=said.value, office=delivery_id)
+    return f"{receipt}#delivery-{delivery_id}"
 
 
-def take_row_note(delivery_ids: Iterable[int]) -> RowNote | None:
-    """The note for one of these rows, once. A note for an office no longer on the receipt is
-    flashed at the top instead, not lost."""
-    # The session restores the Markup it was given; escape() passes that through as it is.
-    stored = session.pop(_KEY, None)
-    if not isinstance(stored, dict):
+def row_note(
+    args: Mapping[str, str], campaign: Campaign, deliveries: list[Delivery]
+) -> RowNote | None:
+    """The note the address asks for, for one of this receipt's own offices; none for another
+    receipt's office, or one whose status no longer says what the note would (a reload of an
+    old address, a bookmark)."""
+    try:
+        said = RowSaid(args.get("said", ""))
+        delivery_id = int(args.get("office", ""))
+    except ValueError:
         return None
-    note = RowNote(int(stored["delivery"]), escape(stored["text"]), str(stored["category"]))
-    if note.delivery_id in set(delivery_ids):
-        return note
-    flash(note.text, note.category)
+    delivery = next((d for d in deliveries if d.id == delivery_id), None)
+    if delivery is None:
+        return None
+    name = bdi(delivery_office(campaign, delivery).name)
+    if said is RowSaid.SENT and delivery.status is DeliveryStatus.DONE_BY_SUPPORTER:
+        text = escape(_("Thank you: we recorded that you sent your letter to %(name)s."))
+        return RowNote(delivery_id, text % {"name": name}, "info")
+    if said is RowSaid.NOT_SENT and delivery.status is not DeliveryStatus.DONE_BY_SUPPORTER:
+        text = escape(
+            _("We recorded that your letter to %(name)s is not sent yet. It waits for you here.")
+        )
+        return RowNote(delivery_id, text % {"name": name}, "info")
+    if said is RowSaid.CHANGED:
+        text = escape(
+            _(
+                "Nothing was recorded: this letter's delivery changed since the page was "
+                "opened. It shows where it stands now."
+            )
+        )
+        return RowNote(delivery_id, text, "info")
+    if said is RowSaid.EXPIRED:
+        text = escape(
+            _(
+                "For your security the page had expired. Nothing was recorded: press the button "
+                "again."
+            )
+        )
+        return RowNote(delivery_id, text, "error")
     return None

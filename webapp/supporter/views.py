@@ -53,7 +53,7 @@ from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.office_names import register_office_names
 from webapp.supporter.receipt_link_form import ReceiptLinkForm
 from webapp.supporter.receipt_missing import receipt_missing
-from webapp.supporter.row_notes import take_row_note
+from webapp.supporter.row_notes import row_note
 from webapp.supporter.templating import register_template_helpers
 
 bp = Blueprint("supporter", __name__)
@@ -225,7 +225,7 @@ def receipt(token: str) -> BaseResponse:
         campaign=submission.campaign,
         campaign_url=campaign_url,
         link_email=link_email(db.session(), submission) if waiting else None,
-        row_note=take_row_note(d.id for d in submission.deliveries),
+        row_note=row_note(request.args, submission.campaign, list(submission.deliveries)),
         # A hand-off, or a letter the worker could not deliver, goes through the office's
         # form until retention removed its own words: what is left is not the letter written.
         handoffs={
