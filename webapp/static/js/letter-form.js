@@ -55,22 +55,6 @@
       });
     });
   }
-  // The error summary's link to the district choice's first radio: the browser would bring the
-  // radio to the top of the screen, the group's question and its error above it, off a phone's
-  // screen. Show the group from its legend, then focus the radio where it is.
-  document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
-    link.addEventListener("click", function (event) {
-      var radio = document.getElementById(link.getAttribute("href").slice(1));
-      var group = radio && radio.type === "radio" && radio.closest("fieldset");
-      if (!group) { return; }
-      event.preventDefault();
-      (group.querySelector("legend") || group).scrollIntoView({ block: "start" });
-      if (radio.getBoundingClientRect().bottom > window.innerHeight) {
-        radio.scrollIntoView({ block: "nearest" });  // a group taller than the screen
-      }
-      radio.focus({ preventScroll: true });
-    });
-  });
   // The Send button and the note above it count the offices shown; once the supporter
   // changes the ticks, they say so in words instead of a number that would be stale until the
   // next preview.
