@@ -89,3 +89,31 @@ def test_a_partners_change_reads_as_names_not_json(app: Flask, default_campaign:
     assert "consent_text: Sama may email me." in text
     assert "goal: before: — after: 500" in text
     assert "require_confirmation: before: no after: yes" in text
+
+
+def test_an_erased_letters_entry_never_links_to_a_later_letter(
+    app: Flask, default_campaign: str
+) -> None:
+    """SQLite may give an erased letter's id to the next letter: the entry must not name the
+    newcomer's letter (review rev4)."""
+    _older, flagged = add_letters(
+        app,
+        default_campaign,
+        [
+            Letter("a@example.org", personal_message="First."),
+            Letter("b@example.org", personal_message="Flagged words."),
+        ],
+    )
+    _audit(app, default_campaign, "moderation.flag", submission_id=flagged)
+    with app.app_context(), write_transaction(db.session()):
+        db.session.delete(db.session.get(Submission, flagged))
+    (newcomer,) = add_letters(
+        app, default_campaign, [Letter("c@example.org", personal_message="Innocent words.")]
+    )
+    # The same letter moderated after it arrived is linked as before.
+    _audit(app, default_campaign, "moderation.hide", submission_id=newcomer)
+    html = _log(app, default_campaign)
+    flag = _cell(html, "moderation.flag")
+    assert "href" not in flag
+    assert _text(flag) == f"letter: Letter {flagged} (deleted since)"
+    assert f'#personal-{newcomer}">Letter {newcomer}</a>' in _cell(html, "moderation.hide")

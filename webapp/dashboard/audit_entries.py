@@ -77,17 +77,24 @@ def audit_page(session: Session, campaign_id: int) -> list[ShownEntry]:
         ShownEntry(
             entry=e,
             who=who.get(e.organiser_id, "—") if e.organiser_id else "—",
-            details=[
-                _detail(e.action, key, value, letters) for key, value in sorted(e.details.items())
-            ],
+            details=[_detail(e, key, value, letters) for key, value in sorted(e.details.items())],
         )
         for e in entries
     ]
 
 
-def _letters(session: Session, campaign_id: int, entries: list[AuditEntry]) -> dict[int, LetterRef]:
-    """Each letter the entries name, with where the dashboard lists it now (the same lists
-    the campaign's page draws), so the log names no one: the dashboard does."""
+@dataclass(frozen=True)
+class _Listed:
+    """A letter of the campaign as it is now: when it was written, where the dashboard lists it."""
+
+    created_at: datetime
+    anchor: str | None
+
+
+def _letters(session: Session, campaign_id: int, entries: list[AuditEntry]) -> dict[int, _Listed]:
+    """Each letter the entries name that the campaign still has, with where the dashboard lists
+    it now (the same lists the campaign's page draws), so the log names no one: the dashboard
+    does."""
     numbers = {
         e.details["submission_id"]
         for e in entries
@@ -95,25 +102,38 @@ def _letters(session: Session, campaign_id: int, entries: list[AuditEntry]) -> d
     }
     if not numbers:
         return {}
-    found = set(session.scalars(select(Submission.id).where(Submission.id.in_(numbers))))
+    found = session.execute(
+        select(Submission.id, Submission.created_at).where(
+            Submission.id.in_(numbers), Submission.campaign_id == campaign_id
+        )
+    )
     personal = set(session.scalars(recent_personal(campaign_id).with_only_columns(Submission.id)))
     held = set(session.scalars(held_shown(campaign_id).with_only_columns(Submission.id)))
-    refs = {}
-    for number in numbers:
+    listed = {}
+    for number, created_at in found:
         anchor = None
         if number in held:  # waiting to be released or declined: the place to act on it
             anchor = f"held-{number}"
         elif number in personal:
             anchor = f"personal-{number}"
-        refs[number] = LetterRef(number, anchor, deleted=number not in found)
-    return refs
+        listed[number] = _Listed(created_at, anchor)
+    return listed
 
 
-def _detail(action: str, key: str, value: Any, letters: dict[int, LetterRef]) -> Detail:
+def _letter(number: int, entry: AuditEntry, letters: dict[int, _Listed]) -> LetterRef:
+    """The letter an entry names. A letter written after the entry is another one: SQLite can
+    give an erased letter's id to the next, whose writer the entry must not point at."""
+    now = letters.get(number)
+    if now is None or now.created_at > entry.created_at:
+        return LetterRef(number, deleted=True)
+    return LetterRef(number, now.anchor)
+
+
+def _detail(entry: AuditEntry, key: str, value: Any, letters: dict[int, _Listed]) -> Detail:
     label = _LABELS.get(key, key)
     if key == "submission_id" and isinstance(value, int):
-        return Detail(str(label), Shown("letter", letter=letters.get(value, LetterRef(value))))
-    if action.startswith("campaign.") and isinstance(value, list) and len(value) == 2:
+        return Detail(str(label), Shown("letter", letter=_letter(value, entry, letters)))
+    if entry.action.startswith("campaign.") and isinstance(value, list) and len(value) == 2:
         return Detail(str(label), change=(shown(value[0], True), shown(value[1], True)))
     return Detail(str(label), shown(value))
 
