@@ -9,6 +9,7 @@ from flask import Flask
 
 from tests.dashboard.helpers import ADMIN, campaign_id, signed_in
 from tests.dashboard.letters import Letter, add_letters
+from tests.dashboard.test_editor import edit_form, edit_url
 from webapp.dashboard.campaign_changes import changes
 from webapp.database import db, utcnow, write_transaction
 from webapp.models import Submission, SubmissionStatus
@@ -117,3 +118,29 @@ def test_an_erased_letters_entry_never_links_to_a_later_letter(
     assert "href" not in flag
     assert _text(flag) == f"letter: Letter {flagged} (deleted since)"
     assert f'#personal-{newcomer}">Letter {newcomer}</a>' in _cell(html, "moderation.hide")
+
+
+def test_a_text_that_reads_as_json_stays_text(app: Flask, default_campaign: str) -> None:
+    """Only fields kept as JSON are read as JSON: a title "[1, 2]" is that text (review rev4)."""
+    _audit(app, default_campaign, "campaign.updated", title=["[1, 2]", "[Draft] Day of action"])
+    cell = _cell(_log(app, default_campaign), "campaign.updated")
+    assert "<li>" not in cell
+    assert _text(cell) == "title: before: [1, 2] after: [Draft] Day of action"
+
+
+def test_deeply_nested_brackets_show_as_text(app: Flask, default_campaign: str) -> None:
+    """A letter of 240 nested brackets saved through the editor, and a structured value nested
+    as deep, show as text past a few levels; the page broke with RecursionError (review rev4)."""
+    admin = signed_in(app, ADMIN)
+    nested = "[" * 240 + "]" * 240
+    form = edit_form(admin, default_campaign)
+    form["body"] = nested
+    assert admin.post(edit_url(default_campaign), data=form).status_code == 302
+    _audit(app, default_campaign, "campaign.imported", topics=["[]", nested])
+    page = admin.get(f"/dashboard/campaigns/{default_campaign}/audit")
+    assert page.status_code == 200
+    body = _cell(page.text, "campaign.updated")
+    assert "<li>" not in body and nested in _text(body)
+    topics = _cell(page.text, "campaign.imported")
+    assert 0 < topics.count("<ul") < 10
+    assert "[" * 230 + "]" * 230 in _text(topics)
