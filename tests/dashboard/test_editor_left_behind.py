@@ -100,3 +100,31 @@ def test_an_imported_file_with_only_its_english_title_changed_warns_too(
     saved = admin.post("/dashboard/campaigns/import", data=upload, follow_redirects=True)
     assert saved.status_code == 200
     assert TITLE in html.unescape(saved.text)
+
+
+def _import(client: FlaskClient, text: str) -> str:
+    page = client.get("/dashboard/campaigns/import")
+    upload = {
+        "csrf_token": csrf_token(page.text),
+        "campaign_file": (io.BytesIO(text.encode()), "campaign.md"),
+    }
+    saved = client.post("/dashboard/campaigns/import", data=upload, follow_redirects=True)
+    assert saved.status_code == 200
+    return saved.text
+
+
+def test_after_a_crlf_file_an_unchanged_save_warns_nothing(
+    app: Flask, admin: FlaskClient, default_campaign: str
+) -> None:
+    """A campaign file written on Windows, imported, then saved in the editor as it is (review
+    rev4); an English-only change still warns."""
+    exported = admin.get(f"/dashboard/campaigns/{default_campaign}/file").text
+    _import(admin, exported.replace("\r\n", "\n").replace("\n", "\r\n"))
+    assert "\r\n" in stored(app, default_campaign).body
+    assert _save(admin, default_campaign, edit_form(admin, default_campaign)) == []
+    _import(admin, exported.replace("\r\n", "\n").replace("\n", "\r\n"))
+    form = edit_form(admin, default_campaign)
+    form["body"] = form["body"].rstrip() + "\n\nThank you for reading."
+    assert [w.split(":")[0] for w in _save(admin, default_campaign, form)] == [
+        "The letter changed but its Arabic reading copy did not"
+    ]
