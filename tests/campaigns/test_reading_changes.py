@@ -10,6 +10,7 @@ from tests.dashboard.test_editor import stored
 from webapp.campaigns.fileformat import CampaignFile
 from webapp.campaigns.reading_changes import LeftBehind, left_behind
 from webapp.campaigns.services import export_campaign, read_campaign_file
+from webapp.models import Target, TargetKind
 
 
 def _file(app: Flask, slug: str) -> CampaignFile:
@@ -59,3 +60,62 @@ def test_a_renamed_fixed_office_is_compared_with_the_one_it_replaces(
     fixed = next(i for i, t in enumerate(spec.targets) if t.name)
     spec.targets[fixed] = dataclasses.replace(spec.targets[fixed], name="The President")
     assert left_behind(before, spec) == [LeftBehind("ar", "name", fixed)]
+
+
+GOVERNOR_AR = {"ar": {"name": "حاكم ميشيغان"}}
+
+
+def test_a_new_office_above_a_renamed_one_leaves_the_rename_found(
+    app: Flask, default_campaign: str
+) -> None:
+    """A fixed office added above the President, whose English name changes while its Arabic
+    name stays: the President is still found by its Arabic name (review rev4)."""
+    before = stored(app, default_campaign)
+    spec = _file(app, default_campaign)
+    fixed = next(i for i, t in enumerate(spec.targets) if t.name)
+    president = dataclasses.replace(spec.targets[fixed], name="The President")
+    governor = dataclasses.replace(
+        spec.targets[fixed], name="Governor of Michigan", translations=GOVERNOR_AR
+    )
+    rest = [t for i, t in enumerate(spec.targets) if i != fixed]
+    spec.targets = [governor, president, *rest]
+    assert left_behind(before, spec) == [LeftBehind("ar", "name", 1)]
+
+
+def test_two_renamed_offices_swapped_are_each_compared_with_their_own(
+    app: Flask, default_campaign: str
+) -> None:
+    before = stored(app, default_campaign)
+    spec = _file(app, default_campaign)
+    fixed = next(i for i, t in enumerate(spec.targets) if t.name)
+    president = spec.targets[fixed]
+    before.targets = [
+        *before.targets,
+        Target(
+            kind=TargetKind.CUSTOM,
+            name="Governor of Michigan",
+            office=president.office,
+            translations=GOVERNOR_AR,
+        ),
+    ]
+    # Both renamed in English only, and their order swapped; the governor's new row copies the
+    # President's address, so only the Arabic names tell them apart.
+    governor = dataclasses.replace(president, name="Gov. of Michigan", translations=GOVERNOR_AR)
+    spec.targets = [
+        governor,
+        dataclasses.replace(president, name="The President"),
+        *[t for i, t in enumerate(spec.targets) if i != fixed],
+    ]
+    assert left_behind(before, spec) == [LeftBehind("ar", "name", 0), LeftBehind("ar", "name", 1)]
+
+
+def test_line_ends_and_edge_spaces_are_not_a_change(app: Flask, default_campaign: str) -> None:
+    """A campaign file written with CRLF keeps them in the letter; the editor's save folds them
+    (clean_block). Neither is a new wording (review rev4)."""
+    before = stored(app, default_campaign)
+    spec = _file(app, default_campaign)
+    before.body = before.body.replace("\n", "\r\n") + "\r\n"
+    spec.title = f" {spec.title} "
+    assert left_behind(before, spec) == []
+    spec.body = spec.body + "\n\nThank you for reading."
+    assert left_behind(before, spec) == [LeftBehind("ar", "body")]

@@ -9,6 +9,7 @@ from flask import Flask
 
 from tests.dashboard.helpers import ADMIN, campaign_id, signed_in
 from tests.dashboard.letters import Letter, add_letters
+from tests.dashboard.test_editor import edit_form, edit_url
 from webapp.dashboard.campaign_changes import changes
 from webapp.database import db, utcnow, write_transaction
 from webapp.models import Submission, SubmissionStatus
@@ -89,3 +90,57 @@ def test_a_partners_change_reads_as_names_not_json(app: Flask, default_campaign:
     assert "consent_text: Sama may email me." in text
     assert "goal: before: — after: 500" in text
     assert "require_confirmation: before: no after: yes" in text
+
+
+def test_an_erased_letters_entry_never_links_to_a_later_letter(
+    app: Flask, default_campaign: str
+) -> None:
+    """SQLite may give an erased letter's id to the next letter: the entry must not name the
+    newcomer's letter (review rev4)."""
+    _older, flagged = add_letters(
+        app,
+        default_campaign,
+        [
+            Letter("a@example.org", personal_message="First."),
+            Letter("b@example.org", personal_message="Flagged words."),
+        ],
+    )
+    _audit(app, default_campaign, "moderation.flag", submission_id=flagged)
+    with app.app_context(), write_transaction(db.session()):
+        db.session.delete(db.session.get(Submission, flagged))
+    (newcomer,) = add_letters(
+        app, default_campaign, [Letter("c@example.org", personal_message="Innocent words.")]
+    )
+    # The same letter moderated after it arrived is linked as before.
+    _audit(app, default_campaign, "moderation.hide", submission_id=newcomer)
+    html = _log(app, default_campaign)
+    flag = _cell(html, "moderation.flag")
+    assert "href" not in flag
+    assert _text(flag) == f"letter: Letter {flagged} (deleted since)"
+    assert f'#personal-{newcomer}">Letter {newcomer}</a>' in _cell(html, "moderation.hide")
+
+
+def test_a_text_that_reads_as_json_stays_text(app: Flask, default_campaign: str) -> None:
+    """Only fields kept as JSON are read as JSON: a title "[1, 2]" is that text (review rev4)."""
+    _audit(app, default_campaign, "campaign.updated", title=["[1, 2]", "[Draft] Day of action"])
+    cell = _cell(_log(app, default_campaign), "campaign.updated")
+    assert "<li>" not in cell
+    assert _text(cell) == "title: before: [1, 2] after: [Draft] Day of action"
+
+
+def test_deeply_nested_brackets_show_as_text(app: Flask, default_campaign: str) -> None:
+    """A letter of 240 nested brackets saved through the editor, and a structured value nested
+    as deep, show as text past a few levels; the page broke with RecursionError (review rev4)."""
+    admin = signed_in(app, ADMIN)
+    nested = "[" * 240 + "]" * 240
+    form = edit_form(admin, default_campaign)
+    form["body"] = nested
+    assert admin.post(edit_url(default_campaign), data=form).status_code == 302
+    _audit(app, default_campaign, "campaign.imported", topics=["[]", nested])
+    page = admin.get(f"/dashboard/campaigns/{default_campaign}/audit")
+    assert page.status_code == 200
+    body = _cell(page.text, "campaign.updated")
+    assert "<li>" not in body and nested in _text(body)
+    topics = _cell(page.text, "campaign.imported")
+    assert 0 < topics.count("<ul") < 10
+    assert "[" * 230 + "]" * 230 in _text(topics)

@@ -18,8 +18,15 @@ from webapp.dashboard.data import held_shown, recent_personal
 from webapp.models import AuditEntry, Organiser, Submission
 
 ENTRIES_SHOWN = 500
-# A campaign edit keeps lists and tables as JSON text, and dates as ISO text (campaign_changes).
-_JSON_RE = re.compile(r"^\s*[\[{]")
+# A campaign edit keeps these fields' lists and tables as JSON text (campaign_changes.snapshot)
+# and its dates as ISO text; any other field's text is text, however it looks.
+STRUCTURED = frozenset(
+    ("targets", "translations", "prompts", "signatories", "partners", "topics", "allowed_origins")
+)
+MOMENTS = frozenset(("starts_at", "ends_at"))
+# Deeper lists and tables are shown as their JSON text: a campaign's own are shallower, and
+# the page (and the template's recursive macro) must not follow a value down hundreds of levels.
+MAX_DEPTH = 6
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 
 
@@ -77,17 +84,24 @@ def audit_page(session: Session, campaign_id: int) -> list[ShownEntry]:
         ShownEntry(
             entry=e,
             who=who.get(e.organiser_id, "—") if e.organiser_id else "—",
-            details=[
-                _detail(e.action, key, value, letters) for key, value in sorted(e.details.items())
-            ],
+            details=[_detail(e, key, value, letters) for key, value in sorted(e.details.items())],
         )
         for e in entries
     ]
 
 
-def _letters(session: Session, campaign_id: int, entries: list[AuditEntry]) -> dict[int, LetterRef]:
-    """Each letter the entries name, with where the dashboard lists it now (the same lists
-    the campaign's page draws), so the log names no one: the dashboard does."""
+@dataclass(frozen=True)
+class _Listed:
+    """A letter of the campaign as it is now: when it was written, where the dashboard lists it."""
+
+    created_at: datetime
+    anchor: str | None
+
+
+def _letters(session: Session, campaign_id: int, entries: list[AuditEntry]) -> dict[int, _Listed]:
+    """Each letter the entries name that the campaign still has, with where the dashboard lists
+    it now (the same lists the campaign's page draws), so the log names no one: the dashboard
+    does."""
     numbers = {
         e.details["submission_id"]
         for e in entries
@@ -95,52 +109,70 @@ def _letters(session: Session, campaign_id: int, entries: list[AuditEntry]) -> d
     }
     if not numbers:
         return {}
-    found = set(session.scalars(select(Submission.id).where(Submission.id.in_(numbers))))
+    found = session.execute(
+        select(Submission.id, Submission.created_at).where(
+            Submission.id.in_(numbers), Submission.campaign_id == campaign_id
+        )
+    )
     personal = set(session.scalars(recent_personal(campaign_id).with_only_columns(Submission.id)))
     held = set(session.scalars(held_shown(campaign_id).with_only_columns(Submission.id)))
-    refs = {}
-    for number in numbers:
+    listed = {}
+    for number, created_at in found:
         anchor = None
         if number in held:  # waiting to be released or declined: the place to act on it
             anchor = f"held-{number}"
         elif number in personal:
             anchor = f"personal-{number}"
-        refs[number] = LetterRef(number, anchor, deleted=number not in found)
-    return refs
+        listed[number] = _Listed(created_at, anchor)
+    return listed
 
 
-def _detail(action: str, key: str, value: Any, letters: dict[int, LetterRef]) -> Detail:
+def _letter(number: int, entry: AuditEntry, letters: dict[int, _Listed]) -> LetterRef:
+    """The letter an entry names. A letter written after the entry is another one: SQLite can
+    give an erased letter's id to the next, whose writer the entry must not point at."""
+    now = letters.get(number)
+    if now is None or now.created_at > entry.created_at:
+        return LetterRef(number, deleted=True)
+    return LetterRef(number, now.anchor)
+
+
+def _detail(entry: AuditEntry, key: str, value: Any, letters: dict[int, _Listed]) -> Detail:
     label = _LABELS.get(key, key)
     if key == "submission_id" and isinstance(value, int):
-        return Detail(str(label), Shown("letter", letter=letters.get(value, LetterRef(value))))
-    if action.startswith("campaign.") and isinstance(value, list) and len(value) == 2:
-        return Detail(str(label), change=(shown(value[0], True), shown(value[1], True)))
+        return Detail(str(label), Shown("letter", letter=_letter(value, entry, letters)))
+    if entry.action.startswith("campaign.") and isinstance(value, list) and len(value) == 2:
+        return Detail(str(label), change=(_edited(key, value[0]), _edited(key, value[1])))
     return Detail(str(label), shown(value))
 
 
-def shown(value: Any, edited: bool = False) -> Shown:
-    """`value` as an organiser reads it; `edited`: a campaign edit's value, whose lists and
-    tables were kept as JSON text (a cut one stays text)."""
-    if isinstance(value, str) and edited:
-        if _JSON_RE.match(value):
-            try:
-                return shown(json.loads(value))
-            except ValueError:
-                pass
-        if _ISO_RE.match(value):
-            return Shown("moment", moment=datetime.fromisoformat(value))
+def _edited(key: str, value: Any) -> Shown:
+    """A campaign edit's value: a structured field's JSON text as lists and tables (a cut one
+    stays text), a date as a moment, anything else as it is."""
+    if isinstance(value, str) and key in STRUCTURED:
+        try:
+            return shown(json.loads(value))
+        except (ValueError, RecursionError):
+            pass
+    if isinstance(value, str) and key in MOMENTS and _ISO_RE.match(value):
+        return Shown("moment", moment=datetime.fromisoformat(value))
+    return shown(value)
+
+
+def shown(value: Any, depth: int = 0) -> Shown:
+    """`value` as an organiser reads it: lists and tables below MAX_DEPTH as their JSON text."""
     if value is None:
         return Shown("text", "—")
     if isinstance(value, bool):
         return Shown("text", _("yes") if value else _("no"))
+    if isinstance(value, list | tuple | dict) and not value:
+        return Shown("text", _("none"))
+    if isinstance(value, list | tuple | dict) and depth >= MAX_DEPTH:
+        return Shown("text", json.dumps(value, ensure_ascii=False, default=str))
     if isinstance(value, list | tuple):
-        if not value:
-            return Shown("text", _("none"))
-        return Shown("list", items=tuple(shown(item) for item in value))
+        return Shown("list", items=tuple(shown(item, depth + 1) for item in value))
     if isinstance(value, dict):
-        if not value:
-            return Shown("text", _("none"))
-        return Shown("fields", fields=tuple((str(k), shown(v)) for k, v in value.items()))
+        fields = tuple((str(k), shown(v, depth + 1)) for k, v in value.items())
+        return Shown("fields", fields=fields)
     return Shown("text", str(value))
 
 
