@@ -139,6 +139,8 @@ def test_a_split_zip_is_announced_once_briefly_and_the_street_answers_it(
     (ARTIFACTS / f"{name}.json").write_text(json.dumps(log, ensure_ascii=False, indent=1))
     page.locator("input[name=street]").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    targets.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"{name}-list.png"))
     audit = AxeAudit(page, axe_path)
     audit.run(name)
     audit.assert_clean()
