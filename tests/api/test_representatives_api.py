@@ -31,7 +31,9 @@ TOP_KEYS = {
     "candidates",
     "vacancies",
     "notes",
+    "with_street",
     "zip_hint",
+    "zip_hint_street",
     "provenance",
 }
 LOCATION_KEYS = {
@@ -211,7 +213,7 @@ def test_campaign_adds_its_recipients_with_optional_flags(
 ) -> None:
     body = get(client, zip=single_district_zip("MI", 12), campaign=default_campaign).get_json()
 
-    assert set(body) == TOP_KEYS | {"recipients", "between"}
+    assert set(body) == TOP_KEYS | {"recipients", "between", "summary"}
     assert all(m["optional"] is True for m in body["members"])
     president, *officials = body["recipients"]
     assert president["key"].startswith("target:") and president["optional"] is False

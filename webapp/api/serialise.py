@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from babel.lists import format_list
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from webapp.civic.types import LookupResult, Representative
+from webapp.civic.zip_fallback import (
+    NOTE_DISTRICTS_UPDATING,
+    NOTE_SPLIT_ZIP,
+    NOTE_UNKNOWN_ZIP,
+    NOTE_UPDATING_NEEDS_STREET,
+)
 from webapp.models import Campaign
 from webapp.services.recipients import RecipientPlan
 from webapp.supporter.office_names import live_label, name_office_between, recipient_office
@@ -59,6 +65,7 @@ def lookup_json(
         ],
         "vacancies": [v.to_json() for v in result.vacancies],
         "notes": list(result.notes),
+        "with_street": with_street(result),
         "provenance": None
         if provenance is None
         else {
@@ -71,23 +78,52 @@ def lookup_json(
     }
 
 
-def zip_hint(zip_code: str, result: LookupResult | None) -> str | None:
-    """One sentence for beside the ZIP field when the ZIP spans districts, else None."""
+def with_street(result: LookupResult) -> dict[str, str]:
+    """The notes that ask for a street address, each with what to say instead once the form
+    has one (the form checks it when previewing): asked without one, the lookup cannot know."""
+    answers = {
+        str(NOTE_SPLIT_ZIP): _(
+            "We will find your district from your street address when you preview your letter."
+        ),
+        str(NOTE_UNKNOWN_ZIP): _(
+            "We will find your district from your street address when you preview your letter."
+        ),
+        str(NOTE_UPDATING_NEEDS_STREET): str(NOTE_DISTRICTS_UPDATING),
+    }
+    return {note: answers[note] for note in result.notes if note in answers}
+
+
+def zip_hint(zip_code: str, result: LookupResult | None, street: bool = False) -> str | None:
+    """One sentence for beside the ZIP field when the ZIP spans districts, else None; `street`:
+    the form has a street address, which will settle the district."""
     if result is None or not result.candidates or not zip_code:
         return None
     districts = [str(choice.district) for choice in result.candidates]
-    hint: str = _(
-        "ZIP %(zip)s is split between districts %(districts)s; add your street address.",
-        zip=zip_code,
-        districts=format_list(districts, locale=get_locale() or "en"),
+    named = {"zip": zip_code, "districts": format_list(districts, locale=get_locale() or "en")}
+    if street:
+        return str(
+            _(
+                "ZIP %(zip)s is split between districts %(districts)s; we will find yours "
+                "from your street address.",
+                **named,
+            )
+        )
+    return str(
+        _("ZIP %(zip)s is split between districts %(districts)s; add your street address.", **named)
     )
-    return hint
 
 
 def plan_json(plan: RecipientPlan, campaign: Campaign) -> dict[str, Any]:
     """Fixed targets and found officials for one campaign, as the letter form shows them:
-    `shown` names each in the asked language (`lang`), `between` joins a name and its office."""
+    `shown` names each in the asked language (`lang`), `between` joins a name and its office;
+    `summary` is the one short sentence a screen reader is told as the list changes."""
+    count = len(plan.recipients)
     return {
+        "summary": ngettext(
+            "Your letter will go to %(num)s office.",
+            "Your letter will go to %(num)s offices.",
+            count,
+        ),
         "recipients": [
             {
                 "key": r.key,

@@ -85,6 +85,7 @@ def representatives() -> Response | tuple[Response, int]:
         result = _lookup().lookup(session, query, _CONGRESS, utcnow())
         body = lookup_json(result)
     body["zip_hint"] = zip_hint(query.zip_code, result)
+    body["zip_hint_street"] = zip_hint(query.zip_code, result, street=True)
     body["query"] = {"zip": query.zip_code or None, "state": query.state, "address": query.line}
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"

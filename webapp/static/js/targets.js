@@ -1,5 +1,6 @@
 // Shows who the letter will go to as the supporter types their ZIP code (enhancement only:
-// without this script the preview step shows the same list).
+// without this script the preview step shows the same list). The list is not live: a status
+// says how many offices, and the notes (a ZIP split between districts), once per change.
 (function () {
   "use strict";
   // Where the supporter lives: show the US address for US residents and citizens voting
@@ -29,7 +30,10 @@
   var zip = form.querySelector("[name=zip_code]");
   var state = form.querySelector("[name=state]");
   var street = form.querySelector("[name=street]");
+  var status = form.querySelector("[data-targets-status]");
   var lastQuery = "";
+  var lastData = null;
+  var streetShown = null;
   var timer = null;
   // A choice made on an earlier preview ("Change something") is kept, never re-ticked.
   var kept = form.querySelectorAll("[data-kept-choice]");
@@ -74,7 +78,7 @@
     return node;
   }
 
-  function render(data) {
+  function render(data, say) {
     // The live list replaces the kept choice for the offices it shows; a choice about an office
     // it cannot show (the Representative of a district picked on the preview) stays as it was.
     var listed = (data.recipients || []).map(function (r) { return r.key; });
@@ -117,15 +121,45 @@
       said.type = "hidden"; said.name = "recipients_shown"; said.value = "";
       box.appendChild(said);
     }
-    (data.notes || []).forEach(function (note) { box.appendChild(el("p", note, "note")); });
+    showNotes(data, say);
     if (street) {
       street.required = !!data.needs_street;
     }
   }
 
-  function lookup() {
+  // The notes under the list, and the status: the number of offices and those notes. `say`:
+  // only for what the supporter just did; a list put back as the page loads (the form sent
+  // back with its errors, "Change something") would talk over the error summary or heading.
+  function showNotes(data, say) {
+    box.querySelectorAll("p.note").forEach(function (note) { note.remove(); });
+    var notes = shownNotes(data);
+    notes.forEach(function (note) { box.appendChild(el("p", note, "note")); });
+    announce(say ? [data.summary || ""].concat(notes).join(" ").trim() : "");
+  }
+
+  function streetGiven() { return !!(street && street.value.trim()); }
+
+  // A note asking for the street address says instead what the street will do, once typed
+  // (the lookup here never sees the street: the preview's does).
+  function shownNotes(data) {
+    var answers = data.with_street || {};
+    streetShown = streetGiven();
+    var notes = [];
+    (data.notes || []).forEach(function (note) {
+      var shown = streetShown && answers[note] ? answers[note] : note;
+      if (notes.indexOf(shown) === -1) { notes.push(shown); }
+    });
+    return notes;
+  }
+
+  function announce(text) {
+    if (status && status.textContent !== text) { status.textContent = text; }
+  }
+
+  function lookup(event) {
+    var say = !!event && event.type !== "pageshow";
     var z = (window.civicAsciiDigits || String)(zip.value || "").trim();
-    if (!votesInUs()) { box.hidden = true; return; }
+    if (!votesInUs()) { box.hidden = true; announce(""); return; }
     if (!/^\d{5}(-?\d{4})?$/.test(z) || !state.value) { return; }
     var query = "zip=" + encodeURIComponent(z) + "&state=" + encodeURIComponent(state.value) +
       "&campaign=" + encodeURIComponent(box.getAttribute("data-campaign")) +
@@ -134,13 +168,25 @@
     lastQuery = query;
     fetch("/api/representatives?" + query, { headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) { if (data && query === lastQuery) { render(data); } })
+      .then(function (data) {
+        if (data && query === lastQuery) { lastData = data; render(data, say); }
+      })
       .catch(function () { /* the preview step still lists every recipient */ });
   }
 
-  function soon() { clearTimeout(timer); timer = setTimeout(lookup, 250); }
+  function soon(event) {
+    clearTimeout(timer);
+    timer = setTimeout(function () { lookup(event); }, 250);
+  }
   zip.addEventListener("input", soon);
   state.addEventListener("change", soon);
+  // The street typed or emptied after the list was shown: its notes change (the boxes stay as
+  // ticked), said once as the supporter leaves the field, not at each letter typed.
+  if (street) {
+    street.addEventListener("change", function () {
+      if (lastData && !box.hidden && streetGiven() !== streetShown) { showNotes(lastData, true); }
+    });
+  }
   lookup();
   window.addEventListener("pageshow", lookup);  // a ZIP and state put back by the browser
 })();
