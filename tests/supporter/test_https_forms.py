@@ -68,7 +68,7 @@ def test_i_have_sent_it_is_accepted_over_https_and_the_receipt_address_stays_pri
         headers=_referer(receipt, receipt_url),
     )
     assert marked.status_code == 303, marked.text[:300]
-    again = client.get(receipt_url, base_url=BASE)
+    again = client.get(marked.headers["Location"], base_url=BASE)  # the receipt, at its row
     assert "we recorded that you sent your letter to" in again.text
 
 

@@ -106,8 +106,9 @@ def test_the_arabic_receipt_and_its_email_name_the_offices_in_arabic_the_rows_ke
         done_url = f"{response.headers['Location']}/deliveries/{handoff.id}/done"
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert token
-    assert client.post(done_url, data={"csrf_token": token[1]}).status_code == 303
-    thanked = client.get(response.headers["Location"]).text
+    done = client.post(done_url, data={"csrf_token": token[1]})
+    assert done.status_code == 303
+    thanked = client.get(done.headers["Location"]).text
     assert f"شكرًا لك: سجّلنا أنك أرسلت رسالتك إلى <bdi>{PRESIDENT_AR}</bdi>." in thanked
 
     Worker(app).run_batch()
