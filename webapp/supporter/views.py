@@ -55,10 +55,12 @@ from webapp.supporter.receipt_link_form import ReceiptLinkForm
 from webapp.supporter.receipt_missing import receipt_missing
 from webapp.supporter.row_notes import take_row_note
 from webapp.supporter.templating import register_template_helpers
+from webapp.supporter.text_lang import register_text_lang
 
 bp = Blueprint("supporter", __name__)
 register_template_helpers(bp)
 register_office_names(bp)
+register_text_lang(bp)
 
 _RECEIPTS_KEPT = 20
 
