@@ -1,6 +1,11 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  // Each copy is confirmed anew: every status is emptied, then the pressed button's is set a
+  // moment later. A status that already says "Copied" is not read again, and an earlier
+  // button's "Copied" would be about another letter.
+  var copyStatuses = document.querySelectorAll(".copy-status");
+  var copiedTimer = null;
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     var input = document.getElementById(button.getAttribute("data-copy-target"));
     var status = button.parentElement.querySelector(".copy-status");
@@ -8,7 +13,12 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(input.value || input.textContent).then(function () {
-        if (status) { status.textContent = status.getAttribute("data-copied"); }
+        copyStatuses.forEach(function (each) { each.textContent = ""; });
+        clearTimeout(copiedTimer);
+        if (!status) { return; }
+        copiedTimer = setTimeout(function () {
+          status.textContent = status.getAttribute("data-copied");
+        }, 150);
       });
     });
   });
