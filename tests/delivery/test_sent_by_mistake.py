@@ -40,7 +40,7 @@ def _press(client: FlaskClient, receipt: str, delivery_id: int, step: str) -> st
     path = f"{receipt}/deliveries/{delivery_id}/{step}"
     response = client.post(path, data={"csrf_token": token[1]})
     assert response.status_code == 303, response.status_code
-    assert response.headers["Location"].endswith(f"{receipt}#delivery-{delivery_id}")
+    assert response.headers["Location"].endswith(f"{receipt}#delivery-{delivery_id}-note")
     return client.get(receipt).text
 
 
@@ -142,7 +142,7 @@ def test_a_receipt_left_open_for_hours_asks_to_press_again_and_records_nothing(
     path = f"{receipt}/deliveries/{delivery_id}/done"
     response = client.post(path, data={"csrf_token": token[1]})
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"{receipt}#delivery-{delivery_id}")
+    assert response.headers["Location"].endswith(f"{receipt}#delivery-{delivery_id}-note")
     page = client.get(receipt).text
     row = _rows(page)[delivery_id]
     assert "the page had expired. Nothing was recorded: press the button again." in row.body

@@ -48,7 +48,11 @@ def _told(token: str, delivery_id: int, said: Said | None, recorded: str) -> Bas
 
 
 def _back(token: str, delivery_id: int) -> BaseResponse:
-    return redirect(url_for("supporter.receipt", token=token) + f"#delivery-{delivery_id}", 303)
+    """To the note in the office's row: the browser scrolls to it and, as it can take focus,
+    focuses it, which is what has a screen reader read it (autofocus gives way to a
+    #fragment, so the fragment must name the note itself)."""
+    receipt = url_for("supporter.receipt", token=token)
+    return redirect(f"{receipt}#delivery-{delivery_id}-note", 303)
 
 
 @bp.post("/receipts/<token>/deliveries/<int:delivery_id>/done")

@@ -64,6 +64,13 @@
   document.addEventListener("toggle", markWraps, true);
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
+  // What a button did ("Thank you: we recorded…") is focused as the page opens, so that it is
+  // read out. The autofocus attribute or the address's #fragment does it without this script;
+  // this is for a browser that did neither.
+  var said = document.querySelector("[data-focus-on-load]");
+  if (said && (!document.activeElement || document.activeElement === document.body)) {
+    said.focus();
+  }
   // A letter and its reading copy: two tabs on a phone (the tab pattern), side by side on
   // wide screens, where the tabs are hidden and the panes are plain sections again.
   var narrow = window.matchMedia("(max-width: 47.99rem)");
