@@ -64,7 +64,7 @@ def test_a_longer_paragraph_is_split_into_parts_each_within_the_limit(
     total = areas.count()
     assert total >= 2
     for number in range(1, total + 1):
-        card.get_by_role("button", name=f"Copy part {number}", exact=True).click()
+        card.get_by_role("button", name=f"Copy part {number} of the letter").click()
         expect(card.get_by_text(f"part {number} of {total}, ")).to_be_visible()
     copied = page.evaluate("window.__copied")
     assert copied == [areas.nth(i).input_value() for i in range(total)]

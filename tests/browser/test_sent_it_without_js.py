@@ -36,7 +36,7 @@ def test_the_thank_you_is_on_screen_where_the_page_lands(
     row_id = row.get_attribute("id")
     row.get_by_role("button", name=SENT_IT[lang]).click()
     page.wait_for_load_state()
-    assert page.url.endswith(f"#{row_id}")
+    assert page.url.endswith(f"#{row_id}-note")
     thanks = page.get_by_role("status").filter(has_text=THANKS[lang])
     expect(thanks).to_have_count(1)
     # Where the supporter lands, whole, and inside the office's own row.

@@ -20,7 +20,7 @@ PART_RE = re.compile(
     r'<textarea class="letter-text" id="handoff-\d+-\d+"[^>]*>(.*?)</textarea>', re.S
 )
 TOTAL_RE = re.compile(r"<div><dt>([^<]+)</dt><dd>([\d,]+)</dd></div>")
-COUNTER_RE = re.compile(r"<span class=\"hint\" data-counter>(.*?)</span>", re.S)
+COUNTER_RE = re.compile(r"<span class=\"hint\" data-counter id=\"[^\"]+\">(.*?)</span>", re.S)
 
 
 def test_split_text_keeps_each_part_within_the_limit_and_loses_nothing() -> None:

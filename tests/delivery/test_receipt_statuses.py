@@ -293,7 +293,7 @@ def test_i_have_sent_it_turns_a_hand_off_into_done_by_supporter(
     assert token
     response = client.post(f"{receipt}/deliveries/{first}/done", data={"csrf_token": token[1]})
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"#delivery-{first}")
+    assert response.headers["Location"].endswith(f"#delivery-{first}-note")
     with app.app_context():
         done = db.session.get(Delivery, first)
         assert done is not None and done.status is DeliveryStatus.DONE_BY_SUPPORTER

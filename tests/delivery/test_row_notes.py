@@ -114,7 +114,7 @@ def test_an_office_retargeted_or_cancelled_keeps_its_row_and_says_nothing_was_re
         db.session.get_one(Delivery, first).status = status
         db.session.commit()
     response = client.post(f"{receipt}/deliveries/{first}/done", data={"csrf_token": token})
-    assert response.headers["Location"].endswith(f"#delivery-{first}")
+    assert response.headers["Location"].endswith(f"#delivery-{first}-note")
     page = client.get(response.headers["Location"]).text
     assert CHANGED in _rows(page)[first].body
     with app.app_context():

@@ -41,7 +41,7 @@ def _press(client: FlaskClient, receipt: str, delivery_id: int, step: str) -> st
     response = client.post(path, data={"csrf_token": token[1]})
     assert response.status_code == 303, response.status_code
     location = response.headers["Location"]
-    assert location.startswith(f"{receipt}?") and location.endswith(f"#delivery-{delivery_id}")
+    assert location.startswith(f"{receipt}?") and location.endswith(f"#delivery-{delivery_id}-note")
     return client.get(location).text  # the word is in the address, for this receipt's office
 
 
@@ -143,7 +143,7 @@ def test_a_receipt_left_open_for_hours_asks_to_press_again_and_records_nothing(
     path = f"{receipt}/deliveries/{delivery_id}/done"
     response = client.post(path, data={"csrf_token": token[1]})
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"#delivery-{delivery_id}")
+    assert response.headers["Location"].endswith(f"#delivery-{delivery_id}-note")
     page = client.get(response.headers["Location"]).text
     row = _rows(page)[delivery_id]
     assert "the page had expired. Nothing was recorded: press the button again." in row.body

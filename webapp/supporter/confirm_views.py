@@ -14,6 +14,7 @@ from webapp.models import Submission
 from webapp.security import kept_private, render_error
 from webapp.services.confirm_link import Clicked, Opened, confirm_link, link_page
 from webapp.services.submissions import letter_by_receipt
+from webapp.supporter.said import flash_outcome
 
 bp = Blueprint("confirmation", __name__)
 # The signed link is the only key: a cross-site form cannot know it, and the page is often
@@ -87,9 +88,9 @@ def confirm(token: str) -> BaseResponse:
     if done.confirmed:
         current_app.extensions["letter_counts"].forget(submission.campaign_id)
     if done.clicked is Clicked.ADDRESS_PROVEN:
-        flash(_("Thank you: your email address is confirmed."), "info")
+        flash_outcome(_("Thank you: your email address is confirmed."))
     elif done.clicked is Clicked.CONFIRMED:
-        flash(_confirmed_message(done.by_hand), "info")
+        flash_outcome(_confirmed_message(done.by_hand))
     elif done.clicked is Clicked.TOO_LATE:  # a declined letter's receipt says why
         flash(_("This letter was never confirmed in time, so it was not sent."), "error")
     return redirect(url_for("supporter.receipt", token=submission.receipt_token), code=303)

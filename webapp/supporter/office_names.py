@@ -8,12 +8,13 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from webapp.i18n import bdi, isolate_in_text, joined_list, page_language
+from webapp.i18n import isolate_in_text, joined_list, page_language
 from webapp.letters.compose import Recipient
 from webapp.letters.reading import target_copy
 from webapp.models import Campaign, Delivery
 from webapp.services.recipients import CHAMBER_OFFICES
 from webapp.services.recorded import RecordedOffice
+from webapp.supporter.text_lang import name_bdi
 
 # Letters, deliveries and packets keep the English an office receives (CHAMBER_OFFICES); these
 # are only how a supporter's page or email names it (a test keeps the two tables' keys alike).
@@ -109,14 +110,15 @@ def delivery_office(campaign: Campaign | None, delivery: Delivery | RecordedOffi
 
 def office_line(shown: ShownOffice, strong: bool = False, title: bool = False) -> Markup:
     """'Name, office' as the page's language punctuates it, each part isolated; `title` puts a
-    member's title in the office's place, `strong` sets the name in bold."""
-    name = bdi(shown.name)
+    member's title in the office's place, `strong` sets the name in bold. A part in Latin
+    letters on a page in another language is marked English (name_bdi)."""
+    name = name_bdi(shown.name)
     if strong:
         name = Markup("<strong>%s</strong>") % name
     where = (shown.title or shown.office) if title else shown.office
     if not where:
         return name
-    return escape(str(NAME_OFFICE)) % {"name": name, "office": bdi(where)}
+    return escape(str(NAME_OFFICE)) % {"name": name, "office": name_bdi(where)}
 
 
 def offices_sentence(campaign: Campaign, recipients: list[Recipient]) -> Markup:
@@ -124,9 +126,10 @@ def offices_sentence(campaign: Campaign, recipients: list[Recipient]) -> Markup:
     parts = []
     for recipient in recipients:
         shown = recipient_office(campaign, recipient)
-        name = bdi(shown.name)
+        name = name_bdi(shown.name)
         # Brackets outside the isolates take the page's direction, so they face the right way.
-        parts.append(Markup("{} ({})").format(name, bdi(shown.office)) if shown.office else name)
+        office = name_bdi(shown.office)
+        parts.append(Markup("{} ({})").format(name, office) if shown.office else name)
     return joined_list(parts)
 
 

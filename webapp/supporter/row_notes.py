@@ -38,7 +38,9 @@ def back_to_row(token: str, delivery_id: int, said: RowSaid) -> str:
     the browser opened next, and on a shared phone named one writer's office on another's.
     """
     receipt = url_for("supporter.receipt", token=token, said=said.value, office=delivery_id)
-    return f"{receipt}#delivery-{delivery_id}"
+    # The note itself, not its row: the browser scrolls to it and, as it can take focus, focuses
+    # it, so a screen reader reads it (autofocus gives way to a #fragment).
+    return f"{receipt}#delivery-{delivery_id}-note"
 
 
 def row_note(

@@ -54,11 +54,14 @@ from webapp.supporter.office_names import register_office_names
 from webapp.supporter.receipt_link_form import ReceiptLinkForm
 from webapp.supporter.receipt_missing import receipt_missing
 from webapp.supporter.row_notes import row_note
+from webapp.supporter.said import flash_outcome
 from webapp.supporter.templating import register_template_helpers
+from webapp.supporter.text_lang import register_text_lang
 
 bp = Blueprint("supporter", __name__)
 register_template_helpers(bp)
 register_office_names(bp)
+register_text_lang(bp)
 
 _RECEIPTS_KEPT = 20
 
@@ -260,8 +263,7 @@ def send_receipt_link(slug: str) -> tuple[str, int] | BaseResponse:
         return page, 400
     email_receipt_link(db.session(), campaign, form.email.data or "", utcnow())
     # The same answer whether or not this address wrote: the page must not tell who did.
-    flash(
-        _("If this address wrote to this campaign, we have sent it the link to the receipt."),
-        "info",
+    flash_outcome(
+        _("If this address wrote to this campaign, we have sent it the link to the receipt.")
     )
     return redirect(url_for(".receipt_link", slug=slug), code=303)

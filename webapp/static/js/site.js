@@ -1,6 +1,11 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  // Each copy is confirmed anew: every status is emptied, then the pressed button's is set a
+  // moment later. A status that already says "Copied" is not read again, and an earlier
+  // button's "Copied" would be about another letter.
+  var copyStatuses = document.querySelectorAll(".copy-status");
+  var copiedTimer = null;
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     var input = document.getElementById(button.getAttribute("data-copy-target"));
     var status = button.parentElement.querySelector(".copy-status");
@@ -8,7 +13,12 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(input.value || input.textContent).then(function () {
-        if (status) { status.textContent = status.getAttribute("data-copied"); }
+        copyStatuses.forEach(function (each) { each.textContent = ""; });
+        clearTimeout(copiedTimer);
+        if (!status) { return; }
+        copiedTimer = setTimeout(function () {
+          status.textContent = status.getAttribute("data-copied");
+        }, 150);
       });
     });
   });
@@ -54,6 +64,13 @@
   document.addEventListener("toggle", markWraps, true);
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
+  // What a button did ("Thank you: we recorded…") is focused as the page opens, so that it is
+  // read out. The autofocus attribute or the address's #fragment does it without this script;
+  // this is for a browser that did neither.
+  var said = document.querySelector("[data-focus-on-load]");
+  if (said && (!document.activeElement || document.activeElement === document.body)) {
+    said.focus();
+  }
   // A letter and its reading copy: two tabs on a phone (the tab pattern), side by side on
   // wide screens, where the tabs are hidden and the panes are plain sections again.
   var narrow = window.matchMedia("(max-width: 47.99rem)");

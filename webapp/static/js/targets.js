@@ -60,15 +60,24 @@
     return node;
   }
 
+  // A name in Latin letters on a page in another language is English (Elissa Slotkin), as
+  // the server marks it (text_lang.py): an Arabic voice would misread it.
+  var latin = /^[^\u0370-\u1dff\u2c00-\ufeff]*[A-Za-z\u00c0-\u024f][^\u0370-\u1dff\u2c00-\ufeff]*$/;
+  function isolated(text) {
+    var node = el("bdi", text);
+    if ((document.documentElement.lang || "en") !== "en" && latin.test(text)) { node.lang = "en"; }
+    return node;
+  }
+
   // "Name, office (party)" in the page's language; the name and the office each keep their
   // own direction inside an Arabic page.
   function label(r, between) {
     var shown = r.shown || { name: r.name, where: r.title || r.office, party: r.party };
     var node = el("span");
-    node.appendChild(el("bdi", shown.name));
+    node.appendChild(isolated(shown.name));
     if (shown.where) {
       node.appendChild(document.createTextNode(between || ", "));
-      node.appendChild(el("bdi", shown.where));
+      node.appendChild(isolated(shown.where));
     }
     if (shown.party) {
       node.appendChild(document.createTextNode(" ("));
