@@ -119,3 +119,63 @@ def test_an_office_retargeted_or_cancelled_keeps_its_row_and_says_nothing_was_re
     assert CHANGED in _rows(page)[first].body
     with app.app_context():
         assert db.session.get_one(Delivery, first).status is status
+
+
+NOT_SENT = "is not sent yet. It waits for you here."
+
+
+def _set(app: Flask, delivery_id: int, status: DeliveryStatus) -> None:
+    with app.app_context():
+        db.session.get_one(Delivery, delivery_id).status = status
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    "status", [DeliveryStatus.SENT, DeliveryStatus.PENDING, DeliveryStatus.REPLACED]
+)
+def test_not_sent_yet_is_said_only_while_the_writer_can_send_it(
+    app: Flask, client: FlaskClient, tmp_path: Path, status: DeliveryStatus
+) -> None:
+    """A bookmarked "not sent yet" after the outbox sent it, or the member left (review 7)."""
+    receipt = _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    (delivery_id,) = _rows(client.get(receipt).text)
+    address = f"{receipt}?said=not-sent&office={delivery_id}"
+    assert NOT_SENT in _rows(client.get(address).text)[delivery_id].body  # a hand-off: true
+    _set(app, delivery_id, status)
+    assert NOT_SENT not in _rows(client.get(address).text)[delivery_id].body
+
+
+@pytest.mark.parametrize("said", ["changed", "expired"])
+def test_nothing_recorded_is_not_said_once_a_later_press_recorded_it(
+    app: Flask, client: FlaskClient, tmp_path: Path, said: str
+) -> None:
+    receipt = _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    (delivery_id,) = _rows(client.get(receipt).text)
+    address = f"{receipt}?said={said}&did=sent&at=needs_action&office={delivery_id}"
+    assert "Nothing was recorded" in _rows(client.get(address).text)[delivery_id].body
+    client.post(
+        f"{receipt}/deliveries/{delivery_id}/done", data={"csrf_token": _csrf(client, receipt)}
+    )
+    row = _rows(client.get(address).text)[delivery_id]
+    assert row.status == "done_by_supporter" and "Nothing was recorded" not in row.body
+    assert "Nothing was recorded" not in client.get(f"{receipt}?said={said}&office=1").text
+
+
+def test_an_expired_take_back_asks_to_press_again_while_its_button_is_there(
+    app: Flask, client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receipt = _letter(app, client, tmp_path, "rasha@example.org", count=1)
+    (delivery_id,) = _rows(client.get(receipt).text)
+    client.post(
+        f"{receipt}/deliveries/{delivery_id}/done", data={"csrf_token": _csrf(client, receipt)}
+    )
+    earlier = int(time.time()) - app.config["WTF_CSRF_TIME_LIMIT"] - 60
+    with monkeypatch.context() as patch:
+        patch.setattr(TimestampSigner, "get_timestamp", lambda self: earlier)
+        token = _csrf(client, receipt)
+    response = client.post(
+        f"{receipt}/deliveries/{delivery_id}/not-done", data={"csrf_token": token}
+    )
+    page = client.get(response.headers["Location"]).text
+    assert EXPIRED in _rows(page)[delivery_id].body
+    assert _rows(page)[delivery_id].status == "done_by_supporter"  # nothing recorded

@@ -192,6 +192,14 @@ _SUPPORTER_CAN_SEND = or_(
 )
 
 
+def supporter_can_send(delivery: Delivery) -> bool:
+    """_SUPPORTER_CAN_SEND for a row already loaded: whether "I have sent it" can be recorded."""
+    status = delivery.status
+    return status is DeliveryStatus.NEEDS_ACTION or (
+        status is DeliveryStatus.DEAD and delivery.changeover is None
+    )
+
+
 def mark_done_by_supporter(session: Session, delivery: Delivery, now: datetime) -> bool:
     """The supporter says they sent this letter themselves.
 

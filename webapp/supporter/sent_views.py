@@ -31,8 +31,10 @@ def _told(token: str, delivery_id: int, said: Said | None, done: RowSaid) -> Bas
         )
         return redirect(url_for("supporter.receipt", token=token), 303)
     # Not recorded: e.g. the organisers queued it again meanwhile; say so rather than nothing.
-    shown = done if said.recorded else RowSaid.CHANGED
-    return redirect(back_to_row(token, delivery_id, shown), 303)
+    if said.recorded:
+        return redirect(back_to_row(token, delivery_id, done), 303)
+    found = said.delivery.status
+    return redirect(back_to_row(token, delivery_id, RowSaid.CHANGED, at=found), 303)
 
 
 @bp.post("/receipts/<token>/deliveries/<int:delivery_id>/done")
@@ -56,5 +58,8 @@ def expired(error: CSRFError) -> BaseResponse | tuple[str, int]:
     args = request.view_args or {}
     if error.description != "The CSRF token has expired." or "token" not in args:
         return render_error(400)
-    # The receipt drawn there shows the note only in that office's row, if it is its own.
-    return redirect(back_to_row(str(args["token"]), int(args["delivery_id"]), RowSaid.EXPIRED), 303)
+    # The receipt drawn there shows the note only in that office's row, if it is its own, and
+    # only while the button pressed is there to press again.
+    did = RowSaid.NOT_SENT if request.endpoint == "sent.delivery_not_done" else RowSaid.SENT
+    token, delivery_id = str(args["token"]), int(args["delivery_id"])
+    return redirect(back_to_row(token, delivery_id, RowSaid.EXPIRED, did=did), 303)
