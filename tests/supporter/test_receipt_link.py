@@ -189,6 +189,23 @@ def test_per_ip_limit_holds_across_addresses(app: Flask, client: FlaskClient, sl
     assert _ask(client, slug, WRITER, ip="198.51.100.20").status_code == 303
 
 
+def test_refused_addresses_use_up_no_limit(app: Flask, client: FlaskClient, slug: str) -> None:
+    """The form answers an empty, malformed or over-long address on its field and sends
+    nothing: it must count against neither limit (review 6: four visitors' empty presses got the
+    fourth 'Too many tries', the empty address's bucket being one for everyone)."""
+    app.config["RECEIPT_LINK_EMAIL_RATE_LIMIT"] = "2/hour"
+    app.config["RECEIPT_LINK_RATE_LIMIT"] = "3/hour"
+    empty = [_ask(client, slug, "", ip=f"192.0.2.{n}").status_code for n in range(1, 6)]
+    assert empty == [400] * 5
+    typos = ["rana@", "rana", "@example.org", "a" * 250 + "@example.org", "rana@@example.org"]
+    assert [_ask(client, slug, t, ip="203.0.113.7").status_code for t in typos] == [400] * 5
+    # Well-formed addresses from that connection still have its whole allowance.
+    statuses = [
+        _ask(client, slug, f"person{n}@example.org", ip="203.0.113.7").status_code for n in range(4)
+    ]
+    assert statuses == [303, 303, 303, 429]
+
+
 def test_a_bad_address_is_shown_on_the_field_and_queues_nothing(
     app: Flask, client: FlaskClient, slug: str
 ) -> None:

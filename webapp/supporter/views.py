@@ -51,7 +51,7 @@ from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import find_partner
 from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.office_names import register_office_names
-from webapp.supporter.receipt_link_form import ReceiptLinkForm
+from webapp.supporter.receipt_link_form import ReceiptLinkForm, refused_address
 from webapp.supporter.receipt_missing import receipt_missing
 from webapp.supporter.row_notes import row_note
 from webapp.supporter.said import flash_outcome
@@ -253,8 +253,8 @@ def receipt_link(slug: str) -> str:
 
 
 @bp.post("/campaigns/<slug>/receipt-link")
-@limiter.limit(receipt_link_ip_limit)
-@limiter.limit(receipt_link_email_limit, key=sender_email_key)
+@limiter.limit(receipt_link_ip_limit, exempt_when=refused_address)
+@limiter.limit(receipt_link_email_limit, key=sender_email_key, exempt_when=refused_address)
 def send_receipt_link(slug: str) -> tuple[str, int] | BaseResponse:
     campaign = _campaign_or_404(slug)
     form = ReceiptLinkForm()
