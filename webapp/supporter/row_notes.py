@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from webapp.delivery.outbox import supporter_can_send
-from webapp.i18n import bdi
 from webapp.models import Campaign, Delivery, DeliveryStatus
 from webapp.supporter.office_names import delivery_office
+from webapp.supporter.text_lang import name_bdi
 
 
 class RowSaid(StrEnum):
@@ -87,7 +87,7 @@ def row_note(
     delivery = next((d for d in deliveries if d.id == delivery_id), None)
     if delivery is None or not _still_true(said, args, delivery):
         return None
-    name = bdi(delivery_office(campaign, delivery).name)
+    name = name_bdi(delivery_office(campaign, delivery).name)
     if said is RowSaid.SENT:
         text = escape(_("Thank you: we recorded that you sent your letter to %(name)s."))
         return RowNote(delivery_id, text % {"name": name}, "info")

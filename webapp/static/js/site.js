@@ -71,6 +71,16 @@
   if (said && (!document.activeElement || document.activeElement === document.body)) {
     said.focus();
   }
+  // A receipt row's note (#delivery-N-note): the room the stylesheet keeps above it holds two
+  // lines of the office's name, and a longer name in larger text scrolled above the screen.
+  // Bring the row's top into view, the note still in it, once the browser has made its own
+  // scroll to the fragment (at the load event, after this deferred script has run).
+  var row = said && said.id && document.getElementById(said.id.replace(/-note$/, ""));
+  if (row && row !== said) {
+    window.addEventListener("load", function () {
+      if (row.getBoundingClientRect().top < 0) { row.scrollIntoView({ block: "start" }); }
+    });
+  }
   // A letter and its reading copy: two tabs on a phone (the tab pattern), side by side on
   // wide screens, where the tabs are hidden and the panes are plain sections again.
   var narrow = window.matchMedia("(max-width: 47.99rem)");
