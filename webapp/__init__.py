@@ -131,6 +131,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    # Before the CSRF check and the rate limits: the pages they send back (an expired letter
+    # form) are in the language the supporter chose, not the browser's.
+    init_i18n(app)
     csrf.init_app(app)
     init_compression(app)
     if not app.config["RATELIMIT_STORAGE_URI"]:
@@ -140,7 +143,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    init_i18n(app)
     app.extensions["letter_counts"] = TTLCounter(app.config["COUNT_CACHE_SECONDS"])
     app.extensions["public_stats"] = PublicStatsCache(30)
     app.extensions["form_pages"] = FormPages(app.config["FORM_PAGE_CACHE_SIZE"])

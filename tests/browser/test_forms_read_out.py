@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, ConsoleLog
@@ -88,6 +89,36 @@ def test_a_letter_form_sent_back_says_error_in_its_title_and_focuses_its_summary
         assert page.title() == ERROR[locale] + blank, where
         _shot(page, f"{where}-errors-{locale}-{screen}")
         _audit(page, axe_path, f"{where} with errors")
+
+
+@LOCALES
+def test_a_letter_form_sent_back_because_it_expired_says_error_and_focuses_why(
+    app: Flask,
+    live_server: LiveServer,
+    default_campaign: str,
+    screen_page: Page,
+    axe_path: Path,
+    locale: str,
+    screen: str,
+) -> None:
+    """No error summary there (rev6 item 4): the flash saying why takes focus, once."""
+    page = screen_page
+    app.config["WIDGET_TOKEN_MAX_AGE_SECONDS"] = 0
+    for where in ("campaigns", "widget"):
+        page.goto(f"{live_server.url}/{where}/{default_campaign}?lang={locale}")
+        blank = page.title()
+        if where == "campaigns":
+            page.locator("input[name=csrf_token]").first.evaluate("e => { e.value = 'old'; }")
+        else:
+            page.wait_for_timeout(1100)  # the widget's token, a second old, has expired
+        page.locator("form button[name=action][value=preview]").last.click()
+        flash = page.locator("p.flash-error")
+        expect(flash).to_be_focused()
+        assert flash.get_attribute("role") is None  # focus reads it out, once
+        assert page.locator("#error-summary").count() == 0
+        assert page.title() == ERROR[locale] + blank, where
+        _shot(page, f"{where}-expired-{locale}-{screen}")
+        _audit(page, axe_path, f"{where} sent back expired")
 
 
 @pytest.mark.parametrize(("locale", "screen"), [("ar", "wide")])

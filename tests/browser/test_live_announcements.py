@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, ConsoleLog
 from tests.browser.test_accessibility import AxeAudit
-from tests.civic.data import load_civic_data
+from tests.civic.data import load_civic_data, single_district_zip
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -145,3 +145,36 @@ def test_a_split_zip_is_announced_once_briefly_and_the_street_answers_it(
     audit.run(name)
     audit.assert_clean()
     assert console.errors_but_favicon() == []
+
+
+@pytest.mark.parametrize(("locale", "screen"), [("en", "phone"), ("ar", "phone")])
+def test_a_new_zip_that_changes_the_representative_is_announced_once(
+    app: Flask, default_campaign: str, live_server: LiveServer, screen_page: Page, locale: str
+) -> None:
+    """Two ZIPs with as many offices but another Representative: the status's words are the
+    same ("Your letter will go to 3 offices."), and the change is still said, once (rev6)."""
+    load_civic_data(app)
+    page = screen_page
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}?lang={locale}")
+    page.evaluate(RECORDER)
+    page.locator("select[name=state]").select_option("MI")
+    zip_field = page.locator("input[name=zip_code]")
+    zip_field.click()
+    page.keyboard.type(single_district_zip("MI", 12), delay=40)
+    targets = page.locator("#targets-live")
+    expect(targets.locator("input[name=recipients]")).to_have_count(3)
+    page.wait_for_timeout(600)
+    first_list = targets.inner_text()
+    before = len(_records(page))
+    zip_field.fill("")
+    page.keyboard.type(single_district_zip("MI", 13), delay=40)
+    expect(targets).not_to_have_text(first_list)
+    page.wait_for_timeout(800)
+    said = [r for r in _non_empty(_records(page)[before:]) if r[0] == "targets-status"]
+    assert [r[1] for r in said] == [WORDS[locale]["summary"].replace("3", "4")], said
+    # The same ZIP typed again changes nothing, and says nothing.
+    before = len(_records(page))
+    zip_field.fill("")
+    page.keyboard.type(single_district_zip("MI", 13), delay=40)
+    page.wait_for_timeout(800)
+    assert not _non_empty(_records(page)[before:]), _records(page)[before:]

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import TimestampSigner
 
 from tests.conftest import csrf_token
-from tests.supporter.helpers import post_letter
+from tests.supporter.helpers import VALID_LETTER, post_letter
 from tests.widget.helpers import form_token, letter_data, open_widget, post_widget, widget_campaign
 
 ERROR = {"en": "Error: ", "ar": "خطأ: "}
@@ -146,3 +147,46 @@ def test_the_letter_and_its_reading_copy_name_their_disclosures_apart(
     # Without a reading copy there is one of each, and nothing added.
     english = _summaries(client.get(f"/campaigns/{default_campaign}?lang=en").text)
     assert "Read the whole letter" in english and "(in" not in " ".join(english)
+
+
+EXPIRED_FLASH = re.compile(r'<p class="flash flash-error"[^>]*>')
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_letter_form_sent_back_because_it_expired_says_error_and_focuses_its_flash(
+    client: FlaskClient, default_campaign: str, lang: str
+) -> None:
+    """No error summary on this path (rev6 item 4): the title says "Error:" without JavaScript,
+    and the flash is what the page focuses as it opens, once (not an alert as well)."""
+    blank = _title(client.get(f"/campaigns/{default_campaign}?lang={lang}").text)
+    data = {**VALID_LETTER, "action": "preview", "csrf_token": "expired"}
+    answer = client.post(f"/campaigns/{default_campaign}?lang={lang}", data=data)
+    assert answer.status_code == 400
+    assert 'id="error-summary"' not in answer.text
+    assert _title(answer.text) == ERROR[lang] + blank
+    flashes = EXPIRED_FLASH.findall(answer.text)
+    assert len(flashes) == 1, flashes
+    assert 'tabindex="-1"' in flashes[0] and "data-focus-on-load" in flashes[0], flashes[0]
+    assert "autofocus" in flashes[0] and "role=" not in flashes[0], flashes[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_widget_form_sent_back_because_it_expired_says_error_first(
+    app: Flask,
+    client: FlaskClient,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    slug = widget_campaign(app, tmp_path)
+    app.config["WIDGET_TOKEN_MAX_AGE_SECONDS"] = 3600
+    opened = open_widget(client, slug, lang=lang)
+    real = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + 3601)
+    expired = post_widget(client, slug, letter_data(form_token(opened.text), lang=lang))
+    assert expired.status_code == 422
+    assert 'id="error-summary"' not in expired.text
+    assert _title(expired.text) == ERROR[lang] + _title(opened.text)
+    flashes = EXPIRED_FLASH.findall(expired.text)
+    assert len(flashes) == 1 and "data-focus-on-load" in flashes[0], flashes
+    assert "role=" not in flashes[0], flashes[0]

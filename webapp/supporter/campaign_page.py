@@ -80,7 +80,10 @@ def render_form(
     status: int = 200,
     plan: RecipientPlan | None = None,
     letter_count: int | None = None,
+    failed: bool = False,
 ) -> tuple[str, int]:
+    """The letter form; `failed`: sent back with no field errors (its token had expired), which
+    its title says as it says field errors."""
     language = page_language()
     page = render_template(
         "supporter/campaign.html",
@@ -98,6 +101,7 @@ def render_form(
             current_app.config.get("CWC_API_KEY") or current_app.config.get("SENATE_CWC_API_KEY")
         ),
         reading=campaign_reading(campaign, language, placeholders(campaign, language)),
+        failed=failed,
     )
     return page, status
 

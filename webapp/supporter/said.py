@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import flash
 
-# A flash category of our own: base.html draws it as an "info" flash that takes focus.
+# Flash categories of our own: base.html draws them as an "info" or an "error" flash that
+# takes focus.
 OUTCOME = "outcome"
+SENT_BACK = "sent-back"
 
 
 def flash_outcome(message: str) -> None:
@@ -13,3 +15,10 @@ def flash_outcome(message: str) -> None:
     focuses it (autofocus, site.js), which is what has a screen reader read it: a status
     already there as a page loads is not announced."""
     flash(message, OUTCOME)
+
+
+def flash_sent_back(message: str) -> None:
+    """Flash why a form came back with no error summary to focus (its token had expired): the
+    page focuses it as it opens, as it would the summary, and is not an alert as well (read
+    twice, as the summary was)."""
+    flash(message, SENT_BACK)

@@ -54,7 +54,7 @@ from webapp.supporter.office_names import register_office_names
 from webapp.supporter.receipt_link_form import ReceiptLinkForm, refused_address
 from webapp.supporter.receipt_missing import receipt_missing
 from webapp.supporter.row_notes import row_note
-from webapp.supporter.said import flash_outcome
+from webapp.supporter.said import flash_outcome, flash_sent_back
 from webapp.supporter.templating import register_template_helpers
 from webapp.supporter.text_lang import register_text_lang
 
@@ -169,14 +169,13 @@ def csrf_failed(error: CSRFError) -> tuple[str, int] | BaseResponse:
     if not campaign.is_open(utcnow()):
         flash(_("This campaign is not accepting letters."), "error")
         return redirect(url_for(".campaign", slug=slug))
-    flash(
+    flash_sent_back(
         _(
             "For your security the form had expired. Your letter is still here: please "
             "check it and press the button again."
-        ),
-        "error",
+        )
     )
-    return render_form(campaign, form_for(campaign), 400)
+    return render_form(campaign, form_for(campaign), 400, failed=True)
 
 
 @bp.errorhandler(429)

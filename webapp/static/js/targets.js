@@ -35,6 +35,8 @@
   var lastData = null;
   var streetShown = null;
   var timer = null;
+  var saidOffices = null;  // the offices the status last spoke of (or found as the page loaded)
+  var sayTimer = null;
   // A choice made on an earlier preview ("Change something") is kept, never re-ticked.
   var kept = form.querySelectorAll("[data-kept-choice]");
   var asked = form.querySelector("[data-kept-choice][name=recipients_chosen]") !== null;
@@ -130,7 +132,7 @@
       said.type = "hidden"; said.name = "recipients_shown"; said.value = "";
       box.appendChild(said);
     }
-    showNotes(data, say);
+    showNotes(data, say, listed.join(" "));
     if (street) {
       street.required = !!data.needs_street;
     }
@@ -139,11 +141,12 @@
   // The notes under the list, and the status: the number of offices and those notes. `say`:
   // only for what the supporter just did; a list put back as the page loads (the form sent
   // back with its errors, "Change something") would talk over the error summary or heading.
-  function showNotes(data, say) {
+  // `offices`: the keys of the offices listed, when the list was drawn again.
+  function showNotes(data, say, offices) {
     box.querySelectorAll("p.note").forEach(function (note) { note.remove(); });
     var notes = shownNotes(data);
     notes.forEach(function (note) { box.appendChild(el("p", note, "note")); });
-    announce(say ? [data.summary || ""].concat(notes).join(" ").trim() : "");
+    announce(say ? [data.summary || ""].concat(notes).join(" ").trim() : "", offices);
   }
 
   function streetGiven() { return !!(street && street.value.trim()); }
@@ -161,8 +164,21 @@
     return notes;
   }
 
-  function announce(text) {
-    if (status && status.textContent !== text) { status.textContent = text; }
+  // Said when its words change, and when the offices do though the words stay ("4 offices"
+  // for one ZIP and for another with a new Representative): then emptied and set again a moment
+  // later, as a screen reader says nothing for a live region given back the text it held.
+  function announce(text, offices) {
+    if (!status) { return; }
+    var again = text !== "" && offices !== undefined && saidOffices !== null &&
+      offices !== saidOffices && status.textContent === text;
+    if (offices !== undefined) { saidOffices = offices; }
+    clearTimeout(sayTimer);
+    if (again) {
+      status.textContent = "";
+      sayTimer = setTimeout(function () { status.textContent = text; }, 150);
+    } else if (status.textContent !== text) {
+      status.textContent = text;
+    }
   }
 
   function lookup(event) {

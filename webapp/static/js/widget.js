@@ -4,11 +4,13 @@
   var root = document.documentElement;
   var parentOrigin = root.getAttribute("data-parent-origin");
   var wid = root.getAttribute("data-wid");
-  // A step reached by pressing a button in the frame: what to read first is its errors, or its
-  // heading, which may be far above the button on the embedding page (see civic-letters:top).
+  // A step reached by pressing a button in the frame: what to read first is its errors (or why
+  // it came back: an expired form), or its heading, which may be far above the button on the
+  // embedding page (see civic-letters:top).
   var anchor = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
   var posted = root.hasAttribute("data-step-posted") && !anchor;  // the language switch's field
-  var first = posted && (document.getElementById("error-summary") || document.querySelector("h1"));
+  var first = posted && (document.getElementById("error-summary") ||
+    document.querySelector("[data-focus-on-load]") || document.querySelector("h1"));
   if (first) {
     if (!first.hasAttribute("tabindex")) { first.setAttribute("tabindex", "-1"); }
     first.focus({ preventScroll: Boolean(parentOrigin && wid) });
