@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Frame, Page, expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.civic.data import load_civic_data, split_zip
@@ -13,6 +13,21 @@ from tests.conftest import LiveServer
 pytestmark = pytest.mark.browser
 
 FOCUSED = "() => { const e = document.activeElement; return [e.tagName, e.type, e.name]; }"
+
+
+def fill_and_preview(where: Page | Frame, zip_code: str) -> None:
+    """A Dearborn street in a ZIP split between districts, then Preview."""
+    for name, value in {
+        "first_name": "Rana",
+        "last_name": "Haddad",
+        "email": "rana@example.org",
+        "street": "13615 Michigan Ave",
+        "city": "Dearborn",
+        "zip_code": zip_code,
+    }.items():
+        where.locator(f'[name="{name}"]').fill(value)
+    where.locator('[name="state"]').select_option("MI")
+    where.locator('form button[name="action"][value="preview"]').click()
 
 
 PHONE = {"viewport": {"width": 360, "height": 760}, "locale": "en-US"}
@@ -37,17 +52,7 @@ def test_the_summary_link_puts_focus_on_the_first_district_radio(
     load_civic_data(app)
     zip_code, districts = split_zip("MI")
     page.goto(f"{live_server.url}/{where}/{default_campaign}?lang={lang}")
-    for name, value in {
-        "first_name": "Rana",
-        "last_name": "Haddad",
-        "email": "rana@example.org",
-        "street": "13615 Michigan Ave",
-        "city": "Dearborn",
-        "zip_code": zip_code,
-    }.items():
-        page.locator(f'[name="{name}"]').fill(value)
-    page.locator('[name="state"]').select_option("MI")
-    page.locator('form button[name="action"][value="preview"]').click()
+    fill_and_preview(page, zip_code)
     # The address service cannot be reached from tests: the district is asked for instead.
     error = page.locator("#district-error")
     expect(error).to_be_visible()

@@ -9,6 +9,7 @@ from flask import Flask
 from playwright.sync_api import Frame, Page, expect
 
 from tests.browser import widget_host
+from tests.browser.test_district_focus import fill_and_preview
 from tests.browser.widget_host import Embed, HostPage, HostSite, widget_frame
 from tests.civic.data import load_civic_data, split_zip
 from tests.conftest import LiveServer
@@ -22,17 +23,7 @@ BOX = "e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; }"
 
 
 def _district_error(where: Page | Frame, zip_code: str) -> None:
-    for name, value in {
-        "first_name": "Rana",
-        "last_name": "Haddad",
-        "email": "rana@example.org",
-        "street": "13615 Michigan Ave",
-        "city": "Dearborn",
-        "zip_code": zip_code,
-    }.items():
-        where.locator(f'[name="{name}"]').fill(value)
-    where.locator('[name="state"]').select_option("MI")
-    where.locator('form button[name="action"][value="preview"]').click()
+    fill_and_preview(where, zip_code)
     expect(where.locator("#district-error")).to_be_visible()
 
 

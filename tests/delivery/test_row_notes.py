@@ -12,7 +12,8 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
 
 from tests.delivery.campaigns import office, write_delivery_campaign
-from tests.delivery.test_receipt_statuses import FORM_CSRF_RE, _letter, _rows
+from tests.delivery.test_receipt_statuses import _letter, _rows
+from tests.delivery.test_sent_wrong_office import _csrf
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.models import Delivery, DeliveryStatus
@@ -20,12 +21,6 @@ from webapp.models import Delivery, DeliveryStatus
 THANKS = "we recorded that you sent your letter to"
 CHANGED = "Nothing was recorded: this letter&#39;s delivery changed since"
 EXPIRED = "the page had expired. Nothing was recorded: press the button again."
-
-
-def _csrf(client: FlaskClient, receipt: str) -> str:
-    token = FORM_CSRF_RE.search(client.get(receipt).text)
-    assert token
-    return token[1]
 
 
 def _two_receipts(app: Flask, client: FlaskClient, tmp_path: Path) -> tuple[str, int, str]:
