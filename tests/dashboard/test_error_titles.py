@@ -67,4 +67,5 @@ def test_the_editor_summary_is_focused_not_also_an_alert(app: Flask) -> None:
     assert failed.status_code == 422, failed.status_code
     tag = _summary_tag(failed.text)
     assert 'tabindex="-1"' in tag and "role=" not in tag
+    assert f'{tag}\n  <div role="alert">' in failed.text  # its contents are the alert
     assert _title(failed.text).startswith(ERROR)

@@ -48,15 +48,18 @@ def test_a_form_sent_back_with_errors_says_error_first_in_its_title(
     assert blank.endswith(SITE) and not blank.startswith(ERROR[lang])
 
 
-def test_the_error_summary_is_focused_on_load_not_also_an_alert(
+def test_the_error_summary_is_focused_on_load_and_its_contents_are_the_alert(
     client: FlaskClient, default_campaign: str
 ) -> None:
-    """site.js and widget.js focus it, which reads it out: role="alert" as well had NVDA and
-    JAWS read it twice (QA4, item 11)."""
+    """site.js and widget.js focus it, which reads it out: role="alert" on the focused box as
+    well had NVDA and JAWS read it twice (QA4, item 11). VoiceOver on iOS and TalkBack announce
+    it only as an alert: the box's contents are one, as GOV.UK's summary does."""
     failed = post_letter(client, default_campaign, action="preview", first_name="")
-    opening = _summary(failed.text).split(">", 1)[0]
+    summary = _summary(failed.text)
+    opening, inside = summary.split(">", 1)
     assert 'tabindex="-1"' in opening
     assert "role=" not in opening and "aria-live" not in opening
+    assert inside.lstrip().startswith('<div role="alert">')
 
 
 @pytest.mark.parametrize(
