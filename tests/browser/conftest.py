@@ -57,6 +57,10 @@ CHROMIUM_ARGS = [
     f"--disable-features={DISABLED_FEATURES}",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# For a browser test of the page alone (focus, live regions, names a screen reader reads, what
+# fits the screen): what the server does under it runs on both backends in the app's own tests,
+# and the page is the same from either, so a second run on PostgreSQL would only cost the suite.
+PAGE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 DEFAULT_TIMEOUT_MS = 10_000
 # expect() waits 5 s unless told; the suite runs two workers and Chromium on two cores, where a
 # letter sent on PostgreSQL has been seen to need longer. Same wait as every other action.

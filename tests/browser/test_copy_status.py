@@ -10,11 +10,12 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import PAGE_ONLY
 from tests.browser.test_handoff_card import RECORD_COPY
 from tests.browser.test_receipt_controls import _receipt
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 # Records each text the copy statuses show, in order, so a repeated "Copied" is seen.
 RECORD_STATUSES = """

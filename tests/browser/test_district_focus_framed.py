@@ -9,12 +9,13 @@ from flask import Flask
 from playwright.sync_api import Frame, Page, expect
 
 from tests.browser import widget_host
+from tests.browser.conftest import PAGE_ONLY
 from tests.browser.test_district_focus import fill_and_preview
 from tests.browser.widget_host import Embed, HostPage, HostSite, widget_frame
 from tests.civic.data import load_civic_data, split_zip
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 cookieless_browser = widget_host.cookieless_browser
 host_site = widget_host.host_site
 host_page = widget_host.host_page

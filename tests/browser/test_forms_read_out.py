@@ -10,11 +10,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, ConsoleLog
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, ConsoleLog
 from tests.browser.test_accessibility import AxeAudit
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 ERROR = {"en": "Error: ", "ar": "خطأ: "}
 EMPTY = {"en": "Enter your email address.", "ar": "أدخل عنوان بريدك الإلكتروني."}

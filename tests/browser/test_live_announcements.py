@@ -11,12 +11,12 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, ConsoleLog
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, ConsoleLog
 from tests.browser.test_accessibility import AxeAudit
 from tests.civic.data import load_civic_data, single_district_zip
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 # Every live region in the page, found again at each change (zip-hint.js adds its own late):
 # [region id, its text, ms since the recorder started, how many focusable things it holds].

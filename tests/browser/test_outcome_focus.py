@@ -9,7 +9,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY
 from tests.conftest import LiveServer
 from tests.dashboard.letters import Letter, add_letters
 from tests.supporter.helpers import post_letter
@@ -17,7 +17,7 @@ from webapp.database import db
 from webapp.delivery.emails import confirmation_token
 from webapp.models import Submission
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 SENT_IT = {"en": "I have sent it", "ar": "لقد أرسلتها"}
 THANKS = {"en": "Thank you: we recorded", "ar": "شكرًا لك: سجّلنا"}

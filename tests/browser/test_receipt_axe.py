@@ -10,12 +10,12 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY
 from tests.browser.test_accessibility import AxeAudit
 from tests.browser.test_receipt_controls import _receipt
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 SENT_IT = {"en": "I have sent it", "ar": "لقد أرسلتها"}
 
 

@@ -11,11 +11,12 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import PAGE_ONLY
 from tests.civic.data import load_civic_data, single_district_zip
 from tests.conftest import LiveServer
 from tests.supporter.helpers import post_letter
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 OFFICES = {
     "en": [

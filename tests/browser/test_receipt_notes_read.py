@@ -10,10 +10,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.conftest import PAGE_ONLY
 from tests.browser.test_receipt_controls import _receipt
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 
 def _flash_outcome_unfollowed(page: Page, base: str, slug: str) -> None:

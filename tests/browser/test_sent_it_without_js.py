@@ -6,11 +6,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY
 from tests.conftest import LiveServer
 from tests.supporter.helpers import post_letter
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 SENT_IT = {"en": "I have sent it", "ar": "لقد أرسلتها"}
 THANKS = {"en": "Thank you: we recorded", "ar": "شكرًا لك: سجّلنا"}
