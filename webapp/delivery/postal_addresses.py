@@ -66,6 +66,9 @@ class AddressChecks:
         check = stored_check(session, address)
         if check is not None and now - check.checked_at < self.recheck:
             return refusal(check)
+        # The service may take seconds, and no read transaction stays open across it: on
+        # SQLite it would hold the WAL back, so an erasure's checkpoint would wait busy_timeout.
+        session.commit()
         result = self.client.verify(address)
         if not result.ok and not result.permanent:
             raise SendError(f"{LABELS[role]} check failed: {result.detail}")
