@@ -98,6 +98,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 *(_yes(cells[f"partner_{n}"]) for n in range(len(partners))),
                 _yes(r.held),
                 _yes(r.email_verified),
+                r.unknown_partner_code or "",
             ]
 
     partner_columns = (PARTNER_CONSENT_PREFIX + code for _id, code in partners)

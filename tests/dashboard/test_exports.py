@@ -370,4 +370,4 @@ def test_columns_added_later_come_after_those_before_them(app: Flask, slug: str)
         "consent_partner_alpha",
         "consent_partner_beta",
     ]
-    assert header == [*before, "held", "email_verified"]
+    assert header == [*before, "held", "email_verified", "unknown_partner_code"]

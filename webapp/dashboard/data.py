@@ -28,6 +28,7 @@ from webapp.models import (
     Submission,
     SubmissionStatus,
 )
+from webapp.services.partner_codes import unknown_code_of
 from webapp.services.stats import (
     DIMENSIONS,
     PAGE_TALLY_BUDGET_S,
@@ -78,6 +79,8 @@ class DashboardData:
     by_country: dict[str, int]
     personalised_share: float | None
     by_partner: list[tuple[str, int]] = field(default_factory=list)
+    # Letters that came with a partner code naming no partner of the campaign: (code, count).
+    unknown_partner_codes: list[tuple[str, int]] = field(default_factory=list)
     by_source: list[tuple[str, int]] = field(default_factory=list)
     deliveries_by_status: dict[str, int] = field(default_factory=dict)
     deliveries_counted_at: datetime | None = None
@@ -170,12 +173,17 @@ def build_dashboard(
         data.campaign_public = public_letter_count(session, campaign.id) if campaign.goal else None
         return data
     names = {str(p.id): f"{p.name} ({p.code})" for p in campaign.partners}
+    unknown = {k: v for k, v in raw["partner"].items() if unknown_code_of(k) is not None}
     data.by_partner = sorted(
         (
             (names.get(k, "no partner") if k != "none" else "no partner", v)
             for k, v in raw["partner"].items()
+            if k not in unknown
         ),
         key=lambda kv: -kv[1],
+    )
+    data.unknown_partner_codes = sorted(
+        ((str(unknown_code_of(k)), v) for k, v in unknown.items()), key=lambda kv: -kv[1]
     )
     data.by_source = sorted(raw["source"].items(), key=lambda kv: -kv[1])
     data.offices, data.deliveries_counted_at = office_rows(session, campaign, now)

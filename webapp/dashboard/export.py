@@ -53,7 +53,9 @@ ADMIN_COLUMNS = (
 # last, so a spreadsheet reading columns by place keeps working. Told apart: a letter an
 # organiser released and one its writer confirmed (both "confirmed"; only the writer's click
 # proves the address).
-LATER_ADMIN_COLUMNS = ("held", "email_verified")
+# "unknown_partner_code": the code a letter came with that named no partner of the campaign
+# (its "partner" is then empty), for the organisers to tell the partner to fix its snippet.
+LATER_ADMIN_COLUMNS = ("held", "email_verified", "unknown_partner_code")
 PARTNER_CONSENT_PREFIX = "consent_partner_"
 PARTNER_COLUMNS = (
     "submitted_at",
@@ -151,6 +153,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
             Submission.private,
             Submission.held,
             Submission.email_verified,
+            Submission.unknown_partner_code,
             Supporter.wrapped_key,
             *email.columns,
             *sealed.columns,
@@ -167,7 +170,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
     def values() -> Iterator[list[Any]]:
         for row in session.execute(query):
             (created, status, state, country, language, districts, match, partner_id, source,
-             edited, n_offices, hidden, flagged, updates, private, held, verified,
+             edited, n_offices, hidden, flagged, updates, private, held, verified, unknown,
              wrapped, sealed_email, *rest) = row  # fmt: skip
             cipher = sealed.cipher(wrapped)
             prefix, first, last, native_first, native_last, street, city, zip_code, message = (
@@ -202,6 +205,7 @@ def admin_csv(session: Session, campaign_id: int, partner_names: dict[int, str])
                 *(_yes(consent) for consent in rest[n_sealed:]),
                 _yes(held),
                 _yes(verified),
+                unknown or "",
             ]
 
     partner_columns = (PARTNER_CONSENT_PREFIX + code for _id, code in partners)

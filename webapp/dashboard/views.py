@@ -113,6 +113,8 @@ def campaign_data(slug: str) -> Response:
             "per_hour_utc": {b.key: b.value for b in data.per_hour},
             "deliveries_by_status": data.deliveries_by_status,
             "by_partner": dict(data.by_partner),
+            # Beside by_partner, whose keys scripts read as they are.
+            "unknown_partner_codes": dict(data.unknown_partner_codes),
             "by_source": dict(data.by_source),
             "quiet_districts": data.quiet_districts,
             "unconfirmed": data.unconfirmed,

@@ -44,6 +44,10 @@ class Submission(Base):
         ForeignKey("supporter.id", ondelete="CASCADE"), index=True
     )
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="SET NULL"))
+    # The partner code the letter came with, as written, when it named no partner of the
+    # campaign (a mistyped snippet): the dashboard lists it so the organisers can tell the
+    # partner. Only a code's characters (webapp/services/partner_codes.py), never free text.
+    unknown_partner_code: Mapped[str | None] = mapped_column(String(64))
     source: Mapped[str | None] = mapped_column(String(64))
     receipt_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_receipt_token)
     status: Mapped[SubmissionStatus] = mapped_column(

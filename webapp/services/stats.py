@@ -23,6 +23,7 @@ from webapp.models import (
     SubmissionTally,
 )
 from webapp.services.delivery_counts import DeliverySummary, delivery_summary
+from webapp.services.partner_codes import unknown_bucket
 
 TALLY_BATCH = 5000
 # Pages count at most this long before answering; the worker counts the rest in the background.
@@ -53,7 +54,7 @@ def _buckets(row: Any) -> Iterable[tuple[str, str]]:
         "day": created.strftime("%Y-%m-%d"),
         "hour": created.strftime("%Y-%m-%dT%H"),
         "country": row.country or HOME_COUNTRY,
-        "partner": str(row.partner_id) if row.partner_id else "none",
+        "partner": _partner_bucket(row),
         "source": row.source or "none",
         "personalised": "yes" if row.personalised else "no",
         "match": row.lookup_match.value,
@@ -74,6 +75,14 @@ def _buckets(row: Any) -> Iterable[tuple[str, str]]:
         for dimension in PARTNER_DIMENSIONS:
             if dimension in values:
                 yield f"partner_{dimension}", f"{row.partner_id}|{values[dimension]}"
+
+
+def _partner_bucket(row: Any) -> str:
+    """The letter's partner's id; or, kept apart from "none", the code it came with that
+    names no partner (a mistyped snippet), for the organisers to find."""
+    if row.partner_id:
+        return str(row.partner_id)
+    return unknown_bucket(row.unknown_partner_code) if row.unknown_partner_code else "none"
 
 
 def upsert_into(session: Session, model: Any) -> Any:
@@ -153,6 +162,7 @@ def _count_new_letters(session: Session, batch: int, deadline: float | None) -> 
                     Submission.state,
                     Submission.districts,
                     Submission.partner_id,
+                    Submission.unknown_partner_code,
                     Submission.source,
                     Submission.lookup_match,
                     Submission.private,

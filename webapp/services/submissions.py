@@ -50,6 +50,7 @@ from webapp.services.letter_rows import (
     write_supporter,
     write_texts,
 )
+from webapp.services.partner_codes import written_code
 from webapp.services.recorded import RecordedLetter, recorded_letter
 
 _ATTEMPTS = 3
@@ -76,7 +77,7 @@ class LetterRequest:
     personal_english: str | None = None
     include_original: bool = False
     consents: Sequence[tuple[int | None, str]] = ()  # (partner id or None, wording shown)
-    partner_code: str | None = None
+    partner_code: str | None = None  # a partner's, or as written when it names none
     source: str | None = None
     language: str = "en"
     ip_hash: str | None = None
@@ -194,7 +195,13 @@ def _record_once(
     code = request.partner_code
     # The form has loaded the campaign's partners (a query here only if it has not).
     partner_id = next((p.id for p in campaign.partners if code and p.code == code), None)
-    fields = {**submission_fields(campaign, request, letters[0], now), "partner_id": partner_id}
+    # A code that names no partner is kept as written, for the organisers to see.
+    unknown = written_code(code) if partner_id is None else None
+    fields = {
+        **submission_fields(campaign, request, letters[0], now),
+        "partner_id": partner_id,
+        "unknown_partner_code": unknown,
+    }
     confirmed = fields["status"] is SubmissionStatus.CONFIRMED
     offices = [
         delivery_fields(

@@ -86,6 +86,8 @@ def letter_record(session: Session, s: Submission, internals: bool) -> dict[str,
         "closing": s.closing,
         "kept_off_public_counts": s.private,
         "partner": {"code": s.partner.code, "name": s.partner.name} if s.partner else None,
+        # The partner code the letter's link or frame carried when it named no partner.
+        "unknown_partner_code": s.unknown_partner_code,
         "source": s.source,
         "lookup": {
             "provider": s.lookup_provider,

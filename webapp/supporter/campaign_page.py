@@ -19,7 +19,12 @@ from webapp.services.counts import TTLCounter
 from webapp.services.recipients import RecipientPlan, lookup_chambers
 from webapp.services.stats import public_letter_count
 from webapp.supporter.campaign_text import placeholders, with_placeholders
-from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
+from webapp.supporter.form_build import (
+    build_letter_form,
+    carried_code,
+    find_partner,
+    show_prompts,
+)
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.page_cache import FormPages, plural_form
 from webapp.supporter.prompt_variant import settle_variant
@@ -32,11 +37,12 @@ def _letter_count(campaign: Campaign) -> int:
 
 def form_for(campaign: Campaign) -> LetterForm:
     """The campaign's form; on a first visit, attribution comes from the link's query string."""
-    partner = find_partner(campaign, request.values.get("partner"))
+    written = request.values.get("partner")
+    partner = find_partner(campaign, written)
     form = build_letter_form(campaign, partner)
     if request.method == "GET":
         form.source.data = (request.args.get("source") or "")[:64]
-        form.partner.data = partner.code if partner else ""
+        form.partner.data = carried_code(partner, written) or ""
         form.started.data = started_stamp()
         show_prompts(form, campaign, *_visit_prompts(campaign))
     _remember_prompts(campaign, form.prompt_ticket.data)
@@ -68,7 +74,7 @@ def get_address(campaign: Campaign, form: LetterForm) -> str | None:
     return url_for(
         "supporter.campaign",
         slug=campaign.slug,
-        partner=partner.code if partner else None,
+        partner=carried_code(partner, form.partner.data),
         source=form.source.data or None,  # a campaign's tag for where the link was shared
         lang=explicit_language(),
     )
@@ -109,7 +115,8 @@ def render_form(
 def form_page(campaign: Campaign) -> str:
     """The campaign page as `render_form(campaign, form_for(campaign))` makes it on a GET,
     from the form page cache (webapp/supporter/page_cache.py)."""
-    partner = find_partner(campaign, request.args.get("partner"))
+    written = request.args.get("partner")
+    partner = find_partner(campaign, written)
     variant, ticket = _visit_prompts(campaign)
     _remember_prompts(campaign, ticket)
     csrf = bool(current_app.config.get("WTF_CSRF_ENABLED", True))
@@ -119,13 +126,15 @@ def form_page(campaign: Campaign) -> str:
         "started": started_stamp(),
         "ticket": ticket,
         "source": (request.args.get("source") or "")[:64],
+        # A code that names no partner: one cached page for all of them, the code filled in.
+        "partner": carried_code(partner, written) or "",
         "count": number(count),
     }
 
     def render(value_of: Callable[[str], str]) -> str:
         form = build_letter_form(campaign, partner)
         form.source.data = value_of("source")
-        form.partner.data = partner.code if partner else ""
+        form.partner.data = partner.code if partner else value_of("partner")
         form.started.data = value_of("started")
         show_prompts(form, campaign, variant, value_of("ticket"))
         if csrf:

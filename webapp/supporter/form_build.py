@@ -19,6 +19,7 @@ from webapp.i18n import interface_language, isolate, page_language
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
 from webapp.services.own_words import sketch
+from webapp.services.partner_codes import written_code
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.prompt_variant import settle_variant
 from webapp.supporter.state_names import state_options
@@ -35,6 +36,12 @@ def find_partner(campaign: Campaign, code: str | None) -> Partner | None:
     wanted = code.casefold()
     found = [p for p in campaign.partners if p.code.casefold() == wanted]
     return found[0] if len(found) == 1 else None
+
+
+def carried_code(partner: Partner | None, code: str | None) -> str | None:
+    """The partner code a form, link or frame passes on: the partner's own, else the code as
+    written when it looks like one (its letter keeps it, for the organisers to see)."""
+    return partner.code if partner is not None else written_code(code)
 
 
 @lru_cache(maxsize=16)
@@ -128,7 +135,7 @@ def letter_draft(form: LetterForm, campaign: Campaign, partner: Partner | None) 
         selected=form.selected_recipients(),
         shown=form.shown_recipients(),
         consents=tuple(consents),
-        partner_code=partner.code if partner is not None else None,
+        partner_code=carried_code(partner, form.partner.data),
         source=form.source.data or None,
         private=bool(form.private.data),
         response_requested=bool(form.response_requested.data),

@@ -60,6 +60,7 @@ def thanks_page(
         request.host_url,
         ctx["mode"],
         ctx["full_page"],  # its share links carry the partner's code
+        ctx["partner_unknown"],  # a code naming no partner, which the host page warns of
         repeat,
         ticked,
         shape,

@@ -38,7 +38,12 @@ from webapp.services.stats import public_stats
 from webapp.supporter.campaign_page import resend_fields
 from webapp.supporter.campaign_text import with_placeholders
 from webapp.supporter.flow import Step, handle_letter
-from webapp.supporter.form_build import build_letter_form, find_partner, show_prompts
+from webapp.supporter.form_build import (
+    build_letter_form,
+    carried_code,
+    find_partner,
+    show_prompts,
+)
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.page_cache import FormPages
@@ -85,14 +90,18 @@ def _campaign(slug: str) -> Campaign:
 def _context(campaign: Campaign, parent: str | None, partner: Partner | None) -> dict[str, Any]:
     wid = (request.values.get("wid") or "")[:32]
     mode = request.values.get("mode", "letter")
-    # Links out of the frame keep the partner: a letter written there is theirs too.
+    written = request.values.get("partner")
+    # Links out of the frame keep the partner (a letter written there is theirs too), or the
+    # code as written, which names none, so that letter keeps it too.
     page = url_for(
         "supporter.campaign",
         slug=campaign.slug,
         _external=True,
-        partner=partner.code if partner else None,
+        partner=carried_code(partner, written),
     )
     return {
+        # The embedding page's script warns in its console of a code that names no partner.
+        "partner_unknown": "yes" if written and partner is None else "",
         "campaign": campaign,
         "mode": mode if mode in MODES else "letter",
         "wid": wid if wid.replace("-", "").isalnum() else "",
@@ -140,7 +149,7 @@ def _get_address(
         "widget.widget",
         slug=campaign.slug,
         parent=ctx["parent"] or None,
-        partner=partner.code if partner else None,
+        partner=carried_code(partner, request.values.get("partner")),
         source=source or None,
         wid=ctx["wid"] or None,
         mode=None if ctx["mode"] == "letter" else ctx["mode"],
@@ -179,12 +188,16 @@ def widget(slug: str) -> tuple[str, int]:
         "zip": (request.args.get("zip") or "")[:10],
         "parent": ctx["parent"],
         "wid": ctx["wid"],
+        # A code that names no partner: one cached page for all of them, the code filled in.
+        "partner": carried_code(partner, request.args.get("partner")) or "",
+        "partner_unknown": ctx["partner_unknown"],
+        "full_page": ctx["full_page"],
     }
     template = "widget/signup.html" if ctx["mode"] == "signup" else "widget/letter.html"
 
     def render(value_of: Callable[[str], str]) -> str:
         form = _letter_form(campaign, partner, formdata=None)
-        form.partner.data = partner.code if partner else ""
+        form.partner.data = partner.code if partner else value_of("partner")
         form.source.data = value_of("source")
         form.first_name.data = value_of(name_slot)
         form.email.data = value_of("email")
@@ -198,7 +211,13 @@ def widget(slug: str) -> tuple[str, int]:
             form=form,
             token=value_of("token"),
             **_letter_copies(campaign),
-            **{**ctx, "parent": value_of("parent"), "wid": value_of("wid")},
+            **{
+                **ctx,
+                "parent": value_of("parent"),
+                "wid": value_of("wid"),
+                "partner_unknown": value_of("partner_unknown"),
+                "full_page": value_of("full_page"),
+            },
         )
 
     key = (

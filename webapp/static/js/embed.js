@@ -34,6 +34,7 @@
   frame.style.height = (data.height || (data.mode === "counter" ? 140 : 640)) + "px";
   frame.setAttribute("scrolling", "no");
   script.parentNode.insertBefore(frame, script.nextSibling);
+  var warned = false;
   window.addEventListener("message", function (event) {
     // Only our own frame, from our own origin, for this widget.
     if (event.origin !== base || event.source !== frame.contentWindow) { return; }
@@ -44,6 +45,13 @@
     } else if (message.type === "civic-letters:top") {
       // The next step starts at the frame's top: bring it into view if scrolled past.
       if (frame.getBoundingClientRect().top < 0) { frame.scrollIntoView({ block: "start" }); }
+    } else if (message.type === "civic-letters:unknown-partner" && !warned) {
+      // Letters from this page credit no partner until the snippet's code is corrected. The
+      // code named is the one this script sent, not one read from the message.
+      warned = true;
+      console.warn("civic-letters: the partner code \"" + params.get("partner") +
+        "\" is not known to the campaign \"" + data.campaign + "\": letters written here " +
+        "credit no partner. Check data-partner in the snippet, or ask the campaign's organisers.");
     } else if (message.type === "civic-letters:sent") {
       script.dispatchEvent(new CustomEvent("civic-letters:sent", {
         bubbles: true, detail: { campaign: data.campaign, partner: data.partner || null }

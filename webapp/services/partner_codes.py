@@ -1,0 +1,25 @@
+"""Partner codes as a link or snippet writes them: which ones a letter may keep unmatched."""
+
+from __future__ import annotations
+
+import re
+
+# A code's own characters, as partner codes and the form's hidden field have them: anything
+# else (free text, any length) is not kept, so the column never holds what a visitor typed.
+CODE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# The tally bucket of letters under a code that names no partner: a code has no "?".
+UNKNOWN_BUCKET = "?"
+
+
+def written_code(code: str | None) -> str | None:
+    """`code` when it looks like a partner code, else None."""
+    return code if code and CODE_RE.fullmatch(code) else None
+
+
+def unknown_bucket(code: str) -> str:
+    return UNKNOWN_BUCKET + code
+
+
+def unknown_code_of(bucket: str) -> str | None:
+    """The code in an unknown code's tally bucket; None for a partner's id or "none"."""
+    return bucket[len(UNKNOWN_BUCKET) :] if bucket.startswith(UNKNOWN_BUCKET) else None
