@@ -124,7 +124,8 @@ def test_consent_wordings_are_read_per_language() -> None:
         (
             {"partners": ["riverside"]},
             "Riverside may email me.",
-            "translations.ar.partners: must map each partner's code to its consent sentence",
+            "translations.ar.partners: must map each partner's code to its consent sentence, "
+            "or to {name, consent}",
         ),
         (
             {"consent_text": "ن" * 501},

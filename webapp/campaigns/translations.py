@@ -87,7 +87,9 @@ def parse_campaign_translations(
     problems: list[str],
 ) -> dict[str, dict[str, Any]]:
     """`translations: {ar: {title, intro, salutation, body, consent_text, signatories,
-    partners}}`, checked (`partners` maps a partner's code to its consent sentence here)."""
+    partners}}`, checked. `partners` maps a partner's code to its consent sentence here, or to
+    `{name, consent}` (either optional); kept as `partners` (code -> consent) and
+    `partner_names` (code -> name), which `exported` writes back as the file had them."""
     result: dict[str, dict[str, Any]] = {}
     for language, copy in _language_items(value, "translations", campaign_language, problems):
         where = f"translations.{language}"
@@ -101,33 +103,67 @@ def parse_campaign_translations(
         names = _signatory_names(copy.get("signatories"), signatories, where, problems)
         if names:
             texts["signatories"] = names
-        consents = _partner_consents(copy.get("partners"), partners, where, problems)
+        consents, partner_names = _partner_copies(copy.get("partners"), partners, where, problems)
         if consents:
             texts["partners"] = consents
+        if partner_names:
+            texts["partner_names"] = partner_names
         result[language] = texts
     return result
 
 
-def _partner_consents(
+# A partner's copy in one language: its consent sentence and its name, with their limits.
+PARTNER_KEYS = {"consent": 500, "name": 200}
+
+
+def _partner_copies(
     value: Any, partners: frozenset[str], where: str, problems: list[str]
-) -> dict[str, str]:
-    """A language's wording of each partner's consent sentence, keyed by the partner's code."""
+) -> tuple[dict[str, str], dict[str, str]]:
+    """A language's wording of each partner's consent sentence and its name, each keyed by the
+    partner's code. A plain string is the consent sentence (files written before names)."""
     if value is None:
-        return {}
+        return {}, {}
     if not isinstance(value, dict):
-        problems.append(f"{where}.partners: must map each partner's code to its consent sentence")
-        return {}
-    wordings: dict[str, str] = {}
-    for code, text in value.items():
+        problems.append(
+            f"{where}.partners: must map each partner's code to its consent sentence, "
+            "or to {name, consent}"
+        )
+        return {}, {}
+    found: dict[str, dict[str, str]] = {"consent": {}, "name": {}}
+    for code, copy in value.items():
         if str(code) not in partners:
             problems.append(f"{where}.partners: {code!r} is not a listed partner's code")
-        elif not isinstance(text, str) or not text.strip():
-            problems.append(f"{where}.partners: give {code!r} a consent sentence as text")
-        elif len(text.strip()) > 500:
-            problems.append(f"{where}.partners: the sentence for {code!r} is over 500 characters")
-        else:
-            wordings[str(code)] = text.strip()
-    return wordings
+            continue
+        if not isinstance(copy, dict):
+            if not isinstance(copy, str) or not copy.strip():
+                problems.append(f"{where}.partners: give {code!r} a consent sentence as text")
+                continue
+            copy = {"consent": copy}
+        for key in copy:
+            if key not in PARTNER_KEYS:
+                problems.append(
+                    f"{where}.partners: {code!r} has an unknown key {key!r} (use consent, name)"
+                )
+        if not any(copy.get(key) for key in PARTNER_KEYS):
+            problems.append(f"{where}.partners: give {code!r} a consent sentence or a name")
+            continue
+        for key, limit in PARTNER_KEYS.items():
+            text = copy.get(key)
+            what = "a consent sentence" if key == "consent" else "a name"
+            if text is None:
+                continue
+            if not isinstance(text, str) or not text.strip():
+                problems.append(f"{where}.partners: give {code!r} {what} as text")
+            elif len(text.strip()) > limit:
+                what = "sentence" if key == "consent" else "name"
+                problems.append(
+                    f"{where}.partners: the {what} for {code!r} is over {limit} characters"
+                )
+            elif key == "name" and has_merge_fields(text):
+                problems.append(f"{where}.partners: the name for {code!r}: {NOT_MERGED}")
+            else:
+                found[key][str(code)] = text.strip()
+    return found["consent"], found["name"]
 
 
 def _signatory_names(
@@ -172,9 +208,26 @@ def exported(translations: dict[str, Any] | None) -> dict[str, Any]:
     """Translations as a campaign file writes them: languages and keys in a stable order."""
     out: dict[str, Any] = {}
     for language in sorted(translations or {}):
-        copy = translations[language] if translations else {}
+        copy = file_copy(translations[language] if translations else {})
         keys = (*CAMPAIGN_KEYS, *TARGET_KEYS, "signatories", "partners")
         ordered = {k: copy[k] for k in keys if k in copy}
         if ordered:
             out[language] = ordered
     return out
+
+
+def file_copy(copy: dict[str, Any]) -> dict[str, Any]:
+    """One language's stored copy as a file gives it: a partner with a name here becomes
+    `{name, consent}`, one with only a consent sentence stays a string (as older files)."""
+    names: dict[str, str] = copy.get("partner_names") or {}
+    consents: dict[str, str] = copy.get("partners") or {}
+    out = {k: v for k, v in copy.items() if k not in ("partners", "partner_names")}
+    partners: dict[str, Any] = {}
+    for code in [*consents, *(code for code in names if code not in consents)]:
+        if code not in names:
+            partners[code] = consents[code]
+        else:
+            partners[code] = {"name": names[code]} | (
+                {"consent": consents[code]} if code in consents else {}
+            )
+    return {**out, "partners": partners} if partners else out

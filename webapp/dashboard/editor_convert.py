@@ -171,8 +171,10 @@ def build_draft(form: CampaignForm, campaign: Campaign | None) -> Draft:
     partners: list[dict[str, str]] = []
     for index, row in enumerate(form.partners):
         if not row.form.is_empty():
-            # The Arabic wording goes into the file's translations (campaign_translations).
-            partners.append({k: v for k, v in _row_values(row).items() if k != "reading_consent"})
+            # The Arabic wording and name go into the file's translations (campaign_translations).
+            partners.append(
+                {k: v for k, v in _row_values(row).items() if not k.startswith("reading_")}
+            )
             draft.partner_rows.append(index)
     meta["partners"] = partners
     meta["translations"] = campaign_translations(form, campaign)

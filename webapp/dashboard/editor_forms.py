@@ -126,6 +126,7 @@ class PartnerRowForm(NulSafe, Form):
     name = _line(_l("Organisation name"))
     consent_text = _line(_l("Wording of the partner's consent checkbox"))
     reading_consent = _line(_l("The same wording in Arabic"))
+    reading_name = _line(_l("Organisation name in Arabic"))
 
     def is_empty(self) -> bool:
         return not any(f.data for f in self)

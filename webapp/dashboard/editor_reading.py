@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from webapp.campaigns.fileformat import CampaignFile
+from webapp.campaigns.translations import file_copy
 from webapp.dashboard.editor_forms import LETTER_FIELDS, READING_LANGUAGE, CampaignForm
 from webapp.i18n import isolate, language_name
 from webapp.models import Campaign, Chamber, Target
@@ -44,8 +45,10 @@ def fill_reading(form: CampaignForm, campaign: Campaign) -> None:
     names: dict[str, str] = copy.get("signatories") or {}
     form.reading_signatories.data = "\n".join(f"{name} = {ar}" for name, ar in names.items())
     consents: dict[str, str] = copy.get("partners") or {}
+    partner_names: dict[str, str] = copy.get("partner_names") or {}
     for row in form.partners:
         row.form.reading_consent.data = consents.get(row.form.code.data or "") or ""
+        row.form.reading_name.data = partner_names.get(row.form.code.data or "") or ""
 
 
 def campaign_translations(form: CampaignForm, campaign: Campaign | None) -> dict[str, Any]:
@@ -63,14 +66,23 @@ def campaign_translations(form: CampaignForm, campaign: Campaign | None) -> dict
     names = _signatory_names(form)
     if names:
         copy["signatories"] = names
-    consents = {
-        row.form.code.data.strip(): row.form.reading_consent.data
+    partners = {
+        row.form.code.data.strip(): _partner_copy(row.form)
         for row in form.partners
-        if row.form.code.data and row.form.reading_consent.data
+        if row.form.code.data and (row.form.reading_consent.data or row.form.reading_name.data)
     }
-    if consents:
-        copy["partners"] = consents
+    if partners:
+        copy["partners"] = partners
     return {**kept, READING_LANGUAGE: copy} if copy else kept
+
+
+def _partner_copy(row: Any) -> str | dict[str, str]:
+    """A partner row's Arabic as the file writes it: the consent sentence alone, as older
+    files have it, or its name here with it."""
+    if not row.reading_name.data:
+        return str(row.reading_consent.data)
+    consent = {"consent": row.reading_consent.data} if row.reading_consent.data else {}
+    return {"name": row.reading_name.data, **consent}
 
 
 def _still_consented(form: CampaignForm, copy: dict[str, Any]) -> dict[str, Any]:
@@ -82,8 +94,13 @@ def _still_consented(form: CampaignForm, copy: dict[str, Any]) -> dict[str, Any]
         copy.pop("consent_text", None)
     codes = {(r.form.code.data or "").strip() for r in form.partners if r.form.consent_text.data}
     partners = {code: text for code, text in (copy.get("partners") or {}).items() if code in codes}
+    # A name stays with its partner's row, whatever its consent sentence.
+    rows = {(r.form.code.data or "").strip() for r in form.partners}
+    names = {c: n for c, n in (copy.get("partner_names") or {}).items() if c in rows}
     copy.pop("partners", None)
-    return {**copy, "partners": partners} if partners else copy
+    copy.pop("partner_names", None)
+    # As the file gives it: this copy goes back through the file checks.
+    return file_copy({**copy, "partners": partners, "partner_names": names})
 
 
 def _signatory_names(form: CampaignForm) -> dict[str, str]:
@@ -151,7 +168,8 @@ def _partner_problem(form: CampaignForm, message: str) -> bool:
     for row in form.partners:
         code = (row.form.code.data or "").strip()
         if code and repr(code) in message:
-            field = row.form.reading_consent
+            about_name = "the name for" in message or "a name as text" in message
+            field = row.form.reading_name if about_name else row.form.reading_consent
             field.errors = [*field.errors, message]
             return True
     return False

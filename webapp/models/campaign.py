@@ -81,7 +81,7 @@ class Campaign(Base):
     topics: Mapped[list[Any]] = mapped_column(default=list)
     # Reading copies for supporters, per language ({"ar": {"title", "intro", "salutation",
     # "body", "consent_text", "signatories": {English name: name}, "partners": {code: consent
-    # sentence}}}); offices always receive `body`.
+    # sentence}, "partner_names": {code: name}}}); offices always receive `body`.
     translations: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     # Letters posted a UTC day and in all (0: no cap); None: POST_DAILY_LIMIT / POST_TOTAL_LIMIT.
     post_daily_limit: Mapped[int | None]
@@ -129,6 +129,12 @@ class Campaign(Base):
         copy = self.reading_copy(language) or {}
         found = copy.get("partners", {}).get(partner.code) if partner else copy.get("consent_text")
         return (str(found), language) if found else (own, self.language)
+
+    def partner_name(self, partner: Partner, language: str) -> str:
+        """How pages for a reader of `language` name a partner: the reading copy's name for
+        it when the file gives one, else its own (its consent sentence may be translated)."""
+        copy = self.reading_copy(language) or {}
+        return str((copy.get("partner_names") or {}).get(partner.code) or partner.name)
 
     def is_open(self, now: datetime) -> bool:
         """Whether supporters may write now: live and inside its dates."""

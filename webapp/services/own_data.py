@@ -49,8 +49,9 @@ def _letter(session: Session, token: str) -> Submission | None:
     return letter_by_receipt(session, token)
 
 
-def own_data(session: Session, token: str) -> OwnData | None:
-    """What deleting this receipt's letter would remove (None: no such receipt)."""
+def own_data(session: Session, token: str, language: str) -> OwnData | None:
+    """What deleting this receipt's letter would remove (None: no such receipt); partners
+    named as a reader of `language` knows them."""
     letter = _letter(session, token)
     if letter is None:
         return None
@@ -58,22 +59,22 @@ def own_data(session: Session, token: str) -> OwnData | None:
     return OwnData(
         delivered=sum(statuses[s] for s in DELIVERED),
         not_yet_delivered=sum(statuses[s] for s in NOT_YET_DELIVERED),
-        partners=_partners_told(session, letter),
+        partners=_partners_told(session, letter, language),
     )
 
 
-def _partners_told(session: Session, letter: Submission) -> tuple[str, ...]:
+def _partners_told(session: Session, letter: Submission, language: str) -> tuple[str, ...]:
     """Partners given the writer's details with this letter: their box ticked, not private."""
     if letter.private:
         return ()
-    names = session.scalars(
-        select(Partner.name)
+    partners = session.scalars(
+        select(Partner)
         .join(Consent, Consent.partner_id == Partner.id)
         .where(Consent.submission_id == letter.id, Consent.withdrawn_at.is_(None))
         .distinct()
         .order_by(Partner.name)
     )
-    return tuple(names)
+    return tuple(letter.campaign.partner_name(p, language) for p in partners)
 
 
 def own_data_copy(session: Session, token: str) -> dict[str, Any] | None:

@@ -76,7 +76,7 @@ def build_letter_form(
         form.partner_consent.description = _(
             "Asked by %(partner)s. If you tick it, %(partner)s receives your name, email "
             "address, where you live and the language you wrote in.",
-            partner=isolate(partner.name),
+            partner=isolate(campaign.partner_name(partner, language)),
         )
     else:
         del form.partner_consent

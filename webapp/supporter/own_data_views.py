@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.database import db, utcnow
+from webapp.i18n import page_language
 from webapp.security import kept_private
 from webapp.services.own_data import erase_own_data, own_data, own_data_copy
 from webapp.supporter.receipt_missing import receipt_missing
@@ -23,7 +24,7 @@ class EraseForm(FlaskForm):
 
 
 def _confirm_page(token: str, status: int = 200) -> Response:
-    summary = own_data(db.session(), token)
+    summary = own_data(db.session(), token, page_language())
     if summary is None:
         receipt_missing()
     page = render_template(
