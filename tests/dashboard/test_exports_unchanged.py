@@ -104,6 +104,7 @@ def _vary(app: Flask, ids: list[int]) -> None:
             a.lookup_match = LookupMatch.ZIP
             b.prefix, b.flagged, b.language = "+Mx", True, "en-US"
             c.native_last_name, c.language = "Müller", "de"
+            c.unknown_partner_code = "gamma-typo"  # a code that named no partner
             w.created_at = AT
             for n, delivery in enumerate(d for letter in (a, b, c) for d in letter.deliveries):
                 delivery.attempts = n
