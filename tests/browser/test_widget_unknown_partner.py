@@ -57,9 +57,8 @@ def test_the_host_page_console_names_a_code_that_names_no_partner(
         page.wait_for_timeout(100)
     page.wait_for_timeout(300)  # and none after it from the other frames
     assert warnings == [
-        f'civic-letters: the partner code "{TYPO}" is not known to the campaign "{slug}": '
-        "letters written here credit no partner. Check data-partner in the snippet, or ask "
-        "the campaign's organisers."
+        f'civic-letters: partner code "{TYPO}" is not known to campaign "{slug}": letters here '
+        "credit no partner. Check data-partner."
     ]
 
     # The message is heeded only from the widget's own frame and origin: the host page posting

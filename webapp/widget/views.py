@@ -157,6 +157,10 @@ def _get_address(
     )
 
 
+# Filled in per request on a cached widget page (a code naming no partner is not in its key).
+_FRAME_SLOTS = ("parent", "wid", "partner_unknown", "full_page")
+
+
 @bp.get("/widget/<slug>")
 def widget(slug: str) -> tuple[str, int]:
     campaign = _campaign(slug)
@@ -186,12 +190,9 @@ def widget(slug: str) -> tuple[str, int]:
         name_slot: first_name,
         "email": (request.args.get("email") or "")[:254],
         "zip": (request.args.get("zip") or "")[:10],
-        "parent": ctx["parent"],
-        "wid": ctx["wid"],
+        **{slot: ctx[slot] for slot in _FRAME_SLOTS},
         # A code that names no partner: one cached page for all of them, the code filled in.
         "partner": carried_code(partner, request.args.get("partner")) or "",
-        "partner_unknown": ctx["partner_unknown"],
-        "full_page": ctx["full_page"],
     }
     template = "widget/signup.html" if ctx["mode"] == "signup" else "widget/letter.html"
 
@@ -211,13 +212,7 @@ def widget(slug: str) -> tuple[str, int]:
             form=form,
             token=value_of("token"),
             **_letter_copies(campaign),
-            **{
-                **ctx,
-                "parent": value_of("parent"),
-                "wid": value_of("wid"),
-                "partner_unknown": value_of("partner_unknown"),
-                "full_page": value_of("full_page"),
-            },
+            **{**ctx, **{slot: value_of(slot) for slot in _FRAME_SLOTS}},
         )
 
     key = (

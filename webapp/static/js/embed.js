@@ -46,12 +46,10 @@
       // The next step starts at the frame's top: bring it into view if scrolled past.
       if (frame.getBoundingClientRect().top < 0) { frame.scrollIntoView({ block: "start" }); }
     } else if (message.type === "civic-letters:unknown-partner" && !warned) {
-      // Letters from this page credit no partner until the snippet's code is corrected. The
-      // code named is the one this script sent, not one read from the message.
+      // Told where whoever pasted the snippet looks; the code named is the one we sent.
       warned = true;
-      console.warn("civic-letters: the partner code \"" + params.get("partner") +
-        "\" is not known to the campaign \"" + data.campaign + "\": letters written here " +
-        "credit no partner. Check data-partner in the snippet, or ask the campaign's organisers.");
+      console.warn('civic-letters: partner code "' + params.get("partner") + '" is not known to ' +
+        'campaign "' + data.campaign + '": letters here credit no partner. Check data-partner.');
     } else if (message.type === "civic-letters:sent") {
       script.dispatchEvent(new CustomEvent("civic-letters:sent", {
         bubbles: true, detail: { campaign: data.campaign, partner: data.partner || null }

@@ -34,8 +34,7 @@
   document.addEventListener("toggle", size, true);
   size();
   if (posted) { post({ type: "civic-letters:top" }); }
-  // The partner code this frame came with names no partner of the campaign: the page's own
-  // script names it in the console, where whoever pasted the snippet looks.
+  // Our partner code names no partner of the campaign: embed.js warns in the page's console.
   if (root.getAttribute("data-partner-unknown")) { post({ type: "civic-letters:unknown-partner" }); }
   var sent = document.querySelector('meta[name="civic-letters-sent"]');
   if (sent && sent.content === "sent") { post({ type: "civic-letters:sent" }); }
