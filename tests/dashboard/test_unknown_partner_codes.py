@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.dashboard.helpers import ADMIN, signed_in
+from tests.dashboard.helpers import ADMIN, add_partner, signed_in
 from tests.widget.helpers import form_token, letter_data, open_widget, post_widget, widget_campaign
 from webapp.models import Role
 
@@ -69,3 +69,14 @@ def test_a_partner_account_never_sees_other_codes(app: Flask, slug: str) -> None
         response = partner.get(f"/dashboard/campaigns/{slug}{path}")
         assert response.status_code == 200
         assert TYPO not in response.text
+
+
+def test_a_code_added_as_a_partner_later_is_not_called_a_mistake(app: Flask, slug: str) -> None:
+    """Its letters were written before: they still credit no partner, and say why."""
+    add_partner(app, slug, TYPO, "Riverside Typo Org")
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text
+    assert (
+        f"<td><bdi>{TYPO}</bdi> — not yet a partner of this campaign when these letters were "
+        'written</td><td class="num">2</td>'
+    ) in page
+    assert "check the snippet" not in page

@@ -81,6 +81,8 @@ class DashboardData:
     by_partner: list[tuple[str, int]] = field(default_factory=list)
     # Letters that came with a partner code naming no partner of the campaign: (code, count).
     unknown_partner_codes: list[tuple[str, int]] = field(default_factory=list)
+    # Those of them a partner added since has: its letters still credit no partner.
+    since_added_codes: frozenset[str] = frozenset()
     by_source: list[tuple[str, int]] = field(default_factory=list)
     deliveries_by_status: dict[str, int] = field(default_factory=dict)
     deliveries_counted_at: datetime | None = None
@@ -185,6 +187,8 @@ def build_dashboard(
     data.unknown_partner_codes = sorted(
         ((str(unknown_code_of(k)), v) for k, v in unknown.items()), key=lambda kv: -kv[1]
     )
+    codes = {p.code for p in campaign.partners}
+    data.since_added_codes = frozenset(c for c, _n in data.unknown_partner_codes if c in codes)
     data.by_source = sorted(raw["source"].items(), key=lambda kv: -kv[1])
     data.offices, data.deliveries_counted_at = office_rows(session, campaign, now)
     totals: dict[str, int] = defaultdict(int)
