@@ -4,6 +4,7 @@ keeps the code as written, and the frame tells the embedding page's script."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +16,14 @@ from sqlalchemy import select
 from tests.conftest import csrf_token
 from tests.dashboard.helpers import partner_ids
 from tests.supporter.helpers import VALID_LETTER
-from tests.widget.helpers import form_token, letter_data, open_widget, post_widget, widget_campaign
+from tests.widget.helpers import (
+    LETTER,
+    form_token,
+    letter_data,
+    open_widget,
+    post_widget,
+    widget_campaign,
+)
 from webapp.database import db
 from webapp.models import Consent, Submission
 
@@ -58,6 +66,11 @@ def test_a_widget_letter_keeps_a_code_that_names_no_partner(
 ) -> None:
     _send_from_widget(client, slug, TYPO, partner_consent="y")
     assert _letters(app) == [(None, TYPO, 0)]
+    # Everything held about the letter's writer includes it (`flask supporters export`).
+    result = app.test_cli_runner().invoke(args=["supporters", "export", LETTER["email"]])
+    assert result.exit_code == 0, result.output
+    (letter,) = json.loads(result.output)["letters"]
+    assert (letter["partner"], letter["unknown_partner_code"]) == (None, TYPO)
 
 
 def test_a_code_in_another_case_credits_its_partner_and_is_not_kept_as_unknown(
