@@ -243,10 +243,10 @@ def widget_post(slug: str) -> tuple[str, int]:
             template, status, form=form, token=token, get_url=get_url, **copies, **ctx, **extra
         )
 
-    if action == "continue" or form_state == "expired":
-        # From the sign-up step, or an old form: show the letter form with everything kept
-        # (not yet checked: the supporter has not seen most of its fields).
-        status = 200 if action == "continue" else 422
+    if action in ("continue", "language") or form_state == "expired":
+        # From the sign-up step, the language switch, or an old form: show the letter form
+        # with everything kept (not yet checked: the supporter has not seen most of its fields).
+        status = 200 if action in ("continue", "language") else 422
         return form_page("widget/letter.html", status, expired=form_state == "expired")
     outcome = handle_letter(campaign, form, action, form.validate(), partner)
     if outcome.step is Step.FORM:
