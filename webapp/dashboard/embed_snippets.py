@@ -13,14 +13,15 @@ from webapp.models import Campaign
 # The widget's second language: the one the project's supporters read most after English.
 SECOND_LANGUAGE = "ar"
 # The plain frame cannot resize itself, so one height must serve every screen. Measured in
-# Chromium with the shipped campaign and a partner's consent box (December 2026), the form is
-# 1970-2040 px tall at 320-360 px wide in English, 2140-2200 in Arabic; a split ZIP's note
-# brings it to 2310-2400 (Arabic 2430-2490), and the step that lists errors to 2420-2680. At
-# 1280 px it is 1370-1960. Phones are where most supporters write: 2700 holds every one of these
-# steps at 320 px and up, so Preview is never cut off inside a box that scrolls on its own.
-# Wide screens and the shorter later steps (preview ~1100, thanks ~650) get empty space below
-# instead, which costs a scroll, not a letter.
-PLAIN_FRAME_HEIGHT = 2700
+# Chromium with the shipped campaign and a partner's consent box (December 2026), at 320-360 px
+# wide the empty form is 1970-2040 px tall in English, 2140-2200 in Arabic; filled, with a
+# split ZIP's note, 2310-2400 (Arabic 2430-2490); the step listing every error 2420-2680, and
+# that step once the ZIP is typed (its note and offices added) 2810-2920 at 360 px, 3050 at 320.
+# At 1280 px the form is 1370-1960. Phones are where most supporters write, and a Preview button
+# cut off in a box that scrolls on its own loses letters: 3000 holds every step before Preview
+# at 360 px and up in both languages. The price is empty space below on wide screens and after
+# Preview (~1100) and the thanks (~650): a scroll, not a letter. The embed page says so.
+PLAIN_FRAME_HEIGHT = 3000
 _LABELS = {
     ("script", False): _l("One line (recommended)"),
     ("script", True): _l("One line, the widget in Arabic (right to left)"),
