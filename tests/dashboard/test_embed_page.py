@@ -47,6 +47,9 @@ def test_a_restricted_campaign_tells_a_partner_what_to_send_before_it_pastes(
     # The live preview runs here, where it always works: the page says so.
     preview = page[page.index("<details>") :]
     assert "shown on this site, not on yours: it works even while your site is not" in preview
+    assert "Organisers add a partner’s site in the campaign editor" not in words
+    admin = _text(_embed(app, slug))
+    assert "Organisers add a partner’s site in the campaign editor, under “Sites allowed" in admin
 
 
 def test_an_open_campaign_says_any_site_may_show_it(app: Flask, tmp_path: Path) -> None:
