@@ -160,7 +160,8 @@ def widget(slug: str) -> tuple[str, int]:
         allow_framing("*")
         seen = origin_of(request.referrer) or parent
         refused = seen if seen not in campaign.allowed_origins else None
-        return _page("widget/blocked.html", 403, refused_site=refused, **ctx)
+        # No address at all: a page that withholds its Referer, with no parent= either.
+        return _page("widget/blocked.html", 403, refused_site=refused, site_unknown=not seen, **ctx)
     if ctx["mode"] == "counter":
         cache: PublicStatsCache = current_app.extensions["public_stats"]
         stats = cache.get(campaign.id, lambda: public_stats(db.session(), campaign))
@@ -229,7 +230,8 @@ def widget_post(slug: str) -> tuple[str, int]:
     if not same_origin_post() or form_state == "bad":
         return _page("widget/expired.html", 400, **ctx)
     if not ctx["is_open"]:
-        return _page("widget/blocked.html", 403, **ctx)
+        # Closed while the form was open: say so, and that nothing was sent (not "wrong site").
+        return _page("widget/closed.html", 403, **ctx)
     form = _letter_form(campaign, partner)
     action = request.form.get("action", "preview")
 
