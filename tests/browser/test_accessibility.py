@@ -9,13 +9,13 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SEND_BUTTON
+from tests.browser.conftest import PAGE_ONLY, SEND_BUTTON
 from tests.browser.widget_host import Embed, HostSite
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, add_partner, create_account
 from tests.dashboard.letters import Letter, add_letters
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -241,7 +241,7 @@ def test_a_letter_from_berlin_sent_from_the_arabic_widget_is_thanked_right_to_le
     }
     for name, value in fields.items():
         frame.locator(f"input[name={name}]").fill(value)
-    frame.locator("button[name=action][value=preview]").click()
+    frame.locator("form button[name=action][value=preview]").click()
     # The President's office takes letters on its website: the note on pasting precedes Send.
     expect(frame.locator("#send-hint")).to_contain_text("بعد تسجيل رسالتك")
     frame.frame_element().scroll_into_view_if_needed()

@@ -14,12 +14,12 @@ from flask import Flask
 from playwright.sync_api import Locator, Page, Response, expect
 from sqlalchemy import func, select
 
-from tests.browser.conftest import ARTIFACTS, SEND_BUTTON
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SEND_BUTTON
 from tests.conftest import LiveServer
 from webapp.database import db
 from webapp.models import Submission
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 
 def _letters(app: Flask) -> int:

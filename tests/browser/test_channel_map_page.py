@@ -9,14 +9,14 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, squeezed_isolates
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, squeezed_isolates
 from tests.browser.test_accessibility import AxeAudit
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
 from tests.dashboard.letters import Letter, add_letters
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 
 @pytest.fixture

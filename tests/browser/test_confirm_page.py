@@ -11,7 +11,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ARTIFACTS, SCREENS, screen_options
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, screen_options
 from tests.browser.test_accessibility import AxeAudit
 from tests.conftest import LiveServer
 from tests.supporter.helpers import post_letter
@@ -19,7 +19,7 @@ from webapp.database import db
 from webapp.delivery.emails import confirmation_token
 from webapp.models import Submission, SubmissionStatus
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 WORDS = {
     "en": ("Confirm your letter", "Confirm and send my letter", "your letter is confirmed"),

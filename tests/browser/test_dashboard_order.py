@@ -10,7 +10,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
-from tests.browser.conftest import ARTIFACTS, SCREENS
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
 from tests.browser.editor import sign_in_admin
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import add_partner, release_leaked_sessions  # noqa: F401
@@ -18,7 +18,7 @@ from tests.dashboard.letters import Letter, add_letters
 from webapp.database import db, write_transaction
 from webapp.models import Submission, SubmissionStatus
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("release_leaked_sessions")]
+pytestmark = [pytest.mark.browser, PAGE_ONLY, pytest.mark.usefixtures("release_leaked_sessions")]
 
 PARTNERS = [(f"org{n}", f"Partner Organisation {n}") for n in range(1, 6)]
 HELD_WHY = ["sent 1.2 s after opening the form", "disposable email domain"]

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, SCREENS
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
@@ -21,7 +21,7 @@ from webapp.dashboard.campaign_changes import changes
 from webapp.database import db, utcnow, write_transaction
 from webapp.services.organisers import audit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 # A campaign edit's before/after pair as the audit log shows it: a long value of each.
 LONG_EDIT = (

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page
 
-from tests.browser.conftest import ARTIFACTS, SCREENS
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
 from tests.browser.editor import sign_in_admin
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import release_leaked_sessions  # noqa: F401
@@ -17,7 +17,7 @@ from tests.dashboard.letters import PRESIDENT, Letter, Office, add_letters
 from tests.dashboard.replies import add_answers
 from webapp.models import DeliveryStatus, ReplyAnswer, SubmissionStatus
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("release_leaked_sessions")]
+pytestmark = [pytest.mark.browser, PAGE_ONLY, pytest.mark.usefixtures("release_leaked_sessions")]
 
 S = DeliveryStatus
 SENATOR = Office(

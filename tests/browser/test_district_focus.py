@@ -6,11 +6,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Frame, Page, expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY
 from tests.civic.data import load_civic_data, split_zip
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 FOCUSED = "() => { const e = document.activeElement; return [e.tagName, e.type, e.name]; }"
 

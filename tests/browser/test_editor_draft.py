@@ -11,7 +11,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ARTIFACTS, screen_options
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, screen_options
 from tests.browser.editor import open_editor
 from tests.browser.test_accessibility import AxeAudit
 from tests.conftest import LiveServer
@@ -19,7 +19,7 @@ from tests.dashboard.editor_helpers import PASSWORD
 from webapp.database import db
 from webapp.models import Campaign
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 SUBJECT = "Five steps for Syria, asked again this winter"
 SENTENCE = "Email me about this campaign and nothing else."

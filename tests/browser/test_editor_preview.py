@@ -7,13 +7,13 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ConsoleLog
+from tests.browser.conftest import PAGE_ONLY, ConsoleLog
 from tests.browser.editor import open_editor
 from tests.conftest import LiveServer
 from webapp.database import db
 from webapp.models import Campaign
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 
 def test_live_preview_follows_the_salutation_as_it_is_typed(

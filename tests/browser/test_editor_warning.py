@@ -10,12 +10,12 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, SCREENS, screen_options
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, screen_options
 from tests.browser.editor import open_editor
 from tests.browser.test_accessibility import AxeAudit
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, screen_options
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, screen_options
 from tests.browser.test_accessibility import AxeAudit
 from tests.browser.test_letter_e2e import _fill_form
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 TYPO = "rasha.haddad@gmial.con"
 
 

@@ -8,10 +8,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import PAGE_ONLY
 from tests.conftest import LiveServer
 from tests.supporter.helpers import post_letter
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 # Records what the copy button hands the clipboard, so the test reads exactly that.
 RECORD_COPY = """
 window.__copied = [];

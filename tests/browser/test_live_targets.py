@@ -7,13 +7,13 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ARTIFACTS, SEND_BUTTON, ConsoleLog
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SEND_BUTTON, ConsoleLog
 from tests.civic.data import load_civic_data, single_district_zip, split_zip
 from tests.conftest import LiveServer
 from webapp.database import db
 from webapp.models import Delivery
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 
 def _in_dearborn(page: Page, url: str, first: str, last: str, email: str | None = None) -> None:

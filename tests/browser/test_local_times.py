@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screen_options, write_from_berlin
+from tests.browser.conftest import PAGE_ONLY, screen_options, write_from_berlin
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 # (page language, browser locale, where the supporter is)
 READERS = {

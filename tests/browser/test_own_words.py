@@ -9,12 +9,12 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, ConsoleLog
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, ConsoleLog
 from tests.browser.test_accessibility import AxeAudit, _fill
 from tests.conftest import LiveServer
 from tests.supporter.helpers import post_letter
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 MANY = 3
 COPIED = (

@@ -9,7 +9,7 @@ from flask import Flask
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY
 from tests.browser.test_accessibility import AxeAudit
 from tests.conftest import LiveServer
 from tests.dashboard.replies import add_answers
@@ -18,7 +18,7 @@ from webapp.delivery.survey_email import survey_token
 from webapp.models import OfficeReply, ReplyAnswer
 from webapp.models import ReplyAnswer as A
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def test_plain_iframe_lets_a_visitor_scroll_to_the_end_of_the_form(
 
     shoot(page, f"widget-plain-iframe-{width}px-scrolled-{backend}")
     bottom = frame.evaluate(
-        "() => document.querySelector('button[value=preview]').getBoundingClientRect().bottom"
+        "() => document.querySelector('form button[value=preview]').getBoundingClientRect().bottom"
     )
     assert bottom <= 900, (
         f"at {width}px the plain frame (900px) holds {tall}px of form and cannot be scrolled: "

@@ -8,11 +8,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ConsoleLog
+from tests.browser.conftest import PAGE_ONLY, ConsoleLog
 from tests.civic.data import load_civic_data, single_district_zip, split_zip
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 SPLIT = "ZIP 48126 is split between districts 12 and 13; add your street address."
 

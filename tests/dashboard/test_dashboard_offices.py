@@ -174,3 +174,16 @@ def test_held_and_unconfirmed_letters_are_counted_so_every_office_s_statuses_add
     assert f'<tr><td>{HELD_OR_UNCONFIRMED}</td><td class="num">3</td></tr>' in section
     data = admin.get(f"/dashboard/campaigns/{default_campaign}/data.json").get_json()
     assert data["deliveries_by_status"]["unconfirmed"] == 3
+
+
+def test_letters_to_offices_at_a_glance_say_when_they_were_counted(app: Flask, slug: str) -> None:
+    """That number comes from the delivery tallies, up to five minutes old, beside a live count
+    of people who wrote: it carries its own time, the one the deliveries' section gives."""
+    html = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text
+    glance = html[html.index('id="totals-heading"') : html.index('id="held-heading"')]
+    card = re.search(r"<dt>Letters to offices</dt>(.*?)</div>", glance, re.S)
+    assert card is not None, glance
+    stamp = re.search(r'<dd class="totals-when">Counted at <bdi><time datetime="([^"]+)"', card[1])
+    assert stamp is not None, card[1]
+    deliveries = html[html.index('id="deliveries-heading"') : html.index('id="time-heading"')]
+    assert f'Counted at <bdi><time datetime="{stamp[1]}"' in deliveries

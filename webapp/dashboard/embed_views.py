@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from webapp.dashboard.blueprint import bp, campaign_for_me
-from webapp.dashboard.embed_snippets import embed_snippets
+from webapp.dashboard.embed_snippets import PLAIN_FRAME_HEIGHT, credited_url, embed_snippets
 
 
 @bp.get("/campaigns/<slug>/embed")
@@ -19,4 +19,6 @@ def embed(slug: str) -> str:
         partner=partner,
         partners=[partner] if partner else list(campaign.partners),
         embed_snippets=embed_snippets,
+        credited_url=credited_url,
+        plain_frame_height=PLAIN_FRAME_HEIGHT,
     )

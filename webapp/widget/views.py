@@ -173,7 +173,8 @@ def widget(slug: str) -> tuple[str, int]:
         allow_framing("*")
         seen = origin_of(request.referrer) or parent
         refused = seen if seen not in campaign.allowed_origins else None
-        return _page("widget/blocked.html", 403, refused_site=refused, **ctx)
+        # No address at all: a page that withholds its Referer, with no parent= either.
+        return _page("widget/blocked.html", 403, refused_site=refused, site_unknown=not seen, **ctx)
     if ctx["mode"] == "counter":
         cache: PublicStatsCache = current_app.extensions["public_stats"]
         stats = cache.get(campaign.id, lambda: public_stats(db.session(), campaign))
@@ -243,7 +244,8 @@ def widget_post(slug: str) -> tuple[str, int]:
     if not same_origin_post() or form_state == "bad":
         return _page("widget/expired.html", 400, **ctx)
     if not ctx["is_open"]:
-        return _page("widget/blocked.html", 403, **ctx)
+        # Closed while the form was open: say so, and that nothing was sent (not "wrong site").
+        return _page("widget/closed.html", 403, **ctx)
     form = _letter_form(campaign, partner)
     action = request.form.get("action", "preview")
 
@@ -257,10 +259,10 @@ def widget_post(slug: str) -> tuple[str, int]:
             template, status, form=form, token=token, get_url=get_url, **copies, **ctx, **extra
         )
 
-    if action == "continue" or form_state == "expired":
-        # From the sign-up step, or an old form: show the letter form with everything kept
-        # (not yet checked: the supporter has not seen most of its fields).
-        status = 200 if action == "continue" else 422
+    if action in ("continue", "language") or form_state == "expired":
+        # From the sign-up step, the language switch, or an old form: show the letter form
+        # with everything kept (not yet checked: the supporter has not seen most of its fields).
+        status = 200 if action in ("continue", "language") else 422
         return form_page("widget/letter.html", status, expired=form_state == "expired")
     outcome = handle_letter(campaign, form, action, form.validate(), partner)
     if outcome.step is Step.FORM:

@@ -1,0 +1,50 @@
+"""The widget's language switch in a real frame on a partner's English page, at 360 and 1280 px.
+Screenshots: tests/artifacts/widget-language-*.png."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import widget_host
+from tests.browser.conftest import PAGE_ONLY
+from tests.browser.widget_host import Embed, HostPage, HostSite, shoot, widget_frame
+from tests.conftest import LiveServer
+
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
+cookieless_browser = widget_host.cookieless_browser
+host_site = widget_host.host_site
+host_page = widget_host.host_page
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_reader_switches_the_frame_to_arabic_and_keeps_what_was_typed(
+    live_server: LiveServer,
+    default_campaign: str,
+    host_site: HostSite,
+    host_page: HostPage,
+    width: int,
+) -> None:
+    page = host_page(width)
+    embed = Embed("cl", {"campaign": default_campaign, "lang": "en"})
+    page.goto(host_site.serve(live_server.url, [embed]))
+    frame = widget_frame(page, "cl")
+    frame.get_by_label("First name", exact=True).fill("Rasha")
+    frame.get_by_label("Email", exact=True).fill("rasha@example.org")
+    shoot(page, f"widget-language-{width}px-en")
+
+    frame.get_by_role("button", name="العربية").click()
+    expect(frame.locator("html")).to_have_attribute("lang", "ar")
+    expect(frame.locator("html")).to_have_attribute("dir", "rtl")
+    expect(frame.get_by_role("navigation")).to_contain_text("English")
+    expect(frame.locator("input[name=first_name]")).to_have_value("Rasha")
+    expect(frame.locator("input[name=email]")).to_have_value("rasha@example.org")
+    expect(frame.locator("#error-summary")).to_have_count(0)  # nothing checked on a switch
+    shoot(page, f"widget-language-{width}px-ar")
+
+    # Enter (a phone keyboard's Go) previews, in Arabic: the rest of the form is empty, so the
+    # letter comes back with its errors, never with the language switched again.
+    frame.locator("input[name=email]").press("Enter")
+    expect(frame.locator("#error-summary")).to_be_visible()
+    expect(frame.locator("html")).to_have_attribute("lang", "ar")
+    shoot(page, f"widget-language-{width}px-ar-enter")

@@ -1,0 +1,61 @@
+"""The widget's own language switch: the reader's language, whatever the partner's page is in."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.widget.helpers import OWN_ORIGIN, form_token, letter_data, open_widget, recorded
+
+SUBMIT = re.compile(r"<button type=\"submit\"[^>]*>")
+
+
+def _switch(page: str) -> str:
+    match = re.search(r'<nav class="language-switch".*?</nav>', page, re.S)
+    assert match is not None, "no language switch in the frame"
+    return match.group(0)
+
+
+def test_the_frame_offers_the_other_language_and_enter_still_previews(
+    client: FlaskClient, default_campaign: str
+) -> None:
+    """A reader more at ease in Arabic, on a partner's English page, can switch in the frame.
+    The switch comes before the form, so the first submit button of the form (the one Enter
+    presses) is a hidden Preview, never the switch."""
+    page = open_widget(client, default_campaign, lang="en").text
+    switch = _switch(page)
+    assert '<span lang="en" aria-current="true">English</span>' in switch
+    assert 'value="language"' in switch and f"/widget/{default_campaign}?lang=ar" in switch
+    assert 'lang="ar">العربية</button>' in switch
+    first = SUBMIT.search(page)
+    assert first is not None and 'value="preview"' in first[0] and 'form="widget-form"' in first[0]
+    assert 'id="widget-form"' in page
+    arabic = open_widget(client, default_campaign, lang="ar").text
+    assert '<span lang="ar" aria-current="true">العربية</span>' in _switch(arabic)
+
+
+def test_switching_keeps_everything_typed_checks_nothing_and_sends_nothing(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    token = form_token(open_widget(client, default_campaign, lang="en").text)
+    data = letter_data(token, action="language", email="rasha at example")
+    response = client.post(
+        f"/widget/{default_campaign}?lang=ar", data=data, headers={"Origin": OWN_ORIGIN}
+    )
+    assert response.status_code == 200
+    page = response.text
+    assert page.startswith('<!doctype html>\n<html lang="ar" dir="rtl"')
+    for typed in ('value="Rasha"', 'value="Haddad"', 'value="rasha at example"', "My daughter"):
+        assert typed in page, typed
+    assert 'class="error-summary"' not in page  # not checked yet: the reader only switched
+    assert '<input type="hidden" name="lang" value="ar">' in page  # the next step stays Arabic
+    assert recorded(app) == []
+    back = client.post(
+        f"/widget/{default_campaign}",
+        data={**letter_data(form_token(page), action="preview"), "lang": "ar"},
+        headers={"Origin": OWN_ORIGIN},
+    )
+    assert back.status_code == 200 and '<html lang="ar" dir="rtl"' in back.text
+    assert '<span lang="ar" aria-current="true">العربية</span>' in _switch(back.text)

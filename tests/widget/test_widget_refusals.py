@@ -1,0 +1,62 @@
+"""What the widget says when it will not take a letter: closed mid-letter, or no site named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.supporter.campaign_files import NOTHING_RECORDED, record_counts
+from tests.widget.helpers import form_token, letter_data, open_widget, post_widget, widget_campaign
+
+PARTNER_SITE = "https://www.partner.example"
+
+
+@pytest.mark.parametrize("action", ["preview", "send"])
+def test_a_campaign_closed_while_a_supporter_writes_says_so_and_records_nothing(
+    app: Flask, client: FlaskClient, tmp_path: Path, action: str
+) -> None:
+    slug = widget_campaign(app, tmp_path)
+    token = form_token(open_widget(client, slug, partner="riverside").text)
+    widget_campaign(app, tmp_path, status="closed")  # the organisers close it meanwhile
+
+    shown = post_widget(client, slug, letter_data(token, action, partner="riverside"))
+
+    assert shown.status_code == 403
+    assert "This campaign is not accepting letters." in shown.text
+    assert '<h1 class="widget-title">Your letter was not sent</h1>' in shown.text
+    assert "nothing you wrote was sent or recorded" in shown.text
+    assert "cannot be shown here" not in shown.text, "the wrong-site message"
+    assert "Thank you" not in shown.text and "<form" not in shown.text
+    assert record_counts(app) == NOTHING_RECORDED
+
+
+def test_a_page_that_hides_its_address_is_refused_and_told_what_to_do(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    """No parent= and no Referer (a page with Referrer-Policy no-referrer or same-origin, and
+    the old plain frame): still refused, and the site's owner is told how to fix it."""
+    slug = widget_campaign(app, tmp_path, origins=(PARTNER_SITE,))
+
+    refused = client.get(f"/widget/{slug}", query_string={"partner": "riverside"})
+
+    assert refused.status_code == 403
+    assert "This letter cannot be shown here." in refused.text
+    assert "It hides its address from the letter form" in refused.text
+    assert "the current code tells the form your site’s address" in refused.text
+    assert "<form" not in refused.text
+
+
+def test_a_site_that_names_itself_is_not_told_it_hides_its_address(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    slug = widget_campaign(app, tmp_path, origins=(PARTNER_SITE,))
+    # What the plain frame's referrerpolicy="origin" sends: the site, never the page.
+    other = client.get(f"/widget/{slug}", headers={"Referer": "https://other.example/"})
+    assert other.status_code == 403
+    assert "add <bdi>https://other.example</bdi>" in other.text
+    assert "hides its address" not in other.text
+    allowed = client.get(f"/widget/{slug}", headers={"Referer": f"{PARTNER_SITE}/"})
+    assert allowed.status_code == 200 and "form_token" in allowed.text
