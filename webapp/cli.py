@@ -38,7 +38,12 @@ def setup_database() -> None:
 def load_missing_civic_data() -> None:
     """Download the roster and ZIP table if never loaded; the app serves either way."""
     session = db.session()
-    if session.scalar(select(Official.id).limit(1)) is None:
+    roster_missing = session.scalar(select(Official.id).limit(1)) is None
+    zips_missing = session.scalar(select(ZipDistrict.zip_code).limit(1)) is None
+    # Each download may take seconds: no read transaction stays open across them (on SQLite it
+    # would hold the WAL back, so a checkpoint would wait busy_timeout).
+    session.commit()
+    if roster_missing:
         try:
             sync_roster(None, None, None)
         except DatasetLoadError as exc:
@@ -46,7 +51,7 @@ def load_missing_civic_data() -> None:
                 "%s. Supporters see only fixed targets until `flask civic sync` succeeds.",
                 exc.message,
             )
-    if session.scalar(select(ZipDistrict.zip_code).limit(1)) is None:
+    if zips_missing:
         try:
             sync_zips(None, None)
         except DatasetLoadError as exc:

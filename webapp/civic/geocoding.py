@@ -57,6 +57,10 @@ class GuardedGeocoder:
             return Location.from_json(cached["location"]) if cached.get("location") else None
         if not self.breaker.allow():
             raise GeocoderSkipped(PROVIDER, "skipped while it keeps failing (circuit open)")
+        # The geocoder may take the whole budget (seconds), and no read transaction stays open
+        # across it: on SQLite it would hold the WAL back, so an erasure's checkpoint would wait
+        # busy_timeout. The caller has only read (cache_put's write just after commits anyway).
+        session.commit()
         try:
             location = self._ask(query, budget)
         except UpstreamError as exc:

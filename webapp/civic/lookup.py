@@ -202,6 +202,7 @@ class CivicLookup:
         if cached is not None:
             people = [Representative.from_json(p) for p in cached["people"]]
         else:
+            session.commit()  # no read transaction stays open across the call (geocoding.py)
             try:
                 people = self.state_legislators.for_point(
                     location.latitude, location.longitude, budget=budget

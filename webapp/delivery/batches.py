@@ -209,9 +209,11 @@ class Batcher:
         sheets = sheets_for(page_count(html))
         client = self.postal.client
         lease = client.time_limit + self.lease_margin
+        # Read before the lease's commit expires the envelope: read after it, it would begin a
+        # transaction left open across the call, which may take the service's time limit.
+        key = mailing.idempotency_key
         if not hold_for_send(session, mailing, self.holder, self.clock(), lease):
             return  # another worker took the envelope over: theirs to send
-        key = mailing.idempotency_key
         result = client.create_letter(office, html, key, f"civic-letters mailing {key}")
         if result.ok and result.detail:
             record_mailing_sent(session, mailing, self.holder, self.clock(), result.detail, sheets)

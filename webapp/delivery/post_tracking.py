@@ -122,6 +122,8 @@ def refresh_tracking(session: Session, client: PostClient, now: datetime, limit:
         .order_by(func.min(Delivery.postal_updated_at))
         .limit(limit)
     ).all()
+    # No read transaction stays open across the service's answers (each may take seconds).
+    session.commit()
     moved = 0
     for (letter_id,) in rows:
         result = client.letter(str(letter_id))
