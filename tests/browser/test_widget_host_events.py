@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Frame, Route, expect
+from playwright.sync_api import Browser, Frame, Route, expect
 from sqlalchemy import select
 
 from tests.browser import widget_host
@@ -75,7 +75,11 @@ def test_the_sent_event_fires_once_per_letter_even_after_back_and_forward(
 
 @pytest.mark.parametrize("locale", ["en-US", "ar"])
 def test_each_frame_is_named_for_its_campaign_mode_and_partner_in_its_own_language(
-    live_server: LiveServer, slug: str, host_site: HostSite, host_page: HostPage, locale: str
+    live_server: LiveServer,
+    slug: str,
+    host_site: HostSite,
+    cookieless_browser: Browser,
+    locale: str,
 ) -> None:
     embeds = [
         Embed("wa", {"campaign": slug, "partner": "riverside"}),
@@ -84,8 +88,9 @@ def test_each_frame_is_named_for_its_campaign_mode_and_partner_in_its_own_langua
         Embed("wd", {"campaign": slug, "mode": "counter"}),
         Embed("we", {"campaign": slug, "mode": "signup", "lang": "ar"}),
     ]
-    page = host_page(1280)
-    page.context.set_extra_http_headers({"Accept-Language": locale})
+    # The widget follows the browser's language where the snippet names none.
+    context = cookieless_browser.new_context(viewport={"width": 1280, "height": 800}, locale=locale)
+    page = context.new_page()
     page.goto(host_site.serve(live_server.url, embeds))
     for embed in embeds:
         expect(widget_frame(page, embed.element_id).locator("h1")).to_be_attached()
@@ -108,6 +113,7 @@ def test_each_frame_is_named_for_its_campaign_mode_and_partner_in_its_own_langua
     titles = "() => [...document.querySelectorAll('iframe')].map(f => [f.title, f.lang])"
     page.wait_for_function(f"() => ({titles})().every(t => t[0].includes(':'))")
     assert [tuple(t) for t in page.evaluate(titles)] == expected
+    context.close()
 
 
 def _abort(route: Route) -> None:
