@@ -41,9 +41,12 @@ def embed_snippets(campaign: Campaign, code: str, base: str) -> list[Snippet]:
         shown = escape(title or campaign.title)
         query = escape(urlencode({"partner": code} | ({"lang": SECOND_LANGUAGE} if arabic else {})))
         data_lang = f' data-lang="{SECOND_LANGUAGE}"' if arabic else ""
+        # The link after the script is the way on where the widget cannot load: embed.js
+        # unreachable leaves it shown; embed.js hides it while its frame holds the widget.
         texts["script", arabic] = (
             f'<script src="{base}/embed.js" data-campaign="{slug}" '
             f'data-partner="{partner}"{data_lang} async></script>'
+            f'<a href="{base}/campaigns/{slug}?{query}" lang="{title_lang}">{shown}</a>'
         )
         texts["iframe", arabic] = (
             f'<iframe src="{base}/widget/{slug}?{query}" title="{shown}" lang="{title_lang}" '
