@@ -147,3 +147,31 @@ def test_a_frame_that_cannot_reach_the_app_shrinks_and_offers_the_campaign_page(
     page.evaluate("() => history.back()")
     expect(widget_frame(page, "wa").get_by_role("button", name="Preview my letter")).to_be_visible()
     expect(fallback).to_be_hidden()
+
+
+def test_the_frame_answers_a_ping_only_from_its_own_page_and_widget(
+    live_server: LiveServer, slug: str, host_site: HostSite, host_page: HostPage
+) -> None:
+    page = host_page(1280)
+    page.goto(host_site.serve(live_server.url, [Embed("wa", {"campaign": slug})]))
+    expect(widget_frame(page, "wa").locator("h1")).to_be_visible()
+    wid = widget_frame(page, "wa").evaluate("() => document.documentElement.dataset.wid")
+    page.wait_for_timeout(500)
+    page.evaluate(
+        """() => { window.answers = 0; addEventListener('message', e => {
+            if (e.data && e.data.type === 'civic-letters:resize') answers += 1; }); }"""
+    )
+    ping = {"type": "civic-letters:ping", "wid": wid}
+    widget = "document.querySelector('#wa + iframe').contentWindow"
+    page.evaluate(f"m => {widget}.postMessage({{...m, wid: 'w-other'}}, '*')", ping)
+    page.evaluate(  # the host's origin, but another of its windows
+        f"""m => {{ const f = document.createElement('iframe'); f.srcdoc = '<p>x</p>';
+            f.onload = () => f.contentWindow.eval("parent.{widget}.postMessage(" +
+                JSON.stringify(m) + ", '*')");
+            document.body.append(f); }}""",
+        ping,
+    )
+    page.wait_for_timeout(800)
+    assert page.evaluate("() => answers") == 0
+    page.evaluate(f"m => {widget}.postMessage(m, '*')", ping)  # its own page: it answers
+    page.wait_for_function("() => answers === 1")
