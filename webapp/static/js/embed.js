@@ -38,6 +38,29 @@
   frame.style.height = (data.height || (data.mode === "counter" ? 140 : 640)) + "px";
   frame.setAttribute("scrolling", "no");
   script.parentNode.insertBefore(frame, script.nextSibling);
+  window.addEventListener("message", function (event) {
+    // Only our own frame, from our own origin, for this widget.
+    if (event.origin !== base || event.source !== frame.contentWindow) { return; }
+    var message = event.data || {};
+    if (message.wid !== wid) { return; }
+    answered = true;
+    fallback(false);
+    if (message.type === "civic-letters:resize" && message.height > 0) {
+      frame.style.height = Math.ceil(message.height) + "px";
+    } else if (message.type === "civic-letters:title" && typeof message.title === "string") {
+      name(message.title.slice(0, 300), String(message.lang || ""));
+    } else if (message.type === "civic-letters:top") {
+      toTop();
+    } else if (message.type === "civic-letters:sent") {
+      // Once per letter: its id, which opens nothing, lets the host page count it once too.
+      var letter = typeof message.letter === "string" && message.letter || null;
+      if (letter && announced[letter]) { return; }
+      if (letter) { announced[letter] = true; }
+      script.dispatchEvent(new CustomEvent("civic-letters:sent", {
+        bubbles: true, detail: { campaign: data.campaign, partner: data.partner || null, letter: letter }
+      }));
+    }
+  });
   var announced = {};
   var answered = true;
   var waiting = null;
@@ -49,29 +72,6 @@
     frame.contentWindow.postMessage({ type: "civic-letters:ping", wid: wid }, base);
     clearTimeout(waiting);
     waiting = setTimeout(function () { if (!answered) { lost(); } }, 3000);
-  });
-  window.addEventListener("message", function (event) {
-    // Only our own frame, from our own origin, for this widget.
-    if (event.origin !== base || event.source !== frame.contentWindow) { return; }
-    var message = event.data || {};
-    if (message.wid !== wid) { return; }
-    answered = true;
-    fallback(false);
-    if (message.type === "civic-letters:resize" && message.height > 0) {
-      frame.style.height = Math.ceil(message.height) + "px";
-    } else if (message.type === "civic-letters:top") {
-      toTop();
-    } else if (message.type === "civic-letters:title" && typeof message.title === "string") {
-      name(message.title.slice(0, 300), String(message.lang || ""));
-    } else if (message.type === "civic-letters:sent") {
-      // Once per letter: its id, which opens nothing, lets the host page count it once too.
-      var letter = typeof message.letter === "string" && message.letter || null;
-      if (letter && announced[letter]) { return; }
-      if (letter) { announced[letter] = true; }
-      script.dispatchEvent(new CustomEvent("civic-letters:sent", {
-        bubbles: true, detail: { campaign: data.campaign, partner: data.partner || null, letter: letter }
-      }));
-    }
   });
 
   function name(title, lang) {
