@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Frame, Locator, Page, Response, expect
@@ -186,8 +188,11 @@ def _run_two_widget_flow(
     assert a.evaluate("() => document.cookie") == ""
     page.wait_for_function("() => window.sentEvents.length > 0")
     shoot(page, f"{shot}-4-widget-a-sent")
-    assert page.evaluate("() => window.sentEvents") == [
-        {"id": "wa", "detail": {"campaign": slug, "partner": "riverside"}}
+    events = page.evaluate("() => window.sentEvents")
+    letter = events[0]["detail"].get("letter") or ""
+    assert re.fullmatch(r"[0-9a-f]{20}", letter), events  # the letter's id, to count it once
+    assert events == [
+        {"id": "wa", "detail": {"campaign": slug, "partner": "riverside", "letter": letter}}
     ]
 
     # The other widget is untouched: same form, empty, same height, same page.

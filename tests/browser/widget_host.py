@@ -83,6 +83,18 @@ class HostSite:
         self.stub.reply(path, 200, body, {"Content-Type": "text/html; charset=utf-8"})
         return self.origin + path
 
+    def serve_page(self, body: str, head: str = "", path: str = "/page.html") -> str:
+        """Serve a page of the partner's own layout (`head` its styles, `body` its snippets as
+        pasted), with the event recorder; returns its URL on the host origin."""
+        page = (
+            '<!doctype html><html lang="en" dir="ltr"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>Partner site</title><link rel="icon" href="data:,">{RECORDER}{head}</head>'
+            f"<body>{body}</body></html>"
+        )
+        self.stub.reply(path, 200, page.encode(), {"Content-Type": "text/html; charset=utf-8"})
+        return self.origin + path
+
     def close(self) -> None:
         self.stub.close()
 

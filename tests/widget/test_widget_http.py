@@ -108,7 +108,11 @@ def test_letter_sent_with_the_partner_box_ticked_credits_the_partner_and_its_wor
     done = post_widget(client, slug, {**data, "form_token": form_token(preview.text)})
 
     assert done.status_code == 200
-    assert '<meta name="civic-letters-sent" content="sent">' in done.text
+    # With the letter's id for the host page's event (docs/embed.md).
+    sent = re.search(
+        r'<meta name="civic-letters-sent" content="sent" data-letter="(\w+)">', done.text
+    )
+    assert sent and re.fullmatch(r"[0-9a-f]{20}", sent[1])
     ids = partner_ids(app, slug)
     assert recorded(app) == [
         (

@@ -23,6 +23,7 @@ from webapp.models import Delivery, DeliveryStatus, Submission
 from webapp.services import letter_fields
 from webapp.supporter.page_cache import FormPages
 from webapp.supporter.templating import delivery_status_label, share_message
+from webapp.widget.thanks import letter_ref
 
 OFFICES = [
     office("Water Board", email=OFFICE_EMAIL),
@@ -157,8 +158,16 @@ def test_thank_you_pages_from_the_cache_are_the_pages_rendered_afresh(
             data = letter_data(token, email=email, **fields)
             done = post_widget(client, f"{slug}?{urlencode(query)}", data)
             assert done.status_code == 200, done.text
+            # The host page's id for the letter is its own (none for a repeat), from its receipt.
+            ref = re.search(rb'data-letter="([0-9a-f]+)"', done.data)
+            receipt = re.search(rb"/receipts/(receipt-[^\"?]+)", done.data)
+            assert (ref is None) == (receipt is None)
+            if ref and receipt:
+                with app.app_context():
+                    assert ref[1].decode() == letter_ref(receipt[1].decode())
             # Each run's own receipts and addresses (a page waiting for its email names it).
-            page = done.data.replace(f"receipt-{prefix}".encode(), b"receipt-a")
+            page = done.data.replace(ref[1], b"ref") if ref else done.data
+            page = page.replace(f"receipt-{prefix}".encode(), b"receipt-a")
             pages.append(page.replace(f"-{prefix}@example.org".encode(), b"-a@example.org"))
         return pages
 

@@ -60,9 +60,12 @@ def embed_snippets(campaign: Campaign, code: str, base: str) -> list[Snippet]:
         shown = escape(title or campaign.title)
         query = escape(_query(code, arabic))
         data_lang = f' data-lang="{SECOND_LANGUAGE}"' if arabic else ""
+        # The link after the script is the way on where the widget cannot load: embed.js
+        # unreachable leaves it shown; embed.js hides it while its frame holds the widget.
         texts["script", arabic] = (
             f'<script src="{base}/embed.js" data-campaign="{slug}" '
             f'data-partner="{partner}"{data_lang} async></script>'
+            f'<a href="{base}/campaigns/{slug}?{query}" lang="{title_lang}">{shown}</a>'
         )
         # referrerpolicy="origin": the frame's own request then names the site (scheme and
         # host, never the page) even where the page says no-referrer or same-origin, as locked-

@@ -8,6 +8,8 @@ a letter's CPU on a day of action.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -21,6 +23,16 @@ from webapp.supporter.campaign_page import ticked_a_box
 from webapp.supporter.page_cache import FormPages
 
 
+def letter_ref(receipt_token: str) -> str:
+    """The letter's id in the embedding page's civic-letters:sent event, so it can count each
+    letter once. Keyed from the receipt token, one way: the page must never hold anything that
+    opens the receipt."""
+    secret = current_app.config["SECRET_KEY"]
+    key = secret.encode() if isinstance(secret, str) else secret
+    message = b"civic-letters:sent\0" + receipt_token.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:20]
+
+
 def thanks_page(
     campaign: Campaign, letter: RecordedLetter | None, repeat: bool, ctx: dict[str, Any]
 ) -> str:
@@ -31,6 +43,7 @@ def thanks_page(
     if letter is not None:
         values |= {"name": letter.own_first_name, "receipt": letter.receipt_token}
         values["email"] = letter.email
+        values["ref"] = letter_ref(letter.receipt_token)
 
     def render(value_of: Callable[[str], str]) -> str:
         shown = letter
@@ -46,6 +59,7 @@ def thanks_page(
             letter=shown,
             repeat=repeat,
             ticked=ticked,
+            letter_ref=value_of("ref") if letter is not None else "",
             **{**ctx, "parent": value_of("parent"), "wid": value_of("wid")},
         )
 

@@ -49,6 +49,7 @@ from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.page_cache import FormPages
 from webapp.supporter.prompt_variant import settle_variant
 from webapp.text_input import is_latin_text
+from webapp.widget.frame_title import frame_title
 from webapp.widget.security import (
     check_token,
     embedding_allowed,
@@ -62,6 +63,7 @@ from webapp.widget.thanks import thanks_page
 bp = Blueprint("widget", __name__)
 # Widget forms carry their own signed token: a session cookie would be blocked in a frame.
 csrf.exempt(bp)
+bp.add_app_template_global(frame_title)
 
 MODES = ("letter", "signup", "counter")
 PREFILL = ("zip", "email", "first_name")

@@ -37,5 +37,25 @@
   // Our partner code names no partner of the campaign: embed.js warns in the page's console.
   if (root.getAttribute("data-partner-unknown")) { post({ type: "civic-letters:unknown-partner" }); }
   var sent = document.querySelector('meta[name="civic-letters-sent"]');
-  if (sent && sent.content === "sent") { post({ type: "civic-letters:sent" }); }
+  if (sent && sent.content === "sent" && !revisited()) {
+    post({ type: "civic-letters:sent", letter: sent.getAttribute("data-letter") || "" });
+  }
+  // The frame's name on the embedding page, in the frame's language (it cannot read our title).
+  var name = document.querySelector('meta[name="civic-letters-frame-title"]');
+  if (name) { post({ type: "civic-letters:title", title: name.content, lang: root.lang }); }
+  // After each load the embedding page asks whether its frame still holds the widget (the
+  // browser's error page, when the app cannot be reached, cannot answer): the answer is our size.
+  window.addEventListener("message", function (event) {
+    if (event.origin !== parentOrigin || event.source !== window.parent) { return; }
+    var message = event.data || {};
+    if (message.type === "civic-letters:ping" && message.wid === wid) { last = 0; size(); }
+  });
+  // Back then Forward to the thank-you step loads it again from the cache, scripts and all (a
+  // frame's history is not kept whole in the back/forward cache: pageshow's persisted stays
+  // false here): its letter was announced when it was sent.
+  function revisited() {
+    var entries = window.performance && performance.getEntriesByType ?
+      performance.getEntriesByType("navigation") : [];
+    return Boolean(entries[0] && entries[0].type === "back_forward");
+  }
 })();
