@@ -13,7 +13,6 @@ from flask import (
     make_response,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from werkzeug.exceptions import HTTPException
@@ -49,6 +48,7 @@ from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.page_cache import FormPages
 from webapp.supporter.prompt_variant import settle_variant
 from webapp.text_input import is_latin_text
+from webapp.widget.embed_script import embed_script_response
 from webapp.widget.frame_title import frame_title
 from webapp.widget.security import (
     check_token,
@@ -71,14 +71,7 @@ PREFILL = ("zip", "email", "first_name")
 
 @bp.get("/embed.js")
 def embed_js() -> Response:
-    response = send_from_directory(
-        current_app.static_folder or "",
-        "js/embed.js",
-        mimetype="application/javascript",
-        max_age=3600,
-    )
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return embed_script_response()
 
 
 def _campaign(slug: str) -> Campaign:
