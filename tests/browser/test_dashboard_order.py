@@ -3,6 +3,7 @@ letters come first, the embed snippets on a page of their own (tests/artifacts/o
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -80,15 +81,21 @@ def test_the_numbers_and_the_held_letters_come_before_the_snippets(
         expect(section.get_by_role("heading", level=2)).to_have_text(f"{name} ({code})")
         expect(section.locator("textarea")).to_have_count(6)
         arabic = section.get_by_label("One line, the widget in Arabic (right to left)")
-        expect(arabic).to_have_value(
+        script = (
             f'<script src="{live_server.url}/embed.js" data-campaign="{default_campaign}" '
             f'data-partner="{code}" data-lang="ar" async></script>'
         )
+        # The way on where the script cannot load: the partner's Arabic campaign link.
+        link = (
+            f'<a href="{live_server.url}/campaigns/{default_campaign}?partner={code}&amp;lang=ar"'
+            ' lang="ar">خمس خطوات'
+        )
+        expect(arabic).to_have_value(re.compile("^" + re.escape(script + link) + ".*</a>$"))
     page.get_by_role("link", name="Partner Organisation 3 (org3)").click()
-    copy = page.locator("#embed-org3").get_by_role("button", name="Copy").first
+    copy = page.locator("#embed-org3").get_by_role("button", name="Copy", exact=True).first
     expect(copy).to_have_accessible_description("One line (recommended)")
     copy.click()
-    expect(page.locator("#embed-org3 .copy-status").first).to_have_text("Copied")
+    expect(page.locator("#embed-org3 .snippet .copy-status").first).to_have_text("Copied")
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert 'data-partner="org3" async></script>' in copied
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
