@@ -100,10 +100,10 @@ def test_each_frame_is_named_for_its_campaign_mode_and_partner_in_its_own_langua
     river, east = PARTNERS["riverside"][0], PARTNERS["eastside"][0]
     if locale == "ar":
         first = [
-            (f"نموذج الرسالة: {TITLE} ({river}) (1)", "ar"),
-            (f"نموذج الرسالة: {TITLE} ({east})", "ar"),
-            (f"نموذج الرسالة: {TITLE} ({river}) (2)", "ar"),
-            (f"عدد الرسائل: {TITLE}", "ar"),
+            (f"نموذج الرسالة لحملة: {TITLE} ({river}) (1)", "ar"),
+            (f"نموذج الرسالة لحملة: {TITLE} ({east})", "ar"),
+            (f"نموذج الرسالة لحملة: {TITLE} ({river}) (2)", "ar"),
+            (f"عدد الرسائل لحملة: {TITLE}", "ar"),
         ]
     else:
         first = [
@@ -112,7 +112,7 @@ def test_each_frame_is_named_for_its_campaign_mode_and_partner_in_its_own_langua
             (f"Letter form: {TITLE} ({river}) (2)", "en"),
             (f"Letter count: {TITLE}", "en"),
         ]
-    expected = [*first, (f"نموذج التسجيل: {TITLE}", "ar")]
+    expected = [*first, (f"نموذج التسجيل لحملة: {TITLE}", "ar")]
     titles = "() => [...document.querySelectorAll('iframe')].map(f => [f.title, f.lang])"
     page.wait_for_function(f"() => ({titles})().every(t => t[0].includes(':'))")
     assert [tuple(t) for t in page.evaluate(titles)] == expected

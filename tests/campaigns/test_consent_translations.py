@@ -268,7 +268,7 @@ def test_the_widget_asks_for_a_partners_consent_in_arabic_and_records_those_word
         form_token(page), partner="riverside", partner_consent="y", consent_updates="y"
     )
     done = post_widget(client, slug, data)
-    assert '<meta name="civic-letters-sent" content="sent">' in done.text, done.text
+    assert '<meta name="civic-letters-sent" content="sent" data-letter="' in done.text, done.text
     riverside = partner_ids(app, slug)["riverside"]
     assert recorded(app)[0][2] == [(None, CAMPAIGN_CONSENT_AR), (riverside, RIVERSIDE_AR)]
 
@@ -459,7 +459,7 @@ def test_the_widget_carries_the_boxes_language_to_the_send(
     carried = hidden_inputs(preview.text)
     assert carried["consent_language"] == "ar"
     done = post_widget(client, slug, {**carried, "lang": "en", "action": "send"})
-    assert '<meta name="civic-letters-sent" content="sent">' in done.text, done.text
+    assert '<meta name="civic-letters-sent" content="sent" data-letter="' in done.text, done.text
     riverside = partner_ids(app, slug)["riverside"]
     assert recorded(app)[0][2] == [(None, CAMPAIGN_CONSENT_AR), (riverside, RIVERSIDE_AR)]
 

@@ -6,6 +6,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from webapp.i18n import page_language
 from webapp.models import Campaign
 from webapp.supporter.campaign_text import shown_title
 from webapp.supporter.form_build import find_partner
@@ -26,6 +27,6 @@ def frame_title(campaign: Campaign, mode: str) -> str:
             "%(kind)s: %(campaign)s (%(partner)s)",
             kind=kind,
             campaign=shown_title(campaign),
-            partner=partner.name,
+            partner=campaign.partner_name(partner, page_language()),
         )
     )
