@@ -60,3 +60,16 @@ def test_a_site_that_names_itself_is_not_told_it_hides_its_address(
     assert "hides its address" not in other.text
     allowed = client.get(f"/widget/{slug}", headers={"Referer": f"{PARTNER_SITE}/"})
     assert allowed.status_code == 200 and "form_token" in allowed.text
+
+
+def test_the_sign_up_step_of_a_closed_campaign_offers_no_form(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    """It said nothing of the campaign being closed, and its Continue then claimed the
+    campaign had stopped taking letters "after this form was opened"."""
+    slug = widget_campaign(app, tmp_path, status="closed")
+
+    page = open_widget(client, slug, mode="signup", partner="riverside")
+
+    assert "This campaign is not accepting letters." in page.text
+    assert "<form" not in page.text
