@@ -73,3 +73,28 @@ def test_the_sign_up_step_of_a_closed_campaign_offers_no_form(
 
     assert "This campaign is not accepting letters." in page.text
     assert "<form" not in page.text
+
+
+def test_a_send_repeated_after_closing_is_told_its_letter_was_recorded(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    """A second click on Send as the campaign closed (or Back and Send again): the first one
+    recorded the letter, so "Your letter was not sent ... nothing you wrote was sent or
+    recorded" was untrue. It is told what it is told while the campaign is open."""
+    slug = widget_campaign(app, tmp_path)
+    token = form_token(open_widget(client, slug, partner="riverside").text)
+    sent = post_widget(client, slug, letter_data(token, "send", partner="riverside"))
+    assert '<meta name="civic-letters-sent" content="sent">' in sent.text
+    recorded = record_counts(app)
+    widget_campaign(app, tmp_path, status="closed")
+
+    again = post_widget(client, slug, letter_data(token, "send", partner="riverside"))
+
+    assert '<meta name="civic-letters-sent" content="repeat">' in again.text
+    assert "not sent" not in again.text
+    assert record_counts(app) == recorded
+    # Another address, or a preview, still learns that nothing was sent.
+    other = post_widget(client, slug, letter_data(token, "send", email="other@example.org"))
+    assert "nothing you wrote was sent or recorded" in other.text
+    preview = post_widget(client, slug, letter_data(token, "preview", partner="riverside"))
+    assert "nothing you wrote was sent or recorded" in preview.text

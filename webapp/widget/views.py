@@ -57,7 +57,7 @@ from webapp.widget.security import (
     origin_of,
     same_origin_post,
 )
-from webapp.widget.thanks import thanks_page
+from webapp.widget.thanks import closed_mid_letter, thanks_page
 
 bp = Blueprint("widget", __name__)
 # Widget forms carry their own signed token: a session cookie would be blocked in a frame.
@@ -245,7 +245,7 @@ def widget_post(slug: str) -> tuple[str, int]:
         return _page("widget/expired.html", 400, **ctx)
     if not ctx["is_open"]:
         # Closed while the form was open: say so, and that nothing was sent (not "wrong site").
-        return _page("widget/closed.html", 403, **ctx)
+        return closed_mid_letter(campaign, ctx)
     form = _letter_form(campaign, partner)
     action = request.form.get("action", "preview")
 
