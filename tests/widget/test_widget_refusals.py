@@ -98,3 +98,22 @@ def test_a_send_repeated_after_closing_is_told_its_letter_was_recorded(
     assert "nothing you wrote was sent or recorded" in other.text
     preview = post_widget(client, slug, letter_data(token, "preview", partner="riverside"))
     assert "nothing you wrote was sent or recorded" in preview.text
+
+
+def test_a_refusal_names_the_site_not_allowed_not_the_letter_forms_own(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    """A frame's own navigation (Back to the form's first address, which carries parent=) has
+    this site as its Referer: once the partner's site is no longer allowed, the refusal told
+    its owner to have the letter form's own address added."""
+    slug = widget_campaign(app, tmp_path, origins=(PARTNER_SITE,))
+
+    refused = client.get(
+        f"/widget/{slug}",
+        query_string={"parent": "https://other.example"},
+        headers={"Referer": f"http://localhost/widget/{slug}"},
+    )
+
+    assert refused.status_code == 403
+    assert "add <bdi>https://other.example</bdi>" in refused.text
+    assert "http://localhost</bdi>" not in refused.text
