@@ -60,3 +60,60 @@ def test_a_site_that_names_itself_is_not_told_it_hides_its_address(
     assert "hides its address" not in other.text
     allowed = client.get(f"/widget/{slug}", headers={"Referer": f"{PARTNER_SITE}/"})
     assert allowed.status_code == 200 and "form_token" in allowed.text
+
+
+def test_the_sign_up_step_of_a_closed_campaign_offers_no_form(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    """It said nothing of the campaign being closed, and its Continue then claimed the
+    campaign had stopped taking letters "after this form was opened"."""
+    slug = widget_campaign(app, tmp_path, status="closed")
+
+    page = open_widget(client, slug, mode="signup", partner="riverside")
+
+    assert "This campaign is not accepting letters." in page.text
+    assert "<form" not in page.text
+
+
+def test_a_send_repeated_after_closing_is_told_its_letter_was_recorded(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    """A second click on Send as the campaign closed (or Back and Send again): the first one
+    recorded the letter, so "Your letter was not sent ... nothing you wrote was sent or
+    recorded" was untrue. It is told what it is told while the campaign is open."""
+    slug = widget_campaign(app, tmp_path)
+    token = form_token(open_widget(client, slug, partner="riverside").text)
+    sent = post_widget(client, slug, letter_data(token, "send", partner="riverside"))
+    assert '<meta name="civic-letters-sent" content="sent">' in sent.text
+    recorded = record_counts(app)
+    widget_campaign(app, tmp_path, status="closed")
+
+    again = post_widget(client, slug, letter_data(token, "send", partner="riverside"))
+
+    assert '<meta name="civic-letters-sent" content="repeat">' in again.text
+    assert "not sent" not in again.text
+    assert record_counts(app) == recorded
+    # Another address, or a preview, still learns that nothing was sent.
+    other = post_widget(client, slug, letter_data(token, "send", email="other@example.org"))
+    assert "nothing you wrote was sent or recorded" in other.text
+    preview = post_widget(client, slug, letter_data(token, "preview", partner="riverside"))
+    assert "nothing you wrote was sent or recorded" in preview.text
+
+
+def test_a_refusal_names_the_site_not_allowed_not_the_letter_forms_own(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    """A frame's own navigation (Back to the form's first address, which carries parent=) has
+    this site as its Referer: once the partner's site is no longer allowed, the refusal told
+    its owner to have the letter form's own address added."""
+    slug = widget_campaign(app, tmp_path, origins=(PARTNER_SITE,))
+
+    refused = client.get(
+        f"/widget/{slug}",
+        query_string={"parent": "https://other.example"},
+        headers={"Referer": f"http://localhost/widget/{slug}"},
+    )
+
+    assert refused.status_code == 403
+    assert "add <bdi>https://other.example</bdi>" in refused.text
+    assert "http://localhost</bdi>" not in refused.text

@@ -39,6 +39,15 @@ def embedding_allowed(campaign: Campaign, parent: str | None) -> bool:
     return all(c == own_origin() or c in allowed for c in candidates)
 
 
+def refused_origin(campaign: Campaign, parent: str | None) -> str | None:
+    """The site a refused page named that is not allowed (its Referer's first, then parent=).
+    Never this site's own: a frame's own navigation has it as Referer, beside a parent= no
+    longer allowed, and its owner was told to have the letter form's address added."""
+    allowed = {o.lower() for o in campaign.allowed_origins} | {own_origin()}
+    named = (origin_of(request.referrer), origin_of(parent))
+    return next((o for o in named if o and o not in allowed), None)
+
+
 def frame_ancestors(campaign: Campaign) -> str:
     """CSP frame-ancestors for widget pages: the allowed origins, or any site by default."""
     allowed = " ".join(campaign.allowed_origins)

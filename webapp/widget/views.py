@@ -56,9 +56,10 @@ from webapp.widget.security import (
     frame_ancestors,
     issue_token,
     origin_of,
+    refused_origin,
     same_origin_post,
 )
-from webapp.widget.thanks import thanks_page
+from webapp.widget.thanks import closed_mid_letter, thanks_page
 
 bp = Blueprint("widget", __name__)
 # Widget forms carry their own signed token: a session cookie would be blocked in a frame.
@@ -166,10 +167,10 @@ def widget(slug: str) -> tuple[str, int]:
         # The refusal itself may show anywhere (it holds no form): otherwise the visitor sees
         # the browser's "refused to connect", and the site's owner no word on how to fix it.
         allow_framing("*")
-        seen = origin_of(request.referrer) or parent
-        refused = seen if seen not in campaign.allowed_origins else None
+        refused = refused_origin(campaign, parent)
         # No address at all: a page that withholds its Referer, with no parent= either.
-        return _page("widget/blocked.html", 403, refused_site=refused, site_unknown=not seen, **ctx)
+        unknown = not (origin_of(request.referrer) or parent)
+        return _page("widget/blocked.html", 403, refused_site=refused, site_unknown=unknown, **ctx)
     if ctx["mode"] == "counter":
         cache: PublicStatsCache = current_app.extensions["public_stats"]
         stats = cache.get(campaign.id, lambda: public_stats(db.session(), campaign))
@@ -240,7 +241,7 @@ def widget_post(slug: str) -> tuple[str, int]:
         return _page("widget/expired.html", 400, **ctx)
     if not ctx["is_open"]:
         # Closed while the form was open: say so, and that nothing was sent (not "wrong site").
-        return _page("widget/closed.html", 403, **ctx)
+        return closed_mid_letter(campaign, ctx)
     form = _letter_form(campaign, partner)
     action = request.form.get("action", "preview")
 
