@@ -84,7 +84,7 @@ def test_a_send_repeated_after_closing_is_told_its_letter_was_recorded(
     slug = widget_campaign(app, tmp_path)
     token = form_token(open_widget(client, slug, partner="riverside").text)
     sent = post_widget(client, slug, letter_data(token, "send", partner="riverside"))
-    assert '<meta name="civic-letters-sent" content="sent">' in sent.text
+    assert '<meta name="civic-letters-sent" content="sent" data-letter="' in sent.text
     recorded = record_counts(app)
     widget_campaign(app, tmp_path, status="closed")
 
