@@ -80,3 +80,13 @@ def test_a_code_added_as_a_partner_later_is_not_called_a_mistake(app: Flask, slu
         'written</td><td class="num">2</td>'
     ) in page
     assert "check the snippet" not in page
+
+
+def test_a_code_added_later_in_another_case_is_not_called_a_mistake_either(
+    app: Flask, slug: str
+) -> None:
+    """Links match a code in any case (`find_partner`): the snippet credits that partner now."""
+    add_partner(app, slug, TYPO.upper(), "Riverside Typo Org")
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text
+    assert "not yet a partner of this campaign when these letters were written" in page
+    assert "check the snippet" not in page
