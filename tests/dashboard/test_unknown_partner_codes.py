@@ -80,6 +80,7 @@ def test_a_code_added_as_a_partner_later_is_not_called_a_mistake(app: Flask, slu
         'written</td><td class="num">2</td>'
     ) in page
     assert "check the snippet" not in page
+    assert "correct the code" not in page  # nor the note under the table
 
 
 def test_a_code_added_later_in_another_case_is_not_called_a_mistake_either(

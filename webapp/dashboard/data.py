@@ -113,6 +113,11 @@ class DashboardData:
         return min(100, round(100 * self.goal_count / self.goal))
 
     @property
+    def mistyped_codes(self) -> list[str]:
+        """Unknown codes no partner has since: a snippet or link to correct."""
+        return [c for c, _n in self.unknown_partner_codes if c not in self.since_added_codes]
+
+    @property
     def top_offices_shown(self) -> int:
         """How many offices the busiest-offices table lists at most."""
         return TOP_OFFICES
