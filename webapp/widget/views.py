@@ -184,11 +184,13 @@ def widget_post(slug: str) -> tuple[str, int]:
             template, status, form=form, token=token, get_url=get_url, **copies, **ctx, **extra
         )
 
-    if action in ("continue", "language") or form_state == "expired":
+    moving = action in ("continue", "language")
+    if moving or form_state == "expired":
         # From the sign-up step, the language switch, or an old form: show the letter form
         # with everything kept (not yet checked: the supporter has not seen most of its fields).
-        status = 200 if action in ("continue", "language") else 422
-        return form_page("widget/letter.html", status, expired=form_state == "expired")
+        # Moving on sends nothing, so an old token there needs no word: the page has a new one.
+        expired = form_state == "expired" and not moving
+        return form_page("widget/letter.html", 422 if expired else 200, expired=expired)
     outcome = handle_letter(campaign, form, action, form.validate(), partner)
     if outcome.step is Step.FORM:
         return form_page("widget/letter.html", outcome.status, plan=outcome.plan)
