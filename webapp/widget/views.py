@@ -31,6 +31,7 @@ from webapp.i18n import explicit_language, page_language
 from webapp.models import Campaign, CampaignStatus
 from webapp.security import allow_framing, render_error, retry_minutes, with_error_headers
 from webapp.services.counts import PublicStatsCache
+from webapp.services.partner_codes import written_tag
 from webapp.services.stats import public_stats
 from webapp.supporter.campaign_page import resend_fields
 from webapp.supporter.flow import Step, handle_letter
@@ -112,7 +113,7 @@ def widget(slug: str) -> tuple[str, int]:
         "token": issue_token(campaign, parent),
         "started": started_stamp(),
         "ticket": ticket,
-        "source": (request.args.get("source") or "")[:64],
+        "source": written_tag(request.args.get("source")),
         name_slot: first_name,
         "email": (request.args.get("email") or "")[:254],
         "zip": (request.args.get("zip") or "")[:10],
