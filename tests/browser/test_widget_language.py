@@ -48,3 +48,31 @@ def test_a_reader_switches_the_frame_to_arabic_and_keeps_what_was_typed(
     expect(frame.locator("#error-summary")).to_be_visible()
     expect(frame.locator("html")).to_have_attribute("lang", "ar")
     shoot(page, f"widget-language-{width}px-ar-enter")
+
+
+def test_in_sign_up_mode_the_first_step_switches_too_and_enter_continues(
+    live_server: LiveServer,
+    default_campaign: str,
+    host_site: HostSite,
+    host_page: HostPage,
+) -> None:
+    page = host_page(360)
+    embed = Embed("cl", {"campaign": default_campaign, "lang": "en", "mode": "signup"})
+    page.goto(host_site.serve(live_server.url, [embed]))
+    frame = widget_frame(page, "cl")
+    frame.get_by_label("First name", exact=True).fill("Rasha")
+    frame.get_by_label("Email", exact=True).fill("rasha@example.org")
+    shoot(page, "widget-language-signup-360px-en")
+    frame.get_by_role("button", name="العربية").click()
+    expect(frame.locator("html")).to_have_attribute("lang", "ar")
+    expect(frame.locator("input[name=first_name]")).to_have_value("Rasha")
+    expect(frame.locator("input[name=email]")).to_have_value("rasha@example.org")
+    shoot(page, "widget-language-signup-360px-ar")
+
+    # Enter on the first step continues, in the snippet's language.
+    page.goto(host_site.serve(live_server.url, [embed]))
+    frame = widget_frame(page, "cl")
+    frame.get_by_label("Email", exact=True).fill("rasha@example.org")
+    frame.locator("input[name=email]").press("Enter")
+    expect(frame.locator("input[name=street]")).to_be_visible()
+    expect(frame.locator("html")).to_have_attribute("lang", "en")

@@ -3,6 +3,7 @@ sentence, shown wherever a page in that language names the partner, exported and
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -171,3 +172,26 @@ def test_the_editor_shows_and_saves_a_partners_arabic_name(
     copy = stored(app, slug).translations["ar"]
     assert copy["partners"] == {"riverside": RIVERSIDE_AR}
     assert copy["partner_names"] == {"riverside": RIVERSIDE_NAME_AR, "eastside": EASTSIDE_NAME_AR}
+
+
+def test_renaming_a_partner_alone_warns_that_its_arabic_name_is_the_old_one(
+    app: Flask, admin: FlaskClient, tmp_path: Path
+) -> None:
+    """As for its consent sentence: a partner renamed in English while its Arabic name stayed
+    would still be named the old way on Arabic pages, beside the box that asks for consent."""
+    slug = _campaign(app, tmp_path, {"riverside": {"name": RIVERSIDE_NAME_AR}})
+    form = edit_form(admin, slug)
+    row = next(i for i in range(2) if form[f"partners-{i}-code"] == "riverside")
+    form[f"partners-{row}-name"] = "Riverside Families"
+    saved = admin.post(edit_url(slug), data=form, follow_redirects=True)
+    assert saved.status_code == 200
+    warnings = re.findall(r'<p class="flash flash-warning" role="status">(.*?)</p>', saved.text)
+    assert len(warnings) == 1, warnings
+    assert "Partner \u2068riverside\u2069's name changed but its Arabic name did not" in (
+        html.unescape(warnings[0])
+    )
+    # Both changed together: no warning.
+    form = edit_form(admin, slug)
+    form[f"partners-{row}-name"] = "Riverside Parents"
+    form[f"partners-{row}-reading_name"] = "أولياء أمور ريفرسايد"
+    assert "flash-warning" not in admin.post(edit_url(slug), data=form, follow_redirects=True).text

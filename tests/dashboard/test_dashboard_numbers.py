@@ -188,7 +188,11 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     assert _cell_row("TX", "0") not in html
     for seat, n in (("MI-12", 2), ("MI-13", 1), ("CA-12", 1), ("NY-10", 1)):
         assert _cell_row(seat, str(n)) in html, seat
-    for name, n in (("Alpha Org (alpha)", 2), ("Beta Org (beta)", 1), ("no partner", 2)):
+    for name, n in (
+        ("<bdi>Alpha Org (alpha)</bdi>", 2),
+        ("<bdi>Beta Org (beta)</bdi>", 1),
+        ("no partner", 2),
+    ):
         assert _cell_row(name, str(n)) in html, name
     for source, n in (("newsletter", 2), ("twitter", 1), ("none", 2)):
         assert _cell_row(source, str(n)) in html, source

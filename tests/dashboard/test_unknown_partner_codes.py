@@ -80,3 +80,24 @@ def test_a_code_added_as_a_partner_later_is_not_called_a_mistake(app: Flask, slu
         'written</td><td class="num">2</td>'
     ) in page
     assert "check the snippet" not in page
+    assert "correct the code" not in page  # nor the note under the table
+
+
+def test_a_code_added_later_in_another_case_is_not_called_a_mistake_either(
+    app: Flask, slug: str
+) -> None:
+    """Links match a code in any case (`find_partner`): the snippet credits that partner now."""
+    add_partner(app, slug, TYPO.upper(), "Riverside Typo Org")
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text
+    assert "not yet a partner of this campaign when these letters were written" in page
+    assert "check the snippet" not in page
+
+
+def test_the_partner_rows_are_translated_and_their_names_isolated(app: Flask, slug: str) -> None:
+    """Beside the unknown codes: "no partner" in the page's language, and each partner's name
+    and code isolated (an English name in an Arabic table keeps its brackets in place)."""
+    app.config["BABEL_DEFAULT_LOCALE"] = "ar"
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text
+    table = page[page.index('id="partners-heading"') : page.index("unknown-code")]
+    assert "<td><bdi>Riverside Parents (riverside)</bdi></td>" in table
+    assert "<td>بلا شريك</td>" in table and "no partner" not in table

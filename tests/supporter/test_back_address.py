@@ -38,10 +38,11 @@ def test_a_preview_s_back_address_keeps_the_link_s_tags_and_nothing_typed(
         assert typed not in address
 
 
-def test_a_partner_code_that_names_no_partner_is_left_out(
+def test_a_partner_code_that_names_no_partner_is_kept_as_written(
     app: Flask, default_campaign: str
 ) -> None:
+    """As the letter keeps it (submission.unknown_partner_code), for the organisers to see."""
     client = app.test_client()
     errors = post_letter(client, default_campaign, action="preview", partner="x", email="")
     assert errors.status_code == 422
-    assert _back_address(errors.text) == f"/campaigns/{default_campaign}"
+    assert _back_address(errors.text) == f"/campaigns/{default_campaign}?partner=x"

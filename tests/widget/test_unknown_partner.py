@@ -119,3 +119,28 @@ def test_the_frame_marks_only_a_code_that_names_no_partner(client: FlaskClient, 
     assert 'data-partner-unknown="yes"' in open_widget(client, slug, partner=TYPO).text
     for params in ({"partner": "riverside"}, {"partner": "RIVERSIDE"}, {}):
         assert 'data-partner-unknown=""' in open_widget(client, slug, **params).text
+
+
+@pytest.mark.parametrize("source", ["june 2026", "a&b"])
+def test_a_source_tag_that_is_not_code_shaped_never_stops_a_letter(
+    app: Flask, client: FlaskClient, slug: str, source: str
+) -> None:
+    """`data-source` or the page's `?source=` is a tag, checked as a code when the letter is
+    posted: one with a space (or too long) sat in a hidden field the supporter cannot change,
+    and every letter came back with "Source: Invalid input". It is not carried, as a partner
+    code that is not code-shaped (one too long is cut to 64 characters, as before)."""
+    page = open_widget(client, slug, source=source).text
+    tag = re.search(r'<input[^>]*name="source"[^>]*>', page)
+    assert tag is not None and 'value=""' in tag[0]
+    data = letter_data(form_token(page), source="")
+    assert "civic-letters-sent" in post_widget(client, slug, data).text
+    on_site = client.get(f"/campaigns/{slug}", query_string={"source": source}).text
+    data = {
+        **VALID_LETTER,
+        "email": "other@example.org",  # not a repeat of the letter above
+        "action": "send",
+        "csrf_token": csrf_token(on_site),
+    }
+    tag = re.search(r'<input[^>]*name="source"[^>]*>', on_site)
+    assert tag is not None and 'value=""' in tag[0]
+    assert client.post(f"/campaigns/{slug}", data=data).status_code == 303

@@ -113,6 +113,11 @@ class DashboardData:
         return min(100, round(100 * self.goal_count / self.goal))
 
     @property
+    def mistyped_codes(self) -> list[str]:
+        """Unknown codes no partner has since: a snippet or link to correct."""
+        return [c for c, _n in self.unknown_partner_codes if c not in self.since_added_codes]
+
+    @property
     def top_offices_shown(self) -> int:
         """How many offices the busiest-offices table lists at most."""
         return TOP_OFFICES
@@ -187,8 +192,12 @@ def build_dashboard(
     data.unknown_partner_codes = sorted(
         ((str(unknown_code_of(k)), v) for k, v in unknown.items()), key=lambda kv: -kv[1]
     )
+    # As links match codes (find_partner): exactly, or in another case when only one does.
     codes = {p.code for p in campaign.partners}
-    data.since_added_codes = frozenset(c for c, _n in data.unknown_partner_codes if c in codes)
+    folded = Counter(code.casefold() for code in codes)
+    data.since_added_codes = frozenset(
+        c for c, _n in data.unknown_partner_codes if c in codes or folded[c.casefold()] == 1
+    )
     data.by_source = sorted(raw["source"].items(), key=lambda kv: -kv[1])
     data.offices, data.deliveries_counted_at = office_rows(session, campaign, now)
     totals: dict[str, int] = defaultdict(int)

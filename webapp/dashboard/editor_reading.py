@@ -225,10 +225,12 @@ def _wordless(
 
 
 def stale_consents(before: Campaign, spec: CampaignFile) -> list[tuple[str, str | None]]:
-    """Warnings for consent sentences whose English changed while a translation stayed as it
-    was: readers of that language would still be asked, and recorded, in the old words."""
+    """Warnings for consent sentences and partner names whose English changed while a
+    translation stayed as it was: readers of that language would still be asked, and recorded,
+    in the old words, or read the old name."""
     warnings: list[tuple[str, str | None]] = []
     old_partners = {p.code: p.consent_text for p in before.partners}
+    old_names = {p.code: p.name for p in before.partners}
     for language, copy in spec.translations.items():
         old = (before.translations or {}).get(language) or {}
         name = language_name(language)
@@ -259,6 +261,21 @@ def stale_consents(before: Campaign, spec: CampaignFile) -> list[tuple[str, str 
                 )
                 # The partners' rows are in the order of their codes as the database sorts
                 # them, so the link goes to the partners, not to a row.
+                warnings.append((message, "partners-heading" if edited else None))
+            # Its name, read beside that box on the language's pages.
+            if partner.code in old_names and _left_behind(
+                (old_names[partner.code], partner.name),
+                (
+                    (old.get("partner_names") or {}).get(partner.code),
+                    (copy.get("partner_names") or {}).get(partner.code),
+                ),
+            ):
+                message = _(
+                    "Partner %(code)s's name changed but its %(language)s name did not: "
+                    "check that it still names the same organisation.",
+                    code=isolate(partner.code),
+                    language=name,
+                )
                 warnings.append((message, "partners-heading" if edited else None))
     return warnings
 

@@ -16,6 +16,12 @@ def written_code(code: str | None) -> str | None:
     return code if code and CODE_RE.fullmatch(code) else None
 
 
+def written_tag(value: str | None) -> str:
+    """A link's `source` tag as the form carries it: its first 64 characters when they look
+    like a code, else nothing (the form would refuse it in a field the supporter cannot see)."""
+    return written_code((value or "")[:64]) or ""
+
+
 def unknown_bucket(code: str) -> str:
     return UNKNOWN_BUCKET + code
 

@@ -16,6 +16,7 @@ from webapp.letters.markdown import letter_digest
 from webapp.letters.reading import campaign_reading
 from webapp.models import Campaign
 from webapp.services.counts import TTLCounter
+from webapp.services.partner_codes import written_tag
 from webapp.services.recipients import RecipientPlan, lookup_chambers
 from webapp.services.stats import public_letter_count
 from webapp.supporter.campaign_text import placeholders, with_placeholders
@@ -41,7 +42,7 @@ def form_for(campaign: Campaign) -> LetterForm:
     partner = find_partner(campaign, written)
     form = build_letter_form(campaign, partner)
     if request.method == "GET":
-        form.source.data = (request.args.get("source") or "")[:64]
+        form.source.data = written_tag(request.args.get("source"))
         form.partner.data = carried_code(partner, written) or ""
         form.started.data = started_stamp()
         show_prompts(form, campaign, *_visit_prompts(campaign))
@@ -125,7 +126,7 @@ def form_page(campaign: Campaign) -> str:
         "csrf": generate_csrf() if csrf else "",
         "started": started_stamp(),
         "ticket": ticket,
-        "source": (request.args.get("source") or "")[:64],
+        "source": written_tag(request.args.get("source")),
         # A code that names no partner: one cached page for all of them, the code filled in.
         "partner": carried_code(partner, written) or "",
         "count": number(count),

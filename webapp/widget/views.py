@@ -13,7 +13,6 @@ from flask import (
     make_response,
     render_template,
     request,
-    url_for,
 )
 from werkzeug.exceptions import HTTPException
 
@@ -26,29 +25,33 @@ from webapp.antiabuse.limits import (
 from webapp.antiabuse.timing import started_stamp
 from webapp.campaigns.services import campaign_by_slug
 from webapp.campaigns.snapshots import campaign_snapshot
-from webapp.database import db, utcnow
+from webapp.database import db
 from webapp.extensions import csrf, limiter
 from webapp.i18n import explicit_language, page_language
-from webapp.letters.markdown import markdown_to_html
-from webapp.models import Campaign, CampaignStatus, Partner
+from webapp.models import Campaign, CampaignStatus
 from webapp.security import allow_framing, render_error, retry_minutes, with_error_headers
 from webapp.services.counts import PublicStatsCache
+from webapp.services.partner_codes import written_tag
 from webapp.services.stats import public_stats
 from webapp.supporter.campaign_page import resend_fields
-from webapp.supporter.campaign_text import with_placeholders
 from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import (
-    build_letter_form,
     carried_code,
     find_partner,
     show_prompts,
 )
-from webapp.supporter.forms import LetterForm
 from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.page_cache import FormPages
 from webapp.supporter.prompt_variant import settle_variant
 from webapp.text_input import is_latin_text
 from webapp.widget.embed_script import embed_script_response
+from webapp.widget.frame import (
+    FRAME_SLOTS,
+    frame_context,
+    get_address,
+    letter_copies,
+    letter_form,
+)
 from webapp.widget.frame_title import frame_title
 from webapp.widget.security import (
     check_token,
@@ -66,9 +69,6 @@ bp = Blueprint("widget", __name__)
 csrf.exempt(bp)
 bp.add_app_template_global(frame_title)
 
-MODES = ("letter", "signup", "counter")
-PREFILL = ("zip", "email", "first_name")
-
 
 @bp.get("/embed.js")
 def embed_js() -> Response:
@@ -83,78 +83,8 @@ def _campaign(slug: str) -> Campaign:
     return campaign
 
 
-def _context(campaign: Campaign, parent: str | None, partner: Partner | None) -> dict[str, Any]:
-    wid = (request.values.get("wid") or "")[:32]
-    mode = request.values.get("mode", "letter")
-    written = request.values.get("partner")
-    # Links out of the frame keep the partner (a letter written there is theirs too), or the
-    # code as written, which names none, so that letter keeps it too.
-    page = url_for(
-        "supporter.campaign",
-        slug=campaign.slug,
-        _external=True,
-        partner=carried_code(partner, written),
-    )
-    return {
-        # The embedding page's script warns in its console of a code that names no partner.
-        "partner_unknown": "yes" if written and partner is None else "",
-        "campaign": campaign,
-        "mode": mode if mode in MODES else "letter",
-        "wid": wid if wid.replace("-", "").isalnum() else "",
-        "parent": parent or "",
-        "full_page": page,
-        "is_open": campaign.is_open(utcnow()),
-    }
-
-
-def _letter_copies(campaign: Campaign) -> dict[str, Any]:
-    """The letter as offices receive it, and its reading copy in the page's language if any."""
-    language = page_language()
-    copy = campaign.reading_copy(language)
-    reading = None
-    if copy is not None:
-        salutation = copy.get("salutation")
-        reading = {
-            "language": language,
-            "salutation": with_placeholders(campaign, salutation, False, language)
-            if salutation
-            else None,
-            "body_html": markdown_to_html(
-                with_placeholders(campaign, copy["body"], True, language)
-            ),
-        }
-    body = with_placeholders(campaign, campaign.body, markdown=True)
-    return {"body_html": markdown_to_html(body), "reading": reading}
-
-
 def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
-
-
-def _letter_form(campaign: Campaign, partner: Partner | None, **kwargs: Any) -> LetterForm:
-    return build_letter_form(campaign, partner, meta={"csrf": False}, **kwargs)
-
-
-def _get_address(
-    campaign: Campaign, ctx: dict[str, Any], partner: Partner | None, source: str | None
-) -> str:
-    """The frame's first address, which a step answering a POST becomes in the frame's history
-    as it is left (letter-form.js), so Back loads the form instead of "Confirm Form
-    Resubmission". The embedding page's details only: nothing the supporter typed."""
-    return url_for(
-        "widget.widget",
-        slug=campaign.slug,
-        parent=ctx["parent"] or None,
-        partner=carried_code(partner, request.values.get("partner")),
-        source=source or None,
-        wid=ctx["wid"] or None,
-        mode=None if ctx["mode"] == "letter" else ctx["mode"],
-        lang=explicit_language(),
-    )
-
-
-# Filled in per request on a cached widget page (a code naming no partner is not in its key).
-_FRAME_SLOTS = ("parent", "wid", "partner_unknown", "full_page")
 
 
 @bp.get("/widget/<slug>")
@@ -162,7 +92,7 @@ def widget(slug: str) -> tuple[str, int]:
     campaign = _campaign(slug)
     parent = origin_of(request.args.get("parent"))
     partner = find_partner(campaign, request.args.get("partner"))
-    ctx = _context(campaign, parent, partner)
+    ctx = frame_context(campaign, parent, partner)
     if not embedding_allowed(campaign, parent):
         # The refusal itself may show anywhere (it holds no form): otherwise the visitor sees
         # the browser's "refused to connect", and the site's owner no word on how to fix it.
@@ -183,18 +113,18 @@ def widget(slug: str) -> tuple[str, int]:
         "token": issue_token(campaign, parent),
         "started": started_stamp(),
         "ticket": ticket,
-        "source": (request.args.get("source") or "")[:64],
+        "source": written_tag(request.args.get("source")),
         name_slot: first_name,
         "email": (request.args.get("email") or "")[:254],
         "zip": (request.args.get("zip") or "")[:10],
-        **{slot: ctx[slot] for slot in _FRAME_SLOTS},
+        **{slot: ctx[slot] for slot in FRAME_SLOTS},
         # A code that names no partner: one cached page for all of them, the code filled in.
         "partner": carried_code(partner, request.args.get("partner")) or "",
     }
     template = "widget/signup.html" if ctx["mode"] == "signup" else "widget/letter.html"
 
     def render(value_of: Callable[[str], str]) -> str:
-        form = _letter_form(campaign, partner, formdata=None)
+        form = letter_form(campaign, partner, formdata=None)
         form.partner.data = partner.code if partner else value_of("partner")
         form.source.data = value_of("source")
         form.first_name.data = value_of(name_slot)
@@ -208,8 +138,8 @@ def widget(slug: str) -> tuple[str, int]:
             template,
             form=form,
             token=value_of("token"),
-            **_letter_copies(campaign),
-            **{**ctx, **{slot: value_of(slot) for slot in _FRAME_SLOTS}},
+            **letter_copies(campaign),
+            **{**ctx, **{slot: value_of(slot) for slot in FRAME_SLOTS}},
         )
 
     key = (
@@ -236,30 +166,32 @@ def widget_post(slug: str) -> tuple[str, int]:
     campaign = _campaign(slug)
     form_state, parent = check_token(request.form.get("form_token"), campaign)
     partner = find_partner(campaign, request.form.get("partner"))
-    ctx = _context(campaign, parent, partner)
+    ctx = frame_context(campaign, parent, partner)
     if not same_origin_post() or form_state == "bad":
         return _page("widget/expired.html", 400, **ctx)
     if not ctx["is_open"]:
         # Closed while the form was open: say so, and that nothing was sent (not "wrong site").
         return closed_mid_letter(campaign, ctx)
-    form = _letter_form(campaign, partner)
+    form = letter_form(campaign, partner)
     action = request.form.get("action", "preview")
 
     def form_page(template: str, status: int = 200, **extra: Any) -> tuple[str, int]:
         # A fresh token for the next step: the thank-you step has none.
         token = issue_token(campaign, parent)
         # Only the letter step shows the letter (the preview shows each office's own).
-        copies = _letter_copies(campaign) if template == "widget/letter.html" else {}
-        get_url = _get_address(campaign, ctx, partner, form.source.data)
+        copies = letter_copies(campaign) if template == "widget/letter.html" else {}
+        get_url = get_address(campaign, ctx, partner, form.source.data)
         return _page(
             template, status, form=form, token=token, get_url=get_url, **copies, **ctx, **extra
         )
 
-    if action in ("continue", "language") or form_state == "expired":
+    moving = action in ("continue", "language")
+    if moving or form_state == "expired":
         # From the sign-up step, the language switch, or an old form: show the letter form
         # with everything kept (not yet checked: the supporter has not seen most of its fields).
-        status = 200 if action in ("continue", "language") else 422
-        return form_page("widget/letter.html", status, expired=form_state == "expired")
+        # Moving on sends nothing, so an old token there needs no word: the page has a new one.
+        expired = form_state == "expired" and not moving
+        return form_page("widget/letter.html", 422 if expired else 200, expired=expired)
     outcome = handle_letter(campaign, form, action, form.validate(), partner)
     if outcome.step is Step.FORM:
         return form_page("widget/letter.html", outcome.status, plan=outcome.plan)
@@ -285,7 +217,7 @@ def too_many(error: HTTPException) -> Response:
         fields = resend_fields(request.form)
         minutes = retry_minutes(error)
         partner = find_partner(campaign, request.form.get("partner"))
-        context = _context(campaign, parent, partner)
+        context = frame_context(campaign, parent, partner)
         page = _page("widget/too_many.html", 429, fields=fields, minutes=minutes, **context)
     return with_error_headers(error, make_response(page))
 
@@ -295,7 +227,7 @@ def _kept_letter(campaign: Campaign, fields: list[tuple[str, str]], step: str) -
     allow_framing(frame_ancestors(campaign))
     _state, parent = check_token(request.form.get("form_token"), campaign)
     partner = find_partner(campaign, request.form.get("partner"))
-    context = _context(campaign, parent, partner)
+    context = frame_context(campaign, parent, partner)
     return _page("widget/too_many.html", 503, fields=fields, step=step, busy=True, **context)
 
 
