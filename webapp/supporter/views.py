@@ -36,6 +36,7 @@ from webapp.delivery.handoff import handoff_for
 from webapp.extensions import limiter
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission, SubmissionStatus
 from webapp.security import kept_private, render_error, retry_minutes, with_error_headers
+from webapp.services.closed_campaigns import recorded_receipt
 from webapp.services.link_emails import link_email
 from webapp.services.receipt_links import email_receipt_link
 from webapp.services.submissions import letter_by_receipt
@@ -105,6 +106,12 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
     """One form, three buttons: preview the letter, go back to edit it, or send it."""
     campaign = _campaign_or_404(slug)
     if not campaign.is_open(utcnow()):
+        # Closed while the form was open: a Send whose letter is recorded already (a second
+        # press as it closed, Back and Send) is told so, as while open.
+        email = request.form.get("email") if request.form.get("action") == "send" else None
+        recorded = recorded_receipt(db.session(), campaign.id, email or "")
+        if recorded is not None:
+            return _already_sent(campaign, recorded)
         flash(_("This campaign is not accepting letters."), "error")
         return redirect(url_for(".campaign", slug=slug))
     form = form_for(campaign)
@@ -132,6 +139,12 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
     if outcome.step is Step.RECORDED:
         _remember_receipt(token)
         return redirect(url_for(".receipt", token=token), code=303)
+    return _already_sent(campaign, token)
+
+
+def _already_sent(campaign: Campaign, token: str) -> tuple[str, int] | BaseResponse:
+    """A Send whose letter is recorded already: its receipt for the writer who has it in this
+    browser, a page that says so (and shows nothing of the letter) for anyone else."""
     if token in session.get("receipts", []):
         flash(
             _("You already sent this letter, so nothing new was recorded. Here is your receipt."),

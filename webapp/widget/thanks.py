@@ -19,8 +19,7 @@ from flask import current_app, render_template, request
 from webapp.database import db
 from webapp.i18n import explicit_language, page_language
 from webapp.models import Campaign
-from webapp.sealing import keyring
-from webapp.services.letter_rows import find_writer
+from webapp.services.closed_campaigns import recorded_receipt
 from webapp.services.recorded import RecordedLetter
 from webapp.supporter.campaign_page import ticked_a_box
 from webapp.supporter.page_cache import FormPages
@@ -90,9 +89,8 @@ def closed_mid_letter(campaign: Campaign, ctx: dict[str, Any]) -> tuple[str, int
     """The campaign closed while its form was open: nothing from this form is recorded. A Send
     from an address whose letter is recorded (a second click as it closed, or Back and Send) is
     told so, as while it was open, not that its letter was not sent."""
-    email = (request.form.get("email") or "").strip()
-    if request.form.get("action") == "send" and email:
-        found = find_writer(db.session(), campaign.id, keyring().email_keys(email))
-        if found is not None and found.letter is not None:
-            return thanks_page(campaign, None, True, ctx), 200
+    if request.form.get("action") == "send" and recorded_receipt(
+        db.session(), campaign.id, request.form.get("email") or ""
+    ):
+        return thanks_page(campaign, None, True, ctx), 200
     return render_template("widget/closed.html", **ctx), 403
