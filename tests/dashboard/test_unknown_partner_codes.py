@@ -101,3 +101,12 @@ def test_the_partner_rows_are_translated_and_their_names_isolated(app: Flask, sl
     table = page[page.index('id="partners-heading"') : page.index("unknown-code")]
     assert "<td><bdi>Riverside Parents (riverside)</bdi></td>" in table
     assert "<td>بلا شريك</td>" in table and "no partner" not in table
+
+
+def test_the_sources_table_says_no_source_in_the_pages_language(app: Flask, slug: str) -> None:
+    """Its "none" was the tally's own key, in English on an Arabic dashboard."""
+    app.config["BABEL_DEFAULT_LOCALE"] = "ar"
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text
+    table = page[page.index("unknown-code") :]
+    table = table[: table.index("</table>", table.index("</table>") + 1)]
+    assert "<td>بلا مصدر</td>" in table and "<td>none</td>" not in table
