@@ -195,3 +195,18 @@ def test_renaming_a_partner_alone_warns_that_its_arabic_name_is_the_old_one(
     form[f"partners-{row}-name"] = "Riverside Parents"
     form[f"partners-{row}-reading_name"] = "أولياء أمور ريفرسايد"
     assert "flash-warning" not in admin.post(edit_url(slug), data=form, follow_redirects=True).text
+
+
+def test_an_arabic_frame_is_named_with_the_partners_arabic_name(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """The name embed.js gives the frame (a screen reader's list of frames) names one
+    organisation, as the consent box beside it does."""
+    slug = _campaign(app, tmp_path, {"riverside": {"name": RIVERSIDE_NAME_AR}})
+    arabic = open_widget(client, slug, partner="riverside", lang="ar").text
+    assert (
+        '<meta name="civic-letters-frame-title" '
+        f'content="نموذج الرسالة لحملة: مياه آمنة لكل مدرسة ({RIVERSIDE_NAME_AR})">'
+    ) in arabic
+    english = open_widget(client, slug, partner="riverside", lang="en").text
+    assert '(Riverside Parents)">' in english
