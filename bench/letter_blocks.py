@@ -66,7 +66,7 @@ def _blocks(app: Flask) -> list[Block]:
         # Each app's counters are a frozen instance: the class's method is patched.
         (2, "the route's rate limits (address and sender: three counters)", Counters, "spend"),
         (2, "form token checked", widget_views, "check_token"),
-        (2, "letter form built", widget_views, "_letter_form"),
+        (2, "letter form built", widget_views, "letter_form"),
         (2, "form validated", LetterForm, "validate"),
         (2, "the flow's step", widget_views, "handle_letter"),
         (3, "draft from the form", flow, "letter_draft"),

@@ -85,7 +85,7 @@ def _letter(
         fields["form_token"] = form_token(_text(shown))
     response = post_widget(client, SLUG, {**fields, "action": "send"}, **address)
     # A new letter each time: a repeat from the same address skips the recording ("repeat").
-    assert '<meta name="civic-letters-sent" content="sent">' in _text(response), (
+    assert '<meta name="civic-letters-sent" content="sent" data-letter="' in _text(response), (
         response.status_code
     )
 

@@ -194,7 +194,7 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
         ("no partner", 2),
     ):
         assert _cell_row(name, str(n)) in html, name
-    for source, n in (("newsletter", 2), ("twitter", 1), ("none", 2)):
+    for source, n in (("<bdi>newsletter</bdi>", 2), ("<bdi>twitter</bdi>", 1), ("no source", 2)):
         assert _cell_row(source, str(n)) in html, source
     coverage = html[html.index('id="coverage"') : html.index('id="targets-heading"')]
     assert f"<bdi>{HOUSE_SEATS - 4}</bdi> congressional districts have no letters yet" in coverage
