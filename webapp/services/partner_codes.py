@@ -6,7 +6,8 @@ import re
 
 # A code's own characters, as partner codes and the form's hidden field have them: anything
 # else (free text, any length) is not kept, so the column never holds what a visitor typed.
-CODE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
+CODE_RE = re.compile(CODE_PATTERN)
 # The tally bucket of letters under a code that names no partner: a code has no "?".
 UNKNOWN_BUCKET = "?"
 

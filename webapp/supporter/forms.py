@@ -24,6 +24,7 @@ from wtforms.validators import (
 
 from webapp.civic.countries import US, is_country
 from webapp.civic.states import BY_CODE, STATES
+from webapp.services.partner_codes import CODE_PATTERN
 from webapp.supporter.email_typos import question_typo
 from webapp.supporter.fast_select import FastSelect
 from webapp.supporter.field_copies import CopiedFields
@@ -50,7 +51,6 @@ PREFIX_LABELS = {
     "Dr.": _l("Dr."),
     "Rev.": _l("Rev."),
 }
-CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
 class LetterForm(EnteredValues, FlaskForm):
