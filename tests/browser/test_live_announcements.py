@@ -44,6 +44,7 @@ WORDS = {
     "en": {
         "split": "split",
         "summary": "Your letter will go to 3 offices.",
+        "two": "Your letter will go to 2 offices.",
         "asks_street": ("add your street address", "Enter your street address"),
         "street_note": "We will find your district from your street address when you preview",
         "street_hint": "we will find yours from your street address",
@@ -52,6 +53,7 @@ WORDS = {
     "ar": {
         "split": "موزّع",
         "summary": "ستُرسَل رسالتك إلى 3 مكاتب.",
+        "two": "ستُرسَل رسالتك إلى مكتبين.",
         "asks_street": ("أضف عنوان شارعك", "أدخل عنوان شارعك"),
         "street_note": "سنحدّد دائرتك الانتخابية من عنوان شارعك عند معاينة رسالتك.",
         "street_hint": "سنحدّد دائرتك من عنوان شارعك",
@@ -122,8 +124,10 @@ def test_a_split_zip_is_announced_once_briefly_and_the_street_answers_it(
     page.wait_for_timeout(500)
     typed_street = _records(page)[before + len(typed_zip) :]
 
-    # Said once, as the street was left; nothing asks for the street any more.
+    # Said once, as the street was left; nothing asks for the street any more. The count is of
+    # the offices still ticked: a senator was unticked.
     assert [r[0] for r in _non_empty(typed_street)] == ["targets-status"], typed_street
+    assert words["two"] in _non_empty(typed_street)[0][1], typed_street
     zip_field = page.locator("input[name=zip_code]")
     described = (zip_field.get_attribute("aria-describedby") or "").split()
     description = " ".join(page.locator(f"#{i}").inner_text() for i in described)

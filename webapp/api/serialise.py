@@ -116,14 +116,20 @@ def zip_hint(zip_code: str, result: LookupResult | None, street: bool = False) -
 def plan_json(plan: RecipientPlan, campaign: Campaign) -> dict[str, Any]:
     """Fixed targets and found officials for one campaign, as the letter form shows them:
     `shown` names each in the asked language (`lang`), `between` joins a name and its office;
-    `summary` is the one short sentence a screen reader is told as the list changes."""
+    `summary` is the one short sentence a screen reader is told as the list changes, and
+    `summaries[n]` the same for n offices: the form counts only those still ticked."""
     count = len(plan.recipients)
-    return {
-        "summary": ngettext(
+    summaries = [
+        ngettext(
             "Your letter will go to %(num)s office.",
             "Your letter will go to %(num)s offices.",
-            count,
-        ),
+            n,
+        )
+        for n in range(count + 1)
+    ]
+    return {
+        "summary": summaries[count],
+        "summaries": summaries,
         "recipients": [
             {
                 "key": r.key,

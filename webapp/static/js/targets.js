@@ -146,7 +146,14 @@
     box.querySelectorAll("p.note").forEach(function (note) { note.remove(); });
     var notes = shownNotes(data);
     notes.forEach(function (note) { box.appendChild(el("p", note, "note")); });
-    announce(say ? [data.summary || ""].concat(notes).join(" ").trim() : "", offices);
+    announce(say ? [summary(data)].concat(notes).join(" ").trim() : "", offices);
+  }
+
+  // "Your letter will go to 3 offices" counts the offices still ticked, not every one listed.
+  function summary(data) {
+    var going = box.querySelectorAll("li.recipient").length -
+      box.querySelectorAll("input[name=recipients]:not(:checked)").length;
+    return (data.summaries && data.summaries[going]) || data.summary || "";
   }
 
   function streetGiven() { return !!(street && street.value.trim()); }
