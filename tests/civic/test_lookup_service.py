@@ -308,6 +308,8 @@ def test_unknown_zip_with_a_street_the_geocoder_cannot_place_still_reaches_the_s
     result = find(loaded, AddressQuery("99999", "MI", street="1 Main St", city="Detroit"))
 
     assert not result.needs_street
-    assert note(loaded, zip_fallback.NOTE_DISTRICT_UNKNOWN) in result.notes
+    # Said as the ZIP it is: a typo the supporter can mend to reach their representative.
+    assert note(loaded, zip_fallback.NOTE_ZIP_UNKNOWN_STATE_ONLY) in result.notes
+    assert note(loaded, zip_fallback.NOTE_DISTRICT_UNKNOWN) not in result.notes
     assert ids(result, "us_senate") == list(senators("MI")) and ids(result, "us_house") == []
     assert result.provenance is not None and result.provenance.match is MatchKind.STATE

@@ -53,3 +53,24 @@ def test_an_unknown_zip_is_named_on_the_zip_field_and_the_rest_is_kept(
     assert 'id="street-error"' not in page.text
     for name, value in TYPED.items():
         assert re.search(rf'<input[^>]*name="{name}"[^>]*value="{re.escape(value)}"', page.text)
+
+
+STATE_ONLY = {
+    "en": "We do not know the ZIP code you entered, so your letter goes to your state&#39;s "
+    "officials only. If it has a typo, correct it to reach your representative too.",
+    "ar": "لا نعرف الرمز البريدي الذي أدخلته، لذلك تذهب رسالتك إلى مسؤولي ولايتك فقط. إن كان "
+    "فيه خطأ مطبعي فصحّحه لتصل رسالتك إلى النائب الذي يمثّلك أيضًا.",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_an_unknown_zip_with_a_street_the_address_service_cannot_check_is_named_on_the_preview(
+    app: Flask, client: FlaskClient, default_campaign: str, lang: str
+) -> None:
+    """The geocoder is down (the suite's default): the street cannot place the supporter, the
+    letter still reaches their senators, and the preview says the ZIP is the likely mistake."""
+    load_civic_data(app)
+    url = f"{default_campaign}?lang={lang}"
+    page = post_letter(client, url, "preview", street="1 Main St", zip_code="00000", **TYPED)
+    assert page.status_code == 200
+    assert STATE_ONLY[lang] in page.text

@@ -25,6 +25,10 @@ NOTE_DISTRICT_UNKNOWN = _l(
     "We could not work out your congressional district, so your letter "
     "goes to your state's officials only."
 )
+NOTE_ZIP_UNKNOWN_STATE_ONLY = _l(
+    "We do not know the ZIP code you entered, so your letter goes to your state's officials "
+    "only. If it has a typo, correct it to reach your representative too."
+)
 NOTE_DISTRICTS_UPDATING = _l(
     "Congressional districts are being updated for the new Congress, so we could not name "
     "your representative; your letter goes to your senators and the campaign's other recipients."
@@ -81,8 +85,10 @@ def locate_by_zip(
         if not has_street:
             result.notes.append(str(NOTE_SPLIT_ZIP if in_state else NOTE_UNKNOWN_ZIP))
     else:
-        # Nothing can settle the district: the state's senators still get the letter.
-        result.notes.append(str(NOTE_DISTRICT_UNKNOWN))
+        # Nothing can settle the district: the state's senators still get the letter. A ZIP
+        # no one has heard of is most often mistyped, which the supporter can mend.
+        note = NOTE_ZIP_UNKNOWN_STATE_ONLY if not pairs else NOTE_DISTRICT_UNKNOWN
+        result.notes.append(str(note))
     return Found(Location(state, None, congress), MatchKind.STATE, "zip-table")
 
 
