@@ -2,11 +2,15 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PORT ?= 5000
+# PORT, WORKERS and THREADS as `make PORT=8000 run` or the environment gives them, else as .env
+# does (the app reads PORT from it for the links in its emails: both must agree), else below.
+DOTENV = $(strip $(shell sed -n -E 's/^[[:space:]]*(export[[:space:]]+)?$(1)[[:space:]]*=//p' \
+	.env 2>/dev/null | sed -E 's/[[:space:]]+\#.*//' | tr -d "\"' " | tail -n 1))
+PORT ?= $(or $(call DOTENV,PORT),5000)
 # One gunicorn worker a core: each takes its fair share of the connections (webapp/fair_accept.py)
 # and its threads wait on upstreams, so more processes than cores only take turns at the cores.
-WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
-THREADS ?= 16
+WORKERS ?= $(or $(call DOTENV,WORKERS),$(shell nproc 2>/dev/null || echo 2))
+THREADS ?= $(or $(call DOTENV,THREADS),16)
 # Two layers: what the app needs to run (`make run`, `make serve`), and on top of it the test,
 # lint and bench tools (`make test`, `make bench`), so a server's environment holds no test kit.
 STAMP := $(VENV)/.runtime-stamp

@@ -20,6 +20,10 @@ timeout = 30
 # No client address and no query string (addresses and emails travel in them); the app's log
 # filter also masks receipt, confirmation and reset tokens in the path.
 access_log_format = '"%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# gunicorn's control socket sits at one path per user (~/.gunicorn/gunicorn.ctl): a second server
+# on the machine (staging beside production) takes it over, and stopping either deletes it.
+# Nothing here uses it.
+control_socket_disable = True
 
 
 def post_worker_init(worker: object) -> None:
