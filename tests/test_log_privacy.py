@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from webapp.log_privacy import install_log_filters, redact
+from webapp.log_privacy import install_log_filters, redact, server_addresses
 
 
 @pytest.fixture(autouse=True)
@@ -75,3 +75,30 @@ def test_exception_text_is_cleaned_too(caplog: pytest.LogCaptureFixture) -> None
     (record,) = caplog.records
     assert "RuntimeError" in (record.exc_text or "")
     assert "rana@example.org" not in (record.exc_text or "")
+
+
+def test_the_apps_own_servers_and_this_machine_stay_readable() -> None:
+    """An operator must see which relay or database did not answer; a supporter's address never
+    shows. Loopback is this machine's own."""
+    settings = [
+        "smtp://user:secret@10.0.4.7:587",
+        "postgresql+psycopg://app:pw@[2001:db8::5]:5432/letters",
+        "https://geocoding.geo.census.gov/geocoder",
+        "not a url 192.0.2.1",
+        5,
+    ]
+    servers = server_addresses(settings)
+    assert servers == {"10.0.4.7", "2001:db8::5"}
+    install_log_filters(servers)
+    assert redact("cannot connect to SMTP server 10.0.4.7:587: refused") == (
+        "cannot connect to SMTP server 10.0.4.7:587: refused"
+    )
+    assert redact('connection to server at "2001:db8::5", port 5432 failed') == (
+        'connection to server at "2001:db8::5", port 5432 failed'
+    )
+    assert redact("Running on http://127.0.0.1:5000 and ::1") == (
+        "Running on http://127.0.0.1:5000 and ::1"
+    )
+    assert redact("ratelimit exceeded (203.0.113.7, 10.0.4.8)") == "ratelimit exceeded ([ip], [ip])"
+    install_log_filters()  # the next app's settings replace these
+    assert redact("10.0.4.7") == "[ip]"

@@ -20,7 +20,7 @@ from webapp.config import PROJECT_ROOT, load_config
 from webapp.database import configure_engine, db
 from webapp.extensions import babel, csrf, limiter, login_manager, migrate
 from webapp.i18n import init_i18n, select_locale
-from webapp.log_privacy import install_log_filters
+from webapp.log_privacy import install_log_filters, server_addresses
 from webapp.request_guards import init_request_guards
 from webapp.request_slots import init_request_slots
 from webapp.sealing import Keyring
@@ -109,7 +109,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    install_log_filters()
+    install_log_filters(
+        server_addresses(v for k, v in app.config.items() if k.endswith(("_URL", "_URI")))
+    )
     if app.config["TRUST_PROXY_HOPS"]:
         hops = app.config["TRUST_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

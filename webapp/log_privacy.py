@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 # Query strings carry street addresses (geocoder and API calls), widget prefill (email, name)
 # and API keys (CWC); these path segments are secrets that open a receipt or an account.
@@ -27,11 +30,43 @@ REDACTED_LOGGERS = (
 )
 
 
+# The app's own servers, written as addresses in its settings (a relay, a database): an operator
+# reading "cannot connect to SMTP server [ip]:587" could not see which host was wrong.
+_kept: frozenset[str] = frozenset()
+
+
+def _ip_or_hidden(match: re.Match[str]) -> str:
+    found = match[0]
+    if found in _kept:
+        return found
+    try:
+        loopback = ipaddress.ip_address(found).is_loopback
+    except ValueError:
+        loopback = False
+    # This machine's own address is no one's: the server's banner, a relay on loopback.
+    return found if loopback else "[ip]"
+
+
 def redact(text: str) -> str:
     text = _QUERY.sub("?[query]", text)
     text = _SECRET_SEGMENT.sub(r"/\1/[token]", text)
     text = _EMAIL.sub("[email]", text)
-    return _IP.sub("[ip]", text)
+    return _IP.sub(_ip_or_hidden, text)
+
+
+def server_addresses(settings: Iterable[object]) -> frozenset[str]:
+    """The IP addresses written as hosts in these settings' URLs (SMTP_URL, DATABASE_URL, ...)."""
+    found = set()
+    for value in settings:
+        if not isinstance(value, str) or "://" not in value:
+            continue
+        try:
+            host = urlsplit(value).hostname
+            if host:
+                found.add(str(ipaddress.ip_address(host)))
+        except ValueError:
+            continue  # a host name, or not a URL: nothing to keep
+    return frozenset(found)
 
 
 class RedactPersonalData(logging.Filter):
@@ -48,8 +83,11 @@ class RedactPersonalData(logging.Filter):
         return True
 
 
-def install_log_filters() -> None:
-    """Attach the filter to those loggers: at the source, so every handler gets clean records."""
+def install_log_filters(servers: Iterable[str] = ()) -> None:
+    """Attach the filter to those loggers: at the source, so every handler gets clean records.
+    `servers`: addresses of the app's own servers, which stay readable."""
+    global _kept
+    _kept = frozenset(servers)
     for name in REDACTED_LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactPersonalData) for f in logger.filters):
