@@ -41,6 +41,14 @@ def _data_key_file(env: Mapping[str, str], instance: Path) -> Path:
     return Path(env_str(env, "DATA_ENCRYPTION_KEY_FILE", str(instance / "data_encryption_key")))
 
 
+def _database_url(env: Mapping[str, str], instance: Path) -> str:
+    url = env_str(env, "DATABASE_URL", f"sqlite:///{instance / 'civic_letters.db'}")
+    if url.startswith("postgres://"):
+        # Heroku's and many hosts' spelling; SQLAlchemy knows the dialect only as postgresql.
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    return url
+
+
 def prepare_instance() -> Path:
     """Create the instance folder and, unless set in the environment, its two key files."""
     env = _environment()
@@ -72,7 +80,7 @@ def load_config(
     data_key = data_encryption_key(
         env.get("DATA_ENCRYPTION_KEY", ""), _data_key_file(env, instance), debug, testing
     )
-    database_url = env_str(env, "DATABASE_URL", f"sqlite:///{instance / 'civic_letters.db'}")
+    database_url = _database_url(env, instance)
     public_url = env_str(env, "PUBLIC_BASE_URL", "")
     return {
         "DEBUG": debug,
@@ -234,9 +242,7 @@ def _civic_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "CIVIC_LOOKUP_BUDGET_SECONDS": env_positive(env, "CIVIC_LOOKUP_BUDGET_SECONDS", 3.0),
         "CIVIC_FALLBACK_TTL_SECONDS": env_int(env, "CIVIC_FALLBACK_TTL_SECONDS", 900),
         "CIVIC_BREAKER_FAILURES": env_int(env, "CIVIC_BREAKER_FAILURES", 3),
-        "CIVIC_BREAKER_COOLDOWN_SECONDS": float(
-            env_str(env, "CIVIC_BREAKER_COOLDOWN_SECONDS", "60")
-        ),
+        "CIVIC_BREAKER_COOLDOWN_SECONDS": env_seconds(env, "CIVIC_BREAKER_COOLDOWN_SECONDS", 60.0),
         "CIVIC_SYNC_ON_START": env_bool(env, "CIVIC_SYNC_ON_START", True),
         # The delivery worker syncs the roster at start and then this often (0: never).
         "CIVIC_SYNC_INTERVAL_HOURS": env_seconds(
