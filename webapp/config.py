@@ -18,7 +18,12 @@ from webapp.config_values import (
     env_seconds,
     env_str,
 )
-from webapp.instance_keys import data_encryption_key, ensure_secret_key_file, secret_key
+from webapp.instance_keys import (
+    data_encryption_key,
+    ensure_data_key_file,
+    ensure_secret_key_file,
+    secret_key,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -50,14 +55,15 @@ def _database_url(env: Mapping[str, str], instance: Path) -> str:
 
 
 def prepare_instance() -> Path:
-    """Create the instance folder and, unless set in the environment, its two key files."""
+    """Create the instance folder and, unless set in the environment, its two key files (the
+    master key's only while the database holds no sealed data)."""
     env = _environment()
     instance = _instance(env)
     instance.mkdir(parents=True, exist_ok=True)
     if not env.get("SECRET_KEY"):
         ensure_secret_key_file(_key_file(env, instance))
     if not env.get("DATA_ENCRYPTION_KEY"):
-        ensure_secret_key_file(_data_key_file(env, instance))
+        ensure_data_key_file(_data_key_file(env, instance), _database_url(env, instance))
     return instance
 
 
@@ -77,10 +83,14 @@ def load_config(
     if secret is None:
         # Debug only: a per-process key is fine because nothing needs to survive a restart.
         secret = secrets.token_urlsafe(48)
-    data_key = data_encryption_key(
-        env.get("DATA_ENCRYPTION_KEY", ""), _data_key_file(env, instance), debug, testing
-    )
     database_url = _database_url(env, instance)
+    data_key = data_encryption_key(
+        env.get("DATA_ENCRYPTION_KEY", ""),
+        _data_key_file(env, instance),
+        debug,
+        testing,
+        database_url,
+    )
     public_url = env_str(env, "PUBLIC_BASE_URL", "")
     return {
         "DEBUG": debug,
