@@ -17,6 +17,7 @@ from webapp.campaigns.snapshots import CampaignSnapshots
 from webapp.civic.lookup import lookup_from_config
 from webapp.compression import init_compression
 from webapp.config import PROJECT_ROOT, load_config
+from webapp.config_values import report_config_errors_briefly
 from webapp.database import configure_engine, db
 from webapp.extensions import babel, csrf, limiter, login_manager, migrate
 from webapp.i18n import init_i18n, select_locale
@@ -95,6 +96,7 @@ def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment, or from defaults plus `test_config` in tests."""
+    report_config_errors_briefly()
     config = load_config(env={"TESTING": "true"} if test_config is not None else None)
     if test_config is not None:
         config.update(test_config)

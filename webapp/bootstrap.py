@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from webapp.config import prepare_instance
+from webapp.config_values import report_config_errors_briefly
 
 
 def main() -> None:
+    report_config_errors_briefly()
     prepare_instance()
 
     from webapp import create_app
