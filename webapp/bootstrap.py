@@ -13,7 +13,9 @@ def main() -> None:
     from webapp import create_app
     from webapp.cli import setup_database
 
-    app = create_app()
+    # Not checked at creation: the schema may be behind until setup_database migrates it,
+    # which then checks the master key against the supporters stored.
+    app = create_app(check=False)
     with app.app_context():
         setup_database()
 
