@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from webapp.config import ConfigError, load_config
+from webapp.config import PROJECT_ROOT, ConfigError, load_config
 
 
 @pytest.mark.parametrize(
@@ -20,6 +25,12 @@ from webapp.config import ConfigError, load_config
             "daily",
             "CIVIC_SYNC_INTERVAL_HOURS must be a number of hours",
         ),
+        (
+            "CIVIC_BREAKER_COOLDOWN_SECONDS",
+            "1m",
+            "CIVIC_BREAKER_COOLDOWN_SECONDS must be a number of seconds",
+        ),
+        ("CIVIC_BREAKER_COOLDOWN_SECONDS", "-5", "CIVIC_BREAKER_COOLDOWN_SECONDS .* 0 or more"),
     ],
 )
 def test_a_malformed_duration_is_refused_by_name(key: str, value: str, message: str) -> None:
@@ -34,3 +45,35 @@ def test_durations_read_as_numbers_and_zero_hours_means_never() -> None:
     assert config["OUTBOX_POLL_SECONDS"] == 0.2
     assert config["CIVIC_SYNC_INTERVAL_HOURS"] == 0
     assert load_config({"TESTING": "1"})["RISK_MIN_FORM_SECONDS"] == 4.0
+
+
+def test_a_postgres_url_in_herokus_spelling_uses_the_apps_driver() -> None:
+    config = load_config({"TESTING": "1", "DATABASE_URL": "postgres://u:p@db.internal:5432/civic"})
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.internal:5432/civic"
+    given = "postgresql://u:p@db.internal/civic"
+    assert load_config({"TESTING": "1", "DATABASE_URL": given})["SQLALCHEMY_DATABASE_URI"] == given
+
+
+def test_a_flask_command_stopped_by_a_setting_prints_the_message_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env.update(
+        INSTANCE_PATH=str(tmp_path),
+        SECRET_KEY="s",
+        DATA_ENCRYPTION_KEY="d",
+        CIVIC_BREAKER_COOLDOWN_SECONDS="1m",
+    )
+    flask = Path(sys.executable).parent / "flask"
+    done = subprocess.run(
+        [str(flask), "--app", "app", "outbox", "status"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "Error: CIVIC_BREAKER_COOLDOWN_SECONDS must be a number of seconds, not '1m'\n"
+    )

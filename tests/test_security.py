@@ -140,7 +140,8 @@ def test_debug_creates_a_data_encryption_key_file_that_outlives_the_process(
 
 def _app_from_environment(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Flask:
     monkeypatch.setattr("webapp.config._environment", lambda: env)
-    return create_app()
+    # On a database never migrated: the schema and key checks have their own tests.
+    return create_app(check=False)
 
 
 def test_create_app_refuses_without_secret_key_and_starts_in_debug_or_with_a_key_file(

@@ -17,6 +17,7 @@ from webapp.campaigns.snapshots import CampaignSnapshots
 from webapp.civic.lookup import lookup_from_config
 from webapp.compression import init_compression
 from webapp.config import PROJECT_ROOT, load_config
+from webapp.config_values import report_config_errors_briefly
 from webapp.database import configure_engine, db
 from webapp.extensions import babel, csrf, limiter, login_manager, migrate
 from webapp.i18n import init_i18n, select_locale
@@ -28,6 +29,7 @@ from webapp.security import init_security
 from webapp.services.counts import PublicStatsCache, TTLCounter
 from webapp.services.privacy import derive_key
 from webapp.signing import CachedSigningSessions
+from webapp.startup_checks import check_for_web, serving_process
 from webapp.supporter.page_cache import FormPages
 
 
@@ -93,8 +95,14 @@ def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app from the environment, or from defaults plus `test_config` in tests."""
+def create_app(test_config: Mapping[str, Any] | None = None, *, check: bool = True) -> Flask:
+    """Build the app from the environment, or from defaults plus `test_config` in tests.
+
+    Outside tests, a process about to serve pages first checks the database's schema revision
+    and that the master key opens its supporters' data keys; `check=False` is for bootstrap,
+    which migrates first and checks then.
+    """
+    report_config_errors_briefly()
     config = load_config(env={"TESTING": "true"} if test_config is not None else None)
     if test_config is not None:
         config.update(test_config)
@@ -178,4 +186,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(widget_bp)
     app.register_blueprint(webhooks_bp)
     register_cli(app)
+    if check and not app.config["TESTING"] and serving_process():
+        check_for_web(app)
     return app

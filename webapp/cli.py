@@ -20,6 +20,7 @@ from webapp.delivery.check import delivery_cli
 from webapp.delivery.commands import outbox_cli
 from webapp.models import Official, ZipDistrict
 from webapp.services.supporter_commands import supporters_cli
+from webapp.startup_checks import check_database
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 def setup_database() -> None:
     """Upgrade the schema to the newest migration and import the default campaign if absent."""
     upgrade()
+    if not current_app.config["TESTING"]:
+        # Before anything is written under it: a key that opens none of the supporters' data
+        # keys stops here (python -m webapp.bootstrap, `make run`, `flask setup`).
+        check_database(current_app._get_current_object())  # type: ignore[attr-defined]
     configured = current_app.config["DEFAULT_CAMPAIGN_FILE"]
     result = ensure_default_campaign(db.session(), Path(configured) if configured else None)
     if result is not None:

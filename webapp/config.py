@@ -18,7 +18,12 @@ from webapp.config_values import (
     env_seconds,
     env_str,
 )
-from webapp.instance_keys import data_encryption_key, ensure_secret_key_file, secret_key
+from webapp.instance_keys import (
+    data_encryption_key,
+    ensure_data_key_file,
+    ensure_secret_key_file,
+    secret_key,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -41,15 +46,24 @@ def _data_key_file(env: Mapping[str, str], instance: Path) -> Path:
     return Path(env_str(env, "DATA_ENCRYPTION_KEY_FILE", str(instance / "data_encryption_key")))
 
 
+def _database_url(env: Mapping[str, str], instance: Path) -> str:
+    url = env_str(env, "DATABASE_URL", f"sqlite:///{instance / 'civic_letters.db'}")
+    if url.startswith("postgres://"):
+        # Heroku's and many hosts' spelling; SQLAlchemy knows the dialect only as postgresql.
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    return url
+
+
 def prepare_instance() -> Path:
-    """Create the instance folder and, unless set in the environment, its two key files."""
+    """Create the instance folder and, unless set in the environment, its two key files (the
+    master key's only while the database holds no sealed data)."""
     env = _environment()
     instance = _instance(env)
     instance.mkdir(parents=True, exist_ok=True)
     if not env.get("SECRET_KEY"):
         ensure_secret_key_file(_key_file(env, instance))
     if not env.get("DATA_ENCRYPTION_KEY"):
-        ensure_secret_key_file(_data_key_file(env, instance))
+        ensure_data_key_file(_data_key_file(env, instance), _database_url(env, instance))
     return instance
 
 
@@ -69,10 +83,14 @@ def load_config(
     if secret is None:
         # Debug only: a per-process key is fine because nothing needs to survive a restart.
         secret = secrets.token_urlsafe(48)
+    database_url = _database_url(env, instance)
     data_key = data_encryption_key(
-        env.get("DATA_ENCRYPTION_KEY", ""), _data_key_file(env, instance), debug, testing
+        env.get("DATA_ENCRYPTION_KEY", ""),
+        _data_key_file(env, instance),
+        debug,
+        testing,
+        database_url,
     )
-    database_url = env_str(env, "DATABASE_URL", f"sqlite:///{instance / 'civic_letters.db'}")
     public_url = env_str(env, "PUBLIC_BASE_URL", "")
     return {
         "DEBUG": debug,
@@ -234,9 +252,7 @@ def _civic_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "CIVIC_LOOKUP_BUDGET_SECONDS": env_positive(env, "CIVIC_LOOKUP_BUDGET_SECONDS", 3.0),
         "CIVIC_FALLBACK_TTL_SECONDS": env_int(env, "CIVIC_FALLBACK_TTL_SECONDS", 900),
         "CIVIC_BREAKER_FAILURES": env_int(env, "CIVIC_BREAKER_FAILURES", 3),
-        "CIVIC_BREAKER_COOLDOWN_SECONDS": float(
-            env_str(env, "CIVIC_BREAKER_COOLDOWN_SECONDS", "60")
-        ),
+        "CIVIC_BREAKER_COOLDOWN_SECONDS": env_seconds(env, "CIVIC_BREAKER_COOLDOWN_SECONDS", 60.0),
         "CIVIC_SYNC_ON_START": env_bool(env, "CIVIC_SYNC_ON_START", True),
         # The delivery worker syncs the roster at start and then this often (0: never).
         "CIVIC_SYNC_INTERVAL_HOURS": env_seconds(

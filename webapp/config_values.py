@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
+from types import TracebackType
 
 
 class ConfigError(RuntimeError):
@@ -54,3 +56,25 @@ def env_positive(env: Mapping[str, str], key: str, default: float) -> float:
     if value == 0:
         raise ConfigError(f"{key} must be more than 0, not {env.get(key)!r}")
     return value
+
+
+def _brief_config_error(
+    kind: type[BaseException], value: BaseException, traceback: TracebackType | None
+) -> None:
+    if isinstance(value, ConfigError):
+        # The message names the setting and the fix; a traceback would bury it.
+        print(f"Error: {value}", file=sys.stderr)
+    else:
+        _previous_hook(kind, value, traceback)
+
+
+_previous_hook = sys.excepthook
+
+
+def report_config_errors_briefly() -> None:
+    """A ConfigError that ends a process (a `flask` command, the worker, bootstrap) prints its
+    message alone; every other exception its traceback, as before. The exit status stays 1."""
+    global _previous_hook
+    if sys.excepthook is not _brief_config_error:
+        _previous_hook = sys.excepthook
+        sys.excepthook = _brief_config_error

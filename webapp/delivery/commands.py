@@ -21,6 +21,7 @@ from webapp.delivery.post import PostClient, post_settings_from_config
 from webapp.delivery.post_tracking import refresh_tracking
 from webapp.delivery.worker import Worker
 from webapp.models import Campaign, Delivery, Notification
+from webapp.startup_checks import check_for_worker
 
 outbox_cli = AppGroup("outbox", help="Deliver letters: worker, retries, packets.")
 
@@ -41,9 +42,6 @@ def _campaign_id(slug: str | None) -> int | None:
 def work_command(once: bool, batch: int | None, worker_id: str | None) -> None:
     """Send due deliveries and supporter emails until stopped (SIGTERM/SIGINT finish the row)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    worker = Worker(app, worker_id)
-    if batch:
-        worker.batch_size = batch
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -52,6 +50,13 @@ def work_command(once: bool, batch: int | None, worker_id: str | None) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+    # Before any row is claimed: on an old schema every send fails, and under a master key that
+    # opens no supporter's data key every waiting letter would be marked dead.
+    if not app.config["TESTING"] and not check_for_worker(app, stop, once):
+        return
+    worker = Worker(app, worker_id)
+    if batch:
+        worker.batch_size = batch
     click.echo(f"outbox worker {worker.worker_id} started")
     report = worker.run(once=once, stop=stop)
     click.echo(
