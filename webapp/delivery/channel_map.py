@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,8 +30,9 @@ from webapp.models import (
 from webapp.services.delivery_counts import tally_status
 from webapp.services.recipients import recipient_for
 
-FAILURE_WINDOW = timedelta(days=1)
 SUCCESS = (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED, DeliveryStatus.DONE_BY_SUPPORTER)
+# Letters that failed and are not sent yet: waiting for a retry, or given up on.
+FAILING = (DeliveryStatus.FAILED.value, DeliveryStatus.DEAD.value)
 # Chambers whose every office is in the local roster; state legislators are looked up live.
 ENUMERABLE = ("us_senate", "us_house")
 CHANNEL_NAMES = {
@@ -47,7 +48,7 @@ CHANNEL_NAMES = {
 class Mark(enum.StrEnum):
     GREEN = "green"  # a working channel that needs nobody
     AMBER = "amber"  # hand-off only: the supporter carries the letter
-    RED = "red"  # failures in the last day, or no channel at all
+    RED = "red"  # failing now (see `_mark`), or no channel at all
 
 
 @dataclass
@@ -72,6 +73,11 @@ class OfficeChannel:
     def channel_name(self) -> str:
         return CHANNEL_NAMES[self.route.channel]
 
+    @property
+    def recovered(self) -> bool:
+        """It failed, and letters went through since: its last failure is history, no alarm."""
+        return self.mark is not Mark.RED and _sent_since(self.last_success, self.last_failure)
+
 
 def campaign_offices(session: Session, campaign: Campaign) -> list[Recipient]:
     """The fixed targets, then every member of Congress a lookup target can reach."""
@@ -94,15 +100,28 @@ def campaign_offices(session: Session, campaign: Campaign) -> list[Recipient]:
     return offices
 
 
-def _mark(channel: Channel, last_failure: datetime | None, now: datetime) -> Mark:
-    if channel is Channel.PACKET or (last_failure and now - last_failure < FAILURE_WINDOW):
+def _sent_since(last_success: datetime | None, last_failure: datetime | None) -> bool:
+    return last_failure is not None and last_success is not None and last_success > last_failure
+
+
+def _mark(
+    channel: Channel,
+    statuses: Counter[str],
+    last_success: datetime | None,
+    last_failure: datetime | None,
+) -> Mark:
+    """Red while the office fails: its last failure is newer than its last success, or a letter
+    waits for a retry or was given up on. Not for a day after any failure, which kept a cron
+    alarm ringing long after the relay came back (QA6 defect 8)."""
+    failing = any(statuses[status] for status in FAILING)
+    if channel is Channel.PACKET or failing:
+        return Mark.RED
+    if last_failure is not None and not _sent_since(last_success, last_failure):
         return Mark.RED
     return Mark.AMBER if channel is Channel.FORM else Mark.GREEN
 
 
-def channel_map(
-    session: Session, campaign: Campaign, reach: CwcReach, now: datetime
-) -> list[OfficeChannel]:
+def channel_map(session: Session, campaign: Campaign, reach: CwcReach) -> list[OfficeChannel]:
     """One row per office, with its letters by status and its last success and failure."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     unconfirmed = Submission.status == SubmissionStatus.UNCONFIRMED
@@ -136,17 +155,18 @@ def channel_map(
         way = route(office, reach, complete=True)
         failed_at, error = failures.get(office.key, (None, None))
         stop = _postal_stop(session, way.channel, office.name, office.address)
+        statuses, sent_at = counts.get(office.key, Counter()), successes.get(office.key)
         rows.append(
             OfficeChannel(
                 key=office.key,
                 name=office.name,
                 route=way,
                 form_limit=form_limit(office.contact_url),
-                statuses=counts.get(office.key, Counter()),
-                last_success=successes.get(office.key),
+                statuses=statuses,
+                last_success=sent_at,
                 last_failure=failed_at,
                 last_error=error,
-                mark=Mark.RED if stop else _mark(way.channel, failed_at, now),
+                mark=Mark.RED if stop else _mark(way.channel, statuses, sent_at, failed_at),
                 postal_stop=stop,
                 chamber=office.chamber,
                 state=office.state,

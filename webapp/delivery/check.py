@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from webapp.database import db, utcnow
+from webapp.database import db
 from webapp.delivery.channel_map import Mark, OfficeChannel, channel_map
 from webapp.delivery.channels import reach_from_config
 from webapp.delivery.senate import senate_list_date, senate_offices
@@ -22,7 +22,7 @@ delivery_cli = AppGroup("delivery", help="Check how letters reach each office.")
 def _when(row: OfficeChannel) -> str:
     ok = row.last_success.strftime("%Y-%m-%d %H:%M UTC") if row.last_success else "-"
     bad = row.last_failure.strftime("%Y-%m-%d %H:%M UTC") if row.last_failure else "-"
-    return f"last ok {ok}, last failure {bad}"
+    return f"last ok {ok}, last failure {bad}" + (" (recovered)" if row.recovered else "")
 
 
 def print_map(rows: list[OfficeChannel]) -> None:
@@ -58,7 +58,7 @@ def check_command(slug: str) -> None:
         f"{'on' if reach.senate else 'off'}, {len(reach.senate_offices)} office(s) listed"
         + (f" (list of {listed})" if listed else " (never synced: run `flask civic sync`)")
     )
-    rows = channel_map(session, campaign, reach, utcnow())
+    rows = channel_map(session, campaign, reach)
     print_map(rows)
     marks = {mark: sum(1 for r in rows if r.mark is mark) for mark in Mark}
     click.echo(
