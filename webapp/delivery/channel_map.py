@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from webapp.delivery.channels import CwcReach, Route, route
 from webapp.delivery.form_limits import form_limit
 from webapp.delivery.post import parse_us_address
 from webapp.delivery.postal_addresses import stored_check
+from webapp.delivery.readiness import Readiness
 from webapp.letters.compose import Recipient, fixed_recipients
 from webapp.models import (
     Campaign,
@@ -47,8 +49,8 @@ CHANNEL_NAMES = {
 
 class Mark(enum.StrEnum):
     GREEN = "green"  # a working channel that needs nobody
-    AMBER = "amber"  # hand-off only: the supporter carries the letter
-    RED = "red"  # failing now (see `_mark`), or no channel at all
+    AMBER = "amber"  # hand-off only (the supporter carries the letter), or waiting for SMTP_URL
+    RED = "red"  # failing now (see `_mark`), its settings broken, or no channel at all
 
 
 @dataclass
@@ -109,20 +111,34 @@ def _mark(
     statuses: Counter[str],
     last_success: datetime | None,
     last_failure: datetime | None,
+    readiness: Readiness | None,
 ) -> Mark:
     """Red while the office fails: its last failure is newer than its last success, or a letter
     waits for a retry or was given up on. Not for a day after any failure, which kept a cron
-    alarm ringing long after the relay came back (QA6 defect 8)."""
+    alarm ringing long after the relay came back (QA6 defect 8). Red too when the channel's
+    settings stop the worker; amber while they are missing (its letters wait)."""
     failing = any(statuses[status] for status in FAILING)
-    if channel is Channel.PACKET or failing:
+    if channel is Channel.PACKET or failing or readiness is Readiness.BROKEN:
         return Mark.RED
     if last_failure is not None and not _sent_since(last_success, last_failure):
         return Mark.RED
-    return Mark.AMBER if channel is Channel.FORM else Mark.GREEN
+    if channel is Channel.FORM or readiness is Readiness.OFF:
+        return Mark.AMBER
+    return Mark.GREEN
 
 
-def channel_map(session: Session, campaign: Campaign, reach: CwcReach) -> list[OfficeChannel]:
-    """One row per office, with its letters by status and its last success and failure."""
+def channel_map(
+    session: Session,
+    campaign: Campaign,
+    reach: CwcReach,
+    ready: Mapping[Channel, Readiness] | None = None,
+) -> list[OfficeChannel]:
+    """One row per office, with its letters by status and its last success and failure.
+
+    `ready`: each sending channel's settings as the worker judges them (readiness.py); without
+    it every configured channel is taken to work.
+    """
+    ready = ready or {}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     unconfirmed = Submission.status == SubmissionStatus.UNCONFIRMED
     for key, status, waiting, number in session.execute(
@@ -166,7 +182,9 @@ def channel_map(session: Session, campaign: Campaign, reach: CwcReach) -> list[O
                 last_success=sent_at,
                 last_failure=failed_at,
                 last_error=error,
-                mark=Mark.RED if stop else _mark(way.channel, statuses, sent_at, failed_at),
+                mark=Mark.RED
+                if stop
+                else _mark(way.channel, statuses, sent_at, failed_at, ready.get(way.channel)),
                 postal_stop=stop,
                 chamber=office.chamber,
                 state=office.state,
