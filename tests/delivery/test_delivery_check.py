@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +103,34 @@ def test_settings_the_worker_refuses_are_broken_with_the_workers_own_reason(
     water_board = _office(result, "Water Board")
     assert water_board.startswith("RED"), water_board
     assert "the outbox worker refuses to start" in water_board
+
+
+def test_an_empty_public_base_url_is_a_problem_outside_debug(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slug = _campaign(app, tmp_path)
+    result = _check(app, slug, PUBLIC_BASE_URL="")
+    assert "problem: PUBLIC_BASE_URL is not set" in result.output
+    assert "receipt and confirmation links" in result.output
+    assert _office(result, "Water Board").startswith("GREEN")
+    assert result.exit_code == 1
+    # In debug (`flask --debug ...`, which the CLI reads from FLASK_DEBUG) the links point at
+    # `flask run` itself: no problem there.
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    result = _check(app, slug)
+    assert "PUBLIC_BASE_URL" not in result.output and result.exit_code == 0
+
+
+def test_the_worker_warns_once_at_start_without_public_base_url(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.config["PUBLIC_BASE_URL"] = ""
+    with caplog.at_level(logging.WARNING):
+        result = app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    said = [r for r in caplog.records if "PUBLIC_BASE_URL is not set" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelno == logging.WARNING
+    caplog.clear()
+    app.config["PUBLIC_BASE_URL"] = PUBLIC
+    app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
+    assert not [r for r in caplog.records if "PUBLIC_BASE_URL" in r.getMessage()]

@@ -19,6 +19,7 @@ from webapp.delivery.readiness import (
     Readiness,
     channel_states,
     letters_readiness,
+    public_url_problem,
     worker_refuses,
 )
 from webapp.delivery.senate import senate_list_date, senate_offices
@@ -103,6 +104,7 @@ def check_command(slug: str) -> None:
     states = channel_states(config)
     _print_channels(states, len(reach.senate_offices), senate_list_date(session))
     trouble = [WORKER_REFUSES] if worker_refuses(states) else []
+    trouble += [problem] if (problem := public_url_problem(config)) else []
     for line in trouble:
         click.echo(f"problem: {line}")
     rows = channel_map(session, campaign, reach, letters_readiness(states))

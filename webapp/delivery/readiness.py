@@ -72,3 +72,22 @@ def letters_readiness(states: Mapping[Channel, ChannelState]) -> dict[Channel, R
     if worker_refuses(states):
         return dict.fromkeys(states, Readiness.BROKEN)
     return {channel: state.readiness for channel, state in states.items()}
+
+
+def public_url_problem(config: Mapping[str, Any]) -> str | None:
+    """Why links in emails to supporters break, or None. The worker sends them with no request
+    to take the host from: without PUBLIC_BASE_URL they point at `make run`'s own address."""
+    if config["PUBLIC_BASE_URL"] or config["DEBUG"]:
+        return None
+    return (
+        f"PUBLIC_BASE_URL is not set: every email to supporters links to "
+        f"{config['LOCAL_BASE_URL']}, so their receipt and confirmation links are broken; set "
+        "it to the site's public address, e.g. https://letters.example.org"
+    )
+
+
+def warn_without_public_url(config: Mapping[str, Any]) -> None:
+    """Logged once as the worker starts: it sends every email, and nothing else would say so."""
+    problem = public_url_problem(config)
+    if problem:
+        log.warning(problem)
