@@ -134,3 +134,17 @@ def test_the_worker_warns_once_at_start_without_public_base_url(
     app.config["PUBLIC_BASE_URL"] = PUBLIC
     app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
     assert not [r for r in caplog.records if "PUBLIC_BASE_URL" in r.getMessage()]
+
+
+def test_problems_lists_only_red_and_amber_offices_and_exits_as_before(
+    app: Flask, tmp_path: Path
+) -> None:
+    slug = _campaign(app, tmp_path, with_form=True)
+    everything = _check(app, slug)
+    assert _office(everything, "Water Board").startswith("GREEN")
+    assert _office(everything, "Town Council").startswith("AMBER")
+    only = _check(app, slug, "--problems")
+    assert " Water Board [" not in only.output
+    assert _office(only, "Town Council").startswith("AMBER")
+    assert "2 office(s): 1 green, 1 amber" in only.output  # the count is still of every office
+    assert only.exit_code == everything.exit_code == 1

@@ -92,7 +92,12 @@ def _print_channels(
 
 @delivery_cli.command("check")
 @click.argument("slug")
-def check_command(slug: str) -> None:
+@click.option(
+    "--problems",
+    is_flag=True,
+    help="List only red and amber offices; the totals and the exit status still count them all.",
+)
+def check_command(slug: str, problems: bool) -> None:
     """Print each channel's settings, then each office's channel and why; exit 1 when an office
     has no working channel or a setting stops letters."""
     session = db.session()
@@ -108,7 +113,7 @@ def check_command(slug: str) -> None:
     for line in trouble:
         click.echo(f"problem: {line}")
     rows = channel_map(session, campaign, reach, letters_readiness(states))
-    print_map(rows, states)
+    print_map([r for r in rows if r.mark is not Mark.GREEN] if problems else rows, states)
     marks = {mark: sum(1 for r in rows if r.mark is mark) for mark in Mark}
     click.echo(
         f"{len(rows)} office(s): {marks[Mark.GREEN]} green, {marks[Mark.AMBER]} amber "
