@@ -157,8 +157,9 @@ def test_the_page_is_for_admins_and_lists_each_office(app: Flask, default_campai
     page = admin.get(path)
     assert page.status_code == 200
     assert page.text.count("<tr>") == 2 + _offices()  # the header row and one per office
-    # The mark wraps after its colour only ("Amber:" above "hand-off only") on a phone.
-    assert 'Amber: <span class="nowrap">hand-off only</span>' in page.text
+    # The mark's colour is a line of its own ("Amber:" above "hand-off only"); the rest wraps
+    # inside the badge (tests/browser/test_channel_map_page.py measures it).
+    assert '<span class="mark-colour">Amber:</span> hand-off only</span>' in page.text
     assert "form limit: <bdi>2,000</bdi> characters" in page.text
     # Each member's seat, so two senators are told apart by their state.
     assert "<td><bdi>Alaska</bdi></td>" in page.text and "<bdi>Vermont</bdi>, at large" in page.text
