@@ -172,6 +172,8 @@ def channel_map(
         failed_at, error = failures.get(office.key, (None, None))
         stop = _postal_stop(session, way.channel, office.name, office.address)
         statuses, sent_at = counts.get(office.key, Counter()), successes.get(office.key)
+        readiness = ready.get(way.channel)
+        mark = Mark.RED if stop else _mark(way.channel, statuses, sent_at, failed_at, readiness)
         rows.append(
             OfficeChannel(
                 key=office.key,
@@ -182,9 +184,7 @@ def channel_map(
                 last_success=sent_at,
                 last_failure=failed_at,
                 last_error=error,
-                mark=Mark.RED
-                if stop
-                else _mark(way.channel, statuses, sent_at, failed_at, ready.get(way.channel)),
+                mark=mark,
                 postal_stop=stop,
                 chamber=office.chamber,
                 state=office.state,
