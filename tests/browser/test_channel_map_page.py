@@ -9,12 +9,13 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, squeezed_isolates
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, squeezed_isolates
 from tests.browser.test_accessibility import AxeAudit
-from tests.civic.data import load_civic_data
+from tests.civic.data import house_member, load_civic_data, senators
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
-from tests.dashboard.letters import Letter, add_letters
+from tests.dashboard.letters import Letter, Office, add_letters
+from webapp.models import DeliveryStatus
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
@@ -84,3 +85,60 @@ def test_every_dashboard_page_fits_a_phone_without_scrolling_sideways(
             )
         audit.run(name)
     audit.assert_clean()
+
+
+# Each mark's text, its badge and its cell, measured on screen: what spills out of which.
+MARK_SPILLS = r"""() => [...document.querySelectorAll(".channel-map .mark")].flatMap((mark) => {
+  const badge = mark.getBoundingClientRect();
+  const cell = mark.closest("td").getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(mark);
+  const text = range.getBoundingClientRect();
+  const out = (inner, outer) => inner.left < outer.left - 0.5 || inner.right > outer.right + 0.5;
+  const said = mark.textContent.trim();
+  return [
+    ...(out(text, badge) ? [`text out of its badge: ${said}`] : []),
+    ...(out(badge, cell) ? [`badge out of its cell: ${said}`] : []),
+  ];
+})"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ar"])
+def test_each_mark_stays_inside_its_badge_and_its_cell(
+    app: Flask,
+    live_server: LiveServer,
+    default_campaign: str,
+    screen_page: Page,
+    screen: str,
+    locale: str,
+) -> None:
+    """ "Red: failing or no channel" ran out of its badge and over the office's name at 360 and
+    1280 px (QA6 defect 9): every mark's text stays in its badge, the badge in its cell."""
+    page = screen_page
+    load_civic_data(app)
+    # House CWC on: a House office is green, a senator a hand-off (amber), a dead letter red.
+    app.config.update(CWC_API_KEY="house-key", BABEL_DEFAULT_LOCALE=locale[:2])
+    green, red = (f"official:{house_member(state, 0)}" for state in ("VT", "WY"))
+    offices = (
+        Office(green, "Becca Balint", DeliveryStatus.PENDING, "us_house", "VT", "0"),
+        Office(f"official:{senators('VT')[0]}", "Bernard Sanders", DeliveryStatus.NEEDS_ACTION),
+        Office(red, "Harriet Hageman", DeliveryStatus.DEAD, "us_house", "WY", "0"),
+    )
+    add_letters(app, default_campaign, [Letter("vt@example.org", state="VT", offices=offices)])
+    create_account(app, ADMIN)
+    page.goto(f"{live_server.url}/dashboard/login")
+    page.fill("[name=email]", ADMIN)  # by name: the labels are in the page's language
+    page.fill("[name=password]", PASSWORD)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/channels?show=letters")
+    marks = page.locator(".channel-map .mark")
+    expect(marks).to_have_count(3)
+    for mark in ("green", "amber", "red"):
+        expect(page.locator(f".channel-map .mark-{mark}")).to_have_count(1)
+    width = SCREENS[screen]["width"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"channel-map-marks-{locale[:2]}-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert page.evaluate(MARK_SPILLS) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width

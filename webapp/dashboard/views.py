@@ -152,7 +152,7 @@ def channels(slug: str) -> str:
     reach = reach_from_config(current_app.config, senate_offices(session))
     asked = request.args.get("show", "")
     show = Shown(asked) if asked in set(Shown) else Shown.ALL
-    rows = channel_map(session, campaign, reach, utcnow())
+    rows = channel_map(session, campaign, reach)
     return render_template(
         "dashboard/channels.html",
         campaign=campaign,

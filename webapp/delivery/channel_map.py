@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from webapp.delivery.channels import CwcReach, Route, route
 from webapp.delivery.form_limits import form_limit
 from webapp.delivery.post import parse_us_address
 from webapp.delivery.postal_addresses import stored_check
+from webapp.delivery.readiness import Readiness
 from webapp.letters.compose import Recipient, fixed_recipients
 from webapp.models import (
     Campaign,
@@ -30,8 +32,9 @@ from webapp.models import (
 from webapp.services.delivery_counts import tally_status
 from webapp.services.recipients import recipient_for
 
-FAILURE_WINDOW = timedelta(days=1)
 SUCCESS = (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED, DeliveryStatus.DONE_BY_SUPPORTER)
+# Letters that failed and are not sent yet: waiting for a retry, or given up on.
+FAILING = (DeliveryStatus.FAILED.value, DeliveryStatus.DEAD.value)
 # Chambers whose every office is in the local roster; state legislators are looked up live.
 ENUMERABLE = ("us_senate", "us_house")
 CHANNEL_NAMES = {
@@ -46,8 +49,8 @@ CHANNEL_NAMES = {
 
 class Mark(enum.StrEnum):
     GREEN = "green"  # a working channel that needs nobody
-    AMBER = "amber"  # hand-off only: the supporter carries the letter
-    RED = "red"  # failures in the last day, or no channel at all
+    AMBER = "amber"  # hand-off only (the supporter carries the letter), or waiting for SMTP_URL
+    RED = "red"  # failing now (see `_mark`), its settings broken, or no channel at all
 
 
 @dataclass
@@ -72,6 +75,11 @@ class OfficeChannel:
     def channel_name(self) -> str:
         return CHANNEL_NAMES[self.route.channel]
 
+    @property
+    def recovered(self) -> bool:
+        """It failed, and letters went through since: its last failure is history, no alarm."""
+        return self.mark is not Mark.RED and _sent_since(self.last_success, self.last_failure)
+
 
 def campaign_offices(session: Session, campaign: Campaign) -> list[Recipient]:
     """The fixed targets, then every member of Congress a lookup target can reach."""
@@ -94,16 +102,43 @@ def campaign_offices(session: Session, campaign: Campaign) -> list[Recipient]:
     return offices
 
 
-def _mark(channel: Channel, last_failure: datetime | None, now: datetime) -> Mark:
-    if channel is Channel.PACKET or (last_failure and now - last_failure < FAILURE_WINDOW):
+def _sent_since(last_success: datetime | None, last_failure: datetime | None) -> bool:
+    return last_failure is not None and last_success is not None and last_success > last_failure
+
+
+def _mark(
+    channel: Channel,
+    statuses: Counter[str],
+    last_success: datetime | None,
+    last_failure: datetime | None,
+    readiness: Readiness | None,
+) -> Mark:
+    """Red while the office fails: its last failure is newer than its last success, or a letter
+    waits for a retry or was given up on. Not for a day after any failure, which kept a cron
+    alarm ringing long after the relay came back (QA6 defect 8). Red too when the channel's
+    settings stop the worker; amber while they are missing (its letters wait)."""
+    failing = any(statuses[status] for status in FAILING)
+    if channel is Channel.PACKET or failing or readiness is Readiness.BROKEN:
         return Mark.RED
-    return Mark.AMBER if channel is Channel.FORM else Mark.GREEN
+    if last_failure is not None and not _sent_since(last_success, last_failure):
+        return Mark.RED
+    if channel is Channel.FORM or readiness is Readiness.OFF:
+        return Mark.AMBER
+    return Mark.GREEN
 
 
 def channel_map(
-    session: Session, campaign: Campaign, reach: CwcReach, now: datetime
+    session: Session,
+    campaign: Campaign,
+    reach: CwcReach,
+    ready: Mapping[Channel, Readiness] | None = None,
 ) -> list[OfficeChannel]:
-    """One row per office, with its letters by status and its last success and failure."""
+    """One row per office, with its letters by status and its last success and failure.
+
+    `ready`: each sending channel's settings as the worker judges them (readiness.py); without
+    it every configured channel is taken to work.
+    """
+    ready = ready or {}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     unconfirmed = Submission.status == SubmissionStatus.UNCONFIRMED
     for key, status, waiting, number in session.execute(
@@ -136,17 +171,20 @@ def channel_map(
         way = route(office, reach, complete=True)
         failed_at, error = failures.get(office.key, (None, None))
         stop = _postal_stop(session, way.channel, office.name, office.address)
+        statuses, sent_at = counts.get(office.key, Counter()), successes.get(office.key)
+        readiness = ready.get(way.channel)
+        mark = Mark.RED if stop else _mark(way.channel, statuses, sent_at, failed_at, readiness)
         rows.append(
             OfficeChannel(
                 key=office.key,
                 name=office.name,
                 route=way,
                 form_limit=form_limit(office.contact_url),
-                statuses=counts.get(office.key, Counter()),
-                last_success=successes.get(office.key),
+                statuses=statuses,
+                last_success=sent_at,
                 last_failure=failed_at,
                 last_error=error,
-                mark=Mark.RED if stop else _mark(way.channel, failed_at, now),
+                mark=mark,
                 postal_stop=stop,
                 chamber=office.chamber,
                 state=office.state,

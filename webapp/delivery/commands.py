@@ -19,6 +19,7 @@ from webapp.delivery.packet_pdf import write_packet_pdf
 from webapp.delivery.packets import mark_packet_sent, packet_csv, packets
 from webapp.delivery.post import PostClient, post_settings_from_config
 from webapp.delivery.post_tracking import refresh_tracking
+from webapp.delivery.readiness import warn_without_public_url
 from webapp.delivery.worker import Worker
 from webapp.models import Campaign, Delivery, Notification
 from webapp.startup_checks import check_for_worker
@@ -57,6 +58,7 @@ def work_command(once: bool, batch: int | None, worker_id: str | None) -> None:
     worker = Worker(app, worker_id)
     if batch:
         worker.batch_size = batch
+    warn_without_public_url(app.config)
     click.echo(f"outbox worker {worker.worker_id} started")
     report = worker.run(once=once, stop=stop)
     click.echo(

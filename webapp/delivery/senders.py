@@ -36,24 +36,41 @@ class Senders:
         return channels
 
 
+# One builder a channel: the worker builds them all, and `flask delivery check` each on its own
+# (readiness.py), so the check refuses exactly the settings the worker refuses.
+def smtp_from_config(config: Mapping[str, Any]) -> SmtpSettings | None:
+    """The relay, or None when SMTP_URL is unset; ValueError when it is malformed."""
+    if not config["SMTP_URL"]:
+        return None
+    return parse_smtp_url(config["SMTP_URL"], config["SMTP_TIMEOUT_SECONDS"])
+
+
+def cwc_client_from_config(config: Mapping[str, Any], channel: Channel) -> CwcClient | None:
+    """House (Channel.CWC) or Senate CWC, or None when its key is unset; ConfigError if wrong."""
+    build = cwc_settings_from_config if channel is Channel.CWC else senate_settings_from_config
+    settings = build(config)
+    return CwcClient(settings) if settings else None
+
+
+def postal_from_config(config: Mapping[str, Any]) -> Postal | None:
+    """The postal service, or None when POST_API_KEY is unset; ConfigError if wrong."""
+    post = post_settings_from_config(config)
+    if post is None:
+        return None
+    recheck = timedelta(days=int(config["POST_ADDRESS_RECHECK_DAYS"]))
+    return Postal(PostClient(post), budget_from_config(config), recheck)
+
+
+CWC_CHANNELS = (Channel.CWC, Channel.SENATE_CWC)
+
+
 def senders_from_config(config: Mapping[str, Any]) -> Senders:
-    smtp = (
-        parse_smtp_url(config["SMTP_URL"], config["SMTP_TIMEOUT_SECONDS"])
-        if config["SMTP_URL"]
-        else None
-    )
+    smtp = smtp_from_config(config)
     if smtp is None:
         log.warning(
             "SMTP_URL is not set: emailed letters and supporter emails wait in the "
             "outbox until it is"
         )
-    house, senate = cwc_settings_from_config(config), senate_settings_from_config(config)
-    cwc_clients = {
-        channel: CwcClient(settings)
-        for channel, settings in ((Channel.CWC, house), (Channel.SENATE_CWC, senate))
-        if settings
-    }
-    post = post_settings_from_config(config)
-    recheck = timedelta(days=int(config["POST_ADDRESS_RECHECK_DAYS"]))
-    postal = Postal(PostClient(post), budget_from_config(config), recheck) if post else None
-    return Senders(smtp, cwc_clients, postal)
+    clients = {channel: cwc_client_from_config(config, channel) for channel in CWC_CHANNELS}
+    cwc_clients = {channel: client for channel, client in clients.items() if client}
+    return Senders(smtp, cwc_clients, postal_from_config(config))
