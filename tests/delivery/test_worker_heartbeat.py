@@ -154,3 +154,14 @@ def test_letters_are_sent_when_the_heartbeat_cannot_be_written(
     assert len(smtp.to(OFFICE_EMAIL)) == 1
     assert "worker heartbeat not written (sending goes on)" in caplog.text
     assert _rows(app) == []
+
+
+def test_outbox_status_lists_each_workers_last_heartbeat(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    assert "workers: none seen" in runner.invoke(args=["outbox", "status"]).output
+    clock = Clock(utcnow().replace(microsecond=0) - timedelta(minutes=5))
+    Worker(app, "outbox-a", clock=clock).run(once=True)
+    output = runner.invoke(args=["outbox", "status"]).output
+    seen = f"{clock.now:%Y-%m-%d %H:%M:%S} UTC"
+    assert f"worker outbox-a: last seen {seen} (30" in output and "(stopped?)" in output, output
+    assert f"last round {seen}" in output
