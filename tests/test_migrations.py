@@ -107,3 +107,21 @@ def test_the_proven_at_migration_dates_each_address_by_its_first_clicked_letter(
         (1, "2026-06-02 09:30:00"),
         (2, "None"),
     ]
+
+
+def test_the_worker_heartbeat_migration_goes_down_and_up(app: Flask) -> None:
+    """c19c00000023 adds the worker_heartbeat table alone; its downgrade drops it again."""
+    with app.app_context():
+        downgrade(revision="c19b00000022")
+        with db.engine.connect() as connection:
+            assert "worker_heartbeat" not in inspect(connection).get_table_names()
+        upgrade()
+        with db.engine.begin() as connection:
+            assert "worker_heartbeat" in inspect(connection).get_table_names()
+            connection.execute(
+                text(
+                    "INSERT INTO worker_heartbeat (worker_id, started_at, seen_at) "
+                    "VALUES ('w', '2026-12-06 03:00:00', '2026-12-06 03:00:30')"
+                )
+            )
+    assert _differences(app) == []

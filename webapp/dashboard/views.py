@@ -41,6 +41,7 @@ from webapp.models import CivicDataset
 from webapp.services.civic_status import civic_status
 from webapp.services.organisers import audit
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
+from webapp.services.worker_status import worker_status
 
 
 @bp.get("/")
@@ -52,6 +53,7 @@ def home() -> str:
         roster=session.get(CivicDataset, ROSTER_DATASET),
         civic=civic_status(session, current_app.config, utcnow()) if me().is_admin else None,
         state_legislators=bool(current_app.config["OPENSTATES_API_KEY"]),
+        worker=worker_status(session, utcnow()),
     )
 
 
@@ -76,6 +78,7 @@ def campaign(slug: str) -> str:
         min_answers=MIN_ANSWERS,
         experiment=None if partner else prompt_experiment(db.session(), campaign),
         draft_saved=session.pop("editor_draft_saved", None),
+        worker=worker_status(db.session(), utcnow()),
     )
 
 

@@ -22,6 +22,7 @@ from webapp.delivery.post_tracking import refresh_tracking
 from webapp.delivery.readiness import warn_without_public_url
 from webapp.delivery.worker import Worker
 from webapp.models import Campaign, Delivery, Notification
+from webapp.services.worker_status import STALE_AFTER, heartbeats
 from webapp.startup_checks import check_for_worker
 
 outbox_cli = AppGroup("outbox", help="Deliver letters: worker, retries, packets.")
@@ -77,11 +78,23 @@ def retry_dead_command(slug: str | None) -> None:
 
 @outbox_cli.command("status")
 def status_command() -> None:
-    """Counts by status: deliveries, then supporter emails."""
+    """Counts by status: deliveries, then supporter emails; then each worker's last heartbeat."""
     for label, model in (("deliveries", Delivery), ("supporter emails", Notification)):
         counts = status_counts(db.session(), model)
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
         click.echo(f"{label}: {summary}")
+    now = utcnow()
+    rows = heartbeats(db.session())
+    if not rows:
+        click.echo("workers: none seen; start one with `flask outbox work`")
+    for row in rows:
+        ago = int((now - row.seen_at).total_seconds())
+        stopped = "  (stopped?)" if now - row.seen_at > STALE_AFTER else ""
+        finished = f"{row.round_at:%Y-%m-%d %H:%M:%S} UTC" if row.round_at else "none yet"
+        click.echo(
+            f"worker {row.worker_id}: last seen {row.seen_at:%Y-%m-%d %H:%M:%S} UTC ({ago} s ago)"
+            f"{stopped}, started {row.started_at:%Y-%m-%d %H:%M:%S} UTC, last round {finished}"
+        )
 
 
 @outbox_cli.command("track")

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import ObjectDeletedError
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
+from webapp.delivery.heartbeat import Heartbeat
 from webapp.delivery.leases import Holder, LeaseLost, Outboxed, claim, hold_for_send, key_of
 from webapp.delivery.outbox import claimed_rows, expire_if_too_late, load
 from webapp.delivery.outcomes import (
@@ -262,11 +263,14 @@ class Worker:
         total = BatchReport()
         poll = float(self.app.config["OUTBOX_POLL_SECONDS"])
         self.upkeep.start()
+        heartbeat = Heartbeat(self.app, self.worker_id, self.clock)  # what the dashboard reads
         while stop is None or not stop.is_set():
             try:
+                heartbeat.beat()
                 self.civic.tick()
                 self.upkeep.tick()
                 report = self.run_batch()
+                heartbeat.beat(finished=True)
             except Exception:  # e.g. the database is down: wait, retry
                 log.exception("outbox round failed; retrying after %.0f s", poll)
                 report = BatchReport()

@@ -42,6 +42,7 @@ from webapp.models.statuses import (
 )
 from webapp.models.submission import Submission
 from webapp.models.supporter import Consent, Supporter
+from webapp.models.worker import WorkerHeartbeat
 
 __all__ = [
     "DUE_STATUSES",
@@ -85,5 +86,6 @@ __all__ = [
     "Supporter",
     "Target",
     "TargetKind",
+    "WorkerHeartbeat",
     "ZipDistrict",
 ]

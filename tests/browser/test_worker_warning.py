@@ -1,0 +1,62 @@
+"""The dashboard's warning that no outbox worker is sending, as organisers see it on each screen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, squeezed_isolates
+from tests.conftest import LiveServer
+from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
+from webapp.database import db, utcnow, write_transaction
+from webapp.models import WorkerHeartbeat
+
+pytestmark = [pytest.mark.browser, PAGE_ONLY]
+
+
+@pytest.fixture
+def context_options(screen: str) -> dict[str, Any]:
+    # The organiser pages are in English only (i18n.select_locale), so no right-to-left run.
+    return {"viewport": SCREENS[screen], "locale": "en-US"}
+
+
+def test_a_stopped_worker_is_the_first_thing_on_the_dashboard(
+    app: Flask, live_server: LiveServer, default_campaign: str, page: Page, screen: str
+) -> None:
+    seen = utcnow() - timedelta(minutes=12)
+    with app.app_context(), write_transaction(db.session()) as session:
+        session.add(WorkerHeartbeat(worker_id="web-1:outbox", started_at=seen, seen_at=seen))
+    create_account(app, ADMIN)
+    page.goto(f"{live_server.url}/dashboard/login")
+    page.fill("[name=email]", ADMIN)
+    page.fill("[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    width = SCREENS[screen]["width"]
+    warning = page.locator("#worker-status")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Letters are not being sent: the delivery worker was last seen")
+    expect(warning).to_contain_text("None is lost.")
+    expect(warning).to_contain_text("An operator starts it with flask outbox work.")
+    # Right under the page's heading, before anything else: it is why the numbers stand still.
+    assert page.evaluate("() => document.querySelector('h1').nextElementSibling.id") == (
+        "worker-status"
+    )
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert squeezed_isolates(page) == []
+    page.screenshot(path=str(ARTIFACTS / f"worker-warning-home-{width}.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}")
+    expect(warning).to_contain_text("None is lost.")
+    warning.screenshot(path=str(ARTIFACTS / f"worker-warning-campaign-{width}.png"))
+
+    with app.app_context(), write_transaction(db.session()) as session:
+        session.get_one(WorkerHeartbeat, "web-1:outbox").seen_at = utcnow()
+    page.goto(f"{live_server.url}/dashboard/")
+    expect(warning).to_contain_text("Delivery worker: active, last seen ")
+    expect(warning).to_have_class("hint")
+    expect(page.locator(".worker-status")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / f"worker-active-home-{width}.png"), full_page=True)

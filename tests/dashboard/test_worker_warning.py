@@ -1,0 +1,101 @@
+"""The dashboard says when no outbox worker is sending letters, and is quiet when one is."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import update
+
+from tests.dashboard.helpers import ADMIN, add_partner, signed_in
+from tests.supporter.helpers import post_letter
+from webapp.database import db, utcnow, write_transaction
+from webapp.models import Delivery, DeliveryStatus, Role, WorkerHeartbeat
+from webapp.services.worker_status import WorkerState, worker_status
+
+WARNING = 'id="worker-status" role="status"'
+WAITING = "Letters to offices and emails to supporters wait until it runs again. None is lost."
+COMMAND = "<code>flask outbox work</code>"
+
+
+def _warning(text: str) -> str:
+    found = re.search(r'<div class="flash flash-error worker-status".*?</div>', text, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def _seen(app: Flask, when: datetime, worker_id: str = "web-1:worker") -> None:
+    with app.app_context(), write_transaction(db.session()) as session:
+        session.add(WorkerHeartbeat(worker_id=worker_id, started_at=when, seen_at=when))
+
+
+def _pages(app: Flask, slug: str, email: str = ADMIN, **account: str) -> list[str]:
+    client = signed_in(app, email, **account)  # type: ignore[arg-type]
+    pages = [client.get("/dashboard/"), client.get(f"/dashboard/campaigns/{slug}")]
+    assert [p.status_code for p in pages] == [200, 200]
+    return [p.text for p in pages]
+
+
+def test_no_worker_ever_seen_warns_organisers_on_both_pages(
+    app: Flask, default_campaign: str
+) -> None:
+    for text in _pages(app, default_campaign):
+        assert WARNING in text
+        assert "no delivery worker has run yet" in text
+        assert WAITING in text and COMMAND in text and "<code>flask delivery check</code>" in text
+
+
+def test_a_worker_not_seen_for_minutes_is_named_with_its_last_heartbeat(
+    app: Flask, default_campaign: str
+) -> None:
+    _seen(app, utcnow() - timedelta(minutes=4), "old")
+    _seen(app, utcnow() - timedelta(minutes=3, seconds=30), "newer")
+    for text in _pages(app, default_campaign):
+        assert WARNING in text and WAITING in text and COMMAND in text
+        assert "the delivery worker was last seen <bdi><time" in text
+
+
+def test_a_fresh_heartbeat_leaves_one_quiet_line(app: Flask, default_campaign: str) -> None:
+    _seen(app, utcnow() - timedelta(minutes=5), "stopped-long-ago")
+    _seen(app, utcnow() - timedelta(seconds=40))
+    for text in _pages(app, default_campaign):
+        assert WARNING not in text and WAITING not in text
+        assert '<p class="hint" id="worker-status">Delivery worker: active, last seen <bdi>' in text
+
+
+def test_partners_are_told_letters_wait_without_the_operators_commands(
+    app: Flask, default_campaign: str
+) -> None:
+    add_partner(app, default_campaign, "sama", "Action For Sama")
+    pages = _pages(app, default_campaign, "p@sama.example.org", role=Role.PARTNER, partner="sama")
+    for text in pages:
+        assert WARNING in text and WAITING in _warning(text)
+        assert "flask" not in _warning(text)
+        assert "The campaign’s organisers can start it again." in _warning(text)
+    _seen(app, utcnow())
+    for text in _pages(
+        app, default_campaign, "q@sama.example.org", role=Role.PARTNER, partner="sama"
+    ):
+        assert 'id="worker-status"' not in text  # nothing at all when all is well
+
+
+def test_a_worker_deep_in_a_long_round_is_not_reported_stopped(
+    app: Flask, default_campaign: str
+) -> None:
+    """Its heartbeat waits for the round's end, but it renews each row's lease as it sends."""
+    assert post_letter(app.test_client(), default_campaign).status_code == 303
+    now = utcnow()
+    _seen(app, now - timedelta(minutes=10))
+    with app.app_context():
+        assert worker_status(db.session(), now).state is WorkerState.STOPPED
+        with write_transaction(db.session()) as session:
+            session.execute(
+                update(Delivery).values(
+                    status=DeliveryStatus.SENDING, lease_expires_at=now + timedelta(minutes=4)
+                )
+            )
+        assert worker_status(db.session(), now).state is WorkerState.ACTIVE
+        # A lease run out is a worker that died mid-round.
+        later = now + timedelta(minutes=5)
+        assert worker_status(db.session(), later).state is WorkerState.STOPPED

@@ -1,0 +1,73 @@
+"""The outbox worker's heartbeat: a row saying it is alive, written between rounds, never fatal."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from webapp.database import db, write_transaction
+from webapp.models import WorkerHeartbeat
+from webapp.services.stats import upsert_into
+
+log = logging.getLogger(__name__)
+
+# On SQLite every write takes the database's one write lock, which letters queue for: a row per
+# 2-second poll would cost them; every 30 s is still well inside the dashboard's 3 minutes.
+EVERY_SECONDS = 30.0
+# A worker stopped a day ago is history, not news: any live worker clears its row.
+PRUNE_AFTER = timedelta(days=1)
+
+
+class Heartbeat:
+    """One worker run's heartbeat. `beat` is called between rounds; it writes at most every
+    EVERY_SECONDS (monotonic time, so a clock step neither floods nor silences it)."""
+
+    def __init__(self, app: Flask, worker_id: str, clock: Callable[[], datetime]) -> None:
+        self.app = app
+        self.worker_id = worker_id
+        self.clock = clock
+        self.started_at = clock()
+        self.round_at: datetime | None = None
+        self.written_at = float("-inf")
+        self.round_written = False
+
+    def beat(self, finished: bool = False) -> bool:
+        """Note that the worker is alive (`finished`: it has just ended a round) and write the
+        row when due: at once on start and on the first round's end, then every EVERY_SECONDS.
+        Returns whether it wrote. Never raises: a busy database must not stop the sending."""
+        if finished:
+            self.round_at = self.clock()
+        first_round = finished and not self.round_written
+        if not first_round and time.monotonic() - self.written_at < EVERY_SECONDS:
+            return False
+        # A failed write waits its turn too: a busy database is not asked again every poll.
+        self.written_at = time.monotonic()
+        try:
+            with self.app.app_context():
+                try:
+                    self.write(db.session(), self.clock())
+                finally:
+                    db.session.remove()
+        except Exception as exc:
+            log.warning("worker heartbeat not written (sending goes on): %s", type(exc).__name__)
+            return False
+        self.round_written = self.round_at is not None
+        return True
+
+    def write(self, session: Session, now: datetime) -> None:
+        """Its own short transaction, between rounds: never held across a send."""
+        values = {"started_at": self.started_at, "seen_at": now, "round_at": self.round_at}
+        statement = upsert_into(session, WorkerHeartbeat).values(worker_id=self.worker_id, **values)
+        # Several workers may beat at once on PostgreSQL: each its own row, no read first.
+        statement = statement.on_conflict_do_update(index_elements=["worker_id"], set_=values)
+        with write_transaction(session):
+            session.execute(statement)
+            session.execute(
+                delete(WorkerHeartbeat).where(WorkerHeartbeat.seen_at < now - PRUNE_AFTER)
+            )
