@@ -37,6 +37,7 @@ from webapp.models import (
     SubmissionStatus,
     Target,
 )
+from webapp.sealing import SealingError
 
 log = logging.getLogger(__name__)
 GROUP_ROWS = 5000  # letters looked at per round; the rest wait for the next round
@@ -111,7 +112,12 @@ class Batcher:
             if mailing is None:
                 continue
             report.mailings += 1
-            if self.send(session, mailing, report):  # the service is down: the others wait
+            try:
+                stopped = self.send(session, mailing, report)
+            except SealingError:  # no letter opens: the envelopes wait, untouched
+                release(session, Mailing, ids[index:], self.holder, self.clock())
+                raise
+            if stopped:  # the service is down: the other envelopes wait for it, untouched
                 release(session, Mailing, ids[index + 1 :], self.holder, self.clock())
                 break
         return report

@@ -38,6 +38,8 @@ class ChannelFaults:
     streaks: dict[Channel, int] = field(default_factory=dict)  # faults since the last success
     unsure: set[Channel] = field(default_factory=set)  # the last send met a 5xx, alone so far
     pauses: dict[Channel, Pause] = field(default_factory=dict)
+    halts: int = 0
+    halted_until: datetime | None = None
 
     @property
     def paused(self) -> set[Channel]:
@@ -46,6 +48,7 @@ class ChannelFaults:
     def ok(self, channel: Channel) -> None:
         self.streaks.pop(channel, None)
         self.unsure.discard(channel)
+        self.halts = 0
 
     def fault(self, channel: Channel, certain: bool) -> bool:
         """Count a fault of `channel`; whether it is down now. A 5xx one letter met may be
@@ -76,3 +79,12 @@ class ChannelFaults:
             ).first()
             if found is None or found[0] not in DUE_STATUSES or found[1] is None or found[1] <= now:
                 del self.pauses[channel]
+
+    def halt(self, now: datetime) -> datetime:
+        """Stop every channel for a while (the master key opens no letter): until when."""
+        self.halts += 1
+        self.halted_until = now + self.policy.delay(self.halts)
+        return self.halted_until
+
+    def halted(self, now: datetime) -> bool:
+        return self.halted_until is not None and now < self.halted_until

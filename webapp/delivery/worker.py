@@ -35,6 +35,7 @@ from webapp.delivery.sends import prepare_send
 from webapp.delivery.smtp import Mailer
 from webapp.delivery.upkeep import Upkeep
 from webapp.models import Channel, Delivery, Notification
+from webapp.sealing import SealingError
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +88,32 @@ class Worker:
         channel not stopped by a fault."""
         report = BatchReport()
         now = self.clock()
+        if self.faults.halted(now):
+            return report
         if self.faults.pauses:
             with self.app.app_context():
                 try:
                     self.faults.refresh(db.session(), now)
                 finally:
                     db.session.remove()
-        if self.live_channels():
-            self.send_claimed(Delivery, self.claim(Delivery), report)
-        if self.batcher is not None and Channel.POST in self.live_channels():
-            self.send_mailings(self.batcher, report)
-        if self.smtp is not None and Channel.EMAIL in self.live_channels():
-            self.send_claimed(Notification, self.claim(Notification), report)
+        try:
+            if self.live_channels():
+                self.send_claimed(Delivery, self.claim(Delivery), report)
+            if self.batcher is not None and Channel.POST in self.live_channels():
+                self.send_mailings(self.batcher, report)
+            if self.smtp is not None and Channel.EMAIL in self.live_channels():
+                self.send_claimed(Notification, self.claim(Notification), report)
+        except SealingError as exc:
+            # Not the letter's fault: every letter needs the key. Its rows were given back
+            # untouched; one line a halt, each halt longer (the backoff's steps).
+            until = self.faults.halt(now)
+            log.error(
+                "outbox stopped until %s: %s. The master key (DATA_ENCRYPTION_KEY or its "
+                "file) does not open the letters' data: restore it and restart the worker. "
+                "No letter was marked failed",
+                until.isoformat(timespec="seconds"),
+                exc,
+            )
         return report
 
     def live_channels(self) -> set[Channel]:
@@ -176,7 +191,11 @@ class Worker:
                     report.taken_over += 1
                     log.info("%s %s is no longer ours to send", model.__name__, key)
                     continue
-                stopped = self._send_one(session, row, mailer, report)
+                try:
+                    stopped = self._send_one(session, row, mailer, report)
+                except SealingError:
+                    release(session, model, keys[index:], self.holder, self.clock())
+                    raise
                 if stopped is not None:  # one failed login is enough to know
                     rest = keys[index + 1 :]
                     given_back.update(
@@ -193,7 +212,8 @@ class Worker:
         mailer: Mailer | None,
         report: BatchReport,
     ) -> Channel | None:
-        """Send one row and record how it went; the channel its failure stopped, if any."""
+        """Send one row and record how it went; the channel its failure stopped, if any.
+        SealingError goes up: no letter can be sent without the key."""
         # Each outcome is committed before the next send: a crash can repeat at most the one
         # message in flight, and that one carries the same Message-ID / DeliveryId again.
         # One reading of the clock decides whether the row still goes and what it says (a
@@ -212,6 +232,8 @@ class Worker:
             report.taken_over += 1
             log.info("%s %s is no longer ours to send", type(row).__name__, key_of(row))
             return None
+        except SealingError:
+            raise
         except Exception as exc:  # one bad row must not stop the outbox
             return self.failures.record(session, row, exc, report, False, channel)
         # Right before sending: renew the lease for longer than the send can last, or learn
