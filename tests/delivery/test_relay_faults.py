@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.dashboard.helpers import create_account, log_in
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.postal_stub import PostalStub
 from tests.delivery.postal_world import WHITE_HOUSE, postal_config
@@ -197,3 +198,20 @@ def test_a_connection_the_relay_ended_between_letters_is_opened_again_not_a_faul
     mailer.send(_message())
     mailer.close()
     assert smtp.count() == 2
+
+
+def test_letters_waiting_for_the_relay_read_as_on_their_way_not_undeliverable(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    slug = _letters(app, client, tmp_path, 2)
+    clock = Clock()
+    worker = Worker(app, clock=clock)
+    for _ in range(5):  # far past OUTBOX_MAX_ATTEMPTS (2)
+        worker.run_batch()
+        clock.advance(hours=1)
+    create_account(app, "admin@example.org")
+    log_in(client, "admin@example.org")
+    page = client.get(f"/dashboard/campaigns/{slug}").text
+    assert "<dt>On their way</dt><dd>4</dd>" in page
+    assert "<dt>Could not be delivered</dt><dd>0</dd>" in page
+    assert "Not sent yet: retrying" in page and "Queued: waiting to be sent" in page
