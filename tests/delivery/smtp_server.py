@@ -1,8 +1,9 @@
 """A real SMTP server (aiosmtpd) on a loopback port that records every message it accepts.
 
-The sink can be stopped and started again on the same port (an outage), refuse chosen
-recipients with a 5xx or 4xx reply, wait a little before acknowledging each message, or hold
-one message unanswered until released, so a test can kill a client while a message is in
+The sink can be stopped and started again on the same port (an outage), ask for a login and
+refuse every password but one (535, as a relay with a wrong password in SMTP_URL does), refuse
+chosen recipients with a 5xx or 4xx reply, wait a little before acknowledging each message, or
+hold one message unanswered until released, so a test can kill a client while a message is in
 flight. It needs no change to pytest-socket: with
 `--allow-hosts` the plugin only guards `connect()` (to loopback, allowed), and asyncio's
 self-pipe comes from `socket.socketpair()`, which never calls `connect()`.
@@ -24,6 +25,7 @@ from functools import cached_property
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.pg import free_port
 
@@ -67,6 +69,15 @@ class _Handler:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
 
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
+        if self.sink.password is not None and not session.authenticated:
+            return "530 5.7.0 Authentication required"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
@@ -96,9 +107,15 @@ class _Handler:
 class SmtpSink:
     """aiosmtpd on 127.0.0.1:<port>; `with SmtpSink() as sink:` or start()/stop()."""
 
-    def __init__(self, port: int | None = None, delay: float = 0.0) -> None:
+    def __init__(
+        self, port: int | None = None, delay: float = 0.0, password: str | None = None
+    ) -> None:
         self.port = port or free_port()
         self.delay = delay
+        # With a password, mail goes only after a login with it (530 before one, 535 for any
+        # other password); `logins` holds the connections (client ports) that tried one.
+        self.password = password
+        self.logins: set[int] = set()
         self.refusals: dict[str, int] = {}
         # Called (in the server's thread) with each message as it is stored, before the reply.
         self.on_message: Callable[[Received], None] | None = None
@@ -122,7 +139,12 @@ class SmtpSink:
     def start(self) -> SmtpSink:
         """Listen on the sink's port (the same one after a stop, so clients need no change)."""
         if self._controller is None:
-            controller = Controller(_Handler(self), hostname=HOST, port=self.port)
+            auth: dict[str, Any] = {}
+            if self.password is not None:
+                # No TLS on loopback. (aiosmtpd's own auth_required would warn about that on
+                # each connection; handle_MAIL asks for the login instead.)
+                auth = {"authenticator": self._authenticate, "auth_require_tls": False}
+            controller = Controller(_Handler(self), hostname=HOST, port=self.port, **auth)
             controller.start()
             self._controller = controller
         return self
@@ -143,6 +165,19 @@ class SmtpSink:
     def __exit__(self, *exc: object) -> None:
         self.release()
         self.stop()
+
+    def url_with(self, user: str, password: str) -> str:
+        return f"smtp://{user}:{password}@{HOST}:{self.port}"
+
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        with self._lock:
+            self.logins.add(session.peer[1])
+        given = data.password.decode() if isinstance(data, LoginPassword) else None
+        if given is not None and given == self.password:
+            return AuthResult(success=True, auth_data=data)
+        return AuthResult(success=False, handled=False)  # aiosmtpd answers 535 for us
 
     def refuse(self, address: str, code: int = 550) -> None:
         """Answer RCPT TO for `address` with `code` (550 permanent, 451 temporary)."""

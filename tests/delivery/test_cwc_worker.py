@@ -12,6 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.civic.data import load_civic_data, single_district_zip
+from tests.delivery.workers import Clock
+from tests.pg import free_port
 from tests.stubs import StubServer
 from tests.supporter.helpers import post_letter
 from webapp.campaigns.services import campaign_by_slug
@@ -109,7 +111,58 @@ def test_a_cwc_outage_is_retried_later(
     with app.app_context():
         stored = db.session.get(Delivery, house.id)
         assert stored is not None and stored.status is DeliveryStatus.FAILED
-        assert stored.next_attempt_at is not None and stored.attempts == 1
+        # CWC's fault, not the letter's: no attempt used.
+        assert stored.next_attempt_at is not None and stored.attempts == 0
+        assert stored.last_error == "CWC unavailable (HTTP 503): busy"
+
+
+def _house_rows(app: Flask) -> list[tuple[DeliveryStatus, int, str | None]]:
+    with app.app_context():
+        query = select(Delivery).where(Delivery.channel == Channel.CWC).order_by(Delivery.id)
+        return [(d.status, d.attempts, d.last_error) for d in db.session.scalars(query)]
+
+
+@pytest.mark.parametrize(
+    ("down", "tried", "error"),
+    [
+        # A 5xx may be one message's doing: a second letter meeting it stops the channel.
+        ("503", 2, "CWC unavailable (HTTP 503): busy"),
+        # No answer at all: the first says enough.
+        ("closed", 1, "CWC unavailable: unreachable (ConnectionError)"),
+    ],
+)
+def test_cwc_down_stops_its_channel_and_no_letter_goes_dead_of_it(
+    app: Flask,
+    client: FlaskClient,
+    default_campaign: str,
+    cwc_stub: StubServer,
+    down: str,
+    tried: int,
+    error: str,
+) -> None:
+    if down == "closed":
+        app.config["CWC_URL"] = f"http://127.0.0.1:{free_port()}"
+    cwc_stub.reply(MESSAGE, 503, b"busy")
+    zip_code = single_district_zip("MI", 12)
+    load_civic_data(app)
+    for n in range(3):
+        letter = {"zip_code": zip_code, "street": "100 Main St", "email": f"h{n}@example.org"}
+        assert post_letter(client, default_campaign, **letter).status_code == 303
+    clock = Clock()
+    worker = Worker(app, clock=clock)
+    assert worker.run_batch().waiting == tried
+    assert cwc_stub.count(MESSAGE) == (tried if down == "503" else 0)
+    waiting = (DeliveryStatus.FAILED, 0, error)
+    assert _house_rows(app) == [waiting] * tried + [(DeliveryStatus.PENDING, 0, None)] * (3 - tried)
+    for _ in range(12):  # three days: far past OUTBOX_MAX_ATTEMPTS (8)
+        clock.advance(hours=7)
+        assert worker.run_batch().waiting == tried
+    assert _house_rows(app) == [waiting] * tried + [(DeliveryStatus.PENDING, 0, None)] * (3 - tried)
+    if down == "503":
+        cwc_stub.reply(MESSAGE, 200, b"<Response>Message accepted</Response>")
+        clock.advance(hours=7)
+        assert worker.run_batch().sent == 3
+        assert {row[:2] for row in _house_rows(app)} == {(DeliveryStatus.ACCEPTED, 1)}
 
 
 def test_the_title_field_says_congress_needs_it_when_its_message_system_is_on(

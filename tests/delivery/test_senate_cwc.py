@@ -207,7 +207,7 @@ def test_senate_rejection_and_house_outage_land_on_their_own_rows(
     house = _stored(app, rows[house_member("VT", 0)].id)
     assert (
         house.status is DeliveryStatus.FAILED
-        and house.last_error == "CWC refused the message: busy"
+        and house.last_error == "CWC unavailable (HTTP 503): busy"
     )
     assert "constituent not in state" not in (house.last_error or "")
 

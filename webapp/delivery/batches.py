@@ -12,38 +12,36 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
-from webapp.delivery.leases import Holder, claim, hold_for_send, locked_if_held
-from webapp.delivery.mailing import Postal, hold_office
+from webapp.delivery.channel_faults import ChannelFaults
+from webapp.delivery.leases import Holder, claim, hold_for_send, release
+from webapp.delivery.mailing import Postal, hold_office, postal_error
+from webapp.delivery.mailing_outcomes import (
+    MailingReport,
+    record_mailing_failed,
+    record_mailing_sent,
+)
 from webapp.delivery.outbox import load
-from webapp.delivery.outcomes import RetryPolicy, record_failure
+from webapp.delivery.outcomes import RetryPolicy
 from webapp.delivery.post import parse_us_address
 from webapp.delivery.post_render import COVER_PAGES, batch_html, batched_pages, pack, page_count
 from webapp.delivery.post_render import sheets as sheets_for
-from webapp.delivery.postal_budget import free_places, lock_campaign, take_places
-from webapp.delivery.smtp import SendError
+from webapp.delivery.postal_budget import lock_campaign, take_places
+from webapp.delivery.smtp import ChannelDown, SendError
 from webapp.models import (
     DUE_STATUSES,
     Channel,
     Delivery,
     DeliveryStatus,
     Mailing,
-    PostalStatus,
     Submission,
     SubmissionStatus,
     Target,
 )
+from webapp.sealing import SealingError
 
 log = logging.getLogger(__name__)
 GROUP_ROWS = 5000  # letters looked at per round; the rest wait for the next round
 Group = tuple[int, str, date]  # campaign, office, the day its letters were written
-
-
-@dataclass
-class MailingReport:
-    mailings: int = 0  # envelopes claimed
-    sent: int = 0  # letters in the envelopes the service accepted
-    held: int = 0
-    failed: int = 0
 
 
 def waiting_groups(session: Session, now: datetime) -> dict[Group, list[int]]:
@@ -93,6 +91,7 @@ class Batcher:
     lease_margin: float
     batch_size: int
     clock: Callable[[], datetime]
+    faults: ChannelFaults
 
     def run(self, session: Session) -> MailingReport:
         report = MailingReport()
@@ -102,25 +101,36 @@ class Batcher:
             except SendError as exc:  # the service could not check an address: back off
                 log.warning("mailing to %s not made yet: %s", group[1], exc)
                 self._later(session, ids, str(exc))
+                if isinstance(exc, ChannelDown) and self.faults.fault(Channel.POST, exc.certain):
+                    self.faults.pause(Channel.POST, Delivery, ids[0])
+                    return report  # the service is down: no more checks, no mailings now
         ids = claim(
             session, Mailing, self.holder, self.clock(), self.batch_size, self.policy.lease_seconds
         )
-        for mailing_id in ids:
+        for index, mailing_id in enumerate(ids):
             mailing = session.get(Mailing, mailing_id)
-            if mailing is not None:
-                report.mailings += 1
-                self.send(session, mailing, report)
+            if mailing is None:
+                continue
+            report.mailings += 1
+            try:
+                stopped = self.send(session, mailing, report)
+            except SealingError:  # no letter opens: the envelopes wait, untouched
+                release(session, Mailing, ids[index:], self.holder, self.clock())
+                raise
+            if stopped:  # the service is down: the other envelopes wait for it, untouched
+                release(session, Mailing, ids[index + 1 :], self.holder, self.clock())
+                break
         return report
 
     def _later(self, session: Session, ids: list[int], error: str) -> None:
-        """Ask again after the first backoff step, not at every poll of the worker."""
+        """Ask again after the channel's backoff, not at every poll of the worker."""
         now = self.clock()
         with write_transaction(session):
             session.execute(
                 update(Delivery)
                 .where(Delivery.id.in_(ids), Delivery.mailing_id.is_(None))
                 .values(
-                    next_attempt_at=now + self.policy.delay(1),
+                    next_attempt_at=now + self.faults.delay(Channel.POST),
                     last_error=error[:2000],
                     updated_at=now,
                 )
@@ -188,7 +198,8 @@ class Batcher:
                 )
         return len(over)
 
-    def send(self, session: Session, mailing: Mailing, report: MailingReport) -> None:
+    def send(self, session: Session, mailing: Mailing, report: MailingReport) -> bool:
+        """Send one envelope and record how it went; whether the service was found down."""
         member_ids = list(
             session.scalars(
                 select(Delivery.id).where(Delivery.mailing_id == mailing.id).order_by(Delivery.id)
@@ -203,8 +214,7 @@ class Batcher:
                 if first is None
                 else "the office address cannot be printed"
             )
-            self._failed(session, mailing, SendError(why, permanent=True), report)
-            return
+            return self._failed(session, mailing, SendError(why, permanent=True), report)
         html = batch_html(members, office, self.postal.client.settings.sender, mailing.day)
         sheets = sheets_for(page_count(html))
         client = self.postal.client
@@ -213,69 +223,22 @@ class Batcher:
         # transaction left open across the call, which may take the service's time limit.
         key = mailing.idempotency_key
         if not hold_for_send(session, mailing, self.holder, self.clock(), lease):
-            return  # another worker took the envelope over: theirs to send
+            return False  # another worker took the envelope over: theirs to send
         result = client.create_letter(office, html, key, f"civic-letters mailing {key}")
         if result.ok and result.detail:
             record_mailing_sent(session, mailing, self.holder, self.clock(), result.detail, sheets)
+            self.faults.ok(Channel.POST)
             report.sent += len(members)
-            return
-        error = SendError(f"postal service: {result.detail}", permanent=result.permanent)
-        self._failed(session, mailing, error, report)
+            return False
+        return self._failed(session, mailing, postal_error(result), report)
 
     def _failed(
         self, session: Session, mailing: Mailing, exc: SendError, report: MailingReport
-    ) -> None:
-        now = self.clock()
-        outcome = record_failure(
-            session, mailing, self.holder, now, str(exc), self.policy, exc.permanent
-        )
-        if outcome not in (DeliveryStatus.FAILED, DeliveryStatus.DEAD):
-            return
-        report.failed += 1
-        log.warning("mailing %s not sent (%s): %s", mailing.id, outcome.value, exc)
-        with write_transaction(session):
-            members = list(
-                session.scalars(select(Delivery.id).where(Delivery.mailing_id == mailing.id))
-            )
-            values: dict[str, object] = {"last_error": str(exc)[:2000], "failed_at": now}
-            if outcome is DeliveryStatus.DEAD:
-                # Out of the envelope and the budget: `flask outbox retry-dead` batches them anew.
-                values |= {"status": DeliveryStatus.DEAD, "mailing_id": None}
-                free_places(session, members)
-            session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_(members))
-                .values(**values, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-
-
-def record_mailing_sent(
-    session: Session, mailing: Mailing, holder: Holder, now: datetime, letter_id: str, sheets: int
-) -> None:
-    """The envelope was accepted: it and every letter in it are posted, under its letter id."""
-    with write_transaction(session):
-        if not locked_if_held(session, mailing, holder):
-            return
-        mailing.status = DeliveryStatus.SENT
-        mailing.sent_at = mailing.postal_updated_at = now
-        mailing.remote_reference = letter_id[:200]
-        mailing.postal_status = PostalStatus.CREATED
-        mailing.sheets = sheets
-        mailing.last_error = None
-        mailing.lease_expires_at = mailing.next_attempt_at = None
-        session.execute(
-            update(Delivery)
-            .where(Delivery.mailing_id == mailing.id)
-            .values(
-                status=DeliveryStatus.SENT,
-                sent_at=now,
-                remote_reference=letter_id[:200],
-                postal_status=PostalStatus.CREATED,
-                postal_updated_at=now,
-                last_error=None,
-                next_attempt_at=None,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
+    ) -> bool:
+        args = (self.holder, self.clock(), self.policy, self.faults)
+        outcome, down = record_mailing_failed(session, mailing, exc, *args)
+        if outcome is not None:
+            waits = isinstance(exc, ChannelDown)
+            report.waiting += waits
+            report.failed += not waits
+        return down

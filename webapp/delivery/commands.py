@@ -1,4 +1,4 @@
-"""`flask outbox ...`: run the worker, retry dead letters, show counts, write office packets."""
+"""`flask outbox ...`: run the worker, retry waiting or dead letters, counts, office packets."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from webapp.database import db, utcnow
 from webapp.delivery.outbox import status_counts
-from webapp.delivery.outcomes import retry_dead
+from webapp.delivery.outcomes import retry_dead, retry_now
 from webapp.delivery.packet_pdf import write_packet_pdf
 from webapp.delivery.packets import mark_packet_sent, packet_csv, packets
 from webapp.delivery.post import PostClient, post_settings_from_config
@@ -64,8 +64,18 @@ def work_command(once: bool, batch: int | None, worker_id: str | None) -> None:
     report = worker.run(once=once, stop=stop)
     click.echo(
         f"claimed {report.claimed}, sent {report.sent}, failed {report.failed}, "
-        f"dead {report.dead}, taken over {report.taken_over}"
+        f"dead {report.dead}, taken over {report.taken_over}, "
+        f"waiting for their channel {report.waiting}"
     )
+
+
+@outbox_cli.command("retry")
+@click.option("--campaign", "slug", help="Only this campaign's letters.")
+def retry_command(slug: str | None) -> None:
+    """Send waiting (failed) deliveries and supporter emails now, not after their backoff:
+    after mending a relay, a key or an endpoint. Dead ones need `retry-dead`."""
+    count = retry_now(db.session(), utcnow(), _campaign_id(slug))
+    click.echo(f"{count} waiting row(s) due now")
 
 
 @outbox_cli.command("retry-dead")

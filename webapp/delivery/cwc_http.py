@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import threading
 from typing import Any
 
@@ -95,6 +96,25 @@ def post_within(seconds: float, session: requests.Session, url: str, **kwargs: A
     finally:
         _current.cutoff = None
     return response
+
+
+class Fault(enum.Enum):
+    """Whose fault a failed post was, which decides whether the letter uses an attempt on it."""
+
+    LETTER = "letter"  # this message's: retried, then given up, by its own attempts
+    CHANNEL = "channel"  # the endpoint's: no answer, or it asks every sender to wait
+    CHANNEL_UNSURE = "channel_unsure"  # a 5xx: the endpoint's, unless one message causes it
+
+
+# The endpoint timed out waiting for a request, or asks everyone to slow down.
+CHANNEL_4XX = frozenset({408, 429})
+
+
+def fault_of(status: int | None) -> Fault:
+    """Whose fault a non-2xx answer (`status`), or no answer at all (None), was."""
+    if status is None or status in CHANNEL_4XX:
+        return Fault.CHANNEL
+    return Fault.CHANNEL_UNSURE if status >= 500 else Fault.LETTER
 
 
 def failure_detail(exc: requests.RequestException) -> str:

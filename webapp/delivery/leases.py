@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, inspect, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, inspect, or_, select, update
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import InstanceState, Session, class_mapper
 
@@ -164,6 +164,45 @@ def hold_for_send(
             .execution_options(synchronize_session=False)
         )
     return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def release(
+    session: Session,
+    model: Claimable,
+    ids: Collection[int],
+    holder: Holder,
+    now: datetime,
+    channel: Channel | None = None,
+) -> list[int]:
+    """Give back claimed rows this worker will not send now (on `channel` only, if given),
+    untouched: due again as before the claim, waiting if never tried and failed if tried,
+    with their attempts as they were. Returns the ids given back."""
+    if not ids:
+        return []
+    held = and_(
+        model.id.in_(list(ids)),
+        model.status == DeliveryStatus.SENDING,
+        model.lease_token == holder.token,
+    )
+    if channel is not None and model is Delivery:
+        held = and_(held, Delivery.channel == channel)
+    with write_transaction(session):
+        mine = list(session.scalars(select(model.id).where(held)))
+        if mine:
+            session.execute(
+                update(model)
+                .where(held, model.id.in_(mine))
+                .values(
+                    status=case(
+                        (model.attempts == 0, DeliveryStatus.PENDING),
+                        else_=DeliveryStatus.FAILED,
+                    ),
+                    lease_expires_at=None,
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+    return mine
 
 
 def key_of(row: Leased) -> int:

@@ -10,13 +10,14 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
+from webapp.delivery.cwc_http import Fault, fault_of
 from webapp.delivery.leases import Holder
 from webapp.delivery.outcomes import record_held
-from webapp.delivery.post import PostClient, parse_us_address
+from webapp.delivery.post import PostClient, PostResult, parse_us_address
 from webapp.delivery.post_render import letter_html, page_count, sheets
 from webapp.delivery.postal_addresses import AddressChecks
 from webapp.delivery.postal_budget import PostBudget, free_places, take_places
-from webapp.delivery.smtp import SendError
+from webapp.delivery.smtp import ChannelDown, SendError
 from webapp.models import DUE_STATUSES, AddressRole, Channel, Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -97,9 +98,20 @@ class Postal:
             result = self.client.create_letter(office, html, key, f"civic-letters {key}")
             if result.ok and result.detail:
                 return DeliveryStatus.SENT, result.detail
-            raise SendError(f"postal service: {result.detail}", permanent=result.permanent)
+            raise postal_error(result)
 
         return send
+
+
+def postal_error(result: PostResult) -> SendError:
+    """The error for a letter the service did not take: the service's (ChannelDown) when it
+    did not answer or is failing, else this letter's."""
+    fault = fault_of(result.status)
+    if fault is Fault.LETTER:
+        return SendError(f"postal service: {result.detail}", permanent=result.permanent)
+    return ChannelDown(
+        f"postal service unavailable: {result.detail}", certain=fault is Fault.CHANNEL
+    )
 
 
 def hold_office(session: Session, recipient_key: str, why: str, now: datetime) -> int:

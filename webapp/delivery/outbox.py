@@ -21,6 +21,7 @@ from webapp.models import (
     SubmissionStatus,
 )
 from webapp.services.proven_address import lock_writer, prove_address
+from webapp.services.reply_survey import SURVEY_KINDS, still_wanted
 
 
 def confirm_submission(
@@ -244,3 +245,22 @@ def load(session: Session, model: Outboxed, ids: Sequence[int]) -> list[Delivery
         query = query.options(joinedload(Delivery.body))
     rows: list[Delivery | Notification] = list(session.scalars(query))
     return rows
+
+
+def email_wanted(session: Session, row: Notification, now: datetime, expiry_hours: int) -> bool:
+    """Whether a supporter email is still to go. A letter past its confirmation window
+    expires here, not at the next expiry round: its confirmation email would offer a click
+    that can no longer confirm it, and its receipt link goes without one. A confirmation
+    email still retrying when its letter was confirmed another way (a receipt link's link)
+    or ended would ask for a click that means nothing, unless an organiser released the
+    letter and the click still proves the address."""
+    if row.kind in SURVEY_KINDS:
+        return still_wanted(row)
+    letter = row.submission
+    if letter is None:
+        return True
+    if expire_if_too_late(session, letter, now, expiry_hours):
+        return row.kind is not NotificationKind.CONFIRMATION
+    if row.kind is NotificationKind.CONFIRMATION:
+        return letter.status is SubmissionStatus.UNCONFIRMED or letter.released_unproven
+    return True

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
 from webapp.delivery.leases import Holder, Leased, LeaseLost, key_of, locked_if_held
 from webapp.models import (
+    DUE_STATUSES,
     LINK_CARRIERS,
     Channel,
     Delivery,
@@ -132,6 +133,36 @@ def record_failure(
         return row.status
 
 
+def record_channel_wait(
+    session: Session,
+    row: Leased,
+    holder: Holder,
+    now: datetime,
+    error: str,
+    until: datetime,
+    policy: RetryPolicy,
+    counted: bool,
+) -> bool:
+    """Its channel failed, not the letter (relay down, login refused, endpoint failing): the
+    row waits until `until` with the error kept for organisers, and gets back the attempt its
+    send counted (`counted`), so however long the fault lasts it never goes dead of it. An
+    email with a confirmation link still goes before its window shuts. False when the row is
+    no longer this worker's."""
+    with write_transaction(session):
+        if not locked_if_held(session, row, holder):
+            return False
+        row.status = DeliveryStatus.FAILED
+        row.last_error = error[:2000]
+        row.lease_expires_at = None
+        if counted:
+            row.attempts = max(0, row.attempts - 1)
+        if isinstance(row, Delivery | Mailing):  # dates the channel map's "last failure"
+            row.failed_at = now
+        awaited = _awaited_until(row, now, policy)
+        row.next_attempt_at = until if awaited is None else max(now, min(until, awaited))
+    return True
+
+
 def _awaited_until(row: Leased, now: datetime, policy: RetryPolicy) -> datetime | None:
     """Until when an email carrying its letter's confirmation link keeps its retries: given up
     after the few hours the attempts last, a mail server's outage would leave the letter to
@@ -179,6 +210,34 @@ def retry_dead(session: Session, now: datetime, campaign_id: int | None = None) 
                     last_error=None,
                     updated_at=now,
                 ).execution_options(synchronize_session=False)
+            )
+            total += int(getattr(result, "rowcount", 0) or 0)
+    return total
+
+
+def retry_now(session: Session, now: datetime, campaign_id: int | None = None) -> int:
+    """Make every waiting row due now (deliveries, supporter emails, postal mailings): after
+    an operator mended a relay, a key or an endpoint, its letters need not sit out their
+    backoff. Their attempts stay as they are."""
+    letters = select(Submission.id).where(Submission.campaign_id == campaign_id)
+    queries = [
+        update(model)
+        .where(model.status.in_(DUE_STATUSES), model.next_attempt_at > now)
+        .where(model.submission_id.in_(letters) if campaign_id is not None else true())
+        for model in (Delivery, Notification)
+    ]
+    mailings = update(Mailing).where(
+        Mailing.status.in_(DUE_STATUSES), Mailing.next_attempt_at > now
+    )
+    if campaign_id is not None:
+        mailings = mailings.where(Mailing.campaign_id == campaign_id)
+    total = 0
+    with write_transaction(session):
+        for query in [*queries, mailings]:
+            result = session.execute(
+                query.values(next_attempt_at=now, updated_at=now).execution_options(
+                    synchronize_session=False
+                )
             )
             total += int(getattr(result, "rowcount", 0) or 0)
     return total

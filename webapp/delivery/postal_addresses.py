@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
+from webapp.delivery.cwc_http import Fault, fault_of
 from webapp.delivery.post import PostalAddress, PostClient
-from webapp.delivery.smtp import SendError
+from webapp.delivery.smtp import ChannelDown, SendError
 from webapp.models import AddressRole, PostalAddressCheck
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,13 @@ class AddressChecks:
         session.commit()
         result = self.client.verify(address)
         if not result.ok and not result.permanent:
-            raise SendError(f"{LABELS[role]} check failed: {result.detail}")
+            fault = fault_of(result.status)
+            if fault is Fault.LETTER:
+                raise SendError(f"{LABELS[role]} check failed: {result.detail}")
+            raise ChannelDown(
+                f"{LABELS[role]} check failed: postal service unavailable: {result.detail}",
+                certain=fault is Fault.CHANNEL,
+            )
         reason = None if result.ok else result.detail
         values = {
             "role": role,

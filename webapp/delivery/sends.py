@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy.orm import object_session as session_of
 
 from webapp.delivery.cwc import CwcClient
+from webapp.delivery.cwc_http import Fault, fault_of
 from webapp.delivery.cwc_message import build_message
 from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
 from webapp.delivery.mailing import Postal
-from webapp.delivery.smtp import Mailer, SendError
+from webapp.delivery.smtp import ChannelDown, Mailer, SendError
 from webapp.delivery.survey_email import survey_email
 from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
 from webapp.services.reply_survey import SURVEY_KINDS, survey_for
@@ -44,8 +45,14 @@ def prepare_send(
             result = client.send(xml)
             if result.accepted:
                 return DeliveryStatus.ACCEPTED, result.detail or None
-            raise SendError(
-                f"{system} refused the message: {result.detail}", permanent=result.permanent
+            fault = fault_of(result.status)
+            if fault is Fault.LETTER:
+                raise SendError(
+                    f"{system} refused the message: {result.detail}", permanent=result.permanent
+                )
+            code = f" (HTTP {result.status})" if result.status else ""
+            raise ChannelDown(
+                f"{system} unavailable{code}: {result.detail}", certain=fault is Fault.CHANNEL
             )
 
         return client.time_limit, post

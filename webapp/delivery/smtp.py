@@ -22,6 +22,17 @@ class SendError(RuntimeError):
         self.permanent = permanent
 
 
+class ChannelDown(SendError):
+    """The channel failed, not the letter: its relay or endpoint is down, refuses our login,
+    or is overloaded. Retrying helps once it is mended, so no letter uses an attempt on it.
+    `certain` is False for an answer that one message alone could have caused (an HTTP 5xx):
+    the worker then waits for a second letter to meet it before it stops the channel."""
+
+    def __init__(self, message: str, certain: bool = True) -> None:
+        super().__init__(message)
+        self.certain = certain
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str
@@ -55,6 +66,51 @@ def parse_smtp_url(url: str, timeout: float = 20.0) -> SmtpSettings:
         password=unquote(parts.password) if parts.password else None,
         timeout=timeout,
     )
+
+
+# Answers a relay gives every letter alike, with what the operator can do about them.
+RELAY_CODES = {
+    421: "it is closing the connection (busy, or restarting)",
+    530: "it wants a login first: put the user name and password in SMTP_URL",
+}
+# Why a relay refused our login, by its code: what to change in SMTP_URL.
+LOGIN_HINTS = {
+    530: "the relay wants TLS first: add ?starttls=true to SMTP_URL, or use smtps://",
+    534: "the relay wants another kind of password (an app password): set it in SMTP_URL",
+    535: "check the user name and password in SMTP_URL",
+    454: "the relay cannot check logins just now; letters wait and are tried again",
+}
+
+
+def connect_failure(settings: SmtpSettings, exc: Exception) -> str:
+    """Why no connection to the relay could be had, in words an operator acts on. The relay's
+    own words are kept (they name what it wants), without our user name or password."""
+    where = f"{settings.host}:{settings.port}"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        code, hint = exc.smtp_code, LOGIN_HINTS.get(exc.smtp_code, LOGIN_HINTS[535])
+        said = _scrubbed(settings, exc.smtp_error)
+        return f"SMTP login refused ({code}) by {where}: {hint} (the relay said: {said})"
+    if isinstance(exc, smtplib.SMTPConnectError):
+        said = _scrubbed(settings, exc.smtp_error)
+        return f"SMTP relay {where} refused the connection ({exc.smtp_code}): {said}"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return f"SMTP relay {where} cannot do what SMTP_URL asks: {exc}"
+    if isinstance(exc, ssl.SSLError):
+        return (
+            f"TLS with SMTP relay {where} failed ({exc.reason or exc}): check the host and port "
+            "in SMTP_URL (smtps:// for port 465, ?starttls=true for 587)"
+        )
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"SMTP relay {where} closed the connection as we signed in: {exc}"
+    return f"cannot connect to SMTP server {where}: {_scrubbed(settings, str(exc))}"
+
+
+def _scrubbed(settings: SmtpSettings, said: bytes | str) -> str:
+    text = said.decode(errors="replace") if isinstance(said, bytes) else said
+    for secret in (settings.password, settings.username):
+        if secret and len(secret) > 2:  # a one-letter name would blot out the relay's words
+            text = text.replace(secret, "[SMTP_URL]")
+    return " ".join(text.split())[:200]
 
 
 class _WatchedSMTP(smtplib.SMTP):
@@ -106,7 +162,7 @@ class Mailer:
             if s.username:
                 smtp.login(s.username, s.password or "")
         except (OSError, smtplib.SMTPException) as exc:
-            raise SendError(f"cannot connect to SMTP server {s.host}:{s.port}: {exc}") from exc
+            raise ChannelDown(connect_failure(s, exc)) from exc
         return smtp
 
     def send(self, message: EmailMessage) -> None:
@@ -114,40 +170,63 @@ class Mailer:
         cutoff = Cutoff(self.settings.timeout)
         try:
             with cutoff:
-                smtp = self._smtp
-                if smtp is None:
-                    smtp = self._smtp = self._connect(cutoff)
-                else:
-                    cutoff.watch(lambda: shut(smtp.sock))
-                self._exchange(smtp, message)
+                kept = self._smtp is not None
+                try:
+                    self._send_on(self._smtp, message, cutoff)
+                except ChannelDown:
+                    if not kept or cutoff.reached:
+                        raise
+                    # The connection kept from the last message was ended by the relay (idle,
+                    # or its messages per connection used up): a fresh one decides.
+                    self._drop()
+                    self._send_on(None, message, cutoff)
         except SendError as exc:
             # A refusal the server did send stays what it is, even if it came at the limit.
             if cutoff.reached and not exc.permanent:
-                raise SendError(f"SMTP send cut off after {self.settings.timeout:g} s") from exc
+                where = f"{self.settings.host}:{self.settings.port}"
+                raise ChannelDown(
+                    f"SMTP relay {where} did not answer: cut off after {self.settings.timeout:g} s"
+                ) from exc
             raise
         finally:
             if cutoff.reached:
                 self._drop()
 
+    def _send_on(self, smtp: smtplib.SMTP | None, message: EmailMessage, cutoff: Cutoff) -> None:
+        """Send over `smtp`, or over a new connection when it is None."""
+        if smtp is None:
+            smtp = self._smtp = self._connect(cutoff)
+        else:
+            cutoff.watch(lambda: shut(smtp.sock))
+        self._exchange(smtp, message)
+
     def _exchange(self, smtp: smtplib.SMTP, message: EmailMessage) -> None:
+        where = f"{self.settings.host}:{self.settings.port}"
         try:
             refused = smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
+            if 421 in codes:  # the relay is closing down, whoever the letter is to
+                self._drop()
+                raise ChannelDown(f"SMTP relay {where} is closing the connection (421)") from exc
             raise SendError(
                 f"recipient refused: {exc.recipients}", permanent=all(500 <= c < 600 for c in codes)
             ) from exc
         except smtplib.SMTPResponseException as exc:
             self.close()
-            raise SendError(
-                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=500 <= exc.smtp_code < 600
-            ) from exc
+            code = exc.smtp_code
+            if code in RELAY_CODES:  # said to every letter alike: the relay, not this one
+                raise ChannelDown(
+                    f"SMTP relay {where} answered {code}: {RELAY_CODES[code]}"
+                ) from exc
+            permanent = 500 <= code < 600
+            raise SendError(f"SMTP {code}: {exc.smtp_error!r}", permanent=permanent) from exc
         except smtplib.SMTPNotSupportedError as exc:
             # e.g. a non-ASCII address to a server without SMTPUTF8: retrying cannot help.
             raise SendError(f"SMTP server cannot take this message: {exc}", permanent=True) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            self.close()
-            raise SendError(f"SMTP failure: {exc}") from exc
+            self._drop()
+            raise ChannelDown(f"SMTP relay {where} dropped the connection: {exc}") from exc
         if refused:
             raise SendError(f"some recipients refused: {refused}")
 

@@ -8,39 +8,35 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import Flask
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from webapp.database import db, utcnow, write_transaction
+from webapp.database import db, utcnow
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
+from webapp.delivery.channel_faults import ChannelFaults, channel_of
+from webapp.delivery.failures import BatchReport, Failures
 from webapp.delivery.heartbeat import Heartbeat
-from webapp.delivery.leases import Holder, LeaseLost, Outboxed, claim, hold_for_send, key_of
-from webapp.delivery.outbox import claimed_rows, expire_if_too_late, load
-from webapp.delivery.outcomes import (
-    policy_from_config,
-    record_cancelled,
-    record_failure,
-    record_success,
+from webapp.delivery.leases import (
+    Holder,
+    LeaseLost,
+    Outboxed,
+    claim,
+    hold_for_send,
+    key_of,
+    release,
 )
-from webapp.delivery.postal_budget import free_places
+from webapp.delivery.outbox import claimed_rows, email_wanted, load
+from webapp.delivery.outcomes import policy_from_config, record_cancelled, record_success
 from webapp.delivery.senders import senders_from_config
 from webapp.delivery.sends import prepare_send
-from webapp.delivery.smtp import Mailer, SendError
+from webapp.delivery.smtp import Mailer
 from webapp.delivery.upkeep import Upkeep
-from webapp.models import (
-    Channel,
-    Delivery,
-    DeliveryStatus,
-    Notification,
-    NotificationKind,
-    SubmissionStatus,
-)
-from webapp.services.reply_survey import SURVEY_KINDS, still_wanted
+from webapp.models import Channel, Delivery, Notification
+from webapp.sealing import SealingError
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +45,8 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-@dataclass
-class BatchReport:
-    claimed: int = 0
-    sent: int = 0
-    failed: int = 0
-    dead: int = 0
-    taken_over: int = 0  # claimed, then taken over by another worker (or deleted): not sent
-    held: int = 0  # posted letters left with the organisers (budget reached, address refused)
-    mailings: int = 0  # envelopes of batched post claimed (their letters count as sent)
-    errors: list[str] = field(default_factory=list)
+__all__ = ["BatchReport", "Worker", "default_worker_id"]
+COUNTS = ("claimed", "sent", "failed", "dead", "taken_over", "held", "mailings", "waiting")
 
 
 class Worker:
@@ -80,28 +68,63 @@ class Worker:
         self.channels = senders.channels
         self.civic = CivicDuties(app, clock)  # the daily roster sync and its changeover
         self.upkeep = Upkeep(app, clock)  # expiry, retention, surveys, tallies
+        self.faults = ChannelFaults(self.policy)
+        self.failures = Failures(self.holder, self.policy, clock, self.faults)
         self.batcher = (
             Batcher(
-                self.postal, self.holder, self.policy, self.lease_margin, self.batch_size, clock
+                self.postal,
+                self.holder,
+                self.policy,
+                self.lease_margin,
+                self.batch_size,
+                clock,
+                self.faults,
             )
             if self.postal
             else None
         )
 
     def run_batch(self) -> BatchReport:
-        """Claim and send one batch of deliveries, then one of supporter emails."""
+        """Claim and send one batch of deliveries, then one of supporter emails, on each
+        channel not stopped by a fault."""
         report = BatchReport()
-        if self.channels:
-            self.send_claimed(Delivery, self.claim(Delivery), report)
-        if self.batcher is not None:
-            self.send_mailings(self.batcher, report)
-        if self.smtp is not None:
-            self.send_claimed(Notification, self.claim(Notification), report)
+        now = self.clock()
+        if self.faults.halted(now):
+            return report
+        if self.faults.pauses:
+            with self.app.app_context():
+                try:
+                    self.faults.refresh(db.session(), now)
+                finally:
+                    db.session.remove()
+        try:
+            if self.live_channels():
+                self.send_claimed(Delivery, self.claim(Delivery), report)
+            if self.batcher is not None and Channel.POST in self.live_channels():
+                self.send_mailings(self.batcher, report)
+            if self.smtp is not None and Channel.EMAIL in self.live_channels():
+                self.send_claimed(Notification, self.claim(Notification), report)
+        except SealingError as exc:
+            # Not the letter's fault: every letter needs the key. Its rows were given back
+            # untouched; one line a halt, each halt longer (the backoff's steps).
+            until = self.faults.halt(now)
+            log.error(
+                "outbox stopped until %s: %s. The master key (DATA_ENCRYPTION_KEY or its "
+                "file) does not open the letters' data: restore it and restart the worker. "
+                "No letter was marked failed",
+                until.isoformat(timespec="seconds"),
+                exc,
+            )
         return report
+
+    def live_channels(self) -> set[Channel]:
+        """The channels this worker sends on now: those configured, less those stopped."""
+        return self.channels - self.faults.paused
 
     def claim(self, model: Outboxed) -> list[int]:
         """Reserve a batch of due rows for this worker (each is still checked before its send)."""
-        ready = self.channels if model is Delivery else self.smtp is not None
+        live = self.live_channels()
+        ready = live if model is Delivery else Channel.EMAIL in live and self.smtp is not None
         if not ready:
             return []
         with self.app.app_context():
@@ -113,7 +136,7 @@ class Worker:
                     self.clock(),
                     self.batch_size,
                     self.policy.lease_seconds,
-                    self.channels,
+                    live,
                 )
             finally:
                 db.session.remove()
@@ -140,6 +163,7 @@ class Worker:
         report.sent += done.sent
         report.held += done.held
         report.failed += done.failed
+        report.waiting += done.waiting
 
     def _send_all(
         self,
@@ -153,9 +177,12 @@ class Worker:
         if not rows:
             return
         keys = [key_of(row) for row in rows]
+        given_back: set[int] = set()  # rows of a channel stopped mid-batch: not tried now
         mailer = Mailer(self.smtp) if self.smtp else None
         try:
-            for key in keys:
+            for index, key in enumerate(keys):
+                if key in given_back:
+                    continue
                 # Each row is read afresh in its turn, as every commit before it would have
                 # left it to be, and only it is in the session when its outcome commits: with
                 # the whole batch in it, every commit walked every row's objects to expire them.
@@ -165,7 +192,16 @@ class Worker:
                     report.taken_over += 1
                     log.info("%s %s is no longer ours to send", model.__name__, key)
                     continue
-                self._send_one(session, row, mailer, report)
+                try:
+                    stopped = self._send_one(session, row, mailer, report)
+                except SealingError:
+                    release(session, model, keys[index:], self.holder, self.clock())
+                    raise
+                if stopped is not None:  # one failed login is enough to know
+                    rest = keys[index + 1 :]
+                    given_back.update(
+                        release(session, model, rest, self.holder, self.clock(), stopped)
+                    )
         finally:
             if mailer is not None:
                 mailer.close()
@@ -176,81 +212,45 @@ class Worker:
         row: Delivery | Notification,
         mailer: Mailer | None,
         report: BatchReport,
-    ) -> None:
+    ) -> Channel | None:
+        """Send one row and record how it went; the channel its failure stopped, if any.
+        SealingError goes up: no letter can be sent without the key."""
         # Each outcome is committed before the next send: a crash can repeat at most the one
         # message in flight, and that one carries the same Message-ID / DeliveryId again.
         # One reading of the clock decides whether the row still goes and what it says (a
         # confirmation email's time left): read twice, a letter could cross its deadline between.
-        now = self.clock()
+        now, channel = self.clock(), channel_of(row)  # read before a commit expires the row
         try:
             if self._held(session, row):
                 report.held += 1
-                return
-            if isinstance(row, Notification) and not self._wanted(session, row, now):
+                return None
+            hours = int(self.app.config["CONFIRMATION_EXPIRY_HOURS"])
+            if isinstance(row, Notification) and not email_wanted(session, row, now, hours):
                 record_cancelled(session, row, self.holder, now)
-                return
+                return None
             seconds, send = prepare_send(row, mailer, self.cwc_clients, self.postal, lambda: now)
         except (ObjectDeletedError, LeaseLost):  # deleted since the claim, or taken over
             report.taken_over += 1
             log.info("%s %s is no longer ours to send", type(row).__name__, key_of(row))
-            return
+            return None
+        except SealingError:
+            raise
         except Exception as exc:  # one bad row must not stop the outbox
-            self._failed(session, row, exc, report)
-            return
+            return self.failures.record(session, row, exc, report, False, channel)
         # Right before sending: renew the lease for longer than the send can last, or learn
         # that another worker took the row over (then it is theirs to send, not ours).
         if not hold_for_send(session, row, self.holder, self.clock(), seconds + self.lease_margin):
             report.taken_over += 1
             log.info("%s %s is no longer ours to send", type(row).__name__, key_of(row))
-            return
+            return None
         try:
             status, reference = send()
         except Exception as exc:
-            self._failed(session, row, exc, report)
-            return
+            return self.failures.record(session, row, exc, report, True, channel)
         record_success(session, row, self.holder, self.clock(), status, reference)
+        self.faults.ok(channel)
         report.sent += 1
-
-    def _failed(
-        self, session: Session, row: Delivery | Notification, exc: Exception, report: BatchReport
-    ) -> None:
-        name, key = type(row).__name__, key_of(row)
-        if not isinstance(exc, SendError):
-            log.exception("%s %s failed unexpectedly", name, key)
-            exc = SendError(f"{type(exc).__name__}: {exc}", permanent=True)
-        outcome = record_failure(
-            session, row, self.holder, self.clock(), str(exc), self.policy, exc.permanent
-        )
-        if outcome is None:  # taken over, or deleted with its supporter's data meanwhile
-            report.taken_over += 1
-            log.info("%s %s is no longer ours to send", name, key)
-            return
-        report.dead += outcome is DeliveryStatus.DEAD
-        if outcome is DeliveryStatus.DEAD and isinstance(row, Delivery):
-            with write_transaction(session):
-                free_places(session, [key])  # never posted: its budget place is free again
-        report.failed += outcome is DeliveryStatus.FAILED
-        report.errors.append(str(exc))
-        log.warning("%s %s not sent (%s): %s", name, key, outcome.value, exc)
-
-    def _wanted(self, session: Session, row: Notification, now: datetime) -> bool:
-        """Whether a supporter email is still to go. A letter past its confirmation window
-        expires here, not at the next expiry round: its confirmation email would offer a click
-        that can no longer confirm it, and its receipt link goes without one. A confirmation
-        email still retrying when its letter was confirmed another way (a receipt link's link)
-        or ended would ask for a click that means nothing, unless an organiser released the
-        letter and the click still proves the address."""
-        if row.kind in SURVEY_KINDS:
-            return still_wanted(row)
-        hours = int(self.app.config["CONFIRMATION_EXPIRY_HOURS"])
-        letter = row.submission
-        if letter is None:
-            return True
-        if expire_if_too_late(session, letter, now, hours):
-            return row.kind is not NotificationKind.CONFIRMATION
-        if row.kind is NotificationKind.CONFIRMATION:
-            return letter.status is SubmissionStatus.UNCONFIRMED or letter.released_unproven
-        return True
+        return None
 
     def _held(self, session: Session, row: Delivery | Notification) -> bool:
         """A posted letter over budget or to a refused address waits with the organisers."""
@@ -276,7 +276,7 @@ class Worker:
                 report = BatchReport()
                 if once:
                     raise
-            for name in ("claimed", "sent", "failed", "dead", "taken_over", "held", "mailings"):
+            for name in COUNTS:
                 setattr(total, name, getattr(total, name) + getattr(report, name))
             if report.claimed == 0:
                 if once:

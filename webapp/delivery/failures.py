@@ -1,0 +1,109 @@
+"""A send that failed: the letter's own fault uses an attempt, its channel's only makes it wait."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from webapp.database import write_transaction
+from webapp.delivery.channel_faults import ChannelFaults
+from webapp.delivery.leases import Holder, key_of
+from webapp.delivery.outcomes import RetryPolicy, record_channel_wait, record_failure
+from webapp.delivery.postal_budget import free_places
+from webapp.delivery.smtp import ChannelDown, SendError
+from webapp.models import Channel, Delivery, DeliveryStatus, Notification
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BatchReport:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    dead: int = 0
+    taken_over: int = 0  # claimed, then taken over by another worker (or deleted): not sent
+    held: int = 0  # posted letters left with the organisers (budget reached, address refused)
+    mailings: int = 0  # envelopes of batched post claimed (their letters count as sent)
+    waiting: int = 0  # tried, and put back to wait for their channel (no attempt used)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Failures:
+    """Records failed sends for one worker, and stops a channel found down."""
+
+    holder: Holder
+    policy: RetryPolicy
+    clock: Callable[[], datetime]
+    faults: ChannelFaults
+
+    def record(
+        self,
+        session: Session,
+        row: Delivery | Notification,
+        exc: Exception,
+        report: BatchReport,
+        counted: bool,
+        channel: Channel,
+    ) -> Channel | None:
+        """Record why `row` was not sent (`counted`: its send used an attempt; `channel`:
+        what it went by, read before the row expired); the channel this stopped, if any."""
+        if isinstance(exc, ChannelDown):
+            return self.channel_failed(session, row, exc, report, counted, channel)
+        name, key = type(row).__name__, key_of(row)
+        if not isinstance(exc, SendError):
+            log.exception("%s %s failed unexpectedly", name, key)
+            exc = SendError(f"{type(exc).__name__}: {exc}", permanent=True)
+        outcome = record_failure(
+            session, row, self.holder, self.clock(), str(exc), self.policy, exc.permanent
+        )
+        if outcome is None:  # taken over, or deleted with its supporter's data meanwhile
+            report.taken_over += 1
+            log.info("%s %s is no longer ours to send", name, key)
+            return None
+        report.dead += outcome is DeliveryStatus.DEAD
+        if outcome is DeliveryStatus.DEAD and isinstance(row, Delivery):
+            with write_transaction(session):
+                free_places(session, [key])  # never posted: its budget place is free again
+        report.failed += outcome is DeliveryStatus.FAILED
+        report.errors.append(str(exc))
+        log.warning("%s %s not sent (%s): %s", name, key, outcome.value, exc)
+        return None
+
+    def channel_failed(
+        self,
+        session: Session,
+        row: Delivery | Notification,
+        exc: ChannelDown,
+        report: BatchReport,
+        counted: bool,
+        channel: Channel,
+    ) -> Channel | None:
+        name, key = type(row).__name__, key_of(row)
+        down = self.faults.fault(channel, exc.certain)
+        now = self.clock()
+        until = now + self.faults.delay(channel)
+        args = (session, row, self.holder, now, str(exc), until, self.policy, counted)
+        if record_channel_wait(*args):
+            report.waiting += 1
+            report.errors.append(str(exc))
+        else:  # the fault was met all the same
+            report.taken_over += 1
+            log.info("%s %s is no longer ours to send", name, key)
+        if not down:
+            log.warning("%s %s waits for its channel (%s): %s", name, key, channel.value, exc)
+            return None
+        self.faults.pause(channel, type(row), key)
+        log.warning(
+            "%s channel stopped until %s: %s. Its letters wait and use no attempts; once "
+            "mended, `flask outbox retry` sends them at once",
+            channel.value,
+            until.isoformat(timespec="seconds"),
+            exc,
+        )
+        return channel
