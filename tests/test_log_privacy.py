@@ -31,6 +31,7 @@ def test_redact_keeps_the_path_and_drops_what_is_personal() -> None:
         "ratelimit 20 per 1 minute ([ip]) exceeded"
     )
     assert redact("key 2001:db8::7 and fe80:0:0:0:1:2:3:4") == "key [ip] and [ip]"
+    assert redact("client ::ffff:203.0.113.9 left") == "client [ip] left"
     assert redact("campaign syria-five-steps sent 3 at 08:56:41, std::map") == (
         "campaign syria-five-steps sent 3 at 08:56:41, std::map"
     )
@@ -102,3 +103,19 @@ def test_the_apps_own_servers_and_this_machine_stay_readable() -> None:
     assert redact("ratelimit exceeded (203.0.113.7, 10.0.4.8)") == "ratelimit exceeded ([ip], [ip])"
     install_log_filters()  # the next app's settings replace these
     assert redact("10.0.4.7") == "[ip]"
+
+
+@pytest.mark.parametrize(
+    "logger", ["webapp.delivery.failures", "webapp.delivery.mailing_outcomes", "webapp.cli"]
+)
+def test_every_module_of_the_app_logs_clean(caplog: pytest.LogCaptureFixture, logger: str) -> None:
+    """The worker's "not sent" lines moved from delivery/worker.py to delivery/failures.py and
+    logged a supporter's address as the relay quoted it: every app module is filtered."""
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger(logger).warning(
+        "Notification 7 not sent: recipient refused: %s from %s",
+        {"alice@example.org": (550, b"no")},
+        "203.0.113.9",
+    )
+    (record,) = [r for r in caplog.records if r.name == logger]
+    assert "alice@" not in record.getMessage() and "203.0.113" not in record.getMessage()
