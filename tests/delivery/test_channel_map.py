@@ -19,6 +19,7 @@ from tests.civic.data import (
     single_district_zip,
 )
 from tests.dashboard.helpers import signed_in
+from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow
 from webapp.models import (
@@ -157,9 +158,9 @@ def test_the_page_is_for_admins_and_lists_each_office(app: Flask, default_campai
     page = admin.get(path)
     assert page.status_code == 200
     assert page.text.count("<tr>") == 2 + _offices()  # the header row and one per office
-    # The mark's colour is a line of its own ("Amber:" above "hand-off only"); the rest wraps
+    # The mark's colour is a line of its own ("Amber:" above "waits for someone"); the rest wraps
     # inside the badge (tests/browser/test_channel_map_page.py measures it).
-    assert '<span class="mark-colour">Amber:</span> hand-off only</span>' in page.text
+    assert '<span class="mark-colour">Amber:</span> waits for someone</span>' in page.text
     assert "form limit: <bdi>2,000</bdi> characters" in page.text
     # Each member's seat, so two senators are told apart by their state.
     assert "<td><bdi>Alaska</bdi></td>" in page.text and "<bdi>Vermont</bdi>, at large" in page.text
@@ -225,7 +226,7 @@ def test_the_page_counts_offices_by_mark_and_lists_those_asked_for(
     assert 'show=letters">Offices with letters</a> <span class="count">(4)</span>' in everything
     # Without CWC keys every office is a hand-off, but one whose web form is unknown: red.
     assert 'Red: failing or no channel</a> <span class="count">(1)</span>' in everything
-    assert f'hand-off only</a> <span class="count">({total - 1:,})</span>' in everything
+    assert f'waits for someone</a> <span class="count">({total - 1:,})</span>' in everything
 
     with_letters = admin.get(f"{path}?show=letters").text
     assert with_letters.count("<tr>") == 1 + 4
@@ -237,3 +238,23 @@ def test_the_page_counts_offices_by_mark_and_lists_those_asked_for(
     assert "No office is listed under this choice." in green
     # An unknown choice lists every office.
     assert admin.get(f"{path}?show=nonsense").text.count("<tr>") == 2 + _offices()
+
+
+@pytest.mark.parametrize(
+    ("smtp_url", "mark", "stopped"),
+    [("", "Amber:", False), ("smpt://x", "Red:", True), ("smtp://127.0.0.1:2525", "Green:", False)],
+)
+def test_the_page_marks_an_email_office_as_the_settings_let_the_worker_send(
+    app: Flask, tmp_path: Path, smtp_url: str, mark: str, stopped: bool
+) -> None:
+    """The page judged no settings: with SMTP_URL unset or mistyped it marked the office emailed
+    green, where `flask delivery check` said amber or red (second review)."""
+    app.config["SMTP_URL"] = smtp_url
+    slug = write_delivery_campaign(
+        app, tmp_path, "water", [office("Water Board", email=OFFICE_EMAIL)]
+    )
+    page = signed_in(app, "admin@civic.example.org").get(f"/dashboard/campaigns/{slug}/channels")
+    assert page.status_code == 200
+    row = page.text.split("Water Board")[0].rsplit("<tr>", 1)[1]
+    assert f'<span class="mark-colour">{mark}</span>' in row, row
+    assert ("stop the outbox worker from starting" in page.text) is stopped

@@ -36,6 +36,7 @@ from webapp.delivery.channels import reach_from_config
 from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
 from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.postal_budget import budget_from_config, postal_summary
+from webapp.delivery.readiness import channel_states, letters_readiness, worker_refuses
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import CivicDataset
 from webapp.services.civic_status import civic_status
@@ -155,9 +156,12 @@ def channels(slug: str) -> str:
     reach = reach_from_config(current_app.config, senate_offices(session))
     asked = request.args.get("show", "")
     show = Shown(asked) if asked in set(Shown) else Shown.ALL
-    rows = channel_map(session, campaign, reach)
+    # Judged as the worker and `flask delivery check` judge them: email with no SMTP_URL waits.
+    states = channel_states(current_app.config)
+    rows = channel_map(session, campaign, reach, letters_readiness(states))
     return render_template(
         "dashboard/channels.html",
+        worker_refuses=worker_refuses(states),
         campaign=campaign,
         rows=shown(rows, show),
         summary=summarise(rows),

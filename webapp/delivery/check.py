@@ -117,7 +117,7 @@ def check_command(slug: str, problems: bool) -> None:
     marks = {mark: sum(1 for r in rows if r.mark is mark) for mark in Mark}
     click.echo(
         f"{len(rows)} office(s): {marks[Mark.GREEN]} green, {marks[Mark.AMBER]} amber "
-        f"(hand-off only, or email waiting for SMTP_URL), {marks[Mark.RED]} red"
+        f"(waits for someone: a hand-off, or email waiting for SMTP_URL), {marks[Mark.RED]} red"
     )
     if marks[Mark.AMBER] or marks[Mark.RED]:
         click.echo("some offices have no working channel (see amber and red above)", err=True)
