@@ -1,11 +1,23 @@
 """gunicorn settings for `make serve` (bind, workers and threads come from the Makefile)."""
 
+import os
+import time
+
 from webapp.fair_accept import (  # noqa: F401 (gunicorn hooks)
     child_exit,
-    on_starting,
     pre_fork,
     worker_exit,
 )
+from webapp.fair_accept import on_starting as share_connection_table
+from webapp.startup_checks import SERVER_STARTED
+
+
+def on_starting(server: object) -> None:
+    """Before any worker: the connection table, and when the server started (a worker that
+    boots long after is a restart, whose failed start-up check must not stop the site)."""
+    share_connection_table(server)
+    os.environ[SERVER_STARTED] = str(time.time())
+
 
 # Threads, not one request per process: a lookup waiting on a slow Census geocoder holds one
 # thread for at most CIVIC_LOOKUP_BUDGET_SECONDS, and the other threads keep serving. With the

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +32,7 @@ from webapp.bootstrap import main as bootstrap
 from webapp.config import ConfigError
 from webapp.database import db
 from webapp.models import Delivery, Notification
-from webapp.startup_checks import DatabaseUnreachable, check_for_worker
+from webapp.startup_checks import SERVER_STARTED, DatabaseUnreachable, check_for_worker
 
 FLASK = Path(sys.executable).parent / "flask"
 ROOT = Path(__file__).resolve().parent.parent
@@ -257,3 +258,22 @@ def test_the_worker_checks_again_until_the_database_answers(
     stopped = threading.Event()
     stopped.set()
     assert not check_for_worker(app, stopped, once=False)
+
+
+def test_a_worker_restarted_mid_day_serves_on_where_a_cold_start_refuses(
+    app: Flask,
+    app_config: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """gunicorn stops every worker when one fails to boot: a worker restarted hours after the
+    server started (a timeout, a crash) on a schema left behind by an update must not take the
+    whole site down (first review). The server's own start still refuses."""
+    with _version_row(app, BEFORE_HEAD):
+        monkeypatch.setenv(SERVER_STARTED, str(time.time()))  # the server starting now
+        with pytest.raises(ConfigError, match="behind"):
+            create_app({**app_config, "TESTING": False})
+        monkeypatch.setenv(SERVER_STARTED, str(time.time() - 3 * 3600))  # started long ago
+        with _app(app_config, TESTING=False):
+            pass
+    assert "serving on, refused at a cold start" in caplog.text

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 
 import click
 from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import Connection, inspect, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from webapp.config import PROJECT_ROOT, ConfigError
 from webapp.database import db
@@ -47,14 +49,34 @@ def check_database(app: Flask) -> None:
             check_master_key(connection, app.extensions["keyring"])
 
 
+# Set by gunicorn.conf.py as the server starts; its workers inherit it. A worker booting long
+# after (one restarted mid-day: a timeout, a crash, a reload) is not the server starting.
+SERVER_STARTED = "CIVIC_SERVER_STARTED_AT"
+RESTART_AFTER_SECONDS = 120.0
+
+
 def check_for_web(app: Flask) -> None:
     """The web app's check. A database that is down is logged, not refused: pages answer 503
     until it is back, as they would if it went down later, and a worker that refused to boot
-    would leave gunicorn stopped for good."""
+    would leave gunicorn stopped for good. For that same reason a worker restarted mid-day
+    only logs a mismatch (say, `flask db upgrade` forgotten after an update): gunicorn stops
+    every worker when one fails to boot, and a whole site down is worse than failing sends."""
     try:
         check_database(app)
-    except DatabaseUnreachable as exc:
+    except (DatabaseUnreachable, SQLAlchemyError) as exc:
         log.warning("database unreachable at start, schema and key not checked: %s", exc)
+    except ConfigError as exc:
+        if not _restarted_mid_day():
+            raise
+        log.critical("serving on, refused at a cold start: %s", exc)
+
+
+def _restarted_mid_day() -> bool:
+    started = os.environ.get(SERVER_STARTED, "")
+    try:
+        return time.time() - float(started) > RESTART_AFTER_SECONDS
+    except ValueError:
+        return False  # not under gunicorn.conf.py: every start is a cold one
 
 
 def check_for_worker(app: Flask, stop: threading.Event, once: bool) -> bool:
