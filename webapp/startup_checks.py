@@ -88,8 +88,11 @@ def check_for_worker(app: Flask, stop: threading.Event, once: bool) -> bool:
             check_database(app)
             return True
         except DatabaseUnreachable as exc:
-            if once:
-                raise
+            if once:  # a run from cron: one line, as for a wrong setting, not a traceback
+                raise ConfigError(
+                    f"The database cannot be reached (check DATABASE_URL, and that its server "
+                    f"runs): {exc}"
+                ) from None
             log.warning("database unreachable, checking again in %.0f s: %s", poll, exc)
             stop.wait(poll)
     return False
