@@ -277,3 +277,17 @@ def test_a_worker_restarted_mid_day_serves_on_where_a_cold_start_refuses(
         with _app(app_config, TESTING=False):
             pass
     assert "serving on, refused at a cold start" in caplog.text
+
+
+def test_a_worker_run_once_with_the_database_down_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From cron (`--once`) there is no waiting for the database: a ConfigError, which the
+    command prints as one line, not a traceback."""
+
+    def down(app: Flask) -> None:
+        raise DatabaseUnreachable("connection refused")
+
+    monkeypatch.setattr("webapp.startup_checks.check_database", down)
+    with pytest.raises(ConfigError, match="cannot be reached .*DATABASE_URL.*connection refused"):
+        check_for_worker(Flask(__name__), threading.Event(), once=True)
