@@ -289,5 +289,7 @@ def test_a_worker_run_once_with_the_database_down_says_so_in_one_line(
         raise DatabaseUnreachable("connection refused")
 
     monkeypatch.setattr("webapp.startup_checks.check_database", down)
-    with pytest.raises(ConfigError, match="cannot be reached .*DATABASE_URL.*connection refused"):
-        check_for_worker(Flask(__name__), threading.Event(), once=True)
+    app = Flask(__name__)
+    app.config["OUTBOX_POLL_SECONDS"] = 0.01
+    with pytest.raises(ConfigError, match=r"cannot be reached .*DATABASE_URL.*connection refused"):
+        check_for_worker(app, threading.Event(), once=True)
