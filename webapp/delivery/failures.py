@@ -15,6 +15,7 @@ from webapp.delivery.leases import Holder, key_of
 from webapp.delivery.outcomes import RetryPolicy, record_channel_wait, record_failure
 from webapp.delivery.postal_budget import free_places
 from webapp.delivery.smtp import ChannelDown, SendError
+from webapp.delivery.unreadable import UNREADABLE, key_opens_others
 from webapp.models import Channel, Delivery, DeliveryStatus, Notification
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,17 @@ class Failures:
             return self.channel_failed(session, row, exc, report, counted, channel)
         self.own(session, row, exc, report)
         return None
+
+    def unreadable(
+        self, session: Session, row: Delivery | Notification, report: BatchReport
+    ) -> bool:
+        """A SealingError met by `row`: when the master key opens other supporters' data, it
+        is this supporter's data alone that cannot be read, and the row is settled as not
+        sendable (dead) so that it stops no one; False when the key itself looks wrong."""
+        if not key_opens_others(session, row):
+            return False
+        self.own(session, row, SendError(UNREADABLE, permanent=True), report)
+        return True
 
     def own(
         self, session: Session, row: Delivery | Notification, exc: Exception, report: BatchReport
