@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.smtp_server import HOST
+from tests.delivery.workers import Clock
 from tests.pg import free_port
+from tests.supporter.helpers import post_letter
+from webapp.database import db
 from webapp.delivery.smtp import ChannelDown, Mailer, SendError, parse_smtp_url
+from webapp.delivery.worker import Worker
+from webapp.models import Channel, Delivery, DeliveryStatus, Notification
 
 SUPPORTER = "writer.private@example.org"
 
@@ -124,3 +135,53 @@ def test_a_recipient_refused_for_itself_stays_the_letters_own(
     assert not isinstance(error, ChannelDown), str(error)
     assert error.permanent is permanent
     assert SUPPORTER not in str(error), "no supporter's address in errors or logs"
+
+
+@pytest.fixture
+def sender_refused() -> Iterator[int]:
+    port = free_port()
+    refusal = "553 5.7.1 <letters@localhost>: Sender address rejected: not owned by user"
+    controller = Controller(Refusing(refusal, None, None), hostname=HOST, port=port)
+    controller.start()
+    yield port
+    controller.stop()
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], sender_refused: int) -> dict[str, Any]:
+    return {
+        **app_config,
+        "SMTP_URL": f"smtp://{HOST}:{sender_refused}",
+        "SMTP_TIMEOUT_SECONDS": 5.0,
+        "MAIL_FROM": "letters@localhost",  # the operator walk-through's
+        "PUBLIC_BASE_URL": "https://letters.example.org",
+        "OUTBOX_MAX_ATTEMPTS": 2,
+    }
+
+
+def test_a_refused_sender_address_stops_email_and_kills_no_letter(
+    app: Flask, client: FlaskClient, tmp_path: Path, caplog: Any
+) -> None:
+    slug = write_delivery_campaign(
+        app, tmp_path, "water", [office("Water Board", email=OFFICE_EMAIL)]
+    )
+    for n in range(3):
+        assert post_letter(client, slug, email=f"writer{n}.private@example.org").status_code == 303
+    clock = Clock()
+    worker = Worker(app, clock=clock)
+    with caplog.at_level(logging.INFO):
+        for _ in range(6):  # far past OUTBOX_MAX_ATTEMPTS (2)
+            report = worker.run_batch()
+            assert report.dead == 0 and report.waiting == 1
+            assert Channel.EMAIL in worker.faults.paused
+            clock.advance(hours=7)
+    with app.app_context():
+        rows = [*db.session.scalars(select(Delivery)), *db.session.scalars(select(Notification))]
+        assert {(r.status, r.attempts) for r in rows} <= {
+            (DeliveryStatus.FAILED, 0),
+            (DeliveryStatus.PENDING, 0),
+        }
+        errors = {r.last_error for r in rows if r.last_error}
+    assert errors and all("refused the sender address MAIL_FROM (553)" in e for e in errors)
+    assert "private@example.org" not in caplog.text
+    assert not any("private@example.org" in e for e in errors)
