@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
-from webapp.delivery.channel_faults import ChannelFaults
+from webapp.delivery.channel_faults import ChannelFaults, Pause
 from webapp.delivery.leases import Holder, claim, hold_for_send, release
 from webapp.delivery.mailing import Postal, hold_office, postal_error
 from webapp.delivery.mailing_outcomes import (
@@ -101,7 +101,10 @@ class Batcher:
             except SendError as exc:  # the service could not check an address: back off
                 log.warning("mailing to %s not made yet: %s", group[1], exc)
                 self._later(session, ids, str(exc))
-                if isinstance(exc, ChannelDown) and self.faults.fault(Channel.POST, exc.certain):
+                met = Pause(Delivery, ids[0])
+                if isinstance(exc, ChannelDown) and self.faults.fault(
+                    session, Channel.POST, exc.certain, met
+                ):
                     self.faults.pause(Channel.POST, Delivery, ids[0])
                     return report  # the service is down: no more checks, no mailings now
         ids = claim(
@@ -238,7 +241,6 @@ class Batcher:
         args = (self.holder, self.clock(), self.policy, self.faults)
         outcome, down = record_mailing_failed(session, mailing, exc, *args)
         if outcome is not None:
-            waits = isinstance(exc, ChannelDown)
-            report.waiting += waits
-            report.failed += not waits
+            report.waiting += down  # the service's fault: no attempt used
+            report.failed += not down
         return down

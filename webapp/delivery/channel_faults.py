@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from webapp.database import write_transaction
 from webapp.delivery.leases import Claimable, Leased
 from webapp.delivery.outcomes import RetryPolicy
-from webapp.models import DUE_STATUSES, Channel, Delivery, Mailing
+from webapp.models import DUE_STATUSES, Channel, Delivery, DeliveryStatus, Mailing
 
 
 def channel_of(row: Leased) -> Channel:
@@ -36,7 +37,8 @@ class ChannelFaults:
 
     policy: RetryPolicy
     streaks: dict[Channel, int] = field(default_factory=dict)  # faults since the last success
-    unsure: set[Channel] = field(default_factory=set)  # the last send met a 5xx, alone so far
+    # The row whose send last met a 5xx, alone so far: it used an attempt on it.
+    unsure: dict[Channel, Pause] = field(default_factory=dict)
     pauses: dict[Channel, Pause] = field(default_factory=dict)
     halts: int = 0
     halted_until: datetime | None = None
@@ -47,17 +49,23 @@ class ChannelFaults:
 
     def ok(self, channel: Channel) -> None:
         self.streaks.pop(channel, None)
-        self.unsure.discard(channel)
+        self.unsure.pop(channel, None)
         self.halts = 0
 
-    def fault(self, channel: Channel, certain: bool) -> bool:
-        """Count a fault of `channel`; whether it is down now. A 5xx one letter met may be
-        that letter's own doing, and stopping the channel for it would hold every letter
-        behind one: the channel stops when a second letter in a row meets one too."""
-        if not certain and channel not in self.unsure:
-            self.unsure.add(channel)
+    def fault(self, session: Session, channel: Channel, certain: bool, met: Pause) -> bool:
+        """Count a fault of `channel` the row `met` met; whether the channel is down now. A 5xx
+        may be that letter's own doing, and stopping the channel for it would hold every
+        letter behind one: it uses the letter's attempt (the caller records it so), and the
+        channel stops only when a different letter meets one too. The same letter meeting it
+        round after round is its own trouble: it ends dead like any letter's own failure.
+        Once the channel is known down, the earlier letter gets back the attempt it used."""
+        earlier = self.unsure.get(channel)
+        if not certain and (earlier is None or earlier == met):
+            self.unsure[channel] = met
             return False
-        self.unsure.discard(channel)
+        self.unsure.pop(channel, None)
+        if earlier is not None and earlier != met:
+            give_back_attempt(session, earlier)
         self.streaks[channel] = self.streaks.get(channel, 0) + 1
         return True
 
@@ -88,3 +96,19 @@ class ChannelFaults:
 
     def halted(self, now: datetime) -> bool:
         return self.halted_until is not None and now < self.halted_until
+
+
+def give_back_attempt(session: Session, row: Pause) -> None:
+    """The attempt a row used on a 5xx, given back once the 5xx proved the channel's: still
+    waiting, it goes when the channel does (one that used its last is left dead, to retry)."""
+    model = row.model
+    with write_transaction(session):
+        session.execute(
+            update(model)
+            .where(
+                model.id == row.row_id,
+                model.status == DeliveryStatus.FAILED,
+                model.attempts > 0,
+            )
+            .values(attempts=model.attempts - 1)
+        )

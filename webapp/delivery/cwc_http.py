@@ -106,8 +106,10 @@ class Fault(enum.Enum):
     CHANNEL_UNSURE = "channel_unsure"  # a 5xx: the endpoint's, unless one message causes it
 
 
-# The endpoint timed out waiting for a request, or asks everyone to slow down.
-CHANNEL_4XX = frozenset({408, 429})
+# The endpoint timed out waiting for a request, or asks everyone to slow down; or it refuses
+# our key (401, 403) or has nothing at our URL (404): every letter alike, until a setting is
+# mended, so none may use an attempt on it (a wrong key had marked every letter dead at once).
+CHANNEL_4XX = frozenset({408, 429, 401, 403, 404})
 
 
 def fault_of(status: int | None) -> Fault:
@@ -115,6 +117,16 @@ def fault_of(status: int | None) -> Fault:
     if status is None or status in CHANNEL_4XX:
         return Fault.CHANNEL
     return Fault.CHANNEL_UNSURE if status >= 500 else Fault.LETTER
+
+
+def settings_fault(system: str, status: int | None, key: str, url: str) -> str | None:
+    """What the operator must mend when the endpoint refuses our key (the setting `key`) or has
+    nothing at our address (the setting `url`), else None."""
+    if status in (401, 403):
+        return f"{system} refused the API key ({status}): check {key}"
+    if status == 404:
+        return f"{system} has no such address ({status}): check {url}"
+    return None
 
 
 def failure_detail(exc: requests.RequestException) -> str:

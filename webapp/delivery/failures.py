@@ -10,11 +10,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
-from webapp.delivery.channel_faults import ChannelFaults
+from webapp.delivery.channel_faults import ChannelFaults, Pause
 from webapp.delivery.leases import Holder, key_of
 from webapp.delivery.outcomes import RetryPolicy, record_channel_wait, record_failure
 from webapp.delivery.postal_budget import free_places
 from webapp.delivery.smtp import ChannelDown, SendError
+from webapp.delivery.unreadable import UNREADABLE, key_opens_others
 from webapp.models import Channel, Delivery, DeliveryStatus, Notification
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,24 @@ class Failures:
         what it went by, read before the row expired); the channel this stopped, if any."""
         if isinstance(exc, ChannelDown):
             return self.channel_failed(session, row, exc, report, counted, channel)
+        self.own(session, row, exc, report)
+        return None
+
+    def unreadable(
+        self, session: Session, row: Delivery | Notification, report: BatchReport
+    ) -> bool:
+        """A SealingError met by `row`: when the master key opens other supporters' data, it
+        is this supporter's data alone that cannot be read, and the row is settled as not
+        sendable (dead) so that it stops no one; False when the key itself looks wrong."""
+        if not key_opens_others(session, row):
+            return False
+        self.own(session, row, SendError(UNREADABLE, permanent=True), report)
+        return True
+
+    def own(
+        self, session: Session, row: Delivery | Notification, exc: Exception, report: BatchReport
+    ) -> None:
+        """Record a failure that may be the letter's own: it uses an attempt."""
         name, key = type(row).__name__, key_of(row)
         if not isinstance(exc, SendError):
             log.exception("%s %s failed unexpectedly", name, key)
@@ -73,7 +92,6 @@ class Failures:
         report.failed += outcome is DeliveryStatus.FAILED
         report.errors.append(str(exc))
         log.warning("%s %s not sent (%s): %s", name, key, outcome.value, exc)
-        return None
 
     def channel_failed(
         self,
@@ -85,7 +103,10 @@ class Failures:
         channel: Channel,
     ) -> Channel | None:
         name, key = type(row).__name__, key_of(row)
-        down = self.faults.fault(channel, exc.certain)
+        down = self.faults.fault(session, channel, exc.certain, Pause(type(row), key))
+        if not down and not exc.certain:  # maybe this letter's own doing: it uses an attempt
+            self.own(session, row, exc, report)
+            return None
         now = self.clock()
         until = now + self.faults.delay(channel)
         args = (session, row, self.holder, now, str(exc), until, self.policy, counted)
@@ -95,9 +116,6 @@ class Failures:
         else:  # the fault was met all the same
             report.taken_over += 1
             log.info("%s %s is no longer ours to send", name, key)
-        if not down:
-            log.warning("%s %s waits for its channel (%s): %s", name, key, channel.value, exc)
-            return None
         self.faults.pause(channel, type(row), key)
         log.warning(
             "%s channel stopped until %s: %s. Its letters wait and use no attempts; once "

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
-from webapp.delivery.cwc_http import Fault, fault_of
+from webapp.delivery.cwc_http import Fault, fault_of, settings_fault
 from webapp.delivery.leases import Holder
 from webapp.delivery.outcomes import record_held
 from webapp.delivery.post import PostClient, PostResult, parse_us_address
@@ -109,8 +109,10 @@ def postal_error(result: PostResult) -> SendError:
     fault = fault_of(result.status)
     if fault is Fault.LETTER:
         return SendError(f"postal service: {result.detail}", permanent=result.permanent)
+    mend = settings_fault("the postal service", result.status, "POST_API_KEY", "POST_API_URL")
+    said = f"{mend} (it said: {result.detail})" if mend else None
     return ChannelDown(
-        f"postal service unavailable: {result.detail}", certain=fault is Fault.CHANNEL
+        said or f"postal service unavailable: {result.detail}", certain=fault is Fault.CHANNEL
     )
 
 

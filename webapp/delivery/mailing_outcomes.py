@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
-from webapp.delivery.channel_faults import ChannelFaults
+from webapp.delivery.channel_faults import ChannelFaults, Pause
 from webapp.delivery.leases import Holder, key_of, locked_if_held
 from webapp.delivery.outcomes import RetryPolicy, record_channel_wait, record_failure
 from webapp.delivery.postal_budget import free_places
@@ -40,16 +40,16 @@ def record_mailing_failed(
 ) -> tuple[DeliveryStatus | None, bool]:
     """Record an envelope not sent, on it and its letters: its status now (None when no
     longer this worker's) and whether the postal service is down. The service's own fault
-    uses none of its attempts."""
+    uses none of its attempts (a 5xx is the service's once another envelope meets one too)."""
     down = False
     if isinstance(exc, ChannelDown):
-        down = faults.fault(Channel.POST, exc.certain)
+        down = faults.fault(session, Channel.POST, exc.certain, Pause(Mailing, key_of(mailing)))
+    if down:
         until = now + faults.delay(Channel.POST)
         args = (session, mailing, holder, now, str(exc), until, policy)
         waits = record_channel_wait(*args, counted=True)
         outcome = DeliveryStatus.FAILED if waits else None
-        if down:
-            faults.pause(Channel.POST, Mailing, key_of(mailing))
+        faults.pause(Channel.POST, Mailing, key_of(mailing))
     else:
         outcome = record_failure(session, mailing, holder, now, str(exc), policy, exc.permanent)
     if outcome is None:

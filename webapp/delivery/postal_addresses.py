@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
-from webapp.delivery.cwc_http import Fault, fault_of
+from webapp.delivery.cwc_http import Fault, fault_of, settings_fault
 from webapp.delivery.post import PostalAddress, PostClient
 from webapp.delivery.smtp import ChannelDown, SendError
 from webapp.models import AddressRole, PostalAddressCheck
@@ -71,12 +71,18 @@ class AddressChecks:
         # SQLite it would hold the WAL back, so an erasure's checkpoint would wait busy_timeout.
         session.commit()
         result = self.client.verify(address)
-        if not result.ok and not result.permanent:
-            fault = fault_of(result.status)
+        fault = fault_of(result.status)
+        # A refused key (401, 403) is "permanent" to the client, but says nothing of the address.
+        if not result.ok and (not result.permanent or fault is not Fault.LETTER):
             if fault is Fault.LETTER:
                 raise SendError(f"{LABELS[role]} check failed: {result.detail}")
+            mend = settings_fault(
+                "the postal service", result.status, "POST_API_KEY", "POST_API_URL"
+            )
+            why = f"{mend} (it said: {result.detail})" if mend else None
             raise ChannelDown(
-                f"{LABELS[role]} check failed: postal service unavailable: {result.detail}",
+                f"{LABELS[role]} check failed: "
+                + (why or f"postal service unavailable: {result.detail}"),
                 certain=fault is Fault.CHANNEL,
             )
         reason = None if result.ok else result.detail

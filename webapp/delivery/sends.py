@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import object_session as session_of
 
 from webapp.delivery.cwc import CwcClient
-from webapp.delivery.cwc_http import Fault, fault_of
+from webapp.delivery.cwc_http import Fault, fault_of, settings_fault
 from webapp.delivery.cwc_message import build_message
 from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
 from webapp.delivery.mailing import Postal
@@ -51,8 +51,12 @@ def prepare_send(
                     f"{system} refused the message: {result.detail}", permanent=result.permanent
                 )
             code = f" (HTTP {result.status})" if result.status else ""
+            prefix = "SENATE_CWC_" if row.channel is Channel.SENATE_CWC else "CWC_"
+            mend = settings_fault(system, result.status, f"{prefix}API_KEY", f"{prefix}URL")
+            said = f"{mend} ({system} said: {result.detail})" if mend else None
             raise ChannelDown(
-                f"{system} unavailable{code}: {result.detail}", certain=fault is Fault.CHANNEL
+                said or f"{system} unavailable{code}: {result.detail}",
+                certain=fault is Fault.CHANNEL,
             )
 
         return client.time_limit, post

@@ -12,25 +12,9 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from webapp.delivery.cutoff import Cutoff, shut
-
-
-class SendError(RuntimeError):
-    """Sending failed; `permanent` says retrying cannot help (e.g. 5xx for the recipient)."""
-
-    def __init__(self, message: str, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-
-
-class ChannelDown(SendError):
-    """The channel failed, not the letter: its relay or endpoint is down, refuses our login,
-    or is overloaded. Retrying helps once it is mended, so no letter uses an attempt on it.
-    `certain` is False for an answer that one message alone could have caused (an HTTP 5xx):
-    the worker then waits for a second letter to meet it before it stops the channel."""
-
-    def __init__(self, message: str, certain: bool = True) -> None:
-        super().__init__(message)
-        self.certain = certain
+from webapp.delivery.smtp_errors import ChannelDown as ChannelDown
+from webapp.delivery.smtp_errors import SendError as SendError
+from webapp.delivery.smtp_refusals import data_refused, recipient_refused, sender_refused
 
 
 @dataclass(frozen=True)
@@ -205,13 +189,12 @@ class Mailer:
         try:
             refused = smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            if 421 in codes:  # the relay is closing down, whoever the letter is to
+            # One recipient a message: its refusal says whose fault it is (never its address).
+            code, text = next(iter(exc.recipients.values()))
+            if code == 421:  # the relay is closing down, whoever the letter is to
                 self._drop()
                 raise ChannelDown(f"SMTP relay {where} is closing the connection (421)") from exc
-            raise SendError(
-                f"recipient refused: {exc.recipients}", permanent=all(500 <= c < 600 for c in codes)
-            ) from exc
+            raise recipient_refused(where, code, text) from exc
         except smtplib.SMTPResponseException as exc:
             self.close()
             code = exc.smtp_code
@@ -219,8 +202,9 @@ class Mailer:
                 raise ChannelDown(
                     f"SMTP relay {where} answered {code}: {RELAY_CODES[code]}"
                 ) from exc
-            permanent = 500 <= code < 600
-            raise SendError(f"SMTP {code}: {exc.smtp_error!r}", permanent=permanent) from exc
+            if isinstance(exc, smtplib.SMTPSenderRefused):
+                raise sender_refused(where, code, exc.smtp_error) from exc
+            raise data_refused(where, code, exc.smtp_error) from exc
         except smtplib.SMTPNotSupportedError as exc:
             # e.g. a non-ASCII address to a server without SMTPUTF8: retrying cannot help.
             raise SendError(f"SMTP server cannot take this message: {exc}", permanent=True) from exc
@@ -228,7 +212,8 @@ class Mailer:
             self._drop()
             raise ChannelDown(f"SMTP relay {where} dropped the connection: {exc}") from exc
         if refused:
-            raise SendError(f"some recipients refused: {refused}")
+            code, text = next(iter(refused.values()))
+            raise recipient_refused(where, code, text)
 
     def _drop(self) -> None:
         """Forget the connection without a QUIT: past the limit nothing may wait on the server

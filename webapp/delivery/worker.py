@@ -214,7 +214,7 @@ class Worker:
         report: BatchReport,
     ) -> Channel | None:
         """Send one row and record how it went; the channel its failure stopped, if any.
-        SealingError goes up: no letter can be sent without the key."""
+        SealingError goes up when the master key opens no one's data: no letter can go."""
         # Each outcome is committed before the next send: a crash can repeat at most the one
         # message in flight, and that one carries the same Message-ID / DeliveryId again.
         # One reading of the clock decides whether the row still goes and what it says (a
@@ -233,8 +233,10 @@ class Worker:
             report.taken_over += 1
             log.info("%s %s is no longer ours to send", type(row).__name__, key_of(row))
             return None
-        except SealingError:
-            raise
+        except SealingError:  # this supporter's data alone, or the master key (then it goes up)
+            if not self.failures.unreadable(session, row, report):
+                raise
+            return None
         except Exception as exc:  # one bad row must not stop the outbox
             return self.failures.record(session, row, exc, report, False, channel)
         # Right before sending: renew the lease for longer than the send can last, or learn

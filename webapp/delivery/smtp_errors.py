@@ -1,0 +1,22 @@
+"""Why a send failed: the letter's own fault (SendError) or its channel's (ChannelDown)."""
+
+from __future__ import annotations
+
+
+class SendError(RuntimeError):
+    """Sending failed; `permanent` says retrying cannot help (e.g. 5xx for the recipient)."""
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class ChannelDown(SendError):
+    """The channel failed, not the letter: its relay or endpoint is down, refuses our login,
+    or is overloaded. Retrying helps once it is mended, so no letter uses an attempt on it.
+    `certain` is False for an answer that one message alone could have caused (an HTTP 5xx):
+    the worker then waits for a second letter to meet it before it stops the channel."""
+
+    def __init__(self, message: str, certain: bool = True) -> None:
+        super().__init__(message)
+        self.certain = certain

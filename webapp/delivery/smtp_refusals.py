@@ -1,0 +1,66 @@
+"""Whose fault a relay's refusal is: the relay's (every letter alike) or this letter's own."""
+
+from __future__ import annotations
+
+import re
+
+from webapp.delivery.smtp_errors import ChannelDown, SendError
+
+# Addresses in a relay's words are the supporter's (their receipt) or an office's: never kept.
+_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>]+>?")
+# Refusals of our relaying (no login, or a login not allowed to relay), not of a mailbox.
+_RELAYING = re.compile(
+    r"relay(ing)? (access )?(denied|not permitted|prohibited)|unable to relay", re.I
+)
+# Rate limits and quotas: the relay takes no more mail from us for a while, whatever the letter.
+_LIMITED = re.compile(r"quota|throttl|\brate\b|sending limit|too many (messages|emails)", re.I)
+# Codes a relay answers every sender with: busy, closing, or cannot check logins just now.
+_BUSY = frozenset({421, 454})
+
+
+def said(text: bytes | str) -> str:
+    """The relay's words, one line, short, without any address."""
+    words = text.decode(errors="replace") if isinstance(text, bytes) else text
+    return _ADDRESS.sub("[address]", " ".join(words.split()))[:200]
+
+
+def sender_refused(where: str, code: int, text: bytes | str) -> SendError:
+    """MAIL FROM refused: our sender address, the same on every letter (or the relay busy)."""
+    words = said(text)
+    if code in _BUSY or _LIMITED.search(words):
+        return limited(where, code, words)
+    if code == 552 and "size" in words.lower():  # this message is too big: its own
+        return SendError(f"SMTP {code}: {words}", permanent=True)
+    return ChannelDown(
+        f"the relay refused the sender address MAIL_FROM ({code}) at {where}: set MAIL_FROM to "
+        f"an address the relay lets SMTP_URL's login send from (the relay said: {words})"
+    )
+
+
+def recipient_refused(where: str, code: int, text: bytes | str) -> SendError:
+    """RCPT TO refused: the relay's fault when it will not relay or is limiting us, else the
+    recipient's own (user unknown, mailbox full)."""
+    words = said(text)
+    if _RELAYING.search(words):
+        return ChannelDown(
+            f"the relay does not relay for us ({code}) at {where}: put a user name and password "
+            f"allowed to send in SMTP_URL (the relay said: {words})"
+        )
+    if code in _BUSY or _LIMITED.search(words):
+        return limited(where, code, words)
+    return SendError(f"recipient refused ({code}): {words}", permanent=500 <= code < 600)
+
+
+def data_refused(where: str, code: int, text: bytes | str) -> SendError:
+    """The message itself refused: its own, unless the relay says it is limiting us."""
+    words = said(text)
+    if code in _BUSY or _LIMITED.search(words):
+        return limited(where, code, words)
+    return SendError(f"SMTP {code}: {words}", permanent=500 <= code < 600)
+
+
+def limited(where: str, code: int, words: str) -> ChannelDown:
+    return ChannelDown(
+        f"the relay is limiting how much we send ({code}) at {where}: letters wait and are "
+        f"tried again; raise the relay's sending quota if it lasts (the relay said: {words})"
+    )
