@@ -268,11 +268,15 @@ class Worker:
         heartbeat = Heartbeat(self.app, self.worker_id, self.clock)  # what the dashboard reads
         while stop is None or not stop.is_set():
             try:
-                heartbeat.beat()
+                # An outbox halted for its master key sends nothing: the dashboard must not read
+                # it as active, so it keeps no heartbeat until the halt lifts.
+                if not self.faults.halted(self.clock()):
+                    heartbeat.beat()
                 self.civic.tick()
                 self.upkeep.tick()
                 report = self.run_batch()
-                heartbeat.beat(finished=True)
+                if not self.faults.halted(self.clock()):
+                    heartbeat.beat(finished=True)
             except Exception:  # e.g. the database is down: wait, retry
                 log.exception("outbox round failed; retrying after %.0f s", poll)
                 report = BatchReport()
