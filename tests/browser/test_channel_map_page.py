@@ -15,7 +15,7 @@ from tests.civic.data import house_member, load_civic_data, senators
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
 from tests.dashboard.letters import Letter, Office, add_letters
-from tests.delivery.test_delivery_check import CWC
+from tests.delivery.campaigns import CWC_SENDER
 from webapp.models import DeliveryStatus
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
@@ -119,7 +119,12 @@ def test_each_mark_stays_inside_its_badge_and_its_cell(
     load_civic_data(app)
     # House CWC on: a House office is green, a senator a hand-off (amber), a dead letter red.
     # Every House CWC setting the worker needs: the page judges them as the worker does.
-    app.config.update(CWC, BABEL_DEFAULT_LOCALE=locale[:2])
+    app.config.update(
+        CWC_SENDER,
+        CWC_API_KEY="house-key",
+        CWC_URL="http://127.0.0.1:9",
+        BABEL_DEFAULT_LOCALE=locale[:2],
+    )
     green, red = (f"official:{house_member(state, 0)}" for state in ("VT", "WY"))
     offices = (
         Office(green, "Becca Balint", DeliveryStatus.PENDING, "us_house", "VT", "0"),

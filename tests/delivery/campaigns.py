@@ -145,3 +145,14 @@ def bulk_email_deliveries(app: Flask, folder: Path, count: int) -> list[str]:
         session.commit()
         domain = str(app.config["MAIL_FROM"]).rpartition("@")[2]
     return [f"<{key}@{domain}>" for key in keys]
+
+
+# Who a House CWC message says it is from: every setting the worker needs besides the key and
+# the endpoint, which each test gives as its stub requires.
+CWC_SENDER = {
+    "CWC_DELIVERY_AGENT": "Civic Letters Test",
+    "CWC_ACK_EMAIL": "ack@example.org",
+    "CWC_CONTACT_NAME": "Ops Desk",
+    "CWC_CONTACT_EMAIL": "ops@example.org",
+    "CWC_CONTACT_PHONE": "202-555-0100",
+}

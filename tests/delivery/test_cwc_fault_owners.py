@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.civic.data import load_civic_data, single_district_zip
+from tests.delivery.campaigns import CWC_SENDER
 from tests.delivery.test_cwc_worker import MESSAGE
 from tests.delivery.workers import Clock
 from tests.stubs import StubRequest, StubServer
@@ -37,11 +38,7 @@ def app_config(app_config: dict[str, Any], cwc_stub: StubServer) -> dict[str, An
         **app_config,
         "CWC_API_KEY": "secret-test-key",
         "CWC_URL": cwc_stub.url,
-        "CWC_DELIVERY_AGENT": "Civic Letters Test",
-        "CWC_ACK_EMAIL": "ack@example.org",
-        "CWC_CONTACT_NAME": "Ops Desk",
-        "CWC_CONTACT_EMAIL": "ops@example.org",
-        "CWC_CONTACT_PHONE": "202-555-0100",
+        **CWC_SENDER,
     }
 
 

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.civic.data import load_civic_data, single_district_zip
+from tests.delivery.campaigns import CWC_SENDER
 from tests.delivery.workers import Clock
 from tests.pg import free_port
 from tests.stubs import StubServer
@@ -38,11 +39,7 @@ def app_config(app_config: dict[str, Any], cwc_stub: StubServer) -> dict[str, An
         **app_config,
         "CWC_API_KEY": "secret-test-key",
         "CWC_URL": cwc_stub.url,
-        "CWC_DELIVERY_AGENT": "Civic Letters Test",
-        "CWC_ACK_EMAIL": "ack@example.org",
-        "CWC_CONTACT_NAME": "Ops Desk",
-        "CWC_CONTACT_EMAIL": "ops@example.org",
-        "CWC_CONTACT_PHONE": "202-555-0100",
+        **CWC_SENDER,
     }
 
 

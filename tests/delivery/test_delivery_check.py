@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 from flask import Flask
 
-from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
+from tests.delivery.campaigns import CWC_SENDER, OFFICE_EMAIL, office, write_delivery_campaign
 from webapp.config_values import ConfigError
 from webapp.delivery.worker import Worker
 
@@ -19,11 +19,7 @@ PUBLIC = "https://letters.example.org"
 CWC = {
     "CWC_API_KEY": "house-key",
     "CWC_URL": "http://127.0.0.1:9",
-    "CWC_DELIVERY_AGENT": "Civic Letters Test",
-    "CWC_ACK_EMAIL": "ack@example.org",
-    "CWC_CONTACT_NAME": "Ops Desk",
-    "CWC_CONTACT_EMAIL": "ops@example.org",
-    "CWC_CONTACT_PHONE": "202-555-0100",
+    **CWC_SENDER,
 }
 
 
