@@ -129,3 +129,27 @@ def test_back_after_send_in_the_widget_loads_its_form_with_the_frame_s_own_addre
     page.screenshot(path=str(ARTIFACTS / "back-after-send-widget.png"))
     page.reload()
     assert _letters(app) == 1
+
+
+def test_the_privacy_notice_read_from_a_form_with_errors_leaves_the_form_as_it_was(
+    app: Flask, live_server: LiveServer, default_campaign: str, page: Page
+) -> None:
+    """Read in the same tab, Back from the notice to the form sent back with its errors (a
+    POST) was Chromium's "Confirm Form Resubmission", and what was typed was out of sight."""
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}?lang=ar")
+    page.select_option("[name=country]", "DE")
+    page.fill("[name=abroad_city]", "Berlin")
+    _press(page, page.locator("form button[name=action][value=preview]"))  # no name, no email
+    expect(page.locator("#error-summary")).to_be_visible()
+    form_url = page.url
+    with page.context.expect_page() as opened:
+        page.locator("#letter-form a[href*='/privacy']").click()
+    notice = opened.value
+    notice.wait_for_load_state("load")
+    assert "/privacy" in notice.url and "lang=ar" in notice.url
+    expect(notice.locator("html")).to_have_attribute("dir", "rtl")
+    notice.close()
+    assert page.url == form_url
+    expect(page.locator("[name=abroad_city]")).to_have_value("Berlin")
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert _letters(app) == 0
