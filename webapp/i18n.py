@@ -140,6 +140,19 @@ def isolate_in_subject(value: str, language: str) -> str:
     return value
 
 
+_CONTROLS = frozenset({"RLE", "RLO", "RLI", "FSI", "LRE", "LRO", "LRI", "PDF", "PDI"})
+
+
+def isolate_in_title(value: Any) -> str:
+    """A page's <title> part (a campaign's title), isolated only where the page's direction
+    can reorder it: on a right-to-left page, one holding left-to-right letters ("5 steps…"
+    after "خطأ: " read "steps… 5"); on a left-to-right page, one that could move as a subject
+    can. Tab strips and screen readers may show the marks as boxes where they change nothing."""
+    text = "" if value is None else str(value)
+    moving = {"L"} | _CONTROLS if page_language() in RTL_LANGUAGES else _MAY_MOVE
+    return isolate(text) if any(unicodedata.bidirectional(c) in moving for c in text) else text
+
+
 def isolate_in_text(value: Any) -> str:
     """The `isolate` filter of plain-text emails: isolated as in a subject, by the language the
     email is written in. Plain-text clients show the marks as the subject's lists do, so
@@ -229,6 +242,7 @@ def init_i18n(app: Flask) -> None:
     app.url_defaults(_carry_language)
     app.add_template_filter(bdi)
     app.add_template_filter(isolate_in_text, name="isolate")
+    app.add_template_filter(isolate_in_title, name="title_isolate")
     app.add_template_filter(number)
     app.add_template_global(switch_language_url)
     app.add_template_global(page_language)
