@@ -298,7 +298,7 @@ def test_roster_changes_and_data_date_appear_for_the_campaign(
     app: Flask, known: Known, tmp_path: Path
 ) -> None:
     html = _synced_page(app, known, tmp_path)
-    assert "Members of Congress as of 2026-07-01" in html
+    assert "Members of Congress as of <bdi>2026-07-01</bdi>" in html  # isolated for Arabic
     roster = html[html.index('id="roster-heading"') :]
     for detail in (
         "vacant: WA (US Senate)",
