@@ -131,7 +131,7 @@ def _post(client: OrganiserClient, slug: str, **data: str) -> str:
     path = f"/dashboard/campaigns/{slug}/undelivered/retry"
     response = client.post(path, data={"csrf_token": client.token, **data})
     assert response.status_code == 303, response.text
-    assert response.headers["Location"] == f"/dashboard/campaigns/{slug}/channels#undelivered"
+    assert response.headers["Location"] == f"/dashboard/campaigns/{slug}/channels"
     page = client.get(response.headers["Location"])
     assert page.status_code == 200
     return page.text
@@ -153,7 +153,7 @@ def test_the_channel_map_lists_each_offices_undelivered_letters_without_addresse
     assert "2 letters could not be delivered, by Web-form hand-off." in text
     assert "1 letter could not be delivered, by Web-form hand-off." in text
     assert "Try these 2 letters again" in text and "Try this letter again" in text
-    assert "Its error: recipient refused (550): [address] mailbox unavailable" in text
+    assert "Last error: recipient refused (550): [address] mailbox unavailable" in text
     assert "clerk@town.example.org" not in page.text
     assert "rasha@example.org" not in page.text  # nor the supporter email's error
     assert 'datetime="2026-03-02T14:05:00Z"' in section  # when: the office's last failure
@@ -171,7 +171,7 @@ def test_an_organiser_tries_the_campaigns_letters_again_and_it_is_recorded(
         "3 letters will be tried again, once the delivery worker runs: it is stopped now, "
         "so the letters wait until it is started."
     )
-    assert '<p class="flash flash-info" role="status"><bdi>3</bdi> letters' in page
+    assert "autofocus data-focus-on-load><bdi>3</bdi> letters will be tried again" in page
     after = dict(zip([k for k, _s in before], [s for _k, s in _statuses(app)], strict=True))
     rows = _rows(app)
     mine, water = (k for k in rows if k[1] == "target:clerk")

@@ -18,6 +18,7 @@ from webapp.delivery.undelivered import retry_undelivered
 from webapp.i18n import counted
 from webapp.services.organisers import audit
 from webapp.services.worker_status import worker_status
+from webapp.supporter.said import flash_outcome
 
 
 @bp.post("/campaigns/<slug>/packet-delivered")
@@ -63,13 +64,15 @@ def retry_dead_letters(slug: str) -> BaseResponse:
     mended the cause: the campaign's, or one office's (the form's `office`)."""
     campaign, _partner = campaign_for_me(slug)
     form = RetryDeadForm()
-    back = redirect(url_for(".channels", slug=slug, _anchor="undelivered"), code=303)
+    # Back to the top of the map, where the outcome is said and focused (read out, and in
+    # view on a phone): what is left to try is the next section down.
+    back = redirect(url_for(".channels", slug=slug), code=303)
     if not form.validate_on_submit():
         flash(_("Nothing was tried again: the page had expired. Please try again."), "error")
         return back
     session, now = db.session(), utcnow()
     count = retry_undelivered(session, campaign.id, me().id, now, form.office.data or None)
-    flash(_retried(count, worker_status(session, now).active), "info")
+    flash_outcome(_retried(count, worker_status(session, now).active))
     return back
 
 
