@@ -43,6 +43,7 @@ ADMIN_ONLY = (
     "dashboard.release",
     "dashboard.decline",
     "dashboard.changeover_action",
+    "dashboard.retry_dead_letters",
     "dashboard.new_campaign",
     "dashboard.edit_campaign",
     "dashboard.preview_campaign",

@@ -1,19 +1,24 @@
-"""Where letters stand, for organisers: every delivery as CSV, packets delivered by hand."""
+"""Where letters stand, for organisers: every delivery as CSV, packets delivered by hand,
+letters given up on tried again."""
 
 from __future__ import annotations
 
 from flask import Response, flash, redirect, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
 from webapp.dashboard.csv_stream import csv_response
 from webapp.dashboard.deliveries_export import deliveries_csv
-from webapp.dashboard.forms import PacketDeliveredForm
+from webapp.dashboard.forms import PacketDeliveredForm, RetryDeadForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.packets import mark_office_packet_delivered
+from webapp.delivery.undelivered import retry_undelivered
 from webapp.i18n import counted
 from webapp.services.organisers import audit
+from webapp.services.worker_status import worker_status
+from webapp.supporter.said import flash_outcome
 
 
 @bp.post("/campaigns/<slug>/packet-delivered")
@@ -50,3 +55,45 @@ def deliveries_export(slug: str) -> Response:
     with write_transaction(session):
         audit(session, me().id, "export.deliveries", utcnow(), campaign.id)
     return csv_response(deliveries_csv(session, campaign.id), session, f"{slug}-deliveries.csv")
+
+
+@bp.post("/campaigns/<slug>/undelivered/retry")
+@admin_required
+def retry_dead_letters(slug: str) -> BaseResponse:
+    """Letters that could not be delivered get a fresh set of attempts, once the organisers
+    mended the cause: the campaign's, or one office's (the form's `office`)."""
+    campaign, _partner = campaign_for_me(slug)
+    form = RetryDeadForm()
+    # Back to the top of the map, where the outcome is said and focused (read out, and in
+    # view on a phone): what is left to try is the next section down.
+    back = redirect(url_for(".channels", slug=slug), code=303)
+    if not form.validate_on_submit():
+        flash(_("Nothing was tried again: the page had expired. Please try again."), "error")
+        return back
+    session, now = db.session(), utcnow()
+    count = retry_undelivered(session, campaign.id, me().id, now, form.office.data or None)
+    flash_outcome(_retried(count, worker_status(session, now).active))
+    return back
+
+
+def _retried(count: int, worker_active: bool) -> Markup | str:
+    """What the organiser is told: how many letters go again, and when they are sent."""
+    if not count:
+        return str(
+            _("No letter was waiting to be tried again: another organiser may have done it.")
+        )
+    if worker_active:
+        return counted(
+            "%(num)s letter will be tried again: the delivery worker sends it within a minute "
+            "or so.",
+            "%(num)s letters will be tried again: the delivery worker sends them within a "
+            "minute or so.",
+            count,
+        )
+    return counted(
+        "%(num)s letter will be tried again, once the delivery worker runs: it is stopped now, "
+        "so the letter waits until it is started.",
+        "%(num)s letters will be tried again, once the delivery worker runs: it is stopped now, "
+        "so the letters wait until it is started.",
+        count,
+    )

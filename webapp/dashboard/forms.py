@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, FieldList, FormField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from webapp.services.organisers import MIN_PASSWORD_LENGTH
 
@@ -77,3 +77,9 @@ class PacketDeliveredForm(OrganiserForm):
 
     def delivery_ids(self) -> list[int]:
         return [int(part) for part in (self.ids.data or "").split(",") if part.isdigit()]
+
+
+class RetryDeadForm(OrganiserForm):
+    """Letters given up on, tried again: the campaign's, or one office's (its recipient key)."""
+
+    office = HiddenField(validators=[Optional(), Length(max=80)])

@@ -38,6 +38,7 @@ from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.postal_budget import budget_from_config, postal_summary
 from webapp.delivery.readiness import channel_states, letters_readiness, worker_refuses
 from webapp.delivery.senate import senate_list_date, senate_offices
+from webapp.delivery.undelivered import undelivered
 from webapp.models import CivicDataset
 from webapp.services.civic_status import civic_status
 from webapp.services.organisers import audit
@@ -172,6 +173,8 @@ def channels(slug: str) -> str:
         postal=postal_summary(session, campaign, budget_from_config(current_app.config), utcnow())
         if reach.post
         else None,
+        undelivered=undelivered(session, campaign.id),
+        worker=worker_status(session, utcnow()),
     )
 
 

@@ -190,28 +190,56 @@ def _awaited_until(row: Leased, now: datetime, policy: RetryPolicy) -> datetime 
 _LEFT_TO_CLICK = timedelta(minutes=15)
 
 
-def retry_dead(session: Session, now: datetime, campaign_id: int | None = None) -> int:
+def retry_dead(
+    session: Session,
+    now: datetime,
+    campaign_id: int | None = None,
+    *,
+    office: str | None = None,
+    supporter_emails: bool = True,
+) -> int:
     """Give dead deliveries (and supporter emails) a fresh set of attempts, due now."""
-    total = 0
     with write_transaction(session):
-        for model in (Delivery, Notification):
-            query = update(model).where(model.status == DeliveryStatus.DEAD)
-            if campaign_id is not None:
-                query = query.where(
-                    model.submission_id.in_(
-                        select(Submission.id).where(Submission.campaign_id == campaign_id)
-                    )
+        return requeue_dead(
+            session, now, campaign_id, office=office, supporter_emails=supporter_emails
+        )
+
+
+def requeue_dead(
+    session: Session,
+    now: datetime,
+    campaign_id: int | None = None,
+    *,
+    office: str | None = None,
+    supporter_emails: bool = True,
+) -> int:
+    """retry_dead's work, inside the caller's transaction (the dashboard's action writes its
+    audit entry in the same one). `office`: only the letters to this recipient key, which no
+    supporter email has; `supporter_emails` False: letters to offices alone."""
+    models: tuple[type[Delivery] | type[Notification], ...] = (Delivery,)
+    if supporter_emails and office is None:
+        models = (Delivery, Notification)
+    total = 0
+    for model in models:
+        query = update(model).where(model.status == DeliveryStatus.DEAD)
+        if campaign_id is not None:
+            query = query.where(
+                model.submission_id.in_(
+                    select(Submission.id).where(Submission.campaign_id == campaign_id)
                 )
-            result = session.execute(
-                query.values(
-                    status=DeliveryStatus.PENDING,
-                    attempts=0,
-                    next_attempt_at=now,
-                    last_error=None,
-                    updated_at=now,
-                ).execution_options(synchronize_session=False)
             )
-            total += int(getattr(result, "rowcount", 0) or 0)
+        if office is not None:
+            query = query.where(Delivery.recipient_key == office)
+        result = session.execute(
+            query.values(
+                status=DeliveryStatus.PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                last_error=None,
+                updated_at=now,
+            ).execution_options(synchronize_session=False)
+        )
+        total += int(getattr(result, "rowcount", 0) or 0)
     return total
 
 

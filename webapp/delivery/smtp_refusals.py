@@ -21,7 +21,12 @@ _BUSY = frozenset({421, 454})
 def said(text: bytes | str) -> str:
     """The relay's words, one line, short, without any address."""
     words = text.decode(errors="replace") if isinstance(text, bytes) else text
-    return _ADDRESS.sub("[address]", " ".join(words.split()))[:200]
+    return without_addresses(" ".join(words.split()))[:200]
+
+
+def without_addresses(text: str) -> str:
+    """`text` with every email address in it replaced by "[address]"."""
+    return _ADDRESS.sub("[address]", text)
 
 
 def sender_refused(where: str, code: int, text: bytes | str) -> SendError:

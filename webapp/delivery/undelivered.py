@@ -1,0 +1,121 @@
+"""Letters to offices the outbox gave up on (dead), per office, and the organisers' retry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from webapp.database import write_transaction
+from webapp.delivery.outcomes import requeue_dead
+from webapp.delivery.smtp_refusals import without_addresses
+from webapp.models import Channel, Delivery, DeliveryStatus, Submission
+from webapp.services.organisers import audit
+
+ERROR_SHOWN = 200  # characters of an office's last error, as the channel map shows them
+RETRY_ACTION = "outbox.retry_dead"
+
+
+@dataclass(frozen=True)
+class UndeliveredOffice:
+    """One office's dead letters: how many, by which channels, and its latest failure."""
+
+    key: str
+    name: str
+    chamber: str | None
+    state: str | None
+    district: str | None
+    channels: tuple[Channel, ...]
+    letters: int
+    last_failure: datetime | None
+    last_error: str | None
+
+
+def _dead(campaign_id: int) -> tuple[ColumnElement[bool], ...]:
+    """The rows retry_dead would take for this campaign: the same filter, so the count shown
+    is the count tried again."""
+    letters = select(Submission.id).where(Submission.campaign_id == campaign_id)
+    return (Delivery.status == DeliveryStatus.DEAD, Delivery.submission_id.in_(letters))
+
+
+def undelivered(session: Session, campaign_id: int) -> list[UndeliveredOffice]:
+    """Each office with letters given up on, the most letters first. Only letters to offices:
+    a supporter email's error is never read here. An error keeps no email address either,
+    should an office's system have echoed one back."""
+    dead = _dead(campaign_id)
+    grouped = session.execute(
+        select(
+            Delivery.recipient_key,
+            Delivery.channel,
+            func.count(),
+            func.max(Delivery.failed_at),
+            func.max(Delivery.recipient_name),
+            func.max(Delivery.recipient_chamber),
+            func.max(Delivery.recipient_state),
+            func.max(Delivery.recipient_district),
+        )
+        .where(*dead)
+        .group_by(Delivery.recipient_key, Delivery.channel)
+    ).all()
+    latest = (
+        select(Delivery.recipient_key, func.max(Delivery.failed_at).label("at"))
+        .where(*dead)
+        .group_by(Delivery.recipient_key)
+        .subquery()
+    )
+    errors = {
+        key: error
+        for key, error in session.execute(
+            select(Delivery.recipient_key, Delivery.last_error)
+            .join(
+                latest,
+                (latest.c.recipient_key == Delivery.recipient_key)
+                & (latest.c.at == Delivery.failed_at),
+            )
+            .where(*dead)
+            .order_by(Delivery.id)
+        )
+    }
+    offices: dict[str, UndeliveredOffice] = {}
+    for key, channel, number, failed_at, name, chamber, state, district in grouped:
+        seen = offices.get(key)
+        if seen is not None:  # the same office by another channel (settings changed meanwhile)
+            failed_at = max((t for t in (failed_at, seen.last_failure) if t), default=None)
+            channels = (*seen.channels, channel) if channel else seen.channels
+            number += seen.letters
+        else:
+            channels = (channel,) if channel else ()
+        error = errors.get(key)
+        offices[key] = UndeliveredOffice(
+            key=key,
+            name=name,
+            chamber=chamber,
+            state=state,
+            district=district,
+            channels=channels,
+            letters=number,
+            last_failure=failed_at,
+            last_error=without_addresses(error)[:ERROR_SHOWN] if error else None,
+        )
+    return sorted(offices.values(), key=lambda o: (-o.letters, o.name, o.key))
+
+
+def retry_undelivered(
+    session: Session,
+    campaign_id: int,
+    organiser_id: int,
+    now: datetime,
+    office: str | None = None,
+) -> int:
+    """Give the campaign's dead letters to offices (or to one `office`) a fresh set of
+    attempts, as `flask outbox retry-dead` does, and record who did it in the audit log, in
+    one transaction. Supporter emails are left alone: this is the organisers' page for
+    letters to offices. Returns how many letters go again (0: none was dead any more)."""
+    with write_transaction(session):
+        count = requeue_dead(session, now, campaign_id, office=office, supporter_emails=False)
+        if count:
+            where = {"office": office} if office else {}
+            audit(session, organiser_id, RETRY_ACTION, now, campaign_id, letters=count, **where)
+    return count
