@@ -80,7 +80,8 @@ SPACES_AROUND_ISOLATES = r"""() => {
   };
   for (const bdi of document.querySelectorAll("bdi")) {
     const boxes = [...bdi.getClientRects()].filter((r) => r.width && r.height);
-    if (!boxes.length) continue;
+    // A block isolate has lines of its own: no space beside it on screen to lose.
+    if (!boxes.length || getComputedStyle(bdi).display !== "inline") continue;
     const sides = [[bdi.previousSibling, true], [bdi.nextSibling, false]];
     for (const [node, before] of sides) {
       if (!node || node.nodeType !== Node.TEXT_NODE) continue;

@@ -122,6 +122,16 @@ def test_supporter_pages_in_arabic(
     expect(page.get_by_role("heading", name="راجع رسالتك", level=1)).to_be_visible()
     page.locator(".office-letter summary").first.click()
     check.check(page, "preview")
+    # The English letter's To: and Subject: values start where its body does, on a phone too.
+    letter = page.locator("article.letter:not(.letter-reading)").first
+    body_left = letter.locator(".letter-body p").first.bounding_box()
+    for line in ("letter-to", "letter-subject"):
+        value = letter.locator(f".{line} > bdi").bounding_box()
+        assert value and body_left and abs(value["x"] - body_left["x"]) < 2, (
+            line,
+            value,
+            body_left,
+        )
     page.locator("button[name=action][value=send]").click()
     expect(page.get_by_role("heading", name="شكرًا لك يا رانيا", level=1)).to_be_visible()
     # Each Latin title sits in a left-to-right isolate of its own, joined by Arabic commas: one

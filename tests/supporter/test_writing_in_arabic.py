@@ -290,7 +290,7 @@ def test_on_an_arabic_page_the_letter_offices_get_is_marked_as_english(
     page = post_letter(_in_arabic(client), slug, "preview", **fields).text
     assert '<html lang="ar" dir="rtl">' in page
     letter = page.split('<article class="letter"', 1)[1].split("</article>", 1)[0]
-    assert '<p class="letter-subject">الموضوع: <bdi lang="en">' in letter
+    assert '<p class="letter-subject apart">الموضوع: <bdi lang="en">' in letter
     assert '<div class="letter-body" lang="en" dir="auto">' in letter
     assert '<p class="letter-signature" lang="en" dir="auto">' in letter
     personal = letter.split('<div class="letter-personal" lang="en">', 1)[1]
