@@ -265,7 +265,7 @@ class Worker:
         total = BatchReport()
         poll = float(self.app.config["OUTBOX_POLL_SECONDS"])
         self.upkeep.start()
-        heartbeat = Heartbeat(self.app, self.worker_id, self.clock)  # what the dashboard reads
+        heartbeat = Heartbeat(self.app, self.worker_id)  # what the dashboard reads
         while stop is None or not stop.is_set():
             try:
                 # An outbox halted for its master key sends nothing: the dashboard must not read
