@@ -1,16 +1,17 @@
-"""The outbox worker's heartbeat: a row saying it is alive, written between rounds, never fatal."""
+"""The outbox worker's heartbeat: a row saying it is alive, written as it works, never fatal."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from webapp.database import db, write_transaction
+from webapp.database import db, in_writer_turn, write_transaction
 from webapp.models import WorkerHeartbeat
 from webapp.services.stats import upsert_into
 from webapp.services.worker_status import database_now
@@ -25,16 +26,20 @@ PRUNE_AFTER = timedelta(days=1)
 
 
 class Heartbeat:
-    """One worker run's heartbeat. `beat` is called between rounds; it writes at most every
-    EVERY_SECONDS (monotonic time, so a clock step neither floods nor silences it).
+    """One worker's heartbeat. `beat` is called between rounds and between the steps of one
+    (each send, envelope, changed-over letter), so a round longer than the dashboard's 3 minutes
+    reads as work and a worker that dies mid-round goes quiet at once. It writes at most every
+    EVERY_SECONDS (monotonic time, so a clock step neither floods nor silences it), and not
+    while `paused` (an outbox halted for its master key sends nothing: it must not read active).
 
     Every time in the row is the database's (`database_now`), not this host's: the dashboard
     judges it by that clock. The start and the round's end are kept as monotonic readings and
     written as that long before the database's time now."""
 
-    def __init__(self, app: Flask, worker_id: str) -> None:
+    def __init__(self, app: Flask, worker_id: str, paused: Callable[[], bool]) -> None:
         self.app = app
         self.worker_id = worker_id
+        self.paused = paused
         self.started = time.monotonic()
         self.started_at: datetime | None = None  # fixed by the first row written
         self.round_ended: float | None = None
@@ -45,6 +50,9 @@ class Heartbeat:
         """Note that the worker is alive (`finished`: it has just ended a round) and write the
         row when due: at once on start and on the first round's end, then every EVERY_SECONDS.
         Returns whether it wrote. Never raises: a busy database must not stop the sending."""
+        # Inside a write transaction of this thread's, on SQLite it would wait for its own lock.
+        if self.paused() or in_writer_turn():
+            return False
         if finished:
             self.round_ended = time.monotonic()
         first_round = finished and not self.round_written
@@ -65,7 +73,7 @@ class Heartbeat:
         return True
 
     def write(self, session: Session) -> None:
-        """Its own short transaction, between rounds: never held across a send."""
+        """Its own short transaction, between steps: never held across a send."""
         with write_transaction(session):
             now = database_now(session)
 
