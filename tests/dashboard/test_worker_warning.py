@@ -6,13 +6,10 @@ import re
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import update
 
 from tests.dashboard.helpers import ADMIN, add_partner, signed_in
-from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow, write_transaction
-from webapp.models import Delivery, DeliveryStatus, Role, WorkerHeartbeat
-from webapp.services.worker_status import WorkerState, worker_status
+from webapp.models import Role, WorkerHeartbeat
 
 WARNING = 'id="worker-status" role="status"'
 WAITING = "Letters to offices and emails to supporters wait until it runs again. None is lost."
@@ -78,24 +75,3 @@ def test_partners_are_told_letters_wait_without_the_operators_commands(
         app, default_campaign, "q@sama.example.org", role=Role.PARTNER, partner="sama"
     ):
         assert 'id="worker-status"' not in text  # nothing at all when all is well
-
-
-def test_a_worker_deep_in_a_long_round_is_not_reported_stopped(
-    app: Flask, default_campaign: str
-) -> None:
-    """Its heartbeat waits for the round's end, but it renews each row's lease as it sends."""
-    assert post_letter(app.test_client(), default_campaign).status_code == 303
-    now = utcnow()
-    _seen(app, now - timedelta(minutes=10))
-    with app.app_context():
-        assert worker_status(db.session(), now).state is WorkerState.STOPPED
-        with write_transaction(db.session()) as session:
-            session.execute(
-                update(Delivery).values(
-                    status=DeliveryStatus.SENDING, lease_expires_at=now + timedelta(minutes=4)
-                )
-            )
-        assert worker_status(db.session(), now).state is WorkerState.ACTIVE
-        # A lease run out is a worker that died mid-round.
-        later = now + timedelta(minutes=5)
-        assert worker_status(db.session(), later).state is WorkerState.STOPPED

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import event, select, text
 
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.smtp_server import SmtpSink
-from tests.delivery.workers import Clock
+from tests.delivery.workers import Clock, database_moves_on
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery import heartbeat
@@ -75,30 +75,33 @@ def _run_for(worker: Worker, seconds: float) -> None:
     assert not thread.is_alive()
 
 
+def _between(row: WorkerHeartbeat, before: datetime, after: datetime) -> bool:
+    """Start, round and last beat in order, within the run, by the database's (this) clock."""
+    assert row.round_at is not None
+    slack = timedelta(seconds=1)  # SQLite's clock has milliseconds
+    return before - slack <= row.started_at <= row.round_at <= row.seen_at <= after + slack
+
+
 def test_a_worker_run_records_its_name_start_and_round_then_refreshes_them(app: Flask) -> None:
-    clock = Clock(utcnow().replace(microsecond=0))
-    started = clock.now
+    # The worker's own clock is not what is written: the database's is.
+    clock = Clock(utcnow() - timedelta(hours=5))
+    before = utcnow()
     Worker(app, "outbox-a", clock=clock).run(once=True)
     (row,) = _rows(app)
-    assert (row.worker_id, row.started_at, row.seen_at, row.round_at) == (
-        "outbox-a",
-        started,
-        started,
-        started,
-    )
+    assert row.worker_id == "outbox-a" and _between(row, before, utcnow())
     with app.app_context():
-        assert worker_status(db.session(), started).state is WorkerState.ACTIVE
-        assert worker_status(db.session(), started + timedelta(minutes=4)).state is (
-            WorkerState.STOPPED
-        )
+        assert worker_status(db.session()).state is WorkerState.ACTIVE
+    database_moves_on(app, timedelta(minutes=4))
+    with app.app_context():
+        assert worker_status(db.session()).state is WorkerState.STOPPED
     # Started again: a second worker beside it has its own row; the first one's is refreshed.
-    clock.advance(minutes=10)
+    database_moves_on(app, timedelta(minutes=6))
+    before = utcnow()
     Worker(app, "outbox-b", clock=clock).run(once=True)
     Worker(app, "outbox-a", clock=clock).run(once=True)
-    assert [(r.worker_id, r.started_at, r.seen_at, r.round_at) for r in _rows(app)] == [
-        ("outbox-a", clock.now, clock.now, clock.now),
-        ("outbox-b", clock.now, clock.now, clock.now),
-    ]
+    rows = _rows(app)
+    assert [r.worker_id for r in rows] == ["outbox-a", "outbox-b"]
+    assert all(_between(r, before, utcnow()) for r in rows)
 
 
 def test_the_heartbeat_is_written_every_half_minute_not_every_poll(app: Flask) -> None:
@@ -159,9 +162,10 @@ def test_letters_are_sent_when_the_heartbeat_cannot_be_written(
 def test_outbox_status_lists_each_workers_last_heartbeat(app: Flask) -> None:
     runner = app.test_cli_runner()
     assert "workers: none seen" in runner.invoke(args=["outbox", "status"]).output
-    clock = Clock(utcnow().replace(microsecond=0) - timedelta(minutes=5))
-    Worker(app, "outbox-a", clock=clock).run(once=True)
+    Worker(app, "outbox-a", clock=Clock(utcnow() + timedelta(minutes=10))).run(once=True)
+    database_moves_on(app, timedelta(minutes=5))
+    (row,) = _rows(app)
     output = runner.invoke(args=["outbox", "status"]).output
-    seen = f"{clock.now:%Y-%m-%d %H:%M:%S} UTC"
+    seen = f"{row.seen_at:%Y-%m-%d %H:%M:%S} UTC"
     assert f"worker outbox-a: last seen {seen} (30" in output and "(stopped?)" in output, output
-    assert f"last round {seen}" in output
+    assert f"last round {row.round_at:%Y-%m-%d %H:%M:%S} UTC" in output

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import IO
 
 from flask import Flask
+from sqlalchemy import select, update
 
 from webapp.config import PROJECT_ROOT
-from webapp.database import utcnow
+from webapp.database import db, utcnow, write_transaction
+from webapp.models import Delivery, Mailing, Notification, WorkerHeartbeat
 
 FLASK = Path(sys.executable).parent / "flask"
 
@@ -28,6 +30,24 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+def database_moves_on(app: Flask, delta: timedelta) -> None:
+    """As if `delta` passed on the database's clock: every heartbeat and lease written so far is
+    that much older (the database's own clock cannot be moved by a test)."""
+    with app.app_context(), write_transaction(db.session()) as session:
+        for row in session.scalars(select(WorkerHeartbeat)):
+            row.started_at -= delta
+            row.seen_at -= delta
+            row.round_at = row.round_at - delta if row.round_at else None
+        for model in (Delivery, Notification, Mailing):
+            leased = select(model.id, model.lease_expires_at).where(
+                model.lease_expires_at.is_not(None)
+            )
+            for row_id, expires in session.execute(leased).all():
+                session.execute(
+                    update(model).where(model.id == row_id).values(lease_expires_at=expires - delta)
+                )
 
 
 def worker_env(app: Flask, smtp_url: str, **extra: str) -> dict[str, str]:

@@ -55,7 +55,7 @@ def home() -> str:
         roster=session.get(CivicDataset, ROSTER_DATASET),
         civic=civic_status(session, current_app.config, utcnow()) if me().is_admin else None,
         state_legislators=bool(current_app.config["OPENSTATES_API_KEY"]),
-        worker=worker_status(session, utcnow()),
+        worker=worker_status(session),
     )
 
 
@@ -80,7 +80,7 @@ def campaign(slug: str) -> str:
         min_answers=MIN_ANSWERS,
         experiment=None if partner else prompt_experiment(db.session(), campaign),
         draft_saved=session.pop("editor_draft_saved", None),
-        worker=worker_status(db.session(), utcnow()),
+        worker=worker_status(db.session()),
     )
 
 

@@ -92,10 +92,13 @@ class Batcher:
     batch_size: int
     clock: Callable[[], datetime]
     faults: ChannelFaults
+    # The worker's heartbeat, between envelopes: a long round of them is work, not a stop.
+    beat: Callable[[], object] = lambda: None
 
     def run(self, session: Session) -> MailingReport:
         report = MailingReport()
         for group, ids in waiting_groups(session, self.clock()).items():
+            self.beat()
             try:
                 report.held += self.assemble(session, group, ids, self.clock())
             except SendError as exc:  # the service could not check an address: back off
@@ -111,6 +114,7 @@ class Batcher:
             session, Mailing, self.holder, self.clock(), self.batch_size, self.policy.lease_seconds
         )
         for index, mailing_id in enumerate(ids):
+            self.beat()
             mailing = session.get(Mailing, mailing_id)
             if mailing is None:
                 continue

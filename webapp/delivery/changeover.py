@@ -67,9 +67,12 @@ class CivicDuties:
     logged without personal data and never stops the worker.
     """
 
-    def __init__(self, app: Flask, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, app: Flask, clock: Callable[[], datetime], beat: Callable[[], object]
+    ) -> None:
         self.app = app
         self.clock = clock
+        self.beat = beat  # the worker's heartbeat: a changeover's many letters take minutes
         hours = float(app.config["CIVIC_SYNC_INTERVAL_HOURS"])
         self.interval = timedelta(hours=hours) if hours > 0 else None
         start = clock()
@@ -84,6 +87,7 @@ class CivicDuties:
         if self.next_sync is not None and self.interval is not None and now >= self.next_sync:
             self.next_sync = now + self.interval
             self.sync(now)
+            self.beat()
             synced = True
         if synced or now >= self.next_pass:
             self.next_pass = now + PASS_EVERY
@@ -113,7 +117,7 @@ class CivicDuties:
     def settle(self, now: datetime) -> None:
         with self.app.app_context():
             try:
-                report = apply_changeover(db.session(), self.deps, now)
+                report = apply_changeover(db.session(), self.deps, now, self.beat)
             except Exception as exc:
                 log.warning("changeover pass failed (%s)", type(exc).__name__)
                 return

@@ -22,7 +22,7 @@ from webapp.delivery.post_tracking import refresh_tracking
 from webapp.delivery.readiness import warn_without_public_url
 from webapp.delivery.worker import Worker
 from webapp.models import Campaign, Delivery, Notification
-from webapp.services.worker_status import STALE_AFTER, heartbeats
+from webapp.services.worker_status import STALE_AFTER, database_now, heartbeats
 from webapp.startup_checks import check_for_worker
 
 outbox_cli = AppGroup("outbox", help="Deliver letters: worker, retries, packets.")
@@ -93,7 +93,7 @@ def status_command() -> None:
         counts = status_counts(db.session(), model)
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
         click.echo(f"{label}: {summary}")
-    now = utcnow()
+    now = database_now(db.session())  # the clock the heartbeats were written by
     rows = heartbeats(db.session())
     if not rows:
         click.echo("workers: none seen; start one with `flask outbox work`")

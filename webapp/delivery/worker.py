@@ -66,9 +66,12 @@ class Worker:
         senders = senders_from_config(config)
         self.smtp, self.cwc_clients, self.postal = senders.smtp, senders.cwc_clients, senders.postal
         self.channels = senders.channels
-        self.civic = CivicDuties(app, clock)  # the daily roster sync and its changeover
         self.upkeep = Upkeep(app, clock)  # expiry, retention, surveys, tallies
         self.faults = ChannelFaults(self.policy)
+        # What the dashboard reads; beaten between the steps of each round too.
+        self.heartbeat = Heartbeat(app, self.worker_id, lambda: self.faults.halted(self.clock()))
+        beat = self.heartbeat.beat
+        self.civic = CivicDuties(app, clock, beat)  # the daily roster sync and its changeover
         self.failures = Failures(self.holder, self.policy, clock, self.faults)
         self.batcher = (
             Batcher(
@@ -79,6 +82,7 @@ class Worker:
                 self.batch_size,
                 clock,
                 self.faults,
+                beat,
             )
             if self.postal
             else None
@@ -183,6 +187,7 @@ class Worker:
             for index, key in enumerate(keys):
                 if key in given_back:
                     continue
+                self.heartbeat.beat()  # between sends: the last outcome is committed
                 # Each row is read afresh in its turn, as every commit before it would have
                 # left it to be, and only it is in the session when its outcome commits: with
                 # the whole batch in it, every commit walked every row's objects to expire them.
@@ -265,18 +270,14 @@ class Worker:
         total = BatchReport()
         poll = float(self.app.config["OUTBOX_POLL_SECONDS"])
         self.upkeep.start()
-        heartbeat = Heartbeat(self.app, self.worker_id, self.clock)  # what the dashboard reads
         while stop is None or not stop.is_set():
             try:
-                # An outbox halted for its master key sends nothing: the dashboard must not read
-                # it as active, so it keeps no heartbeat until the halt lifts.
-                if not self.faults.halted(self.clock()):
-                    heartbeat.beat()
+                self.heartbeat.beat()
                 self.civic.tick()
                 self.upkeep.tick()
+                self.heartbeat.beat()
                 report = self.run_batch()
-                if not self.faults.halted(self.clock()):
-                    heartbeat.beat(finished=True)
+                self.heartbeat.beat(finished=True)
             except Exception:  # e.g. the database is down: wait, retry
                 log.exception("outbox round failed; retrying after %.0f s", poll)
                 report = BatchReport()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -241,11 +241,17 @@ def _waiting_for_a_member() -> ColumnElement[bool]:
     )
 
 
-def apply_changeover(session: Session, deps: ChangeoverDeps, now: datetime) -> ChangeoverReport:
+def apply_changeover(
+    session: Session,
+    deps: ChangeoverDeps,
+    now: datetime,
+    step: Callable[[], object] = lambda: None,
+) -> ChangeoverReport:
     """Every unsent letter to a member no longer seated: re-targeted or held, each committed.
 
     Letters held because the seat looked empty are looked at again, so the new member's
-    arrival (the next roster sync) sends them on.
+    arrival (the next roster sync) sends them on. `step` is called before each letter, between
+    commits (the worker's heartbeat).
     """
     report = ChangeoverReport()
     gone = list(departures(session, now, deps.pinned_congress))
@@ -267,6 +273,7 @@ def apply_changeover(session: Session, deps: ChangeoverDeps, now: datetime) -> C
     )
     session.commit()  # end the read: each row gets its own short write transaction
     for delivery_id in ids:
+        step()
         try:
             settle(session, deps, delivery_id, now, report)
         except SQLAlchemyError as exc:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, String, func, select
 from sqlalchemy.orm import Session
 
-from webapp.models import Delivery, DeliveryStatus, Notification, WorkerHeartbeat
+from webapp.models import WorkerHeartbeat
 
-# Workers write every 30 s (delivery/heartbeat.py): six missed beats is no passing hiccup.
+# Workers write every 30 s, during rounds too (delivery/heartbeat.py): six missed beats is no
+# passing hiccup, and a worker that died mid-round reads as stopped this long after its last.
 STALE_AFTER = timedelta(minutes=3)
 
 
@@ -31,26 +32,27 @@ class WorkerStatus:
         return self.state is WorkerState.ACTIVE
 
 
-def _mid_round(session: Session, now: datetime) -> bool:
-    """A row a worker holds on an unexpired lease: a long round (slow offices, many letters)
-    renews it before each send, though its heartbeat waits for the round's end."""
-    for model in (Delivery, Notification):
-        held = select(model.id).where(
-            model.status == DeliveryStatus.SENDING, model.lease_expires_at > now
-        )
-        if session.scalar(held.limit(1)) is not None:
-            return True
-    return False
+def database_now(session: Session) -> datetime:
+    """The database's current time, aware UTC. Heartbeats are written and judged by it: it is
+    the one clock every web process and worker host shares, so a host's clock being off makes
+    no worker seem alive or dead. (SQLite's is its one machine's, where web and worker run.)"""
+    if session.get_bind().dialect.name == "sqlite":
+        # Milliseconds: CURRENT_TIMESTAMP has whole seconds only. 'now' is UTC.
+        now = func.strftime("%Y-%m-%d %H:%M:%f", "now", type_=String)
+        return datetime.fromisoformat(session.scalars(select(now)).one()).replace(tzinfo=UTC)
+    # The time now, not its transaction's start (now()): the session's may have begun earlier.
+    clock = func.clock_timestamp(type_=DateTime(timezone=True))
+    return session.scalars(select(clock)).one().astimezone(UTC)
 
 
-def worker_status(session: Session, now: datetime) -> WorkerStatus:
-    """ACTIVE when any worker was seen within STALE_AFTER or is in the middle of a round."""
+def worker_status(session: Session) -> WorkerStatus:
+    """ACTIVE when any worker was seen within STALE_AFTER, by the database's clock. Workers beat
+    between the steps of a round too, so nothing else (a lease held, say) need be looked at."""
     last_seen = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
-    if last_seen is not None and now - last_seen <= STALE_AFTER:
-        return WorkerStatus(WorkerState.ACTIVE, last_seen)
-    if _mid_round(session, now):
-        return WorkerStatus(WorkerState.ACTIVE, last_seen)
-    return WorkerStatus(WorkerState.NEVER if last_seen is None else WorkerState.STOPPED, last_seen)
+    if last_seen is None:
+        return WorkerStatus(WorkerState.NEVER, None)
+    fresh = database_now(session) - last_seen <= STALE_AFTER
+    return WorkerStatus(WorkerState.ACTIVE if fresh else WorkerState.STOPPED, last_seen)
 
 
 def heartbeats(session: Session) -> list[WorkerHeartbeat]:
