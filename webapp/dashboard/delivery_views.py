@@ -72,7 +72,7 @@ def retry_dead_letters(slug: str) -> BaseResponse:
         return back
     session, now = db.session(), utcnow()
     count = retry_undelivered(session, campaign.id, me().id, now, form.office.data or None)
-    flash_outcome(_retried(count, worker_status(session, now).active))
+    flash_outcome(_retried(count, worker_status(session).active))
     return back
 
 

@@ -174,7 +174,7 @@ def channels(slug: str) -> str:
         if reach.post
         else None,
         undelivered=undelivered(session, campaign.id),
-        worker=worker_status(session, utcnow()),
+        worker=worker_status(session),
     )
 
 
