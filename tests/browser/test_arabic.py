@@ -67,6 +67,25 @@ def context_options(size: str) -> dict[str, Any]:
     }
 
 
+# Whether the first group of a number shown in the supporter's paragraph lies left of its last.
+PHONE_GROUPS_LEFT_TO_RIGHT = r"""(phone) => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent.indexOf(phone);
+    if (at < 0 || !node.parentElement.closest(".letter-personal")) continue;
+    const box = (from, to) => {
+      const range = document.createRange();
+      range.setStart(node, from);
+      range.setEnd(node, to);
+      return range.getBoundingClientRect();
+    };
+    const first = box(at, at + 3), last = box(at + phone.length - 4, at + phone.length);
+    return Math.abs(first.top - last.top) < first.height / 2 && first.left < last.left;
+  }
+  return false;
+}"""
+
+
 class ArabicCheck:
     """Checks each page or frame in turn and reports every problem at the end."""
 
@@ -113,7 +132,7 @@ def test_supporter_pages_in_arabic(
     page.fill("[name=city]", "Dearborn")
     page.select_option("[name=state]", "MI")
     page.fill("[name=zip_code]", "10001")
-    page.fill("[name=personal_message]", "عائلتي من حلب، وأكتب إليكم باسمها.")
+    page.fill("[name=personal_message]", "عائلتي من حلب، وأكتب إليكم باسمها. هاتفي 313-555-0100.")
     page.get_by_role("button", name="معاينة رسالتي").click()
     expect(page.locator(".error-summary")).to_be_visible()
     check.check(page, "form errors")
@@ -122,6 +141,8 @@ def test_supporter_pages_in_arabic(
     expect(page.get_by_role("heading", name="راجع رسالتك", level=1)).to_be_visible()
     page.locator(".office-letter summary").first.click()
     check.check(page, "preview")
+    # The phone number in the Arabic paragraph reads as written, its area code on the left.
+    assert page.evaluate(PHONE_GROUPS_LEFT_TO_RIGHT, "313-555-0100"), "phone number reversed"
     # The English letter's To: and Subject: values start where its body does, on a phone too.
     letter = page.locator("article.letter:not(.letter-reading)").first
     body_left = letter.locator(".letter-body p").first.bounding_box()

@@ -198,3 +198,31 @@ def test_the_lead_is_the_first_sentence_or_the_first_item_of_an_opening_list(
     body: str, lead: str
 ) -> None:
     assert letter_digest(body).lead == lead
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["313-555-0100", "(313) 555-0100", "+49 176 12345678", "+963112345678", "٣١٣-٥٥٥-٠١٠٠"],
+)
+def test_a_phone_number_in_an_arabic_paragraph_is_isolated_left_to_right(phone: str) -> None:
+    """Laid out right to left, its groups showed in reverse ("0100-555-313")."""
+    html = str(text_to_html(f"اتصلوا بي على {phone}، شكرًا.\n\nوشكرًا."))
+    assert f"على \u2066{phone}\u2069، شكرًا." in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call me at 313-555-0100.",  # an English paragraph: nothing to reorder
+        "عشت في حلب من 1990-2011.",  # a range of two numbers reads right to left in Arabic
+        "أكثر من 100,000 سوري",  # a comma keeps a number whole on its own
+        "رقم البيت 12 في الشارع 5",
+    ],
+)
+def test_other_numbers_are_left_as_they_are(text: str) -> None:
+    assert "\u2066" not in str(text_to_html(text))
+
+
+def test_an_isolated_phone_number_is_still_escaped() -> None:
+    html = str(text_to_html("هاتفي 313-555-0100 <b>"))
+    assert "\u2066313-555-0100\u2069 &lt;b&gt;" in html

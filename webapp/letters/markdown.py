@@ -71,7 +71,7 @@ def text_to_html(text: str, resolve_direction: bool = False) -> Markup:
             paragraph_direction(p) if resolve_direction else "auto",
             Markup(' lang="{}"').format(lang) if (lang := arabic_script_language(p)) else "",
         )
-        + Markup("<br>").join(_breakable(line) for line in p.split("\n"))
+        + Markup("<br>").join(_shown_line(line, _has_rtl(p)) for line in p.split("\n"))
         + Markup("</p>")
         for p in paragraphs
         if p.strip()
@@ -107,6 +107,35 @@ def _breakable(line: str) -> Markup:
         parts.append(Markup("<wbr>").join(escape(piece) for piece in _pieces(run.group())))
         last = run.end()
     parts.append(escape(line[last:]))
+    return Markup("").join(parts)
+
+
+# A phone number in a right-to-left paragraph: its digit groups, joined by "-", spaces or
+# brackets, are laid out one group at a time from the right ("0100-555-313"), though it is
+# written, read and dialled left to right. Such a run (a "+" and 7 digits or more, or three
+# groups or more) is isolated left to right there, with LRI ... PDI so the PDFs keep it too.
+_D = "[0-9\u0660-\u0669\u06f0-\u06f9]"
+_INTERNATIONAL = rf"\+{_D}(?:[ \-.()]*{_D}){{6,}}"
+_GROUPED = rf"\(?{_D}{{2,4}}\)?(?:[ \-.]{_D}{{2,4}}){{2,}}"
+_PHONE = re.compile(rf"(?<![\w+])(?:{_INTERNATIONAL}|{_GROUPED})(?!\w)")
+
+
+def _has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) in {"R", "AL"} for char in text)
+
+
+def _shown_line(line: str, rtl: bool) -> Markup:
+    """One line of supporter text as HTML; in a paragraph with right-to-left letters, its phone
+    numbers isolated left to right."""
+    if not rtl:
+        return _breakable(line)
+    parts: list[Markup] = []
+    last = 0
+    for phone in _PHONE.finditer(line):
+        parts.append(_breakable(line[last : phone.start()]))
+        parts.append(Markup("\u2066%s\u2069") % phone.group())
+        last = phone.end()
+    parts.append(_breakable(line[last:]))
     return Markup("").join(parts)
 
 
