@@ -166,6 +166,8 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     assert "<dt>Letters to offices</dt><dd>8</dd>" in html
     assert "<dt>Waiting for email confirmation</dt><dd>1</dd>" in html
     assert "<dt>Wrote their own words</dt><dd>60%</dd>" in html
+    # "Delivered" says when a letter by post counts: once the print service accepts it.
+    assert "a letter by post once the print-and-mail service accepts it" in html
     assert "Goal: <bdi>5</bdi> of <bdi>10</bdi>" in html
     assert '<progress id="goal" max="10" value="5">50%</progress>' in html
     waiting = "Waiting for the supporter (the office&#39;s own web form)"
