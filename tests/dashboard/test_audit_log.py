@@ -6,13 +6,16 @@ import re
 from html import unescape
 
 from flask import Flask
+from flask_babel import force_locale
+from markupsafe import escape
 
 from tests.dashboard.helpers import ADMIN, campaign_id, signed_in
 from tests.dashboard.letters import Letter, add_letters
 from tests.dashboard.test_editor import edit_form, edit_url
+from webapp.dashboard.audit_labels import ACTION_LABELS, action_label
 from webapp.dashboard.campaign_changes import changes
 from webapp.database import db, utcnow, write_transaction
-from webapp.models import Submission, SubmissionStatus
+from webapp.models import AuditAction, Submission, SubmissionStatus
 from webapp.services.organisers import audit
 
 REASONS = ["sent 1.7 s after opening the form", "disposable email domain"]
@@ -21,7 +24,7 @@ SAMA = {"code": "sama", "name": "Action For Sama", "consent_text": "Sama may ema
 
 def _audit(app: Flask, slug: str, action: str, **details: object) -> None:
     with app.app_context(), write_transaction(db.session()):
-        audit(db.session(), None, action, utcnow(), campaign_id(app, slug), **details)
+        audit(db.session(), None, AuditAction(action), utcnow(), campaign_id(app, slug), **details)
 
 
 def _log(app: Flask, slug: str) -> str:
@@ -31,8 +34,9 @@ def _log(app: Flask, slug: str) -> str:
 
 
 def _cell(html: str, action: str) -> str:
-    """The details cell of the (only) entry with this action."""
-    (row,) = re.findall(rf"<tr><td>(?:(?!</tr>).)*?>{re.escape(action)}</td>(.*?)</tr>", html, re.S)
+    """The details cell of the (only) entry with this action, which the page says in words."""
+    what = re.escape(str(escape(action_label(action))))
+    (row,) = re.findall(rf"<tr><td>(?:(?!</tr>).)*?>{what}</td>(.*?)</tr>", html, re.S)
     return str(row)
 
 
@@ -144,3 +148,28 @@ def test_deeply_nested_brackets_show_as_text(app: Flask, default_campaign: str) 
     topics = _cell(page.text, "campaign.imported")
     assert 0 < topics.count("<ul") < 10
     assert "[" * 230 + "]" * 230 in _text(topics)
+
+
+def test_each_action_reads_in_words_in_english_and_arabic(app: Flask) -> None:
+    """The "What" column showed the stored codes ("moderation.decline")."""
+    assert set(ACTION_LABELS) == set(AuditAction)
+    with app.test_request_context("/"):
+        english = {action: action_label(action) for action in AuditAction}
+    assert all(label != action and "." not in label for action, label in english.items())
+    assert len(set(english.values())) == len(english)
+    with app.test_request_context("/"), force_locale("ar"):
+        arabic = [action_label(action) for action in AuditAction]
+    assert all(re.search("[\u0600-\u06ff]", label) for label in arabic), arabic
+
+
+def test_the_log_says_each_action_in_words_and_an_unknown_one_as_stored(
+    app: Flask, default_campaign: str
+) -> None:
+    _audit(app, default_campaign, "outbox.retry_dead", letters=3)
+    with app.app_context(), write_transaction(db.session()):
+        slug_id = campaign_id(app, default_campaign)
+        audit(db.session(), None, "campaign.edit", utcnow(), slug_id)  # type: ignore[arg-type]
+    html = _log(app, default_campaign)
+    assert "<td>Undelivered letters tried again</td>" in html
+    assert "outbox.retry_dead" not in html
+    assert "<td>campaign.edit</td>" in html  # an action older code wrote, as it was stored

@@ -26,7 +26,16 @@ from webapp.campaigns.fileformat import parse_campaign_file
 from webapp.campaigns.sections import PartnerSpec
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign
 from webapp.database import db, utcnow, write_transaction
-from webapp.models import AuditEntry, Campaign, Organiser, Role, Submission, Target, TargetKind
+from webapp.models import (
+    AuditAction,
+    AuditEntry,
+    Campaign,
+    Organiser,
+    Role,
+    Submission,
+    Target,
+    TargetKind,
+)
 from webapp.services.organisers import audit
 
 ADMIN = "admin@example.org"
@@ -558,6 +567,7 @@ def test_only_a_campaign_edit_reads_as_before_and_after_in_the_audit_log(
         session = db.session()
         campaign_id = session.scalar(select(Campaign.id).where(Campaign.slug == default_campaign))
         with write_transaction(session):
-            audit(session, None, "moderation.release", utcnow(), campaign_id, reasons=["a", "b"])
+            release = AuditAction.MODERATION_RELEASE
+            audit(session, None, release, utcnow(), campaign_id, reasons=["a", "b"])
     page = admin.get(f"/dashboard/campaigns/{default_campaign}/audit").text
-    assert "moderation.release" in page and "before:" not in page
+    assert "Held letter released" in page and "before:" not in page

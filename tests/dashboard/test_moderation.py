@@ -95,7 +95,8 @@ def test_hide_and_flag_change_the_page_and_write_audit_entries(
     assert actions == ["moderation.hide", "moderation.flag", "moderation.show", "moderation.unflag"]
     audit = admin.get(f"/dashboard/campaigns/{default_campaign}/audit")
     assert audit.status_code == 200
-    assert "moderation.unflag" in audit.text and "unflag@civic.example.org" in audit.text
+    assert "Flag removed from a personal paragraph" in audit.text
+    assert "unflag@civic.example.org" in audit.text
 
 
 def test_unknown_moderation_action_is_refused_and_changes_nothing(

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.dashboard.audit_labels import action_label
 from webapp.dashboard.data import held_shown, recent_personal
 from webapp.models import AuditEntry, Organiser, Submission
 
@@ -63,6 +64,7 @@ class Detail:
 class ShownEntry:
     entry: AuditEntry
     who: str
+    what: str  # the action in words
     details: list[Detail] = field(default_factory=list)
 
 
@@ -84,6 +86,7 @@ def audit_page(session: Session, campaign_id: int) -> list[ShownEntry]:
         ShownEntry(
             entry=e,
             who=who.get(e.organiser_id, "—") if e.organiser_id else "—",
+            what=action_label(e.action),
             details=[_detail(e, key, value, letters) for key, value in sorted(e.details.items())],
         )
         for e in entries

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from webapp.campaigns.fileformat import CampaignFile
 from webapp.campaigns.services import CAMPAIGN_FIELDS, ImportResult, apply_campaign
 from webapp.database import write_transaction
-from webapp.models import Campaign, TargetKind
+from webapp.models import AuditAction, Campaign, TargetKind
 from webapp.services.organisers import audit
 
 AUDIT_VALUE_LIMIT = 500
@@ -111,7 +111,7 @@ def save_campaign(
     session: Session,
     spec: CampaignFile,
     organiser_id: int,
-    action: str,
+    action: AuditAction,
     now: datetime,
     must_be_new: bool = False,
 ) -> ImportResult:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
 from webapp.dashboard.forms import ModerationForm
 from webapp.database import db, utcnow, write_transaction
-from webapp.models import Delivery, DeliveryStatus
+from webapp.models import AuditAction, Delivery, DeliveryStatus
 from webapp.services.changeover import changeover_deps
 from webapp.services.changeover_actions import organiser_cancel, organiser_retarget
 from webapp.services.organisers import audit
@@ -58,7 +58,7 @@ def changeover_action(slug: str, delivery_id: int) -> BaseResponse:
             audit(
                 session,
                 me().id,
-                f"changeover.{form.action.data}",
+                AuditAction(f"changeover.{form.action.data}"),
                 now,
                 campaign.id,
                 delivery_id=delivery_id,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from webapp.database import db, utcnow, write_transaction
 from webapp.extensions import limiter
-from webapp.models import Organiser, Role
+from webapp.models import AuditAction, Organiser, Role
 from webapp.services.organisers import (
     AccountError,
     audit,
@@ -92,5 +92,12 @@ def unlock_command(email: str) -> None:
     limiter.clear(current_app._get_current_object(), limit, key, "dashboard.login")  # type: ignore[attr-defined]
     session = db.session()
     with write_transaction(session):
-        audit(session, None, "account.sign_in_unpaused", utcnow(), email=key, by="command line")
+        audit(
+            session,
+            None,
+            AuditAction.ACCOUNT_SIGN_IN_UNPAUSED,
+            utcnow(),
+            email=key,
+            by="command line",
+        )
     click.echo(f"{key} may try to sign in again")

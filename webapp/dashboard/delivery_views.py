@@ -16,6 +16,7 @@ from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.packets import mark_office_packet_delivered
 from webapp.delivery.undelivered import retry_undelivered
 from webapp.i18n import counted
+from webapp.models import AuditAction
 from webapp.services.organisers import audit
 from webapp.services.worker_status import worker_status
 from webapp.supporter.said import flash_outcome
@@ -53,7 +54,7 @@ def deliveries_export(slug: str) -> Response:
     campaign, _partner = campaign_for_me(slug)
     session = db.session()
     with write_transaction(session):
-        audit(session, me().id, "export.deliveries", utcnow(), campaign.id)
+        audit(session, me().id, AuditAction.EXPORT_DELIVERIES, utcnow(), campaign.id)
     return csv_response(deliveries_csv(session, campaign.id), session, f"{slug}-deliveries.csv")
 
 

@@ -36,7 +36,7 @@ from webapp.dashboard.editor_reading import consent_warnings
 from webapp.dashboard.reading_warnings import reading_warnings
 from webapp.database import db, utcnow
 from webapp.letters.merge import ALLOWED_FILTERS, MERGE_FIELDS
-from webapp.models import Campaign, CampaignStatus, Target, TargetKind
+from webapp.models import AuditAction, Campaign, CampaignStatus, Target, TargetKind
 from webapp.security import render_error
 
 _EDITOR_ENDPOINTS = {"dashboard.new_campaign", "dashboard.edit_campaign"}
@@ -122,7 +122,7 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
     spec, draft = _checked_file(form, campaign)
     if spec is None:
         return _render_editor(form, campaign, draft.general, status=422)
-    action = "campaign.created" if campaign is None else "campaign.updated"
+    action = AuditAction.CAMPAIGN_CREATED if campaign is None else AuditAction.CAMPAIGN_UPDATED
     # Before the save, which changes the stored campaign in place.
     warnings = reading_warnings(campaign, spec) + consent_warnings(campaign, spec)
     try:
@@ -238,7 +238,9 @@ def import_campaign_file() -> tuple[str, int] | BaseResponse:
             if not problems:
                 stored = db.session.scalar(select(Campaign).where(Campaign.slug == spec.slug))
                 warnings = reading_warnings(stored, spec) + consent_warnings(stored, spec)
-                result = save_campaign(db.session(), spec, me().id, "campaign.imported", utcnow())
+                result = save_campaign(
+                    db.session(), spec, me().id, AuditAction.CAMPAIGN_IMPORTED, utcnow()
+                )
                 flash(_("Campaign created.") if result.created else _("Campaign updated."), "info")
                 flash_consent_warnings(warnings, spec.slug)
                 return redirect(url_for("dashboard.campaign", slug=spec.slug))

@@ -39,7 +39,7 @@ from webapp.delivery.postal_budget import budget_from_config, postal_summary
 from webapp.delivery.readiness import channel_states, letters_readiness, worker_refuses
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.delivery.undelivered import undelivered
-from webapp.models import CivicDataset
+from webapp.models import AuditAction, CivicDataset
 from webapp.services.civic_status import civic_status
 from webapp.services.organisers import audit
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
@@ -138,10 +138,10 @@ def export(slug: str) -> Response:
     if partner is None:
         names = {p.id: p.code for p in campaign.partners}
         rows = admin_csv(session, campaign.id, names)
-        audit_action = "export.letters"
+        audit_action = AuditAction.EXPORT_LETTERS
     else:
         rows = partner_csv(session, campaign.id, partner)
-        audit_action = "export.partner_supporters"
+        audit_action = AuditAction.EXPORT_PARTNER_SUPPORTERS
     with write_transaction(session):
         audit(session, me().id, audit_action, utcnow(), campaign.id)
     filename = f"{campaign.slug}-{'letters' if partner is None else partner.code}.csv"

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.database import write_transaction
-from webapp.models import Delivery, DeliveryStatus, Submission
+from webapp.models import AuditAction, Delivery, DeliveryStatus, Submission
 from webapp.services.organisers import audit
 
 CSV_COLUMNS = (
@@ -147,7 +147,7 @@ def mark_office_packet_delivered(
             audit(
                 session,
                 organiser_id,
-                "packets.delivered",
+                AuditAction.PACKETS_DELIVERED,
                 now,
                 campaign_id,
                 office=key,

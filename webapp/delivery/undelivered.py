@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from webapp.database import write_transaction
 from webapp.delivery.outcomes import requeue_dead
 from webapp.delivery.smtp_refusals import without_addresses
-from webapp.models import Channel, Delivery, DeliveryStatus, Submission
+from webapp.models import AuditAction, Channel, Delivery, DeliveryStatus, Submission
 from webapp.services.organisers import audit
 
 ERROR_SHOWN = 200  # characters of an office's last error, as the channel map shows them
-RETRY_ACTION = "outbox.retry_dead"
+RETRY_ACTION = AuditAction.OUTBOX_RETRY_DEAD
 
 
 @dataclass(frozen=True)

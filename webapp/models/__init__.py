@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models; importing this package registers every table on the metadata."""
 
+from webapp.models.audit_actions import AuditAction
 from webapp.models.campaign import (
     Audience,
     Campaign,
@@ -50,6 +51,7 @@ __all__ = [
     "REPLIED",
     "AddressRole",
     "Audience",
+    "AuditAction",
     "AuditEntry",
     "Campaign",
     "CampaignStatus",

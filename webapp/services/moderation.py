@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
 from webapp.delivery.outbox import mark_confirmed, never_send
-from webapp.models import Submission, SubmissionStatus
+from webapp.models import AuditAction, Submission, SubmissionStatus
 from webapp.services.organisers import audit
 
 
@@ -39,7 +39,7 @@ def release_held(
         outcome = _waiting(session, submission)
         if outcome is Moderated.DONE:
             mark_confirmed(session, submission, now, email_verified=False)
-            _audit(session, submission, organiser_id, "moderation.release", now)
+            _audit(session, submission, organiser_id, AuditAction.MODERATION_RELEASE, now)
     return outcome
 
 
@@ -52,7 +52,7 @@ def decline_held(
         outcome = _waiting(session, submission)
         if outcome is Moderated.DONE:
             never_send(session, [submission.id], SubmissionStatus.DECLINED, now)
-            _audit(session, submission, organiser_id, "moderation.decline", now)
+            _audit(session, submission, organiser_id, AuditAction.MODERATION_DECLINE, now)
     return outcome
 
 
@@ -82,7 +82,7 @@ def moderate_paragraph(
         audit(
             session,
             organiser_id,
-            f"moderation.{action}",
+            AuditAction(f"moderation.{action}"),
             now,
             campaign_id,
             submission_id=submission.id,
@@ -108,7 +108,7 @@ def _waiting(session: Session, submission: Submission) -> Moderated:
 
 
 def _audit(
-    session: Session, submission: Submission, organiser_id: int, action: str, now: datetime
+    session: Session, submission: Submission, organiser_id: int, action: AuditAction, now: datetime
 ) -> None:
     audit(
         session,

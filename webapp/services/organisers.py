@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.database import write_transaction
-from webapp.models import AuditEntry, Notification, NotificationKind, Organiser, Role
+from webapp.models import AuditAction, AuditEntry, Notification, NotificationKind, Organiser, Role
 from webapp.request_slots import waiting
 
 MIN_PASSWORD_LENGTH = 12
@@ -67,7 +67,7 @@ def create_organiser(
         session.add(
             AuditEntry(
                 organiser_id=organiser.id,
-                action="account.created",
+                action=AuditAction.ACCOUNT_CREATED,
                 details={"email": email, "role": role.value, "partner_code": partner_code},
                 created_at=now,
             )
@@ -118,7 +118,7 @@ def end_sessions(
             audit(
                 session,
                 by.id if by is not None else None,
-                "account.sessions_ended",
+                AuditAction.ACCOUNT_SESSIONS_ENDED,
                 now,
                 email=organiser.email,
                 by="admin" if by is not None else "command line",
@@ -134,7 +134,7 @@ def set_password(session: Session, organiser: Organiser, password: str, now: dat
         session.add(
             AuditEntry(
                 organiser_id=organiser.id,
-                action="account.password_changed",
+                action=AuditAction.ACCOUNT_PASSWORD_CHANGED,
                 details={},
                 created_at=now,
             )
@@ -160,7 +160,7 @@ def request_password_reset(session: Session, email: str, now: datetime) -> None:
 def audit(
     session: Session,
     organiser_id: int | None,
-    action: str,
+    action: AuditAction,
     now: datetime,
     campaign_id: int | None = None,
     **details: Any,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.database import checkpoint_wal, write_transaction
-from webapp.models import Consent, DeliveryStatus, Partner, Submission
+from webapp.models import AuditAction, Consent, DeliveryStatus, Partner, Submission
 from webapp.services.delivery_counts import (
     DELIVERED,
     ON_THE_WAY,
@@ -133,7 +133,7 @@ def erase_own_data(session: Session, token: str, now: datetime) -> bool:
             erase_rows(session, supporter)
         else:
             erase_letter_rows(session, letter)
-        audit(session, None, "supporter.erased_own_letter", now, campaign_id)
+        audit(session, None, AuditAction.SUPPORTER_ERASED_OWN_LETTER, now, campaign_id)
     checkpoint_wal(session)
     log.info("a writer erased their letter from its receipt")
     return True
