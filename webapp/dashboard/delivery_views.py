@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -13,6 +13,7 @@ from webapp.dashboard.forms import PacketDeliveredForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.packets import mark_office_packet_delivered
 from webapp.i18n import counted
+from webapp.services.delivery_tallies import refresh_delivery_tallies
 from webapp.services.organisers import audit
 
 
@@ -50,3 +51,16 @@ def deliveries_export(slug: str) -> Response:
     with write_transaction(session):
         audit(session, me().id, "export.deliveries", utcnow(), campaign.id)
     return csv_response(deliveries_csv(session, campaign.id), session, f"{slug}-deliveries.csv")
+
+
+@bp.post("/campaigns/<slug>/deliveries/recount")
+@admin_required
+def recount_deliveries(slug: str) -> BaseResponse:
+    """Count every office's deliveries now: too many for a page to count unasked, so only an
+    organiser who chose to wait does (the worker recounts each minute while it runs)."""
+    campaign, _partner = campaign_for_me(slug)
+    refresh_delivery_tallies(db.session(), campaign.id, utcnow())
+    # Back to the page the button was on: one of two, named, never a URL from the form.
+    if request.form.get("back") == "offices":
+        return redirect(url_for(".offices", slug=slug), code=303)
+    return redirect(url_for(".campaign", slug=slug, _anchor="deliveries-heading"), code=303)
