@@ -24,7 +24,7 @@ from webapp.services.stats import refresh_submission_tallies, upsert_into
 DELIVERY_RECOUNT_AFTER = timedelta(seconds=60)
 # A page recounts stale counts itself only for a campaign with at most this many deliveries:
 # measured at 130-180 ms for 10,000 deliveries and 280-390 ms for 40,000 (SQLite and PostgreSQL),
-# so about 200 ms here; a million letters' took 12 s, which no organiser should wait for.
+# so about 200 ms here; a million letters took 12 s, which no organiser should wait for.
 PAGE_RECOUNT_MAX_DELIVERIES = 20_000
 
 
