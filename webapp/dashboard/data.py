@@ -86,6 +86,8 @@ class DashboardData:
     by_source: list[tuple[str, int]] = field(default_factory=list)
     deliveries_by_status: dict[str, int] = field(default_factory=dict)
     deliveries_counted_at: datetime | None = None
+    # The delivery counts are older than the page recounts (or missing): say so, and why.
+    deliveries_stale: bool = False
     offices: list[OfficeRow] = field(default_factory=list)
     quiet_offices: list[OfficeRow] = field(default_factory=list)
     quiet_districts: list[str] = field(default_factory=list)
@@ -199,13 +201,16 @@ def build_dashboard(
         c for c, _n in data.unknown_partner_codes if c in codes or folded[c.casefold()] == 1
     )
     data.by_source = sorted(raw["source"].items(), key=lambda kv: -kv[1])
-    data.offices, data.deliveries_counted_at = office_rows(session, campaign, now)
+    counts = office_rows(session, campaign, now)
+    data.offices, data.deliveries_counted_at = counts.rows, counts.counted_at
+    data.deliveries_stale = counts.stale
     totals: dict[str, int] = defaultdict(int)
     for office in data.offices:
         for status, count in office.by_status.items():
             totals[status] += count
     data.deliveries_by_status = dict(totals)
-    data.quiet_offices = quiet_offices(data.offices)
+    # Never counted, every office would look quiet: the page says "not counted yet" instead.
+    data.quiet_offices = quiet_offices(data.offices) if counts.counted_at else []
     data.quiet_districts = quiet_districts(campaign, district)
     data.recent_personal = list(session.scalars(recent_personal(campaign.id)))
     data.roster = session.get(CivicDataset, ROSTER_DATASET)

@@ -3,7 +3,7 @@ letters given up on tried again."""
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
@@ -17,6 +17,7 @@ from webapp.delivery.packets import mark_office_packet_delivered
 from webapp.delivery.undelivered import retry_undelivered
 from webapp.i18n import counted
 from webapp.models import AuditAction
+from webapp.services.delivery_tallies import refresh_delivery_tallies
 from webapp.services.organisers import audit
 from webapp.services.worker_status import worker_status
 from webapp.supporter.said import flash_outcome
@@ -98,3 +99,16 @@ def _retried(count: int, worker_active: bool) -> Markup | str:
         "so the letters wait until it is started.",
         count,
     )
+
+
+@bp.post("/campaigns/<slug>/deliveries/recount")
+@admin_required
+def recount_deliveries(slug: str) -> BaseResponse:
+    """Count every office's deliveries now: too many for a page to count unasked, so only an
+    organiser who chose to wait does (the worker recounts each minute while it runs)."""
+    campaign, _partner = campaign_for_me(slug)
+    refresh_delivery_tallies(db.session(), campaign.id, utcnow())
+    # Back to the page the button was on: one of two, named, never a URL from the form.
+    if request.form.get("back") == "offices":
+        return redirect(url_for(".offices", slug=slug), code=303)
+    return redirect(url_for(".campaign", slug=slug, _anchor="deliveries-heading"), code=303)

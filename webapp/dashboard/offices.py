@@ -19,11 +19,12 @@ from webapp.models import (
     Submission,
     SubmissionStatus,
 )
-from webapp.services.delivery_tallies import delivery_tallies_age, refresh_delivery_tallies
+from webapp.services.delivery_tallies import refresh_if_cheap
 from webapp.services.recipients import lookup_chambers
 
 # The worker recounts deliveries every minute; a page only pays for the recount (a scan of the
-# campaign's deliveries) when no worker has done it for a while, e.g. none is running.
+# campaign's deliveries) when no worker has done it for a while, e.g. none is running, and only
+# for a small campaign: a big one's counts are shown with their time instead.
 DELIVERY_TALLY_MAX_AGE = timedelta(minutes=5)
 FEW_LETTERS = 3
 # Not letters an office gets: never confirmed, declined, or replaced by the seat's new member's.
@@ -54,13 +55,18 @@ class OfficeRow:
         return {s: n for s, n in self.by_status.items() if s in NOT_RECEIVED}
 
 
-def office_rows(
-    session: Session, campaign: Campaign, now: datetime
-) -> tuple[list[OfficeRow], datetime]:
+@dataclass
+class OfficeCounts:
+    rows: list[OfficeRow]
+    # When the deliveries were counted; None when they never were (a big campaign).
+    counted_at: datetime | None
+    # Older than DELIVERY_TALLY_MAX_AGE (or never counted): too big to recount for a page.
+    stale: bool
+
+
+def office_rows(session: Session, campaign: Campaign, now: datetime) -> OfficeCounts:
     """Every office with its delivery counts, and when those were counted."""
-    age = delivery_tallies_age(session, campaign.id, now)
-    if age is None or age > DELIVERY_TALLY_MAX_AGE:
-        refresh_delivery_tallies(session, campaign.id, now)
+    stale = refresh_if_cheap(session, campaign.id, now, DELIVERY_TALLY_MAX_AGE)
     rows: dict[str, OfficeRow] = {}
     counted_at = None
     for t in session.scalars(select(DeliveryTally).where(DeliveryTally.campaign_id == campaign.id)):
@@ -87,7 +93,9 @@ def office_rows(
                 f"official:{bioguide}",
                 OfficeRow(f"official:{bioguide}", name, chamber, state, district),
             )
-    return sorted(rows.values(), key=lambda r: (-r.total, r.name)), counted_at or now
+    if counted_at is None and not stale:
+        counted_at = now  # just recounted, and there was nothing to count
+    return OfficeCounts(sorted(rows.values(), key=lambda r: (-r.total, r.name)), counted_at, stale)
 
 
 def quiet_offices(offices: list[OfficeRow]) -> list[OfficeRow]:

@@ -90,7 +90,8 @@ def offices(slug: str) -> str:
     """Every targeted office and every district, for coverage work."""
     campaign, _partner = campaign_for_me(slug)
     data = build_dashboard(db.session(), campaign, None, utcnow())
-    return render_template("dashboard/offices.html", campaign=campaign, data=data)
+    worker = worker_status(db.session())
+    return render_template("dashboard/offices.html", campaign=campaign, data=data, worker=worker)
 
 
 @bp.get("/campaigns/<slug>/data.json")
@@ -117,6 +118,10 @@ def campaign_data(slug: str) -> Response:
             "per_hour": {b.label: b.value for b in data.per_hour},
             "per_hour_utc": {b.key: b.value for b in data.per_hour},
             "deliveries_by_status": data.deliveries_by_status,
+            # When those were counted (null: not yet, for a campaign too big to count inline).
+            "deliveries_counted_at": data.deliveries_counted_at.isoformat()
+            if data.deliveries_counted_at
+            else None,
             "by_partner": dict(data.by_partner),
             # Beside by_partner, whose keys scripts read as they are.
             "unknown_partner_codes": dict(data.unknown_partner_codes),
