@@ -58,6 +58,10 @@ class ImportResult:
     created: bool
     targets_added: int
     targets_removed: int
+    # Set by the dashboard's save (campaign_changes): waiting letters to a corrected office
+    # that now go to its corrected details, and those that keep the old ones.
+    letters_followed: int = 0
+    letters_kept: int = 0
 
 
 def _target_key(kind: TargetKind, name: str | None, chambers: list[Any]) -> tuple[str, str]:

@@ -181,4 +181,10 @@ def shown(value: Any, depth: int = 0) -> Shown:
 
 # Keys that name a row by its id; the rest are words already (a campaign edit's keys are its
 # fields' names in the campaign file, which organisers write too).
-_LABELS = {"submission_id": _l("letter"), "delivery_id": _l("delivery")}
+_LABELS = {
+    "submission_id": _l("letter"),
+    "delivery_id": _l("delivery"),
+    # A campaign edit that corrected a fixed office (services/office_corrections.py).
+    "letters_following_correction": _l("waiting letters that go to the corrected office details"),
+    "letters_keeping_old_details": _l("waiting letters that keep the old office details"),
+}

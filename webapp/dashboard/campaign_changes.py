@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +14,9 @@ from sqlalchemy.orm import Session
 from webapp.campaigns.fileformat import CampaignFile
 from webapp.campaigns.services import CAMPAIGN_FIELDS, ImportResult, apply_campaign
 from webapp.database import write_transaction
+from webapp.delivery.channels import CwcReach
 from webapp.models import AuditAction, Campaign, TargetKind
+from webapp.services.office_corrections import follow_corrections, office_details
 from webapp.services.organisers import audit
 
 AUDIT_VALUE_LIMIT = 500
@@ -114,20 +117,31 @@ def save_campaign(
     action: AuditAction,
     now: datetime,
     must_be_new: bool = False,
+    reach: CwcReach | None = None,
 ) -> ImportResult:
     """Create or update the campaign and record who changed what, in one transaction.
 
     Submissions are never touched: each stores the text it was sent with, so editing a live
-    letter affects only letters written afterwards.
+    letter affects only letters written afterwards. Where a letter goes is another matter: a
+    fixed office's corrected contact details reach its letters still waiting for it
+    (`follow_corrections`; `reach`, the channels switched on, decides which keep the old).
     """
     with write_transaction(session):
         existing = session.scalar(select(Campaign).where(Campaign.slug == spec.slug))
         if must_be_new and existing is not None:
             raise CampaignExists(spec.slug)
-        before = snapshot(existing)
+        before, offices = snapshot(existing), office_details(existing)
         campaign, result = apply_campaign(session, spec)
         session.flush()  # a new campaign needs its id for the audit entry
-        audit(
-            session, organiser_id, action, now, campaign.id, **changes(before, snapshot(campaign))
-        )
-    return result
+        moved = follow_corrections(session, campaign, offices, reach or CwcReach(), now)
+        counts = {
+            key: number
+            for key, number in (
+                ("letters_following_correction", moved.followed),
+                ("letters_keeping_old_details", moved.kept),
+            )
+            if number
+        }
+        edits = changes(before, snapshot(campaign))
+        audit(session, organiser_id, action, now, campaign.id, **edits, **counts)
+    return replace(result, letters_followed=moved.followed, letters_kept=moved.kept)

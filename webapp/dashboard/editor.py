@@ -33,8 +33,10 @@ from webapp.dashboard.editor_forms import STATE_CHAMBERS, CampaignForm, ImportFo
 from webapp.dashboard.editor_preview import Preview, build_preview
 from webapp.dashboard.editor_problems import SummaryItem, add_error, apply_problems, error_summary
 from webapp.dashboard.editor_reading import consent_warnings
+from webapp.dashboard.editor_saved import flash_corrections
 from webapp.dashboard.reading_warnings import reading_warnings
 from webapp.database import db, utcnow
+from webapp.delivery.channels import reach_from_config
 from webapp.letters.merge import ALLOWED_FILTERS, MERGE_FIELDS
 from webapp.models import AuditAction, Campaign, CampaignStatus, Target, TargetKind
 from webapp.security import render_error
@@ -125,8 +127,11 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
     action = AuditAction.CAMPAIGN_CREATED if campaign is None else AuditAction.CAMPAIGN_UPDATED
     # Before the save, which changes the stored campaign in place.
     warnings = reading_warnings(campaign, spec) + consent_warnings(campaign, spec)
+    reach = reach_from_config(current_app.config)
     try:
-        save_campaign(db.session(), spec, me().id, action, utcnow(), must_be_new=campaign is None)
+        result = save_campaign(
+            db.session(), spec, me().id, action, utcnow(), campaign is None, reach
+        )
     except CampaignExists:
         add_error(form.slug, _("A campaign with this name already exists; choose another."))
         return _render_editor(form, campaign, draft.general, status=422)
@@ -134,6 +139,7 @@ def _save(form: CampaignForm, campaign: Campaign | None) -> tuple[str, int] | Ba
     if campaign is not None and spec.status is CampaignStatus.LIVE:
         message = _("Saved. Letters already written keep their text; new ones use this version.")
     flash(message, "info")
+    flash_corrections(result)
     flash_consent_warnings(warnings, spec.slug)
     # The page the save leads to tells the browser to drop the changes it kept.
     saved_from = url_for("dashboard.edit_campaign", slug=spec.slug) if campaign else None
@@ -238,10 +244,17 @@ def import_campaign_file() -> tuple[str, int] | BaseResponse:
             if not problems:
                 stored = db.session.scalar(select(Campaign).where(Campaign.slug == spec.slug))
                 warnings = reading_warnings(stored, spec) + consent_warnings(stored, spec)
+                reach = reach_from_config(current_app.config)
                 result = save_campaign(
-                    db.session(), spec, me().id, AuditAction.CAMPAIGN_IMPORTED, utcnow()
+                    db.session(),
+                    spec,
+                    me().id,
+                    AuditAction.CAMPAIGN_IMPORTED,
+                    utcnow(),
+                    reach=reach,
                 )
                 flash(_("Campaign created.") if result.created else _("Campaign updated."), "info")
+                flash_corrections(result)
                 flash_consent_warnings(warnings, spec.slug)
                 return redirect(url_for("dashboard.campaign", slug=spec.slug))
     status = 422 if problems or form.errors else 200

@@ -1,0 +1,159 @@
+"""Letters still waiting for a fixed office follow its contact details corrected in a campaign."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import Session
+
+from webapp.delivery.channels import CwcReach, route
+from webapp.letters.compose import Recipient
+from webapp.models import Campaign, Channel, Delivery, DeliveryStatus, Target, TargetKind
+from webapp.models.outbox import new_idempotency_key
+
+# Not at the office yet and in no worker's hands: where they go may still change. A dead one
+# goes again only when an organiser tries it again, and then to what its row says.
+WAITING = (
+    DeliveryStatus.PENDING,
+    DeliveryStatus.FAILED,
+    DeliveryStatus.DEAD,
+    DeliveryStatus.NEEDS_ACTION,
+    DeliveryStatus.PACKET,
+    DeliveryStatus.HELD,
+)
+# Not at the office yet either, but its worker has read the address it is sending to: a new
+# one written now would make the row name an address the letter did not go to.
+IN_HAND = (DeliveryStatus.SENDING,)
+
+
+@dataclass(frozen=True)
+class OfficeDetails:
+    """What a Delivery copies of its fixed office when the letter is written (letter_fields),
+    and `post`, which with them decides the way the letter takes."""
+
+    office: str | None
+    address: str | None
+    contact_url: str | None
+    email: str | None
+    post: bool
+
+    @classmethod
+    def of(cls, target: Target) -> OfficeDetails:
+        return cls(target.office, target.address, target.contact_url, target.email, target.post)
+
+    def copied(self) -> tuple[str | None, ...]:
+        return (self.office, self.address, self.contact_url, self.email)
+
+    def way(self, reach: CwcReach) -> Channel:
+        """The channel a new letter to this office takes (a fixed office has no CWC)."""
+        office = Recipient(
+            key="",
+            name="",
+            office=self.office,
+            address=self.address,
+            contact_url=self.contact_url,
+            email=self.email,
+            post=self.post,
+        )
+        return route(office, reach, complete=True).channel
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """Waiting letters that now go to corrected details, and those left with the old ones."""
+
+    followed: int = 0
+    kept: int = 0
+
+
+def office_details(campaign: Campaign | None) -> dict[int, OfficeDetails]:
+    """Each fixed target's details by id, read before an edit changes them in place."""
+    if campaign is None:
+        return {}
+    return {
+        t.id: OfficeDetails.of(t)
+        for t in campaign.targets
+        if t.kind is TargetKind.CUSTOM and t.id is not None
+    }
+
+
+def _letters_to(campaign: Campaign, target: Target) -> tuple[ColumnElement[bool], ...]:
+    # target_id as well as the key: a removed target's letters keep its key with no target,
+    # and SQLite may give its id to a target added later.
+    return (
+        Delivery.campaign_id == campaign.id,
+        Delivery.recipient_key == f"target:{target.id}",
+        Delivery.target_id == target.id,
+    )
+
+
+def follow_corrections(
+    session: Session,
+    campaign: Campaign,
+    before: dict[int, OfficeDetails],
+    reach: CwcReach,
+    now: datetime,
+) -> Corrections:
+    """Copy each corrected fixed office's details onto its letters still waiting for it,
+    inside the caller's transaction (the edit's own).
+
+    Only a letter whose way stays the same follows: its channel was the office's way before the
+    edit and still is after. When the correction changes the way (an email address added or
+    removed, post turned on or off) the letters keep their old details and are counted: an
+    emailed letter turned into a web-form hand-off would wait for a supporter told it was
+    sent for them, and a hand-off turned into an email may already have been pasted into the
+    form. Letters in an envelope already made up keep theirs too: the envelope's address and
+    its key at the postal service are fixed.
+    """
+    followed = kept = 0
+    for target in campaign.targets:
+        old = before.get(target.id) if target.kind is TargetKind.CUSTOM else None
+        new = OfficeDetails.of(target)
+        if old is None or old.copied() == new.copied():
+            continue
+        letters = _letters_to(campaign, target)
+        waiting = session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(*letters, Delivery.status.in_(WAITING + IN_HAND))
+        )
+        way = new.way(reach)
+        moved: list[int] = []
+        if way is old.way(reach):
+            moved = list(
+                session.scalars(
+                    update(Delivery)
+                    .where(
+                        *letters,
+                        Delivery.status.in_(WAITING),
+                        Delivery.channel == way,
+                        Delivery.mailing_id.is_(None),
+                    )
+                    .values(
+                        recipient_office=new.office,
+                        recipient_address=new.address,
+                        contact_url=new.contact_url,
+                        email=new.email,
+                        updated_at=now,
+                    )
+                    .returning(Delivery.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+        if moved and way is Channel.POST and old.address != new.address:
+            _new_postal_keys(session, moved)
+        followed += len(moved)
+        kept += (waiting or 0) - len(moved)
+    return Corrections(followed, kept)
+
+
+def _new_postal_keys(session: Session, ids: list[int]) -> None:
+    """A posted letter is sent under its key, and the postal service answers a key it has seen
+    with the letter it printed then: a corrected letter tried before needs a key of its own."""
+    session.execute(
+        update(Delivery),
+        [{"id": row_id, "idempotency_key": new_idempotency_key()} for row_id in ids],
+        execution_options={"synchronize_session": False},
+    )
