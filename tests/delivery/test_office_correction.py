@@ -231,3 +231,28 @@ def test_a_posted_letter_follows_a_corrected_address_under_a_key_of_its_own(
         assert (result.letters_followed, result.letters_kept) == (1, 0)
         assert row.recipient_address == new and row.channel is Channel.POST
         assert row.idempotency_key != key
+
+
+def test_a_corrected_file_imported_from_the_command_line_moves_the_waiting_letters_too(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """`flask campaigns import` saved the file without following corrections or an audit entry:
+    a corrected office's waiting letters kept the old address."""
+    water = write_delivery_campaign(app, tmp_path, "water", [office("Water Board", email=OLD)])
+    waiting = _letter(app, client, water, "omar@example.org")
+    with app.app_context():
+        corrected = export_campaign(_campaign(water)).replace(OLD, NEW)
+    path = tmp_path / "water-corrected.md"
+    path.write_text(corrected, encoding="utf-8")
+
+    result = app.test_cli_runner().invoke(args=["campaigns", "import", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert "1 now go to its corrected details, 0 keep the old" in result.output
+    assert _water_board(app, waiting)[1] == NEW
+    with app.app_context():
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "campaign.imported")
+        ).one()
+        assert entry.organiser_id is None
+        assert entry.details["letters_following_correction"] == 1

@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from webapp.campaigns.fileformat import CampaignFileError
-from webapp.campaigns.services import export_campaign, import_campaign_path
-from webapp.database import db
-from webapp.models import Campaign, Submission
+from webapp.campaigns.services import export_campaign, read_campaign_file
+from webapp.dashboard.campaign_changes import save_campaign
+from webapp.database import db, utcnow
+from webapp.delivery.channels import reach_from_config
+from webapp.models import AuditAction, Campaign, Submission
 
 campaigns_cli = AppGroup("campaigns", help="Import, export and list campaigns.")
 
@@ -19,11 +22,15 @@ campaigns_cli = AppGroup("campaigns", help="Import, export and list campaigns.")
 @campaigns_cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def import_command(paths: tuple[str, ...]) -> None:
-    """Import campaign files; re-importing updates a campaign and keeps its letters."""
+    """Import campaign files; re-importing updates a campaign and keeps its letters. As the
+    dashboard's import does: audited, and a corrected office's waiting letters follow it."""
     failed = False
+    reach = reach_from_config(current_app.config)
     for raw in paths:
         try:
-            result = import_campaign_path(db.session(), Path(raw))
+            spec = read_campaign_file(Path(raw).read_text(encoding="utf-8"), origin=raw)
+            imported = AuditAction.CAMPAIGN_IMPORTED
+            result = save_campaign(db.session(), spec, None, imported, utcnow(), reach=reach)
         except CampaignFileError as exc:
             failed = True
             click.echo(f"{exc.origin}: not imported:", err=True)
@@ -35,6 +42,12 @@ def import_command(paths: tuple[str, ...]) -> None:
             f"{result.slug}: {verb} ({result.targets_added} target(s) added, "
             f"{result.targets_removed} removed)"
         )
+        if result.letters_followed or result.letters_kept:
+            click.echo(
+                f"  letters waiting for a corrected office: {result.letters_followed} now go to "
+                f"its corrected details, {result.letters_kept} keep the old (their channel "
+                "would change)"
+            )
     if failed:
         raise SystemExit(1)
 

@@ -113,7 +113,7 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any
 def save_campaign(
     session: Session,
     spec: CampaignFile,
-    organiser_id: int,
+    organiser_id: int | None,
     action: AuditAction,
     now: datetime,
     must_be_new: bool = False,
