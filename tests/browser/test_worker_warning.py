@@ -11,9 +11,11 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, squeezed_isolates
 from tests.conftest import LiveServer
-from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
+from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
+from tests.dashboard.letters import Letter, add_letters
 from webapp.database import db, utcnow, write_transaction
 from webapp.models import WorkerHeartbeat
+from webapp.services import delivery_tallies
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
@@ -60,3 +62,48 @@ def test_a_stopped_worker_is_the_first_thing_on_the_dashboard(
     expect(warning).to_have_class("hint")
     expect(page.locator(".worker-status")).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / f"worker-active-home-{width}.png"), full_page=True)
+
+
+def test_old_delivery_counts_say_when_and_why_and_can_be_counted_now(
+    app: Flask,
+    live_server: LiveServer,
+    default_campaign: str,
+    page: Page,
+    screen: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A big campaign's counts from an hour ago, the worker stopped: the page says so, points at
+    the red box, and counts when asked, instead of holding the organiser for the count."""
+    monkeypatch.setattr(delivery_tallies, "PAGE_RECOUNT_MAX_DELIVERIES", 1)  # "too big"
+    add_letters(app, default_campaign, [Letter("a@example.org"), Letter("b@example.org")])
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    with app.app_context():
+        session = db.session()
+        campaign = campaign_id(app, default_campaign)
+        delivery_tallies.refresh_delivery_tallies(session, campaign, an_hour_ago)
+        with write_transaction(session):
+            session.add(
+                WorkerHeartbeat(
+                    worker_id="web-1:outbox", started_at=an_hour_ago, seen_at=an_hour_ago
+                )
+            )
+    create_account(app, ADMIN)
+    page.goto(f"{live_server.url}/dashboard/login")
+    page.fill("[name=email]", ADMIN)
+    page.fill("[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}")
+    note = page.locator(".deliveries-when")
+    expect(note).to_contain_text("These delivery counts are from")
+    expect(note.get_by_role("link", name="see why letters are not being sent")).to_have_attribute(
+        "href", "#worker-status"
+    )
+    width = SCREENS[screen]["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert squeezed_isolates(page) == []
+    note.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"stale-counts-campaign-{width}.png"))
+    note.get_by_role("button", name="Count now").click()
+    expect(page.locator(".deliveries-when")).to_have_count(0)
+    expect(page.locator("p.hint", has_text="Counted at")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / f"stale-counts-counted-{width}.png"))
