@@ -230,6 +230,12 @@ def requeue_dead(
             )
         if office is not None:
             query = query.where(Delivery.recipient_key == office)
+        if model is Delivery:
+            # What retention left of a letter is not the letter its writer wrote (as the
+            # changeover holds): it is never sent to an office again.
+            query = query.where(
+                model.submission_id.in_(select(Submission.id).where(Submission.purged_at.is_(None)))
+            )
         result = session.execute(
             query.values(
                 status=DeliveryStatus.PENDING,

@@ -35,8 +35,10 @@ class UndeliveredOffice:
 
 def _dead(campaign_id: int) -> tuple[ColumnElement[bool], ...]:
     """The rows retry_dead would take for this campaign: the same filter, so the count shown
-    is the count tried again."""
-    letters = select(Submission.id).where(Submission.campaign_id == campaign_id)
+    is the count tried again (never a letter retention took its writer's words from)."""
+    letters = select(Submission.id).where(
+        Submission.campaign_id == campaign_id, Submission.purged_at.is_(None)
+    )
     return (Delivery.status == DeliveryStatus.DEAD, Delivery.submission_id.in_(letters))
 
 

@@ -21,9 +21,14 @@ STATS_EVERY_SECONDS = 10
 class Upkeep:
     """What the worker does besides sending; `tick` runs whatever is due (monotonic time)."""
 
-    def __init__(self, app: Flask, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, app: Flask, clock: Callable[[], datetime], beat: Callable[[], object] = lambda: None
+    ) -> None:
         self.app = app
         self.clock = clock
+        # The worker's heartbeat, between steps: a day of action's retention pass or recount
+        # takes minutes, and is work, not a stopped worker.
+        self.beat = beat
         self.start()
 
     def start(self) -> None:
@@ -45,13 +50,16 @@ class Upkeep:
         with self.app.app_context():
             hours = int(config["CONFIRMATION_EXPIRY_HOURS"])
             try:
+                self.beat()
                 purge_personal_text(db.session(), self.clock(), int(config["RETENTION_DAYS"]))
+                self.beat()
                 queue_reply_surveys(
                     db.session(),
                     self.clock(),
                     int(config["REPLY_SURVEY_DAYS"]),
                     int(config["REPLY_SURVEY_REMINDER_DAYS"]),
                 )
+                self.beat()
                 return expire_unconfirmed(db.session(), self.clock(), hours)
             finally:
                 db.session.remove()
@@ -60,6 +68,6 @@ class Upkeep:
         """Keep the dashboard tallies current, so organisers' pages stay cheap."""
         with self.app.app_context():
             try:
-                refresh_all(db.session(), self.clock())
+                refresh_all(db.session(), self.clock(), step=self.beat)
             finally:
                 db.session.remove()

@@ -66,11 +66,11 @@ class Worker:
         senders = senders_from_config(config)
         self.smtp, self.cwc_clients, self.postal = senders.smtp, senders.cwc_clients, senders.postal
         self.channels = senders.channels
-        self.upkeep = Upkeep(app, clock)  # expiry, retention, surveys, tallies
         self.faults = ChannelFaults(self.policy)
         # What the dashboard reads; beaten between the steps of each round too.
         self.heartbeat = Heartbeat(app, self.worker_id, lambda: self.faults.halted(self.clock()))
         beat = self.heartbeat.beat
+        self.upkeep = Upkeep(app, clock, beat)  # expiry, retention, surveys, tallies
         self.civic = CivicDuties(app, clock, beat)  # the daily roster sync and its changeover
         self.failures = Failures(self.holder, self.policy, clock, self.faults)
         self.batcher = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -141,12 +142,17 @@ def refresh_if_cheap(session: Session, campaign_id: int, now: datetime, max_age:
 
 
 def refresh_all(
-    session: Session, now: datetime, max_age: timedelta = DELIVERY_RECOUNT_AFTER
+    session: Session,
+    now: datetime,
+    max_age: timedelta = DELIVERY_RECOUNT_AFTER,
+    step: Callable[[], object] = lambda: None,
 ) -> None:
-    """Periodic work for the worker: tally new letters, recount stale live campaigns."""
+    """Periodic work for the worker: tally new letters, recount stale live campaigns. `step`
+    is called before each campaign's recount (the worker's heartbeat: each may take seconds)."""
     refresh_submission_tallies(session)
     live = session.scalars(select(Campaign.id).where(Campaign.status == CampaignStatus.LIVE)).all()
     for campaign_id in live:
+        step()
         age = delivery_tallies_age(session, campaign_id, now)
         if age is None or age > max_age:
             refresh_delivery_tallies(session, campaign_id, now)
