@@ -148,9 +148,12 @@ def isolate_in_title(value: Any) -> str:
     can reorder it: on a right-to-left page, one holding left-to-right letters ("5 steps…"
     after "خطأ: " read "steps… 5"); on a left-to-right page, one that could move as a subject
     can. Tab strips and screen readers may show the marks as boxes where they change nothing."""
-    text = "" if value is None else str(value)
+    text = "" if value is None else value
     moving = {"L"} | _CONTROLS if page_language() in RTL_LANGUAGES else _MAY_MOVE
-    return isolate(text) if any(unicodedata.bidirectional(c) in moving for c in text) else text
+    if not any(unicodedata.bidirectional(c) in moving for c in str(text)):
+        return str(text) if not isinstance(text, Markup) else text
+    # Markup (an already escaped "Edit: %(title)s") stays escaped once: str() lost its safety.
+    return Markup("\u2068%s\u2069") % text
 
 
 def isolate_in_text(value: Any) -> str:

@@ -207,7 +207,7 @@ def test_the_lead_is_the_first_sentence_or_the_first_item_of_an_opening_list(
 def test_a_phone_number_in_an_arabic_paragraph_is_isolated_left_to_right(phone: str) -> None:
     """Laid out right to left, its groups showed in reverse ("0100-555-313")."""
     html = str(text_to_html(f"اتصلوا بي على {phone}، شكرًا.\n\nوشكرًا."))
-    assert f"على \u2066{phone}\u2069، شكرًا." in html
+    assert f"على \u2066\u202d{phone}\u202c\u2069، شكرًا." in html
 
 
 @pytest.mark.parametrize(
@@ -225,4 +225,4 @@ def test_other_numbers_are_left_as_they_are(text: str) -> None:
 
 def test_an_isolated_phone_number_is_still_escaped() -> None:
     html = str(text_to_html("هاتفي 313-555-0100 <b>"))
-    assert "\u2066313-555-0100\u2069 &lt;b&gt;" in html
+    assert "\u2066\u202d313-555-0100\u202c\u2069 &lt;b&gt;" in html

@@ -112,12 +112,16 @@ def _breakable(line: str) -> Markup:
 
 # A phone number in a right-to-left paragraph: its digit groups, joined by "-", spaces or
 # brackets, are laid out one group at a time from the right ("0100-555-313"), though it is
-# written, read and dialled left to right. Such a run (a "+" and 7 digits or more, or three
-# groups or more) is isolated left to right there, with LRI ... PDI so the PDFs keep it too.
+# written, read and dialled left to right. Such a run (a "+" and 7 digits or more, three groups
+# or more, or a trunk "0" number of two: "0176 12345678") is isolated left to right there, with
+# LRI ... PDI so the PDFs keep it too. Inside, an override (LRO ... PDF): Arabic-Indic digits
+# keep their groups right to left in a left-to-right isolate. A bracket is part of it only with
+# its pair, and a number in a link ("wa.me/+963…", "?n=") is left whole for copying.
 _D = "[0-9\u0660-\u0669\u06f0-\u06f9]"
 _INTERNATIONAL = rf"\+{_D}(?:[ \-.()]*{_D}){{6,}}"
-_GROUPED = rf"\(?{_D}{{2,4}}\)?(?:[ \-.]{_D}{{2,4}}){{2,}}"
-_PHONE = re.compile(rf"(?<![\w+])(?:{_INTERNATIONAL}|{_GROUPED})(?!\w)")
+_GROUPED = rf"(?:\({_D}{{2,4}}\)|{_D}{{2,4}})(?:[ \-.]{_D}{{2,4}}){{2,}}"
+_TRUNK = rf"[0\u0660\u06f0]{_D}{{1,4}}[ \-.]{_D}{{5,8}}"
+_PHONE = re.compile(rf"(?<![\w+/=])(?:{_INTERNATIONAL}|{_GROUPED}|{_TRUNK})(?!\w)")
 
 
 def _has_rtl(text: str) -> bool:
@@ -133,7 +137,7 @@ def _shown_line(line: str, rtl: bool) -> Markup:
     last = 0
     for phone in _PHONE.finditer(line):
         parts.append(_breakable(line[last : phone.start()]))
-        parts.append(Markup("\u2066%s\u2069") % phone.group())
+        parts.append(Markup("\u2066\u202d%s\u202c\u2069") % phone.group())
         last = phone.end()
     parts.append(_breakable(line[last:]))
     return Markup("").join(parts)
