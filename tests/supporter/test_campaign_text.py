@@ -125,6 +125,8 @@ def test_the_reading_copy_has_its_own_subject_line_and_offices_get_the_english(
     preview = post_letter(client, f"{plain}?lang=ar", "preview").text
     reading = preview.split('<article class="letter letter-reading"', 1)[1].split("</article>")[0]
     assert 'الموضوع: <bdi lang="en">Safe water in Dearborn</bdi>' in reading
+    # On a line of its own, in its own direction, as in the English letter beside it.
+    assert '<p class="letter-subject apart">الموضوع: <bdi lang="en">' in reading
 
 
 def test_the_lead_is_read_as_text_without_markdowns_marks(
