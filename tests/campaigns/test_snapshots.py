@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, event, inspect, select, update
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import Session
 
+from tests.statements import statements
 from tests.widget.helpers import send_letter, widget_campaign
 from webapp.campaigns.snapshots import CampaignSnapshots
 from webapp.config import ConfigError, load_config
 from webapp.database import db
 from webapp.models import Campaign, Delivery, Partner, Submission, Target
-
-
-@contextmanager
-def _statements(app: Flask) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(str(args[2]))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _edit(app: Flask, change: Any) -> None:
@@ -51,7 +34,7 @@ def test_an_unchanged_campaign_costs_one_small_query_and_comes_whole(
         first = snapshots.get(db.session(), slug)
         db.session.remove()
     assert first is not None
-    with _statements(app) as seen, app.app_context():
+    with statements(app) as seen, app.app_context():
         again = snapshots.get(db.session(), slug)
         db.session.remove()
     assert again is first
@@ -144,7 +127,7 @@ def test_within_the_recheck_interval_a_worker_asks_nothing_then_sees_the_edit(
         lambda s: s.execute(update(Campaign).where(Campaign.slug == slug).values(title="Edited")),
     )
     now[0] += 0.9
-    with _statements(app) as seen:
+    with statements(app) as seen:
         within = current()
     assert within is first and seen == []  # not even the version query
     now[0] += 0.2  # 1.1 s after the last check
@@ -152,7 +135,7 @@ def test_within_the_recheck_interval_a_worker_asks_nothing_then_sees_the_edit(
     assert edited is not None and edited.title == "Edited"
     # Unchanged since: the version query alone, and the same snapshot, until the next interval.
     now[0] += 1.5
-    with _statements(app) as seen:
+    with statements(app) as seen:
         assert current() is edited
     assert [q for q in seen if q != "BEGIN"] and all(
         "updated_at" in q for q in seen if q != "BEGIN"

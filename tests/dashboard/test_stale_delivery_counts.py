@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, event, update
+from sqlalchemy import delete, update
 
 from tests.dashboard.helpers import ADMIN, campaign_id, signed_in
 from tests.dashboard.letters import PRESIDENT, Letter, Office, add_letters
+from tests.statements import statements
 from webapp.database import db, utcnow, write_transaction
 from webapp.models import DeliveryStatus, DeliveryTally, Role, WorkerHeartbeat
 from webapp.services import delivery_tallies
@@ -48,23 +47,14 @@ def _forget_counts(app: Flask) -> None:
         session.execute(delete(DeliveryTally))
 
 
-@contextmanager
-def _tally_writes(app: Flask) -> Iterator[list[str]]:
+def _tally_writes(app: Flask) -> AbstractContextManager[list[str]]:
     """Every statement that writes the delivery tallies (a recount) while the block runs."""
-    seen: list[str] = []
 
-    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    def writes_tallies(statement: str) -> bool:
         head = statement.lstrip().upper()
-        if head.startswith(("DELETE", "INSERT", "UPDATE")) and "DELIVERY_TALLY" in head:
-            seen.append(statement)
+        return head.startswith(("DELETE", "INSERT", "UPDATE")) and "DELIVERY_TALLY" in head
 
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+    return statements(app, writes_tallies)
 
 
 @pytest.fixture

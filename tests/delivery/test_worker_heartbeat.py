@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.smtp_server import SmtpSink
 from tests.delivery.workers import Clock, database_moves_on
+from tests.statements import statements
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery import heartbeat
@@ -39,22 +39,9 @@ def _rows(app: Flask) -> list[WorkerHeartbeat]:
         return rows
 
 
-@contextmanager
-def _heartbeat_writes(app: Flask) -> Iterator[list[str]]:
+def _heartbeat_writes(app: Flask) -> AbstractContextManager[list[str]]:
     """Every statement that writes the heartbeat table, as the database receives it."""
-    written: list[str] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO WORKER_HEARTBEAT"):
-            written.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield written
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    return statements(app, lambda s: s.lstrip().upper().startswith("INSERT INTO WORKER_HEARTBEAT"))
 
 
 class CountingWorker(Worker):
