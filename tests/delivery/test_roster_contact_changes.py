@@ -205,3 +205,22 @@ def test_a_member_whose_term_is_over_is_left_to_the_changeover(
     (entry,) = audits(app)
     assert entry.details["letters_following_correction"] == 1
     assert "letters_keeping_old_details" not in entry.details
+
+
+def test_with_house_cwc_on_a_hand_off_for_a_supporter_cwc_cannot_carry_follows_too(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """House CWC takes a letter with a prefix and a street; this one has neither, so it waits
+    as a hand-off. The member's way is CWC for some letters and the web form for others, and
+    a new contact page changes neither: the hand-off follows it."""
+    load_civic_data(app)
+    slug = import_default_campaign(app)
+    app.config["CWC_API_KEY"] = "house-key"
+    letter = record_letter(app, slug, "rasha@example.org", mi_12(), utcnow())
+    assert deliveries_of(app, letter)[TLAIB].channel is Channel.FORM
+    tlaib_form = "https://tlaib.house.gov/contact/write"
+
+    sync(app, roster_file(tmp_path, T000481={"contact_form": tlaib_form}))
+
+    row = deliveries_of(app, letter)[TLAIB]
+    assert (row.channel, row.contact_url) == (Channel.FORM, tlaib_form)
