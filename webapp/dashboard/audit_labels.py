@@ -28,6 +28,9 @@ ACTION_LABELS: dict[AuditAction, LazyString] = {
     AuditAction.MODERATION_UNFLAG: _l("Flag removed from a personal paragraph"),
     AuditAction.OUTBOX_RETRY_DEAD: _l("Undelivered letters tried again"),
     AuditAction.PACKETS_DELIVERED: _l("Packet marked delivered"),
+    AuditAction.ROSTER_CONTACTS_CHANGED: _l(
+        "Waiting letters given their members' new contact details (roster sync)"
+    ),
     AuditAction.SUPPORTER_ERASED_OWN_LETTER: _l("A supporter deleted their letter"),
 }
 

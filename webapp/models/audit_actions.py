@@ -28,4 +28,5 @@ class AuditAction(enum.StrEnum):
     MODERATION_UNFLAG = "moderation.unflag"
     OUTBOX_RETRY_DEAD = "outbox.retry_dead"
     PACKETS_DELIVERED = "packets.delivered"
+    ROSTER_CONTACTS_CHANGED = "roster.contacts_changed"
     SUPPORTER_ERASED_OWN_LETTER = "supporter.erased_own_letter"
