@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from tests.civic.data import load_civic_data, single_district_zip
 from tests.delivery.campaigns import CWC_SENDER, OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.postal_stub import PostalStub
-from tests.delivery.postal_world import postal_config, president_campaign, rows, write
+from tests.delivery.postal_world import mailings, postal_config, president_campaign, rows, write
 from tests.delivery.smtp_server import HOST, SmtpSink
 from tests.delivery.test_smtp_refusals import Refusing
 from tests.pg import free_port
@@ -237,3 +238,22 @@ def test_a_letter_whose_writers_data_does_not_open_says_so(
         (DeliveryStatus.DEAD, R.UNREADABLE),
         (DeliveryStatus.ACCEPTED, None),
     ]
+
+
+def test_a_batched_mailing_keeps_the_reason_on_its_letters_until_it_goes(
+    app: Flask, client: FlaskClient, tmp_path: Path, postal: PostalStub
+) -> None:
+    app.config.update(postal_config(dict(app.config), postal))
+    slug = president_campaign(app, tmp_path, post="batched")
+    write(client, slug, 2)
+    tomorrow = utcnow() + timedelta(days=1)
+    postal.answer = json_reply({"error": {"message": "internal"}}, 503)
+    Worker(app, clock=lambda: tomorrow).run(once=True)
+    (mailing,) = mailings(app)
+    assert (mailing.status, mailing.failure_reason) == (DeliveryStatus.FAILED, R.UNAVAILABLE)
+    assert {r.failure_reason for r in rows(app)} == {R.UNAVAILABLE}
+    postal.answer = None
+    later = tomorrow + timedelta(hours=7)  # past its backoff: the same envelope goes
+    Worker(app, clock=lambda: later).run(once=True)
+    assert [(m.status, m.failure_reason) for m in mailings(app)] == [(DeliveryStatus.SENT, None)]
+    assert {(r.status, r.failure_reason) for r in rows(app)} == {(DeliveryStatus.SENT, None)}

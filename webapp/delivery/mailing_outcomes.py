@@ -90,7 +90,7 @@ def record_mailing_sent(
         mailing.remote_reference = letter_id[:200]
         mailing.postal_status = PostalStatus.CREATED
         mailing.sheets = sheets
-        mailing.last_error = None
+        mailing.last_error = mailing.failure_reason = None
         mailing.lease_expires_at = mailing.next_attempt_at = None
         session.execute(
             update(Delivery)
@@ -102,6 +102,7 @@ def record_mailing_sent(
                 postal_status=PostalStatus.CREATED,
                 postal_updated_at=now,
                 last_error=None,
+                failure_reason=None,
                 next_attempt_at=None,
                 updated_at=now,
             )
