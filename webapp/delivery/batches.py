@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
 from webapp.delivery.channel_faults import ChannelFaults, Pause
+from webapp.delivery.failure_reasons import held_reason
 from webapp.delivery.leases import Holder, claim, hold_for_send, release
 from webapp.delivery.mailing import Postal, hold_office, postal_error
 from webapp.delivery.mailing_outcomes import (
@@ -74,7 +75,13 @@ def _leave(session: Session, ids: list[int], why: str, now: datetime) -> None:
     session.execute(
         update(Delivery)
         .where(Delivery.id.in_(ids))
-        .values(status=DeliveryStatus.PACKET, last_error=why, failed_at=now, updated_at=now)
+        .values(
+            status=DeliveryStatus.PACKET,
+            last_error=why,
+            failure_reason=held_reason(why),
+            failed_at=now,
+            updated_at=now,
+        )
         .execution_options(synchronize_session=False)
     )
 

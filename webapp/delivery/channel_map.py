@@ -23,6 +23,7 @@ from webapp.models import (
     Channel,
     Delivery,
     DeliveryStatus,
+    FailureReason,
     Official,
     PostalAddressCheck,
     Submission,
@@ -63,6 +64,7 @@ class OfficeChannel:
     last_success: datetime | None = None
     last_failure: datetime | None = None
     last_error: str | None = None
+    failure_reason: FailureReason | None = None  # why the last failure, when it was recorded
     mark: Mark = Mark.GREEN
     # Posting to this office is stopped: the service called its address undeliverable.
     postal_stop: PostalAddressCheck | None = None
@@ -159,9 +161,14 @@ def channel_map(
         ).all()
     )
     failures = {
-        key: (when, error)
-        for key, when, error in session.execute(
-            select(Delivery.recipient_key, Delivery.failed_at, Delivery.last_error)
+        key: (when, error, reason)
+        for key, when, error, reason in session.execute(
+            select(
+                Delivery.recipient_key,
+                Delivery.failed_at,
+                Delivery.last_error,
+                Delivery.failure_reason,
+            )
             .where(Delivery.campaign_id == campaign.id, Delivery.failed_at.is_not(None))
             .order_by(Delivery.failed_at)
         )
@@ -169,7 +176,7 @@ def channel_map(
     rows = []
     for office in campaign_offices(session, campaign):
         way = route(office, reach, complete=True)
-        failed_at, error = failures.get(office.key, (None, None))
+        failed_at, error, reason = failures.get(office.key, (None, None, None))
         stop = _postal_stop(session, way.channel, office.name, office.address)
         statuses, sent_at = counts.get(office.key, Counter()), successes.get(office.key)
         readiness = ready.get(way.channel)
@@ -184,6 +191,7 @@ def channel_map(
                 last_success=sent_at,
                 last_failure=failed_at,
                 last_error=error,
+                failure_reason=reason,
                 mark=mark,
                 postal_stop=stop,
                 chamber=office.chamber,

@@ -16,7 +16,7 @@ from webapp.delivery.outcomes import RetryPolicy, record_channel_wait, record_fa
 from webapp.delivery.postal_budget import free_places
 from webapp.delivery.smtp import ChannelDown, SendError
 from webapp.delivery.unreadable import UNREADABLE, key_opens_others
-from webapp.models import Channel, Delivery, DeliveryStatus, Notification
+from webapp.models import Channel, Delivery, DeliveryStatus, FailureReason, Notification
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class Failures:
         sendable (dead) so that it stops no one; False when the key itself looks wrong."""
         if not key_opens_others(session, row):
             return False
-        self.own(session, row, SendError(UNREADABLE, permanent=True), report)
+        self.own(session, row, SendError(UNREADABLE, True, FailureReason.UNREADABLE), report)
         return True
 
     def own(
@@ -78,8 +78,9 @@ class Failures:
         if not isinstance(exc, SendError):
             log.exception("%s %s failed unexpectedly", name, key)
             exc = SendError(f"{type(exc).__name__}: {exc}", permanent=True)
+        permanent, reason = exc.permanent, exc.reason
         outcome = record_failure(
-            session, row, self.holder, self.clock(), str(exc), self.policy, exc.permanent
+            session, row, self.holder, self.clock(), str(exc), self.policy, permanent, reason
         )
         if outcome is None:  # taken over, or deleted with its supporter's data meanwhile
             report.taken_over += 1
@@ -110,7 +111,7 @@ class Failures:
         now = self.clock()
         until = now + self.faults.delay(channel)
         args = (session, row, self.holder, now, str(exc), until, self.policy, counted)
-        if record_channel_wait(*args):
+        if record_channel_wait(*args, exc.reason):
             report.waiting += 1
             report.errors.append(str(exc))
         else:  # the fault was met all the same
