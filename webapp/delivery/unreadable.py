@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from webapp.models import Delivery, Notification, Supporter
+from webapp.delivery.postal_budget import free_places
+from webapp.models import DUE_STATUSES, Delivery, DeliveryStatus, Notification, Supporter
 from webapp.sealing import SealingError, keyring
 
 # Said on the letter and in the log: no personal data, only what the operator can look into.
@@ -32,3 +36,24 @@ def key_opens_others(session: Session, row: Delivery | Notification) -> bool:
     except SealingError:
         return False
     return True
+
+
+def set_aside(session: Session, ids: Sequence[int], now: datetime) -> None:
+    """Batched letters that do not open, taken out of their envelope and the budget and left
+    dead with UNREADABLE, inside the caller's write transaction, as a claimed row is settled
+    (Failures.unreadable): the organisers see them among the office's undelivered letters,
+    and the envelope goes with the others."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(list(ids)), Delivery.status.in_(DUE_STATUSES))
+        .values(
+            status=DeliveryStatus.DEAD,
+            mailing_id=None,
+            last_error=UNREADABLE,
+            failed_at=now,
+            next_attempt_at=None,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    free_places(session, ids)
