@@ -103,7 +103,8 @@ class Failures:
         channel: Channel,
     ) -> Channel | None:
         name, key = type(row).__name__, key_of(row)
-        down = self.faults.fault(session, channel, exc.certain, Pause(type(row), key))
+        met = Pause(type(row), key, str(exc))
+        down = self.faults.fault(session, channel, exc.certain, met)
         if not down and not exc.certain:  # maybe this letter's own doing: it uses an attempt
             self.own(session, row, exc, report)
             return None
