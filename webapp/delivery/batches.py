@@ -159,7 +159,7 @@ class Batcher:
             with write_transaction(session):
                 _leave(session, ids, why, now)
             return len(ids)
-        pages = readable_pages(session, rows, now)  # laid out before any lock is taken
+        pages = readable_pages(session, rows, now, self.policy)  # laid out before any lock is taken
         with write_transaction(session):
             lock_campaign(session, campaign_id)
             still = list(
@@ -227,7 +227,7 @@ class Batcher:
         try:
             html = batch_html(members, office, sender, mailing.day)
         except SealingError:  # a letter no longer opens: it leaves, the envelope goes
-            members = readable_members(session, mailing, members, self.clock())
+            members = readable_members(session, mailing, members, self.clock(), self.policy)
             if not members:
                 empty = SendError("no letter left to print", permanent=True)
                 return self._failed(session, mailing, empty, report)
