@@ -65,6 +65,10 @@ FAILURE_WORDS: dict[FailureReason, FailureWords] = {
         _l("Our mail relay is limiting how much we send."),
         _l("The letters wait and are tried again; if it lasts, raise the relay’s quota."),
     ),
+    R.RELAY_BUSY: FailureWords(
+        _l("Our mail relay could not take the letter for now (a fault on its side)."),
+        _l("The letters wait and are tried again; if it lasts, ask whoever runs the relay."),
+    ),
     R.FIELDS_REFUSED: FailureWords(
         _l("Congress’s message system (CWC) refused the letter’s fields."),
         _l("The error below names the field, often the writer’s address or ZIP code."),

@@ -64,10 +64,21 @@ def recipient_refused(where: str, code: int, text: bytes | str) -> SendError:
 
 
 def data_refused(where: str, code: int, text: bytes | str) -> SendError:
-    """The message itself refused: its own, unless the relay says it is limiting us."""
+    """The message itself refused (5xx): its own, unless the relay says it is limiting us. A
+    4xx at DATA is the relay's own trouble (451 local error, 452 no storage): every letter
+    meets it alike. Not certain, as an HTTP 5xx is not: one message (a content check timing
+    out on it) could cause it alone, and stopping the channel for that would hold every letter
+    behind it; a second letter meeting it stops the channel and gives back the attempts used."""
     words = said(text)
     if code in _BUSY or (_LIMITED.search(words) and not mailbox_full(words)):
         return limited(where, code, words)
+    if 400 <= code < 500 and not mailbox_full(words):  # a full mailbox is the office's
+        return ChannelDown(
+            f"the relay could not take the message just now ({code}) at {where}: letters wait "
+            f"and are tried again (the relay said: {words})",
+            certain=False,
+            reason=FailureReason.RELAY_BUSY,
+        )
     reason = refusal_reason(code, words, recipient=False)
     return SendError(f"SMTP {code}: {words}", 500 <= code < 600, reason)
 
