@@ -3,6 +3,7 @@
 from webapp.dashboard import (  # noqa: F401  (they add routes to bp)
     auth,
     changeover_views,
+    civic_text,
     delivery_views,
     editor,
     embed_views,
