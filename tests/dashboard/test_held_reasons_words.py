@@ -45,7 +45,12 @@ def test_a_held_letters_reasons_read_in_the_pages_language(
         " one address in 10 minutes, and <bdi>a reason from a newer release</bdi>"
     )
     for path in (campaign, decline):
-        assert english in html.unescape(admin.get(path).text), path
+        page = html.unescape(admin.get(path).text)
+        assert english in page, path
+        assert (
+            f'id="held-{letter}"><bdi>Rasha Haddad</bdi>, <bdi>Dearborn</bdi>, '
+            "<bdi>Michigan</bdi> · " in page
+        ), path
     app.config["BABEL_DEFAULT_LOCALE"] = "ar"
     # Joined as Babel joins an Arabic list: "أ وب وج".
     arabic = (
@@ -55,6 +60,11 @@ def test_a_held_letters_reasons_read_in_the_pages_language(
     for path in (campaign, decline):
         page = html.unescape(admin.get(path).text)
         assert arabic in page and "disposable email domain" not in page, path
+        # Who and where, with Arabic commas and the state's name.
+        assert (
+            f'id="held-{letter}"><bdi>Rasha Haddad</bdi>، <bdi>Dearborn</bdi>، '
+            "<bdi>ميشيغان</bdi> · " in page
+        ), path
     # The table that counts the reasons names each kind in Arabic too.
     page = html.unescape(admin.get(campaign).text)
     assert "<td>نطاق بريد إلكتروني مؤقت</td>" in page

@@ -1,4 +1,5 @@
-"""Why the risk checks held a letter, as organisers read it in the page's language."""
+"""A held letter's line for organisers, who wrote it and why the risk checks held it, in the
+page's language."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from webapp.civic.countries import country_name
 from webapp.dashboard.blueprint import bp
-from webapp.i18n import bdi, joined_list, number
+from webapp.i18n import bdi, joined_list, number, page_language
+from webapp.models import Submission
+from webapp.supporter.state_names import state_name
 
 # A reason carries its letter's own figure ("sent 1.2 s after…", "37+ letters…"): grouped, the
 # table names the kind of reason, without a figure that would be one letter's.
@@ -78,3 +82,17 @@ def held_reasons(reasons: Iterable[str] | None) -> Markup:
         text = reason_text(str(reason))
         parts.append(bdi(reason) if text is None else escape(text))
     return joined_list(parts)
+
+
+@bp.app_template_global()
+def held_writer(letter: Submission) -> Markup:
+    """Who wrote a held letter and where from: "Rasha Haddad, Dearborn, Michigan", with the
+    page language's commas and the state's name in it (the line showed "، MI" in Arabic)."""
+    place = (
+        state_name(letter.state) if letter.state else country_name(letter.country, page_language())
+    )
+    return escape(_("%(name)s, %(city)s, %(place)s")) % {
+        "name": bdi(f"{letter.first_name} {letter.last_name}"),
+        "city": bdi(letter.city),
+        "place": bdi(place),
+    }
