@@ -16,7 +16,9 @@ from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
 from tests.dashboard.letters import Letter, add_letters
+from webapp.civic.index import ROSTER_DATASET
 from webapp.database import db, utcnow, write_transaction
+from webapp.models import RosterChange
 from webapp.services.organisers import audit
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
@@ -149,3 +151,42 @@ def test_the_congress_ordinal_stays_with_its_noun(
         )
         said = ordinal.evaluate("b => b.parentElement.textContent")
         assert abs(before - own) < 4, f"the number starts a line of its own: {said!r}"
+
+
+@BOTH
+def test_a_campaigns_roster_changes_keep_their_dates_on_a_line(
+    app: Flask,
+    live_server: LiveServer,
+    default_campaign: str,
+    screen_page: Page,
+    screen: str,
+    locale: str,
+) -> None:
+    """The campaign's list of roster changes: its When column, beside the change, was a word a
+    line at 360 px, as the audit log's was."""
+    page = screen_page
+    _signed_in(app, live_server, page, locale)
+    cid = campaign_id(app, default_campaign)
+    with app.app_context(), write_transaction(db.session()):
+        for state, district in (("TX", "23"), ("GA", "13")):
+            db.session.add(
+                RosterChange(
+                    dataset=ROSTER_DATASET,
+                    kind="vacant",
+                    chamber="us_house",
+                    state=state,
+                    district=district,
+                    detail=f"vacant: {state}-{district} (US House)",
+                    campaign_ids=[cid],
+                    detected_at=utcnow(),
+                )
+            )
+    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}#roster-heading")
+    table = page.locator("table.roster-changes")
+    table.scroll_into_view_if_needed()
+    _shot(page, "campaign-roster", screen, locale)
+    for when in table.locator("tbody time").all():
+        tops = {round(line[2]) for line in when.evaluate(LINES)}
+        assert len(tops) == 1, f"the date is on {len(tops)} lines: {when.inner_text()!r}"
+    wrap = table.locator("..")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), "the list scrolls sideways"
