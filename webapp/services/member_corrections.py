@@ -22,6 +22,7 @@ from webapp.services.office_corrections import (
     Corrections,
     OfficeDetails,
     follow_office,
+    kept_whole,
 )
 from webapp.services.organisers import audit
 from webapp.services.recipients import CHAMBER_OFFICES
@@ -81,7 +82,11 @@ def follow_members(
     }
     waiting = session.execute(
         select(Delivery.recipient_key, Delivery.campaign_id)
-        .where(Delivery.recipient_key.in_(list(keys)), Delivery.status.in_(WAITING + IN_HAND))
+        .where(
+            Delivery.recipient_key.in_(list(keys)),
+            Delivery.status.in_(WAITING + IN_HAND),
+            kept_whole(),
+        )
         .distinct()
         .order_by(Delivery.campaign_id, Delivery.recipient_key)
     )

@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from webapp.delivery.channels import CwcReach, route
 from webapp.letters.compose import Recipient
-from webapp.models import Campaign, Channel, Delivery, DeliveryStatus, Target, TargetKind
+from webapp.models import (
+    Campaign,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Submission,
+    Target,
+    TargetKind,
+)
 from webapp.models.outbox import new_idempotency_key
 
 # Not at the office yet and in no worker's hands: where they go may still change. A dead one
@@ -27,6 +35,12 @@ WAITING = (
 # Not at the office yet either, but its worker has read the address it is sending to: a new
 # one written now would make the row name an address the letter did not go to.
 IN_HAND = (DeliveryStatus.SENDING,)
+
+
+def kept_whole() -> ColumnElement[bool]:
+    """Letters retention has not emptied. What it left of one is offered to no one (the
+    changeover and "Try them again" leave it too): not a letter waiting for its office."""
+    return Delivery.submission_id.in_(select(Submission.id).where(Submission.purged_at.is_(None)))
 
 
 @dataclass(frozen=True)
@@ -143,6 +157,7 @@ def follow_office(
     """
     if old.copied() == new.copied():
         return Corrections()
+    letters = (*letters, kept_whole())
     waiting = session.scalar(
         select(func.count())
         .select_from(Delivery)

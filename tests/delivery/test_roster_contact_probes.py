@@ -1,0 +1,115 @@
+"""Review probes of a roster sync's new contact details for sitting members: a seat change is
+never a correction, a failed sync moves no letter, what retention emptied is not waiting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+
+from tests.civic.data import load_civic_data
+from tests.dashboard.helpers import ADMIN, signed_in
+from tests.delivery.changeover_world import (
+    deliveries_of,
+    import_default_campaign,
+    record_letter,
+)
+from tests.delivery.test_roster_contact_changes import (
+    SLOTKIN,
+    SLOTKIN_FORM,
+    SLOTKIN_SITE,
+    TLAIB,
+    audits,
+    mi_12,
+    roster_file,
+    sync,
+)
+from webapp.civic.loading import DatasetLoadError, load_roster
+from webapp.database import db, utcnow, write_transaction
+from webapp.models import DeliveryStatus, Official, Submission
+from webapp.services import member_corrections
+
+
+def official_contact_form(app: Flask, bioguide: str) -> str | None:
+    with app.app_context():
+        official = db.session.scalar(select(Official).where(Official.external_id == bioguide))
+        assert official is not None
+        return official.contact_form
+
+
+def test_a_representative_whose_district_is_renumbered_is_no_correction(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """Redistricting renumbers MI-12 to MI-13 and the roster brings a new contact page: the
+    member is in another seat, so her letters are the changeover's, not a correction's."""
+    load_civic_data(app)
+    slug = import_default_campaign(app)
+    letter = record_letter(app, slug, "rasha@example.org", mi_12(), utcnow())
+    before = deliveries_of(app, letter)[TLAIB]
+    new_form = "https://tlaib.house.gov/contact/renumbered"
+
+    sync(app, roster_file(tmp_path, T000481={"district": 13, "contact_form": new_form}))
+
+    assert deliveries_of(app, letter)[TLAIB].contact_url == before.contact_url != new_form
+    assert audits(app) == []
+
+
+def test_a_senator_elected_to_the_house_is_no_correction(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    load_civic_data(app)
+    slug = import_default_campaign(app)
+    letter = record_letter(app, slug, "rasha@example.org", mi_12(), utcnow())
+    seat = {"type": "rep", "district": 7, "contact_form": SLOTKIN_FORM}
+
+    sync(app, roster_file(tmp_path, S001208=seat))
+
+    assert deliveries_of(app, letter)[SLOTKIN].contact_url == SLOTKIN_SITE
+    assert audits(app) == []
+
+
+def test_a_sync_that_fails_after_the_letters_moved_moves_neither_letters_nor_roster(
+    app: Flask, client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_civic_data(app)
+    slug = import_default_campaign(app)
+    letter = record_letter(app, slug, "rasha@example.org", mi_12(), utcnow())
+    path = roster_file(tmp_path, S001208={"contact_form": SLOTKIN_FORM})
+
+    def broken_audit(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT INTO audit_entry", {}, Exception("disk full"))
+
+    monkeypatch.setattr(member_corrections, "audit", broken_audit)
+    with app.app_context(), pytest.raises(DatasetLoadError):
+        load_roster(str(path), None, "2026-12-05", utcnow())
+
+    assert deliveries_of(app, letter)[SLOTKIN].contact_url == SLOTKIN_SITE
+    assert official_contact_form(app, "S001208") is None
+    assert audits(app) == []
+
+
+def test_a_letter_retention_emptied_is_not_a_waiting_letter_that_follows(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """Retention took the words of a hand-off left waiting for its writer: what is left is
+    offered to no one (the receipt, the changeover and "Try them again" all leave it), so a
+    roster sync neither rewrites it nor counts it as a waiting letter on the civic panel."""
+    load_civic_data(app)
+    slug = import_default_campaign(app)
+    letter = record_letter(app, slug, "rasha@example.org", mi_12(), utcnow())
+    assert deliveries_of(app, letter)[SLOTKIN].status is DeliveryStatus.NEEDS_ACTION
+    with app.app_context(), write_transaction(db.session()) as session:
+        session.execute(
+            update(Submission).where(Submission.id == letter).values(purged_at=utcnow())
+        )
+
+    printed = sync(app, roster_file(tmp_path, S001208={"contact_form": SLOTKIN_FORM}))
+
+    assert deliveries_of(app, letter)[SLOTKIN].contact_url == SLOTKIN_SITE
+    assert "now go to the new details" not in printed
+    assert audits(app) == []
+    assert 'id="roster-contacts"' not in signed_in(app, ADMIN).get("/dashboard/").text
