@@ -1,8 +1,10 @@
 """Review probes of a roster sync's new contact details for sitting members: a seat change is
-never a correction, a failed sync moves no letter, what retention emptied is not waiting."""
+never a correction, a failed sync moves no letter, what retention emptied is not waiting, a
+dead letter's own hand-off link survives."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from tests.dashboard.helpers import ADMIN, signed_in
 from tests.delivery.changeover_world import (
     deliveries_of,
     import_default_campaign,
+    receipt_token,
     record_letter,
 )
 from tests.delivery.test_roster_contact_changes import (
@@ -26,11 +29,12 @@ from tests.delivery.test_roster_contact_changes import (
     audits,
     mi_12,
     roster_file,
+    set_status,
     sync,
 )
 from webapp.civic.loading import DatasetLoadError, load_roster
 from webapp.database import db, utcnow, write_transaction
-from webapp.models import DeliveryStatus, Official, Submission
+from webapp.models import Channel, Delivery, DeliveryStatus, Official, Submission
 from webapp.services import member_corrections
 
 
@@ -113,3 +117,33 @@ def test_a_letter_retention_emptied_is_not_a_waiting_letter_that_follows(
     assert "now go to the new details" not in printed
     assert audits(app) == []
     assert 'id="roster-contacts"' not in signed_in(app, ADMIN).get("/dashboard/").text
+
+
+def test_a_dead_letter_keeps_the_contact_page_its_receipt_offers_when_the_roster_drops_it(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """House CWC gave up on a letter: its receipt offers the supporter the member's contact
+    page to send it themselves. A roster that drops the member's page (and website) leaves the
+    CWC way as it was, but taking the link would leave the supporter no way at all."""
+    load_civic_data(app)
+    slug = import_default_campaign(app)
+    app.config["CWC_API_KEY"] = "house-key"
+    letter = record_letter(app, slug, "rasha@example.org", mi_12(), utcnow())
+    set_status(app, letter, TLAIB, DeliveryStatus.DEAD)
+    with app.app_context(), write_transaction(db.session()) as session:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.submission_id == letter)
+            .where(Delivery.recipient_key == TLAIB)
+            .values(channel=Channel.CWC)
+        )
+    link = deliveries_of(app, letter)[TLAIB].contact_url
+    assert link
+
+    sync(app, roster_file(tmp_path, T000481={"contact_form": None, "url": None}))
+
+    assert deliveries_of(app, letter)[TLAIB].contact_url == link
+    page = html.unescape(client.get(f"/receipts/{receipt_token(app, letter)}").text)
+    assert f'href="{link}"' in page
+    (entry,) = audits(app)
+    assert entry.details["letters_keeping_old_details"] == 1

@@ -164,6 +164,10 @@ def follow_office(
         .where(*letters, Delivery.status.in_(WAITING + IN_HAND))
     )
     same = {was for was, will in zip(old.ways(reach), new.ways(reach), strict=True) if was is will}
+    # A dead letter's receipt offers its supporter the contact page to send it themselves: new
+    # details without one would take their last way, so it keeps the old ones.
+    dropped = bool(old.contact_url) and not new.contact_url
+    statuses = [s for s in WAITING if not (dropped and s is DeliveryStatus.DEAD)]
     moved: list[int] = []
     if same:
         moved = list(
@@ -171,7 +175,7 @@ def follow_office(
                 update(Delivery)
                 .where(
                     *letters,
-                    Delivery.status.in_(WAITING),
+                    Delivery.status.in_(statuses),
                     Delivery.channel.in_(sorted(same)),
                     Delivery.mailing_id.is_(None),
                 )
