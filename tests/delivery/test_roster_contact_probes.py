@@ -1,6 +1,6 @@
 """Review probes of a roster sync's new contact details for sitting members: a seat change is
 never a correction, a failed sync moves no letter, what retention emptied is not waiting, a
-dead letter's own hand-off link survives."""
+dead letter's own hand-off link survives, and the sync's statements do not grow with campaigns."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import OperationalError
 
 from tests.civic.data import load_civic_data
@@ -147,3 +147,38 @@ def test_a_dead_letter_keeps_the_contact_page_its_receipt_offers_when_the_roster
     assert f'href="{link}"' in page
     (entry,) = audits(app)
     assert entry.details["letters_keeping_old_details"] == 1
+
+
+def test_the_statements_a_sync_runs_do_not_grow_with_the_campaigns_a_member_has_letters_in(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """535 members whose pages all change (a roster moving every site to a new address) in 20
+    campaigns must not be 10,700 counts and 10,700 updates inside the sync's write lock: the
+    letters to one member are found and moved together, whatever their campaigns."""
+    load_civic_data(app)
+    slug = import_default_campaign(app)
+    letters = [record_letter(app, slug, f"w{n}@example.org", mi_12(), utcnow()) for n in (1, 2)]
+    with app.app_context(), write_transaction(db.session()) as session:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.submission_id == letters[1])
+            .values(campaign_id=None)  # as if in a second campaign
+        )
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if "delivery" in statement.lower():
+            statements.append(statement)
+
+    path = roster_file(tmp_path, S001208={"contact_form": SLOTKIN_FORM})
+    with app.app_context():
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            load_roster(str(path), None, "2026-12-05", utcnow())
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+
+    assert {deliveries_of(app, n)[SLOTKIN].contact_url for n in letters} == {SLOTKIN_FORM}
+    updates = [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == 1, updates

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
@@ -48,13 +48,13 @@ def member_details(official: Official, contact: Contact) -> OfficeDetails:
     )
 
 
-def _letters(key: str, campaign_id: int | None) -> tuple[ColumnElement[bool], ...]:
-    campaign = (
-        Delivery.campaign_id.is_(None)
-        if campaign_id is None
-        else Delivery.campaign_id == campaign_id
-    )
-    return (campaign, Delivery.recipient_key == key)
+def _letters(key: str, campaigns: set[int | None]) -> tuple[ColumnElement[bool], ...]:
+    # The campaigns named, so that the (campaign, office) index finds the member's letters.
+    ids = sorted(c for c in campaigns if c is not None)
+    within = [Delivery.campaign_id.in_(ids)] if ids else []
+    if None in campaigns:
+        within.append(Delivery.campaign_id.is_(None))
+    return (or_(*within), Delivery.recipient_key == key)
 
 
 def follow_members(
@@ -88,19 +88,24 @@ def follow_members(
             kept_whole(),
         )
         .distinct()
-        .order_by(Delivery.campaign_id, Delivery.recipient_key)
     )
-    counts: dict[int | None, dict[str, int]] = {}
+    campaigns: dict[str, set[int | None]] = {}
     for key, campaign_id in waiting:
+        campaigns.setdefault(key, set()).add(campaign_id)
+    counts: dict[int | None, dict[str, int]] = {}
+    # One member at a time, all their campaigns together: a roster that gives every member a
+    # new page is some two statements a member inside the sync's write lock, not a campaign.
+    for key in sorted(campaigns):
         official = officials[keys[key]]
         old = member_details(official, changed[official.external_id])
         new = member_details(official, Contact.of(official))
-        moved = follow_office(session, _letters(key, campaign_id), old, new, reach, now)
-        tally = counts.setdefault(campaign_id, {FOLLOWED: 0, KEPT: 0, MEMBERS: 0})
-        tally[FOLLOWED] += moved.followed
-        tally[KEPT] += moved.kept
-        tally[MEMBERS] += 1
-    for campaign_id, tally in counts.items():
+        moved = follow_office(session, _letters(key, campaigns[key]), old, new, reach, now)
+        for campaign_id, those in moved.campaigns.items():
+            tally = counts.setdefault(campaign_id, {FOLLOWED: 0, KEPT: 0, MEMBERS: 0})
+            tally[FOLLOWED] += those.followed
+            tally[KEPT] += those.kept
+            tally[MEMBERS] += 1
+    for campaign_id, tally in sorted(counts.items(), key=lambda item: item[0] or 0):
         details = {name: number for name, number in tally.items() if number}
         audit(session, None, AuditAction.ROSTER_CONTACTS_CHANGED, now, campaign_id, **details)
     diff.letters_followed = sum(t[FOLLOWED] for t in counts.values())
