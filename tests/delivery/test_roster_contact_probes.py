@@ -182,3 +182,23 @@ def test_the_statements_a_sync_runs_do_not_grow_with_the_campaigns_a_member_has_
     assert {deliveries_of(app, n)[SLOTKIN].contact_url for n in letters} == {SLOTKIN_FORM}
     updates = [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
     assert len(updates) == 1, updates
+
+
+def test_the_audit_entry_names_each_member_and_their_details_before_and_after(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """A roster sync rewrote the page a supporter's hand-off opens: the log must say whose and
+    from what to what (public details of a member of Congress), as a fixed office's edit does,
+    or a wrong or hostile roster's link on waiting letters cannot be traced from it."""
+    load_civic_data(app)
+    slug = import_default_campaign(app)
+    record_letter(app, slug, "rasha@example.org", mi_12(), utcnow())
+
+    sync(app, roster_file(tmp_path, S001208={"contact_form": SLOTKIN_FORM}))
+
+    (entry,) = audits(app)
+    (member,) = entry.details["contact_details"].items()
+    assert "S001208" in member[0] and "Slotkin" in member[0]
+    assert member[1] == {"contact_url": [SLOTKIN_SITE, SLOTKIN_FORM]}
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}/audit").text
+    assert SLOTKIN_FORM in page and "rasha" not in page.lower()

@@ -30,6 +30,9 @@ from webapp.services.recipients import CHAMBER_OFFICES
 # The audit entry's counts, the letters' named as a fixed office's correction names them.
 FOLLOWED, KEPT = "letters_following_correction", "letters_keeping_old_details"
 MEMBERS = "members_with_new_contact_details"
+# Whose details changed and how (public details of members of Congress, nothing of a writer):
+# an organiser can trace a link a waiting hand-off now opens to the roster that brought it.
+CHANGES = "contact_details"
 
 
 def member_details(official: Official, contact: Contact) -> OfficeDetails:
@@ -93,6 +96,7 @@ def follow_members(
     for key, campaign_id in waiting:
         campaigns.setdefault(key, set()).add(campaign_id)
     counts: dict[int | None, dict[str, int]] = {}
+    before_after: dict[int | None, dict[str, dict[str, list[str | None]]]] = {}
     # One member at a time, all their campaigns together: a roster that gives every member a
     # new page is some two statements a member inside the sync's write lock, not a campaign.
     for key in sorted(campaigns):
@@ -105,12 +109,25 @@ def follow_members(
             tally[FOLLOWED] += those.followed
             tally[KEPT] += those.kept
             tally[MEMBERS] += 1
+            member = f"{official.full_name} ({official.external_id})"
+            before_after.setdefault(campaign_id, {})[member] = _changes(old, new)
     for campaign_id, tally in sorted(counts.items(), key=lambda item: item[0] or 0):
-        details = {name: number for name, number in tally.items() if number}
+        details: dict[str, Any] = {name: number for name, number in tally.items() if number}
+        details[CHANGES] = before_after[campaign_id]
         audit(session, None, AuditAction.ROSTER_CONTACTS_CHANGED, now, campaign_id, **details)
     diff.letters_followed = sum(t[FOLLOWED] for t in counts.values())
     diff.letters_kept = sum(t[KEPT] for t in counts.values())
     return Corrections(diff.letters_followed, diff.letters_kept)
+
+
+def _changes(old: OfficeDetails, new: OfficeDetails) -> dict[str, list[str | None]]:
+    """A member's details that changed, before and after, named as a fixed office's are."""
+    pairs = {
+        "address": (old.address, new.address),
+        "contact_url": (old.contact_url, new.contact_url),
+        "email": (old.email, new.email),
+    }
+    return {name: [was, will] for name, (was, will) in pairs.items() if was != will}
 
 
 def roster_follower(
