@@ -1,5 +1,6 @@
 """A roster sync's audit entry on a phone and a wide screen, in English and Arabic: the member
-and their contact page before and after, no sideways scroll from a long web address."""
+and their contact page before and after, no sideways scroll from a long web address.
+Screenshots go to tests/artifacts/roster-audit-*.png."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PAGE_ONLY, SCREENS
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
@@ -18,7 +19,6 @@ from tests.delivery.test_roster_contact_changes import SLOTKIN_FORM, mi_12, rost
 from webapp.database import utcnow
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
-SHOTS = Path("/work/notes/s62/shots")
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ar"])
@@ -49,6 +49,6 @@ def test_the_audit_entry_shows_the_member_and_their_page_before_and_after(
     # closing parenthesis flips to the other end.
     expect(page.locator("dt [dir=auto]", has_text="Elissa Slotkin (S001208)")).to_be_visible()
     width = SCREENS[screen]["width"]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"r5-audit-{locale[:2]}-{width}.png"), full_page=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"roster-audit-{locale[:2]}-{width}.png"), full_page=True)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
