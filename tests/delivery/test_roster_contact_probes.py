@@ -27,14 +27,24 @@ from tests.delivery.test_roster_contact_changes import (
     SLOTKIN_SITE,
     TLAIB,
     audits,
+    campaign_id,
     mi_12,
     roster_file,
     set_status,
     sync,
 )
+from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 from webapp.civic.loading import DatasetLoadError, load_roster
 from webapp.database import db, utcnow, write_transaction
-from webapp.models import Channel, Delivery, DeliveryStatus, Official, Submission
+from webapp.models import (
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Official,
+    Submission,
+)
 from webapp.services import member_corrections
 
 
@@ -202,3 +212,35 @@ def test_the_audit_entry_names_each_member_and_their_details_before_and_after(
     assert member[1] == {"contact_url": [SLOTKIN_SITE, SLOTKIN_FORM]}
     page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}/audit").text
     assert SLOTKIN_FORM in page and "rasha" not in page.lower()
+
+
+def test_two_campaigns_one_closed_each_letter_follows_and_each_campaign_sees_its_own(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """A closed campaign's hand-offs still wait for their writers: they follow too, each
+    campaign's audit entry and page count its own letters, and the sync prints no writer."""
+    load_civic_data(app)
+    slug = import_default_campaign(app)
+    text = DEFAULT_CAMPAIGN_FILE.read_text(encoding="utf-8")
+    copy = tmp_path / "second.md"
+    copy.write_text(text.replace("slug: syria-five-steps", "slug: second-letter", 1), "utf-8")
+    with app.app_context():
+        second = import_campaign_path(db.session(), copy).slug
+    first_letter = record_letter(app, slug, "rasha@example.org", mi_12(), utcnow())
+    letters = [record_letter(app, second, f"w{n}@example.org", mi_12(), utcnow()) for n in (1, 2)]
+    with app.app_context(), write_transaction(db.session()) as session:
+        session.execute(
+            update(Campaign).where(Campaign.slug == second).values(status=CampaignStatus.CLOSED)
+        )
+
+    printed = sync(app, roster_file(tmp_path, S001208={"contact_form": SLOTKIN_FORM}))
+
+    for letter in (first_letter, *letters):
+        assert deliveries_of(app, letter)[SLOTKIN].contact_url == SLOTKIN_FORM
+    assert "example.org" not in printed and "Rasha" not in printed
+    counts = {e.campaign_id: e.details["letters_following_correction"] for e in audits(app)}
+    assert counts == {campaign_id(app, slug): 1, campaign_id(app, second): 2}
+    admin = signed_in(app, ADMIN)
+    for name, number in ((slug, 1), (second, 2)):
+        page = admin.get(f"/dashboard/campaigns/{name}").text
+        assert f"<bdi>{number}</bdi> waiting letter" in page
