@@ -1,5 +1,4 @@
-"""Letters still waiting for a sitting member of Congress follow the contact details a roster
-sync brings (a new contact form, office or email), as a corrected fixed office's do."""
+"""Letters waiting for a sitting member of Congress follow the new details a roster sync brings."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Letters still waiting for an office follow its corrected contact details (a campaign's
-fixed office edited, or a member of Congress's in a roster sync)."""
+"""Letters still waiting for an office follow its corrected contact details (fixed or member)."""
 
 from __future__ import annotations
 
