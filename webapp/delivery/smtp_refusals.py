@@ -51,7 +51,7 @@ def recipient_refused(where: str, code: int, text: bytes | str) -> SendError:
     """RCPT TO refused: the relay's fault when it will not relay or is limiting us, else the
     recipient's own (user unknown, mailbox full)."""
     words = said(text)
-    if _RELAYING.search(words):
+    if code == 530 or _RELAYING.search(words):  # 530: it wants a login first, for any letter
         return ChannelDown(
             f"the relay does not relay for us ({code}) at {where}: put a user name and password "
             f"allowed to send in SMTP_URL (the relay said: {words})",
