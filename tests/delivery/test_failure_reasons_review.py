@@ -10,33 +10,16 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
+from tests.delivery import test_smtp_refusals
 from tests.delivery.smtp_server import HOST
-from tests.delivery.test_smtp_refusals import Refusing
-from tests.pg import free_port
 from webapp.delivery.smtp import ChannelDown, Mailer, SendError, parse_smtp_url
 from webapp.models import FailureReason
 
 R = FailureReason
 OFFICE = "clerk@house.gov"
 CHANNEL, LETTER, FOR_GOOD = "channel", "letter", "letter for good"
-
-
-@pytest.fixture
-def refusing() -> Iterator[Any]:
-    controllers: list[Controller] = []
-
-    def start(mail: str | None = None, rcpt: str | None = None, data: str | None = None) -> Mailer:
-        port = free_port()
-        controller = Controller(Refusing(mail, rcpt, data), hostname=HOST, port=port)
-        controller.start()
-        controllers.append(controller)
-        return Mailer(parse_smtp_url(f"smtp://{HOST}:{port}", 5))
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+refusing = test_smtp_refusals.refusing  # the fixture: a real relay answering as asked
 
 
 def _refusal(mailer: Mailer) -> SendError:
@@ -81,7 +64,10 @@ def _owner(error: SendError) -> str:
     ],
 )
 def test_each_smtp_answer_has_its_owner_and_reason(
-    refusing: Any, reply: dict[str, str], owner: str, reason: FailureReason
+    refusing: Any,
+    reply: dict[str, str],
+    owner: str,
+    reason: FailureReason,
 ) -> None:
     error = _refusal(refusing(**reply))
     assert (_owner(error), error.reason) == (owner, reason)
@@ -96,7 +82,8 @@ def test_each_smtp_answer_has_its_owner_and_reason(
     ],
 )
 def test_a_relay_limiting_us_with_an_ip_that_looks_like_a_full_mailbox_code_pauses_email(
-    refusing: Any, reply: dict[str, str]
+    refusing: Any,
+    reply: dict[str, str],
 ) -> None:
     """Main before the merge paused the channel on these (the relay's quota); "4.2.2" or
     "5.2.2" read anywhere in the words, an IP address's last octets included, made each
