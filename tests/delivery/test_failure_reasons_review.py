@@ -143,3 +143,22 @@ def test_tls_asked_of_a_relay_without_it_is_a_setting(refusing: Any, url: str) -
     settings = parse_smtp_url(url.format(host=HOST, port=plain.settings.port), 5)
     error = _refusal(Mailer(settings))
     assert (_owner(error), error.reason) == (CHANNEL, R.RELAY_SETTINGS)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "552 Requested mail action aborted: exceeded storage allocation",  # RFC 5321's own words
+        "452 The recipient's inbox is out of storage space",
+    ],
+)
+def test_a_full_mailbox_said_in_the_rfcs_words_is_a_full_mailbox(refusing: Any, reply: str) -> None:
+    """552 is "exceeded storage allocation" in RFC 5321: the office's mailbox, not its address
+    (the words would send organisers to correct an email that is right)."""
+    error = _refusal(refusing(rcpt=reply))
+    assert error.reason is R.MAILBOX_FULL and not isinstance(error, ChannelDown)
+
+
+def test_the_relays_own_storage_short_is_not_a_full_mailbox(refusing: Any) -> None:
+    error = _refusal(refusing(rcpt="452 Requested action not taken: insufficient system storage"))
+    assert (_owner(error), error.reason) == (LETTER, R.UNAVAILABLE)
