@@ -162,3 +162,22 @@ def test_a_full_mailbox_said_in_the_rfcs_words_is_a_full_mailbox(refusing: Any, 
 def test_the_relays_own_storage_short_is_not_a_full_mailbox(refusing: Any) -> None:
     error = _refusal(refusing(rcpt="452 Requested action not taken: insufficient system storage"))
     assert (_owner(error), error.reason) == (LETTER, R.UNAVAILABLE)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        {  # cPanel/Exim, common with small organisations' hosting
+            "rcpt": "550 Domain civic.example.org has exceeded the max emails per hour "
+            "(100/100 (100%)) allowed. Message discarded."
+        },
+        {"data": "550 Your message exceeds the maximum number of messages per day"},
+    ],
+)
+def test_a_hosting_relays_hourly_cap_pauses_email_instead_of_killing_each_letter(
+    refusing: Any, reply: dict[str, str]
+) -> None:
+    """Said to every letter alike until the hour turns: the relay's limit, not the office's
+    address (which the words would send organisers to correct, one dead letter at a time)."""
+    error = _refusal(refusing(**reply))
+    assert (_owner(error), error.reason) == (CHANNEL, R.RELAY_LIMITED)
