@@ -15,7 +15,11 @@ _RELAYING = re.compile(
     r"relay(ing)? (access )?(denied|not permitted|prohibited)|unable to relay", re.I
 )
 # Rate limits and quotas: the relay takes no more mail from us for a while, whatever the letter.
-_LIMITED = re.compile(r"quota|throttl|\brate\b|sending limit|too many (messages|emails)", re.I)
+_LIMITED = re.compile(
+    r"quota|throttl|\brate\b|sending limit|too many (messages|emails)"
+    r"|max(imum)? (number of )?(emails|messages) per (hour|day)",  # cPanel/Exim hosting caps
+    re.I,
+)
 # Codes a relay answers every sender with: busy, closing, or cannot check logins just now.
 _BUSY = frozenset({421, 454})
 
