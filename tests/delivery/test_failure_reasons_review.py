@@ -45,7 +45,9 @@ def _owner(error: SendError) -> str:
     [
         ({"rcpt": "421 4.7.0 Service shutting down"}, CHANNEL, R.RELAY_UNREACHABLE),
         ({"rcpt": "450 4.2.1 Mailbox busy"}, LETTER, R.UNAVAILABLE),
-        ({"data": "451 4.3.0 Local error in processing"}, LETTER, R.UNAVAILABLE),
+        # The relay's own trouble since h4 (uncertain: a second letter meeting it pauses email).
+        ({"data": "451 4.3.0 Local error in processing"}, CHANNEL, R.RELAY_BUSY),
+        ({"data": "452 4.2.2 Mailbox full"}, LETTER, R.MAILBOX_FULL),
         ({"rcpt": "452 4.5.3 Too many recipients"}, LETTER, R.UNAVAILABLE),
         ({"rcpt": "452 4.2.2 Mailbox full"}, LETTER, R.MAILBOX_FULL),  # was the channel's
         ({"rcpt": "454 4.7.0 Temporary authentication failure"}, CHANNEL, R.RELAY_LIMITED),
