@@ -43,7 +43,7 @@ def _owner(error: SendError) -> str:
 @pytest.mark.parametrize(
     ("reply", "owner", "reason"),
     [
-        ({"rcpt": "421 4.7.0 Service shutting down"}, CHANNEL, R.RELAY_UNREACHABLE),
+        ({"rcpt": "421 4.7.0 Service shutting down"}, CHANNEL, R.RELAY_BUSY),
         ({"rcpt": "450 4.2.1 Mailbox busy"}, LETTER, R.UNAVAILABLE),
         # The relay's own trouble since h4 (uncertain: a second letter meeting it pauses email).
         ({"data": "451 4.3.0 Local error in processing"}, CHANNEL, R.RELAY_BUSY),

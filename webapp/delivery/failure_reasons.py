@@ -41,6 +41,8 @@ def connect_reason(exc: Exception) -> FailureReason:
     """Why no connection to our relay could be had: a setting to mend (login, TLS, what
     SMTP_URL asks), or the relay not answering."""
     settings = (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError, ssl.SSLError)
+    if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code in (421, 454):
+        return FailureReason.RELAY_BUSY  # reached, but it cannot take us (or logins) just now
     if isinstance(exc, settings):
         return FailureReason.RELAY_SETTINGS
     return FailureReason.RELAY_UNREACHABLE
