@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -13,7 +11,8 @@ from sqlalchemy import select
 
 from tests.delivery.postal_stub import PostalStub
 from tests.delivery.postal_world import app_config, president_campaign, rows, write
-from webapp.database import db, utcnow
+from tests.delivery.workers import Clock
+from webapp.database import db
 from webapp.delivery.worker import Worker
 from webapp.models import DeliveryStatus, Supporter
 
@@ -43,10 +42,10 @@ def test_neighbouring_damaged_rows_end_dead_not_waiting_forever(
     slug = president_campaign(app, tmp_path)
     write(client, slug, 3)
     damage_first(app, 2)
-    at = utcnow()
+    clock = Clock()
     for _ in range(60):  # two months of the worker's rounds, one a day
-        Worker(app, clock=lambda: at).run(once=True)
-        at += timedelta(days=1)
+        Worker(app, clock=clock).run(once=True)
+        clock.advance(days=1)
     first, second, third = rows(app)
     assert third.status is DeliveryStatus.SENT
     assert (first.status, second.status) == (DeliveryStatus.DEAD, DeliveryStatus.DEAD), (
