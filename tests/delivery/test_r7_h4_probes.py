@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -30,22 +29,22 @@ def damage_first(app: Flask, count: int) -> None:
         db.session.commit()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="r7: rotation_half_done reads two neighbouring damaged rows (or a damaged oldest "
-    "supporter) as a rotation half done; wait_for_rotation uses no attempt, so such letters "
-    "wait every ROTATION_STEP forever and are never dead nor shown as unreadable",
-)
 def test_neighbouring_damaged_rows_end_dead_not_waiting_forever(
     app: Flask, client: FlaskClient, tmp_path: Path, postal: PostalStub
 ) -> None:
+    """Two neighbouring damaged rows look like a rotation half done; they wait a week
+    (ROTATION_PATIENCE), then are dead among the undelivered letters, not waiting unseen."""
     slug = president_campaign(app, tmp_path)
     write(client, slug, 3)
     damage_first(app, 2)
     clock = Clock()
-    for _ in range(60):  # two months of the worker's rounds, one a day
+    for day in range(60):  # two months of the worker's rounds, one a day
         Worker(app, clock=clock).run(once=True)
         clock.advance(days=1)
+        if day == 3:  # within the week a rotation could still be finished: they wait
+            early = rows(app)
+            assert [r.status for r in early[:2]] == [DeliveryStatus.FAILED] * 2
+            assert all(r.attempts == 0 for r in early[:2])
     first, second, third = rows(app)
     assert third.status is DeliveryStatus.SENT
     assert (first.status, second.status) == (DeliveryStatus.DEAD, DeliveryStatus.DEAD), (

@@ -74,7 +74,7 @@ class Failures:
         open to this worker either (a rotation half done); False when the key looks wrong."""
         if not key_opens_others(session, row):
             return False
-        if rotation_half_done(session, row):  # it waits for the rotation, not dead
+        if rotation_half_done(session, row, self.clock()):  # it waits for the rotation, not dead
             report.waiting += wait_for_rotation(
                 session, row, self.holder, self.clock(), self.policy
             )

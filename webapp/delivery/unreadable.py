@@ -33,6 +33,11 @@ ROTATING = (
     "runs with; `flask outbox retry` then sends it at once"
 )
 
+# How long after it was written a letter may wait for a rotation to be finished: one takes
+# minutes to hours. Past it the row is taken for damaged (neighbouring rows on one bad disk
+# page look like a rotation half done) and is dead, among the undelivered letters organisers
+# can try again once the keys are mended, instead of waiting unseen for ever.
+ROTATION_PATIENCE = timedelta(days=7)
 # How long such a letter waits between tries: the backoff's fourth step (minutes). Only the
 # operator's restart of the worker with both keys opens it; `flask outbox retry` then sends it.
 ROTATION_STEP = 4
@@ -53,16 +58,16 @@ def key_opens_others(session: Session, row: Delivery | Notification) -> bool:
     return _opens(keyring(), wrapped)
 
 
-def rotation_half_done(session: Session, row: Delivery | Notification) -> bool:
+def rotation_half_done(session: Session, row: Delivery | Notification, now: datetime) -> bool:
     """Whether `row` does not open because a master key rotation is half done, as far as this
     worker can tell: its supporter's data key is wrapped by no key it holds, and so is that of
     another supporter (the oldest, or the nearest on either side by id: `rotate-key` goes
     oldest first, so what it has done, or not yet done, is a run of ids). The letter then
     waits for the worker to get both keys. A data key that opens over a field that does not
     is a damaged row, and so is one supporter alone among readable ones: those are dead, as
-    they can never be read."""
+    they can never be read; so is a letter written more than ROTATION_PATIENCE ago."""
     submission = row.submission
-    if submission is None:
+    if submission is None or now - row.created_at > ROTATION_PATIENCE:
         return False
     ring = keyring()
     own = session.scalar(
@@ -105,7 +110,7 @@ def set_aside(
     half done rotation keeps from opening wait until `wait_until`, the others are left dead
     with UNREADABLE, among the office's undelivered letters the organisers see. The envelope
     goes with the others."""
-    waiting = [row.id for row in rows if rotation_half_done(session, row)]
+    waiting = [row.id for row in rows if rotation_half_done(session, row, now)]
     dead = [row.id for row in rows if row.id not in waiting]
     values = {"mailing_id": None, "failed_at": now, "updated_at": now}
     # The reason too, as a claimed row's (Failures.unreadable): else an envelope's earlier
