@@ -125,3 +125,24 @@ def test_the_worker_heartbeat_migration_goes_down_and_up(app: Flask) -> None:
                 )
             )
     assert _differences(app) == []
+
+
+def test_the_office_latest_indexes_migration_goes_down_and_up(app: Flask) -> None:
+    """c19c00000024 adds the channel map's three partial indexes alone; down drops them."""
+    names = {
+        "ix_delivery_office_last_failure",
+        "ix_delivery_office_last_done",
+        "ix_delivery_office_last_sent",
+    }
+
+    def indexes() -> set[str]:
+        with db.engine.connect() as connection:
+            return {index["name"] or "" for index in inspect(connection).get_indexes("delivery")}
+
+    with app.app_context():
+        assert names <= indexes()
+        downgrade(revision="c19c00000023")
+        assert not names & indexes()
+        upgrade()
+        assert names <= indexes()
+    assert _differences(app) == []

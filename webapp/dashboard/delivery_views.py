@@ -108,7 +108,9 @@ def recount_deliveries(slug: str) -> BaseResponse:
     organiser who chose to wait does (the worker recounts each minute while it runs)."""
     campaign, _partner = campaign_for_me(slug)
     refresh_delivery_tallies(db.session(), campaign.id, utcnow())
-    # Back to the page the button was on: one of two, named, never a URL from the form.
+    # Back to the page the button was on: one of three, named, never a URL from the form.
     if request.form.get("back") == "offices":
         return redirect(url_for(".offices", slug=slug), code=303)
+    if request.form.get("back") == "channels":
+        return redirect(url_for(".channels", slug=slug), code=303)
     return redirect(url_for(".campaign", slug=slug, _anchor="deliveries-heading"), code=303)
