@@ -307,3 +307,21 @@ def test_a_small_campaign_s_map_recounts_stale_counts_itself(app: Flask, offices
         page = admin.get(f"/dashboard/campaigns/{offices.slug}/channels").text
     assert writes, "the page did not recount"
     assert "These delivery counts are from" not in page and "Counted at" in page
+
+
+def test_letters_tried_again_leave_their_office_s_counts_on_the_map_at_once(
+    app: Flask, offices: Offices
+) -> None:
+    """The section above says none is left to try: the office's row must not still count it."""
+    admin = signed_in(app, ADMIN)
+    path = f"/dashboard/campaigns/{offices.slug}/channels"
+    assert "Could not be delivered: 1" in _statuses_cell(admin.get(path).text, "Water Board")
+    response = admin.post(
+        f"{path.removesuffix('/channels')}/undelivered/retry",
+        data={"csrf_token": admin.token, "office": offices.board},
+    )
+    assert response.status_code == 303
+    page = admin.get(path).text
+    assert "None: no letter of this campaign was given up on." in page
+    board = _statuses_cell(page, "Water Board")
+    assert "Could not be delivered" not in board and "Queued: waiting to be sent: 2" in board
