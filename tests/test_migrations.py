@@ -141,7 +141,7 @@ def test_the_office_latest_indexes_migration_goes_down_and_up(app: Flask) -> Non
 
     with app.app_context():
         assert names <= indexes()
-        downgrade(revision="c19c00000023")
+        downgrade(revision="c19c00000025")
         assert not names & indexes()
         upgrade()
         assert names <= indexes()

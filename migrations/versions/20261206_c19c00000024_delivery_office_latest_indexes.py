@@ -1,7 +1,7 @@
 """deliveries indexed by office and time of failure or delivery, so the channel map reads a few entries per office
 
 Revision ID: c19c00000024
-Revises: c19c00000023
+Revises: c19c00000025
 Create Date: 2026-12-06 09:00:00.000000
 
 The channel map read every failed delivery of the campaign (100,000 rows on a day with SMTP
@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c19c00000024"
-down_revision = "c19c00000023"
+# After c19c00000025 (failure_reason), merged first though numbered after this one.
+down_revision = "c19c00000025"
 branch_labels = None
 depends_on = None
 

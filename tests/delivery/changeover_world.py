@@ -80,19 +80,21 @@ def record_letter(
     now: datetime,
     street: str | None = None,
     city: str = "Dearborn",
+    state: str = "MI",
 ) -> int:
-    """The letter service records a Michigan supporter's letter at `now`; its submission id."""
+    """The letter service records a supporter's letter (Michigan unless `state` says) at `now`;
+    its submission id."""
     signer = Signer(
         first_name="Rasha",
         last_name="Haddad",
         email=email,
         city=city,
-        state="MI",
+        state=state,
         zip_code=zip_code,
         street=street,
         residence=Residence.US,
     )
-    query = AddressQuery(zip_code, "MI", street=street, city=city)
+    query = AddressQuery(zip_code, state, street=street, city=city)
     with app.app_context():
         session = db.session()
         campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))

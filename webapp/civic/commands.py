@@ -67,6 +67,12 @@ def _print_diff(diff: RosterDiff, snapshot: str | None, location: str) -> None:
         fresh = new[seat] > 0 and not diff.first_sync
         new[seat] -= 1
         click.echo(f"vacant: {seat.label()}" + (" (new since the last sync)" if fresh else ""))
+    if diff.letters_followed or diff.letters_kept:
+        click.echo(
+            f"letters waiting for members whose contact details changed: {diff.letters_followed} "
+            f"now go to the new details, {diff.letters_kept} keep the old ones (being sent, or "
+            "the way of delivery would change)"
+        )
     if not diff.recorded:
         click.echo("no roster changes since the last sync")
         return

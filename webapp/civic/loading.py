@@ -17,6 +17,7 @@ from webapp.civic.roster_diff import RosterDiff
 from webapp.civic.sync import load_source, record_sync_failure, sync_officials
 from webapp.civic.types import UpstreamError
 from webapp.database import db, utcnow
+from webapp.services.member_corrections import roster_follower
 
 # What a bad download or file raises: network (UpstreamError), file system, parse errors.
 LOAD_ERRORS = (UpstreamError, OSError, ValueError)
@@ -84,6 +85,9 @@ def load_roster(
 ) -> RosterDiff:
     """Load members (default: LEGISLATORS_URL) and return the diff; DatasetLoadError on failure.
 
+    Letters waiting for a sitting member whose contact details changed follow them
+    (services/member_corrections.py); those to members who left are the changeover's.
+
     The delivery worker calls this once a day; a failed attempt is recorded for `civic status`.
     """
     location = source or str(current_app.config["LEGISLATORS_URL"])
@@ -95,7 +99,8 @@ def load_roster(
     offices = _load_offices(_offices_location(source, offices_from))
     snapshot = snapshot_date or guessed
     try:
-        diff = sync_officials(db.session(), records, offices, snapshot, location, now)
+        follow = roster_follower(current_app.config)
+        diff = sync_officials(db.session(), records, offices, snapshot, location, now, follow)
     except SQLAlchemyError as exc:
         record_failed_load(LEGISLATORS, location, "the members of Congress", exc, now)
     invalidate_lookup()

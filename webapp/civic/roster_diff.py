@@ -55,6 +55,20 @@ class MemberChange:
         return f"{self.kind}: {self.name} ({where})"
 
 
+@dataclass(frozen=True)
+class Contact:
+    """What a letter to a member copies of them when it is written: the roster index's office
+    address, and services/recipients' contact page (the form, else the website)."""
+
+    address: str | None
+    contact_url: str | None
+    email: str | None
+
+    @classmethod
+    def of(cls, official: Official) -> Contact:
+        return cls(official.office_address, official.contact_form or official.url, official.email)
+
+
 @dataclass
 class RosterDiff:
     """What a members sync changed. The first sync into an empty table reports no additions."""
@@ -68,6 +82,10 @@ class RosterDiff:
     new_vacancies: list[Seat] = field(default_factory=list)
     affected_campaigns: list[str] = field(default_factory=list)  # slugs of live campaigns
     recorded: int = 0  # RosterChange rows written
+    # Members in the same seat before and after whose contact details changed: the old ones.
+    contacts_changed: dict[str, Contact] = field(default_factory=dict)  # by bioguide id
+    letters_followed: int = 0  # waiting letters given a member's new contact details
+    letters_kept: int = 0  # ...and those keeping the old ones (sent now, or another way)
     snapshot_date: str | None = None  # as stored, and where the roster came from
     source: str = ""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -17,7 +17,7 @@ from webapp.civic.congress import roster_congress
 from webapp.civic.http import Timeouts, fetch_bytes, make_session
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
 from webapp.civic.legislators import DistrictOffice, LegislatorRecord
-from webapp.civic.roster_diff import MemberChange, RosterDiff, Seat, vacant_seats
+from webapp.civic.roster_diff import Contact, MemberChange, RosterDiff, Seat, vacant_seats
 from webapp.database import write_transaction
 from webapp.models import (
     Campaign,
@@ -179,10 +179,13 @@ def sync_officials(
     snapshot_date: str | None,
     source: str,
     now: datetime,
+    follow: Callable[[Session, RosterDiff, datetime], object] | None = None,
 ) -> RosterDiff:
     """Upsert members by bioguide id, deactivate the departed, record the roster changes.
 
     `offices` None means "not available": stored district offices are left as they are.
+    `follow` runs last in the same transaction, so that the letters waiting for a member whose
+    contact details changed follow them together with the roster or not at all.
     """
     with write_transaction(session):
         stored = session.scalars(select(Official).where(Official.source == LEGISLATORS))
@@ -192,6 +195,10 @@ def sync_officials(
         for record in records:
             official = existing.get(record.bioguide)
             change = MemberChange("added", record.bioguide, record.full_name, Seat.of(record))
+            # A member in the same seat keeps their letters: new details are a correction.
+            contact = None
+            if official is not None and official.active and Seat.of(official) == change.seat:
+                contact = Contact.of(official)
             if official is None or not official.active:
                 if not diff.first_sync:
                     diff.added.append(change)
@@ -203,6 +210,8 @@ def sync_officials(
                 official.district_offices = []
                 session.add(official)
             _apply(official, record, offices, snapshot_date)
+            if contact is not None and Contact.of(official) != contact:
+                diff.contacts_changed[record.bioguide] = contact
         incoming = {record.bioguide for record in records}
         for official in existing.values():
             if official.active and official.external_id not in incoming:
@@ -223,6 +232,8 @@ def sync_officials(
             session, LEGISLATORS, source, snapshot_date, len(records), now, congress
         )
         dataset.details = details
+        if follow is not None:
+            follow(session, diff, now)
     return diff
 
 

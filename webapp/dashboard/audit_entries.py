@@ -187,4 +187,6 @@ _LABELS = {
     # A campaign edit that corrected a fixed office (services/office_corrections.py).
     "letters_following_correction": _l("waiting letters that go to the corrected office details"),
     "letters_keeping_old_details": _l("waiting letters that keep the old office details"),
+    # A roster sync that changed members' contact details (services/member_corrections.py).
+    "members_with_new_contact_details": _l("members whose contact details changed"),
 }

@@ -27,7 +27,11 @@ ACTION_LABELS: dict[AuditAction, LazyString] = {
     AuditAction.MODERATION_FLAG: _l("Personal paragraph flagged"),
     AuditAction.MODERATION_UNFLAG: _l("Flag removed from a personal paragraph"),
     AuditAction.OUTBOX_RETRY_DEAD: _l("Undelivered letters tried again"),
+    AuditAction.OUTBOX_RETRY_SUPPORTER_EMAILS: _l("Undelivered emails to supporters tried again"),
     AuditAction.PACKETS_DELIVERED: _l("Packet marked delivered"),
+    AuditAction.ROSTER_CONTACTS_CHANGED: _l(
+        "Waiting letters given their members' new contact details (roster sync)"
+    ),
     AuditAction.SUPPORTER_ERASED_OWN_LETTER: _l("A supporter deleted their letter"),
 }
 

@@ -13,10 +13,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
 from webapp.dashboard.csv_stream import csv_response
 from webapp.dashboard.deliveries_export import deliveries_csv
-from webapp.dashboard.forms import PacketDeliveredForm, RetryDeadForm
+from webapp.dashboard.forms import OrganiserForm, PacketDeliveredForm, RetryDeadForm
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.packets import mark_office_packet_delivered
-from webapp.delivery.undelivered import retry_undelivered
+from webapp.delivery.undelivered import retry_undelivered, retry_undelivered_emails
 from webapp.i18n import counted
 from webapp.models import AuditAction
 from webapp.services.delivery_tallies import refresh_delivery_tallies, refresh_if_cheap
@@ -79,6 +79,32 @@ def retry_dead_letters(slug: str) -> BaseResponse:
     if count:  # the map's counts show them on their way, where a page may recount
         refresh_if_cheap(session, campaign.id, now, max_age=timedelta(0))
     flash_outcome(_retried(count, worker_status(session).active))
+    return back
+
+
+@bp.post("/campaigns/<slug>/undelivered/retry-emails")
+@admin_required
+def retry_dead_emails(slug: str) -> BaseResponse:
+    """The campaign's emails to supporters given up on (receipts, confirmation links) get a
+    fresh set of attempts, as `flask outbox retry-dead` gives them."""
+    campaign, _partner = campaign_for_me(slug)
+    back = redirect(url_for(".channels", slug=slug), code=303)
+    if not OrganiserForm().validate_on_submit():
+        flash(_("Nothing was tried again: the page had expired. Please try again."), "error")
+        return back
+    session, now = db.session(), utcnow()
+    count = retry_undelivered_emails(session, campaign.id, me().id, now)
+    if not count:
+        said: Markup | str = str(
+            _("No email was waiting to be tried again: another organiser may have done it.")
+        )
+    else:
+        said = counted(
+            "%(num)s email to a supporter will be tried again.",
+            "%(num)s emails to supporters will be tried again.",
+            count,
+        )
+    flash_outcome(said)
     return back
 
 

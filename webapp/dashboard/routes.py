@@ -6,6 +6,7 @@ from webapp.dashboard import (  # noqa: F401  (they add routes to bp)
     delivery_views,
     editor,
     embed_views,
+    failure_words,
     held_views,
     paragraph_views,
     replies_views,

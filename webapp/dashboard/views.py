@@ -38,7 +38,7 @@ from webapp.delivery.packets import packet_csv, packets
 from webapp.delivery.postal_budget import budget_from_config, postal_summary
 from webapp.delivery.readiness import channel_states, letters_readiness, worker_refuses
 from webapp.delivery.senate import senate_list_date, senate_offices
-from webapp.delivery.undelivered import undelivered
+from webapp.delivery.undelivered import undelivered, undelivered_emails
 from webapp.models import AuditAction, CivicDataset
 from webapp.services.civic_status import civic_status
 from webapp.services.delivery_tallies import counts_for_page
@@ -183,6 +183,7 @@ def channels(slug: str) -> str:
         if reach.post
         else None,
         undelivered=undelivered(session, campaign.id),
+        undelivered_emails=undelivered_emails(session, campaign.id),
         worker=worker_status(session),
     )
 

@@ -12,7 +12,9 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
+from webapp.delivery.batch_unreadable import readable_members, readable_pages
 from webapp.delivery.channel_faults import ChannelFaults, Pause
+from webapp.delivery.failure_reasons import held_reason
 from webapp.delivery.leases import Holder, claim, hold_for_send, release
 from webapp.delivery.mailing import Postal, hold_office, postal_error
 from webapp.delivery.mailing_outcomes import (
@@ -23,7 +25,7 @@ from webapp.delivery.mailing_outcomes import (
 from webapp.delivery.outbox import load
 from webapp.delivery.outcomes import RetryPolicy
 from webapp.delivery.post import parse_us_address
-from webapp.delivery.post_render import COVER_PAGES, batch_html, batched_pages, pack, page_count
+from webapp.delivery.post_render import COVER_PAGES, batch_html, pack, page_count
 from webapp.delivery.post_render import sheets as sheets_for
 from webapp.delivery.postal_budget import lock_campaign, take_places
 from webapp.delivery.smtp import ChannelDown, SendError
@@ -74,7 +76,13 @@ def _leave(session: Session, ids: list[int], why: str, now: datetime) -> None:
     session.execute(
         update(Delivery)
         .where(Delivery.id.in_(ids))
-        .values(status=DeliveryStatus.PACKET, last_error=why, failed_at=now, updated_at=now)
+        .values(
+            status=DeliveryStatus.PACKET,
+            last_error=why,
+            failure_reason=held_reason(why),
+            failed_at=now,
+            updated_at=now,
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -158,7 +166,7 @@ class Batcher:
             with write_transaction(session):
                 _leave(session, ids, why, now)
             return len(ids)
-        pages = {r.id: batched_pages(r) for r in rows}  # laid out before any lock is taken
+        pages = readable_pages(session, rows, now, self.policy)  # laid out before any lock is taken
         with write_transaction(session):
             lock_campaign(session, campaign_id)
             still = list(
@@ -222,7 +230,15 @@ class Batcher:
                 else "the office address cannot be printed"
             )
             return self._failed(session, mailing, SendError(why, permanent=True), report)
-        html = batch_html(members, office, self.postal.client.settings.sender, mailing.day)
+        sender = self.postal.client.settings.sender
+        try:
+            html = batch_html(members, office, sender, mailing.day)
+        except SealingError:  # a letter no longer opens: it leaves, the envelope goes
+            members = readable_members(session, mailing, members, self.clock(), self.policy)
+            if not members:
+                empty = SendError("no letter left to print", permanent=True)
+                return self._failed(session, mailing, empty, report)
+            html = batch_html(members, office, sender, mailing.day)
         sheets = sheets_for(page_count(html))
         client = self.postal.client
         lease = client.time_limit + self.lease_margin

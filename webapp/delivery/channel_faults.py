@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
+from webapp.delivery.fault_victims import revived
 from webapp.delivery.leases import Claimable, Leased
 from webapp.delivery.outcomes import RetryPolicy
 from webapp.models import DUE_STATUSES, Channel, Delivery, DeliveryStatus, Mailing
@@ -28,6 +29,8 @@ class Pause:
 
     model: Claimable
     row_id: int
+    # The fault's words as kept on the row (its last_error): which fault it last met.
+    said: str = field(default="", compare=False)
 
 
 @dataclass
@@ -99,8 +102,9 @@ class ChannelFaults:
 
 
 def give_back_attempt(session: Session, row: Pause) -> None:
-    """The attempt a row used on a 5xx, given back once the 5xx proved the channel's: still
-    waiting, it goes when the channel does (one that used its last is left dead, to retry)."""
+    """The attempt a row used on a 5xx, given back once the 5xx proved the channel's: it goes
+    when the channel does. One that used its last on it died of the channel, not of itself:
+    it waits again (`revived`)."""
     model = row.model
     with write_transaction(session):
         session.execute(
@@ -112,3 +116,4 @@ def give_back_attempt(session: Session, row: Pause) -> None:
             )
             .values(attempts=model.attempts - 1)
         )
+        revived(session, row)

@@ -23,6 +23,7 @@ from webapp.models import (
     Campaign,
     Channel,
     DeliveryStatus,
+    FailureReason,
     Official,
     PostalAddressCheck,
     TargetKind,
@@ -60,6 +61,7 @@ class OfficeChannel:
     last_success: datetime | None = None
     last_failure: datetime | None = None
     last_error: str | None = None
+    failure_reason: FailureReason | None = None  # why the last failure, when it was recorded
     mark: Mark = Mark.GREEN
     # Posting to this office is stopped: the service called its address undeliverable.
     postal_stop: PostalAddressCheck | None = None
@@ -145,7 +147,7 @@ def channel_map(
     for office in offices:
         way = route(office, reach, complete=True)
         last = latest.get(office.key, Latest())
-        failed_at, error, sent_at = last.failure, last.error, last.success
+        failed_at, error, reason, sent_at = last.failure, last.error, last.reason, last.success
         stop = _postal_stop(session, way.channel, office.name, office.address)
         statuses = counts.get(office.key, Counter())
         readiness = ready.get(way.channel)
@@ -160,6 +162,7 @@ def channel_map(
                 last_success=sent_at,
                 last_failure=failed_at,
                 last_error=error,
+                failure_reason=reason,
                 mark=mark,
                 postal_stop=stop,
                 chamber=office.chamber,

@@ -15,8 +15,14 @@ from webapp.delivery.leases import Holder, key_of
 from webapp.delivery.outcomes import RetryPolicy, record_channel_wait, record_failure
 from webapp.delivery.postal_budget import free_places
 from webapp.delivery.smtp import ChannelDown, SendError
-from webapp.delivery.unreadable import UNREADABLE, key_opens_others
-from webapp.models import Channel, Delivery, DeliveryStatus, Notification
+from webapp.delivery.unreadable import (
+    ROTATING,
+    UNREADABLE,
+    key_opens_others,
+    rotation_half_done,
+    wait_for_rotation,
+)
+from webapp.models import Channel, Delivery, DeliveryStatus, FailureReason, Notification
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +70,17 @@ class Failures:
     ) -> bool:
         """A SealingError met by `row`: when the master key opens other supporters' data, it
         is this supporter's data alone that cannot be read, and the row is settled as not
-        sendable (dead) so that it stops no one; False when the key itself looks wrong."""
+        sendable (dead) so that it stops no one, or waits when other supporters' keys are not
+        open to this worker either (a rotation half done); False when the key looks wrong."""
         if not key_opens_others(session, row):
             return False
-        self.own(session, row, SendError(UNREADABLE, permanent=True), report)
+        if rotation_half_done(session, row):  # it waits for the rotation, not dead
+            report.waiting += wait_for_rotation(
+                session, row, self.holder, self.clock(), self.policy
+            )
+            log.warning("%s %s waits: %s", type(row).__name__, key_of(row), ROTATING)
+            return True
+        self.own(session, row, SendError(UNREADABLE, True, FailureReason.UNREADABLE), report)
         return True
 
     def own(
@@ -78,8 +91,9 @@ class Failures:
         if not isinstance(exc, SendError):
             log.exception("%s %s failed unexpectedly", name, key)
             exc = SendError(f"{type(exc).__name__}: {exc}", permanent=True)
+        permanent, reason = exc.permanent, exc.reason
         outcome = record_failure(
-            session, row, self.holder, self.clock(), str(exc), self.policy, exc.permanent
+            session, row, self.holder, self.clock(), str(exc), self.policy, permanent, reason
         )
         if outcome is None:  # taken over, or deleted with its supporter's data meanwhile
             report.taken_over += 1
@@ -103,14 +117,15 @@ class Failures:
         channel: Channel,
     ) -> Channel | None:
         name, key = type(row).__name__, key_of(row)
-        down = self.faults.fault(session, channel, exc.certain, Pause(type(row), key))
+        met = Pause(type(row), key, str(exc))
+        down = self.faults.fault(session, channel, exc.certain, met)
         if not down and not exc.certain:  # maybe this letter's own doing: it uses an attempt
             self.own(session, row, exc, report)
             return None
         now = self.clock()
         until = now + self.faults.delay(channel)
         args = (session, row, self.holder, now, str(exc), until, self.policy, counted)
-        if record_channel_wait(*args):
+        if record_channel_wait(*args, exc.reason):
             report.waiting += 1
             report.errors.append(str(exc))
         else:  # the fault was met all the same

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
 from webapp.delivery.cwc_http import Fault, fault_of, settings_fault
+from webapp.delivery.failure_reasons import held_reason, http_reason
 from webapp.delivery.leases import Holder
 from webapp.delivery.outcomes import record_held
 from webapp.delivery.post import PostClient, PostResult, parse_us_address
@@ -18,7 +19,14 @@ from webapp.delivery.post_render import letter_html, page_count, sheets
 from webapp.delivery.postal_addresses import AddressChecks
 from webapp.delivery.postal_budget import PostBudget, free_places, take_places
 from webapp.delivery.smtp import ChannelDown, SendError
-from webapp.models import DUE_STATUSES, AddressRole, Channel, Delivery, DeliveryStatus
+from webapp.models import (
+    DUE_STATUSES,
+    AddressRole,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    FailureReason,
+)
 
 log = logging.getLogger(__name__)
 UNPRINTABLE = "office address is not a US postal address the service can print"
@@ -88,7 +96,8 @@ class Postal:
         """The send for one letter (its HTML rendered now, no network until it runs)."""
         office = parse_us_address(row.recipient_name, row.recipient_address)
         if office is None:
-            raise SendError("the office address cannot be printed", permanent=True)
+            said = "the office address cannot be printed"
+            raise SendError(said, True, FailureReason.POSTAL_ADDRESS_REFUSED)
         html = letter_html(row, office, self.client.settings.sender)
         key = row.idempotency_key
         # Kept on the row (committed with the lease renewal) for the money spent.
@@ -107,12 +116,15 @@ def postal_error(result: PostResult) -> SendError:
     """The error for a letter the service did not take: the service's (ChannelDown) when it
     did not answer or is failing, else this letter's."""
     fault = fault_of(result.status)
-    if fault is Fault.LETTER:
-        return SendError(f"postal service: {result.detail}", permanent=result.permanent)
     mend = settings_fault("the postal service", result.status, "POST_API_KEY", "POST_API_URL")
+    why = http_reason(result.status, mend is not None, FailureReason.POSTAL_ADDRESS_REFUSED)
+    if fault is Fault.LETTER:
+        return SendError(f"postal service: {result.detail}", result.permanent, why)
     said = f"{mend} (it said: {result.detail})" if mend else None
     return ChannelDown(
-        said or f"postal service unavailable: {result.detail}", certain=fault is Fault.CHANNEL
+        said or f"postal service unavailable: {result.detail}",
+        certain=fault is Fault.CHANNEL,
+        reason=why,
     )
 
 
@@ -130,6 +142,7 @@ def hold_office(session: Session, recipient_key: str, why: str, now: datetime) -
             .values(
                 status=DeliveryStatus.PACKET,
                 last_error=why,
+                failure_reason=held_reason(why),
                 failed_at=now,
                 updated_at=now,
                 postal_budget_day=None,  # not posted: a place a retry had is free again

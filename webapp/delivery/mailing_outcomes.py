@@ -47,11 +47,12 @@ def record_mailing_failed(
     if down:
         until = now + faults.delay(Channel.POST)
         args = (session, mailing, holder, now, str(exc), until, policy)
-        waits = record_channel_wait(*args, counted=True)
+        waits = record_channel_wait(*args, counted=True, reason=exc.reason)
         outcome = DeliveryStatus.FAILED if waits else None
         faults.pause(Channel.POST, Mailing, key_of(mailing))
     else:
-        outcome = record_failure(session, mailing, holder, now, str(exc), policy, exc.permanent)
+        failed = (session, mailing, holder, now, str(exc), policy, exc.permanent, exc.reason)
+        outcome = record_failure(*failed)
     if outcome is None:
         return None, down
     log.warning("mailing %s not sent (%s): %s", key_of(mailing), outcome.value, exc)
@@ -59,7 +60,11 @@ def record_mailing_failed(
         members = list(
             session.scalars(select(Delivery.id).where(Delivery.mailing_id == key_of(mailing)))
         )
-        values: dict[str, object] = {"last_error": str(exc)[:2000], "failed_at": now}
+        values: dict[str, object] = {
+            "last_error": str(exc)[:2000],
+            "failure_reason": exc.reason,
+            "failed_at": now,
+        }
         if outcome is DeliveryStatus.DEAD:
             # Out of the envelope and the budget: `flask outbox retry-dead` batches them anew.
             values |= {"status": DeliveryStatus.DEAD, "mailing_id": None}
@@ -85,7 +90,7 @@ def record_mailing_sent(
         mailing.remote_reference = letter_id[:200]
         mailing.postal_status = PostalStatus.CREATED
         mailing.sheets = sheets
-        mailing.last_error = None
+        mailing.last_error = mailing.failure_reason = None
         mailing.lease_expires_at = mailing.next_attempt_at = None
         session.execute(
             update(Delivery)
@@ -97,6 +102,7 @@ def record_mailing_sent(
                 postal_status=PostalStatus.CREATED,
                 postal_updated_at=now,
                 last_error=None,
+                failure_reason=None,
                 next_attempt_at=None,
                 updated_at=now,
             )

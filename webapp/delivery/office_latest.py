@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ColumnElement, String, bindparam, cast, func, selec
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import Function
 
-from webapp.models import Delivery, DeliveryStatus
+from webapp.models import Delivery, DeliveryStatus, FailureReason
 
 DELIVERED = (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED, DeliveryStatus.DONE_BY_SUPPORTER)
 
@@ -23,6 +23,7 @@ class Latest:
     success: datetime | None = None
     failure: datetime | None = None
     error: str | None = None
+    reason: FailureReason | None = None  # why, when the worker recorded it
 
 
 def _keys(session: Session, keys: Sequence[str]) -> Function[str]:
@@ -85,11 +86,12 @@ def latest_per_office(session: Session, campaign_id: int, keys: Sequence[str]) -
         if failed_id is not None:
             failures[failed_id] = key
     if failures:
-        for row_id, failed_at, error in session.execute(
-            select(Delivery.id, Delivery.failed_at, Delivery.last_error).where(
-                Delivery.id.in_(failures)
-            )
+        for row_id, failed_at, error, reason in session.execute(
+            select(
+                Delivery.id, Delivery.failed_at, Delivery.last_error, Delivery.failure_reason
+            ).where(Delivery.id.in_(failures))
         ):
             key = failures[row_id]
-            found[key] = Latest(found[key].success if key in found else None, failed_at, error)
+            success = found[key].success if key in found else None
+            found[key] = Latest(success, failed_at, error, reason)
     return found

@@ -11,6 +11,7 @@ from sqlalchemy import select, true, update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
+from webapp.delivery.failure_reasons import held_reason
 from webapp.delivery.leases import Holder, Leased, LeaseLost, key_of, locked_if_held
 from webapp.models import (
     DUE_STATUSES,
@@ -18,6 +19,7 @@ from webapp.models import (
     Channel,
     Delivery,
     DeliveryStatus,
+    FailureReason,
     Mailing,
     Notification,
     NotificationKind,
@@ -66,6 +68,8 @@ def record_success(
         row.status = status
         row.sent_at = now
         row.last_error = None
+        if isinstance(row, Delivery):
+            row.failure_reason = None
         row.lease_expires_at = None
         row.next_attempt_at = None
         if isinstance(row, Delivery) and reference:
@@ -84,6 +88,7 @@ def record_held(session: Session, row: Delivery, holder: Holder, now: datetime, 
             raise LeaseLost(key_of(row))
         row.status = DeliveryStatus.PACKET
         row.last_error = why[:2000]
+        row.failure_reason = held_reason(why)
         row.failed_at = now
         row.lease_expires_at = None
         row.next_attempt_at = None
@@ -110,6 +115,7 @@ def record_failure(
     error: str,
     policy: RetryPolicy,
     permanent: bool = False,
+    reason: FailureReason | None = None,
 ) -> DeliveryStatus | None:
     """Failed now: retry later with backoff, or dead once attempts run out (or it is hopeless).
     None when the row is no longer this worker's: taken over by another, or deleted."""
@@ -120,6 +126,7 @@ def record_failure(
         row.lease_expires_at = None
         if isinstance(row, Delivery | Mailing):  # dates the channel map's "last failure"
             row.failed_at = now
+            row.failure_reason = reason
         awaited_until = _awaited_until(row, now, policy)
         if permanent or (row.attempts >= policy.max_attempts and awaited_until is None):
             row.status = DeliveryStatus.DEAD
@@ -142,6 +149,7 @@ def record_channel_wait(
     until: datetime,
     policy: RetryPolicy,
     counted: bool,
+    reason: FailureReason | None = None,
 ) -> bool:
     """Its channel failed, not the letter (relay down, login refused, endpoint failing): the
     row waits until `until` with the error kept for organisers, and gets back the attempt its
@@ -158,6 +166,7 @@ def record_channel_wait(
             row.attempts = max(0, row.attempts - 1)
         if isinstance(row, Delivery | Mailing):  # dates the channel map's "last failure"
             row.failed_at = now
+            row.failure_reason = reason
         awaited = _awaited_until(row, now, policy)
         row.next_attempt_at = until if awaited is None else max(now, min(until, awaited))
     return True
@@ -212,13 +221,15 @@ def requeue_dead(
     *,
     office: str | None = None,
     supporter_emails: bool = True,
+    letters: bool = True,
 ) -> int:
     """retry_dead's work, inside the caller's transaction (the dashboard's action writes its
     audit entry in the same one). `office`: only the letters to this recipient key, which no
-    supporter email has; `supporter_emails` False: letters to offices alone."""
-    models: tuple[type[Delivery] | type[Notification], ...] = (Delivery,)
+    supporter email has; `supporter_emails` False: letters to offices alone; `letters` False:
+    supporter emails alone."""
+    models: tuple[type[Delivery] | type[Notification], ...] = (Delivery,) if letters else ()
     if supporter_emails and office is None:
-        models = (Delivery, Notification)
+        models = (*models, Notification)
     total = 0
     for model in models:
         query = update(model).where(model.status == DeliveryStatus.DEAD)
@@ -236,13 +247,12 @@ def requeue_dead(
             query = query.where(
                 model.submission_id.in_(select(Submission.id).where(Submission.purged_at.is_(None)))
             )
+        values: dict[str, object] = {"last_error": None, "updated_at": now}
+        if model is Delivery:
+            values["failure_reason"] = None
         result = session.execute(
             query.values(
-                status=DeliveryStatus.PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                last_error=None,
-                updated_at=now,
+                status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, **values
             ).execution_options(synchronize_session=False)
         )
         total += int(getattr(result, "rowcount", 0) or 0)

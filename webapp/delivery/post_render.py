@@ -65,10 +65,13 @@ def batch_html(
 
 def batched_pages(row: Delivery) -> int:
     """Pages one letter takes inside a batch, where it starts at the top of a fresh page."""
-    return page_count(
-        render_template(
-            "delivery/post_letter.html", letters=[row], bare=True, letter_style=_style()
-        )
+    return page_count(bare_html(row))
+
+
+def bare_html(row: Delivery) -> str:
+    """One letter alone as it sits in a batch (SealingError if its words do not open)."""
+    return render_template(
+        "delivery/post_letter.html", letters=[row], bare=True, letter_style=_style()
     )
 
 

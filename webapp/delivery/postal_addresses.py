@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
 from webapp.delivery.cwc_http import Fault, fault_of, settings_fault
+from webapp.delivery.failure_reasons import http_reason
 from webapp.delivery.post import PostalAddress, PostClient
 from webapp.delivery.smtp import ChannelDown, SendError
-from webapp.models import AddressRole, PostalAddressCheck
+from webapp.models import AddressRole, FailureReason, PostalAddressCheck
 
 log = logging.getLogger(__name__)
 LABELS = {AddressRole.RETURN: "return address", AddressRole.OFFICE: "office address"}
@@ -74,16 +75,19 @@ class AddressChecks:
         fault = fault_of(result.status)
         # A refused key (401, 403) is "permanent" to the client, but says nothing of the address.
         if not result.ok and (not result.permanent or fault is not Fault.LETTER):
-            if fault is Fault.LETTER:
-                raise SendError(f"{LABELS[role]} check failed: {result.detail}")
             mend = settings_fault(
                 "the postal service", result.status, "POST_API_KEY", "POST_API_URL"
             )
+            # The check could not be made (the address was not judged): never the address's.
+            unmade = http_reason(result.status, mend is not None, FailureReason.UNAVAILABLE)
+            if fault is Fault.LETTER:
+                raise SendError(f"{LABELS[role]} check failed: {result.detail}", reason=unmade)
             why = f"{mend} (it said: {result.detail})" if mend else None
             raise ChannelDown(
                 f"{LABELS[role]} check failed: "
                 + (why or f"postal service unavailable: {result.detail}"),
                 certain=fault is Fault.CHANNEL,
+                reason=unmade,
             )
         reason = None if result.ok else result.detail
         values = {

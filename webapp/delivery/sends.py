@@ -11,10 +11,18 @@ from webapp.delivery.cwc import CwcClient
 from webapp.delivery.cwc_http import Fault, fault_of, settings_fault
 from webapp.delivery.cwc_message import build_message
 from webapp.delivery.emails import letter_email, password_reset_email, supporter_email
+from webapp.delivery.failure_reasons import http_reason
 from webapp.delivery.mailing import Postal
 from webapp.delivery.smtp import ChannelDown, Mailer, SendError
 from webapp.delivery.survey_email import survey_email
-from webapp.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
+from webapp.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    FailureReason,
+    Notification,
+    NotificationKind,
+)
 from webapp.services.reply_survey import SURVEY_KINDS, survey_for
 
 # A prepared send: run it to deliver the row; it returns the outcome or raises SendError.
@@ -31,7 +39,7 @@ def prepare_send(
     """Build what `row` sends (no network yet): the channel's time limit and the send."""
     if isinstance(row, Notification) or row.channel is Channel.EMAIL:
         if mailer is None:
-            raise SendError("SMTP is not configured")
+            raise SendError("SMTP is not configured", reason=FailureReason.RELAY_SETTINGS)
         return mailer.settings.timeout, mail_send(row, mailer, clock())
     client = cwc_clients.get(row.channel) if row.channel else None
     if client is not None:
@@ -39,24 +47,26 @@ def prepare_send(
         try:
             xml = build_message(row, client.settings, clock())
         except ValueError as exc:
-            raise SendError(f"cannot build the {system} message: {exc}", permanent=True) from exc
+            said = f"cannot build the {system} message: {exc}"
+            raise SendError(said, True, FailureReason.FIELDS_REFUSED) from exc
 
         def post() -> tuple[DeliveryStatus, str | None]:
             result = client.send(xml)
             if result.accepted:
                 return DeliveryStatus.ACCEPTED, result.detail or None
             fault = fault_of(result.status)
-            if fault is Fault.LETTER:
-                raise SendError(
-                    f"{system} refused the message: {result.detail}", permanent=result.permanent
-                )
             code = f" (HTTP {result.status})" if result.status else ""
             prefix = "SENATE_CWC_" if row.channel is Channel.SENATE_CWC else "CWC_"
             mend = settings_fault(system, result.status, f"{prefix}API_KEY", f"{prefix}URL")
+            why = http_reason(result.status, mend is not None, FailureReason.FIELDS_REFUSED)
+            if fault is Fault.LETTER:
+                refused = f"{system} refused the message: {result.detail}"
+                raise SendError(refused, result.permanent, why)
             said = f"{mend} ({system} said: {result.detail})" if mend else None
             raise ChannelDown(
                 said or f"{system} unavailable{code}: {result.detail}",
                 certain=fault is Fault.CHANNEL,
+                reason=why,
             )
 
         return client.time_limit, post

@@ -12,9 +12,13 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from webapp.delivery.cutoff import Cutoff, shut
+from webapp.delivery.failure_reasons import connect_reason
 from webapp.delivery.smtp_errors import ChannelDown as ChannelDown
 from webapp.delivery.smtp_errors import SendError as SendError
 from webapp.delivery.smtp_refusals import data_refused, recipient_refused, sender_refused
+from webapp.models.failure_reason import FailureReason
+
+UNREACHABLE, SETTINGS = FailureReason.RELAY_UNREACHABLE, FailureReason.RELAY_SETTINGS
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ class Mailer:
             if s.username:
                 smtp.login(s.username, s.password or "")
         except (OSError, smtplib.SMTPException) as exc:
-            raise ChannelDown(connect_failure(s, exc)) from exc
+            raise ChannelDown(connect_failure(s, exc), reason=connect_reason(exc)) from exc
         return smtp
 
     def send(self, message: EmailMessage) -> None:
@@ -169,7 +173,8 @@ class Mailer:
             if cutoff.reached and not exc.permanent:
                 where = f"{self.settings.host}:{self.settings.port}"
                 raise ChannelDown(
-                    f"SMTP relay {where} did not answer: cut off after {self.settings.timeout:g} s"
+                    f"SMTP relay {where} did not answer: cut off after {self.settings.timeout:g} s",
+                    reason=UNREACHABLE,
                 ) from exc
             raise
         finally:
@@ -193,24 +198,28 @@ class Mailer:
             code, text = next(iter(exc.recipients.values()))
             if code == 421:  # the relay is closing down, whoever the letter is to
                 self._drop()
-                raise ChannelDown(f"SMTP relay {where} is closing the connection (421)") from exc
+                said = f"SMTP relay {where} is closing the connection (421)"
+                raise ChannelDown(said, reason=UNREACHABLE) from exc
             raise recipient_refused(where, code, text) from exc
         except smtplib.SMTPResponseException as exc:
             self.close()
             code = exc.smtp_code
             if code in RELAY_CODES:  # said to every letter alike: the relay, not this one
                 raise ChannelDown(
-                    f"SMTP relay {where} answered {code}: {RELAY_CODES[code]}"
+                    f"SMTP relay {where} answered {code}: {RELAY_CODES[code]}",
+                    reason=SETTINGS if code == 530 else UNREACHABLE,
                 ) from exc
             if isinstance(exc, smtplib.SMTPSenderRefused):
                 raise sender_refused(where, code, exc.smtp_error) from exc
             raise data_refused(where, code, exc.smtp_error) from exc
         except smtplib.SMTPNotSupportedError as exc:
             # e.g. a non-ASCII address to a server without SMTPUTF8: retrying cannot help.
-            raise SendError(f"SMTP server cannot take this message: {exc}", permanent=True) from exc
+            said = f"SMTP server cannot take this message: {exc}"
+            raise SendError(said, True, FailureReason.MESSAGE_REFUSED) from exc
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
-            raise ChannelDown(f"SMTP relay {where} dropped the connection: {exc}") from exc
+            said = f"SMTP relay {where} dropped the connection: {exc}"
+            raise ChannelDown(said, reason=UNREACHABLE) from exc
         if refused:
             code, text = next(iter(refused.values()))
             raise recipient_refused(where, code, text)

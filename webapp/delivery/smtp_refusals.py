@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from webapp.delivery.failure_reasons import mailbox_full, refusal_reason
 from webapp.delivery.smtp_errors import ChannelDown, SendError
+from webapp.models.failure_reason import FailureReason
 
 # Addresses in a relay's words are the supporter's (their receipt) or an office's: never kept.
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>]+>?")
@@ -35,10 +37,13 @@ def sender_refused(where: str, code: int, text: bytes | str) -> SendError:
     if code in _BUSY or _LIMITED.search(words):
         return limited(where, code, words)
     if code == 552 and "size" in words.lower():  # this message is too big: its own
-        return SendError(f"SMTP {code}: {words}", permanent=True)
+        return SendError(
+            f"SMTP {code}: {words}", permanent=True, reason=FailureReason.MESSAGE_REFUSED
+        )
     return ChannelDown(
         f"the relay refused the sender address MAIL_FROM ({code}) at {where}: set MAIL_FROM to "
-        f"an address the relay lets SMTP_URL's login send from (the relay said: {words})"
+        f"an address the relay lets SMTP_URL's login send from (the relay said: {words})",
+        reason=FailureReason.RELAY_SETTINGS,
     )
 
 
@@ -49,23 +54,38 @@ def recipient_refused(where: str, code: int, text: bytes | str) -> SendError:
     if _RELAYING.search(words):
         return ChannelDown(
             f"the relay does not relay for us ({code}) at {where}: put a user name and password "
-            f"allowed to send in SMTP_URL (the relay said: {words})"
+            f"allowed to send in SMTP_URL (the relay said: {words})",
+            reason=FailureReason.RELAY_SETTINGS,
         )
-    if code in _BUSY or _LIMITED.search(words):
+    if code in _BUSY or (_LIMITED.search(words) and not mailbox_full(words)):
         return limited(where, code, words)
-    return SendError(f"recipient refused ({code}): {words}", permanent=500 <= code < 600)
+    reason = refusal_reason(code, words, recipient=True)
+    return SendError(f"recipient refused ({code}): {words}", 500 <= code < 600, reason)
 
 
 def data_refused(where: str, code: int, text: bytes | str) -> SendError:
-    """The message itself refused: its own, unless the relay says it is limiting us."""
+    """The message itself refused (5xx): its own, unless the relay says it is limiting us. A
+    4xx at DATA is the relay's own trouble (451 local error, 452 no storage): every letter
+    meets it alike. Not certain, as an HTTP 5xx is not: one message (a content check timing
+    out on it) could cause it alone, and stopping the channel for that would hold every letter
+    behind it; a second letter meeting it stops the channel and gives back the attempts used."""
     words = said(text)
-    if code in _BUSY or _LIMITED.search(words):
+    if code in _BUSY or (_LIMITED.search(words) and not mailbox_full(words)):
         return limited(where, code, words)
-    return SendError(f"SMTP {code}: {words}", permanent=500 <= code < 600)
+    if 400 <= code < 500 and not mailbox_full(words):  # a full mailbox is the office's
+        return ChannelDown(
+            f"the relay could not take the message just now ({code}) at {where}: letters wait "
+            f"and are tried again (the relay said: {words})",
+            certain=False,
+            reason=FailureReason.RELAY_BUSY,
+        )
+    reason = refusal_reason(code, words, recipient=False)
+    return SendError(f"SMTP {code}: {words}", 500 <= code < 600, reason)
 
 
 def limited(where: str, code: int, words: str) -> ChannelDown:
     return ChannelDown(
         f"the relay is limiting how much we send ({code}) at {where}: letters wait and are "
-        f"tried again; raise the relay's sending quota if it lasts (the relay said: {words})"
+        f"tried again; raise the relay's sending quota if it lasts (the relay said: {words})",
+        reason=FailureReason.RELAY_LIMITED,
     )

@@ -11,11 +11,20 @@ from sqlalchemy.orm import Session
 from webapp.database import write_transaction
 from webapp.delivery.outcomes import requeue_dead
 from webapp.delivery.smtp_refusals import without_addresses
-from webapp.models import AuditAction, Channel, Delivery, DeliveryStatus, Submission
+from webapp.models import (
+    AuditAction,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    FailureReason,
+    Notification,
+    Submission,
+)
 from webapp.services.organisers import audit
 
 ERROR_SHOWN = 200  # characters of an office's last error, as the channel map shows them
 RETRY_ACTION = AuditAction.OUTBOX_RETRY_DEAD
+EMAILS_ACTION = AuditAction.OUTBOX_RETRY_SUPPORTER_EMAILS
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class UndeliveredOffice:
     letters: int
     last_failure: datetime | None
     last_error: str | None
+    failure_reason: FailureReason | None = None  # None on rows failed before it was recorded
 
 
 def _dead(campaign_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -68,9 +78,9 @@ def undelivered(session: Session, campaign_id: int) -> list[UndeliveredOffice]:
         .subquery()
     )
     errors = {
-        key: error
-        for key, error in session.execute(
-            select(Delivery.recipient_key, Delivery.last_error)
+        key: (error, reason)
+        for key, error, reason in session.execute(
+            select(Delivery.recipient_key, Delivery.last_error, Delivery.failure_reason)
             .join(
                 latest,
                 (latest.c.recipient_key == Delivery.recipient_key)
@@ -89,7 +99,7 @@ def undelivered(session: Session, campaign_id: int) -> list[UndeliveredOffice]:
             number += seen.letters
         else:
             channels = (channel,) if channel else ()
-        error = errors.get(key)
+        error, reason = errors.get(key, (None, None))
         offices[key] = UndeliveredOffice(
             key=key,
             name=name,
@@ -100,6 +110,7 @@ def undelivered(session: Session, campaign_id: int) -> list[UndeliveredOffice]:
             letters=number,
             last_failure=failed_at,
             last_error=without_addresses(error)[:ERROR_SHOWN] if error else None,
+            failure_reason=reason,
         )
     return sorted(offices.values(), key=lambda o: (-o.letters, o.name, o.key))
 
@@ -120,4 +131,31 @@ def retry_undelivered(
         if count:
             where = {"office": office} if office else {}
             audit(session, organiser_id, RETRY_ACTION, now, campaign_id, letters=count, **where)
+    return count
+
+
+def _dead_emails(campaign_id: int) -> tuple[ColumnElement[bool], ...]:
+    """The supporter emails requeue_dead takes for this campaign (receipts, confirmation
+    links, surveys): the same filter, so the count shown is the count tried again."""
+    letters = select(Submission.id).where(Submission.campaign_id == campaign_id)
+    return (Notification.status == DeliveryStatus.DEAD, Notification.submission_id.in_(letters))
+
+
+def undelivered_emails(session: Session, campaign_id: int) -> int:
+    """How many of the campaign's emails to supporters the outbox gave up on: a number only,
+    never whom they were to, nor why (a relay's words may name the supporter)."""
+    count = select(func.count()).select_from(Notification).where(*_dead_emails(campaign_id))
+    return int(session.scalar(count) or 0)
+
+
+def retry_undelivered_emails(
+    session: Session, campaign_id: int, organiser_id: int, now: datetime
+) -> int:
+    """The campaign's emails to supporters given up on get a fresh set of attempts, as
+    `flask outbox retry-dead` gives them, recorded in the audit log in one transaction.
+    Letters to offices are left alone (they have their own buttons). How many go again."""
+    with write_transaction(session):
+        count = requeue_dead(session, now, campaign_id, letters=False)
+        if count:
+            audit(session, organiser_id, EMAILS_ACTION, now, campaign_id, emails=count)
     return count

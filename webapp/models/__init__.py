@@ -20,6 +20,7 @@ from webapp.models.civic import (
     ZipDistrict,
 )
 from webapp.models.delivery import Delivery
+from webapp.models.failure_reason import FailureReason
 from webapp.models.letter_text import LetterText
 from webapp.models.notification import LINK_CARRIERS, Notification, NotificationKind
 from webapp.models.organiser import AuditEntry, Organiser, Role
@@ -63,6 +64,7 @@ __all__ = [
     "Delivery",
     "DeliveryStatus",
     "DeliveryTally",
+    "FailureReason",
     "LetterText",
     "LookupCache",
     "LookupMatch",

@@ -27,5 +27,7 @@ class AuditAction(enum.StrEnum):
     MODERATION_FLAG = "moderation.flag"
     MODERATION_UNFLAG = "moderation.unflag"
     OUTBOX_RETRY_DEAD = "outbox.retry_dead"
+    OUTBOX_RETRY_SUPPORTER_EMAILS = "outbox.retry_supporter_emails"
     PACKETS_DELIVERED = "packets.delivered"
+    ROSTER_CONTACTS_CHANGED = "roster.contacts_changed"
     SUPPORTER_ERASED_OWN_LETTER = "supporter.erased_own_letter"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from webapp.database import Base, index_where_set, str_enum
 from webapp.letters.text import assemble_letter
 from webapp.models.campaign import Target
+from webapp.models.failure_reason import FailureReason
 from webapp.models.letter_text import LetterText
 from webapp.models.outbox import OutboxRow
 from webapp.models.statuses import Changeover, Channel, PostalStatus
@@ -100,6 +101,10 @@ class Delivery(OutboxRow, Base):
     # The target's cover paragraph above the body, as merged for this letter.
     cover_id: Mapped[int | None] = mapped_column(ForeignKey("letter_text.id"))
     failed_at: Mapped[datetime | None]  # the last failed attempt
+    # Why it failed (or was held), decided when the error was met; None before c19c00000025.
+    failure_reason: Mapped[FailureReason | None] = mapped_column(
+        str_enum(FailureReason, "failure_reason")
+    )
     # What the receiving system said (CWC acknowledgement, SMTP queue id, postal letter id).
     remote_reference: Mapped[str | None] = mapped_column(String(200))
     # Posted letters only: the furthest tracking event seen, and when.

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.database import Base, str_enum, utcnow
+from webapp.models.failure_reason import FailureReason
 from webapp.models.outbox import OutboxRow
 from webapp.models.statuses import PostalStatus
 
@@ -33,6 +34,9 @@ class Mailing(OutboxRow, Base):
     letters: Mapped[int] = mapped_column(default=0)
     sheets: Mapped[int] = mapped_column(default=1)  # paper sheets, cover included
     failed_at: Mapped[datetime | None]
+    failure_reason: Mapped[FailureReason | None] = mapped_column(
+        str_enum(FailureReason, "failure_reason")
+    )
     remote_reference: Mapped[str | None] = mapped_column(String(200))
     postal_status: Mapped[PostalStatus | None] = mapped_column(
         str_enum(PostalStatus, "postal_status")

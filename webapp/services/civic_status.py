@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 from webapp.civic.congress import CensusMaps, census_maps, parse_per_congress, seated_congress
 from webapp.civic.index import ROSTER_DATASET
 from webapp.civic.zips import ZIP_DATASET
-from webapp.models import CivicDataset, Delivery, DeliveryStatus, RosterChange
+from webapp.models import (
+    AuditAction,
+    AuditEntry,
+    CivicDataset,
+    Delivery,
+    DeliveryStatus,
+    RosterChange,
+)
+from webapp.services.member_corrections import FOLLOWED, KEPT
 
 
 @dataclass
@@ -28,6 +36,10 @@ class CivicStatus:
     moved: list[RosterChange] = field(default_factory=list)  # a member in another seat
     vacant: list[RosterChange] = field(default_factory=list)  # a seat nobody holds now
     held: int = 0  # letters held for the organisers because their member left office
+    # Waiting letters that followed a sitting member's new contact details at the last sync,
+    # and those that kept the old ones (services/member_corrections.py).
+    followed: int = 0
+    kept: int = 0
 
     @property
     def last_sync(self) -> datetime | None:
@@ -69,8 +81,27 @@ def civic_status(
         )
         for change in changes:
             kinds[change.kind].append(change)
+        status.followed, status.kept = _contact_changes(session, status.last_sync, campaign_id)
     status.held = session.scalar(held_count(campaign_id)) or 0
     return status
+
+
+def _contact_changes(
+    session: Session, synced_at: datetime, campaign_id: int | None
+) -> tuple[int, int]:
+    """The letters that followed members' new contact details at this sync, and those kept."""
+    # The sync audits them at its own moment, one entry per campaign.
+    query = select(AuditEntry.details).where(
+        AuditEntry.action == AuditAction.ROSTER_CONTACTS_CHANGED,
+        AuditEntry.created_at == synced_at,
+    )
+    if campaign_id is not None:
+        query = query.where(AuditEntry.campaign_id == campaign_id)
+    followed = kept = 0
+    for details in session.scalars(query):
+        followed += int((details or {}).get(FOLLOWED, 0))
+        kept += int((details or {}).get(KEPT, 0))
+    return followed, kept
 
 
 def held_count(campaign_id: int | None) -> Select[int]:

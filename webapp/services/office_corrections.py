@@ -1,4 +1,5 @@
-"""Letters still waiting for a fixed office follow its contact details corrected in a campaign."""
+"""Letters still waiting for an office follow its corrected contact details (a campaign's
+fixed office edited, or a member of Congress's in a roster sync)."""
 
 from __future__ import annotations
 
@@ -30,14 +31,19 @@ IN_HAND = (DeliveryStatus.SENDING,)
 
 @dataclass(frozen=True)
 class OfficeDetails:
-    """What a Delivery copies of its fixed office when the letter is written (letter_fields),
-    and `post`, which with them decides the way the letter takes."""
+    """What a Delivery copies of its office when the letter is written (letter_fields), and
+    what with them decides the way the letter takes: `post`, and a member of Congress's seat
+    and key (whether CWC carries it; a fixed office has none)."""
 
     office: str | None
     address: str | None
     contact_url: str | None
     email: str | None
     post: bool
+    key: str = ""
+    chamber: str | None = None
+    state: str | None = None
+    district: str | None = None
 
     @classmethod
     def of(cls, target: Target) -> OfficeDetails:
@@ -46,18 +52,23 @@ class OfficeDetails:
     def copied(self) -> tuple[str | None, ...]:
         return (self.office, self.address, self.contact_url, self.email)
 
-    def way(self, reach: CwcReach) -> Channel:
-        """The channel a new letter to this office takes (a fixed office has no CWC)."""
+    def ways(self, reach: CwcReach) -> tuple[Channel, Channel]:
+        """The channel a new letter to this office takes when CWC could carry the supporter's
+        letter, and when it could not (no prefix or street): the same unless CWC reaches it."""
         office = Recipient(
-            key="",
+            key=self.key,
             name="",
             office=self.office,
             address=self.address,
             contact_url=self.contact_url,
             email=self.email,
             post=self.post,
+            chamber=self.chamber,
+            state=self.state,
+            district=self.district,
         )
-        return route(office, reach, complete=True).channel
+        complete, incomplete = (route(office, reach, c).channel for c in (True, False))
+        return complete, incomplete
 
 
 @dataclass(frozen=True)
@@ -97,56 +108,73 @@ def follow_corrections(
     now: datetime,
 ) -> Corrections:
     """Copy each corrected fixed office's details onto its letters still waiting for it,
-    inside the caller's transaction (the edit's own).
+    inside the caller's transaction (the edit's own); `follow_office` says which follow."""
+    followed = kept = 0
+    for target in campaign.targets:
+        old = before.get(target.id) if target.kind is TargetKind.CUSTOM else None
+        if old is None:
+            continue
+        moved = follow_office(
+            session, _letters_to(campaign, target), old, OfficeDetails.of(target), reach, now
+        )
+        followed += moved.followed
+        kept += moved.kept
+    return Corrections(followed, kept)
 
-    Only a letter whose way stays the same follows: its channel was the office's way before the
-    edit and still is after. When the correction changes the way (an email address added or
+
+def follow_office(
+    session: Session,
+    letters: tuple[ColumnElement[bool], ...],
+    old: OfficeDetails,
+    new: OfficeDetails,
+    reach: CwcReach,
+    now: datetime,
+) -> Corrections:
+    """Copy an office's new details onto its `letters` still waiting for it, inside the
+    caller's transaction.
+
+    Only a letter whose way stays the same follows: its channel was the office's way before
+    the change and still is after. When the change alters the way (an email address added or
     removed, post turned on or off) the letters keep their old details and are counted: an
     emailed letter turned into a web-form hand-off would wait for a supporter told it was
     sent for them, and a hand-off turned into an email may already have been pasted into the
     form. Letters in an envelope already made up keep theirs too: the envelope's address and
     its key at the postal service are fixed.
     """
-    followed = kept = 0
-    for target in campaign.targets:
-        old = before.get(target.id) if target.kind is TargetKind.CUSTOM else None
-        new = OfficeDetails.of(target)
-        if old is None or old.copied() == new.copied():
-            continue
-        letters = _letters_to(campaign, target)
-        waiting = session.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(*letters, Delivery.status.in_(WAITING + IN_HAND))
-        )
-        way = new.way(reach)
-        moved: list[int] = []
-        if way is old.way(reach):
-            moved = list(
-                session.scalars(
-                    update(Delivery)
-                    .where(
-                        *letters,
-                        Delivery.status.in_(WAITING),
-                        Delivery.channel == way,
-                        Delivery.mailing_id.is_(None),
-                    )
-                    .values(
-                        recipient_office=new.office,
-                        recipient_address=new.address,
-                        contact_url=new.contact_url,
-                        email=new.email,
-                        updated_at=now,
-                    )
-                    .returning(Delivery.id)
-                    .execution_options(synchronize_session=False)
+    if old.copied() == new.copied():
+        return Corrections()
+    waiting = session.scalar(
+        select(func.count())
+        .select_from(Delivery)
+        .where(*letters, Delivery.status.in_(WAITING + IN_HAND))
+    )
+    same = {was for was, will in zip(old.ways(reach), new.ways(reach), strict=True) if was is will}
+    moved: list[int] = []
+    if same:
+        moved = list(
+            session.scalars(
+                update(Delivery)
+                .where(
+                    *letters,
+                    Delivery.status.in_(WAITING),
+                    Delivery.channel.in_(sorted(same)),
+                    Delivery.mailing_id.is_(None),
                 )
+                .values(
+                    recipient_office=new.office,
+                    recipient_address=new.address,
+                    contact_url=new.contact_url,
+                    email=new.email,
+                    updated_at=now,
+                )
+                .returning(Delivery.id)
+                .execution_options(synchronize_session=False)
             )
-        if moved and way is Channel.POST and old.address != new.address:
-            _new_postal_keys(session, moved)
-        followed += len(moved)
-        kept += (waiting or 0) - len(moved)
-    return Corrections(followed, kept)
+        )
+    # A posted office's ways are both POST: every letter moved is a posted one.
+    if moved and Channel.POST in same and old.address != new.address:
+        _new_postal_keys(session, moved)
+    return Corrections(len(moved), (waiting or 0) - len(moved))
 
 
 def _new_postal_keys(session: Session, ids: list[int]) -> None:
