@@ -27,6 +27,7 @@ from webapp.models import (
     Campaign,
     Delivery,
     DeliveryStatus,
+    FailureReason,
     Submission,
     SubmissionStatus,
     Target,
@@ -124,8 +125,11 @@ def offices(app: Flask, tmp_path: Path) -> Offices:
         stamp(sent, sent_at=_at(10), failed_at=_at(5), last_error="timed out")
         stamp(accepted, sent_at=_at(20))
         stamp(ids[board, S.DONE_BY_SUPPORTER][0], done_at=_at(30))
+        full, later = FailureReason.MAILBOX_FULL, FailureReason.UNAVAILABLE
         stamp(ids[board, S.DEAD][0], failed_at=_at(40), last_error="550 mailbox full")
+        stamp(ids[board, S.DEAD][0], failure_reason=full)
         stamp(ids[board, S.FAILED][0], failed_at=_at(40), last_error="451 try later")
+        stamp(ids[board, S.FAILED][0], failure_reason=later)
         stamp(ids[board, S.CANCELLED][0], failed_at=_at(25), last_error="an older refusal")
         # The clerk: a posted letter sent at 70 but delivered (done) at 50 counts at 50; one sent
         # at 60 is its latest; its failure at 45 is history.
@@ -199,9 +203,11 @@ def test_each_office_s_last_success_and_failure_with_that_failure_s_error(
     assert board.last_success == _at(30)  # the supporter's, after the sent and accepted ones
     assert board.last_failure == _at(40)
     assert board.last_error == "550 mailbox full"  # two failures at 40: the later row's
+    assert board.failure_reason is FailureReason.MAILBOX_FULL  # and its reason
     assert not board.recovered and board.mark.value == "red"
     assert clerk.last_success == _at(60)  # not 70: that letter was delivered (done) at 50
     assert (clerk.last_failure, clerk.last_error) == (_at(45), "relay down")
+    assert clerk.failure_reason is None  # recorded before reasons were
     assert clerk.recovered
     quiet = rows[offices.quiet]
     assert (quiet.last_success, quiet.last_failure, quiet.last_error) == (None, None, None)
