@@ -6,7 +6,7 @@ Builds the coalition campaign with N letters (two deliveries each: the President
 the writer's House member, in every status, a sixth of them failing with the relay's error),
 then per backend prints: what each render read before (every delivery counted, every delivered
 and every failed row read for each office's latest), timed with the schema as it was
-(c19c00000025), the migration's index build, the worker's recount of the stored tallies (once a
+(c19d00000024), the migration's index build, the worker's recount of the stored tallies (once a
 minute, in the background), and the page's render p50/p90 now, with its two new lookups alone.
 """
 
@@ -45,7 +45,7 @@ from webapp.services.delivery_counts import tally_status
 from webapp.services.delivery_tallies import refresh_delivery_tallies, stored_statuses
 from webapp.services.organisers import create_organiser
 
-BEFORE = "c19c00000025"  # the schema the full count ran on, before the office indexes
+BEFORE = "c19d00000024"  # the schema the full count ran on, before the office indexes
 DELIVERED = (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED, DeliveryStatus.DONE_BY_SUPPORTER)
 RELAY_DOWN = "451 4.3.0 relay temporarily unavailable"
 

@@ -141,8 +141,48 @@ def test_the_office_latest_indexes_migration_goes_down_and_up(app: Flask) -> Non
 
     with app.app_context():
         assert names <= indexes()
-        downgrade(revision="c19c00000025")
+        downgrade(revision="c19d00000024")
         assert not names & indexes()
         upgrade()
         assert names <= indexes()
+    assert _differences(app) == []
+
+
+def test_the_previous_seat_migration_reads_old_seat_changes_back(app: Flask) -> None:
+    """c19d00000024 keeps a moved member's old seat as data, read from the line the sync wrote
+    before; other rows, and a line in another shape, have none."""
+    rows = {
+        1: ("seat_changed", "seat changed: A B (US Senate, OH -> US House, OH-3)"),
+        2: ("seat_changed", "seat changed: C (D) (US House, WY at large -> US Senate, WY)"),
+        3: ("seat_changed", "seat changed: E F (US House, CA-12 -> US House, CA-14)"),
+        4: ("seat_changed", "moved somewhere"),
+        5: ("vacant", "vacant: TX-23 (US House)"),
+    }
+    with app.app_context():
+        downgrade(revision="c19c00000023")
+        with db.engine.begin() as connection:
+            for row_id, (kind, detail) in rows.items():
+                connection.execute(
+                    text(
+                        "INSERT INTO roster_change (id, dataset, kind, chamber, state, detail, "
+                        "campaign_ids, detected_at) VALUES (:id, 'legislators', :kind, "
+                        "'us_house', 'OH', :detail, '[]', '2026-12-01 10:00:00')"
+                    ),
+                    {"id": row_id, "kind": kind, "detail": detail},
+                )
+        upgrade()
+        with db.engine.begin() as connection:
+            found = connection.execute(
+                text(
+                    "SELECT id, previous_chamber, previous_state, previous_district "
+                    "FROM roster_change ORDER BY id"
+                )
+            ).all()
+    assert [tuple(row) for row in found] == [
+        (1, "us_senate", "OH", None),
+        (2, "us_house", "WY", "0"),
+        (3, "us_house", "CA", "12"),
+        (4, None, None, None),
+        (5, None, None, None),
+    ]
     assert _differences(app) == []

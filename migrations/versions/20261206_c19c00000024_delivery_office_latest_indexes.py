@@ -1,7 +1,7 @@
 """deliveries indexed by office and time of failure or delivery, so the channel map reads a few entries per office
 
 Revision ID: c19c00000024
-Revises: c19c00000025
+Revises: c19d00000024
 Create Date: 2026-12-06 09:00:00.000000
 
 The channel map read every failed delivery of the campaign (100,000 rows on a day with SMTP
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c19c00000024"
-# After c19c00000025 (failure_reason), merged first though numbered after this one.
-down_revision = "c19c00000025"
+# After c19c00000025 and c19d00000024, merged to main first though numbered after it.
+down_revision = "c19d00000024"
 branch_labels = None
 depends_on = None
 

@@ -95,7 +95,11 @@ def test_current_term_fields_are_taken_from_the_last_term(
     assert cantwell.address == "511 Hart Senate Office Building Washington DC 20510"
     assert cantwell.office == "511 Hart Senate Office Building"
     assert (cantwell.term_start, cantwell.term_end) == ("2025-01-03", "2031-01-03")
-    assert sum(1 for r in members if r.contact_form) == 89
+    # 89 in the file; F000484's is mistyped "hhttps://…", no web address, so it is dropped and
+    # letters to him link his website instead of a page no browser can open.
+    assert sum(1 for r in members if r.contact_form) == 88
+    fine = by_id(members)["F000484"]
+    assert fine.contact_form is None and (fine.url or "").startswith("https://")
 
 
 def test_district_offices_parse_from_json_and_yaml_alike() -> None:
@@ -165,3 +169,23 @@ def test_format_is_sniffed_when_the_name_has_no_extension(
     members: list[LegislatorRecord],
 ) -> None:
     assert parse_legislators(MEMBERS_JSON.read_bytes(), "https://example.org/members") == members
+
+
+@pytest.mark.parametrize(
+    ("url", "form", "kept"),
+    [
+        ("https://slotkin.senate.gov", "https://slotkin.senate.gov/contact", True),
+        ("HTTP://example.house.gov", "http://example.house.gov/contact", True),
+        ("javascript:alert(1)", "data:text/html,<b>x</b>", False),
+        ("www.example.house.gov", "//example.house.gov/contact", False),
+    ],
+)
+def test_a_members_pages_are_kept_only_as_web_addresses(url: str, form: str, kept: bool) -> None:
+    """Receipts link to these pages and a sync copies them onto waiting letters: a roster
+    carrying another kind of link gives the member no page (a hand-off then has none), and the
+    rest of the member's record still loads."""
+    record = json.loads(MEMBERS_JSON.read_bytes())[0]
+    record["terms"][-1].update(url=url, contact_form=form)
+    (member,) = parse_legislators(json.dumps([record]).encode(), "legislators-current.json")
+    assert (member.url, member.contact_form) == ((url, form) if kept else (None, None))
+    assert member.full_name and member.state

@@ -302,12 +302,14 @@ def test_roster_changes_and_data_date_appear_for_the_campaign(
     html = _synced_page(app, known, tmp_path)
     assert "Members of Congress as of <bdi>2026-07-01</bdi>" in html  # isolated for Arabic
     roster = html[html.index('id="roster-heading"') :]
+    # Worded from each change's data (tests/dashboard/test_roster_change_words.py: in Arabic).
     for detail in (
-        "vacant: WA (US Senate)",
-        "vacant: CA-12 (US House)",
-        "added: Jane Doe (US House, FL-20)",
-        "removed: Maria Cantwell (US Senate, WA)",
-        "seat changed: Lateefah Simon (US House, CA-12 -&gt; US House, CA-14)",
+        "Vacant: <bdi>Washington</bdi> (US Senate)",
+        "Vacant: <bdi>California</bdi>, district 12 (US House)",
+        "Arrived: <bdi>Jane Doe</bdi>, <bdi>Florida</bdi>, district 20 (US House)",
+        "Left office: <bdi>Maria Cantwell</bdi>, <bdi>Washington</bdi> (US Senate)",
+        "Changed seat: <bdi>Lateefah Simon</bdi>, from <bdi>California</bdi>, district 12 (US"
+        " House) to <bdi>California</bdi>, district 14 (US House)",
     ):
         assert detail in roster, detail
 

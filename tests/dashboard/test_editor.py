@@ -489,7 +489,7 @@ def test_warnings_for_state_legislators_without_a_key_and_confirmation_without_s
     form["require_confirmation"] = "y"
     page = admin.post(preview_url, data=form)
     assert "State-legislature targets are unavailable without an Open States key" in page.text
-    assert "No mail server is set (SMTP_URL)" in page.text
+    assert 'No mail server is set (<code dir="ltr">SMTP_URL</code>)' in page.text
 
     app.config.update(OPENSTATES_API_KEY="a-key", SMTP_URL="smtp://127.0.0.1:2525")
     page = admin.post(preview_url, data=form)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import smtplib
 from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
@@ -25,6 +26,7 @@ from tests.pg import free_port
 from tests.stubs import StubServer, json_reply
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow
+from webapp.delivery.failure_reasons import connect_reason
 from webapp.delivery.outcomes import retry_dead
 from webapp.delivery.smtp import Mailer, SendError, parse_smtp_url
 from webapp.delivery.worker import Worker
@@ -79,7 +81,7 @@ def _refusal(mailer: Mailer) -> SendError:
         ({"mail": "553 5.7.1 <letters@localhost>: Sender address rejected"}, R.RELAY_SETTINGS),
         ({"mail": "454 4.7.0 Throttling failure: Maximum sending rate exceeded"}, R.RELAY_LIMITED),
         ({"data": "554 5.2.0 Sending quota exceeded"}, R.RELAY_LIMITED),
-        ({"mail": "421 4.7.0 Try again later, closing connection"}, R.RELAY_UNREACHABLE),
+        ({"mail": "421 4.7.0 Try again later, closing connection"}, R.RELAY_BUSY),
     ],
 )
 def test_each_smtp_refusal_names_its_reason(
@@ -102,6 +104,25 @@ def test_a_relay_that_refuses_the_login_or_is_not_there(smtp: SmtpSink) -> None:
     smtp.start()
     wrong = Mailer(parse_smtp_url(smtp.url_with("letters", "wrong"), 5))
     assert _refusal(wrong).reason is R.RELAY_SETTINGS
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (
+            smtplib.SMTPAuthenticationError(454, b"4.7.0 Temporary authentication failure"),
+            R.RELAY_BUSY,
+        ),
+        (smtplib.SMTPConnectError(421, b"4.3.2 Service not available, try later"), R.RELAY_BUSY),
+        (smtplib.SMTPAuthenticationError(535, b"5.7.8 Bad credentials"), R.RELAY_SETTINGS),
+        (ConnectionRefusedError(111, "Connection refused"), R.RELAY_UNREACHABLE),
+    ],
+)
+def test_a_relay_reached_but_busy_is_not_told_to_check_its_settings(
+    error: Exception, reason: R
+) -> None:
+    """421 and a 454 at login are for now: the settings are right and the host answered."""
+    assert connect_reason(error) is reason
 
 
 @pytest.fixture

@@ -119,6 +119,9 @@ def test_a_new_contact_page_reaches_a_waiting_hand_off_and_its_receipt_but_not_o
         "letters_following_correction": 1,
         "letters_keeping_old_details": 1,
         "members_with_new_contact_details": 1,
+        "contact_details": {
+            "Elissa Slotkin (S001208)": {"contact_url": [SLOTKIN_SITE, SLOTKIN_FORM]},
+        },
     }
     line = (
         "<bdi>1</bdi> waiting letter now goes to its member's new contact details. "
@@ -175,6 +178,9 @@ def test_a_website_that_would_change_the_way_leaves_the_packet_and_says_so(
     assert entry.details == {
         "letters_keeping_old_details": 1,
         "members_with_new_contact_details": 1,
+        "contact_details": {
+            f"James Gallagher ({member})": {"contact_url": [None, "https://gallagher.house.gov"]},
+        },
     }
     panel = civic_panel(app)
     assert "<bdi>1</bdi> waiting letter kept its member's old contact details" in panel

@@ -142,8 +142,8 @@ def _member(entry: Any, index: int) -> LegislatorRecord:
         # Newly sworn-in members have no official_full until the maintainers add it.
         full_name=_text(name.get("official_full")) or f"{first} {last}",
         party=_text(term.get("party")),
-        url=_text(term.get("url")),
-        contact_form=_text(term.get("contact_form")),
+        url=_web_page(term.get("url")),
+        contact_form=_web_page(term.get("contact_form")),
         phone=_text(term.get("phone")),
         address=_text(term.get("address")),
         office=_text(term.get("office")),
@@ -152,6 +152,15 @@ def _member(entry: Any, index: int) -> LegislatorRecord:
         term_start=_text(term.get("start")),
         term_end=_text(term.get("end")),
     )
+
+
+def _web_page(value: Any) -> str | None:
+    """A member's website or contact form: only an http(s) address. Letters and receipts link
+    to it, and a sync copies it onto letters already waiting, so anything else is dropped."""
+    text = _text(value)
+    if text is None or not text.lower().startswith(("https://", "http://")):
+        return None
+    return text
 
 
 def parse_legislators(data: bytes, filename_hint: str) -> list[LegislatorRecord]:

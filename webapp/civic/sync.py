@@ -98,6 +98,7 @@ def _record_changes(session: Session, diff: RosterDiff, now: datetime) -> None:
         kind: str, seat: Seat, chambers: set[str], detail: str, who: MemberChange | None
     ) -> None:
         hits = [key for key, wanted in campaigns.items() if wanted & chambers]
+        previous = who.previous if who else None
         affected.update(slug for _, slug in hits)
         session.add(
             RosterChange(
@@ -108,6 +109,9 @@ def _record_changes(session: Session, diff: RosterDiff, now: datetime) -> None:
                 district=seat.district,
                 external_id=who.bioguide if who else None,
                 name=who.name if who else None,
+                previous_chamber=previous.chamber if previous else None,
+                previous_state=previous.state if previous else None,
+                previous_district=previous.district if previous else None,
                 detail=detail,
                 campaign_ids=sorted(campaign_id for campaign_id, _ in hits),
                 detected_at=now,

@@ -189,4 +189,5 @@ _LABELS = {
     "letters_keeping_old_details": _l("waiting letters that keep the old office details"),
     # A roster sync that changed members' contact details (services/member_corrections.py).
     "members_with_new_contact_details": _l("members whose contact details changed"),
+    "contact_details": _l("members' contact details, before and after"),
 }

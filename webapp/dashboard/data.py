@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from webapp.civic.index import ROSTER_DATASET
 from webapp.dashboard.charts import Bar, days_between, last_hours, series
+from webapp.dashboard.held_reasons import reason_group
 from webapp.dashboard.offices import (
     NOT_RECEIVED,
     OfficeRow,
@@ -229,23 +228,6 @@ def build_dashboard(
     return data
 
 
-# A reason carries its letter's own figure ("sent 1.2 s after…", "37+ letters…"): grouped, the
-# table names the kind of reason, without a figure that would be one letter's.
-_REASON_GROUPS = (
-    (r"sent [\d.]+ s after opening the form", _l("sent seconds after opening the form")),
-    (r"\d+\+ letters from one address in 10 minutes", _l("many letters from one address")),
-    (r"\d+\+ letters from one network in 10 minutes", _l("many letters from one network")),
-    (r"the same personal paragraph from \d+\+ other senders", _l("a paragraph many others sent")),
-)
-
-
-def _reason_group(reason: str) -> str:
-    for pattern, label in _REASON_GROUPS:
-        if re.fullmatch(pattern, reason):
-            return str(label)
-    return reason
-
-
 def _held(session: Session, campaign: Campaign, data: DashboardData) -> None:
     """Letters held by the risk checks: how many, why, and the latest ones to release."""
     waiting = held_waiting(campaign.id)
@@ -257,6 +239,6 @@ def _held(session: Session, campaign: Campaign, data: DashboardData) -> None:
         select(Submission.risk_reasons).where(waiting).order_by(Submission.id.desc()).limit(5000)
     ):
         for reason in row or []:
-            reasons[_reason_group(str(reason))] += 1
+            reasons[reason_group(str(reason))] += 1
     data.held_reasons = reasons.most_common()
     data.held_recent = list(session.scalars(held_shown(campaign.id)))

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
-from webapp.dashboard.editor_forms import LETTER_FIELDS, LETTER_PARTS, CampaignForm
+from webapp.dashboard.editor_forms import (
+    LETTER_FIELDS,
+    LETTER_PARTS,
+    READING_LANGUAGE,
+    CampaignForm,
+)
 from webapp.dashboard.editor_reading import reading_problem
+from webapp.i18n import isolate
 from webapp.models import Chamber
 
 if TYPE_CHECKING:
@@ -17,6 +24,11 @@ if TYPE_CHECKING:
 
 _PROBLEM_RE = re.compile(
     r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?: (?P<msg>.*)$", re.S
+)
+_UNLISTED_RE = re.compile(
+    rf"^translations\.{READING_LANGUAGE}\.signatories: (?P<name>'.*'|\".*\") is not a listed"
+    r" signatory$",
+    re.S,
 )
 _TOP_LEVEL = frozenset(
     {
@@ -63,9 +75,29 @@ def _labelled(form: CampaignForm, message: str) -> str:
     return _KEY_RE.sub(label, message)
 
 
+def _unlisted_signatory(problem: str) -> str | None:
+    """The file check's refusal of an Arabic name given for an organisation no longer listed
+    (renamed above, its Arabic line left as it was), in the page's language: the file check
+    words it in English for the command line, and the editor showed that on Arabic pages."""
+    match = _UNLISTED_RE.match(problem)
+    if match is None:
+        return None
+    name = ast.literal_eval(match["name"])  # the check wrote it with repr()
+    return str(
+        _(
+            "%(name)s is no longer a signatory organisation: write its Arabic name beside its"
+            " new name, or remove its line.",
+            name=isolate(name),
+        )
+    )
+
+
 def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> None:
     """Put each CampaignFileError problem on the field it names; the rest go in `general`."""
     for problem in problems:
+        if (unlisted := _unlisted_signatory(problem)) is not None:
+            add_error(form.reading_signatories, unlisted)
+            continue
         if reading_problem(form, draft.targets, problem):
             continue
         if problem.startswith("prompts"):

@@ -3,10 +3,12 @@
 from webapp.dashboard import (  # noqa: F401  (they add routes to bp)
     auth,
     changeover_views,
+    civic_text,
     delivery_views,
     editor,
     embed_views,
     failure_words,
+    held_reasons,
     held_views,
     paragraph_views,
     replies_views,

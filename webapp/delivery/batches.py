@@ -111,7 +111,7 @@ class Batcher:
                 report.held += self.assemble(session, group, ids, self.clock())
             except SendError as exc:  # the service could not check an address: back off
                 log.warning("mailing to %s not made yet: %s", group[1], exc)
-                self._later(session, ids, str(exc))
+                self._later(session, ids, exc)
                 met = Pause(Delivery, ids[0])
                 if isinstance(exc, ChannelDown) and self.faults.fault(
                     session, Channel.POST, exc.certain, met
@@ -137,9 +137,10 @@ class Batcher:
                 break
         return report
 
-    def _later(self, session: Session, ids: list[int], error: str) -> None:
-        """Ask again after the channel's backoff, not at every poll of the worker."""
-        now = self.clock()
+    def _later(self, session: Session, ids: list[int], exc: SendError) -> None:
+        """Ask again after the channel's backoff, not at every poll of the worker; why is kept
+        and dated as any failure is, for the channel map."""
+        now, error = self.clock(), str(exc)
         with write_transaction(session):
             session.execute(
                 update(Delivery)
@@ -147,6 +148,8 @@ class Batcher:
                 .values(
                     next_attempt_at=now + self.faults.delay(Channel.POST),
                     last_error=error[:2000],
+                    failure_reason=exc.reason,
+                    failed_at=now,
                     updated_at=now,
                 )
                 .execution_options(synchronize_session=False)

@@ -9,12 +9,15 @@ import ssl
 from webapp.models.failure_reason import FailureReason
 
 # RFC 3463 enhanced codes and the words relays use for them. Checked before a relay's
-# "quota" (its own sending limit): a full mailbox is the office's, not our relay's.
+# "quota" (its own sending limit): a full mailbox is the office's, not our relay's. A code
+# counts only where it opens the answer: elsewhere "4.2.2" may end an IP address (10.4.2.2).
 _MAILBOX_FULL = re.compile(
-    r"\b[45]\.2\.2\b|mailbox (is )?full|(mailbox|user|recipient)\S* (is )?over (its )?quota", re.I
+    r"^[45]\.2\.2\b|mailbox (is )?full|(mailbox|user|recipient)\S* (is )?over (its )?quota"
+    r"|exceeded storage allocation|out of storage",  # RFC 5321's 552, and Gmail's words
+    re.I,
 )
 _SPAM = re.compile(
-    r"\b5\.7\.\d+\b|spam|policy|blocked|block ?list|black ?list|reputation|rejected as bulk", re.I
+    r"^5\.7\.\d+\b|spam|policy|blocked|block ?list|black ?list|reputation|rejected as bulk", re.I
 )
 
 
@@ -38,6 +41,8 @@ def connect_reason(exc: Exception) -> FailureReason:
     """Why no connection to our relay could be had: a setting to mend (login, TLS, what
     SMTP_URL asks), or the relay not answering."""
     settings = (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError, ssl.SSLError)
+    if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code in (421, 454):
+        return FailureReason.RELAY_BUSY  # reached, but it cannot take us (or logins) just now
     if isinstance(exc, settings):
         return FailureReason.RELAY_SETTINGS
     return FailureReason.RELAY_UNREACHABLE

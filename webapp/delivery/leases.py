@@ -148,6 +148,11 @@ def hold_for_send(
     # Read before the transaction begins: its opening commit expires the row, and reading an
     # expired attribute would reload the whole row for nothing.
     model, row_id = type(row), key_of(row)
+    # What the send set on the row (a posted letter's sheets) is written by this UPDATE, not
+    # flushed by that opening commit: on SQLite the flush ran in the read transaction that
+    # loaded the row, refused at once (SQLITE_BUSY_SNAPSHOT, no busy wait) once any other
+    # connection had committed since (a heartbeat, a supporter's letter): the round failed.
+    set_on_row = unwritten_values(session, row)
     with write_transaction(session):
         result = session.execute(
             update(model)
@@ -157,6 +162,7 @@ def hold_for_send(
                 model.lease_token == holder.token,
             )
             .values(
+                **set_on_row,
                 lease_expires_at=now + timedelta(seconds=lease_seconds),
                 attempts=model.attempts + 1,
                 updated_at=now,
@@ -210,6 +216,20 @@ def key_of(row: Leased) -> int:
     (a supporter may erase their data while their letter is being sent)."""
     state: InstanceState[Leased] = inspect(row)
     return int(state.identity[0]) if state.identity else row.id
+
+
+def unwritten_values(session: Session, row: Leased) -> dict[str, object]:
+    """The column values set on `row` and not yet written, taken off it (the session will not
+    flush them): for the caller to write in its own write transaction."""
+    state: InstanceState[Leased] = inspect(row)
+    values = {}
+    for key in _own_columns(type(row)):
+        added = state.attrs[key].history.added
+        if added:
+            values[key] = added[0]
+    if values:
+        session.expire(row, list(values))
+    return values
 
 
 def _own_columns(model: type[Leased]) -> list[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, true, update
+from sqlalchemy import or_, select, true, update
 from sqlalchemy.orm import Session
 
 from webapp.database import write_transaction
@@ -197,6 +197,7 @@ def _awaited_until(row: Leased, now: datetime, policy: RetryPolicy) -> datetime 
 
 
 _LEFT_TO_CLICK = timedelta(minutes=15)
+PURGED = select(Submission.id).where(Submission.purged_at.is_not(None))
 
 
 def retry_dead(
@@ -241,12 +242,10 @@ def requeue_dead(
             )
         if office is not None:
             query = query.where(Delivery.recipient_key == office)
-        if model is Delivery:
-            # What retention left of a letter is not the letter its writer wrote (as the
-            # changeover holds): it is never sent to an office again.
-            query = query.where(
-                model.submission_id.in_(select(Submission.id).where(Submission.purged_at.is_(None)))
-            )
+        # What retention left of a letter is not the letter its writer wrote (as the
+        # changeover holds): it is never sent to an office again, nor its receipt's copy of
+        # it to its writer (a password reset has no letter).
+        query = query.where(or_(model.submission_id.is_(None), model.submission_id.not_in(PURGED)))
         values: dict[str, object] = {"last_error": None, "updated_at": now}
         if model is Delivery:
             values["failure_reason"] = None

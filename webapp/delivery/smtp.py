@@ -19,6 +19,7 @@ from webapp.delivery.smtp_refusals import data_refused, recipient_refused, sende
 from webapp.models.failure_reason import FailureReason
 
 UNREACHABLE, SETTINGS = FailureReason.RELAY_UNREACHABLE, FailureReason.RELAY_SETTINGS
+BUSY = FailureReason.RELAY_BUSY  # reached, but not taking letters for now (421)
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ class Mailer:
             if code == 421:  # the relay is closing down, whoever the letter is to
                 self._drop()
                 said = f"SMTP relay {where} is closing the connection (421)"
-                raise ChannelDown(said, reason=UNREACHABLE) from exc
+                raise ChannelDown(said, reason=BUSY) from exc
             raise recipient_refused(where, code, text) from exc
         except smtplib.SMTPResponseException as exc:
             self.close()
@@ -207,7 +208,7 @@ class Mailer:
             if code in RELAY_CODES:  # said to every letter alike: the relay, not this one
                 raise ChannelDown(
                     f"SMTP relay {where} answered {code}: {RELAY_CODES[code]}",
-                    reason=SETTINGS if code == 530 else UNREACHABLE,
+                    reason=SETTINGS if code == 530 else BUSY,
                 ) from exc
             if isinstance(exc, smtplib.SMTPSenderRefused):
                 raise sender_refused(where, code, exc.smtp_error) from exc

@@ -15,7 +15,11 @@ _RELAYING = re.compile(
     r"relay(ing)? (access )?(denied|not permitted|prohibited)|unable to relay", re.I
 )
 # Rate limits and quotas: the relay takes no more mail from us for a while, whatever the letter.
-_LIMITED = re.compile(r"quota|throttl|\brate\b|sending limit|too many (messages|emails)", re.I)
+_LIMITED = re.compile(
+    r"quota|throttl|\brate\b|sending limit|too many (messages|emails)"
+    r"|max(imum)? (number of )?(emails|messages) per (hour|day)",  # cPanel/Exim hosting caps
+    re.I,
+)
 # Codes a relay answers every sender with: busy, closing, or cannot check logins just now.
 _BUSY = frozenset({421, 454})
 
@@ -51,7 +55,7 @@ def recipient_refused(where: str, code: int, text: bytes | str) -> SendError:
     """RCPT TO refused: the relay's fault when it will not relay or is limiting us, else the
     recipient's own (user unknown, mailbox full)."""
     words = said(text)
-    if _RELAYING.search(words):
+    if code == 530 or _RELAYING.search(words):  # 530: it wants a login first, for any letter
         return ChannelDown(
             f"the relay does not relay for us ({code}) at {where}: put a user name and password "
             f"allowed to send in SMTP_URL (the relay said: {words})",

@@ -136,8 +136,11 @@ def retry_undelivered(
 
 def _dead_emails(campaign_id: int) -> tuple[ColumnElement[bool], ...]:
     """The supporter emails requeue_dead takes for this campaign (receipts, confirmation
-    links, surveys): the same filter, so the count shown is the count tried again."""
-    letters = select(Submission.id).where(Submission.campaign_id == campaign_id)
+    links, surveys) of letters retention left whole: the same filter, so the count shown is
+    the count tried again."""
+    letters = select(Submission.id).where(
+        Submission.campaign_id == campaign_id, Submission.purged_at.is_(None)
+    )
     return (Notification.status == DeliveryStatus.DEAD, Notification.submission_id.in_(letters))
 
 

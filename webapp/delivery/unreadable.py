@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from webapp.delivery.leases import Holder
 from webapp.delivery.outcomes import RetryPolicy, record_channel_wait
 from webapp.delivery.postal_budget import free_places
-from webapp.models import DUE_STATUSES, Delivery, DeliveryStatus, Notification, Supporter
+from webapp.models import (
+    DUE_STATUSES,
+    Delivery,
+    DeliveryStatus,
+    FailureReason,
+    Notification,
+    Supporter,
+)
 from webapp.sealing import Keyring, SealingError, keyring
 
 # Said on the letter and in the log: no personal data, only what the operator can look into.
@@ -101,9 +108,13 @@ def set_aside(
     waiting = [row.id for row in rows if rotation_half_done(session, row)]
     dead = [row.id for row in rows if row.id not in waiting]
     values = {"mailing_id": None, "failed_at": now, "updated_at": now}
+    # The reason too, as a claimed row's (Failures.unreadable): else an envelope's earlier
+    # failure (the service busy) stays the letter's, and the channel map says so.
+    unreadable = {"last_error": UNREADABLE, "failure_reason": FailureReason.UNREADABLE}
+    rotating = {"last_error": ROTATING, "failure_reason": None}
     for ids, more in (
-        (dead, {"status": DeliveryStatus.DEAD, "last_error": UNREADABLE, "next_attempt_at": None}),
-        (waiting, {"last_error": ROTATING, "next_attempt_at": wait_until}),
+        (dead, {**unreadable, "status": DeliveryStatus.DEAD, "next_attempt_at": None}),
+        (waiting, {**rotating, "next_attempt_at": wait_until}),
     ):
         if ids:
             session.execute(

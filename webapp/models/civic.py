@@ -88,7 +88,11 @@ class RosterChange(Base):
     district: Mapped[str | None] = mapped_column(String(8))
     external_id: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(String(200))
-    detail: Mapped[str] = mapped_column(String(500))
+    # A seat_changed member's seat before; pages word the change from these, in their language.
+    previous_chamber: Mapped[str | None] = mapped_column(String(16))
+    previous_state: Mapped[str | None] = mapped_column(String(2))
+    previous_district: Mapped[str | None] = mapped_column(String(8))
+    detail: Mapped[str] = mapped_column(String(500))  # in English, as the sync command prints it
     campaign_ids: Mapped[list[Any]] = mapped_column(default=list)
     detected_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

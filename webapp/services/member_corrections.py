@@ -1,5 +1,4 @@
-"""Letters still waiting for a sitting member of Congress follow the contact details a roster
-sync brings (a new contact form, office or email), as a corrected fixed office's do."""
+"""Letters waiting for a sitting member of Congress follow the new details a roster sync brings."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.civic.legislators import PROVIDER as LEGISLATORS
@@ -22,6 +21,7 @@ from webapp.services.office_corrections import (
     Corrections,
     OfficeDetails,
     follow_office,
+    kept_whole,
 )
 from webapp.services.organisers import audit
 from webapp.services.recipients import CHAMBER_OFFICES
@@ -29,6 +29,9 @@ from webapp.services.recipients import CHAMBER_OFFICES
 # The audit entry's counts, the letters' named as a fixed office's correction names them.
 FOLLOWED, KEPT = "letters_following_correction", "letters_keeping_old_details"
 MEMBERS = "members_with_new_contact_details"
+# Whose details changed and how (public details of members of Congress, nothing of a writer):
+# an organiser can trace a link a waiting hand-off now opens to the roster that brought it.
+CHANGES = "contact_details"
 
 
 def member_details(official: Official, contact: Contact) -> OfficeDetails:
@@ -47,13 +50,13 @@ def member_details(official: Official, contact: Contact) -> OfficeDetails:
     )
 
 
-def _letters(key: str, campaign_id: int | None) -> tuple[ColumnElement[bool], ...]:
-    campaign = (
-        Delivery.campaign_id.is_(None)
-        if campaign_id is None
-        else Delivery.campaign_id == campaign_id
-    )
-    return (campaign, Delivery.recipient_key == key)
+def _letters(key: str, campaigns: set[int | None]) -> tuple[ColumnElement[bool], ...]:
+    # The campaigns named, so that the (campaign, office) index finds the member's letters.
+    ids = sorted(c for c in campaigns if c is not None)
+    within = [Delivery.campaign_id.in_(ids)] if ids else []
+    if None in campaigns:
+        within.append(Delivery.campaign_id.is_(None))
+    return (or_(*within), Delivery.recipient_key == key)
 
 
 def follow_members(
@@ -81,26 +84,49 @@ def follow_members(
     }
     waiting = session.execute(
         select(Delivery.recipient_key, Delivery.campaign_id)
-        .where(Delivery.recipient_key.in_(list(keys)), Delivery.status.in_(WAITING + IN_HAND))
+        .where(
+            Delivery.recipient_key.in_(list(keys)),
+            Delivery.status.in_(WAITING + IN_HAND),
+            kept_whole(),
+        )
         .distinct()
-        .order_by(Delivery.campaign_id, Delivery.recipient_key)
     )
-    counts: dict[int | None, dict[str, int]] = {}
+    campaigns: dict[str, set[int | None]] = {}
     for key, campaign_id in waiting:
+        campaigns.setdefault(key, set()).add(campaign_id)
+    counts: dict[int | None, dict[str, int]] = {}
+    before_after: dict[int | None, dict[str, dict[str, list[str | None]]]] = {}
+    # One member at a time, all their campaigns together: a roster that gives every member a
+    # new page is some two statements a member inside the sync's write lock, not a campaign.
+    for key in sorted(campaigns):
         official = officials[keys[key]]
         old = member_details(official, changed[official.external_id])
         new = member_details(official, Contact.of(official))
-        moved = follow_office(session, _letters(key, campaign_id), old, new, reach, now)
-        tally = counts.setdefault(campaign_id, {FOLLOWED: 0, KEPT: 0, MEMBERS: 0})
-        tally[FOLLOWED] += moved.followed
-        tally[KEPT] += moved.kept
-        tally[MEMBERS] += 1
-    for campaign_id, tally in counts.items():
-        details = {name: number for name, number in tally.items() if number}
+        moved = follow_office(session, _letters(key, campaigns[key]), old, new, reach, now)
+        for campaign_id, those in moved.campaigns.items():
+            tally = counts.setdefault(campaign_id, {FOLLOWED: 0, KEPT: 0, MEMBERS: 0})
+            tally[FOLLOWED] += those.followed
+            tally[KEPT] += those.kept
+            tally[MEMBERS] += 1
+            member = f"{official.full_name} ({official.external_id})"
+            before_after.setdefault(campaign_id, {})[member] = _changes(old, new)
+    for campaign_id, tally in sorted(counts.items(), key=lambda item: item[0] or 0):
+        details: dict[str, Any] = {name: number for name, number in tally.items() if number}
+        details[CHANGES] = before_after[campaign_id]
         audit(session, None, AuditAction.ROSTER_CONTACTS_CHANGED, now, campaign_id, **details)
     diff.letters_followed = sum(t[FOLLOWED] for t in counts.values())
     diff.letters_kept = sum(t[KEPT] for t in counts.values())
     return Corrections(diff.letters_followed, diff.letters_kept)
+
+
+def _changes(old: OfficeDetails, new: OfficeDetails) -> dict[str, list[str | None]]:
+    """A member's details that changed, before and after, named as a fixed office's are."""
+    pairs = {
+        "address": (old.address, new.address),
+        "contact_url": (old.contact_url, new.contact_url),
+        "email": (old.email, new.email),
+    }
+    return {name: [was, will] for name, (was, will) in pairs.items() if was != will}
 
 
 def roster_follower(

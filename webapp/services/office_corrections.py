@@ -1,9 +1,9 @@
-"""Letters still waiting for an office follow its corrected contact details (a campaign's
-fixed office edited, or a member of Congress's in a roster sync)."""
+"""Letters still waiting for an office follow its corrected contact details (fixed or member)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select, update
@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from webapp.delivery.channels import CwcReach, route
 from webapp.letters.compose import Recipient
-from webapp.models import Campaign, Channel, Delivery, DeliveryStatus, Target, TargetKind
+from webapp.models import (
+    Campaign,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Submission,
+    Target,
+    TargetKind,
+)
 from webapp.models.outbox import new_idempotency_key
 
 # Not at the office yet and in no worker's hands: where they go may still change. A dead one
@@ -27,6 +35,12 @@ WAITING = (
 # Not at the office yet either, but its worker has read the address it is sending to: a new
 # one written now would make the row name an address the letter did not go to.
 IN_HAND = (DeliveryStatus.SENDING,)
+
+
+def kept_whole() -> ColumnElement[bool]:
+    """Letters retention has not emptied. What it left of one is offered to no one (the
+    changeover and "Try them again" leave it too): not a letter waiting for its office."""
+    return Delivery.submission_id.in_(select(Submission.id).where(Submission.purged_at.is_(None)))
 
 
 @dataclass(frozen=True)
@@ -73,10 +87,12 @@ class OfficeDetails:
 
 @dataclass(frozen=True)
 class Corrections:
-    """Waiting letters that now go to corrected details, and those left with the old ones."""
+    """Waiting letters that now go to corrected details, and those left with the old ones;
+    `campaigns`: the same for each campaign whose letters were looked at."""
 
     followed: int = 0
     kept: int = 0
+    campaigns: dict[int | None, Corrections] = field(default_factory=dict, compare=False)
 
 
 def office_details(campaign: Campaign | None) -> dict[int, OfficeDetails]:
@@ -143,20 +159,30 @@ def follow_office(
     """
     if old.copied() == new.copied():
         return Corrections()
-    waiting = session.scalar(
-        select(func.count())
-        .select_from(Delivery)
+    letters = (*letters, kept_whole())
+    # By campaign in one statement: a member's letters in every campaign are looked at at once.
+    found = session.execute(
+        select(Delivery.campaign_id, func.count())
         .where(*letters, Delivery.status.in_(WAITING + IN_HAND))
+        .group_by(Delivery.campaign_id)
     )
+    waiting = {campaign_id: count for campaign_id, count in found}
+    if not waiting:
+        return Corrections()
     same = {was for was, will in zip(old.ways(reach), new.ways(reach), strict=True) if was is will}
-    moved: list[int] = []
+    # A dead letter's receipt offers its supporter the contact page to send it themselves: new
+    # details without one would take their last way, so it keeps the old ones.
+    dropped = bool(old.contact_url) and not new.contact_url
+    statuses = [s for s in WAITING if not (dropped and s is DeliveryStatus.DEAD)]
+    moved: list[tuple[int, int | None]] = []
     if same:
-        moved = list(
-            session.scalars(
+        moved = [
+            (row_id, campaign_id)
+            for row_id, campaign_id in session.execute(
                 update(Delivery)
                 .where(
                     *letters,
-                    Delivery.status.in_(WAITING),
+                    Delivery.status.in_(statuses),
                     Delivery.channel.in_(sorted(same)),
                     Delivery.mailing_id.is_(None),
                 )
@@ -167,14 +193,16 @@ def follow_office(
                     email=new.email,
                     updated_at=now,
                 )
-                .returning(Delivery.id)
+                .returning(Delivery.id, Delivery.campaign_id)
                 .execution_options(synchronize_session=False)
             )
-        )
+        ]
     # A posted office's ways are both POST: every letter moved is a posted one.
     if moved and Channel.POST in same and old.address != new.address:
-        _new_postal_keys(session, moved)
-    return Corrections(len(moved), (waiting or 0) - len(moved))
+        _new_postal_keys(session, [row_id for row_id, _ in moved])
+    followed = Counter(campaign_id for _, campaign_id in moved)
+    campaigns = {c: Corrections(followed[c], count - followed[c]) for c, count in waiting.items()}
+    return Corrections(len(moved), sum(waiting.values()) - len(moved), campaigns)
 
 
 def _new_postal_keys(session: Session, ids: list[int]) -> None:

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from webapp.civic.census import ordinal
 from webapp.civic.countries import country_name
 from webapp.civic.states import seat_code
 from webapp.civic.types import MatchKind, Provenance, Residence
@@ -18,7 +17,7 @@ from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling
 from webapp.delivery.handoff import Version as HandoffVersion
 from webapp.delivery.letter_copies import letter_copies
-from webapp.i18n import bdi, counted, joined_list, number, page_language
+from webapp.i18n import bdi, counted, joined_list
 from webapp.letters.markdown import text_to_html
 from webapp.letters.own_words import own_chars, own_words_share, share_percent
 from webapp.models import (
@@ -248,13 +247,6 @@ def letter_chars(campaign: Campaign) -> int:
     return body_chars(campaign, None)
 
 
-def congress_ordinal(congress: int) -> Markup:
-    """A Congress's number for "the %(congress)s Congress", isolated: "119th" in English; in
-    another language the number as it writes numbers, its translation giving the ordinal
-    ("الكونغرس الـ119"). The English suffix read "الكونغرس 119th" on Arabic pages."""
-    return bdi(ordinal(congress) if page_language() == "en" else number(congress))
-
-
 def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(typed_own_words)
     bp.add_app_template_global(letter_chars)
@@ -267,7 +259,6 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(delivery_status_label)
     bp.add_app_template_global(new_letter_label)
     bp.add_app_template_global(changeover_label)
-    bp.add_app_template_global(congress_ordinal)
     bp.add_app_template_global(district_label)
     bp.add_app_template_global(party_label)
     bp.add_app_template_filter(name_list)
