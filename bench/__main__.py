@@ -9,6 +9,7 @@ BENCHES = (
     ["bench.civic_lookup"],
     ["bench.widget_size"],
     ["bench.dashboard"],
+    ["bench.channel_map"],
     ["bench.export_speed"],
     ["bench.load"],
     ["bench.store_outage"],

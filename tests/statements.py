@@ -28,3 +28,23 @@ def statements(app: Flask, kept: Callable[[str], bool] = lambda _s: True) -> Ite
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def statements_with_parameters(
+    app: Flask, kept: Callable[[str], bool] = lambda _s: True
+) -> Iterator[list[tuple[str, Any]]]:
+    """As `statements`, each with the parameters sent beside it (to EXPLAIN it again)."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if kept(statement):
+            seen.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

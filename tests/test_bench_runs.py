@@ -77,6 +77,17 @@ def test_the_dashboard_bench_exports_from_its_own_process() -> None:
     assert any(line.startswith("sqlite     CSV: 300 rows") for line in lines), lines
 
 
+def test_the_channel_map_bench_times_the_full_count_and_the_page_on_both_backends() -> None:
+    lines = _run(
+        "bench.channel_map", "--backends", "sqlite,postgresql", "--letters", "60", "--renders", "2"
+    )
+    for backend in ("sqlite", "postgresql"):
+        summary = _line(lines, f"{backend:10} 60 letters, ")
+        assert "before, the full count alone" in summary and "now the page renders" in summary
+    figures = json.loads("\n".join(lines[lines.index("{") :]))
+    assert figures["sqlite"]["failed_deliveries"] > 0 and figures["postgresql"]["renders"] == 2
+
+
 def test_bench_load_sends_nothing_before_every_worker_is_ready() -> None:
     from bench.process_cpu import children
     from bench.serving import start_gunicorn

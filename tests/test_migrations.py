@@ -127,6 +127,27 @@ def test_the_worker_heartbeat_migration_goes_down_and_up(app: Flask) -> None:
     assert _differences(app) == []
 
 
+def test_the_office_latest_indexes_migration_goes_down_and_up(app: Flask) -> None:
+    """c19c00000024 adds the channel map's three partial indexes alone; down drops them."""
+    names = {
+        "ix_delivery_office_last_failure",
+        "ix_delivery_office_last_done",
+        "ix_delivery_office_last_sent",
+    }
+
+    def indexes() -> set[str]:
+        with db.engine.connect() as connection:
+            return {index["name"] or "" for index in inspect(connection).get_indexes("delivery")}
+
+    with app.app_context():
+        assert names <= indexes()
+        downgrade(revision="c19d00000024")
+        assert not names & indexes()
+        upgrade()
+        assert names <= indexes()
+    assert _differences(app) == []
+
+
 def test_the_previous_seat_migration_reads_old_seat_changes_back(app: Flask) -> None:
     """c19d00000024 keeps a moved member's old seat as data, read from the line the sync wrote
     before; other rows, and a line in another shape, have none."""

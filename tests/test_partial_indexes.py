@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import enum
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import Connection, Index, Table, and_, inspect, select, text
+from sqlalchemy import Connection, DateTime, Index, Table, and_, inspect, select, text
 
 from tests.plans import query_plan
 from tests.supporter.helpers import post_letter
@@ -48,6 +49,10 @@ def test_the_models_declare_the_partial_indexes_a_letter_would_otherwise_fill() 
         "ix_delivery_mailing_id",
         "ix_delivery_postal_budget",
         "ix_notification_organiser_id",
+        # Each office's latest failure and delivery, for the channel map (c19c00000024).
+        "ix_delivery_office_last_failure",
+        "ix_delivery_office_last_done",
+        "ix_delivery_office_last_sent",
     }
 
 
@@ -82,14 +87,20 @@ def test_lookups_by_a_set_value_still_use_each_partial_index(
     assert post_letter(app.test_client(), default_campaign).status_code == 303
     with app.app_context(), db.engine.connect() as connection, connection.begin():
         for table, index, _where in _partial_indexes():
-            wanted = and_(
-                *(column == _SAMPLES[column.type.python_type] for column in index.columns)
-            )
+            wanted = and_(*(column == _sample(column) for column in index.columns))
             plan = _plan(connection, select(table.c.id).where(wanted))
             assert index.name in plan, (index.name, plan)
 
 
 _SAMPLES: dict[type, Any] = {int: 1, str: "x", date: date(2026, 12, 1)}
+
+
+def _sample(column: Any) -> Any:
+    """A value of the column's type: times (stored UTC by a decorator) and statuses too."""
+    if isinstance(getattr(column.type, "impl", column.type), DateTime):
+        return datetime(2026, 12, 1, tzinfo=UTC)
+    kind = column.type.python_type
+    return next(iter(kind)) if issubclass(kind, enum.Enum) else _SAMPLES[kind]
 
 
 def _entries(connection: Connection, index: str) -> int:
@@ -115,7 +126,12 @@ def test_a_letter_adds_no_entry_to_the_partial_indexes(app: Flask, default_campa
 
 
 def test_the_migration_down_gives_back_the_full_indexes_and_up_again(app: Flask) -> None:
-    names = {str(index.name): table.name for table, index, _where in _partial_indexes()}
+    # c18c00000020's indexes; later ones are gone below it (test_migrations checks theirs).
+    names = {
+        str(index.name): table.name
+        for table, index, _where in _partial_indexes()
+        if not str(index.name).startswith("ix_delivery_office_last_")
+    }
 
     def predicates() -> dict[str, str | None]:
         with db.engine.connect() as connection:

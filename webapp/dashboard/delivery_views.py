@@ -3,6 +3,8 @@ letters given up on tried again."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -17,7 +19,7 @@ from webapp.delivery.packets import mark_office_packet_delivered
 from webapp.delivery.undelivered import retry_undelivered, retry_undelivered_emails
 from webapp.i18n import counted
 from webapp.models import AuditAction
-from webapp.services.delivery_tallies import refresh_delivery_tallies
+from webapp.services.delivery_tallies import refresh_delivery_tallies, refresh_if_cheap
 from webapp.services.organisers import audit
 from webapp.services.worker_status import worker_status
 from webapp.supporter.said import flash_outcome
@@ -74,6 +76,8 @@ def retry_dead_letters(slug: str) -> BaseResponse:
         return back
     session, now = db.session(), utcnow()
     count = retry_undelivered(session, campaign.id, me().id, now, form.office.data or None)
+    if count:  # the map's counts show them on their way, where a page may recount
+        refresh_if_cheap(session, campaign.id, now, max_age=timedelta(0))
     flash_outcome(_retried(count, worker_status(session).active))
     return back
 
@@ -134,7 +138,9 @@ def recount_deliveries(slug: str) -> BaseResponse:
     organiser who chose to wait does (the worker recounts each minute while it runs)."""
     campaign, _partner = campaign_for_me(slug)
     refresh_delivery_tallies(db.session(), campaign.id, utcnow())
-    # Back to the page the button was on: one of two, named, never a URL from the form.
+    # Back to the page the button was on: one of three, named, never a URL from the form.
     if request.form.get("back") == "offices":
         return redirect(url_for(".offices", slug=slug), code=303)
+    if request.form.get("back") == "channels":
+        return redirect(url_for(".channels", slug=slug), code=303)
     return redirect(url_for(".campaign", slug=slug, _anchor="deliveries-heading"), code=303)

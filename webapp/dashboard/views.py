@@ -29,7 +29,7 @@ from webapp.dashboard.data import build_dashboard
 from webapp.dashboard.experiment import experiment_json, prompt_experiment
 from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
-from webapp.dashboard.offices import partner_deliveries
+from webapp.dashboard.offices import DELIVERY_TALLY_MAX_AGE, partner_deliveries
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.channel_map import Shown, channel_map, shown, summarise
 from webapp.delivery.channels import reach_from_config
@@ -41,6 +41,7 @@ from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.delivery.undelivered import undelivered, undelivered_emails
 from webapp.models import AuditAction, CivicDataset
 from webapp.services.civic_status import civic_status
+from webapp.services.delivery_tallies import counts_for_page
 from webapp.services.organisers import audit
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
 from webapp.services.worker_status import worker_status
@@ -164,9 +165,12 @@ def channels(slug: str) -> str:
     show = Shown(asked) if asked in set(Shown) else Shown.ALL
     # Judged as the worker and `flask delivery check` judge them: email with no SMTP_URL waits.
     states = channel_states(current_app.config)
+    # The campaign page's counts, as fresh as it keeps them: a big campaign's say from when.
+    counted = counts_for_page(session, campaign.id, utcnow(), DELIVERY_TALLY_MAX_AGE)
     rows = channel_map(session, campaign, reach, letters_readiness(states))
     return render_template(
         "dashboard/channels.html",
+        data=counted,
         worker_refuses=worker_refuses(states),
         campaign=campaign,
         rows=shown(rows, show),

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import enum
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.civic.index import representative_from_official
 from webapp.delivery.channels import CwcReach, Route, route
 from webapp.delivery.form_limits import form_limit
+from webapp.delivery.office_latest import Latest, latest_per_office
 from webapp.delivery.post import parse_us_address
 from webapp.delivery.postal_addresses import stored_check
 from webapp.delivery.readiness import Readiness
@@ -21,19 +22,15 @@ from webapp.letters.compose import Recipient, fixed_recipients
 from webapp.models import (
     Campaign,
     Channel,
-    Delivery,
     DeliveryStatus,
     FailureReason,
     Official,
     PostalAddressCheck,
-    Submission,
-    SubmissionStatus,
     TargetKind,
 )
-from webapp.services.delivery_counts import tally_status
+from webapp.services.delivery_tallies import stored_statuses
 from webapp.services.recipients import recipient_for
 
-SUCCESS = (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED, DeliveryStatus.DONE_BY_SUPPORTER)
 # Letters that failed and are not sent yet: waiting for a retry, or given up on.
 FAILING = (DeliveryStatus.FAILED.value, DeliveryStatus.DEAD.value)
 # Chambers whose every office is in the local roster; state legislators are looked up live.
@@ -141,44 +138,18 @@ def channel_map(
     it every configured channel is taken to work.
     """
     ready = ready or {}
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    unconfirmed = Submission.status == SubmissionStatus.UNCONFIRMED
-    for key, status, waiting, number in session.execute(
-        select(Delivery.recipient_key, Delivery.status, unconfirmed, func.count())
-        # As the dashboard counts them: a held or unconfirmed letter's under its own status.
-        .join(Submission, Submission.id == Delivery.submission_id)
-        .where(Delivery.campaign_id == campaign.id)
-        .group_by(Delivery.recipient_key, Delivery.status, unconfirmed)
-    ):
-        counts[key][tally_status(DeliveryStatus(status), bool(waiting))] += number
-    successes = dict(
-        session.execute(
-            select(
-                Delivery.recipient_key, func.max(func.coalesce(Delivery.done_at, Delivery.sent_at))
-            )
-            .where(Delivery.campaign_id == campaign.id, Delivery.status.in_(SUCCESS))
-            .group_by(Delivery.recipient_key)
-        ).all()
-    )
-    failures = {
-        key: (when, error, reason)
-        for key, when, error, reason in session.execute(
-            select(
-                Delivery.recipient_key,
-                Delivery.failed_at,
-                Delivery.last_error,
-                Delivery.failure_reason,
-            )
-            .where(Delivery.campaign_id == campaign.id, Delivery.failed_at.is_not(None))
-            .order_by(Delivery.failed_at)
-        )
-    }  # ordered oldest first, so each office keeps its latest failure
+    # As the dashboard's campaign page counts them, from the same stored tallies: a held or
+    # unconfirmed letter's under its own status. The caller keeps them fresh (counts_for_page).
+    counts = stored_statuses(session, campaign.id)
+    offices = campaign_offices(session, campaign)
+    latest = latest_per_office(session, campaign.id, [office.key for office in offices])
     rows = []
-    for office in campaign_offices(session, campaign):
+    for office in offices:
         way = route(office, reach, complete=True)
-        failed_at, error, reason = failures.get(office.key, (None, None, None))
+        last = latest.get(office.key, Latest())
+        failed_at, error, reason, sent_at = last.failure, last.error, last.reason, last.success
         stop = _postal_stop(session, way.channel, office.name, office.address)
-        statuses, sent_at = counts.get(office.key, Counter()), successes.get(office.key)
+        statuses = counts.get(office.key, Counter())
         readiness = ready.get(way.channel)
         mark = Mark.RED if stop else _mark(way.channel, statuses, sent_at, failed_at, readiness)
         rows.append(

@@ -44,6 +44,35 @@ class Delivery(OutboxRow, Base):
             set_column="postal_budget_day",
         ),
         index_where_set("ix_delivery_mailing_id", "mailing_id", set_column="mailing_id"),
+        # Each office's latest failure and latest success, read a few index entries per office
+        # by the channel map (it had read every failed row of the campaign on each render);
+        # like those above, without the rows that never failed, were never sent or done.
+        index_where_set(
+            "ix_delivery_office_last_failure",
+            "campaign_id",
+            "recipient_key",
+            "failed_at",
+            set_column="failed_at",
+        ),
+        # A delivered letter's time is its done_at (by the supporter, or tracked to the door)
+        # else its sent_at: one index for each, carrying what the lookup filters on besides.
+        index_where_set(
+            "ix_delivery_office_last_done",
+            "campaign_id",
+            "recipient_key",
+            "done_at",
+            "status",
+            set_column="done_at",
+        ),
+        index_where_set(
+            "ix_delivery_office_last_sent",
+            "campaign_id",
+            "recipient_key",
+            "sent_at",
+            "done_at",
+            "status",
+            set_column="sent_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -111,11 +113,46 @@ def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) 
             )
 
 
-def delivery_tallies_age(session: Session, campaign_id: int, now: datetime) -> timedelta | None:
-    computed = session.scalar(
+def delivery_tallies_counted_at(session: Session, campaign_id: int) -> datetime | None:
+    return session.scalar(
         select(func.max(DeliveryTally.computed_at)).where(DeliveryTally.campaign_id == campaign_id)
     )
+
+
+def delivery_tallies_age(session: Session, campaign_id: int, now: datetime) -> timedelta | None:
+    computed = delivery_tallies_counted_at(session, campaign_id)
     return None if computed is None else now - computed
+
+
+def stored_statuses(session: Session, campaign_id: int) -> dict[str, Counter[str]]:
+    """Each office's deliveries by the status the dashboard counts them under, as last counted."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, status, count in session.execute(
+        select(DeliveryTally.recipient_key, DeliveryTally.status, DeliveryTally.count).where(
+            DeliveryTally.campaign_id == campaign_id
+        )
+    ):
+        counts[key][status] += count
+    return counts
+
+
+@dataclass(frozen=True)
+class CountedWhen:
+    """When a page's delivery counts were made, and whether they are older than it shows
+    without a word (_deliveries_when.html reads these two names)."""
+
+    deliveries_counted_at: datetime | None
+    deliveries_stale: bool
+
+
+def counts_for_page(
+    session: Session, campaign_id: int, now: datetime, max_age: timedelta
+) -> CountedWhen:
+    """Recount a small campaign's stale counts (refresh_if_cheap), and say from when they are."""
+    stale = refresh_if_cheap(session, campaign_id, now, max_age)
+    counted_at = delivery_tallies_counted_at(session, campaign_id)
+    # Just recounted with nothing to count: no tally row carries the time, but it is now.
+    return CountedWhen(counted_at or (None if stale else now), stale)
 
 
 def recount_is_cheap(
