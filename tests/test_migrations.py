@@ -128,7 +128,7 @@ def test_the_worker_heartbeat_migration_goes_down_and_up(app: Flask) -> None:
 
 
 def test_the_office_latest_indexes_migration_goes_down_and_up(app: Flask) -> None:
-    """c19c00000024 adds the channel map's three partial indexes alone; down drops them."""
+    """c19e00000026 adds the channel map's three partial indexes alone; down drops them."""
     names = {
         "ix_delivery_office_last_failure",
         "ix_delivery_office_last_done",

@@ -49,7 +49,7 @@ def test_the_models_declare_the_partial_indexes_a_letter_would_otherwise_fill() 
         "ix_delivery_mailing_id",
         "ix_delivery_postal_budget",
         "ix_notification_organiser_id",
-        # Each office's latest failure and delivery, for the channel map (c19c00000024).
+        # Each office's latest failure and delivery, for the channel map (c19e00000026).
         "ix_delivery_office_last_failure",
         "ix_delivery_office_last_done",
         "ix_delivery_office_last_sent",

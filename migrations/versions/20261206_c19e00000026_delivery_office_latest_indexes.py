@@ -1,6 +1,6 @@
 """deliveries indexed by office and time of failure or delivery, so the channel map reads a few entries per office
 
-Revision ID: c19c00000024
+Revision ID: c19e00000026
 Revises: c19d00000024
 Create Date: 2026-12-06 09:00:00.000000
 
@@ -12,7 +12,7 @@ whose time it orders by is still empty, as c18c00000020's do.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "c19c00000024"
+revision = "c19e00000026"
 # After c19c00000025 and c19d00000024, merged to main first though numbered after it.
 down_revision = "c19d00000024"
 branch_labels = None
