@@ -11,17 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.civic.data import load_civic_data, single_district_zip
+from tests.delivery import test_smtp_refusals
 from tests.delivery.campaigns import CWC_SENDER, OFFICE_EMAIL, office, write_delivery_campaign
 from tests.delivery.postal_stub import PostalStub
 from tests.delivery.postal_world import mailings, postal_config, president_campaign, rows, write
 from tests.delivery.smtp_server import HOST, SmtpSink
-from tests.delivery.test_smtp_refusals import Refusing
 from tests.pg import free_port
 from tests.stubs import StubServer, json_reply
 from tests.supporter.helpers import post_letter
@@ -36,20 +35,7 @@ R = FailureReason
 OFFICE = "clerk@house.gov"
 
 
-@pytest.fixture
-def refusing() -> Iterator[Any]:
-    controllers: list[Controller] = []
-
-    def start(mail: str | None = None, rcpt: str | None = None, data: str | None = None) -> Mailer:
-        port = free_port()
-        controller = Controller(Refusing(mail, rcpt, data), hostname=HOST, port=port)
-        controller.start()
-        controllers.append(controller)
-        return Mailer(parse_smtp_url(f"smtp://{HOST}:{port}", 5))
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+refusing = test_smtp_refusals.refusing  # the fixture: a real relay answering as asked
 
 
 def _refusal(mailer: Mailer) -> SendError:
