@@ -94,15 +94,39 @@ def test_a_full_mailbox_at_data_is_the_offices_own_for_now(relay: Relay) -> None
     assert error.reason is FailureReason.MAILBOX_FULL
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "554 Message rejected: Email address is not verified. The following identities failed "
+        "the check in region US-EAST-1: letters@localhost",
+        "550 5.7.60 SMTP; Client does not have permissions to send as this sender",
+    ],
+)
+def test_our_sender_refused_at_data_is_the_relays_settings_not_the_letter(
+    relay: Relay, reply: str
+) -> None:
+    """Amazon SES and Microsoft 365 refuse our From at DATA: every letter would die of it."""
+    relay.handler.data = reply
+    error = _send(relay)
+    assert isinstance(error, ChannelDown) and not error.certain, str(error)
+    assert error.reason is FailureReason.RELAY_SETTINGS and "MAIL_FROM" in str(error)
+    assert "letters@localhost" not in str(error)
+
+
 def test_a_5xx_at_data_stays_the_letters_own(relay: Relay) -> None:
     relay.handler.data = "554 5.6.0 Message content rejected"
     error = _send(relay)
     assert not isinstance(error, ChannelDown) and error.permanent, str(error)
 
 
-def test_no_letter_dies_of_a_relay_answering_451_at_data(
-    app: Flask, client: FlaskClient, tmp_path: Path, relay: Relay
+SES_UNVERIFIED = "554 Message rejected: Email address is not verified."
+
+
+@pytest.mark.parametrize("reply", [LOCAL_ERROR, SES_UNVERIFIED])
+def test_no_letter_dies_of_a_relay_refusing_every_message_at_data(
+    app: Flask, client: FlaskClient, tmp_path: Path, relay: Relay, reply: str
 ) -> None:
+    relay.handler.data = reply
     slug = write_delivery_campaign(
         app, tmp_path, "water", [office("Water Board", email=OFFICE_EMAIL)]
     )

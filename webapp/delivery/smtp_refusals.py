@@ -20,6 +20,12 @@ _LIMITED = re.compile(
     r"|max(imum)? (number of )?(emails|messages) per (hour|day)",  # cPanel/Exim hosting caps
     re.I,
 )
+# Our From address refused at DATA (Amazon SES, Microsoft 365): every letter carries it alike.
+_SENDER_NOT_ALLOWED = re.compile(
+    r"email address is not verified|identities failed the check|send as this sender"
+    r"|sender (address )?(is )?not (allowed|authori[sz]ed|permitted|verified)",
+    re.I,
+)
 # Codes a relay answers every sender with: busy, closing, or cannot check logins just now.
 _BUSY = frozenset({421, 454})
 
@@ -76,6 +82,15 @@ def data_refused(where: str, code: int, text: bytes | str) -> SendError:
     words = said(text)
     if code in _BUSY or (_LIMITED.search(words) and not mailbox_full(words)):
         return limited(where, code, words)
+    if _SENDER_NOT_ALLOWED.search(words):
+        # Not certain: a second letter meeting it stops email and gives back the attempts.
+        return ChannelDown(
+            f"the relay will not send from our sender address MAIL_FROM ({code}) at {where}: "
+            f"verify it with the relay, or set MAIL_FROM to one SMTP_URL's login may send from "
+            f"(the relay said: {words})",
+            certain=False,
+            reason=FailureReason.RELAY_SETTINGS,
+        )
     if 400 <= code < 500 and not mailbox_full(words):  # a full mailbox is the office's
         return ChannelDown(
             f"the relay could not take the message just now ({code}) at {where}: letters wait "
