@@ -3,6 +3,7 @@ English and Arabic: an Arabic page shows none of the checks' or the sync's Engli
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 
+from tests.dashboard.helpers import ADMIN, signed_in
+from tests.dashboard.test_held_reasons_words import _held_letter
 from webapp.antiabuse.risk import RiskSettings, Signals, assess
 from webapp.dashboard.civic_text import roster_change_text
 from webapp.dashboard.held_reasons import held_reasons, reason_group, reason_text
@@ -136,3 +139,15 @@ def test_every_roster_change_kind_reads_in_english(app: Flask) -> None:
             assert "None" not in shown, shown
         unknown = _change("redistricted", chamber="us_house", state="OH", district="3")
         assert str(roster_change_text(unknown)) == "<bdi>redistricted: something</bdi>"
+
+
+def test_a_reason_this_code_does_not_know_is_isolated_in_the_reasons_table_too(
+    app: Flask, default_campaign: str
+) -> None:
+    """The letter's line isolates it (held_reasons); the table that counts reasons showed it
+    bare, an English line loose in an Arabic cell."""
+    _held_letter(app, default_campaign)
+    app.config["BABEL_DEFAULT_LOCALE"] = "ar"
+    page = html.unescape(signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}").text)
+    assert "<td><bdi>a reason from a newer release</bdi></td>" in page
+    assert "<td>نطاق بريد إلكتروني مؤقت</td>" in page

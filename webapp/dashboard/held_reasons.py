@@ -51,12 +51,14 @@ _FIGURED: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
-def reason_group(reason: str) -> str:
-    """The kind of a stored reason, for the table that counts them."""
+def reason_group(reason: str) -> Markup:
+    """The kind of a stored reason, for the table that counts them; one this code does not know
+    stays as stored, isolated, as in a letter's line."""
     for pattern, label in _REASON_GROUPS:
         if re.fullmatch(pattern, reason):
-            return str(label)
-    return str(_FIXED.get(reason, reason))
+            return escape(str(label))
+    fixed = _FIXED.get(reason)
+    return bdi(reason) if fixed is None else escape(str(fixed))
 
 
 def reason_text(reason: str) -> str | None:
