@@ -4,6 +4,7 @@ no risk-check or sync English (screenshots: /work/notes/s62/shots/r8-*.png)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,26 @@ def test_the_changed_pages_fit_the_screen_and_pass_axe(
                 assert english not in shown, (name, english)
     assert wide == {}, f"pages wider than the screen (px past the edge): {wide}"
     axe.assert_clean()
+
+
+@pytest.mark.parametrize("screen", ["phone"], indirect=True)
+@pytest.mark.parametrize("locale", ["ar"])
+def test_the_roster_changes_stay_a_table_with_headings_on_a_phone(
+    app: Flask,
+    live_server: LiveServer,
+    default_campaign: str,
+    screen_page: Page,
+    screen: str,
+    locale: str,
+) -> None:
+    """On a phone each change sits under its date (rows and cells shown as blocks); the
+    headings are kept "for screen readers", so the rows and cells must stay a table's."""
+    page = screen_page
+    admin = _signed_in(app, live_server, page, locale)
+    _data(app, default_campaign, admin)
+    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}")
+    table = page.locator("table.roster-changes")
+    snapshot = table.aria_snapshot()
+    assert "columnheader" in snapshot, snapshot
+    assert len(re.findall(r"- '?row \"", snapshot)) >= len(CHANGES) + 1, snapshot
+    assert "cell" in snapshot, snapshot
