@@ -426,5 +426,5 @@ def test_the_last_sync_table_counts_every_change_the_campaign_s_list_shows(
     assert result.exit_code == 0, result.output
     page = html.unescape(admin.get("/dashboard/").text)
     assert ": 1 left, 1 arrived, 1 changed seat, 2 vacant</caption>" in page
-    moved = "<td>Lateefah Simon</td><td><bdi>California</bdi>, district 14</td>"
+    moved = "<td><bdi>Lateefah Simon</bdi></td><td><bdi>California</bdi>, district 14</td>"
     assert f"<tr><td>changed seat</td>{moved}</tr>" in page

@@ -51,7 +51,7 @@ def _by_office(html: str) -> str:
 
 def _row(html: str, name: str) -> list[str]:
     """The cells of the office's row, its name first."""
-    start = html.index(f"<tr><td>{name}</td>")
+    start = html.index(f"<tr><td><bdi>{name}</bdi></td>")
     return CELL.findall(html[start : html.index("</tr>", start)])
 
 

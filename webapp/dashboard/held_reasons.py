@@ -51,12 +51,14 @@ _FIGURED: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
-def reason_group(reason: str) -> str:
-    """The kind of a stored reason, for the table that counts them."""
+def reason_group(reason: str) -> Markup:
+    """The kind of a stored reason, for the table that counts them; one this code does not know
+    stays as stored, isolated, as in a letter's line."""
     for pattern, label in _REASON_GROUPS:
         if re.fullmatch(pattern, reason):
-            return str(label)
-    return str(_FIXED.get(reason, reason))
+            return escape(str(label))
+    fixed = _FIXED.get(reason)
+    return bdi(reason) if fixed is None else escape(str(fixed))
 
 
 def reason_text(reason: str) -> str | None:
@@ -88,11 +90,22 @@ def held_reasons(reasons: Iterable[str] | None) -> Markup:
 def held_writer(letter: Submission) -> Markup:
     """Who wrote a held letter and where from: "Rasha Haddad, Dearborn, Michigan", with the
     page language's commas and the state's name in it (the line showed "، MI" in Arabic)."""
+    return writer_line(letter, f"{letter.first_name} {letter.last_name}")
+
+
+@bp.app_template_global()
+def writer_line(letter: Submission, name: str, with_zip: bool = False) -> Markup:
+    """A letter's writer as `name` gives them, their city and state (or country) in the page's
+    language, for every line about a letter: the personal paragraphs' and the changeover's
+    kept the Latin ", MI" on Arabic pages after the held letters' line was mended."""
     place = (
         state_name(letter.state) if letter.state else country_name(letter.country, page_language())
     )
+    where = bdi(place)
+    if with_zip and letter.zip_code:
+        where = Markup("{} {}").format(where, bdi(letter.zip_code))
     return escape(_("%(name)s, %(city)s, %(place)s")) % {
-        "name": bdi(f"{letter.first_name} {letter.last_name}"),
+        "name": bdi(name),
         "city": bdi(letter.city),
-        "place": bdi(place),
+        "place": where,
     }
