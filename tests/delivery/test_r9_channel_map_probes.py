@@ -18,6 +18,7 @@ from tests.delivery.test_channel_map_counts import (  # noqa: F401  (fixtures)
     big,
     offices,
 )
+from tests.statements import statements
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.channel_map import Mark, OfficeChannel, channel_map
 from webapp.delivery.channels import reach_from_config
@@ -94,3 +95,29 @@ def test_a_big_campaign_never_counted_does_not_say_its_offices_have_no_letters(
     page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{offices.slug}/channels").text
     assert "The deliveries have not been counted yet." in page
     assert "none yet" not in _row_html(page, "Water Board")
+
+
+def _tally_writes(statement: str) -> bool:
+    head = statement.lstrip().upper()
+    return head.startswith(("DELETE", "INSERT", "UPDATE")) and "DELIVERY_TALLY" in head
+
+
+def test_delivery_check_counts_now_and_writes_nothing(
+    app: Flask,
+    offices: Offices,  # noqa: F811 - the fixture imported above
+) -> None:
+    """A check run from cron (by an account that may only read, on SQLite beside the app
+    recording letters) took the write lock to store its recount; its counts are as fresh
+    without storing them."""
+    counted = utcnow() - timedelta(hours=1)
+    with app.app_context():
+        delivery_tallies.refresh_delivery_tallies(
+            db.session(), campaign_id(app, offices.slug), counted
+        )
+    with app.app_context(), write_transaction(db.session()) as session:
+        session.execute(update(Delivery).values(status=S.SENT))  # all sent since the count
+    with statements(app, _tally_writes) as writes:
+        result = app.test_cli_runner().invoke(args=["delivery", "check", offices.slug])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert writes == []
+    assert "letters: sent 15;" in result.output and "letters: sent 3;" in result.output

@@ -123,16 +123,18 @@ def channel_map(
     campaign: Campaign,
     reach: CwcReach,
     ready: Mapping[Channel, Readiness] | None = None,
+    counts: Mapping[str, Counter[str]] | None = None,
 ) -> list[OfficeChannel]:
     """One row per office, with its letters by status and its last success and failure.
 
     `ready`: each sending channel's settings as the worker judges them (readiness.py); without
-    it every configured channel is taken to work.
+    it every configured channel is taken to work. `counts`: each office's letters by status
+    (delivery_tallies.live_statuses); without them, the stored tallies.
     """
     ready = ready or {}
     # As the dashboard's campaign page counts them, from the same stored tallies: a held or
     # unconfirmed letter's under its own status. The caller keeps them fresh (counts_for_page).
-    counts = stored_statuses(session, campaign.id)
+    counts = stored_statuses(session, campaign.id) if counts is None else counts
     offices = campaign_offices(session, campaign)
     latest = latest_per_office(session, campaign.id, [office.key for office in offices])
     rows = []
