@@ -19,7 +19,7 @@ from webapp.models import (
     Submission,
     SubmissionStatus,
 )
-from webapp.services.delivery_tallies import refresh_if_cheap
+from webapp.services.delivery_tallies import counts_for_page
 from webapp.services.recipients import lookup_chambers
 
 # The worker recounts deliveries every minute; a page only pays for the recount (a scan of the
@@ -66,11 +66,10 @@ class OfficeCounts:
 
 def office_rows(session: Session, campaign: Campaign, now: datetime) -> OfficeCounts:
     """Every office with its delivery counts, and when those were counted."""
-    stale = refresh_if_cheap(session, campaign.id, now, DELIVERY_TALLY_MAX_AGE)
+    # When, as the channel map says it (one rule: "just recounted, nothing to count" is now).
+    when = counts_for_page(session, campaign.id, now, DELIVERY_TALLY_MAX_AGE)
     rows: dict[str, OfficeRow] = {}
-    counted_at = None
     for t in session.scalars(select(DeliveryTally).where(DeliveryTally.campaign_id == campaign.id)):
-        counted_at = t.computed_at if counted_at is None else max(counted_at, t.computed_at)
         row = rows.setdefault(
             t.recipient_key,
             OfficeRow(t.recipient_key, t.recipient_name, t.chamber, t.state, t.district),
@@ -93,9 +92,8 @@ def office_rows(session: Session, campaign: Campaign, now: datetime) -> OfficeCo
                 f"official:{bioguide}",
                 OfficeRow(f"official:{bioguide}", name, chamber, state, district),
             )
-    if counted_at is None and not stale:
-        counted_at = now  # just recounted, and there was nothing to count
-    return OfficeCounts(sorted(rows.values(), key=lambda r: (-r.total, r.name)), counted_at, stale)
+    ordered = sorted(rows.values(), key=lambda r: (-r.total, r.name))
+    return OfficeCounts(ordered, when.deliveries_counted_at, when.deliveries_stale)
 
 
 def quiet_offices(offices: list[OfficeRow]) -> list[OfficeRow]:

@@ -31,8 +31,6 @@ from webapp.models import (
 from webapp.services.delivery_tallies import stored_statuses
 from webapp.services.recipients import recipient_for
 
-# Letters that failed and are not sent yet: waiting for a retry, or given up on.
-FAILING = (DeliveryStatus.FAILED.value, DeliveryStatus.DEAD.value)
 # Chambers whose every office is in the local roster; state legislators are looked up live.
 ENUMERABLE = ("us_senate", "us_house")
 CHANNEL_NAMES = {
@@ -105,21 +103,15 @@ def _sent_since(last_success: datetime | None, last_failure: datetime | None) ->
     return last_failure is not None and last_success is not None and last_success > last_failure
 
 
-def _mark(
-    channel: Channel,
-    statuses: Counter[str],
-    last_success: datetime | None,
-    last_failure: datetime | None,
-    readiness: Readiness | None,
-) -> Mark:
+def _mark(channel: Channel, last: Latest, readiness: Readiness | None) -> Mark:
     """Red while the office fails: its last failure is newer than its last success, or a letter
     waits for a retry or was given up on. Not for a day after any failure, which kept a cron
     alarm ringing long after the relay came back (QA6 defect 8). Red too when the channel's
     settings stop the worker; amber while they are missing (its letters wait)."""
-    failing = any(statuses[status] for status in FAILING)
-    if channel is Channel.PACKET or failing or readiness is Readiness.BROKEN:
+    # Whether a letter fails is asked live (office_latest), not read from the stored counts.
+    if channel is Channel.PACKET or last.failing or readiness is Readiness.BROKEN:
         return Mark.RED
-    if last_failure is not None and not _sent_since(last_success, last_failure):
+    if last.failure is not None and not _sent_since(last.success, last.failure):
         return Mark.RED
     if channel is Channel.FORM or readiness is Readiness.OFF:
         return Mark.AMBER
@@ -131,16 +123,18 @@ def channel_map(
     campaign: Campaign,
     reach: CwcReach,
     ready: Mapping[Channel, Readiness] | None = None,
+    counts: Mapping[str, Counter[str]] | None = None,
 ) -> list[OfficeChannel]:
     """One row per office, with its letters by status and its last success and failure.
 
     `ready`: each sending channel's settings as the worker judges them (readiness.py); without
-    it every configured channel is taken to work.
+    it every configured channel is taken to work. `counts`: each office's letters by status
+    (delivery_tallies.live_statuses); without them, the stored tallies.
     """
     ready = ready or {}
     # As the dashboard's campaign page counts them, from the same stored tallies: a held or
     # unconfirmed letter's under its own status. The caller keeps them fresh (counts_for_page).
-    counts = stored_statuses(session, campaign.id)
+    counts = stored_statuses(session, campaign.id) if counts is None else counts
     offices = campaign_offices(session, campaign)
     latest = latest_per_office(session, campaign.id, [office.key for office in offices])
     rows = []
@@ -151,7 +145,7 @@ def channel_map(
         stop = _postal_stop(session, way.channel, office.name, office.address)
         statuses = counts.get(office.key, Counter())
         readiness = ready.get(way.channel)
-        mark = Mark.RED if stop else _mark(way.channel, statuses, sent_at, failed_at, readiness)
+        mark = Mark.RED if stop else _mark(way.channel, last, readiness)
         rows.append(
             OfficeChannel(
                 key=office.key,

@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from webapp.database import db, utcnow
+from webapp.database import db
 from webapp.delivery.channel_map import CHANNEL_NAMES, Mark, OfficeChannel, channel_map
 from webapp.delivery.channels import reach_from_config
 from webapp.delivery.readiness import (
@@ -24,7 +24,7 @@ from webapp.delivery.readiness import (
 )
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.models import Campaign, Channel
-from webapp.services.delivery_tallies import refresh_delivery_tallies
+from webapp.services.delivery_tallies import live_statuses
 
 delivery_cli = AppGroup("delivery", help="Check how letters reach each office.")
 
@@ -113,9 +113,10 @@ def check_command(slug: str, problems: bool) -> None:
     trouble += [problem] if (problem := public_url_problem(config)) else []
     for line in trouble:
         click.echo(f"problem: {line}")
-    # A command waits for its answer: count now, into the tallies the dashboard reads.
-    refresh_delivery_tallies(session, campaign.id, utcnow())
-    rows = channel_map(session, campaign, reach, letters_readiness(states))
+    # A command waits for its answer: counted now, as the tallies count them, but stored
+    # nowhere: a check run from cron by a read-only account must not need the write lock.
+    counts = live_statuses(session, campaign.id)
+    rows = channel_map(session, campaign, reach, letters_readiness(states), counts)
     print_map([r for r in rows if r.mark is not Mark.GREEN] if problems else rows, states)
     marks = {mark: sum(1 for r in rows if r.mark is mark) for mark in Mark}
     click.echo(

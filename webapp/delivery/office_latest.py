@@ -14,6 +14,8 @@ from sqlalchemy.sql.functions import Function
 from webapp.models import Delivery, DeliveryStatus, FailureReason
 
 DELIVERED = (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED, DeliveryStatus.DONE_BY_SUPPORTER)
+# Letters that failed and are not sent yet: waiting for a retry, or given up on.
+FAILING = (DeliveryStatus.FAILED, DeliveryStatus.DEAD)
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,9 @@ class Latest:
     failure: datetime | None = None
     error: str | None = None
     reason: FailureReason | None = None  # why, when the worker recorded it
+    # A letter of it waits for a retry or was given up on, now: the map's red must not wait
+    # for a big campaign's tallies, which may be an hour old or not counted yet.
+    failing: bool = False
 
 
 def _keys(session: Session, keys: Sequence[str]) -> Function[str]:
@@ -75,14 +80,16 @@ def latest_per_office(session: Session, campaign_id: int, keys: Sequence[str]) -
         .limit(1)
         .scalar_subquery()
     )
+    # One entry of ix_delivery_campaign_office (campaign, office, status) at most.
+    failing = select(Delivery.id).where(*office, Delivery.status.in_(FAILING)).limit(1).exists()
     found: dict[str, Latest] = {}
     failures: dict[int, str] = {}
-    for key, done_at, sent_at, failed_id in session.execute(
-        select(offices.c.value, done, sent, failed).select_from(offices)
+    for key, done_at, sent_at, failed_id, now_failing in session.execute(
+        select(offices.c.value, done, sent, failed, failing).select_from(offices)
     ):
         success = max((t for t in (done_at, sent_at) if t is not None), default=None)
-        if success is not None:
-            found[key] = Latest(success=success)
+        if success is not None or now_failing:
+            found[key] = Latest(success=success, failing=bool(now_failing))
         if failed_id is not None:
             failures[failed_id] = key
     if failures:
@@ -92,6 +99,6 @@ def latest_per_office(session: Session, campaign_id: int, keys: Sequence[str]) -
             ).where(Delivery.id.in_(failures))
         ):
             key = failures[row_id]
-            success = found[key].success if key in found else None
-            found[key] = Latest(success, failed_at, error, reason)
+            known = found.get(key, Latest())
+            found[key] = Latest(known.success, failed_at, error, reason, known.failing)
     return found

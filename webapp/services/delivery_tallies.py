@@ -39,12 +39,8 @@ class _Counted(NamedTuple):
     district: str | None
 
 
-def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) -> None:
-    """Recount one campaign's deliveries per office and status (they change state over time).
-
-    Counted in a read, then written in a short write transaction: on SQLite the write lock is
-    taken at BEGIN, and a count over a day of action's deliveries (seconds at a million letters)
-    held it while every letter being recorded waited. The worker recounts each minute."""
+def _count(session: Session, campaign_id: int) -> dict[tuple[str, str], _Counted]:
+    """The campaign's deliveries per office and the status the dashboard counts them under."""
     unconfirmed = Submission.status == SubmissionStatus.UNCONFIRMED
     rows = session.execute(
         select(
@@ -72,6 +68,24 @@ def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) 
             if before
             else _Counted(count, name or "", chamber, state, district)
         )
+    return counted
+
+
+def live_statuses(session: Session, campaign_id: int) -> dict[str, Counter[str]]:
+    """As stored_statuses, counted now and stored nowhere: for a command that only reads."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for (key, status), c in _count(session, campaign_id).items():
+        counts[key][status] += c.letters
+    return counts
+
+
+def refresh_delivery_tallies(session: Session, campaign_id: int, now: datetime) -> None:
+    """Recount one campaign's deliveries per office and status (they change state over time).
+
+    Counted in a read, then written in a short write transaction: on SQLite the write lock is
+    taken at BEGIN, and a count over a day of action's deliveries (seconds at a million letters)
+    held it while every letter being recorded waited. The worker recounts each minute."""
+    counted = _count(session, campaign_id)
     with write_transaction(session, after_reads=True):
         session.execute(delete(DeliveryTally).where(DeliveryTally.campaign_id == campaign_id))
         if counted:
