@@ -165,8 +165,8 @@ def channels(slug: str) -> str:
     show = Shown(asked) if asked in set(Shown) else Shown.ALL
     # Judged as the worker and `flask delivery check` judge them: email with no SMTP_URL waits.
     states = channel_states(current_app.config)
-    # The campaign page's counts, as fresh as it keeps them: a big campaign's say from when.
-    counted = counts_for_page(session, campaign.id, utcnow(), DELIVERY_TALLY_MAX_AGE)
+    # A small campaign's counted now, as its undelivered letters are read; a big one's say when.
+    counted = counts_for_page(session, campaign.id, utcnow(), DELIVERY_TALLY_MAX_AGE, live=True)
     rows = channel_map(session, campaign, reach, letters_readiness(states))
     return render_template(
         "dashboard/channels.html",

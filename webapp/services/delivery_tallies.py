@@ -160,9 +160,15 @@ class CountedWhen:
 
 
 def counts_for_page(
-    session: Session, campaign_id: int, now: datetime, max_age: timedelta
+    session: Session, campaign_id: int, now: datetime, max_age: timedelta, live: bool = False
 ) -> CountedWhen:
-    """Recount a small campaign's stale counts (refresh_if_cheap), and say from when they are."""
+    """Recount a small campaign's stale counts (refresh_if_cheap), and say from when they are.
+
+    `live`: a small campaign is recounted whatever its counts' age, for a page that also lists
+    letters read live (the channel map's undelivered letters) and must not contradict them."""
+    if live and recount_is_cheap(session, campaign_id, PAGE_RECOUNT_MAX_DELIVERIES):
+        refresh_delivery_tallies(session, campaign_id, now)
+        return CountedWhen(delivery_tallies_counted_at(session, campaign_id) or now, False)
     stale = refresh_if_cheap(session, campaign_id, now, max_age)
     counted_at = delivery_tallies_counted_at(session, campaign_id)
     # Just recounted with nothing to count: no tally row carries the time, but it is now.
