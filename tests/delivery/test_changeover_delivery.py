@@ -197,8 +197,8 @@ def test_a_zip_only_letter_is_held_for_the_organisers_and_they_can_send_it_on(
     assert "your district was found from your ZIP code" in section
     home = html.unescape(admin.get("/dashboard/").text)
     assert "Letters held: their member left office" in home
-    assert f"<td>left</td><td>{held[TLAIB].recipient_name}</td>" in home
-    assert "<td>arrived</td><td>New Member Z120001</td>" in home
+    assert f"<td>left</td><td><bdi>{held[TLAIB].recipient_name}</bdi></td>" in home
+    assert "<td>arrived</td><td><bdi>New Member Z120001</bdi></td>" in home
 
     action = f"/dashboard/campaigns/{slug}/deliveries/{held[TLAIB].id}/changeover"
     done = admin.post(action, data={"action": "retarget", "csrf_token": admin.token})
