@@ -6,12 +6,11 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
-from email.message import EmailMessage
 from typing import Any
 
 import pytest
 
-from tests.delivery import test_smtp_refusals
+from tests.delivery import test_failure_reasons, test_smtp_refusals
 from tests.delivery.smtp_server import HOST
 from webapp.delivery.smtp import ChannelDown, Mailer, SendError, parse_smtp_url
 from webapp.models import FailureReason
@@ -20,17 +19,7 @@ R = FailureReason
 OFFICE = "clerk@house.gov"
 CHANNEL, LETTER, FOR_GOOD = "channel", "letter", "letter for good"
 refusing = test_smtp_refusals.refusing  # the fixture: a real relay answering as asked
-
-
-def _refusal(mailer: Mailer) -> SendError:
-    message = EmailMessage()
-    message["From"] = "letters@localhost"
-    message["To"] = OFFICE
-    message["Subject"] = "A letter"
-    message.set_content("Please act.")
-    with pytest.raises(SendError) as caught, mailer:
-        mailer.send(message)
-    return caught.value
+_refusal = test_failure_reasons._refusal  # one message sent to OFFICE; its error
 
 
 def _owner(error: SendError) -> str:

@@ -18,7 +18,7 @@ class FailureReason(enum.StrEnum):
     RELAY_UNREACHABLE = "relay_unreachable"  # our mail relay did not answer
     RELAY_SETTINGS = "relay_settings"  # our relay refused our login, sender or relaying
     RELAY_LIMITED = "relay_limited"  # our relay is limiting how much we send
-    RELAY_BUSY = "relay_busy"  # our relay could not take a message for now (4xx at DATA)
+    RELAY_BUSY = "relay_busy"  # our relay reached but not taking mail now (421, 454, 4xx at DATA)
     FIELDS_REFUSED = "fields_refused"  # CWC refused the letter's fields
     KEY_REFUSED = "key_refused"  # CWC or the print service refused our API key (or URL)
     POSTAL_ADDRESS_REFUSED = "postal_address_refused"  # the print service refused the address
