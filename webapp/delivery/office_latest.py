@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import Function
 
 from webapp.models import Delivery, DeliveryStatus, FailureReason
+from webapp.services.delivery_counts import DELIVERED
 
-DELIVERED = (DeliveryStatus.SENT, DeliveryStatus.ACCEPTED, DeliveryStatus.DONE_BY_SUPPORTER)
 # Letters that failed and are not sent yet: waiting for a retry, or given up on.
 FAILING = (DeliveryStatus.FAILED, DeliveryStatus.DEAD)
 
