@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from webapp.models import Delivery, Mailing
 from webapp.sealing import SealingError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def readable_pages(
@@ -26,15 +28,7 @@ def readable_pages(
     claimed row that does not open is: one supporter's data must not hold back the day's
     mailing, nor (raised to the worker) every channel's letters. SealingError when the master
     key opens no other supporter's data either: then it is the key's fault, and all wait."""
-    pages: dict[int, int] = {}
-    unreadable: list[Delivery] = []
-    for row in rows:
-        try:
-            pages[row.id] = batched_pages(row)
-        except SealingError:
-            if not key_opens_others(session, row):
-                raise
-            unreadable.append(row)
+    pages, unreadable = _opened(session, rows, batched_pages)
     if unreadable:
         _set_aside(session, None, unreadable, now, policy)
     return pages
@@ -50,20 +44,27 @@ def readable_members(
     """The envelope's letters that still open (one may have stopped opening since it was made:
     a key rotation, a damaged row); the others leave it, set aside. SealingError as for
     `readable_pages`."""
-    kept: list[Delivery] = []
+    opened, unreadable = _opened(session, members, bare_html)
+    if unreadable:
+        _set_aside(session, mailing.id, unreadable, now, policy)
+    return [row for row in members if row.id in opened]
+
+
+def _opened(
+    session: Session, rows: Sequence[Delivery], open_one: Callable[[Delivery], T]
+) -> tuple[dict[int, T], list[Delivery]]:
+    """What `open_one` makes of each row that opens, by id, and the rows that do not; raises
+    the SealingError when the master key opens no other supporter's data either."""
+    opened: dict[int, T] = {}
     unreadable: list[Delivery] = []
-    for row in members:
+    for row in rows:
         try:
-            bare_html(row)
+            opened[row.id] = open_one(row)
         except SealingError:
             if not key_opens_others(session, row):
                 raise
             unreadable.append(row)
-        else:
-            kept.append(row)
-    if unreadable:
-        _set_aside(session, mailing.id, unreadable, now, policy)
-    return kept
+    return opened, unreadable
 
 
 def _set_aside(
