@@ -180,7 +180,10 @@ def test_the_deliveries_csv_names_each_office_s_title_seat_and_status_in_words(
     response = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}/deliveries.csv")
     rows = _rows(response)
     assert list(rows[0])[: len(FIRST_DELIVERY_COLUMNS)] == list(FIRST_DELIVERY_COLUMNS)
-    assert list(rows[0])[-4:] == ["office_title", "member_title", "office_state", "status_label"]
+    assert list(rows[0])[-6:] == [
+        *("office_title", "member_title", "office_state", "status_label"),
+        *("failure_reason", "failure_explained"),  # newer still (test_deliveries_csv_reasons)
+    ]
     seen = {
         row["office"]: [
             row[c] for c in ("district", "office_title", "member_title", "office_state")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.civic.states import seat_code
 from webapp.dashboard.csv_stream import csv_lines
 from webapp.dashboard.export import CHUNK, written_name
+from webapp.dashboard.failure_words import FAILURE_WORDS
 from webapp.dashboard.status_names import status_labels
 from webapp.models import (
     Delivery,
@@ -53,6 +54,10 @@ DELIVERY_COLUMNS = (
     "member_title",
     "office_state",
     "status_label",
+    # Why its last attempt failed: a FailureReason code and its sentence (empty once sent or
+    # tried again, and for rows failed before reasons were kept; last_error has the words).
+    "failure_reason",
+    "failure_explained",
 )
 NATIVE_NAME = ("native_first_name", "native_last_name")
 # A member the roster no longer lists (left office) is titled as their chamber's members are.
@@ -95,6 +100,7 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
             Delivery.last_error,
             Delivery.postal_status,
             Delivery.done_at,
+            Delivery.failure_reason,
         )
         .select_from(Delivery)
         .join(Submission, Submission.id == Delivery.submission_id)
@@ -113,6 +119,7 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
         # In English whatever the default locale, as the CSV's other words and codes are.
         with force_locale("en"):
             labels = status_labels()
+            explained = {reason: str(words.said) for reason, words in FAILURE_WORDS.items()}
         letter_id: int | None = None
         letter: list[Any] = []
         unconfirmed = False
@@ -120,7 +127,7 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
             (sid, created, letter_status, state, country, wrapped, sealed_email,
              first, last, native_first, native_last,
              name, key, office_state, district, chamber, office, channel, status, attempts,
-             sent_at, failed_at, last_error, postal_status, done_at) = row  # fmt: skip
+             sent_at, failed_at, last_error, postal_status, done_at, reason) = row  # fmt: skip
             if sid != letter_id:
                 # A letter's deliveries come together: its fields open once for all of them,
                 # and its plaintext goes when the next letter's first row comes.
@@ -162,6 +169,8 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 titles.get(key) or CHAMBER_TITLES.get(chamber or "", ""),
                 office_state,
                 labels[tally_status(status, unconfirmed)],
+                reason.value if reason else "",
+                explained[reason] if reason else "",
             ]
 
     return csv_lines(DELIVERY_COLUMNS, values())
