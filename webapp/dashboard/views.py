@@ -41,7 +41,7 @@ from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.delivery.undelivered import undelivered, undelivered_emails
 from webapp.models import AuditAction, CivicDataset
 from webapp.services.civic_status import civic_status
-from webapp.services.delivery_tallies import counts_for_page
+from webapp.services.delivery_tallies import counts_for_map
 from webapp.services.organisers import audit
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
 from webapp.services.worker_status import worker_status
@@ -166,8 +166,8 @@ def channels(slug: str) -> str:
     # Judged as the worker and `flask delivery check` judge them: email with no SMTP_URL waits.
     states = channel_states(current_app.config)
     # A small campaign's counted now, as its undelivered letters are read; a big one's say when.
-    counted = counts_for_page(session, campaign.id, utcnow(), DELIVERY_TALLY_MAX_AGE, live=True)
-    rows = channel_map(session, campaign, reach, letters_readiness(states))
+    counted, counts = counts_for_map(session, campaign.id, utcnow(), DELIVERY_TALLY_MAX_AGE)
+    rows = channel_map(session, campaign, reach, letters_readiness(states), counts)
     return render_template(
         "dashboard/channels.html",
         data=counted,

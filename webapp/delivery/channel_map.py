@@ -133,7 +133,8 @@ def channel_map(
     """
     ready = ready or {}
     # As the dashboard's campaign page counts them, from the same stored tallies: a held or
-    # unconfirmed letter's under its own status. The caller keeps them fresh (counts_for_page).
+    # unconfirmed letter's under its own status. A small campaign's come counted now
+    # (counts_for_map).
     counts = stored_statuses(session, campaign.id) if counts is None else counts
     offices = campaign_offices(session, campaign)
     latest = latest_per_office(session, campaign.id, [office.key for office in offices])

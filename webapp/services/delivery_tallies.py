@@ -160,19 +160,29 @@ class CountedWhen:
 
 
 def counts_for_page(
-    session: Session, campaign_id: int, now: datetime, max_age: timedelta, live: bool = False
+    session: Session, campaign_id: int, now: datetime, max_age: timedelta
 ) -> CountedWhen:
-    """Recount a small campaign's stale counts (refresh_if_cheap), and say from when they are.
-
-    `live`: a small campaign is recounted whatever its counts' age, for a page that also lists
-    letters read live (the channel map's undelivered letters) and must not contradict them."""
-    if live and recount_is_cheap(session, campaign_id, PAGE_RECOUNT_MAX_DELIVERIES):
-        refresh_delivery_tallies(session, campaign_id, now)
-        return CountedWhen(delivery_tallies_counted_at(session, campaign_id) or now, False)
+    """Recount a small campaign's stale counts (refresh_if_cheap), and say from when they are."""
     stale = refresh_if_cheap(session, campaign_id, now, max_age)
     counted_at = delivery_tallies_counted_at(session, campaign_id)
     # Just recounted with nothing to count: no tally row carries the time, but it is now.
     return CountedWhen(counted_at or (None if stale else now), stale)
+
+
+MapCounts = tuple[CountedWhen, dict[str, Counter[str]] | None]
+
+
+def counts_for_map(
+    session: Session, campaign_id: int, now: datetime, max_age: timedelta
+) -> MapCounts:
+    """For the channel map, which also lists letters read live (its undelivered letters) and
+    must not contradict them: a small campaign's counts made now and stored nowhere (a page
+    view writes nothing), else the stored ones (None) and from when they are."""
+    if recount_is_cheap(session, campaign_id, PAGE_RECOUNT_MAX_DELIVERIES):
+        return CountedWhen(now, False), live_statuses(session, campaign_id)
+    age = delivery_tallies_age(session, campaign_id, now)
+    stale = age is None or age > max_age
+    return CountedWhen(delivery_tallies_counted_at(session, campaign_id), stale), None
 
 
 def recount_is_cheap(
