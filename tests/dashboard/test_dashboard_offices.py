@@ -160,7 +160,8 @@ def test_held_and_unconfirmed_letters_are_counted_so_every_office_s_statuses_add
             letters, statuses, not_sent = _row(html, name)[name_cells:]
             counts = [int(n) for n in re.findall(r": <bdi>(\d+)</bdi>", statuses)]
             assert (int(letters), sum(counts)) == (letters_expected, letters_expected), (path, name)
-            assert f"{HELD_OR_UNCONFIRMED}: <bdi>{waiting}</bdi>" in statuses, (path, name, statuses)
+            held = f"{HELD_OR_UNCONFIRMED}: <bdi>{waiting}</bdi>"
+            assert held in statuses, (path, name, statuses)
             assert not_sent == (
                 "never confirmed, declined or cancelled: <bdi>1</bdi>" if waiting == 2 else "–"
             )
