@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from webapp.dashboard.blueprint import bp
 from webapp.dashboard.writer_lines import writer_line
-from webapp.i18n import bdi, isolate, joined_list, number
+from webapp.i18n import bdi, isolate_in_subject, joined_list, number, page_language
 from webapp.models import Submission
 
 # The reasons as webapp/antiabuse/risk.py stores them, in English (they are logged too): those
@@ -76,8 +76,9 @@ def _worded(reason: str, text: Callable[[str], Any], figure: Callable[[str], Any
 
 def reason_text(reason: str) -> str | None:
     """One stored reason with its figure, in the page's language, as plain text (the figure
-    between isolate marks); None for one this code does not know."""
-    worded: str | None = _worded(reason, str, isolate)
+    between isolate marks on a right-to-left page, where they keep it in its place); None for
+    one this code does not know."""
+    worded: str | None = _worded(reason, str, lambda n: isolate_in_subject(n, page_language()))
     return worded
 
 
