@@ -90,10 +90,11 @@ def test_a_partners_change_reads_as_names_not_json(app: Flask, default_campaign:
     cell = _cell(_log(app, default_campaign), "campaign.updated")
     text = _text(cell)
     assert '{"' not in unescape(cell) and "[]" not in text and "True" not in text
-    assert "before: none after: code: sama name: Action For Sama" in text
-    assert "consent_text: Sama may email me." in text
-    assert "goal: before: — after: 500" in text
-    assert "require_confirmation: before: no after: yes" in text
+    # Each field named in words (the page's language), not as the file spells it.
+    assert "before: none after: partner code: sama name: Action For Sama" in text
+    assert "wording of the “keep me informed” checkbox: Sama may email me." in text
+    assert "goal (letters): before: — after: 500" in text
+    assert "letters held until the supporter confirms: before: no after: yes" in text
 
 
 def test_an_erased_letters_entry_never_links_to_a_later_letter(

@@ -41,7 +41,8 @@ def test_a_held_letters_reasons_read_in_the_pages_language(
     campaign = f"/dashboard/campaigns/{default_campaign}"
     decline = f"{campaign}/submissions/{letter}/decline"
     english = (
-        "sent 1.2 s after opening the form, disposable email domain, 12 or more letters from"
+        "sent <bdi>1.2</bdi> s after opening the form, disposable email domain, <bdi>12</bdi> or"
+        " more letters from"
         " one address in 10 minutes, and <bdi>a reason from a newer release</bdi>"
     )
     for path in (campaign, decline):
@@ -52,9 +53,11 @@ def test_a_held_letters_reasons_read_in_the_pages_language(
             "<bdi>Michigan</bdi> · " in page
         ), path
     app.config["BABEL_DEFAULT_LOCALE"] = "ar"
-    # Joined as Babel joins an Arabic list: "أ وب وج".
+    # Joined as Babel joins an Arabic list: "أ وب وج"; each figure isolated, so "1.2" keeps
+    # its place in the right-to-left sentence.
     arabic = (
-        "أُرسلت بعد 1.2 ث من فتح النموذج ونطاق بريد إلكتروني مؤقت و12 رسالة أو أكثر من عنوان"
+        "أُرسلت بعد <bdi>1.2</bdi> ث من فتح النموذج ونطاق بريد إلكتروني مؤقت و<bdi>12</bdi> رسالة"
+        " أو أكثر من عنوان"
         " واحد خلال 10 دقائق و<bdi>a reason from a newer release</bdi>"
     )
     for path in (campaign, decline):

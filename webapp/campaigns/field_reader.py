@@ -8,43 +8,44 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
+from webapp.campaigns.problems import Kind, Problem
 from webapp.letters.merge import MergeFieldError, check_template
 
 
 class FieldReader:
     """Pulls typed values out of a mapping, collecting every problem instead of stopping."""
 
-    def __init__(self, data: dict[str, Any], where: str, problems: list[str]) -> None:
+    def __init__(self, data: dict[str, Any], where: str, problems: list[Problem]) -> None:
         self.data, self.where, self.problems = data, where, problems
 
-    def _problem(self, key: str, message: str) -> None:
-        self.problems.append(f"{self.where}{key}: {message}")
+    def _problem(self, key: str, kind: Kind, text: str | None = None, **params: str | int) -> None:
+        self.problems.append(Problem(f"{self.where}{key}", kind, text, **params))
 
     def text(self, key: str, limit: int, required: bool = False) -> str | None:
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self._problem(key, "is required")
+                self._problem(key, Kind.REQUIRED)
             return None
         if not isinstance(value, str | int | float):
-            self._problem(key, "must be text")
+            self._problem(key, Kind.TEXT)
             return None
         result = str(value).strip()
         if len(result) > limit:
-            self._problem(key, f"is {len(result)} characters; the limit is {limit}")
+            self._problem(key, Kind.TOO_LONG, length=len(result), limit=limit)
         return result
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            self._problem(key, "must be true or false")
+            self._problem(key, Kind.FLAG)
             return default
         return value
 
     def url(self, key: str) -> str | None:
         value = self.text(key, 500)
         if value and urlsplit(value).scheme not in {"http", "https"}:
-            self._problem(key, "must be an http(s) URL")
+            self._problem(key, Kind.URL)
         return value
 
     def email(self, key: str) -> str | None:
@@ -53,7 +54,7 @@ class FieldReader:
             try:
                 validate_email(value, check_deliverability=False)
             except EmailNotValidError as exc:
-                self._problem(key, str(exc))
+                self._problem(key, Kind.EMAIL, str(exc))  # the library's words, in English
         return value
 
     def template(self, key: str, limit: int, required: bool = False) -> str | None:
@@ -62,7 +63,7 @@ class FieldReader:
             try:
                 check_template(value)
             except MergeFieldError as exc:
-                self._problem(key, str(exc))
+                self.problems.append(exc.at(f"{self.where}{key}"))
         return value
 
     def moment(self, key: str) -> datetime | None:
@@ -73,11 +74,11 @@ class FieldReader:
             try:
                 value = datetime.fromisoformat(value)
             except ValueError:
-                self._problem(key, "must be an ISO date or date-time, e.g. 2026-12-01T09:00:00Z")
+                self._problem(key, Kind.MOMENT)
                 return None
         if not isinstance(value, datetime):
             if hasattr(value, "isoformat"):  # a bare YAML date
                 return datetime.fromisoformat(value.isoformat()).replace(tzinfo=UTC)
-            self._problem(key, "must be a date")
+            self._problem(key, Kind.DATE)
             return None
         return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -11,6 +11,7 @@ import yaml
 
 from webapp.campaigns import safe_yaml
 from webapp.campaigns.field_reader import FieldReader
+from webapp.campaigns.problems import Kind, Problem
 from webapp.campaigns.prompts import Prompts, parse_prompts
 from webapp.campaigns.sections import (
     PartnerSpec,
@@ -22,7 +23,7 @@ from webapp.campaigns.sections import (
     parse_targets,
     parse_topics,
 )
-from webapp.campaigns.translations import NOT_MERGED, parse_campaign_translations
+from webapp.campaigns.translations import parse_campaign_translations
 from webapp.letters.merge import MergeFieldError, check_template, has_merge_fields
 from webapp.models.campaign import CampaignStatus
 
@@ -32,9 +33,10 @@ _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?(.*)\Z"
 
 
 class CampaignFileError(ValueError):
-    """Every problem found in a campaign file, each naming its key."""
+    """Every problem found in a campaign file, each naming its key (a Problem: in English as
+    text, and `said()` in the page's language)."""
 
-    def __init__(self, origin: str, problems: list[str]) -> None:
+    def __init__(self, origin: str, problems: list[Problem]) -> None:
         self.origin = origin
         self.problems = problems
         super().__init__(f"{origin}: " + "; ".join(problems))
@@ -78,51 +80,49 @@ class CampaignFile:
 def split_front_matter(text: str, origin: str) -> tuple[dict[str, Any], str]:
     match = _FRONT_MATTER_RE.match(text.lstrip("\ufeff"))
     if not match:
-        raise CampaignFileError(origin, ["the file must start with '---', YAML, then '---'"])
+        raise CampaignFileError(origin, [Problem("", Kind.NO_FRONT_MATTER)])
     try:
         meta = safe_yaml.load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise CampaignFileError(origin, [f"front matter is not valid YAML: {exc}"]) from exc
+        text = f"front matter is not valid YAML: {exc}"  # the parser's words, on the command line
+        raise CampaignFileError(origin, [Problem("", Kind.BAD_YAML, text)]) from exc
     if not isinstance(meta, dict):
-        raise CampaignFileError(origin, ["front matter must be a mapping of keys to values"])
+        raise CampaignFileError(origin, [Problem("", Kind.FRONT_NOT_MAPPING)])
     return meta, match.group(2).strip("\n") + "\n"
 
 
 def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFile:
     """Parse and check a campaign file; raise CampaignFileError listing every problem."""
     meta, body = split_front_matter(text, origin)
-    problems: list[str] = []
+    problems: list[Problem] = []
     r = FieldReader(meta, "", problems)
     slug = r.text("slug", 80, required=True) or ""
     if slug and not SLUG_RE.match(slug):
-        problems.append("slug: use 2-80 lower-case letters, digits and hyphens")
+        problems.append(Problem("slug", Kind.SLUG))
     status_raw = r.text("status", 16) or CampaignStatus.LIVE.value
     if status_raw not in {s.value for s in CampaignStatus}:
-        problems.append(f"status: must be one of draft, live, closed, not {status_raw!r}")
+        problems.append(Problem("status", Kind.STATUS, value=repr(status_raw)))
         status_raw = CampaignStatus.DRAFT.value
     body_editable = r.flag("body_editable", False)
     try:
         check_template(body)
     except MergeFieldError as exc:
-        problems.append(f"body: {exc}")
+        problems.append(exc.at("body"))
     if not body.strip():
-        problems.append("body: the letter is empty")
+        problems.append(Problem("body", Kind.EMPTY_LETTER))
     elif len(body) > 20000:
-        problems.append(f"body: is {len(body)} characters; the limit is 20000")
+        problems.append(Problem("body", Kind.TOO_LONG, length=len(body), limit=20000))
     if body_editable and has_merge_fields(body):
-        problems.append(
-            "body: an editable letter cannot contain merge fields (supporters would see them); "
-            "lock the body or move merge fields to the salutation"
-        )
+        problems.append(Problem("body", Kind.EDITABLE_MERGE))
     short_body = r.template("short_body", SHORT_BODY_LIMIT)
     if has_merge_fields(str(meta.get("title") or "")):
         # It heads pages, emails and share links, none of them merged: it would show raw.
-        problems.append(f"title: {NOT_MERGED}")
+        problems.append(Problem("title", Kind.NOT_MERGED))
     if short_body and has_merge_fields(short_body):
-        problems.append("short_body: cannot contain merge fields (it is pasted as it is)")
+        problems.append(Problem("short_body", Kind.SHORT_BODY_MERGE))
     goal = meta.get("goal")
     if goal is not None and (not isinstance(goal, int) or isinstance(goal, bool) or goal < 1):
-        problems.append("goal: must be a whole number above zero")
+        problems.append(Problem("goal", Kind.GOAL))
         goal = None
     language = r.text("language", 16) or "en"
     campaign = CampaignFile(
@@ -163,32 +163,27 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
     _check_consent_translations(campaign, problems)
     campaign.prompts = parse_prompts(meta.get("prompts"), language, problems)
     if campaign.starts_at and campaign.ends_at and campaign.ends_at <= campaign.starts_at:
-        problems.append("ends_at: must be after starts_at")
+        problems.append(Problem("ends_at", Kind.AFTER, field="starts_at"))
     if problems:
         raise CampaignFileError(origin, problems)
     return campaign
 
 
-def _count(meta: dict[str, Any], key: str, problems: list[str]) -> int | None:
+def _count(meta: dict[str, Any], key: str, problems: list[Problem]) -> int | None:
     value = meta.get(key)
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-        problems.append(f"{key}: must be a whole number of letters (0: no cap)")
+        problems.append(Problem(key, Kind.CAP))
         return None
     return value
 
 
-def _check_consent_translations(campaign: CampaignFile, problems: list[str]) -> None:
+def _check_consent_translations(campaign: CampaignFile, problems: list[Problem]) -> None:
     """A translated consent sentence needs the sentence itself: without it there is no box."""
     consenting = {p.code for p in campaign.partners if p.consent_text}
     for language, copy in campaign.translations.items():
         if copy.get("consent_text") and not campaign.consent_text:
-            problems.append(
-                f"translations.{language}.consent_text: the campaign has no consent_text "
-                "to translate"
-            )
+            problems.append(Problem(f"translations.{language}.consent_text", Kind.NO_CONSENT))
         for code in copy.get("partners", {}):
             if code not in consenting:
-                problems.append(
-                    f"translations.{language}.partners: partner {code!r} has no consent_text "
-                    "to translate"
-                )
+                where = f"translations.{language}.partners"
+                problems.append(Problem(where, Kind.PARTNER_NO_CONSENT, code=repr(code)))

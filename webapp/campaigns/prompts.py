@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from webapp.campaigns.problems import Kind, Problem
 from webapp.campaigns.translations import LANGUAGE_RE
 
 VARIANT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -27,59 +28,59 @@ DEFAULT_VARIANT = "default"
 Prompts = dict[str, dict[str, list[str]]]
 
 
-def parse_prompts(value: Any, language: str, problems: list[str]) -> Prompts:
+def parse_prompts(value: Any, language: str, problems: list[Problem]) -> Prompts:
     """The file's `prompts`, checked; every problem names its key."""
     if value is None:
         return {}
     if isinstance(value, list):
         value = {DEFAULT_VARIANT: {language: value}}
     if not isinstance(value, dict):
-        problems.append("prompts: must map a variant name to its questions per language")
+        problems.append(Problem("prompts", Kind.PROMPTS))
         return {}
     if len(value) > VARIANTS_MAX:
-        problems.append(f"prompts: at most {VARIANTS_MAX} variants")
+        problems.append(Problem("prompts", Kind.VARIANTS_MAX, limit=VARIANTS_MAX))
     result: Prompts = {}
     for name, per_language in value.items():
         name = str(name)
         where = f"prompts.{name}"
         if not VARIANT_RE.match(name):
-            problems.append(f"{where}: name a variant with lower-case letters, digits, - and _")
+            problems.append(Problem(where, Kind.VARIANT_NAME))
             continue
         if isinstance(per_language, list):
             per_language = {language: per_language}
         if not isinstance(per_language, dict):
-            problems.append(f"{where}: must map a language code (e.g. en) to a list of questions")
+            problems.append(Problem(where, Kind.VARIANT_LANGUAGES))
             continue
         questions = _languages(per_language, where, problems)
         if language not in questions:
-            problems.append(f"{where}.{language}: is required (questions in the letter's language)")
+            problems.append(Problem(f"{where}.{language}", Kind.LETTER_QUESTIONS))
         result[name] = questions
     return result
 
 
-def _languages(value: dict[Any, Any], where: str, problems: list[str]) -> dict[str, list[str]]:
+def _languages(value: dict[Any, Any], where: str, problems: list[Problem]) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {}
     for code, items in value.items():
         code = str(code)
         if not LANGUAGE_RE.match(code):
-            problems.append(f"{where}: {code!r} is not a language code such as en or ar")
+            problems.append(Problem(where, Kind.QUESTION_LANGUAGE, code=repr(code)))
             continue
         if not isinstance(items, list) or not items:
-            problems.append(f"{where}.{code}: must be a list of questions")
+            problems.append(Problem(f"{where}.{code}", Kind.QUESTIONS))
             continue
         if len(items) > QUESTIONS_MAX:
-            problems.append(f"{where}.{code}: at most {QUESTIONS_MAX} questions")
+            problems.append(Problem(f"{where}.{code}", Kind.QUESTIONS_MAX, limit=QUESTIONS_MAX))
         texts = []
         for item in items:
             if not isinstance(item, str) or not item.strip():
-                problems.append(f"{where}.{code}: each question must be text")
+                problems.append(Problem(f"{where}.{code}", Kind.QUESTION_TEXT))
                 continue
             text = " ".join(item.split())
             if len(text) > QUESTION_LIMIT:
-                problems.append(
-                    f"{where}.{code}: a question is {len(text)} characters; "
-                    f"the limit is {QUESTION_LIMIT}"
+                long = Problem(
+                    f"{where}.{code}", Kind.QUESTION_LONG, length=len(text), limit=QUESTION_LIMIT
                 )
+                problems.append(long)
             texts.append(text)
         result[code] = texts
     return result

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from webapp.campaigns.field_reader import FieldReader
+from webapp.campaigns.problems import Kind, Problem
 from webapp.campaigns.translations import FIXED_ONLY_KEYS, parse_target_translations
 from webapp.models.campaign import Audience, Chamber, TargetKind, default_audience
 
@@ -51,25 +52,25 @@ class PartnerSpec:
     consent_text: str | None = None
 
 
-def _items(value: Any, key: str, problems: list[str]) -> list[Any]:
+def _items(value: Any, key: str, problems: list[Problem]) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.append(f"{key}: must be a list")
+        problems.append(Problem(key, Kind.LIST))
         return []
     return value
 
 
-def parse_targets(value: Any, problems: list[str], language: str = "en") -> list[TargetSpec]:
+def parse_targets(value: Any, problems: list[Problem], language: str = "en") -> list[TargetSpec]:
     items = _items(value, "targets", problems)
     if not items:
-        problems.append("targets: list at least one target")
+        problems.append(Problem("targets", Kind.NO_TARGET))
     chamber_values = {c.value for c in Chamber}
     specs: list[TargetSpec] = []
     for index, item in enumerate(items, start=1):
         where = f"targets[{index}]."
         if not isinstance(item, dict):
-            problems.append(f"{where[:-1]}: must be a mapping")
+            problems.append(Problem(where[:-1], Kind.MAPPING))
             continue
         r = FieldReader(item, where, problems)
         kind = item.get("kind")
@@ -89,11 +90,14 @@ def parse_targets(value: Any, problems: list[str], language: str = "en") -> list
         elif kind == TargetKind.LOOKUP.value:
             chambers = item.get("chambers")
             if not isinstance(chambers, list) or not chambers:
-                problems.append(f"{where}chambers: list one or more of {sorted(chamber_values)}")
+                choices = str(sorted(chamber_values))
+                problems.append(Problem(f"{where}chambers", Kind.CHAMBERS, choices=choices))
                 chambers = []
             unknown = [c for c in chambers if c not in chamber_values]
             if unknown:
-                problems.append(f"{where}chambers: unknown chamber(s) {unknown}")
+                problems.append(
+                    Problem(f"{where}chambers", Kind.UNKNOWN_CHAMBERS, chambers=str(unknown))
+                )
             specs.append(
                 TargetSpec(
                     kind=TargetKind.LOOKUP,
@@ -103,7 +107,7 @@ def parse_targets(value: Any, problems: list[str], language: str = "en") -> list
                 )
             )
         else:
-            problems.append(f"{where}kind: must be 'custom' or 'lookup', not {kind!r}")
+            problems.append(Problem(f"{where}kind", Kind.TARGET_KIND, value=repr(kind)))
     return specs
 
 
@@ -111,9 +115,7 @@ def _own_letter(r: FieldReader, kind: TargetKind, language: str) -> dict[str, An
     """Who may write to the target and its own letter: keys every kind of target accepts."""
     audience_raw = r.text("audience", 32) or default_audience(kind).value
     if audience_raw not in {a.value for a in Audience}:
-        r.problems.append(
-            f"{r.where}audience: must be constituents or everyone, not {audience_raw!r}"
-        )
+        r.problems.append(Problem(f"{r.where}audience", Kind.AUDIENCE, value=repr(audience_raw)))
         audience_raw = default_audience(kind).value
     translations = parse_target_translations(
         r.data.get("translations"), r.where, language, r.problems
@@ -122,10 +124,8 @@ def _own_letter(r: FieldReader, kind: TargetKind, language: str) -> dict[str, An
         for code, copy in translations.items():
             for key in FIXED_ONLY_KEYS:
                 if copy.pop(key, None) is not None:
-                    r.problems.append(
-                        f"{r.where}translations.{code}.{key}: only a fixed (custom) target has "
-                        "one; looked-up officials are named from the roster"
-                    )
+                    where = f"{r.where}translations.{code}.{key}"
+                    r.problems.append(Problem(where, Kind.FIXED_ONLY))
     return {
         "audience": Audience(audience_raw),
         "salutation": r.template("salutation", 200),
@@ -145,7 +145,7 @@ def _post(r: FieldReader) -> dict[str, Any]:
     value = r.data.get("post", False)
     choice = POST_CHOICES.get(value) if isinstance(value, bool | str) else None
     if choice is None:
-        r.problems.append(f"{r.where}post: must be true, false, per_letter or batched")
+        r.problems.append(Problem(f"{r.where}post", Kind.POST))
         choice = (False, False)
     return {"post": choice[0], "post_batched": choice[1]}
 
@@ -155,19 +155,19 @@ def _form_limit(r: FieldReader) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 100 <= value <= 100_000:
-        r.problems.append(f"{r.where}form_limit: must be a whole number of characters (100+)")
+        r.problems.append(Problem(f"{r.where}form_limit", Kind.FORM_LIMIT))
         return None
     return value
 
 
-def parse_signatories(value: Any, problems: list[str]) -> list[SignatorySpec]:
+def parse_signatories(value: Any, problems: list[Problem]) -> list[SignatorySpec]:
     specs: list[SignatorySpec] = []
     for index, item in enumerate(_items(value, "signatories", problems), start=1):
         where = f"signatories[{index}]."
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, dict):
-            problems.append(f"{where[:-1]}: must be a name or a mapping with a name")
+            problems.append(Problem(where[:-1], Kind.SIGNATORY_ITEM))
             continue
         r = FieldReader(item, where, problems)
         specs.append(
@@ -181,25 +181,29 @@ def parse_signatories(value: Any, problems: list[str]) -> list[SignatorySpec]:
     for spec in specs:
         if spec.member_of and spec.member_of not in names:
             problems.append(
-                f"signatories: {spec.name!r} is a member of {spec.member_of!r}, "
-                "which is not itself listed"
+                Problem(
+                    "signatories",
+                    Kind.MEMBER_UNLISTED,
+                    name=repr(spec.name),
+                    member_of=repr(spec.member_of),
+                )
             )
     if len(names) != len(specs):
-        problems.append("signatories: a name is listed twice")
+        problems.append(Problem("signatories", Kind.NAME_TWICE))
     return specs
 
 
-def parse_partners(value: Any, problems: list[str]) -> list[PartnerSpec]:
+def parse_partners(value: Any, problems: list[Problem]) -> list[PartnerSpec]:
     specs: list[PartnerSpec] = []
     for index, item in enumerate(_items(value, "partners", problems), start=1):
         where = f"partners[{index}]."
         if not isinstance(item, dict):
-            problems.append(f"{where[:-1]}: must be a mapping with code and name")
+            problems.append(Problem(where[:-1], Kind.PARTNER_ITEM))
             continue
         r = FieldReader(item, where, problems)
         code = r.text("code", 64, required=True) or ""
         if code and not PARTNER_CODE_RE.match(code):
-            problems.append(f"{where}code: letters, digits, '-' and '_' only")
+            problems.append(Problem(f"{where}code", Kind.PARTNER_CODE))
         specs.append(
             PartnerSpec(
                 code=code,
@@ -208,29 +212,26 @@ def parse_partners(value: Any, problems: list[str]) -> list[PartnerSpec]:
             )
         )
     if len({p.code for p in specs}) != len(specs):
-        problems.append("partners: a code is listed twice")
+        problems.append(Problem("partners", Kind.CODE_TWICE))
     return specs
 
 
-def parse_topics(value: Any, problems: list[str]) -> list[str]:
+def parse_topics(value: Any, problems: list[Problem]) -> list[str]:
     from webapp.delivery.topics import LOC_TOPICS
 
     topics = [str(t) for t in _items(value, "topics", problems)]
     for topic in topics:
         if topic not in LOC_TOPICS:
-            problems.append(
-                f"topics: {topic!r} is not a Library of Congress policy area "
-                "(see docs/campaign-files.md)"
-            )
+            problems.append(Problem("topics", Kind.TOPIC, topic=repr(topic)))
     return [t for t in topics if t in LOC_TOPICS]
 
 
-def parse_origins(value: Any, problems: list[str]) -> list[str]:
+def parse_origins(value: Any, problems: list[Problem]) -> list[str]:
     origins: list[str] = []
     for item in _items(value, "allowed_origins", problems):
         parts = urlsplit(str(item))
         if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
-            problems.append(f"allowed_origins: {item!r} is not an origin like https://example.org")
+            problems.append(Problem("allowed_origins", Kind.ORIGIN, origin=repr(item)))
             continue
         origins.append(f"{parts.scheme}://{parts.netloc}".lower())
     return origins

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from webapp.campaigns.fileformat import CampaignFile, CampaignFileError, parse_campaign_file
+from webapp.campaigns.problems import Kind, Problem
 from webapp.campaigns.sections import TargetSpec
 from webapp.campaigns.translations import exported
 from webapp.database import DB_INT_MAX, write_transaction
@@ -95,15 +96,16 @@ def _apply_target(target: Target, spec: TargetSpec, position: int) -> None:
 def read_campaign_file(text: str, origin: str) -> CampaignFile:
     """`parse_campaign_file`, then what the format allows but the database cannot store."""
     spec = parse_campaign_file(text, origin)
-    problems = []
+    problems: list[Problem] = []
     for key in ("goal", "post_daily_limit", "post_total_limit"):
         number: int | None = getattr(spec, key)
         if number is not None and number > DB_INT_MAX:
-            problems.append(f"{key}: must be at most {DB_INT_MAX}")
+            problems.append(Problem(key, Kind.AT_MOST, limit=DB_INT_MAX))
     for key in ("starts_at", "ends_at"):
         moment: datetime | None = getattr(spec, key)
         if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
-            problems.append(f"{key}: must be a date between {FIRST_YEAR} and {LAST_YEAR}")
+            years = {"first": str(FIRST_YEAR), "last": str(LAST_YEAR)}  # years, not amounts
+            problems.append(Problem(key, Kind.YEARS, **years))
     if problems:
         raise CampaignFileError(origin, problems)
     return spec

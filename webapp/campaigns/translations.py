@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from webapp.campaigns.problems import Kind, Problem
 from webapp.letters.merge import MergeFieldError, check_template, has_merge_fields
 
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
@@ -21,7 +22,6 @@ CAMPAIGN_KEYS = {
 # Shown as written, never merged (titles head pages and emails before any letter exists):
 # a merge field there would be shown raw, so it is refused.
 PLAIN_KEYS = frozenset({"title", "intro", "consent_text", "name", "office"})
-NOT_MERGED = "merge fields are not filled in here; write it as it should read"
 # A target's reading copy: its own cover, salutation and body, and a fixed office's name and
 # office as supporters read them (offices still receive the English).
 TARGET_KEYS = {"name": 200, "office": 200, "salutation": 200, "cover": 2000, "body": 20000}
@@ -30,29 +30,29 @@ FIXED_ONLY_KEYS = ("name", "office")
 
 
 def _language_items(
-    value: Any, where: str, campaign_language: str, problems: list[str]
+    value: Any, where: str, campaign_language: str, problems: list[Problem]
 ) -> list[tuple[str, dict[str, Any]]]:
     if value is None:
         return []
     if not isinstance(value, dict):
-        problems.append(f"{where}: must map a language code (e.g. ar) to its translation")
+        problems.append(Problem(where, Kind.LANGUAGES))
         return []
     items = []
     for language, copy in value.items():
         language = str(language)
         if not LANGUAGE_RE.match(language):
-            problems.append(f"{where}: {language!r} is not a language code such as ar or fr")
+            problems.append(Problem(where, Kind.LANGUAGE_CODE, code=repr(language)))
         elif language == campaign_language:
-            problems.append(f"{where}.{language}: the letter itself is in this language")
+            problems.append(Problem(f"{where}.{language}", Kind.SAME_LANGUAGE))
         elif not isinstance(copy, dict):
-            problems.append(f"{where}.{language}: must be a mapping of keys to text")
+            problems.append(Problem(f"{where}.{language}", Kind.COPY_MAPPING))
         else:
             items.append((language, copy))
     return items
 
 
 def _texts(
-    copy: dict[str, Any], keys: dict[str, int], where: str, problems: list[str]
+    copy: dict[str, Any], keys: dict[str, int], where: str, problems: list[Problem]
 ) -> dict[str, str]:
     """The text keys of one language's copy; merge fields are checked as in the letter."""
     texts: dict[str, str] = {}
@@ -60,21 +60,22 @@ def _texts(
         if key not in keys:
             continue
         if not isinstance(value, str | int | float):
-            problems.append(f"{where}.{key}: must be text")
+            problems.append(Problem(f"{where}.{key}", Kind.TEXT))
             continue
         text = str(value).strip()
         if not text:
             continue
         if len(text) > keys[key]:
-            problems.append(f"{where}.{key}: is {len(text)} characters; the limit is {keys[key]}")
+            where_key, limit = f"{where}.{key}", keys[key]
+            problems.append(Problem(where_key, Kind.TOO_LONG, length=len(text), limit=limit))
         if key in PLAIN_KEYS:
             if has_merge_fields(text):
-                problems.append(f"{where}.{key}: {NOT_MERGED}")
+                problems.append(Problem(f"{where}.{key}", Kind.NOT_MERGED))
         else:
             try:
                 check_template(text)
             except MergeFieldError as exc:
-                problems.append(f"{where}.{key}: {exc}")
+                problems.append(exc.at(f"{where}.{key}"))
         texts[key] = text
     return texts
 
@@ -84,7 +85,7 @@ def parse_campaign_translations(
     campaign_language: str,
     signatories: set[str],
     partners: frozenset[str],
-    problems: list[str],
+    problems: list[Problem],
 ) -> dict[str, dict[str, Any]]:
     """`translations: {ar: {title, intro, salutation, body, consent_text, signatories,
     partners}}`, checked. `partners` maps a partner's code to its consent sentence here, or to
@@ -96,10 +97,11 @@ def parse_campaign_translations(
         known = {*CAMPAIGN_KEYS, "signatories", "partners"}
         for key in copy:
             if key not in known:
-                problems.append(f"{where}.{key}: unknown key (use {', '.join(sorted(known))})")
+                keys = ", ".join(sorted(known))
+                problems.append(Problem(f"{where}.{key}", Kind.UNKNOWN_KEY, keys=keys))
         texts: dict[str, Any] = _texts(copy, CAMPAIGN_KEYS, where, problems)
         if "body" not in texts:
-            problems.append(f"{where}.body: is required (the letter in this language)")
+            problems.append(Problem(f"{where}.body", Kind.TRANSLATED_BODY))
         names = _signatory_names(copy.get("signatories"), signatories, where, problems)
         if names:
             texts["signatories"] = names
@@ -117,78 +119,86 @@ PARTNER_KEYS = {"consent": 500, "name": 200}
 
 
 def _partner_copies(
-    value: Any, partners: frozenset[str], where: str, problems: list[str]
+    value: Any, partners: frozenset[str], where: str, problems: list[Problem]
 ) -> tuple[dict[str, str], dict[str, str]]:
     """A language's wording of each partner's consent sentence and its name, each keyed by the
     partner's code. A plain string is the consent sentence (files written before names)."""
     if value is None:
         return {}, {}
     if not isinstance(value, dict):
-        problems.append(
-            f"{where}.partners: must map each partner's code to its consent sentence, "
-            "or to {name, consent}"
-        )
+        problems.append(Problem(f"{where}.partners", Kind.PARTNER_COPIES))
         return {}, {}
     found: dict[str, dict[str, str]] = {"consent": {}, "name": {}}
     for code, copy in value.items():
         if str(code) not in partners:
-            problems.append(f"{where}.partners: {code!r} is not a listed partner's code")
+            problems.append(Problem(f"{where}.partners", Kind.PARTNER_UNLISTED, code=repr(code)))
             continue
         if not isinstance(copy, dict):
             if not isinstance(copy, str) or not copy.strip():
-                problems.append(f"{where}.partners: give {code!r} a consent sentence as text")
+                problems.append(
+                    Problem(f"{where}.partners", Kind.PARTNER_SENTENCE, code=repr(code))
+                )
                 continue
             copy = {"consent": copy}
         for key in copy:
             if key not in PARTNER_KEYS:
                 problems.append(
-                    f"{where}.partners: {code!r} has an unknown key {key!r} (use consent, name)"
+                    Problem(f"{where}.partners", Kind.PARTNER_KEY, code=repr(code), key=repr(key))
                 )
         if not any(copy.get(key) for key in PARTNER_KEYS):
-            problems.append(f"{where}.partners: give {code!r} a consent sentence or a name")
+            problems.append(Problem(f"{where}.partners", Kind.PARTNER_EMPTY, code=repr(code)))
             continue
         for key, limit in PARTNER_KEYS.items():
             text = copy.get(key)
-            what = "a consent sentence" if key == "consent" else "a name"
+            consent = key == "consent"
             if text is None:
                 continue
             if not isinstance(text, str) or not text.strip():
-                problems.append(f"{where}.partners: give {code!r} {what} as text")
+                kind = Kind.PARTNER_SENTENCE if consent else Kind.PARTNER_NAME_TEXT
+                problems.append(Problem(f"{where}.partners", kind, code=repr(code)))
             elif len(text.strip()) > limit:
-                what = "sentence" if key == "consent" else "name"
-                problems.append(
-                    f"{where}.partners: the {what} for {code!r} is over {limit} characters"
-                )
+                kind = Kind.PARTNER_SENTENCE_LONG if consent else Kind.PARTNER_NAME_LONG
+                problems.append(Problem(f"{where}.partners", kind, code=repr(code), limit=limit))
             elif key == "name" and has_merge_fields(text):
-                problems.append(f"{where}.partners: the name for {code!r}: {NOT_MERGED}")
+                problems.append(
+                    Problem(f"{where}.partners", Kind.PARTNER_NAME_MERGED, code=repr(code))
+                )
             else:
                 found[key][str(code)] = text.strip()
     return found["consent"], found["name"]
 
 
 def _signatory_names(
-    value: Any, signatories: set[str], where: str, problems: list[str]
+    value: Any, signatories: set[str], where: str, problems: list[Problem]
 ) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        problems.append(f"{where}.signatories: must map each organisation's name to its name here")
+        problems.append(Problem(f"{where}.signatories", Kind.SIGNATORY_NAMES))
         return {}
     names: dict[str, str] = {}
     for name, translated in value.items():
         if str(name) not in signatories:
-            problems.append(f"{where}.signatories: {name!r} is not a listed signatory")
+            problems.append(
+                Problem(f"{where}.signatories", Kind.SIGNATORY_UNLISTED, name=repr(name))
+            )
         elif not isinstance(translated, str) or not translated.strip():
-            problems.append(f"{where}.signatories: give {name!r} a name as text")
+            problems.append(
+                Problem(f"{where}.signatories", Kind.SIGNATORY_NAME_TEXT, name=repr(name))
+            )
         elif len(translated) > 200:
-            problems.append(f"{where}.signatories: the name for {name!r} is over 200 characters")
+            problems.append(
+                Problem(
+                    f"{where}.signatories", Kind.SIGNATORY_NAME_LONG, name=repr(name), limit=200
+                )
+            )
         else:
             names[str(name)] = translated.strip()
     return names
 
 
 def parse_target_translations(
-    value: Any, where: str, campaign_language: str, problems: list[str]
+    value: Any, where: str, campaign_language: str, problems: list[Problem]
 ) -> dict[str, dict[str, str]]:
     """A target's `translations: {ar: {name, office, cover, salutation, body}}`, checked."""
     result: dict[str, dict[str, str]] = {}
@@ -197,7 +207,8 @@ def parse_target_translations(
         inner = f"{where}translations.{language}"
         for key in copy:
             if key not in TARGET_KEYS:
-                problems.append(f"{inner}.{key}: unknown key (use {', '.join(TARGET_KEYS)})")
+                keys = ", ".join(TARGET_KEYS)
+                problems.append(Problem(f"{inner}.{key}", Kind.UNKNOWN_KEY, keys=keys))
         texts = _texts(copy, TARGET_KEYS, inner, problems)
         if texts:
             result[language] = texts

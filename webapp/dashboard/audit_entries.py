@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.dashboard.audit_fields import field_label
 from webapp.dashboard.audit_labels import action_label
 from webapp.dashboard.data import held_shown, recent_personal
+from webapp.dashboard.held_reasons import reason_text
 from webapp.models import AuditEntry, Organiser, Submission
 
 ENTRIES_SHOWN = 500
@@ -140,12 +141,17 @@ def _letter(number: int, entry: AuditEntry, letters: dict[int, _Listed]) -> Lett
 
 
 def _detail(entry: AuditEntry, key: str, value: Any, letters: dict[int, _Listed]) -> Detail:
-    label = _LABELS.get(key, key)
+    label = field_label(key)
     if key == "submission_id" and isinstance(value, int):
-        return Detail(str(label), Shown("letter", letter=_letter(value, entry, letters)))
+        return Detail(label, Shown("letter", letter=_letter(value, entry, letters)))
     if entry.action.startswith("campaign.") and isinstance(value, list) and len(value) == 2:
-        return Detail(str(label), change=(_edited(key, value[0]), _edited(key, value[1])))
-    return Detail(str(label), shown(value))
+        return Detail(label, change=(_edited(key, value[0]), _edited(key, value[1])))
+    if key == "reasons" and isinstance(value, list) and value:
+        # The risk checks' reasons as they are stored, in English: worded as the held
+        # letter's line words them (one this version does not know, as stored).
+        worded = (reason_text(str(r)) or str(r) for r in value)
+        return Detail(label, Shown("list", items=tuple(Shown("text", w) for w in worded)))
+    return Detail(label, shown(value))
 
 
 def _edited(key: str, value: Any) -> Shown:
@@ -174,20 +180,6 @@ def shown(value: Any, depth: int = 0) -> Shown:
     if isinstance(value, list | tuple):
         return Shown("list", items=tuple(shown(item, depth + 1) for item in value))
     if isinstance(value, dict):
-        fields = tuple((str(k), shown(v, depth + 1)) for k, v in value.items())
+        fields = tuple((field_label(str(k)), shown(v, depth + 1)) for k, v in value.items())
         return Shown("fields", fields=fields)
     return Shown("text", str(value))
-
-
-# Keys that name a row by its id; the rest are words already (a campaign edit's keys are its
-# fields' names in the campaign file, which organisers write too).
-_LABELS = {
-    "submission_id": _l("letter"),
-    "delivery_id": _l("delivery"),
-    # A campaign edit that corrected a fixed office (services/office_corrections.py).
-    "letters_following_correction": _l("waiting letters that go to the corrected office details"),
-    "letters_keeping_old_details": _l("waiting letters that keep the old office details"),
-    # A roster sync that changed members' contact details (services/member_corrections.py).
-    "members_with_new_contact_details": _l("members whose contact details changed"),
-    "contact_details": _l("members' contact details, before and after"),
-}

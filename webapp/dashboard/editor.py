@@ -31,7 +31,13 @@ from webapp.dashboard.editor_convert import (
 )
 from webapp.dashboard.editor_forms import STATE_CHAMBERS, CampaignForm, ImportForm
 from webapp.dashboard.editor_preview import Preview, build_preview
-from webapp.dashboard.editor_problems import SummaryItem, add_error, apply_problems, error_summary
+from webapp.dashboard.editor_problems import (
+    SummaryItem,
+    add_error,
+    apply_problems,
+    error_summary,
+    keyed,
+)
 from webapp.dashboard.editor_reading import consent_warnings
 from webapp.dashboard.editor_saved import flash_corrections
 from webapp.dashboard.reading_warnings import reading_warnings
@@ -238,7 +244,7 @@ def import_campaign_file() -> tuple[str, int] | BaseResponse:
         except UnicodeDecodeError:
             problems = [_("The file is not UTF-8 text. Save it as UTF-8 and upload it again.")]
         except CampaignFileError as exc:
-            problems = exc.problems
+            problems = [keyed(problem) for problem in exc.problems]
         else:
             problems = _import_conflicts(spec)
             if not problems:

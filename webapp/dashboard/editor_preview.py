@@ -107,7 +107,7 @@ def build_preview(form: CampaignForm, language: str) -> Preview:
         try:
             check_template(text)
         except MergeFieldError as exc:
-            preview.problems.append(f"{label}: {exc}")
+            preview.problems.append(f"{label}: {exc.said()}")
     if preview.problems:
         return preview
     try:

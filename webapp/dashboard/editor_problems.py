@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
+from webapp.campaigns.problems import Kind, Problem, isolated
+from webapp.dashboard.audit_fields import field_label
 from webapp.dashboard.editor_forms import (
     LETTER_FIELDS,
     LETTER_PARTS,
@@ -24,11 +26,6 @@ if TYPE_CHECKING:
 
 _PROBLEM_RE = re.compile(
     r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?: (?P<msg>.*)$", re.S
-)
-_UNLISTED_RE = re.compile(
-    rf"^translations\.{READING_LANGUAGE}\.signatories: (?P<name>'.*'|\".*\") is not a listed"
-    r" signatory$",
-    re.S,
 )
 _TOP_LEVEL = frozenset(
     {
@@ -53,36 +50,34 @@ def add_error(target: Any, message: str) -> None:
     target.errors = [*target.errors, message]
 
 
-def _sentence(message: str) -> str:
-    if message == "is required":  # the commonest problem, said as an instruction
+def sentence(problem: Problem, form: CampaignForm | None = None) -> str:
+    """A file check's problem in the page's language, as a sentence about its field; another
+    field it names is named as its label says ("must be after “Opens at”", not "starts_at")."""
+    if problem.kind is Kind.REQUIRED:  # the commonest problem, said as an instruction
         return str(_("Fill this in."))
+
+    def label(key: str) -> str:
+        field = form._fields.get(key) if form is not None else None
+        return key if field is None else f"“{str(field.label.text).split(' (')[0]}”"
+
+    message = problem.said(label)
     return message[:1].upper() + message[1:]
 
 
-_KEY_RE = re.compile(r"\b(" + "|".join(sorted(_TOP_LEVEL)) + r")\b")
+def keyed(problem: Problem) -> str:
+    """A problem with the file's key it is about ("targets[2].email: is required"), for a page
+    that lists a file's problems apart from any field (the import page, the prompts box)."""
+    return f"{isolated(problem.where)}: {problem.said()}" if problem.where else problem.said()
 
 
-def _labelled(form: CampaignForm, message: str) -> str:
-    """A file rule's message names other fields by their file key ("must be after starts_at"):
-    in the editor they are named as their labels say ("must be after “Opens at”")."""
-
-    def label(match: re.Match[str]) -> str:
-        field = form._fields.get(match[1])
-        if field is None:
-            return match[0]
-        return f"“{str(field.label.text).split(' (')[0]}”"
-
-    return _KEY_RE.sub(label, message)
-
-
-def _unlisted_signatory(problem: str) -> str | None:
+def _unlisted_signatory(problem: Problem) -> str | None:
     """The file check's refusal of an Arabic name given for an organisation no longer listed
-    (renamed above, its Arabic line left as it was), in the page's language: the file check
-    words it in English for the command line, and the editor showed that on Arabic pages."""
-    match = _UNLISTED_RE.match(problem)
-    if match is None:
+    (renamed above, its Arabic line left as it was), worded for the editor's box."""
+    if problem.kind is not Kind.SIGNATORY_UNLISTED or not problem.where.startswith(
+        f"translations.{READING_LANGUAGE}."
+    ):
         return None
-    name = ast.literal_eval(match["name"])  # the check wrote it with repr()
+    name = ast.literal_eval(str(problem.params["name"]))  # the check wrote it with repr()
     return str(
         _(
             "%(name)s is no longer a signatory organisation: write its Arabic name beside its"
@@ -92,45 +87,47 @@ def _unlisted_signatory(problem: str) -> str | None:
     )
 
 
-def apply_problems(form: CampaignForm, draft: Draft, problems: list[str]) -> None:
-    """Put each CampaignFileError problem on the field it names; the rest go in `general`."""
+def apply_problems(form: CampaignForm, draft: Draft, problems: list[Problem]) -> None:
+    """Put each CampaignFileError problem on the field it names, in the page's language; the
+    rest go in `general`."""
     for problem in problems:
         if (unlisted := _unlisted_signatory(problem)) is not None:
             add_error(form.reading_signatories, unlisted)
             continue
-        if reading_problem(form, draft.targets, problem):
+        if reading_problem(form, draft.targets, problem, sentence(problem, form)):
             continue
         if problem.startswith("prompts"):
-            add_error(form.prompts, problem)
+            add_error(form.prompts, keyed(problem))
             continue
         match = _PROBLEM_RE.match(problem)
+        said = sentence(problem, form)
         if match is None:
-            draft.general.append(SummaryItem("campaign-form", "", _sentence(problem)))
+            draft.general.append(SummaryItem("campaign-form", "", said))
             continue
-        key, index, sub, msg = match["key"], match["index"], match["sub"], match["msg"]
+        key, index, sub = match["key"], match["index"], match["sub"]
         position = int(index) - 1 if index else None
         if key in _TOP_LEVEL and position is None:
-            add_error(form[key], _sentence(_labelled(form, msg)))
+            add_error(form[key], said)
         elif key == "signatories" and position is not None:
-            line, problem = draft.signatory_lines[position], f"{sub} {msg}"
+            line, about = draft.signatory_lines[position], f"{field_label(sub or 'name')}: {said}"
             add_error(
-                form.signatories, _("Line %(number)d: %(problem)s", number=line, problem=problem)
+                form.signatories, _("Line %(number)d: %(problem)s", number=line, problem=about)
             )
         elif key == "targets" and position is not None and draft.targets[position][0] == "row":
             row = form.targets[draft.targets[position][1]].form
-            add_error(row[sub if sub in row._fields else "name"], _sentence(msg))
+            add_error(row[sub if sub in row._fields else "name"], said)
         elif key == "targets" and position is not None and sub in LETTER_PARTS:
             chamber = list(Chamber)[draft.targets[position][1]]
-            add_error(form[LETTER_FIELDS[chamber]].form[sub], _sentence(msg))
+            add_error(form[LETTER_FIELDS[chamber]].form[sub], said)
         elif key == "partners" and position is not None:
             row = form.partners[draft.partner_rows[position]].form
-            add_error(row[sub if sub in row._fields else "code"], _sentence(msg))
+            add_error(row[sub if sub in row._fields else "code"], said)
         elif key == "targets":
-            draft.general.append(SummaryItem("targets-heading", _("Targets"), _sentence(msg)))
+            draft.general.append(SummaryItem("targets-heading", _("Targets"), said))
         elif key == "partners":
-            draft.general.append(SummaryItem("partners-heading", _("Partners"), _sentence(msg)))
+            draft.general.append(SummaryItem("partners-heading", _("Partners"), said))
         else:
-            draft.general.append(SummaryItem("campaign-form", key, _sentence(msg)))
+            draft.general.append(SummaryItem("campaign-form", field_label(key), said))
 
 
 def _row_name(field_list: str, number: int) -> str:
@@ -138,6 +135,11 @@ def _row_name(field_list: str, number: int) -> str:
     if field_list == "partners":
         return str(_("Partner %(number)s", number=number))
     return str(_("Office %(number)s", number=number))
+
+
+def _in_part(part: Any, field: Any) -> str:
+    """A field of a row or a group, with the page language's comma ("المكتب 1، الاسم")."""
+    return str(_("%(part)s, %(field)s", part=str(part), field=str(field)))
 
 
 def error_summary(form: CampaignForm, general: list[SummaryItem]) -> list[SummaryItem]:
@@ -150,11 +152,11 @@ def error_summary(form: CampaignForm, general: list[SummaryItem]) -> list[Summar
             for number, row in enumerate(f, start=1):
                 for sub in row.form:
                     # "Partner 2, Partner code": which row, as its legend names it.
-                    label = f"{_row_name(f.name, number)}, {sub.label.text}"
+                    label = _in_part(_row_name(f.name, number), sub.label.text)
                     items += [SummaryItem(sub.id, label, e) for e in sub.errors]
         elif f.type == "FormField":
             for sub in f.form:
-                label = f"{f.label.text}, {sub.label.text}"
+                label = _in_part(f.label.text, sub.label.text)
                 items += [SummaryItem(sub.id, label, e) for e in sub.errors]
         else:
             items += [SummaryItem(f.id, str(f.label.text), str(e)) for e in f.errors]

@@ -136,14 +136,16 @@ def target_translations(
     return result or None
 
 
-def reading_problem(form: CampaignForm, targets: list[tuple[str, int]], problem: str) -> bool:
-    """Put a problem about a reading copy on its field; False when it is about something else."""
+def reading_problem(
+    form: CampaignForm, targets: list[tuple[str, int]], problem: str, message: str
+) -> bool:
+    """Put a problem about a reading copy on its field, said as `message` (in the page's
+    language); False when it is about something else."""
     match = _PROBLEM_RE.match(problem)
     if match is None or match["language"] != READING_LANGUAGE:
         return False
-    message = match["msg"][:1].upper() + match["msg"][1:]
     if match["key"] == "partners":
-        return _partner_problem(form, message)
+        return _partner_problem(form, match["msg"], message)
     if match["index"] is None:
         name = READING_FIELDS.get(match["key"] or "", "reading_body")
         form[name].errors = [*form[name].errors, message]
@@ -162,13 +164,13 @@ def reading_problem(form: CampaignForm, targets: list[tuple[str, int]], problem:
     return True
 
 
-def _partner_problem(form: CampaignForm, message: str) -> bool:
+def _partner_problem(form: CampaignForm, english: str, message: str) -> bool:
     """A problem with a partner's Arabic consent wording goes on that partner's row (the file
-    check names the code); False when no row has it."""
+    check names the code in `english`); False when no row has it."""
     for row in form.partners:
         code = (row.form.code.data or "").strip()
-        if code and repr(code) in message:
-            about_name = "the name for" in message or "a name as text" in message
+        if code and repr(code) in english:
+            about_name = "the name for" in english or "a name as text" in english
             field = row.form.reading_name if about_name else row.form.reading_consent
             field.errors = [*field.errors, message]
             return True

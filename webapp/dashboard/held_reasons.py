@@ -5,25 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
-from flask_babel import gettext as _
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from webapp.civic.countries import country_name
 from webapp.dashboard.blueprint import bp
-from webapp.i18n import bdi, joined_list, number, page_language
+from webapp.dashboard.writer_lines import writer_line
+from webapp.i18n import bdi, isolate_in_subject, joined_list, number, page_language
 from webapp.models import Submission
-from webapp.supporter.state_names import state_name
 
-# A reason carries its letter's own figure ("sent 1.2 s after…", "37+ letters…"): grouped, the
-# table names the kind of reason, without a figure that would be one letter's.
-_REASON_GROUPS = (
-    (r"sent [\d.]+ s after opening the form", _l("sent seconds after opening the form")),
-    (r"\d+\+ letters from one address in 10 minutes", _l("many letters from one address")),
-    (r"\d+\+ letters from one network in 10 minutes", _l("many letters from one network")),
-    (r"the same personal paragraph from \d+\+ other senders", _l("a paragraph many others sent")),
-)
 # The reasons as webapp/antiabuse/risk.py stores them, in English (they are logged too): those
 # without a figure, then those with one, worded here in the page's language.
 _FIXED = {
@@ -31,22 +23,29 @@ _FIXED = {
     "disposable email domain": _l("disposable email domain"),
     "address and ZIP code do not agree": _l("address and ZIP code do not agree"),
 }
-_FIGURED: tuple[tuple[str, Callable[[str], str]], ...] = (
+# Each reason with its letter's own figure ("sent 1.2 s after…", "37+ letters…"): the pattern
+# it is stored in, its kind for the table that counts them (without a figure that would be one
+# letter's), and its words with the figure.
+_FIGURED: tuple[tuple[re.Pattern[str], LazyString, LazyString], ...] = (
     (
-        r"sent ([\d.]+) s after opening the form",
-        lambda n: _("sent %(num)s s after opening the form", num=n),
+        re.compile(r"sent ([\d.]+) s after opening the form"),
+        _l("sent seconds after opening the form"),
+        _l("sent %(num)s s after opening the form"),
     ),
     (
-        r"(\d+)\+ letters from one address in 10 minutes",
-        lambda n: _("%(num)s or more letters from one address in 10 minutes", num=n),
+        re.compile(r"(\d+)\+ letters from one address in 10 minutes"),
+        _l("many letters from one address"),
+        _l("%(num)s or more letters from one address in 10 minutes"),
     ),
     (
-        r"(\d+)\+ letters from one network in 10 minutes",
-        lambda n: _("%(num)s or more letters from one network in 10 minutes", num=n),
+        re.compile(r"(\d+)\+ letters from one network in 10 minutes"),
+        _l("many letters from one network"),
+        _l("%(num)s or more letters from one network in 10 minutes"),
     ),
     (
-        r"the same personal paragraph from (\d+)\+ other senders",
-        lambda n: _("the same personal paragraph from %(num)s or more other senders", num=n),
+        re.compile(r"the same personal paragraph from (\d+)\+ other senders"),
+        _l("a paragraph many others sent"),
+        _l("the same personal paragraph from %(num)s or more other senders"),
     ),
 )
 
@@ -54,35 +53,44 @@ _FIGURED: tuple[tuple[str, Callable[[str], str]], ...] = (
 def reason_group(reason: str) -> Markup:
     """The kind of a stored reason, for the table that counts them; one this code does not know
     stays as stored, isolated, as in a letter's line."""
-    for pattern, label in _REASON_GROUPS:
-        if re.fullmatch(pattern, reason):
-            return escape(str(label))
+    for pattern, group, _worded in _FIGURED:
+        if pattern.fullmatch(reason):
+            return escape(str(group))
     fixed = _FIXED.get(reason)
     return bdi(reason) if fixed is None else escape(str(fixed))
 
 
-def reason_text(reason: str) -> str | None:
-    """One stored reason with its figure, in the page's language; None for one this code does
-    not know."""
+def _worded(reason: str, text: Callable[[str], Any], figure: Callable[[str], Any]) -> Any:
+    """A stored reason's words, through `text`, its figure as the page's language writes numbers
+    through `figure` (isolated, so "1.2" keeps its place in an Arabic sentence); None for a
+    reason this code does not know."""
     if reason in _FIXED:
-        return str(_FIXED[reason])
-    for pattern, worded in _FIGURED:
-        found = re.fullmatch(pattern, reason)
+        return text(str(_FIXED[reason]))
+    for pattern, _group, worded in _FIGURED:
+        found = pattern.fullmatch(reason)
         if found is not None:
-            figure = float(found[1]) if "." in found[1] else int(found[1])
-            return str(worded(number(figure)))
+            value = float(found[1]) if "." in found[1] else int(found[1])
+            return text(str(worded)) % {"num": figure(number(value))}
     return None
+
+
+def reason_text(reason: str) -> str | None:
+    """One stored reason with its figure, in the page's language, as plain text (the figure
+    between isolate marks on a right-to-left page, where they keep it in its place); None for
+    one this code does not know."""
+    worded: str | None = _worded(reason, str, lambda n: isolate_in_subject(n, page_language()))
+    return worded
 
 
 @bp.app_template_global()
 def held_reasons(reasons: Iterable[str] | None) -> Markup:
     """A held letter's reasons, joined as the page's language joins a list (they showed in
-    English, joined by "; ", on Arabic pages); one this code does not know stays as stored,
-    isolated."""
+    English, joined by "; ", on Arabic pages), each figure in a <bdi>; one this code does not
+    know stays as stored, isolated."""
     parts = []
     for reason in reasons or []:
-        text = reason_text(str(reason))
-        parts.append(bdi(reason) if text is None else escape(text))
+        worded: Markup | None = _worded(str(reason), escape, bdi)
+        parts.append(bdi(reason) if worded is None else worded)
     return joined_list(parts)
 
 
@@ -91,21 +99,3 @@ def held_writer(letter: Submission) -> Markup:
     """Who wrote a held letter and where from: "Rasha Haddad, Dearborn, Michigan", with the
     page language's commas and the state's name in it (the line showed "، MI" in Arabic)."""
     return writer_line(letter, f"{letter.first_name} {letter.last_name}")
-
-
-@bp.app_template_global()
-def writer_line(letter: Submission, name: str, with_zip: bool = False) -> Markup:
-    """A letter's writer as `name` gives them, their city and state (or country) in the page's
-    language, for every line about a letter: the personal paragraphs' and the changeover's
-    kept the Latin ", MI" on Arabic pages after the held letters' line was mended."""
-    place = (
-        state_name(letter.state) if letter.state else country_name(letter.country, page_language())
-    )
-    where = bdi(place)
-    if with_zip and letter.zip_code:
-        where = Markup("{} {}").format(where, bdi(letter.zip_code))
-    return escape(_("%(name)s, %(city)s, %(place)s")) % {
-        "name": bdi(name),
-        "city": bdi(letter.city),
-        "place": where,
-    }

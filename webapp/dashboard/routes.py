@@ -14,6 +14,7 @@ from webapp.dashboard import (  # noqa: F401  (they add routes to bp)
     replies_views,
     status_names,
     views,
+    writer_lines,
 )
 from webapp.dashboard.blueprint import bp
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from webapp.campaigns.problems import Kind, ProblemError
+
 MERGE_FIELDS: dict[str, frozenset[str]] = {
     "supporter": frozenset({"first_name", "last_name", "full_name", "city", "state", "zip"}),
     "target": frozenset({"name", "office", "title", "last_name"}),
@@ -30,8 +32,9 @@ _ALLOWED_NODES = (
 )
 
 
-class MergeFieldError(ValueError):
-    """Organiser text uses something other than the documented merge fields."""
+class MergeFieldError(ProblemError):
+    """Organiser text uses something other than the documented merge fields (str(): in English;
+    `said()`: in the page's language)."""
 
 
 def _environment(finalize: Callable[[object], object] | None) -> ImmutableSandboxedEnvironment:
@@ -48,32 +51,32 @@ def check_template(source: str) -> None:
     try:
         tree = _PLAIN_ENV.parse(source)
     except TemplateSyntaxError as exc:
-        raise MergeFieldError(f"line {exc.lineno}: {_plain_syntax(exc.message or '')}") from exc
+        raise _syntax(exc.lineno, exc.message or "") from exc
     for node in tree.find_all(nodes.Node):
         if not isinstance(node, _ALLOWED_NODES):
-            raise MergeFieldError(
-                f"line {node.lineno}: only merge fields such as {{{{ supporter.first_name }}}} "
-                f"are allowed here, not a {type(node).__name__} block"
-            )
+            raise MergeFieldError(Kind.MERGE_BLOCK, line=node.lineno, block=type(node).__name__)
         if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
-            raise MergeFieldError(f"line {node.lineno}: the filter '{node.name}' is not allowed")
+            raise MergeFieldError(Kind.MERGE_FILTER, line=node.lineno, filter=f"'{node.name}'")
         if isinstance(node, nodes.Getattr):
             if not isinstance(node.node, nodes.Name):
-                raise MergeFieldError(f"line {node.lineno}: merge fields are one level deep")
+                raise MergeFieldError(Kind.MERGE_DEEP, line=node.lineno)
             group, field = node.node.name, node.attr
             if field not in MERGE_FIELDS.get(group, frozenset()):
-                raise MergeFieldError(f"line {node.lineno}: unknown merge field {group}.{field}")
+                raise MergeFieldError(
+                    Kind.MERGE_UNKNOWN, line=node.lineno, merge_field=f"{group}.{field}"
+                )
     for name in _names_outside_getattr(tree):
-        raise MergeFieldError(f"unknown merge field '{name}': write e.g. supporter.first_name")
+        raise MergeFieldError(Kind.MERGE_UNKNOWN_NAME, name=f"'{name}'")
 
 
-def _plain_syntax(message: str) -> str:
-    """The template engine's complaint in an organiser's words, for the two common slips."""
+def _syntax(line: int, message: str) -> MergeFieldError:
+    """The template engine's complaint in an organiser's words, for the two common slips; any
+    other in the engine's words on the command line (the page says the line cannot be read)."""
     if "unexpected end of template" in message or "unexpected '}'" in message:
-        return "a merge field is not closed: write {{ supporter.first_name }}, with both braces"
+        return MergeFieldError(Kind.MERGE_NOT_CLOSED, line=line)
     if "unexpected char" in message or "expected token" in message:
-        return "a merge field is not written as {{ group.field }}, e.g. {{ supporter.city }}"
-    return message
+        return MergeFieldError(Kind.MERGE_SHAPE, line=line)
+    return MergeFieldError(Kind.MERGE_SYNTAX, f"line {line}: {message}", line=line)
 
 
 def _names_outside_getattr(tree: nodes.Template) -> list[str]:
