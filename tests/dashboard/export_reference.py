@@ -25,6 +25,7 @@ from webapp.dashboard.export import (
     _consented,
     _yes,
 )
+from webapp.dashboard.failure_words import FAILURE_WORDS
 from webapp.dashboard.status_names import status_labels
 from webapp.i18n import interface_language
 from webapp.models import (
@@ -157,6 +158,9 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
                 titles.get(d.recipient_key) or CHAMBER_TITLES.get(d.recipient_chamber or "", ""),
                 d.recipient_state,
                 labels[tally_status(d.status, unconfirmed)],
+                # Added after the oracle was taken (0aa917e), read through the model.
+                d.failure_reason.value if d.failure_reason else "",
+                str(FAILURE_WORDS[d.failure_reason].said) if d.failure_reason else "",
             ]
 
     return csv_lines(DELIVERY_COLUMNS, values())

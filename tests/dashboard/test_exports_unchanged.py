@@ -26,6 +26,7 @@ from webapp.models import (
     Channel,
     Consent,
     DeliveryStatus,
+    FailureReason,
     LookupMatch,
     Partner,
     PostalStatus,
@@ -111,6 +112,7 @@ def _vary(app: Flask, ids: list[int]) -> None:
                 delivery.sent_at = AT + timedelta(hours=n) if n % 2 else None
                 if delivery.status is S.FAILED:
                     delivery.failed_at, delivery.last_error = AT, '@550 mailbox, "full"\n'
+                    delivery.failure_reason = FailureReason.MAILBOX_FULL
                 if delivery.recipient_key in (WEB_FORM.key, POSTED.key):
                     delivery.done_at = AT + timedelta(days=n)
                 if delivery.recipient_key == POSTED.key:
