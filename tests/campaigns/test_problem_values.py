@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
+from pathlib import Path
 
 import pytest
 from flask import Flask, flash, get_flashed_messages
@@ -101,3 +103,28 @@ def test_the_english_preview_words_a_slip_as_the_editor_does(admin: FlaskClient,
     fix_list = page.text.split("To fix before saving:")[1]
     assert engine_words in fix_list  # the editor's, on the field
     assert engine_words in cannot_show, cannot_show  # the preview's, above it
+
+
+def test_the_command_line_lists_problems_in_english_without_isolate_marks(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Pins: `flask campaigns import` prints each problem as the check words it, in English and
+    without bidi isolate marks (a terminal shows them as boxes), whatever the app's language
+    and whatever script the file's values are in; the pages isolate them."""
+    app.config["BABEL_DEFAULT_LOCALE"] = "ar"
+    bad = tmp_path / "bad.md"
+    bad.write_text(
+        "---\nslug: مياه\ntitle: مياه آمنة\ntopics: [مياه]\ngoal: 0\n"
+        "targets:\n  - kind: custom\n    name: مكتب\n    email: لا-بريد\n"
+        "translations:\n  ar:\n    body: نص\n    signatories: {منظمة: اسم}\n"
+        "---\nHello {{ supporter.nickname }}\n",
+        encoding="utf-8",
+    )
+    result = app.test_cli_runner().invoke(args=["campaigns", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "slug: use 2-80 lower-case letters, digits and hyphens" in result.output
+    assert "topics: 'مياه' is not a Library of Congress policy area" in result.output
+    assert "translations.ar.signatories: 'منظمة' is not a listed signatory" in result.output
+    assert "body: line 1: unknown merge field supporter.nickname" in result.output
+    assert not re.search("[\u2066-\u2069\u200e\u200f]", result.output), result.output
+    assert "<bdi>" not in result.output
