@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from typing import Any
 
 from flask_babel import gettext
 
@@ -133,10 +134,16 @@ def isolated(value: str) -> str:
     return isolate_in_subject(value, page_language())
 
 
-def said(kind: Kind, params: dict[str, Value], field: Callable[[str], str] = str) -> str:
+def said(
+    kind: Kind, params: dict[str, Value], field: Callable[[str], str] = str, text: str | None = None
+) -> str:
     """The message in the page's language, each value isolated (a name, a code, a file's key
     or a number as the language writes it keeps its place in a right-to-left sentence);
-    `field` names another key of the file (the editor: as its label says)."""
+    `field` names another key of the file (the editor: as its label says). On an English page
+    `text`, a library's own words where it gave them, is said instead: they are English, and
+    say more (the template engine's "Encountered unknown tag 'endif'")."""
+    if text is not None and page_language() == "en":
+        return text
     shown = {
         name: isolated(field(str(value)) if name == "field" else _value(value))
         for name, value in params.items()
@@ -166,24 +173,39 @@ class Problem(str):
         problem.where, problem.kind, problem.params, problem.text = where, kind, params, text
         return problem
 
+    def __getnewargs_ex__(self) -> tuple[tuple[str, Kind, str | None], dict[str, Value]]:
+        """What a copy or a pickle rebuilds it from: a str gives its text alone, which this
+        __new__ cannot take (copy.copy, deepcopy and pickle raised TypeError)."""
+        return (self.where, self.kind, self.text), self.params
+
     def said(self, field: Callable[[str], str] = str) -> str:
-        """The message without its key, in the page's language (on an English page, a
-        library's own words where it gave them: they are English, and say more)."""
-        if self.text is not None and page_language() == "en":
-            return self.text
-        return said(self.kind, self.params, field)
+        """The message without its key, in the page's language (`said`)."""
+        return said(self.kind, self.params, field, self.text)
 
 
 class ProblemError(ValueError):
     """A check's refusal as a kind and its values (MergeFieldError), for a Problem to carry."""
 
     def __init__(self, kind: Kind, text: str | None = None, **params: Value) -> None:
-        self.kind, self.params = kind, params
+        self.kind, self.text, self.params = kind, text, params
         super().__init__(english(kind, params) if text is None else text)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its kind and values: an exception's default, its class and its message,
+        rebuilt it with the English message for its kind."""
+        return _rebuilt, (type(self), self.kind, self.text, self.params)
 
     def at(self, where: str) -> Problem:
         """This refusal as the problem of the file's key `where`."""
         return Problem(where, self.kind, str(self), **self.params)
 
     def said(self) -> str:
-        return said(self.kind, self.params)
+        """In the page's language (`said`): the English preview said "the merge fields cannot
+        be read" where the editor's field gave the template engine's words."""
+        return said(self.kind, self.params, text=self.text)
+
+
+def _rebuilt(
+    cls: type[ProblemError], kind: Kind, text: str | None, params: dict[str, Value]
+) -> ProblemError:
+    return cls(kind, text, **params)

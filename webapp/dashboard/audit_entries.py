@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.dashboard.audit_fields import field_label
+from webapp.dashboard.audit_fields import field_label, field_value
 from webapp.dashboard.audit_labels import action_label
 from webapp.dashboard.data import held_shown, recent_personal
 from webapp.dashboard.held_reasons import reason_text
@@ -159,16 +159,17 @@ def _edited(key: str, value: Any) -> Shown:
     stays text), a date as a moment, anything else as it is."""
     if isinstance(value, str) and key in STRUCTURED:
         try:
-            return shown(json.loads(value))
+            return shown(json.loads(value), key=key)
         except (ValueError, RecursionError):
             pass
     if isinstance(value, str) and key in MOMENTS and _ISO_RE.match(value):
         return Shown("moment", moment=datetime.fromisoformat(value))
-    return shown(value)
+    return shown(value, key=key)
 
 
-def shown(value: Any, depth: int = 0) -> Shown:
-    """`value` as an organiser reads it: lists and tables below MAX_DEPTH as their JSON text."""
+def shown(value: Any, depth: int = 0, key: str | None = None) -> Shown:
+    """`value` as an organiser reads it: lists and tables below MAX_DEPTH as their JSON text;
+    a campaign edit's value of the field `key` (inside an office too) in words (field_value)."""
     if value is None:
         return Shown("text", "—")
     if isinstance(value, bool):
@@ -178,8 +179,11 @@ def shown(value: Any, depth: int = 0) -> Shown:
     if isinstance(value, list | tuple | dict) and depth >= MAX_DEPTH:
         return Shown("text", json.dumps(value, ensure_ascii=False, default=str))
     if isinstance(value, list | tuple):
-        return Shown("list", items=tuple(shown(item, depth + 1) for item in value))
+        return Shown("list", items=tuple(shown(item, depth + 1, key) for item in value))
     if isinstance(value, dict):
-        fields = tuple((field_label(str(k)), shown(v, depth + 1)) for k, v in value.items())
+        fields = tuple(
+            (field_label(str(k)), shown(v, depth + 1, None if key is None else str(k)))
+            for k, v in value.items()
+        )
         return Shown("fields", fields=fields)
-    return Shown("text", str(value))
+    return Shown("text", str(value) if key is None else field_value(key, str(value)))

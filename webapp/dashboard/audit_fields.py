@@ -5,6 +5,11 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from webapp.dashboard.status_names import CAMPAIGN_STATUS_LABELS
+from webapp.i18n import language_name
+from webapp.models import Audience
+from webapp.supporter.office_names import CHAMBER_LABELS
+
 # Keys that name a row by its id, counts and lists an action keeps, and a campaign edit's keys:
 # its fields' names in the campaign file (services.CAMPAIGN_FIELDS and campaign_changes'
 # snapshot), at the top of an entry and inside its offices, signatories, partners and
@@ -67,6 +72,28 @@ FIELD_LABELS: dict[str, LazyString] = {
     "partner_names": _l("partners' names"),
     "consent": _l("consent wording"),
 }
+
+
+# A campaign edit's values the file spells as codes, said as the editor's choices say them.
+_AUDIENCES = {
+    Audience.EVERYONE.value: _l("Everyone, wherever they live"),
+    Audience.CONSTITUENTS.value: _l("Only the people it represents"),
+}
+_CODES: dict[str, dict[str, LazyString]] = {
+    "status": {status.value: label for status, label in CAMPAIGN_STATUS_LABELS.items()},
+    "audience": _AUDIENCES,
+    "lookup": CHAMBER_LABELS,
+}
+
+
+def field_value(key: str, value: str) -> str:
+    """A campaign edit's value of the field `key` in words: a status, an office's audience, a
+    chamber looked up, the letter's language (they showed as the file spells them, "live",
+    "us_house", on Arabic pages); any other value as stored."""
+    if key == "language":
+        return language_name(value)
+    word = _CODES.get(key, {}).get(value)
+    return value if word is None else str(word)
 
 
 def field_label(key: str) -> str:
