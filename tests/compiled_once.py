@@ -1,4 +1,4 @@
-"""Work every test's new app would repeat, done once per test process: templates, URL builders."""
+"""Work every test would repeat, done once per test process: templates, URL builders, parses."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from werkzeug.routing import Rule
 
 from webapp import CivicFlask
 from webapp.campaigns import safe_yaml
+from webapp.civic import commands, loading
 
 
 class SharedTemplateCode(BytecodeCache):
@@ -127,4 +128,34 @@ def shared_front_matter() -> Iterator[dict[str, Any]]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(safe_yaml, "load", shared)
+        yield parsed
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_civic_parse() -> Iterator[dict[tuple[Any, ...], list[Any]]]:
+    """The members file and the ZIP table are parsed once in this process by `flask civic sync`
+    and `flask civic sync-zips`.
+
+    Some 450 tests load both (tests/civic/data.py, through the CLI): parsing the 42,000 rows of
+    zccd.csv took about 70 ms of CPU each time, the 537 members 15 ms. The parse is a function
+    of the bytes read (and the file name, for the members' format) alone, and its results are
+    immutable (tuples, frozen records): bytes seen before get a new list of the same rows. The
+    file is still read, and the rows still stored, by the commands' own code each time; bytes
+    that fail to parse are parsed, and fail, every time. Tests of the parsers call them
+    directly, uncached.
+    """
+    parsed: dict[tuple[Any, ...], list[Any]] = {}
+
+    def shared(parse: Any, name: str) -> Any:
+        def parse_once(*args: Any, **kwargs: Any) -> list[Any]:
+            key = (name, *args, *sorted(kwargs.items()))
+            if key not in parsed:
+                parsed[key] = parse(*args, **kwargs)
+            return list(parsed[key])
+
+        return parse_once
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(commands, "parse_zip_districts", shared(commands.parse_zip_districts, "zips"))
+        patch.setattr(loading, "parse_legislators", shared(loading.parse_legislators, "members"))
         yield parsed

@@ -63,7 +63,13 @@ class AxeAudit:
         self.page.wait_for_load_state("load")
         if not self.page.evaluate("() => typeof window.axe === 'object'"):
             self.page.add_script_tag(path=str(self.axe))
-        result = self.page.evaluate("async () => await axe.run(document)")
+        # Every rule still runs on every element; only violations are reported node by node.
+        # The other result types keep one node per rule (a rule that passed is still listed),
+        # so axe skips building a selector and an HTML excerpt for every element that passed
+        # or did not apply: two thirds of a run on the 540-office pages.
+        result = self.page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
         assert result["passes"], f"{step}: axe checked nothing"
         self.audited.append(step)
         serious = [v for v in result["violations"] if v.get("impact") in SERIOUS]
