@@ -160,8 +160,8 @@ def _editor_post(admin: OrganiserClient, url: str, **fields: str) -> Any:
     [
         ("²", "Must be a whole number above zero"),
         ("①", "Must be a whole number above zero"),
-        ("9" * 5000, "Must be at most 2147483647"),
-        ("2147483648", "Must be at most 2147483647"),
+        ("9" * 5000, "Must be at most 2,147,483,647"),
+        ("2147483648", "Must be at most 2,147,483,647"),
     ],
 )
 def test_editor_goal_that_is_no_storable_number_is_named_on_the_field(
@@ -195,7 +195,7 @@ def _upload(admin: OrganiserClient, text: str) -> Any:
         ("ends_at: '2026-02-30T09:00:00Z'\n", "ends_at: must be an ISO date or date-time"),
         ("starts_at: 0001-01-01T00:00:00+01:00\n", "starts_at: must be a date between 1970"),
         ("ends_at: 9999-12-31T23:00:00-05:00\n", "ends_at: must be a date between 1970"),
-        ("goal: 2147483648\n", "goal: must be at most 2147483647"),
+        ("goal: 2147483648\n", "goal: must be at most 2,147,483,647"),
         ("goal: " + "9" * 5000 + "\n", "a number has more than 18 digits"),
     ],
 )

@@ -232,7 +232,7 @@ def test_the_page_counts_offices_by_mark_and_lists_those_asked_for(
     assert with_letters.count("<tr>") == 1 + 4
     assert "Offices with letters: <bdi>4</bdi> of <bdi>" in with_letters
     # A held letter's deliveries are counted as the dashboard counts them, not left out.
-    assert "Held or waiting for its writer's confirmation: 1" in unescape(with_letters)
+    assert "Held or waiting for its writer's confirmation: <bdi>1</bdi>" in unescape(with_letters)
     assert admin.get(f"{path}?show=red").text.count("<tr>") == 1 + 1
     green = admin.get(f"{path}?show=green").text
     assert "No office is listed under this choice." in green

@@ -201,5 +201,5 @@ def test_the_budget_stops_posting_at_the_cap_and_the_rest_wait_with_the_organise
     page = client.get(f"/dashboard/campaigns/{slug}/channels").get_data(as_text=True)
     assert "Posted: <bdi>2</bdi> letters, about $<bdi>2.10</bdi> spent." in page
     assert "with the organisers instead (budget reached or address refused" in page
-    assert "accepted for printing: 2</li>" in page
+    assert "accepted for printing: <bdi>2</bdi></li>" in page
     assert "postal budget reached: 2 letters in all" in page, "the office row says why"
