@@ -180,9 +180,9 @@ def counts_for_map(
     view writes nothing), else the stored ones (None) and from when they are."""
     if recount_is_cheap(session, campaign_id, PAGE_RECOUNT_MAX_DELIVERIES):
         return CountedWhen(now, False), live_statuses(session, campaign_id)
-    age = delivery_tallies_age(session, campaign_id, now)
-    stale = age is None or age > max_age
-    return CountedWhen(delivery_tallies_counted_at(session, campaign_id), stale), None
+    counted_at = delivery_tallies_counted_at(session, campaign_id)
+    stale = counted_at is None or now - counted_at > max_age
+    return CountedWhen(counted_at, stale), None
 
 
 def recount_is_cheap(
