@@ -105,6 +105,17 @@ def page_language() -> str:
     return locale.language if locale else "en"
 
 
+# Quotation marks by language: Arabic typography quotes with guillemets, as the catalogue's
+# sentences do («أبقوني على اطّلاع»); a catalogue entry of marks alone would hold no Arabic letter.
+_QUOTES = {"ar": ("«", "»")}
+
+
+def quoted(text: str) -> str:
+    """`text` between the page language's quotation marks: “Opens at”, «موعد الفتح»."""
+    start, end = _QUOTES.get(page_language(), ("“", "”"))
+    return f"{start}{text}{end}"
+
+
 def switch_language_url(code: str) -> str:
     """This page's address in another language (GET pages; forms use the switch buttons)."""
     query = {**request.args.to_dict(), "lang": code}

@@ -5,6 +5,7 @@ them so, joined by a Latin "; "."""
 from __future__ import annotations
 
 import html
+import re
 
 from flask import Flask
 from sqlalchemy import update
@@ -22,14 +23,13 @@ STORED = [
 ]
 
 
-def _held_letter(app: Flask, slug: str) -> int:
+def _held_letter(app: Flask, slug: str, reasons: list[str] = STORED) -> int:
     (letter,) = add_letters(
         app, slug, [Letter("held@example.org", status=SubmissionStatus.UNCONFIRMED)]
     )
     with app.app_context(), write_transaction(db.session()):
-        db.session.execute(
-            update(Submission).where(Submission.id == letter).values(held=True, risk_reasons=STORED)
-        )
+        held = update(Submission).where(Submission.id == letter)
+        db.session.execute(held.values(held=True, risk_reasons=reasons))
     return letter
 
 
@@ -56,7 +56,7 @@ def test_a_held_letters_reasons_read_in_the_pages_language(
     # Joined as Babel joins an Arabic list: "أ وب وج"; each figure isolated, so "1.2" keeps
     # its place in the right-to-left sentence.
     arabic = (
-        "أُرسلت بعد <bdi>1.2</bdi> ث من فتح النموذج ونطاق بريد إلكتروني مؤقت و<bdi>12</bdi> رسالة"
+        "أُرسلت بعد <bdi>1.2</bdi> ث من فتح النموذج ونطاق بريد إلكتروني مؤقت و<bdi>12</bdi> رسالةً"
         " أو أكثر من عنوان"
         " واحد خلال 10 دقائق و<bdi>a reason from a newer release</bdi>"
     )
@@ -71,3 +71,23 @@ def test_a_held_letters_reasons_read_in_the_pages_language(
     # The table that counts the reasons names each kind in Arabic too.
     page = html.unescape(admin.get(campaign).text)
     assert "<td>نطاق بريد إلكتروني مؤقت</td>" in page
+
+
+def test_a_held_letters_counts_take_the_arabic_form_their_number_needs(
+    app: Flask, default_campaign: str
+) -> None:
+    """The sentence "%(num)s or more letters…" was one for every count: "12 رسالة" where Arabic
+    says "12 رسالةً" (11 to 99: accusative singular), "5 رسائل" (3 to 10: plural)."""
+    stored = [
+        "5+ letters from one address in 10 minutes",
+        "12+ letters from one network in 10 minutes",
+        "the same personal paragraph from 12+ other senders",
+    ]
+    letter = _held_letter(app, default_campaign, stored)
+    admin = signed_in(app, ADMIN)
+    app.config["BABEL_DEFAULT_LOCALE"] = "ar"
+    page = html.unescape(admin.get(f"/dashboard/campaigns/{default_campaign}").text)
+    (line,) = re.findall(rf'id="held-{letter}">(.*?)</p>', page, re.S)
+    assert "<bdi>5</bdi> رسائل أو أكثر من عنوان واحد خلال 10 دقائق" in line, line
+    assert "<bdi>12</bdi> رسالةً أو أكثر من شبكة واحدة" in line, line
+    assert "الفقرة الشخصية نفسها من <bdi>12</bdi> مرسلًا آخر أو أكثر" in line, line

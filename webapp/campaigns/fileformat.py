@@ -113,7 +113,9 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
     elif len(body) > 20000:
         problems.append(Problem("body", Kind.TOO_LONG, length=len(body), limit=20000))
     if body_editable and has_merge_fields(body):
-        problems.append(Problem("body", Kind.EDITABLE_MERGE))
+        problems.append(
+            Problem("body", Kind.EDITABLE_MERGE, field="body_editable", other_field="salutation")
+        )
     short_body = r.template("short_body", SHORT_BODY_LIMIT)
     if has_merge_fields(str(meta.get("title") or "")):
         # It heads pages, emails and share links, none of them merged: it would show raw.

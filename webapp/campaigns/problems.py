@@ -19,7 +19,7 @@ def N_(message: str) -> str:  # gettext's name for "extract now, translate when 
 
 class Kind(enum.Enum):
     """Every problem a campaign file check reports; each value is its English message, whose
-    placeholders a Problem fills: `field` names another key of the file."""
+    placeholders a Problem fills: `field` and `other_field` name other keys of the file."""
 
     NO_FRONT_MATTER = N_("the file must start with '---', YAML, then '---'")
     BAD_YAML = N_("the front matter is not valid YAML")
@@ -37,7 +37,7 @@ class Kind(enum.Enum):
     EMPTY_LETTER = N_("the letter is empty")
     EDITABLE_MERGE = N_(
         "an editable letter cannot contain merge fields (supporters would see them); "
-        "lock the body or move merge fields to the salutation"
+        "lock the letter (%(field)s) or move merge fields to %(other_field)s"
     )
     NOT_MERGED = N_("merge fields are not filled in here; write it as it should read")
     SHORT_BODY_MERGE = N_("cannot contain merge fields (it is pasted as it is)")
@@ -116,16 +116,27 @@ class Kind(enum.Enum):
         "here, not a %(block)s block"
     )
     MERGE_FILTER = N_("line %(line)s: the filter %(filter)s is not allowed")
+    # Found only when the letter is composed (the editor's preview): {{ x | title(3) }}.
+    MERGE_FILTER_VALUES = N_("line %(line)s: the filter %(filter)s cannot take these values")
+    MERGE_COMPOSE = N_("the merge fields cannot be filled in")
     MERGE_DEEP = N_("line %(line)s: merge fields are one level deep")
     MERGE_UNKNOWN = N_("line %(line)s: unknown merge field %(merge_field)s")
     MERGE_UNKNOWN_NAME = N_("unknown merge field %(name)s: write e.g. supporter.first_name")
 
 
-Value = str | int
+# A tuple is a list of values ("list one or more of %(choices)s"), said as a list.
+Value = str | int | tuple[str, ...]
+# The placeholders that name another key of the file: the editor says them as its labels do.
+FIELDS = frozenset({"field", "other_field"})
 
 
 def english(kind: Kind, params: dict[str, Value]) -> str:
-    return kind.value % params if params else kind.value
+    if not params:
+        return kind.value
+    return kind.value % {
+        name: ", ".join(value) if isinstance(value, tuple) else value
+        for name, value in params.items()
+    }
 
 
 def isolated(value: str) -> str:
@@ -145,14 +156,35 @@ def said(
     if text is not None and page_language() == "en":
         return text
     shown = {
-        name: isolated(field(str(value)) if name == "field" else _value(value))
+        name: isolated(field(str(value))) if name in FIELDS else _value(value)
         for name, value in params.items()
     }
     return str(gettext(kind.value, **shown))
 
 
+def figure(value: int) -> str:
+    """A number in a sentence as `said` puts it: as the page's language writes it, isolated."""
+    return isolated(number(value))
+
+
 def _value(value: Value) -> str:
-    return number(value) if isinstance(value, int) and not isinstance(value, bool) else str(value)
+    if isinstance(value, tuple):
+        return listed(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return figure(value)
+    return isolated(str(value))
+
+
+def listed(values: tuple[str, ...]) -> str:
+    """Values one after another as the page's language lists them ("a, b" or "a، b"), each
+    isolated: a Python list ("['house', 'moon']") showed in the sentence."""
+    if not values:
+        return ""
+    text = isolated(values[0])
+    for value in values[1:]:
+        # Translators: between the items of a list of values, "a, b, c"; a comma in Arabic.
+        text = str(gettext("%(list)s, %(item)s", list=text, item=isolated(value)))
+    return text
 
 
 class Problem(str):

@@ -90,13 +90,17 @@ def parse_targets(value: Any, problems: list[Problem], language: str = "en") -> 
         elif kind == TargetKind.LOOKUP.value:
             chambers = item.get("chambers")
             if not isinstance(chambers, list) or not chambers:
-                choices = str(sorted(chamber_values))
+                choices = tuple(repr(c) for c in sorted(chamber_values))  # said as a list
                 problems.append(Problem(f"{where}chambers", Kind.CHAMBERS, choices=choices))
                 chambers = []
             unknown = [c for c in chambers if c not in chamber_values]
             if unknown:
                 problems.append(
-                    Problem(f"{where}chambers", Kind.UNKNOWN_CHAMBERS, chambers=str(unknown))
+                    Problem(
+                        f"{where}chambers",
+                        Kind.UNKNOWN_CHAMBERS,
+                        chambers=tuple(repr(c) for c in unknown),
+                    )
                 )
             specs.append(
                 TargetSpec(

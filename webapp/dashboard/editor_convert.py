@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from flask_babel import gettext as _
 
+from webapp.campaigns.problems import figure
 from webapp.dashboard.editor_forms import (
     LETTER_FIELDS,
     LETTER_PARTS,
@@ -242,7 +243,7 @@ def _signatories(form: CampaignForm, draft: Draft) -> list[Any]:
         if len(parts) > 3:
             add_error(
                 form.signatories,
-                _("Line %(number)d: write Name | Member of | Web address.", number=number),
+                _("Line %(number)s: write Name | Member of | Web address.", number=figure(number)),
             )
             continue
         parts += [""] * (3 - len(parts))

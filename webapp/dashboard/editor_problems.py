@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
-from webapp.campaigns.problems import Kind, Problem, isolated
+from webapp.campaigns.problems import Kind, Problem, figure, isolated
 from webapp.dashboard.audit_fields import field_label
 from webapp.dashboard.editor_forms import (
     LETTER_FIELDS,
@@ -18,7 +18,7 @@ from webapp.dashboard.editor_forms import (
     CampaignForm,
 )
 from webapp.dashboard.editor_reading import reading_problem
-from webapp.i18n import isolate
+from webapp.i18n import isolate, quoted
 from webapp.models import Chamber
 
 if TYPE_CHECKING:
@@ -52,13 +52,14 @@ def add_error(target: Any, message: str) -> None:
 
 def sentence(problem: Problem, form: CampaignForm | None = None) -> str:
     """A file check's problem in the page's language, as a sentence about its field; another
-    field it names is named as its label says ("must be after “Opens at”", not "starts_at")."""
+    field it names is named as its label says, quoted as the page's language quotes ("must be
+    after “Opens at”", not "starts_at")."""
     if problem.kind is Kind.REQUIRED:  # the commonest problem, said as an instruction
         return str(_("Fill this in."))
 
     def label(key: str) -> str:
         field = form._fields.get(key) if form is not None else None
-        return key if field is None else f"“{str(field.label.text).split(' (')[0]}”"
+        return key if field is None else quoted(str(field.label.text).split(" (")[0])
 
     message = problem.said(label)
     return message[:1].upper() + message[1:]
@@ -111,7 +112,8 @@ def apply_problems(form: CampaignForm, draft: Draft, problems: list[Problem]) ->
         elif key == "signatories" and position is not None:
             line, about = draft.signatory_lines[position], f"{field_label(sub or 'name')}: {said}"
             add_error(
-                form.signatories, _("Line %(number)d: %(problem)s", number=line, problem=about)
+                form.signatories,
+                _("Line %(number)s: %(problem)s", number=figure(line), problem=about),
             )
         elif key == "targets" and position is not None and draft.targets[position][0] == "row":
             row = form.targets[draft.targets[position][1]].form

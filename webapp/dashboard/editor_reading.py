@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from webapp.campaigns.fileformat import CampaignFile
+from webapp.campaigns.problems import figure
 from webapp.campaigns.translations import file_copy
 from webapp.dashboard.editor_forms import LETTER_FIELDS, READING_LANGUAGE, CampaignForm
 from webapp.i18n import isolate, language_name
@@ -110,7 +111,7 @@ def _signatory_names(form: CampaignForm) -> dict[str, str]:
             continue
         name, sep, translated = line.partition("=")
         if not sep or not name.strip() or not translated.strip():
-            message = _("Line %(number)d: write Name = name in Arabic.", number=number)
+            message = _("Line %(number)s: write Name = name in Arabic.", number=figure(number))
             form.reading_signatories.errors = [*form.reading_signatories.errors, message]
             continue
         names[name.strip()] = translated.strip()

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask_babel import LazyString
+from flask_babel import LazyString, get_translations
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -25,27 +25,40 @@ _FIXED = {
 }
 # Each reason with its letter's own figure ("sent 1.2 s after…", "37+ letters…"): the pattern
 # it is stored in, its kind for the table that counts them (without a figure that would be one
-# letter's), and its words with the figure.
-_FIGURED: tuple[tuple[re.Pattern[str], LazyString, LazyString], ...] = (
+# letter's), and its words for the figure, in the plural form the figure needs where it counts
+# something ("12 رسالةً": the singular read "12 رسالة").
+_FIGURED: tuple[tuple[re.Pattern[str], LazyString, Callable[[Any], str]], ...] = (
     (
         re.compile(r"sent ([\d.]+) s after opening the form"),
         _l("sent seconds after opening the form"),
-        _l("sent %(num)s s after opening the form"),
+        lambda _n: str(_l("sent %(num)s s after opening the form")),
     ),
     (
         re.compile(r"(\d+)\+ letters from one address in 10 minutes"),
         _l("many letters from one address"),
-        _l("%(num)s or more letters from one address in 10 minutes"),
+        lambda n: get_translations().ngettext(
+            "%(num)s or more letters from one address in 10 minutes",
+            "%(num)s or more letters from one address in 10 minutes",
+            n,
+        ),
     ),
     (
         re.compile(r"(\d+)\+ letters from one network in 10 minutes"),
         _l("many letters from one network"),
-        _l("%(num)s or more letters from one network in 10 minutes"),
+        lambda n: get_translations().ngettext(
+            "%(num)s or more letters from one network in 10 minutes",
+            "%(num)s or more letters from one network in 10 minutes",
+            n,
+        ),
     ),
     (
         re.compile(r"the same personal paragraph from (\d+)\+ other senders"),
         _l("a paragraph many others sent"),
-        _l("the same personal paragraph from %(num)s or more other senders"),
+        lambda n: get_translations().ngettext(
+            "the same personal paragraph from %(num)s or more other senders",
+            "the same personal paragraph from %(num)s or more other senders",
+            n,
+        ),
     ),
 )
 
@@ -70,7 +83,7 @@ def _worded(reason: str, text: Callable[[str], Any], figure: Callable[[str], Any
         found = pattern.fullmatch(reason)
         if found is not None:
             value = float(found[1]) if "." in found[1] else int(found[1])
-            return text(str(worded)) % {"num": figure(number(value))}
+            return text(worded(value)) % {"num": figure(number(value))}
     return None
 
 
