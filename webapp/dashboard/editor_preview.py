@@ -5,20 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from jinja2 import TemplateError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import TemplateError
 
 from webapp.campaigns.problems import Kind, said
 from webapp.civic.types import Representative
 from webapp.dashboard.editor_forms import LETTER_FIELDS, CampaignForm
-from webapp.letters.compose import (
-    ComposedLetter,
-    Recipient,
-    Signer,
-    compose_letters,
-    merge_values,
-)
-from webapp.letters.merge import MergeFieldError, MergeValues, check_template, render
+from webapp.letters.compose import ComposedLetter, Recipient, Signer, compose_letters
+from webapp.letters.merge import MergeFieldError, check_template
 from webapp.models import Campaign, Chamber, Target, TargetKind
 from webapp.services.recipients import recipient_for
 
@@ -120,53 +113,8 @@ def build_preview(form: CampaignForm, language: str) -> Preview:
         return preview
     try:
         preview.letters = compose_letters(campaign, SAMPLE_SIGNER, recipients, None, None)
-    except _COMPOSING:
-        # A filter given wrong arguments, e.g. {{ supporter.city | title(3) }}, fails only here,
-        # in Python's words ("do_title() takes 1 positional argument"): said by text and filter.
-        values = merge_values(campaign, SAMPLE_SIGNER, recipients[0])
-        preview.problems += _composing_problems(texts, values) or [said(Kind.MERGE_COMPOSE, {})]
+    except (TemplateError, TypeError, ValueError):
+        # check_template fills each text in alone; a failure only the letters together meet
+        # would still be said in words, not Python's ("do_title() takes 1 positional argument").
+        preview.problems.append(said(Kind.MERGE_COMPOSE, {}))
     return preview
-
-
-_COMPOSING = (TemplateError, TypeError, ValueError)
-_ENV = ImmutableSandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
-
-
-def _composing_problems(texts: list[tuple[str, str]], values: MergeValues) -> list[str]:
-    """Each text that cannot be filled in alone, with the filter it fails at."""
-    problems = []
-    for label, text in texts:
-        try:
-            render(text, values)
-        except _COMPOSING:
-            failing = _failing_filter(text, values)
-            problem = (
-                said(Kind.MERGE_COMPOSE, {})
-                if failing is None
-                else said(
-                    Kind.MERGE_FILTER_VALUES,
-                    {"line": failing.lineno, "filter": f"'{failing.name}'"},
-                )
-            )
-            problems.append(f"{label}: {problem}")
-    return problems
-
-
-def _failing_filter(text: str, values: MergeValues) -> nodes.Filter | None:
-    """The first filter of `text` that fails when filled in by itself, but for one failing only
-    because a filter inside it does ("upper(2)" in "x | upper(2) | default('y')")."""
-    failing = []
-    for found in _ENV.parse(text).find_all(nodes.Filter):
-        alone = nodes.Template([nodes.Output([found], lineno=found.lineno)], lineno=1)
-        try:
-            _ENV.from_string(alone).render(
-                supporter=dict(values.supporter),
-                target=dict(values.target),
-                campaign=dict(values.campaign),
-            )
-        except _COMPOSING:
-            failing.append(found)
-    failed = {id(f) for f in failing}
-    return next(
-        (f for f in failing if not failed & {id(g) for g in f.find_all(nodes.Filter)}), None
-    )

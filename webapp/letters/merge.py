@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jinja2 import Template, TemplateSyntaxError, nodes
+from jinja2 import Template, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from webapp.campaigns.problems import Kind, ProblemError
@@ -35,6 +35,15 @@ _ALLOWED_NODES = (
 class MergeFieldError(ProblemError):
     """Organiser text uses something other than the documented merge fields (str(): in English;
     `said()`: in the page's language)."""
+
+
+@dataclass(frozen=True)
+class MergeValues:
+    """The values merge fields may show; every one is supporter or dataset text, never code."""
+
+    supporter: Mapping[str, str]
+    target: Mapping[str, str]
+    campaign: Mapping[str, str]
 
 
 def _environment(finalize: Callable[[object], object] | None) -> ImmutableSandboxedEnvironment:
@@ -67,6 +76,59 @@ def check_template(source: str) -> None:
                 )
     for name in _names_outside_getattr(tree):
         raise MergeFieldError(Kind.MERGE_UNKNOWN_NAME, name=f"'{name}'")
+    _check_filling(source, tree)
+
+
+# Filled in as a supporter's letter is, once with every field and once with none (an office or a
+# supporter may lack one): filters only ever see text, so these two cover what a letter meets.
+_SAMPLES = (
+    MergeValues(
+        supporter=dict.fromkeys(MERGE_FIELDS["supporter"], "Sample"),
+        target=dict.fromkeys(MERGE_FIELDS["target"], "Sample"),
+        campaign=dict.fromkeys(MERGE_FIELDS["campaign"], "Sample"),
+    ),
+    MergeValues({}, {}, {}),
+)
+_FILLING = (TemplateError, TypeError, ValueError)
+
+
+def _check_filling(source: str, tree: nodes.Template) -> None:
+    """Refuse a filter given values it cannot take ({{ supporter.city | title(3) }}): parsing
+    accepts it, and it failed only when each supporter's letter was composed."""
+    filters = list(tree.find_all(nodes.Filter))
+    if not any(f.args or f.kwargs or f.dyn_args or f.dyn_kwargs for f in filters):
+        return  # a filter without arguments takes any text
+    for values in _SAMPLES:
+        try:
+            render(source, values)
+        except _FILLING:
+            failing = _failing_filter(filters, values)
+            if failing is None:
+                raise MergeFieldError(Kind.MERGE_COMPOSE) from None
+            name = f"'{failing.name}'"
+            raise MergeFieldError(
+                Kind.MERGE_FILTER_VALUES, line=failing.lineno, filter=name
+            ) from None
+
+
+def _failing_filter(filters: list[nodes.Filter], values: MergeValues) -> nodes.Filter | None:
+    """The first filter that fails filled in by itself, but for one failing only because a
+    filter inside it does ("title(2)" in "x | upper | title(2) | default('y')")."""
+    failing = []
+    for found in filters:
+        alone = nodes.Template([nodes.Output([found], lineno=found.lineno)], lineno=1)
+        try:
+            _PLAIN_ENV.from_string(alone).render(
+                supporter=dict(values.supporter),
+                target=dict(values.target),
+                campaign=dict(values.campaign),
+            )
+        except _FILLING:
+            failing.append(found)
+    failed = {id(f) for f in failing}
+    return next(
+        (f for f in failing if not failed & {id(g) for g in f.find_all(nodes.Filter)}), None
+    )
 
 
 def _syntax(line: int, message: str) -> MergeFieldError:
@@ -89,15 +151,6 @@ def has_merge_fields(source: str) -> bool:
     # Cached: a letter asks this of the campaign's whole body a few times per office (a scan of
     # several kilobytes each), and the few texts a campaign has are the same str on every letter.
     return "{{" in source or "{%" in source
-
-
-@dataclass(frozen=True)
-class MergeValues:
-    """The values merge fields may show; every one is supporter or dataset text, never code."""
-
-    supporter: Mapping[str, str]
-    target: Mapping[str, str]
-    campaign: Mapping[str, str]
 
 
 def _shown(value: object, escape: Callable[[str], str] | None) -> str:
