@@ -27,6 +27,7 @@ from tests.compiled_once import (  # noqa: F401 - session fixtures, registered b
 from tests.delivery.smtp_server import SmtpSink
 from tests.frozen_heap import freezes_noticed, frozen_heap  # noqa: F401 - autouse fixtures
 from tests.pg import PostgresCluster
+from tests.temp_root import pytest_configure  # noqa: F401 - hook, registered by import
 from webapp import create_app
 from webapp.campaigns.services import DEFAULT_CAMPAIGN_FILE, import_campaign_path
 from webapp.database import db
