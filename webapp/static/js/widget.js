@@ -29,6 +29,9 @@
     var height = Math.ceil(Math.max(body.scrollHeight, body.getBoundingClientRect().height));
     if (height !== last) { last = height; post({ type: "civic-letters:resize", height: height }); }
   }
+  // Leaving this page (a button, a link, the frame's Back): if the next page cannot answer (the
+  // app unreachable), embed.js then shrinks the frame and brings it into view.
+  window.addEventListener("beforeunload", function () { post({ type: "civic-letters:leaving" }); });
   if (window.ResizeObserver) { new ResizeObserver(size).observe(document.body); }
   window.addEventListener("load", size);
   document.addEventListener("toggle", size, true);
