@@ -7,6 +7,7 @@ import re
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Frame, Locator, Page, Response, expect
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 
 from tests.browser import widget_host
@@ -116,17 +117,34 @@ def test_supporter_sends_a_letter_from_one_of_two_widgets_on_a_partner_page(
         page.context.close()
 
 
-def _assert_in_view(page: Page, element: Locator) -> None:
-    """The element (in a frame) starts inside the host page's viewport, once it has scrolled."""
-    height = (page.viewport_size or {"height": 0})["height"]
-    top = None
-    for _ in range(20):
+# The element's top edge is on the host page's screen: it intersects the top-level viewport (an
+# observer in a cross-origin frame measures against it) and its top is not cut off. A fresh
+# observer on each poll, whose first report is the current state.
+TOP_IN_VIEW = """el => {
+    if (!el.__clTopWatch) {
+        el.__clTopWatch = true;
+        const watch = new IntersectionObserver(([e]) => {
+            watch.disconnect();
+            el.__clTopWatch = false;
+            el.__clTopInView = e.isIntersecting
+                && e.intersectionRect.top - e.boundingClientRect.top < 1;
+        });
+        watch.observe(el);
+    }
+    return el.__clTopInView === true; }"""
+
+
+def _assert_in_view(frame: Frame, element: Locator) -> None:
+    """The element (in `frame`) starts inside the host page's viewport, once it has scrolled."""
+    handle = element.element_handle()
+    try:
+        frame.wait_for_function(TOP_IN_VIEW, arg=handle, polling=100)
+    except PlaywrightError as error:
         box = element.bounding_box()  # relative to the host page's viewport
-        top = box["y"] if box else None
-        if top is not None and 0 <= top < height:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"top at {top}, outside the host page's viewport of {height}px")
+        top = box and box["y"]
+        raise AssertionError(f"top at {top}, outside the host page's viewport") from error
+    finally:
+        handle.dispose()
 
 
 def _run_two_widget_flow(
@@ -157,7 +175,7 @@ def _run_two_widget_flow(
     fits.check(a, "form with errors")
     # Pressed at the form's foot, the errors at its top are brought into view and focused.
     expect(a.locator("#error-summary")).to_be_focused()
-    _assert_in_view(page, a.locator("#error-summary"))
+    _assert_in_view(a, a.locator("#error-summary"))
     page.screenshot(path=str(ARTIFACTS / f"{shot}-2-widget-a-errors-as-seen.png"))
     shoot(page, f"{shot}-2-widget-a-errors")
 
@@ -168,7 +186,7 @@ def _run_two_widget_flow(
     expect(a.locator("#targets-live input[name=recipients]")).to_have_count(3)
     a.get_by_role("button", name="Preview my letter").click()
     expect(a.get_by_role("heading", name="Check your letter")).to_be_visible()
-    _assert_in_view(page, a.get_by_role("heading", name="Check your letter"))
+    _assert_in_view(a, a.get_by_role("heading", name="Check your letter"))
     expect(a.locator(".offices")).to_contain_text("The President of the United States")
     fits.check(a, "preview")
     # The preview opens each office's own letter from its line in the list.
