@@ -173,9 +173,10 @@ HOST_LOG = """wid => { window.got = [];
     addEventListener('message', e => { const m = e.data || {};
         if (m.mark) got.push(m.mark);
         else if (m.type === 'civic-letters:resize' && m.wid === wid) got.push('size'); }); }"""
-# In the frame: the pings it received, after widget.js (whose listener came first) handled them.
+# In the frame: the test's pings it received (each named by `n`; the embed script's own has no
+# name), after widget.js (whose listener came first) handled them.
 FRAME_LOG = """() => { window.pings = []; addEventListener('message', e => {
-    if ((e.data || {}).type === 'civic-letters:ping') pings.push(e.data.n); }); }"""
+    if ((e.data || {}).type === 'civic-letters:ping' && e.data.n) pings.push(e.data.n); }); }"""
 
 
 def test_the_frame_answers_a_ping_only_from_its_own_page_and_widget(
