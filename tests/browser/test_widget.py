@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Frame, Locator, Page, Response, expect
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 
 from tests.browser import widget_host
@@ -116,17 +118,64 @@ def test_supporter_sends_a_letter_from_one_of_two_widgets_on_a_partner_page(
         page.context.close()
 
 
-def _assert_in_view(page: Page, element: Locator) -> None:
-    """The element (in a frame) starts inside the host page's viewport, once it has scrolled."""
-    height = (page.viewport_size or {"height": 0})["height"]
-    top = None
-    for _ in range(20):
+# The element's top edge is on the host page's screen: it intersects the top-level viewport (an
+# observer in a cross-origin frame measures against it) and its top is not cut off. A fresh
+# observer on each poll, whose first report is the current state.
+TOP_IN_VIEW = """el => {
+    if (!el.__clTopWatch) {
+        el.__clTopWatch = true;
+        const watch = new IntersectionObserver(([e]) => {
+            watch.disconnect();
+            el.__clTopWatch = false;
+            el.__clTopInView = e.isIntersecting
+                && e.intersectionRect.top - e.boundingClientRect.top < 1;
+        });
+        watch.observe(el);
+    }
+    return el.__clTopInView === true; }"""
+
+
+def _assert_in_view(frame: Frame, element: Locator) -> None:
+    """The element (in `frame`) starts inside the host page's viewport, once it has scrolled."""
+    handle = element.element_handle()
+    try:
+        frame.wait_for_function(TOP_IN_VIEW, arg=handle, polling=100)
+    except PlaywrightError as error:
         box = element.bounding_box()  # relative to the host page's viewport
-        top = box["y"] if box else None
-        if top is not None and 0 <= top < height:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"top at {top}, outside the host page's viewport of {height}px")
+        top = box and box["y"]
+        raise AssertionError(f"top at {top}, outside the host page's viewport") from error
+    finally:
+        handle.dispose()
+
+
+# The frame's box on the host page (and the page's scroll) unchanged over three of the host
+# page's animation frames: laid out, scrolled and painted where the browser will route a click.
+FRAME_AT_REST = """([selector, token]) => {
+    const box = document.querySelector(selector).getBoundingClientRect();
+    const key = [box.top, box.left, box.width, box.height, scrollY].join();
+    let seen = window.__clRest;
+    if (!seen || seen.token !== token) { seen = window.__clRest = {token, key: "", frames: 0}; }
+    seen.frames = key === seen.key ? seen.frames + 1 : 0;
+    seen.key = key;
+    return seen.frames >= 3; }"""
+_RESTS = itertools.count()
+
+
+def _bring_to_rest(page: Page, element_id: str, target: Locator) -> None:
+    """Scroll the host page itself to `target` (in widget `element_id`'s frame) and wait until the
+    frame is at rest there and its page sees the target on screen, so that the click needs no
+    scroll of its own. Left to Playwright, the scroll starts inside the frame and reaches the
+    host page (another origin, another process) later, while Playwright checks stability and the
+    hit target inside the frame only; a click that lands outside the frame is taken as done."""
+    selector = f"#{element_id} + iframe"
+    within = target.evaluate("el => el.getBoundingClientRect().top")  # in the frame
+    page.evaluate(
+        """([selector, within]) => { const box = document.querySelector(selector)
+            .getBoundingClientRect(); scrollBy(0, box.top + within - innerHeight / 3); }""",
+        [selector, within],
+    )
+    page.wait_for_function(FRAME_AT_REST, arg=[selector, next(_RESTS)], polling="raf")
+    expect(target).to_be_in_viewport()  # as the frame's page itself now sees it
 
 
 def _run_two_widget_flow(
@@ -157,7 +206,7 @@ def _run_two_widget_flow(
     fits.check(a, "form with errors")
     # Pressed at the form's foot, the errors at its top are brought into view and focused.
     expect(a.locator("#error-summary")).to_be_focused()
-    _assert_in_view(page, a.locator("#error-summary"))
+    _assert_in_view(a, a.locator("#error-summary"))
     page.screenshot(path=str(ARTIFACTS / f"{shot}-2-widget-a-errors-as-seen.png"))
     shoot(page, f"{shot}-2-widget-a-errors")
 
@@ -168,7 +217,7 @@ def _run_two_widget_flow(
     expect(a.locator("#targets-live input[name=recipients]")).to_have_count(3)
     a.get_by_role("button", name="Preview my letter").click()
     expect(a.get_by_role("heading", name="Check your letter")).to_be_visible()
-    _assert_in_view(page, a.get_by_role("heading", name="Check your letter"))
+    _assert_in_view(a, a.get_by_role("heading", name="Check your letter"))
     expect(a.locator(".offices")).to_contain_text("The President of the United States")
     fits.check(a, "preview")
     # The preview opens each office's own letter from its line in the list.
@@ -200,6 +249,7 @@ def _run_two_widget_flow(
     expect(b.get_by_label("First name", exact=True)).to_have_value("")
     expect(b.locator("h1.widget-title")).to_contain_text("5 steps that Biden must take")
     a_height = frame_height(page, "wa")
+    _bring_to_rest(page, "wb", b.get_by_text("Read the letter", exact=True))
     _open_details(b, "Read the letter")
     page.wait_for_function(
         "h => document.querySelector('#wb + iframe').style.height !== h", arg=b_height

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Frame, Route, expect
+from playwright.sync_api import Browser, Frame, Page, Route, expect
 from sqlalchemy import select
 
 from tests.browser import widget_host
@@ -62,8 +62,9 @@ def test_the_sent_event_fires_once_per_letter_even_after_back_and_forward(
     page.evaluate("() => history.back()")
     expect(widget_frame(page, "wa").get_by_role("button", name="Preview my letter")).to_be_visible()
     page.evaluate("() => history.forward()")
-    expect(widget_frame(page, "wa").get_by_role("heading", name="Thank you, Omar")).to_be_visible()
-    page.wait_for_timeout(1000)  # the restored step's script has run and posted, if it does
+    restored = widget_frame(page, "wa")
+    expect(restored.get_by_role("heading", name="Thank you, Omar")).to_be_visible()
+    _all_posted(page, restored)  # the restored step's script has run and posted, if it does
 
     events = page.evaluate("() => window.sentEvents")
     with app.app_context():
@@ -119,6 +120,21 @@ def test_each_frame_is_named_for_its_campaign_mode_and_partner_in_its_own_langua
     context.close()
 
 
+# Marks a frame posts to the host page, kept in the order they arrive.
+MARKS = """() => { if (!window.marks) { window.marks = [];
+    addEventListener('message', e => e.data && e.data.mark && marks.push(e.data.mark)); } }"""
+
+
+def _all_posted(page: Page, frame: Frame, mark: str = "posted") -> None:
+    """Wait until the host page has handled every message the frame's page posted so far: once
+    widget.js has run (it marks the page embedded first), a message the frame posts now reaches
+    the host after all of them (messages from one window to another keep their order)."""
+    expect(frame.locator("html")).to_have_class(re.compile(r"\bcl-embedded\b"))
+    page.evaluate(MARKS)
+    frame.evaluate("mark => parent.postMessage({mark}, '*')", mark)
+    page.wait_for_function("mark => window.marks.includes(mark)", arg=mark)
+
+
 def _abort(route: Route) -> None:
     route.abort("connectionrefused")
 
@@ -152,29 +168,49 @@ def test_a_frame_that_cannot_reach_the_app_shrinks_and_offers_the_campaign_page(
     expect(fallback).to_be_hidden()
 
 
+# In the host page: frame wa's size messages and the marks, in the order they arrive.
+HOST_LOG = """wid => { window.got = [];
+    addEventListener('message', e => { const m = e.data || {};
+        if (m.mark) got.push(m.mark);
+        else if (m.type === 'civic-letters:resize' && m.wid === wid) got.push('size'); }); }"""
+# In the frame: the test's pings it received (each named by `n`; the embed script's own has no
+# name), after widget.js (whose listener came first) handled them.
+FRAME_LOG = """() => { window.pings = []; addEventListener('message', e => {
+    if ((e.data || {}).type === 'civic-letters:ping' && e.data.n) pings.push(e.data.n); }); }"""
+
+
 def test_the_frame_answers_a_ping_only_from_its_own_page_and_widget(
     live_server: LiveServer, slug: str, host_site: HostSite, host_page: HostPage
 ) -> None:
     page = host_page(1280)
+    # Loaded: the host page's load waits for the frame's, so the embed script's own ping is out.
     page.goto(host_site.serve(live_server.url, [Embed("wa", {"campaign": slug})]))
-    expect(widget_frame(page, "wa").locator("h1")).to_be_visible()
-    wid = widget_frame(page, "wa").evaluate("() => document.documentElement.dataset.wid")
-    page.wait_for_timeout(500)
-    page.evaluate(
-        """() => { window.answers = 0; addEventListener('message', e => {
-            if (e.data && e.data.type === 'civic-letters:resize') answers += 1; }); }"""
-    )
-    ping = {"type": "civic-letters:ping", "wid": wid}
+    frame = widget_frame(page, "wa")
+    expect(frame.locator("h1")).to_be_visible()
+    wid = frame.evaluate("() => document.documentElement.dataset.wid")
+    page.evaluate(HOST_LOG, wid)
+    frame.evaluate(FRAME_LOG)
     widget = "document.querySelector('#wa + iframe').contentWindow"
-    page.evaluate(f"m => {widget}.postMessage({{...m, wid: 'w-other'}}, '*')", ping)
+
+    def received(count: int, mark: str) -> None:
+        """The frame has handled `count` pings, and the host every message it posted since."""
+        frame.wait_for_function("n => window.pings.length === n", arg=count)
+        frame.evaluate("mark => parent.postMessage({mark}, '*')", mark)
+        page.wait_for_function("mark => window.got.includes(mark)", arg=mark)
+
+    ping = {"type": "civic-letters:ping", "wid": wid}
+    page.evaluate(f"m => {widget}.postMessage({{...m, n: 'own'}}, '*')", ping)
+    received(1, "before")  # answered, after any answer to the embed script's ping
+    page.evaluate(f"m => {widget}.postMessage({{...m, wid: 'w-other', n: 'wid'}}, '*')", ping)
     page.evaluate(  # the host's origin, but another of its windows
         f"""m => {{ const f = document.createElement('iframe'); f.srcdoc = '<p>x</p>';
             f.onload = () => f.contentWindow.eval("parent.{widget}.postMessage(" +
-                JSON.stringify(m) + ", '*')");
+                JSON.stringify({{...m, n: 'window'}}) + ", '*')");
             document.body.append(f); }}""",
         ping,
     )
-    page.wait_for_timeout(800)
-    assert page.evaluate("() => answers") == 0
+    received(3, "spoofed")
+    got = page.evaluate("() => window.got")
+    assert got[got.index("before") + 1 :] == ["spoofed"], f"a spoofed ping was answered: {got}"
     page.evaluate(f"m => {widget}.postMessage(m, '*')", ping)  # its own page: it answers
-    page.wait_for_function("() => answers === 1")
+    page.wait_for_function("() => window.got.at(-1) === 'size'")

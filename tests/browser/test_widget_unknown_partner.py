@@ -51,11 +51,13 @@ def test_the_host_page_console_names_a_code_that_names_no_partner(
     for element_id, code in (("typo", TYPO), ("known", "riverside"), ("cased", "eastside")):
         frame = widget_frame(page, element_id)
         expect(frame.locator('input[name="partner"]')).to_have_value(code)
-    for _ in range(50):  # the typo frame's message, after its load (5 s at most)
-        if warnings:
-            break
-        page.wait_for_timeout(100)
-    page.wait_for_timeout(300)  # and none after it from the other frames
+    # Each frame posts its unknown-partner message (if any) before its name, in one script run,
+    # and the host page handles a frame's messages in order: once every frame is named, every
+    # warning there will be has been written.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('iframe')].every(f => f.title.includes(':'))"
+    )
+    page.evaluate("() => 0")  # console events come before this answer
     assert warnings == [
         f'civic-letters: partner code "{TYPO}" is not known to campaign "{slug}": letters here '
         "credit no partner. Check data-partner."
@@ -66,7 +68,12 @@ def test_the_host_page_console_names_a_code_that_names_no_partner(
     src = page.locator("#known + iframe").get_attribute("src") or ""
     wid = parse_qs(urlparse(src).query)["wid"][0]
     page.evaluate(
-        "wid => window.postMessage({type: 'civic-letters:unknown-partner', wid: wid}, '*')", wid
+        """wid => new Promise(done => {
+            // Posted after the forgery from the same window: the embed script has handled the
+            // forgery by the time this arrives.
+            addEventListener('message', e => e.data === 'after' && done());
+            postMessage({type: 'civic-letters:unknown-partner', wid: wid}, '*');
+            postMessage('after', '*'); })""",
+        wid,
     )
-    page.wait_for_timeout(300)
-    assert len(warnings) == 1
+    assert len(warnings) == 1, warnings

@@ -52,6 +52,8 @@
       name(message.title.slice(0, 300), String(message.lang || ""));
     } else if (message.type === "civic-letters:top") {
       toTop();
+    } else if (message.type === "civic-letters:leaving") {
+      asked = true;
     } else if (message.type === "civic-letters:unknown-partner" && !warned) {
       // Told where whoever pasted the snippet looks; the code named is the one we sent.
       warned = true;
@@ -70,6 +72,8 @@
   var announced = {};
   var answered = true;
   var waiting = null;
+  // The supporter left the frame's page from inside it (a button, a link, the frame's Back).
+  var asked = false;
   frame.addEventListener("load", function () {
     // Each page the frame loads answers this; the browser's error page (the app unreachable, a
     // refused frame) cannot, and a frame sized for the form would show it far out of view.
@@ -77,6 +81,13 @@
     answered = false;
     frame.contentWindow.postMessage({ type: "civic-letters:ping", wid: wid }, base);
     clearTimeout(waiting);
+    // Only a page the supporter asked for from inside the frame is watched. Any other (the
+    // first, loading as the host page does) may only be late: a phone busy loading the host
+    // page can take over 3 s to answer, and shrinking the frame and scrolling to it would move
+    // the page they are reading, then the answer move it back. Where such a page never answers,
+    // the link after the snippet is still shown: only a message from the frame hides it.
+    if (!asked) { return; }
+    asked = false;
     waiting = setTimeout(function () { if (!answered) { lost(); } }, 3000);
   });
 

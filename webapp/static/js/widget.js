@@ -29,6 +29,12 @@
     var height = Math.ceil(Math.max(body.scrollHeight, body.getBoundingClientRect().height));
     if (height !== last) { last = height; post({ type: "civic-letters:resize", height: height }); }
   }
+  // Leaving this page (a button, a link, the frame's Back): if the next page cannot answer (the
+  // app unreachable), embed.js then shrinks the frame and brings it into view. Safari on iPhones
+  // fires no beforeunload: a form sent is said as it is sent.
+  function leaving() { post({ type: "civic-letters:leaving" }); }
+  window.addEventListener("beforeunload", leaving);
+  document.addEventListener("submit", leaving, true);
   if (window.ResizeObserver) { new ResizeObserver(size).observe(document.body); }
   window.addEventListener("load", size);
   document.addEventListener("toggle", size, true);
