@@ -31,9 +31,11 @@
   }
   // Leaving this page (a button, a link, the frame's Back): if the next page cannot answer (the
   // app unreachable), embed.js then shrinks the frame and brings it into view. Safari on iPhones
-  // fires no beforeunload: a form sent is said as it is sent.
+  // fires no beforeunload: a form sent is said as it is sent, and a link or Back as the page is
+  // hidden (pagehide, which it fires).
   function leaving() { post({ type: "civic-letters:leaving" }); }
   window.addEventListener("beforeunload", leaving);
+  window.addEventListener("pagehide", leaving);
   document.addEventListener("submit", leaving, true);
   if (window.ResizeObserver) { new ResizeObserver(size).observe(document.body); }
   window.addEventListener("load", size);
