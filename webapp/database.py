@@ -8,7 +8,7 @@ import itertools
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
 
+from webapp.utc_text import SQLITE_TEXT, as_utc, sqlite_text
 from webapp.wal_checkpoints import checkpointer, wal_checkpoint
 
 NAMING_CONVENTION = {
@@ -70,10 +71,17 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; use an aware UTC datetime")
-        value = value.astimezone(UTC)
+        value = as_utc(value)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], Any] | None:
+        # On SQLite, one call a value gives the text that process_bind_param and then the
+        # dialect's DATETIME processor made in three (16 datetimes a letter), while that
+        # processor still writes SQLITE_TEXT.
+        impl = self.impl_instance.dialect_impl(dialect)
+        if dialect.name == "sqlite" and getattr(impl, "_storage_format", None) == SQLITE_TEXT:
+            return sqlite_text
+        return super().bind_processor(dialect)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
