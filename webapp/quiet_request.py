@@ -1,11 +1,12 @@
-"""The app's request class: a missing query, form or cookie value costs no exception."""
+"""Lookups that cost no exception: the app's request class (query, form and cookie values) and
+header names."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Request
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 
 class QuietMultiDict(ImmutableMultiDict[str, Any]):
@@ -28,3 +29,10 @@ class QuietRequest(Request):
 
     parameter_storage_class = QuietMultiDict
     dict_storage_class = QuietMultiDict
+
+
+def has_header(headers: Headers, name: str) -> bool:
+    """`name in headers`, without the BadRequestKeyError Werkzeug raises and catches when the
+    header is absent, as the response headers checked on every page mostly are."""
+    lowered = name.lower()
+    return any(key.lower() == lowered for key, _value in headers)
