@@ -22,6 +22,7 @@ from webapp.database import configure_engine, db
 from webapp.extensions import babel, csrf, limiter, login_manager, migrate
 from webapp.i18n import init_i18n, select_locale
 from webapp.log_privacy import install_log_filters, server_addresses
+from webapp.quiet_request import QuietRequest
 from webapp.request_guards import init_request_guards
 from webapp.request_slots import init_request_slots
 from webapp.sealing import Keyring
@@ -39,6 +40,8 @@ class CivicFlask(Flask):
     Flask asks it of every view and hook on every request (`ensure_sync`), a dozen times a
     request through `inspect`, and the answer for a function never changes.
     """
+
+    request_class = QuietRequest
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

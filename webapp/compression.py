@@ -11,6 +11,7 @@ from flask import Flask, Response, g, has_request_context, request
 from flask_compress import Compress
 
 from webapp.config import ConfigError
+from webapp.quiet_request import has_header
 
 
 class _Compress(Compress):
@@ -107,8 +108,8 @@ def _precompressed(response: Response) -> Response:
         or response.is_streamed
         or response.mimetype not in compress.compress_mimetypes_set
         # Conditional requests and ETags stay Flask-Compress's (it marks the ETag ":gzip").
-        or "ETag" in response.headers
-        or "Content-Encoding" in response.headers
+        or has_header(response.headers, "ETag")
+        or has_header(response.headers, "Content-Encoding")
         or not _gzip_chosen()
     ):
         return response

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.database import db
 from webapp.db_faults import DATABASE_ERRORS, database_unavailable
+from webapp.quiet_request import has_header
 from webapp.request_guards import Refused
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ def _security_headers(response: Response) -> Response:
     ancestors = g.get("frame_ancestors", "'none'")
     response.headers["Content-Security-Policy"] = _CSP.format(ancestors=ancestors)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if not has_header(response.headers, "Referrer-Policy"):  # setdefault, without its raise
+        response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if ancestors == "'none'":

@@ -53,7 +53,7 @@ class Prepared:
             return tuple(values)
         return {bind.name: value for bind, value in zip(self.binds, values, strict=True)}
 
-    def run(self, session: Session, *rows: Mapping[str, Any]) -> CursorResult[Any]:
+    def run(self, session: Session, *rows: Mapping[str, Any]) -> CursorResult[*tuple[Any, ...]]:
         """Execute once with `rows` (one per VALUES row the statement was prepared for)."""
         return session.connection().exec_driver_sql(self.sql, self.parameters(rows))
 
@@ -119,7 +119,7 @@ def compile_prepared(
     return Prepared(compiled.string, tuple(binds), compiled.positional)
 
 
-def compile_select(dialect: Dialect, statement: Select[Any]) -> Prepared:
+def compile_select(dialect: Dialect, statement: Select[*tuple[Any, ...]]) -> Prepared:
     """A query whose caller's values are named binds (`bindparam("name")`, no value): run it
     with one mapping of those names. Binds compiled with a value (a HAVING count, the OFFSET 0
     SQLite adds to a LIMIT) keep it."""

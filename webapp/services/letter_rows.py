@@ -13,8 +13,6 @@ from sqlalchemy import (
     BindParameter,
     Column,
     ColumnElement,
-    Executable,
-    Select,
     Table,
     and_,
     bindparam,
@@ -33,6 +31,7 @@ from webapp.sealing import new_cipher, open_cipher, sealed_values
 from webapp.services.driver_sql import (
     Prepared,
     compile_prepared,
+    compile_select,
     prepared_insert,
     rows_per_statement,
 )
@@ -56,7 +55,8 @@ def find_writer(session: Session, campaign_id: int, email_keys: Sequence[str]) -
     """The repeat check and the supporter lookup in one query (`email_keys`: the address under
     every master key of a rotation)."""
     params = {"campaign_id": campaign_id, **_listed("email_key", email_keys)}
-    rows = session.connection().execute(_writer_query(len(email_keys)), params).all()
+    prepared = _writer_query(session.get_bind().dialect, len(email_keys))
+    rows = prepared.run(session, params).all()
     if not rows:
         return None
     row = next((r for r in rows if r[3] is not None), rows[0])
@@ -65,13 +65,16 @@ def find_writer(session: Session, campaign_id: int, email_keys: Sequence[str]) -
     return Writer(supporter_id, key, bytes(wrapped), letter)
 
 
+# Both lookups run as driver SQL compiled once (compile_select): through Core, each execution
+# rebuilt the statement's cache key and execution context. Their columns need no result
+# conversion (ids, text, and the wrapped key, which find_writer makes bytes).
 @lru_cache(maxsize=8)
-def _writer_query(keys: int) -> Select[int, str, bytes, int, str]:
+def _writer_query(dialect: Dialect, keys: int) -> Prepared:
     joined = and_(
         Submission.supporter_id == Supporter.id,
         Submission.campaign_id == bindparam("campaign_id"),
     )
-    return (
+    statement = (
         select(
             Supporter.id,
             Supporter.email_key,
@@ -82,6 +85,7 @@ def _writer_query(keys: int) -> Select[int, str, bytes, int, str]:
         .outerjoin(Submission, joined)
         .where(_in_list(Supporter.email_key, "email_key", keys))
     )
+    return compile_select(dialect, statement)
 
 
 def supporter_row(
@@ -182,8 +186,8 @@ def plan_texts(session: Session, texts: Sequence[tuple[str, bool]], cipher: AESG
     shared = {name for name, (_body, owned) in zip(names, texts, strict=True) if not owned}
     stored: dict[str, int] = {}
     if shared:
-        query = _texts_query(len(shared))
-        found = session.connection().execute(query, _listed("name", sorted(shared)))
+        query = _texts_query(session.get_bind().dialect, len(shared))
+        found = query.run(session, _listed("name", sorted(shared)))
         stored.update((sha, text_id) for sha, text_id in found)
     rows: dict[str, dict[str, Any]] = {}
     owned_names = set()
@@ -220,9 +224,10 @@ def write_texts(session: Session, texts: PlannedTexts, owner_id: int) -> list[in
 
 
 @lru_cache(maxsize=32)
-def _texts_query(names: int) -> Executable:
+def _texts_query(dialect: Dialect, names: int) -> Prepared:
     table = _table(LetterText)
-    return select(table.c.sha256, table.c.id).where(_in_list(table.c.sha256, "name", names))
+    statement = select(table.c.sha256, table.c.id)
+    return compile_select(dialect, statement.where(_in_list(table.c.sha256, "name", names)))
 
 
 def _in_list(

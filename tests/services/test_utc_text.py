@@ -1,0 +1,50 @@
+"""UTCDateTime's one-step SQLite processor writes exactly what SQLAlchemy's two steps wrote."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.types import TypeDecorator
+
+from webapp.database import UTCDateTime
+from webapp.utc_text import sqlite_text
+
+
+def _chain(dialect: object) -> object:
+    """TypeDecorator's own processor: process_bind_param, then the dialect's DATETIME."""
+    kind = UTCDateTime().dialect_impl(sqlite.dialect())
+    return TypeDecorator.bind_processor(kind, dialect)  # type: ignore[arg-type]
+
+
+def test_sqlite_text_is_the_text_the_two_steps_wrote() -> None:
+    dialect = sqlite.dialect()
+    assert UTCDateTime().dialect_impl(dialect).bind_processor(dialect) is sqlite_text
+    chain = _chain(dialect)
+    shuffle = random.Random(7)
+    cases: list[datetime | None] = [
+        None,
+        datetime(5, 1, 2, 3, 4, 5, tzinfo=UTC),  # a year under 1000 keeps four digits
+        datetime(2026, 12, 6, 14, 0, tzinfo=UTC),  # no microseconds: still six zeros
+        datetime(2026, 3, 1, 0, 30, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+    ]
+    for _ in range(500):
+        offset = timezone(timedelta(minutes=shuffle.randint(-720, 720)))
+        fields = [shuffle.randint(2, 9998), shuffle.randint(1, 12), shuffle.randint(1, 28)]
+        fields += [shuffle.randint(0, 23), shuffle.randint(0, 59), shuffle.randint(0, 59)]
+        micro = shuffle.choice([0, shuffle.randint(0, 999_999)])
+        cases.append(datetime(*fields, micro, tzinfo=offset))
+    for case in cases:
+        assert sqlite_text(case) == chain(case)  # type: ignore[operator]
+
+
+def test_a_naive_datetime_is_refused_as_before() -> None:
+    with pytest.raises(ValueError, match="naive datetime"):
+        sqlite_text(datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_other_dialects_keep_sqlalchemys_processor() -> None:
+    dialect = postgresql.dialect()
+    assert UTCDateTime().dialect_impl(dialect).bind_processor(dialect) is not sqlite_text
