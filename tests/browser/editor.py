@@ -23,3 +23,13 @@ def sign_in_admin(app: Flask, page: Page, server: LiveServer) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{server.url}/dashboard/")
+
+
+def sign_in(page: Page, server_url: str, email: str, password: str) -> None:
+    """Sign `email` in through the login form, its fields found by name (their labels are in the
+    page's language), and wait for the dashboard."""
+    page.goto(f"{server_url}/dashboard/login")
+    page.fill("[name=email]", email)
+    page.fill("[name=password]", password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{server_url}/dashboard/")

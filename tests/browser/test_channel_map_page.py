@@ -10,6 +10,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, squeezed_isolates
+from tests.browser.editor import sign_in
 from tests.browser.test_accessibility import AxeAudit
 from tests.civic.data import house_member, load_civic_data, senators
 from tests.conftest import LiveServer
@@ -133,11 +134,7 @@ def test_each_mark_stays_inside_its_badge_and_its_cell(
     )
     add_letters(app, default_campaign, [Letter("vt@example.org", state="VT", offices=offices)])
     create_account(app, ADMIN)
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.fill("[name=email]", ADMIN)  # by name: the labels are in the page's language
-    page.fill("[name=password]", PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/dashboard/")
+    sign_in(page, live_server.url, ADMIN, PASSWORD)
     page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/channels?show=letters")
     marks = page.locator(".channel-map .mark")
     expect(marks).to_have_count(3)

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, squeezed_isolates
+from tests.browser.editor import sign_in
 from tests.browser.test_accessibility import AxeAudit
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
@@ -70,11 +71,7 @@ def test_the_dashboard_reads_right_to_left_in_arabic(
             campaign_id(app, default_campaign),
             title=["Old title", "New title"],
         )
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.fill("[name=email]", ADMIN)  # by name: the labels are in Arabic
-    page.fill("[name=password]", PASSWORD)
-    page.locator("button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/dashboard/")
+    sign_in(page, live_server.url, ADMIN, PASSWORD)
     width = SCREENS[screen]["width"]
     axe = AxeAudit(page, axe_path)
     problems: list[str] = []

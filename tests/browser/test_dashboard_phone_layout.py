@@ -10,6 +10,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
+from tests.browser.editor import sign_in
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
@@ -97,11 +98,7 @@ def test_dashboard_pages_stay_compact_on_a_phone(
             campaign_id(app, default_campaign),
             **changes({"partners": []}, {"partners": [SAMA]}),
         )
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.fill("[name=email]", ADMIN)
-    page.fill("[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/dashboard/")
+    sign_in(page, live_server.url, ADMIN, PASSWORD)
     width = SCREENS[screen]["width"]
     base = f"{live_server.url}/dashboard/campaigns/{default_campaign}"
 

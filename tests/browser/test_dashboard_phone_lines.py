@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
+from tests.browser.editor import sign_in
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
@@ -47,11 +48,7 @@ def _signed_in(app: Flask, live_server: LiveServer, page: Page, locale: str) -> 
     if locale == "ar":
         app.config["BABEL_DEFAULT_LOCALE"] = "ar"  # the organiser pages' language
     admin = create_account(app, ADMIN)
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.fill("[name=email]", ADMIN)
-    page.fill("[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/dashboard/")
+    sign_in(page, live_server.url, ADMIN, PASSWORD)
     return admin
 
 

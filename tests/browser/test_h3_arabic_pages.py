@@ -13,6 +13,7 @@ from flask import Flask
 from playwright.sync_api import Page
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
+from tests.browser.editor import sign_in
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
@@ -81,11 +82,7 @@ def test_the_mended_pages_read_in_the_pages_language(
               goal=[100, 5000], letters_following_correction=3,
               targets=['[{"name": "A", "email": "a@example.org"}]',
                        '[{"name": "A", "email": "b@example.org"}]'])  # fmt: skip
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.fill("[name=email]", ADMIN)
-    page.fill("[name=password]", PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/dashboard/")
+    sign_in(page, live_server.url, ADMIN, PASSWORD)
     base = f"{live_server.url}/dashboard/campaigns/{default_campaign}"
     problems: list[str] = []
     for name, path in (

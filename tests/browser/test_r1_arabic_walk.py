@@ -15,6 +15,7 @@ from flask import Flask
 from playwright.sync_api import Page
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
+from tests.browser.editor import sign_in
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
 from tests.dashboard.test_editor_problems_arabic import FILE_WORDS
@@ -83,11 +84,7 @@ def test_the_arabic_editor_import_and_audit_pages_say_everything_in_arabic(
         edit = {"status": ["draft", "live"], "language": ["en", "fr"],
                 "targets": [json.dumps(before), json.dumps(after)]}  # fmt: skip
         audit(db.session(), admin, AuditAction.CAMPAIGN_UPDATED, utcnow(), cid, **edit)
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.fill("[name=email]", ADMIN)
-    page.fill("[name=password]", PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/dashboard/")
+    sign_in(page, live_server.url, ADMIN, PASSWORD)
     base = f"{live_server.url}/dashboard/campaigns"
     english: list[str] = []
 

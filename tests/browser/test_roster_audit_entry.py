@@ -11,6 +11,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
+from tests.browser.editor import sign_in
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
@@ -37,11 +38,7 @@ def test_the_audit_entry_shows_the_member_and_their_page_before_and_after(
     record_letter(app, default_campaign, "rasha@example.org", mi_12(), utcnow())
     sync(app, roster_file(tmp_path, S001208={"contact_form": SLOTKIN_FORM}))
     create_account(app, ADMIN)
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.fill("[name=email]", ADMIN)
-    page.fill("[name=password]", PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/dashboard/")
+    sign_in(page, live_server.url, ADMIN, PASSWORD)
     page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/audit")
 
     expect(page.get_by_text(SLOTKIN_FORM)).to_be_visible()

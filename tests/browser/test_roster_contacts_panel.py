@@ -11,6 +11,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, squeezed_isolates
+from tests.browser.editor import sign_in
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
@@ -47,11 +48,7 @@ def test_the_panel_says_how_many_letters_followed_and_how_many_kept_the_old_deta
     set_status(app, 4, SLOTKIN, DeliveryStatus.SENDING)  # the last letter's
     sync(app, roster_file(tmp_path, S001208={"contact_form": SLOTKIN_FORM}))
     create_account(app, ADMIN)
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.fill("[name=email]", ADMIN)  # by name: the labels are in the page's language
-    page.fill("[name=password]", PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/dashboard/")
+    sign_in(page, live_server.url, ADMIN, PASSWORD)
 
     line = page.locator("#roster-contacts")
     expect(line).to_be_visible()

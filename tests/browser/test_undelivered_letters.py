@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, squeezed_isolates
+from tests.browser.editor import sign_in
 from tests.browser.test_accessibility import AxeAudit
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
@@ -45,11 +46,7 @@ def _letters(app: Flask, slug: str) -> None:
 
 
 def _sign_in(page: Page, server: str) -> None:
-    page.goto(f"{server}/dashboard/login")
-    page.fill("[name=email]", ADMIN)  # by name: the labels are in the page's language
-    page.fill("[name=password]", PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(f"{server}/dashboard/")
+    sign_in(page, server, ADMIN, PASSWORD)
 
 
 def _fits(page: Page, width: int, what: str) -> None:

@@ -10,6 +10,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, squeezed_isolates
+from tests.browser.editor import sign_in
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
 from tests.dashboard.letters import Letter, add_letters
@@ -33,10 +34,7 @@ def test_a_stopped_worker_is_the_first_thing_on_the_dashboard(
     with app.app_context(), write_transaction(db.session()) as session:
         session.add(WorkerHeartbeat(worker_id="web-1:outbox", started_at=seen, seen_at=seen))
     create_account(app, ADMIN)
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.fill("[name=email]", ADMIN)
-    page.fill("[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    sign_in(page, live_server.url, ADMIN, PASSWORD)
     width = SCREENS[screen]["width"]
     warning = page.locator("#worker-status")
     expect(warning).to_be_visible()
@@ -88,10 +86,7 @@ def test_old_delivery_counts_say_when_and_why_and_can_be_counted_now(
                 )
             )
     create_account(app, ADMIN)
-    page.goto(f"{live_server.url}/dashboard/login")
-    page.fill("[name=email]", ADMIN)
-    page.fill("[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    sign_in(page, live_server.url, ADMIN, PASSWORD)
     page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}")
     note = page.locator(".deliveries-when")
     expect(note).to_contain_text("These delivery counts are from")
