@@ -264,3 +264,14 @@ def export_campaign(campaign: Campaign) -> str:
     meta = {k: v for k, v in meta.items() if v not in (None, [], "", {})}
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
     return f"---\n{front}---\n{campaign.body.strip()}\n"
+
+
+def stored_problems(campaign: Campaign) -> list[Problem]:
+    """What the campaign file checks refuse in the campaign as stored: one saved before a check
+    was added, or changed outside the editor, still takes letters (merge.render leaves out what
+    cannot be filled in) and its organisers must learn what to correct."""
+    try:
+        read_campaign_file(export_campaign(campaign), campaign.slug)
+    except CampaignFileError as refused:
+        return refused.problems
+    return []

@@ -71,6 +71,16 @@ def keyed(problem: Problem) -> str:
     return f"{isolated(problem.where)}: {problem.said()}" if problem.where else problem.said()
 
 
+def labelled(problem: Problem) -> str:
+    """A problem of the campaign as stored, for a page apart from the editor: a field of the
+    campaign named in words ("salutation: line 1: …", "التحية: …"); a key inside a list or a
+    translation as the campaign file writes it."""
+    if not problem.where:
+        return problem.said()
+    name = field_label(problem.where) if problem.where in _TOP_LEVEL else problem.where
+    return f"{isolated(name)}: {problem.said()}"
+
+
 def _unlisted_signatory(problem: Problem) -> str | None:
     """The file check's refusal of an Arabic name given for an organisation no longer listed
     (renamed above, its Arabic line left as it was), worded for the editor's box."""

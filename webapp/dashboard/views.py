@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from webapp.campaigns.services import stored_problems
 from webapp.civic.index import ROSTER_DATASET
 from webapp.civic.states import seat_code
 from webapp.dashboard.audit_entries import audit_page
@@ -26,6 +27,7 @@ from webapp.dashboard.changeover_views import held_letters
 from webapp.dashboard.charts import state_map
 from webapp.dashboard.csv_stream import csv_response
 from webapp.dashboard.data import build_dashboard
+from webapp.dashboard.editor_problems import labelled
 from webapp.dashboard.experiment import experiment_json, prompt_experiment
 from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
@@ -82,6 +84,7 @@ def campaign(slug: str) -> str:
         experiment=None if partner else prompt_experiment(db.session(), campaign),
         draft_saved=session.pop("editor_draft_saved", None),
         worker=worker_status(db.session()),
+        stored_problems=[] if partner else [labelled(p) for p in stored_problems(campaign)],
     )
 
 

@@ -6,14 +6,18 @@ organiser text can neither run code nor loop, and supporter text is never treate
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
 
 from webapp.campaigns.problems import Kind, ProblemError
+
+log = logging.getLogger(__name__)
 
 MERGE_FIELDS: dict[str, frozenset[str]] = {
     "supporter": frozenset({"first_name", "last_name", "full_name", "city", "state", "zip"}),
@@ -100,7 +104,7 @@ def _check_filling(source: str, tree: nodes.Template) -> None:
         return  # a filter without arguments takes any text
     for values in _SAMPLES:
         try:
-            render(source, values)
+            _fill(_compiled(source, None), values)  # not render(), which leaves them out
         except _FILLING:
             failing = _failing_filter(filters, values)
             if failing is None:
@@ -118,11 +122,7 @@ def _failing_filter(filters: list[nodes.Filter], values: MergeValues) -> nodes.F
     for found in filters:
         alone = nodes.Template([nodes.Output([found], lineno=found.lineno)], lineno=1)
         try:
-            _PLAIN_ENV.from_string(alone).render(
-                supporter=dict(values.supporter),
-                target=dict(values.target),
-                campaign=dict(values.campaign),
-            )
+            _fill(_PLAIN_ENV.from_string(alone), values)
         except _FILLING:
             failing.append(found)
     failed = {id(f) for f in failing}
@@ -217,8 +217,63 @@ def render(source: str, values: MergeValues, escape: Callable[[str], str] | None
             part if isinstance(part, str) else _shown(getattr(values, part[0]).get(part[1]), escape)
             for part in parts
         )
-    return _compiled(source, escape).render(
+    try:
+        return _fill(_compiled(source, escape), values)
+    except _FILLING:
+        # A text saved before check_template filled texts in, or changed outside the checks:
+        # the letter goes without the filters that cannot take its values (the organisers'
+        # dashboard names them), not every supporter's letter failing.
+        return _fill(_without_failing(source, escape), values)
+
+
+def _fill(template: Template, values: MergeValues) -> str:
+    return template.render(
         supporter=dict(values.supporter),
         target=dict(values.target),
         campaign=dict(values.campaign),
+    )
+
+
+class _Unfiltered(NodeTransformer):
+    """Puts the value a filter is given in the place of that filter."""
+
+    def __init__(self, dropped: nodes.Filter) -> None:
+        self.dropped = dropped
+
+    def visit_Filter(self, node: nodes.Filter) -> nodes.Node:
+        self.generic_visit(node)
+        return node.node if node is self.dropped and node.node is not None else node
+
+
+@lru_cache(maxsize=64)
+def _without_failing(source: str, escape: Callable[[str], str] | None) -> Template:
+    """The text compiled without each filter that fails filled in as check_template fills it,
+    innermost first ("title(2)" goes from "x | upper | title(2)", "upper" stays)."""
+    tree = _PLAIN_ENV.parse(source)
+    dropped: list[str] = []
+    while (failing := _failing_in(tree)) is not None:
+        dropped.append(f"'{failing.name}' (line {failing.lineno})")
+        tree = _Unfiltered(failing).visit(tree)
+    _warn_once(source, tuple(dropped))
+    return _environment(_finalizer(escape)).from_string(tree)
+
+
+def _failing_in(tree: nodes.Template) -> nodes.Filter | None:
+    filters = list(tree.find_all(nodes.Filter))
+    for values in _SAMPLES:
+        try:
+            _fill(_PLAIN_ENV.from_string(tree), values)
+        except _FILLING:
+            # A filter failing only inside others' combination: the outermost goes first.
+            return _failing_filter(filters, values) or (filters[0] if filters else None)
+    return None
+
+
+@lru_cache(maxsize=64)
+def _warn_once(source: str, dropped: tuple[str, ...]) -> None:
+    # Once a text, not once a letter; the filters' names and lines, never a value merged in.
+    log.warning(
+        "a stored text's merge fields cannot be filled in as written; letters leave out the "
+        "filter %s: correct the campaign in the editor",
+        ", ".join(dropped) or "(none found)",
     )
