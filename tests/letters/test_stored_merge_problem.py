@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.dashboard.helpers import ADMIN, signed_in
+from tests.dashboard.test_editor import field_error
 from tests.supporter.helpers import post_letter
 from webapp.database import db, write_transaction
 from webapp.letters.merge import MergeValues, render
@@ -94,3 +95,21 @@ def test_a_campaign_without_problems_shows_no_notice(app: Flask, default_campaig
     page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}")
     assert page.status_code == 200
     assert 'id="stored-problems"' not in page.text
+
+
+def test_the_editor_opens_with_the_problem_on_its_field(app: Flask, default_campaign: str) -> None:
+    """The notice's promise: the organiser need not save first to be shown where to correct."""
+    store(app, default_campaign, salutation=BROKEN)
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}/edit")
+    assert page.status_code == 200
+    assert 'id="error-summary"' in page.text
+    error = field_error(page, "salutation")
+    assert error == "Line 1: the filter 'title' cannot take these values", error
+
+
+def test_a_campaign_without_problems_opens_the_editor_without_errors(
+    app: Flask, default_campaign: str
+) -> None:
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}/edit")
+    assert page.status_code == 200
+    assert 'id="error-summary"' not in page.text

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.campaigns.fileformat import CampaignFile, CampaignFileError
-from webapp.campaigns.services import export_campaign, read_campaign_file
+from webapp.campaigns.services import export_campaign, read_campaign_file, stored_problems
 from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
 from webapp.dashboard.campaign_changes import CampaignExists, save_campaign
 from webapp.dashboard.editor_convert import (
@@ -182,6 +182,10 @@ def edit_campaign(slug: str) -> tuple[str, int] | BaseResponse:
         return _save(form, campaign)
     if request.method == "GET":
         fill_form(form, campaign)
+        if stored_problems(campaign):
+            # Saved before a check was added: each problem on its field as the page opens, as
+            # the campaign page's notice says, not only once a save is refused.
+            return _render_editor(form, campaign, _checked_file(form, campaign)[1].general)
     return _render_editor(form, campaign)
 
 
