@@ -113,3 +113,19 @@ def test_a_campaign_without_problems_opens_the_editor_without_errors(
     page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}/edit")
     assert page.status_code == 200
     assert 'id="error-summary"' not in page.text
+
+
+def test_the_command_line_check_names_the_campaign_and_its_problem(
+    app: Flask, default_campaign: str
+) -> None:
+    """For operators after an upgrade: which stored campaigns a new check refuses."""
+    runner = app.test_cli_runner()
+    passing = runner.invoke(args=["campaigns", "check"])
+    assert (passing.exit_code, passing.output) == (0, f"{default_campaign}: passes\n")
+    store(app, default_campaign, salutation=BROKEN)
+    failing = runner.invoke(args=["campaigns", "check"])
+    assert failing.exit_code == 1
+    assert failing.output == (
+        f"{default_campaign}: 1 problem(s); correct them in the editor:\n"
+        "  - salutation: line 1: the filter 'title' cannot take these values\n"
+    )
