@@ -152,3 +152,47 @@ def test_no_street_hint_beside_the_zip_while_the_form_asks_to_choose_a_district(
     zip_field.fill("")
     zip_field.press_sequentially("48126", delay=30)
     expect(hint).to_have_text("")
+
+
+WITH_STREET = {
+    "en": "We will find your district from your street address when you preview your letter.",
+    "ar": "سنحدّد دائرتك الانتخابية من عنوان شارعك عند معاينة رسالتك.",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("context_options", [PHONE], ids=["360px"])
+def test_the_office_list_makes_no_street_promise_while_the_form_asks_to_choose_a_district(
+    app: Flask, default_campaign: str, live_server: LiveServer, page: Page, lang: str
+) -> None:
+    """The preview tried the street and the address service could not place it, so the form
+    asks which district is theirs; the list of offices below still said "We will find your
+    district from your street address when you preview your letter" (u1's walk, Dearborn
+    48126 on a phone, /work/notes/s65/u1/b-district-note-en-360.png)."""
+    load_civic_data(app)
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}?lang={lang}")
+    for name, value in {
+        "first_name": "Rasha",
+        "last_name": "Haddad",
+        "email": "rasha@example.org",
+        "street": "13615 Michigan Ave",
+        "city": "Dearborn",
+        "zip_code": "48126",
+    }.items():
+        page.locator(f'[name="{name}"]').fill(value)
+    page.locator('[name="state"]').select_option("MI")
+    page.locator('form button[name="action"][value="preview"]').click()
+    expect(page.locator("fieldset.district-choice")).to_be_visible()
+    offices = page.locator("#targets-live")
+    expect(offices.locator("input[name=recipients]")).to_have_count(2)  # the senators, listed
+    page.wait_for_load_state("networkidle")
+    assert WITH_STREET[lang] not in offices.inner_text()
+    # Another split ZIP typed here is a new question, which the street will settle.
+    zip_field = page.locator("input[name=zip_code]")
+    other, _districts = split_zip("MI")
+    zip_field.fill("")
+    zip_field.press_sequentially(other, delay=30)
+    expect(offices.locator("p.note")).to_have_text([WITH_STREET[lang]])
+    zip_field.fill("")
+    zip_field.press_sequentially("48126", delay=30)
+    expect(offices.locator("p.note")).to_have_count(0)

@@ -159,7 +159,8 @@ def test_a_failed_geocoder_answer_is_remembered_only_briefly(
     ttl = loaded.config["CIVIC_FALLBACK_TTL_SECONDS"]
     later = find(loaded, DEARBORN_STREET, now=now + timedelta(seconds=ttl + 1))
 
-    assert soon.geocoder_failed and soon.notes[0] == note(loaded, notes.NOTE_BY_ZIP)
+    # Answered by the ZIP table: 48126's two districts to choose from (no 'matched by ZIP').
+    assert soon.geocoder_failed and [c.district for c in soon.candidates] == [12, 13]
     assert census.count(ADDRESS) == asked + 1
     assert not later.geocoder_failed
     assert later.provenance is not None and later.provenance.match is MatchKind.EXACT
@@ -232,6 +233,7 @@ def test_geocoder_outage_in_a_split_zip_offers_candidates_and_honours_a_chosen_d
     offered = find(loaded, DEARBORN_STREET)
     assert offered.needs_street and offered.geocoder_failed
     assert [c.district for c in offered.candidates] == [12, 13]
+    assert note(loaded, notes.NOTE_BY_ZIP) not in offered.notes  # the district is still asked
 
     not_offered = find(loaded, AddressQuery("48126", "MI", street="1 Main St", chosen_district=5))
     assert not_offered.needs_street and ids(not_offered, "us_house") == []
@@ -239,6 +241,7 @@ def test_geocoder_outage_in_a_split_zip_offers_candidates_and_honours_a_chosen_d
     chosen = find(loaded, AddressQuery("48126", "MI", street="1 Main St", chosen_district=13))
     assert not chosen.needs_street and chosen.candidates == []
     assert ids(chosen, "us_house") == [member("MI", 13)]
+    assert chosen.notes == [note(loaded, notes.NOTE_BY_ZIP)]
     assert chosen.provenance is not None
     assert (chosen.provenance.match, chosen.provenance.districts["cd"]) == (MatchKind.CHOSEN, 13)
 
@@ -308,8 +311,8 @@ def test_unknown_zip_with_a_street_the_geocoder_cannot_place_still_reaches_the_s
     result = find(loaded, AddressQuery("99999", "MI", street="1 Main St", city="Detroit"))
 
     assert not result.needs_street
-    # Said as the ZIP it is: a typo the supporter can mend to reach their representative.
-    assert note(loaded, zip_fallback.NOTE_ZIP_UNKNOWN_STATE_ONLY) in result.notes
-    assert note(loaded, zip_fallback.NOTE_DISTRICT_UNKNOWN) not in result.notes
+    # Said as the ZIP it is: a typo the supporter can mend to reach their representative, and
+    # that alone: "we matched you to your officials by ZIP code" beside it said the opposite.
+    assert result.notes == [note(loaded, zip_fallback.NOTE_ZIP_UNKNOWN_STATE_ONLY)]
     assert ids(result, "us_senate") == list(senators("MI")) and ids(result, "us_house") == []
     assert result.provenance is not None and result.provenance.match is MatchKind.STATE

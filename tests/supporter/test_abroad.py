@@ -134,6 +134,35 @@ def test_a_us_citizen_abroad_writes_to_the_members_for_their_voting_address(
     ]
 
 
+def test_a_citizen_abroad_is_a_constituent_of_the_city_where_they_vote_in_each_letter(
+    app: Flask, client: FlaskClient, loaded: str
+) -> None:
+    """{{ supporter.city }} beside {{ supporter.state }} and {{ supporter.zip }} is the place
+    where they vote: the senators' letters said "your constituent in Berlin" (u1's walk, a
+    supporter in Gaziantep voting in Dearborn, /work/notes/s65/u1/h-voter-abroad-ar-360-4-*)."""
+    voting = {
+        **BERLIN,
+        "us_voter": "y",
+        "city": "Burlington",
+        "state": "VT",
+        "zip_code": single_district_zip("VT", 0),
+    }
+    assert post_letter(client, loaded, **voting).status_code == 303
+    with app.app_context():
+        deliveries = list(
+            db.session.scalars(select(Delivery).where(Delivery.recipient_chamber.is_not(None)))
+        )
+        submission = db.session.scalars(select(Submission)).one()
+        open_all([submission, *deliveries])
+        letters = [d.final_text for d in deliveries]
+    assert len(letters) == 3
+    for text in letters:
+        assert "as your constituent in Burlington." in text
+        assert "constituent in Berlin" not in text
+        # Where they live is still said, under their name.
+        assert "Berlin, Germany\nUS voting address: Burlington, VT" in text
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [

@@ -216,6 +216,8 @@ def test_geocoder_outage_in_a_split_zip_offers_the_districts_and_records_the_cho
         "street address." in asked.text
     )
     assert "check your street address" not in asked.text
+    # Nor that it matched the officials by ZIP code: it asks which district (u1's walk).
+    assert "matched you to your officials by ZIP code" not in asked.text
     finder = re.search(
         r'<a href="https://www.house.gov/representatives/[^>]*>(.*?)</a>', asked.text
     )

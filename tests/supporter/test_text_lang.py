@@ -73,3 +73,31 @@ def test_english_pages_mark_no_office_name(app: Flask, default_campaign: str) ->
     receipt = _receipt(app, "en", message="My family is from Homs.")
     assert '<span class="delivery-name"><bdi>Rashida Tlaib</bdi>, ' in receipt
     assert '<bdi lang="en">' not in receipt
+
+
+def test_the_receipt_marks_the_latin_name_and_the_forms_topic_english_on_an_arabic_page(
+    app: Flask, default_campaign: str
+) -> None:
+    """u1's walk (Arabic receipt, /work/notes/s65/u1/a-berlin-ar-360-4-receipt.png): the name
+    offices receive and the topic to pick in their forms were isolated but not marked, so an
+    Arabic voice read "Rasha Haddad" and "International Affairs" as Arabic."""
+    client = _writer(app.test_client(), "ar")
+    names = {"first_name": "رشا", "last_name": "حداد"}
+    latin = {"latin_first_name": "Rasha", "latin_last_name": "Haddad"}
+    response = post_letter(client, default_campaign, **names, **latin, **_in_michigan(app))
+    assert response.status_code == 303, response.text
+    receipt = client.get(response.headers["Location"]).text
+    assert 'بالأحرف اللاتينية: <bdi lang="en">Rasha Haddad</bdi>.' in receipt
+    assert 'كما وُقّعت الرسالة: <bdi lang="en">Rasha Haddad</bdi>.' in receipt  # each hand-off
+    assert '(<bdi lang="en">International Affairs</bdi>)' in receipt
+    assert "<h1>شكرًا لك يا <bdi>رشا</bdi></h1>" in receipt  # the page's own script: unmarked
+
+
+def test_a_first_name_in_latin_letters_is_marked_english_in_the_arabic_thanks(
+    app: Flask, default_campaign: str
+) -> None:
+    client = _writer(app.test_client(), "ar")
+    response = post_letter(client, default_campaign, first_name="Omar", **_in_michigan(app))
+    assert response.status_code == 303, response.text
+    receipt = client.get(response.headers["Location"]).text
+    assert '<h1>شكرًا لك يا <bdi lang="en">Omar</bdi></h1>' in receipt

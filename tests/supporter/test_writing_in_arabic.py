@@ -155,9 +155,9 @@ def test_a_supporter_writes_in_arabic_end_to_end(
     # The receipt page shows the Arabic name, and says which name and words offices get.
     page = client.get(response.headers["Location"]).text
     assert "شكرًا لك يا <bdi>رانيا</bdi>" in page
-    assert "تتسلّم المكاتب اسمك بالأحرف اللاتينية: <bdi>Rania Haddad</bdi>." in page
+    assert 'تتسلّم المكاتب اسمك بالأحرف اللاتينية: <bdi lang="en">Rania Haddad</bdi>.' in page
     # The Mayor's web form: the hand-off card pastes the English and names the Latin spelling.
-    assert "كما وُقّعت الرسالة: <bdi>Rania Haddad</bdi>." in page
+    assert 'كما وُقّعت الرسالة: <bdi lang="en">Rania Haddad</bdi>.' in page
     # The letters' text is marked English, unless the Arabic words go below it: a box has one
     # language, and an English voice reads Arabic as nothing (QA4 item 9). Each is named by
     # its Arabic heading, not in English.

@@ -122,7 +122,6 @@ class CivicLookup:
                 level = logging.DEBUG if isinstance(exc, GeocoderSkipped) else logging.WARNING
                 log.log(level, "geocoder failed, falling back to the ZIP table: %s", exc)
                 result.geocoder_failed = True
-                result.notes.append(str(NOTE_BY_ZIP))
             else:
                 if (
                     location is not None
@@ -133,7 +132,13 @@ class CivicLookup:
                 result.address_not_found = location is None
                 if location is None:
                     result.notes.append(str(NOTE_ADDRESS_NOT_FOUND))
-        return locate_by_zip(self.zips, self.roster, session, query, result, seated)
+        said = len(result.notes)
+        found = locate_by_zip(self.zips, self.roster, session, query, result, seated)
+        if result.geocoder_failed and found.match in (MatchKind.ZIP, MatchKind.CHOSEN):
+            # "Matched by ZIP code" only when the ZIP table did name the district: beside "we
+            # do not know the ZIP code you entered" (state only) it said the opposite.
+            result.notes.insert(said, str(NOTE_BY_ZIP))
+        return found
 
     # -- people ---------------------------------------------------------------------------------
     def _congress(

@@ -143,12 +143,16 @@ def _recipient_for_target(target: Target) -> Recipient:
 
 
 def merge_values(campaign: Campaign, signer: Signer, recipient: Recipient) -> MergeValues:
+    # A citizen abroad writes as a constituent of the place where they vote: its state and ZIP
+    # fill {{ supporter.state }} and {{ supporter.zip }}, so its city fills the city ("your
+    # constituent in Berlin" to a Vermont senator was no constituent at all).
+    voting = signer.residence is Residence.VOTING_ADDRESS
     return MergeValues(
         supporter={
             "first_name": signer.first_name,
             "last_name": signer.last_name,
             "full_name": f"{signer.first_name} {signer.last_name}".strip(),
-            "city": signer.city,
+            "city": (signer.voting_city or signer.city) if voting else signer.city,
             "state": signer.state or "",
             "zip": signer.zip_code or "",
         },

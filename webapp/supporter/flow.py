@@ -9,7 +9,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from webapp.antiabuse.risk import RiskSettings, subnet_of
-from webapp.civic.lookup import NOTE_ADDRESS_NOT_FOUND, NOTE_BY_ZIP
+from webapp.civic.lookup import NOTE_ADDRESS_NOT_FOUND
 from webapp.database import db, utcnow
 from webapp.delivery.channels import chooser_from_config
 from webapp.delivery.senate import senate_offices
@@ -83,7 +83,7 @@ def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
         # Say why the street address did not settle it: an address that is right is not
         # the supporter's to fix when the address service is down.
         said = {str(note) for note in notes}
-        if str(NOTE_BY_ZIP) in said:
+        if plan.lookup.geocoder_failed:
             why = _(
                 "The address service did not answer, so we could not find your district from "
                 "your street address. Your ZIP code spans more than one district: choose yours "

@@ -31,6 +31,9 @@
   var state = form.querySelector("[name=state]");
   var street = form.querySelector("[name=street]");
   var status = form.querySelector("[data-targets-status]");
+  // The form came back asking which of the ZIP's districts is theirs (the address service could
+  // not place the street): a note promising the street will settle it would contradict that.
+  var choosing = form.querySelector(".district-choice");
   var lastQuery = "";
   var lastData = null;
   var streetShown = null;
@@ -158,13 +161,21 @@
 
   function streetGiven() { return !!(street && street.value.trim()); }
 
+  // The ZIP the district choice is about (another ZIP typed here is a new question).
+  function choosingThisZip() {
+    var typed = (window.civicAsciiDigits || String)(zip.value || "").trim();
+    return !!choosing && typed === zip.defaultValue.trim();
+  }
+
   // A note asking for the street address says instead what the street will do, once typed
   // (the lookup here never sees the street: the preview's does).
   function shownNotes(data) {
     var answers = data.with_street || {};
     streetShown = streetGiven();
     var notes = [];
+    var chosenHere = choosingThisZip();
     (data.notes || []).forEach(function (note) {
+      if (chosenHere && answers[note]) { return; }  // the district choice asks instead
       var shown = streetShown && answers[note] ? answers[note] : note;
       if (notes.indexOf(shown) === -1) { notes.push(shown); }
     });
