@@ -45,6 +45,21 @@ def test_a_naive_datetime_is_refused_as_before() -> None:
         sqlite_text(datetime(2026, 1, 1))  # noqa: DTZ001
 
 
+def test_a_value_written_again_gives_its_own_text() -> None:
+    """The last value's text is reused: only for the same instant, in whatever zone it comes
+    (pins behaviour: the one-entry memo must answer as formatting each value did)."""
+    chain = _chain(sqlite.dialect())
+    now = datetime(2026, 12, 6, 18, 9, 54, 870137, tzinfo=UTC)
+    same_instant = now.astimezone(timezone(timedelta(hours=-5)))
+    later = now + timedelta(microseconds=1)
+    for case in (now, now, same_instant, later, now, same_instant, later, later, None, now):
+        assert sqlite_text(case) == chain(case)  # type: ignore[operator]
+    assert sqlite_text(same_instant) == "2026-12-06 18:09:54.870137"
+    # The naive twin of the last value is not taken for it.
+    with pytest.raises(ValueError, match="naive datetime"):
+        sqlite_text(now.replace(tzinfo=None))
+
+
 def test_other_dialects_keep_sqlalchemys_processor() -> None:
     dialect = postgresql.dialect()
     assert UTCDateTime().dialect_impl(dialect).bind_processor(dialect) is not sqlite_text

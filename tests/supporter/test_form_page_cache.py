@@ -218,7 +218,7 @@ def test_the_cache_keeps_the_latest_pages_only() -> None:
         return make
 
     for key in ("a", "b", "a", "c", "a", "b"):
-        assert pages.page(key, render(key), {"v": "<&>"}) == f"<p>{key} &lt;&amp;&gt;</p>"
+        assert pages.page(key, render(key), {"v": "<&>"}) == f"<p>{key} &lt;&amp;&gt;</p>".encode()
     assert renders == ["a", "b", "c", "b"]
     assert len(pages) == 2
 
@@ -227,5 +227,5 @@ def test_a_split_page_escapes_as_jinja_does() -> None:
     split = SplitPage.of(f'<input value="{marker("x")}">{marker("y")}{marker("x")}')
     assert split.slots == ("x", "y", "x")
     assert split.fill({"x": "\"'<&>", "y": "ب"}) == (
-        '<input value="&#34;&#39;&lt;&amp;&gt;">ب&#34;&#39;&lt;&amp;&gt;'
+        '<input value="&#34;&#39;&lt;&amp;&gt;">ب&#34;&#39;&lt;&amp;&gt;'.encode()
     )

@@ -113,7 +113,7 @@ def render_form(
     return page, status
 
 
-def form_page(campaign: Campaign) -> str:
+def form_page(campaign: Campaign) -> bytes:
     """The campaign page as `render_form(campaign, form_for(campaign))` makes it on a GET,
     from the form page cache (webapp/supporter/page_cache.py)."""
     written = request.args.get("partner")

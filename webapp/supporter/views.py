@@ -91,7 +91,7 @@ def privacy() -> str:
 
 
 @bp.get("/campaigns/<slug>")
-def campaign(slug: str) -> tuple[str, int]:
+def campaign(slug: str) -> tuple[str | bytes, int]:
     campaign = _campaign_or_404(slug)
     if "_flashes" in session:
         # A message shown once belongs to this request alone: render the page afresh.

@@ -37,7 +37,7 @@ def letter_ref(receipt_token: str) -> str:
 
 def thanks_page(
     campaign: Campaign, letter: RecordedLetter | None, repeat: bool, ctx: dict[str, Any]
-) -> str:
+) -> bytes:
     """widget/done.html for `letter` (None with `repeat`: the address had already written)."""
     values = {"parent": ctx["parent"], "wid": ctx["wid"]}
     # A repeat letter with a box ticked is told that box was not recorded either.
@@ -85,7 +85,7 @@ def thanks_page(
     return pages.page(key, render, values)
 
 
-def closed_mid_letter(campaign: Campaign, ctx: dict[str, Any]) -> tuple[str, int]:
+def closed_mid_letter(campaign: Campaign, ctx: dict[str, Any]) -> tuple[str | bytes, int]:
     """The campaign closed while its form was open: nothing from this form is recorded. A Send
     from an address whose letter is recorded (a second click as it closed, or Back and Send) is
     told so, as while it was open, not that its letter was not sent."""

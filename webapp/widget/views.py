@@ -88,7 +88,7 @@ def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 
 
 @bp.get("/widget/<slug>")
-def widget(slug: str) -> tuple[str, int]:
+def widget(slug: str) -> tuple[str | bytes, int]:
     campaign = _campaign(slug)
     parent = origin_of(request.args.get("parent"))
     partner = find_partner(campaign, request.args.get("partner"))
@@ -162,7 +162,7 @@ def widget(slug: str) -> tuple[str, int]:
 @bp.post("/widget/<slug>")
 @limiter.limit(letter_ip_limit, exempt_when=not_sending, fail_open=True)
 @limiter.limit(letter_email_limit, key=sender_email_key, exempt_when=not_sending, fail_open=True)
-def widget_post(slug: str) -> tuple[str, int]:
+def widget_post(slug: str) -> tuple[str | bytes, int]:
     campaign = _campaign(slug)
     form_state, parent = check_token(request.form.get("form_token"), campaign)
     partner = find_partner(campaign, request.form.get("partner"))
