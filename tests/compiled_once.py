@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
+import psycopg._queries
 import pytest
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
@@ -159,3 +161,25 @@ def shared_civic_parse() -> Iterator[dict[tuple[Any, ...], list[Any]]]:
         patch.setattr(commands, "parse_zip_districts", shared(commands.parse_zip_districts, "zips"))
         patch.setattr(loading, "parse_legislators", shared(loading.parse_legislators, "members"))
         yield parsed
+
+
+# Enough for the long statements the suite repeats (the roster's members and their changes, a
+# campaign's rows); psycopg itself keeps 128 of the short ones.
+LONG_QUERIES_KEPT = 32
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_long_query_parse() -> Iterator[Any]:
+    """psycopg turns each statement's %(name)s placeholders into $n once per text in this process.
+
+    It keeps that conversion (a function of the statement's text and encoding alone; the result
+    is shared by every caller, never changed) for statements under 4,096 bytes and 50
+    parameters, and redoes it for longer ones, which an ORM builds with varying row counts in
+    production. In the suite the same long ones come back in every test that loads the roster
+    (537 members in one INSERT: 11,000 parameters split by a regular expression, about 40% of
+    the load's CPU on PostgreSQL). Statements and parameters still go to the server as before.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        shared = lru_cache(maxsize=LONG_QUERIES_KEPT)(psycopg._queries._query2pg_nocache)
+        patch.setattr(psycopg._queries, "_query2pg_nocache", shared)
+        yield shared

@@ -21,6 +21,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from tests.compiled_once import (  # noqa: F401 - session fixtures, registered by import
     shared_civic_parse,
     shared_front_matter,
+    shared_long_query_parse,
     shared_template_code,
     shared_url_builders,
 )
