@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from tests.civic.data import load_civic_data
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.supporter.test_abroad import BERLIN
-from tests.widget.helpers import form_token, letter_data, post_widget, send_letter
+from tests.widget.helpers import form_token, letter_data, open_widget, post_widget, send_letter
 from webapp.database import db
 from webapp.models import Delivery, DeliveryStatus, Submission
 from webapp.services import letter_fields
@@ -182,3 +182,29 @@ def test_thank_you_pages_from_the_cache_are_the_pages_rendered_afresh(
     assert ABROAD_LINE in text[4] and "Your letter was already recorded" in text[6]
     # Every page again from the cache: the next supporters' own words, not the first ones'.
     assert run(kept, "c") == fresh and len(kept) == 6
+
+
+def test_a_latin_first_name_is_marked_english_in_the_arabic_thanks(
+    app: Flask, client: FlaskClient, default_campaign: str
+) -> None:
+    """As on the receipt (u1's walk: "شكرًا لك يا Omar", read with an Arabic voice). The page is
+    cached with a marker in the name's place, so the mark is decided from the name itself."""
+    shown = {}
+    for number, (first, lang) in enumerate(
+        (("Omar", "ar"), ("رشا", "ar"), ("Omar", "en"), ("Rami", "ar"))
+    ):
+        token = form_token(open_widget(client, default_campaign, lang=lang).text)
+        latin = {"latin_first_name": "Rasha"} if first == "رشا" else {}
+        email = f"writer{number}@example.org"
+        data = letter_data(token, first_name=first, email=email, lang=lang, **latin)
+        done = post_widget(client, default_campaign, data)
+        assert done.status_code == 200, done.text
+        found = re.search(r'<h1 class="widget-title">(.*?)</h1>', done.text)
+        assert found is not None
+        shown[first, lang] = found.group(1)
+    assert shown == {
+        ("Omar", "ar"): 'شكرًا لك يا <bdi lang="en">Omar</bdi>',
+        ("رشا", "ar"): "شكرًا لك يا <bdi>رشا</bdi>",
+        ("Omar", "en"): "Thank you, <bdi>Omar</bdi>",
+        ("Rami", "ar"): 'شكرًا لك يا <bdi lang="en">Rami</bdi>',
+    }

@@ -24,7 +24,12 @@ def latin_lang(value: Any) -> str | None:
 def name_bdi(value: Any) -> Markup:
     """A name isolated from the sentence around it (bdi), marked lang="en" where latin_lang
     says so."""
-    lang = latin_lang(value)
+    return bdi_lang(value, latin_lang(value))
+
+
+def bdi_lang(value: Any, lang: str | None) -> Markup:
+    """A value isolated and marked `lang` as decided apart from it: a cached page renders a
+    marker in the value's place, which name_bdi would judge instead of the value."""
     if lang is None:
         return bdi(value)
     return Markup('<bdi lang="{}">{}</bdi>').format(lang, value)
@@ -44,4 +49,5 @@ def letter_text_lang(text: str | None, language: str) -> str | None:
 
 def register_text_lang(bp: Blueprint) -> None:
     bp.add_app_template_filter(name_bdi)
+    bp.add_app_template_filter(bdi_lang)
     bp.add_app_template_global(letter_text_lang)

@@ -23,6 +23,7 @@ from webapp.services.closed_campaigns import recorded_receipt
 from webapp.services.recorded import RecordedLetter
 from webapp.supporter.campaign_page import ticked_a_box
 from webapp.supporter.page_cache import FormPages
+from webapp.supporter.text_lang import latin_lang
 
 
 def letter_ref(receipt_token: str) -> str:
@@ -42,6 +43,8 @@ def thanks_page(
     values = {"parent": ctx["parent"], "wid": ctx["wid"]}
     # A repeat letter with a box ticked is told that box was not recorded either.
     ticked = repeat and ticked_a_box(request.form)
+    # Marked English or not from the name itself: the page is rendered with a marker in its place.
+    name_lang = None if letter is None else latin_lang(letter.own_first_name)
     if letter is not None:
         values |= {"name": letter.own_first_name, "receipt": letter.receipt_token}
         values["email"] = letter.email
@@ -62,6 +65,7 @@ def thanks_page(
             repeat=repeat,
             ticked=ticked,
             letter_ref=value_of("ref") if letter is not None else "",
+            name_lang=name_lang,
             **{**ctx, "parent": value_of("parent"), "wid": value_of("wid")},
         )
 
@@ -80,6 +84,7 @@ def thanks_page(
         repeat,
         ticked,
         shape,
+        name_lang,
     )
     pages: FormPages = current_app.extensions["thanks_pages"]
     return pages.page(key, render, values)
