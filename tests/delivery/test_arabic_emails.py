@@ -126,3 +126,25 @@ def test_a_title_is_isolated_in_a_subject_where_direction_can_change_it(app: Fla
         # A right-to-left subject isolates any title, Latin ones included.
         assert isolate_in_subject("5 steps", "ar") == "\u20685 steps\u2069"
         assert isolate_in_subject("مياه آمنة", "ar-SY") == "\u2068مياه آمنة\u2069"
+
+
+def test_a_first_name_in_latin_letters_is_marked_english_in_arabic_emails(
+    app: Flask, default_campaign: str
+) -> None:
+    """As on the receipt page: an Arabic mail reader's voice misreads "Omar" unmarked."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ar"
+    response = post_letter(client, default_campaign, first_name="Omar")
+    assert response.status_code == 303
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        receipt = supporter_email(submission, NotificationKind.RECEIPT, "k1")
+        receipt_link = supporter_email(submission, NotificationKind.RECEIPT_LINK, "k2")
+        submission.status = SubmissionStatus.UNCONFIRMED
+        confirmation = supporter_email(submission, NotificationKind.CONFIRMATION, "k3")
+        submission.language = "en"
+        english = supporter_email(submission, NotificationKind.RECEIPT, "k4")
+    assert 'شكرًا لك يا <bdi lang="en">Omar</bdi>.' in _body(receipt, "html")
+    for message in (receipt_link, confirmation):
+        assert '<bdi lang="en">Omar</bdi>' in _body(message, "html")
+    assert "Thank you, <bdi>Omar</bdi>." in _body(english, "html")
