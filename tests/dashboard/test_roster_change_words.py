@@ -48,11 +48,12 @@ def test_a_campaigns_roster_changes_read_in_the_pages_language(
     arabic = _roster_changes(admin, default_campaign)
     for sentence in (
         "شاغر: <bdi>ولاية واشنطن</bdi> (مجلس الشيوخ)",
-        "شاغر: <bdi>كاليفورنيا</bdi>، الدائرة 12 (مجلس النواب)",
-        "وصل: <bdi>Jane Doe</bdi>، <bdi>فلوريدا</bdi>، الدائرة 20 (مجلس النواب)",
+        "شاغر: <bdi>كاليفورنيا</bdi>، الدائرة\N{NO-BREAK SPACE}12 (مجلس النواب)",
+        "وصل: <bdi>Jane Doe</bdi>، <bdi>فلوريدا</bdi>، الدائرة\N{NO-BREAK SPACE}20 (مجلس النواب)",
         "غادر منصبه: <bdi>Maria Cantwell</bdi>، <bdi>ولاية واشنطن</bdi> (مجلس الشيوخ)",
-        "انتقل إلى مقعد آخر: <bdi>Lateefah Simon</bdi>، من <bdi>كاليفورنيا</bdi>، الدائرة 12"
-        " (مجلس النواب) إلى <bdi>كاليفورنيا</bdi>، الدائرة 14 (مجلس النواب)",
+        "انتقل إلى مقعد آخر: <bdi>Lateefah Simon</bdi>، من <bdi>كاليفورنيا</bdi>، "
+        "الدائرة\N{NO-BREAK SPACE}12 (مجلس النواب) إلى <bdi>كاليفورنيا</bdi>، "
+        "الدائرة\N{NO-BREAK SPACE}14 (مجلس النواب)",
     ):
         assert sentence in arabic, sentence
     for english_line in ("vacant:", "added:", "removed:", "seat changed:", "US House", "US Senate"):
@@ -90,6 +91,6 @@ def test_rows_stored_before_the_previous_seat_was_kept_still_read(
     app.config["BABEL_DEFAULT_LOCALE"] = "ar"
     arabic = _roster_changes(admin, default_campaign)
     assert (
-        "انتقل إلى مقعد آخر: <bdi>Ann Roe</bdi>، ومقعده الآن <bdi>أوهايو</bdi>، الدائرة 3"
-        " (مجلس النواب)"
+        "انتقل إلى مقعد آخر: <bdi>Ann Roe</bdi>، ومقعده الآن <bdi>أوهايو</bdi>، "
+        "الدائرة\N{NO-BREAK SPACE}3 (مجلس النواب)"
     ) in arabic

@@ -76,7 +76,7 @@ def test_an_arabic_preview_and_zip_check_name_the_state_in_arabic(
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ar"
     zip_code = single_district_zip("MI", 12)
     page = post_letter(client, default_campaign, "preview", street=None, zip_code=zip_code)
-    assert "<bdi>ميشيغان</bdi>، الدائرة 12" in page.text
+    assert "<bdi>ميشيغان</bdi>، الدائرة\N{NO-BREAK SPACE}12" in page.text
     wrong = post_letter(client, default_campaign, "preview", zip_code="48126", state="CA")
     sentence = (
         "الرمز البريدي \u206848126\u2069 لا يقع في \u2068كاليفورنيا\u2069. "
