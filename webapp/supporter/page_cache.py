@@ -71,7 +71,7 @@ class SplitPage:
     @cached_property
     def _deflated(self) -> tuple[bytes, ...]:
         """Each literal deflated, once (at the best level: it is paid once)."""
-        return tuple(deflate_piece(text.encode()) for text in self.literals)
+        return tuple(deflate_piece(piece) for piece in self._encoded)
 
     def gzipped(self, values: Mapping[str, str], page: bytes, body: bytes) -> bytes | None:
         """`body` gzipped from the literals deflated once and the values stored as they are,
