@@ -108,3 +108,10 @@ def test_the_arabic_preview_in_the_frame_heads_its_english_version_below_its_tit
     title = frame.get_by_role("heading", level=1)
     size = "h => parseFloat(getComputedStyle(h).fontSize)"
     assert section.evaluate(size) < title.evaluate(size)
+    # The section's last button stood against the next heading ("How much of your letter is in
+    # your own words"), with no space between them.
+    button = frame.get_by_role("button", name="اعرض رسالتي بهذه الصيغة")
+    bottom = button.evaluate("b => b.getBoundingClientRect().bottom")
+    label = frame.locator(".own-words-label").first
+    top = label.evaluate("l => l.getBoundingClientRect().top")
+    assert top - bottom >= 8, f"{top - bottom:.1f}px between the section and the next"
