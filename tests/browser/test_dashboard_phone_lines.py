@@ -187,3 +187,49 @@ def test_a_campaigns_roster_changes_keep_their_dates_on_a_line(
         assert len(tops) == 1, f"the date is on {len(tops)} lines: {when.inner_text()!r}"
     wrap = table.locator("..")
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), "the list scrolls sideways"
+
+
+# Each seat cell whose "district 4" / "الدائرة 4" starts a line with its number: the word's
+# last letter and the number's first digit on different lines.
+SPLIT_SEATS = r"""(cells) => {
+  const split = [];
+  for (const cell of cells) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const m = /(district|الدائرة)\s+(\d)/.exec(node.textContent);
+      if (!m) continue;
+      const top = (at) => {
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 1);
+        return range.getBoundingClientRect().top;
+      };
+      const word = m.index + m[1].length - 1, digit = m.index + m[0].length - 1;
+      if (Math.abs(top(word) - top(digit)) > 4) split.push(cell.textContent.trim());
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("screen", ["phone"], indirect=True)
+@BOTH
+def test_a_seat_keeps_district_and_its_number_on_a_line(
+    app: Flask,
+    live_server: LiveServer,
+    default_campaign: str,
+    screen_page: Page,
+    screen: str,
+    locale: str,
+) -> None:
+    """The offices page's Seat column at 360 px: "Florida, district / 4" (Arabic was fixed
+    first, by a no-break space in its three district sentences)."""
+    page = screen_page
+    load_civic_data(app)
+    _signed_in(app, live_server, page, locale)
+    page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/offices")
+    cells = page.locator("table tbody tr td:nth-child(2)")
+    assert cells.count() > 400
+    _shot(page, "offices", screen, locale)
+    split = cells.evaluate_all(SPLIT_SEATS)
+    assert split == [], f"{len(split)} seats broken before their number, e.g. {split[:5]}"

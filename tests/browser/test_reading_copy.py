@@ -169,3 +169,51 @@ def test_tabs_work_without_javascript(
     expect(copy).to_be_hidden()
     _shoot(page, "phone-no-javascript")
     context.close()
+
+
+# The widest line box of each visible paragraph, label and field on the page outside the
+# letter's two panes, in CSS px, with the start of its text.
+WIDE_LINES = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll("main p, main label, main textarea, main h1")) {
+    if (el.closest("[data-reading-pair]") || !el.getClientRects().length) continue;
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const lines = el.tagName === "TEXTAREA" ? [el.getBoundingClientRect()]
+      : [...range.getClientRects()];
+    const widest = Math.max(0, ...lines.map((r) => r.width));
+    found.push([Math.round(widest), (el.innerText || el.name || "").slice(0, 40)]);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("size", ["wide"], indirect=True)
+def test_the_wide_preview_keeps_its_sentences_at_a_reading_width(
+    live_server: LiveServer, default_campaign: str, page: Page, size: str
+) -> None:
+    """The preview widens to 72rem at 1280 px for the letter's two panes side by side; every
+    other sentence took that width too, lines of some 150 characters ("تقرأ المكاتب
+    الإنجليزية…" and its 1,000 px box)."""
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}")
+    page.fill("[name=first_name]", "رانيا")
+    page.fill("[name=last_name]", "حداد")
+    page.fill("[name=email]", "rania@example.org")
+    page.fill("[name=city]", "Dearborn")
+    page.select_option("[name=state]", "MI")
+    page.fill("[name=zip_code]", "48126")
+    page.fill("[name=personal_message]", ARABIC_WORDS)
+    page.get_by_role("button", name="معاينة رسالتي").click()
+    page.fill("[name=latin_first_name]", "Rania")
+    page.fill("[name=latin_last_name]", "Haddad")
+    page.get_by_role("button", name="معاينة رسالتي").click()
+    expect(page.get_by_role("heading", name="راجع رسالتك", level=1)).to_be_visible()
+    office = page.locator(".office-letter").first
+    office.locator("summary").click()
+    pair = office.locator("[data-reading-pair]")
+    _check_pair(page, pair, size, copy_first=False)  # the panes still stand side by side
+    _shoot(page, "wide-preview-width")
+    # main's own reading width (46rem) less a panel's padding: some 700 px.
+    limit = 46 * 16
+    wide = [(width, text) for width, text in page.evaluate(WIDE_LINES) if width > limit]
+    assert wide == [], f"lines wider than {limit}px outside the letter: {wide}"

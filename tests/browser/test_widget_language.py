@@ -76,3 +76,42 @@ def test_in_sign_up_mode_the_first_step_switches_too_and_enter_continues(
     frame.locator("input[name=email]").press("Enter")
     expect(frame.locator("input[name=street]")).to_be_visible()
     expect(frame.locator("html")).to_have_attribute("lang", "en")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_arabic_preview_in_the_frame_heads_its_english_version_below_its_title(
+    live_server: LiveServer,
+    default_campaign: str,
+    host_site: HostSite,
+    host_page: HostPage,
+    width: int,
+) -> None:
+    """Words in Arabic bring the "Offices read English" section to the frame's preview: its
+    heading took the browser's 1.5em, larger than the frame's own title ("راجع رسالتك",
+    1.15rem) above it (u3's walk, 360 and 1280 px)."""
+    page = host_page(width)
+    embed = Embed("cl", {"campaign": default_campaign, "lang": "ar"})
+    page.goto(host_site.serve(live_server.url, [embed]))
+    frame = widget_frame(page, "cl")
+    frame.select_option("[name=country]", "TR")
+    frame.fill("[name=abroad_city]", "Gaziantep")
+    frame.fill("[name=first_name]", "عمر")
+    frame.fill("[name=last_name]", "الخطيب")
+    frame.fill("[name=latin_first_name]", "Omar")
+    frame.fill("[name=latin_last_name]", "Al-Khatib")
+    frame.fill("[name=email]", "omar@example.org")
+    frame.fill("[name=personal_message]", "بيتنا في إدلب دُمّر، وأكتب من أجل من بقي هناك.")
+    frame.locator("button.button-primary[name=action][value=preview]").click()
+    section = frame.get_by_role("heading", name="المكاتب تقرأ الإنجليزية", level=2)
+    expect(section).to_be_visible()
+    shoot(page, f"widget-preview-{width}px-ar-english-version")
+    title = frame.get_by_role("heading", level=1)
+    size = "h => parseFloat(getComputedStyle(h).fontSize)"
+    assert section.evaluate(size) < title.evaluate(size)
+    # The section's last button stood against the next heading ("How much of your letter is in
+    # your own words"), with no space between them.
+    button = frame.get_by_role("button", name="اعرض رسالتي بهذه الصيغة")
+    bottom = button.evaluate("b => b.getBoundingClientRect().bottom")
+    label = frame.locator(".own-words-label").first
+    top = label.evaluate("l => l.getBoundingClientRect().top")
+    assert top - bottom >= 8, f"{top - bottom:.1f}px between the section and the next"

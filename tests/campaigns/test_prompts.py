@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 import yaml
 from flask import Flask
@@ -154,3 +157,30 @@ def test_a_bad_prompt_in_the_editor_is_shown_on_the_prompts_field(
     assert response.status_code == 422
     assert 'id="prompts-error"' in response.text and "name a variant" in response.text
     assert set(stored(app, default_campaign).prompts or {}) == {"family", "why"}
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        ("[]\nWhy?", "[]: name a variant with lower-case letters, digits, - and _"),
+        ("[family]\nar: لماذا؟", "[family]: is required (questions in the letter's language)"),
+        (f"[family]\nar: {'س' * 201}", "[family], ar: a question is 201 characters"),
+        ("".join(f"[v{n}]\nWhy?\n" for n in range(7)), "at most 6 variants"),
+    ],
+)
+def test_a_prompts_problem_names_the_line_as_the_box_writes_it(
+    app: Flask, admin: FlaskClient, default_campaign: str, lines: str, said: str
+) -> None:
+    """The box's lines are "[family]" and "ar: …"; its messages named the campaign file's key
+    instead ("prompts.family.en: is required", and "prompts.: …" for an empty "[]"), which the
+    organiser never sees. Typed lines stay in the box."""
+    form = edit_form(admin, default_campaign)
+    form["prompts"] = lines
+    response = admin.post(edit_url(default_campaign), data=form)
+    assert response.status_code == 422
+    error = re.search(r'<p class="error" id="prompts-error"[^>]*>(.*?)</p>', response.text, re.S)
+    assert error, "no message on the prompts box"
+    shown = html.unescape(re.sub(r"<[^>]+>", "", error.group(1))).replace("\u2068", "")
+    assert said in shown.replace("\u2069", ""), shown
+    assert "prompts." not in shown
+    assert html.escape(lines.split("\n")[0]) in response.text  # what was typed is kept

@@ -300,3 +300,16 @@ def test_every_dashboard_post_without_a_csrf_token_is_refused(
         assert not any(db.session.scalars(select(Submission.hidden)))
     # Still signed in: the token-less logout did nothing.
     assert admin.get(f"/dashboard/campaigns/{world.slug}/data.json").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_partners_page_points_to_no_admin_only_page(
+    app: Flask, world: World, language: str
+) -> None:
+    """The delivery hint ended "the channel map follows it to the office's door": a partner
+    cannot open the channel map (403), so its page sent them nowhere."""
+    app.config["BABEL_DEFAULT_LOCALE"] = language
+    alpha = signed_in(app, "alpha@partner.example.org", Role.PARTNER, "alpha")
+    page = alpha.get(f"/dashboard/campaigns/{world.slug}").text
+    assert ("channel map" if language == "en" else "خريطة القنوات") not in page
+    assert "/channels" not in page

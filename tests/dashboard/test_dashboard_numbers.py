@@ -305,11 +305,12 @@ def test_roster_changes_and_data_date_appear_for_the_campaign(
     # Worded from each change's data (tests/dashboard/test_roster_change_words.py: in Arabic).
     for detail in (
         "Vacant: <bdi>Washington</bdi> (US Senate)",
-        "Vacant: <bdi>California</bdi>, district 12 (US House)",
-        "Arrived: <bdi>Jane Doe</bdi>, <bdi>Florida</bdi>, district 20 (US House)",
+        "Vacant: <bdi>California</bdi>, district\N{NO-BREAK SPACE}12 (US House)",
+        "Arrived: <bdi>Jane Doe</bdi>, <bdi>Florida</bdi>, district\N{NO-BREAK SPACE}20 (US House)",
         "Left office: <bdi>Maria Cantwell</bdi>, <bdi>Washington</bdi> (US Senate)",
-        "Changed seat: <bdi>Lateefah Simon</bdi>, from <bdi>California</bdi>, district 12 (US"
-        " House) to <bdi>California</bdi>, district 14 (US House)",
+        "Changed seat: <bdi>Lateefah Simon</bdi>, from <bdi>California</bdi>, "
+        "district\N{NO-BREAK SPACE}12 (US House) to <bdi>California</bdi>, "
+        "district\N{NO-BREAK SPACE}14 (US House)",
     ):
         assert detail in roster, detail
 
@@ -419,12 +420,18 @@ def test_the_last_sync_table_counts_every_change_the_campaign_s_list_shows(
             )
         ]
         assert ": 0 left, 0 arrived, 0 changed seat, 4 vacant</caption>" in table, path
-        for seat in ("<bdi>California</bdi>, district 14", "<bdi>Georgia</bdi>, district 13"):
+        for seat in (
+            "<bdi>California</bdi>, district\N{NO-BREAK SPACE}14",
+            "<bdi>Georgia</bdi>, district\N{NO-BREAK SPACE}13",
+        ):
             assert f"<tr><td>vacant</td><td>–</td><td>{seat}</td></tr>" in table, (path, seat)
         assert "No member" not in table and "No change" not in table, path
     result = sync(app, modified_roster(tmp_path), "2026-07-01")
     assert result.exit_code == 0, result.output
     page = html.unescape(admin.get("/dashboard/").text)
     assert ": 1 left, 1 arrived, 1 changed seat, 2 vacant</caption>" in page
-    moved = "<td><bdi>Lateefah Simon</bdi></td><td><bdi>California</bdi>, district 14</td>"
+    moved = (
+        "<td><bdi>Lateefah Simon</bdi></td>"
+        "<td><bdi>California</bdi>, district\N{NO-BREAK SPACE}14</td>"
+    )
     assert f"<tr><td>changed seat</td>{moved}</tr>" in page

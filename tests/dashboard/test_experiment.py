@@ -68,6 +68,13 @@ def _cells(html: str, variant: str) -> list[str]:
     return [" ".join(unescape(re.sub(r"<[^>]+>", "", c)).split()) for c in cells]
 
 
+def _verdict(html: str) -> str:
+    """The verdict as read: its names and figures are isolated in <bdi>s on the page."""
+    found = re.search(r'<p id="experiment-verdict"><strong>(.*?)</strong>', html, re.S)
+    assert found, "no verdict"
+    return unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+
+
 def test_per_variant_numbers_and_verdict_match_the_hand_computation(
     app: Flask, default_campaign: str
 ) -> None:
@@ -88,11 +95,11 @@ def test_per_variant_numbers_and_verdict_match_the_hand_computation(
         "160 (too few for an interval)",
     ]
     assert _cells(page.text, "why") == ["why", "12", "83.3% (55.2% – 95.3%)", "210 (60 – 500)"]
-    verdict = re.search(r'<p id="experiment-verdict"><strong>(.*?)</strong>', page.text, re.S)
-    assert verdict and unescape(verdict.group(1)) == (
+    assert _verdict(page.text) == (
         "Clear: supporters shown “why” write their own words more often than those shown "
         "“family” (+43 points, 95% interval +3 to +69)."
     )
+    assert "“<bdi>why</bdi>”" in page.text and '<bdi dir="ltr">+43</bdi>' in page.text
 
     data = admin.get(f"/dashboard/campaigns/{default_campaign}/data.json").get_json()
     family, why = data["prompt_experiment"]["variants"]
@@ -112,10 +119,7 @@ def test_a_small_difference_is_not_clear_yet(app: Flask, default_campaign: str) 
     _add(app, default_campaign, "family", [100, 0, 0])
     _add(app, default_campaign, "why", [100, 100, 0])
     page = signed_in(app, ADMIN, Role.ADMIN).get(f"/dashboard/campaigns/{default_campaign}")
-    verdict = re.search(r'<p id="experiment-verdict"><strong>(.*?)</strong>', page.text, re.S)
-    assert verdict and unescape(verdict.group(1)).startswith(
-        "Not clear yet: “why” against “family” is +33 points"
-    )
+    assert _verdict(page.text).startswith("Not clear yet: “why” against “family” is +33 points")
 
 
 def test_a_campaign_with_prompts_but_no_letters_says_so(app: Flask, default_campaign: str) -> None:
@@ -138,3 +142,26 @@ def test_intervals_match_published_examples() -> None:
     assert median_ranks(100) == (40, 61)
     low, high = median_ranks(1_000_000) or (0, 0)
     assert (low, high) == (499020, 500981)
+
+
+@pytest.mark.parametrize(
+    ("language", "family_asks"),
+    [
+        ("en", '“<bdi lang="en">Do you have family or friends in Syria'),
+        ("ar", '«<bdi lang="ar">هل لديك أهل أو أصدقاء في سوريا'),
+    ],
+)
+def test_each_variant_is_explained_by_its_first_question_in_the_pages_language(
+    app: Flask, default_campaign: str, language: str, family_asks: str
+) -> None:
+    """The variants are the campaign file's keys ("family", "why"): alone, an organiser could
+    not tell what each asks, least of all on the Arabic dashboard."""
+    app.config["BABEL_DEFAULT_LOCALE"] = language
+    page = signed_in(app, ADMIN, Role.ADMIN).get(f"/dashboard/campaigns/{default_campaign}")
+    listed = re.search(r'<ul class="variant-questions">(.*?)</ul>', page.text, re.S)
+    assert listed, "the variants' questions are not listed"
+    items = re.findall(r"<li>(.*?)</li>", listed.group(1), re.S)
+    assert len(items) == 2
+    assert items[0].startswith("<bdi>family</bdi>") or "<bdi>family</bdi>" in items[0]
+    assert family_asks in items[0]
+    assert "<bdi>why</bdi>" in items[1]

@@ -16,8 +16,9 @@ from webapp.database import db, utcnow, write_transaction
 from webapp.models import RosterChange
 
 MOVED_EN = (
-    "Changed seat: <bdi>Lateefah Simon</bdi>, from <bdi>California</bdi>, district 12 (US House)"
-    " to <bdi>California</bdi>, district 14 (US House)"
+    "Changed seat: <bdi>Lateefah Simon</bdi>, from <bdi>California</bdi>, "
+    "district\N{NO-BREAK SPACE}12 (US House) to <bdi>California</bdi>, "
+    "district\N{NO-BREAK SPACE}14 (US House)"
 )
 
 
@@ -38,8 +39,8 @@ def test_a_campaigns_roster_changes_read_in_the_pages_language(
     english = _roster_changes(admin, default_campaign)
     for sentence in (
         "Vacant: <bdi>Washington</bdi> (US Senate)",
-        "Vacant: <bdi>California</bdi>, district 12 (US House)",
-        "Arrived: <bdi>Jane Doe</bdi>, <bdi>Florida</bdi>, district 20 (US House)",
+        "Vacant: <bdi>California</bdi>, district\N{NO-BREAK SPACE}12 (US House)",
+        "Arrived: <bdi>Jane Doe</bdi>, <bdi>Florida</bdi>, district\N{NO-BREAK SPACE}20 (US House)",
         "Left office: <bdi>Maria Cantwell</bdi>, <bdi>Washington</bdi> (US Senate)",
         MOVED_EN,
     ):
@@ -86,7 +87,10 @@ def test_rows_stored_before_the_previous_seat_was_kept_still_read(
             )
     admin = signed_in(app, ADMIN)
     english = _roster_changes(admin, default_campaign)
-    assert "Changed seat: <bdi>Ann Roe</bdi>, now <bdi>Ohio</bdi>, district 3 (US House)" in english
+    assert (
+        "Changed seat: <bdi>Ann Roe</bdi>, now <bdi>Ohio</bdi>, "
+        "district\N{NO-BREAK SPACE}3 (US House)" in english
+    )
     assert "<bdi>redistricted: OH-3 (US House)</bdi>" in english
     app.config["BABEL_DEFAULT_LOCALE"] = "ar"
     arabic = _roster_changes(admin, default_campaign)

@@ -96,7 +96,7 @@ def test_single_district_zip_needs_no_street_and_lists_each_official_as_a_ticked
 
     assert page.status_code == 200, page.text
     assert PRESIDENT in page.text
-    assert_lists(page.text, house_member("MI", 12), "Michigan, district 12")
+    assert_lists(page.text, house_member("MI", 12), "Michigan, district\N{NO-BREAK SPACE}12")
     for senator in senators("MI"):
         assert_lists(page.text, senator, "Michigan")
     officials = {key(b) for b in [house_member("MI", 12), *senators("MI")]}
@@ -152,7 +152,7 @@ def test_split_zip_asks_for_the_street_address_and_then_uses_it(
 
     preview = post_letter(client, loaded, "preview", street="16901 Michigan Ave")
     assert preview.status_code == 200, preview.text
-    assert_lists(preview.text, house_member("MI", 12), "Michigan, district 12")
+    assert_lists(preview.text, house_member("MI", 12), "Michigan, district\N{NO-BREAK SPACE}12")
     assert str(escape(member_facts()[house_member("MI", 13)][0])) not in preview.text
     assert "from your street address" in preview.text
 
@@ -187,7 +187,7 @@ def test_geocoder_trouble_falls_back_to_the_zip_from_preview_to_submission(
 
     assert preview.status_code == 200, preview.text
     assert expected_note in preview.text and "matched from your ZIP code" in preview.text
-    assert_lists(preview.text, house_member("MI", 12), "Michigan, district 12")
+    assert_lists(preview.text, house_member("MI", 12), "Michigan, district\N{NO-BREAK SPACE}12")
     assert post_letter(client, loaded, **letter).status_code == 303
     recorded = submission(app)
     assert (recorded.lookup_provider, recorded.lookup_match) == ("zip-table", LookupMatch.ZIP)
@@ -207,7 +207,7 @@ def test_geocoder_outage_in_a_split_zip_offers_the_districts_and_records_the_cho
     for district in (12, 13):
         name = str(escape(member_facts()[house_member("MI", district)][0]))
         assert f'name="district" id="district-{district}" value="{district}"' in asked.text
-        label = rf"Michigan, district {district}: {re.escape(name)}</label>"
+        label = rf"Michigan, district\u00a0{district}: {re.escape(name)}</label>"
         assert re.search(label, unisolated(asked.text))
     assert 'id="district-error"' in asked.text
     # The street is right: the error says the service failed, not "check your street".
@@ -225,7 +225,7 @@ def test_geocoder_outage_in_a_split_zip_offers_the_districts_and_records_the_cho
 
     preview = post_letter(client, loaded, "preview", district="13")
     assert preview.status_code == 200, preview.text
-    assert_lists(preview.text, house_member("MI", 13), "Michigan, district 13")
+    assert_lists(preview.text, house_member("MI", 13), "Michigan, district\N{NO-BREAK SPACE}13")
     assert "Representative for the district you chose." in preview.text
 
     assert post_letter(client, loaded, district="13").status_code == 303
@@ -261,7 +261,7 @@ def test_the_district_chosen_is_kept_through_change_something(
     assert '<input type="hidden" name="district" value="13">' in edit.text
     again = post_letter(client, loaded, "preview", district="13")
     assert again.status_code == 200 and 'id="district-error"' not in again.text
-    assert_lists(again.text, house_member("MI", 13), "Michigan, district 13")
+    assert_lists(again.text, house_member("MI", 13), "Michigan, district\N{NO-BREAK SPACE}13")
 
 
 def test_a_representative_found_after_the_live_list_showed_is_not_taken_as_unticked(
@@ -355,7 +355,9 @@ def test_vacant_seat_is_shown_as_currently_vacant_and_gets_no_delivery(
     preview = post_letter(client, loaded, "preview", **letter)
 
     assert preview.status_code == 200, preview.text
-    assert re.search(r"California, district 14: [^<]*currently vacant", unisolated(preview.text))
+    assert re.search(
+        r"California, district\u00a014: [^<]*currently vacant", unisolated(preview.text)
+    )
     assert post_letter(client, loaded, **letter).status_code == 303
     sent = deliveries(app)
     assert sorted(

@@ -71,6 +71,23 @@ def keyed(problem: Problem) -> str:
     return f"{isolated(problem.where)}: {problem.said()}" if problem.where else problem.said()
 
 
+def prompt_problem(problem: Problem) -> str:
+    """A problem of the prompts box about its lines as the organiser writes them: a variant as
+    its heading line ("[family]"), a language as the prefix of its questions ("ar"), not as
+    the campaign file's key ("prompts.family.ar"), which the box never shows."""
+    if problem.where == "prompts":  # about the whole box ("at most 6 variants")
+        return problem.said()
+    rest = problem.where.removeprefix("prompts.")  # "" for an empty "[]"
+    # A refused name is the whole rest (it may hold a dot); a valid one has none.
+    name, _dot, code = (rest, "", "") if problem.kind is Kind.VARIANT_NAME else rest.partition(".")
+    if problem.kind is Kind.LETTER_QUESTIONS:
+        code = ""  # its lines have no prefix, and the message names the letter's language
+    where = isolated(f"[{name}]")
+    if code:
+        where = _in_part(where, isolated(code))
+    return f"{where}: {problem.said()}"
+
+
 def labelled(problem: Problem) -> str:
     """A problem of the campaign as stored, for a page apart from the editor: a field of the
     campaign named in words ("salutation: line 1: …", "التحية: …"); a key inside a list or a
@@ -108,7 +125,7 @@ def apply_problems(form: CampaignForm, draft: Draft, problems: list[Problem]) ->
         if reading_problem(form, draft.targets, problem, sentence(problem, form)):
             continue
         if problem.startswith("prompts"):
-            add_error(form.prompts, keyed(problem))
+            add_error(form.prompts, prompt_problem(problem))
             continue
         match = _PROBLEM_RE.match(problem)
         said = sentence(problem, form)

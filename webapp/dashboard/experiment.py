@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.campaigns.prompts import variant_names
+from webapp.campaigns.prompts import questions_for, variant_names
+from webapp.i18n import bdi, page_language, quoted
 from webapp.models import Campaign, Submission, SubmissionStatus
 from webapp.services.intervals import median, median_ranks, newcombe, wilson
 
@@ -67,7 +70,14 @@ class Comparison:
 class Experiment:
     variants: list[VariantRow]
     comparisons: list[Comparison]
-    sentence: str
+    sentence: str  # plain, for data.json
+    # For the page: each name and signed figure isolated, or in an Arabic sentence the English
+    # name and the "-15" after it made one left-to-right run ("«15- «family»").
+    sentence_html: Markup
+    # Each variant's first question in the page's language where the file has it, quoted and
+    # marked with its language: the names are the file's keys ("family", "why"), which say
+    # little to an organiser, and nothing in Arabic.
+    questions: list[tuple[str, Markup]] = field(default_factory=list)
 
 
 def _rows(session: Session, campaign_id: int) -> dict[str, VariantRow]:
@@ -120,11 +130,37 @@ def prompt_experiment(session: Session, campaign: Campaign) -> Experiment | None
         )
         if result is not None:
             comparisons.append(Comparison(row.name, reference.name, *result))
-    return Experiment(variants, comparisons, _sentence(variants, comparisons))
+    plain = " ".join(_sentences(variants, comparisons, str, str, str))
+    marked = Markup(" ").join(_sentences(variants, comparisons, escape, bdi, _ltr))
+    return Experiment(variants, comparisons, plain, marked, _first_questions(campaign, names))
+
+
+def _first_questions(campaign: Campaign, names: list[str]) -> list[tuple[str, Markup]]:
+    """(variant, its first question) for the variants the campaign still has."""
+    language = page_language()
+    found = []
+    for name in names:
+        asked = questions_for(campaign.prompts, name, language, campaign.language)
+        if asked:
+            per_language = (campaign.prompts or {}).get(name) or {}
+            lang = language if per_language.get(language) else campaign.language
+            # The page's quotation marks, outside the isolate (an English question on an
+            # Arabic page keeps «» on their Arabic sides).
+            question = Markup('<bdi lang="{}">{}</bdi>').format(lang, asked[0])
+            found.append((name, escape(quoted("%s")) % question))
+    return found
 
 
 def _points(value: float) -> str:
     return f"{value * 100:+.0f}"
+
+
+def _ltr(value: str) -> Markup:
+    """A signed figure kept as written ("-15", "+14") in a right-to-left sentence."""
+    return Markup('<bdi dir="ltr">%s</bdi>') % value
+
+
+Wrap = Callable[[str], str]
 
 
 _MORE = _l(
@@ -141,25 +177,39 @@ _UNCLEAR = _l(
 )
 
 
-def _sentence(variants: list[VariantRow], comparisons: list[Comparison]) -> str:
+def _sentences(
+    variants: list[VariantRow],
+    comparisons: list[Comparison],
+    text: Wrap,
+    name: Wrap,
+    figure: Wrap,
+) -> list[str]:
+    """The verdict's sentences, the words passed through `text`, each variant's name through
+    `name` and each figure through `figure`: str for plain text; for the page, escape and
+    Markup that isolates the values."""
     if len(variants) < 2:
-        return str(
-            _("One variant: every supporter sees the same prompts, so there is nothing to compare.")
-        )
+        return [
+            text(
+                _(
+                    "One variant: every supporter sees the same prompts, so there is nothing"
+                    " to compare."
+                )
+            )
+        ]
     if len(comparisons) < len(variants) - 1:
-        return str(_("Not clear yet: some variants have no letters so far."))
+        return [text(_("Not clear yet: some variants have no letters so far."))]
     parts = []
     for c in comparisons:
         values = {
-            "variant": c.variant,
-            "reference": c.reference,
-            "difference": _points(c.difference),
-            "lower": _points(c.lower),
-            "upper": _points(c.upper),
+            "variant": name(c.variant),
+            "reference": name(c.reference),
+            "difference": figure(_points(c.difference)),
+            "lower": figure(_points(c.lower)),
+            "upper": figure(_points(c.upper)),
         }
         template = (_MORE if c.difference > 0 else _LESS) if c.clear else _UNCLEAR
-        parts.append(str(template) % values)
-    return " ".join(parts)
+        parts.append(text(str(template)) % values)
+    return parts
 
 
 def experiment_json(experiment: Experiment) -> dict[str, Any]:

@@ -101,17 +101,18 @@ MATCH_DESCRIPTIONS = {
 def district_label(chamber: str | None, state: str | None, district: str | None) -> Markup:
     """'Michigan, district 12', 'Wyoming, at large', 'Michigan' (senators), for people to read;
     the state's name in the page's language is isolated, so it keeps its place in a sentence
-    of either direction."""
+    of either direction. A no-break space keeps "district" with its number (a phone's narrow
+    table cell broke "Florida, district / 4"), as the Arabic sentences do."""
     name = bdi(state_name(state))
     values = {"state": name, "district": escape(district)}
     if chamber == "us_house":
         if district in (None, "0"):
             return escape(_("%(state)s, at large")) % values
-        return escape(_("%(state)s, district %(district)s")) % values
+        return escape(_("%(state)s, district\N{NO-BREAK SPACE}%(district)s")) % values
     if chamber == "state_upper":
-        return escape(_("%(state)s State Senate, district %(district)s")) % values
+        return escape(_("%(state)s State Senate, district\N{NO-BREAK SPACE}%(district)s")) % values
     if chamber == "state_lower":
-        return escape(_("%(state)s State House, district %(district)s")) % values
+        return escape(_("%(state)s State House, district\N{NO-BREAK SPACE}%(district)s")) % values
     return name
 
 
