@@ -192,6 +192,15 @@ def test_each_cwc_answer_names_its_reason(
             json_reply({"error": {"message": "to.address_zip is invalid"}}, 422),
             R.POSTAL_ADDRESS_REFUSED,
         ),
+        # Our own return address (POST_FROM_*): the settings to mend, not the office's address.
+        (
+            json_reply({"error": {"message": "from.address_zip is invalid"}}, 422),
+            R.RETURN_ADDRESS_REFUSED,
+        ),
+        (
+            json_reply({"error": {"message": '"from.address_state" must be a state'}}, 422),
+            R.RETURN_ADDRESS_REFUSED,
+        ),
         (json_reply({"error": {"message": "Your API key is not valid."}}, 401), R.KEY_REFUSED),
         (json_reply({"error": {"message": "internal"}}, 503), R.UNAVAILABLE),
     ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -112,12 +113,22 @@ class Postal:
         return send
 
 
+# The service names the field it refused ("from.address_zip is invalid"): a `from.` field is
+# our return address (POST_FROM_*), for the operators to mend, not the office's address.
+_RETURN_FIELD = re.compile(r"(?<![\w.])from\.\w")
+
+
 def postal_error(result: PostResult) -> SendError:
     """The error for a letter the service did not take: the service's (ChannelDown) when it
     did not answer or is failing, else this letter's."""
     fault = fault_of(result.status)
     mend = settings_fault("the postal service", result.status, "POST_API_KEY", "POST_API_URL")
-    why = http_reason(result.status, mend is not None, FailureReason.POSTAL_ADDRESS_REFUSED)
+    refused = (
+        FailureReason.RETURN_ADDRESS_REFUSED
+        if _RETURN_FIELD.search(result.detail)
+        else FailureReason.POSTAL_ADDRESS_REFUSED
+    )
+    why = http_reason(result.status, mend is not None, refused)
     if fault is Fault.LETTER:
         return SendError(f"postal service: {result.detail}", result.permanent, why)
     said = f"{mend} (it said: {result.detail})" if mend else None
