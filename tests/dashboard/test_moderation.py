@@ -151,3 +151,20 @@ def test_hide_and_flag_say_what_happened_to_which_paragraph_and_land_on_it(
         for name in ("Rasha", "Dearborn", "سليم", "حمص"):
             assert name not in flash.group(1)
         assert f'id="personal-{sid}"' in _article(page, ALEPPO if sid == rasha else HOMS)
+
+
+def test_a_page_of_paragraphs_repeats_no_id(app: Flask, default_campaign: str) -> None:
+    # Each paragraph's form carried the token field as id="csrf_token": ids must be unique in a
+    # page (a label or a skip link pointing at one finds the first), and axe reports the repeat.
+    add_letters(
+        app,
+        default_campaign,
+        [
+            Letter("a@example.org", personal_message=ALEPPO),
+            Letter("b@example.org", personal_message=HOMS),
+        ],
+    )
+    page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}").text
+    assert page.count('name="csrf_token"') >= 2
+    ids = re.findall(r"\sid=\"([^\"]+)\"", page)
+    assert [i for i in set(ids) if ids.count(i) > 1] == []
