@@ -7,11 +7,12 @@ import struct
 import zlib
 from collections.abc import Callable, Iterable
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, has_request_context
 from flask_compress import Compress
 
 from webapp.config import ConfigError
 from webapp.quiet_request import has_header
+from webapp.unproxied import this_g, this_request
 
 
 class _Compress(Compress):
@@ -67,7 +68,7 @@ def gzip_of_pieces(pieces: Iterable[bytes], body: bytes) -> bytes:
 def offer_precompressed(encode: Precompressed) -> None:
     """Say how this request's page can be gzipped without compressing it whole."""
     if has_request_context():
-        g.precompressed = encode
+        this_g().precompressed = encode
 
 
 def init_compression(app: Flask) -> None:
@@ -88,7 +89,7 @@ def init_compression(app: Flask) -> None:
 
 def _whole_file(response: Response) -> Response:
     if (
-        request.endpoint in FILE_ENDPOINTS
+        this_request().endpoint in FILE_ENDPOINTS
         and response.status_code == 200
         and response.direct_passthrough
         and response.mimetype in compress.compress_mimetypes_set
@@ -101,7 +102,7 @@ def _whole_file(response: Response) -> Response:
 def _precompressed(response: Response) -> Response:
     """A cached page's gzip from its pieces: compressing a whole form page cost a fifth of the
     request; Flask-Compress then sees Content-Encoding and leaves the body alone."""
-    encode: Precompressed | None = g.pop("precompressed", None)
+    encode: Precompressed | None = this_g().pop("precompressed", None)
     if (
         encode is None
         or response.status_code != 200
@@ -124,7 +125,7 @@ def _gzip_chosen() -> bool:
     """The app's one rule for gzip, for cached pages and every other response alike: named and
     not refused (a quality of 0), and not ranked below `identity`; or, not named, asked for by
     `*` while `identity` is not named. Flask-Compress's choice except that a refusal counts."""
-    asked = {value.lower(): quality for value, quality in request.accept_encodings}
+    asked = {value.lower(): quality for value, quality in this_request().accept_encodings}
     if "gzip" in asked:
         return asked["gzip"] > 0 and asked["gzip"] >= asked.get("identity", 0)
     # Flask-Compress falls back on `*` only when nothing named is acceptable, identity included.

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
-from flask import Flask, current_app, has_request_context, redirect, request
+from flask import Flask, has_request_context, redirect, request
 from flask_babel import format_decimal, get_locale, get_translations
 from markupsafe import Markup, escape
 from werkzeug.datastructures import LanguageAccept
@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from webapp.request_guards import body_unreadable
+from webapp.unproxied import this_app, this_request
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 # Each language named in itself, for the switch shown on every supporter page.
@@ -25,7 +26,7 @@ LANGUAGE_NAMES = {"en": "English", "ar": "العربية"}
 
 
 def _supported() -> list[str]:
-    return list(current_app.config["SUPPORTED_LOCALES"])
+    return list(this_app().config["SUPPORTED_LOCALES"])
 
 
 # Where a request keeps its chosen language once read: it is asked for by the language hook,
@@ -35,7 +36,7 @@ _CHOSEN = "civic_letters.explicit_language"
 
 def explicit_language() -> str | None:
     """The language the supporter chose (a link's ?lang= or a form's lang field), if any."""
-    environ = request.environ
+    environ = this_request().environ
     if _CHOSEN in environ:
         chosen: str | None = environ[_CHOSEN]
         return chosen
@@ -45,6 +46,7 @@ def explicit_language() -> str | None:
 
 def _read_explicit_language() -> str | None:
     supported = _supported()
+    request = this_request()
     wanted = request.args.get("lang")
     if wanted not in supported and request.method == "POST" and not body_unreadable():
         try:
@@ -58,8 +60,9 @@ def select_locale() -> str | None:
     """Flask-Babel's locale selector: the organiser pages stay in the default language."""
     if not has_request_context():
         return None  # commands and workers use the default locale (emails force their own)
+    request = this_request()
     if request.blueprint == "dashboard":
-        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+        return str(this_app().config["BABEL_DEFAULT_LOCALE"])
     return first_offered(request.accept_languages, _supported())
 
 
@@ -80,6 +83,7 @@ def _prefer_chosen_language() -> Response | None:
     Everything that reads the request's languages (the locale, the language a letter is
     recorded with, hence its emails) then follows the supporter's own choice.
     """
+    request = this_request()
     first, _sep, rest = request.path.lstrip("/").partition("/")
     if first in _supported() and request.method in ("GET", "HEAD"):
         query = {**request.args.to_dict(), "lang": first}
@@ -178,7 +182,7 @@ def interface_language(tag: str | None) -> str:
     """A recorded language tag ('ar-EG', 'en_US') as one of the interface languages."""
     language = (tag or "").replace("_", "-").split("-")[0].lower()
     supported = _supported()
-    return language if language in supported else str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    return language if language in supported else str(this_app().config["BABEL_DEFAULT_LOCALE"])
 
 
 def language_name(code: str) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from webapp.database import DB_INT_MAX
+from webapp.unproxied import this_g, this_request
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -40,7 +41,7 @@ def _form_values(data: Any) -> bool:
 
 def body_unreadable() -> bool:
     """Whether this request's body was found broken (then nothing may read it again)."""
-    return bool(g.get("unreadable_body"))
+    return bool(this_g().get("unreadable_body"))
 
 
 # Endpoints that check a signature over their raw JSON body (webhooks), read by no form.
@@ -49,6 +50,7 @@ RAW_JSON_ENDPOINTS: set[str] = set()
 
 def _read_body() -> None:
     """Read and check the body once, up front, so no later reader meets a broken one."""
+    request = this_request()
     if request.method not in _BODY_METHODS:
         return
     try:
@@ -60,7 +62,7 @@ def _read_body() -> None:
         # A truncated or badly chunked body: werkzeug says ClientDisconnected, gunicorn raises
         # its own ParseException subclasses from wsgi.input. The error page must not read it
         # again (the language choice looks for a form field).
-        g.unreadable_body = True
+        this_g().unreadable_body = True
         raise Refused(_l("The form did not arrive whole. Please send it again.")) from exc
     # Flask-WTF reads a JSON body as form fields: anything but flat text would reach them raw.
     if request.endpoint in RAW_JSON_ENDPOINTS:

@@ -14,11 +14,11 @@ from typing import Any, Generic, Protocol, TypeVar, overload
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from webapp.services.privacy import derive_key
+from webapp.unproxied import this_app
 
 _NONCE = 12
 _WRAPPED_FOR = b"civic-letters data key"
@@ -87,7 +87,7 @@ class Keyring:
 
 def keyring() -> Keyring:
     """The running app's keyring (built by create_app from the settings)."""
-    ring: Keyring = current_app.extensions["keyring"]
+    ring: Keyring = this_app().extensions["keyring"]
     return ring
 
 

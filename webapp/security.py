@@ -24,6 +24,7 @@ from webapp.database import db
 from webapp.db_faults import DATABASE_ERRORS, database_unavailable
 from webapp.quiet_request import has_header
 from webapp.request_guards import Refused
+from webapp.unproxied import this_g, this_request
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +73,11 @@ _ERRORS = {
 
 def allow_framing(ancestors: str) -> None:
     """Let the current response be framed by `ancestors` (widget routes only)."""
-    g.frame_ancestors = ancestors
+    this_g().frame_ancestors = ancestors
 
 
 def _security_headers(response: Response) -> Response:
-    ancestors = g.get("frame_ancestors", "'none'")
+    ancestors = this_g().get("frame_ancestors", "'none'")
     response.headers["Content-Security-Policy"] = _CSP.format(ancestors=ancestors)
     response.headers["X-Content-Type-Options"] = "nosniff"
     if not has_header(response.headers, "Referrer-Policy"):  # setdefault, without its raise
@@ -183,6 +184,7 @@ def database_busy(exc: Exception, page: Callable[[], tuple[str, int]] | None = N
 
 def _refuse_nul_bytes() -> None:
     """No address or query value of ours contains NUL; PostgreSQL cannot even compare one."""
+    request = this_request()
     if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
         abort(400)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Flask, current_app
+from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
+
+from webapp.unproxied import this_app
 
 # Building an itsdangerous serializer encodes a test payload to learn whether it yields text,
 # and the widget form and its send built three each: a cached one signs and checks the same.
@@ -24,12 +26,12 @@ def _untimed(secret: str | bytes, salt: str) -> URLSafeSerializer:
 
 def timed_serializer(salt: str) -> URLSafeTimedSerializer:
     """Tokens that carry when they were signed, under this app's secret key."""
-    return _timed(current_app.config["SECRET_KEY"], salt)
+    return _timed(this_app().config["SECRET_KEY"], salt)
 
 
 def untimed_serializer(salt: str, secret: str | bytes | None = None) -> URLSafeSerializer:
     """Tokens without a time in them, under `secret` or this app's secret key."""
-    return _untimed(secret if secret is not None else current_app.config["SECRET_KEY"], salt)
+    return _untimed(secret if secret is not None else this_app().config["SECRET_KEY"], salt)
 
 
 class CachedSigningSessions(SecureCookieSessionInterface):

@@ -85,3 +85,20 @@ def test_a_form_with_its_csrf_token_copies_only_the_declared_fields(app: Flask) 
         assert len(field_copies._PRISTINE) == known
         tokens = {str(form.csrf_token.current_token) for form in forms}
         assert len(tokens) == 1 and 'name="csrf_token"' in str(forms[0].csrf_token())
+
+
+def test_plain_defaults_reach_the_fields_as_the_library_gives_them(app: Flask) -> None:
+    """PlainDefaults hands a plain default to `process` as data: a blank form's fields hold
+    what the library's own default path gives them, and data the caller gives still wins
+    (pins the behaviour of WTForms' path; only the raised-and-caught TypeError is gone)."""
+    with app.test_request_context():
+        blank = LetterForm(meta={"csrf": False})
+        given = LetterForm(meta={"csrf": False}, data={"city": "Dearborn", "country": "DE"})
+        for field in blank:
+            unbound = dict(blank._unbound_fields)[field.short_name]
+            twin = unbound.bind(form=blank, name=field.short_name, prefix="", translations=None)
+            twin.process(None)
+            assert twin.data == field.data, field.name
+            assert twin.object_data == field.object_data, field.name
+        assert given.city.data == "Dearborn" and given.country.data == "DE"
+        assert blank.city.data is None and blank.country.data == "US"

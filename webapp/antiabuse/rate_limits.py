@@ -11,7 +11,7 @@ from functools import lru_cache, partial, wraps
 from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from flask import Flask, current_app, make_response, request
+from flask import Flask, make_response, request
 from flask_babel import lazy_gettext as _l
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
@@ -21,6 +21,7 @@ from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 from werkzeug.wrappers import Response
 
 from webapp.antiabuse.store_breaker import StoreBreaker
+from webapp.unproxied import this_app, this_request
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class StoreUnavailable(ServiceUnavailable):
 
 def remote_address() -> str:
     # Requests without one (a misconfigured proxy) share a counter rather than go uncounted.
-    return request.remote_addr or "127.0.0.1"
+    return this_request().remote_addr or "127.0.0.1"
 
 
 def check_limit_setting(name: str, text: str) -> None:
@@ -259,10 +260,10 @@ class RateLimits:
 
             @wraps(view)
             def limited(*args: Any, **kwargs: Any) -> Any:
-                counters: Counters | None = current_app.extensions[EXTENSION]
+                counters: Counters | None = this_app().extensions[EXTENSION]
                 if counters is None:
                     return view(*args, **kwargs)
-                scope = request.endpoint or ""
+                scope = this_request().endpoint or ""
                 later = counters.spend(rules, scope)
                 if not later:
                     return view(*args, **kwargs)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, raiseload, selectinload
 
 from webapp.database import db
 from webapp.models import Campaign
+from webapp.unproxied import this_app
 
 _VERSION = select(Campaign.updated_at).where(Campaign.slug == bindparam("slug"))
 _WHOLE = (
@@ -103,5 +104,5 @@ def last_known_campaign(slug: str) -> Campaign | None:
 
 def campaign_snapshot(slug: str) -> Campaign | None:
     """The request's campaign from this worker's snapshots (see the module docstring)."""
-    snapshots: CampaignSnapshots = current_app.extensions["campaign_snapshots"]
+    snapshots: CampaignSnapshots = this_app().extensions["campaign_snapshots"]
     return snapshots.get(db.session(), slug)

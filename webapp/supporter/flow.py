@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from flask import current_app, request
 from flask_babel import gettext as _
 
 from webapp.antiabuse.risk import RiskSettings, subnet_of
@@ -28,6 +27,7 @@ from webapp.services.recipients import RecipientPlan
 from webapp.supporter.form_build import letter_draft
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.office_names import as_read
+from webapp.unproxied import this_app, this_request
 
 
 class Step(enum.Enum):
@@ -50,9 +50,10 @@ class Outcome:
 
 def letter_deps() -> LetterDeps:
     """The letter service's collaborators, from the running app."""
-    config = current_app.config
+    app = this_app()
+    config = app.config
     return LetterDeps(
-        lookup=current_app.extensions["civic_lookup"],
+        lookup=app.extensions["civic_lookup"],
         choose=chooser_from_config(
             config, senate_offices(db.session()) if config["SENATE_CWC_API_KEY"] else frozenset()
         ),
@@ -65,8 +66,8 @@ def letter_deps() -> LetterDeps:
 
 def request_facts() -> RequestFacts:
     """The sender's address, hashed at once, and the interface language they wrote in."""
-    ip = request.remote_addr
-    key = current_app.config["IP_HASH_BYTES"]
+    ip = this_request().remote_addr
+    key = this_app().config["IP_HASH_BYTES"]
     return RequestFacts(
         ip_hash=hash_ip(ip, key),
         subnet_hash=hash_ip(subnet_of(ip), key),
@@ -141,6 +142,6 @@ def handle_letter(
     if outcome.step is LetterStep.PREVIEW:
         return Outcome(Step.PREVIEW, 200, outcome)
     if outcome.step is LetterStep.RECORDED:
-        current_app.extensions["letter_counts"].forget(campaign.id)
+        this_app().extensions["letter_counts"].forget(campaign.id)
         return Outcome(Step.RECORDED, 303, outcome)
     return Outcome(Step.REPEAT, 200, outcome)

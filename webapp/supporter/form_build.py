@@ -15,7 +15,7 @@ from webapp.antiabuse.risk import text_fingerprint
 from webapp.antiabuse.timing import seconds_since
 from webapp.campaigns.prompts import questions_for
 from webapp.civic.countries import country_choices
-from webapp.i18n import interface_language, isolate, page_language
+from webapp.i18n import interface_language, isolate
 from webapp.models import Campaign, Partner
 from webapp.services.letters import LetterDraft
 from webapp.services.own_words import sketch
@@ -58,20 +58,23 @@ def build_letter_form(
     if campaign.body_editable and "formdata" not in kwargs:
         kwargs.setdefault("data", {"body": campaign.body})
     form = LetterForm(**kwargs)
-    settle_prompts(form, campaign, form.prompt_ticket.data)
-    language = page_language()
-    form.country.choices = _country_options(str(get_locale() or "en"))
-    form.state.choices = state_options(str(get_locale() or "en"))
+    # Asked of Flask-Babel once: each get_locale costs three reads through `g`'s proxy, and it
+    # cannot change within this function. `language` is page_language()'s, `locale` the tag.
+    found = get_locale()
+    language, locale = (found.language if found else "en"), str(found or "en")
+    settle_prompts(form, campaign, form.prompt_ticket.data, locale)
+    form.country.choices = _country_options(locale)
+    form.state.choices = state_options(locale)
     if not campaign.body_editable:
         del form.body
     wording = campaign.consent_wording(language)
     if wording:
-        form.consent_updates.label = Label(form.consent_updates.id, _label_text(*wording))
+        form.consent_updates.label = Label(form.consent_updates.id, _label_text(*wording, language))
     else:
         del form.consent_updates
     wording = campaign.consent_wording(language, partner) if partner is not None else None
     if wording and partner is not None:
-        form.partner_consent.label = Label(form.partner_consent.id, _label_text(*wording))
+        form.partner_consent.label = Label(form.partner_consent.id, _label_text(*wording, language))
         # The partner's own sentence may not name it: say whose box it is, and what it gets.
         form.partner_consent.description = _(
             "Asked by %(partner)s. If you tick it, %(partner)s receives your name, email "
@@ -83,26 +86,33 @@ def build_letter_form(
     return form
 
 
-def _label_text(wording: str, language: str) -> str | Markup:
-    """A consent sentence as a label; one in another language than the page (no translation
-    in the file) says which, so a screen reader reads it in that language's voice."""
-    if language == page_language():
+def _label_text(wording: str, language: str, page: str) -> str | Markup:
+    """A consent sentence as a label; one in another language than the page's, `page` (no
+    translation in the file) says which, so a screen reader reads it in that language's voice."""
+    if language == page:
         return wording
     return Markup('<span lang="{}">{}</span>').format(language, wording)
 
 
-def settle_prompts(form: LetterForm, campaign: Campaign, ticket: str | None) -> None:
+def settle_prompts(
+    form: LetterForm, campaign: Campaign, ticket: str | None, locale: str | None = None
+) -> None:
     """The visitor's story-prompt variant (kept from a genuine ticket, else drawn) and its
-    questions in the page's language."""
-    show_prompts(form, campaign, *settle_variant(campaign, ticket))
+    questions in the page's language (`locale`: its tag, when the caller has it)."""
+    show_prompts(form, campaign, *settle_variant(campaign, ticket), locale=locale)
 
 
-def show_prompts(form: LetterForm, campaign: Campaign, variant: str | None, ticket: str) -> None:
+def show_prompts(
+    form: LetterForm,
+    campaign: Campaign,
+    variant: str | None,
+    ticket: str,
+    locale: str | None = None,
+) -> None:
     """Put a settled variant, the ticket that carries it and its questions on the form."""
     form.prompt_variant, form.prompt_ticket.data = variant, ticket
-    form.prompt_questions = tuple(
-        questions_for(campaign.prompts, variant, str(get_locale() or "en"), campaign.language)
-    )
+    tag = locale if locale is not None else str(get_locale() or "en")
+    form.prompt_questions = tuple(questions_for(campaign.prompts, variant, tag, campaign.language))
 
 
 def letter_draft(form: LetterForm, campaign: Campaign, partner: Partner | None) -> LetterDraft:
@@ -110,7 +120,8 @@ def letter_draft(form: LetterForm, campaign: Campaign, partner: Partner | None) 
     # Each consent is kept in the words the supporter saw beside the box they ticked, in the
     # language of the step that showed the boxes.
     shown = form.consent_language.data
-    language = interface_language(shown) if shown else page_language()
+    found = get_locale()  # once: see build_letter_form
+    language = interface_language(shown) if shown else (found.language if found else "en")
     consents: list[tuple[int | None, str]] = []
     wording = campaign.consent_wording(language)
     if "consent_updates" in form and form.consent_updates.data and wording:
@@ -144,5 +155,5 @@ def letter_draft(form: LetterForm, campaign: Campaign, partner: Partner | None) 
         personal_hash=text_fingerprint(form.personal_text()),
         paragraph_bands=sketch(form.personal_text()),
         prompt_variant=form.prompt_variant,
-        reading_language=str(get_locale() or "en"),
+        reading_language=str(found or "en"),
     )

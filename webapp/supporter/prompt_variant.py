@@ -11,12 +11,12 @@ import secrets
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 
 from webapp.campaigns.prompts import variant_names
 from webapp.models import Campaign
 from webapp.signing import untimed_serializer
+from webapp.unproxied import this_app
 
 _SALT = "prompt-variant"
 
@@ -35,7 +35,7 @@ def assign_variant(
 
 
 def variant_ticket(campaign: Campaign, variant: str) -> str:
-    return _signed(current_app.config["SECRET_KEY"], campaign.slug, variant)
+    return _signed(this_app().config["SECRET_KEY"], campaign.slug, variant)
 
 
 @lru_cache(maxsize=256)

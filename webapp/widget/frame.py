@@ -13,6 +13,7 @@ from webapp.models import Campaign, Partner
 from webapp.supporter.campaign_text import with_placeholders
 from webapp.supporter.form_build import build_letter_form, carried_code
 from webapp.supporter.forms import LetterForm
+from webapp.unproxied import this_request
 
 MODES = ("letter", "signup", "counter")
 
@@ -21,9 +22,10 @@ def frame_context(
     campaign: Campaign, parent: str | None, partner: Partner | None
 ) -> dict[str, Any]:
     """What every widget page is rendered with, from the frame's own address or form."""
-    wid = (request.values.get("wid") or "")[:32]
-    mode = request.values.get("mode", "letter")
-    written = request.values.get("partner")
+    values = this_request().values
+    wid = (values.get("wid") or "")[:32]
+    mode = values.get("mode", "letter")
+    written = values.get("partner")
     # Links out of the frame keep the partner (a letter written there is theirs too), or the
     # code as written, which names none, so that letter keeps it too.
     page = url_for(

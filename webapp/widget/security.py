@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import request
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from webapp.models import Campaign
 from webapp.signing import timed_serializer
+from webapp.unproxied import this_app, this_request
 
 TOKEN_SALT = "widget-form"  # noqa: S105 - a namespace for signatures, not a secret
 
@@ -25,7 +26,7 @@ def origin_of(url: str | None) -> str | None:
 
 
 def own_origin() -> str:
-    return origin_of(request.host_url) or ""
+    return origin_of(this_request().host_url) or ""
 
 
 def embedding_allowed(campaign: Campaign, parent: str | None) -> bool:
@@ -69,7 +70,7 @@ def check_token(token: str | None, campaign: Campaign) -> tuple[str, str | None]
     """("ok" | "expired" | "bad", the parent origin it was issued for)."""
     if not token:
         return "bad", None
-    max_age = int(current_app.config["WIDGET_TOKEN_MAX_AGE_SECONDS"])
+    max_age = int(this_app().config["WIDGET_TOKEN_MAX_AGE_SECONDS"])
     status = "ok"
     try:
         data = _serializer().loads(token, max_age=max_age)
@@ -86,5 +87,6 @@ def check_token(token: str | None, campaign: Campaign) -> tuple[str, str | None]
 
 def same_origin_post() -> bool:
     """A widget form may only be posted from our own pages: Origin (or Referer) must be ours."""
+    request = this_request()
     sender = origin_of(request.headers.get("Origin")) or origin_of(request.referrer)
     return sender == own_origin()

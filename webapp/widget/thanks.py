@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 
 from webapp.database import db
 from webapp.i18n import explicit_language, page_language
@@ -24,13 +24,14 @@ from webapp.services.recorded import RecordedLetter
 from webapp.supporter.campaign_page import ticked_a_box
 from webapp.supporter.page_cache import FormPages
 from webapp.supporter.text_lang import latin_lang
+from webapp.unproxied import this_app, this_request
 
 
 def letter_ref(receipt_token: str) -> str:
     """The letter's id in the embedding page's civic-letters:sent event, so it can count each
     letter once. Keyed from the receipt token, one way: the page must never hold anything that
     opens the receipt."""
-    secret = current_app.config["SECRET_KEY"]
+    secret = this_app().config["SECRET_KEY"]
     key = secret.encode() if isinstance(secret, str) else secret
     message = b"civic-letters:sent\0" + receipt_token.encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:20]
@@ -41,6 +42,7 @@ def thanks_page(
 ) -> bytes:
     """widget/done.html for `letter` (None with `repeat`: the address had already written)."""
     values = {"parent": ctx["parent"], "wid": ctx["wid"]}
+    request = this_request()
     # A repeat letter with a box ticked is told that box was not recorded either.
     ticked = repeat and ticked_a_box(request.form)
     # Marked English or not from the name itself: the page is rendered with a marker in its place.
@@ -86,7 +88,7 @@ def thanks_page(
         shape,
         name_lang,
     )
-    pages: FormPages = current_app.extensions["thanks_pages"]
+    pages: FormPages = this_app().extensions["thanks_pages"]
     return pages.page(key, render, values)
 
 

@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     make_response,
     render_template,
     request,
@@ -44,6 +43,7 @@ from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.page_cache import FormPages
 from webapp.supporter.prompt_variant import settle_variant
 from webapp.text_input import is_latin_text
+from webapp.unproxied import this_app, this_request
 from webapp.widget.embed_script import embed_script_response
 from webapp.widget.frame import (
     FRAME_SLOTS,
@@ -90,6 +90,7 @@ def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
 @bp.get("/widget/<slug>")
 def widget(slug: str) -> tuple[str | bytes, int]:
     campaign = _campaign(slug)
+    request = this_request()  # read a dozen times below: once through the proxy
     parent = origin_of(request.args.get("parent"))
     partner = find_partner(campaign, request.args.get("partner"))
     ctx = frame_context(campaign, parent, partner)
@@ -102,7 +103,7 @@ def widget(slug: str) -> tuple[str | bytes, int]:
         unknown = not (origin_of(request.referrer) or parent)
         return _page("widget/blocked.html", 403, refused_site=refused, site_unknown=unknown, **ctx)
     if ctx["mode"] == "counter":
-        cache: PublicStatsCache = current_app.extensions["public_stats"]
+        cache: PublicStatsCache = this_app().extensions["public_stats"]
         stats = cache.get(campaign.id, lambda: public_stats(db.session(), campaign))
         return _page("widget/counter.html", stats=stats, **ctx)
     variant, ticket = settle_variant(campaign, None)
@@ -155,7 +156,7 @@ def widget(slug: str) -> tuple[str | bytes, int]:
         variant,
         name_slot,
     )
-    pages: FormPages = current_app.extensions["form_pages"]
+    pages: FormPages = this_app().extensions["form_pages"]
     return pages.page(key, render, values), 200
 
 
@@ -164,8 +165,9 @@ def widget(slug: str) -> tuple[str | bytes, int]:
 @limiter.limit(letter_email_limit, key=sender_email_key, exempt_when=not_sending, fail_open=True)
 def widget_post(slug: str) -> tuple[str | bytes, int]:
     campaign = _campaign(slug)
-    form_state, parent = check_token(request.form.get("form_token"), campaign)
-    partner = find_partner(campaign, request.form.get("partner"))
+    form_values = this_request().form
+    form_state, parent = check_token(form_values.get("form_token"), campaign)
+    partner = find_partner(campaign, form_values.get("partner"))
     ctx = frame_context(campaign, parent, partner)
     if not same_origin_post() or form_state == "bad":
         return _page("widget/expired.html", 400, **ctx)
@@ -173,7 +175,7 @@ def widget_post(slug: str) -> tuple[str | bytes, int]:
         # Closed while the form was open: say so, and that nothing was sent (not "wrong site").
         return closed_mid_letter(campaign, ctx)
     form = letter_form(campaign, partner)
-    action = request.form.get("action", "preview")
+    action = form_values.get("action", "preview")
 
     def form_page(template: str, status: int = 200, **extra: Any) -> tuple[str, int]:
         # A fresh token for the next step: the thank-you step has none.
