@@ -261,6 +261,12 @@ def test_a_letter_from_berlin_sent_from_the_arabic_widget_is_thanked_right_to_le
     expect(reading.locator("[lang=ar]")).to_contain_text("قبل عام، حين أصبحتم رئيسًا")
     assert reading.locator("[lang=ar]").evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert frame.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+    # On a host page that gives the frame its whole width, lines keep a reading measure (the
+    # site's 46rem): at 1280 px they ran about 1,130 px.
+    widest = reading.locator("[lang=ar] p").evaluate_all(
+        "ps => Math.max(...ps.map(p => p.getBoundingClientRect().width))"
+    )
+    assert widest <= 46 * 16, f"the reading copy's lines are {widest}px wide"
     frame.frame_element().scroll_into_view_if_needed()
     shoot(page, f"arabic-{size}-widget-reading")
     reading.locator("summary").click()
