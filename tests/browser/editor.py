@@ -7,6 +7,7 @@ from playwright.sync_api import Page
 
 from tests.conftest import LiveServer
 from tests.dashboard.editor_helpers import PASSWORD, create_account
+from tests.dashboard.helpers import ADMIN
 
 
 def open_editor(app: Flask, page: Page, server: LiveServer, slug: str) -> None:
@@ -23,6 +24,16 @@ def sign_in_admin(app: Flask, page: Page, server: LiveServer) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{server.url}/dashboard/")
+
+
+def admin_signed_in(app: Flask, server: LiveServer, page: Page, locale: str) -> int:
+    """Create the admin and sign in, the organiser pages in `locale`'s language when it is
+    Arabic; the admin's id."""
+    if locale == "ar":
+        app.config["BABEL_DEFAULT_LOCALE"] = "ar"  # the organiser pages' language
+    admin = create_account(app, ADMIN)
+    sign_in(page, server.url, ADMIN, PASSWORD)
+    return admin
 
 
 def sign_in(page: Page, server_url: str, email: str, password: str) -> None:

@@ -8,9 +8,8 @@ from flask import Flask
 from playwright.sync_api import Locator, Page
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY
-from tests.browser.editor import sign_in
+from tests.browser.editor import admin_signed_in
 from tests.conftest import LiveServer
-from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
@@ -51,9 +50,7 @@ def test_the_arabic_editor_shows_page_addresses_left_to_right(
     locale: str,
 ) -> None:
     page = screen_page
-    app.config["BABEL_DEFAULT_LOCALE"] = "ar"  # the organiser pages' language
-    create_account(app, ADMIN)
-    sign_in(page, live_server.url, ADMIN, PASSWORD)
+    admin_signed_in(app, live_server, page, locale)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # A campaign's own address, beside its name in the page address.
     page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/edit")

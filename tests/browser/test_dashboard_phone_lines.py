@@ -12,10 +12,10 @@ from flask import Flask
 from playwright.sync_api import Page
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
-from tests.browser.editor import sign_in
+from tests.browser.editor import admin_signed_in
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
-from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
+from tests.dashboard.helpers import campaign_id
 from tests.dashboard.letters import Letter, add_letters
 from webapp.civic.index import ROSTER_DATASET
 from webapp.database import db, utcnow, write_transaction
@@ -44,14 +44,6 @@ def _shot(page: Page, name: str, screen: str, locale: str) -> None:
     page.screenshot(path=str(folder / f"{prefix}{name}-{locale[:2]}-{width}.png"), full_page=True)
 
 
-def _signed_in(app: Flask, live_server: LiveServer, page: Page, locale: str) -> int:
-    if locale == "ar":
-        app.config["BABEL_DEFAULT_LOCALE"] = "ar"  # the organiser pages' language
-    admin = create_account(app, ADMIN)
-    sign_in(page, live_server.url, ADMIN, PASSWORD)
-    return admin
-
-
 @BOTH
 def test_the_channel_maps_caption_wraps_inside_the_screen(
     app: Flask,
@@ -66,7 +58,7 @@ def test_the_channel_maps_caption_wraps_inside_the_screen(
     page = screen_page
     load_civic_data(app)
     add_letters(app, default_campaign, [Letter("vt@example.org", state="VT")])
-    _signed_in(app, live_server, page, locale)
+    admin_signed_in(app, live_server, page, locale)
     page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/channels?show=letters")
     _shot(page, "channels", screen, locale)
     wrap = page.locator(".table-wrap:has(> table.channel-map)")
@@ -99,7 +91,7 @@ def test_the_audit_logs_dates_read_on_one_line(
     """At 360 px the When column was squeezed to a word a line: "6 / ديسمبر / 2026، /
     8:22:17 / ص UTC"."""
     page = screen_page
-    admin = _signed_in(app, live_server, page, locale)
+    admin = admin_signed_in(app, live_server, page, locale)
     with app.app_context(), write_transaction(db.session()):
         audit(
             db.session(),
@@ -129,7 +121,7 @@ def test_the_congress_ordinal_stays_with_its_noun(
     the civic panel; English has "Congress" after it."""
     page = screen_page
     load_civic_data(app)
-    _signed_in(app, live_server, page, locale)
+    admin_signed_in(app, live_server, page, locale)
     _shot(page, "home", screen, locale)
     ordinals = page.locator("#civic-status bdi", has_text="119")
     assert ordinals.count() >= 3
@@ -162,7 +154,7 @@ def test_a_campaigns_roster_changes_keep_their_dates_on_a_line(
     """The campaign's list of roster changes: its When column, beside the change, was a word a
     line at 360 px, as the audit log's was."""
     page = screen_page
-    _signed_in(app, live_server, page, locale)
+    admin_signed_in(app, live_server, page, locale)
     cid = campaign_id(app, default_campaign)
     with app.app_context(), write_transaction(db.session()):
         for state, district in (("TX", "23"), ("GA", "13")):
@@ -226,7 +218,7 @@ def test_a_seat_keeps_district_and_its_number_on_a_line(
     first, by a no-break space in its three district sentences)."""
     page = screen_page
     load_civic_data(app)
-    _signed_in(app, live_server, page, locale)
+    admin_signed_in(app, live_server, page, locale)
     page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}/offices")
     cells = page.locator("table tbody tr td:nth-child(2)")
     assert cells.count() > 400

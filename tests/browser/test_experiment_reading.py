@@ -9,9 +9,8 @@ from flask import Flask
 from playwright.sync_api import Page
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
-from tests.browser.editor import sign_in
+from tests.browser.editor import admin_signed_in
 from tests.conftest import LiveServer
-from tests.dashboard.helpers import ADMIN, PASSWORD, create_account
 from tests.dashboard.test_experiment import _add as add_variant_letters
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
@@ -54,11 +53,9 @@ def test_the_arabic_verdict_keeps_each_variant_inside_its_quotation_marks(
     """«why» against «family» is -15 points: the English name and the signed number that
     follows it made one left-to-right run, drawn "«15- «family»" at 360 and 1280 px."""
     page = screen_page
-    app.config["BABEL_DEFAULT_LOCALE"] = "ar"  # the organiser pages' language
     add_variant_letters(app, default_campaign, "family", [100, 100, 0])
     add_variant_letters(app, default_campaign, "why", [100, 0, 0])
-    create_account(app, ADMIN)
-    sign_in(page, live_server.url, ADMIN, PASSWORD)
+    admin_signed_in(app, live_server, page, locale)
     page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}#experiment")
     verdict = page.locator("#experiment-verdict")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
