@@ -1,11 +1,8 @@
 """The dashboard's short texts on a phone, in English and Arabic: the channel map's caption
 wraps inside the screen, the audit log's dates stay on a line, and "the 119th Congress" is
-never broken before its number (screenshots: /work/notes/s62/shots/h3-*.png when that folder
-exists, else tests/artifacts/lines-*.png)."""
+never broken before its number (screenshots: tests/artifacts/lines-*.png)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -25,8 +22,6 @@ from webapp.services.organisers import audit
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
 BOTH = pytest.mark.parametrize("locale", ["en-US", "ar"])
 
-NOTES = Path("/work/notes/s62/shots")
-
 # Each line box of an element's text, as [left, right, top] in CSS px.
 LINES = """(el) => {
   const range = document.createRange();
@@ -37,11 +32,9 @@ LINES = """(el) => {
 
 
 def _shot(page: Page, name: str, screen: str, locale: str) -> None:
-    folder = NOTES if NOTES.is_dir() else ARTIFACTS
-    folder.mkdir(parents=True, exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     width = SCREENS[screen]["width"]
-    prefix = "h3-" if folder == NOTES else "lines-"
-    page.screenshot(path=str(folder / f"{prefix}{name}-{locale[:2]}-{width}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"lines-{name}-{locale[:2]}-{width}.png"), full_page=True)
 
 
 @BOTH

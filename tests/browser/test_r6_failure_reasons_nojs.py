@@ -10,7 +10,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
-from tests.browser.conftest import PAGE_ONLY
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY
 from tests.browser.test_failure_reasons_browser import _world
 from tests.browser.test_undelivered_letters import _fits, _sign_in
 from tests.conftest import LiveServer
@@ -19,7 +19,6 @@ from webapp.database import db, write_transaction
 from webapp.models import Delivery, DeliveryStatus, FailureReason, Notification
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
-SHOTS = "/work/notes/s62/shots"
 GMAIL = (
     "recipient refused (552): 5.2.2 <clerk@house.gov>: The email account is over quota. See "
     "https://support.google.com/mail/?p=OverQuotaPermanentFailureAndMoreWordsWithoutAnySpace"
@@ -54,7 +53,7 @@ def test_without_javascript_in_arabic_the_reasons_fold_and_the_emails_go_again(
     width = page.viewport_size["width"] if page.viewport_size else 0
     _fits(page, width, "channel map")
     assert "clerk@house.gov" not in page.content()
-    section.screenshot(path=f"{SHOTS}/r6-nojs-undelivered-ar-{width}.png")
+    section.screenshot(path=str(ARTIFACTS / f"r6-nojs-undelivered-ar-{width}.png"))
     section.locator(".undelivered-emails button").click()
     page.wait_for_url(f"{base}/channels")
     expect(page.locator(".flash-info")).to_be_visible()

@@ -1,6 +1,6 @@
 """The pages h3 changed, at 360 and 1280 px in English and Arabic: none scrolls sideways as a
 whole (a wide table scrolls in its own box), axe finds nothing serious, and Arabic pages show
-no risk-check or sync English (screenshots: /work/notes/s62/shots/r8-*.png)."""
+no risk-check or sync English (screenshots: tests/artifacts/r8-*.png)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from playwright.sync_api import Page
 from sqlalchemy import update
 
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS
+from tests.browser.editor import admin_signed_in
 from tests.browser.test_accessibility import AxeAudit
-from tests.browser.test_dashboard_phone_lines import _signed_in
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import campaign_id
@@ -27,7 +27,6 @@ from webapp.services.organisers import audit
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
 BOTH = pytest.mark.parametrize("locale", ["en-US", "ar"])
-NOTES = Path("/work/notes/s62/shots")
 
 CHANGES = [
     ("vacant", "us_house", "PR", "0", None, None),
@@ -81,10 +80,9 @@ def _data(app: Flask, slug: str, admin: int) -> int:
 
 
 def _shot(page: Page, name: str, screen: str, locale: str) -> None:
-    folder = NOTES if NOTES.is_dir() else ARTIFACTS
-    folder.mkdir(parents=True, exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     width = SCREENS[screen]["width"]
-    page.screenshot(path=str(folder / f"r8-{name}-{locale[:2]}-{width}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"r8-{name}-{locale[:2]}-{width}.png"), full_page=True)
 
 
 @BOTH
@@ -98,7 +96,7 @@ def test_the_changed_pages_fit_the_screen_and_pass_axe(
     axe_path: Path,
 ) -> None:
     page = screen_page
-    admin = _signed_in(app, live_server, page, locale)
+    admin = admin_signed_in(app, live_server, page, locale)
     held = _data(app, default_campaign, admin)
     base = f"{live_server.url}/dashboard/campaigns/{default_campaign}"
     pages = {
@@ -116,10 +114,7 @@ def test_the_changed_pages_fit_the_screen_and_pass_axe(
         if name == "held":
             page.locator("#held").scroll_into_view_if_needed()
             page.locator("#held").screenshot(
-                path=str(
-                    (NOTES if NOTES.is_dir() else ARTIFACTS)
-                    / f"r8-held-{locale[:2]}-{SCREENS[screen]['width']}.png"
-                )
+                path=str(ARTIFACTS / f"r8-held-{locale[:2]}-{SCREENS[screen]['width']}.png")
             )
             continue
         _shot(page, name, screen, locale)
@@ -158,7 +153,7 @@ def test_the_roster_changes_stay_a_table_with_headings_on_a_phone(
     """On a phone each change sits under its date (rows and cells shown as blocks); the
     headings are kept "for screen readers", so the rows and cells must stay a table's."""
     page = screen_page
-    admin = _signed_in(app, live_server, page, locale)
+    admin = admin_signed_in(app, live_server, page, locale)
     _data(app, default_campaign, admin)
     page.goto(f"{live_server.url}/dashboard/campaigns/{default_campaign}")
     table = page.locator("table.roster-changes")
