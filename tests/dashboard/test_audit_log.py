@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from markupsafe import escape
 
 from tests.dashboard.helpers import ADMIN, campaign_id, signed_in
-from tests.dashboard.letters import Letter, add_letters
+from tests.dashboard.letters import PRESIDENT, Letter, add_letters
 from tests.dashboard.test_editor import edit_form, edit_url
 from webapp.dashboard.audit_labels import ACTION_LABELS, action_label
 from webapp.dashboard.campaign_changes import changes
@@ -174,3 +174,17 @@ def test_the_log_says_each_action_in_words_and_an_unknown_one_as_stored(
     assert "<td>Undelivered letters tried again</td>" in html
     assert "outbox.retry_dead" not in html
     assert "<td>campaign.edit</td>" in html  # an action older code wrote, as it was stored
+
+
+def test_an_office_in_the_log_is_named_as_its_letters_name_it(
+    app: Flask, default_campaign: str
+) -> None:
+    """A packet delivered and letters tried again kept the office's key ("target:president"),
+    which the page showed as it is; an office with no letter left keeps its key."""
+    add_letters(app, default_campaign, [Letter("amal@example.org")])
+    _audit(app, default_campaign, "packets.delivered", office=PRESIDENT.key, letters=1)
+    _audit(app, default_campaign, "outbox.retry_dead", office="official:X000001", letters=2)
+    html = _log(app, default_campaign)
+    delivered = unescape(_cell(html, "packets.delivered"))
+    assert PRESIDENT.name in delivered and PRESIDENT.key not in delivered, delivered
+    assert "official:X000001" in unescape(_cell(html, "outbox.retry_dead"))

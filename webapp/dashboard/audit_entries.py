@@ -13,11 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.dashboard.audit_fields import field_label, field_value
+from webapp.dashboard.audit_fields import field_label, field_value, table_key
 from webapp.dashboard.audit_labels import action_label
 from webapp.dashboard.data import held_shown, recent_personal
 from webapp.dashboard.held_reasons import reason_text
-from webapp.models import AuditEntry, Organiser, Submission
+from webapp.delivery.office_latest import key_table
+from webapp.models import AuditEntry, Delivery, Organiser, Submission
 
 ENTRIES_SHOWN = 500
 # A campaign edit keeps these fields' lists and tables as JSON text (campaign_changes.snapshot)
@@ -83,12 +84,15 @@ def audit_page(session: Session, campaign_id: int) -> list[ShownEntry]:
     rows = session.execute(select(Organiser.id, Organiser.email).where(Organiser.id.in_(ids)))
     who = {organiser: email for organiser, email in rows}
     letters = _letters(session, campaign_id, entries)
+    offices = _offices(session, campaign_id, entries)
     return [
         ShownEntry(
             entry=e,
             who=who.get(e.organiser_id, "—") if e.organiser_id else "—",
             what=action_label(e.action),
-            details=[_detail(e, key, value, letters) for key, value in sorted(e.details.items())],
+            details=[
+                _detail(e, key, value, letters, offices) for key, value in sorted(e.details.items())
+            ],
         )
         for e in entries
     ]
@@ -131,6 +135,25 @@ def _letters(session: Session, campaign_id: int, entries: list[AuditEntry]) -> d
     return listed
 
 
+def _offices(session: Session, campaign_id: int, entries: list[AuditEntry]) -> dict[str, str]:
+    """The name each office the entries name (a packet delivered, letters tried again) went by
+    on one of its letters: the log keeps its key ("target:3", "official:S000148"), which tells
+    an organiser nothing. An office whose letters are all erased keeps its key."""
+    keys = sorted(
+        {e.details["office"] for e in entries if isinstance(e.details.get("office"), str)}
+    )
+    if not keys:
+        return {}
+    office = key_table(session, keys).table_valued("value").alias("office")
+    name = (
+        select(Delivery.recipient_name)
+        .where(Delivery.campaign_id == campaign_id, Delivery.recipient_key == office.c.value)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return {key: found for key, found in session.execute(select(office.c.value, name)) if found}
+
+
 def _letter(number: int, entry: AuditEntry, letters: dict[int, _Listed]) -> LetterRef:
     """The letter an entry names. A letter written after the entry is another one: SQLite can
     give an erased letter's id to the next, whose writer the entry must not point at."""
@@ -140,10 +163,14 @@ def _letter(number: int, entry: AuditEntry, letters: dict[int, _Listed]) -> Lett
     return LetterRef(number, now.anchor)
 
 
-def _detail(entry: AuditEntry, key: str, value: Any, letters: dict[int, _Listed]) -> Detail:
+def _detail(
+    entry: AuditEntry, key: str, value: Any, letters: dict[int, _Listed], offices: dict[str, str]
+) -> Detail:
     label = field_label(key)
     if key == "submission_id" and isinstance(value, int):
         return Detail(label, Shown("letter", letter=_letter(value, entry, letters)))
+    if key == "office" and isinstance(value, str):
+        return Detail(label, Shown("text", offices.get(value, value)))
     if entry.action.startswith("campaign.") and isinstance(value, list) and len(value) == 2:
         return Detail(label, change=(_edited(key, value[0]), _edited(key, value[1])))
     if key == "reasons" and isinstance(value, list) and value:
@@ -167,9 +194,10 @@ def _edited(key: str, value: Any) -> Shown:
     return shown(value, key=key)
 
 
-def shown(value: Any, depth: int = 0, key: str | None = None) -> Shown:
+def shown(value: Any, depth: int = 0, key: str | None = None, listed: bool = False) -> Shown:
     """`value` as an organiser reads it: lists and tables below MAX_DEPTH as their JSON text;
-    a campaign edit's value of the field `key` (inside an office too) in words (field_value)."""
+    a campaign edit's value of the field `key` (inside an office too) in words (field_value);
+    a table's keys as table_key says them (`listed`: an item of a list)."""
     if value is None:
         return Shown("text", "—")
     if isinstance(value, bool):
@@ -179,11 +207,9 @@ def shown(value: Any, depth: int = 0, key: str | None = None) -> Shown:
     if isinstance(value, list | tuple | dict) and depth >= MAX_DEPTH:
         return Shown("text", json.dumps(value, ensure_ascii=False, default=str))
     if isinstance(value, list | tuple):
-        return Shown("list", items=tuple(shown(item, depth + 1, key) for item in value))
+        return Shown("list", items=tuple(shown(item, depth + 1, key, True) for item in value))
     if isinstance(value, dict):
-        fields = tuple(
-            (field_label(str(k)), shown(v, depth + 1, None if key is None else str(k)))
-            for k, v in value.items()
-        )
+        named = ((table_key(key, listed, str(k)), v) for k, v in value.items())
+        fields = tuple((label, shown(v, depth + 1, inner)) for (label, inner), v in named)
         return Shown("fields", fields=fields)
     return Shown("text", str(value) if key is None else field_value(key, str(value)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
@@ -101,3 +103,26 @@ def field_label(key: str) -> str:
     code, a story prompt's variant), as stored."""
     label = FIELD_LABELS.get(key)
     return key if label is None else str(label)
+
+
+# A campaign edit's tables whose keys are data, not fields: a copy's languages, the story
+# prompts' variants and each variant's languages, a translation's partners by their codes.
+# Their keys are said as data ("family", "Arabic"), never as a field that shares the spelling:
+# a variant called "office" is not the office. Each gives the key its values are shown under.
+_VARIANT = "prompts.variant"
+DATA_TABLES: dict[str, tuple[Callable[[str], str], str | None]] = {
+    "translations": (language_name, "translation"),
+    "prompts": (str, _VARIANT),
+    _VARIANT: (language_name, None),
+    "partners": (str, None),
+}
+
+
+def table_key(table: str | None, listed: bool, key: str) -> tuple[str, str | None]:
+    """A key of the table shown under `table` (an item of a list when `listed`) in words, and
+    the key its value is shown under."""
+    data = None if listed or table is None else DATA_TABLES.get(table)
+    if data is not None:
+        name, inner = data
+        return name(key), inner
+    return field_label(key), None if table is None else key

@@ -31,7 +31,7 @@ class Latest:
     failing: bool = False
 
 
-def _keys(session: Session, keys: Sequence[str]) -> Function[str]:
+def key_table(session: Session, keys: Sequence[str]) -> Function[str]:
     """The office keys as a table of one column, `value`: one statement for any number of
     offices, and no VALUES list (SQLite cannot name its columns)."""
     listed = json.dumps(list(keys))
@@ -55,7 +55,7 @@ def latest_per_office(session: Session, campaign_id: int, keys: Sequence[str]) -
     step into each of the ix_delivery_office_last_* indexes, however many letters it has."""
     if not keys:
         return {}
-    offices = _keys(session, keys).table_valued("value").alias("office")
+    offices = key_table(session, keys).table_valued("value").alias("office")
     office = (Delivery.campaign_id == campaign_id, Delivery.recipient_key == offices.c.value)
     # A delivered letter's time is its done_at, else its sent_at: the latest of each kind.
     done = (
