@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from webapp.delivery.channels import Handling, handling_of
 from webapp.delivery.outbox import confirm_submission, too_late
 from webapp.models import Delivery, DeliveryStatus, Submission, SubmissionStatus
 
@@ -39,6 +40,15 @@ class LinkPage:
     @property
     def proving(self) -> bool:
         return self.opened is Opened.PROVE_ADDRESS
+
+    @property
+    def only_by_hand(self) -> bool:
+        """Every office takes the letter only through its own web form, from its writer's hands:
+        confirming sends it nowhere, so the button must not say it does."""
+        return bool(self.offices) and all(
+            d.channel is not None and handling_of(d.channel) is Handling.BY_SUPPORTER
+            for d in self.offices
+        )
 
 
 def link_page(submission: Submission, now: datetime, expiry_hours: int) -> LinkPage:
