@@ -279,10 +279,12 @@ def test_the_confirm_page_says_who_takes_the_letter_to_each_office(
 ) -> None:
     """As the Send button did: an office reached only through its own web form gets the letter
     when its writer pastes it there, so the page says so, and a letter that goes only to such
-    offices is confirmed by a button that does not say "send" (nothing is sent by it)."""
+    offices is confirmed by a button (and the email's link) that does not say "send": nothing
+    is sent by it."""
     slug = write_delivery_campaign(app, tmp_path, "hands", targets, require_confirmation=True)
     _write(client, slug)
     (email,) = _emails(app, smtp)
+    assert f">{button}</a>" in email.html()  # the email's link says it as the page's button
     page = client.get(f"{_link(email)}?lang=en").text
     for line in listed:
         assert line in page

@@ -8,12 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from webapp.delivery.channels import Handling, handling_of
+from webapp.delivery.channels import NOT_GOING, only_by_hand
 from webapp.delivery.outbox import confirm_submission, too_late
-from webapp.models import Delivery, DeliveryStatus, Submission, SubmissionStatus
-
-# Letters that will not go: cancelled, or sent instead to a departed member's successor.
-_GONE = frozenset({DeliveryStatus.CANCELLED, DeliveryStatus.REPLACED})
+from webapp.models import Delivery, Submission, SubmissionStatus
 
 
 class Opened(enum.Enum):
@@ -43,12 +40,7 @@ class LinkPage:
 
     @property
     def only_by_hand(self) -> bool:
-        """Every office takes the letter only through its own web form, from its writer's hands:
-        confirming sends it nowhere, so the button must not say it does."""
-        return bool(self.offices) and all(
-            d.channel is not None and handling_of(d.channel) is Handling.BY_SUPPORTER
-            for d in self.offices
-        )
+        return only_by_hand(self.offices)
 
 
 def link_page(submission: Submission, now: datetime, expiry_hours: int) -> LinkPage:
@@ -64,7 +56,7 @@ def link_page(submission: Submission, now: datetime, expiry_hours: int) -> LinkP
         opened = Opened.CONFIRM_LETTER
     else:
         return LinkPage(Opened.SETTLED)
-    offices = [d for d in submission.deliveries if d.status not in _GONE]
+    offices = [d for d in submission.deliveries if d.status not in NOT_GOING]
     return LinkPage(opened, released=submission.released_unproven, offices=offices)
 
 
