@@ -21,9 +21,11 @@ from webapp.models import Submission, SubmissionStatus
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
+# The shipped campaign's offices all take letters through their own web forms (no CWC key in
+# tests): its button confirms and says nothing of sending, which the writer does.
 WORDS = {
-    "en": ("Confirm your letter", "Confirm and send my letter", "your letter is confirmed"),
-    "ar": ("أكّد رسالتك", "أؤكّد، أرسلوا رسالتي", "تأكّدت رسالتك"),
+    "en": ("Confirm your letter", "Confirm my letter", "your letter is confirmed"),
+    "ar": ("أكّد رسالتك", "أؤكّد رسالتي", "تأكّدت رسالتك"),
 }
 
 

@@ -1,6 +1,6 @@
 """What a button did is read out (QA4 item 2): after "I have sent it", confirming the email and
-asking for the receipt link, focus is on the message saying so, on screen at 360 px, with and
-without JavaScript."""
+asking for the receipt link, and saving an answer to "did they reply?", focus is on the message
+saying so, on screen at 360 px, with and without JavaScript."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from sqlalchemy import select
 from tests.browser.conftest import ARTIFACTS, PAGE_ONLY
 from tests.conftest import LiveServer
 from tests.dashboard.letters import Letter, add_letters
+from tests.dashboard.replies import add_answers
 from tests.supporter.helpers import post_letter
 from webapp.database import db
 from webapp.delivery.emails import confirmation_token
-from webapp.models import Submission
+from webapp.delivery.survey_email import survey_token
+from webapp.models import OfficeReply, Submission
 
 pytestmark = [pytest.mark.browser, PAGE_ONLY]
 
@@ -118,4 +120,35 @@ def test_asking_for_the_receipt_link_focuses_the_answer(
     expect(answer).to_be_focused()
     expect(answer).to_be_in_viewport(ratio=1)
     _shot(page, f"outcome-receipt-link-{lang}-{'js' if js else 'no-js'}-360")
+    page.context.close()
+
+
+SAVE = {"en": "Save my answer", "ar": "سجّل إجابتي"}
+RECORDED = {"en": "Thank you: your answers are recorded", "ar": "شكرًا لك: سُجّلت إجاباتك"}
+
+
+@pytest.mark.parametrize(("lang", "js"), BOTH)
+def test_saving_a_reply_answer_focuses_the_thank_you(
+    app: Flask,
+    live_server: LiveServer,
+    default_campaign: str,
+    browser: Browser,
+    lang: str,
+    js: bool,
+) -> None:
+    """The one-click link from the survey email: its button records the answer and the page that
+    opens says so where focus is, as the other buttons a supporter presses do."""
+    add_answers(app, default_campaign, "official:R000001", "Rashida Tlaib", [None])
+    with app.app_context():
+        row = db.session.scalars(select(OfficeReply)).one()
+        token, delivery_id = survey_token(row.delivery.submission), row.delivery_id
+    page = _page(browser, js, lang)
+    page.goto(f"{live_server.url}/replies/{token}/{delivery_id}?answer=no_reply&lang={lang}")
+    page.get_by_role("button", name=SAVE[lang]).click()
+    page.wait_for_url(f"**/replies/{token}?*")
+    page.wait_for_load_state()
+    thanks = page.get_by_role("status").filter(has_text=RECORDED[lang])
+    expect(thanks).to_be_focused()
+    expect(thanks).to_be_in_viewport(ratio=1)
+    _shot(page, f"outcome-reply-answer-{lang}-{'js' if js else 'no-js'}-360")
     page.context.close()

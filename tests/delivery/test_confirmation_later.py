@@ -186,7 +186,7 @@ def test_opening_the_link_confirms_nothing_and_one_button_does(
         assert _letter(app).status is SubmissionStatus.UNCONFIRMED
     assert page.headers["Cache-Control"] == "no-store, private"
     assert '<h1 id="confirm-heading">Confirm your letter</h1>' in page.text
-    assert "<li><bdi>Water Board</bdi></li>" in page.text
+    assert "<li><bdi>Water Board</bdi>: Delivered automatically</li>" in page.text
     assert f'<form method="post" action="{link}?lang=en"' in page.text
     assert "If you did not write this letter, close this page" in page.text
     arabic = client.get(f"{link}?lang=ar").text
@@ -231,7 +231,7 @@ def test_the_page_lists_only_offices_the_letter_still_goes_to(
         old.one().status = DeliveryStatus.REPLACED  # its member left; sent to the successor
         db.session.commit()
     page = client.get(_link(email)).text
-    assert "<li><bdi>Water Board</bdi></li>" in page
+    assert "<li><bdi>Water Board</bdi>: Delivered automatically</li>" in page
     assert "Old Council" not in page
 
 
@@ -245,3 +245,54 @@ def test_an_expired_letters_paragraph_is_marked_on_the_dashboard(
     assert _letter(app).status is SubmissionStatus.EXPIRED
     page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text
     assert page.count(" · never confirmed: not delivered</p>") == 1
+
+
+CITY_HALL = office("City Hall", contact_url="https://city.example.gov/contact")
+BY_HAND = "<li><bdi>City Hall</bdi>: You will paste it into their website (we guide you)</li>"
+BUTTONS = re.compile(r'<button type="submit" class="button button-primary">([^<]+)</button>')
+
+
+@pytest.mark.parametrize(
+    ("targets", "listed", "button"),
+    [
+        (
+            [office("Water Board", email=OFFICE_EMAIL), CITY_HALL],
+            ["<li><bdi>Water Board</bdi>: Delivered automatically</li>", BY_HAND],
+            "Confirm and send my letter",
+        ),
+        (
+            [CITY_HALL],
+            [BY_HAND],
+            "Confirm my letter",
+        ),
+    ],
+    ids=["sent-and-by-hand", "only-by-hand"],
+)
+def test_the_confirm_page_says_who_takes_the_letter_to_each_office(
+    app: Flask,
+    client: FlaskClient,
+    tmp_path: Path,
+    smtp: SmtpSink,
+    targets: list[dict[str, str]],
+    listed: list[str],
+    button: str,
+) -> None:
+    """As the Send button did: an office reached only through its own web form gets the letter
+    when its writer pastes it there, so the page says so, and a letter that goes only to such
+    offices is confirmed by a button (and the email's link) that does not say "send": nothing
+    is sent by it."""
+    slug = write_delivery_campaign(app, tmp_path, "hands", targets, require_confirmation=True)
+    _write(client, slug)
+    (email,) = _emails(app, smtp)
+    assert f">{button}</a>" in email.html()  # the email's link says it as the page's button
+    page = client.get(f"{_link(email)}?lang=en").text
+    for line in listed:
+        assert line in page
+    assert BUTTONS.findall(page) == [button]
+    arabic = client.get(f"{_link(email)}?lang=ar").text
+    assert "ستلصقها بنفسك في موقعهم (ونرشدك إلى ذلك)" in arabic
+    assert BUTTONS.findall(arabic) == [
+        {"Confirm and send my letter": "أؤكّد، أرسلوا رسالتي", "Confirm my letter": "أؤكّد رسالتي"}[
+            button
+        ]
+    ]

@@ -119,3 +119,26 @@ def test_a_receipt_link_asked_for_again_carries_the_request_until_the_click(
         submission.email_verified = True
         proven = supporter_email(submission, NotificationKind.RECEIPT_LINK, "k2")
         assert ASKS not in _body(proven, "plain")
+
+
+@pytest.mark.parametrize(
+    ("lang", "last"),
+    [
+        ("en", "You can delete it from its receipt page."),
+        ("ar", "يمكنك حذفها من صفحة إيصالها."),
+    ],
+)
+def test_the_request_is_a_paragraph_of_its_own_in_the_plain_text(
+    app: Flask, default_campaign: str, lang: str, last: str
+) -> None:
+    """Read as plain text, the request ends its paragraph: a blank line, as between the email's
+    other paragraphs, and not run into "A copy of what you wrote:" or "Keep this link…"."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
+    post_letter(client, default_campaign, email=EMAIL)
+    with app.app_context():
+        submission = db.session.scalars(select(Submission)).one()
+        for kind in (NotificationKind.RECEIPT, NotificationKind.RECEIPT_LINK):
+            text = _body(supporter_email(submission, kind, f"k-{kind.value}"), "plain")
+            [request] = [p for p in text.split("\n\n") if "/confirm/" in p]
+            assert request.rstrip("\n").endswith(last), (kind, request)

@@ -272,6 +272,43 @@ def test_answer_links_record_only_when_confirmed_and_can_be_changed(
     assert _surveys(smtp, NotificationKind.REPLY_REMINDER) == []
 
 
+# What each survey email says about its links, as the page they open asks: a press of its button.
+ASK_BUTTON = {
+    "en": "then press the button on the page that opens to record it",
+    "ar": "ثم اضغط الزر في الصفحة التي تُفتح لتسجيلها",
+}
+ONE_CLICK = {"en": "One click per office", "ar": "نقرة واحدة لكل مكتب"}
+
+
+def test_the_emails_say_an_answer_takes_the_button_its_link_opens(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
+) -> None:
+    """Opening an answer's link records nothing (mail scanners open links too): its page asks
+    for one button. The email and its reminder say so; "one click per office is enough" had a
+    supporter who clicked and closed the page believe they had answered."""
+    assert post_letter(client, slug, email=RASHA).status_code == 303
+    arabic = app.test_client()
+    arabic.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ar"
+    response = post_letter(
+        arabic, slug, email="rania@example.org", first_name="رانيا", latin_first_name="Rania"
+    )
+    assert response.status_code == 303
+    clock = Clock()
+    _surveyed(app, clock, smtp)
+    _run(app, clock, clock.now + timedelta(days=7))
+    for lang, to in (("en", RASHA), ("ar", "rania@example.org")):
+        for kind in (NotificationKind.REPLY_SURVEY, NotificationKind.REPLY_REMINDER):
+            [email] = _surveys(smtp, kind, to)
+            for body in (email.text(), email.html()):
+                assert ASK_BUTTON[lang] in body, (lang, kind)
+                assert ONE_CLICK[lang] not in body, (lang, kind)
+    link = _links(_surveys(smtp, NotificationKind.REPLY_SURVEY, RASHA)[0])[
+        ("Water Board", "no_reply")
+    ]
+    app.test_client().get(_path(link))
+    assert _answers(app)["Water Board"] is None
+
+
 def test_one_click_unsubscribe_by_rfc_8058_post_stops_the_reminder(
     app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink
 ) -> None:

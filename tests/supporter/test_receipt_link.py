@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
@@ -220,6 +221,31 @@ def test_form_without_its_csrf_token_is_refused(app: Flask, client: FlaskClient,
     response = client.post(f"/campaigns/{slug}/receipt-link", data={"email": WRITER})
     assert response.status_code == 400
     assert _queued(app) == 0
+
+
+def test_a_form_left_open_past_its_token_comes_back_with_the_address_kept(
+    app: Flask, client: FlaskClient, slug: str, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page left open for hours (looking up which address one wrote with): its token has
+    expired. The page comes back with the address as typed and a fresh token, and says so,
+    instead of a bare "Something was wrong" page whose Back button showed the same stale form."""
+    page = client.get(f"/campaigns/{slug}/receipt-link")
+    stale = csrf_token(page.text)
+    now = TimestampSigner.get_timestamp
+    later = app.config["WTF_CSRF_TIME_LIMIT"] + 3600
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now(self) + later)
+    typed = {"email": WRITER, "csrf_token": stale}
+    response = client.post(f"/campaigns/{slug}/receipt-link", data=typed)
+    assert response.status_code == 400
+    assert _queued(app) == 0
+    assert f'value="{WRITER}"' in response.text
+    assert "For your security the page had expired. Nothing was recorded" in response.text
+    fresh = csrf_token(response.text)
+    assert fresh != stale
+    again = client.post(
+        f"/campaigns/{slug}/receipt-link", data={"email": WRITER, "csrf_token": fresh}
+    )
+    assert again.status_code == 303 and _queued(app) == 1
 
 
 def test_privacy_page_links_to_each_campaigns_receipt_link_page(

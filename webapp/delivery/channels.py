@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +11,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from webapp.letters.compose import Recipient, Signer
-from webapp.models import Channel, DeliveryStatus
+from webapp.models import Channel, Delivery, DeliveryStatus
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,21 @@ _HANDLING = {
 }
 
 
+# Letters that will not go to their office: cancelled, or sent to a departed member's successor.
+NOT_GOING = frozenset({DeliveryStatus.CANCELLED, DeliveryStatus.REPLACED})
+
+
 def handling_of(channel: Channel) -> Handling:
     return _HANDLING[channel]
+
+
+def only_by_hand(deliveries: Iterable[Delivery]) -> bool:
+    """Every office the letter still goes to takes it only through its own web form, from its
+    writer's hands: confirming it sends it nowhere, so its button and link must not say so."""
+    going = [d.channel for d in deliveries if d.status not in NOT_GOING]
+    return bool(going) and all(
+        c is not None and _HANDLING[c] is Handling.BY_SUPPORTER for c in going
+    )
 
 
 def initial_status(channel: Channel, confirmed: bool) -> DeliveryStatus:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadData
 
 from webapp.database import utcnow
+from webapp.delivery.channels import only_by_hand
 from webapp.delivery.outbox import time_left, too_late
 from webapp.i18n import interface_language, isolate_in_subject
 from webapp.models import Delivery, NotificationKind, Organiser, Submission, SubmissionStatus
@@ -152,7 +153,12 @@ def _confirming(submission: Submission, kind: NotificationKind, now: datetime) -
         if kind is NotificationKind.CONFIRMATION:  # the worker expires it instead (`_wanted`)
             raise ValueError("the letter is past its confirmation window")
         waiting = False
-    return {"awaiting_click": waiting, "time_left": time_left_to_confirm(submission, now)}
+    return {
+        "awaiting_click": waiting,
+        "time_left": time_left_to_confirm(submission, now),
+        # Its offices all take it through their own web forms: the link itself sends nothing.
+        "only_by_hand": only_by_hand(submission.deliveries),
+    }
 
 
 def supporter_email(

@@ -8,11 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from webapp.delivery.channels import NOT_GOING, only_by_hand
 from webapp.delivery.outbox import confirm_submission, too_late
-from webapp.models import Delivery, DeliveryStatus, Submission, SubmissionStatus
-
-# Letters that will not go: cancelled, or sent instead to a departed member's successor.
-_GONE = frozenset({DeliveryStatus.CANCELLED, DeliveryStatus.REPLACED})
+from webapp.models import Delivery, Submission, SubmissionStatus
 
 
 class Opened(enum.Enum):
@@ -40,6 +38,10 @@ class LinkPage:
     def proving(self) -> bool:
         return self.opened is Opened.PROVE_ADDRESS
 
+    @property
+    def only_by_hand(self) -> bool:
+        return only_by_hand(self.offices)
+
 
 def link_page(submission: Submission, now: datetime, expiry_hours: int) -> LinkPage:
     """What opening the link shows. The letter's own age decides whether it is too late (a
@@ -54,7 +56,7 @@ def link_page(submission: Submission, now: datetime, expiry_hours: int) -> LinkP
         opened = Opened.CONFIRM_LETTER
     else:
         return LinkPage(Opened.SETTLED)
-    offices = [d for d in submission.deliveries if d.status not in _GONE]
+    offices = [d for d in submission.deliveries if d.status not in NOT_GOING]
     return LinkPage(opened, released=submission.released_unproven, offices=offices)
 
 

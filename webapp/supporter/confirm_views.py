@@ -73,6 +73,7 @@ def ask(token: str) -> BaseResponse:
         proving=page.proving,
         released=page.released,
         offices=page.offices,
+        only_by_hand=page.only_by_hand,
     )
     return kept_private(Response(html))
 

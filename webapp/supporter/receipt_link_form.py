@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from flask import render_template
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from webapp.models import Campaign
 from webapp.supporter.forms import LetterForm
+from webapp.supporter.said import flash_sent_back
 
 
 class ReceiptLinkForm(FlaskForm):
@@ -23,3 +27,14 @@ def refused_address() -> bool:
     and mistyped tries used up a connection's."""
     form = ReceiptLinkForm(meta={"csrf": False})
     return not form.email.validate(form)
+
+
+def receipt_link_expired(campaign: Campaign) -> tuple[str, int]:
+    """The form posted after its token expired (left open while finding the address one wrote
+    with): the page again, the address as typed, a fresh token to press with. A bare error
+    page lost the address, and its Back button showed the same stale form."""
+    flash_sent_back(
+        _("For your security the page had expired. Nothing was recorded: press the button again.")
+    )
+    page = render_template("supporter/receipt_link.html", campaign=campaign, form=ReceiptLinkForm())
+    return page, 400

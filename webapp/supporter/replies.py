@@ -23,6 +23,7 @@ from webapp.security import kept_private
 from webapp.services.reply_survey import record_answers, stop_contact, survey_for
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
 from webapp.services.submissions import letter_by_receipt
+from webapp.supporter.said import flash_outcome
 
 bp = Blueprint("replies", __name__)
 # The signed link is the only key: a cross-site form cannot know it, and one-click unsubscribe
@@ -105,9 +106,9 @@ def save(token: str) -> BaseResponse:
         if (answer := _answer(request.form.get(f"office-{o.delivery_id}"))) is not None
     }
     if record_answers(db.session(), submission, answers, utcnow()):
-        flash(
-            _("Thank you: your answers are recorded. You can change them here at any time."),
-            "info",
+        # Focused as the survey page opens, so a screen reader says the press did something.
+        flash_outcome(
+            _("Thank you: your answers are recorded. You can change them here at any time.")
         )
     else:
         flash(_("Nothing was recorded: choose an answer for at least one office."), "error")

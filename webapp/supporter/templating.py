@@ -14,7 +14,7 @@ from webapp.civic.countries import country_name
 from webapp.civic.states import seat_code
 from webapp.civic.types import MatchKind, Provenance, Residence
 from webapp.dashboard.charts import bar_chart
-from webapp.delivery.channels import Handling
+from webapp.delivery.channels import Handling, handling_of
 from webapp.delivery.handoff import Version as HandoffVersion
 from webapp.delivery.letter_copies import letter_copies
 from webapp.i18n import bdi, counted, joined_list
@@ -193,6 +193,11 @@ def handling_label(handling: Handling) -> str:
     return str(HANDLING_LABELS[handling])
 
 
+def delivery_handling(delivery: Delivery) -> str:
+    """Who takes a recorded letter to its office, as the Send button said (empty: not known)."""
+    return handling_label(handling_of(delivery.channel)) if delivery.channel else ""
+
+
 def send_label(outcome: LetterOutcome) -> Markup:
     """The Send button's words say who carries the letters the last step."""
     total = len(outcome.letters)
@@ -266,6 +271,7 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(match_description)
     bp.add_app_template_global(share_label)
     bp.add_app_template_global(handling_label)
+    bp.add_app_template_global(delivery_handling)
     bp.add_app_template_global(share_message)
     bp.add_app_template_global(country_name)
     bp.add_app_template_global(send_label)

@@ -52,7 +52,11 @@ from webapp.supporter.flow import Step, handle_letter
 from webapp.supporter.form_build import find_partner
 from webapp.supporter.kept_letter import keep_letters_when_busy
 from webapp.supporter.office_names import register_office_names
-from webapp.supporter.receipt_link_form import ReceiptLinkForm, refused_address
+from webapp.supporter.receipt_link_form import (
+    ReceiptLinkForm,
+    receipt_link_expired,
+    refused_address,
+)
 from webapp.supporter.receipt_missing import receipt_missing
 from webapp.supporter.row_notes import row_note
 from webapp.supporter.said import flash_outcome, flash_sent_back
@@ -174,6 +178,8 @@ def _remember_receipt(token: str) -> None:
 def csrf_failed(error: CSRFError) -> tuple[str, int] | BaseResponse:
     """An expired form keeps what the supporter typed and asks them to send again."""
     slug = (request.view_args or {}).get("slug")
+    if request.endpoint == "supporter.send_receipt_link" and slug:
+        return receipt_link_expired(_campaign_or_404(slug))
     if request.endpoint != "supporter.write" or not slug:
         return render_error(400)
     campaign = campaign_by_slug(db.session(), slug)
