@@ -161,3 +161,15 @@ def test_one_character_of_ones_own_reads_in_the_singular_without_javascript(
 ) -> None:
     page = post_letter(client, default_campaign, action="preview", personal_message="!")
     assert "of your letter (<bdi>1</bdi> character)." in page.text
+
+
+def test_privacy_page_says_how_the_survey_emails_are_stopped(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The survey email ends with a link to a page whose button stops them (u4): it is not one
+    click in the email, as the page said."""
+    english = client.get("/privacy").text
+    assert "The link at the end of that email stops them." in english
+    assert "One click" not in english
+    arabic = client.get("/privacy?lang=ar").text
+    assert "والرابط في آخر تلك الرسالة يوقفها." in arabic and "نقرة واحدة" not in arabic
