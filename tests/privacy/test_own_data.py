@@ -79,6 +79,8 @@ def test_the_receipt_offers_a_copy_of_what_its_letter_holds_and_deleting_it(
     assert data["email"] == MARKERS[0]
     assert data["letter"]["address"]["street"] == MARKERS[3]
     assert data["letter"]["personal_message"] == MARKERS[5]
+    # A link that opens from the saved file, as the emails' do (it was "/receipts/…").
+    assert data["letter"]["receipt"] == f"{app.config['LOCAL_BASE_URL']}/receipts/{token}"
     # The anti-abuse signals stay out of a copy anyone who writes a letter can download.
     assert "hashes" not in data["letter"] and data["letter"]["risk"] == {"held": False}
     # This letter only: not the same writer's other letter, nor anybody else's.

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
+from webapp.delivery.emails import public_url
 from webapp.models import Consent, Delivery, Notification, ParagraphBand, Submission, Supporter
 from webapp.services.reply_survey import survey_for
 from webapp.services.submissions import same_email
@@ -64,7 +65,7 @@ def letter_record(session: Session, s: Submission, internals: bool) -> dict[str,
         "status": s.status.value,
         "confirmed_at": _iso(s.confirmed_at),
         "email_verified": s.email_verified,
-        "receipt": f"/receipts/{s.receipt_token}",
+        "receipt": public_url(f"/receipts/{s.receipt_token}"),
         "language": s.language,
         "subject": s.subject,
         "prefix": s.prefix,
