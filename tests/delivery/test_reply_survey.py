@@ -302,6 +302,8 @@ def test_the_emails_say_an_answer_takes_the_button_its_link_opens(
             for body in (email.text(), email.html()):
                 assert ASK_BUTTON[lang] in body, (lang, kind)
                 assert ONE_CLICK[lang] not in body, (lang, kind)
+                # Writers abroad are nobody's constituents: the offices answer who writes.
+                assert "constituents" not in body and "ناخبيه" not in body, (lang, kind)
     link = _links(_surveys(smtp, NotificationKind.REPLY_SURVEY, RASHA)[0])[
         ("Water Board", "no_reply")
     ]
