@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask_babel import get_locale
 from wtforms import Field, Form
 from wtforms.fields.core import UnboundField
 from wtforms.form import BaseForm
+
+from webapp.unproxied import this_locale
 
 # Before `process`, a bound field holds only what is the same for every form of its class and
 # language: validators, widget, choices, default, label, flags, render_kw. Copies share those
@@ -33,7 +34,7 @@ def _language(form: Any) -> str:
     # Once per form: Flask-Babel's get_locale cost as much as a field's copy.
     language: str | None = form.__dict__.get("_fields_language")
     if language is None:
-        language = form._fields_language = str(get_locale() or "")
+        language = form._fields_language = str(this_locale() or "")
     return language
 
 
