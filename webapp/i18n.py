@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from webapp.request_guards import body_unreadable
-from webapp.unproxied import this_app, this_request
+from webapp.unproxied import this_app, this_locale, this_request
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 # Each language named in itself, for the switch shown on every supporter page.
@@ -105,7 +105,7 @@ def _carry_language(endpoint: str, values: dict[str, Any]) -> None:
 
 
 def page_language() -> str:
-    locale = get_locale()
+    locale = this_locale()
     return locale.language if locale else "en"
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 
 from tests.services.helpers import NOW, SIGNER, record_letter
 from tests.supporter.campaign_files import write_campaign
+from webapp.antiabuse import risk as risk_module
 from webapp.antiabuse.risk import RiskSettings, Signals, assess, capped_count, signal_counts
 from webapp.database import db
 from webapp.models import Submission
@@ -76,6 +77,30 @@ def test_the_counts_from_one_query_are_each_signal_counted_alone_and_capped(
             for asked in combinations(("ip", "subnet", "text"), size):
                 row = session.execute(signal_counts(SETTINGS, asked), params).one()
                 assert list(row) == [expected[name] for name in asked]
+
+
+def test_the_counts_run_as_driver_sql_are_the_counts_core_reads(app: Flask, letters: int) -> None:
+    """Pins what assess reads: the counts compiled once and run as driver SQL are the rows the
+    same statement gives through Core, for every set of signals, with the caps reached, and
+    with `since` converted as Core converts it (an hour earlier counts the two older letters
+    too; a minute later, none)."""
+    with app.app_context():
+        session = db.session()
+        dialect = session.get_bind().dialect
+        for since, campaign in ((SINCE, letters), (NOW - timedelta(hours=1), letters), (NOW, 0)):
+            params = {
+                "ip_hash": "ip-1",
+                "subnet_hash": "net-1",
+                "personal_hash": "text-1",
+                "since": since,
+                "campaign_id": campaign,
+            }
+            for settings in (SETTINGS, replace(SETTINGS, ip_burst=50, same_text_hold=50)):
+                for size in (1, 2, 3):
+                    for asked in combinations(("ip", "subnet", "text"), size):
+                        core = session.execute(signal_counts(settings, asked), params).one()
+                        prepared = risk_module._signal_counts_sql(dialect, settings, asked)
+                        assert tuple(prepared.run(session, params).one()) == tuple(core)
 
 
 def test_assess_scores_from_one_query(app: Flask, letters: int) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
@@ -23,6 +22,7 @@ from webapp.services.partner_codes import written_code
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.prompt_variant import settle_variant
 from webapp.supporter.state_names import state_options
+from webapp.unproxied import this_locale
 
 
 def find_partner(campaign: Campaign, code: str | None) -> Partner | None:
@@ -58,9 +58,9 @@ def build_letter_form(
     if campaign.body_editable and "formdata" not in kwargs:
         kwargs.setdefault("data", {"body": campaign.body})
     form = LetterForm(**kwargs)
-    # Asked of Flask-Babel once: each get_locale costs three reads through `g`'s proxy, and it
-    # cannot change within this function. `language` is page_language()'s, `locale` the tag.
-    found = get_locale()
+    # Asked once (each ask reads `g`; get_locale read it through its proxy): it cannot change
+    # within this function. `language` is page_language()'s, `locale` the tag.
+    found = this_locale()
     language, locale = (found.language if found else "en"), str(found or "en")
     settle_prompts(form, campaign, form.prompt_ticket.data, locale)
     form.country.choices = _country_options(locale)
@@ -111,7 +111,7 @@ def show_prompts(
 ) -> None:
     """Put a settled variant, the ticket that carries it and its questions on the form."""
     form.prompt_variant, form.prompt_ticket.data = variant, ticket
-    tag = locale if locale is not None else str(get_locale() or "en")
+    tag = locale if locale is not None else str(this_locale() or "en")
     form.prompt_questions = tuple(questions_for(campaign.prompts, variant, tag, campaign.language))
 
 
@@ -120,7 +120,7 @@ def letter_draft(form: LetterForm, campaign: Campaign, partner: Partner | None) 
     # Each consent is kept in the words the supporter saw beside the box they ticked, in the
     # language of the step that showed the boxes.
     shown = form.consent_language.data
-    found = get_locale()  # once: see build_letter_form
+    found = this_locale()  # once: see build_letter_form
     language = interface_language(shown) if shown else (found.language if found else "en")
     consents: list[tuple[int | None, str]] = []
     wording = campaign.consent_wording(language)

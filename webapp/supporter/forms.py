@@ -27,7 +27,7 @@ from webapp.civic.states import BY_CODE, STATES
 from webapp.services.partner_codes import CODE_PATTERN
 from webapp.supporter.email_typos import question_typo
 from webapp.supporter.fast_select import FastSelect
-from webapp.supporter.field_copies import CopiedFields, PlainDefaults
+from webapp.supporter.field_copies import CopiedFields, ListedInlineValidators, PlainDefaults
 from webapp.supporter.form_checks import at_most, check_email, check_zip, when_abroad, when_in_us
 from webapp.supporter.form_values import EnteredValues
 from webapp.supporter.own_script import (
@@ -53,7 +53,7 @@ PREFIX_LABELS = {
 }
 
 
-class LetterForm(PlainDefaults, EnteredValues, FlaskForm):
+class LetterForm(ListedInlineValidators, PlainDefaults, EnteredValues, FlaskForm):
     """Everything a supporter enters; `body` and `consent_updates` are removed when unused."""
 
     Meta = CopiedFields  # built on every letter's POST: fields are copied, not constructed
