@@ -138,6 +138,10 @@ class NetworkWatch:
         with pytest.MonkeyPatch.context() as patch:
             for cls, name in _SOCKET_METHODS:
                 patch.setattr(cls, name, self._wrap(getattr(cls, name), name))
+            # Listening on the class sets Engine._has_events for good, and removing the listener
+            # leaves it set: every engine of this process would then dispatch connection events
+            # (the app's engines have none), so the flag goes back as it was.
+            patch.setattr(Engine, "_has_events", Engine._has_events)
             for name, listener in listeners:
                 event.listen(Engine, name, listener)
             try:
