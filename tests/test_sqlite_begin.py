@@ -9,21 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from tests.sqlite_lock import write_lock_taken
 from webapp.database import db, write_transaction
 from webapp.models import Campaign
-
-
-def _write_lock_taken(path: str) -> bool:
-    """Whether another connection holds the write lock now: BEGIN IMMEDIATE fails at once."""
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return False
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        other.close()
 
 
 @pytest.fixture
@@ -50,13 +38,13 @@ def test_a_write_transaction_holds_the_write_lock_from_its_begin(
     with app.app_context():
         session = db.session()
         session.scalar(select(func.count()).select_from(Campaign))  # a read transaction first
-        assert not _write_lock_taken(sqlite_path)  # a plain BEGIN takes no write lock
+        assert not write_lock_taken(sqlite_path)  # a plain BEGIN takes no write lock
         with write_transaction(session):
-            assert _write_lock_taken(sqlite_path)
-        assert not _write_lock_taken(sqlite_path)
+            assert write_lock_taken(sqlite_path)
+        assert not write_lock_taken(sqlite_path)
         # The next transaction this thread begins is a plain one again.
         session.scalar(select(func.count()).select_from(Campaign))
-        assert not _write_lock_taken(sqlite_path)
+        assert not write_lock_taken(sqlite_path)
         session.commit()
 
 

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
 
+from tests.sqlite_lock import write_lock_taken
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow
 from webapp.models import Campaign, DeliveryTally
 from webapp.services.delivery_tallies import refresh_delivery_tallies
-
-
-def _write_lock_taken(path: str) -> bool:
-    """Whether another connection holds the write lock now: BEGIN IMMEDIATE fails at once."""
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return False
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        other.close()
 
 
 def test_the_recount_holds_no_write_lock_while_it_counts(
@@ -45,7 +32,7 @@ def test_the_recount_holds_no_write_lock_while_it_counts(
 
         def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
             if "GROUP BY" in statement and "FROM delivery" in statement:
-                counts.append(_write_lock_taken(path))
+                counts.append(write_lock_taken(path))
 
         event.listen(engine, "before_cursor_execute", before)
         try:
