@@ -6,6 +6,7 @@ import contextlib
 import json
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -139,6 +140,14 @@ class StubServer:
         if path is None:
             with self._lock:
                 return len(self.requests)
+        return len(self.requests_to(path))
+
+    def received(self, path: str, within: float = 5.0) -> int:
+        """Requests to `path` once at least one has arrived (or `within` seconds passed): a client
+        that gave up on a hanging route may not have waited for this thread to record it."""
+        deadline = time.monotonic() + within
+        while not self.requests_to(path) and time.monotonic() < deadline:
+            time.sleep(0.01)
         return len(self.requests_to(path))
 
     def last(self, path: str) -> StubRequest:

@@ -8,6 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import SHARED
 from tests.stubs import StubServer
 
@@ -17,7 +19,9 @@ ADDRESS = "/geocoder/geographies/address"
 ONE_LINE = "/geocoder/geographies/onelineaddress"
 PEOPLE_GEO = "/people.geo"
 DEARBORN = "address-mi-12-dearborn.json"
-# Short enough that a hanging stub costs a test well under a second.
+# Short enough that a hanging stub costs a test well under a second. Only a test marked
+# `upstream_hangs` gets them: on a loaded machine a stub that answers can be kept waiting past
+# 0.5 s, and the lookup then fell back as if the service were down (a split ZIP answered 422).
 FAST_TIMEOUTS = {"CIVIC_CONNECT_TIMEOUT_SECONDS": 0.5, "CIVIC_READ_TIMEOUT_SECONDS": 0.5}
 
 
@@ -46,6 +50,11 @@ def seattle_address_answer() -> Any:
     return answer
 
 
-def stub_settings(stub: StubServer) -> dict[str, Any]:
-    """App settings pointing the geocoder at `stub`, with short timeouts."""
-    return {"CENSUS_GEOCODER_URL": f"{stub.url}/geocoder", **FAST_TIMEOUTS}
+def stub_settings(stub: StubServer, hangs: bool = False) -> dict[str, Any]:
+    """Settings pointing the geocoder at `stub`: the app's own timeouts, short ones if it hangs."""
+    return {"CENSUS_GEOCODER_URL": f"{stub.url}/geocoder", **(FAST_TIMEOUTS if hangs else {})}
+
+
+def upstream_hangs(request: pytest.FixtureRequest) -> bool:
+    """Whether the test is marked `upstream_hangs` (its stub is made to answer too late)."""
+    return request.node.get_closest_marker("upstream_hangs") is not None

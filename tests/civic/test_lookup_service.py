@@ -25,8 +25,9 @@ from tests.civic.geocoder import (
     ONE_LINE,
     census_fixture,
     stub_settings,
+    upstream_hangs,
 )
-from tests.stubs import StubServer
+from tests.stubs import StubServer, json_reply
 from webapp.civic import lookup as notes
 from webapp.civic import zip_fallback
 from webapp.civic.lookup import AddressQuery, CivicLookup
@@ -44,8 +45,10 @@ def census() -> Iterator[StubServer]:
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any], census: StubServer) -> dict[str, Any]:
-    return {**app_config, **stub_settings(census)}
+def app_config(
+    app_config: dict[str, Any], census: StubServer, request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    return {**app_config, **stub_settings(census, upstream_hangs(request))}
 
 
 @pytest.fixture
@@ -114,9 +117,28 @@ def test_same_address_twice_even_spaced_and_cased_differently_asks_the_geocoder_
     assert third.provenance is not None and third.provenance.match is MatchKind.EXACT
 
 
+def test_a_stub_answering_late_as_on_a_loaded_machine_is_still_an_answer(
+    loaded: Flask, census: StubServer
+) -> None:
+    # A busy machine can keep the stub's thread from answering for a while; only a test marked
+    # upstream_hangs is given timeouts short enough to take that for an outage.
+    census.reply_slowly(ADDRESS, 0.6, json_reply(census_fixture(DEARBORN)))
+
+    result = find(loaded, DEARBORN_STREET)
+
+    assert not result.geocoder_failed
+    assert result.provenance is not None and result.provenance.match is MatchKind.EXACT
+
+
 @pytest.mark.parametrize(
     "outage",
-    ["timeout", "http-500", "http-503", "malformed-json", "layer-error"],
+    [
+        pytest.param("timeout", marks=pytest.mark.upstream_hangs),
+        "http-500",
+        "http-503",
+        "malformed-json",
+        "layer-error",
+    ],
 )
 def test_geocoder_outage_falls_back_to_the_zip_table_with_a_note(
     loaded: Flask, census: StubServer, outage: str
@@ -135,7 +157,7 @@ def test_geocoder_outage_falls_back_to_the_zip_table_with_a_note(
     result = find(loaded, AddressQuery(zip_code, "MI", street="1 Main St", city="Southfield"))
     elapsed = time.perf_counter() - started
 
-    assert census.count(ADDRESS) >= 1
+    assert census.received(ADDRESS) >= 1
     assert elapsed < 3.0, f"the fallback took {elapsed:.1f}s"
     assert result.geocoder_failed
     assert result.notes == [note(loaded, notes.NOTE_BY_ZIP)]
