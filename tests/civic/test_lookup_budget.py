@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from tests.civic.data import house_member, load_civic_data, single_district_zip
 from tests.civic.geocoder import ADDRESS, DEARBORN, census_fixture
@@ -14,6 +16,7 @@ from tests.stubs import Reply, StubRequest, StubServer, json_reply
 from tests.supporter.helpers import post_letter
 from webapp.civic import lookup as notes
 from webapp.civic.lookup import AddressQuery, CivicLookup
+from webapp.civic.seating import Seated
 from webapp.civic.types import LookupResult, MatchKind
 from webapp.database import db, utcnow
 
@@ -87,6 +90,28 @@ def test_a_hung_geocoder_costs_a_lookup_its_budget_then_the_zip_table_answers(
     assert stub_server.count(ADDRESS) == 1
     assert BUDGET * 0.9 <= elapsed <= BUDGET + SLACK, f"took {elapsed:.2f}s"
     assert answered_by_zip(loaded, result)
+
+
+def test_the_budget_is_for_the_upstreams_not_for_seating_the_roster(
+    app: Flask, stub_server: StubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_civic_data(app)
+    stub_server.reply_json(ADDRESS, census_fixture(DEARBORN))
+    seat = CivicLookup.seated
+
+    def slow_seat(self: CivicLookup, session: Session, now: datetime) -> Seated:
+        # A worker's first lookup seats the roster, local work that a saturated machine
+        # stretched past the whole budget, leaving the geocoder none.
+        time.sleep(BUDGET + 0.2)
+        return seat(self, session, now)
+
+    monkeypatch.setattr(CivicLookup, "seated", slow_seat)
+
+    _, result = timed_lookup(app, "16901 Michigan Ave", "48126")
+
+    assert stub_server.count(ADDRESS) == 1
+    assert not result.geocoder_failed
+    assert result.provenance is not None and result.provenance.match is MatchKind.EXACT
 
 
 def test_the_retry_after_a_5xx_shares_the_budget(loaded: Flask, stub_server: StubServer) -> None:

@@ -236,15 +236,19 @@ class CivicLookup:
     ) -> LookupResult:
         """Officials in `chambers` for the supporter; never raises for upstream trouble.
 
-        Every upstream call shares `budget` (default: a fresh CIVIC_LOOKUP_BUDGET_SECONDS), so a
-        hung service costs a request that much at most before the ZIP table answers.
+        Every upstream call shares `budget` (default: CIVIC_LOOKUP_BUDGET_SECONDS from when the
+        roster is seated), so a hung service costs a request that much at most before the ZIP
+        table answers.
         """
-        budget = budget if budget is not None else Budget(self.budget_seconds)
         result = LookupResult()
         if not set(chambers) - {"us_senate", "us_house"} and self.roster.is_empty(session):
             result.notes.append(str(NOTE_NO_ROSTER))
             return result
         seated = self.seated(session, now)
+        # Started after the roster is seated: that is local work (a fifth of a second of CPU
+        # for a worker's first lookup, seconds on a saturated machine), and counted against the
+        # upstreams it left the geocoder no time, so busy hours fell back to the ZIP table.
+        budget = budget if budget is not None else Budget(self.budget_seconds)
         found = self._locate(session, query, result, seated, now, budget)
         if found.location is None:
             result.needs_street = True
