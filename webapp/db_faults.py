@@ -47,3 +47,14 @@ def database_unavailable(exc: BaseException) -> bool:
     # a misuse of ours without a state ("another command is already in progress") stays a bug.
     from_psycopg = type(exc.orig).__module__.startswith("psycopg")
     return isinstance(exc, OperationalError) and from_psycopg and _LOST.search(message) is not None
+
+
+def unavailable_cause(exc: BaseException) -> str | None:
+    """For a database busy or out of reach, one line that says what to mend (the driver's
+    error and its first line: "connection failed: ... Connection refused", "the database
+    system is starting up"), with no statement and no parameter; None for anything else."""
+    if not database_unavailable(exc):
+        return None
+    cause = getattr(exc, "orig", None) or exc
+    first = (str(cause).strip().splitlines() or [""])[0][:200]
+    return f"the database is busy or out of reach ({type(cause).__name__}: {first})"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.civic.index import representative_from_official
-from webapp.delivery.channels import CwcReach, Route, route
+from webapp.delivery.channels import CWC_CHANNELS, NO_TOPICS, CwcReach, Route, route
 from webapp.delivery.form_limits import form_limit
 from webapp.delivery.office_latest import Latest, latest_per_office
 from webapp.delivery.post import parse_us_address
@@ -141,12 +141,16 @@ def channel_map(
     rows = []
     for office in offices:
         way = route(office, reach, complete=True)
+        # Red before the first letter: each would be given up on, not merely fail for a while.
+        untopical = way.channel in CWC_CHANNELS and not campaign.topics
+        if untopical:
+            way = Route(way.channel, (*way.why, NO_TOPICS))
         last = latest.get(office.key, Latest())
         failed_at, error, reason, sent_at = last.failure, last.error, last.reason, last.success
         stop = _postal_stop(session, way.channel, office.name, office.address)
         statuses = counts.get(office.key, Counter())
         readiness = ready.get(way.channel)
-        mark = Mark.RED if stop else _mark(way.channel, last, readiness)
+        mark = Mark.RED if stop or untopical else _mark(way.channel, last, readiness)
         rows.append(
             OfficeChannel(
                 key=office.key,

@@ -69,6 +69,12 @@ def route(recipient: Recipient, reach: CwcReach, complete: bool) -> Route:
     return Route(fallback, (where,) if why_not is None else (why_not, where))
 
 
+# Both CWC systems refuse a message without a Library of Congress topic (cwc_message.py): a
+# campaign with none would have every letter to a CWC office given up on once it is tried.
+NO_TOPICS = _l("CWC requires the campaign's policy areas (topics), and it has none")
+CWC_CHANNELS = frozenset({Channel.CWC, Channel.SENATE_CWC})
+
+
 def _cwc_channel(recipient: Recipient, reach: CwcReach) -> tuple[Channel | None, LazyString | None]:
     if recipient.chamber == "us_house":
         if recipient.state and recipient.district is not None:

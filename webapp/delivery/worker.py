@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import ObjectDeletedError
 
 from webapp.database import db, utcnow
+from webapp.db_faults import unavailable_cause
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
 from webapp.delivery.channel_faults import ChannelFaults, channel_of
@@ -278,8 +279,11 @@ class Worker:
                 self.heartbeat.beat()
                 report = self.run_batch()
                 self.heartbeat.beat(finished=True)
-            except Exception:  # e.g. the database is down: wait, retry
-                log.exception("outbox round failed; retrying after %.0f s", poll)
+            except Exception as exc:  # e.g. the database is down: wait, retry
+                if (cause := unavailable_cause(exc)) is None:
+                    log.exception("outbox round failed; retrying after %.0f s", poll)
+                else:  # one line a round: a 30 s restart wrote 1,900 lines of the same trace
+                    log.warning("outbox round failed: %s; retrying after %.0f s", cause, poll)
                 report = BatchReport()
                 if once:
                     raise

@@ -18,9 +18,12 @@ from webapp.supporter.campaign_page import resend_fields
 KeptPage = Callable[[Campaign, list[tuple[str, str]], str], tuple[str, int]]
 
 
-def keep_letters_when_busy(bp: Blueprint, endpoint: str, page: KeptPage) -> None:
+def keep_letters_when_busy(
+    bp: Blueprint, endpoint: str, page: KeptPage
+) -> Callable[[Exception], Response]:
     """On `bp`, a database busy or out of reach while `endpoint` takes a letter answers 503
-    with `page`: the supporter presses again a minute later and loses nothing."""
+    with `page`: the supporter presses again a minute later and loses nothing. Returns the
+    handler, for the blueprint's own error handlers, whose errors reach no other handler."""
 
     def handler(error: Exception) -> Response:
         slug = (request.view_args or {}).get("slug")
@@ -34,3 +37,4 @@ def keep_letters_when_busy(bp: Blueprint, endpoint: str, page: KeptPage) -> None
 
     for error in DATABASE_ERRORS:
         bp.register_error_handler(error, handler)
+    return handler

@@ -32,6 +32,7 @@ from webapp.antiabuse.limits import (
 from webapp.campaigns.services import campaign_by_slug, open_campaigns
 from webapp.campaigns.snapshots import campaign_snapshot
 from webapp.database import db, utcnow
+from webapp.db_faults import DATABASE_ERRORS
 from webapp.delivery.handoff import handoff_for
 from webapp.extensions import limiter
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission, SubmissionStatus
@@ -177,6 +178,13 @@ def _remember_receipt(token: str) -> None:
 @bp.errorhandler(CSRFError)
 def csrf_failed(error: CSRFError) -> tuple[str, int] | BaseResponse:
     """An expired form keeps what the supporter typed and asks them to send again."""
+    try:
+        return _expired_form()
+    except DATABASE_ERRORS as exc:  # raised in an error handler, no other handler would see it
+        return _busy_letter(exc)
+
+
+def _expired_form() -> tuple[str, int] | BaseResponse:
     slug = (request.view_args or {}).get("slug")
     if request.endpoint == "supporter.send_receipt_link" and slug:
         return receipt_link_expired(_campaign_or_404(slug))
@@ -221,7 +229,7 @@ def _kept_letter(campaign: Campaign, fields: list[tuple[str, str]], step: str) -
     return page, 503
 
 
-keep_letters_when_busy(bp, "supporter.write", _kept_letter)
+_busy_letter = keep_letters_when_busy(bp, "supporter.write", _kept_letter)
 
 
 def _submission_or_404(token: str) -> Submission:

@@ -1,0 +1,68 @@
+"""A request that PostgreSQL keeps waiting (another transaction's lock) gives its slot up, so the
+process's other pages answer meanwhile, and takes its statement up again when the lock goes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from tests.supporter.test_database_busy import _letter_form, letters_locked
+from webapp.database import db
+from webapp.models import Submission
+
+PATIENCE = 10.0
+
+
+@pytest.fixture(params=["postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """SQLite's writers queue on a file lock of ours instead (request_slots.waiting)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    return {**app_config, "REQUEST_SLOTS": 1, "POSTGRES_LOCK_TIMEOUT_MS": 5000}
+
+
+def _lock_waiters(app: Flask) -> int:
+    url = str(app.config["SQLALCHEMY_DATABASE_URI"]).replace("postgresql+psycopg", "postgresql")
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()
+        return int(row[0]) if row else 0
+
+
+def test_pages_answer_while_a_letter_waits_on_a_table_lock_and_the_letter_then_goes(
+    app: Flask, default_campaign: str
+) -> None:
+    writer, reader = app.test_client(), app.test_client()
+    letter = _letter_form(writer, default_campaign)
+    assert reader.get("/privacy").status_code == 200  # warm: its first rendering is slower
+    sent: dict[str, int] = {}
+
+    def send() -> None:
+        sent["status"] = writer.post(f"/campaigns/{default_campaign}", data=letter).status_code
+
+    with letters_locked(app):  # a migration's lock on the letters' table
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        deadline = time.monotonic() + PATIENCE
+        while _lock_waiters(app) == 0:
+            assert time.monotonic() < deadline, "the letter never queued for the lock"
+            time.sleep(0.02)
+        started = time.monotonic()
+        page = reader.get("/privacy")
+        took = time.monotonic() - started
+        assert page.status_code == 200
+        # Before, /privacy waited for the slot until the letter's lock timeout (5 s) ended.
+        assert took < 1.0, f"/privacy took {took:.2f} s while a letter waited on a lock"
+        assert sender.is_alive()  # the letter still waits: nothing was cut short
+    sender.join(PATIENCE)
+    assert sent == {"status": 303}  # its statement went on once the lock was gone
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
