@@ -294,7 +294,8 @@ def test_dc_gets_its_non_voting_delegate_and_no_senators(loaded: Flask, census: 
     (delegate,) = result.representatives
     assert delegate.bioguide == member("DC", 0) and delegate.non_voting
     assert (delegate.title, delegate.district) == ("Delegate", "0")
-    assert result.vacancies == [] and result.notes == []
+    # No senator is offered, and the page says why (not a vacancy: DC has no seats).
+    assert result.vacancies == [] and result.notes == [note(loaded, notes.NOTE_NO_SENATORS)]
     assert result.provenance is not None
     assert result.provenance.districts == {"state": "DC", "cd": 0}
 

@@ -357,7 +357,8 @@ def test_members_of_congress_get_their_cover_note_and_the_reader_reads_it_in_ara
     assert page.status_code == 200, page.text
     html = page.text
     assert "I am writing to you as your constituent in Southfield." in html
-    assert "أكتب إليكم بصفتي أحد ناخبيكم في Southfield." in html
+    # The city the supporter typed, isolated inside the Arabic sentence (never in what is sent).
+    assert "أكتب إليكم بصفتي أحد ناخبيكم في \u2068Southfield\u2069." in html
     assert html.count('class="reading-pane reading-pane-copy"') == html.count(
         'class="office-letter"'
     )

@@ -41,6 +41,12 @@ NOTE_BY_ZIP = _l(
 NOTE_ADDRESS_NOT_FOUND = _l(
     "We could not find that street address. Check it for typos; meanwhile we used your ZIP code."
 )
+# Said where a campaign writes to senators: without it DC's supporters saw one member of Congress
+# where others see three, and nothing said why.
+NOTE_NO_SENATORS = _l(
+    "Washington, DC and the US territories have no senators, so your letter does not go to the "
+    "Senate."
+)
 NOTE_STATE_NEEDS_ADDRESS = _l("Your state legislators can be found from your street address.")
 NOTE_STATE_UNAVAILABLE = _l("State legislators cannot be looked up right now.")
 NOTE_NO_ROSTER = _l(
@@ -159,6 +165,8 @@ class CivicLookup:
             # A senator whose term has ended is not a vacancy: the roster is only behind.
             held = self.roster.senate_seats_held(session, state)
             result.vacancies.extend(Vacancy("us_senate", state) for _ in range(2 - held))
+        elif "us_senate" in chambers:
+            result.notes.append(str(NOTE_NO_SENATORS))
         if not seated.roster_matches:
             # Members of another Congress than the seated one are never named for a district.
             if "us_house" in chambers and result.withheld is None:

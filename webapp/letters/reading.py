@@ -101,8 +101,11 @@ def reading_letter(
     recipient = letter.recipient
     own = target_copy(campaign, recipient.target_id, language)
     values = merge_values(campaign, signer, recipient)
-    # {{ campaign.title }} in the reader's language, as the page heading it shows.
-    values = replace(values, campaign={"title": campaign.title_in(language)})
+    # {{ campaign.title }} in the reader's language, as the page heading it shows; what the
+    # supporter typed isolated in its own direction ("Dearborn (MI)" inside Arabic read
+    # "(Dearborn (MI)"). Reading copies are never sent: offices' letters carry no marks.
+    supporter = {k: f"\u2068{v}\u2069" if v else v for k, v in values.supporter.items()}
+    values = replace(values, campaign={"title": campaign.title_in(language)}, supporter=supporter)
 
     def html(source: str | None) -> Markup | None:
         return markdown_to_html(render(source, values, escape_markdown)) if source else None
