@@ -17,6 +17,7 @@ from flask import (
     render_template,
     request,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -180,6 +181,21 @@ def database_busy(exc: Exception, page: Callable[[], tuple[str, int]] | None = N
             response = make_response(text, 503, {"Content-Type": "text/plain; charset=utf-8"})
     response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
     return response
+
+
+def handler_page(
+    draw: Callable[[], ResponseReturnValue],
+    busy: Callable[[Exception], ResponseReturnValue] | None = None,
+) -> ResponseReturnValue:
+    """An error handler's page, with what drawing it raises answered as a view's would be (a
+    404, a busy database: `busy`, else database_busy): Flask turns anything raised inside an
+    error handler into a 500, so an expired form for a deleted receipt was a server error."""
+    try:
+        return draw()
+    except HTTPException as exc:
+        return _handle_http(exc)
+    except DATABASE_ERRORS as exc:
+        return busy(exc) if busy is not None else database_busy(exc)
 
 
 def _refuse_nul_bytes() -> None:

@@ -12,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -45,7 +46,7 @@ from webapp.database import db, utcnow
 from webapp.delivery.channels import reach_from_config
 from webapp.letters.merge import ALLOWED_FILTERS, MERGE_FIELDS
 from webapp.models import AuditAction, Campaign, CampaignStatus, Target, TargetKind
-from webapp.security import render_error
+from webapp.security import handler_page, render_error
 
 _EDITOR_ENDPOINTS = {"dashboard.new_campaign", "dashboard.edit_campaign"}
 # The order docs/campaign-files.md lists them in; a field added later is listed at the end.
@@ -272,8 +273,12 @@ def import_campaign_file() -> tuple[str, int] | BaseResponse:
 
 
 @bp.errorhandler(CSRFError)
-def _editor_form_expired(error: CSRFError) -> tuple[str, int]:
+def _editor_form_expired(error: CSRFError) -> ResponseReturnValue:
     """An expired editor form is shown again with everything typed, not an error page."""
+    return handler_page(_expired_editor)
+
+
+def _expired_editor() -> tuple[str, int]:
     slug = (request.view_args or {}).get("slug")
     if request.endpoint not in _EDITOR_ENDPOINTS or not me().is_authenticated or not me().is_admin:
         return render_error(400)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -12,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from webapp.database import db, utcnow
 from webapp.i18n import page_language
-from webapp.security import kept_private
+from webapp.security import handler_page, kept_private
 from webapp.services.own_data import erase_own_data, own_data, own_data_copy
 from webapp.supporter.receipt_missing import receipt_missing
 
@@ -67,11 +68,11 @@ def erased() -> str:
 
 
 @bp.errorhandler(CSRFError)
-def expired(error: CSRFError) -> Response:
+def expired(error: CSRFError) -> ResponseReturnValue:
     """A confirmation page left open past the form's lifetime: ask once more, nothing lost."""
     token = str((request.view_args or {}).get("token", ""))
     flash(
         _("For your security the page had expired. Nothing was deleted: press the button again."),
         "error",
     )
-    return _confirm_page(token, 400)
+    return handler_page(lambda: _confirm_page(token, 400))

@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -32,11 +33,16 @@ from webapp.antiabuse.limits import (
 from webapp.campaigns.services import campaign_by_slug, open_campaigns
 from webapp.campaigns.snapshots import campaign_snapshot
 from webapp.database import db, utcnow
-from webapp.db_faults import DATABASE_ERRORS
 from webapp.delivery.handoff import handoff_for
 from webapp.extensions import limiter
 from webapp.models import Campaign, CampaignStatus, DeliveryStatus, Submission, SubmissionStatus
-from webapp.security import kept_private, render_error, retry_minutes, with_error_headers
+from webapp.security import (
+    handler_page,
+    kept_private,
+    render_error,
+    retry_minutes,
+    with_error_headers,
+)
 from webapp.services.closed_campaigns import recorded_receipt
 from webapp.services.link_emails import link_email
 from webapp.services.receipt_links import email_receipt_link
@@ -176,12 +182,9 @@ def _remember_receipt(token: str) -> None:
 
 
 @bp.errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> tuple[str, int] | BaseResponse:
+def csrf_failed(error: CSRFError) -> ResponseReturnValue:
     """An expired form keeps what the supporter typed and asks them to send again."""
-    try:
-        return _expired_form()
-    except DATABASE_ERRORS as exc:  # raised in an error handler, no other handler would see it
-        return _busy_letter(exc)
+    return handler_page(_expired_form, _busy_letter)
 
 
 def _expired_form() -> tuple[str, int] | BaseResponse:
