@@ -59,8 +59,9 @@ def test_pages_answer_while_a_letter_waits_on_a_table_lock_and_the_letter_then_g
         page = reader.get("/privacy")
         took = time.monotonic() - started
         assert page.status_code == 200
-        # Before, /privacy waited for the slot until the letter's lock timeout (5 s) ended.
-        assert took < 1.0, f"/privacy took {took:.2f} s while a letter waited on a lock"
+        # Before, /privacy waited for the slot until the letter's lock timeout (5 s) ended;
+        # half of it tells the two apart on a loaded machine (a warm /privacy takes ~20 ms).
+        assert took < 2.5, f"/privacy took {took:.2f} s while a letter waited on a lock"
         assert sender.is_alive()  # the letter still waits: nothing was cut short
     sender.join(PATIENCE)
     assert sent == {"status": 303}  # its statement went on once the lock was gone
