@@ -74,6 +74,9 @@ def test_arrowing_between_district_radios_leaves_the_page_where_it_is(
     page.set_viewport_size({"width": 360, "height": 760})
     page.goto(f"{live_server.url}/campaigns/{default_campaign}")
     _district_error(page, zip_code)
+    # The page's deferred script focuses the error summary; on a loaded machine it ran after
+    # the radio was focused below, so ArrowDown moved nothing (clean run 102).
+    expect(page.locator("#error-summary")).to_be_focused()
     radios = page.locator("#district input[type=radio]")
     # The supporter has scrolled so the group sits near the top of the screen, all in view.
     page.evaluate(
