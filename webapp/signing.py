@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
+from itsdangerous.url_safe import URLSafeSerializerMixin
 
 from webapp.unproxied import this_app
 
@@ -14,14 +17,38 @@ from webapp.unproxied import this_app
 # and the widget form and its send built three each: a cached one signs and checks the same.
 
 
+class _Unzipped(URLSafeSerializerMixin):
+    """Payloads signed as plain base64 JSON, never zlib-compressed.
+
+    The URL-safe serializers zlib-compress every payload to see whether it comes out shorter:
+    ours are a few dozen bytes, shorter compressed only when repetitive, and each trial set up
+    and cleared zlib's tables (the form token and form-started stamp: 1.2% of a letter's
+    instructions). A token is a little longer in those rare cases, and verified the same.
+    Reading is unchanged, so a compressed token (a "." before it) signed before still loads.
+    """
+
+    def dump_payload(self, obj: Any) -> bytes:
+        # The mixin's dump without the trial: the JSON of the serializer beneath it, as base64.
+        json: bytes = super(URLSafeSerializerMixin, self).dump_payload(obj)
+        return base64_encode(json)
+
+
+class _Timed(_Unzipped, URLSafeTimedSerializer):
+    """URLSafeTimedSerializer whose payloads are never compressed."""
+
+
+class _Untimed(_Unzipped, URLSafeSerializer):
+    """URLSafeSerializer whose payloads are never compressed."""
+
+
 @lru_cache(maxsize=32)
 def _timed(secret: str | bytes, salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=salt)
+    return _Timed(secret, salt=salt)
 
 
 @lru_cache(maxsize=32)
 def _untimed(secret: str | bytes, salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret, salt=salt)
+    return _Untimed(secret, salt=salt)
 
 
 def timed_serializer(salt: str) -> URLSafeTimedSerializer:

@@ -33,6 +33,9 @@ class _Counts:
     each signal it has (run as driver SQL, compiled for SQLite)."""
 
     dialect = sqlite.dialect()
+    # As a connection something listens to: a prepared statement goes through exec_driver_sql
+    # (below) rather than onto a DBAPI cursor (webapp/services/cursor_rows.py).
+    _has_events = True
 
     def __init__(self, n: int) -> None:
         self.n = n

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Column, ColumnElement, CursorResult, Table, bindparam
+from sqlalchemy import BindParameter, Column, ColumnElement, Table, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ValuesBase
 from sqlalchemy.sql.selectable import Select
+
+from webapp.services.cursor_rows import Rows, on_the_cursor, run_on_cursor
 
 Convert = Callable[[Any], Any] | None
 SetTo = Callable[[Column[Any], BindParameter[Any]], ColumnElement[Any]]
@@ -35,8 +37,9 @@ class Prepared:
     """One statement as the driver runs it: its SQL text and how to lay out its parameters.
 
     Compiling a Core statement costs more than the insert itself; a letter runs the same few
-    statements every time, most of them inside SQLite's single write turn. Executed through
-    `Connection.exec_driver_sql`, so engine events (statement counts, timing) still see them.
+    statements every time, most of them inside SQLite's single write turn. Executed on the
+    transaction's own DBAPI cursor (cursor_rows.py), or through `Connection.exec_driver_sql`
+    whenever something listens, so engine events (statement counts, timing) still see them.
     """
 
     sql: str
@@ -53,15 +56,23 @@ class Prepared:
             return tuple(values)
         return {bind.name: value for bind, value in zip(self.binds, values, strict=True)}
 
-    def run(self, session: Session, *rows: Mapping[str, Any]) -> CursorResult[*tuple[Any, ...]]:
+    def run(self, session: Session, *rows: Mapping[str, Any]) -> Rows:
         """Execute once with `rows` (one per VALUES row the statement was prepared for)."""
-        return session.connection().exec_driver_sql(self.sql, self.parameters(rows))
+        connection = session.connection()
+        params = self.parameters(rows)
+        if not on_the_cursor(connection):
+            return connection.exec_driver_sql(self.sql, params)
+        return run_on_cursor(connection, self.sql, params, many=False)
 
     def run_many(self, session: Session, groups: Sequence[Sequence[Mapping[str, Any]]]) -> None:
         """Execute once per group of rows, as one executemany (psycopg pipelines it: one round
         trip); nothing is read back."""
+        connection = session.connection()
         params = [self.parameters(rows) for rows in groups]
-        session.connection().exec_driver_sql(self.sql, params)
+        if not on_the_cursor(connection):
+            connection.exec_driver_sql(self.sql, params)
+            return
+        run_on_cursor(connection, self.sql, params, many=True)
 
 
 def _default(table: Table, key: str) -> Callable[[], Any] | None:
