@@ -16,7 +16,7 @@ from tests.civic.data import (
     roster_seats,
     zip_table,
 )
-from webapp.civic.lookup import AddressQuery, CivicLookup
+from webapp.civic.lookup import NOTE_NO_SENATORS, AddressQuery, CivicLookup
 from webapp.civic.states import has_senators
 from webapp.civic.types import LookupResult, MatchKind
 from webapp.database import db, utcnow
@@ -178,11 +178,13 @@ def test_territory_zip_alone_gets_its_delegate_without_asking_for_a_street(
 ) -> None:
     with loaded.app_context():
         result = _lookup(loaded).lookup(db.session(), AddressQuery(zip_code), CONGRESS, utcnow())
+        no_senators = str(NOTE_NO_SENATORS)
 
     (delegate,) = result.representatives
     assert (delegate.state, delegate.district, delegate.non_voting) == (state, "0", True)
     assert (delegate.bioguide,) == roster_seats()[("us_house", state, 0)]
-    assert not result.needs_street and result.notes == [] and result.candidates == []
+    # The only note says why no senator is listed (a territory has none).
+    assert not result.needs_street and result.notes == [no_senators] and result.candidates == []
     assert result.provenance is not None and result.provenance.match is MatchKind.ZIP
 
 
