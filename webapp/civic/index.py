@@ -59,13 +59,19 @@ def _serving(members: list[_Member], when: tuple[str, str] | None) -> list[Repre
 
 
 class _Versioned:
-    """Loads data once, then reloads only when its dataset's sync time changes."""
+    """Loads data once, then reloads only when its dataset's sync time changes.
+
+    No lock is held while the database is asked: a request whose statement PostgreSQL keeps
+    waiting gives its process's slot up (webapp/pg_waits.py), and a thread holding the slot
+    must never block on a lock such a thread holds (request_slots.waiting).
+    """
 
     dataset = ""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held only to swap loaded data in, never across I/O
+        self._loading = threading.Lock()  # taken without blocking: one reload at a time
         self._version: datetime | None = None
         self._loaded = False
         self._checked_at = -1e9
@@ -86,18 +92,29 @@ class _Versioned:
             ).where(CivicDataset.name == self.dataset)
         ).first()
         version = row[0] if row else None
-        with self._lock:
+        if self._loaded and version == self._version:
             self._checked_at = now
-            if self._loaded and version == self._version:
-                return
-            self._load(session)
+            return
+        reloading = self._loading.acquire(blocking=False)
+        if not reloading and self._loaded:
+            return  # another thread is reloading; the data it replaces serves meanwhile
+        try:
+            # A first load that finds another under way makes its own copy rather than wait.
+            swap_in = self._load(session)
+        finally:
+            if reloading:
+                self._loading.release()
+        with self._lock:
+            swap_in()
             self._version = version
             self.snapshot_date = row[1] if row else None
             self.congress = row[2] if row else None
             self.details = dict(row[3] or {}) if row else {}
+            self._checked_at = now
             self._loaded = True
 
-    def _load(self, session: Session) -> None:
+    def _load(self, session: Session) -> Callable[[], None]:
+        """Read the dataset; return what puts it in place (called under the lock)."""
         raise NotImplementedError
 
     def invalidate(self) -> None:
@@ -121,7 +138,7 @@ class RosterIndex(_Versioned):
         self._house: dict[tuple[str, int], list[_Member]] = {}
         self.count = 0
 
-    def _load(self, session: Session) -> None:
+    def _load(self, session: Session) -> Callable[[], None]:
         senators: dict[str, list[_Member]] = defaultdict(list)
         house: dict[tuple[str, int], list[_Member]] = defaultdict(list)
         officials = session.scalars(select(Official).where(Official.active.is_(True))).all()
@@ -135,7 +152,12 @@ class RosterIndex(_Versioned):
                 house[(official.state, int(official.district))].append(rep)
         for members in senators.values():
             members.sort(key=lambda m: (m.rep.senate_class or 0, m.rep.name))
-        self._senators, self._house, self.count = dict(senators), dict(house), len(officials)
+
+        def swap_in() -> None:
+            self._senators, self._house = dict(senators), dict(house)
+            self.count = len(officials)
+
+        return swap_in
 
     def senators(
         self, session: Session, state: str, when: tuple[str, str] | None = None
@@ -181,7 +203,7 @@ class ZipIndex(_Versioned):
         super().__init__(clock)
         self._zips: dict[str, tuple[tuple[str, int], ...]] = {}
 
-    def _load(self, session: Session) -> None:
+    def _load(self, session: Session) -> Callable[[], None]:
         zips: dict[str, list[tuple[str, int]]] = defaultdict(list)
         rows = session.execute(
             select(ZipDistrict.zip_code, ZipDistrict.state, ZipDistrict.district).order_by(
@@ -190,7 +212,12 @@ class ZipIndex(_Versioned):
         )
         for zip_code, state, district in rows:
             zips[zip_code].append((state, district))
-        self._zips = {k: tuple(v) for k, v in zips.items()}
+        loaded = {k: tuple(v) for k, v in zips.items()}
+
+        def swap_in() -> None:
+            self._zips = loaded
+
+        return swap_in
 
     def districts(self, session: Session, zip_code: str) -> tuple[tuple[str, int], ...]:
         self._refresh(session)
