@@ -22,6 +22,7 @@ from webapp.database import configure_engine, db
 from webapp.extensions import babel, csrf, limiter, login_manager, migrate
 from webapp.i18n import init_i18n, select_locale
 from webapp.log_privacy import install_log_filters, server_addresses
+from webapp.pg_waits import yield_slot_while_waiting
 from webapp.quiet_request import QuietRequest
 from webapp.request_guards import init_request_guards
 from webapp.request_slots import init_request_slots
@@ -143,6 +144,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, check: bool = Tr
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        yield_slot_while_waiting(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     # Before the CSRF check and the rate limits: the pages they send back (an expired letter
     # form) are in the language the supporter chose, not the browser's.
