@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.database import write_transaction
 from webapp.delivery.channel_faults import ChannelFaults, Pause
 from webapp.delivery.leases import Holder, key_of
+from webapp.delivery.mailing_outcomes import MailingReport
 from webapp.delivery.outcomes import RetryPolicy, record_channel_wait, record_failure
 from webapp.delivery.postal_budget import free_places
 from webapp.delivery.smtp import ChannelDown, SendError
@@ -25,6 +26,7 @@ from webapp.delivery.unreadable import (
 from webapp.models import Channel, Delivery, DeliveryStatus, FailureReason, Notification
 
 log = logging.getLogger(__name__)
+COUNTS = ("claimed", "sent", "failed", "dead", "taken_over", "held", "mailings", "waiting")
 
 
 @dataclass
@@ -38,6 +40,16 @@ class BatchReport:
     mailings: int = 0  # envelopes of batched post claimed (their letters count as sent)
     waiting: int = 0  # tried, and put back to wait for their channel (no attempt used)
     errors: list[str] = field(default_factory=list)
+
+    def add(self, other: BatchReport) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def add_mailings(self, done: MailingReport) -> None:
+        """A batch of post: its envelopes count as claimed, its letters as sent."""
+        self.claimed += done.mailings
+        for name in ("mailings", "sent", "held", "failed", "waiting"):
+            setattr(self, name, getattr(self, name) + getattr(done, name))
 
 
 @dataclass

@@ -211,6 +211,31 @@ def release(
     return mine
 
 
+class Stranded:
+    """Rows this worker claimed and never reached because its round failed (the database went
+    away mid-batch): given back as soon as the database answers again. Left to wait out their
+    claim's lease, receipts went 5 minutes after a 30-second PostgreSQL restart (n5's walk)."""
+
+    def __init__(self, holder: Holder) -> None:
+        self.holder = holder
+        self._rows: dict[Claimable, set[int]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+    def keep(self, model: Claimable, ids: Collection[int]) -> None:
+        if ids:
+            self._rows.setdefault(model, set()).update(ids)
+
+    def give_back(self, session: Session, now: datetime) -> int:
+        """Release those still ours (another worker may have taken some over): how many."""
+        given = 0
+        for model in list(self._rows):
+            given += len(release(session, model, sorted(self._rows[model]), self.holder, now))
+            del self._rows[model]
+        return given
+
+
 def key_of(row: Leased) -> int:
     """The row's id without reading the database: it stays known after the row is deleted
     (a supporter may erase their data while their letter is being sent)."""

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from webapp.delivery.leases import (
     Holder,
     LeaseLost,
     Outboxed,
+    Stranded,
     claim,
     hold_for_send,
     key_of,
@@ -40,6 +42,7 @@ from webapp.models import Channel, Delivery, Notification
 from webapp.sealing import SealingError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def default_worker_id() -> str:
@@ -47,7 +50,6 @@ def default_worker_id() -> str:
 
 
 __all__ = ["BatchReport", "Worker", "default_worker_id"]
-COUNTS = ("claimed", "sent", "failed", "dead", "taken_over", "held", "mailings", "waiting")
 
 
 class Worker:
@@ -59,6 +61,8 @@ class Worker:
         self.app = app
         self.worker_id = worker_id or default_worker_id()
         self.holder = Holder(self.worker_id)
+        self.stranded = Stranded(self.holder)
+        self._in_flight: int | None = None  # the row being sent: its outcome may be unknown
         self.clock = clock
         config = app.config
         self.policy = policy_from_config(config)
@@ -96,12 +100,10 @@ class Worker:
         now = self.clock()
         if self.faults.halted(now):
             return report
+        if self.stranded:
+            self._in_session(lambda session: self.stranded.give_back(session, now))
         if self.faults.pauses:
-            with self.app.app_context():
-                try:
-                    self.faults.refresh(db.session(), now)
-                finally:
-                    db.session.remove()
+            self._in_session(lambda session: self.faults.refresh(session, now))
         try:
             if self.live_channels():
                 self.send_claimed(Delivery, self.claim(Delivery), report)
@@ -132,43 +134,37 @@ class Worker:
         ready = live if model is Delivery else Channel.EMAIL in live and self.smtp is not None
         if not ready:
             return []
-        with self.app.app_context():
-            try:
-                return claim(
-                    db.session(),
-                    model,
-                    self.holder,
-                    self.clock(),
-                    self.batch_size,
-                    self.policy.lease_seconds,
-                    live,
-                )
-            finally:
-                db.session.remove()
+        return self._in_session(
+            lambda session: claim(
+                session,
+                model,
+                self.holder,
+                self.clock(),
+                self.batch_size,
+                self.policy.lease_seconds,
+                live,
+            )
+        )
 
     def send_claimed(self, model: Outboxed, ids: list[int], report: BatchReport) -> None:
         """Send the claimed rows in turn, each only if this worker still holds it."""
+        self._in_session(
+            lambda session: self._send_all(
+                session, model, claimed_rows(session, model, ids), report
+            )
+        )
+
+    def _in_session(self, work: Callable[[Session], T]) -> T:
         with self.app.app_context():
-            session = db.session()
             try:
-                self._send_all(session, model, claimed_rows(session, model, ids), report)
+                return work(db.session())
             finally:
                 db.session.remove()
 
     def send_mailings(self, batcher: Batcher, report: BatchReport) -> None:
         """Make the day's mailings for batched offices and send those due."""
         batcher.batch_size = self.batch_size  # `--batch` sets it after start-up
-        with self.app.app_context():
-            try:
-                done = batcher.run(db.session())
-            finally:
-                db.session.remove()
-        report.claimed += done.mailings
-        report.mailings += done.mailings
-        report.sent += done.sent
-        report.held += done.held
-        report.failed += done.failed
-        report.waiting += done.waiting
+        report.add_mailings(self._in_session(batcher.run))
 
     def _send_all(
         self,
@@ -184,8 +180,10 @@ class Worker:
         keys = [key_of(row) for row in rows]
         given_back: set[int] = set()  # rows of a channel stopped mid-batch: not tried now
         mailer = Mailer(self.smtp) if self.smtp else None
+        index = 0
         try:
             for index, key in enumerate(keys):
+                self._in_flight = None
                 if key in given_back:
                     continue
                 self.heartbeat.beat()  # between sends: the last outcome is committed
@@ -208,6 +206,11 @@ class Worker:
                     given_back.update(
                         release(session, model, rest, self.holder, self.clock(), stopped)
                     )
+        except Exception:
+            # Unsent rows go back as soon as the database answers again (the one in flight
+            # waits out its lease: it may have gone).
+            self.stranded.keep(model, [k for k in keys[index:] if k != self._in_flight])
+            raise
         finally:
             if mailer is not None:
                 mailer.close()
@@ -247,6 +250,7 @@ class Worker:
             return self.failures.record(session, row, exc, report, False, channel)
         # Right before sending: renew the lease for longer than the send can last, or learn
         # that another worker took the row over (then it is theirs to send, not ours).
+        self._in_flight = key_of(row)
         if not hold_for_send(session, row, self.holder, self.clock(), seconds + self.lease_margin):
             report.taken_over += 1
             log.info("%s %s is no longer ours to send", type(row).__name__, key_of(row))
@@ -287,8 +291,7 @@ class Worker:
                 report = BatchReport()
                 if once:
                     raise
-            for name in COUNTS:
-                setattr(total, name, getattr(total, name) + getattr(report, name))
+            total.add(report)
             if report.claimed == 0:
                 if once:
                     break
