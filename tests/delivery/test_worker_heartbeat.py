@@ -52,11 +52,14 @@ class CountingWorker(Worker):
         return super().run_batch()
 
 
-def _run_for(worker: Worker, seconds: float) -> None:
+def _run_for(worker: Worker, seconds: float, rounds: int = 0) -> None:
+    """Run the worker for `seconds`, or until a CountingWorker has done `rounds` rounds."""
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, kwargs={"stop": stop})
     thread.start()
-    time.sleep(seconds)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not (rounds and getattr(worker, "rounds", 0) >= rounds):
+        time.sleep(0.01)
     stop.set()
     thread.join(30)
     assert not thread.is_alive()
@@ -94,8 +97,9 @@ def test_a_worker_run_records_its_name_start_and_round_then_refreshes_them(app: 
 def test_the_heartbeat_is_written_every_half_minute_not_every_poll(app: Flask) -> None:
     worker = CountingWorker(app, "outbox-a")
     with _heartbeat_writes(app) as written:
-        _run_for(worker, 1.0)
-    # On start and at the first round's end; then not again within 30 s, over dozens of polls.
+        # Ten polls, however long a loaded machine takes over them (well within 30 s).
+        _run_for(worker, 20.0, rounds=10)
+    # On start and at the first round's end; then not again within 30 s, over ten polls.
     assert worker.rounds >= 10 and len(written) == 2, (worker.rounds, len(written))
 
 
