@@ -47,6 +47,17 @@ class _Database:
         return _Answer(list(self.rows))
 
 
+def _read_aside(index: ZipIndex, session: Any) -> list[tuple[tuple[str, int], ...]] | None:
+    """What another request reads meanwhile, or None if it was still waiting after 5 s."""
+    answers: list[tuple[tuple[str, int], ...]] = []
+    reader = threading.Thread(
+        target=lambda: answers.append(index.districts(session, "48126")), daemon=True
+    )
+    reader.start()
+    reader.join(5)
+    return None if reader.is_alive() else answers
+
+
 def test_reload_waiting_on_database_blocks_no_reader() -> None:
     clock = [0.0]
     index = ZipIndex(clock=lambda: clock[0])
@@ -64,17 +75,9 @@ def test_reload_waiting_on_database_blocks_no_reader() -> None:
     assert db.held.wait(5)
 
     # Meanwhile another request gets the data already loaded, without waiting for the reload.
-    answers: list[tuple[tuple[str, int], ...]] = []
-    reader = threading.Thread(
-        target=lambda: answers.append(index.districts(session, "48126")), daemon=True
-    )
-    reader.start()
-    reader.join(5)
-    finished_while_reload_waited = not reader.is_alive()
+    answers = _read_aside(index, session)
     db.release.set()
     loader.join(5)
-    reader.join(5)
-    assert finished_while_reload_waited
     assert answers == [(("MI", 12), ("MI", 13))]
     assert not any(db.locked_during_io)
     # Once the reload is in, it serves.
@@ -91,15 +94,8 @@ def test_first_load_does_not_wait_for_another() -> None:
     first.start()
     assert db.held.wait(5)
     db.hold.clear()
-    answers: list[tuple[tuple[str, int], ...]] = []
-    second = threading.Thread(
-        target=lambda: answers.append(index.districts(session, "48126")), daemon=True
-    )
-    second.start()
-    second.join(5)
-    done = not second.is_alive()
+    answers = _read_aside(index, session)
     db.release.set()
     first.join(5)
-    assert done
     assert answers == [(("MI", 12), ("MI", 13))]
     assert not any(db.locked_during_io)

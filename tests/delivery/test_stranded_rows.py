@@ -47,21 +47,21 @@ def _database_drops_at_row(monkeypatch: pytest.MonkeyPatch, row: int) -> None:
     monkeypatch.setattr(worker_module, "load", drops)
 
 
-def test_rows_not_reached_go_out_once_the_database_answers_again(
-    app: Flask,
-    client: FlaskClient,
-    tmp_path: Path,
-    smtp: SmtpSink,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def worker(app: Flask, client: FlaskClient, tmp_path: Path) -> Worker:
+    """LETTERS letters to one office by email, and a worker whose clock stands still: no lease
+    runs out between its rounds."""
     slug = write_delivery_campaign(
         app, tmp_path, "water", [office("Water Board", email=OFFICE_EMAIL)]
     )
     for n in range(LETTERS):
         assert post_letter(client, slug, email=f"w{n}@example.org").status_code == 303
-    clock = Clock()  # stands still: no lease runs out between the two rounds
-    worker = Worker(app, clock=clock)
+    return Worker(app, clock=Clock())
 
+
+def test_rows_not_reached_go_out_once_the_database_answers_again(
+    app: Flask, worker: Worker, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with monkeypatch.context() as patch:
         _database_drops_at_row(patch, 2)
         with pytest.raises(OperationalError):
@@ -74,20 +74,10 @@ def test_rows_not_reached_go_out_once_the_database_answers_again(
 
 
 def test_the_row_in_flight_waits_out_its_lease_and_others_keep_theirs(
-    app: Flask,
-    client: FlaskClient,
-    tmp_path: Path,
-    smtp: SmtpSink,
-    monkeypatch: pytest.MonkeyPatch,
+    app: Flask, worker: Worker, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The row whose send may have gone is not sent again at once; a row another worker has
     taken over meanwhile stays with that worker."""
-    slug = write_delivery_campaign(
-        app, tmp_path, "water", [office("Water Board", email=OFFICE_EMAIL)]
-    )
-    for n in range(3):
-        assert post_letter(client, slug, email=f"w{n}@example.org").status_code == 303
-    worker = Worker(app, clock=Clock())
     record = worker_module.record_success
 
     def lost(*args: Any, **kwargs: Any) -> None:
@@ -106,5 +96,6 @@ def test_the_row_in_flight_waits_out_its_lease_and_others_keep_theirs(
         db.session.commit()
 
     worker.run_batch()
-    assert _statuses(app) == [DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.SENDING]
-    assert len(smtp.to(OFFICE_EMAIL)) == 2  # the first once, the second now
+    sending, sent = DeliveryStatus.SENDING, DeliveryStatus.SENT
+    assert _statuses(app) == [sending, sent, sending, sent]
+    assert len(smtp.to(OFFICE_EMAIL)) == 3  # the first once, the second and fourth now
