@@ -10,7 +10,7 @@ from playwright.sync_api import Frame, Page, expect
 
 from tests.browser import widget_host
 from tests.browser.conftest import PAGE_ONLY
-from tests.browser.widget_host import Embed, HostPage, HostSite, shoot, widget_frame
+from tests.browser.widget_host import Embed, FitLog, HostPage, HostSite, shoot, widget_frame
 from tests.conftest import LiveServer
 from tests.widget.helpers import widget_campaign
 
@@ -152,3 +152,41 @@ def test_the_frame_fills_its_container_in_flex_and_grid_layouts(
     else:
         assert widths["frame"] >= widths["page"] - 120, widths
         assert widths["frame"] <= widths["inner"] + 0.5, widths
+
+
+# A theme's rules for every iframe on its pages (videos), with !important, as page builders
+# write them: a 16:9 box, its own height, padding and border, and links always shown.
+THEME_IFRAMES = (
+    "<style>body{margin:0} main{padding:0 16px}"
+    " iframe{inline-size:100%!important;block-size:auto!important;aspect-ratio:16/9!important;"
+    "max-block-size:300px!important;min-block-size:200px!important;padding:20px!important;"
+    "border:4px solid #333!important;box-sizing:content-box!important}"
+    " a{display:block!important}</style>"
+)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_themes_important_iframe_rules_leave_the_frame_its_size(
+    live_server: LiveServer, slug: str, host_site: HostSite, host_page: HostPage, width: int
+) -> None:
+    script = Embed("wa", {"campaign": slug}).markup(live_server.url)
+    link = f'<a href="{live_server.url}/campaigns/{slug}">Write to them</a>'
+    page = host_page(width)
+    page.goto(host_site.serve_page(f"<main><h1>Partner</h1>{script}{link}</main>", THEME_IFRAMES))
+    frame = widget_frame(page, "wa")
+    expect(frame.locator("h1")).to_be_visible()
+
+    fits = FitLog()
+    fits.check(frame, "the letter form")
+    shoot(page, f"widget-theme-iframes-{width}px")
+    fits.assert_all_fitted()  # the whole form shown: not a 16:9 box with an inner scroll
+    box = page.evaluate(
+        """() => { const f = document.querySelector('iframe'), m = document.querySelector('main');
+            const s = getComputedStyle(m);
+            return {frame: f.getBoundingClientRect().width, inner: m.clientWidth
+                    - parseFloat(s.paddingInlineStart) - parseFloat(s.paddingInlineEnd),
+                    page: document.documentElement.scrollWidth, view: innerWidth}; }"""
+    )
+    assert box["frame"] == box["inner"] and box["page"] <= box["view"], box
+    # The snippet's link is for when the widget cannot show: hidden while it does.
+    expect(page.get_by_role("link", name="Write to them")).to_be_hidden()

@@ -217,6 +217,23 @@ def test_address_not_found_uses_an_unambiguous_zip_with_a_note(
     assert result.provenance is not None and result.provenance.match is MatchKind.ZIP
 
 
+def test_address_not_found_with_an_unknown_zip_says_the_zip_was_not_used(
+    loaded: Flask, census: StubServer
+) -> None:
+    """The street not found and the ZIP in no table: "meanwhile we used your ZIP code" stood
+    above "we do not know the ZIP code you entered", the one saying the opposite of the other."""
+    census.reply_json(ADDRESS, census_fixture("address-no-match.json"))
+
+    result = find(loaded, AddressQuery("99999", "MI", street="100 Main St", city="Dearborn"))
+
+    assert result.address_not_found and not result.needs_street
+    assert result.notes == [
+        note(loaded, notes.NOTE_ADDRESS_NOT_FOUND_ALONE),
+        note(loaded, zip_fallback.NOTE_ZIP_UNKNOWN_STATE_ONLY),
+    ]
+    assert ids(result, "us_senate") == list(senators("MI")) and ids(result, "us_house") == []
+
+
 def test_address_not_found_in_a_split_zip_offers_its_districts(
     loaded: Flask, census: StubServer
 ) -> None:

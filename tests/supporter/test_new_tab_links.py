@@ -87,3 +87,21 @@ def test_the_widget_form_s_privacy_link_says_it_opens_a_new_tab(
     page = app.test_client().get(f"/widget/{default_campaign}?lang=ar").text
     privacy = [text for tag, text in NEW_TAB_LINK_RE.findall(page) if "/privacy" in tag]
     assert len(privacy) == 1 and NEW_TAB["ar"] in privacy[0], privacy
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_every_link_on_the_widget_form_that_opens_a_new_tab_says_so(
+    app: Flask, default_campaign: str, lang: str
+) -> None:
+    """The widget's "Open the full page" opened a tab without a word to a screen reader, where
+    the same link on the expired step, the counter's and the privacy link say so."""
+    client = app.test_client()
+    form = client.get(f"/widget/{default_campaign}?lang={lang}").text
+    token = form_token(form)
+    data = letter_data(token, "preview", first_name="", lang=lang)
+    errors = post_widget(client, default_campaign, data)
+    assert errors.status_code == 422
+    for page in (form, errors.text):
+        links = _new_tab_links(page)
+        assert any("full page" in text or "الصفحة الكاملة" in text for text in links), links
+        assert all(NEW_TAB[lang] in text for text in links), links

@@ -41,6 +41,9 @@ NOTE_BY_ZIP = _l(
 NOTE_ADDRESS_NOT_FOUND = _l(
     "We could not find that street address. Check it for typos; meanwhile we used your ZIP code."
 )
+# Where the ZIP placed no one (the state only): the ZIP's own note says why, and the one above
+# said the ZIP was used beside "we do not know the ZIP code you entered".
+NOTE_ADDRESS_NOT_FOUND_ALONE = _l("We could not find that street address. Check it for typos.")
 # Said where a campaign writes to senators: without it DC's supporters saw one member of Congress
 # where others see three, and nothing said why.
 NOTE_NO_SENATORS = _l(
@@ -136,14 +139,20 @@ class CivicLookup:
                 ):
                     return Found(location, MatchKind.EXACT, "census")
                 result.address_not_found = location is None
-                if location is None:
-                    result.notes.append(str(NOTE_ADDRESS_NOT_FOUND))
         said = len(result.notes)
         found = locate_by_zip(self.zips, self.roster, session, query, result, seated)
-        if result.geocoder_failed and found.match in (MatchKind.ZIP, MatchKind.CHOSEN):
-            # "Matched by ZIP code" only when the ZIP table did name the district: beside "we
-            # do not know the ZIP code you entered" (state only) it said the opposite.
+        # "By ZIP code" only when the ZIP table did name the district (or the districts to choose
+        # from): beside "we do not know the ZIP code you entered" (state only) it said the opposite.
+        by_zip = found.match in (MatchKind.ZIP, MatchKind.CHOSEN)
+        if result.geocoder_failed and by_zip:
             result.notes.insert(said, str(NOTE_BY_ZIP))
+        elif result.address_not_found:
+            note = (
+                NOTE_ADDRESS_NOT_FOUND
+                if by_zip or result.candidates
+                else NOTE_ADDRESS_NOT_FOUND_ALONE
+            )
+            result.notes.insert(said, str(note))
         return found
 
     # -- people ---------------------------------------------------------------------------------

@@ -26,16 +26,21 @@
   // Far wider than any page, held to its box by max-width: a box that takes its width from its
   // content (a flex or grid item, a float) then fills the room it has, where the frame's own
   // 300 px default would have made it 300 px wide. A block box is unchanged: 100%.
-  frame.style.inlineSize = "10000px";
-  frame.style.border = "0";
-  frame.style.display = "block";
-  // A host page's own iframe rules (padding, content-box, min-width) must not widen the frame.
-  frame.style.padding = "0";
-  frame.style.boxSizing = "border-box";
-  frame.style.maxWidth = "100%";
-  frame.style.minWidth = "0";
+  // A host page's own iframe rules (padding, content-box, min-width; a theme's 16:9 box for
+  // videos, !important as page builders write them) must not resize the frame: its size is
+  // the form's, set here and by its messages, each !important, which only inline rules can be.
+  fix("inline-size", "10000px");
+  fix("border", "0");
+  fix("display", "block");
+  fix("padding", "0");
+  fix("box-sizing", "border-box");
+  fix("max-width", "100%");
+  fix("min-width", "0");
+  fix("aspect-ratio", "auto");
+  fix("min-height", "0");
+  fix("max-height", "none");
   if (data.lang) { frame.setAttribute("lang", data.lang); }
-  frame.style.height = (data.height || (data.mode === "counter" ? 140 : 640)) + "px";
+  fix("height", (data.height || (data.mode === "counter" ? 140 : 640)) + "px");
   frame.setAttribute("scrolling", "no");
   script.parentNode.insertBefore(frame, script.nextSibling);
   var warned = false;
@@ -47,7 +52,7 @@
     answered = true;
     fallback(false);
     if (message.type === "civic-letters:resize" && message.height > 0) {
-      frame.style.height = Math.ceil(message.height) + "px";
+      fix("height", Math.ceil(message.height) + "px");
     } else if (message.type === "civic-letters:title" && typeof message.title === "string") {
       name(message.title.slice(0, 300), String(message.lang || ""));
     } else if (message.type === "civic-letters:top") {
@@ -90,6 +95,10 @@
     asked = false;
     waiting = setTimeout(function () { if (!answered) { lost(); } }, 3000);
   });
+
+  function fix(property, value) {
+    frame.style.setProperty(property, value, "important");
+  }
 
   function name(title, lang) {
     if (data.title) { return; }  // the host page's own name for it
@@ -145,12 +154,14 @@
   function fallback(show) {
     var link = frame.nextElementSibling;
     if (link && link.tagName === "A" && link.href.indexOf(base + "/campaigns/") === 0) {
-      link.style.display = show ? "" : "none";
+      // !important: a host's `a { display: block !important }` would show it under the widget.
+      if (show) { link.style.removeProperty("display"); }
+      else { link.style.setProperty("display", "none", "important"); }
     }
   }
 
   function lost() {
-    frame.style.height = "240px";  // the browser's few lines on why, not a screen of blank
+    fix("height", "240px");  // the browser's few lines on why, not a screen of blank
     fallback(true);
     toTop();
   }
