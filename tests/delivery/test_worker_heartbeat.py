@@ -158,5 +158,27 @@ def test_outbox_status_lists_each_workers_last_heartbeat(app: Flask) -> None:
     (row,) = _rows(app)
     output = runner.invoke(args=["outbox", "status"]).output
     seen = f"{row.seen_at:%Y-%m-%d %H:%M:%S} UTC"
-    assert f"worker outbox-a: last seen {seen} (30" in output and "(stopped?)" in output, output
+    assert f"worker outbox-a: not sending, silent for 5 min; last seen {seen} (30" in output
     assert f"last round {row.round_at:%Y-%m-%d %H:%M:%S} UTC" in output
+
+
+def test_outbox_status_says_first_whether_letters_are_being_sent(app: Flask) -> None:
+    """Workers stopped earlier keep their rows a day (each restart of `make run` adds one): the
+    command says first, as the dashboard does, whether any worker sends now, and each row
+    whether it is active, not a bare "(stopped?)" beside them all alike."""
+    runner = app.test_cli_runner()
+    Worker(app, "before-restart").run(once=True)
+    database_moves_on(app, timedelta(hours=2, minutes=5))
+    output = runner.invoke(args=["outbox", "status"]).output
+    assert "NOT SENDING: no worker seen for 2 h 5 min; letters and emails wait" in output, output
+    assert "worker before-restart: not sending, silent for 2 h 5 min;" in output, output
+    Worker(app, "after-restart").run(once=True)
+    output = runner.invoke(args=["outbox", "status"]).output
+    lines = output.splitlines()
+    assert "sending: 1 worker(s) active" in lines, output
+    assert lines.index("sending: 1 worker(s) active") < next(
+        i for i, line in enumerate(lines) if line.startswith("worker ")
+    )
+    assert "worker after-restart: active; last seen" in output, output
+    assert "worker before-restart: not sending, silent for 2 h 5 min;" in output, output
+    assert "NOT SENDING" not in output

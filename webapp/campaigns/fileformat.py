@@ -24,8 +24,8 @@ from webapp.campaigns.sections import (
     parse_topics,
 )
 from webapp.campaigns.translations import parse_campaign_translations
-from webapp.letters.merge import MergeFieldError, check_template, has_merge_fields
-from webapp.models.campaign import CampaignStatus
+from webapp.letters.merge import MergeFieldError, bare_fields, check_template, has_merge_fields
+from webapp.models.campaign import CampaignStatus, TargetKind
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 SHORT_BODY_LIMIT = 1500  # leaves room for the supporter's own words in a 2,000-character form
@@ -163,6 +163,7 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
         problems,
     )
     _check_consent_translations(campaign, problems)
+    _check_fixed_greetings(campaign, problems)
     campaign.prompts = parse_prompts(meta.get("prompts"), language, problems)
     if campaign.starts_at and campaign.ends_at and campaign.ends_at <= campaign.starts_at:
         problems.append(Problem("ends_at", Kind.AFTER, field="starts_at"))
@@ -177,6 +178,23 @@ def _count(meta: dict[str, Any], key: str, problems: list[Problem]) -> int | Non
         problems.append(Problem(key, Kind.CAP))
         return None
     return value
+
+
+# A fixed office has a name and an office, never a member's title or last name.
+_MEMBERS_ONLY = frozenset({"title", "last_name"})
+
+
+def _check_fixed_greetings(campaign: CampaignFile, problems: list[Problem]) -> None:
+    """A fixed office with no salutation of its own is greeted by the campaign's: one written
+    for members ("Dear {{ target.title }} {{ target.last_name }},") opened its letters to the
+    State Department's envoy with "Dear  ,", as the editor's preview showed and no check said."""
+    fields = bare_fields(campaign.salutation, "target", _MEMBERS_ONLY)
+    if not fields:
+        return
+    for index, target in enumerate(campaign.targets, start=1):
+        if target.kind is TargetKind.CUSTOM and not target.salutation:
+            where = f"targets[{index}].salutation"
+            problems.append(Problem(where, Kind.FIXED_GREETING, fields=tuple(fields)))
 
 
 def _check_consent_translations(campaign: CampaignFile, problems: list[Problem]) -> None:

@@ -33,6 +33,7 @@ from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
 from webapp.dashboard.offices import DELIVERY_TALLY_MAX_AGE, partner_deliveries
 from webapp.database import db, utcnow, write_transaction
+from webapp.delivery.channel_health import channel_troubles
 from webapp.delivery.channel_map import Shown, channel_map, shown, summarise
 from webapp.delivery.channels import reach_from_config
 from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
@@ -85,6 +86,7 @@ def campaign(slug: str) -> str:
         draft_saved=session.pop("editor_draft_saved", None),
         worker=worker_status(db.session()),
         stored_problems=[] if partner else [labelled(p) for p in stored_problems(campaign)],
+        channel_troubles=[] if partner else channel_troubles(db.session(), campaign.id, utcnow()),
     )
 
 
@@ -188,6 +190,7 @@ def channels(slug: str) -> str:
         undelivered=undelivered(session, campaign.id),
         undelivered_emails=undelivered_emails(session, campaign.id),
         worker=worker_status(session),
+        channel_troubles=channel_troubles(session, campaign.id, utcnow()),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -88,7 +89,8 @@ def retry_dead_command(slug: str | None) -> None:
 
 @outbox_cli.command("status")
 def status_command() -> None:
-    """Counts by status: deliveries, then supporter emails; then each worker's last heartbeat."""
+    """Counts by status: deliveries, then supporter emails; whether letters are being sent, as
+    the dashboard judges it; then each worker's last heartbeat."""
     for label, model in (("deliveries", Delivery), ("supporter emails", Notification)):
         counts = status_counts(db.session(), model)
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
@@ -97,14 +99,38 @@ def status_command() -> None:
     rows = heartbeats(db.session())
     if not rows:
         click.echo("workers: none seen; start one with `flask outbox work`")
+    fresh = [row for row in rows if now - row.seen_at <= STALE_AFTER]
+    if fresh:
+        click.echo(f"sending: {len(fresh)} worker(s) active")
+    elif rows:
+        # The rows of workers stopped earlier stay a day (PRUNE_AFTER): read alone, a list of
+        # them said nothing of whether any letter goes now.
+        click.echo(
+            f"NOT SENDING: no worker seen for {_duration(now - rows[0].seen_at)}; letters and "
+            "emails wait (none is lost) until one runs: `flask outbox work`"
+        )
     for row in rows:
-        ago = int((now - row.seen_at).total_seconds())
-        stopped = "  (stopped?)" if now - row.seen_at > STALE_AFTER else ""
+        ago = now - row.seen_at
+        # A worker halted for its master key writes no heartbeat either: silent is not sending,
+        # whether it died or is halted; its log says which.
+        state = "active" if ago <= STALE_AFTER else f"not sending, silent for {_duration(ago)}"
         finished = f"{row.round_at:%Y-%m-%d %H:%M:%S} UTC" if row.round_at else "none yet"
         click.echo(
-            f"worker {row.worker_id}: last seen {row.seen_at:%Y-%m-%d %H:%M:%S} UTC ({ago} s ago)"
-            f"{stopped}, started {row.started_at:%Y-%m-%d %H:%M:%S} UTC, last round {finished}"
+            f"worker {row.worker_id}: {state}; last seen {row.seen_at:%Y-%m-%d %H:%M:%S} UTC "
+            f"({int(ago.total_seconds())} s ago), started {row.started_at:%Y-%m-%d %H:%M:%S} UTC, "
+            f"last round {finished}"
         )
+
+
+def _duration(span: timedelta) -> str:
+    """A wait in the largest whole unit that reads at a glance: 40 s, 3 min, 2 h 5 min."""
+    seconds = max(0, int(span.total_seconds()))
+    if seconds < 120:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 120:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
 
 
 @outbox_cli.command("track")
