@@ -219,6 +219,7 @@ def test_campaign_adds_its_recipients_with_optional_flags(
     assert president["key"].startswith("target:") and president["optional"] is False
     assert president["name"] == "The President of the United States"
     assert president["shown"] == {
+        "non_voting": None,
         "name": "The President of the United States",
         "where": "The White House",
         "party": None,
@@ -240,6 +241,7 @@ def test_campaign_recipients_are_shown_in_the_asked_language(
     # What offices receive is unchanged; `shown` is for the Arabic page.
     assert president["name"] == "The President of the United States"
     assert president["shown"] == {
+        "non_voting": None,
         "name": "رئيس الولايات المتحدة",
         "where": "البيت الأبيض",
         "party": None,

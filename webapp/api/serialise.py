@@ -141,7 +141,7 @@ def plan_json(plan: RecipientPlan, campaign: Campaign) -> dict[str, Any]:
                 "district": r.district,
                 "non_voting": r.non_voting,
                 "optional": r.optional,
-                "shown": live_label(recipient_office(campaign, r), r.party),
+                "shown": live_label(recipient_office(campaign, r), r.party, r.non_voting),
             }
             for r in plan.recipients
         ],

@@ -84,9 +84,13 @@
       node.appendChild(document.createTextNode(between || ", "));
       node.appendChild(isolated(shown.where));
     }
-    if (shown.party) {
+    // "(Democrat · non-voting member of Congress)": the preview's words for both, joined as
+    // its line under the name joins them.
+    if (shown.party || shown.non_voting) {
       node.appendChild(document.createTextNode(" ("));
-      node.appendChild(el("bdi", shown.party));
+      if (shown.party) { node.appendChild(el("bdi", shown.party)); }
+      if (shown.party && shown.non_voting) { node.appendChild(document.createTextNode(" · ")); }
+      if (shown.non_voting) { node.appendChild(document.createTextNode(shown.non_voting)); }
       node.appendChild(document.createTextNode(")"));
     }
     return node;
