@@ -33,7 +33,9 @@
   var status = form.querySelector("[data-targets-status]");
   // The form came back asking which of the ZIP's districts is theirs (the address service could
   // not place the street): a note promising the street will settle it would contradict that.
-  var choosing = form.querySelector(".district-choice");
+  // Or it came back with the ZIP's question as the ZIP's or the street's error: the summary and
+  // that error say it, and the note was the same news a third time.
+  var choosing = form.querySelector(".district-choice, #zip_code-error, #street-error");
   var lastQuery = "";
   var lastData = null;
   var streetShown = null;
