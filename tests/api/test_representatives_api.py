@@ -45,6 +45,7 @@ LOCATION_KEYS = {
     "latitude",
     "longitude",
     "matched_address",
+    "matched_zip",
 }
 MEMBER_KEYS = {
     "key",
@@ -204,6 +205,7 @@ def test_address_is_geocoded_through_the_census_stub(
     assert body["query"] == {"zip": "48126", "state": None, "address": address}
     assert body["match"] == "exact" and body["provenance"]["provider"] == "census"
     assert body["location"]["matched_address"] == "16901 MICHIGAN AVE, DEARBORN, MI, 48126"
+    assert body["location"]["matched_zip"] == "48126"
     assert (body["location"]["state_upper"], body["location"]["state_lower"]) == ("3", "4")
     assert bioguides(body["members"]) == sorted([house_member("MI", 12), *senators("MI")])
 

@@ -134,6 +134,7 @@ class CivicLookup:
                     and location.district is not None
                     and location.congress == seated.congress
                 ):
+                    self._check_zip(session, query, location, result)
                     return Found(location, MatchKind.EXACT, "census")
                 result.address_not_found = location is None
                 if location is None:
@@ -145,6 +146,19 @@ class CivicLookup:
             # do not know the ZIP code you entered" (state only) it said the opposite.
             result.notes.insert(said, str(NOTE_BY_ZIP))
         return found
+
+    def _check_zip(
+        self, session: Session, query: AddressQuery, location: Location, result: LookupResult
+    ) -> None:
+        """A ZIP the ZIP table has never heard of, typed beside a street the geocoder placed in
+        another ZIP, is most likely mistyped: the letter would carry it to the office."""
+        typed = query.zip_code[:5]
+        street_zip = location.matched_zip
+        if street_zip is None or street_zip == typed or query.line:
+            return
+        if not self.zips.districts(session, query.zip_code):
+            result.zip_unknown = True
+            result.zip_of_street = street_zip
 
     # -- people ---------------------------------------------------------------------------------
     def _congress(

@@ -83,7 +83,16 @@ def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
     choice. The note it answers is then said by that error alone (GOV.UK's pattern: the summary
     and the field): beside it under the address, it was the same news a third time."""
     notes = plan.lookup.notes if plan.lookup else []
-    if form.street.data and plan.lookup and plan.lookup.candidates:
+    if plan.lookup and plan.lookup.zip_of_street:
+        form.zip_code.errors = [
+            _(
+                "We do not know the ZIP code %(zip)s, and the address service found your street "
+                "address in ZIP code %(found)s. Check your ZIP code.",
+                zip=isolate(form.zip_code.data),
+                found=isolate(plan.lookup.zip_of_street),
+            )
+        ]
+    elif form.street.data and plan.lookup and plan.lookup.candidates:
         # Say why the street address did not settle it: an address that is right is not
         # the supporter's to fix when the address service is down.
         said = {str(note) for note in notes}
