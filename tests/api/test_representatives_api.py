@@ -154,8 +154,12 @@ def test_zip_hint_in_arabic_lists_the_districts_as_arabic_does(
 ) -> None:
     body = get(client, zip="48126", state="MI", lang="ar").get_json()
 
-    # The ZIP is only ever the five digits (a ZIP+4's extension is dropped): nothing to reorder.
-    assert body["zip_hint"] == "الرمز البريدي 48126 موزّع على الدوائر 12 و13؛ أضف عنوان شارعك."
+    # The ZIP and each district isolated, as the server's own pages isolate numbers (a run of
+    # digits alone would not move, but the house rule has no exceptions to remember).
+    assert body["zip_hint"] == (
+        "الرمز البريدي \u206848126\u2069 موزّع على الدوائر \u206812\u2069 و\u206813\u2069؛ "
+        "أضف عنوان شارعك."
+    )
 
 
 def test_zip_hint_comes_with_a_campaign_lookup_too(
