@@ -45,6 +45,7 @@ LOCATION_KEYS = {
     "latitude",
     "longitude",
     "matched_address",
+    "matched_zip",
 }
 MEMBER_KEYS = {
     "key",
@@ -153,8 +154,12 @@ def test_zip_hint_in_arabic_lists_the_districts_as_arabic_does(
 ) -> None:
     body = get(client, zip="48126", state="MI", lang="ar").get_json()
 
-    # The ZIP is only ever the five digits (a ZIP+4's extension is dropped): nothing to reorder.
-    assert body["zip_hint"] == "الرمز البريدي 48126 موزّع على الدوائر 12 و13؛ أضف عنوان شارعك."
+    # The ZIP and each district isolated, as the server's own pages isolate numbers (a run of
+    # digits alone would not move, but the house rule has no exceptions to remember).
+    assert body["zip_hint"] == (
+        "الرمز البريدي \u206848126\u2069 موزّع على الدوائر \u206812\u2069 و\u206813\u2069؛ "
+        "أضف عنوان شارعك."
+    )
 
 
 def test_zip_hint_comes_with_a_campaign_lookup_too(
@@ -204,6 +209,7 @@ def test_address_is_geocoded_through_the_census_stub(
     assert body["query"] == {"zip": "48126", "state": None, "address": address}
     assert body["match"] == "exact" and body["provenance"]["provider"] == "census"
     assert body["location"]["matched_address"] == "16901 MICHIGAN AVE, DEARBORN, MI, 48126"
+    assert body["location"]["matched_zip"] == "48126"
     assert (body["location"]["state_upper"], body["location"]["state_lower"]) == ("3", "4")
     assert bioguides(body["members"]) == sorted([house_member("MI", 12), *senators("MI")])
 
@@ -219,6 +225,7 @@ def test_campaign_adds_its_recipients_with_optional_flags(
     assert president["key"].startswith("target:") and president["optional"] is False
     assert president["name"] == "The President of the United States"
     assert president["shown"] == {
+        "non_voting": None,
         "name": "The President of the United States",
         "where": "The White House",
         "party": None,
@@ -240,6 +247,7 @@ def test_campaign_recipients_are_shown_in_the_asked_language(
     # What offices receive is unchanged; `shown` is for the Arabic page.
     assert president["name"] == "The President of the United States"
     assert president["shown"] == {
+        "non_voting": None,
         "name": "رئيس الولايات المتحدة",
         "where": "البيت الأبيض",
         "party": None,

@@ -133,3 +133,42 @@ def test_a_representative_unticked_on_the_preview_stays_unticked_through_change_
         keys = set(db.session.scalars(select(Delivery.recipient_key)))
     assert rep_key not in keys and len(keys) == 3
     assert [e for e in console.errors() if "422" not in e] == []
+
+
+NON_VOTING = {"en": "non-voting member of Congress", "ar": "عضو في الكونغرس بلا حق التصويت"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize(("state", "zip_code"), [("DC", "20001"), ("PR", "00901")])
+def test_a_delegate_is_said_to_be_non_voting_in_the_live_list_as_on_the_preview(
+    app: Flask,
+    default_campaign: str,
+    live_server: LiveServer,
+    page: Page,
+    console: ConsoleLog,
+    lang: str,
+    state: str,
+    zip_code: str,
+) -> None:
+    """The live list named DC's and the territories' members "Delegate" or "Resident
+    Commissioner" and stopped there; the preview says too that they are non-voting members."""
+    load_civic_data(app)
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}?lang={lang}")
+    page.locator("[name=state]").select_option(state)
+    page.locator("[name=zip_code]").press_sequentially(zip_code, delay=30)
+    member = page.locator("#targets-live li.recipient").filter(has=page.locator("input"))
+    expect(member).to_have_count(1)
+    expect(member).to_contain_text(NON_VOTING[lang])
+    live_words = member.inner_text()
+    for name, value in {"first_name": "Rasha", "last_name": "Haddad", "city": "Washington"}.items():
+        page.fill(f"[name={name}]", value)
+    page.fill("[name=email]", "rasha@example.org")
+    page.locator("form button[name=action][value=preview]").click()
+    shown = page.locator("ul.offices li.office").filter(has=page.locator("input"))
+    expect(shown).to_have_count(1)
+    expect(shown.locator("p.hint")).to_contain_text(NON_VOTING[lang])
+    # The same title and the same words for the party as the preview's.
+    title, details = shown.locator("label").inner_text(), shown.locator("p.hint").inner_text()
+    assert title in live_words and details.split(" · ")[0] in live_words
+    page.screenshot(path=str(ARTIFACTS / f"delegate-preview-{state}-{lang}.png"), full_page=True)
+    assert console.errors_but_favicon() == []

@@ -49,7 +49,21 @@ def test_michigan_address_gives_district_12_and_state_legislative_districts() ->
         latitude=42.32251793063404,
         longitude=-83.17632452911612,
         matched_address="16901 MICHIGAN AVE, DEARBORN, MI, 48126",
+        matched_zip="48126",
     )
+
+
+def test_the_zip_the_street_is_in_comes_from_its_components_else_the_matched_address() -> None:
+    body = fixture("address-mi-12-dearborn.json")
+    match = body["result"]["addressMatches"][0]
+    match["addressComponents"]["zip"] = "48124"
+    assert (location := parse_geographies(body, 119)) and location.matched_zip == "48124"
+    del match["addressComponents"]
+    assert (location := parse_geographies(body, 119)) and location.matched_zip == "48126"
+    match["matchedAddress"] = "16901 MICHIGAN AVE, DEARBORN, MI"
+    assert (location := parse_geographies(body, 119)) and location.matched_zip is None
+    point = parse_geographies(fixture("coordinates-wa-9-seattle.json"), 119)
+    assert point is not None and point.matched_zip is None
 
 
 def test_at_large_state_is_district_zero() -> None:
@@ -311,6 +325,7 @@ def test_recorded_onelineaddress_parses_once_its_failed_layer_is_filled_in() -> 
         latitude=38.898754,
         longitude=-77.03535,
         matched_address="1600 PENNSYLVANIA AVE NW, WASHINGTON, DC, 20502",
+        matched_zip="20502",
     )
 
 

@@ -20,7 +20,7 @@ from tests.civic.geocoder import (
 )
 from tests.stubs import StubServer
 from webapp import create_app
-from webapp.civic import lookup as notes
+from webapp.civic import state_people as notes
 from webapp.civic.lookup import AddressQuery, CivicLookup
 from webapp.civic.types import LookupResult
 from webapp.database import db, utcnow

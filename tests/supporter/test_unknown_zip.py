@@ -20,6 +20,10 @@ MESSAGES = {
     "ar": "لا نعرف الرمز البريدي \u206800000\u2069. تحقّق من أنه مكتوب بلا خطأ، وإن كان صحيحًا "
     "فأدخل عنوان شارعك لنجد النائب الذي يمثّلك.",
 }
+NOTE_UNKNOWN = {
+    "en": "We do not know which district this ZIP code is in.",
+    "ar": "لا نعرف الدائرة التي يقع فيها هذا الرمز البريدي.",
+}
 TYPED = {"first_name": "Rana", "last_name": "Haddad", "email": "rana@example.org"}
 
 
@@ -51,6 +55,8 @@ def test_an_unknown_zip_is_named_on_the_zip_field_and_the_rest_is_kept(
     assert 'href="#zip_code"' in page.text  # the error summary links to the ZIP field
     # The street is not blamed for the ZIP: no error on it, the street is only a way out.
     assert 'id="street-error"' not in page.text
+    # Nor is the same news told again under the address, in a live region as it was.
+    assert NOTE_UNKNOWN[lang] not in page.text and 'class="lookup-notes" role=' not in page.text
     for name, value in TYPED.items():
         assert re.search(rf'<input[^>]*name="{name}"[^>]*value="{re.escape(value)}"', page.text)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel.lists import format_list
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 
 from webapp.civic.types import LookupResult, Representative
@@ -15,6 +15,7 @@ from webapp.civic.zip_fallback import (
     NOTE_UNKNOWN_ZIP,
     NOTE_UPDATING_NEEDS_STREET,
 )
+from webapp.i18n import isolate_in_text, number
 from webapp.models import Campaign
 from webapp.services.recipients import RecipientPlan
 from webapp.supporter.office_names import live_label, name_office_between, recipient_office
@@ -98,8 +99,13 @@ def zip_hint(zip_code: str, result: LookupResult | None, street: bool = False) -
     the form has a street address, which will settle the district."""
     if result is None or not result.candidates or not zip_code:
         return None
-    districts = [str(choice.district) for choice in result.candidates]
-    named = {"zip": zip_code, "districts": format_list(districts, locale=get_locale() or "en")}
+    # The ZIP as typed and the district numbers each isolated (marks on a right-to-left page
+    # only): the sentence is plain text, set as the hint's textContent.
+    districts = [isolate_in_text(choice.district) for choice in result.candidates]
+    named = {
+        "zip": isolate_in_text(zip_code),
+        "districts": format_list(districts, locale=get_locale() or "en"),
+    }
     if street:
         return str(
             _(
@@ -119,12 +125,14 @@ def plan_json(plan: RecipientPlan, campaign: Campaign) -> dict[str, Any]:
     `summary` is the one short sentence a screen reader is told as the list changes, and
     `summaries[n]` the same for n offices: the form counts only those still ticked."""
     count = len(plan.recipients)
+    # The count isolated as the page's own counts are (counted(), in plain text here).
     summaries = [
-        ngettext(
+        get_translations().ngettext(
             "Your letter will go to %(num)s office.",
             "Your letter will go to %(num)s offices.",
             n,
         )
+        % {"num": isolate_in_text(number(n))}
         for n in range(count + 1)
     ]
     return {
@@ -141,7 +149,7 @@ def plan_json(plan: RecipientPlan, campaign: Campaign) -> dict[str, Any]:
                 "district": r.district,
                 "non_voting": r.non_voting,
                 "optional": r.optional,
-                "shown": live_label(recipient_office(campaign, r), r.party),
+                "shown": live_label(recipient_office(campaign, r), r.party, r.non_voting),
             }
             for r in plan.recipients
         ],

@@ -66,11 +66,12 @@ def parse_geographies(payload: Any, expected_congress: int) -> Location | None:
         geographies = match.get("geographies")
         point = match.get("coordinates")
         matched_address = match.get("matchedAddress")
+        matched_zip = _matched_zip(match)
     else:
         geographies = result.get("geographies")
         search = result.get("input")
         point = search.get("location") if isinstance(search, dict) else None
-        matched_address = None
+        matched_address = matched_zip = None
     if not isinstance(geographies, dict):
         raise _malformed("no geographies")
     congress, state, district = _congressional_district(geographies, expected_congress)
@@ -85,7 +86,20 @@ def parse_geographies(payload: Any, expected_congress: int) -> Location | None:
         latitude=_number(point.get("y")),
         longitude=_number(point.get("x")),
         matched_address=matched_address if isinstance(matched_address, str) else None,
+        matched_zip=matched_zip,
     )
+
+
+def _matched_zip(match: Mapping[str, Any]) -> str | None:
+    """The five-digit ZIP of an address match: its components' "zip", else the end of the
+    matched address ("16901 MICHIGAN AVE, DEARBORN, MI, 48126")."""
+    components = match.get("addressComponents")
+    found = components.get("zip") if isinstance(components, dict) else None
+    if not isinstance(found, str):
+        address = match.get("matchedAddress")
+        tail = re.search(r",\s*(\d{5})\s*$", address) if isinstance(address, str) else None
+        found = tail.group(1) if tail else None
+    return found if found is not None and re.fullmatch(r"\d{5}", found) else None
 
 
 def _records(geographies: Mapping[str, Any], key: str) -> list[Record]:

@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from webapp.civic.budget import Budget, CircuitBreaker
-from webapp.civic.cache import cache_get, cache_key, cache_put, normalise_query
 from webapp.civic.geocoding import GeocoderSkipped, GuardedGeocoder
 from webapp.civic.index import RosterIndex, ZipIndex
 from webapp.civic.seating import Seated, seat, withheld_reason
+from webapp.civic.state_people import StatePeople
 from webapp.civic.states import has_senators
 
 # Re-exported: callers build queries as webapp.civic.lookup.AddressQuery.
@@ -26,7 +26,6 @@ from webapp.civic.types import (
     LookupResult,
     MatchKind,
     Provenance,
-    Representative,
     StateLegislators,
     UpstreamError,
     Vacancy,
@@ -50,8 +49,6 @@ NOTE_NO_SENATORS = _l(
     "Washington, DC and the US territories have no senators, so your letter does not go to the "
     "Senate."
 )
-NOTE_STATE_NEEDS_ADDRESS = _l("Your state legislators can be found from your street address.")
-NOTE_STATE_UNAVAILABLE = _l("State legislators cannot be looked up right now.")
 NOTE_NO_ROSTER = _l(
     "Members of Congress cannot be looked up right now: sent now, your letter goes only to the "
     "campaign's other recipients, and your members cannot be added to it later. To write to "
@@ -82,13 +79,16 @@ class CivicLookup:
         self.cache_ttl = cache_ttl
         self.fallback_ttl = fallback_ttl
         self._guarded: dict[int, GuardedGeocoder | None] = {}
-        self.state_legislators = state_legislators
+        self.state_people = StatePeople(state_legislators, state_cache_ttl)
         self.pinned_congress = pinned_congress
         self.redistricted = redistricted
-        self.state_cache_ttl = state_cache_ttl
         self.budget_seconds = budget_seconds
         self.roster = RosterIndex()
         self.zips = ZipIndex()
+
+    @property
+    def state_legislators(self) -> StateLegislators | None:
+        return self.state_people.source
 
     # -- the seated Congress ---------------------------------------------------------------------
     def guarded(self, congress: int) -> GuardedGeocoder | None:
@@ -137,6 +137,7 @@ class CivicLookup:
                     and location.district is not None
                     and location.congress == seated.congress
                 ):
+                    self._check_zip(session, query, location, result)
                     return Found(location, MatchKind.EXACT, "census")
                 result.address_not_found = location is None
         said = len(result.notes)
@@ -154,6 +155,19 @@ class CivicLookup:
             )
             result.notes.insert(said, str(note))
         return found
+
+    def _check_zip(
+        self, session: Session, query: AddressQuery, location: Location, result: LookupResult
+    ) -> None:
+        """A ZIP the ZIP table has never heard of, typed beside a street the geocoder placed in
+        another ZIP, is most likely mistyped: the letter would carry it to the office."""
+        typed = query.zip_code[:5]
+        street_zip = location.matched_zip
+        if street_zip is None or street_zip == typed or query.line:
+            return
+        if not self.zips.districts(session, query.zip_code):
+            result.zip_unknown = True
+            result.zip_of_street = street_zip
 
     # -- people ---------------------------------------------------------------------------------
     def _congress(
@@ -194,55 +208,6 @@ class CivicLookup:
             index = result.candidates.index(choice)
             result.candidates[index] = DistrictChoice(choice.state, choice.district, tuple(members))
 
-    def _state_legislature(
-        self,
-        session: Session,
-        found: Found,
-        chambers: Collection[str],
-        result: LookupResult,
-        now: datetime,
-        budget: Budget,
-    ) -> None:
-        wanted = {"state_upper", "state_lower"} & set(chambers)
-        if not wanted:
-            return
-        location = found.location
-        if self.state_legislators is None:
-            result.notes.append(str(NOTE_STATE_UNAVAILABLE))
-            return
-        if (
-            found.match is not MatchKind.EXACT
-            or location is None
-            or location.latitude is None
-            or location.longitude is None
-        ):
-            result.notes.append(str(NOTE_STATE_NEEDS_ADDRESS))
-            return
-        point = normalise_query(f"{location.latitude:.5f}", f"{location.longitude:.5f}")
-        key = cache_key("openstates", point)
-        cached = cache_get(session, key, now)
-        if cached is not None:
-            people = [Representative.from_json(p) for p in cached["people"]]
-        else:
-            session.commit()  # no read transaction stays open across the call (geocoding.py)
-            try:
-                people = self.state_legislators.for_point(
-                    location.latitude, location.longitude, budget=budget
-                )
-            except UpstreamError as exc:
-                log.warning("state legislator lookup failed: %s", exc)
-                result.notes.append(str(NOTE_STATE_UNAVAILABLE))
-                return
-            cache_put(
-                session,
-                "openstates",
-                key,
-                {"people": [p.to_json() for p in people]},
-                self.state_cache_ttl,
-                now,
-            )
-        result.representatives.extend(p for p in people if p.chamber in wanted)
-
     def lookup(
         self,
         session: Session,
@@ -272,7 +237,7 @@ class CivicLookup:
             return result
         result.location = found.location
         self._congress(session, found.location, chambers, result, seated)
-        self._state_legislature(session, found, chambers, result, now, budget)
+        self.state_people.add(session, found, chambers, result, now, budget)
         districts: dict[str, Any] = {"state": found.location.state}
         if found.location.district is not None:
             districts["cd"] = found.location.district

@@ -63,6 +63,7 @@ class Location:
     latitude: float | None = None
     longitude: float | None = None
     matched_address: str | None = None
+    matched_zip: str | None = None  # the ZIP the geocoder put the street in (address searches)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,6 +145,8 @@ class LookupResult:
     needs_street: bool = False
     address_not_found: bool = False
     zip_unknown: bool = False  # the ZIP table has no row for the ZIP: perhaps mistyped
+    # An unknown ZIP typed beside a street the geocoder placed in this other ZIP: ask which.
+    zip_of_street: str | None = None
     geocoder_failed: bool = False
     notes: list[str] = field(default_factory=list)
     location: Location | None = None

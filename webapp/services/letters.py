@@ -92,7 +92,7 @@ class LetterDeps:
 
 
 class LetterStep(enum.Enum):
-    NEEDS_ADDRESS = "needs_address"  # the ZIP spans districts: ask for the street or a district
+    NEEDS_ADDRESS = "needs_address"  # ask for the street, a district, or the ZIP to be checked
     NO_RECIPIENTS = "no_recipients"  # nobody this supporter may write to in this campaign
     PREVIEW = "preview"
     RECORDED = "recorded"  # a new letter was recorded
@@ -181,7 +181,7 @@ def _reading(
 
 
 def _stop(plan: RecipientPlan) -> LetterStep | None:
-    if plan.needs_street:
+    if plan.needs_address:
         return LetterStep.NEEDS_ADDRESS
     if not plan.recipients:
         return LetterStep.NO_RECIPIENTS

@@ -37,6 +37,12 @@ class RecipientPlan:
         return self.lookup is not None and self.lookup.needs_street
 
     @property
+    def needs_address(self) -> bool:
+        """The supporter must mend or complete their address before a letter can go: the street
+        is needed, or the ZIP typed is not the one their street is in."""
+        return self.needs_street or (self.lookup is not None and bool(self.lookup.zip_of_street))
+
+    @property
     def optional_keys(self) -> set[str]:
         return {r.key for r in self.recipients if r.optional}
 

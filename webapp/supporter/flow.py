@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from webapp.antiabuse.risk import RiskSettings, subnet_of
 from webapp.civic.lookup import NOTE_ADDRESS_NOT_FOUND
+from webapp.civic.zip_fallback import NOTE_UNKNOWN_ZIP
 from webapp.database import db, utcnow
 from webapp.delivery.channels import chooser_from_config
 from webapp.delivery.senate import senate_offices
@@ -78,9 +79,20 @@ def request_facts() -> RequestFacts:
 
 
 def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
-    """Put the lookup's question on the right field: the street, or the district choice."""
+    """Put the lookup's question on the right field: the street, the ZIP code or the district
+    choice. The note it answers is then said by that error alone (GOV.UK's pattern: the summary
+    and the field): beside it under the address, it was the same news a third time."""
     notes = plan.lookup.notes if plan.lookup else []
-    if form.street.data and plan.lookup and plan.lookup.candidates:
+    if plan.lookup and plan.lookup.zip_of_street:
+        form.zip_code.errors = [
+            _(
+                "We do not know the ZIP code %(zip)s, and the address service found your street "
+                "address in ZIP code %(found)s. Check your ZIP code.",
+                zip=isolate(form.zip_code.data),
+                found=isolate(plan.lookup.zip_of_street),
+            )
+        ]
+    elif form.street.data and plan.lookup and plan.lookup.candidates:
         # Say why the street address did not settle it: an address that is right is not
         # the supporter's to fix when the address service is down.
         said = {str(note) for note in notes}
@@ -99,6 +111,8 @@ def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
             why = _("Choose your congressional district below, or check your street address.")
         form.district.errors = [why]
         form.error_anchors = {"district": f"district-{plan.lookup.candidates[0].district}"}
+        if str(NOTE_ADDRESS_NOT_FOUND) in said:
+            notes.remove(str(NOTE_ADDRESS_NOT_FOUND))
     elif not form.street.data and plan.lookup and plan.lookup.zip_unknown:
         # A ZIP no one has heard of is most often mistyped: say so on the ZIP field itself.
         form.zip_code.errors = [
@@ -108,8 +122,10 @@ def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
                 zip=isolate(form.zip_code.data),
             )
         ]
+        if str(NOTE_UNKNOWN_ZIP) in notes:
+            notes.remove(str(NOTE_UNKNOWN_ZIP))
     else:
-        form.street.errors = [notes[-1] if notes else _("Enter your street address.")]
+        form.street.errors = [notes.pop() if notes else _("Enter your street address.")]
 
 
 def handle_letter(

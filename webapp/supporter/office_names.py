@@ -36,6 +36,9 @@ TITLE_LABELS = {
     ("state_lower", "Representative"): _l("State representative"),
     ("state_lower", "Assembly Member"): _l("Assembly member"),
 }
+# Said of DC's and the territories' members on the live list; the preview's recipient_details
+# (_macros.html) has the same words.
+NON_VOTING = _l("non-voting member of Congress")
 # An office and where it sits, with the page language's comma.
 NAME_OFFICE = _l("%(name)s, %(office)s")
 
@@ -133,14 +136,18 @@ def offices_sentence(campaign: Campaign, recipients: list[Recipient]) -> Markup:
     return joined_list(parts)
 
 
-def live_label(shown: ShownOffice, party: str | None) -> dict[str, str | None]:
+def live_label(
+    shown: ShownOffice, party: str | None, non_voting: bool = False
+) -> dict[str, str | None]:
     """The parts the form's live list of recipients (targets.js) puts together as office_line
-    would, in the page's language: the name, its title or office, the party."""
+    would, in the page's language: the name, its title or office, the party, and for DC's and
+    the territories' members the words the preview says of them (recipient_details)."""
     label = PARTY_LABELS.get(party or "")
     return {
         "name": shown.name,
         "where": shown.title or shown.office,
         "party": str(label) if label is not None else party or None,
+        "non_voting": str(NON_VOTING) if non_voting else None,
     }
 
 

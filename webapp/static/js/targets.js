@@ -33,7 +33,9 @@
   var status = form.querySelector("[data-targets-status]");
   // The form came back asking which of the ZIP's districts is theirs (the address service could
   // not place the street): a note promising the street will settle it would contradict that.
-  var choosing = form.querySelector(".district-choice");
+  // Or it came back with the ZIP's question as the ZIP's or the street's error: the summary and
+  // that error say it, and the note was the same news a third time.
+  var choosing = form.querySelector(".district-choice, #zip_code-error, #street-error");
   var lastQuery = "";
   var lastData = null;
   var streetShown = null;
@@ -84,9 +86,13 @@
       node.appendChild(document.createTextNode(between || ", "));
       node.appendChild(isolated(shown.where));
     }
-    if (shown.party) {
+    // "(Democrat · non-voting member of Congress)": the preview's words for both, joined as
+    // its line under the name joins them.
+    if (shown.party || shown.non_voting) {
       node.appendChild(document.createTextNode(" ("));
-      node.appendChild(el("bdi", shown.party));
+      if (shown.party) { node.appendChild(el("bdi", shown.party)); }
+      if (shown.party && shown.non_voting) { node.appendChild(document.createTextNode(" · ")); }
+      if (shown.non_voting) { node.appendChild(document.createTextNode(shown.non_voting)); }
       node.appendChild(document.createTextNode(")"));
     }
     return node;

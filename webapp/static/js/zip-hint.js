@@ -23,7 +23,9 @@
     var street = zip.form && zip.form.querySelector("[name=street]");
     // The form came back asking which of this ZIP's districts is theirs (the address service
     // could not tell from the street): "add your street" beside the ZIP would contradict it.
-    var choosing = zip.form && zip.form.querySelector(".district-choice");
+    // Or asking for the street in an error on it (or on the ZIP): the hint would say it again.
+    var choosing = zip.form &&
+      zip.form.querySelector(".district-choice, #zip_code-error, #street-error");
     var asked = "";
     var answer = null;
     var timer = null;

@@ -1,0 +1,122 @@
+"""A ZIP code the ZIP table does not know, beside a street the address service places in another
+ZIP: said on the ZIP field, with that ZIP, on the page and in the widget; nothing typed is lost."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from markupsafe import escape
+from sqlalchemy import func, select
+from werkzeug.test import TestResponse
+
+from tests.civic.data import load_civic_data, zip_table
+from tests.civic.geocoder import ADDRESS, DEARBORN, census_fixture, stub_settings
+from tests.stubs import StubServer
+from tests.supporter.helpers import post_letter
+from tests.widget.helpers import form_token, letter_data, open_widget, post_widget
+from webapp.database import db
+from webapp.models import Submission
+
+MESSAGES = {
+    "en": "We do not know the ZIP code \u206800000\u2069, and the address service found your "
+    "street address in ZIP code \u206848126\u2069. Check your ZIP code.",
+    "ar": "لا نعرف الرمز البريدي \u206800000\u2069، وقد وجدت خدمة العناوين عنوان شارعك في "
+    "الرمز البريدي \u206848126\u2069. تحقّق من رمزك البريدي.",
+}
+TYPED = {
+    "first_name": "Rana",
+    "last_name": "Haddad",
+    "email": "rana@example.org",
+    "street": "16901 Michigan Ave",
+    "city": "Dearborn",
+}
+
+
+@pytest.fixture
+def census() -> Iterator[StubServer]:
+    with StubServer() as server:
+        yield server
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], census: StubServer) -> dict[str, Any]:
+    return {**app_config, **stub_settings(census)}
+
+
+def on_page(client: FlaskClient, slug: str, lang: str, action: str, zip_code: str) -> TestResponse:
+    return post_letter(client, f"{slug}?lang={lang}", action, zip_code=zip_code, **TYPED)
+
+
+def in_widget(
+    client: FlaskClient, slug: str, lang: str, action: str, zip_code: str
+) -> TestResponse:
+    token = form_token(open_widget(client, slug, lang=lang).text)
+    data = letter_data(token, action, state="MI", zip_code=zip_code, lang=lang, **TYPED)
+    return post_widget(client, slug, data)
+
+
+def letters(app: Flask) -> int:
+    with app.app_context():
+        return int(db.session.scalar(select(func.count()).select_from(Submission)) or 0)
+
+
+@pytest.mark.parametrize("action", ["preview", "send"])
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("post", [on_page, in_widget], ids=["page", "widget"])
+def test_an_unknown_zip_the_street_puts_elsewhere_is_named_with_the_streets_zip(
+    app: Flask,
+    client: FlaskClient,
+    default_campaign: str,
+    census: StubServer,
+    lang: str,
+    post: Any,
+    action: str,
+) -> None:
+    """It was taken without a word: the letter went on with ZIP 00000 in its address."""
+    load_civic_data(app)
+    assert "00000" not in zip_table()
+    census.reply_json(ADDRESS, census_fixture(DEARBORN))  # matched: "..., MI, 48126"
+
+    page = post(client, default_campaign, lang, action, "00000")
+
+    assert page.status_code == 422, page.text
+    assert f'<p class="error" id="zip_code-error">{escape(MESSAGES[lang])}</p>' in page.text
+    zip_input = re.search(r'<input[^>]*name="zip_code"[^>]*>', page.text)
+    assert zip_input is not None and 'value="00000"' in zip_input.group(0)
+    assert 'aria-invalid="true"' in zip_input.group(0)
+    assert 'href="#zip_code"' in page.text
+    assert 'id="street-error"' not in page.text
+    for name, value in TYPED.items():
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*value="{re.escape(value)}"', page.text)
+    assert letters(app) == 0
+
+
+def test_the_zip_the_street_is_in_is_taken(
+    app: Flask, client: FlaskClient, default_campaign: str, census: StubServer
+) -> None:
+    load_civic_data(app)
+    census.reply_json(ADDRESS, census_fixture(DEARBORN))
+    assert post_letter(client, default_campaign, zip_code="48126", **TYPED).status_code == 303
+
+
+def test_a_zip_the_table_lacks_but_the_street_confirms_is_taken(
+    app: Flask, client: FlaskClient, default_campaign: str, census: StubServer
+) -> None:
+    """A ZIP newer than the bundled table: the address service's match vouches for it."""
+    load_civic_data(app)
+    assert "48199" not in zip_table()
+    answer = census_fixture(DEARBORN)
+    match = answer["result"]["addressMatches"][0]
+    match["matchedAddress"] = "16901 MICHIGAN AVE, DEARBORN, MI, 48199"
+    match["addressComponents"]["zip"] = "48199"
+    census.reply_json(ADDRESS, answer)
+
+    preview = post_letter(client, default_campaign, "preview", zip_code="48199", **TYPED)
+    assert preview.status_code == 200, preview.text
+    assert 'id="zip_code-error"' not in preview.text
+    assert post_letter(client, default_campaign, zip_code="48199", **TYPED).status_code == 303
