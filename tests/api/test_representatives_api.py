@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from tests.civic.data import (
     split_zip,
     zip_table,
 )
-from tests.civic.geocoder import DEARBORN, ONE_LINE, census_fixture, stub_settings
+from tests.civic.geocoder import DEARBORN, ONE_LINE, census, census_app_config, census_fixture
 from tests.stubs import StubServer
 
 URL = "/api/representatives"
@@ -63,16 +62,8 @@ MEMBER_KEYS = {
 }
 PROVENANCE_KEYS = {"provider", "match", "districts", "dataset_date", "congress"}
 
-
-@pytest.fixture
-def census() -> Iterator[StubServer]:
-    with StubServer() as server:
-        yield server
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], census: StubServer) -> dict[str, Any]:
-    return {**app_config, **stub_settings(census)}
+# Fixtures: the geocoder stub, and the app pointed at it.
+__all__ = ["census", "census_app_config"]
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,3 +59,16 @@ def stub_settings(stub: StubServer, hangs: bool = False) -> dict[str, Any]:
 def upstream_hangs(request: pytest.FixtureRequest) -> bool:
     """Whether the test is marked `upstream_hangs` (its stub is made to answer too late)."""
     return request.node.get_closest_marker("upstream_hangs") is not None
+
+
+@pytest.fixture
+def census() -> Iterator[StubServer]:
+    """A geocoder stub of the test's own (route its answers with `census.route`)."""
+    with StubServer() as server:
+        yield server
+
+
+@pytest.fixture(name="app_config")
+def census_app_config(app_config: dict[str, Any], census: StubServer) -> dict[str, Any]:
+    """The app pointed at the `census` stub: a test module imports both to use them."""
+    return {**app_config, **stub_settings(census)}

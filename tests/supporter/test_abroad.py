@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,8 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.civic.data import house_member, load_civic_data, senators, single_district_zip
-from tests.civic.geocoder import stub_settings
-from tests.stubs import StubServer
+from tests.civic.geocoder import census, census_app_config
 from tests.supporter.helpers import post_letter
 from webapp.civic.types import Residence
 from webapp.database import db
@@ -30,16 +28,8 @@ BERLIN: dict[str, Any] = {
     "zip_code": None,
 }
 
-
-@pytest.fixture
-def census() -> Iterator[StubServer]:
-    with StubServer() as server:
-        yield server
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], census: StubServer) -> dict[str, Any]:
-    return {**app_config, **stub_settings(census)}
+# Fixtures: the geocoder stub, and the app pointed at it.
+__all__ = ["census", "census_app_config"]
 
 
 @pytest.fixture

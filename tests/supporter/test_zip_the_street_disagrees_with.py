@@ -4,7 +4,6 @@ ZIP: said on the ZIP field, with that ZIP, on the page and in the widget; nothin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from tests.civic.data import load_civic_data, zip_table
-from tests.civic.geocoder import ADDRESS, DEARBORN, census_fixture, stub_settings
+from tests.civic.geocoder import ADDRESS, DEARBORN, census, census_app_config, census_fixture
 from tests.stubs import StubServer
 from tests.supporter.helpers import post_letter
 from tests.widget.helpers import form_token, letter_data, open_widget, post_widget
@@ -36,16 +35,8 @@ TYPED = {
     "city": "Dearborn",
 }
 
-
-@pytest.fixture
-def census() -> Iterator[StubServer]:
-    with StubServer() as server:
-        yield server
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], census: StubServer) -> dict[str, Any]:
-    return {**app_config, **stub_settings(census)}
+# Fixtures: the geocoder stub, and the app pointed at it.
+__all__ = ["census", "census_app_config"]
 
 
 def on_page(client: FlaskClient, slug: str, lang: str, action: str, zip_code: str) -> TestResponse:
