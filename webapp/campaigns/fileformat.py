@@ -24,7 +24,8 @@ from webapp.campaigns.sections import (
     parse_topics,
 )
 from webapp.campaigns.translations import parse_campaign_translations
-from webapp.letters.merge import MergeFieldError, bare_fields, check_template, has_merge_fields
+from webapp.letters.bare_fields import bare_fields
+from webapp.letters.merge import MergeFieldError, check_template, has_merge_fields
 from webapp.models.campaign import CampaignStatus, TargetKind
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")

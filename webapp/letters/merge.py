@@ -146,36 +146,6 @@ def _names_outside_getattr(tree: nodes.Template) -> list[str]:
     return [n.name for n in tree.find_all(nodes.Name) if id(n) not in inside]
 
 
-def bare_fields(source: str, group: str, fields: frozenset[str]) -> list[str]:
-    """The fields of `group` among `fields` that `source` shows with no `default` to stand in
-    when they are empty ("target.title"), in order; [] for text that does not parse (its own
-    check says why)."""
-    try:
-        tree = _PLAIN_ENV.parse(source)
-    except TemplateSyntaxError:
-        return []
-    found: list[str] = []
-
-    def walk(node: nodes.Node, defaulted: bool) -> None:
-        if isinstance(node, nodes.Filter) and node.name == "default":
-            defaulted = True
-        if (
-            isinstance(node, nodes.Getattr)
-            and isinstance(node.node, nodes.Name)
-            and node.node.name == group
-            and node.attr in fields
-            and not defaulted
-        ):
-            name = f"{group}.{node.attr}"
-            if name not in found:
-                found.append(name)
-        for child in node.iter_child_nodes():
-            walk(child, defaulted)
-
-    walk(tree, False)
-    return found
-
-
 @lru_cache(maxsize=512)
 def has_merge_fields(source: str) -> bool:
     # Cached: a letter asks this of the campaign's whole body a few times per office (a scan of
