@@ -103,14 +103,19 @@ def render_form(
         is_open=campaign.is_open(utcnow()),
         recipients=fixed_recipients(campaign),
         has_lookup=bool(lookup_chambers(campaign)),
-        # Congress's message system (CWC) refuses a letter without a title: say so at the field.
-        title_needed=bool(
-            current_app.config.get("CWC_API_KEY") or current_app.config.get("SENATE_CWC_API_KEY")
-        ),
+        title_needed=title_needed(),
         reading=campaign_reading(campaign, language, placeholders(campaign, language)),
         failed=failed,
     )
     return page, status
+
+
+def title_needed() -> bool:
+    """Whether Congress's message system (CWC) carries letters here: it refuses one without the
+    writer's title, which the title field's hint then says (page and widget)."""
+    return bool(
+        current_app.config.get("CWC_API_KEY") or current_app.config.get("SENATE_CWC_API_KEY")
+    )
 
 
 def form_page(campaign: Campaign) -> bytes:

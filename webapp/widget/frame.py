@@ -10,6 +10,8 @@ from webapp.database import utcnow
 from webapp.i18n import explicit_language, page_language
 from webapp.letters.markdown import markdown_to_html
 from webapp.models import Campaign, Partner
+from webapp.services.recipients import lookup_chambers
+from webapp.supporter.campaign_page import title_needed
 from webapp.supporter.campaign_text import with_placeholders
 from webapp.supporter.form_build import build_letter_form, carried_code
 from webapp.supporter.forms import LetterForm
@@ -43,6 +45,8 @@ def frame_context(
         "parent": parent or "",
         "full_page": page,
         "is_open": campaign.is_open(utcnow()),
+        "has_lookup": bool(lookup_chambers(campaign)),
+        "title_needed": title_needed(),
     }
 
 
