@@ -34,9 +34,11 @@ def write_campaign(
     closing: str = "Sincerely,",
     extra: str = "",
     targets: tuple[str, ...] = ("Water Board",),
+    target_salutation: str | None = None,
 ) -> str:
-    """Write a campaign file to custom `targets` (one unless told) under `folder`, import it
-    and return its slug."""
+    """Write a campaign file to custom `targets` (one unless told, each greeted by
+    `target_salutation` if given) under `folder`, import it and return its slug."""
+    own = f"    salutation: {_quoted(target_salutation)}\n" if target_salutation else ""
     path = folder / f"{slug}.md"
     path.write_text(
         "---\n"
@@ -49,7 +51,7 @@ def write_campaign(
         f"status: {status}\n"
         f"{extra}"
         "targets:\n"
-        + "".join(f"  - kind: custom\n    name: {_quoted(name)}\n" for name in targets)
+        + "".join(f"  - kind: custom\n    name: {_quoted(name)}\n{own}" for name in targets)
         + "---\n"
         f"{body}",
         encoding="utf-8",

@@ -74,6 +74,9 @@ def test_merge_fields_show_as_what_they_stand_for_before_anyone_writes(
         body="Safe water in {{ supporter.city }}, from {{ supporter.full_name }}. Now.",
         body_editable=False,
         salutation="Dear {{ target.title }} {{ target.last_name }},",
+        # A fixed office has no title or last name: greeted by the campaign's salutation, its
+        # letters would open "Dear  ," (refused since f42b6a5), so it has its own.
+        target_salutation="Dear Members of the Water Board,",
         extra=extra,
     )
     english = client.get(f"/campaigns/{slug}?lang=en").text
