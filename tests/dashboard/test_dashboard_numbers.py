@@ -364,11 +364,11 @@ def test_the_plain_frame_and_the_link_come_in_arabic_too(app: Flask, known: Know
     assert title_ar and title_ar != title
     assert _snippet(page, "iframe") == (
         f'<iframe src="{base}/widget/{slug}?partner=alpha" title="{title}" lang="en" '
-        'width="100%" height="3000" frameborder="0" referrerpolicy="origin"></iframe>'
+        'width="100%" height="3200" frameborder="0" referrerpolicy="origin"></iframe>'
     )
     assert _snippet(page, "iframe-ar") == (
         f'<iframe src="{base}/widget/{slug}?partner=alpha&amp;lang=ar" title="{title_ar}" '
-        'lang="ar" width="100%" height="3000" frameborder="0" referrerpolicy="origin"></iframe>'
+        'lang="ar" width="100%" height="3200" frameborder="0" referrerpolicy="origin"></iframe>'
     )
     assert _snippet(page, "link") == (
         f'<noscript><a href="{base}/campaigns/{slug}?partner=alpha" lang="en">{title}</a>'

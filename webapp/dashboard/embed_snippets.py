@@ -17,11 +17,14 @@ SECOND_LANGUAGE = "ar"
 # wide the empty form is 1970-2040 px tall in English, 2140-2200 in Arabic; filled, with a
 # split ZIP's note, 2310-2400 (Arabic 2430-2490); the step listing every error 2420-2680, and
 # that step once the ZIP is typed (its note and offices added) 2810-2920 at 360 px, 3050 at 320.
-# At 1280 px the form is 1370-1960. Phones are where most supporters write, and a Preview button
-# cut off in a box that scrolls on its own loses letters: 3000 holds every step before Preview
-# at 360 px and up in both languages. The price is empty space below on wide screens and after
-# Preview (~1100) and the thanks (~650): a scroll, not a letter. The embed page says so.
-PLAIN_FRAME_HEIGHT = 3000
+# The widget's title field (ecb78d5) adds about 110 px: that last step's Preview button then
+# ends at 2907 px (English) and 3034 (Arabic) at 360 px, 3039 and 3077 at 320, the page about
+# 40 px below it; at 1280 px it ends at 1574-2366. Phones are where most supporters write, and
+# a Preview button cut off in a box that scrolls on its own loses letters: 3200 holds every step
+# before Preview at 320 px and up in both languages. The price is empty space below on wide
+# screens and after Preview (~1100) and the thanks (~650): a scroll, not a letter. The embed
+# page says so.
+PLAIN_FRAME_HEIGHT = 3200
 _LABELS = {
     ("script", False): _l("One line (recommended)"),
     ("script", True): _l("One line, the widget in Arabic (right to left)"),
