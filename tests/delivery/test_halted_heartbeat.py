@@ -46,3 +46,38 @@ def test_a_worker_halted_for_its_master_key_is_not_shown_as_active(
         status = worker_status(db.session())
     assert sent == 0 and smtp.count() == 0
     assert not status.active, (status.state, status.last_seen)
+
+
+def _last_seen(app: Flask) -> Any:
+    with app.app_context():
+        return worker_status(db.session()).last_seen
+
+
+def test_trying_the_key_again_after_a_halt_writes_no_heartbeat(
+    app: Flask, client: FlaskClient, tmp_path: Path, smtp: SmtpSink, monkeypatch: Any
+) -> None:
+    """The round after a halt beat before it met the key again, so a worker halted for good
+    read active for a moment after every retry: CI's run of the test above ended on one."""
+    monkeypatch.setattr(heartbeat, "EVERY_SECONDS", 0.0)
+    slug = write_delivery_campaign(app, tmp_path, "water", [office("W", email=OFFICE_EMAIL)])
+    assert post_letter(client, slug, email="w@example.org").status_code == 303
+    right = app.extensions["keyring"]
+    app.extensions["keyring"] = Keyring("a-key-that-never-sealed-these-letters")
+    clock = Clock()
+    worker = Worker(app, clock=clock)
+    worker.run(once=True)
+    first = worker.faults.halted_until
+    assert first is not None
+    seen = _last_seen(app)
+    clock.now = first  # the halt is over: the worker tries the key again, and fails again
+    worker.run(once=True)
+    assert worker.faults.halted_until is not None and worker.faults.halted_until > first
+    assert _last_seen(app) == seen, "the retry that met the key again wrote a heartbeat"
+
+    app.extensions["keyring"] = right  # the right key back: the next try sends
+    clock.now = worker.faults.halted_until
+    assert worker.run(once=True).sent == 2 and smtp.count() == 2
+    after = _last_seen(app)
+    assert after is not None and (seen is None or after > seen)
+    with app.app_context():
+        assert worker_status(db.session()).active

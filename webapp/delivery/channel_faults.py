@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,6 +14,8 @@ from webapp.delivery.fault_victims import revived
 from webapp.delivery.leases import Claimable, Leased
 from webapp.delivery.outcomes import RetryPolicy
 from webapp.models import DUE_STATUSES, Channel, Delivery, DeliveryStatus, Mailing
+
+log = logging.getLogger(__name__)
 
 
 def channel_of(row: Leased) -> Channel:
@@ -91,14 +94,31 @@ class ChannelFaults:
             if found is None or found[0] not in DUE_STATUSES or found[1] is None or found[1] <= now:
                 del self.pauses[channel]
 
-    def halt(self, now: datetime) -> datetime:
+    def halt(self, now: datetime, cause: Exception) -> datetime:
         """Stop every channel for a while (the master key opens no letter): until when."""
         self.halts += 1
         self.halted_until = now + self.policy.delay(self.halts)
+        log.error(
+            "outbox stopped until %s: %s. The master key (DATA_ENCRYPTION_KEY or its file) does "
+            "not open the letters' data: restore it and restart the worker. No letter was "
+            "marked failed",
+            self.halted_until.isoformat(timespec="seconds"),
+            cause,
+        )
         return self.halted_until
 
     def halted(self, now: datetime) -> bool:
         return self.halted_until is not None and now < self.halted_until
+
+    @property
+    def halting(self) -> bool:
+        """Halted, or trying again after a halt and not yet past it: a retry's round beats
+        before it meets the key again, and must not read as a worker sending."""
+        return self.halted_until is not None
+
+    def unhalt(self) -> None:
+        """A round went by without the key failing: the worker is sending again."""
+        self.halted_until = None
 
 
 def give_back_attempt(session: Session, row: Pause) -> None:

@@ -73,7 +73,7 @@ class Worker:
         self.channels = senders.channels
         self.faults = ChannelFaults(self.policy)
         # What the dashboard reads; beaten between the steps of each round too.
-        self.heartbeat = Heartbeat(app, self.worker_id, lambda: self.faults.halted(self.clock()))
+        self.heartbeat = Heartbeat(app, self.worker_id, lambda: self.faults.halting)
         beat = self.heartbeat.beat
         self.upkeep = Upkeep(app, clock, beat)  # expiry, retention, surveys, tallies
         self.civic = CivicDuties(app, clock, beat)  # the daily roster sync and its changeover
@@ -114,14 +114,9 @@ class Worker:
         except SealingError as exc:
             # Not the letter's fault: every letter needs the key. Its rows were given back
             # untouched; one line a halt, each halt longer (the backoff's steps).
-            until = self.faults.halt(now)
-            log.error(
-                "outbox stopped until %s: %s. The master key (DATA_ENCRYPTION_KEY or its "
-                "file) does not open the letters' data: restore it and restart the worker. "
-                "No letter was marked failed",
-                until.isoformat(timespec="seconds"),
-                exc,
-            )
+            self.faults.halt(now, exc)
+        else:
+            self.faults.unhalt()
         return report
 
     def live_channels(self) -> set[Channel]:
