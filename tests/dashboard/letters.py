@@ -59,6 +59,10 @@ class Letter:
     status: SubmissionStatus = SubmissionStatus.CONFIRMED
     first_name: str = "Rasha"
     last_name: str = "Haddad"
+    # The name as written in another script, beside the Latin one offices receive.
+    native_first_name: str | None = None
+    native_last_name: str | None = None
+    language: str = "en"
     street: str | None = "100 Main St"
     city: str = "Dearborn"
     zip_code: str | None = "48126"
@@ -125,6 +129,9 @@ def _add_letter(
         closing="Sincerely,",
         first_name=letter.first_name,
         last_name=letter.last_name,
+        native_first_name=letter.native_first_name,
+        native_last_name=letter.native_last_name,
+        language=letter.language,
         street=letter.street,
         city=letter.city,
         state=letter.state,

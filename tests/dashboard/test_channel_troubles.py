@@ -9,13 +9,21 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests.dashboard.helpers import ADMIN, OrganiserClient, add_partner, signed_in
 from tests.dashboard.letters import Letter, Office, add_letters
 from tests.supporter.campaign_files import write_campaign
 from webapp.database import db, utcnow, write_transaction
-from webapp.models import Channel, Delivery, DeliveryStatus, FailureReason, Role
+from webapp.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    FailureReason,
+    Notification,
+    NotificationKind,
+    Role,
+)
 
 TLAIB = Office("official:T000481", "Rashida Tlaib", chamber="us_house", state="MI", district="12")
 BALINT = Office("official:B001318", "Becca Balint", chamber="us_house", state="VT", district="0")
@@ -106,3 +114,38 @@ def test_partners_see_no_channel_box(app: Flask, two_campaigns: tuple[str, str])
     add_partner(app, coalition, "sama", "Action For Sama")
     client = signed_in(app, "ops@sama.example.org", Role.PARTNER, "sama")
     assert "channel-trouble" not in client.get(f"/dashboard/campaigns/{coalition}").text
+
+
+def test_the_relay_down_for_a_supporters_email_shows_where_letters_go_by_email_too(
+    app: Flask, two_campaigns: tuple[str, str]
+) -> None:
+    """Only a receipt met the relay's outage (no letter by email was tried yet): the letters
+    waiting on email wait for the same relay, and the campaign whose receipt it is says that
+    its supporters' receipts are not going out."""
+    coalition, water = two_campaigns
+    _set(app, TLAIB.key, status=DeliveryStatus.ACCEPTED, sent_at=utcnow())
+    _set(app, BALINT.key, channel=Channel.EMAIL, status=DeliveryStatus.PENDING)
+    assert "channel-trouble" not in _page(app, f"/dashboard/campaigns/{water}")
+    now = utcnow()
+    with app.app_context(), write_transaction(db.session()) as session:
+        letter = session.scalars(
+            select(Delivery.submission_id).where(Delivery.recipient_key == TLAIB.key)
+        ).one()
+        session.add(
+            Notification(
+                submission_id=letter,
+                kind=NotificationKind.RECEIPT,
+                status=DeliveryStatus.FAILED,
+                failure_reason=FailureReason.RELAY_UNREACHABLE,
+                failed_at=now,
+                last_error="could not connect to the mail relay",
+                next_attempt_at=now + timedelta(minutes=3),
+            )
+        )
+    water_page = _page(app, f"/dashboard/campaigns/{water}")
+    assert "Email is failing: this campaign’s letters by it wait" in water_page
+    assert "channel-trouble-supporter-emails" not in water_page  # none of its emails waits
+    coalition_page = _page(app, f"/dashboard/campaigns/{coalition}")
+    assert 'id="channel-trouble-supporter-emails"' in coalition_page
+    assert "supporters’ receipts are not going out" in coalition_page
+    assert 'id="channel-trouble-email"' not in coalition_page  # no letter of its by email

@@ -108,3 +108,17 @@ def test_a_partner_accounts_public_page_link_credits_the_partner(
     assert f'<a href="/campaigns/{slug}?partner=riverside">Public page</a>' in own
     admin = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text
     assert f'<a href="/campaigns/{slug}">Public page</a>' in admin
+
+
+def test_the_page_says_a_page_opened_as_a_file_cannot_show_the_form(
+    app: Flask, tmp_path: Path
+) -> None:
+    """A partner trying the snippet in a page saved on its computer met a broken frame: the
+    app's frame-ancestors * matches only http(s) pages. The page says how to try it instead."""
+    slug = widget_campaign(app, tmp_path)
+    page = _embed(app, slug)
+    assert "its address starting with <bdi>file://</bdi>, cannot show the letter form" in page
+    assert "a small web server on your own computer will do" in _text(page)
+    app.config["BABEL_DEFAULT_LOCALE"] = "ar"
+    arabic = _embed(app, slug, "riverside")
+    assert "التي يبدأ عنوانها بـ<bdi>file://</bdi>، فلا يمكنها عرض نموذج الرسالة" in arabic

@@ -117,3 +117,27 @@ def test_a_refusal_names_the_site_not_allowed_not_the_letter_forms_own(
     assert refused.status_code == 403
     assert "add <bdi>https://other.example</bdi>" in refused.text
     assert "http://localhost</bdi>" not in refused.text
+
+
+def test_a_refused_sites_frame_is_named_for_the_refusal_not_a_form(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    """A screen reader's list of frames announced "Letter form: …" for a frame that holds no
+    form, only the words that the letter cannot be shown on this site."""
+    slug = widget_campaign(app, tmp_path, origins=(PARTNER_SITE,))
+    meta = '<meta name="civic-letters-frame-title" content="{}">'
+    other = {"Referer": "https://other.example/"}
+    refused = client.get(f"/widget/{slug}", query_string={"partner": "riverside"}, headers=other)
+    assert refused.status_code == 403
+    title = "Safe water for every school (Riverside Parents)"
+    assert meta.format(f"Letter not shown on this site: {title}") in refused.text
+    counter = client.get(f"/widget/{slug}", query_string={"mode": "counter"}, headers=other)
+    assert meta.format("Letter not shown on this site: Safe water for every school") in (
+        counter.text
+    )
+    arabic = client.get(f"/widget/{slug}", query_string={"lang": "ar"}, headers=other)
+    assert meta.format("رسالة لا تُعرض على هذا الموقع لحملة: Safe water for every school") in (
+        arabic.text
+    ), arabic.text
+    allowed = client.get(f"/widget/{slug}", headers={"Referer": f"{PARTNER_SITE}/"})
+    assert meta.format("Letter form: Safe water for every school") in allowed.text

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_skeleton
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 # A tile grid map: each state one square, laid out roughly where it lies (column, row).
@@ -173,9 +173,13 @@ def series(buckets: dict[str, int], keys: list[str], label_from: int = 0) -> lis
 
 
 def _shown(key: str) -> str:
-    """ "2026-12-04" as "Dec 4", "2026-12-04T13" as "Dec 4, 13:00", in the page's language."""
+    """ "2026-12-04" as "Dec 4", "2026-12-04T13" as "Dec 4, 13:00", in the page's language
+    (its comma too: Arabic hours read "4 ديسمبر, 13:00", with a Latin one)."""
     day = format_skeleton("MMMd", date.fromisoformat(key[:10]), locale=str(get_locale() or "en"))
-    return f"{day}, {key[11:13]}:00" if len(key) > 10 else day
+    if len(key) <= 10:
+        return day
+    # TRANSLATORS: an hour's bar on the dashboard's chart: a day ("Dec 4"), then its hour.
+    return str(gettext("%(day)s, %(hour)s", day=day, hour=f"{key[11:13]}:00"))
 
 
 def days_between(buckets: dict[str, int]) -> list[str]:

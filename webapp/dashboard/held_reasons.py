@@ -109,6 +109,7 @@ def held_reasons(reasons: Iterable[str] | None) -> Markup:
 
 @bp.app_template_global()
 def held_writer(letter: Submission) -> Markup:
-    """Who wrote a held letter and where from: "Rasha Haddad, Dearborn, Michigan", with the
-    page language's commas and the state's name in it (the line showed "، MI" in Arabic)."""
-    return writer_line(letter, f"{letter.first_name} {letter.last_name}")
+    """Who wrote a held letter and where from: "Rasha Haddad (رشا حداد), Dearborn, Michigan",
+    with the page language's commas and the state's name in it (the line showed "، MI" in
+    Arabic)."""
+    return writer_line(letter)

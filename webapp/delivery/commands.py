@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from webapp.database import db, utcnow
+from webapp.delivery.channel_health import ChannelTrouble, failing_everywhere
 from webapp.delivery.outbox import status_counts
 from webapp.delivery.outcomes import retry_dead, retry_now
 from webapp.delivery.packet_pdf import write_packet_pdf
@@ -95,6 +96,8 @@ def status_command() -> None:
         counts = status_counts(db.session(), model)
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
         click.echo(f"{label}: {summary}")
+    for trouble in failing_everywhere(db.session(), utcnow()):
+        click.echo(_trouble_line(trouble))
     now = database_now(db.session())  # the clock the heartbeats were written by
     rows = heartbeats(db.session())
     if not rows:
@@ -120,6 +123,22 @@ def status_command() -> None:
             f"({int(ago.total_seconds())} s ago), started {row.started_at:%Y-%m-%d %H:%M:%S} UTC, "
             f"last round {finished}"
         )
+
+
+def _trouble_line(trouble: ChannelTrouble) -> str:
+    """A failing channel as the dashboard's box says it: an outage of the relay that only
+    supporters' emails met showed nowhere, while no receipt went out."""
+    when = f"last failure {trouble.failed_at:%Y-%m-%d %H:%M:%S} UTC ({trouble.reason.value})"
+    if trouble.next_try is not None:
+        when += f", next try {trouble.next_try:%Y-%m-%d %H:%M:%S} UTC"
+    if trouble.supporter_emails:
+        what = (
+            "SUPPORTER EMAILS NOT GOING OUT: our mail relay is failing; supporters' receipts "
+            "are not going out, nor the emails that ask them to confirm their letters"
+        )
+    else:
+        what = f"CHANNEL FAILING: {trouble.channel.value}; its letters wait, in every campaign"
+    return f"{what}; {when}. Once mended, `flask outbox retry` sends them at once"
 
 
 def _duration(span: timedelta) -> str:

@@ -68,8 +68,7 @@ def record_success(
         row.status = status
         row.sent_at = now
         row.last_error = None
-        if isinstance(row, Delivery):
-            row.failure_reason = None
+        row.failure_reason = None
         row.lease_expires_at = None
         row.next_attempt_at = None
         if isinstance(row, Delivery) and reference:
@@ -124,9 +123,9 @@ def record_failure(
             return None
         row.last_error = error[:2000]
         row.lease_expires_at = None
-        if isinstance(row, Delivery | Mailing):  # dates the channel map's "last failure"
-            row.failed_at = now
-            row.failure_reason = reason
+        # Dates the channel map's "last failure"; the channel-wide box reads both.
+        row.failed_at = now
+        row.failure_reason = reason
         awaited_until = _awaited_until(row, now, policy)
         if permanent or (row.attempts >= policy.max_attempts and awaited_until is None):
             row.status = DeliveryStatus.DEAD
@@ -164,9 +163,9 @@ def record_channel_wait(
         row.lease_expires_at = None
         if counted:
             row.attempts = max(0, row.attempts - 1)
-        if isinstance(row, Delivery | Mailing):  # dates the channel map's "last failure"
-            row.failed_at = now
-            row.failure_reason = reason
+        # Dates the channel map's "last failure"; the channel-wide box reads both.
+        row.failed_at = now
+        row.failure_reason = reason
         awaited = _awaited_until(row, now, policy)
         row.next_attempt_at = until if awaited is None else max(now, min(until, awaited))
     return True
@@ -246,9 +245,7 @@ def requeue_dead(
         # changeover holds): it is never sent to an office again, nor its receipt's copy of
         # it to its writer (a password reset has no letter).
         query = query.where(or_(model.submission_id.is_(None), model.submission_id.not_in(PURGED)))
-        values: dict[str, object] = {"last_error": None, "updated_at": now}
-        if model is Delivery:
-            values["failure_reason"] = None
+        values = {"last_error": None, "failure_reason": None, "updated_at": now}
         result = session.execute(
             query.values(
                 status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, **values

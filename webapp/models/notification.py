@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.database import Base, index_where_set, str_enum
+from webapp.models.failure_reason import FailureReason
 from webapp.models.organiser import Organiser
 from webapp.models.outbox import OutboxRow
 from webapp.models.submission import Submission
@@ -34,6 +36,8 @@ class Notification(OutboxRow, Base):
         Index("ix_notification_due", "status", "next_attempt_at"),
         # Only organisers' emails: a supporter's receipt would add an entry to it each letter.
         index_where_set("ix_notification_organiser_id", "organiser_id", set_column="organiser_id"),
+        # The channel-wide box's latest relay failure: the few rows that ever failed.
+        index_where_set("ix_notification_failed_at", "failed_at", set_column="failed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +47,12 @@ class Notification(OutboxRow, Base):
     # Emails to organisers (password reset) have no submission.
     organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="CASCADE"))
     kind: Mapped[NotificationKind] = mapped_column(str_enum(NotificationKind, "notification_kind"))
+    # As a delivery keeps them: when it last failed and why, so an outage of our relay that
+    # only supporters' emails meet shows organisers (None on rows failed before c19f00000027).
+    failed_at: Mapped[datetime | None]
+    failure_reason: Mapped[FailureReason | None] = mapped_column(
+        str_enum(FailureReason, "failure_reason")
+    )
 
     submission: Mapped[Submission | None] = relationship()
     organiser: Mapped[Organiser | None] = relationship()

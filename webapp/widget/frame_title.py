@@ -12,7 +12,14 @@ from webapp.supporter.campaign_text import shown_title
 from webapp.supporter.form_build import find_partner
 
 # What the frame holds: a page with several frames (two partners, a counter) reads them apart.
-_KINDS = {"letter": _l("Letter form"), "signup": _l("Sign-up form"), "counter": _l("Letter count")}
+# "blocked": the refusal a site not allowed to show the campaign gets instead of any form,
+# which a screen reader announced as "Letter form: …" although it held none.
+_KINDS = {
+    "letter": _l("Letter form"),
+    "signup": _l("Sign-up form"),
+    "counter": _l("Letter count"),
+    "blocked": _l("Letter not shown on this site"),
+}
 
 
 def frame_title(campaign: Campaign, mode: str) -> str:

@@ -101,6 +101,7 @@ def widget(slug: str) -> tuple[str | bytes, int]:
         refused = refused_origin(campaign, parent)
         # No address at all: a page that withholds its Referer, with no parent= either.
         unknown = not (origin_of(request.referrer) or parent)
+        ctx["frame_kind"] = "blocked"  # its frame named for the refusal it shows, not a form
         return _page("widget/blocked.html", 403, refused_site=refused, site_unknown=unknown, **ctx)
     if ctx["mode"] == "counter":
         cache: PublicStatsCache = this_app().extensions["public_stats"]
