@@ -95,6 +95,9 @@ class LetterForm(ListedInlineValidators, PlainDefaults, EnteredValues, FlaskForm
         filters=[ascii_digits, clean_line],
         validators=[when_in_us(_l("Enter your ZIP code.")), check_zip],
     )
+    # The ZIP the supporter ticked as theirs where the address service put the street in
+    # another (a box shown with that question only; carried as a hidden value afterwards).
+    zip_kept = HiddenField(filters=[ascii_digits, clean_line])
     # Set when the ZIP spans districts and the address could not settle it.
     district = StringField(
         _l("Your congressional district"),
