@@ -163,8 +163,8 @@ def test_a_citizen_abroad_is_a_constituent_of_the_city_where_they_vote_in_each_l
         (
             {"abroad_city": "برلين"},
             "abroad_city",
-            "Write your city in Latin letters (A to Z, accents allowed), e.g. Berlin: the "
-            "letter to offices is in English and signed with it.",
+            "Write your city in Latin letters (A to Z, accents allowed), e.g. "
+            '<bdi lang="en">Berlin</bdi>: the letter to offices is in English and signed with it.',
         ),
     ],
 )
@@ -220,8 +220,8 @@ def test_on_an_arabic_page_the_city_is_asked_in_latin_letters_and_an_arabic_one_
     assert us.status_code == 422
     assert (
         '<p class="error" id="city-error">'
-        "اكتب اسم مدينتك بالأحرف اللاتينية (من A إلى Z، مع السماح بعلامات مثل é)، مثل Dearborn:"
-        in us.text
+        "اكتب اسم مدينتك بالأحرف اللاتينية (من A إلى Z، مع السماح بعلامات مثل é)، مثل "
+        '<bdi lang="en">Dearborn</bdi>:' in us.text
     )
     assert 'value="ديربورن"' in us.text
 

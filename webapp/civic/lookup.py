@@ -159,8 +159,10 @@ class CivicLookup:
     def _check_zip(
         self, session: Session, query: AddressQuery, location: Location, result: LookupResult
     ) -> None:
-        """A ZIP the ZIP table has never heard of, typed beside a street the geocoder placed in
-        another ZIP, is most likely mistyped: the letter would carry it to the office."""
+        """A ZIP typed beside a street the geocoder placed in another ZIP: the letter would
+        carry it to the office. One the ZIP table has never heard of is most likely mistyped;
+        one it knows may be the Postal Service's where the geocoder's differs, unless the
+        supporter already said it is theirs."""
         typed = query.zip_code[:5]
         street_zip = location.matched_zip
         if street_zip is None or street_zip == typed or query.line:
@@ -168,6 +170,8 @@ class CivicLookup:
         if not self.zips.districts(session, query.zip_code):
             result.zip_unknown = True
             result.zip_of_street = street_zip
+        elif (query.zip_kept or "")[:5] != typed:
+            result.zip_differs = street_zip
 
     # -- people ---------------------------------------------------------------------------------
     def _congress(

@@ -49,6 +49,8 @@ class AddressQuery:
     city: str | None = None
     line: str | None = None  # a one-line address (API callers)
     chosen_district: int | None = None
+    # A ZIP the supporter said is theirs where the address service placed the street in another.
+    zip_kept: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,10 @@ class LookupResult:
     zip_unknown: bool = False  # the ZIP table has no row for the ZIP: perhaps mistyped
     # An unknown ZIP typed beside a street the geocoder placed in this other ZIP: ask which.
     zip_of_street: str | None = None
+    # A ZIP the table knows, typed beside a street the geocoder placed in this other ZIP: near a
+    # ZIP's edge the geocoder's (TIGER's) ZIP can differ from the Postal Service's, so the
+    # supporter is asked to check it and may keep theirs.
+    zip_differs: str | None = None
     geocoder_failed: bool = False
     notes: list[str] = field(default_factory=list)
     location: Location | None = None

@@ -39,8 +39,11 @@ class RecipientPlan:
     @property
     def needs_address(self) -> bool:
         """The supporter must mend or complete their address before a letter can go: the street
-        is needed, or the ZIP typed is not the one their street is in."""
-        return self.needs_street or (self.lookup is not None and bool(self.lookup.zip_of_street))
+        is needed, or the ZIP typed is not the one their street is in (and not yet kept)."""
+        lookup = self.lookup
+        return self.needs_street or (
+            lookup is not None and bool(lookup.zip_of_street or lookup.zip_differs)
+        )
 
     @property
     def optional_keys(self) -> set[str]:

@@ -92,6 +92,17 @@ def ask_for_address(form: LetterForm, plan: RecipientPlan) -> None:
                 found=isolate(plan.lookup.zip_of_street),
             )
         ]
+    elif plan.lookup and plan.lookup.zip_differs:
+        # Not refused: near a ZIP's edge the address service's ZIP can be the wrong one, and a
+        # supporter sure of theirs keeps it with the box under the field (zip_kept).
+        form.zip_code.errors = [
+            _(
+                "The address service found your street address in ZIP code %(found)s, not "
+                "%(zip)s. Check your ZIP code; if %(zip)s is right, tick the box below it.",
+                zip=isolate(form.zip_code.data),
+                found=isolate(plan.lookup.zip_differs),
+            )
+        ]
     elif form.street.data and plan.lookup and plan.lookup.candidates:
         # Say why the street address did not settle it: an address that is right is not
         # the supporter's to fix when the address service is down.

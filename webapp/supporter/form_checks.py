@@ -15,6 +15,7 @@ from webapp.civic.states import BY_CODE
 from webapp.civic.types import Residence
 from webapp.civic.zip_prefixes import states_for_zip
 from webapp.i18n import isolate, number
+from webapp.supporter.form_messages import Said
 from webapp.supporter.state_names import state_name
 
 if TYPE_CHECKING:
@@ -37,7 +38,12 @@ def check_email(form: FlaskForm, field: EmailField) -> None:
                     "and . _ - +, so offices can reply to it."
                 )
             ) from exc
-        raise ValidationError(_l("Enter a valid email address, like name@example.com.")) from exc
+        raise ValidationError(
+            Said(
+                _l("Enter a valid email address, like %(example)s."),
+                values={"example": "name@example.com"},
+            )
+        ) from exc
     field.data = result.normalized
 
 
@@ -45,7 +51,13 @@ def check_zip(form: LetterForm, field: StringField) -> None:
     if not field.data:
         return
     if not _ZIP_RE.match(field.data):
-        raise ValidationError(_l("Enter a 5-digit ZIP code, like 20500 (or ZIP+4, 20500-0003)."))
+        raise ValidationError(
+            Said(
+                _l("Enter a 5-digit ZIP code, like %(zip)s (or ZIP+4, %(zip4)s)."),
+                # A hyphen no line breaks at (as the Arabic catalog had it).
+                values={"zip": "20500", "zip4": "20500\u20110003"},
+            )
+        )
     digits = field.data.replace("-", "")
     field.data = digits[:5] if len(digits) == 5 else f"{digits[:5]}-{digits[5:]}"
     state = form.state.data

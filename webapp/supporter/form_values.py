@@ -27,6 +27,7 @@ class EnteredValues(OwnScriptForm):
     city: Field
     state: Field
     zip_code: Field
+    zip_kept: Field
     district: Field
     prefix: Field
     email: Field
@@ -74,6 +75,7 @@ class EnteredValues(OwnScriptForm):
             street=self.street.data or None,
             city=self.city.data,
             chosen_district=int(self.district.data) if self.district.data else None,
+            zip_kept=self.zip_kept.data or None,
         )
 
     def selected_recipients(self) -> frozenset[str] | None:

@@ -29,6 +29,7 @@ from webapp.supporter.email_typos import question_typo
 from webapp.supporter.fast_select import FastSelect
 from webapp.supporter.field_copies import CopiedFields, ListedInlineValidators, PlainDefaults
 from webapp.supporter.form_checks import at_most, check_email, check_zip, when_abroad, when_in_us
+from webapp.supporter.form_messages import AtMost
 from webapp.supporter.form_values import EnteredValues
 from webapp.supporter.own_script import (
     NAME_SYMBOLS,
@@ -79,7 +80,7 @@ class LetterForm(ListedInlineValidators, PlainDefaults, EnteredValues, FlaskForm
     street = StringField(
         _l("Street address"),
         filters=[ascii_digits, clean_line],
-        validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))],
+        validators=[Optional(), AtMost(200)],
     )
     city = city_field(_l("City"), when_in_us(_l("Enter your city or town.")), "Dearborn")
     state = SelectField(
@@ -95,6 +96,9 @@ class LetterForm(ListedInlineValidators, PlainDefaults, EnteredValues, FlaskForm
         filters=[ascii_digits, clean_line],
         validators=[when_in_us(_l("Enter your ZIP code.")), check_zip],
     )
+    # The ZIP the supporter ticked as theirs where the address service put the street in
+    # another (a box shown with that question only; carried as a hidden value afterwards).
+    zip_kept = HiddenField(filters=[ascii_digits, clean_line])
     # Set when the ZIP spans districts and the address could not settle it.
     district = StringField(
         _l("Your congressional district"),
@@ -119,7 +123,7 @@ class LetterForm(ListedInlineValidators, PlainDefaults, EnteredValues, FlaskForm
         validators=[
             DataRequired(_l("Enter your first name.")),
             letters_only(NAME_SYMBOLS),
-            Length(max=100, message=_l("Use at most %(max)d characters.")),
+            AtMost(100),
         ],
     )
     last_name = StringField(
@@ -128,7 +132,7 @@ class LetterForm(ListedInlineValidators, PlainDefaults, EnteredValues, FlaskForm
         validators=[
             DataRequired(_l("Enter your last name.")),
             letters_only(NAME_SYMBOLS),
-            Length(max=100, message=_l("Use at most %(max)d characters.")),
+            AtMost(100),
         ],
     )
     latin_first_name = latin_name_field(
@@ -136,23 +140,25 @@ class LetterForm(ListedInlineValidators, PlainDefaults, EnteredValues, FlaskForm
         _l("First name in Latin letters"),
         _l(
             "US offices accept names in Latin letters only: write your first name as it is "
-            "spelled in Latin letters, e.g. Rania."
+            "spelled in Latin letters, e.g. %(example)s."
         ),
+        "Rania",
     )
     latin_last_name = latin_name_field(
         "last_name",
         _l("Last name in Latin letters"),
         _l(
             "US offices accept names in Latin letters only: write your last name as it is "
-            "spelled in Latin letters, e.g. Haddad."
+            "spelled in Latin letters, e.g. %(example)s."
         ),
+        "Haddad",
     )
     email = EmailField(
         _l("Email"),
         filters=[clean_line],
         validators=[
             DataRequired(_l("Enter your email address.")),
-            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            AtMost(254),
             check_email,
             question_typo,
         ],

@@ -6,13 +6,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField, TextAreaField
-from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from webapp.i18n import RTL_LANGUAGES
+from webapp.supporter.form_messages import AtMost, Said
 from webapp.text_input import clean_line, has_arabic_script, has_pictographs, is_latin_text
 
 
-def _latin_name_of(name_field: str, missing: Any) -> Any:
+def _latin_name_of(name_field: str, missing: Any, example: str) -> Any:
     """The Latin spelling of a name typed in another script: required then, and only Latin.
 
     US office systems (CWC, web forms) reject names in other scripts, so offices get this one
@@ -24,7 +25,7 @@ def _latin_name_of(name_field: str, missing: Any) -> Any:
             field.errors[:] = []
             raise StopValidation()
         if not (field.data or "").strip():
-            raise StopValidation(missing)
+            raise StopValidation(Said(missing, english={"example": example}))
         if not is_latin_text(field.data):
             raise StopValidation(
                 _l("Use Latin letters only (A to Z, accents allowed), as on a passport.")
@@ -57,21 +58,25 @@ def letters_only(message: Any) -> Any:
 
 def _line_field(label: Any, *checks: Any) -> StringField:
     """A one-line field of at most 100 characters (a name, a city) with its own `checks`."""
-    length = Length(max=100, message=_l("Use at most %(max)d characters."))
-    return StringField(label, filters=[clean_line], validators=[*checks, length])
+    return StringField(label, filters=[clean_line], validators=[*checks, AtMost(100)])
 
 
-def latin_name_field(name_field: str, label: Any, missing: Any) -> StringField:
-    return _line_field(label, _latin_name_of(name_field, missing), letters_only(NAME_SYMBOLS))
+def latin_name_field(name_field: str, label: Any, missing: Any, example: str) -> StringField:
+    """The Latin spelling of `name_field`; `missing` says it is needed, with `example` (an
+    English name) set in per page."""
+    checks = (_latin_name_of(name_field, missing, example), letters_only(NAME_SYMBOLS))
+    return _line_field(label, *checks)
 
 
 def latin_place(example: str) -> Any:
     """A place the letter is signed with (its city): the letter to offices is in English, so a
     city typed in another script (برلين) is refused, and kept in the field."""
-    message = _l(
-        "Write your city in Latin letters (A to Z, accents allowed), e.g. %(example)s: the "
-        "letter to offices is in English and signed with it.",
-        example=example,
+    message = Said(
+        _l(
+            "Write your city in Latin letters (A to Z, accents allowed), e.g. %(example)s: the "
+            "letter to offices is in English and signed with it."
+        ),
+        english={"example": example},
     )
 
     def check(form: Any, field: StringField) -> None:
