@@ -1,7 +1,7 @@
 """Instructions per widget letter, counted by valgrind: a CPU figure that drift hardly moves.
 
 Run: .venv/bin/python -m bench.letter_instructions [--letters 100] [--warm 30] [--backend B]
-    [--words N] [--preview]
+    [--words N] [--preview] [--stored N]
 The same letters as bench.profile_letter (the widget form GET and send POST in-process, SQLite
 unless told, default limits and risk checks), in a child process under callgrind with counting
 switched off while the app starts and warms up, on for --letters letters, and off again before
@@ -10,6 +10,9 @@ bench.profile_letter's 150-word pass; cut at the form's 5,000-character limit) i
 seven-word one. --preview: each letter, warm-up included, also takes the preview POST a browser
 takes between the two (the form's only button is "Preview my letter"), its token sent; the count
 is then of the three requests a letter (the default, two, stays the issue's yardstick).
+--stored N: the database holds N letters (bench.generate, as bench.decay's full app) before the
+warm-up, so a pair run side by side (--stored 0 and --stored 50000) tells what fuller tables
+cost a letter in instructions, where bench.decay's milliseconds drift with the machine.
 Prints the user-space instructions per letter, the whole process's (checkpoint thread included).
 After the warm-up the heap is frozen, as each gunicorn worker's is. Unfrozen, a full collection
 walked all the app's objects whenever one fell among the counted letters, a pass no served
@@ -32,8 +35,10 @@ import select
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
+from bench.decay import app_with_letters
 from bench.profile_letter import MESSAGE, _letter, campaign_words, own_words
 from bench.support import letter_app
 from webapp.supporter.forms import PERSONAL_MESSAGE_LIMIT
@@ -45,9 +50,16 @@ _ENV = {**os.environ, "PYTHONHASHSEED": "0"}
 _STEP_SECONDS = 900
 
 
-def _child(letters: int, warm: int, backend: str, words: int, preview: bool = False) -> None:
+def _child(
+    letters: int, warm: int, backend: str, words: int, preview: bool = False, stored: int = 0
+) -> None:
     """Warm up, then run the counted letters between two lines from the parent."""
-    with letter_app(backend) as app:
+    with ExitStack() as stack:
+        app = (
+            app_with_letters(stack, backend, stored)
+            if stored
+            else stack.enter_context(letter_app(backend))
+        )
         client = app.test_client()
         pool = campaign_words(app) if words else []
         messages = [
@@ -98,16 +110,22 @@ def _say(child: subprocess.Popen[str], line: str) -> None:
 
 
 def child_command(
-    letters: int, warm: int, backend: str, words: int, preview: bool = False
+    letters: int, warm: int, backend: str, words: int, preview: bool = False, stored: int = 0
 ) -> list[str]:
     """The child's command line, run under valgrind by count()."""
     options = ["--letters", str(letters), "--warm", str(warm), "--backend", backend]
     options += ["--words", str(words), *(["--preview"] if preview else [])]
+    options += ["--stored", str(stored)]
     return [sys.executable, "-m", "bench.letter_instructions", "--child", *options]
 
 
 def count(
-    letters: int, warm: int, backend: str = "sqlite", words: int = 0, preview: bool = False
+    letters: int,
+    warm: int,
+    backend: str = "sqlite",
+    words: int = 0,
+    preview: bool = False,
+    stored: int = 0,
 ) -> int:
     """User-space instructions the child ran for `letters` letters."""
     with tempfile.TemporaryDirectory() as folder:
@@ -119,7 +137,7 @@ def count(
                     "--tool=callgrind",
                     "--instr-atstart=no",
                     f"--callgrind-out-file={out}",
-                    *child_command(letters, warm, backend, words, preview),
+                    *child_command(letters, warm, backend, words, preview, stored),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -158,6 +176,12 @@ def main() -> None:
         action="store_true",
         help="each letter also takes a browser's preview POST (3 requests a letter, not 2)",
     )
+    parser.add_argument(
+        "--stored",
+        type=int,
+        default=0,
+        help="letters already in the database (bench.generate) before the warm-up",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.letters < 1:
@@ -165,9 +189,11 @@ def main() -> None:
     if args.words < 0:
         parser.error("--words must be 0 (the seven-word paragraph) or more")
     if args.child:
-        _child(args.letters, args.warm, args.backend, args.words, args.preview)
+        _child(args.letters, args.warm, args.backend, args.words, args.preview, args.stored)
         return
-    instructions = count(args.letters, args.warm, args.backend, args.words, args.preview)
+    instructions = count(
+        args.letters, args.warm, args.backend, args.words, args.preview, args.stored
+    )
     requests = "GET, preview POST, send POST" if args.preview else "GET + POST"
     paragraph = (
         f"a paragraph of {args.words} words (cut at {PERSONAL_MESSAGE_LIMIT:,} characters)"
@@ -177,7 +203,7 @@ def main() -> None:
     print(
         f"{instructions / args.letters / 1e6:.2f} million instructions per letter "
         f"({requests}) with {paragraph} on {args.backend}, {args.letters} letters after "
-        f"{args.warm} warm"
+        f"{args.warm} warm, {args.stored:,} letters stored before"
     )
 
 

@@ -119,6 +119,33 @@ def test_the_instruction_count_sends_each_letter_through_the_preview_when_asked(
     flags = ["--preview"] if preview else []
     monkeypatch.setattr(sys, "argv", ["letter_instructions", "--letters", "2", *flags])
     letter_instructions.main()
-    assert counted == [(2, 30, "sqlite", 0, preview)]
+    assert counted == [(2, 30, "sqlite", 0, preview, 0)]
     requests = "GET, preview POST, send POST" if preview else "GET + POST"
     assert capsys.readouterr().out.startswith(f"40.00 million instructions per letter ({requests})")
+
+
+def test_the_instruction_count_can_start_from_a_full_database(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --stored reaches the child, whose app then holds that many letters before the warm-up
+    # (bench.decay's full app), and the parent's line says how many.
+    command = letter_instructions.child_command(1, 1, "sqlite", 0, stored=50_000)
+    assert command[command.index("--stored") + 1] == "50000"
+    made: list[tuple[str, int]] = []
+
+    def full_app(_stack: object, backend: str, stored: int) -> _App:
+        made.append((backend, stored))
+        return _App()
+
+    monkeypatch.setattr(letter_instructions, "app_with_letters", full_app)
+    monkeypatch.setattr(letter_instructions, "_letter", lambda *args, **kwargs: None)
+    monkeypatch.setattr(letter_instructions, "freeze_heap", lambda: None)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("go\nstop\n"))
+    monkeypatch.setattr(sys, "argv", ["letter_instructions", *command[3:]])
+    letter_instructions.main()
+    assert made == [("sqlite", 50_000)]
+    assert capsys.readouterr().out == "ready\ndone\n"
+    monkeypatch.setattr(letter_instructions, "count", lambda *args: 30_000_000)
+    monkeypatch.setattr(sys, "argv", ["letter_instructions", "--letters", "2", "--stored", "9"])
+    letter_instructions.main()
+    assert "9 letters stored before" in capsys.readouterr().out

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,30 @@ def test_the_decay_bench_compares_an_empty_and_a_full_database_on_both_backends(
     )
     for backend in ("sqlite", "postgresql"):
         summary = _line(lines, f"{backend}: CPU per letter")
+        assert "(2 apps a database in turn)" in summary
         assert "with 300 letters stored" in summary and "median" in summary
+
+
+def test_the_decay_bench_serves_each_database_from_two_apps_in_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As gunicorn's two workers: each commit resets the other connection's SQLite page cache,
+    a cost one app alone never meets."""
+    import bench.decay as decay
+    from bench.support import bench_apps
+
+    with ExitStack() as stack:
+        _backend, app = next(stack.enter_context(bench_apps(["sqlite"], decay.SETTINGS)))
+        pair = decay.workers_of(stack, app, 2)
+        assert pair[0] is app and pair[1] is not app
+        for setting in ("SQLALCHEMY_DATABASE_URI", "INSTANCE_PATH"):
+            assert pair[1].config[setting] == app.config[setting]
+        sent: list[tuple[object, int]] = []
+        monkeypatch.setattr(
+            decay, "_letter", lambda client, n: sent.append((client.application, n))
+        )
+        decay.cpu_per_letter(pair, 10, 4)
+        assert sent == [(pair[0], 10), (pair[1], 11), (pair[0], 12), (pair[1], 13)]
 
 
 def test_the_schema_bench_runs_against_the_revision_it_is_given() -> None:
