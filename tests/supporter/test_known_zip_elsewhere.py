@@ -12,14 +12,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
-from sqlalchemy import func, select
-from werkzeug.test import TestResponse
+from sqlalchemy import select
 
 from tests.civic.data import load_civic_data, zip_table
 from tests.civic.geocoder import ADDRESS, DEARBORN, census, census_app_config, census_fixture
 from tests.stubs import StubServer
-from tests.supporter.helpers import post_letter
-from tests.widget.helpers import form_token, letter_data, open_widget, post_widget
+from tests.supporter.dearborn_street import TYPED, in_widget, letter_count, on_page
 from webapp.database import db
 from webapp.models import Submission
 
@@ -34,38 +32,14 @@ BOX_LABELS = {
     "en": "Yes, my ZIP code is <bdi>48127</bdi>",
     "ar": "نعم، رمزي البريدي هو <bdi>48127</bdi>",
 }
-TYPED = {
-    "first_name": "Rana",
-    "last_name": "Haddad",
-    "email": "rana@example.org",
-    "street": "16901 Michigan Ave",
-    "city": "Dearborn",
-}
-
 # Fixtures: the geocoder stub, and the app pointed at it.
+
 __all__ = ["census", "census_app_config"]
-
-
-def on_page(client: FlaskClient, slug: str, lang: str, action: str, **fields: str) -> TestResponse:
-    return post_letter(client, f"{slug}?lang={lang}", action, **TYPED, **fields)
-
-
-def in_widget(
-    client: FlaskClient, slug: str, lang: str, action: str, **fields: str
-) -> TestResponse:
-    token = form_token(open_widget(client, slug, lang=lang).text)
-    data = letter_data(token, action, state="MI", lang=lang, **TYPED, **fields)
-    return post_widget(client, slug, data)
 
 
 def letters(app: Flask) -> list[str]:
     with app.app_context():
         return [s.zip_code or "" for s in db.session.scalars(select(Submission))]
-
-
-def count(app: Flask) -> int:
-    with app.app_context():
-        return int(db.session.scalar(select(func.count()).select_from(Submission)) or 0)
 
 
 @pytest.fixture
@@ -102,7 +76,7 @@ def test_a_known_zip_the_street_puts_elsewhere_is_asked_about_then_kept(
     assert f'<label for="zip_kept">{BOX_LABELS[lang]}</label>' in page.text
     for name, value in TYPED.items():
         assert re.search(rf'<input[^>]*name="{name}"[^>]*value="{re.escape(value)}"', page.text)
-    assert count(app) == 0
+    assert letter_count(app) == 0
 
     # The supporter is sure: the box keeps their ZIP, and the letter goes with it.
     kept = post(client, default_campaign, lang, action, zip_code="48127", zip_kept="48127")
@@ -121,7 +95,7 @@ def test_a_zip_kept_before_it_was_changed_is_asked_about_again(
     page = on_page(client, default_campaign, "en", "send", zip_code="48127", zip_kept="48120")
     assert page.status_code == 422
     assert f'<p class="error" id="zip_code-error">{escape(MESSAGES["en"])}</p>' in page.text
-    assert count(app) == 0
+    assert letter_count(app) == 0
 
 
 def test_the_mended_zip_is_taken_and_a_kept_one_survives_change_something(

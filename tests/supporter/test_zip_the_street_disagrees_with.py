@@ -10,16 +10,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
-from sqlalchemy import func, select
-from werkzeug.test import TestResponse
 
 from tests.civic.data import load_civic_data, zip_table
 from tests.civic.geocoder import ADDRESS, DEARBORN, census, census_app_config, census_fixture
 from tests.stubs import StubServer
+from tests.supporter.dearborn_street import TYPED, in_widget, letter_count, on_page
 from tests.supporter.helpers import post_letter
-from tests.widget.helpers import form_token, letter_data, open_widget, post_widget
-from webapp.database import db
-from webapp.models import Submission
 
 MESSAGES = {
     "en": "We do not know the ZIP code \u206800000\u2069, and the address service found your "
@@ -27,33 +23,9 @@ MESSAGES = {
     "ar": "لا نعرف الرمز البريدي \u206800000\u2069، وقد وجدت خدمة العناوين عنوان شارعك في "
     "الرمز البريدي \u206848126\u2069. تحقّق من رمزك البريدي.",
 }
-TYPED = {
-    "first_name": "Rana",
-    "last_name": "Haddad",
-    "email": "rana@example.org",
-    "street": "16901 Michigan Ave",
-    "city": "Dearborn",
-}
-
 # Fixtures: the geocoder stub, and the app pointed at it.
+
 __all__ = ["census", "census_app_config"]
-
-
-def on_page(client: FlaskClient, slug: str, lang: str, action: str, zip_code: str) -> TestResponse:
-    return post_letter(client, f"{slug}?lang={lang}", action, zip_code=zip_code, **TYPED)
-
-
-def in_widget(
-    client: FlaskClient, slug: str, lang: str, action: str, zip_code: str
-) -> TestResponse:
-    token = form_token(open_widget(client, slug, lang=lang).text)
-    data = letter_data(token, action, state="MI", zip_code=zip_code, lang=lang, **TYPED)
-    return post_widget(client, slug, data)
-
-
-def letters(app: Flask) -> int:
-    with app.app_context():
-        return int(db.session.scalar(select(func.count()).select_from(Submission)) or 0)
 
 
 @pytest.mark.parametrize("action", ["preview", "send"])
@@ -73,7 +45,7 @@ def test_an_unknown_zip_the_street_puts_elsewhere_is_named_with_the_streets_zip(
     assert "00000" not in zip_table()
     census.reply_json(ADDRESS, census_fixture(DEARBORN))  # matched: "..., MI, 48126"
 
-    page = post(client, default_campaign, lang, action, "00000")
+    page = post(client, default_campaign, lang, action, zip_code="00000")
 
     assert page.status_code == 422, page.text
     assert f'<p class="error" id="zip_code-error">{escape(MESSAGES[lang])}</p>' in page.text
@@ -84,7 +56,7 @@ def test_an_unknown_zip_the_street_puts_elsewhere_is_named_with_the_streets_zip(
     assert 'id="street-error"' not in page.text
     for name, value in TYPED.items():
         assert re.search(rf'<input[^>]*name="{name}"[^>]*value="{re.escape(value)}"', page.text)
-    assert letters(app) == 0
+    assert letter_count(app) == 0
 
 
 def test_the_zip_the_street_is_in_is_taken(
