@@ -42,6 +42,15 @@ class Office:
 
 
 PRESIDENT = Office("target:president", "The President of the United States")
+# A member who has left office: their letters wait for the changeover.
+LEFT = Office(
+    "member:X000001",
+    "Rep. Gone",
+    DeliveryStatus.HELD,
+    chamber="us_house",
+    state="MI",
+    district="12",
+)
 
 
 @dataclass
@@ -69,6 +78,7 @@ class Letter:
     country: str = "US"
     private: bool = False
     held: bool = False  # held by the risk checks (released if confirmed, declined if declined)
+    risk_reasons: tuple[str, ...] = ()  # as the risk checks store them, in English
     offices: tuple[Office, ...] = (PRESIDENT,)
     consents: tuple[str | None, ...] = ()  # partner codes (None: the campaign's own box)
 
@@ -139,6 +149,7 @@ def _add_letter(
         country=letter.country,
         private=letter.private,
         held=letter.held,
+        risk_reasons=list(letter.risk_reasons),
         districts=districts,
         created_at=when,
         confirmed_at=when if letter.status is SubmissionStatus.CONFIRMED else None,

@@ -8,12 +8,10 @@ import html
 import re
 
 from flask import Flask
-from sqlalchemy import update
 
 from tests.dashboard.helpers import ADMIN, signed_in
 from tests.dashboard.letters import Letter, add_letters
-from webapp.database import db, write_transaction
-from webapp.models import Submission, SubmissionStatus
+from webapp.models import SubmissionStatus
 
 STORED = [
     "sent 1.2 s after opening the form",
@@ -24,12 +22,13 @@ STORED = [
 
 
 def _held_letter(app: Flask, slug: str, reasons: list[str] = STORED) -> int:
-    (letter,) = add_letters(
-        app, slug, [Letter("held@example.org", status=SubmissionStatus.UNCONFIRMED)]
+    held = Letter(
+        "held@example.org",
+        status=SubmissionStatus.UNCONFIRMED,
+        held=True,
+        risk_reasons=tuple(reasons),
     )
-    with app.app_context(), write_transaction(db.session()):
-        held = update(Submission).where(Submission.id == letter)
-        db.session.execute(held.values(held=True, risk_reasons=reasons))
+    (letter,) = add_letters(app, slug, [held])
     return letter
 
 

@@ -7,32 +7,24 @@ from __future__ import annotations
 import html
 
 from flask import Flask
-from sqlalchemy import update
 
 from tests.civic.data import load_civic_data
 from tests.dashboard.helpers import ADMIN, signed_in
-from tests.dashboard.letters import Letter, Office, add_letters
-from webapp.database import db, write_transaction
-from webapp.models import DeliveryStatus, Submission, SubmissionStatus
+from tests.dashboard.letters import LEFT, Letter, add_letters
+from webapp.models import SubmissionStatus
 
 ARABIC = {"native_first_name": "رشا", "native_last_name": "حداد", "language": "ar"}
-LEFT = Office(
-    "member:X000001",
-    "Rep. Gone",
-    DeliveryStatus.HELD,
-    chamber="us_house",
-    state="MI",
-    district="12",
-)
 
 
 def _held(app: Flask, slug: str) -> int:
-    (letter,) = add_letters(
-        app, slug, [Letter("held@example.org", status=SubmissionStatus.UNCONFIRMED, **ARABIC)]
+    held = Letter(
+        "held@example.org",
+        status=SubmissionStatus.UNCONFIRMED,
+        held=True,
+        risk_reasons=("disposable email domain",),
+        **ARABIC,
     )
-    with app.app_context(), write_transaction(db.session()):
-        held = update(Submission).where(Submission.id == letter)
-        db.session.execute(held.values(held=True, risk_reasons=["disposable email domain"]))
+    (letter,) = add_letters(app, slug, [held])
     return letter
 
 

@@ -10,17 +10,7 @@ from flask import Flask
 
 from tests.civic.data import load_civic_data
 from tests.dashboard.helpers import ADMIN, signed_in
-from tests.dashboard.letters import Letter, Office, add_letters
-from webapp.models import DeliveryStatus
-
-LEFT = Office(
-    "member:X000001",
-    "Rep. Gone",
-    DeliveryStatus.HELD,
-    chamber="us_house",
-    state="MI",
-    district="12",
-)
+from tests.dashboard.letters import LEFT, Letter, add_letters
 
 
 def test_the_personal_paragraph_and_changeover_lines_read_in_arabic(
