@@ -149,3 +149,26 @@ def test_the_relay_down_for_a_supporters_email_shows_where_letters_go_by_email_t
     assert 'id="channel-trouble-supporter-emails"' in coalition_page
     assert "supporters’ receipts are not going out" in coalition_page
     assert 'id="channel-trouble-email"' not in coalition_page  # no letter of its by email
+
+
+def test_the_dashboards_home_says_a_channel_is_down_for_every_campaign(
+    app: Flask, two_campaigns: tuple[str, str]
+) -> None:
+    """Where organisers land on a day of action: the boxes were on campaign pages only."""
+    coalition, _water = two_campaigns
+    home = _page(app, "/dashboard/")
+    assert "House CWC is failing: letters by it wait, in every campaign." in home
+    assert 'id="channel-trouble-cwc"' in home and OUTAGE in home
+    assert BANNER not in home  # no "this campaign" where every campaign is listed
+    add_partner(app, coalition, "sama", "Action For Sama")
+    partner = signed_in(app, "ops@sama.example.org", Role.PARTNER, "sama")
+    assert "channel-trouble" not in partner.get("/dashboard/").text
+    _set(app, TLAIB.key, status=DeliveryStatus.ACCEPTED, sent_at=utcnow())  # CWC is back
+    assert "channel-trouble" not in _page(app, "/dashboard/")
+
+
+def test_the_arabic_home_says_it_in_arabic(app: Flask, two_campaigns: tuple[str, str]) -> None:
+    app.config["BABEL_DEFAULT_LOCALE"] = "ar"
+    home = _page(app, "/dashboard/")
+    assert 'id="channel-trouble-cwc"' in home
+    assert "تنتظر الرسائل التي تمرّ عبره في كل الحملات" in home

@@ -33,7 +33,7 @@ from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
 from webapp.dashboard.offices import DELIVERY_TALLY_MAX_AGE, partner_deliveries
 from webapp.database import db, utcnow, write_transaction
-from webapp.delivery.channel_health import channel_troubles
+from webapp.delivery.channel_health import channel_troubles, failing_everywhere
 from webapp.delivery.channel_map import Shown, channel_map, shown, summarise
 from webapp.delivery.channels import reach_from_config
 from webapp.delivery.packet_pdf import BROWSER_PDF_LETTERS, write_packet_pdf
@@ -60,6 +60,9 @@ def home() -> str:
         civic=civic_status(session, current_app.config, utcnow()) if me().is_admin else None,
         state_legislators=bool(current_app.config["OPENSTATES_API_KEY"]),
         worker=worker_status(session),
+        # Where organisers land on a day of action: a channel down for every campaign is said
+        # here too, not only on the pages of campaigns with letters waiting on it.
+        channel_troubles=failing_everywhere(session, utcnow()) if me().is_admin else [],
     )
 
 
