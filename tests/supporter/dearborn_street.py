@@ -3,8 +3,11 @@ form on the campaign page or in the widget with the ZIP code (and any field) the
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
@@ -37,3 +40,14 @@ def in_widget(
 def letter_count(app: Flask) -> int:
     with app.app_context():
         return int(db.session.scalar(select(func.count()).select_from(Submission)) or 0)
+
+
+def assert_zip_field_error(page: TestResponse, message: str, typed: str) -> None:
+    """Sent back with `message` on the ZIP field, the ZIP typed kept in it, the field marked
+    invalid and the error summary linking to it."""
+    assert page.status_code == 422, page.text
+    assert f'<p class="error" id="zip_code-error">{escape(message)}</p>' in page.text
+    zip_input = re.search(r'<input[^>]*name="zip_code"[^>]*>', page.text)
+    assert zip_input is not None and f'value="{typed}"' in zip_input.group(0)
+    assert 'aria-invalid="true"' in zip_input.group(0)
+    assert 'href="#zip_code"' in page.text
