@@ -17,8 +17,8 @@ from tests.browser.editor import sign_in
 from tests.civic.data import load_civic_data
 from tests.conftest import LiveServer
 from tests.dashboard.helpers import ADMIN, PASSWORD, campaign_id, create_account
-from tests.dashboard.letters import Letter, Office, add_letters
-from tests.dashboard.test_held_reasons_words import _held_letter
+from tests.dashboard.letters import Letter, Office, add_held_letter, add_letters
+from tests.dashboard.test_held_reasons_words import STORED
 from webapp.database import db, utcnow, write_transaction
 from webapp.models import AuditAction, DeliveryStatus
 from webapp.services.organisers import audit
@@ -69,7 +69,7 @@ def test_the_mended_pages_read_in_the_pages_language(
     )
     letters = [Letter(f"w{i}@example.org", offices=offices) for i in range(12)]
     add_letters(app, default_campaign, letters)
-    held = _held_letter(app, default_campaign)
+    held = add_held_letter(app, default_campaign, tuple(STORED))
     admin = create_account(app, ADMIN)
     with app.app_context(), write_transaction(db.session()):
         cid = campaign_id(app, default_campaign)

@@ -6,6 +6,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
@@ -186,6 +187,19 @@ def _add_letter(
             )
         )
     return submission.id
+
+
+def add_held_letter(app: Flask, slug: str, reasons: tuple[str, ...], **fields: Any) -> int:
+    """One letter the risk checks held for its writer's confirmation, with their `reasons`."""
+    held = Letter(
+        "held@example.org",
+        status=SubmissionStatus.UNCONFIRMED,
+        held=True,
+        risk_reasons=reasons,
+        **fields,
+    )
+    (letter,) = add_letters(app, slug, [held])
+    return letter
 
 
 def submission_id(app: Flask, email: str) -> int:

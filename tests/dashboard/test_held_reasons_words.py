@@ -10,8 +10,7 @@ import re
 from flask import Flask
 
 from tests.dashboard.helpers import ADMIN, signed_in
-from tests.dashboard.letters import Letter, add_letters
-from webapp.models import SubmissionStatus
+from tests.dashboard.letters import add_held_letter
 
 STORED = [
     "sent 1.2 s after opening the form",
@@ -21,21 +20,10 @@ STORED = [
 ]
 
 
-def _held_letter(app: Flask, slug: str, reasons: list[str] = STORED) -> int:
-    held = Letter(
-        "held@example.org",
-        status=SubmissionStatus.UNCONFIRMED,
-        held=True,
-        risk_reasons=tuple(reasons),
-    )
-    (letter,) = add_letters(app, slug, [held])
-    return letter
-
-
 def test_a_held_letters_reasons_read_in_the_pages_language(
     app: Flask, default_campaign: str
 ) -> None:
-    letter = _held_letter(app, default_campaign)
+    letter = add_held_letter(app, default_campaign, tuple(STORED))
     admin = signed_in(app, ADMIN)
     campaign = f"/dashboard/campaigns/{default_campaign}"
     decline = f"{campaign}/submissions/{letter}/decline"
@@ -82,7 +70,7 @@ def test_a_held_letters_counts_take_the_arabic_form_their_number_needs(
         "12+ letters from one network in 10 minutes",
         "the same personal paragraph from 12+ other senders",
     ]
-    letter = _held_letter(app, default_campaign, stored)
+    letter = add_held_letter(app, default_campaign, tuple(stored))
     admin = signed_in(app, ADMIN)
     app.config["BABEL_DEFAULT_LOCALE"] = "ar"
     page = html.unescape(admin.get(f"/dashboard/campaigns/{default_campaign}").text)

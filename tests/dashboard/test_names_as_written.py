@@ -10,28 +10,15 @@ from flask import Flask
 
 from tests.civic.data import load_civic_data
 from tests.dashboard.helpers import ADMIN, signed_in
-from tests.dashboard.letters import LEFT, Letter, add_letters
-from webapp.models import SubmissionStatus
+from tests.dashboard.letters import LEFT, Letter, add_held_letter, add_letters
 
 ARABIC = {"native_first_name": "رشا", "native_last_name": "حداد", "language": "ar"}
-
-
-def _held(app: Flask, slug: str) -> int:
-    held = Letter(
-        "held@example.org",
-        status=SubmissionStatus.UNCONFIRMED,
-        held=True,
-        risk_reasons=("disposable email domain",),
-        **ARABIC,
-    )
-    (letter,) = add_letters(app, slug, [held])
-    return letter
 
 
 def test_the_held_letter_and_its_decline_page_show_both_names(
     app: Flask, default_campaign: str
 ) -> None:
-    letter = _held(app, default_campaign)
+    letter = add_held_letter(app, default_campaign, ("disposable email domain",), **ARABIC)
     admin = signed_in(app, ADMIN)
     campaign = f"/dashboard/campaigns/{default_campaign}"
     for path in (campaign, f"{campaign}/submissions/{letter}/decline"):

@@ -13,7 +13,8 @@ from flask_babel import force_locale
 from sqlalchemy.dialects import sqlite
 
 from tests.dashboard.helpers import ADMIN, signed_in
-from tests.dashboard.test_held_reasons_words import _held_letter
+from tests.dashboard.letters import add_held_letter
+from tests.dashboard.test_held_reasons_words import STORED
 from webapp.antiabuse.risk import RiskSettings, Signals, assess
 from webapp.dashboard.civic_text import roster_change_text
 from webapp.dashboard.held_reasons import held_reasons, reason_group, reason_text
@@ -156,7 +157,7 @@ def test_a_reason_this_code_does_not_know_is_isolated_in_the_reasons_table_too(
 ) -> None:
     """The letter's line isolates it (held_reasons); the table that counts reasons showed it
     bare, an English line loose in an Arabic cell."""
-    _held_letter(app, default_campaign)
+    add_held_letter(app, default_campaign, tuple(STORED))
     app.config["BABEL_DEFAULT_LOCALE"] = "ar"
     page = html.unescape(signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}").text)
     assert "<td><bdi>a reason from a newer release</bdi></td>" in page
