@@ -117,7 +117,7 @@
     box.appendChild(el("p", box.getAttribute("data-heading") || "", "targets-heading"));
     var list = el("ul", "", "recipients");
     (data.recipients || []).forEach(function (r, i) {
-      var item = el("li", "", "recipient");
+      var item = el("li", "", r.optional ? "recipient" : "recipient recipient-fixed");
       if (r.optional) {
         var wrap = el("div", "", "field field-check");
         var input = document.createElement("input");
