@@ -7,7 +7,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SEND_BUTTON, ConsoleLog
+from tests.browser.conftest import ARTIFACTS, PAGE_ONLY, SCREENS, SEND_BUTTON, ConsoleLog
 from tests.civic.data import load_civic_data, single_district_zip, split_zip
 from tests.conftest import LiveServer
 from webapp.database import db
@@ -41,12 +41,11 @@ def test_recipients_appear_as_the_zip_is_typed_and_choices_are_kept(
     boxes = live.locator('input[name="recipients"]')
     expect(boxes).to_have_count(3)  # two senators and the representative, all optional
     expect(live).to_contain_text("Representative")
-    # A box marks each office that can be unticked, without a list bullet beside it; the
-    # President, fixed, keeps the bullet.
+    # One flat list: no bullets (test_the_recipients_read_as_one_flat_list for the lines).
     marks = live.locator("li.recipient").evaluate_all(
         "items => items.map(i => [!!i.querySelector('input'), getComputedStyle(i).listStyleType])"
     )
-    assert sorted(marks) == [[False, "disc"], [True, "none"], [True, "none"], [True, "none"]]
+    assert sorted(marks) == [[False, "none"], [True, "none"], [True, "none"], [True, "none"]]
     first_senator = boxes.first
     kept_out = first_senator.get_attribute("value")
     first_senator.uncheck()
@@ -172,3 +171,57 @@ def test_a_delegate_is_said_to_be_non_voting_in_the_live_list_as_on_the_preview(
     assert title in live_words and details.split(" · ")[0] in live_words
     page.screenshot(path=str(ARTIFACTS / f"delegate-preview-{state}-{lang}.png"), full_page=True)
     assert console.errors_but_favicon() == []
+
+
+# Where each line of the live list starts, in the page's direction: the name (its box or tick
+# before it) and the line itself; and whether any list marker shows.
+LINES = """list => [...list.querySelectorAll("li.recipient")].map(li => {
+  const rtl = getComputedStyle(li).direction === "rtl";
+  const start = (box) => rtl ? -box.right : box.left;
+  const name = li.querySelector(":scope > span, label > span").getBoundingClientRect();
+  return {
+    line: Math.round(start(li.getBoundingClientRect())),
+    name: Math.round(start(name)),
+    marker: getComputedStyle(li).listStyleType,
+    box: !!li.querySelector("input[type=checkbox]"),
+    width: li.getBoundingClientRect().width,
+  };
+})"""
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+@pytest.mark.parametrize("where", ["page", "widget"])
+def test_the_recipients_read_as_one_flat_list(
+    app: Flask,
+    default_campaign: str,
+    live_server: LiveServer,
+    screen_page: Page,
+    console: ConsoleLog,
+    screen: str,
+    locale: str,
+    where: str,
+) -> None:
+    """The President (fixed) and the members of Congress (a box each) are lines of one list:
+    no bullets, every line and every name starting at the same edge (the right one in
+    Arabic), at 360 px and 1280 px. A bulleted President over boxes without bullets read as
+    offices nested under the President."""
+    load_civic_data(app)
+    page = screen_page
+    path = f"/campaigns/{default_campaign}" if where == "page" else f"/widget/{default_campaign}"
+    page.goto(f"{live_server.url}{path}?lang={locale}&mode=letter")
+    page.select_option("[name=state]", "MI")
+    page.locator("[name=zip_code]").press_sequentially(single_district_zip("MI", 12), delay=30)
+    live = page.locator("#targets-live")
+    expect(live.locator("input[name=recipients]")).to_have_count(3)
+
+    lines = live.locator("ul.recipients").evaluate(LINES)
+    assert [line["box"] for line in lines] == [False, True, True, True], lines
+    assert {line["marker"] for line in lines} == {"none"}, lines
+    assert len({line["line"] for line in lines}) == 1, lines
+    assert len({line["name"] for line in lines}) == 1, lines
+    # The names start after the mark's column (the box's width and the gap), not at the edge.
+    assert lines[0]["name"] - lines[0]["line"] >= 24, lines
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["width"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    live.screenshot(path=str(ARTIFACTS / f"live-recipients-{where}-{locale}-{screen}.png"))
+    assert console.errors_but_favicon() == [] and console.csp_violations() == []

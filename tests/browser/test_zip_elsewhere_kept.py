@@ -92,3 +92,57 @@ def test_a_zip_the_street_is_not_in_is_asked_about_then_kept(
     else:
         expect(page.locator("h1")).to_contain_text("Rana")
     assert console.page_errors == [] and console.csp_violations() == []
+
+
+@pytest.mark.parametrize("screen", ["phone"])  # the same on both screens
+@pytest.mark.parametrize("where", ["page", "widget"])
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_the_box_is_there_only_while_the_field_holds_the_zip_it_names(
+    app: Flask,
+    default_campaign: str,
+    census: StubServer,
+    live_server: LiveServer,
+    screen_page: Page,
+    console: ConsoleLog,
+    screen: str,
+    locale: str,
+    where: str,
+) -> None:
+    """Asked about 48127, the supporter types 48126 instead: "Yes, my ZIP code is 48127" would
+    name a ZIP no longer in the field (the server counts it for no other). It goes, unticked,
+    and comes back, unticked, with 48127."""
+    load_civic_data(app)
+    census.reply_json(ADDRESS, census_fixture(DEARBORN))  # matched: "..., MI, 48126"
+    page = screen_page
+    path = f"/campaigns/{default_campaign}" if where == "page" else f"/widget/{default_campaign}"
+    page.goto(f"{live_server.url}{path}?lang={locale}&mode=letter")
+    for name, value in TYPED.items():
+        page.fill(f"[name={name}]", value)
+    page.select_option("[name=state]", "MI")
+    page.locator("[name=zip_code]").press_sequentially("48127", delay=30)
+    page.locator("form button[name=action][value=preview]").click()
+    box = page.get_by_label(BOX[locale])
+    expect(box).to_be_visible()
+    box.check()
+
+    zip_field = page.locator("[name=zip_code]")
+    zip_field.press("End")
+    zip_field.press("Backspace")
+    expect(box).to_be_hidden()
+    expect(box).not_to_be_checked()
+    zip_field.press_sequentially("6", delay=30)  # 48126, the street's own
+    expect(box).to_be_hidden()
+    zip_field.fill("")
+    zip_field.press_sequentially("٤٨١٢٧", delay=30)  # 48127 again, in Arabic digits
+    expect(box).to_be_visible()
+    expect(box).not_to_be_checked()
+    zip_field.fill("48127-1234")  # the same ZIP with its four digits: the server counts it too
+    expect(box).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"zip-kept-follows-{where}-{locale}-{screen}.png"))
+    zip_field.fill("48126")
+    expect(box).to_be_hidden()
+    page.locator("form button[name=action][value=preview]").click()
+    send = page.locator("button[name=action][value=send]")
+    expect(send).to_be_visible()  # 48126 is where the street is: no question
+    assert console.page_errors == [] and console.csp_violations() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SHARED
-from tests.stubs import StubServer
+from tests.stubs import Handler, Reply, StubRequest, StubServer, json_reply
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "census"
 OPENSTATES_SAMPLES = SHARED / "data" / "api-samples" / "openstates-people-geo"
@@ -20,6 +21,7 @@ ADDRESS = "/geocoder/geographies/address"
 ONE_LINE = "/geocoder/geographies/onelineaddress"
 PEOPLE_GEO = "/people.geo"
 DEARBORN = "address-mi-12-dearborn.json"
+FIVE_DIGITS = re.compile(r"[0-9]{5}")
 # Short enough that a hanging stub costs a test well under a second. Only a test marked
 # `upstream_hangs` gets them: on a loaded machine a stub that answers can be kept waiting past
 # 0.5 s, and the lookup then fell back as if the service were down (a split ZIP answered 422).
@@ -72,3 +74,28 @@ def census() -> Iterator[StubServer]:
 def census_app_config(app_config: dict[str, Any], census: StubServer) -> dict[str, Any]:
     """The app pointed at the `census` stub: a test module imports both to use them."""
     return {**app_config, **stub_settings(census)}
+
+
+def address_search(answer: Any) -> Handler:
+    """A route for ADDRESS answering as the service does for the request it gets: the address
+    as sent echoed in `result.input`, and `answer`'s matches only for a ZIP the service takes.
+
+    The service's ZIP is the five-digit one: every recorded request sends five digits
+    (shared/data/api-samples/census-geocoder), its clients document a 5-digit ZIP, and a match
+    names one. Any other ZIP is taken here as an address it cannot match (an empty
+    addressMatches, its answer for those; what it does with a ZIP+4 is not recorded anywhere we
+    found); five digits other than the match's ZIP are only a hint to it, as near a ZIP's edge
+    (the ZIP question, zip_differs)."""
+
+    def reply(request: StubRequest) -> Reply:
+        sent = request.params
+        body = copy.deepcopy(answer)
+        result = body["result"]
+        result["input"]["address"] = {
+            name: sent[name] for name in ("street", "city", "state", "zip") if name in sent
+        }
+        if "zip" in sent and not FIVE_DIGITS.fullmatch(sent["zip"]):
+            result["addressMatches"] = []
+        return json_reply(body)
+
+    return reply

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
+from tests.civic.geocoder import address_search
 from tests.stubs import JSON_HEADERS, StubServer, json_reply
 from webapp.civic.census import CensusGeocoder, census_from_config
 from webapp.civic.http import Timeouts
@@ -76,6 +78,34 @@ def test_address_search_leaves_out_empty_optional_fields(stub_server: StubServer
     assert params["zip"] == "48126"
     assert "city" not in params
     assert "state" not in params
+
+
+def test_the_address_search_stub_answers_as_the_service_for_what_it_is_sent(
+    stub_server: StubServer,
+) -> None:
+    """The stub the app-level tests use: the address as sent comes back in `input`, and a ZIP
+    the service does not take (nine digits) matches nothing."""
+    stub_server.route(ADDRESS, address_search(fixture("address-mi-12-dearborn.json")))
+    client = geocoder(stub_server)
+
+    assert client.geocode("16901 Michigan Ave", "Dearborn", "MI", "48127") is not None
+    with requests.get(
+        f"{stub_server.url}{ADDRESS}", params={"street": "1 A St", "zip": "48126-1234"}, timeout=5
+    ) as sent:
+        result = sent.json()["result"]
+    assert result["input"]["address"] == {"street": "1 A St", "zip": "48126-1234"}
+    assert result["addressMatches"] == []
+
+
+def test_a_zip_plus_4_is_sent_as_its_five_digits(stub_server: StubServer) -> None:
+    """A supporter's ZIP+4 (48126-1234): the service is asked with 48126 and places the
+    street; asked with the nine digits it matched nothing, and the lookup fell back to the ZIP."""
+    stub_server.route(ADDRESS, address_search(fixture("address-mi-12-dearborn.json")))
+
+    location = geocoder(stub_server).geocode("16901 Michigan Ave", "Dearborn", "MI", "48126-1234")
+
+    assert location is not None and (location.state, location.district) == ("MI", 12)
+    assert stub_server.last(ADDRESS).params["zip"] == "48126"
 
 
 def test_one_line_search_sends_the_address_with_layers(stub_server: StubServer) -> None:

@@ -37,7 +37,7 @@ def test_lang_query_outranks_the_browser_and_is_carried_in_links(
     page = client.get(f"/campaigns/{default_campaign}?lang=ar", headers={"Accept-Language": "en"})
     assert RTL_ROOT in page.text
     # The form, the privacy link and the home link all keep the choice.
-    assert f'action="/campaigns/{default_campaign}?lang=ar"' in page.text
+    assert f'action="/campaigns/{default_campaign}?lang=ar#write"' in page.text
     assert 'href="/privacy?lang=ar"' in page.text
     assert 'href="/?lang=ar"' in page.text
     # Static files do not (they are the same in every language).

@@ -21,7 +21,14 @@ from tests.civic.data import (
     single_district_zip,
     zip_table,
 )
-from tests.civic.geocoder import ADDRESS, DEARBORN, census_fixture, stub_settings, upstream_hangs
+from tests.civic.geocoder import (
+    ADDRESS,
+    DEARBORN,
+    address_search,
+    census_fixture,
+    stub_settings,
+    upstream_hangs,
+)
 from tests.stubs import StubServer
 from tests.supporter.helpers import post_letter
 from webapp.database import db
@@ -164,6 +171,28 @@ def test_split_zip_asks_for_the_street_address_and_then_uses_it(
     assert recorded.districts == {"state": "MI", "cd": 12, "sldu": "3", "sldl": "4"}
     assert (recorded.dataset_date, recorded.congress) == ("2026-06-15", 119)
     assert census.count(ADDRESS) == 1  # the send reused the cached answer
+
+
+def test_a_zip_plus_4_places_the_street_and_the_letter_keeps_it_as_typed(
+    app: Flask, client: FlaskClient, loaded: str, census: StubServer
+) -> None:
+    """Typed 48126-1234 in a split ZIP: the address service, asked with the five digits it
+    takes, places the street in MI-12; the letter is signed with the ZIP+4."""
+    census.route(ADDRESS, address_search(census_fixture(DEARBORN)))
+    letter = {"street": "16901 Michigan Ave", "zip_code": "48126-1234"}
+
+    preview = post_letter(client, loaded, "preview", **letter)
+
+    assert preview.status_code == 200, preview.text
+    assert_lists(preview.text, house_member("MI", 12), "Michigan, district\N{NO-BREAK SPACE}12")
+    assert "from your street address" in preview.text
+    assert census.last(ADDRESS).params["zip"] == "48126"
+    assert post_letter(client, loaded, **letter).status_code == 303
+    recorded = submission(app)
+    assert (recorded.lookup_provider, recorded.lookup_match) == ("census", LookupMatch.EXACT)
+    assert recorded.districts == {"state": "MI", "cd": 12, "sldu": "3", "sldl": "4"}
+    with app.app_context():
+        assert db.session.get(Submission, recorded.id).zip_code == "48126-1234"
 
 
 @pytest.mark.parametrize(

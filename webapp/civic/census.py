@@ -234,8 +234,11 @@ class CensusGeocoder:
     def geocode(
         self, street: str, city: str, state: str, zip_code: str, budget: Budget | None = None
     ) -> Location | None:
-        """Parsed address search; empty city/state/ZIP are left out (only street is required)."""
-        params = {"street": street, "city": city, "state": state, "zip": zip_code}
+        """Parsed address search; empty city/state/ZIP are left out (only street is required).
+
+        The service's ZIP is the five-digit one (its answers name no other): a ZIP+4 goes as its
+        first five digits. The letter keeps the ZIP+4 as typed."""
+        params = {"street": street, "city": city, "state": state, "zip": zip_code[:5]}
         return self._geographies("address", {k: v for k, v in params.items() if v}, budget)
 
     def geocode_line(self, address: str, budget: Budget | None = None) -> Location | None:

@@ -18,6 +18,23 @@
     hintScript.src = document.currentScript.src.replace(/[^/?]*(\?.*)?$/, "zip-hint.js");
     document.head.appendChild(hintScript);
   }
+  // The box "Yes, my ZIP code is 48127", under the ZIP the address service disagreed with, is
+  // about that ZIP only (the server counts it for no other): while the field holds another,
+  // it is hidden and unticked, and it shows again, unticked, if the ZIP goes back.
+  var keptBox = document.querySelector(".zip-kept input[name=zip_kept]");
+  var keptZip = keptBox && keptBox.form && keptBox.form.querySelector("input[name=zip_code]");
+  if (keptZip) {
+    var keptLine = keptBox.closest(".zip-kept");
+    var followZip = function () {
+      var typed = window.civicAsciiDigits(keptZip.value).replace(/[\s-]/g, "");
+      var same = typed.length >= 5 && typed.slice(0, 5) === keptBox.value.slice(0, 5);
+      if (!same) { keptBox.checked = false; }
+      keptLine.hidden = !same;
+    };
+    keptZip.addEventListener("input", followZip);
+    window.addEventListener("pageshow", followZip);  // a ZIP the browser put back
+    followZip();
+  }
   // A name typed in another script on a page that has not asked for its Latin spelling yet:
   // show those fields now rather than after a round trip that ends in two errors.
   var latinName = document.querySelector("[data-other-script]");

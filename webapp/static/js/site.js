@@ -71,6 +71,16 @@
   if (said && (!document.activeElement || document.activeElement === document.body)) {
     said.focus();
   }
+  // A step of the letter form reached by its buttons (the preview, "Change something"): the
+  // form's address ends #write, the step's heading (focusable) has that id, and the browser
+  // opens the page there. Chromium also focuses it; other browsers only start the Tab order
+  // there: focus it, so a screen reader reads on from the step, not from the site's name.
+  // The templates give no element the id where the error summary or a flash takes focus.
+  var step = location.hash === "#write" && document.getElementById("write");
+  if (step && step.tabIndex === -1 && document.activeElement !== step &&
+      (!document.activeElement || document.activeElement === document.body)) {
+    step.focus({ preventScroll: true });  // the browser has brought it into view
+  }
   // A receipt row's note (#delivery-N-note): the room the stylesheet keeps above it holds two
   // lines of the office's name, and a longer name in larger text scrolled above the screen.
   // Bring the row's top into view, the note still in it, once the browser has made its own

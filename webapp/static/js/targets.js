@@ -35,7 +35,8 @@
   // not place the street): a note promising the street will settle it would contradict that.
   // Or it came back with the ZIP's question as the ZIP's or the street's error: the summary and
   // that error say it, and the note was the same news a third time.
-  var choosing = form.querySelector(".district-choice, #zip_code-error, #street-error");
+  // (The template says so: data-zip-asked.)
+  var choosing = form.querySelector("[data-zip-asked]") !== null;
   var lastQuery = "";
   var lastData = null;
   var streetShown = null;
@@ -116,7 +117,7 @@
     box.appendChild(el("p", box.getAttribute("data-heading") || "", "targets-heading"));
     var list = el("ul", "", "recipients");
     (data.recipients || []).forEach(function (r, i) {
-      var item = el("li", "", "recipient");
+      var item = el("li", "", r.optional ? "recipient" : "recipient recipient-fixed");
       if (r.optional) {
         var wrap = el("div", "", "field field-check");
         var input = document.createElement("input");
@@ -170,7 +171,7 @@
   // The ZIP the district choice is about (another ZIP typed here is a new question).
   function choosingThisZip() {
     var typed = (window.civicAsciiDigits || String)(zip.value || "").trim();
-    return !!choosing && typed === zip.defaultValue.trim();
+    return choosing && typed === zip.defaultValue.trim();
   }
 
   // A note asking for the street address says instead what the street will do, once typed

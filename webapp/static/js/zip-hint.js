@@ -24,8 +24,8 @@
     // The form came back asking which of this ZIP's districts is theirs (the address service
     // could not tell from the street): "add your street" beside the ZIP would contradict it.
     // Or asking for the street in an error on it (or on the ZIP): the hint would say it again.
-    var choosing = zip.form &&
-      zip.form.querySelector(".district-choice, #zip_code-error, #street-error");
+    // (The template says so: data-zip-asked, as for targets.js.)
+    var choosing = !!zip.form && zip.form.querySelector("[data-zip-asked]") !== null;
     var asked = "";
     var answer = null;
     var timer = null;
