@@ -196,8 +196,8 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     for seat, n in (("MI-12", 2), ("MI-13", 1), ("CA-12", 1), ("NY-10", 1)):
         assert _cell_row(seat, str(n)) in html, seat
     for name, n in (
-        ("<bdi>Alpha Org (alpha)</bdi>", 2),
-        ("<bdi>Beta Org (beta)</bdi>", 1),
+        ('<bdi>Alpha Org</bdi> <bdi class="code-tag" dir="ltr">(alpha)</bdi>', 2),
+        ('<bdi>Beta Org</bdi> <bdi class="code-tag" dir="ltr">(beta)</bdi>', 1),
         ("no partner", 2),
     ):
         assert _cell_row(name, str(n)) in html, name
