@@ -185,14 +185,19 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     # The map has a tile per state with its count, and the table beside it the same rows.
     assert "<title>MI: 3</title>" in html and "<title>CA: 1</title>" in html
     assert "<title>TX: 0</title>" in html
-    for state, n in (("MI", 3), ("CA", 1), ("NY", 1)):
-        assert _cell_row(state, str(n)) in html, state
-    assert _cell_row("TX", "0") not in html
+    # The states by name, each with its code as its tile shows it.
+    for state, n in (
+        ("Michigan</bdi> (MI)", 3),
+        ("California</bdi> (CA)", 1),
+        ("New York</bdi> (NY)", 1),
+    ):
+        assert _cell_row(f"<bdi>{state}", str(n)) in html, state
+    assert "(TX)" not in html
     for seat, n in (("MI-12", 2), ("MI-13", 1), ("CA-12", 1), ("NY-10", 1)):
         assert _cell_row(seat, str(n)) in html, seat
     for name, n in (
-        ("<bdi>Alpha Org (alpha)</bdi>", 2),
-        ("<bdi>Beta Org (beta)</bdi>", 1),
+        ('<bdi>Alpha Org</bdi> <bdi class="code-tag" dir="ltr">(alpha)</bdi>', 2),
+        ('<bdi>Beta Org</bdi> <bdi class="code-tag" dir="ltr">(beta)</bdi>', 1),
         ("no partner", 2),
     ):
         assert _cell_row(name, str(n)) in html, name
@@ -231,7 +236,7 @@ def test_partner_dashboard_shows_only_its_own_letters(app: Flask, known: Known) 
     assert "<dt>People who wrote</dt><dd>2</dd>" in html
     assert "<dt>Wrote their own words</dt><dd>50%</dd>" in html
     assert "<title>MI: 2</title>" in html and "<title>CA: 0</title>" in html
-    assert _cell_row("MI", "2") in html and _cell_row("MI-12", "2") in html
+    assert _cell_row("<bdi>Michigan</bdi> (MI)", "2") in html and _cell_row("MI-12", "2") in html
     assert _cell_row("Sent", "2") in html
     # l2's delivery is queued; l6's (alpha's too, unconfirmed) is not counted until its sender
     # confirms.

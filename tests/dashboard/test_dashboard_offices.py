@@ -108,7 +108,8 @@ def test_a_partner_is_told_that_letters_kept_off_counts_are_not_in_its_numbers(
     page = alpha.get(f"/dashboard/campaigns/{default_campaign}").text
     assert "<dt>People who wrote</dt><dd>1</dd>" in page and note in page
     admin = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{default_campaign}").text
-    assert '<tr><td><bdi>Alpha Org (alpha)</bdi></td><td class="num">2</td></tr>' in admin
+    alpha_row = '<bdi>Alpha Org</bdi> <bdi class="code-tag" dir="ltr">(alpha)</bdi>'
+    assert f'<tr><td>{alpha_row}</td><td class="num">2</td></tr>' in admin
     assert note not in admin
 
 

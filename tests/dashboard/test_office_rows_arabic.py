@@ -27,9 +27,10 @@ def test_an_offices_statuses_are_separated_in_the_pages_language(
     admin = signed_in(app, ADMIN)
     for path in ("", "/offices"):
         page = admin.get(f"/dashboard/campaigns/{default_campaign}{path}").text
-        # The statuses cell: two "label: count" pairs, each count isolated.
+        # The statuses cell (named for a phone's stacked rows): two "label: count" pairs, each
+        # count isolated.
         cells = re.findall(
-            r'<td class="statuses">([^<]*: <bdi>\d+</bdi>[^<]*: <bdi>\d+</bdi>)</td>', page
+            r'<td class="statuses"[^>]*>([^<]*: <bdi>\d+</bdi>[^<]*: <bdi>\d+</bdi>)</td>', page
         )
         assert cells, path
         for statuses in cells:

@@ -95,11 +95,12 @@ def test_a_code_added_later_in_another_case_is_not_called_a_mistake_either(
 
 def test_the_partner_rows_are_translated_and_their_names_isolated(app: Flask, slug: str) -> None:
     """Beside the unknown codes: "no partner" in the page's language, and each partner's name
-    and code isolated (an English name in an Arabic table keeps its brackets in place)."""
+    and code isolated apart, the code left to right with its brackets (name_and_code)."""
     app.config["BABEL_DEFAULT_LOCALE"] = "ar"
     page = signed_in(app, ADMIN).get(f"/dashboard/campaigns/{slug}").text
     table = page[page.index('id="partners-heading"') : page.index("unknown-code")]
-    assert "<td><bdi>Riverside Parents (riverside)</bdi></td>" in table
+    code = '<bdi class="code-tag" dir="ltr">(riverside)</bdi>'
+    assert f"<td><bdi>Riverside Parents</bdi> {code}</td>" in table
     assert "<td>بلا شريك</td>" in table and "no partner" not in table
 
 

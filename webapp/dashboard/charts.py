@@ -10,6 +10,8 @@ from babel.dates import format_skeleton
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
+from webapp.i18n import number
+
 # A tile grid map: each state one square, laid out roughly where it lies (column, row).
 TILE_GRID: dict[str, tuple[int, int]] = {
     "AK": (0, 0),
@@ -117,7 +119,7 @@ def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 1
         f'<figure class="bar-chart{" few-bars" if few else ""}">',
         # The labels beside the SVG repeat the table next to each chart: hidden from screen
         # readers, which would read them out of context.
-        f'<p class="chart-top" aria-hidden="true">{top:,}</p>',
+        f'<p class="chart-top" aria-hidden="true">{number(top)}</p>',
         f'<svg class="chart" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
         f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
@@ -129,7 +131,7 @@ def bar_chart(bars: Sequence[Bar], title: str, width: int = 640, height: int = 1
         parts.append(
             f'<rect x="{i * slot + gap / 2:.1f}" y="{height - h:.1f}" '
             f'width="{max(1.0, slot - gap):.1f}" height="{h:.1f}" fill="#0b5d3b">'
-            f"<title>{escape(bar.title)}: {bar.value:,}</title></rect>"
+            f"<title>{escape(bar.title)}: {number(bar.value)}</title></rect>"
         )
     parts.append("</svg>")
     # Time runs left to right in the bars whatever the page's direction: so do their ends.
@@ -159,7 +161,7 @@ def state_map(counts: Mapping[str, int], title: str, tile: int = 44) -> Markup:
         x, y = col * tile, row * tile
         parts.append(
             f'<g><rect x="{x + 1}" y="{y + 1}" width="{tile - 2}" height="{tile - 2}" '
-            f'fill="{fill}" stroke="#c9c7bf"><title>{state}: {value:,}</title></rect>'
+            f'fill="{fill}" stroke="#c9c7bf"><title>{state}: {number(value)}</title></rect>'
             f'<text x="{x + tile / 2}" y="{y + tile / 2 + 7}" font-size="{_TILE_FONT}" '
             f'text-anchor="middle" fill="{ink}">{state}</text></g>'
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -67,6 +68,19 @@ def held_shown(campaign_id: int) -> Select[Submission]:
     return select(Submission).where(waiting).order_by(Submission.id.desc()).limit(HELD_SHOWN)
 
 
+class PartnerCount(NamedTuple):
+    """A partner's letters; no name nor code for the letters that credit no partner."""
+
+    name: str | None
+    code: str | None
+    letters: int
+
+    @property
+    def label(self) -> str:
+        """As data.json keys it, which scripts read as it is: "Name (code)" or "no partner"."""
+        return "no partner" if self.name is None else f"{self.name} ({self.code})"
+
+
 @dataclass
 class DashboardData:
     supporters: int
@@ -77,7 +91,7 @@ class DashboardData:
     by_district: dict[str, int]
     by_country: dict[str, int]
     personalised_share: float | None
-    by_partner: list[tuple[str, int]] = field(default_factory=list)
+    by_partner: list[PartnerCount] = field(default_factory=list)
     # Letters that came with a partner code naming no partner of the campaign: (code, count).
     unknown_partner_codes: list[tuple[str, int]] = field(default_factory=list)
     # Those of them a partner added since has: its letters still credit no partner.
@@ -180,16 +194,17 @@ def build_dashboard(
     if partner is not None:
         data.campaign_public = public_letter_count(session, campaign.id) if campaign.goal else None
         return data
-    names = {str(p.id): f"{p.name} ({p.code})" for p in campaign.partners}
+    # The page shows each partner's name and code apart, each isolated (name_and_code).
+    partners = {str(p.id): p for p in campaign.partners}
     unknown = {k: v for k, v in raw["partner"].items() if unknown_code_of(k) is not None}
-    data.by_partner = sorted(
-        (
-            (names.get(k, "no partner") if k != "none" else "no partner", v)
-            for k, v in raw["partner"].items()
-            if k not in unknown
-        ),
-        key=lambda kv: -kv[1],
-    )
+    rows = []
+    for key, letters in raw["partner"].items():
+        if key in unknown:
+            continue
+        partner_row = partners.get(key)
+        name, code = (partner_row.name, partner_row.code) if partner_row else (None, None)
+        rows.append(PartnerCount(name, code, letters))
+    data.by_partner = sorted(rows, key=lambda row: -row.letters)
     data.unknown_partner_codes = sorted(
         ((str(unknown_code_of(k)), v) for k, v in unknown.items()), key=lambda kv: -kv[1]
     )

@@ -11,6 +11,7 @@ from webapp.dashboard import (  # noqa: F401  (they add routes to bp)
     held_reasons,
     held_views,
     paragraph_views,
+    places,
     replies_views,
     status_names,
     views,

@@ -131,7 +131,7 @@ def campaign_data(slug: str) -> Response:
             "deliveries_counted_at": data.deliveries_counted_at.isoformat()
             if data.deliveries_counted_at
             else None,
-            "by_partner": dict(data.by_partner),
+            "by_partner": {row.label: row.letters for row in data.by_partner},
             # Beside by_partner, whose keys scripts read as they are.
             "unknown_partner_codes": dict(data.unknown_partner_codes),
             "by_source": dict(data.by_source),

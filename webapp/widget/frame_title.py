@@ -12,13 +12,19 @@ from webapp.supporter.campaign_text import shown_title
 from webapp.supporter.form_build import find_partner
 
 # What the frame holds: a page with several frames (two partners, a counter) reads them apart.
-# "blocked": the refusal a site not allowed to show the campaign gets instead of any form,
-# which a screen reader announced as "Letter form: …" although it held none.
+# The pages that hold no form are named for what they say, not "Letter form: …", which a
+# screen reader announced for each of them: "blocked", the refusal a site not allowed to show
+# the campaign gets; "closed", a campaign that takes no more letters; "expired", a letter not
+# recorded because its form came from another site; "wait", a letter kept to send again once
+# the rate limit or a busy database lets it.
 _KINDS = {
     "letter": _l("Letter form"),
     "signup": _l("Sign-up form"),
     "counter": _l("Letter count"),
     "blocked": _l("Letter not shown on this site"),
+    "closed": _l("Letters closed"),
+    "expired": _l("Letter not recorded"),
+    "wait": _l("Letter to send again shortly"),
 }
 
 
