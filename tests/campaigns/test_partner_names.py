@@ -114,7 +114,9 @@ def test_arabic_pages_name_the_partner_as_the_file_translates_it(
         open_widget(client, slug, partner="riverside", mode="signup").text,
         client.get(f"/campaigns/{slug}?partner=riverside").text,
     ):
-        assert _hint(page).startswith(f"هذا المربع تطلبه {named}. إن وضعت علامة فيه تتلقّى {named}")
+        assert _hint(page).startswith(
+            f"هذا المربع بطلبٍ من {named}. إن وضعت علامة فيه يصل إلى {named}"
+        )
     english = open_widget(client, slug, partner="riverside", lang="en").text
     assert _hint(english).startswith(f"Asked by \u2068{PARTNERS['riverside'][0]}\u2069.")
 

@@ -232,7 +232,7 @@ def test_partner_dashboard_shows_only_its_own_letters(app: Flask, known: Known) 
     page = alpha.get(f"/dashboard/campaigns/{known.slug}")
     assert page.status_code == 200
     html = page.text
-    assert "Numbers for Alpha Org only" in html
+    assert "Numbers for <bdi>Alpha Org</bdi> only" in html
     assert "<dt>People who wrote</dt><dd>2</dd>" in html
     assert "<dt>Wrote their own words</dt><dd>50%</dd>" in html
     assert "<title>MI: 2</title>" in html and "<title>CA: 0</title>" in html

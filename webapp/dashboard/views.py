@@ -31,6 +31,7 @@ from webapp.dashboard.editor_problems import labelled
 from webapp.dashboard.experiment import experiment_json, prompt_experiment
 from webapp.dashboard.export import admin_csv, partner_csv
 from webapp.dashboard.forms import ModerationForm, PacketDeliveredForm
+from webapp.dashboard.office_listing import Listed, office_choice, office_listing
 from webapp.dashboard.offices import DELIVERY_TALLY_MAX_AGE, partner_deliveries
 from webapp.database import db, utcnow, write_transaction
 from webapp.delivery.channel_health import channel_troubles, failing_everywhere
@@ -42,12 +43,14 @@ from webapp.delivery.postal_budget import budget_from_config, postal_summary
 from webapp.delivery.readiness import channel_states, letters_readiness, worker_refuses
 from webapp.delivery.senate import senate_list_date, senate_offices
 from webapp.delivery.undelivered import undelivered, undelivered_emails
+from webapp.i18n import page_language
 from webapp.models import AuditAction, CivicDataset
 from webapp.services.civic_status import civic_status
 from webapp.services.delivery_tallies import counts_for_map
 from webapp.services.organisers import audit
 from webapp.services.responsiveness import MIN_ANSWERS, campaign_responsiveness
 from webapp.services.worker_status import worker_status
+from webapp.supporter.state_names import state_options
 
 
 @bp.get("/")
@@ -99,8 +102,18 @@ def offices(slug: str) -> str:
     """Every targeted office and every district, for coverage work."""
     campaign, _partner = campaign_for_me(slug)
     data = build_dashboard(db.session(), campaign, None, utcnow())
-    worker = worker_status(db.session())
-    return render_template("dashboard/offices.html", campaign=campaign, data=data, worker=worker)
+    choice = office_choice(request.args)
+    listing = office_listing(choice, data.offices, data.by_district, data.quiet_districts)
+    return render_template(
+        "dashboard/offices.html",
+        campaign=campaign,
+        data=data,
+        worker=worker_status(db.session()),
+        choice=choice,
+        listing=listing,
+        Listed=Listed,
+        states=state_options(page_language())[1:],
+    )
 
 
 @bp.get("/campaigns/<slug>/data.json")

@@ -71,8 +71,15 @@
   // Offered only when the page does not already hold them (saved after all).
   if (pending.some(function (f) { return now[f[0] + "#" + f[1]] !== f[2]; })) {
     var when = new Date(kept.at);
-    var lang = document.documentElement.lang || undefined;
-    offer.querySelector("[data-draft-time]").textContent = when.toLocaleString(lang);
+    var time = document.createElement("time");
+    time.setAttribute("datetime", when.toISOString());
+    // In the style of every other time on the dashboard (site.js): the month spelt, Western
+    // digits, the zone named; the browser's own default read otherwise differently.
+    var shown = null;
+    try { shown = window.civicLettersLocalTime && window.civicLettersLocalTime(when, true); }
+    catch (e) { shown = null; }
+    time.textContent = shown || when.toISOString().replace("T", " ").slice(0, 19) + " UTC";
+    offer.querySelector("[data-draft-time]").replaceChildren(time);
     offer.hidden = false;
   } else {
     forget(key);

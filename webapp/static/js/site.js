@@ -23,17 +23,23 @@
     });
   });
   // Times come from the server in UTC, the zone named; here they read in the reader's own
-  // zone, in the page's language with its Western digits, as the server writes them.
+  // zone, in the page's language with its Western digits, as the server writes them. Other
+  // scripts (the editor's kept-changes offer) tell their times through the same function, so
+  // every time on a page reads in one style.
+  function localTime(when, seconds) {
+    var parts = { year: "numeric", month: "short", day: "numeric", hour: "numeric",
+      minute: "2-digit", timeZoneName: "short", numberingSystem: "latn", calendar: "gregory" };
+    if (seconds) { parts.second = "2-digit"; }
+    return new Intl.DateTimeFormat(document.documentElement.lang || undefined, parts).format(when);
+  }
+  window.civicLettersLocalTime = window.Intl ? localTime : null;
   document.querySelectorAll("time[data-local]").forEach(function (time) {
     var when = new Date(time.getAttribute("datetime"));
     if (isNaN(when.getTime()) || !window.Intl) { return; }
-    var parts = { year: "numeric", month: "short", day: "numeric", hour: "numeric",
-      minute: "2-digit", timeZoneName: "short", numberingSystem: "latn", calendar: "gregory" };
-    if (time.getAttribute("data-local") === "seconds") { parts.second = "2-digit"; }
     try {
-      var shown = new Intl.DateTimeFormat(document.documentElement.lang || undefined, parts);
+      var shown = localTime(when, time.getAttribute("data-local") === "seconds");
       time.title = time.textContent;
-      time.textContent = shown.format(when);
+      time.textContent = shown;
     } catch (error) { /* an engine without these options keeps the UTC text */ }
   });
   // A table wider than the screen scrolls in its own box: then the keyboard can reach it too,
