@@ -71,3 +71,41 @@ def test_a_longer_paragraph_is_split_into_parts_each_within_the_limit(
     assert copied == [areas.nth(i).input_value() for i in range(total)]
     assert all(len(text) <= 2000 for text in copied)
     assert "Aleppo was my home" in copied[0]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_titles_to_choose_from_read_left_to_right_on_one_line(
+    app: Flask, live_server: LiveServer, default_campaign: str, page: Page, lang: str
+) -> None:
+    """The hint lists the English titles the office's form offers. In an Arabic sentence at
+    360 px they stay one run, in the form's order (Mr. leftmost), inside their brackets and on
+    one line: isolated one by one among Arabic commas, the line broke after "(Mr.،" and the
+    rest, "Ms.، Mx.، Dr.)", read from the right on the next line."""
+    location = post_letter(app.test_client(), default_campaign, prefix="").headers["Location"]
+    page.goto(f"{live_server.url}{location}?lang={lang}")
+    hint = page.locator(".handoff p.hint", has_text="Mr.").first
+    titles = hint.locator("bdi", has_text="Mr.")
+    expect(titles).to_have_text("Mr., Ms., Mx., Dr.")
+    if lang == "ar":
+        expect(titles).to_have_attribute("lang", "en")
+    line = hint.evaluate("p => parseFloat(getComputedStyle(p).lineHeight)")
+    box = titles.bounding_box()
+    assert box is not None and box["height"] < 1.5 * line, box
+    # Mr. before Dr. from the left, the brackets around them: the text's own order on screen.
+    order = hint.evaluate(
+        """p => {
+          const x = (s) => { const r = document.createRange();
+            const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const i = n.data.indexOf(s);
+              if (i >= 0) { r.setStart(n, i); r.setEnd(n, i + s.length);
+                return r.getBoundingClientRect(); } }
+            return null; };
+          const mr = x("Mr."), dr = x("Dr.");
+          return mr && dr && mr.top === dr.top ? mr.left < dr.left : null;
+        }"""
+    )
+    assert order is True, order
+    text = hint.text_content() or ""
+    assert ("(Mr., Ms., Mx., Dr.)" if lang == "en" else "لقبك (Mr., Ms., Mx., Dr.)،") in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -129,3 +129,50 @@ def test_each_step_opens_at_its_heading_and_errors_at_their_summary(
     if js:
         expect(summary).to_be_focused()
         assert page.evaluate("window.focusMoves") == ["DIV#error-summary"]
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_the_letter_shown_again_with_an_english_version_opens_at_its_heading(
+    app: Flask,
+    default_campaign: str,
+    live_server: LiveServer,
+    phone: tuple[Page, bool],
+    locale: str,
+) -> None:
+    """A paragraph in Arabic: the preview offers a box for an English version, and "Show my
+    letter with this version" (or Enter, which presses the same) shows the letter again at its
+    heading, like the other steps; Send's receipt gets no #write of the form's."""
+    load_civic_data(app)
+    page, js = phone
+    check = HEADINGS[locale][0]
+    page.goto(f"{live_server.url}/campaigns/{default_campaign}?lang={locale}")
+    for name, value in {
+        "first_name": "Rania",
+        "last_name": "Haddad",
+        "email": "rania@example.org",
+        "city": "Dearborn",
+        "zip_code": single_district_zip("MI", 12),
+        "personal_message": "عائلتي من حلب، وأكتب إليكم باسمها.",
+    }.items():
+        page.fill(f"[name={name}]", value)
+    page.select_option("[name=state]", "MI")
+    page.locator("form button[name=action][value=preview]").click()
+    heading = page.get_by_role("heading", name=check, level=1)
+    expect(heading).to_be_visible()
+
+    page.fill("[name=personal_english]", "My family is from Aleppo, and I write in its name.")
+    page.locator("#english-version ~ button[name=action][value=preview]").click()
+    expect(page.locator(".letter-personal").first).to_contain_text("My family is from Aleppo")
+    assert_opens_at(page, heading)
+    assert_focus_moves(page, js, ["H1#write"])
+    shot(page, locale, js, "english-version")
+
+    # Enter in an office's box presses the page's first button, the same "show it again".
+    page.locator(".offices input[type=checkbox]").first.press("Enter")
+    expect(page.locator(".letter-personal").first).to_contain_text("My family is from Aleppo")
+    assert_opens_at(page, heading)
+    assert_focus_moves(page, js, ["H1#write"])
+
+    page.locator("button[name=action][value=send]").click()
+    page.wait_for_url("**/receipts/**")
+    assert "#" not in page.url, page.url

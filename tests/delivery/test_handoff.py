@@ -136,4 +136,21 @@ def test_the_card_names_the_title_the_letter_gives_or_the_ones_to_choose_from(
     assert "Mr., Ms., Mx., Dr." not in page
     response = post_letter(client, default_campaign, prefix="", email="salma@example.org")
     page = client.get(response.headers["Location"]).text
-    assert "your title (Mr., Ms., Mx., Dr.), your phone number" in page
+    titles = '<span class="unbroken"><bdi>Mr., Ms., Mx., Dr.</bdi></span>'
+    assert f"your title ({titles}), your phone number" in page
+
+
+def test_on_an_arabic_page_the_titles_to_choose_from_are_one_english_run_in_the_brackets(
+    client: FlaskClient, default_campaign: str
+) -> None:
+    """The office's form lists English titles: on an Arabic page they are shown as it lists
+    them, one left-to-right run marked English and kept on one line, not each title isolated
+    among Arabic commas (which a phone's line split into halves read in the wrong order)."""
+    response = post_letter(client, default_campaign, prefix="")
+    page = client.get(response.headers["Location"] + "?lang=ar").text
+    titles = '<span class="unbroken"><bdi lang="en">Mr., Ms., Mx., Dr.</bdi></span>'
+    assert f"لقبك ({titles})، ورقم هاتفك" in page
+    assert "\u2066" not in page.split('class="handoff"', 1)[1]
+    response = post_letter(client, default_campaign, prefix="Dr.", email="salma@example.org")
+    page = client.get(response.headers["Location"] + "?lang=ar").text
+    assert 'لقبك (<bdi lang="en">Dr.</bdi>، كما في رسالتك)' in page

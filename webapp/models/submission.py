@@ -179,6 +179,14 @@ class Submission(Base):
         return sum(d.status is DeliveryStatus.NEEDS_ACTION for d in self.deliveries)
 
     @property
+    def offices_failed(self) -> int:
+        """Offices every delivery attempt failed for (not those whose member left office, which
+        their row explains): the organisers may try again, or the supporter may send it."""
+        return sum(
+            d.status is DeliveryStatus.DEAD and d.changeover is None for d in self.deliveries
+        )
+
+    @property
     def released_unproven(self) -> bool:
         """Held, then released by an organiser before its writer clicked the emailed link: that
         click still proves the address (partner lists and CWC read `email_verified`)."""
