@@ -113,10 +113,17 @@ def test_the_receipt_offers_an_email_only_to_an_office_with_an_address(
     )
     with app.app_context():
         slug = import_campaign_path(db.session(), path).slug
-    receipt = client.get(post_letter(client, slug).headers["Location"]).text
+    location = post_letter(client, slug).headers["Location"]
+    # Both letters failed for good: each now waits on the supporter's own hand, the only time
+    # the receipt offers it to their email (tests/supporter/test_own_email_offer.py).
+    with app.app_context():
+        for delivery in db.session.scalars(select(Delivery)):
+            delivery.status = DeliveryStatus.DEAD
+        db.session.commit()
+    receipt = client.get(location).text
     shown = r'<span aria-hidden="true">Send it from your own email</span>'
-    links = re.findall(r'href="(mailto:[^"]*)">' + shown, receipt)
-    assert len(links) == 1 and links[0].startswith("mailto:clerk@water-board.example.org?")
+    links = set(re.findall(r'href="(mailto:[^"]*)">' + shown, receipt))
+    assert len(links) == 1 and links.pop().startswith("mailto:clerk@water-board.example.org?")
 
 
 def test_second_send_from_same_email_creates_nothing(

@@ -1,0 +1,79 @@
+"""The receipt offers a letter to the supporter's own email only while it waits on their hand:
+one the campaign sends, has sent or will try again would reach the office twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.supporter.helpers import post_letter
+from webapp.campaigns.services import import_campaign_path
+from webapp.database import db
+from webapp.models import Delivery, DeliveryStatus
+
+OFFER = "Send it from your own email"
+TWICE = {
+    "en": "The campaign sends this letter for you: sent from your own email as well, it would "
+    "reach the office twice.",
+    "ar": "ترسل الحملة هذه الرسالة نيابةً عنك: إن أرسلتها من بريدك الإلكتروني أيضًا فستصل "
+    "المكتبَ مرتين.",
+}
+
+
+def _water_letter(app: Flask, client: FlaskClient, tmp_path: Path, status: DeliveryStatus) -> str:
+    """A letter to one office with an email address, its delivery set to `status`; the
+    receipt's address."""
+    path = tmp_path / "water.md"
+    path.write_text(
+        "---\nslug: water\ntitle: Safe water\nsubject: Safe water\nstatus: live\n"
+        "salutation: Dear {{ target.name }},\ntargets:\n"
+        "  - kind: custom\n    name: Water Board\n    email: clerk@water-board.example.org\n"
+        "---\nPlease fund lead pipe replacement.\n",
+        encoding="utf-8",
+    )
+    with app.app_context():
+        slug = import_campaign_path(db.session(), path).slug
+    location = str(post_letter(client, slug).headers["Location"])
+    with app.app_context():
+        delivery = db.session.scalars(select(Delivery)).one()
+        delivery.status = status
+        db.session.commit()
+    return location
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        DeliveryStatus.PENDING,
+        DeliveryStatus.SENDING,
+        DeliveryStatus.SENT,
+        DeliveryStatus.ACCEPTED,
+        DeliveryStatus.FAILED,
+    ],
+)
+def test_a_letter_the_campaign_sends_is_not_offered_to_the_supporters_email(
+    app: Flask, client: FlaskClient, tmp_path: Path, status: DeliveryStatus
+) -> None:
+    receipt = client.get(_water_letter(app, client, tmp_path, status)).text
+    assert OFFER not in receipt and "mailto:clerk@water-board.example.org" not in receipt
+    assert TWICE["en"] in receipt
+    # The copy of the letter stays, to read.
+    assert "Please fund lead pipe replacement." in receipt
+
+
+def test_a_letter_every_attempt_failed_for_is_offered_to_the_supporters_email(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    receipt = client.get(_water_letter(app, client, tmp_path, DeliveryStatus.DEAD)).text
+    assert OFFER in receipt and "mailto:clerk@water-board.example.org?" in receipt
+    assert TWICE["en"] not in receipt
+
+
+def test_the_reason_reads_in_arabic(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+    location = _water_letter(app, client, tmp_path, DeliveryStatus.SENT)
+    receipt = client.get(location, query_string={"lang": "ar"}).text
+    assert TWICE["ar"] in receipt
