@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
 from tests.supporter.helpers import post_letter
-from webapp.campaigns.services import import_campaign_path
 from webapp.database import db
 from webapp.models import Delivery, DeliveryStatus
 
@@ -27,16 +27,9 @@ TWICE = {
 def _water_letter(app: Flask, client: FlaskClient, tmp_path: Path, status: DeliveryStatus) -> str:
     """A letter to one office with an email address, its delivery set to `status`; the
     receipt's address."""
-    path = tmp_path / "water.md"
-    path.write_text(
-        "---\nslug: water\ntitle: Safe water\nsubject: Safe water\nstatus: live\n"
-        "salutation: Dear {{ target.name }},\ntargets:\n"
-        "  - kind: custom\n    name: Water Board\n    email: clerk@water-board.example.org\n"
-        "---\nPlease fund lead pipe replacement.\n",
-        encoding="utf-8",
+    slug = write_delivery_campaign(
+        app, tmp_path, "water", [office("Water Board", email=OFFICE_EMAIL)]
     )
-    with app.app_context():
-        slug = import_campaign_path(db.session(), path).slug
     location = str(post_letter(client, slug).headers["Location"])
     with app.app_context():
         delivery = db.session.scalars(select(Delivery)).one()
@@ -59,7 +52,7 @@ def test_a_letter_the_campaign_sends_is_not_offered_to_the_supporters_email(
     app: Flask, client: FlaskClient, tmp_path: Path, status: DeliveryStatus
 ) -> None:
     receipt = client.get(_water_letter(app, client, tmp_path, status)).text
-    assert OFFER not in receipt and "mailto:clerk@water-board.example.org" not in receipt
+    assert OFFER not in receipt and f"mailto:{OFFICE_EMAIL}" not in receipt
     assert TWICE["en"] in receipt
     # The copy of the letter stays, to read.
     assert "Please fund lead pipe replacement." in receipt
@@ -69,7 +62,7 @@ def test_a_letter_every_attempt_failed_for_is_offered_to_the_supporters_email(
     app: Flask, client: FlaskClient, tmp_path: Path
 ) -> None:
     receipt = client.get(_water_letter(app, client, tmp_path, DeliveryStatus.DEAD)).text
-    assert OFFER in receipt and "mailto:clerk@water-board.example.org?" in receipt
+    assert OFFER in receipt and f"mailto:{OFFICE_EMAIL}?" in receipt
     assert TWICE["en"] not in receipt
 
 
