@@ -33,6 +33,10 @@ WITH_ORGANISERS = frozenset({DeliveryStatus.PACKET})  # a packet not yet deliver
 ON_THE_WAY = frozenset({DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.FAILED})
 UNDELIVERABLE = frozenset({DeliveryStatus.DEAD})
 AWAITING_CONFIRMATION = frozenset({TallyStatus.UNCONFIRMED})
+# The receipt's copies of the letter: one that waits on the supporter's own hand may go from
+# their email; one the campaign sends, has sent or its organisers deliver would reach twice.
+BY_SUPPORTERS_HAND = WAITING_FOR_SUPPORTER | UNDELIVERABLE
+SENT_FOR_SUPPORTER = ON_THE_WAY | WITH_ORGANISERS | (DELIVERED - {DeliveryStatus.DONE_BY_SUPPORTER})
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,11 @@ from webapp.models import (
     SubmissionStatus,
 )
 from webapp.moments import Precision, moment_html, moment_text
-from webapp.services.delivery_counts import delivery_summary
+from webapp.services.delivery_counts import (
+    BY_SUPPORTERS_HAND,
+    SENT_FOR_SUPPORTER,
+    delivery_summary,
+)
 from webapp.services.letters import LetterOutcome
 from webapp.services.link_emails import LinkEmail
 from webapp.services.own_words import OwnWords, body_chars
@@ -279,6 +283,8 @@ def register_template_helpers(bp: Blueprint) -> None:
     for vocabulary in (Handling, DeliveryStatus, SubmissionStatus, Residence, LinkEmail):
         bp.add_app_template_global(vocabulary, vocabulary.__name__)
     bp.add_app_template_global(HandoffVersion, "HandoffVersion")
+    bp.add_app_template_global(BY_SUPPORTERS_HAND.__contains__, "by_supporters_hand")
+    bp.add_app_template_global(SENT_FOR_SUPPORTER.__contains__, "sent_for_supporter")
     bp.add_app_template_global(share_links)
     bp.add_app_template_global(mailto_letter)
     bp.add_app_template_global(letter_copies)
