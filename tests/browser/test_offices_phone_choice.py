@@ -67,6 +67,8 @@ def test_an_organiser_on_a_phone_finds_the_offices_with_letters_and_one_state(
     page.screenshot(path=str(ARTIFACTS / f"offices-choice-{language}-letters.png"), full_page=True)
     # Every office, a link away; the page says how many it left out before.
     page.locator("a[href$='/offices?show=all']").first.click()
+    # The click returns once navigation starts; the 541 rows are there once the page loads.
+    page.wait_for_url(f"{base}?show=all")
     assert rows.count() > 500
     assert page.evaluate(HEIGHT) > 10 * short, short
     # One state, with the form and no script; the choice of every office is kept.
