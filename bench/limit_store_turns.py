@@ -7,6 +7,7 @@ window. This bench adds a third server, new but started on a copy of the loaded 
 store, so the store's share can be told from the rest. SQLite, default limits, flat out.
 
 Run: .venv/bin/python -m bench.limit_store_turns [--load-seconds 300] [--rounds 4] [--turn 12]
+     [--warm-seconds 5]
 Prints each round's ratios (loaded/new, new-with-store/new, loaded/new-with-store; each round
 runs new, loaded, store, store, loaded, new, so a machine that drifts steadily favours none),
 then their medians, each turn's letters/s and app CPU a letter, and the files' sizes.
@@ -22,7 +23,15 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from bench.serving import Served, app_env, flat_out, prepare_database, serve_letters, warm_up
+from bench.serving import (
+    WARM_SECONDS,
+    Served,
+    app_env,
+    flat_out,
+    prepare_database,
+    serve_letters,
+    warm_up,
+)
 
 WORKERS, THREADS = 2, 4
 ORDER = ("new", "loaded", "store", "store", "loaded", "new")
@@ -35,7 +44,7 @@ def _sizes(folder: Path) -> str:
 
 
 @contextmanager
-def _server(folder: Path, store_from: Path | None = None) -> Iterator[Served]:
+def _server(folder: Path, warm: int, store_from: Path | None = None) -> Iterator[Served]:
     """A warm gunicorn on a new SQLite database in `folder`; its limit store a copy of
     `store_from`'s when given (SQLite's backup API: the loaded server keeps running)."""
     folder.mkdir()
@@ -52,7 +61,7 @@ def _server(folder: Path, store_from: Path | None = None) -> Iterator[Served]:
             target.close()
         print(f"the store server starts with {counters} counters copied", flush=True)
     with serve_letters("app:app", app_env(url, folder), WORKERS, THREADS, folder / "acks") as s:
-        warm_up(s)
+        warm_up(s, warm)
         yield s
 
 
@@ -61,18 +70,20 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--turn", type=int, default=12, help="seconds a turn")
+    parser.add_argument("--warm-seconds", type=int, default=WARM_SECONDS, help="each server's")
     args = parser.parse_args()
+    warm = args.warm_seconds
     with tempfile.TemporaryDirectory(prefix="civic-store-turns-") as tmp, ExitStack() as stack:
         root = Path(tmp)
-        servers = {"loaded": stack.enter_context(_server(root / "loaded"))}
+        servers = {"loaded": stack.enter_context(_server(root / "loaded", warm))}
         load = flat_out(servers["loaded"], args.load_seconds, None)
         print(
             f"loaded: {load.result['recorded']:.0f} letters at {load.letters_per_s:.1f}/s; "
             f"{_sizes(root / 'loaded')}",
             flush=True,
         )
-        servers["new"] = stack.enter_context(_server(root / "new"))
-        servers["store"] = stack.enter_context(_server(root / "store", root / "loaded"))
+        servers["new"] = stack.enter_context(_server(root / "new", warm))
+        servers["store"] = stack.enter_context(_server(root / "store", warm, root / "loaded"))
         rates: dict[str, list[float]] = {name: [] for name in servers}
         cpu: dict[str, list[float]] = {name: [] for name in servers}
         ratios: dict[str, list[float]] = {f"{a}/{b}": [] for a, b in RATIOS}

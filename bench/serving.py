@@ -231,9 +231,13 @@ def serve_letters(
         stop(process)
 
 
-def warm_up(served: Served) -> dict[str, float]:
-    """Five seconds of letters, so imports, caches and pools are ready before a measured run."""
-    return parse_result(run_wrk(served.url, 5, 16, LUA, served.lua_env))
+WARM_SECONDS = 5
+
+
+def warm_up(served: Served, seconds: int = WARM_SECONDS) -> dict[str, float]:
+    """Seconds of letters (five unless told), so imports, caches and pools are ready before a
+    measured run."""
+    return parse_result(run_wrk(served.url, seconds, 16, LUA, served.lua_env))
 
 
 @dataclass(frozen=True)

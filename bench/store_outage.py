@@ -1,6 +1,7 @@
 """Letters per second while the rate-limit store hangs: asked by every letter, or checked aside.
 
 Run: .venv/bin/python -m bench.store_outage [--seconds 20] [--workers 2] [--threads 4]
+     [--warm-seconds 5]
 gunicorn serves the widget on SQLite (the database is not what fails here) with its rate limits
 in another store, and wrk sends letters flat out through letters.lua, in three runs:
 - the limits in a redis-server that answers (skipped when redis-server is not installed);
@@ -26,6 +27,7 @@ from pathlib import Path
 from bench.load_report import redis_server, stored_names
 from bench.serving import (
     LUA,
+    WARM_SECONDS,
     acknowledged,
     app_env,
     parse_result,
@@ -79,7 +81,7 @@ def run(
     env = {**app_env(url, instance, limits), "RATELIMIT_STORE_RETRY_SECONDS": retry}
     acks = instance / ("acks-" + "".join(c if c.isalnum() else "-" for c in name))
     with serve_letters("app:app", env, args.workers, args.threads, acks) as served:
-        warm_up(served)
+        warm_up(served, args.warm_seconds)
         connections = args.workers * args.threads * CONNECTIONS_PER_THREAD
         result = parse_result(run_wrk(served.url, args.seconds, connections, LUA, served.lua_env))
     per_second = result["recorded"] / result["seconds"]
@@ -97,6 +99,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="of answering, then checked aside")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--warm-seconds", type=int, default=WARM_SECONDS, help="each server's")
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory(prefix="civic-outage-") as folder,

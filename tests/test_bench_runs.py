@@ -292,7 +292,8 @@ def test_each_letter_of_the_profile_writes_a_paragraph_of_its_own() -> None:
 
 
 def test_the_outage_bench_serves_letters_while_the_limit_store_hangs() -> None:
-    lines = _run("bench.store_outage", "--seconds", "3", "--rounds", "1")
+    # A second's warm-up: gunicorn's workers have warmed up before they serve (bench.serving).
+    lines = _run("bench.store_outage", "--seconds", "3", "--rounds", "1", "--warm-seconds", "1")
 
     def letters_per_s(line: str) -> float:
         return float(line.split(": ")[1].split(" ")[0])
@@ -311,7 +312,10 @@ def test_the_outage_bench_serves_letters_while_the_limit_store_hangs() -> None:
 
 
 def test_the_store_turns_start_a_server_on_the_loaded_ones_limit_store() -> None:
-    lines = _run("bench.limit_store_turns", "--load-seconds", "3", "--rounds", "1", "--turn", "2")
+    lines = _run(
+        "bench.limit_store_turns",
+        *("--load-seconds", "3", "--rounds", "1", "--turn", "2", "--warm-seconds", "1"),
+    )
     copied = _line(lines, "the store server starts with ")
     assert int(copied.split()[5]) > 0, copied  # the loaded server's counters, not an empty file
     for ratio in ("loaded/new", "store/new", "loaded/store"):
