@@ -366,6 +366,8 @@ def test_survey_email_over_smtp_in_english_and_in_arabic(
         f"Did the offices reply to your letter? {english_title}"
     )
     assert '<html lang="en" dir="ltr">' in english.html()
+    assert english.message["Content-Language"] == "en"
+    assert in_arabic.message["Content-Language"] == "ar"
     assert "They replied and answered my point" in english.html()
     assert "Hello Rasha," in english.text()  # no isolate marks in English
     subject = str(in_arabic.message["Subject"])
