@@ -24,10 +24,13 @@ def parts(message: EmailMessage) -> tuple[str, str]:
     return str(plain.get_content()), str(html.get_content())
 
 
-def letter_emails(app: Flask, slug: str, language: str) -> dict[NotificationKind, EmailMessage]:
+def letter_emails(
+    app: Flask, slug: str, language: str, failed: bool = True
+) -> dict[NotificationKind, EmailMessage]:
     """The receipt, confirmation and receipt-link emails of a letter written in `language` to
     the four offices of Michigan's 12th district: the President's sent (SENT_AT), one senator's
-    failed for good, the other two waiting for the supporter to paste it into their forms."""
+    failed for good (unless not `failed`), the others waiting for the supporter to paste it
+    into their forms."""
     load_civic_data(app)
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
@@ -38,7 +41,8 @@ def letter_emails(app: Flask, slug: str, language: str) -> dict[NotificationKind
         submission = db.session.scalars(select(Submission)).one()
         first, second = submission.deliveries[:2]
         first.status, first.sent_at = DeliveryStatus.SENT, SENT_AT
-        second.status = DeliveryStatus.DEAD
+        if failed:
+            second.status = DeliveryStatus.DEAD
         receipt = supporter_email(submission, NotificationKind.RECEIPT, "k1")
         emails = {NotificationKind.RECEIPT: receipt}
         submission.status = SubmissionStatus.UNCONFIRMED
