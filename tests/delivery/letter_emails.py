@@ -1,7 +1,9 @@
-"""Each email about one letter to four offices, with one office sent, one failed, two by hand."""
+"""Each email about one letter to four offices (one sent, one failed, two by hand), and how a
+plain-text client sets a line's direction."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
@@ -50,3 +52,22 @@ def letter_emails(
             emails[kind] = supporter_email(submission, kind, kind.value)
         db.session.rollback()
     return emails
+
+
+_OPENS = {"LRI", "RLI", "FSI"}
+
+
+def first_strong(line: str) -> str | None:
+    """'rtl' or 'ltr' as rule P2 finds it for a paragraph of one line; None: no strong letter."""
+    depth = 0
+    for char in line:
+        kind = unicodedata.bidirectional(char)
+        if kind in _OPENS:
+            depth += 1
+        elif kind == "PDI":
+            depth = max(0, depth - 1)
+        elif depth == 0 and kind in ("R", "AL"):
+            return "rtl"
+        elif depth == 0 and kind == "L":
+            return "ltr"
+    return None
