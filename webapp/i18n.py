@@ -271,8 +271,13 @@ def init_i18n(app: Flask) -> None:
     @app.context_processor
     def _page_direction() -> dict[str, Any]:
         language = page_language()
+        rtl = language in RTL_LANGUAGES
         return {
             "page_lang": language,
-            "page_dir": "rtl" if language in RTL_LANGUAGES else "ltr",
+            "page_dir": "rtl" if rtl else "ltr",
+            # A plain-text email's line that opens with an isolated value (an office's name)
+            # has no strong letter outside it, and a mail program sets it left to right: a
+            # right-to-left mark before it gives it the email's direction.
+            "line_start": "\u200f" if rtl else "",
             "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in _supported()],
         }

@@ -6,8 +6,8 @@ import enum
 from datetime import UTC, datetime
 
 from babel import Locale
-from babel.dates import get_datetime_format
-from flask_babel import format_date, format_time, get_locale
+from babel.dates import format_skeleton, get_datetime_format
+from flask_babel import format_time, get_locale, to_user_timezone
 from markupsafe import Markup
 
 
@@ -29,8 +29,10 @@ def moment_text(moment: datetime, precision: Precision = Precision.SECONDS) -> s
         # database's UTCDateTime does.
         raise ValueError("naive datetime given; use an aware UTC datetime")
     locale = get_locale() or Locale("en")
-    # The date spelt out ("Dec 4, 2026"): a short one ("12/4/26") is read as 12 April abroad.
-    date = format_date(moment, "medium")
+    # The month spelt out ("Dec 4, 2026", "4 ديسمبر 2026"), as site.js shows it to the reader:
+    # a numeric date ("12/4/26", Arabic's medium "04/12/2026") is read day-first or month-first
+    # by where its reader grew up. A skeleton, as some locales' medium format is numeric.
+    date = format_skeleton("yMMMd", to_user_timezone(moment), locale=locale)
     if precision is Precision.SECONDS:
         time = format_time(moment, "long")
     else:

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
+from tests.delivery.letter_emails import first_strong
 from tests.delivery.smtp_server import Received, SmtpSink, mailing_config
 from tests.delivery.workers import Clock
 from tests.supporter.helpers import post_letter
@@ -366,6 +367,8 @@ def test_survey_email_over_smtp_in_english_and_in_arabic(
         f"Did the offices reply to your letter? {english_title}"
     )
     assert '<html lang="en" dir="ltr">' in english.html()
+    assert english.message["Content-Language"] == "en"
+    assert in_arabic.message["Content-Language"] == "ar"
     assert "They replied and answered my point" in english.html()
     assert "Hello Rasha," in english.text()  # no isolate marks in English
     subject = str(in_arabic.message["Subject"])
@@ -378,6 +381,10 @@ def test_survey_email_over_smtp_in_english_and_in_arabic(
         assert label in html
     assert "lang=ar" in html and "lang=en" not in html
     assert "\u2068رانيا\u2069" in in_arabic.text() and "\u2068مجلس المياه\u2069" in in_arabic.text()
+    # Each office's line reads right to left in a plain-text client, its name whole.
+    assert "\n\u200f\u2068School Board\u2069\n" in in_arabic.text()
+    for line in in_arabic.text().splitlines():
+        assert "\u2068" not in line or first_strong(line) == "rtl", repr(line)
     assert in_arabic.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # The link opens the survey in Arabic too.
     link = LINK_RE.findall(in_arabic.text())[0]

@@ -208,6 +208,10 @@ def to_supporter(
     )
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    # The language both parts are written in (RFC 3282): the HTML part's lang is not seen by
+    # a mail program choosing a voice or offering to translate the plain-text one. Set last:
+    # set_content and add_alternative clear or move every Content- header already set.
+    message["Content-Language"] = interface_language(submission.language)
     return message
 
 

@@ -9,6 +9,15 @@
       return String(digit.charCodeAt(0) % 16);
     });
   };
+  // A ZIP code as the server reads it (check_zip, /api/representatives): those digits as 0-9,
+  // spaces around it dropped, five digits with or without a ZIP+4 ("-1234" or "1234"). Its
+  // five digits, or "" when the server would refuse it. Every script on the form reads the
+  // ZIP field through this one, so the office list, the district hint and the "Yes, my ZIP
+  // code is" box never disagree about what was typed.
+  window.civicZip = function (text) {
+    var read = /^(\d{5})(?:-?\d{4})?$/.exec(window.civicAsciiDigits(text).trim());
+    return read ? read[1] : "";
+  };
   // The ZIP field's district hint lives in its own file, fetched only where a ZIP is typed.
   // Not on the preview, which carries the ZIP in a hidden field: the hint would change that
   // page after it is shown (this file loads late) and ask for a lookup on every preview.
@@ -26,8 +35,8 @@
   if (keptZip) {
     var keptLine = keptBox.closest(".zip-kept");
     var followZip = function () {
-      var typed = window.civicAsciiDigits(keptZip.value).replace(/[\s-]/g, "");
-      var same = typed.length >= 5 && typed.slice(0, 5) === keptBox.value.slice(0, 5);
+      var typed = window.civicZip(keptZip.value);
+      var same = typed !== "" && typed === keptBox.value.slice(0, 5);
       if (!same) { keptBox.checked = false; }
       keptLine.hidden = !same;
     };

@@ -170,8 +170,8 @@
 
   // The ZIP the district choice is about (another ZIP typed here is a new question).
   function choosingThisZip() {
-    var typed = (window.civicAsciiDigits || String)(zip.value || "").trim();
-    return choosing && typed === zip.defaultValue.trim();
+    var typed = window.civicZip(zip.value);
+    return choosing && typed !== "" && typed === window.civicZip(zip.defaultValue);
   }
 
   // A note asking for the street address says instead what the street will do, once typed
@@ -208,9 +208,9 @@
 
   function lookup(event) {
     var say = !!event && event.type !== "pageshow";
-    var z = (window.civicAsciiDigits || String)(zip.value || "").trim();
+    var z = window.civicZip(zip.value);
     if (!votesInUs()) { box.hidden = true; announce(""); return; }
-    if (!/^\d{5}(-?\d{4})?$/.test(z) || !state.value) { return; }
+    if (!z || !state.value) { return; }
     var query = "zip=" + encodeURIComponent(z) + "&state=" + encodeURIComponent(state.value) +
       "&campaign=" + encodeURIComponent(box.getAttribute("data-campaign")) +
       "&lang=" + encodeURIComponent(document.documentElement.lang || "en");

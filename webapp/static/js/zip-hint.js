@@ -37,12 +37,11 @@
     }
 
     function check() {
-      var typed = (window.civicAsciiDigits || String)(zip.value || "");
-      var match = /^(\d{5})(?:-?\d{4})?$/.exec(typed.trim());
+      var typed = window.civicZip(zip.value);
       var query = "";
-      if (choosing && typed.trim() === zip.defaultValue.trim()) { match = null; }
-      if (match) {
-        query = "zip=" + match[1];
+      if (choosing && typed === window.civicZip(zip.defaultValue)) { typed = ""; }
+      if (typed) {
+        query = "zip=" + typed;
         if (state && state.value) { query += "&state=" + encodeURIComponent(state.value); }
         if (lang) { query += "&lang=" + encodeURIComponent(lang); }
       }
