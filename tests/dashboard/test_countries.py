@@ -80,7 +80,8 @@ def test_dashboard_counts_letters_by_country_and_maps_only_us_states(
         "<bdi>United States</bdi> (US)": "1",
     }
     # The state tiles: Vermont has its letter; Germany's "DE" is not Delaware's.
-    assert "<title>VT: 1</title>" in page.text and "<title>DE: 0</title>" in page.text
+    assert "<title>Vermont (VT): 1 letter</title>" in page.text
+    assert "<title>Delaware (DE): 0 letters</title>" in page.text
     # An at-large seat reads as people write it; data.json keeps the stored "VT-0".
     assert '<td>VT-AL</td><td class="num">1</td>' in page.text and "VT-0" not in page.text
     data = client.get(f"/dashboard/campaigns/{default_campaign}/data.json").get_json()

@@ -183,8 +183,10 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
     assert f'<bdi dir="auto">{known.shown_day(3)}</bdi>' in html
     assert f'<bdi dir="auto">{known.shown_day(0)}</bdi>' in html
     # The map has a tile per state with its count, and the table beside it the same rows.
-    assert "<title>MI: 3</title>" in html and "<title>CA: 1</title>" in html
-    assert "<title>TX: 0</title>" in html
+    # Each tile names its state as the table does, with the code the tile shows.
+    assert "<title>Michigan (MI): 3 letters</title>" in html
+    assert "<title>California (CA): 1 letter</title>" in html
+    assert "<title>Texas (TX): 0 letters</title>" in html
     # The states by name, each with its code as its tile shows it.
     for state, n in (
         ("Michigan</bdi> (MI)", 3),
@@ -192,7 +194,8 @@ def test_campaign_page_shows_the_same_numbers(app: Flask, known: Known) -> None:
         ("New York</bdi> (NY)", 1),
     ):
         assert _cell_row(f"<bdi>{state}", str(n)) in html, state
-    assert "(TX)" not in html
+    # No row for a state without letters (its tile names it: "Texas (TX): 0 letters").
+    assert "<bdi>Texas</bdi> (TX)" not in html
     for seat, n in (("MI-12", 2), ("MI-13", 1), ("CA-12", 1), ("NY-10", 1)):
         assert _cell_row(seat, str(n)) in html, seat
     for name, n in (
@@ -235,7 +238,8 @@ def test_partner_dashboard_shows_only_its_own_letters(app: Flask, known: Known) 
     assert "Numbers for <bdi>Alpha Org</bdi> only" in html
     assert "<dt>People who wrote</dt><dd>2</dd>" in html
     assert "<dt>Wrote their own words</dt><dd>50%</dd>" in html
-    assert "<title>MI: 2</title>" in html and "<title>CA: 0</title>" in html
+    assert "<title>Michigan (MI): 2 letters</title>" in html
+    assert "<title>California (CA): 0 letters</title>" in html
     assert _cell_row("<bdi>Michigan</bdi> (MI)", "2") in html and _cell_row("MI-12", "2") in html
     assert _cell_row("Sent", "2") in html
     # l2's delivery is queued; l6's (alpha's too, unconfirmed) is not counted until its sender

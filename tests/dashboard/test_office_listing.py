@@ -37,8 +37,16 @@ def slug(app: Flask, default_campaign: str) -> str:
 
 
 def _offices(html: str) -> list[str]:
+    """The offices of the first table (the chosen state's, when one is)."""
     section = html[html.index('id="offices-heading"') : html.index('id="districts-heading"')]
-    return ROW.findall(section)
+    return ROW.findall(section.split('class="data-table office-table stateless-offices"')[0])
+
+
+def _stateless(html: str) -> list[str]:
+    """The offices of no state, listed apart when a state is chosen."""
+    section = html[html.index('id="offices-heading"') : html.index('id="districts-heading"')]
+    parts = section.split('class="data-table office-table stateless-offices"')
+    return ROW.findall(parts[1]) if len(parts) > 1 else []
 
 
 def _districts(html: str) -> list[str]:
@@ -81,7 +89,8 @@ def test_a_state_is_chosen_with_a_plain_form_and_kept_when_listing_every_office(
     ohio = admin.get(f"{base}?state=oh").text
     assert _offices(ohio) == [OHIO.name]
     assert '<option value="OH" selected>Ohio</option>' in ohio
-    assert "Offices with letters in <bdi>Ohio</bdi>: <bdi>1</bdi> of <bdi>18</bdi> offices" in ohio
+    # The caption says whose offices these are; the letters are not Ohio's alone.
+    assert "Offices in <bdi>Ohio</bdi> with letters: <bdi>1</bdi> of <bdi>18</bdi> offices" in ohio
     assert f'href="{base}?show=all&amp;state=OH">List all offices</a>' in ohio
     assert _districts(ohio) == ["OH-3"]
     every_ohio = admin.get(f"{base}?show=all&state=OH").text
@@ -90,6 +99,37 @@ def test_a_state_is_chosen_with_a_plain_form_and_kept_when_listing_every_office(
     assert names[0] == OHIO.name and len(names) == 1 + 2 + 15
     assert _districts(every_ohio)[0] == "OH-3" and len(_districts(every_ohio)) == 15
     assert '<input type="hidden" name="show" value="all">' in every_ohio
+
+
+def test_a_chosen_state_keeps_the_offices_every_state_writes_to_apart_and_says_so(
+    app: Flask, slug: str
+) -> None:
+    """Ohio chosen: the President (no state) is not silently left out, as if nobody in Ohio
+    wrote to the President; the table says its letters come from every state."""
+    admin = signed_in(app, ADMIN)
+    base = f"/dashboard/campaigns/{slug}/offices"
+    for query in ("?state=OH", "?show=all&state=OH"):
+        page = admin.get(base + query).text
+        assert _offices(page)[0] == OHIO.name and PRESIDENT.name not in _offices(page)
+        assert _stateless(page) == [PRESIDENT.name]
+        assert (
+            "Offices of no one state, such as the President: <bdi>1</bdi> of <bdi>1</bdi> office"
+            in page
+        )
+        assert (
+            "Supporters in every state write to these offices, <bdi>Ohio</bdi> among them: "
+            "their letters are counted whole, not by state." in page
+        )
+        assert "Letters to every office together: <bdi>5</bdi>." in page
+    ohio = admin.get(f"{base}?state=OH").text
+    # Both tables' offices in the links' counts: 1 + 1 with letters, 18 + 1 in all.
+    assert '>Offices with letters</a> <span class="count">(2)</span>' in ohio
+    assert '>All offices</a> <span class="count">(19)</span>' in ohio
+    assert "<bdi>17</bdi> offices without letters are not listed." in ohio
+    # Every state: one table, as before.
+    every = admin.get(base).text
+    assert PRESIDENT.name in _offices(every) and _stateless(every) == []
+    assert "no one state" not in every
 
 
 def test_an_unknown_state_is_said_and_every_state_listed(app: Flask, slug: str) -> None:
@@ -105,3 +145,8 @@ def test_the_choices_read_in_arabic(app: Flask, slug: str) -> None:
     for english in ("Every state", "Which offices to list", "Offices with letters", "List all"):
         assert english not in html, english
     assert '<option value="OH" selected>أوهايو</option>' in html
+    assert _stateless(html) == [PRESIDENT.name]
+    for english in ("no one state", "Supporters in every state", "with letters:"):
+        assert english not in html, english
+    assert "مكاتب لا تخص ولاية بعينها، كمكتب الرئيس" in html
+    assert "مكاتب <bdi>أوهايو</bdi> التي وصلتها رسائل" in html

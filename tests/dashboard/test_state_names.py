@@ -38,6 +38,10 @@ def test_the_arabic_state_table_names_each_state_in_arabic(
         ("<bdi>ألاباما</bdi> (AL)", "1"),
         ("<bdi>ميشيغان</bdi> (MI)", "1"),
     ]
+    # The map's tiles name them the same way in their tooltips, in Arabic's plural forms.
+    assert "<title>تكساس (TX): رسالتان</title>" in page
+    assert "<title>ميشيغان (MI): رسالة واحدة</title>" in page
+    assert "<title>أوهايو (OH): لا رسائل</title>" in page
 
 
 def test_the_english_state_table_names_each_state_in_english(
@@ -50,6 +54,8 @@ def test_the_english_state_table_names_each_state_in_english(
         ("<bdi>Alabama</bdi> (AL)", "1"),
         ("<bdi>Michigan</bdi> (MI)", "1"),
     ]
+    assert "<title>Texas (TX): 2 letters</title>" in page
+    assert "<title>Michigan (MI): 1 letter</title>" in page
 
 
 def test_the_exports_keep_the_postal_codes(app: Flask, default_campaign: str) -> None:

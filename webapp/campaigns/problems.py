@@ -73,7 +73,10 @@ class Kind(enum.Enum):
     SAME_LANGUAGE = N_("the letter itself is in this language")
     COPY_MAPPING = N_("must be a mapping of keys to text")
     UNKNOWN_KEY = N_("unknown key (use %(keys)s)")
-    TRANSLATED_BODY = N_("is required (the letter in this language)")
+    TRANSLATED_BODY = N_(
+        "is required when this language has a title, subject, introduction, salutation or "
+        "signatories' names: write the letter in it too, or empty those"
+    )
     PARTNER_COPIES = N_(
         "must map each partner's code to its consent sentence, or to {name, consent}"
     )

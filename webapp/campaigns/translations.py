@@ -27,6 +27,9 @@ PLAIN_KEYS = frozenset({"title", "intro", "consent_text", "name", "office"})
 TARGET_KEYS = {"name": 200, "office": 200, "salutation": 200, "cover": 2000, "body": 20000}
 # Only a fixed office has a name of the campaign's own to translate.
 FIXED_ONLY_KEYS = ("name", "office")
+# Words said around the letter on any page in a language (consent sentences, a partner's name
+# and wording), not a reading copy of the letter: a copy of only these needs no letter body.
+AROUND_LETTER_KEYS = frozenset({"consent_text", "partners"})
 
 
 def _language_items(
@@ -100,7 +103,7 @@ def parse_campaign_translations(
                 keys = ", ".join(sorted(known))
                 problems.append(Problem(f"{where}.{key}", Kind.UNKNOWN_KEY, keys=keys))
         texts: dict[str, Any] = _texts(copy, CAMPAIGN_KEYS, where, problems)
-        if "body" not in texts:
+        if "body" not in texts and not (copy and set(copy) <= AROUND_LETTER_KEYS):
             problems.append(Problem(f"{where}.body", Kind.TRANSLATED_BODY))
         names = _signatory_names(copy.get("signatories"), signatories, where, problems)
         if names:

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_skeleton
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations, gettext
 from markupsafe import Markup, escape
 
 from webapp.i18n import number
+from webapp.supporter.state_names import state_name
 
 # A tile grid map: each state one square, laid out roughly where it lies (column, row).
 TILE_GRID: dict[str, tuple[int, int]] = {
@@ -161,12 +162,23 @@ def state_map(counts: Mapping[str, int], title: str, tile: int = 44) -> Markup:
         x, y = col * tile, row * tile
         parts.append(
             f'<g><rect x="{x + 1}" y="{y + 1}" width="{tile - 2}" height="{tile - 2}" '
-            f'fill="{fill}" stroke="#c9c7bf"><title>{state}: {number(value)}</title></rect>'
+            f'fill="{fill}" stroke="#c9c7bf"><title>{escape(_tile_title(state, value))}</title>'
+            "</rect>"
             f'<text x="{x + tile / 2}" y="{y + tile / 2 + 7}" font-size="{_TILE_FONT}" '
             f'text-anchor="middle" fill="{ink}">{state}</text></g>'
         )
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - state codes are fixed, values numeric
+    return Markup("".join(parts))  # noqa: S704 - codes fixed, tooltips escaped
+
+
+def _tile_title(state: str, letters: int) -> str:
+    """A tile's tooltip: the state named in the page's language, as the states table names
+    it, with the code the tile shows."""
+    # TRANSLATORS: a state's tile on the dashboard's map: its name, its postal code, letters.
+    pattern = get_translations().ngettext(
+        "%(state)s (%(code)s): %(num)s letter", "%(state)s (%(code)s): %(num)s letters", letters
+    )
+    return str(pattern) % {"state": state_name(state), "code": state, "num": number(letters)}
 
 
 def series(buckets: dict[str, int], keys: list[str], label_from: int = 0) -> list[Bar]:

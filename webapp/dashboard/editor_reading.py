@@ -216,7 +216,7 @@ def _wordless(
     wording in a language the campaign has a reading copy in."""
     gaps: set[tuple[str, str | None]] = set()
     for language, copy in translations.items():
-        if not isinstance(copy, Mapping) or not set(copy) - {"consent_text", "partners"}:
+        if not isinstance(copy, Mapping) or not copy.get("body"):
             continue  # no reading copy in this language: its readers get the campaign's own
         if consent and not copy.get("consent_text"):
             gaps.add((language, None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from webapp.civic.states import BY_CODE
 from webapp.dashboard.offices import OfficeRow
@@ -51,6 +51,20 @@ class OfficeListing:
     districts: list[tuple[str, int]]  # (seat, letters), most letters first
     districts_in_state: int
     districts_without_letters: int  # in the chosen state, listed or not
+    # With a state chosen, the offices of no state (the President, a fixed office) listed
+    # apart: supporters in every state write to them, the chosen one's among them.
+    stateless: list[OfficeRow] = field(default_factory=list)
+    stateless_count: int = 0
+    stateless_with_letters: int = 0
+
+    @property
+    def offices(self) -> int:
+        """Every office the page can list under this choice, in either table."""
+        return self.in_state + self.stateless_count
+
+    @property
+    def offices_with_letters(self) -> int:
+        return self.with_letters + self.stateless_with_letters
 
 
 def office_listing(
@@ -63,6 +77,9 @@ def office_listing(
     in_state = [o for o in offices if choice.state is None or o.state == choice.state]
     lettered = [o for o in in_state if has_letters(o)]
     rows = in_state if choice.listed is Listed.ALL else lettered
+    # Left out of a state's offices, their letters would read as if no one there wrote to them.
+    stateless = [o for o in offices if o.state is None] if choice.state else []
+    stateless_lettered = [o for o in stateless if has_letters(o)]
 
     def in_chosen_state(seat: str) -> bool:
         return choice.state is None or seat.split("-", 1)[0] == choice.state
@@ -80,4 +97,7 @@ def office_listing(
         districts=districts,
         districts_in_state=len(busy) + len(quiet),
         districts_without_letters=len(quiet),
+        stateless=stateless if choice.listed is Listed.ALL else stateless_lettered,
+        stateless_count=len(stateless),
+        stateless_with_letters=len(stateless_lettered),
     )

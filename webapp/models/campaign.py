@@ -106,8 +106,15 @@ class Campaign(Base):
         """The reading translation for supporters who read `language`, if the file has one."""
         if language == self.language:
             return None
-        copy = (self.translations or {}).get(language)
-        return copy if isinstance(copy, dict) and copy.get("body") else None
+        copy = self.language_copy(language)
+        return copy if copy.get("body") else None
+
+    def language_copy(self, language: str) -> dict[str, Any]:
+        """Everything the file words in `language` (another than the letter's), the letter's
+        reading copy or not: consent sentences and partners' names are read on any page in
+        that language, whether or not the letter is translated."""
+        copy = (self.translations or {}).get(language) if language != self.language else None
+        return copy if isinstance(copy, dict) else {}
 
     def reading_title(self, language: str) -> str | None:
         """The title of the reading copy for `language`, if the file gives one."""
@@ -126,14 +133,14 @@ class Campaign(Base):
         own = partner.consent_text if partner is not None else self.consent_text
         if not own:
             return None  # no sentence, no checkbox, whatever the translations hold
-        copy = self.reading_copy(language) or {}
+        copy = self.language_copy(language)
         found = copy.get("partners", {}).get(partner.code) if partner else copy.get("consent_text")
         return (str(found), language) if found else (own, self.language)
 
     def partner_name(self, partner: Partner, language: str) -> str:
         """How pages for a reader of `language` name a partner: the reading copy's name for
         it when the file gives one, else its own (its consent sentence may be translated)."""
-        copy = self.reading_copy(language) or {}
+        copy = self.language_copy(language)
         return str((copy.get("partner_names") or {}).get(partner.code) or partner.name)
 
     def is_open(self, now: datetime) -> bool:
