@@ -113,7 +113,7 @@ def test_a_chosen_state_keeps_the_offices_every_state_writes_to_apart_and_says_s
         assert _offices(page)[0] == OHIO.name and PRESIDENT.name not in _offices(page)
         assert _stateless(page) == [PRESIDENT.name]
         assert (
-            "Offices of no one state, such as the President: <bdi>1</bdi> of <bdi>1</bdi> office"
+            "Offices of the whole country, such as the President: <bdi>1</bdi> of <bdi>1</bdi> office"
             in page
         )
         assert (
@@ -129,7 +129,7 @@ def test_a_chosen_state_keeps_the_offices_every_state_writes_to_apart_and_says_s
     # Every state: one table, as before.
     every = admin.get(base).text
     assert PRESIDENT.name in _offices(every) and _stateless(every) == []
-    assert "no one state" not in every
+    assert "whole country" not in every
 
 
 def test_an_unknown_state_is_said_and_every_state_listed(app: Flask, slug: str) -> None:
@@ -146,7 +146,7 @@ def test_the_choices_read_in_arabic(app: Flask, slug: str) -> None:
         assert english not in html, english
     assert '<option value="OH" selected>أوهايو</option>' in html
     assert _stateless(html) == [PRESIDENT.name]
-    for english in ("no one state", "Supporters in every state", "with letters:"):
+    for english in ("whole country", "Supporters in every state", "with letters:"):
         assert english not in html, english
-    assert "مكاتب لا تخص ولاية بعينها، كمكتب الرئيس" in html
+    assert "مكاتب على مستوى البلاد كلها، كمكتب الرئيس" in html
     assert "مكاتب <bdi>أوهايو</bdi> التي وصلتها رسائل" in html
