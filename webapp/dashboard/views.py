@@ -56,16 +56,17 @@ from webapp.supporter.state_names import state_options
 @bp.get("/")
 def home() -> str:
     session = db.session()
+    admin = me().is_admin  # civic data and its warnings are the operators' (home.html)
     return render_template(
         "dashboard/home.html",
         campaigns=visible_campaigns(),
-        roster=session.get(CivicDataset, ROSTER_DATASET),
-        civic=civic_status(session, current_app.config, utcnow()) if me().is_admin else None,
+        roster=session.get(CivicDataset, ROSTER_DATASET) if admin else None,
+        civic=civic_status(session, current_app.config, utcnow()) if admin else None,
         state_legislators=bool(current_app.config["OPENSTATES_API_KEY"]),
         worker=worker_status(session),
         # Where organisers land on a day of action: a channel down for every campaign is said
         # here too, not only on the pages of campaigns with letters waiting on it.
-        channel_troubles=failing_everywhere(session, utcnow()) if me().is_admin else [],
+        channel_troubles=failing_everywhere(session, utcnow()) if admin else [],
     )
 
 
