@@ -113,8 +113,8 @@ def test_a_chosen_state_keeps_the_offices_every_state_writes_to_apart_and_says_s
         assert _offices(page)[0] == OHIO.name and PRESIDENT.name not in _offices(page)
         assert _stateless(page) == [PRESIDENT.name]
         assert (
-            "Offices of the whole country, such as the President: <bdi>1</bdi> of <bdi>1</bdi> office"
-            in page
+            "Offices of the whole country, such as the President: "
+            "<bdi>1</bdi> of <bdi>1</bdi> office" in page
         )
         assert (
             "Supporters in every state write to these offices, <bdi>Ohio</bdi> among them: "
