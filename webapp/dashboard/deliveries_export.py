@@ -69,9 +69,13 @@ CHAMBER_TITLES = {
 }
 
 
-def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
+def deliveries_csv(
+    session: Session, campaign_id: int, undelivered_to: str | None = None
+) -> Iterator[str]:
     """Every letter to every office, with where it stands: which reached their office, which
-    wait for their writer's own hand-off or the organisers' packet, which failed and why."""
+    wait for their writer's own hand-off or the organisers' packet, which failed and why.
+    With `undelivered_to` (an office's key), only the letters to it that could not be
+    delivered: the ones the organisers follow up for that office."""
     # Plain columns, not entities (see export.admin_csv): a Delivery and a Submission built per
     # row, each with every column decoded, were most of the time.
     sealed = SealedColumns(Submission, "first_name", "last_name", *NATIVE_NAME)
@@ -109,6 +113,10 @@ def deliveries_csv(session: Session, campaign_id: int) -> Iterator[str]:
         .order_by(Submission.id, Delivery.id)
         .execution_options(yield_per=CHUNK)
     )
+    if undelivered_to is not None:
+        query = query.where(
+            Delivery.recipient_key == undelivered_to, Delivery.status == DeliveryStatus.DEAD
+        )
 
     titles = {
         f"official:{external_id}": title

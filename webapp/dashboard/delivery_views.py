@@ -53,12 +53,16 @@ def packet_delivered(slug: str) -> BaseResponse:
 @bp.get("/campaigns/<slug>/deliveries.csv")
 @admin_required
 def deliveries_export(slug: str) -> Response:
-    """Every letter to every office and where it stands, to follow up what did not arrive."""
+    """Every letter to every office and where it stands, to follow up what did not arrive; with
+    `?undelivered=<office key>`, only the letters to that office that could not be delivered."""
     campaign, _partner = campaign_for_me(slug)
+    office = request.args.get("undelivered") or None
     session = db.session()
     with write_transaction(session):
         audit(session, me().id, AuditAction.EXPORT_DELIVERIES, utcnow(), campaign.id)
-    return csv_response(deliveries_csv(session, campaign.id), session, f"{slug}-deliveries.csv")
+    rows = deliveries_csv(session, campaign.id, undelivered_to=office)
+    name = f"{slug}-undelivered.csv" if office else f"{slug}-deliveries.csv"
+    return csv_response(rows, session, name)
 
 
 @bp.post("/campaigns/<slug>/undelivered/retry")

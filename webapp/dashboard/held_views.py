@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,6 +15,7 @@ from webapp.dashboard.blueprint import admin_required, bp, campaign_for_me, me
 from webapp.dashboard.forms import ModerationForm
 from webapp.database import db, utcnow
 from webapp.models import Submission
+from webapp.services.delivery_tallies import refresh_if_cheap
 from webapp.services.moderation import Moderated, decline_held, held_letter, release_held
 
 Act = Callable[[Session, Submission, int, datetime], Moderated]
@@ -60,10 +61,14 @@ def _moderate(slug: str, submission_id: int, act: Act, done: str) -> BaseRespons
     """Release or decline (`act`) the letter a form names, and say what came of it."""
     campaign, _partner = campaign_for_me(slug)
     submission = _held(campaign.id, submission_id, posted=True)
-    outcome = act(db.session(), submission, me().id, utcnow())
+    session, now = db.session(), utcnow()
+    outcome = act(session, submission, me().id, now)
     if outcome is Moderated.DONE:
         # A released letter is counted now; the public count must not wait for its cache.
         current_app.extensions["letter_counts"].forget(campaign.id)
+        # The page the organiser returns to shows it moved (queued, or never sent), as after
+        # a retry: not the held count of up to a minute ago beside the flash saying it moved.
+        refresh_if_cheap(session, campaign.id, now, max_age=timedelta(0))
         flash(done, "info")
     else:
         flash(str(_NOT_WAITING[outcome]), "error")

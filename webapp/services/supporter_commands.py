@@ -36,7 +36,8 @@ def erase_command(email: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Erase everything about {email}? This cannot be undone", abort=True)
     letters = erase_supporter(db.session(), email)
-    if not letters and not yes:
+    # A mistyped address must not read as done: the organiser would tell the supporter so.
+    if letters is None:
         raise click.ClickException("no supporter with that email address")
     click.echo(f"erased the supporter and {letters} letter(s)")
 

@@ -38,12 +38,12 @@ LEFT_OUR_HANDS = (
 )
 
 
-def erase_supporter(session: Session, email: str) -> int:
+def erase_supporter(session: Session, email: str) -> int | None:
     """Delete the supporter with this address and everything of theirs (see `erase_rows`).
-    Returns how many letters were erased (0 when the address is unknown)."""
+    Returns how many letters were erased, None when no supporter has the address."""
     with write_transaction(session):
         supporter = find_supporter(session, email)
-        letters = 0 if supporter is None else erase_rows(session, supporter)
+        letters = None if supporter is None else erase_rows(session, supporter)
     checkpoint_wal(session)
     return letters
 
