@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tests.civic.data import house_member, load_civic_data, senators, single_district_zip
 from tests.civic.geocoder import census, census_app_config
 from tests.supporter.helpers import post_letter
+from tests.widget.helpers import form_token, letter_data, open_widget, post_widget
 from webapp.civic.types import Residence
 from webapp.database import db
 from webapp.models import Delivery, Submission, Target, TargetKind
@@ -266,3 +267,49 @@ def test_an_unticked_office_stays_unticked_through_change_something(
     _, deliveries = recorded(app)
     assert dropped not in {d.recipient_key for d in deliveries}
     assert len(deliveries) == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "You are writing from <bdi>Germany</bdi>, so your letter goes to the offices that "
+            "read letters from everyone.",
+        ),
+        (
+            "ar",
+            "أنت تكتب من <bdi>ألمانيا</bdi>، لذلك تذهب رسالتك إلى المكاتب التي تقرأ رسائل الجميع.",
+        ),
+    ],
+)
+def test_the_preview_says_why_a_letter_from_abroad_goes_to_the_president_only(
+    app: Flask, client: FlaskClient, loaded: str, lang: str, said: str
+) -> None:
+    """The receipt said why a letter from Berlin reached no member of Congress, but the preview
+    listed the President alone with no word on why: a supporter checking the letter before
+    Send was left to wonder where their representatives had gone (s11's walk)."""
+    preview = post_letter(client, f"{loaded}?lang={lang}", "preview", **BERLIN)
+    assert preview.status_code == 200, preview.text
+    assert said in preview.text
+
+    widget = open_widget(client, loaded, lang=lang)
+    framed = post_widget(
+        client, loaded, letter_data(form_token(widget.text), "preview", lang=lang, **BERLIN)
+    )
+    assert framed.status_code == 200, framed.text
+    assert said in framed.text
+
+
+def test_the_preview_from_the_us_or_a_voting_address_says_nothing_of_abroad(
+    client: FlaskClient, loaded: str
+) -> None:
+    at_home = post_letter(client, loaded, "preview", zip_code=single_district_zip("MI", 12))
+    assert at_home.status_code == 200, at_home.text
+    assert "You are writing from" not in at_home.text
+    voter = {**BERLIN, "us_voter": "y", "city": "Burlington", "state": "VT"}
+    voting = post_letter(
+        client, loaded, "preview", **{**voter, "zip_code": single_district_zip("VT", 0)}
+    )
+    assert voting.status_code == 200, voting.text
+    assert "You are writing from" not in voting.text

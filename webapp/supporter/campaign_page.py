@@ -16,7 +16,7 @@ from webapp.letters.markdown import letter_digest
 from webapp.letters.reading import campaign_reading
 from webapp.models import Campaign
 from webapp.services.counts import TTLCounter
-from webapp.services.partner_codes import written_tag
+from webapp.services.partner_codes import written_code, written_tag
 from webapp.services.recipients import RecipientPlan, lookup_chambers
 from webapp.services.stats import public_letter_count
 from webapp.supporter.campaign_text import placeholders, with_placeholders
@@ -72,11 +72,23 @@ def get_address(campaign: Campaign, form: LetterForm) -> str | None:
     if request.method != "POST":
         return None
     partner = find_partner(campaign, form.partner.data)
+    return _form_address(campaign, carried_code(partner, form.partner.data), form.source.data)
+
+
+def posted_get_address(campaign: Campaign) -> str:
+    """The same for a page that holds a letter as posted (the database busy, too many letters):
+    from the posted codes as written, since the database may be the thing not answering."""
+    return _form_address(
+        campaign, written_code(request.form.get("partner")), written_tag(request.form.get("source"))
+    )
+
+
+def _form_address(campaign: Campaign, partner_code: str | None, source: str | None) -> str:
     return url_for(
         "supporter.campaign",
         slug=campaign.slug,
-        partner=carried_code(partner, form.partner.data),
-        source=form.source.data or None,  # a campaign's tag for where the link was shared
+        partner=partner_code,
+        source=source or None,  # a campaign's tag for where the link was shared
         lang=explicit_language(),
     )
 

@@ -51,6 +51,7 @@ from webapp.supporter.campaign_page import (
     form_for,
     form_page,
     get_address,
+    posted_get_address,
     render_form,
     resend_fields,
     ticked_a_box,
@@ -221,13 +222,19 @@ def too_many_letters(error: HTTPException) -> BaseResponse:
         campaign=campaign,
         fields=resend_fields(request.form),
         minutes=retry_minutes(error),
+        get_url=posted_get_address(campaign),
     )
     return with_error_headers(error, make_response(page, 429))
 
 
 def _kept_letter(campaign: Campaign, fields: list[tuple[str, str]], step: str) -> tuple[str, int]:
     page = render_template(
-        "supporter/too_many.html", campaign=campaign, fields=fields, step=step, busy=True
+        "supporter/too_many.html",
+        campaign=campaign,
+        fields=fields,
+        step=step,
+        busy=True,
+        get_url=posted_get_address(campaign),
     )
     return page, 503
 

@@ -221,7 +221,10 @@ def too_many(error: HTTPException) -> Response:
         minutes = retry_minutes(error)
         partner = find_partner(campaign, request.form.get("partner"))
         context = frame_context(campaign, parent, partner)
-        page = _page("widget/too_many.html", 429, fields=fields, minutes=minutes, **context)
+        get_url = get_address(campaign, context, partner, written_tag(request.form.get("source")))
+        page = _page(
+            "widget/too_many.html", 429, fields=fields, minutes=minutes, get_url=get_url, **context
+        )
     return with_error_headers(error, make_response(page))
 
 
@@ -231,7 +234,10 @@ def _kept_letter(campaign: Campaign, fields: list[tuple[str, str]], step: str) -
     _state, parent = check_token(request.form.get("form_token"), campaign)
     partner = find_partner(campaign, request.form.get("partner"))
     context = frame_context(campaign, parent, partner)
-    return _page("widget/too_many.html", 503, fields=fields, step=step, busy=True, **context)
+    get_url = get_address(campaign, context, partner, written_tag(request.form.get("source")))
+    return _page(
+        "widget/too_many.html", 503, fields=fields, step=step, busy=True, get_url=get_url, **context
+    )
 
 
 keep_letters_when_busy(bp, "widget.widget_post", _kept_letter)
