@@ -55,6 +55,9 @@ def test_each_packet_and_its_button_fit_the_screen(
     page.goto(f"{live_server.url}/dashboard/campaigns/{slug}/packets")
     buttons = page.locator(".table-wrap table button[type=submit]")
     expect(buttons).to_have_count(2)
+    # The office's name and its place joined as the page's language punctuates them.
+    joined = {"en": "City Council, Clerk", "ar": "City Council، Clerk"}[language]
+    expect(page.locator("#packet-1")).to_have_text(joined)
     fitted = page.evaluate(OUT_OF_VIEW)
     assert fitted == {"out": [], "scrolls": False}, fitted
     assert (
