@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -217,26 +219,19 @@ def too_many_letters(error: HTTPException) -> BaseResponse:
     campaign = campaign_snapshot(slug) if slug else None
     if request.endpoint != "supporter.write" or campaign is None or not campaign.is_open(utcnow()):
         return with_error_headers(error, make_response(render_error(429)))
-    page = render_template(
-        "supporter/too_many.html",
-        campaign=campaign,
-        fields=resend_fields(request.form),
-        minutes=retry_minutes(error),
-        get_url=posted_get_address(campaign),
-    )
+    page = _letter_kept(campaign, fields=resend_fields(request.form), minutes=retry_minutes(error))
     return with_error_headers(error, make_response(page, 429))
 
 
 def _kept_letter(campaign: Campaign, fields: list[tuple[str, str]], step: str) -> tuple[str, int]:
-    page = render_template(
-        "supporter/too_many.html",
-        campaign=campaign,
-        fields=fields,
-        step=step,
-        busy=True,
-        get_url=posted_get_address(campaign),
-    )
-    return page, 503
+    return _letter_kept(campaign, fields=fields, step=step, busy=True), 503
+
+
+def _letter_kept(campaign: Campaign, **context: Any) -> str:
+    """The page holding a letter as posted (too many letters, the database busy), to send again;
+    Back from what follows comes to the campaign page, not to this POST."""
+    get_url = posted_get_address(campaign)
+    return render_template("supporter/too_many.html", campaign=campaign, get_url=get_url, **context)
 
 
 _busy_letter = keep_letters_when_busy(bp, "supporter.write", _kept_letter)

@@ -215,29 +215,25 @@ def too_many(error: HTTPException) -> Response:
     if campaign is None or campaign.status is CampaignStatus.DRAFT:
         page = render_error(429)
     else:
-        allow_framing(frame_ancestors(campaign))
-        _state, parent = check_token(request.form.get("form_token"), campaign)
         fields = resend_fields(request.form)
-        minutes = retry_minutes(error)
-        partner = find_partner(campaign, request.form.get("partner"))
-        context = frame_context(campaign, parent, partner)
-        get_url = get_address(campaign, context, partner, written_tag(request.form.get("source")))
-        page = _page(
-            "widget/too_many.html", 429, fields=fields, minutes=minutes, get_url=get_url, **context
-        )
+        page = _letter_kept(campaign, 429, fields=fields, minutes=retry_minutes(error))
     return with_error_headers(error, make_response(page))
 
 
 def _kept_letter(campaign: Campaign, fields: list[tuple[str, str]], step: str) -> tuple[str, int]:
     """The database busy on a letter inside a frame: kept as posted, the frame as it was."""
+    return _letter_kept(campaign, 503, fields=fields, step=step, busy=True)
+
+
+def _letter_kept(campaign: Campaign, status: int, **extra: Any) -> tuple[str, int]:
+    """The frame's page holding a letter as posted (too many letters, the database busy): the
+    frame as it was, and Back from what follows to the frame's first address, not this POST."""
     allow_framing(frame_ancestors(campaign))
     _state, parent = check_token(request.form.get("form_token"), campaign)
     partner = find_partner(campaign, request.form.get("partner"))
     context = frame_context(campaign, parent, partner)
     get_url = get_address(campaign, context, partner, written_tag(request.form.get("source")))
-    return _page(
-        "widget/too_many.html", 503, fields=fields, step=step, busy=True, get_url=get_url, **context
-    )
+    return _page("widget/too_many.html", status, get_url=get_url, **extra, **context)
 
 
 keep_letters_when_busy(bp, "widget.widget_post", _kept_letter)
