@@ -83,6 +83,10 @@ def _engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
             # (request_slots), and a full pool would leave the slot's holder waiting for
             # connections that only threads without a slot can give back. SQLite's are files.
             "max_overflow": -1,
+            # The connection given back last is handed out next: SQLite drops a connection's
+            # page cache when another connection has written since it last read, so taking
+            # connections in turn (the pool's default) made every request read pages again.
+            "pool_use_lifo": True,
             "connect_args": {
                 "check_same_thread": False,
                 "timeout": config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
