@@ -49,3 +49,20 @@ def test_the_arabic_preview_keeps_each_office_name_whole_on_a_phone(
     expect(page.get_by_role("heading", name="شكرًا لك يا Rania", level=1)).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "names-whole-receipt.png"), full_page=True)
     assert page.evaluate(BROKEN_NAMES, ".letter-copy > summary bdi") == []
+
+
+def test_the_arabic_widget_preview_keeps_each_office_name_whole_on_a_phone(
+    app: Flask, live_server: LiveServer, default_campaign: str, page: Page
+) -> None:
+    load_civic_data(app)
+    page.goto(f"{live_server.url}/widget/{default_campaign}?lang=ar")
+    fields = {"first_name": "Rania", "last_name": "Haddad", "email": "rania@example.org"}
+    for name, value in {**fields, "street": "100 Main St", "city": "Southfield"}.items():
+        page.fill(f"[name={name}]", value)
+    page.select_option("[name=state]", "MI")
+    page.fill("[name=zip_code]", single_district_zip("MI", 12))
+    expect(page.locator("#targets-live input[name=recipients]")).to_have_count(3)
+    page.get_by_role("button", name="معاينة رسالتي").click()
+    expect(page.locator(".office-letter summary bdi", has_text="Gary C. Peters")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "names-whole-widget-preview.png"), full_page=True)
+    assert page.evaluate(BROKEN_NAMES, ".office-letter > summary bdi") == []
