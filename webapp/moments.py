@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import UTC, datetime
 
 from babel import Locale
@@ -34,9 +35,13 @@ def moment_text(moment: datetime, precision: Precision = Precision.SECONDS) -> s
     # by where its reader grew up. A skeleton, as some locales' medium format is numeric.
     date = format_skeleton("yMMMd", to_user_timezone(moment), locale=locale)
     if precision is Precision.SECONDS:
-        time = format_time(moment, "long")
+        pattern = locale.time_formats["long"].pattern
     else:
-        time = format_time(moment, f"{locale.time_formats['short'].pattern} z")
+        pattern = f"{locale.time_formats['short'].pattern} z"
+    # Times are told in UTC, and named "UTC" in every language, as a browser names the zone
+    # (site.js) for a reader there: CLDR's Arabic "التوقيت العالمي" made one zone two names, on
+    # the page with and without its script, and in the emails. (Neither locale quotes a z.)
+    time = format_time(moment, re.sub(r"z+", "'UTC'", pattern))
     joined = get_datetime_format("medium", locale)
     # Babel's own way of putting a date and a time together in a locale's order ({1} the date).
     return str(joined).replace("'", "").replace("{0}", time).replace("{1}", date)

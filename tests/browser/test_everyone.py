@@ -165,6 +165,10 @@ def test_a_us_citizen_abroad_writes_to_the_vermont_members_by_voting_address(
         "Once your letter is recorded, your receipt shows, step by step, how to paste it into "
         "the websites of the offices that need it."
     )
+    # Nor do the counts posted with it, which a page keeping the letter to send again would
+    # name its button by.
+    for count in ("send_offices", "send_by_me"):
+        expect(page.locator(f"[data-preview-actions] input[name={count}]")).to_have_value("")
     send.click()
     expect(page.get_by_role("heading", name="Thank you, Rania", level=1)).to_be_visible()
     expect(

@@ -24,3 +24,17 @@ def test_the_receipt_email_spells_the_month_of_a_sent_letter(
     for part in parts(receipt):
         assert SPELT[language] in part
         assert not NUMERIC_DATE.search(part)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_receipt_email_names_the_zone_as_the_receipt_page_does(
+    app: Flask, default_campaign: str, language: str
+) -> None:
+    """ "UTC", as a browser names it on the receipt (the page's script): the Arabic email said
+    «التوقيت العالمي», a second name for the one zone."""
+    receipt = letter_emails(app, default_campaign, language)[NotificationKind.RECEIPT]
+    for part in parts(receipt):
+        sent = re.search(re.escape(SPELT[language]) + r"[^)]*\)", part)
+        assert sent is not None, part
+        assert sent.group().endswith(" UTC)"), sent.group()
+        assert "التوقيت العالمي" not in part

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from webapp.civic.cache import address_cache_key, geocoder_kinds
-from webapp.database import checkpoint_wal, write_transaction
+from webapp.database import checkpoint_wal, utcnow, write_transaction
 from webapp.models import (
     Delivery,
     DeliveryStatus,
@@ -19,6 +19,7 @@ from webapp.models import (
     Supporter,
 )
 from webapp.sealing import keyring, reseal
+from webapp.services.delivery_tallies import refresh_if_cheap
 from webapp.services.own_words import forget_sketches
 from webapp.services.proven_address import forget_letter_details, lock_supporter
 from webapp.services.supporter_export import find_supporter
@@ -43,8 +44,20 @@ def erase_supporter(session: Session, email: str) -> int | None:
     Returns how many letters were erased, None when no supporter has the address."""
     with write_transaction(session):
         supporter = find_supporter(session, email)
-        letters = None if supporter is None else erase_rows(session, supporter)
+        campaigns: set[int] = set()
+        letters = None
+        if supporter is not None:
+            campaigns = set(
+                session.scalars(
+                    select(Submission.campaign_id).where(Submission.supporter_id == supporter.id)
+                )
+            )
+            letters = erase_rows(session, supporter)
     checkpoint_wal(session)
+    # Each campaign's counts by status drop the erased letters now, not at the worker's next
+    # recount a minute later, beside lists of letters read live (as after a release).
+    for campaign_id in sorted(campaigns):
+        refresh_if_cheap(session, campaign_id, utcnow(), max_age=timedelta(0))
     return letters
 
 

@@ -17,7 +17,7 @@ from webapp.dashboard.charts import bar_chart
 from webapp.delivery.channels import Handling, handling_of
 from webapp.delivery.handoff import Version as HandoffVersion
 from webapp.delivery.letter_copies import letter_copies
-from webapp.i18n import bdi, counted, joined_list
+from webapp.i18n import bdi, joined_list
 from webapp.letters.markdown import text_to_html
 from webapp.letters.own_words import own_chars, own_words_share, share_percent
 from webapp.models import (
@@ -33,7 +33,6 @@ from webapp.services.delivery_counts import (
     SENT_FOR_SUPPORTER,
     delivery_summary,
 )
-from webapp.services.letters import LetterOutcome
 from webapp.services.link_emails import LinkEmail
 from webapp.services.own_words import OwnWords, body_chars
 from webapp.supporter.campaign_text import (
@@ -44,6 +43,7 @@ from webapp.supporter.campaign_text import (
 )
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.office_names import PARTY_LABELS
+from webapp.supporter.send_words import resend_label, send_counts, send_label
 from webapp.supporter.share import mailto_letter, share_links
 from webapp.supporter.state_names import state_name
 
@@ -202,27 +202,6 @@ def delivery_handling(delivery: Delivery) -> str:
     return handling_label(handling_of(delivery.channel)) if delivery.channel else ""
 
 
-def send_label(outcome: LetterOutcome) -> Markup:
-    """The Send button's words say who carries the letters the last step."""
-    total = len(outcome.letters)
-    by_me = outcome.count(Handling.BY_SUPPORTER)
-    if by_me == 0:
-        return counted(
-            "Send my letter to %(num)s office", "Send my letter to %(num)s offices", total
-        )
-    if by_me == total:
-        return counted(
-            "Record my letter, then send it to %(num)s office myself",
-            "Record my letter, then send it to %(num)s offices myself",
-            total,
-        )
-    return counted(
-        "Send my letter, and record %(num)s copy for me to send myself",
-        "Send my letter, and record %(num)s copies for me to send myself",
-        by_me,
-    )
-
-
 def share_message(residence: Residence, campaign: Campaign) -> str:
     """What a share link says; from abroad it asks someone in the US to write to their own."""
     if residence is Residence.ABROAD:
@@ -279,6 +258,8 @@ def register_template_helpers(bp: Blueprint) -> None:
     bp.add_app_template_global(share_message)
     bp.add_app_template_global(country_name)
     bp.add_app_template_global(send_label)
+    bp.add_app_template_global(resend_label)
+    bp.add_app_template_global(send_counts)
     # Templates compare against enums, never their values as strings (house rule).
     for vocabulary in (Handling, DeliveryStatus, SubmissionStatus, Residence, LinkEmail):
         bp.add_app_template_global(vocabulary, vocabulary.__name__)

@@ -90,6 +90,11 @@
     box.addEventListener("change", function () {
       if (send) { send.textContent = send.getAttribute("data-changed-label"); }
       if (sendHint) { sendHint.textContent = sendHint.getAttribute("data-changed-text"); }
+      // Stale counts too: a page that keeps this letter to send again then says plain "Send
+      // my letter" rather than a number of offices the ticks no longer match.
+      document.querySelectorAll("[data-preview-actions] input[name^=send_]").forEach(
+        function (count) { count.value = ""; }
+      );
     });
   });
 })();
