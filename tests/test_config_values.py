@@ -47,6 +47,18 @@ def test_durations_read_as_numbers_and_zero_hours_means_never() -> None:
     assert load_config({"TESTING": "1"})["RISK_MIN_FORM_SECONDS"] == 4.0
 
 
+@pytest.mark.parametrize("value", ["letters.example.org", "www.example.org/letters", "https://"])
+def test_a_public_address_without_its_scheme_is_refused_by_name(value: str) -> None:
+    with pytest.raises(ConfigError, match=r"PUBLIC_BASE_URL must be .* like https://letters"):
+        load_config({"TESTING": "1", "PUBLIC_BASE_URL": value})
+
+
+def test_a_public_address_keeps_its_scheme_and_loses_a_trailing_slash() -> None:
+    config = load_config({"TESTING": "1", "PUBLIC_BASE_URL": "https://letters.example.org/"})
+    assert config["PUBLIC_BASE_URL"] == "https://letters.example.org"
+    assert load_config({"TESTING": "1"})["PUBLIC_BASE_URL"] == ""
+
+
 def test_a_postgres_url_in_herokus_spelling_uses_the_apps_driver() -> None:
     config = load_config({"TESTING": "1", "DATABASE_URL": "postgres://u:p@db.internal:5432/civic"})
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.internal:5432/civic"

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -54,6 +55,18 @@ def _database_url(env: Mapping[str, str], instance: Path) -> str:
     return url
 
 
+def _public_base_url(env: Mapping[str, str]) -> str:
+    url = env_str(env, "PUBLIC_BASE_URL", "")
+    parts = urlsplit(url)
+    # Without a scheme every link in an email and every share link is a dead relative path.
+    if url and (parts.scheme not in {"http", "https"} or not parts.netloc):
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be the site's address with its scheme, like "
+            f"https://letters.example.org, not {url!r}"
+        )
+    return url
+
+
 def prepare_instance() -> Path:
     """Create the instance folder and, unless set in the environment, its two key files (the
     master key's only while the database holds no sealed data)."""
@@ -91,7 +104,7 @@ def load_config(
         testing,
         database_url,
     )
-    public_url = env_str(env, "PUBLIC_BASE_URL", "")
+    public_url = _public_base_url(env)
     return {
         "DEBUG": debug,
         "TESTING": testing,
