@@ -12,6 +12,7 @@ from flask import Flask
 
 from tests.delivery.campaigns import CWC_SENDER, OFFICE_EMAIL, office, write_delivery_campaign
 from webapp.config_values import ConfigError
+from webapp.delivery.smtp import parse_smtp_url
 from webapp.delivery.worker import Worker
 
 SMTP = "smtp://relay-user:relay-secret@127.0.0.1:2525"
@@ -79,6 +80,8 @@ def test_without_smtp_email_offices_are_amber_their_letters_wait(
     ("settings", "channel"),
     [
         ({"SMTP_URL": "smpt://x"}, "email"),
+        ({"SMTP_URL": SMTP + "?starttls=ture"}, "email"),
+        ({"SMTP_URL": SMTP + "?startls=true"}, "email"),
         ({**CWC, "CWC_CONTACT_PHONE": "(202) 555-0100"}, "House CWC"),
         ({**CWC, "SENATE_CWC_API_KEY": "senate-key", "SENATE_CWC_ACK_EMAIL": "ack"}, "Senate CWC"),
         ({"POST_API_KEY": "post-key", "POST_FROM_NAME": "Coalition"}, "First-Class post"),
@@ -144,3 +147,16 @@ def test_problems_lists_only_red_and_amber_offices_and_exits_as_before(
     assert _office(only, "Town Council").startswith("AMBER")
     assert "2 office(s): 1 green, 1 amber" in only.output  # the count is still of every office
     assert only.exit_code == everything.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "security"),
+    [
+        ("", "plain"),
+        ("?starttls=false", "plain"),
+        ("?starttls=on", "starttls"),
+        ("?StartTLS=1", "starttls"),
+    ],
+)
+def test_starttls_is_read_as_the_other_booleans_are(query: str, security: str) -> None:
+    assert parse_smtp_url(f"smtp://relay.example.org{query}").security == security
