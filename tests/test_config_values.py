@@ -59,6 +59,19 @@ def test_a_public_address_keeps_its_scheme_and_loses_a_trailing_slash() -> None:
     assert load_config({"TESTING": "1"})["PUBLIC_BASE_URL"] == ""
 
 
+@pytest.mark.parametrize("value", ["letters", "Coalition <letters@example.org>", "a@b@c.org"])
+def test_a_sender_that_is_not_an_address_alone_is_refused_by_name(value: str) -> None:
+    with pytest.raises(ConfigError, match="MAIL_FROM must be an email address alone"):
+        load_config({"TESTING": "1", "MAIL_FROM": value})
+
+
+def test_a_sender_address_is_read_as_given_and_defaults_to_localhost() -> None:
+    assert load_config({"TESTING": "1", "MAIL_FROM": " letters@example.org "})["MAIL_FROM"] == (
+        "letters@example.org"
+    )
+    assert load_config({"TESTING": "1"})["MAIL_FROM"] == "letters@localhost"
+
+
 def test_a_postgres_url_in_herokus_spelling_uses_the_apps_driver() -> None:
     config = load_config({"TESTING": "1", "DATABASE_URL": "postgres://u:p@db.internal:5432/civic"})
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.internal:5432/civic"

@@ -7,16 +7,17 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
 from webapp.config_values import ConfigError as ConfigError  # raised from load_config
 from webapp.config_values import (
+    env_address,
     env_bool,
     env_int,
     env_positive,
     env_seconds,
+    env_site_url,
     env_str,
 )
 from webapp.instance_keys import (
@@ -52,18 +53,6 @@ def _database_url(env: Mapping[str, str], instance: Path) -> str:
     if url.startswith("postgres://"):
         # Heroku's and many hosts' spelling; SQLAlchemy knows the dialect only as postgresql.
         url = "postgresql+psycopg://" + url.removeprefix("postgres://")
-    return url
-
-
-def _public_base_url(env: Mapping[str, str]) -> str:
-    url = env_str(env, "PUBLIC_BASE_URL", "")
-    parts = urlsplit(url)
-    # Without a scheme every link in an email and every share link is a dead relative path.
-    if url and (parts.scheme not in {"http", "https"} or not parts.netloc):
-        raise ConfigError(
-            f"PUBLIC_BASE_URL must be the site's address with its scheme, like "
-            f"https://letters.example.org, not {url!r}"
-        )
     return url
 
 
@@ -104,7 +93,7 @@ def load_config(
         testing,
         database_url,
     )
-    public_url = _public_base_url(env)
+    public_url = env_site_url(env, "PUBLIC_BASE_URL")
     return {
         "DEBUG": debug,
         "TESTING": testing,
@@ -193,7 +182,7 @@ def _delivery_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "SMTP_URL": env_str(env, "SMTP_URL", ""),
         # The most one email may take, connecting included; the outbox leases by it.
         "SMTP_TIMEOUT_SECONDS": env_positive(env, "SMTP_TIMEOUT_SECONDS", 20),
-        "MAIL_FROM": env_str(env, "MAIL_FROM", "letters@localhost"),
+        "MAIL_FROM": env_address(env, "MAIL_FROM", "letters@localhost"),
         "OUTBOX_BATCH_SIZE": env_int(env, "OUTBOX_BATCH_SIZE", 50),
         "OUTBOX_LEASE_SECONDS": env_int(env, "OUTBOX_LEASE_SECONDS", 300),
         # A row being sent stays leased for its channel's time limit plus this margin.

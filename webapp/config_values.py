@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections.abc import Mapping
 from types import TracebackType
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -37,6 +39,30 @@ def env_int(env: Mapping[str, str], key: str, default: int) -> int:
 def env_str(env: Mapping[str, str], key: str, default: str) -> str:
     raw = env.get(key)
     return default if raw is None or raw.strip() == "" else raw.strip()
+
+
+def env_site_url(env: Mapping[str, str], key: str) -> str:
+    """An address with its scheme, or empty."""
+    url = env_str(env, key, "")
+    parts = urlsplit(url)
+    # Without a scheme every link in an email and every share link is a dead relative path.
+    if url and (parts.scheme not in {"http", "https"} or not parts.netloc):
+        raise ConfigError(
+            f"{key} must be the site's address with its scheme, like "
+            f"https://letters.example.org, not {url!r}"
+        )
+    return url
+
+
+def env_address(env: Mapping[str, str], key: str, default: str) -> str:
+    """A bare email address: the sender's name is added to it, never read from it."""
+    address = env_str(env, key, default)
+    if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+", address):
+        raise ConfigError(
+            f"{key} must be an email address alone, like letters@example.org (the sender's "
+            f"name comes from SITE_NAME or the campaign), not {address!r}"
+        )
+    return address
 
 
 def env_seconds(env: Mapping[str, str], key: str, default: float, unit: str = "seconds") -> float:
