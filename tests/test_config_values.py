@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg import free_port
 from webapp.config import PROJECT_ROOT, ConfigError, load_config
 
 
@@ -102,3 +103,28 @@ def test_a_flask_command_stopped_by_a_setting_prints_the_message_not_a_traceback
     assert done.stderr == (
         "Error: CIVIC_BREAKER_COOLDOWN_SECONDS must be a number of seconds, not '1m'\n"
     )
+
+
+@pytest.mark.parametrize(
+    "command", [["-m", "webapp.bootstrap"], ["-m", "flask", "--app", "app", "outbox", "status"]]
+)
+def test_a_database_out_of_reach_stops_a_command_with_one_line_naming_database_url(
+    tmp_path: Path, command: list[str]
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    stopped = f"postgresql+psycopg://civic:pw@127.0.0.1:{free_port()}/civic"
+    env.update(INSTANCE_PATH=str(tmp_path), DATABASE_URL=stopped, CIVIC_SYNC_ON_START="0")
+    env.update(SECRET_KEY="s", DATA_ENCRYPTION_KEY="d")
+    done = subprocess.run(
+        [sys.executable, *command],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: the database is busy or out of reach"), done.stderr
+    assert "Connection refused" in last and "DATABASE_URL names it" in last
+    assert "Traceback" not in done.stderr

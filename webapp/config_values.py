@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from types import TracebackType
 from urllib.parse import urlsplit
 
+from webapp.db_faults import unavailable_cause
+
 
 class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message says which and how to fix it."""
@@ -90,6 +92,13 @@ def _brief_config_error(
     if isinstance(value, ConfigError):
         # The message names the setting and the fix; a traceback would bury it.
         print(f"Error: {value}", file=sys.stderr)
+    elif cause := unavailable_cause(value):
+        # A stopped PostgreSQL or a mistyped DATABASE_URL: the driver's line says which.
+        print(
+            f"Error: {cause}. Check that it runs and that DATABASE_URL names it, then run this "
+            "again; letters already recorded are kept in it.",
+            file=sys.stderr,
+        )
     else:
         _previous_hook(kind, value, traceback)
 
@@ -98,8 +107,9 @@ _previous_hook = sys.excepthook
 
 
 def report_config_errors_briefly() -> None:
-    """A ConfigError that ends a process (a `flask` command, the worker, bootstrap) prints its
-    message alone; every other exception its traceback, as before. The exit status stays 1."""
+    """A ConfigError or a database out of reach that ends a process (a `flask` command, the
+    worker, bootstrap) prints one line; every other exception its traceback. The exit status
+    stays 1."""
     global _previous_hook
     if sys.excepthook is not _brief_config_error:
         _previous_hook = sys.excepthook
