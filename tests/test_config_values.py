@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.pg import free_port
-from webapp.config import PROJECT_ROOT, ConfigError, load_config
+from webapp.config import PROJECT_ROOT, ConfigError, load_config, unread_env_file_keys
 
 
 @pytest.mark.parametrize(
@@ -128,3 +128,17 @@ def test_a_database_out_of_reach_stops_a_command_with_one_line_naming_database_u
     assert last.startswith("Error: the database is busy or out of reach"), done.stderr
     assert "Connection refused" in last and "DATABASE_URL names it" in last
     assert "Traceback" not in done.stderr
+
+
+def test_a_mistyped_key_in_env_is_named_and_flasks_own_pass(tmp_path: Path) -> None:
+    (tmp_path / ".env.example").write_text("# Relay.\nSMTP_URL=\n#PORT=5000\n", encoding="utf-8")
+    (tmp_path / ".env").write_text(
+        "SMTP_ULR=smtp://relay\nPORT=8000\nFLASK_RUN_PORT=8000\nexport PUBLIC_BASE=x\n",
+        encoding="utf-8",
+    )
+    assert unread_env_file_keys(tmp_path) == ["PUBLIC_BASE", "SMTP_ULR"]
+
+
+def test_without_an_env_file_or_its_example_nothing_is_named(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SMTP_ULR=x\n", encoding="utf-8")
+    assert unread_env_file_keys(tmp_path) == []

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values, load_dotenv
 
 from webapp.config_values import ConfigError as ConfigError  # raised from load_config
 from webapp.config_values import (
@@ -34,6 +35,17 @@ DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 def _environment() -> Mapping[str, str]:
     load_dotenv(PROJECT_ROOT / ".env", override=False)
     return os.environ
+
+
+def unread_env_file_keys(root: Path = PROJECT_ROOT) -> list[str]:
+    """Keys `.env` sets that no setting reads (a typo such as SMTP_ULR is otherwise silently
+    ignored), judged by `.env.example`, which lists every one; Flask's own FLASK_* pass."""
+    example = root / ".env.example"
+    if not example.is_file() or not (root / ".env").is_file():
+        return []
+    known = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example.read_text("utf-8"), re.M))
+    given = dotenv_values(root / ".env")
+    return sorted(k for k in given if k not in known and not k.startswith("FLASK_"))
 
 
 def _instance(env: Mapping[str, str], instance_path: Path | None = None) -> Path:
