@@ -142,3 +142,21 @@ def test_a_mistyped_key_in_env_is_named_and_flasks_own_pass(tmp_path: Path) -> N
 def test_without_an_env_file_or_its_example_nothing_is_named(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("SMTP_ULR=x\n", encoding="utf-8")
     assert unread_env_file_keys(tmp_path) == []
+
+
+def test_a_command_on_a_database_never_migrated_names_the_command_that_migrates(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "DATABASE_"))}
+    env.update(INSTANCE_PATH=str(tmp_path), SECRET_KEY="s", DATA_ENCRYPTION_KEY="d")
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "outbox", "status"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: the database's schema is not this version's (no such")
+    assert "flask db upgrade" in done.stderr and "Traceback" not in done.stderr

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from webapp.db_faults import unavailable_cause
+from webapp.db_faults import missing_table, unavailable_cause
 
 
 class ConfigError(RuntimeError):
@@ -97,6 +97,12 @@ def _brief_config_error(
         print(
             f"Error: {cause}. Check that it runs and that DATABASE_URL names it, then run this "
             "again; letters already recorded are kept in it.",
+            file=sys.stderr,
+        )
+    elif table := missing_table(value):
+        print(
+            f"Error: the database's schema is not this version's ({table}): run "
+            "`.venv/bin/flask db upgrade` (or `python -m webapp.bootstrap` on a new database).",
             file=sys.stderr,
         )
     else:
