@@ -236,6 +236,17 @@ class Mailer:
             code, text = next(iter(refused.values()))
             raise recipient_refused(where, code, text)
 
+    def probe(self) -> None:
+        """Connect and sign in as a send would, then leave: ChannelDown says why it cannot."""
+        cutoff = Cutoff(self.settings.timeout)
+        try:
+            with cutoff:
+                self._smtp = self._connect(cutoff)
+        finally:
+            if cutoff.reached:
+                self._drop()
+        self.close()
+
     def _drop(self) -> None:
         """Forget the connection without a QUIT: past the limit nothing may wait on the server
         (the timer that would cut a QUIT short has been stopped), and the row's lease is ending."""
