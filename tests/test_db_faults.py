@@ -10,7 +10,7 @@ import psycopg.errors as pg
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from webapp.db_faults import DATABASE_ERRORS, database_unavailable
+from webapp.db_faults import DATABASE_ERRORS, database_unavailable, missing_table
 
 BUSY = {
     "sqlite locked": sqlite3.OperationalError("database is locked"),
@@ -49,3 +49,17 @@ def test_busy_or_out_of_reach(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(OURS))
 def test_a_fault_of_ours_stays_one(name: str) -> None:
     assert not database_unavailable(_raised(OURS[name]))
+
+
+@pytest.mark.parametrize(
+    ("orig", "table"),
+    [
+        (sqlite3.OperationalError("no such table: delivery"), "no such table: delivery"),
+        (pg.UndefinedTable('relation "x" does not exist'), 'relation "x" does not exist'),
+        (sqlite3.OperationalError("no such column: x"), None),
+        (pg.UndefinedColumn("x"), None),
+        (psycopg.OperationalError("connection failed: Connection refused"), None),
+    ],
+)
+def test_a_missing_table_is_told_from_other_faults(orig: Exception, table: str | None) -> None:
+    assert missing_table(_raised(orig)) == table

@@ -16,7 +16,7 @@ from webapp.antiabuse.limit_store import sqlite_uri
 from webapp.campaigns.snapshots import CampaignSnapshots
 from webapp.civic.lookup import lookup_from_config
 from webapp.compression import init_compression
-from webapp.config import PROJECT_ROOT, load_config
+from webapp.config import PROJECT_ROOT, load_config, unread_env_file_keys
 from webapp.config_values import report_config_errors_briefly
 from webapp.database import configure_engine, db
 from webapp.extensions import babel, csrf, limiter, login_manager, migrate
@@ -125,6 +125,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, check: bool = Tr
     logging.basicConfig(
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for key in unread_env_file_keys() if test_config is None else []:
+        logging.getLogger(__name__).warning(
+            ".env sets %s, which is no setting (mistyped? .env.example lists them all): ignored",
+            key,
+        )
     install_log_filters(
         server_addresses(v for k, v in app.config.items() if k.endswith(("_URL", "_URI")))
     )

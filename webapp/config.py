@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values, load_dotenv
 
 from webapp.config_values import ConfigError as ConfigError  # raised from load_config
 from webapp.config_values import (
+    env_address,
     env_bool,
     env_int,
     env_positive,
     env_seconds,
+    env_site_url,
     env_str,
 )
 from webapp.instance_keys import (
@@ -32,6 +35,17 @@ DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 def _environment() -> Mapping[str, str]:
     load_dotenv(PROJECT_ROOT / ".env", override=False)
     return os.environ
+
+
+def unread_env_file_keys(root: Path = PROJECT_ROOT) -> list[str]:
+    """Keys `.env` sets that no setting reads (a typo such as SMTP_ULR is otherwise silently
+    ignored), judged by `.env.example`, which lists every one; Flask's own FLASK_* pass."""
+    example = root / ".env.example"
+    if not example.is_file() or not (root / ".env").is_file():
+        return []
+    known = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example.read_text("utf-8"), re.M))
+    given = dotenv_values(root / ".env")
+    return sorted(k for k in given if k not in known and not k.startswith("FLASK_"))
 
 
 def _instance(env: Mapping[str, str], instance_path: Path | None = None) -> Path:
@@ -91,7 +105,7 @@ def load_config(
         testing,
         database_url,
     )
-    public_url = env_str(env, "PUBLIC_BASE_URL", "")
+    public_url = env_site_url(env, "PUBLIC_BASE_URL")
     return {
         "DEBUG": debug,
         "TESTING": testing,
@@ -180,7 +194,7 @@ def _delivery_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "SMTP_URL": env_str(env, "SMTP_URL", ""),
         # The most one email may take, connecting included; the outbox leases by it.
         "SMTP_TIMEOUT_SECONDS": env_positive(env, "SMTP_TIMEOUT_SECONDS", 20),
-        "MAIL_FROM": env_str(env, "MAIL_FROM", "letters@localhost"),
+        "MAIL_FROM": env_address(env, "MAIL_FROM", "letters@localhost"),
         "OUTBOX_BATCH_SIZE": env_int(env, "OUTBOX_BATCH_SIZE", 50),
         "OUTBOX_LEASE_SECONDS": env_int(env, "OUTBOX_LEASE_SECONDS", 300),
         # A row being sent stays leased for its channel's time limit plus this margin.

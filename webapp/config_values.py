@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections.abc import Mapping
 from types import TracebackType
+from urllib.parse import urlsplit
+
+from webapp.db_faults import missing_table, unavailable_cause
 
 
 class ConfigError(RuntimeError):
@@ -39,6 +43,30 @@ def env_str(env: Mapping[str, str], key: str, default: str) -> str:
     return default if raw is None or raw.strip() == "" else raw.strip()
 
 
+def env_site_url(env: Mapping[str, str], key: str) -> str:
+    """An address with its scheme, or empty."""
+    url = env_str(env, key, "")
+    parts = urlsplit(url)
+    # Without a scheme every link in an email and every share link is a dead relative path.
+    if url and (parts.scheme not in {"http", "https"} or not parts.netloc):
+        raise ConfigError(
+            f"{key} must be the site's address with its scheme, like "
+            f"https://letters.example.org, not {url!r}"
+        )
+    return url
+
+
+def env_address(env: Mapping[str, str], key: str, default: str) -> str:
+    """A bare email address: the sender's name is added to it, never read from it."""
+    address = env_str(env, key, default)
+    if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+", address):
+        raise ConfigError(
+            f"{key} must be an email address alone, like letters@example.org (the sender's "
+            f"name comes from SITE_NAME or the campaign), not {address!r}"
+        )
+    return address
+
+
 def env_seconds(env: Mapping[str, str], key: str, default: float, unit: str = "seconds") -> float:
     """A duration in `unit`, 0 or more."""
     raw = env_str(env, key, str(default))
@@ -64,6 +92,19 @@ def _brief_config_error(
     if isinstance(value, ConfigError):
         # The message names the setting and the fix; a traceback would bury it.
         print(f"Error: {value}", file=sys.stderr)
+    elif cause := unavailable_cause(value):
+        # A stopped PostgreSQL or a mistyped DATABASE_URL: the driver's line says which.
+        print(
+            f"Error: {cause}. Check that it runs and that DATABASE_URL names it, then run this "
+            "again; letters already recorded are kept in it.",
+            file=sys.stderr,
+        )
+    elif table := missing_table(value):
+        print(
+            f"Error: the database's schema is not this version's ({table}): run "
+            "`.venv/bin/flask db upgrade` (or `python -m webapp.bootstrap` on a new database).",
+            file=sys.stderr,
+        )
     else:
         _previous_hook(kind, value, traceback)
 
@@ -72,8 +113,9 @@ _previous_hook = sys.excepthook
 
 
 def report_config_errors_briefly() -> None:
-    """A ConfigError that ends a process (a `flask` command, the worker, bootstrap) prints its
-    message alone; every other exception its traceback, as before. The exit status stays 1."""
+    """A ConfigError or a database out of reach that ends a process (a `flask` command, the
+    worker, bootstrap) prints one line; every other exception its traceback. The exit status
+    stays 1."""
     global _previous_hook
     if sys.excepthook is not _brief_config_error:
         _previous_hook = sys.excepthook

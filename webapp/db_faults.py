@@ -58,3 +58,14 @@ def unavailable_cause(exc: BaseException) -> str | None:
     cause = getattr(exc, "orig", None) or exc
     first = (str(cause).strip().splitlines() or [""])[0][:200]
     return f"the database is busy or out of reach ({type(cause).__name__}: {first})"
+
+
+def missing_table(exc: BaseException) -> str | None:
+    """The table a statement met missing (a database never migrated, or behind the code):
+    PostgreSQL's undefined_table, SQLite's "no such table"; None for anything else."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    first = (str(exc.orig).strip().splitlines() or [""])[0]
+    if getattr(exc.orig, "sqlstate", None) == "42P01" or first.startswith("no such table"):
+        return first[:200]
+    return None

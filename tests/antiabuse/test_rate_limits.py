@@ -4,6 +4,9 @@ a store that is down letting letters through, and nothing personal in the log.""
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,8 +24,12 @@ from tests.supporter.helpers import VALID_LETTER
 from webapp import create_app
 from webapp.antiabuse.limit_store import sqlite_uri
 from webapp.antiabuse.rate_limits import RateLimits
+from webapp.config_values import ConfigError
 from webapp.database import db
 from webapp.models import Submission
+
+FLASK = Path(sys.executable).parent / "flask"
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _app(tmp_path: Path, enabled: bool = True) -> Flask:
@@ -154,8 +161,27 @@ def test_requests_without_an_address_share_one_counter(tmp_path: Path) -> None:
 
 
 def test_a_limit_setting_that_cannot_be_read_stops_the_start(app_config: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match="LETTER_RATE_LIMIT: '20/minute;' is not a rate limit"):
+    with pytest.raises(ConfigError, match="LETTER_RATE_LIMIT: '20/minute;' is not a rate limit"):
         create_app({**app_config, "LETTER_RATE_LIMIT": "20/minute;"})
+
+
+def test_a_mistyped_limit_stops_a_flask_command_with_the_message_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "DATABASE_"))}
+    env.update(SECRET_KEY="s", DATA_ENCRYPTION_KEY="k", INSTANCE_PATH=str(tmp_path))
+    env.update(LETTER_RATE_LIMIT="20/minit")
+    done = subprocess.run(
+        [str(FLASK), "--app", "app", "campaigns", "list"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: LETTER_RATE_LIMIT: '20/minit' is not a rate limit")
+    assert "Traceback" not in done.stderr
 
 
 def test_a_limit_changed_to_nonsense_while_running_is_skipped_and_logged(

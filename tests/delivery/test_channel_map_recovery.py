@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tests.dashboard.helpers import signed_in
 from tests.delivery.campaigns import OFFICE_EMAIL, office, write_delivery_campaign
+from tests.delivery.smtp_server import SmtpSink
 from tests.supporter.helpers import post_letter
 from webapp.database import db, utcnow
 from webapp.models import Delivery, DeliveryStatus
@@ -21,10 +22,11 @@ SMTP_DOWN = "cannot connect to SMTP server 127.0.0.1:2525: [Errno 111] Connectio
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
-    # Every setting right, so the mark is the office's own history and nothing else.
-    smtp = {"SMTP_URL": "smtp://127.0.0.1:2525", "PUBLIC_BASE_URL": "https://letters.example.org"}
-    return {**app_config, **smtp}
+def app_config(app_config: dict[str, Any], smtp: SmtpSink) -> dict[str, Any]:
+    # Every setting right and the relay answering (the check tries it), so the mark is the
+    # office's own history and nothing else.
+    settings = {"SMTP_URL": smtp.url, "PUBLIC_BASE_URL": "https://letters.example.org"}
+    return {**app_config, **settings}
 
 
 @pytest.fixture

@@ -11,16 +11,17 @@ from flask import Flask
 
 from tests.civic.data import load_roster
 from tests.delivery.campaigns import CWC_SENDER, OFFICE_EMAIL, office, write_delivery_campaign
+from tests.delivery.smtp_server import SmtpSink
 
 HOUSE = {"kind": "lookup", "chambers": ["us_house"]}
 WHY = "CWC requires the campaign's policy areas (topics), and it has none"
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+def app_config(app_config: dict[str, Any], smtp: SmtpSink) -> dict[str, Any]:
     return {
         **app_config,
-        "SMTP_URL": "smtp://127.0.0.1:2525",
+        "SMTP_URL": smtp.url,  # a relay that answers: the check tries it
         "PUBLIC_BASE_URL": "https://letters.example.org",
         "CWC_API_KEY": "house-key",
         "CWC_URL": "http://127.0.0.1:9",

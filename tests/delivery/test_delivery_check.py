@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,10 @@ from click.testing import Result
 from flask import Flask
 
 from tests.delivery.campaigns import CWC_SENDER, OFFICE_EMAIL, office, write_delivery_campaign
+from tests.delivery.smtp_server import SmtpSink
+from tests.pg import free_port
 from webapp.config_values import ConfigError
+from webapp.delivery.smtp import parse_smtp_url
 from webapp.delivery.worker import Worker
 
 SMTP = "smtp://relay-user:relay-secret@127.0.0.1:2525"
@@ -24,8 +28,15 @@ CWC = {
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
-    return {**app_config, "SMTP_URL": SMTP, "PUBLIC_BASE_URL": PUBLIC}
+def relay() -> Iterator[SmtpSink]:
+    with SmtpSink(password="relay-secret") as sink:
+        yield sink
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], relay: SmtpSink) -> dict[str, Any]:
+    smtp_url = relay.url_with("relay-user", "relay-secret")
+    return {**app_config, "SMTP_URL": smtp_url, "PUBLIC_BASE_URL": PUBLIC}
 
 
 def _campaign(app: Flask, folder: Path, with_form: bool = False) -> str:
@@ -58,7 +69,7 @@ def test_with_every_setting_right_the_check_passes_and_names_the_relay_not_its_p
 ) -> None:
     slug = _campaign(app, tmp_path)
     result = _check(app, slug)
-    assert "email: on (127.0.0.1:2525)" in result.output
+    assert f"email: on (127.0.0.1:{app.config['SMTP_URL'].rsplit(':', 1)[1]})" in result.output
     assert "House CWC: off — CWC_API_KEY not set" in result.output
     assert "relay-secret" not in result.output and "relay-user" not in result.output
     assert _office(result, "Water Board").startswith("GREEN")
@@ -79,6 +90,8 @@ def test_without_smtp_email_offices_are_amber_their_letters_wait(
     ("settings", "channel"),
     [
         ({"SMTP_URL": "smpt://x"}, "email"),
+        ({"SMTP_URL": SMTP + "?starttls=ture"}, "email"),
+        ({"SMTP_URL": SMTP + "?startls=true"}, "email"),
         ({**CWC, "CWC_CONTACT_PHONE": "(202) 555-0100"}, "House CWC"),
         ({**CWC, "SENATE_CWC_API_KEY": "senate-key", "SENATE_CWC_ACK_EMAIL": "ack"}, "Senate CWC"),
         ({"POST_API_KEY": "post-key", "POST_FROM_NAME": "Coalition"}, "First-Class post"),
@@ -144,3 +157,33 @@ def test_problems_lists_only_red_and_amber_offices_and_exits_as_before(
     assert _office(only, "Town Council").startswith("AMBER")
     assert "2 office(s): 1 green, 1 amber" in only.output  # the count is still of every office
     assert only.exit_code == everything.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "security"),
+    [
+        ("", "plain"),
+        ("?starttls=false", "plain"),
+        ("?starttls=on", "starttls"),
+        ("?StartTLS=1", "starttls"),
+    ],
+)
+def test_starttls_is_read_as_the_other_booleans_are(query: str, security: str) -> None:
+    assert parse_smtp_url(f"smtp://relay.example.org{query}").security == security
+
+
+@pytest.mark.parametrize(
+    ("smtp_url", "said"),
+    [
+        ("smtp://relay-user:relay-secret@127.0.0.1:{free}", "cannot connect to SMTP server"),
+        ("smtp://relay-user:wrong@127.0.0.1:{port}", "SMTP login refused (535)"),
+    ],
+)
+def test_a_relay_that_does_not_answer_or_refuses_the_login_is_a_problem(
+    app: Flask, tmp_path: Path, relay: SmtpSink, smtp_url: str, said: str
+) -> None:
+    slug = _campaign(app, tmp_path)
+    result = _check(app, slug, SMTP_URL=smtp_url.format(free=free_port(), port=relay.port))
+    assert f"problem: email: {said}" in result.output, result.output
+    assert "wait until it answers" in result.output and "wrong" not in result.output
+    assert result.exit_code == 1

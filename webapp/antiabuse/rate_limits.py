@@ -21,6 +21,7 @@ from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 from werkzeug.wrappers import Response
 
 from webapp.antiabuse.store_breaker import StoreBreaker
+from webapp.config_values import ConfigError
 from webapp.unproxied import this_app, this_request
 
 log = logging.getLogger(__name__)
@@ -94,11 +95,14 @@ def remote_address() -> str:
 
 def check_limit_setting(name: str, text: str) -> None:
     """Refuse to start with a limit that cannot be read (a typo would otherwise surface as a
-    skipped limit on the day)."""
+    skipped limit on the day). A ConfigError, so the process prints the message, not a trace."""
     try:
         _parsed(text)
     except ValueError as exc:
-        raise ValueError(f"{name}: {text!r} is not a rate limit like '20/minute;200/hour'") from exc
+        raise ConfigError(
+            f"{name}: {text!r} is not a rate limit like '20/minute;200/hour' (count/second, "
+            "minute, hour or day; several joined by ';'): correct it in .env or the environment"
+        ) from exc
 
 
 @dataclass(frozen=True)

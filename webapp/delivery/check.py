@@ -20,6 +20,7 @@ from webapp.delivery.readiness import (
     channel_states,
     letters_readiness,
     public_url_problem,
+    relay_problem,
     worker_refuses,
 )
 from webapp.delivery.senate import senate_list_date, senate_offices
@@ -111,6 +112,7 @@ def check_command(slug: str, problems: bool) -> None:
     _print_channels(states, len(reach.senate_offices), senate_list_date(session))
     trouble = [WORKER_REFUSES] if worker_refuses(states) else []
     trouble += [problem] if (problem := public_url_problem(config)) else []
+    trouble += [problem] if (problem := relay_problem(config, states)) else []
     for line in trouble:
         click.echo(f"problem: {line}")
     # A command waits for its answer: counted now, as the tallies count them, but stored

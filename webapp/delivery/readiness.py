@@ -11,7 +11,7 @@ from typing import Any
 
 from webapp.config_values import ConfigError
 from webapp.delivery.senders import cwc_client_from_config, postal_from_config, smtp_from_config
-from webapp.delivery.smtp import SmtpSettings
+from webapp.delivery.smtp import ChannelDown, Mailer, SmtpSettings
 from webapp.models import Channel
 
 log = logging.getLogger(__name__)
@@ -91,3 +91,18 @@ def warn_without_public_url(config: Mapping[str, Any]) -> None:
     problem = public_url_problem(config)
     if problem:
         log.warning(problem)
+
+
+def relay_problem(config: Mapping[str, Any], states: Mapping[Channel, ChannelState]) -> str | None:
+    """Whether the relay SMTP_URL names answers and takes its login: a wrong port reads as
+    "on" from the settings alone, and was found only by the first letter on the day."""
+    if states[Channel.EMAIL].readiness is not Readiness.ON:  # off or broken: said above
+        return None
+    settings = smtp_from_config(config)
+    if settings is None:  # not set up: the state above already says so
+        return None
+    try:
+        Mailer(settings).probe()
+    except ChannelDown as down:
+        return f"email: {down}; letters by email and supporters' emails wait until it answers"
+    return None

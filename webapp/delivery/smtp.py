@@ -32,6 +32,9 @@ class SmtpSettings:
     timeout: float = 20.0
 
 
+STARTTLS_ON = frozenset({"1", "true", "yes", "on"})
+
+
 def parse_smtp_url(url: str, timeout: float = 20.0) -> SmtpSettings:
     """smtp://[user:pass@]host[:port][?starttls=true], smtp+starttls://..., smtps://... (TLS)."""
     parts = urlsplit(url)
@@ -40,10 +43,18 @@ def parse_smtp_url(url: str, timeout: float = 20.0) -> SmtpSettings:
         raise ValueError(
             "SMTP_URL must look like smtp://user:pass@host:587?starttls=true or smtps://host:465"
         )
-    query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
+    query = {k.lower(): v[-1].lower() for k, v in parse_qs(parts.query).items()}
+    if unknown := sorted(set(query) - {"starttls"}):
+        raise ValueError(
+            f"SMTP_URL: unknown option {unknown[0]!r}; the one option is ?starttls=true"
+        )
+    starttls = query.get("starttls", "false")
+    if starttls not in STARTTLS_ON | {"0", "false", "no", "off"}:
+        # Read as "off", a typo would send the relay's password unencrypted, or be refused.
+        raise ValueError(f"SMTP_URL's starttls must be true or false, not {starttls!r}")
     if scheme == "smtps":
         security, default_port = "tls", 465
-    elif scheme == "smtp+starttls" or query.get("starttls") in {"1", "true", "yes"}:
+    elif scheme == "smtp+starttls" or starttls in STARTTLS_ON:
         security, default_port = "starttls", 587
     else:
         security, default_port = "plain", 25
@@ -224,6 +235,17 @@ class Mailer:
         if refused:
             code, text = next(iter(refused.values()))
             raise recipient_refused(where, code, text)
+
+    def probe(self) -> None:
+        """Connect and sign in as a send would, then leave: ChannelDown says why it cannot."""
+        cutoff = Cutoff(self.settings.timeout)
+        try:
+            with cutoff:
+                self._smtp = self._connect(cutoff)
+        finally:
+            if cutoff.reached:
+                self._drop()
+        self.close()
 
     def _drop(self) -> None:
         """Forget the connection without a QUIT: past the limit nothing may wait on the server
