@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.app_commands import FLASK, run_command
 from tests.pg import free_port
-from webapp.config import PROJECT_ROOT, ConfigError, load_config, unread_env_file_keys
+from webapp.config import ConfigError, load_config, unread_env_file_keys
 
 
 @pytest.mark.parametrize(
@@ -83,46 +81,23 @@ def test_a_postgres_url_in_herokus_spelling_uses_the_apps_driver() -> None:
 def test_a_flask_command_stopped_by_a_setting_prints_the_message_not_a_traceback(
     tmp_path: Path,
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env.update(
-        INSTANCE_PATH=str(tmp_path),
-        SECRET_KEY="s",
-        DATA_ENCRYPTION_KEY="d",
-        CIVIC_BREAKER_COOLDOWN_SECONDS="1m",
-    )
-    flask = Path(sys.executable).parent / "flask"
-    done = subprocess.run(
-        [str(flask), "--app", "app", "outbox", "status"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    settings = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s", "DATA_ENCRYPTION_KEY": "d"}
+    settings["CIVIC_BREAKER_COOLDOWN_SECONDS"] = "1m"
+    done = run_command((*FLASK, "outbox", "status"), settings)
     assert done.returncode == 1
     assert done.stderr == (
         "Error: CIVIC_BREAKER_COOLDOWN_SECONDS must be a number of seconds, not '1m'\n"
     )
 
 
-@pytest.mark.parametrize(
-    "command", [["-m", "webapp.bootstrap"], ["-m", "flask", "--app", "app", "outbox", "status"]]
-)
+@pytest.mark.parametrize("command", [("-m", "webapp.bootstrap"), (*FLASK, "outbox", "status")])
 def test_a_database_out_of_reach_stops_a_command_with_one_line_naming_database_url(
-    tmp_path: Path, command: list[str]
+    tmp_path: Path, command: tuple[str, ...]
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     stopped = f"postgresql+psycopg://civic:pw@127.0.0.1:{free_port()}/civic"
-    env.update(INSTANCE_PATH=str(tmp_path), DATABASE_URL=stopped, CIVIC_SYNC_ON_START="0")
-    env.update(SECRET_KEY="s", DATA_ENCRYPTION_KEY="d")
-    done = subprocess.run(
-        [sys.executable, *command],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    settings = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s", "DATA_ENCRYPTION_KEY": "d"}
+    settings.update(DATABASE_URL=stopped, CIVIC_SYNC_ON_START="0")
+    done = run_command(command, settings)
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("Error: the database is busy or out of reach"), done.stderr
@@ -147,16 +122,8 @@ def test_without_an_env_file_or_its_example_nothing_is_named(tmp_path: Path) -> 
 def test_a_command_on_a_database_never_migrated_names_the_command_that_migrates(
     tmp_path: Path,
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "DATABASE_"))}
-    env.update(INSTANCE_PATH=str(tmp_path), SECRET_KEY="s", DATA_ENCRYPTION_KEY="d")
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "outbox", "status"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    settings = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s", "DATA_ENCRYPTION_KEY": "d"}
+    done = run_command((*FLASK, "outbox", "status"), settings, drop=("FLASK_", "DATABASE_"))
     assert done.returncode == 1
     assert done.stderr.startswith("Error: the database's schema is not this version's (no such")
     assert "flask db upgrade" in done.stderr and "Traceback" not in done.stderr

@@ -3,10 +3,7 @@ bootstrap); tests' own apps are not checked, and `flask db upgrade` still runs o
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +21,7 @@ from flask.cli import FlaskGroup
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
+from tests.app_commands import FLASK, run_command
 from tests.delivery.smtp_server import SmtpSink
 from tests.supporter.helpers import post_letter
 from tests.test_master_key_file import add_supporter
@@ -34,7 +32,6 @@ from webapp.database import db
 from webapp.models import Delivery, Notification
 from webapp.startup_checks import SERVER_STARTED, DatabaseUnreachable, check_for_worker
 
-FLASK = Path(sys.executable).parent / "flask"
 ROOT = Path(__file__).resolve().parent.parent
 _HEAD_SCRIPT = ScriptDirectory(str(ROOT / "migrations")).get_revision("head")
 assert _HEAD_SCRIPT is not None and isinstance(_HEAD_SCRIPT.down_revision, str)
@@ -136,23 +133,15 @@ def test_a_refusing_worker_process_prints_the_message_not_a_traceback(
     app: Flask, app_config: dict[str, Any]
 ) -> None:
     add_supporter(app)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "OUTBOX_"))}
-    env.update(
-        DATABASE_URL=str(app_config["SQLALCHEMY_DATABASE_URI"]),
-        SECRET_KEY="s",
-        DATA_ENCRYPTION_KEY=OTHER_KEY,
-        INSTANCE_PATH=str(app_config["INSTANCE_PATH"]),
-        CIVIC_SYNC_INTERVAL_HOURS="0",
-        LOG_LEVEL="WARNING",
-    )
-    done = subprocess.run(
-        [str(FLASK), "--app", "app", "outbox", "work", "--once"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    settings = {
+        "DATABASE_URL": str(app_config["SQLALCHEMY_DATABASE_URI"]),
+        "SECRET_KEY": "s",
+        "DATA_ENCRYPTION_KEY": OTHER_KEY,
+        "INSTANCE_PATH": str(app_config["INSTANCE_PATH"]),
+        "CIVIC_SYNC_INTERVAL_HOURS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    done = run_command((*FLASK, "outbox", "work", "--once"), settings, ("FLASK_", "OUTBOX_"))
     assert done.returncode == 1
     assert done.stderr.startswith("Error: The master key does not match this database")
     assert "Traceback" not in done.stderr

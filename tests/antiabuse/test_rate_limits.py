@@ -4,9 +4,6 @@ a store that is down letting letters through, and nothing personal in the log.""
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,6 +15,7 @@ from flask import Flask, request
 from sqlalchemy import func, select
 
 from bench.load_report import redis_server
+from tests.app_commands import FLASK, run_command
 from tests.conftest import csrf_token
 from tests.dashboard.helpers import log_in
 from tests.supporter.helpers import VALID_LETTER
@@ -27,9 +25,6 @@ from webapp.antiabuse.rate_limits import RateLimits
 from webapp.config_values import ConfigError
 from webapp.database import db
 from webapp.models import Submission
-
-FLASK = Path(sys.executable).parent / "flask"
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _app(tmp_path: Path, enabled: bool = True) -> Flask:
@@ -168,17 +163,9 @@ def test_a_limit_setting_that_cannot_be_read_stops_the_start(app_config: dict[st
 def test_a_mistyped_limit_stops_a_flask_command_with_the_message_not_a_traceback(
     tmp_path: Path,
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "DATABASE_"))}
-    env.update(SECRET_KEY="s", DATA_ENCRYPTION_KEY="k", INSTANCE_PATH=str(tmp_path))
-    env.update(LETTER_RATE_LIMIT="20/minit")
-    done = subprocess.run(
-        [str(FLASK), "--app", "app", "campaigns", "list"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    settings = {"SECRET_KEY": "s", "DATA_ENCRYPTION_KEY": "k", "INSTANCE_PATH": str(tmp_path)}
+    settings["LETTER_RATE_LIMIT"] = "20/minit"
+    done = run_command((*FLASK, "campaigns", "list"), settings, drop=("FLASK_", "DATABASE_"))
     assert done.returncode == 1
     assert done.stderr.startswith("Error: LETTER_RATE_LIMIT: '20/minit' is not a rate limit")
     assert "Traceback" not in done.stderr

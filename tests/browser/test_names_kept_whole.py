@@ -24,6 +24,15 @@ BROKEN_NAMES = """(selector) => [...document.querySelectorAll(selector)].filter(
 }).map((bdi) => bdi.textContent)"""
 
 
+def _fill_in_michigan(page: Page) -> None:
+    """Rania's details, in Michigan's 12th district (two senators and Representative Tlaib)."""
+    fields = {"first_name": "Rania", "last_name": "Haddad", "email": "rania@example.org"}
+    for name, value in {**fields, "street": "100 Main St", "city": "Southfield"}.items():
+        page.fill(f"[name={name}]", value)
+    page.select_option("[name=state]", "MI")
+    page.fill("[name=zip_code]", single_district_zip("MI", 12))
+
+
 @pytest.fixture
 def context_options() -> dict[str, Any]:
     return screen_options("phone", "ar")
@@ -34,11 +43,7 @@ def test_the_arabic_preview_keeps_each_office_name_whole_on_a_phone(
 ) -> None:
     load_civic_data(app)  # Michigan's members, Senator Peters among them
     page.goto(f"{live_server.url}/campaigns/{default_campaign}?lang=ar")
-    fields = {"first_name": "Rania", "last_name": "Haddad", "email": "rania@example.org"}
-    for name, value in {**fields, "street": "100 Main St", "city": "Southfield"}.items():
-        page.fill(f"[name={name}]", value)
-    page.select_option("[name=state]", "MI")
-    page.fill("[name=zip_code]", single_district_zip("MI", 12))
+    _fill_in_michigan(page)
     page.get_by_role("button", name="معاينة رسالتي").click()
     expect(page.get_by_role("heading", name="راجع رسالتك", level=1)).to_be_visible()
     openers = page.locator(".office-letter summary bdi")
@@ -56,11 +61,7 @@ def test_the_arabic_widget_preview_keeps_each_office_name_whole_on_a_phone(
 ) -> None:
     load_civic_data(app)
     page.goto(f"{live_server.url}/widget/{default_campaign}?lang=ar")
-    fields = {"first_name": "Rania", "last_name": "Haddad", "email": "rania@example.org"}
-    for name, value in {**fields, "street": "100 Main St", "city": "Southfield"}.items():
-        page.fill(f"[name={name}]", value)
-    page.select_option("[name=state]", "MI")
-    page.fill("[name=zip_code]", single_district_zip("MI", 12))
+    _fill_in_michigan(page)
     expect(page.locator("#targets-live input[name=recipients]")).to_have_count(3)
     page.get_by_role("button", name="معاينة رسالتي").click()
     expect(page.locator(".office-letter summary bdi", has_text="Gary C. Peters")).to_have_count(1)
