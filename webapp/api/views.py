@@ -16,6 +16,7 @@ from webapp.database import db, utcnow
 from webapp.extensions import csrf, limiter
 from webapp.models import Campaign, CampaignStatus
 from webapp.services.counts import PublicStatsCache
+from webapp.services.health import health as health_of
 from webapp.services.own_words import commonness, sketch
 from webapp.services.recipients import lookup_chambers, plan_recipients
 from webapp.services.stats import public_stats
@@ -128,6 +129,21 @@ def own_words(slug: str) -> Response | tuple[Response, int]:
 
 # The check needs no CSRF token: it changes nothing and answers only common or unusual.
 csrf.exempt(own_words)
+
+
+@bp.get("/health")
+def health() -> tuple[Response, int]:
+    """For a load balancer or an uptime monitor: 200 while this process reaches its database,
+    503 when it does not; the worker's state is told, not judged (letters wait for it)."""
+    found = health_of(db.session())
+    body = {
+        "status": "ok" if found.serving else "unavailable",
+        "database": "ok" if found.database else "unavailable",
+        "worker": found.worker.value if found.worker else None,
+    }
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if found.serving else 503
 
 
 @bp.after_request
