@@ -219,15 +219,15 @@ def too_many_letters(error: HTTPException) -> BaseResponse:
     campaign = campaign_snapshot(slug) if slug else None
     if request.endpoint != "supporter.write" or campaign is None or not campaign.is_open(utcnow()):
         return with_error_headers(error, make_response(render_error(429)))
-    page = _letter_kept(campaign, fields=resend_fields(request.form), minutes=retry_minutes(error))
+    page = _render_kept(campaign, fields=resend_fields(request.form), minutes=retry_minutes(error))
     return with_error_headers(error, make_response(page, 429))
 
 
 def _kept_letter(campaign: Campaign, fields: list[tuple[str, str]], step: str) -> tuple[str, int]:
-    return _letter_kept(campaign, fields=fields, step=step, busy=True), 503
+    return _render_kept(campaign, fields=fields, step=step, busy=True), 503
 
 
-def _letter_kept(campaign: Campaign, **context: Any) -> str:
+def _render_kept(campaign: Campaign, **context: Any) -> str:
     """The page holding a letter as posted (too many letters, the database busy), to send again;
     Back from what follows comes to the campaign page, not to this POST."""
     get_url = posted_get_address(campaign)

@@ -216,16 +216,16 @@ def too_many(error: HTTPException) -> Response:
         page = render_error(429)
     else:
         fields = resend_fields(request.form)
-        page = _letter_kept(campaign, 429, fields=fields, minutes=retry_minutes(error))
+        page = _render_kept(campaign, 429, fields=fields, minutes=retry_minutes(error))
     return with_error_headers(error, make_response(page))
 
 
 def _kept_letter(campaign: Campaign, fields: list[tuple[str, str]], step: str) -> tuple[str, int]:
     """The database busy on a letter inside a frame: kept as posted, the frame as it was."""
-    return _letter_kept(campaign, 503, fields=fields, step=step, busy=True)
+    return _render_kept(campaign, 503, fields=fields, step=step, busy=True)
 
 
-def _letter_kept(campaign: Campaign, status: int, **extra: Any) -> tuple[str, int]:
+def _render_kept(campaign: Campaign, status: int, **extra: Any) -> tuple[str, int]:
     """The frame's page holding a letter as posted (too many letters, the database busy): the
     frame as it was, and Back from what follows to the frame's first address, not this POST."""
     allow_framing(frame_ancestors(campaign))
