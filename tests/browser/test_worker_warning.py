@@ -61,6 +61,15 @@ def test_a_stopped_worker_is_the_first_thing_on_the_dashboard(
     expect(page.locator(".worker-status")).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / f"worker-active-home-{width}.png"), full_page=True)
 
+    # Told to stop (Ctrl-C on `make run`, SIGTERM from systemd): red at once, and said so.
+    with app.app_context(), write_transaction(db.session()) as session:
+        row = session.get_one(WorkerHeartbeat, "web-1:outbox")
+        row.seen_at = row.stopped_at = utcnow()
+    page.goto(f"{live_server.url}/dashboard/")
+    expect(warning).to_contain_text("Letters are not being sent: the delivery worker was stopped")
+    assert squeezed_isolates(page) == []
+    warning.screenshot(path=str(ARTIFACTS / f"worker-stopped-home-{width}.png"))
+
 
 def test_old_delivery_counts_say_when_and_why_and_can_be_counted_now(
     app: Flask,

@@ -22,9 +22,18 @@ def _warning(text: str) -> str:
     return found.group(0)
 
 
-def _seen(app: Flask, when: datetime, worker_id: str = "web-1:worker") -> None:
+def _seen(
+    app: Flask, when: datetime, worker_id: str = "web-1:worker", stopped: bool = False
+) -> None:
     with app.app_context(), write_transaction(db.session()) as session:
-        session.add(WorkerHeartbeat(worker_id=worker_id, started_at=when, seen_at=when))
+        session.add(
+            WorkerHeartbeat(
+                worker_id=worker_id,
+                started_at=when,
+                seen_at=when,
+                stopped_at=when if stopped else None,
+            )
+        )
 
 
 def _pages(app: Flask, slug: str, email: str = ADMIN, **account: str) -> list[str]:
@@ -51,6 +60,27 @@ def test_a_worker_not_seen_for_minutes_is_named_with_its_last_heartbeat(
     for text in _pages(app, default_campaign):
         assert WARNING in text and WAITING in text and COMMAND in text
         assert "the delivery worker was last seen <bdi><time" in text
+
+
+def test_a_worker_told_to_stop_a_moment_ago_is_named_stopped_at_once(
+    app: Flask, default_campaign: str
+) -> None:
+    """Its heartbeat is seconds old: it read "active" for three minutes after a restart."""
+    _seen(app, utcnow() - timedelta(minutes=20), "older")
+    _seen(app, utcnow() - timedelta(seconds=5), "told-to-stop", stopped=True)
+    for text in _pages(app, default_campaign):
+        assert WARNING in text and WAITING in text and COMMAND in text
+        assert "the delivery worker was stopped <bdi><time" in _warning(text)
+    app.config["BABEL_DEFAULT_LOCALE"] = "ar"
+    for text in _pages(app, default_campaign, "ar@example.org"):
+        assert "أُوقف عامل الإرسال في <bdi><time" in _warning(text)
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    # A worker that ran after it is what is told: the newest one went silent.
+    _seen(app, utcnow() - timedelta(minutes=4), "silent-later")
+    with app.app_context(), write_transaction(db.session()) as session:
+        session.get(WorkerHeartbeat, "told-to-stop").seen_at -= timedelta(minutes=10)  # type: ignore[union-attr]
+    for text in _pages(app, default_campaign, "later@example.org"):
+        assert "the delivery worker was last seen <bdi><time" in _warning(text)
 
 
 def test_a_fresh_heartbeat_leaves_one_quiet_line(app: Flask, default_campaign: str) -> None:

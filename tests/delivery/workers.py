@@ -40,6 +40,7 @@ def database_moves_on(app: Flask, delta: timedelta) -> None:
             row.started_at -= delta
             row.seen_at -= delta
             row.round_at = row.round_at - delta if row.round_at else None
+            row.stopped_at = row.stopped_at - delta if row.stopped_at else None
         for model in (Delivery, Notification, Mailing):
             leased = select(model.id, model.lease_expires_at).where(
                 model.lease_expires_at.is_not(None)

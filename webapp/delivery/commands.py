@@ -24,7 +24,7 @@ from webapp.delivery.post_tracking import refresh_tracking
 from webapp.delivery.readiness import warn_without_public_url
 from webapp.delivery.worker import Worker
 from webapp.models import Campaign, Delivery, Notification
-from webapp.services.worker_status import STALE_AFTER, database_now, heartbeats
+from webapp.services.worker_status import database_now, heartbeats, is_sending
 from webapp.startup_checks import check_for_worker
 
 outbox_cli = AppGroup("outbox", help="Deliver letters: worker, retries, packets.")
@@ -102,21 +102,32 @@ def status_command() -> None:
     rows = heartbeats(db.session())
     if not rows:
         click.echo("workers: none seen; start one with `flask outbox work`")
-    fresh = [row for row in rows if now - row.seen_at <= STALE_AFTER]
+    fresh = [row for row in rows if is_sending(row, now)]
     if fresh:
         click.echo(f"sending: {len(fresh)} worker(s) active")
     elif rows:
         # The rows of workers stopped earlier stay a day (PRUNE_AFTER): read alone, a list of
         # them said nothing of whether any letter goes now.
+        last, since = rows[0], _duration(now - rows[0].seen_at)
+        gone = (
+            f"the last worker stopped {since} ago"
+            if last.stopped_at
+            else f"no worker seen for {since}"
+        )
         click.echo(
-            f"NOT SENDING: no worker seen for {_duration(now - rows[0].seen_at)}; letters and "
-            "emails wait (none is lost) until one runs: `flask outbox work`"
+            f"NOT SENDING: {gone}; letters and emails wait (none is lost) until one runs: "
+            "`flask outbox work`"
         )
     for row in rows:
         ago = now - row.seen_at
         # A worker halted for its master key writes no heartbeat either: silent is not sending,
         # whether it died or is halted; its log says which.
-        state = "active" if ago <= STALE_AFTER else f"not sending, silent for {_duration(ago)}"
+        if row.stopped_at is not None:
+            state = f"stopped {_duration(ago)} ago"
+        elif is_sending(row, now):
+            state = "active"
+        else:
+            state = f"not sending, silent for {_duration(ago)}"
         finished = f"{row.round_at:%Y-%m-%d %H:%M:%S} UTC" if row.round_at else "none yet"
         click.echo(
             f"worker {row.worker_id}: {state}; last seen {row.seen_at:%Y-%m-%d %H:%M:%S} UTC "

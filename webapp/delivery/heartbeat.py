@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from webapp.database import db, in_writer_turn, write_transaction
@@ -72,6 +72,28 @@ class Heartbeat:
         self.round_written = self.round_ended is not None
         return True
 
+    def sign_off(self) -> bool:
+        """Write that this worker has stopped, once its last row is finished (it was told to
+        stop): the dashboard then says so at once instead of three minutes later. Returns
+        whether it wrote; never raises (a worker killed outright reads stopped by its silence)."""
+        try:
+            with self.app.app_context():
+                try:
+                    session = db.session()
+                    with write_transaction(session):
+                        now = database_now(session)
+                        session.execute(
+                            update(WorkerHeartbeat)
+                            .where(WorkerHeartbeat.worker_id == self.worker_id)
+                            .values(seen_at=now, stopped_at=now)
+                        )
+                finally:
+                    db.session.remove()
+        except Exception as exc:
+            log.warning("worker stop not recorded: %s", type(exc).__name__)
+            return False
+        return True
+
     def write(self, session: Session) -> None:
         """Its own short transaction, between steps: never held across a send."""
         with write_transaction(session):
@@ -82,7 +104,13 @@ class Heartbeat:
 
             round_at = None if self.round_ended is None else at(self.round_ended)
             self.started_at = self.started_at or at(self.started)
-            values = {"started_at": self.started_at, "seen_at": now, "round_at": round_at}
+            values = {
+                "started_at": self.started_at,
+                "seen_at": now,
+                "round_at": round_at,
+                # A worker restarted under the same --worker-id is not the stopped one.
+                "stopped_at": None,
+            }
             statement = upsert_into(session, WorkerHeartbeat).values(
                 worker_id=self.worker_id, **values
             )

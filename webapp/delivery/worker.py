@@ -294,4 +294,7 @@ class Worker:
                     stop.wait(poll)
                 else:
                     time.sleep(poll)
+        if stop is not None and stop.is_set():
+            # Told to stop (not a --once run, which a timer starts again): say so now.
+            self.heartbeat.sign_off()
         return total

@@ -20,3 +20,6 @@ class WorkerHeartbeat(Base):
     seen_at: Mapped[datetime]
     # None until its first round ends: a worker stuck in its first round shows as never done.
     round_at: Mapped[datetime | None]
+    # Set when the worker is told to stop (SIGTERM, Ctrl-C) and has finished its row; cleared by
+    # its next beat. Its recent seen_at alone read "active" for three minutes after a restart.
+    stopped_at: Mapped[datetime | None]

@@ -26,6 +26,7 @@ class WorkerState(enum.Enum):
 class WorkerStatus:
     state: WorkerState
     last_seen: datetime | None  # the latest heartbeat of any worker
+    signed_off: bool = False  # STOPPED, and the last worker seen was told to stop
 
     @property
     def active(self) -> bool:
@@ -46,13 +47,30 @@ def database_now(session: Session) -> datetime:
 
 
 def worker_status(session: Session) -> WorkerStatus:
-    """ACTIVE when any worker was seen within STALE_AFTER, by the database's clock. Workers beat
-    between the steps of a round too, so nothing else (a lease held, say) need be looked at."""
-    last_seen = session.scalar(select(func.max(WorkerHeartbeat.seen_at)))
+    """ACTIVE when any worker not signed off was seen within STALE_AFTER, by the database's
+    clock. Workers beat between the steps of a round too, so nothing else (a lease held, say)
+    need be looked at."""
+    seen = func.max(WorkerHeartbeat.seen_at)
+    found = session.execute(
+        select(
+            seen,
+            seen.filter(WorkerHeartbeat.stopped_at.is_(None)),
+            seen.filter(WorkerHeartbeat.stopped_at.is_not(None)),
+        )
+    ).one()
+    last_seen: datetime | None = found[0]
+    last_running: datetime | None = found[1]
     if last_seen is None:
         return WorkerStatus(WorkerState.NEVER, None)
-    fresh = database_now(session) - last_seen <= STALE_AFTER
-    return WorkerStatus(WorkerState.ACTIVE if fresh else WorkerState.STOPPED, last_seen)
+    if last_running is not None and database_now(session) - last_running <= STALE_AFTER:
+        return WorkerStatus(WorkerState.ACTIVE, last_seen)
+    return WorkerStatus(WorkerState.STOPPED, last_seen, signed_off=found[2] == last_seen)
+
+
+def is_sending(row: WorkerHeartbeat, now: datetime) -> bool:
+    """Whether this worker counts as sending at `now` (the database's time), as worker_status
+    judges all of them: not signed off, and seen within STALE_AFTER."""
+    return row.stopped_at is None and now - row.seen_at <= STALE_AFTER
 
 
 def heartbeats(session: Session) -> list[WorkerHeartbeat]:
