@@ -10,7 +10,7 @@ import psycopg.errors as pg
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from webapp.db_faults import DATABASE_ERRORS, database_unavailable, missing_table
+from webapp.db_faults import DATABASE_ERRORS, database_unavailable, missing_table, out_of_reach
 
 BUSY = {
     "sqlite locked": sqlite3.OperationalError("database is locked"),
@@ -49,6 +49,20 @@ def test_busy_or_out_of_reach(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(OURS))
 def test_a_fault_of_ours_stays_one(name: str) -> None:
     assert not database_unavailable(_raised(OURS[name]))
+
+
+# Nothing answered at the address DATABASE_URL gives: the worker's log line says to check it.
+OUT_OF_REACH = {"sqlite cannot open", "pg refused", "pg closed", "pg connection failure"}
+
+
+@pytest.mark.parametrize("name", sorted(BUSY))
+def test_out_of_reach_is_told_from_busy(name: str) -> None:
+    assert out_of_reach(_raised(BUSY[name])) is (name in OUT_OF_REACH)
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_a_fault_of_ours_is_not_out_of_reach(name: str) -> None:
+    assert not out_of_reach(_raised(OURS[name]))
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,21 @@ def database_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and from_psycopg and _LOST.search(message) is not None
 
 
+def out_of_reach(exc: BaseException) -> bool:
+    """Of the errors `database_unavailable` accepts, those where nothing answered (a stopped
+    server, a wrong host, port or file): DATABASE_URL is worth checking. A busy one (a lock
+    waited out, a server starting or out of connections) is not."""
+    if not database_unavailable(exc) or not isinstance(exc, DBAPIError):
+        return False
+    state = getattr(exc.orig, "sqlstate", None)
+    if isinstance(state, str):
+        return state.startswith("08")  # connection exceptions
+    message = str(exc.orig).lower()
+    return "unable to open database file" in message or not any(
+        words in message for words in _SQLITE_BUSY
+    )
+
+
 def unavailable_cause(exc: BaseException) -> str | None:
     """For a database busy or out of reach, one line that says what to mend (the driver's
     error and its first line: "connection failed: ... Connection refused", "the database

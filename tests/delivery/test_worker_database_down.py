@@ -35,5 +35,7 @@ def test_a_database_out_of_reach_is_one_line_a_round_without_a_trace(
         message = record.getMessage()
         assert "the database is busy or out of reach (OperationalError:" in message
         assert "Connection refused" in message and "\n" not in message
+        assert message.endswith("(check that the database runs and that DATABASE_URL names it)")
+        assert "app@127.0.0.1" not in message  # the setting is named, not its value
         assert "[SQL:" not in message
     assert "Traceback" not in caplog.text

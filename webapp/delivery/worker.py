@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import ObjectDeletedError
 
 from webapp.database import db, utcnow
-from webapp.db_faults import unavailable_cause
+from webapp.db_faults import out_of_reach, unavailable_cause
 from webapp.delivery.batches import Batcher
 from webapp.delivery.changeover import CivicDuties
 from webapp.delivery.channel_faults import ChannelFaults, channel_of
@@ -42,6 +42,8 @@ from webapp.models import Channel, Delivery, Notification
 from webapp.sealing import SealingError
 
 log = logging.getLogger(__name__)
+# Named, never its value: the URL holds the database's password.
+_CHECK_URL = " (check that the database runs and that DATABASE_URL names it)"
 T = TypeVar("T")
 
 
@@ -282,7 +284,10 @@ class Worker:
                 if (cause := unavailable_cause(exc)) is None:
                     log.exception("outbox round failed; retrying after %.0f s", poll)
                 else:  # one line a round: a 30 s restart wrote 1,900 lines of the same trace
-                    log.warning("outbox round failed: %s; retrying after %.0f s", cause, poll)
+                    check = _CHECK_URL if out_of_reach(exc) else ""
+                    log.warning(
+                        "outbox round failed: %s; retrying after %.0f s%s", cause, poll, check
+                    )
                 report = BatchReport()
                 if once:
                     raise
