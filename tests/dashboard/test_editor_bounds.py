@@ -7,7 +7,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.dashboard.editor_helpers import read_form
-from tests.dashboard.test_editor import NEW, WATER, admin, campaign_count, field_error, new_form
+from tests.dashboard.test_editor import (
+    NEW,
+    WATER,
+    admin,
+    campaign_count,
+    field_error,
+    new_form,
+    stored,
+)
 
 __all__ = ["admin"]  # the fixture, used by the tests below
 
@@ -47,3 +55,21 @@ def test_the_arabic_editor_says_them_in_arabic_with_the_numbers_isolated(
     years = "يجب أن يكون تاريخًا بين عامي \u20681970\u2069 و\u20682999\u2069"
     assert field_error(page, "starts_at") == field_error(page, "ends_at") == years
     assert field_error(page, "goal") == "يجب ألّا يتجاوز \u20682,147,483,647\u2069"
+
+
+def test_a_letter_of_exactly_the_limit_is_saved_and_one_over_says_its_own_length(
+    app: Flask, admin: FlaskClient
+) -> None:
+    # The file reader ends the letter with a newline; that newline was counted, so a letter of
+    # 20,000 characters was refused as "Is 20,001 characters; the limit is 20,000".
+    paragraph = "Safe water for every school. " * 10
+    at_limit = (paragraph * 70)[:20000].strip()
+    at_limit += "x" * (20000 - len(at_limit))
+    assert len(at_limit) == 20000
+    over = admin.post(NEW, data=new_form(admin, **{**WATER, "body": at_limit + "y"}))
+    assert over.status_code == 422
+    assert field_error(over, "body") == "Is 20,001 characters; the limit is 20,000"
+    assert read_form(over.text)["body"] == at_limit + "y"
+    saved = admin.post(NEW, data=new_form(admin, **{**WATER, "body": at_limit}))
+    assert saved.status_code == 302, field_error(saved, "body")
+    assert stored(app, WATER["slug"]).body.rstrip("\n") == at_limit

@@ -192,6 +192,16 @@ def test_text_to_html_of_blank_text_is_empty(text: str) -> None:
         ("1. Appoint an envoy. Now.\n2. Protect civilians\n\nThanks.", "Appoint an envoy."),
         ("* **Act** now\n* Later", "Act now"),
         ("- Free\n  - every detainee\n- End torture", "Free"),  # not its own sub-list
+        # A bill's number, an initial or a title is not a sentence's end: the lead read "we ask
+        # you to support S." on a campaign for S. 1234.
+        ("We ask you to support S. 1234 now. Thank you.", "We ask you to support S. 1234 now."),
+        (
+            "Senator Gary C. Peters and Dr. Haddad agree. Act.",
+            "Senator Gary C. Peters and Dr. Haddad agree.",
+        ),
+        ("Pass H.R. 5 in the U.S. Congress. Now.", "Pass H.R. 5 in the U.S. Congress."),
+        ("ندعم قانون S. 1234 لعام 2026. شكرًا.", "ندعم قانون S. 1234 لعام 2026."),
+        ("Section 2. It matters.", "Section 2."),
     ],
 )
 def test_the_lead_is_the_first_sentence_or_the_first_item_of_an_opening_list(

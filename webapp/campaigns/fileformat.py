@@ -29,6 +29,7 @@ from webapp.letters.merge import MergeFieldError, check_template, has_merge_fiel
 from webapp.models.campaign import CampaignStatus, TargetKind
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+BODY_LIMIT = 20000
 SHORT_BODY_LIMIT = 1500  # leaves room for the supporter's own words in a 2,000-character form
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?(.*)\Z", re.DOTALL)
 
@@ -111,8 +112,10 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
         problems.append(exc.at("body"))
     if not body.strip():
         problems.append(Problem("body", Kind.EMPTY_LETTER))
-    elif len(body) > 20000:
-        problems.append(Problem("body", Kind.TOO_LONG, length=len(body), limit=20000))
+    # Without the newline split_front_matter ends it with: the letter as typed is measured.
+    elif len(body.rstrip("\n")) > BODY_LIMIT:
+        length = len(body.rstrip("\n"))
+        problems.append(Problem("body", Kind.TOO_LONG, length=length, limit=BODY_LIMIT))
     if body_editable and has_merge_fields(body):
         problems.append(
             Problem("body", Kind.EDITABLE_MERGE, field="body_editable", other_field="salutation")

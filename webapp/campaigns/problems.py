@@ -125,6 +125,10 @@ class Kind(enum.Enum):
     MERGE_DEEP = N_("line %(line)s: merge fields are one level deep")
     MERGE_UNKNOWN = N_("line %(line)s: unknown merge field %(merge_field)s")
     MERGE_UNKNOWN_NAME = N_("unknown merge field %(name)s: write e.g. supporter.first_name")
+    MERGE_SINGLE_BRACE = N_(
+        "line %(line)s: %(typed)s would be sent as typed: a merge field has two braces on each "
+        "side, as in %(merge_field)s"
+    )
     FIXED_GREETING = N_(
         "the campaign's salutation greets offices by %(fields)s, which a fixed office does not "
         "have: this office's letters would open with blanks. Give it its own salutation"

@@ -199,7 +199,12 @@ class LetterDigest:
     rest: Markup | None  # whatever follows the list
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
+# Not after a lone letter ("S. 1234", "Gary C. Peters", "H.R. 5", "U.S."), a title ("Dr."), nor
+# before a number: a bill's name cut there led a campaign's page with "we ask you to support S."
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Za-z]\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)"
+    r"(?<=[.!?؟])\s+(?!\d)"
+)
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"<br\s*/?>|</(?:li|p|h[1-6]|blockquote)>")
 

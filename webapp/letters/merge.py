@@ -16,6 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from webapp.campaigns.problems import Kind, ProblemError
+from webapp.letters.single_braces import single_brace_field
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ def check_template(source: str) -> None:
                 )
     for name in _names_outside_getattr(tree):
         raise MergeFieldError(Kind.MERGE_UNKNOWN_NAME, name=f"'{name}'")
+    if single := single_brace_field(tree, MERGE_FIELDS):
+        line, typed, meant = single
+        raise MergeFieldError(Kind.MERGE_SINGLE_BRACE, line=line, typed=typed, merge_field=meant)
     _check_filling(source, tree)
 
 

@@ -115,6 +115,7 @@ def render_form(
         is_open=campaign.is_open(utcnow()),
         recipients=fixed_recipients(campaign),
         has_lookup=bool(lookup_chambers(campaign)),
+        lookup=list(lookup_chambers(campaign)),
         title_needed=title_needed(),
         reading=campaign_reading(campaign, language, placeholders(campaign, language)),
         failed=failed,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from flask import Blueprint
@@ -23,6 +24,14 @@ CHAMBER_LABELS = {
     "us_house": _l("United States House of Representatives"),
     "state_upper": _l("State Senate"),
     "state_lower": _l("State House"),
+}
+# The campaign page's "To:" line for offices found from each supporter's address, when it has no
+# fixed office to name; in the canonical order of the chambers.
+LOOKED_UP_OFFICES = {
+    "us_senate": _l("your two US senators"),
+    "us_house": _l("your representative in the US House"),
+    "state_upper": _l("your state senator"),
+    "state_lower": _l("your state representative"),
 }
 # Titles by chamber: those the roster gives members of Congress (legislators.py) and Open States'
 # usual ones for state legislators, whose "Senator" sits in another senate. Any other title is
@@ -136,6 +145,12 @@ def offices_sentence(campaign: Campaign, recipients: list[Recipient]) -> Markup:
     return joined_list(parts)
 
 
+def looked_up_sentence(chambers: Iterable[str]) -> Markup:
+    """'your two US senators and your representative in the US House' for the chambers given."""
+    given = set(chambers)
+    return joined_list([escape(words) for c, words in LOOKED_UP_OFFICES.items() if c in given])
+
+
 def live_label(
     shown: ShownOffice, party: str | None, non_voting: bool = False
 ) -> dict[str, str | None]:
@@ -173,4 +188,5 @@ def register_office_names(bp: Blueprint) -> None:
     bp.add_app_template_global(delivery_office)
     bp.add_app_template_global(office_line)
     bp.add_app_template_global(offices_sentence)
+    bp.add_app_template_global(looked_up_sentence)
     bp.add_app_template_global(office_text)

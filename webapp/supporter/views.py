@@ -258,6 +258,7 @@ def receipt(token: str) -> BaseResponse:
         submission=submission,
         campaign=submission.campaign,
         campaign_url=campaign_url,
+        can_share=submission.campaign.is_open(utcnow()),  # a closed one takes no letters
         link_email=link_email(db.session(), submission) if waiting else None,
         row_note=row_note(request.args, submission.campaign, list(submission.deliveries)),
         # A hand-off, or a letter the worker could not deliver, goes through the office's
