@@ -113,8 +113,7 @@ def parse_campaign_file(text: str, origin: str = "campaign file") -> CampaignFil
     if not body.strip():
         problems.append(Problem("body", Kind.EMPTY_LETTER))
     # Without the newline split_front_matter ends it with: the letter as typed is measured.
-    elif len(body.rstrip("\n")) > BODY_LIMIT:
-        length = len(body.rstrip("\n"))
+    elif (length := len(body.rstrip("\n"))) > BODY_LIMIT:
         problems.append(Problem("body", Kind.TOO_LONG, length=length, limit=BODY_LIMIT))
     if body_editable and has_merge_fields(body):
         problems.append(

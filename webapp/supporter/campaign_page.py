@@ -104,6 +104,7 @@ def render_form(
     """The letter form; `failed`: sent back with no field errors (its token had expired), which
     its title says as it says field errors."""
     language = page_language()
+    lookup = list(lookup_chambers(campaign))
     page = render_template(
         "supporter/campaign.html",
         campaign=campaign,
@@ -114,8 +115,8 @@ def render_form(
         letter_count=_letter_count(campaign) if letter_count is None else letter_count,
         is_open=campaign.is_open(utcnow()),
         recipients=fixed_recipients(campaign),
-        has_lookup=bool(lookup_chambers(campaign)),
-        lookup=list(lookup_chambers(campaign)),
+        has_lookup=bool(lookup),
+        lookup=lookup,
         title_needed=title_needed(),
         reading=campaign_reading(campaign, language, placeholders(campaign, language)),
         failed=failed,
