@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.conftest import csrf_token
-from tests.supporter.campaign_files import EDITABLE_BODY, record_counts, write_campaign
+from tests.supporter.campaign_files import (
+    EDITABLE_BODY,
+    NOTHING_RECORDED,
+    record_counts,
+    write_campaign,
+)
 from tests.supporter.helpers import VALID_LETTER
 
 SLUG = "safe-water"
@@ -44,10 +52,10 @@ def test_a_send_repeated_after_closing_gets_its_receipt_not_a_closed_notice(
         _send(client, token, email="other@example.org"),
         _send(client, token, action="preview"),
     ):
-        assert other.status_code == 302 and other.headers["Location"].endswith(f"/campaigns/{SLUG}")
-        assert (
-            "This campaign is not accepting letters." in client.get(other.headers["Location"]).text
-        )
+        # The closed page itself, not a redirect to it: the redirect dropped what they wrote.
+        assert other.status_code == 403
+        assert "This campaign is not accepting letters." in other.text
+        assert "nothing you wrote was sent or recorded" in other.text
     assert record_counts(app) == recorded
 
 
@@ -65,3 +73,46 @@ def test_from_another_browser_the_repeat_is_told_it_was_recorded_and_shown_nothi
     assert page.status_code == 200
     assert "Your letter was already recorded" in page.text
     assert "/receipts/" not in page.text
+
+
+OWN_AR = "عائلتي في إدلب منذ ٢٠١١.\n\nأرجو أن تتحركوا."
+
+
+def _kept(page: str) -> dict[str, str]:
+    """The closed page's copies of what was written, by their labels."""
+    found = re.findall(
+        r'<label for="(unsent-\d+)">([^<]*)</label>\s*<textarea id="\1"[^>]*>([^<]*)</textarea>',
+        page,
+    )
+    return {label: html.unescape(text) for _id, label, text in found}
+
+
+@pytest.mark.parametrize("action", ["send", "preview"])
+def test_what_a_supporter_wrote_comes_back_to_copy_when_the_campaign_closed_meanwhile(
+    client: FlaskClient, app: Flask, tmp_path: Path, action: str
+) -> None:
+    """Minutes of writing, in Arabic, and a rewritten letter: they went with the redirect."""
+    write_campaign(app, tmp_path, SLUG)
+    token = csrf_token(client.get(f"/campaigns/{SLUG}").text)
+    write_campaign(app, tmp_path, SLUG, status="closed")
+    rewritten = "Our school has had no clean water since May. <Please> fix it & fund pipes."
+    page = _send(client, token, action=action, personal_message=OWN_AR, body=rewritten)
+    assert page.status_code == 403
+    assert "nothing you wrote was sent or recorded" in page.text
+    assert _kept(page.text) == {"Your own words": OWN_AR, "Your letter": rewritten}
+    assert "<Please>" not in page.text  # escaped, as any text of theirs
+    assert record_counts(app) == NOTHING_RECORDED
+    arabic = _send(client, token, action=action, personal_message=OWN_AR, lang="ar")
+    assert _kept(arabic.text) == {"كلماتك أنت": OWN_AR}  # the campaign's own letter is not theirs
+
+
+def test_nothing_of_their_own_written_shows_no_copy(
+    client: FlaskClient, app: Flask, tmp_path: Path
+) -> None:
+    write_campaign(app, tmp_path, SLUG)
+    token = csrf_token(client.get(f"/campaigns/{SLUG}").text)
+    write_campaign(app, tmp_path, SLUG, status="closed")
+    # The campaign's letter as a browser posts it untouched (lines ended by CR LF) is not theirs.
+    page = _send(client, token, personal_message="  ", body=EDITABLE_BODY.replace("\n", "\r\n"))
+    assert page.status_code == 403 and _kept(page.text) == {}
+    assert "What you wrote" not in page.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,23 @@ def test_a_campaign_closed_while_a_supporter_writes_says_so_and_records_nothing(
     assert "nothing you wrote was sent or recorded" in shown.text
     assert "cannot be shown here" not in shown.text, "the wrong-site message"
     assert "Thank you" not in shown.text and "<form" not in shown.text
+    assert record_counts(app) == NOTHING_RECORDED
+
+
+def test_what_a_supporter_wrote_comes_back_in_the_closed_frame(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    """The frame is all a partner's visitor has of their words: they went with the form."""
+    slug = widget_campaign(app, tmp_path)
+    token = form_token(open_widget(client, slug, partner="riverside").text)
+    widget_campaign(app, tmp_path, status="closed")
+    own = "My brother is still missing since 2013.\n\nPlease act."
+    data = letter_data(token, "send", partner="riverside", personal_message=own)
+    shown = post_widget(client, slug, data)
+    assert shown.status_code == 403
+    textareas = re.findall(r"<textarea[^>]*>([^<]*)</textarea>", shown.text)
+    assert [html.unescape(t) for t in textareas] == [own]
+    assert "Copy it if you want to keep it: it was not stored anywhere." in shown.text
     assert record_counts(app) == NOTHING_RECORDED
 
 

@@ -29,6 +29,7 @@ from webapp.supporter.form_build import (
 from webapp.supporter.forms import LetterForm
 from webapp.supporter.page_cache import FormPages, plural_form
 from webapp.supporter.prompt_variant import settle_variant
+from webapp.supporter.unsent_words import UnsentText
 
 
 def _letter_count(campaign: Campaign) -> int:
@@ -100,9 +101,11 @@ def render_form(
     plan: RecipientPlan | None = None,
     letter_count: int | None = None,
     failed: bool = False,
+    unsent: list[UnsentText] | None = None,
 ) -> tuple[str, int]:
     """The letter form; `failed`: sent back with no field errors (its token had expired), which
-    its title says as it says field errors."""
+    its title says as it says field errors; `unsent`: a form sent after the campaign closed,
+    what its writer wrote (the page says so even when that is nothing)."""
     language = page_language()
     lookup = list(lookup_chambers(campaign))
     page = render_template(
@@ -120,6 +123,7 @@ def render_form(
         title_needed=title_needed(),
         reading=campaign_reading(campaign, language, placeholders(campaign, language)),
         failed=failed,
+        unsent=unsent,
     )
     return page, status
 

@@ -72,6 +72,7 @@ from webapp.supporter.row_notes import row_note
 from webapp.supporter.said import flash_outcome, flash_sent_back
 from webapp.supporter.templating import register_template_helpers
 from webapp.supporter.text_lang import register_text_lang
+from webapp.supporter.unsent_words import unsent_words
 
 bp = Blueprint("supporter", __name__)
 register_template_helpers(bp)
@@ -126,8 +127,9 @@ def write(slug: str) -> tuple[str, int] | BaseResponse:
         recorded = recorded_receipt(db.session(), campaign.id, email or "")
         if recorded is not None:
             return _already_sent(campaign, recorded)
-        flash(_("This campaign is not accepting letters."), "error")
-        return redirect(url_for(".campaign", slug=slug))
+        # Its writer's words come back to copy: a redirect to the closed page dropped them.
+        unsent = unsent_words(campaign, request.form)
+        return render_form(campaign, form_for(campaign), 403, unsent=unsent)
     form = form_for(campaign)
     action = request.form.get("action", "preview")
     if action == "language":

@@ -24,6 +24,7 @@ from webapp.services.recorded import RecordedLetter
 from webapp.supporter.campaign_page import ticked_a_box
 from webapp.supporter.page_cache import FormPages
 from webapp.supporter.text_lang import latin_lang
+from webapp.supporter.unsent_words import unsent_words
 from webapp.unproxied import this_app, this_request
 
 
@@ -100,4 +101,6 @@ def closed_mid_letter(campaign: Campaign, ctx: dict[str, Any]) -> tuple[str | by
         db.session(), campaign.id, request.form.get("email") or ""
     ):
         return thanks_page(campaign, None, True, ctx), 200
-    return render_template("widget/closed.html", **ctx), 403
+    # Its writer's words come back to copy: the frame is all they have of them.
+    unsent = unsent_words(campaign, request.form)
+    return render_template("widget/closed.html", unsent=unsent, **ctx), 403
