@@ -62,3 +62,29 @@ def test_the_closed_page_gives_back_what_the_supporter_wrote(
     page.locator(".campaign-form").screenshot(
         path=str(ARTIFACTS / f"closed-mid-letter-{lang}-{screen}.png")
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_widgets_closed_frame_gives_back_what_the_supporter_wrote(
+    app: Flask,
+    live_server: LiveServer,
+    tmp_path: Path,
+    page: Page,
+    axe_path: Path,
+    screen: str,
+    lang: str,
+) -> None:
+    write_campaign(app, tmp_path, SLUG)
+    page.goto(f"{live_server.url}/widget/{SLUG}?mode=letter&lang={lang}")
+    page.locator("#personal_message").fill(OWN[lang])
+    write_campaign(app, tmp_path, SLUG, status="closed")
+    page.locator("form button[name=action][value=preview]").click()
+    panel = page.locator(".unsent-words")
+    expect(panel.locator("textarea")).to_have_value(OWN[lang])
+    expect(page.locator("main")).to_contain_text(SAID[lang])
+    width = SCREENS[screen]["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    audit = AxeAudit(page, axe_path)
+    audit.run(f"widget closed mid-letter ({lang}, {screen})")
+    audit.assert_clean()
+    page.screenshot(path=str(ARTIFACTS / f"closed-mid-letter-widget-{lang}-{screen}.png"))

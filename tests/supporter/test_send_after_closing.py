@@ -81,7 +81,8 @@ OWN_AR = "عائلتي في إدلب منذ ٢٠١١.\n\nأرجو أن تتحر�
 def _kept(page: str) -> dict[str, str]:
     """The closed page's copies of what was written, by their labels."""
     found = re.findall(
-        r'<label for="(unsent-\d+)">([^<]*)</label>\s*<textarea id="\1"[^>]*>([^<]*)</textarea>',
+        r'<label class="label" for="(unsent-\d+)">([^<]*)</label>\s*'
+        r'<textarea id="\1"[^>]*>([^<]*)</textarea>',
         page,
     )
     return {label: html.unescape(text) for _id, label, text in found}
