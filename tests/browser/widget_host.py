@@ -184,6 +184,22 @@ SETTLE_MS = 400
 _WATCHES = itertools.count()
 
 
+def click_to_post(page: Page, button: Any, path: str, tries: int = 3) -> None:
+    """Click `button` in a frame until its form's POST to `path` leaves the browser. In two
+    clean runs (125, 129) a click on a widget's button after the frame had settled sent
+    nothing at all (the server's log shows no request): the host resized the frame between
+    Playwright's check of the button's place and its click. A click that sent nothing is
+    tried again; one that sent its POST is never repeated, so a product failure still fails."""
+    for attempt in range(tries):
+        try:
+            with page.expect_request(lambda r: r.method == "POST" and path in r.url, timeout=5000):
+                button.click()
+            return
+        except PlaywrightError:
+            if attempt == tries - 1:
+                raise
+
+
 class FitLog:
     """Checks, step by step, that a frame fits its content; keeps going and reports them all."""
 
