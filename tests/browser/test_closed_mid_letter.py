@@ -34,6 +34,14 @@ def context_options(screen: str) -> dict[str, Any]:
     return screen_options(screen, "en-US")
 
 
+# Where the form was open: its address, the part that answers, its screenshots' name.
+WHERE = {
+    "page": (f"/campaigns/{SLUG}?lang=", ".campaign-form", "closed-mid-letter"),
+    "widget": (f"/widget/{SLUG}?mode=letter&lang=", "main", "closed-mid-letter-widget"),
+}
+
+
+@pytest.mark.parametrize("where", sorted(WHERE))
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_the_closed_page_gives_back_what_the_supporter_wrote(
     app: Flask,
@@ -43,48 +51,22 @@ def test_the_closed_page_gives_back_what_the_supporter_wrote(
     axe_path: Path,
     screen: str,
     lang: str,
+    where: str,
 ) -> None:
+    address, answer, shot = WHERE[where]
     write_campaign(app, tmp_path, SLUG)
-    page.goto(f"{live_server.url}/campaigns/{SLUG}?lang={lang}")
+    page.goto(f"{live_server.url}{address}{lang}")
     page.locator("#personal_message").fill(OWN[lang])
     write_campaign(app, tmp_path, SLUG, status="closed")  # the organisers close it meanwhile
     page.locator("form button[name=action][value=preview]").click()
     panel = page.locator(".unsent-words")
     expect(panel).to_be_visible()
-    expect(page.locator(".campaign-form")).to_contain_text(SAID[lang])
+    expect(page.locator(answer)).to_contain_text(SAID[lang])
     expect(panel.locator("textarea")).to_have_value(OWN[lang])
     expect(panel.locator("textarea")).to_have_js_property("readOnly", True)
     width = SCREENS[screen]["width"]
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     audit = AxeAudit(page, axe_path)
-    audit.run(f"closed mid-letter ({lang}, {screen})")
+    audit.run(f"closed mid-letter, {where} ({lang}, {screen})")
     audit.assert_clean()
-    page.locator(".campaign-form").screenshot(
-        path=str(ARTIFACTS / f"closed-mid-letter-{lang}-{screen}.png")
-    )
-
-
-@pytest.mark.parametrize("lang", ["en", "ar"])
-def test_the_widgets_closed_frame_gives_back_what_the_supporter_wrote(
-    app: Flask,
-    live_server: LiveServer,
-    tmp_path: Path,
-    page: Page,
-    axe_path: Path,
-    screen: str,
-    lang: str,
-) -> None:
-    write_campaign(app, tmp_path, SLUG)
-    page.goto(f"{live_server.url}/widget/{SLUG}?mode=letter&lang={lang}")
-    page.locator("#personal_message").fill(OWN[lang])
-    write_campaign(app, tmp_path, SLUG, status="closed")
-    page.locator("form button[name=action][value=preview]").click()
-    panel = page.locator(".unsent-words")
-    expect(panel.locator("textarea")).to_have_value(OWN[lang])
-    expect(page.locator("main")).to_contain_text(SAID[lang])
-    width = SCREENS[screen]["width"]
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-    audit = AxeAudit(page, axe_path)
-    audit.run(f"widget closed mid-letter ({lang}, {screen})")
-    audit.assert_clean()
-    page.screenshot(path=str(ARTIFACTS / f"closed-mid-letter-widget-{lang}-{screen}.png"))
+    page.locator(answer).screenshot(path=str(ARTIFACTS / f"{shot}-{lang}-{screen}.png"))
