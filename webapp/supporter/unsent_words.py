@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from webapp.models import Campaign
+from webapp.text_input import clean_block
 
 # The form takes 5,000 characters of one's own words and 20,000 of a letter; a post past that
 # is no supporter's, and is not echoed back.
@@ -24,16 +25,10 @@ def unsent_words(campaign: Campaign, posted: Mapping[str, str]) -> list[UnsentTe
     """The supporter's own paragraph, and the letter where they could rewrite it and did, as
     posted: nothing of it was recorded, and minutes of writing must not vanish with the form."""
     kept = []
-    own = _lines(posted.get("personal_message"))
+    own = clean_block(posted.get("personal_message"))
     if own:
         kept.append(UnsentText(str(_l("Your own words")), own[:_MOST_CHARS]))
-    body = _lines(posted.get("body"))
-    if campaign.body_editable and body and body != _lines(campaign.body):
+    body = clean_block(posted.get("body"))
+    if campaign.body_editable and body and body != clean_block(campaign.body):
         kept.append(UnsentText(str(_l("Your letter")), body[:_MOST_CHARS]))
     return kept
-
-
-def _lines(text: str | None) -> str:
-    # Browsers post a textarea's lines ended by CR LF: the campaign's own letter, untouched,
-    # would read as rewritten.
-    return (text or "").replace("\r\n", "\n").strip()
